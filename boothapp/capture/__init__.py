@@ -1,0 +1,1 @@
+"""Frame sources, barcode decoders, badge payload parsers and the attendee roster."""

@@ -1,0 +1,58 @@
+"""Command line: one module per verb under ``boothapp.cli.commands``.
+
+Each command module exposes ``register(subparsers)``, which adds its parser and sets
+``func`` to a callable ``(args) -> int``. Modules are discovered, so adding a verb never
+touches this file. Errors a user can cause raise :class:`CliError`; ``main`` prints its
+message as one line on stderr and exits non-zero, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from boothapp import __version__
+from boothapp.cli import commands
+from boothapp.cli.errors import CliError
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", help="where the database and settings live (env BOOTHAPP_DATA_DIR)"
+    )
+    parser.add_argument("--db", help="database URL, e.g. sqlite:///leads.db (env BOOTHAPP_DB)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="boothapp",
+        description="BoothApp: scan badges, qualify visitors, sync leads, follow up on time.",
+    )
+    parser.add_argument("--version", action="version", version=f"boothapp {__version__}")
+    add_common_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        # No verb: start the desktop app, as a double-click would.
+        args = parser.parse_args([*(argv or sys.argv[1:]), "gui"])
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"boothapp: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("boothapp: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Pure rules and typed values. No Qt, no database, no network."""

@@ -1,0 +1,1 @@
+"""Lead exports (CSV, XLSX) and PDF reports."""

@@ -1,0 +1,1 @@
+"""Use cases with their own transactions; they return ``boothapp.core.models`` values."""

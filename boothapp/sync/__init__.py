@@ -1,0 +1,1 @@
+"""CRM adapters, SMTP mail and the outbox that drives them."""

@@ -1,0 +1,1 @@
+"""One module per CRM; each owns its mapping and error handling."""

@@ -1,0 +1,1 @@
+"""PySide6 widgets: one page or widget per module."""

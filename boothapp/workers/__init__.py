@@ -1,0 +1,1 @@
+"""Thin Qt adapters that move work off the GUI thread."""
