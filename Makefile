@@ -1,0 +1,57 @@
+# BoothApp. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+export QT_QPA_PLATFORM ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help sysdeps venv run demo test lint typecheck contracts unit bench dist clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+sysdeps: ## install missing system libraries (libzbar0, Qt runtime) with apt-get
+	@bash scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+venv: sysdeps $(STAMP) ## create .venv with the app and its test tools
+
+run: venv ## start the desktop app (offers the demo feed when there is no camera)
+	$(VENV)/bin/boothapp
+
+demo: venv ## start the app on a demo event with a generated badge video as camera
+	$(VENV)/bin/boothapp demo
+
+lint: venv ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv ## mypy (strict on the core)
+	$(VENV)/bin/mypy
+
+contracts: venv ## import-linter: no Qt in the core, layers point one way
+	$(VENV)/bin/lint-imports
+
+unit: venv ## the pytest suite only
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+test: lint typecheck contracts unit ## everything CI runs: lint, types, import contract, tests
+
+bench: venv ## run every benchmark under bench/ (each ends with one JSON line)
+	@for b in bench/*.py; do case $$b in */_*|*/synthetic_frames.py) continue;; esac; \
+	  echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+dist: venv ## build the one-folder app with PyInstaller into dist/boothapp
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	  --distpath dist --workpath build/pyinstaller packaging/boothapp.spec
+	dist/boothapp/boothapp --version
+
+clean: ## remove build output (keeps .venv)
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

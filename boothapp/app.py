@@ -1,0 +1,58 @@
+"""Composition root: builds paths, settings, database and services once, at start.
+
+Nothing else constructs services; the CLI verbs and the shells receive an ``AppContext``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from boothapp.paths import AppPaths, resolve_paths
+from boothapp.services.audit import AuditService
+from boothapp.services.events import EventService
+from boothapp.services.leads import LeadService
+from boothapp.services.staff import StaffService
+from boothapp.settings import Settings, load_settings, save_settings
+from boothapp.store.db import Database
+from boothapp.store.migrate import UpgradeReport, open_database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+    settings: Settings
+    db: Database
+    upgrade: UpgradeReport
+    events: EventService = field(init=False)
+    staff: StaffService = field(init=False)
+    leads: LeadService = field(init=False)
+    audit: AuditService = field(init=False)
+
+    def __post_init__(self) -> None:
+        device = self.settings.device_id
+        self.events = EventService(self.db, device)
+        self.staff = StaffService(self.db, device)
+        self.leads = LeadService(self.db, device)
+        self.audit = AuditService(self.db, device)
+
+    def save_settings(self) -> None:
+        save_settings(self.settings, self.paths.settings_file)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_context(data_dir: str | None = None, db_url: str | None = None) -> AppContext:
+    """Resolve paths, load settings, open (and migrate) the database, wire the services."""
+    paths = resolve_paths(data_dir, db_url)
+    paths.ensure()
+    settings = load_settings(paths.settings_file)
+    if not paths.settings_file.exists():
+        save_settings(settings, paths.settings_file)  # fixes this device's id for good
+    db, report = open_database(paths.db_url, paths.backups_dir)
+    if report.backup is not None:
+        log.info("database upgraded %s -> %s, backup at %s", *report[:2], report.backup)
+    return AppContext(paths=paths, settings=settings, db=db, upgrade=report)

@@ -1,0 +1,92 @@
+"""The audit log: who did what to which lead (export, delete flag, consent, login)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from boothapp.store.db import Database
+from boothapp.store.tables import AuditRow
+
+
+class AuditAction(enum.StrEnum):
+    LOGIN = "login"
+    LOGOUT = "logout"
+    LEAD_CREATED = "lead_created"
+    LEAD_EDITED = "lead_edited"
+    PLEASE_DELETE = "please_delete"
+    CONSENT_CHANGED = "consent_changed"
+    EXPORT = "export"
+    REPORT = "report"
+    IMPORT = "import"
+    SYNC = "sync"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: str
+    action: AuditAction
+    event_id: str | None
+    lead_id: str | None
+    staff_id: str
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+def record(
+    session: Session,
+    action: AuditAction,
+    *,
+    event_id: str | None = None,
+    lead_id: str | None = None,
+    staff_id: str = "",
+    device_id: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add an audit row inside the caller's transaction, so it commits with the change."""
+    session.add(
+        AuditRow(
+            action=action.value,
+            event_id=event_id,
+            lead_id=lead_id,
+            staff_id=staff_id,
+            device_id=device_id,
+            created_by=staff_id,
+            detail=detail or {},
+        )
+    )
+
+
+class AuditService:
+    def __init__(self, db: Database, device_id: str = "") -> None:
+        self._db = db
+        self._device_id = device_id
+
+    def log(self, action: AuditAction, **kwargs: Any) -> None:
+        with self._db.session() as s:
+            record(s, action, device_id=self._device_id, **kwargs)
+
+    def entries(self, event_id: str | None = None, lead_id: str | None = None) -> list[AuditEntry]:
+        with self._db.read() as s:
+            q = select(AuditRow).order_by(AuditRow.created_at)
+            if event_id:
+                q = q.where(AuditRow.event_id == event_id)
+            if lead_id:
+                q = q.where(AuditRow.lead_id == lead_id)
+            return [
+                AuditEntry(
+                    id=r.id,
+                    action=AuditAction(r.action),
+                    event_id=r.event_id,
+                    lead_id=r.lead_id,
+                    staff_id=r.staff_id,
+                    detail=dict(r.detail or {}),
+                    created_at=r.created_at,
+                )
+                for r in s.scalars(q)
+            ]

@@ -1,0 +1,411 @@
+"""Leads: record scans, open or create the lead for a badge, edit with history, list.
+
+Each public method is one transaction. A lead saved is a lead kept: staff never hard-delete,
+they set "please delete" and an administrator reviews it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from boothapp.core.models import Contact, Lead, LeadSource, Rating, Scan, Stage
+from boothapp.services.audit import AuditAction, record
+from boothapp.services.badge_identity import BadgeIdentity, ParsedBadgeLike, identity_of
+from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.store.db import Database
+from boothapp.store.mappers import (
+    CONTACT_FIELDS,
+    attendee_from_row,
+    lead_from_row,
+    scan_from_row,
+)
+from boothapp.store.tables import AttendeeRow, LeadChangeRow, LeadRow, ScanRow, StaffRow
+
+BadgeParser = Callable[[str], ParsedBadgeLike]
+
+
+def _default_parser(raw: str) -> ParsedBadgeLike:
+    from boothapp.capture.badges import parse_badge
+
+    return parse_badge(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class LeadDraft:
+    """What the lead form edits. ``lead_id`` None means a new lead."""
+
+    event_id: str
+    contact: Contact = field(default_factory=Contact)
+    lead_id: str | None = None
+    source: LeadSource = LeadSource.MANUAL
+    badge_key: str | None = None
+    badge_id: str = ""
+    raw_payload: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    rating: Rating = Rating.WARM
+    rating_overridden: bool = False
+    score: int = 0
+    qualified: bool = False
+    notes: str = ""
+    consent_text: str = ""
+    consent_given: bool = False
+    referred_by: str = ""
+    owner: str = ""
+    stage: Stage = Stage.TO_CONTACT
+    staff_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    scan: Scan
+    draft: LeadDraft  # pre-filled from the badge and the roster
+    existing: Lead | None  # the lead this badge already has on this device, if any
+    from_roster: bool = False
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.existing is not None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadChange:
+    field: str
+    old_value: Any
+    new_value: Any
+    staff_id: str
+    changed_at: datetime
+
+
+_EDITABLE = (
+    "answers",
+    "rating",
+    "rating_overridden",
+    "score",
+    "qualified",
+    "notes",
+    "referred_by",
+    "owner",
+    "stage",
+)
+
+
+class LeadService:
+    def __init__(
+        self, db: Database, device_id: str = "", parser: BadgeParser | None = None
+    ) -> None:
+        self._db = db
+        self._device_id = device_id
+        self._parse = parser or _default_parser
+
+    # -- scanning -------------------------------------------------------------------------
+    def record_scan(
+        self,
+        event_id: str,
+        payload: str,
+        *,
+        symbology: str = "",
+        source: LeadSource = LeadSource.BADGE_SCAN,
+        staff_id: str = "",
+        image_path: str = "",
+    ) -> ScanOutcome:
+        """Keep the scan (always) and say which lead it belongs to or how to pre-fill one."""
+        if not payload and not image_path:
+            raise ValidationError("empty scan: nothing was read from the badge")
+        parsed = self._parse(payload) if payload else None
+        ident = identity_of(parsed) if parsed else None
+        with self._db.session() as s:
+            existing_row = None
+            if ident is not None:
+                existing_row = s.scalar(
+                    select(LeadRow).where(
+                        LeadRow.event_id == event_id, LeadRow.badge_key == ident.key
+                    )
+                )
+            scan_row = ScanRow(
+                event_id=event_id,
+                payload=payload,
+                symbology=symbology,
+                source=source.value,
+                lead_id=existing_row.id if existing_row else None,
+                staff_id=staff_id,
+                image_path=image_path,
+                device_id=self._device_id,
+                created_by=staff_id,
+            )
+            s.add(scan_row)
+            s.flush()
+            contact = parsed.contact if parsed else Contact()
+            attendee = self._roster_match(s, event_id, ident, contact)
+            if attendee is not None:
+                contact = contact.merged_with(attendee.contact)
+            draft = LeadDraft(
+                event_id=event_id,
+                contact=contact,
+                source=source,
+                badge_key=ident.key if ident else None,
+                badge_id=(ident.badge_id if ident else "")
+                or (attendee.badge_id if attendee else ""),
+                raw_payload=payload,
+                staff_id=staff_id,
+            )
+            existing = self._lead_with_staff(s, existing_row) if existing_row else None
+            warnings = tuple(getattr(parsed, "warnings", ()) or ())
+            return ScanOutcome(
+                scan=scan_from_row(scan_row),
+                draft=draft,
+                existing=existing,
+                from_roster=attendee is not None,
+                warnings=warnings,
+            )
+
+    def _roster_match(
+        self, s: Session, event_id: str, ident: BadgeIdentity | None, contact: Contact
+    ) -> Any:
+        if ident is None:
+            return None
+        conds = []
+        if ident.badge_id:
+            conds.append(AttendeeRow.badge_id == ident.badge_id)
+            stripped = ident.badge_id.lstrip("0")
+            if stripped and stripped != ident.badge_id:
+                conds.append(AttendeeRow.badge_id == stripped)
+        if contact.email:
+            conds.append(func.lower(AttendeeRow.email) == contact.email.lower())
+        if not conds:
+            return None
+        row = s.scalars(
+            select(AttendeeRow).where(AttendeeRow.event_id == event_id, or_(*conds)).limit(1)
+        ).first()
+        return attendee_from_row(row) if row else None
+
+    def capture_scan(self, event_id: str, payload: str, **kwargs: Any) -> tuple[Lead, bool]:
+        """Record a scan and save its lead at once (CLI, handheld bulk). Returns (lead, created)."""
+        outcome = self.record_scan(event_id, payload, **kwargs)
+        if outcome.existing is not None:
+            return outcome.existing, False
+        return self.save_lead(outcome.draft, scan_id=outcome.scan.id), True
+
+    # -- saving ---------------------------------------------------------------------------
+    def save_lead(self, draft: LeadDraft, scan_id: str | None = None) -> Lead:
+        """Create or update a lead in one transaction; edits are kept as history."""
+        contact = _clean_contact(draft.contact)
+        now = datetime.now(UTC)
+        try:
+            with self._db.session() as s:
+                if draft.lead_id is None:
+                    row = self._insert(s, draft, contact, now)
+                else:
+                    row = self._update(s, draft, contact, now)
+                if scan_id:
+                    scan = s.get(ScanRow, scan_id)
+                    if scan is not None and scan.lead_id is None:
+                        scan.lead_id = row.id
+                s.flush()
+                return self._lead_with_staff(s, row)
+        except IntegrityError:
+            # Another save of the same badge won the race: open that lead instead.
+            if draft.lead_id is None and draft.badge_key:
+                existing = self.find_by_badge_key(draft.event_id, draft.badge_key)
+                if existing is not None:
+                    return existing
+            raise
+
+    def _insert(self, s: Session, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
+        row = LeadRow(
+            event_id=draft.event_id,
+            badge_key=draft.badge_key,
+            badge_id=draft.badge_id,
+            raw_payload=draft.raw_payload,
+            source=draft.source.value,
+            answers=dict(draft.answers),
+            rating=draft.rating.value,
+            rating_overridden=draft.rating_overridden,
+            score=draft.score,
+            qualified=draft.qualified,
+            notes=draft.notes,
+            consent_text=draft.consent_text if draft.consent_given else "",
+            consent_given_at=now if draft.consent_given else None,
+            referred_by=draft.referred_by,
+            owner=draft.owner,
+            stage=draft.stage.value,
+            staff_id=draft.staff_id,
+            crm_ids={},
+            device_id=self._device_id,
+            created_by=draft.staff_id,
+            created_at=now,
+            updated_at=now,
+            **{name: getattr(contact, name) for name in CONTACT_FIELDS},
+        )
+        s.add(row)
+        s.flush()
+        record(
+            s,
+            AuditAction.LEAD_CREATED,
+            event_id=draft.event_id,
+            lead_id=row.id,
+            staff_id=draft.staff_id,
+            device_id=self._device_id,
+        )
+        return row
+
+    def _update(self, s: Session, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
+        row = s.get(LeadRow, draft.lead_id)
+        if row is None:
+            raise NotFoundError(f"no lead {draft.lead_id}")
+        new_values: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+        for name in _EDITABLE:
+            value = getattr(draft, name)
+            new_values[name] = value.value if hasattr(value, "value") else value
+        if draft.consent_given and not row.consent_given_at:
+            new_values["consent_text"] = draft.consent_text
+        elif not draft.consent_given and row.consent_given_at:
+            new_values["consent_text"] = ""
+        for name, value in new_values.items():
+            old = getattr(row, name)
+            if old != value:
+                s.add(
+                    LeadChangeRow(
+                        lead_id=row.id,
+                        staff_id=draft.staff_id,
+                        field=name,
+                        old_value=old,
+                        new_value=value,
+                        device_id=self._device_id,
+                        created_by=draft.staff_id,
+                    )
+                )
+                setattr(row, name, value)
+        if draft.consent_given != (row.consent_given_at is not None):
+            row.consent_given_at = now if draft.consent_given else None
+            record(
+                s,
+                AuditAction.CONSENT_CHANGED,
+                event_id=row.event_id,
+                lead_id=row.id,
+                staff_id=draft.staff_id,
+                device_id=self._device_id,
+                detail={"given": draft.consent_given, "text": draft.consent_text},
+            )
+        row.updated_at = now
+        return row
+
+    def set_please_delete(self, lead_id: str, flag: bool, staff_id: str = "") -> Lead:
+        with self._db.session() as s:
+            row = s.get(LeadRow, lead_id)
+            if row is None:
+                raise NotFoundError(f"no lead {lead_id}")
+            if row.please_delete != flag:
+                s.add(
+                    LeadChangeRow(
+                        lead_id=row.id,
+                        staff_id=staff_id,
+                        field="please_delete",
+                        old_value=row.please_delete,
+                        new_value=flag,
+                        device_id=self._device_id,
+                        created_by=staff_id,
+                    )
+                )
+                row.please_delete = flag
+                row.updated_at = datetime.now(UTC)
+                record(
+                    s,
+                    AuditAction.PLEASE_DELETE,
+                    event_id=row.event_id,
+                    lead_id=row.id,
+                    staff_id=staff_id,
+                    device_id=self._device_id,
+                    detail={"flag": flag},
+                )
+            return self._lead_with_staff(s, row)
+
+    # -- reading --------------------------------------------------------------------------
+    def get_lead(self, lead_id: str) -> Lead:
+        with self._db.read() as s:
+            row = s.get(LeadRow, lead_id)
+            if row is None:
+                raise NotFoundError(f"no lead {lead_id}")
+            return self._lead_with_staff(s, row)
+
+    def find_by_badge_key(self, event_id: str, badge_key: str) -> Lead | None:
+        with self._db.read() as s:
+            row = s.scalar(
+                select(LeadRow).where(LeadRow.event_id == event_id, LeadRow.badge_key == badge_key)
+            )
+            return self._lead_with_staff(s, row) if row else None
+
+    def list_leads(self, event_id: str, search: str = "", limit: int | None = None) -> list[Lead]:
+        with self._db.read() as s:
+            q = (
+                select(LeadRow, StaffRow.name)
+                .outerjoin(StaffRow, StaffRow.id == LeadRow.staff_id)
+                .where(LeadRow.event_id == event_id)
+                .order_by(LeadRow.created_at)
+            )
+            if search.strip():
+                like = f"%{search.strip().lower()}%"
+                q = q.where(
+                    or_(
+                        *(
+                            func.lower(getattr(LeadRow, col)).like(like)
+                            for col in ("first_name", "last_name", "company", "email", "notes")
+                        )
+                    )
+                )
+            if limit:
+                q = q.limit(limit)
+            return [lead_from_row(row, staff or "") for row, staff in s.execute(q)]
+
+    def history(self, lead_id: str) -> list[LeadChange]:
+        with self._db.read() as s:
+            rows = s.scalars(
+                select(LeadChangeRow)
+                .where(LeadChangeRow.lead_id == lead_id)
+                .order_by(LeadChangeRow.created_at)
+            )
+            return [
+                LeadChange(r.field, r.old_value, r.new_value, r.staff_id, r.created_at)
+                for r in rows
+            ]
+
+    def draft_of(self, lead: Lead) -> LeadDraft:
+        """The form values of an existing lead, to edit it."""
+        return LeadDraft(
+            event_id=lead.event_id,
+            contact=lead.contact,
+            lead_id=lead.id,
+            source=lead.source,
+            badge_id=lead.badge_id,
+            raw_payload=lead.raw_payload,
+            answers=dict(lead.answers),
+            rating=lead.rating,
+            rating_overridden=lead.rating_overridden,
+            score=lead.score,
+            qualified=lead.qualified,
+            notes=lead.notes,
+            consent_text=lead.consent_text,
+            consent_given=lead.consent_given_at is not None,
+            referred_by=lead.referred_by,
+            owner=lead.owner,
+            stage=lead.stage,
+            staff_id=lead.staff_id,
+        )
+
+    def _lead_with_staff(self, s: Session, row: LeadRow) -> Lead:
+        name = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
+        return lead_from_row(row, name)
+
+
+def _clean_contact(contact: Contact) -> Contact:
+    values = {
+        name: str(getattr(contact, name) or "").strip() for name in contact.__dataclass_fields__
+    }
+    return replace(contact, **values)

@@ -1,0 +1,67 @@
+"""Booth staff: add with a PIN, sign in, list."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from boothapp.core.models import Staff
+from boothapp.core.pins import hash_pin, validate_pin, verify_pin
+from boothapp.services.audit import AuditAction, record
+from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.store.db import Database
+from boothapp.store.mappers import staff_from_row
+from boothapp.store.tables import StaffRow
+
+
+class StaffService:
+    def __init__(self, db: Database, device_id: str = "") -> None:
+        self._db = db
+        self._device_id = device_id
+
+    def add_staff(self, event_id: str, name: str, pin: str, email: str = "") -> Staff:
+        name = name.strip()
+        if not name:
+            raise ValidationError("staff member needs a name")
+        problem = validate_pin(pin)
+        if problem:
+            raise ValidationError(problem)
+        with self._db.session() as s:
+            clash = s.scalar(
+                select(StaffRow.id).where(StaffRow.event_id == event_id, StaffRow.name == name)
+            )
+            if clash:
+                raise ValidationError(f"{name} is already on this event's staff")
+            row = StaffRow(
+                event_id=event_id,
+                name=name,
+                email=email.strip(),
+                pin_hash=hash_pin(pin),
+                device_id=self._device_id,
+            )
+            s.add(row)
+            s.flush()
+            return staff_from_row(row)
+
+    def list_staff(self, event_id: str) -> list[Staff]:
+        with self._db.read() as s:
+            rows = s.scalars(
+                select(StaffRow).where(StaffRow.event_id == event_id).order_by(StaffRow.name)
+            )
+            return [staff_from_row(r) for r in rows]
+
+    def sign_in(self, staff_id: str, pin: str) -> Staff:
+        """The staff member when the PIN matches; ValidationError otherwise."""
+        with self._db.session() as s:
+            row = s.get(StaffRow, staff_id)
+            if row is None or not row.active:
+                raise NotFoundError("unknown staff member")
+            if not verify_pin(pin, row.pin_hash):
+                raise ValidationError("wrong PIN")
+            record(
+                s,
+                AuditAction.LOGIN,
+                event_id=row.event_id,
+                staff_id=row.id,
+                device_id=self._device_id,
+            )
+            return staff_from_row(row)

@@ -1,0 +1,72 @@
+"""Device settings: declared once, typed, versioned, upgraded in steps.
+
+Settings are per device (which camera, which theme, who signed in last); everything an event
+shares across devices lives in the event configuration instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 2
+
+
+@dataclass(slots=True)
+class Settings:
+    version: int = SETTINGS_VERSION
+    device_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    device_name: str = ""
+    current_event_id: str = ""
+    last_staff_id: str = ""
+    camera: str = ""  # "" = ask; "0" = webcam index; a path or URL otherwise; "demo"
+    theme: str = "light"  # light | dark
+    beep: bool = True
+    scan_cooldown_s: float = 3.0
+    font_scale: float = 1.0
+
+
+def _upgrade_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    # v1 stored the camera index as an int under "camera_index".
+    index = data.pop("camera_index", None)
+    if index is not None and "camera" not in data:
+        data["camera"] = str(index)
+    return data
+
+
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upgrade_1_to_2}
+
+
+def load_settings(path: Path) -> Settings:
+    if not path.exists():
+        return Settings()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+    except (OSError, ValueError) as exc:
+        # A broken settings file must never stop the booth: start from defaults, keep the file.
+        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+        return Settings()
+    version = int(data.get("version", 1))
+    while version < SETTINGS_VERSION:
+        data = _UPGRADES[version](data)
+        version += 1
+    data["version"] = SETTINGS_VERSION
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in data.items() if k in known})
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)  # atomic: a crash leaves the old or the new file, never half of one

@@ -1,0 +1,199 @@
+"""ORM tables. Every record: UUID key, created/updated in UTC, device and staff that made it.
+
+Rows stay inside the store and services; ``boothapp.store.mappers`` turns them into
+``boothapp.core.models`` values.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from boothapp.store.types import UTCDateTime, new_id, utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Stamped:
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+    device_id: Mapped[str] = mapped_column(String(64), default="", nullable=False)
+    created_by: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+
+
+class EventRow(Stamped, Base):
+    __tablename__ = "events"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    venue: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    booth: Mapped[str] = mapped_column(String(50), default="", nullable=False)
+    country: Mapped[str] = mapped_column(String(2), default="", nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", nullable=False)
+    starts_on: Mapped[date | None] = mapped_column(Date())
+    ends_on: Mapped[date | None] = mapped_column(Date())
+    # The event configuration document (questions, scoring, routing, ...), versioned.
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    config_revision: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+
+
+class StaffRow(Stamped, Base):
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), default="", nullable=False)
+    pin_hash: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    role: Mapped[str] = mapped_column(String(20), default="staff", nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+
+class AttendeeRow(Stamped, Base):
+    __tablename__ = "attendees"
+    __table_args__ = (UniqueConstraint("event_id", "badge_id"),)
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), nullable=False)
+    badge_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    first_name: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    last_name: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    email: Mapped[str] = mapped_column(String(254), default="", nullable=False, index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="", nullable=False)
+    company: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    title: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    country: Mapped[str] = mapped_column(String(60), default="", nullable=False)
+    city: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    registration_type: Mapped[str] = mapped_column(String(60), default="", nullable=False)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+
+
+class LeadRow(Stamped, Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        # One lead per badge per event: scanning again opens the existing lead.
+        UniqueConstraint("event_id", "badge_key", name="uq_leads_event_badge_key"),
+        Index("ix_leads_event_created", "event_id", "created_at"),
+    )
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), nullable=False)
+    # Normalised identity of the badge (id, token, email or the raw payload); NULL for walk-ins.
+    badge_key: Mapped[str | None] = mapped_column(String(300))
+    badge_id: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    raw_payload: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    source: Mapped[str] = mapped_column(String(20), default="badge_scan", nullable=False)
+    first_name: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    last_name: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    email: Mapped[str] = mapped_column(String(254), default="", nullable=False)
+    phone: Mapped[str] = mapped_column(String(40), default="", nullable=False)
+    company: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    title: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    country: Mapped[str] = mapped_column(String(60), default="", nullable=False)
+    city: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), default="", nullable=False)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    rating: Mapped[str] = mapped_column(String(10), default="warm", nullable=False)
+    rating_overridden: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    score: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    qualified: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    notes: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    consent_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    owner: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    stage: Mapped[str] = mapped_column(String(20), default="to_contact", nullable=False)
+    please_delete: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    referred_by: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    staff_id: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+    crm_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    sync_state: Mapped[str] = mapped_column(String(12), default="not_queued", nullable=False)
+
+
+class ScanRow(Stamped, Base):
+    """Every decode that produced a payload, so no scan is ever lost."""
+
+    __tablename__ = "scans"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), nullable=False, index=True)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    symbology: Mapped[str] = mapped_column(String(30), default="", nullable=False)
+    source: Mapped[str] = mapped_column(String(20), default="badge_scan", nullable=False)
+    lead_id: Mapped[str | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    staff_id: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+    image_path: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+
+
+class AuditRow(Stamped, Base):
+    """Who did what to which lead: export, delete flag, consent change, login."""
+
+    __tablename__ = "audit_log"
+
+    event_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    lead_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    staff_id: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+
+
+class LeadChangeRow(Stamped, Base):
+    """Field-level edit history of a lead (also drives last-writer-wins merges)."""
+
+    __tablename__ = "lead_changes"
+
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
+    staff_id: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+    field: Mapped[str] = mapped_column(String(60), nullable=False)
+    old_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class OutboxRow(Stamped, Base):
+    """Durable, idempotent queue of lead changes to push to a CRM or the event hub."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "target", "state", "next_attempt_at"),)
+
+    target: Mapped[str] = mapped_column(String(40), nullable=False)  # "hubspot", "bottlecrm", ...
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
+    state: Mapped[str] = mapped_column(String(12), default="pending", nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    last_error: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    remote_id: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+
+
+class FollowUpRow(Stamped, Base):
+    __tablename__ = "followups"
+    __table_args__ = (Index("ix_followups_due", "state", "due_at"),)
+
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
+    touch_number: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    channel: Mapped[str] = mapped_column(String(12), nullable=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", nullable=False)
+    template_id: Mapped[str] = mapped_column(String(80), default="", nullable=False)
+    reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    subject: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    state: Mapped[str] = mapped_column(String(12), default="planned", nullable=False)
+    owner: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    message_id: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    outcome: Mapped[str] = mapped_column(String(20), default="", nullable=False)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,91 @@
+"""The one way off the GUI thread: run a function on QThreadPool, get the result back on
+the GUI thread.
+
+Rules (see DESIGN.md): widgets never call a service directly when it may take more than a
+few ms; they ``runner.run(service_call, on_done=..., on_error=...)``. Callbacks always run on
+the thread that owns the runner (the GUI thread). Tests may construct ``TaskRunner(inline=True)``
+to run tasks synchronously.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; signals emitted from pool threads are queued to it."""
+
+    finished = Signal(object, object)  # (callback, result)
+    failed = Signal(object, object)  # (callback, exception)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished.connect(self._call)
+        self.failed.connect(self._call)
+
+    @Slot(object, object)
+    def _call(self, callback: Callable[[Any], None] | None, value: Any) -> None:
+        if callback is not None:
+            callback(value)
+
+
+class _Job(QRunnable):
+    def __init__(
+        self,
+        fn: Callable[[], Any],
+        relay: _Relay,
+        on_done: Done | None,
+        on_error: Failed | None,
+        runner: TaskRunner,
+    ) -> None:
+        super().__init__()
+        self._fn, self._relay = fn, relay
+        self._on_done, self._on_error, self._runner = on_done, on_error, runner
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # pool thread
+        try:
+            result = self._fn()
+        except BaseException as exc:
+            log.error("background task failed: %s", "".join(traceback.format_exception(exc)))
+            self._relay.failed.emit(self._on_error or self._runner.default_error, exc)
+        else:
+            self._relay.finished.emit(self._on_done, result)
+
+
+class TaskRunner(QObject):
+    def __init__(self, inline: bool = False, max_threads: int = 4) -> None:
+        super().__init__()
+        self._inline = inline
+        self._relay = _Relay()
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(max_threads)
+        self.default_error: Failed = lambda exc: log.error("unhandled task error: %s", exc)
+
+    def run(
+        self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
+    ) -> None:
+        if self._inline:
+            try:
+                result = fn()
+            except BaseException as exc:
+                (on_error or self.default_error)(exc)
+            else:
+                if on_done:
+                    on_done(result)
+            return
+        self._pool.start(_Job(fn, self._relay, on_done, on_error, self))
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until queued tasks finish (shutdown and tests only, never in a slot)."""
+        return self._pool.waitForDone(msecs)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs the system libraries BoothApp needs when they are missing (Debian/Ubuntu).
+# Runs apt-get directly as root, through sudo when available, and otherwise says what to install.
+set -euo pipefail
+
+# shared library -> Debian package providing it
+declare -A LIBS=(
+  [libzbar.so.0]=libzbar0                 # pyzbar backend
+  [libEGL.so.1]=libegl1                   # Qt offscreen/xcb
+  [libGL.so.1]=libgl1
+  [libxkbcommon.so.0]=libxkbcommon0
+  [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
+  [libfontconfig.so.1]=libfontconfig1
+  [libdbus-1.so.3]=libdbus-1-3
+  [libxcb-cursor.so.0]=libxcb-cursor0     # Qt xcb platform (a real window)
+  [libxcb-icccm.so.4]=libxcb-icccm4
+  [libxcb-keysyms.so.1]=libxcb-keysyms1
+  [libxcb-shape.so.0]=libxcb-shape0
+  [libxcb-randr.so.0]=libxcb-randr0
+  [libxcb-render-util.so.0]=libxcb-render-util0
+  [libxcb-image.so.0]=libxcb-image0
+  [libxcb-xkb.so.1]=libxcb-xkb1
+)
+# commands the tests and screenshots use -> package
+declare -A CMDS=(
+  [pdftoppm]=poppler-utils                # render report pages to look at them
+  [Xvfb]=xvfb                             # screenshots of the real window
+)
+EXTRA_PKGS=(fonts-dejavu-core)
+
+missing=()
+for lib in "${!LIBS[@]}"; do
+  ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("${LIBS[$lib]}")
+done
+for cmd in "${!CMDS[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${CMDS[$cmd]}")
+done
+for pkg in "${EXTRA_PKGS[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "BoothApp needs these system packages (Debian names): ${missing[*]}" >&2
+  echo "Install their equivalents with your system's package manager, then run make again." >&2
+  exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO="sudo"
+else
+  echo "BoothApp needs these system packages: ${missing[*]}" >&2
+  echo "Run: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# An image whose package lists are empty cannot find anything: update once first.
+if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
+  $SUDO apt-get update -qq
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -1,0 +1,64 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own data directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from boothapp.app import AppContext, build_context
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("BOOTHAPP_SHARED", REPO_ROOT.parent / "shared"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Never touch the real user data dir or database from a test.
+    monkeypatch.setenv("BOOTHAPP_DATA_DIR", str(tmp_path / "userdata"))
+    monkeypatch.delenv("BOOTHAPP_DB", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def ctx(data_dir: Path) -> Iterator[AppContext]:
+    context = build_context(str(data_dir))
+    yield context
+    context.close()
+
+
+@dataclass
+class CliRun:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], data_dir: Path):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process against the test's data dir: ``cli("event", "list")``."""
+    from boothapp.cli import main
+
+    def run(*args: str, data: Path | None = data_dir) -> CliRun:
+        capsys.readouterr()
+        argv = (["--data-dir", str(data)] if data else []) + list(args)
+        code = main(argv)
+        captured = capsys.readouterr()
+        return CliRun(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,114 @@
+"""Schema migrations: fresh databases reach head, upgrades keep data and leave a backup."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from boothapp.store.db import DatabaseTooNewError, NotADatabaseError, make_engine
+from boothapp.store.migrate import alembic_config, head_revision, open_database
+from boothapp.store.tables import Base
+
+
+def test_fresh_database_is_created_at_head_with_the_models_schema(tmp_path: Path) -> None:
+    db, report = open_database(f"sqlite:///{tmp_path / 'new.db'}", tmp_path / "backups")
+    try:
+        assert report.from_revision is None
+        assert report.to_revision == head_revision()
+        assert report.backup is None  # nothing to back up on a new file
+        with db.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert ctx.get_current_revision() == head_revision()
+            # The migrations and the ORM models describe the same schema.
+            assert compare_metadata(ctx, Base.metadata) == []
+    finally:
+        db.dispose()
+
+
+def test_upgrade_from_first_revision_keeps_data_and_writes_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    now = "2026-11-20 09:00:00"
+    con.execute(
+        "INSERT INTO events (id, created_at, updated_at, device_id, created_by, name, venue,"
+        " booth, country, timezone, config, config_revision)"
+        " VALUES ('e1', ?, ?, 'd', '', 'Old Show', '', '', 'TR', 'Europe/Istanbul', '{}', 0)",
+        (now, now),
+    )
+    con.execute(
+        "INSERT INTO leads (id, created_at, updated_at, device_id, created_by, event_id, badge_key,"
+        " badge_id, raw_payload, source, first_name, last_name, email, phone, company, title,"
+        " country, city, timezone, answers, rating, rating_overridden, score, qualified, notes,"
+        " consent_text, owner, stage, please_delete, referred_by, staff_id, crm_ids, sync_state)"
+        " VALUES ('l1', ?, ?, 'd', '', 'e1', 'id:42', '42', 'RAW', 'badge_scan', 'Ayşe', 'Yılmaz',"
+        " 'ayse@example.com', '', 'Acme', '', 'TR', '', '', '{}', 'hot', 0, 80, 1, 'n', '', '',"
+        " 'to_contact', 0, '', '', '{}', 'not_queued')",
+        (now, now),
+    )
+    con.commit()
+    con.close()
+
+    db, report = open_database(url, tmp_path / "backups")
+    try:
+        assert report.from_revision == "0001"
+        assert report.to_revision == head_revision()
+        assert report.backup is not None and report.backup.exists()
+        # The backup is a usable copy of the old database.
+        backup = sqlite3.connect(report.backup)
+        assert backup.execute("SELECT first_name FROM leads").fetchall() == [("Ayşe",)]
+        backup.close()
+        from boothapp.services.leads import LeadService
+
+        lead = LeadService(db).get_lead("l1")
+        assert lead.contact.full_name == "Ayşe Yılmaz"
+        assert lead.score == 80
+        with db.engine.connect() as conn:
+            tables = set(db.engine.dialect.get_table_names(conn))
+        assert {"outbox", "followups", "lead_changes"} <= tables
+    finally:
+        db.dispose()
+
+
+def test_file_that_is_not_a_database_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list: milk, eggs\n" * 10)
+    before = path.read_bytes()
+    with pytest.raises(NotADatabaseError, match="not a BoothApp database"):
+        open_database(f"sqlite:///{path}", tmp_path / "backups")
+    assert path.read_bytes() == before
+
+
+def test_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    db, _ = open_database(f"sqlite:///{path}", tmp_path / "backups")
+    db.dispose()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseTooNewError, match="newer BoothApp"):
+        open_database(f"sqlite:///{path}", tmp_path / "backups")
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
+    db, _ = open_database(f"sqlite:///{tmp_path / 'w.db'}", tmp_path / "backups")
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    finally:
+        db.dispose()
