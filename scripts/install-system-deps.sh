@@ -35,6 +35,10 @@ done
 for cmd in "${!CMDS[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${CMDS[$cmd]}")
 done
+# PostgreSQL server binaries: the multi-device hub and its integration tests
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
 for pkg in "${EXTRA_PKGS[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done

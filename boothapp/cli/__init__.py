@@ -19,11 +19,26 @@ from boothapp.cli import commands
 from boothapp.cli.errors import CliError
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
+def add_common_options(parser: argparse.ArgumentParser, default: object = None) -> None:
     parser.add_argument(
-        "--data-dir", help="where the database and settings live (env BOOTHAPP_DATA_DIR)"
+        "--data-dir",
+        default=default,
+        help="where the database and settings live (env BOOTHAPP_DATA_DIR)",
     )
-    parser.add_argument("--db", help="database URL, e.g. sqlite:///leads.db (env BOOTHAPP_DB)")
+    parser.add_argument(
+        "--db", default=default, help="database URL, e.g. sqlite:///leads.db (env BOOTHAPP_DB)"
+    )
+
+
+def _add_common_to_leaves(parser: argparse.ArgumentParser) -> None:
+    """Accept --data-dir/--db after the verb too; SUPPRESS keeps a value given before it."""
+    subactions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subactions:
+        add_common_options(parser, argparse.SUPPRESS)
+        return
+    for action in subactions:
+        for child in set(action.choices.values()):
+            _add_common_to_leaves(child)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(module, "register", None)
         if register is not None:
             register(sub)
+    for child in set(sub.choices.values()):
+        _add_common_to_leaves(child)
     return parser
 
 

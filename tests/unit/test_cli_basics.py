@@ -56,3 +56,11 @@ def test_db_upgrade_reports_schema(cli) -> None:  # type: ignore[no-untyped-def]
     assert first.code == 0
     second = cli("db", "upgrade")
     assert "already at schema" in second.out
+
+
+def test_global_options_work_after_the_verb_too(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "elsewhere"
+    made = cli("event", "create", "--name", "After Verb", "--data-dir", str(other), data=None)
+    assert made.code == 0
+    assert "After Verb" in cli("--data-dir", str(other), "event", "list", data=None).out
+    assert cli("event", "list").lines == []  # the default data dir was not touched

@@ -1,0 +1,40 @@
+"""The same store and services work on a real PostgreSQL server (the multi-device hub)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from boothapp.app import build_context
+from boothapp.core.models import Contact, LeadSource
+from boothapp.services.events import NewEvent
+from boothapp.services.leads import LeadDraft
+from boothapp.store.migrate import head_revision
+from tests.integration.pgserver import PgServer
+
+
+def test_postgresql_url_migrates_and_keeps_leads(pg_server: PgServer, tmp_path: Path) -> None:
+    url = pg_server.create_database(f"booth_{uuid.uuid4().hex[:8]}")
+    ctx = build_context(str(tmp_path / "d"), url)
+    try:
+        assert ctx.upgrade.to_revision == head_revision()
+        event = ctx.events.create_event(NewEvent(name="Hub Show", timezone="America/Chicago"))
+        saved = ctx.leads.save_lead(
+            LeadDraft(
+                event_id=event.id,
+                source=LeadSource.MANUAL,
+                contact=Contact(first_name="Şule", last_name="Öztürk", email="sule@example.com"),
+            )
+        )
+    finally:
+        ctx.close()
+    again = build_context(str(tmp_path / "d"), url)  # second start: already at head
+    try:
+        assert again.upgrade.from_revision == head_revision()
+        leads = again.leads.list_leads(again.events.find_event("Hub Show").id)
+        assert [(x.id, x.contact.first_name) for x in leads] == [(saved.id, "Şule")]
+        assert (
+            leads[0].created_at is not None and leads[0].created_at.utcoffset().total_seconds() == 0
+        )
+    finally:
+        again.close()
