@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from boothapp.app import build_context
@@ -33,8 +34,7 @@ def test_postgresql_url_migrates_and_keeps_leads(pg_server: PgServer, tmp_path: 
         assert again.upgrade.from_revision == head_revision()
         leads = again.leads.list_leads(again.events.find_event("Hub Show").id)
         assert [(x.id, x.contact.first_name) for x in leads] == [(saved.id, "Şule")]
-        assert (
-            leads[0].created_at is not None and leads[0].created_at.utcoffset().total_seconds() == 0
-        )
+        created = leads[0].created_at
+        assert created is not None and created.utcoffset() == timedelta(0)
     finally:
         again.close()
