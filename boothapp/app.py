@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from boothapp.paths import AppPaths, resolve_paths
+from boothapp.services.attendees import AttendeeService
 from boothapp.services.audit import AuditService
 from boothapp.services.events import EventService
 from boothapp.services.leads import LeadService
@@ -30,6 +31,7 @@ class AppContext:
     staff: StaffService = field(init=False)
     leads: LeadService = field(init=False)
     audit: AuditService = field(init=False)
+    attendees: AttendeeService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -37,6 +39,7 @@ class AppContext:
         self.staff = StaffService(self.db, device)
         self.leads = LeadService(self.db, device)
         self.audit = AuditService(self.db, device)
+        self.attendees = AttendeeService(self.db, device)
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)

@@ -1,0 +1,112 @@
+"""A generated camera feed: badges held up to a webcam one after another (1280x720 MJPG).
+
+The demo plays this file through the same video-file source as a real camera recording, so
+the whole scan path (source -> decode worker -> lead form) is exercised without a camera.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from boothapp.demo.people import DemoPerson, ascii_fold
+
+WIDTH, HEIGHT, FPS = 1280, 720, 30
+
+
+def _qr(text: str, size: int) -> np.ndarray:
+    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
+    img = np.asarray(zxingcpp.write_barcode_to_image(barcode, scale=4, add_quiet_zones=True))
+    return cv2.resize(img, (size, size), interpolation=cv2.INTER_NEAREST)
+
+
+def _badge_card(person: DemoPerson, payload: str, event_name: str) -> np.ndarray:
+    card = np.full((520, 380, 3), 250, np.uint8)
+    cv2.rectangle(card, (0, 0), (380, 90), (140, 70, 20), -1)
+    cv2.putText(
+        card,
+        ascii_fold(event_name)[:22],
+        (18, 58),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.95,
+        (255, 255, 255),
+        2,
+        cv2.LINE_AA,
+    )
+    name = ascii_fold(person.contact.full_name) or "Visitor"
+    cv2.putText(
+        card, name[:20], (18, 135), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2, cv2.LINE_AA
+    )
+    cv2.putText(
+        card,
+        ascii_fold(person.contact.company)[:26],
+        (18, 170),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.65,
+        (70, 70, 70),
+        1,
+        cv2.LINE_AA,
+    )
+    qr = cv2.cvtColor(_qr(payload, 300), cv2.COLOR_GRAY2BGR)
+    card[195:495, 40:340] = qr
+    return card
+
+
+def _background(rng: np.random.Generator) -> np.ndarray:
+    # A dim exhibition hall: a gradient, some blurry blobs and sensor noise.
+    y = np.linspace(60, 120, HEIGHT, dtype=np.float32)[:, None]
+    frame = np.repeat(np.repeat(y, WIDTH, axis=1)[:, :, None], 3, axis=2)
+    for _ in range(12):
+        center = (int(rng.integers(0, WIDTH)), int(rng.integers(0, HEIGHT)))
+        color = tuple(float(c) for c in rng.integers(40, 200, 3))
+        cv2.circle(frame, center, int(rng.integers(30, 120)), color, -1)
+    frame = cv2.GaussianBlur(frame, (0, 0), 25)
+    return frame.astype(np.uint8)
+
+
+def write_badge_video(
+    path: Path,
+    people: Sequence[DemoPerson],
+    payloads: Sequence[str],
+    event_name: str,
+    seconds_per_badge: float = 4.0,
+    seed: int = 3,
+) -> Path:
+    """Write the demo feed: each badge slides in, is held still, then leaves the view."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), FPS, (WIDTH, HEIGHT))
+    if not writer.isOpened():
+        raise OSError(f"cannot write video {path}")
+    rng = np.random.default_rng(seed)
+    background = _background(rng)
+    frames_per_badge = int(seconds_per_badge * FPS)
+    # Sensor noise from a small pool: per-frame noise is realistic, generating it is not cheap.
+    noises = [rng.normal(0, 4, (HEIGHT, WIDTH, 3)).astype(np.int16) for _ in range(6)]
+    try:
+        for person, payload in zip(people, payloads, strict=True):
+            card = _badge_card(person, payload, event_name)
+            h, w = card.shape[:2]
+            for f in range(frames_per_badge):
+                frame = background.copy()
+                t = f / frames_per_badge
+                # in (0-0.2), hold (0.2-0.75), out (0.75-1.0)
+                if t < 0.2:
+                    x = int(WIDTH - (WIDTH - (WIDTH - w) // 2) * (t / 0.2))
+                elif t < 0.75:
+                    x = (WIDTH - w) // 2
+                else:
+                    x = int((WIDTH - w) // 2 - ((WIDTH + w) // 2) * ((t - 0.75) / 0.25))
+                y = (HEIGHT - h) // 2
+                x0, x1 = max(x, 0), min(x + w, WIDTH)
+                if x1 > x0:
+                    frame[y : y + h, x0:x1] = card[:, x0 - x : x1 - x]
+                noise = noises[f % len(noises)]
+                frame = np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+                writer.write(frame)
+    finally:
+        writer.release()
+    return path
