@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from boothapp.core.models import Attendee
 from boothapp.services.audit import AuditAction, record
@@ -55,10 +55,10 @@ class AttendeeService:
             incoming = {a.badge_id for a in attendees}
             clash = existing & incoming
             if clash and replace_existing:
-                for chunk in _chunks(sorted(clash), 900):
+                for ids in _chunks(sorted(clash), 900):
                     s.execute(
                         delete(AttendeeRow).where(
-                            AttendeeRow.event_id == event_id, AttendeeRow.badge_id.in_(chunk)
+                            AttendeeRow.event_id == event_id, AttendeeRow.badge_id.in_(ids)
                         )
                     )
             rows = [
@@ -68,7 +68,7 @@ class AttendeeService:
             ]
             done = 0
             for chunk in _chunks(rows, _CHUNK):
-                s.execute(AttendeeRow.__table__.insert(), chunk)
+                s.execute(insert(AttendeeRow), chunk)
                 done += len(chunk)
                 if progress:
                     progress(done, total)
@@ -123,7 +123,7 @@ class AttendeeService:
             return [attendee_from_row(r) for r in rows]
 
 
-def _row_values(a: Attendee, event_id: str, now: datetime, device_id: str) -> dict[str, object]:
+def _row_values(a: Attendee, event_id: str, now: datetime, device_id: str) -> dict[str, Any]:
     c = a.contact
     return {
         "id": a.id or new_id(),
