@@ -1,0 +1,87 @@
+"""First-run wizard page: the event's name, venue, time zone, dates and booth."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWizardPage,
+)
+
+from boothapp.services.errors import ValidationError
+from boothapp.services.events import NewEvent, validate_new_event
+
+_ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+
+
+class EventDetailsPage(QWizardPage):
+    def __init__(self, default_zone: str = "Europe/Istanbul") -> None:
+        super().__init__()
+        self.setTitle("Your event")
+        self.setSubTitle("Where and when is the show? Times of leads and follow-ups use this.")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Hannover Messe 2027")
+        self.venue = QLineEdit()
+        self.booth = QLineEdit()
+        self.booth.setPlaceholderText("e.g. Hall 7, C42")
+        self.country = QLineEdit()
+        self.country.setMaxLength(2)
+        self.country.setPlaceholderText("2-letter code, e.g. DE")
+        self.timezone = QComboBox()
+        self.timezone.setEditable(True)
+        self.timezone.addItems(_ZONES)
+        completer = QCompleter(_ZONES, self.timezone)
+        completer.setFilterMode(completer.filterMode().MatchContains)
+        self.timezone.setCompleter(completer)
+        self.timezone.setCurrentText(default_zone)
+        today = QDate.currentDate()
+        self.starts = QDateEdit(today)
+        self.ends = QDateEdit(today.addDays(2))
+        for edit in (self.starts, self.ends):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("Event name *", self.name)
+        form.addRow("Venue", self.venue)
+        form.addRow("Booth", self.booth)
+        form.addRow("Country", self.country)
+        form.addRow("Time zone *", self.timezone)
+        form.addRow("First day", self.starts)
+        form.addRow("Last day", self.ends)
+        form.addRow(self.error)
+        self.registerField("event_name*", self.name)
+        self.name.textChanged.connect(lambda _t: self.error.clear())
+
+    def new_event(self) -> NewEvent:
+        return NewEvent(
+            name=self.name.text(),
+            timezone=self.timezone.currentText().strip(),
+            venue=self.venue.text(),
+            booth=self.booth.text(),
+            country=self.country.text(),
+            starts_on=_to_date(self.starts.date()),
+            ends_on=_to_date(self.ends.date()),
+        )
+
+    def validatePage(self) -> bool:
+        try:
+            validate_new_event(self.new_event())
+        except ValidationError as exc:
+            self.error.setText(str(exc).capitalize())
+            return False
+        return True
+
+
+def _to_date(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())

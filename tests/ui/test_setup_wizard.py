@@ -1,0 +1,54 @@
+"""First run: a new user creates the event and staff through the wizard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from boothapp.app import AppContext
+from boothapp.ui.setup_wizard import SetupWizard
+from boothapp.workers.tasks import TaskRunner
+
+
+def test_wizard_creates_event_and_staff_with_hashed_pins(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    wizard = SetupWizard(ctx, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.details
+    qtbot.keyClicks(page.name, "Hannover Messe")
+    page.timezone.setCurrentText("Europe/Berlin")
+    page.country.setText("de")
+    wizard.next()
+    assert wizard.currentPage() is wizard.staff
+    assert not wizard.staff.isComplete()  # nobody yet: Finish stays disabled
+    qtbot.keyClicks(wizard.staff.name, "Deniz")
+    qtbot.keyClicks(wizard.staff.pin, "12")
+    qtbot.mouseClick(wizard.staff.add, Qt.MouseButton.LeftButton)
+    assert "4 to 8 digits" in wizard.staff.error.text()
+    wizard.staff.pin.clear()
+    qtbot.keyClicks(wizard.staff.pin, "1357")
+    qtbot.keyClick(wizard.staff.pin, Qt.Key.Key_Return)
+    assert wizard.staff.list.count() == 1 and wizard.staff.isComplete()
+    with qtbot.waitSignal(wizard.event_created, timeout=10_000) as created:
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    event = created.args[0]
+    assert (event.name, event.timezone, event.country) == ("Hannover Messe", "Europe/Berlin", "DE")
+    assert ctx.settings.current_event_id == event.id
+    staff = ctx.staff.list_staff(event.id)
+    assert [s.name for s in staff] == ["Deniz"]
+    assert ctx.staff.sign_in(staff[0].id, "1357").name == "Deniz"
+    runner.wait()
+
+
+def test_wizard_refuses_end_before_start(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    wizard = SetupWizard(ctx, TaskRunner(inline=True))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.details
+    page.name.setText("Backwards Expo")
+    page.ends.setDate(page.starts.date().addDays(-3))
+    wizard.next()
+    assert wizard.currentPage() is page
+    assert page.error.text() == "The event ends before it starts"
+    assert ctx.events.list_events() == []
