@@ -49,6 +49,17 @@ class StaffService:
             )
             return [staff_from_row(r) for r in rows]
 
+    def verify_any(self, event_id: str, pin: str) -> Staff | None:
+        """The staff member of the event whose PIN this is (kiosk exit), or None."""
+        with self._db.read() as s:
+            rows = s.scalars(
+                select(StaffRow).where(StaffRow.event_id == event_id, StaffRow.active.is_(True))
+            ).all()
+            for row in rows:
+                if verify_pin(pin, row.pin_hash):
+                    return staff_from_row(row)
+        return None
+
     def sign_in(self, staff_id: str, pin: str) -> Staff:
         """The staff member when the PIN matches; ValidationError otherwise."""
         with self._db.session() as s:

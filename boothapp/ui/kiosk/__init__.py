@@ -1,0 +1,1 @@
+"""Kiosk shell: visitors register themselves on a public device."""

@@ -1,0 +1,60 @@
+"""Consent with the exact text shown; unchecked by default. Optional brochure by email."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from boothapp.ui.kiosk.pages import KioskStep
+from boothapp.ui.kiosk.strings import tr
+
+
+class ConsentPage(KioskStep):
+    finished = Signal(bool, str, bool)  # consent given, exact text shown, brochure wanted
+    back = Signal()
+
+    def __init__(self, consent_texts: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self._custom = consent_texts or {}
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 26pt; font-weight: bold;")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setStyleSheet("font-size: 18pt;")
+        self.agree = QCheckBox()
+        self.agree.setStyleSheet("font-size: 18pt; padding: 12px;")
+        self.literature = QCheckBox()
+        self.literature.setStyleSheet("font-size: 18pt; padding: 12px;")
+        self.back_button = QPushButton()
+        self.finish_button = QPushButton()
+        self.finish_button.setProperty("primary", True)
+        for b in (self.back_button, self.finish_button):
+            b.setMinimumHeight(64)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.finish_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.text)
+        layout.addWidget(self.agree)
+        layout.addWidget(self.literature)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.finish_button.clicked.connect(self._finish)
+        self.back_button.clicked.connect(self.back)
+
+    def consent_text(self) -> str:
+        return self.text.text()
+
+    def _finish(self) -> None:
+        self.finished.emit(self.agree.isChecked(), self.consent_text(), self.literature.isChecked())
+
+    def retranslate(self, lang: str) -> None:
+        self.heading.setText(tr("consent_title", lang))
+        self.text.setText(self._custom.get(lang) or tr("consent_default", lang))
+        self.agree.setText(tr("agree", lang))
+        self.literature.setText(tr("send_literature", lang))
+        self.back_button.setText(tr("back", lang))
+        self.finish_button.setText(tr("finish", lang))

@@ -1,0 +1,308 @@
+"""The kiosk shell: full screen, no chrome, one visitor at a time, no way out without a PIN.
+
+Flow: attract -> (scan or type) details -> questions -> consent -> thanks -> attract.
+Every step is covered by the idle timeout; a reset clears every widget, the clipboard and
+the visitor state, so the next visitor cannot reach anything of the previous one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from boothapp.app import AppContext
+from boothapp.core.models import Contact, Event, Lead, LeadSource
+from boothapp.services.leads import LeadDraft, ScanOutcome
+from boothapp.ui.kiosk.attract_page import AttractPage
+from boothapp.ui.kiosk.consent_page import ConsentPage
+from boothapp.ui.kiosk.details_page import DetailsPage
+from boothapp.ui.kiosk.idle import IdleWatcher
+from boothapp.ui.kiosk.pages import KioskStep
+from boothapp.ui.kiosk.pin_pad import PinPad
+from boothapp.ui.kiosk.questions_page import KioskQuestion, QuestionsPage
+from boothapp.ui.kiosk.strings import direction, tr
+from boothapp.ui.kiosk.thanks_page import ThanksPage
+from boothapp.workers.tasks import TaskRunner
+
+EXIT_CHORD = "Ctrl+Alt+Shift+X"
+CORNER_PX = 90
+CORNER_TAPS = 5
+CORNER_WINDOW_MS = 3000
+THANKS_MS = 6000
+
+
+@dataclass
+class Visitor:
+    """What the kiosk knows of the visitor in front of it; dropped on every reset."""
+
+    draft: LeadDraft | None = None
+    existing: Lead | None = None
+    contact: Contact = field(default_factory=Contact)
+    answers: dict[str, object] = field(default_factory=dict)
+
+
+class KioskWindow(QWidget):
+    lead_saved = Signal(object)  # Lead
+    exit_unlocked = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        event: Event,
+        questions: list[KioskQuestion] | None = None,
+        languages: list[str] | None = None,
+        consent_texts: dict[str, str] | None = None,
+        idle_timeout_s: float = 30.0,
+        show_keyboard: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("KioskWindow")
+        self.setWindowTitle(f"{event.name} — BoothApp kiosk")
+        self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
+        self._ctx, self._runner, self._event = ctx, runner, event
+        self.languages = languages or ["en", "tr", "el", "fa"]
+        self.default_language = self.languages[0]
+        self.language = self.default_language
+        self.visitor = Visitor()
+        self._unlocked = False
+        self._saving = False
+
+        self.attract = AttractPage(event.name, self.languages)
+        self.details = DetailsPage(show_keyboard=show_keyboard)
+        self.questions = QuestionsPage(questions or [])
+        self.consent = ConsentPage(consent_texts)
+        self.thanks = ThanksPage()
+        self.pin_pad = PinPad()
+        self.steps: list[KioskStep] = [
+            self.attract,
+            self.details,
+            self.questions,
+            self.consent,
+            self.thanks,
+            self.pin_pad,
+        ]
+        self.stack = QStackedWidget()
+        for step in self.steps:
+            self.stack.addWidget(step)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("IdleCountdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown.setStyleSheet(
+            "background: #c0392b; color: white; font-size: 20pt; padding: 12px;"
+        )
+        self.countdown.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.countdown)
+        layout.addWidget(self.stack, 1)
+
+        self.idle = IdleWatcher(idle_timeout_s, min(10.0, idle_timeout_s / 3), self)
+        self.idle.countdown.connect(self._show_countdown)
+        self.idle.timed_out.connect(self.reset)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+            app.installEventFilter(self)
+        self._corner_taps: list[int] = []
+        self._corner_clock = QElapsedTimer()
+        self._corner_clock.start()
+        QShortcut(QKeySequence(EXIT_CHORD), self, activated=self.open_pin_pad)
+        self._thanks_timer = QTimer(self)
+        self._thanks_timer.setSingleShot(True)
+        self._thanks_timer.timeout.connect(self.reset)
+
+        self.attract.language_chosen.connect(self.set_language)
+        self.attract.type_requested.connect(self._start_typing)
+        self.details.accepted.connect(self._details_done)
+        self.details.cancelled.connect(self.reset)
+        self.questions.accepted.connect(self._questions_done)
+        self.questions.back.connect(lambda: self._go(self.details))
+        self.consent.finished.connect(self._finish)
+        self.consent.back.connect(self._consent_back)
+        self.pin_pad.pin_entered.connect(self._check_pin)
+        self.pin_pad.dismissed.connect(self.reset)
+        self.set_language(self.default_language)
+        self._go(self.attract)
+
+    # -- navigation -------------------------------------------------------------------------
+    @property
+    def current_step(self) -> KioskStep:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, KioskStep)
+        return widget
+
+    def _go(self, step: KioskStep) -> None:
+        self.stack.setCurrentWidget(step)
+        if step is self.attract or step is self.pin_pad:
+            self.idle.disarm()
+        else:
+            self.idle.arm()
+        if step is self.details:
+            self.details.first.setFocus()
+
+    def _show_countdown(self, seconds: int) -> None:
+        if seconds <= 0:
+            self.countdown.hide()
+            return
+        self.countdown.setText(tr("idle_countdown", self.language, s=seconds))
+        self.countdown.show()
+
+    def set_language(self, lang: str) -> None:
+        self.language = lang
+        self.setLayoutDirection(direction(lang))
+        for step in self.steps:
+            step.retranslate(lang)
+
+    def reset(self) -> None:
+        """Back to attract with nothing of the previous visitor anywhere."""
+        self._thanks_timer.stop()
+        for step in self.steps:
+            step.clear()
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        self.visitor = Visitor()
+        self._saving = False
+        self.countdown.hide()
+        self.set_language(self.default_language)
+        self._go(self.attract)
+
+    # -- visitor flow -----------------------------------------------------------------------
+    def handle_scan(self, payload: str, symbology: str = "") -> None:
+        """A badge was read (camera or handheld scanner); only acted on at the attract step."""
+        if self.current_step is not self.attract or not payload:
+            return
+        leads, event_id = self._ctx.leads, self._event.id
+
+        def work() -> ScanOutcome:
+            return leads.record_scan(
+                event_id, payload, symbology=symbology, source=LeadSource.KIOSK
+            )
+
+        self._runner.run(work, on_done=self._scanned)
+
+    def _scanned(self, outcome: ScanOutcome) -> None:
+        if self.current_step is not self.attract:
+            return  # a visitor started typing meanwhile
+        # Only the visitor's own badge/roster details are shown, never what staff noted.
+        self.visitor = Visitor(draft=outcome.draft, existing=outcome.existing)
+        self.details.prefill(outcome.draft.contact)
+        self._go(self.details)
+
+    def _start_typing(self) -> None:
+        self.visitor = Visitor()
+        self._go(self.details)
+
+    def _details_done(self, contact: Contact) -> None:
+        self.visitor.contact = contact
+        if self.questions.questions:
+            self._go(self.questions)
+        else:
+            self._go(self.consent)
+
+    def _questions_done(self, answers: dict[str, object]) -> None:
+        self.visitor.answers = answers
+        self._go(self.consent)
+
+    def _consent_back(self) -> None:
+        self._go(self.questions if self.questions.questions else self.details)
+
+    def _finish(self, consent: bool, consent_text: str, brochure: bool) -> None:
+        if self._saving:
+            return
+        self._saving = True
+        visitor = self.visitor
+        answers = {**visitor.answers, "literature_requested": brochure}
+        base = visitor.draft or LeadDraft(event_id=self._event.id, source=LeadSource.KIOSK)
+        draft = replace(
+            base,
+            contact=visitor.contact.merged_with(base.contact),
+            answers=answers,
+            consent_given=consent,
+            consent_text=consent_text if consent else "",
+            source=LeadSource.KIOSK,
+        )
+        leads = self._ctx.leads
+        existing = visitor.existing
+
+        def work() -> Lead:
+            if existing is not None:
+                current = leads.draft_of(existing)
+                merged = replace(
+                    current,
+                    contact=draft.contact.merged_with(current.contact),
+                    answers={**current.answers, **answers},
+                    consent_given=consent or current.consent_given,
+                    consent_text=draft.consent_text or current.consent_text,
+                )
+                return leads.save_lead(merged)
+            return leads.save_lead(draft)
+
+        self._runner.run(work, on_done=self._saved, on_error=self._save_failed)
+
+    def _saved(self, lead: Lead) -> None:
+        self.lead_saved.emit(lead)
+        first = self.visitor.contact.first_name
+        for step in self.steps:
+            if step is not self.thanks:
+                step.clear()  # nothing stays behind the thank-you screen
+        self.visitor = Visitor()
+        self.thanks.show_for(first)
+        self._go(self.thanks)
+        self._thanks_timer.start(THANKS_MS)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.consent.text.setText(tr("saving_failed", self.language))
+
+    # -- leaving kiosk mode -----------------------------------------------------------------
+    def open_pin_pad(self) -> None:
+        for step in self.steps:
+            step.clear()  # the PIN pad is staff-only, but the visitor's data goes regardless
+        self.visitor = Visitor()
+        self._go(self.pin_pad)
+        self.pin_pad.setFocus()
+
+    def _check_pin(self, pin: str) -> None:
+        staff, event_id = self._ctx.staff, self._event.id
+        self._runner.run(lambda: staff.verify_any(event_id, pin), on_done=self._pin_checked)
+
+    def _pin_checked(self, who: object) -> None:
+        if who is None:
+            self.pin_pad.show_wrong()
+            return
+        self._unlocked = True
+        self.exit_unlocked.emit()
+        self.close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and self.isVisible():
+            pos = self.mapFromGlobal(event.globalPosition().toPoint())  # type: ignore[attr-defined]
+            if 0 <= pos.x() < CORNER_PX and 0 <= pos.y() < CORNER_PX:
+                now = self._corner_clock.elapsed()
+                self._corner_taps = [t for t in self._corner_taps if now - t < CORNER_WINDOW_MS]
+                self._corner_taps.append(now)
+                if len(self._corner_taps) >= CORNER_TAPS:
+                    self._corner_taps.clear()
+                    self.open_pin_pad()
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()  # Escape never leaves kiosk mode
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._unlocked:
+            event.ignore()  # Alt+F4 and friends: only the staff PIN closes the kiosk
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+            app.removeEventFilter(self)
+        super().closeEvent(event)
