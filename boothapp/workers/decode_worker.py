@@ -136,6 +136,10 @@ class DecodeWorker(QObject):
         self._decode_meter.reset()
         self._frames_decoded = 0
         self._preview_in_flight = 0
+        # A new session: decoders that track a region between frames (DecodePipeline) forget it.
+        reset = getattr(self._decoder, "reset", None)
+        if callable(reset):
+            reset()
         self._decode_thread = threading.Thread(
             target=self._decode_loop, args=(self._mailbox,), name="boothapp-decode", daemon=True
         )

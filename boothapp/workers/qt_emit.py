@@ -39,6 +39,7 @@ EMIT_LEAKS_TRUE = _emit_drops_a_reference()
 
 def emit(signal: SignalInstance, *args: Any) -> None:
     """``signal.emit(*args)``, compensating the leak when this PySide6 has it."""
-    result = signal.emit(*args)
+    # The stubs say emit returns None; 6.12.0 returns a bool, which is the whole problem.
+    result: object = signal.emit(*args)  # type: ignore[func-returns-value]
     if EMIT_LEAKS_TRUE and isinstance(result, bool):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))

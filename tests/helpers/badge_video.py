@@ -25,7 +25,7 @@ def qr_image(payload: str, scale: int = 5) -> Frame:
     segno.make(payload, micro=False, error="m").save(buffer, kind="png", scale=scale, border=4)
     image = cv2.imdecode(np.frombuffer(buffer.getvalue(), np.uint8), cv2.IMREAD_COLOR)
     assert image is not None
-    return image  # type: ignore[no-any-return]
+    return np.asarray(image, dtype=np.uint8)
 
 
 def background(width: int, height: int, seed: int = 7) -> Frame:
@@ -34,7 +34,7 @@ def background(width: int, height: int, seed: int = 7) -> Frame:
     base = np.full((height, width, 3), 150, np.uint8)
     noise = rng.integers(0, 40, size=(height // 8, width // 8, 1), dtype=np.uint8)
     blotches = cv2.resize(noise, (width, height), interpolation=cv2.INTER_LINEAR)
-    return cv2.add(base, cv2.merge([blotches, blotches, blotches]))  # type: ignore[no-any-return]
+    return np.asarray(cv2.add(base, cv2.merge([blotches, blotches, blotches])), dtype=np.uint8)
 
 
 def badge_frame(scene: Frame, badge: Frame | None, offset: tuple[int, int]) -> Frame:
@@ -56,7 +56,7 @@ def write_badge_video(
     """An MJPG .avi (or mp4v .mp4) with each appearance's QR pasted over the scene."""
     width, height = size
     fourcc = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, (width, height))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*fourcc), fps, (width, height))
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV cannot write {path}")
     scene = background(width, height)
