@@ -136,6 +136,10 @@ class KeyboardWedge(QObject):
         modifiers = _modifiers_of(event)
         if key in MODIFIER_KEYS:
             return self._pass(event, receiver)  # scanners press Shift for capitals
+        if event.isAutoRepeat():
+            # A held-down key repeats every 20-40 ms: fast, but a person, never a scanner.
+            self._release_held()
+            return self._pass(event, receiver)
         if key in self.settings.terminators and not (modifiers & ~TYPING_MODIFIERS):
             if len(self._held) >= self.settings.min_chars:
                 self._finish_scan()

@@ -235,7 +235,8 @@ class DecodeWorker(QObject):
     def _stats(
         self, preview_fps: float, source: FrameSource, frames_read: int, mailbox: FrameMailbox
     ) -> CaptureStats:
-        recent = list(self._decode_ms)
+        with self._lock:
+            recent = list(self._decode_ms)
         return CaptureStats(
             preview_fps=round(preview_fps, 1),
             source_fps=round(source.fps, 1),
@@ -265,7 +266,8 @@ class DecodeWorker(QObject):
                     # One bad frame (or a decoder bug) must not end scanning for the day.
                     log.exception("decoder failed on frame %d", item.index)
                     continue
-                self._decode_ms.append((time.perf_counter() - started) * 1000.0)
+                with self._lock:
+                    self._decode_ms.append((time.perf_counter() - started) * 1000.0)
                 self._decode_meter.tick()
                 self._frames_decoded += 1
                 if self._stop.is_set():

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -142,4 +143,19 @@ def test_disabled_wedge_leaves_every_key_alone(
     qtbot.keyClicks(form.name, "BADGE-1")
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
     assert form.name.text() == "BADGE-1" and form.returns == 1
+    assert scans == []
+
+
+def test_a_held_down_key_repeating_fast_is_typing(
+    qtbot: QtBot, form: Form, wedge: KeyboardWedge
+) -> None:
+    scans = record(wedge)
+    for repeat in [False] + [True] * 7:
+        press = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_Minus, Qt.KeyboardModifier.NoModifier, "-", repeat
+        )
+        QApplication.sendEvent(form.name, press)
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert form.name.text() == "-" * 8
+    assert form.returns == 1
     assert scans == []
