@@ -23,6 +23,10 @@ symbol_found             decode thread   ``DecodeResult`` once per badge appeara
 hint_changed             decode thread   ``Hint`` value, only when it changes
 finished                 decode thread   both threads are done (stopped, failed or source ended)
 =======================  ==============  =====================================================
+
+The decoder is only ever called from the decode thread, so a decoder that is not thread-safe
+(``DecodePipeline`` keeps tracking state) needs no lock. Preview frames are shared, not copied,
+with the decoder: slots must not draw into them (convert with ``frame_to_qimage`` first).
 """
 
 from __future__ import annotations
@@ -157,7 +161,9 @@ class DecodeWorker(QObject):
     def stop(self, timeout: float = 5.0) -> bool:
         """Stop and join both threads; True when none is left running.
 
-        Blocks at most one source read plus one decode (tens of milliseconds).
+        Blocks for one source read plus one decode (tens of milliseconds), but an IP camera
+        still connecting can hold it up to its open timeout: from the GUI prefer
+        ``request_stop()`` and react to ``finished``; use ``stop()`` at shutdown and in tests.
         """
         self.request_stop()
         for thread in (self._camera_thread, self._decode_thread):
