@@ -1,0 +1,200 @@
+"""Recognise handheld barcode scanners that type like a keyboard ("keyboard wedge").
+
+USB and Bluetooth scanners send the payload as keystrokes, a few milliseconds apart, followed
+by Enter (or Tab). ``KeyboardWedge`` is installed as an application-wide event filter and tells
+such a burst from a person typing by its speed, anywhere in the app.
+
+Choice: keystrokes are **withheld, then replayed if they turn out to be typing**. Each
+printable key press is held back for at most ``max_gap_ms``; if the next key does not follow
+that fast, the held keys are delivered to the widget they were meant for (a 30 ms delay nobody
+notices). A fast burst of at least ``min_chars`` ended by a terminator is a scan: the keys are
+never delivered, so no text field, ``textChanged`` handler or default button (Enter) sees a
+half-typed badge. Removing text after the fact would instead fire those handlers with the
+payload first.
+
+Limits: only printable keys without Ctrl/Alt/Meta are held back; replayed keys skip Qt's
+shortcut matching (single-letter shortcuts still work when typed slowly only after the gap).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QWidget
+
+from boothapp.workers.qt_emit import emit
+
+DEFAULT_TERMINATORS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
+MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_CapsLock,
+    }
+)
+# Shift makes capitals and keypad digits come from the number block: both are scanner typing.
+TYPING_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+
+
+@dataclass(frozen=True, slots=True)
+class WedgeSettings:
+    min_chars: int = 4  # shorter bursts are people (or key repeat), not badges
+    max_gap_ms: int = 30  # scanners type every 1-15 ms; people rarely under 50 ms
+    terminators: frozenset[Qt.Key] = field(default=DEFAULT_TERMINATORS)
+    require_terminator: bool = True  # some scanners are set up to send no suffix
+
+
+@dataclass(slots=True)
+class _HeldKey:
+    receiver: QWidget
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+
+
+def _modifiers_of(event: QKeyEvent) -> Qt.KeyboardModifier:
+    return Qt.KeyboardModifier(event.modifiers())
+
+
+class KeyboardWedge(QObject):
+    """Emits ``scanned(payload)`` on the GUI thread for each handheld-scanner burst."""
+
+    scanned = Signal(str)
+
+    def __init__(
+        self,
+        settings: WedgeSettings | None = None,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings or WedgeSettings()
+        self._clock = clock
+        self._held: list[_HeldKey] = []
+        self._last_key_at = 0.0
+        self._replaying = False
+        self._enabled = True
+        self._passed: tuple[int, QWidget] | None = None
+        self._gap_timer = QTimer(self)
+        self._gap_timer.setSingleShot(True)
+        self._gap_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._gap_timer.timeout.connect(self._on_gap)
+
+    # -- public ---------------------------------------------------------------------------
+
+    def install(self, app: QCoreApplication | None = None) -> None:
+        target = app or QCoreApplication.instance()
+        if target is None:
+            raise RuntimeError("KeyboardWedge needs a QApplication")
+        target.installEventFilter(self)
+
+    def uninstall(self, app: QCoreApplication | None = None) -> None:
+        self._release_held()
+        target = app or QCoreApplication.instance()
+        if target is not None:
+            target.removeEventFilter(self)
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    def set_enabled(self, enabled: bool) -> None:
+        if not enabled:
+            self._release_held()
+        self._enabled = enabled
+
+    # -- the filter -----------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        # Window-level deliveries are forwarded to the focus widget; judge each key once, there.
+        if self._replaying or not self._enabled or not isinstance(watched, QWidget):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if kind == QEvent.Type.KeyRelease:
+            # While keys are held back, so are their releases (replay sends both).
+            return bool(self._held)
+        if self._is_propagation(event, watched):
+            return False
+        return self._on_press(event, watched)
+
+    def _on_press(self, event: QKeyEvent, receiver: QWidget) -> bool:
+        now = self._clock()
+        if self._held and (now - self._last_key_at) * 1000.0 > self.settings.max_gap_ms:
+            self._on_gap()  # the timer had no chance to run (busy GUI): decide now
+        key = Qt.Key(event.key())
+        modifiers = _modifiers_of(event)
+        if key in MODIFIER_KEYS:
+            return self._pass(event, receiver)  # scanners press Shift for capitals
+        if event.isAutoRepeat():
+            # A held-down key repeats every 20-40 ms: fast, but a person, never a scanner.
+            self._release_held()
+            return self._pass(event, receiver)
+        if key in self.settings.terminators and not (modifiers & ~TYPING_MODIFIERS):
+            if len(self._held) >= self.settings.min_chars:
+                self._finish_scan()
+                return True
+            self._release_held()
+            return self._pass(event, receiver)
+        text = event.text()
+        if text and text.isprintable() and not (modifiers & ~TYPING_MODIFIERS):
+            self._held.append(_HeldKey(receiver, int(key), modifiers, text))
+            self._last_key_at = now
+            self._gap_timer.start(self.settings.max_gap_ms)
+            return True
+        self._release_held()
+        return self._pass(event, receiver)
+
+    def _pass(self, event: QKeyEvent, receiver: QWidget) -> bool:
+        self._passed = (shiboken6.getCppPointer(event)[0], receiver)
+        return False
+
+    def _is_propagation(self, event: QKeyEvent, receiver: QWidget) -> bool:
+        """The same key event bubbling to a parent after the focus widget ignored it."""
+        if self._passed is None:
+            return False
+        pointer, first = self._passed
+        return (
+            pointer == shiboken6.getCppPointer(event)[0]
+            and shiboken6.isValid(first)
+            and receiver.isAncestorOf(first)
+        )
+
+    def _on_gap(self) -> None:
+        """No key followed in time: a burst without terminator, or someone typing."""
+        self._gap_timer.stop()
+        if not self.settings.require_terminator and len(self._held) >= self.settings.min_chars:
+            self._finish_scan()
+        else:
+            self._release_held()
+
+    def _finish_scan(self) -> None:
+        self._gap_timer.stop()
+        payload = "".join(k.text for k in self._held)
+        self._held.clear()
+        emit(self.scanned, payload)
+
+    def _release_held(self) -> None:
+        """Deliver held keys, in order, to the widgets they were typed into."""
+        self._gap_timer.stop()
+        held, self._held = self._held, []
+        self._replaying = True
+        try:
+            for item in held:
+                if not shiboken6.isValid(item.receiver):
+                    continue  # the widget closed meanwhile
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    replay = QKeyEvent(kind, item.key, item.modifiers, item.text)
+                    QCoreApplication.sendEvent(item.receiver, replay)
+        finally:
+            self._replaying = False

@@ -1,0 +1,1 @@
+"""Real test helpers: a zxing-cpp decoder and badge videos written with OpenCV."""
