@@ -27,8 +27,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from boothapp.workers.qt_emit import emit
-
 DEFAULT_TERMINATORS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
 MODIFIER_KEYS = frozenset(
     {
@@ -182,7 +180,7 @@ class KeyboardWedge(QObject):
         self._gap_timer.stop()
         payload = "".join(k.text for k in self._held)
         self._held.clear()
-        emit(self.scanned, payload)
+        self.scanned.emit(payload)
 
     def _release_held(self) -> None:
         """Deliver held keys, in order, to the widgets they were typed into."""

@@ -44,7 +44,6 @@ from boothapp.capture.sources.base import FrameSource, SourceError, SourceState
 from boothapp.capture.sources.fps_meter import FpsMeter
 from boothapp.capture.types import Frame, FrameDecoder, Hint
 from boothapp.workers.frame_mailbox import FrameMailbox, StampedFrame
-from boothapp.workers.qt_emit import emit
 from boothapp.workers.scan_cooldown import ScanCooldown
 
 log = logging.getLogger(__name__)
@@ -178,16 +177,16 @@ class DecodeWorker(QObject):
         try:
             source.open()
         except SourceError as exc:
-            emit(self.source_failed, str(exc))
+            self.source_failed.emit(str(exc))
             mailbox.close()
             return
         except Exception as exc:  # cv2 raises plain cv2.error for broken drivers
             log.exception("camera source failed to open")
-            emit(self.source_failed, f"The camera could not be started: {exc}")
+            self.source_failed.emit(f"The camera could not be started: {exc}")
             mailbox.close()
             return
         state = source.state
-        emit(self.source_state_changed, state.value)
+        self.source_state_changed.emit(state.value)
         preview_meter = FpsMeter()
         frames_read = 0
         next_stats = time.monotonic() + self._stats_interval
@@ -196,7 +195,7 @@ class DecodeWorker(QObject):
                 frame = source.read()
                 if source.state is not state:
                     state = source.state
-                    emit(self.source_state_changed, state.value)
+                    self.source_state_changed.emit(state.value)
                 if frame is None:
                     if state in (SourceState.ENDED, SourceState.CLOSED):
                         break
@@ -208,20 +207,19 @@ class DecodeWorker(QObject):
                 mailbox.put(StampedFrame(frame, frames_read, now))
                 if self._claim_preview_slot():
                     preview_meter.tick(now)
-                    emit(self.frame_ready, frame)
+                    self.frame_ready.emit(frame)
                 else:
                     self.preview_skipped += 1
                 if now >= next_stats:
                     next_stats = now + self._stats_interval
-                    emit(
-                        self.stats_changed,
+                    self.stats_changed.emit(
                         self._stats(preview_meter.fps, source, frames_read, mailbox),
                     )
             # A last account of the run, so the figures cover every frame read.
-            emit(self.stats_changed, self._stats(preview_meter.fps, source, frames_read, mailbox))
+            self.stats_changed.emit(self._stats(preview_meter.fps, source, frames_read, mailbox))
         except Exception as exc:
             log.exception("camera loop failed")
-            emit(self.source_failed, f"The camera stopped: {exc}")
+            self.source_failed.emit(f"The camera stopped: {exc}")
         finally:
             source.close()
             mailbox.close()
@@ -278,16 +276,16 @@ class DecodeWorker(QObject):
                 self._frames_decoded += 1
                 if self._stop.is_set():
                     break
-                emit(self.outcome_ready, outcome)
+                self.outcome_ready.emit(outcome)
                 for result in outcome.results:
                     if self._cooldown.is_new(result.symbology, result.text, item.captured_at):
-                        emit(self.symbol_found, result)
+                        self.symbol_found.emit(result)
                 new_hint = Hint.NONE if outcome.results else outcome.hint
                 if new_hint is not hint:
                     hint = new_hint
-                    emit(self.hint_changed, hint.value)
+                    self.hint_changed.emit(hint.value)
         finally:
             camera = self._camera_thread
             if camera is not None and camera is not threading.current_thread():
                 camera.join(5.0)
-            emit(self.finished)
+            self.finished.emit()

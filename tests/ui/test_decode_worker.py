@@ -226,24 +226,3 @@ def test_preview_frame_converts_to_an_image_the_ui_can_keep() -> None:
     assert image.pixelColor(0, 0).name() == "#ff0000"
     grey = frame_to_qimage(np.full((3, 3), 128, np.uint8))
     assert grey.format() == QImage.Format.Format_Grayscale8
-
-
-def test_thousands_of_emits_leave_the_interpreter_intact(qtbot: QtBot) -> None:
-    """PySide6 6.12.0 on Python 3.11 loses a reference to True per emit (see qt_emit)."""
-    import sys
-
-    from PySide6.QtCore import QObject, Signal
-
-    from boothapp.workers.qt_emit import emit
-
-    class Ticker(QObject):
-        ticked = Signal(object)
-
-    ticker = Ticker()
-    received: list[int] = []
-    ticker.ticked.connect(received.append)
-    before = sys.getrefcount(True)
-    for count in range(5000):
-        emit(ticker.ticked, count)
-    assert abs(sys.getrefcount(True) - before) < 50
-    assert received == list(range(5000))
