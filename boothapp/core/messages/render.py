@@ -23,6 +23,7 @@ from boothapp.core.models import Event, Lead, Staff
 
 DEFAULT_LANGUAGE = "en"
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur"})
+_SAFE_SCHEMES = ("https://", "http://", "mailto:")
 
 
 def default_templates_dir() -> Path:
@@ -198,6 +199,9 @@ def _vars(ctx: MessageContext, lang: str, *, html: bool) -> dict[str, Any]:
         item = target if isinstance(target, Link) else Link(title, str(target))
         if not item.url:
             return ""
+        if html and not item.url.lower().startswith(_SAFE_SCHEMES):
+            # A javascript: or data: URL never becomes a clickable link.
+            return str(escape(f"{item.title}: {item.url}" if item.title else item.url))
         if html:
             return Markup('<a href="{url}">{title}</a>').format(
                 url=item.url, title=item.title or item.url
