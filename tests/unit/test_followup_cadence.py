@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -125,7 +126,7 @@ def test_unqualified_lead_is_nurtured_weekly_with_different_content() -> None:
     assert len(nurture) == 4
     assert len({t.template_id for t in nurture}) == 4
     assert all(t.channel is Channel.EMAIL for t in nurture)
-    gaps = [b.due_utc - a.due_utc for a, b in zip(touches, touches[1:], strict=False)]
+    gaps = [b.due_utc - a.due_utc for a, b in itertools.pairwise(touches)]
     assert all(timedelta(days=5) <= g <= timedelta(days=12) for g in gaps)
     assert all(local(t).strftime("%a") in {"Tue", "Wed", "Thu"} for t in nurture)
     assert all("different content" in t.reason for t in nurture)
