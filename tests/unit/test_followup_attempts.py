@@ -133,3 +133,10 @@ def test_bounce_without_phone_falls_back_to_a_letter() -> None:
     assert d.next_touch is not None
     assert d.next_touch.channel is Channel.LETTER
     assert "bounced" in d.reason
+
+
+def test_reached_lead_is_called_again_a_week_later() -> None:
+    d = record_outcome(history(), Outcome.REACHED, MONDAY)
+    assert d.next_touch is not None
+    assert (d.next_touch.due_utc - MONDAY).days >= 6
+    assert d.next_touch.due_utc.astimezone(BERLIN).strftime("%a") in {"Wed", "Thu", "Mon"}

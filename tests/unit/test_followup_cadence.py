@@ -150,3 +150,16 @@ def test_holiday_is_skipped_for_a_later_touch() -> None:
     # US lead: a touch due around Thanksgiving (Thu 26 Nov 2026) must avoid it.
     touches = plan_for(facts(tz="America/New_York", country="US"))
     assert all(local(t).date().isoformat() != "2026-11-26" for t in touches)
+
+
+def test_a_higher_minimum_is_topped_up_with_existing_templates() -> None:
+    from boothapp.core.messages.render import MessageContext, render_message
+
+    plan = FollowUpPlan.from_mapping({"min_touches": 8})
+    for qualified in (True, False):
+        touches = plan_touches(
+            facts(qualified=qualified, rating=Rating.COLD), SHOW_END, plan, CAPTURED
+        )
+        assert len(touches) == 8
+        for touch in touches:
+            assert render_message(touch.template_id, "en", MessageContext()).subject

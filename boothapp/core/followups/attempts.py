@@ -143,11 +143,13 @@ def record_outcome(
             attempt,
         )
     if outcome in (Outcome.REACHED, Outcome.REPLIED):
-        nxt = _call(history, plan, provider, now, 1, number, "follow-up call after the answer")
         if outcome is Outcome.REPLIED:
+            nxt = _call(history, plan, provider, now, 1, number, "call back after the reply")
             reason = "the lead replied: call back the next working day"
         else:
-            reason = "reached the lead: next call on a call day"
+            # Just spoke to them: the next contact is a week on, not tomorrow.
+            nxt = _call(history, plan, provider, now, 5, number, "follow-up call a week on")
+            reason = "reached the lead: next call in a week, on a call day"
         return AttemptDecision(nxt, _advance(history.stage, Stage.IN_CONTACT), reason, attempt)
 
     streak = after.unanswered_streak()

@@ -132,15 +132,12 @@ def plan_touches(
             _Want(Channel.EMAIL, TemplateId.nurture(i)) for i in range(1, plan.nurture_emails + 1)
         ]
     out.extend(_schedule(lead, plan, first, wants, provider, qualified))
-    # At least min_touches for every show lead: top up with alternating calls and emails.
+    # At least min_touches for every show lead. Top-ups are calls (letters without a phone):
+    # the email content is used up by then, and a repeated mail is not a good contact.
     while len(out) < plan.min_touches:
-        last_due = out[-1][0]
-        k = len(out)
-        wish = Channel.CALL if k % 2 else Channel.EMAIL
         label = f"extra touch to reach the minimum of {plan.min_touches}"
-        out.append(
-            _follow_on(lead, plan, last_due, _Want(wish, TemplateId.nurture(k)), provider, label)
-        )
+        want = _Want(Channel.CALL, TemplateId.CALL_SCRIPT)
+        out.append(_follow_on(lead, plan, out[-1][0], want, provider, label))
     out.sort(key=lambda item: item[0])
     return [
         PlannedTouch(i + 1, ch, due, lead.tz, tpl, why) for i, (due, ch, tpl, why) in enumerate(out)
