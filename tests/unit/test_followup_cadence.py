@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boothapp.core.followups.cadence import LeadFacts, plan_touches
 from boothapp.core.followups.plan import FollowUpPlan
@@ -163,3 +165,56 @@ def test_a_higher_minimum_is_topped_up_with_existing_templates() -> None:
         assert len(touches) == 8
         for touch in touches:
             assert render_message(touch.template_id, "en", MessageContext()).subject
+
+
+ZONES = [
+    "Pacific/Honolulu",
+    "America/New_York",
+    "Europe/Berlin",
+    "Asia/Tehran",
+    "Pacific/Kiritimati",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    capture_minutes=st.integers(min_value=0, max_value=365 * 24 * 60),
+    show_hours_later=st.integers(min_value=0, max_value=72),
+    zone=st.sampled_from(ZONES),
+    country=st.sampled_from(["US", "DE", "IR", "KI", ""]),
+    rating=st.sampled_from(list(Rating)),
+    qualified=st.booleans(),
+    consent=st.booleans(),
+)
+def test_property_touches_are_daytime_working_days_in_the_leads_zone(
+    capture_minutes: int,
+    show_hours_later: int,
+    zone: str,
+    country: str,
+    rating: Rating,
+    qualified: bool,
+    consent: bool,
+) -> None:
+    captured = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=capture_minutes)
+    show_end = captured + timedelta(hours=show_hours_later)
+    lead = facts(
+        rating=rating,
+        qualified=qualified,
+        consent_marketing=consent,
+        tz=zone,
+        country=country,
+        captured_at_utc=captured,
+    )
+    holidays = PublicHolidays()
+    touches = plan_touches(lead, show_end, PLAN, captured, holidays)
+    assert len(touches) >= PLAN.min_touches
+    for touch in touches:
+        if touch.template_id == "hot_thank_you":
+            assert touch.due_utc - captured <= timedelta(minutes=PLAN.hot_thank_you_minutes)
+            continue
+        day = local(touch)
+        assert day.weekday() < 5, touch.reason
+        assert holidays.holiday_name(country, day.date()) is None, touch.reason
+        assert PLAN.morning_start <= day.time() <= PLAN.working_end, touch.reason
+        if touch.channel is Channel.EMAIL:
+            assert day.time() < PLAN.morning_end, touch.reason
