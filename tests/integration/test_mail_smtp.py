@@ -309,3 +309,22 @@ def test_starttls_with_a_trusted_certificate(tls_files: tuple[Path, Path]) -> No
         assert info.value.transient is False
     finally:
         controller.stop()
+
+
+def test_implicit_tls_port(tls_files: tuple[Path, Path]) -> None:
+    cert, key = tls_files
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    recorder = Recorder()
+    controller = Controller(
+        recorder, hostname="127.0.0.1", port=_free_port(), ssl_context=server_ctx
+    )
+    controller.start()
+    try:
+        settings = settings_for(controller, security=SmtpSecurity.SSL)
+        client_ctx = ssl.create_default_context(cafile=str(cert))
+        with SmtpSender(settings, ssl_context=client_ctx) as sender:
+            sender.send(follow_up("a@acme.example"))
+        assert recorder.messages[0][1] == ["a@acme.example"]
+    finally:
+        controller.stop()
