@@ -1,0 +1,1 @@
+"""Follow-up rules: plan, timing, cadence, attempts, metrics, calendar export (no Qt, no DB)."""

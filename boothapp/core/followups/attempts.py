@@ -1,0 +1,246 @@
+"""What happens after a touch: outcome handling and the 5-attempt rule.
+
+DOMAIN.md: after 5 unanswered attempts (phone, email, ...) mark the lead "not interested"
+and move on, but keep the record. Each outcome schedules the next action automatically, so
+nobody has to remember to call back.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from boothapp.core.followups.plan import FollowUpPlan
+from boothapp.core.followups.timing import (
+    HolidaysProvider,
+    PublicHolidays,
+    add_working_days,
+    local_dt,
+    local_label,
+    pick_time,
+    require_aware,
+    zone,
+)
+from boothapp.core.followups.touches import PlannedTouch, TemplateId
+from boothapp.core.models import Channel, Stage
+
+
+class Outcome(enum.StrEnum):
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no_answer"
+    NOT_INTERESTED = "not_interested"
+    MEETING_BOOKED = "meeting_booked"
+    EMAIL_SENT = "email_sent"
+    BOUNCED = "bounced"
+    REPLIED = "replied"
+
+
+# Attempts that did not get an answer from the person; they count toward the 5-attempt rule.
+UNANSWERED = frozenset({Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.EMAIL_SENT, Outcome.BOUNCED})
+ANSWERED = frozenset(
+    {Outcome.REACHED, Outcome.REPLIED, Outcome.MEETING_BOOKED, Outcome.NOT_INTERESTED}
+)
+
+_STAGE_ORDER = list(Stage)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    at_utc: datetime
+    channel: Channel
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptHistory:
+    lead_id: str
+    tz: str
+    country: str
+    stage: Stage
+    has_email: bool = True
+    has_phone: bool = True
+    consent_marketing: bool = True
+    attempts: tuple[Attempt, ...] = field(default_factory=tuple)
+    touch_count: int = 0  # touches planned so far, to number the next one
+
+    def unanswered_streak(self) -> int:
+        """Unanswered attempts since the person last answered."""
+        streak = 0
+        for attempt in reversed(self.attempts):
+            if attempt.outcome in ANSWERED:
+                break
+            streak += 1
+        return streak
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptDecision:
+    next_touch: PlannedTouch | None
+    new_stage: Stage | None
+    reason: str
+    attempt: Attempt | None = None
+
+
+def _advance(current: Stage, target: Stage) -> Stage | None:
+    """Move forward only; a reply never drags a lead from 'quote sent' back to 'in contact'."""
+    if current is Stage.NOT_INTERESTED and target is not Stage.NOT_INTERESTED:
+        return target  # the person came back: reopen
+    if _STAGE_ORDER.index(target) > _STAGE_ORDER.index(current):
+        return target
+    return None
+
+
+def record_outcome(
+    history: AttemptHistory,
+    outcome: Outcome,
+    now: datetime,
+    plan: FollowUpPlan | None = None,
+    channel: Channel | None = None,
+    holidays_provider: HolidaysProvider | None = None,
+) -> AttemptDecision:
+    """Decide the stage change and the next touch after one outcome.
+
+    ``channel`` is how the attempt was made (defaults from the outcome). The returned
+    ``attempt`` is what the caller appends to the history; nothing is ever deleted.
+    """
+    plan = plan or FollowUpPlan()
+    provider = holidays_provider if holidays_provider is not None else PublicHolidays()
+    now = require_aware(now, "now")
+    zone(history.tz)
+    used = channel or (
+        Channel.EMAIL
+        if outcome in {Outcome.EMAIL_SENT, Outcome.BOUNCED, Outcome.REPLIED}
+        else Channel.CALL
+    )
+    attempt = Attempt(now, used, outcome)
+    after = AttemptHistory(
+        history.lead_id,
+        history.tz,
+        history.country,
+        history.stage,
+        history.has_email,
+        history.has_phone,
+        history.consent_marketing,
+        (*history.attempts, attempt),
+        history.touch_count,
+    )
+    number = history.touch_count + 1
+
+    if outcome is Outcome.NOT_INTERESTED:
+        return AttemptDecision(
+            None,
+            Stage.NOT_INTERESTED,
+            "the lead said they are not interested; no more touches, the record is kept",
+            attempt,
+        )
+    if outcome is Outcome.MEETING_BOOKED:
+        return AttemptDecision(
+            None,
+            _advance(history.stage, Stage.FOLLOW_UP),
+            "meeting booked: the meeting is the next action; automatic touches stop",
+            attempt,
+        )
+    if outcome in (Outcome.REACHED, Outcome.REPLIED):
+        if outcome is Outcome.REPLIED:
+            nxt = _call(history, plan, provider, now, 1, number, "call back after the reply")
+            reason = "the lead replied: call back the next working day"
+        else:
+            # Just spoke to them: the next contact is a week on, not tomorrow.
+            nxt = _call(history, plan, provider, now, 5, number, "follow-up call a week on")
+            reason = "reached the lead: next call in a week, on a call day"
+        return AttemptDecision(nxt, _advance(history.stage, Stage.IN_CONTACT), reason, attempt)
+
+    streak = after.unanswered_streak()
+    if streak >= plan.max_unanswered_attempts:
+        return AttemptDecision(
+            None,
+            Stage.NOT_INTERESTED,
+            f"{streak} unanswered attempts in a row (the {plan.max_unanswered_attempts}-attempt "
+            "rule): marked not interested; the record is kept",
+            attempt,
+        )
+    left = plan.max_unanswered_attempts - streak
+    tail = f" ({streak} unanswered so far, {left} before 'not interested')"
+    if outcome is Outcome.VOICEMAIL:
+        nxt = _call(
+            history,
+            plan,
+            provider,
+            now,
+            plan.voicemail_retry_working_days,
+            number,
+            "call again after a voicemail",
+        )
+        reason = f"voicemail: call again in {plan.voicemail_retry_working_days} working days"
+    elif outcome is Outcome.NO_ANSWER:
+        nxt = _call(
+            history,
+            plan,
+            provider,
+            now,
+            plan.no_answer_retry_working_days,
+            number,
+            "call again after no answer",
+        )
+        reason = f"no answer: call again in {plan.no_answer_retry_working_days} working day(s)"
+    elif outcome is Outcome.BOUNCED:
+        nxt = _call(history, plan, provider, now, 1, number, "email bounced; call instead")
+        reason = "email bounced: fix the address; next touch by phone or letter"
+    else:  # EMAIL_SENT
+        nxt = _call(
+            history,
+            plan,
+            provider,
+            now,
+            plan.call_after_email_working_days,
+            number,
+            "call after the email",
+        )
+        reason = f"email sent: call in {plan.call_after_email_working_days} working days"
+    return AttemptDecision(nxt, None, reason + tail, attempt)
+
+
+def _call(
+    history: AttemptHistory,
+    plan: FollowUpPlan,
+    provider: HolidaysProvider,
+    now: datetime,
+    working_days: int,
+    number: int,
+    label: str,
+) -> PlannedTouch:
+    """A call (or a letter when there is no phone) ``working_days`` later, preferring
+    Wed/Thu when that costs at most two more working days."""
+    tz = zone(history.tz)
+    base = add_working_days(now.astimezone(tz).date(), working_days, history.country, provider)
+    day = base
+    for _ in range(2):
+        if day.weekday() in plan.call_days:
+            break
+        day = add_working_days(day, 1, history.country, provider)
+    if day.weekday() not in plan.call_days:
+        day = base
+    channel = Channel.CALL if history.has_phone else Channel.LETTER
+    start, end = (
+        (plan.working_start, plan.working_end)
+        if channel is Channel.CALL
+        else (plan.morning_start, plan.morning_end)
+    )
+    due, _, _, _ = pick_time(
+        lead_tz=history.tz,
+        earliest_utc=local_dt(day, start, tz),
+        latest_utc=local_dt(day, end, tz) - timedelta(minutes=1),
+        day_start=start,
+        day_end=end,
+        preferred_days=frozenset({day.weekday()}),
+        country=history.country,
+        provider=provider,
+        slot_minutes=plan.slot_minutes,
+        spread_key=f"{history.lead_id}:{number}",
+    )
+    template = TemplateId.CALL_SCRIPT if channel is Channel.CALL else TemplateId.LETTER
+    note = "" if channel is Channel.CALL else " (no phone number: letter instead)"
+    why = f"{local_label(due, tz)} {history.tz}: {label}{note}"
+    return PlannedTouch(number, channel, due, history.tz, template, why)

@@ -1,0 +1,66 @@
+"""Cap how many emails go out in one slot, so a big show does not hit the SMTP server (and
+the recipients' spam filters) with hundreds of mails in the same minute.
+
+The per-lead hash already spreads leads across the morning; this pass handles the rest:
+overflow moves to the next slot with room on the same morning in the lead's zone, never past
+the morning window. What cannot move stays put and says so in its reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from boothapp.core.followups.plan import FollowUpPlan
+from boothapp.core.followups.timing import local_label, zone
+from boothapp.core.followups.touches import PlannedTouch
+from boothapp.core.models import Channel
+
+
+def enforce_slot_capacity(
+    touches: Sequence[tuple[str, PlannedTouch]], plan: FollowUpPlan
+) -> dict[str, PlannedTouch]:
+    """``touches`` are (touch id, touch); returns every touch by id, moved where needed.
+
+    Only emails count against the slot limit; calls and letters are worked by people.
+    Processing is in (due, id) order, so the result is the same on every device.
+    """
+    slot = timedelta(minutes=plan.slot_minutes)
+    load: Counter[datetime] = Counter()
+    out: dict[str, PlannedTouch] = {}
+    for touch_id, touch in sorted(touches, key=lambda item: (item[1].due_utc, item[0])):
+        if touch.channel is not Channel.EMAIL:
+            out[touch_id] = touch
+            continue
+        tz = zone(touch.tz)
+        due = touch.due_utc
+        moved = False
+        while load[due] >= plan.max_sends_per_slot:
+            later = due + slot
+            local = later.astimezone(tz)
+            if local.date() != touch.due_utc.astimezone(tz).date() or not (
+                plan.morning_start <= local.time() < plan.morning_end
+            ):
+                break
+            due, moved = later, True
+        if load[due] >= plan.max_sends_per_slot:
+            out[touch_id] = replace(
+                touch,
+                reason=touch.reason
+                + f"; the morning is full ({plan.max_sends_per_slot} per slot), kept at "
+                + local_label(touch.due_utc, tz),
+            )
+            load[touch.due_utc] += 1
+            continue
+        load[due] += 1
+        if moved:
+            touch = replace(
+                touch,
+                due_utc=due,
+                reason=touch.reason
+                + f"; moved to {local_label(due, tz)}: slot limit of {plan.max_sends_per_slot}",
+            )
+        out[touch_id] = touch
+    return out

@@ -1,0 +1,289 @@
+"""When a touch goes out: a midweek morning in the lead's own zone, within the window.
+
+Rule from DOMAIN.md: the first follow-up goes out on a Tuesday, Wednesday or Thursday morning
+in the lead's time zone, within 48 hours of the show end (or of the capture). Never at night,
+never on a weekend or a public holiday of the lead's country. Leads are spread across the
+morning by a stable hash of their id so a big show does not send everything at 09:00.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as holidays_lib
+
+from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
+
+# How far past the window a fallback may look; two weeks always holds a working morning.
+_FALLBACK_DAYS = 21
+
+
+class HolidaysProvider(Protocol):
+    def holiday_name(self, country: str, day: date) -> str | None:
+        """The public holiday's name on ``day`` in ``country`` (ISO alpha-2), or None."""
+        ...
+
+
+class PublicHolidays:
+    """National public holidays from the ``holidays`` package; unknown countries have none."""
+
+    def holiday_name(self, country: str, day: date) -> str | None:
+        table = _country_table(country.strip().upper(), day.year)
+        if table is None:
+            return None
+        name = table.get(day)
+        return str(name) if name else None
+
+
+@lru_cache(maxsize=256)
+def _country_table(country: str, year: int) -> holidays_lib.HolidayBase | None:
+    if not country:
+        return None
+    try:
+        return holidays_lib.country_holidays(country, years=year)
+    except NotImplementedError:
+        return None
+
+
+class NoHolidays:
+    def holiday_name(self, country: str, day: date) -> str | None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TouchTime:
+    """A due time chosen for a touch, in UTC with the lead's zone, and why it was chosen."""
+
+    due_utc: datetime
+    tz: str
+    reason: str
+    in_window: bool = True
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
+def require_aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be a timezone-aware datetime, got naive {value!r}")
+    return value.astimezone(UTC)
+
+
+def spread_fraction(spread_key: str) -> float:
+    """A stable number in [0, 1) per key; the same lead always lands on the same slot."""
+    digest = hashlib.sha256(spread_key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def local_label(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%a %H:%M")
+
+
+def is_working_day(day: date, country: str, provider: HolidaysProvider) -> bool:
+    return day.weekday() < 5 and provider.holiday_name(country, day) is None
+
+
+def add_working_days(day: date, n: int, country: str, provider: HolidaysProvider) -> date:
+    """The n-th working day after ``day`` (n >= 1)."""
+    current = day
+    left = n
+    while left > 0:
+        current += timedelta(days=1)
+        if is_working_day(current, country, provider):
+            left -= 1
+    return current
+
+
+def local_dt(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """Local wall time to UTC.
+
+    A wall time inside a DST gap (fold=0) takes the offset from before the gap, which lands
+    just after the gap: later, never earlier, which is the safe side for "not at night".
+    """
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    day: date
+    start: datetime  # UTC
+    end: datetime  # UTC, exclusive
+
+
+def _day_spans(
+    tz: ZoneInfo,
+    first_day: date,
+    days: int,
+    start_t: time,
+    end_t: time,
+    country: str,
+    provider: HolidaysProvider,
+    skipped: list[str],
+) -> Iterator[_Span]:
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        name = provider.holiday_name(country, day)
+        if name is not None:
+            note = f"{day:%a %d %b} is {name}"
+            if note not in skipped:
+                skipped.append(note)
+            continue
+        yield _Span(day, local_dt(day, start_t, tz), local_dt(day, end_t, tz))
+
+
+def _pick_in_span(
+    span: _Span, lo: datetime, hi: datetime, slot_minutes: int, spread_key: str
+) -> datetime | None:
+    """A slot-aligned moment in span ∩ [lo, hi), offset by the lead's hash."""
+    start = max(span.start, lo)
+    end = min(span.end, hi)
+    if start >= end:
+        return None
+    slot = timedelta(minutes=slot_minutes)
+    # Align to the slot grid of the span so leads share the same clock slots (10:05, 10:10).
+    steps_in = -(-(start - span.start) // slot)
+    first = span.start + steps_in * slot
+    if first >= end:
+        # Less than a slot left: take the remaining instant itself, still inside the window.
+        return start
+    n_slots = -(-(end - first) // slot)
+    pick = int(spread_fraction(spread_key) * n_slots)
+    return first + pick * slot
+
+
+def pick_time(
+    *,
+    lead_tz: str,
+    earliest_utc: datetime,
+    latest_utc: datetime | None,
+    day_start: time,
+    day_end: time,
+    preferred_days: frozenset[int],
+    country: str,
+    provider: HolidaysProvider,
+    slot_minutes: int,
+    spread_key: str,
+) -> tuple[datetime, bool, bool, list[str]]:
+    """Choose a due time: (due_utc, on_preferred_day, inside_limit, skipped_holiday_notes).
+
+    Order: the first preferred-day span inside [earliest, latest); else the first working-day
+    span inside it; else the first working-day span after ``latest`` (a fallback).
+    """
+    tz = zone(lead_tz)
+    skipped: list[str] = []
+    first_day = earliest_utc.astimezone(tz).date()
+    if latest_utc is not None:
+        last_day = latest_utc.astimezone(tz).date()
+        days = (last_day - first_day).days + 1
+        spans = list(
+            _day_spans(tz, first_day, days, day_start, day_end, country, provider, skipped)
+        )
+        for wanted_preferred in (True, False):
+            for span in spans:
+                if wanted_preferred and span.day.weekday() not in preferred_days:
+                    continue
+                due = _pick_in_span(span, earliest_utc, latest_utc, slot_minutes, spread_key)
+                if due is not None:
+                    return due, span.day.weekday() in preferred_days, True, skipped
+    after = earliest_utc if latest_utc is None else max(earliest_utc, latest_utc)
+    spans_after = _day_spans(
+        tz,
+        after.astimezone(tz).date(),
+        _FALLBACK_DAYS,
+        day_start,
+        day_end,
+        country,
+        provider,
+        skipped,
+    )
+    if latest_utc is None:
+        # No limit: still prefer a preferred day if one comes within the next week.
+        candidates = list(spans_after)
+        for span in candidates[:5]:
+            if span.day.weekday() in preferred_days:
+                due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
+                if due is not None:
+                    return due, True, True, skipped
+        spans_after = iter(candidates)
+    for span in spans_after:
+        due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
+        if due is not None:
+            return due, span.day.weekday() in preferred_days, latest_utc is None, skipped
+    raise ValueError(f"no working day within {_FALLBACK_DAYS} days for country {country!r}")
+
+
+def first_touch(
+    lead_tz: str,
+    anchor_utc: datetime,
+    plan: FollowUpPlan,
+    country: str = "",
+    holidays_provider: HolidaysProvider | None = None,
+    spread_key: str = "",
+    *,
+    anchor_kind: WindowAnchor | None = None,
+    anchor_tz: str | None = None,
+    not_before_utc: datetime | None = None,
+) -> TouchTime:
+    """The first follow-up's due time for one lead, with a human reason.
+
+    ``anchor_tz`` is the zone the anchor is shown in (the event's zone for a show end);
+    ``not_before_utc`` (usually now) keeps a late plan from scheduling into the past.
+    """
+    anchor = require_aware(anchor_utc, "anchor_utc")
+    provider = holidays_provider if holidays_provider is not None else PublicHolidays()
+    kind = anchor_kind or plan.anchor
+    tz = zone(lead_tz)
+    shown_tz = zone(anchor_tz) if anchor_tz else tz
+    window_end = anchor + timedelta(hours=plan.window_hours)
+    earliest = anchor
+    late = False
+    if not_before_utc is not None:
+        nb = require_aware(not_before_utc, "not_before_utc")
+        if nb > earliest:
+            earliest = nb
+            late = nb >= window_end
+    due, preferred, inside, skipped = pick_time(
+        lead_tz=lead_tz,
+        earliest_utc=earliest,
+        latest_utc=window_end,
+        day_start=plan.morning_start,
+        day_end=plan.morning_end,
+        preferred_days=plan.preferred_days,
+        country=country,
+        provider=provider,
+        slot_minutes=plan.slot_minutes,
+        spread_key=spread_key,
+    )
+    what = "the show end" if kind is WindowAnchor.SHOW_END else "capture"
+    anchor_txt = f"{what} ({local_label(anchor, shown_tz)})"
+    hours = plan.window_hours
+    if inside and preferred:
+        why = f"first midweek morning within {hours} h of {anchor_txt}"
+    elif inside:
+        why = f"no midweek morning within {hours} h of {anchor_txt}; earliest weekday morning"
+    elif late:
+        why = (
+            f"the {hours} h window after {anchor_txt} had passed when planned; "
+            "earliest weekday morning from now"
+        )
+    else:
+        why = (
+            f"no weekday morning within {hours} h of {anchor_txt} "
+            "(weekend, holiday or night); earliest weekday morning after it"
+        )
+    if skipped:
+        why += "; skipped " + ", ".join(skipped)
+    label = f"{local_label(due, tz)} {lead_tz}"
+    return TouchTime(due_utc=due, tz=lead_tz, reason=f"{label}: {why}", in_window=inside)

@@ -1,0 +1,31 @@
+"""The planned-touch value shared by the cadence and the attempt rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from boothapp.core.models import Channel
+
+
+class TemplateId:
+    """Ids of the default follow-up templates (assets/templates/followups/<lang>/<id>.j2)."""
+
+    THANK_YOU = "thank_you"
+    HOT_THANK_YOU = "hot_thank_you"
+    CALL_SCRIPT = "call_script"
+    LETTER = "letter"
+
+    @staticmethod
+    def nurture(n: int) -> str:
+        return f"nurture_{n}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTouch:
+    touch_number: int
+    channel: Channel
+    due_utc: datetime
+    tz: str
+    template_id: str
+    reason: str

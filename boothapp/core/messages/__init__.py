@@ -1,0 +1,1 @@
+"""Personalised follow-up messages rendered from Jinja2 templates (no Qt, no DB)."""

@@ -1,0 +1,252 @@
+"""Render a follow-up template into subject, plain text and HTML.
+
+One template file per message and language (``<lang>/<template_id>.j2``) holds two blocks,
+``subject`` and ``body``. The body is rendered twice: once as plain text, once with HTML
+autoescape on (lead data such as ``<script>`` in a name comes out escaped), then wrapped in
+paragraphs. Missing data never produces "Dear ,": templates branch on empty fields and the
+context hands them empty strings, never None. StrictUndefined is deliberately not used: a
+missing field is normal (a badge without a company), not an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound
+from markupsafe import Markup, escape
+
+from boothapp.core.models import Event, Lead, Staff
+
+DEFAULT_LANGUAGE = "en"
+RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur"})
+_SAFE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def default_templates_dir() -> Path:
+    # boothapp/core/messages/render.py -> repo root / assets / templates / followups
+    return Path(__file__).resolve().parents[3] / "assets" / "templates" / "followups"
+
+
+class TemplateMissingError(LookupError):
+    """Neither the requested language nor English has this template."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageContext:
+    """Everything a follow-up may mention. Empty strings mean "unknown"."""
+
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
+    answers: tuple[tuple[str, str], ...] = ()  # (question, answer) as shown to the visitor
+    interests: tuple[str, ...] = ()
+    notes: str = ""  # staff notes: for call scripts, not for the customer's eyes
+    literature: tuple[Link, ...] = ()
+    staff_name: str = ""
+    staff_email: str = ""
+    staff_phone: str = ""
+    event_name: str = ""
+    event_venue: str = ""
+    sender_company: str = ""
+    unsubscribe_url: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_lead(
+        cls,
+        lead: Lead,
+        event: Event | None = None,
+        staff: Staff | None = None,
+        *,
+        interests: Sequence[str] = (),
+        literature: Sequence[Link] = (),
+        sender_company: str = "",
+        unsubscribe_url: str = "",
+    ) -> MessageContext:
+        c = lead.contact
+        answers = tuple(
+            (str(q), _answer_text(a)) for q, a in lead.answers.items() if _answer_text(a)
+        )
+        return cls(
+            first_name=c.first_name.strip(),
+            last_name=c.last_name.strip(),
+            company=c.company.strip(),
+            job_title=c.title.strip(),
+            email=c.email.strip(),
+            phone=c.phone.strip(),
+            answers=answers,
+            interests=tuple(i for i in interests if i.strip()),
+            notes=lead.notes.strip(),
+            literature=tuple(literature),
+            staff_name=(staff.name if staff else lead.staff_name).strip(),
+            staff_email=(staff.email if staff else "").strip(),
+            event_name=(event.name if event else "").strip(),
+            event_venue=(event.venue if event else "").strip(),
+            sender_company=sender_company.strip(),
+            unsubscribe_url=unsubscribe_url.strip(),
+        )
+
+
+def _answer_text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value if str(v).strip())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    template_id: str
+    language: str  # the language actually used (after fallback)
+    subject: str
+    text: str
+    html: str
+
+
+def normalise_language(language: str) -> str:
+    """'fa-IR', 'de_DE', 'EN' -> 'fa', 'de', 'en'."""
+    code = re.split(r"[-_]", language.strip().lower() or DEFAULT_LANGUAGE)[0]
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else DEFAULT_LANGUAGE
+
+
+class MessageRenderer:
+    """Renders templates from event-specific directories first, then the defaults."""
+
+    def __init__(self, template_dirs: Sequence[Path] | None = None) -> None:
+        dirs = [str(p) for p in (template_dirs or [])] + [str(default_templates_dir())]
+        common: dict[str, Any] = {
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "keep_trailing_newline": False,
+        }
+        self._text_env = Environment(loader=FileSystemLoader(dirs), autoescape=False, **common)
+        self._html_env = Environment(loader=FileSystemLoader(dirs), autoescape=True, **common)
+
+    def _find(self, template_id: str, language: str) -> tuple[str, str]:
+        if not re.fullmatch(r"[a-z0-9_]+", template_id):
+            raise TemplateMissingError(f"invalid template id {template_id!r}")
+        lang = normalise_language(language)
+        for candidate in dict.fromkeys((lang, DEFAULT_LANGUAGE)):
+            name = f"{candidate}/{template_id}.j2"
+            try:
+                self._text_env.get_template(name)
+            except TemplateNotFound:
+                continue
+            return name, candidate
+        raise TemplateMissingError(
+            f"no template {template_id!r} for language {lang!r} or {DEFAULT_LANGUAGE!r}"
+        )
+
+    def render(self, template_id: str, language: str, ctx: MessageContext) -> RenderedMessage:
+        name, lang = self._find(template_id, language)
+        subject_raw = _render_block(self._text_env, name, "subject", _vars(ctx, lang, html=False))
+        text_raw = _render_block(self._text_env, name, "body", _vars(ctx, lang, html=False))
+        html_body = _render_block(self._html_env, name, "body", _vars(ctx, lang, html=True))
+        subject = " ".join(subject_raw.split())  # one line: no header injection via CR/LF
+        return RenderedMessage(
+            template_id=template_id,
+            language=lang,
+            subject=subject,
+            text=_tidy_text(text_raw),
+            html=_wrap_html(_tidy_text(html_body), lang),
+        )
+
+
+_default_renderer: MessageRenderer | None = None
+
+
+def render_message(template_id: str, language: str, ctx: MessageContext) -> RenderedMessage:
+    """Render a default template; the language falls back to English."""
+    global _default_renderer
+    if _default_renderer is None:
+        _default_renderer = MessageRenderer()
+    return _default_renderer.render(template_id, language, ctx)
+
+
+def _render_block(env: Environment, name: str, block: str, variables: dict[str, Any]) -> str:
+    template = env.get_template(name)
+    render_fn: Callable[[Any], Iterator[str]] | None = template.blocks.get(block)
+    if render_fn is None:
+        raise TemplateMissingError(f"template {name} has no {{% block {block} %}}")
+    return "".join(render_fn(template.new_context(variables)))
+
+
+class _Person:
+    """Template view of a person; every attribute is a string, possibly empty."""
+
+    def __init__(self, **values: str) -> None:
+        self.__dict__.update(values)
+
+
+def _vars(ctx: MessageContext, lang: str, *, html: bool) -> dict[str, Any]:
+    def link(target: Link | str, title: str = "") -> str:
+        item = target if isinstance(target, Link) else Link(title, str(target))
+        if not item.url:
+            return ""
+        if html and not item.url.lower().startswith(_SAFE_SCHEMES):
+            # A javascript: or data: URL never becomes a clickable link.
+            return str(escape(f"{item.title}: {item.url}" if item.title else item.url))
+        if html:
+            return Markup('<a href="{url}">{title}</a>').format(
+                url=item.url, title=item.title or item.url
+            )
+        return f"{item.title}: {item.url}" if item.title else item.url
+
+    full = " ".join(p for p in (ctx.first_name, ctx.last_name) if p)
+    return {
+        "html": html,
+        "lang": lang,
+        "lead": _Person(
+            first_name=ctx.first_name,
+            last_name=ctx.last_name,
+            full_name=full,
+            company=ctx.company,
+            job_title=ctx.job_title,
+            email=ctx.email,
+            phone=ctx.phone,
+        ),
+        "staff": _Person(name=ctx.staff_name, email=ctx.staff_email, phone=ctx.staff_phone),
+        "event": _Person(name=ctx.event_name, venue=ctx.event_venue),
+        "sender": _Person(company=ctx.sender_company),
+        "answers": list(ctx.answers),
+        "interests": list(ctx.interests),
+        "notes": ctx.notes,
+        "links": list(ctx.literature),
+        "link": link,
+        "unsubscribe_url": ctx.unsubscribe_url,
+        "extra": dict(ctx.extra),
+    }
+
+
+def _tidy_text(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _wrap_html(escaped_body: str, lang: str) -> str:
+    """Paragraphs from an already-escaped body; only our own tags are added."""
+    paragraphs = [p for p in escaped_body.strip().split("\n\n") if p.strip()]
+    inner = "\n".join("<p>" + p.replace("\n", "<br>\n") + "</p>" for p in paragraphs)
+    direction = "rtl" if lang in RTL_LANGUAGES else "ltr"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}" dir="{direction}">\n'
+        '<head><meta charset="utf-8"></head>\n'
+        '<body style="font-family: sans-serif; line-height: 1.5;">\n'
+        f"{inner}\n</body>\n</html>\n"
+    )
