@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 from markupsafe import Markup, escape
 
 from boothapp.core.models import Event, Lead, Staff
+from boothapp.resources import asset
 
 DEFAULT_LANGUAGE = "en"
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur"})
@@ -27,8 +28,7 @@ _SAFE_SCHEMES = ("https://", "http://", "mailto:")
 
 
 def default_templates_dir() -> Path:
-    # boothapp/core/messages/render.py -> repo root / assets / templates / followups
-    return Path(__file__).resolve().parents[3] / "assets" / "templates" / "followups"
+    return asset("templates", "followups")
 
 
 class TemplateMissingError(LookupError):
