@@ -97,8 +97,7 @@ class Contact:
     def merged_with(self, other: Contact) -> Contact:
         """Fill empty fields from ``other``; fields already set win."""
         values = {
-            name: getattr(self, name) or getattr(other, name)
-            for name in self.__dataclass_fields__
+            name: getattr(self, name) or getattr(other, name) for name in self.__dataclass_fields__
         }
         return Contact(**values)
 

@@ -104,7 +104,10 @@ def _rep(rep: Rep) -> dict[str, object]:
     _put(
         item,
         "out_of_office",
-        [{"from": span.start.isoformat(), "to": span.end.isoformat()} for span in rep.out_of_office],
+        [
+            {"from": span.start.isoformat(), "to": span.end.isoformat()}
+            for span in rep.out_of_office
+        ],
     )
     _put(item, "max_open_leads", rep.max_open_leads)
     return item

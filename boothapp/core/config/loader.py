@@ -227,10 +227,12 @@ def _score_rule(
         low = None if m.get("min") is None else r.number(m["min"], join(path, "min"))
         high = None if m.get("max") is None else r.number(m["max"], join(path, "max"))
         question = by_id.get(question_id)
-        if (low is not None or high is not None) and question is not None:
-            if question.kind is not QuestionKind.NUMBER:
-                r.problem(join(path, "min" if low is not None else "max"),
-                          f"min/max apply to number questions; '{question_id}' is {question.kind}")  # fmt: skip
+        bounded = low is not None or high is not None
+        if bounded and question is not None and question.kind is not QuestionKind.NUMBER:
+            r.problem(
+                join(path, "min" if low is not None else "max"),
+                f"min/max apply to number questions; '{question_id}' is {question.kind}",
+            )
         if low is not None and high is not None and low > high:
             r.problem(join(path, "max"), f"must not be below min ({high} < {low})")
         trigger = AnswerTrigger(question_id, options, low, high)
@@ -284,9 +286,7 @@ def _rating(r: Reader, value: object) -> RatingThresholds:
 # --- qualification -------------------------------------------------------------------------
 
 
-def _qualification(
-    r: Reader, value: object, by_id: dict[str, Question]
-) -> QualificationConfig:
+def _qualification(r: Reader, value: object, by_id: dict[str, Question]) -> QualificationConfig:
     if value is None:
         return QualificationConfig()
     m = r.mapping(value, "qualification", ("criteria", "min_met"))

@@ -59,14 +59,16 @@ def parse(text: str, source_name: str) -> tuple[object, dict[str, int]]:
             ) from None
     else:
         try:
-            value = yaml.load(text, Loader=_StrictBoolLoader)  # noqa: S506 - safe loader subclass
+            value = yaml.load(text, Loader=_StrictBoolLoader)
         except yaml.MarkedYAMLError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
             raise ConfigError(
                 source_name, [ConfigProblem("", line, f"not valid YAML: {exc.problem}")]
             ) from None
         except yaml.YAMLError as exc:
-            raise ConfigError(source_name, [ConfigProblem("", None, f"not valid YAML: {exc}")])
+            raise ConfigError(
+                source_name, [ConfigProblem("", None, f"not valid YAML: {exc}")]
+            ) from None
     return value, _line_map(text)
 
 
@@ -75,7 +77,7 @@ def _line_map(text: str) -> dict[str, int]:
     # node tree gives lines for both formats; if it cannot, problems simply carry no line.
     lines: dict[str, int] = {}
     try:
-        root = yaml.compose(text, Loader=_StrictBoolLoader)  # noqa: S506
+        root = yaml.compose(text, Loader=_StrictBoolLoader)
     except yaml.YAMLError:
         return lines
     if root is not None:

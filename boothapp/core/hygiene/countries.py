@@ -88,10 +88,36 @@ REGIONS = ("EMEA", "AMER", "APAC")
 # Asia/, Atlantic and Indian Ocean islands).
 _REGION_OVERRIDES = {
     **dict.fromkeys(
-        "AE SA IL QA KW BH OM JO LB IR IQ SY YE PS CY GE AM AZ MU SC MG KM YT RE".split(), "EMEA"
+        [
+            "AE",
+            "SA",
+            "IL",
+            "QA",
+            "KW",
+            "BH",
+            "OM",
+            "JO",
+            "LB",
+            "IR",
+            "IQ",
+            "SY",
+            "YE",
+            "PS",
+            "CY",
+            "GE",
+            "AM",
+            "AZ",
+            "MU",
+            "SC",
+            "MG",
+            "KM",
+            "YT",
+            "RE",
+        ],
+        "EMEA",
     ),
-    **dict.fromkeys("BM FK GS".split(), "AMER"),
-    **dict.fromkeys("MV CX CC IO".split(), "APAC"),
+    **dict.fromkeys(["BM", "FK", "GS"], "AMER"),
+    **dict.fromkeys(["MV", "CX", "CC", "IO"], "APAC"),
 }
 _AREA_REGIONS = {
     "America": "AMER",
@@ -121,7 +147,12 @@ def normalise_country(text: str) -> str | None:
     if folded in _LOCAL_NAMES:
         return _LOCAL_NAMES[folded]
     if len(raw) in (2, 3) and raw.isalpha():
-        found = pycountry.countries.get(**{f"alpha_{len(raw)}": raw.upper()})
+        code = raw.upper()
+        found = (
+            pycountry.countries.get(alpha_2=code)
+            if len(code) == 2
+            else pycountry.countries.get(alpha_3=code)
+        )
         if found is not None:
             return str(found.alpha_2)
     try:

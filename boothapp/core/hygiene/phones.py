@@ -24,4 +24,6 @@ def to_e164(phone: str, default_region: str) -> PhoneResult:
     if not phonenumbers.is_valid_number(parsed):
         where = f" for region {region}" if region and not raw.startswith("+") else ""
         return PhoneResult(raw, f"'{raw}' is not a valid phone number{where}")
-    return PhoneResult(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None)
+    return PhoneResult(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+    )

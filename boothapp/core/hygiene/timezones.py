@@ -29,31 +29,63 @@ _MAIN_ZONE = {
 _CITY_ZONES = {
     "US": {
         **dict.fromkeys(
-            "san francisco|seattle|las vegas|san diego|portland|san jose|sacramento".split("|"),
+            [
+                "san francisco",
+                "seattle",
+                "las vegas",
+                "san diego",
+                "portland",
+                "san jose",
+                "sacramento",
+            ],
             "America/Los_Angeles",
         ),
         **dict.fromkeys(
-            "dallas|houston|austin|san antonio|minneapolis|st louis|saint louis|new orleans|"
-            "kansas city|nashville|milwaukee".split("|"),
+            [
+                "dallas",
+                "houston",
+                "austin",
+                "san antonio",
+                "minneapolis",
+                "st louis",
+                "saint louis",
+                "new orleans",
+                "kansas city",
+                "nashville",
+                "milwaukee",
+            ],
             "America/Chicago",
         ),
         **dict.fromkeys(
-            "boston|washington|atlanta|miami|philadelphia|orlando|charlotte|pittsburgh|"
-            "baltimore|cleveland|columbus|tampa".split("|"),
+            [
+                "boston",
+                "washington",
+                "atlanta",
+                "miami",
+                "philadelphia",
+                "orlando",
+                "charlotte",
+                "pittsburgh",
+                "baltimore",
+                "cleveland",
+                "columbus",
+                "tampa",
+            ],
             "America/New_York",
         ),
-        **dict.fromkeys("salt lake city|albuquerque|el paso".split("|"), "America/Denver"),
+        **dict.fromkeys(["salt lake city", "albuquerque", "el paso"], "America/Denver"),
     },
     "CA": {
-        **dict.fromkeys("montreal|ottawa|quebec|quebec city".split("|"), "America/Toronto"),
+        **dict.fromkeys(["montreal", "ottawa", "quebec", "quebec city"], "America/Toronto"),
         "calgary": "America/Edmonton",
         "victoria": "America/Vancouver",
     },
-    "BR": dict.fromkeys("rio de janeiro|brasilia|curitiba|porto alegre".split("|"),
-                        "America/Sao_Paulo"),
+    "BR": dict.fromkeys(
+        ["rio de janeiro", "brasilia", "curitiba", "porto alegre"], "America/Sao_Paulo"
+    ),
     "AU": {"canberra": "Australia/Sydney", "gold coast": "Australia/Brisbane"},
     "RU": {"saint petersburg": "Europe/Moscow", "st petersburg": "Europe/Moscow"},
-    "MX": dict.fromkeys("guadalajara|monterrey|puebla".split("|"), "America/Mexico_City"),
+    "MX": dict.fromkeys(["guadalajara", "monterrey", "puebla"], "America/Mexico_City"),
     "ID": {"bali": "Asia/Makassar", "denpasar": "Asia/Makassar", "surabaya": "Asia/Jakarta"},
 }
 
