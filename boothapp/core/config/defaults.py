@@ -1,0 +1,141 @@
+"""The configuration a new event starts with: BANT questions and DOMAIN.md's rules.
+
+``assets/event-config.example.yaml`` is the same document with comments for event managers;
+a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from boothapp.core.config.loader import DEFAULT_BADGE_MAP, DEFAULT_CONSENT, DEFAULT_RATING
+from boothapp.core.config.model import (
+    SCHEMA_VERSION,
+    AnswerTrigger,
+    BantRole,
+    BehaviourTrigger,
+    EventConfig,
+    Option,
+    QualificationConfig,
+    QualificationCriterion,
+    Question,
+    QuestionKind,
+    Rep,
+    RoutingConfig,
+    ScoreRule,
+    ScoringConfig,
+)
+
+
+def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
+    return tuple(Option(i, label) for i, label in pairs)
+
+
+# Few fields and none required (DOMAIN.md: every mandatory field slows the booth); consent is
+# asked by the form itself, not by a question.
+DEFAULT_QUESTIONS = (
+    Question(
+        "budget", "Budget", QuestionKind.SINGLE,
+        _options(("under_10k", "< 10k"), ("10k_50k", "10k-50k"), ("50k_250k", "50k-250k"),
+                 ("over_250k", "> 250k"), ("unknown", "Unknown")),
+        bant=BantRole.BUDGET,
+    ),
+    Question(
+        "authority", "Role in the purchase", QuestionKind.SINGLE,
+        _options(("decision_maker", "Decision maker"), ("influencer", "Influencer"),
+                 ("user", "User"), ("other", "Other")),
+        bant=BantRole.AUTHORITY,
+    ),
+    Question(
+        "interests", "Interested in", QuestionKind.MULTI,
+        _options(("platform", "Platform"), ("analytics", "Analytics"),
+                 ("integrations", "Integrations"), ("services", "Services"),
+                 ("training", "Training")),
+        kiosk=True, bant=BantRole.NEED,
+    ),
+    Question(
+        "timeframe", "When do you plan to buy?", QuestionKind.SINGLE,
+        _options(("now", "Now"), ("under_3m", "< 3 months"), ("3_6m", "3-6 months"),
+                 ("6_12m", "6-12 months"), ("over_12m", "> 12 months"), ("none", "No plans")),
+        kiosk=True, bant=BantRole.TIMEFRAME,
+    ),
+    Question(
+        "company_size", "Company size (employees)", QuestionKind.SINGLE,
+        _options(("upto_10", "1-10"), ("11_to_50", "11-50"), ("51_to_250", "51-250"),
+                 ("over_250", "> 250")),
+        kiosk=True,
+    ),
+    Question("literature", "Send me literature", QuestionKind.YES_NO, kiosk=True),
+    Question("demo", "I would like a demo", QuestionKind.YES_NO, kiosk=True),
+)  # fmt: skip
+
+
+def _answer(rule_id: str, description: str, question: str, option: str, points: int) -> ScoreRule:
+    return ScoreRule(rule_id, points, AnswerTrigger(question, (option,)), description)
+
+
+def _behaviour(rule_id: str, description: str, behaviour: str, points: int) -> ScoreRule:
+    return ScoreRule(rule_id, points, BehaviourTrigger(behaviour), description)
+
+
+DEFAULT_SCORING = ScoringConfig(
+    rules=(
+        _answer("budget_over_250k", "Budget over 250k", "budget", "over_250k", 20),
+        _answer("budget_50k_250k", "Budget 50k-250k", "budget", "50k_250k", 15),
+        _answer("budget_10k_50k", "Budget 10k-50k", "budget", "10k_50k", 5),
+        _answer("decision_maker", "Decision maker", "authority", "decision_maker", 15),
+        _answer("influencer", "Influences the decision", "authority", "influencer", 5),
+        _answer("buying_now", "Buying now", "timeframe", "now", 20),
+        _answer("buying_soon", "Buying within 3 months", "timeframe", "under_3m", 15),
+        _answer("buying_this_half", "Buying in 3-6 months", "timeframe", "3_6m", 5),
+        _answer("large_company", "More than 250 employees", "company_size", "over_250", 10),
+        _answer("mid_company", "51-250 employees", "company_size", "51_to_250", 5),
+        _answer("wants_demo", "Asked for a demo", "demo", "yes", 10),
+        _answer("wants_literature", "Asked for literature", "literature", "yes", 3),
+        _behaviour("referred", "Referred by someone", "referred", 10),
+        # DOMAIN.md's scoring example, one rule per behaviour, counted per occurrence.
+        _behaviour("contact_form", "Filled the contact form", "contact_form", 15),
+        _behaviour("email_open", "Opened an email", "email_open", 2),
+        _behaviour("email_click", "Clicked in an email", "email_click", 5),
+        _behaviour("pricing_visit", "Visited the pricing page", "pricing_visit", 15),
+        _behaviour("blog_read", "Read a blog post", "blog_read", 2),
+        _behaviour("download", "Downloaded content", "download", 10),
+        _behaviour("trial", "Started a trial", "trial", 25),
+        _behaviour("unsubscribe", "Unsubscribed", "unsubscribe", -5),
+    ),
+    max_total=100,
+    min_total=0,
+)
+
+# BANT: a lead goes to sales when it meets 3 of the 4 criteria; an "unknown" budget at the
+# booth should not by itself keep a ready buyer in nurture.
+DEFAULT_QUALIFICATION = QualificationConfig(
+    criteria=(
+        QualificationCriterion("budget", "budget", ("10k_50k", "50k_250k", "over_250k"),
+                               "Has a budget of 10k or more"),
+        QualificationCriterion("authority", "authority", ("decision_maker", "influencer"),
+                               "Decides or influences the purchase"),
+        QualificationCriterion("need", "interests", (), "Named at least one interest"),
+        QualificationCriterion("timeframe", "timeframe", ("now", "under_3m", "3_6m"),
+                               "Buys within 6 months"),
+    ),
+    min_met=3,
+)  # fmt: skip
+
+DEFAULT_ROUTING = RoutingConfig(
+    reps=(Rep("booth_manager", "Booth manager"),),
+    fallback="booth_manager",
+)
+
+
+def default_config() -> EventConfig:
+    return EventConfig(
+        version=SCHEMA_VERSION,
+        revision=0,
+        questions=DEFAULT_QUESTIONS,
+        scoring=DEFAULT_SCORING,
+        rating=DEFAULT_RATING,
+        qualification=DEFAULT_QUALIFICATION,
+        routing=DEFAULT_ROUTING,
+        badge_field_map=DEFAULT_BADGE_MAP,
+        consent_text=DEFAULT_CONSENT,
+        kiosk_languages=("en",),
+    )

@@ -1,0 +1,487 @@
+"""Read and validate an event configuration; every problem names its field and line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from boothapp.core.config.errors import ConfigError, ConfigProblem
+from boothapp.core.config.model import (
+    BADGE_FIELDS,
+    SCHEMA_VERSION,
+    AnswerTrigger,
+    Attribute,
+    AttributeTrigger,
+    BadgeFieldMap,
+    BantRole,
+    BehaviourTrigger,
+    DateRange,
+    EventConfig,
+    Option,
+    QualificationConfig,
+    QualificationCriterion,
+    Question,
+    QuestionKind,
+    RatingThresholds,
+    Rep,
+    RouteMatch,
+    RouteRule,
+    RoutingConfig,
+    ScoreRule,
+    ScoringConfig,
+    Trigger,
+)
+from boothapp.core.config.source import Reader, join, parse
+from boothapp.core.hygiene.countries import REGIONS, is_country_code, normalise_country
+
+# Behaviours the capture and follow-up code records; a typo in a rule is caught on load.
+KNOWN_BEHAVIOURS = (
+    "contact_form",
+    "demo_requested",
+    "literature_requested",
+    "referred",
+    "download",
+    "email_open",
+    "email_click",
+    "pricing_visit",
+    "blog_read",
+    "trial",
+    "unsubscribe",
+)
+COMPANY_SIZE_QUESTION = "company_size"
+DEFAULT_RATING = RatingThresholds(warm=25, hot=60)
+DEFAULT_BADGE_MAP = BadgeFieldMap(
+    "^",
+    ("badge_id", "first_name", "last_name", "email", "title", "company", "city", "state",
+     "zip", "phone"),
+)  # fmt: skip
+DEFAULT_CONSENT = (
+    "I agree that {company} stores my contact details and answers to follow up on my visit. "
+    "I can ask for them to be deleted at any time."
+)
+_TOP = (
+    "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
+    "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages",
+)  # fmt: skip
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+
+
+def load_config(text: str, source_name: str = "<config>") -> EventConfig:
+    """Parse YAML or JSON text; raise ``ConfigError`` listing every problem found."""
+    value, lines = parse(text, source_name)
+    reader = Reader(lines)
+    config = _read(reader, value)
+    if reader.problems or config is None:
+        problems = reader.problems or [ConfigProblem("", None, "empty configuration")]
+        raise ConfigError(source_name, problems)
+    return config
+
+
+def _read(r: Reader, value: object) -> EventConfig | None:
+    top = r.mapping(value, "", _TOP, required=("version", "questions", "routing"))
+    if top is None:
+        return None
+    version = r.integer(top.get("version"), "version", SCHEMA_VERSION)
+    if isinstance(top.get("version"), int) and version != SCHEMA_VERSION:
+        r.problem(
+            "version",
+            f"schema version {version} is not supported; this BoothApp reads version "
+            f"{SCHEMA_VERSION}",
+        )
+    revision = r.integer(top.get("revision", 0), "revision")
+    if revision < 0:
+        r.problem("revision", f"must be 0 or more, got {revision}")
+    questions = _questions(r, top.get("questions"))
+    by_id = {q.id: q for q in questions}
+    followups = top.get("followups", {})
+    crm = top.get("crm", {})
+    for key, section in (("followups", followups), ("crm", crm)):
+        r.mapping(section, key, _keys_of(section))
+    return EventConfig(
+        version=version,
+        revision=revision,
+        questions=questions,
+        scoring=_scoring(r, top.get("scoring"), by_id),
+        rating=_rating(r, top.get("rating")),
+        qualification=_qualification(r, top.get("qualification"), by_id),
+        routing=_routing(r, top.get("routing"), by_id),
+        badge_field_map=_badge_map(r, top.get("badge_field_map")),
+        consent_text=r.text(top.get("consent_text"), "consent_text", DEFAULT_CONSENT),
+        kiosk_languages=_languages(r, top.get("kiosk_languages", ["en"])),
+        followups=dict(followups) if isinstance(followups, dict) else {},
+        crm=dict(crm) if isinstance(crm, dict) else {},
+    )
+
+
+def _keys_of(value: object) -> list[str]:
+    return [str(k) for k in value] if isinstance(value, dict) else []
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+def _questions(r: Reader, value: object) -> tuple[Question, ...]:
+    result: list[Question] = []
+    keys = ("id", "label", "kind", "options", "required", "kiosk", "bant")
+    for i, item in enumerate(r.sequence(value, "questions")):
+        path = f"questions[{i}]"
+        q = r.mapping(item, path, keys, required=("id", "label", "kind"))
+        if q is None:
+            continue
+        kind = r.choice(q.get("kind"), join(path, "kind"), QuestionKind) or QuestionKind.TEXT
+        options = _options(r, q.get("options"), join(path, "options"))
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTI) and not options and "kind" in q:
+            r.problem(join(path, "options"), f"a {kind} question needs at least one option")
+        if kind not in (QuestionKind.SINGLE, QuestionKind.MULTI) and options:
+            r.problem(join(path, "options"), f"a {kind} question takes no options")
+        bant = q.get("bant")
+        result.append(
+            Question(
+                id=r.ident(q.get("id"), join(path, "id")),
+                label=r.text(q.get("label"), join(path, "label")),
+                kind=kind,
+                options=options,
+                required=r.boolean(q.get("required"), join(path, "required")),
+                kiosk=r.boolean(q.get("kiosk"), join(path, "kiosk")),
+                bant=None if bant is None else r.choice(bant, join(path, "bant"), BantRole),
+            )
+        )
+    r.unique(((f"questions[{i}].id", q.id) for i, q in enumerate(result)), "question")
+    return tuple(result)
+
+
+def _options(r: Reader, value: object, path: str) -> tuple[Option, ...]:
+    result: list[Option] = []
+    for i, item in enumerate(r.sequence(value, path)):
+        sub = f"{path}[{i}]"
+        o = r.mapping(item, sub, ("id", "label"), required=("id", "label"))
+        if o is not None:
+            label = r.text(o.get("label"), join(sub, "label"))
+            result.append(Option(r.ident(o.get("id"), join(sub, "id")), label))
+    r.unique(((f"{path}[{i}].id", o.id) for i, o in enumerate(result)), "option")
+    return tuple(result)
+
+
+def _check_options(
+    r: Reader, options: tuple[str, ...], path: str, question: Question | None
+) -> None:
+    if question is None:
+        return
+    for i, option in enumerate(options):
+        r.known(option, f"{path}[{i}]", question.option_ids(), f"option of '{question.id}'")
+
+
+def _question_ref(r: Reader, value: object, path: str, by_id: dict[str, Question]) -> str:
+    question_id = r.ident(value, path)
+    r.known(question_id, path, by_id, "question")
+    return question_id
+
+
+# --- scoring and rating --------------------------------------------------------------------
+
+
+def _scoring(r: Reader, value: object, by_id: dict[str, Question]) -> ScoringConfig:
+    if value is None:
+        return ScoringConfig()
+    s = r.mapping(value, "scoring", ("rules", "max_total", "min_total"))
+    if s is None:
+        return ScoringConfig()
+    rules = tuple(
+        rule
+        for i, item in enumerate(r.sequence(s.get("rules"), "scoring.rules"))
+        if (rule := _score_rule(r, item, f"scoring.rules[{i}]", by_id)) is not None
+    )
+    r.unique(((f"scoring.rules[{i}].id", x.id) for i, x in enumerate(rules)), "rule")
+    cap = None if s.get("max_total") is None else r.integer(s["max_total"], "scoring.max_total")
+    floor = None if s.get("min_total") is None else r.integer(s["min_total"], "scoring.min_total")
+    if cap is not None and floor is not None and floor > cap:
+        r.problem("scoring.min_total", f"must not be above max_total ({floor} > {cap})")
+    return ScoringConfig(rules, cap, floor)
+
+
+def _score_rule(
+    r: Reader, value: object, path: str, by_id: dict[str, Question]
+) -> ScoreRule | None:
+    keys = ("id", "description", "points", "cap", "question", "options", "min", "max",
+            "behaviour", "each", "attribute", "values")  # fmt: skip
+    m = r.mapping(value, path, keys, required=("id", "points"))
+    if m is None:
+        return None
+    triggers = [k for k in ("question", "behaviour", "attribute") if k in m]
+    if len(triggers) != 1:
+        r.problem(path, "needs exactly one of 'question', 'behaviour' or 'attribute'")
+        return None
+    kind = triggers[0]
+    allowed = {"question": {"options", "min", "max"}, "behaviour": {"each"},
+               "attribute": {"values"}}  # fmt: skip
+    for key in ("options", "min", "max", "each", "values"):
+        if key in m and key not in allowed[kind]:
+            r.problem(join(path, key), f"'{key}' does not apply to a {kind} rule")
+    trigger: Trigger
+    if kind == "question":
+        question_id = _question_ref(r, m["question"], join(path, "question"), by_id)
+        options = r.idents(m.get("options"), join(path, "options"))
+        _check_options(r, options, join(path, "options"), by_id.get(question_id))
+        low = None if m.get("min") is None else r.number(m["min"], join(path, "min"))
+        high = None if m.get("max") is None else r.number(m["max"], join(path, "max"))
+        question = by_id.get(question_id)
+        bounded = low is not None or high is not None
+        if bounded and question is not None and question.kind is not QuestionKind.NUMBER:
+            r.problem(
+                join(path, "min" if low is not None else "max"),
+                f"min/max apply to number questions; '{question_id}' is {question.kind}",
+            )
+        if low is not None and high is not None and low > high:
+            r.problem(join(path, "max"), f"must not be below min ({high} < {low})")
+        trigger = AnswerTrigger(question_id, options, low, high)
+    elif kind == "behaviour":
+        behaviour = r.ident(m["behaviour"], join(path, "behaviour"))
+        r.known(behaviour, join(path, "behaviour"), KNOWN_BEHAVIOURS, "behaviour")
+        trigger = BehaviourTrigger(behaviour, r.boolean(m.get("each"), join(path, "each"), True))
+    else:
+        attribute = r.choice(m["attribute"], join(path, "attribute"), Attribute)
+        values = r.texts(m.get("values"), join(path, "values"))
+        if not values:
+            r.problem(join(path, "values"), "an attribute rule needs at least one value")
+        if attribute is Attribute.COUNTRY:
+            _check_countries(r, values, join(path, "values"))
+        elif attribute is Attribute.COMPANY_SIZE:
+            _check_options(r, values, join(path, "values"), by_id.get(COMPANY_SIZE_QUESTION))
+        trigger = AttributeTrigger(attribute or Attribute.TITLE, values)
+    cap = None if m.get("cap") is None else r.integer(m["cap"], join(path, "cap"))
+    if cap is not None and cap <= 0:
+        r.problem(join(path, "cap"), f"must be a positive number of points, got {cap}")
+    return ScoreRule(
+        id=r.ident(m.get("id"), join(path, "id")),
+        points=r.integer(m.get("points"), join(path, "points")),
+        trigger=trigger,
+        description=r.text(m.get("description"), join(path, "description")),
+        cap=cap,
+    )
+
+
+def _check_countries(r: Reader, values: tuple[str, ...], path: str) -> None:
+    for i, value in enumerate(values):
+        if value and not is_country_code(value):
+            code = normalise_country(value)
+            tip = f"; did you mean '{code}'?" if code else ""
+            r.problem(f"{path}[{i}]", f"'{value}' is not an ISO 3166 alpha-2 country code{tip}")
+
+
+def _rating(r: Reader, value: object) -> RatingThresholds:
+    if value is None:
+        return DEFAULT_RATING
+    m = r.mapping(value, "rating", ("warm", "hot"), required=("warm", "hot"))
+    if m is None:
+        return DEFAULT_RATING
+    warm = r.integer(m.get("warm"), "rating.warm", DEFAULT_RATING.warm)
+    hot = r.integer(m.get("hot"), "rating.hot", DEFAULT_RATING.hot)
+    if "warm" in m and "hot" in m and warm >= hot:
+        r.problem("rating.hot", f"must be above the warm threshold ({hot} <= {warm})")
+    return RatingThresholds(warm, hot)
+
+
+# --- qualification -------------------------------------------------------------------------
+
+
+def _qualification(r: Reader, value: object, by_id: dict[str, Question]) -> QualificationConfig:
+    if value is None:
+        return QualificationConfig()
+    m = r.mapping(value, "qualification", ("criteria", "min_met"))
+    if m is None:
+        return QualificationConfig()
+    criteria: list[QualificationCriterion] = []
+    for i, item in enumerate(r.sequence(m.get("criteria"), "qualification.criteria")):
+        path = f"qualification.criteria[{i}]"
+        c = r.mapping(item, path, ("id", "question", "options", "description"),
+                      required=("id", "question"))  # fmt: skip
+        if c is None:
+            continue
+        question_id = _question_ref(r, c.get("question"), join(path, "question"), by_id)
+        options = r.idents(c.get("options"), join(path, "options"))
+        _check_options(r, options, join(path, "options"), by_id.get(question_id))
+        criteria.append(
+            QualificationCriterion(
+                id=r.ident(c.get("id"), join(path, "id")),
+                question=question_id,
+                options=options,
+                description=r.text(c.get("description"), join(path, "description")),
+            )
+        )
+    r.unique(
+        ((f"qualification.criteria[{i}].id", c.id) for i, c in enumerate(criteria)), "criterion"
+    )
+    min_met = None
+    if m.get("min_met") is not None:
+        min_met = r.integer(m["min_met"], "qualification.min_met")
+        if not 1 <= min_met <= max(len(criteria), 1):
+            r.problem(
+                "qualification.min_met",
+                f"must be between 1 and the number of criteria ({len(criteria)}), got {min_met}",
+            )
+    return QualificationConfig(tuple(criteria), min_met)
+
+
+# --- routing -------------------------------------------------------------------------------
+
+
+def _routing(r: Reader, value: object, by_id: dict[str, Question]) -> RoutingConfig:
+    m = r.mapping(value, "routing", ("reps", "rules", "fallback"), required=("reps", "fallback"))
+    if m is None:
+        return RoutingConfig((), "")
+    reps = tuple(
+        rep
+        for i, item in enumerate(r.sequence(m.get("reps"), "routing.reps"))
+        if (rep := _rep(r, item, f"routing.reps[{i}]")) is not None
+    )
+    r.unique(((f"routing.reps[{i}].id", x.id) for i, x in enumerate(reps)), "rep")
+    rep_ids = [rep.id for rep in reps]
+    fallback = r.ident(m.get("fallback"), "routing.fallback") if "fallback" in m else ""
+    r.known(fallback, "routing.fallback", rep_ids, "rep")
+    rules = tuple(
+        rule
+        for i, item in enumerate(r.sequence(m.get("rules"), "routing.rules"))
+        if (rule := _route_rule(r, item, f"routing.rules[{i}]", rep_ids, by_id)) is not None
+    )
+    r.unique(((f"routing.rules[{i}].id", x.id) for i, x in enumerate(rules)), "rule")
+    return RoutingConfig(reps, fallback, rules)
+
+
+def _rep(r: Reader, value: object, path: str) -> Rep | None:
+    keys = ("id", "name", "timezone", "hours", "out_of_office", "max_open_leads")
+    m = r.mapping(value, path, keys, required=("id", "name"))
+    if m is None:
+        return None
+    zone = r.text(m.get("timezone"), join(path, "timezone"), "UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.problem(join(path, "timezone"), f"unknown time zone '{zone}' (use e.g. Europe/Berlin)")
+    start, end = time(9, 0), time(17, 0)
+    if m.get("hours") is not None:
+        start, end = _hours(r, m["hours"], join(path, "hours"))
+    absences: list[DateRange] = []
+    for i, item in enumerate(r.sequence(m.get("out_of_office"), join(path, "out_of_office"))):
+        sub = f"{path}.out_of_office[{i}]"
+        span = r.mapping(item, sub, ("from", "to"), required=("from", "to"))
+        if span is None:
+            continue
+        first = _date(r, span.get("from"), join(sub, "from"))
+        last = _date(r, span.get("to"), join(sub, "to"))
+        if first and last:
+            if last < first:
+                r.problem(join(sub, "to"), f"ends before it starts ({last} < {first})")
+            absences.append(DateRange(first, last))
+    capacity = None
+    if m.get("max_open_leads") is not None:
+        capacity = r.integer(m["max_open_leads"], join(path, "max_open_leads"))
+        if capacity < 0:
+            r.problem(join(path, "max_open_leads"), f"must be 0 or more, got {capacity}")
+    return Rep(
+        id=r.ident(m.get("id"), join(path, "id")),
+        name=r.text(m.get("name"), join(path, "name")),
+        timezone=zone,
+        work_start=start,
+        work_end=end,
+        out_of_office=tuple(absences),
+        max_open_leads=capacity,
+    )
+
+
+def _hours(r: Reader, value: object, path: str) -> tuple[time, time]:
+    match = _HOURS.match(value) if isinstance(value, str) else None
+    if match:
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2):
+            return time(h1, m1), time(h2, m2)
+    r.problem(path, f"must be a same-day range like '09:00-17:00', got {value!r}")
+    return time(9, 0), time(17, 0)
+
+
+def _date(r: Reader, value: object, path: str) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    r.problem(path, f"must be a date like 2026-12-24, got {value!r}")
+    return None
+
+
+def _route_rule(
+    r: Reader, value: object, path: str, rep_ids: list[str], by_id: dict[str, Question]
+) -> RouteRule | None:
+    keys = ("id", "description", "reps", "countries", "regions", "company_sizes", "min_score",
+            "interests", "min_overlap_hours")  # fmt: skip
+    m = r.mapping(value, path, keys, required=("id", "reps"))
+    if m is None:
+        return None
+    reps = r.idents(m.get("reps"), join(path, "reps"))
+    if not reps and "reps" in m:
+        r.problem(join(path, "reps"), "a rule needs at least one rep")
+    for i, rep in enumerate(reps):
+        r.known(rep, f"{path}.reps[{i}]", rep_ids, "rep")
+    countries = r.texts(m.get("countries"), join(path, "countries"))
+    _check_countries(r, countries, join(path, "countries"))
+    regions = r.texts(m.get("regions"), join(path, "regions"))
+    for i, region in enumerate(regions):
+        r.known(region, f"{path}.regions[{i}]", REGIONS, "region")
+    sizes = r.idents(m.get("company_sizes"), join(path, "company_sizes"))
+    _check_options(r, sizes, join(path, "company_sizes"), by_id.get(COMPANY_SIZE_QUESTION))
+    interests = r.idents(m.get("interests"), join(path, "interests"))
+    need = [o for q in by_id.values() if q.bant is BantRole.NEED for o in q.option_ids()]
+    for i, interest in enumerate(interests):
+        if need:
+            r.known(interest, f"{path}.interests[{i}]", need, "interest")
+    min_score = None
+    if m.get("min_score") is not None:
+        min_score = r.integer(m["min_score"], join(path, "min_score"))
+    overlap = None
+    if m.get("min_overlap_hours") is not None:
+        overlap = r.number(m["min_overlap_hours"], join(path, "min_overlap_hours"))
+        if overlap is not None and not 0 < overlap <= 24:
+            r.problem(join(path, "min_overlap_hours"), f"must be between 0 and 24, got {overlap}")
+    return RouteRule(
+        id=r.ident(m.get("id"), join(path, "id")),
+        reps=reps,
+        match=RouteMatch(countries, regions, sizes, min_score, interests),
+        description=r.text(m.get("description"), join(path, "description")),
+        min_overlap_hours=overlap,
+    )
+
+
+# --- badges and languages ------------------------------------------------------------------
+
+
+def _badge_map(r: Reader, value: object) -> BadgeFieldMap:
+    if value is None:
+        return DEFAULT_BADGE_MAP
+    m = r.mapping(value, "badge_field_map", ("delimiter", "fields"),
+                  required=("delimiter", "fields"))  # fmt: skip
+    if m is None:
+        return DEFAULT_BADGE_MAP
+    delimiter = r.text(m.get("delimiter"), "badge_field_map.delimiter")
+    if not delimiter or delimiter.isalnum():
+        r.problem("badge_field_map.delimiter", f"must be a separator such as '^' or '|', got "
+                  f"{delimiter!r}")  # fmt: skip
+    fields = r.idents(m.get("fields"), "badge_field_map.fields")
+    for i, name in enumerate(fields):
+        r.known(name, f"badge_field_map.fields[{i}]", BADGE_FIELDS, "badge field")
+    if fields.count("badge_id") > 1:
+        r.problem("badge_field_map.fields", "'badge_id' may appear only once")
+    return BadgeFieldMap(delimiter, fields)
+
+
+def _languages(r: Reader, value: object) -> tuple[str, ...]:
+    languages = r.texts(value, "kiosk_languages")
+    for i, language in enumerate(languages):
+        if not _LANG.match(language):
+            r.problem(f"kiosk_languages[{i}]", f"must be a language code like 'en' or "
+                      f"'pt-BR', got {language!r}")  # fmt: skip
+    if not languages:
+        r.problem("kiosk_languages", "needs at least one language")
+    return languages

@@ -1,0 +1,29 @@
+"""Phone numbers to E.164 with the phonenumbers library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneResult:
+    value: str  # E.164 when valid, else the input as typed (never thrown away)
+    problem: str | None
+
+
+def to_e164(phone: str, default_region: str) -> PhoneResult:
+    """Parse ``phone``; numbers without a "+" are read as numbers of ``default_region``."""
+    raw = phone.strip()
+    region = default_region.upper() or None
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        return PhoneResult(raw, f"cannot read '{raw}' as a phone number ({exc._msg})")
+    if not phonenumbers.is_valid_number(parsed):
+        where = f" for region {region}" if region and not raw.startswith("+") else ""
+        return PhoneResult(raw, f"'{raw}' is not a valid phone number{where}")
+    return PhoneResult(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+    )

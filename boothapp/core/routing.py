@@ -1,0 +1,178 @@
+"""Lead routing: ordered, editable rules that pick one owner per lead, or the fallback.
+
+Rules are tried in the order the event manager wrote them. A rule that matches the lead hands
+it round robin to the next of its reps who is available (not out of office, under their
+open-lead limit, awake in the lead's business hours when the rule asks for that). A matching
+rule with nobody available falls through to the next rule; the fallback owner takes what no
+rule placed. Everything is pure: the round-robin position and open-lead counts live in a
+``RoutingState`` the caller persists, and each decision carries the state after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from boothapp.core.config.model import EventConfig, Rep, RouteRule
+from boothapp.core.hygiene.countries import region_of
+
+# The part of the lead's day when a rep can reach them.
+LEAD_BUSINESS_HOURS = (time(9, 0), time(17, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingFacts:
+    """What routing needs to know about a lead (cleaned by hygiene first)."""
+
+    lead_id: str = ""
+    country: str = ""  # ISO alpha-2
+    timezone: str = ""  # IANA zone
+    company_size: str = ""  # option id of the company size band
+    score: int = 0
+    interests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingState:
+    last_assigned: Mapping[str, str] = field(default_factory=dict)  # rule id -> rep id
+    open_leads: Mapping[str, int] = field(default_factory=dict)  # rep id -> open leads
+
+    def assigned(self, rule_id: str | None, rep_id: str) -> RoutingState:
+        last = dict(self.last_assigned)
+        if rule_id is not None:
+            last[rule_id] = rep_id
+        open_leads = dict(self.open_leads)
+        open_leads[rep_id] = open_leads.get(rep_id, 0) + 1
+        return RoutingState(last, open_leads)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingDecision:
+    owner: str  # rep id
+    rule_index: int | None  # 0-based index into cfg.routing.rules; None for the fallback
+    explanation: str
+    state: RoutingState  # the state to persist and pass for the next lead
+
+
+def route(
+    facts: RoutingFacts, cfg: EventConfig, state: RoutingState, today: date
+) -> RoutingDecision:
+    notes: list[str] = []
+    for index, rule in enumerate(cfg.routing.rules):
+        if not _matches(rule, facts):
+            continue
+        rep, skipped = _pick(rule, facts, cfg, state, today)
+        if rep is None:
+            notes.append(f"rule {index + 1} matched but {'; '.join(skipped)}")
+            continue
+        why = rule.description or _summary(rule, facts, cfg)
+        explanation = f"routed to {rep.name} by rule {index + 1}: {why}"
+        if skipped:
+            explanation += f" (skipped {'; '.join(skipped)})"
+        return RoutingDecision(rep.id, index, explanation, state.assigned(rule.id, rep.id))
+    fallback = cfg.routing.rep(cfg.routing.fallback)
+    name = fallback.name if fallback else cfg.routing.fallback
+    reason = "; ".join(notes) if notes else "no rule matched"
+    return RoutingDecision(
+        cfg.routing.fallback,
+        None,
+        f"routed to {name} as fallback: {reason}",
+        state.assigned(None, cfg.routing.fallback),
+    )
+
+
+def reroute_all(
+    leads: Sequence[RoutingFacts], cfg: EventConfig, state: RoutingState, today: date
+) -> tuple[tuple[RoutingDecision, ...], RoutingState]:
+    """Route every lead again (after a rule change); ``state`` should count only open leads
+    not being re-routed. Returns the decisions and the final state; inputs are untouched."""
+    decisions: list[RoutingDecision] = []
+    for facts in leads:
+        decision = route(facts, cfg, state, today)
+        decisions.append(decision)
+        state = decision.state
+    return tuple(decisions), state
+
+
+def _matches(rule: RouteRule, facts: RoutingFacts) -> bool:
+    m = rule.match
+    if m.countries or m.regions:
+        # A territory is the union of the countries and regions listed.
+        in_country = facts.country.upper() in m.countries
+        in_region = bool(m.regions) and region_of(facts.country.upper()) in m.regions
+        if not (in_country or in_region):
+            return False
+    if m.company_sizes and facts.company_size not in m.company_sizes:
+        return False
+    if m.min_score is not None and facts.score < m.min_score:
+        return False
+    return not (m.interests and not set(m.interests) & set(facts.interests))
+
+
+def _pick(
+    rule: RouteRule, facts: RoutingFacts, cfg: EventConfig, state: RoutingState, today: date
+) -> tuple[Rep | None, list[str]]:
+    """The next available rep after the one this rule last chose, and who was skipped why."""
+    last = state.last_assigned.get(rule.id)
+    start = rule.reps.index(last) + 1 if last in rule.reps else 0
+    skipped: list[str] = []
+    for offset in range(len(rule.reps)):
+        rep = cfg.routing.rep(rule.reps[(start + offset) % len(rule.reps)])
+        if rep is None:
+            continue
+        why_not = unavailable_reason(rep, state, today)
+        if why_not is None and rule.min_overlap_hours is not None and facts.timezone:
+            hours = overlap_hours(rep, facts.timezone, today)
+            if hours < rule.min_overlap_hours:
+                why_not = f"works {hours:g} h of the lead's business day"
+        if why_not is None:
+            return rep, skipped
+        skipped.append(f"{rep.name}: {why_not}")
+    return None, skipped
+
+
+def unavailable_reason(rep: Rep, state: RoutingState, today: date) -> str | None:
+    for span in rep.out_of_office:
+        if span.contains(today):
+            return f"out of office until {span.end.isoformat()}"
+    open_leads = state.open_leads.get(rep.id, 0)
+    if rep.max_open_leads is not None and open_leads >= rep.max_open_leads:
+        return f"at capacity ({open_leads}/{rep.max_open_leads} open leads)"
+    return None
+
+
+def overlap_hours(rep: Rep, lead_timezone: str, today: date) -> float:
+    """Hours the rep's working day overlaps the lead's business day, on or around ``today``."""
+    try:
+        rep_zone, lead_zone = ZoneInfo(rep.timezone), ZoneInfo(lead_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    lead_start = datetime.combine(today, LEAD_BUSINESS_HOURS[0], lead_zone)
+    lead_end = datetime.combine(today, LEAD_BUSINESS_HOURS[1], lead_zone)
+    best = 0.0
+    for shift in (-1, 0, 1):
+        day = today + timedelta(days=shift)
+        rep_start = datetime.combine(day, rep.work_start, rep_zone)
+        rep_end = datetime.combine(day, rep.work_end, rep_zone)
+        seconds = (min(lead_end, rep_end) - max(lead_start, rep_start)).total_seconds()
+        best = max(best, seconds / 3600)
+    return round(best, 2)
+
+
+def _summary(rule: RouteRule, facts: RoutingFacts, cfg: EventConfig) -> str:
+    m = rule.match
+    parts: list[str] = []
+    if m.countries or m.regions:
+        region = region_of(facts.country.upper())
+        parts.append(facts.country.upper() if facts.country.upper() in m.countries else str(region))
+    if m.company_sizes:
+        question = cfg.question("company_size")
+        labels = {o.id: o.label for o in question.options} if question else {}
+        parts.append(f"{labels.get(facts.company_size, facts.company_size)} employees")
+    if m.min_score is not None:
+        parts.append(f"score {facts.score} >= {m.min_score}")
+    if m.interests:
+        parts.append("interested in " + ", ".join(sorted(set(m.interests) & set(facts.interests))))
+    return ", ".join(parts) or f"'{rule.id}'"
