@@ -1,6 +1,6 @@
 """The configuration a new event starts with: BANT questions and DOMAIN.md's rules.
 
-``assets/event-config.example.yaml`` is the same document with comments for event managers;
+``boothapp/assets/event-config.example.yaml`` is the same document with comments for event managers;
 a test keeps the two equal.
 """
 
