@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from boothapp.paths import AppPaths, resolve_paths
 from boothapp.services.attendees import AttendeeService
 from boothapp.services.audit import AuditService
+from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.leads import LeadService
 from boothapp.services.staff import StaffService
@@ -32,12 +33,14 @@ class AppContext:
     leads: LeadService = field(init=False)
     audit: AuditService = field(init=False)
     attendees: AttendeeService = field(init=False)
+    configs: EventConfigService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
         self.events = EventService(self.db, device)
         self.staff = StaffService(self.db, device)
-        self.leads = LeadService(self.db, device)
+        self.configs = EventConfigService(self.db)
+        self.leads = LeadService(self.db, device, configs=self.configs)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
 

@@ -15,10 +15,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from boothapp.core.evaluation import Evaluation, evaluate_lead
 from boothapp.core.models import Contact, Lead, LeadSource, Rating, Scan, Stage
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.badge_identity import BadgeIdentity, ParsedBadgeLike, identity_of
 from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.services.event_config import EventConfigService
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     CONTACT_FIELDS,
@@ -26,7 +28,14 @@ from boothapp.store.mappers import (
     lead_from_row,
     scan_from_row,
 )
-from boothapp.store.tables import AttendeeRow, LeadChangeRow, LeadRow, ScanRow, StaffRow
+from boothapp.store.tables import (
+    AttendeeRow,
+    EventRow,
+    LeadChangeRow,
+    LeadRow,
+    ScanRow,
+    StaffRow,
+)
 
 BadgeParser = Callable[[str], ParsedBadgeLike]
 
@@ -99,11 +108,16 @@ _EDITABLE = (
 
 class LeadService:
     def __init__(
-        self, db: Database, device_id: str = "", parser: BadgeParser | None = None
+        self,
+        db: Database,
+        device_id: str = "",
+        parser: BadgeParser | None = None,
+        configs: EventConfigService | None = None,
     ) -> None:
         self._db = db
         self._device_id = device_id
         self._parse = parser or _default_parser
+        self._configs = configs or EventConfigService(db)
 
     # -- scanning -------------------------------------------------------------------------
     def record_scan(
@@ -194,14 +208,41 @@ class LeadService:
         return self.save_lead(outcome.draft, scan_id=outcome.scan.id), True
 
     # -- saving ---------------------------------------------------------------------------
+    def evaluate(self, draft: LeadDraft) -> Evaluation:
+        """Clean contact, score, suggested rating and qualification under the event's rules."""
+        cfg = self._configs.get(draft.event_id)
+        with self._db.read() as s:
+            region = s.scalar(select(EventRow.country).where(EventRow.id == draft.event_id)) or ""
+        return evaluate_lead(
+            _clean_contact(draft.contact),
+            draft.answers,
+            cfg,
+            default_region=region,
+            referred_by=draft.referred_by,
+        )
+
     def save_lead(self, draft: LeadDraft, scan_id: str | None = None) -> Lead:
-        """Create or update a lead in one transaction; edits are kept as history."""
-        contact = _clean_contact(draft.contact)
+        """Create or update a lead in one transaction; edits are kept as history.
+
+        The contact is cleaned (E.164 phone, ISO country, time zone), the score, suggested
+        rating and qualification come from the event's rules; a rating staff chose wins.
+        """
+        evaluation = self.evaluate(draft)
+        contact = evaluation.contact
+        draft = replace(
+            draft,
+            score=evaluation.score.total,
+            qualified=evaluation.qualification.qualified,
+            rating=draft.rating if draft.rating_overridden else evaluation.suggested_rating,
+        )
+        junk = evaluation.hygiene.junk
         now = datetime.now(UTC)
         try:
             with self._db.session() as s:
                 if draft.lead_id is None:
                     row = self._insert(s, draft, contact, now)
+                    # Junk ("Mickey Mouse", "1234567") is flagged for review, never dropped.
+                    row.please_delete = row.please_delete or junk
                 else:
                     row = self._update(s, draft, contact, now)
                 if scan_id:

@@ -28,6 +28,7 @@ def test_walk_in_lead_is_saved_with_contact_and_staff(ctx: AppContext, event_id:
             staff_id=staff.id,
             contact=Contact(first_name="  Γιώργος ", last_name="Παπαδόπουλος", company="Hellas"),
             rating=Rating.HOT,
+            rating_overridden=True,  # staff know better than the rules
             consent_text="You may email me about products.",
             consent_given=True,
         )
@@ -95,3 +96,36 @@ def test_unknown_lead_and_bad_staff_pin(ctx: AppContext, event_id: str) -> None:
     with pytest.raises(ValidationError, match="wrong PIN"):
         ctx.staff.sign_in(staff.id, "0000")
     assert ctx.staff.sign_in(staff.id, "2468").name == "Eve"
+
+
+def test_save_scores_qualifies_and_cleans_under_the_event_rules(ctx: AppContext) -> None:
+    event = ctx.events.create_event(NewEvent(name="Rules Fair", country="TR"))
+    answers = {
+        "budget": "50k_250k",  # +15
+        "authority": "decision_maker",  # +15
+        "timeframe": "now",  # +20
+        "interests": ["analytics"],
+    }
+    lead = ctx.leads.save_lead(
+        LeadDraft(
+            event_id=event.id,
+            contact=Contact(first_name="Elif", phone="0532 123 45 67", country="Turkey"),
+            answers=answers,
+            referred_by="Ali Veli",  # +10
+        )
+    )
+    assert lead.score == 60
+    assert lead.qualified  # budget, authority, need and timeframe all met
+    assert lead.rating is ctx.leads.evaluate(ctx.leads.draft_of(lead)).suggested_rating
+    assert lead.contact.phone == "+905321234567"  # E.164 with the event's country
+    assert lead.contact.country == "TR"
+    assert lead.contact.timezone == "Europe/Istanbul"
+    assert not lead.please_delete
+
+
+def test_junk_is_flagged_for_review_not_dropped(ctx: AppContext, event_id: str) -> None:
+    lead = ctx.leads.save_lead(
+        LeadDraft(event_id=event_id, contact=Contact(first_name="Mickey", last_name="Mouse"))
+    )
+    assert lead.please_delete
+    assert ctx.leads.get_lead(lead.id).contact.last_name == "Mouse"

@@ -1,0 +1,59 @@
+"""The event configuration document: read, save (new revision), export and import."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Literal
+
+from boothapp.core.config.defaults import default_config
+from boothapp.core.config.dump import dump_config, to_tree
+from boothapp.core.config.loader import load_config
+from boothapp.core.config.model import EventConfig
+from boothapp.services.errors import NotFoundError
+from boothapp.store.db import Database
+from boothapp.store.tables import EventRow
+
+
+class EventConfigService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        # Parsed configs by (event, revision): scans and saves read it on every lead.
+        self._cache: dict[tuple[str, int], EventConfig] = {}
+
+    def get(self, event_id: str) -> EventConfig:
+        with self._db.read() as s:
+            row = s.get(EventRow, event_id)
+            if row is None:
+                raise NotFoundError(f"no event {event_id}")
+            key = (event_id, row.config_revision)
+            cached = self._cache.get(key)
+            if cached is not None:
+                return cached
+            tree = dict(row.config or {})
+            name = row.name
+        # Stored trees were validated when saved; parsing again keeps one code path.
+        cfg = load_config(json.dumps(tree), f"event {name}") if tree else default_config()
+        self._cache[key] = cfg
+        return cfg
+
+    def save(self, event_id: str, cfg: EventConfig) -> EventConfig:
+        """Store a new revision. Answers already captured are never rewritten."""
+        with self._db.session() as s:
+            row = s.get(EventRow, event_id)
+            if row is None:
+                raise NotFoundError(f"no event {event_id}")
+            revision = row.config_revision + 1
+            saved = replace(cfg, revision=revision)
+            row.config = to_tree(saved)
+            row.config_revision = revision
+        self._cache[(event_id, revision)] = saved
+        return saved
+
+    def export_text(self, event_id: str, fmt: Literal["yaml", "json"] = "yaml") -> str:
+        return dump_config(self.get(event_id), fmt)
+
+    def import_text(self, event_id: str, text: str, source_name: str) -> EventConfig:
+        """Validate first (ConfigError names line and field); nothing changes on error."""
+        cfg = load_config(text, source_name)
+        return self.save(event_id, cfg)
