@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +65,7 @@ def _value(value: Any) -> str:
 
 class LeadDetailPanel(QWidget):
     lead_changed = Signal(str)  # lead id, after a change is stored
+    closed = Signal()
     save_failed = Signal(str)
 
     def __init__(self, leads: LeadService, runner: TaskRunner) -> None:
@@ -97,7 +100,10 @@ class LeadDetailPanel(QWidget):
         for stage in Stage:
             self.stage.addItem(STAGE_LABELS[stage], stage)
         self.stage.setMinimumHeight(40)
-        self.please_delete = QCheckBox("Please delete (an administrator reviews it)")
+        self.please_delete = QCheckBox("Please delete")
+        self.please_delete.setToolTip(
+            "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+        )
         self.please_delete.setMinimumHeight(40)
         self.followups = QLabel("none planned")
         self.sync = QLabel("")
@@ -106,6 +112,15 @@ class LeadDetailPanel(QWidget):
         self.history = QListWidget()
         self.history.setObjectName("History")
         self.history.setMinimumHeight(120)
+        self.history.setWordWrap(True)
+        self.history.setAlternatingRowColors(True)
+        self.history.setSpacing(2)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Close (Esc)")
+        self.close_button.setMinimumSize(40, 40)
+        self.close_button.clicked.connect(self.closed)
 
         pipeline = QFormLayout()
         pipeline.addRow("Stage", self.stage)
@@ -115,7 +130,10 @@ class LeadDetailPanel(QWidget):
 
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.addWidget(self.title)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
         layout.addWidget(self.subtitle)
         layout.addWidget(_group("Contact", self.contact))
         layout.addWidget(_group("Answers", self.answers))
@@ -130,6 +148,7 @@ class LeadDetailPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -203,6 +222,8 @@ class LeadDetailPanel(QWidget):
             self.history.clear()
             for change in reversed(history):  # newest first
                 self.history.addItem(describe_change(change, self._staff_names))
+            for i in range(self.history.count()):
+                self.history.item(i).setToolTip(self.history.item(i).text())
             if not history:
                 self.history.addItem("No edits yet")
             self.status.setText(self._after_load)

@@ -109,7 +109,7 @@ class LeadsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((230, 210, 80, 140, 150, 150, 100)):
+        for column, width in enumerate((220, 220, 76, 160, 180, 160, 110)):
             self.table.setColumnWidth(column, width)
         # Sorting goes through the query (the model re-fetches); newest first to start.
         header.setSortIndicator(
@@ -118,7 +118,8 @@ class LeadsPage(QWidget):
         self.table.setSortingEnabled(True)
 
         self.detail = LeadDetailPanel(leads, runner)
-        self.detail.setMinimumWidth(360)
+        self.detail.setMinimumWidth(380)
+        self.detail.hide()  # the list gets the full width until a lead is opened
 
         filters = QHBoxLayout()
         for widget in (self.rating, self.staff, self.day, self.stage, self.sync):
@@ -155,6 +156,8 @@ class LeadsPage(QWidget):
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.activated_row.connect(self.open_row)
         self.detail.lead_changed.connect(self._lead_changed)
+        self.detail.closed.connect(self.close_detail)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_detail)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
         self.refresh_options()
@@ -241,8 +244,13 @@ class LeadsPage(QWidget):
         view = self.model.lead_at(row)
         if view is None:
             return
+        self.detail.show()
         self.detail.open_lead(view.id)
         self.lead_opened.emit(view.id)
+
+    def close_detail(self) -> None:
+        self.detail.hide()
+        self.table.setFocus()
 
     def _lead_changed(self, lead_id: str) -> None:
         queries = self._queries

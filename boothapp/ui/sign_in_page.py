@@ -160,6 +160,17 @@ class SignInPage(QWidget):
         layout.addLayout(left, 1)
         layout.addWidget(self.pad_box)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Big, high-contrast targets: the chosen name must be obvious from arm's length.
+        self.setStyleSheet(
+            "QPushButton { font-size: 16pt; border: 1px solid #8c959f; border-radius: 8px;"
+            " background: #ffffff; }"
+            "QPushButton:pressed { background: #dbe9ff; }"
+            "QPushButton:disabled { color: #8c959f; background: #f3f4f6; }"
+            "QPushButton#StaffButton:checked { background: #1f6feb; color: white;"
+            " border-color: #1f6feb; font-weight: bold; }"
+            "QPushButton#PinKey_OK { background: #2e7d32; color: white; font-weight: bold; }"
+            "QPushButton#PinKey_OK:disabled { background: #a5c9a7; }"
+        )
         self._shake: QPropertyAnimation | None = None
 
     # -- staff list ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from boothapp.core.models import Rating
 from boothapp.services.lead_queries import LeadQuery, LeadQueryService, SortColumn, SortOrder
@@ -161,7 +161,8 @@ def test_please_delete_from_detail_is_stored_listed_and_in_history(qtbot, small,
     qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the detail panel
     qtbot.waitUntil(lambda: page.detail.lead is not None and page.detail.lead.id == lead_id)
     assert page.detail.please_delete.isEnabled()
-    qtbot.mouseClick(page.detail.please_delete, Qt.MouseButton.LeftButton)
+    box = page.detail.please_delete
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(12, box.height() // 2))
     # Stored ...
     qtbot.waitUntil(lambda: LeadService(db).get_lead(lead_id).please_delete)
     # ... visible in the list ...
