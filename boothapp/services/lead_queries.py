@@ -113,8 +113,14 @@ class LeadQueryService:
         if offset < 0 or not 0 < limit <= MAX_PAGE:
             raise ValidationError(f"page must have 0 <= offset and 1..{MAX_PAGE} rows")
         with self._db.read() as s:
-            stmt = self._rows_select().where(*self._conditions(s, query))
-            stmt = stmt.order_by(*self._ordering(query)).offset(offset).limit(limit)
+            # Pick the page's ids with a narrow query first: deep offsets then skip over
+            # index entries instead of building whole rows they throw away.
+            ids = select(LeadRow.id).where(*self._conditions(s, query))
+            if query.sort is SortColumn.STAFF:
+                ids = ids.outerjoin(StaffRow, StaffRow.id == LeadRow.staff_id)
+            ids = ids.order_by(*self._ordering(query)).offset(offset).limit(limit)
+            stmt = self._rows_select().where(LeadRow.id.in_(ids.scalar_subquery()))
+            stmt = stmt.order_by(*self._ordering(query))
             return [_view(row, staff) for row, staff in s.execute(stmt)]
 
     def row(self, lead_id: str) -> LeadRowView | None:
