@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from boothapp.core.models import Rating
 from boothapp.services.errors import ValidationError
@@ -97,7 +97,7 @@ class DashboardService:
                     StaffRow.event_id == event_id, StaffRow.active.is_(True)
                 )
             ).all()
-            hot = func.sum(func.cast(LeadRow.rating == Rating.HOT.value, type_=LeadRow.score.type))
+            hot = func.sum(case((LeadRow.rating == Rating.HOT.value, 1), else_=0))
             totals = s.execute(
                 select(LeadRow.staff_id, func.count(), hot)
                 .where(LeadRow.event_id == event_id)
@@ -122,7 +122,13 @@ class DashboardService:
 
         names = {sid: name for sid, name in staff}
         progress = tuple(
-            StaffProgress(sid, name, *by_staff.get(sid, [0, 0]), target=target)
+            StaffProgress(
+                sid,
+                name,
+                leads=by_staff.get(sid, [0, 0])[0],
+                hot=by_staff.get(sid, [0, 0])[1],
+                target=target,
+            )
             for sid, name in sorted(staff, key=lambda p: p[1].casefold())
         )
         ranked = sorted(

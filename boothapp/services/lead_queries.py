@@ -11,9 +11,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, text
+from sqlalchemy import ColumnElement, TextClause, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import Rating, Staff, Stage, SyncState
@@ -25,6 +26,7 @@ from boothapp.store.tables import EventRow, LeadRow, StaffRow
 MAX_PAGE = 1000
 _SEARCH_COLUMNS = ("first_name", "last_name", "company", "email", "notes")
 _TRIGRAM = 3  # FTS5 trigram finds words of at least three characters
+Condition = ColumnElement[bool] | TextClause
 
 
 class SortColumn(enum.StrEnum):
@@ -152,11 +154,11 @@ class LeadQueryService:
             return [start + timedelta(days=n) for n in range(days + 1)]
 
     # -- building blocks ----------------------------------------------------------------
-    def _rows_select(self) -> Select[tuple[LeadRow, str | None]]:
+    def _rows_select(self) -> Any:  # Select of (LeadRow, staff name or None)
         return select(LeadRow, StaffRow.name).outerjoin(StaffRow, StaffRow.id == LeadRow.staff_id)
 
-    def _conditions(self, s: Session, q: LeadQuery) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = [LeadRow.event_id == q.event_id]
+    def _conditions(self, s: Session, q: LeadQuery) -> list[Condition]:
+        conds: list[Condition] = [LeadRow.event_id == q.event_id]
         if q.ratings:
             conds.append(LeadRow.rating.in_([r.value for r in q.ratings]))
         if q.staff_ids:
@@ -173,10 +175,10 @@ class LeadQueryService:
         conds.extend(self._text_conditions(s, search_words(q.text)))
         return conds
 
-    def _text_conditions(self, s: Session, words: list[str]) -> list[ColumnElement[bool]]:
+    def _text_conditions(self, s: Session, words: list[str]) -> list[Condition]:
         if not words:
             return []
-        conds: list[ColumnElement[bool]] = []
+        conds: list[Condition] = []
         long_words = [w for w in words if len(w) >= _TRIGRAM]
         if long_words and self._has_fts(s):
             conds.append(
@@ -205,8 +207,8 @@ class LeadQueryService:
             )
         return self._fts
 
-    def _ordering(self, q: LeadQuery) -> list[ColumnElement[object]]:
-        keys: dict[SortColumn, list[ColumnElement[object]]] = {
+    def _ordering(self, q: LeadQuery) -> list[Any]:
+        keys: dict[SortColumn, list[Any]] = {
             SortColumn.NAME: [self._ci(LeadRow.first_name), self._ci(LeadRow.last_name)],
             SortColumn.COMPANY: [self._ci(LeadRow.company)],
             SortColumn.RATING: [_RATING_ORDER, LeadRow.created_at],
@@ -220,7 +222,7 @@ class LeadQueryService:
             return [c.desc() for c in columns]
         return [c.asc() for c in columns]
 
-    def _ci(self, column: ColumnElement[str]) -> ColumnElement[object]:
+    def _ci(self, column: Any) -> Any:
         return column.collate("NOCASE") if self._sqlite else func.lower(column)
 
     def _event_tz(self, s: Session, event_id: str) -> str:

@@ -238,8 +238,9 @@ class DashboardPage(QWidget):
     def _fill_staff(self, stats: BoothStats) -> None:
         while self.staff_layout.count():
             item = self.staff_layout.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for row, person in enumerate(stats.per_staff):
             name = QLabel(person.name)
             bar = QProgressBar()
@@ -268,10 +269,12 @@ class DashboardPage(QWidget):
         """Progress bar per staff name (for tests and accessibility tools)."""
         bars: dict[str, QProgressBar] = {}
         for row in range(self.staff_layout.rowCount()):
-            name = self.staff_layout.itemAtPosition(row, 0)
-            bar = self.staff_layout.itemAtPosition(row, 1)
-            if name and bar and isinstance(bar.widget(), QProgressBar):
-                bars[name.widget().text()] = bar.widget()  # type: ignore[attr-defined]
+            name_item = self.staff_layout.itemAtPosition(row, 0)
+            bar_item = self.staff_layout.itemAtPosition(row, 1)
+            name = name_item.widget() if name_item is not None else None
+            bar = bar_item.widget() if bar_item is not None else None
+            if isinstance(name, QLabel) and isinstance(bar, QProgressBar):
+                bars[name.text()] = bar
         return bars
 
 

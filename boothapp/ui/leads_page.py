@@ -232,6 +232,11 @@ class LeadsPage(QWidget):
             self.table.selectRow(0)
 
     # -- actions -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the list and the filter choices (call when the page is shown again)."""
+        self.refresh_options()
+        self.model.reload()
+
     def set_current_staff(self, staff: Staff | None) -> None:
         """The signed-in staff member; edits from the detail panel are recorded as theirs."""
         self.detail.set_staff(staff.id if staff else "")

@@ -198,7 +198,8 @@ class SignInPage(QWidget):
             self.prompt.setText("No staff yet: an event manager adds staff first")
 
     def staff_button(self, name: str) -> QPushButton | None:
-        return next((b for b in self.group.buttons() if b.text() == name), None)  # type: ignore[misc]
+        found = next((b for b in self.group.buttons() if b.text() == name), None)
+        return found if isinstance(found, QPushButton) else None
 
     # -- PIN -----------------------------------------------------------------------------
     @property
