@@ -63,6 +63,7 @@ def main() -> None:
         "common_company": LeadQuery(e, text="acme industrial"),
         "greek_name": LeadQuery(e, text="παπαδόπουλος"),
         "two_words": LeadQuery(e, text="mehmet demo"),
+        "accentless_turkish": LeadQuery(e, text="gulsen ozturk"),
         "short_word": LeadQuery(e, text="ab"),
         "hot_staff_day": LeadQuery(
             e, ratings=(Rating.HOT,), staff_ids=(next(iter(pop.staff)),), day=pop.days[1]

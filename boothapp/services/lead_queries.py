@@ -82,9 +82,34 @@ def search_words(raw: str) -> list[str]:
     return [w for w in raw.replace('"', " ").split() if w]
 
 
+# Letters staff type without the accent on a booth laptop keyboard, and the accented letters
+# they stand for (Turkish and Greek names). SQLite 3.40's trigram tokenizer cannot strip
+# diacritics, so the query asks for each spelling instead.
+_ACCENTS = {
+    "i": "ı", "s": "ş", "c": "ç", "g": "ğ", "o": "ö", "u": "ü",
+    "α": "ά", "ε": "έ", "η": "ή", "ι": "ίϊ", "ο": "ό", "υ": "ύϋ", "ω": "ώ",
+}  # fmt: skip
+MAX_SPELLINGS = 32
+
+
+def spellings(word: str) -> list[str]:
+    """The word as typed plus its accented spellings (none when there would be too many)."""
+    variants = [""]
+    for ch in word.lower():
+        options = ch + _ACCENTS.get(ch, "")
+        variants = [v + o for v in variants for o in options]
+        if len(variants) > MAX_SPELLINGS:
+            return [word]
+    return variants
+
+
 def fts_expression(words: list[str]) -> str:
-    """An FTS5 MATCH expression requiring every word as a substring (phrase per word)."""
-    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    """An FTS5 MATCH expression requiring every word, in any of its spellings, as a substring."""
+
+    def phrase(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    return " AND ".join("(" + " OR ".join(phrase(s) for s in spellings(w)) + ")" for w in words)
 
 
 def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:

@@ -90,6 +90,9 @@ def test_search_finds_substrings_in_name_company_email_and_notes(small) -> None:
         "Γιώργος Παπαδόπουλος",
     ]
     assert _names(qs, LeadQuery(event_id, text="smith@example")) == ["Bob Smith"]
+    # Typed without Turkish or Greek accents, as on a borrowed laptop keyboard.
+    assert _names(qs, LeadQuery(event_id, text="ayse yilmaz")) == ["Ayşe Yılmaz"]
+    assert _names(qs, LeadQuery(event_id, text="γιωργος")) == ["Γιώργος Παπαδόπουλος"]
     # Every word must match; a two-letter word falls back to LIKE.
     assert _names(qs, LeadQuery(event_id, text="acme demo")) == ["Bob Smith"]
     assert set(_names(qs, LeadQuery(event_id, text="bo"))) == {
@@ -207,3 +210,49 @@ def test_search_at_50k_counts_a_common_company(big) -> None:  # type: ignore[no-
     hot = LeadQuery(pop.event_id, ratings=(Rating.HOT,))
     assert qs.count(hot) == pop.rating_counts["hot"]
     assert qs.count(LeadQuery(pop.event_id)) == 50_000
+
+
+def test_upgrade_indexes_leads_captured_before_the_search_index(tmp_path: Path) -> None:
+    import sqlite3
+
+    from alembic import command
+
+    from boothapp.store.db import make_engine
+    from boothapp.store.migrate import alembic_config
+
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    now = "2026-11-20 09:00:00"
+    con.execute(
+        "INSERT INTO events (id, created_at, updated_at, device_id, created_by, name, venue,"
+        " booth, country, timezone, config, config_revision)"
+        " VALUES ('e1', ?, ?, 'd', '', 'Old Show', '', '', 'TR', 'Europe/Istanbul', '{}', 0)",
+        (now, now),
+    )
+    con.execute(
+        "INSERT INTO leads (id, created_at, updated_at, device_id, created_by, event_id, badge_key,"
+        " badge_id, raw_payload, source, first_name, last_name, email, phone, company, title,"
+        " country, city, timezone, answers, rating, rating_overridden, score, qualified, notes,"
+        " consent_text, owner, stage, please_delete, referred_by, staff_id, crm_ids, sync_state)"
+        " VALUES ('l1', ?, ?, 'd', '', 'e1', NULL, '', '', 'manual', 'Ayşe', 'Yılmaz',"
+        " 'ayse@example.com', '', 'Anadolu Lojistik', '', 'TR', '', '', '{}', 'hot', 0, 80, 1,"
+        " 'wants a quote', '', '', 'to_contact', 0, '', '', '{}', 'not_queued')",
+        (now, now),
+    )
+    con.commit()
+    con.close()
+    db, report = open_database(url, tmp_path / "backups")
+    try:
+        assert report.from_revision == "0002"
+        qs = LeadQueryService(db)
+        for text in ("lojistik", "Yılmaz", "quote"):
+            assert [r.id for r in qs.page(LeadQuery("e1", text=text), 0, 10)] == ["l1"]
+    finally:
+        db.dispose()
