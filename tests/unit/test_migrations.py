@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 
 from boothapp.store.db import DatabaseTooNewError, NotADatabaseError, make_engine
 from boothapp.store.migrate import alembic_config, head_revision, open_database
+from boothapp.store.search_schema import include_object
 from boothapp.store.tables import Base
 
 
@@ -22,7 +23,9 @@ def test_fresh_database_is_created_at_head_with_the_models_schema(tmp_path: Path
         assert report.to_revision == head_revision()
         assert report.backup is None  # nothing to back up on a new file
         with db.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_object}
+            )
             assert ctx.get_current_revision() == head_revision()
             # The migrations and the ORM models describe the same schema.
             assert compare_metadata(ctx, Base.metadata) == []

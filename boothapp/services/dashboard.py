@@ -1,0 +1,152 @@
+"""Booth dashboard figures: how today is going, per hour and per staff member.
+
+"Today" and the hours are the event's local calendar (``tz``), because that is the clock on
+the booth wall. The leaderboard covers the whole event; the per-staff bars cover today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+
+from boothapp.core.models import Rating
+from boothapp.services.errors import ValidationError
+from boothapp.services.lead_queries import day_bounds
+from boothapp.store.db import Database
+from boothapp.store.tables import LeadRow, OutboxRow, StaffRow
+
+DEFAULT_TARGET_PER_STAFF = 25
+# Outbox states that mean the change reached its target (the sync worker owns the states).
+DELIVERED_STATES = ("sent", "synced", "done")
+
+
+@dataclass(frozen=True, slots=True)
+class RatingMix:
+    cold: int = 0
+    warm: int = 0
+    hot: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.cold + self.warm + self.hot
+
+
+@dataclass(frozen=True, slots=True)
+class StaffProgress:
+    staff_id: str
+    name: str
+    leads: int
+    hot: int
+    target: int
+
+    @property
+    def fraction(self) -> float:
+        return self.leads / self.target if self.target else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardEntry:
+    rank: int
+    staff_id: str
+    name: str
+    leads: int
+    hot: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoothStats:
+    day: date
+    timezone: str
+    leads_today: int
+    per_hour: tuple[int, ...]  # 24 buckets, local hour 0..23
+    rating_mix: RatingMix  # today
+    per_staff: tuple[StaffProgress, ...]  # today, against the daily target, by name
+    leaderboard: tuple[LeaderboardEntry, ...]  # whole event, by leads then hot leads
+    last_sync: datetime | None  # last change delivered from the outbox; None if never
+    target_per_staff: int
+
+
+class DashboardService:
+    def __init__(self, db: Database, target_per_staff: int = DEFAULT_TARGET_PER_STAFF) -> None:
+        if target_per_staff < 1:
+            raise ValidationError("the daily target per staff member must be at least 1")
+        self._db = db
+        self.target_per_staff = target_per_staff
+
+    def booth_stats(
+        self, event_id: str, today: date, tz: str, target: int | None = None
+    ) -> BoothStats:
+        target = self.target_per_staff if target is None else target
+        if target < 1:
+            raise ValidationError("the daily target per staff member must be at least 1")
+        zone = ZoneInfo(tz)
+        start, end = day_bounds(today, tz)
+        with self._db.read() as s:
+            today_rows = s.execute(
+                select(LeadRow.created_at, LeadRow.rating, LeadRow.staff_id).where(
+                    LeadRow.event_id == event_id,
+                    LeadRow.created_at >= start,
+                    LeadRow.created_at < end,
+                )
+            ).all()
+            staff = s.execute(
+                select(StaffRow.id, StaffRow.name).where(
+                    StaffRow.event_id == event_id, StaffRow.active.is_(True)
+                )
+            ).all()
+            hot = func.sum(case((LeadRow.rating == Rating.HOT.value, 1), else_=0))
+            totals = s.execute(
+                select(LeadRow.staff_id, func.count(), hot)
+                .where(LeadRow.event_id == event_id)
+                .group_by(LeadRow.staff_id)
+            ).all()
+            last_sync = s.scalar(
+                select(func.max(OutboxRow.updated_at))
+                .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
+                .where(LeadRow.event_id == event_id, OutboxRow.state.in_(DELIVERED_STATES))
+            )
+
+        per_hour = [0] * 24
+        mix = {r: 0 for r in Rating}
+        by_staff: dict[str, list[int]] = {}
+        for created, rating, staff_id in today_rows:
+            moment = created if created.tzinfo else created.replace(tzinfo=UTC)
+            per_hour[moment.astimezone(zone).hour] += 1
+            mix[Rating(rating)] += 1
+            counts = by_staff.setdefault(staff_id, [0, 0])
+            counts[0] += 1
+            counts[1] += rating == Rating.HOT.value
+
+        names = {sid: name for sid, name in staff}
+        progress = tuple(
+            StaffProgress(
+                sid,
+                name,
+                leads=by_staff.get(sid, [0, 0])[0],
+                hot=by_staff.get(sid, [0, 0])[1],
+                target=target,
+            )
+            for sid, name in sorted(staff, key=lambda p: p[1].casefold())
+        )
+        ranked = sorted(
+            ((sid, names.get(sid, ""), int(n), int(h or 0)) for sid, n, h in totals if sid),
+            key=lambda e: (-e[2], -e[3], e[1].casefold()),
+        )
+        board = tuple(
+            LeaderboardEntry(i + 1, sid, name or "(former staff)", n, h)
+            for i, (sid, name, n, h) in enumerate(ranked)
+        )
+        return BoothStats(
+            day=today,
+            timezone=tz,
+            leads_today=len(today_rows),
+            per_hour=tuple(per_hour),
+            rating_mix=RatingMix(mix[Rating.COLD], mix[Rating.WARM], mix[Rating.HOT]),
+            per_staff=progress,
+            leaderboard=board,
+            last_sync=last_sync,
+            target_per_staff=target,
+        )

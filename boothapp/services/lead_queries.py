@@ -1,0 +1,275 @@
+"""The leads list: paged, filtered, sorted search that stays fast at 50,000 leads.
+
+Text search uses the SQLite FTS5 trigram index from migration 0003 for every word of three
+characters or more (any substring of name, company, e-mail or notes, Unicode case folding);
+shorter words and PostgreSQL fall back to (I)LIKE. Filters combine with AND; within one filter
+the chosen values combine with OR. Every sort ends on the lead id so pages never overlap.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, TextClause, and_, case, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from boothapp.core.models import Rating, Staff, Stage, SyncState
+from boothapp.services.errors import ValidationError
+from boothapp.store.db import Database
+from boothapp.store.mappers import staff_from_row
+from boothapp.store.tables import EventRow, LeadRow, StaffRow
+
+MAX_PAGE = 1000
+_SEARCH_COLUMNS = ("first_name", "last_name", "company", "email", "notes")
+_TRIGRAM = 3  # FTS5 trigram finds words of at least three characters
+Condition = ColumnElement[bool] | TextClause
+
+
+class SortColumn(enum.StrEnum):
+    NAME = "name"
+    COMPANY = "company"
+    RATING = "rating"
+    STAGE = "stage"
+    STAFF = "staff"
+    CREATED = "created"
+    SYNC = "sync"
+
+
+class SortOrder(enum.StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@dataclass(frozen=True, slots=True)
+class LeadQuery:
+    """What the leads list shows. Empty tuples / None mean "any"."""
+
+    event_id: str
+    text: str = ""
+    ratings: tuple[Rating, ...] = ()
+    staff_ids: tuple[str, ...] = ()
+    day: date | None = None  # a calendar day in the event's time zone
+    stages: tuple[Stage, ...] = ()
+    sync_states: tuple[SyncState, ...] = ()
+    please_delete: bool | None = None
+    sort: SortColumn = SortColumn.CREATED
+    order: SortOrder = SortOrder.DESC
+
+
+@dataclass(frozen=True, slots=True)
+class LeadRowView:
+    """One row of the leads table."""
+
+    id: str
+    name: str
+    company: str
+    email: str
+    rating: Rating
+    score: int
+    stage: Stage
+    staff_name: str
+    created_at: datetime
+    sync_state: SyncState
+    please_delete: bool
+
+
+def search_words(raw: str) -> list[str]:
+    """The words of a search box entry (whitespace-separated, quotes dropped)."""
+    return [w for w in raw.replace('"', " ").split() if w]
+
+
+# Letters staff type without the accent on a booth laptop keyboard, and the accented letters
+# they stand for (Turkish and Greek names). SQLite 3.40's trigram tokenizer cannot strip
+# diacritics, so the query asks for each spelling instead.
+_ACCENTS = {
+    "i": "ı", "s": "ş", "c": "ç", "g": "ğ", "o": "ö", "u": "ü",
+    "α": "ά", "ε": "έ", "η": "ή", "ι": "ίϊ", "ο": "ό", "υ": "ύϋ", "ω": "ώ",
+}  # fmt: skip
+MAX_SPELLINGS = 32
+
+
+def spellings(word: str) -> list[str]:
+    """The word as typed plus its accented spellings (none when there would be too many)."""
+    variants = [""]
+    for ch in word.lower():
+        options = ch + _ACCENTS.get(ch, "")
+        variants = [v + o for v in variants for o in options]
+        if len(variants) > MAX_SPELLINGS:
+            return [word]
+    return variants
+
+
+def fts_expression(words: list[str]) -> str:
+    """An FTS5 MATCH expression requiring every word, in any of its spellings, as a substring."""
+
+    def phrase(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    return " AND ".join("(" + " OR ".join(phrase(s) for s in spellings(w)) + ")" for w in words)
+
+
+def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    """UTC [start, end) of a calendar day in ``tz`` (23 or 25 hours on DST change days)."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(day, time.min, zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+_RATING_ORDER = case({r.value: i for i, r in enumerate(Rating)}, value=LeadRow.rating, else_=-1)
+_STAGE_ORDER = case({s.value: i for i, s in enumerate(Stage)}, value=LeadRow.stage, else_=-1)
+
+
+class LeadQueryService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sqlite = db.engine.dialect.name == "sqlite"
+        self._fts: bool | None = None  # probed once: does this database have the index?
+
+    # -- public API ---------------------------------------------------------------------
+    def count(self, query: LeadQuery) -> int:
+        with self._db.read() as s:
+            stmt = select(func.count()).select_from(LeadRow).where(*self._conditions(s, query))
+            return int(s.scalar(stmt) or 0)
+
+    def page(self, query: LeadQuery, offset: int, limit: int) -> list[LeadRowView]:
+        if offset < 0 or not 0 < limit <= MAX_PAGE:
+            raise ValidationError(f"page must have 0 <= offset and 1..{MAX_PAGE} rows")
+        with self._db.read() as s:
+            # Pick the page's ids with a narrow query first: deep offsets then skip over
+            # index entries instead of building whole rows they throw away.
+            ids = select(LeadRow.id).where(*self._conditions(s, query))
+            if query.sort is SortColumn.STAFF:
+                ids = ids.outerjoin(StaffRow, StaffRow.id == LeadRow.staff_id)
+            ids = ids.order_by(*self._ordering(query)).offset(offset).limit(limit)
+            stmt = self._rows_select().where(LeadRow.id.in_(ids.scalar_subquery()))
+            stmt = stmt.order_by(*self._ordering(query))
+            return [_view(row, staff) for row, staff in s.execute(stmt)]
+
+    def row(self, lead_id: str) -> LeadRowView | None:
+        """One lead as the table shows it (to refresh a row after an edit)."""
+        with self._db.read() as s:
+            found = s.execute(self._rows_select().where(LeadRow.id == lead_id)).first()
+            return _view(found[0], found[1]) if found else None
+
+    def staff_options(self, event_id: str) -> list[Staff]:
+        with self._db.read() as s:
+            rows = s.scalars(
+                select(StaffRow).where(StaffRow.event_id == event_id).order_by(StaffRow.name)
+            )
+            return [staff_from_row(r) for r in rows]
+
+    def lead_days(self, event_id: str) -> list[date]:
+        """Calendar days (event zone) from the first to the last lead, for the day filter."""
+        with self._db.read() as s:
+            first, last = s.execute(
+                select(func.min(LeadRow.created_at), func.max(LeadRow.created_at)).where(
+                    LeadRow.event_id == event_id
+                )
+            ).one()
+            if first is None or last is None:
+                return []
+            zone = ZoneInfo(self._event_tz(s, event_id))
+            start, end = _aware(first).astimezone(zone).date(), _aware(last).astimezone(zone).date()
+            days = min((end - start).days, 60)
+            return [start + timedelta(days=n) for n in range(days + 1)]
+
+    # -- building blocks ----------------------------------------------------------------
+    def _rows_select(self) -> Any:  # Select of (LeadRow, staff name or None)
+        return select(LeadRow, StaffRow.name).outerjoin(StaffRow, StaffRow.id == LeadRow.staff_id)
+
+    def _conditions(self, s: Session, q: LeadQuery) -> list[Condition]:
+        conds: list[Condition] = [LeadRow.event_id == q.event_id]
+        if q.ratings:
+            conds.append(LeadRow.rating.in_([r.value for r in q.ratings]))
+        if q.staff_ids:
+            conds.append(LeadRow.staff_id.in_(list(q.staff_ids)))
+        if q.stages:
+            conds.append(LeadRow.stage.in_([st.value for st in q.stages]))
+        if q.sync_states:
+            conds.append(LeadRow.sync_state.in_([st.value for st in q.sync_states]))
+        if q.please_delete is not None:
+            conds.append(LeadRow.please_delete.is_(q.please_delete))
+        if q.day is not None:
+            start, end = day_bounds(q.day, self._event_tz(s, q.event_id))
+            conds.extend([LeadRow.created_at >= start, LeadRow.created_at < end])
+        conds.extend(self._text_conditions(s, search_words(q.text)))
+        return conds
+
+    def _text_conditions(self, s: Session, words: list[str]) -> list[Condition]:
+        if not words:
+            return []
+        conds: list[Condition] = []
+        long_words = [w for w in words if len(w) >= _TRIGRAM]
+        if long_words and self._has_fts(s):
+            conds.append(
+                text(
+                    "leads.rowid IN (SELECT rowid FROM lead_search WHERE lead_search MATCH :m)"
+                ).bindparams(m=fts_expression(long_words))
+            )
+            words = [w for w in words if len(w) < _TRIGRAM]
+        for word in words:
+            conds.append(or_(*(self._contains(getattr(LeadRow, c), word) for c in _SEARCH_COLUMNS)))
+        return [and_(*conds)]
+
+    def _contains(self, column: ColumnElement[str], word: str) -> ColumnElement[bool]:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if self._sqlite:
+            # SQLite LIKE ignores ASCII case only; trigram FTS covers the rest for 3+ chars.
+            return column.like(pattern, escape="\\")
+        return column.ilike(pattern, escape="\\")
+
+    def _has_fts(self, s: Session) -> bool:
+        if self._fts is None:
+            self._fts = self._sqlite and bool(
+                s.execute(
+                    text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='lead_search'")
+                ).first()
+            )
+        return self._fts
+
+    def _ordering(self, q: LeadQuery) -> list[Any]:
+        keys: dict[SortColumn, list[Any]] = {
+            SortColumn.NAME: [self._ci(LeadRow.first_name), self._ci(LeadRow.last_name)],
+            SortColumn.COMPANY: [self._ci(LeadRow.company)],
+            SortColumn.RATING: [_RATING_ORDER, LeadRow.created_at],
+            SortColumn.STAGE: [_STAGE_ORDER, LeadRow.created_at],
+            SortColumn.STAFF: [self._ci(StaffRow.name), LeadRow.created_at],
+            SortColumn.CREATED: [LeadRow.created_at],
+            SortColumn.SYNC: [LeadRow.sync_state, LeadRow.created_at],
+        }
+        columns = [*keys[q.sort], LeadRow.id]
+        if q.order is SortOrder.DESC:
+            return [c.desc() for c in columns]
+        return [c.asc() for c in columns]
+
+    def _ci(self, column: Any) -> Any:
+        return column.collate("NOCASE") if self._sqlite else func.lower(column)
+
+    def _event_tz(self, s: Session, event_id: str) -> str:
+        return s.scalar(select(EventRow.timezone).where(EventRow.id == event_id)) or "UTC"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _view(row: LeadRow, staff_name: str | None) -> LeadRowView:
+    name = " ".join(p for p in (row.first_name, row.last_name) if p)
+    return LeadRowView(
+        id=row.id,
+        name=name or row.email or row.badge_id or "(unnamed)",
+        company=row.company,
+        email=row.email,
+        rating=Rating(row.rating),
+        score=row.score,
+        stage=Stage(row.stage),
+        staff_name=staff_name or "",
+        created_at=_aware(row.created_at),
+        sync_state=SyncState(row.sync_state),
+        please_delete=row.please_delete,
+    )

@@ -1,0 +1,303 @@
+"""Booth dashboard: big tiles readable from across the booth, refreshed every 30 seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.services.dashboard import BoothStats, DashboardService
+from boothapp.workers.tasks import TaskRunner
+
+REFRESH_MS = 30_000
+HOT, WARM, COLD = "#c62828", "#ef6c00", "#1565c0"
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """ "never", "just now", "5 min ago", "2 h ago", or the date for older syncs."""
+    if moment is None:
+        return "never"
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86_400:
+        return f"{seconds // 3600} h ago"
+    return moment.astimezone().strftime("%d %b %H:%M")
+
+
+class Tile(QFrame):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setObjectName("Tile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 10px; }"
+        )
+        self.title = QLabel(title.upper())
+        self.title.setStyleSheet("color: #57606a; letter-spacing: 1px;")
+        self.value = QLabel("–")
+        self.value.setObjectName("TileValue")
+        font = self.value.font()
+        font.setPointSizeF(34)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.detail = QLabel("")
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setStyleSheet("color: #57606a;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+        layout.addStretch(1)
+
+
+class HourBars(QWidget):
+    """Leads per hour of the booth day, as bars, drawn directly (no chart library)."""
+
+    def __init__(self, first_hour: int = 8, last_hour: int = 19) -> None:
+        super().__init__()
+        self.setObjectName("HourBars")
+        self.setMinimumHeight(200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._counts: tuple[int, ...] = (0,) * 24
+        self._first, self._last = first_hour, last_hour
+        self._now_hour: int | None = None
+
+    def set_counts(self, counts: tuple[int, ...], now_hour: int | None = None) -> None:
+        self._counts = counts
+        busy = [h for h, n in enumerate(counts) if n]
+        # Show the usual booth hours, widened to any hour that had leads.
+        self._first = min([8, *busy])
+        self._last = max([18, *busy])
+        self._now_hour = now_hour
+        self.update()
+
+    def visible_hours(self) -> range:
+        return range(self._first, self._last + 1)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        hours = self.visible_hours()
+        label_h = self.fontMetrics().height() + 6
+        top = label_h
+        area = QRectF(8, top, self.width() - 16, self.height() - top - label_h)
+        peak = max([self._counts[h] for h in hours] + [1])
+        slot = area.width() / len(hours)
+        bar_w = slot * 0.7
+        for i, hour in enumerate(hours):
+            n = self._counts[hour]
+            x = area.left() + i * slot + (slot - bar_w) / 2
+            h = area.height() * n / peak
+            colour = QColor("#1f4fbf") if hour == self._now_hour else QColor("#7ea6f4")
+            p.fillRect(QRectF(x, area.bottom() - h, bar_w, h), colour)
+            p.setPen(QColor("#24292f"))
+            if n:
+                p.drawText(
+                    QRectF(x - 10, area.bottom() - h - label_h, bar_w + 20, label_h),
+                    Qt.AlignmentFlag.AlignCenter,
+                    str(n),
+                )
+            p.setPen(QColor("#57606a"))
+            p.drawText(
+                QRectF(x - 10, area.bottom() + 2, bar_w + 20, label_h),
+                Qt.AlignmentFlag.AlignCenter,
+                f"{hour:02d}",
+            )
+        p.setPen(QColor("#d0d7de"))
+        p.drawLine(area.bottomLeft(), area.bottomRight())
+        p.end()
+
+
+class DashboardPage(QWidget):
+    refreshed = Signal(object)  # BoothStats, after each refresh
+
+    def __init__(
+        self,
+        dashboard: DashboardService,
+        runner: TaskRunner,
+        event_id: str,
+        tz: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        auto_refresh: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("DashboardPage")
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 13.0))
+        self.setFont(font)
+        self.setStyleSheet("#DashboardPage { background: #f6f8fa; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._dashboard, self._runner = dashboard, runner
+        self._event_id, self._tz, self._clock = event_id, tz, clock
+        self.stats: BoothStats | None = None
+
+        self.today_tile = Tile("Leads today")
+        self.mix_tile = Tile("Rating mix today")
+        self.sync_tile = Tile("Last sync")
+        self.hours = HourBars()
+        hours_box = _panel("Leads per hour", self.hours)
+        self.staff_box = QWidget()
+        self.staff_layout = QGridLayout(self.staff_box)
+        self.staff_layout.setHorizontalSpacing(14)
+        self.board = QLabel("")
+        self.board.setObjectName("Leaderboard")
+        self.board.setTextFormat(Qt.TextFormat.RichText)
+        self.board.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        tiles = QHBoxLayout()
+        tiles.setSpacing(16)
+        for tile in (self.today_tile, self.mix_tile, self.sync_tile):
+            tiles.addWidget(tile, 1)
+        lower = QHBoxLayout()
+        lower.setSpacing(16)
+        lower.addWidget(_panel("Today against target", self.staff_box), 3)
+        lower.addWidget(_panel("Leaderboard (whole show)", self.board), 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 20)
+        layout.setSpacing(16)
+        layout.addLayout(tiles)
+        layout.addWidget(hours_box, 1)
+        layout.addLayout(lower, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        if auto_refresh:
+            self._timer.start()
+
+    def today(self) -> date:
+        return self._clock().astimezone(ZoneInfo(self._tz)).date()
+
+    def refresh(self) -> None:
+        dashboard, event_id, tz, day = self._dashboard, self._event_id, self._tz, self.today()
+        self._runner.run(
+            lambda: dashboard.booth_stats(event_id, day, tz),
+            on_done=self.show_stats,
+            on_error=lambda exc: self.sync_tile.detail.setText(f"Could not refresh: {exc}"),
+        )
+
+    def show_stats(self, stats: BoothStats) -> None:
+        self.stats = stats
+        now = self._clock()
+        staff_count = max(len(stats.per_staff), 1)
+        booth_target = stats.target_per_staff * staff_count
+        self.today_tile.value.setText(f"{stats.leads_today:,}")
+        self.today_tile.detail.setText(
+            f"target {booth_target:,} · {stats.rating_mix.hot} hot · "
+            f"{stats.day.strftime('%a %d %b')}"
+        )
+        mix = stats.rating_mix
+        self.mix_tile.value.setText(
+            f"<span style='color:{HOT}'>{mix.hot}</span> · "
+            f"<span style='color:{WARM}'>{mix.warm}</span> · "
+            f"<span style='color:{COLD}'>{mix.cold}</span>"
+        )
+        self.mix_tile.value.setTextFormat(Qt.TextFormat.RichText)
+        self.mix_tile.detail.setText(
+            f"<span style='color:{HOT}'>hot</span> · <span style='color:{WARM}'>warm</span>"
+            f" · <span style='color:{COLD}'>cold</span>{_share(mix.hot, mix.total)}"
+        )
+        self.sync_tile.value.setText(ago(stats.last_sync, now))
+        self.sync_tile.detail.setText(
+            stats.last_sync.astimezone(ZoneInfo(stats.timezone)).strftime("%a %d %b %H:%M")
+            if stats.last_sync
+            else "nothing sent to the CRM yet"
+        )
+        now_local = now.astimezone(ZoneInfo(stats.timezone))
+        self.hours.set_counts(
+            stats.per_hour, now_local.hour if now_local.date() == stats.day else None
+        )
+        self._fill_staff(stats)
+        rows = "".join(
+            f"<tr><td style='padding:4px 12px 4px 0'><b>{e.rank}.</b></td>"
+            f"<td style='padding:4px 16px 4px 0'>{_escape(e.name)}</td>"
+            f"<td align='right' style='padding:4px 12px'><b>{e.leads}</b> leads</td>"
+            f"<td align='right' style='color:{HOT};padding:4px 0'>{e.hot} hot</td></tr>"
+            for e in stats.leaderboard[:8]
+        )
+        self.board.setText(f"<table>{rows}</table>" if rows else "No leads yet")
+        self.refreshed.emit(stats)
+
+    def _fill_staff(self, stats: BoothStats) -> None:
+        while self.staff_layout.count():
+            item = self.staff_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for row, person in enumerate(stats.per_staff):
+            name = QLabel(person.name)
+            bar = QProgressBar()
+            bar.setObjectName("StaffProgress")
+            bar.setRange(0, person.target)
+            bar.setValue(min(person.leads, person.target))
+            bar.setFormat(f"{person.leads} / {person.target}")
+            bar.setMinimumHeight(30)
+            bar.setTextVisible(True)
+            done = person.leads >= person.target
+            bar.setStyleSheet(
+                "QProgressBar { border: 1px solid #d0d7de; border-radius: 6px; background: #eef1f4;"
+                " text-align: center; }"
+                f"QProgressBar::chunk {{ background: {'#2e7d32' if done else '#5b8def'};"
+                " border-radius: 6px; }"
+            )
+            hot = QLabel(f"{person.hot} hot")
+            hot.setStyleSheet(f"color: {HOT};")
+            self.staff_layout.addWidget(name, row, 0)
+            self.staff_layout.addWidget(bar, row, 1)
+            self.staff_layout.addWidget(hot, row, 2)
+        self.staff_layout.setColumnStretch(1, 1)
+        self.staff_layout.setRowStretch(len(stats.per_staff), 1)
+
+    def staff_bars(self) -> dict[str, QProgressBar]:
+        """Progress bar per staff name (for tests and accessibility tools)."""
+        bars: dict[str, QProgressBar] = {}
+        for row in range(self.staff_layout.rowCount()):
+            name_item = self.staff_layout.itemAtPosition(row, 0)
+            bar_item = self.staff_layout.itemAtPosition(row, 1)
+            name = name_item.widget() if name_item is not None else None
+            bar = bar_item.widget() if bar_item is not None else None
+            if isinstance(name, QLabel) and isinstance(bar, QProgressBar):
+                bars[name.text()] = bar
+        return bars
+
+
+def _share(part: int, total: int) -> str:
+    return f" · {round(100 * part / total)} % hot" if total else ""
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _panel(title: str, content: QWidget) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("Panel")
+    frame.setStyleSheet(
+        "#Panel { background: #ffffff; border: 1px solid #d0d7de; border-radius: 10px; }"
+    )
+    heading = QLabel(title.upper())
+    heading.setStyleSheet("color: #57606a; letter-spacing: 1px;")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(18, 14, 18, 14)
+    layout.addWidget(heading)
+    layout.addWidget(content, 1)
+    bold = QFont(heading.font())
+    heading.setFont(bold)
+    return frame

@@ -1,0 +1,289 @@
+"""Lead detail panel: who, what they answered, notes, stage, "please delete", history.
+
+Staff never hard-delete (DOMAIN.md): the only way to get rid of junk is the "please delete"
+flag an administrator reviews, so there is no delete action here or anywhere else.
+Every read and write goes through the TaskRunner; ``lead_changed`` fires (GUI thread) after a
+write is stored so the list can refresh that row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.core.models import Lead, Stage
+from boothapp.services.leads import LeadChange, LeadService
+from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
+from boothapp.workers.tasks import TaskRunner
+
+FIELD_LABELS = {
+    "please_delete": "Please delete",
+    "stage": "Stage",
+    "notes": "Notes",
+    "rating": "Rating",
+    "answers": "Answers",
+    "owner": "Owner",
+}
+
+
+def describe_change(change: LeadChange, staff_names: dict[str, str]) -> str:
+    """One history line: "Tue 18 Nov 14:03 · Ayla · Stage: To contact → Won"."""
+    when = change.changed_at.astimezone().strftime("%a %d %b %H:%M")
+    who = staff_names.get(change.staff_id, "") or "someone"
+    label = FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
+    return f"{when} · {who} · {label}: {_value(change.old_value)} → {_value(change.new_value)}"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value in (None, "", {}, []):
+        return "(empty)"
+    if isinstance(value, str):
+        for labels in (STAGE_LABELS, RATING_LABELS):
+            for key, text in labels.items():
+                if key.value == value:
+                    return text
+        return value if len(value) <= 60 else value[:57] + "…"
+    return str(value)
+
+
+class LeadDetailPanel(QWidget):
+    lead_changed = Signal(str)  # lead id, after a change is stored
+    closed = Signal()
+    save_failed = Signal(str)
+
+    def __init__(self, leads: LeadService, runner: TaskRunner) -> None:
+        super().__init__()
+        self.setObjectName("LeadDetailPanel")
+        self._leads, self._runner = leads, runner
+        self._lead: Lead | None = None
+        self._staff_id = ""
+        self._staff_names: dict[str, str] = {}
+        self._filling = False
+        self._after_load = ""
+
+        self.title = QLabel("Select a lead")
+        self.title.setObjectName("LeadTitle")
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel("")
+        self.subtitle.setWordWrap(True)
+
+        self.contact = QLabel("")
+        self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.contact.setWordWrap(True)
+        self.answers = QLabel("")
+        self.answers.setWordWrap(True)
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+
+        self.stage = QComboBox()
+        for stage in Stage:
+            self.stage.addItem(STAGE_LABELS[stage], stage)
+        self.stage.setMinimumHeight(40)
+        self.please_delete = QCheckBox("Please delete")
+        self.please_delete.setToolTip(
+            "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+        )
+        self.please_delete.setMinimumHeight(40)
+        self.followups = QLabel("none planned")
+        self.sync = QLabel("")
+        self.status = QLabel("")
+        self.status.setObjectName("DetailStatus")
+        self.history = QListWidget()
+        self.history.setObjectName("History")
+        self.history.setMinimumHeight(120)
+        self.history.setWordWrap(True)
+        self.history.setAlternatingRowColors(True)
+        self.history.setSpacing(2)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Close (Esc)")
+        self.close_button.setMinimumSize(40, 40)
+        self.close_button.clicked.connect(self.closed)
+
+        pipeline = QFormLayout()
+        pipeline.addRow("Stage", self.stage)
+        pipeline.addRow("", self.please_delete)
+        pipeline.addRow("Follow-ups", self.followups)
+        pipeline.addRow("Sync", self.sync)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(_group("Contact", self.contact))
+        layout.addWidget(_group("Answers", self.answers))
+        layout.addWidget(_group("Notes", self.notes))
+        pipeline_box = QGroupBox("Pipeline")
+        pipeline_box.setLayout(pipeline)
+        layout.addWidget(pipeline_box)
+        layout.addWidget(_group("History", self.history))
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.stage.currentIndexChanged.connect(self._stage_chosen)
+        self.please_delete.toggled.connect(self._please_delete_toggled)
+        self._set_enabled(False)
+
+    # -- inputs --------------------------------------------------------------------------
+    @property
+    def lead(self) -> Lead | None:
+        return self._lead
+
+    @property
+    def staff_id(self) -> str:
+        return self._staff_id
+
+    def set_staff(self, staff_id: str, names: dict[str, str] | None = None) -> None:
+        """Who edits from now on (recorded in history), and how to name staff in history."""
+        self._staff_id = staff_id
+        if names is not None:
+            self._staff_names = dict(names)
+
+    def open_lead(self, lead_id: str) -> None:
+        self.status.setText("Loading…")
+        leads = self._leads
+        self._runner.run(
+            lambda: (leads.get_lead(lead_id), leads.history(lead_id)),
+            on_done=self._show,
+            on_error=lambda exc: self.status.setText(f"Could not open the lead: {exc}"),
+        )
+
+    def clear(self) -> None:
+        self._lead = None
+        self.title.setText("Select a lead")
+        for label in (self.subtitle, self.contact, self.answers, self.notes, self.sync):
+            label.setText("")
+        self.history.clear()
+        self._set_enabled(False)
+
+    # -- display -------------------------------------------------------------------------
+    def _show(self, result: tuple[Lead, list[LeadChange]]) -> None:
+        lead, history = result
+        self._lead = lead
+        self._filling = True
+        try:
+            c = lead.contact
+            self.title.setText(lead.display_name)
+            staff = f" by {lead.staff_name}" if lead.staff_name else ""
+            when = (
+                lead.created_at.astimezone().strftime("%a %d %b %H:%M") if lead.created_at else ""
+            )
+            self.subtitle.setText(
+                f"{RATING_LABELS[lead.rating]} · score {lead.score} · captured {when}{staff}"
+            )
+            lines = [
+                " · ".join(p for p in (c.title, c.company) if p),
+                c.email,
+                c.phone,
+                ", ".join(p for p in (c.city, c.country) if p),
+            ]
+            self.contact.setText("\n".join(line for line in lines if line) or "(no details)")
+            self.answers.setText(
+                "\n".join(f"{k}: {_answer(v)}" for k, v in lead.answers.items()) or "(none)"
+            )
+            self.notes.setText(lead.notes or "(none)")
+            self.stage.setCurrentIndex(self.stage.findData(lead.stage))
+            self.please_delete.setChecked(lead.please_delete)
+            self.sync.setText(SYNC_LABELS[lead.sync_state])
+            self.followups.setText("none planned")
+            self.history.clear()
+            for change in reversed(history):  # newest first
+                self.history.addItem(describe_change(change, self._staff_names))
+            for i in range(self.history.count()):
+                self.history.item(i).setToolTip(self.history.item(i).text())
+            if not history:
+                self.history.addItem("No edits yet")
+            self.status.setText(self._after_load)
+            self._after_load = ""
+            self._set_enabled(True)
+        finally:
+            self._filling = False
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.stage.setEnabled(enabled)
+        self.please_delete.setEnabled(enabled)
+
+    # -- edits ---------------------------------------------------------------------------
+    def _stage_chosen(self, index: int) -> None:
+        lead = self._lead
+        stage = self.stage.itemData(index)
+        if self._filling or lead is None or stage is None or stage == lead.stage:
+            return
+        leads, staff_id = self._leads, self._staff_id
+
+        def save() -> str:
+            draft = replace(leads.draft_of(lead), stage=Stage(stage), staff_id=staff_id)
+            return leads.save_lead(draft).id
+
+        self._write(save)
+
+    def _please_delete_toggled(self, checked: bool) -> None:
+        lead = self._lead
+        if self._filling or lead is None or checked == lead.please_delete:
+            return
+        leads, staff_id = self._leads, self._staff_id
+        self._write(lambda: leads.set_please_delete(lead.id, checked, staff_id).id)
+
+    def _write(self, fn: Any) -> None:
+        self.status.setText("Saving…")
+        self._set_enabled(False)
+        self._runner.run(fn, on_done=self._stored, on_error=self._write_failed)
+
+    def _stored(self, lead_id: str) -> None:
+        self._after_load = "Saved"
+        self.lead_changed.emit(lead_id)
+        self.open_lead(lead_id)
+
+    def _write_failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Not saved: {exc}")
+        self.save_failed.emit(str(exc))
+        if self._lead is not None:
+            self.open_lead(self._lead.id)  # show what is really stored
+
+
+def _answer(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _group(title: str, content: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.addWidget(content)
+    return box

@@ -1,0 +1,269 @@
+"""The leads list: search as you type, filters, a sortable lazy table and the detail panel.
+
+Typing restarts a short debounce timer so a fast typist sends one query, not one per key.
+Enter or a double-click opens the selected lead in the panel on the right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import TypeVar
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.core.models import Rating, Staff, Stage, SyncState
+from boothapp.services.lead_queries import LeadQuery, LeadQueryService, LeadRowView
+from boothapp.services.leads import LeadService
+from boothapp.ui.lead_detail import LeadDetailPanel
+from boothapp.ui.lead_table_model import (
+    COLUMNS,
+    RATING_LABELS,
+    STAGE_LABELS,
+    SYNC_LABELS,
+    LeadTableModel,
+)
+from boothapp.workers.tasks import TaskRunner
+
+DEBOUNCE_MS = 150
+T = TypeVar("T")
+ANY = "Any"
+
+
+def count_text(total: int | None) -> str:
+    if total is None:
+        return "Searching…"
+    return f"{total:,} lead" + ("" if total == 1 else "s")
+
+
+class _Table(QTableView):
+    """Enter opens the current lead (QTableView would otherwise start editing)."""
+
+    activated_row = Signal(int)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class LeadsPage(QWidget):
+    lead_opened = Signal(str)
+
+    def __init__(
+        self,
+        queries: LeadQueryService,
+        leads: LeadService,
+        runner: TaskRunner,
+        event_id: str,
+        page_size: int = 200,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("LeadsPage")
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 12.0))
+        self.setFont(font)
+        self._queries, self._runner, self._event_id = queries, runner, event_id
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, company, e-mail, notes   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumHeight(44)
+        self.rating = self._combo("Rating", [(RATING_LABELS[r], r) for r in reversed(Rating)])
+        self.staff = self._combo("Staff", [])
+        self.day = self._combo("Day", [])
+        self.stage = self._combo("Stage", [(STAGE_LABELS[s], s) for s in Stage])
+        self.sync = self._combo("Sync", [(SYNC_LABELS[s], s) for s in SyncState])
+        self.please_delete = QCheckBox("Only \u201cplease delete\u201d")
+        self.count = QLabel(count_text(None))
+        self.count.setObjectName("LeadCount")
+        count_font = self.count.font()
+        count_font.setBold(True)
+        self.count.setFont(count_font)
+
+        self.model = LeadTableModel(queries, runner, LeadQuery(event_id), page_size)
+        self.table = _Table()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(36)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((220, 220, 76, 160, 180, 160, 110)):
+            self.table.setColumnWidth(column, width)
+        # Sorting goes through the query (the model re-fetches); newest first to start.
+        header.setSortIndicator(
+            [c for _, c in COLUMNS].index(self.model.query.sort), Qt.SortOrder.DescendingOrder
+        )
+        self.table.setSortingEnabled(True)
+
+        self.detail = LeadDetailPanel(leads, runner)
+        self.detail.setMinimumWidth(380)
+        self.detail.hide()  # the list gets the full width until a lead is opened
+
+        filters = QHBoxLayout()
+        for widget in (self.rating, self.staff, self.day, self.stage, self.sync):
+            filters.addWidget(widget)
+        filters.addWidget(self.please_delete)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._search_entered)
+        for combo in (self.rating, self.staff, self.day, self.stage, self.sync):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.please_delete.toggled.connect(self.apply_filters)
+        self.model.count_changed.connect(lambda total: self.count.setText(count_text(total)))
+        self.model.load_failed.connect(lambda msg: self.count.setText(f"Could not load: {msg}"))
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        self.table.activated_row.connect(self.open_row)
+        self.detail.lead_changed.connect(self._lead_changed)
+        self.detail.closed.connect(self.close_detail)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_detail)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+        self.refresh_options()
+        self.model.reload()
+
+    # -- filters -------------------------------------------------------------------------
+    def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"{name}Filter")
+        combo.setToolTip(name)
+        combo.setMinimumHeight(40)
+        combo.addItem(f"{name}: {ANY}", None)
+        for text, value in items:
+            combo.addItem(text, value)
+        return combo
+
+    def refresh_options(self) -> None:
+        """Reload the staff and day choices (they change as staff join and days pass)."""
+        queries, event_id = self._queries, self._event_id
+        self._runner.run(
+            lambda: (queries.staff_options(event_id), queries.lead_days(event_id)),
+            on_done=self._fill_options,
+        )
+
+    def _fill_options(self, result: tuple[list[Staff], list[date]]) -> None:
+        staff, days = result
+        names = {s.id: s.name for s in staff}
+        self.detail.set_staff(self.detail.staff_id, names)
+        for combo, items in (
+            (self.staff, [(s.name, s.id) for s in staff]),
+            (self.day, [(d.strftime("%a %d %b"), d.isoformat()) for d in days]),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, value in items:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
+            combo.blockSignals(False)
+
+    def current_query(self) -> LeadQuery:
+        # Combo data comes back from Qt as plain str: turn it into the typed values again.
+        def one(combo: QComboBox, kind: Callable[[str], T]) -> tuple[T, ...]:
+            value = combo.currentData()
+            return () if value is None else (kind(str(value)),)
+
+        days = one(self.day, date.fromisoformat)
+        return replace(
+            self.model.query,
+            text=self.search.text().strip(),
+            ratings=one(self.rating, Rating),
+            staff_ids=one(self.staff, str),
+            day=days[0] if days else None,
+            stages=one(self.stage, Stage),
+            sync_states=one(self.sync, SyncState),
+            please_delete=True if self.please_delete.isChecked() else None,
+        )
+
+    def apply_filters(self) -> None:
+        self._debounce.stop()
+        query = self.current_query()
+        if query != self.model.query or self.model.total is None:
+            self.count.setText(count_text(None))
+            self.model.set_query(query)
+
+    def _search_entered(self) -> None:
+        if self._debounce.isActive():
+            self.apply_filters()
+        elif self.model.rowCount() > 0:
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    # -- actions -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the list and the filter choices (call when the page is shown again)."""
+        self.refresh_options()
+        self.model.reload()
+
+    def set_current_staff(self, staff: Staff | None) -> None:
+        """The signed-in staff member; edits from the detail panel are recorded as theirs."""
+        self.detail.set_staff(staff.id if staff else "")
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def open_row(self, row: int) -> None:
+        view = self.model.lead_at(row)
+        if view is None:
+            return
+        self.detail.show()
+        self.detail.open_lead(view.id)
+        self.lead_opened.emit(view.id)
+
+    def close_detail(self) -> None:
+        self.detail.hide()
+        self.table.setFocus()
+
+    def _lead_changed(self, lead_id: str) -> None:
+        queries = self._queries
+        self._runner.run(lambda: queries.row(lead_id), on_done=self._row_loaded)
+
+    def _row_loaded(self, view: LeadRowView | None) -> None:
+        if view is not None:
+            self.model.replace_row(view)
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()

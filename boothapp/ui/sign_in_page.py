@@ -1,0 +1,280 @@
+"""Staff sign-in: tap your name, type your PIN. Switching staff is two taps and a PIN.
+
+PIN checks run through the TaskRunner (hashing takes ~0.1 s, too long for the GUI thread).
+A wrong PIN shakes the pad, says "Wrong PIN" and clears the entry.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEasingCurve,
+    QPoint,
+    QPropertyAnimation,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.core.models import Staff
+from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.services.staff import StaffService
+from boothapp.workers.tasks import TaskRunner
+
+MAX_PIN = 8
+WRONG_PIN = "Wrong PIN"
+BUTTON_HEIGHT = 72
+
+
+class PinPad(QWidget):
+    """Digits, backspace and enter as large buttons; PIN shown as dots."""
+
+    entered = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("PinPad")
+        self._pin = ""
+        self.dots = QLabel("")
+        self.dots.setObjectName("PinDots")
+        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dots.setMinimumHeight(56)
+        font = self.dots.font()
+        font.setPointSizeF(28)
+        self.dots.setFont(font)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.buttons: dict[str, QPushButton] = {}
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]
+        for i, key in enumerate(keys):
+            button = QPushButton(key)
+            button.setObjectName(f"PinKey_{key}")
+            button.setMinimumSize(96, BUTTON_HEIGHT)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            if key == "⌫":
+                button.setToolTip("Backspace")
+                button.clicked.connect(self.backspace)
+            elif key == "OK":
+                button.setToolTip("Enter")
+                button.clicked.connect(self.submit)
+            else:
+                button.clicked.connect(lambda _=False, d=key: self.press(d))
+            self.buttons[key] = button
+            grid.addWidget(button, i // 3, i % 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.dots)
+        layout.addLayout(grid)
+
+    @property
+    def pin(self) -> str:
+        return self._pin
+
+    def press(self, digit: str) -> None:
+        if digit.isdigit() and len(self._pin) < MAX_PIN:
+            self._pin += digit
+            self._redraw()
+
+    def backspace(self) -> None:
+        self._pin = self._pin[:-1]
+        self._redraw()
+
+    def clear(self) -> None:
+        self._pin = ""
+        self._redraw()
+
+    def submit(self) -> None:
+        if self._pin:
+            self.entered.emit(self._pin)
+
+    def _redraw(self) -> None:
+        self.dots.setText("●  " * len(self._pin))
+
+
+class SignInPage(QWidget):
+    signed_in = Signal(Staff)
+
+    def __init__(self, staff: StaffService, runner: TaskRunner, event_id: str) -> None:
+        super().__init__()
+        self.setObjectName("SignInPage")
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 14.0))
+        self.setFont(font)
+        self._staff, self._runner, self._event_id = staff, runner, event_id
+        self._members: list[Staff] = []
+        self._selected: Staff | None = None
+        self._checking = False
+
+        heading = QLabel("Who is at the booth?")
+        heading_font = heading.font()
+        heading_font.setPointSizeF(22)
+        heading_font.setBold(True)
+        heading.setFont(heading_font)
+        self.names = QWidget()
+        self.names_layout = QGridLayout(self.names)
+        self.names_layout.setSpacing(12)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        names_scroll = QScrollArea()
+        names_scroll.setWidgetResizable(True)
+        names_scroll.setWidget(self.names)
+        names_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.prompt = QLabel("Tap your name")
+        self.prompt.setObjectName("PinPrompt")
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        prompt_font = self.prompt.font()
+        prompt_font.setPointSizeF(18)
+        self.prompt.setFont(prompt_font)
+        self.message = QLabel("")
+        self.message.setObjectName("SignInMessage")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.pad = PinPad()
+        self.pad.setEnabled(False)
+        self.pad.entered.connect(self._check)
+        self.pad_box = QWidget()
+        pad_layout = QVBoxLayout(self.pad_box)
+        pad_layout.addWidget(self.prompt)
+        pad_layout.addWidget(self.pad)
+        pad_layout.addWidget(self.message)
+        pad_layout.addStretch(1)
+        self.pad_box.setFixedWidth(380)
+
+        left = QVBoxLayout()
+        left.addWidget(heading)
+        left.addWidget(names_scroll, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.setSpacing(32)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.pad_box)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Big, high-contrast targets: the chosen name must be obvious from arm's length.
+        self.setStyleSheet(
+            "QPushButton { font-size: 16pt; border: 1px solid #8c959f; border-radius: 8px;"
+            " background: #ffffff; }"
+            "QPushButton:pressed { background: #dbe9ff; }"
+            "QPushButton:disabled { color: #8c959f; background: #f3f4f6; }"
+            "QPushButton#StaffButton:checked { background: #1f6feb; color: white;"
+            " border-color: #1f6feb; font-weight: bold; }"
+            "QPushButton#PinKey_OK { background: #2e7d32; color: white; font-weight: bold; }"
+            "QPushButton#PinKey_OK:disabled { background: #a5c9a7; }"
+        )
+        self._shake: QPropertyAnimation | None = None
+
+    # -- staff list ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Load this event's staff (call when the page is shown)."""
+        staff, event_id = self._staff, self._event_id
+        self._runner.run(lambda: staff.list_staff(event_id), on_done=self.set_staff_list)
+
+    def set_staff_list(self, members: list[Staff]) -> None:
+        self._members = [m for m in members if m.active]
+        for button in self.group.buttons():
+            self.group.removeButton(button)
+            button.deleteLater()
+        for i, member in enumerate(self._members):
+            button = QPushButton(member.name)
+            button.setObjectName("StaffButton")
+            button.setCheckable(True)
+            button.setMinimumHeight(BUTTON_HEIGHT)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(lambda _=False, m=member: self.choose(m))
+            self.group.addButton(button)
+            self.names_layout.addWidget(button, i // 2, i % 2)
+        self.names_layout.setRowStretch(len(self._members) // 2 + 1, 1)
+        if not self._members:
+            self.prompt.setText("No staff yet: an event manager adds staff first")
+
+    def staff_button(self, name: str) -> QPushButton | None:
+        found = next((b for b in self.group.buttons() if b.text() == name), None)
+        return found if isinstance(found, QPushButton) else None
+
+    # -- PIN -----------------------------------------------------------------------------
+    @property
+    def selected(self) -> Staff | None:
+        return self._selected
+
+    def choose(self, member: Staff) -> None:
+        self._selected = member
+        button = self.staff_button(member.name)
+        if button is not None:
+            button.setChecked(True)
+        self.prompt.setText(f"PIN for {member.name}")
+        self.message.setText("")
+        self.pad.clear()
+        self.pad.setEnabled(True)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _check(self, pin: str) -> None:
+        member = self._selected
+        if member is None or self._checking:
+            return
+        self._checking = True
+        self.pad.setEnabled(False)
+        self.message.setText("Checking…")
+        staff = self._staff
+        self._runner.run(
+            lambda: staff.sign_in(member.id, pin), on_done=self._accepted, on_error=self._refused
+        )
+
+    def _accepted(self, member: Staff) -> None:
+        self._checking = False
+        self.message.setText("")
+        self.pad.clear()
+        self.pad.setEnabled(False)
+        self.prompt.setText(f"Signed in: {member.name}")
+        for button in self.group.buttons():
+            button.setChecked(False)
+        self._selected = None
+        self.signed_in.emit(member)
+
+    def _refused(self, exc: BaseException) -> None:
+        self._checking = False
+        self.pad.clear()
+        self.pad.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.message.setText(WRONG_PIN)
+            self._shake_pad()
+        elif isinstance(exc, NotFoundError):
+            self.message.setText("This staff member cannot sign in any more")
+        else:
+            self.message.setText(f"Could not sign in: {exc}")
+
+    def _shake_pad(self) -> None:
+        start = self.pad.pos()
+        anim = QPropertyAnimation(self.pad, b"pos", self)
+        anim.setDuration(360)
+        anim.setEasingCurve(QEasingCurve.Type.Linear)
+        for i, dx in enumerate((0, -14, 14, -10, 10, -6, 6, 0)):
+            anim.setKeyValueAt(i / 7, start + QPoint(dx, 0))
+        anim.start()
+        self._shake = anim  # keep a reference until it finishes
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.pad.isEnabled():
+            text = event.text()
+            if text.isdigit() and len(text) == 1:
+                self.pad.press(text)
+                return
+            if event.key() == Qt.Key.Key_Backspace:
+                self.pad.backspace()
+                return
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.pad.submit()
+                return
+            if event.key() == Qt.Key.Key_Escape:
+                self.pad.clear()
+                return
+        super().keyPressEvent(event)
