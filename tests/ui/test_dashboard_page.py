@@ -31,6 +31,7 @@ def runner() -> Iterator[TaskRunner]:
 def _lead(ctx: AppContext, event_id: str, staff_id: str, rating: Rating, at: datetime) -> str:
     lead = ctx.leads.save_lead(
         LeadDraft(event_id=event_id, contact=Contact(first_name="V"), rating=rating,
+                  rating_overridden=True,
                   staff_id=staff_id)
     )  # fmt: skip
     with ctx.db.session() as s:

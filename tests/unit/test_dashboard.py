@@ -25,6 +25,7 @@ def _lead(ctx: AppContext, event_id: str, staff_id: str, rating: Rating, at: dat
             event_id=event_id,
             contact=Contact(first_name="V", last_name=at.isoformat()),
             rating=rating,
+            rating_overridden=True,
             staff_id=staff_id,
         )
     )

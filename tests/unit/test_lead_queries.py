@@ -56,7 +56,8 @@ def small(ctx: AppContext) -> tuple[AppContext, str, dict[str, str], dict[str, s
                 event_id=event.id,
                 contact=Contact(first_name=first, last_name=last, company=company,
                                 email=f"{last.lower()}@example.com"),
-                rating=rating, stage=stage, staff_id=staff_id, notes=notes,
+                rating=rating, rating_overridden=True, stage=stage, staff_id=staff_id,
+                notes=notes,
             )
         )  # fmt: skip
         ids[first] = lead.id
