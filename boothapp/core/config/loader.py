@@ -94,7 +94,9 @@ def _read(r: Reader, value: object) -> EventConfig | None:
     if revision < 0:
         r.problem("revision", f"must be 0 or more, got {revision}")
     questions = _questions(r, top.get("questions"))
-    by_id = {q.id: q for q in questions}
+    by_id: dict[str, Question] = {}
+    for question in questions:  # with duplicate ids, references resolve to the first one
+        by_id.setdefault(question.id, question)
     followups = top.get("followups", {})
     crm = top.get("crm", {})
     for key, section in (("followups", followups), ("crm", crm)):
@@ -278,7 +280,8 @@ def _rating(r: Reader, value: object) -> RatingThresholds:
         return DEFAULT_RATING
     warm = r.integer(m.get("warm"), "rating.warm", DEFAULT_RATING.warm)
     hot = r.integer(m.get("hot"), "rating.hot", DEFAULT_RATING.hot)
-    if "warm" in m and "hot" in m and warm >= hot:
+    valid = all(isinstance(m.get(k), int) and not isinstance(m.get(k), bool) for k in m)
+    if "warm" in m and "hot" in m and valid and warm >= hot:
         r.problem("rating.hot", f"must be above the warm threshold ({hot} <= {warm})")
     return RatingThresholds(warm, hot)
 
