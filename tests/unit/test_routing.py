@@ -20,7 +20,7 @@ from boothapp.core.config.model import (
     RoutingConfig,
 )
 from boothapp.core.models import Contact, Lead
-from boothapp.core.routing import RoutingFacts, RoutingState, reroute_all, route
+from boothapp.core.routing import RoutingFacts, RoutingState, facts_of, reroute_all, route
 from boothapp.core.scoring import LeadAttributes, score_lead
 
 CONFIG = """\
@@ -177,14 +177,22 @@ def test_rule_changes_never_rewrite_captured_answers() -> None:
     after = before.edited(routing=replace(before.routing, rules=before.routing.rules[::-1]))
     for config in (before, after, default_config()):
         score_lead(lead.answers, [], LeadAttributes(country="TR"), config)
-        facts = RoutingFacts(
-            lead_id=lead.id,
-            country=lead.contact.country,
-            company_size=str(lead.answers["company_size"]),
-            interests=tuple(lead.answers["interests"]),
-        )
-        route(facts, config, START, DAY)
+        route(facts_of(lead, config), config, START, DAY)
     assert lead.answers == answers_before
+
+
+def test_facts_of_a_lead_come_from_contact_answers_and_score() -> None:
+    lead = Lead(
+        id="l2",
+        event_id="e1",
+        contact=Contact(country="TR", timezone="Europe/Istanbul"),
+        answers={"company_size": "11_to_50", "interests": ["analytics", "cameras"]},
+        score=42,
+    )
+    assert facts_of(lead, cfg()) == RoutingFacts(
+        "l2", "TR", "Europe/Istanbul", "11_to_50", 42, ("analytics", "cameras")
+    )
+    assert route(facts_of(lead, cfg()), cfg(), START, DAY).owner == "ayse"
 
 
 # --- properties ----------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from boothapp.core.config import default_config, load_config
 from boothapp.core.config.model import EventConfig
-from boothapp.core.models import Rating
-from boothapp.core.scoring import LeadAttributes, effective_rating, rate, score_lead
+from boothapp.core.models import Contact, Lead, Rating
+from boothapp.core.scoring import LeadAttributes, attributes_of, effective_rating, rate, score_lead
 
 # The scoring example of DOMAIN.md, one behaviour rule per marketing event.
 DOMAIN_EXAMPLE = """\
@@ -138,6 +138,17 @@ def test_attribute_rules_use_size_country_and_whole_title_words() -> None:
     assert fired_ids({}, [], attrs) == ["large", "dach", "execs"]
     # "Director" contains "cto" but not as a word
     assert fired_ids({}, [], LeadAttributes(title="Director of Ops", country="FR")) == []
+
+
+def test_attributes_of_a_lead() -> None:
+    lead = Lead(
+        id="l1",
+        event_id="e1",
+        contact=Contact(country="AT", title="CTO"),
+        answers={"company_size": "large"},
+    )
+    assert attributes_of(lead) == LeadAttributes("large", "AT", "CTO")
+    assert fired_ids({}, [], attributes_of(lead)) == ["large", "dach", "execs"]
 
 
 def test_rule_cap_and_once_only_behaviours() -> None:
