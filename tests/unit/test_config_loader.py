@@ -265,3 +265,98 @@ def test_editing_keeps_the_original_unchanged() -> None:
     cfg = default_config()
     edited = cfg.edited(rating=replace(cfg.rating, hot=80))
     assert cfg.rating.hot == 60 and edited.rating.hot == 80
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "marker", "message"),
+    [
+        (
+            "kind: number",
+            "kind: numbr",
+            "questions[1].kind",
+            "kind: numbr",
+            "must be one of single, multi, number, text, yes_no, got 'numbr'; did you mean "
+            "'number'?",
+        ),
+        (
+            "behaviour: download",
+            "behaviour: downlaod",
+            "scoring.rules[1].behaviour",
+            "downlaod",
+            "unknown behaviour 'downlaod'; did you mean 'download'?",
+        ),
+        (
+            "      behaviour: download\n",
+            "      behaviour: download\n      question: budget\n",
+            "scoring.rules[1]",
+            "id: downloads",
+            "needs exactly one of 'question', 'behaviour' or 'attribute'",
+        ),
+        (
+            "      options: [large]\n",
+            "      options: [large]\n      min: 3\n",
+            "scoring.rules[0].min",
+            "min: 3",
+            "min/max apply to number questions; 'budget' is single",
+        ),
+        (
+            "      points: 10\n",
+            "      points: 10\n      values: [x]\n",
+            "scoring.rules[1].values",
+            "values: [x]",
+            "'values' does not apply to a behaviour rule",
+        ),
+        (
+            "      points: 10\n",
+            "      points: 10\n      cap: -5\n",
+            "scoring.rules[1].cap",
+            "cap: -5",
+            "must be a positive number of points, got -5",
+        ),
+        (
+            "    options:\n      - {id: small",
+            "    options:\n      - {id: 100, label: Hundred}\n      - {id: small",
+            "questions[0].options[0].id",
+            "id: 100",
+            "must be an id of letters, digits, '_', '-' or '.' (quote it if it looks like a "
+            "number), got int 100",
+        ),
+        (
+            "kind: number",
+            "kind: number\n    options: [{id: a, label: A}]",
+            "questions[1].options",
+            "options: [{id: a",
+            "a number question takes no options",
+        ),
+        (
+            "fallback: ayse",
+            "fallback: ayse\nbadge_field_map: {delimiter: '^', fields: [badge_id, frist_name]}",
+            "badge_field_map.fields[1]",
+            "frist_name",
+            "unknown badge field 'frist_name'; did you mean 'first_name'?",
+        ),
+        (
+            "fallback: ayse",
+            "fallback: ayse\nkiosk_languages: [en, German]",
+            "kiosk_languages[1]",
+            "kiosk_languages",
+            "must be a language code like 'en' or 'pt-BR', got 'German'",
+        ),
+        (
+            "revision: 3",
+            "revison: 3",
+            "revison",
+            "revison",
+            "unknown key 'revison'; did you mean 'revision'?",
+        ),
+    ],
+)
+def test_broken_files_name_line_and_field(
+    old: str, new: str, path: str, marker: str, message: str
+) -> None:
+    assert old in BASE
+    text = BASE.replace(old, new, 1)
+    problems = problems_of(text)
+    assert (path, line_of(text, marker)) in [(p, line) for p, line, _ in problems]
+    found = [m for p, _, m in problems if p == path]
+    assert any(message in m for m in found), found
