@@ -21,6 +21,7 @@ from boothapp.core.config.model import (
     Question,
     QuestionKind,
     RatingThresholds,
+    RoutingConfig,
     ScoreRule,
     ScoringConfig,
     Trigger,
@@ -62,6 +63,7 @@ _TOP = (
     "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
     "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages",
 )  # fmt: skip
+_NO_ROUTING = RoutingConfig((), "")  # placeholder while a missing section is reported
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 
@@ -105,7 +107,7 @@ def _read(r: Reader, value: object) -> EventConfig | None:
         scoring=_scoring(r, top.get("scoring"), by_id),
         rating=_rating(r, top.get("rating")),
         qualification=_qualification(r, top.get("qualification"), by_id),
-        routing=read_routing(r, top.get("routing"), by_id),
+        routing=read_routing(r, top["routing"], by_id) if "routing" in top else _NO_ROUTING,
         badge_field_map=_badge_map(r, top.get("badge_field_map")),
         consent_text=r.text(top.get("consent_text"), "consent_text", DEFAULT_CONSENT),
         kiosk_languages=_languages(r, top.get("kiosk_languages", ["en"])),
