@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from boothapp.core.config.model import EventConfig, Rep, RouteRule
+from boothapp.core.config.model import BantRole, EventConfig, Rep, RouteRule
+from boothapp.core.config.refs import COMPANY_SIZE_QUESTION
 from boothapp.core.hygiene.countries import region_of
+from boothapp.core.models import Lead
+from boothapp.core.scoring import selected_options
 
 # The part of the lead's day when a rep can reach them.
 LEAD_BUSINESS_HOURS = (time(9, 0), time(17, 0))
@@ -32,6 +35,25 @@ class RoutingFacts:
     company_size: str = ""  # option id of the company size band
     score: int = 0
     interests: tuple[str, ...] = ()
+
+
+def facts_of(lead: Lead, cfg: EventConfig) -> RoutingFacts:
+    """Routing facts of a (cleaned) lead: interests are the answers to the need questions."""
+    size = lead.answers.get(COMPANY_SIZE_QUESTION)
+    interests = tuple(
+        option
+        for question in cfg.questions
+        if question.bant is BantRole.NEED
+        for option in selected_options(lead.answers.get(question.id))
+    )
+    return RoutingFacts(
+        lead_id=lead.id,
+        country=lead.contact.country,
+        timezone=lead.contact.timezone,
+        company_size=size if isinstance(size, str) else "",
+        score=lead.score,
+        interests=interests,
+    )
 
 
 @dataclass(frozen=True, slots=True)

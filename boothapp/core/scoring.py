@@ -19,7 +19,8 @@ from boothapp.core.config.model import (
     EventConfig,
     ScoreRule,
 )
-from boothapp.core.models import Rating
+from boothapp.core.config.refs import COMPANY_SIZE_QUESTION
+from boothapp.core.models import Lead, Rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,16 @@ class LeadAttributes:
     company_size: str = ""  # option id of the company size band
     country: str = ""  # ISO alpha-2
     title: str = ""
+
+
+def attributes_of(lead: Lead) -> LeadAttributes:
+    """The lead's own facts: size band from the company size answer, cleaned country, title."""
+    size = lead.answers.get(COMPANY_SIZE_QUESTION)
+    return LeadAttributes(
+        company_size=size if isinstance(size, str) else "",
+        country=lead.contact.country,
+        title=lead.contact.title,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from boothapp.core.config.errors import ConfigError, ConfigProblem
 from boothapp.core.config.model import (
@@ -16,7 +14,6 @@ from boothapp.core.config.model import (
     BadgeFieldMap,
     BantRole,
     BehaviourTrigger,
-    DateRange,
     EventConfig,
     Option,
     QualificationConfig,
@@ -24,16 +21,19 @@ from boothapp.core.config.model import (
     Question,
     QuestionKind,
     RatingThresholds,
-    Rep,
-    RouteMatch,
-    RouteRule,
     RoutingConfig,
     ScoreRule,
     ScoringConfig,
     Trigger,
 )
+from boothapp.core.config.refs import (
+    COMPANY_SIZE_QUESTION,
+    check_countries,
+    check_options,
+    question_ref,
+)
+from boothapp.core.config.routing_section import read_routing
 from boothapp.core.config.source import Reader, join, parse
-from boothapp.core.hygiene.countries import REGIONS, is_country_code, normalise_country
 
 # Behaviours the capture and follow-up code records; a typo in a rule is caught on load.
 KNOWN_BEHAVIOURS = (
@@ -49,7 +49,6 @@ KNOWN_BEHAVIOURS = (
     "trial",
     "unsubscribe",
 )
-COMPANY_SIZE_QUESTION = "company_size"
 DEFAULT_RATING = RatingThresholds(warm=25, hot=60)
 DEFAULT_BADGE_MAP = BadgeFieldMap(
     "^",
@@ -64,7 +63,7 @@ _TOP = (
     "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
     "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages",
 )  # fmt: skip
-_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_NO_ROUTING = RoutingConfig((), "")  # placeholder while a missing section is reported
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 
@@ -94,7 +93,9 @@ def _read(r: Reader, value: object) -> EventConfig | None:
     if revision < 0:
         r.problem("revision", f"must be 0 or more, got {revision}")
     questions = _questions(r, top.get("questions"))
-    by_id = {q.id: q for q in questions}
+    by_id: dict[str, Question] = {}
+    for question in questions:  # with duplicate ids, references resolve to the first one
+        by_id.setdefault(question.id, question)
     followups = top.get("followups", {})
     crm = top.get("crm", {})
     for key, section in (("followups", followups), ("crm", crm)):
@@ -106,7 +107,7 @@ def _read(r: Reader, value: object) -> EventConfig | None:
         scoring=_scoring(r, top.get("scoring"), by_id),
         rating=_rating(r, top.get("rating")),
         qualification=_qualification(r, top.get("qualification"), by_id),
-        routing=_routing(r, top.get("routing"), by_id),
+        routing=read_routing(r, top["routing"], by_id) if "routing" in top else _NO_ROUTING,
         badge_field_map=_badge_map(r, top.get("badge_field_map")),
         consent_text=r.text(top.get("consent_text"), "consent_text", DEFAULT_CONSENT),
         kiosk_languages=_languages(r, top.get("kiosk_languages", ["en"])),
@@ -164,21 +165,6 @@ def _options(r: Reader, value: object, path: str) -> tuple[Option, ...]:
     return tuple(result)
 
 
-def _check_options(
-    r: Reader, options: tuple[str, ...], path: str, question: Question | None
-) -> None:
-    if question is None:
-        return
-    for i, option in enumerate(options):
-        r.known(option, f"{path}[{i}]", question.option_ids(), f"option of '{question.id}'")
-
-
-def _question_ref(r: Reader, value: object, path: str, by_id: dict[str, Question]) -> str:
-    question_id = r.ident(value, path)
-    r.known(question_id, path, by_id, "question")
-    return question_id
-
-
 # --- scoring and rating --------------------------------------------------------------------
 
 
@@ -221,9 +207,9 @@ def _score_rule(
             r.problem(join(path, key), f"'{key}' does not apply to a {kind} rule")
     trigger: Trigger
     if kind == "question":
-        question_id = _question_ref(r, m["question"], join(path, "question"), by_id)
+        question_id = question_ref(r, m["question"], join(path, "question"), by_id)
         options = r.idents(m.get("options"), join(path, "options"))
-        _check_options(r, options, join(path, "options"), by_id.get(question_id))
+        check_options(r, options, join(path, "options"), by_id.get(question_id))
         low = None if m.get("min") is None else r.number(m["min"], join(path, "min"))
         high = None if m.get("max") is None else r.number(m["max"], join(path, "max"))
         question = by_id.get(question_id)
@@ -246,9 +232,9 @@ def _score_rule(
         if not values:
             r.problem(join(path, "values"), "an attribute rule needs at least one value")
         if attribute is Attribute.COUNTRY:
-            _check_countries(r, values, join(path, "values"))
+            check_countries(r, values, join(path, "values"))
         elif attribute is Attribute.COMPANY_SIZE:
-            _check_options(r, values, join(path, "values"), by_id.get(COMPANY_SIZE_QUESTION))
+            check_options(r, values, join(path, "values"), by_id.get(COMPANY_SIZE_QUESTION))
         trigger = AttributeTrigger(attribute or Attribute.TITLE, values)
     cap = None if m.get("cap") is None else r.integer(m["cap"], join(path, "cap"))
     if cap is not None and cap <= 0:
@@ -262,14 +248,6 @@ def _score_rule(
     )
 
 
-def _check_countries(r: Reader, values: tuple[str, ...], path: str) -> None:
-    for i, value in enumerate(values):
-        if value and not is_country_code(value):
-            code = normalise_country(value)
-            tip = f"; did you mean '{code}'?" if code else ""
-            r.problem(f"{path}[{i}]", f"'{value}' is not an ISO 3166 alpha-2 country code{tip}")
-
-
 def _rating(r: Reader, value: object) -> RatingThresholds:
     if value is None:
         return DEFAULT_RATING
@@ -278,7 +256,8 @@ def _rating(r: Reader, value: object) -> RatingThresholds:
         return DEFAULT_RATING
     warm = r.integer(m.get("warm"), "rating.warm", DEFAULT_RATING.warm)
     hot = r.integer(m.get("hot"), "rating.hot", DEFAULT_RATING.hot)
-    if "warm" in m and "hot" in m and warm >= hot:
+    valid = all(isinstance(m.get(k), int) and not isinstance(m.get(k), bool) for k in m)
+    if "warm" in m and "hot" in m and valid and warm >= hot:
         r.problem("rating.hot", f"must be above the warm threshold ({hot} <= {warm})")
     return RatingThresholds(warm, hot)
 
@@ -299,9 +278,9 @@ def _qualification(r: Reader, value: object, by_id: dict[str, Question]) -> Qual
                       required=("id", "question"))  # fmt: skip
         if c is None:
             continue
-        question_id = _question_ref(r, c.get("question"), join(path, "question"), by_id)
+        question_id = question_ref(r, c.get("question"), join(path, "question"), by_id)
         options = r.idents(c.get("options"), join(path, "options"))
-        _check_options(r, options, join(path, "options"), by_id.get(question_id))
+        check_options(r, options, join(path, "options"), by_id.get(question_id))
         criteria.append(
             QualificationCriterion(
                 id=r.ident(c.get("id"), join(path, "id")),
@@ -322,136 +301,6 @@ def _qualification(r: Reader, value: object, by_id: dict[str, Question]) -> Qual
                 f"must be between 1 and the number of criteria ({len(criteria)}), got {min_met}",
             )
     return QualificationConfig(tuple(criteria), min_met)
-
-
-# --- routing -------------------------------------------------------------------------------
-
-
-def _routing(r: Reader, value: object, by_id: dict[str, Question]) -> RoutingConfig:
-    m = r.mapping(value, "routing", ("reps", "rules", "fallback"), required=("reps", "fallback"))
-    if m is None:
-        return RoutingConfig((), "")
-    reps = tuple(
-        rep
-        for i, item in enumerate(r.sequence(m.get("reps"), "routing.reps"))
-        if (rep := _rep(r, item, f"routing.reps[{i}]")) is not None
-    )
-    r.unique(((f"routing.reps[{i}].id", x.id) for i, x in enumerate(reps)), "rep")
-    rep_ids = [rep.id for rep in reps]
-    fallback = r.ident(m.get("fallback"), "routing.fallback") if "fallback" in m else ""
-    r.known(fallback, "routing.fallback", rep_ids, "rep")
-    rules = tuple(
-        rule
-        for i, item in enumerate(r.sequence(m.get("rules"), "routing.rules"))
-        if (rule := _route_rule(r, item, f"routing.rules[{i}]", rep_ids, by_id)) is not None
-    )
-    r.unique(((f"routing.rules[{i}].id", x.id) for i, x in enumerate(rules)), "rule")
-    return RoutingConfig(reps, fallback, rules)
-
-
-def _rep(r: Reader, value: object, path: str) -> Rep | None:
-    keys = ("id", "name", "timezone", "hours", "out_of_office", "max_open_leads")
-    m = r.mapping(value, path, keys, required=("id", "name"))
-    if m is None:
-        return None
-    zone = r.text(m.get("timezone"), join(path, "timezone"), "UTC")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        r.problem(join(path, "timezone"), f"unknown time zone '{zone}' (use e.g. Europe/Berlin)")
-    start, end = time(9, 0), time(17, 0)
-    if m.get("hours") is not None:
-        start, end = _hours(r, m["hours"], join(path, "hours"))
-    absences: list[DateRange] = []
-    for i, item in enumerate(r.sequence(m.get("out_of_office"), join(path, "out_of_office"))):
-        sub = f"{path}.out_of_office[{i}]"
-        span = r.mapping(item, sub, ("from", "to"), required=("from", "to"))
-        if span is None:
-            continue
-        first = _date(r, span.get("from"), join(sub, "from"))
-        last = _date(r, span.get("to"), join(sub, "to"))
-        if first and last:
-            if last < first:
-                r.problem(join(sub, "to"), f"ends before it starts ({last} < {first})")
-            absences.append(DateRange(first, last))
-    capacity = None
-    if m.get("max_open_leads") is not None:
-        capacity = r.integer(m["max_open_leads"], join(path, "max_open_leads"))
-        if capacity < 0:
-            r.problem(join(path, "max_open_leads"), f"must be 0 or more, got {capacity}")
-    return Rep(
-        id=r.ident(m.get("id"), join(path, "id")),
-        name=r.text(m.get("name"), join(path, "name")),
-        timezone=zone,
-        work_start=start,
-        work_end=end,
-        out_of_office=tuple(absences),
-        max_open_leads=capacity,
-    )
-
-
-def _hours(r: Reader, value: object, path: str) -> tuple[time, time]:
-    match = _HOURS.match(value) if isinstance(value, str) else None
-    if match:
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2):
-            return time(h1, m1), time(h2, m2)
-    r.problem(path, f"must be a same-day range like '09:00-17:00', got {value!r}")
-    return time(9, 0), time(17, 0)
-
-
-def _date(r: Reader, value: object, path: str) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    r.problem(path, f"must be a date like 2026-12-24, got {value!r}")
-    return None
-
-
-def _route_rule(
-    r: Reader, value: object, path: str, rep_ids: list[str], by_id: dict[str, Question]
-) -> RouteRule | None:
-    keys = ("id", "description", "reps", "countries", "regions", "company_sizes", "min_score",
-            "interests", "min_overlap_hours")  # fmt: skip
-    m = r.mapping(value, path, keys, required=("id", "reps"))
-    if m is None:
-        return None
-    reps = r.idents(m.get("reps"), join(path, "reps"))
-    if not reps and "reps" in m:
-        r.problem(join(path, "reps"), "a rule needs at least one rep")
-    for i, rep in enumerate(reps):
-        r.known(rep, f"{path}.reps[{i}]", rep_ids, "rep")
-    countries = r.texts(m.get("countries"), join(path, "countries"))
-    _check_countries(r, countries, join(path, "countries"))
-    regions = r.texts(m.get("regions"), join(path, "regions"))
-    for i, region in enumerate(regions):
-        r.known(region, f"{path}.regions[{i}]", REGIONS, "region")
-    sizes = r.idents(m.get("company_sizes"), join(path, "company_sizes"))
-    _check_options(r, sizes, join(path, "company_sizes"), by_id.get(COMPANY_SIZE_QUESTION))
-    interests = r.idents(m.get("interests"), join(path, "interests"))
-    need = [o for q in by_id.values() if q.bant is BantRole.NEED for o in q.option_ids()]
-    for i, interest in enumerate(interests):
-        if need:
-            r.known(interest, f"{path}.interests[{i}]", need, "interest")
-    min_score = None
-    if m.get("min_score") is not None:
-        min_score = r.integer(m["min_score"], join(path, "min_score"))
-    overlap = None
-    if m.get("min_overlap_hours") is not None:
-        overlap = r.number(m["min_overlap_hours"], join(path, "min_overlap_hours"))
-        if overlap is not None and not 0 < overlap <= 24:
-            r.problem(join(path, "min_overlap_hours"), f"must be between 0 and 24, got {overlap}")
-    return RouteRule(
-        id=r.ident(m.get("id"), join(path, "id")),
-        reps=reps,
-        match=RouteMatch(countries, regions, sizes, min_score, interests),
-        description=r.text(m.get("description"), join(path, "description")),
-        min_overlap_hours=overlap,
-    )
 
 
 # --- badges and languages ------------------------------------------------------------------

@@ -83,41 +83,17 @@ _LOCAL_NAMES = {
 }
 
 REGIONS = ("EMEA", "AMER", "APAC")
+_MIDDLE_EAST_CAUCASUS_AFRICAN_ISLANDS = (
+    "AE", "SA", "IL", "QA", "KW", "BH", "OM", "JO", "LB", "IR", "IQ", "SY",
+    "YE", "PS", "CY", "GE", "AM", "AZ", "MU", "SC", "MG", "KM", "YT", "RE",
+)  # fmt: skip
 
 # Regions by convention where the tz area name says otherwise (Middle East and Caucasus in
 # Asia/, Atlantic and Indian Ocean islands).
 _REGION_OVERRIDES = {
-    **dict.fromkeys(
-        [
-            "AE",
-            "SA",
-            "IL",
-            "QA",
-            "KW",
-            "BH",
-            "OM",
-            "JO",
-            "LB",
-            "IR",
-            "IQ",
-            "SY",
-            "YE",
-            "PS",
-            "CY",
-            "GE",
-            "AM",
-            "AZ",
-            "MU",
-            "SC",
-            "MG",
-            "KM",
-            "YT",
-            "RE",
-        ],
-        "EMEA",
-    ),
-    **dict.fromkeys(["BM", "FK", "GS"], "AMER"),
-    **dict.fromkeys(["MV", "CX", "CC", "IO"], "APAC"),
+    **dict.fromkeys(_MIDDLE_EAST_CAUCASUS_AFRICAN_ISLANDS, "EMEA"),
+    **dict.fromkeys(("BM", "FK", "GS"), "AMER"),
+    **dict.fromkeys(("MV", "CX", "CC", "IO"), "APAC"),
 }
 _AREA_REGIONS = {
     "America": "AMER",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 from boothapp.core.hygiene.countries import _fold
 
 _PLACEHOLDER_NAMES = frozenset(
@@ -50,13 +52,23 @@ def junk_name_reason(first: str, last: str) -> str | None:
 
 
 def junk_phone_reason(phone: str) -> str | None:
-    digits = "".join(c for c in phone if c.isdigit())
+    digits = _national_digits(phone)
     if not digits:
         return None
     if len(digits) >= 5 and _REPEATED.match(digits):
         return f"'{phone}' is one repeated digit"
     if len(digits) >= 5 and (digits in "01234567890123456789" or digits in "9876543210"):
         return f"'{phone}' is a run of consecutive digits"
-    if len(digits) < 5:
+    if len("".join(c for c in phone if c.isdigit())) < 5:
         return f"'{phone}' is too short to be a phone number"
     return None
+
+
+def _national_digits(phone: str) -> str:
+    """Digits after any country code: "+49 5555 5555" is as fake as "5555 5555"."""
+    if phone.strip().startswith("+"):
+        try:
+            return str(phonenumbers.parse(phone, None).national_number)
+        except phonenumbers.NumberParseException:
+            pass
+    return "".join(c for c in phone if c.isdigit())

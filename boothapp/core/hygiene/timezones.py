@@ -26,68 +26,42 @@ _MAIN_ZONE = {
 }
 
 # Big cities whose zone is not named after them (folded names).
-_CITY_ZONES = {
-    "US": {
-        **dict.fromkeys(
-            [
-                "san francisco",
-                "seattle",
-                "las vegas",
-                "san diego",
-                "portland",
-                "san jose",
-                "sacramento",
-            ],
-            "America/Los_Angeles",
-        ),
-        **dict.fromkeys(
-            [
-                "dallas",
-                "houston",
-                "austin",
-                "san antonio",
-                "minneapolis",
-                "st louis",
-                "saint louis",
-                "new orleans",
-                "kansas city",
-                "nashville",
-                "milwaukee",
-            ],
-            "America/Chicago",
-        ),
-        **dict.fromkeys(
-            [
-                "boston",
-                "washington",
-                "atlanta",
-                "miami",
-                "philadelphia",
-                "orlando",
-                "charlotte",
-                "pittsburgh",
-                "baltimore",
-                "cleveland",
-                "columbus",
-                "tampa",
-            ],
-            "America/New_York",
-        ),
-        **dict.fromkeys(["salt lake city", "albuquerque", "el paso"], "America/Denver"),
-    },
-    "CA": {
-        **dict.fromkeys(["montreal", "ottawa", "quebec", "quebec city"], "America/Toronto"),
-        "calgary": "America/Edmonton",
-        "victoria": "America/Vancouver",
-    },
-    "BR": dict.fromkeys(
-        ["rio de janeiro", "brasilia", "curitiba", "porto alegre"], "America/Sao_Paulo"
-    ),
-    "AU": {"canberra": "Australia/Sydney", "gold coast": "Australia/Brisbane"},
-    "RU": {"saint petersburg": "Europe/Moscow", "st petersburg": "Europe/Moscow"},
-    "MX": dict.fromkeys(["guadalajara", "monterrey", "puebla"], "America/Mexico_City"),
-    "ID": {"bali": "Asia/Makassar", "denpasar": "Asia/Makassar", "surabaya": "Asia/Jakarta"},
-}
+_CITY_ZONES_TEXT = """
+US America/Los_Angeles: san francisco, seattle, las vegas, san diego, portland, san jose, sacramento
+US America/Chicago: dallas, houston, austin, san antonio, minneapolis, st louis, saint louis,
+    new orleans, kansas city, nashville, milwaukee
+US America/New_York: boston, washington, atlanta, miami, philadelphia, orlando, charlotte,
+    pittsburgh, baltimore, cleveland, columbus, tampa
+US America/Denver: salt lake city, albuquerque, el paso
+CA America/Toronto: montreal, ottawa, quebec, quebec city
+CA America/Edmonton: calgary
+CA America/Vancouver: victoria
+BR America/Sao_Paulo: rio de janeiro, brasilia, curitiba, porto alegre
+AU Australia/Sydney: canberra
+AU Australia/Brisbane: gold coast
+RU Europe/Moscow: saint petersburg, st petersburg
+MX America/Mexico_City: guadalajara, monterrey, puebla
+ID Asia/Makassar: bali, denpasar
+ID Asia/Jakarta: surabaya
+"""
+
+
+def _city_zones(text: str) -> dict[str, dict[str, str]]:
+    """Parse the table above: "CC Zone: city, city" with indented continuation lines."""
+    table: dict[str, dict[str, str]] = {}
+    country = zone = ""
+    for line in text.strip().splitlines():
+        if not line.startswith(" "):
+            head, line = line.split(":", 1)
+            country, zone = head.split()
+        for city in line.split(","):
+            if city.strip():
+                table.setdefault(country, {})[city.strip()] = zone
+    return table
+
+
+# Big cities whose zone is not named after them (folded names), for multi-zone countries.
+_CITY_ZONES = _city_zones(_CITY_ZONES_TEXT)
 
 
 def timezone_for(country: str, city: str = "") -> str | None:
