@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from boothapp.core.config import ConfigError, default_config, dump_config, load_config
 from boothapp.core.config.model import QuestionKind
+from boothapp.resources import asset
 
-ASSET = Path(__file__).resolve().parents[2] / "assets" / "event-config.example.yaml"
+ASSET = asset("event-config.example.yaml")
 
 BASE = """\
 version: 1
