@@ -14,6 +14,7 @@ from boothapp.services.audit import AuditService
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.leads import LeadService
+from boothapp.services.routing import RoutingService
 from boothapp.services.staff import StaffService
 from boothapp.settings import Settings, load_settings, save_settings
 from boothapp.store.db import Database
@@ -34,6 +35,7 @@ class AppContext:
     audit: AuditService = field(init=False)
     attendees: AttendeeService = field(init=False)
     configs: EventConfigService = field(init=False)
+    routing: RoutingService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -41,6 +43,7 @@ class AppContext:
         self.staff = StaffService(self.db, device)
         self.configs = EventConfigService(self.db)
         self.leads = LeadService(self.db, device, configs=self.configs)
+        self.routing = RoutingService(self.db, self.configs, device)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
 

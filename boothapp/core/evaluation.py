@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from boothapp.core.config.model import EventConfig
+from boothapp.core.config.refs import COMPANY_SIZE_QUESTION
 from boothapp.core.hygiene.clean import CleanResult, clean_contact
 from boothapp.core.models import Contact, Rating
 from boothapp.core.qualification import QualificationResult, qualify
 from boothapp.core.scoring import LeadAttributes, ScoreResult, rate, score_lead
-
-COMPANY_SIZE_QUESTION = "company_size"
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,6 +139,7 @@ class Lead:
     device_id: str = ""
     crm_ids: dict[str, str] = field(default_factory=dict)
     sync_state: SyncState = SyncState.NOT_QUEUED
+    routing_reason: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -21,6 +21,7 @@ from boothapp.services.audit import AuditAction, record
 from boothapp.services.badge_identity import BadgeIdentity, ParsedBadgeLike, identity_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.routing import assign_owner
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     CONTACT_FIELDS,
@@ -243,6 +244,8 @@ class LeadService:
                     row = self._insert(s, draft, contact, now)
                     # Junk ("Mickey Mouse", "1234567") is flagged for review, never dropped.
                     row.please_delete = row.please_delete or junk
+                    if not row.owner:
+                        assign_owner(s, row, self._configs.get(draft.event_id))
                 else:
                     row = self._update(s, draft, contact, now)
                 if scan_id:

@@ -99,6 +99,7 @@ def lead_from_row(row: LeadRow, staff_name: str = "") -> Lead:
         device_id=row.device_id,
         crm_ids={str(k): str(v) for k, v in (row.crm_ids or {}).items()},
         sync_state=SyncState(row.sync_state),
+        routing_reason=row.routing_reason,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

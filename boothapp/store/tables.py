@@ -122,6 +122,7 @@ class LeadRow(Stamped, Base):
     staff_id: Mapped[str] = mapped_column(String(36), default="", nullable=False)
     crm_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     sync_state: Mapped[str] = mapped_column(String(12), default="not_queued", nullable=False)
+    routing_reason: Mapped[str] = mapped_column(Text, default="", server_default="", nullable=False)
 
 
 class ScanRow(Stamped, Base):
@@ -197,3 +198,15 @@ class FollowUpRow(Stamped, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     outcome: Mapped[str] = mapped_column(String(20), default="", nullable=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RoutingStateRow(Base):
+    """Round-robin position per routing rule, so the spread stays even across restarts."""
+
+    __tablename__ = "routing_state"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    last_assigned: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )

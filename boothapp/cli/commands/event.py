@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from boothapp.cli.context import open_context
+from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.config.errors import ConfigError
 from boothapp.services.errors import ServiceError
 from boothapp.services.events import NewEvent
 
@@ -33,6 +36,15 @@ def register(sub: Any) -> None:
     create.set_defaults(func=run_create)
     lst = verbs.add_parser("list", help="list events, one a line, id first")
     lst.set_defaults(func=run_list)
+    exp = verbs.add_parser("export", help="write the event configuration (YAML or JSON)")
+    exp.add_argument("--event", required=True, help="event id or name")
+    exp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exp.add_argument("--format", choices=("yaml", "json"), help="default: from the file name")
+    exp.set_defaults(func=run_export)
+    imp = verbs.add_parser("import", help="validate and apply an event configuration file")
+    imp.add_argument("file", help="YAML or JSON configuration")
+    imp.add_argument("--event", required=True, help="event id or name")
+    imp.set_defaults(func=run_import)
 
 
 def run_create(args: argparse.Namespace) -> int:
@@ -65,4 +77,50 @@ def run_list(args: argparse.Namespace) -> int:
             print("\t".join([ev.id, ev.name, ev.timezone, ev.venue, days]).rstrip())
     finally:
         ctx.close()
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        fmt = args.format or ("json" if (args.output or "").endswith(".json") else "yaml")
+        text = ctx.configs.export_text(event.id, fmt)
+    finally:
+        ctx.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {path}: {exc}") from None
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        try:
+            cfg = ctx.configs.import_text(event.id, text, path.name)
+        except ConfigError as exc:
+            # Every problem on its own line, so all can be fixed in one go; nothing changed.
+            for problem in exc.problems:
+                print(f"{path.name}: {problem}", file=sys.stderr)
+            raise CliError(
+                f"{path.name} has {len(exc.problems)} problem(s); the configuration was not changed"
+            ) from None
+    finally:
+        ctx.close()
+    print(
+        f"{event.name}: configuration revision {cfg.revision} applied "
+        f"({len(cfg.questions)} questions, {len(cfg.scoring.rules)} scoring rules, "
+        f"{len(cfg.routing.rules)} routing rules)"
+    )
     return 0

@@ -17,6 +17,10 @@ def register(sub: Any) -> None:
     lst.add_argument("--search", default="", help="name, company, email or notes contain this")
     lst.add_argument("--format", choices=("text", "json"), default="text")
     lst.set_defaults(func=run_list)
+    rr = verbs.add_parser("reroute", help="route every open lead again under the current rules")
+    rr.add_argument("--event", required=True, help="event id or name")
+    rr.add_argument("--dry-run", action="store_true", help="show the changes, store nothing")
+    rr.set_defaults(func=run_reroute)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -25,6 +29,23 @@ def run_list(args: argparse.Namespace) -> int:
         event = find_event(ctx, args.event)
         for lead in ctx.leads.list_leads(event.id, search=args.search):
             print(lead_as_json(lead) if args.format == "json" else lead_as_line(lead))
+        return 0
+    finally:
+        ctx.close()
+
+
+def run_reroute(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        changes = ctx.routing.reroute(event.id, dry_run=args.dry_run)
+        for change in changes:
+            print(
+                f"{change.lead_id}\t{change.old_owner or '-'} -> {change.new_owner}\t"
+                f"{change.explanation}"
+            )
+        verb = "would change" if args.dry_run else "changed"
+        print(f"{len(changes)} owner(s) {verb}")
         return 0
     finally:
         ctx.close()

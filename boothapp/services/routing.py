@@ -1,0 +1,124 @@
+"""Give each new lead an owner by the event's routing rules, and re-route on demand.
+
+The round-robin position lives in ``routing_state`` and open-lead counts come from the leads
+themselves, so routing stays even across restarts and devices of one database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from boothapp.core.config.model import EventConfig
+from boothapp.core.models import Stage
+from boothapp.core.routing import RoutingDecision, RoutingState, facts_of, reroute_all, route
+from boothapp.services.event_config import EventConfigService
+from boothapp.store.db import Database
+from boothapp.store.mappers import lead_from_row
+from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, RoutingStateRow
+
+CLOSED_STAGES = (Stage.WON.value, Stage.NOT_INTERESTED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Reassignment:
+    lead_id: str
+    old_owner: str
+    new_owner: str
+    explanation: str
+
+
+def _today(s: Session, event_id: str) -> date:
+    zone = s.scalar(select(EventRow.timezone).where(EventRow.id == event_id)) or "UTC"
+    return datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+
+
+def _state(s: Session, event_id: str, exclude: set[str] | None = None) -> RoutingState:
+    row = s.get(RoutingStateRow, event_id)
+    q = (
+        select(LeadRow.owner, func.count())
+        .where(LeadRow.event_id == event_id, LeadRow.owner != "")
+        .where(LeadRow.stage.not_in(CLOSED_STAGES))
+        .group_by(LeadRow.owner)
+    )
+    if exclude:
+        q = q.where(LeadRow.id.not_in(exclude))
+    open_leads = {owner: int(n) for owner, n in s.execute(q)}
+    last = {str(k): str(v) for k, v in (row.last_assigned if row else {}).items()}
+    return RoutingState(last_assigned=last, open_leads=open_leads)
+
+
+def _save_state(s: Session, event_id: str, state: RoutingState) -> None:
+    row = s.get(RoutingStateRow, event_id)
+    if row is None:
+        row = RoutingStateRow(event_id=event_id, last_assigned={})
+        s.add(row)
+    row.last_assigned = dict(state.last_assigned)
+
+
+def assign_owner(s: Session, row: LeadRow, cfg: EventConfig) -> RoutingDecision:
+    """Route a lead inside the caller's transaction and store owner and reason on it."""
+    decision = route(
+        facts_of(lead_from_row(row), cfg), cfg, _state(s, row.event_id), _today(s, row.event_id)
+    )
+    row.owner = decision.owner
+    row.routing_reason = decision.explanation
+    _save_state(s, row.event_id, decision.state)
+    return decision
+
+
+class RoutingService:
+    def __init__(self, db: Database, configs: EventConfigService, device_id: str = "") -> None:
+        self._db = db
+        self._configs = configs
+        self._device_id = device_id
+
+    def reroute(
+        self, event_id: str, staff_id: str = "", dry_run: bool = False
+    ) -> list[Reassignment]:
+        """Route every open lead again under the current rules (after a rule change).
+
+        Captured answers are untouched; only owner and reason change, with history.
+        """
+        cfg = self._configs.get(event_id)
+        with self._db.session() as s:
+            rows = s.scalars(
+                select(LeadRow)
+                .where(LeadRow.event_id == event_id, LeadRow.stage.not_in(CLOSED_STAGES))
+                .order_by(LeadRow.score.desc(), LeadRow.created_at)
+            ).all()
+            ids = {r.id for r in rows}
+            start = RoutingState(last_assigned={}, open_leads=_state(s, event_id, ids).open_leads)
+            decisions, final = reroute_all(
+                [facts_of(lead_from_row(r), cfg) for r in rows], cfg, start, _today(s, event_id)
+            )
+            changes = []
+            for row, decision in zip(rows, decisions, strict=True):
+                if row.owner != decision.owner:
+                    changes.append(
+                        Reassignment(row.id, row.owner, decision.owner, decision.explanation)
+                    )
+                    if not dry_run:
+                        s.add(
+                            LeadChangeRow(
+                                lead_id=row.id,
+                                staff_id=staff_id,
+                                field="owner",
+                                old_value=row.owner,
+                                new_value=decision.owner,
+                                device_id=self._device_id,
+                                created_by=staff_id,
+                            )
+                        )
+                if not dry_run:
+                    row.owner = decision.owner
+                    row.routing_reason = decision.explanation
+            if dry_run:
+                s.rollback()
+            else:
+                _save_state(s, event_id, final)
+            return changes
