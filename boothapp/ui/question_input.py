@@ -1,0 +1,99 @@
+"""One input per event question: big tap targets for choices, no free text where a tap does."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+from boothapp.core.config.model import Question, QuestionKind
+
+_YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+class QuestionInput(QWidget):
+    changed = Signal()
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question = question
+        self.setObjectName(f"question_{question.id}")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self._group: QButtonGroup | None = None
+        self._number: QDoubleSpinBox | None = None
+        self._text: QLineEdit | None = None
+        kind = question.kind
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTI, QuestionKind.YES_NO):
+            options = (
+                _YES_NO if kind is QuestionKind.YES_NO
+                else tuple((o.id, o.label) for o in question.options)
+            )  # fmt: skip
+            self._group = QButtonGroup(self)
+            self._group.setExclusive(False)  # exclusivity by hand: a second tap clears a choice
+            for option_id, label in options:
+                button = QPushButton(label)
+                button.setCheckable(True)
+                button.setMinimumHeight(40)
+                button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                button.setProperty("option_id", option_id)
+                button.toggled.connect(lambda on, b=button: self._toggled(b, on))
+                self._group.addButton(button)
+                layout.addWidget(button)
+        elif kind is QuestionKind.NUMBER:
+            self._number = QDoubleSpinBox()
+            self._number.setRange(-1, 1e12)
+            self._number.setDecimals(0)
+            self._number.setSpecialValueText("—")  # -1 shows as "not answered"
+            self._number.setValue(-1)
+            self._number.valueChanged.connect(lambda _v: self.changed.emit())
+            layout.addWidget(self._number)
+        else:
+            self._text = QLineEdit()
+            self._text.textChanged.connect(lambda _t: self.changed.emit())
+            layout.addWidget(self._text)
+
+    def buttons(self) -> list[QPushButton]:
+        return [
+            b for b in (self._group.buttons() if self._group else []) if isinstance(b, QPushButton)
+        ]
+
+    def _toggled(self, button: QPushButton, on: bool) -> None:
+        if on and self.question.kind is not QuestionKind.MULTI:
+            for other in self.buttons():
+                if other is not button and other.isChecked():
+                    other.blockSignals(True)
+                    other.setChecked(False)
+                    other.blockSignals(False)
+        self.changed.emit()
+
+    def value(self) -> object:
+        if self._group is not None:
+            chosen = [b.property("option_id") for b in self.buttons() if b.isChecked()]
+            if self.question.kind is QuestionKind.MULTI:
+                return chosen or None
+            return chosen[0] if chosen else None
+        if self._number is not None:
+            return None if self._number.value() < 0 else int(self._number.value())
+        assert self._text is not None
+        return self._text.text().strip() or None
+
+    def set_value(self, value: object) -> None:
+        if self._group is not None:
+            wanted = set(value) if isinstance(value, list) else {value}
+            for b in self.buttons():
+                b.blockSignals(True)
+                b.setChecked(b.property("option_id") in wanted)
+                b.blockSignals(False)
+        elif self._number is not None:
+            self._number.setValue(float(value) if isinstance(value, int | float) else -1)
+        elif self._text is not None:
+            self._text.setText(str(value) if value else "")
