@@ -148,7 +148,7 @@ def _question_getter(question: QuestionColumn) -> Getter:
 
 def _base_columns(event: Event) -> list[Column]:
     zone_name = event.timezone or "UTC"
-    t, n, b, d = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.BOOL, ColumnType.DATETIME
+    t, d = ColumnType.TEXT, ColumnType.DATETIME
     return [
         Column("lead_id", "Lead ID", _lead("id"), t, 38),
         Column("captured_at", f"Captured ({zone_name})", _captured, d, 20),

@@ -71,20 +71,20 @@ def export_csv(
     total = total_of(leads)
     rows = 0
     path = Path(path)
-    with atomic_path(path) as tmp:
-        with tmp.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-            writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-            writer.writerow([neutralise_csv_text(c.label) for c in cols])
-            batch: list[list[str]] = []
-            for lead in leads:
-                batch.append([csv_cell(g(lead, ctx)) for g in getters])
-                rows += 1
-                if rows % PROGRESS_EVERY == 0:
-                    writer.writerows(batch)
-                    batch.clear()
-                    if progress is not None:
-                        progress(rows, total)
-            writer.writerows(batch)
+    encoding = "utf-8-sig" if bom else "utf-8"
+    with atomic_path(path) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow([neutralise_csv_text(c.label) for c in cols])
+        batch: list[list[str]] = []
+        for lead in leads:
+            batch.append([csv_cell(g(lead, ctx)) for g in getters])
+            rows += 1
+            if rows % PROGRESS_EVERY == 0:
+                writer.writerows(batch)
+                batch.clear()
+                if progress is not None:
+                    progress(rows, total)
+        writer.writerows(batch)
     if progress is not None:
         progress(rows, total or rows)
     return ExportSummary(rows, path, tuple(c.id for c in cols))
