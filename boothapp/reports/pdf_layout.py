@@ -19,7 +19,7 @@ def numbered_canvas(footer_left: str) -> type[canvas.Canvas]:
     page at save time.
     """
 
-    class NumberedCanvas(canvas.Canvas):
+    class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no stubs
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._saved_page_states: list[dict[str, Any]] = []

@@ -50,7 +50,7 @@ def test_formula_looking_cells_are_neutralised_in_the_file(tmp_path: Path) -> No
     header = rows[0]
     by_name = {r[header.index("Lead ID")]: dict(zip(header, r, strict=True)) for r in rows[1:]}
     evil = by_name["lead-4"]
-    assert evil["First name"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert evil["First name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert evil["Last name"] == "'-2+3"
     assert by_name["lead-5"]["First name"] == "'@SUM(A1:A9)"
     assert by_name["lead-5"]["Last name"] == "'\tTabbed"
@@ -94,7 +94,9 @@ def test_default_choice_lists_every_question_as_its_own_column() -> None:
 def test_progress_is_reported_up_to_the_total(tmp_path: Path) -> None:
     leads = tricky_leads() * 400  # 2,800 rows
     seen: list[tuple[int, int]] = []
-    export_csv(leads, EVENT, QUESTIONS, tmp_path / "x.csv", progress=lambda d, t: seen.append((d, t)))
+    export_csv(
+        leads, EVENT, QUESTIONS, tmp_path / "x.csv", progress=lambda d, t: seen.append((d, t))
+    )
     assert seen[0] == (1000, 2800)
     assert seen[-1] == (2800, 2800)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)

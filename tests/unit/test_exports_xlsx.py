@@ -5,8 +5,8 @@ import openpyxl
 import pytest
 
 from boothapp.reports.columns import ColumnChoice
-from boothapp.reports.xlsx_export import export_xlsx
 from boothapp.reports.safety import restore_xlsx_text
+from boothapp.reports.xlsx_export import export_xlsx
 from tests.unit.exports_cases import EVENT, QUESTIONS, expected_row, tricky_leads
 
 
@@ -42,7 +42,7 @@ def test_formula_looking_text_is_stored_as_text_not_formula(tmp_path: Path) -> N
     header = [c.value for c in ws[1]]
     first_name = header.index("First name") + 1
     evil = ws.cell(row=6, column=first_name)  # lead-4
-    assert evil.value == "=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert evil.value == '=HYPERLINK("http://evil.example","click")'
     assert evil.data_type == "s"
     assert evil.quotePrefix is True
     phone = ws.cell(row=2, column=header.index("Phone") + 1)
