@@ -45,6 +45,11 @@ def test_formula_looking_text_is_stored_as_text_not_formula(tmp_path: Path) -> N
     assert evil.value == '=HYPERLINK("http://evil.example","click")'
     assert evil.data_type == "s"
     assert evil.quotePrefix is True
+    carriage = ws.cell(row=8, column=first_name)  # lead-6, "\rCarriage"
+    assert restore_xlsx_text(carriage.value) == "\rCarriage"
+    assert carriage.quotePrefix is True
+    plain = ws.cell(row=2, column=first_name)
+    assert (plain.value, plain.quotePrefix) == ("Ayşe", False)
     phone = ws.cell(row=2, column=header.index("Phone") + 1)
     assert (phone.value, phone.data_type) == ("+44 20 7946 0958", "s")
     for row in ws.iter_rows(min_row=2):
@@ -83,3 +88,22 @@ def test_unknown_zone_is_refused_and_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown time zone"):
         export_xlsx(tricky_leads(), replace(EVENT, timezone="Mars/Olympus"), QUESTIONS, path)
     assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_column_letters_and_excel_serials() -> None:
+    from boothapp.reports.xlsx_writer import column_letter, excel_serial
+
+    assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702)] == [
+        "A", "Z", "AA", "AZ", "ZZ", "AAA"
+    ]  # fmt: skip
+    assert excel_serial(datetime(1900, 3, 1)) == 61.0  # Excel's own serial for that date
+    assert excel_serial(datetime(2026, 3, 11, 12, 0)) == 46092.5
+
+
+def test_no_leads_gives_a_header_only_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    summary = export_xlsx([], EVENT, QUESTIONS, path)
+    ws = openpyxl.load_workbook(path).active
+    assert summary.rows == 0
+    assert [c.value for c in ws[1]][:2] == ["Lead ID", "Captured (Europe/Istanbul)"]
+    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:AF1"
