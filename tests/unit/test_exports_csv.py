@@ -115,3 +115,22 @@ def test_bad_input_is_refused_and_leaves_the_old_file(tmp_path: Path) -> None:
         ColumnChoice.from_dict({"columns": "email"})
     assert path.read_text(encoding="utf-8") == "previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv"]
+
+
+def test_failure_mid_export_keeps_the_previous_file(tmp_path: Path) -> None:
+    from collections.abc import Iterator
+
+    from boothapp.core.models import Lead
+    from boothapp.reports.xlsx_export import export_xlsx
+
+    def leads_then_crash() -> Iterator[Lead]:
+        yield from tricky_leads() * 300
+        raise OSError("database went away")
+
+    for name, export in (("leads.csv", export_csv), ("leads.xlsx", export_xlsx)):
+        path = tmp_path / name
+        path.write_bytes(b"previous export")
+        with pytest.raises(OSError, match="database went away"):
+            export(leads_then_crash(), EVENT, QUESTIONS, path)
+        assert path.read_bytes() == b"previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv", "leads.xlsx"]
