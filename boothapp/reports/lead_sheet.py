@@ -27,10 +27,12 @@ from boothapp.reports.pdf_text import FONT_BOLD, GRID, MUTED, local_time, markup
 
 PAGE_W, PAGE_H = A4
 MARGIN = 1.6 * cm
-CONTENT_W = PAGE_W - 2 * MARGIN
+# SimpleDocTemplate's frame pads 6 pt on each side inside the margins.
+FRAME_PAD = 6
+CONTENT_W = PAGE_W - 2 * MARGIN - 2 * FRAME_PAD
 # Space left for the body once margins and the footer are taken; KeepInFrame shrinks the
 # content into it so the sheet is always exactly one page, however long the notes are.
-BODY_H = PAGE_H - 2 * MARGIN - 0.4 * cm
+BODY_H = PAGE_H - 2 * MARGIN - 2 * FRAME_PAD - 0.2 * cm
 MAX_HISTORY = 15
 
 

@@ -30,7 +30,9 @@ PdfProgress = Callable[[int, int], None]  # (step done, steps)
 LOGO_MAX_W, LOGO_MAX_H = 6 * cm, 3 * cm
 PAGE_W, PAGE_H = A4
 MARGIN = 1.8 * cm
-CONTENT_W = PAGE_W - 2 * MARGIN
+# SimpleDocTemplate's frame pads 6 pt on each side inside the margins.
+FRAME_PAD = 6
+CONTENT_W = PAGE_W - 2 * MARGIN - 2 * FRAME_PAD
 
 
 def _pct(part: int, whole: int) -> str:
@@ -158,7 +160,7 @@ def _charts(data: ReportData) -> list[Flowable]:
 
 def _group_table(rows: tuple[GroupRow, ...], first: str) -> Flowable:
     st = styles()
-    widths = [6.2 * cm, 2 * cm, 2 * cm, 2.2 * cm, 2.2 * cm, CONTENT_W - 14.6 * cm]
+    widths = [5.6 * cm, 1.8 * cm, 1.6 * cm, 2.0 * cm, 2.2 * cm, CONTENT_W - 13.2 * cm]
     body = [
         (
             r.label,
