@@ -1,0 +1,140 @@
+"""Export and report speed on a large event: CSV, XLSX and the PDF report.
+
+Peer for CSV: a naive ``csv.writer`` loop writing the same leads' fields as plain strings
+(no column catalogue, no formula neutralisation, no answer labels), i.e. the floor.
+Peer for XLSX: openpyxl in write-only mode appending the same typed rows; it is run on at most
+5,000 leads (it needs ~1 ms a row here) and its rate is scaled to the full count.
+
+    python bench/exports.py [--quick] [--leads N]
+Ends with one JSON line: {"bench": "exports", "figures": {...}}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from boothapp.core.models import Lead
+from boothapp.reports.csv_export import export_csv
+from boothapp.reports.demo_leads import DEMO_QUESTIONS, generate
+from boothapp.reports.pdf_report import write_report_pdf
+from boothapp.reports.stats import build_report_data
+from boothapp.reports.xlsx_export import export_xlsx
+
+TARGET_S = 10.0
+OPENPYXL_PEER_MAX = 5_000
+
+
+def openpyxl_peer(leads: list[Lead], path: Path) -> None:
+    from openpyxl import Workbook
+
+    from boothapp.reports.columns import ExportContext, event_zone, resolve_columns
+    from boothapp.reports.safety import xlsx_text
+
+    event = generate(0).event
+    cols = resolve_columns(event, DEMO_QUESTIONS, None)
+    ctx = ExportContext(event, event_zone(event))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Leads")
+    ws.append([c.label for c in cols])
+    for lead in leads:
+        values = [c.getter(lead, ctx) for c in cols]
+        # Raw badge payloads hold GS/RS bytes that openpyxl refuses; escape them as we do.
+        ws.append([xlsx_text(v) if isinstance(v, str) else v for v in values])
+    wb.save(path)
+
+
+def naive_csv(leads: list[Lead], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        for lead in leads:
+            c = lead.contact
+            writer.writerow(
+                [
+                    lead.id, lead.created_at, c.first_name, c.last_name, c.email, c.phone,
+                    c.company, c.title, c.country, c.city, c.timezone, lead.source,
+                    lead.badge_id, lead.raw_payload, lead.staff_name, lead.device_id,
+                    *(lead.answers.get(q.id) for q in DEMO_QUESTIONS),
+                    lead.rating, lead.score, lead.qualified, lead.owner, lead.consent_text,
+                    lead.consent_given_at, lead.notes, lead.stage, lead.referred_by,
+                    lead.sync_state, lead.crm_ids, lead.please_delete,
+                ]
+            )  # fmt: skip
+
+
+def timed(fn: object, *args: object, **kwargs: object) -> float:
+    start = time.perf_counter()
+    fn(*args, **kwargs)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="5,000 leads instead of 50,000")
+    parser.add_argument("--leads", type=int, default=None)
+    args = parser.parse_args()
+    count = args.leads or (5_000 if args.quick else 50_000)
+
+    t0 = time.perf_counter()
+    demo = generate(count)
+    gen_s = time.perf_counter() - t0
+    figures: dict[str, float | int | bool] = {"leads": count, "generate_s": round(gen_s, 2)}
+    with tempfile.TemporaryDirectory(prefix="bench-exports-") as tmp:
+        out = Path(tmp)
+        naive_s = timed(naive_csv, demo.leads, out / "naive.csv")
+        csv_s = timed(export_csv, demo.leads, demo.event, DEMO_QUESTIONS, out / "l.csv", bom=True)
+        xlsx_s = timed(export_xlsx, demo.leads, demo.event, DEMO_QUESTIONS, out / "l.xlsx")
+        peer_n = min(count, OPENPYXL_PEER_MAX)
+        peer_s = timed(openpyxl_peer, demo.leads[:peer_n], out / "peer.xlsx") * count / peer_n
+        t0 = time.perf_counter()
+        data = build_report_data(
+            demo.event, demo.leads, demo.staff, demo.first_touch, questions=DEMO_QUESTIONS
+        )
+        stats_s = time.perf_counter() - t0
+        pdf_s = timed(write_report_pdf, data, out / "report.pdf")
+        sizes = {
+            p.suffix: p.stat().st_size for p in out.iterdir() if p.stem == "l" or p.suffix == ".pdf"
+        }
+
+    report_s = stats_s + pdf_s
+    figures.update(
+        {
+            "csv_s": round(csv_s, 2),
+            "csv_naive_peer_s": round(naive_s, 2),
+            "csv_vs_peer": round(csv_s / naive_s, 2),
+            "csv_rows_per_s": round(count / csv_s),
+            "xlsx_s": round(xlsx_s, 2),
+            "xlsx_rows_per_s": round(count / xlsx_s),
+            "xlsx_openpyxl_peer_s_scaled": round(peer_s, 2),
+            "report_stats_s": round(stats_s, 2),
+            "report_pdf_s": round(pdf_s, 2),
+            "report_total_s": round(report_s, 2),
+            "csv_mb": round(sizes[".csv"] / 1e6, 1),
+            "xlsx_mb": round(sizes[".xlsx"] / 1e6, 1),
+            "pdf_kb": round(sizes[".pdf"] / 1e3),
+            "all_under_10s": max(csv_s, xlsx_s, report_s) < TARGET_S,
+        }
+    )
+    print(f"{'':14}{'seconds':>9}")
+    for label, value in (
+        ("naive csv", naive_s),
+        ("export_csv", csv_s),
+        ("export_xlsx", xlsx_s),
+        ("openpyxl peer*", peer_s),
+        ("report (all)", report_s),
+    ):
+        print(f"{label:14}{value:9.2f}")
+    print(f"* openpyxl write-only timed on {min(count, OPENPYXL_PEER_MAX):,} leads, scaled")
+    print(json.dumps({"bench": "exports", "figures": figures}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""The catalogue of export columns: id, label, value getter and type.
+
+Exports (CSV, XLSX) and the saved per-event column choice all speak in column ids. Question
+columns are ``q:<question id>``, one per question, so a manager can filter a spreadsheet on a
+single answer.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from boothapp.core.models import Event, Lead
+
+CellValue = str | int | float | bool | datetime | None
+QUESTION_PREFIX = "q:"
+MULTI_ANSWER_SEPARATOR = "; "
+
+
+class ColumnType(enum.StrEnum):
+    TEXT = "text"
+    DATETIME = "datetime"  # naive local time in the event's zone
+    NUMBER = "number"
+    BOOL = "bool"
+    ANSWER = "answer"  # question answer: text, or a number when the answer is numeric
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionColumn:
+    """One event question as the exports need it (the event-config engine maps onto this)."""
+
+    id: str
+    label: str
+    options: Mapping[str, str] = field(default_factory=dict)  # option id -> label
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContext:
+    event: Event
+    zone: ZoneInfo
+
+
+Getter = Callable[[Lead, ExportContext], CellValue]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    id: str
+    label: str
+    getter: Getter
+    type: ColumnType = ColumnType.TEXT
+    width: float = 16.0  # spreadsheet character units
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnChoice:
+    """The ordered column ids a manager picked for an event; saved per event."""
+
+    column_ids: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.column_ids:
+            raise ValueError("Column choice is empty: pick at least one column.")
+        seen: set[str] = set()
+        for cid in self.column_ids:
+            if cid in seen:
+                raise ValueError(f"Column {cid!r} is chosen twice.")
+            seen.add(cid)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": 1, "columns": list(self.column_ids)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ColumnChoice:
+        columns = data.get("columns")
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ValueError("Saved column choice has no 'columns' list of column ids.")
+        return cls(tuple(columns))
+
+
+def event_zone(event: Event) -> ZoneInfo:
+    try:
+        return ZoneInfo(event.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"Event {event.name!r} has an unknown time zone {event.timezone!r}."
+        ) from exc
+
+
+def to_event_time(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """UTC-aware -> naive wall-clock time in ``zone`` (spreadsheets have no zones)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # stored values are UTC; tolerate a naive one as UTC
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def format_answer(question: QuestionColumn, answer: Any) -> CellValue:
+    """Option ids become their labels; lists are joined; numbers stay numbers."""
+    if answer is None or answer == "" or answer == []:
+        return None
+    if isinstance(answer, bool):
+        return answer
+    if isinstance(answer, int | float):
+        return answer
+    if isinstance(answer, list | tuple | set | frozenset):
+        items = sorted(answer) if isinstance(answer, set | frozenset) else answer
+        return MULTI_ANSWER_SEPARATOR.join(str(question.options.get(str(a), a)) for a in items)
+    text = str(answer)
+    return question.options.get(text, text)
+
+
+def _contact(attr: str) -> Getter:
+    return lambda lead, _ctx: getattr(lead.contact, attr)
+
+
+def _lead(attr: str) -> Getter:
+    return lambda lead, _ctx: getattr(lead, attr)
+
+
+def _enum(attr: str) -> Getter:
+    return lambda lead, _ctx: str(getattr(lead, attr).value)
+
+
+def _captured(lead: Lead, ctx: ExportContext) -> CellValue:
+    return to_event_time(lead.created_at, ctx.zone)
+
+
+def _consent_at(lead: Lead, ctx: ExportContext) -> CellValue:
+    return to_event_time(lead.consent_given_at, ctx.zone)
+
+
+def _crm_ids(lead: Lead, _ctx: ExportContext) -> CellValue:
+    return MULTI_ANSWER_SEPARATOR.join(f"{k}={v}" for k, v in sorted(lead.crm_ids.items()))
+
+
+def _question_getter(question: QuestionColumn) -> Getter:
+    qid = question.id
+    return lambda lead, _ctx: format_answer(question, lead.answers.get(qid))
+
+
+def _base_columns(event: Event) -> list[Column]:
+    zone_name = event.timezone or "UTC"
+    t, d = ColumnType.TEXT, ColumnType.DATETIME
+    return [
+        Column("lead_id", "Lead ID", _lead("id"), t, 38),
+        Column("captured_at", f"Captured ({zone_name})", _captured, d, 20),
+        Column("first_name", "First name", _contact("first_name"), t, 16),
+        Column("last_name", "Last name", _contact("last_name"), t, 18),
+        Column("email", "Email", _contact("email"), t, 28),
+        Column("phone", "Phone", _contact("phone"), t, 18),
+        Column("company", "Company", _contact("company"), t, 24),
+        Column("title", "Job title", _contact("title"), t, 22),
+        Column("country", "Country", _contact("country"), t, 9),
+        Column("city", "City", _contact("city"), t, 14),
+        Column("lead_timezone", "Lead time zone", _contact("timezone"), t, 18),
+        Column("source", "Source", _enum("source"), t, 12),
+        Column("badge_id", "Badge ID", _lead("badge_id"), t, 16),
+        Column("raw_payload", "Raw badge payload", _lead("raw_payload"), t, 30),
+        Column("staff", "Captured by", _lead("staff_name"), t, 18),
+        Column("device", "Device", _lead("device_id"), t, 14),
+    ]
+
+
+def _tail_columns(event: Event) -> list[Column]:
+    zone_name = event.timezone or "UTC"
+    t, n, b, d = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.BOOL, ColumnType.DATETIME
+    return [
+        Column("rating", "Rating", _enum("rating"), t, 8),
+        Column("score", "Score", _lead("score"), n, 8),
+        Column("qualified", "Qualified", _lead("qualified"), b, 10),
+        Column("owner", "Owner", _lead("owner"), t, 18),
+        Column("consent_text", "Consent text", _lead("consent_text"), t, 30),
+        Column("consent_at", f"Consent given ({zone_name})", _consent_at, d, 20),
+        Column("notes", "Notes", _lead("notes"), t, 40),
+        Column("stage", "Stage", _enum("stage"), t, 14),
+        Column("referred_by", "Referred by", _lead("referred_by"), t, 18),
+        Column("sync_state", "Sync state", _enum("sync_state"), t, 11),
+        Column("crm_ids", "CRM IDs", _crm_ids, t, 20),
+        Column("please_delete", "Please delete", _lead("please_delete"), b, 12),
+    ]
+
+
+def column_catalogue(event: Event, questions: Sequence[QuestionColumn]) -> dict[str, Column]:
+    """Every available column, in the default order."""
+    cols = _base_columns(event)
+    seen_q: set[str] = set()
+    for q in questions:
+        if q.id in seen_q:
+            raise ValueError(f"Question {q.id!r} is listed twice.")
+        seen_q.add(q.id)
+        width = min(40.0, max(12.0, len(q.label) + 2.0))
+        cols.append(
+            Column(QUESTION_PREFIX + q.id, q.label, _question_getter(q), ColumnType.ANSWER, width)
+        )
+    cols.extend(_tail_columns(event))
+    return {c.id: c for c in cols}
+
+
+def default_choice(event: Event, questions: Sequence[QuestionColumn]) -> ColumnChoice:
+    return ColumnChoice(tuple(column_catalogue(event, questions)))
+
+
+def resolve_columns(
+    event: Event, questions: Sequence[QuestionColumn], choice: ColumnChoice | None
+) -> list[Column]:
+    """The columns to write, in order; an unknown id is a clear error."""
+    catalogue = column_catalogue(event, questions)
+    if choice is None:
+        return list(catalogue.values())
+    unknown = [cid for cid in choice.column_ids if cid not in catalogue]
+    if unknown:
+        raise ValueError(
+            "Unknown export column(s): " + ", ".join(unknown) + ". Known: " + ", ".join(catalogue)
+        )
+    return [catalogue[cid] for cid in choice.column_ids]

@@ -1,0 +1,96 @@
+"""Streaming CSV export of leads.
+
+UTF-8 throughout; ``bom=True`` adds the byte-order mark Excel needs to detect UTF-8 (without
+it Excel shows "AyÅŸe" for "Ayşe"). Text cells are neutralised against formula injection
+(see :mod:`boothapp.reports.safety`). Booleans are ``yes``/``no``, times are
+``YYYY-MM-DD HH:MM:SS`` wall-clock in the event's zone (named in the header), numbers as
+Python writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from boothapp.core.models import Event, Lead
+from boothapp.reports.columns import (
+    CellValue,
+    ColumnChoice,
+    ColumnType,
+    ExportContext,
+    QuestionColumn,
+    event_zone,
+    resolve_columns,
+)
+from boothapp.reports.export_io import (
+    PROGRESS_EVERY,
+    ExportSummary,
+    Progress,
+    atomic_path,
+    total_of,
+)
+from boothapp.reports.safety import neutralise_csv_text
+
+ALLOWED_DELIMITERS = (",", ";", "\t", "|")
+CSV_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def csv_cell(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime(CSV_TIME_FORMAT)
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralise_csv_text(value)
+
+
+def _csv_text(value: CellValue) -> str:
+    return neutralise_csv_text(value) if isinstance(value, str) else csv_cell(value)
+
+
+def export_csv(
+    leads: Iterable[Lead],
+    event: Event,
+    questions: Sequence[QuestionColumn],
+    path: Path,
+    *,
+    columns: ColumnChoice | None = None,
+    bom: bool = False,
+    delimiter: str = ",",
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """Write ``leads`` to ``path`` as CSV; the file appears only once complete."""
+    if delimiter not in ALLOWED_DELIMITERS:
+        raise ValueError(
+            f"CSV delimiter {delimiter!r} is not supported; use one of "
+            + ", ".join(repr(d) for d in ALLOWED_DELIMITERS)
+        )
+    cols = resolve_columns(event, questions, columns)
+    ctx = ExportContext(event, event_zone(event))
+    # Text columns always hold str, so they skip the type dispatch (a third of the run time).
+    cells = [(c.getter, _csv_text if c.type is ColumnType.TEXT else csv_cell) for c in cols]
+    total = total_of(leads)
+    rows = 0
+    path = Path(path)
+    encoding = "utf-8-sig" if bom else "utf-8"
+    with atomic_path(path) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow([neutralise_csv_text(c.label) for c in cols])
+        batch: list[list[str]] = []
+        for lead in leads:
+            batch.append([fmt(get(lead, ctx)) for get, fmt in cells])
+            rows += 1
+            if rows % PROGRESS_EVERY == 0:
+                writer.writerows(batch)
+                batch.clear()
+                if progress is not None:
+                    progress(rows, total)
+        writer.writerows(batch)
+    if progress is not None:
+        progress(rows, total or rows)
+    return ExportSummary(rows, path, tuple(c.id for c in cols))

@@ -1,0 +1,137 @@
+"""reportlab.graphics charts for the post-show report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+
+from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, MUTED, visual
+from boothapp.reports.stats import Count
+
+RATING_COLOURS = {
+    "hot": colors.HexColor("#d64541"),
+    "warm": colors.HexColor("#f0a030"),
+    "cold": colors.HexColor("#4a90c2"),
+}
+
+
+def _nice_scale(value: int) -> tuple[int, int]:
+    """(axis top, step): a round step giving at most 6 gridlines, top a little above ``value``."""
+    target = max(5, int(value * 1.08) + 1)
+    magnitude = 10 ** (len(str(target)) - 1)
+    for factor in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
+        step = max(1, int(magnitude * factor))
+        if target / step <= 6:
+            return (-(-target // step) * step, step)
+    return (target, target)
+
+
+def _title(drawing: Drawing, text: str) -> None:
+    drawing.add(
+        String(
+            0, drawing.height - 12, visual(text), fontName=FONT_BOLD, fontSize=10, fillColor=BRAND
+        )
+    )
+
+
+def bar_chart(title: str, counts: Sequence[Count], width: float, height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    _title(drawing, title)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 34, 30
+    chart.width, chart.height = width - 44, height - 56
+    chart.data = [[c.count for c in counts] or [0]]
+    chart.categoryAxis.categoryNames = [visual(c.label) for c in counts] or [""]
+    chart.valueAxis.valueMin = 0
+    top, step = _nice_scale(max((c.count for c in counts), default=0))
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = step
+    chart.bars[0].fillColor = BRAND
+    chart.bars[0].strokeColor = None
+    chart.barSpacing = 1
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = FONT
+        axis.labels.fontSize = 7
+        axis.strokeColor = MUTED
+    if len(counts) > 12:
+        chart.categoryAxis.labels.angle = 45
+        chart.categoryAxis.labels.boxAnchor = "ne"
+        chart.categoryAxis.labels.dx = 4
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 6
+    drawing.add(chart)
+    return drawing
+
+
+def funnel_chart(title: str, counts: Sequence[Count], width: float, height: float) -> Drawing:
+    """Pipeline stages top to bottom, as horizontal bars."""
+    drawing = Drawing(width, height)
+    _title(drawing, title)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 100, 10
+    chart.width, chart.height = width - 130, height - 32
+    ordered = list(reversed(counts))  # reportlab draws the first category at the bottom
+    chart.data = [[c.count for c in ordered] or [0]]
+    chart.categoryAxis.categoryNames = [visual(c.label.replace("_", " ")) for c in ordered] or [""]
+    top, step = _nice_scale(max((c.count for c in counts), default=0))
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = step
+    chart.bars[0].fillColor = colors.HexColor("#2e8b57")
+    chart.bars[0].strokeColor = None
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = FONT
+        axis.labels.fontSize = 7.5
+        axis.strokeColor = MUTED
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    return drawing
+
+
+def rating_pie(title: str, counts: Sequence[Count], width: float, height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    _title(drawing, title)
+    shown = [c for c in counts if c.count > 0]
+    total = sum(c.count for c in shown)
+    if not shown:
+        drawing.add(String(10, height / 2, "No leads yet", fontName=FONT, fontSize=9))
+        return drawing
+    pie = Pie()
+    size = min(width * 0.5, height - 40)
+    pie.x, pie.y = 20, (height - 20 - size) / 2
+    pie.width = pie.height = size
+    pie.data = [c.count for c in shown]
+    pie.labels = None
+    pie.slices.strokeColor = colors.white
+    pie.slices.strokeWidth = 1
+    for i, c in enumerate(shown):
+        pie.slices[i].fillColor = RATING_COLOURS.get(c.label, MUTED)
+    drawing.add(pie)
+    # Legend with counts and shares; clearer than labels squeezed onto slices.
+    legend_x = pie.x + size + 24
+    for i, c in enumerate(shown):
+        y = pie.y + size - 14 - i * 18
+        swatch = RATING_COLOURS.get(c.label, MUTED)
+
+        drawing.add(Rect(legend_x, y, 10, 10, fillColor=swatch, strokeColor=None))
+        share = 100.0 * c.count / total
+        drawing.add(
+            String(
+                legend_x + 16,
+                y + 1,
+                f"{c.label}: {c.count} ({share:.0f} %)",
+                fontName=FONT,
+                fontSize=9,
+            )
+        )
+    return drawing

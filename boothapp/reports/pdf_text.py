@@ -1,0 +1,186 @@
+"""Fonts and text preparation for the PDFs.
+
+DejaVuSans (shipped in ``boothapp/assets/fonts``, Debian fonts-dejavu-core, licence beside it)
+covers Latin incl. Turkish, Greek, Cyrillic and the Arabic presentation forms. reportlab draws
+glyphs left to right without shaping, so Arabic-script text (Persian names) is first shaped
+into presentation forms with ``arabic-reshaper`` and put in visual order with ``python-bidi``.
+CJK is not covered by DejaVuSans: characters DejaVuSans lacks are drawn with the first
+fallback font that has them (``BOOTHAPP_PDF_FALLBACK_FONTS``, os.pathsep-separated, then the
+known system CJK fonts below); with none installed they show as empty boxes.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+import arabic_reshaper
+from bidi.algorithm import get_display
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+_RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_reshaper = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+
+FALLBACK_ENV = "BOOTHAPP_PDF_FALLBACK_FONTS"
+# TrueType-outline fonts only: reportlab cannot embed CFF fonts such as Noto Sans CJK.
+KNOWN_FALLBACKS = (
+    FONT_DIR / "DroidSansFallbackFull.ttf",
+    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("C:/Windows/Fonts/msyh.ttc"),
+    Path("C:/Windows/Fonts/simsun.ttc"),
+    Path("/Library/Fonts/Arial Unicode.ttf"),
+    Path("/System/Library/Fonts/Supplemental/Arial Unicode.ttf"),
+)
+
+BRAND = colors.HexColor("#1f4e79")
+MUTED = colors.HexColor("#5f6b7a")
+GRID = colors.HexColor("#c9d2dc")
+STRIPE = colors.HexColor("#f2f5f8")
+
+
+def register_fonts() -> None:
+    """Register the bundled fonts once per process (reportlab keeps a global registry)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Fallback:
+    name: str
+    path: Path
+    codepoints: frozenset[int]
+
+
+@functools.cache
+def _main_codepoints() -> frozenset[int]:
+    register_fonts()
+    font = pdfmetrics.getFont(FONT)
+    return frozenset(font.face.charToGlyph)
+
+
+@functools.cache
+def _fallbacks(spec: str) -> tuple[_Fallback, ...]:
+    """Register the fallback fonts that exist (loaded only once a character needs them)."""
+    paths = [Path(p) for p in spec.split(os.pathsep) if p] + list(KNOWN_FALLBACKS)
+    found: list[_Fallback] = []
+    for i, path in enumerate(paths):
+        if not path.is_file():
+            continue
+        name = f"BoothFallback{i}"
+        try:
+            font = TTFont(name, str(path), subfontIndex=0)
+        except Exception:  # a CFF or broken font: skip it, never fail the report
+            continue
+        pdfmetrics.registerFont(font)
+        found.append(_Fallback(name, path, frozenset(font.face.charToGlyph)))
+    return tuple(found)
+
+
+def _font_for(codepoint: int) -> str | None:
+    for fallback in _fallbacks(os.environ.get(FALLBACK_ENV, "")):
+        if codepoint in fallback.codepoints:
+            return fallback.name
+    return None
+
+
+def fallback_fonts() -> list[Path]:
+    """The fallback font files in use, for diagnostics."""
+    return [f.path for f in _fallbacks(os.environ.get(FALLBACK_ENV, ""))]
+
+
+def visual(text: str) -> str:
+    """Shape and reorder right-to-left runs; left-to-right text passes through unchanged."""
+    if not _RTL_RE.search(text):
+        return text
+    return str(get_display(_reshaper.reshape(text)))
+
+
+def markup(text: str) -> str:
+    """Plain text -> safe Paragraph markup (visitor-typed names may contain < or &).
+
+    Runs of characters DejaVuSans lacks are wrapped in a fallback ``<font>`` when one has them.
+    """
+    shown = visual(text)
+    main = _main_codepoints()
+    if all(ord(ch) in main for ch in shown if ch != "\n"):
+        return escape(shown).replace("\n", "<br/>")
+    parts: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
+    for ch in shown:
+        font = None if ord(ch) in main or ch == "\n" else _font_for(ord(ch))
+        if font != run_font and run:
+            parts.append(_run(run, run_font))
+            run = []
+        run_font = font
+        run.append(ch)
+    if run:
+        parts.append(_run(run, run_font))
+    return "".join(parts).replace("\n", "<br/>")
+
+
+def _run(chars: list[str], font: str | None) -> str:
+    text = escape("".join(chars))
+    return f'<font name="{font}">{text}</font>' if font else text
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=FONT_BOLD, fontSize=24, leading=29, textColor=BRAND
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=13, leading=17),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=15,
+            leading=19,
+            spaceBefore=6,
+            spaceAfter=6,
+            textColor=BRAND,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=11,
+            leading=14,
+            spaceBefore=8,
+            spaceAfter=4,
+        ),
+    }

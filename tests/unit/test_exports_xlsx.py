@@ -1,0 +1,109 @@
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from boothapp.reports.columns import ColumnChoice
+from boothapp.reports.safety import restore_xlsx_text
+from boothapp.reports.xlsx_export import export_xlsx
+from tests.unit.exports_cases import EVENT, QUESTIONS, expected_row, tricky_leads
+
+
+def _normalise(value: object) -> object:
+    if isinstance(value, str):
+        return restore_xlsx_text(value)
+    return value
+
+
+def test_every_field_round_trips_with_types(tmp_path: Path) -> None:
+    leads = tricky_leads()
+    path = tmp_path / "leads.xlsx"
+    summary = export_xlsx(leads, EVENT, QUESTIONS, path)
+    assert summary.rows == len(leads)
+    ws = openpyxl.load_workbook(path).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header == list(expected_row(leads[0]))
+    for lead, row in zip(leads, rows[1:], strict=True):
+        got = {h: _normalise(v) for h, v in zip(header, row, strict=True)}
+        want = {h: (None if v == "" else v) for h, v in expected_row(lead).items()}
+        assert got == want
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["Captured (Europe/Istanbul)"] == datetime(2026, 3, 11, 0, 30, 5)
+    assert isinstance(first["Score"], int) and isinstance(first["Budget (EUR)"], int)
+    assert first["Qualified"] is True
+
+
+def test_formula_looking_text_is_stored_as_text_not_formula(tmp_path: Path) -> None:
+    path = tmp_path / "leads.xlsx"
+    export_xlsx(tricky_leads(), EVENT, QUESTIONS, path)
+    ws = openpyxl.load_workbook(path).active
+    header = [c.value for c in ws[1]]
+    first_name = header.index("First name") + 1
+    evil = ws.cell(row=6, column=first_name)  # lead-4
+    assert evil.value == '=HYPERLINK("http://evil.example","click")'
+    assert evil.data_type == "s"
+    assert evil.quotePrefix is True
+    carriage = ws.cell(row=8, column=first_name)  # lead-6, "\rCarriage"
+    assert restore_xlsx_text(carriage.value) == "\rCarriage"
+    assert carriage.quotePrefix is True
+    plain = ws.cell(row=2, column=first_name)
+    assert (plain.value, plain.quotePrefix) == ("Ayşe", False)
+    phone = ws.cell(row=2, column=header.index("Phone") + 1)
+    assert (phone.value, phone.data_type) == ("+44 20 7946 0958", "s")
+    for row in ws.iter_rows(min_row=2):
+        assert all(c.data_type != "f" for c in row)
+
+
+def test_sheet_has_frozen_header_filter_widths(tmp_path: Path) -> None:
+    path = tmp_path / "leads.xlsx"
+    export_xlsx(tricky_leads(), EVENT, QUESTIONS, path)
+    ws = openpyxl.load_workbook(path).active
+    assert ws.title == "Expo_ Istanbul_2026"
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:AF8"
+    assert ws["A1"].font.b is True
+    header = [c.value for c in ws[1]]
+    raw_col = openpyxl.utils.get_column_letter(header.index("Raw badge payload") + 1)
+    assert ws.column_dimensions[raw_col].width >= 20
+    captured = ws.cell(row=2, column=2)
+    assert captured.is_date and captured.number_format == "yyyy-mm-dd hh:mm:ss"
+
+
+def test_column_choice_and_order(tmp_path: Path) -> None:
+    path = tmp_path / "leads.xlsx"
+    choice = ColumnChoice(("q:interests", "first_name", "please_delete"))
+    export_xlsx(tricky_leads(), EVENT, QUESTIONS, path, columns=choice)
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0] == ("Interests", "First name", "Please delete")
+    assert rows[2] == ("Cloud hosting; AI assistant", "Γιώργος", False)
+    assert rows[4] == ("Cloud hosting; AI assistant", "小明", True)
+
+
+def test_unknown_zone_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    path = tmp_path / "leads.xlsx"
+    with pytest.raises(ValueError, match="unknown time zone"):
+        export_xlsx(tricky_leads(), replace(EVENT, timezone="Mars/Olympus"), QUESTIONS, path)
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_column_letters_and_excel_serials() -> None:
+    from boothapp.reports.xlsx_writer import column_letter, excel_serial
+
+    assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702)] == [
+        "A", "Z", "AA", "AZ", "ZZ", "AAA"
+    ]  # fmt: skip
+    assert excel_serial(datetime(1900, 3, 1)) == 61.0  # Excel's own serial for that date
+    assert excel_serial(datetime(2026, 3, 11, 12, 0)) == 46092.5
+
+
+def test_no_leads_gives_a_header_only_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    summary = export_xlsx([], EVENT, QUESTIONS, path)
+    ws = openpyxl.load_workbook(path).active
+    assert summary.rows == 0
+    assert [c.value for c in ws[1]][:2] == ["Lead ID", "Captured (Europe/Istanbul)"]
+    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:AF1"

@@ -1,0 +1,64 @@
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from boothapp.reports.demo_leads import DEMO_QUESTIONS, generate
+from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
+
+
+def _text(path: Path) -> tuple[int, str]:
+    reader = PdfReader(path)
+    return len(reader.pages), "\n".join(p.extract_text() for p in reader.pages)
+
+
+def test_sheet_shows_contact_answers_reasons_notes_and_history(tmp_path: Path) -> None:
+    demo = generate(3)
+    lead = replace(demo.leads[2], notes="Wants a demo <b>next week</b> & a quote")
+    assert lead.created_at is not None
+    path = tmp_path / "lead.pdf"
+    write_lead_sheet(
+        lead,
+        demo.event,
+        path,
+        questions=DEMO_QUESTIONS,
+        score_lines=["Budget over 100k: +25", "Decision maker: +15"],
+        history=[
+            HistoryEntry(lead.created_at + timedelta(hours=2), "Called, left voicemail", "Elif"),
+            HistoryEntry(lead.created_at + timedelta(days=1), "Sent info pack"),
+        ],
+    )
+    pages, text = _text(path)
+    assert pages == 1
+    assert "مریم حسینی" in unicodedata.normalize("NFKC", text)
+    assert lead.contact.email in text and lead.contact.phone in text
+    assert "Answers at the booth" in text and "Company size" in text
+    interests = "; ".join(DEMO_QUESTIONS[0].options[o] for o in lead.answers["interests"])
+    assert interests in text
+    assert "Budget over 100k: +25" in text and "Decision maker: +15" in text
+    assert "Wants a demo <b>next week</b> & a quote" in text  # escaped, not markup
+    assert "Called, left voicemail" in text and "(Elif)" in text
+    # Captured 10:xx UTC shows on the Istanbul hall clock (UTC+3).
+    local = (lead.created_at + timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
+    assert f"captured {local}" in text
+    assert "Page 1 of 1" in text
+
+
+def test_long_notes_and_history_still_fit_one_page(tmp_path: Path) -> None:
+    demo = generate(1)
+    lead = replace(demo.leads[0], notes="Long conversation about pricing. " * 120)
+    assert lead.created_at is not None
+    history = [
+        HistoryEntry(lead.created_at + timedelta(hours=i), f"Attempt {i}") for i in range(40)
+    ]
+    path = tmp_path / "lead.pdf"
+    write_lead_sheet(lead, demo.event, path, questions=DEMO_QUESTIONS, history=history)
+    pages, text = _text(path)
+    assert pages == 1
+    # Only the 15 most recent entries: attempts 25..39.
+    assert re.search(r"Attempt 25\b", text) and re.search(r"Attempt 39\b", text)
+    assert not re.search(r"Attempt 24\b", text)
+    assert "Ayşe Yılmaz" in text
