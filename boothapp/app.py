@@ -13,6 +13,7 @@ from boothapp.services.attendees import AttendeeService
 from boothapp.services.audit import AuditService
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
+from boothapp.services.exports import ExportService
 from boothapp.services.leads import LeadService
 from boothapp.services.routing import RoutingService
 from boothapp.services.staff import StaffService
@@ -36,6 +37,7 @@ class AppContext:
     attendees: AttendeeService = field(init=False)
     configs: EventConfigService = field(init=False)
     routing: RoutingService = field(init=False)
+    exports: ExportService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -44,6 +46,7 @@ class AppContext:
         self.configs = EventConfigService(self.db)
         self.leads = LeadService(self.db, device, configs=self.configs)
         self.routing = RoutingService(self.db, self.configs, device)
+        self.exports = ExportService(self.db, self.events, self.configs, self.staff, device)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
 

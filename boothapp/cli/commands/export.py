@@ -1,0 +1,118 @@
+"""``boothapp export --event E --format csv|xlsx -o FILE [filters]``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from boothapp.cli.context import find_event, open_context
+from boothapp.cli.errors import CliError
+from boothapp.cli.progress import ProgressBar
+from boothapp.core.models import Rating, Stage
+from boothapp.reports.columns import ColumnChoice
+from boothapp.services.exports import ExportFormat, ExportRequest, LeadFilter
+
+
+def _choices(enum_type: Any, text: str) -> tuple[Any, ...]:
+    values = [v.strip().lower() for v in text.split(",") if v.strip()]
+    known = {e.value for e in enum_type}
+    bad = [v for v in values if v not in known]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown value(s) {', '.join(bad)}; choose from {', '.join(sorted(known))}"
+        )
+    return tuple(enum_type(v) for v in values)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rating",
+        type=lambda t: _choices(Rating, t),
+        default=(),
+        help="only these ratings, e.g. hot,warm",
+    )
+    parser.add_argument(
+        "--stage",
+        type=lambda t: _choices(Stage, t),
+        default=(),
+        help="only these stages, e.g. to_contact,in_contact",
+    )
+    parser.add_argument("--staff", default="", help="only leads of these staff (comma list)")
+    parser.add_argument("--qualified", action="store_true", help="only sales-qualified leads")
+    parser.add_argument(
+        "--exclude-flagged", action="store_true", help="leave out leads marked 'please delete'"
+    )
+    parser.add_argument("--since", type=_date, help="captured on or after this day")
+    parser.add_argument("--until", type=_date, help="captured on or before this day")
+    parser.add_argument("--search", default="", help="name, company, email or notes contain")
+
+
+def filter_from(args: argparse.Namespace) -> LeadFilter:
+    return LeadFilter(
+        ratings=args.rating,
+        stages=args.stage,
+        staff_names=tuple(n.strip() for n in args.staff.split(",") if n.strip()),
+        qualified_only=args.qualified,
+        include_flagged=not args.exclude_flagged,
+        since=args.since,
+        until=args.until,
+        search=args.search,
+    )
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("export", help="export leads to CSV or XLSX")
+    parser.add_argument("--event", required=True, help="event id or name")
+    parser.add_argument(
+        "--format", choices=[f.value for f in ExportFormat], help="default: from the file name"
+    )
+    parser.add_argument("-o", "--output", required=True, help="file to write")
+    parser.add_argument("--columns", default="", help="column ids in order (comma list)")
+    parser.add_argument("--bom", action="store_true", help="UTF-8 BOM so Excel reads accents")
+    parser.add_argument("--delimiter", default=",", help="CSV delimiter: , ; | or tab")
+    add_filter_options(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path = Path(args.output)
+    fmt = args.format or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    if not path.parent.exists():
+        raise CliError(f"folder {path.parent} does not exist")
+    delimiter = "\t" if args.delimiter.lower() in ("tab", "\\t") else args.delimiter
+    columns = None
+    if args.columns:
+        try:
+            columns = ColumnChoice(tuple(c.strip() for c in args.columns.split(",") if c.strip()))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        bar = ProgressBar(f"Exporting {event.name}")
+        try:
+            summary = ctx.exports.export(
+                ExportRequest(
+                    event_id=event.id, path=path, format=ExportFormat(fmt),
+                    filter=filter_from(args), columns=columns, bom=args.bom,
+                    delimiter=delimiter,
+                ),
+                progress=bar,
+            )  # fmt: skip
+        except (ValueError, OSError) as exc:
+            raise CliError(str(exc)) from None
+        finally:
+            bar.done()
+    finally:
+        ctx.close()
+    print(f"{summary.rows} leads written to {summary.path}")
+    return 0

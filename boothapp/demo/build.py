@@ -1,0 +1,200 @@
+"""Build the demo event: staff, roster, realistic leads over the show days, a badge video.
+
+``boothapp demo --no-gui --leads N`` calls ``build_demo`` and exits (benchmarks, screenshots,
+trying the CLI); ``boothapp demo`` also plays the badge video as the camera.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert
+
+from boothapp.app import AppContext
+from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatch, RouteRule
+from boothapp.core.evaluation import evaluate_lead
+from boothapp.core.models import Attendee, Event, LeadSource, Stage
+from boothapp.core.routing import RoutingState, facts_of, route
+from boothapp.demo.people import DemoPerson, make_people, vcard_payload
+from boothapp.services.errors import NotFoundError
+from boothapp.services.events import NewEvent
+from boothapp.store.mappers import lead_from_row
+from boothapp.store.tables import LeadRow
+
+DEMO_EVENT = "Demo Expo"
+DEMO_STAFF = (("Deniz Aksoy", "1111"), ("Maria Lopez", "2222"), ("Alex Chen", "3333"))
+ROSTER_SIZE = 400
+VIDEO_BADGES = 8
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    event: Event
+    staff: int
+    attendees: int
+    leads: int
+    video: Path | None
+
+
+def demo_config(base: EventConfig) -> EventConfig:
+    """The default questions with three reps and regional routing, so routing shows off."""
+    reps = (
+        Rep("ayse", "Ayşe Demir", "Europe/Istanbul"),
+        Rep("jonas", "Jonas Weber", "Europe/Berlin"),
+        Rep("emily", "Emily Brown", "America/Chicago"),
+        Rep("booth_manager", "Booth manager"),
+    )
+    rules = (
+        RouteRule("enterprise", ("jonas",), RouteMatch(company_sizes=("over_250",), min_score=50),
+                  "Enterprise, score 50+"),
+        RouteRule("emea", ("ayse", "jonas"), RouteMatch(regions=("EMEA",)), "EMEA"),
+        RouteRule("americas", ("emily",), RouteMatch(regions=("AMER",)), "Americas"),
+    )  # fmt: skip
+    routing = replace(base.routing, reps=reps, rules=rules, fallback="booth_manager")
+    return replace(base, routing=routing, kiosk_languages=("en", "tr", "el", "fa"))
+
+
+def _random_answers(rng: random.Random, cfg: EventConfig) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for q in cfg.questions:
+        if rng.random() < 0.2:
+            continue  # not every question gets asked at a busy booth
+        ids = list(q.option_ids())
+        if q.kind is QuestionKind.MULTI:
+            answers[q.id] = sorted(rng.sample(ids, rng.randint(1, min(3, len(ids)))))
+        elif ids:
+            answers[q.id] = rng.choice(ids)
+    return answers
+
+
+def find_or_create_event(ctx: AppContext) -> tuple[Event, bool]:
+    try:
+        return ctx.events.find_event(DEMO_EVENT), False
+    except NotFoundError:
+        today = date.today()
+        event = ctx.events.create_event(
+            NewEvent(
+                name=DEMO_EVENT, timezone="Europe/Istanbul", venue="Istanbul Expo Center",
+                booth="Hall 3, B12", country="TR", starts_on=today - timedelta(days=1),
+                ends_on=today + timedelta(days=1),
+            )
+        )  # fmt: skip
+        return event, True
+
+
+def build_demo(
+    ctx: AppContext, leads: int = 0, seed: int = 11, video: bool = False,
+    progress: Progress | None = None,
+) -> DemoSummary:  # fmt: skip
+    event, created = find_or_create_event(ctx)
+    if created:
+        ctx.configs.save(event.id, demo_config(ctx.configs.get(event.id)))
+        for name, pin in DEMO_STAFF:
+            ctx.staff.add_staff(event.id, name, pin)
+        people = make_people(ROSTER_SIZE, seed)
+        ctx.attendees.import_attendees(
+            event.id,
+            [Attendee("", event.id, p.badge_id, p.contact, "visitor") for p in people],
+            source_name="demo roster",
+        )
+    ctx.settings.current_event_id = event.id
+    ctx.save_settings()
+    added = _add_leads(ctx, event, leads, seed, progress) if leads else 0
+    path = write_demo_video(ctx, event) if video else None
+    return DemoSummary(
+        event, len(ctx.staff.list_staff(event.id)), ctx.attendees.count(event.id), added, path
+    )
+
+
+def demo_video_path(ctx: AppContext) -> Path:
+    return ctx.paths.data_dir / "demo" / "badges.avi"
+
+
+def video_payloads(people: list[DemoPerson]) -> list[str]:
+    """Mixed badge formats, as a real show has: vCards, MeCards and id-only badges."""
+    payloads = []
+    for i, p in enumerate(people):
+        c = p.contact
+        if i % 3 == 0:
+            payloads.append(vcard_payload(p))
+        elif i % 3 == 1:
+            payloads.append(f"MECARD:N:{c.last_name},{c.first_name};EMAIL:{c.email};"
+                            f"ORG:{c.company};NOTE:{p.badge_id};;")  # fmt: skip
+        else:
+            payloads.append(p.badge_id)  # id only: resolved through the roster offline
+    return payloads
+
+
+def write_demo_video(ctx: AppContext, event: Event) -> Path:
+    from boothapp.demo.badge_video import write_badge_video
+
+    path = demo_video_path(ctx)
+    if path.exists():
+        return path
+    people = make_people(ROSTER_SIZE, 11)[:VIDEO_BADGES]
+    tmp = path.with_suffix(".part.avi")
+    write_badge_video(tmp, people, video_payloads(people), event.name)
+    tmp.replace(path)
+    return path
+
+
+def _add_leads(
+    ctx: AppContext, event: Event, count: int, seed: int, progress: Progress | None
+) -> int:
+    """Realistic leads written in bulk (a save per lead would take minutes at 50,000)."""
+    rng = random.Random(seed)
+    cfg = ctx.configs.get(event.id)
+    staff = ctx.staff.list_staff(event.id)
+    people = make_people(max(count, 1), seed + 1)
+    zone = ZoneInfo(event.timezone)
+    first_day = event.starts_on or date.today()
+    days = max(1, ((event.ends_on or first_day) - first_day).days + 1)
+    state = RoutingState()
+    rows: list[dict[str, object]] = []
+    for i in range(count):
+        person = people[i]
+        day = first_day + timedelta(days=rng.randrange(days))
+        local = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=rng.randrange(540))
+        at = local.astimezone(UTC)
+        answers = _random_answers(rng, cfg)
+        ev = evaluate_lead(person.contact, answers, cfg, default_region=event.country,
+                           referred_by="")  # fmt: skip
+        member = staff[rng.randrange(len(staff))] if staff else None
+        lead_id = str(uuid.uuid4())
+        values: dict[str, object] = {
+            "id": lead_id, "created_at": at, "updated_at": at, "device_id": "demo",
+            "created_by": member.id if member else "", "event_id": event.id,
+            "badge_key": f"id:{person.badge_id}", "badge_id": person.badge_id,
+            "raw_payload": vcard_payload(person), "source": LeadSource.BADGE_SCAN.value,
+            "answers": answers, "rating": ev.suggested_rating.value, "rating_overridden": False,
+            "score": ev.score.total, "qualified": ev.qualification.qualified,
+            "notes": rng.choice(["", "", "wants a demo", "call after the show", "budget in Q3"]),
+            "consent_text": cfg.consent_text if rng.random() < 0.8 else "",
+            "consent_given_at": at, "owner": "", "stage": Stage.TO_CONTACT.value,
+            "please_delete": ev.hygiene.junk, "referred_by": "",
+            "staff_id": member.id if member else "", "crm_ids": {}, "sync_state": "not_queued",
+            "routing_reason": "",
+            **{f: getattr(ev.contact, f) for f in ("first_name", "last_name", "email", "phone",
+                                                   "company", "title", "country", "city",
+                                                   "timezone")},
+        }  # fmt: skip
+        if not values["consent_text"]:
+            values["consent_given_at"] = None
+        row = LeadRow(**values)
+        decision = route(facts_of(lead_from_row(row), cfg), cfg, state, day)
+        state = decision.state
+        values["owner"], values["routing_reason"] = decision.owner, decision.explanation
+        rows.append(values)
+    with ctx.db.session() as s:
+        for start in range(0, len(rows), 2000):
+            s.execute(insert(LeadRow), rows[start : start + 2000])
+            if progress:
+                progress(min(start + 2000, len(rows)), len(rows))
+    return len(rows)
