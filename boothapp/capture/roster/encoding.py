@@ -1,0 +1,157 @@
+"""Which text encoding a roster CSV was saved in.
+
+Order: a byte-order mark; strict UTF-8; else the legacy code page whose decoding reads most
+like real names. Excel on Turkish, Greek and Persian Windows saves cp1254, cp1253 and cp1256,
+and those code pages map the same bytes to letters of different scripts, so "does it decode"
+says nothing: each decoding is scored word by word for plausible script use.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from boothapp.capture.roster.errors import RosterError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Western first so identical decodings (plain Western names) stay cp1252.
+LEGACY_CODEPAGES = ("cp1252", "cp1254", "cp1253", "cp1256")
+_SAMPLE = 256 * 1024
+_TURKISH = frozenset("ğĞıİşŞ")
+_RARE_LATIN = frozenset("ðÐþÞýÝªºµ")  # Icelandic letters: in rosters almost always mojibake
+# Only words holding a non-ASCII character can tell code pages apart; score just those.
+_NON_ASCII_WORD = re.compile(r'[^\s,;|"\x00-\x1f]*[^\x00-\x7f][^\s,;|"\x00-\x1f]*')
+
+
+def bom_encoding(data: bytes) -> tuple[str, int]:
+    """(encoding, BOM length) or ("", 0)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    return "", 0
+
+
+def _script(ch: str) -> str:
+    if ch.isascii():
+        return "ascii"
+    name = unicodedata.name(ch, "")
+    if name.startswith("GREEK"):
+        return "greek"
+    if name.startswith("ARABIC") or "PERSIAN" in name:
+        return "arabic"
+    if name.startswith("LATIN"):
+        return "latin"
+    return "other"
+
+
+def plausibility(text: str) -> float:
+    """Higher when the non-ASCII letters form words of one plausible script each."""
+    score = 0.0
+    word: list[str] = []
+    for ch in [*text, " "]:
+        if ch.isalpha():
+            word.append(ch)
+            continue
+        if ord(ch) >= 0x80 and unicodedata.category(ch) in ("Cc", "Co", "Cn"):
+            score -= 3  # C1 controls and unassigned: certainly the wrong code page
+        if not word:
+            continue
+        scripts = [_script(c) for c in word]
+        non_ascii = [c for c, s in zip(word, scripts, strict=True) if s != "ascii"]
+        if non_ascii:
+            kinds = {s for s in scripts if s != "ascii"}
+            ascii_count = len(word) - len(non_ascii)
+            if kinds <= {"greek"} or kinds <= {"arabic"}:
+                # Greek and Persian names are written wholly in their script.
+                score += len(non_ascii) if ascii_count == 0 else -2 * len(non_ascii)
+            elif kinds == {"latin"}:
+                if ascii_count == 0 and len(non_ascii) >= 2:
+                    score -= len(non_ascii)  # "Ãéþñãïò": Greek or Arabic read as Latin
+                else:
+                    for c in non_ascii:
+                        if c in _TURKISH:
+                            score += 1.5
+                        elif c in _RARE_LATIN:
+                            score -= 1
+                        else:
+                            score += 1
+            else:
+                score -= 2 * len(non_ascii)
+        word = []
+    return score
+
+
+def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding used). ``encoding`` forces one; a wrong one is a clear RosterError."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise RosterError(f"{source}: unknown text encoding {encoding!r}") from None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise RosterError(
+                f"{source}: the file is not in {encoding} (undecodable bytes on line {line}); "
+                "leave the encoding on automatic or save the file as UTF-8"
+            ) from None
+    bom, skip = bom_encoding(data)
+    if bom:
+        try:
+            return data[skip:].decode(bom.replace("-sig", "")), bom
+        except UnicodeDecodeError as exc:
+            raise RosterError(
+                f"{source}: the file starts with a {bom} byte-order mark but is not valid {bom} "
+                f"(byte {exc.start + skip})"
+            ) from None
+    if b"\x00" in data[:_SAMPLE]:
+        utf16 = _bomless_utf16(data)
+        if utf16:
+            return data.decode(utf16), utf16
+        raise RosterError(f"{source}: this is binary data, not a CSV text file")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = data[:_SAMPLE]
+    best_name, best_score = "", float("-inf")
+    for name in LEGACY_CODEPAGES:
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        score = plausibility(" ".join(_NON_ASCII_WORD.findall(text)[:20000]))
+        if score > best_score:
+            best_name, best_score = name, score
+    if not best_name:
+        # Latin-1 decodes anything; only take it if the result still reads like text.
+        text = sample.decode("latin-1")
+        if plausibility(text) < -len(text) / 50:
+            raise RosterError(
+                f"{source}: cannot tell the text encoding (not UTF-8, UTF-16 or a Windows "
+                "code page); save the file as CSV UTF-8"
+            )
+        best_name = "latin-1"
+    try:
+        return data.decode(best_name), best_name
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _bomless_utf16(data: bytes) -> str:
+    """UTF-16 without a BOM shows as NULs in every other byte of ASCII text."""
+    sample = data[:4096]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = max(1, len(sample) // 2)
+    if odd > half * 0.6 and even < half * 0.1:
+        return "utf-16-le"
+    if even > half * 0.6 and odd < half * 0.1:
+        return "utf-16-be"
+    return ""
