@@ -11,7 +11,6 @@ import csv
 import io
 import os
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from boothapp.capture.badges.names import split_full_name
 from boothapp.capture.roster.encoding import detect_and_decode
 from boothapp.capture.roster.errors import RosterError
 from boothapp.capture.roster.mapping import ColumnMapping, guess_mapping
+from boothapp.capture.roster.xlsx import xlsx_rows
 from boothapp.core.models import Attendee, Contact
 
 # Key under which a mapped token column lands in ``Attendee.extra`` (RosterIndex reads it).
@@ -103,48 +103,22 @@ def _csv_rows(
     return header, rows(), used, delim
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores badge numbers as floats
-    return str(value)
-
-
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    import openpyxl  # only XLSX imports need it
-
+def _xlsx_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    rows = xlsx_rows(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RosterError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-    sheet = book.worksheets[0] if book.worksheets else None
-    if sheet is None:
-        book.close()
-        raise RosterError(f"{path.name}: the workbook has no sheet")
-    it = sheet.iter_rows(values_only=True)
-    line = 0
-    header: list[str] | None = None
-    for values in it:
-        line += 1
-        cells = [_cell(v) for v in values]
-        if any(c.strip() for c in cells):
-            header = cells
-            break
-    if header is None:
-        book.close()
-        raise RosterError(f"{path.name}: the first sheet is empty (no header row)")
+        for _line, cells in rows:
+            if any(c.strip() for c in cells):
+                return cells, rows
+    except RosterError as exc:
+        raise RosterError(f"{path.name}: {exc}") from None
+    raise RosterError(f"{path.name}: the first sheet is empty (no header row)")
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        nonlocal line
-        try:
-            for values in it:
-                line += 1
-                yield line, [_cell(v) for v in values]
-        finally:
-            book.close()
 
-    return header, rows()
+def _named(path: Path, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    try:
+        yield from rows
+    except RosterError as exc:
+        raise RosterError(f"{path.name}: {exc}") from None
 
 
 def _column_index(headers: Sequence[str], mapping: ColumnMapping) -> dict[str, int]:
@@ -183,7 +157,8 @@ def read_roster(
     if head.startswith(_XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
         if not head.startswith(_XLSX_MAGIC):
             raise RosterError(f"{path.name}: not an XLSX workbook (the file content is not Excel)")
-        header, records = _xlsx_rows(path)
+        header, records = _xlsx_header(path)
+        records = _named(path, records)
         used_encoding, delim = "xlsx", ""
     elif suffix in (".csv", ".txt", ".tsv", ""):
         data = path.read_bytes()
