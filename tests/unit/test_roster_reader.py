@@ -55,7 +55,7 @@ def test_rejected_rows_name_line_and_reason(tmp_path: Path) -> None:
         "Badge ID;First name;Last name;E-Mail\n"
         "A1;Ana;López;ana@example.es\n"
         ";Bob;Brown;bob@example.com\n"
-        "A1;Ana;Again;ana2@example.es\n"
+        "a1;Ana;Again;ana2@example.es\n"
         "A2;Cem;Kaya;not-an-email\n"
         "\n"
         "A3;Dana;Lee;\n"
@@ -64,7 +64,7 @@ def test_rejected_rows_name_line_and_reason(tmp_path: Path) -> None:
     assert [a.badge_id for a in result.rows] == ["A1", "A3"]
     assert [(r.line, r.reason) for r in result.rejected] == [
         (3, "missing badge id"),
-        (4, "duplicate badge id 'A1' (first on line 2)"),
+        (4, "duplicate badge id 'a1' (first on line 2)"),
         (5, "invalid email 'not-an-email'"),
     ]
 
@@ -177,3 +177,10 @@ def test_hundred_thousand_rows_read_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert len(result.rows) == 100_000
     assert elapsed < 5.0, f"100k rows took {elapsed:.2f}s"
+
+
+def test_padded_and_unpadded_ids_are_the_same_attendee(tmp_path: Path) -> None:
+    text = "Badge ID,Name\n000012,Ana Lopez\n12,Ana L.\n"
+    result = read_roster(write_csv(tmp_path / "r.csv", text))
+    assert [a.badge_id for a in result.rows] == ["000012"]
+    assert result.rejected[0].reason == "duplicate badge id '12' (first on line 2)"

@@ -1,7 +1,8 @@
 """The organiser's attendee roster: import from CSV/XLSX, guess the columns, look up badges."""
 
 from boothapp.capture.roster.errors import RosterError
-from boothapp.capture.roster.index import RosterIndex, normalise_id
+from boothapp.capture.roster.index import RosterIndex
+from boothapp.capture.roster.keys import normalise_id
 from boothapp.capture.roster.mapping import ColumnMapping, guess_mapping
 from boothapp.capture.roster.reader import (
     TOKEN_KEY,

@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from boothapp.capture.badges.model import ParsedBadge
+from boothapp.capture.roster.keys import normalise_id
 from boothapp.capture.roster.reader import TOKEN_KEY
 from boothapp.core.models import Attendee
-
-
-def normalise_id(badge_id: str) -> str:
-    """Case- and zero-padding-insensitive key: "000012" and "12", "ab12" and "AB12" meet."""
-    key = badge_id.strip().casefold()
-    if key.isascii() and key.isdigit():
-        key = key.lstrip("0") or "0"
-    return key
 
 
 def _normalise_url(url: str) -> str:

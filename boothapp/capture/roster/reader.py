@@ -18,6 +18,7 @@ from pathlib import Path
 from boothapp.capture.badges.names import split_full_name
 from boothapp.capture.roster.encoding import detect_and_decode
 from boothapp.capture.roster.errors import RosterError
+from boothapp.capture.roster.keys import normalise_id
 from boothapp.capture.roster.mapping import ColumnMapping, guess_mapping
 from boothapp.capture.roster.xlsx import xlsx_rows
 from boothapp.core.models import Attendee, Contact
@@ -254,13 +255,14 @@ def _convert(
         if email and not _EMAIL.fullmatch(email):
             rejected.append(RejectedRow(line, f"invalid email {email!r}"))
             continue
-        first_line = seen.get(badge_id)
+        key = normalise_id(badge_id)
+        first_line = seen.get(key)
         if first_line is not None:
             rejected.append(
                 RejectedRow(line, f"duplicate badge id {badge_id!r} (first on line {first_line})")
             )
             continue
-        seen[badge_id] = line
+        seen[key] = line
         values = {name: record[pos].strip() for name, pos in contact_cols}
         if full_col is not None and not (values.get("first_name") or values.get("last_name")):
             values["first_name"], values["last_name"] = split_full_name(record[full_col])
