@@ -90,3 +90,33 @@ def test_broken_bom_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbfBadge ID;Name\r\n1;Jos\xe9\r\n")
     with pytest.raises(RosterError, match="byte-order mark"):
         read_roster(path)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("euc-kr", "Badge ID,Name\n1,김민준\n2,이서연\n3,박지훈\n"),
+        ("shift_jis", "Badge ID,Name\n1,山田太郎\n2,佐藤花子\n"),
+        ("gbk", "Badge ID,Name\n1,王小明\n2,李华\n"),
+    ],
+)
+def test_undetectable_encoding_is_a_clear_error(tmp_path: Path, encoding: str, text: str) -> None:
+    path = tmp_path / "asia.csv"
+    path.write_bytes(text.encode(encoding))
+    with pytest.raises(RosterError, match=r"cannot tell the text encoding.*save the file as CSV"):
+        read_roster(path)
+    forced = read_roster(path, encoding=encoding)  # the way out the message points to
+    assert forced.rows[0].contact.first_name == text.split("\n")[1].split(",")[1]
+
+
+def test_initials_and_currency_do_not_confuse_detection(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes("Badge ID,Name,Fee\n1,Ş. Öztürk,100 €\n2,Ümit Ünal,–\n".encode("cp1254"))
+    assert [a.contact.full_name for a in read_roster(path).rows] == ["Ş. Öztürk", "Ümit Ünal"]
+
+
+def test_binary_bytes_without_nuls_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "blob.csv"
+    path.write_bytes(bytes(range(1, 32)) * 50 + b"Badge ID,Name\n1,Ana\n")
+    with pytest.raises(RosterError, match="binary data"):
+        read_roster(path)

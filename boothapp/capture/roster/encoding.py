@@ -9,6 +9,7 @@ says nothing: each decoding is scored word by word for plausible script use.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 
@@ -24,7 +25,13 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Western first so identical decodings (plain Western names) stay cp1252.
 LEGACY_CODEPAGES = ("cp1252", "cp1254", "cp1253", "cp1256")
 _SAMPLE = 256 * 1024
+# ASCII control bytes that never occur in text files (tab, LF, FF, CR, EOF marker excluded).
+_BINARY_CONTROLS = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x1A), *range(0x1B, 0x20)])
 _TURKISH = frozenset("ğĞıİşŞ")
+# Non-letters that do turn up in names and company names.
+_TEXT_SYMBOLS = frozenset(
+    "\u2019\u2018\u201c\u201d\u2013\u2014\u00ab\u00bb\u20ac\u00b0\u00b7\u00a0\u2116&\u00ae\u2122\u00a9\u060c\u061b\u200c"
+)
 _RARE_LATIN = frozenset("ðÐþÞýÝªºµ")  # Icelandic letters: in rosters almost always mojibake
 # Only words holding a non-ASCII character can tell code pages apart; score just those.
 _NON_ASCII_WORD = re.compile(r'[^\s,;|"\x00-\x1f]*[^\x00-\x7f][^\s,;|"\x00-\x1f]*')
@@ -51,6 +58,14 @@ def _script(ch: str) -> str:
     return "other"
 
 
+def _case_jumps(word: list[str]) -> bool:
+    """A capital right after a small non-ASCII letter (McDonald-style ASCII is fine)."""
+    return any(
+        a.islower() and b.isupper() and not (a.isascii() and b.isascii())
+        for a, b in itertools.pairwise(word)
+    )
+
+
 def plausibility(text: str) -> float:
     """Higher when the non-ASCII letters form words of one plausible script each."""
     score = 0.0
@@ -59,8 +74,11 @@ def plausibility(text: str) -> float:
         if ch.isalpha():
             word.append(ch)
             continue
-        if ord(ch) >= 0x80 and unicodedata.category(ch) in ("Cc", "Co", "Cn"):
-            score -= 3  # C1 controls and unassigned: certainly the wrong code page
+        if ord(ch) >= 0x80 and ch not in _TEXT_SYMBOLS:
+            if unicodedata.category(ch) in ("Cc", "Co", "Cn"):
+                score -= 3  # C1 controls and unassigned: certainly the wrong code page
+            elif not unicodedata.category(ch).startswith("M"):
+                score -= 1  # "±", "¬", soft hyphens: CJK double bytes read as a code page
         if not word:
             continue
         scripts = [_script(c) for c in word]
@@ -68,12 +86,18 @@ def plausibility(text: str) -> float:
         if non_ascii:
             kinds = {s for s in scripts if s != "ascii"}
             ascii_count = len(word) - len(non_ascii)
-            if kinds <= {"greek"} or kinds <= {"arabic"}:
+            if _case_jumps(word):
+                # "θΉΞΑΨ": a capital after a small letter inside a word of a cased script
+                # is what double-byte CJK text looks like through a single-byte code page.
+                score -= len(non_ascii)
+            elif kinds <= {"greek"} or kinds <= {"arabic"}:
                 # Greek and Persian names are written wholly in their script.
                 score += len(non_ascii) if ascii_count == 0 else -2 * len(non_ascii)
             elif kinds == {"latin"}:
-                if ascii_count == 0 and len(non_ascii) >= 2:
-                    score -= len(non_ascii)  # "Ãéþñãïò": Greek or Arabic read as Latin
+                if ascii_count == 0 and not (len(word) == 1 and word[0].isupper()):
+                    # "Ãéþñãïò" (Greek or Arabic read as Latin); a lone "è" between symbols.
+                    # European words carry some ASCII letters; a lone capital is an initial.
+                    score -= len(non_ascii)
                 else:
                     for c in non_ascii:
                         if c in _TURKISH:
@@ -115,29 +139,33 @@ def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> 
         if utf16:
             return data.decode(utf16), utf16
         raise RosterError(f"{source}: this is binary data, not a CSV text file")
+    sample = data[:_SAMPLE]
+    controls = sum(sample.count(bytes([b])) for b in _BINARY_CONTROLS)
+    if controls > max(2, len(sample) // 200):
+        raise RosterError(f"{source}: this is binary data, not a CSV text file")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    sample = data[:_SAMPLE]
-    best_name, best_score = "", float("-inf")
+    best_name, best_score, best_chars = "", float("-inf"), 0
     for name in LEGACY_CODEPAGES:
         try:
             text = sample.decode(name)
         except UnicodeDecodeError:
             continue
-        score = plausibility(" ".join(_NON_ASCII_WORD.findall(text)[:20000]))
+        words = " ".join(_NON_ASCII_WORD.findall(text)[:20000])
+        score = plausibility(words)
         if score > best_score:
-            best_name, best_score = name, score
-    if not best_name:
-        # Latin-1 decodes anything; only take it if the result still reads like text.
-        text = sample.decode("latin-1")
-        if plausibility(text) < -len(text) / 50:
-            raise RosterError(
-                f"{source}: cannot tell the text encoding (not UTF-8, UTF-16 or a Windows "
-                "code page); save the file as CSV UTF-8"
-            )
-        best_name = "latin-1"
+            chars = sum(1 for ch in words if ord(ch) >= 0x80 and ch not in _TEXT_SYMBOLS)
+            best_name, best_score, best_chars = name, score, chars
+    # Real names score about one point per non-ASCII letter; a quarter of that is noise.
+    if best_chars and best_score < 0.25 * best_chars:
+        # Every code page reads it as letter salad: random bytes or an unknown encoding.
+        raise RosterError(
+            f"{source}: cannot tell the text encoding (not UTF-8, UTF-16 or a Windows "
+            "code page); save the file as CSV UTF-8"
+        )
+    best_name = best_name or "latin-1"  # cp1256 maps every byte; Latin-1 is the backstop
     try:
         return data.decode(best_name), best_name
     except UnicodeDecodeError:
