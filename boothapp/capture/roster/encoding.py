@@ -34,7 +34,8 @@ _TEXT_SYMBOLS = frozenset(
 )
 _RARE_LATIN = frozenset("ðÐþÞýÝªºµ")  # Icelandic letters: in rosters almost always mojibake
 # Only words holding a non-ASCII character can tell code pages apart; score just those.
-_NON_ASCII_WORD = re.compile(r'[^\s,;|"\x00-\x1f]*[^\x00-\x7f][^\s,;|"\x00-\x1f]*')
+# Bounded repeats keep findall linear on long ASCII runs.
+_NON_ASCII_WORD = re.compile(r'[^\s,;|"\x00-\x1f]{0,40}[^\x00-\x7f][^\s,;|"\x00-\x1f]{0,40}')
 
 
 def bom_encoding(data: bytes) -> tuple[str, int]:
@@ -153,7 +154,8 @@ def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> 
             text = sample.decode(name)
         except UnicodeDecodeError:
             continue
-        words = " ".join(_NON_ASCII_WORD.findall(text)[:20000])
+        lines = [ln for ln in text.splitlines() if not ln.isascii()]
+        words = " ".join(_NON_ASCII_WORD.findall("\n".join(lines))[:20000])
         score = plausibility(words)
         if score > best_score:
             chars = sum(1 for ch in words if ord(ch) >= 0x80 and ch not in _TEXT_SYMBOLS)
