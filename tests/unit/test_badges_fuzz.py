@@ -81,3 +81,25 @@ def test_fuzz_10k_random_and_mutated_payloads(raw: str) -> None:
 def test_non_text_input_is_unknown() -> None:
     parsed = parse_badge(b"\x00\xff")  # type: ignore[arg-type]
     assert parsed.format is BadgeFormat.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a@" + "a" * 20_000 + "!",
+        "BEGIN:VCARD\nN:" + "\\;" * 20_000 + "\n" + "X;" * 5_000 + ":\n",
+        "BEGIN:VCARD\nN;ENCODING=QUOTED-PRINTABLE:" + "=\n" * 20_000 + "END:VCARD",
+        "MECARD:" + "N:a;" * 20_000,
+        "^".join(["x"] * 20_000),
+        "https://a.example/" + "scan/" * 5_000,
+        "[" * 5_000 + "]" * 5_000,
+    ],
+    ids=["email", "vcard-escapes", "vcard-qp", "mecard", "caret", "url", "json-deep"],
+)
+def test_huge_hostile_payloads_parse_quickly(raw: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    parsed = parse_badge(raw)
+    assert parsed.raw == raw
+    assert time.perf_counter() - start < 0.5
