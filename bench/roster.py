@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from boothapp.capture.badges import parse_badge
 from boothapp.capture.roster import RosterIndex, guess_mapping, read_roster
+from boothapp.capture.roster.xlsx import xlsx_rows
 
 FIRST = [
     "Anna",
