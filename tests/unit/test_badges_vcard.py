@@ -128,3 +128,12 @@ def test_second_vcard_in_one_payload_is_ignored_with_a_warning() -> None:
     parsed = parse_badge(one.replace("END:VCARD\n", "") + one.replace("Jane", "John"))
     assert parsed.contact.first_name == "Jane"
     assert any("more than one" in w for w in parsed.warnings)
+
+
+def test_qp_value_with_literal_unicode_keeps_it() -> None:
+    raw = (
+        "BEGIN:VCARD\nVERSION:2.1\n"
+        "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Gre=C3=A9n;Zoë\nEND:VCARD"
+    )
+    c = parse_badge(raw).contact
+    assert (c.first_name, c.last_name) == ("Zoë", "Greén")

@@ -131,7 +131,13 @@ def _decode_value(prop: _Property, warnings: list[str]) -> str:
     charset = _charset(prop)
     data: bytes | None = None
     if encoding & {"QUOTED-PRINTABLE", "QP"}:
-        data = quopri.decodestring(prop.value.encode("latin-1", "replace"))
+        # QP text should be ASCII; literal non-ASCII characters some vendors leave in are
+        # kept by encoding them in the declared charset before decoding the =XX escapes.
+        try:
+            literal = prop.value.encode(charset, "strict")
+        except (LookupError, UnicodeEncodeError):
+            literal = prop.value.encode("utf-8")
+        data = quopri.decodestring(literal)
     elif encoding & {"B", "BASE64"} and prop.name not in ("PHOTO", "LOGO", "SOUND", "KEY"):
         try:
             data = base64.b64decode(prop.value.strip(), validate=False)
