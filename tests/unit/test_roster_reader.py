@@ -184,3 +184,11 @@ def test_padded_and_unpadded_ids_are_the_same_attendee(tmp_path: Path) -> None:
     result = read_roster(write_csv(tmp_path / "r.csv", text))
     assert [a.badge_id for a in result.rows] == ["000012"]
     assert result.rejected[0].reason == "duplicate badge id '12' (first on line 2)"
+
+
+def test_excel_sep_line_sets_the_delimiter(tmp_path: Path) -> None:
+    text = "sep=|\r\nBadge ID|Name|Notes\r\n7|Ana Lopez|likes, commas; and semicolons\r\n"
+    result = read_roster(write_csv(tmp_path / "r.csv", text))
+    assert result.delimiter == "|"
+    assert result.rows[0].extra == {"Notes": "likes, commas; and semicolons"}
+    assert result.rows[0].contact.last_name == "Lopez"

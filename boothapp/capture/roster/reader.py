@@ -80,8 +80,14 @@ def _csv_rows(
     path: Path, data: bytes, encoding: str | None, delimiter: str | None
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]], str, str]:
     text, used = detect_and_decode(data, path.name, encoding)
+    stream = io.StringIO(text, newline="")
+    # Excel writes a "sep=;" line first when asked to keep the delimiter explicit.
+    first = text[:16].split("\n", 1)[0].rstrip("\r")
+    if first.lower().startswith("sep=") and len(first) == 5:
+        delimiter = delimiter or first[4]
+        stream.readline()
     delim = delimiter or sniff_delimiter(text[:65536])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    reader = csv.reader(stream, delimiter=delim)
     try:
         header = next(reader, None)
         # Skip blank lines above the header (some exports start with one).
