@@ -138,7 +138,10 @@ def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> 
     if b"\x00" in data[:_SAMPLE]:
         utf16 = _bomless_utf16(data)
         if utf16:
-            return data.decode(utf16), utf16
+            try:
+                return data.decode(utf16), utf16
+            except UnicodeDecodeError:
+                pass
         raise RosterError(f"{source}: this is binary data, not a CSV text file")
     sample = data[:_SAMPLE]
     controls = sum(sample.count(bytes([b])) for b in _BINARY_CONTROLS)
