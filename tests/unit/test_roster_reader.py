@@ -192,3 +192,10 @@ def test_excel_sep_line_sets_the_delimiter(tmp_path: Path) -> None:
     assert result.delimiter == "|"
     assert result.rows[0].extra == {"Notes": "likes, commas; and semicolons"}
     assert result.rows[0].contact.last_name == "Lopez"
+
+
+def test_progress_is_reported_on_big_rosters(tmp_path: Path) -> None:
+    lines = ["Badge ID,Email"] + [f"{i},u{i}@example.com" for i in range(12_000)]
+    seen: list[int] = []
+    read_roster(write_csv(tmp_path / "r.csv", "\n".join(lines)), on_progress=seen.append)
+    assert seen == [5_000, 10_000]

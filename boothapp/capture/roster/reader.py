@@ -11,7 +11,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from boothapp.core.models import Attendee, Contact
 # Key under which a mapped token column lands in ``Attendee.extra`` (RosterIndex reads it).
 TOKEN_KEY = "token"
 DELIMITERS = (",", ";", "\t", "|")
+PROGRESS_EVERY = 5_000
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -146,8 +147,13 @@ def read_roster(
     event_id: str = "",
     encoding: str | None = None,
     delimiter: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> RosterReadResult:
-    """Read a CSV or XLSX roster. Raises ``RosterError`` when the file cannot be imported."""
+    """Read a CSV or XLSX roster. Raises ``RosterError`` when the file cannot be imported.
+
+    ``encoding``/``delimiter`` override detection; ``on_progress(rows_read)`` is called every
+    ``PROGRESS_EVERY`` rows so a CLI or a worker can show progress on big rosters.
+    """
     path = Path(path)
     if not path.is_file():
         raise RosterError(f"{path}: file not found")
@@ -200,7 +206,7 @@ def read_roster(
         encoding=used_encoding,
         delimiter=delim,
     )
-    _convert(records, headers, columns, event_id, result)
+    _convert(records, headers, columns, event_id, result, on_progress)
     if not result.rows and not result.rejected:
         raise RosterError(f"{path.name}: the file has a header but no attendee rows")
     if not result.rows:
@@ -228,6 +234,7 @@ def _convert(
     columns: dict[str, int],
     event_id: str,
     result: RosterReadResult,
+    on_progress: Callable[[int], None] | None,
 ) -> None:
     id_col = columns.get("badge_id")
     email_col = columns.get("email")
@@ -241,7 +248,9 @@ def _convert(
     rows, rejected = result.rows, result.rejected
     width = len(headers)
     ids = _uuid4_strings()
-    for line, record in records:
+    for count, (line, record) in enumerate(records, 1):
+        if on_progress is not None and count % PROGRESS_EVERY == 0:
+            on_progress(count)
         if not any(record):
             continue  # blank line
         if len(record) < width:
