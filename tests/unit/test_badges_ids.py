@@ -90,3 +90,11 @@ def test_email_payloads() -> None:
     parsed = parse_badge("mary.o'neil+expo@co.example")
     assert parsed.format is BadgeFormat.EMAIL
     assert parsed.needs_lookup
+
+
+def test_field_map_round_trips_through_the_event_configuration() -> None:
+    saved = APTIFY_MAP.to_dict()
+    assert saved == {"delimiter": "^", "fields": ["name_company", "badge_id"], "anchor_end": True}
+    assert DelimitedFieldMap.from_dict(saved) == APTIFY_MAP
+    with pytest.raises(ValueError, match="fields"):
+        DelimitedFieldMap.from_dict({"delimiter": "^", "fields": "badge_id"})

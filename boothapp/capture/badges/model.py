@@ -58,6 +58,21 @@ class DelimitedFieldMap:
         if not self.fields:
             raise ValueError("a delimited field map needs at least one field")
 
+    def to_dict(self) -> dict[str, object]:
+        """For the event configuration document."""
+        return {
+            "delimiter": self.delimiter,
+            "fields": list(self.fields),
+            "anchor_end": self.anchor_end,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> DelimitedFieldMap:
+        fields = data.get("fields")
+        if not isinstance(fields, list | tuple) or not all(isinstance(f, str) for f in fields):
+            raise ValueError("a delimited field map needs 'fields': a list of field names")
+        return cls(str(data.get("delimiter", "")), tuple(fields), bool(data.get("anchor_end")))
+
 
 # Cvent badge layout seen in superside-immersive/vasteroids (caret; asterisk, percent, pipe too).
 CVENT_FIELDS: tuple[str, ...] = (
