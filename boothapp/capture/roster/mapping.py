@@ -178,6 +178,15 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "poli",
         "شهر",
     ),
+    "website": (
+        "linkedin",
+        "linkedinurl",
+        "linkedinprofile",
+        "website",
+        "url",
+        "homepage",
+        "webseite",
+    ),
     "registration_type": (
         "registrationtype",
         "attendeetype",
@@ -230,6 +239,7 @@ class ColumnMapping:
     phone: str = ""
     country: str = ""
     city: str = ""
+    website: str = ""  # LinkedIn profile or homepage: LinkedIn badges resolve through it
     registration_type: str = ""
 
     def to_dict(self) -> dict[str, str]:

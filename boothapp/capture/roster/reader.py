@@ -39,6 +39,7 @@ _CONTACT_COLUMNS = (
     "title",
     "country",
     "city",
+    "website",
 )
 
 
