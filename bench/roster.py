@@ -1,0 +1,209 @@
+"""Roster import and lookup speed: 100k-row CSV, 20k-row XLSX, 10k lookups by id/email/token.
+
+Peers: a plain ``csv.DictReader`` load of the same file (no encoding detection, mapping,
+validation or Attendee objects) shows what the extra work costs; openpyxl's read-only
+iteration of the same workbook is the peer of the streaming XLSX reader (rows only).
+
+    python bench/roster.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from boothapp.capture.badges import parse_badge
+from boothapp.capture.roster import RosterIndex, guess_mapping, read_roster
+from boothapp.capture.roster.xlsx import xlsx_rows
+
+FIRST = [
+    "Anna",
+    "Jonas",
+    "Şükrü",
+    "Ayşe",
+    "İbrahim",
+    "Γιώργος",
+    "Ελένη",
+    "علی",
+    "مریم",
+    "小明",
+    "Maria",
+    "José",
+    "François",
+    "Zoë",
+    "Oğuz",
+    "Nikos",
+    "Fatemeh",
+    "Wei",
+    "Priya",
+    "Lars",
+    "Ingrid",
+    "Tomasz",
+    "Dmitri",
+    "Keiko",
+    "Ngozi",
+    "Mateo",
+    "Chloé",
+    "Björn",
+]
+LAST = [
+    "Müller",
+    "Öztürk",
+    "Yılmaz",
+    "Çelik",
+    "Παπαδόπουλος",
+    "Κωνσταντίνου",
+    "رضایی",
+    "حسینی",
+    "王",
+    "Smith",
+    "García",
+    "Dupré",
+    "Nowak",
+    "Kowalski",
+    "Ivanova",
+    "Tanaka",
+    "Okafor",
+    "Rossi",
+    "Jensen",
+    "Brown",
+    "Nguyen",
+    "Silva",
+    "Şahin",
+    "Doğan",
+]
+COMPANIES = [
+    "Acme GmbH",
+    "Doğan A.Ş.",
+    "ΟΤΕ Α.Ε.",
+    "شرکت نفت",
+    "华为",
+    "Globex Ltd",
+    "Initech",
+    "Umbrella SA",
+]
+
+
+def make_rows(n: int, rng: random.Random) -> list[list[str]]:
+    rows = []
+    for i in range(n):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        rows.append(
+            [
+                f"{i + 1:06d}",
+                first,
+                last,
+                f"user{i}@example{i % 97}.com",
+                rng.choice(COMPANIES),
+                rng.choice(("CTO", "Engineer", "Buyer", "Head of Sales")),
+                f"+90 532 {i % 1000:03d} {i % 10000:04d}",
+                rng.choice(("TR", "GR", "IR", "DE", "FR", "CN")),
+                f"{rng.getrandbits(256):064x}",
+            ]
+        )
+    return rows
+
+
+HEADERS = ["Badge ID", "First name", "Last name", "Email", "Company", "Job title", "Phone",
+           "Country", "Token"]  # fmt: skip
+
+
+def timed(fn, repeat: int = 1) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def lookup_stats(fn, keys: list[str]) -> dict[str, float]:
+    times = []
+    for key in keys:
+        t0 = time.perf_counter_ns()
+        found = fn(key)
+        times.append(time.perf_counter_ns() - t0)
+        assert found is not None, key
+    times.sort()
+    return {
+        "median_us": round(statistics.median(times) / 1000, 2),
+        "p99_us": round(times[int(len(times) * 0.99) - 1] / 1000, 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k CSV rows, 2k XLSX rows")
+    args = parser.parse_args()
+    n_csv, n_xlsx, n_lookups = (10_000, 2_000, 2_000) if args.quick else (100_000, 20_000, 10_000)
+    rng = random.Random(20261122)
+    rows = make_rows(n_csv, rng)
+    figures: dict[str, object] = {"csv_rows": n_csv, "xlsx_rows": n_xlsx}
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "roster.csv"
+        with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, delimiter=";")
+            writer.writerow(HEADERS)
+            writer.writerows(rows)
+
+        def peer() -> int:
+            with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+                return len(list(csv.DictReader(fh, delimiter=";")))
+
+        peer_s, peer_n = timed(peer, repeat=2)
+        read_s, result = timed(lambda: read_roster(csv_path, event_id="ev1"), repeat=2)
+        assert peer_n == n_csv and len(result.rows) == n_csv, (peer_n, len(result.rows))
+        map_s, _ = timed(lambda: guess_mapping(HEADERS), repeat=5)
+        index_s, index = timed(lambda: RosterIndex(result.rows), repeat=2)
+        figures.update(
+            csv_read_s=round(read_s, 3),
+            peer_dictreader_s=round(peer_s, 3),
+            csv_vs_peer=round(read_s / peer_s, 2),
+            mapping_ms=round(map_s * 1000, 3),
+            index_build_s=round(index_s, 3),
+            csv_total_s=round(read_s + map_s + index_s, 3),
+        )
+
+        from openpyxl import Workbook
+
+        xlsx_path = Path(tmp) / "roster.xlsx"
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Attendees")
+        sheet.append(HEADERS)
+        for row in rows[:n_xlsx]:
+            sheet.append(row)
+        book.save(xlsx_path)
+        xlsx_s, xresult = timed(lambda: read_roster(xlsx_path, event_id="ev1"))
+        assert len(xresult.rows) == n_xlsx
+        peer_x_s, _ = timed(lambda: list(xlsx_rows(xlsx_path, fast=False)))
+        figures["xlsx_read_s"] = round(xlsx_s, 3)
+        figures["peer_openpyxl_readonly_s"] = round(peer_x_s, 3)
+
+        assert isinstance(index, RosterIndex)
+        picks = [rng.choice(rows) for _ in range(n_lookups)]
+        figures["lookup_id"] = lookup_stats(index.by_badge_id, [p[0] for p in picks])
+        figures["lookup_id_unpadded"] = lookup_stats(
+            index.by_badge_id, [p[0].lstrip("0") for p in picks]
+        )
+        figures["lookup_email"] = lookup_stats(index.by_email, [p[3].upper() for p in picks])
+        figures["lookup_token"] = lookup_stats(index.by_token, [p[8] for p in picks])
+        figures["parse_and_resolve"] = lookup_stats(
+            lambda raw: index.resolve(parse_badge(raw)), [p[0] for p in picks]
+        )
+    for key, value in figures.items():
+        print(f"{key:22} {value}", file=sys.stderr)
+    print(json.dumps({"bench": "roster", "figures": figures}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""The fast XLSX sheet reader agrees with openpyxl on what Excel really writes."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from boothapp.capture.roster import RosterError, read_roster
+from boothapp.capture.roster.xlsx import xlsx_rows
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+# What Excel writes: shared strings (one rich-text with a phonetic hint), numbers as
+# "12" / "13.0" / "1.4E+1", a boolean, an error, a skipped column and a skipped row.
+SHARED = f"""<?xml version="1.0" encoding="UTF-8"?>
+<sst xmlns="{MAIN}" count="6" uniqueCount="6">
+<si><t>Badge ID</t></si><si><t>First name</t></si><si><t>Email</t></si>
+<si><r><rPr><b/></rPr><t>Şük</t></r><r><t>rü</t></r><rPh sb="0" eb="1"><t>ignored</t></rPh></si>
+<si><t xml:space="preserve">Γιώργος </t></si><si><t>VIP</t></si>
+</sst>"""
+SHEET = f"""<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="{MAIN}"><sheetData>
+<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>
+<c r="E1" t="s"><v>5</v></c></row>
+<row r="2"><c r="A2"><v>12</v></c><c r="B2" t="s"><v>3</v></c><c r="C2" t="str"><v>a@b.co</v></c>
+<c r="E2" t="b"><v>1</v></c></row>
+<row r="4"><c r="A4"><v>13.0</v></c><c r="B4" t="s"><v>4</v></c>
+<c r="C4" t="e"><v>#N/A</v></c></row>
+<row r="5"><c r="A5"><v>1.4E+1</v></c><c r="B5" t="inlineStr"><is><t>王</t></is></c></row>
+</sheetData></worksheet>"""
+
+
+def excel_like(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxml'
+            'formats-package.relationships+xml"/><Default Extension="xml" ContentType="'
+            'application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+            'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings'
+            '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sharedStrings+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
+            '<sheet name="Teilnehmer" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", SHEET)
+        z.writestr("xl/sharedStrings.xml", SHARED)
+    return path
+
+
+def test_fast_reader_reads_excel_cells(tmp_path: Path) -> None:
+    rows = list(xlsx_rows(excel_like(tmp_path / "r.xlsx")))
+    assert rows == [
+        (1, ["Badge ID", "First name", "Email", "", "VIP"]),
+        (2, ["12", "Şükrü", "a@b.co", "", "TRUE"]),
+        (4, ["13", "Γιώργος ", ""]),
+        (5, ["14", "王"]),
+    ]
+
+
+def test_fast_reader_matches_openpyxl(tmp_path: Path) -> None:
+    path = excel_like(tmp_path / "r.xlsx")
+    fast = dict(xlsx_rows(path))
+    reference = {line: cells for line, cells in xlsx_rows(path, fast=False) if any(cells)}
+    for line, cells in fast.items():
+        width = max(len(cells), len(reference[line]))
+        pad = [""] * width
+        # openpyxl shows #N/A as text; the roster treats an error cell as empty.
+        ref = [("" if c == "#N/A" else c) for c in (reference[line] + pad)[:width]]
+        assert (cells + pad)[:width] == ref
+
+
+def test_roster_import_from_excel_file(tmp_path: Path) -> None:
+    result = read_roster(excel_like(tmp_path / "r.xlsx"))
+    assert [a.badge_id for a in result.rows] == ["12", "13", "14"]
+    assert result.rows[0].contact.first_name == "Şükrü"
+    assert result.rows[0].extra == {"VIP": "TRUE"}
+    assert result.rows[2].contact.first_name == "王"
+
+
+def test_openpyxl_written_workbook(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Badge ID", "Ad", "Soyad", "E-posta"])
+    sheet.append([1001, "Ayşe", "Yılmaz", "ayse@example.com.tr"])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    assert list(xlsx_rows(path)) == list(xlsx_rows(path, fast=False))
+    assert read_roster(path).rows[0].contact.last_name == "Yılmaz"
+
+
+def test_broken_zip_inside_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook><sheets><sheet")
+    with pytest.raises(RosterError, match=r"broken\.xlsx: not a readable XLSX"):
+        read_roster(path)
