@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Protocol
 
-from boothapp.core.models import Contact
-
-
-class ParsedBadgeLike(Protocol):
-    """What the badge parsers return (boothapp.capture.badges.ParsedBadge)."""
-
-    @property
-    def contact(self) -> Contact: ...
-    @property
-    def badge_id(self) -> str: ...
-    @property
-    def token(self) -> str: ...
-    @property
-    def raw(self) -> str: ...
+from boothapp.capture.badges import ParsedBadge
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +14,17 @@ class BadgeIdentity:
     badge_id: str
 
 
-def identity_of(parsed: ParsedBadgeLike) -> BadgeIdentity:
+def _id_key(badge_id: str) -> str:
+    # "000012" and "12" are the same badge (Code 39 ids are zero-padded on print).
+    text = badge_id.strip().lower()
+    return f"id:{text.lstrip('0') or text}"
+
+
+def identity_of(parsed: ParsedBadge, roster_badge_id: str = "") -> BadgeIdentity:
+    if roster_badge_id:
+        return BadgeIdentity(_id_key(roster_badge_id), roster_badge_id)
     if parsed.badge_id:
-        return BadgeIdentity(f"id:{parsed.badge_id.strip().lower()}", parsed.badge_id.strip())
+        return BadgeIdentity(_id_key(parsed.badge_id), parsed.badge_id.strip())
     if parsed.token:
         return BadgeIdentity(f"token:{parsed.token.strip().lower()}", parsed.token.strip())
     email = parsed.contact.email.strip().lower()

@@ -14,11 +14,14 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
+from boothapp.capture.badges import DelimitedFieldMap, ParsedBadge, parse_badge
+from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import Evaluation, evaluate_lead
-from boothapp.core.models import Contact, Lead, LeadSource, Rating, Scan, Stage
+from boothapp.core.models import Attendee, Contact, Lead, LeadSource, Rating, Scan, Stage
 from boothapp.services.audit import AuditAction, record
-from boothapp.services.badge_identity import BadgeIdentity, ParsedBadgeLike, identity_of
+from boothapp.services.badge_identity import identity_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.routing import assign_owner
@@ -38,13 +41,17 @@ from boothapp.store.tables import (
     StaffRow,
 )
 
-BadgeParser = Callable[[str], ParsedBadgeLike]
+BadgeParser = Callable[[str], ParsedBadge]
 
 
-def _default_parser(raw: str) -> ParsedBadgeLike:
-    from boothapp.capture.badges import parse_badge
-
-    return parse_badge(raw)
+def field_map_of(cfg: EventConfig) -> DelimitedFieldMap | None:
+    """The event's layout for delimited badges ("skip" in the config is the parser's ignore)."""
+    fm = cfg.badge_field_map
+    try:
+        fields = tuple("ignore" if f == "skip" else f for f in fm.fields)
+        return DelimitedFieldMap(fm.delimiter, fields)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +124,13 @@ class LeadService:
     ) -> None:
         self._db = db
         self._device_id = device_id
-        self._parse = parser or _default_parser
+        self._parser = parser
         self._configs = configs or EventConfigService(db)
+
+    def parse(self, event_id: str, payload: str) -> ParsedBadge:
+        if self._parser is not None:
+            return self._parser(payload)
+        return parse_badge(payload, field_map=field_map_of(self._configs.get(event_id)))
 
     # -- scanning -------------------------------------------------------------------------
     def record_scan(
@@ -134,9 +146,12 @@ class LeadService:
         """Keep the scan (always) and say which lead it belongs to or how to pre-fill one."""
         if not payload and not image_path:
             raise ValidationError("empty scan: nothing was read from the badge")
-        parsed = self._parse(payload) if payload else None
-        ident = identity_of(parsed) if parsed else None
+        parsed = self.parse(event_id, payload) if payload else None
         with self._db.session() as s:
+            attendee = self._roster_match(s, event_id, parsed) if parsed else None
+            # The roster's badge id is the visitor's identity when we have it, so a vCard
+            # badge and an id-only badge of the same person open the same lead.
+            ident = identity_of(parsed, attendee.badge_id if attendee else "") if parsed else None
             existing_row = None
             if ident is not None:
                 existing_row = s.scalar(
@@ -158,7 +173,6 @@ class LeadService:
             s.add(scan_row)
             s.flush()
             contact = parsed.contact if parsed else Contact()
-            attendee = self._roster_match(s, event_id, ident, contact)
             if attendee is not None:
                 contact = contact.merged_with(attendee.contact)
             draft = LeadDraft(
@@ -172,7 +186,7 @@ class LeadService:
                 staff_id=staff_id,
             )
             existing = self._lead_with_staff(s, existing_row) if existing_row else None
-            warnings = tuple(getattr(parsed, "warnings", ()) or ())
+            warnings = parsed.warnings if parsed else ()
             return ScanOutcome(
                 scan=scan_from_row(scan_row),
                 draft=draft,
@@ -181,19 +195,13 @@ class LeadService:
                 warnings=warnings,
             )
 
-    def _roster_match(
-        self, s: Session, event_id: str, ident: BadgeIdentity | None, contact: Contact
-    ) -> Any:
-        if ident is None:
-            return None
-        conds = []
-        if ident.badge_id:
-            conds.append(AttendeeRow.badge_id == ident.badge_id)
-            stripped = ident.badge_id.lstrip("0")
-            if stripped and stripped != ident.badge_id:
-                conds.append(AttendeeRow.badge_id == stripped)
-        if contact.email:
-            conds.append(func.lower(AttendeeRow.email) == contact.email.lower())
+    def _roster_match(self, s: Session, event_id: str, parsed: ParsedBadge) -> Attendee | None:
+        conds: list[ColumnElement[bool]] = []
+        ids = {*parsed.id_forms, parsed.badge_id} - {""}
+        if ids:
+            conds.append(AttendeeRow.badge_id.in_(sorted(ids)))
+        if parsed.contact.email:
+            conds.append(func.lower(AttendeeRow.email) == parsed.contact.email.lower())
         if not conds:
             return None
         row = s.scalars(
