@@ -17,14 +17,20 @@ and the candidate quads to draw.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import cv2
 import numpy as np
 import zxingcpp
 
 from boothapp.capture import enhance
-from boothapp.capture.decoders import OpenCvDecoder, PyzbarDecoder, ZxingDecoder, to_grey
+from boothapp.capture.decoders import (
+    OpenCvDecoder,
+    PyzbarDecoder,
+    ZxingDecoder,
+    map_points,
+    to_grey,
+)
 from boothapp.capture.hints import assess
 from boothapp.capture.locate import (
     Candidate,
@@ -32,7 +38,9 @@ from boothapp.capture.locate import (
     gradient_candidates,
     grow_quad,
     order_quad,
+    plausible_quad,
     rectified_crop,
+    symbol_quad,
 )
 from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology
 from boothapp.capture.types import DecodeOutcome, DecodeResult, Frame, Point
@@ -47,17 +55,19 @@ TRACK_MISSES = 3
 
 
 class _Clock:
+    now = staticmethod(time.perf_counter)  # wall time: what the preview's latency is made of
+
     def __init__(self, budget_ms: float | None) -> None:
-        self.start = time.perf_counter()
+        self.start = self.now()
         self.budget_s = None if budget_ms is None else budget_ms / 1000.0
 
     def elapsed_ms(self) -> float:
-        return (time.perf_counter() - self.start) * 1000.0
+        return (self.now() - self.start) * 1000.0
 
     def left(self, reserve_ms: float = 0.0) -> bool:
         if self.budget_s is None:
             return True
-        return time.perf_counter() - self.start + reserve_ms / 1000.0 < self.budget_s
+        return self.now() - self.start + reserve_ms / 1000.0 < self.budget_s
 
 
 class DecodePipeline:
@@ -68,7 +78,7 @@ class DecodePipeline:
         symbologies: Iterable[Symbology] = BADGE_SYMBOLOGIES,
         *,
         budget_ms: float | None = 15.0,
-        max_candidates: int = 3,
+        max_candidates: int = 4,
         use_pyzbar: bool = True,
         use_opencv: bool = True,
     ) -> None:
@@ -82,6 +92,7 @@ class DecodePipeline:
         self._opencv = OpenCvDecoder({Symbology.QR}) if wants_cv else None
         self._track: Candidate | None = None
         self._misses = 0
+        self.last_step = ""  # which step read the last frame (benchmark and debugging)
 
     def reset(self) -> None:
         """Forget the tracked region (new camera, new session)."""
@@ -90,6 +101,7 @@ class DecodePipeline:
 
     def decode(self, frame: Frame) -> DecodeOutcome:
         clock = _Clock(self.budget_ms)
+        self.last_step = ""
         grey = to_grey(frame)
         results, candidates = self._run(grey, clock)
         ms = clock.elapsed_ms()
@@ -111,6 +123,7 @@ class DecodePipeline:
             crop = axis_crop(grey, self._track, margin=0.35)
             results = self._zxing.read(crop.image, crop.transform)
             if results:
+                self.last_step = "tracked region"
                 return results, []
 
         small_image = max(h, w) <= SMALL_SIDE
@@ -119,9 +132,10 @@ class DecodePipeline:
         back = np.array([[1 / scale, 0, 0], [0, 1 / scale, 0]], dtype=np.float64)
         results, failed = self._zxing.scan(reduced, back, try_downscale=small_image)
         if results:
+            self.last_step = "fast pass"
             return results, []
 
-        candidates = [Candidate(order_quad(q), 1e9, "zxing") for q in failed]
+        candidates = [Candidate(order_quad(q), 1e9, "zxing") for q in failed if plausible_quad(q)]
         if clock.left(2.0):
             candidates = _dedupe(candidates + gradient_candidates(reduced, scale))
         candidates = candidates[: self.max_candidates]
@@ -129,36 +143,58 @@ class DecodePipeline:
         if small_image:
             results = self._whole_image(grey, clock)
             if results:
+                self.last_step = "whole image"
                 return results, []
-        for candidate in candidates:
-            if not clock.left(1.0):
-                break
-            results = self._candidate(grey, candidate, clock)
-            if results:
-                return results, []
+        results = self._candidates(grey, candidates, clock)
+        if results:
+            return results, []
         return [], candidates
 
-    def _candidate(self, grey: Frame, candidate: Candidate, clock: _Clock) -> list[DecodeResult]:
-        crop = axis_crop(grey, candidate, min_module_px=2.0)
+    def _candidate_attempts(self, grey: Frame, candidate: Candidate) -> Iterator[list[DecodeResult]]:
+        """Ever more expensive tries on one region; the caller interleaves regions."""
+        zx = self._zxing
+        crop = axis_crop(grey, candidate, min_module_px=2.0, max_side=360.0)
         image = crop.image
-        attempts: list[Callable[[], list[DecodeResult]]] = [
-            lambda: self._zxing.read(image, crop.transform),
-        ]
-        rectifiable = min(candidate.width, candidate.height) > 12
-        if rectifiable:
-            rect = rectified_crop(grey, Candidate(grow_quad(candidate.quad, 1.08), 0, ""))
-            attempts.append(lambda: self._zxing.read(rect.image, rect.transform))
-        attempts += [
-            lambda: self._zxing.read(enhance.sharpen(image), crop.transform),
-            lambda: self._zxing.read(enhance.clahe(image), crop.transform),
-            lambda: self._zxing.read(image, crop.transform, binarizer=_GLOBAL),
-            lambda: self._zxing.read(enhance.binarise(image), crop.transform),
-            lambda: self._zxing.read(enhance.smooth(image), crop.transform),
-        ]
+        results, failed = zx.scan(image, crop.transform)
+        yield results
+        # zxing found the symbol's corners but could not sample it (perspective, blur), or
+        # the blob outline gives them: straighten that quad, upscaled, and try again.
+        good = [q for q in failed if plausible_quad(q)]
+        if good:
+            quad = order_quad(good[0])
+        else:
+            found = symbol_quad(image)
+            quad = map_points(found, crop.transform) if found else candidate.quad
+        rect = rectified_crop(grey, Candidate(grow_quad(quad, 1.08), 0.0, ""))
+        yield zx.read(rect.image, rect.transform)
+        yield zx.read(rect.image, rect.transform, binarizer=_GLOBAL)
+        yield zx.read(enhance.sharpen(rect.image), rect.transform)
+        yield zx.read(image, crop.transform, binarizer=_GLOBAL)
+        yield zx.read(enhance.clahe(image), crop.transform)
+        yield zx.read(enhance.binarise(rect.image), rect.transform)
+        yield zx.read(enhance.smooth(image), crop.transform)
         if self._zbar is not None:
-            zbar = self._zbar
-            attempts.append(lambda: zbar.read(enhance.smooth(image), crop.transform))
-        return _first(attempts, clock)
+            yield self._zbar.read(enhance.smooth(rect.image), rect.transform)
+
+    def _candidates(
+        self, grey: Frame, candidates: list[Candidate], clock: _Clock
+    ) -> list[DecodeResult]:
+        """Breadth first: every region gets its cheap tries before any gets expensive ones."""
+        pending = [(i, self._candidate_attempts(grey, c)) for i, c in enumerate(candidates)]
+        tries = [0] * len(pending)
+        while pending and clock.left(1.0):
+            for entry in list(pending):
+                if not clock.left(1.0):
+                    break
+                index, attempts = entry
+                results = next(attempts, None)
+                tries[index] += 1
+                if results is None:
+                    pending.remove(entry)
+                elif results:
+                    self.last_step = f"region {index + 1}, try {tries[index]}"
+                    return results
+        return []
 
     def _whole_image(self, grey: Frame, clock: _Clock) -> list[DecodeResult]:
         """Variants of a small frame or image file as a whole."""
