@@ -12,8 +12,9 @@ from boothapp.capture.types import Frame, Hint, Point
 SMALL_SYMBOL_PX = 70.0
 DARK_MEAN = 55.0
 GLARE_FRACTION = 0.04
-# Laplacian variance relative to contrast; sharp printed codes score well above this.
-BLUR_RATIO = 0.08
+# Laplacian variance over intensity variance: about 2 for a sharp code at 3 px per module,
+# 0.25-0.45 with 8 px of motion blur, under 0.05 defocused; one-pixel modules score 5+.
+BLUR_RATIO = 0.6
 
 
 def assess(grey: Frame, candidates: list[Candidate]) -> tuple[Hint, tuple[tuple[Point, ...], ...]]:
@@ -32,10 +33,12 @@ def assess(grey: Frame, candidates: list[Candidate]) -> tuple[Hint, tuple[tuple[
         return Hint.TOO_DARK, quads
     if _glare(patch):
         return Hint.GLARE, quads
-    if min(best.width, best.height) < SMALL_SYMBOL_PX:
-        return Hint.MOVE_CLOSER, quads
+    # Blur first: a far symbol is still crisp (one-pixel modules score high), a blurred one
+    # is soft whatever its size.
     if blur_ratio(patch) < BLUR_RATIO:
         return Hint.HOLD_STILL, quads
+    if min(best.width, best.height) < SMALL_SYMBOL_PX:
+        return Hint.MOVE_CLOSER, quads
     return Hint.NONE, quads
 
 
