@@ -124,7 +124,7 @@ def table(title: str, results: dict[str, tuple[dict[str, Tally], list[float]]]) 
     names = list(results)
     print(f"\n{title}")
     print(f"{'symbology':<12}" + "".join(f"{n:>18}" for n in names))
-    keys = sorted({k for tallies, _ in results.values() for k in tallies} - {"all"}) + ["all"]
+    keys = [*sorted({k for tallies, _ in results.values() for k in tallies} - {"all"}), "all"]
     for key in keys:
         cells = []
         for n in names:
@@ -157,13 +157,18 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(args.quick)
     corpus_results = {name: run(d, corpus) for name, d in decoders(FILE_BUDGET_MS).items()}
     corpus_results["pipeline@frame"] = run(DecodePipeline(syms, budget_ms=args.budget_ms), corpus)
-    table(f"shared corpus ({len(corpus)} images; pipeline = file mode, "
-          f"pipeline@frame = {args.budget_ms:g} ms budget)", corpus_results)
+    table(
+        f"shared corpus ({len(corpus)} images; pipeline = file mode, "
+        f"pipeline@frame = {args.budget_ms:g} ms budget)",
+        corpus_results,
+    )
 
     frames = load_synthetic(n_frames)
     synth_results = {name: run(d, frames) for name, d in decoders(args.budget_ms).items()}
-    table(f"synthetic webcam frames ({len(frames)} x 1280x720, budget {args.budget_ms:g} ms)",
-          synth_results)
+    table(
+        f"synthetic webcam frames ({len(frames)} x 1280x720, budget {args.budget_ms:g} ms)",
+        synth_results,
+    )
 
     pipe_ms = synth_results["pipeline"][1]
     figures = {

@@ -23,7 +23,7 @@ import zxingcpp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from boothapp.capture.symbologies import Symbology  # noqa: E402
+from boothapp.capture.symbologies import Symbology
 
 WIDTH, HEIGHT = 1280, 720
 
@@ -116,7 +116,9 @@ def render_symbol(symbology: Symbology, text: str) -> np.ndarray:
     return cv2.copyMakeBorder(img, quiet, quiet, quiet, quiet, cv2.BORDER_CONSTANT, value=255)
 
 
-def _badge(symbol: np.ndarray, text_rng: np.random.Generator, module: int) -> tuple[np.ndarray, np.ndarray]:
+def _badge(
+    symbol: np.ndarray, text_rng: np.random.Generator, module: int
+) -> tuple[np.ndarray, np.ndarray]:
     """A badge card in BGR with the symbol printed at ``module`` px per module; symbol quad."""
     sym = cv2.resize(symbol, None, fx=module, fy=module, interpolation=cv2.INTER_NEAREST)
     sh, sw = sym.shape
@@ -151,12 +153,21 @@ def _background(rng: np.random.Generator) -> np.ndarray:
     for _ in range(int(rng.integers(5, 15))):
         p1 = (int(rng.integers(0, WIDTH)), int(rng.integers(0, HEIGHT)))
         p2 = (int(rng.integers(0, WIDTH)), int(rng.integers(0, HEIGHT)))
-        cv2.line(bg, p1, p2, tuple(float(c) for c in rng.uniform(0, 255, 3)), int(rng.integers(1, 6)))
+        cv2.line(
+            bg, p1, p2, tuple(float(c) for c in rng.uniform(0, 255, 3)), int(rng.integers(1, 6))
+        )
     for _ in range(int(rng.integers(3, 8))):
         org = (int(rng.integers(0, WIDTH - 200)), int(rng.integers(30, HEIGHT)))
         word = "".join(chr(int(c)) for c in rng.integers(65, 91, int(rng.integers(4, 12))))
-        cv2.putText(bg, word, org, cv2.FONT_HERSHEY_SIMPLEX, float(rng.uniform(0.6, 2.0)),
-                    tuple(float(c) for c in rng.uniform(0, 255, 3)), 2)
+        cv2.putText(
+            bg,
+            word,
+            org,
+            cv2.FONT_HERSHEY_SIMPLEX,
+            float(rng.uniform(0.6, 2.0)),
+            tuple(float(c) for c in rng.uniform(0, 255, 3)),
+            2,
+        )
     return cv2.GaussianBlur(bg, (0, 0), 1.2).astype(np.float32)
 
 
@@ -206,7 +217,12 @@ def make_frame(
     cx = float(rng.uniform(out_w / 2 + 20, max(out_w / 2 + 21, WIDTH - out_w / 2 - 20)))
     cy = float(rng.uniform(min(out_h / 2, HEIGHT / 2), max(HEIGHT / 2, HEIGHT - out_h / 2)))
     corners = np.array(
-        [[-out_w / 2, -out_h / 2], [out_w / 2, -out_h / 2], [out_w / 2, out_h / 2], [-out_w / 2, out_h / 2]],
+        [
+            [-out_w / 2, -out_h / 2],
+            [out_w / 2, -out_h / 2],
+            [out_w / 2, out_h / 2],
+            [-out_w / 2, out_h / 2],
+        ],
         np.float32,
     )
     angle = np.deg2rad(cond.roll_deg)
@@ -223,8 +239,12 @@ def make_frame(
     homography = cv2.getPerspectiveTransform(src, corners)
 
     frame = _background(rng)
-    warped = cv2.warpPerspective(card.astype(np.float32), homography, (WIDTH, HEIGHT), flags=cv2.INTER_AREA)
-    mask = cv2.warpPerspective(np.ones((ch, cw), np.float32), homography, (WIDTH, HEIGHT), flags=cv2.INTER_LINEAR)
+    warped = cv2.warpPerspective(
+        card.astype(np.float32), homography, (WIDTH, HEIGHT), flags=cv2.INTER_AREA
+    )
+    mask = cv2.warpPerspective(
+        np.ones((ch, cw), np.float32), homography, (WIDTH, HEIGHT), flags=cv2.INTER_LINEAR
+    )
     frame = frame * (1 - mask[..., None]) + warped * mask[..., None]
     quad = cv2.perspectiveTransform(sym_quad.reshape(-1, 1, 2), homography).reshape(-1, 2)
 
@@ -238,10 +258,12 @@ def make_frame(
     if cond.defocus > 0:
         frame = cv2.GaussianBlur(frame, (0, 0), cond.defocus)
     if cond.motion_px > 0:
-        length = int(round(cond.motion_px))
+        length = round(cond.motion_px)
         kernel = np.zeros((length, length), np.float32)
         kernel[length // 2, :] = 1.0 / length
-        rot_k = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), float(rng.uniform(0, 180)), 1.0)
+        rot_k = cv2.getRotationMatrix2D(
+            (length / 2 - 0.5, length / 2 - 0.5), float(rng.uniform(0, 180)), 1.0
+        )
         kernel = cv2.warpAffine(kernel, rot_k, (length, length))
         kernel /= max(float(kernel.sum()), 1e-6)
         frame = cv2.filter2D(frame, -1, kernel)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -63,7 +64,8 @@ class ZxingDecoder:
 
     def __init__(self, symbologies: Iterable[Symbology] = BADGE_SYMBOLOGIES) -> None:
         self.symbologies = frozenset(symbologies)
-        self._formats = zxing_formats(self.symbologies)
+        formats = zxing_formats(self.symbologies)
+        self._formats = zxingcpp.BarcodeFormats(formats) if formats else None
 
     def scan(
         self,
@@ -172,39 +174,45 @@ class OpenCvDecoder:
         self, grey: Frame, transform: Transform | None = None, *, curved: bool = False
     ) -> list[DecodeResult]:
         results: list[DecodeResult] = []
-        if self._qr is not None:
-            try:
-                if curved:
-                    text, pts, _ = self._qr.detectAndDecodeCurved(grey)
-                    texts, quads = ([text], [pts[0]]) if text and pts is not None else ([], [])
-                else:
-                    ok, texts, quads, _ = self._qr.detectAndDecodeMulti(grey)
-                    if not ok:
-                        texts, quads = [], []
-            except cv2.error:
-                texts, quads = [], []
-            for text, quad in zip(texts, quads, strict=False):
-                if text:
-                    corners = [(float(x), float(y)) for x, y in np.asarray(quad).reshape(-1, 2)]
-                    results.append(
-                        DecodeResult("QRCode", text, map_points(corners, transform), self.name)
-                    )
-        if self._bar is not None:
-            try:
-                ok, texts, types, quads = self._bar.detectAndDecodeWithType(grey)
-            except cv2.error:
-                ok = False
-            if ok:
-                for text, kind, quad in zip(texts, types, quads, strict=False):
-                    name = _CV_TYPES.get(kind, kind)
-                    if text and _symbology_enabled(name, self.symbologies):
-                        corners = _order_clockwise(
-                            [(float(x), float(y)) for x, y in np.asarray(quad).reshape(-1, 2)]
-                        )
-                        results.append(
-                            DecodeResult(name, text, map_points(corners, transform), self.name)
-                        )
+        for text, quad in self._qr_found(grey, curved):
+            qr_corners = [(float(x), float(y)) for x, y in np.asarray(quad).reshape(-1, 2)]
+            corners = map_points(qr_corners, transform)
+            results.append(DecodeResult("QRCode", text, corners, self.name))
+        for name, text, quad in self._bars_found(grey):
+            points = [(float(x), float(y)) for x, y in np.asarray(quad).reshape(-1, 2)]
+            corners = map_points(_order_clockwise(points), transform)
+            results.append(DecodeResult(name, text, corners, self.name))
         return results
+
+    def _qr_found(self, grey: Frame, curved: bool) -> list[tuple[str, Any]]:
+        if self._qr is None:
+            return []
+        try:
+            if curved:
+                text, points, _ = self._qr.detectAndDecodeCurved(grey)
+                return [(text, points)] if text and points is not None else []
+            ok, texts, quads, _ = self._qr.detectAndDecodeMulti(grey)
+        except cv2.error:
+            return []
+        if not ok or quads is None:
+            return []
+        return [(t, q) for t, q in zip(texts, quads, strict=False) if t]
+
+    def _bars_found(self, grey: Frame) -> list[tuple[str, str, Any]]:
+        if self._bar is None:
+            return []
+        try:
+            ok, texts, kinds, quads = self._bar.detectAndDecodeWithType(grey)
+        except cv2.error:
+            return []
+        if not ok or quads is None:
+            return []
+        found = []
+        for text, kind, quad in zip(texts, kinds, quads, strict=False):
+            name = _CV_TYPES.get(kind, kind)
+            if text and _symbology_enabled(name, self.symbologies):
+                found.append((name, text, quad))
+        return found
 
     def decode(self, frame: Frame) -> DecodeOutcome:
         start = time.perf_counter()
@@ -251,8 +259,7 @@ def _order_clockwise(points: list[Point]) -> Quad:
         return ()
     pts = np.asarray(points, dtype=np.float32)
     if len(pts) != 4:
-        rect = cv2.minAreaRect(pts)
-        pts = cv2.boxPoints(rect)
+        pts = np.asarray(cv2.boxPoints(cv2.minAreaRect(pts)), dtype=np.float32)
     sums = pts.sum(axis=1)
     diffs = pts[:, 1] - pts[:, 0]
     tl, br = pts[np.argmin(sums)], pts[np.argmax(sums)]
@@ -271,7 +278,7 @@ _ZBAR: object | None = None
 _ZBAR_TRIED = False
 
 
-def _zbar_module():  # type: ignore[no-untyped-def]
+def _zbar_module() -> Any:
     """pyzbar, or None when libzbar0 is missing (the app then runs on zxing-cpp alone)."""
     global _ZBAR, _ZBAR_TRIED
     if not _ZBAR_TRIED:

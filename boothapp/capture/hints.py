@@ -76,5 +76,7 @@ def _looks_like_code(grey: Frame, candidate: Candidate) -> bool:
     if hi - lo < 40:
         return False
     dark = float(np.count_nonzero(patch < (lo + hi) / 2)) / patch.size
-    aspect = max(candidate.width, candidate.height) / max(1.0, min(candidate.width, candidate.height))
+    aspect = max(candidate.width, candidate.height) / max(
+        1.0, min(candidate.width, candidate.height)
+    )
     return 0.25 <= dark <= 0.75 and aspect <= 5.0

@@ -65,14 +65,13 @@ def _to_uint8(image: np.ndarray) -> Frame:
     if image.dtype == np.uint16:
         image = (image >> 8).astype(np.uint8)
     elif image.dtype != np.uint8:
-        image = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        lo, hi = float(image.min()), float(image.max())
+        image = ((image - lo) * (255.0 / max(hi - lo, 1e-9))).astype(np.uint8)
     if image.ndim == 3 and image.shape[2] == 4:
         # Transparent pixels become white paper, not black: codes are dark on light.
         alpha = image[:, :, 3:4].astype(np.float32) / 255.0
         rgb = image[:, :, :3].astype(np.float32)
         image = (rgb * alpha + 255.0 * (1.0 - alpha)).astype(np.uint8)
-    elif image.ndim == 3 and image.shape[2] == 1:
-        image = image[:, :, 0]
-    elif image.ndim == 3 and image.shape[2] == 2:
+    elif (image.ndim == 3 and image.shape[2] == 1) or (image.ndim == 3 and image.shape[2] == 2):
         image = image[:, :, 0]
     return np.ascontiguousarray(image)

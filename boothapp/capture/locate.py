@@ -7,6 +7,7 @@ a pixel or two wide, straightened when the badge is tilted) reads it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -56,7 +57,7 @@ def gradient_candidates(grey: Frame, scale: float, limit: int = 4) -> list[Candi
     threshold = max(12.0, 0.3 * float(np.percentile(mag[::4, ::4], 99)))
     edges = (mag > threshold).astype(np.float32)
     density = cv2.boxFilter(edges, -1, (9, 9))
-    mask = (density > 0.5).astype(np.uint8) * 255
+    mask: np.ndarray = (density > 0.5).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _KERNEL_3)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _KERNEL_7)
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -82,7 +83,7 @@ _KERNEL_3 = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
 _KERNEL_7 = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))
 
 
-def order_quad(points: np.ndarray | list[Point]) -> Quad:
+def order_quad(points: np.ndarray | Sequence[Point]) -> Quad:
     pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
     sums = pts.sum(axis=1)
     diffs = pts[:, 1] - pts[:, 0]
@@ -112,7 +113,7 @@ def axis_crop(
     mx, my = grow, grow
     left, top = max(0, int(x0 - mx)), max(0, int(y0 - my))
     right, bottom = min(w, int(x1 + mx)), min(h, int(y1 + my))
-    image = grey[top:bottom, left:right]
+    image: np.ndarray = grey[top:bottom, left:right]
     factor = 1.0
     long = max(candidate.width, candidate.height)
     # Under ~140 px a badge symbol rarely gives zxing 2-3 pixels per module: upscale it.
@@ -166,7 +167,7 @@ def symbol_quad(image: Frame) -> Quad | None:
     _, dark = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     k = max(3, min(h, w) // 25)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    blob = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, kernel)
+    blob: np.ndarray = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, kernel)
     blob = cv2.morphologyEx(blob, cv2.MORPH_OPEN, kernel)
     contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     centre = (w / 2.0, h / 2.0)

@@ -150,7 +150,9 @@ class DecodePipeline:
             return results, []
         return [], candidates
 
-    def _candidate_attempts(self, grey: Frame, candidate: Candidate) -> Iterator[list[DecodeResult]]:
+    def _candidate_attempts(
+        self, grey: Frame, candidate: Candidate
+    ) -> Iterator[list[DecodeResult]]:
         """Ever more expensive tries on one region; the caller interleaves regions."""
         zx = self._zxing
         crop = axis_crop(grey, candidate, min_module_px=2.0, max_side=360.0)

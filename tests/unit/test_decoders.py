@@ -170,7 +170,7 @@ def test_symbology_names_parse_and_unknown_names_are_refused() -> None:
         Symbology.DATA_MATRIX,
     }
     assert parse_symbologies("all") == ALL_SYMBOLOGIES
-    with pytest.raises(ValueError, match="unknown symbology 'qrx'.*qr, microqr"):
+    with pytest.raises(ValueError, match=r"unknown symbology 'qrx'.*qr, microqr"):
         parse_symbologies("qrx")
     assert symbology_of("EAN13") is Symbology.EAN_UPC
 
@@ -189,11 +189,11 @@ def test_gif_webp_rgba_and_16bit_files_are_decoded(tmp_path: Path) -> None:
 
 
 def test_missing_and_unreadable_files_raise_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(DecodeFileError, match="nope.png: no such file"):
+    with pytest.raises(DecodeFileError, match=r"nope\.png: no such file"):
         decode_image_file(tmp_path / "nope.png")
     notes = tmp_path / "notes.png"
     notes.write_text("not an image", encoding="utf-8")
-    with pytest.raises(DecodeFileError, match="notes.png: not a readable image"):
+    with pytest.raises(DecodeFileError, match=r"notes\.png: not a readable image"):
         decode_image_file(notes)
     with pytest.raises(DecodeFileError, match="not a file"):
         decode_image_file(tmp_path)
