@@ -68,7 +68,9 @@ _ZXING: dict[Symbology, tuple[zxingcpp.BarcodeFormat, ...]] = {
     Symbology.DATA_MATRIX: (_F.DataMatrix,),
     Symbology.AZTEC: (_F.Aztec,),
     Symbology.CODE128: (_F.Code128,),
-    Symbology.CODE39: (_F.Code39,),
+    # Plain and full-ASCII Code 39 only: the Code39 family also holds Code 32 and PZN (pharma),
+    # which re-interpret a badge's 6-digit id as a different number.
+    Symbology.CODE39: (_F.Code39Std, _F.Code39Ext),
     Symbology.CODE93: (_F.Code93,),
     Symbology.EAN_UPC: (_F.EANUPC,),
     Symbology.ITF: (_F.ITF,),
