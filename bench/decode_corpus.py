@@ -1,0 +1,209 @@
+"""Read rate and time per symbology: each decoder alone vs the app's pipeline, side by side.
+
+Two sets: the shared corpus of real badge-symbology photos and scans
+(``shared/corpus/badges-real``, expected payloads beside each image) and synthetic webcam-like
+720p frames (``bench/synthetic_frames.py``). Every decoder searches the same enabled
+symbologies (the six badge symbologies), as the scanner would at an event.
+
+    python bench/decode_corpus.py [--quick] [--frames N] [--budget-ms 15]
+
+Ends with one JSON line: {"bench": "decode_corpus", "figures": {...}}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic_frames import frames as synthetic_frames  # noqa: E402
+from boothapp.capture.decoders import OpenCvDecoder, PyzbarDecoder, ZxingDecoder  # noqa: E402
+from boothapp.capture.imagefile import FILE_BUDGET_MS, load_image  # noqa: E402
+from boothapp.capture.pipeline import DecodePipeline  # noqa: E402
+from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology  # noqa: E402
+from boothapp.capture.types import FrameDecoder  # noqa: E402
+
+FORMAT_DIRS = {
+    "qrcode": Symbology.QR,
+    "pdf417": Symbology.PDF417,
+    "code128": Symbology.CODE128,
+    "code39": Symbology.CODE39,
+    "datamatrix": Symbology.DATA_MATRIX,
+    "aztec": Symbology.AZTEC,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    name: str
+    symbology: Symbology
+    expected: str
+    image: np.ndarray
+
+
+def corpus_dir() -> Path:
+    shared = os.environ.get("BOOTHAPP_SHARED")
+    base = Path(shared) if shared else ROOT / ".." / "shared"
+    return (base / "corpus" / "badges-real").resolve()
+
+
+def read_expected(path: Path) -> str:
+    encoding = "utf-8" if path.suffix == ".txt" else "iso-8859-1"
+    with path.open(encoding=encoding, newline="") as fh:  # keep CR LF as printed
+        return fh.read().strip()
+
+
+def load_corpus(quick: bool) -> list[Sample]:
+    folder = corpus_dir()
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if quick:
+        rows = rows[::3]
+    return [
+        Sample(
+            row["file"],
+            FORMAT_DIRS[row["format"]],
+            read_expected(folder / row["expected_payload_file"]),
+            load_image(folder / row["file"]),
+        )
+        for row in rows
+    ]
+
+
+def load_synthetic(count: int) -> list[Sample]:
+    return [
+        Sample(f"seed-{f.seed}", f.symbology, f.text, f.image)
+        for f in synthetic_frames(count, start_seed=1000)
+    ]
+
+
+@dataclass
+class Tally:
+    read: int = 0
+    total: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.read / self.total if self.total else 0.0
+
+
+def run(decoder: FrameDecoder, samples: list[Sample]) -> tuple[dict[str, Tally], list[float]]:
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    times: list[float] = []
+    reset = getattr(decoder, "reset", None)
+    for sample in samples:
+        if reset is not None:
+            reset()  # independent images: no tracked region carried over
+        start = time.perf_counter()
+        outcome = decoder.decode(sample.image)
+        times.append((time.perf_counter() - start) * 1000.0)
+        ok = any(r.text.strip() == sample.expected for r in outcome.results)
+        for key in (sample.symbology.value, "all"):
+            tallies[key].total += 1
+            tallies[key].read += int(ok)
+    return tallies, times
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else 0.0
+
+
+def table(title: str, results: dict[str, tuple[dict[str, Tally], list[float]]]) -> None:
+    names = list(results)
+    print(f"\n{title}")
+    print(f"{'symbology':<12}" + "".join(f"{n:>18}" for n in names))
+    keys = [*sorted({k for tallies, _ in results.values() for k in tallies} - {"all"}), "all"]
+    for key in keys:
+        cells = []
+        for n in names:
+            t = results[n][0].get(key, Tally())
+            cells.append(f"{t.read:>4}/{t.total:<4} {100 * t.rate:5.1f}%")
+        print(f"{key:<12}" + "".join(f"{c:>18}" for c in cells))
+    med = "".join(f"{statistics.median(results[n][1]):>16.1f}ms" for n in names)
+    p95 = "".join(f"{percentile(results[n][1], 95):>16.1f}ms" for n in names)
+    print(f"{'median':<12}" + med)
+    print(f"{'p95':<12}" + p95)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="decode read rates and times")
+    parser.add_argument("--quick", action="store_true", help="a third of the corpus, 30 frames")
+    parser.add_argument("--frames", type=int, default=None, help="synthetic frames (default 150)")
+    parser.add_argument("--budget-ms", type=float, default=15.0, help="pipeline per-frame budget")
+    args = parser.parse_args(argv)
+    n_frames = args.frames or (30 if args.quick else 150)
+    syms = BADGE_SYMBOLOGIES
+
+    def decoders(budget: float | None) -> dict[str, FrameDecoder]:
+        return {
+            "zxing": ZxingDecoder(syms),
+            "pyzbar": PyzbarDecoder(syms),
+            "opencv": OpenCvDecoder(syms),
+            "pipeline": DecodePipeline(syms, budget_ms=budget),
+        }
+
+    corpus = load_corpus(args.quick)
+    corpus_results = {name: run(d, corpus) for name, d in decoders(FILE_BUDGET_MS).items()}
+    corpus_results["pipeline@frame"] = run(DecodePipeline(syms, budget_ms=args.budget_ms), corpus)
+    table(
+        f"shared corpus ({len(corpus)} images; pipeline = file mode, "
+        f"pipeline@frame = {args.budget_ms:g} ms budget)",
+        corpus_results,
+    )
+
+    frames = load_synthetic(n_frames)
+    synth_results = {name: run(d, frames) for name, d in decoders(args.budget_ms).items()}
+    table(
+        f"synthetic webcam frames ({len(frames)} x 1280x720, budget {args.budget_ms:g} ms)",
+        synth_results,
+    )
+
+    pipe_ms = synth_results["pipeline"][1]
+    figures = {
+        "corpus_images": len(corpus),
+        "synthetic_frames": len(frames),
+        "budget_ms": args.budget_ms,
+        "cpu_count": os.cpu_count(),
+        "pipeline_corpus_read_rate": round(corpus_results["pipeline"][0]["all"].rate, 4),
+        "pipeline_at_frame_budget_corpus_read_rate": round(
+            corpus_results["pipeline@frame"][0]["all"].rate, 4
+        ),
+        "zxing_corpus_read_rate": round(corpus_results["zxing"][0]["all"].rate, 4),
+        "pyzbar_corpus_read_rate": round(corpus_results["pyzbar"][0]["all"].rate, 4),
+        "opencv_corpus_read_rate": round(corpus_results["opencv"][0]["all"].rate, 4),
+        "pipeline_synthetic_read_rate": round(synth_results["pipeline"][0]["all"].rate, 4),
+        "zxing_synthetic_read_rate": round(synth_results["zxing"][0]["all"].rate, 4),
+        "pyzbar_synthetic_read_rate": round(synth_results["pyzbar"][0]["all"].rate, 4),
+        "opencv_synthetic_read_rate": round(synth_results["opencv"][0]["all"].rate, 4),
+        "pipeline_720p_median_ms": round(statistics.median(pipe_ms), 2),
+        "pipeline_720p_p95_ms": round(percentile(pipe_ms, 95), 2),
+        "zxing_720p_median_ms": round(statistics.median(synth_results["zxing"][1]), 2),
+        "zxing_720p_p95_ms": round(percentile(synth_results["zxing"][1], 95), 2),
+        "pipeline_corpus_by_symbology": {
+            k: round(t.rate, 4) for k, t in corpus_results["pipeline"][0].items() if k != "all"
+        },
+        "pipeline_synthetic_by_symbology": {
+            k: round(t.rate, 4) for k, t in synth_results["pipeline"][0].items() if k != "all"
+        },
+        "zxing_synthetic_by_symbology": {
+            k: round(t.rate, 4) for k, t in synth_results["zxing"][0].items() if k != "all"
+        },
+    }
+    print(json.dumps({"bench": "decode_corpus", "figures": figures}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
