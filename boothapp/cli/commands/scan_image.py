@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from boothapp.capture.pipeline import DecodeFileError, decode_image_file
+    from boothapp.capture.imagefile import DecodeFileError, decode_image_file
 
     path = Path(args.image)
     try:
