@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from boothapp.paths import AppPaths, resolve_paths
 from boothapp.services.attendees import AttendeeService
 from boothapp.services.audit import AuditService
+from boothapp.services.dashboard import DashboardService
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.exports import ExportService
+from boothapp.services.lead_queries import LeadQueryService
 from boothapp.services.leads import LeadService
 from boothapp.services.routing import RoutingService
 from boothapp.services.staff import StaffService
@@ -38,6 +40,8 @@ class AppContext:
     configs: EventConfigService = field(init=False)
     routing: RoutingService = field(init=False)
     exports: ExportService = field(init=False)
+    queries: LeadQueryService = field(init=False)
+    dashboard: DashboardService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -47,6 +51,8 @@ class AppContext:
         self.leads = LeadService(self.db, device, configs=self.configs)
         self.routing = RoutingService(self.db, self.configs, device)
         self.exports = ExportService(self.db, self.events, self.configs, self.staff, device)
+        self.queries = LeadQueryService(self.db)
+        self.dashboard = DashboardService(self.db)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
 

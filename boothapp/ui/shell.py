@@ -1,34 +1,88 @@
-"""Build and run the desktop shell from an application context."""
+"""Build and run the desktop shell from an application context.
+
+First run (no event yet): a welcome screen offers to set up the event or try the demo. The
+camera comes from the settings, else the first webcam found, else the demo video when the
+demo event is open, else a message (a handheld scanner still works).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from boothapp.app import AppContext
+from boothapp.capture.cameras import list_cameras
+from boothapp.core.models import Event
 from boothapp.ui.application import create_application
-from boothapp.ui.main_window import MainWindow, placeholder_page
+from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.ui.setup_wizard import SetupWizard
+from boothapp.ui.theme import Theme, apply_theme
+from boothapp.workers.tasks import TaskRunner
 
 
-def build_main_window(ctx: AppContext) -> MainWindow:
+def current_event(ctx: AppContext) -> Event | None:
     events = ctx.events.list_events()
-    current = next((e for e in events if e.id == ctx.settings.current_event_id), None)
-    if current is None and events:
-        current = events[-1]
-    window = MainWindow(current.name if current else "no event yet")
-    intro = (
-        f"Event: {current.name}"
-        if current
-        else "No event yet. Create one with 'boothapp event create'."
+    chosen = next((e for e in events if e.id == ctx.settings.current_event_id), None)
+    return chosen or (events[-1] if events else None)
+
+
+def pick_camera(ctx: AppContext, event: Event) -> str:
+    if ctx.settings.camera:
+        return ctx.settings.camera
+    cameras = list_cameras()
+    if cameras:
+        return str(cameras[0].index)
+    from boothapp.demo.build import DEMO_EVENT, write_demo_video
+
+    if event.name == DEMO_EVENT:
+        return str(write_demo_video(ctx, event))
+    return ""
+
+
+def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
+    box = QMessageBox()
+    box.setWindowTitle("Welcome to BoothApp")
+    box.setText(
+        "Welcome! Set up your event, or try BoothApp on a demo event first "
+        "(no camera needed: a recorded badge feed plays as the camera)."
     )
-    window.add_page("Scan", placeholder_page(intro), "F1")
-    window.add_page("Leads", placeholder_page("Leads"), "F2")
-    return window
+    setup = box.addButton("Set up my event", QMessageBox.ButtonRole.AcceptRole)
+    demo = box.addButton("Try the demo", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    if box.clickedButton() is demo:
+        from boothapp.demo.build import build_demo
+
+        return build_demo(ctx, leads=120, video=True).event
+    if box.clickedButton() is setup:
+        wizard = SetupWizard(ctx, runner)
+        created: list[Event] = []
+        wizard.event_created.connect(created.append)
+        wizard.exec()
+        return created[0] if created else None
+    return None
 
 
 def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     app = create_application()
-    window = build_main_window(ctx)
+    apply_theme(app, Theme(ctx.settings.theme or "light"), ctx.settings.font_scale)
+    runner = TaskRunner()
+    event = current_event(ctx)
+    if event is None:
+        event = first_run(ctx, runner)
+        if event is None:
+            return 0
+    ctx.settings.current_event_id = event.id
+    ctx.save_settings()
+    window = DesktopWindow(ctx, runner, event)
     window.show()
+    camera = pick_camera(ctx, event)
+    if camera:
+        window.start_camera(camera)
+    else:
+        window.scan.camera.set_message(
+            "No camera found. Plug one in (and restart), or use a handheld scanner."
+        )
     if quit_after:
-        QTimer.singleShot(int(quit_after * 1000), app.quit)
+        QTimer.singleShot(int(quit_after * 1000), window.close)
     return app.exec()

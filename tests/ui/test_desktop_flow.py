@@ -1,0 +1,143 @@
+"""The booth desktop app driven like staff would: sign in, scan from a video, form pre-filled,
+save, the same badge again opens the same lead, walk-in, handheld scanner, please-delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from boothapp.app import AppContext
+from boothapp.core.models import Attendee, Contact, Event
+from boothapp.demo.badge_video import write_badge_video
+from boothapp.demo.people import DemoPerson
+from boothapp.services.events import NewEvent
+from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.workers.tasks import TaskRunner
+
+AYSE = DemoPerson("5001", Contact(first_name="Ayşe", last_name="Yılmaz", company="Anadolu A.Ş.",
+                                  email="ayse@anadolu.com.tr"))  # fmt: skip
+BORA = DemoPerson("5002", Contact(first_name="Bora", last_name="Kaya", company="Kuzey Enerji",
+                                  email="bora@kuzey.com.tr"))  # fmt: skip
+
+
+CEM = DemoPerson("5003", Contact(first_name="Cem", last_name="Koç", company="Koç Lojistik",
+                                 email="cem@koc.com.tr"))  # fmt: skip
+
+
+@pytest.fixture
+def event(ctx: AppContext) -> Event:
+    ev = ctx.events.create_event(NewEvent(name="Flow Expo", timezone="Europe/Istanbul",
+                                          country="TR"))  # fmt: skip
+    ctx.staff.add_staff(ev.id, "Deniz", "1111")
+    # Bora's badge holds only his id: the roster fills in the rest, offline.
+    ctx.attendees.import_attendees(ev.id, [Attendee("", ev.id, BORA.badge_id, BORA.contact)])
+    return ev
+
+
+@pytest.fixture
+def window(qtbot, ctx: AppContext, event: Event) -> Iterator[DesktopWindow]:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    win = DesktopWindow(ctx, runner, event)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    yield win
+    win.close()
+
+
+def _sign_in(qtbot, win: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(
+        lambda: (
+            bool(win.sign_in.findChildren(QPushButton, "StaffButton"))
+            or any(b.text() == "Deniz" for b in win.sign_in.findChildren(QPushButton))
+        ),
+        timeout=5000,
+    )
+    deniz = next(b for b in win.sign_in.findChildren(QPushButton) if b.text() == "Deniz")
+    qtbot.mouseClick(deniz, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(win.sign_in.signed_in, timeout=5000):
+        # Typed at human speed: a burst faster than 30 ms a key is a handheld scanner.
+        qtbot.keyClicks(win.sign_in, "1111", delay=60)
+        qtbot.keyClick(win.sign_in, Qt.Key.Key_Return, delay=60)
+    assert win.pages.currentWidget() is win.scan
+    assert "Deniz" in win.who.text()
+
+
+def test_scan_video_prefills_saves_and_second_scan_opens_same_lead(
+    qtbot,
+    window: DesktopWindow,
+    ctx: AppContext,
+    event: Event,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    _sign_in(qtbot, window)
+    from boothapp.demo.people import vcard_payload
+
+    # Three badges of 2 s each: Ayşe's comes back after 4+ s out of view, past the 3 s
+    # cooldown that keeps a badge held in view from counting twice.
+    video = write_badge_video(tmp_path / "badges.avi", [AYSE, BORA, CEM],
+                              [vcard_payload(AYSE), BORA.badge_id, vcard_payload(CEM)],
+                              event.name, seconds_per_badge=2.0)  # fmt: skip
+    window.start_camera(str(video))
+    scan = window.scan
+    # Ayşe's vCard badge: the form opens pre-filled from the badge.
+    qtbot.waitUntil(lambda: scan.form_open, timeout=15000)
+    assert scan.form.fields["first_name"].text() == "Ayşe"
+    assert scan.form.fields["company"].text() == "Anadolu A.Ş."
+    assert not scan.form.banner.isVisible()
+    interested = next(b for b in scan.form.questions["interests"].buttons()
+                      if b.property("option_id") == "analytics")  # fmt: skip
+    qtbot.mouseClick(interested, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000) as saved:
+        qtbot.keyClick(scan.form.fields["email"], Qt.Key.Key_Return)  # Enter saves
+    ayse = saved.args[0]
+    assert not scan.form_open  # back to scanning at once
+    # Bora's id-only badge: the roster fills the form.
+    qtbot.waitUntil(lambda: scan.form_open and scan.form.fields["first_name"].text() == "Bora",
+                    timeout=15000)  # fmt: skip
+    assert scan.form.fields["company"].text() == "Kuzey Enerji"
+    qtbot.keyClick(scan.form, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: scan.form_open and scan.form.fields["first_name"].text() == "Cem",
+                    timeout=15000)  # fmt: skip
+    qtbot.keyClick(scan.form, Qt.Key.Key_Escape)
+    # The video loops: Ayşe's badge again opens her lead, with who scanned it and when.
+    qtbot.waitUntil(lambda: scan.form_open and scan.form.fields["first_name"].text() == "Ayşe",
+                    timeout=15000)  # fmt: skip
+    assert scan.form.banner.isVisible()
+    assert "Scanned before by Deniz" in scan.form.banner.text()
+    assert scan.form._draft.lead_id == ayse.id
+    window.scan.stop_camera()
+    leads = ctx.leads.list_leads(event.id)
+    assert [lead.id for lead in leads] == [ayse.id]  # no duplicate
+    assert leads[0].answers.get("interests") == ["analytics"]
+    assert leads[0].staff_name == "Deniz"
+    assert scan.last_latency_ms is not None and scan.last_latency_ms < 1000
+
+
+def test_walk_in_and_handheld_scanner(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(qtbot, window)
+    qtbot.keyClick(window.scan, Qt.Key.Key_F5)
+    assert window.scan.form_open
+    assert window.scan.form.title.text() == "Walk-in visitor"
+    # Human typing speed: a burst faster than 30 ms a key would be a handheld scanner.
+    qtbot.keyClicks(window.scan.form.fields["first_name"], "Walk", delay=40)
+    qtbot.keyClicks(window.scan.form.fields["email"], "not-an-email", delay=40)
+    qtbot.keyClick(window.scan.form.fields["email"], Qt.Key.Key_Return, delay=40)
+    assert window.scan.form_open and "Email" in window.scan.form.error.text()  # refused
+    window.scan.form.fields["email"].setText("walk@in.example")
+    with qtbot.waitSignal(window.scan.lead_saved, timeout=5000):
+        qtbot.keyClick(window.scan.form.fields["email"], Qt.Key.Key_Return, delay=40)
+    # A handheld scanner types the badge id fast and presses Enter, from any page.
+    window.show_page(2)
+    qtbot.keyClicks(window.leads, BORA.badge_id)  # a burst, as a scanner types it
+    qtbot.keyClick(window.leads, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.scan
+    qtbot.waitUntil(lambda: window.scan.form_open, timeout=5000)
+    assert window.scan.form.fields["last_name"].text() == "Kaya"
+    assert {x.contact.first_name for x in ctx.leads.list_leads(event.id)} == {"Walk"}
