@@ -7,6 +7,7 @@ never logged, not even in part.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -66,10 +67,8 @@ class SecretStore:
     def delete_secret(self, crm: str, name: str) -> None:
         user = self._user(crm, name)
         if _keyring_usable():
-            try:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 keyring.delete_password(self.service, user)
-            except keyring.errors.PasswordDeleteError:
-                pass
             return
         data = self._read_file()
         if data.pop(user, None) is not None:

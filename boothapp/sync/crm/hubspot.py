@@ -132,7 +132,7 @@ class HubSpotAdapter:
             for key in ids:
                 record = by_key.get(str(key)) or by_key.get(str(key).lower())
                 if record is not None and record.lead_id not in results:
-                    transient = str(err.get("category", "")) in ("RATE_LIMITS", "LOCKED")
+                    transient = str(err.get("category", "")) == "RATE_LIMITS"
                     results[record.lead_id] = PushResult(
                         record.lead_id, ok=False, error=message, transient=transient
                     )
