@@ -219,7 +219,8 @@ class SyncEngine:
                 if stop is not None:
                     return report(stop, exc.message)
                 continue
-            self.pacer.note_request(self.clock.monotonic())
+            for _ in range(max(1, outcome.requests)):
+                self.pacer.note_request(self.clock.monotonic())
             if outcome.budget is not None:
                 self.pacer.observe(outcome.budget, self.clock.monotonic())
             s, f, err = self._apply_results(items, outcome, started_at, errors)

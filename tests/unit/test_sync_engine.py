@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 from collections.abc import Callable, Sequence
@@ -105,10 +106,10 @@ def test_transient_record_error_retries_with_growing_jittered_backoff():
     fail = lambda rs: BatchOutcome(  # noqa: E731
         tuple(PushResult(r.lead_id, False, error="UNABLE_TO_LOCK_ROW", transient=True) for r in rs)
     )
-    clock, outbox, crm, engine = setup(1, [fail, fail, fail])
+    _clock, outbox, crm, engine = setup(1, [fail, fail, fail])
     engine.drain()
     times = [t for t, _ in crm.calls]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 4
     for n, gap in enumerate(gaps, start=1):  # base 1 s * 2^(n-1), jitter in [half, full]
         assert 2 ** (n - 1) * 0.5 <= gap <= 2 ** (n - 1) + 0.01
@@ -177,7 +178,7 @@ def test_transient_failures_past_the_limit_become_visible_failures():
 def test_breaker_opens_then_half_open_probe_with_one_lead_closes_it():
     down = raising(CrmUnavailable("503", http_status=503))
     cfg = EngineConfig(base_delay_s=0.5, max_delay_s=1, breaker_threshold=3, breaker_cooldown_s=60)
-    clock, outbox, crm, engine = setup(300, [down, down, down], cfg)
+    _clock, outbox, crm, engine = setup(300, [down, down, down], cfg)
     states: list[BreakerState] = []
     engine.drain(progress=lambda p: states.append(p.breaker))
     assert BreakerState.OPEN in states
@@ -191,7 +192,7 @@ def test_breaker_opens_then_half_open_probe_with_one_lead_closes_it():
 
 def test_cancel_stops_between_batches_and_keeps_the_rest_queued():
     cancel = threading.Event()
-    _, outbox, crm, engine = setup(300)
+    _, outbox, _crm, engine = setup(300)
     report = engine.drain(progress=lambda p: cancel.set(), cancel=cancel)
     assert report.stopped == StopReason.CANCELLED
     c = outbox.counts("scripted")
@@ -208,7 +209,7 @@ def test_auth_failure_stops_the_run_and_holds_every_lead():
 
 
 def test_a_crashed_workers_lease_runs_out_and_the_lead_is_sent_again():
-    clock, outbox, crm, engine = setup(2)
+    clock, outbox, _crm, engine = setup(2)
     claimed = outbox.claim_due("scripted", 10, clock.now(), timedelta(minutes=5))
     assert len(claimed) == 2  # ... and the worker dies here
     assert outbox.claim_due("scripted", 10, clock.now()) == []
@@ -233,7 +234,7 @@ def test_backoff_is_capped():
 
 
 def test_mapping_refuses_unknown_sources_by_name():
-    with pytest.raises(MappingError, match="'Phone'.*'contact.fone'"):
+    with pytest.raises(MappingError, match=r"'Phone'.*'contact.fone'"):
         FieldMapping.from_config({"Phone": "contact.fone"})
 
 

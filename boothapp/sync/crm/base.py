@@ -62,6 +62,7 @@ class BatchOutcome:
     results: tuple[PushResult, ...]
     budget: Budget | None = None
     http_status: int = 0
+    requests: int = 1  # HTTP calls spent, so the pacer counts follow-up calls too
 
 
 class ErrorKind(enum.StrEnum):

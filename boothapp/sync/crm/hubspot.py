@@ -100,7 +100,9 @@ class HubSpotAdapter:
             PushResult(r.lead_id, ok=False, error="no e-mail address, which HubSpot needs here")
             for r in no_email
         )
-        return BatchOutcome(outcome.results + rejected, outcome.budget, outcome.http_status)
+        return BatchOutcome(
+            outcome.results + rejected, outcome.budget, outcome.http_status, outcome.requests
+        )
 
     def _upsert(self, records: Sequence[SyncRecord]) -> BatchOutcome:
         resp = self.http.request(
@@ -136,14 +138,15 @@ class HubSpotAdapter:
                     results[record.lead_id] = PushResult(
                         record.lead_id, ok=False, error=message, transient=transient
                     )
-        for record, contact_id in new_contacts:
+        extra = 0
+        if new_contacts:
             try:
-                self._follow_ups(record, contact_id)
+                extra = self._follow_ups(new_contacts)
             except CrmError as exc:
-                # The contact is saved and carries the notes property; the lead is not failed.
-                log.warning("HubSpot note/task for %s not created: %s", record.lead_id, exc)
+                # The contacts are saved and carry the notes property; no lead is failed.
+                log.warning("HubSpot notes/tasks not created: %s", exc)
         out = tuple(results.get(r.lead_id) or missing_result(r.lead_id, "HubSpot") for r in records)
-        return BatchOutcome(out, budget, resp.status_code)
+        return BatchOutcome(out, budget, resp.status_code, requests=1 + extra)
 
     def _raise_for_status(self, resp: requests.Response, body: Any, budget: Budget | None) -> None:
         if resp.status_code in (200, 207):
@@ -166,19 +169,21 @@ class HubSpotAdapter:
             raise CrmRejected(f"HubSpot rejected the batch: {message}", http_status=400)
         raise_for_common(resp, "HubSpot")
 
-    def _follow_ups(self, record: SyncRecord, contact_id: str) -> None:
-        # Best effort after the contact exists: the note text is already on the contact itself.
+    def _follow_ups(self, new_contacts: Sequence[tuple[SyncRecord, str]]) -> int:
+        """Notes and tasks for new contacts, one batch-create call each; returns requests made."""
         ms = str(int(datetime.now(UTC).timestamp() * 1000))
-        for note in record.notes:
-            self.http.request(
-                "POST",
-                "/crm/v3/objects/notes",
-                {
-                    "properties": {"hs_timestamp": ms, "hs_note_body": note},
-                    "associations": [_assoc(contact_id, NOTE_TO_CONTACT)],
-                },
-            )
-        if record.task is not None:
+        notes = [
+            {
+                "properties": {"hs_timestamp": ms, "hs_note_body": note},
+                "associations": [_assoc(cid, NOTE_TO_CONTACT)],
+            }
+            for record, cid in new_contacts
+            for note in record.notes
+        ]
+        tasks = []
+        for record, cid in new_contacts:
+            if record.task is None:
+                continue
             due = record.task.due_at or datetime.now(UTC)
             props = {
                 "hs_timestamp": str(int(due.timestamp() * 1000)),
@@ -188,11 +193,17 @@ class HubSpotAdapter:
             }
             if record.task.owner or record.owner:
                 props["hubspot_owner_id"] = record.task.owner or record.owner
-            self.http.request(
-                "POST",
-                "/crm/v3/objects/tasks",
-                {"properties": props, "associations": [_assoc(contact_id, TASK_TO_CONTACT)]},
-            )
+            tasks.append({"properties": props, "associations": [_assoc(cid, TASK_TO_CONTACT)]})
+        sent = 0
+        for path, inputs in (("notes", notes), ("tasks", tasks)):
+            for i in range(0, len(inputs), 100):
+                resp = self.http.request(
+                    "POST", f"/crm/v3/objects/{path}/batch/create", {"inputs": inputs[i : i + 100]}
+                )
+                sent += 1
+                if resp.status_code >= 300:
+                    log.warning("HubSpot %s not created (%s)", path, resp.status_code)
+        return sent
 
 
 def _assoc(contact_id: str, type_id: int) -> dict[str, Any]:

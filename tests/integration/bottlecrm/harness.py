@@ -30,7 +30,7 @@ VENV = CRM_DIR / "venv"
 TEMPLATE = CRM_DIR / "template.sqlite3"
 PIN = "django-crm==1.35.0"
 
-SETTINGS = '''\
+SETTINGS = """\
 import os
 from crm.settings import *  # noqa: F401,F403
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
@@ -39,9 +39,9 @@ CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
 if os.environ.get("LEAD_INTAKE_THROTTLE_MINUTE"):
     LEAD_INTAKE_THROTTLE_MINUTE = os.environ["LEAD_INTAKE_THROTTLE_MINUTE"]
-'''
+"""
 
-SETUP_SCRIPT = '''
+SETUP_SCRIPT = """
 from django.contrib.auth import get_user_model
 from common.models import Org, Profile, PersonalAccessToken
 u, _ = get_user_model().objects.get_or_create(email="sync-bot@example.com")
@@ -50,7 +50,7 @@ p, _ = Profile.objects.get_or_create(user=u, org=org, defaults={"role": "ADMIN"}
 raw, _ = PersonalAccessToken.generate(
     p, "lead-sync-test", scopes=["leads:read", "leads:write", "tasks:read", "tasks:write"])
 open(__import__("os").environ["BCRM_PAT_OUT"], "w").write(raw)
-'''
+"""
 
 
 class HarnessUnavailable(RuntimeError):
@@ -74,9 +74,7 @@ def find_python312() -> str:
 
 
 def _env(db_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env.update(
         DJANGO_SETTINGS_MODULE="bcrm_sqlite_settings",
         PYTHONPATH=str(CRM_DIR),
@@ -111,9 +109,7 @@ def prepare(log=print) -> Path:
         py = find_python312()
         log(f"creating BottleCRM venv with {py}")
         subprocess.run([py, "-m", "venv", str(VENV)], check=True)
-        subprocess.run(
-            [str(VENV / "bin" / "pip"), "install", "-q", PIN], check=True, timeout=900
-        )
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", PIN], check=True, timeout=900)
     if not TEMPLATE.exists():
         log("migrating BottleCRM template (first run only, ~2 min)")
         partial = CRM_DIR / "template.partial.sqlite3"
@@ -167,7 +163,8 @@ class BottleCrm:
     def lead_external_ids(self) -> list[str]:
         code = (
             "import json\nfrom leads.models import Lead\n"
-            "print(json.dumps([str(x) for x in Lead.objects.values_list('external_id', flat=True)]))"
+            "ids = Lead.objects.values_list('external_id', flat=True)\n"
+            "print(json.dumps([str(x) for x in ids]))"
         )
         return list(json.loads(self.shell(code).strip().splitlines()[-1]))
 
@@ -210,7 +207,9 @@ def start(workdir: Path, throttle_minute: str = "", log=print) -> BottleCrm:
     deadline = time.monotonic() + 90
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"BottleCRM exited: {(workdir / 'runserver.log').read_text()[-2000:]}")
+            raise RuntimeError(
+                f"BottleCRM exited: {(workdir / 'runserver.log').read_text()[-2000:]}"
+            )
         try:
             _request(f"{base}/api/leads/", pat)
             break

@@ -35,6 +35,7 @@ class FaultPlan:
     injected: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.queue = deque(self.queue)
         self._rng = random.Random(self.seed)
         self._lock = threading.Lock()
 

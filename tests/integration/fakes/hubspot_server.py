@@ -102,6 +102,11 @@ class HubSpotFake:
             return
         if path == UPSERT:
             self._upsert(h, body or {}, remaining)
+        elif path in ("/crm/v3/objects/notes/batch/create", "/crm/v3/objects/tasks/batch/create"):
+            target = self.notes if "/notes/" in path else self.tasks
+            with self._lock:
+                target.extend((body or {}).get("inputs", []))
+            h.send_json(201, {"status": "COMPLETE", "results": []}, self._headers(remaining))
         elif path in ("/crm/v3/objects/notes", "/crm/v3/objects/tasks"):
             target = self.notes if path.endswith("notes") else self.tasks
             with self._lock:
