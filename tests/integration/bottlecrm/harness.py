@@ -117,6 +117,7 @@ def prepare(log=print) -> Path:
         subprocess.run(
             [django_admin(), "migrate", "-v", "0"],
             env=_env(partial),
+            cwd=CRM_DIR,  # BottleCRM writes server.log/security_audit.log into its cwd
             check=True,
             timeout=900,
         )
@@ -153,6 +154,7 @@ class BottleCrm:
         out = subprocess.run(
             [django_admin(), "shell", "-c", code],
             env=_env(self.db_path),
+            cwd=self.db_path.parent,
             capture_output=True,
             text=True,
             timeout=120,
@@ -189,6 +191,7 @@ def start(workdir: Path, throttle_minute: str = "", log=print) -> BottleCrm:
     subprocess.run(
         [django_admin(), "shell", "-c", SETUP_SCRIPT],
         env=_env(db, {"BCRM_PAT_OUT": str(pat_file)}),
+        cwd=workdir,
         check=True,
         timeout=120,
         capture_output=True,
@@ -200,6 +203,7 @@ def start(workdir: Path, throttle_minute: str = "", log=print) -> BottleCrm:
     proc = subprocess.Popen(
         [django_admin(), "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=_env(db, extra),
+        cwd=workdir,
         stdout=logf,
         stderr=subprocess.STDOUT,
     )
