@@ -125,6 +125,7 @@ class SyncEngine:
         self.breaker = CircuitBreaker(self.config.breaker_threshold, self.config.breaker_cooldown_s)
         self.pacer = BudgetPacer(self.config.budget_reserve)
         self._throttled_until = 0.0
+        self._batch_retry_at: dict[tuple[int, float | None], datetime] = {}
 
     @property
     def breaker_state(self) -> BreakerState:
@@ -205,6 +206,7 @@ class SyncEngine:
             if probing:
                 self.breaker.begin_probe(mono)
             started_at = self.clock.now()
+            self._batch_retry_at: dict[tuple[int, float | None], datetime] = {}
             requests += 1
             try:
                 outcome = self.adapter.push([i.record for i in items])
@@ -256,10 +258,15 @@ class SyncEngine:
         )
 
     def _retry_at(self, failures: int, retry_after: float | None) -> datetime:
-        delay = backoff_delay(
-            failures, self.config.base_delay_s, self.config.max_delay_s, self.rng, retry_after
-        )
-        return self.clock.now() + timedelta(seconds=delay)
+        # One jittered time per batch and failure count, so a failed batch is retried as one
+        # batch again instead of crumbling into many small requests that burn the vendor budget.
+        key = (failures, retry_after)
+        if key not in self._batch_retry_at:
+            delay = backoff_delay(
+                failures, self.config.base_delay_s, self.config.max_delay_s, self.rng, retry_after
+            )
+            self._batch_retry_at[key] = self.clock.now() + timedelta(seconds=delay)
+        return self._batch_retry_at[key]
 
     def _fail(
         self,
