@@ -206,7 +206,7 @@ class SyncEngine:
             if probing:
                 self.breaker.begin_probe(mono)
             started_at = self.clock.now()
-            self._batch_retry_at: dict[tuple[int, float | None], datetime] = {}
+            self._batch_retry_at = {}
             requests += 1
             try:
                 outcome = self.adapter.push([i.record for i in items])

@@ -21,7 +21,7 @@ def backoff_delay(
     [delay/2, delay] so a fleet of devices does not retry in step; never below Retry-After."""
     delay = min(max_s, base_s * (2 ** max(0, failures - 1)))
     jittered = delay * (0.5 + 0.5 * rng.random())
-    return max(jittered, retry_after or 0.0)
+    return float(max(jittered, retry_after or 0.0))
 
 
 class BreakerState(enum.StrEnum):

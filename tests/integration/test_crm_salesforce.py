@@ -38,8 +38,10 @@ def records(n: int, no_last_name: set[int] = frozenset(), task: bool = True) -> 
     ]
 
 
-def drain(fake: SalesforceFake, recs, window_s: float = 86400.0, token: str = TOKEN, **kw):
+def drain(fake: SalesforceFake, recs, window_s=86400.0, token=TOKEN, other_app_calls=0, **kw):
     with FakeServer(fake) as server:
+        for _ in range(other_app_calls):  # another integration spends the org's allocation
+            fake.window.take()
         cfg = SalesforceConfig(server.url, token, timeout_s=0.5, allocation_window_s=window_s)
         adapter = SalesforceAdapter(cfg, **kw)
         outbox = MemoryOutbox()
@@ -77,13 +79,14 @@ def test_faults_never_drop_or_duplicate_and_salesforce_errors_are_shown_verbatim
 
 def test_allocation_exceeded_backs_off_without_failing_a_lead():
     fake = SalesforceFake(allocation=2, window_s=1.0)
-    report, outbox = drain(fake, records(1000, task=False), window_s=1.0)
+    report, outbox = drain(fake, records(1000, task=False), window_s=1.0, other_app_calls=2)
     assert report.synced == 1000 and report.failed == 0
+    assert fake.requests["403"] >= 1
     assert len(fake.leads_by_external_id()) == 1000
     throttled = [
         a for i in outbox.items() for a in i.attempts if a.outcome == AttemptOutcome.THROTTLED
     ]
-    assert all(a.http_status == 403 for a in throttled)
+    assert throttled and all(a.http_status == 403 for a in throttled)
     assert all(i.failures == 0 for i in outbox.items())
 
 

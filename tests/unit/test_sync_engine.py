@@ -284,3 +284,64 @@ def test_csv_drop_writes_whole_files_and_a_resend_replaces_not_duplicates(tmp_pa
     assert first.results[0].remote_id == again.results[0].remote_id == files[0].name
     lines = files[0].read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "lead_id,email,event,Company,notes" and len(lines) == 4
+
+
+# --- credentials -------------------------------------------------------------------------------
+import logging  # noqa: E402
+
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+from keyring.backends import fail  # noqa: E402
+
+from boothapp.sync.credentials import SecretStore  # noqa: E402
+
+
+class DictKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.data.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.data[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.data.pop((service, username), None)
+
+
+@pytest.fixture
+def restore_keyring():
+    before = keyring.get_keyring()
+    yield
+    keyring.set_keyring(before)
+
+
+def test_secrets_go_to_the_os_keyring_and_never_to_the_file(tmp_path, restore_keyring, caplog):
+    backend = DictKeyring()
+    keyring.set_keyring(backend)
+    store = SecretStore(tmp_path / "secrets.json")
+    with caplog.at_level(logging.DEBUG):
+        store.set_secret("hubspot", "token", "pat-na1-SECRET")
+        assert store.get_secret("hubspot", "token") == "pat-na1-SECRET"
+    assert backend.data == {("com.boothapp.BoothApp", "hubspot:token"): "pat-na1-SECRET"}
+    assert not (tmp_path / "secrets.json").exists()
+    assert "SECRET" not in caplog.text
+
+
+def test_without_a_keyring_the_file_fallback_warns_loudly_and_is_private(
+    tmp_path, restore_keyring, caplog
+):
+    keyring.set_keyring(fail.Keyring())
+    store = SecretStore(tmp_path / "cfg" / "secrets.json")
+    with caplog.at_level(logging.WARNING):
+        store.set_secret("salesforce", "refresh_token", "5Aep-SECRET")
+        assert store.get_secret("salesforce", "refresh_token") == "5Aep-SECRET"
+    assert "NO OS KEYRING AVAILABLE" in caplog.text and "SECRET" not in caplog.text
+    path = tmp_path / "cfg" / "secrets.json"
+    assert path.stat().st_mode & 0o777 == 0o600
+    store.delete_secret("salesforce", "refresh_token")
+    assert store.get_secret("salesforce", "refresh_token") is None
