@@ -123,3 +123,18 @@ def test_wrong_token_stops_and_changes_nothing():
         report = SyncEngine(outbox, adapter, FAST).drain()
     assert report.stopped == StopReason.AUTH and "401" in report.message
     assert fake.contacts == {} and outbox.counts("hubspot").pending == 3
+
+
+def test_email_fallback_upserts_on_email_and_shows_leads_without_one():
+    fake = HubSpotFake()
+    recs = records(4, plain=True)
+    recs[2] = SyncRecord(recs[2].lead_id, {"lastname": "NoMail"})
+    report, outbox = run(fake, recs, use_email_as_id=True)
+    assert (report.synced, report.failed) == (3, 1)
+    assert sorted(c["email"] for c in fake.contacts.values()) == [
+        "ada0@example.com",
+        "ada1@example.com",
+        "ada3@example.com",
+    ]
+    bad = [i for i in outbox.items() if i.state == ItemState.FAILED]
+    assert [i.last_error for i in bad] == ["no e-mail address, which HubSpot needs here"]
