@@ -1,0 +1,144 @@
+"""What every CRM adapter speaks: records in, one result per record out.
+
+The lead's UUID travels as ``SyncRecord.lead_id`` and is the idempotency key on the CRM side in
+every adapter (HubSpot unique property, Salesforce external id, BottleCRM intake external_id,
+webhook ``Idempotency-Key``), so a retry after a crash or a lost reply never makes a second lead.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class SyncTask:
+    """A follow-up task for the lead's owner in the CRM."""
+
+    subject: str
+    due_at: datetime | None = None
+    owner: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRecord:
+    lead_id: str  # the lead UUID: idempotency key on the CRM side
+    fields: Mapping[str, str] = field(default_factory=dict)  # CRM field name -> value
+    email: str = ""
+    event_name: str = ""
+    notes: tuple[str, ...] = ()
+    task: SyncTask | None = None
+    owner: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """The CRM's answer for one record."""
+
+    lead_id: str
+    ok: bool
+    remote_id: str = ""
+    created: bool | None = None  # None when the CRM does not say
+    error: str = ""  # the CRM's own message, shown to the user as-is
+    transient: bool = False  # worth retrying without a change by the user
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """A vendor's rate-limit signal from the last reply (HubSpot headers, Sforce-Limit-Info)."""
+
+    limit: int
+    remaining: int
+    window_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    results: tuple[PushResult, ...]
+    budget: Budget | None = None
+    http_status: int = 0
+    requests: int = 1  # HTTP calls spent, so the pacer counts follow-up calls too
+
+
+class ErrorKind(enum.StrEnum):
+    THROTTLED = "throttled"  # 429 / REQUEST_LIMIT_EXCEEDED: wait, never a lead failure
+    UNAVAILABLE = "unavailable"  # 5xx, timeout, connection reset: retry with backoff
+    AUTH = "auth"  # 401/403 bad credentials: the user must fix the connection
+    REJECTED = "rejected"  # 400 malformed: retrying the same request cannot help
+    CONFIG = "config"  # our own set-up is wrong (e.g. non-unique idProperty)
+
+
+class CrmError(Exception):
+    """A whole request failed; no per-record answer exists."""
+
+    kind: ErrorKind = ErrorKind.UNAVAILABLE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int = 0,
+        retry_after: float | None = None,
+        budget: Budget | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.retry_after = retry_after
+        self.budget = budget
+
+    @property
+    def transient(self) -> bool:
+        return self.kind in (ErrorKind.THROTTLED, ErrorKind.UNAVAILABLE)
+
+
+class CrmThrottled(CrmError):
+    kind = ErrorKind.THROTTLED
+
+
+class CrmUnavailable(CrmError):
+    kind = ErrorKind.UNAVAILABLE
+
+
+class CrmAuthError(CrmError):
+    kind = ErrorKind.AUTH
+
+
+class CrmRejected(CrmError):
+    kind = ErrorKind.REJECTED
+
+
+class CrmConfigError(CrmError):
+    kind = ErrorKind.CONFIG
+
+
+class CrmAdapter(Protocol):
+    """One CRM. ``push`` returns exactly one result per input record, in input order,
+    or raises ``CrmError`` when the request as a whole failed."""
+
+    name: str
+    batch_size: int
+
+    def push(self, records: Sequence[SyncRecord]) -> BatchOutcome: ...
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds form; HTTP dates are treated as absent)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        return None
+
+
+def missing_result(lead_id: str, crm: str) -> PushResult:
+    # An upsert keyed on the lead UUID is safe to repeat, so an unanswered record is retried.
+    return PushResult(
+        lead_id, ok=False, error=f"{crm} gave no result for this lead", transient=True
+    )

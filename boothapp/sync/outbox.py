@@ -1,0 +1,254 @@
+"""The durable queue the sync engine drains: the ``Outbox`` contract and an in-memory one.
+
+The store implements the same Protocol over SQL. Contract (every method is one transaction):
+
+* ``claim_due`` hands out up to ``limit`` PENDING items of one CRM whose ``next_attempt_at <= now``,
+  oldest first, and leases them (state IN_FLIGHT, ``lease_until = now + lease``). An IN_FLIGHT
+  item whose lease has run out counts as due again: that is how a worker killed mid-batch is
+  recovered, and why every adapter must be idempotent on the lead UUID.
+* ``mark_done`` / ``mark_failed`` / ``release`` end a lease and append the ``Attempt``.
+  ``release`` is for "not the lead's fault" (throttled, breaker open, cancelled): the item goes
+  back to PENDING without counting a failure.
+* Enqueueing the same (crm, lead_id) twice updates the queued record instead of adding a row.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from boothapp.sync.crm.base import SyncRecord
+
+
+class ItemState(enum.StrEnum):
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    DONE = "done"
+    FAILED = "failed"  # permanent, or transient past the retry limit: shown to the user
+
+
+class AttemptOutcome(enum.StrEnum):
+    OK = "ok"
+    FAILED = "failed"  # per-record error or whole-request failure
+    THROTTLED = "throttled"
+    SKIPPED = "skipped"  # breaker open or cancelled before the reply was known
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    number: int
+    started_at: datetime
+    finished_at: datetime
+    outcome: AttemptOutcome
+    http_status: int = 0
+    error: str = ""
+    remote_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    crm: str
+    record: SyncRecord
+    state: ItemState = ItemState.PENDING
+    failures: int = 0  # counted failures; drives backoff and the retry limit
+    attempts: tuple[Attempt, ...] = ()
+    next_attempt_at: datetime | None = None
+    lease_until: datetime | None = None
+    remote_id: str = ""
+    last_error: str = ""
+
+    @property
+    def lead_id(self) -> str:
+        return self.record.lead_id
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    pending: int = 0
+    in_flight: int = 0
+    done: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.in_flight + self.done + self.failed
+
+
+class Outbox(Protocol):
+    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> int: ...
+
+    def claim_due(
+        self, crm: str, limit: int, now: datetime, lease: timedelta = ...
+    ) -> list[OutboxItem]: ...
+
+    def mark_done(self, item_id: int, remote_id: str, attempt: Attempt) -> None: ...
+
+    def mark_failed(
+        self,
+        item_id: int,
+        error: str,
+        transient: bool,
+        next_attempt_at: datetime | None,
+        attempt: Attempt,
+    ) -> None: ...
+
+    def release(self, item_id: int, next_attempt_at: datetime, attempt: Attempt) -> None: ...
+
+    def next_due_at(self, crm: str) -> datetime | None: ...
+
+    def counts(self, crm: str) -> OutboxCounts: ...
+
+    def retry_failed(self, crm: str, now: datetime) -> int: ...
+
+    def get(self, item_id: int) -> OutboxItem: ...
+
+
+DEFAULT_LEASE = timedelta(minutes=5)
+
+
+class MemoryOutbox:
+    """The in-memory Outbox for tests and benchmarks; thread-safe, same semantics as the store's."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, OutboxItem] = {}
+        self._by_key: dict[tuple[str, str], int] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> int:
+        with self._lock:
+            existing = self._by_key.get((crm, record.lead_id))
+            if existing is not None:
+                item = self._items[existing]
+                state = item.state if item.state == ItemState.IN_FLIGHT else ItemState.PENDING
+                self._items[existing] = replace(
+                    item, record=record, state=state, next_attempt_at=now, failures=0
+                )
+                return existing
+            item_id = next(self._ids)
+            self._items[item_id] = OutboxItem(item_id, crm, record, next_attempt_at=now)
+            self._by_key[(crm, record.lead_id)] = item_id
+            return item_id
+
+    def enqueue_many(self, crm: str, records: Iterable[SyncRecord], now: datetime) -> None:
+        for record in records:
+            self.enqueue(crm, record, now)
+
+    def _due(self, item: OutboxItem, crm: str, now: datetime) -> bool:
+        if item.crm != crm:
+            return False
+        if item.state == ItemState.PENDING:
+            return item.next_attempt_at is None or item.next_attempt_at <= now
+        return (
+            item.state == ItemState.IN_FLIGHT
+            and item.lease_until is not None
+            and item.lease_until <= now
+        )
+
+    def claim_due(
+        self, crm: str, limit: int, now: datetime, lease: timedelta = DEFAULT_LEASE
+    ) -> list[OutboxItem]:
+        with self._lock:
+            due = [i for i in self._items.values() if self._due(i, crm, now)][:limit]
+            claimed = []
+            for item in due:
+                leased = replace(item, state=ItemState.IN_FLIGHT, lease_until=now + lease)
+                self._items[item.id] = leased
+                claimed.append(leased)
+            return claimed
+
+    def mark_done(self, item_id: int, remote_id: str, attempt: Attempt) -> None:
+        with self._lock:
+            item = self._items[item_id]
+            self._items[item_id] = replace(
+                item,
+                state=ItemState.DONE,
+                remote_id=remote_id or item.remote_id,
+                attempts=(*item.attempts, attempt),
+                lease_until=None,
+                next_attempt_at=None,
+                last_error="",
+            )
+
+    def mark_failed(
+        self,
+        item_id: int,
+        error: str,
+        transient: bool,
+        next_attempt_at: datetime | None,
+        attempt: Attempt,
+    ) -> None:
+        with self._lock:
+            item = self._items[item_id]
+            retry = transient and next_attempt_at is not None
+            self._items[item_id] = replace(
+                item,
+                state=ItemState.PENDING if retry else ItemState.FAILED,
+                failures=item.failures + 1,
+                attempts=(*item.attempts, attempt),
+                next_attempt_at=next_attempt_at if retry else None,
+                lease_until=None,
+                remote_id=attempt.remote_id or item.remote_id,
+                last_error=error,
+            )
+
+    def release(self, item_id: int, next_attempt_at: datetime, attempt: Attempt) -> None:
+        with self._lock:
+            item = self._items[item_id]
+            self._items[item_id] = replace(
+                item,
+                state=ItemState.PENDING,
+                attempts=(*item.attempts, attempt),
+                next_attempt_at=next_attempt_at,
+                lease_until=None,
+            )
+
+    def next_due_at(self, crm: str) -> datetime | None:
+        with self._lock:
+            times = [
+                (i.next_attempt_at if i.state == ItemState.PENDING else i.lease_until)
+                for i in self._items.values()
+                if i.crm == crm and i.state in (ItemState.PENDING, ItemState.IN_FLIGHT)
+            ]
+        known = [t for t in times if t is not None]
+        if len(known) < len(times):
+            return _EPOCH  # an item with no time set is due now
+        return min(known) if known else None
+
+    def counts(self, crm: str) -> OutboxCounts:
+        with self._lock:
+            states = [i.state for i in self._items.values() if i.crm == crm]
+        return OutboxCounts(
+            pending=states.count(ItemState.PENDING),
+            in_flight=states.count(ItemState.IN_FLIGHT),
+            done=states.count(ItemState.DONE),
+            failed=states.count(ItemState.FAILED),
+        )
+
+    def retry_failed(self, crm: str, now: datetime) -> int:
+        with self._lock:
+            failed = [
+                i for i in self._items.values() if i.crm == crm and i.state == ItemState.FAILED
+            ]
+            for item in failed:
+                self._items[item.id] = replace(
+                    item, state=ItemState.PENDING, failures=0, next_attempt_at=now
+                )
+            return len(failed)
+
+    def get(self, item_id: int) -> OutboxItem:
+        with self._lock:
+            return self._items[item_id]
+
+    def items(self, crm: str | None = None) -> list[OutboxItem]:
+        with self._lock:
+            return [i for i in self._items.values() if crm is None or i.crm == crm]
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

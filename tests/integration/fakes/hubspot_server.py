@@ -1,0 +1,203 @@
+"""A fake HubSpot CRM v3 contacts API following the published behaviour in CRM.md §2.1.
+
+* ``POST /crm/v3/objects/contacts/batch/upsert``: at most 100 inputs (400 beyond); ``idProperty``
+  must be ``email`` or a property with unique values, else 400 "Unable to perform update/upsert
+  by non-unique 0-1 property"; 200 when every input succeeds, 207 Multi-Status with
+  ``results[]`` (``id``, ``properties``, ``new``) + ``errors[]`` (``status, category, message,
+  context``) + ``numErrors`` when some fail.
+* Burst limit per account: more than ``limit`` requests in a ``window_s`` window gets 429 with
+  body ``{"status":"error","errorType":"RATE_LIMIT","policyName":"SECONDLY",...}``; every reply
+  carries ``X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds`` and ``-Secondly*``.
+  No Retry-After (not a documented contract).
+* ``POST /crm/v3/objects/notes`` / ``tasks`` with associations (202 note->contact, 204
+  task->contact). Private-app Bearer token; anything else is 401.
+
+Fault injection (``FaultPlan``): 5xx, timeouts, lost replies (applied, then connection closed),
+partial per-record validation errors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.integration.fakes.common import Fault, FaultPlan, JsonHandler, SlidingWindow
+
+UPSERT = "/crm/v3/objects/contacts/batch/upsert"
+
+
+@dataclass
+class HubSpotFake:
+    token: str = "pat-na1-test-token"
+    limit: int = 100
+    window_s: float = 10.0
+    unique_properties: frozenset[str] = frozenset({"email", "boothapp_lead_uuid"})
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # hubspot id -> properties
+    creations: Counter[str] = field(default_factory=Counter)  # id-property value -> creations
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    requests: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.window = SlidingWindow(self.limit, self.window_s)
+        self._ids = itertools.count(1001)
+        self._lock = threading.Lock()
+        self._index: dict[tuple[str, str], str] = {}
+
+    def _headers(self, remaining: int) -> dict[str, str]:
+        return {
+            "X-HubSpot-RateLimit-Max": str(self.limit),
+            "X-HubSpot-RateLimit-Remaining": str(remaining),
+            "X-HubSpot-RateLimit-Interval-Milliseconds": str(int(self.window_s * 1000)),
+            "X-HubSpot-RateLimit-Secondly": str(max(1, int(self.limit / self.window_s))),
+            "X-HubSpot-RateLimit-Secondly-Remaining": str(max(0, int(remaining / self.window_s))),
+            "X-HubSpot-RateLimit-Daily": "250000",
+            "X-HubSpot-RateLimit-Daily-Remaining": "249000",
+        }
+
+    def handle(self, h: JsonHandler) -> None:
+        path = h.path.split("?")[0]
+        body = h.read_json()
+        self.requests[path] += 1
+        if h.headers.get("Authorization") != f"Bearer {self.token}":
+            h.send_json(
+                401,
+                {
+                    "status": "error",
+                    "message": "Authentication credentials not found.",
+                    "category": "INVALID_AUTHENTICATION",
+                },
+            )
+            return
+        ok, remaining = self.window.take()
+        if not ok:
+            self.requests["429"] += 1
+            h.send_json(
+                429,
+                {
+                    "status": "error",
+                    "message": "You have reached your secondly limit.",
+                    "errorType": "RATE_LIMIT",
+                    "correlationId": "fake",
+                    "policyName": "SECONDLY",
+                },
+                self._headers(0),
+            )
+            return
+        if body is ValueError:
+            h.send_json(
+                400,
+                {
+                    "status": "error",
+                    "message": "Invalid input JSON",
+                    "category": "VALIDATION_ERROR",
+                },
+                self._headers(remaining),
+            )
+            return
+        if path == UPSERT:
+            self._upsert(h, body or {}, remaining)
+        elif path in ("/crm/v3/objects/notes/batch/create", "/crm/v3/objects/tasks/batch/create"):
+            target = self.notes if "/notes/" in path else self.tasks
+            with self._lock:
+                target.extend((body or {}).get("inputs", []))
+            h.send_json(201, {"status": "COMPLETE", "results": []}, self._headers(remaining))
+        elif path in ("/crm/v3/objects/notes", "/crm/v3/objects/tasks"):
+            target = self.notes if path.endswith("notes") else self.tasks
+            with self._lock:
+                target.append(body)
+            h.send_json(
+                201,
+                {"id": str(next(self._ids)), "properties": body.get("properties", {})},
+                self._headers(remaining),
+            )
+        else:
+            h.send_json(404, {"status": "error", "message": f"no route {path}"})
+
+    def _upsert(self, h: JsonHandler, body: dict[str, Any], remaining: int) -> None:
+        headers = self._headers(remaining)
+        inputs = body.get("inputs")
+        if not isinstance(inputs, list) or not inputs or len(inputs) > 100:
+            h.send_json(
+                400,
+                {
+                    "status": "error",
+                    "category": "VALIDATION_ERROR",
+                    "message": "inputs must hold between 1 and 100 items",
+                },
+                headers,
+            )
+            return
+        for item in inputs:
+            prop = item.get("idProperty", "")
+            if prop not in self.unique_properties:
+                h.send_json(
+                    400,
+                    {
+                        "status": "error",
+                        "category": "VALIDATION_ERROR",
+                        "message": f"Unable to perform update/upsert by non-unique "
+                        f"0-1 property {prop}",
+                    },
+                    headers,
+                )
+                return
+        fault = self.faults.next()
+        if fault == Fault.SERVER_ERROR:
+            h.send_json(503, {"status": "error", "message": "Service unavailable"}, headers)
+            return
+        bad = self.faults.pick_partial(len(inputs)) if fault == Fault.PARTIAL else set()
+        results, errors = [], []
+        with self._lock:
+            for n, item in enumerate(inputs):
+                key = str(item.get("id", ""))
+                props = dict(item.get("properties") or {})
+                email = props.get("email", "")
+                if n in bad or (email and "@" not in email):
+                    errors.append(
+                        {
+                            "status": "error",
+                            "category": "VALIDATION_ERROR",
+                            "message": f"Property values were not valid: email {email!r}",
+                            "context": {"ids": [key]},
+                            "errors": [],
+                        }
+                    )
+                    continue
+                prop = item["idProperty"]
+                found = self._index.get((prop, key.lower()))
+                new = found is None
+                cid = str(next(self._ids)) if new else found
+                merged = {**self.contacts.get(cid, {}), **props, prop: key}
+                self.contacts[cid] = merged
+                for p in self.unique_properties:
+                    if merged.get(p):
+                        self._index[(p, str(merged[p]).lower())] = cid
+                if new:
+                    self.creations[key] += 1
+                results.append(
+                    {
+                        "id": cid,
+                        "properties": merged,
+                        "new": new,
+                        "createdAt": "2026-01-01T00:00:00Z",
+                    }
+                )
+        status = 207 if errors else 200
+        reply = {"status": "COMPLETE", "results": results}
+        if errors:
+            reply.update(errors=errors, numErrors=len(errors))
+        if fault == Fault.LOST:
+            h.drop()
+            return
+        if fault == Fault.TIMEOUT:
+            time.sleep(self.faults.timeout_sleep_s)
+        h.send_json(status, reply, headers)
+
+    def contacts_by(self, prop: str = "boothapp_lead_uuid") -> Counter[str]:
+        return Counter(str(p.get(prop, "")) for p in self.contacts.values())

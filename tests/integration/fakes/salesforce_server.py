@@ -1,0 +1,296 @@
+"""A fake Salesforce REST API following the published behaviour in CRM.md §2.2.
+
+* ``PATCH /services/data/vXX.X/composite/sobjects/<Type>/<ExtIdField>`` (sObject Collections
+  upsert): at most 200 records of one type, each with ``attributes.type`` and the external id;
+  answers 200 with one UpsertResult ``{id, success, created, errors[{statusCode, message,
+  fields}]}`` per record **in request order** (``allOrNone=false``). 400 only when the request
+  is malformed. Lead needs ``LastName`` and ``Company`` (REQUIRED_FIELD_MISSING).
+* ``POST /services/data/vXX.X/composite/sobjects``: creates (CampaignMember; DUPLICATE_VALUE
+  when the lead is already a member).
+* Allocation: more than ``allocation`` requests in ``window_s`` (the rolling 24 h, scaled) gets
+  403 ``[{"errorCode":"REQUEST_LIMIT_EXCEEDED"}]``; no Retry-After, no 429. Every reply carries
+  ``Sforce-Limit-Info: api-usage=used/limit``. A bad/expired token gets 401 INVALID_SESSION_ID.
+* OAuth 2.0 web-server flow with PKCE: ``GET /services/oauth2/authorize`` (auto-approves and
+  redirects to the loopback ``redirect_uri`` with ``code`` + ``state``) and
+  ``POST /services/oauth2/token`` (``authorization_code`` checked against the S256
+  ``code_challenge``; ``refresh_token``).
+
+Fault injection (``FaultPlan``): 5xx, timeouts, lost replies, partial failures (per-record
+``UNABLE_TO_LOCK_ROW`` when ``partial_code`` says so, else FIELD_CUSTOM_VALIDATION_EXCEPTION).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import secrets
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.integration.fakes.common import Fault, FaultPlan, JsonHandler, SlidingWindow
+
+PREFIX = {"Lead": "00Q", "Task": "00T", "CampaignMember": "00v"}
+
+
+@dataclass
+class SalesforceFake:
+    allocation: int = 15000
+    window_s: float = 86400.0
+    client_id: str = "boothapp-desktop"
+    partial_code: str = "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    tokens: set[str] = field(default_factory=lambda: {"00Dfake!session"})
+    records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # type -> id -> rec
+    creations: Counter[str] = field(default_factory=Counter)  # "Type:extid" -> creations
+    requests: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.window = SlidingWindow(self.allocation, self.window_s)
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._index: dict[tuple[str, str, str], str] = {}
+        self._codes: dict[str, tuple[str, str, str]] = {}  # code -> challenge, redirect, client
+        self._refresh: dict[str, str] = {}
+
+    def _limit_header(self) -> dict[str, str]:
+        return {"Sforce-Limit-Info": f"api-usage={len(self.window._times)}/{self.allocation}"}
+
+    def handle(self, h: JsonHandler) -> None:
+        parsed = urllib.parse.urlsplit(h.path)
+        path = parsed.path
+        self.requests[path] += 1
+        if path == "/services/oauth2/authorize":
+            self._authorize(h, urllib.parse.parse_qs(parsed.query))
+            return
+        if path == "/services/oauth2/token":
+            self._token(h)
+            return
+        body = h.read_json()
+        auth = h.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
+            h.send_json(
+                401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
+            )
+            return
+        ok, _ = self.window.take()
+        if not ok:
+            self.requests["403"] += 1
+            h.send_json(
+                403,
+                [
+                    {
+                        "message": "TotalRequests Limit exceeded.",
+                        "errorCode": "REQUEST_LIMIT_EXCEEDED",
+                    }
+                ],
+                self._limit_header(),
+            )
+            return
+        parts = path.split("/")
+        # /services/data/vXX.X/composite/sobjects[/<Type>/<ExtId>]
+        if len(parts) >= 6 and parts[4:6] == ["composite", "sobjects"]:
+            if body is ValueError or not isinstance(body, dict):
+                h.send_json(
+                    400,
+                    [{"message": "Malformed JSON", "errorCode": "JSON_PARSER_ERROR"}],
+                    self._limit_header(),
+                )
+                return
+            if h.command == "PATCH" and len(parts) == 8:
+                self._upsert(h, parts[6], parts[7], body)
+                return
+            if h.command == "POST" and len(parts) == 6:
+                self._create(h, body)
+                return
+        h.send_json(404, [{"message": f"no route {h.command} {path}", "errorCode": "NOT_FOUND"}])
+
+    def _malformed(self, h: JsonHandler, message: str) -> None:
+        h.send_json(400, [{"message": message, "errorCode": "INVALID_FIELD"}], self._limit_header())
+
+    def _upsert(self, h: JsonHandler, sobject: str, ext: str, body: dict[str, Any]) -> None:
+        records = body.get("records")
+        if not isinstance(records, list) or not records or len(records) > 200:
+            self._malformed(h, "records must hold between 1 and 200 items")
+            return
+        for rec in records:
+            if rec.get("attributes", {}).get("type") != sobject or not rec.get(ext):
+                self._malformed(h, f"each record needs attributes.type={sobject} and {ext}")
+                return
+        fault = self.faults.next()
+        if fault == Fault.SERVER_ERROR:
+            h.send_json(
+                503, [{"message": "Service Unavailable", "errorCode": "SERVER_UNAVAILABLE"}]
+            )
+            return
+        bad = self.faults.pick_partial(len(records)) if fault == Fault.PARTIAL else set()
+        results = []
+        with self._lock:
+            table = self.records.setdefault(sobject, {})
+            for n, rec in enumerate(records):
+                fields = {k: v for k, v in rec.items() if k != "attributes"}
+                missing = [
+                    f for f in ("LastName", "Company") if sobject == "Lead" and not fields.get(f)
+                ]
+                if n in bad:
+                    msg = (
+                        "unable to obtain exclusive access to this record"
+                        if self.partial_code == "UNABLE_TO_LOCK_ROW"
+                        else "Lead rejected by rule"
+                    )
+                    results.append(
+                        {
+                            "success": False,
+                            "created": False,
+                            "errors": [
+                                {"statusCode": self.partial_code, "message": msg, "fields": []}
+                            ],
+                        }
+                    )
+                    continue
+                if missing:
+                    results.append(
+                        {
+                            "success": False,
+                            "created": False,
+                            "errors": [
+                                {
+                                    "statusCode": "REQUIRED_FIELD_MISSING",
+                                    "message": "Required fields are missing: ["
+                                    + ", ".join(missing)
+                                    + "]",
+                                    "fields": missing,
+                                }
+                            ],
+                        }
+                    )
+                    continue
+                key = (sobject, ext, str(fields[ext]))
+                rid = self._index.get(key)
+                created = rid is None
+                if created:
+                    rid = f"{PREFIX.get(sobject, '001')}{next(self._ids):015d}"
+                    self._index[key] = rid
+                    self.creations[f"{sobject}:{fields[ext]}"] += 1
+                table[rid] = {**table.get(rid, {}), **fields, "Id": rid}
+                results.append({"id": rid, "success": True, "created": created, "errors": []})
+        if fault == Fault.LOST:
+            h.drop()
+            return
+        if fault == Fault.TIMEOUT:
+            time.sleep(self.faults.timeout_sleep_s)
+        h.send_json(200, results, self._limit_header())
+
+    def _create(self, h: JsonHandler, body: dict[str, Any]) -> None:
+        results = []
+        with self._lock:
+            for rec in body.get("records") or []:
+                sobject = rec.get("attributes", {}).get("type", "")
+                table = self.records.setdefault(sobject, {})
+                if sobject == "CampaignMember" and any(
+                    r.get("LeadId") == rec.get("LeadId")
+                    and r.get("CampaignId") == rec.get("CampaignId")
+                    for r in table.values()
+                ):
+                    results.append(
+                        {
+                            "success": False,
+                            "errors": [
+                                {
+                                    "statusCode": "DUPLICATE_VALUE",
+                                    "message": "Already a campaign member.",
+                                    "fields": [],
+                                }
+                            ],
+                        }
+                    )
+                    continue
+                rid = f"{PREFIX.get(sobject, '001')}{next(self._ids):015d}"
+                table[rid] = {k: v for k, v in rec.items() if k != "attributes"}
+                results.append({"id": rid, "success": True, "errors": []})
+        h.send_json(200, results, self._limit_header())
+
+    # OAuth 2.0 web-server flow with PKCE -------------------------------------------------
+    def _authorize(self, h: JsonHandler, q: dict[str, list[str]]) -> None:
+        get = lambda k: (q.get(k) or [""])[0]  # noqa: E731
+        if (
+            get("response_type") != "code"
+            or get("client_id") != self.client_id
+            or get("code_challenge_method") != "S256"
+            or not get("code_challenge")
+        ):
+            h.send_json(
+                400,
+                {
+                    "error": "invalid_request",
+                    "error_description": "PKCE S256 code challenge required",
+                },
+            )
+            return
+        code = secrets.token_urlsafe(16)
+        self._codes[code] = (get("code_challenge"), get("redirect_uri"), get("client_id"))
+        target = (
+            get("redirect_uri")
+            + "?"
+            + urllib.parse.urlencode({"code": code, "state": get("state")})
+        )
+        h.send_response(302)
+        h.send_header("Location", target)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    def _token(self, h: JsonHandler) -> None:
+        length = int(h.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in urllib.parse.parse_qs(h.rfile.read(length).decode()).items()}
+        grant = form.get("grant_type")
+        if grant == "authorization_code":
+            entry = self._codes.pop(form.get("code", ""), None)
+            verifier = form.get("code_verifier", "")
+            challenge = (
+                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                .rstrip(b"=")
+                .decode()
+            )
+            if (
+                entry is None
+                or entry[0] != challenge
+                or entry[1] != form.get("redirect_uri")
+                or entry[2] != form.get("client_id")
+            ):
+                h.send_json(
+                    400, {"error": "invalid_grant", "error_description": "authentication failure"}
+                )
+                return
+            refresh = secrets.token_urlsafe(24)
+        elif grant == "refresh_token" and form.get("refresh_token") in self._refresh:
+            refresh = form["refresh_token"]
+        else:
+            h.send_json(
+                400, {"error": "invalid_grant", "error_description": "expired access/refresh token"}
+            )
+            return
+        access = "00Dfake!" + secrets.token_urlsafe(24)
+        self.tokens.add(access)
+        self._refresh[refresh] = access
+        host, port = h.server.server_address[:2]
+        body = {
+            "access_token": access,
+            "instance_url": f"http://{host}:{port}",
+            "id": f"http://{host}:{port}/id/00Dfake/005fake",
+            "token_type": "Bearer",
+            "issued_at": str(int(time.time() * 1000)),
+            "signature": "fake",
+        }
+        if grant == "authorization_code":
+            body["refresh_token"] = refresh
+        h.send_json(200, body)
+
+    def expire_tokens(self) -> None:
+        self.tokens.clear()
+
+    def leads_by_external_id(self, ext: str = "BoothApp_Lead_Id__c") -> Counter[str]:
+        return Counter(str(r.get(ext, "")) for r in self.records.get("Lead", {}).values())
