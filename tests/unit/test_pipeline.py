@@ -109,3 +109,10 @@ def test_the_budget_bounds_the_time_spent_on_an_unreadable_frame() -> None:
     roomy = DecodePipeline(budget_ms=None).decode(frame.image)
     assert tight.results == () and roomy.results == ()
     assert tight.ms < roomy.ms
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 5), (2, 900), (8, 8, 3), (30, 30, 4)])
+def test_slivers_and_odd_channel_counts_read_nothing_without_error(shape: tuple[int, ...]) -> None:
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    outcome = DecodePipeline(budget_ms=None).decode(image)
+    assert outcome.results == () and outcome.hint is Hint.NONE
