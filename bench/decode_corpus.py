@@ -51,6 +51,7 @@ class Sample:
     symbology: Symbology
     expected: str
     image: np.ndarray
+    labels: tuple[str, ...] = ()  # synthetic frames: the webcam troubles applied
 
 
 def corpus_dir() -> Path:
@@ -84,7 +85,7 @@ def load_corpus(quick: bool) -> list[Sample]:
 
 def load_synthetic(count: int) -> list[Sample]:
     return [
-        Sample(f"seed-{f.seed}", f.symbology, f.text, f.image)
+        Sample(f"seed-{f.seed}", f.symbology, f.text, f.image, f.conditions.labels())
         for f in synthetic_frames(count, start_seed=1000)
     ]
 
@@ -99,7 +100,13 @@ class Tally:
         return self.read / self.total if self.total else 0.0
 
 
-def run(decoder: FrameDecoder, samples: list[Sample]) -> tuple[dict[str, Tally], list[float]]:
+HintCounts = dict[str, dict[str, int]]
+
+
+def run(
+    decoder: FrameDecoder, samples: list[Sample], hints: HintCounts | None = None
+) -> tuple[dict[str, Tally], list[float]]:
+    """Read rate per symbology and time per image; unread frames' hints counted per trouble."""
     tallies: dict[str, Tally] = defaultdict(Tally)
     times: list[float] = []
     reset = getattr(decoder, "reset", None)
@@ -110,6 +117,11 @@ def run(decoder: FrameDecoder, samples: list[Sample]) -> tuple[dict[str, Tally],
         outcome = decoder.decode(sample.image)
         times.append((time.perf_counter() - start) * 1000.0)
         ok = any(r.text.strip() == sample.expected for r in outcome.results)
+        if hints is not None and not ok:
+            for label in sample.labels or ("none",):
+                per_label = hints.setdefault(label, {})
+                name = outcome.hint.name
+                per_label[name] = per_label.get(name, 0) + 1
         for key in (sample.symbology.value, "all"):
             tallies[key].total += 1
             tallies[key].read += int(ok)
@@ -164,13 +176,20 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     frames = load_synthetic(n_frames)
-    synth_results = {name: run(d, frames) for name, d in decoders(args.budget_ms).items()}
+    unread_hints: HintCounts = {}
+    synth_results = {
+        name: run(d, frames, unread_hints if name == "pipeline" else None)
+        for name, d in decoders(args.budget_ms).items()
+    }
     table(
         f"synthetic webcam frames ({len(frames)} x 1280x720, budget {args.budget_ms:g} ms)",
         synth_results,
     )
 
     pipe_ms = synth_results["pipeline"][1]
+    print("\nhints on frames the pipeline did not read, by webcam trouble:")
+    for label, counts in sorted(unread_hints.items()):
+        print(f"  {label:<8} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     figures = {
         "corpus_images": len(corpus),
         "synthetic_frames": len(frames),
@@ -197,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         "pipeline_synthetic_by_symbology": {
             k: round(t.rate, 4) for k, t in synth_results["pipeline"][0].items() if k != "all"
         },
+        "pipeline_unread_hints_by_trouble": unread_hints,
         "zxing_synthetic_by_symbology": {
             k: round(t.rate, 4) for k, t in synth_results["zxing"][0].items() if k != "all"
         },

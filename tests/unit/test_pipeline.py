@@ -116,3 +116,10 @@ def test_slivers_and_odd_channel_counts_read_nothing_without_error(shape: tuple[
     image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
     outcome = DecodePipeline(budget_ms=None).decode(image)
     assert outcome.results == () and outcome.hint is Hint.NONE
+
+
+def test_synthetic_frames_are_webcam_sized_and_deterministic_by_seed() -> None:
+    first, again, other = make_frame(11), make_frame(11), make_frame(12)
+    assert first.image.shape == (720, 1280, 3)
+    assert np.array_equal(first.image, again.image) and first.text == again.text
+    assert not np.array_equal(first.image, other.image)
