@@ -76,6 +76,14 @@ def test_a_blurred_symbol_asks_to_hold_still(seed: int) -> None:
     assert outcome.candidates
 
 
+@pytest.mark.parametrize(("seed", "symbology"), [(1, Symbology.QR), (11, Symbology.PDF417)])
+def test_a_glare_spot_on_the_symbol_asks_to_tilt_the_badge(seed: int, symbology: Symbology) -> None:
+    frame = make_frame(seed, symbology, conditions=_conditions(glare=True))
+    outcome = DecodePipeline(budget_ms=ROOMY_MS).decode(frame.image)
+    assert outcome.results == ()
+    assert outcome.hint is Hint.GLARE
+
+
 def test_a_read_frame_has_no_hint() -> None:
     frame = make_frame(2, Symbology.QR, conditions=_conditions())
     outcome = DecodePipeline(budget_ms=ROOMY_MS).decode(frame.image)
