@@ -20,6 +20,7 @@ import zxingcpp
 from boothapp.capture.symbologies import (
     BADGE_SYMBOLOGIES,
     Symbology,
+    symbology_of,
     zbar_result_name,
     zbar_types,
     zxing_formats,
@@ -231,18 +232,16 @@ _CV_TYPES = {
 
 
 def _symbology_enabled(name: str, enabled: frozenset[Symbology]) -> bool:
-    from boothapp.capture.symbologies import symbology_of
-
     sym = symbology_of(name)
     return sym is not None and sym in enabled
 
 
 def _outcome(results: list[DecodeResult], start: float) -> DecodeOutcome:
     ms = (time.perf_counter() - start) * 1000.0
-    return DecodeOutcome(results=tuple(r_with_ms(r, ms) for r in results), ms=ms)
+    return DecodeOutcome(results=tuple(_with_ms(r, ms) for r in results), ms=ms)
 
 
-def r_with_ms(result: DecodeResult, ms: float) -> DecodeResult:
+def _with_ms(result: DecodeResult, ms: float) -> DecodeResult:
     return DecodeResult(result.symbology, result.text, result.corners, result.backend, ms)
 
 

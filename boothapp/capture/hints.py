@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from boothapp.capture import enhance
@@ -21,6 +22,10 @@ def assess(grey: Frame, candidates: list[Candidate]) -> tuple[Hint, tuple[tuple[
     """The hint for the most code-like unread region, and the quads of all such regions."""
     seen = [c for c in candidates if c.source == "zxing" or _looks_like_code(grey, c)]
     if not seen:
+        # Glare washes out half a symbol, so it no longer looks like one: say so anyway.
+        glared = [c for c in candidates[:2] if _glare(_patch(grey, c))]
+        if glared:
+            return Hint.GLARE, tuple(c.quad for c in glared)
         if float(grey.mean()) < DARK_MEAN * 0.6:
             return Hint.TOO_DARK, ()
         return Hint.NONE, ()
@@ -51,12 +56,24 @@ def blur_ratio(patch: Frame) -> float:
 
 
 def _glare(patch: Frame) -> bool:
-    """Burnt-out pixels on paper that is otherwise grey-white (a clean scan is all 255)."""
-    if enhance.saturated_fraction(patch) <= GLARE_FRACTION:
+    """A compact burnt-out blob on the symbol (lamination reflecting a lamp).
+
+    Scattered saturated pixels (white paper between modules) are not glare; one solid blob
+    covering a good part of the symbol is.
+    """
+    saturated = (patch >= 250).astype(np.uint8)
+    total = int(saturated.sum())
+    if total <= GLARE_FRACTION * patch.size:
         return False
-    lo, hi = np.percentile(patch, (5, 95))
-    light = patch[patch > (float(lo) + float(hi)) / 2]
-    return light.size > 0 and float(np.median(light)) < 235.0
+    count, _, stats, _ = cv2.connectedComponentsWithStats(saturated, connectivity=8)
+    if count <= 1:
+        return False
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    biggest = int(np.argmax(areas))
+    width = int(stats[1 + biggest, cv2.CC_STAT_WIDTH])
+    height = int(stats[1 + biggest, cv2.CC_STAT_HEIGHT])
+    area = int(areas[biggest])
+    return area >= 0.5 * total and area >= 0.5 * width * height
 
 
 def _patch(grey: Frame, candidate: Candidate) -> Frame:

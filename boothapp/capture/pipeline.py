@@ -50,6 +50,8 @@ _GLOBAL = zxingcpp.Binarizer.GlobalHistogram
 # Frames longer than this are first scanned at FAST_SIDE (720p -> 640x360).
 SMALL_SIDE = 800
 FAST_SIDE = 640
+# Frames or images narrower than this hold no readable symbol.
+MIN_SIDE = 8
 # A tracked region is dropped after this many frames without a read.
 TRACK_MISSES = 3
 
@@ -103,6 +105,8 @@ class DecodePipeline:
         clock = _Clock(self.budget_ms)
         self.last_step = ""
         grey = to_grey(frame)
+        if min(grey.shape[:2]) < MIN_SIDE:
+            return DecodeOutcome(ms=clock.elapsed_ms())  # no symbol fits in a sliver
         results, candidates = self._run(grey, clock)
         ms = clock.elapsed_ms()
         if results:
@@ -226,7 +230,11 @@ class DecodePipeline:
             lambda: zx.read(_resize(grey, 2.0), up) if max(h, w) <= 600 else [],
             lambda: zx.read(enhance.binarise(grey)),
             lambda: zx.read(enhance.smooth(grey), binarizer=_GLOBAL),
-            lambda: zx.read(enhance.smooth(_resize(grey, 0.5)), down, binarizer=_GLOBAL),
+            lambda: (
+                zx.read(enhance.smooth(_resize(grey, 0.5)), down, binarizer=_GLOBAL)
+                if min(h, w) >= 2 * MIN_SIDE
+                else []
+            ),
             lambda: zx.read(enhance.clahe(grey)),
             lambda: zx.read(enhance.pad(grey), padded),
         ]
@@ -234,7 +242,11 @@ class DecodePipeline:
             zbar = self._zbar
             attempts += [
                 lambda: zbar.read(grey),
-                lambda: zbar.read(enhance.smooth(_resize(grey, 0.5)), down),
+                lambda: (
+                    zbar.read(enhance.smooth(_resize(grey, 0.5)), down)
+                    if min(h, w) >= 2 * MIN_SIDE
+                    else []
+                ),
                 lambda: zbar.read(enhance.smooth(grey)),
             ]
         if self._opencv is not None:

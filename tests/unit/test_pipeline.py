@@ -76,6 +76,14 @@ def test_a_blurred_symbol_asks_to_hold_still(seed: int) -> None:
     assert outcome.candidates
 
 
+@pytest.mark.parametrize(("seed", "symbology"), [(1, Symbology.QR), (11, Symbology.PDF417)])
+def test_a_glare_spot_on_the_symbol_asks_to_tilt_the_badge(seed: int, symbology: Symbology) -> None:
+    frame = make_frame(seed, symbology, conditions=_conditions(glare=True))
+    outcome = DecodePipeline(budget_ms=ROOMY_MS).decode(frame.image)
+    assert outcome.results == ()
+    assert outcome.hint is Hint.GLARE
+
+
 def test_a_read_frame_has_no_hint() -> None:
     frame = make_frame(2, Symbology.QR, conditions=_conditions())
     outcome = DecodePipeline(budget_ms=ROOMY_MS).decode(frame.image)
@@ -109,3 +117,17 @@ def test_the_budget_bounds_the_time_spent_on_an_unreadable_frame() -> None:
     roomy = DecodePipeline(budget_ms=None).decode(frame.image)
     assert tight.results == () and roomy.results == ()
     assert tight.ms < roomy.ms
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 5), (2, 900), (8, 8, 3), (30, 30, 4)])
+def test_slivers_and_odd_channel_counts_read_nothing_without_error(shape: tuple[int, ...]) -> None:
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    outcome = DecodePipeline(budget_ms=None).decode(image)
+    assert outcome.results == () and outcome.hint is Hint.NONE
+
+
+def test_synthetic_frames_are_webcam_sized_and_deterministic_by_seed() -> None:
+    first, again, other = make_frame(11), make_frame(11), make_frame(12)
+    assert first.image.shape == (720, 1280, 3)
+    assert np.array_equal(first.image, again.image) and first.text == again.text
+    assert not np.array_equal(first.image, other.image)

@@ -68,7 +68,13 @@ def run(args: argparse.Namespace) -> int:
             continue
         if reset is not None:
             reset()  # each file is its own scene: no region carried over from the last one
-        outcome = decoder.decode(image)
+        try:
+            outcome = decoder.decode(image)
+        except Exception as exc:  # one bad image must not end the batch with a traceback
+            failures += 1
+            reason = f"{path}: could not decode: {type(exc).__name__}: {exc}".splitlines()[0]
+            _emit({"file": path, "symbology": None, "text": None, "ms": None, "error": reason})
+            continue
         ms = round(outcome.ms, 1)
         if not outcome.results:
             _emit({"file": path, "symbology": None, "text": None, "ms": ms})
