@@ -55,7 +55,16 @@ class DesktopWindow(MainWindow):
         theme.setShortcut(QKeySequence("Ctrl+Shift+D"))
         theme.triggered.connect(self.toggle_theme)
         toolbar.addAction(theme)
+        export = QAction("Export…", self)
+        export.setShortcut(QKeySequence("Ctrl+E"))
+        export.triggered.connect(self.open_export)
+        toolbar.addAction(export)
+        kiosk = QAction("Kiosk mode", self)
+        kiosk.setShortcut(QKeySequence("Ctrl+K"))
+        kiosk.triggered.connect(self.start_kiosk)
+        toolbar.addAction(kiosk)
         self.addToolBar(toolbar)
+        self._kiosk: object | None = None
         # Handheld scanners type the badge anywhere in the app; a burst goes to the scan page.
         self.wedge = KeyboardWedge()
         self.wedge.scanned.connect(self._handheld_scan)
@@ -96,6 +105,34 @@ class DesktopWindow(MainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, Theme(settings.theme), settings.font_scale)
+
+    def open_export(self) -> None:
+        from boothapp.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.ctx.exports, self.runner, self.event,
+                              self.ctx.paths.exports_dir, self.staff)  # fmt: skip
+        dialog.exec()
+
+    def start_kiosk(self) -> None:
+        """Hand this laptop to visitors; the staff PIN brings the booth window back."""
+        from boothapp.ui.kiosk.setup import build_kiosk
+
+        camera = self.scan.camera_spec
+        self.scan.stop_camera()  # the camera can serve one reader at a time
+        window, wedge, controller = build_kiosk(self.ctx, self.runner, self.event, camera)
+        self.wedge.uninstall()
+
+        def back() -> None:
+            self.wedge.install()
+            self.show()
+            if camera:
+                self.scan.start_camera(camera)
+            self._kiosk = None
+
+        window.exit_unlocked.connect(back)
+        self._kiosk = (window, wedge, controller)
+        self.hide()
+        window.showFullScreen()
 
     def start_camera(self, spec: str) -> None:
         self.scan.start_camera(spec)

@@ -70,6 +70,7 @@ class ScanPage(QWidget):
         self._photos_dir = photos_dir
         self._decoder = decoder
         self._worker: DecodeWorker | None = None
+        self.camera_spec = ""
         self._last_frame: np.ndarray | None = None
         self._staff: Staff | None = None
         self._pending_since: float | None = None
@@ -140,6 +141,7 @@ class ScanPage(QWidget):
     def start_camera(self, spec: str) -> None:
         """Start the camera (index, video file, folder or stream URL); errors are shown."""
         self.stop_camera()
+        self.camera_spec = spec
         try:
             source = source_from_spec(spec)
         except SourceError as exc:

@@ -141,3 +141,19 @@ def test_walk_in_and_handheld_scanner(
     qtbot.waitUntil(lambda: window.scan.form_open, timeout=5000)
     assert window.scan.form.fields["last_name"].text() == "Kaya"
     assert {x.contact.first_name for x in ctx.leads.list_leads(event.id)} == {"Walk"}
+
+
+def test_kiosk_mode_hides_the_booth_and_the_pin_brings_it_back(
+    qtbot,
+    window: DesktopWindow,  # type: ignore[no-untyped-def]
+) -> None:
+    _sign_in(qtbot, window)
+    window.start_kiosk()
+    kiosk = window._kiosk[0]  # type: ignore[index]
+    qtbot.waitUntil(lambda: kiosk.isVisible() and not window.isVisible(), timeout=3000)
+    kiosk.close()
+    assert kiosk.isVisible()  # no way out without the PIN
+    kiosk.open_pin_pad()
+    with qtbot.waitSignal(kiosk.exit_unlocked, timeout=5000):
+        kiosk._check_pin("1111")
+    qtbot.waitUntil(lambda: window.isVisible() and not kiosk.isVisible(), timeout=3000)

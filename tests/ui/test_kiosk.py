@@ -204,3 +204,40 @@ def test_persian_lays_out_right_to_left(qtbot, kiosk: KioskWindow) -> None:  # t
     qtbot.mouseClick(kiosk.attract.language_buttons["el"], Qt.MouseButton.LeftButton)
     assert kiosk.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert kiosk.attract.welcome.text() == "Καλώς ήρθατε στο περίπτερό μας"
+
+
+def test_badge_scan_at_attract_prefills_only_the_visitors_own_details(
+    qtbot,
+    ctx: AppContext,
+    event: Event,  # type: ignore[no-untyped-def]
+) -> None:
+    from dataclasses import replace
+
+    from boothapp.core.models import Attendee, Contact
+
+    ctx.attendees.import_attendees(
+        event.id, [Attendee("", event.id, "777", Contact(first_name="Zeynep", last_name="Arslan",
+                                                         email="zeynep@arslan.tr"))]
+    )  # fmt: skip
+    # Staff met her earlier and wrote a private note: the kiosk must never show it.
+    first = ctx.leads.record_scan(event.id, "777")
+    ctx.leads.save_lead(replace(first.draft, notes="PRIVATE: competitor's customer"))
+    k = KioskWindow(ctx, TaskRunner(), event, QUESTIONS)
+    qtbot.addWidget(k)
+    k.show()
+    k.handle_scan("000777")
+    qtbot.waitUntil(lambda: k.current_step is k.details, timeout=5000)
+    assert k.details.first.text() == "Zeynep" and k.details.email.text() == "zeynep@arslan.tr"
+    assert _visitor_traces(k, "PRIVATE") == []
+    k._unlocked = True
+
+
+def test_kiosk_questions_come_from_the_event_config(ctx: AppContext, event: Event) -> None:
+    from boothapp.ui.kiosk.setup import kiosk_questions
+
+    questions = kiosk_questions(ctx.configs.get(event.id))
+    ids = [q.id for q in questions]
+    assert "interests" in ids and "timeframe" in ids
+    assert "budget" not in ids  # not a kiosk question: staff ask that one
+    interests = next(q for q in questions if q.id == "interests")
+    assert interests.multi and ("analytics", "Analytics") in interests.options

@@ -1,0 +1,179 @@
+"""Export leads (CSV/XLSX) or write the post-show PDF report, with progress and 'open folder'.
+
+The work runs on the task runner; progress comes back through a queued signal (the callback
+is called on the worker thread).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from boothapp.core.models import Event, Rating, Staff
+from boothapp.services.exports import ExportFormat, ExportRequest, ExportService, LeadFilter
+from boothapp.workers.tasks import TaskRunner
+
+_KINDS = (("CSV (Excel, any CRM)", "csv"), ("Excel workbook (XLSX)", "xlsx"),
+          ("Post-show report (PDF)", "pdf"))  # fmt: skip
+
+
+class _Progress(QObject):
+    changed = Signal(int, int)  # emitted on the worker thread, delivered on the GUI thread
+
+
+class ExportDialog(QDialog):
+    finished_export = Signal(str)  # path written
+
+    def __init__(self, exports: ExportService, runner: TaskRunner, event: Event,
+                 folder: Path, staff: Staff | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self.setWindowTitle(f"Export — {event.name}")
+        self.setMinimumWidth(620)
+        self._exports, self._runner, self._event, self._staff = exports, runner, event, staff
+        self._folder = folder
+        self.kind = QComboBox()
+        for label, value in _KINDS:
+            self.kind.addItem(label, value)
+        self.path = QLineEdit()
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.bom = QCheckBox("Excel-friendly CSV (UTF-8 with BOM, accents show right)")
+        self.bom.setChecked(True)
+        self.delimiter = QComboBox()
+        for label, value in (("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"),
+                             ("Pipe |", "|")):  # fmt: skip
+            self.delimiter.addItem(label, value)
+        self.qualified = QCheckBox("Only sales-qualified leads")
+        self.hot_warm = QCheckBox("Only hot and warm leads")
+        self.exclude_flagged = QCheckBox("Leave out leads marked 'please delete'")
+        self.exclude_flagged.setChecked(True)
+        self.progress = QProgressBar()
+        self.progress.setValue(0)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.start_button = QPushButton("Export")
+        self.start_button.setProperty("primary", True)
+        self.open_button = QPushButton("Open folder")
+        self.open_button.setEnabled(False)
+        close = QPushButton("Close")
+        self.start_button.clicked.connect(self.start)
+        self.open_button.clicked.connect(self._open_folder)
+        close.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("What", self.kind)
+        form.addRow("File", path_row)
+        form.addRow("CSV delimiter", self.delimiter)
+        form.addRow("", self.bom)
+        form.addRow("Filter", self.qualified)
+        form.addRow("", self.hot_warm)
+        form.addRow("", self.exclude_flagged)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.start_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._signal = _Progress()
+        self._signal.changed.connect(self._progressed)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _default_path(self) -> Path:
+        kind = self.kind.currentData()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        safe = "".join(ch if ch.isalnum() else "-" for ch in self._event.name).strip("-")
+        name = f"{safe}-report-{stamp}.pdf" if kind == "pdf" else f"{safe}-leads-{stamp}.{kind}"
+        return self._folder / name
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.path.setText(str(self._default_path()))
+        csv = kind == "csv"
+        self.bom.setEnabled(csv)
+        self.delimiter.setEnabled(csv)
+        for box in (self.qualified, self.hot_warm, self.exclude_flagged):
+            box.setEnabled(kind != "pdf")
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
+        if chosen:
+            self.path.setText(chosen)
+
+    def start(self) -> None:
+        path = Path(self.path.text()).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.status.setText(f"Cannot use that folder: {exc.strerror}")
+            return
+        kind = self.kind.currentData()
+        exports, event_id = self._exports, self._event.id
+        staff_id = self._staff.id if self._staff else ""
+        report = self._signal.changed.emit
+        self.start_button.setEnabled(False)
+        self.open_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.status.setText("Working…")
+        if kind == "pdf":
+
+            def work() -> str:
+                n = exports.report(event_id, path, staff_id=staff_id, progress=report)
+                return f"Report on {n} leads written to {path}"
+        else:
+            flt = LeadFilter(
+                ratings=(Rating.HOT, Rating.WARM) if self.hot_warm.isChecked() else (),
+                qualified_only=self.qualified.isChecked(),
+                include_flagged=not self.exclude_flagged.isChecked(),
+            )
+            request = ExportRequest(
+                event_id=event_id, path=path, format=ExportFormat(kind), filter=flt,
+                bom=self.bom.isChecked(), delimiter=self.delimiter.currentData(),
+                staff_id=staff_id,
+            )  # fmt: skip
+
+            def work() -> str:
+                summary = exports.export(request, progress=report)
+                return f"{summary.rows} leads written to {summary.path}"
+
+        self._runner.run(work, on_done=self._done, on_error=self._failed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _done(self, message: str) -> None:
+        self.progress.setValue(self.progress.maximum())
+        self.status.setText(message)
+        self.start_button.setEnabled(True)
+        self.open_button.setEnabled(True)
+        self.finished_export.emit(self.path.text())
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Not exported: {exc}")
+        self.start_button.setEnabled(True)
+
+    def _open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.path.text()).parent)))

@@ -1,0 +1,37 @@
+"""Run the kiosk as its own application window (``boothapp kiosk``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+
+from boothapp.app import AppContext
+from boothapp.core.models import Event
+from boothapp.ui.application import create_application
+from boothapp.ui.kiosk.setup import build_kiosk
+from boothapp.ui.theme import Theme, apply_theme
+from boothapp.workers.tasks import TaskRunner
+
+
+def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: float = 30.0,
+              windowed: bool = False, quit_after: float = 0) -> int:  # fmt: skip
+    app = create_application()
+    apply_theme(app, Theme(ctx.settings.theme or "light"), 1.2)
+    runner = TaskRunner()
+    window, _wedge, controller = build_kiosk(ctx, runner, event, camera, idle_timeout_s)
+    if windowed:
+        window.resize(1280, 800)
+        window.show()
+    else:
+        window.showFullScreen()
+    if quit_after:
+
+        def leave() -> None:
+            controller.stop()
+            window._unlocked = True  # the test hook stands in for the staff PIN
+            window.close()
+
+        QTimer.singleShot(int(quit_after * 1000), leave)
+    code = app.exec()
+    controller.stop()
+    runner.wait(5000)
+    return code

@@ -1,0 +1,41 @@
+"""Export from the app: the dialog writes the file off the GUI thread and reports it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from boothapp.app import AppContext
+from boothapp.core.models import Contact, Rating
+from boothapp.services.events import NewEvent
+from boothapp.services.leads import LeadDraft
+from boothapp.ui.export_dialog import ExportDialog
+from boothapp.workers.tasks import TaskRunner
+
+
+def test_export_csv_then_report_from_the_dialog(qtbot, ctx: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Dialog Expo", timezone="Europe/Athens"))
+    for name, rating in (("Ελένη", Rating.HOT), ("Nikos", Rating.COLD)):
+        ctx.leads.save_lead(LeadDraft(event_id=event.id, contact=Contact(first_name=name),
+                                      rating=rating, rating_overridden=True))  # fmt: skip
+    runner = TaskRunner()
+    dialog = ExportDialog(ctx.exports, runner, event, tmp_path / "exports")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.path.text().endswith(".csv") and not dialog.open_button.isEnabled()
+    dialog.hot_warm.setChecked(True)
+    with qtbot.waitSignal(dialog.finished_export, timeout=10_000) as done:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    written = Path(done.args[0])
+    rows = list(csv.DictReader(written.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["First name"] for r in rows] == ["Ελένη"]  # the hot lead only
+    assert "1 leads written" in dialog.status.text() and dialog.open_button.isEnabled()
+    assert dialog.progress.value() == dialog.progress.maximum()
+    dialog.kind.setCurrentIndex(2)  # the PDF report
+    assert dialog.path.text().endswith(".pdf") and not dialog.qualified.isEnabled()
+    with qtbot.waitSignal(dialog.finished_export, timeout=20_000) as report:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert Path(report.args[0]).read_bytes().startswith(b"%PDF")
+    runner.wait()
