@@ -9,7 +9,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
 from boothapp.app import AppContext
+from boothapp.capture.cameras import list_cameras
 from boothapp.core.models import Event, Lead, LeadSource, Staff
+from boothapp.ui.camera_picker import CameraPicker
 from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.event_settings_page import EventSettingsPage
 from boothapp.ui.keyboard_wedge import KeyboardWedge
@@ -63,6 +65,16 @@ class DesktopWindow(MainWindow):
         kiosk.setShortcut(QKeySequence("Ctrl+K"))
         kiosk.triggered.connect(self.start_kiosk)
         toolbar.addAction(kiosk)
+        roster = QAction("Import roster…", self)
+        roster.triggered.connect(self.open_roster_import)
+        toolbar.addAction(roster)
+        extra = {}
+        if ctx.settings.camera and not ctx.settings.camera.isdigit():
+            extra["Current: " + ctx.settings.camera.rsplit("/", 1)[-1]] = ctx.settings.camera
+        self.camera_picker = CameraPicker(ctx.settings.camera, extra)
+        self.camera_picker.camera_chosen.connect(self.choose_camera)
+        runner.run(list_cameras, on_done=self.camera_picker.set_cameras)
+        toolbar.addWidget(self.camera_picker)
         self.addToolBar(toolbar)
         self._kiosk: object | None = None
         # Handheld scanners type the badge anywhere in the app; a burst goes to the scan page.
@@ -105,6 +117,20 @@ class DesktopWindow(MainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, Theme(settings.theme), settings.font_scale)
+
+    def choose_camera(self, spec: str) -> None:
+        self.ctx.settings.camera = spec
+        self.ctx.save_settings()
+        if spec:
+            self.start_camera(spec)
+        else:
+            self.scan.stop_camera()
+            self.scan.camera.set_message("No camera: scan badges with the handheld scanner.")
+
+    def open_roster_import(self) -> None:
+        from boothapp.ui.roster_import_dialog import RosterImportDialog
+
+        RosterImportDialog(self.ctx.attendees, self.runner, self.event, self).exec()
 
     def open_export(self) -> None:
         from boothapp.ui.export_dialog import ExportDialog

@@ -59,7 +59,13 @@ def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
         created: list[Event] = []
         wizard.event_created.connect(created.append)
         wizard.exec()
-        return created[0] if created else None
+        if not created:
+            return None
+        # Next step of the first run: the roster (skippable; "Import roster…" later).
+        from boothapp.ui.roster_import_dialog import RosterImportDialog
+
+        RosterImportDialog(ctx.attendees, runner, created[0]).exec()
+        return created[0]
     return None
 
 

@@ -1,0 +1,67 @@
+"""Camera choice for the toolbar: webcams found, a video file, a stream URL, or none."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog, QWidget
+
+from boothapp.capture.cameras import CameraInfo
+
+_FILE, _URL, _NONE = "__file__", "__url__", ""
+
+
+class CameraPicker(QComboBox):
+    camera_chosen = Signal(str)  # a spec for source_from_spec ("0", a path, a URL) or ""
+
+    def __init__(self, current: str = "", extra: dict[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("CameraPicker")
+        self.setMinimumWidth(220)
+        self._extra = extra or {}
+        self._cameras: list[CameraInfo] = []
+        self._current = current
+        self.refresh()
+        self.activated.connect(self._picked)
+
+    def set_cameras(self, cameras: list[CameraInfo]) -> None:
+        """Fill in the webcams (probing can take seconds on some systems: done off-GUI)."""
+        self._cameras = list(cameras)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self._current
+        self.blockSignals(True)
+        self.clear()
+        for cam in self._cameras:
+            self.addItem(f"Camera {cam.index}: {cam.name}", str(cam.index))
+        for label, spec in self._extra.items():
+            self.addItem(label, spec)
+        self.addItem("Video file…", _FILE)
+        self.addItem("Network camera URL…", _URL)
+        self.addItem("No camera (handheld scanner only)", _NONE)
+        index = self.findData(current)
+        if index < 0 and current:
+            self.insertItem(0, current, current)
+            index = 0
+        self.setCurrentIndex(max(index, 0))
+        self.blockSignals(False)
+
+    def _picked(self, index: int) -> None:
+        spec = self.itemData(index)
+        if spec == _FILE:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Video or camera recording", "", "Video (*.mp4 *.avi *.mkv *.mov);;All (*)"
+            )
+            if not path:
+                return
+            spec = path
+        elif spec == _URL:
+            url, ok = QInputDialog.getText(
+                self, "Network camera", "RTSP or HTTP address (rtsp://user:pass@host/stream)"
+            )
+            if not ok or not url.strip():
+                return
+            spec = url.strip()
+        self._current = spec
+        self.camera_chosen.emit(spec)

@@ -1,0 +1,176 @@
+"""Import the organiser's roster: pick the file, check the guessed columns, import with a
+progress bar, see which rows were rejected and why. Reading and storing run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.capture.roster import ColumnMapping, RosterReadResult, read_roster
+from boothapp.core.models import Event
+from boothapp.services.attendees import AttendeeService, RosterImportSummary
+from boothapp.workers.tasks import TaskRunner
+
+_LABELS = {
+    "badge_id": "Badge / registration id", "token": "Token", "first_name": "First name",
+    "last_name": "Last name", "full_name": "Full name", "email": "Email", "company": "Company",
+    "title": "Job title", "phone": "Phone", "country": "Country", "city": "City",
+    "website": "Website / LinkedIn", "registration_type": "Registration type",
+}  # fmt: skip
+_NONE = "(not in the file)"
+
+
+class _Progress(QObject):
+    changed = Signal(int, int)  # from the worker thread, delivered on the GUI thread
+
+
+class RosterImportDialog(QDialog):
+    imported = Signal(object)  # RosterImportSummary
+
+    def __init__(self, attendees: AttendeeService, runner: TaskRunner, event: Event,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setWindowTitle(f"Import the roster — {event.name}")
+        self.setMinimumSize(640, 600)
+        self._attendees, self._runner, self._event = attendees, runner, event
+        self._path: Path | None = None
+        self._read: RosterReadResult | None = None
+        intro = QLabel("The organiser's attendee list (CSV or Excel) lets id-only badges show "
+                       "the visitor's name and company offline.")  # fmt: skip
+        intro.setWordWrap(True)
+        self.file_label = QLabel("No file chosen")
+        choose = QPushButton("Choose file…")
+        choose.clicked.connect(self._choose)
+        row = QHBoxLayout()
+        row.addWidget(self.file_label, 1)
+        row.addWidget(choose)
+        self.combos: dict[str, QComboBox] = {}
+        self.mapping_box = QWidget()
+        form = QFormLayout(self.mapping_box)
+        for f in fields(ColumnMapping):
+            combo = QComboBox()
+            self.combos[f.name] = combo
+            form.addRow(_LABELS.get(f.name, f.name), combo)
+        self.mapping_box.setEnabled(False)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.rejected = QListWidget()
+        self.rejected.setObjectName("RejectedRows")
+        self.rejected.setMaximumHeight(120)
+        self.progress = QProgressBar()
+        self.import_button = QPushButton("Import")
+        self.import_button.setProperty("primary", True)
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_import)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.mapping_box)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.rejected)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        self._signal = _Progress()
+        self._signal.changed.connect(self._progressed)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Roster file", "", "Rosters (*.csv *.txt *.xlsx);;All files (*)"
+        )
+        if path:
+            self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> None:
+        """Read the file once to guess the columns (off the GUI thread)."""
+        self._path = path
+        self.file_label.setText(path.name)
+        self.summary.setText("Reading…")
+        self.import_button.setEnabled(False)
+        event_id = self._event.id
+        self._runner.run(lambda: read_roster(path, event_id=event_id), on_done=self._guessed,
+                         on_error=self._failed)  # fmt: skip
+
+    def _guessed(self, result: RosterReadResult) -> None:
+        self._read = result
+        for name, combo in self.combos.items():
+            combo.clear()
+            combo.addItems([_NONE, *result.headers])
+            chosen = getattr(result.mapping, name)
+            combo.setCurrentText(chosen if chosen else _NONE)
+        self.mapping_box.setEnabled(True)
+        self.import_button.setEnabled(True)
+        self._show_result(result, preview=True)
+
+    def mapping(self) -> ColumnMapping:
+        base = self._read.mapping if self._read else ColumnMapping()
+        values = {n: ("" if c.currentText() == _NONE else c.currentText())
+                  for n, c in self.combos.items()}  # fmt: skip
+        return replace(base, **values)
+
+    def _show_result(self, result: RosterReadResult, preview: bool) -> None:
+        verb = "ready to import" if preview else "read"
+        delimiter = f", delimiter {result.delimiter!r}" if result.delimiter else ""
+        self.summary.setText(
+            f"{len(result.rows):,} attendees {verb}, {len(result.rejected):,} rows rejected "
+            f"(encoding {result.encoding}{delimiter})."
+        )
+        self.rejected.clear()
+        for item in result.rejected[:500]:
+            self.rejected.addItem(f"line {item.line}: {item.reason}")
+
+    def start_import(self) -> None:
+        if self._path is None:
+            return
+        path, mapping, event_id = self._path, self.mapping(), self._event.id
+        attendees, report = self._attendees, self._signal.changed.emit
+        self.import_button.setEnabled(False)
+        self.summary.setText("Importing…")
+
+        def work() -> tuple[RosterReadResult, RosterImportSummary]:
+            result = read_roster(path, mapping, event_id=event_id)
+            summary = attendees.import_attendees(event_id, result.rows, source_name=path.name,
+                                                 progress=report)  # fmt: skip
+            return result, summary
+
+        self._runner.run(work, on_done=self._done, on_error=self._failed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _done(self, outcome: tuple[RosterReadResult, RosterImportSummary]) -> None:
+        result, summary = outcome
+        self._show_result(result, preview=False)
+        self.summary.setText(
+            f"{summary.inserted:,} attendees added, {summary.replaced:,} updated, "
+            f"{len(result.rejected):,} rows rejected; {summary.total:,} in the roster now."
+        )
+        self.progress.setValue(self.progress.maximum())
+        self.import_button.setEnabled(True)
+        self.imported.emit(summary)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.summary.setText(f"Not imported: {exc}")
+        self.import_button.setEnabled(self._read is not None)
