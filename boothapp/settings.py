@@ -32,6 +32,8 @@ class Settings:
     beep: bool = True
     scan_cooldown_s: float = 3.0
     font_scale: float = 1.0
+    # Export column choice and order, per event id (the event manager's last choice).
+    export_columns: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _upgrade_1_to_2(data: dict[str, Any]) -> dict[str, Any]:

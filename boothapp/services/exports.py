@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from boothapp.core.config.model import EventConfig, QuestionKind
 from boothapp.core.models import Event, Lead, Rating, Stage
-from boothapp.reports.columns import ColumnChoice, QuestionColumn
+from boothapp.reports.columns import ColumnChoice, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
 from boothapp.reports.export_io import ExportSummary
 from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
@@ -132,6 +132,12 @@ class ExportService:
     def count(self, event_id: str, flt: LeadFilter) -> int:
         event = self._events.find_event(event_id)
         return sum(1 for _ in self.iter_leads(event, flt))
+
+    def available_columns(self, event_id: str) -> list[tuple[str, str]]:
+        """(column id, header) of every exportable column, in the default order."""
+        event = self._events.find_event(event_id)
+        questions = question_columns(self._configs.get(event.id))
+        return [(cid, col.label) for cid, col in column_catalogue(event, questions).items()]
 
     # -- writing ----------------------------------------------------------------------------
     def export(self, req: ExportRequest, progress: Progress | None = None) -> ExportSummary:

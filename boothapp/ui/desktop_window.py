@@ -135,8 +135,16 @@ class DesktopWindow(MainWindow):
     def open_export(self) -> None:
         from boothapp.ui.export_dialog import ExportDialog
 
+        settings = self.ctx.settings
         dialog = ExportDialog(self.ctx.exports, self.runner, self.event,
-                              self.ctx.paths.exports_dir, self.staff)  # fmt: skip
+                              self.ctx.paths.exports_dir, self.staff,
+                              settings.export_columns.get(self.event.id))  # fmt: skip
+
+        def remember(columns: list[str]) -> None:
+            settings.export_columns[self.event.id] = columns
+            self.ctx.save_settings()
+
+        dialog.columns_saved.connect(remember)
         dialog.exec()
 
     def start_kiosk(self) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -20,12 +21,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
 )
 
 from boothapp.core.models import Event, Rating, Staff
+from boothapp.reports.columns import ColumnChoice
 from boothapp.services.exports import ExportFormat, ExportRequest, ExportService, LeadFilter
 from boothapp.workers.tasks import TaskRunner
 
@@ -39,9 +43,11 @@ class _Progress(QObject):
 
 class ExportDialog(QDialog):
     finished_export = Signal(str)  # path written
+    columns_saved = Signal(list)  # column ids in order, after an export that used them
 
     def __init__(self, exports: ExportService, runner: TaskRunner, event: Event,
-                 folder: Path, staff: Staff | None = None) -> None:  # fmt: skip
+                 folder: Path, staff: Staff | None = None,
+                 saved_columns: list[str] | None = None) -> None:  # fmt: skip
         super().__init__()
         self.setWindowTitle(f"Export — {event.name}")
         self.setMinimumWidth(620)
@@ -66,6 +72,13 @@ class ExportDialog(QDialog):
         self.hot_warm = QCheckBox("Only hot and warm leads")
         self.exclude_flagged = QCheckBox("Leave out leads marked 'please delete'")
         self.exclude_flagged.setChecked(True)
+        # Which columns, in which order: tick and drag; remembered for this event.
+        self.columns = QListWidget()
+        self.columns.setObjectName("ExportColumns")
+        self.columns.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.columns.setMaximumHeight(180)
+        self._saved_columns = saved_columns
+        runner.run(lambda: exports.available_columns(event.id), on_done=self._fill_columns)
         self.progress = QProgressBar()
         self.progress.setValue(0)
         self.status = QLabel()
@@ -86,6 +99,7 @@ class ExportDialog(QDialog):
         form.addRow("Filter", self.qualified)
         form.addRow("", self.hot_warm)
         form.addRow("", self.exclude_flagged)
+        form.addRow("Columns", self.columns)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -96,10 +110,30 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self._pending_columns: list[str] = []
         self._signal = _Progress()
         self._signal.changed.connect(self._progressed)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
+
+    def _fill_columns(self, available: list[tuple[str, str]]) -> None:
+        labels = dict(available)
+        saved = [c for c in (self._saved_columns or []) if c in labels]
+        order = saved + [c for c, _ in available if c not in saved]
+        for cid in order:
+            item = QListWidgetItem(labels[cid])
+            item.setData(Qt.ItemDataRole.UserRole, cid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = not saved or cid in saved
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.columns.addItem(item)
+
+    def chosen_columns(self) -> list[str]:
+        return [
+            self.columns.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.columns.count())
+            if self.columns.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def _default_path(self) -> Path:
         kind = self.kind.currentData()
@@ -114,7 +148,7 @@ class ExportDialog(QDialog):
         csv = kind == "csv"
         self.bom.setEnabled(csv)
         self.delimiter.setEnabled(csv)
-        for box in (self.qualified, self.hot_warm, self.exclude_flagged):
+        for box in (self.qualified, self.hot_warm, self.exclude_flagged, self.columns):
             box.setEnabled(kind != "pdf")
 
     def _browse(self) -> None:
@@ -148,8 +182,14 @@ class ExportDialog(QDialog):
                 qualified_only=self.qualified.isChecked(),
                 include_flagged=not self.exclude_flagged.isChecked(),
             )
+            chosen = self.chosen_columns()
+            if self.columns.count() and not chosen:
+                self.status.setText("Tick at least one column.")
+                self.start_button.setEnabled(True)
+                return
             request = ExportRequest(
                 event_id=event_id, path=path, format=ExportFormat(kind), filter=flt,
+                columns=ColumnChoice(tuple(chosen)) if chosen else None,
                 bom=self.bom.isChecked(), delimiter=self.delimiter.currentData(),
                 staff_id=staff_id,
             )  # fmt: skip
@@ -158,6 +198,8 @@ class ExportDialog(QDialog):
                 summary = exports.export(request, progress=report)
                 return f"{summary.rows} leads written to {summary.path}"
 
+            self._pending_columns = chosen
+
         self._runner.run(work, on_done=self._done, on_error=self._failed)
 
     def _progressed(self, done: int, total: int) -> None:
@@ -165,6 +207,9 @@ class ExportDialog(QDialog):
         self.progress.setValue(done)
 
     def _done(self, message: str) -> None:
+        if self._pending_columns:
+            self.columns_saved.emit(self._pending_columns)
+            self._pending_columns = []
         self.progress.setValue(self.progress.maximum())
         self.status.setText(message)
         self.start_button.setEnabled(True)

@@ -26,10 +26,23 @@ def test_export_csv_then_report_from_the_dialog(qtbot, ctx: AppContext, tmp_path
     dialog.show()
     assert dialog.path.text().endswith(".csv") and not dialog.open_button.isEnabled()
     dialog.hot_warm.setChecked(True)
-    with qtbot.waitSignal(dialog.finished_export, timeout=10_000) as done:
+    qtbot.waitUntil(lambda: dialog.columns.count() > 10, timeout=5000)
+    for i in range(dialog.columns.count()):  # keep only the name and rating, rating first
+        item = dialog.columns.item(i)
+        keep = item.data(Qt.ItemDataRole.UserRole) in ("first_name", "rating")
+        item.setCheckState(Qt.CheckState.Checked if keep else Qt.CheckState.Unchecked)
+    rating = dialog.columns.findItems("Rating", Qt.MatchFlag.MatchExactly)[0]
+    dialog.columns.insertItem(0, dialog.columns.takeItem(dialog.columns.row(rating)))
+    with (
+        qtbot.waitSignal(dialog.finished_export, timeout=10_000) as done,
+        qtbot.waitSignal(dialog.columns_saved, timeout=10_000) as saved,
+    ):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0] == ["rating", "first_name"]
     written = Path(done.args[0])
-    rows = list(csv.DictReader(written.read_text(encoding="utf-8-sig").splitlines()))
+    lines = written.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Rating,First name"
+    rows = list(csv.DictReader(lines))
     assert [r["First name"] for r in rows] == ["Ελένη"]  # the hot lead only
     assert "1 leads written" in dialog.status.text() and dialog.open_button.isEnabled()
     assert dialog.progress.value() == dialog.progress.maximum()

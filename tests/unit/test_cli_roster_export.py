@@ -84,3 +84,24 @@ def test_broken_roster_is_one_clear_error(cli, tmp_path: Path) -> None:  # type:
     assert run.code != 0 and run.err.startswith("boothapp: error:") and "Traceback" not in run.err
     missing = cli("import", str(tmp_path / "missing.csv"), "--event", "Empty Fair")
     assert missing.code != 0 and "missing.csv" in missing.err
+
+
+def test_column_choice_and_order_are_remembered_per_event(
+    cli, data_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _event_with_leads(cli, data_dir)
+    listed = cli("export", "--event", "Istanbul Fair", "--list-columns")
+    ids = [line.split("\t")[0][2:] for line in listed.lines]
+    assert "badge_id" in ids and "raw_payload" in ids and any(i.startswith("q:") for i in ids)
+    first = tmp_path / "first.csv"
+    run = cli("export", "--event", "Istanbul Fair", "-o", str(first),
+              "--columns", "last_name,first_name,badge_id")  # fmt: skip
+    assert run.code == 0
+    assert first.read_text(encoding="utf-8").splitlines()[0] == "Last name,First name,Badge ID"
+    again = tmp_path / "again.csv"
+    assert cli("export", "--event", "Istanbul Fair", "-o", str(again)).code == 0
+    assert again.read_text(encoding="utf-8").splitlines()[0] == "Last name,First name,Badge ID"
+    marked = cli("export", "--event", "Istanbul Fair", "--list-columns")
+    assert sum(1 for line in marked.lines if line.startswith("*")) == 3
+    bad = cli("export", "--event", "Istanbul Fair", "-o", str(again), "--columns", "nope")
+    assert bad.code != 0 and "nope" in bad.err

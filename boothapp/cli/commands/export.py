@@ -75,8 +75,13 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--format", choices=[f.value for f in ExportFormat], help="default: from the file name"
     )
-    parser.add_argument("-o", "--output", required=True, help="file to write")
-    parser.add_argument("--columns", default="", help="column ids in order (comma list)")
+    parser.add_argument("-o", "--output", default="", help="file to write")
+    parser.add_argument(
+        "--columns", default="", help="column ids in order (comma list); remembered for the event"
+    )
+    parser.add_argument(
+        "--list-columns", action="store_true", help="print the available column ids and exit"
+    )
     parser.add_argument("--bom", action="store_true", help="UTF-8 BOM so Excel reads accents")
     parser.add_argument("--delimiter", default=",", help="CSV delimiter: , ; | or tab")
     add_filter_options(parser)
@@ -84,6 +89,19 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.list_columns:
+        ctx = open_context(args)
+        try:
+            event = find_event(ctx, args.event)
+            saved = ctx.settings.export_columns.get(event.id)
+            for cid, header in ctx.exports.available_columns(event.id):
+                mark = "*" if saved is None or cid in saved else " "
+                print(f"{mark} {cid}\t{header}")
+        finally:
+            ctx.close()
+        return 0
+    if not args.output:
+        raise CliError("-o/--output FILE is required")
     path = Path(args.output)
     fmt = args.format or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
     if not path.parent.exists():
@@ -98,6 +116,10 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
+        if columns is not None:
+            ctx.settings.export_columns[event.id] = list(columns.column_ids)
+        elif event.id in ctx.settings.export_columns:
+            columns = ColumnChoice(tuple(ctx.settings.export_columns[event.id]))
         bar = ProgressBar(f"Exporting {event.name}")
         try:
             summary = ctx.exports.export(
@@ -112,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
         finally:
             bar.done()
+        if args.columns:
+            ctx.save_settings()  # remembered only once the choice has worked
     finally:
         ctx.close()
     print(f"{summary.rows} leads written to {summary.path}")
