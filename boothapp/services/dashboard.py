@@ -67,6 +67,8 @@ class BoothStats:
     leaderboard: tuple[LeaderboardEntry, ...]  # whole event, by leads then hot leads
     last_sync: datetime | None  # last change delivered from the outbox; None if never
     target_per_staff: int
+    qualified: int = 0  # whole event: sales-qualified leads (SQL), handed to sales
+    nurture: int = 0  # whole event: the rest (MQL), nurtured
 
 
 class DashboardService:
@@ -103,6 +105,13 @@ class DashboardService:
                 .where(LeadRow.event_id == event_id)
                 .group_by(LeadRow.staff_id)
             ).all()
+            funnel = dict(
+                s.execute(
+                    select(LeadRow.qualified, func.count())
+                    .where(LeadRow.event_id == event_id)
+                    .group_by(LeadRow.qualified)
+                ).all()
+            )
             last_sync = s.scalar(
                 select(func.max(OutboxRow.updated_at))
                 .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
@@ -149,4 +158,6 @@ class DashboardService:
             leaderboard=board,
             last_sync=last_sync,
             target_per_staff=target,
+            qualified=int(funnel.get(True, 0)),
+            nurture=int(funnel.get(False, 0)),
         )

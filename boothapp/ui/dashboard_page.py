@@ -151,6 +151,7 @@ class DashboardPage(QWidget):
         self.today_tile = Tile("Leads today")
         self.mix_tile = Tile("Rating mix today")
         self.sync_tile = Tile("Last sync")
+        self.funnel_tile = Tile("Qualified for sales")
         self.hours = HourBars()
         hours_box = _panel("Leads per hour", self.hours)
         self.staff_box = QWidget()
@@ -163,7 +164,7 @@ class DashboardPage(QWidget):
 
         tiles = QHBoxLayout()
         tiles.setSpacing(16)
-        for tile in (self.today_tile, self.mix_tile, self.sync_tile):
+        for tile in (self.today_tile, self.mix_tile, self.funnel_tile, self.sync_tile):
             tiles.addWidget(tile, 1)
         lower = QHBoxLayout()
         lower.setSpacing(16)
@@ -214,6 +215,10 @@ class DashboardPage(QWidget):
             f"<span style='color:{HOT}'>hot</span> · <span style='color:{WARM}'>warm</span>"
             f" · <span style='color:{COLD}'>cold</span>{_share(mix.hot, mix.total)}"
         )
+        self.funnel_tile.value.setText(f"{stats.qualified:,}")
+        total = stats.qualified + stats.nurture
+        share = f" · {round(100 * stats.qualified / total)} %" if total else ""
+        self.funnel_tile.detail.setText(f"SQL to sales{share} · {stats.nurture:,} MQL to nurture")
         self.sync_tile.value.setText(ago(stats.last_sync, now))
         self.sync_tile.detail.setText(
             stats.last_sync.astimezone(ZoneInfo(stats.timezone)).strftime("%a %d %b %H:%M")

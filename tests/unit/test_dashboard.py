@@ -112,3 +112,15 @@ def test_last_sync_is_the_latest_delivered_outbox_change(booth) -> None:  # type
         s.add(OutboxRow(target="hubspot", lead_id=ids[2], state="pending", updated_at=t3))
     stats = DashboardService(ctx.db).booth_stats(event_id, TODAY, TZ)
     assert stats.last_sync == t2
+
+
+def test_qualified_and_nurture_counts_cover_the_whole_event(ctx) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Funnel Show"))
+    ready = {"budget": "over_250k", "authority": "decision_maker", "interests": ["platform"],
+             "timeframe": "now"}  # fmt: skip
+    ctx.leads.save_lead(LeadDraft(event_id=event.id, contact=Contact(first_name="A"),
+                                  answers=ready))  # fmt: skip
+    for name in ("B", "C"):
+        ctx.leads.save_lead(LeadDraft(event_id=event.id, contact=Contact(first_name=name)))
+    stats = DashboardService(ctx.db).booth_stats(event.id, date.today(), "UTC")
+    assert (stats.qualified, stats.nurture) == (1, 2)
