@@ -75,6 +75,29 @@ def timed(fn: object, *args: object, **kwargs: object) -> float:
     return time.perf_counter() - start
 
 
+def end_to_end(count: int, out: Path) -> dict[str, float]:
+    from boothapp.app import build_context
+    from boothapp.demo.build import build_demo
+    from boothapp.services.exports import ExportFormat, ExportRequest
+
+    ctx = build_context(str(out / "app"))
+    try:
+        event = build_demo(ctx, leads=count).event
+        figures = {}
+        for fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+            path = out / f"app.{fmt.value}"
+            t0 = time.perf_counter()
+            summary = ctx.exports.export(ExportRequest(event.id, path, fmt))
+            figures[f"app_{fmt.value}_s"] = round(time.perf_counter() - t0, 2)
+            assert summary.rows == count, summary
+        t0 = time.perf_counter()
+        ctx.exports.report(event.id, out / "app-report.pdf")
+        figures["app_report_s"] = round(time.perf_counter() - t0, 2)
+        return figures
+    finally:
+        ctx.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5,000 leads instead of 50,000")
@@ -103,7 +126,12 @@ def main() -> int:
             p.suffix: p.stat().st_size for p in out.iterdir() if p.stem == "l" or p.suffix == ".pdf"
         }
 
+        # End to end as the app runs it: leads in a real SQLite file, read back by the export
+        # service (one query), written, and recorded in the audit log.
+        app_s = end_to_end(count, out)
+
     report_s = stats_s + pdf_s
+    figures.update(app_s)
     figures.update(
         {
             "csv_s": round(csv_s, 2),
@@ -119,7 +147,7 @@ def main() -> int:
             "csv_mb": round(sizes[".csv"] / 1e6, 1),
             "xlsx_mb": round(sizes[".xlsx"] / 1e6, 1),
             "pdf_kb": round(sizes[".pdf"] / 1e3),
-            "all_under_10s": max(csv_s, xlsx_s, report_s) < TARGET_S,
+            "all_under_10s": max(csv_s, xlsx_s, report_s, *app_s.values()) < TARGET_S,
         }
     )
     print(f"{'':14}{'seconds':>9}")
