@@ -25,6 +25,7 @@ declare -A LIBS=(
 declare -A CMDS=(
   [pdftoppm]=poppler-utils                # render report pages to look at them
   [Xvfb]=xvfb                             # screenshots of the real window
+  [openssl]=openssl                       # certificates for the STARTTLS/SSL mail tests
 )
 EXTRA_PKGS=(fonts-dejavu-core)
 
