@@ -37,7 +37,7 @@ def _badge_card(person: DemoPerson, payload: str, event_name: str) -> np.ndarray
         2,
         cv2.LINE_AA,
     )
-    name = ascii_fold(person.contact.full_name) or "Visitor"
+    name = ascii_fold(person.contact.full_name).strip() or "Visitor"
     cv2.putText(
         card, name[:20], (18, 135), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2, cv2.LINE_AA
     )

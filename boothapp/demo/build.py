@@ -152,7 +152,14 @@ def _add_leads(
     rng = random.Random(seed)
     cfg = ctx.configs.get(event.id)
     staff = ctx.staff.list_staff(event.id)
-    people = make_people(max(count, 1), seed + 1)
+    # Leads are roster visitors (not the ones on the demo badge video, so scanning those
+    # makes new leads), then extra walk-by visitors with badge ids of their own.
+    roster = make_people(ROSTER_SIZE, seed)[VIDEO_BADGES:]
+    extra = [
+        DemoPerson(str(200000 + i), p.contact)
+        for i, p in enumerate(make_people(max(count - len(roster), 0), seed + 1))
+    ]
+    people = (roster + extra)[:count]
     zone = ZoneInfo(event.timezone)
     first_day = event.starts_on or date.today()
     days = max(1, ((event.ends_on or first_day) - first_day).days + 1)

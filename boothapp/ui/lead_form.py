@@ -93,7 +93,8 @@ class LeadForm(QWidget):
 
         self.questions: dict[str, QuestionInput] = {}
         qform = QFormLayout()
-        qform.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        # Labels above their buttons: the form stays narrow enough for the scan page's side.
+        qform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for question in cfg.questions:
             widget = QuestionInput(question)
             widget.changed.connect(self._update_score)
@@ -106,9 +107,14 @@ class LeadForm(QWidget):
         self.referred_by = QLineEdit()
         self.referred_by.setPlaceholderText("Referred by (name or company)")
         self.referred_by.textChanged.connect(self._update_score)
-        self.consent = QCheckBox(consent_text)
+        # The exact consent text, wrapped (a checkbox label would not wrap and would widen
+        # the form); what is shown is what gets stored.
+        self.consent = QCheckBox("Visitor agrees:")
         self.consent.setObjectName("ConsentCheck")
         self.consent.setStyleSheet("QCheckBox { padding: 6px; }")
+        self.consent_label = QLabel(consent_text)
+        self.consent_label.setWordWrap(True)
+        self.consent_label.setObjectName("ConsentText")
         self._consent_text = consent_text
 
         self.rating_buttons: dict[Rating, QPushButton] = {}
@@ -154,7 +160,10 @@ class LeadForm(QWidget):
         inner.addLayout(qform)
         inner.addWidget(self.notes)
         inner.addWidget(self.referred_by)
-        inner.addWidget(self.consent)
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
+        consent_row.addWidget(self.consent_label, 1)
+        inner.addLayout(consent_row)
         inner.addLayout(rating_row)
         inner.addWidget(self.score_label)
         inner.addStretch(1)
@@ -162,6 +171,7 @@ class LeadForm(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll, 1)

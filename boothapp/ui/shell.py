@@ -7,8 +7,8 @@ demo event is open, else a message (a handheld scanner still works).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
@@ -51,9 +51,7 @@ def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     if box.clickedButton() is demo:
-        from boothapp.demo.build import build_demo
-
-        return build_demo(ctx, leads=120, video=True).event
+        return _build_demo_with_progress(ctx, runner)
     if box.clickedButton() is setup:
         wizard = SetupWizard(ctx, runner)
         created: list[Event] = []
@@ -69,6 +67,32 @@ def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
     return None
 
 
+def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | None:
+    """Generate the demo (roster, leads, badge video: a few seconds) off the GUI thread."""
+    from boothapp.demo.build import build_demo
+
+    dialog = QProgressDialog("Preparing the demo event and its badge video…", "", 0, 0)
+    dialog.setWindowTitle("BoothApp demo")
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(0)
+    loop = QEventLoop()
+    result: list[Event] = []
+
+    def done(summary: object) -> None:
+        result.append(summary.event)  # type: ignore[attr-defined]
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        QMessageBox.warning(dialog, "Demo not available", str(exc))
+        loop.quit()
+
+    runner.run(lambda: build_demo(ctx, leads=120, video=True), on_done=done, on_error=failed)
+    dialog.show()
+    loop.exec()
+    dialog.close()
+    return result[0] if result else None
+
+
 def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     app = create_application()
     apply_theme(app, Theme(ctx.settings.theme or "light"), ctx.settings.font_scale)
@@ -80,9 +104,12 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
             return 0
     ctx.settings.current_event_id = event.id
     ctx.save_settings()
+    camera = pick_camera(ctx, event)
+    if camera and camera != ctx.settings.camera:
+        ctx.settings.camera = camera  # the picker shows it, and the next start reuses it
+        ctx.save_settings()
     window = DesktopWindow(ctx, runner, event)
     window.show()
-    camera = pick_camera(ctx, event)
     if camera:
         window.start_camera(camera)
     else:
