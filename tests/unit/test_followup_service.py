@@ -12,6 +12,7 @@ from boothapp.app import AppContext
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Stage
 from boothapp.services.followup_types import TouchState
+from boothapp.store.tables import LeadRow
 from tests.fixtures_followups import CAPTURED, PLANNED_AT, make_cast
 
 
@@ -141,3 +142,31 @@ def test_letters_and_calendar_files(ctx: AppContext, tmp_path: Path) -> None:
         assert "no letters" in str(exc)
     else:
         raise AssertionError("expected no letters")
+
+
+def test_due_letters_print_into_one_pdf_once(ctx: AppContext, tmp_path: Path) -> None:
+    cast = make_cast(ctx)
+    with ctx.db.session() as s:
+        row = s.get(LeadRow, cast.chicago_no_consent)
+        assert row is not None
+        row.phone = ""  # no consent, no phone: the show follow-up goes by post
+        row.city = "Chicago"
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    letters = [
+        t
+        for t in ctx.followups.lead_touches(cast.chicago_no_consent)
+        if t.channel is Channel.LETTER
+    ]
+    assert letters and "letter instead of email" in letters[0].reason
+    out = tmp_path / "letters.pdf"
+    when = letters[0].due_utc + timedelta(hours=1)
+    assert ctx.followups.letters_pdf(cast.event_id, out, when) == 1
+    text = PdfReader(str(out)).pages[0].extract_text()
+    assert "Chuck Demir" in text and "Chicago" in text
+    assert ctx.followups.get_touch(letters[0].id).outcome == "printed"
+    try:
+        ctx.followups.letters_pdf(cast.event_id, tmp_path / "again.pdf", when)
+    except ValueError as exc:
+        assert "no letters" in str(exc)
+    else:
+        raise AssertionError("a printed letter must not print again")
