@@ -85,3 +85,17 @@ def test_not_interested_stops_the_plan(page, qtbot, ctx: AppContext) -> None:  #
         qtbot.mouseClick(p.outcome_buttons[Outcome.NOT_INTERESTED], Qt.MouseButton.LeftButton)
     assert p.status.text().startswith("No further touches")
     assert ctx.leads.get_lead(call.lead_id).stage is Stage.NOT_INTERESTED
+
+
+def test_lead_detail_shows_the_next_action(qtbot, ctx: AppContext, runner: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.ui.lead_detail import LeadDetailPanel
+
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    panel = LeadDetailPanel(ctx.leads, runner)
+    panel.set_followup_service(ctx.followups)
+    qtbot.addWidget(panel)
+    panel.open_lead(cast.tokyo)
+    qtbot.waitUntil(lambda: panel.followups.text().startswith("Next:"), timeout=5000)
+    text = panel.followups.text()
+    assert "email" in text and "Asia/Tokyo" in text and "0 done" in text
