@@ -7,7 +7,7 @@ and keeps every touch as a ``followups`` row. Sending lives in ``followup_send``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -357,7 +357,7 @@ class FollowUpService:
             if row.state != TouchState.PLANNED:
                 raise ValueError(f"touch {touch_id} is {row.state}, only planned touches approve")
             row.state = TouchState.APPROVED.value
-            row.created_by = row.created_by or staff_id
+            row.reason += f"; approved by {staff_id or 'staff'}"
             return touch_from_row(row)
 
     def record_outcome(
@@ -566,9 +566,9 @@ class FollowUpService:
 CALL_OUTCOMES: tuple[Outcome, ...] = _CALL_OUTCOMES
 
 
-def _attempts(rows: object) -> list[Attempt]:
+def _attempts(rows: Iterable[FollowUpRow]) -> list[Attempt]:
     out: list[Attempt] = []
-    for r in rows:  # type: ignore[attr-defined]
+    for r in rows:
         if r.done_at is None or not r.outcome:
             continue
         try:

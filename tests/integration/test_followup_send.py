@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from boothapp.app import build_context
 from boothapp.services.followup_types import TouchState
 from boothapp.store.tables import LeadRow
+from boothapp.sync.mail import RateLimiter, SmtpSender, SmtpSettings
 from tests.fixtures_followups import PLANNED_AT, make_cast
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.test_mail_smtp import Recorder, parsed, settings_for
@@ -206,5 +207,38 @@ def test_crash_reconciled_as_sent_when_the_server_knows_the_message_id(
         assert report.reconciled_sent == 1 and report.sent == 0
         assert ctx.followups.get_touch(touch.id).state is TouchState.SENT
         assert recorder.messages == []
+    finally:
+        ctx.close()
+
+
+def test_per_minute_limit_spaces_the_sends(
+    smtp_server: tuple[Controller, Recorder], data_dir: Path
+) -> None:
+    controller, recorder = smtp_server
+    clock = [1000.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    def factory(settings: SmtpSettings, password: str | None) -> SmtpSender:
+        limiter = RateLimiter(settings.per_minute_limit, clock=lambda: clock[0], sleep=sleep)
+        return SmtpSender(settings, password, limiter=limiter)
+
+    ctx = build_context(str(data_dir))
+    try:
+        cast = make_cast(ctx, SECTION)
+        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        later = PLANNED_AT + timedelta(days=3)  # Tokyo's and Istanbul's thank-yous are due too
+        report = ctx.followups.send_due(
+            cast.event_id,
+            settings_for(controller, per_minute_limit=1),
+            None,
+            now=later,
+            sender_factory=factory,
+        )
+        assert report.sent == len(recorder.messages) >= 3
+        assert len(slept) == report.sent - 1 and all(s == pytest.approx(60.0) for s in slept)
     finally:
         ctx.close()

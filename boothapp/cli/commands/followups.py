@@ -21,7 +21,7 @@ from boothapp.services.followup_types import smtp_settings_from
 from boothapp.sync.credentials import SecretStore
 
 PASSWORD_ENV = "BOOTHAPP_SMTP_PASSWORD"
-SECRET_SCOPE = "smtp"  # keyring entry: boothapp / "smtp:<username or host>"
+SECRET_SCOPE = "smtp"  # keyring entry: service boothapp, user "smtp:<username>"
 
 
 def register(sub: Any) -> None:
@@ -112,8 +112,10 @@ def run_plan(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, event_id: str) -> int:
         if args.due:
-            now = _now(args)
-            items = ctx.followups.queue(event_id, args.owner, now.date())
+            event_zone = ZoneInfo(ctx.events.find_event(event_id).timezone or "UTC")
+            items = ctx.followups.queue(
+                event_id, args.owner, _now(args).astimezone(event_zone).date()
+            )
             touches = [i.touch for i in items]
         else:
             touches = ctx.followups.touches(event_id)
@@ -146,14 +148,14 @@ def run_list(args: argparse.Namespace) -> int:
     return _with_context(args, body)
 
 
-def _password(ctx: AppContext, username: str, host: str) -> str | None:
+def _password(ctx: AppContext, username: str) -> str | None:
     env = os.environ.get(PASSWORD_ENV)
     if env:
         return env
     if not username:
-        return None
+        return None  # no login: an open relay on the local network
     store = SecretStore(ctx.paths.data_dir / "secrets.json")
-    return store.get_secret(SECRET_SCOPE, username or host)
+    return store.get_secret(SECRET_SCOPE, username)
 
 
 def run_send(args: argparse.Namespace) -> int:
@@ -169,7 +171,7 @@ def run_send(args: argparse.Namespace) -> int:
             "per_minute_limit": args.per_minute,
         }
         smtp = smtp_settings_from(cfg.smtp, overrides)
-        password = None if args.dry_run else _password(ctx, smtp.username, smtp.host)
+        password = None if args.dry_run else _password(ctx, smtp.username)
         if smtp.username and password is None and not args.dry_run:
             raise CliError(
                 f"no SMTP password for {smtp.username!r}: store it in the keyring "
