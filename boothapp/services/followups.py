@@ -301,7 +301,7 @@ class FollowUpService:
         self, event_id: str, owner: str | None, day: date, tz: str | None = None
     ) -> list[QueueItem]:
         """Open touches due by the end of ``day`` (in ``tz``, default the event's zone),
-        overdue first; ``owner`` None means everyone's."""
+        overdue first, plus interrupted sends waiting for review; ``owner`` None: everyone's."""
         with self._db.read() as s:
             event = self._event(s, event_id)
             zone_ = zone(tz or event.timezone or "UTC")
@@ -312,7 +312,10 @@ class FollowUpService:
                 .join(LeadRow)
                 .where(
                     LeadRow.event_id == event_id,
-                    FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
+                    # Interrupted sends wait for a person, so they show up in the queue too.
+                    FollowUpRow.state.in_(
+                        [st.value for st in OPEN_STATES] + [TouchState.REVIEW.value]
+                    ),
                     FollowUpRow.due_at < day_end,
                 )
                 .order_by(FollowUpRow.due_at, FollowUpRow.touch_number)

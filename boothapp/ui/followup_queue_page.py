@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Event
-from boothapp.services.followup_types import OutcomeResult, QueueItem, SendReport, Touch
+from boothapp.services.followup_types import (
+    OutcomeResult,
+    QueueItem,
+    SendReport,
+    Touch,
+    TouchState,
+)
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.mail import SmtpSettings
 from boothapp.workers.tasks import TaskRunner
@@ -55,7 +61,8 @@ def due_text(touch: Touch) -> str:
 
 
 def item_text(item: QueueItem) -> str:
-    flag = "OVERDUE · " if item.overdue else ""
+    flag = "CHECK SENT FOLDER · " if item.touch.state is TouchState.REVIEW else ""
+    flag += "OVERDUE · " if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
     return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due_text(item.touch)}"
 
@@ -119,6 +126,15 @@ class FollowUpQueuePage(QWidget):
             button.clicked.connect(lambda _=False, o=outcome: self.log_outcome(o))
             self.outcome_buttons[outcome] = button
             outcomes.addWidget(button)
+        # An interrupted send: a person checks the Sent folder, then says what happened.
+        self.was_sent_button = QPushButton("It was sent")
+        self.resend_button = QPushButton("Not sent: send again")
+        review = QHBoxLayout()
+        for b in (self.was_sent_button, self.resend_button):
+            b.setMinimumHeight(40)
+            review.addWidget(b)
+        self.was_sent_button.clicked.connect(lambda: self.resolve_review(True))
+        self.resend_button.clicked.connect(lambda: self.resolve_review(False))
         self.status = QLabel("")
         self.status.setObjectName("QueueStatus")
         self.status.setWordWrap(True)
@@ -140,6 +156,7 @@ class FollowUpQueuePage(QWidget):
         right_layout.addWidget(self.preview, 1)
         right_layout.addWidget(self.send_button)
         right_layout.addLayout(outcomes)
+        right_layout.addLayout(review)
         right_layout.addWidget(self.status)
         split = QSplitter()
         split.addWidget(left)
@@ -218,8 +235,10 @@ class FollowUpQueuePage(QWidget):
             self.send_button.setEnabled(False)
             for b in self.outcome_buttons.values():
                 b.setEnabled(False)
+            self._show_review(False)
             return
         t = item.touch
+        self._show_review(t.state is TouchState.REVIEW)
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
         self.reason.setText(f"{CHANNEL_LABELS[t.channel]} #{t.touch_number} · {t.reason}")
         self.contact.setText(" · ".join(x for x in (item.lead_name, item.phone, item.email) if x))
@@ -234,6 +253,14 @@ class FollowUpQueuePage(QWidget):
             self.send_button.setToolTip("Set up the SMTP server in the event settings first")
         for outcome, b in self.outcome_buttons.items():
             b.setEnabled(t.channel is not Channel.EMAIL or outcome is Outcome.NOT_INTERESTED)
+        if t.state is TouchState.REVIEW:
+            self.send_button.setEnabled(False)
+            for b in self.outcome_buttons.values():
+                b.setEnabled(False)
+
+    def _show_review(self, visible: bool) -> None:
+        self.was_sent_button.setVisible(visible)
+        self.resend_button.setVisible(visible)
 
     # -- actions -------------------------------------------------------------------------
     def log_outcome(self, outcome: Outcome) -> None:
@@ -252,6 +279,24 @@ class FollowUpQueuePage(QWidget):
         self.status.setText(next_action_text(result))
         self.touch_done.emit(result.touch.id)
         self.refresh()
+
+    def resolve_review(self, was_sent: bool) -> None:
+        touch_id = self.selected_touch_id()
+        if touch_id is None:
+            return
+        service, staff_id = self._service, self._staff_id
+        self._busy("Saving…")
+
+        def done(touch: Touch) -> None:
+            self.status.setText("Marked sent" if was_sent else "Will be sent again")
+            self.touch_done.emit(touch.id)
+            self.refresh()
+
+        self._runner.run(
+            lambda: service.resolve_review(touch_id, was_sent, staff_id),
+            on_done=done,
+            on_error=self._failed,
+        )
 
     def send_selected(self) -> None:
         touch_id = self.selected_touch_id()

@@ -99,3 +99,28 @@ def test_lead_detail_shows_the_next_action(qtbot, ctx: AppContext, runner: TaskR
     qtbot.waitUntil(lambda: panel.followups.text().startswith("Next:"), timeout=5000)
     text = panel.followups.text()
     assert "email" in text and "Asia/Tokyo" in text and "0 done" in text
+
+
+def test_interrupted_send_waits_in_the_queue_for_a_person(
+    qtbot, ctx: AppContext, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.store.tables import FollowUpRow
+
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    thank_you = ctx.followups.lead_touches(cast.hot)[0]
+    with ctx.db.session() as s:
+        row = s.get(FollowUpRow, thank_you.id)
+        assert row is not None
+        row.state = "review"
+    event = ctx.events.find_event(cast.event_id)
+    p = FollowUpQueuePage(ctx.followups, runner, event, today=lambda: SHOW_DAY)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.list.count() > 0, timeout=5000)
+    p.select_touch(thank_you.id)
+    assert p.list.currentItem().text().startswith("CHECK SENT FOLDER")
+    assert not p.outcome_buttons[Outcome.REACHED].isEnabled()
+    with qtbot.waitSignal(p.touch_done, timeout=5000):
+        qtbot.mouseClick(p.was_sent_button, Qt.MouseButton.LeftButton)
+    assert ctx.followups.get_touch(thank_you.id).state is TouchState.SENT
+    assert p.status.text() == "Marked sent"
