@@ -67,3 +67,19 @@ def test_send_without_smtp_host_is_a_clear_error(cli, data_dir: Path) -> None:  
     _cast(data_dir)
     run = cli("followups", "send", "--event", "CeMAT")
     assert run.code != 0 and "no SMTP host" in run.err
+
+
+def test_list_due_shows_todays_queue_per_owner(cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    cast = _cast(data_dir)
+    cli("followups", "plan", "--event", "CeMAT", "--now", NOW)
+    run = cli(
+        "followups", "list", "--event", "CeMAT", "--due", "--owner", "Jo Lee",
+        "--format", "json", "--now", NOW,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    due = [json.loads(line) for line in run.lines]
+    # Heike's thank-you and same-day call; Chuck's first call falls on Thursday morning in
+    # Chicago, just after the show closed in Berlin.
+    assert {r["lead_id"] for r in due} == {cast.hot, cast.chicago_no_consent}
+    assert {r["channel"] for r in due if r["lead_id"] == cast.hot} == {"email", "call"}
+    assert all(r["owner"] == "Jo Lee" for r in due)
