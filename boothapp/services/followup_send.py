@@ -26,8 +26,9 @@ from sqlalchemy import select
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.messages.render import RenderedMessage
 from boothapp.core.models import Channel, Stage
+from boothapp.services.followup_rows import language_for_country, touch_from_row
 from boothapp.services.followup_types import OPEN_STATES, SendReport, Touch, TouchState
-from boothapp.services.followups import FollowUpService, language_for_country, touch_from_row
+from boothapp.services.followups import FollowUpService
 from boothapp.store.db import Database
 from boothapp.store.tables import FollowUpRow, LeadRow
 from boothapp.sync.mail import MailError, SmtpSender, SmtpSettings, build_message, message_id_for

@@ -26,16 +26,21 @@ from boothapp.core.followups.attempts import (
 )
 from boothapp.core.followups.cadence import LeadFacts, plan_touches
 from boothapp.core.followups.capacity import enforce_slot_capacity
-from boothapp.core.followups.ics import CalendarEntry, calendar_for_staff
-from boothapp.core.followups.metrics import ResponseSample, ResponseTimes, response_times
+from boothapp.core.followups.metrics import ResponseTimes
 from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
-from boothapp.core.messages.render import MessageContext, RenderedMessage, render_message
+from boothapp.core.messages.render import MessageContext, render_message
 from boothapp.core.models import Channel, Event, Rating, Staff, Stage
-from boothapp.reports.letters import Letter, write_letters_pdf
+from boothapp.services import followup_outputs
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.followup_rows import (
+    event_of,
+    language_for_country,
+    lead_name,
+    touch_from_row,
+)
 from boothapp.services.followup_types import (
     OPEN_STATES,
     FollowUpSettings,
@@ -48,33 +53,10 @@ from boothapp.services.followup_types import (
     parse_followup_section,
 )
 from boothapp.store.db import Database
-from boothapp.store.mappers import event_from_row, lead_from_row, staff_from_row
-from boothapp.store.tables import EventRow, FollowUpRow, LeadChangeRow, LeadRow, StaffRow
+from boothapp.store.mappers import lead_from_row, staff_from_row
+from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
 from boothapp.sync.mail import SmtpSettings
 
-# Template language by the lead's country, where we ship templates (else English).
-_LANGUAGE_BY_COUNTRY = {
-    "DE": "de",
-    "AT": "de",
-    "CH": "de",
-    "LI": "de",
-    "GR": "el",
-    "CY": "el",
-    "TR": "tr",
-    "IR": "fa",
-    "AF": "fa",
-}
-# Outcomes that mean the person was contacted, for response-time metrics.
-_CONTACT_OUTCOMES = frozenset(
-    {
-        Outcome.EMAIL_SENT,
-        Outcome.REACHED,
-        Outcome.VOICEMAIL,
-        Outcome.MEETING_BOOKED,
-        Outcome.NOT_INTERESTED,
-        Outcome.REPLIED,
-    }
-)
 _CALL_OUTCOMES = (
     Outcome.REACHED,
     Outcome.VOICEMAIL,
@@ -85,33 +67,6 @@ _CALL_OUTCOMES = (
 # The show's last day ends in the evening of the event's zone: the 48 h window starts there.
 _SHOW_CLOSE = time(18, 0)
 _NO_PLAN_STAGES = frozenset({Stage.NOT_INTERESTED.value, Stage.WON.value})
-
-
-def language_for_country(country: str) -> str:
-    code = normalise_country(country) or ""
-    return _LANGUAGE_BY_COUNTRY.get(code, "en")
-
-
-def touch_from_row(row: FollowUpRow) -> Touch:
-    return Touch(
-        id=row.id,
-        lead_id=row.lead_id,
-        touch_number=row.touch_number,
-        channel=Channel(row.channel),
-        due_utc=row.due_at,
-        tz=row.timezone,
-        template_id=row.template_id,
-        reason=row.reason,
-        subject=row.subject,
-        text=row.body_text,
-        html=row.body_html,
-        state=TouchState(row.state),
-        owner=row.owner,
-        message_id=row.message_id,
-        attempts=row.attempts,
-        outcome=row.outcome,
-        done_at=row.done_at,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +134,7 @@ class FollowUpService:
                         view.facts, show_end, settings.plan, now, event_tz=event.timezone
                     )
                 except ValueError as exc:
-                    problems.append(f"lead {lead.id} ({_name(lead)}): {exc}")
+                    problems.append(f"lead {lead.id} ({lead_name(lead)}): {exc}")
                     skipped += 1
                     continue
                 for r in rows:
@@ -266,10 +221,7 @@ class FollowUpService:
 
     @staticmethod
     def _event(s: Session, event_id: str) -> Event:
-        row = s.get(EventRow, event_id)
-        if row is None:
-            raise NotFoundError(f"no event {event_id}")
-        return event_from_row(row)
+        return event_of(s, event_id)
 
     # -- reading --------------------------------------------------------------------------
     def touches(self, event_id: str, lead_id: str | None = None) -> list[Touch]:
@@ -325,7 +277,7 @@ class FollowUpService:
             return [
                 QueueItem(
                     touch=touch_from_row(f),
-                    lead_name=_name(lead),
+                    lead_name=lead_name(lead),
                     company=lead.company,
                     email=lead.email,
                     phone=lead.phone,
@@ -461,109 +413,22 @@ class FollowUpService:
         return FollowUpSender(self._db, self).resolve_review(touch_id, was_sent, staff_id)
 
     # -- outputs --------------------------------------------------------------------------
+    # -- outputs (followup_outputs) -------------------------------------------------------
     def letters_pdf(
         self, event_id: str, path: Path, now: datetime | None = None, mark_printed: bool = True
     ) -> int:
         """Print the letter touches due by today into one PDF; they are marked done
         (outcome "printed") so the next run does not print them again."""
-        now = (now or datetime.now(UTC)).astimezone(UTC)
-        with self._db.session() as s:
-            event = self._event(s, event_id)
-            settings = self.settings(event_id)
-            horizon = _end_of_day(now, event.timezone)
-            pairs = s.execute(
-                select(FollowUpRow, LeadRow)
-                .join(LeadRow)
-                .where(
-                    LeadRow.event_id == event_id,
-                    FollowUpRow.channel == Channel.LETTER.value,
-                    FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
-                    FollowUpRow.due_at < horizon,
-                )
-                .order_by(FollowUpRow.due_at)
-            )
-            letters: list[Letter] = []
-            rows: list[FollowUpRow] = []
-            for f, lead in pairs:
-                lang = language_for_country(lead.country)
-                recipient = tuple(
-                    x
-                    for x in (_name(lead), lead.company, lead.city, lead.country)
-                    if x and x.strip()
-                )
-                sender = tuple(x for x in (settings.sender.company, event.name) if x)
-                message = RenderedMessage(f.template_id, lang, f.subject, f.body_text, f.body_html)
-                day = f.due_at.astimezone(zone(f.timezone)).date().isoformat()
-                letters.append(Letter(f.id, recipient, sender, day, message))
-                rows.append(f)
-            count = write_letters_pdf(letters, path)
-            if mark_printed:
-                for f in rows:
-                    f.state = TouchState.DONE.value
-                    f.outcome = "printed"
-                    f.done_at = now
-            return count
+        sender = self.settings(event_id).sender
+        return followup_outputs.letters_pdf(self._db, sender, event_id, path, now, mark_printed)
 
     def calendar(self, event_id: str, staff_name: str, now: datetime | None = None) -> str:
-        """An iCalendar document of a staff member's open calls and letters (UID = touch)."""
-        wanted = staff_name.strip().casefold()
-        with self._db.read() as s:
-            pairs = s.execute(
-                select(FollowUpRow, LeadRow)
-                .join(LeadRow)
-                .where(
-                    LeadRow.event_id == event_id,
-                    FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
-                )
-                .order_by(FollowUpRow.due_at)
-            )
-            entries = []
-            for f, lead in pairs:
-                if f.owner.strip().casefold() != wanted:
-                    continue
-                verb = {"call": "Call", "letter": "Letter to", "email": "Email"}.get(
-                    f.channel, f.channel
-                )
-                who = _name(lead) + (f" ({lead.company})" if lead.company else "")
-                contact = " / ".join(x for x in (lead.phone, lead.email) if x)
-                entries.append(
-                    CalendarEntry(
-                        touch_id=f.id,
-                        due_utc=f.due_at,
-                        summary=f"{verb} {who}",
-                        description=f"{contact}\n{f.reason}\n\n{f.body_text}".strip(),
-                    )
-                )
-        if not entries:
-            raise NotFoundError(f"no open follow-ups for {staff_name!r}")
-        return calendar_for_staff(entries, staff_name, now)
+        """An iCalendar document of a staff member's open touches (UID = touch id)."""
+        return followup_outputs.calendar(self._db, event_id, staff_name, now)
 
     def metrics(self, event_id: str) -> ResponseTimes:
         """Capture -> first contact per lead, with medians per owner and for the event."""
-        with self._db.read() as s:
-            leads = list(s.scalars(select(LeadRow).where(LeadRow.event_id == event_id)))
-            first: dict[str, datetime] = {}
-            for f in s.scalars(
-                select(FollowUpRow)
-                .join(LeadRow)
-                .where(LeadRow.event_id == event_id, FollowUpRow.done_at.is_not(None))
-            ):
-                if f.outcome not in {o.value for o in _CONTACT_OUTCOMES} or f.done_at is None:
-                    continue
-                if f.lead_id not in first or f.done_at < first[f.lead_id]:
-                    first[f.lead_id] = f.done_at
-            staff = {r.id: r.name for r in s.scalars(select(StaffRow))}
-            samples = [
-                ResponseSample(
-                    lead_id=lead.id,
-                    staff_id=lead.owner or staff.get(lead.staff_id, "") or "(nobody)",
-                    event_id=event_id,
-                    captured_at_utc=lead.created_at,
-                    first_touch_at_utc=first.get(lead.id),
-                )
-                for lead in leads
-            ]
-        return response_times(samples)
+        return followup_outputs.metrics(self._db, event_id)
 
 
 CALL_OUTCOMES: tuple[Outcome, ...] = _CALL_OUTCOMES
@@ -593,17 +458,8 @@ def _planned_of(r: FollowUpRow) -> PlannedTouch:
     )
 
 
-def _name(lead: LeadRow) -> str:
-    return " ".join(p for p in (lead.first_name, lead.last_name) if p).strip() or "(no name)"
-
-
 def _show_end(event: Event, now: datetime) -> datetime:
     last = event.ends_on or event.starts_on
     if last is None:
         return now
     return datetime.combine(last, _SHOW_CLOSE, tzinfo=zone(event.timezone or "UTC")).astimezone(UTC)
-
-
-def _end_of_day(now: datetime, tz: str) -> datetime:
-    local = now.astimezone(zone(tz or "UTC")).date() + timedelta(days=1)
-    return datetime.combine(local, time(0, 0), tzinfo=zone(tz or "UTC")).astimezone(UTC)
