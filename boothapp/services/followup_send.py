@@ -245,8 +245,11 @@ class FollowUpSender:
                 row.state = TouchState.REVIEW.value
                 row.reason += f"; interrupted while sending ({text}): check before resending"
                 return f"review:{who}: {text}"
-            if text.startswith("cannot reach"):
+            if _connection_level(text):
+                # Nothing reached the server (unreachable, TLS or login refused): the touch
+                # waits for the next run; the remaining ones are not tried either.
                 row.state = TouchState.PLANNED.value
+                row.attempts = max(row.attempts - 1, 0)
                 return f"deferred:{text}"
             if exc.transient:
                 row.state = TouchState.PLANNED.value
@@ -262,6 +265,17 @@ class FollowUpSender:
             row.reason += f"; bounced: {text}"
         nxt = f"; next: {result.next_touch.channel}" if result.next_touch else ""
         return f"failed:{who}: {text}{nxt}"
+
+
+# MailError texts raised while connecting or logging in (see SmtpSender._connect), before any
+# message data: such a failure says nothing about the recipient, so it is never a bounce.
+_CONNECTION_PREFIXES = ("cannot reach", "SMTP login", "TLS with", "SMTP server ")
+
+
+def _connection_level(text: str) -> bool:
+    return text.startswith(_CONNECTION_PREFIXES) and not text.startswith(
+        "SMTP server refused the message"
+    )
 
 
 def _blocked(lead: LeadRow) -> bool:

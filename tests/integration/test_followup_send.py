@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from boothapp.store.tables import LeadRow
 from boothapp.sync.mail import RateLimiter, SmtpSender, SmtpSettings
 from tests.fixtures_followups import PLANNED_AT, make_cast
 from tests.integration import test_mail_smtp as mail_tests
-from tests.integration.test_mail_smtp import Recorder, parsed, settings_for
+from tests.integration.test_mail_smtp import FROM, Recorder, parsed, settings_for
 
 pytestmark = pytest.mark.integration
 
@@ -242,3 +243,42 @@ def test_per_minute_limit_spaces_the_sends(
         assert len(slept) == report.sent - 1 and all(s == pytest.approx(60.0) for s in slept)
     finally:
         ctx.close()
+
+
+def test_cli_send_logs_in_with_the_password_from_the_environment(
+    smtp_server: tuple[Controller, Recorder],
+    data_dir: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    controller, recorder = smtp_server
+    smtp = {
+        "host": "127.0.0.1",
+        "port": controller.port,
+        "security": "none",
+        "username": "jo",
+        "from": FROM,
+        "from_name": "Jo Lee",
+    }
+    ctx = build_context(str(data_dir))
+    try:
+        cast = make_cast(ctx, {**SECTION, "smtp": smtp})
+    finally:
+        ctx.close()
+    now = PLANNED_AT.isoformat()
+    assert cli("followups", "plan", "--event", "CeMAT", "--now", now).code == 0
+    monkeypatch.setenv("BOOTHAPP_SMTP_PASSWORD", "wrong")
+    run = cli("followups", "send", "--event", "CeMAT", "--now", now)
+    assert run.code == 1 and "SMTP login as 'jo' refused: 535" in run.err
+    assert recorder.messages == [] and "1 deferred" in run.out
+    listed = cli("followups", "list", "--event", "CeMAT", "--format", "json")
+    assert all(json.loads(line)["state"] == "planned" for line in listed.lines)  # not a bounce
+    monkeypatch.setenv("BOOTHAPP_SMTP_PASSWORD", "s3cret")
+    run = cli("followups", "send", "--event", "CeMAT", "--now", now)
+    assert run.code == 0, run.err
+    assert run.out.startswith("1 sent, 0 failed")
+    assert [rcpt for _, rcpt, _ in recorder.messages] == [["heike@acme.de"]]
+    assert parsed(recorder.messages[0][2])["From"] == f"Jo Lee <{FROM}>"
+    listed = cli("followups", "list", "--event", "CeMAT", "--format", "json")
+    states = {r["lead_id"]: r["state"] for r in map(json.loads, listed.lines) if r["touch"] == 1}
+    assert states[cast.hot] == "sent"
