@@ -83,3 +83,19 @@ def test_list_due_shows_todays_queue_per_owner(cli, data_dir: Path) -> None:  # 
     assert {r["lead_id"] for r in due} == {cast.hot, cast.chicago_no_consent}
     assert {r["channel"] for r in due if r["lead_id"] == cast.hot} == {"email", "call"}
     assert all(r["owner"] == "Jo Lee" for r in due)
+
+
+def test_a_bad_followups_setting_is_named_and_nothing_is_planned(cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx = build_context(str(data_dir))
+    try:
+        cast = make_cast(ctx, {"morning": {"start": "07:00", "end": "23:00"}})
+    finally:
+        ctx.close()
+    run = cli("followups", "plan", "--event", "CeMAT", "--now", NOW)
+    assert run.code != 0
+    assert "follow-up plan: morning: 07:00-23:00 reaches into the night" in run.err
+    ctx = build_context(str(data_dir))
+    try:
+        assert ctx.followups.touches(cast.event_id) == []
+    finally:
+        ctx.close()
