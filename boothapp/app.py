@@ -15,6 +15,7 @@ from boothapp.services.dashboard import DashboardService
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.exports import ExportService
+from boothapp.services.followups import FollowUpService
 from boothapp.services.lead_queries import LeadQueryService
 from boothapp.services.leads import LeadService
 from boothapp.services.routing import RoutingService
@@ -42,6 +43,7 @@ class AppContext:
     exports: ExportService = field(init=False)
     queries: LeadQueryService = field(init=False)
     dashboard: DashboardService = field(init=False)
+    followups: FollowUpService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -55,6 +57,7 @@ class AppContext:
         self.dashboard = DashboardService(self.db)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
+        self.followups = FollowUpService(self.db, self.configs, device)
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.models import Lead, Stage
+from boothapp.services.followup_types import OPEN_STATES, Touch
+from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadService
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.workers.tasks import TaskRunner
@@ -106,6 +109,9 @@ class LeadDetailPanel(QWidget):
         )
         self.please_delete.setMinimumHeight(40)
         self.followups = QLabel("none planned")
+        self.followups.setObjectName("FollowUps")
+        self.followups.setWordWrap(True)
+        self._followup_service: FollowUpService | None = None
         self.sync = QLabel("")
         self.status = QLabel("")
         self.status.setObjectName("DetailStatus")
@@ -172,6 +178,27 @@ class LeadDetailPanel(QWidget):
         if names is not None:
             self._staff_names = dict(names)
 
+    def set_followup_service(self, service: FollowUpService) -> None:
+        """Show the lead's follow-ups (next action, done, open) in the pipeline section."""
+        self._followup_service = service
+
+    def _load_followups(self, lead_id: str) -> None:
+        service = self._followup_service
+        if service is None:
+            self.followups.setText("none planned")
+            return
+        self.followups.setText("Loading…")
+        self._runner.run(
+            lambda: service.lead_touches(lead_id),
+            on_done=lambda touches: self._show_followups(lead_id, touches),
+            on_error=lambda exc: self.followups.setText(f"Could not load follow-ups: {exc}"),
+        )
+
+    def _show_followups(self, lead_id: str, touches: list[Touch]) -> None:
+        if self._lead is None or self._lead.id != lead_id:
+            return  # another lead was opened meanwhile
+        self.followups.setText(followups_text(touches))
+
     def open_lead(self, lead_id: str) -> None:
         self.status.setText("Loading…")
         leads = self._leads
@@ -218,7 +245,7 @@ class LeadDetailPanel(QWidget):
             self.stage.setCurrentIndex(self.stage.findData(lead.stage))
             self.please_delete.setChecked(lead.please_delete)
             self.sync.setText(SYNC_LABELS[lead.sync_state])
-            self.followups.setText("none planned")
+            self._load_followups(lead.id)
             self.history.clear()
             for change in reversed(history):  # newest first
                 self.history.addItem(describe_change(change, self._staff_names))
@@ -272,6 +299,30 @@ class LeadDetailPanel(QWidget):
         self.save_failed.emit(str(exc))
         if self._lead is not None:
             self.open_lead(self._lead.id)  # show what is really stored
+
+
+def followups_text(touches: list[Touch]) -> str:
+    """'Next: call Wed 25 Nov 10:05 Europe/Berlin · 2 done · 3 open · 1 needs review'."""
+    if not touches:
+        return "none planned"
+    open_ = sorted((t for t in touches if t.state in OPEN_STATES), key=lambda t: t.due_utc)
+    done = [t for t in touches if t.done_at is not None]
+    parts = []
+    if open_:
+        nxt = open_[0]
+        local = nxt.due_utc.astimezone(ZoneInfo(nxt.tz))
+        parts.append(f"Next: {nxt.channel.value} {local:%a %d %b %H:%M} {nxt.tz}")
+    else:
+        parts.append("No open touches")
+    parts.append(f"{len(done)} done")
+    parts.append(f"{len(open_)} open")
+    review = sum(1 for t in touches if t.state.value in ("review", "failed"))
+    if review:
+        parts.append(f"{review} need attention (bounced or interrupted)")
+    if done:
+        last = max(done, key=lambda t: t.done_at or t.due_utc)
+        parts.append(f"last: {last.outcome.replace('_', ' ')}")
+    return " · ".join(parts)
 
 
 def _answer(value: Any) -> str:

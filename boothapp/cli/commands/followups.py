@@ -1,0 +1,278 @@
+"""``boothapp followups plan|list|send|ics|letters|metrics --event E``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from boothapp.app import AppContext
+from boothapp.cli.context import find_event, open_context
+from boothapp.cli.errors import CliError
+from boothapp.cli.progress import ProgressBar
+from boothapp.core.followups.plan import PlanError
+from boothapp.services.errors import ServiceError
+from boothapp.services.followup_types import smtp_settings_from
+from boothapp.sync.credentials import SecretStore
+
+PASSWORD_ENV = "BOOTHAPP_SMTP_PASSWORD"
+SECRET_SCOPE = "smtp"  # keyring entry: service boothapp, user "smtp:<username>"
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("followups", help="plan, list and send lead follow-ups")
+    verbs = parser.add_subparsers(dest="followups_verb", required=True)
+
+    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = verbs.add_parser(name, help=help_text)
+        p.add_argument("--event", required=True, help="event id or name")
+        p.add_argument("--now", help=argparse.SUPPRESS)  # ISO time, for rehearsals and tests
+        return p
+
+    plan = verb("plan", "plan touches for every lead without a plan")
+    plan.add_argument("--replan", action="store_true", help="re-plan open touches too")
+    plan.set_defaults(func=run_plan)
+
+    lst = verb("list", "list planned touches")
+    lst.add_argument("--format", choices=("text", "json"), default="text")
+    lst.add_argument("--owner", help="only this sales rep's touches")
+    lst.add_argument("--due", action="store_true", help="only touches due today or overdue")
+    lst.set_defaults(func=run_list)
+
+    send = verb("send", "send the email touches that are due")
+    send.add_argument("--dry-run", action="store_true", help="show what would be sent")
+    send.add_argument("--require-approval", action="store_true", help="send approved only")
+    send.add_argument("--smtp-host")
+    send.add_argument("--smtp-port", type=int)
+    send.add_argument("--smtp-security", choices=("none", "starttls", "ssl"))
+    send.add_argument("--smtp-user")
+    send.add_argument("--from", dest="from_addr")
+    send.add_argument("--from-name")
+    send.add_argument("--per-minute", type=int, help="at most this many emails a minute")
+    send.set_defaults(func=run_send)
+
+    ics = verb("ics", "write one staff member's follow-up calendar (.ics)")
+    ics.add_argument("--staff", required=True, help="staff name as shown as the owner")
+    ics.add_argument("-o", "--output", required=True)
+    ics.set_defaults(func=run_ics)
+
+    letters = verb("letters", "print the letters due by today into one PDF")
+    letters.add_argument("-o", "--output", required=True)
+    letters.set_defaults(func=run_letters)
+
+    metrics = verb("metrics", "response time: capture to first contact")
+    metrics.add_argument("--format", choices=("text", "json"), default="text")
+    metrics.set_defaults(func=run_metrics)
+
+
+def _now(args: argparse.Namespace) -> datetime:
+    if not getattr(args, "now", None):
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(args.now)
+    except ValueError:
+        raise CliError(f"--now: {args.now!r} is not an ISO 8601 time") from None
+    if value.tzinfo is None:
+        raise CliError("--now needs a UTC offset, e.g. 2026-11-19T14:00+01:00")
+    return value.astimezone(UTC)
+
+
+def _with_context(args: argparse.Namespace, body: Any) -> int:
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        try:
+            result: int = body(ctx, event.id)
+            return result
+        except (ServiceError, PlanError, ValueError, OSError) as exc:
+            raise CliError(str(exc)) from None
+    finally:
+        ctx.close()
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        summary = ctx.followups.plan(event_id, _now(args), replan=args.replan)
+        for line in summary.problems:
+            print(f"not planned: {line}", file=sys.stderr)
+        print(
+            f"{summary.touches_planned} touches planned for {summary.leads_planned} leads"
+            f" ({summary.leads_skipped} skipped)"
+        )
+        return 1 if summary.problems else 0
+
+    return _with_context(args, body)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        if args.due:
+            event_zone = ZoneInfo(ctx.events.find_event(event_id).timezone or "UTC")
+            items = ctx.followups.queue(
+                event_id, args.owner, _now(args).astimezone(event_zone).date()
+            )
+            touches = [i.touch for i in items]
+        else:
+            touches = ctx.followups.touches(event_id)
+            if args.owner:
+                touches = [t for t in touches if t.owner == args.owner]
+        for t in touches:
+            local = t.due_utc.astimezone(ZoneInfo(t.tz))
+            if args.format == "json":
+                record = {
+                    "lead_id": t.lead_id,
+                    "touch_id": t.id,
+                    "touch": t.touch_number,
+                    "channel": t.channel.value,
+                    "due": local.isoformat(),
+                    "timezone": t.tz,
+                    "state": t.state.value,
+                    "owner": t.owner,
+                    "template": t.template_id,
+                    "reason": t.reason,
+                }
+                print(json.dumps(record, ensure_ascii=False))
+            else:
+                print(
+                    f"{local:%a %Y-%m-%d %H:%M} {t.tz:<20} #{t.touch_number} "
+                    f"{t.channel.value:<6} {t.state.value:<9} {t.owner or '-':<12} "
+                    f"{t.lead_id[:8]} {t.subject}"
+                )
+        return 0
+
+    return _with_context(args, body)
+
+
+def _password(ctx: AppContext, username: str) -> str | None:
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    if not username:
+        return None  # no login: an open relay on the local network
+    store = SecretStore(ctx.paths.data_dir / "secrets.json")
+    return store.get_secret(SECRET_SCOPE, username)
+
+
+def run_send(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        cfg = ctx.followups.settings(event_id)
+        overrides = {
+            "host": args.smtp_host,
+            "port": args.smtp_port,
+            "security": args.smtp_security,
+            "username": args.smtp_user,
+            "from": args.from_addr,
+            "from_name": args.from_name,
+            "per_minute_limit": args.per_minute,
+        }
+        smtp = smtp_settings_from(cfg.smtp, overrides)
+        password = None if args.dry_run else _password(ctx, smtp.username)
+        if smtp.username and password is None and not args.dry_run:
+            raise CliError(
+                f"no SMTP password for {smtp.username!r}: store it in the keyring "
+                f"(service boothapp, user {SECRET_SCOPE}:{smtp.username}) or set {PASSWORD_ENV}"
+            )
+        bar = ProgressBar("Sending follow-ups")
+        try:
+            report = ctx.followups.send_due(
+                event_id,
+                smtp,
+                password,
+                dry_run=args.dry_run,
+                progress=bar,
+                now=_now(args),
+                require_approval=args.require_approval,
+            )
+        finally:
+            bar.done()
+        if args.dry_run:
+            for touch_id in report.would_send:
+                t = ctx.followups.get_touch(touch_id)
+                print(f"would send {t.id} to lead {t.lead_id}: {t.subject}")
+            print(
+                f"dry run: {len(report.would_send)} emails would be sent, "
+                f"{report.skipped_no_consent} blocked (no consent or address)"
+            )
+            return 0
+        for line in report.problems:
+            print(f"problem: {line}", file=sys.stderr)
+        print(
+            f"{report.sent} sent, {report.failed} failed, {report.deferred} deferred, "
+            f"{report.skipped_no_consent} not sent without consent, "
+            f"{report.reconciled_sent} confirmed after an interruption, "
+            f"{report.flagged_review} need review"
+        )
+        return 0 if not (report.failed or report.flagged_review or report.deferred) else 1
+
+    return _with_context(args, body)
+
+
+def run_ics(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        path = Path(args.output)
+        if not path.parent.exists():
+            raise CliError(f"folder {path.parent} does not exist")
+        text = ctx.followups.calendar(event_id, args.staff, _now(args))
+        path.write_text(text, encoding="utf-8", newline="")
+        print(f"{text.count('BEGIN:VEVENT')} follow-ups for {args.staff} written to {path}")
+        return 0
+
+    return _with_context(args, body)
+
+
+def run_letters(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        path = Path(args.output)
+        if not path.parent.exists():
+            raise CliError(f"folder {path.parent} does not exist")
+        count = ctx.followups.letters_pdf(event_id, path, _now(args))
+        print(f"{count} letters written to {path}")
+        return 0
+
+    return _with_context(args, body)
+
+
+def _fmt(delta: timedelta | None) -> str:
+    if delta is None:
+        return "-"
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def run_metrics(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        m = ctx.followups.metrics(event_id)
+        if args.format == "json":
+            groups = {**{f"staff:{k}": v for k, v in m.per_staff.items()}, **m.per_event}
+            for key, g in groups.items():
+                print(
+                    json.dumps(
+                        {
+                            "group": key if key.startswith("staff:") else "event",
+                            "name": key.removeprefix("staff:"),
+                            "leads": g.leads,
+                            "contacted": g.contacted,
+                            "median_seconds": g.median.total_seconds() if g.median else None,
+                            "within": dict(g.within),
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            return 0
+        for title, groups in (("Event", m.per_event), ("Staff", m.per_staff)):
+            for key, g in groups.items():
+                name = "all leads" if title == "Event" else key
+                shares = ", ".join(f"{label} {share:.0%}" for label, share in g.within)
+                print(
+                    f"{title:<5} {name:<20} {g.contacted}/{g.leads} contacted, "
+                    f"median {_fmt(g.median)}; within {shares}"
+                )
+        print(f"{len(m.not_contacted)} leads not contacted yet")
+        return 0
+
+    return _with_context(args, body)

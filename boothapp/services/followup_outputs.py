@@ -1,0 +1,148 @@
+"""Follow-up outputs: printed letters (PDF), a staff member's calendar (ICS), response times.
+
+Each reads the ``followups`` rows of one event; the service methods of the same names call
+these functions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from boothapp.core.followups.attempts import Outcome
+from boothapp.core.followups.ics import CalendarEntry, calendar_for_staff
+from boothapp.core.followups.metrics import ResponseSample, ResponseTimes, response_times
+from boothapp.core.followups.timing import zone
+from boothapp.core.messages.render import RenderedMessage
+from boothapp.core.models import Channel
+from boothapp.reports.letters import Letter, write_letters_pdf
+from boothapp.services.errors import NotFoundError
+from boothapp.services.followup_rows import end_of_day, event_of, language_for_country, lead_name
+from boothapp.services.followup_types import OPEN_STATES, SenderSettings, TouchState
+from boothapp.store.db import Database
+from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
+
+# Outcomes that mean the person was contacted, for response-time metrics.
+CONTACT_OUTCOMES = frozenset(
+    {
+        Outcome.EMAIL_SENT,
+        Outcome.REACHED,
+        Outcome.VOICEMAIL,
+        Outcome.MEETING_BOOKED,
+        Outcome.NOT_INTERESTED,
+        Outcome.REPLIED,
+    }
+)
+
+
+def letters_pdf(
+    db: Database,
+    sender: SenderSettings,
+    event_id: str,
+    path: Path,
+    now: datetime | None = None,
+    mark_printed: bool = True,
+) -> int:
+    """Print the letter touches due by today into one PDF; they are marked done
+    (outcome "printed") so the next run does not print them again."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    with db.session() as s:
+        event = event_of(s, event_id)
+        horizon = end_of_day(now, event.timezone)
+        sender_lines = tuple(x for x in (sender.company, event.name) if x)
+        pairs = s.execute(
+            select(FollowUpRow, LeadRow)
+            .join(LeadRow)
+            .where(
+                LeadRow.event_id == event_id,
+                FollowUpRow.channel == Channel.LETTER.value,
+                FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
+                FollowUpRow.due_at < horizon,
+            )
+            .order_by(FollowUpRow.due_at)
+        )
+        letters: list[Letter] = []
+        rows: list[FollowUpRow] = []
+        for f, lead in pairs:
+            lang = language_for_country(lead.country)
+            recipient = tuple(
+                x
+                for x in (lead_name(lead), lead.company, lead.city, lead.country)
+                if x and x.strip()
+            )
+            message = RenderedMessage(f.template_id, lang, f.subject, f.body_text, f.body_html)
+            day = f.due_at.astimezone(zone(f.timezone)).date().isoformat()
+            letters.append(Letter(f.id, recipient, sender_lines, day, message))
+            rows.append(f)
+        count = write_letters_pdf(letters, path)
+        if mark_printed:
+            for f in rows:
+                f.state = TouchState.DONE.value
+                f.outcome = "printed"
+                f.done_at = now
+        return count
+
+
+def calendar(db: Database, event_id: str, staff_name: str, now: datetime | None = None) -> str:
+    """An iCalendar document of a staff member's open calls and letters (UID = touch)."""
+    wanted = staff_name.strip().casefold()
+    with db.read() as s:
+        pairs = s.execute(
+            select(FollowUpRow, LeadRow)
+            .join(LeadRow)
+            .where(
+                LeadRow.event_id == event_id,
+                FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
+            )
+            .order_by(FollowUpRow.due_at)
+        )
+        entries = []
+        for f, lead in pairs:
+            if f.owner.strip().casefold() != wanted:
+                continue
+            verb = {"call": "Call", "letter": "Letter to", "email": "Email"}.get(
+                f.channel, f.channel
+            )
+            who = lead_name(lead) + (f" ({lead.company})" if lead.company else "")
+            contact = " / ".join(x for x in (lead.phone, lead.email) if x)
+            entries.append(
+                CalendarEntry(
+                    touch_id=f.id,
+                    due_utc=f.due_at,
+                    summary=f"{verb} {who}",
+                    description=f"{contact}\n{f.reason}\n\n{f.body_text}".strip(),
+                )
+            )
+    if not entries:
+        raise NotFoundError(f"no open follow-ups for {staff_name!r}")
+    return calendar_for_staff(entries, staff_name, now)
+
+
+def metrics(db: Database, event_id: str) -> ResponseTimes:
+    """Capture -> first contact per lead, with medians per owner and for the event."""
+    with db.read() as s:
+        leads = list(s.scalars(select(LeadRow).where(LeadRow.event_id == event_id)))
+        first: dict[str, datetime] = {}
+        for f in s.scalars(
+            select(FollowUpRow)
+            .join(LeadRow)
+            .where(LeadRow.event_id == event_id, FollowUpRow.done_at.is_not(None))
+        ):
+            if f.outcome not in {o.value for o in CONTACT_OUTCOMES} or f.done_at is None:
+                continue
+            if f.lead_id not in first or f.done_at < first[f.lead_id]:
+                first[f.lead_id] = f.done_at
+        staff = {r.id: r.name for r in s.scalars(select(StaffRow))}
+        samples = [
+            ResponseSample(
+                lead_id=lead.id,
+                staff_id=lead.owner or staff.get(lead.staff_id, "") or "(nobody)",
+                event_id=event_id,
+                captured_at_utc=lead.created_at,
+                first_touch_at_utc=first.get(lead.id),
+            )
+            for lead in leads
+        ]
+    return response_times(samples)

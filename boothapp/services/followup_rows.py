@@ -1,0 +1,71 @@
+"""Row-to-value helpers shared by the follow-up service modules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from boothapp.core.followups.timing import zone
+from boothapp.core.hygiene.countries import normalise_country
+from boothapp.core.models import Channel, Event
+from boothapp.services.errors import NotFoundError
+from boothapp.services.followup_types import Touch, TouchState
+from boothapp.store.mappers import event_from_row
+from boothapp.store.tables import EventRow, FollowUpRow, LeadRow
+
+# Template language by the lead's country, where we ship templates (else English).
+_LANGUAGE_BY_COUNTRY = {
+    "DE": "de",
+    "AT": "de",
+    "CH": "de",
+    "LI": "de",
+    "GR": "el",
+    "CY": "el",
+    "TR": "tr",
+    "IR": "fa",
+    "AF": "fa",
+}
+
+
+def language_for_country(country: str) -> str:
+    code = normalise_country(country) or ""
+    return _LANGUAGE_BY_COUNTRY.get(code, "en")
+
+
+def touch_from_row(row: FollowUpRow) -> Touch:
+    return Touch(
+        id=row.id,
+        lead_id=row.lead_id,
+        touch_number=row.touch_number,
+        channel=Channel(row.channel),
+        due_utc=row.due_at,
+        tz=row.timezone,
+        template_id=row.template_id,
+        reason=row.reason,
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        state=TouchState(row.state),
+        owner=row.owner,
+        message_id=row.message_id,
+        attempts=row.attempts,
+        outcome=row.outcome,
+        done_at=row.done_at,
+    )
+
+
+def event_of(s: Session, event_id: str) -> Event:
+    row = s.get(EventRow, event_id)
+    if row is None:
+        raise NotFoundError(f"no event {event_id}")
+    return event_from_row(row)
+
+
+def lead_name(lead: LeadRow) -> str:
+    return " ".join(p for p in (lead.first_name, lead.last_name) if p).strip() or "(no name)"
+
+
+def end_of_day(now: datetime, tz: str) -> datetime:
+    local = now.astimezone(zone(tz or "UTC")).date() + timedelta(days=1)
+    return datetime.combine(local, time(0, 0), tzinfo=zone(tz or "UTC")).astimezone(UTC)

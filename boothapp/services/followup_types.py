@@ -1,0 +1,177 @@
+"""Typed values the follow-up service hands to the CLI and the UI, and its settings parsing.
+
+The event configuration's ``followups`` section holds the plan (validated by
+``FollowUpPlan.from_mapping``) plus two sections owned here: ``smtp`` (server, sender, limit)
+and ``sender`` (company name, unsubscribe URL pattern). They are split off before the plan is
+validated, so an unknown plan key still fails with its exact path.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from boothapp.core.followups.plan import FollowUpPlan, PlanError
+from boothapp.core.models import Channel
+from boothapp.sync.mail import SmtpSecurity, SmtpSettings
+
+
+class TouchState(enum.StrEnum):
+    PLANNED = "planned"
+    APPROVED = "approved"  # a person read the message and it may go out
+    SENDING = "sending"  # Message-ID recorded, SMTP transaction under way
+    SENT = "sent"
+    DONE = "done"  # a call or letter with its outcome logged
+    FAILED = "failed"  # bounced or refused for good; see the reason
+    REVIEW = "review"  # interrupted mid-send: a person checks before anything is resent
+    CANCELLED = "cancelled"  # superseded (lead not interested, meeting booked); kept
+
+
+OPEN_STATES = frozenset({TouchState.PLANNED, TouchState.APPROVED})
+FINISHED_STATES = frozenset(
+    {TouchState.SENT, TouchState.DONE, TouchState.FAILED, TouchState.CANCELLED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    id: str
+    lead_id: str
+    touch_number: int
+    channel: Channel
+    due_utc: datetime
+    tz: str
+    template_id: str
+    reason: str
+    subject: str
+    text: str
+    html: str
+    state: TouchState
+    owner: str
+    message_id: str
+    attempts: int
+    outcome: str
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One line of a sales rep's queue: the touch plus who to contact and how."""
+
+    touch: Touch
+    lead_name: str
+    company: str
+    email: str
+    phone: str
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    leads_planned: int
+    touches_planned: int
+    leads_skipped: int
+    problems: tuple[str, ...]  # one line per lead that could not be planned, naming why
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    sent: int
+    failed: int
+    deferred: int  # transient trouble: stays planned, retried on the next run
+    skipped_no_consent: int
+    reconciled_sent: int
+    flagged_review: int
+    would_send: tuple[str, ...]  # dry run: touch ids that would go out
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeResult:
+    touch: Touch
+    new_stage: str | None
+    next_touch: Touch | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SenderSettings:
+    company: str = ""
+    unsubscribe_url: str = ""  # https://... with an optional {lead_id} placeholder
+
+    def unsubscribe_for(self, lead_id: str) -> str:
+        return self.unsubscribe_url.replace("{lead_id}", lead_id) if self.unsubscribe_url else ""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpSettings:
+    plan: FollowUpPlan
+    sender: SenderSettings
+    smtp: Mapping[str, Any]  # raw; completed by CLI options before SmtpSettings is built
+
+
+_OWN_SECTIONS = ("smtp", "sender")
+
+
+def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:
+    """Split the config section into plan, sender and SMTP parts; PlanError names the field."""
+    if not isinstance(section, Mapping):
+        raise PlanError("(root)", "expected a mapping")
+    plan_part = {k: v for k, v in section.items() if k not in _OWN_SECTIONS}
+    plan = FollowUpPlan.from_mapping(plan_part)
+    sender_raw = section.get("sender", {}) or {}
+    smtp_raw = section.get("smtp", {}) or {}
+    if not isinstance(sender_raw, Mapping):
+        raise PlanError("sender", "expected a mapping")
+    if not isinstance(smtp_raw, Mapping):
+        raise PlanError("smtp", "expected a mapping")
+    for key in sender_raw:
+        if key not in ("company", "unsubscribe_url"):
+            raise PlanError(f"sender.{key}", "unknown setting")
+    unsub = str(sender_raw.get("unsubscribe_url", "") or "").strip()
+    if unsub and not unsub.lower().startswith("https://"):
+        raise PlanError("sender.unsubscribe_url", "must start with https://")
+    sender = SenderSettings(str(sender_raw.get("company", "") or "").strip(), unsub)
+    return FollowUpSettings(plan, sender, dict(smtp_raw))
+
+
+_SMTP_KEYS = frozenset(
+    {"host", "port", "security", "username", "from", "from_name", "per_minute_limit"}
+)
+
+
+def smtp_settings_from(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> SmtpSettings:
+    """SMTP settings from the config section, with non-empty ``overrides`` (CLI options) on
+    top. Raises ValueError naming the missing or bad field."""
+    for key in raw:
+        if key not in _SMTP_KEYS:
+            raise ValueError(f"follow-up plan: smtp.{key}: unknown setting")
+    values = {**raw, **{k: v for k, v in overrides.items() if v not in (None, "")}}
+    host = str(values.get("host", "") or "")
+    sender = str(values.get("from", "") or "")
+    if not host:
+        raise ValueError("no SMTP host: set followups.smtp.host in the event config or --smtp-host")
+    if not sender:
+        raise ValueError("no sender address: set followups.smtp.from or --from")
+    try:
+        security = SmtpSecurity(str(values.get("security", "starttls")))
+    except ValueError:
+        choices = ", ".join(s.value for s in SmtpSecurity)
+        raise ValueError(f"smtp.security must be one of {choices}") from None
+    try:
+        port = int(values.get("port", 587))
+        limit = int(values.get("per_minute_limit", 30))
+    except (TypeError, ValueError):
+        raise ValueError("smtp.port and smtp.per_minute_limit must be whole numbers") from None
+    return SmtpSettings(
+        host=host,
+        port=port,
+        security=security,
+        username=str(values.get("username", "") or ""),
+        from_addr=sender,
+        per_minute_limit=limit,
+        from_name=str(values.get("from_name", "") or ""),
+    )

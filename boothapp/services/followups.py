@@ -1,0 +1,465 @@
+"""Follow-ups for an event's leads: plan, queue, outcomes, letters, calendar and metrics.
+
+The rules live in ``boothapp.core.followups``; this service feeds them lead facts from the
+store, renders each message once at planning time (what the rep previews is what goes out)
+and keeps every touch as a ``followups`` row. Sending lives in ``followup_send``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from boothapp.core.followups.attempts import (
+    Attempt,
+    AttemptHistory,
+    Outcome,
+)
+from boothapp.core.followups.attempts import (
+    record_outcome as decide_outcome,
+)
+from boothapp.core.followups.cadence import LeadFacts, plan_touches
+from boothapp.core.followups.capacity import enforce_slot_capacity
+from boothapp.core.followups.metrics import ResponseTimes
+from boothapp.core.followups.timing import zone
+from boothapp.core.followups.touches import PlannedTouch
+from boothapp.core.hygiene.countries import normalise_country
+from boothapp.core.messages.render import MessageContext, render_message
+from boothapp.core.models import Channel, Event, Rating, Staff, Stage
+from boothapp.services import followup_outputs
+from boothapp.services.errors import NotFoundError
+from boothapp.services.event_config import EventConfigService
+from boothapp.services.followup_rows import (
+    event_of,
+    language_for_country,
+    lead_name,
+    touch_from_row,
+)
+from boothapp.services.followup_types import (
+    OPEN_STATES,
+    FollowUpSettings,
+    OutcomeResult,
+    PlanSummary,
+    QueueItem,
+    SendReport,
+    Touch,
+    TouchState,
+    parse_followup_section,
+)
+from boothapp.store.db import Database
+from boothapp.store.mappers import lead_from_row, staff_from_row
+from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
+from boothapp.sync.mail import SmtpSettings
+
+_CALL_OUTCOMES = (
+    Outcome.REACHED,
+    Outcome.VOICEMAIL,
+    Outcome.NO_ANSWER,
+    Outcome.NOT_INTERESTED,
+    Outcome.MEETING_BOOKED,
+)
+# The show's last day ends in the evening of the event's zone: the 48 h window starts there.
+_SHOW_CLOSE = time(18, 0)
+_NO_PLAN_STAGES = frozenset({Stage.NOT_INTERESTED.value, Stage.WON.value})
+
+
+@dataclass(frozen=True, slots=True)
+class _LeadView:
+    """What planning and rendering need about one lead, read inside one session."""
+
+    row: LeadRow
+    facts: LeadFacts
+    ctx: MessageContext
+    language: str
+    owner: str
+
+
+class FollowUpService:
+    def __init__(self, db: Database, configs: EventConfigService, device_id: str = "") -> None:
+        self._db = db
+        self._configs = configs
+        self._device_id = device_id
+
+    # -- settings -------------------------------------------------------------------------
+    def settings(self, event_id: str) -> FollowUpSettings:
+        """The event's follow-up settings; PlanError names a bad field in the config."""
+        return parse_followup_section(self._configs.get(event_id).followups)
+
+    # -- planning -------------------------------------------------------------------------
+    def plan(
+        self,
+        event_id: str,
+        now: datetime,
+        *,
+        replan: bool = False,
+        lead_ids: Sequence[str] | None = None,
+    ) -> PlanSummary:
+        """Plan touches for every lead without a plan. ``replan`` replaces the open
+        (planned/approved) touches; sent, done, sending and review touches stay as they are."""
+        now = now.astimezone(UTC)
+        settings = self.settings(event_id)
+        planned_leads = touches_n = skipped = 0
+        problems: list[str] = []
+        with self._db.session() as s:
+            event = self._event(s, event_id)
+            show_end = _show_end(event, now)
+            q = select(LeadRow).where(LeadRow.event_id == event_id).order_by(LeadRow.created_at)
+            if lead_ids is not None:
+                q = q.where(LeadRow.id.in_(list(lead_ids)))
+            leads = list(s.scalars(q))
+            existing: dict[str, list[FollowUpRow]] = {}
+            for frow in s.scalars(
+                select(FollowUpRow).join(LeadRow).where(LeadRow.event_id == event_id)
+            ):
+                existing.setdefault(frow.lead_id, []).append(frow)
+            fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
+            removed: set[str] = set()
+            for lead in leads:
+                rows = existing.get(lead.id, [])
+                if lead.please_delete or lead.stage in _NO_PLAN_STAGES:
+                    skipped += 1
+                    continue
+                if rows and not replan:
+                    continue
+                kept = [r for r in rows if r.state not in OPEN_STATES]
+                try:
+                    view = self._view(s, lead, event, settings)
+                    touches = plan_touches(
+                        view.facts, show_end, settings.plan, now, event_tz=event.timezone
+                    )
+                except ValueError as exc:
+                    problems.append(f"lead {lead.id} ({lead_name(lead)}): {exc}")
+                    skipped += 1
+                    continue
+                for r in rows:
+                    if r.state in OPEN_STATES:
+                        removed.add(r.id)
+                        s.delete(r)
+                done_templates = {r.template_id for r in kept if r.channel == Channel.EMAIL}
+                first_number = max((r.touch_number for r in kept), default=0)
+                n = first_number
+                for t in touches:
+                    if t.channel is Channel.EMAIL and t.template_id in done_templates:
+                        continue  # never send the same content twice on a re-plan
+                    n += 1
+                    fresh.append((f"{lead.id}:{n}", _renumber(t, n), view))
+                planned_leads += 1
+            # Spread emails over slots together with the event's other open emails.
+            others = [
+                (r.id, _planned_of(r))
+                for rows in existing.values()
+                for r in rows
+                if r.state in OPEN_STATES and r.channel == Channel.EMAIL and r.id not in removed
+            ]
+            spread = enforce_slot_capacity([*others, *((k, t) for k, t, _ in fresh)], settings.plan)
+            for key, _, view in fresh:
+                t = spread[key]
+                s.add(self._row_for(view, t))
+                touches_n += 1
+        return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
+
+    def _row_for(self, view: _LeadView, t: PlannedTouch) -> FollowUpRow:
+        msg = render_message(t.template_id, view.language, view.ctx)
+        return FollowUpRow(
+            lead_id=view.row.id,
+            touch_number=t.touch_number,
+            channel=t.channel.value,
+            due_at=t.due_utc,
+            timezone=t.tz,
+            template_id=t.template_id,
+            reason=t.reason,
+            subject=msg.subject,
+            body_text=msg.text,
+            body_html=msg.html,
+            state=TouchState.PLANNED.value,
+            owner=view.owner,
+            device_id=self._device_id,
+        )
+
+    def _view(self, s: Session, lead: LeadRow, event: Event, cfg: FollowUpSettings) -> _LeadView:
+        country = normalise_country(lead.country) or event.country or ""
+        tz = lead.timezone.strip() or event.timezone or "UTC"
+        zone(tz)  # a bad zone names itself
+        staff = self._staff_of(s, lead)
+        facts = LeadFacts(
+            id=lead.id,
+            rating=Rating(lead.rating),
+            qualified=lead.qualified,
+            tz=tz,
+            country=country,
+            has_email=bool(lead.email.strip()),
+            has_phone=bool(lead.phone.strip()),
+            consent_marketing=lead.consent_given_at is not None,
+            captured_at_utc=lead.created_at,
+        )
+        model = lead_from_row(lead, staff.name if staff else "")
+        ctx = MessageContext.from_lead(
+            model,
+            event,
+            staff,
+            sender_company=cfg.sender.company,
+            unsubscribe_url=cfg.sender.unsubscribe_for(lead.id),
+        )
+        owner = lead.owner.strip() or (staff.name if staff else "")
+        return _LeadView(lead, facts, ctx, language_for_country(country), owner)
+
+    def _staff_of(self, s: Session, lead: LeadRow) -> Staff | None:
+        row = s.get(StaffRow, lead.staff_id) if lead.staff_id else None
+        if row is None and lead.owner:
+            row = s.scalar(
+                select(StaffRow).where(
+                    StaffRow.event_id == lead.event_id, StaffRow.name == lead.owner
+                )
+            )
+        return staff_from_row(row) if row else None
+
+    @staticmethod
+    def _event(s: Session, event_id: str) -> Event:
+        return event_of(s, event_id)
+
+    # -- reading --------------------------------------------------------------------------
+    def touches(self, event_id: str, lead_id: str | None = None) -> list[Touch]:
+        with self._db.read() as s:
+            q = (
+                select(FollowUpRow)
+                .join(LeadRow)
+                .where(LeadRow.event_id == event_id)
+                .order_by(FollowUpRow.due_at, FollowUpRow.lead_id, FollowUpRow.touch_number)
+            )
+            if lead_id is not None:
+                q = q.where(FollowUpRow.lead_id == lead_id)
+            return [touch_from_row(r) for r in s.scalars(q)]
+
+    def lead_touches(self, lead_id: str) -> list[Touch]:
+        with self._db.read() as s:
+            rows = s.scalars(
+                select(FollowUpRow)
+                .where(FollowUpRow.lead_id == lead_id)
+                .order_by(FollowUpRow.due_at, FollowUpRow.touch_number)
+            )
+            return [touch_from_row(r) for r in rows]
+
+    def get_touch(self, touch_id: str) -> Touch:
+        with self._db.read() as s:
+            return touch_from_row(self._touch_row(s, touch_id))
+
+    def queue(
+        self, event_id: str, owner: str | None, day: date, tz: str | None = None
+    ) -> list[QueueItem]:
+        """Open touches due by the end of ``day`` (in ``tz``, default the event's zone),
+        overdue first, plus interrupted sends waiting for review; ``owner`` None: everyone's."""
+        with self._db.read() as s:
+            event = self._event(s, event_id)
+            zone_ = zone(tz or event.timezone or "UTC")
+            day_start = datetime.combine(day, time(0, 0), tzinfo=zone_).astimezone(UTC)
+            day_end = day_start + timedelta(days=1)
+            q = (
+                select(FollowUpRow, LeadRow)
+                .join(LeadRow)
+                .where(
+                    LeadRow.event_id == event_id,
+                    # Interrupted sends wait for a person, so they show up in the queue too.
+                    FollowUpRow.state.in_(
+                        [st.value for st in OPEN_STATES] + [TouchState.REVIEW.value]
+                    ),
+                    FollowUpRow.due_at < day_end,
+                )
+                .order_by(FollowUpRow.due_at, FollowUpRow.touch_number)
+            )
+            if owner is not None:
+                q = q.where(FollowUpRow.owner == owner)
+            return [
+                QueueItem(
+                    touch=touch_from_row(f),
+                    lead_name=lead_name(lead),
+                    company=lead.company,
+                    email=lead.email,
+                    phone=lead.phone,
+                    overdue=f.due_at < day_start,
+                )
+                for f, lead in s.execute(q)
+            ]
+
+    def owners(self, event_id: str) -> list[str]:
+        with self._db.read() as s:
+            rows = s.scalars(
+                select(FollowUpRow.owner)
+                .join(LeadRow)
+                .where(LeadRow.event_id == event_id)
+                .distinct()
+                .order_by(FollowUpRow.owner)
+            )
+            return [o for o in rows]
+
+    @staticmethod
+    def _touch_row(s: Session, touch_id: str) -> FollowUpRow:
+        row = s.get(FollowUpRow, touch_id)
+        if row is None:
+            raise NotFoundError(f"no follow-up touch {touch_id}")
+        return row
+
+    # -- people act -----------------------------------------------------------------------
+    def approve(self, touch_id: str, staff_id: str = "") -> Touch:
+        """A person read the message: it may go out when due."""
+        with self._db.session() as s:
+            row = self._touch_row(s, touch_id)
+            if row.state != TouchState.PLANNED:
+                raise ValueError(f"touch {touch_id} is {row.state}, only planned touches approve")
+            row.state = TouchState.APPROVED.value
+            row.reason += f"; approved by {staff_id or 'staff'}"
+            return touch_from_row(row)
+
+    def record_outcome(
+        self, touch_id: str, outcome: Outcome | str, staff_id: str = "", now: datetime | None = None
+    ) -> OutcomeResult:
+        """Log what happened on a touch. The 5-attempt rule and the next action come from
+        ``core.followups.attempts``; the stage change is written to the lead's history."""
+        outcome = Outcome(outcome)
+        now = (now or datetime.now(UTC)).astimezone(UTC)
+        with self._db.session() as s:
+            row = self._touch_row(s, touch_id)
+            if row.state not in OPEN_STATES and row.state != TouchState.SENT:
+                raise ValueError(f"touch {touch_id} is already {row.state}")
+            lead = s.get(LeadRow, row.lead_id)
+            assert lead is not None
+            event = self._event(s, lead.event_id)
+            settings = self.settings(lead.event_id)
+            all_rows = list(
+                s.scalars(
+                    select(FollowUpRow)
+                    .where(FollowUpRow.lead_id == lead.id)
+                    .order_by(FollowUpRow.done_at, FollowUpRow.touch_number)
+                )
+            )
+            view = self._view(s, lead, event, settings)
+            history = AttemptHistory(
+                lead_id=lead.id,
+                tz=view.facts.tz,
+                country=view.facts.country,
+                stage=Stage(lead.stage),
+                has_email=view.facts.has_email,
+                has_phone=view.facts.has_phone,
+                consent_marketing=view.facts.consent_marketing,
+                attempts=tuple(_attempts(r for r in all_rows if r.id != row.id)),
+                touch_count=max((r.touch_number for r in all_rows), default=0),
+            )
+            decision = decide_outcome(
+                history, outcome, now, settings.plan, channel=Channel(row.channel)
+            )
+            if row.state != TouchState.SENT:
+                row.state = TouchState.DONE.value
+            row.outcome = outcome.value
+            row.done_at = now
+            row.attempts += 1
+            new_stage = decision.new_stage
+            if new_stage is not None and new_stage.value != lead.stage:
+                s.add(
+                    LeadChangeRow(
+                        lead_id=lead.id,
+                        staff_id=staff_id,
+                        field="stage",
+                        old_value=lead.stage,
+                        new_value=new_stage.value,
+                        device_id=self._device_id,
+                        created_by=staff_id,
+                    )
+                )
+                lead.stage = new_stage.value
+                lead.updated_at = now
+            if decision.next_touch is None:
+                # Not interested or a meeting: the automatic plan stops; rows are kept.
+                for other in all_rows:
+                    if other.id != row.id and other.state in OPEN_STATES:
+                        other.state = TouchState.CANCELLED.value
+                        other.reason += f"; cancelled: {decision.reason}"
+            next_row: FollowUpRow | None = None
+            if decision.next_touch is not None:
+                next_row = self._row_for(view, decision.next_touch)
+                next_row.reason = f"{decision.next_touch.reason} ({decision.reason})"
+                s.add(next_row)
+            s.flush()
+            return OutcomeResult(
+                touch=touch_from_row(row),
+                new_stage=new_stage.value if new_stage is not None else None,
+                next_touch=touch_from_row(next_row) if next_row is not None else None,
+                reason=decision.reason,
+            )
+
+    def send_due(
+        self,
+        event_id: str,
+        smtp_settings: SmtpSettings,
+        password: str | None,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        **options: Any,
+    ) -> SendReport:
+        """Send due email touches through the durable queue (see ``followup_send``)."""
+        from boothapp.services.followup_send import FollowUpSender
+
+        return FollowUpSender(self._db, self).send_due(
+            event_id, smtp_settings, password, dry_run=dry_run, progress=progress, **options
+        )
+
+    def resolve_review(self, touch_id: str, was_sent: bool, staff_id: str = "") -> Touch:
+        from boothapp.services.followup_send import FollowUpSender
+
+        return FollowUpSender(self._db, self).resolve_review(touch_id, was_sent, staff_id)
+
+    # -- outputs --------------------------------------------------------------------------
+    # -- outputs (followup_outputs) -------------------------------------------------------
+    def letters_pdf(
+        self, event_id: str, path: Path, now: datetime | None = None, mark_printed: bool = True
+    ) -> int:
+        """Print the letter touches due by today into one PDF; they are marked done
+        (outcome "printed") so the next run does not print them again."""
+        sender = self.settings(event_id).sender
+        return followup_outputs.letters_pdf(self._db, sender, event_id, path, now, mark_printed)
+
+    def calendar(self, event_id: str, staff_name: str, now: datetime | None = None) -> str:
+        """An iCalendar document of a staff member's open touches (UID = touch id)."""
+        return followup_outputs.calendar(self._db, event_id, staff_name, now)
+
+    def metrics(self, event_id: str) -> ResponseTimes:
+        """Capture -> first contact per lead, with medians per owner and for the event."""
+        return followup_outputs.metrics(self._db, event_id)
+
+
+CALL_OUTCOMES: tuple[Outcome, ...] = _CALL_OUTCOMES
+
+
+def _attempts(rows: Iterable[FollowUpRow]) -> list[Attempt]:
+    out: list[Attempt] = []
+    for r in rows:
+        if r.done_at is None or not r.outcome:
+            continue
+        try:
+            outcome = Outcome(r.outcome)
+        except ValueError:
+            continue  # "printed": not an attempt that can go unanswered
+        out.append(Attempt(r.done_at, Channel(r.channel), outcome))
+    out.sort(key=lambda a: a.at_utc)
+    return out
+
+
+def _renumber(t: PlannedTouch, n: int) -> PlannedTouch:
+    return PlannedTouch(n, t.channel, t.due_utc, t.tz, t.template_id, t.reason)
+
+
+def _planned_of(r: FollowUpRow) -> PlannedTouch:
+    return PlannedTouch(
+        r.touch_number, Channel(r.channel), r.due_at, r.timezone, r.template_id, r.reason
+    )
+
+
+def _show_end(event: Event, now: datetime) -> datetime:
+    last = event.ends_on or event.starts_on
+    if last is None:
+        return now
+    return datetime.combine(last, _SHOW_CLOSE, tzinfo=zone(event.timezone or "UTC")).astimezone(UTC)

@@ -1,0 +1,340 @@
+"""The sales queue: today's and overdue follow-ups per owner, with the message ready.
+
+One click sends an email touch or logs a call outcome; the service then schedules the next
+action (the 5-attempt rule included) and the page shows it, so nobody has to remember to call
+back. Every service call goes through the TaskRunner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.core.followups.attempts import Outcome
+from boothapp.core.models import Channel, Event
+from boothapp.services.followup_types import (
+    OutcomeResult,
+    QueueItem,
+    SendReport,
+    Touch,
+    TouchState,
+)
+from boothapp.services.followups import FollowUpService
+from boothapp.sync.mail import SmtpSettings
+from boothapp.workers.tasks import TaskRunner
+
+EVERYONE = "Everyone"
+OUTCOME_LABELS: tuple[tuple[Outcome, str], ...] = (
+    (Outcome.REACHED, "Reached"),
+    (Outcome.VOICEMAIL, "Voicemail"),
+    (Outcome.NO_ANSWER, "No answer"),
+    (Outcome.NOT_INTERESTED, "Not interested"),
+    (Outcome.MEETING_BOOKED, "Meeting booked"),
+)
+CHANNEL_LABELS = {
+    Channel.EMAIL: "Email",
+    Channel.CALL: "Call",
+    Channel.LETTER: "Letter",
+    Channel.CRM_TASK: "CRM task",
+}
+
+
+def due_text(touch: Touch) -> str:
+    """'Wed 25 Nov 10:05 Asia/Tokyo': the lead's own clock, where the rule was applied."""
+    local = touch.due_utc.astimezone(ZoneInfo(touch.tz))
+    return f"{local:%a %d %b %H:%M} {touch.tz}"
+
+
+def item_text(item: QueueItem) -> str:
+    flag = "CHECK SENT FOLDER · " if item.touch.state is TouchState.REVIEW else ""
+    flag += "OVERDUE · " if item.overdue else ""
+    who = item.lead_name + (f" ({item.company})" if item.company else "")
+    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due_text(item.touch)}"
+
+
+def next_action_text(result: OutcomeResult) -> str:
+    if result.next_touch is None:
+        return f"No further touches: {result.reason}"
+    nxt = result.next_touch
+    return f"Next: {CHANNEL_LABELS[nxt.channel].lower()} {due_text(nxt)} · {result.reason}"
+
+
+class FollowUpQueuePage(QWidget):
+    touch_done = Signal(str)  # touch id, after an outcome or a send is stored
+
+    def __init__(
+        self,
+        service: FollowUpService,
+        runner: TaskRunner,
+        event: Event,
+        *,
+        smtp: SmtpSettings | None = None,
+        password: str | None = None,
+        staff_id: str = "",
+        today: Callable[[], date] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("FollowUpQueuePage")
+        self._service, self._runner, self._event = service, runner, event
+        self._smtp, self._password, self._staff_id = smtp, password, staff_id
+        self._today = today or (lambda: datetime.now(ZoneInfo(event.timezone)).date())
+        self._items: list[QueueItem] = []
+
+        self.owner = QComboBox()
+        self.owner.setMinimumHeight(40)
+        self.owner.addItem(EVERYONE, None)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setMinimumHeight(40)
+        self.count = QLabel("")
+        self.list = QListWidget()
+        self.list.setObjectName("FollowUpQueue")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.subject = QLabel("")
+        self.subject.setWordWrap(True)
+        font = self.subject.font()
+        font.setBold(True)
+        self.subject.setFont(font)
+        self.reason = QLabel("")
+        self.reason.setWordWrap(True)
+        self.contact = QLabel("")
+        self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview = QTextBrowser()
+        self.preview.setOpenExternalLinks(False)
+        self.send_button = QPushButton("Send email")
+        self.send_button.setMinimumHeight(40)
+        self.outcome_buttons: dict[Outcome, QPushButton] = {}
+        outcomes = QHBoxLayout()
+        for outcome, label in OUTCOME_LABELS:
+            button = QPushButton(label)
+            button.setMinimumHeight(40)
+            button.clicked.connect(lambda _=False, o=outcome: self.log_outcome(o))
+            self.outcome_buttons[outcome] = button
+            outcomes.addWidget(button)
+        # An interrupted send: a person checks the Sent folder, then says what happened.
+        self.was_sent_button = QPushButton("It was sent")
+        self.resend_button = QPushButton("Not sent: send again")
+        review = QHBoxLayout()
+        for b in (self.was_sent_button, self.resend_button):
+            b.setMinimumHeight(40)
+            review.addWidget(b)
+        self.was_sent_button.clicked.connect(lambda: self.resolve_review(True))
+        self.resend_button.clicked.connect(lambda: self.resolve_review(False))
+        self.status = QLabel("")
+        self.status.setObjectName("QueueStatus")
+        self.status.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Owner"))
+        top.addWidget(self.owner, 1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.count)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.list, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.subject)
+        right_layout.addWidget(self.contact)
+        right_layout.addWidget(self.reason)
+        right_layout.addWidget(self.preview, 1)
+        right_layout.addWidget(self.send_button)
+        right_layout.addLayout(outcomes)
+        right_layout.addLayout(review)
+        right_layout.addWidget(self.status)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+        self.owner.currentIndexChanged.connect(lambda _: self.refresh())
+        self.refresh_button.clicked.connect(self.refresh)
+        self.list.currentRowChanged.connect(self._selected)
+        self.send_button.clicked.connect(self.send_selected)
+        self._show_touch(None)
+        self._load_owners()
+
+    # -- loading -------------------------------------------------------------------------
+    def _load_owners(self) -> None:
+        service, event_id = self._service, self._event.id
+        self._runner.run(lambda: service.owners(event_id), on_done=self._owners_loaded)
+
+    def _owners_loaded(self, owners: list[str]) -> None:
+        self.owner.blockSignals(True)
+        for name in owners:
+            if name and self.owner.findData(name) < 0:
+                self.owner.addItem(name, name)
+        self.owner.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        service, event_id, owner = self._service, self._event.id, self.owner.currentData()
+        day = self._today()
+        self.count.setText("Loading…")
+        self._runner.run(
+            lambda: service.queue(event_id, owner, day),
+            on_done=self._queue_loaded,
+            on_error=self._failed,
+        )
+
+    def _queue_loaded(self, items: list[QueueItem]) -> None:
+        keep = self.selected_touch_id()
+        self._items = items
+        self.list.blockSignals(True)
+        self.list.clear()
+        for item in items:
+            row = QListWidgetItem(item_text(item))
+            row.setData(Qt.ItemDataRole.UserRole, item.touch.id)
+            row.setToolTip(item.touch.reason)
+            self.list.addItem(row)
+        self.list.blockSignals(False)
+        overdue = sum(1 for i in items if i.overdue)
+        self.count.setText(f"{len(items)} due" + (f", {overdue} overdue" if overdue else ""))
+        ids = [i.touch.id for i in items]
+        self.list.setCurrentRow(ids.index(keep) if keep in ids else (0 if items else -1))
+        if not items:
+            self._show_touch(None)
+
+    # -- selection -----------------------------------------------------------------------
+    def selected_touch_id(self) -> str | None:
+        row = self.list.currentRow()
+        return self._items[row].touch.id if 0 <= row < len(self._items) else None
+
+    def select_touch(self, touch_id: str) -> None:
+        for row, item in enumerate(self._items):
+            if item.touch.id == touch_id:
+                self.list.setCurrentRow(row)
+                return
+
+    def _selected(self, row: int) -> None:
+        self._show_touch(self._items[row] if 0 <= row < len(self._items) else None)
+
+    def _show_touch(self, item: QueueItem | None) -> None:
+        if item is None:
+            for w in (self.subject, self.reason, self.contact):
+                w.setText("")
+            self.preview.setPlainText("Nothing due. Well done.")
+            self.send_button.setEnabled(False)
+            for b in self.outcome_buttons.values():
+                b.setEnabled(False)
+            self._show_review(False)
+            return
+        t = item.touch
+        self._show_review(t.state is TouchState.REVIEW)
+        self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
+        self.reason.setText(f"{CHANNEL_LABELS[t.channel]} #{t.touch_number} · {t.reason}")
+        self.contact.setText(" · ".join(x for x in (item.lead_name, item.phone, item.email) if x))
+        if t.channel is Channel.EMAIL and t.html:
+            self.preview.setHtml(t.html)
+        else:
+            self.preview.setPlainText(t.text)
+        is_email = t.channel is Channel.EMAIL
+        self.send_button.setVisible(is_email)
+        self.send_button.setEnabled(is_email and self._smtp is not None)
+        if is_email and self._smtp is None:
+            self.send_button.setToolTip("Set up the SMTP server in the event settings first")
+        for outcome, b in self.outcome_buttons.items():
+            b.setEnabled(t.channel is not Channel.EMAIL or outcome is Outcome.NOT_INTERESTED)
+        if t.state is TouchState.REVIEW:
+            self.send_button.setEnabled(False)
+            for b in self.outcome_buttons.values():
+                b.setEnabled(False)
+
+    def _show_review(self, visible: bool) -> None:
+        self.was_sent_button.setVisible(visible)
+        self.resend_button.setVisible(visible)
+
+    # -- actions -------------------------------------------------------------------------
+    def log_outcome(self, outcome: Outcome) -> None:
+        touch_id = self.selected_touch_id()
+        if touch_id is None:
+            return
+        service, staff_id = self._service, self._staff_id
+        self._busy(f"Saving {outcome.value.replace('_', ' ')}…")
+        self._runner.run(
+            lambda: service.record_outcome(touch_id, outcome, staff_id, now=datetime.now(UTC)),
+            on_done=self._outcome_stored,
+            on_error=self._failed,
+        )
+
+    def _outcome_stored(self, result: OutcomeResult) -> None:
+        self.status.setText(next_action_text(result))
+        self.touch_done.emit(result.touch.id)
+        self.refresh()
+
+    def resolve_review(self, was_sent: bool) -> None:
+        touch_id = self.selected_touch_id()
+        if touch_id is None:
+            return
+        service, staff_id = self._service, self._staff_id
+        self._busy("Saving…")
+
+        def done(touch: Touch) -> None:
+            self.status.setText("Marked sent" if was_sent else "Will be sent again")
+            self.touch_done.emit(touch.id)
+            self.refresh()
+
+        self._runner.run(
+            lambda: service.resolve_review(touch_id, was_sent, staff_id),
+            on_done=done,
+            on_error=self._failed,
+        )
+
+    def send_selected(self) -> None:
+        touch_id = self.selected_touch_id()
+        if touch_id is None or self._smtp is None:
+            return
+        service, event_id, smtp, password = (
+            self._service,
+            self._event.id,
+            self._smtp,
+            self._password,
+        )
+        self._busy("Sending…")
+
+        def send() -> SendReport:
+            return service.send_due(event_id, smtp, password, touch_ids=[touch_id])
+
+        self._runner.run(send, on_done=lambda r: self._sent(touch_id, r), on_error=self._failed)
+
+    def _sent(self, touch_id: str, report: SendReport) -> None:
+        if report.sent:
+            self.status.setText("Sent")
+        elif report.problems:
+            self.status.setText("Not sent: " + "; ".join(report.problems))
+        else:
+            self.status.setText("Not sent: no marketing consent or address")
+        self.touch_done.emit(touch_id)
+        self.refresh()
+
+    def _busy(self, text: str) -> None:
+        self.status.setText(text)
+        self.send_button.setEnabled(False)
+        for b in self.outcome_buttons.values():
+            b.setEnabled(False)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Failed: {exc}")
+        self.count.setText("")
+        self._selected(self.list.currentRow())
+
+
+__all__ = ["FollowUpQueuePage", "due_text", "item_text", "next_action_text"]

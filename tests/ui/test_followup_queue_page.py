@@ -1,0 +1,126 @@
+"""The sales queue driven like a rep: pick a call, log the outcome, see the next action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+
+from boothapp.app import AppContext
+from boothapp.core.followups.attempts import Outcome
+from boothapp.core.models import Channel, Stage
+from boothapp.services.followup_types import TouchState
+from boothapp.ui.followup_queue_page import FollowUpQueuePage
+from boothapp.workers.tasks import TaskRunner
+from tests.fixtures_followups import PLANNED_AT, SHOW_DAY, Cast, make_cast
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    r = TaskRunner()  # a real thread pool: results come back through the event loop
+    yield r
+    assert r.wait(10_000)
+
+
+@pytest.fixture
+def page(qtbot, ctx: AppContext, runner: TaskRunner) -> tuple[FollowUpQueuePage, Cast]:  # type: ignore[no-untyped-def]
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    event = ctx.events.find_event(cast.event_id)
+    p = FollowUpQueuePage(ctx.followups, runner, event, staff_id="s1", today=lambda: SHOW_DAY)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.list.count() > 0, timeout=5000)
+    return p, cast
+
+
+def test_queue_shows_todays_touches_with_the_message(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    p, _cast = page
+    texts = [p.list.item(i).text() for i in range(p.list.count())]
+    assert any(t.startswith("Email · Heike Demir") for t in texts)
+    assert any(t.startswith("Call · Heike Demir") for t in texts)
+    assert "Europe/Berlin" in texts[0]
+    p.list.setCurrentRow(0)
+    assert "Heike" in p.preview.toPlainText()
+    assert p.subject.text()
+
+
+def test_owner_filter(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    p, _cast = page
+    index = p.owner.findData("Ana Ruiz")
+    assert index > 0
+    p.owner.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: "due" in p.count.text(), timeout=5000)
+    assert all("Heike" not in p.list.item(i).text() for i in range(p.list.count()))
+
+
+def test_log_a_call_outcome_and_see_the_next_action(page, qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    p, cast = page
+    call = next(
+        i.touch for i in p._items if i.touch.channel is Channel.CALL and i.touch.lead_id == cast.hot
+    )
+    p.select_touch(call.id)
+    button = p.outcome_buttons[Outcome.VOICEMAIL]
+    assert button.isEnabled()
+    with qtbot.waitSignal(p.touch_done, timeout=5000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert p.status.text().startswith("Next: call ")
+    assert "Europe/Berlin" in p.status.text() and "voicemail" in p.status.text()
+    qtbot.waitUntil(lambda: call.id not in [i.touch.id for i in p._items], timeout=5000)
+    stored = ctx.followups.get_touch(call.id)
+    assert stored.state is TouchState.DONE and stored.outcome == "voicemail"
+    planned_calls = [
+        t
+        for t in ctx.followups.lead_touches(cast.hot)
+        if t.channel is Channel.CALL and t.state is TouchState.PLANNED
+    ]
+    assert any("after a voicemail" in t.reason for t in planned_calls)
+
+
+def test_not_interested_stops_the_plan(page, qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    p, _cast = page
+    call = next(i.touch for i in p._items if i.touch.channel is Channel.CALL)
+    p.select_touch(call.id)
+    with qtbot.waitSignal(p.touch_done, timeout=5000):
+        qtbot.mouseClick(p.outcome_buttons[Outcome.NOT_INTERESTED], Qt.MouseButton.LeftButton)
+    assert p.status.text().startswith("No further touches")
+    assert ctx.leads.get_lead(call.lead_id).stage is Stage.NOT_INTERESTED
+
+
+def test_lead_detail_shows_the_next_action(qtbot, ctx: AppContext, runner: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.ui.lead_detail import LeadDetailPanel
+
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    panel = LeadDetailPanel(ctx.leads, runner)
+    panel.set_followup_service(ctx.followups)
+    qtbot.addWidget(panel)
+    panel.open_lead(cast.tokyo)
+    qtbot.waitUntil(lambda: panel.followups.text().startswith("Next:"), timeout=5000)
+    text = panel.followups.text()
+    assert "email" in text and "Asia/Tokyo" in text and "0 done" in text
+
+
+def test_interrupted_send_waits_in_the_queue_for_a_person(
+    qtbot, ctx: AppContext, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.store.tables import FollowUpRow
+
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    thank_you = ctx.followups.lead_touches(cast.hot)[0]
+    with ctx.db.session() as s:
+        row = s.get(FollowUpRow, thank_you.id)
+        assert row is not None
+        row.state = "review"
+    event = ctx.events.find_event(cast.event_id)
+    p = FollowUpQueuePage(ctx.followups, runner, event, today=lambda: SHOW_DAY)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.list.count() > 0, timeout=5000)
+    p.select_touch(thank_you.id)
+    assert p.list.currentItem().text().startswith("CHECK SENT FOLDER")
+    assert not p.outcome_buttons[Outcome.REACHED].isEnabled()
+    with qtbot.waitSignal(p.touch_done, timeout=5000):
+        qtbot.mouseClick(p.was_sent_button, Qt.MouseButton.LeftButton)
+    assert ctx.followups.get_touch(thank_you.id).state is TouchState.SENT
+    assert p.status.text() == "Marked sent"
