@@ -5,15 +5,20 @@ Composes the pages for one event; every page gets only the services it needs.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.models import Event, Lead, LeadSource, Staff
+from boothapp.services.followup_mail import mail_settings
+from boothapp.sync.mail import SmtpSettings
 from boothapp.ui.camera_picker import CameraPicker
 from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.event_settings_page import EventSettingsPage
+from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
@@ -34,11 +39,18 @@ class DesktopWindow(MainWindow):
         self.leads = LeadsPage(ctx.queries, ctx.leads, runner, event.id)
         self.dashboard = DashboardPage(ctx.dashboard, runner, event.id, event.timezone)
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
+        self.followups = FollowUpQueuePage(ctx.followups, runner, event)
+        self.leads.detail.set_followup_service(ctx.followups)
+        runner.run(
+            lambda: mail_settings(ctx.followups, ctx.paths.data_dir, event.id),
+            on_done=self._mail_ready,
+        )
         self.add_page("Sign in", self.sign_in)
         self.add_page("Scan", self.scan, "F1")
         self.add_page("Leads", self.leads, "F2")
         self.add_page("Dashboard", self.dashboard, "F3")
-        self.add_page("Event settings", self.settings_page, "F4")
+        self.add_page("Follow-ups", self.followups, "F4")
+        self.add_page("Event settings", self.settings_page, "F6")
         self.sign_in.signed_in.connect(self._signed_in)
         self.scan.lead_saved.connect(self._lead_saved)
         self.scan.scan_to_form_ms.connect(
@@ -97,6 +109,7 @@ class DesktopWindow(MainWindow):
         self.who.setText(f"Signed in: {staff.name}")
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
+        self.followups.set_staff(staff.id)
         self.show_page(1)
 
     def switch_staff(self) -> None:
@@ -109,6 +122,15 @@ class DesktopWindow(MainWindow):
 
     def _lead_saved(self, lead: Lead) -> None:
         self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
+        # Plan the lead's follow-ups at once: a hot lead's thank-you is due within minutes.
+        followups, event_id = self.ctx.followups, self.event.id
+        self.runner.run(
+            lambda: followups.plan(event_id, datetime.now(UTC), lead_ids=[lead.id]),
+            on_error=lambda exc: self.statusBar().showMessage(f"Follow-ups not planned: {exc}"),
+        )
+
+    def _mail_ready(self, mail: tuple[SmtpSettings | None, str | None]) -> None:
+        self.followups.set_mail(*mail)
 
     def toggle_theme(self) -> None:
         settings = self.ctx.settings

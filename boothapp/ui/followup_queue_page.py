@@ -173,6 +173,14 @@ class FollowUpQueuePage(QWidget):
         self._load_owners()
 
     # -- loading -------------------------------------------------------------------------
+
+    def set_mail(self, smtp: SmtpSettings | None, password: str | None) -> None:
+        """SMTP settings and password, once known (the keyring is read off the GUI thread)."""
+        self._smtp, self._password = smtp, password
+
+    def set_staff(self, staff_id: str) -> None:
+        self._staff_id = staff_id
+
     def _load_owners(self) -> None:
         service, event_id = self._service, self._event.id
         self._runner.run(lambda: service.owners(event_id), on_done=self._owners_loaded)

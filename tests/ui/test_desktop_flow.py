@@ -96,6 +96,9 @@ def test_scan_video_prefills_saves_and_second_scan_opens_same_lead(
         qtbot.keyClick(scan.form.fields["email"], Qt.Key.Key_Return)  # Enter saves
     ayse = saved.args[0]
     assert not scan.form_open  # back to scanning at once
+    # Her follow-ups are planned right away (the first touch explains its timing).
+    qtbot.waitUntil(lambda: bool(ctx.followups.lead_touches(ayse.id)), timeout=5000)
+    assert all(t.reason for t in ctx.followups.lead_touches(ayse.id))
     # Bora's id-only badge: the roster fills the form.
     qtbot.waitUntil(lambda: scan.form_open and scan.form.fields["first_name"].text() == "Bora",
                     timeout=15000)  # fmt: skip

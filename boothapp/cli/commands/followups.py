@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,11 +16,8 @@ from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.followups.plan import PlanError
 from boothapp.services.errors import ServiceError
+from boothapp.services.followup_mail import PASSWORD_ENV, SECRET_SCOPE, smtp_password
 from boothapp.services.followup_types import smtp_settings_from
-from boothapp.sync.credentials import SecretStore
-
-PASSWORD_ENV = "BOOTHAPP_SMTP_PASSWORD"
-SECRET_SCOPE = "smtp"  # keyring entry: service boothapp, user "smtp:<username>"
 
 
 def register(sub: Any) -> None:
@@ -149,13 +145,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _password(ctx: AppContext, username: str) -> str | None:
-    env = os.environ.get(PASSWORD_ENV)
-    if env:
-        return env
-    if not username:
-        return None  # no login: an open relay on the local network
-    store = SecretStore(ctx.paths.data_dir / "secrets.json")
-    return store.get_secret(SECRET_SCOPE, username)
+    return smtp_password(ctx.paths.data_dir, username)
 
 
 def run_send(args: argparse.Namespace) -> int:
