@@ -75,5 +75,10 @@ def build_context(data_dir: str | None = None, db_url: str | None = None) -> App
         save_settings(settings, paths.settings_file)  # fixes this device's id for good
     db, report = open_database(paths.db_url, paths.backups_dir)
     if report.backup is not None:
-        log.info("database upgraded %s -> %s, backup at %s", *report[:2], report.backup)
+        log.info(
+            "database upgraded %s -> %s, backup at %s",
+            report.from_revision,
+            report.to_revision,
+            report.backup,
+        )
     return AppContext(paths=paths, settings=settings, db=db, upgrade=report)

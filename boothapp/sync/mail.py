@@ -110,7 +110,6 @@ def build_message(
     msg["Subject"] = rendered.subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = message_id
-    msg["Content-Language"] = rendered.language
     if unsubscribe_url:
         if not unsubscribe_url.lower().startswith("https://"):
             raise ValueError("unsubscribe URL must be https:// for one-click unsubscribe")
@@ -118,6 +117,8 @@ def build_message(
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
+    # After the body: set_content() drops Content-* headers set before it.
+    msg["Content-Language"] = rendered.language
     return msg
 
 

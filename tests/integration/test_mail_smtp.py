@@ -141,6 +141,7 @@ def test_message_arrives_with_both_parts_headers_and_personalisation(
     assert got["Subject"] == "Your information pack from CeMAT"
     assert got["From"] == "Jo Lee <jo@booth.example.com>"
     assert got["List-Unsubscribe"] == "<https://booth.example.com/u/t1>"
+    assert got["Content-Language"]  # survives set_content (it used to be dropped)
     assert got["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert got.get_content_type() == "multipart/alternative"
     text = got.get_body(("plain",))
