@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
@@ -29,6 +30,8 @@ from boothapp.workers.tasks import TaskRunner
 
 
 class DesktopWindow(MainWindow):
+    lead_sheet_written = Signal(str)  # path
+
     def __init__(self, ctx: AppContext, runner: TaskRunner, event: Event) -> None:
         super().__init__(event.name)
         self.ctx, self.runner, self.event = ctx, runner, event
@@ -41,6 +44,7 @@ class DesktopWindow(MainWindow):
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
         self.followups = FollowUpQueuePage(ctx.followups, runner, event)
         self.leads.detail.set_followup_service(ctx.followups)
+        self.leads.detail.lead_sheet_requested.connect(self.write_lead_sheet)
         runner.run(
             lambda: mail_settings(ctx.followups, ctx.paths.data_dir, event.id),
             on_done=self._mail_ready,
@@ -153,6 +157,29 @@ class DesktopWindow(MainWindow):
         from boothapp.ui.roster_import_dialog import RosterImportDialog
 
         RosterImportDialog(self.ctx.attendees, self.runner, self.event, self).exec()
+
+    def write_lead_sheet(self, lead: Lead) -> None:
+        """The one-page handover PDF, written off the GUI thread into the exports folder."""
+        folder = self.ctx.paths.exports_dir
+        safe = "".join(ch if ch.isalnum() else "-" for ch in lead.display_name).strip("-")
+        path = folder / f"lead-{safe or lead.id[:8]}.pdf"
+        leads, exports = self.ctx.leads, self.ctx.exports
+
+        def work() -> None:
+            folder.mkdir(parents=True, exist_ok=True)
+            evaluation = leads.evaluate(leads.draft_of(lead))
+            lines = tuple(f"{f.description}: {f.points:+d}" for f in evaluation.score.fired)
+            exports.lead_sheet(lead, path, score_lines=lines)
+
+        def done(_: object) -> None:
+            self.statusBar().showMessage(f"Lead sheet written: {path}", 15000)
+            self.lead_sheet_written.emit(str(path))
+
+        self.runner.run(
+            work,
+            on_done=done,
+            on_error=lambda exc: self.statusBar().showMessage(f"No lead sheet: {exc}"),
+        )
 
     def open_export(self) -> None:
         from boothapp.ui.export_dialog import ExportDialog

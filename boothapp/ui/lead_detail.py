@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QPushButton,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -69,6 +70,7 @@ def _value(value: Any) -> str:
 class LeadDetailPanel(QWidget):
     lead_changed = Signal(str)  # lead id, after a change is stored
     closed = Signal()
+    lead_sheet_requested = Signal(object)  # Lead: the window writes the one-page PDF
     save_failed = Signal(str)
 
     def __init__(self, leads: LeadService, runner: TaskRunner) -> None:
@@ -127,6 +129,11 @@ class LeadDetailPanel(QWidget):
         self.close_button.setToolTip("Close (Esc)")
         self.close_button.setMinimumSize(40, 40)
         self.close_button.clicked.connect(self.closed)
+        self.sheet_button = QPushButton("Lead sheet (PDF)…")
+        self.sheet_button.setToolTip("One page for the rep who takes this lead over")
+        self.sheet_button.clicked.connect(
+            lambda: self._lead is not None and self.lead_sheet_requested.emit(self._lead)
+        )
 
         pipeline = QFormLayout()
         pipeline.addRow("Stage", self.stage)
@@ -148,6 +155,7 @@ class LeadDetailPanel(QWidget):
         pipeline_box.setLayout(pipeline)
         layout.addWidget(pipeline_box)
         layout.addWidget(_group("History", self.history))
+        layout.addWidget(self.sheet_button)
         layout.addWidget(self.status)
         layout.addStretch(1)
         scroll = QScrollArea()

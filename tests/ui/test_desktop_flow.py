@@ -160,3 +160,19 @@ def test_kiosk_mode_hides_the_booth_and_the_pin_brings_it_back(
     with qtbot.waitSignal(kiosk.exit_unlocked, timeout=5000):
         kiosk._check_pin("1111")
     qtbot.waitUntil(lambda: window.isVisible() and not kiosk.isVisible(), timeout=3000)
+
+
+def test_lead_sheet_from_the_lead_detail(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from boothapp.services.leads import LeadDraft
+
+    lead = ctx.leads.save_lead(LeadDraft(event_id=event.id, contact=AYSE.contact,
+                                         notes="wants a quote for 40 seats"))  # fmt: skip
+    with qtbot.waitSignal(window.lead_sheet_written, timeout=10_000) as written:
+        window.leads.detail._lead = lead
+        window.leads.detail.sheet_button.click()
+    text = PdfReader(written.args[0]).pages[0].extract_text()
+    assert "Ayşe" in text and "40 seats" in text
