@@ -15,10 +15,12 @@ from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.followup_mail import mail_settings
+from boothapp.services.followup_types import SendReport
 from boothapp.sync.mail import SmtpSettings
 from boothapp.ui.camera_picker import CameraPicker
 from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.event_settings_page import EventSettingsPage
+from boothapp.ui.followup_autosend import FollowUpAutoSender
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
@@ -44,6 +46,11 @@ class DesktopWindow(MainWindow):
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
         self.followups = FollowUpQueuePage(ctx.followups, runner, event)
         self.leads.detail.set_followup_service(ctx.followups)
+        self.autosend = FollowUpAutoSender(ctx.followups, runner, event.id, self)
+        self.autosend.sent.connect(self._autosent)
+        self.autosend.failed.connect(
+            lambda message: self.statusBar().showMessage(f"Follow-up mail: {message}", 10000)
+        )
         self.leads.detail.lead_sheet_requested.connect(self.write_lead_sheet)
         runner.run(
             lambda: mail_settings(ctx.followups, ctx.paths.data_dir, event.id),
@@ -130,11 +137,19 @@ class DesktopWindow(MainWindow):
         followups, event_id = self.ctx.followups, self.event.id
         self.runner.run(
             lambda: followups.plan(event_id, datetime.now(UTC), lead_ids=[lead.id]),
+            on_done=lambda _summary: self.autosend.run_now(),
             on_error=lambda exc: self.statusBar().showMessage(f"Follow-ups not planned: {exc}"),
         )
 
     def _mail_ready(self, mail: tuple[SmtpSettings | None, str | None]) -> None:
         self.followups.set_mail(*mail)
+        self.autosend.configure(*mail)
+
+    def _autosent(self, report: SendReport) -> None:
+        problems = f"; {report.problems[0]}" if report.problems else ""
+        self.statusBar().showMessage(
+            f"Follow-ups: {report.sent} email(s) sent, {report.failed} failed{problems}", 10000
+        )
 
     def toggle_theme(self) -> None:
         settings = self.ctx.settings
