@@ -1,4 +1,4 @@
-"""Badge payload parsers: every pattern of /work/shared/BADGES.md, one entry point.
+"""Badge payload parsers: every pattern of shared/BADGES.md, one entry point.
 
 ``parse_badge`` detects the format by its prefix or shape (vCard, MeCard, BIZCARD, JSON, URL,
 delimited record, prefixed id, bare id or token, email), keeps the raw payload verbatim and
