@@ -1,4 +1,4 @@
-"""Demo data must be savable as is: valid emails in every script, no badge id shared by two people."""
+"""Demo data must save as is: valid emails in every script, one person per badge id."""
 
 from __future__ import annotations
 
