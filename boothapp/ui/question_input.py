@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
-    QHBoxLayout,
+    QGridLayout,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 from boothapp.core.config.model import Question, QuestionKind
 
 _YES_NO = (("yes", "Yes"), ("no", "No"))
+# Choices wrap onto rows of this many: one long row pushed the form past the scan page's width.
+COLUMNS = 3
 
 
 class QuestionInput(QWidget):
@@ -25,7 +27,7 @@ class QuestionInput(QWidget):
         super().__init__(parent)
         self.question = question
         self.setObjectName(f"question_{question.id}")
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         self._group: QButtonGroup | None = None
@@ -39,7 +41,7 @@ class QuestionInput(QWidget):
             )  # fmt: skip
             self._group = QButtonGroup(self)
             self._group.setExclusive(False)  # exclusivity by hand: a second tap clears a choice
-            for option_id, label in options:
+            for i, (option_id, label) in enumerate(options):
                 button = QPushButton(label)
                 button.setCheckable(True)
                 button.setMinimumHeight(40)
@@ -47,7 +49,7 @@ class QuestionInput(QWidget):
                 button.setProperty("option_id", option_id)
                 button.toggled.connect(lambda on, b=button: self._toggled(b, on))
                 self._group.addButton(button)
-                layout.addWidget(button)
+                layout.addWidget(button, i // COLUMNS, i % COLUMNS)
         elif kind is QuestionKind.NUMBER:
             self._number = QDoubleSpinBox()
             self._number.setRange(-1, 1e12)
@@ -55,11 +57,11 @@ class QuestionInput(QWidget):
             self._number.setSpecialValueText("—")  # -1 shows as "not answered"
             self._number.setValue(-1)
             self._number.valueChanged.connect(lambda _v: self.changed.emit())
-            layout.addWidget(self._number)
+            layout.addWidget(self._number, 0, 0)
         else:
             self._text = QLineEdit()
             self._text.textChanged.connect(lambda _t: self.changed.emit())
-            layout.addWidget(self._text)
+            layout.addWidget(self._text, 0, 0)
 
     def buttons(self) -> list[QPushButton]:
         return [

@@ -119,6 +119,8 @@ class ScanPage(QWidget):
         self.right = QStackedWidget()
         self.right.addWidget(self.ready)
         self.right.addWidget(self.form)
+        # Room for three choice buttons a row; below that the form clipped its right column.
+        self.right.setMinimumWidth(520)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.right)

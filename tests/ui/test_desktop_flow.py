@@ -141,3 +141,21 @@ def test_walk_in_and_handheld_scanner(
     qtbot.waitUntil(lambda: window.scan.form_open, timeout=5000)
     assert window.scan.form.fields["last_name"].text() == "Kaya"
     assert {x.contact.first_name for x in ctx.leads.list_leads(event.id)} == {"Walk"}
+
+
+def test_lead_form_fits_beside_the_camera(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    """Every question's choices and the consent sentence fit: nothing clipped on the right."""
+    window.resize(1280, 800)
+    _sign_in(qtbot, window)
+    window.scan.handle_payload(BORA.badge_id)
+    qtbot.waitUntil(lambda: window.scan.form_open, timeout=5000)
+    form = window.scan.form
+    body = form.title.parentWidget()
+    viewport = body.parentWidget()
+    qtbot.waitUntil(lambda: body.width() <= viewport.width(), timeout=2000)
+    right_edge = viewport.mapToGlobal(viewport.rect().topRight()).x()
+    for widget in (*form.fields.values(), *form.questions.values(), form.consent_label):
+        assert widget.mapToGlobal(widget.rect().topRight()).x() <= right_edge, widget.objectName()
+    assert form.consent_label.wordWrap() and "{company}" not in form.consent_label.text()

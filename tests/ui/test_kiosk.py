@@ -204,3 +204,15 @@ def test_persian_lays_out_right_to_left(qtbot, kiosk: KioskWindow) -> None:  # t
     qtbot.mouseClick(kiosk.attract.language_buttons["el"], Qt.MouseButton.LeftButton)
     assert kiosk.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert kiosk.attract.welcome.text() == "Καλώς ήρθατε στο περίπτερό μας"
+
+
+def test_keyboard_shows_only_the_chosen_languages_keys(qtbot, kiosk: KioskWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(kiosk.attract.type_button, Qt.MouseButton.LeftButton)
+    for lang, own, foreign in (("el", "ς", "q"), ("fa", "ض", "ς"), ("en", "q", "ض")):
+        kiosk.set_language(lang)
+        # processEvents shows the new keys but runs no deferred deletes: the old keys are
+        # still alive then, and none of them may show through.
+        QApplication.processEvents()
+        keys = kiosk.details.keyboard.findChildren(QAbstractButton)
+        shown = {b.text() for b in keys if b.isVisible()}
+        assert own in shown and foreign not in shown, lang
