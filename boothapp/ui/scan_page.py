@@ -192,6 +192,11 @@ class ScanPage(QWidget):
 
     # -- scans ------------------------------------------------------------------------------
     def _symbol(self, result: DecodeResult) -> None:
+        if self._staff is None:
+            # The camera runs behind the sign-in page: a badge passing by then would open a
+            # lead nobody owns and hold the form open for whoever signs in next.
+            self.message.setText("Sign in first: badges seen by the camera are not kept.")
+            return
         self.handle_payload(result.text, result.symbology, LeadSource.BADGE_SCAN)
 
     def handle_payload(

@@ -159,3 +159,17 @@ def test_lead_form_fits_beside_the_camera(
     for widget in (*form.fields.values(), *form.questions.values(), form.consent_label):
         assert widget.mapToGlobal(widget.rect().topRight()).x() <= right_edge, widget.objectName()
     assert form.consent_label.wordWrap() and "{company}" not in form.consent_label.text()
+
+
+def test_camera_badges_before_sign_in_are_not_kept(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.demo.people import vcard_payload
+
+    video = write_badge_video(tmp_path / "one.avi", [AYSE], [vcard_payload(AYSE)], event.name,
+                              seconds_per_badge=1.5)  # fmt: skip
+    window.start_camera(str(video))
+    qtbot.waitUntil(lambda: "Sign in first" in window.scan.message.text(), timeout=15000)
+    window.scan.stop_camera()
+    assert not window.scan.form_open
+    assert ctx.leads.list_leads(event.id) == []
