@@ -31,6 +31,7 @@ DEMO_EVENT = "Demo Expo"
 DEMO_STAFF = (("Deniz Aksoy", "1111"), ("Maria Lopez", "2222"), ("Alex Chen", "3333"))
 ROSTER_SIZE = 400
 VIDEO_BADGES = 8
+LEAD_BADGE_BASE = 500_000
 Progress = Callable[[int, int], None]
 
 
@@ -166,7 +167,9 @@ def _add_leads(
     state = RoutingState()
     rows: list[dict[str, object]] = []
     for i in range(count):
-        person = people[i]
+        # Badge ids of their own: the roster's ids (100000 + i) are the video's badges, which
+        # must open as new visitors, not as someone else's lead.
+        person = replace(people[i], badge_id=f"{LEAD_BADGE_BASE + i}")
         day = first_day + timedelta(days=rng.randrange(days))
         local = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=rng.randrange(540))
         at = local.astimezone(UTC)

@@ -126,7 +126,8 @@ def make_people(count: int, seed: int = 7) -> list[DemoPerson]:
         country, tz, prefix, firsts, lasts, tld = _LOCALES[i % len(_LOCALES)]
         first, last = rng.choice(firsts), rng.choice(lasts)
         company = rng.choice(_COMPANIES)
-        local = ascii_fold(f"{first}.{last}").lower().replace(" ", "") or f"visitor{i}"
+        # Greek and Persian names fold to nothing but the dot: ".1@..." is not an address.
+        local = ascii_fold(f"{first}.{last}").lower().replace(" ", "").strip(".") or "visitor"
         domain = ascii_fold(company).lower().replace(" ", "") + "." + tld
         contact = Contact(
             first_name=first,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 OUTLINE_MS = 700  # how long an outline stays after the symbol was last seen
 FLASH_MS = 450
+FRAME_GAP_MS = 100  # frames closer than this are "flowing": they carry the repaints
 
 
 def frame_to_qimage(frame: np.ndarray) -> QImage:
@@ -37,6 +38,7 @@ class CameraView(QWidget):
         self._outline: tuple[QPointF, ...] = ()
         self._outline_age = QElapsedTimer()
         self._flash_age = QElapsedTimer()
+        self._frame_age = QElapsedTimer()
         self._flash_text = ""
         self._hint = ""
         self._message = "Starting camera…"
@@ -50,12 +52,20 @@ class CameraView(QWidget):
     def set_frame(self, frame: QImage | np.ndarray) -> None:
         self._image = frame if isinstance(frame, QImage) else frame_to_qimage(frame)
         self._message = ""
+        self._frame_age.start()
         self.update()
 
     def show_symbol(self, corners: Sequence[tuple[float, float]]) -> None:
         self._outline = tuple(QPointF(x, y) for x, y in corners)
         self._outline_age.start()
-        self.update()
+        if not self._frames_flowing():
+            self.update()
+
+    def _frames_flowing(self) -> bool:
+        # Outlines come from the decode thread at its own rate, between preview frames; while
+        # frames flow the next one repaints within a frame time, so an extra paint per decoded
+        # frame (half the preview's GUI time) buys nothing.
+        return self._frame_age.isValid() and self._frame_age.elapsed() < FRAME_GAP_MS
 
     def flash(self, text: str) -> None:
         """Visual confirmation of a scan (green frame and the visitor's name)."""

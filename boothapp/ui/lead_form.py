@@ -93,7 +93,7 @@ class LeadForm(QWidget):
 
         self.questions: dict[str, QuestionInput] = {}
         qform = QFormLayout()
-        # Labels above their buttons: the form stays narrow enough for the scan page's side.
+        # Label above its choices: side by side they did not fit the form's half of the page.
         qform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for question in cfg.questions:
             widget = QuestionInput(question)
@@ -107,14 +107,19 @@ class LeadForm(QWidget):
         self.referred_by = QLineEdit()
         self.referred_by.setPlaceholderText("Referred by (name or company)")
         self.referred_by.textChanged.connect(self._update_score)
-        # The exact consent text, wrapped (a checkbox label would not wrap and would widen
-        # the form); what is shown is what gets stored.
-        self.consent = QCheckBox("Visitor agrees:")
+        # A QCheckBox never wraps: the consent sentence sits in a wrapped label beside it (a tap
+        # on the text ticks the box), else its one long line pushed the form off the page.
+        self.consent = QCheckBox()
         self.consent.setObjectName("ConsentCheck")
         self.consent.setStyleSheet("QCheckBox { padding: 6px; }")
+        self.consent.setAccessibleName(consent_text)
         self.consent_label = QLabel(consent_text)
         self.consent_label.setWordWrap(True)
-        self.consent_label.setObjectName("ConsentText")
+        self.consent_label.setBuddy(self.consent)
+        self.consent_label.mousePressEvent = lambda _e: self.consent.toggle()  # type: ignore[method-assign]
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
+        consent_row.addWidget(self.consent_label, 1)
         self._consent_text = consent_text
 
         self.rating_buttons: dict[Rating, QPushButton] = {}
@@ -160,9 +165,6 @@ class LeadForm(QWidget):
         inner.addLayout(qform)
         inner.addWidget(self.notes)
         inner.addWidget(self.referred_by)
-        consent_row = QHBoxLayout()
-        consent_row.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
-        consent_row.addWidget(self.consent_label, 1)
         inner.addLayout(consent_row)
         inner.addLayout(rating_row)
         inner.addWidget(self.score_label)
@@ -187,6 +189,7 @@ class LeadForm(QWidget):
         c = draft.contact
         for name, edit in self.fields.items():
             edit.setText(getattr(c, name))
+            edit.setCursorPosition(0)  # a long email shows its start, not its tail
             edit.setProperty("invalid", False)
             edit.style().polish(edit)
         for qid, widget in self.questions.items():

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 from boothapp.core.config.model import Question, QuestionKind
 
 _YES_NO = (("yes", "Yes"), ("no", "No"))
-PER_ROW = 3
+# Choices wrap onto rows of this many: one long row pushed the form past the scan page's width.
+COLUMNS = 3
 
 
 class QuestionInput(QWidget):
@@ -26,7 +27,6 @@ class QuestionInput(QWidget):
         super().__init__(parent)
         self.question = question
         self.setObjectName(f"question_{question.id}")
-        # Choices wrap at three a row so the form never needs a horizontal scrollbar.
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -49,7 +49,7 @@ class QuestionInput(QWidget):
                 button.setProperty("option_id", option_id)
                 button.toggled.connect(lambda on, b=button: self._toggled(b, on))
                 self._group.addButton(button)
-                layout.addWidget(button, i // PER_ROW, i % PER_ROW)
+                layout.addWidget(button, i // COLUMNS, i % COLUMNS)
         elif kind is QuestionKind.NUMBER:
             self._number = QDoubleSpinBox()
             self._number.setRange(-1, 1e12)

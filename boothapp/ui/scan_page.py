@@ -120,6 +120,8 @@ class ScanPage(QWidget):
         self.right = QStackedWidget()
         self.right.addWidget(self.ready)
         self.right.addWidget(self.form)
+        # Room for three choice buttons a row; below that the form clipped its right column.
+        self.right.setMinimumWidth(520)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.right)
@@ -193,6 +195,11 @@ class ScanPage(QWidget):
 
     # -- scans ------------------------------------------------------------------------------
     def _symbol(self, result: DecodeResult) -> None:
+        if self._staff is None:
+            # The camera runs behind the sign-in page: a badge passing by then would open a
+            # lead nobody owns and hold the form open for whoever signs in next.
+            self.message.setText("Sign in first: badges seen by the camera are not kept.")
+            return
         self.handle_payload(result.text, result.symbology, LeadSource.BADGE_SCAN)
 
     def handle_payload(

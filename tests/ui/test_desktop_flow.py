@@ -176,3 +176,35 @@ def test_lead_sheet_from_the_lead_detail(
         window.leads.detail.sheet_button.click()
     text = PdfReader(written.args[0]).pages[0].extract_text()
     assert "Ayşe" in text and "40 seats" in text
+
+
+def test_lead_form_fits_beside_the_camera(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    """Every question's choices and the consent sentence fit: nothing clipped on the right."""
+    window.resize(1280, 800)
+    _sign_in(qtbot, window)
+    window.scan.handle_payload(BORA.badge_id)
+    qtbot.waitUntil(lambda: window.scan.form_open, timeout=5000)
+    form = window.scan.form
+    body = form.title.parentWidget()
+    viewport = body.parentWidget()
+    qtbot.waitUntil(lambda: body.width() <= viewport.width(), timeout=2000)
+    right_edge = viewport.mapToGlobal(viewport.rect().topRight()).x()
+    for widget in (*form.fields.values(), *form.questions.values(), form.consent_label):
+        assert widget.mapToGlobal(widget.rect().topRight()).x() <= right_edge, widget.objectName()
+    assert form.consent_label.wordWrap() and "{company}" not in form.consent_label.text()
+
+
+def test_camera_badges_before_sign_in_are_not_kept(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.demo.people import vcard_payload
+
+    video = write_badge_video(tmp_path / "one.avi", [AYSE], [vcard_payload(AYSE)], event.name,
+                              seconds_per_badge=1.5)  # fmt: skip
+    window.start_camera(str(video))
+    qtbot.waitUntil(lambda: "Sign in first" in window.scan.message.text(), timeout=15000)
+    window.scan.stop_camera()
+    assert not window.scan.form_open
+    assert ctx.leads.list_leads(event.id) == []

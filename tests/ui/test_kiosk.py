@@ -241,3 +241,15 @@ def test_kiosk_questions_come_from_the_event_config(ctx: AppContext, event: Even
     assert "budget" not in ids  # not a kiosk question: staff ask that one
     interests = next(q for q in questions if q.id == "interests")
     assert interests.multi and ("analytics", "Analytics") in interests.options
+
+
+def test_keyboard_shows_only_the_chosen_languages_keys(qtbot, kiosk: KioskWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(kiosk.attract.type_button, Qt.MouseButton.LeftButton)
+    for lang, own, foreign in (("el", "ς", "q"), ("fa", "ض", "ς"), ("en", "q", "ض")):
+        kiosk.set_language(lang)
+        # processEvents shows the new keys but runs no deferred deletes: the old keys are
+        # still alive then, and none of them may show through.
+        QApplication.processEvents()
+        keys = kiosk.details.keyboard.findChildren(QAbstractButton)
+        shown = {b.text() for b in keys if b.isVisible()}
+        assert own in shown and foreign not in shown, lang

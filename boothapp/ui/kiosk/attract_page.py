@@ -27,6 +27,8 @@ class AttractPage(KioskStep):
         self.prompt.setStyleSheet("font-size: 20pt;")
         self.camera = CameraView()
         self.camera.setMinimumHeight(300)
+        # No English "Starting camera…" on a Persian screen: the prompt below says what to do.
+        self.camera.set_message("")
         self.type_button = QPushButton()
         self.type_button.setProperty("primary", True)
         self.type_button.setMinimumHeight(72)

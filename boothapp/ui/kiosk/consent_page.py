@@ -20,7 +20,9 @@ class ConsentPage(KioskStep):
         self.heading.setStyleSheet("font-size: 26pt; font-weight: bold;")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setStyleSheet("font-size: 18pt;")
+        # Side padding: Qt wraps Persian a few pixels too wide, and the last letter of a line
+        # was cut off at the label's edge; the padding gives it room to land.
+        self.text.setStyleSheet("font-size: 18pt; padding: 0 16px;")
         self.agree = QCheckBox()
         self.agree.setStyleSheet("font-size: 18pt; padding: 12px;")
         self.literature = QCheckBox()

@@ -47,8 +47,12 @@ class OnScreenKeyboard(QWidget):
     def _build(self) -> None:
         while self._grid.count():
             item = self._grid.takeAt(0)
-            if item and item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item else None
+            if widget is not None:
+                # Hidden now: deleteLater waits for the event loop, and until then the old
+                # language's keys showed through the new ones.
+                widget.hide()
+                widget.deleteLater()
         rows = _ROWS[self._lang]
         for r, row in enumerate(rows):
             for c, ch in enumerate(row):

@@ -63,6 +63,10 @@ class KioskWindow(QWidget):
         self.setObjectName("KioskWindow")
         self.setWindowTitle(f"{event.name} — BoothApp kiosk")
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
+        # Read and tapped at arm's length: every button of every step gets a kiosk-size label.
+        self.setStyleSheet(
+            "QPushButton { font-size: 18pt; } QCheckBox::indicator { width: 36px; height: 36px; }"
+        )
         self._ctx, self._runner, self._event = ctx, runner, event
         self.languages = languages or ["en", "tr", "el", "fa"]
         self.default_language = self.languages[0]

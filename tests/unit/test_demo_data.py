@@ -1,0 +1,26 @@
+"""Demo data must save as is: valid emails in every script, one person per badge id."""
+
+from __future__ import annotations
+
+from boothapp.app import AppContext
+from boothapp.core.hygiene.emails import email_problem
+from boothapp.demo.build import ROSTER_SIZE, build_demo
+from boothapp.demo.people import make_people
+
+
+def test_every_demo_email_is_valid_even_for_greek_and_persian_names() -> None:
+    people = make_people(60, 11)
+    assert any(not p.contact.first_name.isascii() for p in people)
+    problems = {p.contact.email: email_problem(p.contact.email) for p in people}
+    assert {e: p for e, p in problems.items() if p} == {}
+
+
+def test_video_badges_are_new_visitors_not_someone_elses_lead(ctx: AppContext) -> None:
+    summary = build_demo(ctx, leads=300)
+    roster_ids = {p.badge_id for p in make_people(ROSTER_SIZE, 11)[:8]}
+    leads = ctx.leads.list_leads(summary.event.id)
+    assert len(leads) == 300
+    assert roster_ids.isdisjoint({lead.badge_id for lead in leads})
+    outcome = ctx.leads.record_scan(summary.event.id, sorted(roster_ids)[0])
+    assert outcome.existing is None
+    assert outcome.draft.contact.full_name == make_people(ROSTER_SIZE, 11)[0].contact.full_name
