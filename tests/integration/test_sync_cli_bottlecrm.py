@@ -1,0 +1,99 @@
+"""``boothapp sync`` end to end against a real BottleCRM: configure through the CLI (secret from
+BOOTHAPP_CRM_TOKEN), save 200 leads through LeadService (each queued in its save's transaction),
+run the CLI in a subprocess, SIGKILL it mid-run, run it again: exactly 200 leads in the CRM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from boothapp.app import build_context
+from boothapp.core.models import Contact, SyncState
+from boothapp.services.events import NewEvent
+from boothapp.services.leads import LeadDraft
+from tests.integration.bottlecrm.harness import REPO, BottleCrm
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def cli(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "boothapp", "--data-dir", str(data), *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_cli_sync_killed_mid_run_resumes_to_exactly_200_leads(
+    bottlecrm: BottleCrm, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    ctx = build_context(str(data))
+    event_id = ctx.events.create_event(NewEvent(name="BottleCRM Show")).id
+    conf = cli(
+        data, "sync", "configure", "--event", "BottleCRM Show", "--crm", "bottlecrm",
+        "--url", bottlecrm.base_url, "--intake", bottlecrm.intake_id,
+        env={"BOOTHAPP_CRM_TOKEN": bottlecrm.intake_key, "BOOTHAPP_CRM_API_TOKEN": bottlecrm.pat},
+    )  # fmt: skip
+    out, err = conf.communicate(timeout=60)
+    assert conf.returncode == 0, err
+    assert ctx.sync.test_connection(event_id).ok
+
+    ids = [
+        ctx.leads.save_lead(
+            LeadDraft(
+                event_id,
+                Contact(first_name=f"Ada{i}", last_name="Lovelace", company="Analytical",
+                        email=f"ada.{i}@analytical-example.com"),
+                notes=f"booth chat {i}",
+            )
+        ).id
+        for i in range(200)
+    ]  # fmt: skip
+    assert ctx.sync.outbox.counts("bottlecrm").pending == 200
+
+    first = cli(data, "sync", "--event", "BottleCRM Show", "--lease-seconds", "2")
+    deadline = time.monotonic() + 120
+    while ctx.sync.outbox.counts("bottlecrm").done < 60:
+        assert first.poll() is None, first.communicate()
+        assert time.monotonic() < deadline, "sync made no progress"
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)  # no chance to finish the batch or mark anything
+    first.wait(timeout=10)
+    assert first.returncode == -signal.SIGKILL
+    assert 60 <= ctx.sync.outbox.counts("bottlecrm").done < 200
+
+    second = cli(data, "sync", "--event", "BottleCRM Show", "--lease-seconds", "2")
+    out, err = second.communicate(timeout=240)
+    assert second.returncode == 0, out + err
+    assert "0 failed" in out and "0 waiting" in out
+
+    external = Counter(bottlecrm.lead_external_ids())
+    mine = {k: v for k, v in external.items() if k in set(ids)}
+    assert set(mine) == set(ids) and max(mine.values()) == 1  # 200 leads, none twice
+    counts = ctx.sync.outbox.counts("bottlecrm")
+    assert (counts.done, counts.failed) == (200, 0)
+    assert {ctx.leads.get_lead(i).sync_state for i in ids} == {SyncState.SYNCED}
+    assert all(ctx.leads.get_lead(i).crm_ids.get("bottlecrm") for i in ids[:5])
+    status = cli(data, "sync", "status", "--event", "BottleCRM Show")
+    s_out, _ = status.communicate(timeout=60)
+    assert "synced 200, waiting 0, failed 0" in s_out
+    ctx.close()
+
+    # The intake key and the API token are in the credential store only.
+    for f in data.rglob("*"):
+        if f.is_file() and f.name != "crm-credentials.json":
+            raw = f.read_bytes()
+            assert bottlecrm.intake_key.encode() not in raw and bottlecrm.pat.encode() not in raw
+    for text in (out, err, s_out):
+        assert bottlecrm.intake_key not in text and bottlecrm.pat not in text
