@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -237,6 +237,14 @@ class SyncService:
     def breaker_state(self) -> BreakerState:
         engine = self._engine
         return engine.breaker_state if engine is not None else BreakerState.CLOSED
+
+    def breaker_retry_at(self) -> datetime | None:
+        """When the open breaker lets the next probe through (for "retrying at 10:42")."""
+        engine = self._engine
+        if engine is None or engine.breaker_state != BreakerState.OPEN:
+            return None
+        wait = engine.breaker.seconds_until_probe(engine.clock.monotonic())
+        return datetime.now(UTC) + timedelta(seconds=wait)
 
     def run(
         self,
