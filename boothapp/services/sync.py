@@ -26,7 +26,7 @@ from boothapp.services.event_config import EventConfigService
 from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.outbox_sql import SqlOutbox, enqueue_in
-from boothapp.store.tables import EventRow, LeadRow, OutboxRow, StaffRow
+from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.crm.base import CrmAdapter, CrmError, SyncRecord
 from boothapp.sync.crm.bottlecrm import BottleCrmAdapter, BottleCrmConfig
@@ -37,6 +37,7 @@ from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.pacing import BreakerState
+from boothapp.sync.pull import BottleCrmPuller, RemoteLead
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,14 @@ class SyncStatus:
     not_queued: int
     last_sync: datetime | None
     secrets_set: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PullSummary:
+    checked: int
+    updated: int  # fields taken from the CRM
+    kept_local: int  # fields where a booth edit was newer than the CRM's record
+    errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +291,80 @@ class SyncService:
             settings.name, report.synced, report.failed, report.remaining, report.stopped,
             report.message, failures,
         )  # fmt: skip
+
+    def pull_back(self, event_id: str) -> PullSummary:
+        """Take owner/stage changes made in the CRM, field by field, unless the booth's own
+        edit of that field (``lead_changes``) is newer than the CRM record's last update."""
+        settings = self._require(event_id)
+        if settings.name != "bottlecrm":
+            raise ValidationError(f"pulling changes back from {settings.name} is not built yet")
+        try:
+            puller = BottleCrmPuller(
+                settings.base_url, self._secret(event_id, settings.name, "api_token")
+            )
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        with self._db.read() as s:
+            pairs = s.execute(
+                select(OutboxRow.lead_id, OutboxRow.remote_id, OutboxRow.updated_at)
+                .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
+                .where(
+                    LeadRow.event_id == event_id,
+                    OutboxRow.crm == settings.name,
+                    OutboxRow.remote_id != "",
+                )
+            ).all()
+        checked = updated = kept = 0
+        errors: list[str] = []
+        for lead_id, remote_id, synced_at in pairs:
+            try:
+                remote = puller.fetch(remote_id)
+            except CrmError as exc:
+                errors.append(f"{lead_id}: {exc.message}")
+                if exc.kind in ("auth", "config"):
+                    break
+                continue
+            checked += 1
+            u, k = self._merge(lead_id, settings.name, remote, remote.updated_at or synced_at)
+            updated += u
+            kept += k
+        return PullSummary(checked, updated, kept, tuple(errors))
+
+    def _merge(
+        self, lead_id: str, crm: str, remote: RemoteLead, remote_at: datetime
+    ) -> tuple[int, int]:
+        wanted = {"stage": remote.stage.value if remote.stage else None, "owner": remote.owner}
+        updated = kept = 0
+        with self._db.session() as s:
+            row = s.get(LeadRow, lead_id)
+            if row is None:
+                return 0, 0
+            for name, value in wanted.items():
+                if value is None or getattr(row, name) == value:
+                    continue
+                local_at = s.scalar(
+                    select(func.max(LeadChangeRow.created_at)).where(
+                        LeadChangeRow.lead_id == lead_id, LeadChangeRow.field == name
+                    )
+                )
+                if local_at is not None and local_at > remote_at:
+                    kept += 1  # the booth changed it after the CRM did: ours goes out next sync
+                    continue
+                s.add(
+                    LeadChangeRow(
+                        lead_id=lead_id,
+                        staff_id=f"crm:{crm}",
+                        field=name,
+                        old_value=getattr(row, name),
+                        new_value=value,
+                        device_id=self._device_id,
+                        created_by=f"crm:{crm}",
+                    )
+                )
+                setattr(row, name, value)
+                row.updated_at = datetime.now(UTC)
+                updated += 1
+        return updated, kept
 
     def failures(self, event_id: str) -> tuple[SyncFailure, ...]:
         settings = self.settings(event_id)

@@ -4,20 +4,24 @@ run the CLI in a subprocess, SIGKILL it mid-run, run it again: exactly 200 leads
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from boothapp.app import build_context
-from boothapp.core.models import Contact, SyncState
+from boothapp.core.models import Contact, Stage, SyncState
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
+from boothapp.sync.settings import CrmSettings
 from tests.integration.bottlecrm.harness import REPO, BottleCrm
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -97,3 +101,54 @@ def test_cli_sync_killed_mid_run_resumes_to_exactly_200_leads(
             assert bottlecrm.intake_key.encode() not in raw and bottlecrm.pat.encode() not in raw
     for text in (out, err, s_out):
         assert bottlecrm.intake_key not in text and bottlecrm.pat not in text
+
+
+def _patch(crm: BottleCrm, remote_id: str, body: dict[str, object]) -> None:
+    req = urllib.request.Request(
+        f"{crm.base_url}/api/leads/{remote_id}/",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {crm.pat}", "Content-Type": "application/json"},
+        method="PATCH",
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 200
+
+
+def test_pull_back_takes_crm_stage_unless_the_booth_edited_later(
+    bottlecrm: BottleCrm, tmp_path: Path
+) -> None:
+    ctx = build_context(str(tmp_path / "data"))
+    try:
+        event_id = ctx.events.create_event(NewEvent(name="Pull Show")).id
+        ctx.sync.configure(
+            event_id,
+            CrmSettings("bottlecrm", bottlecrm.base_url, intake_id=bottlecrm.intake_id),
+            {"intake_key": bottlecrm.intake_key, "api_token": bottlecrm.pat},
+        )
+        a, b, c = (
+            ctx.leads.save_lead(
+                LeadDraft(event_id, Contact(first_name=n, last_name="Pull",
+                                            email=f"{n.lower()}.pull@example-booth.com"))
+            ).id
+            for n in ("Ann", "Bob", "Cem")
+        )  # fmt: skip
+        assert ctx.sync.run(event_id, max_seconds=60).ok
+        remote = {i: ctx.leads.get_lead(i).crm_ids["bottlecrm"] for i in (a, b, c)}
+        _patch(bottlecrm, remote[a], {"status": "in process"})  # a rep called Ann
+        _patch(bottlecrm, remote[b], {"status": "converted"})
+        time.sleep(0.05)
+        # ...but at the booth Bob's stage was changed after that: the booth's edit stays.
+        draft = ctx.leads.draft_of(ctx.leads.get_lead(b))
+        ctx.leads.save_lead(replace(draft, stage=Stage.FOLLOW_UP))
+
+        summary = ctx.sync.pull_back(event_id)
+        assert (summary.checked, summary.updated, summary.kept_local) == (3, 1, 1)
+        assert ctx.leads.get_lead(a).stage == Stage.IN_CONTACT
+        assert ctx.leads.get_lead(b).stage == Stage.FOLLOW_UP
+        assert ctx.leads.get_lead(c).stage == Stage.TO_CONTACT
+        history = ctx.leads.history(a)
+        assert [(h.field, h.new_value, h.staff_id) for h in history] == [
+            ("stage", "in_contact", "crm:bottlecrm")
+        ]
+    finally:
+        ctx.close()

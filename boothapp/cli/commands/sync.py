@@ -6,6 +6,8 @@
   key / token) comes from ``BOOTHAPP_CRM_TOKEN`` or a hidden prompt, never from the command line
   (it would stay in the shell history). BottleCRM's optional REST token: ``BOOTHAPP_CRM_API_TOKEN``.
 * ``boothapp sync status --event E``.
+* ``boothapp sync pull --event E``: take owner/stage changes made in the CRM (BottleCRM), unless
+  the booth edited that field later.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from boothapp.sync.settings import KNOWN_CRMS, CrmSettings, CrmSettingsError
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("sync", help="send the event's leads to its CRM")
-    parser.add_argument("action", nargs="?", default="run", choices=["run", "configure", "status"])
+    parser.add_argument(
+        "action", nargs="?", default="run", choices=["run", "configure", "status", "pull"]
+    )
     parser.add_argument("--event", required=True, help="event id or name")
     parser.add_argument("--crm", choices=KNOWN_CRMS, help="which CRM (configure; run checks it)")
     parser.add_argument("--dry-run", action="store_true", help="say what would be sent, send none")
@@ -54,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
                 return _configure(ctx, event.id, args)
             if args.action == "status":
                 return _status(ctx, event.id)
+            if args.action == "pull":
+                return _pull(ctx, event.id)
             return _run(ctx, event.id, event.name, args)
         except (ServiceError, CrmSettingsError) as exc:
             raise CliError(str(exc)) from None
@@ -84,6 +90,15 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
     ctx.sync.configure(event_id, settings, secrets)
     print(f"{args.crm} configured for this event (secret kept in the system keyring)")
     return 0
+
+
+def _pull(ctx: Any, event_id: str) -> int:
+    p = ctx.sync.pull_back(event_id)
+    print(f"{p.checked} lead(s) checked: {p.updated} change(s) taken from the CRM, "
+          f"{p.kept_local} newer booth edit(s) kept")  # fmt: skip
+    for e in p.errors:
+        print(f"  {e}")
+    return 1 if p.errors else 0
 
 
 def _status(ctx: Any, event_id: str) -> int:
