@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 from boothapp.core.models import SyncState
 from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.sync_pull import merge_remote
 from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.outbox_sql import SqlOutbox, enqueue_in
-from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, OutboxRow, StaffRow
+from boothapp.store.tables import EventRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.crm.base import CrmAdapter, CrmError, SyncRecord
 from boothapp.sync.crm.bottlecrm import BottleCrmAdapter, BottleCrmConfig
@@ -37,7 +38,7 @@ from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.pacing import BreakerState
-from boothapp.sync.pull import BottleCrmPuller, RemoteLead
+from boothapp.sync.pull import BottleCrmPuller
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
 
 log = logging.getLogger(__name__)
@@ -325,46 +326,13 @@ class SyncService:
                     break
                 continue
             checked += 1
-            u, k = self._merge(lead_id, settings.name, remote, remote.updated_at or synced_at)
+            u, k = merge_remote(
+                self._db, self._device_id, lead_id, settings.name, remote,
+                remote.updated_at or synced_at,
+            )  # fmt: skip
             updated += u
             kept += k
         return PullSummary(checked, updated, kept, tuple(errors))
-
-    def _merge(
-        self, lead_id: str, crm: str, remote: RemoteLead, remote_at: datetime
-    ) -> tuple[int, int]:
-        wanted = {"stage": remote.stage.value if remote.stage else None, "owner": remote.owner}
-        updated = kept = 0
-        with self._db.session() as s:
-            row = s.get(LeadRow, lead_id)
-            if row is None:
-                return 0, 0
-            for name, value in wanted.items():
-                if value is None or getattr(row, name) == value:
-                    continue
-                local_at = s.scalar(
-                    select(func.max(LeadChangeRow.created_at)).where(
-                        LeadChangeRow.lead_id == lead_id, LeadChangeRow.field == name
-                    )
-                )
-                if local_at is not None and local_at > remote_at:
-                    kept += 1  # the booth changed it after the CRM did: ours goes out next sync
-                    continue
-                s.add(
-                    LeadChangeRow(
-                        lead_id=lead_id,
-                        staff_id=f"crm:{crm}",
-                        field=name,
-                        old_value=getattr(row, name),
-                        new_value=value,
-                        device_id=self._device_id,
-                        created_by=f"crm:{crm}",
-                    )
-                )
-                setattr(row, name, value)
-                row.updated_at = datetime.now(UTC)
-                updated += 1
-        return updated, kept
 
     def failures(self, event_id: str) -> tuple[SyncFailure, ...]:
         settings = self.settings(event_id)
