@@ -71,3 +71,26 @@ def test_configure_test_sync_and_show_failures(qtbot, ctx: AppContext, runner) -
     assert "Property values were not valid: email" in page.failures_table.item(0, 2).text()
     assert page.retry_button.isEnabled()
     assert len(fake.contacts_by()) == 118
+
+
+def test_cancel_stops_the_run_and_keeps_the_rest_queued(qtbot, ctx: AppContext, runner) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.sync.settings import CrmSettings
+
+    event = ctx.events.create_event(NewEvent(name="Qt Cancel Show"))
+    fake = HubSpotFake(limit=1, window_s=5.0)  # one batch per 5 s: the run is slow on purpose
+    with FakeServer(fake) as server:
+        ctx.sync.configure(event.id, CrmSettings("hubspot", server.url), {"token": fake.token})
+        for i in range(150):
+            ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name=f"C{i}", last_name="X")))
+        page = SyncPage(ctx.sync, runner, event)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled())
+        with qtbot.waitSignal(page.worker.progress, timeout=10_000):
+            page.sync_button.click()
+        assert page.cancel_button.isEnabled() and not page.sync_button.isEnabled()
+        with qtbot.waitSignal(page.worker.finished, timeout=10_000):
+            page.cancel_button.click()
+        qtbot.waitUntil(lambda: not page.worker.running)
+    assert page.message_label.text() == "Sync cancelled; the rest stays queued."
+    assert ctx.sync.outbox.counts("hubspot").pending == 50  # the first batch of 100 went
+    assert page.sync_button.isEnabled() and not page.cancel_button.isEnabled()
