@@ -63,7 +63,13 @@ class SyncEnqueuer:
         self._device_id = device_id
 
     def on_lead_saved(self, s: Session, row: LeadRow) -> None:
-        settings = settings_of(self._configs, row.event_id)
+        try:
+            settings = settings_of(self._configs, row.event_id)
+        except CrmSettingsError as exc:
+            # A broken crm section (e.g. an imported config) must never cost a lead: it is kept
+            # unqueued and "boothapp sync" names the problem.
+            log.warning("lead %s not queued for CRM sync: %s", row.id, exc)
+            return
         if settings is None or not settings.auto_sync:
             return
         s.flush()

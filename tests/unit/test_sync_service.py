@@ -144,3 +144,13 @@ def test_cli_configure_status_and_dry_run(cli, ctx: AppContext, monkeypatch) -> 
     assert "CRM: bottlecrm (auto sync on)" in r.out and "waiting 1" in r.out
     r = cli("sync", "configure", "--event", "Cli Sync Show", "--crm", "bottlecrm", "--url", "x")
     assert r.code != 0 and "crm.base_url" in r.err
+
+
+def test_broken_crm_section_never_blocks_a_lead_save(ctx: AppContext) -> None:
+    event_id = _event(ctx)
+    cfg = ctx.configs.get(event_id)
+    ctx.configs.save(event_id, replace(cfg, crm={"name": "zoho", "base_url": "https://z"}))
+    lead_id = _save(ctx, event_id, 1)
+    assert ctx.leads.get_lead(lead_id).sync_state == SyncState.NOT_QUEUED
+    with pytest.raises(ValidationError, match="unknown CRM 'zoho'"):
+        ctx.sync.run(event_id)
