@@ -81,3 +81,19 @@ def test_salesforce_required_field_failure_fixed_and_retried(ctx: AppContext) ->
     assert again.ok and again.synced == 1
     leads = fake.leads_by_external_id()
     assert set(leads) == set(ids) and max(leads.values()) == 1
+
+
+def test_cli_sync_exits_non_zero_and_prints_the_crms_message(cli, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    fake = HubSpotFake()
+    event_id = ctx.events.create_event(NewEvent(name="Cli HubSpot Show")).id
+    with FakeServer(fake) as server:
+        ctx.sync.configure(event_id, CrmSettings("hubspot", server.url), {"token": fake.token})
+        _leads(ctx, event_id, 3, {1}, lambda c: replace(c, email="grace.example.com"))
+        r = cli("sync", "--event", "Cli HubSpot Show")
+        assert r.code == 1
+        assert "hubspot: 2 synced, 1 failed, 0 waiting" in r.out
+        assert "FAILED Grace1 Hopper1 (Navy): " in r.out
+        assert "Property values were not valid: email" in r.out
+        again = cli("sync", "--event", "Cli HubSpot Show", "--retry-failed")
+    assert again.code == 1 and "1 failed lead(s) queued again" in again.out
+    assert len(fake.contacts_by()) == 2 and fake.token not in r.out + r.err
