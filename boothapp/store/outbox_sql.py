@@ -150,8 +150,9 @@ class SqlOutbox:
                 )
             )
             rows = s.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids))).all()
-            items = [self._item(s, r) for r in rows]
-        return sorted(items, key=lambda i: ids.index(i.id))
+            attempts = self._attempts(s, ids)
+            items = {r.id: self._item(s, r, attempts.get(r.id, ())) for r in rows}
+        return [items[i] for i in ids if i in items]
 
     def _add_attempt(self, s: Session, item_id: str, a: Attempt) -> None:
         s.add(
@@ -278,25 +279,36 @@ class SqlOutbox:
         if state is not None:
             q = q.where(OutboxRow.state == state.value)
         with self._db.read() as s:
-            return [self._item(s, r) for r in s.scalars(q).all()]
+            rows = s.scalars(q).all()
+            attempts = self._attempts(s, [r.id for r in rows])
+            return [self._item(s, r, attempts.get(r.id, ())) for r in rows]
 
-    def _item(self, s: Session, row: OutboxRow) -> OutboxItem:
-        attempts = tuple(
-            Attempt(
-                a.number,
-                a.started_at,
-                a.finished_at,
-                AttemptOutcome(a.outcome),
-                a.http_status,
-                a.error,
-                a.remote_id,
+    def _attempts(self, s: Session, ids: list[str]) -> dict[str, tuple[Attempt, ...]]:
+        """Attempts of many items in one query (a claim hands out up to a batch of 200)."""
+        out: dict[str, list[Attempt]] = {}
+        for a in s.scalars(
+            select(OutboxAttemptRow)
+            .where(OutboxAttemptRow.item_id.in_(ids))
+            .order_by(OutboxAttemptRow.number, OutboxAttemptRow.finished_at)
+        ):
+            out.setdefault(a.item_id, []).append(
+                Attempt(
+                    a.number,
+                    a.started_at,
+                    a.finished_at,
+                    AttemptOutcome(a.outcome),
+                    a.http_status,
+                    a.error,
+                    a.remote_id,
+                )
             )
-            for a in s.scalars(
-                select(OutboxAttemptRow)
-                .where(OutboxAttemptRow.item_id == row.id)
-                .order_by(OutboxAttemptRow.number, OutboxAttemptRow.finished_at)
-            )
-        )
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _item(
+        self, s: Session, row: OutboxRow, attempts: tuple[Attempt, ...] | None = None
+    ) -> OutboxItem:
+        if attempts is None:
+            attempts = self._attempts(s, [row.id]).get(row.id, ())
         return OutboxItem(
             id=row.id,
             crm=row.crm,
