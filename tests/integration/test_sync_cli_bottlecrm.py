@@ -15,7 +15,9 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from boothapp.app import build_context
 from boothapp.core.models import Contact, Stage, SyncState
@@ -25,13 +27,29 @@ from boothapp.sync.settings import CrmSettings
 from tests.integration.bottlecrm.harness import REPO, BottleCrm
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Test process and CLI subprocesses must share one secret store: the file fallback in the data
+# dir (never the developer's real keyring, and not a test double another module registered).
+NO_KEYRING = "keyring.backends.fail.Keyring"
+
+
+@pytest.fixture(autouse=True)
+def file_secret_store():  # type: ignore[no-untyped-def]
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
 
 
 def cli(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "boothapp", "--data-dir", str(data), *args],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        env={
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "PYTHON_KEYRING_BACKEND": NO_KEYRING,
+            **(env or {}),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
