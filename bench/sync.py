@@ -22,6 +22,7 @@ import argparse
 import json
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,6 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from boothapp.app import build_context
+from boothapp.services.events import NewEvent
+from boothapp.services.outbox_sql import SqlOutbox, enqueue_in
+from boothapp.store.tables import LeadRow
 from boothapp.sync.crm.base import BatchOutcome, CrmAdapter, CrmError, SyncRecord
 from boothapp.sync.crm.hubspot import HubSpotAdapter, HubSpotConfig
 from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
@@ -78,7 +83,20 @@ def leads(n: int, tag: str) -> list[SyncRecord]:
     ]
 
 
-def run(crm: str, n: int, paced: bool) -> dict[str, float | int | str]:
+def sql_outbox(crm: str, recs: list[SyncRecord], root: Path) -> SqlOutbox:
+    """The app's own outbox on a real SQLite file (synchronous=FULL), leads saved as rows."""
+    ctx = build_context(str(root))
+    event = ctx.events.create_event(NewEvent(name=f"Bench {crm}"))
+    now = datetime.now(UTC)
+    with ctx.db.session() as s:
+        s.add_all(LeadRow(id=r.lead_id, event_id=event.id) for r in recs)
+        s.flush()
+        for r in recs:
+            enqueue_in(s, crm, r, now)
+    return SqlOutbox(ctx.db)
+
+
+def run(crm: str, n: int, paced: bool, store: str = "memory") -> dict[str, float | int | str]:
     kinds = (Fault.SERVER_ERROR, Fault.LOST, Fault.TIMEOUT) + (
         (Fault.PARTIAL,) if crm == "salesforce" else ()
     )
@@ -89,7 +107,7 @@ def run(crm: str, n: int, paced: bool) -> dict[str, float | int | str]:
         fake = SalesforceFake(
             allocation=LIMIT, window_s=WINDOW_S, faults=faults, partial_code="UNABLE_TO_LOCK_ROW"
         )
-    tag = f"{crm[:2]}{'p' if paced else 'u'}"
+    tag = f"{crm[:2]}{'p' if paced else 'u'}{store[0]}"
     recs = leads(n, tag)
     with FakeServer(fake) as server:
         adapter: CrmAdapter
@@ -103,8 +121,13 @@ def run(crm: str, n: int, paced: bool) -> dict[str, float | int | str]:
             )
         if not paced:
             adapter = Unpaced(adapter)
-        outbox = MemoryOutbox()
-        outbox.enqueue_many(crm, recs, datetime.now(UTC))
+        outbox: MemoryOutbox | SqlOutbox
+        if store == "sqlite":
+            tmp = tempfile.TemporaryDirectory(prefix="bench-sync-")
+            outbox = sql_outbox(crm, recs, Path(tmp.name))
+        else:
+            outbox = MemoryOutbox()
+            outbox.enqueue_many(crm, recs, datetime.now(UTC))
         engine = SyncEngine(outbox, adapter, ENGINE, rng=random.Random(4))
         t0 = time.perf_counter()
         report = engine.drain(max_seconds=150)
@@ -138,6 +161,7 @@ def run(crm: str, n: int, paced: bool) -> dict[str, float | int | str]:
         "throttle_replies": throttled,
         "faults_injected": sum(faults.injected.values()),
         "stopped": str(report.stopped),
+        "outbox": store,
     }
 
 
@@ -148,18 +172,20 @@ def main() -> int:
     args = ap.parse_args()
     n = args.leads or (2000 if args.quick else 10_000)
     figures: dict[str, object] = {}
-    for crm in ("hubspot", "salesforce"):
-        for paced in (True, False):
-            key = f"{crm}_{'paced' if paced else 'unpaced_peer'}"
-            figures[key] = run(crm, n, paced)
-            f = figures[key]
-            print(
-                f"{key:26} {f['synced']}/{n} in {f['seconds']} s = {f['leads_per_s']}/s "
-                f"({f['share_of_ceiling']:.0%} of {f['ceiling_leads_per_s']:.0f}/s) "
-                f"dup={f['duplicates']} lost={f['losses']} throttled={f['throttle_replies']} "
-                f"faults={f['faults_injected']}",
-                file=sys.stderr,
-            )
+    runs = [(crm, paced, "memory") for crm in ("hubspot", "salesforce") for paced in (True, False)]
+    runs.append(("hubspot", True, "sqlite"))  # the app's SqlOutbox on a real file
+    for crm, paced, store in runs:
+        key = f"{crm}_{'paced' if paced else 'unpaced_peer'}"
+        key += "_sqlite" if store == "sqlite" else ""
+        figures[key] = run(crm, n, paced, store)
+        f = figures[key]
+        print(
+            f"{key:26} {f['synced']}/{n} in {f['seconds']} s = {f['leads_per_s']}/s "
+            f"({f['share_of_ceiling']:.0%} of {f['ceiling_leads_per_s']:.0f}/s) "
+            f"dup={f['duplicates']} lost={f['losses']} throttled={f['throttle_replies']} "
+            f"faults={f['faults_injected']}",
+            file=sys.stderr,
+        )
     print(json.dumps({"bench": "sync", "figures": figures}))
     return 0
 

@@ -20,9 +20,11 @@ from boothapp.services.lead_queries import LeadQueryService
 from boothapp.services.leads import LeadService
 from boothapp.services.routing import RoutingService
 from boothapp.services.staff import StaffService
+from boothapp.services.sync import SyncEnqueuer, SyncService
 from boothapp.settings import Settings, load_settings, save_settings
 from boothapp.store.db import Database
 from boothapp.store.migrate import UpgradeReport, open_database
+from boothapp.sync.credentials import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +46,17 @@ class AppContext:
     queries: LeadQueryService = field(init=False)
     dashboard: DashboardService = field(init=False)
     followups: FollowUpService = field(init=False)
+    sync: SyncService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
         self.events = EventService(self.db, device)
         self.staff = StaffService(self.db, device)
         self.configs = EventConfigService(self.db)
-        self.leads = LeadService(self.db, device, configs=self.configs)
+        enqueuer = SyncEnqueuer(self.configs, device)
+        self.leads = LeadService(
+            self.db, device, configs=self.configs, on_saved=enqueuer.on_lead_saved
+        )
         self.routing = RoutingService(self.db, self.configs, device)
         self.exports = ExportService(self.db, self.events, self.configs, self.staff, device)
         self.queries = LeadQueryService(self.db)
@@ -58,6 +64,8 @@ class AppContext:
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
         self.followups = FollowUpService(self.db, self.configs, device)
+        secrets = SecretStore(self.paths.secrets_file)
+        self.sync = SyncService(self.db, self.configs, secrets, device)
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)

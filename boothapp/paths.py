@@ -32,6 +32,11 @@ class AppPaths:
         return self.data_dir / "settings.json"
 
     @property
+    def secrets_file(self) -> Path:
+        """Fallback store for CRM and SMTP secrets, used only where no OS keyring exists."""
+        return self.data_dir / "secrets.json"
+
+    @property
     def photos_dir(self) -> Path:
         """Photos of unreadable badges, kept to resolve later."""
         return self.data_dir / "badge-photos"

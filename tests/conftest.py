@@ -17,6 +17,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BOOTHAPP_SHARED", REPO_ROOT.parent / "shared"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_os_keyring() -> None:
+    """Tests never touch the developer's keyring, and every process agrees on the backend:
+    no keyring, so secrets go to the (loudly announced) file fallback. Tests about the keyring
+    set their own backend. Without this, a test backend class defined anywhere would be picked
+    by keyring's auto-selection for the rest of the session, but not by CLI subprocesses."""
+    import keyring
+    from keyring.backends import fail
+
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    keyring.set_keyring(fail.Keyring())
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Never touch the real user data dir or database from a test.

@@ -21,7 +21,9 @@ def smtp_password(data_dir: Path, username: str) -> str | None:
         return env
     if not username:
         return None  # no login: a relay on the local network
-    return SecretStore(data_dir / "secrets.json").get_secret(SECRET_SCOPE, username)
+    return SecretStore(data_dir / "secrets.json").get_secret(
+        SECRET_SCOPE, username
+    )  # = AppPaths.secrets_file
 
 
 def mail_settings(

@@ -42,6 +42,8 @@ from boothapp.store.tables import (
 )
 
 BadgeParser = Callable[[str], ParsedBadge]
+# Runs inside save_lead's transaction after the row is written (CRM sync queues the lead there).
+LeadSavedHook = Callable[[Session, LeadRow], None]
 
 
 def field_map_of(cfg: EventConfig) -> DelimitedFieldMap | None:
@@ -121,8 +123,10 @@ class LeadService:
         device_id: str = "",
         parser: BadgeParser | None = None,
         configs: EventConfigService | None = None,
+        on_saved: LeadSavedHook | None = None,
     ) -> None:
         self._db = db
+        self._on_saved = on_saved
         self._device_id = device_id
         self._parser = parser
         self._configs = configs or EventConfigService(db)
@@ -261,6 +265,8 @@ class LeadService:
                     if scan is not None and scan.lead_id is None:
                         scan.lead_id = row.id
                 s.flush()
+                if self._on_saved is not None:
+                    self._on_saved(s, row)
                 return self._lead_with_staff(s, row)
         except IntegrityError:
             # Another save of the same badge won the race: open that lead instead.

@@ -164,17 +164,43 @@ class LeadChangeRow(Stamped, Base):
 
 
 class OutboxRow(Stamped, Base):
-    """Durable, idempotent queue of lead changes to push to a CRM or the event hub."""
+    """Durable, idempotent queue of leads to push to a CRM (``boothapp.services.outbox_sql``).
+
+    One row per (crm, lead): saving the lead again refreshes the queued record. States are
+    ``boothapp.sync.outbox.ItemState`` (pending, in_flight, done, failed).
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "target", "state", "next_attempt_at"),)
+    __table_args__ = (
+        UniqueConstraint("crm", "lead_id", name="uq_outbox_crm_lead"),
+        Index("ix_outbox_due", "crm", "state", "next_attempt_at"),
+    )
 
-    target: Mapped[str] = mapped_column(String(40), nullable=False)  # "hubspot", "bottlecrm", ...
+    crm: Mapped[str] = mapped_column(String(40), nullable=False)  # "hubspot", "bottlecrm", ...
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
+    # The SyncRecord as built at enqueue time (fields already mapped for this CRM).
+    record: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     state: Mapped[str] = mapped_column(String(12), default="pending", nullable=False)
-    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remote_id: Mapped[str] = mapped_column(String(120), default="", nullable=False)
     last_error: Mapped[str] = mapped_column(Text, default="", nullable=False)
+
+
+class OutboxAttemptRow(Base):
+    """Every try of an outbox item, with the CRM's answer, for the failures list and support."""
+
+    __tablename__ = "outbox_attempts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    item_id: Mapped[str] = mapped_column(ForeignKey("outbox.id"), nullable=False, index=True)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(12), nullable=False)
+    http_status: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    error: Mapped[str] = mapped_column(Text, default="", nullable=False)
     remote_id: Mapped[str] = mapped_column(String(120), default="", nullable=False)
 
 

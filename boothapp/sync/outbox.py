@@ -52,7 +52,7 @@ class Attempt:
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
-    id: int
+    id: str  # UUID, like every record key in the app
     crm: str
     record: SyncRecord
     state: ItemState = ItemState.PENDING
@@ -81,24 +81,24 @@ class OutboxCounts:
 
 
 class Outbox(Protocol):
-    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> int: ...
+    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> str: ...
 
     def claim_due(
         self, crm: str, limit: int, now: datetime, lease: timedelta = ...
     ) -> list[OutboxItem]: ...
 
-    def mark_done(self, item_id: int, remote_id: str, attempt: Attempt) -> None: ...
+    def mark_done(self, item_id: str, remote_id: str, attempt: Attempt) -> None: ...
 
     def mark_failed(
         self,
-        item_id: int,
+        item_id: str,
         error: str,
         transient: bool,
         next_attempt_at: datetime | None,
         attempt: Attempt,
     ) -> None: ...
 
-    def release(self, item_id: int, next_attempt_at: datetime, attempt: Attempt) -> None: ...
+    def release(self, item_id: str, next_attempt_at: datetime, attempt: Attempt) -> None: ...
 
     def next_due_at(self, crm: str) -> datetime | None: ...
 
@@ -106,7 +106,7 @@ class Outbox(Protocol):
 
     def retry_failed(self, crm: str, now: datetime) -> int: ...
 
-    def get(self, item_id: int) -> OutboxItem: ...
+    def get(self, item_id: str) -> OutboxItem: ...
 
 
 DEFAULT_LEASE = timedelta(minutes=5)
@@ -116,12 +116,12 @@ class MemoryOutbox:
     """The in-memory Outbox for tests and benchmarks; thread-safe, same semantics as the store's."""
 
     def __init__(self) -> None:
-        self._items: dict[int, OutboxItem] = {}
-        self._by_key: dict[tuple[str, str], int] = {}
+        self._items: dict[str, OutboxItem] = {}
+        self._by_key: dict[tuple[str, str], str] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> int:
+    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> str:
         with self._lock:
             existing = self._by_key.get((crm, record.lead_id))
             if existing is not None:
@@ -131,7 +131,8 @@ class MemoryOutbox:
                     item, record=record, state=state, next_attempt_at=now, failures=0
                 )
                 return existing
-            item_id = next(self._ids)
+            # zero-padded UUID-shaped ids keep insertion order = text order, like created_at in SQL
+            item_id = f"00000000-0000-4000-8000-{next(self._ids):012d}"
             self._items[item_id] = OutboxItem(item_id, crm, record, next_attempt_at=now)
             self._by_key[(crm, record.lead_id)] = item_id
             return item_id
@@ -163,7 +164,7 @@ class MemoryOutbox:
                 claimed.append(leased)
             return claimed
 
-    def mark_done(self, item_id: int, remote_id: str, attempt: Attempt) -> None:
+    def mark_done(self, item_id: str, remote_id: str, attempt: Attempt) -> None:
         with self._lock:
             item = self._items[item_id]
             self._items[item_id] = replace(
@@ -178,7 +179,7 @@ class MemoryOutbox:
 
     def mark_failed(
         self,
-        item_id: int,
+        item_id: str,
         error: str,
         transient: bool,
         next_attempt_at: datetime | None,
@@ -198,7 +199,7 @@ class MemoryOutbox:
                 last_error=error,
             )
 
-    def release(self, item_id: int, next_attempt_at: datetime, attempt: Attempt) -> None:
+    def release(self, item_id: str, next_attempt_at: datetime, attempt: Attempt) -> None:
         with self._lock:
             item = self._items[item_id]
             self._items[item_id] = replace(
@@ -242,7 +243,7 @@ class MemoryOutbox:
                 )
             return len(failed)
 
-    def get(self, item_id: int) -> OutboxItem:
+    def get(self, item_id: str) -> OutboxItem:
         with self._lock:
             return self._items[item_id]
 

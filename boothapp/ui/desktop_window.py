@@ -29,6 +29,7 @@ from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
 from boothapp.ui.scan_page import ScanPage
 from boothapp.ui.sign_in_page import SignInPage
+from boothapp.ui.sync_page import SyncPage
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.tasks import TaskRunner
 
@@ -64,6 +65,8 @@ class DesktopWindow(MainWindow):
         self.add_page("Dashboard", self.dashboard, "F3")
         self.add_page("Follow-ups", self.followups, "F4")
         self.add_page("Event settings", self.settings_page, "F6")
+        self.sync_page = SyncPage(ctx.sync, runner, event)
+        self.add_page("CRM sync", self.sync_page, "F7")
         self.sign_in.signed_in.connect(self._signed_in)
         self.scan.lead_saved.connect(self._lead_saved)
         self.scan.scan_to_form_ms.connect(

@@ -50,7 +50,9 @@ def test_dashboard_tiles_bars_and_leaderboard_match_the_data(qtbot, ctx, runner)
     _lead(ctx, event.id, ben.id, Rating.HOT, at(11, 0))  # 14:00
     _lead(ctx, event.id, ben.id, Rating.COLD, at(9, 0, d=17))  # yesterday
     with ctx.db.session() as s:
-        s.add(OutboxRow(target="hubspot", lead_id=first, state="sent", updated_at=at(12, 10)))
+        s.add(
+            OutboxRow(crm="hubspot", lead_id=first, record={}, state="done", updated_at=at(12, 10))
+        )
 
     page = DashboardPage(DashboardService(ctx.db, target_per_staff=3), runner, event.id, TZ,
                          clock=lambda: NOW, auto_refresh=False)  # fmt: skip

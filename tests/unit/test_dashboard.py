@@ -107,9 +107,9 @@ def test_last_sync_is_the_latest_delivered_outbox_change(booth) -> None:  # type
     t2 = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
     t3 = datetime(2026, 11, 18, 11, 0, tzinfo=UTC)
     with ctx.db.session() as s:
-        s.add(OutboxRow(target="hubspot", lead_id=ids[0], state="sent", updated_at=t1))
-        s.add(OutboxRow(target="hubspot", lead_id=ids[1], state="sent", updated_at=t2))
-        s.add(OutboxRow(target="hubspot", lead_id=ids[2], state="pending", updated_at=t3))
+        s.add(OutboxRow(crm="hubspot", lead_id=ids[0], record={}, state="done", updated_at=t1))
+        s.add(OutboxRow(crm="hubspot", lead_id=ids[1], record={}, state="done", updated_at=t2))
+        s.add(OutboxRow(crm="hubspot", lead_id=ids[2], record={}, state="pending", updated_at=t3))
     stats = DashboardService(ctx.db).booth_stats(event_id, TODAY, TZ)
     assert stats.last_sync == t2
 

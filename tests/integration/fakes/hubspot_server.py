@@ -116,6 +116,11 @@ class HubSpotFake:
                 {"id": str(next(self._ids)), "properties": body.get("properties", {})},
                 self._headers(remaining),
             )
+        elif path == "/crm/v3/objects/contacts" and body is None:
+            # GET list (first page): what a connection test reads.
+            with self._lock:
+                page = [{"id": k, "properties": v} for k, v in list(self.contacts.items())[:1]]
+            h.send_json(200, {"results": page}, self._headers(remaining))
         else:
             h.send_json(404, {"status": "error", "message": f"no route {path}"})
 

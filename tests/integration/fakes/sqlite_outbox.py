@@ -14,6 +14,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from boothapp.store.types import new_id
 from boothapp.sync.crm.base import SyncRecord, SyncTask
 from boothapp.sync.outbox import (
     DEFAULT_LEASE,
@@ -26,12 +27,12 @@ from boothapp.sync.outbox import (
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY, crm TEXT NOT NULL, lead_id TEXT NOT NULL, record TEXT NOT NULL,
+  id TEXT PRIMARY KEY, crm TEXT NOT NULL, lead_id TEXT NOT NULL, record TEXT NOT NULL,
   state TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT,
   lease_until TEXT, remote_id TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',
   UNIQUE (crm, lead_id));
 CREATE TABLE IF NOT EXISTS attempt (
-  item_id INTEGER NOT NULL, number INTEGER NOT NULL, started_at TEXT, finished_at TEXT,
+  item_id TEXT NOT NULL, number INTEGER NOT NULL, started_at TEXT, finished_at TEXT,
   outcome TEXT, http_status INTEGER, error TEXT, remote_id TEXT);
 """
 
@@ -84,18 +85,18 @@ class SqliteOutbox:
             raise
         self.db.execute("COMMIT")
 
-    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> int:
+    def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> str:
         with self._tx():
             self.db.execute(
-                "INSERT INTO outbox (crm, lead_id, record, state, next_attempt_at) "
-                "VALUES (?,?,?,?,?) "
+                "INSERT INTO outbox (id, crm, lead_id, record, state, next_attempt_at) "
+                "VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT (crm, lead_id) DO UPDATE SET record=excluded.record",
-                (crm, record.lead_id, _record_json(record), ItemState.PENDING, _ts(now)),
+                (new_id(), crm, record.lead_id, _record_json(record), ItemState.PENDING, _ts(now)),
             )
         row = self.db.execute(
             "SELECT id FROM outbox WHERE crm=? AND lead_id=?", (crm, record.lead_id)
         ).fetchone()
-        return int(row[0])
+        return str(row[0])
 
     def _item(self, row: tuple) -> OutboxItem:
         attempts = tuple(
@@ -127,7 +128,7 @@ class SqliteOutbox:
         try:
             rows = self.db.execute(
                 "SELECT * FROM outbox WHERE crm=? AND ((state='pending' AND next_attempt_at<=?) "
-                "OR (state='in_flight' AND lease_until<=?)) ORDER BY id LIMIT ?",
+                "OR (state='in_flight' AND lease_until<=?)) ORDER BY rowid LIMIT ?",
                 (crm, n, n, limit),
             ).fetchall()
             for row in rows:
@@ -141,7 +142,7 @@ class SqliteOutbox:
             raise
         return [self.get(row[0]) for row in rows]
 
-    def _attempt(self, item_id: int, a: Attempt) -> None:
+    def _attempt(self, item_id: str, a: Attempt) -> None:
         self.db.execute(
             "INSERT INTO attempt VALUES (?,?,?,?,?,?,?,?)",
             (
@@ -156,7 +157,7 @@ class SqliteOutbox:
             ),
         )
 
-    def mark_done(self, item_id: int, remote_id: str, attempt: Attempt) -> None:
+    def mark_done(self, item_id: str, remote_id: str, attempt: Attempt) -> None:
         with self._tx():
             self.db.execute(
                 "UPDATE outbox SET state='done', remote_id=?, lease_until=NULL, "
@@ -180,7 +181,7 @@ class SqliteOutbox:
             )
             self._attempt(item_id, attempt)
 
-    def release(self, item_id: int, next_attempt_at: datetime, attempt: Attempt) -> None:
+    def release(self, item_id: str, next_attempt_at: datetime, attempt: Attempt) -> None:
         with self._tx():
             self.db.execute(
                 "UPDATE outbox SET state='pending', next_attempt_at=?, lease_until=NULL WHERE id=?",
@@ -218,7 +219,7 @@ class SqliteOutbox:
             )
         return cur.rowcount
 
-    def get(self, item_id: int) -> OutboxItem:
+    def get(self, item_id: str) -> OutboxItem:
         return self._item(self.db.execute("SELECT * FROM outbox WHERE id=?", (item_id,)).fetchone())
 
     def items(self, crm: str) -> list[OutboxItem]:

@@ -1,0 +1,148 @@
+"""``boothapp sync [run|configure|status] --event E``: push the event's leads to its CRM.
+
+* ``boothapp sync --event E [--crm NAME] [--dry-run] [--retry-failed]``: queue the leads not yet
+  synced, send them with a progress bar, print a summary; exit 1 when leads failed.
+* ``boothapp sync configure --event E --crm bottlecrm --url URL --intake ID``: the secret (intake
+  key / token) comes from ``BOOTHAPP_CRM_TOKEN`` or a hidden prompt, never from the command line
+  (it would stay in the shell history). BottleCRM's optional REST token: ``BOOTHAPP_CRM_API_TOKEN``.
+* ``boothapp sync status --event E``.
+* ``boothapp sync pull --event E``: take owner/stage changes made in the CRM (BottleCRM), unless
+  the booth edited that field later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import timedelta
+from typing import Any
+
+from boothapp.cli.context import find_event, open_context
+from boothapp.cli.errors import CliError
+from boothapp.cli.progress import ProgressBar
+from boothapp.services.errors import ServiceError
+from boothapp.sync.engine import EngineConfig, SyncProgress
+from boothapp.sync.settings import KNOWN_CRMS, CrmSettings, CrmSettingsError
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("sync", help="send the event's leads to its CRM")
+    parser.add_argument(
+        "action", nargs="?", default="run", choices=["run", "configure", "status", "pull"]
+    )
+    parser.add_argument("--event", required=True, help="event id or name")
+    parser.add_argument("--crm", choices=KNOWN_CRMS, help="which CRM (configure; run checks it)")
+    parser.add_argument("--dry-run", action="store_true", help="say what would be sent, send none")
+    parser.add_argument("--retry-failed", action="store_true", help="send failed leads again")
+    parser.add_argument("--url", default="", help="CRM base URL (configure)")
+    parser.add_argument("--intake", default="", help="BottleCRM lead-intake id (configure)")
+    parser.add_argument("--portal", default="", help="HubSpot portal id (configure)")
+    parser.add_argument("--campaign", default="", help="Salesforce campaign id (configure)")
+    parser.add_argument(
+        "--no-auto-sync", action="store_true", help="do not queue leads as they are saved"
+    )
+    parser.add_argument(
+        "--lease-seconds", type=float, default=300.0, help=argparse.SUPPRESS
+    )  # how long a killed run holds its batch; tests shorten it
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        try:
+            if args.action == "configure":
+                return _configure(ctx, event.id, args)
+            if args.action == "status":
+                return _status(ctx, event.id)
+            if args.action == "pull":
+                return _pull(ctx, event.id)
+            return _run(ctx, event.id, event.name, args)
+        except (ServiceError, CrmSettingsError) as exc:
+            raise CliError(str(exc)) from None
+    finally:
+        ctx.close()
+
+
+def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
+    if not args.crm:
+        raise CliError("configure needs --crm (bottlecrm, hubspot or salesforce)")
+    settings = CrmSettings(
+        name=args.crm,
+        base_url=args.url or ("https://api.hubapi.com" if args.crm == "hubspot" else ""),
+        auto_sync=not args.no_auto_sync,
+        intake_id=args.intake,
+        portal=args.portal,
+        campaign_id=args.campaign,
+    )
+    first = settings.secret_names[0]
+    secret = os.environ.get("BOOTHAPP_CRM_TOKEN", "")
+    if not secret and sys.stdin.isatty():
+        secret = getpass.getpass(f"{args.crm} {first.replace('_', ' ')}: ")
+    secrets = {first: secret}
+    if args.crm == "bottlecrm" and os.environ.get("BOOTHAPP_CRM_API_TOKEN"):
+        secrets["api_token"] = os.environ["BOOTHAPP_CRM_API_TOKEN"]
+    if not secret and first not in ctx.sync.status(event_id).secrets_set:
+        raise CliError(f"no {first.replace('_', ' ')}: set BOOTHAPP_CRM_TOKEN or type it")
+    ctx.sync.configure(event_id, settings, secrets)
+    print(f"{args.crm} configured for this event (secret kept in the system keyring)")
+    return 0
+
+
+def _pull(ctx: Any, event_id: str) -> int:
+    p = ctx.sync.pull_back(event_id)
+    print(f"{p.checked} lead(s) checked: {p.updated} change(s) taken from the CRM, "
+          f"{p.kept_local} newer booth edit(s) kept")  # fmt: skip
+    for e in p.errors:
+        print(f"  {e}")
+    return 1 if p.errors else 0
+
+
+def _status(ctx: Any, event_id: str) -> int:
+    st = ctx.sync.status(event_id)
+    if not st.configured:
+        print("no CRM configured for this event")
+        return 0
+    last = st.last_sync.isoformat(timespec="seconds") if st.last_sync else "never"
+    print(f"CRM: {st.crm} (auto sync {'on' if st.auto_sync else 'off'})")
+    print(f"synced {st.done}, waiting {st.pending + st.in_flight}, failed {st.failed}, "
+          f"not queued {st.not_queued}; last sync {last}")  # fmt: skip
+    for f in ctx.sync.failures(event_id):
+        print(f"  FAILED {f.name or f.lead_id} ({f.company}): {f.error}")
+    return 0
+
+
+def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
+    if args.retry_failed:
+        print(f"{ctx.sync.retry_failed(event_id)} failed lead(s) queued again")
+    queued = ctx.sync.enqueue_event(event_id)
+    bar = ProgressBar(f"Syncing {name}")
+
+    def progress(p: SyncProgress) -> None:
+        bar(p.done, p.total)
+
+    try:
+        summary = ctx.sync.run(
+            event_id,
+            crm=args.crm,
+            dry_run=args.dry_run,
+            progress=progress,
+            engine_config=EngineConfig(lease=timedelta(seconds=args.lease_seconds)),
+        )
+    finally:
+        bar.done()
+    if summary.dry_run:
+        print(summary.message)
+        return 0
+    print(
+        f"{summary.crm}: {summary.synced} synced, {len(summary.failures)} failed, "
+        f"{summary.remaining} waiting ({queued} queued now; stopped: {summary.stopped})"
+    )
+    if summary.message:
+        print(summary.message)
+    for f in summary.failures:
+        print(f"  FAILED {f.name or f.lead_id} ({f.company}): {f.error}")
+    return 0 if summary.ok else 1

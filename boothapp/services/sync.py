@@ -1,0 +1,411 @@
+"""CRM sync for an event: configure, queue, run the engine, show failures, retry.
+
+* ``SyncEnqueuer.on_lead_saved`` runs inside ``LeadService.save_lead``'s transaction, so a lead
+  is never saved without its queued record (when the event syncs automatically).
+* ``SyncService.run`` drains the event's CRM through ``SyncEngine`` + ``SqlOutbox``; call it from
+  a worker thread (``boothapp.workers.sync_worker``) or the CLI, never the GUI thread.
+* Secrets live in ``SecretStore`` (OS keyring) under ``"<event id>:<name>"``: never in the
+  database, the config document, exports or logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from boothapp.core.models import SyncState
+from boothapp.services.errors import ValidationError
+from boothapp.services.event_config import EventConfigService
+from boothapp.services.outbox_sql import SqlOutbox, enqueue_in
+from boothapp.services.sync_pull import merge_remote
+from boothapp.store.db import Database
+from boothapp.store.mappers import event_from_row, lead_from_row
+from boothapp.store.tables import EventRow, LeadRow, OutboxRow, StaffRow
+from boothapp.sync.credentials import SecretStore
+from boothapp.sync.crm.base import CrmAdapter, CrmError, SyncRecord
+from boothapp.sync.crm.bottlecrm import BottleCrmAdapter, BottleCrmConfig
+from boothapp.sync.crm.http import HttpClient
+from boothapp.sync.crm.hubspot import HubSpotAdapter, HubSpotConfig
+from boothapp.sync.crm.mapping import build_record
+from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
+from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
+from boothapp.sync.outbox import ItemState
+from boothapp.sync.pacing import BreakerState
+from boothapp.sync.pull import BottleCrmPuller
+from boothapp.sync.settings import CrmSettings, CrmSettingsError
+
+log = logging.getLogger(__name__)
+
+
+def settings_of(configs: EventConfigService, event_id: str) -> CrmSettings | None:
+    return CrmSettings.from_tree(configs.get(event_id).crm)
+
+
+def record_for(s: Session, row: LeadRow, settings: CrmSettings) -> SyncRecord:
+    staff = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
+    event_row = s.get(EventRow, row.event_id)
+    event = event_from_row(event_row) if event_row is not None else None
+    return build_record(lead_from_row(row, staff), event, settings.field_mapping())
+
+
+class SyncEnqueuer:
+    """LeadService's collaborator: queue the saved lead in the same transaction."""
+
+    def __init__(self, configs: EventConfigService, device_id: str = "") -> None:
+        self._configs = configs
+        self._device_id = device_id
+
+    def on_lead_saved(self, s: Session, row: LeadRow) -> None:
+        try:
+            settings = settings_of(self._configs, row.event_id)
+        except CrmSettingsError as exc:
+            # A broken crm section (e.g. an imported config) must never cost a lead: it is kept
+            # unqueued and "boothapp sync" names the problem.
+            log.warning("lead %s not queued for CRM sync: %s", row.id, exc)
+            return
+        if settings is None or not settings.auto_sync:
+            return
+        s.flush()
+        enqueue_in(s, settings.name, record_for(s, row, settings), datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class SyncFailure:
+    lead_id: str
+    name: str
+    company: str
+    error: str  # the CRM's own message
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSummary:
+    crm: str
+    synced: int
+    failed: int
+    remaining: int
+    stopped: StopReason
+    message: str
+    failures: tuple[SyncFailure, ...]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.failures and self.stopped == StopReason.IDLE
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    configured: bool
+    crm: str
+    auto_sync: bool
+    pending: int
+    in_flight: int
+    done: int
+    failed: int
+    not_queued: int
+    last_sync: datetime | None
+    secrets_set: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PullSummary:
+    checked: int
+    updated: int  # fields taken from the CRM
+    kept_local: int  # fields where a booth edit was newer than the CRM's record
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionCheck:
+    ok: bool
+    message: str
+
+
+ENGINE_DEFAULT = EngineConfig()
+
+
+class SyncService:
+    def __init__(
+        self,
+        db: Database,
+        configs: EventConfigService,
+        secrets: SecretStore,
+        device_id: str = "",
+        engine_config: EngineConfig = ENGINE_DEFAULT,
+    ) -> None:
+        self._db = db
+        self._configs = configs
+        self._secrets = secrets
+        self._device_id = device_id
+        self._engine_config = engine_config
+        self.outbox = SqlOutbox(db, device_id)
+        self._engine: SyncEngine | None = None
+        self._lock = threading.Lock()
+
+    # -- configuration --------------------------------------------------------------------
+    def settings(self, event_id: str) -> CrmSettings | None:
+        return settings_of(self._configs, event_id)
+
+    def configure(
+        self, event_id: str, settings: CrmSettings, secrets: Mapping[str, str] | None = None
+    ) -> None:
+        """Save the event's CRM settings (new config revision) and its secrets (keyring)."""
+        secrets = dict(secrets or {})
+        unknown = sorted(set(secrets) - set(settings.secret_names))
+        if unknown:
+            raise ValidationError(f"{settings.name} has no secret named {', '.join(unknown)}")
+        cfg = self._configs.get(event_id)
+        self._configs.save(event_id, replace(cfg, crm=settings.to_tree()))
+        for name, value in secrets.items():
+            if value:
+                self._secrets.set_secret(settings.name, f"{event_id}:{name}", value)
+        log.info("CRM %s configured for event %s", settings.name, event_id)
+
+    def _secret(self, event_id: str, crm: str, name: str) -> str:
+        return self._secrets.get_secret(crm, f"{event_id}:{name}") or ""
+
+    def _require(self, event_id: str) -> CrmSettings:
+        try:
+            settings = self.settings(event_id)
+        except CrmSettingsError as exc:
+            raise ValidationError(str(exc)) from None
+        if settings is None:
+            raise ValidationError("no CRM is configured for this event")
+        return settings
+
+    def adapter(self, event_id: str) -> CrmAdapter:
+        s = self._require(event_id)
+        sec = {n: self._secret(event_id, s.name, n) for n in s.secret_names}
+        missing = s.secret_names[0]
+        if not sec[missing]:
+            raise ValidationError(f"{s.name}: the {missing.replace('_', ' ')} is not set")
+        if s.name == "bottlecrm":
+            return BottleCrmAdapter(
+                BottleCrmConfig(s.base_url, s.intake_id, sec["intake_key"], sec["api_token"])
+            )
+        if s.name == "hubspot":
+            return HubSpotAdapter(HubSpotConfig(sec["token"], s.base_url))
+        return SalesforceAdapter(
+            SalesforceConfig(s.base_url, sec["access_token"], campaign_id=s.campaign_id)
+        )
+
+    def test_connection(self, event_id: str) -> ConnectionCheck:
+        """One harmless authenticated read (or intake probe); the CRM's message on failure."""
+        try:
+            s = self._require(event_id)
+            self.adapter(event_id)
+        except ValidationError as exc:
+            return ConnectionCheck(False, str(exc))
+        first = self._secret(event_id, s.name, s.secret_names[0])
+        try:
+            if s.name == "bottlecrm":
+                # An empty post is refused with 400 when the key is right, 401 when it is wrong.
+                resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
+                    "POST", f"/api/public/leads/{s.intake_id}/", {}
+                )
+                ok = resp.status_code in (200, 201, 400)
+            elif s.name == "hubspot":
+                resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
+                    "GET", "/crm/v3/objects/contacts?limit=1"
+                )
+                ok = resp.status_code == 200
+            else:
+                resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
+                    "GET", "/services/data/"
+                )
+                ok = resp.status_code == 200
+        except CrmError as exc:
+            return ConnectionCheck(False, f"{s.name}: {exc.message}")
+        if ok:
+            return ConnectionCheck(True, f"{s.name} answered: connected")
+        return ConnectionCheck(False, f"{s.name} answered {resp.status_code}: {resp.text[:200]}")
+
+    # -- queue ----------------------------------------------------------------------------
+    def enqueue_event(self, event_id: str) -> int:
+        """Queue every lead of the event not yet synced (one transaction); returns how many."""
+        settings = self._require(event_id)
+        now = datetime.now(UTC)
+        with self._db.session() as s:
+            rows = s.scalars(
+                select(LeadRow).where(
+                    LeadRow.event_id == event_id,
+                    LeadRow.sync_state.in_((SyncState.NOT_QUEUED.value, SyncState.PENDING.value)),
+                )
+            ).all()
+            for row in rows:
+                enqueue_in(s, settings.name, record_for(s, row, settings), now, self._device_id)
+            return len(rows)
+
+    def retry_failed(self, event_id: str) -> int:
+        settings = self._require(event_id)
+        return self.outbox.retry_failed(settings.name, datetime.now(UTC))
+
+    # -- running --------------------------------------------------------------------------
+    @property
+    def breaker_state(self) -> BreakerState:
+        engine = self._engine
+        return engine.breaker_state if engine is not None else BreakerState.CLOSED
+
+    def breaker_retry_at(self) -> datetime | None:
+        """When the open breaker lets the next probe through (for "retrying at 10:42")."""
+        engine = self._engine
+        if engine is None or engine.breaker_state != BreakerState.OPEN:
+            return None
+        wait = engine.breaker.seconds_until_probe(engine.clock.monotonic())
+        return datetime.now(UTC) + timedelta(seconds=wait)
+
+    def run(
+        self,
+        event_id: str,
+        crm: str | None = None,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        max_seconds: float | None = None,
+        engine_config: EngineConfig | None = None,
+    ) -> SyncSummary:
+        """Drain the event's CRM queue; blocks until idle, cancelled, stopped or max_seconds."""
+        settings = self._require(event_id)
+        if crm is not None and crm != settings.name:
+            raise ValidationError(
+                f"this event syncs to {settings.name}, not {crm}: configure it first"
+            )
+        if dry_run:
+            counts = self.outbox.counts(settings.name)
+            return SyncSummary(
+                settings.name, 0, 0, counts.pending + counts.in_flight, StopReason.IDLE,
+                f"dry run: {counts.pending + counts.in_flight} lead(s) would be sent",
+                self.failures(event_id), dry_run=True,
+            )  # fmt: skip
+        adapter = self.adapter(event_id)
+        if not self._lock.acquire(blocking=False):
+            raise ValidationError("a sync is already running")
+        try:
+            self._engine = SyncEngine(self.outbox, adapter, engine_config or self._engine_config)
+            report = self._engine.drain(progress=progress, cancel=cancel, max_seconds=max_seconds)
+        finally:
+            self._lock.release()
+        failures = self.failures(event_id)
+        return SyncSummary(
+            settings.name, report.synced, report.failed, report.remaining, report.stopped,
+            report.message, failures,
+        )  # fmt: skip
+
+    def pull_back(self, event_id: str) -> PullSummary:
+        """Take owner/stage changes made in the CRM, field by field, unless the booth's own
+        edit of that field (``lead_changes``) is newer than the CRM record's last update."""
+        settings = self._require(event_id)
+        if settings.name != "bottlecrm":
+            raise ValidationError(f"pulling changes back from {settings.name} is not built yet")
+        try:
+            puller = BottleCrmPuller(
+                settings.base_url, self._secret(event_id, settings.name, "api_token")
+            )
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        with self._db.read() as s:
+            pairs = s.execute(
+                select(OutboxRow.lead_id, OutboxRow.remote_id, OutboxRow.updated_at)
+                .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
+                .where(
+                    LeadRow.event_id == event_id,
+                    OutboxRow.crm == settings.name,
+                    OutboxRow.remote_id != "",
+                )
+            ).all()
+        checked = updated = kept = 0
+        errors: list[str] = []
+        for lead_id, remote_id, synced_at in pairs:
+            try:
+                remote = puller.fetch(remote_id)
+            except CrmError as exc:
+                errors.append(f"{lead_id}: {exc.message}")
+                if exc.kind in ("auth", "config"):
+                    break
+                continue
+            checked += 1
+            u, k = merge_remote(
+                self._db, self._device_id, lead_id, settings.name, remote,
+                remote.updated_at or synced_at,
+            )  # fmt: skip
+            updated += u
+            kept += k
+        return PullSummary(checked, updated, kept, tuple(errors))
+
+    def failures(self, event_id: str) -> tuple[SyncFailure, ...]:
+        settings = self.settings(event_id)
+        if settings is None:
+            return ()
+        with self._db.read() as s:
+            rows = s.execute(
+                select(OutboxRow, LeadRow)
+                .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
+                .where(
+                    LeadRow.event_id == event_id,
+                    OutboxRow.crm == settings.name,
+                    OutboxRow.state == ItemState.FAILED.value,
+                )
+                .order_by(OutboxRow.updated_at)
+            ).all()
+            return tuple(
+                SyncFailure(
+                    lead.id,
+                    f"{lead.first_name} {lead.last_name}".strip(),
+                    lead.company,
+                    item.last_error,
+                    item.failures,
+                )
+                for item, lead in rows
+            )
+
+    def status(self, event_id: str) -> SyncStatus:
+        settings = self.settings(event_id)
+        with self._db.read() as s:
+            states: dict[str, Any] = dict(
+                s.execute(
+                    select(LeadRow.sync_state, func.count())
+                    .where(LeadRow.event_id == event_id)
+                    .group_by(LeadRow.sync_state)
+                ).all()
+            )
+            outbox: dict[str, Any] = {}
+            last = None
+            if settings is not None:
+                outbox = dict(
+                    s.execute(
+                        select(OutboxRow.state, func.count())
+                        .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
+                        .where(LeadRow.event_id == event_id, OutboxRow.crm == settings.name)
+                        .group_by(OutboxRow.state)
+                    ).all()
+                )
+                last = s.scalar(
+                    select(func.max(OutboxRow.updated_at))
+                    .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
+                    .where(LeadRow.event_id == event_id, OutboxRow.state == "done")
+                )
+        secrets: tuple[str, ...] = ()
+        if settings is not None:
+            secrets = tuple(
+                n for n in settings.secret_names if self._secret(event_id, settings.name, n)
+            )
+        return SyncStatus(
+            configured=settings is not None,
+            crm=settings.name if settings else "",
+            auto_sync=settings.auto_sync if settings else False,
+            pending=outbox.get("pending", 0),
+            in_flight=outbox.get("in_flight", 0),
+            done=outbox.get("done", 0),
+            failed=outbox.get("failed", 0),
+            not_queued=states.get(SyncState.NOT_QUEUED.value, 0),
+            last_sync=last,
+            secrets_set=secrets,
+        )

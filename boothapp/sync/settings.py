@@ -1,0 +1,109 @@
+"""The ``crm`` section of an event's configuration: which CRM, its non-secret settings, mapping.
+
+Example (YAML)::
+
+    crm:
+      name: bottlecrm            # bottlecrm | hubspot | salesforce
+      base_url: http://crm.example.com
+      intake_id: 9f2c...         # BottleCRM lead intake
+      portal: "12345"            # HubSpot portal id (shown to the user only)
+      campaign_id: ""            # Salesforce campaign for CampaignMember
+      auto_sync: true            # queue every saved lead at once
+      mapping: {first_name: contact.first_name, ...}   # optional; CRM defaults otherwise
+
+Secrets (intake key, tokens) never live here: they go to ``SecretStore`` under
+``SECRET_NAMES``. A bad section raises ``CrmSettingsError`` naming the field, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from boothapp.sync.crm.mapping import FieldMapping, MappingError
+
+KNOWN_CRMS = ("bottlecrm", "hubspot", "salesforce")
+# The secrets each CRM needs; the first is the one ``BOOTHAPP_CRM_TOKEN`` / the prompt sets.
+SECRET_NAMES: dict[str, tuple[str, ...]] = {
+    "bottlecrm": ("intake_key", "api_token"),
+    "hubspot": ("token",),
+    "salesforce": ("access_token",),
+}
+DEFAULT_URLS = {"hubspot": "https://api.hubapi.com"}
+
+
+class CrmSettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CrmSettings:
+    name: str
+    base_url: str
+    auto_sync: bool = True
+    intake_id: str = ""
+    portal: str = ""
+    campaign_id: str = ""
+    mapping: dict[str, str] = field(default_factory=dict)  # empty = the CRM's defaults
+
+    def __post_init__(self) -> None:
+        if self.name not in KNOWN_CRMS:
+            raise CrmSettingsError(
+                f"crm.name: unknown CRM {self.name!r}; choose from {', '.join(KNOWN_CRMS)}"
+            )
+        url = urlparse(self.base_url)
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise CrmSettingsError(f"crm.base_url: not an http(s) address: {self.base_url!r}")
+        if self.name == "bottlecrm" and not self.intake_id.strip():
+            raise CrmSettingsError("crm.intake_id: BottleCRM needs the lead-intake id")
+        try:
+            self.field_mapping()
+        except MappingError as exc:
+            raise CrmSettingsError(f"crm.mapping: {exc}") from None
+
+    def field_mapping(self) -> FieldMapping:
+        if self.mapping:
+            return FieldMapping.from_config(self.mapping)
+        return FieldMapping.default(self.name)
+
+    @property
+    def secret_names(self) -> tuple[str, ...]:
+        return SECRET_NAMES[self.name]
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> CrmSettings | None:
+        """None when the event has no CRM configured."""
+        if not tree or not tree.get("name"):
+            return None
+        known = {"name", "base_url", "auto_sync", "intake_id", "portal", "campaign_id", "mapping"}
+        unknown = sorted(set(tree) - known)
+        if unknown:
+            raise CrmSettingsError(f"crm: unknown setting(s) {', '.join(map(str, unknown))}")
+        name = str(tree["name"]).strip().lower()
+        mapping = tree.get("mapping") or {}
+        if not isinstance(mapping, Mapping):
+            raise CrmSettingsError("crm.mapping: must be a table of CRM field -> lead value")
+        auto = tree.get("auto_sync", True)
+        if not isinstance(auto, bool):
+            raise CrmSettingsError("crm.auto_sync: must be true or false")
+        return cls(
+            name=name,
+            base_url=str(tree.get("base_url") or DEFAULT_URLS.get(name, "")).strip(),
+            auto_sync=auto,
+            intake_id=str(tree.get("intake_id", "")).strip(),
+            portal=str(tree.get("portal", "")).strip(),
+            campaign_id=str(tree.get("campaign_id", "")).strip(),
+            mapping={str(k): str(v) for k, v in mapping.items()},
+        )
+
+    def to_tree(self) -> dict[str, Any]:
+        tree: dict[str, Any] = {"name": self.name, "base_url": self.base_url}
+        tree["auto_sync"] = self.auto_sync
+        for key in ("intake_id", "portal", "campaign_id"):
+            if getattr(self, key):
+                tree[key] = getattr(self, key)
+        if self.mapping:
+            tree["mapping"] = dict(self.mapping)
+        return tree

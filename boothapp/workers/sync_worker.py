@@ -1,0 +1,84 @@
+"""The long-lived CRM sync worker: one ``SyncService.run`` at a time on its own thread.
+
+Threads:
+* ``start`` / ``cancel`` / ``stop`` are called on the GUI thread.
+* ``progress(SyncProgress)`` is emitted on the worker thread ``boothapp-sync`` after each batch;
+  the worker object lives on the GUI thread, so Qt queues it to GUI-thread slots.
+* ``finished(SyncSummary)`` and ``failed(str)`` (the error text a user can act on) are emitted
+  once per run on the worker thread, also queued to the GUI thread; ``running_changed(bool)``
+  is emitted on the GUI thread at start and on the worker thread at the end.
+
+``cancel`` returns at once: the engine wakes from any wait, releases its leased batch and the
+run finishes with ``stopped == cancelled``. ``stop`` (window closing) cancels and joins.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from boothapp.services.errors import ServiceError
+from boothapp.services.sync import SyncService
+from boothapp.sync.engine import SyncProgress
+
+log = logging.getLogger(__name__)
+
+
+class SyncWorker(QObject):
+    progress = Signal(object)  # SyncProgress, worker thread
+    finished = Signal(object)  # SyncSummary, worker thread
+    failed = Signal(str)  # worker thread
+    running_changed = Signal(bool)
+
+    def __init__(self, service: SyncService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, event_id: str, retry_failed: bool = False) -> bool:
+        """Begin a run (queue not-yet-synced leads, then drain); False if one is running."""
+        if self.running:
+            return False
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(event_id, retry_failed, self._cancel),
+            name="boothapp-sync", daemon=True,
+        )  # fmt: skip
+        self.running_changed.emit(True)
+        self._thread.start()
+        return True
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        self._cancel.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
+
+    def _run(self, event_id: str, retry_failed: bool, cancel: threading.Event) -> None:
+        try:
+            if retry_failed:
+                self._service.retry_failed(event_id)
+            self._service.enqueue_event(event_id)
+            summary = self._service.run(event_id, progress=self._emit_progress, cancel=cancel)
+        except ServiceError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # shown to the user, logged in full
+            log.exception("sync run failed")
+            self.failed.emit(f"sync stopped: {exc}")
+        else:
+            self.finished.emit(summary)
+        finally:
+            self.running_changed.emit(False)
+
+    def _emit_progress(self, p: SyncProgress) -> None:
+        self.progress.emit(p)

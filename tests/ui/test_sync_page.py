@@ -1,0 +1,96 @@
+"""The sync page against the HubSpot fake: settings with password fields, Test connection,
+progress n of N, the failures list with HubSpot's own message, and the breaker line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from PySide6.QtWidgets import QLineEdit
+
+from boothapp.app import AppContext
+from boothapp.core.models import Contact
+from boothapp.services.events import NewEvent
+from boothapp.services.leads import LeadDraft
+from boothapp.sync.pacing import BreakerState
+from boothapp.ui.sync_page import SyncPage, breaker_text
+from boothapp.workers.tasks import TaskRunner
+from tests.integration.fakes.common import FakeServer
+from tests.integration.fakes.hubspot_server import HubSpotFake
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    r = TaskRunner()
+    yield r
+    assert r.wait(10_000)
+
+
+def test_breaker_line_says_who_is_down_and_when_it_retries() -> None:
+    at = datetime(2026, 11, 22, 10, 42).astimezone()
+    assert breaker_text("hubspot", BreakerState.OPEN, at) == (
+        "HubSpot is not answering; retrying at 10:42"
+    )
+    assert breaker_text("hubspot", BreakerState.CLOSED, None) == ""
+
+
+def test_configure_test_sync_and_show_failures(qtbot, ctx: AppContext, runner) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Qt Sync Show"))
+    for i in range(120):
+        email = "bad.example.com" if i in (5, 77) else f"lin{i}@example.com"
+        ctx.leads.save_lead(
+            LeadDraft(event.id, Contact(first_name=f"Lin{i}", last_name="Chen", email=email))
+        )
+    fake = HubSpotFake()
+    with FakeServer(fake) as server:
+        page = SyncPage(ctx.sync, runner, event)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: "No CRM set up" in page.status_label.text())
+        assert not page.sync_button.isEnabled()
+
+        page.crm_combo.setCurrentIndex(page.crm_combo.findData("hubspot"))
+        page.url_edit.setText(server.url)
+        token = page.secret_edits["token"]
+        assert token.echoMode() == QLineEdit.EchoMode.Password
+        token.setText(fake.token)
+        page.test_button.click()
+        qtbot.waitUntil(lambda: page.test_label.text().startswith("✔"), timeout=10_000)
+        assert token.text() == ""  # the secret does not stay on screen
+        qtbot.waitUntil(lambda: "HubSpot: 0 synced, 120 waiting" in page.status_label.text())
+
+        with qtbot.waitSignal(page.worker.finished, timeout=30_000):
+            page.sync_button.click()
+        qtbot.waitUntil(lambda: not page.worker.running)
+        assert page.progress_bar.value() == page.progress_bar.maximum() == 120
+        assert page.rate_label.text().startswith("120 of 120")
+        qtbot.waitUntil(lambda: page.failures_table.rowCount() == 2)
+    assert page.message_label.text() == "Done: 118 sent, 2 refused."
+    names = {page.failures_table.item(r, 0).text() for r in range(2)}
+    assert names == {"Lin5 Chen", "Lin77 Chen"}
+    assert "Property values were not valid: email" in page.failures_table.item(0, 2).text()
+    assert page.retry_button.isEnabled()
+    assert len(fake.contacts_by()) == 118
+
+
+def test_cancel_stops_the_run_and_keeps_the_rest_queued(qtbot, ctx: AppContext, runner) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.sync.settings import CrmSettings
+
+    event = ctx.events.create_event(NewEvent(name="Qt Cancel Show"))
+    fake = HubSpotFake(limit=1, window_s=5.0)  # one batch per 5 s: the run is slow on purpose
+    with FakeServer(fake) as server:
+        ctx.sync.configure(event.id, CrmSettings("hubspot", server.url), {"token": fake.token})
+        for i in range(150):
+            ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name=f"C{i}", last_name="X")))
+        page = SyncPage(ctx.sync, runner, event)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled())
+        with qtbot.waitSignal(page.worker.progress, timeout=10_000):
+            page.sync_button.click()
+        assert page.cancel_button.isEnabled() and not page.sync_button.isEnabled()
+        with qtbot.waitSignal(page.worker.finished, timeout=10_000):
+            page.cancel_button.click()
+        qtbot.waitUntil(lambda: not page.worker.running)
+    assert page.message_label.text() == "Sync cancelled; the rest stays queued."
+    assert ctx.sync.outbox.counts("hubspot").pending == 50  # the first batch of 100 went
+    assert page.sync_button.isEnabled() and not page.cancel_button.isEnabled()
