@@ -253,3 +253,20 @@ def test_keyboard_shows_only_the_chosen_languages_keys(qtbot, kiosk: KioskWindow
         keys = kiosk.details.keyboard.findChildren(QAbstractButton)
         shown = {b.text() for b in keys if b.isVisible()}
         assert own in shown and foreign not in shown, lang
+
+
+def test_default_questions_speak_the_visitors_language(
+    qtbot, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.ui.kiosk.setup import kiosk_questions
+
+    k = KioskWindow(ctx, TaskRunner(inline=True), event, kiosk_questions(ctx.configs.get(event.id)))
+    qtbot.addWidget(k)
+    k.set_language("tr")
+    labels = [w.text() for w in k.questions.findChildren(QLabel)]
+    assert "Ne zaman satın almayı planlıyorsunuz?" in labels
+    texts = {b.text() for b in k.questions.findChildren(QAbstractButton)}
+    assert "Hemen" in texts and "Now" not in texts
+    k.set_language("en")
+    assert "Now" in {b.text() for b in k.questions.findChildren(QAbstractButton)}
+    k._unlocked = True

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.ui.kiosk.pages import KioskStep
+from boothapp.ui.kiosk.question_strings import localise
 from boothapp.ui.kiosk.strings import tr
 
 
@@ -37,10 +38,13 @@ class QuestionsPage(KioskStep):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 26pt; font-weight: bold;")
         self.groups: dict[str, QButtonGroup] = {}
+        self._labels: list[tuple[QLabel, str]] = []  # widget, wording as configured
+        self._option_buttons: list[tuple[QPushButton, str]] = []
         body = QVBoxLayout()
         for q in questions:
             label = QLabel(q.label)
             label.setStyleSheet("font-size: 18pt;")
+            self._labels.append((label, q.label))
             body.addWidget(label)
             grid = QGridLayout()
             group = QButtonGroup(self)
@@ -50,6 +54,7 @@ class QuestionsPage(KioskStep):
                 button.setCheckable(True)
                 button.setMinimumHeight(64)
                 button.setProperty("option_id", opt_id)
+                self._option_buttons.append((button, opt_label))
                 group.addButton(button)
                 grid.addWidget(button, i // 3, i % 3)
             self.groups[q.id] = group
@@ -83,6 +88,10 @@ class QuestionsPage(KioskStep):
 
     def retranslate(self, lang: str) -> None:
         self.heading.setText(tr("interests", lang))
+        for label, text in self._labels:
+            label.setText(localise(text, lang))
+        for button, text in self._option_buttons:
+            button.setText(localise(text, lang))
         self.back_button.setText(tr("back", lang))
         self.next_button.setText(tr("next", lang))
 
