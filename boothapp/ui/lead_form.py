@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -116,7 +116,9 @@ class LeadForm(QWidget):
         self.consent_label = QLabel(consent_text)
         self.consent_label.setWordWrap(True)
         self.consent_label.setBuddy(self.consent)
-        self.consent_label.mousePressEvent = lambda _e: self.consent.toggle()  # type: ignore[method-assign]
+        # A tap on the sentence ticks the box (an event filter: assigning a Python function to
+        # a C++ virtual on one instance is fragile in PySide).
+        self.consent_label.installEventFilter(self)
         consent_row = QHBoxLayout()
         consent_row.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
         consent_row.addWidget(self.consent_label, 1)
@@ -182,6 +184,12 @@ class LeadForm(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.cancelled.emit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.consent_label and event.type() == QEvent.Type.MouseButtonRelease:
+            self.consent.toggle()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- loading ----------------------------------------------------------------------------
     def load(self, draft: LeadDraft, scan_id: str | None = None, banner: str = "") -> None:
