@@ -20,14 +20,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from boothapp.core.models import SyncState
+from boothapp.core.models import Channel, SyncState
 from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.followup_types import OPEN_STATES
 from boothapp.services.outbox_sql import SqlOutbox, enqueue_in
 from boothapp.services.sync_pull import merge_remote
 from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
-from boothapp.store.tables import EventRow, LeadRow, OutboxRow, StaffRow
+from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.crm.base import CrmAdapter, CrmError, SyncRecord
 from boothapp.sync.crm.bottlecrm import BottleCrmAdapter, BottleCrmConfig
@@ -52,7 +53,24 @@ def record_for(s: Session, row: LeadRow, settings: CrmSettings) -> SyncRecord:
     staff = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
     event_row = s.get(EventRow, row.event_id)
     event = event_from_row(event_row) if event_row is not None else None
-    return build_record(lead_from_row(row, staff), event, settings.field_mapping())
+    # The lead's next planned call (or CRM task) follow-up becomes the CRM task for its owner,
+    # so sales see it in the CRM's own task list. Records are rebuilt at each sync run.
+    touch = s.execute(
+        select(FollowUpRow.subject, FollowUpRow.reason, FollowUpRow.due_at)
+        .where(
+            FollowUpRow.lead_id == row.id,
+            FollowUpRow.state.in_([t.value for t in OPEN_STATES]),
+            FollowUpRow.channel.in_([Channel.CALL.value, Channel.CRM_TASK.value]),
+        )
+        .order_by(FollowUpRow.due_at)
+        .limit(1)
+    ).first()
+    lead = lead_from_row(row, staff)
+    if touch is None:
+        return build_record(lead, event, settings.field_mapping())
+    subject = touch.subject or f"Call {lead.display_name}"
+    return build_record(lead, event, settings.field_mapping(), task_subject=subject,
+                        task_due=touch.due_at)  # fmt: skip
 
 
 class SyncEnqueuer:

@@ -154,3 +154,29 @@ def test_broken_crm_section_never_blocks_a_lead_save(ctx: AppContext) -> None:
     assert ctx.leads.get_lead(lead_id).sync_state == SyncState.NOT_QUEUED
     with pytest.raises(ValidationError, match="unknown CRM 'zoho'"):
         ctx.sync.run(event_id)
+
+
+def test_planned_call_follow_up_goes_to_the_crm_as_the_owners_task(ctx: AppContext) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from boothapp.services.outbox_sql import record_from_json
+
+    event_id = _event(ctx, "Task Show")
+    ctx.sync.configure(event_id, _bottle(), {"intake_key": SECRET})
+    lead_id = ctx.leads.save_lead(
+        LeadDraft(event_id, Contact(first_name="Grace", last_name="Hopper", phone="+12025550143",
+                                    email="grace@navy.example", country="US"))
+    ).id  # fmt: skip
+    ctx.followups.plan(event_id, datetime.now(UTC), lead_ids=[lead_id])
+    calls = [t for t in ctx.followups.lead_touches(lead_id) if t.channel.value == "call"]
+    assert calls, "every show lead gets at least one call in its plan"
+    ctx.sync.enqueue_event(event_id)  # what a sync run does first: records are rebuilt
+    with ctx.db.read() as s:
+        stored = s.scalar(select(OutboxRow.record).where(OutboxRow.lead_id == lead_id))
+    record = record_from_json(stored)
+    assert record.task is not None
+    first_call = min(calls, key=lambda t: t.due_utc)
+    assert record.task.due_at == first_call.due_utc
+    assert record.task.subject  # what the rep sees in the CRM task list
