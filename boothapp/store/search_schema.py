@@ -21,6 +21,7 @@ INDEXES = (
     Index("ix_leads_event_please_delete", LeadRow.event_id, LeadRow.please_delete),
     Index("ix_leads_event_company", LeadRow.event_id, LeadRow.company),
     Index("ix_leads_event_name", LeadRow.event_id, LeadRow.first_name, LeadRow.last_name),
+    Index("ix_leads_event_owner_stage", LeadRow.event_id, LeadRow.owner, LeadRow.stage),
     Index("ix_outbox_state_updated", OutboxRow.state, OutboxRow.updated_at),
 )
 
