@@ -144,6 +144,9 @@ class DesktopWindow(MainWindow):
 
     def _lead_saved(self, lead: Lead) -> None:
         self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
+        # What a save left behind (caches, pages of the list) would otherwise make the next
+        # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
+        gc.freeze()
         # Plan the lead's follow-ups at once: a hot lead's thank-you is due within minutes.
         followups, event_id = self.ctx.followups, self.event.id
         self.runner.run(
