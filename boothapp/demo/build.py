@@ -31,6 +31,7 @@ DEMO_EVENT = "Demo Expo"
 DEMO_STAFF = (("Deniz Aksoy", "1111"), ("Maria Lopez", "2222"), ("Alex Chen", "3333"))
 ROSTER_SIZE = 400
 VIDEO_BADGES = 8
+PLAN_UP_TO = 2000
 LEAD_BADGE_BASE = 500_000
 Progress = Callable[[int, int], None]
 
@@ -108,6 +109,10 @@ def build_demo(
     ctx.settings.current_event_id = event.id
     ctx.save_settings()
     added = _add_leads(ctx, event, leads, seed, progress) if leads else 0
+    if 0 < added <= PLAN_UP_TO:
+        # A demo's follow-up queue should have something in it (planning 50k leads for a
+        # benchmark would take minutes, so big demos skip it: `boothapp followups plan`).
+        ctx.followups.plan(event.id, datetime.now(UTC))
     path = write_demo_video(ctx, event) if video else None
     return DemoSummary(
         event, len(ctx.staff.list_staff(event.id)), ctx.attendees.count(event.id), added, path

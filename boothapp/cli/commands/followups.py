@@ -85,6 +85,8 @@ def _with_context(args: argparse.Namespace, body: Any) -> int:
         try:
             result: int = body(ctx, event.id)
             return result
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): main() ends quietly
         except (ServiceError, PlanError, ValueError, OSError) as exc:
             raise CliError(str(exc)) from None
     finally:
