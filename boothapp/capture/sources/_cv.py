@@ -7,6 +7,7 @@ import contextlib
 import cv2
 import numpy as np
 
+from boothapp.capture.sources.base import Resolution, SourceState
 from boothapp.capture.types import Frame
 
 
@@ -26,3 +27,26 @@ def capture_size(capture: cv2.VideoCapture) -> tuple[int, int]:
 def as_frame(image: object) -> Frame:
     """The array OpenCV returned, typed as a Frame (a no-op for the uint8 images it delivers)."""
     return np.asarray(image, dtype=np.uint8)
+
+
+class CaptureSource:
+    """What every cv2.VideoCapture-backed source shares: the handle, its state, the size."""
+
+    def __init__(self) -> None:
+        self._capture: cv2.VideoCapture | None = None
+        self._state = SourceState.CLOSED
+        self._resolution: Resolution | None = None
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+        self._state = SourceState.CLOSED
+
+    @property
+    def state(self) -> SourceState:
+        return self._state
+
+    @property
+    def resolution(self) -> Resolution | None:
+        return self._resolution

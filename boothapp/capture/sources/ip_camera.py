@@ -6,7 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import cv2
 
-from boothapp.capture.sources._cv import as_frame, capture_size, quiet_opencv
+from boothapp.capture.sources._cv import CaptureSource, as_frame, capture_size, quiet_opencv
 from boothapp.capture.sources.base import Resolution, SourceOpenError, SourceState
 from boothapp.capture.sources.fps_meter import FpsMeter
 from boothapp.capture.types import Frame
@@ -25,10 +25,11 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
-class IpCameraSource:
+class IpCameraSource(CaptureSource):
     def __init__(
         self, url: str, open_timeout_ms: int = 5000, failures_before_disconnect: int = 5
     ) -> None:
+        super().__init__()
         scheme = urlsplit(url).scheme.lower()
         if scheme not in STREAM_SCHEMES or not urlsplit(url).hostname:
             raise SourceOpenError(
@@ -38,9 +39,6 @@ class IpCameraSource:
         self.url = url
         self._open_timeout_ms = open_timeout_ms
         self._failures_before_disconnect = failures_before_disconnect
-        self._capture: cv2.VideoCapture | None = None
-        self._state = SourceState.CLOSED
-        self._resolution: Resolution | None = None
         self._failures = 0
         self._meter = FpsMeter()
 
@@ -80,20 +78,6 @@ class IpCameraSource:
         self._meter.tick()
         self._resolution = Resolution(frame.shape[1], frame.shape[0])
         return as_frame(frame)
-
-    def close(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
-        self._state = SourceState.CLOSED
-
-    @property
-    def state(self) -> SourceState:
-        return self._state
-
-    @property
-    def resolution(self) -> Resolution | None:
-        return self._resolution
 
     @property
     def fps(self) -> float:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import cv2
 
-from boothapp.capture.sources._cv import as_frame, capture_size, quiet_opencv
+from boothapp.capture.sources._cv import CaptureSource, as_frame, capture_size, quiet_opencv
 from boothapp.capture.sources.base import Resolution, SourceOpenError, SourceState
 from boothapp.capture.sources.fps_meter import FpsMeter
 from boothapp.capture.sources.pacing import FramePacer
@@ -15,14 +15,12 @@ from boothapp.capture.types import Frame
 FALLBACK_FPS = 30.0  # some containers carry no frame rate
 
 
-class VideoFileSource:
+class VideoFileSource(CaptureSource):
     def __init__(self, path: Path | str, loop: bool = False, realtime: bool = False) -> None:
+        super().__init__()
         self.path = Path(path)
         self.loop = loop
         self.realtime = realtime
-        self._capture: cv2.VideoCapture | None = None
-        self._state = SourceState.CLOSED
-        self._resolution: Resolution | None = None
         self._native_fps = 0.0
         self._pacer = FramePacer(0)
         self._meter = FpsMeter()
@@ -66,20 +64,6 @@ class VideoFileSource:
         self._pacer.wait()
         self._meter.tick()
         return as_frame(frame)
-
-    def close(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
-        self._state = SourceState.CLOSED
-
-    @property
-    def state(self) -> SourceState:
-        return self._state
-
-    @property
-    def resolution(self) -> Resolution | None:
-        return self._resolution
 
     @property
     def native_fps(self) -> float:

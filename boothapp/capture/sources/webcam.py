@@ -9,7 +9,7 @@ from pathlib import Path
 
 import cv2
 
-from boothapp.capture.sources._cv import as_frame, capture_size, quiet_opencv
+from boothapp.capture.sources._cv import CaptureSource, as_frame, capture_size, quiet_opencv
 from boothapp.capture.sources.base import (
     CameraPermissionError,
     NoCameraError,
@@ -36,7 +36,7 @@ def linux_device_path(index: int) -> Path:
     return Path(f"/dev/video{index}")
 
 
-class WebcamSource:
+class WebcamSource(CaptureSource):
     """``cv2.VideoCapture(index)``; reports DISCONNECTED after repeated read failures."""
 
     def __init__(
@@ -45,14 +45,12 @@ class WebcamSource:
         resolutions: tuple[Resolution, ...] = PREFERRED_RESOLUTIONS,
         failures_before_disconnect: int = 10,
     ) -> None:
+        super().__init__()
         if index < 0:
             raise NoCameraError(f"camera index {index} is not valid")
         self.index = index
         self._resolutions = resolutions
         self._failures_before_disconnect = failures_before_disconnect
-        self._capture: cv2.VideoCapture | None = None
-        self._state = SourceState.CLOSED
-        self._resolution: Resolution | None = None
         self._failures = 0
         self._meter = FpsMeter()
         self._reported_fps = 0.0
@@ -107,20 +105,6 @@ class WebcamSource:
         if self._resolution is None or frame.shape[1] != self._resolution.width:
             self._resolution = Resolution(frame.shape[1], frame.shape[0])
         return as_frame(frame)
-
-    def close(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
-        self._state = SourceState.CLOSED
-
-    @property
-    def state(self) -> SourceState:
-        return self._state
-
-    @property
-    def resolution(self) -> Resolution | None:
-        return self._resolution
 
     @property
     def fps(self) -> float:
