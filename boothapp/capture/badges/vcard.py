@@ -14,6 +14,7 @@ import quopri
 import re
 from dataclasses import dataclass
 
+from boothapp.capture.badges.docomo import split_unescaped
 from boothapp.capture.badges.model import BadgeFormat, ParsedBadge
 from boothapp.capture.badges.names import split_full_name
 from boothapp.core.models import Contact
@@ -173,23 +174,7 @@ def _decode_value(prop: _Property, warnings: list[str]) -> str:
 
 
 def _split_structured(value: str, sep: str = ";") -> list[str]:
-    parts: list[str] = []
-    current: list[str] = []
-    i = 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\" and i + 1 < len(value):
-            current.append(value[i : i + 2])
-            i += 2
-            continue
-        if ch == sep:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-        i += 1
-    parts.append("".join(current))
-    return parts
+    return split_unescaped(value, sep)
 
 
 def _unescape(value: str) -> str:
