@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_types import OPEN_STATES
 from boothapp.services.outbox_sql import SqlOutbox, enqueue_in
-from boothapp.services.sync_pull import merge_remote
+from boothapp.services.sync_pull import PullPolicy, PullSummary, pull_event
 from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
@@ -34,12 +34,14 @@ from boothapp.sync.crm.base import CrmAdapter, CrmError, SyncRecord
 from boothapp.sync.crm.bottlecrm import BottleCrmAdapter, BottleCrmConfig
 from boothapp.sync.crm.http import HttpClient
 from boothapp.sync.crm.hubspot import HubSpotAdapter, HubSpotConfig
+from boothapp.sync.crm.hubspot_pull import HubSpotPuller
 from boothapp.sync.crm.mapping import build_record
 from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
+from boothapp.sync.crm.salesforce_pull import SalesforcePuller
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.pacing import BreakerState
-from boothapp.sync.pull import BottleCrmPuller
+from boothapp.sync.pull import BottleCrmPuller, CrmPuller
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
 
 log = logging.getLogger(__name__)
@@ -134,14 +136,6 @@ class SyncStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class PullSummary:
-    checked: int
-    updated: int  # fields taken from the CRM
-    kept_local: int  # fields where a booth edit was newer than the CRM's record
-    errors: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class ConnectionCheck:
     ok: bool
     message: str
@@ -167,6 +161,7 @@ class SyncService:
         self.outbox = SqlOutbox(db, device_id)
         self._engine: SyncEngine | None = None
         self._lock = threading.Lock()
+        self.pull_policy = PullPolicy()
 
     # -- configuration --------------------------------------------------------------------
     def settings(self, event_id: str) -> CrmSettings | None:
@@ -317,46 +312,32 @@ class SyncService:
             report.message, failures,
         )  # fmt: skip
 
-    def pull_back(self, event_id: str) -> PullSummary:
-        """Take owner/stage changes made in the CRM, field by field, unless the booth's own
-        edit of that field (``lead_changes``) is newer than the CRM record's last update."""
-        settings = self._require(event_id)
-        if settings.name != "bottlecrm":
-            raise ValidationError(f"pulling changes back from {settings.name} is not built yet")
+    def puller(self, event_id: str) -> CrmPuller:
+        s = self._require(event_id)
         try:
-            puller = BottleCrmPuller(
-                settings.base_url, self._secret(event_id, settings.name, "api_token")
-            )
+            if s.name == "bottlecrm":
+                return BottleCrmPuller(s.base_url, self._secret(event_id, s.name, "api_token"))
+            if s.name == "hubspot":
+                token = self._secret(event_id, s.name, "token")
+                return HubSpotPuller(HubSpotConfig(token, s.base_url), s.stages)
+            token = self._secret(event_id, s.name, "access_token")
+            return SalesforcePuller(SalesforceConfig(s.base_url, token), s.stages)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
-        with self._db.read() as s:
-            pairs = s.execute(
-                select(OutboxRow.lead_id, OutboxRow.remote_id, OutboxRow.updated_at)
-                .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
-                .where(
-                    LeadRow.event_id == event_id,
-                    OutboxRow.crm == settings.name,
-                    OutboxRow.remote_id != "",
-                )
-            ).all()
-        checked = updated = kept = 0
-        errors: list[str] = []
-        for lead_id, remote_id, synced_at in pairs:
-            try:
-                remote = puller.fetch(remote_id)
-            except CrmError as exc:
-                errors.append(f"{lead_id}: {exc.message}")
-                if exc.kind in ("auth", "config"):
-                    break
-                continue
-            checked += 1
-            u, k = merge_remote(
-                self._db, self._device_id, lead_id, settings.name, remote,
-                remote.updated_at or synced_at,
-            )  # fmt: skip
-            updated += u
-            kept += k
-        return PullSummary(checked, updated, kept, tuple(errors))
+
+    def pull_back(
+        self,
+        event_id: str,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> PullSummary:
+        """Take owner/stage changes made in the CRM (see ``sync_pull.pull_event``); blocking:
+        call it from a worker thread or the CLI. ``progress(checked, total)`` after each batch."""
+        settings = self._require(event_id)
+        return pull_event(
+            self._db, self._device_id, event_id, settings.name, self.puller(event_id),
+            self._configs.get(event_id).routing.reps, self.pull_policy, progress, cancel,
+        )  # fmt: skip
 
     def failures(self, event_id: str) -> tuple[SyncFailure, ...]:
         settings = self.settings(event_id)

@@ -1,53 +1,231 @@
-"""Field-level merge of a CRM's owner/stage into a booth lead (last writer wins per field).
+"""Pull what sales changed in the CRM (owner, stage) back into an event's leads.
 
-A field the booth changed (``lead_changes``) after the CRM record's last update keeps the booth's
-value: it goes out with the next sync. Otherwise the CRM's value is taken and recorded as a
-change by ``crm:<name>``, so the lead's history shows where it came from.
+``pull_event`` reads every synced lead back in the CRM's batch size, waiting out throttling (the
+vendor's Retry-After, else growing pauses), and merges each batch in one transaction.
+The merge is field-level last writer wins.
+
+A field the booth changed (``lead_changes`` written by a person, not by an earlier pull) after the
+CRM last changed that field keeps the booth's value: it goes out with the next sync. A field the
+CRM has not changed since our push is left alone. Otherwise the CRM's value is taken and
+recorded as a change by ``crm:<name>``, so the lead's history shows where it came from. A CRM
+user is matched to one of the event's reps (by id, name or e-mail) so routing and the sales queue
+keep working with rep ids.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from boothapp.core.config.model import Rep
 from boothapp.store.db import Database
-from boothapp.store.tables import LeadChangeRow, LeadRow
-from boothapp.sync.pull import RemoteLead
+from boothapp.store.tables import LeadChangeRow, LeadRow, OutboxAttemptRow, OutboxRow
+from boothapp.sync.crm.base import CrmError, ErrorKind
+from boothapp.sync.outbox import AttemptOutcome
+from boothapp.sync.pull import CrmPuller, PullBatch, PullRef, RemoteLead
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PullPolicy:
+    attempts: int = 5  # tries per batch while the CRM throttles or is unavailable
+    backoff_s: float = 1.0  # first pause when the CRM names no wait; doubles, capped
+    max_wait_s: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class PullSummary:
+    checked: int
+    updated: int  # fields taken from the CRM
+    kept_local: int  # fields where a booth edit was newer than the CRM's record
+    errors: tuple[str, ...] = ()
+    missing: int = 0  # synced leads the CRM no longer has (deleted or merged there)
+
+    @property
+    def message(self) -> str:
+        text = (
+            f"{self.checked} lead(s) checked: {self.updated} change(s) taken from the CRM, "
+            f"{self.kept_local} booth edit(s) kept"
+        )
+        if self.missing:
+            text += f", {self.missing} no longer in the CRM"
+        if self.errors:
+            text += f"; {len(self.errors)} problem(s): {self.errors[0]}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class MergeCounts:
+    updated: int = 0  # fields taken from the CRM
+    kept: int = 0  # fields where the booth's edit was newer
+
+
+def pull_event(
+    db: Database,
+    device_id: str,
+    event_id: str,
+    crm: str,
+    puller: CrmPuller,
+    reps: Sequence[Rep],
+    policy: PullPolicy = PullPolicy(),
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> PullSummary:
+    cancel = cancel or threading.Event()
+    with db.read() as s:
+        # When each lead last went through: its newest accepted attempt (not the row's
+        # updated_at, which a booth edit re-queueing the lead moves on).
+        pushed = (
+            select(OutboxAttemptRow.item_id, func.max(OutboxAttemptRow.finished_at).label("at"))
+            .where(OutboxAttemptRow.outcome == AttemptOutcome.OK.value)
+            .group_by(OutboxAttemptRow.item_id)
+            .subquery()
+        )
+        synced = s.execute(
+            select(OutboxRow.lead_id, OutboxRow.remote_id, pushed.c.at)
+            .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
+            .outerjoin(pushed, pushed.c.item_id == OutboxRow.id)
+            .where(LeadRow.event_id == event_id, OutboxRow.crm == crm, OutboxRow.remote_id != "")
+            .order_by(OutboxRow.lead_id)
+        ).all()
+    refs = [PullRef(lead_id, remote_id) for lead_id, remote_id, _ in synced]
+    synced_at = {lead_id: at for lead_id, _, at in synced}
+    checked = updated = kept = missing = 0
+    errors: list[str] = []
+    for start in range(0, len(refs), puller.batch_size):
+        if cancel.is_set():
+            errors.append(f"cancelled: {len(refs) - start} lead(s) not checked")
+            break
+        chunk = refs[start : start + puller.batch_size]
+        try:
+            batch = _fetch(puller, chunk, policy, cancel)
+        except CrmError as exc:
+            if exc.kind in (ErrorKind.AUTH, ErrorKind.CONFIG, ErrorKind.THROTTLED):
+                errors.append(f"{exc.message} ({len(refs) - start} lead(s) not checked)")
+                break  # retrying lead by lead cannot help: say how far it got
+            errors.extend(f"{ref.lead_id}: {exc.message}" for ref in chunk)
+            continue
+        merged = merge_remote(db, device_id, crm, batch.found, synced_at, reps)
+        checked += len(batch.found)
+        missing += len(batch.missing)
+        updated += merged.updated
+        kept += merged.kept
+        if progress is not None:
+            progress(start + len(chunk), len(refs))
+    log.info("pulled back from %s: %d checked, %d taken, %d kept", crm, checked, updated, kept)
+    return PullSummary(checked, updated, kept, tuple(errors), missing)
+
+
+def _fetch(
+    puller: CrmPuller, refs: list[PullRef], policy: PullPolicy, cancel: threading.Event
+) -> PullBatch:
+    for attempt in range(policy.attempts):
+        try:
+            return puller.fetch_batch(refs)
+        except CrmError as exc:
+            if not exc.transient or attempt == policy.attempts - 1:
+                raise
+            wait = exc.retry_after
+            if wait is None:
+                wait = min(policy.max_wait_s, policy.backoff_s * 2**attempt)
+            log.info("%s: %s; reading again in %.1f s", puller.name, exc.message, wait)
+            if cancel.wait(wait):
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def resolve_owner(remote: RemoteLead, reps: Sequence[Rep]) -> str | None:
+    """The rep id the CRM's owner stands for, else the CRM's own name for them."""
+    if remote.owner is None and remote.owner_email is None:
+        return None
+    names = {n.strip().casefold() for n in (remote.owner, remote.owner_email) if n}
+    if remote.owner_email:
+        names.add(remote.owner_email.split("@")[0].casefold())
+    for rep in reps:
+        if rep.id.casefold() in names or rep.name.strip().casefold() in names:
+            return rep.id
+    return remote.owner or remote.owner_email
 
 
 def merge_remote(
-    db: Database, device_id: str, lead_id: str, crm: str, remote: RemoteLead, remote_at: datetime
-) -> tuple[int, int]:
-    wanted = {"stage": remote.stage.value if remote.stage else None, "owner": remote.owner}
+    db: Database,
+    device_id: str,
+    crm: str,
+    found: Mapping[str, RemoteLead],
+    synced_at: Mapping[str, datetime],
+    reps: Sequence[Rep] = (),
+) -> MergeCounts:
+    """Merge a batch of CRM records (lead id -> record) in one transaction."""
     updated = kept = 0
     with db.session() as s:
-        row = s.get(LeadRow, lead_id)
-        if row is None:
-            return 0, 0
-        for name, value in wanted.items():
-            if value is None or getattr(row, name) == value:
-                continue
-            local_at = s.scalar(
-                select(func.max(LeadChangeRow.created_at)).where(
-                    LeadChangeRow.lead_id == lead_id, LeadChangeRow.field == name
-                )
+        for lead_id, remote in found.items():
+            u, k = _merge_one(s, device_id, crm, lead_id, remote, synced_at.get(lead_id), reps)
+            updated += u
+            kept += k
+    return MergeCounts(updated, kept)
+
+
+def _merge_one(
+    s: Session,
+    device_id: str,
+    crm: str,
+    lead_id: str,
+    remote: RemoteLead,
+    synced_at: datetime | None,
+    reps: Sequence[Rep],
+) -> tuple[int, int]:
+    row = s.get(LeadRow, lead_id)
+    if row is None:
+        return 0, 0
+    owner = resolve_owner(remote, reps)
+    if owner is not None and not remote.exact_times and owner not in {r.id for r in reps}:
+        # Without a per-field time, a CRM user we cannot match (often the API user that
+        # created the record) is no evidence that sales re-assigned the lead.
+        owner = None
+    wanted = {"stage": remote.stage.value if remote.stage else None, "owner": owner}
+    updated = kept = 0
+    for name, value in wanted.items():
+        if value is None or getattr(row, name) == value:
+            continue
+        remote_at = remote.changed_at(name)
+        if remote_at is None:
+            continue  # the CRM has not changed this field since our push created the record
+        if not remote.exact_times and synced_at is not None and _utc(remote_at) <= _utc(synced_at):
+            continue  # the record is as our last push left it
+        local_at = s.scalar(
+            select(func.max(LeadChangeRow.created_at)).where(
+                LeadChangeRow.lead_id == lead_id,
+                LeadChangeRow.field == name,
+                LeadChangeRow.created_by.not_like("crm:%"),
             )
-            if local_at is not None and local_at > remote_at:
-                kept += 1  # the booth changed it after the CRM did: ours goes out next sync
-                continue
-            s.add(
-                LeadChangeRow(
-                    lead_id=lead_id,
-                    staff_id=f"crm:{crm}",
-                    field=name,
-                    old_value=getattr(row, name),
-                    new_value=value,
-                    device_id=device_id,
-                    created_by=f"crm:{crm}",
-                )
+        )
+        if local_at is not None and (remote_at is None or _utc(local_at) > _utc(remote_at)):
+            kept += 1  # the booth changed it after the CRM did: ours goes out next sync
+            continue
+        s.add(
+            LeadChangeRow(
+                lead_id=lead_id,
+                staff_id=f"crm:{crm}",
+                field=name,
+                old_value=getattr(row, name),
+                new_value=value,
+                device_id=device_id,
+                created_by=f"crm:{crm}",
             )
-            setattr(row, name, value)
-            row.updated_at = datetime.now(UTC)
-            updated += 1
+        )
+        setattr(row, name, value)
+        row.updated_at = datetime.now(UTC)
+        updated += 1
     return updated, kept
+
+
+def _utc(stamp: datetime) -> datetime:
+    # SQLite hands back naive datetimes that were written in UTC.
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)

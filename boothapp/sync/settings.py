@@ -10,6 +10,8 @@ Example (YAML)::
       campaign_id: ""            # Salesforce campaign for CampaignMember
       auto_sync: true            # queue every saved lead at once
       mapping: {first_name: contact.first_name, ...}   # optional; CRM defaults otherwise
+      stages: {"Working - Contacted": in_contact}   # optional; the CRM's own status values
+                                 # -> booth stage, for pulling back what sales changed
 
 Secrets (intake key, tokens) never live here: they go to ``SecretStore`` under
 ``SECRET_NAMES``. A bad section raises ``CrmSettingsError`` naming the field, and nothing changes.
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from boothapp.core.models import Stage
 from boothapp.sync.crm.mapping import FieldMapping, MappingError
 
 KNOWN_CRMS = ("bottlecrm", "hubspot", "salesforce")
@@ -47,6 +50,7 @@ class CrmSettings:
     portal: str = ""
     campaign_id: str = ""
     mapping: dict[str, str] = field(default_factory=dict)  # empty = the CRM's defaults
+    stages: dict[str, Stage] = field(default_factory=dict)  # CRM status -> booth stage
 
     def __post_init__(self) -> None:
         if self.name not in KNOWN_CRMS:
@@ -77,7 +81,10 @@ class CrmSettings:
         """None when the event has no CRM configured."""
         if not tree or not tree.get("name"):
             return None
-        known = {"name", "base_url", "auto_sync", "intake_id", "portal", "campaign_id", "mapping"}
+        known = {
+            "name", "base_url", "auto_sync", "intake_id", "portal", "campaign_id", "mapping",
+            "stages",
+        }  # fmt: skip
         unknown = sorted(set(tree) - known)
         if unknown:
             raise CrmSettingsError(f"crm: unknown setting(s) {', '.join(map(str, unknown))}")
@@ -85,6 +92,18 @@ class CrmSettings:
         mapping = tree.get("mapping") or {}
         if not isinstance(mapping, Mapping):
             raise CrmSettingsError("crm.mapping: must be a table of CRM field -> lead value")
+        stages_tree = tree.get("stages") or {}
+        if not isinstance(stages_tree, Mapping):
+            raise CrmSettingsError("crm.stages: must be a table of CRM status -> booth stage")
+        stages: dict[str, Stage] = {}
+        for status, stage in stages_tree.items():
+            try:
+                stages[str(status)] = Stage(str(stage).strip().lower())
+            except ValueError:
+                choices = ", ".join(s.value for s in Stage)
+                raise CrmSettingsError(
+                    f"crm.stages.{status}: unknown stage {stage!r}; choose from {choices}"
+                ) from None
         auto = tree.get("auto_sync", True)
         if not isinstance(auto, bool):
             raise CrmSettingsError("crm.auto_sync: must be true or false")
@@ -96,6 +115,7 @@ class CrmSettings:
             portal=str(tree.get("portal", "")).strip(),
             campaign_id=str(tree.get("campaign_id", "")).strip(),
             mapping={str(k): str(v) for k, v in mapping.items()},
+            stages=stages,
         )
 
     def to_tree(self) -> dict[str, Any]:
@@ -106,4 +126,6 @@ class CrmSettings:
                 tree[key] = getattr(self, key)
         if self.mapping:
             tree["mapping"] = dict(self.mapping)
+        if self.stages:
+            tree["stages"] = {k: v.value for k, v in self.stages.items()}
         return tree

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.models import Event
 from boothapp.services.sync import ConnectionCheck, SyncFailure, SyncService, SyncStatus
+from boothapp.services.sync_pull import PullSummary
 from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.pacing import BreakerState
 from boothapp.sync.settings import KNOWN_CRMS, SECRET_NAMES, CrmSettings
@@ -39,7 +40,7 @@ from boothapp.workers.tasks import TaskRunner
 CRM_LABELS = {"bottlecrm": "BottleCRM", "hubspot": "HubSpot", "salesforce": "Salesforce"}
 SECRET_LABELS = {
     "intake_key": "Intake key",
-    "api_token": "API token (notes, tasks)",
+    "api_token": "API token (edits, notes, tasks)",
     "token": "Private app token",
     "access_token": "Access token",
 }
@@ -80,6 +81,12 @@ class SyncPage(QWidget):
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
         self.sync_button = QPushButton("Sync now")
+        self.pull_button = QPushButton("Pull changes from CRM")
+        self.pull_button.setToolTip(
+            "Take the owner and stage that sales changed in the CRM. A booth edit made after "
+            "the CRM's change is kept and goes out with the next sync."
+        )
+        self.pull_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
 
@@ -110,6 +117,7 @@ class SyncPage(QWidget):
 
         self._build()
         self.sync_button.clicked.connect(self.start_sync)
+        self.pull_button.clicked.connect(self.start_pull)
         self.cancel_button.clicked.connect(self.worker.cancel)
         self.retry_button.clicked.connect(lambda: self.start_sync(retry_failed=True))
         self.save_button.clicked.connect(self.save_settings)
@@ -119,6 +127,8 @@ class SyncPage(QWidget):
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.running_changed.connect(self._running)
+        self.worker.pull_progress.connect(self.show_pull_progress)
+        self.worker.pulled.connect(self._pulled)
         self._crm_changed()
         self.refresh()
 
@@ -133,6 +143,7 @@ class SyncPage(QWidget):
         run.addWidget(self.message_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.pull_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         run.addLayout(buttons)
@@ -211,8 +222,10 @@ class SyncPage(QWidget):
         if not st.configured:
             self.status_label.setText("No CRM set up for this event yet: fill in the settings.")
             self.sync_button.setEnabled(False)
+            self.pull_button.setEnabled(False)
             return
         self.sync_button.setEnabled(not self.worker.running)
+        self.pull_button.setEnabled(not self.worker.running and st.done > 0)
         last = f"{st.last_sync.astimezone():%H:%M}" if st.last_sync else "never"
         self.status_label.setText(
             f"{CRM_LABELS.get(st.crm, st.crm)}: {st.done} synced, "
@@ -235,6 +248,22 @@ class SyncPage(QWidget):
         self.breaker_label.setText("")
         self.worker.start(self._event.id, retry_failed=retry_failed)
 
+    def start_pull(self) -> None:
+        self.message_label.setText("Reading back what sales changed in the CRM…")
+        self.breaker_label.setText("")
+        self.progress_bar.setMaximum(0)  # busy until the first batch says how many
+        self.worker.start_pull(self._event.id)
+
+    def show_pull_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setMaximum(max(1, total))
+        self.progress_bar.setValue(done)
+        self.rate_label.setText(f"Read back {done} of {total} leads")
+
+    def _pulled(self, summary: PullSummary) -> None:
+        self.progress_bar.setMaximum(max(1, self.progress_bar.maximum()))
+        self.message_label.setText(summary.message + ".")
+        self.refresh()
+
     def show_progress(self, p: SyncProgress) -> None:
         self._crm = p.crm
         self.progress_bar.setMaximum(max(1, p.total))
@@ -246,6 +275,7 @@ class SyncPage(QWidget):
 
     def _running(self, running: bool) -> None:
         self.sync_button.setEnabled(not running)
+        self.pull_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self.retry_button.setEnabled(not running and self.failures_table.rowCount() > 0)
 

@@ -10,6 +10,10 @@ Threads:
 
 ``cancel`` returns at once: the engine wakes from any wait, releases its leased batch and the
 run finishes with ``stopped == cancelled``. ``stop`` (window closing) cancels and joins.
+
+``start_pull`` reads back what sales changed in the CRM on the same thread slot (never at the
+same time as a run): ``pull_progress(done, total)`` after each batch and ``pulled(PullSummary)``
+at the end, both from the worker thread, queued to the GUI thread.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class SyncWorker(QObject):
     finished = Signal(object)  # SyncSummary, worker thread
     failed = Signal(str)  # worker thread
     running_changed = Signal(bool)
+    pull_progress = Signal(int, int)  # leads read back, of total; worker thread
+    pulled = Signal(object)  # PullSummary, worker thread
 
     def __init__(self, service: SyncService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +56,19 @@ class SyncWorker(QObject):
         self._thread = threading.Thread(
             target=self._run, args=(event_id, retry_failed, self._cancel),
             name="boothapp-sync", daemon=True,
+        )  # fmt: skip
+        self.running_changed.emit(True)
+        self._thread.start()
+        return True
+
+    def start_pull(self, event_id: str) -> bool:
+        """Begin reading owner/stage changes back from the CRM; False if busy."""
+        if self.running:
+            return False
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(
+            target=self._pull, args=(event_id, self._cancel), name="boothapp-sync-pull",
+            daemon=True,
         )  # fmt: skip
         self.running_changed.emit(True)
         self._thread.start()
@@ -77,6 +96,21 @@ class SyncWorker(QObject):
             self.failed.emit(f"sync stopped: {exc}")
         else:
             self.finished.emit(summary)
+        finally:
+            self.running_changed.emit(False)
+
+    def _pull(self, event_id: str, cancel: threading.Event) -> None:
+        try:
+            summary = self._service.pull_back(
+                event_id, progress=self.pull_progress.emit, cancel=cancel
+            )
+        except ServiceError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # shown to the user, logged in full
+            log.exception("pull-back failed")
+            self.failed.emit(f"reading back from the CRM stopped: {exc}")
+        else:
+            self.pulled.emit(summary)
         finally:
             self.running_changed.emit(False)
 

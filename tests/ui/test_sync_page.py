@@ -95,3 +95,39 @@ def test_cancel_stops_the_run_and_keeps_the_rest_queued(qtbot, ctx: AppContext, 
     assert ctx.sync.outbox.counts("hubspot").pending == 50  # the first batch of 100 went
     # The buttons follow the status refresh, which comes back from the task runner.
     qtbot.waitUntil(lambda: page.sync_button.isEnabled() and not page.cancel_button.isEnabled())
+
+
+def test_pull_changes_button_reads_back_what_sales_changed(qtbot, ctx: AppContext, runner) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, timedelta
+
+    from boothapp.core.models import Stage
+    from boothapp.sync.settings import CrmSettings
+
+    event = ctx.events.create_event(NewEvent(name="Qt Pull Show"))
+    fake = HubSpotFake()
+    with FakeServer(fake) as server:
+        ctx.sync.configure(event.id, CrmSettings("hubspot", server.url), {"token": fake.token})
+        ids = [
+            ctx.leads.save_lead(
+                LeadDraft(event.id, Contact(first_name=f"P{i}", last_name="Q", email=f"p{i}@x.io"))
+            ).id
+            for i in range(3)
+        ]
+        page = SyncPage(ctx.sync, runner, event)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled())
+        assert not page.pull_button.isEnabled()  # nothing in the CRM yet
+        with qtbot.waitSignal(page.worker.finished, timeout=30_000):
+            page.sync_button.click()
+        qtbot.waitUntil(lambda: page.pull_button.isEnabled())
+        later = datetime.now(UTC) + timedelta(seconds=1)
+        fake.sales_edit(ids[0], later, hs_lead_status="CONNECTED")
+        with qtbot.waitSignal(page.worker.pulled, timeout=30_000):
+            page.pull_button.click()
+        qtbot.waitUntil(lambda: not page.worker.running)
+    assert page.message_label.text() == (
+        "3 lead(s) checked: 1 change(s) taken from the CRM, 0 booth edit(s) kept."
+    )
+    assert page.rate_label.text() == "Read back 3 of 3 leads"
+    assert ctx.leads.get_lead(ids[0]).stage == Stage.IN_CONTACT
+    qtbot.waitUntil(lambda: page.pull_button.isEnabled() and page.sync_button.isEnabled())

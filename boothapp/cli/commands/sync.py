@@ -6,8 +6,8 @@
   key / token) comes from ``BOOTHAPP_CRM_TOKEN`` or a hidden prompt, never from the command line
   (it would stay in the shell history). BottleCRM's optional REST token: ``BOOTHAPP_CRM_API_TOKEN``.
 * ``boothapp sync status --event E``.
-* ``boothapp sync pull --event E``: take owner/stage changes made in the CRM (BottleCRM), unless
-  the booth edited that field later.
+* ``boothapp sync pull --event E``: take owner/stage changes made in the CRM (BottleCRM, HubSpot,
+  Salesforce), field by field, unless the booth edited that field later; exit 1 on problems.
 """
 
 from __future__ import annotations
@@ -93,9 +93,10 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
 
 
 def _pull(ctx: Any, event_id: str) -> int:
-    p = ctx.sync.pull_back(event_id)
-    print(f"{p.checked} lead(s) checked: {p.updated} change(s) taken from the CRM, "
-          f"{p.kept_local} newer booth edit(s) kept")  # fmt: skip
+    bar = ProgressBar("Reading back from the CRM")
+    p = ctx.sync.pull_back(event_id, progress=bar)
+    bar.done()
+    print(p.message.split("; ")[0])
     for e in p.errors:
         print(f"  {e}")
     return 1 if p.errors else 0

@@ -12,6 +12,13 @@
 * ``POST /crm/v3/objects/notes`` / ``tasks`` with associations (202 note->contact, 204
   task->contact). Private-app Bearer token; anything else is 401.
 
+* ``POST /crm/v3/objects/contacts/batch/read`` (``idProperty`` unique, at most 100 inputs):
+  ``results[]`` with ``properties`` and ``propertiesWithHistory`` (newest first, each
+  ``{value, timestamp, sourceType}``), ``updatedAt``; unknown ids give 207 with an
+  ``OBJECT_NOT_FOUND`` error naming them in ``context.ids``. ``GET /crm/v3/owners`` pages the
+  portal's owners (``paging.next.after``). ``sales_edit`` plays a rep changing a contact in
+  HubSpot at a given time.
+
 Fault injection (``FaultPlan``): 5xx, timeouts, lost replies (applied, then connection closed),
 partial per-record validation errors.
 """
@@ -23,11 +30,14 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.integration.fakes.common import Fault, FaultPlan, JsonHandler, SlidingWindow
 
 UPSERT = "/crm/v3/objects/contacts/batch/upsert"
+READ = "/crm/v3/objects/contacts/batch/read"
+OWNERS = "/crm/v3/owners/"
 
 
 @dataclass
@@ -42,6 +52,10 @@ class HubSpotFake:
     notes: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
+    owners: list[dict[str, Any]] = field(default_factory=list)  # {id, email, firstName, lastName}
+    owners_page: int = 100
+    history: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    updated: dict[str, str] = field(default_factory=dict)  # contact id -> updatedAt
 
     def __post_init__(self) -> None:
         self.window = SlidingWindow(self.limit, self.window_s)
@@ -102,6 +116,10 @@ class HubSpotFake:
             return
         if path == UPSERT:
             self._upsert(h, body or {}, remaining)
+        elif path == READ:
+            self._read(h, body or {}, remaining)
+        elif path.rstrip("/") == OWNERS.rstrip("/"):
+            self._owners(h, h.path, remaining)
         elif path in ("/crm/v3/objects/notes/batch/create", "/crm/v3/objects/tasks/batch/create"):
             target = self.notes if "/notes/" in path else self.tasks
             with self._lock:
@@ -180,6 +198,7 @@ class HubSpotFake:
                 cid = str(next(self._ids)) if new else found
                 merged = {**self.contacts.get(cid, {}), **props, prop: key}
                 self.contacts[cid] = merged
+                self._record(cid, props, _hs_time(datetime.now(UTC)), "INTEGRATION")
                 for p in self.unique_properties:
                     if merged.get(p):
                         self._index[(p, str(merged[p]).lower())] = cid
@@ -204,5 +223,97 @@ class HubSpotFake:
             time.sleep(self.faults.timeout_sleep_s)
         h.send_json(status, reply, headers)
 
+    def _record(self, cid: str, props: dict[str, Any], stamp: str, source: str) -> None:
+        hist = self.history.setdefault(cid, {})
+        for name, value in props.items():
+            hist.setdefault(name, []).insert(
+                0, {"value": str(value), "timestamp": stamp, "sourceType": source}
+            )
+        self.updated[cid] = max(self.updated.get(cid, ""), stamp)
+
+    def sales_edit(self, lead_uuid: str, at: datetime, **props: str) -> None:
+        """A rep edits the contact in HubSpot at ``at`` (e.g. ``hs_lead_status="CONNECTED"``)."""
+        with self._lock:
+            cid = self._index[("boothapp_lead_uuid", lead_uuid.lower())]
+            self.contacts[cid].update(props)
+            self._record(cid, props, _hs_time(at), "CRM_UI")
+
+    def _read(self, h: JsonHandler, body: dict[str, Any], remaining: int) -> None:
+        headers = self._headers(remaining)
+        inputs = body.get("inputs")
+        prop = body.get("idProperty") or "hs_object_id"
+        if not isinstance(inputs, list) or not inputs or len(inputs) > 100:
+            h.send_json(
+                400,
+                {"status": "error", "category": "VALIDATION_ERROR",
+                 "message": "inputs must hold between 1 and 100 items"},
+                headers,
+            )  # fmt: skip
+            return
+        if prop != "hs_object_id" and prop not in self.unique_properties:
+            h.send_json(
+                400,
+                {"status": "error", "category": "VALIDATION_ERROR",
+                 "message": f"Unable to perform read by non-unique property {prop}"},
+                headers,
+            )  # fmt: skip
+            return
+        fault = self.faults.next()
+        if fault == Fault.SERVER_ERROR:
+            h.send_json(503, {"status": "error", "message": "Service unavailable"}, headers)
+            return
+        wanted = list(body.get("properties") or [])
+        with_history = list(body.get("propertiesWithHistory") or [])
+        results, unknown = [], []
+        with self._lock:
+            for item in inputs:
+                key = str(item.get("id", ""))
+                cid = key if prop == "hs_object_id" else self._index.get((prop, key.lower()))
+                if cid is None or cid not in self.contacts:
+                    unknown.append(key)
+                    continue
+                props = self.contacts[cid]
+                hist = self.history.get(cid, {})
+                results.append(
+                    {
+                        "id": cid,
+                        "properties": {p: props.get(p) for p in wanted},
+                        "propertiesWithHistory": {p: list(hist.get(p, [])) for p in with_history},
+                        "createdAt": "2026-01-01T00:00:00Z",
+                        "updatedAt": self.updated.get(cid, "2026-01-01T00:00:00Z"),
+                        "archived": False,
+                    }
+                )
+        reply: dict[str, Any] = {"status": "COMPLETE", "results": results}
+        if unknown:
+            reply["errors"] = [
+                {
+                    "status": "error",
+                    "category": "OBJECT_NOT_FOUND",
+                    "message": "Could not get some CONTACT objects, they may be deleted or "
+                    "not exist. Check that ids are valid.",
+                    "context": {"ids": unknown},
+                }
+            ]
+            reply["numErrors"] = 1
+        if fault == Fault.LOST:
+            h.drop()
+            return
+        h.send_json(207 if unknown else 200, reply, headers)
+
+    def _owners(self, h: JsonHandler, raw_path: str, remaining: int) -> None:
+        query = dict(p.split("=", 1) for p in raw_path.partition("?")[2].split("&") if "=" in p)
+        start = int(query.get("after") or 0)
+        size = min(int(query.get("limit") or 100), self.owners_page)
+        page = self.owners[start : start + size]
+        body: dict[str, Any] = {"results": page}
+        if start + size < len(self.owners):
+            body["paging"] = {"next": {"after": str(start + size)}}
+        h.send_json(200, body, self._headers(remaining))
+
     def contacts_by(self, prop: str = "boothapp_lead_uuid") -> Counter[str]:
         return Counter(str(p.get(prop, "")) for p in self.contacts.values())
+
+
+def _hs_time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"

@@ -15,6 +15,12 @@
   ``POST /services/oauth2/token`` (``authorization_code`` checked against the S256
   ``code_challenge``; ``refresh_token``).
 
+* ``GET /services/data/vXX.X/query?q=<SOQL>`` and ``.../query/<locator>`` (``salesforce_query``):
+  Lead (with ``Owner.Name``/``Owner.Email``, ``Status``, ``IsConverted``, ``LastModifiedDate``
+  in Salesforce's ``+0000`` form) and ``LeadHistory`` (rows only when ``field_history`` is on,
+  as in an org that tracks Status/Owner). ``sales_edit`` plays a rep changing a lead in
+  Salesforce at a given time.
+
 Fault injection (``FaultPlan``): 5xx, timeouts, lost replies, partial failures (per-record
 ``UNABLE_TO_LOCK_ROW`` when ``partial_code`` says so, else FIELD_CUSTOM_VALIDATION_EXCEPTION).
 """
@@ -30,9 +36,11 @@ import time
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.integration.fakes.common import Fault, FaultPlan, JsonHandler, SlidingWindow
+from tests.integration.fakes.salesforce_query import QueryPages, SoqlError, run_query
 
 PREFIX = {"Lead": "00Q", "Task": "00T", "CampaignMember": "00v"}
 
@@ -48,8 +56,14 @@ class SalesforceFake:
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # type -> id -> rec
     creations: Counter[str] = field(default_factory=Counter)  # "Type:extid" -> creations
     requests: Counter[str] = field(default_factory=Counter)
+    field_history: bool = True
+    page_size: int = 2000
+    integration_user: tuple[str, str] = ("Integration User", "integration@example-org.com")
+    history: list[dict[str, Any]] = field(default_factory=list)  # LeadHistory rows
+    queries: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._pages = QueryPages(self.page_size)
         self.window = SlidingWindow(self.allocation, self.window_s)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -92,6 +106,9 @@ class SalesforceFake:
             )
             return
         parts = path.split("/")
+        if h.command == "GET" and len(parts) >= 5 and parts[4] == "query":
+            self._query(h, parts, urllib.parse.parse_qs(parsed.query))
+            return
         # /services/data/vXX.X/composite/sobjects[/<Type>/<ExtId>]
         if len(parts) >= 6 and parts[4:6] == ["composite", "sobjects"]:
             if body is ValueError or not isinstance(body, dict):
@@ -177,6 +194,8 @@ class SalesforceFake:
                     self._index[key] = rid
                     self.creations[f"{sobject}:{fields[ext]}"] += 1
                 table[rid] = {**table.get(rid, {}), **fields, "Id": rid}
+                if sobject == "Lead":
+                    self._stamp_lead(table[rid], created)
                 results.append({"id": rid, "success": True, "created": created, "errors": []})
         if fault == Fault.LOST:
             h.drop()
@@ -184,6 +203,69 @@ class SalesforceFake:
         if fault == Fault.TIMEOUT:
             time.sleep(self.faults.timeout_sleep_s)
         h.send_json(200, results, self._limit_header())
+
+    def _stamp_lead(self, rec: dict[str, Any], created: bool) -> None:
+        # What Salesforce fills in itself: the API user owns new leads, default status.
+        if created:
+            name, email = self.integration_user
+            rec.setdefault("Owner", {"type": "User", "Name": name, "Email": email})
+            rec.setdefault("Status", "Open - Not Contacted")
+            rec.setdefault("IsConverted", False)
+        rec["LastModifiedDate"] = _sf_time(datetime.now(UTC))
+
+    def sales_edit(self, external_id: str, at: datetime, **changes: Any) -> None:
+        """A rep edits the lead in Salesforce at ``at`` (``Status=``, ``Owner=(name, email)``)."""
+        with self._lock:
+            rid = self._index[("Lead", "BoothApp_Lead_Id__c", external_id)]
+            rec = self.records["Lead"][rid]
+            for name, value in changes.items():
+                if name == "Owner":
+                    value = {"type": "User", "Name": value[0], "Email": value[1]}
+                rec[name] = value
+                if self.field_history and name in ("Status", "Owner"):
+                    self.history.append({"LeadId": rid, "Field": name, "CreatedDate": _sf_time(at)})
+            rec["LastModifiedDate"] = _sf_time(at)
+
+    def _query(self, h: JsonHandler, parts: list[str], q: dict[str, list[str]]) -> None:
+        version = parts[3]
+        if len(parts) == 6:  # .../query/<locator>
+            body = self._pages.more(parts[5], version)
+            if body is None:
+                h.send_json(
+                    400,
+                    [{"message": "invalid query locator", "errorCode": "INVALID_QUERY_LOCATOR"}],
+                    self._limit_header(),
+                )
+            else:
+                h.send_json(200, body, self._limit_header())
+            return
+        soql = (q.get("q") or [""])[0]
+        self.queries.append(soql)
+        fault = self.faults.next()
+        if fault == Fault.SERVER_ERROR:
+            h.send_json(
+                503, [{"message": "Service Unavailable", "errorCode": "SERVER_UNAVAILABLE"}]
+            )
+            return
+        with self._lock:
+            tables = {
+                "Lead": list(self.records.get("Lead", {}).values()),
+                "LeadHistory": list(self.history),
+            }
+            try:
+                _, rows = run_query(soql, tables)
+            except SoqlError as exc:
+                h.send_json(
+                    400,
+                    [{"message": str(exc), "errorCode": "MALFORMED_QUERY"}],
+                    self._limit_header(),
+                )
+                return
+            body = self._pages.page(rows, version)
+        if fault == Fault.LOST:
+            h.drop()
+            return
+        h.send_json(200, body, self._limit_header())
 
     def _create(self, h: JsonHandler, body: dict[str, Any]) -> None:
         results = []
@@ -294,3 +376,7 @@ class SalesforceFake:
 
     def leads_by_external_id(self, ext: str = "BoothApp_Lead_Id__c") -> Counter[str]:
         return Counter(str(r.get(ext, "")) for r in self.records.get("Lead", {}).values())
+
+
+def _sf_time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
