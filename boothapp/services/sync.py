@@ -225,6 +225,27 @@ class SyncService:
                     "POST", f"/api/public/leads/{s.intake_id}/", {}
                 )
                 ok = resp.status_code in (200, 201, 400)
+                token = self._secret(event_id, s.name, "api_token")
+                if ok and not token:
+                    # The intake answers a repeat "duplicate" and changes nothing: say so here,
+                    # or an edit that never reaches the CRM looks like a successful sync.
+                    return ConnectionCheck(
+                        True,
+                        "bottlecrm answered: connected. Without the API token, edits to leads "
+                        "already in BottleCRM (and notes, tasks) are not sent: add it on the "
+                        "CRM sync page or with `boothapp sync configure` "
+                        "(BOOTHAPP_CRM_API_TOKEN).",
+                    )
+                if ok:
+                    api = HttpClient(s.base_url, {"Authorization": f"Bearer {token}"}, 15)
+                    resp = api.request("GET", "/api/leads/?limit=1")
+                    if resp.status_code != 200:
+                        return ConnectionCheck(
+                            False,
+                            f"bottlecrm: the intake key works but the API token was refused "
+                            f"({resp.status_code}: {resp.text[:200]}); edits to leads already "
+                            "in BottleCRM, notes and tasks need it",
+                        )
             elif s.name == "hubspot":
                 resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
                     "GET", "/crm/v3/objects/contacts?limit=1"
