@@ -194,11 +194,6 @@ def _merge_one(
     for name, value in wanted.items():
         if value is None or getattr(row, name) == value:
             continue
-        remote_at = remote.changed_at(name)
-        if remote_at is None:
-            continue  # the CRM has not changed this field since our push created the record
-        if not remote.exact_times and synced_at is not None and _utc(remote_at) <= _utc(synced_at):
-            continue  # the record is as our last push left it
         local_at = s.scalar(
             select(func.max(LeadChangeRow.created_at)).where(
                 LeadChangeRow.lead_id == lead_id,
@@ -206,8 +201,14 @@ def _merge_one(
                 LeadChangeRow.created_by.not_like("crm:%"),
             )
         )
-        if local_at is not None and (remote_at is None or _utc(local_at) > _utc(remote_at)):
-            kept += 1  # the booth changed it after the CRM did: ours goes out next sync
+        remote_at = remote.changed_at(name)
+        unchanged_in_crm = remote_at is None or (
+            not remote.exact_times and synced_at is not None and _utc(remote_at) <= _utc(synced_at)
+        )  # not changed since our push created / last updated the record
+        if unchanged_in_crm or (
+            local_at is not None and remote_at is not None and _utc(local_at) > _utc(remote_at)
+        ):
+            kept += local_at is not None  # the booth's edit is the newer one: it goes out next sync
             continue
         s.add(
             LeadChangeRow(
