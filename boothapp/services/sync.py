@@ -26,22 +26,22 @@ from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_types import OPEN_STATES
 from boothapp.services.outbox_sql import SqlOutbox, enqueue_in
 from boothapp.services.sync_pull import PullPolicy, PullSummary, pull_event
+from boothapp.services.sync_targets import (
+    ConnectionCheck,
+    build_adapter,
+    build_puller,
+    check_connection,
+)
 from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
-from boothapp.sync.crm.base import CrmAdapter, CrmError, SyncRecord
-from boothapp.sync.crm.bottlecrm import BottleCrmAdapter, BottleCrmConfig
-from boothapp.sync.crm.http import HttpClient
-from boothapp.sync.crm.hubspot import HubSpotAdapter, HubSpotConfig
-from boothapp.sync.crm.hubspot_pull import HubSpotPuller
+from boothapp.sync.crm.base import CrmAdapter, SyncRecord
 from boothapp.sync.crm.mapping import build_record
-from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
-from boothapp.sync.crm.salesforce_pull import SalesforcePuller
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.pacing import BreakerState
-from boothapp.sync.pull import BottleCrmPuller, CrmPuller
+from boothapp.sync.pull import CrmPuller
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
 
 log = logging.getLogger(__name__)
@@ -135,12 +135,6 @@ class SyncStatus:
     secrets_set: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionCheck:
-    ok: bool
-    message: str
-
-
 ENGINE_DEFAULT = EngineConfig()
 
 
@@ -194,73 +188,22 @@ class SyncService:
             raise ValidationError("no CRM is configured for this event")
         return settings
 
+    def _secrets_of(self, event_id: str, settings: CrmSettings) -> dict[str, str]:
+        return {n: self._secret(event_id, settings.name, n) for n in settings.secret_names}
+
     def adapter(self, event_id: str) -> CrmAdapter:
         s = self._require(event_id)
-        sec = {n: self._secret(event_id, s.name, n) for n in s.secret_names}
-        missing = s.secret_names[0]
-        if not sec[missing]:
-            raise ValidationError(f"{s.name}: the {missing.replace('_', ' ')} is not set")
-        if s.name == "bottlecrm":
-            return BottleCrmAdapter(
-                BottleCrmConfig(s.base_url, s.intake_id, sec["intake_key"], sec["api_token"])
-            )
-        if s.name == "hubspot":
-            return HubSpotAdapter(HubSpotConfig(sec["token"], s.base_url))
-        return SalesforceAdapter(
-            SalesforceConfig(s.base_url, sec["access_token"], campaign_id=s.campaign_id)
-        )
+        return build_adapter(s, self._secrets_of(event_id, s))
 
     def test_connection(self, event_id: str) -> ConnectionCheck:
-        """One harmless authenticated read (or intake probe); the CRM's message on failure."""
+        """One harmless authenticated call; the CRM's own message on failure."""
         try:
             s = self._require(event_id)
-            self.adapter(event_id)
+            sec = self._secrets_of(event_id, s)
+            build_adapter(s, sec)
         except ValidationError as exc:
             return ConnectionCheck(False, str(exc))
-        first = self._secret(event_id, s.name, s.secret_names[0])
-        try:
-            if s.name == "bottlecrm":
-                # An empty post is refused with 400 when the key is right, 401 when it is wrong.
-                resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
-                    "POST", f"/api/public/leads/{s.intake_id}/", {}
-                )
-                ok = resp.status_code in (200, 201, 400)
-                token = self._secret(event_id, s.name, "api_token")
-                if ok and not token:
-                    # The intake answers a repeat "duplicate" and changes nothing: say so here,
-                    # or an edit that never reaches the CRM looks like a successful sync.
-                    return ConnectionCheck(
-                        True,
-                        "bottlecrm answered: connected. Without the API token, edits to leads "
-                        "already in BottleCRM (and notes, tasks) are not sent: add it on the "
-                        "CRM sync page or with `boothapp sync configure` "
-                        "(BOOTHAPP_CRM_API_TOKEN).",
-                    )
-                if ok:
-                    api = HttpClient(s.base_url, {"Authorization": f"Bearer {token}"}, 15)
-                    resp = api.request("GET", "/api/leads/?limit=1")
-                    if resp.status_code != 200:
-                        return ConnectionCheck(
-                            False,
-                            f"bottlecrm: the intake key works but the API token was refused "
-                            f"({resp.status_code}: {resp.text[:200]}); edits to leads already "
-                            "in BottleCRM, notes and tasks need it",
-                        )
-            elif s.name == "hubspot":
-                resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
-                    "GET", "/crm/v3/objects/contacts?limit=1"
-                )
-                ok = resp.status_code == 200
-            else:
-                resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
-                    "GET", "/services/data/"
-                )
-                ok = resp.status_code == 200
-        except CrmError as exc:
-            return ConnectionCheck(False, f"{s.name}: {exc.message}")
-        if ok:
-            return ConnectionCheck(True, f"{s.name} answered: connected")
-        return ConnectionCheck(False, f"{s.name} answered {resp.status_code}: {resp.text[:200]}")
+        return check_connection(s, sec)
 
     # -- queue ----------------------------------------------------------------------------
     def enqueue_event(self, event_id: str) -> int:
@@ -335,16 +278,7 @@ class SyncService:
 
     def puller(self, event_id: str) -> CrmPuller:
         s = self._require(event_id)
-        try:
-            if s.name == "bottlecrm":
-                return BottleCrmPuller(s.base_url, self._secret(event_id, s.name, "api_token"))
-            if s.name == "hubspot":
-                token = self._secret(event_id, s.name, "token")
-                return HubSpotPuller(HubSpotConfig(token, s.base_url), s.stages)
-            token = self._secret(event_id, s.name, "access_token")
-            return SalesforcePuller(SalesforceConfig(s.base_url, token), s.stages)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        return build_puller(s, self._secrets_of(event_id, s))
 
     def pull_back(
         self,

@@ -3,8 +3,9 @@
 Example (YAML)::
 
     crm:
-      name: bottlecrm            # bottlecrm | hubspot | salesforce
-      base_url: http://crm.example.com
+      name: bottlecrm            # bottlecrm | hubspot | salesforce | webhook | csvdrop
+      base_url: http://crm.example.com   # webhook: the URL each lead is POSTed to
+      folder: /srv/drop          # csvdrop: the folder another tool watches
       intake_id: 9f2c...         # BottleCRM lead intake
       portal: "12345"            # HubSpot portal id (shown to the user only)
       campaign_id: ""            # Salesforce campaign for CampaignMember
@@ -21,18 +22,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from boothapp.core.models import Stage
 from boothapp.sync.crm.mapping import FieldMapping, MappingError
 
-KNOWN_CRMS = ("bottlecrm", "hubspot", "salesforce")
+KNOWN_CRMS = ("bottlecrm", "hubspot", "salesforce", "webhook", "csvdrop")
+# Targets we can read owner/stage back from (webhook and CSV folder are one-way).
+PULLABLE = frozenset({"bottlecrm", "hubspot", "salesforce"})
 # The secrets each CRM needs; the first is the one ``BOOTHAPP_CRM_TOKEN`` / the prompt sets.
 SECRET_NAMES: dict[str, tuple[str, ...]] = {
     "bottlecrm": ("intake_key", "api_token"),
     "hubspot": ("token",),
     "salesforce": ("access_token",),
+    "webhook": ("secret",),  # the HMAC signing secret shared with the receiver
+    "csvdrop": (),
 }
 DEFAULT_URLS = {"hubspot": "https://api.hubapi.com"}
 
@@ -49,6 +55,7 @@ class CrmSettings:
     intake_id: str = ""
     portal: str = ""
     campaign_id: str = ""
+    folder: str = ""  # csvdrop only
     mapping: dict[str, str] = field(default_factory=dict)  # empty = the CRM's defaults
     stages: dict[str, Stage] = field(default_factory=dict)  # CRM status -> booth stage
 
@@ -57,9 +64,15 @@ class CrmSettings:
             raise CrmSettingsError(
                 f"crm.name: unknown CRM {self.name!r}; choose from {', '.join(KNOWN_CRMS)}"
             )
-        url = urlparse(self.base_url)
-        if url.scheme not in ("http", "https") or not url.netloc:
-            raise CrmSettingsError(f"crm.base_url: not an http(s) address: {self.base_url!r}")
+        if self.name == "csvdrop":
+            if not self.folder.strip() or not Path(self.folder).expanduser().is_absolute():
+                raise CrmSettingsError(
+                    f"crm.folder: the CSV folder must be a full path, got {self.folder!r}"
+                )
+        else:
+            url = urlparse(self.base_url)
+            if url.scheme not in ("http", "https") or not url.netloc:
+                raise CrmSettingsError(f"crm.base_url: not an http(s) address: {self.base_url!r}")
         if self.name == "bottlecrm" and not self.intake_id.strip():
             raise CrmSettingsError("crm.intake_id: BottleCRM needs the lead-intake id")
         try:
@@ -73,6 +86,10 @@ class CrmSettings:
         return FieldMapping.default(self.name)
 
     @property
+    def can_pull(self) -> bool:
+        return self.name in PULLABLE
+
+    @property
     def secret_names(self) -> tuple[str, ...]:
         return SECRET_NAMES[self.name]
 
@@ -83,7 +100,7 @@ class CrmSettings:
             return None
         known = {
             "name", "base_url", "auto_sync", "intake_id", "portal", "campaign_id", "mapping",
-            "stages",
+            "stages", "folder",
         }  # fmt: skip
         unknown = sorted(set(tree) - known)
         if unknown:
@@ -114,6 +131,7 @@ class CrmSettings:
             intake_id=str(tree.get("intake_id", "")).strip(),
             portal=str(tree.get("portal", "")).strip(),
             campaign_id=str(tree.get("campaign_id", "")).strip(),
+            folder=str(tree.get("folder", "")).strip(),
             mapping={str(k): str(v) for k, v in mapping.items()},
             stages=stages,
         )
@@ -121,7 +139,7 @@ class CrmSettings:
     def to_tree(self) -> dict[str, Any]:
         tree: dict[str, Any] = {"name": self.name, "base_url": self.base_url}
         tree["auto_sync"] = self.auto_sync
-        for key in ("intake_id", "portal", "campaign_id"):
+        for key in ("intake_id", "portal", "campaign_id", "folder"):
             if getattr(self, key):
                 tree[key] = getattr(self, key)
         if self.mapping:

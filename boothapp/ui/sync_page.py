@@ -31,14 +31,17 @@ from PySide6.QtWidgets import (
 from boothapp.core.models import Event
 from boothapp.services.sync import ConnectionCheck, SyncFailure, SyncService, SyncStatus
 from boothapp.services.sync_pull import PullSummary
+from boothapp.services.sync_targets import LABELS
 from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.pacing import BreakerState
-from boothapp.sync.settings import KNOWN_CRMS, SECRET_NAMES, CrmSettings
+from boothapp.sync.settings import KNOWN_CRMS, PULLABLE, SECRET_NAMES, CrmSettings
 from boothapp.workers.sync_worker import SyncWorker
 from boothapp.workers.tasks import TaskRunner
 
-CRM_LABELS = {"bottlecrm": "BottleCRM", "hubspot": "HubSpot", "salesforce": "Salesforce"}
+CRM_LABELS = LABELS
+CHOICE_LABELS = {**LABELS, "webhook": "Webhook (Zapier, n8n, …)"}
 SECRET_LABELS = {
+    "secret": "Signing secret (HMAC)",
     "intake_key": "Intake key",
     "api_token": "API token (edits, notes, tasks)",
     "token": "Private app token",
@@ -101,12 +104,14 @@ class SyncPage(QWidget):
 
         self.crm_combo = QComboBox()
         for name in KNOWN_CRMS:
-            self.crm_combo.addItem(CRM_LABELS[name], name)
+            self.crm_combo.addItem(CHOICE_LABELS[name], name)
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://crm.example.com")
         self.intake_edit = QLineEdit()
         self.portal_edit = QLineEdit()
         self.campaign_edit = QLineEdit()
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setPlaceholderText("/path/to/the/folder/another/tool/watches")
         self.auto_check = QCheckBox("Send each lead as soon as it is saved")
         self.auto_check.setChecked(True)
         self.secret_edits: dict[str, QLineEdit] = {}
@@ -157,6 +162,7 @@ class SyncPage(QWidget):
         self._form = QFormLayout(settings_box)
         self._form.addRow("CRM", self.crm_combo)
         self._form.addRow("Address", self.url_edit)
+        self._form.addRow("Folder", self.folder_edit)
         self._form.addRow("Intake id", self.intake_edit)
         self._form.addRow("Portal id", self.portal_edit)
         self._form.addRow("Campaign id", self.campaign_edit)
@@ -183,6 +189,8 @@ class SyncPage(QWidget):
     def _crm_changed(self) -> None:
         crm = str(self.crm_combo.currentData())
         visible = {
+            self.url_edit: crm != "csvdrop",
+            self.folder_edit: crm == "csvdrop",
             self.intake_edit: crm == "bottlecrm",
             self.portal_edit: crm == "hubspot",
             self.campaign_edit: crm == "salesforce",
@@ -214,6 +222,7 @@ class SyncPage(QWidget):
             self.intake_edit.setText(settings.intake_id)
             self.portal_edit.setText(settings.portal)
             self.campaign_edit.setText(settings.campaign_id)
+            self.folder_edit.setText(settings.folder)
             self.auto_check.setChecked(settings.auto_sync)
         self.show_status(status)
         self.show_failures(failures)
@@ -225,7 +234,7 @@ class SyncPage(QWidget):
             self.pull_button.setEnabled(False)
             return
         self.sync_button.setEnabled(not self.worker.running)
-        self.pull_button.setEnabled(not self.worker.running and st.done > 0)
+        self.pull_button.setEnabled(not self.worker.running and st.done > 0 and st.crm in PULLABLE)
         last = f"{st.last_sync.astimezone():%H:%M}" if st.last_sync else "never"
         self.status_label.setText(
             f"{CRM_LABELS.get(st.crm, st.crm)}: {st.done} synced, "
@@ -275,7 +284,7 @@ class SyncPage(QWidget):
 
     def _running(self, running: bool) -> None:
         self.sync_button.setEnabled(not running)
-        self.pull_button.setEnabled(not running)
+        self.pull_button.setEnabled(not running and self._crm in PULLABLE)
         self.cancel_button.setEnabled(running)
         self.retry_button.setEnabled(not running and self.failures_table.rowCount() > 0)
 
@@ -307,6 +316,7 @@ class SyncPage(QWidget):
             intake_id=self.intake_edit.text().strip(),
             portal=self.portal_edit.text().strip(),
             campaign_id=self.campaign_edit.text().strip(),
+            folder=self.folder_edit.text().strip(),
         )
 
     def save_settings(self, then: Any = None) -> None:

@@ -131,3 +131,30 @@ def test_pull_changes_button_reads_back_what_sales_changed(qtbot, ctx: AppContex
     assert page.rate_label.text() == "Read back 3 of 3 leads"
     assert ctx.leads.get_lead(ids[0]).stage == Stage.IN_CONTACT
     qtbot.waitUntil(lambda: page.pull_button.isEnabled() and page.sync_button.isEnabled())
+
+
+def test_csv_folder_target_shows_a_folder_and_no_secret(
+    qtbot, ctx: AppContext, runner, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Qt CSV Show"))
+    ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name="Cy", last_name="Sv")))
+    page = SyncPage(ctx.sync, runner, event)
+    qtbot.addWidget(page)
+    page.show()
+    page.crm_combo.setCurrentIndex(page.crm_combo.findData("csvdrop"))
+    assert page.crm_combo.currentText() == "CSV folder"
+    assert page.folder_edit.isVisible() and not page.url_edit.isVisible()
+    assert not any(edit.isVisible() for edit in page.secret_edits.values())
+    page.folder_edit.setText("relative/path")
+    page.save_button.click()
+    assert "crm.folder: the CSV folder must be a full path" in page.test_label.text()
+    page.folder_edit.setText(str(tmp_path / "drop"))
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.test_label.text().startswith("✔"), timeout=10_000)
+    assert "takes files" in page.test_label.text()
+    qtbot.waitUntil(lambda: page.sync_button.isEnabled())
+    with qtbot.waitSignal(page.worker.finished, timeout=30_000):
+        page.sync_button.click()
+    qtbot.waitUntil(lambda: "CSV folder: 1 synced" in page.status_label.text())
+    assert not page.pull_button.isEnabled()  # a folder cannot tell us what sales changed
+    assert len(list((tmp_path / "drop").glob("*.csv"))) == 1

@@ -2,8 +2,9 @@
 
 * ``boothapp sync --event E [--crm NAME] [--dry-run] [--retry-failed]``: queue the leads not yet
   synced, send them with a progress bar, print a summary; exit 1 when leads failed.
-* ``boothapp sync configure --event E --crm bottlecrm --url URL --intake ID``: the secret (intake
-  key / token) comes from ``BOOTHAPP_CRM_TOKEN`` or a hidden prompt, never from the command line
+* ``boothapp sync configure --event E --crm bottlecrm --url URL --intake ID`` (or ``--crm webhook
+  --url URL``, ``--crm csvdrop --folder DIR``): the secret (intake key / token / signing
+  secret) comes from ``BOOTHAPP_CRM_TOKEN`` or a hidden prompt, never from the command line
   (it would stay in the shell history). BottleCRM's optional REST token: ``BOOTHAPP_CRM_API_TOKEN``.
 * ``boothapp sync status --event E``.
 * ``boothapp sync pull --event E``: take owner/stage changes made in the CRM (BottleCRM, HubSpot,
@@ -17,6 +18,7 @@ import getpass
 import os
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from boothapp.cli.context import find_event, open_context
@@ -40,6 +42,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--intake", default="", help="BottleCRM lead-intake id (configure)")
     parser.add_argument("--portal", default="", help="HubSpot portal id (configure)")
     parser.add_argument("--campaign", default="", help="Salesforce campaign id (configure)")
+    parser.add_argument("--folder", default="", help="csvdrop: the folder to drop CSV files in")
     parser.add_argument(
         "--no-auto-sync", action="store_true", help="do not queue leads as they are saved"
     )
@@ -69,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
     if not args.crm:
-        raise CliError("configure needs --crm (bottlecrm, hubspot or salesforce)")
+        raise CliError(f"configure needs --crm ({', '.join(KNOWN_CRMS)})")
     settings = CrmSettings(
         name=args.crm,
         base_url=args.url or ("https://api.hubapi.com" if args.crm == "hubspot" else ""),
@@ -77,7 +80,12 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
         intake_id=args.intake,
         portal=args.portal,
         campaign_id=args.campaign,
+        folder=str(Path(args.folder).expanduser().resolve()) if args.folder else "",
     )
+    if not settings.secret_names:  # the CSV folder needs no secret
+        ctx.sync.configure(event_id, settings, {})
+        print(f"{args.crm} configured for this event: files go to {settings.folder}")
+        return 0
     first = settings.secret_names[0]
     secret = os.environ.get("BOOTHAPP_CRM_TOKEN", "")
     if not secret and sys.stdin.isatty():

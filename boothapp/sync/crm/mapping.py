@@ -1,8 +1,11 @@
 """Which lead value goes into which CRM field, from the event's config document.
 
 A mapping is ``{crm_field: source}``; a source is a lead path (``contact.email``, ``rating``,
-``event.name``, ``answers.<question id>``) or a literal written ``=Trade Show``. Unknown sources
-are refused when the config is loaded, naming the field, so a typo never syncs blanks.
+``event.name``, ``answers.<question id>``) or a literal written ``=Trade Show``. ``answers.*``
+with a field name ending in ``*`` (``answer_*``) sends every qualification answer, one field per
+question (``answer_budget``, ...): what generic targets (webhook, CSV folder) get by default.
+Unknown sources are refused when the config is loaded, naming the field, so a typo never syncs
+blanks.
 """
 
 from __future__ import annotations
@@ -45,6 +48,27 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "Rating": "rating",
         "LeadSource": "=Trade Show",
     },
+    # Generic targets: the receiver decides, so they get everything under neutral names.
+    "webhook": {
+        "first_name": "contact.first_name",
+        "last_name": "contact.last_name",
+        "email": "contact.email",
+        "phone": "contact.phone",
+        "company": "contact.company",
+        "title": "contact.title",
+        "country": "contact.country",
+        "city": "contact.city",
+        "website": "contact.website",
+        "rating": "rating",
+        "score": "score",
+        "qualified": "qualified",
+        "stage": "stage",
+        "owner": "owner",
+        "badge_id": "badge_id",
+        "source": "source",
+        "captured_by": "staff_name",
+        "answer_*": "answers.*",
+    },
     "bottlecrm": {
         "first_name": "contact.first_name",
         "last_name": "contact.last_name",
@@ -58,12 +82,22 @@ DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 
+DEFAULTS["csvdrop"] = DEFAULTS["webhook"]
+
+
 class MappingError(ValueError):
     pass
 
 
 def _check_source(crm_field: str, source: str) -> None:
     if source.startswith("="):
+        return
+    if (source == "answers.*") != crm_field.endswith("*"):
+        raise MappingError(
+            f"CRM field {crm_field!r}: every answer (answers.*) goes to a name ending in *, "
+            "e.g. answer_*: answers.*"
+        )
+    if source == "answers.*":
         return
     head, _, rest = source.partition(".")
     ok = (
@@ -99,6 +133,12 @@ class FieldMapping:
     def values(self, lead: Lead, event: Event | None) -> dict[str, str]:
         out: dict[str, str] = {}
         for crm_field, source in self.pairs:
+            if source == "answers.*":
+                for question, answer in lead.answers.items():
+                    text = _text(answer)
+                    if text != "":
+                        out[f"{crm_field[:-1]}{question}"] = text
+                continue
             value = _resolve(lead, event, source)
             if value != "":
                 out[crm_field] = value
@@ -118,6 +158,10 @@ def _resolve(lead: Lead, event: Event | None, source: str) -> str:
         value = lead.answers.get(rest, "")
     else:
         value = getattr(lead, head)
+    return _text(value)
+
+
+def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):

@@ -1,5 +1,7 @@
 """A generic JSON webhook: one POST per lead, signed, with the lead UUID as Idempotency-Key.
 
+"Test connection" sends a signed ``{"type": "ping"}`` without an Idempotency-Key (``ping``).
+
 Headers: ``Idempotency-Key: <lead uuid>``, ``X-BoothApp-Timestamp: <unix s>`` and
 ``X-BoothApp-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the shared secret>``
 (the timestamp inside the signed text stops replays). 2xx = ok; 409 = already have it (ok);
@@ -122,3 +124,23 @@ class WebhookAdapter:
             return PushResult(record.lead_id, ok=True, remote_id=remote, created=code == 201), code
         message = str(data.get("error", "")) if isinstance(data, dict) else resp.text[:300]
         return PushResult(record.lead_id, ok=False, error=f"webhook {code}: {message}"), code
+
+
+def ping(config: WebhookConfig) -> tuple[int, str]:
+    """A signed ``{"type": "ping"}`` (no lead, no Idempotency-Key) for "Test connection";
+    returns the receiver's status and text. Transport errors raise ``CrmUnavailable``."""
+    body = b'{"type":"ping"}'
+    ts = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: ts,
+        SIGNATURE_HEADER: sign(config.secret, ts, body),
+    }
+    http = HttpClient(config.url, {}, config.timeout_s)
+    try:
+        resp = http.session.post(config.url, data=body, headers=headers, timeout=config.timeout_s)
+    except Exception as exc:  # requests' transport errors
+        raise CrmUnavailable(f"webhook unreachable: {exc.__class__.__name__}") from exc
+    finally:
+        http.close()
+    return resp.status_code, resp.text
