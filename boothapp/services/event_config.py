@@ -8,11 +8,30 @@ from typing import Literal
 
 from boothapp.core.config.defaults import default_config
 from boothapp.core.config.dump import dump_config, to_tree
+from boothapp.core.config.errors import ConfigError, ConfigProblem
 from boothapp.core.config.loader import load_config
 from boothapp.core.config.model import EventConfig
+from boothapp.core.config.source import parse
 from boothapp.services.errors import NotFoundError
 from boothapp.store.db import Database
 from boothapp.store.tables import EventRow
+from boothapp.sync.settings import CrmSettings, CrmSettingsError
+
+
+def validate_text(text: str, source_name: str) -> EventConfig:
+    """The whole document checked, the ``crm`` section included (the core reads it as an opaque
+    table; its rules live with the sync code). ``ConfigError`` names line and field."""
+    cfg = load_config(text, source_name)
+    try:
+        CrmSettings.from_tree(cfg.crm)
+    except CrmSettingsError as exc:
+        path, _, message = str(exc).partition(": ")
+        if not message:
+            path, message = "crm", str(exc)
+        _, lines = parse(text, source_name)
+        line = lines.get(path) or lines.get(path.rsplit(".", 1)[0]) or lines.get("crm")
+        raise ConfigError(source_name, [ConfigProblem(path, line, message)]) from None
+    return cfg
 
 
 class EventConfigService:
@@ -55,5 +74,4 @@ class EventConfigService:
 
     def import_text(self, event_id: str, text: str, source_name: str) -> EventConfig:
         """Validate first (ConfigError names line and field); nothing changes on error."""
-        cfg = load_config(text, source_name)
-        return self.save(event_id, cfg)
+        return self.save(event_id, validate_text(text, source_name))

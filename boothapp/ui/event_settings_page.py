@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.config.errors import ConfigError
-from boothapp.core.config.loader import load_config
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event
-from boothapp.services.event_config import EventConfigService
+from boothapp.services.event_config import EventConfigService, validate_text
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -85,7 +84,7 @@ class EventSettingsPage(QWidget):
     def validate(self) -> EventConfig | None:
         self.problems.clear()
         try:
-            cfg = load_config(self.editor.toPlainText(), "settings")
+            cfg = validate_text(self.editor.toPlainText(), "settings")
         except ConfigError as exc:
             for problem in exc.problems:
                 item = QListWidgetItem(str(problem))
