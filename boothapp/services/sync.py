@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import Channel, SyncState
+from boothapp.services import salesforce_connect
 from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_types import OPEN_STATES
@@ -191,9 +192,32 @@ class SyncService:
     def _secrets_of(self, event_id: str, settings: CrmSettings) -> dict[str, str]:
         return {n: self._secret(event_id, settings.name, n) for n in settings.secret_names}
 
+    def _renewer(self, event_id: str, s: CrmSettings) -> Callable[[], str] | None:
+        if s.name != "salesforce":
+            return None
+        refresh = self._secret(event_id, s.name, "refresh_token")
+        return salesforce_connect.renewer(s, self._secrets, event_id, refresh)
+
     def adapter(self, event_id: str) -> CrmAdapter:
         s = self._require(event_id)
-        return build_adapter(s, self._secrets_of(event_id, s))
+        return build_adapter(s, self._secrets_of(event_id, s), self._renewer(event_id, s))
+
+    def connect_salesforce(
+        self,
+        event_id: str,
+        open_browser: salesforce_connect.OpenBrowser,
+        timeout_s: float = 300.0,
+    ) -> ConnectionCheck:
+        """Sign in to Salesforce in the browser (OAuth + PKCE); the tokens go to the keyring
+        and the org's instance address into the settings. Blocks: call it off the GUI thread."""
+        s = self._require(event_id)
+        tokens = salesforce_connect.connect(s, open_browser, timeout_s)
+        self.configure(
+            event_id,
+            replace(s, base_url=tokens.instance_url),
+            {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token},
+        )
+        return ConnectionCheck(True, f"Salesforce connected: {tokens.instance_url}")
 
     def test_connection(self, event_id: str) -> ConnectionCheck:
         """One harmless authenticated call; the CRM's own message on failure."""
@@ -203,7 +227,7 @@ class SyncService:
             build_adapter(s, sec)
         except ValidationError as exc:
             return ConnectionCheck(False, str(exc))
-        return check_connection(s, sec)
+        return check_connection(s, sec, self._renewer(event_id, s))
 
     # -- queue ----------------------------------------------------------------------------
     def enqueue_event(self, event_id: str) -> int:
@@ -278,7 +302,7 @@ class SyncService:
 
     def puller(self, event_id: str) -> CrmPuller:
         s = self._require(event_id)
-        return build_puller(s, self._secrets_of(event_id, s))
+        return build_puller(s, self._secrets_of(event_id, s), self._renewer(event_id, s))
 
     def pull_back(
         self,

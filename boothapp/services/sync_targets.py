@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from boothapp.sync.crm.hubspot_pull import HubSpotPuller
 from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
 from boothapp.sync.crm.salesforce_pull import SalesforcePuller
 from boothapp.sync.crm.webhook import WebhookAdapter, WebhookConfig, ping
-from boothapp.sync.pull import BottleCrmPuller, CrmPuller
+from boothapp.sync.pull import BottleCrmPuller, CrmPuller, PullRef
 from boothapp.sync.settings import CrmSettings
 
 LABELS = {
@@ -43,11 +43,18 @@ class ConnectionCheck:
 
 def _require_first_secret(s: CrmSettings, sec: Mapping[str, str]) -> None:
     if s.secret_names and not sec.get(s.secret_names[0]):
+        if s.name == "salesforce":
+            raise ValidationError(
+                "Salesforce is not connected yet: press Connect Salesforce on the CRM sync "
+                "page (or run boothapp sync connect)"
+            )
         name = s.secret_names[0].replace("_", " ")
         raise ValidationError(f"{s.name}: the {name} is not set")
 
 
-def build_adapter(s: CrmSettings, sec: Mapping[str, str]) -> CrmAdapter:
+def build_adapter(
+    s: CrmSettings, sec: Mapping[str, str], renew: Callable[[], str] | None = None
+) -> CrmAdapter:
     _require_first_secret(s, sec)
     if s.name == "bottlecrm":
         return BottleCrmAdapter(
@@ -57,14 +64,16 @@ def build_adapter(s: CrmSettings, sec: Mapping[str, str]) -> CrmAdapter:
         return HubSpotAdapter(HubSpotConfig(sec["token"], s.base_url))
     if s.name == "salesforce":
         return SalesforceAdapter(
-            SalesforceConfig(s.base_url, sec["access_token"], campaign_id=s.campaign_id)
+            SalesforceConfig(s.base_url, sec["access_token"], campaign_id=s.campaign_id), renew
         )
     if s.name == "webhook":
         return WebhookAdapter(WebhookConfig(s.base_url, sec["secret"]))
     return CsvDropAdapter(CsvDropConfig(Path(s.folder).expanduser()))
 
 
-def build_puller(s: CrmSettings, sec: Mapping[str, str]) -> CrmPuller:
+def build_puller(
+    s: CrmSettings, sec: Mapping[str, str], renew: Callable[[], str] | None = None
+) -> CrmPuller:
     if not s.can_pull:
         raise ValidationError(
             f"{LABELS.get(s.name, s.name)} only receives leads: there is nothing to pull back"
@@ -79,10 +88,20 @@ def build_puller(s: CrmSettings, sec: Mapping[str, str]) -> CrmPuller:
         raise ValidationError(str(exc)) from None
 
 
-def check_connection(s: CrmSettings, sec: Mapping[str, str]) -> ConnectionCheck:
+def check_connection(
+    s: CrmSettings, sec: Mapping[str, str], renew: Callable[[], str] | None = None
+) -> ConnectionCheck:
     """One harmless call with the saved settings and secrets; the target's own words."""
     if s.name == "csvdrop":
         return _check_folder(Path(s.folder).expanduser())
+    if s.name == "salesforce":
+        # An authenticated query on the external id field: proves the session and that the
+        # admin created the field (Salesforce names it in INVALID_FIELD otherwise).
+        try:
+            build_puller(s, sec, renew).fetch_batch([PullRef("boothapp-connection-test", "")])
+        except CrmError as exc:
+            return ConnectionCheck(False, exc.message)
+        return ConnectionCheck(True, "salesforce answered: connected")
     first = sec.get(s.secret_names[0], "")
     try:
         if s.name == "webhook":
@@ -92,9 +111,8 @@ def check_connection(s: CrmSettings, sec: Mapping[str, str]) -> ConnectionCheck:
         elif s.name == "bottlecrm":
             return _check_bottlecrm(s, first, sec.get("api_token", ""))
         else:
-            path = "/crm/v3/objects/contacts?limit=1" if s.name == "hubspot" else "/services/data/"
             resp = HttpClient(s.base_url, {"Authorization": f"Bearer {first}"}, 15).request(
-                "GET", path
+                "GET", "/crm/v3/objects/contacts?limit=1"
             )
             ok, resp_status, resp_text = resp.status_code == 200, resp.status_code, resp.text
     except CrmError as exc:

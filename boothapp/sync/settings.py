@@ -9,6 +9,8 @@ Example (YAML)::
       intake_id: 9f2c...         # BottleCRM lead intake
       portal: "12345"            # HubSpot portal id (shown to the user only)
       campaign_id: ""            # Salesforce campaign for CampaignMember
+      client_id: 3MVG9...        # Salesforce connected app's consumer key (OAuth + PKCE)
+      login_url: https://login.salesforce.com   # or https://test.salesforce.com / My Domain
       auto_sync: true            # queue every saved lead at once
       mapping: {first_name: contact.first_name, ...}   # optional; CRM defaults otherwise
       stages: {"Working - Contacted": in_contact}   # optional; the CRM's own status values
@@ -36,7 +38,8 @@ PULLABLE = frozenset({"bottlecrm", "hubspot", "salesforce"})
 SECRET_NAMES: dict[str, tuple[str, ...]] = {
     "bottlecrm": ("intake_key", "api_token"),
     "hubspot": ("token",),
-    "salesforce": ("access_token",),
+    # Both come from "Connect Salesforce" (OAuth 2.0 + PKCE); the refresh token renews access.
+    "salesforce": ("access_token", "refresh_token"),
     "webhook": ("secret",),  # the HMAC signing secret shared with the receiver
     "csvdrop": (),
 }
@@ -56,6 +59,8 @@ class CrmSettings:
     portal: str = ""
     campaign_id: str = ""
     folder: str = ""  # csvdrop only
+    client_id: str = ""  # Salesforce connected app (consumer key): not a secret with PKCE
+    login_url: str = ""  # Salesforce sign-in host; empty = login.salesforce.com
     mapping: dict[str, str] = field(default_factory=dict)  # empty = the CRM's defaults
     stages: dict[str, Stage] = field(default_factory=dict)  # CRM status -> booth stage
 
@@ -73,6 +78,10 @@ class CrmSettings:
             url = urlparse(self.base_url)
             if url.scheme not in ("http", "https") or not url.netloc:
                 raise CrmSettingsError(f"crm.base_url: not an http(s) address: {self.base_url!r}")
+        if self.login_url:
+            login = urlparse(self.login_url)
+            if login.scheme not in ("http", "https") or not login.netloc:
+                raise CrmSettingsError(f"crm.login_url: not an http(s) address: {self.login_url!r}")
         if self.name == "bottlecrm" and not self.intake_id.strip():
             raise CrmSettingsError("crm.intake_id: BottleCRM needs the lead-intake id")
         try:
@@ -100,7 +109,7 @@ class CrmSettings:
             return None
         known = {
             "name", "base_url", "auto_sync", "intake_id", "portal", "campaign_id", "mapping",
-            "stages", "folder",
+            "stages", "folder", "client_id", "login_url",
         }  # fmt: skip
         unknown = sorted(set(tree) - known)
         if unknown:
@@ -132,6 +141,8 @@ class CrmSettings:
             portal=str(tree.get("portal", "")).strip(),
             campaign_id=str(tree.get("campaign_id", "")).strip(),
             folder=str(tree.get("folder", "")).strip(),
+            client_id=str(tree.get("client_id", "")).strip(),
+            login_url=str(tree.get("login_url", "")).strip(),
             mapping={str(k): str(v) for k, v in mapping.items()},
             stages=stages,
         )
@@ -139,7 +150,7 @@ class CrmSettings:
     def to_tree(self) -> dict[str, Any]:
         tree: dict[str, Any] = {"name": self.name, "base_url": self.base_url}
         tree["auto_sync"] = self.auto_sync
-        for key in ("intake_id", "portal", "campaign_id", "folder"):
+        for key in ("intake_id", "portal", "campaign_id", "folder", "client_id", "login_url"):
             if getattr(self, key):
                 tree[key] = getattr(self, key)
         if self.mapping:

@@ -8,18 +8,16 @@ and handed to ``SyncService.configure`` (keyring); they are never shown again or
 
 from __future__ import annotations
 
+import webbrowser
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -29,24 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.models import Event
-from boothapp.services.sync import ConnectionCheck, SyncFailure, SyncService, SyncStatus
+from boothapp.services.sync import SyncFailure, SyncService, SyncStatus
 from boothapp.services.sync_pull import PullSummary
 from boothapp.services.sync_targets import LABELS
 from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.pacing import BreakerState
-from boothapp.sync.settings import KNOWN_CRMS, PULLABLE, SECRET_NAMES, CrmSettings
+from boothapp.sync.settings import PULLABLE, CrmSettings
+from boothapp.ui.crm_settings_box import CrmSettingsBox
 from boothapp.workers.sync_worker import SyncWorker
 from boothapp.workers.tasks import TaskRunner
 
 CRM_LABELS = LABELS
-CHOICE_LABELS = {**LABELS, "webhook": "Webhook (Zapier, n8n, …)"}
-SECRET_LABELS = {
-    "secret": "Signing secret (HMAC)",
-    "intake_key": "Intake key",
-    "api_token": "API token (edits, notes, tasks)",
-    "token": "Private app token",
-    "access_token": "Access token",
-}
 
 
 def breaker_text(crm: str, state: BreakerState, retry_at: datetime | None) -> str:
@@ -67,6 +58,7 @@ class SyncPage(QWidget):
         event: Event,
         worker: SyncWorker | None = None,
         parent: QWidget | None = None,
+        open_browser: Callable[[str], object] = webbrowser.open,
     ) -> None:
         super().__init__(parent)
         self._service = service
@@ -102,39 +94,20 @@ class SyncPage(QWidget):
         self.retry_button = QPushButton("Retry failed")
         self.retry_button.setEnabled(False)
 
-        self.crm_combo = QComboBox()
-        for name in KNOWN_CRMS:
-            self.crm_combo.addItem(CHOICE_LABELS[name], name)
-        self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://crm.example.com")
-        self.intake_edit = QLineEdit()
-        self.portal_edit = QLineEdit()
-        self.campaign_edit = QLineEdit()
-        self.folder_edit = QLineEdit()
-        self.folder_edit.setPlaceholderText("/path/to/the/folder/another/tool/watches")
-        self.auto_check = QCheckBox("Send each lead as soon as it is saved")
-        self.auto_check.setChecked(True)
-        self.secret_edits: dict[str, QLineEdit] = {}
-        self.save_button = QPushButton("Save settings")
-        self.test_button = QPushButton("Test connection")
-        self.test_label = QLabel("")
-        self.test_label.setWordWrap(True)
+        self.settings_box = CrmSettingsBox(service, runner, event, open_browser, self)
 
         self._build()
         self.sync_button.clicked.connect(self.start_sync)
         self.pull_button.clicked.connect(self.start_pull)
         self.cancel_button.clicked.connect(self.worker.cancel)
         self.retry_button.clicked.connect(lambda: self.start_sync(retry_failed=True))
-        self.save_button.clicked.connect(self.save_settings)
-        self.test_button.clicked.connect(self.test_connection)
-        self.crm_combo.currentIndexChanged.connect(self._crm_changed)
+        self.settings_box.saved.connect(self.refresh)
         self.worker.progress.connect(self.show_progress)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.running_changed.connect(self._running)
         self.worker.pull_progress.connect(self.show_pull_progress)
         self.worker.pulled.connect(self._pulled)
-        self._crm_changed()
         self.refresh()
 
     # -- layout ---------------------------------------------------------------------------
@@ -158,47 +131,10 @@ class SyncPage(QWidget):
         fail.addWidget(self.failures_table)
         fail.addWidget(self.retry_button)
 
-        settings_box = QGroupBox("CRM settings")
-        self._form = QFormLayout(settings_box)
-        self._form.addRow("CRM", self.crm_combo)
-        self._form.addRow("Address", self.url_edit)
-        self._form.addRow("Folder", self.folder_edit)
-        self._form.addRow("Intake id", self.intake_edit)
-        self._form.addRow("Portal id", self.portal_edit)
-        self._form.addRow("Campaign id", self.campaign_edit)
-        self._form.addRow("", self.auto_check)
-        names = sorted({n for names in SECRET_NAMES.values() for n in names})
-        for name in names:
-            edit = QLineEdit()
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setPlaceholderText("stored in the system keyring; leave empty to keep")
-            self.secret_edits[name] = edit
-            self._form.addRow(SECRET_LABELS.get(name, name), edit)
-        row = QHBoxLayout()
-        row.addWidget(self.save_button)
-        row.addWidget(self.test_button)
-        row.addStretch(1)
-        self._form.addRow(row)
-        self._form.addRow(self.test_label)
-
         layout = QVBoxLayout(self)
         layout.addWidget(run_box)
         layout.addWidget(fail_box, 1)
-        layout.addWidget(settings_box)
-
-    def _crm_changed(self) -> None:
-        crm = str(self.crm_combo.currentData())
-        visible = {
-            self.url_edit: crm != "csvdrop",
-            self.folder_edit: crm == "csvdrop",
-            self.intake_edit: crm == "bottlecrm",
-            self.portal_edit: crm == "hubspot",
-            self.campaign_edit: crm == "salesforce",
-        }
-        for name, edit in self.secret_edits.items():
-            visible[edit] = name in SECRET_NAMES[crm]
-        for widget, show in visible.items():
-            self._form.setRowVisible(widget, show)
+        layout.addWidget(self.settings_box)
 
     # -- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -217,13 +153,7 @@ class SyncPage(QWidget):
         settings, status, failures = value
         if settings is not None:
             self._crm = settings.name
-            self.crm_combo.setCurrentIndex(KNOWN_CRMS.index(settings.name))
-            self.url_edit.setText(settings.base_url)
-            self.intake_edit.setText(settings.intake_id)
-            self.portal_edit.setText(settings.portal)
-            self.campaign_edit.setText(settings.campaign_id)
-            self.folder_edit.setText(settings.folder)
-            self.auto_check.setChecked(settings.auto_sync)
+            self.settings_box.show_settings(settings)
         self.show_status(status)
         self.show_failures(failures)
 
@@ -306,60 +236,6 @@ class SyncPage(QWidget):
 
     def _error(self, exc: BaseException) -> None:
         self.message_label.setText(str(exc))
-
-    # -- settings -------------------------------------------------------------------------
-    def _settings_from_form(self) -> CrmSettings:
-        return CrmSettings(
-            name=str(self.crm_combo.currentData()),
-            base_url=self.url_edit.text().strip(),
-            auto_sync=self.auto_check.isChecked(),
-            intake_id=self.intake_edit.text().strip(),
-            portal=self.portal_edit.text().strip(),
-            campaign_id=self.campaign_edit.text().strip(),
-            folder=self.folder_edit.text().strip(),
-        )
-
-    def save_settings(self, then: Any = None) -> None:
-        try:
-            settings = self._settings_from_form()
-        except ValueError as exc:
-            self.test_label.setText(str(exc))
-            return
-        secrets = {
-            name: self.secret_edits[name].text()
-            for name in settings.secret_names
-            if self.secret_edits[name].text()
-        }
-        event_id = self._event.id
-
-        def saved(_: Any) -> None:
-            for edit in self.secret_edits.values():
-                edit.clear()  # never kept on screen once stored
-            self.test_label.setText("Settings saved.")
-            self.refresh()
-            if callable(then):
-                then()
-
-        self._runner.run(
-            lambda: self._service.configure(event_id, settings, secrets), saved, self._test_error
-        )
-
-    def test_connection(self) -> None:
-        self.test_label.setText("Testing…")
-        event_id = self._event.id
-
-        def check() -> None:
-            self._runner.run(
-                lambda: self._service.test_connection(event_id), self._tested, self._test_error
-            )
-
-        self.save_settings(then=check)
-
-    def _tested(self, result: ConnectionCheck) -> None:
-        self.test_label.setText(("✔ " if result.ok else "✘ ") + result.message)
-
-    def _test_error(self, exc: BaseException) -> None:
-        self.test_label.setText(str(exc))
 
     def closeEvent(self, event: Any) -> None:  # Qt override
         self.worker.stop()

@@ -49,13 +49,13 @@ def test_configure_test_sync_and_show_failures(qtbot, ctx: AppContext, runner) -
         qtbot.waitUntil(lambda: "No CRM set up" in page.status_label.text())
         assert not page.sync_button.isEnabled()
 
-        page.crm_combo.setCurrentIndex(page.crm_combo.findData("hubspot"))
-        page.url_edit.setText(server.url)
-        token = page.secret_edits["token"]
+        page.settings_box.crm_combo.setCurrentIndex(page.settings_box.crm_combo.findData("hubspot"))
+        page.settings_box.url_edit.setText(server.url)
+        token = page.settings_box.secret_edits["token"]
         assert token.echoMode() == QLineEdit.EchoMode.Password
         token.setText(fake.token)
-        page.test_button.click()
-        qtbot.waitUntil(lambda: page.test_label.text().startswith("✔"), timeout=10_000)
+        page.settings_box.test_button.click()
+        qtbot.waitUntil(lambda: page.settings_box.test_label.text().startswith("✔"), timeout=10_000)
         assert token.text() == ""  # the secret does not stay on screen
         qtbot.waitUntil(lambda: "HubSpot: 0 synced, 120 waiting" in page.status_label.text())
 
@@ -141,20 +141,52 @@ def test_csv_folder_target_shows_a_folder_and_no_secret(
     page = SyncPage(ctx.sync, runner, event)
     qtbot.addWidget(page)
     page.show()
-    page.crm_combo.setCurrentIndex(page.crm_combo.findData("csvdrop"))
-    assert page.crm_combo.currentText() == "CSV folder"
-    assert page.folder_edit.isVisible() and not page.url_edit.isVisible()
-    assert not any(edit.isVisible() for edit in page.secret_edits.values())
-    page.folder_edit.setText("relative/path")
-    page.save_button.click()
-    assert "crm.folder: the CSV folder must be a full path" in page.test_label.text()
-    page.folder_edit.setText(str(tmp_path / "drop"))
-    page.test_button.click()
-    qtbot.waitUntil(lambda: page.test_label.text().startswith("✔"), timeout=10_000)
-    assert "takes files" in page.test_label.text()
+    page.settings_box.crm_combo.setCurrentIndex(page.settings_box.crm_combo.findData("csvdrop"))
+    assert page.settings_box.crm_combo.currentText() == "CSV folder"
+    assert page.settings_box.folder_edit.isVisible() and not page.settings_box.url_edit.isVisible()
+    assert not any(edit.isVisible() for edit in page.settings_box.secret_edits.values())
+    page.settings_box.folder_edit.setText("relative/path")
+    page.settings_box.save_button.click()
+    assert "crm.folder: the CSV folder must be a full path" in page.settings_box.test_label.text()
+    page.settings_box.folder_edit.setText(str(tmp_path / "drop"))
+    page.settings_box.test_button.click()
+    qtbot.waitUntil(lambda: page.settings_box.test_label.text().startswith("✔"), timeout=10_000)
+    assert "takes files" in page.settings_box.test_label.text()
     qtbot.waitUntil(lambda: page.sync_button.isEnabled())
     with qtbot.waitSignal(page.worker.finished, timeout=30_000):
         page.sync_button.click()
     qtbot.waitUntil(lambda: "CSV folder: 1 synced" in page.status_label.text())
     assert not page.pull_button.isEnabled()  # a folder cannot tell us what sales changed
     assert len(list((tmp_path / "drop").glob("*.csv"))) == 1
+
+
+def test_connect_salesforce_signs_in_in_the_browser(qtbot, ctx: AppContext, runner) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    from tests.integration.fakes.salesforce_server import SalesforceFake
+
+    event = ctx.events.create_event(NewEvent(name="Qt SF Show"))
+    fake = SalesforceFake(tokens=set())
+    opened: list[str] = []
+
+    def browser(url: str) -> None:  # the user's browser: follows the redirect back to us
+        opened.append(url)
+        requests.get(url, timeout=5)
+
+    with FakeServer(fake) as server:
+        page = SyncPage(ctx.sync, runner, event, open_browser=browser)
+        qtbot.addWidget(page)
+        page.show()
+        box = page.settings_box
+        box.crm_combo.setCurrentIndex(box.crm_combo.findData("salesforce"))
+        assert box.connect_button.isVisible() and box.client_id_edit.isVisible()
+        assert not any(edit.isVisible() for edit in box.secret_edits.values())  # no token typing
+        box.client_id_edit.setText(fake.client_id)
+        box.login_edit.setText(server.url)
+        box.connect_button.click()
+        qtbot.waitUntil(lambda: box.test_label.text().startswith("✔"), timeout=15_000)
+        assert box.test_label.text() == f"✔ Salesforce connected: {server.url}"
+        assert opened and opened[0].startswith(f"{server.url}/services/oauth2/authorize?")
+        qtbot.waitUntil(lambda: box.url_edit.text() == server.url)  # the org's own address
+        assert box.connect_button.isEnabled()
+        assert set(ctx.sync.status(event.id).secrets_set) == {"access_token", "refresh_token"}

@@ -6,6 +6,8 @@
   --url URL``, ``--crm csvdrop --folder DIR``): the secret (intake key / token / signing
   secret) comes from ``BOOTHAPP_CRM_TOKEN`` or a hidden prompt, never from the command line
   (it would stay in the shell history). BottleCRM's optional REST token: ``BOOTHAPP_CRM_API_TOKEN``.
+* ``boothapp sync connect --event E``: Salesforce sign-in in the browser (OAuth 2.0 + PKCE,
+  configured with ``--client-id`` [``--login-url``]); the tokens go to the keyring.
 * ``boothapp sync status --event E``.
 * ``boothapp sync pull --event E``: take owner/stage changes made in the CRM (BottleCRM, HubSpot,
   Salesforce), field by field, unless the booth edited that field later; exit 1 on problems.
@@ -17,6 +19,7 @@ import argparse
 import getpass
 import os
 import sys
+import webbrowser
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,10 @@ from boothapp.sync.settings import KNOWN_CRMS, CrmSettings, CrmSettingsError
 def register(sub: Any) -> None:
     parser = sub.add_parser("sync", help="send the event's leads to its CRM")
     parser.add_argument(
-        "action", nargs="?", default="run", choices=["run", "configure", "status", "pull"]
+        "action",
+        nargs="?",
+        default="run",
+        choices=["run", "configure", "connect", "status", "pull"],
     )
     parser.add_argument("--event", required=True, help="event id or name")
     parser.add_argument("--crm", choices=KNOWN_CRMS, help="which CRM (configure; run checks it)")
@@ -43,6 +49,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--portal", default="", help="HubSpot portal id (configure)")
     parser.add_argument("--campaign", default="", help="Salesforce campaign id (configure)")
     parser.add_argument("--folder", default="", help="csvdrop: the folder to drop CSV files in")
+    parser.add_argument(
+        "--client-id", default="", help="Salesforce connected app's consumer key (configure)"
+    )
+    parser.add_argument(
+        "--login-url", default="", help="Salesforce sign-in (default https://login.salesforce.com)"
+    )
     parser.add_argument(
         "--no-auto-sync", action="store_true", help="do not queue leads as they are saved"
     )
@@ -59,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             if args.action == "configure":
                 return _configure(ctx, event.id, args)
+            if args.action == "connect":
+                return _connect(ctx, event.id)
             if args.action == "status":
                 return _status(ctx, event.id)
             if args.action == "pull":
@@ -81,6 +95,8 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
         portal=args.portal,
         campaign_id=args.campaign,
         folder=str(Path(args.folder).expanduser().resolve()) if args.folder else "",
+        client_id=args.client_id,
+        login_url=args.login_url,
     )
     if not settings.secret_names:  # the CSV folder needs no secret
         ctx.sync.configure(event_id, settings, {})
@@ -88,6 +104,11 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
         return 0
     first = settings.secret_names[0]
     secret = os.environ.get("BOOTHAPP_CRM_TOKEN", "")
+    if args.crm == "salesforce" and settings.client_id and not secret:
+        # OAuth: the tokens come from signing in, not from the command line.
+        ctx.sync.configure(event_id, settings, {})
+        print("salesforce configured; now sign in: boothapp sync connect --event ...")
+        return 0
     if not secret and sys.stdin.isatty():
         secret = getpass.getpass(f"{args.crm} {first.replace('_', ' ')}: ")
     secrets = {first: secret}
@@ -97,6 +118,17 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
         raise CliError(f"no {first.replace('_', ' ')}: set BOOTHAPP_CRM_TOKEN or type it")
     ctx.sync.configure(event_id, settings, secrets)
     print(f"{args.crm} configured for this event (secret kept in the system keyring)")
+    return 0
+
+
+def _connect(ctx: Any, event_id: str) -> int:
+    def open_browser(url: str) -> None:
+        print("Sign in to Salesforce in your browser; if it does not open, visit:")
+        print(f"  {url}", flush=True)
+        webbrowser.open(url)
+
+    check = ctx.sync.connect_salesforce(event_id, open_browser)
+    print(check.message + " (tokens kept in the system keyring)")
     return 0
 
 

@@ -10,7 +10,7 @@ the booth's own later edit win. Converted leads (``IsConverted``) are won. Throt
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -44,7 +44,10 @@ class SalesforcePuller:
     batch_size = 200
 
     def __init__(
-        self, config: SalesforceConfig, stage_overrides: Mapping[str, Stage] | None = None
+        self,
+        config: SalesforceConfig,
+        stage_overrides: Mapping[str, Stage] | None = None,
+        refresh_token: Callable[[], str] | None = None,
     ) -> None:
         if not config.access_token:
             raise ValueError("Salesforce needs an access token (connect the account first)")
@@ -55,6 +58,7 @@ class SalesforcePuller:
             config.timeout_s,
         )
         self._requests = 0
+        self._refresh = refresh_token
         # An org's own Lead Status values, from the event's crm.stages table.
         self._stages = {
             **LEAD_STATUS_STAGES,
@@ -122,6 +126,11 @@ class SalesforcePuller:
         while path:
             resp = self.http.request("GET", path)
             self._requests += 1
+            if resp.status_code == 401 and self._refresh is not None:
+                # Sessions expire: renew once with the refresh token, then read again.
+                self.http.session.headers["Authorization"] = f"Bearer {self._refresh()}"
+                resp = self.http.request("GET", path)
+                self._requests += 1
             self._raise_for_status(resp)
             body = json_or_none(resp) or {}
             yield from (r for r in body.get("records", []) if isinstance(r, dict))
