@@ -15,7 +15,7 @@ from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.services.outbox_sql import SqlOutbox
 from boothapp.sync.crm.base import SyncRecord
-from boothapp.sync.outbox import Attempt, AttemptOutcome
+from boothapp.sync.outbox import Attempt, AttemptOutcome, Completion
 from tests.integration.pgserver import PgServer
 
 
@@ -40,10 +40,12 @@ def test_concurrent_claims_on_postgresql_never_overlap(pg_server: PgServer, tmp_
                 items = box.claim_due("hubspot", 7, datetime.now(UTC), timedelta(minutes=5))
                 if not items:
                     return
-                for item in items:
-                    t = datetime.now(UTC)
-                    box.mark_done(item.id, f"hs-{item.lead_id[:8]}", Attempt(
-                        1, t, t, AttemptOutcome.OK, 200, "", f"hs-{item.lead_id[:8]}"))  # fmt: skip
+                t = datetime.now(UTC)
+                box.complete([  # the engine's batch path: one transaction per claimed batch
+                    Completion.done(item, f"hs-{item.lead_id[:8]}", Attempt(
+                        1, t, t, AttemptOutcome.OK, 200, "", f"hs-{item.lead_id[:8]}"))
+                    for item in items
+                ])  # fmt: skip
                 with lock:
                     claimed.extend(i.lead_id for i in items)
 

@@ -75,7 +75,8 @@ def test_done_failed_release_retry_and_lead_state(ctx: AppContext) -> None:
     ids = _leads(ctx, 3)
     box = SqlOutbox(ctx.db)
     a, b, c = (box.enqueue("hubspot", _rec(i), T0) for i in ids)
-    box.claim_due("hubspot", 3, T0)
+    claimed = {i.id: i for i in box.claim_due("hubspot", 3, T0)}
+    a, b, c = claimed[a], claimed[b], claimed[c]
     box.mark_done(a, "hs-1", _ok(1, "hs-1"))
     box.mark_failed(
         b, "Property values were not valid: email", False, None,
@@ -83,27 +84,28 @@ def test_done_failed_release_retry_and_lead_state(ctx: AppContext) -> None:
     )  # fmt: skip
     box.release(c, T0 + timedelta(seconds=10), Attempt(1, T0, T0, AttemptOutcome.THROTTLED, 429))
     assert box.counts("hubspot").done == 1
-    assert box.get(a).remote_id == "hs-1" and box.get(a).attempts[0].outcome == AttemptOutcome.OK
+    assert box.get(a.id).remote_id == "hs-1"
+    assert box.get(a.id).attempts[0].outcome == AttemptOutcome.OK
     lead_a = ctx.leads.get_lead(ids[0])
     assert lead_a.sync_state == SyncState.SYNCED and lead_a.crm_ids == {"hubspot": "hs-1"}
-    failed = box.get(b)
+    failed = box.get(b.id)
     assert failed.state == ItemState.FAILED and failed.failures == 1
     assert failed.last_error == "Property values were not valid: email"
     assert ctx.leads.get_lead(ids[1]).sync_state == SyncState.FAILED
-    released = box.get(c)
+    released = box.get(c.id)
     assert released.state == ItemState.PENDING and released.failures == 0
     assert released.next_attempt_at == T0 + timedelta(seconds=10)
 
     assert box.retry_failed("hubspot", T0) == 1
-    assert box.get(b).state == ItemState.PENDING and box.get(b).failures == 0
+    assert box.get(b.id).state == ItemState.PENDING and box.get(b.id).failures == 0
     assert ctx.leads.get_lead(ids[1]).sync_state == SyncState.PENDING
 
 
 def test_transient_failure_waits_for_its_retry_time(ctx: AppContext) -> None:
     (lead,) = _leads(ctx, 1)
     box = SqlOutbox(ctx.db)
-    item = box.enqueue("hubspot", _rec(lead), T0)
-    box.claim_due("hubspot", 1, T0)
+    box.enqueue("hubspot", _rec(lead), T0)
+    (item,) = box.claim_due("hubspot", 1, T0)
     box.mark_failed(
         item, "HubSpot answered 503", True, T0 + timedelta(seconds=30),
         Attempt(1, T0, T0, AttemptOutcome.FAILED, 503, "HubSpot answered 503"),
