@@ -11,7 +11,9 @@ request = one batch and the ceiling is batch size x allowed requests per window.
 Figures per CRM: leads/s, ceiling leads/s, share of ceiling, duplicates (leads created more than
 once in the CRM), losses (leads neither in the CRM nor shown as failed), throttle replies.
 The peer is the same engine with the vendor budget signal ignored (no pacing): it reaches the
-same data but spends requests on 429/403 replies.
+same data but spends requests on 429/403 replies. HubSpot also runs on the app's own SqlOutbox
+(a real SQLite file, scoped to the event as a sync run is); ``hubspot_sqlite_vs_memory`` is its
+throughput as a share of the in-memory outbox's.
 
     python bench/sync.py [--quick] [--leads N]
 """

@@ -3,10 +3,12 @@
 
 Every method is one transaction, so a process killed at any instant leaves a consistent queue.
 ``claim_due`` leases with one ``UPDATE ... WHERE id IN (due ids) RETURNING id``: on SQLite the
-write lock serialises claimers; on PostgreSQL the inner select takes ``FOR UPDATE SKIP LOCKED``
-so two workers never lease the same row. The lead's ``sync_state`` moves with its item in the
-same transaction (pending / synced / failed), so lists and exports never disagree with the queue.
+write lock serialises claimers; on PostgreSQL the inner select takes ``FOR UPDATE OF outbox
+SKIP LOCKED`` so two workers never lease the same row. The lead's ``sync_state`` moves with its
+item in the same transaction (pending / synced / failed), so lists and exports never disagree
+with the queue.
 ``complete`` ends a whole batch's leases in one transaction (attempts inserted in one statement).
+``SqlOutbox.scoped(event_id)`` is the queue as one event's sync run sees it.
 """
 
 from __future__ import annotations

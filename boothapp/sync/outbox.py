@@ -103,8 +103,15 @@ class Completion:
         next_attempt_at: datetime | None,
         attempt: Attempt,
     ) -> Completion:
-        return cls(item, Ending.FAILED, attempt, attempt.remote_id, error, transient,
-                   next_attempt_at)  # fmt: skip
+        return cls(
+            item,
+            Ending.FAILED,
+            attempt,
+            remote_id=attempt.remote_id,
+            error=error,
+            transient=transient,
+            next_attempt_at=next_attempt_at,
+        )
 
     @classmethod
     def released(cls, item: OutboxItem, next_attempt_at: datetime, attempt: Attempt) -> Completion:
@@ -216,6 +223,9 @@ class MemoryOutbox:
 
     def complete(self, completions: Sequence[Completion]) -> None:
         with self._lock:
+            missing = [c.item.id for c in completions if c.item.id not in self._items]
+            if missing:  # all or nothing, like the store's one transaction
+                raise KeyError(f"no outbox item {missing[0]}")
             for c in completions:
                 item = self._items[c.item.id]
                 state, next_at = c.end_state(edited=item.record != c.item.record)
