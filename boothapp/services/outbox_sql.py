@@ -3,17 +3,21 @@
 
 Every method is one transaction, so a process killed at any instant leaves a consistent queue.
 ``claim_due`` leases with one ``UPDATE ... WHERE id IN (due ids) RETURNING id``: on SQLite the
-write lock serialises claimers; on PostgreSQL the inner select takes ``FOR UPDATE SKIP LOCKED``
-so two workers never lease the same row. The lead's ``sync_state`` moves with its item in the
-same transaction (pending / synced / failed), so lists and exports never disagree with the queue.
+write lock serialises claimers; on PostgreSQL the inner select takes ``FOR UPDATE OF outbox
+SKIP LOCKED`` so two workers never lease the same row. The lead's ``sync_state`` moves with its
+item in the same transaction (pending / synced / failed), so lists and exports never disagree
+with the queue.
+``complete`` ends a whole batch's leases in one transaction (attempts inserted in one statement).
+``SqlOutbox.scoped(event_id)`` is the queue as one event's sync run sees it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import SyncState
@@ -25,6 +29,8 @@ from boothapp.sync.outbox import (
     DEFAULT_LEASE,
     Attempt,
     AttemptOutcome,
+    Completion,
+    Ending,
     ItemState,
     OutboxCounts,
     OutboxItem,
@@ -105,10 +111,31 @@ def _lead_state(s: Session, lead_id: str, state: SyncState) -> None:
 
 
 class SqlOutbox:
-    def __init__(self, db: Database, device_id: str = "") -> None:
+    """The queue on the app database; ``scoped(event_id)`` is the view a sync run uses."""
+
+    def __init__(self, db: Database, device_id: str = "", event_id: str | None = None) -> None:
         self._db = db
         self._device_id = device_id
         self._skip_locked = db.engine.dialect.name == "postgresql"
+        self.event_id = event_id
+
+    def scoped(self, event_id: str) -> SqlOutbox:
+        """The same queue seen from one event: claims, counts, due times, retries and items
+        cover only that event's leads. Rows are keyed per (crm, lead), and two events can sync
+        to the same kind of CRM with different accounts (two HubSpot portals), so a run for one
+        event must never claim, and send with its credentials, another event's leads."""
+        return SqlOutbox(self._db, self._device_id, event_id)
+
+    def _where(self, crm: str | None) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
+        if crm is not None:
+            conds.append(OutboxRow.crm == crm)
+        if self.event_id is not None:
+            # A join through the lead (no event column on the queue, so no migration). On SQLite
+            # it probes the leads' primary key per queued row: measured faster than
+            # ``lead_id IN (the event's lead ids)``, which must first collect every lead id.
+            conds += [OutboxRow.lead_id == LeadRow.id, LeadRow.event_id == self.event_id]
+        return conds
 
     def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> str:
         with self._db.session() as s:
@@ -120,7 +147,7 @@ class SqlOutbox:
         due = (
             select(OutboxRow.id)
             .where(
-                OutboxRow.crm == crm,
+                *self._where(crm),
                 or_(
                     and_(
                         OutboxRow.state == ItemState.PENDING.value,
@@ -134,9 +161,13 @@ class SqlOutbox:
             )
             .order_by(OutboxRow.created_at, OutboxRow.id)
             .limit(limit)
+            # Inside the UPDATE below, "outbox" would otherwise be correlated to the updated
+            # table and leave the scope's join with leads alone in the subquery.
+            .correlate(None)
         )
         if self._skip_locked:
-            due = due.with_for_update(skip_locked=True)
+            # OF outbox: lock the queued rows only, never the leads being edited at the booth.
+            due = due.with_for_update(skip_locked=True, of=OutboxRow)
         with self._db.session() as s:
             ids = list(
                 s.scalars(
@@ -155,91 +186,103 @@ class SqlOutbox:
             items = {r.id: self._item(s, r, attempts.get(r.id, ())) for r in rows}
         return [items[i] for i in ids if i in items]
 
-    def _add_attempt(self, s: Session, item_id: str, a: Attempt) -> None:
-        s.add(
-            OutboxAttemptRow(
-                item_id=item_id,
-                number=a.number,
-                started_at=a.started_at,
-                finished_at=a.finished_at,
-                outcome=a.outcome.value,
-                http_status=a.http_status,
-                error=a.error,
-                remote_id=a.remote_id,
-            )
-        )
-
     def _row(self, s: Session, item_id: str) -> OutboxRow:
         row = s.get(OutboxRow, item_id)
         if row is None:
             raise KeyError(f"no outbox item {item_id}")
         return row
 
-    def mark_done(self, item_id: str, remote_id: str, attempt: Attempt) -> None:
+    def complete(self, completions: Sequence[Completion]) -> None:
+        """End a batch's leases in one transaction: one commit (one fsync) per batch."""
+        if not completions:
+            return
         with self._db.session() as s:
-            row = self._row(s, item_id)
-            row.state = ItemState.DONE.value
-            row.remote_id = remote_id or row.remote_id
-            row.lease_until = None
-            row.next_attempt_at = None
-            row.last_error = ""
-            self._add_attempt(s, item_id, attempt)
-            _lead_state(s, row.lead_id, SyncState.SYNCED)
-            lead = s.get(LeadRow, row.lead_id)
-            if lead is not None and row.remote_id:
-                lead.crm_ids = {**(lead.crm_ids or {}), row.crm: row.remote_id}
+            ids = [c.item.id for c in completions]
+            rows = {r.id: r for r in s.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids)))}
+            missing = [i for i in ids if i not in rows]
+            if missing:
+                raise KeyError(f"no outbox item {missing[0]}")
+            lead_states: dict[SyncState, list[str]] = {SyncState.SYNCED: [], SyncState.FAILED: []}
+            remote_ids: dict[str, tuple[str, str]] = {}  # lead id -> (crm, remote id)
+            for c in completions:
+                row = rows[c.item.id]
+                state, next_at = c.end_state(edited=record_from_json(row.record) != c.item.record)
+                row.state = state.value
+                row.next_attempt_at = next_at
+                row.lease_until = None
+                row.remote_id = c.remote_id or row.remote_id
+                if c.ending == Ending.FAILED:
+                    row.failures += 1
+                    row.last_error = c.error
+                elif c.ending == Ending.DONE:
+                    row.last_error = ""
+                    if row.remote_id:
+                        remote_ids[row.lead_id] = (row.crm, row.remote_id)
+                # An item left PENDING (retry, released, edited in flight) keeps its lead pending.
+                if state == ItemState.DONE:
+                    lead_states[SyncState.SYNCED].append(row.lead_id)
+                elif state == ItemState.FAILED:
+                    lead_states[SyncState.FAILED].append(row.lead_id)
+            s.execute(
+                insert(OutboxAttemptRow),
+                [
+                    {
+                        "item_id": c.item.id,
+                        "number": c.attempt.number,
+                        "started_at": c.attempt.started_at,
+                        "finished_at": c.attempt.finished_at,
+                        "outcome": c.attempt.outcome.value,
+                        "http_status": c.attempt.http_status,
+                        "error": c.attempt.error,
+                        "remote_id": c.attempt.remote_id,
+                    }
+                    for c in completions
+                ],
+            )
+            for lead_state, lead_ids in lead_states.items():
+                if lead_ids:
+                    s.execute(
+                        update(LeadRow)
+                        .where(LeadRow.id.in_(lead_ids))
+                        .values(sync_state=lead_state.value)
+                    )
+            if remote_ids:
+                for lead in s.scalars(select(LeadRow).where(LeadRow.id.in_(list(remote_ids)))):
+                    crm, remote_id = remote_ids[lead.id]
+                    lead.crm_ids = {**(lead.crm_ids or {}), crm: remote_id}
+
+    # One-item forms of ``complete`` (tests and tools); ``item`` is the item as claimed.
+    def mark_done(self, item: OutboxItem, remote_id: str, attempt: Attempt) -> None:
+        self.complete([Completion.done(item, remote_id, attempt)])
 
     def mark_failed(
         self,
-        item_id: str,
+        item: OutboxItem,
         error: str,
         transient: bool,
         next_attempt_at: datetime | None,
         attempt: Attempt,
     ) -> None:
-        retry = transient and next_attempt_at is not None
-        with self._db.session() as s:
-            row = self._row(s, item_id)
-            row.state = (ItemState.PENDING if retry else ItemState.FAILED).value
-            row.failures += 1
-            row.next_attempt_at = next_attempt_at if retry else None
-            row.lease_until = None
-            row.remote_id = attempt.remote_id or row.remote_id
-            row.last_error = error
-            self._add_attempt(s, item_id, attempt)
-            if not retry:
-                _lead_state(s, row.lead_id, SyncState.FAILED)
+        self.complete([Completion.failed(item, error, transient, next_attempt_at, attempt)])
 
-    def release(self, item_id: str, next_attempt_at: datetime, attempt: Attempt) -> None:
-        with self._db.session() as s:
-            row = self._row(s, item_id)
-            row.state = ItemState.PENDING.value
-            row.next_attempt_at = next_attempt_at
-            row.lease_until = None
-            self._add_attempt(s, item_id, attempt)
+    def release(self, item: OutboxItem, next_attempt_at: datetime, attempt: Attempt) -> None:
+        self.complete([Completion.released(item, next_attempt_at, attempt)])
 
     def next_due_at(self, crm: str) -> datetime | None:
+        pending = [*self._where(crm), OutboxRow.state == ItemState.PENDING.value]
         with self._db.read() as s:
-            pending = s.execute(
-                select(func.count(), func.min(OutboxRow.next_attempt_at)).where(
-                    OutboxRow.crm == crm, OutboxRow.state == ItemState.PENDING.value
-                )
-            ).one()
             unset = s.scalar(
-                select(func.count()).where(
-                    OutboxRow.crm == crm,
-                    OutboxRow.state == ItemState.PENDING.value,
-                    OutboxRow.next_attempt_at.is_(None),
-                )
+                select(func.count()).where(*pending, OutboxRow.next_attempt_at.is_(None))
             )
+            if unset:
+                return _EPOCH  # an item with no time set is due now
+            next_pending = s.scalar(select(func.min(OutboxRow.next_attempt_at)).where(*pending))
             leased = s.scalar(
                 select(func.min(OutboxRow.lease_until)).where(
-                    OutboxRow.crm == crm, OutboxRow.state == ItemState.IN_FLIGHT.value
+                    *self._where(crm), OutboxRow.state == ItemState.IN_FLIGHT.value
                 )
             )
-        if unset:
-            return _EPOCH
-        times = [t for t in (pending[1], leased) if t is not None]
+        times = [t for t in (next_pending, leased) if t is not None]
         return min(times) if times else None
 
     def counts(self, crm: str) -> OutboxCounts:
@@ -247,7 +290,7 @@ class SqlOutbox:
             got = dict(
                 s.execute(
                     select(OutboxRow.state, func.count())
-                    .where(OutboxRow.crm == crm)
+                    .where(*self._where(crm))
                     .group_by(OutboxRow.state)
                 ).all()
             )
@@ -259,7 +302,7 @@ class SqlOutbox:
         with self._db.session() as s:
             rows = s.scalars(
                 select(OutboxRow).where(
-                    OutboxRow.crm == crm, OutboxRow.state == ItemState.FAILED.value
+                    *self._where(crm), OutboxRow.state == ItemState.FAILED.value
                 )
             ).all()
             for row in rows:
@@ -274,9 +317,7 @@ class SqlOutbox:
             return self._item(s, self._row(s, item_id))
 
     def items(self, crm: str | None = None, state: ItemState | None = None) -> list[OutboxItem]:
-        q = select(OutboxRow).order_by(OutboxRow.created_at, OutboxRow.id)
-        if crm is not None:
-            q = q.where(OutboxRow.crm == crm)
+        q = select(OutboxRow).where(*self._where(crm)).order_by(OutboxRow.created_at, OutboxRow.id)
         if state is not None:
             q = q.where(OutboxRow.state == state.value)
         with self._db.read() as s:

@@ -247,7 +247,7 @@ class SyncService:
 
     def retry_failed(self, event_id: str) -> int:
         settings = self._require(event_id)
-        return self.outbox.retry_failed(settings.name, datetime.now(UTC))
+        return self.outbox.scoped(event_id).retry_failed(settings.name, datetime.now(UTC))
 
     # -- running --------------------------------------------------------------------------
     @property
@@ -279,8 +279,11 @@ class SyncService:
             raise ValidationError(
                 f"this event syncs to {settings.name}, not {crm}: configure it first"
             )
+        # Only this event's leads: another event may sync to the same CRM type with its own
+        # account (another HubSpot portal), and must never be sent with these credentials.
+        outbox = self.outbox.scoped(event_id)
         if dry_run:
-            counts = self.outbox.counts(settings.name)
+            counts = outbox.counts(settings.name)
             return SyncSummary(
                 settings.name, 0, 0, counts.pending + counts.in_flight, StopReason.IDLE,
                 f"dry run: {counts.pending + counts.in_flight} lead(s) would be sent",
@@ -290,7 +293,7 @@ class SyncService:
         if not self._lock.acquire(blocking=False):
             raise ValidationError("a sync is already running")
         try:
-            self._engine = SyncEngine(self.outbox, adapter, engine_config or self._engine_config)
+            self._engine = SyncEngine(outbox, adapter, engine_config or self._engine_config)
             report = self._engine.drain(progress=progress, cancel=cancel, max_seconds=max_seconds)
         finally:
             self._lock.release()

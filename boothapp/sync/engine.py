@@ -3,9 +3,10 @@
 Every claimed item ends its lease in exactly one of: done (remote id kept), failed with a retry
 time (transient, backoff with jitter, never before Retry-After), failed for good (the CRM's own
 message, visible), or released (throttled / breaker open / cancelled: not the lead's fault).
-Every attempt is appended to the item. A crash between the CRM's reply and ``mark_done`` leaves
-the item leased; when the lease runs out it is sent again, and the CRM's upsert on the lead UUID
-turns the repeat into an update.
+Every attempt is appended to the item, and a batch's leases end together in one
+``Outbox.complete`` call (one transaction, so one commit per batch on SQLite). A crash between the
+CRM's reply and ``complete`` leaves the items leased; when the lease runs out they are sent again,
+and the CRM's upsert on the lead UUID turns the repeat into an update.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from boothapp.sync.crm.base import (
     ErrorKind,
     PushResult,
 )
-from boothapp.sync.outbox import Attempt, AttemptOutcome, Outbox, OutboxItem
+from boothapp.sync.outbox import Attempt, AttemptOutcome, Completion, Outbox, OutboxItem
 from boothapp.sync.pacing import BreakerState, BudgetPacer, CircuitBreaker, backoff_delay
 
 log = logging.getLogger(__name__)
@@ -215,8 +216,8 @@ class SyncEngine:
                 if exc.budget is not None:
                     self.pacer.observe(exc.budget, self.clock.monotonic())
                 last_error = exc.message
-                stop = self._whole_batch_failed(items, exc, started_at, errors)
-                failed += sum(1 for i in items if self.outbox.get(i.id).state == "failed")
+                stop, gave_up = self._whole_batch_failed(items, exc, started_at, errors)
+                failed += gave_up
                 emit()
                 if stop is not None:
                     return report(stop, exc.message)
@@ -275,13 +276,12 @@ class SyncEngine:
         transient: bool,
         retry_after: float | None,
         attempt: Attempt,
-    ) -> bool:
-        """Record a failure; True when the item is now failed for good."""
+    ) -> Completion:
+        """The lease end of a failure: a retry time, or failed for good past the retry limit."""
         failures = item.failures + 1
         final = not transient or failures >= self.config.max_failures
         next_at = None if final else self._retry_at(failures, retry_after)
-        self.outbox.mark_failed(item.id, error, transient and not final, next_at, attempt)
-        return final
+        return Completion.failed(item, error, transient and not final, next_at, attempt)
 
     def _whole_batch_failed(
         self,
@@ -289,7 +289,8 @@ class SyncEngine:
         exc: CrmError,
         started_at: datetime,
         errors: dict[str, str],
-    ) -> StopReason | None:
+    ) -> tuple[StopReason | None, int]:
+        """End the batch's leases after the request failed; (stop reason, items failed for good)."""
         mono = self.clock.monotonic()
         if exc.kind == ErrorKind.THROTTLED:
             # Not the leads' fault: no failure counted, whole engine waits.
@@ -300,36 +301,46 @@ class SyncEngine:
                 )
             self._throttled_until = mono + wait
             resume = self.clock.now() + timedelta(seconds=wait)
-            for item in items:
-                self.outbox.release(
-                    item.id,
-                    resume,
-                    self._attempt(
-                        item, started_at, AttemptOutcome.THROTTLED, exc.http_status, exc.message
-                    ),
-                )
+            self.outbox.complete(
+                [
+                    Completion.released(
+                        item,
+                        resume,
+                        self._attempt(
+                            item, started_at, AttemptOutcome.THROTTLED, exc.http_status, exc.message
+                        ),
+                    )
+                    for item in items
+                ]
+            )
             log.info("%s throttled; waiting %.1f s", self.adapter.name, wait)
-            return None
+            return None, 0
         if exc.kind in (ErrorKind.AUTH, ErrorKind.CONFIG):
             # Every lead would fail the same way; hold them until the user fixes the connection.
-            for item in items:
-                self.outbox.release(
-                    item.id,
-                    self.clock.now(),
-                    self._attempt(
-                        item, started_at, AttemptOutcome.FAILED, exc.http_status, exc.message
-                    ),
-                )
-            return StopReason.AUTH if exc.kind == ErrorKind.AUTH else StopReason.CONFIG
+            self.outbox.complete(
+                [
+                    Completion.released(
+                        item,
+                        self.clock.now(),
+                        self._attempt(
+                            item, started_at, AttemptOutcome.FAILED, exc.http_status, exc.message
+                        ),
+                    )
+                    for item in items
+                ]
+            )
+            return (StopReason.AUTH if exc.kind == ErrorKind.AUTH else StopReason.CONFIG), 0
         if exc.kind == ErrorKind.UNAVAILABLE:
             self.breaker.record_failure(mono)
+        ends = []
         for item in items:
             attempt = self._attempt(
                 item, started_at, AttemptOutcome.FAILED, exc.http_status, exc.message
             )
-            self._fail(item, exc.message, exc.transient, exc.retry_after, attempt)
+            ends.append(self._fail(item, exc.message, exc.transient, exc.retry_after, attempt))
             errors[item.lead_id] = exc.message
-        return None
+        self.outbox.complete(ends)
+        return None, sum(1 for e in ends if not e.retry)
 
     def _apply_results(
         self,
@@ -342,23 +353,16 @@ class SyncEngine:
         by_lead: dict[str, PushResult] = {r.lead_id: r for r in outcome.results}
         synced = failed = 0
         last_error = ""
+        ends: list[Completion] = []
         for item in items:
             result = by_lead.get(item.lead_id) or PushResult(
                 item.lead_id, ok=False, error="no result for this lead", transient=True
             )
             if result.ok:
-                self.outbox.mark_done(
-                    item.id,
-                    result.remote_id,
-                    self._attempt(
-                        item,
-                        started_at,
-                        AttemptOutcome.OK,
-                        outcome.http_status,
-                        "",
-                        result.remote_id,
-                    ),
+                attempt = self._attempt(
+                    item, started_at, AttemptOutcome.OK, outcome.http_status, "", result.remote_id
                 )
+                ends.append(Completion.done(item, result.remote_id, attempt))
                 errors.pop(item.lead_id, None)
                 synced += 1
                 continue
@@ -372,6 +376,10 @@ class SyncEngine:
                 result.error,
                 result.remote_id,
             )
-            if self._fail(item, result.error, result.transient, result.retry_after, attempt):
+            end = self._fail(item, result.error, result.transient, result.retry_after, attempt)
+            ends.append(end)
+            if not end.retry:
                 failed += 1
+        # One transaction for the whole batch: per-lead commits cost an fsync each on SQLite.
+        self.outbox.complete(ends)
         return synced, failed, last_error

@@ -6,10 +6,14 @@ The store implements the same Protocol over SQL. Contract (every method is one t
   oldest first, and leases them (state IN_FLIGHT, ``lease_until = now + lease``). An IN_FLIGHT
   item whose lease has run out counts as due again: that is how a worker killed mid-batch is
   recovered, and why every adapter must be idempotent on the lead UUID.
-* ``mark_done`` / ``mark_failed`` / ``release`` end a lease and append the ``Attempt``.
-  ``release`` is for "not the lead's fault" (throttled, breaker open, cancelled): the item goes
-  back to PENDING without counting a failure.
+* ``complete`` ends the leases of a whole batch in one transaction (a 100-lead batch is one
+  commit, not 100) and appends each item's ``Attempt``. A ``Completion`` is done (remote id
+  kept), failed (retry at a time, or for good) or released: "not the lead's fault" (throttled,
+  breaker open, cancelled), back to PENDING without counting a failure.
 * Enqueueing the same (crm, lead_id) twice updates the queued record instead of adding a row.
+  An item in flight keeps its lease. If its record was edited since the claim, the reply is
+  about the old record: "done" and "failed for good" leave the item PENDING and due at once,
+  so the edit is sent next instead of being lost behind a DONE state.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import enum
 import itertools
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -68,6 +72,70 @@ class OutboxItem:
         return self.record.lead_id
 
 
+class Ending(enum.StrEnum):
+    DONE = "done"
+    FAILED = "failed"
+    RELEASED = "released"
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """How one claimed item's lease ends; ``Outbox.complete`` applies a batch of them at once."""
+
+    item: OutboxItem  # as claimed: its record is what the CRM was sent
+    ending: Ending
+    attempt: Attempt
+    remote_id: str = ""
+    error: str = ""
+    transient: bool = False
+    next_attempt_at: datetime | None = None  # retry time (failed) or resume time (released)
+
+    @classmethod
+    def done(cls, item: OutboxItem, remote_id: str, attempt: Attempt) -> Completion:
+        return cls(item, Ending.DONE, attempt, remote_id=remote_id)
+
+    @classmethod
+    def failed(
+        cls,
+        item: OutboxItem,
+        error: str,
+        transient: bool,
+        next_attempt_at: datetime | None,
+        attempt: Attempt,
+    ) -> Completion:
+        return cls(
+            item,
+            Ending.FAILED,
+            attempt,
+            remote_id=attempt.remote_id,
+            error=error,
+            transient=transient,
+            next_attempt_at=next_attempt_at,
+        )
+
+    @classmethod
+    def released(cls, item: OutboxItem, next_attempt_at: datetime, attempt: Attempt) -> Completion:
+        return cls(item, Ending.RELEASED, attempt, next_attempt_at=next_attempt_at)
+
+    @property
+    def retry(self) -> bool:
+        """A failure that goes back to PENDING at ``next_attempt_at`` (else failed for good)."""
+        return self.ending == Ending.FAILED and self.transient and self.next_attempt_at is not None
+
+    def end_state(self, edited: bool) -> tuple[ItemState, datetime | None]:
+        """The item's state and next attempt time once this lease ends.
+
+        ``edited``: the queued record is no longer the one claimed (the lead was saved again
+        while in flight). The CRM's reply is about the old record, so instead of DONE or
+        failed-for-good the item stays PENDING, due at once, and the edit goes out next.
+        """
+        if self.ending == Ending.RELEASED or self.retry:
+            return ItemState.PENDING, self.next_attempt_at
+        if edited:
+            return ItemState.PENDING, self.attempt.finished_at
+        return (ItemState.DONE if self.ending == Ending.DONE else ItemState.FAILED), None
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxCounts:
     pending: int = 0
@@ -87,18 +155,7 @@ class Outbox(Protocol):
         self, crm: str, limit: int, now: datetime, lease: timedelta = ...
     ) -> list[OutboxItem]: ...
 
-    def mark_done(self, item_id: str, remote_id: str, attempt: Attempt) -> None: ...
-
-    def mark_failed(
-        self,
-        item_id: str,
-        error: str,
-        transient: bool,
-        next_attempt_at: datetime | None,
-        attempt: Attempt,
-    ) -> None: ...
-
-    def release(self, item_id: str, next_attempt_at: datetime, attempt: Attempt) -> None: ...
+    def complete(self, completions: Sequence[Completion]) -> None: ...
 
     def next_due_at(self, crm: str) -> datetime | None: ...
 
@@ -164,51 +221,44 @@ class MemoryOutbox:
                 claimed.append(leased)
             return claimed
 
-    def mark_done(self, item_id: str, remote_id: str, attempt: Attempt) -> None:
+    def complete(self, completions: Sequence[Completion]) -> None:
         with self._lock:
-            item = self._items[item_id]
-            self._items[item_id] = replace(
-                item,
-                state=ItemState.DONE,
-                remote_id=remote_id or item.remote_id,
-                attempts=(*item.attempts, attempt),
-                lease_until=None,
-                next_attempt_at=None,
-                last_error="",
-            )
+            missing = [c.item.id for c in completions if c.item.id not in self._items]
+            if missing:  # all or nothing, like the store's one transaction
+                raise KeyError(f"no outbox item {missing[0]}")
+            for c in completions:
+                item = self._items[c.item.id]
+                state, next_at = c.end_state(edited=item.record != c.item.record)
+                last_error = item.last_error
+                if c.ending != Ending.RELEASED:
+                    last_error = c.error if c.ending == Ending.FAILED else ""
+                self._items[item.id] = replace(
+                    item,
+                    state=state,
+                    failures=item.failures + (1 if c.ending == Ending.FAILED else 0),
+                    attempts=(*item.attempts, c.attempt),
+                    next_attempt_at=next_at,
+                    lease_until=None,
+                    remote_id=c.remote_id or item.remote_id,
+                    last_error=last_error,
+                )
+
+    # One-item forms of ``complete`` (tests and tools); ``item`` is the item as claimed.
+    def mark_done(self, item: OutboxItem, remote_id: str, attempt: Attempt) -> None:
+        self.complete([Completion.done(item, remote_id, attempt)])
 
     def mark_failed(
         self,
-        item_id: str,
+        item: OutboxItem,
         error: str,
         transient: bool,
         next_attempt_at: datetime | None,
         attempt: Attempt,
     ) -> None:
-        with self._lock:
-            item = self._items[item_id]
-            retry = transient and next_attempt_at is not None
-            self._items[item_id] = replace(
-                item,
-                state=ItemState.PENDING if retry else ItemState.FAILED,
-                failures=item.failures + 1,
-                attempts=(*item.attempts, attempt),
-                next_attempt_at=next_attempt_at if retry else None,
-                lease_until=None,
-                remote_id=attempt.remote_id or item.remote_id,
-                last_error=error,
-            )
+        self.complete([Completion.failed(item, error, transient, next_attempt_at, attempt)])
 
-    def release(self, item_id: str, next_attempt_at: datetime, attempt: Attempt) -> None:
-        with self._lock:
-            item = self._items[item_id]
-            self._items[item_id] = replace(
-                item,
-                state=ItemState.PENDING,
-                attempts=(*item.attempts, attempt),
-                next_attempt_at=next_attempt_at,
-                lease_until=None,
-            )
+    def release(self, item: OutboxItem, next_attempt_at: datetime, attempt: Attempt) -> None:
+        self.complete([Completion.released(item, next_attempt_at, attempt)])
 
     def next_due_at(self, crm: str) -> datetime | None:
         with self._lock:

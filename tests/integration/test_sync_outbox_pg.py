@@ -1,5 +1,6 @@
 """SqlOutbox on a real PostgreSQL server: concurrent claimers never lease the same lead
-(SELECT ... FOR UPDATE SKIP LOCKED), and the queue drains to done with lead states kept."""
+(SELECT ... FOR UPDATE OF outbox SKIP LOCKED), claim only their event's leads, and the queue
+drains to done with lead states kept."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.services.outbox_sql import SqlOutbox
 from boothapp.sync.crm.base import SyncRecord
-from boothapp.sync.outbox import Attempt, AttemptOutcome
+from boothapp.sync.outbox import Attempt, AttemptOutcome, Completion
 from tests.integration.pgserver import PgServer
 
 
@@ -28,10 +29,16 @@ def test_concurrent_claims_on_postgresql_never_overlap(pg_server: PgServer, tmp_
             ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name=f"P{i}"))).id
             for i in range(200)
         ]
-        box = SqlOutbox(ctx.db)
+        other = ctx.events.create_event(NewEvent(name="PG Other Show"))
+        other_ids = [
+            ctx.leads.save_lead(LeadDraft(other.id, Contact(first_name=f"O{i}"))).id
+            for i in range(20)
+        ]
+        queue = SqlOutbox(ctx.db)
         now = datetime.now(UTC)
-        for lead_id in ids:
-            box.enqueue("hubspot", SyncRecord(lead_id, {"firstname": "P"}), now)
+        for lead_id in other_ids + ids:  # the other show's leads are the oldest in the queue
+            queue.enqueue("hubspot", SyncRecord(lead_id, {"firstname": "P"}), now)
+        box = queue.scoped(event.id)  # what a sync run of this show drains
         claimed: list[str] = []
         lock = threading.Lock()
 
@@ -40,10 +47,12 @@ def test_concurrent_claims_on_postgresql_never_overlap(pg_server: PgServer, tmp_
                 items = box.claim_due("hubspot", 7, datetime.now(UTC), timedelta(minutes=5))
                 if not items:
                     return
-                for item in items:
-                    t = datetime.now(UTC)
-                    box.mark_done(item.id, f"hs-{item.lead_id[:8]}", Attempt(
-                        1, t, t, AttemptOutcome.OK, 200, "", f"hs-{item.lead_id[:8]}"))  # fmt: skip
+                t = datetime.now(UTC)
+                box.complete([  # the engine's batch path: one transaction per claimed batch
+                    Completion.done(item, f"hs-{item.lead_id[:8]}", Attempt(
+                        1, t, t, AttemptOutcome.OK, 200, "", f"hs-{item.lead_id[:8]}"))
+                    for item in items
+                ])  # fmt: skip
                 with lock:
                     claimed.extend(i.lead_id for i in items)
 
@@ -55,6 +64,8 @@ def test_concurrent_claims_on_postgresql_never_overlap(pg_server: PgServer, tmp_
         counts = Counter(claimed)
         assert set(counts) == set(ids) and max(counts.values()) == 1
         assert box.counts("hubspot").done == 200
+        other_counts = queue.scoped(other.id).counts("hubspot")
+        assert (other_counts.pending, other_counts.total) == (20, 20)  # never claimed
         assert {ctx.leads.get_lead(i).sync_state for i in ids[:10]} == {SyncState.SYNCED}
     finally:
         ctx.close()

@@ -97,3 +97,42 @@ def test_cli_sync_exits_non_zero_and_prints_the_crms_message(cli, ctx: AppContex
         again = cli("sync", "--event", "Cli HubSpot Show", "--retry-failed")
     assert again.code == 1 and "1 failed lead(s) queued again" in again.out
     assert len(fake.contacts_by()) == 2 and fake.token not in r.out + r.err
+
+
+def test_two_events_on_hubspot_each_run_sends_only_its_own_leads(ctx: AppContext) -> None:
+    """Two shows, both on HubSpot but on different portals (two fakes, two tokens): a run for
+    one show must never claim the other's queued leads and send them with the wrong token."""
+    portal_a = HubSpotFake(token="pat-na1-portal-a")
+    portal_b = HubSpotFake(token="pat-na1-portal-b")
+    show_a = ctx.events.create_event(NewEvent(name="Portal A Show")).id
+    show_b = ctx.events.create_event(NewEvent(name="Portal B Show")).id
+    with FakeServer(portal_a) as server_a, FakeServer(portal_b) as server_b:
+        ctx.sync.configure(show_a, CrmSettings("hubspot", server_a.url), {"token": portal_a.token})
+        ctx.sync.configure(show_b, CrmSettings("hubspot", server_b.url), {"token": portal_b.token})
+        # Interleaved saves: the oldest-first claim would otherwise pick B's leads first.
+        b_ids = _leads(ctx, show_b, 4, {1}, lambda c: replace(c, email="grace.example.com"))
+        a_ids = _leads(ctx, show_a, 3, set(), lambda c: c)
+        assert ctx.sync.outbox.counts("hubspot").pending == 7  # one queue, one CRM name
+
+        dry = ctx.sync.run(show_a, dry_run=True)
+        assert dry.message == "dry run: 3 lead(s) would be sent"
+        summary_a = ctx.sync.run(show_a, engine_config=FAST, max_seconds=30)
+        assert summary_a.ok and (summary_a.synced, summary_a.remaining) == (3, 0)
+        assert set(portal_a.contacts_by()) == set(a_ids)  # A's portal got exactly A's leads
+        assert sum(portal_b.requests.values()) == 0  # B's portal was never called
+        status_b = ctx.sync.status(show_b)
+        assert (status_b.pending, status_b.done) == (4, 0)  # B's leads still wait, untouched
+        assert {ctx.leads.get_lead(i).sync_state for i in b_ids} == {SyncState.PENDING}
+        assert ctx.sync.run(show_b, dry_run=True).remaining == 4
+
+        summary_b = ctx.sync.run(show_b, engine_config=FAST, max_seconds=30)
+        assert (summary_b.synced, summary_b.failed, summary_b.remaining) == (3, 1, 0)
+        assert [f.lead_id for f in summary_b.failures] == [b_ids[1]]
+        assert set(portal_b.contacts_by()) == set(b_ids) - {b_ids[1]}
+        assert set(portal_a.contacts_by()) == set(a_ids)  # A's portal saw nothing of B
+        assert max(portal_a.creations.values()) == 1 and max(portal_b.creations.values()) == 1
+        # Retrying failures is per event too: A has none, B's failure is queued again.
+        assert ctx.sync.retry_failed(show_a) == 0
+        assert ctx.sync.status(show_b).failed == 1
+        assert ctx.sync.retry_failed(show_b) == 1
+        assert ctx.sync.status(show_b).pending == 1

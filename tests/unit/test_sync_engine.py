@@ -229,6 +229,53 @@ def test_budget_pacer_keeps_inside_the_vendor_window():
         assert times[i] - times[i - 3] >= 10  # never more than 3 in any 10 s
 
 
+def test_an_edit_saved_while_the_batch_is_in_flight_is_sent_by_the_next_batch():
+    edited = SyncRecord("lead-0001", {"Company": "Analytical Engines Ltd"})
+    clock = FakeClock()
+    outbox = MemoryOutbox()
+
+    def booth_edits_meanwhile(records: Sequence[SyncRecord]) -> BatchOutcome:
+        outbox.enqueue("scripted", edited, clock.now())  # the lead is saved again mid-request
+        return all_ok(records)
+
+    for i in range(3):
+        outbox.enqueue("scripted", SyncRecord(f"lead-{i:04d}"), clock.now())
+    crm = ScriptedCrm(clock, [booth_edits_meanwhile])
+    report = SyncEngine(outbox, crm, EngineConfig(), clock, random.Random(1)).drain()
+    assert [ids for _, ids in crm.calls] == [["lead-0000", "lead-0001", "lead-0002"], ["lead-0001"]]
+    item = next(i for i in outbox.items() if i.lead_id == "lead-0001")
+    assert item.state == ItemState.DONE and item.record == edited
+    assert [a.outcome for a in item.attempts] == [AttemptOutcome.OK, AttemptOutcome.OK]
+    assert report.stopped == StopReason.IDLE and outbox.counts("scripted").done == 3
+
+
+class CountingOutbox(MemoryOutbox):
+    def __init__(self) -> None:
+        super().__init__()
+        self.completes: list[int] = []
+
+    def complete(self, completions):  # type: ignore[no-untyped-def]
+        self.completes.append(len(completions))
+        super().complete(completions)
+
+
+def test_each_batch_ends_its_leases_in_one_outbox_call():
+    clock = FakeClock()
+    outbox = CountingOutbox()
+    for i in range(250):
+        outbox.enqueue("scripted", SyncRecord(f"lead-{i:04d}"), clock.now())
+    half = lambda rs: BatchOutcome(  # noqa: E731
+        tuple(PushResult(r.lead_id, i % 2 == 0, "X", "busy", transient=True)
+              for i, r in enumerate(rs))
+    )  # fmt: skip
+    throttled = raising(CrmThrottled("429", http_status=429, retry_after=1))
+    crm = ScriptedCrm(clock, [throttled, half])
+    SyncEngine(outbox, crm, EngineConfig(base_delay_s=0.1), clock, random.Random(1)).drain()
+    assert outbox.completes[:3] == [100, 100, 100]  # released, half done / half retry, all ok
+    assert len(outbox.completes) == len(crm.calls)  # one call (one transaction) per request
+    assert outbox.counts("scripted").done == 250
+
+
 def test_backoff_is_capped():
     assert backoff_delay(30, 1.0, 300.0, random.Random(0)) <= 300
 

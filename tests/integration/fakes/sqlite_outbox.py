@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,8 @@ from boothapp.sync.outbox import (
     DEFAULT_LEASE,
     Attempt,
     AttemptOutcome,
+    Completion,
+    Ending,
     ItemState,
     OutboxCounts,
     OutboxItem,
@@ -188,6 +190,17 @@ class SqliteOutbox:
                 (_ts(next_attempt_at), item_id),
             )
             self._attempt(item_id, attempt)
+
+    def complete(self, completions: Sequence[Completion]) -> None:
+        # The engine's batch path; item by item here (a kill mid-batch leaves leases to recover).
+        for c in completions:
+            if c.ending == Ending.DONE:
+                self.mark_done(c.item.id, c.remote_id, c.attempt)
+            elif c.ending == Ending.FAILED:
+                self.mark_failed(c.item.id, c.error, c.transient, c.next_attempt_at, c.attempt)
+            else:
+                assert c.next_attempt_at is not None
+                self.release(c.item.id, c.next_attempt_at, c.attempt)
 
     def next_due_at(self, crm: str) -> datetime | None:
         row = self.db.execute(
