@@ -9,7 +9,7 @@ import pytest
 from boothapp.core.config.model import Rep
 from boothapp.core.models import Stage
 from boothapp.services.sync_pull import resolve_owner
-from boothapp.sync.crm.salesforce_pull import soql_quote
+from boothapp.sync.crm.salesforce import soql_quote
 from boothapp.sync.pull import RemoteLead, parse_iso
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
 

@@ -5,7 +5,8 @@ records, results in request order, per-record ``errors[{statusCode, message, fie
 Salesforce wrote them. 403 ``REQUEST_LIMIT_EXCEEDED`` is throttling (no Retry-After exists, so
 the engine backs off and paces from ``Sforce-Limit-Info: api-usage=used/limit``). The owner's
 task is upserted too, on its own external id ``<lead uuid>:task``, so it is never doubled; notes
-go into ``Lead.Description``; the event is a CampaignMember when a campaign id is configured.
+go into ``Lead.Description``; the event is a Campaign (the configured one, else the campaign named
+after the event, created once as a "Trade Show" campaign) and each new lead a CampaignMember.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -47,11 +49,17 @@ class SalesforceConfig:
     external_id_field: str = "BoothApp_Lead_Id__c"
     task_external_id_field: str = "BoothApp_Task_Id__c"
     campaign_id: str = ""
-    campaign_member_status: str = "Responded"
+    campaign_member_status: str = "Responded"  # a default status of every new campaign
+    auto_campaign: bool = True  # no campaign id: find or create the event's own campaign
     lead_source: str = "Trade Show"
     batch_size: int = 200
     allocation_window_s: float = 86400.0  # the org allocation is a rolling 24 h
     timeout_s: float = 30.0
+
+
+def soql_quote(value: str) -> str:
+    """A SOQL string literal (backslash and quote escaped)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def budget_from_headers(headers: Any, window_s: float) -> Budget | None:
@@ -73,6 +81,8 @@ class SalesforceAdapter:
         self.config = config
         self.batch_size = min(200, config.batch_size)
         self._refresh = refresh_token
+        self._campaigns: dict[str, str] = {}  # event name -> campaign id
+        self._extra_calls = 0  # calls made after the upsert in this push
         self.http = HttpClient(
             config.instance_url,
             {"Authorization": f"Bearer {config.access_token}"},
@@ -83,6 +93,7 @@ class SalesforceAdapter:
         return f"/services/data/{self.config.api_version}{rest}"
 
     def _call(self, method: str, rest: str, body: Any) -> requests.Response:
+        self._extra_calls += 1
         resp = self.http.request(method, self._path(rest), body)
         if resp.status_code == 401 and self._refresh is not None:
             # An expired session is normal for OAuth: refresh once, then retry this request.
@@ -139,13 +150,56 @@ class SalesforceAdapter:
             results.append(
                 PushResult(record.lead_id, ok=False, error=text or "rejected", transient=transient)
             )
+        self._extra_calls = 0
         if saved:
             try:
                 self._follow_ups(saved)
             except CrmError as exc:
                 log.warning("Salesforce tasks/campaign members not written: %s", exc)
         out = tuple(results) or tuple(missing_result(r.lead_id, "Salesforce") for r in records)
-        return BatchOutcome(out, budget, resp.status_code)
+        # Task, campaign and member calls count against the org's allocation too.
+        return BatchOutcome(out, budget, resp.status_code, requests=1 + self._extra_calls)
+
+    def _campaign_id(self, event_name: str) -> str:
+        if self.config.campaign_id or not (self.config.auto_campaign and event_name):
+            return self.config.campaign_id
+        if event_name in self._campaigns:
+            return self._campaigns[event_name]
+        # Find before create: after a lost reply the next attempt finds the one it made.
+        name = "'" + event_name.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        resp = self._call(
+            "GET", "/query?q=" + quote(f"SELECT Id FROM Campaign WHERE Name IN ({name})"), None
+        )
+        self._raise_for_status(resp, json_or_none(resp), None)
+        rows = (json_or_none(resp) or {}).get("records") or []
+        if rows:
+            campaign = str(rows[0].get("Id", ""))
+        else:
+            resp = self._call(
+                "POST",
+                "/composite/sobjects",
+                {
+                    "allOrNone": True,
+                    "records": [
+                        {
+                            "attributes": {"type": "Campaign"},
+                            "Name": event_name,
+                            "Type": "Trade Show",
+                            "Status": "In Progress",
+                            "IsActive": True,
+                        }
+                    ],
+                },
+            )
+            self._raise_for_status(resp, json_or_none(resp), None)
+            body = json_or_none(resp)
+            first = body[0] if isinstance(body, list) and body else {}
+            if not first.get("success"):
+                log.warning("Salesforce campaign %r not created: %s", event_name, first)
+                return ""
+            campaign = str(first.get("id", ""))
+        self._campaigns[event_name] = campaign
+        return campaign
 
     def _raise_for_status(self, resp: requests.Response, body: Any, budget: Budget | None) -> None:
         if resp.status_code == 200:
@@ -192,16 +246,21 @@ class SalesforceAdapter:
                 f"/composite/sobjects/Task/{self.config.task_external_id_field}",
                 {"allOrNone": False, "records": tasks},
             )
-        members = [
-            {
-                "attributes": {"type": "CampaignMember"},
-                "CampaignId": self.config.campaign_id,
-                "LeadId": lead_id,
-                "Status": self.config.campaign_member_status,
-            }
-            for _record, lead_id, created in saved
-            if created and self.config.campaign_id
-        ]
+        # Every saved lead, not only "created" ones: after a lost reply the repeat says
+        # created=false, yet the lead may never have joined. A member already there comes back
+        # as DUPLICATE_VALUE, which is the state we want.
+        members = []
+        for record, lead_id, _created in saved:
+            campaign = self._campaign_id(record.event_name)
+            if campaign:
+                members.append(
+                    {
+                        "attributes": {"type": "CampaignMember"},
+                        "CampaignId": campaign,
+                        "LeadId": lead_id,
+                        "Status": self.config.campaign_member_status,
+                    }
+                )
         if members:
             # Already a member comes back as DUPLICATE_VALUE, which is the state we want.
             self._call("POST", "/composite/sobjects", {"allOrNone": False, "records": members})

@@ -20,7 +20,7 @@ import requests
 from boothapp.core.models import Stage
 from boothapp.sync.crm.base import CrmAuthError, CrmRejected, CrmThrottled
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
-from boothapp.sync.crm.salesforce import SalesforceConfig, budget_from_headers
+from boothapp.sync.crm.salesforce import SalesforceConfig, budget_from_headers, soql_quote
 from boothapp.sync.pull import PullBatch, PullRef, RemoteLead, parse_iso
 
 # The standard Lead Status picklist; an org's own values map through the event's config.
@@ -32,11 +32,6 @@ LEAD_STATUS_STAGES = {
     "closed - not converted": Stage.NOT_INTERESTED,
 }
 HISTORY_FIELDS = {"Status": "stage", "Owner": "owner"}
-
-
-def soql_quote(value: str) -> str:
-    """A SOQL string literal (backslash and quote escaped)."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 class SalesforcePuller:

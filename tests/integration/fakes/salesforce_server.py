@@ -42,7 +42,7 @@ from typing import Any
 from tests.integration.fakes.common import Fault, FaultPlan, JsonHandler, SlidingWindow
 from tests.integration.fakes.salesforce_query import QueryPages, SoqlError, run_query
 
-PREFIX = {"Lead": "00Q", "Task": "00T", "CampaignMember": "00v"}
+PREFIX = {"Lead": "00Q", "Task": "00T", "CampaignMember": "00v", "Campaign": "701"}
 
 
 @dataclass
@@ -251,6 +251,7 @@ class SalesforceFake:
             tables = {
                 "Lead": list(self.records.get("Lead", {}).values()),
                 "LeadHistory": list(self.history),
+                "Campaign": list(self.records.get("Campaign", {}).values()),
             }
             try:
                 _, rows = run_query(soql, tables)
@@ -292,7 +293,7 @@ class SalesforceFake:
                     )
                     continue
                 rid = f"{PREFIX.get(sobject, '001')}{next(self._ids):015d}"
-                table[rid] = {k: v for k, v in rec.items() if k != "attributes"}
+                table[rid] = {k: v for k, v in rec.items() if k != "attributes"} | {"Id": rid}
                 results.append({"id": rid, "success": True, "errors": []})
         h.send_json(200, results, self._limit_header())
 
