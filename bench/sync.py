@@ -126,8 +126,12 @@ def run(crm: str, n: int, paced: bool, store: str = "memory") -> dict[str, float
         else:
             adapter = SalesforceAdapter(
                 SalesforceConfig(
-                    server.url, "00Dfake!session", timeout_s=0.3, allocation_window_s=WINDOW_S
-                )
+                    server.url,
+                    "00Dfake!session",
+                    timeout_s=0.3,
+                    allocation_window_s=WINDOW_S,
+                    auto_campaign=False,  # one request = one batch: campaign members cost more
+                )  # fmt: skip
             )
         if not paced:
             adapter = Unpaced(adapter)
