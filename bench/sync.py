@@ -131,7 +131,7 @@ def run(crm: str, n: int, paced: bool, store: str = "memory") -> dict[str, float
                     timeout_s=0.3,
                     allocation_window_s=WINDOW_S,
                     auto_campaign=False,  # one request = one batch: campaign members cost more
-                )  # fmt: skip
+                )
             )
         if not paced:
             adapter = Unpaced(adapter)
