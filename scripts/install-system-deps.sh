@@ -27,7 +27,8 @@ declare -A CMDS=(
   [Xvfb]=xvfb                             # screenshots of the real window
   [openssl]=openssl                       # certificates for the STARTTLS/SSL mail tests
 )
-EXTRA_PKGS=(fonts-dejavu-core)
+# fonts-noto-core: the PDF report's fallback for scripts DejaVu lacks (Ethiopic, Devanagari, ...)
+EXTRA_PKGS=(fonts-dejavu-core fonts-noto-core)
 
 missing=()
 for lib in "${!LIBS[@]}"; do
