@@ -131,7 +131,10 @@ class CrmSettingsBox(QGroupBox):
             self._form.setRowVisible(widget, show)
         self.connect_button.setVisible(crm == "salesforce")
         self.url_edit.setPlaceholderText(
-            "filled in by Connect" if crm == "salesforce" else "https://crm.example.com"
+            {
+                "salesforce": "filled in by Connect",
+                "webhook": "https://hooks.example.com/… (each lead is POSTed here, signed)",
+            }.get(crm, "https://crm.example.com")
         )
 
     def show_settings(self, settings: CrmSettings) -> None:
