@@ -1,10 +1,13 @@
-"""Visitor-language wording of the default kiosk questions and their options.
+"""Visitor-language wording of the kiosk questions and their options.
 
-An event that keeps the default wording gets it in the visitor's language; a question the
-event manager reworded is shown as written (their words win over our translation).
+The event manager's own translation (``translations:`` in the event configuration) comes first;
+a default label they kept gets our translation below; anything else is shown as written (a
+reworded question we cannot know the meaning of).
 """
 
 from __future__ import annotations
+
+from boothapp.core.config.model import Translations
 
 # (english label in the default config) -> {lang: label}
 _LABELS: dict[str, dict[str, str]] = {
@@ -32,9 +35,21 @@ _LABELS: dict[str, dict[str, str]] = {
     "No plans": {"tr": "Planım yok", "el": "Κανένα σχέδιο", "fa": "برنامه‌ای ندارم"},
     "Yes": {"tr": "Evet", "el": "Ναι", "fa": "بله"},
     "No": {"tr": "Hayır", "el": "Όχι", "fa": "خیر"},
+    # Company size bands: Persian reads them with Persian digits, like the months above; a bare
+    # "> 250" in a right-to-left line shows its sign mirrored and before the number.
+    "1-10": {"fa": "۱ تا ۱۰"},
+    "11-50": {"fa": "۱۱ تا ۵۰"},
+    "51-250": {"fa": "۵۱ تا ۲۵۰"},
+    "> 250": {"tr": "250'den fazla", "fa": "بیش از ۲۵۰"},
 }  # fmt: skip
 
 
 def localise(text: str, lang: str) -> str:
     """The visitor-language form of a default label; anything else unchanged."""
     return _LABELS.get(text, {}).get(lang, text)
+
+
+def wording(label: str, lang: str, translations: Translations = ()) -> str:
+    """What a visitor reading ``lang`` sees for ``label``."""
+    own = next((text for code, text in translations if code == lang), None)
+    return own if own is not None else localise(label, lang)

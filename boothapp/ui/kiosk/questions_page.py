@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -15,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.config.model import Translations
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.question_strings import localise
+from boothapp.ui.kiosk.question_strings import wording
 from boothapp.ui.kiosk.strings import tr
 
 
@@ -26,6 +28,9 @@ class KioskQuestion:
     label: str
     options: tuple[tuple[str, str], ...]  # (option id, label)
     multi: bool = False
+    # The event manager's wording per language, of the question and by option id.
+    translations: Translations = ()
+    option_translations: Mapping[str, Translations] = field(default_factory=dict)
 
 
 class QuestionsPage(KioskStep):
@@ -38,13 +43,14 @@ class QuestionsPage(KioskStep):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 26pt; font-weight: bold;")
         self.groups: dict[str, QButtonGroup] = {}
-        self._labels: list[tuple[QLabel, str]] = []  # widget, wording as configured
-        self._option_buttons: list[tuple[QPushButton, str]] = []
+        # widget, label as configured, the manager's translations of it
+        self._labels: list[tuple[QLabel, str, Translations]] = []
+        self._option_buttons: list[tuple[QPushButton, str, Translations]] = []
         body = QVBoxLayout()
         for q in questions:
             label = QLabel(q.label)
             label.setStyleSheet("font-size: 18pt;")
-            self._labels.append((label, q.label))
+            self._labels.append((label, q.label, q.translations))
             body.addWidget(label)
             grid = QGridLayout()
             group = QButtonGroup(self)
@@ -54,7 +60,9 @@ class QuestionsPage(KioskStep):
                 button.setCheckable(True)
                 button.setMinimumHeight(64)
                 button.setProperty("option_id", opt_id)
-                self._option_buttons.append((button, opt_label))
+                self._option_buttons.append(
+                    (button, opt_label, q.option_translations.get(opt_id, ()))
+                )
                 group.addButton(button)
                 grid.addWidget(button, i // 3, i % 3)
             self.groups[q.id] = group
@@ -88,10 +96,10 @@ class QuestionsPage(KioskStep):
 
     def retranslate(self, lang: str) -> None:
         self.heading.setText(tr("interests", lang))
-        for label, text in self._labels:
-            label.setText(localise(text, lang))
-        for button, text in self._option_buttons:
-            button.setText(localise(text, lang))
+        for label, text, translations in self._labels:
+            label.setText(wording(text, lang, translations))
+        for button, text, translations in self._option_buttons:
+            button.setText(wording(text, lang, translations))
         self.back_button.setText(tr("back", lang))
         self.next_button.setText(tr("next", lang))
 
