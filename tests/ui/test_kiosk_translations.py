@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from boothapp.app import AppContext
 from boothapp.core.models import Event
@@ -83,6 +83,16 @@ def shown_buttons(k: KioskWindow) -> dict[str, QAbstractButton]:
     return {b.text(): b for b in k.questions.findChildren(QAbstractButton) if b.isVisible()}
 
 
+def first_ink_column(widget: QWidget) -> int:
+    """The leftmost pixel column where the widget draws anything over its background."""
+    image = widget.grab().toImage()
+    background = image.pixel(0, 0)
+    for x in range(image.width()):
+        if any(image.pixel(x, y) != background for y in range(image.height())):
+            return x
+    return image.width()
+
+
 def test_turkish_visitor_reads_the_managers_turkish_and_the_answer_keeps_its_id(
     qtbot, kiosk: KioskWindow, ctx: AppContext
 ) -> None:  # type: ignore[no-untyped-def]
@@ -127,3 +137,9 @@ def test_persian_visitor_without_a_translation_reads_the_managers_wording(
     assert OPTION_EN in buttons and "همین حالا" not in buttons
     # Kept default options still read in Persian, company sizes included.
     assert "کمتر از ۳ ماه" in buttons and "بیش از ۲۵۰" in buttons and "> 250" not in buttons
+    # "۱ تا ۱۰" opens with a digit; marked right to left it reads "1 to 10", not "to 10 1".
+    assert "\u200f۱ تا ۱۰" in buttons
+    # The English question sits on the side the Persian page reads from, like the others.
+    label = next(w for w in kiosk.questions.findChildren(QLabel) if w.text() == QUESTION_EN)
+    assert label.alignment() & Qt.AlignmentFlag.AlignRight
+    assert first_ink_column(label) > label.width() // 2

@@ -7,7 +7,11 @@ reworded question we cannot know the meaning of).
 
 from __future__ import annotations
 
+import unicodedata
+
 from boothapp.core.config.model import Translations
+
+_RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 
 # (english label in the default config) -> {lang: label}
 _LABELS: dict[str, dict[str, str]] = {
@@ -53,3 +57,21 @@ def wording(label: str, lang: str, translations: Translations = ()) -> str:
     """What a visitor reading ``lang`` sees for ``label``."""
     own = next((text for code, text in translations if code == lang), None)
     return own if own is not None else localise(label, lang)
+
+
+def button_text(text: str) -> str:
+    """``text`` as a push button should be given it.
+
+    QPushButton lays out a label that opens with a digit left to right even in a Persian
+    window: "۳ تا ۶ ماه" (3 to 6 months) shows as "تا ۶ ماه ۳" (Persian digits are European
+    numbers to the bidi algorithm). A right-to-left mark in front fixes the reading order. It is
+    added only when the first letter is right to left, so Latin wording such as "Right away" or
+    "6-12 months" keeps its own direction in a Persian window.
+    """
+    for position, char in enumerate(text):
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return text
+        if kind in ("R", "AL"):
+            return _RLM + text if position else text
+    return text

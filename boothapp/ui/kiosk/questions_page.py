@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.config.model import Translations
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.question_strings import wording
-from boothapp.ui.kiosk.strings import tr
+from boothapp.ui.kiosk.question_strings import button_text, wording
+from boothapp.ui.kiosk.strings import RTL, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,7 @@ class QuestionsPage(KioskStep):
         for q in questions:
             label = QLabel(q.label)
             label.setStyleSheet("font-size: 18pt;")
+            label.setWordWrap(True)  # the manager's wording can be long; the kiosk cannot scroll
             self._labels.append((label, q.label, q.translations))
             body.addWidget(label)
             grid = QGridLayout()
@@ -96,10 +97,16 @@ class QuestionsPage(KioskStep):
 
     def retranslate(self, lang: str) -> None:
         self.heading.setText(tr("interests", lang))
+        # A label aligns by its own text, so an untranslated English question would sit at the
+        # left of a Persian page; align every question to the side the page reads from.
+        side = Qt.AlignmentFlag.AlignRight if lang in RTL else Qt.AlignmentFlag.AlignLeft
         for label, text, translations in self._labels:
             label.setText(wording(text, lang, translations))
+            label.setAlignment(
+                side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+            )
         for button, text, translations in self._option_buttons:
-            button.setText(wording(text, lang, translations))
+            button.setText(button_text(wording(text, lang, translations)))
         self.back_button.setText(tr("back", lang))
         self.next_button.setText(tr("next", lang))
 
