@@ -39,8 +39,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "No plans": {"tr": "Planım yok", "el": "Κανένα σχέδιο", "fa": "برنامه‌ای ندارم"},
     "Yes": {"tr": "Evet", "el": "Ναι", "fa": "بله"},
     "No": {"tr": "Hayır", "el": "Όχι", "fa": "خیر"},
-    # Company size bands: Persian reads them with Persian digits, like the months above; a bare
-    # "> 250" in a right-to-left line shows its sign mirrored and before the number.
+    # Company size bands in Persian words and digits, like the months above, rather than Latin
+    # digits and a bare ">" among Persian buttons.
     "1-10": {"fa": "۱ تا ۱۰"},
     "11-50": {"fa": "۱۱ تا ۵۰"},
     "51-250": {"fa": "۵۱ تا ۲۵۰"},
