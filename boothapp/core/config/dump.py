@@ -11,6 +11,7 @@ from boothapp.core.config.model import (
     AnswerTrigger,
     BehaviourTrigger,
     EventConfig,
+    Option,
     Question,
     QuestionKind,
     Rep,
@@ -61,19 +62,27 @@ def to_tree(cfg: EventConfig) -> dict[str, object]:
 
 
 def _put(tree: dict[str, object], key: str, value: object) -> None:
-    if value is not None and value != "" and value != []:
+    if value is not None and value != "" and value != [] and value != {}:
         tree[key] = value
 
 
 def _question(q: Question) -> dict[str, object]:
-    item: dict[str, object] = {"id": q.id, "label": q.label, "kind": q.kind.value}
+    item: dict[str, object] = {"id": q.id, "label": q.label}
+    _put(item, "translations", dict(q.translations))
+    item["kind"] = q.kind.value
     if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
-        item["options"] = [{"id": o.id, "label": o.label} for o in q.options]
+        item["options"] = [_option(o) for o in q.options]
     if q.required:
         item["required"] = True
     if q.kiosk:
         item["kiosk"] = True
     _put(item, "bant", q.bant.value if q.bant else None)
+    return item
+
+
+def _option(o: Option) -> dict[str, object]:
+    item: dict[str, object] = {"id": o.id, "label": o.label}
+    _put(item, "translations", dict(o.translations))
     return item
 
 

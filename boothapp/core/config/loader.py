@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from boothapp.core.config.errors import ConfigError, ConfigProblem
 from boothapp.core.config.model import (
     BADGE_FIELDS,
@@ -34,6 +32,11 @@ from boothapp.core.config.refs import (
 )
 from boothapp.core.config.routing_section import read_routing
 from boothapp.core.config.source import Reader, join, parse
+from boothapp.core.config.translations import (
+    LANGUAGE_CODE,
+    offered_languages,
+    read_translations,
+)
 
 # Behaviours the capture and follow-up code records; a typo in a rule is caught on load.
 KNOWN_BEHAVIOURS = (
@@ -64,7 +67,6 @@ _TOP = (
     "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages",
 )  # fmt: skip
 _NO_ROUTING = RoutingConfig((), "")  # placeholder while a missing section is reported
-_LANG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 
 def load_config(text: str, source_name: str = "<config>") -> EventConfig:
@@ -92,7 +94,8 @@ def _read(r: Reader, value: object) -> EventConfig | None:
     revision = r.integer(top.get("revision", 0), "revision")
     if revision < 0:
         r.problem("revision", f"must be 0 or more, got {revision}")
-    questions = _questions(r, top.get("questions"))
+    offered = offered_languages(top.get("kiosk_languages"))
+    questions = _questions(r, top.get("questions"), offered)
     by_id: dict[str, Question] = {}
     for question in questions:  # with duplicate ids, references resolve to the first one
         by_id.setdefault(question.id, question)
@@ -123,16 +126,19 @@ def _keys_of(value: object) -> list[str]:
 # --- questions -----------------------------------------------------------------------------
 
 
-def _questions(r: Reader, value: object) -> tuple[Question, ...]:
+def _questions(r: Reader, value: object, offered: tuple[str, ...]) -> tuple[Question, ...]:
     result: list[Question] = []
-    keys = ("id", "label", "kind", "options", "required", "kiosk", "bant")
+    keys = ("id", "label", "translations", "kind", "options", "required", "kiosk", "bant")
     for i, item in enumerate(r.sequence(value, "questions")):
         path = f"questions[{i}]"
         q = r.mapping(item, path, keys, required=("id", "label", "kind"))
         if q is None:
             continue
         kind = r.choice(q.get("kind"), join(path, "kind"), QuestionKind) or QuestionKind.TEXT
-        options = _options(r, q.get("options"), join(path, "options"))
+        translations = read_translations(
+            r, q.get("translations"), join(path, "translations"), offered
+        )
+        options = _options(r, q.get("options"), join(path, "options"), offered)
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTI) and not options and "kind" in q:
             r.problem(join(path, "options"), f"a {kind} question needs at least one option")
         if kind not in (QuestionKind.SINGLE, QuestionKind.MULTI) and options:
@@ -147,20 +153,24 @@ def _questions(r: Reader, value: object) -> tuple[Question, ...]:
                 required=r.boolean(q.get("required"), join(path, "required")),
                 kiosk=r.boolean(q.get("kiosk"), join(path, "kiosk")),
                 bant=None if bant is None else r.choice(bant, join(path, "bant"), BantRole),
+                translations=translations,
             )
         )
     r.unique(((f"questions[{i}].id", q.id) for i, q in enumerate(result)), "question")
     return tuple(result)
 
 
-def _options(r: Reader, value: object, path: str) -> tuple[Option, ...]:
+def _options(r: Reader, value: object, path: str, offered: tuple[str, ...]) -> tuple[Option, ...]:
     result: list[Option] = []
     for i, item in enumerate(r.sequence(value, path)):
         sub = f"{path}[{i}]"
-        o = r.mapping(item, sub, ("id", "label"), required=("id", "label"))
+        o = r.mapping(item, sub, ("id", "label", "translations"), required=("id", "label"))
         if o is not None:
             label = r.text(o.get("label"), join(sub, "label"))
-            result.append(Option(r.ident(o.get("id"), join(sub, "id")), label))
+            translations = read_translations(
+                r, o.get("translations"), join(sub, "translations"), offered
+            )
+            result.append(Option(r.ident(o.get("id"), join(sub, "id")), label, translations))
     r.unique(((f"{path}[{i}].id", o.id) for i, o in enumerate(result)), "option")
     return tuple(result)
 
@@ -328,7 +338,7 @@ def _badge_map(r: Reader, value: object) -> BadgeFieldMap:
 def _languages(r: Reader, value: object) -> tuple[str, ...]:
     languages = r.texts(value, "kiosk_languages")
     for i, language in enumerate(languages):
-        if not _LANG.match(language):
+        if not LANGUAGE_CODE.match(language):
             r.problem(f"kiosk_languages[{i}]", f"must be a language code like 'en' or "
                       f"'pt-BR', got {language!r}")  # fmt: skip
     if not languages:

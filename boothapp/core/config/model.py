@@ -32,11 +32,24 @@ class BantRole(enum.StrEnum):
 # Yes/no questions have these two option ids implicitly; rules refer to them like any option.
 YES_NO_OPTIONS = ("yes", "no")
 
+# The event manager's own wording per kiosk language: (language code, text) pairs in the order
+# written. Pairs rather than a dict so questions stay immutable and hashable like the rest.
+Translations = tuple[tuple[str, str], ...]
+
+
+def _translation(translations: Translations, lang: str) -> str | None:
+    return next((text for code, text in translations if code == lang), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Option:
     id: str
     label: str
+    translations: Translations = ()
+
+    def label_in(self, lang: str) -> str | None:
+        """The manager's wording for ``lang``; None when they wrote none."""
+        return _translation(self.translations, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,12 @@ class Question:
     required: bool = False
     kiosk: bool = False
     bant: BantRole | None = None
+    # Only the kiosk speaks the visitor's language; staff screens show ``label``.
+    translations: Translations = ()
+
+    def label_in(self, lang: str) -> str | None:
+        """The manager's wording for ``lang``; None when they wrote none."""
+        return _translation(self.translations, lang)
 
     def option_ids(self) -> tuple[str, ...]:
         if self.kind is QuestionKind.YES_NO:

@@ -1,10 +1,17 @@
-"""Visitor-language wording of the default kiosk questions and their options.
+"""Visitor-language wording of the kiosk questions and their options.
 
-An event that keeps the default wording gets it in the visitor's language; a question the
-event manager reworded is shown as written (their words win over our translation).
+The event manager's own translation (``translations:`` in the event configuration) comes first;
+a default label they kept gets our translation below; anything else is shown as written (a
+reworded question we cannot know the meaning of).
 """
 
 from __future__ import annotations
+
+import unicodedata
+
+from boothapp.core.config.model import Translations
+
+_RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 
 # (english label in the default config) -> {lang: label}
 _LABELS: dict[str, dict[str, str]] = {
@@ -32,9 +39,39 @@ _LABELS: dict[str, dict[str, str]] = {
     "No plans": {"tr": "Planım yok", "el": "Κανένα σχέδιο", "fa": "برنامه‌ای ندارم"},
     "Yes": {"tr": "Evet", "el": "Ναι", "fa": "بله"},
     "No": {"tr": "Hayır", "el": "Όχι", "fa": "خیر"},
+    # Company size bands in Persian words and digits, like the months above, rather than Latin
+    # digits and a bare ">" among Persian buttons.
+    "1-10": {"fa": "۱ تا ۱۰"},
+    "11-50": {"fa": "۱۱ تا ۵۰"},
+    "51-250": {"fa": "۵۱ تا ۲۵۰"},
+    "> 250": {"tr": "250'den fazla", "fa": "بیش از ۲۵۰"},
 }  # fmt: skip
 
 
 def localise(text: str, lang: str) -> str:
     """The visitor-language form of a default label; anything else unchanged."""
     return _LABELS.get(text, {}).get(lang, text)
+
+
+def wording(label: str, lang: str, translations: Translations = ()) -> str:
+    """What a visitor reading ``lang`` sees for ``label``."""
+    own = next((text for code, text in translations if code == lang), None)
+    return own if own is not None else localise(label, lang)
+
+
+def button_text(text: str) -> str:
+    """``text`` as a push button should be given it.
+
+    QPushButton lays out a label that opens with a digit left to right even in a Persian
+    window: "۳ تا ۶ ماه" (3 to 6 months) shows as "تا ۶ ماه ۳" (Persian digits are European
+    numbers to the bidi algorithm). A right-to-left mark in front fixes the reading order. It is
+    added only when the first letter is right to left, so Latin wording such as "Right away" or
+    "6-12 months" keeps its own direction in a Persian window.
+    """
+    for position, char in enumerate(text):
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return text
+        if kind in ("R", "AL"):
+            return _RLM + text if position else text
+    return text

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -15,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.config.model import Translations
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.question_strings import localise
-from boothapp.ui.kiosk.strings import tr
+from boothapp.ui.kiosk.question_strings import button_text, wording
+from boothapp.ui.kiosk.strings import RTL, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,9 @@ class KioskQuestion:
     label: str
     options: tuple[tuple[str, str], ...]  # (option id, label)
     multi: bool = False
+    # The event manager's wording per language, of the question and by option id.
+    translations: Translations = ()
+    option_translations: Mapping[str, Translations] = field(default_factory=dict)
 
 
 class QuestionsPage(KioskStep):
@@ -38,13 +43,15 @@ class QuestionsPage(KioskStep):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 26pt; font-weight: bold;")
         self.groups: dict[str, QButtonGroup] = {}
-        self._labels: list[tuple[QLabel, str]] = []  # widget, wording as configured
-        self._option_buttons: list[tuple[QPushButton, str]] = []
+        # widget, label as configured, the manager's translations of it
+        self._labels: list[tuple[QLabel, str, Translations]] = []
+        self._option_buttons: list[tuple[QPushButton, str, Translations]] = []
         body = QVBoxLayout()
         for q in questions:
             label = QLabel(q.label)
             label.setStyleSheet("font-size: 18pt;")
-            self._labels.append((label, q.label))
+            label.setWordWrap(True)  # the manager's wording can be long; the kiosk cannot scroll
+            self._labels.append((label, q.label, q.translations))
             body.addWidget(label)
             grid = QGridLayout()
             group = QButtonGroup(self)
@@ -54,7 +61,9 @@ class QuestionsPage(KioskStep):
                 button.setCheckable(True)
                 button.setMinimumHeight(64)
                 button.setProperty("option_id", opt_id)
-                self._option_buttons.append((button, opt_label))
+                self._option_buttons.append(
+                    (button, opt_label, q.option_translations.get(opt_id, ()))
+                )
                 group.addButton(button)
                 grid.addWidget(button, i // 3, i % 3)
             self.groups[q.id] = group
@@ -88,10 +97,16 @@ class QuestionsPage(KioskStep):
 
     def retranslate(self, lang: str) -> None:
         self.heading.setText(tr("interests", lang))
-        for label, text in self._labels:
-            label.setText(localise(text, lang))
-        for button, text in self._option_buttons:
-            button.setText(localise(text, lang))
+        # A label aligns by its own text, so an untranslated English question would sit at the
+        # left of a Persian page; align every question to the side the page reads from.
+        side = Qt.AlignmentFlag.AlignRight if lang in RTL else Qt.AlignmentFlag.AlignLeft
+        for label, text, translations in self._labels:
+            label.setText(wording(text, lang, translations))
+            label.setAlignment(
+                side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+            )
+        for button, text, translations in self._option_buttons:
+            button.setText(button_text(wording(text, lang, translations)))
         self.back_button.setText(tr("back", lang))
         self.next_button.setText(tr("next", lang))
 

@@ -25,7 +25,16 @@ def kiosk_questions(cfg: EventConfig) -> list[KioskQuestion]:
             continue
         if q.id == "literature":
             continue  # asked on the consent step ("email me the brochure")
-        questions.append(KioskQuestion(q.id, q.label, options, q.kind is QuestionKind.MULTI))
+        questions.append(
+            KioskQuestion(
+                q.id,
+                q.label,
+                options,
+                q.kind is QuestionKind.MULTI,
+                translations=q.translations,
+                option_translations={o.id: o.translations for o in q.options if o.translations},
+            )
+        )
     return questions
 
 
