@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.services.dashboard import BoothStats, DashboardService
+from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -38,6 +38,45 @@ def ago(moment: datetime | None, now: datetime) -> str:
     if seconds < 86_400:
         return f"{seconds // 3600} h ago"
     return moment.astimezone().strftime("%d %b %H:%M")
+
+
+def duration_text(delta: timedelta | None) -> str:
+    """A response time as read across the booth: "4 min", "2 h 05 min", "3 d 4 h"."""
+    if delta is None:
+        return "–"
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "< 1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:  # up to the 48 h target, hours and minutes still matter
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // 1440} d {minutes // 60 % 24} h"
+
+
+def response_detail(response: ResponseTime | None) -> str:
+    """The line under the median: the share inside the DOMAIN.md target, and who waits."""
+    if response is None:
+        return "no leads yet"
+    if not response.contacted:
+        return f"nobody contacted yet · {response.leads:,} waiting"
+    waiting = f" · {response.waiting:,} waiting" if response.waiting else ""
+    return (
+        f"{round(100 * response.within_target)} % within {response.target}"
+        f" · {response.contacted:,} of {response.leads:,} contacted{waiting}"
+    )
+
+
+def response_tooltip(response: ResponseTime | None) -> str:
+    if response is None or not response.per_staff:
+        return ""
+    rows = "".join(
+        f"<tr><td style='padding-right:12px'>{_escape(s.name)}</td>"
+        f"<td align='right' style='padding-right:12px'>{duration_text(s.median)}</td>"
+        f"<td align='right'>{s.contacted}/{s.leads}</td></tr>"
+        for s in response.per_staff
+    )
+    return f"<b>Median capture → first contact</b><table>{rows}</table>"
 
 
 class Tile(QFrame):
@@ -152,6 +191,8 @@ class DashboardPage(QWidget):
         self.mix_tile = Tile("Rating mix today")
         self.sync_tile = Tile("Last sync")
         self.funnel_tile = Tile("Qualified for sales")
+        # DOMAIN.md: speed decides the sale; show capture -> first contact to the booth.
+        self.response_tile = Tile("Response time")
         self.hours = HourBars()
         hours_box = _panel("Leads per hour", self.hours)
         self.staff_box = QWidget()
@@ -164,7 +205,13 @@ class DashboardPage(QWidget):
 
         tiles = QHBoxLayout()
         tiles.setSpacing(16)
-        for tile in (self.today_tile, self.mix_tile, self.funnel_tile, self.sync_tile):
+        for tile in (
+            self.today_tile,
+            self.mix_tile,
+            self.funnel_tile,
+            self.response_tile,
+            self.sync_tile,
+        ):
             tiles.addWidget(tile, 1)
         lower = QHBoxLayout()
         lower.setSpacing(16)
@@ -219,6 +266,11 @@ class DashboardPage(QWidget):
         total = stats.qualified + stats.nurture
         share = f" · {round(100 * stats.qualified / total)} %" if total else ""
         self.funnel_tile.detail.setText(f"SQL to sales{share} · {stats.nurture:,} MQL to nurture")
+        self.response_tile.value.setText(
+            duration_text(stats.response.median if stats.response else None)
+        )
+        self.response_tile.detail.setText(response_detail(stats.response))
+        self.response_tile.setToolTip(response_tooltip(stats.response))
         self.sync_tile.value.setText(ago(stats.last_sync, now))
         self.sync_tile.detail.setText(
             stats.last_sync.astimezone(ZoneInfo(stats.timezone)).strftime("%a %d %b %H:%M")
