@@ -55,15 +55,15 @@ def duration_text(delta: timedelta | None) -> str:
 
 
 def response_detail(response: ResponseTime | None) -> str:
-    """The line under the median: the share inside the DOMAIN.md target, and who waits."""
+    """The lines under the median: the share inside the DOMAIN.md target, and who waits."""
     if response is None:
         return "no leads yet"
     if not response.contacted:
         return f"nobody contacted yet · {response.leads:,} waiting"
     waiting = f" · {response.waiting:,} waiting" if response.waiting else ""
     return (
-        f"{round(100 * response.within_target)} % within {response.target}"
-        f" · {response.contacted:,} of {response.leads:,} contacted{waiting}"
+        f"median · {round(100 * response.within_target)} % within {response.target}"
+        f"<br>{response.contacted:,} of {response.leads:,} contacted{waiting}"
     )
 
 
