@@ -127,12 +127,16 @@ class FollowUpOutputsBar(QWidget):
         self.folder_button = QPushButton("Show in folder")
         for b in (self.calendar_button, self.letters_button, self.open_button, self.folder_button):
             b.setMinimumHeight(40)
+            # Room around the label, as the platform's own dialog buttons have.
+            b.setMinimumWidth(b.sizeHint().width() + 24)
 
+        # The result and what to do with the file on the left; the two actions on the right.
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.message, 1)
         layout.addWidget(self.open_button)
         layout.addWidget(self.folder_button)
+        layout.addSpacing(24)
         layout.addWidget(self.calendar_button)
         layout.addWidget(self.letters_button)
 
@@ -176,7 +180,9 @@ class FollowUpOutputsBar(QWidget):
         self.message.setStyleSheet("color: #c62828;" if error else "")
 
     def _show_saved(self, path: Path | None) -> None:
+        # The name is on the line, the whole path in the tooltip and behind "Show in folder".
         self.saved_path = path
+        self.message.setToolTip(str(path) if path else "")
         self.open_button.setVisible(path is not None)
         self.folder_button.setVisible(path is not None)
 
@@ -222,7 +228,9 @@ class FollowUpOutputsBar(QWidget):
         self._say(f"Saving {path.name}…")
 
         def done(_: object) -> None:
-            self._finish(f"{_plural(count, 'follow-up')} for {owner} saved to {path}", saved=path)
+            self._finish(
+                f"{_plural(count, 'follow-up')} for {owner} saved to {path.name}", saved=path
+            )
             self.calendar_saved.emit(SavedFile(path, count))
 
         self._runner.run(
@@ -281,7 +289,7 @@ class FollowUpOutputsBar(QWidget):
 
         def done(printed: int) -> None:
             self._finish(
-                f"{_plural(printed, 'letter')} saved to {path}, marked printed", saved=path
+                f"{_plural(printed, 'letter')} saved to {path.name}, marked printed", saved=path
             )
             self.letters_printed.emit(SavedFile(path, printed))
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -170,8 +171,17 @@ class FollowUpQueuePage(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 2)
+        # Queue rows hold name, company, time and zone: give them about 40 % of the width.
+        split.setSizes([420, 640])
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        # Line the bar up with the panes' contents, not with the splitter's outer edge.
+        left_m, right_m = left_layout.contentsMargins(), right_layout.contentsMargins()
+        self.outputs.layout().setContentsMargins(left_m.left(), 0, right_m.right(), 0)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
+        layout.addWidget(line)
         layout.addWidget(self.outputs)
 
         self.owner.currentIndexChanged.connect(lambda _: self._owner_changed())

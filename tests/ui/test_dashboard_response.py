@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PySide6.QtGui import QTextDocument
 
 from boothapp.app import AppContext
 from boothapp.core.followups.attempts import Outcome
@@ -69,18 +70,31 @@ def test_response_tile_shows_median_and_share_within_48_h(qtbot, ctx, runner) ->
 
     assert tile.title.text() == "RESPONSE TIME"
     assert tile.value.text() == "26 h 00 min"  # median of 30 min, 26 h, 72 h
-    assert tile.detail.text() == "median · 50 % within 48 h<br>3 of 4 contacted · 1 waiting"
-    tip = tile.toolTip()
-    assert tip.index("Ana Ruiz") < tip.index("Jo Lee")
-    assert "3 d 0 h</td><td align='right'>1/1" in tip  # Ana: Yuki after 3 days
-    assert "13 h 15 min</td><td align='right'>2/3" in tip  # Jo: median of 30 min and 26 h
+    assert tile.detail.text() == (
+        "median, capture → first contact<br><b>50 %</b> within 48 h<br>3 of 4 contacted · 1 waiting"
+    )
+    # Per owner, as a user reads the table: name, median, contacted of leads.
+    doc = QTextDocument()
+    doc.setHtml(page.response_staff.text())
+    lines = [" ".join(line.split()) for line in doc.toPlainText().splitlines() if line.strip()]
+    assert lines == [
+        "Ana Ruiz",
+        "3 d 0 h",
+        "1/1",  # Yuki after 3 days
+        "Jo Lee",
+        "13 h 15 min",
+        "2/3",  # median of 30 min and 26 h; Ayşe waiting
+    ]
+    assert page.minimumSizeHint().width() <= 1280  # fits a laptop screen
 
 
 def test_response_tile_before_any_contact(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
     cast = make_cast(ctx)
     page = show(qtbot, ctx, runner, cast.event_id)
     assert page.response_tile.value.text() == "–"
-    assert page.response_tile.detail.text() == "nobody contacted yet · 4 waiting"
+    assert page.response_tile.detail.text() == (
+        "capture → first contact · nobody contacted yet, 4 waiting"
+    )
 
 
 def test_response_tile_without_leads(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +103,7 @@ def test_response_tile_without_leads(qtbot, ctx, runner) -> None:  # type: ignor
     event = ctx.events.create_event(NewEvent(name="Empty", timezone="Europe/Berlin"))
     page = show(qtbot, ctx, runner, event.id)
     assert page.response_tile.value.text() == "–"
-    assert page.response_tile.detail.text() == "no leads yet"
+    assert page.response_tile.detail.text() == "capture → first contact · no leads yet"
 
 
 def test_duration_wording() -> None:
@@ -99,3 +113,18 @@ def test_duration_wording() -> None:
     assert duration_text(timedelta(hours=2, minutes=5)) == "2 h 05 min"
     assert duration_text(timedelta(hours=47, minutes=59)) == "47 h 59 min"
     assert duration_text(timedelta(days=3, hours=4, minutes=30)) == "3 d 4 h"
+
+
+def test_answer_within_a_minute_reads_as_such(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    ctx.followups.record_outcome(
+        first_touch(ctx, cast.hot, Channel.CALL),
+        Outcome.REACHED,
+        now=CAPTURED + timedelta(seconds=20),
+    )
+    page = show(qtbot, ctx, runner, cast.event_id)
+    assert page.response_tile.value.text() == "< 1 min"
+    doc = QTextDocument()
+    doc.setHtml(page.response_staff.text())  # rich text: "<" must not start a tag
+    assert "Jo Lee\n< 1 min\n1/3" in doc.toPlainText()

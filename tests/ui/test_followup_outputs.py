@@ -133,7 +133,8 @@ def test_calendar_of_the_chosen_owner_is_saved_as_ics(qtbot, ctx, runner, out_di
     caption, suggested, filters = dialog.asked[0]
     assert Path(suggested).name == "CeMAT - Jo Lee follow-ups.ics"
     assert "Jo Lee" in caption and filters == "Calendar (*.ics)"
-    assert bar.message.text() == f"{n} follow-ups for Jo Lee saved to {out}"
+    assert bar.message.text() == f"{n} follow-ups for Jo Lee saved to jo.ics"
+    assert bar.message.toolTip() == str(out)
 
     events = vevents(out.read_bytes().decode("utf-8"))
     assert len(events) == n
@@ -247,7 +248,7 @@ def test_letters_due_print_into_one_pdf_and_leave_the_queue(qtbot, ctx, runner, 
     assert printed.args == [SavedFile(out, 2)]
     assert Path(dialog.asked[0][1]).name == "CeMAT - letters 2026-11-20.pdf"
     assert dialog.asked[0][2] == "PDF (*.pdf)"
-    assert page.outputs.message.text() == f"2 letters saved to {out}, marked printed"
+    assert page.outputs.message.text() == ("2 letters saved to friday.pdf, marked printed")
 
     pages = [p.extract_text() for p in PdfReader(out).pages]
     assert len(pages) == 2  # one letter per page, oldest due first
