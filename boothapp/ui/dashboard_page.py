@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.services.dashboard import BoothStats, DashboardService
+from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -38,6 +38,48 @@ def ago(moment: datetime | None, now: datetime) -> str:
     if seconds < 86_400:
         return f"{seconds // 3600} h ago"
     return moment.astimezone().strftime("%d %b %H:%M")
+
+
+def duration_text(delta: timedelta | None) -> str:
+    """A response time as read across the booth: "4 min", "2 h 05 min", "3 d 4 h"."""
+    if delta is None:
+        return "–"
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "< 1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:  # up to the 48 h target, hours and minutes still matter
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // 1440} d {minutes // 60 % 24} h"
+
+
+def response_detail(response: ResponseTime | None) -> str:
+    """The lines under the median: the share inside the DOMAIN.md target, and who waits."""
+    if response is None:
+        return "capture → first contact · no leads yet"
+    if not response.contacted:
+        return f"capture → first contact · nobody contacted yet, {response.leads:,} waiting"
+    waiting = f" · {response.waiting:,} waiting" if response.waiting else ""
+    return (
+        f"median, capture → first contact<br>"
+        f"<b>{round(100 * response.within_target)} %</b> within {response.target}<br>"
+        f"{response.contacted:,} of {response.leads:,} contacted{waiting}"
+    )
+
+
+def response_staff_table(response: ResponseTime | None) -> str:
+    """Median per owner (DOMAIN.md: measure it per staff member and show it)."""
+    if response is None or not response.per_staff:
+        return ""
+    rows = "".join(
+        f"<tr><td style='padding:3px 16px 3px 0'>{_escape(s.name)}</td>"
+        f"<td align='right' style='padding:3px 16px 3px 0'>"
+        f"<b>{_escape(duration_text(s.median))}</b></td>"
+        f"<td align='right' style='padding:3px 0'>{s.contacted}/{s.leads}</td></tr>"
+        for s in response.per_staff
+    )
+    return f"<table>{rows}</table>"
 
 
 class Tile(QFrame):
@@ -59,6 +101,8 @@ class Tile(QFrame):
         self.detail = QLabel("")
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setStyleSheet("color: #57606a;")
+        # Long details wrap instead of widening the row past a 1280 px screen.
+        self.detail.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(self.title)
@@ -152,6 +196,17 @@ class DashboardPage(QWidget):
         self.mix_tile = Tile("Rating mix today")
         self.sync_tile = Tile("Last sync")
         self.funnel_tile = Tile("Qualified for sales")
+        # DOMAIN.md: speed decides the sale; show capture -> first contact to the booth.
+        # It sits in the lower row, where there is room for the per-owner medians too (a fifth
+        # tile in the top row would make the page wider than a 1280 px screen).
+        self.response_tile = Tile("Response time")
+        self.response_tile.value.setTextFormat(Qt.TextFormat.PlainText)  # "< 1 min" is no tag
+        self.response_staff = QLabel("")
+        self.response_staff.setObjectName("ResponsePerStaff")
+        self.response_staff.setTextFormat(Qt.TextFormat.RichText)
+        tile_layout = self.response_tile.layout()
+        assert isinstance(tile_layout, QVBoxLayout)
+        tile_layout.insertWidget(3, self.response_staff)
         self.hours = HourBars()
         hours_box = _panel("Leads per hour", self.hours)
         self.staff_box = QWidget()
@@ -169,6 +224,7 @@ class DashboardPage(QWidget):
         lower = QHBoxLayout()
         lower.setSpacing(16)
         lower.addWidget(_panel("Today against target", self.staff_box), 3)
+        lower.addWidget(self.response_tile, 2)
         lower.addWidget(_panel("Leaderboard (whole show)", self.board), 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
@@ -219,6 +275,11 @@ class DashboardPage(QWidget):
         total = stats.qualified + stats.nurture
         share = f" · {round(100 * stats.qualified / total)} %" if total else ""
         self.funnel_tile.detail.setText(f"SQL to sales{share} · {stats.nurture:,} MQL to nurture")
+        self.response_tile.value.setText(
+            duration_text(stats.response.median if stats.response else None)
+        )
+        self.response_tile.detail.setText(response_detail(stats.response))
+        self.response_staff.setText(response_staff_table(stats.response))
         self.sync_tile.value.setText(ago(stats.last_sync, now))
         self.sync_tile.detail.setText(
             stats.last_sync.astimezone(ZoneInfo(stats.timezone)).strftime("%a %d %b %H:%M")

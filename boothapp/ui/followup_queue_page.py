@@ -2,7 +2,8 @@
 
 One click sends an email touch or logs a call outcome; the service then schedules the next
 action (the 5-attempt rule included) and the page shows it, so nobody has to remember to call
-back. Every service call goes through the TaskRunner.
+back. Every service call goes through the TaskRunner. The bar at the bottom saves the
+chosen owner's calendar and prints the letters due (followup_outputs_bar.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -36,6 +38,7 @@ from boothapp.services.followup_types import (
 )
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.mail import SmtpSettings
+from boothapp.ui.followup_outputs_bar import ChoosePath, FollowUpOutputsBar, OpenUrl
 from boothapp.workers.tasks import TaskRunner
 
 EVERYONE = "Everyone"
@@ -87,6 +90,9 @@ class FollowUpQueuePage(QWidget):
         password: str | None = None,
         staff_id: str = "",
         today: Callable[[], date] | None = None,
+        now: Callable[[], datetime] | None = None,
+        choose_path: ChoosePath | None = None,
+        open_url: OpenUrl | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("FollowUpQueuePage")
@@ -138,6 +144,9 @@ class FollowUpQueuePage(QWidget):
         self.status = QLabel("")
         self.status.setObjectName("QueueStatus")
         self.status.setWordWrap(True)
+        self.outputs = FollowUpOutputsBar(
+            service, runner, event, now=now, choose_path=choose_path, open_url=open_url
+        )
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Owner"))
@@ -162,10 +171,21 @@ class FollowUpQueuePage(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 2)
+        # Queue rows hold name, company, time and zone: give them about 40 % of the width.
+        split.setSizes([420, 640])
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        # Line the bar up with the panes' contents, not with the splitter's outer edge.
+        left_m, right_m = left_layout.contentsMargins(), right_layout.contentsMargins()
+        self.outputs.layout().setContentsMargins(left_m.left(), 0, right_m.right(), 0)
         layout = QVBoxLayout(self)
-        layout.addWidget(split)
+        layout.addWidget(split, 1)
+        layout.addWidget(line)
+        layout.addWidget(self.outputs)
 
-        self.owner.currentIndexChanged.connect(lambda _: self.refresh())
+        self.owner.currentIndexChanged.connect(lambda _: self._owner_changed())
+        self.outputs.letters_printed.connect(lambda _: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.list.currentRowChanged.connect(self._selected)
         self.send_button.clicked.connect(self.send_selected)
@@ -180,6 +200,10 @@ class FollowUpQueuePage(QWidget):
 
     def set_staff(self, staff_id: str) -> None:
         self._staff_id = staff_id
+
+    def _owner_changed(self) -> None:
+        self.outputs.set_owner(self.owner.currentData())
+        self.refresh()
 
     def _load_owners(self) -> None:
         service, event_id = self._service, self._event.id

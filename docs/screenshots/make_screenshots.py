@@ -65,7 +65,7 @@ def main() -> None:
     leads = LeadService(db)
     with db.session() as s:
         ids = list(s.scalars(select(LeadRow.id).order_by(LeadRow.created_at.desc()).limit(3)))
-        s.add(OutboxRow(target="hubspot", lead_id=ids[0], state="sent",
+        s.add(OutboxRow(crm="hubspot", lead_id=ids[0], record={}, state="sent",
                         updated_at=now.replace(minute=now.minute - 7)))  # fmt: skip
     staff_id, _ = next(iter(pop.staff.items()))
 

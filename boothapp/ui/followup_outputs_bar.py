@@ -1,0 +1,321 @@
+"""Follow-up outputs on the queue page: a staff member's calendar (.ics) and the letters due.
+
+The desktop twin of ``boothapp followups ics`` and ``boothapp followups letters``: the same
+FollowUpService calls, run through the TaskRunner. The work is done before any dialog opens
+where it can be (so nobody picks a file name for a calendar that turns out to be empty), and
+the result stays on the bar with "Open" and "Show in folder" instead of a modal box.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from boothapp.core.models import Channel, Event
+from boothapp.services.errors import NotFoundError
+from boothapp.services.followup_types import OPEN_STATES
+from boothapp.services.followups import FollowUpService
+from boothapp.workers.tasks import TaskRunner
+
+# (parent, caption, suggested path, filter) -> chosen path or "" when cancelled.
+ChoosePath = Callable[[QWidget, str, str, str], str]
+OpenUrl = Callable[[QUrl], bool]
+
+CALENDAR_SHORTCUT = "Ctrl+Shift+C"
+LETTERS_SHORTCUT = QKeySequence.StandardKey.Print  # Ctrl+P: the letters are what gets printed
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def qt_save_path(parent: QWidget, caption: str, suggested: str, filters: str) -> str:
+    """The native save dialog (it asks before overwriting an existing file)."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
+    return path
+
+
+def safe_file_name(text: str) -> str:
+    """A file name that every desktop OS accepts: no path separators or reserved marks."""
+    cleaned = _UNSAFE.sub(" ", text)
+    return re.sub(r"\s+", " ", cleaned).strip(" .") or "follow-ups"
+
+
+def calendar_file_name(event_name: str, person: str) -> str:
+    return safe_file_name(f"{event_name} - {person} follow-ups") + ".ics"
+
+
+def letters_file_name(event_name: str, day: date) -> str:
+    return safe_file_name(f"{event_name} - letters {day.isoformat()}") + ".pdf"
+
+
+def with_suffix(chosen: str, suffix: str) -> Path:
+    """Add the extension when the person typed a bare name (some dialogs do not)."""
+    path = Path(chosen)
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside the target, then rename: a failed write never leaves half a calendar
+    where an older good one was."""
+    fd, tmp = tempfile.mkstemp(prefix=".boothapp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class SavedFile:
+    path: Path
+    count: int
+
+
+class FollowUpOutputsBar(QWidget):
+    """Two buttons and a result line; ``owner`` says whose calendar is wanted (None: everyone)."""
+
+    calendar_saved = Signal(object)  # SavedFile
+    letters_printed = Signal(object)  # SavedFile; the printed letters left the queue
+
+    def __init__(
+        self,
+        service: FollowUpService,
+        runner: TaskRunner,
+        event: Event,
+        *,
+        now: Callable[[], datetime] | None = None,
+        choose_path: ChoosePath | None = None,
+        open_url: OpenUrl | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("FollowUpOutputsBar")
+        self._service, self._runner, self._event = service, runner, event
+        self._now = now or (lambda: datetime.now(UTC))
+        # Injectable so tests (and a future "always save to" setting) skip the dialogs.
+        self._choose_path: ChoosePath = choose_path or qt_save_path
+        self._open_url: OpenUrl = open_url or QDesktopServices.openUrl
+        self._owner: str | None = None
+        self._busy = False
+        self.last_dir = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or str(Path.home())
+        self.saved_path: Path | None = None
+
+        self.calendar_button = QPushButton("Calendar (.ics)…")
+        self.calendar_button.setShortcut(QKeySequence(CALENDAR_SHORTCUT))
+        self.letters_button = QPushButton("Print letters (PDF)…")
+        self.letters_button.setShortcut(QKeySequence(LETTERS_SHORTCUT))
+        self.letters_button.setToolTip(
+            "Put the letters due by today, for every owner, into one PDF to print; they are "
+            "marked printed and leave the queue "
+            f"({QKeySequence(LETTERS_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
+        self.message = QLabel("")
+        self.message.setObjectName("OutputsMessage")
+        self.message.setWordWrap(True)
+        self.open_button = QPushButton("Open")
+        self.folder_button = QPushButton("Show in folder")
+        for b in (self.calendar_button, self.letters_button, self.open_button, self.folder_button):
+            b.setMinimumHeight(40)
+            # Room around the label, as the platform's own dialog buttons have.
+            b.setMinimumWidth(b.sizeHint().width() + 24)
+
+        # The result and what to do with the file on the left; the two actions on the right.
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.open_button)
+        layout.addWidget(self.folder_button)
+        layout.addSpacing(24)
+        layout.addWidget(self.calendar_button)
+        layout.addWidget(self.letters_button)
+
+        self.calendar_button.clicked.connect(self.save_calendar)
+        self.letters_button.clicked.connect(self.print_letters)
+        self.open_button.clicked.connect(self.open_saved)
+        self.folder_button.clicked.connect(self.show_folder)
+        self._show_saved(None)
+        self.set_owner(None)
+
+    # -- state ---------------------------------------------------------------------------
+    def set_owner(self, owner: str | None) -> None:
+        """The person chosen on the page; a calendar is always one person's."""
+        self._owner = owner
+        self._enable()
+
+    def _enable(self) -> None:
+        self.calendar_button.setEnabled(not self._busy and bool(self._owner))
+        self.letters_button.setEnabled(not self._busy)
+        key = QKeySequence(CALENDAR_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+        self.calendar_button.setToolTip(
+            f"Save {self._owner}'s open calls and letters as a calendar file ({key})"
+            if self._owner
+            else "Choose an owner first: a calendar is one person's follow-ups"
+        )
+
+    def _start(self, text: str) -> None:
+        self._busy = True
+        self._show_saved(None)
+        self._say(text)
+        self._enable()
+
+    def _finish(self, text: str, *, error: bool = False, saved: Path | None = None) -> None:
+        self._busy = False
+        self._say(text, error=error)
+        self._show_saved(saved)
+        self._enable()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #c62828;" if error else "")
+
+    def _show_saved(self, path: Path | None) -> None:
+        # The name is on the line, the whole path in the tooltip and behind "Show in folder".
+        self.saved_path = path
+        self.message.setToolTip(str(path) if path else "")
+        self.open_button.setVisible(path is not None)
+        self.folder_button.setVisible(path is not None)
+
+    def _ask_path(self, caption: str, name: str, filters: str, suffix: str) -> Path | None:
+        chosen = self._choose_path(self, caption, str(Path(self.last_dir) / name), filters)
+        if not chosen:
+            return None
+        path = with_suffix(chosen, suffix)
+        self.last_dir = str(path.parent)
+        return path
+
+    # -- calendar ------------------------------------------------------------------------
+    def save_calendar(self) -> None:
+        owner = self._owner
+        if not owner or self._busy:
+            return
+        service, event_id, now = self._service, self._event.id, self._now()
+        self._start(f"Collecting {owner}'s follow-ups…")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, NotFoundError):
+                self._finish(f"{owner} has no open calls or letters: no calendar to save.")
+            else:
+                self._finish(f"Calendar not saved: {exc}", error=True)
+
+        self._runner.run(
+            lambda: service.calendar(event_id, owner, now),
+            on_done=lambda text: self._calendar_ready(owner, text),
+            on_error=failed,
+        )
+
+    def _calendar_ready(self, owner: str, text: str) -> None:
+        count = text.count("BEGIN:VEVENT")
+        path = self._ask_path(
+            f"Save {owner}'s follow-up calendar",
+            calendar_file_name(self._event.name, owner),
+            "Calendar (*.ics)",
+            ".ics",
+        )
+        if path is None:
+            self._finish("")
+            return
+        self._say(f"Saving {path.name}…")
+
+        def done(_: object) -> None:
+            self._finish(
+                f"{_plural(count, 'follow-up')} for {owner} saved to {path.name}", saved=path
+            )
+            self.calendar_saved.emit(SavedFile(path, count))
+
+        self._runner.run(
+            lambda: write_atomically(path, text),
+            on_done=done,
+            on_error=lambda exc: self._finish(f"Calendar not saved: {exc}", error=True),
+        )
+
+    # -- letters -------------------------------------------------------------------------
+    def _today(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self._event.timezone or "UTC")).date()
+
+    def print_letters(self) -> None:
+        if self._busy:
+            return
+        service, event_id, now = self._service, self._event.id, self._now()
+        day = self._today(now)
+        self._start("Looking for letters due…")
+
+        def due_letters() -> int:
+            # The queue's "due by the end of today" is the set letters_pdf prints.
+            items = service.queue(event_id, None, day)
+            return sum(
+                1
+                for i in items
+                if i.touch.channel is Channel.LETTER and i.touch.state in OPEN_STATES
+            )
+
+        self._runner.run(
+            due_letters,
+            on_done=lambda n: self._letters_counted(n, now),
+            on_error=lambda exc: self._finish(f"Letters not printed: {exc}", error=True),
+        )
+
+    def _letters_counted(self, count: int, now: datetime) -> None:
+        day = self._today(now)
+        if not count:
+            self._finish(f"No letters due by today ({day:%a %d %b}): nothing to print.")
+            return
+        path = self._ask_path(
+            f"Save {_plural(count, 'letter')} as PDF",
+            letters_file_name(self._event.name, day),
+            "PDF (*.pdf)",
+            ".pdf",
+        )
+        if path is None:
+            self._finish("")
+            return
+        self._say(f"Printing {_plural(count, 'letter')} to {path.name}…")
+        service, event_id = self._service, self._event.id
+
+        def failed(exc: BaseException) -> None:
+            # letters_pdf writes the file before it marks anything printed, so a failure
+            # leaves every letter in the queue to print again.
+            self._finish(f"Letters not printed: {exc}; they stay in the queue.", error=True)
+
+        def done(printed: int) -> None:
+            self._finish(
+                f"{_plural(printed, 'letter')} saved to {path.name}, marked printed", saved=path
+            )
+            self.letters_printed.emit(SavedFile(path, printed))
+
+        self._runner.run(
+            lambda: service.letters_pdf(event_id, path, now), on_done=done, on_error=failed
+        )
+
+    # -- after saving --------------------------------------------------------------------
+    def open_saved(self) -> None:
+        if self.saved_path is not None:
+            self._open_url(QUrl.fromLocalFile(str(self.saved_path)))
+
+    def show_folder(self) -> None:
+        if self.saved_path is not None:
+            self._open_url(QUrl.fromLocalFile(str(self.saved_path.parent)))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+__all__ = [
+    "FollowUpOutputsBar",
+    "SavedFile",
+    "calendar_file_name",
+    "letters_file_name",
+    "safe_file_name",
+    "with_suffix",
+]
