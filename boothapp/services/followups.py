@@ -297,6 +297,12 @@ class FollowUpService:
             )
             return [o for o in rows]
 
+    def owner_choices(self, event_id: str) -> list[tuple[str, str]]:
+        """(owner id, name to show) for the queue's owner picker: routing stores rep ids, people
+        read the rep's name (an owner taken from the CRM is its own name)."""
+        names = {rep.id: rep.name for rep in self._configs.get(event_id).routing.reps}
+        return [(o, names.get(o, o)) for o in self.owners(event_id) if o]
+
     @staticmethod
     def _touch_row(s: Session, touch_id: str) -> FollowUpRow:
         row = s.get(FollowUpRow, touch_id)

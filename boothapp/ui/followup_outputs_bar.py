@@ -105,6 +105,7 @@ class FollowUpOutputsBar(QWidget):
         self._choose_path: ChoosePath = choose_path or qt_save_path
         self._open_url: OpenUrl = open_url or QDesktopServices.openUrl
         self._owner: str | None = None
+        self._owner_name: str | None = None
         self._busy = False
         self.last_dir = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
@@ -148,9 +149,11 @@ class FollowUpOutputsBar(QWidget):
         self.set_owner(None)
 
     # -- state ---------------------------------------------------------------------------
-    def set_owner(self, owner: str | None) -> None:
-        """The person chosen on the page; a calendar is always one person's."""
+    def set_owner(self, owner: str | None, name: str | None = None) -> None:
+        """The person chosen on the page (id, and the name people read); a calendar is always
+        one person's."""
         self._owner = owner
+        self._owner_name = name or owner
         self._enable()
 
     def _enable(self) -> None:
@@ -158,7 +161,7 @@ class FollowUpOutputsBar(QWidget):
         self.letters_button.setEnabled(not self._busy)
         key = QKeySequence(CALENDAR_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
         self.calendar_button.setToolTip(
-            f"Save {self._owner}'s open calls and letters as a calendar file ({key})"
+            f"Save {self._owner_name}'s open calls and letters as a calendar file ({key})"
             if self._owner
             else "Choose an owner first: a calendar is one person's follow-ups"
         )
@@ -196,21 +199,21 @@ class FollowUpOutputsBar(QWidget):
 
     # -- calendar ------------------------------------------------------------------------
     def save_calendar(self) -> None:
-        owner = self._owner
+        owner, name = self._owner, self._owner_name or self._owner
         if not owner or self._busy:
             return
         service, event_id, now = self._service, self._event.id, self._now()
-        self._start(f"Collecting {owner}'s follow-ups…")
+        self._start(f"Collecting {name}'s follow-ups…")
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, NotFoundError):
-                self._finish(f"{owner} has no open calls or letters: no calendar to save.")
+                self._finish(f"{name} has no open calls or letters: no calendar to save.")
             else:
                 self._finish(f"Calendar not saved: {exc}", error=True)
 
         self._runner.run(
             lambda: service.calendar(event_id, owner, now),
-            on_done=lambda text: self._calendar_ready(owner, text),
+            on_done=lambda text: self._calendar_ready(name or owner, text),
             on_error=failed,
         )
 

@@ -202,18 +202,19 @@ class FollowUpQueuePage(QWidget):
         self._staff_id = staff_id
 
     def _owner_changed(self) -> None:
-        self.outputs.set_owner(self.owner.currentData())
+        owner = self.owner.currentData()
+        self.outputs.set_owner(owner, self.owner.currentText() if owner else None)
         self.refresh()
 
     def _load_owners(self) -> None:
         service, event_id = self._service, self._event.id
-        self._runner.run(lambda: service.owners(event_id), on_done=self._owners_loaded)
+        self._runner.run(lambda: service.owner_choices(event_id), on_done=self._owners_loaded)
 
-    def _owners_loaded(self, owners: list[str]) -> None:
+    def _owners_loaded(self, owners: list[tuple[str, str]]) -> None:
         self.owner.blockSignals(True)
-        for name in owners:
-            if name and self.owner.findData(name) < 0:
-                self.owner.addItem(name, name)
+        for owner_id, name in owners:
+            if self.owner.findData(owner_id) < 0:
+                self.owner.addItem(name, owner_id)
         self.owner.blockSignals(False)
         self.refresh()
 
@@ -273,7 +274,9 @@ class FollowUpQueuePage(QWidget):
         self._show_review(t.state is TouchState.REVIEW)
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
         self.reason.setText(f"{CHANNEL_LABELS[t.channel]} #{t.touch_number} · {t.reason}")
-        self.contact.setText(" · ".join(x for x in (item.lead_name, item.phone, item.email) if x))
+        # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.
+        numbers = [f"\u200e{x}\u200e" for x in (item.phone, item.email) if x]
+        self.contact.setText(" · ".join([x for x in (item.lead_name,) if x] + numbers))
         if t.channel is Channel.EMAIL and t.html:
             self.preview.setHtml(t.html)
         else:
