@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from boothapp.services.errors import ServiceError
 from boothapp.services.sync import SyncService
@@ -84,33 +85,34 @@ class SyncWorker(QObject):
         return not self.running
 
     def _run(self, event_id: str, retry_failed: bool, cancel: threading.Event) -> None:
-        try:
+        def work() -> object:
             if retry_failed:
                 self._service.retry_failed(event_id)
             self._service.enqueue_event(event_id)
-            summary = self._service.run(event_id, progress=self._emit_progress, cancel=cancel)
-        except ServiceError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # shown to the user, logged in full
-            log.exception("sync run failed")
-            self.failed.emit(f"sync stopped: {exc}")
-        else:
-            self.finished.emit(summary)
-        finally:
-            self.running_changed.emit(False)
+            return self._service.run(event_id, progress=self._emit_progress, cancel=cancel)
+
+        self._guarded(work, self.finished, "sync stopped")
 
     def _pull(self, event_id: str, cancel: threading.Event) -> None:
-        try:
-            summary = self._service.pull_back(
+        def work() -> object:
+            return self._service.pull_back(
                 event_id, progress=self.pull_progress.emit, cancel=cancel
             )
+
+        self._guarded(work, self.pulled, "reading back from the CRM stopped")
+
+    def _guarded(self, work: Callable[[], object], done: SignalInstance, what: str) -> None:
+        """Run on the worker thread: the result to ``done``, errors to ``failed`` in words a
+        user can act on (unexpected ones logged in full), and always ``running_changed``."""
+        try:
+            result = work()
         except ServiceError as exc:
             self.failed.emit(str(exc))
-        except Exception as exc:  # shown to the user, logged in full
-            log.exception("pull-back failed")
-            self.failed.emit(f"reading back from the CRM stopped: {exc}")
+        except Exception as exc:
+            log.exception(what)
+            self.failed.emit(f"{what}: {exc}")
         else:
-            self.pulled.emit(summary)
+            done.emit(result)
         finally:
             self.running_changed.emit(False)
 

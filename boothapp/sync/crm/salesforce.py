@@ -62,6 +62,27 @@ def soql_quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def raise_for_salesforce(resp: requests.Response, body: Any, budget: Budget | None) -> None:
+    """Salesforce's error answers (a list of ``{errorCode, message}``) as CrmErrors: 403
+    REQUEST_LIMIT_EXCEEDED is throttling, 401/403 otherwise the session, 400 a bad request."""
+    if resp.status_code == 200:
+        return
+    first = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
+    code, message = str(first.get("errorCode", "")), str(first.get("message", ""))
+    if resp.status_code == 403 and code == "REQUEST_LIMIT_EXCEEDED":
+        raise CrmThrottled(
+            f"Salesforce API allocation used up: {message}", http_status=403, budget=budget
+        )
+    if resp.status_code in (401, 403):
+        raise CrmAuthError(
+            f"Salesforce refused the session ({code or resp.status_code}): {message}",
+            http_status=resp.status_code,
+        )
+    if resp.status_code == 400:
+        raise CrmRejected(f"Salesforce: {code}: {message}", http_status=400)
+    raise_for_common(resp, "Salesforce")
+
+
 def budget_from_headers(headers: Any, window_s: float) -> Budget | None:
     match = _USAGE.search(str(headers.get("Sforce-Limit-Info", "")))
     if not match:
@@ -202,22 +223,7 @@ class SalesforceAdapter:
         return campaign
 
     def _raise_for_status(self, resp: requests.Response, body: Any, budget: Budget | None) -> None:
-        if resp.status_code == 200:
-            return
-        first = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
-        code, message = str(first.get("errorCode", "")), str(first.get("message", ""))
-        if resp.status_code == 403 and code == "REQUEST_LIMIT_EXCEEDED":
-            raise CrmThrottled(
-                f"Salesforce API allocation used up: {message}", http_status=403, budget=budget
-            )
-        if resp.status_code in (401, 403):
-            raise CrmAuthError(
-                f"Salesforce refused the session ({code or resp.status_code}): {message}",
-                http_status=resp.status_code,
-            )
-        if resp.status_code == 400:
-            raise CrmRejected(f"Salesforce: {code}: {message}", http_status=400)
-        raise_for_common(resp, "Salesforce")
+        raise_for_salesforce(resp, body, budget)
 
     def _follow_ups(self, saved: Sequence[tuple[SyncRecord, str, bool]]) -> None:
         tasks = []

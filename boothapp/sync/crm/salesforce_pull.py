@@ -18,9 +18,14 @@ from urllib.parse import quote
 import requests
 
 from boothapp.core.models import Stage
-from boothapp.sync.crm.base import CrmAuthError, CrmRejected, CrmThrottled
-from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
-from boothapp.sync.crm.salesforce import SalesforceConfig, budget_from_headers, soql_quote
+from boothapp.sync.crm.base import CrmRejected
+from boothapp.sync.crm.http import HttpClient, json_or_none
+from boothapp.sync.crm.salesforce import (
+    SalesforceConfig,
+    budget_from_headers,
+    raise_for_salesforce,
+    soql_quote,
+)
 from boothapp.sync.pull import PullBatch, PullRef, RemoteLead, parse_iso
 
 # The standard Lead Status picklist; an org's own values map through the event's config.
@@ -134,22 +139,5 @@ class SalesforcePuller:
             path = str(nxt) if nxt and not body.get("done", True) and pages < 1000 else ""
 
     def _raise_for_status(self, resp: requests.Response) -> None:
-        if resp.status_code == 200:
-            return
-        body = json_or_none(resp)
-        first = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
-        code, message = str(first.get("errorCode", "")), str(first.get("message", ""))
-        if resp.status_code == 403 and code == "REQUEST_LIMIT_EXCEEDED":
-            raise CrmThrottled(
-                f"Salesforce API allocation used up: {message}",
-                http_status=403,
-                budget=budget_from_headers(resp.headers, self.config.allocation_window_s),
-            )
-        if resp.status_code in (401, 403):
-            raise CrmAuthError(
-                f"Salesforce refused the session ({code or resp.status_code}): {message}",
-                http_status=resp.status_code,
-            )
-        if resp.status_code == 400:
-            raise CrmRejected(f"Salesforce: {code}: {message}", http_status=400)
-        raise_for_common(resp, "Salesforce")
+        budget = budget_from_headers(resp.headers, self.config.allocation_window_s)
+        raise_for_salesforce(resp, json_or_none(resp), budget)
