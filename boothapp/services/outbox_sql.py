@@ -34,6 +34,7 @@ from boothapp.sync.outbox import (
     ItemState,
     OutboxCounts,
     OutboxItem,
+    SingleItemForms,
 )
 
 
@@ -110,7 +111,7 @@ def _lead_state(s: Session, lead_id: str, state: SyncState) -> None:
     s.execute(update(LeadRow).where(LeadRow.id == lead_id).values(sync_state=state.value))
 
 
-class SqlOutbox:
+class SqlOutbox(SingleItemForms):
     """The queue on the app database; ``scoped(event_id)`` is the view a sync run uses."""
 
     def __init__(self, db: Database, device_id: str = "", event_id: str | None = None) -> None:
@@ -250,23 +251,6 @@ class SqlOutbox:
                 for lead in s.scalars(select(LeadRow).where(LeadRow.id.in_(list(remote_ids)))):
                     crm, remote_id = remote_ids[lead.id]
                     lead.crm_ids = {**(lead.crm_ids or {}), crm: remote_id}
-
-    # One-item forms of ``complete`` (tests and tools); ``item`` is the item as claimed.
-    def mark_done(self, item: OutboxItem, remote_id: str, attempt: Attempt) -> None:
-        self.complete([Completion.done(item, remote_id, attempt)])
-
-    def mark_failed(
-        self,
-        item: OutboxItem,
-        error: str,
-        transient: bool,
-        next_attempt_at: datetime | None,
-        attempt: Attempt,
-    ) -> None:
-        self.complete([Completion.failed(item, error, transient, next_attempt_at, attempt)])
-
-    def release(self, item: OutboxItem, next_attempt_at: datetime, attempt: Attempt) -> None:
-        self.complete([Completion.released(item, next_attempt_at, attempt)])
 
     def next_due_at(self, crm: str) -> datetime | None:
         pending = [*self._where(crm), OutboxRow.state == ItemState.PENDING.value]

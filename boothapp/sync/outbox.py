@@ -169,7 +169,30 @@ class Outbox(Protocol):
 DEFAULT_LEASE = timedelta(minutes=5)
 
 
-class MemoryOutbox:
+class SingleItemForms:
+    """One-item forms of ``complete`` (tests and tools); ``item`` is the item as claimed."""
+
+    def complete(self, completions: Sequence[Completion]) -> None:
+        raise NotImplementedError
+
+    def mark_done(self, item: OutboxItem, remote_id: str, attempt: Attempt) -> None:
+        self.complete([Completion.done(item, remote_id, attempt)])
+
+    def mark_failed(
+        self,
+        item: OutboxItem,
+        error: str,
+        transient: bool,
+        next_attempt_at: datetime | None,
+        attempt: Attempt,
+    ) -> None:
+        self.complete([Completion.failed(item, error, transient, next_attempt_at, attempt)])
+
+    def release(self, item: OutboxItem, next_attempt_at: datetime, attempt: Attempt) -> None:
+        self.complete([Completion.released(item, next_attempt_at, attempt)])
+
+
+class MemoryOutbox(SingleItemForms):
     """The in-memory Outbox for tests and benchmarks; thread-safe, same semantics as the store's."""
 
     def __init__(self) -> None:
@@ -242,23 +265,6 @@ class MemoryOutbox:
                     remote_id=c.remote_id or item.remote_id,
                     last_error=last_error,
                 )
-
-    # One-item forms of ``complete`` (tests and tools); ``item`` is the item as claimed.
-    def mark_done(self, item: OutboxItem, remote_id: str, attempt: Attempt) -> None:
-        self.complete([Completion.done(item, remote_id, attempt)])
-
-    def mark_failed(
-        self,
-        item: OutboxItem,
-        error: str,
-        transient: bool,
-        next_attempt_at: datetime | None,
-        attempt: Attempt,
-    ) -> None:
-        self.complete([Completion.failed(item, error, transient, next_attempt_at, attempt)])
-
-    def release(self, item: OutboxItem, next_attempt_at: datetime, attempt: Attempt) -> None:
-        self.complete([Completion.released(item, next_attempt_at, attempt)])
 
     def next_due_at(self, crm: str) -> datetime | None:
         with self._lock:
