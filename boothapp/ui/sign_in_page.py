@@ -29,76 +29,11 @@ from PySide6.QtWidgets import (
 from boothapp.core.models import Staff
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.staff import StaffService
+from boothapp.ui.pin_pad import PinPad
 from boothapp.workers.tasks import TaskRunner
 
-MAX_PIN = 8
 WRONG_PIN = "Wrong PIN"
 BUTTON_HEIGHT = 72
-
-
-class PinPad(QWidget):
-    """Digits, backspace and enter as large buttons; PIN shown as dots."""
-
-    entered = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("PinPad")
-        self._pin = ""
-        self.dots = QLabel("")
-        self.dots.setObjectName("PinDots")
-        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dots.setMinimumHeight(56)
-        font = self.dots.font()
-        font.setPointSizeF(28)
-        self.dots.setFont(font)
-        grid = QGridLayout()
-        grid.setSpacing(10)
-        self.buttons: dict[str, QPushButton] = {}
-        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]
-        for i, key in enumerate(keys):
-            button = QPushButton(key)
-            button.setObjectName(f"PinKey_{key}")
-            button.setMinimumSize(96, BUTTON_HEIGHT)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            if key == "⌫":
-                button.setToolTip("Backspace")
-                button.clicked.connect(self.backspace)
-            elif key == "OK":
-                button.setToolTip("Enter")
-                button.clicked.connect(self.submit)
-            else:
-                button.clicked.connect(lambda _=False, d=key: self.press(d))
-            self.buttons[key] = button
-            grid.addWidget(button, i // 3, i % 3)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.dots)
-        layout.addLayout(grid)
-
-    @property
-    def pin(self) -> str:
-        return self._pin
-
-    def press(self, digit: str) -> None:
-        if digit.isdigit() and len(self._pin) < MAX_PIN:
-            self._pin += digit
-            self._redraw()
-
-    def backspace(self) -> None:
-        self._pin = self._pin[:-1]
-        self._redraw()
-
-    def clear(self) -> None:
-        self._pin = ""
-        self._redraw()
-
-    def submit(self) -> None:
-        if self._pin:
-            self.entered.emit(self._pin)
-
-    def _redraw(self) -> None:
-        self.dots.setText("●  " * len(self._pin))
 
 
 class SignInPage(QWidget):

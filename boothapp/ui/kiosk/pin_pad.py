@@ -1,13 +1,15 @@
-"""Staff PIN pad that guards the way out of kiosk mode."""
+"""Staff PIN pad that guards the way out of kiosk mode: the shared pad with a cancel key, a
+heading and the "wrong PIN" line in the visitor's language."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.strings import tr
+from boothapp.ui.pin_pad import PinPad as Pad
 
 
 class PinPad(KioskStep):
@@ -20,44 +22,27 @@ class PinPad(KioskStep):
         self.heading = QLabel()
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.heading.setStyleSheet("font-size: 24pt; font-weight: bold;")
-        self.display = QLineEdit()
-        self.display.setEchoMode(QLineEdit.EchoMode.Password)
-        self.display.setReadOnly(True)
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setStyleSheet("font-size: 28pt;")
+        self.pad = Pad(cancel_key=True, key_prefix="pin_")
+        self.pad.entered.connect(self._entered)
+        self.pad.cancelled.connect(self.dismissed)
         self.error = QLabel()
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error.setProperty("role", "error")
-        grid = QGridLayout()
-        for i, label in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "✕", "0", "OK"]):
-            button = QPushButton(label)
-            button.setMinimumSize(96, 80)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setObjectName(f"pin_{label}")
-            button.clicked.connect(lambda _c=False, key=label: self._press(key))
-            grid.addWidget(button, i // 3, i % 3)
+        self.error.setStyleSheet("font-size: 16pt;")  # read from a step away, like the heading
         layout = QVBoxLayout(self)
         layout.setContentsMargins(200, 40, 200, 40)
         layout.addWidget(self.heading)
-        layout.addWidget(self.display)
         layout.addWidget(self.error)
-        layout.addLayout(grid)
+        layout.addWidget(self.pad)
 
-    def _press(self, key: str) -> None:
-        if key == "✕":
-            self.clear()
-            self.dismissed.emit()
-        elif key == "OK":
-            self.submit()
-        elif len(self.display.text()) < 8:
-            self.display.setText(self.display.text() + key)
-            self.error.clear()
+    def _entered(self, pin: str) -> None:
+        self.pad.clear()  # the next try starts empty, right or wrong
+        self.error.clear()
+        self.pin_entered.emit(pin)
 
     def submit(self) -> None:
-        pin = self.display.text()
-        self.display.clear()
-        if pin:
-            self.pin_entered.emit(pin)
+        if self.pad.pin:
+            self.pad.submit()
         else:
             self.show_wrong()
 
@@ -66,11 +51,14 @@ class PinPad(KioskStep):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.text().isdigit():
-            self._press(event.text())
+            self.pad.press(event.text())
+            self.error.clear()
+        elif event.key() == Qt.Key.Key_Backspace:
+            self.pad.backspace()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submit()
         elif event.key() == Qt.Key.Key_Escape:
-            self._press("✕")
+            self.pad.cancel()
 
     def retranslate(self, lang: str) -> None:
         self._lang = lang
@@ -78,4 +66,5 @@ class PinPad(KioskStep):
 
     def clear(self) -> None:
         super().clear()
+        self.pad.clear()
         self.error.clear()

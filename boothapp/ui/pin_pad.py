@@ -1,0 +1,88 @@
+"""The PIN pad staff type on: digits as large buttons, the PIN shown as dots.
+
+Used by the sign-in page (left key: backspace) and by the kiosk's way out (left key: cancel,
+which leaves the pad). Whoever owns it checks the PIN off the GUI thread (hashing is slow).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+MAX_PIN = 8
+BUTTON_HEIGHT = 72
+BACKSPACE, CANCEL = "⌫", "✕"
+
+
+class PinPad(QWidget):
+    """Digits, backspace and enter as large buttons; PIN shown as dots."""
+
+    entered = Signal(str)
+    cancelled = Signal()  # the cancel key (only with ``cancel_key=True``)
+
+    def __init__(self, cancel_key: bool = False, key_prefix: str = "PinKey_") -> None:
+        super().__init__()
+        self.setObjectName("PinPad")
+        self._pin = ""
+        self.dots = QLabel("")
+        self.dots.setObjectName("PinDots")
+        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dots.setMinimumHeight(56)
+        font = self.dots.font()
+        font.setPointSizeF(28)
+        self.dots.setFont(font)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.buttons: dict[str, QPushButton] = {}
+        left = CANCEL if cancel_key else BACKSPACE
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", left, "0", "OK"]
+        for i, key in enumerate(keys):
+            button = QPushButton(key)
+            button.setObjectName(f"{key_prefix}{key}")
+            button.setMinimumSize(96, BUTTON_HEIGHT)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            if key == BACKSPACE:
+                button.setToolTip("Backspace")
+                button.clicked.connect(self.backspace)
+            elif key == CANCEL:
+                button.setToolTip("Cancel")
+                button.clicked.connect(self.cancel)
+            elif key == "OK":
+                button.setToolTip("Enter")
+                button.clicked.connect(self.submit)
+            else:
+                button.clicked.connect(lambda _=False, d=key: self.press(d))
+            self.buttons[key] = button
+            grid.addWidget(button, i // 3, i % 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.dots)
+        layout.addLayout(grid)
+
+    @property
+    def pin(self) -> str:
+        return self._pin
+
+    def press(self, digit: str) -> None:
+        if digit.isdigit() and len(self._pin) < MAX_PIN:
+            self._pin += digit
+            self._redraw()
+
+    def backspace(self) -> None:
+        self._pin = self._pin[:-1]
+        self._redraw()
+
+    def clear(self) -> None:
+        self._pin = ""
+        self._redraw()
+
+    def cancel(self) -> None:
+        self.clear()
+        self.cancelled.emit()
+
+    def submit(self) -> None:
+        if self._pin:
+            self.entered.emit(self._pin)
+
+    def _redraw(self) -> None:
+        self.dots.setText("●  " * len(self._pin))
