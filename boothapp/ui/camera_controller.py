@@ -1,67 +1,95 @@
 """Runs the camera + decode worker for a CameraView and reports scans.
 
-One place that knows how to turn a camera spec into a running ``DecodeWorker`` wired to a
-preview: the kiosk uses it (and the scan page can).
+The one place that turns a camera spec into a running ``DecodeWorker`` wired to a preview: the
+scan page and the kiosk both use it. Everything it emits arrives on the GUI thread.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from boothapp.capture.pipeline import DecodePipeline
 from boothapp.capture.sources import SourceError, source_from_spec
-from boothapp.capture.types import DecodeResult, FrameDecoder
+from boothapp.capture.types import FrameDecoder
 from boothapp.ui.camera_view import CameraView
 from boothapp.workers.decode_worker import DecodeWorker
 
 
 class CameraController(QObject):
-    scanned = Signal(object)  # DecodeResult, once per badge appearance (GUI thread)
-    status_changed = Signal(str)
+    scanned = Signal(object)  # capture.types.DecodeResult, once per badge appearance
+    status_changed = Signal(str)  # a short line for a status label ("1280x720 · 30 fps ...")
 
     def __init__(
-        self, view: CameraView, decoder: FrameDecoder | None = None, parent: QObject | None = None
+        self,
+        view: CameraView,
+        decoder: FrameDecoder | None = None,
+        parent: QObject | None = None,
+        no_camera_hint: str = "",
     ) -> None:
         super().__init__(parent)
         self._view = view
         self._decoder = decoder
-        self._worker: DecodeWorker | None = None
+        self._hint = no_camera_hint
+        self.worker: DecodeWorker | None = None
+        self.last_frame: np.ndarray | None = None  # for "photograph the badge"
 
     @property
     def running(self) -> bool:
-        return self._worker is not None and self._worker.is_running()
+        return self.worker is not None and self.worker.is_running()
 
-    def start(self, spec: str, no_camera_hint: str = "") -> bool:
+    def start(self, spec: str, no_camera_hint: str | None = None) -> bool:
+        """Start the camera (index, video file, folder or stream URL); errors are shown."""
         self.stop()
+        if no_camera_hint is not None:
+            self._hint = no_camera_hint
         try:
             source = source_from_spec(spec)
         except SourceError as exc:
-            self._view.set_message(f"{exc}\n{no_camera_hint}".strip())
+            self._view.set_message(self._with_hint(str(exc)))
             self.status_changed.emit("No camera")
             return False
         worker = DecodeWorker(source, self._decoder or DecodePipeline())
-        worker.frame_ready.connect(self._view.set_frame)
+        worker.frame_ready.connect(self._frame)
         worker.outcome_ready.connect(self._outline)
-        worker.symbol_found.connect(self._found)
+        worker.symbol_found.connect(self.scanned)
         worker.hint_changed.connect(self._view.set_hint)
-        worker.source_failed.connect(
-            lambda message: self._view.set_message(f"{message}\n{no_camera_hint}".strip())
-        )
-        self._worker = worker
+        worker.source_failed.connect(self._failed)
+        worker.source_state_changed.connect(self._state)
+        worker.stats_changed.connect(self._stats)
+        self.worker = worker
         self._view.set_message("Starting camera…")
         self.status_changed.emit(source.describe())
         worker.start()
         return True
 
     def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.stop(2.0)
-            self._worker = None
+        if self.worker is not None:
+            self.worker.stop(2.0)
+            self.worker = None
+
+    def _with_hint(self, message: str) -> str:
+        return f"{message}\n{self._hint}".strip()
+
+    def _frame(self, frame: np.ndarray) -> None:
+        self.last_frame = frame
+        self._view.set_frame(frame)
 
     def _outline(self, outcome: object) -> None:
         results = getattr(outcome, "results", ())
         if results:
             self._view.show_symbol(results[0].corners)
 
-    def _found(self, result: DecodeResult) -> None:
-        self.scanned.emit(result)
+    def _failed(self, message: str) -> None:
+        self._view.set_message(self._with_hint(message))
+        self.status_changed.emit("Camera stopped")
+
+    def _state(self, state: str) -> None:
+        if state == "disconnected":
+            self._view.set_message("Camera disconnected — reconnecting…")
+
+    def _stats(self, stats: object) -> None:
+        fps = getattr(stats, "preview_fps", 0.0)
+        ms = getattr(stats, "decode_ms", 0.0)
+        res = getattr(stats, "resolution", "")
+        self.status_changed.emit(f"{res} · {fps:.0f} fps · decode {ms:.0f} ms")

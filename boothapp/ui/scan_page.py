@@ -13,7 +13,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import cv2
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -28,12 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.capture.pipeline import DecodePipeline
-from boothapp.capture.sources import SourceError, source_from_spec
 from boothapp.capture.types import DecodeResult, FrameDecoder
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
+from boothapp.ui.camera_controller import CameraController
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.lead_form import LeadForm
 from boothapp.workers.decode_worker import DecodeWorker
@@ -68,16 +66,18 @@ class ScanPage(QWidget):
         self.setObjectName("ScanPage")
         self._leads, self._runner, self._event = leads, runner, event
         self._photos_dir = photos_dir
-        self._decoder = decoder
-        self._worker: DecodeWorker | None = None
         self.camera_spec = ""
-        self._last_frame: np.ndarray | None = None
         self._staff: Staff | None = None
         self._pending_since: float | None = None
         self.last_latency_ms: float | None = None
 
         self.camera = CameraView()
         self.camera_status = QLabel("Camera off")
+        self.cameras = CameraController(
+            self.camera, decoder, self, no_camera_hint="A handheld scanner still works."
+        )
+        self.cameras.scanned.connect(self._symbol)
+        self.cameras.status_changed.connect(self.camera_status.setText)
         self.camera_status.setProperty("role", "muted")
         self.walk_in = QPushButton("No badge — walk-in (F5)")
         self.photo = QPushButton("Unreadable badge: take photo (F6)")
@@ -143,55 +143,15 @@ class ScanPage(QWidget):
 
     def start_camera(self, spec: str) -> None:
         """Start the camera (index, video file, folder or stream URL); errors are shown."""
-        self.stop_camera()
         self.camera_spec = spec
-        try:
-            source = source_from_spec(spec)
-        except SourceError as exc:
-            self.camera.set_message(f"{exc}\nA handheld scanner still works.")
-            self.camera_status.setText("No camera")
-            return
-        decoder = self._decoder or DecodePipeline()
-        worker = DecodeWorker(source, decoder)
-        worker.frame_ready.connect(self._frame)
-        worker.outcome_ready.connect(self._outcome)
-        worker.symbol_found.connect(self._symbol)
-        worker.hint_changed.connect(self.camera.set_hint)
-        worker.source_failed.connect(self._camera_failed)
-        worker.source_state_changed.connect(self._camera_state)
-        worker.stats_changed.connect(self._stats)
-        self._worker = worker
-        self.camera.set_message("Starting camera…")
-        self.camera_status.setText(source.describe())
-        worker.start()
+        self.cameras.start(spec)
 
     def stop_camera(self) -> None:
-        if self._worker is not None:
-            self._worker.stop(2.0)
-            self._worker = None
+        self.cameras.stop()
 
-    def _frame(self, frame: np.ndarray) -> None:
-        self._last_frame = frame
-        self.camera.set_frame(frame)
-
-    def _outcome(self, outcome: object) -> None:
-        results = getattr(outcome, "results", ())
-        if results:
-            self.camera.show_symbol(results[0].corners)
-
-    def _camera_failed(self, message: str) -> None:
-        self.camera.set_message(f"{message}\nA handheld scanner still works.")
-        self.camera_status.setText("Camera stopped")
-
-    def _camera_state(self, state: str) -> None:
-        if state == "disconnected":
-            self.camera.set_message("Camera disconnected — reconnecting…")
-
-    def _stats(self, stats: object) -> None:
-        fps = getattr(stats, "preview_fps", 0.0)
-        ms = getattr(stats, "decode_ms", 0.0)
-        res = getattr(stats, "resolution", "")
-        self.camera_status.setText(f"{res} · {fps:.0f} fps · decode {ms:.0f} ms")
+    @property
+    def _worker(self) -> DecodeWorker | None:  # benchmarks hook into the running worker
+        return self.cameras.worker
 
     # -- scans ------------------------------------------------------------------------------
     def _symbol(self, result: DecodeResult) -> None:
@@ -254,7 +214,7 @@ class ScanPage(QWidget):
 
     def photograph_badge(self) -> None:
         """Keep a photo of a badge the scanner cannot read, as a scan to resolve later."""
-        frame = self._last_frame
+        frame = self.cameras.last_frame
         if frame is None:
             self.message.setText("No camera picture to keep. Use 'walk-in' and type the name.")
             return
