@@ -20,6 +20,7 @@ from boothapp.services.followup_mail import mail_settings
 from boothapp.services.followup_types import SendReport
 from boothapp.sync.mail import SmtpSettings
 from boothapp.ui.camera_picker import CameraPicker
+from boothapp.ui.crm_autosync import CrmAutoSync
 from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.event_settings_page import EventSettingsPage
 from boothapp.ui.followup_autosend import FollowUpAutoSender
@@ -67,6 +68,8 @@ class DesktopWindow(MainWindow):
         self.add_page("Event settings", self.settings_page, "F6")
         self.sync_page = SyncPage(ctx.sync, runner, event)
         self.add_page("CRM sync", self.sync_page, "F7")
+        self.crm_autosync = CrmAutoSync(ctx.sync, self.sync_page.worker, runner, event.id, self)
+        self.crm_autosync.start()
         self.sign_in.signed_in.connect(self._signed_in)
         self.scan.lead_saved.connect(self._lead_saved)
         self.scan.scan_to_form_ms.connect(
@@ -151,7 +154,7 @@ class DesktopWindow(MainWindow):
         followups, event_id = self.ctx.followups, self.event.id
         self.runner.run(
             lambda: followups.plan(event_id, datetime.now(UTC), lead_ids=[lead.id]),
-            on_done=lambda _summary: self.autosend.run_now(),
+            on_done=lambda _summary: self._after_planning(),
             on_error=lambda exc: self.statusBar().showMessage(f"Follow-ups not planned: {exc}"),
         )
 
@@ -249,7 +252,13 @@ class DesktopWindow(MainWindow):
     def start_camera(self, spec: str) -> None:
         self.scan.start_camera(spec)
 
+    def _after_planning(self) -> None:
+        self.autosend.run_now()
+        self.crm_autosync.lead_saved()  # the record goes out with the owner's planned task
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.crm_autosync.stop()
+        self.sync_page.worker.stop(5.0)  # a cancelled run hands its batch back to the queue
         self.scan.shutdown()
         self.wedge.uninstall()
         self.runner.wait(5000)

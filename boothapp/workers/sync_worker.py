@@ -49,13 +49,16 @@ class SyncWorker(QObject):
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self, event_id: str, retry_failed: bool = False) -> bool:
-        """Begin a run (queue not-yet-synced leads, then drain); False if one is running."""
+    def start(
+        self, event_id: str, retry_failed: bool = False, max_seconds: float | None = None
+    ) -> bool:
+        """Begin a run (queue not-yet-synced leads, then drain, for at most ``max_seconds``);
+        False if one is running."""
         if self.running:
             return False
         self._cancel = threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(event_id, retry_failed, self._cancel),
+            target=self._run, args=(event_id, retry_failed, self._cancel, max_seconds),
             name="boothapp-sync", daemon=True,
         )  # fmt: skip
         self.running_changed.emit(True)
@@ -84,12 +87,20 @@ class SyncWorker(QObject):
             self._thread.join(timeout)
         return not self.running
 
-    def _run(self, event_id: str, retry_failed: bool, cancel: threading.Event) -> None:
+    def _run(
+        self,
+        event_id: str,
+        retry_failed: bool,
+        cancel: threading.Event,
+        max_seconds: float | None,
+    ) -> None:
         def work() -> object:
             if retry_failed:
                 self._service.retry_failed(event_id)
             self._service.enqueue_event(event_id)
-            return self._service.run(event_id, progress=self._emit_progress, cancel=cancel)
+            return self._service.run(
+                event_id, progress=self._emit_progress, cancel=cancel, max_seconds=max_seconds
+            )
 
         self._guarded(work, self.finished, "sync stopped")
 
