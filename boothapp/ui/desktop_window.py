@@ -18,7 +18,10 @@ from boothapp.core.hygiene.phones import preload_metadata
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.followup_mail import mail_settings
 from boothapp.services.followup_types import SendReport
+from boothapp.services.sync import SyncSummary
+from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.mail import SmtpSettings
+from boothapp.sync.pacing import BreakerState
 from boothapp.ui.camera_picker import CameraPicker
 from boothapp.ui.crm_autosync import CrmAutoSync
 from boothapp.ui.dashboard_page import DashboardPage
@@ -30,7 +33,7 @@ from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
 from boothapp.ui.scan_page import ScanPage
 from boothapp.ui.sign_in_page import SignInPage
-from boothapp.ui.sync_page import SyncPage
+from boothapp.ui.sync_page import SyncPage, breaker_text
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.tasks import TaskRunner
 
@@ -70,6 +73,10 @@ class DesktopWindow(MainWindow):
         self.add_page("CRM sync", self.sync_page, "F7")
         self.crm_autosync = CrmAutoSync(ctx.sync, self.sync_page.worker, runner, event.id, self)
         self.crm_autosync.start()
+        # Background runs happen while staff scan: a CRM that is down or refuses the login is
+        # said in the status bar, not only on the sync page.
+        self.sync_page.worker.progress.connect(self._sync_progress)
+        self.sync_page.worker.finished.connect(self._sync_finished)
         self.sign_in.signed_in.connect(self._signed_in)
         self.scan.lead_saved.connect(self._lead_saved)
         self.scan.scan_to_form_ms.connect(
@@ -251,6 +258,15 @@ class DesktopWindow(MainWindow):
 
     def start_camera(self, spec: str) -> None:
         self.scan.start_camera(spec)
+
+    def _sync_progress(self, p: SyncProgress) -> None:
+        if p.breaker != BreakerState.CLOSED:
+            retry_at = self.ctx.sync.breaker_retry_at()
+            self.statusBar().showMessage(f"CRM: {breaker_text(p.crm, p.breaker, retry_at)}", 15000)
+
+    def _sync_finished(self, summary: SyncSummary) -> None:
+        if summary.stopped in (StopReason.AUTH, StopReason.CONFIG):
+            self.statusBar().showMessage(f"CRM sync stopped: {summary.message} (F7)", 30000)
 
     def _after_planning(self) -> None:
         self.autosend.run_now()

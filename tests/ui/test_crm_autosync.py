@@ -116,3 +116,23 @@ def test_desktop_walk_in_reaches_the_crm_without_pressing_sync(qtbot, ctx: AppCo
         )
         win.close()
         runner.wait(10_000)
+
+
+def test_a_refused_login_is_said_in_the_status_bar(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Desk Refused"))
+    fake = HubSpotFake()
+    with FakeServer(fake) as server:
+        ctx.sync.configure(event.id, CrmSettings("hubspot", server.url), {"token": "revoked"})
+        _save(ctx, event.id, ["Jon"])
+        runner = TaskRunner()
+        win = DesktopWindow(ctx, runner, event)
+        qtbot.addWidget(win)
+        win.show()
+        win.crm_autosync.run_now()  # as the minute timer would
+        qtbot.waitUntil(
+            lambda: win.statusBar().currentMessage().startswith("CRM sync stopped:"),
+            timeout=15_000,
+        )
+        assert "HubSpot refused the credentials (401)" in win.statusBar().currentMessage()
+        win.close()
+        runner.wait(10_000)
