@@ -52,7 +52,9 @@ def settings_of(configs: EventConfigService, event_id: str) -> CrmSettings | Non
     return CrmSettings.from_tree(configs.get(event_id).crm)
 
 
-def record_for(s: Session, row: LeadRow, settings: CrmSettings) -> SyncRecord:
+def record_for(
+    s: Session, row: LeadRow, settings: CrmSettings, rep_names: Mapping[str, str] | None = None
+) -> SyncRecord:
     staff = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
     event_row = s.get(EventRow, row.event_id)
     event = event_from_row(event_row) if event_row is not None else None
@@ -72,8 +74,13 @@ def record_for(s: Session, row: LeadRow, settings: CrmSettings) -> SyncRecord:
     if touch is None:
         return build_record(lead, event, settings.field_mapping())
     subject = touch.subject or f"Call {lead.display_name}"
+    owner_name = (rep_names or {}).get(lead.owner, "")
     return build_record(lead, event, settings.field_mapping(), task_subject=subject,
-                        task_due=touch.due_at)  # fmt: skip
+                        task_due=touch.due_at, owner_name=owner_name)  # fmt: skip
+
+
+def rep_names(configs: EventConfigService, event_id: str) -> dict[str, str]:
+    return {rep.id: rep.name for rep in configs.get(event_id).routing.reps}
 
 
 class SyncEnqueuer:
@@ -94,7 +101,8 @@ class SyncEnqueuer:
         if settings is None or not settings.auto_sync:
             return
         s.flush()
-        enqueue_in(s, settings.name, record_for(s, row, settings), datetime.now(UTC))
+        names = rep_names(self._configs, row.event_id)
+        enqueue_in(s, settings.name, record_for(s, row, settings, names), datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +249,10 @@ class SyncService:
                     LeadRow.sync_state.in_((SyncState.NOT_QUEUED.value, SyncState.PENDING.value)),
                 )
             ).all()
+            names = rep_names(self._configs, event_id)
             for row in rows:
-                enqueue_in(s, settings.name, record_for(s, row, settings), now, self._device_id)
+                record = record_for(s, row, settings, names)
+                enqueue_in(s, settings.name, record, now, self._device_id)
             return len(rows)
 
     def retry_failed(self, event_id: str) -> int:

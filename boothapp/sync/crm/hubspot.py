@@ -73,6 +73,7 @@ class HubSpotAdapter:
         self.http = HttpClient(
             config.base_url, {"Authorization": f"Bearer {config.token}"}, config.timeout_s
         )
+        self._owners: dict[str, tuple[str, str | None]] | None = None
 
     def _key(self, record: SyncRecord) -> str:
         return record.email.strip().lower() if self.config.use_email_as_id else record.lead_id
@@ -169,6 +170,23 @@ class HubSpotAdapter:
             raise CrmRejected(f"HubSpot rejected the batch: {message}", http_status=400)
         raise_for_common(resp, "HubSpot")
 
+    def _owner_id(self, who: str) -> str | None:
+        """The HubSpot owner id for a booth owner: an id as is, else the owner whose name or
+        e-mail matches (owners are read once per adapter)."""
+        if who.isdigit():
+            return who
+        if self._owners is None:
+            try:
+                self._owners = load_owners(self.http)
+            except CrmError as exc:
+                log.warning("HubSpot owners not read: %s", exc)
+                self._owners = {}
+        key = who.strip().casefold()
+        for owner_id, (name, email) in self._owners.items():
+            if key in (name.casefold(), (email or "").casefold()):
+                return owner_id
+        return None
+
     def _follow_ups(self, new_contacts: Sequence[tuple[SyncRecord, str]]) -> int:
         """Notes and tasks for new contacts, one batch-create call each; returns requests made."""
         ms = str(int(datetime.now(UTC).timestamp() * 1000))
@@ -191,8 +209,12 @@ class HubSpotAdapter:
                 "hs_task_body": record.task.body,
                 "hs_task_status": "NOT_STARTED",
             }
-            if record.task.owner or record.owner:
-                props["hubspot_owner_id"] = record.task.owner or record.owner
+            who = record.task.owner or record.owner
+            owner_id = self._owner_id(who) if who else None
+            if owner_id:
+                props["hubspot_owner_id"] = owner_id
+            elif who:  # no HubSpot user by that name: the task still says whose it is
+                props["hs_task_body"] = f"{record.task.body}\n\nOwner at the booth: {who}".strip()
             tasks.append({"properties": props, "associations": [_assoc(cid, TASK_TO_CONTACT)]})
         sent = 0
         for path, inputs in (("notes", notes), ("tasks", tasks)):
@@ -204,6 +226,31 @@ class HubSpotAdapter:
                 if resp.status_code >= 300:
                     log.warning("HubSpot %s not created (%s)", path, resp.status_code)
         return sent
+
+
+def load_owners(http: HttpClient) -> dict[str, tuple[str, str | None]]:
+    """Every owner of the portal, ``id -> (name, e-mail)``, following ``paging.next.after``."""
+    owners: dict[str, tuple[str, str | None]] = {}
+    after = ""
+    for _page in range(100):
+        resp = http.request(
+            "GET", "/crm/v3/owners/?limit=500" + (f"&after={after}" if after else "")
+        )
+        if resp.status_code == 429:
+            wait = parse_retry_after(resp.headers.get("Retry-After"))
+            raise CrmThrottled(
+                "HubSpot rate limit reached (owners)", http_status=429, retry_after=wait
+            )
+        raise_for_common(resp, "HubSpot")
+        body = json_or_none(resp) or {}
+        for o in body.get("results", []):
+            name = f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip()
+            email = o.get("email") or None
+            owners[str(o.get("id"))] = (name or email or str(o.get("id")), email)
+        after = str(((body.get("paging") or {}).get("next") or {}).get("after") or "")
+        if not after:
+            break
+    return owners
 
 
 def _assoc(contact_id: str, type_id: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ default options) decides.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,10 +19,12 @@ from typing import Any
 import requests
 
 from boothapp.core.models import Stage
-from boothapp.sync.crm.base import CrmAuthError, CrmThrottled, parse_retry_after
+from boothapp.sync.crm.base import CrmAuthError, CrmRejected, CrmThrottled, parse_retry_after
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
-from boothapp.sync.crm.hubspot import HubSpotConfig, budget_from_headers
+from boothapp.sync.crm.hubspot import HubSpotConfig, budget_from_headers, load_owners
 from boothapp.sync.pull import PullBatch, PullRef, RemoteLead, parse_iso
+
+log = logging.getLogger(__name__)
 
 LEAD_STATUS_STAGES = {
     "NEW": Stage.TO_CONTACT,
@@ -85,7 +88,12 @@ class HubSpotPuller:
             owner_id = str(props.get(OWNER) or "")
             if owner_id:
                 if self._owners is None:
-                    requests_made += self._load_owners()
+                    requests_made += 1
+                    try:
+                        self._owners = load_owners(self.http)
+                    except CrmRejected as exc:  # e.g. a token without the owners scope
+                        log.warning("HubSpot owners not readable, ids kept: %s", exc)
+                        self._owners = {}
                 owner_name, owner_email = (self._owners or {}).get(owner_id, (owner_id, None))
             stage, stage_prop = _stage(props, self._stages)
             times = {
@@ -124,28 +132,6 @@ class HubSpotPuller:
                 http_status=resp.status_code,
             )
         raise_for_common(resp, "HubSpot")
-
-    def _load_owners(self) -> int:
-        """id -> (name, e-mail) for every owner, page by page; returns the requests made."""
-        owners: dict[str, tuple[str, str | None]] = {}
-        after = ""
-        calls = 0
-        while True:
-            calls += 1
-            resp = self.http.request(
-                "GET", "/crm/v3/owners/?limit=500" + (f"&after={after}" if after else "")
-            )
-            self._raise_for_status(resp)
-            body = json_or_none(resp) or {}
-            for o in body.get("results", []):
-                name = f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip()
-                email = o.get("email") or None
-                owners[str(o.get("id"))] = (name or email or str(o.get("id")), email)
-            after = str(((body.get("paging") or {}).get("next") or {}).get("after") or "")
-            if not after or calls > 100:
-                break
-        self._owners = owners
-        return calls
 
 
 def _stage(props: Mapping[str, Any], stages: Mapping[str, Stage]) -> tuple[Stage | None, str]:

@@ -175,8 +175,12 @@ def build_record(
     mapping: FieldMapping,
     task_subject: str = "",
     task_due: datetime | None = None,
+    owner_name: str = "",
 ) -> SyncRecord:
-    task = SyncTask(task_subject, task_due, lead.owner or lead.staff_name) if task_subject else None
+    """``owner_name``: the owner as CRM users know them (the rep's name, not the routing id),
+    which the adapters match to a CRM user for the task."""
+    who = owner_name or lead.owner or lead.staff_name
+    task = SyncTask(task_subject, task_due, who) if task_subject else None
     return SyncRecord(
         lead_id=lead.id,
         fields=mapping.values(lead, event),

@@ -39,6 +39,7 @@ TRANSIENT_CODES = frozenset(
     {"UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG", "SERVER_UNAVAILABLE"}
 )
 _USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
+_USER_ID = re.compile(r"005[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class SalesforceAdapter:
         self.batch_size = min(200, config.batch_size)
         self._refresh = refresh_token
         self._campaigns: dict[str, str] = {}  # event name -> campaign id
+        self._users: dict[str, str] = {}  # booth owner name -> Salesforce user id ("": none)
         self._extra_calls = 0  # calls made after the upsert in this push
         self.http = HttpClient(
             config.instance_url,
@@ -181,6 +183,20 @@ class SalesforceAdapter:
         # Task, campaign and member calls count against the org's allocation too.
         return BatchOutcome(out, budget, resp.status_code, requests=1 + self._extra_calls)
 
+    def _user_id(self, who: str) -> str | None:
+        """A Salesforce user id as is; else the active user with that name (read once)."""
+        if _USER_ID.fullmatch(who):
+            return who
+        if who not in self._users:
+            soql = f"SELECT Id, IsActive FROM User WHERE Name IN ({soql_quote(who)})"
+            resp = self._call("GET", "/query?q=" + quote(soql), None)
+            found = ""
+            if resp.status_code == 200:
+                rows = (json_or_none(resp) or {}).get("records") or []
+                found = next((str(r["Id"]) for r in rows if r.get("IsActive", True)), "")
+            self._users[who] = found
+        return self._users[who] or None
+
     def _campaign_id(self, event_name: str) -> str:
         if self.config.campaign_id or not (self.config.auto_campaign and event_name):
             return self.config.campaign_id
@@ -241,10 +257,15 @@ class SalesforceAdapter:
             }
             if record.task.due_at is not None:
                 task["ActivityDate"] = record.task.due_at.date().isoformat()
-            if record.task.owner or record.owner:
-                task["OwnerId"] = record.task.owner or record.owner
-            if record.task.body:
-                task["Description"] = record.task.body
+            who = record.task.owner or record.owner
+            owner_id = self._user_id(who) if who else None
+            body = record.task.body
+            if owner_id:
+                task["OwnerId"] = owner_id
+            elif who:  # no active Salesforce user by that name: the task still says whose it is
+                body = f"{body}\n\nOwner at the booth: {who}".strip()
+            if body:
+                task["Description"] = body
             tasks.append(task)
         if tasks:
             self._call(

@@ -122,8 +122,24 @@ class HubSpotFake:
             self._owners(h, h.path, remaining)
         elif path in ("/crm/v3/objects/notes/batch/create", "/crm/v3/objects/tasks/batch/create"):
             target = self.notes if "/notes/" in path else self.tasks
+            inputs = (body or {}).get("inputs", [])
+            owner_ids = {str(o.get("id")) for o in self.owners}
+            bad = [
+                i["properties"]["hubspot_owner_id"]
+                for i in inputs
+                if "hubspot_owner_id" in i.get("properties", {})
+                and str(i["properties"]["hubspot_owner_id"]) not in owner_ids
+            ]
+            if bad:  # an owner id HubSpot does not know fails the batch create
+                h.send_json(
+                    400,
+                    {"status": "error", "category": "VALIDATION_ERROR",
+                     "message": f"Property values were not valid: hubspot_owner_id {bad[0]!r}"},
+                    self._headers(remaining),
+                )  # fmt: skip
+                return
             with self._lock:
-                target.extend((body or {}).get("inputs", []))
+                target.extend(inputs)
             h.send_json(201, {"status": "COMPLETE", "results": []}, self._headers(remaining))
         elif path in ("/crm/v3/objects/notes", "/crm/v3/objects/tasks"):
             target = self.notes if path.endswith("notes") else self.tasks

@@ -169,6 +169,22 @@ class SalesforceFake:
                         }
                     )
                     continue
+                owner = fields.get("OwnerId")
+                if sobject == "Task" and owner and owner not in self.records.get("User", {}):
+                    results.append(
+                        {
+                            "success": False,
+                            "created": False,
+                            "errors": [
+                                {
+                                    "statusCode": "INVALID_CROSS_REFERENCE_KEY",
+                                    "message": "invalid cross reference id",
+                                    "fields": ["OwnerId"],
+                                }
+                            ],
+                        }
+                    )
+                    continue
                 if missing:
                     results.append(
                         {
@@ -213,6 +229,11 @@ class SalesforceFake:
             rec.setdefault("IsConverted", False)
         rec["LastModifiedDate"] = _sf_time(datetime.now(UTC))
 
+    def add_user(self, user_id: str, name: str, active: bool = True) -> None:
+        self.records.setdefault("User", {})[user_id] = {
+            "Id": user_id, "Name": name, "IsActive": active,
+        }  # fmt: skip
+
     def sales_edit(self, external_id: str, at: datetime, **changes: Any) -> None:
         """A rep edits the lead in Salesforce at ``at`` (``Status=``, ``Owner=(name, email)``)."""
         with self._lock:
@@ -252,6 +273,7 @@ class SalesforceFake:
                 "Lead": list(self.records.get("Lead", {}).values()),
                 "LeadHistory": list(self.history),
                 "Campaign": list(self.records.get("Campaign", {}).values()),
+                "User": list(self.records.get("User", {}).values()),
             }
             try:
                 _, rows = run_query(soql, tables)
