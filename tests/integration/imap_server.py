@@ -95,9 +95,7 @@ def _config(root: Path, port: int, sent_folder: str, uid: int, gid: int) -> str:
     internal_user = "dovecot" if as_root else me
     # A folder literally named "Sent" but not marked \Sent stands beside a differently named
     # special-use folder, so a lookup that guessed by name would search the wrong one.
-    decoy = (
-        "  mailbox Sent {\n    auto = create\n  }\n" if sent_folder != "Sent" else ""
-    )
+    decoy = "  mailbox Sent {\n    auto = create\n  }\n" if sent_folder != "Sent" else ""
     return f"""\
 base_dir = {root}/run
 state_dir = {root}/state
