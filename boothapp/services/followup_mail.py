@@ -74,13 +74,32 @@ class SentFolderAccess:
 
 
 def sent_folder_access(
-    followups: FollowUpService, data_dir: Path, event_id: str
+    followups: FollowUpService, data_dir: Path, event_id: str, smtp_username: str | None = None
 ) -> SentFolderAccess | None:
     """The event's Sent-folder lookup when ``followups.imap`` is set up, else None.
-    A bad section raises ValueError naming the field."""
+    ``smtp_username``: the login actually used for SMTP (a CLI option may override the
+    config's). A bad section raises ValueError naming the field."""
     cfg = followups.settings(event_id)
-    smtp_user = str(cfg.smtp.get("username", "") or "")
+    smtp_user = (
+        smtp_username if smtp_username is not None else str(cfg.smtp.get("username", "") or "")
+    )
     settings = imap_settings_from(cfg.imap, smtp_user)
     if settings is None:
         return None
     return SentFolderAccess(settings, imap_password(data_dir, settings.username, smtp_user))
+
+
+def mail_setup(
+    followups: FollowUpService, data_dir: Path, event_id: str
+) -> tuple[SmtpSettings | None, str | None, SentFolderAccess | None]:
+    """``mail_settings`` plus the Sent-folder access, for the desktop's automatic sending.
+    A broken ``imap`` section (the loader reports it with its line) only turns the lookup off:
+    interrupted sends then wait for review as they would without it."""
+    smtp, password = mail_settings(followups, data_dir, event_id)
+    if smtp is None:
+        return None, None, None
+    try:
+        access = sent_folder_access(followups, data_dir, event_id, smtp.username)
+    except ValueError:
+        access = None
+    return smtp, password, access
