@@ -19,8 +19,11 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 USER = "jo@booth.example.com"
 PASSWORD = "imap-s3cret"
@@ -189,3 +192,14 @@ def start_server(sent_folder: str = "Sent") -> DovecotServer:
     log = server.log()
     server.stop()
     raise DovecotUnavailable(f"dovecot did not start listening on {port}: {log}")
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[DovecotServer]:
+    """One Dovecot for the session, Sent folder "Sent". Fails (never skips) without Dovecot."""
+    try:
+        server = start_server("Sent")
+    except DovecotUnavailable as exc:
+        pytest.fail(str(exc))  # loudly: a missing server must not pass as a skipped test
+    yield server
+    server.stop()

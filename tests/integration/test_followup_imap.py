@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from boothapp.services.followup_types import TouchState
 from boothapp.store.tables import FollowUpRow
 from boothapp.sync.imap import ImapSecurity, ImapSentLookup, ImapSettings
 from tests.fixtures_followups import PLANNED_AT, make_cast
+from tests.integration import imap_server
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.imap_server import (
     PASSWORD,
@@ -37,16 +37,7 @@ from tests.integration.test_mail_smtp import FROM, Recorder, parsed, settings_fo
 
 pytestmark = pytest.mark.integration
 smtp_server = mail_tests.smtp_server
-
-
-@pytest.fixture(scope="session")
-def dovecot() -> Iterator[DovecotServer]:
-    try:
-        server = start_server("Sent")
-    except DovecotUnavailable as exc:
-        pytest.fail(str(exc))  # loudly: a missing server must not pass as a skipped test
-    yield server
-    server.stop()
+dovecot = imap_server.dovecot  # the real Dovecot fixture, shared with the UI test
 
 
 def _imap(server: DovecotServer, **overrides: Any) -> dict[str, Any]:
