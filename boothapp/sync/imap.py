@@ -152,8 +152,6 @@ class ImapSentLookup:
                 conn = imaplib.IMAP4_SSL(s.host, s.port, ssl_context=context, timeout=s.timeout_s)
             else:
                 conn = imaplib.IMAP4(s.host, s.port, timeout=s.timeout_s)
-                if s.security is ImapSecurity.STARTTLS:
-                    conn.starttls(context)
         except ssl.SSLError as exc:
             self._give_up(f"IMAP: TLS with {where} failed: {exc}")
             return None
@@ -161,6 +159,13 @@ class ImapSentLookup:
             self._give_up(f"IMAP: cannot reach {where}: {_text(exc)}")
             return None
         self._conn = conn
+        if s.security is ImapSecurity.STARTTLS:
+            try:
+                conn.starttls(context)
+            except (OSError, imaplib.IMAP4.error) as exc:  # ssl.SSLError is an OSError
+                # Never fall back to a login in the clear.
+                self._give_up(f"IMAP: STARTTLS with {where} failed: {_text(exc)}")
+                return None
         try:
             if s.username:
                 _login(conn, s.username, self.password or "")

@@ -57,6 +57,8 @@ class DovecotServer:
     root: Path
     port: int
     sent_folder: str
+    tls_port: int = 0  # implicit TLS (imaps), when started with tls=True
+    cert: Path | None = None  # the self-signed certificate to trust, when started with tls=True
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def connect(self) -> imaplib.IMAP4:
@@ -91,7 +93,7 @@ class DovecotServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _config(root: Path, port: int, sent_folder: str, uid: int, gid: int) -> str:
+def _config(root: Path, port: int, sent_folder: str, uid: int, gid: int, tls_port: int = 0) -> str:
     as_root = os.geteuid() == 0
     me = pwd.getpwuid(os.geteuid()).pw_name
     login_user = "dovenull" if as_root else me
@@ -99,6 +101,11 @@ def _config(root: Path, port: int, sent_folder: str, uid: int, gid: int) -> str:
     # A folder literally named "Sent" but not marked \Sent stands beside a differently named
     # special-use folder, so a lookup that guessed by name would search the wrong one.
     decoy = "  mailbox Sent {\n    auto = create\n  }\n" if sent_folder != "Sent" else ""
+    tls = (
+        f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem\n"
+        if tls_port
+        else "ssl = no\n"
+    )
     return f"""\
 base_dir = {root}/run
 state_dir = {root}/state
@@ -106,8 +113,7 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+{tls}disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = {login_user}
 default_internal_user = {internal_user}
@@ -129,7 +135,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service stats {{
@@ -151,8 +158,10 @@ namespace inbox {{
 """
 
 
-def start_server(sent_folder: str = "Sent") -> DovecotServer:
-    """Start Dovecot in the foreground on a free loopback port; raises DovecotUnavailable."""
+def start_server(sent_folder: str = "Sent", *, tls: bool = False) -> DovecotServer:
+    """Start Dovecot in the foreground on a free loopback port; raises DovecotUnavailable.
+    ``tls``: a self-signed certificate for 127.0.0.1, STARTTLS on ``port`` and implicit TLS on
+    ``tls_port`` (plaintext logins stay allowed so one server serves both kinds of test)."""
     binary = dovecot_binary()
     # Not under pytest's tmp dir: that is private to root, and the dovecot/dovenull users
     # must reach their folders.
@@ -169,14 +178,27 @@ def start_server(sent_folder: str = "Sent") -> DovecotServer:
         os.chown(root / "mail", uid, gid)
     (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{root}/mail/{USER}::\n")
     port = _free_port()
+    tls_port = _free_port() if tls else 0
+    if tls:
+        subprocess.run(
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem"),
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
     conf = root / "dovecot.conf"
-    conf.write_text(_config(root, port, sent_folder, uid, gid))
+    conf.write_text(_config(root, port, sent_folder, uid, gid, tls_port))
     proc = subprocess.Popen(
         [binary, "-F", "-c", str(conf)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    server = DovecotServer(root, port, sent_folder, proc)
+    server = DovecotServer(
+        root, port, sent_folder, tls_port, root / "cert.pem" if tls else None, proc
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -257,5 +258,32 @@ def test_sent_folder_found_by_its_special_use_flag_not_its_name() -> None:
         with ImapSentLookup(by_name, PASSWORD) as lookup:
             assert lookup(mid) is None and lookup.folder == "Sent"
             assert "server_files_sent is false" in lookup.last_reason
+    finally:
+        server.stop()
+
+
+def test_ssl_and_starttls_with_a_trusted_certificate_and_refused_without() -> None:
+    try:
+        server = start_server("Sent", tls=True)
+    except DovecotUnavailable as exc:
+        pytest.fail(str(exc))
+    try:
+        assert server.cert is not None
+        mid = "<followup.t-7@booth.example.com>"
+        server.file_message(f"Message-ID: {mid}\r\nSubject: Hi\r\n\r\nHi\r\n".encode())
+        trusted = ssl.create_default_context(cafile=str(server.cert))
+        for security, port in ((ImapSecurity.SSL, server.tls_port),
+                               (ImapSecurity.STARTTLS, server.port)):  # fmt: skip
+            settings = ImapSettings("127.0.0.1", port, security, USER, server_files_sent=True)
+            with ImapSentLookup(settings, PASSWORD, ssl_context=trusted) as lookup:
+                assert lookup(mid) is True, lookup.problem
+            # The system's trust store does not know the self-signed certificate: no login
+            # happens, and the answer is "cannot tell", never "not there".
+            with ImapSentLookup(settings, PASSWORD) as lookup:
+                assert lookup(mid) is None
+                assert "certificate verify failed" in lookup.problem
+                assert ("TLS with" if security is ImapSecurity.SSL else "STARTTLS with") in (
+                    lookup.problem
+                )
     finally:
         server.stop()
