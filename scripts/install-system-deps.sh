@@ -41,6 +41,12 @@ done
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+# Dovecot (in /usr/sbin, often not on a user's PATH): the IMAP Sent-folder lookup's tests
+if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+  missing+=(dovecot-core dovecot-imapd)
+elif [ ! -x /usr/lib/dovecot/imap ]; then
+  missing+=(dovecot-imapd)                # the core alone has no IMAP service
+fi
 for pkg in "${EXTRA_PKGS[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done

@@ -1,13 +1,16 @@
-"""The event's SMTP settings and password for sending follow-ups from the app or the CLI."""
+"""The event's SMTP settings and password for sending follow-ups from the app or the CLI, and
+the IMAP Sent-folder lookup that settles sends interrupted by a crash."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from boothapp.services.followup_types import smtp_settings_from
+from boothapp.services.followup_types import imap_settings_from, smtp_settings_from
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.credentials import SecretStore
+from boothapp.sync.imap import ImapSentLookup, ImapSettings
 from boothapp.sync.mail import SmtpSettings
 
 PASSWORD_ENV = "BOOTHAPP_SMTP_PASSWORD"
@@ -35,3 +38,68 @@ def mail_settings(
     except ValueError:
         return None, None
     return smtp, smtp_password(data_dir, smtp.username)
+
+
+IMAP_PASSWORD_ENV = "BOOTHAPP_IMAP_PASSWORD"
+IMAP_SECRET_SCOPE = "imap"  # keyring entry: service boothapp, user "imap:<username>"
+
+
+def imap_password(data_dir: Path, imap_username: str, smtp_username: str) -> str | None:
+    """The Sent-folder account's password: the environment, else its own keyring entry, else
+    (the usual case: one mailbox account for sending and reading) the SMTP password when the
+    IMAP login is the SMTP login. Never from the database."""
+    env = os.environ.get(IMAP_PASSWORD_ENV)
+    if env:
+        return env
+    if not imap_username:
+        return None
+    own = SecretStore(data_dir / "secrets.json").get_secret(IMAP_SECRET_SCOPE, imap_username)
+    if own is not None:
+        return own
+    if imap_username == smtp_username:
+        return smtp_password(data_dir, smtp_username)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SentFolderAccess:
+    """What a run needs to ask the Sent folder; ``open()`` gives a lookup to pass to
+    ``send_due`` (and to close after it). Built off the GUI thread: it reads the keyring."""
+
+    settings: ImapSettings
+    password: str | None = field(default=None, repr=False)
+
+    def open(self) -> ImapSentLookup:
+        return ImapSentLookup(self.settings, self.password)
+
+
+def sent_folder_access(
+    followups: FollowUpService, data_dir: Path, event_id: str, smtp_username: str | None = None
+) -> SentFolderAccess | None:
+    """The event's Sent-folder lookup when ``followups.imap`` is set up, else None.
+    ``smtp_username``: the login actually used for SMTP (a CLI option may override the
+    config's). A bad section raises ValueError naming the field."""
+    cfg = followups.settings(event_id)
+    smtp_user = (
+        smtp_username if smtp_username is not None else str(cfg.smtp.get("username", "") or "")
+    )
+    settings = imap_settings_from(cfg.imap, smtp_user)
+    if settings is None:
+        return None
+    return SentFolderAccess(settings, imap_password(data_dir, settings.username, smtp_user))
+
+
+def mail_setup(
+    followups: FollowUpService, data_dir: Path, event_id: str
+) -> tuple[SmtpSettings | None, str | None, SentFolderAccess | None]:
+    """``mail_settings`` plus the Sent-folder access, for the desktop's automatic sending.
+    A broken ``imap`` section (the loader reports it with its line) only turns the lookup off:
+    interrupted sends then wait for review as they would without it."""
+    smtp, password = mail_settings(followups, data_dir, event_id)
+    if smtp is None:
+        return None, None, None
+    try:
+        access = sent_folder_access(followups, data_dir, event_id, smtp.username)
+    except ValueError:
+        access = None
+    return smtp, password, access

@@ -14,11 +14,19 @@ message, the touch becomes ``sent``; when it says the server never had it, the t
 to ``planned``; when there is no lookup or it does not know, the touch is flagged ``review``
 and is NOT resent. A person checks and calls ``resolve_review``. A line that drops in the
 middle of the SMTP transaction is treated the same way: the server may have the message.
+
+The lookups run outside any database transaction: a slow or unreachable IMAP server must not
+hold SQLite's write lock while the booth keeps saving leads. A lookup that also tells why it
+could not answer (``last_reason``, as ``sync.imap.ImapSentLookup`` does) has that reason
+written on the touch and into the report.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -33,13 +41,24 @@ from boothapp.store.db import Database
 from boothapp.store.tables import FollowUpRow, LeadRow
 from boothapp.sync.mail import MailError, SmtpSender, SmtpSettings, build_message, message_id_for
 
+log = logging.getLogger(__name__)
+
 SentLookup = Callable[[str], bool | None]  # Message-ID -> accepted? (None: cannot tell)
+NO_LOOKUP = "no Sent-folder lookup is set up (followups.imap in the event config)"
 Progress = Callable[[int, int], None]
 SenderFactory = Callable[[SmtpSettings, str | None], SmtpSender]
 
 
 def _default_sender(settings: SmtpSettings, password: str | None) -> SmtpSender:
     return SmtpSender(settings, password)
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    sent: int
+    replanned: int
+    flagged: int
+    reasons: tuple[str, ...]  # "2 interrupted sends left for review: <why>", one per why
 
 
 class FollowUpSender:
@@ -49,18 +68,30 @@ class FollowUpSender:
 
     def reconcile(
         self, event_id: str, lookup: SentLookup | None = None, now: datetime | None = None
-    ) -> tuple[int, int, int]:
-        """Settle touches left in ``sending`` by a crash: (sent, replanned, flagged)."""
+    ) -> Reconciliation:
+        """Settle touches left in ``sending`` by a crash or a dropped line."""
         now = (now or datetime.now(UTC)).astimezone(UTC)
+        with self._db.read() as s:
+            stuck = [
+                (row.id, row.message_id)
+                for row in s.execute(
+                    select(FollowUpRow.id, FollowUpRow.message_id)
+                    .join(LeadRow)
+                    .where(
+                        LeadRow.event_id == event_id,
+                        FollowUpRow.state == TouchState.SENDING.value,
+                    )
+                    .order_by(FollowUpRow.id)
+                )
+            ]
         sent = replanned = flagged = 0
-        with self._db.session() as s:
-            rows = s.scalars(
-                select(FollowUpRow)
-                .join(LeadRow)
-                .where(LeadRow.event_id == event_id, FollowUpRow.state == TouchState.SENDING.value)
-            )
-            for row in rows:
-                verdict = lookup(row.message_id) if lookup is not None else None
+        why_counts: Counter[str] = Counter()
+        for touch_id, message_id in stuck:
+            verdict, why = _ask(lookup, message_id)
+            with self._db.session() as s:
+                row = s.get(FollowUpRow, touch_id)
+                if row is None or row.state != TouchState.SENDING.value:
+                    continue  # settled meanwhile (another window of the app)
                 if verdict is True:
                     row.state, row.outcome, row.done_at = (
                         TouchState.SENT.value,
@@ -72,15 +103,22 @@ class FollowUpSender:
                 elif verdict is False:
                     row.state = TouchState.PLANNED.value
                     row.reason += "; an interrupted send never reached the server: will resend"
+                    if why:
+                        row.reason += f" ({why})"
                     replanned += 1
                 else:
                     row.state = TouchState.REVIEW.value
                     row.reason += (
                         f"; interrupted while sending: check the Sent folder for {row.message_id} "
-                        "before resending (not resent automatically)"
+                        f"before resending (not resent automatically): {why}"
                     )
+                    why_counts[why] += 1
                     flagged += 1
-        return sent, replanned, flagged
+        reasons = tuple(
+            f"{n} interrupted send{'s' if n != 1 else ''} left for review: {why}"
+            for why, n in why_counts.items()
+        )
+        return Reconciliation(sent, replanned, flagged, reasons)
 
     def resolve_review(self, touch_id: str, was_sent: bool, staff_id: str = "") -> Touch:
         """A person checked an interrupted send: mark it sent, or allow it to go again."""
@@ -116,9 +154,10 @@ class FollowUpSender:
         planning is cancelled, not sent. The per-minute limit is SmtpSettings.per_minute_limit.
         """
         now = (now or datetime.now(UTC)).astimezone(UTC)
-        r_sent = r_flagged = 0
+        settled = Reconciliation(0, 0, 0, ())
         if not dry_run:
-            r_sent, _, r_flagged = self.reconcile(event_id, lookup, now)
+            settled = self.reconcile(event_id, lookup, now)
+        r_flagged = settled.flagged
         states = [TouchState.APPROVED.value]
         if not require_approval:
             states.append(TouchState.PLANNED.value)
@@ -180,7 +219,17 @@ class FollowUpSender:
         finally:
             sender.close()
         return SendReport(
-            sent, failed, deferred, no_consent, r_sent, r_flagged, tuple(would), tuple(problems)
+            sent,
+            failed,
+            deferred,
+            no_consent,
+            settled.sent,
+            r_flagged,
+            tuple(would),
+            tuple(problems),
+            reconciled_replanned=settled.replanned,
+            reconciled_review=settled.flagged,
+            review_reasons=settled.reasons,
         )
 
     def _send_one(
@@ -265,6 +314,22 @@ class FollowUpSender:
             row.reason += f"; bounced: {text}"
         nxt = f"; next: {result.next_touch.channel}" if result.next_touch else ""
         return f"failed:{who}: {text}{nxt}"
+
+
+def _ask(lookup: SentLookup | None, message_id: str) -> tuple[bool | None, str]:
+    """The lookup's verdict and, when it is not a plain yes, why. A lookup that raises is a
+    lookup that cannot tell: the send run goes on and nothing is resent on doubt."""
+    if lookup is None:
+        return None, NO_LOOKUP
+    try:
+        verdict = lookup(message_id)
+    except Exception as exc:  # any failure of the lookup means "cannot tell"
+        log.warning("Sent-folder lookup failed: %s", exc.__class__.__name__)
+        return None, f"the Sent-folder lookup failed ({exc.__class__.__name__})"
+    why = str(getattr(lookup, "last_reason", "") or "")
+    if verdict is None and not why:
+        why = "the Sent-folder lookup could not tell"
+    return verdict, why
 
 
 # MailError texts raised while connecting or logging in (see SmtpSender._connect), before any

@@ -1,21 +1,24 @@
 """Typed values the follow-up service hands to the CLI and the UI, and its settings parsing.
 
 The event configuration's ``followups`` section holds the plan (validated by
-``FollowUpPlan.from_mapping``) plus two sections owned here: ``smtp`` (server, sender, limit)
-and ``sender`` (company name, unsubscribe URL pattern). They are split off before the plan is
-validated, so an unknown plan key still fails with its exact path.
+``FollowUpPlan.from_mapping``) plus three sections owned here: ``smtp`` (server, sender, limit),
+``imap`` (where to find the Sent folder, for interrupted sends) and ``sender`` (company name,
+unsubscribe URL pattern). They are split off before the plan is validated, so an unknown plan
+key still fails with its exact path.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from boothapp.core.config.imap_section import IMAP_KEYS
 from boothapp.core.followups.plan import FollowUpPlan, PlanError
 from boothapp.core.models import Channel
+from boothapp.sync.imap import DEFAULT_PORTS, ImapSecurity, ImapSettings
 from boothapp.sync.mail import SmtpSecurity, SmtpSettings
 
 
@@ -87,6 +90,13 @@ class SendReport:
     flagged_review: int
     would_send: tuple[str, ...]  # dry run: touch ids that would go out
     problems: tuple[str, ...]
+    # Touches found in "sending" from an interrupted run and sent back to the queue because
+    # the Sent-folder lookup showed the server never had them (resent in this same run).
+    reconciled_replanned: int = 0
+    reconciled_review: int = 0  # interrupted sends the lookup could not settle (in flagged_review)
+    # Why interrupted sends were left for review ("IMAP: login as 'jo' refused: ..."), each
+    # reason once, with how many touches it held back.
+    review_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +121,10 @@ class FollowUpSettings:
     plan: FollowUpPlan
     sender: SenderSettings
     smtp: Mapping[str, Any]  # raw; completed by CLI options before SmtpSettings is built
+    imap: Mapping[str, Any] = field(default_factory=dict)  # raw; empty: no Sent-folder lookup
 
 
-_OWN_SECTIONS = ("smtp", "sender")
+_OWN_SECTIONS = ("smtp", "sender", "imap")
 
 
 def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:
@@ -128,6 +139,9 @@ def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:
         raise PlanError("sender", "expected a mapping")
     if not isinstance(smtp_raw, Mapping):
         raise PlanError("smtp", "expected a mapping")
+    imap_raw = section.get("imap", {}) or {}
+    if not isinstance(imap_raw, Mapping):
+        raise PlanError("imap", "expected a mapping")
     for key in sender_raw:
         if key not in ("company", "unsubscribe_url"):
             raise PlanError(f"sender.{key}", "unknown setting")
@@ -135,7 +149,7 @@ def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:
     if unsub and not unsub.lower().startswith("https://"):
         raise PlanError("sender.unsubscribe_url", "must start with https://")
     sender = SenderSettings(str(sender_raw.get("company", "") or "").strip(), unsub)
-    return FollowUpSettings(plan, sender, dict(smtp_raw))
+    return FollowUpSettings(plan, sender, dict(smtp_raw), dict(imap_raw))
 
 
 _SMTP_KEYS = frozenset(
@@ -174,4 +188,37 @@ def smtp_settings_from(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> 
         from_addr=sender,
         per_minute_limit=limit,
         from_name=str(values.get("from_name", "") or ""),
+    )
+
+
+def imap_settings_from(raw: Mapping[str, Any], smtp_username: str) -> ImapSettings | None:
+    """The Sent-folder lookup's settings, or None when ``followups.imap`` is not set up.
+    The config loader reports a bad section with its line; this repeats the checks for a
+    config stored before they existed. The username defaults to the SMTP one (one account)."""
+    if not raw:
+        return None
+    for key in raw:
+        if key not in IMAP_KEYS:
+            raise ValueError(f"follow-up plan: imap.{key}: unknown setting")
+    host = str(raw.get("host", "") or "").strip()
+    if not host:
+        raise ValueError("no IMAP host: set followups.imap.host in the event config")
+    try:
+        security = ImapSecurity(str(raw.get("security", "ssl") or "ssl"))
+    except ValueError:
+        choices = ", ".join(s.value for s in ImapSecurity)
+        raise ValueError(f"imap.security must be one of {choices}") from None
+    port_raw = raw.get("port", DEFAULT_PORTS[security])
+    if isinstance(port_raw, bool) or not isinstance(port_raw, int):
+        raise ValueError("imap.port must be a whole number")
+    files_sent = raw.get("server_files_sent", False)
+    if not isinstance(files_sent, bool):
+        raise ValueError("imap.server_files_sent must be true or false")
+    return ImapSettings(
+        host=host,
+        port=port_raw,
+        security=security,
+        username=str(raw.get("username", "") or "").strip() or smtp_username,
+        sent_folder=str(raw.get("sent_folder", "") or "").strip(),
+        server_files_sent=files_sent,
     )

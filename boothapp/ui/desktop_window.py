@@ -16,7 +16,7 @@ from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.hygiene.phones import preload_metadata
 from boothapp.core.models import Event, Lead, LeadSource, Staff
-from boothapp.services.followup_mail import mail_settings
+from boothapp.services.followup_mail import SentFolderAccess, mail_setup
 from boothapp.services.followup_types import SendReport
 from boothapp.services.sync import SyncSummary
 from boothapp.sync.engine import StopReason, SyncProgress
@@ -60,7 +60,7 @@ class DesktopWindow(MainWindow):
         )
         self.leads.detail.lead_sheet_requested.connect(self.write_lead_sheet)
         runner.run(
-            lambda: mail_settings(ctx.followups, ctx.paths.data_dir, event.id),
+            lambda: mail_setup(ctx.followups, ctx.paths.data_dir, event.id),
             on_done=self._mail_ready,
         )
         self.add_page("Sign in", self.sign_in)
@@ -165,12 +165,17 @@ class DesktopWindow(MainWindow):
             on_error=lambda exc: self.statusBar().showMessage(f"Follow-ups not planned: {exc}"),
         )
 
-    def _mail_ready(self, mail: tuple[SmtpSettings | None, str | None]) -> None:
-        self.followups.set_mail(*mail)
-        self.autosend.configure(*mail)
+    def _mail_ready(
+        self, mail: tuple[SmtpSettings | None, str | None, SentFolderAccess | None]
+    ) -> None:
+        smtp, password, sent_folder = mail
+        self.followups.set_mail(smtp, password)
+        self.autosend.configure(smtp, password, sent_folder)
 
     def _autosent(self, report: SendReport) -> None:
         problems = f"; {report.problems[0]}" if report.problems else ""
+        if report.review_reasons:  # "1 interrupted send left for review: IMAP: login ..."
+            problems = f"; {report.review_reasons[0]}{problems}"
         self.statusBar().showMessage(
             f"Follow-ups: {report.sent} email(s) sent, {report.failed} failed{problems}", 10000
         )

@@ -4,6 +4,10 @@ A hot lead's thank-you is planned due at capture; without this it would wait for
 press Send. Every minute (and right after a lead is saved) the due emails go through the
 durable send queue, off the GUI thread, when the event has SMTP set up and a password is in
 the keyring. One run at a time; failures are shown, never retried in a tight loop.
+
+When the event sets up IMAP (``followups.imap``), each run opens a Sent-folder lookup on the
+worker thread, so a send interrupted by a crash is settled from the server instead of waiting
+for a person; the lookup connects only when there is such a send.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from boothapp.services.followup_mail import SentFolderAccess
 from boothapp.services.followup_types import SendReport
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.mail import SmtpSettings
@@ -30,6 +35,7 @@ class FollowUpAutoSender(QObject):
         self._service, self._runner, self._event_id = service, runner, event_id
         self._smtp: SmtpSettings | None = None
         self._password: str | None = None
+        self._sent_folder: SentFolderAccess | None = None
         self._busy = False
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
@@ -39,9 +45,14 @@ class FollowUpAutoSender(QObject):
     def active(self) -> bool:
         return self._timer.isActive()
 
-    def configure(self, smtp: SmtpSettings | None, password: str | None) -> None:
+    def configure(
+        self,
+        smtp: SmtpSettings | None,
+        password: str | None,
+        sent_folder: SentFolderAccess | None = None,
+    ) -> None:
         """Start when mail is set up (a login without its password stays off)."""
-        self._smtp, self._password = smtp, password
+        self._smtp, self._password, self._sent_folder = smtp, password, sent_folder
         if smtp is not None and (password is not None or not smtp.username):
             self._timer.start()
         else:
@@ -51,18 +62,27 @@ class FollowUpAutoSender(QObject):
         if self._busy or self._smtp is None or not self.active:
             return
         self._busy = True
-        service, event_id, smtp, password = (
-            self._service, self._event_id, self._smtp, self._password
+        service, event_id, smtp, password, access = (
+            self._service, self._event_id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
-        self._runner.run(
-            lambda: service.send_due(event_id, smtp, password, now=datetime.now(UTC)),
-            on_done=self._done,
-            on_error=self._error,
-        )
+
+        def work() -> SendReport:
+            # Runs on the pool: the IMAP connection is made, used and closed off the GUI thread.
+            lookup = access.open() if access is not None else None
+            try:
+                return service.send_due(
+                    event_id, smtp, password, now=datetime.now(UTC), lookup=lookup
+                )
+            finally:
+                if lookup is not None:
+                    lookup.close()
+
+        self._runner.run(work, on_done=self._done, on_error=self._error)
 
     def _done(self, report: SendReport) -> None:
         self._busy = False
-        if report.sent or report.failed or report.problems:
+        settled = report.reconciled_sent + report.reconciled_replanned + report.reconciled_review
+        if report.sent or report.failed or report.problems or settled:
             self.sent.emit(report)
 
     def _error(self, exc: BaseException) -> None:

@@ -16,7 +16,14 @@ from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.followups.plan import PlanError
 from boothapp.services.errors import ServiceError
-from boothapp.services.followup_mail import PASSWORD_ENV, SECRET_SCOPE, smtp_password
+from boothapp.services.followup_mail import (
+    IMAP_PASSWORD_ENV,
+    IMAP_SECRET_SCOPE,
+    PASSWORD_ENV,
+    SECRET_SCOPE,
+    sent_folder_access,
+    smtp_password,
+)
 from boothapp.services.followup_types import smtp_settings_from
 
 
@@ -169,6 +176,13 @@ def run_send(args: argparse.Namespace) -> int:
                 f"no SMTP password for {smtp.username!r}: store it in the keyring "
                 f"(service boothapp, user {SECRET_SCOPE}:{smtp.username}) or set {PASSWORD_ENV}"
             )
+        # Touches interrupted by a crash are looked up in the Sent folder when IMAP is set up.
+        access = (
+            None
+            if args.dry_run
+            else sent_folder_access(ctx.followups, ctx.paths.data_dir, event_id, smtp.username)
+        )
+        lookup = access.open() if access is not None else None
         bar = ProgressBar("Sending follow-ups")
         try:
             report = ctx.followups.send_due(
@@ -179,9 +193,12 @@ def run_send(args: argparse.Namespace) -> int:
                 progress=bar,
                 now=_now(args),
                 require_approval=args.require_approval,
+                lookup=lookup,
             )
         finally:
             bar.done()
+            if lookup is not None:
+                lookup.close()
         if args.dry_run:
             for touch_id in report.would_send:
                 t = ctx.followups.get_touch(touch_id)
@@ -199,6 +216,23 @@ def run_send(args: argparse.Namespace) -> int:
             f"{report.reconciled_sent} confirmed after an interruption, "
             f"{report.flagged_review} need review"
         )
+        interrupted = report.reconciled_sent + report.reconciled_replanned
+        if interrupted + report.reconciled_review:
+            where = f" (IMAP folder {lookup.folder!r})" if lookup and lookup.folder else ""
+            print(
+                f"interrupted sends{where}: {report.reconciled_sent} confirmed sent, "
+                f"{report.reconciled_replanned} re-planned to send again, "
+                f"{report.reconciled_review} left for review"
+            )
+        for line in report.review_reasons:
+            print(f"review: {line}")
+        if report.reconciled_review and access and access.settings.username and not access.password:
+            user = access.settings.username
+            print(
+                f"hint: store the IMAP password in the keyring (service boothapp, user "
+                f"{IMAP_SECRET_SCOPE}:{user}) or set {IMAP_PASSWORD_ENV}",
+                file=sys.stderr,
+            )
         return 0 if not (report.failed or report.flagged_review or report.deferred) else 1
 
     return _with_context(args, body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from boothapp.core.config.errors import ConfigError, ConfigProblem
+from boothapp.core.config.imap_section import check_imap
 from boothapp.core.config.model import (
     BADGE_FIELDS,
     SCHEMA_VERSION,
@@ -103,6 +104,7 @@ def _read(r: Reader, value: object) -> EventConfig | None:
     crm = top.get("crm", {})
     for key, section in (("followups", followups), ("crm", crm)):
         r.mapping(section, key, _keys_of(section))
+    check_imap(r, followups)
     return EventConfig(
         version=version,
         revision=revision,

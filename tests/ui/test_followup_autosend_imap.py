@@ -1,0 +1,70 @@
+"""The booth laptop settles a send interrupted by a crash from the Sent folder by itself
+(real aiosmtpd and a real Dovecot on loopback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from boothapp.app import build_context
+from boothapp.services.followup_mail import SentFolderAccess
+from boothapp.services.followup_types import TouchState
+from boothapp.store.tables import FollowUpRow
+from boothapp.sync.imap import ImapSecurity, ImapSettings
+from boothapp.ui.followup_autosend import FollowUpAutoSender
+from boothapp.workers.tasks import TaskRunner
+from tests.fixtures_followups import PLANNED_AT, make_cast
+from tests.integration import imap_server
+from tests.integration import test_mail_smtp as mail_tests
+from tests.integration.imap_server import PASSWORD, USER, DovecotServer
+from tests.integration.test_mail_smtp import Recorder, parsed, settings_for
+
+pytestmark = pytest.mark.integration
+smtp_server = mail_tests.smtp_server
+dovecot = imap_server.dovecot
+SECTION = {"sender": {"company": "Acme Booth",
+                      "unsubscribe_url": "https://booth.example.com/u/{lead_id}"}}  # fmt: skip
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "wrong"])
+def test_autosender_settles_an_interrupted_send_from_the_sent_folder(
+    qtbot,  # type: ignore[no-untyped-def]
+    smtp_server: tuple[Controller, Recorder],
+    dovecot: DovecotServer,
+    data_dir: Path,
+    password: str,
+) -> None:
+    controller, recorder = smtp_server
+    ctx = build_context(str(data_dir))
+    runner = TaskRunner()
+    try:
+        cast = make_cast(ctx, SECTION)
+        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        touch = ctx.followups.lead_touches(cast.hot)[0]
+        # A crash after the server accepted it; the provider filed it in Sent.
+        mid = f"<followup.{touch.id}@booth.example.com>"
+        with ctx.db.session() as s:
+            row = s.get(FollowUpRow, touch.id)
+            assert row is not None
+            row.state, row.message_id = TouchState.SENDING.value, mid
+        dovecot.file_message(f"Message-ID: {mid}\r\nSubject: Hello\r\n\r\nHi\r\n".encode())
+        imap = ImapSettings("127.0.0.1", dovecot.port, ImapSecurity.NONE, USER,
+                            server_files_sent=True)  # fmt: skip
+        sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id)
+        sender.configure(settings_for(controller), None, SentFolderAccess(imap, password))
+        with qtbot.waitSignal(sender.sent, timeout=15_000) as done:
+            sender.run_now()
+        report = done.args[0]
+        assert all(parsed(raw)["Message-ID"] != mid for _, _, raw in recorder.messages)
+        state = ctx.followups.get_touch(touch.id).state
+        if password == PASSWORD:
+            assert report.reconciled_sent == 1 and state is TouchState.SENT
+        else:
+            assert report.reconciled_review == 1 and state is TouchState.REVIEW
+            assert "IMAP: login as" in report.review_reasons[0]
+        sender.stop()
+    finally:
+        runner.wait()
+        ctx.close()
