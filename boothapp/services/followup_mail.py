@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from boothapp.services.followup_types import imap_settings_from, smtp_settings_from
+from boothapp.services.followup_types import SendReport, imap_settings_from, smtp_settings_from
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.imap import ImapSentLookup, ImapSettings
@@ -71,6 +72,56 @@ class SentFolderAccess:
 
     def open(self) -> ImapSentLookup:
         return ImapSentLookup(self.settings, self.password)
+
+
+def mail_login(followups: FollowUpService, event_id: str, imap: bool = False) -> str:
+    """The login whose password the event's SMTP (or IMAP) account needs; ValueError when the
+    section is missing or logs in without one."""
+    cfg = followups.settings(event_id)
+    smtp_user = str(cfg.smtp.get("username", "") or "")
+    if imap:
+        settings = imap_settings_from(cfg.imap, smtp_user)
+        if settings is None:
+            raise ValueError("this event has no followups.imap section")
+        user = settings.username
+    else:
+        if not cfg.smtp:
+            raise ValueError("this event has no followups.smtp section")
+        user = smtp_user
+    if not user:
+        raise ValueError("the mail server is used without a login: no password to store")
+    return user
+
+
+def store_mail_password(
+    followups: FollowUpService, data_dir: Path, event_id: str, password: str, imap: bool = False
+) -> str:
+    """Keep the SMTP (or IMAP) password in the keyring, where sending looks for it; returns
+    the login it belongs to. Never the database, never the config."""
+    if not password:
+        raise ValueError("an empty password is not stored")
+    user = mail_login(followups, event_id, imap)
+    scope = IMAP_SECRET_SCOPE if imap else SECRET_SCOPE
+    SecretStore(data_dir / "secrets.json").set_secret(scope, user, password)
+    return user
+
+
+def send_due_checked(
+    followups: FollowUpService,
+    event_id: str,
+    smtp: SmtpSettings,
+    password: str | None,
+    access: SentFolderAccess | None,
+    **options: Any,
+) -> SendReport:
+    """``send_due`` with the Sent-folder lookup opened for this run and closed after it, so
+    interrupted sends are settled from the Sent folder first. Blocking: a worker thread."""
+    lookup = access.open() if access is not None else None
+    try:
+        return followups.send_due(event_id, smtp, password, lookup=lookup, **options)
+    finally:
+        if lookup is not None:
+            lookup.close()
 
 
 def sent_folder_access(

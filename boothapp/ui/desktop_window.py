@@ -169,7 +169,7 @@ class DesktopWindow(MainWindow):
         self, mail: tuple[SmtpSettings | None, str | None, SentFolderAccess | None]
     ) -> None:
         smtp, password, sent_folder = mail
-        self.followups.set_mail(smtp, password)
+        self.followups.set_mail(smtp, password, sent_folder)
         self.autosend.configure(smtp, password, sent_folder)
 
     def _autosent(self, report: SendReport) -> None:

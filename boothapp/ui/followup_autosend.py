@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from boothapp.services.followup_mail import SentFolderAccess
+from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
 from boothapp.services.followup_types import SendReport
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.mail import SmtpSettings
@@ -68,14 +68,9 @@ class FollowUpAutoSender(QObject):
 
         def work() -> SendReport:
             # Runs on the pool: the IMAP connection is made, used and closed off the GUI thread.
-            lookup = access.open() if access is not None else None
-            try:
-                return service.send_due(
-                    event_id, smtp, password, now=datetime.now(UTC), lookup=lookup
-                )
-            finally:
-                if lookup is not None:
-                    lookup.close()
+            return send_due_checked(
+                service, event_id, smtp, password, access, now=datetime.now(UTC)
+            )
 
         self._runner.run(work, on_done=self._done, on_error=self._error)
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Event
+from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
 from boothapp.services.followup_types import (
     OutcomeResult,
     QueueItem,
@@ -98,6 +99,7 @@ class FollowUpQueuePage(QWidget):
         self.setObjectName("FollowUpQueuePage")
         self._service, self._runner, self._event = service, runner, event
         self._smtp, self._password, self._staff_id = smtp, password, staff_id
+        self._sent_folder: SentFolderAccess | None = None
         self._today = today or (lambda: datetime.now(ZoneInfo(event.timezone)).date())
         self._items: list[QueueItem] = []
 
@@ -194,9 +196,15 @@ class FollowUpQueuePage(QWidget):
 
     # -- loading -------------------------------------------------------------------------
 
-    def set_mail(self, smtp: SmtpSettings | None, password: str | None) -> None:
-        """SMTP settings and password, once known (the keyring is read off the GUI thread)."""
-        self._smtp, self._password = smtp, password
+    def set_mail(
+        self,
+        smtp: SmtpSettings | None,
+        password: str | None,
+        sent_folder: SentFolderAccess | None = None,
+    ) -> None:
+        """SMTP settings and password, once known (the keyring is read off the GUI thread);
+        with IMAP set up, a send first settles interrupted sends from the Sent folder."""
+        self._smtp, self._password, self._sent_folder = smtp, password, sent_folder
 
     def set_staff(self, staff_id: str) -> None:
         self._staff_id = staff_id
@@ -337,16 +345,14 @@ class FollowUpQueuePage(QWidget):
         touch_id = self.selected_touch_id()
         if touch_id is None or self._smtp is None:
             return
-        service, event_id, smtp, password = (
-            self._service,
-            self._event.id,
-            self._smtp,
-            self._password,
-        )
+        service, event_id, smtp, password, access = (
+            self._service, self._event.id, self._smtp, self._password, self._sent_folder
+        )  # fmt: skip
         self._busy("Sending…")
 
         def send() -> SendReport:
-            return service.send_due(event_id, smtp, password, touch_ids=[touch_id])
+            return send_due_checked(service, event_id, smtp, password, access,
+                                    touch_ids=[touch_id])  # fmt: skip
 
         self._runner.run(send, on_done=lambda r: self._sent(touch_id, r), on_error=self._failed)
 

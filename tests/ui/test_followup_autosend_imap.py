@@ -68,3 +68,52 @@ def test_autosender_settles_an_interrupted_send_from_the_sent_folder(
     finally:
         runner.wait()
         ctx.close()
+
+
+def test_send_button_settles_an_interrupted_send_before_sending(
+    qtbot,  # type: ignore[no-untyped-def]
+    smtp_server: tuple[Controller, Recorder],
+    dovecot: DovecotServer,
+    data_dir: Path,
+) -> None:
+    from boothapp.core.models import Channel
+    from boothapp.ui.followup_queue_page import FollowUpQueuePage
+
+    controller, recorder = smtp_server
+    ctx = build_context(str(data_dir))
+    runner = TaskRunner()
+    try:
+        cast = make_cast(ctx, SECTION)
+        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        interrupted = ctx.followups.lead_touches(cast.hot)[0]
+        mid = f"<followup.{interrupted.id}@booth.example.com>"
+        with ctx.db.session() as s:
+            row = s.get(FollowUpRow, interrupted.id)
+            assert row is not None
+            row.state, row.message_id = TouchState.SENDING.value, mid
+        dovecot.file_message(f"Message-ID: {mid}\r\nSubject: Hello\r\n\r\nHi\r\n".encode())
+        other = next(
+            t for t in ctx.followups.lead_touches(cast.tokyo)
+            if t.channel is Channel.EMAIL and t.state is TouchState.PLANNED
+        )  # fmt: skip
+        imap = ImapSettings("127.0.0.1", dovecot.port, ImapSecurity.NONE, USER,
+                            server_files_sent=True)  # fmt: skip
+        event = ctx.events.find_event(cast.event_id)
+        page = FollowUpQueuePage(ctx.followups, runner, event)  # today: both are overdue
+        qtbot.addWidget(page)
+        page.set_mail(settings_for(controller), None, SentFolderAccess(imap, PASSWORD))
+        page.refresh()
+        qtbot.waitUntil(lambda: page.list.count() > 0, timeout=5000)
+        page.select_touch(other.id)
+        qtbot.waitUntil(lambda: page.selected_touch_id() == other.id, timeout=5000)
+        page.send_selected()
+        qtbot.waitUntil(
+            lambda: ctx.followups.get_touch(other.id).state is TouchState.SENT, timeout=15_000
+        )
+        # The interrupted one was found in Sent: marked sent, not sent a second time.
+        assert ctx.followups.get_touch(interrupted.id).state is TouchState.SENT
+        ids = [parsed(raw)["Message-ID"] for _, _, raw in recorder.messages]
+        assert mid not in ids and len(ids) == 1
+    finally:
+        runner.wait()
+        ctx.close()

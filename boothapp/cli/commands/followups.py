@@ -1,9 +1,11 @@
-"""``boothapp followups plan|list|send|ics|letters|metrics --event E``."""
+"""``boothapp followups plan|list|send|ics|letters|metrics|password --event E``."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,8 +23,10 @@ from boothapp.services.followup_mail import (
     IMAP_SECRET_SCOPE,
     PASSWORD_ENV,
     SECRET_SCOPE,
+    mail_login,
     sent_folder_access,
     smtp_password,
+    store_mail_password,
 )
 from boothapp.services.followup_types import smtp_settings_from
 
@@ -71,6 +75,10 @@ def register(sub: Any) -> None:
     metrics = verb("metrics", "response time: capture to first contact")
     metrics.add_argument("--format", choices=("text", "json"), default="text")
     metrics.set_defaults(func=run_metrics)
+
+    password = verb("password", "store the SMTP (or --imap) password in the system keyring")
+    password.add_argument("--imap", action="store_true", help="the Sent-folder account's")
+    password.set_defaults(func=run_password)
 
 
 def _now(args: argparse.Namespace) -> datetime:
@@ -258,6 +266,22 @@ def run_letters(args: argparse.Namespace) -> int:
             raise CliError(f"folder {path.parent} does not exist")
         count = ctx.followups.letters_pdf(event_id, path, _now(args))
         print(f"{count} letters written to {path}")
+        return 0
+
+    return _with_context(args, body)
+
+
+def run_password(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        env = IMAP_PASSWORD_ENV if args.imap else PASSWORD_ENV
+        user = mail_login(ctx.followups, event_id, args.imap)
+        value = os.environ.get(env, "")
+        if not value and sys.stdin.isatty():
+            value = getpass.getpass(f"{'IMAP' if args.imap else 'SMTP'} password for {user}: ")
+        if not value:
+            raise CliError(f"no password: type it at the prompt or set {env}")
+        store_mail_password(ctx.followups, ctx.paths.data_dir, event_id, value, args.imap)
+        print(f"{'IMAP' if args.imap else 'SMTP'} password for {user} kept in the system keyring")
         return 0
 
     return _with_context(args, body)
