@@ -16,7 +16,7 @@ from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.hygiene.phones import preload_metadata
 from boothapp.core.models import Event, Lead, LeadSource, Staff
-from boothapp.services.followup_mail import SentFolderAccess, mail_setup
+from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
 from boothapp.services.sync import SyncSummary
 from boothapp.sync.engine import StopReason, SyncProgress
@@ -52,6 +52,8 @@ class DesktopWindow(MainWindow):
         self.dashboard = DashboardPage(ctx.dashboard, runner, event.id, event.timezone)
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
         self.followups = FollowUpQueuePage(ctx.followups, runner, event)
+        self._mail: tuple[SmtpSettings | None, SentFolderAccess | None] = (None, None)
+        self.followups.password_entered.connect(self._mail_password_entered)
         self.leads.detail.set_followup_service(ctx.followups)
         self.autosend = FollowUpAutoSender(ctx.followups, runner, event.id, self)
         self.autosend.sent.connect(self._autosent)
@@ -170,6 +172,18 @@ class DesktopWindow(MainWindow):
     ) -> None:
         smtp, password, sent_folder = mail
         self.followups.set_mail(smtp, password, sent_folder)
+        self.autosend.configure(smtp, password, sent_folder)
+        self._mail = (smtp, sent_folder)
+
+    def _mail_password_entered(self, password: str) -> None:
+        """Typed on the follow-ups page for a send: keep it in the keyring (off the GUI thread,
+        the keyring can be slow) and let the automatic sending use it from now on."""
+        smtp, sent_folder = self._mail
+        followups, data_dir, event_id = self.ctx.followups, self.ctx.paths.data_dir, self.event.id
+        self.runner.run(
+            lambda: store_mail_password(followups, data_dir, event_id, password),
+            on_error=lambda exc: self.statusBar().showMessage(f"Password not kept: {exc}", 10000),
+        )
         self.autosend.configure(smtp, password, sent_folder)
 
     def _autosent(self, report: SendReport) -> None:

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -78,8 +80,21 @@ def next_action_text(result: OutcomeResult) -> str:
     return f"Next: {CHANNEL_LABELS[nxt.channel].lower()} {due_text(nxt)} · {result.reason}"
 
 
+AskPassword = Callable[[QWidget, str], str | None]
+
+
+def ask_mail_password(parent: QWidget, user: str) -> str | None:
+    text, ok = QInputDialog.getText(
+        parent, "Mail password",
+        f"Password for {user}\n(kept in the system keyring, asked once):",
+        QLineEdit.EchoMode.Password,
+    )  # fmt: skip
+    return text if ok and text else None
+
+
 class FollowUpQueuePage(QWidget):
     touch_done = Signal(str)  # touch id, after an outcome or a send is stored
+    password_entered = Signal(str)  # the mail password typed for a send: the owner stores it
 
     def __init__(
         self,
@@ -94,12 +109,14 @@ class FollowUpQueuePage(QWidget):
         now: Callable[[], datetime] | None = None,
         choose_path: ChoosePath | None = None,
         open_url: OpenUrl | None = None,
+        ask_password: AskPassword = ask_mail_password,
     ) -> None:
         super().__init__()
         self.setObjectName("FollowUpQueuePage")
         self._service, self._runner, self._event = service, runner, event
         self._smtp, self._password, self._staff_id = smtp, password, staff_id
         self._sent_folder: SentFolderAccess | None = None
+        self._ask_password = ask_password
         self._today = today or (lambda: datetime.now(ZoneInfo(event.timezone)).date())
         self._items: list[QueueItem] = []
 
@@ -345,6 +362,14 @@ class FollowUpQueuePage(QWidget):
         touch_id = self.selected_touch_id()
         if touch_id is None or self._smtp is None:
             return
+        if self._smtp.username and self._password is None:
+            # A login without its password: ask once; the window keeps it in the keyring.
+            typed = self._ask_password(self, self._smtp.username)
+            if not typed:
+                self.status.setText("Not sent: the mail password is needed")
+                return
+            self._password = typed
+            self.password_entered.emit(typed)
         service, event_id, smtp, password, access = (
             self._service, self._event.id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
