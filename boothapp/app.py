@@ -60,7 +60,7 @@ class AppContext:
         self.routing = RoutingService(self.db, self.configs, device)
         self.exports = ExportService(self.db, self.events, self.configs, self.staff, device)
         self.queries = LeadQueryService(self.db)
-        self.dashboard = DashboardService(self.db)
+        self.dashboard = DashboardService(self.db, configs=self.configs)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
         self.followups = FollowUpService(self.db, self.configs, device)

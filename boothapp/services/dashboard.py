@@ -18,6 +18,7 @@ from boothapp.core.followups.metrics import GroupStats
 from boothapp.core.models import Rating
 from boothapp.services import followup_outputs
 from boothapp.services.errors import ValidationError
+from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_queries import day_bounds
 from boothapp.store.db import Database
 from boothapp.store.tables import LeadRow, OutboxRow, StaffRow
@@ -104,11 +105,22 @@ class BoothStats:
 
 
 class DashboardService:
-    def __init__(self, db: Database, target_per_staff: int = DEFAULT_TARGET_PER_STAFF) -> None:
+    def __init__(
+        self,
+        db: Database,
+        target_per_staff: int = DEFAULT_TARGET_PER_STAFF,
+        configs: EventConfigService | None = None,
+    ) -> None:
         if target_per_staff < 1:
             raise ValidationError("the daily target per staff member must be at least 1")
         self._db = db
         self.target_per_staff = target_per_staff
+        self._configs = configs  # names the routing reps that own leads
+
+    def _owner_names(self, event_id: str) -> dict[str, str]:
+        if self._configs is None:
+            return {}
+        return {rep.id: rep.name for rep in self._configs.get(event_id).routing.reps}
 
     def booth_stats(
         self, event_id: str, today: date, tz: str, target: int | None = None
@@ -201,6 +213,7 @@ class DashboardService:
         event = metrics.per_event.get(event_id)
         if event is None:
             return None
+        names = self._owner_names(event_id)  # owners are rep ids; people read rep names
         return ResponseTime(
             leads=event.leads,
             contacted=event.contacted,
@@ -208,8 +221,13 @@ class DashboardService:
             target=RESPONSE_TARGET,
             within_target=_share_within(event, RESPONSE_TARGET),
             per_staff=tuple(
-                StaffResponse(name, g.leads, g.contacted, g.median)
-                for name, g in sorted(metrics.per_staff.items(), key=lambda e: e[0].casefold())
+                sorted(
+                    (
+                        StaffResponse(names.get(owner, owner), g.leads, g.contacted, g.median)
+                        for owner, g in metrics.per_staff.items()
+                    ),
+                    key=lambda r: r.name.casefold(),
+                )
             ),
         )
 

@@ -28,3 +28,19 @@ def test_owner_choices_pair_rep_ids_with_names(ctx: AppContext) -> None:
     choices = ctx.followups.owner_choices(event_id)
     assert ("ayse", "Ayşe Demir") in choices
     assert all(owner_id != name or owner_id not in {"ayse", "jo"} for owner_id, name in choices)
+
+
+def test_dashboard_response_time_names_reps(ctx: AppContext) -> None:
+    event_id = ctx.events.create_event(NewEvent(name="Owners Dash")).id
+    cfg = ctx.configs.get(event_id)
+    reps = (Rep("ayse", "Ayşe Demir"),)
+    ctx.configs.save(
+        event_id, replace(cfg, routing=replace(cfg.routing, reps=reps, fallback="ayse", rules=()))
+    )
+    ctx.leads.save_lead(
+        LeadDraft(event_id, Contact(first_name="Cy", last_name="X", email="c@x.io"))
+    )
+    ctx.followups.plan(event_id, datetime.now(UTC))
+    response = ctx.dashboard.response_time(event_id)
+    assert response is not None
+    assert [(r.name, r.leads) for r in response.per_staff] == [("Ayşe Demir", 1)]
