@@ -18,8 +18,11 @@ from boothapp.core.models import Contact, Event, Lead
 from boothapp.sync.crm.base import SyncRecord, SyncTask
 
 LEAD_SOURCES = frozenset(
-    {"rating", "score", "qualified", "stage", "owner", "badge_id", "source", "staff_name", "notes"}
-)
+    {
+        "rating", "score", "qualified", "stage", "owner", "badge_id", "source", "staff_name",
+        "notes", "raw_payload", "consent", "consent_text", "consent_given_at", "created_at",
+    }
+)  # fmt: skip
 CONTACT_SOURCES = frozenset(Contact.__dataclass_fields__)
 EVENT_SOURCES = frozenset({"name", "venue", "booth", "country", "timezone"})
 
@@ -67,6 +70,11 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "badge_id": "badge_id",
         "source": "source",
         "captured_by": "staff_name",
+        "captured_at": "created_at",
+        "consent": "consent",
+        "consent_text": "consent_text",
+        "consent_at": "consent_given_at",
+        "badge_payload": "raw_payload",
         "answer_*": "answers.*",
     },
     "bottlecrm": {
@@ -156,12 +164,16 @@ def _resolve(lead: Lead, event: Event | None, source: str) -> str:
         value = getattr(event, rest, "") if event is not None else ""
     elif head == "answers":
         value = lead.answers.get(rest, "")
+    elif head == "consent":  # what the visitor agreed to is in consent_text / consent_given_at
+        value = lead.consent_given_at is not None
     else:
         value = getattr(lead, head)
     return _text(value)
 
 
 def _text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
