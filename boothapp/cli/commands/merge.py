@@ -1,0 +1,48 @@
+"""``boothapp merge DEVICE.db [DEVICE.db ...] --event E [--from-event NAME] [--dry-run]``:
+bring every booth laptop's leads into this database after the show (see
+``boothapp.services.device_merge``). Exit 1 when a file could not be merged."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from boothapp.cli.context import find_event, open_context
+from boothapp.cli.progress import ProgressBar
+from boothapp.services.device_merge import merge_device_file
+from boothapp.services.errors import ServiceError
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("merge", help="merge other booth laptops' database files")
+    parser.add_argument("files", nargs="+", type=Path, help="the other devices' boothapp.db")
+    parser.add_argument("--event", required=True, help="event id or name here")
+    parser.add_argument("--from-event", help="the event's name on the devices (default: same)")
+    parser.add_argument("--dry-run", action="store_true", help="say what would change")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    failed = 0
+    try:
+        event = find_event(ctx, args.event)
+        for path in args.files:
+            bar = ProgressBar(f"Merging {path.name}")
+            try:
+                report = merge_device_file(
+                    ctx.db, event.id, path, args.from_event, args.dry_run, progress=bar
+                )
+            except ServiceError as exc:
+                bar.done()
+                print(f"{path}: not merged: {exc}")
+                failed += 1
+                continue
+            bar.done()
+            print(report.text)
+        if not args.dry_run and len(args.files) > failed:
+            print("next: boothapp followups plan and boothapp sync pick up the merged leads")
+    finally:
+        ctx.close()
+    return 1 if failed else 0

@@ -1,0 +1,239 @@
+"""Merge another booth laptop's database file into this one, after the show.
+
+Each laptop captured offline into its own SQLite file. The event manager merges them:
+
+* the device's event is the one with the same name (or ``from_event``); its staff come along
+  (matched by name, so the same person on two laptops is one person);
+* a lead already here (same UUID, e.g. merged before) keeps the newer version, and the edit
+  history of both sides is kept: merging the same file twice changes nothing;
+* a visitor scanned on two laptops (same badge) stays one lead: empty fields are filled from
+  the other scan, notes are joined, and the change is recorded;
+* every other lead is copied, not yet queued for the CRM (the next sync queues it) and with its
+  history.
+
+The source file is opened read-only and must be at this version's schema. One transaction per
+file: a file that fails merges nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, select
+from sqlalchemy.orm import Session
+
+from boothapp.core.models import SyncState
+from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.store.db import Database, DatabaseError, check_sqlite_file
+from boothapp.store.migrate import current_revision, head_revision
+from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, StaffRow
+
+log = logging.getLogger(__name__)
+
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "company", "title", "country",
+                  "city", "timezone")  # fmt: skip
+# Columns a merge copies; ids, events, sync bookkeeping and timestamps are handled apart.
+LEAD_COLUMNS = (
+    "badge_key", "badge_id", "raw_payload", "source", *CONTACT_FIELDS, "answers", "rating",
+    "rating_overridden", "score", "qualified", "notes", "consent_text", "consent_given_at",
+    "owner", "stage", "please_delete", "referred_by", "staff_id", "routing_reason",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReport:
+    source: str
+    added: int = 0  # leads new to this database
+    updated: int = 0  # leads here already, the device's version was newer
+    combined: int = 0  # the same badge scanned on both: one lead, gaps filled
+    unchanged: int = 0
+    staff_added: int = 0
+    dry_run: bool = False
+
+    @property
+    def text(self) -> str:
+        verb = "would merge" if self.dry_run else "merged"
+        return (
+            f"{self.source}: {verb} {self.added} new lead(s), {self.updated} updated, "
+            f"{self.combined} scanned on both devices combined, {self.unchanged} unchanged; "
+            f"{self.staff_added} staff member(s) added"
+        )
+
+
+def merge_device_file(
+    db: Database,
+    target_event_id: str,
+    source: Path,
+    from_event: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeReport:
+    src_engine = _open_source(source)
+    try:
+        with Session(src_engine) as src, db.session() as s:
+            target = s.get(EventRow, target_event_id)
+            if target is None:
+                raise NotFoundError(f"no event {target_event_id}")
+            src_event = _source_event(src, from_event or target.name, source)
+            report = _merge(src, s, src_event, target, str(source), progress)
+            if dry_run:
+                s.rollback()
+                return replace(report, dry_run=True)
+            return report
+    finally:
+        src_engine.dispose()
+
+
+def _open_source(path: Path) -> Engine:
+    if not path.is_file():
+        raise ValidationError(f"{path}: no such file")
+    try:
+        check_sqlite_file(str(path))
+    except DatabaseError as exc:
+        raise ValidationError(str(exc)) from None
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    revision = current_revision(engine)
+    if revision != head_revision():
+        engine.dispose()
+        raise ValidationError(
+            f"{path.name} is at database version {revision or 'none'}, this BoothApp at "
+            f"{head_revision()}: open it once with this version "
+            f"(boothapp --db sqlite:///{path} db upgrade), then merge"
+        )
+    return engine
+
+
+def _source_event(src: Session, ref: str, path: Path) -> EventRow:
+    row = src.get(EventRow, ref) or src.scalar(select(EventRow).where(EventRow.name == ref))
+    if row is None:
+        names = ", ".join(src.scalars(select(EventRow.name)).all()) or "none"
+        raise ValidationError(
+            f"{path.name} has no event {ref!r} (it has: {names}); name it with --from-event"
+        )
+    return row
+
+
+def _merge(
+    src: Session,
+    s: Session,
+    src_event: EventRow,
+    target: EventRow,
+    name: str,
+    progress: Callable[[int, int], None] | None,
+) -> MergeReport:
+    staff_map, staff_added = _merge_staff(src, s, src_event.id, target.id)
+    leads = src.scalars(select(LeadRow).where(LeadRow.event_id == src_event.id)).all()
+    added = updated = combined = unchanged = 0
+    for n, lead in enumerate(leads, 1):
+        staff_id = staff_map.get(lead.staff_id, lead.staff_id)
+        here = s.get(LeadRow, lead.id)
+        if here is not None and here.event_id != target.id:
+            raise ValidationError(f"lead {lead.id} belongs to another event here")
+        if here is None and lead.badge_key:
+            same_badge = s.scalar(
+                select(LeadRow).where(
+                    LeadRow.event_id == target.id, LeadRow.badge_key == lead.badge_key
+                )
+            )
+            if same_badge is not None:
+                combined += _combine(s, same_badge, lead)
+                _copy_history(src, s, lead.id, same_badge.id)
+                continue
+        if here is None:
+            s.add(_copy(lead, target.id, staff_id))
+            s.flush()
+            added += 1
+        elif here.updated_at is None or (lead.updated_at and lead.updated_at > here.updated_at):
+            for column in LEAD_COLUMNS:
+                setattr(here, column, getattr(lead, column))
+            here.staff_id = staff_id
+            here.updated_at = lead.updated_at
+            here.sync_state = SyncState.NOT_QUEUED.value  # the newer version goes out next sync
+            updated += 1
+        else:
+            unchanged += 1
+        _copy_history(src, s, lead.id, lead.id)
+        if progress is not None:
+            progress(n, len(leads))
+    log.info("merged %s into %s: +%d ~%d =%d", name, target.name, added, updated, combined)
+    return MergeReport(name, added, updated, combined, unchanged, staff_added)
+
+
+def _merge_staff(
+    src: Session, s: Session, src_event_id: str, target_event_id: str
+) -> tuple[dict[str, str], int]:
+    """Device staff id -> staff id here (same name = same person); new names are added."""
+    mapping: dict[str, str] = {}
+    added = 0
+    for person in src.scalars(select(StaffRow).where(StaffRow.event_id == src_event_id)):
+        here = s.scalar(
+            select(StaffRow).where(
+                StaffRow.event_id == target_event_id, StaffRow.name == person.name
+            )
+        )
+        if here is None:
+            here = StaffRow(
+                event_id=target_event_id, name=person.name, email=person.email,
+                pin_hash=person.pin_hash, role=person.role, active=person.active,
+            )  # fmt: skip
+            s.add(here)
+            s.flush()
+            added += 1
+        mapping[person.id] = here.id
+    return mapping, added
+
+
+def _copy(lead: LeadRow, event_id: str, staff_id: str) -> LeadRow:
+    row = LeadRow(id=lead.id, event_id=event_id)
+    for column in LEAD_COLUMNS:
+        setattr(row, column, getattr(lead, column))
+    row.staff_id = staff_id
+    row.crm_ids = dict(lead.crm_ids or {})
+    row.sync_state = SyncState.NOT_QUEUED.value
+    row.created_at, row.updated_at = lead.created_at, lead.updated_at
+    row.created_by, row.device_id = lead.created_by, lead.device_id
+    return row
+
+
+def _combine(s: Session, here: LeadRow, other: LeadRow) -> int:
+    """Fill this lead's empty fields from the other device's scan; 1 when anything changed."""
+    changed = 0
+    for column in (*CONTACT_FIELDS, "owner", "consent_text", "consent_given_at", "referred_by"):
+        mine, theirs = getattr(here, column), getattr(other, column)
+        if not mine and theirs:
+            s.add(LeadChangeRow(lead_id=here.id, staff_id="merge", field=column,
+                                old_value=_json(mine), new_value=_json(theirs),
+                                created_by="merge"))  # fmt: skip
+            setattr(here, column, theirs)
+            changed = 1
+    answers = {**(other.answers or {}), **(here.answers or {})}
+    if answers != (here.answers or {}):
+        here.answers, changed = answers, 1
+    if other.notes.strip() and other.notes.strip() not in here.notes:
+        here.notes = f"{here.notes}\n{other.notes}".strip()
+        changed = 1
+    if changed:
+        here.sync_state = SyncState.NOT_QUEUED.value
+    return changed
+
+
+def _copy_history(src: Session, s: Session, src_lead_id: str, lead_id: str) -> None:
+    known = set(s.scalars(select(LeadChangeRow.id).where(LeadChangeRow.lead_id == lead_id)))
+    for change in src.scalars(select(LeadChangeRow).where(LeadChangeRow.lead_id == src_lead_id)):
+        if change.id in known:
+            continue
+        s.add(
+            LeadChangeRow(
+                id=change.id, lead_id=lead_id, staff_id=change.staff_id, field=change.field,
+                old_value=change.old_value, new_value=change.new_value,
+                created_at=change.created_at, created_by=change.created_by,
+                device_id=change.device_id,
+            )
+        )  # fmt: skip
+
+
+def _json(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
