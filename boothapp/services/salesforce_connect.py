@@ -38,7 +38,14 @@ def connect(
     login = login_url_of(settings)
     pkce = oauth.Pkce.new()
     state = secrets.token_urlsafe(24)
-    receiver = oauth.LoopbackReceiver()
+    try:
+        receiver = oauth.LoopbackReceiver(
+            oauth.REDIRECT_PATH,
+            settings.redirect_port,
+            oauth.REDIRECT_HOST if settings.redirect_port else "127.0.0.1",
+        )
+    except oauth.OAuthError as exc:
+        raise ValidationError(str(exc)) from None
     try:
         url = oauth.authorize_url(login, settings.client_id, receiver.redirect_uri, pkce, state)
         open_browser(url)

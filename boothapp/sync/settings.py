@@ -11,6 +11,7 @@ Example (YAML)::
       campaign_id: ""            # Salesforce campaign for CampaignMember
       client_id: 3MVG9...        # Salesforce connected app's consumer key (OAuth + PKCE)
       login_url: https://login.salesforce.com   # or https://test.salesforce.com / My Domain
+      redirect_port: 1717        # Salesforce sign-in comes back to http://localhost:1717/OauthRedirect
       auto_sync: true            # queue every saved lead at once
       mapping: {first_name: contact.first_name, ...}   # optional; CRM defaults otherwise
       stages: {"Working - Contacted": in_contact}   # optional; the CRM's own status values
@@ -61,6 +62,7 @@ class CrmSettings:
     folder: str = ""  # csvdrop only
     client_id: str = ""  # Salesforce connected app (consumer key): not a secret with PKCE
     login_url: str = ""  # Salesforce sign-in host; empty = login.salesforce.com
+    redirect_port: int = 1717  # the connected app's callback http://localhost:<port>/OauthRedirect
     mapping: dict[str, str] = field(default_factory=dict)  # empty = the CRM's defaults
     stages: dict[str, Stage] = field(default_factory=dict)  # CRM status -> booth stage
 
@@ -109,7 +111,7 @@ class CrmSettings:
             return None
         known = {
             "name", "base_url", "auto_sync", "intake_id", "portal", "campaign_id", "mapping",
-            "stages", "folder", "client_id", "login_url",
+            "stages", "folder", "client_id", "login_url", "redirect_port",
         }  # fmt: skip
         unknown = sorted(set(tree) - known)
         if unknown:
@@ -143,6 +145,7 @@ class CrmSettings:
             folder=str(tree.get("folder", "")).strip(),
             client_id=str(tree.get("client_id", "")).strip(),
             login_url=str(tree.get("login_url", "")).strip(),
+            redirect_port=_port(tree.get("redirect_port", 1717)),
             mapping={str(k): str(v) for k, v in mapping.items()},
             stages=stages,
         )
@@ -150,6 +153,8 @@ class CrmSettings:
     def to_tree(self) -> dict[str, Any]:
         tree: dict[str, Any] = {"name": self.name, "base_url": self.base_url}
         tree["auto_sync"] = self.auto_sync
+        if self.redirect_port != 1717:
+            tree["redirect_port"] = self.redirect_port
         for key in ("intake_id", "portal", "campaign_id", "folder", "client_id", "login_url"):
             if getattr(self, key):
                 tree[key] = getattr(self, key)
@@ -158,3 +163,11 @@ class CrmSettings:
         if self.stages:
             tree["stages"] = {k: v.value for k, v in self.stages.items()}
         return tree
+
+
+def _port(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 65536:
+        raise CrmSettingsError(
+            f"crm.redirect_port: a port 1..65535 (0: any free port), got {value!r}"
+        )
+    return value

@@ -53,6 +53,7 @@ class CrmSettingsBox(QGroupBox):
         super().__init__("CRM settings", parent)
         self._service, self._runner, self._event = service, runner, event
         self._open_browser = open_browser
+        self._loaded: CrmSettings | None = None
         self.crm_combo = QComboBox()
         for name in KNOWN_CRMS:
             self.crm_combo.addItem(CHOICE_LABELS[name], name)
@@ -138,6 +139,8 @@ class CrmSettingsBox(QGroupBox):
         )
 
     def show_settings(self, settings: CrmSettings) -> None:
+        # What the form does not show (mapping, stages, redirect port) is kept as configured.
+        self._loaded = settings
         self.crm_combo.setCurrentIndex(KNOWN_CRMS.index(settings.name))
         self.url_edit.setText(settings.base_url)
         self.intake_edit.setText(settings.intake_id)
@@ -153,7 +156,13 @@ class CrmSettingsBox(QGroupBox):
         login = self.login_edit.text().strip()
         if self.crm == "salesforce" and not url:
             url = login or "https://login.salesforce.com"  # Connect puts the org's own address
+        loaded = self._loaded
+        kept: dict[str, Any] = {}
+        if loaded is not None and loaded.name == self.crm:
+            kept = {"mapping": dict(loaded.mapping), "stages": dict(loaded.stages),
+                    "redirect_port": loaded.redirect_port}  # fmt: skip
         return CrmSettings(
+            **kept,
             name=self.crm,
             base_url=url,
             auto_sync=self.auto_check.isChecked(),

@@ -119,3 +119,5 @@ def test_connect_from_the_command_line(cli, monkeypatch, data_dir) -> None:  # t
         out = cli("sync", "connect", "--event", "SF CLI")
     assert out.code == 0, out.err
     assert "Salesforce connected" in out.out and "code_challenge_method=S256" in opened[0]
+    # The callback a connected app registers: fixed, like the Salesforce CLI's.
+    assert "redirect_uri=http%3A%2F%2Flocalhost%3A1717%2FOauthRedirect" in opened[0]

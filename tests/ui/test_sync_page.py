@@ -190,3 +190,26 @@ def test_connect_salesforce_signs_in_in_the_browser(qtbot, ctx: AppContext, runn
         qtbot.waitUntil(lambda: box.url_edit.text() == server.url)  # the org's own address
         assert box.connect_button.isEnabled()
         assert set(ctx.sync.status(event.id).secrets_set) == {"access_token", "refresh_token"}
+
+
+def test_saving_the_form_keeps_what_the_form_does_not_show(qtbot, ctx: AppContext, runner) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.core.models import Stage
+    from boothapp.sync.settings import CrmSettings
+
+    event = ctx.events.create_event(NewEvent(name="Qt Keep Show"))
+    configured = CrmSettings(
+        "hubspot", "https://api.hubapi.com", mapping={"email": "contact.email"},
+        stages={"Demo Booked": Stage.QUOTE_TO_PREPARE},
+    )  # fmt: skip
+    ctx.sync.configure(event.id, configured, {"token": "pat-1"})
+    page = SyncPage(ctx.sync, runner, event)
+    qtbot.addWidget(page)
+    box = page.settings_box
+    qtbot.waitUntil(lambda: box.url_edit.text() == "https://api.hubapi.com", timeout=5000)
+    box.portal_edit.setText("4242")
+    box.save_button.click()
+    qtbot.waitUntil(lambda: box.test_label.text() == "Settings saved.", timeout=5000)
+    saved = ctx.sync.settings(event.id)
+    assert saved is not None and saved.portal == "4242"
+    assert saved.mapping == {"email": "contact.email"}  # not dropped by a form save
+    assert saved.stages == {"Demo Booked": Stage.QUOTE_TO_PREPARE}

@@ -49,3 +49,12 @@ def test_crm_owner_matches_a_rep_by_id_name_or_email() -> None:
 
 def test_soql_literals_are_escaped() -> None:
     assert soql_quote("O'Brien\\x") == "'O\\'Brien\\\\x'"
+
+
+def test_redirect_port_is_checked_and_kept() -> None:
+    tree = {"name": "salesforce", "base_url": "https://x.my.salesforce.com", "redirect_port": 8765}
+    settings = CrmSettings.from_tree(tree)
+    assert settings is not None and settings.redirect_port == 8765
+    assert CrmSettings.from_tree(settings.to_tree()) == settings
+    with pytest.raises(CrmSettingsError, match=r"crm\.redirect_port: a port 1\.\.65535"):
+        CrmSettings.from_tree({**tree, "redirect_port": "1717x"})

@@ -20,6 +20,10 @@ from typing import Any
 import requests
 
 DEFAULT_LOGIN = "https://login.salesforce.com"
+# The callback URL to register in the connected app (the Salesforce CLI's convention).
+REDIRECT_PORT = 1717
+REDIRECT_PATH = "/OauthRedirect"
+REDIRECT_HOST = "localhost"
 
 
 class OAuthError(RuntimeError):
@@ -67,8 +71,11 @@ def authorize_url(
 class LoopbackReceiver:
     """A one-shot HTTP listener on 127.0.0.1 that catches the redirect's code and state."""
 
-    def __init__(self, path: str = "/callback") -> None:
+    def __init__(self, path: str = "/callback", port: int = 0, host: str = "127.0.0.1") -> None:
+        """``port`` 0 takes any free port; a connected app registers one exact callback URL, so
+        a real sign-in uses a fixed port (``REDIRECT_PORT``)."""
         receiver = self
+        self.host = host
         self.path = path
         self.params: dict[str, str] = {}
         self._got = threading.Event()
@@ -92,13 +99,19 @@ class LoopbackReceiver:
                 self.wfile.write(page)
                 receiver._got.set()
 
-        self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
+        try:
+            self.httpd = HTTPServer(("127.0.0.1", port), Handler)
+        except OSError as exc:
+            raise OAuthError(
+                f"cannot listen on port {port} for the Salesforce sign-in ({exc.strerror}): "
+                "close the program using it, or set crm.redirect_port"
+            ) from None
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self._thread.start()
 
     @property
     def redirect_uri(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{self.path}"
+        return f"http://{self.host}:{self.httpd.server_address[1]}{self.path}"
 
     def wait(self, timeout_s: float, expected_state: str) -> str:
         try:
