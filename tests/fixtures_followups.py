@@ -115,3 +115,10 @@ def make_cast(ctx: AppContext, followups: dict[str, object] | None = None) -> Ca
             True,
         ),
     )
+
+
+def planned_cast(ctx: AppContext, followups: dict[str, object] | None = None) -> Cast:
+    """``make_cast`` with every lead's follow-ups planned at ``PLANNED_AT``."""
+    cast = make_cast(ctx, followups)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    return cast

@@ -49,7 +49,9 @@ class PgServer:
 
     def _run(self, *cmd: str) -> subprocess.CompletedProcess[str]:
         if os.geteuid() == 0:
-            cmd = ("runuser", "-u", "postgres", "--", *cmd)
+            # /usr/sbin is not on every PATH (a clean shell, cron): find runuser anyway.
+            runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+            cmd = (runuser, "-u", "postgres", "--", *cmd)
         return subprocess.run(cmd, capture_output=True, text=True, check=False)
 
     def start(self) -> None:

@@ -23,7 +23,7 @@ from boothapp.app import AppContext, build_context
 from boothapp.services.followup_types import TouchState
 from boothapp.store.tables import FollowUpRow
 from boothapp.sync.imap import ImapSecurity, ImapSentLookup, ImapSettings
-from tests.fixtures_followups import PLANNED_AT, make_cast
+from tests.fixtures_followups import PLANNED_AT, planned_cast
 from tests.integration import imap_server
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.imap_server import (
@@ -56,7 +56,7 @@ def _smtp(controller: Controller) -> dict[str, Any]:
     return {"host": "127.0.0.1", "port": controller.port, "security": "none", "from": FROM}
 
 
-def _stuck_touch(ctx: AppContext, lead_id: str) -> tuple[str, str]:
+def stuck_touch(ctx: AppContext, lead_id: str) -> tuple[str, str]:
     """Leave the lead's first touch as a crash would: ``sending`` with its Message-ID."""
     touch = ctx.followups.lead_touches(lead_id)[0]
     mid = f"<followup.{touch.id}@booth.example.com>"
@@ -77,8 +77,7 @@ def test_crashed_send_found_in_sent_is_marked_sent_and_not_resent(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, {**SECTION, "smtp": _smtp(controller), "imap": _imap(dovecot)})
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        cast = planned_cast(ctx, {**SECTION, "smtp": _smtp(controller), "imap": _imap(dovecot)})
     finally:
         ctx.close()
     # A real crash: the SMTP server accepts the message, the process dies before "sent".
@@ -119,9 +118,8 @@ def test_not_in_sent_on_a_filing_server_is_replanned_and_sent_once(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        touch_id, mid = _stuck_touch(ctx, cast.hot)
+        cast = planned_cast(ctx, SECTION)
+        touch_id, mid = stuck_touch(ctx, cast.hot)
         settings = ImapSettings("127.0.0.1", dovecot.port, ImapSecurity.NONE, USER,
                                 server_files_sent=True)  # fmt: skip
         with ImapSentLookup(settings, PASSWORD) as lookup:
@@ -148,9 +146,8 @@ def test_not_in_sent_when_the_server_does_not_file_is_left_for_review(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        touch_id, mid = _stuck_touch(ctx, cast.hot)
+        cast = planned_cast(ctx, SECTION)
+        touch_id, mid = stuck_touch(ctx, cast.hot)
         settings = ImapSettings("127.0.0.1", dovecot.port, ImapSecurity.NONE, USER)
         with ImapSentLookup(settings, PASSWORD) as lookup:
             report = ctx.followups.send_due(
@@ -177,10 +174,9 @@ def test_wrong_imap_password_leaves_it_for_review_with_the_reason(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, {**SECTION, "smtp": _smtp(controller), "imap": _imap(dovecot)})
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        touch_id, mid = _stuck_touch(ctx, cast.hot)
-        stuck_too, mid_too = _stuck_touch(ctx, cast.istanbul)
+        cast = planned_cast(ctx, {**SECTION, "smtp": _smtp(controller), "imap": _imap(dovecot)})
+        touch_id, mid = stuck_touch(ctx, cast.hot)
+        stuck_too, mid_too = stuck_touch(ctx, cast.istanbul)
     finally:
         ctx.close()
     dovecot.file_message(f"Message-ID: {mid}\r\nSubject: x\r\n\r\nx\r\n".encode())
@@ -212,9 +208,8 @@ def test_unreachable_imap_server_is_one_reason_not_a_crash(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        stuck = {_stuck_touch(ctx, cast.hot)[1], _stuck_touch(ctx, cast.istanbul)[1]}
+        cast = planned_cast(ctx, SECTION)
+        stuck = {stuck_touch(ctx, cast.hot)[1], stuck_touch(ctx, cast.istanbul)[1]}
         closed = mail_tests._free_port()  # nothing listens there
         settings = ImapSettings("127.0.0.1", closed, ImapSecurity.NONE, USER,
                                 server_files_sent=True, timeout_s=5)  # fmt: skip

@@ -17,7 +17,7 @@ from boothapp.app import build_context
 from boothapp.services.followup_types import TouchState
 from boothapp.store.tables import LeadRow
 from boothapp.sync.mail import RateLimiter, SmtpSender, SmtpSettings
-from tests.fixtures_followups import PLANNED_AT, make_cast
+from tests.fixtures_followups import PLANNED_AT, make_cast, planned_cast
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.test_mail_smtp import FROM, Recorder, parsed, settings_for
 
@@ -41,8 +41,7 @@ def test_due_email_arrives_personalised_with_both_parts_and_unsubscribe(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        cast = planned_cast(ctx, SECTION)
         report = ctx.followups.send_due(
             cast.event_id, settings_for(controller), None, now=PLANNED_AT
         )
@@ -78,8 +77,7 @@ def test_no_email_after_consent_is_withdrawn(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        cast = planned_cast(ctx, SECTION)
         with ctx.db.session() as s:
             row = s.get(LeadRow, cast.tokyo)
             assert row is not None
@@ -149,8 +147,7 @@ def test_crash_between_send_and_record_never_sends_twice(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        cast = planned_cast(ctx, SECTION)
     finally:
         ctx.close()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -188,8 +185,7 @@ def test_crash_reconciled_as_sent_when_the_server_knows_the_message_id(
     controller, recorder = smtp_server
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        cast = planned_cast(ctx, SECTION)
         touch = ctx.followups.lead_touches(cast.hot)[0]
         with ctx.db.session() as s:
             from boothapp.store.tables import FollowUpRow
@@ -229,8 +225,7 @@ def test_per_minute_limit_spaces_the_sends(
 
     ctx = build_context(str(data_dir))
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        cast = planned_cast(ctx, SECTION)
         later = PLANNED_AT + timedelta(days=3)  # Tokyo's and Istanbul's thank-yous are due too
         report = ctx.followups.send_due(
             cast.event_id,

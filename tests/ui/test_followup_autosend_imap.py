@@ -11,14 +11,14 @@ from aiosmtpd.controller import Controller
 from boothapp.app import build_context
 from boothapp.services.followup_mail import SentFolderAccess
 from boothapp.services.followup_types import TouchState
-from boothapp.store.tables import FollowUpRow
 from boothapp.sync.imap import ImapSecurity, ImapSettings
 from boothapp.ui.followup_autosend import FollowUpAutoSender
 from boothapp.workers.tasks import TaskRunner
-from tests.fixtures_followups import PLANNED_AT, make_cast
+from tests.fixtures_followups import planned_cast
 from tests.integration import imap_server
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.imap_server import PASSWORD, USER, DovecotServer
+from tests.integration.test_followup_imap import stuck_touch
 from tests.integration.test_mail_smtp import Recorder, parsed, settings_for
 
 pytestmark = pytest.mark.integration
@@ -40,15 +40,9 @@ def test_autosender_settles_an_interrupted_send_from_the_sent_folder(
     ctx = build_context(str(data_dir))
     runner = TaskRunner()
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        touch = ctx.followups.lead_touches(cast.hot)[0]
+        cast = planned_cast(ctx, SECTION)
         # A crash after the server accepted it; the provider filed it in Sent.
-        mid = f"<followup.{touch.id}@booth.example.com>"
-        with ctx.db.session() as s:
-            row = s.get(FollowUpRow, touch.id)
-            assert row is not None
-            row.state, row.message_id = TouchState.SENDING.value, mid
+        touch_id, mid = stuck_touch(ctx, cast.hot)
         dovecot.file_message(f"Message-ID: {mid}\r\nSubject: Hello\r\n\r\nHi\r\n".encode())
         imap = ImapSettings("127.0.0.1", dovecot.port, ImapSecurity.NONE, USER,
                             server_files_sent=True)  # fmt: skip
@@ -58,7 +52,7 @@ def test_autosender_settles_an_interrupted_send_from_the_sent_folder(
             sender.run_now()
         report = done.args[0]
         assert all(parsed(raw)["Message-ID"] != mid for _, _, raw in recorder.messages)
-        state = ctx.followups.get_touch(touch.id).state
+        state = ctx.followups.get_touch(touch_id).state
         if password == PASSWORD:
             assert report.reconciled_sent == 1 and state is TouchState.SENT
         else:
@@ -83,14 +77,8 @@ def test_send_button_settles_an_interrupted_send_before_sending(
     ctx = build_context(str(data_dir))
     runner = TaskRunner()
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        interrupted = ctx.followups.lead_touches(cast.hot)[0]
-        mid = f"<followup.{interrupted.id}@booth.example.com>"
-        with ctx.db.session() as s:
-            row = s.get(FollowUpRow, interrupted.id)
-            assert row is not None
-            row.state, row.message_id = TouchState.SENDING.value, mid
+        cast = planned_cast(ctx, SECTION)
+        interrupted_id, mid = stuck_touch(ctx, cast.hot)
         dovecot.file_message(f"Message-ID: {mid}\r\nSubject: Hello\r\n\r\nHi\r\n".encode())
         other = next(
             t for t in ctx.followups.lead_touches(cast.tokyo)
@@ -111,7 +99,7 @@ def test_send_button_settles_an_interrupted_send_before_sending(
             lambda: ctx.followups.get_touch(other.id).state is TouchState.SENT, timeout=15_000
         )
         # The interrupted one was found in Sent: marked sent, not sent a second time.
-        assert ctx.followups.get_touch(interrupted.id).state is TouchState.SENT
+        assert ctx.followups.get_touch(interrupted_id).state is TouchState.SENT
         ids = [parsed(raw)["Message-ID"] for _, _, raw in recorder.messages]
         assert mid not in ids and len(ids) == 1
     finally:

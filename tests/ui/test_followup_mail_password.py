@@ -15,7 +15,7 @@ from boothapp.services.followup_mail import smtp_password
 from boothapp.services.followup_types import TouchState
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.workers.tasks import TaskRunner
-from tests.fixtures_followups import PLANNED_AT, make_cast
+from tests.fixtures_followups import planned_cast
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.test_mail_smtp import Recorder, settings_for
 
@@ -36,8 +36,7 @@ def test_send_asks_for_the_mail_password_once(
     runner = TaskRunner()
     asked: list[str] = []
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        cast = planned_cast(ctx, SECTION)
         touch = next(
             t for t in ctx.followups.lead_touches(cast.hot)
             if t.channel is Channel.EMAIL and t.state is TouchState.PLANNED

@@ -46,7 +46,9 @@ def _country_table(country: str, year: int) -> holidays_lib.HolidayBase | None:
     if not country:
         return None
     try:
-        return holidays_lib.country_holidays(country, years=year)
+        # The plan's reasons are English: ask for English names (left to the process locale,
+        # a Greek holiday came out in Greek on a machine without LANG set).
+        return holidays_lib.country_holidays(country, years=year, language="en_US")
     except NotImplementedError:
         return None
 
