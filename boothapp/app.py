@@ -16,6 +16,7 @@ from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.exports import ExportService
 from boothapp.services.followups import FollowUpService
+from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.lead_queries import LeadQueryService
 from boothapp.services.leads import LeadService
 from boothapp.services.routing import RoutingService
@@ -35,6 +36,7 @@ class AppContext:
     settings: Settings
     db: Database
     upgrade: UpgradeReport
+    changes: LeadChanges = field(init=False)
     events: EventService = field(init=False)
     staff: StaffService = field(init=False)
     leads: LeadService = field(init=False)
@@ -53,19 +55,19 @@ class AppContext:
         self.events = EventService(self.db, device)
         self.staff = StaffService(self.db, device)
         self.configs = EventConfigService(self.db)
-        enqueuer = SyncEnqueuer(self.configs, device)
-        self.leads = LeadService(
-            self.db, device, configs=self.configs, on_saved=enqueuer.on_lead_saved
-        )
-        self.routing = RoutingService(self.db, self.configs, device)
+        # The lead door: every change to a lead goes through it (history, CRM queue, plan).
+        self.changes = LeadChanges(self.db, device, enqueuer=SyncEnqueuer(self.configs, device))
+        self.followups = FollowUpService(self.db, self.configs, device, self.changes)
+        self.changes.planner = self.followups  # which records outcomes through the door
+        self.leads = LeadService(self.db, device, configs=self.configs, changes=self.changes)
+        self.routing = RoutingService(self.db, self.configs, device, self.changes)
         self.exports = ExportService(self.db, self.events, self.configs, self.staff, device)
         self.queries = LeadQueryService(self.db)
         self.dashboard = DashboardService(self.db, configs=self.configs)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
-        self.followups = FollowUpService(self.db, self.configs, device)
         secrets = SecretStore(self.paths.secrets_file)
-        self.sync = SyncService(self.db, self.configs, secrets, device)
+        self.sync = SyncService(self.db, self.configs, secrets, device, changes=self.changes)
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)

@@ -8,7 +8,7 @@ zone name travels beside them (``Event.timezone``, ``Lead.timezone``).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -29,6 +29,16 @@ class Stage(enum.StrEnum):
     QUOTE_SENT = "quote_sent"
     WON = "won"
     NOT_INTERESTED = "not_interested"
+
+    @property
+    def closed(self) -> bool:
+        """Won or not interested: sales are done with the lead, no more routing or touches.
+        CRM statuses such as converted, lost or unqualified arrive as one of these two
+        (``crm.stages`` and the pullers' defaults)."""
+        return self in CLOSED_STAGES
+
+
+CLOSED_STAGES = frozenset({Stage.WON, Stage.NOT_INTERESTED})
 
 
 class LeadSource(enum.StrEnum):
@@ -102,6 +112,11 @@ class Contact:
         return Contact(**values)
 
 
+# The contact fields, declared once by ``Contact``: the store's columns, the device merge, the
+# roster reader, the badge field list of the config and the CRM mappings derive from it.
+CONTACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Contact))
+
+
 @dataclass(frozen=True, slots=True)
 class Attendee:
     """One row of the organiser's roster."""
@@ -130,6 +145,7 @@ class Lead:
     notes: str = ""
     consent_text: str = ""
     consent_given_at: datetime | None = None
+    unsubscribed_at: datetime | None = None
     owner: str = ""
     stage: Stage = Stage.TO_CONTACT
     please_delete: bool = False

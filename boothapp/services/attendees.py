@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from boothapp.core.models import Attendee
+from boothapp.core.models import CONTACT_FIELDS, Attendee
 from boothapp.services.audit import AuditAction, record
 from boothapp.store.db import Database
 from boothapp.store.mappers import attendee_from_row
@@ -128,8 +128,8 @@ class AttendeeService:
 
 _SQLITE_INSERT = (
     "INSERT INTO attendees (id, created_at, updated_at, device_id, created_by, event_id,"
-    " badge_id, first_name, last_name, email, phone, company, title, country, city,"
-    " registration_type, extra) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f" badge_id, {', '.join(CONTACT_FIELDS)}, registration_type, extra)"
+    f" VALUES (?, ?, ?, ?, '', ?, ?, {', '.join('?' for _ in CONTACT_FIELDS)}, ?, ?)"
 )
 
 
@@ -142,8 +142,7 @@ def _sqlite_insert(
     params = [
         (
             a.id or new_id(), stamp, stamp, device_id, event_id, a.badge_id,
-            a.contact.first_name, a.contact.last_name, a.contact.email, a.contact.phone,
-            a.contact.company, a.contact.title, a.contact.country, a.contact.city,
+            *(getattr(a.contact, name) for name in CONTACT_FIELDS),
             a.registration_type, json.dumps(a.extra) if a.extra else "{}",
         )
         for a in chunk
@@ -152,7 +151,6 @@ def _sqlite_insert(
 
 
 def _row_values(a: Attendee, event_id: str, now: datetime, device_id: str) -> dict[str, Any]:
-    c = a.contact
     return {
         "id": a.id or new_id(),
         "created_at": now,
@@ -161,14 +159,7 @@ def _row_values(a: Attendee, event_id: str, now: datetime, device_id: str) -> di
         "created_by": "",
         "event_id": event_id,
         "badge_id": a.badge_id,
-        "first_name": c.first_name,
-        "last_name": c.last_name,
-        "email": c.email,
-        "phone": c.phone,
-        "company": c.company,
-        "title": c.title,
-        "country": c.country,
-        "city": c.city,
+        **{name: getattr(a.contact, name) for name in CONTACT_FIELDS},
         "registration_type": a.registration_type,
         "extra": dict(a.extra),
     }

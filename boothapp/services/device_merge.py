@@ -8,8 +8,10 @@ Each laptop captured offline into its own SQLite file. The event manager merges 
   history of both sides is kept: merging the same file twice changes nothing;
 * a visitor scanned on two laptops (same badge) stays one lead: empty fields are filled from
   the other scan, notes are joined, and the change is recorded;
-* every other lead is copied, not yet queued for the CRM (the next sync queues it) and with its
-  history.
+* every other lead is copied with its history.
+
+Every change goes through the lead door (``lead_changes``): merged leads are planned and queued
+for the CRM like any other new or changed lead.
 
 The source file is opened read-only and must be at this version's schema. One transaction per
 file: a file that fails merges nothing.
@@ -20,26 +22,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
-from boothapp.core.models import SyncState
+from boothapp.core.models import CONTACT_FIELDS, SyncState
 from boothapp.services.errors import NotFoundError, ValidationError
-from boothapp.store.db import Database, DatabaseError, check_sqlite_file
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
+from boothapp.store.db import DatabaseError, check_sqlite_file
 from boothapp.store.migrate import current_revision, head_revision
 from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, StaffRow
 
 log = logging.getLogger(__name__)
 
-CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "company", "title", "country",
-                  "city", "timezone")  # fmt: skip
 # Columns a merge copies; ids, events, sync bookkeeping and timestamps are handled apart.
 LEAD_COLUMNS = (
     "badge_key", "badge_id", "raw_payload", "source", *CONTACT_FIELDS, "answers", "rating",
     "rating_overridden", "score", "qualified", "notes", "consent_text", "consent_given_at",
-    "owner", "stage", "please_delete", "referred_by", "staff_id", "routing_reason",
+    "unsubscribed_at", "owner", "stage", "please_delete", "referred_by", "staff_id",
+    "routing_reason",
 )  # fmt: skip
 
 
@@ -64,7 +67,7 @@ class MergeReport:
 
 
 def merge_device_file(
-    db: Database,
+    changes: LeadChanges,
     target_event_id: str,
     source: Path,
     from_event: str | None = None,
@@ -73,14 +76,14 @@ def merge_device_file(
 ) -> MergeReport:
     src_engine = _open_source(source)
     try:
-        with Session(src_engine) as src, db.session() as s:
-            target = s.get(EventRow, target_event_id)
+        with Session(src_engine) as src, changes.transaction(ChangeOrigin.MERGE, "merge") as tx:
+            target = tx.session.get(EventRow, target_event_id)
             if target is None:
                 raise NotFoundError(f"no event {target_event_id}")
             src_event = _source_event(src, from_event or target.name, source)
-            report = _merge(src, s, src_event, target, str(source), progress)
+            report = _merge(src, tx, src_event, target, str(source), progress)
             if dry_run:
-                s.rollback()
+                tx.discard()
                 return replace(report, dry_run=True)
             return report
     finally:
@@ -118,18 +121,20 @@ def _source_event(src: Session, ref: str, path: Path) -> EventRow:
 
 def _merge(
     src: Session,
-    s: Session,
+    tx: LeadTransaction,
     src_event: EventRow,
     target: EventRow,
     name: str,
     progress: Callable[[int, int], None] | None,
 ) -> MergeReport:
+    s = tx.session
     staff_map, staff_added = _merge_staff(src, s, src_event.id, target.id)
     leads = src.scalars(select(LeadRow).where(LeadRow.event_id == src_event.id)).all()
     added = updated = combined = unchanged = 0
     for n, lead in enumerate(leads, 1):
         staff_id = staff_map.get(lead.staff_id, lead.staff_id)
         here = s.get(LeadRow, lead.id)
+        history = src.scalars(select(LeadChangeRow).where(LeadChangeRow.lead_id == lead.id))
         if here is not None and here.event_id != target.id:
             raise ValidationError(f"lead {lead.id} belongs to another event here")
         if here is None and lead.badge_key:
@@ -139,23 +144,28 @@ def _merge(
                 )
             )
             if same_badge is not None:
-                combined += _combine(s, same_badge, lead)
-                _copy_history(src, s, lead.id, same_badge.id)
+                combined += _combine(tx, same_badge, lead)
+                tx.import_history(same_badge.id, history)
                 continue
         if here is None:
             s.add(_copy(lead, target.id, staff_id))
-            s.flush()
+            row = s.get(LeadRow, lead.id)
+            assert row is not None
+            tx.created(row)
             added += 1
-        elif here.updated_at is None or (lead.updated_at and lead.updated_at > here.updated_at):
-            for column in LEAD_COLUMNS:
-                setattr(here, column, getattr(lead, column))
-            here.staff_id = staff_id
+        elif here.updated_at is None or (
+            lead.updated_at and _utc(lead.updated_at) > _utc(here.updated_at)
+        ):
+            # The device's version is newer: its own history rows (imported below) say who
+            # changed what, so the door records no second entry for the same change.
+            values = {column: getattr(lead, column) for column in LEAD_COLUMNS}
+            values["staff_id"] = staff_id
+            tx.update(here, values, history=False)
             here.updated_at = lead.updated_at
-            here.sync_state = SyncState.NOT_QUEUED.value  # the newer version goes out next sync
             updated += 1
         else:
             unchanged += 1
-        _copy_history(src, s, lead.id, lead.id)
+        tx.import_history(lead.id, history)
         if progress is not None:
             progress(n, len(leads))
     log.info("merged %s into %s: +%d ~%d =%d", name, target.name, added, updated, combined)
@@ -198,42 +208,21 @@ def _copy(lead: LeadRow, event_id: str, staff_id: str) -> LeadRow:
     return row
 
 
-def _combine(s: Session, here: LeadRow, other: LeadRow) -> int:
+def _combine(tx: LeadTransaction, here: LeadRow, other: LeadRow) -> int:
     """Fill this lead's empty fields from the other device's scan; 1 when anything changed."""
-    changed = 0
-    for column in (*CONTACT_FIELDS, "owner", "consent_text", "consent_given_at", "referred_by"):
-        mine, theirs = getattr(here, column), getattr(other, column)
-        if not mine and theirs:
-            s.add(LeadChangeRow(lead_id=here.id, staff_id="merge", field=column,
-                                old_value=_json(mine), new_value=_json(theirs),
-                                created_by="merge"))  # fmt: skip
-            setattr(here, column, theirs)
-            changed = 1
+    values: dict[str, object] = {
+        column: getattr(other, column)
+        for column in (*CONTACT_FIELDS, "owner", "consent_text", "consent_given_at", "referred_by")
+        if not getattr(here, column) and getattr(other, column)
+    }
     answers = {**(other.answers or {}), **(here.answers or {})}
     if answers != (here.answers or {}):
-        here.answers, changed = answers, 1
+        values["answers"] = answers
     if other.notes.strip() and other.notes.strip() not in here.notes:
-        here.notes = f"{here.notes}\n{other.notes}".strip()
-        changed = 1
-    if changed:
-        here.sync_state = SyncState.NOT_QUEUED.value
-    return changed
+        values["notes"] = f"{here.notes}\n{other.notes}".strip()
+    return 1 if tx.update(here, values, staff_id="merge") else 0
 
 
-def _copy_history(src: Session, s: Session, src_lead_id: str, lead_id: str) -> None:
-    known = set(s.scalars(select(LeadChangeRow.id).where(LeadChangeRow.lead_id == lead_id)))
-    for change in src.scalars(select(LeadChangeRow).where(LeadChangeRow.lead_id == src_lead_id)):
-        if change.id in known:
-            continue
-        s.add(
-            LeadChangeRow(
-                id=change.id, lead_id=lead_id, staff_id=change.staff_id, field=change.field,
-                old_value=change.old_value, new_value=change.new_value,
-                created_at=change.created_at, created_by=change.created_by,
-                device_id=change.device_id,
-            )
-        )  # fmt: skip
-
-
-def _json(value: object) -> object:
-    return value.isoformat() if hasattr(value, "isoformat") else value
+def _utc(stamp: datetime) -> datetime:
+    # SQLite hands back naive datetimes that were written in UTC.
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)

@@ -30,10 +30,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from boothapp.core.contact_rule import ContactVerdict
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.messages.render import RenderedMessage
-from boothapp.core.models import Channel, Stage
+from boothapp.core.models import Channel
+from boothapp.services.contact_facts import verdict_for
 from boothapp.services.followup_rows import language_for_country, touch_from_row
 from boothapp.services.followup_types import OPEN_STATES, SendReport, Touch, TouchState
 from boothapp.services.followups import FollowUpService
@@ -186,7 +189,7 @@ class FollowUpSender:
                 for touch_id in due:
                     row = s.get(FollowUpRow, touch_id)
                     lead = s.get(LeadRow, row.lead_id) if row else None
-                    if row is None or lead is None or _blocked(lead):
+                    if row is None or lead is None or not _verdict(s, lead).may_email:
                         no_consent += 1
                     else:
                         would.append(touch_id)
@@ -242,9 +245,10 @@ class FollowUpSender:
                 return "skipped"
             lead = s.get(LeadRow, row.lead_id)
             assert lead is not None
-            if _blocked(lead):
+            verdict = _verdict(s, lead)
+            if not verdict.may_email:
                 row.state = TouchState.CANCELLED.value
-                row.reason += "; not sent: no marketing consent or email address at send time"
+                row.reason += f"; not sent: {verdict.reason} at send time"
                 return "no_consent"
             mid = message_id_for(row.id, settings.from_addr)
             unsub = self._followups.settings(lead.event_id).sender.unsubscribe_for(lead.id)
@@ -343,13 +347,11 @@ def _connection_level(text: str) -> bool:
     )
 
 
-def _blocked(lead: LeadRow) -> bool:
-    return (
-        lead.consent_given_at is None
-        or not lead.email.strip()
-        or lead.stage == Stage.NOT_INTERESTED.value
-        or lead.please_delete
-    )
+def _verdict(s: Session, lead: LeadRow) -> ContactVerdict:
+    """The one contact rule, asked again at send time: the lead may have been won, flagged,
+    unsubscribed or lost its consent since the touch was planned."""
+    touches = s.scalars(select(FollowUpRow).where(FollowUpRow.lead_id == lead.id))
+    return verdict_for(lead, touches)
 
 
 def _who(lead: LeadRow) -> str:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.followups.attempts import (
@@ -33,6 +33,7 @@ from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.messages.render import MessageContext, render_message
 from boothapp.core.models import Channel, Event, Rating, Staff, Stage
 from boothapp.services import followup_outputs
+from boothapp.services.contact_facts import contact_facts, verdict_for
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_rows import (
@@ -52,9 +53,10 @@ from boothapp.services.followup_types import (
     TouchState,
     parse_followup_section,
 )
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
-from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
+from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
 from boothapp.sync.mail import SmtpSettings
 
 _CALL_OUTCOMES = (
@@ -66,7 +68,6 @@ _CALL_OUTCOMES = (
 )
 # The show's last day ends in the evening of the event's zone: the 48 h window starts there.
 _SHOW_CLOSE = time(18, 0)
-_NO_PLAN_STAGES = frozenset({Stage.NOT_INTERESTED.value, Stage.WON.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +82,18 @@ class _LeadView:
 
 
 class FollowUpService:
-    def __init__(self, db: Database, configs: EventConfigService, device_id: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        configs: EventConfigService,
+        device_id: str = "",
+        changes: LeadChanges | None = None,
+    ) -> None:
         self._db = db
         self._configs = configs
         self._device_id = device_id
+        # Outcomes change the lead's stage through the lead door, which plans through us.
+        self.changes = changes or LeadChanges(db, device_id, planner=self)
 
     # -- settings -------------------------------------------------------------------------
     def settings(self, event_id: str) -> FollowUpSettings:
@@ -102,67 +111,108 @@ class FollowUpService:
     ) -> PlanSummary:
         """Plan touches for every lead without a plan. ``replan`` replaces the open
         (planned/approved) touches; sent, done, sending and review touches stay as they are."""
+        with self._db.session() as s:
+            return self.plan_in(s, event_id, now, replan=replan, lead_ids=lead_ids)
+
+    def plan_in(
+        self,
+        s: Session,
+        event_id: str,
+        now: datetime,
+        *,
+        replan: bool = False,
+        lead_ids: Iterable[str] | None = None,
+    ) -> PlanSummary:
+        """``plan`` inside the caller's transaction (the lead door plans a saved lead in the
+        save's own transaction). A lead the contact rule stops gets no touches, and its open
+        ones are cancelled with the reason."""
         now = now.astimezone(UTC)
         settings = self.settings(event_id)
         planned_leads = touches_n = skipped = 0
         problems: list[str] = []
-        with self._db.session() as s:
-            event = self._event(s, event_id)
-            show_end = _show_end(event, now)
-            q = select(LeadRow).where(LeadRow.event_id == event_id).order_by(LeadRow.created_at)
-            if lead_ids is not None:
-                q = q.where(LeadRow.id.in_(list(lead_ids)))
-            leads = list(s.scalars(q))
-            existing: dict[str, list[FollowUpRow]] = {}
-            for frow in s.scalars(
-                select(FollowUpRow).join(LeadRow).where(LeadRow.event_id == event_id)
-            ):
-                existing.setdefault(frow.lead_id, []).append(frow)
-            fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
-            removed: set[str] = set()
-            for lead in leads:
-                rows = existing.get(lead.id, [])
-                if lead.please_delete or lead.stage in _NO_PLAN_STAGES:
-                    skipped += 1
-                    continue
-                if rows and not replan:
-                    continue
-                kept = [r for r in rows if r.state not in OPEN_STATES]
-                try:
-                    view = self._view(s, lead, event, settings)
-                    touches = plan_touches(
-                        view.facts, show_end, settings.plan, now, event_tz=event.timezone
-                    )
-                except ValueError as exc:
-                    problems.append(f"lead {lead.id} ({lead_name(lead)}): {exc}")
-                    skipped += 1
-                    continue
-                for r in rows:
-                    if r.state in OPEN_STATES:
-                        removed.add(r.id)
-                        s.delete(r)
-                done_templates = {r.template_id for r in kept if r.channel == Channel.EMAIL}
-                first_number = max((r.touch_number for r in kept), default=0)
-                n = first_number
-                for t in touches:
-                    if t.channel is Channel.EMAIL and t.template_id in done_templates:
-                        continue  # never send the same content twice on a re-plan
-                    n += 1
-                    fresh.append((f"{lead.id}:{n}", _renumber(t, n), view))
-                planned_leads += 1
-            # Spread emails over slots together with the event's other open emails.
-            others = [
-                (r.id, _planned_of(r))
-                for rows in existing.values()
-                for r in rows
-                if r.state in OPEN_STATES and r.channel == Channel.EMAIL and r.id not in removed
-            ]
-            spread = enforce_slot_capacity([*others, *((k, t) for k, t, _ in fresh)], settings.plan)
-            for key, _, view in fresh:
-                t = spread[key]
-                s.add(self._row_for(view, t))
-                touches_n += 1
+        event = self._event(s, event_id)
+        show_end = _show_end(event, now)
+        q = select(LeadRow).where(LeadRow.event_id == event_id).order_by(LeadRow.created_at)
+        fq = select(FollowUpRow).join(LeadRow).where(LeadRow.event_id == event_id)
+        if lead_ids is not None:
+            ids = sorted(set(lead_ids))
+            q = q.where(LeadRow.id.in_(ids))
+            fq = fq.where(FollowUpRow.lead_id.in_(ids))
+        leads = list(s.scalars(q))
+        existing: dict[str, list[FollowUpRow]] = {}
+        for frow in s.scalars(fq):
+            existing.setdefault(frow.lead_id, []).append(frow)
+        fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
+        for lead in leads:
+            rows = existing.get(lead.id, [])
+            verdict = verdict_for(lead, rows)
+            if not verdict.may_contact:
+                _cancel_open(rows, verdict.reason)
+                skipped += 1
+                continue
+            if rows and not replan:
+                continue
+            kept = [r for r in rows if r.state not in OPEN_STATES]
+            try:
+                view = self._view(s, lead, event, settings, rows)
+                touches = plan_touches(
+                    view.facts, show_end, settings.plan, now, event_tz=event.timezone
+                )
+            except ValueError as exc:
+                problems.append(f"lead {lead.id} ({lead_name(lead)}): {exc}")
+                skipped += 1
+                continue
+            for r in rows:
+                if r.state in OPEN_STATES:
+                    s.delete(r)
+            done_templates = {r.template_id for r in kept if r.channel == Channel.EMAIL}
+            n = max((r.touch_number for r in kept), default=0)
+            for t in touches:
+                if t.channel is Channel.EMAIL and t.template_id in done_templates:
+                    continue  # never send the same content twice on a re-plan
+                n += 1
+                fresh.append((f"{lead.id}:{n}", _renumber(t, n), view))
+            planned_leads += 1
+        s.flush()
+        # Spread emails over slots together with the event's other open emails.
+        spread = enforce_slot_capacity(
+            [(k, t) for k, t, _ in fresh], settings.plan, self._booked(s, event_id)
+        )
+        for key, _, view in fresh:
+            s.add(self._row_for(view, spread[key]))
+            touches_n += 1
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
+
+    @staticmethod
+    def _booked(s: Session, event_id: str) -> dict[datetime, int]:
+        """Open emails per due time across the event: counts, not rows, so planning one saved
+        lead does not load every touch of a 50,000-lead show."""
+        rows = s.execute(
+            select(FollowUpRow.due_at, func.count())
+            .join(LeadRow)
+            .where(
+                LeadRow.event_id == event_id,
+                FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
+                FollowUpRow.channel == Channel.EMAIL.value,
+            )
+            .group_by(FollowUpRow.due_at)
+        )
+        return {_aware(due): n for due, n in rows}
+
+    def reassign_open(self, s: Session, lead_id: str, owner: str) -> int:
+        """The lead changed hands: its open touches go to the new owner (inside the caller's
+        transaction); returns how many moved."""
+        moved = 0
+        for row in s.scalars(
+            select(FollowUpRow).where(
+                FollowUpRow.lead_id == lead_id,
+                FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
+            )
+        ):
+            if row.owner != owner:
+                row.owner = owner
+                moved += 1
+        return moved
 
     def _row_for(self, view: _LeadView, t: PlannedTouch) -> FollowUpRow:
         msg = render_message(t.template_id, view.language, view.ctx)
@@ -182,7 +232,14 @@ class FollowUpService:
             device_id=self._device_id,
         )
 
-    def _view(self, s: Session, lead: LeadRow, event: Event, cfg: FollowUpSettings) -> _LeadView:
+    def _view(
+        self,
+        s: Session,
+        lead: LeadRow,
+        event: Event,
+        cfg: FollowUpSettings,
+        touches: Sequence[FollowUpRow] = (),
+    ) -> _LeadView:
         country = normalise_country(lead.country) or event.country or ""
         tz = lead.timezone.strip() or event.timezone or "UTC"
         zone(tz)  # a bad zone names itself
@@ -197,6 +254,7 @@ class FollowUpService:
             has_phone=bool(lead.phone.strip()),
             consent_marketing=lead.consent_given_at is not None,
             captured_at_utc=lead.created_at,
+            bounced=contact_facts(lead, touches).bounced,
         )
         model = lead_from_row(lead, staff.name if staff else "")
         ctx = MessageContext.from_lead(
@@ -328,7 +386,8 @@ class FollowUpService:
         ``core.followups.attempts``; the stage change is written to the lead's history."""
         outcome = Outcome(outcome)
         now = (now or datetime.now(UTC)).astimezone(UTC)
-        with self._db.session() as s:
+        with self.changes.transaction(ChangeOrigin.OUTCOME, staff_id) as tx:
+            s = tx.session
             row = self._touch_row(s, touch_id)
             if row.state not in OPEN_STATES and row.state != TouchState.SENT:
                 raise ValueError(f"touch {touch_id} is already {row.state}")
@@ -364,20 +423,8 @@ class FollowUpService:
             row.done_at = now
             row.attempts += 1
             new_stage = decision.new_stage
-            if new_stage is not None and new_stage.value != lead.stage:
-                s.add(
-                    LeadChangeRow(
-                        lead_id=lead.id,
-                        staff_id=staff_id,
-                        field="stage",
-                        old_value=lead.stage,
-                        new_value=new_stage.value,
-                        device_id=self._device_id,
-                        created_by=staff_id,
-                    )
-                )
-                lead.stage = new_stage.value
-                lead.updated_at = now
+            if new_stage is not None:
+                tx.update(lead, {"stage": new_stage.value})
             if decision.next_touch is None:
                 # Not interested or a meeting: the automatic plan stops; rows are kept.
                 for other in all_rows:
@@ -452,6 +499,18 @@ def _attempts(rows: Iterable[FollowUpRow]) -> list[Attempt]:
         out.append(Attempt(r.done_at, Channel(r.channel), outcome))
     out.sort(key=lambda a: a.at_utc)
     return out
+
+
+def _cancel_open(rows: Iterable[FollowUpRow], reason: str) -> None:
+    for r in rows:
+        if r.state in OPEN_STATES:
+            r.state = TouchState.CANCELLED.value
+            r.reason += f"; cancelled: {reason}"
+
+
+def _aware(stamp: datetime) -> datetime:
+    # SQLite hands back naive datetimes that were written in UTC.
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
 
 
 def _renumber(t: PlannedTouch, n: int) -> PlannedTouch:

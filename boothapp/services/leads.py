@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -19,15 +19,24 @@ from sqlalchemy.sql.elements import ColumnElement
 from boothapp.capture.badges import DelimitedFieldMap, ParsedBadge, parse_badge
 from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import Evaluation, evaluate_lead
-from boothapp.core.models import Attendee, Contact, Lead, LeadSource, Rating, Scan, Stage
+from boothapp.core.models import (
+    CONTACT_FIELDS,
+    Attendee,
+    Contact,
+    Lead,
+    LeadSource,
+    Rating,
+    Scan,
+    Stage,
+)
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.badge_identity import identity_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
-    CONTACT_FIELDS,
     attendee_from_row,
     lead_from_row,
     scan_from_row,
@@ -42,8 +51,6 @@ from boothapp.store.tables import (
 )
 
 BadgeParser = Callable[[str], ParsedBadge]
-# Runs inside save_lead's transaction after the row is written (CRM sync queues the lead there).
-LeadSavedHook = Callable[[Session, LeadRow], None]
 
 
 def field_map_of(cfg: EventConfig) -> DelimitedFieldMap | None:
@@ -103,6 +110,15 @@ class LeadChange:
     changed_at: datetime
 
 
+# Which door a new lead came through, by how it was captured.
+_ORIGINS = {
+    LeadSource.BADGE_SCAN: ChangeOrigin.SCAN,
+    LeadSource.HANDHELD: ChangeOrigin.SCAN,
+    LeadSource.KIOSK: ChangeOrigin.KIOSK,
+    LeadSource.MANUAL: ChangeOrigin.WALK_IN,
+    LeadSource.REFERRAL: ChangeOrigin.WALK_IN,
+}
+
 _EDITABLE = (
     "answers",
     "rating",
@@ -123,13 +139,14 @@ class LeadService:
         device_id: str = "",
         parser: BadgeParser | None = None,
         configs: EventConfigService | None = None,
-        on_saved: LeadSavedHook | None = None,
+        changes: LeadChanges | None = None,
     ) -> None:
         self._db = db
-        self._on_saved = on_saved
         self._device_id = device_id
         self._parser = parser
         self._configs = configs or EventConfigService(db)
+        # Every write below goes through the door (history, CRM queue, follow-up plan).
+        self.changes = changes or LeadChanges(db, device_id)
 
     def parse(self, event_id: str, payload: str) -> ParsedBadge:
         if self._parser is not None:
@@ -235,7 +252,8 @@ class LeadService:
         )
 
     def save_lead(self, draft: LeadDraft, scan_id: str | None = None) -> Lead:
-        """Create or update a lead in one transaction; edits are kept as history.
+        """Create or update a lead in one transaction through the lead door (history, CRM
+        queue, follow-up plan).
 
         The contact is cleaned (E.164 phone, ISO country, time zone), the score, suggested
         rating and qualification come from the event's rules; a rating staff chose wins.
@@ -249,25 +267,27 @@ class LeadService:
             rating=draft.rating if draft.rating_overridden else evaluation.suggested_rating,
         )
         junk = evaluation.hygiene.junk
-        now = datetime.now(UTC)
+        origin = _ORIGINS.get(draft.source, ChangeOrigin.EDIT)
+        if draft.lead_id is not None:
+            origin = ChangeOrigin.EDIT
         try:
-            with self._db.session() as s:
+            with self.changes.transaction(origin, draft.staff_id) as tx:
+                s = tx.session
                 if draft.lead_id is None:
-                    row = self._insert(s, draft, contact, now)
+                    row = self._insert(s, draft, contact, tx.now)
                     # Junk ("Mickey Mouse", "1234567") is flagged for review, never dropped.
                     row.please_delete = row.please_delete or junk
                     if not row.owner:
                         assign_owner(s, row, self._configs.get(draft.event_id))
+                    tx.created(row)
                 else:
-                    row = self._update(s, draft, contact, now)
+                    row = self._update(tx, draft, contact)
                 if scan_id:
                     scan = s.get(ScanRow, scan_id)
                     if scan is not None and scan.lead_id is None:
                         scan.lead_id = row.id
-                s.flush()
-                if self._on_saved is not None:
-                    self._on_saved(s, row)
-                return self._lead_with_staff(s, row)
+                lead_id = row.id
+            return self.get_lead(lead_id)  # as committed, with the sync state the queue set
         except IntegrityError:
             # Another save of the same badge won the race: open that lead instead.
             if draft.lead_id is None and draft.badge_key:
@@ -314,35 +334,24 @@ class LeadService:
         )
         return row
 
-    def _update(self, s: Session, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
+    def _update(self, tx: LeadTransaction, draft: LeadDraft, contact: Contact) -> LeadRow:
+        s = tx.session
         row = s.get(LeadRow, draft.lead_id)
         if row is None:
             raise NotFoundError(f"no lead {draft.lead_id}")
-        new_values: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+        values: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_FIELDS}
         for name in _EDITABLE:
             value = getattr(draft, name)
-            new_values[name] = value.value if hasattr(value, "value") else value
-        if draft.consent_given and not row.consent_given_at:
-            new_values["consent_text"] = draft.consent_text
-        elif not draft.consent_given and row.consent_given_at:
-            new_values["consent_text"] = ""
-        for name, value in new_values.items():
-            old = getattr(row, name)
-            if old != value:
-                s.add(
-                    LeadChangeRow(
-                        lead_id=row.id,
-                        staff_id=draft.staff_id,
-                        field=name,
-                        old_value=old,
-                        new_value=value,
-                        device_id=self._device_id,
-                        created_by=draft.staff_id,
-                    )
-                )
-                setattr(row, name, value)
-        if draft.consent_given != (row.consent_given_at is not None):
-            row.consent_given_at = now if draft.consent_given else None
+            values[name] = value.value if hasattr(value, "value") else value
+        consent_was = row.consent_given_at is not None
+        if draft.consent_given and not consent_was:
+            values["consent_text"] = draft.consent_text
+            values["consent_given_at"] = tx.now
+        elif not draft.consent_given and consent_was:
+            values["consent_text"] = ""
+            values["consent_given_at"] = None
+        tx.update(row, values)
+        if draft.consent_given != consent_was:
             record(
                 s,
                 AuditAction.CONSENT_CHANGED,
@@ -352,28 +361,15 @@ class LeadService:
                 device_id=self._device_id,
                 detail={"given": draft.consent_given, "text": draft.consent_text},
             )
-        row.updated_at = now
         return row
 
     def set_please_delete(self, lead_id: str, flag: bool, staff_id: str = "") -> Lead:
-        with self._db.session() as s:
+        with self.changes.transaction(ChangeOrigin.PLEASE_DELETE, staff_id) as tx:
+            s = tx.session
             row = s.get(LeadRow, lead_id)
             if row is None:
                 raise NotFoundError(f"no lead {lead_id}")
-            if row.please_delete != flag:
-                s.add(
-                    LeadChangeRow(
-                        lead_id=row.id,
-                        staff_id=staff_id,
-                        field="please_delete",
-                        old_value=row.please_delete,
-                        new_value=flag,
-                        device_id=self._device_id,
-                        created_by=staff_id,
-                    )
-                )
-                row.please_delete = flag
-                row.updated_at = datetime.now(UTC)
+            if tx.update(row, {"please_delete": flag}):
                 record(
                     s,
                     AuditAction.PLEASE_DELETE,
@@ -384,6 +380,19 @@ class LeadService:
                     detail={"flag": flag},
                 )
             return self._lead_with_staff(s, row)
+
+    def set_unsubscribed(
+        self, lead_id: str, at: datetime | None = None, staff_id: str = ""
+    ) -> Lead:
+        """The visitor asked for no more mail (a reply to the unsubscribe address, a click):
+        every open touch stops, the CRM hears of it."""
+        with self.changes.transaction(ChangeOrigin.UNSUBSCRIBE, staff_id) as tx:
+            row = tx.session.get(LeadRow, lead_id)
+            if row is None:
+                raise NotFoundError(f"no lead {lead_id}")
+            if row.unsubscribed_at is None:
+                tx.update(row, {"unsubscribed_at": at or tx.now})
+            return self._lead_with_staff(tx.session, row)
 
     # -- reading --------------------------------------------------------------------------
     def get_lead(self, lead_id: str) -> Lead:

@@ -14,14 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
-from boothapp.core.models import Stage
+from boothapp.core.models import CLOSED_STAGES as CLOSED
 from boothapp.core.routing import RoutingDecision, RoutingState, facts_of, reroute_all, route
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row
-from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, RoutingStateRow
+from boothapp.store.tables import EventRow, LeadRow, RoutingStateRow
 
-CLOSED_STAGES = (Stage.WON.value, Stage.NOT_INTERESTED.value)
+CLOSED_STAGES = tuple(stage.value for stage in CLOSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +73,29 @@ def assign_owner(s: Session, row: LeadRow, cfg: EventConfig) -> RoutingDecision:
 
 
 class RoutingService:
-    def __init__(self, db: Database, configs: EventConfigService, device_id: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        configs: EventConfigService,
+        device_id: str = "",
+        changes: LeadChanges | None = None,
+    ) -> None:
         self._db = db
         self._configs = configs
         self._device_id = device_id
+        self._changes = changes or LeadChanges(db, device_id)
 
     def reroute(
         self, event_id: str, staff_id: str = "", dry_run: bool = False
     ) -> list[Reassignment]:
         """Route every open lead again under the current rules (after a rule change).
 
-        Captured answers are untouched; only owner and reason change, with history.
+        Captured answers are untouched; only owner and reason change, through the lead door
+        (history, CRM re-queue, open touches to the new owner).
         """
         cfg = self._configs.get(event_id)
-        with self._db.session() as s:
+        with self._changes.transaction(ChangeOrigin.REROUTE, staff_id) as tx:
+            s = tx.session
             rows = s.scalars(
                 select(LeadRow)
                 .where(LeadRow.event_id == event_id, LeadRow.stage.not_in(CLOSED_STAGES))
@@ -96,29 +106,16 @@ class RoutingService:
             decisions, final = reroute_all(
                 [facts_of(lead_from_row(r), cfg) for r in rows], cfg, start, _today(s, event_id)
             )
-            changes = []
-            for row, decision in zip(rows, decisions, strict=True):
-                if row.owner != decision.owner:
-                    changes.append(
-                        Reassignment(row.id, row.owner, decision.owner, decision.explanation)
-                    )
-                    if not dry_run:
-                        s.add(
-                            LeadChangeRow(
-                                lead_id=row.id,
-                                staff_id=staff_id,
-                                field="owner",
-                                old_value=row.owner,
-                                new_value=decision.owner,
-                                device_id=self._device_id,
-                                created_by=staff_id,
-                            )
-                        )
-                if not dry_run:
-                    row.owner = decision.owner
-                    row.routing_reason = decision.explanation
+            changes = [
+                Reassignment(row.id, row.owner, decision.owner, decision.explanation)
+                for row, decision in zip(rows, decisions, strict=True)
+                if row.owner != decision.owner
+            ]
             if dry_run:
-                s.rollback()
-            else:
-                _save_state(s, event_id, final)
+                tx.discard()
+                return changes
+            for row, decision in zip(rows, decisions, strict=True):
+                tx.update(row, {"owner": decision.owner})
+                row.routing_reason = decision.explanation  # why, not a change of the lead
+            _save_state(s, event_id, final)
             return changes

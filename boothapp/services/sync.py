@@ -25,6 +25,7 @@ from boothapp.services import salesforce_connect
 from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_types import OPEN_STATES
+from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.outbox_sql import SqlOutbox, enqueue_in
 from boothapp.services.sync_pull import PullPolicy, PullSummary, pull_event
 from boothapp.services.sync_targets import (
@@ -84,7 +85,7 @@ def rep_names(configs: EventConfigService, event_id: str) -> dict[str, str]:
 
 
 class SyncEnqueuer:
-    """LeadService's collaborator: queue the saved lead in the same transaction."""
+    """The lead door's CRM side: queue a changed lead in the change's own transaction."""
 
     def __init__(self, configs: EventConfigService, device_id: str = "") -> None:
         self._configs = configs
@@ -98,7 +99,12 @@ class SyncEnqueuer:
             # unqueued and "boothapp sync" names the problem.
             log.warning("lead %s not queued for CRM sync: %s", row.id, exc)
             return
-        if settings is None or not settings.auto_sync:
+        if settings is None:
+            return
+        if not settings.auto_sync:
+            # Not sent on save: the next "boothapp sync" queues every lead not queued.
+            if row.sync_state != SyncState.PENDING.value:
+                row.sync_state = SyncState.NOT_QUEUED.value
             return
         s.flush()
         names = rep_names(self._configs, row.event_id)
@@ -155,8 +161,10 @@ class SyncService:
         secrets: SecretStore,
         device_id: str = "",
         engine_config: EngineConfig = ENGINE_DEFAULT,
+        changes: LeadChanges | None = None,
     ) -> None:
         self._db = db
+        self._changes = changes or LeadChanges(db, device_id)
         self._configs = configs
         self._secrets = secrets
         self._device_id = device_id
@@ -327,7 +335,7 @@ class SyncService:
         call it from a worker thread or the CLI. ``progress(checked, total)`` after each batch."""
         settings = self._require(event_id)
         return pull_event(
-            self._db, self._device_id, event_id, settings.name, self.puller(event_id),
+            self._db, self._changes, event_id, settings.name, self.puller(event_id),
             self._configs.get(event_id).routing.reps, self.pull_policy, progress, cancel,
         )  # fmt: skip
 

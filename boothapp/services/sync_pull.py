@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import Rep
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.store.db import Database
 from boothapp.store.tables import LeadChangeRow, LeadRow, OutboxAttemptRow, OutboxRow
 from boothapp.sync.crm.base import CrmError, ErrorKind
@@ -69,7 +69,7 @@ class MergeCounts:
 
 def pull_event(
     db: Database,
-    device_id: str,
+    changes: LeadChanges,
     event_id: str,
     crm: str,
     puller: CrmPuller,
@@ -112,7 +112,7 @@ def pull_event(
                 break  # retrying lead by lead cannot help: say how far it got
             errors.extend(f"{ref.lead_id}: {exc.message}" for ref in chunk)
             continue
-        merged = merge_remote(db, device_id, crm, batch.found, synced_at, reps)
+        merged = merge_remote(changes, crm, batch.found, synced_at, reps)
         checked += len(batch.found)
         missing += len(batch.missing)
         updated += merged.updated
@@ -155,32 +155,32 @@ def resolve_owner(remote: RemoteLead, reps: Sequence[Rep]) -> str | None:
 
 
 def merge_remote(
-    db: Database,
-    device_id: str,
+    changes: LeadChanges,
     crm: str,
     found: Mapping[str, RemoteLead],
     synced_at: Mapping[str, datetime],
     reps: Sequence[Rep] = (),
 ) -> MergeCounts:
-    """Merge a batch of CRM records (lead id -> record) in one transaction."""
+    """Merge a batch of CRM records (lead id -> record) in one transaction, through the lead
+    door: history by ``crm:<name>``, follow-ups re-planned or stopped (a won lead gets no more
+    mail), and not sent back to the CRM it came from."""
     updated = kept = 0
-    with db.session() as s:
+    with changes.transaction(ChangeOrigin.CRM_PULL, f"crm:{crm}") as tx:
         for lead_id, remote in found.items():
-            u, k = _merge_one(s, device_id, crm, lead_id, remote, synced_at.get(lead_id), reps)
+            u, k = _merge_one(tx, lead_id, remote, synced_at.get(lead_id), reps)
             updated += u
             kept += k
     return MergeCounts(updated, kept)
 
 
 def _merge_one(
-    s: Session,
-    device_id: str,
-    crm: str,
+    tx: LeadTransaction,
     lead_id: str,
     remote: RemoteLead,
     synced_at: datetime | None,
     reps: Sequence[Rep],
 ) -> tuple[int, int]:
+    s = tx.session
     row = s.get(LeadRow, lead_id)
     if row is None:
         return 0, 0
@@ -190,7 +190,8 @@ def _merge_one(
         # created the record) is no evidence that sales re-assigned the lead.
         owner = None
     wanted = {"stage": remote.stage.value if remote.stage else None, "owner": owner}
-    updated = kept = 0
+    taken: dict[str, str] = {}
+    kept = 0
     for name, value in wanted.items():
         if value is None or getattr(row, name) == value:
             continue
@@ -210,21 +211,8 @@ def _merge_one(
         ):
             kept += local_at is not None  # the booth's edit is the newer one: it goes out next sync
             continue
-        s.add(
-            LeadChangeRow(
-                lead_id=lead_id,
-                staff_id=f"crm:{crm}",
-                field=name,
-                old_value=getattr(row, name),
-                new_value=value,
-                device_id=device_id,
-                created_by=f"crm:{crm}",
-            )
-        )
-        setattr(row, name, value)
-        row.updated_at = datetime.now(UTC)
-        updated += 1
-    return updated, kept
+        taken[name] = value
+    return len(tx.update(row, taken)), kept
 
 
 def _utc(stamp: datetime) -> datetime:

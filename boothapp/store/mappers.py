@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from boothapp.core.models import (
+    CONTACT_FIELDS,
     Attendee,
     Contact,
     Event,
@@ -15,18 +16,6 @@ from boothapp.core.models import (
     SyncState,
 )
 from boothapp.store.tables import AttendeeRow, EventRow, LeadRow, ScanRow, StaffRow
-
-CONTACT_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "title",
-    "country",
-    "city",
-    "timezone",
-)
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -50,16 +39,7 @@ def staff_from_row(row: StaffRow) -> Staff:
 
 
 def attendee_from_row(row: AttendeeRow) -> Attendee:
-    contact = Contact(
-        first_name=row.first_name,
-        last_name=row.last_name,
-        email=row.email,
-        phone=row.phone,
-        company=row.company,
-        title=row.title,
-        country=row.country,
-        city=row.city,
-    )
+    contact = Contact(**{name: getattr(row, name) for name in CONTACT_FIELDS})
     return Attendee(
         id=row.id,
         event_id=row.event_id,
@@ -90,6 +70,7 @@ def lead_from_row(row: LeadRow, staff_name: str = "") -> Lead:
         notes=row.notes,
         consent_text=row.consent_text,
         consent_given_at=row.consent_given_at,
+        unsubscribed_at=row.unsubscribed_at,
         owner=row.owner,
         stage=Stage(row.stage),
         please_delete=row.please_delete,

@@ -12,6 +12,7 @@ from boothapp.app import AppContext
 from boothapp.core.models import Contact, SyncState
 from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent
+from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.leads import LeadDraft, LeadService
 from boothapp.store.tables import LeadRow, OutboxRow
 from boothapp.sync.outbox import ItemState
@@ -78,18 +79,25 @@ def test_saved_lead_is_queued_with_its_mapped_record(ctx: AppContext) -> None:
     assert len(items) == 1 and items[0].record.notes == ("wants a quote",)
 
 
-def test_lead_and_queue_entry_commit_together(ctx: AppContext) -> None:
+def test_a_failing_queue_never_costs_the_lead_and_the_next_sync_queues_it(
+    ctx: AppContext,
+) -> None:
     event_id = _event(ctx)
+    ctx.sync.configure(event_id, _bottle(), {"intake_key": SECRET})
 
-    def broken_queue(s, row):  # type: ignore[no-untyped-def]
-        raise RuntimeError("disk full while queueing")
+    class BrokenQueue:
+        def on_lead_saved(self, s, row):  # type: ignore[no-untyped-def]
+            s.add(OutboxRow(crm="bottlecrm", lead_id=row.id, record={}))  # half-written
+            raise RuntimeError("disk full while queueing")
 
-    leads = LeadService(ctx.db, "dev", configs=ctx.configs, on_saved=broken_queue)
-    with pytest.raises(RuntimeError):
-        leads.save_lead(LeadDraft(event_id, Contact(first_name="Lost", last_name="Lead")))
+    door = LeadChanges(ctx.db, "dev", enqueuer=BrokenQueue())
+    leads = LeadService(ctx.db, "dev", configs=ctx.configs, changes=door)
+    lead = leads.save_lead(LeadDraft(event_id, Contact(first_name="Kept", last_name="Lead")))
     with ctx.db.read() as s:
-        assert s.query(LeadRow).count() == 0  # no lead saved without its queue entry
-        assert s.query(OutboxRow).count() == 0
+        assert s.query(LeadRow).count() == 1  # a lead saved is a lead kept
+        assert s.query(OutboxRow).count() == 0  # nothing half-queued: the savepoint rolled back
+    assert leads.get_lead(lead.id).sync_state == SyncState.NOT_QUEUED
+    assert ctx.sync.enqueue_event(event_id) == 1  # the next sync run picks it up
 
 
 def test_no_queueing_when_auto_sync_is_off_until_enqueue_event(ctx: AppContext) -> None:

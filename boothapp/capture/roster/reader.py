@@ -21,7 +21,7 @@ from boothapp.capture.roster.errors import RosterError
 from boothapp.capture.roster.keys import normalise_id
 from boothapp.capture.roster.mapping import ColumnMapping, guess_mapping
 from boothapp.capture.roster.xlsx import xlsx_rows
-from boothapp.core.models import Attendee, Contact
+from boothapp.core.models import CONTACT_FIELDS, Attendee, Contact
 
 # Key under which a mapped token column lands in ``Attendee.extra`` (RosterIndex reads it).
 TOKEN_KEY = "token"
@@ -30,17 +30,7 @@ PROGRESS_EVERY = 5_000
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CONTACT_COLUMNS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "title",
-    "country",
-    "city",
-    "website",
-)
+_CONTACT_COLUMNS = CONTACT_FIELDS  # declared once, by core.models.Contact
 
 
 @dataclass(frozen=True, slots=True)

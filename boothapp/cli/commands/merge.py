@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             bar = ProgressBar(f"Merging {path.name}")
             try:
                 report = merge_device_file(
-                    ctx.db, event.id, path, args.from_event, args.dry_run, progress=bar
+                    ctx.changes, event.id, path, args.from_event, args.dry_run, progress=bar
                 )
             except ServiceError as exc:
                 bar.done()
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
             bar.done()
             print(report.text)
         if not args.dry_run and len(args.files) > failed:
-            print("next: boothapp followups plan and boothapp sync pick up the merged leads")
+            print("merged leads are planned for follow-up and queued for the CRM (boothapp sync)")
     finally:
         ctx.close()
     return 1 if failed else 0

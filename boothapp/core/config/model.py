@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 
+from boothapp.core.models import CONTACT_FIELDS
+
 SCHEMA_VERSION = 1
 
 
@@ -214,21 +216,7 @@ class RoutingConfig:
 
 # --- badges and the whole document ---------------------------------------------------------
 
-BADGE_FIELDS = (
-    "badge_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "title",
-    "country",
-    "city",
-    "state",
-    "zip",
-    "website",
-    "skip",
-)
+BADGE_FIELDS = ("badge_id", *CONTACT_FIELDS, "state", "zip", "skip")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from boothapp.core.contact_rule import ContactFacts, contact_verdict
 from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
 from boothapp.core.followups.timing import (
     HolidaysProvider,
@@ -26,7 +27,7 @@ from boothapp.core.followups.timing import (
     zone,
 )
 from boothapp.core.followups.touches import PlannedTouch, TemplateId
-from boothapp.core.models import Channel, Rating
+from boothapp.core.models import Channel, Rating, Stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class LeadFacts:
     has_phone: bool
     consent_marketing: bool
     captured_at_utc: datetime
+    bounced: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +53,19 @@ class _Want:
 
 
 def email_channel_note(lead: LeadFacts) -> str | None:
-    """Why email is not allowed for this lead, or None when it is."""
-    if not lead.has_email:
-        return "no email address"
-    if not lead.consent_marketing:
-        return "no marketing consent"
-    return None
+    """Why email is not allowed for this lead, or None when it is (the one contact rule;
+    leads the rule stops altogether are never planned)."""
+    verdict = contact_verdict(
+        ContactFacts(
+            stage=Stage.TO_CONTACT,
+            consent_given=lead.consent_marketing,
+            has_email=lead.has_email,
+            has_phone=lead.has_phone,
+            bounced=lead.bounced,
+        )
+    )
+    block = verdict.email_block
+    return block.value if block is not None else None
 
 
 def resolve_channel(lead: LeadFacts, want: Channel) -> tuple[Channel, str]:

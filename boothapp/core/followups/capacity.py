@@ -9,7 +9,7 @@ the morning window. What cannot move stays put and says so in its reason.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -20,15 +20,19 @@ from boothapp.core.models import Channel
 
 
 def enforce_slot_capacity(
-    touches: Sequence[tuple[str, PlannedTouch]], plan: FollowUpPlan
+    touches: Sequence[tuple[str, PlannedTouch]],
+    plan: FollowUpPlan,
+    booked: Mapping[datetime, int] | None = None,
 ) -> dict[str, PlannedTouch]:
     """``touches`` are (touch id, touch); returns every touch by id, moved where needed.
 
     Only emails count against the slot limit; calls and letters are worked by people.
+    ``booked`` is how many emails already planned keep each slot (due time -> count): a save
+    plans one lead against the counts, not against every other lead's touches.
     Processing is in (due, id) order, so the result is the same on every device.
     """
     slot = timedelta(minutes=plan.slot_minutes)
-    load: Counter[datetime] = Counter()
+    load: Counter[datetime] = Counter(booked or {})
     out: dict[str, PlannedTouch] = {}
     for touch_id, touch in sorted(touches, key=lambda item: (item[1].due_utc, item[0])):
         if touch.channel is not Channel.EMAIL:
