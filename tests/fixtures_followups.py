@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from boothapp.app import AppContext
-from boothapp.core.models import Contact, Rating
+from boothapp.core.models import Contact, Lead, Rating
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.store.tables import LeadRow
@@ -38,7 +38,34 @@ def _lead(
     phone: str = "+49 30 1234567",
     owner: str = "Jo Lee",
 ) -> str:
-    lead = ctx.leads.save_lead(
+    # The door plans a lead when it is saved; these tests plan explicitly at PLANNED_AT, after
+    # the capture time is set, so leads are captured with planning held back.
+    planner, ctx.changes.planner = ctx.changes.planner, None
+    try:
+        lead = _save(ctx, event_id, first, email, tz, country, rating, consent, phone, owner)
+    finally:
+        ctx.changes.planner = planner
+    with ctx.db.session() as s:
+        row = s.get(LeadRow, lead.id)
+        assert row is not None
+        row.created_at = CAPTURED
+        row.timezone = tz
+    return lead.id
+
+
+def _save(
+    ctx: AppContext,
+    event_id: str,
+    first: str,
+    email: str,
+    tz: str,
+    country: str,
+    rating: Rating,
+    consent: bool,
+    phone: str,
+    owner: str,
+) -> Lead:
+    return ctx.leads.save_lead(
         LeadDraft(
             event_id=event_id,
             contact=Contact(
@@ -57,12 +84,6 @@ def _lead(
             owner=owner,
         )
     )
-    with ctx.db.session() as s:
-        row = s.get(LeadRow, lead.id)
-        assert row is not None
-        row.created_at = CAPTURED
-        row.timezone = tz
-    return lead.id
 
 
 def make_cast(ctx: AppContext, followups: dict[str, object] | None = None) -> Cast:
@@ -79,13 +100,7 @@ def make_cast(ctx: AppContext, followups: dict[str, object] | None = None) -> Ca
     if followups is not None:
         cfg = ctx.configs.get(event.id)
         ctx.configs.save(event.id, cfg.edited(followups=followups))
-    # The door plans a lead when it is saved; these tests plan explicitly at PLANNED_AT, after
-    # the capture times are set, so the cast is captured with planning held back.
-    planner, ctx.changes.planner = ctx.changes.planner, None
-    try:
-        return _cast(ctx, event.id)
-    finally:
-        ctx.changes.planner = planner
+    return _cast(ctx, event.id)
 
 
 def _cast(ctx: AppContext, event_id: str) -> Cast:

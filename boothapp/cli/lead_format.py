@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from boothapp.core.models import Lead
+from boothapp.core.models import CONTACT_FIELDS, Lead
 
 
 def lead_as_dict(lead: Lead) -> dict[str, Any]:
@@ -14,13 +14,7 @@ def lead_as_dict(lead: Lead) -> dict[str, Any]:
         "id": lead.id,
         "event_id": lead.event_id,
         "name": c.full_name,
-        "first_name": c.first_name,
-        "last_name": c.last_name,
-        "email": c.email,
-        "phone": c.phone,
-        "company": c.company,
-        "title": c.title,
-        "country": c.country,
+        **{name: getattr(c, name) for name in CONTACT_FIELDS},
         "badge_id": lead.badge_id,
         "source": lead.source.value,
         "rating": lead.rating.value,

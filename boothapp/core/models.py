@@ -115,6 +115,19 @@ class Contact:
 # The contact fields, declared once by ``Contact``: the store's columns, the device merge, the
 # roster reader, the badge field list of the config and the CRM mappings derive from it.
 CONTACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Contact))
+# What a person reads for each contact field (forms, export headers); a test keeps it complete.
+CONTACT_LABELS: dict[str, str] = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "phone": "Phone",
+    "company": "Company",
+    "title": "Job title",
+    "country": "Country",
+    "city": "City",
+    "timezone": "Lead time zone",
+    "website": "Website",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from boothapp.core.models import Event, Lead
+from boothapp.core.models import CONTACT_FIELDS, CONTACT_LABELS, Event, Lead
 
 CellValue = str | int | float | bool | datetime | None
 QUESTION_PREFIX = "q:"
@@ -146,21 +146,29 @@ def _question_getter(question: QuestionColumn) -> Getter:
     return lambda lead, _ctx: format_answer(question, lead.answers.get(qid))
 
 
+# Every contact field is a column (derived from core.models.Contact, so a new field is never
+# dropped from the export); the zone keeps its historical column id.
+_CONTACT_IDS = {"timezone": "lead_timezone"}
+_CONTACT_WIDTHS = {"first_name": 16, "email": 28, "company": 24, "title": 22, "country": 9,
+                   "city": 14, "website": 26}  # fmt: skip
+
+
 def _base_columns(event: Event) -> list[Column]:
     zone_name = event.timezone or "UTC"
     t, d = ColumnType.TEXT, ColumnType.DATETIME
     return [
         Column("lead_id", "Lead ID", _lead("id"), t, 38),
         Column("captured_at", f"Captured ({zone_name})", _captured, d, 20),
-        Column("first_name", "First name", _contact("first_name"), t, 16),
-        Column("last_name", "Last name", _contact("last_name"), t, 18),
-        Column("email", "Email", _contact("email"), t, 28),
-        Column("phone", "Phone", _contact("phone"), t, 18),
-        Column("company", "Company", _contact("company"), t, 24),
-        Column("title", "Job title", _contact("title"), t, 22),
-        Column("country", "Country", _contact("country"), t, 9),
-        Column("city", "City", _contact("city"), t, 14),
-        Column("lead_timezone", "Lead time zone", _contact("timezone"), t, 18),
+        *(
+            Column(
+                _CONTACT_IDS.get(name, name),
+                CONTACT_LABELS[name],
+                _contact(name),
+                t,
+                _CONTACT_WIDTHS.get(name, 18),
+            )
+            for name in CONTACT_FIELDS
+        ),
         Column("source", "Source", _enum("source"), t, 12),
         Column("badge_id", "Badge ID", _lead("badge_id"), t, 16),
         Column("raw_payload", "Raw badge payload", _lead("raw_payload"), t, 30),

@@ -6,7 +6,6 @@ Composes the pages for one event; every page gets only the services it needs.
 from __future__ import annotations
 
 import gc
-from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,15 +17,14 @@ from boothapp.core.hygiene.phones import preload_metadata
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
+from boothapp.services.lead_changes import LeadsChanged
 from boothapp.services.sync import SyncSummary
 from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.mail import SmtpSettings
 from boothapp.sync.pacing import BreakerState
 from boothapp.ui.camera_picker import CameraPicker
-from boothapp.ui.crm_autosync import CrmAutoSync
 from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.event_settings_page import EventSettingsPage
-from boothapp.ui.followup_autosend import FollowUpAutoSender
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
@@ -35,15 +33,24 @@ from boothapp.ui.scan_page import ScanPage
 from boothapp.ui.sign_in_page import SignInPage
 from boothapp.ui.sync_page import SyncPage, breaker_text
 from boothapp.ui.theme import Theme, apply_theme
+from boothapp.workers.background import Background
 from boothapp.workers.tasks import TaskRunner
 
 
 class DesktopWindow(MainWindow):
     lead_sheet_written = Signal(str)  # path
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, event: Event) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        event: Event,
+        background: Background | None = None,
+    ) -> None:
         super().__init__(event.name)
         self.ctx, self.runner, self.event = ctx, runner, event
+        # Sync, auto-send and the lead-change broadcast: built once per shell, not by a page.
+        self.background = background or Background(ctx, runner, event.id, self)
         self.staff: Staff | None = None
         cfg = ctx.configs.get(event.id)
         self.sign_in = SignInPage(ctx.staff, runner, event.id)
@@ -55,7 +62,7 @@ class DesktopWindow(MainWindow):
         self._mail: tuple[SmtpSettings | None, SentFolderAccess | None] = (None, None)
         self.followups.password_entered.connect(self._mail_password_entered)
         self.leads.detail.set_followup_service(ctx.followups)
-        self.autosend = FollowUpAutoSender(ctx.followups, runner, event.id, self)
+        self.autosend = self.background.autosend
         self.autosend.sent.connect(self._autosent)
         self.autosend.failed.connect(
             lambda message: self.statusBar().showMessage(f"Follow-up mail: {message}", 10000)
@@ -71,14 +78,14 @@ class DesktopWindow(MainWindow):
         self.add_page("Dashboard", self.dashboard, "F3")
         self.add_page("Follow-ups", self.followups, "F4")
         self.add_page("Event settings", self.settings_page, "F6")
-        self.sync_page = SyncPage(ctx.sync, runner, event)
+        self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         self.add_page("CRM sync", self.sync_page, "F7")
-        self.crm_autosync = CrmAutoSync(ctx.sync, self.sync_page.worker, runner, event.id, self)
-        self.crm_autosync.start()
+        self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.
-        self.sync_page.worker.progress.connect(self._sync_progress)
-        self.sync_page.worker.finished.connect(self._sync_finished)
+        self.background.sync_worker.progress.connect(self._sync_progress)
+        self.background.sync_worker.finished.connect(self._sync_finished)
+        self.background.lead_events.changed.connect(self._leads_changed)
         self.sign_in.signed_in.connect(self._signed_in)
         self.scan.lead_saved.connect(self._lead_saved)
         self.scan.scan_to_form_ms.connect(
@@ -155,17 +162,24 @@ class DesktopWindow(MainWindow):
         self.scan.handle_payload(payload, "", LeadSource.HANDHELD)
 
     def _lead_saved(self, lead: Lead) -> None:
+        # Planning, the CRM queue and the sync/mail wake-up happened in the save itself (the
+        # lead door) and its broadcast; the window only says so.
         self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
         # What a save left behind (caches, pages of the list) would otherwise make the next
         # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
         gc.freeze()
-        # Plan the lead's follow-ups at once: a hot lead's thank-you is due within minutes.
-        followups, event_id = self.ctx.followups, self.event.id
-        self.runner.run(
-            lambda: followups.plan(event_id, datetime.now(UTC), lead_ids=[lead.id]),
-            on_done=lambda _summary: self._after_planning(),
-            on_error=lambda exc: self.statusBar().showMessage(f"Follow-ups not planned: {exc}"),
-        )
+
+    def _leads_changed(self, change: LeadsChanged) -> None:
+        """Every view refreshes from the one broadcast, whichever door the change came in by."""
+        if self.event.id not in change.event_ids:
+            return
+        page = self.pages.currentWidget()
+        if page is self.leads:
+            self.leads.refresh()
+        elif page is self.dashboard:
+            self.dashboard.refresh()
+        elif page is self.followups:
+            self.followups.refresh()
 
     def _mail_ready(
         self, mail: tuple[SmtpSettings | None, str | None, SentFolderAccess | None]
@@ -287,13 +301,8 @@ class DesktopWindow(MainWindow):
         if summary.stopped in (StopReason.AUTH, StopReason.CONFIG):
             self.statusBar().showMessage(f"CRM sync stopped: {summary.message} (F7)", 30000)
 
-    def _after_planning(self) -> None:
-        self.autosend.run_now()
-        self.crm_autosync.lead_saved()  # the record goes out with the owner's planned task
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.crm_autosync.stop()
-        self.sync_page.worker.stop(5.0)  # a cancelled run hands its batch back to the queue
+        self.background.stop(5.0)
         self.scan.shutdown()
         self.wedge.uninstall()
         self.runner.wait(5000)

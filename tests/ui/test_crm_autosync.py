@@ -15,8 +15,8 @@ from boothapp.core.models import Contact, SyncState
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.sync.settings import CrmSettings
-from boothapp.ui.crm_autosync import CrmAutoSync
 from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.workers.crm_autosync import CrmAutoSync
 from boothapp.workers.sync_worker import SyncWorker
 from boothapp.workers.tasks import TaskRunner
 from tests.integration.fakes.common import FakeServer
@@ -128,7 +128,7 @@ def test_a_refused_login_is_said_in_the_status_bar(qtbot, ctx: AppContext) -> No
         win = DesktopWindow(ctx, runner, event)
         qtbot.addWidget(win)
         win.show()
-        win.crm_autosync.run_now()  # as the minute timer would
+        win.background.crm_autosync.run_now()  # as the minute timer would
         qtbot.waitUntil(
             lambda: win.statusBar().currentMessage().startswith("CRM sync stopped:"),
             timeout=15_000,

@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from boothapp.app import build_context
-from boothapp.ui.followup_autosend import FollowUpAutoSender
+from boothapp.workers.followup_autosend import FollowUpAutoSender
 from boothapp.workers.tasks import TaskRunner
 from tests.fixtures_followups import PLANNED_AT, make_cast
 from tests.integration import test_mail_smtp as mail_tests

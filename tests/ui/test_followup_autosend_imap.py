@@ -12,7 +12,7 @@ from boothapp.app import build_context
 from boothapp.services.followup_mail import SentFolderAccess
 from boothapp.services.followup_types import TouchState
 from boothapp.sync.imap import ImapSecurity, ImapSettings
-from boothapp.ui.followup_autosend import FollowUpAutoSender
+from boothapp.workers.followup_autosend import FollowUpAutoSender
 from boothapp.workers.tasks import TaskRunner
 from tests.fixtures_followups import planned_cast
 from tests.integration import imap_server

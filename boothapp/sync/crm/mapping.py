@@ -85,6 +85,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "company_name": "contact.company",
         "job_title": "contact.title",
         "city": "contact.city",
+        "country": "contact.country",
         "website": "contact.website",
     },
 }

@@ -9,6 +9,7 @@ from boothapp.core.models import Event
 from boothapp.ui.application import create_application
 from boothapp.ui.kiosk.setup import build_kiosk
 from boothapp.ui.theme import Theme, apply_theme
+from boothapp.workers.background import Background
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -17,6 +18,9 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
     app = create_application()
     apply_theme(app, Theme(ctx.settings.theme or "light"), 1.2)
     runner = TaskRunner()
+    # A kiosk on its own sends its visitors to the CRM like the desktop does (issue #13).
+    background = Background(ctx, runner, event.id)
+    background.start()
     window, _wedge, controller = build_kiosk(ctx, runner, event, camera, idle_timeout_s)
     if windowed:
         window.resize(1280, 800)
@@ -33,5 +37,6 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
         QTimer.singleShot(int(quit_after * 1000), leave)
     code = app.exec()
     controller.stop()
+    background.stop(5.0)
     runner.wait(5000)
     return code

@@ -1,0 +1,47 @@
+"""What runs in the background for one event, built once per shell (desktop or kiosk).
+
+The lead-change bridge, the CRM auto-sync with its sync worker, and the follow-up auto-sender
+live here, not in a page: a kiosk on its own syncs its leads like the desktop does, and the
+desktop's pages borrow these instead of owning them. A committed lead change (from any door:
+scan, kiosk, edit, merge, pull) wakes the CRM sync and the sender once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from boothapp.app import AppContext
+from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
+from boothapp.workers.crm_autosync import CrmAutoSync
+from boothapp.workers.followup_autosend import FollowUpAutoSender
+from boothapp.workers.lead_events import LeadEvents
+from boothapp.workers.sync_worker import SyncWorker
+from boothapp.workers.tasks import TaskRunner
+
+
+class Background(QObject):
+    def __init__(
+        self, ctx: AppContext, runner: TaskRunner, event_id: str, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.event_id = event_id
+        self.lead_events = LeadEvents(ctx.changes, self)
+        self.sync_worker = SyncWorker(ctx.sync, self)
+        self.crm_autosync = CrmAutoSync(ctx.sync, self.sync_worker, runner, event_id, self)
+        self.autosend = FollowUpAutoSender(ctx.followups, runner, event_id, self)
+        self.lead_events.changed.connect(self._leads_changed)
+
+    def start(self) -> None:
+        self.crm_autosync.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self.crm_autosync.stop()
+        self.sync_worker.stop(timeout_s)  # a cancelled run hands its batch back to the queue
+        self.lead_events.close()
+
+    def _leads_changed(self, change: LeadsChanged) -> None:
+        if self.event_id not in change.event_ids:
+            return
+        if change.origin is not ChangeOrigin.CRM_PULL:
+            self.crm_autosync.lead_saved()  # coalesced: a burst of saves makes one run
+        self.autosend.run_now()  # a hot lead's thank-you is due within minutes
