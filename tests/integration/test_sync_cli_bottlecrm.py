@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring
@@ -168,5 +169,43 @@ def test_pull_back_takes_crm_stage_unless_the_booth_edited_later(
         assert [(h.field, h.new_value, h.staff_id) for h in history] == [
             ("stage", "in_contact", "crm:bottlecrm")
         ]
+    finally:
+        ctx.close()
+
+
+def test_a_lead_won_in_bottlecrm_gets_no_further_mail_after_the_pull(
+    bottlecrm: BottleCrm, tmp_path: Path
+) -> None:
+    """Issue #13: the pull went around the follow-up plan, so a won lead was still mailed."""
+    ctx = build_context(str(tmp_path / "data"))
+    try:
+        event_id = ctx.events.create_event(NewEvent(name="Won Show")).id
+        ctx.sync.configure(
+            event_id,
+            CrmSettings("bottlecrm", bottlecrm.base_url, intake_id=bottlecrm.intake_id),
+            {"intake_key": bottlecrm.intake_key, "api_token": bottlecrm.pat},
+        )
+        draft = LeadDraft(
+            event_id,
+            Contact(first_name="Vera", last_name="Won", email="vera.won@example-booth.com"),
+            consent_given=True,
+            consent_text="Mail me.",
+        )
+        lead_id = ctx.leads.save_lead(draft).id
+        assert any(t.state == "planned" for t in ctx.followups.lead_touches(lead_id))
+        assert ctx.sync.run(event_id, max_seconds=60).ok
+        _patch(bottlecrm, ctx.leads.get_lead(lead_id).crm_ids["bottlecrm"], {"status": "converted"})
+
+        summary = ctx.sync.pull_back(event_id)
+        assert summary.updated == 1
+        assert ctx.leads.get_lead(lead_id).stage == Stage.WON
+        touches = ctx.followups.lead_touches(lead_id)
+        assert touches and all(t.state == "cancelled" for t in touches)
+        assert all("won" in t.reason for t in touches)
+        # A re-plan (e.g. "followups plan --replan") asks the same rule: still nothing.
+        ctx.followups.plan(event_id, datetime.now(UTC), replan=True)
+        assert not [t for t in ctx.followups.lead_touches(lead_id) if t.state == "planned"]
+        # ...and nothing was sent back to BottleCRM for the pulled change.
+        assert ctx.sync.status(event_id).pending == 0
     finally:
         ctx.close()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit
 
 from boothapp.app import AppContext
-from boothapp.core.models import Event, LeadSource
+from boothapp.core.models import Event, LeadSource, SyncState
 from boothapp.services.events import NewEvent
+from boothapp.sync.settings import CrmSettings
 from boothapp.ui.kiosk.kiosk_window import KioskWindow
 from boothapp.ui.kiosk.questions_page import KioskQuestion
 from boothapp.workers.tasks import TaskRunner
@@ -270,3 +272,29 @@ def test_default_questions_speak_the_visitors_language(
     k.set_language("en")
     assert "Now" in {b.text() for b in k.questions.findChildren(QAbstractButton)}
     k._unlocked = True
+
+
+def test_kiosk_registration_is_planned_and_reaches_the_crm_through_boothapp_sync(
+    qtbot, kiosk: KioskWindow, ctx: AppContext, event: Event, cli, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    """Issue #13: a kiosk lead used to get no follow-up plan and never reached the CRM. The CRM
+    here is the CSV-folder target (a real one-way target another tool watches)."""
+    drop = tmp_path / "crm-drop"
+    ctx.sync.configure(event.id, CrmSettings("csvdrop", "", folder=str(drop)))
+    _type_visitor(qtbot, kiosk, first="Zeynep", email="zeynep@anadolu.com.tr")
+    qtbot.mouseClick(kiosk.questions.next_button, Qt.MouseButton.LeftButton)
+    agree = kiosk.consent.agree
+    qtbot.mouseClick(agree, Qt.MouseButton.LeftButton, pos=QPoint(24, agree.height() // 2))
+    assert agree.isChecked()
+    with qtbot.waitSignal(kiosk.lead_saved, timeout=5000) as saved:
+        qtbot.mouseClick(kiosk.consent.finish_button, Qt.MouseButton.LeftButton)
+    lead_id = saved.args[0].id
+    touches = ctx.followups.lead_touches(lead_id)
+    assert touches, "the kiosk lead has its follow-up plan"
+    assert any(t.channel.value == "email" for t in touches)  # consent given at the kiosk
+
+    run = cli("sync", "--event", "Kiosk Expo")
+    assert run.code == 0, run.out + run.err
+    rows = [row for f in sorted(drop.glob("*.csv")) for row in csv.DictReader(f.open())]
+    assert [r["email"] for r in rows] == ["zeynep@anadolu.com.tr"]
+    assert ctx.leads.get_lead(lead_id).sync_state is SyncState.SYNCED
