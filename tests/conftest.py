@@ -14,7 +14,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from boothapp.app import AppContext, build_context
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("BOOTHAPP_SHARED", REPO_ROOT.parent / "shared"))
 
 
 @pytest.fixture(autouse=True, scope="session")
