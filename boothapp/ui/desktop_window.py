@@ -43,7 +43,7 @@ class DesktopWindow(MainWindow):
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, event: Event) -> None:
         super().__init__(event.name)
-        self.ctx, self.runner, self.event = ctx, runner, event
+        self.ctx, self.runner, self._event = ctx, runner, event
         self.staff: Staff | None = None
         cfg = ctx.configs.get(event.id)
         self.sign_in = SignInPage(ctx.staff, runner, event.id)
@@ -160,7 +160,7 @@ class DesktopWindow(MainWindow):
         # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
         gc.freeze()
         # Plan the lead's follow-ups at once: a hot lead's thank-you is due within minutes.
-        followups, event_id = self.ctx.followups, self.event.id
+        followups, event_id = self.ctx.followups, self._event.id
         self.runner.run(
             lambda: followups.plan(event_id, datetime.now(UTC), lead_ids=[lead.id]),
             on_done=lambda _summary: self._after_planning(),
@@ -179,7 +179,7 @@ class DesktopWindow(MainWindow):
         """Typed on the follow-ups page for a send: keep it in the keyring (off the GUI thread,
         the keyring can be slow) and let the automatic sending use it from now on."""
         smtp, sent_folder = self._mail
-        followups, data_dir, event_id = self.ctx.followups, self.ctx.paths.data_dir, self.event.id
+        followups, data_dir, event_id = self.ctx.followups, self.ctx.paths.data_dir, self._event.id
         self.runner.run(
             lambda: store_mail_password(followups, data_dir, event_id, password),
             on_error=lambda exc: self.statusBar().showMessage(f"Password not kept: {exc}", 10000),
@@ -214,7 +214,7 @@ class DesktopWindow(MainWindow):
     def open_roster_import(self) -> None:
         from boothapp.ui.roster_import_dialog import RosterImportDialog
 
-        RosterImportDialog(self.ctx.attendees, self.runner, self.event, self).exec()
+        RosterImportDialog(self.ctx.attendees, self.runner, self._event, self).exec()
 
     def write_lead_sheet(self, lead: Lead) -> None:
         """The one-page handover PDF, written off the GUI thread into the exports folder."""
@@ -243,12 +243,12 @@ class DesktopWindow(MainWindow):
         from boothapp.ui.export_dialog import ExportDialog
 
         settings = self.ctx.settings
-        dialog = ExportDialog(self.ctx.exports, self.runner, self.event,
+        dialog = ExportDialog(self.ctx.exports, self.runner, self._event,
                               self.ctx.paths.exports_dir, self.staff,
-                              settings.export_columns.get(self.event.id))  # fmt: skip
+                              settings.export_columns.get(self._event.id))  # fmt: skip
 
         def remember(columns: list[str]) -> None:
-            settings.export_columns[self.event.id] = columns
+            settings.export_columns[self._event.id] = columns
             self.ctx.save_settings()
 
         dialog.columns_saved.connect(remember)
@@ -260,7 +260,7 @@ class DesktopWindow(MainWindow):
 
         camera = self.scan.camera_spec
         self.scan.stop_camera()  # the camera can serve one reader at a time
-        window, wedge, controller = build_kiosk(self.ctx, self.runner, self.event, camera)
+        window, wedge, controller = build_kiosk(self.ctx, self.runner, self._event, camera)
         self.wedge.uninstall()
 
         def back() -> None:
