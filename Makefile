@@ -37,7 +37,7 @@ lint: venv ## ruff lint and format check
 typecheck: venv ## mypy over the whole package (strict on the core)
 	$(VENV)/bin/mypy
 
-contracts: venv ## import-linter: no Qt in the core or headless verbs, layers point one way
+contracts: venv ## import-linter: no Qt in the core, layers point one way, widgets only via gui verbs
 	$(VENV)/bin/lint-imports
 
 unit: venv ## the whole pytest suite, real servers on loopback included
