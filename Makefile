@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed-stamp
 export QT_QPA_PLATFORM ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help sysdeps venv run demo test lint typecheck contracts unit bench dist clean
+.PHONY: help sysdeps venv run demo test test-fast lint typecheck contracts unit unit-fast bench \
+        dist clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -33,16 +34,21 @@ lint: venv ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: venv ## mypy (strict on the core)
+typecheck: venv ## mypy over the whole package (strict on the core)
 	$(VENV)/bin/mypy
 
-contracts: venv ## import-linter: no Qt in the core, layers point one way
+contracts: venv ## import-linter: no Qt in the core, layers point one way, widgets only via gui verbs
 	$(VENV)/bin/lint-imports
 
-unit: venv ## the pytest suite only
+unit: venv ## the whole pytest suite, real servers on loopback included
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-test: lint typecheck contracts unit ## everything CI runs: lint, types, import contract, tests
+unit-fast: venv ## pytest without the tests marked integration (no real servers)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not integration"
+
+test: lint typecheck contracts unit ## everything CI runs: lint, types, import contracts, all tests
+
+test-fast: lint typecheck contracts unit-fast ## the same without the real servers (SMTP, IMAP, PostgreSQL, CRMs)
 
 bench: venv ## run every benchmark under bench/ (each ends with one JSON line)
 	@for b in bench/*.py; do case $$b in */_*|*/synthetic_frames.py) continue;; esac; \

@@ -1,10 +1,13 @@
 """Read rate and time per symbology: each decoder alone vs the app's pipeline, side by side.
 
-Two sets: the shared corpus of real badge-symbology photos and scans
-(``shared/corpus/badges-real``, expected payloads beside each image) and synthetic webcam-like
-720p frames (``bench/synthetic_frames.py``). Every decoder searches the same enabled
+Two sets: a corpus of real badge-symbology photos and scans (expected payloads beside each
+image, a ``manifest.csv`` listing them) and synthetic webcam-like 720p frames
+(``bench/synthetic_frames.py``). The corpus is the folder ``BOOTHAPP_CORPUS`` names (the full
+349-image corpus the figures are quoted on) or else the 84-image subset the tests use,
+``tests/fixtures/badges-real``. Every decoder searches the same enabled
 symbologies (the six badge symbologies), as the scanner would at an event.
 
+    BOOTHAPP_CORPUS=/path/to/badges-real python bench/decode_corpus.py [--quick] [--frames N]
     python bench/decode_corpus.py [--quick] [--frames N] [--budget-ms 15]
 
 Ends with one JSON line: {"bench": "decode_corpus", "figures": {...}}.
@@ -54,10 +57,16 @@ class Sample:
     labels: tuple[str, ...] = ()  # synthetic frames: the webcam troubles applied
 
 
+IN_REPO_CORPUS = ROOT / "tests" / "fixtures" / "badges-real"
+
+
 def corpus_dir() -> Path:
-    shared = os.environ.get("BOOTHAPP_SHARED")
-    base = Path(shared) if shared else ROOT / ".." / "shared"
-    return (base / "corpus" / "badges-real").resolve()
+    """The full corpus when BOOTHAPP_CORPUS points at one, else the in-repo subset."""
+    named = os.environ.get("BOOTHAPP_CORPUS")
+    folder = Path(named).expanduser() if named else IN_REPO_CORPUS
+    if not (folder / "manifest.csv").is_file():
+        raise SystemExit(f"decode_corpus: no manifest.csv in {folder} (BOOTHAPP_CORPUS)")
+    return folder.resolve()
 
 
 def read_expected(path: Path) -> str:
@@ -181,11 +190,12 @@ def main(argv: list[str] | None = None) -> int:
             "pipeline": DecodePipeline(syms, budget_ms=budget),
         }
 
+    corpus_folder = corpus_dir()
     corpus = load_corpus(args.quick)
     corpus_results = {name: run(d, corpus) for name, d in decoders(FILE_BUDGET_MS).items()}
     corpus_results["pipeline@frame"] = run(DecodePipeline(syms, budget_ms=args.budget_ms), corpus)
     table(
-        f"shared corpus ({len(corpus)} images; pipeline = file mode, "
+        f"corpus {corpus_folder} ({len(corpus)} images; pipeline = file mode, "
         f"pipeline@frame = {args.budget_ms:g} ms budget)",
         corpus_results,
     )
@@ -211,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, counts in sorted(unread_hints.items()):
         print(f"  {label:<8} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     figures = {
+        "corpus": "full" if os.environ.get("BOOTHAPP_CORPUS") else "in-repo subset",
         "corpus_images": len(corpus),
         "synthetic_frames": len(frames),
         "budget_ms": args.budget_ms,

@@ -12,9 +12,13 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from boothapp.app import AppContext, build_context
+from tests.lanes import require_integration_marker
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("BOOTHAPP_SHARED", REPO_ROOT.parent / "shared"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    require_integration_marker(items)  # a server test cannot slip into `make test-fast`
 
 
 @pytest.fixture(autouse=True, scope="session")

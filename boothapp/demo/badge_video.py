@@ -64,8 +64,8 @@ def _background(rng: np.random.Generator) -> np.ndarray:
         center = (int(rng.integers(0, WIDTH)), int(rng.integers(0, HEIGHT)))
         color = tuple(float(c) for c in rng.integers(40, 200, 3))
         cv2.circle(frame, center, int(rng.integers(30, 120)), color, -1)
-    frame = cv2.GaussianBlur(frame, (0, 0), 25)
-    return frame.astype(np.uint8)
+    blurred = cv2.GaussianBlur(frame, (0, 0), 25)
+    return blurred.astype(np.uint8)
 
 
 def write_badge_video(

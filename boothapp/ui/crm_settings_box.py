@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.models import Event
-from boothapp.services.sync import ConnectionCheck, SyncService
-from boothapp.services.sync_targets import LABELS
+from boothapp.services.sync import SyncService
+from boothapp.services.sync_targets import LABELS, ConnectionCheck
 from boothapp.sync.settings import KNOWN_CRMS, SECRET_NAMES, CrmSettings
 from boothapp.workers.tasks import TaskRunner
 

@@ -48,7 +48,7 @@ class DesktopWindow(MainWindow):
         background: Background | None = None,
     ) -> None:
         super().__init__(event.name)
-        self.ctx, self.runner, self.event = ctx, runner, event
+        self.ctx, self.runner, self._event = ctx, runner, event
         # Sync, auto-send and the lead-change broadcast: built once per shell, not by a page.
         self.background = background or Background(ctx, runner, event.id, self)
         self.staff: Staff | None = None
@@ -171,7 +171,7 @@ class DesktopWindow(MainWindow):
 
     def _leads_changed(self, change: LeadsChanged) -> None:
         """Every view refreshes from the one broadcast, whichever door the change came in by."""
-        if self.event.id not in change.event_ids:
+        if self._event.id not in change.event_ids:
             return
         page = self.pages.currentWidget()
         if page is self.leads:
@@ -193,7 +193,7 @@ class DesktopWindow(MainWindow):
         """Typed on the follow-ups page for a send: keep it in the keyring (off the GUI thread,
         the keyring can be slow) and let the automatic sending use it from now on."""
         smtp, sent_folder = self._mail
-        followups, data_dir, event_id = self.ctx.followups, self.ctx.paths.data_dir, self.event.id
+        followups, data_dir, event_id = self.ctx.followups, self.ctx.paths.data_dir, self._event.id
         self.runner.run(
             lambda: store_mail_password(followups, data_dir, event_id, password),
             on_error=lambda exc: self.statusBar().showMessage(f"Password not kept: {exc}", 10000),
@@ -228,7 +228,7 @@ class DesktopWindow(MainWindow):
     def open_roster_import(self) -> None:
         from boothapp.ui.roster_import_dialog import RosterImportDialog
 
-        RosterImportDialog(self.ctx.attendees, self.runner, self.event, self).exec()
+        RosterImportDialog(self.ctx.attendees, self.runner, self._event, self).exec()
 
     def write_lead_sheet(self, lead: Lead) -> None:
         """The one-page handover PDF, written off the GUI thread into the exports folder."""
@@ -257,12 +257,12 @@ class DesktopWindow(MainWindow):
         from boothapp.ui.export_dialog import ExportDialog
 
         settings = self.ctx.settings
-        dialog = ExportDialog(self.ctx.exports, self.runner, self.event,
+        dialog = ExportDialog(self.ctx.exports, self.runner, self._event,
                               self.ctx.paths.exports_dir, self.staff,
-                              settings.export_columns.get(self.event.id))  # fmt: skip
+                              settings.export_columns.get(self._event.id))  # fmt: skip
 
         def remember(columns: list[str]) -> None:
-            settings.export_columns[self.event.id] = columns
+            settings.export_columns[self._event.id] = columns
             self.ctx.save_settings()
 
         dialog.columns_saved.connect(remember)
@@ -274,7 +274,7 @@ class DesktopWindow(MainWindow):
 
         camera = self.scan.camera_spec
         self.scan.stop_camera()  # the camera can serve one reader at a time
-        window, wedge, controller = build_kiosk(self.ctx, self.runner, self.event, camera)
+        window, wedge, controller = build_kiosk(self.ctx, self.runner, self._event, camera)
         self.wedge.uninstall()
 
         def back() -> None:

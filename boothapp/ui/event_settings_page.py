@@ -69,7 +69,7 @@ class EventSettingsPage(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.load()
 
     def load(self) -> None:

@@ -197,7 +197,9 @@ class FollowUpQueuePage(QWidget):
         line.setFrameShadow(QFrame.Shadow.Sunken)
         # Line the bar up with the panes' contents, not with the splitter's outer edge.
         left_m, right_m = left_layout.contentsMargins(), right_layout.contentsMargins()
-        self.outputs.layout().setContentsMargins(left_m.left(), 0, right_m.right(), 0)
+        bar_layout = self.outputs.layout()
+        assert bar_layout is not None  # FollowUpOutputsBar lays itself out when it is built
+        bar_layout.setContentsMargins(left_m.left(), 0, right_m.right(), 0)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(line)

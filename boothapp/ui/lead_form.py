@@ -181,9 +181,9 @@ class LeadForm(QWidget):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.error)
         outer.addLayout(buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.cancelled.emit)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.save)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.consent_label and event.type() == QEvent.Type.MouseButtonRelease:

@@ -70,9 +70,9 @@ class RosterImportDialog(QDialog):
         self.mapping_box.setEnabled(False)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.rejected = QListWidget()
-        self.rejected.setObjectName("RejectedRows")
-        self.rejected.setMaximumHeight(120)
+        self.rejected_rows = QListWidget()
+        self.rejected_rows.setObjectName("RejectedRows")
+        self.rejected_rows.setMaximumHeight(120)
         self.progress = QProgressBar()
         self.import_button = QPushButton("Import")
         self.import_button.setProperty("primary", True)
@@ -89,7 +89,7 @@ class RosterImportDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.mapping_box)
         layout.addWidget(self.summary)
-        layout.addWidget(self.rejected)
+        layout.addWidget(self.rejected_rows)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         self._signal = _Progress()
@@ -136,9 +136,9 @@ class RosterImportDialog(QDialog):
             f"{len(result.rows):,} attendees {verb}, {len(result.rejected):,} rows rejected "
             f"(encoding {result.encoding}{delimiter})."
         )
-        self.rejected.clear()
+        self.rejected_rows.clear()
         for item in result.rejected[:500]:
-            self.rejected.addItem(f"line {item.line}: {item.reason}")
+            self.rejected_rows.addItem(f"line {item.line}: {item.reason}")
 
     def start_import(self) -> None:
         if self._path is None:

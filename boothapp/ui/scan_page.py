@@ -130,8 +130,8 @@ class ScanPage(QWidget):
         self.right.setMinimumWidth(460)
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
-        QShortcut(QKeySequence("F5"), self, activated=self.start_walk_in)
-        QShortcut(QKeySequence("F6"), self, activated=self.photograph_badge)
+        QShortcut(QKeySequence("F5"), self, self.start_walk_in)
+        QShortcut(QKeySequence("F6"), self, self.photograph_badge)
 
     # -- staff and camera -------------------------------------------------------------------
     def set_staff(self, staff: Staff | None) -> None:

@@ -1,10 +1,10 @@
 """The one way off the GUI thread: run a function on QThreadPool, get the result back on
 the GUI thread.
 
-Rules (see DESIGN.md): widgets never call a service directly when it may take more than a
-few ms; they ``runner.run(service_call, on_done=..., on_error=...)``. Callbacks always run on
-the thread that owns the runner (the GUI thread). Tests may construct ``TaskRunner(inline=True)``
-to run tasks synchronously.
+Rules (docs/ARCHITECTURE.md, "Threading"): widgets never call a service directly when it may
+take more than a few ms; they ``runner.run(service_call, on_done=..., on_error=...)``.
+Callbacks always run on the thread that owns the runner (the GUI thread). Tests may construct
+``TaskRunner(inline=True)`` to run tasks synchronously.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import requests
 
 from boothapp.sync.crm.base import SyncRecord, SyncTask
@@ -14,6 +15,8 @@ from boothapp.sync.engine import EngineConfig, StopReason, SyncEngine
 from boothapp.sync.outbox import AttemptOutcome, ItemState, MemoryOutbox
 from tests.integration.fakes.common import FakeServer, Fault, FaultPlan
 from tests.integration.fakes.hubspot_server import HubSpotFake
+
+pytestmark = pytest.mark.integration
 
 FAST = EngineConfig(base_delay_s=0.05, max_delay_s=0.2, throttle_delay_s=0.3, breaker_threshold=50)
 

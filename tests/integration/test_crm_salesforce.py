@@ -21,6 +21,8 @@ from boothapp.sync.outbox import AttemptOutcome, ItemState, MemoryOutbox
 from tests.integration.fakes.common import FakeServer, Fault, FaultPlan
 from tests.integration.fakes.salesforce_server import SalesforceFake
 
+pytestmark = pytest.mark.integration
+
 FAST = EngineConfig(base_delay_s=0.05, max_delay_s=0.2, throttle_delay_s=0.2, breaker_threshold=50)
 TOKEN = "00Dfake!session"
 

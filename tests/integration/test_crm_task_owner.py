@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from boothapp.app import AppContext
 from boothapp.core.config.model import Rep
 from boothapp.core.models import Contact, Rating
@@ -19,6 +21,8 @@ from boothapp.sync.settings import CrmSettings
 from tests.integration.fakes.common import FakeServer
 from tests.integration.fakes.hubspot_server import HubSpotFake
 from tests.integration.fakes.salesforce_server import SalesforceFake
+
+pytestmark = pytest.mark.integration
 
 FAST = EngineConfig(base_delay_s=0.05, max_delay_s=0.2, breaker_threshold=50)
 

@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import pytest
+
 from boothapp.sync.crm.base import SyncRecord
 from boothapp.sync.crm.webhook import (
     SIGNATURE_HEADER,
@@ -20,6 +22,8 @@ from boothapp.sync.crm.webhook import (
 from boothapp.sync.engine import EngineConfig, StopReason, SyncEngine
 from boothapp.sync.outbox import MemoryOutbox
 from tests.integration.fakes.common import FakeServer, Fault, FaultPlan, JsonHandler
+
+pytestmark = pytest.mark.integration
 
 SECRET = "whsec-test"
 

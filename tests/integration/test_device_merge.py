@@ -7,10 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from boothapp.app import build_context
 from boothapp.core.models import Contact, SyncState
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
+
+pytestmark = pytest.mark.integration
 
 EVENT = "Merge Expo"
 

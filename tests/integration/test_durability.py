@@ -9,8 +9,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from boothapp.app import build_context
 from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.integration
 
 CHILD = textwrap.dedent(
     """

@@ -6,12 +6,16 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from boothapp.app import build_context
 from boothapp.core.models import Contact, LeadSource
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.store.migrate import head_revision
 from tests.integration.pgserver import PgServer
+
+pytestmark = pytest.mark.integration
 
 
 def test_postgresql_url_migrates_and_keeps_leads(pg_server: PgServer, tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from boothapp.app import AppContext
 from boothapp.core.models import Contact
 from boothapp.services.events import NewEvent
@@ -16,6 +18,8 @@ from boothapp.sync.engine import EngineConfig
 from boothapp.sync.settings import CrmSettings
 from tests.integration.fakes.common import FakeServer, Fault, FaultPlan
 from tests.integration.fakes.salesforce_server import SalesforceFake
+
+pytestmark = pytest.mark.integration
 
 FAST = EngineConfig(base_delay_s=0.05, max_delay_s=0.2, breaker_threshold=50)
 

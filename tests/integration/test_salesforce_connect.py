@@ -23,6 +23,8 @@ from boothapp.sync.settings import CrmSettings
 from tests.integration.fakes.common import FakeServer
 from tests.integration.fakes.salesforce_server import SalesforceFake
 
+pytestmark = pytest.mark.integration
+
 FAST = EngineConfig(base_delay_s=0.05, max_delay_s=0.2, breaker_threshold=50)
 
 

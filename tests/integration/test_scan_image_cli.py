@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import segno
+
+pytestmark = pytest.mark.integration
 
 VCARD = (
     "BEGIN:VCARD\nVERSION:3.0\nN:Παπαδόπουλος;Γιώργος;;;\nFN:Γιώργος Παπαδόπουλος\n"

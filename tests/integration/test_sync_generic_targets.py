@@ -25,6 +25,8 @@ from boothapp.sync.engine import EngineConfig, StopReason
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
 from tests.integration.fakes.common import FakeServer, Fault, FaultPlan, JsonHandler
 
+pytestmark = pytest.mark.integration
+
 SECRET = "whsec-booth-42"
 FAST = EngineConfig(base_delay_s=0.05, max_delay_s=0.2, breaker_threshold=50)
 

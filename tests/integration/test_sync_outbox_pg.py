@@ -10,6 +10,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from boothapp.app import build_context
 from boothapp.core.models import Contact, SyncState
 from boothapp.services.events import NewEvent
@@ -18,6 +20,8 @@ from boothapp.services.outbox_sql import SqlOutbox
 from boothapp.sync.crm.base import SyncRecord
 from boothapp.sync.outbox import Attempt, AttemptOutcome, Completion
 from tests.integration.pgserver import PgServer
+
+pytestmark = pytest.mark.integration
 
 
 def test_concurrent_claims_on_postgresql_never_overlap(pg_server: PgServer, tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from boothapp.app import AppContext
 from boothapp.core.config.model import Rep
 from boothapp.core.models import Contact, Stage
@@ -27,6 +29,8 @@ from boothapp.sync.settings import CrmSettings
 from tests.integration.fakes.common import FakeServer, Fault, FaultPlan, SlidingWindow
 from tests.integration.fakes.hubspot_server import HubSpotFake
 from tests.integration.fakes.salesforce_server import SalesforceFake
+
+pytestmark = pytest.mark.integration
 
 FAST = EngineConfig(base_delay_s=0.05, max_delay_s=0.2, throttle_delay_s=0.3, breaker_threshold=50)
 QUICK_RETRY = PullPolicy(attempts=6, backoff_s=0.3, max_wait_s=1.5)

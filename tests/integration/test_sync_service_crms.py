@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from boothapp.app import AppContext
 from boothapp.core.models import Contact, SyncState
 from boothapp.services.events import NewEvent
@@ -16,6 +18,8 @@ from boothapp.sync.settings import CrmSettings
 from tests.integration.fakes.common import FakeServer, Fault, FaultPlan
 from tests.integration.fakes.hubspot_server import HubSpotFake
 from tests.integration.fakes.salesforce_server import SalesforceFake
+
+pytestmark = pytest.mark.integration
 
 FAST = EngineConfig(
     base_delay_s=0.05, max_delay_s=0.2, throttle_delay_s=0.3, breaker_threshold=50,

@@ -19,6 +19,8 @@ from tests.fixtures_followups import planned_cast
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.test_mail_smtp import Recorder, settings_for
 
+pytestmark = pytest.mark.integration
+
 smtp_server = mail_tests.smtp_server
 SECTION = {"sender": {"company": "Acme Booth",
                       "unsubscribe_url": "https://booth.example.com/u/{lead_id}"}}  # fmt: skip

@@ -38,7 +38,7 @@ def test_guess_fix_mapping_import_with_rejected_rows(
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert done.args[0].total == 2
     assert "2 attendees added" in dialog.summary.text()
-    assert dialog.rejected.count() == 1 and "line 4" in dialog.rejected.item(0).text()
+    assert dialog.rejected_rows.count() == 1 and "line 4" in dialog.rejected_rows.item(0).text()
     assert dialog.progress.value() == dialog.progress.maximum()
     found = ctx.attendees.find(event.id, badge_id="101")
     assert found is not None and found.contact.last_name == "Müller"

@@ -1,37 +1,15 @@
-"""The payloads of the shared real-badge corpus (ZXing black-box sets) all parse."""
+"""The payloads of the real-badge corpus (ZXing black-box sets, in-repo subset) all parse."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-
 from boothapp.capture.badges import BadgeFormat, parse_badge
+from tests.helpers.badge_corpus import images, read_payload
 
-SHARED = Path(
-    os.environ.get("BOOTHAPP_SHARED", Path(__file__).resolve().parents[2] / ".." / "shared")
-)
-CORPUS = SHARED / "corpus" / "badges-real"
-
-
-def payloads() -> list[tuple[str, str]]:
-    if not CORPUS.is_dir():
-        return []
-    out = []
-    for path in sorted(CORPUS.glob("*/*/*")):
-        if path.suffix == ".txt":
-            out.append((str(path.relative_to(CORPUS)), path.read_text("utf-8", "replace")))
-        elif path.suffix == ".bin":
-            out.append((str(path.relative_to(CORPUS)), path.read_bytes().decode("latin-1")))
-    return out
-
-
-PAYLOADS = payloads()
-pytestmark = pytest.mark.skipif(not PAYLOADS, reason="shared badge corpus not present")
+PAYLOADS = [(image.payload_file, read_payload(image.payload_file)) for image in images()]
 
 
 def test_every_corpus_payload_parses_and_keeps_raw() -> None:
+    assert len(PAYLOADS) >= 80
     for name, raw in PAYLOADS:
         parsed = parse_badge(raw)
         assert parsed.raw == raw, name

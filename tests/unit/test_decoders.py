@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import os
 from pathlib import Path
 
 import cv2
@@ -21,30 +19,7 @@ from boothapp.capture.symbologies import (
     parse_symbologies,
     symbology_of,
 )
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _corpus() -> Path:
-    shared = os.environ.get("BOOTHAPP_SHARED")
-    base = Path(shared) if shared else REPO / ".." / "shared"
-    return (base / "corpus" / "badges-real").resolve()
-
-
-CORPUS = _corpus()
-needs_corpus = pytest.mark.skipif(
-    not (CORPUS / "manifest.csv").exists(), reason=f"shared corpus not found at {CORPUS}"
-)
-
-
-def expected_payload(image: str) -> str:
-    with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as fh:
-        row = next(r for r in csv.DictReader(fh) if r["file"] == image)
-    path = CORPUS / row["expected_payload_file"]
-    encoding = "utf-8" if path.suffix == ".txt" else "iso-8859-1"
-    with path.open(encoding=encoding, newline="") as fh:
-        return fh.read().strip()
-
+from tests.helpers.badge_corpus import CORPUS, expected_payload, images
 
 # Two clean and two photographed images per symbology, plus images only the pipeline's
 # extra steps read (other binariser, 2x, adaptive threshold) and binary/ECI payloads.
@@ -83,32 +58,38 @@ REPRESENTATIVE = [
 ]
 
 
-@needs_corpus
 @pytest.mark.parametrize("image", REPRESENTATIVE)
 def test_corpus_image_decodes_to_its_expected_payload(image: str) -> None:
     results = decode_image_file(CORPUS / image)
     assert expected_payload(image) in [r.text.strip() for r in results]
 
 
-# Reached 339/349 (97.1%) in file mode when written; the rest are t-shirt QR codes, PDF417
-# cut at the start pattern, a Code 128 under perspective and an "unknown" Data Matrix.
-CORPUS_READ_RATE_FLOOR = 0.96
+# The in-repo subset (tests/fixtures/badges-real) was read in full when it was picked; the
+# full corpus reached 339/349 (97.1%) in file mode (bench/decode_corpus.py with BOOTHAPP_CORPUS).
+# The pipeline's budget is wall-clock time, so a loaded machine may cut the slowest image short:
+# two misses are tolerated, a third means reading got worse.
+CORPUS_READ_RATE_FLOOR = 0.97
 
 
-@needs_corpus
-def test_whole_corpus_read_rate_stays_at_the_level_reached() -> None:
-    with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+def test_the_in_repo_corpus_covers_every_badge_symbology() -> None:
+    formats = {image.format for image in images()}
+    assert formats == {"qrcode", "pdf417", "code128", "code39", "datamatrix", "aztec"}
+    assert {image.kind for image in images()} == {"clean", "photo"}
+    assert all((CORPUS / image.file).is_file() for image in images())
+
+
+def test_corpus_read_rate_stays_at_the_level_reached() -> None:
     pipeline = DecodePipeline(budget_ms=1500.0)
-    read = 0
-    for row in rows:
+    missed = []
+    for image in images():
         pipeline.reset()
-        outcome = pipeline.decode(load_image(CORPUS / row["file"]))
-        read += expected_payload(row["file"]) in [r.text.strip() for r in outcome.results]
-    assert read / len(rows) >= CORPUS_READ_RATE_FLOOR, f"{read}/{len(rows)}"
+        outcome = pipeline.decode(load_image(CORPUS / image.file))
+        if expected_payload(image.file) not in [r.text.strip() for r in outcome.results]:
+            missed.append(image.file)
+    read = len(images()) - len(missed)
+    assert read / len(images()) >= CORPUS_READ_RATE_FLOOR, f"{read}/{len(images())}: {missed}"
 
 
-@needs_corpus
 def test_pipeline_reads_corpus_images_zxing_alone_misses() -> None:
     images = ["pdf417/zxing-pdf417-2/22.png", "datamatrix/zxingcpp-datamatrix-5/issue1063.webp"]
     zxing = ZxingDecoder()

@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
@@ -84,7 +84,9 @@ def run_export(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
-        fmt = args.format or ("json" if (args.output or "").endswith(".json") else "yaml")
+        fmt: Literal["yaml", "json"] = args.format or (
+            "json" if (args.output or "").endswith(".json") else "yaml"
+        )
         text = ctx.configs.export_text(event.id, fmt)
     finally:
         ctx.close()

@@ -26,9 +26,10 @@ def run(args: argparse.Namespace) -> int:
             event = find_event(ctx, args.event)
         else:
             events = ctx.events.list_events()
-            event = next((e for e in events if e.id == ctx.settings.current_event_id), None)
-            if event is None:
+            current = next((e for e in events if e.id == ctx.settings.current_event_id), None)
+            if current is None:
                 raise CliError("no event yet: create one first ('boothapp event create')")
+            event = current
         if not ctx.staff.list_staff(event.id):
             raise CliError(
                 f"{event.name} has no staff: add one first, their PIN is the way out of the kiosk"

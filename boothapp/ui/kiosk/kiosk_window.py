@@ -114,7 +114,7 @@ class KioskWindow(QWidget):
         self._corner_taps: list[int] = []
         self._corner_clock = QElapsedTimer()
         self._corner_clock.start()
-        QShortcut(QKeySequence(EXIT_CHORD), self, activated=self.open_pin_pad)
+        QShortcut(QKeySequence(EXIT_CHORD), self, self.open_pin_pad)
         self._thanks_timer = QTimer(self)
         self._thanks_timer.setSingleShot(True)
         self._thanks_timer.timeout.connect(self.reset)
