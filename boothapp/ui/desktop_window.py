@@ -50,7 +50,9 @@ class DesktopWindow(MainWindow):
         super().__init__(event.name)
         self.ctx, self.runner, self._event = ctx, runner, event
         # Sync, auto-send and the lead-change broadcast: built once per shell, not by a page.
-        self.background = background or Background(ctx, runner, event.id, self)
+        self.background = background or Background(
+            ctx.changes, ctx.sync, ctx.followups, runner, event.id, self
+        )
         self.staff: Staff | None = None
         cfg = ctx.configs.get(event.id)
         self.sign_in = SignInPage(ctx.staff, runner, event.id)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from boothapp.app import AppContext
-from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
+from boothapp.services.followups import FollowUpService
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadsChanged
+from boothapp.services.sync import SyncService
 from boothapp.workers.crm_autosync import CrmAutoSync
 from boothapp.workers.followup_autosend import FollowUpAutoSender
 from boothapp.workers.lead_events import LeadEvents
@@ -21,14 +22,20 @@ from boothapp.workers.tasks import TaskRunner
 
 class Background(QObject):
     def __init__(
-        self, ctx: AppContext, runner: TaskRunner, event_id: str, parent: QObject | None = None
+        self,
+        changes: LeadChanges,
+        sync: SyncService,
+        followups: FollowUpService,
+        runner: TaskRunner,
+        event_id: str,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.event_id = event_id
-        self.lead_events = LeadEvents(ctx.changes, self)
-        self.sync_worker = SyncWorker(ctx.sync, self)
-        self.crm_autosync = CrmAutoSync(ctx.sync, self.sync_worker, runner, event_id, self)
-        self.autosend = FollowUpAutoSender(ctx.followups, runner, event_id, self)
+        self.lead_events = LeadEvents(changes, self)
+        self.sync_worker = SyncWorker(sync, self)
+        self.crm_autosync = CrmAutoSync(sync, self.sync_worker, runner, event_id, self)
+        self.autosend = FollowUpAutoSender(followups, runner, event_id, self)
         self.lead_events.changed.connect(self._leads_changed)
 
     def start(self) -> None:
