@@ -7,25 +7,19 @@ trying the CLI); ``boothapp demo`` also plays the badge video as the camera.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
-
 from boothapp.app import AppContext
 from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatch, RouteRule
-from boothapp.core.evaluation import evaluate_lead
-from boothapp.core.models import Attendee, Event, LeadSource, Stage
-from boothapp.core.routing import RoutingState, facts_of, route
+from boothapp.core.models import Attendee, Event, LeadSource
 from boothapp.demo.people import DemoPerson, make_people, vcard_payload
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
-from boothapp.store.mappers import lead_from_row
-from boothapp.store.tables import LeadRow
+from boothapp.services.leads import CapturedLead, LeadDraft
 
 DEMO_EVENT = "Demo Expo"
 DEMO_STAFF = (("Deniz Aksoy", "1111"), ("Maria Lopez", "2222"), ("Alex Chen", "3333"))
@@ -109,10 +103,6 @@ def build_demo(
     ctx.settings.current_event_id = event.id
     ctx.save_settings()
     added = _add_leads(ctx, event, leads, seed, progress) if leads else 0
-    if 0 < added <= PLAN_UP_TO:
-        # A demo's follow-up queue should have something in it (planning 50k leads for a
-        # benchmark would take minutes, so big demos skip it: `boothapp followups plan`).
-        ctx.followups.plan(event.id, datetime.now(UTC))
     path = write_demo_video(ctx, event) if video else None
     return DemoSummary(
         event, len(ctx.staff.list_staff(event.id)), ctx.attendees.count(event.id), added, path
@@ -154,7 +144,7 @@ def write_demo_video(ctx: AppContext, event: Event) -> Path:
 def _add_leads(
     ctx: AppContext, event: Event, count: int, seed: int, progress: Progress | None
 ) -> int:
-    """Realistic leads written in bulk (a save per lead would take minutes at 50,000)."""
+    """Realistic leads, saved through the lead service in chunks."""
     rng = random.Random(seed)
     cfg = ctx.configs.get(event.id)
     staff = ctx.staff.list_staff(event.id)
@@ -169,47 +159,28 @@ def _add_leads(
     zone = ZoneInfo(event.timezone)
     first_day = event.starts_on or date.today()
     days = max(1, ((event.ends_on or first_day) - first_day).days + 1)
-    state = RoutingState()
-    rows: list[dict[str, object]] = []
+    captured: list[CapturedLead] = []
     for i in range(count):
         # Badge ids of their own: the roster's ids (100000 + i) are the video's badges, which
         # must open as new visitors, not as someone else's lead.
         person = replace(people[i], badge_id=f"{LEAD_BADGE_BASE + i}")
         day = first_day + timedelta(days=rng.randrange(days))
         local = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=rng.randrange(540))
-        at = local.astimezone(UTC)
-        answers = _random_answers(rng, cfg)
-        ev = evaluate_lead(person.contact, answers, cfg, default_region=event.country,
-                           referred_by="")  # fmt: skip
         member = staff[rng.randrange(len(staff))] if staff else None
-        lead_id = str(uuid.uuid4())
-        values: dict[str, object] = {
-            "id": lead_id, "created_at": at, "updated_at": at, "device_id": "demo",
-            "created_by": member.id if member else "", "event_id": event.id,
-            "badge_key": f"id:{person.badge_id}", "badge_id": person.badge_id,
-            "raw_payload": vcard_payload(person), "source": LeadSource.BADGE_SCAN.value,
-            "answers": answers, "rating": ev.suggested_rating.value, "rating_overridden": False,
-            "score": ev.score.total, "qualified": ev.qualification.qualified,
-            "notes": rng.choice(["", "", "wants a demo", "call after the show", "budget in Q3"]),
-            "consent_text": cfg.consent_text if rng.random() < 0.8 else "",
-            "consent_given_at": at, "owner": "", "stage": Stage.TO_CONTACT.value,
-            "please_delete": ev.hygiene.junk, "referred_by": "",
-            "staff_id": member.id if member else "", "crm_ids": {}, "sync_state": "not_queued",
-            "routing_reason": "",
-            **{f: getattr(ev.contact, f) for f in ("first_name", "last_name", "email", "phone",
-                                                   "company", "title", "country", "city",
-                                                   "timezone")},
-        }  # fmt: skip
-        if not values["consent_text"]:
-            values["consent_given_at"] = None
-        row = LeadRow(**values)
-        decision = route(facts_of(lead_from_row(row), cfg), cfg, state, day)
-        state = decision.state
-        values["owner"], values["routing_reason"] = decision.owner, decision.explanation
-        rows.append(values)
-    with ctx.db.session() as s:
-        for start in range(0, len(rows), 2000):
-            s.execute(insert(LeadRow), rows[start : start + 2000])
-            if progress:
-                progress(min(start + 2000, len(rows)), len(rows))
-    return len(rows)
+        consent = rng.random() < 0.8
+        draft = LeadDraft(
+            event_id=event.id,
+            contact=person.contact,
+            source=LeadSource.BADGE_SCAN,
+            badge_key=f"id:{person.badge_id}",
+            badge_id=person.badge_id,
+            raw_payload=vcard_payload(person),
+            answers=_random_answers(rng, cfg),
+            notes=rng.choice(["", "", "wants a demo", "call after the show", "budget in Q3"]),
+            consent_given=consent,
+            consent_text=cfg.consent_text if consent else "",
+            staff_id=member.id if member else "",
+        )
+        captured.append(CapturedLead(draft, local.astimezone(UTC), device_id="demo"))
+    # Through the lead door like real scans: routed, queued for the CRM and planned.
+    return ctx.leads.add_captured(event.id, captured, progress=progress)

@@ -143,36 +143,38 @@ class FollowUpService:
         for frow in s.scalars(fq):
             existing.setdefault(frow.lead_id, []).append(frow)
         fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
-        for lead in leads:
-            rows = existing.get(lead.id, [])
-            verdict = verdict_for(lead, rows)
-            if not verdict.may_contact:
-                _cancel_open(rows, verdict.reason)
-                skipped += 1
-                continue
-            if rows and not replan:
-                continue
-            kept = [r for r in rows if r.state not in OPEN_STATES]
-            try:
-                view = self._view(s, lead, event, settings, rows)
-                touches = plan_touches(
-                    view.facts, show_end, settings.plan, now, event_tz=event.timezone
-                )
-            except ValueError as exc:
-                problems.append(f"lead {lead.id} ({lead_name(lead)}): {exc}")
-                skipped += 1
-                continue
-            for r in rows:
-                if r.state in OPEN_STATES:
-                    s.delete(r)
-            done_templates = {r.template_id for r in kept if r.channel == Channel.EMAIL}
-            n = max((r.touch_number for r in kept), default=0)
-            for t in touches:
-                if t.channel is Channel.EMAIL and t.template_id in done_templates:
-                    continue  # never send the same content twice on a re-plan
-                n += 1
-                fresh.append((f"{lead.id}:{n}", _renumber(t, n), view))
-            planned_leads += 1
+        # Staff and event look-ups per lead need no flush of the touches being replaced.
+        with s.no_autoflush:
+            for lead in leads:
+                rows = existing.get(lead.id, [])
+                verdict = verdict_for(lead, rows)
+                if not verdict.may_contact:
+                    _cancel_open(rows, verdict.reason)
+                    skipped += 1
+                    continue
+                if rows and not replan:
+                    continue
+                kept = [r for r in rows if r.state not in OPEN_STATES]
+                try:
+                    view = self._view(s, lead, event, settings, rows)
+                    touches = plan_touches(
+                        view.facts, show_end, settings.plan, now, event_tz=event.timezone
+                    )
+                except ValueError as exc:
+                    problems.append(f"lead {lead.id} ({lead_name(lead)}): {exc}")
+                    skipped += 1
+                    continue
+                for r in rows:
+                    if r.state in OPEN_STATES:
+                        s.delete(r)
+                done_templates = {r.template_id for r in kept if r.channel == Channel.EMAIL}
+                n = max((r.touch_number for r in kept), default=0)
+                for t in touches:
+                    if t.channel is Channel.EMAIL and t.template_id in done_templates:
+                        continue  # never send the same content twice on a re-plan
+                    n += 1
+                    fresh.append((f"{lead.id}:{n}", _renumber(t, n), view))
+                planned_leads += 1
         s.flush()
         # Spread emails over slots together with the event's other open emails.
         spread = enforce_slot_capacity(

@@ -152,7 +152,8 @@ class LeadTransaction:
     # -- what callers say -----------------------------------------------------------------
     def created(self, row: LeadRow) -> None:
         """A new lead the caller added to the session: plan and queue it."""
-        self.session.flush()
+        if row.id is None:
+            self.session.flush()  # the id comes with the insert
         entry = self._entry(row)
         entry.created = True
         entry.requeue = True

@@ -6,7 +6,7 @@ they set "please delete" and an administrator reviews it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -28,13 +28,14 @@ from boothapp.core.models import (
     Rating,
     Scan,
     Stage,
+    SyncState,
 )
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.badge_identity import identity_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
-from boothapp.services.routing import assign_owner
+from boothapp.services.routing import assign_owner, assign_owners
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -86,6 +87,15 @@ class LeadDraft:
     owner: str = ""
     stage: Stage = Stage.TO_CONTACT
     staff_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedLead:
+    """A lead captured earlier or elsewhere (demo data, a bench), with its own capture time."""
+
+    draft: LeadDraft
+    captured_at: datetime
+    device_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,8 +306,65 @@ class LeadService:
                     return existing
             raise
 
+    def add_captured(
+        self,
+        event_id: str,
+        leads: Sequence[CapturedLead],
+        chunk: int = 1000,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Many leads through the door, one transaction per chunk (history, routing, CRM
+        queue and follow-up plans as for a scan), each with its own capture time."""
+        cfg = self._configs.get(event_id)
+        with self._db.read() as s:
+            region = s.scalar(select(EventRow.country).where(EventRow.id == event_id)) or ""
+        done = 0
+        for start in range(0, len(leads), chunk):
+            part = leads[start : start + chunk]
+            with self.changes.transaction(ChangeOrigin.SCAN) as tx, tx.session.no_autoflush:
+                rows = []
+                for item in part:
+                    d = item.draft
+                    contact = _clean_contact(d.contact)
+                    ev = evaluate_lead(
+                        contact, d.answers, cfg, default_region=region, referred_by=d.referred_by
+                    )
+                    d = replace(
+                        d,
+                        score=ev.score.total,
+                        qualified=ev.qualification.qualified,
+                        rating=d.rating if d.rating_overridden else ev.suggested_rating,
+                    )
+                    row = self._new_row(d, ev.contact, item.captured_at)
+                    row.device_id = item.device_id or self._device_id
+                    row.please_delete = ev.hygiene.junk
+                    rows.append(row)
+                assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
+                tx.session.add_all(rows)
+                tx.session.flush()
+                for row in rows:
+                    tx.created(row)
+            done += len(part)
+            if progress is not None:
+                progress(done, len(leads))
+        return done
+
     def _insert(self, s: Session, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
-        row = LeadRow(
+        row = self._new_row(draft, contact, now)
+        s.add(row)
+        s.flush()
+        record(
+            s,
+            AuditAction.LEAD_CREATED,
+            event_id=draft.event_id,
+            lead_id=row.id,
+            staff_id=draft.staff_id,
+            device_id=self._device_id,
+        )
+        return row
+
+    def _new_row(self, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
+        return LeadRow(
             event_id=draft.event_id,
             badge_key=draft.badge_key,
             badge_id=draft.badge_id,
@@ -316,23 +383,15 @@ class LeadService:
             stage=draft.stage.value,
             staff_id=draft.staff_id,
             crm_ids={},
+            sync_state=SyncState.NOT_QUEUED.value,
+            please_delete=False,
+            routing_reason="",
             device_id=self._device_id,
             created_by=draft.staff_id,
             created_at=now,
             updated_at=now,
             **{name: getattr(contact, name) for name in CONTACT_FIELDS},
         )
-        s.add(row)
-        s.flush()
-        record(
-            s,
-            AuditAction.LEAD_CREATED,
-            event_id=draft.event_id,
-            lead_id=row.id,
-            staff_id=draft.staff_id,
-            device_id=self._device_id,
-        )
-        return row
 
     def _update(self, tx: LeadTransaction, draft: LeadDraft, contact: Contact) -> LeadRow:
         s = tx.session

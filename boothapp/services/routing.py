@@ -6,6 +6,7 @@ themselves, so routing stays even across restarts and devices of one database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -70,6 +71,20 @@ def assign_owner(s: Session, row: LeadRow, cfg: EventConfig) -> RoutingDecision:
     row.routing_reason = decision.explanation
     _save_state(s, row.event_id, decision.state)
     return decision
+
+
+def assign_owners(s: Session, rows: Sequence[LeadRow], cfg: EventConfig) -> None:
+    """``assign_owner`` for many new leads of one event: the state is read once and carried
+    from lead to lead in memory, as routing them one by one would."""
+    if not rows:
+        return
+    event_id = rows[0].event_id
+    state, today = _state(s, event_id), _today(s, event_id)
+    for row in rows:
+        decision = route(facts_of(lead_from_row(row), cfg), cfg, state, today)
+        row.owner, row.routing_reason = decision.owner, decision.explanation
+        state = decision.state
+    _save_state(s, event_id, state)
 
 
 class RoutingService:

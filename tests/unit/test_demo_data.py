@@ -24,3 +24,14 @@ def test_video_badges_are_new_visitors_not_someone_elses_lead(ctx: AppContext) -
     outcome = ctx.leads.record_scan(summary.event.id, sorted(roster_ids)[0])
     assert outcome.existing is None
     assert outcome.draft.contact.full_name == make_people(ROSTER_SIZE, 11)[0].contact.full_name
+
+
+def test_demo_leads_come_through_the_lead_door(ctx: AppContext) -> None:
+    """Issue #13: demo leads were raw inserts, so they had no plan and no routing history."""
+    summary = build_demo(ctx, leads=30)
+    leads = ctx.leads.list_leads(summary.event.id)
+    assert len(leads) == 30
+    assert all(lead.owner for lead in leads)  # routed as a scan would be
+    planned = {t.lead_id for t in ctx.followups.touches(summary.event.id)}
+    contactable = {lead.id for lead in leads if not lead.please_delete}
+    assert contactable and contactable <= planned
