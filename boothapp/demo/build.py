@@ -25,7 +25,6 @@ DEMO_EVENT = "Demo Expo"
 DEMO_STAFF = (("Deniz Aksoy", "1111"), ("Maria Lopez", "2222"), ("Alex Chen", "3333"))
 ROSTER_SIZE = 400
 VIDEO_BADGES = 8
-PLAN_UP_TO = 2000
 LEAD_BADGE_BASE = 500_000
 Progress = Callable[[int, int], None]
 
