@@ -167,7 +167,11 @@ class FollowUpService:
                 for r in rows:
                     if r.state in OPEN_STATES:
                         s.delete(r)
-                done_templates = {r.template_id for r in kept if r.channel == Channel.EMAIL}
+                done_templates = {
+                    r.template_id
+                    for r in kept
+                    if r.channel == Channel.EMAIL and r.state not in _NOT_SENT
+                }
                 n = max((r.touch_number for r in kept), default=0)
                 for t in touches:
                     if t.channel is Channel.EMAIL and t.template_id in done_templates:
@@ -501,6 +505,10 @@ def _attempts(rows: Iterable[FollowUpRow]) -> list[Attempt]:
         out.append(Attempt(r.done_at, Channel(r.channel), outcome))
     out.sort(key=lambda a: a.at_utc)
     return out
+
+
+# Closed touches whose message never went out: a re-plan may plan that content again.
+_NOT_SENT = frozenset({TouchState.CANCELLED.value, TouchState.FAILED.value})
 
 
 def _cancel_open(rows: Iterable[FollowUpRow], reason: str) -> None:

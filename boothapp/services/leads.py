@@ -440,6 +440,31 @@ class LeadService:
                 )
             return self._lead_with_staff(s, row)
 
+    def review_deletion(self, lead_id: str, junk: bool, staff_id: str = "") -> Lead:
+        """A manager's verdict on a lead flagged "please delete". Junk ("Mickey Mouse") is
+        closed as not interested and stays flagged, its record kept (DOMAIN: never delete
+        leads); a real visitor is kept and unflagged, and its follow-ups planned again."""
+        with self.changes.transaction(ChangeOrigin.DELETE_REVIEW, staff_id) as tx:
+            row = tx.session.get(LeadRow, lead_id)
+            if row is None:
+                raise NotFoundError(f"no lead {lead_id}")
+            if not row.please_delete:
+                raise ValidationError(f"lead {lead_id} is not flagged for deletion")
+            if junk:
+                tx.update(row, {"stage": Stage.NOT_INTERESTED.value})
+            else:
+                tx.update(row, {"please_delete": False})
+            record(
+                tx.session,
+                AuditAction.PLEASE_DELETE,
+                event_id=row.event_id,
+                lead_id=row.id,
+                staff_id=staff_id,
+                device_id=self._device_id,
+                detail={"review": "junk" if junk else "kept"},
+            )
+            return self._lead_with_staff(tx.session, row)
+
     def set_unsubscribed(
         self, lead_id: str, at: datetime | None = None, staff_id: str = ""
     ) -> Lead:

@@ -365,3 +365,22 @@ def test_history_values_are_json_and_carry_the_device(ctx: AppContext) -> None:
     assert json.loads(consent[1]).startswith("20")  # an ISO time, not a repr
     assert consent[2] == "s9" and consent[3] == ctx.settings.device_id
     assert LeadChangeRow.__tablename__ == "lead_changes"
+
+
+def test_please_delete_review_through_the_cli(ctx: AppContext, cli) -> None:  # type: ignore[no-untyped-def]
+    event_id = _event(ctx)
+    junk = _walk_in(ctx, event_id, first_name="Mickey", last_name="Mouse", email="m@m.com")
+    real = _walk_in(ctx, event_id, first_name="Selin", email="selin@kaya.com.tr")
+    ctx.leads.set_please_delete(real, True, staff_id="s1")  # ticked by mistake at the booth
+    assert ctx.leads.get_lead(junk).please_delete  # the hygiene rule flagged it on save
+    listed = cli("leads", "review", "--event", "Door Expo")
+    assert "2 lead(s) flagged for deletion" in listed.out
+    assert cli("leads", "review", "--event", "Door Expo", junk, "--junk").code == 0
+    kept = cli("leads", "review", "--event", "Door Expo", real, "--keep")
+    assert kept.code == 0 and "kept and unflagged" in kept.out
+    assert ctx.leads.get_lead(junk).stage is Stage.NOT_INTERESTED
+    assert ctx.leads.get_lead(junk).please_delete  # the record stays, flagged
+    assert _history(ctx, real) == Counter({"please_delete": 2})
+    assert _open_touches(ctx, real)  # planned again
+    again = cli("leads", "review", "--event", "Door Expo", real, "--keep")
+    assert again.code != 0 and "not flagged" in (again.out + again.err)

@@ -1,4 +1,4 @@
-"""``boothapp leads list --event E``."""
+"""``boothapp leads list|reroute|review --event E``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 from typing import Any
 
 from boothapp.cli.context import find_event, open_context
+from boothapp.cli.errors import CliError
 from boothapp.cli.lead_format import lead_as_json, lead_as_line
+from boothapp.services.errors import ServiceError
 
 
 def register(sub: Any) -> None:
@@ -21,6 +23,15 @@ def register(sub: Any) -> None:
     rr.add_argument("--event", required=True, help="event id or name")
     rr.add_argument("--dry-run", action="store_true", help="show the changes, store nothing")
     rr.set_defaults(func=run_reroute)
+    rv = verbs.add_parser(
+        "review", help="the leads flagged 'please delete', or a verdict on one (manager)"
+    )
+    rv.add_argument("--event", required=True, help="event id or name")
+    rv.add_argument("lead", nargs="?", help="lead id; without it, list the flagged leads")
+    verdict = rv.add_mutually_exclusive_group()
+    verdict.add_argument("--junk", action="store_true", help="junk: closed, record kept")
+    verdict.add_argument("--keep", action="store_true", help="a real visitor: unflag, follow up")
+    rv.set_defaults(func=run_review)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -46,6 +57,29 @@ def run_reroute(args: argparse.Namespace) -> int:
             )
         verb = "would change" if args.dry_run else "changed"
         print(f"{len(changes)} owner(s) {verb}")
+        return 0
+    finally:
+        ctx.close()
+
+
+def run_review(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        if not args.lead:
+            flagged = [lead for lead in ctx.leads.list_leads(event.id) if lead.please_delete]
+            for lead in flagged:
+                print(lead_as_line(lead))
+            print(f"{len(flagged)} lead(s) flagged for deletion")
+            return 0
+        if not (args.junk or args.keep):
+            raise CliError("say --junk or --keep")
+        try:
+            lead = ctx.leads.review_deletion(args.lead, junk=args.junk)
+        except ServiceError as exc:
+            raise CliError(str(exc)) from None
+        verdict = "closed as junk (record kept)" if args.junk else "kept and unflagged"
+        print(f"{lead.display_name}: {verdict}")
         return 0
     finally:
         ctx.close()
