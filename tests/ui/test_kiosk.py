@@ -275,7 +275,12 @@ def test_default_questions_speak_the_visitors_language(
 
 
 def test_kiosk_registration_is_planned_and_reaches_the_crm_through_boothapp_sync(
-    qtbot, kiosk: KioskWindow, ctx: AppContext, event: Event, cli, tmp_path  # type: ignore[no-untyped-def]
+    qtbot,
+    kiosk: KioskWindow,
+    ctx: AppContext,
+    event: Event,
+    cli,
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     """Issue #13: a kiosk lead used to get no follow-up plan and never reached the CRM. The CRM
     here is the CSV-folder target (a real one-way target another tool watches)."""
