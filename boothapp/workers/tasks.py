@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,15 @@ class _Relay(QObject):
 
     @Slot(object, object)
     def _call(self, callback: Callable[[Any], None] | None, value: Any) -> None:
-        if callback is not None:
+        if callback is not None and _alive(callback):
             callback(value)
+
+
+def _alive(callback: Callable[[Any], None]) -> bool:
+    """A result that comes back after its page was closed (a refresh started by a lead-change
+    broadcast, then the window shut) is dropped instead of touching a deleted widget."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 class _Job(QRunnable):
