@@ -26,6 +26,10 @@ class PinWait(QObject):
         self._shown = 0
 
     @property
+    def seconds_shown(self) -> int:
+        return self._shown if self.active else 0
+
+    @property
     def active(self) -> bool:
         return self._timer.isActive()
 

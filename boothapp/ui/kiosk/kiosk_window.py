@@ -348,7 +348,12 @@ class KioskWindow(QWidget):
         self._runner.run(lambda: staff.kiosk_seconds_locked(event_id), on_done=self._pin_locked)
 
     def _check_pin(self, pin: str) -> None:
-        if self._checking_pin or self.pin_wait.active:
+        if self.pin_wait.active:  # the service would refuse it too; say why again
+            self.pin_pad.error.setText(
+                tr("pin_wait", self.language, s=self.pin_wait.seconds_shown)
+            )
+            return
+        if self._checking_pin:
             return
         self._checking_pin = True
         staff, event_id = self._ctx.staff, self._event.id
