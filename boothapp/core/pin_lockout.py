@@ -30,7 +30,8 @@ class LockState:
 
 def wait_seconds(lockouts: int) -> int:
     """The wait for the ``lockouts``-th lock (1 -> 30 s, 2 -> 60 s, ...)."""
-    return min(MAX_WAIT_S, FIRST_WAIT_S * 2 ** max(0, lockouts - 1))
+    doublings = min(max(0, lockouts - 1), 16)  # past the cap anyway; keeps the number small
+    return min(MAX_WAIT_S, FIRST_WAIT_S << doublings)
 
 
 def after_wrong_pin(state: LockState, now: datetime) -> LockState:

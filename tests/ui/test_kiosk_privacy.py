@@ -7,7 +7,6 @@ read through the real camera code path (source, decode worker, controller).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest

@@ -34,7 +34,10 @@ def _type(qtbot, page: SignInPage, pin: str) -> None:  # type: ignore[no-untyped
 
 
 def test_five_wrong_pins_wait_with_a_countdown_a_manager_lifts_it(
-    qtbot, ctx: AppContext, data_dir: Path, caplog: pytest.LogCaptureFixture,
+    qtbot,
+    ctx: AppContext,
+    data_dir: Path,
+    caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)

@@ -108,7 +108,7 @@ def test_pins_are_stored_as_argon2id_and_old_hashes_upgrade_on_sign_in(
     ctx: AppContext, data_dir: Path
 ) -> None:
     event = ctx.events.create_event(NewEvent(name="Hash Show"))
-    ayla = ctx.staff.add_staff(event.id, "Ayla", "4321")
+    ctx.staff.add_staff(event.id, "Ayla", "4321")
     maria = ctx.staff.add_staff(event.id, "Maria", "2222")
     stored = _hashes(data_dir)
     assert stored["Ayla"].startswith("$argon2id$v=19$") and "4321" not in stored["Ayla"]

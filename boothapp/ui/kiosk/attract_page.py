@@ -34,7 +34,8 @@ class AttractPage(KioskStep):
         self.scan_button.setObjectName("StartScan")
         self.scan_button.setProperty("primary", True)
         self.scan_button.setMinimumHeight(120)
-        self.scan_button.setStyleSheet("font-size: 26pt; font-weight: bold;")
+        # The theme sets a small min-height that beats setMinimumHeight: say it here.
+        self.scan_button.setStyleSheet("font-size: 26pt; font-weight: bold; min-height: 110px;")
         self.scan_button.clicked.connect(self.scan_requested)
         self.type_button = QPushButton()
         self.type_button.setMinimumHeight(72)

@@ -38,7 +38,7 @@ class ConfirmPage(KioskStep):
         self.yes_button.setProperty("primary", True)
         self.no_button = QPushButton()
         for b in (self.no_button, self.yes_button):
-            b.setMinimumHeight(96)
+            b.setStyleSheet("min-height: 80px;")  # the theme's min-height beats setMinimumHeight
         self.yes_button.clicked.connect(self.confirmed)
         self.no_button.clicked.connect(self.refused)
         buttons = QHBoxLayout()

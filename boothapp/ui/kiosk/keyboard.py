@@ -40,9 +40,7 @@ class Layer:
     switch_label: str = ""  # what the layer-switch key says to reach this layer
 
 
-LATIN = Layer(
-    ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "@.-_+/:"), switch_label="ABC"
-)
+LATIN = Layer(("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "@.-_+/:"), switch_label="ABC")
 _NATIVE: dict[str, Layer] = {
     "en": LATIN,
     "tr": Layer(
@@ -197,19 +195,19 @@ class OnScreenKeyboard(QWidget):
         shift.clicked.connect(lambda: self._set_state(shift=not self._shift))
         caps = self._key("⇪", "key_caps", checked=self._caps)
         caps.clicked.connect(lambda: self._set_state(caps=not self._caps, shift=False))
-        line.addWidget(shift)
-        line.addWidget(caps)
+        line.addWidget(shift, 1)
+        line.addWidget(caps, 1)
         if self._lang != "en":
             target = _NATIVE[self._lang] if self.latin else LATIN
             switch = self._key(target.switch_label, "key_layer")
             switch.setToolTip("Latin letters" if not self.latin else "")
             switch.clicked.connect(lambda: self._set_state(latin=not self.latin, dead=()))
-            line.addWidget(switch)
+            line.addWidget(switch, 2)
         for mark in layer.dead_keys:
             name = "key_tonos" if mark == TONOS else "key_dialytika"
             dead = self._key(_SPACING[mark], name, checked=mark in self._dead)
             dead.clicked.connect(lambda _=False, m=mark: self._dead_key(m))
-            line.addWidget(dead)
+            line.addWidget(dead, 1)
         space = self._key("␣", "key_space")
         space.clicked.connect(lambda: self._type(" "))
         line.addWidget(space, 4)

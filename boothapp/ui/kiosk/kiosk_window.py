@@ -228,9 +228,7 @@ class KioskWindow(QWidget):
         """A badge was read. The camera's reads count on the scan step only; a handheld
         scanner's trigger is the visitor's own act, so it also counts on the attract step."""
         step = self.current_step
-        if not payload or not (
-            step is self.scan_step or (handheld and step is self.attract)
-        ):
+        if not payload or not (step is self.scan_step or (handheld and step is self.attract)):
             return
         leads, event_id, visit = self._ctx.leads, self._event.id, self._visit
 
@@ -349,9 +347,7 @@ class KioskWindow(QWidget):
 
     def _check_pin(self, pin: str) -> None:
         if self.pin_wait.active:  # the service would refuse it too; say why again
-            self.pin_pad.error.setText(
-                tr("pin_wait", self.language, s=self.pin_wait.seconds_shown)
-            )
+            self.pin_pad.error.setText(tr("pin_wait", self.language, s=self.pin_wait.seconds_shown))
             return
         if self._checking_pin:
             return

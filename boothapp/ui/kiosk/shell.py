@@ -39,6 +39,9 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
         window.resize(1280, 800)
         window.show()
     else:
+        screen = app.primaryScreen()
+        if screen is not None:  # full screen also on a bare X server with no window manager
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     if quit_after:
 

@@ -38,8 +38,18 @@ _T: dict[str, dict[str, str]] = {
         "el": "Πατήστε \u00abΣάρωση της κονκάρδας μου\u00bb για να ανοίξει η κάμερα",
         "fa": "برای روشن شدن دوربین «کارتم را اسکن کن» را لمس کنید",
     },
-    "its_me": {"en": "Yes, it's me", "tr": "Evet, benim", "el": "Ναι, εγώ είμαι", "fa": "بله، خودم هستم"},
-    "not_me": {"en": "No, not me", "tr": "Hayır, ben değilim", "el": "Όχι, δεν είμαι εγώ", "fa": "نه، من نیستم"},
+    "its_me": {
+        "en": "Yes, it's me",
+        "tr": "Evet, benim",
+        "el": "Ναι, εγώ είμαι",
+        "fa": "بله، خودم هستم",
+    },
+    "not_me": {
+        "en": "No, not me",
+        "tr": "Hayır, ben değilim",
+        "el": "Όχι, δεν είμαι εγώ",
+        "fa": "نه، من نیستم",
+    },
     "pin_wait": {
         "en": "Too many wrong PINs. Try again in {s} s",
         "tr": "Çok fazla yanlış PIN. {s} sn sonra tekrar deneyin",
