@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from boothapp.app import AppContext
 from boothapp.core.models import Event
@@ -118,3 +118,52 @@ def test_a_wrong_exit_pin_keeps_the_kiosk_and_five_make_it_wait(
     qtbot.wait(500)
     assert kiosk.isVisible() and not window.isVisible()
     assert "Try again in" in kiosk.pin_pad.error.text()
+
+
+def test_standalone_kiosk_exit_opens_the_booth_as_whoever_typed_the_pin(
+    qtbot, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    """``boothapp kiosk`` on its own: the exit PIN opens the booth window signed in as its
+    owner; closing that window ends the app."""
+    from PySide6.QtWidgets import QApplication
+
+    from boothapp.ui.kiosk.shell import run_kiosk
+
+    app = QApplication.instance()
+    assert app is not None
+    seen: dict[str, object] = {}
+
+    def shown(kind: type) -> object | None:
+        return next(
+            (w for w in app.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None
+        )
+
+    def type_exit_pin() -> None:
+        kiosk = shown(KioskWindow)
+        assert isinstance(kiosk, KioskWindow)
+        kiosk.open_pin_pad()  # the chord and corner taps are covered above
+        for digit in "2222":
+            qtbot.mouseClick(kiosk.pin_pad.pad.buttons[digit], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(kiosk.pin_pad.pad.buttons["OK"], Qt.MouseButton.LeftButton)
+        poll()
+
+    def poll() -> None:
+        desk = shown(DesktopWindow)
+        if not isinstance(desk, DesktopWindow) or desk.staff is None:
+            QTimer.singleShot(50, poll)
+            return
+        seen["who"] = desk.who.text()
+        seen["kiosk_gone"] = shown(KioskWindow) is None
+        desk.close()  # the last window: the app ends
+
+    QTimer.singleShot(300, type_exit_pin)
+    QTimer.singleShot(20_000, app.quit)  # a safety net, not the way out
+    # run_kiosk themes the whole application: give the next tests theirs back.
+    sheet, palette, font = app.styleSheet(), app.palette(), app.font()
+    try:
+        assert run_kiosk(ctx, event, windowed=True) == 0
+    finally:
+        app.setStyleSheet(sheet)
+        app.setPalette(palette)
+        app.setFont(font)
+    assert seen == {"who": "Signed in: Maria", "kiosk_gone": True}
