@@ -26,6 +26,7 @@ declare -A CMDS=(
   [pdftoppm]=poppler-utils                # render report pages to look at them
   [Xvfb]=xvfb                             # screenshots of the real window
   [openssl]=openssl                       # certificates for the STARTTLS/SSL mail tests
+  [cage]=cage                             # kiosk stand compositor (packaging/kiosk unit + its test)
 )
 # fonts-noto-core: the PDF report's fallback for scripts DejaVu lacks (Ethiopic, Devanagari, ...)
 EXTRA_PKGS=(fonts-dejavu-core fonts-noto-core)

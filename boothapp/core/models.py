@@ -76,6 +76,11 @@ class Event:
     created_at: datetime | None = None
 
 
+class StaffRole(enum.StrEnum):
+    STAFF = "staff"
+    MANAGER = "manager"  # may also unlock a staff member locked out by wrong PINs
+
+
 @dataclass(frozen=True, slots=True)
 class Staff:
     id: str
@@ -83,6 +88,7 @@ class Staff:
     name: str
     email: str = ""
     active: bool = True
+    role: StaffRole = StaffRole.STAFF
 
 
 @dataclass(frozen=True, slots=True)

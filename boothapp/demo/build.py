@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from boothapp.app import AppContext
 from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatch, RouteRule
-from boothapp.core.models import Attendee, Event, LeadSource
+from boothapp.core.models import Attendee, Event, LeadSource, StaffRole
 from boothapp.demo.people import DemoPerson, make_people, vcard_payload
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
@@ -91,8 +91,9 @@ def build_demo(
     event, created = find_or_create_event(ctx)
     if created:
         ctx.configs.save(event.id, demo_config(ctx.configs.get(event.id)))
-        for name, pin in DEMO_STAFF:
-            ctx.staff.add_staff(event.id, name, pin)
+        for i, (name, pin) in enumerate(DEMO_STAFF):
+            role = StaffRole.MANAGER if i == 0 else StaffRole.STAFF  # Deniz lifts PIN waits
+            ctx.staff.add_staff(event.id, name, pin, role=role)
         people = make_people(ROSTER_SIZE, seed)
         ctx.attendees.import_attendees(
             event.id,

@@ -1,24 +1,75 @@
-"""Booth staff: add with a PIN, sign in, list."""
+"""Booth staff: add with a PIN, sign in, list; wrong PINs lock the pad for a while.
+
+A wrong PIN is an answer, not an error: every check returns a ``PinCheck`` and raises nothing,
+so no traceback reaches a log or the terminal for a mistyped PIN (issue 14). Each PIN pad has
+its own wrong-PIN counter in ``pin_locks`` (a staff member's sign-in, an event's kiosk exit,
+an event's manager unlock), kept across restarts. PINs are checked off the GUI thread (Argon2id).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from boothapp.core.models import Staff
-from boothapp.core.pins import hash_pin, validate_pin, verify_pin
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from boothapp.core.models import Staff, StaffRole
+from boothapp.core.pin_lockout import MAX_TRIES, LockState, after_wrong_pin
+from boothapp.core.pins import hash_pin, needs_rehash, validate_pin, verify_pin
 from boothapp.services.audit import AuditAction, record
-from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.services.errors import ValidationError
 from boothapp.store.db import Database
 from boothapp.store.mappers import staff_from_row
-from boothapp.store.tables import StaffRow
+from boothapp.store.tables import PinLockRow, StaffRow
+
+Clock = Callable[[], datetime]
+
+
+class PinStatus(enum.StrEnum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    LOCKED = "locked"  # refused without looking at the PIN: too many wrong ones
+    UNKNOWN = "unknown"  # no such (active) staff member
+
+
+@dataclass(frozen=True, slots=True)
+class PinCheck:
+    status: PinStatus
+    staff: Staff | None = None  # who the PIN belongs to, when accepted
+    locked_for_s: float = 0.0  # how long the pad waits now (LOCKED, or the 5th WRONG)
+    tries_left: int = MAX_TRIES
+
+    @property
+    def accepted(self) -> bool:
+        return self.status is PinStatus.ACCEPTED
+
+
+def _staff_key(staff_id: str) -> str:
+    return f"staff:{staff_id}"
+
+
+def _kiosk_key(event_id: str) -> str:
+    return f"kiosk:{event_id}"
+
+
+def _manager_key(event_id: str) -> str:
+    return f"manager:{event_id}"
 
 
 class StaffService:
-    def __init__(self, db: Database, device_id: str = "") -> None:
+    def __init__(self, db: Database, device_id: str = "", clock: Clock | None = None) -> None:
         self._db = db
         self._device_id = device_id
+        # Tests set their own clock to cross a 30 s wait without sleeping.
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
 
-    def add_staff(self, event_id: str, name: str, pin: str, email: str = "") -> Staff:
+    def add_staff(
+        self, event_id: str, name: str, pin: str, email: str = "",
+        role: StaffRole = StaffRole.STAFF,
+    ) -> Staff:  # fmt: skip
         name = name.strip()
         if not name:
             raise ValidationError("staff member needs a name")
@@ -36,6 +87,7 @@ class StaffService:
                 name=name,
                 email=email.strip(),
                 pin_hash=hash_pin(pin),
+                role=role.value,
                 device_id=self._device_id,
             )
             s.add(row)
@@ -49,30 +101,95 @@ class StaffService:
             )
             return [staff_from_row(r) for r in rows]
 
-    def verify_any(self, event_id: str, pin: str) -> Staff | None:
-        """The staff member of the event whose PIN this is (kiosk exit), or None."""
-        with self._db.read() as s:
-            rows = s.scalars(
-                select(StaffRow).where(StaffRow.event_id == event_id, StaffRow.active.is_(True))
-            ).all()
-            for row in rows:
-                if verify_pin(pin, row.pin_hash):
-                    return staff_from_row(row)
-        return None
-
-    def sign_in(self, staff_id: str, pin: str) -> Staff:
-        """The staff member when the PIN matches; ValidationError otherwise."""
+    # -- PIN checks ------------------------------------------------------------------------
+    def sign_in(self, staff_id: str, pin: str) -> PinCheck:
+        """Sign a staff member in with their own PIN."""
         with self._db.session() as s:
             row = s.get(StaffRow, staff_id)
             if row is None or not row.active:
-                raise NotFoundError("unknown staff member")
-            if not verify_pin(pin, row.pin_hash):
-                raise ValidationError("wrong PIN")
-            record(
-                s,
-                AuditAction.LOGIN,
-                event_id=row.event_id,
-                staff_id=row.id,
-                device_id=self._device_id,
+                return PinCheck(PinStatus.UNKNOWN)
+            return self._check(s, _staff_key(row.id), pin, [row], row.event_id)
+
+    def sign_in_any(self, event_id: str, pin: str) -> PinCheck:
+        """The kiosk's way out: whichever staff member of the event this PIN belongs to is
+        signed in as themself (nobody else's session resumes)."""
+        with self._db.session() as s:
+            rows = self._active(s, event_id)
+            return self._check(s, _kiosk_key(event_id), pin, rows, event_id)
+
+    def unlock(self, staff_id: str, manager_pin: str) -> PinCheck:
+        """A manager's PIN lifts a staff member's wait; the check names the manager."""
+        with self._db.session() as s:
+            row = s.get(StaffRow, staff_id)
+            if row is None:
+                return PinCheck(PinStatus.UNKNOWN)
+            managers = [r for r in self._active(s, row.event_id) if r.role == StaffRole.MANAGER]
+            result = self._check(
+                s, _manager_key(row.event_id), manager_pin, managers, row.event_id, login=False
             )
-            return staff_from_row(row)
+            if result.accepted:
+                self._save_lock(s, _staff_key(staff_id), LockState())
+            return result
+
+    def seconds_locked(self, staff_id: str) -> float:
+        """How long this staff member's sign-in pad still waits (0 when it does not)."""
+        with self._db.read() as s:
+            return self._lock(s, _staff_key(staff_id)).seconds_left(self.clock())
+
+    def kiosk_seconds_locked(self, event_id: str) -> float:
+        with self._db.read() as s:
+            return self._lock(s, _kiosk_key(event_id)).seconds_left(self.clock())
+
+    # -- internals -------------------------------------------------------------------------
+    @staticmethod
+    def _active(s: Session, event_id: str) -> list[StaffRow]:
+        return list(
+            s.scalars(
+                select(StaffRow).where(StaffRow.event_id == event_id, StaffRow.active.is_(True))
+            )
+        )
+
+    def _check(
+        self, s: Session, key: str, pin: str, rows: list[StaffRow], event_id: str,
+        login: bool = True,
+    ) -> PinCheck:  # fmt: skip
+        now = self.clock()
+        state = self._lock(s, key)
+        left = state.seconds_left(now)
+        if left > 0:
+            return PinCheck(PinStatus.LOCKED, locked_for_s=left, tries_left=0)
+        match = next((r for r in rows if verify_pin(pin, r.pin_hash)), None)
+        if match is None:
+            state = after_wrong_pin(state, now)
+            self._save_lock(s, key, state)
+            return PinCheck(
+                PinStatus.WRONG, locked_for_s=state.seconds_left(now), tries_left=state.tries_left()
+            )
+        self._save_lock(s, key, LockState())
+        if needs_rehash(match.pin_hash):
+            match.pin_hash = hash_pin(pin)  # older PBKDF2 hashes become Argon2id in place
+        if login:
+            record(
+                s, AuditAction.LOGIN, event_id=event_id, staff_id=match.id,
+                device_id=self._device_id,
+            )  # fmt: skip
+        return PinCheck(PinStatus.ACCEPTED, staff=staff_from_row(match))
+
+    @staticmethod
+    def _lock(s: Session, key: str) -> LockState:
+        row = s.get(PinLockRow, key)
+        if row is None:
+            return LockState()
+        return LockState(row.failures, row.lockouts, row.locked_until)
+
+    @staticmethod
+    def _save_lock(s: Session, key: str, state: LockState) -> None:
+        row = s.get(PinLockRow, key)
+        if row is None:
+            if state == LockState():
+                return
+            row = PinLockRow(key=key)
+            s.add(row)
+        row.failures, row.lockouts, row.locked_until = (
+            state.failures, state.lockouts, state.locked_until,
+        )  # fmt: skip

@@ -12,6 +12,7 @@ from boothapp.core.models import (
     Rating,
     Scan,
     Staff,
+    StaffRole,
     Stage,
     SyncState,
 )
@@ -34,8 +35,9 @@ def event_from_row(row: EventRow) -> Event:
 
 def staff_from_row(row: StaffRow) -> Staff:
     return Staff(
-        id=row.id, event_id=row.event_id, name=row.name, email=row.email, active=row.active
-    )
+        id=row.id, event_id=row.event_id, name=row.name, email=row.email, active=row.active,
+        role=StaffRole(row.role) if row.role in set(StaffRole) else StaffRole.STAFF,
+    )  # fmt: skip
 
 
 def attendee_from_row(row: AttendeeRow) -> Attendee:

@@ -66,6 +66,22 @@ class StaffRow(Stamped, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
 
 
+class PinLockRow(Base):
+    """Wrong-PIN counters of one PIN pad (a staff member's sign-in, or an event's kiosk exit
+    and manager pads). This device's own state: never merged or synced; kept across restarts
+    so quitting the app does not reset a lockout."""
+
+    __tablename__ = "pin_locks"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
 class AttendeeRow(Stamped, Base):
     __tablename__ = "attendees"
     __table_args__ = (UniqueConstraint("event_id", "badge_id"),)

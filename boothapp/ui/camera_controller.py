@@ -52,7 +52,7 @@ class CameraController(QObject):
         worker = DecodeWorker(source, self._decoder or DecodePipeline())
         worker.frame_ready.connect(self._frame)
         worker.outcome_ready.connect(self._outline)
-        worker.symbol_found.connect(self.scanned)
+        worker.symbol_found.connect(self._found)
         worker.hint_changed.connect(self._view.set_hint)
         worker.source_failed.connect(self._failed)
         worker.source_state_changed.connect(self._state)
@@ -67,13 +67,20 @@ class CameraController(QObject):
         if self.worker is not None:
             self.worker.stop(2.0)
             self.worker = None
+        self.last_frame = None  # a stopped camera keeps no picture of anyone (kiosk, issue 14)
 
     def _with_hint(self, message: str) -> str:
         return f"{message}\n{self._hint}".strip()
 
     def _frame(self, frame: np.ndarray) -> None:
+        if self.worker is None:
+            return  # queued before stop(): the kiosk reset must not get a picture back
         self.last_frame = frame
         self._view.set_frame(frame)
+
+    def _found(self, result: object) -> None:
+        if self.worker is not None:  # a read queued before stop() is dropped with the camera
+            self.scanned.emit(result)
 
     def _outline(self, outcome: object) -> None:
         results = getattr(outcome, "results", ())

@@ -85,6 +85,15 @@ class CameraView(QWidget):
             self._image = None
         self.update()
 
+    def clear(self) -> None:
+        """Forget the picture and everything drawn on it (the kiosk's idle reset)."""
+        self._image = None
+        self._outline = ()
+        self._flash_text = ""
+        self._hint = ""
+        self._message = ""
+        self.update()
+
     @property
     def hint(self) -> str:
         return self._hint

@@ -159,6 +159,24 @@ class DesktopWindow(MainWindow):
         self.sign_in.refresh()
         self.show_page(0)
 
+    def end_session(self) -> None:
+        """Nobody is signed in any more: no page acts for the last staff member, their open
+        form and lead are off screen (the scan itself is kept), back to sign-in."""
+        self.staff = None
+        self.who.setText("Not signed in")
+        self.scan.set_staff(None)
+        self.scan.show_ready()
+        self.leads.set_current_staff(None)
+        self.leads.detail.clear()
+        self.followups.set_staff("")
+        self.switch_staff()
+
+    def sign_in_as(self, staff: Staff) -> None:
+        """Whoever typed the kiosk's exit PIN (already checked) is signed in as themself; the
+        session that was open before the kiosk, perhaps someone else's, ends (issue 14)."""
+        self.end_session()
+        self._signed_in(staff)
+
     def _handheld_scan(self, payload: str) -> None:
         self.show_page(1)
         self.scan.handle_payload(payload, "", LeadSource.HANDHELD)
@@ -279,7 +297,8 @@ class DesktopWindow(MainWindow):
         window, wedge, controller = build_kiosk(self.ctx, self.runner, self._event, camera)
         self.wedge.uninstall()
 
-        def back() -> None:
+        def back(staff: Staff) -> None:
+            self.sign_in_as(staff)
             self.wedge.install()
             self.show()
             if camera:
@@ -290,6 +309,7 @@ class DesktopWindow(MainWindow):
         self._kiosk = (window, wedge, controller)
         self.hide()
         window.showFullScreen()
+        window.activateWindow()  # the exit chord is a window shortcut: it needs the focus
 
     def start_camera(self, spec: str) -> None:
         self.scan.start_camera(spec)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWizard, QWizardPage
 
 from boothapp.app import AppContext
-from boothapp.core.models import Event
+from boothapp.core.models import Event, StaffRole
 from boothapp.ui.event_details_page import EventDetailsPage
 from boothapp.ui.staff_setup_page import StaffSetupPage
 from boothapp.workers.tasks import TaskRunner
@@ -40,10 +40,13 @@ class SetupWizard(QWizard):
         ctx = self._ctx
 
         def work() -> Event:
-            # PIN hashing is deliberately slow (PBKDF2), so this runs off the GUI thread.
+            # PIN hashing is deliberately slow (Argon2id), so this runs off the GUI thread.
             event = ctx.events.create_event(new_event)
-            for member in staff:
-                ctx.staff.add_staff(event.id, member.name, member.pin)
+            for i, member in enumerate(staff):
+                # The first person set up is the event's manager: their PIN lifts another
+                # staff member's wrong-PIN wait (issue 14).
+                role = StaffRole.MANAGER if i == 0 else StaffRole.STAFF
+                ctx.staff.add_staff(event.id, member.name, member.pin, role=role)
             return event
 
         self._runner.run(work, on_done=self._done, on_error=self._failed)

@@ -1,7 +1,8 @@
 """Staff sign-in: tap your name, type your PIN. Switching staff is two taps and a PIN.
 
-PIN checks run through the TaskRunner (hashing takes ~0.1 s, too long for the GUI thread).
-A wrong PIN shakes the pad, says "Wrong PIN" and clears the entry.
+PIN checks run through the TaskRunner (Argon2id takes ~35 ms, too long for the GUI thread).
+A wrong PIN shakes the pad, says "Wrong PIN" and clears the entry; after 5 in a row the pad
+waits with a countdown (30 s, doubling), which a manager's PIN can lift (issue 14).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.models import Staff
-from boothapp.services.errors import NotFoundError, ValidationError
-from boothapp.services.staff import StaffService
+from boothapp.services.staff import PinCheck, PinStatus, StaffService
 from boothapp.ui.pin_pad import PinPad
+from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
 
 WRONG_PIN = "Wrong PIN"
+WAIT = "Too many wrong PINs: try again in {s} s"
 BUTTON_HEIGHT = 72
 
 
@@ -49,6 +51,10 @@ class SignInPage(QWidget):
         self._members: list[Staff] = []
         self._selected: Staff | None = None
         self._checking = False
+        self._unlocking = False  # the pad takes a manager's PIN for the selected member
+        self.wait = PinWait(self)
+        self.wait.ticked.connect(self._waiting)
+        self.wait.ended.connect(self._wait_over)
 
         heading = QLabel("Who is at the booth?")
         heading_font = heading.font()
@@ -78,11 +84,17 @@ class SignInPage(QWidget):
         self.pad = PinPad()
         self.pad.setEnabled(False)
         self.pad.entered.connect(self._check)
+        self.unlock_button = QPushButton("Manager unlock")
+        self.unlock_button.setObjectName("ManagerUnlock")
+        self.unlock_button.setMinimumHeight(56)
+        self.unlock_button.hide()
+        self.unlock_button.clicked.connect(self._ask_manager)
         self.pad_box = QWidget()
         pad_layout = QVBoxLayout(self.pad_box)
         pad_layout.addWidget(self.prompt)
         pad_layout.addWidget(self.pad)
         pad_layout.addWidget(self.message)
+        pad_layout.addWidget(self.unlock_button)
         pad_layout.addStretch(1)
         self.pad_box.setFixedWidth(380)
 
@@ -143,6 +155,9 @@ class SignInPage(QWidget):
 
     def choose(self, member: Staff) -> None:
         self._selected = member
+        self._unlocking = False
+        self.wait.stop()
+        self.unlock_button.hide()
         button = self.staff_button(member.name)
         if button is not None:
             button.setChecked(True)
@@ -151,6 +166,12 @@ class SignInPage(QWidget):
         self.pad.clear()
         self.pad.setEnabled(True)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
+        # A wait survives a restart: show it before the first PIN, not after.
+        staff = self._staff
+        self._runner.run(
+            lambda: staff.seconds_locked(member.id),
+            on_done=lambda left: self._locked(left) if self._selected is member else None,
+        )
 
     def _check(self, pin: str) -> None:
         member = self._selected
@@ -160,12 +181,34 @@ class SignInPage(QWidget):
         self.pad.setEnabled(False)
         self.message.setText("Checking…")
         staff = self._staff
-        self._runner.run(
-            lambda: staff.sign_in(member.id, pin), on_done=self._accepted, on_error=self._refused
-        )
+        if self._unlocking:
+            self._runner.run(
+                lambda: staff.unlock(member.id, pin), on_done=self._unlock_answered,
+                on_error=self._failed,
+            )  # fmt: skip
+        else:
+            self._runner.run(
+                lambda: staff.sign_in(member.id, pin), on_done=self._answered,
+                on_error=self._failed,
+            )  # fmt: skip
+
+    def _answered(self, check: PinCheck) -> None:
+        self._checking = False
+        self.pad.clear()
+        if check.status is PinStatus.ACCEPTED and check.staff is not None:
+            self._accepted(check.staff)
+        elif check.status is PinStatus.UNKNOWN:
+            self.pad.setEnabled(True)
+            self.message.setText("This staff member cannot sign in any more")
+        elif check.locked_for_s > 0:
+            self._shake_pad()
+            self._locked(check.locked_for_s)
+        else:
+            self.pad.setEnabled(True)
+            self.message.setText(WRONG_PIN)
+            self._shake_pad()
 
     def _accepted(self, member: Staff) -> None:
-        self._checking = False
         self.message.setText("")
         self.pad.clear()
         self.pad.setEnabled(False)
@@ -175,17 +218,64 @@ class SignInPage(QWidget):
         self._selected = None
         self.signed_in.emit(member)
 
-    def _refused(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> None:
+        """Not a wrong PIN (those are answers): the database could not be read."""
         self._checking = False
         self.pad.clear()
         self.pad.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.message.setText(WRONG_PIN)
-            self._shake_pad()
-        elif isinstance(exc, NotFoundError):
-            self.message.setText("This staff member cannot sign in any more")
-        else:
-            self.message.setText(f"Could not sign in: {exc}")
+        self.message.setText(f"Could not sign in: {exc}")
+
+    # -- waiting after wrong PINs --------------------------------------------------------
+    def _locked(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self.pad.clear()
+        self.pad.setEnabled(False)
+        self.unlock_button.show()
+        self.wait.start(seconds)
+
+    def _waiting(self, seconds: int) -> None:
+        if not self._unlocking:
+            self.message.setText(WAIT.format(s=seconds))
+
+    def _wait_over(self) -> None:
+        self.unlock_button.hide()
+        if self._selected is not None and not self._checking:
+            self._unlocking = False
+            self.prompt.setText(f"PIN for {self._selected.name}")
+            self.message.setText("")
+            self.pad.setEnabled(True)
+
+    def _ask_manager(self) -> None:
+        member = self._selected
+        if member is None:
+            return
+        self._unlocking = True
+        self.prompt.setText(f"Manager PIN to unlock {member.name}")
+        self.message.setText("")
+        self.pad.clear()
+        self.pad.setEnabled(True)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _unlock_answered(self, check: PinCheck) -> None:
+        self._checking = False
+        self.pad.clear()
+        member = self._selected
+        if check.accepted and member is not None and check.staff is not None:
+            self._unlocking = False
+            self.wait.stop()
+            self.prompt.setText(f"PIN for {member.name}")
+            self.message.setText(f"Unlocked by {check.staff.name}")
+            self.pad.setEnabled(True)
+            return
+        if check.status is PinStatus.LOCKED or check.locked_for_s > 0:
+            self.message.setText("Too many wrong manager PINs: wait for the countdown")
+            self._unlocking = False
+            self.pad.setEnabled(False)
+            return
+        self.message.setText("Wrong manager PIN")
+        self.pad.setEnabled(True)
+        self._shake_pad()
 
     def _shake_pad(self) -> None:
         start = self.pad.pos()

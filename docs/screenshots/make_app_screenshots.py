@@ -122,7 +122,7 @@ def kiosk_shots(app: QApplication, ctx: AppContext, event: Event, out: Path) -> 
     kiosk = KioskWindow(ctx, runner, event, kiosk_questions(ctx, event), idle_timeout_s=600)
     kiosk.resize(1280, 800)
     kiosk.show()
-    kiosk.attract.camera.set_frame(_background(np.random.default_rng(5)))  # the hall, live
+    # No camera picture on the attract screen (issue 14): it shows only after "Scan my badge".
     for lang in ("en", "tr", "el", "fa"):
         kiosk.reset()
         kiosk.set_language(lang)

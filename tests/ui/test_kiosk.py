@@ -208,7 +208,7 @@ def test_persian_lays_out_right_to_left(qtbot, kiosk: KioskWindow) -> None:  # t
     assert kiosk.attract.welcome.text() == "Καλώς ήρθατε στο περίπτερό μας"
 
 
-def test_badge_scan_at_attract_prefills_only_the_visitors_own_details(
+def test_roster_badge_shows_first_name_and_company_until_its_me(
     qtbot,
     ctx: AppContext,
     event: Event,  # type: ignore[no-untyped-def]
@@ -219,7 +219,8 @@ def test_badge_scan_at_attract_prefills_only_the_visitors_own_details(
 
     ctx.attendees.import_attendees(
         event.id, [Attendee("", event.id, "777", Contact(first_name="Zeynep", last_name="Arslan",
-                                                         email="zeynep@arslan.tr"))]
+                                                         email="zeynep@arslan.tr",
+                                                         company="Arslan Tekstil"))]
     )  # fmt: skip
     # Staff met her earlier and wrote a private note: the kiosk must never show it.
     first = ctx.leads.record_scan(event.id, "777")
@@ -227,11 +228,35 @@ def test_badge_scan_at_attract_prefills_only_the_visitors_own_details(
     k = KioskWindow(ctx, TaskRunner(), event, QUESTIONS)
     qtbot.addWidget(k)
     k.show()
+    k.handle_scan("000777")  # the camera saw it before anyone asked: ignored
+    qtbot.wait(300)
+    assert k.current_step is k.attract and _visitor_traces(k, "Zeynep") == []
+    qtbot.mouseClick(k.attract.scan_button, Qt.MouseButton.LeftButton)
+    assert k.current_step is k.scan_step
     k.handle_scan("000777")
-    qtbot.waitUntil(lambda: k.current_step is k.details, timeout=5000)
+    qtbot.waitUntil(lambda: k.current_step is k.confirm, timeout=5000)
+    assert k.confirm.name.text() == "Zeynep" and k.confirm.company.text() == "Arslan Tekstil"
+    assert _visitor_traces(k, "Arslan") == ["label Arslan Tekstil"]  # no last name
+    assert _visitor_traces(k, "zeynep@") == []
+    qtbot.mouseClick(k.confirm.yes_button, Qt.MouseButton.LeftButton)
+    assert k.current_step is k.details
     assert k.details.first.text() == "Zeynep" and k.details.email.text() == "zeynep@arslan.tr"
     assert _visitor_traces(k, "PRIVATE") == []
     k._unlocked = True
+
+
+def test_a_badge_without_a_roster_match_shows_only_what_it_carried(
+    qtbot, kiosk: KioskWindow
+) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(kiosk, Qt.Key.Key_Space)  # any key starts, as a tap on "Scan my badge"
+    assert kiosk.current_step is kiosk.scan_step
+    kiosk.handle_scan("MECARD:N:Demir,Ali;ORG:Demir Makina;;", "QRCode")
+    qtbot.waitUntil(lambda: kiosk.current_step is kiosk.details, timeout=5000)
+    assert kiosk.details.first.text() == "Ali" and kiosk.details.company.text() == "Demir Makina"
+    assert kiosk.details.email.text() == ""
+    # Idle reset drops the read: nothing of it is left in the visitor state or on screen.
+    kiosk.reset()
+    assert kiosk.visitor.draft is None and _visitor_traces(kiosk, "Demir") == []
 
 
 def test_kiosk_questions_come_from_the_event_config(ctx: AppContext, event: Event) -> None:

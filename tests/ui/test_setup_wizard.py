@@ -37,7 +37,7 @@ def test_wizard_creates_event_and_staff_with_hashed_pins(qtbot, ctx: AppContext)
     assert ctx.settings.current_event_id == event.id
     staff = ctx.staff.list_staff(event.id)
     assert [s.name for s in staff] == ["Deniz"]
-    assert ctx.staff.sign_in(staff[0].id, "1357").name == "Deniz"
+    assert ctx.staff.sign_in(staff[0].id, "1357").staff == staff[0]
     runner.wait()
 
 

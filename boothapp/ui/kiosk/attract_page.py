@@ -1,17 +1,21 @@
-"""Attract screen: event branding, "scan your badge", language choice, type instead."""
+"""Attract screen: event branding, "Scan my badge", language choice, type instead.
+
+No camera picture here and no decoding (issue 14): the camera starts only when the visitor
+taps "Scan my badge" (or presses a key), so nobody walking past is read or shown.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from boothapp.ui.camera_view import CameraView
 from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.strings import LANGUAGES, tr
 
 
 class AttractPage(KioskStep):
     language_chosen = Signal(str)
+    scan_requested = Signal()
     type_requested = Signal()
 
     def __init__(self, event_name: str, languages: list[str]) -> None:
@@ -24,13 +28,16 @@ class AttractPage(KioskStep):
         self.welcome.setStyleSheet("font-size: 26pt;")
         self.prompt = QLabel()
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.prompt.setStyleSheet("font-size: 20pt;")
-        self.camera = CameraView()
-        self.camera.setMinimumHeight(300)
-        # No English "Starting camera…" on a Persian screen: the prompt below says what to do.
-        self.camera.set_message("")
+        self.prompt.setWordWrap(True)
+        self.prompt.setStyleSheet("font-size: 18pt;")
+        self.scan_button = QPushButton()
+        self.scan_button.setObjectName("StartScan")
+        self.scan_button.setProperty("primary", True)
+        self.scan_button.setMinimumHeight(120)
+        # The theme sets a small min-height that beats setMinimumHeight: say it here.
+        self.scan_button.setStyleSheet("font-size: 26pt; font-weight: bold; min-height: 110px;")
+        self.scan_button.clicked.connect(self.scan_requested)
         self.type_button = QPushButton()
-        self.type_button.setProperty("primary", True)
         self.type_button.setMinimumHeight(72)
         self.type_button.clicked.connect(self.type_requested)
         langs = QHBoxLayout()
@@ -47,18 +54,20 @@ class AttractPage(KioskStep):
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(self.title)
         layout.addWidget(self.welcome)
-        layout.addWidget(self.camera, 1)
+        layout.addStretch(1)
+        layout.addWidget(self.scan_button)
         layout.addWidget(self.prompt)
+        layout.addStretch(1)
         layout.addWidget(self.type_button)
         layout.addLayout(langs)
 
     def retranslate(self, lang: str) -> None:
         self.welcome.setText(tr("welcome", lang))
-        self.prompt.setText(tr("scan_prompt", lang))
+        self.prompt.setText(tr("camera_off", lang))
+        self.scan_button.setText(tr("start_scan", lang))
         self.type_button.setText(tr("type_instead", lang))
         for code, button in self.language_buttons.items():
             button.setChecked(code == lang)
 
     def clear(self) -> None:
-        # Language buttons are kiosk state, not visitor data: leave them to retranslate().
-        self.camera.set_hint("")
+        pass  # language buttons are kiosk state, not visitor data: retranslate() sets them

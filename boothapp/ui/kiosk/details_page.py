@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from boothapp.core.models import Contact
@@ -28,6 +28,12 @@ class DetailsPage(KioskStep):
         self.email = QLineEdit()
         self.company = QLineEdit()
         self.title = QLineEdit()
+        # The on-screen keyboard opens on its Latin layer for this field (issue 14); an
+        # address reads left to right also on a Persian screen.
+        self.email.setInputMethodHints(
+            Qt.InputMethodHint.ImhEmailCharactersOnly | Qt.InputMethodHint.ImhNoAutoUppercase
+        )
+        self.email.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.labels: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, edit in (

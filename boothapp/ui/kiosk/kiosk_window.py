@@ -1,8 +1,13 @@
 """The kiosk shell: full screen, no chrome, one visitor at a time, no way out without a PIN.
 
-Flow: attract -> (scan or type) details -> questions -> consent -> thanks -> attract.
-Every step is covered by the idle timeout; a reset clears every widget, the clipboard and
-the visitor state, so the next visitor cannot reach anything of the previous one.
+Flow: attract -> (scan -> [roster match: confirm] or type) details -> questions -> consent ->
+thanks -> attract. Every step is covered by the idle timeout; a reset clears every widget, the
+clipboard and the visitor state, so the next visitor cannot reach anything of the previous one.
+
+Privacy in a public aisle (issue 14): the camera runs only on the scan step, which a visitor
+reaches by tapping "Scan my badge" or pressing a key; the attract screen shows no picture. A
+read shows only what the badge itself carried; a roster match shows the first name and the
+company until the visitor confirms it is them.
 """
 
 from __future__ import annotations
@@ -16,15 +21,19 @@ from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout,
 from boothapp.app import AppContext
 from boothapp.core.models import Contact, Event, Lead, LeadSource
 from boothapp.services.leads import LeadDraft, ScanOutcome
+from boothapp.services.staff import PinCheck, PinStatus
 from boothapp.ui.kiosk.attract_page import AttractPage
+from boothapp.ui.kiosk.confirm_page import ConfirmPage
 from boothapp.ui.kiosk.consent_page import ConsentPage
 from boothapp.ui.kiosk.details_page import DetailsPage
 from boothapp.ui.kiosk.idle import IdleWatcher
 from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.pin_pad import PinPad
 from boothapp.ui.kiosk.questions_page import KioskQuestion, QuestionsPage
+from boothapp.ui.kiosk.scan_step import ScanStep
 from boothapp.ui.kiosk.strings import direction, tr
 from boothapp.ui.kiosk.thanks_page import ThanksPage
+from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
 
 EXIT_CHORD = "Ctrl+Alt+Shift+X"
@@ -32,6 +41,10 @@ CORNER_PX = 90
 CORNER_TAPS = 5
 CORNER_WINDOW_MS = 3000
 THANKS_MS = 6000
+_NOT_A_START = {
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr,
+    Qt.Key.Key_Escape, Qt.Key.Key_CapsLock, Qt.Key.Key_Tab,
+}  # fmt: skip
 
 
 @dataclass
@@ -46,7 +59,8 @@ class Visitor:
 
 class KioskWindow(QWidget):
     lead_saved = Signal(object)  # Lead
-    exit_unlocked = Signal()
+    exit_unlocked = Signal(object)  # Staff: who typed the PIN; they are signed in as themself
+    camera_wanted = Signal(bool)  # on only while the visitor is on the scan step
 
     def __init__(
         self,
@@ -58,6 +72,7 @@ class KioskWindow(QWidget):
         consent_texts: dict[str, str] | None = None,
         idle_timeout_s: float = 30.0,
         show_keyboard: bool = True,
+        has_camera: bool = True,
     ) -> None:
         super().__init__()
         self.setObjectName("KioskWindow")
@@ -74,8 +89,16 @@ class KioskWindow(QWidget):
         self.visitor = Visitor()
         self._unlocked = False
         self._saving = False
+        self._checking_pin = False
+        self._camera_on = False
+        self.has_camera = has_camera
+        # Bumped on every reset: a badge read that finishes after the visitor left is dropped.
+        self._visit = 0
 
         self.attract = AttractPage(event.name, self.languages)
+        self.attract.scan_button.setVisible(has_camera)
+        self.scan_step = ScanStep()
+        self.confirm = ConfirmPage()
         self.details = DetailsPage(show_keyboard=show_keyboard)
         self.questions = QuestionsPage(questions or [])
         self.consent = ConsentPage(consent_texts)
@@ -83,6 +106,8 @@ class KioskWindow(QWidget):
         self.pin_pad = PinPad()
         self.steps: list[KioskStep] = [
             self.attract,
+            self.scan_step,
+            self.confirm,
             self.details,
             self.questions,
             self.consent,
@@ -119,8 +144,19 @@ class KioskWindow(QWidget):
         self._thanks_timer.setSingleShot(True)
         self._thanks_timer.timeout.connect(self.reset)
 
+        self.pin_wait = PinWait(self)
+        self.pin_wait.ticked.connect(
+            lambda s: self.pin_pad.error.setText(tr("pin_wait", self.language, s=s))
+        )
+        self.pin_wait.ended.connect(self.pin_pad.clear)
+
         self.attract.language_chosen.connect(self.set_language)
+        self.attract.scan_requested.connect(self.start_scanning)
         self.attract.type_requested.connect(self._start_typing)
+        self.scan_step.type_requested.connect(self._start_typing)
+        self.scan_step.cancelled.connect(self.reset)
+        self.confirm.confirmed.connect(self._confirmed)
+        self.confirm.refused.connect(self._not_me)
         self.details.accepted.connect(self._details_done)
         self.details.cancelled.connect(self.reset)
         self.questions.accepted.connect(self._questions_done)
@@ -145,6 +181,10 @@ class KioskWindow(QWidget):
             self.idle.disarm()
         else:
             self.idle.arm()
+        wanted = step is self.scan_step
+        if wanted != self._camera_on:
+            self._camera_on = wanted
+            self.camera_wanted.emit(wanted)
         if step is self.details:
             self.details.first.setFocus()
 
@@ -162,7 +202,10 @@ class KioskWindow(QWidget):
             step.retranslate(lang)
 
     def reset(self) -> None:
-        """Back to attract with nothing of the previous visitor anywhere."""
+        """Back to attract with nothing of the previous visitor anywhere: the camera stops,
+        the decoded badge (payload, roster match) is dropped and a read still in flight is
+        ignored when it lands."""
+        self._visit += 1
         self._thanks_timer.stop()
         for step in self.steps:
             step.clear()
@@ -176,26 +219,54 @@ class KioskWindow(QWidget):
         self._go(self.attract)
 
     # -- visitor flow -----------------------------------------------------------------------
-    def handle_scan(self, payload: str, symbology: str = "") -> None:
-        """A badge was read (camera or handheld scanner); only acted on at the attract step."""
-        if self.current_step is not self.attract or not payload:
-            return
-        leads, event_id = self._ctx.leads, self._event.id
+    def start_scanning(self) -> None:
+        """The visitor asked to scan: only now does the camera run and decode."""
+        if self.current_step is self.attract and self.has_camera:
+            self._go(self.scan_step)
 
-        def work() -> ScanOutcome:
-            return leads.record_scan(
+    def handle_scan(self, payload: str, symbology: str = "", handheld: bool = False) -> None:
+        """A badge was read. The camera's reads count on the scan step only; a handheld
+        scanner's trigger is the visitor's own act, so it also counts on the attract step."""
+        step = self.current_step
+        if not payload or not (step is self.scan_step or (handheld and step is self.attract)):
+            return
+        leads, event_id, visit = self._ctx.leads, self._event.id, self._visit
+
+        def work() -> tuple[ScanOutcome, Contact]:
+            outcome = leads.record_scan(
                 event_id, payload, symbology=symbology, source=LeadSource.KIOSK
             )
+            return outcome, leads.parse(event_id, payload).contact
 
-        self._runner.run(work, on_done=self._scanned)
+        self._runner.run(
+            work,
+            on_done=lambda read: self._scanned(visit, *read),
+            on_error=lambda _exc: None,  # unreadable badge: keep showing the camera
+        )
 
-    def _scanned(self, outcome: ScanOutcome) -> None:
-        if self.current_step is not self.attract:
-            return  # a visitor started typing meanwhile
-        # Only the visitor's own badge/roster details are shown, never what staff noted.
+    def _scanned(self, visit: int, outcome: ScanOutcome, badge: Contact) -> None:
+        if visit != self._visit or self.current_step not in (self.scan_step, self.attract):
+            return  # the visitor left, or started typing, meanwhile
+        # Never what staff noted, and nothing the badge did not carry until confirmed.
         self.visitor = Visitor(draft=outcome.draft, existing=outcome.existing)
-        self.details.prefill(outcome.draft.contact)
+        if outcome.from_roster:
+            self.confirm.show_match(outcome.draft.contact)
+            self._go(self.confirm)
+        else:
+            self.details.prefill(badge)
+            self._go(self.details)
+
+    def _confirmed(self) -> None:
+        draft = self.visitor.draft
+        if draft is not None:
+            self.details.prefill(draft.contact)
+        self.confirm.clear()
         self._go(self.details)
+
+    def _not_me(self) -> None:
+        self.visitor = Visitor()
+        self.confirm.clear()
+        self._go(self.scan_step if self.has_camera else self.attract)
 
     def _start_typing(self) -> None:
         self.visitor = Visitor()
@@ -265,25 +336,56 @@ class KioskWindow(QWidget):
 
     # -- leaving kiosk mode -----------------------------------------------------------------
     def open_pin_pad(self) -> None:
+        self._visit += 1
         for step in self.steps:
             step.clear()  # the PIN pad is staff-only, but the visitor's data goes regardless
         self.visitor = Visitor()
         self._go(self.pin_pad)
         self.pin_pad.setFocus()
+        staff, event_id = self._ctx.staff, self._event.id
+        self._runner.run(lambda: staff.kiosk_seconds_locked(event_id), on_done=self._pin_locked)
 
     def _check_pin(self, pin: str) -> None:
-        staff, event_id = self._ctx.staff, self._event.id
-        self._runner.run(lambda: staff.verify_any(event_id, pin), on_done=self._pin_checked)
-
-    def _pin_checked(self, who: object) -> None:
-        if who is None:
-            self.pin_pad.show_wrong()
+        if self.pin_wait.active:  # the service would refuse it too; say why again
+            self.pin_pad.error.setText(tr("pin_wait", self.language, s=self.pin_wait.seconds_shown))
             return
-        self._unlocked = True
-        self.exit_unlocked.emit()
-        self.close()
+        if self._checking_pin:
+            return
+        self._checking_pin = True
+        staff, event_id = self._ctx.staff, self._event.id
+        self._runner.run(
+            lambda: staff.sign_in_any(event_id, pin),
+            on_done=self._pin_checked,
+            on_error=lambda _exc: self._pin_checked(PinCheck(PinStatus.WRONG)),
+        )
+
+    def _pin_checked(self, check: PinCheck) -> None:
+        self._checking_pin = False
+        if check.accepted and check.staff is not None:
+            self._unlocked = True
+            self.exit_unlocked.emit(check.staff)
+            self.close()
+        elif check.locked_for_s > 0:
+            self._pin_locked(check.locked_for_s)
+        else:
+            self.pin_pad.show_wrong()
+
+    def _pin_locked(self, seconds: float) -> None:
+        if seconds > 0 and self.current_step is self.pin_pad:
+            self.pin_pad.pad.clear()
+            self.pin_wait.start(seconds)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and self.isVisible()
+            and self.current_step is self.attract
+            and isinstance(event, QKeyEvent)
+            and event.key() not in _NOT_A_START
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        ):
+            self.start_scanning()  # "press a key to start", as the attract screen offers
         if event.type() == QEvent.Type.MouseButtonPress and self.isVisible():
             pos = self.mapFromGlobal(event.globalPosition().toPoint())  # type: ignore[attr-defined]
             if 0 <= pos.x() < CORNER_PX and 0 <= pos.y() < CORNER_PX:

@@ -47,17 +47,24 @@ def build_kiosk(
     consent = cfg.consent_text.replace("{company}", event.name)
     window = KioskWindow(
         ctx, runner, event, kiosk_questions(cfg), languages=languages,
-        consent_texts={"en": consent}, idle_timeout_s=idle_timeout_s,
+        consent_texts={"en": consent}, idle_timeout_s=idle_timeout_s, has_camera=bool(camera),
     )  # fmt: skip
     wedge = KeyboardWedge()
-    wedge.scanned.connect(lambda payload: window.handle_scan(payload, ""))
+    wedge.scanned.connect(lambda payload: window.handle_scan(payload, "", handheld=True))
     wedge.install()
-    controller = CameraController(window.attract.camera, parent=window)
+    controller = CameraController(window.scan_step.camera, parent=window)
     controller.scanned.connect(lambda result: window.handle_scan(result.text, result.symbology))
+
+    def camera_wanted(on: bool) -> None:
+        # Nothing is decoded until a visitor asks (issue 14): the camera runs on the scan
+        # step only and stops on every way out of it (details, idle reset, PIN pad).
+        if on:
+            controller.start(camera)
+        else:
+            controller.stop()
+
     if camera:
-        controller.start(camera)
-    else:
-        window.attract.camera.hide()  # no camera: visitors type, or use the handheld scanner
-    window.exit_unlocked.connect(controller.stop)
-    window.exit_unlocked.connect(wedge.uninstall)
+        window.camera_wanted.connect(camera_wanted)
+    window.exit_unlocked.connect(lambda _staff: controller.stop())
+    window.exit_unlocked.connect(lambda _staff: wedge.uninstall())
     return window, wedge, controller

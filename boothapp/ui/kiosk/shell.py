@@ -1,11 +1,16 @@
-"""Run the kiosk as its own application window (``boothapp kiosk``)."""
+"""Run the kiosk as its own application window (``boothapp kiosk``).
+
+Leaving it with a staff PIN opens the booth's desktop window signed in as whoever typed the
+PIN (issue 14); closing that window ends the app (and, under cage, the kiosk session).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
 
 from boothapp.app import AppContext
-from boothapp.core.models import Event
+from boothapp.core.models import Event, Staff
 from boothapp.ui.application import create_application
 from boothapp.ui.kiosk.setup import build_kiosk
 from boothapp.ui.theme import Theme, apply_theme
@@ -22,10 +27,26 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
     background = Background(ctx.changes, ctx.sync, ctx.followups, runner, event.id)
     background.start()
     window, _wedge, controller = build_kiosk(ctx, runner, event, camera, idle_timeout_s)
+    desktops: list[QWidget] = []
+
+    def hand_back(staff: Staff) -> None:
+        from boothapp.ui.desktop_window import DesktopWindow
+
+        desktop = DesktopWindow(ctx, runner, event, background)
+        desktop.sign_in_as(staff)
+        desktop.show()
+        if camera:
+            desktop.start_camera(camera)
+        desktops.append(desktop)  # kept alive until the app ends
+
+    window.exit_unlocked.connect(hand_back)
     if windowed:
         window.resize(1280, 800)
         window.show()
     else:
+        screen = app.primaryScreen()
+        if screen is not None:  # full screen also on a bare X server with no window manager
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     if quit_after:
 
@@ -37,6 +58,8 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
         QTimer.singleShot(int(quit_after * 1000), leave)
     code = app.exec()
     controller.stop()
+    for desktop in desktops:
+        desktop.close()
     background.stop(5.0)
     runner.wait(5000)
     return code

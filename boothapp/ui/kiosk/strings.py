@@ -26,6 +26,36 @@ _T: dict[str, dict[str, str]] = {
         "el": "Χωρίς κονκάρδα; Πληκτρολογήστε τα στοιχεία σας",
         "fa": "کارت ندارید؟ مشخصات خود را وارد کنید",
     },
+    "start_scan": {
+        "en": "Scan my badge",
+        "tr": "Kartımı okut",
+        "el": "Σάρωση της κονκάρδας μου",
+        "fa": "کارتم را اسکن کن",
+    },
+    "camera_off": {
+        "en": "Tap \u201cScan my badge\u201d to turn the camera on",
+        "tr": "Kamerayı açmak için \u201cKartımı okut\u201d düğmesine dokunun",
+        "el": "Πατήστε \u00abΣάρωση της κονκάρδας μου\u00bb για να ανοίξει η κάμερα",
+        "fa": "برای روشن شدن دوربین «کارتم را اسکن کن» را لمس کنید",
+    },
+    "its_me": {
+        "en": "Yes, it's me",
+        "tr": "Evet, benim",
+        "el": "Ναι, εγώ είμαι",
+        "fa": "بله، خودم هستم",
+    },
+    "not_me": {
+        "en": "No, not me",
+        "tr": "Hayır, ben değilim",
+        "el": "Όχι, δεν είμαι εγώ",
+        "fa": "نه، من نیستم",
+    },
+    "pin_wait": {
+        "en": "Too many wrong PINs. Try again in {s} s",
+        "tr": "Çok fazla yanlış PIN. {s} sn sonra tekrar deneyin",
+        "el": "Πάρα πολλά λάθος PIN. Δοκιμάστε ξανά σε {s} δ.",
+        "fa": "رمز اشتباه بیش از حد. {s} ثانیه دیگر دوباره امتحان کنید",
+    },
     "your_details": {
         "en": "Your details",
         "tr": "Bilgileriniz",
