@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.strings import tr
+
+
+class TapCheckBox(QCheckBox):
+    """A check box the whole row of which takes the tap: a visitor touches the sentence, not
+    the small box (a tap beside the text did nothing before)."""
+
+    def hitButton(self, pos: QPoint) -> bool:
+        return self.rect().contains(pos)
 
 
 class ConsentPage(KioskStep):
@@ -23,9 +31,9 @@ class ConsentPage(KioskStep):
         # Side padding: Qt wraps Persian a few pixels too wide, and the last letter of a line
         # was cut off at the label's edge; the padding gives it room to land.
         self.text.setStyleSheet("font-size: 18pt; padding: 0 16px;")
-        self.agree = QCheckBox()
+        self.agree = TapCheckBox()
         self.agree.setStyleSheet("font-size: 18pt; padding: 12px;")
-        self.literature = QCheckBox()
+        self.literature = TapCheckBox()
         self.literature.setStyleSheet("font-size: 18pt; padding: 12px;")
         self.back_button = QPushButton()
         self.finish_button = QPushButton()
