@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
-from boothapp.core.config.model import EventConfig, QuestionKind
+from boothapp.core.answers import option_labels, question_label
+from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, Rating, Stage
 from boothapp.reports.columns import ColumnChoice, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
@@ -79,13 +80,8 @@ class ExportRequest:
 
 
 def question_columns(cfg: EventConfig) -> list[QuestionColumn]:
-    cols = []
-    for q in cfg.questions:
-        options = {o.id: o.label for o in q.options}
-        if q.kind is QuestionKind.YES_NO:
-            options = {"yes": "Yes", "no": "No"}
-        cols.append(QuestionColumn(q.id, q.label, options))
-    return cols
+    # Labels from the one code->label mapping (core.answers), so exports read like the screens.
+    return [QuestionColumn(q.id, question_label(q), option_labels(q)) for q in cfg.questions]
 
 
 class ExportService:
