@@ -260,11 +260,13 @@ class LeadForm(QWidget):
         c = self._draft.contact
         if not (c.first_name or c.last_name or c.email):
             return self.fields["first_name"]
-        ordered = sorted(self.questions.values(), key=lambda w: not w.question.required)
-        for widget in ordered:
-            if widget.value() is None and widget.focus_target() is not None:
-                target = widget.focus_target()
-                assert target is not None
+        widgets = list(self.questions.values())
+        required = [w for w in widgets if w.question.required]
+        # An existing lead re-opened: its answers were given; what comes now is a note.
+        candidates = required if self._draft.lead_id else required + widgets
+        for widget in candidates:
+            target = widget.focus_target()
+            if widget.value() is None and target is not None:
                 return target
         return self.notes
 
@@ -327,12 +329,14 @@ class LeadForm(QWidget):
         QTimer.singleShot(0, self._settle)
 
     def _settle(self) -> None:
-        focus = self.focusWidget()
         self.scroll_to_top()
+        focus = self.focusWidget()
         if focus is not None and self.scroll.widget().isAncestorOf(focus):
-            top = focus.mapTo(self.scroll.widget(), focus.rect().bottomLeft()).y()
-            if top > self.scroll.viewport().height():
-                self.scroll.ensureWidgetVisible(focus, 20, 40)
+            bottom = focus.mapTo(self.scroll.widget(), focus.rect().bottomLeft()).y()
+            if bottom > self.scroll.viewport().height():
+                # Typing must happen where staff look: the top stays, the note takes the keys.
+                self.notes.setFocus()
+                self.scroll_to_top()
 
     def draft(self) -> LeadDraft:
         contact = Contact(**{name: edit.text().strip() for name, edit in self.fields.items()})

@@ -1,0 +1,165 @@
+"""Issue 15 on the real window, driven by keys and clicks: the form filled blind, a handheld
+burst while the form is open, the next scan opening at the top."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from boothapp.app import AppContext
+from boothapp.core.models import Attendee, Event
+from boothapp.services.events import NewEvent
+from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.workers.tasks import TaskRunner
+from tests.ui.test_desktop_flow import AYSE, BORA, CEM
+
+HUMAN_MS = 60  # slower than the 30 ms a key that tells a handheld scanner from a person
+
+
+@pytest.fixture
+def event(ctx: AppContext) -> Event:
+    ev = ctx.events.create_event(NewEvent(name="Floor Expo", timezone="Europe/Istanbul",
+                                          country="TR"))  # fmt: skip
+    ctx.staff.add_staff(ev.id, "Deniz", "1111")
+    ctx.attendees.import_attendees(
+        ev.id, [Attendee("", ev.id, p.badge_id, p.contact) for p in (AYSE, BORA, CEM)]
+    )
+    return ev
+
+
+@pytest.fixture
+def window(qtbot, ctx: AppContext, event: Event) -> Iterator[DesktopWindow]:  # type: ignore[no-untyped-def]
+    win = DesktopWindow(ctx, TaskRunner(), event)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(
+        lambda: any(b.text() == "Deniz" for b in win.sign_in.findChildren(QPushButton)),
+        timeout=5000,
+    )
+    deniz = next(b for b in win.sign_in.findChildren(QPushButton) if b.text() == "Deniz")
+    qtbot.mouseClick(deniz, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(win.sign_in.signed_in, timeout=5000):
+        qtbot.keyClicks(win.sign_in, "1111", delay=HUMAN_MS)
+        qtbot.keyClick(win.sign_in, Qt.Key.Key_Return, delay=HUMAN_MS)
+    yield win
+    win.close()
+
+
+def scan_with_handheld(qtbot, win: DesktopWindow, badge_id: str) -> None:  # type: ignore[no-untyped-def]
+    """A scanner types the id in one fast burst and presses Enter, wherever focus is."""
+    target = win.focusWidget() or win
+    qtbot.keyClicks(target, badge_id)
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+
+
+def test_scan_answer_with_digits_note_and_enter_saves(qtbot, window: DesktopWindow,
+                                                      ctx: AppContext, event: Event) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    scan, form = window.scan, window.scan.form
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    assert form.fields["last_name"].text() == "Kaya"
+    # The name is there, so typing starts at the first question's choices.
+    assert form.focusWidget() is form.questions["budget"].buttons()[0]
+    for digit in (Qt.Key.Key_1, Qt.Key.Key_3, Qt.Key.Key_2):
+        qtbot.keyClick(window.focusWidget(), digit, delay=HUMAN_MS)
+    # 1: budget "< 10k" -> next question; 3: authority "User" -> next; 2: interests "Analytics"
+    assert form.questions["budget"].value() == "under_10k"
+    assert form.questions["authority"].value() == "user"
+    assert form.questions["interests"].value() == ["analytics"]
+    qtbot.mouseClick(form.notes.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(form.notes, "wants a demo", delay=HUMAN_MS)
+    qtbot.keyClick(form.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(form.notes, "call Tue", delay=HUMAN_MS)
+    assert form.notes.toPlainText() == "wants a demo\ncall Tue"  # Shift+Enter: a new line
+    assert scan.form_open
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000) as saved:
+        qtbot.keyClick(form.fields["company"], Qt.Key.Key_Return)  # Enter in a one-line field
+    lead = saved.args[0]
+    assert lead.answers == {"budget": "under_10k", "authority": "user",
+                            "interests": ["analytics"]}  # fmt: skip
+    assert lead.notes == "wants a demo\ncall Tue"
+    assert not scan.form_open
+    # Enter on an answer button and in the note saves too.
+    scan_with_handheld(qtbot, window, CEM.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open and form.fields["first_name"].text() == "Cem",
+                    timeout=5000)  # fmt: skip
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
+    # The same badge again opens at the top: name and "Scanned before" banner in view.
+    form.scroll.verticalScrollBar().setValue(form.scroll.verticalScrollBar().maximum())
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open and form.banner.isVisible(), timeout=5000)
+    qtbot.wait(50)
+    assert form.scroll.verticalScrollBar().value() == 0
+    viewport = form.scroll.viewport()
+    for widget in (form.title, form.banner, form.fields["first_name"]):
+        top_left = widget.mapTo(viewport, widget.rect().topLeft())
+        assert 0 <= top_left.y() < viewport.height(), widget.objectName()
+    assert form.focusWidget() is not None
+    assert len(ctx.leads.list_leads(event.id)) == 2
+
+
+def test_short_form_fits_without_scrolling_at_1280x800(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    scan, form = window.scan, window.scan.form
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    qtbot.wait(50)
+    viewport = form.scroll.viewport()
+    short = [*form.fields.values(), *form.rating_buttons.values()]
+    short += [w for w in form.questions.values() if w.question.required]
+    for widget in short:
+        bottom = widget.mapTo(viewport, widget.rect().bottomLeft()).y()
+        assert bottom <= viewport.height(), widget.objectName()
+
+
+def test_esc_asks_before_discarding_typed_input(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    scan, form = window.scan, window.scan.form
+    qtbot.keyClick(scan, Qt.Key.Key_F5)
+    assert scan.form_open and form.focusWidget() is form.fields["first_name"]
+    qtbot.keyClicks(form.fields["first_name"], "Walk", delay=HUMAN_MS)
+    qtbot.keyClick(form.fields["first_name"], Qt.Key.Key_Escape)
+    assert scan.form_open and "Discard" in form.error.text()
+    qtbot.keyClick(form.fields["first_name"], Qt.Key.Key_Escape)
+    assert not scan.form_open
+    qtbot.keyClick(scan, Qt.Key.Key_F5)  # nothing typed: Esc closes at once
+    qtbot.keyClick(form.fields["first_name"], Qt.Key.Key_Escape)
+    assert not scan.form_open
+
+
+def test_handheld_burst_while_the_form_is_open_is_the_next_visitor(
+    qtbot, window: DesktopWindow  # type: ignore[no-untyped-def]
+) -> None:
+    scan, form = window.scan, window.scan.form
+    results: list[tuple[str, str]] = []
+    scan.result_shown.connect(lambda kind, words: results.append((kind, words)))
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    assert results[0][0] == "read"  # shown the moment the burst ended
+    qtbot.waitUntil(lambda: results[-1][0] == "accepted", timeout=5000)
+    qtbot.mouseClick(form.notes.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(form.notes, "nice", delay=HUMAN_MS)
+    scan_with_handheld(qtbot, window, CEM.badge_id)  # focus is in Notes
+    assert form.notes.toPlainText() == "nice"  # nothing of the badge typed into the note
+    assert results[-1][0] == "queued" and "Next visitor" in form.notice.text()
+    assert form.fields["first_name"].text() == "Bora"  # this visitor stays on screen
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000):
+        qtbot.keyClick(form.notes, Qt.Key.Key_Return)
+    # Offered as the next visitor right after the save.
+    qtbot.waitUntil(lambda: scan.form_open and form.fields["first_name"].text() == "Cem",
+                    timeout=5000)  # fmt: skip
+    assert not form.notice.isVisible() and form.notes.toPlainText() == ""
+    assert "Finish this lead" not in scan.message.text()
+
+
+def test_a_handheld_burst_whose_enter_is_lost_still_opens_the_visitor(
+    qtbot, window: DesktopWindow  # type: ignore[no-untyped-def]
+) -> None:
+    scan = window.scan
+    qtbot.keyClicks(window.focusWidget() or window, BORA.badge_id)  # no Enter at all
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    assert scan.form.fields["last_name"].text() == "Kaya"
