@@ -66,6 +66,10 @@ class Event:
     created_at: datetime | None = None
 
 
+MANAGER_ROLE = "manager"
+STAFF_ROLE = "staff"
+
+
 @dataclass(frozen=True, slots=True)
 class Staff:
     id: str
@@ -73,6 +77,13 @@ class Staff:
     name: str
     email: str = ""
     active: bool = True
+    # "staff" or "manager" (the staff table's role column). Managers change event settings
+    # and a lead's owner (issue 15).
+    role: str = "staff"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == MANAGER_ROLE
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,8 +98,8 @@ def build_demo(
     event, created = find_or_create_event(ctx)
     if created:
         ctx.configs.save(event.id, demo_config(ctx.configs.get(event.id)))
-        for name, pin in DEMO_STAFF:
-            ctx.staff.add_staff(event.id, name, pin)
+        for i, (name, pin) in enumerate(DEMO_STAFF):
+            ctx.staff.add_staff(event.id, name, pin, role="manager" if i == 0 else "staff")
         people = make_people(ROSTER_SIZE, seed)
         ctx.attendees.import_attendees(
             event.id,

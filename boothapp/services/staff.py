@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
-from boothapp.core.models import Staff
+from boothapp.core.models import MANAGER_ROLE, STAFF_ROLE, Staff
 from boothapp.core.pins import hash_pin, validate_pin, verify_pin
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.errors import NotFoundError, ValidationError
@@ -18,13 +20,17 @@ class StaffService:
         self._db = db
         self._device_id = device_id
 
-    def add_staff(self, event_id: str, name: str, pin: str, email: str = "") -> Staff:
+    def add_staff(
+        self, event_id: str, name: str, pin: str, email: str = "", role: str = STAFF_ROLE
+    ) -> Staff:
         name = name.strip()
         if not name:
             raise ValidationError("staff member needs a name")
         problem = validate_pin(pin)
         if problem:
             raise ValidationError(problem)
+        if role not in (STAFF_ROLE, MANAGER_ROLE):
+            raise ValidationError(f"unknown role {role!r}: staff or manager")
         with self._db.session() as s:
             clash = s.scalar(
                 select(StaffRow.id).where(StaffRow.event_id == event_id, StaffRow.name == name)
@@ -36,11 +42,26 @@ class StaffService:
                 name=name,
                 email=email.strip(),
                 pin_hash=hash_pin(pin),
+                role=role,
                 device_id=self._device_id,
             )
             s.add(row)
             s.flush()
             return staff_from_row(row)
+
+    def with_role(self, staff: Staff) -> Staff:
+        """``staff`` as a manager when the event has no manager yet and they were added first:
+        events set up before roles existed keep one person who can change the settings."""
+        if staff.is_manager:
+            return staff
+        with self._db.read() as s:
+            rows = s.execute(
+                select(StaffRow.id, StaffRow.role).where(StaffRow.event_id == staff.event_id)
+                .order_by(StaffRow.created_at, StaffRow.name)
+            ).all()  # fmt: skip
+        if rows and not any(role == MANAGER_ROLE for _, role in rows) and rows[0][0] == staff.id:
+            return replace(staff, role=MANAGER_ROLE)
+        return staff
 
     def list_staff(self, event_id: str) -> list[Staff]:
         with self._db.read() as s:
@@ -75,4 +96,5 @@ class StaffService:
                 staff_id=row.id,
                 device_id=self._device_id,
             )
-            return staff_from_row(row)
+            member = staff_from_row(row)
+        return self.with_role(member)

@@ -45,7 +45,12 @@ def event_from_row(row: EventRow) -> Event:
 
 def staff_from_row(row: StaffRow) -> Staff:
     return Staff(
-        id=row.id, event_id=row.event_id, name=row.name, email=row.email, active=row.active
+        id=row.id,
+        event_id=row.event_id,
+        name=row.name,
+        email=row.email,
+        active=row.active,
+        role=row.role or "staff",
     )
 
 

@@ -48,7 +48,8 @@ class DesktopWindow(MainWindow):
         cfg = ctx.configs.get(event.id)
         self.sign_in = SignInPage(ctx.staff, runner, event.id)
         self.scan = ScanPage(ctx.leads, runner, event, cfg, ctx.paths.photos_dir)
-        self.leads = LeadsPage(ctx.queries, ctx.leads, runner, event.id)
+        self.leads = LeadsPage(ctx.queries, ctx.leads, runner, event.id,
+                               cfg=cfg, zone=event.timezone)  # fmt: skip
         self.dashboard = DashboardPage(ctx.dashboard, runner, event.id, event.timezone)
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
         self.followups = FollowUpQueuePage(ctx.followups, runner, event)
@@ -208,8 +209,8 @@ class DesktopWindow(MainWindow):
         if spec:
             self.start_camera(spec)
         else:
-            self.scan.stop_camera()
-            self.scan.camera.set_message("No camera: scan badges with the handheld scanner.")
+            # Nothing runs and nothing comes back after kiosk mode (issue 15).
+            self.scan.set_no_camera("No camera chosen: scan badges with the handheld scanner.")
 
     def open_roster_import(self) -> None:
         from boothapp.ui.roster_import_dialog import RosterImportDialog

@@ -40,7 +40,8 @@ from boothapp.services.leads import LeadDraft, LeadService
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
-_CONTACT_FIELDS = (
+# The contact fields staff type, with their words; the lead detail edits the same ones.
+CONTACT_FIELDS = (
     ("first_name", "First name"),
     ("last_name", "Last name"),
     ("email", "Email"),
@@ -95,7 +96,7 @@ class LeadForm(QWidget):
 
         self.fields: dict[str, QLineEdit] = {}
         contact = QGridLayout()
-        for i, (name, label) in enumerate(_CONTACT_FIELDS):
+        for i, (name, label) in enumerate(CONTACT_FIELDS):
             edit = QLineEdit()
             edit.setPlaceholderText(label)
             edit.setObjectName(f"field_{name}")

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWizard, QWizardPage
 
 from boothapp.app import AppContext
-from boothapp.core.models import Event
+from boothapp.core.models import MANAGER_ROLE, STAFF_ROLE, Event
 from boothapp.ui.event_details_page import EventDetailsPage
 from boothapp.ui.staff_setup_page import StaffSetupPage
 from boothapp.workers.tasks import TaskRunner
@@ -42,8 +42,10 @@ class SetupWizard(QWizard):
         def work() -> Event:
             # PIN hashing is deliberately slow (PBKDF2), so this runs off the GUI thread.
             event = ctx.events.create_event(new_event)
-            for member in staff:
-                ctx.staff.add_staff(event.id, member.name, member.pin)
+            for i, member in enumerate(staff):
+                # Whoever sets the event up is its first manager (event settings, owners).
+                role = MANAGER_ROLE if i == 0 else STAFF_ROLE
+                ctx.staff.add_staff(event.id, member.name, member.pin, role=role)
             return event
 
         self._runner.run(work, on_done=self._done, on_error=self._failed)

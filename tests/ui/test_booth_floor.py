@@ -163,3 +163,92 @@ def test_a_handheld_burst_whose_enter_is_lost_still_opens_the_visitor(
     qtbot.keyClicks(window.focusWidget() or window, BORA.badge_id)  # no Enter at all
     qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
     assert scan.form.fields["last_name"].text() == "Kaya"
+
+
+def _open_in_leads_page(qtbot, win: DesktopWindow, lead_id: str) -> int:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(win, Qt.Key.Key_F2)
+    page = win.leads
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.loading, timeout=5000)
+    row = next(i for i in range(page.model.rowCount()) if page.model.lead_at(i).id == lead_id)  # type: ignore[union-attr]
+    page.table.setFocus()
+    page.table.selectRow(row)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.detail.lead is not None and page.detail.lead.id == lead_id,
+                    timeout=5000)  # fmt: skip
+    return row
+
+
+def test_edit_company_and_an_answer_in_the_detail(qtbot, window: DesktopWindow,
+                                                 ctx: AppContext, event: Event) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    from boothapp.services.leads import LeadDraft
+
+    lead = ctx.leads.save_lead(LeadDraft(event_id=event.id, contact=AYSE.contact,
+                                         answers={"budget": "50k_250k"}, notes="first chat"))  # fmt: skip
+    row = _open_in_leads_page(qtbot, window, lead.id)
+    detail = window.leads.detail
+    budget = detail.questions["budget"]
+    # Labels, never codes: "50k-250k" is checked, nothing on screen says 50k_250k.
+    assert [b.text() for b in budget.buttons() if b.isChecked()] == ["50k-250k"]
+    company = detail.contact_fields["company"]
+    qtbot.mouseClick(company, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(company, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(company, "Anadolu Holding", delay=HUMAN_MS)
+    over = next(b for b in budget.buttons() if b.text() == "> 250k")
+    qtbot.mouseClick(over, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(detail.new_note.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(detail.new_note, "asked for pricing", delay=HUMAN_MS)
+    qtbot.mouseClick(detail.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: detail.status.text() == "Saved", timeout=5000)
+    stored = ctx.leads.get_lead(lead.id)
+    assert stored.contact.company == "Anadolu Holding"
+    assert stored.answers["budget"] == "over_250k"
+    # The note is appended under the author's name; the first one is kept.
+    assert stored.notes.startswith("first chat\n\n— Deniz, ")
+    assert stored.notes.endswith("\nasked for pricing")
+    changed = {c.field for c in ctx.leads.history(lead.id)}
+    assert {"company", "answers", "notes"} <= changed
+    history = [detail.history.item(i).text() for i in range(detail.history.count())]
+    assert any("Company: Anadolu A.Ş. → Anadolu Holding" in line for line in history)
+    # The list shows the new company.
+    page = window.leads
+    qtbot.waitUntil(lambda: page.model.lead_at(row).company == "Anadolu Holding", timeout=5000)  # type: ignore[union-attr]
+    assert page.model.data(page.model.index(row, 1)) == "Anadolu Holding"
+
+
+def test_capture_time_reads_the_same_on_every_screen(qtbot, window: DesktopWindow,
+                                                    ctx: AppContext, event: Event,
+                                                    tmp_path) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    import csv
+    from datetime import datetime
+
+    from boothapp.core.clock import event_time
+    from boothapp.services.exports import ExportFormat, ExportRequest
+
+    scan = window.scan
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000) as saved:
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
+    lead = saved.args[0]
+    shown = event_time(lead.created_at, "Europe/Istanbul")  # e.g. "Wed 02 Dec 21:05"
+    # Banner: the same badge again.
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open and scan.form.banner.isVisible(), timeout=5000)
+    assert shown in scan.form.banner.text()
+    qtbot.keyClick(scan.form, Qt.Key.Key_Escape)
+    # List and detail.
+    row = _open_in_leads_page(qtbot, window, lead.id)
+    page = window.leads
+    assert page.model.data(page.model.index(row, 5)) == shown
+    assert shown in page.detail.subtitle.text()
+    assert page.zone_label.text() == "times in Europe/Istanbul"
+    # Dashboard.
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: window.dashboard.stats is not None, timeout=5000)
+    assert shown in window.dashboard.today_tile.detail.text()
+    # Export: the same wall-clock minute, in a machine-readable form.
+    path = tmp_path / "leads.csv"
+    ctx.exports.export(ExportRequest(event.id, path, ExportFormat.CSV))
+    with path.open(encoding="utf-8-sig") as f:
+        cell = next(csv.DictReader(f))["Captured (Europe/Istanbul)"]
+    assert datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").strftime("%a %d %b %H:%M") == shown
