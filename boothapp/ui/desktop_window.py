@@ -8,17 +8,20 @@ from __future__ import annotations
 import gc
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
+from boothapp.core.clock import zone_of
 from boothapp.core.hygiene.phones import preload_metadata
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
+from boothapp.services.booth_status import booth_status, status_text
 from boothapp.services.followup_types import SendReport
 from boothapp.services.sync import SyncSummary
+from boothapp.settings import NO_CAMERA
 from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.mail import SmtpSettings
 from boothapp.sync.pacing import BreakerState
@@ -82,6 +85,8 @@ class DesktopWindow(MainWindow):
         self.sync_page.worker.finished.connect(self._sync_finished)
         self.sign_in.signed_in.connect(self._signed_in)
         self.scan.lead_saved.connect(self._lead_saved)
+        self.scan.set_privacy(ctx.settings.privacy_hide_after_s)
+        self.scan.privacy_changed.connect(self._privacy_chosen)
         self.scan.scan_to_form_ms.connect(
             lambda ms: self.statusBar().showMessage(f"Scan to form: {ms:.0f} ms", 4000)
         )
@@ -90,9 +95,9 @@ class DesktopWindow(MainWindow):
         toolbar = QToolBar("Booth")
         toolbar.setMovable(False)
         toolbar.addWidget(self.who)
-        switch = QAction("Switch staff", self)
+        switch = QAction("Lock (Ctrl+L)", self)
         switch.setShortcut(QKeySequence("Ctrl+L"))
-        switch.triggered.connect(self.switch_staff)
+        switch.triggered.connect(self.lock)
         toolbar.addAction(switch)
         theme = QAction("Dark/light", self)
         theme.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -110,7 +115,9 @@ class DesktopWindow(MainWindow):
         roster.triggered.connect(self.open_roster_import)
         toolbar.addAction(roster)
         extra = {}
-        if ctx.settings.camera and not ctx.settings.camera.isdigit():
+        if ctx.settings.camera and ctx.settings.camera != NO_CAMERA and (
+            not ctx.settings.camera.isdigit()
+        ):
             extra["Current: " + ctx.settings.camera.rsplit("/", 1)[-1]] = ctx.settings.camera
         self.camera_picker = CameraPicker(ctx.settings.camera, extra)
         self.camera_picker.camera_chosen.connect(self.choose_camera)
@@ -122,6 +129,10 @@ class DesktopWindow(MainWindow):
         self.wedge = KeyboardWedge()
         self.wedge.scanned.connect(self._handheld_scan)
         self.wedge.install()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(30_000)
+        self._status_timer.timeout.connect(self.refresh_booth_status)
+        self._status_timer.start()
         self.sign_in.refresh()
         self.show_page(0)
         runner.run(preload_metadata)  # no phone-metadata import on the GUI thread mid-scan
@@ -134,6 +145,9 @@ class DesktopWindow(MainWindow):
     # -- navigation -------------------------------------------------------------------------
     def _page_changed(self, index: int) -> None:
         page = self.pages.widget(index)
+        if self.staff is None and page is not self.sign_in:
+            self.show_page(0)  # locked: nothing behind the sign-in page shows without a PIN
+            return
         if page is self.leads:
             self.leads.refresh()
         elif page is self.dashboard:
@@ -146,17 +160,44 @@ class DesktopWindow(MainWindow):
         self.leads.set_current_staff(staff)
         self.followups.set_staff(staff.id)
         self.show_page(1)
+        self.refresh_booth_status()
+
+    def refresh_booth_status(self) -> None:
+        """The scan page's status strip, read off the GUI thread (issue 15)."""
+        if self.staff is None:
+            return
+        ctx, event, staff_id = self.ctx, self.event, self.staff.id
+        today = datetime.now(UTC).astimezone(zone_of(event.timezone)).date()
+        self.runner.run(
+            lambda: booth_status(ctx.sync, ctx.dashboard, event.id, staff_id, today,
+                                 event.timezone),  # fmt: skip
+            on_done=lambda st: self.scan.show_status(status_text(st)),
+            on_error=lambda exc: self.scan.show_status(f"Status unknown: {exc}"),
+        )
 
     def switch_staff(self) -> None:
+        self.lock()
+
+    def lock(self) -> None:
+        """Ctrl+L (issue 14): back to sign-in and nobody signed in; every page but sign-in
+        stays behind the PIN. An open form keeps what was typed for whoever signs in next."""
+        self.staff = None
+        self.who.setText("Locked: sign in")
+        self.scan.set_staff(None)
+        self.leads.set_current_staff(None)
         self.sign_in.refresh()
         self.show_page(0)
 
     def _handheld_scan(self, payload: str) -> None:
+        if self.staff is None:
+            self.statusBar().showMessage("Sign in first: the badge was not kept.", 5000)
+            return
         self.show_page(1)
         self.scan.handle_payload(payload, "", LeadSource.HANDHELD)
 
     def _lead_saved(self, lead: Lead) -> None:
         self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
+        self.refresh_booth_status()
         # What a save left behind (caches, pages of the list) would otherwise make the next
         # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
         gc.freeze()
@@ -195,6 +236,10 @@ class DesktopWindow(MainWindow):
             f"Follow-ups: {report.sent} email(s) sent, {report.failed} failed{problems}", 10000
         )
 
+    def _privacy_chosen(self, seconds: int) -> None:
+        self.ctx.settings.privacy_hide_after_s = seconds
+        self.ctx.save_settings()
+
     def toggle_theme(self) -> None:
         settings = self.ctx.settings
         settings.theme = Theme.DARK.value if settings.theme != Theme.DARK.value else "light"
@@ -206,7 +251,7 @@ class DesktopWindow(MainWindow):
     def choose_camera(self, spec: str) -> None:
         self.ctx.settings.camera = spec
         self.ctx.save_settings()
-        if spec:
+        if spec and spec != NO_CAMERA:
             self.start_camera(spec)
         else:
             # Nothing runs and nothing comes back after kiosk mode (issue 15).
@@ -285,6 +330,7 @@ class DesktopWindow(MainWindow):
             self.statusBar().showMessage(f"CRM: {breaker_text(p.crm, p.breaker, retry_at)}", 15000)
 
     def _sync_finished(self, summary: SyncSummary) -> None:
+        self.refresh_booth_status()
         if summary.stopped in (StopReason.AUTH, StopReason.CONFIG):
             self.statusBar().showMessage(f"CRM sync stopped: {summary.message} (F7)", 30000)
 

@@ -90,7 +90,7 @@ class KeyboardWedge(QObject):
         self._last_key_at = 0.0
         self._replaying = False
         self._enabled = True
-        self._passed: tuple[int, QWidget] | None = None
+        self._passed: tuple[int, int, int, QWidget] | None = None
         self._gap_timer = QTimer(self)
         self._gap_timer.setSingleShot(True)
         self._gap_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -183,17 +183,27 @@ class KeyboardWedge(QObject):
         return self._pass(event, receiver)
 
     def _pass(self, event: QKeyEvent, receiver: QWidget) -> bool:
-        self._passed = (shiboken6.getCppPointer(event)[0], receiver)
+        self._passed = (
+            shiboken6.getCppPointer(event)[0], event.key(), event.timestamp(), receiver
+        )
         return False
 
     def _is_propagation(self, event: QKeyEvent, receiver: QWidget) -> bool:
         """The same key event bubbling to a parent after the focus widget ignored it."""
         if self._passed is None:
             return False
-        pointer, first = self._passed
+        pointer, key, stamp, first = self._passed
+        # Key events are often built at the same address one after another (QTest always, the
+        # platform often): the address alone made a later Enter sent to the same widget look
+        # like the earlier arrow key bubbling up, so the scan's Enter went unseen (issue 15).
+        # A bubbling event is the same key and moment, at a strict ancestor of its first
+        # receiver.
         return (
             pointer == shiboken6.getCppPointer(event)[0]
+            and key == event.key()
+            and stamp == event.timestamp()
             and shiboken6.isValid(first)
+            and receiver is not first
             and receiver.isAncestorOf(first)
         )
 

@@ -332,6 +332,10 @@ class LeadForm(QWidget):
     def _settle(self) -> None:
         self.scroll_to_top()
         focus = self.focusWidget()
+        if focus is None or not self.isAncestorOf(focus) or not focus.hasFocus():
+            # load() ran while the form was still hidden, where setFocus does not stick.
+            self.first_focus().setFocus()
+            focus = self.focusWidget()
         if focus is not None and self.scroll.widget().isAncestorOf(focus):
             bottom = focus.mapTo(self.scroll.widget(), focus.rect().bottomLeft()).y()
             if bottom > self.scroll.viewport().height():

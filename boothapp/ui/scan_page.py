@@ -19,10 +19,11 @@ from datetime import datetime
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -45,6 +46,9 @@ from boothapp.workers.decode_worker import DecodeWorker
 from boothapp.workers.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+
+PRIVACY_CHOICES = ((0, "Keep last visitor"), (10, "Hide after 10 s"), (30, "Hide after 30 s"),
+                   (60, "Hide after 1 min"))  # fmt: skip
 
 
 def scanned_before_text(lead: Lead, zone: str) -> str:
@@ -77,6 +81,7 @@ class ScanPage(QWidget):
     lead_saved = Signal(object)  # Lead
     scan_to_form_ms = Signal(float)  # latency of the last scan, for the status bar and benchmarks
     result_shown = Signal(str, str)  # ScanResult value, the words on screen (GUI thread)
+    privacy_changed = Signal(int)  # seconds after which the last visitor is hidden; 0 = off
 
     def __init__(
         self,
@@ -106,6 +111,11 @@ class ScanPage(QWidget):
         self.cameras.scanned.connect(self._symbol)
         self.cameras.status_changed.connect(self.camera_status.setText)
         self.camera_status.setProperty("role", "muted")
+        # Offline/online, waiting to sync, my leads today and my rank (issue 15): filled by
+        # ``show_status`` from services read off the GUI thread.
+        self.status_strip = QLabel("")
+        self.status_strip.setObjectName("BoothStatusStrip")
+        self.status_strip.setWordWrap(True)
         self.walk_in = QPushButton("No badge — walk-in (F5)")
         self.photo = QPushButton("Unreadable badge: take photo (F6)")
         for b in (self.walk_in, self.photo):
@@ -116,6 +126,7 @@ class ScanPage(QWidget):
         lv = QVBoxLayout(left)
         lv.addWidget(self.camera, 1)
         lv.addWidget(self.camera_status)
+        lv.addWidget(self.status_strip)
         row = QHBoxLayout()
         row.addWidget(self.walk_in)
         row.addWidget(self.photo)
@@ -144,12 +155,28 @@ class ScanPage(QWidget):
         self.zone_label.setProperty("role", "muted")
         self.recent = QListWidget()
         self.recent.setObjectName("RecentLeads")
+        # Screen privacy (issue 14): the previous visitor's name and company leave the screen
+        # after N seconds, for the next visitor's eyes; off by default.
+        self.privacy = QComboBox()
+        self.privacy.setObjectName("PrivacyChoice")
+        for seconds, label in PRIVACY_CHOICES:
+            self.privacy.addItem(label, seconds)
+        self.privacy.setToolTip("Hide the last visitor's name and company from the screen")
+        self.privacy.activated.connect(
+            lambda i: self.privacy_changed.emit(int(self.privacy.itemData(i)))
+        )
+        self._privacy_timer = QTimer(self)
+        self._privacy_timer.setSingleShot(True)
+        self._privacy_timer.timeout.connect(self.hide_previous_visitor)
         rv.addWidget(self.ready_title)
         rv.addWidget(self.ready_hint)
         rv.addWidget(self.result)
         rv.addWidget(self.message)
         rv.addWidget(self.zone_label)
-        rv.addWidget(QLabel("Just captured"))
+        recent_row = QHBoxLayout()
+        recent_row.addWidget(QLabel("Just captured"), 1)
+        recent_row.addWidget(self.privacy)
+        rv.addLayout(recent_row)
         rv.addWidget(self.recent, 1)
         self.right = QStackedWidget()
         self.right.addWidget(self.ready)
@@ -262,8 +289,9 @@ class ScanPage(QWidget):
             banner = ""
             name = draft.contact.full_name or draft.contact.email or "new visitor"
             self.show_result(ScanResult.ACCEPTED, f"New lead: {name}")
-        self.form.load(draft, scan_id=outcome.scan.id, banner=banner)
+        # Shown first, then loaded: focus only sticks on a visible widget.
         self.right.setCurrentWidget(self.form)
+        self.form.load(draft, scan_id=outcome.scan.id, banner=banner)
         name = draft.contact.full_name or draft.contact.email or "Badge scanned"
         self.camera.flash(f"✔ {name}")
         if self._pending_since is not None:
@@ -276,9 +304,9 @@ class ScanPage(QWidget):
             return
         staff_id = self._staff.id if self._staff else ""
         self.message.clear()
+        self.right.setCurrentWidget(self.form)
         self.form.load(LeadDraft(event_id=self._event.id, source=LeadSource.MANUAL,
                                  staff_id=staff_id))  # fmt: skip
-        self.right.setCurrentWidget(self.form)
 
     def photograph_badge(self) -> None:
         """Keep a photo of a badge the scanner cannot read, as a scan to resolve later."""
@@ -312,7 +340,32 @@ class ScanPage(QWidget):
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)
         self.message.setText(f"Saved {lead.display_name}. Next visitor!")
+        seconds = int(self.privacy.currentData() or 0)
+        if seconds:
+            self._privacy_timer.start(seconds * 1000)
         self.show_ready()
+
+    def set_privacy(self, seconds: int) -> None:
+        """Hide the previous visitor after ``seconds`` (0: never)."""
+        index = self.privacy.findData(seconds)
+        if index < 0:
+            self.privacy.addItem(f"Hide after {seconds} s", seconds)
+            index = self.privacy.count() - 1
+        self.privacy.setCurrentIndex(index)
+        if not seconds:
+            self._privacy_timer.stop()
+
+    def hide_previous_visitor(self) -> None:
+        """Names and companies of earlier visitors leave the screen (nothing is deleted)."""
+        self._privacy_timer.stop()
+        if self.form_open:
+            return  # the visitor on the form is the current one, not the previous
+        count = self.recent.count()
+        self.recent.clear()
+        if count:
+            self.recent.addItem(f"{count} visitor(s) hidden for privacy")
+        self.message.clear()
+        self.result.clear()
 
     def show_ready(self) -> None:
         self.form.set_notice("")
@@ -321,6 +374,9 @@ class ScanPage(QWidget):
         queued, self._next_visitor = self._next_visitor, None
         if queued is not None:
             self.handle_payload(*queued)  # the badge read while the last form was open
+
+    def show_status(self, text: str) -> None:
+        self.status_strip.setText(text)
 
     def shutdown(self) -> None:
         self.stop_camera()

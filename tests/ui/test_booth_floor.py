@@ -252,3 +252,75 @@ def test_capture_time_reads_the_same_on_every_screen(qtbot, window: DesktopWindo
     with path.open(encoding="utf-8-sig") as f:
         cell = next(csv.DictReader(f))["Captured (Europe/Istanbul)"]
     assert datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").strftime("%a %d %b %H:%M") == shown
+
+
+def test_status_strip_says_sync_and_my_day(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    scan = window.scan
+    qtbot.waitUntil(lambda: "you: 0 leads today" in scan.status_strip.text(), timeout=5000)
+    assert "No CRM set up" in scan.status_strip.text()
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "you: 1 leads today, #1 of 1" in scan.status_strip.text(),
+                    timeout=5000)  # fmt: skip
+    assert "1 leads kept on this laptop" in scan.status_strip.text()
+
+
+def test_ctrl_l_locks_back_to_sign_in(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.sign_in
+    assert window.staff is None
+    qtbot.keyClick(window, Qt.Key.Key_F2)  # the leads page stays behind the PIN
+    assert window.pages.currentWidget() is window.sign_in
+    scan_with_handheld(qtbot, window, BORA.badge_id)  # a badge while locked opens nothing
+    qtbot.wait(200)
+    assert window.pages.currentWidget() is window.sign_in and not window.scan.form_open
+
+
+def test_privacy_hides_the_previous_visitor_after_n_seconds(qtbot, window: DesktopWindow,
+                                                            ctx: AppContext) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    scan = window.scan
+    assert scan.privacy.currentData() == 0  # off by default
+    scan.privacy.setFocus()
+    qtbot.keyClick(scan.privacy, Qt.Key.Key_Down)  # "Hide after 10 s"
+    assert ctx.settings.privacy_hide_after_s == 10
+    scan_with_handheld(qtbot, window, BORA.badge_id)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
+    texts = lambda: [scan.message.text(), scan.result.text(),  # noqa: E731
+                     *(scan.recent.item(i).text() for i in range(scan.recent.count()))]
+    assert any("Kaya" in t for t in texts())
+    scan._privacy_timer.setInterval(50)  # the 10 s, shortened for the test
+    scan._privacy_timer.start()
+    qtbot.waitUntil(lambda: not any("Kaya" in t or "Kuzey" in t for t in texts()), timeout=2000)
+
+
+def test_no_camera_clears_the_preview_and_survives_kiosk_mode(qtbot, window: DesktopWindow,
+                                                             ctx: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    from boothapp.demo.badge_video import write_badge_video
+    from boothapp.demo.people import vcard_payload
+    from boothapp.settings import NO_CAMERA
+
+    video = write_badge_video(tmp_path / "b.avi", [AYSE], [vcard_payload(AYSE)], "Floor Expo",
+                              seconds_per_badge=1.0)  # fmt: skip
+    window.start_camera(str(video))
+    scan = window.scan
+    qtbot.waitUntil(lambda: "fps" in scan.camera_status.text(), timeout=10000)
+    picker = window.camera_picker
+    none = picker.findData(NO_CAMERA)
+    picker.setCurrentIndex(none)
+    picker.activated.emit(none)  # what a click on the list entry emits
+    assert scan.camera_status.text() == "No camera"
+    assert "No camera" in scan.camera.message and scan.cameras.last_frame is None
+    qtbot.wait(300)  # nothing queued from the stopped worker brings the picture back
+    assert scan.camera_status.text() == "No camera" and scan.cameras.worker is None
+    assert ctx.settings.camera == NO_CAMERA  # kept for the next start
+    window.start_kiosk()
+    kiosk = window._kiosk[0]  # type: ignore[index]
+    kiosk.open_pin_pad()
+    with qtbot.waitSignal(kiosk.exit_unlocked, timeout=5000):
+        kiosk._check_pin("1111")
+    qtbot.waitUntil(lambda: window.isVisible(), timeout=3000)
+    assert scan.cameras.worker is None and picker.currentData() == NO_CAMERA

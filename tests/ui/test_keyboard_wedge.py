@@ -183,3 +183,18 @@ def test_a_held_down_key_repeating_fast_is_typing(
     assert form.name.text() == "-" * 8
     assert form.returns == 1
     assert scans == []
+
+
+def test_a_burst_after_an_arrow_key_in_the_same_field_is_still_one_scan(
+    qtbot: QtBot, form: Form, wedge: KeyboardWedge
+) -> None:
+    """Key events often reuse one address: an Enter right after an arrow key in the same field
+    was taken for the arrow bubbling up, and the scanner's Enter went unseen (issue 15)."""
+    scans = record(wedge)
+    qtbot.keyClick(form.name, Qt.Key.Key_Left)  # passed through to the field
+    qtbot.keyClicks(form.name, "BADGE-4714")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert scans == ["BADGE-4714"]
+    assert form.returns == 0
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)  # a person's Enter right after is theirs
+    assert form.returns == 1
