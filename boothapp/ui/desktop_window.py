@@ -55,6 +55,7 @@ class DesktopWindow(MainWindow):
                                cfg=cfg, zone=event.timezone)  # fmt: skip
         self.dashboard = DashboardPage(ctx.dashboard, runner, event.id, event.timezone)
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
+        self.settings_page.set_manager(False)  # until a manager signs in
         self.followups = FollowUpQueuePage(ctx.followups, runner, event)
         self._mail: tuple[SmtpSettings | None, SentFolderAccess | None] = (None, None)
         self.followups.password_entered.connect(self._mail_password_entered)
@@ -145,6 +146,9 @@ class DesktopWindow(MainWindow):
     # -- navigation -------------------------------------------------------------------------
     def _page_changed(self, index: int) -> None:
         page = self.pages.widget(index)
+        left, self._shown_page = getattr(self, "_shown_page", None), page
+        if left is self.settings_page and page is not left and not self._leave_settings():
+            return
         if self.staff is None and page is not self.sign_in:
             self.show_page(0)  # locked: nothing behind the sign-in page shows without a PIN
             return
@@ -153,8 +157,20 @@ class DesktopWindow(MainWindow):
         elif page is self.dashboard:
             self.dashboard.refresh()
 
+    def _leave_settings(self) -> bool:
+        """Unsaved event settings ask before the page is left (issue 15)."""
+        if self.settings_page.confirm_leave():
+            return True
+        self._shown_page = self.settings_page
+        self.nav.blockSignals(True)  # back to the settings without asking again
+        self.show_page(self.pages.indexOf(self.settings_page))
+        self.pages.setCurrentWidget(self.settings_page)
+        self.nav.blockSignals(False)
+        return False
+
     def _signed_in(self, staff: Staff) -> None:
         self.staff = staff
+        self.settings_page.set_manager(staff.is_manager)
         self.who.setText(f"Signed in: {staff.name}")
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
@@ -185,6 +201,7 @@ class DesktopWindow(MainWindow):
         self.who.setText("Locked: sign in")
         self.scan.set_staff(None)
         self.leads.set_current_staff(None)
+        self.settings_page.set_manager(False)
         self.sign_in.refresh()
         self.show_page(0)
 

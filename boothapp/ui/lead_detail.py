@@ -170,7 +170,9 @@ class LeadDetailPanel(QWidget):
         self.save_button.setProperty("primary", True)
         self.save_button.setMinimumHeight(40)
         self.save_button.clicked.connect(self.save_edits)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_edits)
+        # Only while the detail has focus: Event settings has Ctrl+S in the same window.
+        save_keys = QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_edits)
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.stage = QComboBox()
         for stage in Stage:

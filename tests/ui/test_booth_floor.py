@@ -324,3 +324,94 @@ def test_no_camera_clears_the_preview_and_survives_kiosk_mode(qtbot, window: Des
         kiosk._check_pin("1111")
     qtbot.waitUntil(lambda: window.isVisible(), timeout=3000)
     assert scan.cameras.worker is None and picker.currentData() == NO_CAMERA
+
+
+def _click_nav(qtbot, win: DesktopWindow, title: str) -> None:  # type: ignore[no-untyped-def]
+    item = next(win.nav.item(i) for i in range(win.nav.count())
+                if win.nav.item(i).text().startswith(title))  # fmt: skip
+    pos = win.nav.visualItemRect(item).center()
+    qtbot.mouseClick(win.nav.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def _answer_box(qtbot, button_text: str) -> None:  # type: ignore[no-untyped-def]
+    """Click ``button_text`` in the message box that is about to open (it runs modally)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        button = next(b for b in box.buttons() if b.text() == button_text)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(20, click)
+
+
+def test_event_settings_form_for_managers_with_the_same_checks(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event  # type: ignore[no-untyped-def]
+) -> None:
+    page = window.settings_page
+    _click_nav(qtbot, window, "Event settings")
+    assert window.pages.currentWidget() is page
+    assert page.stack.currentWidget() is not page.locked  # Deniz set the event up: manager
+    qtbot.waitUntil(lambda: page.form.question.count() > 0, timeout=5000)
+    form = page.form
+    assert page.tabs.currentWidget() is form
+    # Rename an option of "Budget" and raise the hot threshold, with keys.
+    assert form.question.currentText() == "Budget"
+    cell = form.options.visualItemRect(form.options.item(1, 1)).center()
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    qtbot.mouseClick(form.options.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    # Typing on a cell edits it, as in a spreadsheet: the first key opens the editor.
+    qtbot.keyClick(form.options, "U", delay=HUMAN_MS)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and form.options.isAncestorOf(editor)
+    qtbot.keyClicks(editor, "nder 10k", delay=HUMAN_MS)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    form.hot.setFocus()
+    qtbot.keyClick(form.hot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form.hot, "10", delay=HUMAN_MS)  # below "warm from 25": refused
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    problems = [page.problems.item(i).text() for i in range(page.problems.count())]
+    assert problems and all(p.startswith("line ") for p in problems)
+    assert any("rating" in p for p in problems)
+    before = ctx.configs.get(event.id).revision
+    # Leaving with unsaved changes asks; "Stay here" keeps the page.
+    _answer_box(qtbot, "Stay here")
+    _click_nav(qtbot, window, "Scan")
+    assert window.pages.currentWidget() is page
+    form.hot.setFocus()
+    qtbot.keyClick(form.hot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form.hot, "70", delay=HUMAN_MS)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctx.configs.get(event.id).revision == before + 1, timeout=5000)
+    cfg = ctx.configs.get(event.id)
+    assert cfg.rating.hot == 70
+    budget = cfg.question("budget")
+    assert budget is not None and budget.options[0].label == "Under 10k"
+    _click_nav(qtbot, window, "Scan")  # saved: leaving asks nothing
+    assert window.pages.currentWidget() is window.scan
+
+
+def test_event_settings_are_closed_to_staff(qtbot, ctx: AppContext, event: Event) -> None:  # type: ignore[no-untyped-def]
+    ctx.staff.add_staff(event.id, "Ece", "2222")
+    win = DesktopWindow(ctx, TaskRunner(), event)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(
+        lambda: any(b.text() == "Ece" for b in win.sign_in.findChildren(QPushButton)),
+        timeout=5000,
+    )
+    ece = next(b for b in win.sign_in.findChildren(QPushButton) if b.text() == "Ece")
+    qtbot.mouseClick(ece, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(win.sign_in.signed_in, timeout=5000):
+        qtbot.keyClicks(win.sign_in, "2222", delay=HUMAN_MS)
+        qtbot.keyClick(win.sign_in, Qt.Key.Key_Return, delay=HUMAN_MS)
+    _click_nav(qtbot, win, "Event settings")
+    assert win.settings_page.stack.currentWidget() is win.settings_page.locked
+    assert "managers" in win.settings_page.locked.text()
+    assert not win.settings_page.save()
+    win.close()
