@@ -18,7 +18,7 @@ def test_answers_read_as_the_event_labels_not_codes() -> None:
     assert budget is not None
     assert answer_text(budget, "over_250k") == "> 250k"
     lines = dict(answer_lines(cfg, {"budget": "50k_250k", "gone_question": "x"}))
-    assert lines[budget.label] == "50k – 250k" or "50k" in lines[budget.label]
+    assert lines[budget.label] == "50k-250k"
     assert "50k_250k" not in lines.values()
     assert lines["gone_question"] == "x"  # nothing the visitor said is hidden
 
