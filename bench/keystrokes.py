@@ -43,6 +43,10 @@ def _pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"median": _pct(values, 0.5), "p95": _pct(values, 0.95), "max": round(max(values), 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=20)
@@ -128,12 +132,8 @@ def main() -> None:
         "keystrokes_per_lead_max": max(keystrokes),
         "keystrokes_per_lead_median": statistics.median(keystrokes),
         "keystrokes_target": "< 10",
-        "scan_result_first_ms": {"median": _pct(first_result, 0.5),
-                                 "p95": _pct(first_result, 0.95),
-                                 "max": round(max(first_result), 1)},  # fmt: skip
-        "scan_result_final_ms": {"median": _pct(final_result, 0.5),
-                                 "p95": _pct(final_result, 0.95),
-                                 "max": round(max(final_result), 1)},  # fmt: skip
+        "scan_result_first_ms": _spread(first_result),
+        "scan_result_final_ms": _spread(final_result),
         "result_target_ms": RESULT_TARGET_MS,
         "ms_per_lead_median": _pct(per_lead, 0.5),
         "ms_per_lead_p95": _pct(per_lead, 0.95),

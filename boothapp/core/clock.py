@@ -60,7 +60,7 @@ def machine_zone(default: str = "UTC") -> str:
         import tzlocal
 
         name = tzlocal.get_localzone_name()
-    except Exception:  # noqa: BLE001 - an odd machine setup must not stop the wizard
+    except Exception:
         return default
     if not name:
         return default

@@ -6,6 +6,8 @@ scan page and the kiosk both use it. Everything it emits arrives on the GUI thre
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
@@ -71,10 +73,8 @@ class CameraController(QObject):
             for signal in (worker.frame_ready, worker.outcome_ready, worker.stats_changed,
                            worker.symbol_found,
                            worker.hint_changed, worker.source_state_changed):  # fmt: skip
-                try:
+                with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected
                     signal.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
             worker.stop(2.0)
 
     def go_dark(self, reason: str) -> None:

@@ -17,8 +17,8 @@ from boothapp.capture.cameras import list_cameras
 from boothapp.core.clock import zone_of
 from boothapp.core.hygiene.phones import preload_metadata
 from boothapp.core.models import Event, Lead, LeadSource, Staff
-from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.booth_status import booth_status, status_text
+from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
 from boothapp.services.sync import SyncSummary
 from boothapp.settings import NO_CAMERA
@@ -116,8 +116,10 @@ class DesktopWindow(MainWindow):
         roster.triggered.connect(self.open_roster_import)
         toolbar.addAction(roster)
         extra = {}
-        if ctx.settings.camera and ctx.settings.camera != NO_CAMERA and (
-            not ctx.settings.camera.isdigit()
+        if (
+            ctx.settings.camera
+            and ctx.settings.camera != NO_CAMERA
+            and (not ctx.settings.camera.isdigit())
         ):
             extra["Current: " + ctx.settings.camera.rsplit("/", 1)[-1]] = ctx.settings.camera
         self.camera_picker = CameraPicker(ctx.settings.camera, extra)
@@ -182,11 +184,10 @@ class DesktopWindow(MainWindow):
         """The scan page's status strip, read off the GUI thread (issue 15)."""
         if self.staff is None:
             return
-        ctx, event, staff_id = self.ctx, self.event, self.staff.id
-        today = datetime.now(UTC).astimezone(zone_of(event.timezone)).date()
+        ctx, event_id, zone, staff_id = self.ctx, self.event.id, self.event.timezone, self.staff.id
+        today = datetime.now(UTC).astimezone(zone_of(zone)).date()
         self.runner.run(
-            lambda: booth_status(ctx.sync, ctx.dashboard, event.id, staff_id, today,
-                                 event.timezone),  # fmt: skip
+            lambda: booth_status(ctx.sync, ctx.dashboard, event_id, staff_id, today, zone),
             on_done=lambda st: self.scan.show_status(status_text(st)),
             on_error=lambda exc: self.scan.show_status(f"Status unknown: {exc}"),
         )

@@ -20,9 +20,7 @@ from boothapp.core.clock import machine_zone
 from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent, validate_new_event
 
-_ZONES = ["UTC"] + sorted(
-    z for z in available_timezones() if "/" in z and not z.startswith("Etc/")
-)
+_ZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))]
 
 
 class EventDetailsPage(QWizardPage):

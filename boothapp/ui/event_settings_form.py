@@ -174,7 +174,9 @@ class SettingsForm(QWidget):
         finally:
             self._filling = False
 
-    def _append_option_row(self, ident: str, node: dict[str, Any], editable_id: bool = True) -> None:
+    def _append_option_row(
+        self, ident: str, node: dict[str, Any], editable_id: bool = True
+    ) -> None:
         row = self.options.rowCount()
         self.options.insertRow(row)
         id_item = QTableWidgetItem(ident)
@@ -252,9 +254,7 @@ class SettingsForm(QWidget):
             q.pop("required", None)
         self._wording(q, 0)
         if self.options.rowCount() > 1 or q.get("options"):
-            old = {
-                _text(o.get("id")): o for o in q.get("options") or [] if isinstance(o, dict)
-            }
+            old = {_text(o.get("id")): o for o in q.get("options") or [] if isinstance(o, dict)}
             options = []
             for row in range(1, self.options.rowCount()):
                 ident = self._cell(self.options, row, 0)
@@ -274,9 +274,7 @@ class SettingsForm(QWidget):
             rating["warm"], rating["hot"] = self.warm.value(), self.hot.value()
         routing = tree.setdefault("routing", {})
         if isinstance(routing, dict):
-            old = {
-                _text(r.get("id")): r for r in routing.get("reps") or [] if isinstance(r, dict)
-            }
+            old = {_text(r.get("id")): r for r in routing.get("reps") or [] if isinstance(r, dict)}
             reps = []
             for row in range(self.reps.rowCount()):
                 ident = self._cell(self.reps, row, 0)

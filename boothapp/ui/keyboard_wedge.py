@@ -151,8 +151,7 @@ class KeyboardWedge(QObject):
                 self._finish_scan()  # its Enter, only late
                 return True
             if long_enough and (
-                not self.settings.require_terminator
-                or self.settings.lost_terminator_ms is not None
+                not self.settings.require_terminator or self.settings.lost_terminator_ms is not None
             ):
                 self._finish_scan()
             else:
@@ -183,9 +182,7 @@ class KeyboardWedge(QObject):
         return self._pass(event, receiver)
 
     def _pass(self, event: QKeyEvent, receiver: QWidget) -> bool:
-        self._passed = (
-            shiboken6.getCppPointer(event)[0], event.key(), event.timestamp(), receiver
-        )
+        self._passed = (shiboken6.getCppPointer(event)[0], event.key(), event.timestamp(), receiver)
         return False
 
     def _is_propagation(self, event: QKeyEvent, receiver: QWidget) -> bool:

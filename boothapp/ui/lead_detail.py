@@ -369,8 +369,9 @@ class LeadDetailPanel(QWidget):
             self._filling = False
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.stage, self.please_delete, self.rating, self.save_button,
-                       self.new_note, *self.contact_fields.values(), *self.questions.values()):  # fmt: skip
+        editors: list[QWidget] = [self.stage, self.please_delete, self.rating, self.save_button]
+        editors += [self.new_note, *self.contact_fields.values(), *self.questions.values()]
+        for widget in editors:
             widget.setEnabled(enabled)
         self.owner.setEnabled(enabled and self._manager)
 

@@ -12,9 +12,9 @@ raised them and go when it ends.
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
-import enum
 from datetime import datetime
 from pathlib import Path
 
@@ -210,7 +210,7 @@ class ScanPage(QWidget):
         self.cameras.stop()
 
     def set_no_camera(self, reason: str) -> None:
-        """"No camera" picked: nothing runs, the preview says why, and nothing brings the old
+        """ "No camera" picked: nothing runs, the preview says why, and nothing brings the old
         source back (kiosk exit restarts ``camera_spec``, now empty)."""
         self.camera_spec = ""
         self.cameras.go_dark(reason)

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.models import Event
+from boothapp.settings import NO_CAMERA
 from boothapp.ui.application import create_application
 from boothapp.ui.desktop_window import DesktopWindow
 from boothapp.ui.setup_wizard import SetupWizard
 from boothapp.ui.theme import Theme, apply_theme
-from boothapp.settings import NO_CAMERA
 from boothapp.workers.tasks import TaskRunner
 
 

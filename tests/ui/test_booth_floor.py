@@ -132,7 +132,8 @@ def test_esc_asks_before_discarding_typed_input(qtbot, window: DesktopWindow) ->
 
 
 def test_handheld_burst_while_the_form_is_open_is_the_next_visitor(
-    qtbot, window: DesktopWindow  # type: ignore[no-untyped-def]
+    qtbot,
+    window: DesktopWindow,  # type: ignore[no-untyped-def]
 ) -> None:
     scan, form = window.scan, window.scan.form
     results: list[tuple[str, str]] = []
@@ -157,7 +158,8 @@ def test_handheld_burst_while_the_form_is_open_is_the_next_visitor(
 
 
 def test_a_handheld_burst_whose_enter_is_lost_still_opens_the_visitor(
-    qtbot, window: DesktopWindow  # type: ignore[no-untyped-def]
+    qtbot,
+    window: DesktopWindow,  # type: ignore[no-untyped-def]
 ) -> None:
     scan = window.scan
     qtbot.keyClicks(window.focusWidget() or window, BORA.badge_id)  # no Enter at all
@@ -182,8 +184,9 @@ def test_edit_company_and_an_answer_in_the_detail(qtbot, window: DesktopWindow,
                                                  ctx: AppContext, event: Event) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
     from boothapp.services.leads import LeadDraft
 
-    lead = ctx.leads.save_lead(LeadDraft(event_id=event.id, contact=AYSE.contact,
-                                         answers={"budget": "50k_250k"}, notes="first chat"))  # fmt: skip
+    draft = LeadDraft(event_id=event.id, contact=AYSE.contact, answers={"budget": "50k_250k"},
+                      notes="first chat")  # fmt: skip
+    lead = ctx.leads.save_lead(draft)
     row = _open_in_leads_page(qtbot, window, lead.id)
     detail = window.leads.detail
     budget = detail.questions["budget"]
@@ -289,8 +292,11 @@ def test_privacy_hides_the_previous_visitor_after_n_seconds(qtbot, window: Deskt
     qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
     with qtbot.waitSignal(scan.lead_saved, timeout=5000):
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
-    texts = lambda: [scan.message.text(), scan.result.text(),  # noqa: E731
-                     *(scan.recent.item(i).text() for i in range(scan.recent.count()))]
+    texts = lambda: [
+        scan.message.text(),
+        scan.result.text(),  # noqa: E731
+        *(scan.recent.item(i).text() for i in range(scan.recent.count())),
+    ]
     assert any("Kaya" in t for t in texts())
     scan._privacy_timer.setInterval(50)  # the 10 s, shortened for the test
     scan._privacy_timer.start()
@@ -350,7 +356,10 @@ def _answer_box(qtbot, button_text: str) -> None:  # type: ignore[no-untyped-def
 
 
 def test_event_settings_form_for_managers_with_the_same_checks(
-    qtbot, window: DesktopWindow, ctx: AppContext, event: Event  # type: ignore[no-untyped-def]
+    qtbot,
+    window: DesktopWindow,
+    ctx: AppContext,
+    event: Event,  # type: ignore[no-untyped-def]
 ) -> None:
     page = window.settings_page
     _click_nav(qtbot, window, "Event settings")

@@ -83,7 +83,9 @@ class MessageContext:
         answers = (
             tuple((q, a) for q, a in answer_lines if a)
             if answer_lines is not None
-            else tuple((str(q), _answer_text(a)) for q, a in lead.answers.items() if _answer_text(a))
+            else tuple(
+                (str(q), _answer_text(a)) for q, a in lead.answers.items() if _answer_text(a)
+            )
         )
         return cls(
             first_name=c.first_name.strip(),
