@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QToolBar
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
@@ -39,6 +39,14 @@ from boothapp.ui.sign_in_page import SignInPage
 from boothapp.ui.sync_page import SyncPage, breaker_text
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.tasks import TaskRunner
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(page)
+    return area
 
 
 class DesktopWindow(MainWindow):
@@ -77,7 +85,8 @@ class DesktopWindow(MainWindow):
         self.add_page("Follow-ups", self.followups, "F4")
         self.add_page("Event settings", self.settings_page, "F6")
         self.sync_page = SyncPage(ctx.sync, runner, event)
-        self.add_page("CRM sync", self.sync_page, "F7")
+        # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
+        self.add_page("CRM sync", scrolling(self.sync_page), "F7")
         self.crm_autosync = CrmAutoSync(ctx.sync, self.sync_page.worker, runner, event.id, self)
         self.crm_autosync.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is

@@ -64,6 +64,7 @@ class SettingsForm(QWidget):
         self.options.setObjectName("FormOptions")
         self.options.verticalHeader().setVisible(False)
         self.options.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.options.setMinimumHeight(170)  # the question and a handful of options at once
         self.options.itemChanged.connect(lambda _i: self._edited())
         add_option = QPushButton("Add option")
         add_option.clicked.connect(self._add_option)
@@ -99,6 +100,7 @@ class SettingsForm(QWidget):
         self.reps.setHorizontalHeaderLabels([label for _, label in REP_COLUMNS])
         self.reps.verticalHeader().setVisible(False)
         self.reps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.reps.setMinimumHeight(90)
         self.reps.itemChanged.connect(lambda _i: self._edited())
         add_rep = QPushButton("Add rep")
         add_rep.clicked.connect(self._add_rep)

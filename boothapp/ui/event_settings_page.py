@@ -75,6 +75,7 @@ class EventSettingsPage(QWidget):
         self.problems.setMaximumHeight(140)
         self.problems.itemActivated.connect(self._jump)
         self.problems.itemClicked.connect(self._jump)
+        self.problems.hide()  # shown when there are problems: the form needs the room
         self.status = QLabel()
         self.validate_button = QPushButton("Check")
         self.save_button = QPushButton("Save (Ctrl+S)")
@@ -187,6 +188,7 @@ class EventSettingsPage(QWidget):
     def validate(self) -> EventConfig | None:
         self._form_to_text()  # the form's values go through the same checks as the YAML
         self.problems.clear()
+        self.problems.hide()
         try:
             cfg = validate_text(self.editor.toPlainText(), "settings")
         except ConfigError as exc:
@@ -194,6 +196,7 @@ class EventSettingsPage(QWidget):
                 item = QListWidgetItem(str(problem))
                 item.setData(Qt.ItemDataRole.UserRole, problem.line)
                 self.problems.addItem(item)
+            self.problems.show()
             self.status.setText(f"{len(exc.problems)} problem(s): nothing saved")
             return None
         self.status.setText("Looks good")

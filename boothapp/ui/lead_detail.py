@@ -133,7 +133,7 @@ class LeadDetailPanel(QWidget):
         answers_form = QFormLayout()
         answers_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for question in cfg.questions if cfg else ():
-            widget = QuestionInput(question)
+            widget = QuestionInput(question, columns=2)  # two a row fit the side panel
             self.questions[question.id] = widget
             answers_form.addRow(question.label, widget)
         self.answers = QLabel("")  # answers the config no longer asks, as labelled lines

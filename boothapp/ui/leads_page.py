@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -125,22 +125,24 @@ class LeadsPage(QWidget):
         self.table.setSortingEnabled(True)
 
         self.detail = LeadDetailPanel(leads, runner, cfg, zone)
-        self.detail.setMinimumWidth(380)
+        self.detail.setMinimumWidth(420)
         self.detail.hide()  # the list gets the full width until a lead is opened
 
-        filters = QHBoxLayout()
-        for widget in (self.rating, self.staff, self.day, self.stage, self.sync):
-            filters.addWidget(widget)
-        filters.addWidget(self.please_delete)
-        filters.addStretch(1)
-        filters.addWidget(self.zone_label)
-        filters.addWidget(self.count)
+        # Filters on a grid that gives way: in one row they set a minimum width that, with
+        # the editable lead detail beside, pushed the window past a 1280 px screen (issue 15).
+        filters = QGridLayout()
+        for i, widget in enumerate((self.rating, self.staff, self.day, self.stage, self.sync)):
+            filters.addWidget(widget, i // 3, i % 3)
+        filters.addWidget(self.please_delete, 1, 2)
+        filters.addWidget(self.count, 0, 3, 2, 1)
+        filters.setColumnStretch(3, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.zone_label)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)

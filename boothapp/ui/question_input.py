@@ -26,17 +26,18 @@ _YES_NO = (("yes", "Yes"), ("no", "No"))
 COLUMNS = 3
 
 
-_ARROWS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -COLUMNS,
-           Qt.Key.Key_Down: COLUMNS}  # fmt: skip
 
 
 class QuestionInput(QWidget):
     changed = Signal()
     answered = Signal()  # a single choice was picked with a digit: move on
 
-    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: Question, parent: QWidget | None = None, columns: int = COLUMNS
+    ) -> None:
         super().__init__(parent)
         self.question = question
+        self._columns = columns
         self.setObjectName(f"question_{question.id}")
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -63,7 +64,7 @@ class QuestionInput(QWidget):
                     button.setToolTip(f"Key {i + 1}")
                 button.installEventFilter(self)
                 self._group.addButton(button)
-                layout.addWidget(button, i // COLUMNS, i % COLUMNS)
+                layout.addWidget(button, i // columns, i % columns)
         elif kind is QuestionKind.NUMBER:
             self._number = QDoubleSpinBox()
             self._number.setRange(-1, 1e12)
@@ -109,7 +110,8 @@ class QuestionInput(QWidget):
             if index < len(buttons):
                 self.pick(index)
             return True
-        step = _ARROWS.get(Qt.Key(key))
+        step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -self._columns,
+                Qt.Key.Key_Down: self._columns}.get(Qt.Key(key))  # fmt: skip
         if step is not None:
             here = buttons.index(watched)  # type: ignore[arg-type]
             there = here + step

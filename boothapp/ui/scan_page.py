@@ -116,8 +116,10 @@ class ScanPage(QWidget):
         self.status_strip = QLabel("")
         self.status_strip.setObjectName("BoothStatusStrip")
         self.status_strip.setWordWrap(True)
-        self.walk_in = QPushButton("No badge — walk-in (F5)")
-        self.photo = QPushButton("Unreadable badge: take photo (F6)")
+        # Short words: side by side under the camera they set the window's minimum width.
+        self.walk_in = QPushButton("Walk-in, no badge (F5)")
+        self.photo = QPushButton("Photo of badge (F6)")
+        self.photo.setToolTip("The badge cannot be read: keep a photo to type it in later")
         for b in (self.walk_in, self.photo):
             b.setMinimumHeight(48)
         self.walk_in.clicked.connect(self.start_walk_in)

@@ -104,17 +104,53 @@ def test_scan_answer_with_digits_note_and_enter_saves(qtbot, window: DesktopWind
     assert len(ctx.leads.list_leads(event.id)) == 2
 
 
-def test_short_form_fits_without_scrolling_at_1280x800(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
-    scan, form = window.scan, window.scan.form
-    scan_with_handheld(qtbot, window, BORA.badge_id)
+@pytest.fixture
+def themed(qtbot):  # type: ignore[no-untyped-def]
+    """The app's own theme (its fonts set the sizes that must fit); restored afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    from boothapp.ui.theme import Theme, apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    palette, font, sheet = app.palette(), app.font(), app.styleSheet()
+    apply_theme(app, Theme.LIGHT)
+    yield app
+    app.setStyleSheet(sheet)
+    app.setFont(font)
+    app.setPalette(palette)
+
+
+def test_short_form_fits_without_scrolling_at_1280x800(qtbot, themed, ctx: AppContext,
+                                                       event: Event) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    from dataclasses import replace
+
+    cfg = ctx.configs.get(event.id)  # the event makes budget and role required
+    questions = tuple(replace(q, required=q.id in ("budget", "authority")) for q in cfg.questions)
+    ctx.configs.save(event.id, cfg.edited(questions=questions))
+    win = DesktopWindow(ctx, TaskRunner(), event)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    # No page makes the window bigger than the screen it is made for.
+    assert win.width() == 1280 and win.height() == 800, win.minimumSizeHint()
+    win.sign_in.signed_in.emit(ctx.staff.with_role(ctx.staff.list_staff(event.id)[0]))
+    scan, form = win.scan, win.scan.form
+    scan.handle_payload(BORA.badge_id)
     qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
     qtbot.wait(50)
     viewport = form.scroll.viewport()
-    short = [*form.fields.values(), *form.rating_buttons.values()]
-    short += [w for w in form.questions.values() if w.question.required]
-    for widget in short:
+    short = [form.title, *form.fields.values(), *form.rating_buttons.values()]
+    required = [w for w in form.questions.values() if w.question.required]
+    assert len(required) == 2
+    for widget in short + required:
         bottom = widget.mapTo(viewport, widget.rect().bottomLeft()).y()
         assert bottom <= viewport.height(), widget.objectName()
+    assert form.save_button.isVisible()
+    # Focus starts at the first required question's first choice.
+    assert form.focusWidget() is form.questions["budget"].buttons()[0]
+    win.close()
 
 
 def test_esc_asks_before_discarding_typed_input(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
