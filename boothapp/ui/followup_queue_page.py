@@ -182,7 +182,8 @@ class FollowUpQueuePage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(top)
-        self.zone_label = QLabel(zone_note(event.timezone) + " (the visitor's own where it differs)")
+        zone = zone_note(event.timezone)
+        self.zone_label = QLabel(f"{zone} (the visitor's own where it differs)")
         self.zone_label.setProperty("role", "muted")
         self.zone_label.setWordWrap(True)  # never what sets the page's width
         left_layout.addWidget(self.zone_label)

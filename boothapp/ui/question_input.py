@@ -26,8 +26,6 @@ _YES_NO = (("yes", "Yes"), ("no", "No"))
 COLUMNS = 3
 
 
-
-
 class QuestionInput(QWidget):
     changed = Signal()
     answered = Signal()  # a single choice was picked with a digit: move on

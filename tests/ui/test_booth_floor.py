@@ -328,11 +328,11 @@ def test_privacy_hides_the_previous_visitor_after_n_seconds(qtbot, window: Deskt
     qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
     with qtbot.waitSignal(scan.lead_saved, timeout=5000):
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
-    texts = lambda: [
-        scan.message.text(),
-        scan.result.text(),  # noqa: E731
-        *(scan.recent.item(i).text() for i in range(scan.recent.count())),
-    ]
+
+    def texts() -> list[str]:
+        recent = [scan.recent.item(i).text() for i in range(scan.recent.count())]
+        return [scan.message.text(), scan.result.text(), *recent]
+
     assert any("Kaya" in t for t in texts())
     scan._privacy_timer.setInterval(50)  # the 10 s, shortened for the test
     scan._privacy_timer.start()
