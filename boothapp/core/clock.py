@@ -59,6 +59,7 @@ def machine_zone(default: str = "UTC") -> str:
     try:
         import tzlocal
 
+        tzlocal.reload_localzone()  # asked once per wizard: read the machine now, no cache
         name = tzlocal.get_localzone_name()
     except Exception:
         return default

@@ -198,6 +198,8 @@ class ScanPage(QWidget):
     # -- staff and camera -------------------------------------------------------------------
     def set_staff(self, staff: Staff | None) -> None:
         self._staff = staff
+        if staff is not None:
+            self.message.clear()  # "Sign in first" ended with the sign-in
 
     @property
     def form_open(self) -> bool:
