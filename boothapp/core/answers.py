@@ -60,3 +60,13 @@ def answer_lines(
             if text:
                 lines.append((qid, text))
     return tuple(lines)
+
+
+def answers_change_text(cfg: EventConfig, old: Any, new: Any) -> str:
+    """A history entry for the answers, in words and only what changed:
+    "Budget: 50k-250k → > 250k"."""
+    before = dict(answer_lines(cfg, old if isinstance(old, Mapping) else {}))
+    after = dict(answer_lines(cfg, new if isinstance(new, Mapping) else {}))
+    changed = [q for q in dict.fromkeys([*before, *after]) if before.get(q) != after.get(q)]
+    parts = [f"{q}: {before.get(q) or '(empty)'} → {after.get(q) or '(empty)'}" for q in changed]
+    return "; ".join(parts) or "Answers: no change"

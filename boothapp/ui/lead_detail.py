@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.answers import answer_lines
+from boothapp.core.answers import answer_lines, answers_change_text
 from boothapp.core.clock import event_time, zone_note
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Contact, Lead, Rating, Stage
@@ -59,12 +59,20 @@ FIELD_LABELS = {
 }
 
 
-def describe_change(change: LeadChange, staff_names: dict[str, str], zone: str = "UTC") -> str:
+def describe_change(
+    change: LeadChange,
+    staff_names: dict[str, str],
+    zone: str = "UTC",
+    cfg: EventConfig | None = None,
+) -> str:
     """One history line: "Tue 18 Nov 14:03 · Ayla · Stage: To contact → Won"."""
     when = event_time(change.changed_at, zone)
     who = staff_names.get(change.staff_id, "") or "someone"
     label = FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
-    return f"{when} · {who} · {label}: {_value(change.old_value)} → {_value(change.new_value)}"
+    old, new = change.old_value, change.new_value
+    if change.field == "answers" and cfg is not None:
+        return f"{when} · {who} · {answers_change_text(cfg, old, new)}"
+    return f"{when} · {who} · {label}: {_value(old)} → {_value(new)}"
 
 
 def _value(value: Any) -> str:
@@ -357,7 +365,8 @@ class LeadDetailPanel(QWidget):
             self._load_followups(lead.id)
             self.history.clear()
             for change in reversed(history):  # newest first
-                self.history.addItem(describe_change(change, self._staff_names, self._zone))
+                line = describe_change(change, self._staff_names, self._zone, self._cfg)
+                self.history.addItem(line)
             for i in range(self.history.count()):
                 self.history.item(i).setToolTip(self.history.item(i).text())
             if not history:

@@ -248,6 +248,8 @@ def test_edit_company_and_an_answer_in_the_detail(qtbot, window: DesktopWindow,
     assert {"company", "answers", "notes"} <= changed
     history = [detail.history.item(i).text() for i in range(detail.history.count())]
     assert any("Company: Anadolu A.Ş. → Anadolu Holding" in line for line in history)
+    assert any("Budget: 50k-250k → > 250k" in line for line in history)  # words, not codes
+    assert not any("50k_250k" in line or "over_250k" in line for line in history)
     # The list shows the new company.
     page = window.leads
     qtbot.waitUntil(lambda: page.model.lead_at(row).company == "Anadolu Holding", timeout=5000)  # type: ignore[union-attr]

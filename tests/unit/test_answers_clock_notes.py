@@ -47,3 +47,15 @@ def test_notes_are_appended_with_author_and_time() -> None:
     both = append_note(first, "  call after 3  ", "Ayla", CAPTURED, "Europe/Istanbul")
     assert both.startswith(first) and both.endswith("— Ayla, Wed 18 Nov 18:28\ncall after 3")
     assert append_note(both, "   ", "Ayla", CAPTURED, "Europe/Istanbul") == both
+
+
+def test_an_answers_edit_reads_as_words_and_only_what_changed() -> None:
+    from boothapp.core.answers import answers_change_text
+
+    cfg = default_config()
+    text = answers_change_text(
+        cfg,
+        {"budget": "50k_250k", "interests": ["analytics"]},
+        {"budget": "over_250k", "interests": ["analytics"], "demo": "yes"},
+    )
+    assert text == "Budget: 50k-250k → > 250k; I would like a demo: (empty) → Yes"
