@@ -40,3 +40,26 @@ def test_status_line_says_link_backlog_error_and_my_day() -> None:
     assert status_text(BoothStatus(False, True, 4, "", 1, 1, 1)).startswith(
         "No CRM set up · 4 leads kept on this laptop"
     )
+
+
+def test_call_script_reads_answer_labels_not_codes(ctx: AppContext) -> None:
+    """Issue 15: the call script said "over_250k"; it says what the rep can read aloud."""
+    from datetime import UTC, datetime
+
+    from boothapp.core.models import Contact, Rating
+    from boothapp.services.leads import LeadDraft
+
+    event = ctx.events.create_event(NewEvent(name="Script Expo", timezone="Europe/Istanbul",
+                                             country="TR"))  # fmt: skip
+    lead = ctx.leads.save_lead(
+        LeadDraft(event_id=event.id, rating=Rating.HOT, rating_overridden=True,
+                  contact=Contact(first_name="Ayşe", last_name="Yılmaz", phone="+905321234567",
+                                  email="ayse@example.com.tr"),
+                  answers={"budget": "over_250k", "authority": "decision_maker"})
+    )  # fmt: skip
+    ctx.followups.plan(event.id, datetime.now(UTC), lead_ids=[lead.id])
+    scripts = [t for t in ctx.followups.lead_touches(lead.id) if t.template_id == "call_script"]
+    assert scripts, "a hot lead with a phone gets a call"
+    text = scripts[0].text
+    assert "> 250k" in text and "Decision maker" in text
+    assert "over_250k" not in text and "decision_maker" not in text
