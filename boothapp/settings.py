@@ -18,6 +18,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 2
+# "No camera" picked on purpose: kept across restarts, unlike "" which means "ask / pick one".
+NO_CAMERA = "none"
 
 
 @dataclass(slots=True)
@@ -27,11 +29,14 @@ class Settings:
     device_name: str = ""
     current_event_id: str = ""
     last_staff_id: str = ""
-    camera: str = ""  # "" = ask; "0" = webcam index; a path or URL otherwise; "demo"
+    camera: str = ""  # "" = ask; "0" = webcam index; a path or URL otherwise; "none" (NO_CAMERA)
     theme: str = "light"  # light | dark
     beep: bool = True
     scan_cooldown_s: float = 3.0
     font_scale: float = 1.0
+    # Screen privacy (issue 14): seconds after which the scan page hides the previous visitor's
+    # name and company; 0 = off (the default).
+    privacy_hide_after_s: int = 0
     # Export column choice and order, per event id (the event manager's last choice).
     export_columns: dict[str, list[str]] = field(default_factory=dict)
 

@@ -90,6 +90,11 @@ class Staff:
     active: bool = True
     role: StaffRole = StaffRole.STAFF
 
+    @property
+    def is_manager(self) -> bool:
+        """Managers change event settings and a lead's owner (issue 15) and lift PIN waits."""
+        return self.role == StaffRole.MANAGER
+
 
 @dataclass(frozen=True, slots=True)
 class Contact:

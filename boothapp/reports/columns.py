@@ -18,6 +18,9 @@ from boothapp.core.models import CONTACT_FIELDS, CONTACT_LABELS, Event, Lead
 
 CellValue = str | int | float | bool | datetime | None
 QUESTION_PREFIX = "q:"
+# The option ids as stored, one column per question at the end, for machines (issue 15): people
+# read the labelled ``q:`` column, an import or a script keys on the code.
+CODE_PREFIX = "code:"
 MULTI_ANSWER_SEPARATOR = "; "
 
 
@@ -141,6 +144,23 @@ def _crm_ids(lead: Lead, _ctx: ExportContext) -> CellValue:
     return MULTI_ANSWER_SEPARATOR.join(f"{k}={v}" for k, v in sorted(lead.crm_ids.items()))
 
 
+def answer_code(answer: Any) -> CellValue:
+    """The stored answer as it is: option ids (joined for multi choice), numbers, text."""
+    if answer is None or answer == "" or answer == []:
+        return None
+    if isinstance(answer, bool | int | float):
+        return answer
+    if isinstance(answer, list | tuple | set | frozenset):
+        items = sorted(answer) if isinstance(answer, set | frozenset) else answer
+        return MULTI_ANSWER_SEPARATOR.join(str(a) for a in items)
+    return str(answer)
+
+
+def _code_getter(question: QuestionColumn) -> Getter:
+    qid = question.id
+    return lambda lead, _ctx: answer_code(lead.answers.get(qid))
+
+
 def _question_getter(question: QuestionColumn) -> Getter:
     qid = question.id
     return lambda lead, _ctx: format_answer(question, lead.answers.get(qid))
@@ -209,6 +229,10 @@ def column_catalogue(event: Event, questions: Sequence[QuestionColumn]) -> dict[
             Column(QUESTION_PREFIX + q.id, q.label, _question_getter(q), ColumnType.ANSWER, width)
         )
     cols.extend(_tail_columns(event))
+    for q in questions:
+        cols.append(
+            Column(CODE_PREFIX + q.id, f"{q.label} (code)", _code_getter(q), ColumnType.ANSWER, 14)
+        )
     return {c.id: c for c in cols}
 
 

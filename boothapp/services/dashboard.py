@@ -102,6 +102,7 @@ class BoothStats:
     qualified: int = 0  # whole event: sales-qualified leads (SQL), handed to sales
     nurture: int = 0  # whole event: the rest (MQL), nurtured
     response: ResponseTime | None = None  # whole event; None while there are no leads
+    last_capture: datetime | None = None  # the newest lead's capture time (UTC)
 
 
 class DashboardService:
@@ -156,6 +157,9 @@ class DashboardService:
                     .group_by(LeadRow.qualified)
                 ).all()
             )
+            last_capture = s.scalar(
+                select(func.max(LeadRow.created_at)).where(LeadRow.event_id == event_id)
+            )
             last_sync = s.scalar(
                 select(func.max(OutboxRow.updated_at))
                 .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
@@ -196,6 +200,7 @@ class DashboardService:
             day=today,
             timezone=tz,
             leads_today=len(today_rows),
+            last_capture=last_capture,
             per_hour=tuple(per_hour),
             rating_mix=RatingMix(mix[Rating.COLD], mix[Rating.WARM], mix[Rating.HOT]),
             per_staff=progress,

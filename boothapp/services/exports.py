@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
-from boothapp.core.config.model import EventConfig, QuestionKind
+from boothapp.core.answers import answers_change_text, option_labels, question_label
+from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, Rating, Stage
 from boothapp.reports.columns import ColumnChoice, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
@@ -79,13 +80,8 @@ class ExportRequest:
 
 
 def question_columns(cfg: EventConfig) -> list[QuestionColumn]:
-    cols = []
-    for q in cfg.questions:
-        options = {o.id: o.label for o in q.options}
-        if q.kind is QuestionKind.YES_NO:
-            options = {"yes": "Yes", "no": "No"}
-        cols.append(QuestionColumn(q.id, q.label, options))
-    return cols
+    # Labels from the one code->label mapping (core.answers), so exports read like the screens.
+    return [QuestionColumn(q.id, question_label(q), option_labels(q)) for q in cfg.questions]
 
 
 class ExportService:
@@ -186,10 +182,10 @@ class ExportService:
 
     def lead_sheet(self, lead: Lead, path: Path, score_lines: tuple[str, ...] = ()) -> None:
         event = self._events.find_event(lead.event_id)
-        questions = question_columns(self._configs.get(event.id))
+        cfg = self._configs.get(event.id)
         write_lead_sheet(
-            lead, event, path, questions=questions, score_lines=score_lines,
-            history=self._history(lead.id),
+            lead, event, path, questions=question_columns(cfg), score_lines=score_lines,
+            history=self._history(lead.id, cfg),
         )  # fmt: skip
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:
@@ -202,7 +198,7 @@ class ExportService:
             ).all()
         return {lead_id: at for lead_id, at in rows if at is not None}
 
-    def _history(self, lead_id: str) -> list[HistoryEntry]:
+    def _history(self, lead_id: str, cfg: EventConfig | None = None) -> list[HistoryEntry]:
         with self._db.read() as s:
             rows = s.execute(
                 select(LeadChangeRow, StaffRow.name)
@@ -212,7 +208,11 @@ class ExportService:
             ).all()
             return [
                 HistoryEntry(
-                    r.created_at, f"{r.field}: {r.old_value!s} → {r.new_value!s}", name or ""
+                    r.created_at,
+                    answers_change_text(cfg, r.old_value, r.new_value)  # words, not codes
+                    if r.field == "answers" and cfg is not None
+                    else f"{r.field}: {r.old_value!s} → {r.new_value!s}",
+                    name or "",
                 )
                 for r, name in rows
             ]

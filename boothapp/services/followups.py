@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from boothapp.core.answers import answer_lines
 from boothapp.core.followups.attempts import (
     Attempt,
     AttemptHistory,
@@ -269,6 +270,7 @@ class FollowUpService:
             staff,
             sender_company=cfg.sender.company,
             unsubscribe_url=cfg.sender.unsubscribe_for(lead.id),
+            answer_lines=answer_lines(self._configs.get(event.id), model.answers),
         )
         owner = lead.owner.strip() or (staff.name if staff else "")
         return _LeadView(lead, facts, ctx, language_for_country(country), owner)

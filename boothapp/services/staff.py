@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -59,6 +59,22 @@ def _manager_key(event_id: str) -> str:
     return f"manager:{event_id}"
 
 
+def _with_role(s: Session, staff: Staff) -> Staff:
+    """``staff`` as a manager when the event has no manager yet and they were added first:
+    events set up before roles existed keep one person who can change the settings."""
+    if staff.is_manager:
+        return staff
+    rows = s.execute(
+        select(StaffRow.id, StaffRow.role)
+        .where(StaffRow.event_id == staff.event_id)
+        .order_by(StaffRow.created_at, StaffRow.name)
+    ).all()
+    first_is_them = bool(rows) and rows[0][0] == staff.id
+    if first_is_them and not any(role == StaffRole.MANAGER for _, role in rows):
+        return replace(staff, role=StaffRole.MANAGER)
+    return staff
+
+
 class StaffService:
     def __init__(self, db: Database, device_id: str = "", clock: Clock | None = None) -> None:
         self._db = db
@@ -76,6 +92,10 @@ class StaffService:
         problem = validate_pin(pin)
         if problem:
             raise ValidationError(problem)
+        try:
+            role = StaffRole(role)
+        except ValueError:
+            raise ValidationError(f"unknown role {role!r}: staff or manager") from None
         with self._db.session() as s:
             clash = s.scalar(
                 select(StaffRow.id).where(StaffRow.event_id == event_id, StaffRow.name == name)
@@ -131,6 +151,10 @@ class StaffService:
                 self._save_lock(s, _staff_key(staff_id), LockState())
             return result
 
+    def with_role(self, staff: Staff) -> Staff:
+        with self._db.read() as s:
+            return _with_role(s, staff)
+
     def seconds_locked(self, staff_id: str) -> float:
         """How long this staff member's sign-in pad still waits (0 when it does not)."""
         with self._db.read() as s:
@@ -173,7 +197,7 @@ class StaffService:
                 s, AuditAction.LOGIN, event_id=event_id, staff_id=match.id,
                 device_id=self._device_id,
             )  # fmt: skip
-        return PinCheck(PinStatus.ACCEPTED, staff=staff_from_row(match))
+        return PinCheck(PinStatus.ACCEPTED, staff=_with_role(s, staff_from_row(match)))
 
     @staticmethod
     def _lock(s: Session, key: str) -> LockState:

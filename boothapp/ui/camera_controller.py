@@ -6,6 +6,8 @@ scan page and the kiosk both use it. Everything it emits arrives on the GUI thre
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
@@ -64,10 +66,25 @@ class CameraController(QObject):
         return True
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop(2.0)
-            self.worker = None
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            # Frames and stats already queued from the stopped worker must not paint a last
+            # picture or "29 fps" after the stop: the screen would look live (issue 15).
+            for signal in (worker.frame_ready, worker.outcome_ready, worker.stats_changed,
+                           worker.symbol_found,
+                           worker.hint_changed, worker.source_state_changed):  # fmt: skip
+                with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected
+                    signal.disconnect()
+            worker.stop(2.0)
         self.last_frame = None  # a stopped camera keeps no picture of anyone (kiosk, issue 14)
+
+    def go_dark(self, reason: str) -> None:
+        """No camera on purpose: no picture, no frame rate, and the reason on the preview."""
+        self.stop()
+        self.last_frame = None
+        self._view.set_message(reason)
+        self._view.set_hint("")
+        self.status_changed.emit("No camera")
 
     def _with_hint(self, message: str) -> str:
         return f"{message}\n{self._hint}".strip()

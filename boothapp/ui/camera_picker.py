@@ -6,12 +6,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog, QWidget
 
 from boothapp.capture.cameras import CameraInfo
+from boothapp.settings import NO_CAMERA
 
-_FILE, _URL, _NONE = "__file__", "__url__", ""
+_FILE, _URL, _NONE = "__file__", "__url__", NO_CAMERA
 
 
 class CameraPicker(QComboBox):
-    camera_chosen = Signal(str)  # a spec for source_from_spec ("0", a path, a URL) or ""
+    camera_chosen = Signal(str)  # a spec for source_from_spec ("0", a path, a URL) or NO_CAMERA
 
     def __init__(self, current: str = "", extra: dict[str, str] | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
@@ -40,7 +41,7 @@ class CameraPicker(QComboBox):
         self.addItem("Video file…", _FILE)
         self.addItem("Network camera URL…", _URL)
         self.addItem("No camera (handheld scanner only)", _NONE)
-        index = self.findData(current)
+        index = self.findData(current or _NONE)
         if index < 0 and current:
             self.insertItem(0, current, current)
             index = 0

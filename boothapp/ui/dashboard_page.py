@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.clock import event_time, zone_note
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
 from boothapp.workers.tasks import TaskRunner
 
@@ -229,6 +230,10 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
         layout.setSpacing(16)
+        self.zone_label = QLabel(zone_note(tz))
+        self.zone_label.setObjectName("DashboardZone")
+        self.zone_label.setProperty("role", "muted")
+        layout.addWidget(self.zone_label)
         layout.addLayout(tiles)
         layout.addWidget(hours_box, 1)
         layout.addLayout(lower, 1)
@@ -256,10 +261,12 @@ class DashboardPage(QWidget):
         staff_count = max(len(stats.per_staff), 1)
         booth_target = stats.target_per_staff * staff_count
         self.today_tile.value.setText(f"{stats.leads_today:,}")
+        last = event_time(stats.last_capture, stats.timezone)
         self.today_tile.detail.setText(
             f"target {booth_target:,} · {stats.rating_mix.hot} hot · "
-            f"{stats.day.strftime('%a %d %b')}"
+            f"{stats.day.strftime('%a %d %b')}" + (f"\nlast lead {last}" if last else "")
         )
+        self.zone_label.setText(zone_note(stats.timezone))
         mix = stats.rating_mix
         self.mix_tile.value.setText(
             f"<span style='color:{HOT}'>{mix.hot}</span> · "
@@ -282,7 +289,7 @@ class DashboardPage(QWidget):
         self.response_staff.setText(response_staff_table(stats.response))
         self.sync_tile.value.setText(ago(stats.last_sync, now))
         self.sync_tile.detail.setText(
-            stats.last_sync.astimezone(ZoneInfo(stats.timezone)).strftime("%a %d %b %H:%M")
+            event_time(stats.last_sync, stats.timezone)
             if stats.last_sync
             else "nothing sent to the CRM yet"
         )

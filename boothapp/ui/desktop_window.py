@@ -6,19 +6,23 @@ Composes the pages for one event; every page gets only the services it needs.
 from __future__ import annotations
 
 import gc
+from datetime import UTC, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QToolBar
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
+from boothapp.core.clock import zone_of
 from boothapp.core.hygiene.phones import preload_metadata
 from boothapp.core.models import Event, Lead, LeadSource, Staff
+from boothapp.services.booth_status import booth_status, status_text
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
 from boothapp.services.lead_changes import LeadsChanged
 from boothapp.services.sync import SyncSummary
+from boothapp.settings import NO_CAMERA
 from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.mail import SmtpSettings
 from boothapp.sync.pacing import BreakerState
@@ -35,6 +39,14 @@ from boothapp.ui.sync_page import SyncPage, breaker_text
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.background import Background
 from boothapp.workers.tasks import TaskRunner
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(page)
+    return area
 
 
 class DesktopWindow(MainWindow):
@@ -57,9 +69,11 @@ class DesktopWindow(MainWindow):
         cfg = ctx.configs.get(event.id)
         self.sign_in = SignInPage(ctx.staff, runner, event.id)
         self.scan = ScanPage(ctx.leads, runner, event, cfg, ctx.paths.photos_dir)
-        self.leads = LeadsPage(ctx.queries, ctx.leads, runner, event.id)
+        self.leads = LeadsPage(ctx.queries, ctx.leads, runner, event.id,
+                               cfg=cfg, zone=event.timezone)  # fmt: skip
         self.dashboard = DashboardPage(ctx.dashboard, runner, event.id, event.timezone)
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
+        self.settings_page.set_manager(False)  # until a manager signs in
         self.followups = FollowUpQueuePage(ctx.followups, runner, event)
         self._mail: tuple[SmtpSettings | None, SentFolderAccess | None] = (None, None)
         self.followups.password_entered.connect(self._mail_password_entered)
@@ -81,7 +95,8 @@ class DesktopWindow(MainWindow):
         self.add_page("Follow-ups", self.followups, "F4")
         self.add_page("Event settings", self.settings_page, "F6")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
-        self.add_page("CRM sync", self.sync_page, "F7")
+        # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
+        self.add_page("CRM sync", scrolling(self.sync_page), "F7")
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.
@@ -90,6 +105,8 @@ class DesktopWindow(MainWindow):
         self.background.lead_events.changed.connect(self._leads_changed)
         self.sign_in.signed_in.connect(self._signed_in)
         self.scan.lead_saved.connect(self._lead_saved)
+        self.scan.set_privacy(ctx.settings.privacy_hide_after_s)
+        self.scan.privacy_changed.connect(self._privacy_chosen)
         self.scan.scan_to_form_ms.connect(
             lambda ms: self.statusBar().showMessage(f"Scan to form: {ms:.0f} ms", 4000)
         )
@@ -98,9 +115,9 @@ class DesktopWindow(MainWindow):
         toolbar = QToolBar("Booth")
         toolbar.setMovable(False)
         toolbar.addWidget(self.who)
-        switch = QAction("Switch staff", self)
+        switch = QAction("Lock (Ctrl+L)", self)
         switch.setShortcut(QKeySequence("Ctrl+L"))
-        switch.triggered.connect(self.switch_staff)
+        switch.triggered.connect(self.lock)
         toolbar.addAction(switch)
         theme = QAction("Dark/light", self)
         theme.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -118,7 +135,11 @@ class DesktopWindow(MainWindow):
         roster.triggered.connect(self.open_roster_import)
         toolbar.addAction(roster)
         extra = {}
-        if ctx.settings.camera and not ctx.settings.camera.isdigit():
+        if (
+            ctx.settings.camera
+            and ctx.settings.camera != NO_CAMERA
+            and (not ctx.settings.camera.isdigit())
+        ):
             extra["Current: " + ctx.settings.camera.rsplit("/", 1)[-1]] = ctx.settings.camera
         self.camera_picker = CameraPicker(ctx.settings.camera, extra)
         self.camera_picker.camera_chosen.connect(self.choose_camera)
@@ -130,6 +151,10 @@ class DesktopWindow(MainWindow):
         self.wedge = KeyboardWedge()
         self.wedge.scanned.connect(self._handheld_scan)
         self.wedge.install()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(30_000)
+        self._status_timer.timeout.connect(self.refresh_booth_status)
+        self._status_timer.start()
         self.sign_in.refresh()
         self.show_page(0)
         runner.run(preload_metadata)  # no phone-metadata import on the GUI thread mid-scan
@@ -142,20 +167,66 @@ class DesktopWindow(MainWindow):
     # -- navigation -------------------------------------------------------------------------
     def _page_changed(self, index: int) -> None:
         page = self.pages.widget(index)
+        left, self._shown_page = getattr(self, "_shown_page", None), page
+        if left is self.settings_page and page is not left and not self._leave_settings():
+            return
+        if self.staff is None and page is not self.sign_in:
+            self.show_page(0)  # locked: nothing behind the sign-in page shows without a PIN
+            return
         if page is self.leads:
             self.leads.refresh()
         elif page is self.dashboard:
             self.dashboard.refresh()
 
+    def _leave_settings(self) -> bool:
+        """Unsaved event settings ask before the page is left (issue 15)."""
+        if self.settings_page.confirm_leave():
+            return True
+        self._shown_page = self.settings_page
+        self.nav.blockSignals(True)  # back to the settings without asking again
+        self.show_page(self.pages.indexOf(self.settings_page))
+        self.pages.setCurrentWidget(self.settings_page)
+        self.nav.blockSignals(False)
+        return False
+
     def _signed_in(self, staff: Staff) -> None:
         self.staff = staff
+        self.settings_page.set_manager(staff.is_manager)
         self.who.setText(f"Signed in: {staff.name}")
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
         self.followups.set_staff(staff.id)
         self.show_page(1)
+        self.refresh_booth_status()
+
+    def refresh_booth_status(self) -> None:
+        """The scan page's status strip, read off the GUI thread (issue 15)."""
+        if self.staff is None:
+            return
+        ctx, event_id, zone, staff_id = (
+            self.ctx,
+            self._event.id,
+            self._event.timezone,
+            self.staff.id,
+        )
+        today = datetime.now(UTC).astimezone(zone_of(zone)).date()
+        self.runner.run(
+            lambda: booth_status(ctx.sync, ctx.dashboard, event_id, staff_id, today, zone),
+            on_done=lambda st: self.scan.show_status(status_text(st)),
+            on_error=lambda exc: self.scan.show_status(f"Status unknown: {exc}"),
+        )
 
     def switch_staff(self) -> None:
+        self.lock()
+
+    def lock(self) -> None:
+        """Ctrl+L (issue 14): back to sign-in and nobody signed in; every page but sign-in
+        stays behind the PIN. An open form keeps what was typed for whoever signs in next."""
+        self.staff = None
+        self.who.setText("Locked: sign in")
+        self.scan.set_staff(None)
+        self.leads.set_current_staff(None)
+        self.settings_page.set_manager(False)
         self.sign_in.refresh()
         self.show_page(0)
 
@@ -178,6 +249,9 @@ class DesktopWindow(MainWindow):
         self._signed_in(staff)
 
     def _handheld_scan(self, payload: str) -> None:
+        if self.staff is None:
+            self.statusBar().showMessage("Sign in first: the badge was not kept.", 5000)
+            return
         self.show_page(1)
         self.scan.handle_payload(payload, "", LeadSource.HANDHELD)
 
@@ -185,6 +259,7 @@ class DesktopWindow(MainWindow):
         # Planning, the CRM queue and the sync/mail wake-up happened in the save itself (the
         # lead door) and its broadcast; the window only says so.
         self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
+        self.refresh_booth_status()
         # What a save left behind (caches, pages of the list) would otherwise make the next
         # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
         gc.freeze()
@@ -228,6 +303,10 @@ class DesktopWindow(MainWindow):
             f"Follow-ups: {report.sent} email(s) sent, {report.failed} failed{problems}", 10000
         )
 
+    def _privacy_chosen(self, seconds: int) -> None:
+        self.ctx.settings.privacy_hide_after_s = seconds
+        self.ctx.save_settings()
+
     def toggle_theme(self) -> None:
         settings = self.ctx.settings
         settings.theme = Theme.DARK.value if settings.theme != Theme.DARK.value else "light"
@@ -239,11 +318,11 @@ class DesktopWindow(MainWindow):
     def choose_camera(self, spec: str) -> None:
         self.ctx.settings.camera = spec
         self.ctx.save_settings()
-        if spec:
+        if spec and spec != NO_CAMERA:
             self.start_camera(spec)
         else:
-            self.scan.stop_camera()
-            self.scan.camera.set_message("No camera: scan badges with the handheld scanner.")
+            # Nothing runs and nothing comes back after kiosk mode (issue 15).
+            self.scan.set_no_camera("No camera chosen: scan badges with the handheld scanner.")
 
     def open_roster_import(self) -> None:
         from boothapp.ui.roster_import_dialog import RosterImportDialog
@@ -320,6 +399,7 @@ class DesktopWindow(MainWindow):
             self.statusBar().showMessage(f"CRM: {breaker_text(p.crm, p.breaker, retry_at)}", 15000)
 
     def _sync_finished(self, summary: SyncSummary) -> None:
+        self.refresh_booth_status()
         if summary.stopped in (StopReason.AUTH, StopReason.CONFIG):
             self.statusBar().showMessage(f"CRM sync stopped: {summary.message} (F7)", 30000)
 

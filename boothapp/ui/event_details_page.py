@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from boothapp.core.clock import machine_zone
 from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent, validate_new_event
 
-_ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+_ZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))]
 
 
 class EventDetailsPage(QWizardPage):
-    def __init__(self, default_zone: str = "Europe/Istanbul") -> None:
+    def __init__(self, default_zone: str | None = None) -> None:
         super().__init__()
         self.setTitle("Your event")
         self.setSubTitle("Where and when is the show? Times of leads and follow-ups use this.")
@@ -41,7 +42,9 @@ class EventDetailsPage(QWizardPage):
         completer = QCompleter(_ZONES, self.timezone)
         completer.setFilterMode(completer.filterMode().MatchContains)
         self.timezone.setCompleter(completer)
-        self.timezone.setCurrentText(default_zone)
+        # The machine's own zone (issue 15): a laptop set up at the venue is on local time.
+        zone = default_zone or machine_zone()
+        self.timezone.setCurrentText("UTC" if zone in ("Etc/UTC", "Etc/GMT", "GMT") else zone)
         today = QDate.currentDate()
         self.starts = QDateEdit(today)
         self.ends = QDateEdit(today.addDays(2))

@@ -1,9 +1,16 @@
 """Event settings: the configuration document (questions, scoring, routing...) edited with the
 same validation as ``boothapp event import``; problems name line and field, nothing is saved
-until the document is valid."""
+until the document is valid.
+
+Issue 15: managers only (others see why); a form for what managers change most (questions,
+options, translations, rating thresholds, routing reps) beside the YAML editor for the rest,
+both checked by the same ``validate_text``; leaving with unsaved changes asks first."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import yaml
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
@@ -11,8 +18,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +31,13 @@ from boothapp.core.config.errors import ConfigError
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event
 from boothapp.services.event_config import EventConfigService, validate_text
+from boothapp.ui.event_settings_form import SettingsForm
 from boothapp.workers.tasks import TaskRunner
+
+
+def dump_tree(tree: dict[str, Any]) -> str:
+    """The form's document as YAML, keys in the document's own order."""
+    return str(yaml.safe_dump(tree, sort_keys=False, allow_unicode=True, width=100))
 
 
 class EventSettingsPage(QWidget):
@@ -31,6 +47,8 @@ class EventSettingsPage(QWidget):
         super().__init__()
         self.setObjectName("EventSettingsPage")
         self._configs, self._runner, self._event = configs, runner, event
+        self._loaded_text = ""
+        self._form_edited = False
         title = QLabel(f"{event.name}: questions, scoring, rating, routing")
         title.setProperty("role", "title")
         hint = QLabel(
@@ -45,11 +63,19 @@ class EventSettingsPage(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.editor.setFont(mono)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.form = SettingsForm()
+        self.form.changed.connect(self._form_changed)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("SettingsTabs")
+        self.tabs.addTab(self.form, "Form: questions, rating, reps")
+        self.tabs.addTab(self.editor, "Everything (YAML)")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.problems = QListWidget()
         self.problems.setObjectName("ConfigProblems")
         self.problems.setMaximumHeight(140)
         self.problems.itemActivated.connect(self._jump)
         self.problems.itemClicked.connect(self._jump)
+        self.problems.hide()  # shown when there are problems: the form needs the room
         self.status = QLabel()
         self.validate_button = QPushButton("Check")
         self.save_button = QPushButton("Save (Ctrl+S)")
@@ -63,26 +89,106 @@ class EventSettingsPage(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.validate_button)
         buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
         layout.addWidget(hint)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
+        self.locked = QLabel(
+            "Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks)."
+        )
+        self.locked.setObjectName("SettingsLocked")
+        self.locked.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.locked)
+        self.stack.addWidget(content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.stack)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.set_manager(True)
         self.load()
+
+    # -- who may edit -----------------------------------------------------------------------
+    def set_manager(self, manager: bool) -> None:
+        """Only a manager sees and changes the settings (role from the staff list)."""
+        self._manager = manager
+        self.stack.setCurrentIndex(1 if manager else 0)
+
+    @property
+    def editable(self) -> bool:
+        return self._manager
+
+    # -- unsaved changes --------------------------------------------------------------------
+    def is_dirty(self) -> bool:
+        return self._form_edited or self.editor.toPlainText() != self._loaded_text
+
+    def confirm_leave(self) -> bool:
+        """Leaving the page: unsaved changes are saved, discarded, or the page stays."""
+        if not self._manager or not self.is_dirty():
+            return True
+        box = QMessageBox(self)
+        box.setObjectName("UnsavedSettings")
+        box.setWindowTitle("Unsaved event settings")
+        box.setText("The event settings have unsaved changes.")
+        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Stay here", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            return self.save()
+        if clicked is discard:
+            self.editor.setPlainText(self._loaded_text)
+            self._form_edited = False
+            self._fill_form()
+            return True
+        return False
+
+    # -- form <-> document ------------------------------------------------------------------
+    def _form_changed(self) -> None:
+        self._form_edited = True
+        self.status.setText("Changed: Save (Ctrl+S) to keep it")
+
+    def _fill_form(self) -> None:
+        try:
+            tree = yaml.safe_load(self.editor.toPlainText())
+        except yaml.YAMLError:
+            tree = None
+        self.form.setEnabled(isinstance(tree, dict))
+        if isinstance(tree, dict):
+            self.form.load_tree(tree)
+
+    def _form_to_text(self) -> None:
+        if self._form_edited:
+            text = dump_tree(self.form.tree())
+            self.editor.setPlainText(text)
+            self._form_edited = False
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.editor:
+            self._form_to_text()
+        else:
+            self._fill_form()
 
     def load(self) -> None:
         configs, event_id = self._configs, self._event.id
         self._runner.run(lambda: configs.export_text(event_id), on_done=self._loaded)
 
     def _loaded(self, text: str) -> None:
+        self._loaded_text = text
         self.editor.setPlainText(text)
+        self._form_edited = False
+        self._fill_form()
         self.problems.clear()
         self.status.setText("")
 
     def validate(self) -> EventConfig | None:
+        self._form_to_text()  # the form's values go through the same checks as the YAML
         self.problems.clear()
+        self.problems.hide()
         try:
             cfg = validate_text(self.editor.toPlainText(), "settings")
         except ConfigError as exc:
@@ -90,21 +196,27 @@ class EventSettingsPage(QWidget):
                 item = QListWidgetItem(str(problem))
                 item.setData(Qt.ItemDataRole.UserRole, problem.line)
                 self.problems.addItem(item)
+            self.problems.show()
             self.status.setText(f"{len(exc.problems)} problem(s): nothing saved")
             return None
         self.status.setText("Looks good")
         return cfg
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Validate and save off the GUI thread; False when problems keep it unsaved."""
+        if not self._manager:
+            return False
         cfg = self.validate()
         if cfg is None:
-            return
+            return False
         configs, event_id = self._configs, self._event.id
+        self._loaded_text = self.editor.toPlainText()  # what is being saved is no longer dirty
         self._runner.run(
             lambda: configs.save(event_id, cfg),
             on_done=self._saved,
             on_error=lambda exc: self.status.setText(f"Not saved: {exc}"),
         )
+        return True
 
     def _saved(self, cfg: EventConfig) -> None:
         self.status.setText(f"Saved as revision {cfg.revision}")
@@ -114,6 +226,7 @@ class EventSettingsPage(QWidget):
         line = item.data(Qt.ItemDataRole.UserRole)
         if not line:
             return
+        self.tabs.setCurrentWidget(self.editor)
         block = self.editor.document().findBlockByLineNumber(int(line) - 1)
         cursor = QTextCursor(block)
         cursor.select(QTextCursor.SelectionType.LineUnderCursor)

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
+    QWidget,
 )
 
 from boothapp.core.models import Event, Rating, Staff
@@ -35,6 +36,38 @@ from boothapp.workers.tasks import TaskRunner
 
 _KINDS = (("CSV (Excel, any CRM)", "csv"), ("Excel workbook (XLSX)", "xlsx"),
           ("Post-show report (PDF)", "pdf"))  # fmt: skip
+
+
+class PathField(QLabel):
+    """The whole file path on one line, elided in the middle (folder start and file name stay
+    readable), the full path in the tooltip (issue 15). ``text()`` is the full path."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ExportPath")
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(self.width() - 4, 40)
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, width)
+        super().setText(shown)
 
 
 class _Progress(QObject):
@@ -56,7 +89,7 @@ class ExportDialog(QDialog):
         self.kind = QComboBox()
         for label, value in _KINDS:
             self.kind.addItem(label, value)
-        self.path = QLineEdit()
+        self.path = PathField()
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
@@ -91,7 +124,7 @@ class ExportDialog(QDialog):
         self.start_button.clicked.connect(self.start)
         self.open_button.clicked.connect(self._open_folder)
         close.clicked.connect(self.reject)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow("What", self.kind)
         form.addRow("File", path_row)
         form.addRow("CSV delimiter", self.delimiter)
@@ -146,10 +179,14 @@ class ExportDialog(QDialog):
         kind = self.kind.currentData()
         self.path.setText(str(self._default_path()))
         csv = kind == "csv"
-        self.bom.setEnabled(csv)
-        self.delimiter.setEnabled(csv)
-        for box in (self.qualified, self.hot_warm, self.exclude_flagged, self.columns):
-            box.setEnabled(kind != "pdf")
+        # Only the chosen format's options are on screen (issue 15): XLSX has no delimiter,
+        # the PDF report covers every lead.
+        for widget, shown in ((self.delimiter, csv), (self.bom, csv),
+                              (self.qualified, kind != "pdf"), (self.hot_warm, kind != "pdf"),
+                              (self.exclude_flagged, kind != "pdf"),
+                              (self.columns, kind != "pdf")):  # fmt: skip
+            widget.setEnabled(shown)
+            self.form.setRowVisible(widget, shown)
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.clock import with_visitor_time, zone_note
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
@@ -60,24 +61,30 @@ CHANNEL_LABELS = {
 }
 
 
-def due_text(touch: Touch) -> str:
-    """'Wed 25 Nov 10:05 Asia/Tokyo': the lead's own clock, where the rule was applied."""
+def due_text(touch: Touch, event_zone: str = "") -> str:
+    """'Wed 25 Nov 10:05 Asia/Tokyo': the lead's own clock, where the rule was applied.
+    With ``event_zone`` (issue 15): the event's clock like every other screen, the visitor's
+    own beside it where it differs: 'Wed 25 Nov 04:05 (10:05 in Asia/Tokyo)'."""
+    if event_zone:
+        return with_visitor_time(touch.due_utc, event_zone, touch.tz)
     local = touch.due_utc.astimezone(ZoneInfo(touch.tz))
     return f"{local:%a %d %b %H:%M} {touch.tz}"
 
 
-def item_text(item: QueueItem) -> str:
+def item_text(item: QueueItem, event_zone: str = "") -> str:
     flag = "CHECK SENT FOLDER · " if item.touch.state is TouchState.REVIEW else ""
     flag += "OVERDUE · " if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
-    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due_text(item.touch)}"
+    due = due_text(item.touch, event_zone)
+    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due}"
 
 
-def next_action_text(result: OutcomeResult) -> str:
+def next_action_text(result: OutcomeResult, event_zone: str = "") -> str:
     if result.next_touch is None:
         return f"No further touches: {result.reason}"
     nxt = result.next_touch
-    return f"Next: {CHANNEL_LABELS[nxt.channel].lower()} {due_text(nxt)} · {result.reason}"
+    due = due_text(nxt, event_zone)
+    return f"Next: {CHANNEL_LABELS[nxt.channel].lower()} {due} · {result.reason}"
 
 
 AskPassword = Callable[[QWidget, str], str | None]
@@ -175,6 +182,11 @@ class FollowUpQueuePage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(top)
+        zone = zone_note(event.timezone)
+        self.zone_label = QLabel(f"{zone} (the visitor's own where it differs)")
+        self.zone_label.setProperty("role", "muted")
+        self.zone_label.setWordWrap(True)  # never what sets the page's width
+        left_layout.addWidget(self.zone_label)
         left_layout.addWidget(self.list, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -261,7 +273,7 @@ class FollowUpQueuePage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for item in items:
-            row = QListWidgetItem(item_text(item))
+            row = QListWidgetItem(item_text(item, self._event.timezone))
             row.setData(Qt.ItemDataRole.UserRole, item.touch.id)
             row.setToolTip(item.touch.reason)
             self.list.addItem(row)
@@ -338,7 +350,7 @@ class FollowUpQueuePage(QWidget):
         )
 
     def _outcome_stored(self, result: OutcomeResult) -> None:
-        self.status.setText(next_action_text(result))
+        self.status.setText(next_action_text(result, self._event.timezone))
         self.touch_done.emit(result.touch.id)
         self.refresh()
 

@@ -12,6 +12,11 @@ never delivered, so no text field, ``textChanged`` handler or default button (En
 half-typed badge. Removing text after the fact would instead fire those handlers with the
 payload first.
 
+A lost Enter (issue 15): a scanner whose suffix was not recognised used to leave its burst to
+be replayed as typing, into whatever field had focus. Now a burst of ``min_chars`` or more at
+scanner speed that simply stops is a scan too, decided after ``lost_terminator_ms`` of quiet;
+a terminator arriving late after that is swallowed, so it cannot press Save on the form.
+
 Limits: only printable keys without Ctrl/Alt/Meta are held back; replayed keys skip Qt's
 shortcut matching (single-letter shortcuts still work when typed slowly only after the gap).
 """
@@ -47,7 +52,12 @@ class WedgeSettings:
     min_chars: int = 4  # shorter bursts are people (or key repeat), not badges
     max_gap_ms: int = 30  # scanners type every 1-15 ms; people rarely under 50 ms
     terminators: frozenset[Qt.Key] = field(default=DEFAULT_TERMINATORS)
-    require_terminator: bool = True  # some scanners are set up to send no suffix
+    # True: a fast burst must end in a terminator or in ``lost_terminator_ms`` of quiet; False:
+    # any fast burst is a scan as soon as the keys stop (scanners set up to send no suffix).
+    require_terminator: bool = True
+    # Quiet after a fast burst that means "the Enter got lost": still a scan. None hands such
+    # a burst back as typing (the behaviour before issue 15).
+    lost_terminator_ms: int | None = 60
 
 
 @dataclass(slots=True)
@@ -80,11 +90,15 @@ class KeyboardWedge(QObject):
         self._last_key_at = 0.0
         self._replaying = False
         self._enabled = True
-        self._passed: tuple[int, QWidget] | None = None
+        self._passed: tuple[int, int, int, QWidget] | None = None
         self._gap_timer = QTimer(self)
         self._gap_timer.setSingleShot(True)
         self._gap_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._gap_timer.timeout.connect(self._on_gap)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self._on_idle)
+        self._swallow_until = 0.0  # a late terminator after a recovered burst is eaten
 
     # -- public ---------------------------------------------------------------------------
 
@@ -128,10 +142,20 @@ class KeyboardWedge(QObject):
 
     def _on_press(self, event: QKeyEvent, receiver: QWidget) -> bool:
         now = self._clock()
-        if self._held and (now - self._last_key_at) * 1000.0 > self.settings.max_gap_ms:
-            self._on_gap()  # the timer had no chance to run (busy GUI): decide now
         key = Qt.Key(event.key())
         modifiers = _modifiers_of(event)
+        if self._held and (now - self._last_key_at) * 1000.0 > self.settings.max_gap_ms:
+            # The burst is over (its timer may not have run on a busy GUI): decide now.
+            long_enough = len(self._held) >= self.settings.min_chars
+            if long_enough and key in self.settings.terminators:
+                self._finish_scan()  # its Enter, only late
+                return True
+            if long_enough and (
+                not self.settings.require_terminator or self.settings.lost_terminator_ms is not None
+            ):
+                self._finish_scan()
+            else:
+                self._release_held()
         if key in MODIFIER_KEYS:
             return self._pass(event, receiver)  # scanners press Shift for capitals
         if event.isAutoRepeat():
@@ -139,6 +163,9 @@ class KeyboardWedge(QObject):
             self._release_held()
             return self._pass(event, receiver)
         if key in self.settings.terminators and not (modifiers & ~TYPING_MODIFIERS):
+            if not self._held and now < self._swallow_until:
+                self._swallow_until = 0.0
+                return True  # the recovered burst's Enter, late: it must not press Save
             if len(self._held) >= self.settings.min_chars:
                 self._finish_scan()
                 return True
@@ -146,6 +173,7 @@ class KeyboardWedge(QObject):
             return self._pass(event, receiver)
         text = event.text()
         if text and text.isprintable() and not (modifiers & ~TYPING_MODIFIERS):
+            self._idle_timer.stop()
             self._held.append(_HeldKey(receiver, int(key), modifiers, text))
             self._last_key_at = now
             self._gap_timer.start(self.settings.max_gap_ms)
@@ -154,30 +182,52 @@ class KeyboardWedge(QObject):
         return self._pass(event, receiver)
 
     def _pass(self, event: QKeyEvent, receiver: QWidget) -> bool:
-        self._passed = (shiboken6.getCppPointer(event)[0], receiver)
+        self._passed = (shiboken6.getCppPointer(event)[0], event.key(), event.timestamp(), receiver)
         return False
 
     def _is_propagation(self, event: QKeyEvent, receiver: QWidget) -> bool:
         """The same key event bubbling to a parent after the focus widget ignored it."""
         if self._passed is None:
             return False
-        pointer, first = self._passed
+        pointer, key, stamp, first = self._passed
+        # Key events are often built at the same address one after another (QTest always, the
+        # platform often): the address alone made a later Enter sent to the same widget look
+        # like the earlier arrow key bubbling up, so the scan's Enter went unseen (issue 15).
+        # A bubbling event is the same key and moment, at a strict ancestor of its first
+        # receiver.
         return (
             pointer == shiboken6.getCppPointer(event)[0]
+            and key == event.key()
+            and stamp == event.timestamp()
             and shiboken6.isValid(first)
+            and receiver is not first
             and receiver.isAncestorOf(first)
         )
 
     def _on_gap(self) -> None:
         """No key followed in time: a burst without terminator, or someone typing."""
         self._gap_timer.stop()
-        if not self.settings.require_terminator and len(self._held) >= self.settings.min_chars:
+        long_enough = len(self._held) >= self.settings.min_chars
+        if not self.settings.require_terminator and long_enough:
             self._finish_scan()
+        elif long_enough and self.settings.lost_terminator_ms is not None:
+            # Keys came at scanner speed and stopped: wait a little more for the Enter, then
+            # take it as a scan whose Enter was lost (never typing into a field).
+            rest = max(0, self.settings.lost_terminator_ms - self.settings.max_gap_ms)
+            self._idle_timer.start(rest)
+        else:
+            self._release_held()
+
+    def _on_idle(self) -> None:
+        if len(self._held) >= self.settings.min_chars:
+            self._finish_scan()
+            self._swallow_until = self._clock() + 0.5
         else:
             self._release_held()
 
     def _finish_scan(self) -> None:
         self._gap_timer.stop()
+        self._idle_timer.stop()
         payload = "".join(k.text for k in self._held)
         self._held.clear()
         self.scanned.emit(payload)
@@ -185,6 +235,7 @@ class KeyboardWedge(QObject):
     def _release_held(self) -> None:
         """Deliver held keys, in order, to the widgets they were typed into."""
         self._gap_timer.stop()
+        self._idle_timer.stop()
         held, self._held = self._held, []
         self._replaying = True
         try:

@@ -1,18 +1,24 @@
 """Lead detail panel: who, what they answered, notes, stage, "please delete", history.
 
+Editable (issue 15): contact fields, answers (the event's labels, never codes), a note appended
+with author and time (earlier notes kept, ``core.notes.append_note``), rating, owner (managers
+only) and stage. Every edit is one ``LeadService.save_lead(draft)`` off the GUI thread: that door
+writes the history, re-queues the CRM and re-plans follow-ups; this panel arranges none of it.
 Staff never hard-delete (DOMAIN.md): the only way to get rid of junk is the "please delete"
 flag an administrator reviews, so there is no delete action here or anywhere else.
-Every read and write goes through the TaskRunner; ``lead_changed`` fires (GUI thread) after a
-write is stored so the list can refresh that row.
+``lead_changed`` fires (GUI thread) after a write is stored so the list can refresh that row.
+Times read in the event's zone, said once at the top of the panel.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,7 +26,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QToolButton,
@@ -28,11 +36,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.models import Lead, Stage
+from boothapp.core.answers import answer_lines, answers_change_text
+from boothapp.core.clock import event_time, zone_note
+from boothapp.core.config.model import EventConfig
+from boothapp.core.models import Contact, Lead, Rating, Stage
+from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
-from boothapp.services.leads import LeadChange, LeadService
+from boothapp.services.leads import LeadChange, LeadDraft, LeadService
+from boothapp.ui.lead_form import CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
+from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
 FIELD_LABELS = {
@@ -45,12 +59,20 @@ FIELD_LABELS = {
 }
 
 
-def describe_change(change: LeadChange, staff_names: dict[str, str]) -> str:
+def describe_change(
+    change: LeadChange,
+    staff_names: dict[str, str],
+    zone: str = "UTC",
+    cfg: EventConfig | None = None,
+) -> str:
     """One history line: "Tue 18 Nov 14:03 · Ayla · Stage: To contact → Won"."""
-    when = change.changed_at.astimezone().strftime("%a %d %b %H:%M")
+    when = event_time(change.changed_at, zone)
     who = staff_names.get(change.staff_id, "") or "someone"
     label = FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
-    return f"{when} · {who} · {label}: {_value(change.old_value)} → {_value(change.new_value)}"
+    old, new = change.old_value, change.new_value
+    if change.field == "answers" and cfg is not None:
+        return f"{when} · {who} · {answers_change_text(cfg, old, new)}"
+    return f"{when} · {who} · {label}: {_value(old)} → {_value(new)}"
 
 
 def _value(value: Any) -> str:
@@ -73,12 +95,20 @@ class LeadDetailPanel(QWidget):
     lead_sheet_requested = Signal(object)  # Lead: the window writes the one-page PDF
     save_failed = Signal(str)
 
-    def __init__(self, leads: LeadService, runner: TaskRunner) -> None:
+    def __init__(
+        self,
+        leads: LeadService,
+        runner: TaskRunner,
+        cfg: EventConfig | None = None,
+        zone: str = "UTC",
+    ) -> None:
         super().__init__()
         self.setObjectName("LeadDetailPanel")
-        self._leads, self._runner = leads, runner
+        self._leads, self._runner, self._cfg, self._zone = leads, runner, cfg, zone
         self._lead: Lead | None = None
         self._staff_id = ""
+        self._staff_name = ""
+        self._manager = False
         self._staff_names: dict[str, str] = {}
         self._filling = False
         self._after_load = ""
@@ -92,14 +122,65 @@ class LeadDetailPanel(QWidget):
         self.title.setWordWrap(True)
         self.subtitle = QLabel("")
         self.subtitle.setWordWrap(True)
+        self.zone_label = QLabel(zone_note(zone))
+        self.zone_label.setProperty("role", "muted")
 
-        self.contact = QLabel("")
-        self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.contact.setWordWrap(True)
-        self.answers = QLabel("")
+        # Contact: one line edit per field, the same fields and words as the capture form.
+        self.contact_fields: dict[str, QLineEdit] = {}
+        contact_form = QFormLayout()
+        for name, label in CONTACT_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"detail_{name}")
+            edit.returnPressed.connect(self.save_edits)
+            self.contact_fields[name] = edit
+            contact_form.addRow(label, edit)
+        self.contact = QWidget()
+        self.contact.setLayout(contact_form)
+        # Answers: the event's questions with their labels; without a config, read-only lines.
+        self.questions: dict[str, QuestionInput] = {}
+        answers_form = QFormLayout()
+        answers_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        for question in cfg.questions if cfg else ():
+            widget = QuestionInput(question, columns=2)  # two a row fit the side panel
+            self.questions[question.id] = widget
+            answers_form.addRow(question.label, widget)
+        self.answers = QLabel("")  # answers the config no longer asks, as labelled lines
         self.answers.setWordWrap(True)
+        answers_form.addRow(self.answers)
+        self.answers_box = QWidget()
+        self.answers_box.setLayout(answers_form)
         self.notes = QLabel("")
+        self.notes.setObjectName("DetailNotes")
         self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.new_note = QPlainTextEdit()
+        self.new_note.setObjectName("DetailNewNote")
+        self.new_note.setPlaceholderText("Add a note (kept with your name and the time)")
+        self.new_note.setMaximumHeight(70)
+        self.new_note.setTabChangesFocus(True)
+        notes_box = QWidget()
+        notes_layout = QVBoxLayout(notes_box)
+        notes_layout.setContentsMargins(0, 0, 0, 0)
+        notes_layout.addWidget(self.notes)
+        notes_layout.addWidget(self.new_note)
+        self.rating = QComboBox()
+        self.rating.setObjectName("DetailRating")
+        for rating in Rating:
+            self.rating.addItem(RATING_LABELS[rating], rating)
+        self.owner = QComboBox()
+        self.owner.setObjectName("DetailOwner")
+        self.owner.addItem("(routing decides)", "")
+        for rep in cfg.routing.reps if cfg else ():
+            self.owner.addItem(rep.name, rep.id)
+        self.owner.setToolTip("Managers change the owner; routing chose it at capture")
+        self.save_button = QPushButton("Save changes (Ctrl+S)")
+        self.save_button.setObjectName("DetailSave")
+        self.save_button.setProperty("primary", True)
+        self.save_button.setMinimumHeight(40)
+        self.save_button.clicked.connect(self.save_edits)
+        # Only while the detail has focus: Event settings has Ctrl+S in the same window.
+        save_keys = QShortcut(QKeySequence("Ctrl+S"), self, self.save_edits)
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.stage = QComboBox()
         for stage in Stage:
@@ -136,6 +217,8 @@ class LeadDetailPanel(QWidget):
         )
 
         pipeline = QFormLayout()
+        pipeline.addRow("Rating", self.rating)
+        pipeline.addRow("Owner", self.owner)
         pipeline.addRow("Stage", self.stage)
         pipeline.addRow("", self.please_delete)
         pipeline.addRow("Follow-ups", self.followups)
@@ -148,12 +231,14 @@ class LeadDetailPanel(QWidget):
         header.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.zone_label)
         layout.addWidget(_group("Contact", self.contact))
-        layout.addWidget(_group("Answers", self.answers))
-        layout.addWidget(_group("Notes", self.notes))
+        layout.addWidget(_group("Answers", self.answers_box))
+        layout.addWidget(_group("Notes", notes_box))
         pipeline_box = QGroupBox("Pipeline")
         pipeline_box.setLayout(pipeline)
         layout.addWidget(pipeline_box)
+        layout.addWidget(self.save_button)
         layout.addWidget(_group("History", self.history))
         layout.addWidget(self.sheet_button)
         layout.addWidget(self.status)
@@ -180,11 +265,22 @@ class LeadDetailPanel(QWidget):
     def staff_id(self) -> str:
         return self._staff_id
 
-    def set_staff(self, staff_id: str, names: dict[str, str] | None = None) -> None:
-        """Who edits from now on (recorded in history), and how to name staff in history."""
+    def set_staff(
+        self,
+        staff_id: str,
+        names: dict[str, str] | None = None,
+        *,
+        name: str = "",
+        manager: bool = False,
+    ) -> None:
+        """Who edits from now on (recorded in history, signs notes), how to name staff in
+        history, and whether they may change the owner (managers only)."""
         self._staff_id = staff_id
+        self._staff_name = name or (names or self._staff_names).get(staff_id, "")
+        self._manager = manager
         if names is not None:
             self._staff_names = dict(names)
+        self.owner.setEnabled(self._lead is not None and manager)
 
     def set_followup_service(self, service: FollowUpService) -> None:
         """Show the lead's follow-ups (next action, done, open) in the pipeline section."""
@@ -219,8 +315,11 @@ class LeadDetailPanel(QWidget):
     def clear(self) -> None:
         self._lead = None
         self.title.setText("Select a lead")
-        for label in (self.subtitle, self.contact, self.answers, self.notes, self.sync):
+        for label in (self.subtitle, self.answers, self.notes, self.sync):
             label.setText("")
+        for edit in self.contact_fields.values():
+            edit.clear()
+        self.new_note.clear()
         self.history.clear()
         self._set_enabled(False)
 
@@ -233,30 +332,41 @@ class LeadDetailPanel(QWidget):
             c = lead.contact
             self.title.setText(lead.display_name)
             staff = f" by {lead.staff_name}" if lead.staff_name else ""
-            when = (
-                lead.created_at.astimezone().strftime("%a %d %b %H:%M") if lead.created_at else ""
-            )
+            when = event_time(lead.created_at, self._zone)
             self.subtitle.setText(
                 f"{RATING_LABELS[lead.rating]} · score {lead.score} · captured {when}{staff}"
             )
-            lines = [
-                " · ".join(p for p in (c.title, c.company) if p),
-                c.email,
-                c.phone,
-                ", ".join(p for p in (c.city, c.country) if p),
-            ]
-            self.contact.setText("\n".join(line for line in lines if line) or "(no details)")
-            self.answers.setText(
-                "\n".join(f"{k}: {_answer(v)}" for k, v in lead.answers.items()) or "(none)"
-            )
+            for name, edit in self.contact_fields.items():
+                edit.setText(getattr(c, name))
+                edit.setCursorPosition(0)
+            for qid, widget in self.questions.items():
+                widget.set_value(lead.answers.get(qid))
+            if self._cfg is not None:
+                asked = {q.id for q in self._cfg.questions}
+                extra = {k: v for k, v in lead.answers.items() if k not in asked}
+                lines = answer_lines(self._cfg, extra)
+            else:
+                lines = tuple((k, _answer(v)) for k, v in lead.answers.items())
+            self.answers.setText("\n".join(f"{q}: {a}" for q, a in lines))
+            self.answers.setVisible(bool(lines) or not self.questions)
+            if not lines and not self.questions:
+                self.answers.setText("(none)")
             self.notes.setText(lead.notes or "(none)")
+            self.new_note.clear()
+            self.rating.setCurrentIndex(self.rating.findData(lead.rating))
+            index = self.owner.findData(lead.owner)
+            if index < 0 and lead.owner:
+                self.owner.addItem(lead.owner, lead.owner)
+                index = self.owner.count() - 1
+            self.owner.setCurrentIndex(max(index, 0))
             self.stage.setCurrentIndex(self.stage.findData(lead.stage))
             self.please_delete.setChecked(lead.please_delete)
             self.sync.setText(SYNC_LABELS[lead.sync_state])
             self._load_followups(lead.id)
             self.history.clear()
             for change in reversed(history):  # newest first
-                self.history.addItem(describe_change(change, self._staff_names))
+                line = describe_change(change, self._staff_names, self._zone, self._cfg)
+                self.history.addItem(line)
             for i in range(self.history.count()):
                 self.history.item(i).setToolTip(self.history.item(i).text())
             if not history:
@@ -268,8 +378,56 @@ class LeadDetailPanel(QWidget):
             self._filling = False
 
     def _set_enabled(self, enabled: bool) -> None:
-        self.stage.setEnabled(enabled)
-        self.please_delete.setEnabled(enabled)
+        editors: list[QWidget] = [self.stage, self.please_delete, self.rating, self.save_button]
+        editors += [self.new_note, *self.contact_fields.values(), *self.questions.values()]
+        for widget in editors:
+            widget.setEnabled(enabled)
+        self.owner.setEnabled(enabled and self._manager)
+
+    def edited_draft(self, lead: Lead) -> LeadDraft:
+        """The lead's draft with what is on screen; the note typed is appended, signed."""
+        draft = self._leads.draft_of(lead)
+        contact = replace(
+            draft.contact or Contact(),
+            **{name: edit.text().strip() for name, edit in self.contact_fields.items()},
+        )
+        answers = dict(draft.answers)
+        for qid, widget in self.questions.items():
+            value = widget.value()
+            if value is None:
+                answers.pop(qid, None)
+            else:
+                answers[qid] = value
+        rating = self.rating.currentData()
+        rating_changed = rating is not None and rating != lead.rating
+        notes = append_note(lead.notes, self.new_note.toPlainText(), self._staff_name,
+                            datetime.now(UTC), self._zone)  # fmt: skip
+        owner = self.owner.currentData() if self._manager else lead.owner
+        return replace(
+            draft,
+            contact=contact,
+            answers=answers,
+            notes=notes,
+            rating=Rating(rating) if rating_changed else draft.rating,
+            rating_overridden=draft.rating_overridden or rating_changed,
+            owner=owner if owner is not None else lead.owner,
+            stage=Stage(self.stage.currentData()),
+            staff_id=self._staff_id,
+        )
+
+    def save_edits(self) -> None:
+        """Contact, answers, note, rating, owner: one save through the lead door."""
+        lead = self._lead
+        if lead is None or not self.save_button.isEnabled():
+            return
+        draft = self.edited_draft(lead)
+        if draft == self._leads.draft_of(lead) or draft == replace(
+            self._leads.draft_of(lead), staff_id=self._staff_id
+        ):
+            self.status.setText("Nothing changed")
+            return
+        leads = self._leads
+        self._write(lambda: leads.save_lead(draft).id)
 
     # -- edits ---------------------------------------------------------------------------
     def _stage_chosen(self, index: int) -> None:
@@ -277,13 +435,9 @@ class LeadDetailPanel(QWidget):
         stage = self.stage.itemData(index)
         if self._filling or lead is None or stage is None or stage == lead.stage:
             return
-        leads, staff_id = self._leads, self._staff_id
-
-        def save() -> str:
-            draft = replace(leads.draft_of(lead), stage=Stage(stage), staff_id=staff_id)
-            return leads.save_lead(draft).id
-
-        self._write(save)
+        # Whatever else is typed goes with the stage: a reload must not drop an unsaved edit.
+        leads, draft = self._leads, self.edited_draft(lead)
+        self._write(lambda: leads.save_lead(replace(draft, stage=Stage(stage))).id)
 
     def _please_delete_toggled(self, checked: bool) -> None:
         lead = self._lead

@@ -1,16 +1,22 @@
 """The lead form: pre-filled from the badge or roster, driven by the event's questions.
 
-Enter saves, Escape cancels; the score and suggested rating update as staff tap answers
-(pure rules, microseconds), and the save itself runs off the GUI thread.
+Filled blind (issue 15): Enter saves from any field, the note included (Shift+Enter or
+Ctrl+Enter make a new line there); answer buttons take digits 1-9 and arrows; the form opens
+scrolled to the top with the first empty required field focused; Esc asks (a second Esc)
+before it throws typed input away. The short form (contact, rating, required questions) comes
+first so it fits a 1280x800 window without scrolling; optional questions follow.
+The score and suggested rating update as staff tap answers (pure rules, microseconds), and the
+save itself runs off the GUI thread.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QFormLayout,
@@ -34,7 +40,8 @@ from boothapp.services.leads import LeadDraft, LeadService
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
-_CONTACT_FIELDS = (
+# The contact fields staff type, with their words; the lead detail edits the same ones.
+CONTACT_FIELDS = (
     ("first_name", "First name"),
     ("last_name", "Last name"),
     ("email", "Email"),
@@ -43,6 +50,9 @@ _CONTACT_FIELDS = (
     ("title", "Job title"),
     ("country", "Country"),
 )
+_RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+NOTES_PLACEHOLDER = "Notes — Enter saves · Shift+Enter or Ctrl+Enter: new line"
+DISCARD_PROMPT = "Discard what you typed? Esc again discards; keep typing to stay."
 
 
 class LeadForm(QWidget):
@@ -76,14 +86,20 @@ class LeadForm(QWidget):
             "background: #fff3cd; color: #664d03; padding: 8px; border-radius: 6px;"
         )
         self.banner.hide()
+        # Messages about this form (another badge seen, next visitor waiting) live here and
+        # go when the form loads another visitor or closes (issue 15).
+        self.notice = QLabel()
+        self.notice.setObjectName("FormNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setProperty("role", "muted")
+        self.notice.hide()
 
         self.fields: dict[str, QLineEdit] = {}
         contact = QGridLayout()
-        for i, (name, label) in enumerate(_CONTACT_FIELDS):
+        for i, (name, label) in enumerate(CONTACT_FIELDS):
             edit = QLineEdit()
             edit.setPlaceholderText(label)
             edit.setObjectName(f"field_{name}")
-            edit.returnPressed.connect(self.save)
             self.fields[name] = edit
             contact.addWidget(edit, i // 2, i % 2)
         self.fields["email"].textChanged.connect(self._validate_email)
@@ -92,18 +108,25 @@ class LeadForm(QWidget):
         self.contact_error.setProperty("role", "error")
 
         self.questions: dict[str, QuestionInput] = {}
-        qform = QFormLayout()
-        # Label above its choices: side by side they did not fit the form's half of the page.
-        qform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        # Required questions belong to the short form near the top; optional ones follow it.
+        required_form, optional_form = QFormLayout(), QFormLayout()
+        for qform in (required_form, optional_form):
+            # Label above its choices: side by side they did not fit the form's half of the page.
+            qform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for question in cfg.questions:
             widget = QuestionInput(question)
             widget.changed.connect(self._update_score)
+            widget.answered.connect(lambda w=widget: self._advance_from(w))
             self.questions[question.id] = widget
-            qform.addRow(question.label + (" *" if question.required else ""), widget)
+            target = required_form if question.required else optional_form
+            target.addRow(question.label + (" *" if question.required else ""), widget)
 
         self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Notes (Ctrl+Enter saves)")
-        self.notes.setMaximumHeight(90)
+        self.notes.setObjectName("NotesEdit")
+        self.notes.setPlaceholderText(NOTES_PLACEHOLDER)
+        self.notes.setMaximumHeight(70)
+        self.notes.setTabChangesFocus(True)
+        self.notes.installEventFilter(self)
         self.referred_by = QLineEdit()
         self.referred_by.setPlaceholderText("Referred by (name or company)")
         self.referred_by.textChanged.connect(self._update_score)
@@ -134,7 +157,7 @@ class LeadForm(QWidget):
         ):
             button = QPushButton(rating.value.capitalize())
             button.setCheckable(True)
-            button.setMinimumHeight(48)
+            button.setMinimumHeight(40)
             button.setStyleSheet(f"QPushButton:checked {{ background: {colour}; color: white; }}")
             button.clicked.connect(lambda _c=False, r=rating: self._override_rating(r))
             group.addButton(button)
@@ -159,19 +182,22 @@ class LeadForm(QWidget):
         buttons.addWidget(self.save_button)
 
         body = QWidget()
+        body.setObjectName("LeadFormBody")
         inner = QVBoxLayout(body)
         inner.addWidget(self.title)
         inner.addWidget(self.banner)
+        inner.addWidget(self.notice)
         inner.addLayout(contact)
         inner.addWidget(self.contact_error)
-        inner.addLayout(qform)
-        inner.addWidget(self.notes)
-        inner.addWidget(self.referred_by)
-        inner.addLayout(consent_row)
         inner.addLayout(rating_row)
         inner.addWidget(self.score_label)
+        inner.addLayout(required_form)
+        inner.addWidget(self.notes)
+        inner.addLayout(optional_form)
+        inner.addWidget(self.referred_by)
+        inner.addLayout(consent_row)
         inner.addStretch(1)
-        scroll = QScrollArea()
+        self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -181,15 +207,94 @@ class LeadForm(QWidget):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.error)
         outer.addLayout(buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, self.save)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.escape)
+        self._loaded: LeadDraft | None = None
+        self._confirm_discard = False
+        # The field being typed into never scrolls out of view (issue 15).
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.consent_label and event.type() == QEvent.Type.MouseButtonRelease:
             self.consent.toggle()
             return True
+        if watched is self.notes and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in _RETURN_KEYS:
+                mods = event.modifiers()
+                newline = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+                if mods & newline:
+                    self.notes.insertPlainText("\n")  # Shift/Ctrl+Enter: a new line
+                else:
+                    self.save()  # Enter saves here too: the note is where focus often is
+                return True
         return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Line edits, spin boxes, checkboxes and answer buttons leave Enter unhandled, so it
+        # reaches the form from any field: one place decides that Enter saves.
+        if event.key() in _RETURN_KEYS:
+            self.save()
+            event.accept()
+            return
+        self._confirm_discard = False
+        super().keyPressEvent(event)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        inner = self.scroller.widget()
+        if new is not None and inner is not None and self.isVisible() and inner.isAncestorOf(new):
+            self.scroller.ensureWidgetVisible(new, 20, 40)
+
+    # -- keyboard flow ----------------------------------------------------------------------
+    def _advance_from(self, widget: QuestionInput) -> None:
+        """A single choice picked with a digit: the next question takes the keys."""
+        ids = list(self.questions)
+        index = ids.index(widget.question.id)
+        for qid in ids[index + 1 :]:
+            if self.questions[qid].focus_first():
+                return
+        self.notes.setFocus()
+
+    def first_focus(self) -> QWidget:
+        """Where typing starts: no name yet -> the name; else the first unanswered required
+        question; else the first unanswered question; else the note."""
+        c = self._draft.contact
+        if not (c.first_name or c.last_name or c.email):
+            return self.fields["first_name"]
+        widgets = list(self.questions.values())
+        required = [w for w in widgets if w.question.required]
+        # An existing lead re-opened: its answers were given; what comes now is a note.
+        candidates = required if self._draft.lead_id else required + widgets
+        for widget in candidates:
+            target = widget.focus_target()
+            if widget.value() is None and target is not None:
+                return target
+        return self.notes
+
+    def is_dirty(self) -> bool:
+        """Typed input that Esc would throw away."""
+        return self._loaded is not None and self.draft() != self._loaded
+
+    def escape(self) -> None:
+        if self.is_dirty() and not self._confirm_discard:
+            self._confirm_discard = True
+            self.error.setText(DISCARD_PROMPT)
+            return
+        self._confirm_discard = False
+        self.error.clear()
+        self.cancelled.emit()
+
+    def set_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    @property
+    def raw_payload(self) -> str:
+        return self._draft.raw_payload
+
+    def scroll_to_top(self) -> None:
+        self.scroller.verticalScrollBar().setValue(0)
 
     # -- loading ----------------------------------------------------------------------------
     def load(self, draft: LeadDraft, scan_id: str | None = None, banner: str = "") -> None:
@@ -215,9 +320,30 @@ class LeadForm(QWidget):
         self.banner.setVisible(bool(banner))
         self.error.clear()
         self.contact_error.clear()
+        self.set_notice("")
         self._update_score()
-        focus = self.fields["first_name"] if not c.first_name else self.notes
-        focus.setFocus()
+        self._confirm_discard = False
+        self._loaded = self.draft()
+        self.scroll_to_top()
+        self.first_focus().setFocus()
+        # Once shown and laid out, start at the top again: the title and "Scanned before"
+        # banner are what staff read first (a focus deep in the form had scrolled them away).
+        QTimer.singleShot(0, self._settle)
+
+    def _settle(self) -> None:
+        self.scroll_to_top()
+        focus = self.focusWidget()
+        if focus is None or not self.isAncestorOf(focus) or not focus.hasFocus():
+            # load() ran while the form was still hidden, where setFocus does not stick.
+            self.first_focus().setFocus()
+            focus = self.focusWidget()
+        inner = self.scroller.widget()
+        if focus is not None and inner is not None and inner.isAncestorOf(focus):
+            bottom = focus.mapTo(inner, focus.rect().bottomLeft()).y()
+            if bottom > self.scroller.viewport().height():
+                # Typing must happen where staff look: the top stays, the note takes the keys.
+                self.notes.setFocus()
+                self.scroll_to_top()
 
     def draft(self) -> LeadDraft:
         contact = Contact(**{name: edit.text().strip() for name, edit in self.fields.items()})

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from boothapp.core.clock import event_time
 from boothapp.core.models import Rating, Stage, SyncState
 from boothapp.services.lead_queries import (
     LeadQuery,
@@ -62,7 +63,7 @@ SYNC_LABELS = {
 LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def _cell(row: LeadRowView, column: int) -> str:
+def _cell(row: LeadRowView, column: int, zone: str = "UTC") -> str:
     sort = COLUMNS[column][1]
     if sort is SortColumn.NAME:
         return f"{row.name}  (please delete)" if row.please_delete else row.name
@@ -75,7 +76,7 @@ def _cell(row: LeadRowView, column: int) -> str:
     if sort is SortColumn.STAFF:
         return row.staff_name
     if sort is SortColumn.CREATED:
-        return row.created_at.astimezone().strftime("%a %d %b %H:%M")
+        return event_time(row.created_at, zone)
     return SYNC_LABELS[row.sync_state]
 
 
@@ -92,8 +93,10 @@ class LeadTableModel(QAbstractTableModel):
         runner: TaskRunner,
         query: LeadQuery,
         page_size: int = PAGE_SIZE,
+        zone: str = "UTC",
     ) -> None:
         super().__init__()
+        self._zone = zone  # the event's: one clock on every screen (issue 15)
         self._queries, self._runner = queries, runner
         self._query = query
         self._page_size = page_size
@@ -223,7 +226,7 @@ class LeadTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(row, index.column())
+            return _cell(row, index.column(), self._zone)
         if role == LEAD_ID_ROLE:
             return row.id
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.clock import zone_note
+from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Rating, Staff, Stage, SyncState
 from boothapp.services.lead_queries import LeadQuery, LeadQueryService, LeadRowView
 from boothapp.services.leads import LeadService
@@ -73,6 +75,9 @@ class LeadsPage(QWidget):
         runner: TaskRunner,
         event_id: str,
         page_size: int = 200,
+        *,
+        cfg: EventConfig | None = None,
+        zone: str = "UTC",
     ) -> None:
         super().__init__()
         self.setObjectName("LeadsPage")
@@ -97,7 +102,9 @@ class LeadsPage(QWidget):
         count_font.setBold(True)
         self.count.setFont(count_font)
 
-        self.model = LeadTableModel(queries, runner, LeadQuery(event_id), page_size)
+        self.model = LeadTableModel(queries, runner, LeadQuery(event_id), page_size, zone=zone)
+        self.zone_label = QLabel(zone_note(zone))
+        self.zone_label.setProperty("role", "muted")
         self.table = _Table()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -117,22 +124,25 @@ class LeadsPage(QWidget):
         )
         self.table.setSortingEnabled(True)
 
-        self.detail = LeadDetailPanel(leads, runner)
-        self.detail.setMinimumWidth(380)
+        self.detail = LeadDetailPanel(leads, runner, cfg, zone)
+        self.detail.setMinimumWidth(420)
         self.detail.hide()  # the list gets the full width until a lead is opened
 
-        filters = QHBoxLayout()
-        for widget in (self.rating, self.staff, self.day, self.stage, self.sync):
-            filters.addWidget(widget)
-        filters.addWidget(self.please_delete)
-        filters.addStretch(1)
-        filters.addWidget(self.count)
+        # Filters on a grid that gives way: in one row they set a minimum width that, with
+        # the editable lead detail beside, pushed the window past a 1280 px screen (issue 15).
+        filters = QGridLayout()
+        for i, widget in enumerate((self.rating, self.staff, self.day, self.stage, self.sync)):
+            filters.addWidget(widget, i // 3, i % 3)
+        filters.addWidget(self.please_delete, 1, 2)
+        filters.addWidget(self.count, 0, 3, 2, 1)
+        filters.setColumnStretch(3, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.zone_label)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
@@ -239,7 +249,11 @@ class LeadsPage(QWidget):
 
     def set_current_staff(self, staff: Staff | None) -> None:
         """The signed-in staff member; edits from the detail panel are recorded as theirs."""
-        self.detail.set_staff(staff.id if staff else "")
+        self.detail.set_staff(
+            staff.id if staff else "",
+            name=getattr(staff, "name", "") if staff else "",
+            manager=bool(staff is not None and getattr(staff, "is_manager", False)),
+        )
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,8 +1,14 @@
-"""One input per event question: big tap targets for choices, no free text where a tap does."""
+"""One input per event question: big tap targets for choices, no free text where a tap does.
+
+Keyboard (issue 15): with a choice focused, digits 1-9 pick the n-th option (a single choice
+then hands the keys to the next question through ``answered``), arrows move between options,
+Space toggles the focused one.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
@@ -22,10 +28,14 @@ COLUMNS = 3
 
 class QuestionInput(QWidget):
     changed = Signal()
+    answered = Signal()  # a single choice was picked with a digit: move on
 
-    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: Question, parent: QWidget | None = None, columns: int = COLUMNS
+    ) -> None:
         super().__init__(parent)
         self.question = question
+        self._columns = columns
         self.setObjectName(f"question_{question.id}")
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -48,8 +58,11 @@ class QuestionInput(QWidget):
                 button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
                 button.setProperty("option_id", option_id)
                 button.toggled.connect(lambda on, b=button: self._toggled(b, on))
+                if i < 9:
+                    button.setToolTip(f"Key {i + 1}")
+                button.installEventFilter(self)
                 self._group.addButton(button)
-                layout.addWidget(button, i // COLUMNS, i % COLUMNS)
+                layout.addWidget(button, i // columns, i % columns)
         elif kind is QuestionKind.NUMBER:
             self._number = QDoubleSpinBox()
             self._number.setRange(-1, 1e12)
@@ -67,6 +80,54 @@ class QuestionInput(QWidget):
         return [
             b for b in (self._group.buttons() if self._group else []) if isinstance(b, QPushButton)
         ]
+
+    def focus_target(self) -> QWidget | None:
+        """The widget typing into this question starts at."""
+        buttons = self.buttons()
+        if buttons:
+            checked = [b for b in buttons if b.isChecked()]
+            return checked[0] if checked else buttons[0]
+        return self._number or self._text
+
+    def focus_first(self) -> bool:
+        target = self.focus_target()
+        if target is None:
+            return False
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        buttons = self.buttons()
+        if watched not in buttons or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            index = key - Qt.Key.Key_1
+            if index < len(buttons):
+                self.pick(index)
+            return True
+        step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -self._columns,
+                Qt.Key.Key_Down: self._columns}.get(Qt.Key(key))  # fmt: skip
+        if step is not None:
+            here = buttons.index(watched)
+            there = here + step
+            if 0 <= there < len(buttons):
+                buttons[there].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
+    def pick(self, index: int) -> None:
+        """The n-th option by keyboard: toggles it; a single choice then moves on."""
+        button = self.buttons()[index]
+        button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.question.kind is QuestionKind.MULTI:
+            button.toggle()
+            return
+        if not button.isChecked():
+            button.setChecked(True)
+        self.answered.emit()
 
     def _toggled(self, button: QPushButton, on: bool) -> None:
         if on and self.question.kind is not QuestionKind.MULTI:

@@ -1,22 +1,29 @@
 """The scan page booth staff live on: camera preview, then the lead form, then scan again.
 
 A decoded badge (camera or handheld scanner) is recorded off the GUI thread and the form opens
-pre-filled; a badge already captured opens its lead with "scanned before by X at 10:42".
+pre-filled; a badge already captured opens its lead with "scanned before by X on Tue 18 Nov
+10:42" (the event's clock, like every other screen).
+
+Issue 15: every handheld burst ends in a visible and audible result (``result_shown``): read at
+once, then accepted / duplicate / unreadable; a burst while the form is open waits as the next
+visitor and opens when this one is saved or cancelled. Messages belong to the state that
+raised them and go when it ends.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import cv2
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -28,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.capture.types import DecodeResult, FrameDecoder
+from boothapp.core.clock import event_time, zone_note
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
@@ -39,18 +47,41 @@ from boothapp.workers.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
+PRIVACY_CHOICES = ((0, "Keep last visitor"), (10, "Hide after 10 s"), (30, "Hide after 30 s"),
+                   (60, "Hide after 1 min"))  # fmt: skip
+
 
 def scanned_before_text(lead: Lead, zone: str) -> str:
     who = lead.staff_name or "someone on this device"
-    when = lead.created_at.astimezone(ZoneInfo(zone)) if lead.created_at else None
-    at = f" at {when:%H:%M}" if when else ""
-    day = f" on {when:%a %d %b}" if when and when.date() != datetime.now(when.tzinfo).date() else ""
-    return f"Scanned before by {who}{day}{at}: this is the existing lead, no duplicate made."
+    when = event_time(lead.created_at, zone)
+    at = f" on {when}" if when else ""
+    return f"Scanned before by {who}{at}: this is the existing lead, no duplicate made."
+
+
+class ScanResult(enum.StrEnum):
+    """What a scan came to, shown and sounded at once (issue 15)."""
+
+    READ = "read"  # the burst is in; the lead is being looked up
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    UNREADABLE = "unreadable"
+    QUEUED = "queued"  # read while a form was open: the next visitor
+
+
+RESULT_MARKS = {
+    ScanResult.READ: "…",
+    ScanResult.ACCEPTED: "✔",
+    ScanResult.DUPLICATE: "↺",
+    ScanResult.UNREADABLE: "✖",
+    ScanResult.QUEUED: "⏭",
+}
 
 
 class ScanPage(QWidget):
     lead_saved = Signal(object)  # Lead
     scan_to_form_ms = Signal(float)  # latency of the last scan, for the status bar and benchmarks
+    result_shown = Signal(str, str)  # ScanResult value, the words on screen (GUI thread)
+    privacy_changed = Signal(int)  # seconds after which the last visitor is hidden; 0 = off
 
     def __init__(
         self,
@@ -70,6 +101,7 @@ class ScanPage(QWidget):
         self._staff: Staff | None = None
         self._pending_since: float | None = None
         self.last_latency_ms: float | None = None
+        self._next_visitor: tuple[str, str, LeadSource] | None = None
 
         self.camera = CameraView()
         self.camera_status = QLabel("Camera off")
@@ -79,8 +111,15 @@ class ScanPage(QWidget):
         self.cameras.scanned.connect(self._symbol)
         self.cameras.status_changed.connect(self.camera_status.setText)
         self.camera_status.setProperty("role", "muted")
-        self.walk_in = QPushButton("No badge — walk-in (F5)")
-        self.photo = QPushButton("Unreadable badge: take photo (F6)")
+        # Offline/online, waiting to sync, my leads today and my rank (issue 15): filled by
+        # ``show_status`` from services read off the GUI thread.
+        self.status_strip = QLabel("")
+        self.status_strip.setObjectName("BoothStatusStrip")
+        self.status_strip.setWordWrap(True)
+        # Short words: side by side under the camera they set the window's minimum width.
+        self.walk_in = QPushButton("Walk-in, no badge (F5)")
+        self.photo = QPushButton("Photo of badge (F6)")
+        self.photo.setToolTip("The badge cannot be read: keep a photo to type it in later")
         for b in (self.walk_in, self.photo):
             b.setMinimumHeight(48)
         self.walk_in.clicked.connect(self.start_walk_in)
@@ -89,6 +128,7 @@ class ScanPage(QWidget):
         lv = QVBoxLayout(left)
         lv.addWidget(self.camera, 1)
         lv.addWidget(self.camera_status)
+        lv.addWidget(self.status_strip)
         row = QHBoxLayout()
         row.addWidget(self.walk_in)
         row.addWidget(self.photo)
@@ -110,12 +150,35 @@ class ScanPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("ScanMessage")
         self.message.setWordWrap(True)
+        self.result = QLabel()
+        self.result.setObjectName("ScanResult")
+        self.result.setProperty("role", "title")
+        self.zone_label = QLabel(zone_note(event.timezone))
+        self.zone_label.setProperty("role", "muted")
         self.recent = QListWidget()
         self.recent.setObjectName("RecentLeads")
+        # Screen privacy (issue 14): the previous visitor's name and company leave the screen
+        # after N seconds, for the next visitor's eyes; off by default.
+        self.privacy = QComboBox()
+        self.privacy.setObjectName("PrivacyChoice")
+        for seconds, label in PRIVACY_CHOICES:
+            self.privacy.addItem(label, seconds)
+        self.privacy.setToolTip("Hide the last visitor's name and company from the screen")
+        self.privacy.activated.connect(
+            lambda i: self.privacy_changed.emit(int(self.privacy.itemData(i)))
+        )
+        self._privacy_timer = QTimer(self)
+        self._privacy_timer.setSingleShot(True)
+        self._privacy_timer.timeout.connect(self.hide_previous_visitor)
         rv.addWidget(self.ready_title)
         rv.addWidget(self.ready_hint)
+        rv.addWidget(self.result)
         rv.addWidget(self.message)
-        rv.addWidget(QLabel("Just captured"))
+        rv.addWidget(self.zone_label)
+        recent_row = QHBoxLayout()
+        recent_row.addWidget(QLabel("Just captured"), 1)
+        recent_row.addWidget(self.privacy)
+        rv.addLayout(recent_row)
         rv.addWidget(self.recent, 1)
         self.right = QStackedWidget()
         self.right.addWidget(self.ready)
@@ -127,7 +190,6 @@ class ScanPage(QWidget):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        self.right.setMinimumWidth(460)
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
         QShortcut(QKeySequence("F5"), self, self.start_walk_in)
@@ -136,6 +198,8 @@ class ScanPage(QWidget):
     # -- staff and camera -------------------------------------------------------------------
     def set_staff(self, staff: Staff | None) -> None:
         self._staff = staff
+        if staff is not None:
+            self.message.clear()  # "Sign in first" ended with the sign-in
 
     @property
     def form_open(self) -> bool:
@@ -149,6 +213,12 @@ class ScanPage(QWidget):
     def stop_camera(self) -> None:
         self.cameras.stop()
 
+    def set_no_camera(self, reason: str) -> None:
+        """ "No camera" picked: nothing runs, the preview says why, and nothing brings the old
+        source back (kiosk exit restarts ``camera_spec``, now empty)."""
+        self.camera_spec = ""
+        self.cameras.go_dark(reason)
+
     @property
     def _worker(self) -> DecodeWorker | None:  # benchmarks hook into the running worker
         return self.cameras.worker
@@ -160,19 +230,41 @@ class ScanPage(QWidget):
             # lead nobody owns and hold the form open for whoever signs in next.
             self.message.setText("Sign in first: badges seen by the camera are not kept.")
             return
+        if self.form_open:
+            if result.text != self.form.raw_payload:
+                # The camera sees whoever walks past: say so on this form only (cleared when
+                # the form closes or loads another visitor), never keep or queue it.
+                self.form.set_notice("Another badge was seen by the camera: save or cancel this "
+                                     "lead first.")  # fmt: skip
+            return
         self.handle_payload(result.text, result.symbology, LeadSource.BADGE_SCAN)
+
+    def show_result(self, kind: ScanResult, text: str) -> None:
+        """Seen and heard at once: the result line, the preview flash and a beep."""
+        words = f"{RESULT_MARKS[kind]} {text}"
+        self.result.setText(words)
+        self.camera.flash(words)
+        if kind is not ScanResult.ACCEPTED:  # the form opening is the accepted scan's sign
+            QApplication.beep()
+        self.result_shown.emit(kind.value, words)
 
     def handle_payload(
         self, payload: str, symbology: str = "", source: LeadSource = LeadSource.HANDHELD
     ) -> None:
         """A badge was read: keep the scan and open its lead (new or existing)."""
         if not payload.strip():
+            self.show_result(ScanResult.UNREADABLE, "Unreadable: the scanner sent nothing usable")
             return
         if self.form_open:
-            # Never throw away what staff are typing: the new badge waits for Enter or Esc.
-            self.message.setText("Finish this lead first (Enter saves, Esc cancels).")
-            self.form.error.setText("Another badge was scanned: save or cancel this lead first.")
+            # Never throw away what staff are typing, and never type the badge into a field:
+            # it is the next visitor, opened when this lead is saved or cancelled.
+            self._next_visitor = (payload, symbology, source)
+            self.form.set_notice("Next visitor's badge is read: it opens when you save or "
+                                 "cancel this lead.")  # fmt: skip
+            self.show_result(ScanResult.QUEUED, "Next visitor waiting")
             return
+        self.show_result(ScanResult.READ, "Badge read")
+        self.message.clear()  # what the last visitor left said belongs to them
         self._pending_since = time.perf_counter()
         leads, event_id = self._leads, self._event.id
         staff_id = self._staff.id if self._staff else ""
@@ -180,25 +272,32 @@ class ScanPage(QWidget):
             lambda: leads.record_scan(event_id, payload, symbology=symbology, source=source,
                                       staff_id=staff_id),
             on_done=self._scan_recorded,
-            on_error=lambda exc: self.message.setText(f"Scan not kept: {exc}"),
+            on_error=lambda exc: self.show_result(ScanResult.UNREADABLE, f"Scan not kept: {exc}"),
         )  # fmt: skip
 
     def _scan_recorded(self, outcome: ScanOutcome) -> None:
         if outcome.existing is not None:
             draft = self._leads.draft_of(outcome.existing)
             banner = scanned_before_text(outcome.existing, self._event.timezone)
+            self.show_result(ScanResult.DUPLICATE, f"Scanned before: {draft.contact.full_name}")
+        elif outcome.warnings and not (
+            outcome.draft.contact.full_name or outcome.draft.contact.email
+            or outcome.draft.badge_key
+        ):  # fmt: skip
+            self.show_result(ScanResult.UNREADABLE, "Unreadable badge: " + "; ".join(
+                outcome.warnings))  # fmt: skip
+            draft = outcome.draft
+            banner = "; ".join(outcome.warnings)
         else:
             draft = outcome.draft
-            banner = (
-                "; ".join(outcome.warnings)
-                if outcome.warnings and not (draft.contact.full_name or draft.contact.email)
-                else ""
-            )
-        self.form.load(draft, scan_id=outcome.scan.id, banner=banner)
+            banner = ""
+            name = draft.contact.full_name or draft.contact.email or "new visitor"
+            self.show_result(ScanResult.ACCEPTED, f"New lead: {name}")
+        # Shown first, then loaded: focus only sticks on a visible widget.
         self.right.setCurrentWidget(self.form)
+        self.form.load(draft, scan_id=outcome.scan.id, banner=banner)
         name = draft.contact.full_name or draft.contact.email or "Badge scanned"
         self.camera.flash(f"✔ {name}")
-        QApplication.beep()
         if self._pending_since is not None:
             self.last_latency_ms = (time.perf_counter() - self._pending_since) * 1000
             self.scan_to_form_ms.emit(self.last_latency_ms)
@@ -208,9 +307,10 @@ class ScanPage(QWidget):
         if self.form_open:
             return
         staff_id = self._staff.id if self._staff else ""
+        self.message.clear()
+        self.right.setCurrentWidget(self.form)
         self.form.load(LeadDraft(event_id=self._event.id, source=LeadSource.MANUAL,
                                  staff_id=staff_id))  # fmt: skip
-        self.right.setCurrentWidget(self.form)
 
     def photograph_badge(self) -> None:
         """Keep a photo of a badge the scanner cannot read, as a scan to resolve later."""
@@ -244,11 +344,43 @@ class ScanPage(QWidget):
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)
         self.message.setText(f"Saved {lead.display_name}. Next visitor!")
+        seconds = int(self.privacy.currentData() or 0)
+        if seconds:
+            self._privacy_timer.start(seconds * 1000)
         self.show_ready()
 
+    def set_privacy(self, seconds: int) -> None:
+        """Hide the previous visitor after ``seconds`` (0: never)."""
+        index = self.privacy.findData(seconds)
+        if index < 0:
+            self.privacy.addItem(f"Hide after {seconds} s", seconds)
+            index = self.privacy.count() - 1
+        self.privacy.setCurrentIndex(index)
+        if not seconds:
+            self._privacy_timer.stop()
+
+    def hide_previous_visitor(self) -> None:
+        """Names and companies of earlier visitors leave the screen (nothing is deleted)."""
+        self._privacy_timer.stop()
+        if self.form_open:
+            return  # the visitor on the form is the current one, not the previous
+        count = self.recent.count()
+        self.recent.clear()
+        if count:
+            self.recent.addItem(f"{count} visitor(s) hidden for privacy")
+        self.message.clear()
+        self.result.clear()
+
     def show_ready(self) -> None:
+        self.form.set_notice("")
         self.right.setCurrentWidget(self.ready)
         self.camera.setFocus()
+        queued, self._next_visitor = self._next_visitor, None
+        if queued is not None:
+            self.handle_payload(*queued)  # the badge read while the last form was open
+
+    def show_status(self, text: str) -> None:
+        self.status_strip.setText(text)
 
     def shutdown(self) -> None:
         self.stop_camera()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.models import Event
+from boothapp.settings import NO_CAMERA
 from boothapp.ui.application import create_application
 from boothapp.ui.desktop_window import DesktopWindow
 from boothapp.ui.setup_wizard import SetupWizard
@@ -27,6 +28,8 @@ def current_event(ctx: AppContext) -> Event | None:
 
 
 def pick_camera(ctx: AppContext, event: Event) -> str:
+    if ctx.settings.camera == NO_CAMERA:
+        return ""  # staff chose "No camera": a restart keeps it (issue 15)
     if ctx.settings.camera:
         return ctx.settings.camera
     cameras = list_cameras()
@@ -105,13 +108,15 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     ctx.settings.current_event_id = event.id
     ctx.save_settings()
     camera = pick_camera(ctx, event)
-    if camera and camera != ctx.settings.camera:
+    if camera and camera != ctx.settings.camera and ctx.settings.camera != NO_CAMERA:
         ctx.settings.camera = camera  # the picker shows it, and the next start reuses it
         ctx.save_settings()
     window = DesktopWindow(ctx, runner, event)
     window.show()
     if camera:
         window.start_camera(camera)
+    elif ctx.settings.camera == NO_CAMERA:
+        window.scan.set_no_camera("No camera chosen: scan badges with the handheld scanner.")
     else:
         window.scan.camera.set_message(
             "No camera found. Plug one in (and restart), or use a handheld scanner."

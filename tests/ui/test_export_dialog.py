@@ -52,3 +52,28 @@ def test_export_csv_then_report_from_the_dialog(qtbot, ctx: AppContext, tmp_path
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert Path(report.args[0]).read_bytes().startswith(b"%PDF")
     runner.wait()
+
+
+def test_only_the_chosen_formats_options_and_the_whole_path(qtbot, ctx: AppContext,
+                                                            tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    event = ctx.events.create_event(NewEvent(name="Path Expo", timezone="Europe/Athens"))
+    runner = TaskRunner()
+    deep = tmp_path / "a-rather-long-folder-name" / "with" / "several" / "levels" / "exports"
+    dialog = ExportDialog(ctx.exports, runner, event, deep)
+    qtbot.addWidget(dialog)
+    dialog.resize(620, 500)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.delimiter.isVisible() and dialog.bom.isVisible()
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # XLSX
+    assert dialog.kind.currentData() == "xlsx"
+    assert not dialog.delimiter.isVisible() and not dialog.bom.isVisible()
+    assert dialog.qualified.isVisible() and dialog.columns.isVisible()
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # PDF report
+    assert not dialog.qualified.isVisible() and not dialog.columns.isVisible()
+    full = dialog.path.text()
+    assert full.startswith(str(deep)) and dialog.path.toolTip() == full
+    shown = dialog.path.shown_text()
+    assert "…" in shown and shown.endswith(".pdf")  # elided in the middle, name kept
+    assert shown.startswith(full[:4])
+    runner.wait()

@@ -52,3 +52,17 @@ def test_wizard_refuses_end_before_start(qtbot, ctx: AppContext) -> None:  # typ
     assert wizard.currentPage() is page
     assert page.error.text() == "The event ends before it starts"
     assert ctx.events.list_events() == []
+
+
+def test_the_wizard_proposes_the_machines_time_zone(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: a UTC machine was offered Europe/Istanbul; now its own zone comes first."""
+    from boothapp.ui.event_details_page import EventDetailsPage
+
+    monkeypatch.setenv("TZ", "America/Chicago")
+    page = EventDetailsPage()
+    qtbot.addWidget(page)
+    assert page.timezone.currentText() == "America/Chicago"
+    monkeypatch.setenv("TZ", "UTC")
+    utc = EventDetailsPage()
+    qtbot.addWidget(utc)
+    assert utc.timezone.currentText() == "UTC"

@@ -123,4 +123,9 @@ def expected_row(lead: Lead) -> dict[str, object]:
         "Sync state": lead.sync_state.value,
         "CRM IDs": "",
         "Please delete": lead.please_delete,
+        # Codes for machines (issue 15), after everything a person reads.
+        "Interests (code)": "; ".join(lead.answers["interests"]),
+        "Company size (code)": lead.answers["size"],
+        "Budget (EUR) (code)": lead.answers["budget"],
+        "Timeframe (code)": lead.answers["when"],
     }

@@ -7,6 +7,7 @@ from typing import Any
 
 from boothapp.cli.context import open_context
 from boothapp.cli.progress import ProgressBar
+from boothapp.settings import NO_CAMERA
 
 
 def register(sub: Any) -> None:
@@ -32,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         from boothapp.ui.shell import run_desktop
 
-        ctx.settings.camera = str(summary.video)
+        if ctx.settings.camera != NO_CAMERA:  # "No camera" picked before stays picked
+            ctx.settings.camera = str(summary.video)
         return run_desktop(ctx, quit_after=args.quit_after)
     finally:
         ctx.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
+from boothapp.settings import NO_CAMERA
 
 
 def register(sub: Any) -> None:
@@ -38,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("--idle must be at least 5 seconds")
         from boothapp.ui.kiosk.shell import run_kiosk
 
-        return run_kiosk(ctx, event, camera=args.camera or ctx.settings.camera or "",
+        saved = "" if ctx.settings.camera == NO_CAMERA else ctx.settings.camera
+        return run_kiosk(ctx, event, camera=args.camera or saved or "",
                          idle_timeout_s=args.idle, windowed=args.windowed,
                          quit_after=args.quit_after)  # fmt: skip
     finally:

@@ -75,10 +75,17 @@ class MessageContext:
         literature: Sequence[Link] = (),
         sender_company: str = "",
         unsubscribe_url: str = "",
+        answer_lines: Sequence[tuple[str, str]] | None = None,
     ) -> MessageContext:
+        """``answer_lines``: (question, answer) as people read them, from
+        ``core.answers.answer_lines`` (labels, not codes); without it the stored values."""
         c = lead.contact
-        answers = tuple(
-            (str(q), _answer_text(a)) for q, a in lead.answers.items() if _answer_text(a)
+        answers = (
+            tuple((q, a) for q, a in answer_lines if a)
+            if answer_lines is not None
+            else tuple(
+                (str(q), _answer_text(a)) for q, a in lead.answers.items() if _answer_text(a)
+            )
         )
         return cls(
             first_name=c.first_name.strip(),

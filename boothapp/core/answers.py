@@ -1,0 +1,72 @@
+"""Answer codes -> the words a person reads (issue 15).
+
+Leads store option ids ("over_250k"); people read the event's labels ("> 250k"). This module is
+the one place that mapping is derived from the event config's questions, for the lead detail,
+the call script and e-mails, the report, the lead sheet and exports (which keep a code column
+for machines too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from boothapp.core.config.model import EventConfig, Question, QuestionKind
+
+MULTI_SEPARATOR = ", "
+_YES_NO_LABELS = {"yes": "Yes", "no": "No"}
+
+
+def question_label(question: Question, lang: str = "") -> str:
+    return (question.label_in(lang) if lang else None) or question.label
+
+
+def option_labels(question: Question, lang: str = "") -> dict[str, str]:
+    """Option id -> label in ``lang`` (the event's own wording when none was written)."""
+    if question.kind is QuestionKind.YES_NO:
+        return dict(_YES_NO_LABELS)
+    return {o.id: (o.label_in(lang) if lang else None) or o.label for o in question.options}
+
+
+def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
+    """One answer as read: labels for option ids, lists joined, "" for no answer."""
+    if value is None or value == "" or value == [] or value == ():
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    labels = option_labels(question, lang) if question is not None else {}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else list(value)
+        return MULTI_SEPARATOR.join(labels.get(str(v), str(v)) for v in items if str(v).strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return labels.get(str(value), str(value)).strip()
+
+
+def answer_lines(
+    cfg: EventConfig, answers: Mapping[str, Any], lang: str = ""
+) -> tuple[tuple[str, str], ...]:
+    """(question label, answer label) in the event's question order; answers to questions the
+    config no longer has come last under their id, so nothing a visitor said is hidden."""
+    lines: list[tuple[str, str]] = []
+    for q in cfg.questions:
+        text = answer_text(q, answers.get(q.id), lang)
+        if text:
+            lines.append((question_label(q, lang), text))
+    known = {q.id for q in cfg.questions}
+    for qid, value in answers.items():
+        if qid not in known:
+            text = answer_text(None, value)
+            if text:
+                lines.append((qid, text))
+    return tuple(lines)
+
+
+def answers_change_text(cfg: EventConfig, old: Any, new: Any) -> str:
+    """A history entry for the answers, in words and only what changed:
+    "Budget: 50k-250k → > 250k"."""
+    before = dict(answer_lines(cfg, old if isinstance(old, Mapping) else {}))
+    after = dict(answer_lines(cfg, new if isinstance(new, Mapping) else {}))
+    changed = [q for q in dict.fromkeys([*before, *after]) if before.get(q) != after.get(q)]
+    parts = [f"{q}: {before.get(q) or '(empty)'} → {after.get(q) or '(empty)'}" for q in changed]
+    return "; ".join(parts) or "Answers: no change"

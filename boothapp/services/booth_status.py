@@ -1,0 +1,64 @@
+"""What the scan page's status strip says (issue 15): online or not, how many leads wait to
+reach the CRM and why the last one failed, and how the signed-in rep is doing today.
+
+Read from the sync and dashboard services off the GUI thread; a typed value goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from boothapp.services.dashboard import DashboardService
+from boothapp.services.sync import SyncService
+from boothapp.sync.pacing import BreakerState
+
+
+@dataclass(frozen=True, slots=True)
+class BoothStatus:
+    crm_configured: bool
+    online: bool  # the CRM answered (its circuit breaker is closed)
+    waiting: int  # leads not yet in the CRM
+    last_error: str  # the CRM's own words for the last failure, "" when none
+    my_leads_today: int
+    my_rank: int | None  # on the whole-show leaderboard; None before a first lead
+    ranked: int  # how many staff are on the leaderboard
+
+
+def booth_status(
+    sync: SyncService,
+    dashboard: DashboardService,
+    event_id: str,
+    staff_id: str,
+    today: date,
+    tz: str,
+) -> BoothStatus:
+    status = sync.status(event_id)
+    failures = sync.failures(event_id) if status.configured else ()
+    stats = dashboard.booth_stats(event_id, today, tz)
+    mine = next((p for p in stats.per_staff if p.staff_id == staff_id), None)
+    rank = next((e.rank for e in stats.leaderboard if e.staff_id == staff_id), None)
+    return BoothStatus(
+        crm_configured=status.configured,
+        online=sync.breaker_state == BreakerState.CLOSED,
+        waiting=status.pending + status.in_flight + status.not_queued + status.failed,
+        last_error=failures[-1].error if failures else "",
+        my_leads_today=mine.leads if mine else 0,
+        my_rank=rank,
+        ranked=len(stats.leaderboard),
+    )
+
+
+def status_text(st: BoothStatus) -> str:
+    """One line: "Online · 3 waiting to sync (last error: 401 Session expired) · you: 12
+    leads today, #2 of 5"."""
+    if not st.crm_configured:
+        link = f"No CRM set up · {st.waiting} leads kept on this laptop"
+    else:
+        link = "Online" if st.online else "Offline: the CRM does not answer, leads are kept"
+        link += f" · {st.waiting} waiting to sync" if st.waiting else " · all synced"
+        if st.last_error:
+            error = st.last_error if len(st.last_error) <= 80 else st.last_error[:77] + "…"
+            link += f" (last error: {error})"
+    rank = f", #{st.my_rank} of {st.ranked}" if st.my_rank is not None else ""
+    return f"{link} · you: {st.my_leads_today} leads today{rank}"

@@ -1,0 +1,292 @@
+"""The event settings managers change most, as a form (issue 15): questions with their options
+and translations, rating thresholds, routing reps.
+
+The form edits the same document as the YAML editor beside it: it reads the parsed tree and
+writes its values back into that tree; the page turns the tree into YAML and validates it
+with the same checks (``validate_text``), so both show the same line/field problems. Keys the
+form does not show (scoring, follow-ups, crm...) pass through untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+REP_COLUMNS = (("id", "Id"), ("name", "Name"), ("timezone", "Time zone"),
+               ("hours", "Hours (09:00-17:00)"))  # fmt: skip
+QUESTION_ROW = "(question)"  # the first grid row holds the question's own wording
+
+
+def translation_languages(tree: dict[str, Any]) -> list[str]:
+    """Kiosk languages that need the manager's wording (the document's own is English)."""
+    langs = tree.get("kiosk_languages") or ["en"]
+    return [lang for lang in langs if isinstance(lang, str) and lang != "en"]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class SettingsForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("SettingsForm")
+        self._tree: dict[str, Any] = {}
+        self._langs: list[str] = []
+        self._current = -1
+        self._filling = False
+
+        self.question = QComboBox()
+        self.question.setObjectName("FormQuestion")
+        self.question.currentIndexChanged.connect(self._question_chosen)
+        self.required = QCheckBox("Required on the booth form")
+        self.required.setObjectName("FormRequired")
+        self.required.toggled.connect(self._edited)
+        self.options = QTableWidget(0, 2)
+        self.options.setObjectName("FormOptions")
+        self.options.verticalHeader().setVisible(False)
+        self.options.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.options.setMinimumHeight(170)  # the question and a handful of options at once
+        self.options.itemChanged.connect(lambda _i: self._edited())
+        add_option = QPushButton("Add option")
+        add_option.clicked.connect(self._add_option)
+        remove_option = QPushButton("Remove option")
+        remove_option.clicked.connect(self._remove_option)
+        option_buttons = QHBoxLayout()
+        option_buttons.addWidget(add_option)
+        option_buttons.addWidget(remove_option)
+        option_buttons.addStretch(1)
+        questions = QGroupBox("Questions, options and translations")
+        qv = QVBoxLayout(questions)
+        qrow = QHBoxLayout()
+        qrow.addWidget(self.question, 1)
+        qrow.addWidget(self.required)
+        qv.addLayout(qrow)
+        qv.addWidget(self.options, 1)
+        qv.addLayout(option_buttons)
+
+        self.warm = QSpinBox()
+        self.warm.setObjectName("FormWarm")
+        self.hot = QSpinBox()
+        self.hot.setObjectName("FormHot")
+        for box in (self.warm, self.hot):
+            box.setRange(-1000, 1000)
+            box.valueChanged.connect(lambda _v: self._edited())
+        rating = QGroupBox("Rating thresholds (score)")
+        rf = QFormLayout(rating)
+        rf.addRow("Warm from", self.warm)
+        rf.addRow("Hot from", self.hot)
+
+        self.reps = QTableWidget(0, len(REP_COLUMNS))
+        self.reps.setObjectName("FormReps")
+        self.reps.setHorizontalHeaderLabels([label for _, label in REP_COLUMNS])
+        self.reps.verticalHeader().setVisible(False)
+        self.reps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.reps.setMinimumHeight(90)
+        self.reps.itemChanged.connect(lambda _i: self._edited())
+        add_rep = QPushButton("Add rep")
+        add_rep.clicked.connect(self._add_rep)
+        remove_rep = QPushButton("Remove rep")
+        remove_rep.clicked.connect(self._remove_rep)
+        rep_buttons = QHBoxLayout()
+        rep_buttons.addWidget(add_rep)
+        rep_buttons.addWidget(remove_rep)
+        rep_buttons.addStretch(1)
+        routing = QGroupBox("Routing reps (who gets leads)")
+        rv = QVBoxLayout(routing)
+        rv.addWidget(self.reps, 1)
+        rv.addLayout(rep_buttons)
+
+        lower = QHBoxLayout()
+        lower.addWidget(rating)
+        lower.addWidget(routing, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(questions, 3)
+        layout.addLayout(lower, 2)
+
+    # -- tree in ----------------------------------------------------------------------------
+    def load_tree(self, tree: dict[str, Any]) -> None:
+        self._filling = True
+        try:
+            self._tree = copy.deepcopy(tree)
+            self._langs = translation_languages(self._tree)
+            self._current = -1
+            self.question.clear()
+            for q in self._questions():
+                self.question.addItem(_text(q.get("label") or q.get("id")))
+            rating = self._tree.get("rating") or {}
+            self.warm.setValue(int(rating.get("warm", 0) or 0))
+            self.hot.setValue(int(rating.get("hot", 0) or 0))
+            reps = (self._tree.get("routing") or {}).get("reps") or []
+            self.reps.setRowCount(0)
+            for rep in reps:
+                self._append_rep_row(rep if isinstance(rep, dict) else {})
+        finally:
+            self._filling = False
+        if self.question.count():
+            self.question.setCurrentIndex(0)
+            self._show_question(0)
+
+    def _questions(self) -> list[dict[str, Any]]:
+        questions = self._tree.get("questions")
+        return [q for q in questions if isinstance(q, dict)] if isinstance(questions, list) else []
+
+    def _question_chosen(self, index: int) -> None:
+        if self._filling:
+            return
+        self._store_question()
+        self._show_question(index)
+
+    def _show_question(self, index: int) -> None:
+        questions = self._questions()
+        if not 0 <= index < len(questions):
+            return
+        self._filling = True
+        try:
+            self._current = index
+            q = questions[index]
+            self.required.setChecked(bool(q.get("required")))
+            headers = ["Option id", "Wording"] + [f"Wording ({lang})" for lang in self._langs]
+            self.options.setColumnCount(len(headers))
+            self.options.setHorizontalHeaderLabels(headers)
+            self.options.setRowCount(0)
+            self._append_option_row(QUESTION_ROW, q, editable_id=False)
+            for option in q.get("options") or []:
+                if isinstance(option, dict):
+                    self._append_option_row(_text(option.get("id")), option)
+        finally:
+            self._filling = False
+
+    def _append_option_row(
+        self, ident: str, node: dict[str, Any], editable_id: bool = True
+    ) -> None:
+        row = self.options.rowCount()
+        self.options.insertRow(row)
+        id_item = QTableWidgetItem(ident)
+        if not editable_id:
+            id_item.setFlags(id_item.flags() & ~id_item.flags().ItemIsEditable)
+        self.options.setItem(row, 0, id_item)
+        self.options.setItem(row, 1, QTableWidgetItem(_text(node.get("label"))))
+        translations = node.get("translations") or {}
+        for col, lang in enumerate(self._langs, start=2):
+            text = translations.get(lang) if isinstance(translations, dict) else None
+            self.options.setItem(row, col, QTableWidgetItem(_text(text)))
+
+    def _append_rep_row(self, rep: dict[str, Any]) -> None:
+        row = self.reps.rowCount()
+        self.reps.insertRow(row)
+        for col, (key, _) in enumerate(REP_COLUMNS):
+            self.reps.setItem(row, col, QTableWidgetItem(_text(rep.get(key))))
+
+    # -- edits ------------------------------------------------------------------------------
+    def _edited(self) -> None:
+        if not self._filling:
+            self.changed.emit()
+
+    def _add_option(self) -> None:
+        self._append_option_row("", {})
+        self.options.setCurrentCell(self.options.rowCount() - 1, 0)
+        self._edited()
+
+    def _remove_option(self) -> None:
+        row = self.options.currentRow()
+        if row > 0:  # the question's own row stays
+            self.options.removeRow(row)
+            self._edited()
+
+    def _add_rep(self) -> None:
+        self._append_rep_row({"timezone": "UTC", "hours": "09:00-17:00"})
+        self.reps.setCurrentCell(self.reps.rowCount() - 1, 0)
+        self._edited()
+
+    def _remove_rep(self) -> None:
+        row = self.reps.currentRow()
+        if row >= 0:
+            self.reps.removeRow(row)
+            self._edited()
+
+    # -- tree out ---------------------------------------------------------------------------
+    def _cell(self, table: QTableWidget, row: int, col: int) -> str:
+        item = table.item(row, col)
+        return item.text().strip() if item is not None else ""
+
+    def _wording(self, node: dict[str, Any], row: int) -> None:
+        label = self._cell(self.options, row, 1)
+        node["label"] = label
+        translations = {
+            lang: text
+            for col, lang in enumerate(self._langs, start=2)
+            if (text := self._cell(self.options, row, col))
+        }
+        # Languages the form does not show (not offered any more) are kept as written.
+        old = node.get("translations") if isinstance(node.get("translations"), dict) else {}
+        kept = {k: v for k, v in (old or {}).items() if k not in self._langs}
+        if translations or kept:
+            node["translations"] = {**kept, **translations}
+        else:
+            node.pop("translations", None)
+
+    def _store_question(self) -> None:
+        questions = self._questions()
+        if not 0 <= self._current < len(questions):
+            return
+        q = questions[self._current]
+        if self.required.isChecked():
+            q["required"] = True
+        else:
+            q.pop("required", None)
+        self._wording(q, 0)
+        if self.options.rowCount() > 1 or q.get("options"):
+            old = {_text(o.get("id")): o for o in q.get("options") or [] if isinstance(o, dict)}
+            options = []
+            for row in range(1, self.options.rowCount()):
+                ident = self._cell(self.options, row, 0)
+                node = dict(old.get(ident, {}))
+                node["id"] = ident
+                self._wording(node, row)
+                options.append(node)
+            q["options"] = options
+        self.question.setItemText(self._current, _text(q.get("label") or q.get("id")))
+
+    def tree(self) -> dict[str, Any]:
+        """The document with the form's values written in."""
+        self._store_question()
+        tree = copy.deepcopy(self._tree)
+        rating = tree.setdefault("rating", {})
+        if isinstance(rating, dict):
+            rating["warm"], rating["hot"] = self.warm.value(), self.hot.value()
+        routing = tree.setdefault("routing", {})
+        if isinstance(routing, dict):
+            old = {_text(r.get("id")): r for r in routing.get("reps") or [] if isinstance(r, dict)}
+            reps = []
+            for row in range(self.reps.rowCount()):
+                ident = self._cell(self.reps, row, 0)
+                rep = dict(old.get(ident, {}))  # out-of-office and limits stay
+                for col, (key, _) in enumerate(REP_COLUMNS):
+                    value = self._cell(self.reps, row, col)
+                    if value:
+                        rep[key] = value
+                    else:
+                        rep.pop(key, None)
+                reps.append(rep)
+            routing["reps"] = reps
+        return tree

@@ -1,0 +1,61 @@
+"""Answer labels, the one clock and appended notes: the pure rules behind issue 15."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from boothapp.core.answers import answer_lines, answer_text
+from boothapp.core.clock import event_time, machine_zone, with_visitor_time, zone_note
+from boothapp.core.config.defaults import default_config
+from boothapp.core.notes import append_note
+
+CAPTURED = datetime(2026, 11, 18, 15, 28, tzinfo=UTC)
+
+
+def test_answers_read_as_the_event_labels_not_codes() -> None:
+    cfg = default_config()
+    budget = cfg.question("budget")
+    assert budget is not None
+    assert answer_text(budget, "over_250k") == "> 250k"
+    lines = dict(answer_lines(cfg, {"budget": "50k_250k", "gone_question": "x"}))
+    assert lines[budget.label] == "50k-250k"
+    assert "50k_250k" not in lines.values()
+    assert lines["gone_question"] == "x"  # nothing the visitor said is hidden
+
+
+def test_one_clock_in_the_event_zone() -> None:
+    assert event_time(CAPTURED, "Europe/Istanbul") == "Wed 18 Nov 18:28"
+    assert event_time(CAPTURED.replace(tzinfo=None), "Europe/Istanbul") == "Wed 18 Nov 18:28"
+    assert event_time(None, "Europe/Istanbul") == ""
+    assert zone_note("Europe/Istanbul") == "times in Europe/Istanbul"
+    assert (
+        with_visitor_time(CAPTURED, "Europe/Istanbul", "Europe/Berlin")
+        == "Wed 18 Nov 18:28 (16:28 in Europe/Berlin)"
+    )
+    assert with_visitor_time(CAPTURED, "Europe/Istanbul", "Asia/Baghdad") == "Wed 18 Nov 18:28"
+
+
+def test_machine_zone_is_a_real_zone_name() -> None:
+    from zoneinfo import ZoneInfo
+
+    ZoneInfo(machine_zone())  # whatever this machine says, never Europe/Istanbul by fiat
+
+
+def test_notes_are_appended_with_author_and_time() -> None:
+    first = append_note("", "wants a demo", "Deniz", CAPTURED, "Europe/Istanbul")
+    assert first == "— Deniz, Wed 18 Nov 18:28\nwants a demo"
+    both = append_note(first, "  call after 3  ", "Ayla", CAPTURED, "Europe/Istanbul")
+    assert both.startswith(first) and both.endswith("— Ayla, Wed 18 Nov 18:28\ncall after 3")
+    assert append_note(both, "   ", "Ayla", CAPTURED, "Europe/Istanbul") == both
+
+
+def test_an_answers_edit_reads_as_words_and_only_what_changed() -> None:
+    from boothapp.core.answers import answers_change_text
+
+    cfg = default_config()
+    text = answers_change_text(
+        cfg,
+        {"budget": "50k_250k", "interests": ["analytics"]},
+        {"budget": "over_250k", "interests": ["analytics"], "demo": "yes"},
+    )
+    assert text == "Budget: 50k-250k → > 250k; I would like a demo: (empty) → Yes"
