@@ -270,7 +270,7 @@ class DesktopWindow(MainWindow):
             return
         page = self.pages.currentWidget()
         if page is self.leads:
-            self.leads.refresh()
+            self.leads.leads_changed(len(change.created), change.updated)
         elif page is self.dashboard:
             self.dashboard.refresh()
         elif page is self.followups:

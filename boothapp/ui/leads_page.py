@@ -6,7 +6,7 @@ Enter or a double-click opens the selected lead in the panel on the right.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TypeVar
@@ -63,6 +63,10 @@ class _Table(QTableView):
             self.activated_row.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
+
+
+# Up to this many changed leads are re-read one by one; more reload the page of the list.
+_ROW_BY_ROW = 20
 
 
 class LeadsPage(QWidget):
@@ -246,6 +250,15 @@ class LeadsPage(QWidget):
         """Re-read the list and the filter choices (call when the page is shown again)."""
         self.refresh_options()
         self.model.reload()
+
+    def leads_changed(self, created: int, updated: Sequence[str]) -> None:
+        """The lead door's broadcast: a few changed leads are re-read row by row (selection and
+        scroll stay); new leads or a big change (a merge, a pull) reload the list."""
+        if created or len(updated) > _ROW_BY_ROW:
+            self.model.reload()
+            return
+        for lead_id in updated:
+            self._lead_changed(lead_id)
 
     def set_current_staff(self, staff: Staff | None) -> None:
         """The signed-in staff member; edits from the detail panel are recorded as theirs."""
