@@ -25,6 +25,11 @@ _LANGUAGE_BY_COUNTRY = {
     "TR": "tr",
     "IR": "fa",
     "AF": "fa",
+    "JP": "ja",
+    "BR": "pt",
+    "PT": "pt",
+    "AO": "pt",
+    "MZ": "pt",
 }
 
 
@@ -52,6 +57,7 @@ def touch_from_row(row: FollowUpRow) -> Touch:
         attempts=row.attempts,
         outcome=row.outcome,
         done_at=row.done_at,
+        language=row.language,
     )
 
 

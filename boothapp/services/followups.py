@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from boothapp.core.config.model import EventConfig
 from boothapp.core.followups.attempts import (
     Attempt,
     AttemptHistory,
@@ -30,8 +31,9 @@ from boothapp.core.followups.metrics import ResponseTimes
 from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
-from boothapp.core.messages.render import MessageContext, render_message
-from boothapp.core.models import Channel, Event, Rating, Staff, Stage
+from boothapp.core.messages.personal import render_for_lead
+from boothapp.core.messages.render import RenderedMessage
+from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
 from boothapp.services import followup_outputs
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
@@ -75,9 +77,27 @@ class _LeadView:
 
     row: LeadRow
     facts: LeadFacts
-    ctx: MessageContext
-    language: str
+    lead: Lead
+    event: Event
+    config: EventConfig
+    settings: FollowUpSettings
+    staff: Staff | None
+    languages: tuple[str, ...]  # the fallback chain: lead -> event -> en (configurable)
     owner: str
+
+    def render(self, template_id: str) -> RenderedMessage:
+        return render_for_lead(
+            template_id,
+            self.lead,
+            self.event,
+            self.config,
+            self.settings.content,
+            self.languages,
+            staff=self.staff,
+            rep_id=self.row.owner,
+            sender_company=self.settings.sender.company,
+            unsubscribe_url=self.settings.sender.unsubscribe_for(self.row.id),
+        )
 
 
 class FollowUpService:
@@ -165,7 +185,7 @@ class FollowUpService:
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
 
     def _row_for(self, view: _LeadView, t: PlannedTouch) -> FollowUpRow:
-        msg = render_message(t.template_id, view.language, view.ctx)
+        msg = view.render(t.template_id)
         return FollowUpRow(
             lead_id=view.row.id,
             touch_number=t.touch_number,
@@ -180,6 +200,7 @@ class FollowUpService:
             state=TouchState.PLANNED.value,
             owner=view.owner,
             device_id=self._device_id,
+            language=msg.language,
         )
 
     def _view(self, s: Session, lead: LeadRow, event: Event, cfg: FollowUpSettings) -> _LeadView:
@@ -199,15 +220,12 @@ class FollowUpService:
             captured_at_utc=lead.created_at,
         )
         model = lead_from_row(lead, staff.name if staff else "")
-        ctx = MessageContext.from_lead(
-            model,
-            event,
-            staff,
-            sender_company=cfg.sender.company,
-            unsubscribe_url=cfg.sender.unsubscribe_for(lead.id),
+        config = self._configs.get(event.id)
+        chain = cfg.content.languages(
+            language_for_country(country), language_for_country(event.country)
         )
         owner = lead.owner.strip() or (staff.name if staff else "")
-        return _LeadView(lead, facts, ctx, language_for_country(country), owner)
+        return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
 
     def _staff_of(self, s: Session, lead: LeadRow) -> Staff | None:
         row = s.get(StaffRow, lead.staff_id) if lead.staff_id else None

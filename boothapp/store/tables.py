@@ -123,6 +123,8 @@ class LeadRow(Stamped, Base):
     crm_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     sync_state: Mapped[str] = mapped_column(String(12), default="not_queued", nullable=False)
     routing_reason: Mapped[str] = mapped_column(Text, default="", server_default="", nullable=False)
+    # Issue 16: the lead asked for no more mail (stop-state beside please_delete).
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ScanRow(Stamped, Base):
@@ -224,6 +226,8 @@ class FollowUpRow(Stamped, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     outcome: Mapped[str] = mapped_column(String(20), default="", nullable=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language the message was rendered in, after the event's fallback chain.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="", nullable=False)
 
 
 class RoutingStateRow(Base):
