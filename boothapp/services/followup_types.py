@@ -106,6 +106,36 @@ class SendReport:
     # Why interrupted sends were left for review ("IMAP: login as 'jo' refused: ..."), each
     # reason once, with how many touches it held back.
     review_reasons: tuple[str, ...] = ()
+    # Quiet hours (issue 16): touches moved to the lead's next sending slot instead of going
+    # out now (outside the local window, or the lead already had a mail that day).
+    replanned: int = 0
+    # The run stopped on a server-level failure: what the server answered ("" when it ran
+    # to the end). The touches not tried stay due, unchanged.
+    stopped: str = ""
+    not_tried: int = 0
+    # Settings the run needs and does not have: nothing was sent.
+    refused: tuple[str, ...] = ()
+    seconds: float = 0.0  # how long the run took, pacing included
+
+    @property
+    def ok(self) -> bool:
+        """Nothing needs a person: no failure, deferral, review, stop or refusal."""
+        return not (
+            self.failed or self.flagged_review or self.deferred or self.stopped or self.refused
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MailPreview:
+    """The exact mail a touch sends, as the queue shows it (issue 16)."""
+
+    touch_id: str
+    language: str
+    headers: tuple[tuple[str, str], ...]  # From, To, Subject, List-Unsubscribe, ...
+    subject: str
+    text: str
+    html: str
+    problems: tuple[str, ...] = ()  # settings still missing before it could be sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +222,7 @@ def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:
         str(sender_raw.get("address", "") or "").strip(),
         mailto,
     )
-    return FollowUpSettings(
-        plan, sender, dict(smtp_raw), dict(imap_raw), content_from(section)
-    )
+    return FollowUpSettings(plan, sender, dict(smtp_raw), dict(imap_raw), content_from(section))
 
 
 _SMTP_KEYS = frozenset(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ from boothapp.services.followup_rows import (
 from boothapp.services.followup_types import (
     OPEN_STATES,
     FollowUpSettings,
+    MailPreview,
     OutcomeResult,
     PlanSummary,
     QueueItem,
@@ -58,6 +59,10 @@ from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
 from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
 from boothapp.sync.mail import SmtpSettings
+
+if TYPE_CHECKING:
+    from boothapp.services.followup_replies import RepliesApplied
+    from boothapp.sync.imap_inbox import InboxReplies
 
 _CALL_OUTCOMES = (
     Outcome.REACHED,
@@ -340,7 +345,12 @@ class FollowUpService:
             return touch_from_row(row)
 
     def record_outcome(
-        self, touch_id: str, outcome: Outcome | str, staff_id: str = "", now: datetime | None = None
+        self,
+        touch_id: str,
+        outcome: Outcome | str,
+        staff_id: str = "",
+        now: datetime | None = None,
+        note: str = "",
     ) -> OutcomeResult:
         """Log what happened on a touch. The 5-attempt rule and the next action come from
         ``core.followups.attempts``; the stage change is written to the lead's history."""
@@ -381,6 +391,8 @@ class FollowUpService:
             row.outcome = outcome.value
             row.done_at = now
             row.attempts += 1
+            if note.strip():
+                row.reason += f"; note: {' '.join(note.split())}"
             new_stage = decision.new_stage
             if new_stage is not None and new_stage.value != lead.stage:
                 s.add(
@@ -430,6 +442,57 @@ class FollowUpService:
         return FollowUpSender(self._db, self).send_due(
             event_id, smtp_settings, password, dry_run=dry_run, progress=progress, **options
         )
+
+    def preview(self, touch_id: str) -> MailPreview:
+        """The exact mail of a touch, as the next send run would build it."""
+        from boothapp.services.followup_send import FollowUpSender
+
+        return FollowUpSender(self._db, self).preview(touch_id)
+
+    def review_list(self, event_id: str) -> list[QueueItem]:
+        """Interrupted sends waiting for a person (``resolve_review``)."""
+        far = datetime.now(UTC).date() + timedelta(days=3650)
+        return [
+            item
+            for item in self.queue(event_id, None, far)
+            if item.touch.state is TouchState.REVIEW
+        ]
+
+    def resolve_owner(self, event_id: str, text: str) -> str:
+        """The owner key touches carry for a rep or staff member given by id or name
+        (issue 16: ``--staff "Jonas Weber"`` failed where only the id worked)."""
+        wanted = text.strip().casefold()
+        if not wanted:
+            raise ValueError("no staff member given")
+        choices = self.owner_choices(event_id)
+        reps = self._configs.get(event_id).routing.reps
+        with self._db.read() as s:
+            staff = [
+                (r.id, r.name)
+                for r in s.scalars(select(StaffRow).where(StaffRow.event_id == event_id))
+            ]
+        for key, name in [*choices, *((r.id, r.name) for r in reps)]:
+            if wanted in (key.casefold(), name.casefold()):
+                return key
+        for staff_id, name in staff:
+            if wanted in (staff_id.casefold(), name.casefold()):
+                # Touches of a staff member (not a routing rep) carry the name as owner.
+                rep = next((r.id for r in reps if r.name.casefold() == name.casefold()), None)
+                return rep or name
+        known = ", ".join(sorted({name for _, name in choices} | {r.name for r in reps}))
+        raise NotFoundError(f"no staff member or rep {text!r} in this event (known: {known})")
+
+    def mark_unsubscribed(self, lead_id: str, now: datetime | None = None) -> bool:
+        """The lead asked for no more mail (issue 16); True when that is news."""
+        from boothapp.services.followup_replies import mark_unsubscribed
+
+        return mark_unsubscribed(self._db, lead_id, now)
+
+    def apply_replies(self, event_id: str, replies: InboxReplies) -> RepliesApplied:
+        """Unsubscribe replies and late bounces read from the follow-up mailbox."""
+        from boothapp.services.followup_replies import apply_replies
+
+        return apply_replies(self._db, self, event_id, replies)
 
     def resolve_review(self, touch_id: str, was_sent: bool, staff_id: str = "") -> Touch:
         from boothapp.services.followup_send import FollowUpSender

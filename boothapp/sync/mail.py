@@ -84,8 +84,10 @@ class MailError(Exception):
         return self.outcome.code
 
 
-def _fail(phase: SmtpPhase, code: int | None, text: bytes | str, what: str) -> MailError:
-    outcome = classify(phase, code, _text(text))
+def _fail(
+    phase: SmtpPhase, code: int | None, text: bytes | str, what: str, *, waiting: bool = True
+) -> MailError:
+    outcome = classify(phase, code, _text(text), fixable_by_waiting=waiting)
     return MailError(f"{what}: {outcome.describe()}", outcome)
 
 
@@ -259,6 +261,7 @@ class SmtpSender:
                 conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
                 if s.security is SmtpSecurity.STARTTLS:
                     conn.starttls(context=context)
+            conn.ehlo_or_helo_if_needed()
             if s.username:
                 phase = SmtpPhase.AUTH
                 conn.login(s.username, self.password or "")
@@ -266,11 +269,11 @@ class SmtpSender:
             who = f"login as {s.username!r} refused"
             raise _fail(phase, exc.smtp_code, exc.smtp_error, who) from exc
         except smtplib.SMTPNotSupportedError as exc:
-            raise _fail(phase, None, str(exc), where) from exc
+            raise _fail(phase, None, str(exc), where, waiting=False) from exc
         except smtplib.SMTPResponseException as exc:
             raise _fail(phase, exc.smtp_code, exc.smtp_error, where) from exc
         except ssl.SSLError as exc:
-            raise _fail(phase, None, f"TLS failed: {exc}", where) from exc
+            raise _fail(phase, None, f"TLS failed: {exc}", where, waiting=False) from exc
         except (OSError, smtplib.SMTPException) as exc:
             # Refused, DNS, timeout, dropped line (or a greeting of 421: smtplib raises
             # SMTPConnectError, a response exception, handled above).

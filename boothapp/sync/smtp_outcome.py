@@ -48,13 +48,18 @@ class MailOutcome:
     code: int | None  # None: no reply at all (refused, timeout, TLS, dropped line)
     enhanced: str  # "5.1.1", or "" when the server gave none
     text: str  # the server's words (or the local error), one line
+    # Without a reply: a dropped line or an unreachable host may heal by itself; a TLS
+    # certificate or a missing feature needs someone to fix the set-up.
+    fixable_by_waiting: bool = True
 
     @property
     def retry_later(self) -> bool:
         """Whether trying again later can help without anyone fixing something."""
         if self.failure in (MailFailure.DEFERRED, MailFailure.UNCERTAIN):
             return True
-        return self.code is None or 400 <= self.code < 500
+        if self.code is None:
+            return self.fixable_by_waiting
+        return 400 <= self.code < 500
 
     def describe(self) -> str:
         """What the server answered, for the person: 'RCPT: 550 5.1.1 No such user'."""
@@ -62,14 +67,17 @@ class MailOutcome:
         return f"{self.phase.value.upper()}: {said or 'no answer'}"
 
 
-def classify(phase: SmtpPhase, code: int | None, text: str) -> MailOutcome:
+def classify(
+    phase: SmtpPhase, code: int | None, text: str, *, fixable_by_waiting: bool = True
+) -> MailOutcome:
     """The typed outcome of a reply ``code`` (None: no reply) in ``phase``."""
     one_line = " ".join(text.split())
     match = _ENHANCED.match(one_line)
     enhanced = ".".join(match.groups()) if match else ""
     if match:
         one_line = one_line[match.end() :].strip()
-    return MailOutcome(_failure(phase, code, enhanced), phase, code, enhanced, one_line)
+    failure = _failure(phase, code, enhanced)
+    return MailOutcome(failure, phase, code, enhanced, one_line, fixable_by_waiting)
 
 
 def _failure(phase: SmtpPhase, code: int | None, enhanced: str) -> MailFailure:

@@ -196,9 +196,7 @@ def pick_time(
     if latest_utc is not None:
         last_day = latest_utc.astimezone(tz).date()
         days = (last_day - first_day).days + 1
-        spans = list(
-            _day_spans(tz, first_day, days, day_start, day_end, country, provider, found)
-        )
+        spans = list(_day_spans(tz, first_day, days, day_start, day_end, country, provider, found))
         for wanted_preferred in (True, False):
             for span in spans:
                 if wanted_preferred and span.day.weekday() not in preferred_days:

@@ -16,27 +16,27 @@ from boothapp.core.messages.render import RenderedMessage
 _OPT_OUT: dict[str, tuple[str, str]] = {
     "en": (
         "You receive this mail because you visited our booth. To receive no more mails from "
-        "us, reply to {mailbox} with the subject \"unsubscribe\".",
+        'us, reply to {mailbox} with the subject "unsubscribe".',
         " Or unsubscribe here: {url}",
     ),
     "de": (
         "Sie erhalten diese E-Mail, weil Sie unseren Messestand besucht haben. Wenn Sie keine "
-        "weiteren E-Mails wünschen, antworten Sie an {mailbox} mit dem Betreff \"unsubscribe\".",
+        'weiteren E-Mails wünschen, antworten Sie an {mailbox} mit dem Betreff "unsubscribe".',
         " Oder melden Sie sich hier ab: {url}",
     ),
     "el": (
         "Λαμβάνετε αυτό το μήνυμα επειδή επισκεφθήκατε το περίπτερό μας. Για να μη λαμβάνετε "
-        "άλλα μηνύματα, απαντήστε στο {mailbox} με θέμα \"unsubscribe\".",
+        'άλλα μηνύματα, απαντήστε στο {mailbox} με θέμα "unsubscribe".',
         " Ή απεγγραφείτε εδώ: {url}",
     ),
     "tr": (
         "Bu e-postayı standımızı ziyaret ettiğiniz için alıyorsunuz. Başka e-posta almak "
-        "istemiyorsanız {mailbox} adresine \"unsubscribe\" konulu bir yanıt gönderin.",
+        'istemiyorsanız {mailbox} adresine "unsubscribe" konulu bir yanıt gönderin.',
         " Ya da buradan abonelikten çıkın: {url}",
     ),
     "fa": (
         "این ایمیل را دریافت می‌کنید چون از غرفه ما دیدن کردید. برای دریافت نکردن ایمیل‌های "
-        "بیشتر، به {mailbox} با موضوع \"unsubscribe\" پاسخ دهید.",
+        'بیشتر، به {mailbox} با موضوع "unsubscribe" پاسخ دهید.',
         " یا از اینجا لغو اشتراک کنید: {url}",
     ),
     "ja": (
@@ -46,7 +46,7 @@ _OPT_OUT: dict[str, tuple[str, str]] = {
     ),
     "pt": (
         "Você recebe este e-mail porque visitou o nosso estande. Para não receber mais "
-        "e-mails, responda para {mailbox} com o assunto \"unsubscribe\".",
+        'e-mails, responda para {mailbox} com o assunto "unsubscribe".',
         " Ou cancele a inscrição aqui: {url}",
     ),
 }
@@ -73,9 +73,7 @@ def with_footer(message: RenderedMessage, footer: Footer) -> RenderedMessage:
     lines = footer.lines(message.language)
     text = message.text.rstrip("\n") + "\n\n-- \n" + "\n".join(lines) + "\n"
     html_lines = Markup("<br>\n").join(escape(line) for line in lines)
-    block = Markup('<hr>\n<p style="font-size: smaller; color: #555;">{}</p>\n').format(
-        html_lines
-    )
+    block = Markup('<hr>\n<p style="font-size: smaller; color: #555;">{}</p>\n').format(html_lines)
     cut = message.html.rfind("</body>")
     html = message.html[:cut] + str(block) + message.html[cut:] if cut >= 0 else message.html
     return replace(message, text=text, html=html)

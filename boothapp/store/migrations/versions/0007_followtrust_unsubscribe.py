@@ -25,9 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table("leads") as batch:
         batch.add_column(sa.Column("unsubscribed_at", UTCDateTime(), nullable=True))
     with op.batch_alter_table("followups") as batch:
-        batch.add_column(
-            sa.Column("language", sa.String(8), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("language", sa.String(8), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
