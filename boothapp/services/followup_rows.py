@@ -34,8 +34,14 @@ _LANGUAGE_BY_COUNTRY = {
 
 
 def language_for_country(country: str) -> str:
+    return known_language(country) or "en"
+
+
+def known_language(country: str) -> str:
+    """The language of a country we ship templates for, else "" (the fallback chain then
+    goes on to the event's language; issue 16)."""
     code = normalise_country(country) or ""
-    return _LANGUAGE_BY_COUNTRY.get(code, "en")
+    return _LANGUAGE_BY_COUNTRY.get(code, "")
 
 
 def touch_from_row(row: FollowUpRow) -> Touch:

@@ -39,7 +39,7 @@ from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_rows import (
     event_of,
-    language_for_country,
+    known_language,
     lead_name,
     touch_from_row,
 )
@@ -226,9 +226,7 @@ class FollowUpService:
         )
         model = lead_from_row(lead, staff.name if staff else "")
         config = self._configs.get(event.id)
-        chain = cfg.content.languages(
-            language_for_country(country), language_for_country(event.country)
-        )
+        chain = cfg.content.languages(known_language(country), known_language(event.country))
         owner = lead.owner.strip() or (staff.name if staff else "")
         return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
 
