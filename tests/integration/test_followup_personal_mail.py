@@ -93,7 +93,7 @@ def test_thank_you_names_both_interests_and_links_and_every_mail_carries_the_foo
         assert report.sent == 2
     finally:
         ctx.close()
-    for _, rcpts, raw in recorder.messages:
+    for _, _, raw in recorder.messages:
         msg = parsed(raw)
         mailto = str(msg["List-Unsubscribe"])
         assert mailto.startswith("<mailto:unsubscribe@booth.example.com?subject=unsubscribe%20")
