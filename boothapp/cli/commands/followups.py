@@ -78,13 +78,13 @@ def register(sub: Any) -> None:
     outcome.add_argument("--staff", default="", help="who made the call (id or name)")
     outcome.set_defaults(func=run_outcome)
 
-    review = verb("review", "interrupted sends waiting for a person")
+    review = verbs.add_parser("review", help="interrupted sends waiting for a person")
     review_verbs = review.add_subparsers(dest="review_verb", required=True)
     r_list = review_verbs.add_parser("list", help="list them")
-    r_list.add_argument("--event", required=True)
+    r_list.add_argument("--event", required=True, help="event id or name")
     r_list.set_defaults(func=run_review_list)
     r_res = review_verbs.add_parser("resolve", help="say whether the server got it")
-    r_res.add_argument("--event", required=True)
+    r_res.add_argument("--event", required=True, help="event id or name")
     r_res.add_argument("touch", help="touch id")
     r_res.add_argument("--sent", choices=("yes", "no"), required=True,
                        help="yes: it is in the Sent folder; no: let it go out again")  # fmt: skip
