@@ -168,11 +168,13 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
         # real run would queue on top of what already waits.
         st = ctx.sync.status(event_id)
         summary = ctx.sync.run(event_id, crm=args.crm, dry_run=True)
-        print(summary.message)
+        waiting = summary.remaining
+        extra = st.failed if args.retry_failed else 0
         print(
-            f"dry run: {st.not_queued} lead(s) not queued yet would be queued"
-            + (f", {st.failed} failed would be retried" if args.retry_failed else "")
-            + "; nothing was changed"
+            f"dry run: {waiting + st.not_queued + extra} lead(s) would be sent ({waiting} "
+            f"already waiting, {st.not_queued} not queued yet"
+            + (f", {extra} failed to retry" if args.retry_failed else "")
+            + "); nothing was changed"
         )
         return 0
     if args.retry_failed:
