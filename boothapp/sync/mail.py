@@ -14,6 +14,7 @@ import io
 import re
 import smtplib
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -216,6 +217,28 @@ class Pacer:
         return waited
 
 
+_PACERS: dict[tuple[str, int, str, int, int], Pacer] = {}
+_PACERS_LOCK = threading.Lock()
+
+
+def shared_pacer(settings: SmtpSettings) -> Pacer:
+    """One pacer per account and limits for the whole process: back-to-back runs (the
+    desktop's automatic sending, a script calling the CLI code twice) share the spacing
+    instead of each starting with a free burst."""
+    key = (
+        settings.host,
+        settings.port,
+        settings.username or settings.from_addr,
+        settings.per_minute_limit,
+        settings.per_domain_per_minute,
+    )
+    with _PACERS_LOCK:
+        pacer = _PACERS.get(key)
+        if pacer is None:
+            pacer = _PACERS[key] = Pacer(settings.per_minute_limit, settings.per_domain_per_minute)
+        return pacer
+
+
 @dataclass
 class SmtpSender:
     """Keeps one SMTP connection open across sends; reconnects when it has gone stale.
@@ -232,7 +255,7 @@ class SmtpSender:
 
     def __post_init__(self) -> None:
         if self.pacer is None:
-            self.pacer = Pacer(self.settings.per_minute_limit, self.settings.per_domain_per_minute)
+            self.pacer = shared_pacer(self.settings)
 
     def __enter__(self) -> SmtpSender:
         return self
