@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from babel.languages import get_official_languages
 from sqlalchemy.orm import Session
 
 from boothapp.core.followups.timing import zone
@@ -14,23 +15,19 @@ from boothapp.services.followup_types import Touch, TouchState
 from boothapp.store.mappers import event_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow
 
-# Template language by the lead's country, where we ship templates (else English).
-_LANGUAGE_BY_COUNTRY = {
-    "DE": "de",
-    "AT": "de",
-    "CH": "de",
-    "LI": "de",
-    "GR": "el",
-    "CY": "el",
-    "TR": "tr",
-    "IR": "fa",
-    "AF": "fa",
-    "JP": "ja",
-    "BR": "pt",
-    "PT": "pt",
-    "AO": "pt",
-    "MZ": "pt",
-}
+
+def country_languages(country: str) -> tuple[str, ...]:
+    """The country's official languages, most used first (CLDR via Babel): the "lead" step
+    of the fallback chain, so an Indian lead falls to English, not to the event's language,
+    and a Swiss one to German (issue 16)."""
+    code = normalise_country(country) or ""
+    if not code:
+        return ()
+    try:
+        found = get_official_languages(code, de_facto=True)
+    except (ValueError, KeyError):
+        return ()
+    return tuple(dict.fromkeys(lang.split("_")[0] for lang in found))
 
 
 def language_for_country(country: str) -> str:
@@ -38,10 +35,9 @@ def language_for_country(country: str) -> str:
 
 
 def known_language(country: str) -> str:
-    """The language of a country we ship templates for, else "" (the fallback chain then
-    goes on to the event's language; issue 16)."""
-    code = normalise_country(country) or ""
-    return _LANGUAGE_BY_COUNTRY.get(code, "")
+    """The country's main language, or "" when unknown."""
+    langs = country_languages(country)
+    return langs[0] if langs else ""
 
 
 def touch_from_row(row: FollowUpRow) -> Touch:

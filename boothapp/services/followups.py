@@ -38,6 +38,7 @@ from boothapp.services import followup_outputs
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_rows import (
+    country_languages,
     event_of,
     known_language,
     lead_name,
@@ -226,7 +227,7 @@ class FollowUpService:
         )
         model = lead_from_row(lead, staff.name if staff else "")
         config = self._configs.get(event.id)
-        chain = cfg.content.languages(known_language(country), known_language(event.country))
+        chain = cfg.content.languages(country_languages(country), known_language(event.country))
         owner = lead.owner.strip() or (staff.name if staff else "")
         return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
 

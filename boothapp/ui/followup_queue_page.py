@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +34,7 @@ from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
 from boothapp.services.followup_types import (
+    MailPreview,
     OutcomeResult,
     QueueItem,
     SendReport,
@@ -51,6 +53,7 @@ OUTCOME_LABELS: tuple[tuple[Outcome, str], ...] = (
     (Outcome.NO_ANSWER, "No answer"),
     (Outcome.NOT_INTERESTED, "Not interested"),
     (Outcome.MEETING_BOOKED, "Meeting booked"),
+    (Outcome.WRONG_NUMBER, "Wrong number"),
 )
 CHANNEL_LABELS = {
     Channel.EMAIL: "Email",
@@ -70,7 +73,19 @@ def item_text(item: QueueItem) -> str:
     flag = "CHECK SENT FOLDER · " if item.touch.state is TouchState.REVIEW else ""
     flag += "OVERDUE · " if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
-    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due_text(item.touch)}"
+    # The language the message is in, after the event's fallback chain (issue 16).
+    lang = f" · {item.touch.language}" if item.touch.language else ""
+    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due_text(item.touch)}{lang}"
+
+
+def preview_html(p: MailPreview) -> str:
+    """The exact mail: its headers, then the HTML part as the lead will see it."""
+    rows = "".join(
+        f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+        for name, value in (*p.headers, ("Language", p.language))
+    )
+    warn = "".join(f"<p style='color:#a00'>{escape(w)}</p>" for w in p.problems)
+    return f"<table>{rows}</table>{warn}<hr>{p.html}"
 
 
 def next_action_text(result: OutcomeResult) -> str:
@@ -304,6 +319,13 @@ class FollowUpQueuePage(QWidget):
         self.contact.setText(" · ".join([x for x in (item.lead_name,) if x] + numbers))
         if t.channel is Channel.EMAIL and t.html:
             self.preview.setHtml(t.html)
+            # The exact mail, footer and List-Unsubscribe included, built off the GUI thread.
+            service, touch_id = self._service, t.id
+            self._runner.run(
+                lambda: service.preview(touch_id),
+                on_done=self._preview_loaded,
+                on_error=lambda _: None,  # the stored message stays shown
+            )
         else:
             self.preview.setPlainText(t.text)
         is_email = t.channel is Channel.EMAIL
@@ -317,6 +339,10 @@ class FollowUpQueuePage(QWidget):
             self.send_button.setEnabled(False)
             for b in self.outcome_buttons.values():
                 b.setEnabled(False)
+
+    def _preview_loaded(self, preview: MailPreview) -> None:
+        if preview.touch_id == self.selected_touch_id():
+            self.preview.setHtml(preview_html(preview))
 
     def _show_review(self, visible: bool) -> None:
         self.was_sent_button.setVisible(visible)
@@ -384,6 +410,11 @@ class FollowUpQueuePage(QWidget):
     def _sent(self, touch_id: str, report: SendReport) -> None:
         if report.sent:
             self.status.setText("Sent")
+        elif report.replanned:
+            self.status.setText(
+                "Not sent now: outside the lead's sending window or already mailed today; "
+                "moved to their next slot"
+            )
         elif report.problems:
             self.status.setText("Not sent: " + "; ".join(report.problems))
         else:

@@ -23,7 +23,7 @@ service; this module is the one place that knows these keys.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from boothapp.core.config.model import Question
@@ -62,10 +62,14 @@ class FollowUpContent:
     event_language: str = ""
     chain: tuple[str, ...] = ("lead", "event", "en")
 
-    def languages(self, lead_language: str, event_language: str) -> tuple[str, ...]:
-        """The fallback chain as language codes, first choice first, without repeats."""
-        codes = {"lead": lead_language, "event": self.event_language or event_language}
-        out = [codes.get(step, step) for step in self.chain] + ["en"]
+    def languages(
+        self, lead_languages: Sequence[str] | str, event_language: str
+    ) -> tuple[str, ...]:
+        """The fallback chain as language codes, first choice first, without repeats.
+        ``lead_languages``: the lead's language(s), e.g. a country's official languages."""
+        lead = [lead_languages] if isinstance(lead_languages, str) else list(lead_languages)
+        codes = {"lead": lead, "event": [self.event_language or event_language]}
+        out = [code for step in self.chain for code in codes.get(step, [step])] + ["en"]
         return tuple(dict.fromkeys(c for c in out if c))
 
 
