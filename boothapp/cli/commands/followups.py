@@ -65,6 +65,7 @@ def register(sub: Any) -> None:
     send.add_argument("--from", dest="from_addr")
     send.add_argument("--from-name")
     send.add_argument("--per-minute", type=int, help="at most this many emails a minute")
+    send.add_argument("--per-domain", type=int, help="at most this many a minute per domain")
     send.set_defaults(func=run_send)
 
     preview = verb("preview", "show the exact mail a touch sends, footer and headers included")
@@ -215,6 +216,7 @@ def run_send(args: argparse.Namespace) -> int:
             "from": args.from_addr,
             "from_name": args.from_name,
             "per_minute_limit": args.per_minute,
+            "per_domain_per_minute": args.per_domain,
         }
         smtp = smtp_settings_from(cfg.smtp, overrides)
         missing = cfg.sender.missing()
