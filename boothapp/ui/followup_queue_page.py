@@ -133,6 +133,7 @@ class FollowUpQueuePage(QWidget):
         self._sent_folder: SentFolderAccess | None = None
         self._ask_password = ask_password
         self._today = today or (lambda: datetime.now(ZoneInfo(event.timezone)).date())
+        self._now = now or (lambda: datetime.now(UTC))  # decides the sending window
         self._items: list[QueueItem] = []
 
         self.owner = QComboBox()
@@ -400,10 +401,11 @@ class FollowUpQueuePage(QWidget):
             self._service, self._event.id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
         self._busy("Sending…")
+        now = self._now()
 
         def send() -> SendReport:
             return send_due_checked(service, event_id, smtp, password, access,
-                                    touch_ids=[touch_id])  # fmt: skip
+                                    touch_ids=[touch_id], now=now)  # fmt: skip
 
         self._runner.run(send, on_done=lambda r: self._sent(touch_id, r), on_error=self._failed)
 
