@@ -322,8 +322,10 @@ def test_every_first_touch_is_a_working_morning_in_the_window_or_explained(
         assert touch.due_utc >= window_end
         assert not _has_morning(tz, anchor, window_end, country, all_days)
         assert "no weekday morning within 48 h" in touch.reason
-        # The earliest working morning after the window, not one week later.
-        assert touch.due_utc - window_end < timedelta(days=6)
+        # The earliest working morning after the window, not one week later (plus a day
+        # for each public holiday skipped: Iran's Nowruz week of 2026 holds five).
+        skipped = touch.reason.count(" is ")
+        assert touch.due_utc - window_end < timedelta(days=6 + skipped)
 
 
 def test_a_holiday_after_the_chosen_day_is_not_named() -> None:
