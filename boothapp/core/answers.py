@@ -14,7 +14,21 @@ from typing import Any
 from boothapp.core.config.model import EventConfig, Question, QuestionKind
 
 MULTI_SEPARATOR = ", "
-_YES_NO_LABELS = {"yes": "Yes", "no": "No"}
+# Yes/no answers in the reader's language (a mail in Turkish says "evet", not "Yes").
+YES_NO: dict[str, tuple[str, str]] = {
+    "en": ("Yes", "No"),
+    "de": ("Ja", "Nein"),
+    "el": ("Ναι", "Όχι"),
+    "tr": ("Evet", "Hayır"),
+    "fa": ("بله", "خیر"),
+    "ja": ("はい", "いいえ"),
+    "pt": ("Sim", "Não"),
+}
+
+
+def _yes_no(lang: str) -> dict[str, str]:
+    yes, no = YES_NO.get(lang or "en", YES_NO["en"])
+    return {"yes": yes, "no": no}
 
 
 def question_label(question: Question, lang: str = "") -> str:
@@ -24,7 +38,7 @@ def question_label(question: Question, lang: str = "") -> str:
 def option_labels(question: Question, lang: str = "") -> dict[str, str]:
     """Option id -> label in ``lang`` (the event's own wording when none was written)."""
     if question.kind is QuestionKind.YES_NO:
-        return dict(_YES_NO_LABELS)
+        return _yes_no(lang)
     return {o.id: (o.label_in(lang) if lang else None) or o.label for o in question.options}
 
 
@@ -33,7 +47,7 @@ def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
     if value is None or value == "" or value == [] or value == ():
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _yes_no(lang)["yes" if value else "no"]
     labels = option_labels(question, lang) if question is not None else {}
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else list(value)
@@ -43,18 +57,23 @@ def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
     return labels.get(str(value), str(value)).strip()
 
 
+def option_label(question: Question, option_id: str, lang: str = "") -> str:
+    return option_labels(question, lang).get(option_id, option_id)
+
+
 def answer_lines(
-    cfg: EventConfig, answers: Mapping[str, Any], lang: str = ""
+    cfg: EventConfig, answers: Mapping[str, Any], lang: str = "", *, unknown: bool = True
 ) -> tuple[tuple[str, str], ...]:
     """(question label, answer label) in the event's question order; answers to questions the
-    config no longer has come last under their id, so nothing a visitor said is hidden."""
+    config no longer has come last under their id, so nothing a visitor said is hidden
+    (``unknown=False`` leaves them out: a customer's mail names only the event's questions)."""
     lines: list[tuple[str, str]] = []
     for q in cfg.questions:
         text = answer_text(q, answers.get(q.id), lang)
         if text:
             lines.append((question_label(q, lang), text))
     known = {q.id for q in cfg.questions}
-    for qid, value in answers.items():
+    for qid, value in answers.items() if unknown else ():
         if qid not in known:
             text = answer_text(None, value)
             if text:

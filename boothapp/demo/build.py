@@ -53,7 +53,55 @@ def demo_config(base: EventConfig) -> EventConfig:
         RouteRule("americas", ("emily",), RouteMatch(regions=("AMER",)), "Americas"),
     )  # fmt: skip
     routing = replace(base.routing, reps=reps, rules=rules, fallback="booth_manager")
-    return replace(base, routing=routing, kiosk_languages=("en", "tr", "el", "fa"))
+    return replace(
+        base,
+        routing=routing,
+        kiosk_languages=("en", "tr", "el", "fa"),
+        followups=DEMO_FOLLOWUPS,
+    )
+
+
+# Issue 16: `boothapp followups send` works out of the box against a local SMTP server, e.g.
+# `python -m aiosmtpd -n -l 127.0.0.1:8025`, with the opt-out mailbox and postal address set.
+DEMO_FOLLOWUPS: dict[str, object] = {
+    "sender": {
+        "company": "Demo Robotics",
+        "address": "Demo Robotics Ltd., Hall 3 Stand B12, Istanbul Expo Center, Istanbul, Türkiye",
+        "unsubscribe_mailto": "unsubscribe@demo-robotics.example",
+    },
+    "smtp": {
+        "host": "127.0.0.1",
+        "port": 8025,
+        "security": "none",
+        "from": "booth@demo-robotics.example",
+        "from_name": "Demo Robotics at Demo Expo",
+    },
+    "content": {
+        option: [{"title": title, "url": f"https://demo-robotics.example/docs/{option}.pdf"}]
+        for option, title in (
+            ("platform", "Platform overview"),
+            ("analytics", "Analytics guide"),
+            ("integrations", "Integration catalogue"),
+            ("services", "Services brochure"),
+            ("training", "Training programme"),
+        )
+    },
+    "reps": {
+        "jonas": {
+            "signature": "Jonas Weber\nEnterprise sales, Demo Robotics",
+            "meeting_link": "https://demo-robotics.example/meet/jonas",
+        },
+        "ayse": {
+            "signature": "Ayşe Demir\nSales EMEA, Demo Robotics",
+            "meeting_link": "https://demo-robotics.example/meet/ayse",
+        },
+        "emily": {
+            "signature": "Emily Brown\nSales Americas, Demo Robotics",
+            "meeting_link": "https://demo-robotics.example/meet/emily",
+        },
+    },
+    "language": {"chain": ["lead", "event", "en"]},
+}
 
 
 def _random_answers(rng: random.Random, cfg: EventConfig) -> dict[str, object]:

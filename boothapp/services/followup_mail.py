@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from boothapp.services.followup_replies import RepliesApplied
 from boothapp.services.followup_types import SendReport, imap_settings_from, smtp_settings_from
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.credentials import SecretStore
-from boothapp.sync.imap import ImapSentLookup, ImapSettings
+from boothapp.sync.imap import ImapSentLookup, ImapSettings, ImapUnavailable
+from boothapp.sync.imap_inbox import InboxReplies, read_inbox
 from boothapp.sync.mail import SmtpSettings
 
 PASSWORD_ENV = "BOOTHAPP_SMTP_PASSWORD"
@@ -73,6 +75,25 @@ class SentFolderAccess:
     def open(self) -> ImapSentLookup:
         return ImapSentLookup(self.settings, self.password)
 
+    def read_inbox(self) -> InboxReplies:
+        """Unsubscribe replies and late bounces; ImapUnavailable when it cannot be read."""
+        return read_inbox(self.settings, self.password)
+
+
+def read_replies(
+    followups: FollowUpService, event_id: str, access: SentFolderAccess | None
+) -> RepliesApplied | str | None:
+    """Apply what the mailbox says before a run (issue 16): who unsubscribed, which mails
+    bounced later. None without IMAP; the reason when the mailbox could not be read (the
+    run goes on: sending is not held up by a mailbox that cannot be read)."""
+    if access is None:
+        return None
+    try:
+        replies = access.read_inbox()
+    except ImapUnavailable as exc:
+        return str(exc)
+    return followups.apply_replies(event_id, replies)
+
 
 def mail_login(followups: FollowUpService, event_id: str, imap: bool = False) -> str:
     """The login whose password the event's SMTP (or IMAP) account needs; ValueError when the
@@ -116,6 +137,7 @@ def send_due_checked(
 ) -> SendReport:
     """``send_due`` with the Sent-folder lookup opened for this run and closed after it, so
     interrupted sends are settled from the Sent folder first. Blocking: a worker thread."""
+    read_replies(followups, event_id, access)
     lookup = access.open() if access is not None else None
     try:
         return followups.send_due(event_id, smtp, password, lookup=lookup, **options)

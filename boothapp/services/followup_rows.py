@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from babel.languages import get_official_languages
 from sqlalchemy.orm import Session
 
 from boothapp.core.followups.timing import zone
@@ -14,23 +15,29 @@ from boothapp.services.followup_types import Touch, TouchState
 from boothapp.store.mappers import event_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow
 
-# Template language by the lead's country, where we ship templates (else English).
-_LANGUAGE_BY_COUNTRY = {
-    "DE": "de",
-    "AT": "de",
-    "CH": "de",
-    "LI": "de",
-    "GR": "el",
-    "CY": "el",
-    "TR": "tr",
-    "IR": "fa",
-    "AF": "fa",
-}
+
+def country_languages(country: str) -> tuple[str, ...]:
+    """The country's official languages, most used first (CLDR via Babel): the "lead" step
+    of the fallback chain, so an Indian lead falls to English, not to the event's language,
+    and a Swiss one to German (issue 16)."""
+    code = normalise_country(country) or ""
+    if not code:
+        return ()
+    try:
+        found = get_official_languages(code, de_facto=True)
+    except (ValueError, KeyError):
+        return ()
+    return tuple(dict.fromkeys(lang.split("_")[0] for lang in found))
 
 
 def language_for_country(country: str) -> str:
-    code = normalise_country(country) or ""
-    return _LANGUAGE_BY_COUNTRY.get(code, "en")
+    return known_language(country) or "en"
+
+
+def known_language(country: str) -> str:
+    """The country's main language, or "" when unknown."""
+    langs = country_languages(country)
+    return langs[0] if langs else ""
 
 
 def touch_from_row(row: FollowUpRow) -> Touch:
@@ -52,6 +59,7 @@ def touch_from_row(row: FollowUpRow) -> Touch:
         attempts=row.attempts,
         outcome=row.outcome,
         done_at=row.done_at,
+        language=row.language,
     )
 
 

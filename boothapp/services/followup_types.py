@@ -14,12 +14,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
+from boothapp.core.config.followup_content import SENDER_KEYS, FollowUpContent, content_from
 from boothapp.core.config.imap_section import IMAP_KEYS
 from boothapp.core.followups.plan import FollowUpPlan, PlanError
 from boothapp.core.models import Channel
 from boothapp.sync.imap import DEFAULT_PORTS, ImapSecurity, ImapSettings
-from boothapp.sync.mail import SmtpSecurity, SmtpSettings
+from boothapp.sync.mail import (
+    DEFAULT_PER_DAY,
+    DEFAULT_PER_DOMAIN_PER_MINUTE,
+    DEFAULT_PER_MINUTE,
+    SmtpSecurity,
+    SmtpSettings,
+)
 
 
 class TouchState(enum.StrEnum):
@@ -58,6 +66,7 @@ class Touch:
     attempts: int
     outcome: str
     done_at: datetime | None
+    language: str = ""  # the language the message is in, after the fallback chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +106,36 @@ class SendReport:
     # Why interrupted sends were left for review ("IMAP: login as 'jo' refused: ..."), each
     # reason once, with how many touches it held back.
     review_reasons: tuple[str, ...] = ()
+    # Quiet hours (issue 16): touches moved to the lead's next sending slot instead of going
+    # out now (outside the local window, or the lead already had a mail that day).
+    replanned: int = 0
+    # The run stopped on a server-level failure: what the server answered ("" when it ran
+    # to the end). The touches not tried stay due, unchanged.
+    stopped: str = ""
+    not_tried: int = 0
+    # Settings the run needs and does not have: nothing was sent.
+    refused: tuple[str, ...] = ()
+    seconds: float = 0.0  # how long the run took, pacing included
+
+    @property
+    def ok(self) -> bool:
+        """Nothing needs a person: no failure, deferral, review, stop or refusal."""
+        return not (
+            self.failed or self.flagged_review or self.deferred or self.stopped or self.refused
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MailPreview:
+    """The exact mail a touch sends, as the queue shows it (issue 16)."""
+
+    touch_id: str
+    language: str
+    headers: tuple[tuple[str, str], ...]  # From, To, Subject, List-Unsubscribe, ...
+    subject: str
+    text: str
+    html: str
+    problems: tuple[str, ...] = ()  # settings still missing before it could be sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +150,36 @@ class OutcomeResult:
 class SenderSettings:
     company: str = ""
     unsubscribe_url: str = ""  # https://... with an optional {lead_id} placeholder
+    address: str = ""  # the sender's postal address, in every mail (required to send)
+    unsubscribe_mailto: str = ""  # a mailbox; a reply to it unsubscribes (required to send)
 
     def unsubscribe_for(self, lead_id: str) -> str:
         return self.unsubscribe_url.replace("{lead_id}", lead_id) if self.unsubscribe_url else ""
+
+    def mailto_for(self, lead_id: str) -> str:
+        """``mailto:`` URI whose subject names the lead, so a reply is matched without
+        guessing from the From address (which may be an alias)."""
+        if not self.unsubscribe_mailto:
+            return ""
+        return f"mailto:{self.unsubscribe_mailto}?subject={quote(UNSUBSCRIBE_SUBJECT + lead_id)}"
+
+    def missing(self) -> tuple[str, ...]:
+        """What must be set before any mail goes out (issue 16), one line each."""
+        out = []
+        if not self.unsubscribe_mailto:
+            out.append(
+                "no unsubscribe address: set followups.sender.unsubscribe_mailto (every mail "
+                "carries it in List-Unsubscribe and its opt-out line)"
+            )
+        if not self.address.strip():
+            out.append(
+                "no postal address: set followups.sender.address (marketing mail must carry "
+                "the sender's postal address)"
+            )
+        return tuple(out)
+
+
+UNSUBSCRIBE_SUBJECT = "unsubscribe "
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +188,10 @@ class FollowUpSettings:
     sender: SenderSettings
     smtp: Mapping[str, Any]  # raw; completed by CLI options before SmtpSettings is built
     imap: Mapping[str, Any] = field(default_factory=dict)  # raw; empty: no Sent-folder lookup
+    content: FollowUpContent = field(default_factory=FollowUpContent)
 
 
-_OWN_SECTIONS = ("smtp", "sender", "imap")
+_OWN_SECTIONS = ("smtp", "sender", "imap", "content", "reps", "language")
 
 
 def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:
@@ -143,17 +210,33 @@ def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:
     if not isinstance(imap_raw, Mapping):
         raise PlanError("imap", "expected a mapping")
     for key in sender_raw:
-        if key not in ("company", "unsubscribe_url"):
+        if key not in SENDER_KEYS:
             raise PlanError(f"sender.{key}", "unknown setting")
     unsub = str(sender_raw.get("unsubscribe_url", "") or "").strip()
     if unsub and not unsub.lower().startswith("https://"):
         raise PlanError("sender.unsubscribe_url", "must start with https://")
-    sender = SenderSettings(str(sender_raw.get("company", "") or "").strip(), unsub)
-    return FollowUpSettings(plan, sender, dict(smtp_raw), dict(imap_raw))
+    mailto = str(sender_raw.get("unsubscribe_mailto", "") or "").strip().removeprefix("mailto:")
+    sender = SenderSettings(
+        str(sender_raw.get("company", "") or "").strip(),
+        unsub,
+        str(sender_raw.get("address", "") or "").strip(),
+        mailto,
+    )
+    return FollowUpSettings(plan, sender, dict(smtp_raw), dict(imap_raw), content_from(section))
 
 
 _SMTP_KEYS = frozenset(
-    {"host", "port", "security", "username", "from", "from_name", "per_minute_limit"}
+    {
+        "host",
+        "port",
+        "security",
+        "username",
+        "from",
+        "from_name",
+        "per_minute_limit",
+        "per_domain_per_minute",
+        "per_day_limit",
+    }
 )
 
 
@@ -177,9 +260,14 @@ def smtp_settings_from(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> 
         raise ValueError(f"smtp.security must be one of {choices}") from None
     try:
         port = int(values.get("port", 587))
-        limit = int(values.get("per_minute_limit", 30))
+        limit = int(values.get("per_minute_limit", DEFAULT_PER_MINUTE))
+        per_domain = int(values.get("per_domain_per_minute", DEFAULT_PER_DOMAIN_PER_MINUTE))
+        per_day = int(values.get("per_day_limit", DEFAULT_PER_DAY))
     except (TypeError, ValueError):
-        raise ValueError("smtp.port and smtp.per_minute_limit must be whole numbers") from None
+        raise ValueError(
+            "smtp.port, per_minute_limit, per_domain_per_minute and per_day_limit must be "
+            "whole numbers"
+        ) from None
     return SmtpSettings(
         host=host,
         port=port,
@@ -188,6 +276,8 @@ def smtp_settings_from(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> 
         from_addr=sender,
         per_minute_limit=limit,
         from_name=str(values.get("from_name", "") or ""),
+        per_domain_per_minute=per_domain,
+        per_day_limit=per_day,
     )
 
 

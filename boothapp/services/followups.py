@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from boothapp.core.answers import answer_lines
+from boothapp.core.config.model import EventConfig
 from boothapp.core.followups.attempts import (
     Attempt,
     AttemptHistory,
@@ -31,21 +31,24 @@ from boothapp.core.followups.metrics import ResponseTimes
 from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
-from boothapp.core.messages.render import MessageContext, render_message
-from boothapp.core.models import Channel, Event, Rating, Staff, Stage
+from boothapp.core.messages.personal import render_for_lead
+from boothapp.core.messages.render import RenderedMessage
+from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
 from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_rows import (
+    country_languages,
     event_of,
-    language_for_country,
+    known_language,
     lead_name,
     touch_from_row,
 )
 from boothapp.services.followup_types import (
     OPEN_STATES,
     FollowUpSettings,
+    MailPreview,
     OutcomeResult,
     PlanSummary,
     QueueItem,
@@ -59,6 +62,10 @@ from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
 from boothapp.sync.mail import SmtpSettings
+
+if TYPE_CHECKING:
+    from boothapp.services.followup_replies import RepliesApplied
+    from boothapp.sync.imap_inbox import InboxReplies
 
 _CALL_OUTCOMES = (
     Outcome.REACHED,
@@ -77,9 +84,27 @@ class _LeadView:
 
     row: LeadRow
     facts: LeadFacts
-    ctx: MessageContext
-    language: str
+    lead: Lead
+    event: Event
+    config: EventConfig
+    settings: FollowUpSettings
+    staff: Staff | None
+    languages: tuple[str, ...]  # the fallback chain: lead -> event -> en (configurable)
     owner: str
+
+    def render(self, template_id: str) -> RenderedMessage:
+        return render_for_lead(
+            template_id,
+            self.lead,
+            self.event,
+            self.config,
+            self.settings.content,
+            self.languages,
+            staff=self.staff,
+            rep_id=self.row.owner,
+            sender_company=self.settings.sender.company,
+            unsubscribe_url=self.settings.sender.unsubscribe_for(self.row.id),
+        )
 
 
 class FollowUpService:
@@ -222,7 +247,7 @@ class FollowUpService:
         return moved
 
     def _row_for(self, view: _LeadView, t: PlannedTouch) -> FollowUpRow:
-        msg = render_message(t.template_id, view.language, view.ctx)
+        msg = view.render(t.template_id)
         return FollowUpRow(
             lead_id=view.row.id,
             touch_number=t.touch_number,
@@ -237,6 +262,7 @@ class FollowUpService:
             state=TouchState.PLANNED.value,
             owner=view.owner,
             device_id=self._device_id,
+            language=msg.language,
         )
 
     def _view(
@@ -264,16 +290,10 @@ class FollowUpService:
             bounced=contact_facts(lead, touches).bounced,
         )
         model = lead_from_row(lead, staff.name if staff else "")
-        ctx = MessageContext.from_lead(
-            model,
-            event,
-            staff,
-            sender_company=cfg.sender.company,
-            unsubscribe_url=cfg.sender.unsubscribe_for(lead.id),
-            answer_lines=answer_lines(self._configs.get(event.id), model.answers),
-        )
+        config = self._configs.get(event.id)
+        chain = cfg.content.languages(country_languages(country), known_language(event.country))
         owner = lead.owner.strip() or (staff.name if staff else "")
-        return _LeadView(lead, facts, ctx, language_for_country(country), owner)
+        return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
 
     def _staff_of(self, s: Session, lead: LeadRow) -> Staff | None:
         row = s.get(StaffRow, lead.staff_id) if lead.staff_id else None
@@ -388,7 +408,12 @@ class FollowUpService:
             return touch_from_row(row)
 
     def record_outcome(
-        self, touch_id: str, outcome: Outcome | str, staff_id: str = "", now: datetime | None = None
+        self,
+        touch_id: str,
+        outcome: Outcome | str,
+        staff_id: str = "",
+        now: datetime | None = None,
+        note: str = "",
     ) -> OutcomeResult:
         """Log what happened on a touch. The 5-attempt rule and the next action come from
         ``core.followups.attempts``; the stage change is written to the lead's history."""
@@ -430,6 +455,8 @@ class FollowUpService:
             row.outcome = outcome.value
             row.done_at = now
             row.attempts += 1
+            if note.strip():
+                row.reason += f"; note: {' '.join(note.split())}"
             new_stage = decision.new_stage
             if new_stage is not None:
                 tx.update(lead, {"stage": new_stage.value})
@@ -467,6 +494,57 @@ class FollowUpService:
         return FollowUpSender(self._db, self).send_due(
             event_id, smtp_settings, password, dry_run=dry_run, progress=progress, **options
         )
+
+    def preview(self, touch_id: str) -> MailPreview:
+        """The exact mail of a touch, as the next send run would build it."""
+        from boothapp.services.followup_send import FollowUpSender
+
+        return FollowUpSender(self._db, self).preview(touch_id)
+
+    def review_list(self, event_id: str) -> list[QueueItem]:
+        """Interrupted sends waiting for a person (``resolve_review``)."""
+        far = datetime.now(UTC).date() + timedelta(days=3650)
+        return [
+            item
+            for item in self.queue(event_id, None, far)
+            if item.touch.state is TouchState.REVIEW
+        ]
+
+    def resolve_owner(self, event_id: str, text: str) -> str:
+        """The owner key touches carry for a rep or staff member given by id or name
+        (issue 16: ``--staff "Jonas Weber"`` failed where only the id worked)."""
+        wanted = text.strip().casefold()
+        if not wanted:
+            raise ValueError("no staff member given")
+        choices = self.owner_choices(event_id)
+        reps = self._configs.get(event_id).routing.reps
+        with self._db.read() as s:
+            staff = [
+                (r.id, r.name)
+                for r in s.scalars(select(StaffRow).where(StaffRow.event_id == event_id))
+            ]
+        for key, name in [*choices, *((r.id, r.name) for r in reps)]:
+            if wanted in (key.casefold(), name.casefold()):
+                return key
+        for staff_id, name in staff:
+            if wanted in (staff_id.casefold(), name.casefold()):
+                # Touches of a staff member (not a routing rep) carry the name as owner.
+                rep = next((r.id for r in reps if r.name.casefold() == name.casefold()), None)
+                return rep or name
+        known = ", ".join(sorted({name for _, name in choices} | {r.name for r in reps}))
+        raise NotFoundError(f"no staff member or rep {text!r} in this event (known: {known})")
+
+    def mark_unsubscribed(self, lead_id: str, now: datetime | None = None) -> bool:
+        """The lead asked for no more mail (issue 16); True when that is news."""
+        from boothapp.services.followup_replies import mark_unsubscribed
+
+        return mark_unsubscribed(self.changes, lead_id, now)
+
+    def apply_replies(self, event_id: str, replies: InboxReplies) -> RepliesApplied:
+        """Unsubscribe replies and late bounces read from the follow-up mailbox."""
+        from boothapp.services.followup_replies import apply_replies
+
+        return apply_replies(self._db, self, event_id, replies)
 
     def resolve_review(self, touch_id: str, was_sent: bool, staff_id: str = "") -> Touch:
         from boothapp.services.followup_send import FollowUpSender

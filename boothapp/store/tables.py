@@ -244,6 +244,8 @@ class FollowUpRow(Stamped, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     outcome: Mapped[str] = mapped_column(String(20), default="", nullable=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language the message was rendered in, after the event's fallback chain.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="", nullable=False)
 
 
 class RoutingStateRow(Base):

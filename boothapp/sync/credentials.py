@@ -43,6 +43,15 @@ class SecretStore:
     def uses_keyring(self) -> bool:
         return _keyring_usable()
 
+    def where(self) -> str:
+        """Where a secret stored now goes, for messages (issue 16: the CLI said "system
+        keyring" when the secret went to the fallback file)."""
+        if _keyring_usable():
+            backend = keyring.get_keyring()
+            name = getattr(backend, "name", "") or type(backend).__name__
+            return f"the system keyring ({name})"
+        return f"the file {self.fallback_file} (no system keyring: not encrypted)"
+
     def get_secret(self, crm: str, name: str) -> str | None:
         user = self._user(crm, name)
         if _keyring_usable():

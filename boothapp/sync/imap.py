@@ -145,33 +145,12 @@ class ImapSentLookup:
         if s.username and self.password is None:
             self._give_up(f"IMAP: no password for {s.username!r} in the keyring")
             return None
-        context = self.ssl_context or ssl.create_default_context()
-        conn: imaplib.IMAP4
         try:
-            if s.security is ImapSecurity.SSL:
-                conn = imaplib.IMAP4_SSL(s.host, s.port, ssl_context=context, timeout=s.timeout_s)
-            else:
-                conn = imaplib.IMAP4(s.host, s.port, timeout=s.timeout_s)
-        except ssl.SSLError as exc:
-            self._give_up(f"IMAP: TLS with {where} failed: {exc}")
-            return None
-        except (OSError, imaplib.IMAP4.error) as exc:
-            self._give_up(f"IMAP: cannot reach {where}: {_text(exc)}")
+            conn = open_connection(s, self.password, self.ssl_context)
+        except ImapUnavailable as exc:
+            self._give_up(str(exc))
             return None
         self._conn = conn
-        if s.security is ImapSecurity.STARTTLS:
-            try:
-                conn.starttls(context)
-            except (OSError, imaplib.IMAP4.error) as exc:  # ssl.SSLError is an OSError
-                # Never fall back to a login in the clear.
-                self._give_up(f"IMAP: STARTTLS with {where} failed: {_text(exc)}")
-                return None
-        try:
-            if s.username:
-                _login(conn, s.username, self.password or "")
-        except (imaplib.IMAP4.error, OSError) as exc:
-            self._give_up(f"IMAP: login as {s.username!r} refused: {_text(exc)}")
-            return None
         try:
             encoded = _encode_mailbox(s.sent_folder) if s.sent_folder else _find_sent(conn)
         except (imaplib.IMAP4.error, OSError) as exc:
@@ -191,6 +170,47 @@ class ImapSentLookup:
             self._give_up(f"IMAP: cannot open the folder {self.folder!r}: {_text(data)}")
             return None
         return conn
+
+
+class ImapUnavailable(Exception):
+    """The server cannot be asked: unreachable, TLS, login refused. The text says which."""
+
+
+def open_connection(
+    s: ImapSettings, password: str | None, ssl_context: ssl.SSLContext | None = None
+) -> imaplib.IMAP4:
+    """A logged-in connection, TLS as configured (never a login in the clear after a
+    failed STARTTLS); ImapUnavailable with a one-line reason otherwise."""
+    where = f"{s.host}:{s.port}"
+    context = ssl_context or ssl.create_default_context()
+    conn: imaplib.IMAP4
+    try:
+        if s.security is ImapSecurity.SSL:
+            conn = imaplib.IMAP4_SSL(s.host, s.port, ssl_context=context, timeout=s.timeout_s)
+        else:
+            conn = imaplib.IMAP4(s.host, s.port, timeout=s.timeout_s)
+    except ssl.SSLError as exc:
+        raise ImapUnavailable(f"IMAP: TLS with {where} failed: {exc}") from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise ImapUnavailable(f"IMAP: cannot reach {where}: {_text(exc)}") from exc
+    try:
+        if s.security is ImapSecurity.STARTTLS:
+            try:
+                conn.starttls(context)
+            except (OSError, imaplib.IMAP4.error) as exc:  # ssl.SSLError is an OSError
+                raise ImapUnavailable(f"IMAP: STARTTLS with {where} failed: {_text(exc)}") from exc
+        if s.username:
+            try:
+                _login(conn, s.username, password or "")
+            except (imaplib.IMAP4.error, OSError) as exc:
+                raise ImapUnavailable(
+                    f"IMAP: login as {s.username!r} refused: {_text(exc)}"
+                ) from exc
+    except ImapUnavailable:
+        with contextlib.suppress(OSError):
+            conn.shutdown()
+        raise
+    return conn
 
 
 def _login(conn: imaplib.IMAP4, username: str, password: str) -> None:

@@ -10,18 +10,25 @@ sending a second copy. The password is passed in; the keyring lives with the cal
 from __future__ import annotations
 
 import enum
+import io
 import re
 import smtplib
 import ssl
+import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 
 from boothapp.core.messages.render import RenderedMessage
+from boothapp.sync.smtp_outcome import MailOutcome, SmtpPhase, classify
+
+DEFAULT_PER_MINUTE = 20
+DEFAULT_PER_DOMAIN_PER_MINUTE = 6
+DEFAULT_PER_DAY = 1500
 
 _TOUCH_ID = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 
@@ -39,9 +46,14 @@ class SmtpSettings:
     security: SmtpSecurity
     username: str
     from_addr: str
-    per_minute_limit: int = 30
+    # Defaults safe for Microsoft 365 (30 messages a minute, 10,000 recipients a day per
+    # mailbox) and Google Workspace (2,000 a day from Gmail, 10,000 via the relay): stay
+    # well under, and never more than a few a minute into one receiving domain.
+    per_minute_limit: int = DEFAULT_PER_MINUTE
     from_name: str = ""
     timeout_s: float = 30.0
+    per_domain_per_minute: int = DEFAULT_PER_DOMAIN_PER_MINUTE
+    per_day_limit: int = DEFAULT_PER_DAY
 
     def __post_init__(self) -> None:
         if not self.host.strip():
@@ -50,16 +62,34 @@ class SmtpSettings:
             raise ValueError(f"SMTP port {self.port} is outside 1..65535")
         if self.per_minute_limit < 1:
             raise ValueError("per_minute_limit must be at least 1")
+        if self.per_domain_per_minute < 1:
+            raise ValueError("per_domain_per_minute must be at least 1")
+        if self.per_day_limit < 1:
+            raise ValueError("per_day_limit must be at least 1")
         _parse_address(self.from_addr, "from address")
 
 
 class MailError(Exception):
-    """Sending failed. ``transient``: retry later (4xx, network); otherwise fix something."""
+    """Sending failed; ``outcome`` says what it means (see ``smtp_outcome``)."""
 
-    def __init__(self, message: str, *, transient: bool, code: int | None = None) -> None:
+    def __init__(self, message: str, outcome: MailOutcome) -> None:
         super().__init__(message)
-        self.transient = transient
-        self.code = code
+        self.outcome = outcome
+
+    @property
+    def transient(self) -> bool:
+        return self.outcome.retry_later
+
+    @property
+    def code(self) -> int | None:
+        return self.outcome.code
+
+
+def _fail(
+    phase: SmtpPhase, code: int | None, text: bytes | str, what: str, *, waiting: bool = True
+) -> MailError:
+    outcome = classify(phase, code, _text(text), fixable_by_waiting=waiting)
+    return MailError(f"{what}: {outcome.describe()}", outcome)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +116,23 @@ def message_id_for(touch_id: str, from_addr: str) -> str:
     return f"<followup.{touch_id}@{domain}>"
 
 
+def list_unsubscribe(mailto: str, url: str) -> tuple[str, str]:
+    """(List-Unsubscribe, List-Unsubscribe-Post) header values: the mailto always (RFC 2369),
+    the https URL with one-click (RFC 8058) when there is one; Post empty without a URL."""
+    parts = []
+    if mailto:
+        if not mailto.lower().startswith("mailto:"):
+            raise ValueError(f"unsubscribe address {mailto!r} must be a mailto: URI")
+        parts.append(f"<{mailto}>")
+    if url:
+        if not url.lower().startswith("https://"):
+            raise ValueError("unsubscribe URL must be https:// for one-click unsubscribe")
+        parts.append(f"<{url}>")
+    if any(c in "".join(parts) for c in "\r\n"):
+        raise ValueError("unsubscribe header values must be one line")
+    return ", ".join(parts), ("List-Unsubscribe=One-Click" if url else "")
+
+
 def build_message(
     rendered: RenderedMessage,
     to: str,
@@ -95,9 +142,10 @@ def build_message(
     from_addr: str,
     from_name: str = "",
     reply_to: str = "",
+    unsubscribe_mailto: str = "",
 ) -> EmailMessage:
-    """A multipart/alternative message (plain text first, then HTML) with one-click
-    unsubscribe headers (RFC 8058) when an unsubscribe URL is given."""
+    """A multipart/alternative message (plain text first, then HTML) with List-Unsubscribe
+    (mailto, plus RFC 8058 one-click when an unsubscribe URL is given)."""
     recipient = _parse_address(to, "recipient address")
     sender = _parse_address(from_addr, "from address")
     if not re.fullmatch(r"<[^<>\s@]+@[^<>\s@]+>", message_id):
@@ -110,11 +158,11 @@ def build_message(
     msg["Subject"] = rendered.subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = message_id
-    if unsubscribe_url:
-        if not unsubscribe_url.lower().startswith("https://"):
-            raise ValueError("unsubscribe URL must be https:// for one-click unsubscribe")
-        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    header, post = list_unsubscribe(unsubscribe_mailto, unsubscribe_url)
+    if header:
+        msg["List-Unsubscribe"] = header
+    if post:
+        msg["List-Unsubscribe-Post"] = post
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     # After the body: set_content() drops Content-* headers set before it.
@@ -122,53 +170,92 @@ def build_message(
     return msg
 
 
-class RateLimiter:
-    """At most ``per_minute`` acquisitions in any 60-second span; waits when full."""
+def recipient_domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().lower()
+
+
+class Pacer:
+    """Spaces sends evenly: at most ``per_minute`` in any minute overall and
+    ``per_domain_per_minute`` into one receiving domain, one every 60/limit seconds rather
+    than a burst at the top of each minute (relays throttle bursts)."""
 
     def __init__(
         self,
         per_minute: int,
+        per_domain_per_minute: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._limit = per_minute
+        self._gap = 60.0 / per_minute
+        self._domain_gap = 60.0 / (per_domain_per_minute or per_minute)
         self._clock = clock
         self._sleep = sleep
-        self._stamps: deque[float] = deque()
+        self._last: float | None = None
+        self._last_by_domain: dict[str, float] = {}
 
-    def wait_time(self) -> float:
+    def wait_time(self, domain: str = "") -> float:
         now = self._clock()
-        while self._stamps and now - self._stamps[0] >= 60.0:
-            self._stamps.popleft()
-        if len(self._stamps) < self._limit:
-            return 0.0
-        return 60.0 - (now - self._stamps[0])
+        waits = [0.0]
+        if self._last is not None:
+            waits.append(self._last + self._gap - now)
+        last_here = self._last_by_domain.get(domain)
+        if last_here is not None:
+            waits.append(last_here + self._domain_gap - now)
+        return max(waits)
 
-    def acquire(self) -> None:
-        delay = self.wait_time()
+    def acquire(self, domain: str = "") -> float:
+        """Wait until a send is allowed; returns how long it waited."""
+        waited = 0.0
+        delay = self.wait_time(domain)
         while delay > 0:
             self._sleep(delay)
-            delay = self.wait_time()
-        self._stamps.append(self._clock())
+            waited += delay
+            delay = self.wait_time(domain)
+        now = self._clock()
+        self._last = now
+        self._last_by_domain[domain] = now
+        return waited
 
 
-def _is_transient(code: int) -> bool:
-    return 400 <= code < 500
+_PACERS: dict[tuple[str, int, str, int, int], Pacer] = {}
+_PACERS_LOCK = threading.Lock()
+
+
+def shared_pacer(settings: SmtpSettings) -> Pacer:
+    """One pacer per account and limits for the whole process: back-to-back runs (the
+    desktop's automatic sending, a script calling the CLI code twice) share the spacing
+    instead of each starting with a free burst."""
+    key = (
+        settings.host,
+        settings.port,
+        settings.username or settings.from_addr,
+        settings.per_minute_limit,
+        settings.per_domain_per_minute,
+    )
+    with _PACERS_LOCK:
+        pacer = _PACERS.get(key)
+        if pacer is None:
+            pacer = _PACERS[key] = Pacer(settings.per_minute_limit, settings.per_domain_per_minute)
+        return pacer
 
 
 @dataclass
 class SmtpSender:
-    """Keeps one SMTP connection open across sends; reconnects when it has gone stale."""
+    """Keeps one SMTP connection open across sends; reconnects when it has gone stale.
+
+    Each send is driven phase by phase (MAIL, RCPT, DATA) so a refusal carries the phase it
+    came in; ``MailError.outcome`` is the typed verdict the caller acts on.
+    """
 
     settings: SmtpSettings
     password: str | None = None
-    limiter: RateLimiter | None = None
+    pacer: Pacer | None = None
     ssl_context: ssl.SSLContext | None = None
     _conn: smtplib.SMTP | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.limiter is None:
-            self.limiter = RateLimiter(self.settings.per_minute_limit)
+        if self.pacer is None:
+            self.pacer = shared_pacer(self.settings)
 
     def __enter__(self) -> SmtpSender:
         return self
@@ -186,8 +273,10 @@ class SmtpSender:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
+        where = f"SMTP server {s.host}:{s.port}"
         context = self.ssl_context or ssl.create_default_context()
         conn: smtplib.SMTP
+        phase = SmtpPhase.CONNECT
         try:
             if s.security is SmtpSecurity.SSL:
                 conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_s, context=context)
@@ -195,71 +284,73 @@ class SmtpSender:
                 conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
                 if s.security is SmtpSecurity.STARTTLS:
                     conn.starttls(context=context)
+            conn.ehlo_or_helo_if_needed()
             if s.username:
+                phase = SmtpPhase.AUTH
                 conn.login(s.username, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
-            raise MailError(
-                f"SMTP login as {s.username!r} refused: {exc.smtp_code} {_text(exc.smtp_error)}",
-                transient=False,
-                code=exc.smtp_code,
-            ) from exc
+            who = f"login as {s.username!r} refused"
+            raise _fail(phase, exc.smtp_code, exc.smtp_error, who) from exc
         except smtplib.SMTPNotSupportedError as exc:
-            raise MailError(f"SMTP server {s.host}: {exc}", transient=False) from exc
+            raise _fail(phase, None, str(exc), where, waiting=False) from exc
         except smtplib.SMTPResponseException as exc:
-            raise MailError(
-                f"SMTP server {s.host}:{s.port} said {exc.smtp_code} {_text(exc.smtp_error)}",
-                transient=_is_transient(exc.smtp_code),
-                code=exc.smtp_code,
-            ) from exc
+            raise _fail(phase, exc.smtp_code, exc.smtp_error, where) from exc
         except ssl.SSLError as exc:
-            raise MailError(f"TLS with {s.host}:{s.port} failed: {exc}", transient=False) from exc
+            raise _fail(phase, None, f"TLS failed: {exc}", where, waiting=False) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            # Connection refused, DNS failure, timeout, dropped line: try again later.
-            raise MailError(
-                f"cannot reach SMTP server {s.host}:{s.port}: {exc}", transient=True
-            ) from exc
+            # Refused, DNS, timeout, dropped line (or a greeting of 421: smtplib raises
+            # SMTPConnectError, a response exception, handled above).
+            raise _fail(phase, None, f"cannot reach it: {exc}", where) from exc
         return conn
 
     def send(self, msg: EmailMessage) -> SendResult:
-        """Send one message; raises MailError. The Message-ID must already be set (and
-        recorded by the caller): it is the idempotency key."""
+        """Send one message to its one recipient; raises MailError with a typed outcome.
+        The Message-ID must already be set (and recorded by the caller): it is the
+        idempotency key."""
         message_id = msg.get("Message-ID")
         if not message_id:
             raise ValueError("message has no Message-ID; build it with build_message()")
-        assert self.limiter is not None
-        self.limiter.acquire()
+        recipients = [str(a.addr_spec) for a in msg["To"].addresses] if msg["To"] else []
+        if len(recipients) != 1:
+            raise ValueError("a follow-up goes to exactly one recipient")
+        to = recipients[0]
+        assert self.pacer is not None
+        self.pacer.acquire(recipient_domain(to))
         conn = self._live_connection()
+        sender = self.settings.from_addr
+        options = ["SMTPUTF8"] if not (to + sender).isascii() else []
+        phase = SmtpPhase.MAIL
         try:
-            refused = conn.send_message(msg)
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            detail = "; ".join(
-                f"{rcpt}: {code} {_text(text)}" for rcpt, (code, text) in exc.recipients.items()
-            )
-            raise MailError(
-                f"recipient refused: {detail}",
-                transient=all(_is_transient(c) for c in codes),
-                code=codes[0] if codes else None,
-            ) from exc
-        except smtplib.SMTPResponseException as exc:
-            raise MailError(
-                f"SMTP server refused the message: {exc.smtp_code} {_text(exc.smtp_error)}",
-                transient=_is_transient(exc.smtp_code),
-                code=exc.smtp_code,
-            ) from exc
+            code, reply = conn.mail(sender, options)
+            if code != 250:
+                raise self._refused(conn, phase, code, reply)
+            phase = SmtpPhase.RCPT
+            code, reply = conn.rcpt(to)
+            if code not in (250, 251):
+                raise self._refused(conn, phase, code, reply)
+            phase = SmtpPhase.DATA
+            code, reply = conn.data(_flatten(msg))
+            if code != 250:
+                raise self._refused(conn, phase, code, reply)
+        except smtplib.SMTPResponseException as exc:  # data(): no 354 to DATA
+            raise self._refused(conn, phase, exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            # The line dropped mid-send: the server may or may not have the message. No
-            # automatic resend here; the caller reconciles by Message-ID.
+            # The line dropped. Before DATA the server cannot have the message; during DATA
+            # it may: no automatic resend, the caller reconciles by Message-ID.
             self._conn = None
-            raise MailError(f"sending failed: {exc}", transient=True) from exc
-        if refused:
-            detail = "; ".join(f"{r}: {c} {_text(t)}" for r, (c, t) in refused.items())
-            raise MailError(
-                f"some recipients refused: {detail}",
-                transient=all(_is_transient(c) for c, _ in refused.values()),
-            )
-        recipients = tuple(str(a) for a in msg.get_all("To", []))
-        return SendResult(message_id=str(message_id), recipients=recipients)
+            raise _fail(phase, None, f"connection lost: {exc}", "sending failed") from exc
+        return SendResult(message_id=str(message_id), recipients=(to,))
+
+    def _refused(
+        self, conn: smtplib.SMTP, phase: SmtpPhase, code: int, reply: bytes | str
+    ) -> MailError:
+        try:
+            conn.rset()  # leave the connection clean for the next message
+        except (OSError, smtplib.SMTPException):
+            self._conn = None
+        if code == 421:
+            self._conn = None
+        return _fail(phase, code, reply, f"{self.settings.host} refused the message")
 
     def _live_connection(self) -> smtplib.SMTP:
         """The open connection if it still answers NOOP, else a fresh one. Checking before
@@ -275,6 +366,14 @@ class SmtpSender:
             self._conn = None
         self._conn = self._connect()
         return self._conn
+
+
+def _flatten(msg: EmailMessage) -> bytes:
+    """The message as smtplib.send_message would put it on the wire (CRLF line ends)."""
+    buffer = io.BytesIO()
+    generator = BytesGenerator(buffer)
+    generator.flatten(msg, linesep="\r\n")
+    return buffer.getvalue()
 
 
 def _text(value: bytes | str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -34,6 +35,7 @@ from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
 from boothapp.services.followup_types import (
+    MailPreview,
     OutcomeResult,
     QueueItem,
     SendReport,
@@ -52,6 +54,7 @@ OUTCOME_LABELS: tuple[tuple[Outcome, str], ...] = (
     (Outcome.NO_ANSWER, "No answer"),
     (Outcome.NOT_INTERESTED, "Not interested"),
     (Outcome.MEETING_BOOKED, "Meeting booked"),
+    (Outcome.WRONG_NUMBER, "Wrong number"),
 )
 CHANNEL_LABELS = {
     Channel.EMAIL: "Email",
@@ -75,8 +78,20 @@ def item_text(item: QueueItem, event_zone: str = "") -> str:
     flag = "CHECK SENT FOLDER · " if item.touch.state is TouchState.REVIEW else ""
     flag += "OVERDUE · " if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
+    # The language the message is in, after the event's fallback chain (issue 16).
+    lang = f" · {item.touch.language}" if item.touch.language else ""
     due = due_text(item.touch, event_zone)
-    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due}"
+    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due}{lang}"
+
+
+def preview_html(p: MailPreview) -> str:
+    """The exact mail: its headers, then the HTML part as the lead will see it."""
+    rows = "".join(
+        f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+        for name, value in (*p.headers, ("Language", p.language))
+    )
+    warn = "".join(f"<p style='color:#a00'>{escape(w)}</p>" for w in p.problems)
+    return f"<table>{rows}</table>{warn}<hr>{p.html}"
 
 
 def next_action_text(result: OutcomeResult, event_zone: str = "") -> str:
@@ -125,6 +140,7 @@ class FollowUpQueuePage(QWidget):
         self._sent_folder: SentFolderAccess | None = None
         self._ask_password = ask_password
         self._today = today or (lambda: datetime.now(ZoneInfo(event.timezone)).date())
+        self._now = now or (lambda: datetime.now(UTC))  # decides the sending window
         self._items: list[QueueItem] = []
 
         self.owner = QComboBox()
@@ -318,6 +334,13 @@ class FollowUpQueuePage(QWidget):
         self.contact.setText(" · ".join([x for x in (item.lead_name,) if x] + numbers))
         if t.channel is Channel.EMAIL and t.html:
             self.preview.setHtml(t.html)
+            # The exact mail, footer and List-Unsubscribe included, built off the GUI thread.
+            service, touch_id = self._service, t.id
+            self._runner.run(
+                lambda: service.preview(touch_id),
+                on_done=self._preview_loaded,
+                on_error=lambda _: None,  # the stored message stays shown
+            )
         else:
             self.preview.setPlainText(t.text)
         is_email = t.channel is Channel.EMAIL
@@ -331,6 +354,10 @@ class FollowUpQueuePage(QWidget):
             self.send_button.setEnabled(False)
             for b in self.outcome_buttons.values():
                 b.setEnabled(False)
+
+    def _preview_loaded(self, preview: MailPreview) -> None:
+        if preview.touch_id == self.selected_touch_id():
+            self.preview.setHtml(preview_html(preview))
 
     def _show_review(self, visible: bool) -> None:
         self.was_sent_button.setVisible(visible)
@@ -388,16 +415,22 @@ class FollowUpQueuePage(QWidget):
             self._service, self._event.id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
         self._busy("Sending…")
+        now = self._now()
 
         def send() -> SendReport:
             return send_due_checked(service, event_id, smtp, password, access,
-                                    touch_ids=[touch_id])  # fmt: skip
+                                    touch_ids=[touch_id], now=now)  # fmt: skip
 
         self._runner.run(send, on_done=lambda r: self._sent(touch_id, r), on_error=self._failed)
 
     def _sent(self, touch_id: str, report: SendReport) -> None:
         if report.sent:
             self.status.setText("Sent")
+        elif report.replanned:
+            self.status.setText(
+                "Not sent now: outside the lead's sending window or already mailed today; "
+                "moved to their next slot"
+            )
         elif report.problems:
             self.status.setText("Not sent: " + "; ".join(report.problems))
         else:

@@ -12,6 +12,7 @@ for a person; the lookup connects only when there is such a send.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -30,9 +31,12 @@ class FollowUpAutoSender(QObject):
     failed = Signal(str)
 
     def __init__(self, service: FollowUpService, runner: TaskRunner, event_id: str,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+                 parent: QObject | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self._service, self._runner, self._event_id = service, runner, event_id
+        # The run's "now" decides the leads' sending windows (issue 16); tests pin it.
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._smtp: SmtpSettings | None = None
         self._password: str | None = None
         self._sent_folder: SentFolderAccess | None = None
@@ -65,12 +69,11 @@ class FollowUpAutoSender(QObject):
         service, event_id, smtp, password, access = (
             self._service, self._event_id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
+        now = self._clock()
 
         def work() -> SendReport:
             # Runs on the pool: the IMAP connection is made, used and closed off the GUI thread.
-            return send_due_checked(
-                service, event_id, smtp, password, access, now=datetime.now(UTC)
-            )
+            return send_due_checked(service, event_id, smtp, password, access, now=now)
 
         self._runner.run(work, on_done=self._done, on_error=self._error)
 

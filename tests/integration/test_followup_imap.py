@@ -99,7 +99,7 @@ def test_crashed_send_found_in_sent_is_marked_sent_and_not_resent(
     run = cli("followups", "send", "--event", "CeMAT", "--now", PLANNED_AT.isoformat())
 
     assert run.code == 0, run.err
-    assert run.out.splitlines()[0].startswith("0 sent, 0 failed")
+    assert run.out.splitlines()[0].startswith("0 sent, 0 bounced")
     assert (
         "interrupted sends (IMAP folder 'Sent'): 1 confirmed sent, 0 re-planned to send again, "
         "0 left for review" in run.out

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from boothapp.app import build_context
 from boothapp.services.followup_types import TouchState
 from boothapp.store.tables import LeadRow
-from boothapp.sync.mail import RateLimiter, SmtpSender, SmtpSettings
+from boothapp.sync.mail import Pacer, SmtpSender, SmtpSettings
 from tests.fixtures_followups import PLANNED_AT, make_cast, planned_cast
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.test_mail_smtp import FROM, Recorder, parsed, settings_for
@@ -31,8 +31,13 @@ SECTION = {
     "sender": {
         "company": "Acme Booth",
         "unsubscribe_url": "https://booth.example.com/u/{lead_id}",
+        "unsubscribe_mailto": "unsubscribe@booth.example.com",
+        "address": "Acme Booth GmbH, Hafenstr. 1, 20457 Hamburg, Germany",
     }
 }
+# Tuesday 24 Nov 2026 07:30 UTC: inside the sending window in Tokyo (16:30), Istanbul (10:30)
+# and Berlin (08:30) alike (Monday the 23rd is a public holiday in Japan).
+TUESDAY_MORNING = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
 
 
 def test_due_email_arrives_personalised_with_both_parts_and_unsubscribe(
@@ -53,7 +58,10 @@ def test_due_email_arrives_personalised_with_both_parts_and_unsubscribe(
         assert touch.state is TouchState.SENT and touch.outcome == "email_sent"
         assert msg["Message-ID"] == touch.message_id == f"<followup.{touch.id}@booth.example.com>"
         assert msg["Subject"] == touch.subject
-        assert str(msg["List-Unsubscribe"]).strip() == f"<https://booth.example.com/u/{cast.hot}>"
+        assert str(msg["List-Unsubscribe"]).strip() == (
+            f"<mailto:unsubscribe@booth.example.com?subject=unsubscribe%20{cast.hot}>, "
+            f"<https://booth.example.com/u/{cast.hot}>"
+        )
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert msg.get_content_type() == "multipart/alternative"
         text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -82,8 +90,9 @@ def test_no_email_after_consent_is_withdrawn(
             row = s.get(LeadRow, cast.tokyo)
             assert row is not None
             row.consent_given_at = None
-        later = PLANNED_AT + timedelta(days=3)
-        report = ctx.followups.send_due(cast.event_id, settings_for(controller), None, now=later)
+        report = ctx.followups.send_due(
+            cast.event_id, settings_for(controller), None, now=TUESDAY_MORNING
+        )
         assert report.skipped_no_consent >= 1
         assert all(rcpt != ["yuki@nihon.jp"] for _, rcpt, _ in recorder.messages)
         assert any(rcpt == ["ayse@anadolu.com.tr"] for _, rcpt, _ in recorder.messages)
@@ -220,18 +229,18 @@ def test_per_minute_limit_spaces_the_sends(
         clock[0] += seconds
 
     def factory(settings: SmtpSettings, password: str | None) -> SmtpSender:
-        limiter = RateLimiter(settings.per_minute_limit, clock=lambda: clock[0], sleep=sleep)
-        return SmtpSender(settings, password, limiter=limiter)
+        pacer = Pacer(settings.per_minute_limit, clock=lambda: clock[0], sleep=sleep)
+        return SmtpSender(settings, password, pacer=pacer)
 
     ctx = build_context(str(data_dir))
     try:
         cast = planned_cast(ctx, SECTION)
-        later = PLANNED_AT + timedelta(days=3)  # Tokyo's and Istanbul's thank-yous are due too
+        # Tokyo's and Istanbul's thank-yous are due too, all inside their windows.
         report = ctx.followups.send_due(
             cast.event_id,
             settings_for(controller, per_minute_limit=1),
             None,
-            now=later,
+            now=TUESDAY_MORNING,
             sender_factory=factory,
         )
         assert report.sent == len(recorder.messages) >= 3
@@ -264,14 +273,14 @@ def test_cli_send_logs_in_with_the_password_from_the_environment(
     assert cli("followups", "plan", "--event", "CeMAT", "--now", now).code == 0
     monkeypatch.setenv("BOOTHAPP_SMTP_PASSWORD", "wrong")
     run = cli("followups", "send", "--event", "CeMAT", "--now", now)
-    assert run.code == 1 and "SMTP login as 'jo' refused: 535" in run.err
-    assert recorder.messages == [] and "1 deferred" in run.out
+    assert run.code == 1 and "AUTH: 535" in run.err and "stopped" in run.err
+    assert recorder.messages == [] and "0 deferred" in run.out
     listed = cli("followups", "list", "--event", "CeMAT", "--format", "json")
     assert all(json.loads(line)["state"] == "planned" for line in listed.lines)  # not a bounce
     monkeypatch.setenv("BOOTHAPP_SMTP_PASSWORD", "s3cret")
     run = cli("followups", "send", "--event", "CeMAT", "--now", now)
     assert run.code == 0, run.err
-    assert run.out.startswith("1 sent, 0 failed")
+    assert run.out.startswith("1 sent, 0 bounced")
     assert [rcpt for _, rcpt, _ in recorder.messages] == [["heike@acme.de"]]
     assert parsed(recorder.messages[0][2])["From"] == f"Jo Lee <{FROM}>"
     listed = cli("followups", "list", "--event", "CeMAT", "--format", "json")

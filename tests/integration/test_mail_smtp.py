@@ -20,7 +20,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from boothapp.core.messages.render import Link, MessageContext, render_message
 from boothapp.sync.mail import (
     MailError,
-    RateLimiter,
+    Pacer,
     SmtpSecurity,
     SmtpSender,
     SmtpSettings,
@@ -236,26 +236,26 @@ def test_sender_reconnects_after_the_server_restarts() -> None:
     assert [m[1] for m in recorder.messages] == [["a@acme.example"], ["b@acme.example"]]
 
 
-def test_rate_limit_waits_for_the_minute_to_pass(
+def test_pacing_spaces_sends_evenly_overall_and_per_domain(
     smtp_server: tuple[Controller, Recorder],
 ) -> None:
     controller, recorder = smtp_server
     clock = [1000.0]
-    sleeps: list[float] = []
+    stamps: list[float] = []
 
     def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
         clock[0] += seconds
 
-    limiter = RateLimiter(2, clock=lambda: clock[0], sleep=sleep)
-    with SmtpSender(settings_for(controller, per_minute_limit=2), limiter=limiter) as sender:
-        for i in range(5):
-            sender.send(follow_up(f"l{i}@acme.example", f"t-{i}"))
-            clock[0] += 1.0
-    assert len(recorder.messages) == 5
-    # Two per minute: the 3rd and 5th sends waited for the window to free up.
-    assert len(sleeps) == 2
-    assert all(50 < s <= 60 for s in sleeps)
+    pacer = Pacer(6, 2, clock=lambda: clock[0], sleep=sleep)
+    with SmtpSender(settings_for(controller), pacer=pacer) as sender:
+        for i, domain in enumerate(["a.example", "a.example", "b.example", "c.example"]):
+            sender.send(follow_up(f"l{i}@{domain}", f"t-{i}"))
+            stamps.append(clock[0])
+    assert len(recorder.messages) == 4
+    # 6 a minute overall: 10 s apart; 2 a minute into one domain: 30 s apart.
+    assert stamps[1] - stamps[0] == pytest.approx(30.0)
+    assert stamps[2] - stamps[1] == pytest.approx(10.0)
+    assert stamps[3] - stamps[2] == pytest.approx(10.0)
 
 
 def test_bad_addresses_are_refused_before_sending() -> None:
@@ -266,8 +266,12 @@ def test_bad_addresses_are_refused_before_sending() -> None:
         build_message(rendered, "a@b.com\r\nBcc: x@y.z", "", "<a@b.c>", from_addr=FROM)
     with pytest.raises(ValueError, match="touch id"):
         message_id_for("touch 1>", FROM)
-    msg = build_message(rendered, "a@b.com", "", "<a@b.c>", from_addr=FROM)
-    assert "List-Unsubscribe" not in msg  # a personal thank-you has no list headers
+    msg = build_message(
+        rendered, "a@b.com", "", "<a@b.c>", from_addr=FROM, unsubscribe_mailto="mailto:u@b.com"
+    )
+    # Every mail, a thank-you too, carries List-Unsubscribe; one-click only with a URL.
+    assert msg["List-Unsubscribe"] == "<mailto:u@b.com>"
+    assert "List-Unsubscribe-Post" not in msg
 
 
 @pytest.fixture

@@ -17,7 +17,10 @@ from tests.integration.test_mail_smtp import Recorder, settings_for
 pytestmark = pytest.mark.integration
 smtp_server = mail_tests.smtp_server
 SECTION = {"sender": {"company": "Acme Booth",
-                      "unsubscribe_url": "https://booth.example.com/u/{lead_id}"}}  # fmt: skip
+                      "unsubscribe_url": "https://booth.example.com/u/{lead_id}",
+                      # Required before any mail goes out (issue 16).
+                      "unsubscribe_mailto": "unsubscribe@booth.example.com",
+                      "address": "Acme Booth GmbH, Hafenstr. 1, 20457 Hamburg"}}  # fmt: skip
 
 
 def test_due_emails_go_out_without_anyone_pressing_send(
@@ -31,7 +34,8 @@ def test_due_emails_go_out_without_anyone_pressing_send(
     try:
         cast = make_cast(ctx, SECTION)
         ctx.followups.plan(cast.event_id, PLANNED_AT)  # the hot lead's thank-you is due now
-        sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id)
+        # The run's clock: Thursday 14:05 in Berlin, inside the hot lead's sending window.
+        sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id, clock=lambda: PLANNED_AT)
         sender.configure(None, None)
         assert not sender.active  # no SMTP set up: nothing runs
         sender.configure(settings_for(controller), None)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,10 @@ pytestmark = pytest.mark.integration
 smtp_server = mail_tests.smtp_server
 dovecot = imap_server.dovecot
 SECTION = {"sender": {"company": "Acme Booth",
-                      "unsubscribe_url": "https://booth.example.com/u/{lead_id}"}}  # fmt: skip
+                      "unsubscribe_url": "https://booth.example.com/u/{lead_id}",
+                      # Required before any mail goes out (issue 16).
+                      "unsubscribe_mailto": "unsubscribe@booth.example.com",
+                      "address": "Acme Booth GmbH, Hafenstr. 1, 20457 Hamburg"}}  # fmt: skip
 
 
 @pytest.mark.parametrize("password", [PASSWORD, "wrong"])
@@ -87,7 +91,10 @@ def test_send_button_settles_an_interrupted_send_before_sending(
         imap = ImapSettings("127.0.0.1", dovecot.port, ImapSecurity.NONE, USER,
                             server_files_sent=True)  # fmt: skip
         event = ctx.events.find_event(cast.event_id)
-        page = FollowUpQueuePage(ctx.followups, runner, event)  # today: both are overdue
+        # Today: both are overdue; the send happens inside Tokyo's window (Tue 16:30 there).
+        page = FollowUpQueuePage(
+            ctx.followups, runner, event, now=lambda: datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+        )
         qtbot.addWidget(page)
         page.set_mail(settings_for(controller), None, SentFolderAccess(imap, PASSWORD))
         page.refresh()

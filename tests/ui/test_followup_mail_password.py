@@ -15,7 +15,7 @@ from boothapp.services.followup_mail import smtp_password
 from boothapp.services.followup_types import TouchState
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.workers.tasks import TaskRunner
-from tests.fixtures_followups import planned_cast
+from tests.fixtures_followups import PLANNED_AT, planned_cast
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.test_mail_smtp import Recorder, settings_for
 
@@ -23,7 +23,10 @@ pytestmark = pytest.mark.integration
 
 smtp_server = mail_tests.smtp_server
 SECTION = {"sender": {"company": "Acme Booth",
-                      "unsubscribe_url": "https://booth.example.com/u/{lead_id}"}}  # fmt: skip
+                      "unsubscribe_url": "https://booth.example.com/u/{lead_id}",
+                      # Required before any mail goes out (issue 16).
+                      "unsubscribe_mailto": "unsubscribe@booth.example.com",
+                      "address": "Acme Booth GmbH, Hafenstr. 1, 20457 Hamburg"}}  # fmt: skip
 
 
 @pytest.mark.parametrize("typed", [None, "s3cret"])
@@ -46,6 +49,7 @@ def test_send_asks_for_the_mail_password_once(
         page = FollowUpQueuePage(
             ctx.followups, runner, ctx.events.find_event(cast.event_id),
             ask_password=lambda _parent, user: asked.append(user) or typed,
+            now=lambda: PLANNED_AT,  # Thursday 14:05 in Berlin: inside the sending window
         )  # fmt: skip
         qtbot.addWidget(page)
         page.set_mail(settings_for(controller, username="jo"), None)

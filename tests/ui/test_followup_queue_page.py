@@ -127,3 +127,33 @@ def test_interrupted_send_waits_in_the_queue_for_a_person(
         qtbot.mouseClick(p.was_sent_button, Qt.MouseButton.LeftButton)
     assert ctx.followups.get_touch(thank_you.id).state is TouchState.SENT
     assert p.status.text() == "Marked sent"
+
+
+def test_selecting_an_email_previews_the_exact_mail_with_its_language(
+    qtbot, ctx: AppContext, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    section = {
+        "sender": {
+            "company": "Acme Booth",
+            "address": "Acme Booth GmbH, Hafenstr. 1, 20457 Hamburg",
+            "unsubscribe_mailto": "unsubscribe@booth.example.com",
+        },
+        "smtp": {"host": "127.0.0.1", "from": "jo@booth.example.com", "from_name": "Jo Lee"},
+    }
+    cast = make_cast(ctx, section)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    event = ctx.events.find_event(cast.event_id)
+    p = FollowUpQueuePage(ctx.followups, runner, event, staff_id="s1", today=lambda: SHOW_DAY)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.list.count() > 0, timeout=5000)
+    row = next(i for i in range(p.list.count()) if p.list.item(i).text().startswith("Email"))
+    assert p.list.item(row).text().endswith(" · de")  # the language the mail is in
+    p.list.setFocus()
+    p.list.setCurrentRow(row)
+    qtbot.keyClick(p.list, Qt.Key.Key_Home)  # drive the list like a rep: first row
+    qtbot.waitUntil(lambda: "List-Unsubscribe" in p.preview.toPlainText(), timeout=5000)
+    shown = p.preview.toPlainText()
+    assert "Jo Lee <jo@booth.example.com>" in shown
+    assert "mailto:unsubscribe@booth.example.com" in shown
+    assert "Acme Booth GmbH, Hafenstr. 1, 20457 Hamburg" in shown  # the footer, as sent
+    assert "Language" in shown and "Hallo Heike," in shown

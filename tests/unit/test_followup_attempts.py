@@ -33,10 +33,10 @@ def history(**overrides: object) -> AttemptHistory:
 def test_five_unanswered_attempts_mark_the_lead_not_interested_and_keep_the_record() -> None:
     h = history()
     outcomes = [
-        Outcome.EMAIL_SENT,
         Outcome.NO_ANSWER,
         Outcome.VOICEMAIL,
-        Outcome.EMAIL_SENT,
+        Outcome.NO_ANSWER,
+        Outcome.VOICEMAIL,
         Outcome.NO_ANSWER,
     ]
     decisions = []
@@ -53,6 +53,30 @@ def test_five_unanswered_attempts_mark_the_lead_not_interested_and_keep_the_reco
     assert last.next_touch is None
     assert "5 unanswered" in last.reason and "record is kept" in last.reason
     assert len(h.attempts) == 5  # nothing dropped
+
+
+def test_automatic_mails_are_not_attempts_of_the_five_attempt_rule() -> None:
+    # Issue 16: three unanswered calls and two automatic mails made a hot lead "not
+    # interested". Automatic sends (and bounces) are not a conversation attempted.
+    h = history()
+    outcomes = [Outcome.NO_ANSWER, Outcome.EMAIL_SENT, Outcome.NO_ANSWER, Outcome.EMAIL_SENT]
+    outcomes += [Outcome.BOUNCED, Outcome.NO_ANSWER]
+    for outcome in outcomes:
+        d = record_outcome(h, outcome, MONDAY)
+        assert d.attempt is not None
+        h = history(attempts=(*h.attempts, d.attempt))
+        assert d.new_stage is not Stage.NOT_INTERESTED
+        assert d.next_touch is not None
+    assert h.unanswered_streak() == 3
+    assert "3 unanswered so far, 2 before" in d.reason
+
+
+def test_wrong_number_writes_instead_and_is_not_an_unanswered_call() -> None:
+    d = record_outcome(history(), Outcome.WRONG_NUMBER, MONDAY)
+    assert d.next_touch is not None and d.next_touch.channel is Channel.LETTER
+    assert "fix the phone number" in d.reason
+    assert d.attempt is not None
+    assert history(attempts=(d.attempt,)).unanswered_streak() == 0
 
 
 def test_an_answer_resets_the_count() -> None:

@@ -69,6 +69,20 @@ def test_hot_lead_captured_after_hours_is_called_next_working_morning() -> None:
     assert "next working day" in call.reason
 
 
+def test_hot_lead_friday_evening_is_called_monday_at_the_start_of_the_day_before_content() -> None:
+    # Issue 16: Friday 19:30 got its call Monday 16:05 while the reason said "first working
+    # hour", and the content mail came before the call.
+    late = datetime(2026, 11, 20, 19, 30, tzinfo=BERLIN).astimezone(UTC)
+    touches = plan_for(facts(rating=Rating.HOT, captured_at_utc=late), now=late)
+    call = next(t for t in touches if t.channel is Channel.CALL)
+    assert local(call).strftime("%a %H:%M") == "Mon 09:00"
+    assert "first working hour" in call.reason
+    content = [
+        t for t in touches if t.channel is Channel.EMAIL and t.template_id != "hot_thank_you"
+    ]
+    assert content and all(t.due_utc > call.due_utc for t in content)
+
+
 def test_hot_lead_in_another_zone_is_called_in_their_working_hours() -> None:
     touches = plan_for(facts(rating=Rating.HOT, tz="America/New_York", country="US"))
     call = next(t for t in touches if t.channel is Channel.CALL)

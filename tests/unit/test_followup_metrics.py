@@ -40,6 +40,11 @@ def test_medians_per_staff_and_event() -> None:
     assert within["48 h"] == 4 / 5
 
 
-def test_clock_skew_counts_as_instant() -> None:
-    result = response_times([sample("a", "ana", -3)])
-    assert result.per_lead["a"] == timedelta(0)
+def test_clock_skew_is_never_counted_as_within_five_minutes() -> None:
+    # Issue 16: a touch logged 3 min "before" the capture counted as "within 5 min".
+    result = response_times([sample("a", "ana", -3), sample("b", "ana", 30)])
+    assert result.per_lead["a"] == timedelta(minutes=-3)
+    stats = result.per_staff["ana"]
+    assert dict(stats.within)["5 min"] == 0.0
+    assert dict(stats.within)["1 h"] == 1 / 2
+    assert stats.median == timedelta(minutes=30)

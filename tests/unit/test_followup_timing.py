@@ -322,5 +322,16 @@ def test_every_first_touch_is_a_working_morning_in_the_window_or_explained(
         assert touch.due_utc >= window_end
         assert not _has_morning(tz, anchor, window_end, country, all_days)
         assert "no weekday morning within 48 h" in touch.reason
-        # The earliest working morning after the window, not one week later.
-        assert touch.due_utc - window_end < timedelta(days=6)
+        # The earliest working morning after the window, not one week later (plus a day
+        # for each public holiday skipped: Iran's Nowruz week of 2026 holds five).
+        skipped = touch.reason.count(" is ")
+        assert touch.due_utc - window_end < timedelta(days=6 + skipped)
+
+
+def test_a_holiday_after_the_chosen_day_is_not_named() -> None:
+    # Issue 16: the window's holidays were all named, even one after the chosen day.
+    touch = first_touch(
+        "Europe/Athens", at("Europe/Athens", 2026, 3, 23, 17), PLAN, "GR", HOLIDAYS, "k"
+    )
+    assert touch.due_utc.astimezone(ZoneInfo("Europe/Athens")).date() == date(2026, 3, 24)
+    assert "Independence Day" not in touch.reason

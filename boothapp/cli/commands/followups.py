@@ -1,4 +1,5 @@
-"""``boothapp followups plan|list|send|ics|letters|metrics|password --event E``."""
+"""``boothapp followups plan|list|send|preview|outcome|review|ics|letters|metrics|password
+--event E``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from boothapp.app import AppContext
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import PlanError
 from boothapp.services.errors import ServiceError
 from boothapp.services.followup_mail import (
@@ -24,11 +26,13 @@ from boothapp.services.followup_mail import (
     PASSWORD_ENV,
     SECRET_SCOPE,
     mail_login,
+    read_replies,
     sent_folder_access,
     smtp_password,
     store_mail_password,
 )
 from boothapp.services.followup_types import smtp_settings_from
+from boothapp.sync.credentials import SecretStore
 
 
 def register(sub: Any) -> None:
@@ -47,7 +51,7 @@ def register(sub: Any) -> None:
 
     lst = verb("list", "list planned touches")
     lst.add_argument("--format", choices=("text", "json"), default="text")
-    lst.add_argument("--owner", help="only this sales rep's touches")
+    lst.add_argument("--owner", help="only this sales rep's touches (id or name)")
     lst.add_argument("--due", action="store_true", help="only touches due today or overdue")
     lst.set_defaults(func=run_list)
 
@@ -61,10 +65,35 @@ def register(sub: Any) -> None:
     send.add_argument("--from", dest="from_addr")
     send.add_argument("--from-name")
     send.add_argument("--per-minute", type=int, help="at most this many emails a minute")
+    send.add_argument("--per-domain", type=int, help="at most this many a minute per domain")
     send.set_defaults(func=run_send)
 
+    preview = verb("preview", "show the exact mail a touch sends, footer and headers included")
+    preview.add_argument("touch", help="touch id (see `followups list --format json`)")
+    preview.set_defaults(func=run_preview)
+
+    outcome = verb("outcome", "record what happened on a call (or a manual mail)")
+    outcome.add_argument("touch", help="touch id")
+    outcome.add_argument("--result", required=True, choices=tuple(RESULTS))
+    outcome.add_argument("--note", default="", help="kept in the touch's reason")
+    outcome.add_argument("--staff", default="", help="who made the call (id or name)")
+    outcome.set_defaults(func=run_outcome)
+
+    review = verbs.add_parser("review", help="interrupted sends waiting for a person")
+    review_verbs = review.add_subparsers(dest="review_verb", required=True)
+    r_list = review_verbs.add_parser("list", help="list them")
+    r_list.add_argument("--event", required=True, help="event id or name")
+    r_list.set_defaults(func=run_review_list)
+    r_res = review_verbs.add_parser("resolve", help="say whether the server got it")
+    r_res.add_argument("--event", required=True, help="event id or name")
+    r_res.add_argument("touch", help="touch id")
+    r_res.add_argument("--sent", choices=("yes", "no"), required=True,
+                       help="yes: it is in the Sent folder; no: let it go out again")  # fmt: skip
+    r_res.add_argument("--staff", default="", help="who checked (id or name)")
+    r_res.set_defaults(func=run_review_resolve)
+
     ics = verb("ics", "write one staff member's follow-up calendar (.ics)")
-    ics.add_argument("--staff", required=True, help="staff name as shown as the owner")
+    ics.add_argument("--staff", required=True, help="staff member or rep, by id or name")
     ics.add_argument("-o", "--output", required=True)
     ics.set_defaults(func=run_ics)
 
@@ -76,9 +105,20 @@ def register(sub: Any) -> None:
     metrics.add_argument("--format", choices=("text", "json"), default="text")
     metrics.set_defaults(func=run_metrics)
 
-    password = verb("password", "store the SMTP (or --imap) password in the system keyring")
+    password = verb("password", "store the SMTP (or --imap) password in the keyring")
     password.add_argument("--imap", action="store_true", help="the Sent-folder account's")
     password.set_defaults(func=run_password)
+
+
+# What a rep types -> the outcome recorded (issue 16: the CLI could not record a call).
+RESULTS = {
+    "reached": Outcome.REACHED,
+    "no-answer": Outcome.NO_ANSWER,
+    "voicemail": Outcome.VOICEMAIL,
+    "meeting": Outcome.MEETING_BOOKED,
+    "not-interested": Outcome.NOT_INTERESTED,
+    "wrong-number": Outcome.WRONG_NUMBER,
+}
 
 
 def _now(args: argparse.Namespace) -> datetime:
@@ -124,16 +164,15 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, event_id: str) -> int:
+        owner = ctx.followups.resolve_owner(event_id, args.owner) if args.owner else None
         if args.due:
             event_zone = ZoneInfo(ctx.events.find_event(event_id).timezone or "UTC")
-            items = ctx.followups.queue(
-                event_id, args.owner, _now(args).astimezone(event_zone).date()
-            )
+            items = ctx.followups.queue(event_id, owner, _now(args).astimezone(event_zone).date())
             touches = [i.touch for i in items]
         else:
             touches = ctx.followups.touches(event_id)
-            if args.owner:
-                touches = [t for t in touches if t.owner == args.owner]
+            if owner is not None:
+                touches = [t for t in touches if t.owner == owner]
         for t in touches:
             local = t.due_utc.astimezone(ZoneInfo(t.tz))
             if args.format == "json":
@@ -147,6 +186,7 @@ def run_list(args: argparse.Namespace) -> int:
                     "state": t.state.value,
                     "owner": t.owner,
                     "template": t.template_id,
+                    "language": t.language,
                     "reason": t.reason,
                 }
                 print(json.dumps(record, ensure_ascii=False))
@@ -154,7 +194,7 @@ def run_list(args: argparse.Namespace) -> int:
                 print(
                     f"{local:%a %Y-%m-%d %H:%M} {t.tz:<20} #{t.touch_number} "
                     f"{t.channel.value:<6} {t.state.value:<9} {t.owner or '-':<12} "
-                    f"{t.lead_id[:8]} {t.subject}"
+                    f"{t.language or '-':<3} {t.lead_id[:8]} {t.subject}"
                 )
         return 0
 
@@ -176,8 +216,15 @@ def run_send(args: argparse.Namespace) -> int:
             "from": args.from_addr,
             "from_name": args.from_name,
             "per_minute_limit": args.per_minute,
+            "per_domain_per_minute": args.per_domain,
         }
         smtp = smtp_settings_from(cfg.smtp, overrides)
+        missing = cfg.sender.missing()
+        if missing and not args.dry_run:
+            # Issue 16: mail went out with no opt-out and no postal address, without a word.
+            for line in missing:
+                print(f"not sending: {line}", file=sys.stderr)
+            return 2
         password = None if args.dry_run else _password(ctx, smtp.username)
         if smtp.username and password is None and not args.dry_run:
             raise CliError(
@@ -190,6 +237,14 @@ def run_send(args: argparse.Namespace) -> int:
             if args.dry_run
             else sent_folder_access(ctx.followups, ctx.paths.data_dir, event_id, smtp.username)
         )
+        replies = None if args.dry_run else read_replies(ctx.followups, event_id, access)
+        if isinstance(replies, str):
+            print(f"mailbox not read: {replies}", file=sys.stderr)
+        elif replies is not None and (replies.unsubscribed or replies.bounced):
+            print(
+                f"from the mailbox: {replies.unsubscribed} unsubscribed, "
+                f"{replies.bounced} bounced after delivery"
+            )
         lookup = access.open() if access is not None else None
         bar = ProgressBar("Sending follow-ups")
         try:
@@ -213,17 +268,27 @@ def run_send(args: argparse.Namespace) -> int:
                 print(f"would send {t.id} to lead {t.lead_id}: {t.subject}")
             print(
                 f"dry run: {len(report.would_send)} emails would be sent, "
+                f"{report.replanned} wait for the lead's sending window, "
                 f"{report.skipped_no_consent} blocked (no consent or address)"
             )
+            for line in report.refused:
+                print(f"warning: {line}", file=sys.stderr)
             return 0
         for line in report.problems:
             print(f"problem: {line}", file=sys.stderr)
         print(
-            f"{report.sent} sent, {report.failed} failed, {report.deferred} deferred, "
+            f"{report.sent} sent, {report.failed} bounced or invalid, {report.deferred} deferred, "
+            f"{report.replanned} moved to the lead's next sending slot, "
             f"{report.skipped_no_consent} not sent without consent, "
             f"{report.reconciled_sent} confirmed after an interruption, "
-            f"{report.flagged_review} need review"
+            f"{report.flagged_review} need review ({report.seconds:.0f} s)"
         )
+        if report.stopped:
+            print(
+                f"stopped: the mail server answered {report.stopped}; {report.not_tried} "
+                "touch(es) not tried, left due and unchanged",
+                file=sys.stderr,
+            )
         interrupted = report.reconciled_sent + report.reconciled_replanned
         if interrupted + report.reconciled_review:
             where = f" (IMAP folder {lookup.folder!r})" if lookup and lookup.folder else ""
@@ -241,7 +306,66 @@ def run_send(args: argparse.Namespace) -> int:
                 f"{IMAP_SECRET_SCOPE}:{user}) or set {IMAP_PASSWORD_ENV}",
                 file=sys.stderr,
             )
-        return 0 if not (report.failed or report.flagged_review or report.deferred) else 1
+        return 0 if report.ok else 1
+
+    return _with_context(args, body)
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        p = ctx.followups.preview(args.touch)
+        for name, value in p.headers:
+            print(f"{name}: {value}")
+        print(f"Content-Language: {p.language}\n")
+        print(p.text, end="")
+        for line in p.problems:
+            print(f"warning: {line}", file=sys.stderr)
+        return 0
+
+    return _with_context(args, body)
+
+
+def _staff_id(ctx: AppContext, event_id: str, text: str) -> str:
+    return ctx.followups.resolve_owner(event_id, text) if text else ""
+
+
+def run_outcome(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        staff = _staff_id(ctx, event_id, args.staff)
+        result = ctx.followups.record_outcome(
+            args.touch, RESULTS[args.result], staff_id=staff, now=_now(args), note=args.note
+        )
+        print(f"{args.result} recorded for touch {result.touch.id}: {result.reason}")
+        if result.new_stage:
+            print(f"lead stage: {result.new_stage}")
+        if result.next_touch is not None:
+            t = result.next_touch
+            local = t.due_utc.astimezone(ZoneInfo(t.tz))
+            print(f"next: {t.channel.value} {local:%a %Y-%m-%d %H:%M} {t.tz} ({t.id})")
+        return 0
+
+    return _with_context(args, body)
+
+
+def run_review_list(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        items = ctx.followups.review_list(event_id)
+        for item in items:
+            t = item.touch
+            print(f"{t.id} {item.lead_name} <{item.email}> {t.message_id}: {t.subject}")
+        print(f"{len(items)} interrupted send(s) waiting for review")
+        return 0
+
+    return _with_context(args, body)
+
+
+def run_review_resolve(args: argparse.Namespace) -> int:
+    def body(ctx: AppContext, event_id: str) -> int:
+        staff = _staff_id(ctx, event_id, args.staff)
+        t = ctx.followups.resolve_review(args.touch, args.sent == "yes", staff)
+        what = "marked sent" if t.state.value == "sent" else "will go out on the next run"
+        print(f"touch {t.id} {what}")
+        return 0
 
     return _with_context(args, body)
 
@@ -251,7 +375,8 @@ def run_ics(args: argparse.Namespace) -> int:
         path = Path(args.output)
         if not path.parent.exists():
             raise CliError(f"folder {path.parent} does not exist")
-        text = ctx.followups.calendar(event_id, args.staff, _now(args))
+        owner = ctx.followups.resolve_owner(event_id, args.staff)
+        text = ctx.followups.calendar(event_id, owner, _now(args))
         path.write_text(text, encoding="utf-8", newline="")
         print(f"{text.count('BEGIN:VEVENT')} follow-ups for {args.staff} written to {path}")
         return 0
@@ -281,7 +406,8 @@ def run_password(args: argparse.Namespace) -> int:
         if not value:
             raise CliError(f"no password: type it at the prompt or set {env}")
         store_mail_password(ctx.followups, ctx.paths.data_dir, event_id, value, args.imap)
-        print(f"{'IMAP' if args.imap else 'SMTP'} password for {user} kept in the system keyring")
+        where = SecretStore(ctx.paths.data_dir / "secrets.json").where()
+        print(f"{'IMAP' if args.imap else 'SMTP'} password for {user} kept in {where}")
         return 0
 
     return _with_context(args, body)

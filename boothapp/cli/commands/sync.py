@@ -28,6 +28,7 @@ from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.services.errors import ServiceError
+from boothapp.sync.credentials import SecretStore
 from boothapp.sync.engine import EngineConfig, SyncProgress
 from boothapp.sync.settings import KNOWN_CRMS, CrmSettings, CrmSettingsError
 
@@ -117,8 +118,13 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
     if not secret and first not in ctx.sync.status(event_id).secrets_set:
         raise CliError(f"no {first.replace('_', ' ')}: set BOOTHAPP_CRM_TOKEN or type it")
     ctx.sync.configure(event_id, settings, secrets)
-    print(f"{args.crm} configured for this event (secret kept in the system keyring)")
+    print(f"{args.crm} configured for this event (secret kept in {_secret_place(ctx)})")
     return 0
+
+
+def _secret_place(ctx: Any) -> str:
+    """Where secrets actually went: the keyring backend by name, or the fallback file."""
+    return SecretStore(ctx.paths.secrets_file).where()
 
 
 def _connect(ctx: Any, event_id: str) -> int:
@@ -128,7 +134,7 @@ def _connect(ctx: Any, event_id: str) -> int:
         webbrowser.open(url)
 
     check = ctx.sync.connect_salesforce(event_id, open_browser)
-    print(check.message + " (tokens kept in the system keyring)")
+    print(check.message + f" (tokens kept in {_secret_place(ctx)})")
     return 0
 
 
@@ -157,6 +163,20 @@ def _status(ctx: Any, event_id: str) -> int:
 
 
 def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
+    if args.dry_run:
+        # Issue 16: a dry run changes nothing, so it queues nothing either; it says what a
+        # real run would queue on top of what already waits.
+        st = ctx.sync.status(event_id)
+        summary = ctx.sync.run(event_id, crm=args.crm, dry_run=True)
+        waiting = summary.remaining
+        extra = st.failed if args.retry_failed else 0
+        print(
+            f"dry run: {waiting + st.not_queued + extra} lead(s) would be sent ({waiting} "
+            f"already waiting, {st.not_queued} not queued yet"
+            + (f", {extra} failed to retry" if args.retry_failed else "")
+            + "); nothing was changed"
+        )
+        return 0
     if args.retry_failed:
         print(f"{ctx.sync.retry_failed(event_id)} failed lead(s) queued again")
     queued = ctx.sync.enqueue_event(event_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from boothapp.core.config.errors import ConfigError, ConfigProblem
+from boothapp.core.config.followup_content import check_followup_content
 from boothapp.core.config.imap_section import check_imap
 from boothapp.core.config.model import (
     BADGE_FIELDS,
@@ -20,6 +21,7 @@ from boothapp.core.config.model import (
     Question,
     QuestionKind,
     RatingThresholds,
+    Rep,
     RoutingConfig,
     ScoreRule,
     ScoringConfig,
@@ -105,6 +107,8 @@ def _read(r: Reader, value: object) -> EventConfig | None:
     for key, section in (("followups", followups), ("crm", crm)):
         r.mapping(section, key, _keys_of(section))
     check_imap(r, followups)
+    rep_ids = tuple(rep.id for rep in top_reps(top.get("routing")))
+    check_followup_content(r, followups, by_id, rep_ids)
     return EventConfig(
         version=version,
         revision=revision,
@@ -119,6 +123,18 @@ def _read(r: Reader, value: object) -> EventConfig | None:
         followups=dict(followups) if isinstance(followups, dict) else {},
         crm=dict(crm) if isinstance(crm, dict) else {},
     )
+
+
+def top_reps(routing: object) -> list[Rep]:
+    """The routing section's reps as written (ids only matter), without re-reporting its
+    problems: ``read_routing`` reports them."""
+    if not isinstance(routing, dict) or not isinstance(routing.get("reps"), list):
+        return []
+    return [
+        Rep(str(rep["id"]), str(rep.get("name", "")))
+        for rep in routing["reps"]
+        if isinstance(rep, dict) and isinstance(rep.get("id"), str)
+    ]
 
 
 def _keys_of(value: object) -> list[str]:

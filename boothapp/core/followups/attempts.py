@@ -8,7 +8,7 @@ nobody has to remember to call back.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from boothapp.core.followups.plan import FollowUpPlan
@@ -35,10 +35,15 @@ class Outcome(enum.StrEnum):
     EMAIL_SENT = "email_sent"
     BOUNCED = "bounced"
     REPLIED = "replied"
+    WRONG_NUMBER = "wrong_number"
 
 
-# Attempts that did not get an answer from the person; they count toward the 5-attempt rule.
-UNANSWERED = frozenset({Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.EMAIL_SENT, Outcome.BOUNCED})
+# Conversations attempted without an answer (calls, a rep's own mails logged as no answer):
+# they count toward the 5-attempt rule. Automatic sends (EMAIL_SENT, BOUNCED) and a wrong
+# number are not a conversation attempted, so they neither count nor break a streak
+# (issue 16: three unanswered calls plus two newsletters made a hot lead "not interested").
+UNANSWERED = frozenset({Outcome.VOICEMAIL, Outcome.NO_ANSWER})
+NOT_A_CONVERSATION = frozenset({Outcome.EMAIL_SENT, Outcome.BOUNCED, Outcome.WRONG_NUMBER})
 ANSWERED = frozenset(
     {Outcome.REACHED, Outcome.REPLIED, Outcome.MEETING_BOOKED, Outcome.NOT_INTERESTED}
 )
@@ -71,7 +76,8 @@ class AttemptHistory:
         for attempt in reversed(self.attempts):
             if attempt.outcome in ANSWERED:
                 break
-            streak += 1
+            if attempt.outcome in UNANSWERED:
+                streak += 1
         return streak
 
 
@@ -185,6 +191,11 @@ def record_outcome(
             "call again after no answer",
         )
         reason = f"no answer: call again in {plan.no_answer_retry_working_days} working day(s)"
+    elif outcome is Outcome.WRONG_NUMBER:
+        # The phone number is wrong: a person fixes it; meanwhile the next touch is a letter.
+        no_phone = replace(history, has_phone=False)
+        nxt = _call(no_phone, plan, provider, now, 1, number, "wrong number; write instead")
+        reason = "wrong number: fix the phone number; next touch by letter"
     elif outcome is Outcome.BOUNCED:
         nxt = _call(history, plan, provider, now, 1, number, "email bounced; call instead")
         reason = "email bounced: fix the address; next touch by phone or letter"

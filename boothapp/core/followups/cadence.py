@@ -106,8 +106,15 @@ def plan_touches(
     zone(lead.tz)  # fail early, naming the zone
     out: list[tuple[datetime, Channel, str, str]] = []
 
+    not_before = max(now, captured)
     if lead.rating is Rating.HOT:
-        out.extend(_hot_start(lead, plan, captured, now, provider))
+        opening = _hot_start(lead, plan, captured, now, provider)
+        out.extend(opening)
+        calls = [due for due, ch, _, _ in opening if ch is Channel.CALL]
+        if calls:
+            # Issue 16: the call comes before any content mail; the mail waits until the
+            # call's first working hour is over.
+            not_before = max(not_before, calls[0] + timedelta(hours=1))
     anchor = captured if plan.anchor is WindowAnchor.CAPTURE else show_end
     first_kind = plan.anchor
     if lead.rating is Rating.HOT:
@@ -123,7 +130,7 @@ def plan_touches(
         spread_key=lead.id,
         anchor_kind=first_kind,
         anchor_tz=event_tz,
-        not_before_utc=max(now, captured),
+        not_before_utc=not_before,
     )
     qualified = lead.qualified or lead.rating is Rating.HOT
     wants: list[_Want]
@@ -200,21 +207,15 @@ def _hot_call(
         due = max(target, start)
         why = f"hot lead: call back the same day, in working hours of {lead.tz}{extra}"
         return due, Channel.CALL, TemplateId.CALL_SCRIPT, why
-    due, _, _, _ = pick_time(
-        lead_tz=lead.tz,
-        earliest_utc=end if target < end else target,
-        latest_utc=None,
-        day_start=plan.working_start,
-        day_end=plan.working_end,
-        preferred_days=frozenset(range(5)),
-        country=lead.country,
-        provider=provider,
-        slot_minutes=plan.slot_minutes,
-        spread_key="",
-    )
+    # Issue 16: "first working hour next working day" means its start (Friday 19:30 ->
+    # Monday 09:00 local), not a slot spread over the whole day.
+    day = local_day if target < start else local_day + timedelta(days=1)
+    while not is_working_day(day, lead.country, provider):
+        day += timedelta(days=1)
+    due = local_dt(day, plan.working_start, tz)
     why = (
-        f"hot lead: call back; capture day over in {lead.tz} (after working hours, weekend "
-        f"or holiday), first working hour next working day{extra}"
+        f"{local_label(due, tz)} {lead.tz}: hot lead: call back; capture day over in {lead.tz} "
+        f"(after working hours, weekend or holiday), first working hour next working day{extra}"
     )
     return due, Channel.CALL, TemplateId.CALL_SCRIPT, why
 

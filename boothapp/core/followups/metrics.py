@@ -59,8 +59,9 @@ def response_times(samples: Iterable[ResponseSample]) -> ResponseTimes:
         delay: timedelta | None = None
         if s.first_touch_at_utc is not None:
             touched = require_aware(s.first_touch_at_utc, f"first touch of lead {s.lead_id}")
-            # A touch logged before the capture (clock skew between devices) counts as instant.
-            delay = max(touched - captured, timedelta(0))
+            # A touch logged before the capture (clock skew between devices) is kept as it is
+            # and left out of the medians and buckets: it is not "within 5 min" (issue 16).
+            delay = touched - captured
         per_lead[s.lead_id] = delay
         by_staff[s.staff_id].append(delay)
         by_event[s.event_id].append(delay)
@@ -74,8 +75,9 @@ def response_times(samples: Iterable[ResponseSample]) -> ResponseTimes:
 
 def _stats(key: str, delays: list[timedelta | None]) -> GroupStats:
     done = [d for d in delays if d is not None]
-    med = timedelta(seconds=median(d.total_seconds() for d in done)) if done else None
+    valid = [d for d in done if d >= timedelta(0)]
+    med = timedelta(seconds=median(d.total_seconds() for d in valid)) if valid else None
     within = tuple(
-        (label, sum(1 for d in done if d <= limit) / len(delays)) for label, limit in BUCKETS
+        (label, sum(1 for d in valid if d <= limit) / len(delays)) for label, limit in BUCKETS
     )
     return GroupStats(key, len(delays), len(done), med, within)

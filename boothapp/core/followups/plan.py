@@ -57,6 +57,11 @@ class FollowUpPlan:
     voicemail_retry_working_days: int = 2
     no_answer_retry_working_days: int = 1
     call_after_email_working_days: int = 3
+    # Issue 16, quiet hours: nothing is delivered outside this window of the lead's local
+    # time, whenever the run happens; an overdue touch waits for the next slot instead.
+    send_start: time = time(8, 0)
+    send_end: time = time(18, 0)
+    send_days: frozenset[int] = field(default_factory=lambda: frozenset(range(5)))
 
     def __post_init__(self) -> None:
         _check_plan(self)
@@ -75,6 +80,7 @@ class FollowUpPlan:
             m, "hot_lead", {"thank_you_within_minutes", "callback_minutes", "same_day_call"}
         )
         spread = _section(m, "spreading", {"slot_minutes", "max_sends_per_slot"})
+        window = _section(m, "sending_window", {"start", "end", "days"})
         retry = _section(
             m,
             "retry",
@@ -128,6 +134,9 @@ class FollowUpPlan:
                 1,
                 20,
             ),
+            send_start=_time(window, "start", d.send_start, "sending_window."),
+            send_end=_time(window, "end", d.send_end, "sending_window."),
+            send_days=_days(window, "days", d.send_days, "sending_window."),
         )
 
     def to_mapping(self) -> dict[str, Any]:
@@ -158,6 +167,11 @@ class FollowUpPlan:
                 "no_answer_working_days": self.no_answer_retry_working_days,
                 "call_after_email_working_days": self.call_after_email_working_days,
             },
+            "sending_window": {
+                "start": _fmt(self.send_start),
+                "end": _fmt(self.send_end),
+                "days": [WEEKDAY_NAMES[i] for i in sorted(self.send_days)],
+            },
         }
 
 
@@ -175,6 +189,7 @@ _TOP_KEYS = frozenset(
         "hot_lead",
         "spreading",
         "retry",
+        "sending_window",
     }
 )
 
@@ -183,6 +198,7 @@ def _check_plan(p: FollowUpPlan) -> None:
     for path, start, end in (
         ("morning", p.morning_start, p.morning_end),
         ("working_hours", p.working_start, p.working_end),
+        ("sending_window", p.send_start, p.send_end),
     ):
         if start >= end:
             raise PlanError(f"{path}.end", f"{_fmt(end)} is not after start {_fmt(start)}")
@@ -197,7 +213,11 @@ def _check_plan(p: FollowUpPlan) -> None:
     )
     if p.slot_minutes > span:
         raise PlanError("spreading.slot_minutes", "is longer than the morning window")
-    for path, days in (("preferred_days", p.preferred_days), ("call_days", p.call_days)):
+    for path, days in (
+        ("preferred_days", p.preferred_days),
+        ("call_days", p.call_days),
+        ("sending_window.days", p.send_days),
+    ):
         if not days:
             raise PlanError(path, "needs at least one day")
         if not days <= frozenset(range(5)):
@@ -249,17 +269,21 @@ def _time(m: Mapping[str, Any], key: str, default: time, prefix: str) -> time:
     raise PlanError(f"{prefix}{key}", f"expected a time like '08:30', got {value!r}")
 
 
-def _days(m: Mapping[str, Any], key: str, default: frozenset[int]) -> frozenset[int]:
+def _days(
+    m: Mapping[str, Any], key: str, default: frozenset[int], prefix: str = ""
+) -> frozenset[int]:
     value = m.get(key)
     if value is None:
         return default
     if isinstance(value, str) or not isinstance(value, list | tuple):
-        raise PlanError(key, f"expected a list of weekdays like ['tue', 'wed'], got {value!r}")
+        raise PlanError(
+            f"{prefix}{key}", f"expected a list of weekdays like ['tue', 'wed'], got {value!r}"
+        )
     days: set[int] = set()
     for i, item in enumerate(value):
         name = str(item).strip().lower()[:3]
         if name not in WEEKDAY_NAMES:
-            raise PlanError(f"{key}[{i}]", f"{item!r} is not a weekday")
+            raise PlanError(f"{prefix}{key}[{i}]", f"{item!r} is not a weekday")
         days.add(WEEKDAY_NAMES.index(name))
     return frozenset(days)
 

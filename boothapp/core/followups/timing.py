@@ -130,7 +130,7 @@ def _day_spans(
     end_t: time,
     country: str,
     provider: HolidaysProvider,
-    skipped: list[str],
+    skipped: list[tuple[date, str]],
 ) -> Iterator[_Span]:
     for offset in range(days):
         day = first_day + timedelta(days=offset)
@@ -138,7 +138,7 @@ def _day_spans(
             continue
         name = provider.holiday_name(country, day)
         if name is not None:
-            note = f"{day:%a %d %b} is {name}"
+            note = (day, f"{day:%a %d %b} is {name}")
             if note not in skipped:
                 skipped.append(note)
             continue
@@ -184,21 +184,26 @@ def pick_time(
     span inside it; else the first working-day span after ``latest`` (a fallback).
     """
     tz = zone(lead_tz)
-    skipped: list[str] = []
+    found: list[tuple[date, str]] = []
     first_day = earliest_utc.astimezone(tz).date()
+
+    def skipped_before(due: datetime) -> list[str]:
+        # Spans are listed ahead of the choice; a holiday after the chosen day was not
+        # skipped and must not be named in the reason (issue 16).
+        day = due.astimezone(tz).date()
+        return [note for when, note in found if when < day]
+
     if latest_utc is not None:
         last_day = latest_utc.astimezone(tz).date()
         days = (last_day - first_day).days + 1
-        spans = list(
-            _day_spans(tz, first_day, days, day_start, day_end, country, provider, skipped)
-        )
+        spans = list(_day_spans(tz, first_day, days, day_start, day_end, country, provider, found))
         for wanted_preferred in (True, False):
             for span in spans:
                 if wanted_preferred and span.day.weekday() not in preferred_days:
                     continue
                 due = _pick_in_span(span, earliest_utc, latest_utc, slot_minutes, spread_key)
                 if due is not None:
-                    return due, span.day.weekday() in preferred_days, True, skipped
+                    return due, span.day.weekday() in preferred_days, True, skipped_before(due)
     after = earliest_utc if latest_utc is None else max(earliest_utc, latest_utc)
     spans_after = _day_spans(
         tz,
@@ -208,7 +213,7 @@ def pick_time(
         day_end,
         country,
         provider,
-        skipped,
+        found,
     )
     if latest_utc is None:
         # No limit: still prefer a preferred day if one comes within the next week.
@@ -217,12 +222,13 @@ def pick_time(
             if span.day.weekday() in preferred_days:
                 due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
                 if due is not None:
-                    return due, True, True, skipped
+                    return due, True, True, skipped_before(due)
         spans_after = iter(candidates)
     for span in spans_after:
         due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
         if due is not None:
-            return due, span.day.weekday() in preferred_days, latest_utc is None, skipped
+            inside = latest_utc is None
+            return due, span.day.weekday() in preferred_days, inside, skipped_before(due)
     raise ValueError(f"no working day within {_FALLBACK_DAYS} days for country {country!r}")
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 from markupsafe import Markup, escape
 
+from boothapp.core.messages.variants import variant_for
 from boothapp.core.models import Event, Lead, Staff
 from boothapp.resources import asset
 
@@ -54,7 +55,11 @@ class MessageContext:
     answers: tuple[tuple[str, str], ...] = ()  # (question, answer) as shown to the visitor
     interests: tuple[str, ...] = ()
     notes: str = ""  # staff notes: for call scripts, not for the customer's eyes
-    literature: tuple[Link, ...] = ()
+    shared_notes: tuple[str, ...] = ()  # note lines the rep marked for the customer
+    literature: tuple[Link, ...] = ()  # links the lead asked for (followups.content)
+    literature_requested: bool = False
+    signature: str = ""  # the rep's signature block (followups.reps), else name + company
+    meeting_link: str = ""
     staff_name: str = ""
     staff_email: str = ""
     staff_phone: str = ""
@@ -148,11 +153,13 @@ class MessageRenderer:
         self._text_env = Environment(loader=FileSystemLoader(dirs), autoescape=False, **common)
         self._html_env = Environment(loader=FileSystemLoader(dirs), autoescape=True, **common)
 
-    def _find(self, template_id: str, language: str) -> tuple[str, str]:
+    def _find(self, template_id: str, language: str | Sequence[str]) -> tuple[str, str]:
         if not re.fullmatch(r"[a-z0-9_]+", template_id):
             raise TemplateMissingError(f"invalid template id {template_id!r}")
-        lang = normalise_language(language)
-        for candidate in dict.fromkeys((lang, DEFAULT_LANGUAGE)):
+        chain = [language] if isinstance(language, str) else list(language)
+        codes = [normalise_language(c) for c in chain if c.strip()]
+        lang = codes[0] if codes else DEFAULT_LANGUAGE
+        for candidate in dict.fromkeys([*codes, DEFAULT_LANGUAGE]):
             name = f"{candidate}/{template_id}.j2"
             try:
                 self._text_env.get_template(name)
@@ -163,7 +170,19 @@ class MessageRenderer:
             f"no template {template_id!r} for language {lang!r} or {DEFAULT_LANGUAGE!r}"
         )
 
-    def render(self, template_id: str, language: str, ctx: MessageContext) -> RenderedMessage:
+    def language_for(
+        self, template_id: str, language: str | Sequence[str], *, has_links: bool
+    ) -> str:
+        """The language ``render`` will use for this template and chain."""
+        return self._find(variant_for(template_id, has_links=has_links), language)[1]
+
+    def render(
+        self, template_id: str, language: str | Sequence[str], ctx: MessageContext
+    ) -> RenderedMessage:
+        """``language``: one code or a fallback chain (lead -> event -> en, issue 16); the
+        first language that has the template wins. A template whose content the lead lacks
+        (a pack sentence without a pack) is swapped for its variant without it."""
+        template_id = variant_for(template_id, has_links=bool(ctx.literature))
         name, lang = self._find(template_id, language)
         subject_raw = _render_block(self._text_env, name, "subject", _vars(ctx, lang, html=False))
         text_raw = _render_block(self._text_env, name, "body", _vars(ctx, lang, html=False))
@@ -181,12 +200,18 @@ class MessageRenderer:
 _default_renderer: MessageRenderer | None = None
 
 
-def render_message(template_id: str, language: str, ctx: MessageContext) -> RenderedMessage:
-    """Render a default template; the language falls back to English."""
+def default_renderer() -> MessageRenderer:
     global _default_renderer
     if _default_renderer is None:
         _default_renderer = MessageRenderer()
-    return _default_renderer.render(template_id, language, ctx)
+    return _default_renderer
+
+
+def render_message(
+    template_id: str, language: str | Sequence[str], ctx: MessageContext
+) -> RenderedMessage:
+    """Render a default template; the language falls back to English."""
+    return default_renderer().render(template_id, language, ctx)
 
 
 def _render_block(env: Environment, name: str, block: str, variables: dict[str, Any]) -> str:
@@ -231,13 +256,21 @@ def _vars(ctx: MessageContext, lang: str, *, html: bool) -> dict[str, Any]:
             email=ctx.email,
             phone=ctx.phone,
         ),
-        "staff": _Person(name=ctx.staff_name, email=ctx.staff_email, phone=ctx.staff_phone),
+        "staff": _Person(
+            name=ctx.staff_name,
+            email=ctx.staff_email,
+            phone=ctx.staff_phone,
+            signature=ctx.signature or ctx.staff_name,
+            meeting_link=ctx.meeting_link,
+        ),
         "event": _Person(name=ctx.event_name, venue=ctx.event_venue),
         "sender": _Person(company=ctx.sender_company),
         "answers": list(ctx.answers),
         "interests": list(ctx.interests),
         "notes": ctx.notes,
+        "shared_notes": list(ctx.shared_notes),
         "links": list(ctx.literature),
+        "literature_requested": ctx.literature_requested,
         "link": link,
         "unsubscribe_url": ctx.unsubscribe_url,
         "extra": dict(ctx.extra),

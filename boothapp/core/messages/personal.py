@@ -1,0 +1,151 @@
+"""What a follow-up knows about one lead, in the lead's language (issue 16: 0 of 247
+thank-yous mentioned what the visitor was interested in or answered).
+
+Answers become the event's own labels in the mail's language (the manager's translations,
+else the label as written); interests are the labels of the interests question; literature
+links come from ``followups.content`` and only for leads who asked for literature; notes
+reach the customer only from lines the rep marked with ``share:``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from boothapp.core.answers import answer_lines, option_label
+from boothapp.core.config.followup_content import (
+    INTERESTS_QUESTION,
+    LITERATURE_QUESTION,
+    FollowUpContent,
+)
+from boothapp.core.config.model import EventConfig
+from boothapp.core.messages.render import Link, MessageContext, RenderedMessage, default_renderer
+from boothapp.core.models import Event, Lead, Staff
+
+# A note line starting with this goes to the customer; the rest stays internal.
+SHARE_MARK = "share:"
+
+
+def shared_notes(notes: str) -> tuple[str, ...]:
+    out = []
+    for line in notes.splitlines():
+        text = line.strip()
+        if text.lower().startswith(SHARE_MARK):
+            shared = text[len(SHARE_MARK) :].strip()
+            if shared:
+                out.append(shared)
+    return tuple(out)
+
+
+def literature_requested(answers: dict[str, Any]) -> bool:
+    value = answers.get(LITERATURE_QUESTION)
+    return value is True or (isinstance(value, str) and value.strip().lower() == "yes")
+
+
+def answer_labels(
+    answers: dict[str, Any], cfg: EventConfig, lang: str
+) -> tuple[tuple[str, str], ...]:
+    """(question label, answer label) in the config's question order, in ``lang``
+    (``core.answers``, the one code-to-label mapping)."""
+    return answer_lines(cfg, answers, lang, unknown=False)
+
+
+def interest_ids(answers: dict[str, Any]) -> tuple[str, ...]:
+    value = answers.get(INTERESTS_QUESTION)
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value if str(v))
+    return ()
+
+
+def personal_context(
+    lead: Lead,
+    event: Event,
+    cfg: EventConfig,
+    content: FollowUpContent,
+    lang: str,
+    *,
+    staff: Staff | None = None,
+    rep_id: str = "",
+    sender_company: str = "",
+    unsubscribe_url: str = "",
+) -> MessageContext:
+    """The full context for ``lead``'s mails in ``lang``."""
+    base = MessageContext.from_lead(
+        lead, event, staff, sender_company=sender_company, unsubscribe_url=unsubscribe_url
+    )
+    question = cfg.question(INTERESTS_QUESTION)
+    ids = interest_ids(lead.answers)
+    interests = tuple(option_label(question, i, lang) for i in ids) if question else ids
+    wants = literature_requested(lead.answers)
+    links: list[Link] = []
+    if wants:
+        for interest in ids:
+            for item in content.links.get(interest, ()):
+                if all(existing.url != item.url for existing in links):
+                    links.append(Link(item.title, item.url))
+    rep = content.reps.get(rep_id) or content.reps.get(lead.owner)
+    staff_name = base.staff_name
+    if rep_id and cfg.routing.rep(rep_id) is not None and not staff_name:
+        staff_name = cfg.routing.rep(rep_id).name  # type: ignore[union-attr]
+    signature = rep.signature if rep and rep.signature else ""
+    if not signature:
+        signature = "\n".join(p for p in (staff_name, sender_company.strip()) if p)
+    return MessageContext(
+        first_name=base.first_name,
+        last_name=base.last_name,
+        company=base.company,
+        job_title=base.job_title,
+        email=base.email,
+        phone=base.phone,
+        answers=answer_labels(lead.answers, cfg, lang),
+        interests=interests,
+        notes=base.notes,
+        shared_notes=shared_notes(lead.notes),
+        literature=tuple(links),
+        literature_requested=wants,
+        signature=signature,
+        meeting_link=rep.meeting_link if rep else "",
+        staff_name=staff_name,
+        staff_email=base.staff_email,
+        staff_phone=(rep.phone if rep else "") or base.staff_phone,
+        event_name=base.event_name,
+        event_venue=base.event_venue,
+        sender_company=base.sender_company,
+        unsubscribe_url=base.unsubscribe_url,
+    )
+
+
+def chain_for(content: FollowUpContent, lead_language: str, event_language: str) -> Sequence[str]:
+    return content.languages(lead_language, event_language)
+
+
+def render_for_lead(
+    template_id: str,
+    lead: Lead,
+    event: Event,
+    cfg: EventConfig,
+    content: FollowUpContent,
+    chain: Sequence[str],
+    *,
+    staff: Staff | None = None,
+    rep_id: str = "",
+    sender_company: str = "",
+    unsubscribe_url: str = "",
+) -> RenderedMessage:
+    """Render ``template_id`` for ``lead`` in the first language of ``chain`` that has it,
+    with answers and interests labelled in that same language."""
+    renderer = default_renderer()
+    extra = {
+        "staff": staff,
+        "rep_id": rep_id,
+        "sender_company": sender_company,
+        "unsubscribe_url": unsubscribe_url,
+    }
+    first = chain[0] if chain else "en"
+    ctx = personal_context(lead, event, cfg, content, first, **extra)  # type: ignore[arg-type]
+    lang = renderer.language_for(template_id, chain, has_links=bool(ctx.literature))
+    if lang != first:
+        ctx = personal_context(lead, event, cfg, content, lang, **extra)  # type: ignore[arg-type]
+    return renderer.render(template_id, lang, ctx)
