@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from boothapp.core.followups.attempts import Outcome
-from boothapp.services.followup_types import TouchState
-from boothapp.services.followups import FollowUpService
+from boothapp.services.followup_types import FollowUpRules, TouchState
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
 from boothapp.store.db import Database
 from boothapp.store.tables import FollowUpRow, LeadRow
@@ -42,7 +41,7 @@ def mark_unsubscribed(changes: LeadChanges, lead_id: str, now: datetime | None =
 
 def apply_replies(
     db: Database,
-    followups: FollowUpService,
+    followups: FollowUpRules,
     event_id: str,
     replies: InboxReplies,
     now: datetime | None = None,

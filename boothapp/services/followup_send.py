@@ -48,13 +48,13 @@ from boothapp.services.errors import NotFoundError
 from boothapp.services.followup_rows import language_for_country, lead_name, touch_from_row
 from boothapp.services.followup_types import (
     OPEN_STATES,
+    FollowUpRules,
     FollowUpSettings,
     MailPreview,
     SendReport,
     Touch,
     TouchState,
 )
-from boothapp.services.followups import FollowUpService
 from boothapp.store.db import Database
 from boothapp.store.tables import FollowUpRow, LeadRow
 from boothapp.sync.mail import MailError, SmtpSender, SmtpSettings, build_message, message_id_for
@@ -81,7 +81,7 @@ class Reconciliation:
 
 
 class FollowUpSender:
-    def __init__(self, db: Database, followups: FollowUpService) -> None:
+    def __init__(self, db: Database, followups: FollowUpRules) -> None:
         self._db = db
         self._followups = followups
 

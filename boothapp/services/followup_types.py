@@ -13,13 +13,17 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from boothapp.core.config.followup_content import SENDER_KEYS, FollowUpContent, content_from
 from boothapp.core.config.imap_section import IMAP_KEYS
+from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import FollowUpPlan, PlanError
 from boothapp.core.models import Channel
+
+if TYPE_CHECKING:
+    from boothapp.services.lead_changes import LeadChanges
 from boothapp.sync.imap import DEFAULT_PORTS, ImapSecurity, ImapSettings
 from boothapp.sync.mail import (
     DEFAULT_PER_DAY,
@@ -312,3 +316,22 @@ def imap_settings_from(raw: Mapping[str, Any], smtp_username: str) -> ImapSettin
         sent_folder=str(raw.get("sent_folder", "") or "").strip(),
         server_files_sent=files_sent,
     )
+
+
+class FollowUpRules(Protocol):
+    """What the sender and the reply reader need of the follow-up service. A protocol, so
+    ``followup_send`` and ``followup_replies`` do not import ``followups`` (which calls
+    them): no import circle (issue 13), checked by an import contract."""
+
+    changes: LeadChanges
+
+    def settings(self, event_id: str) -> FollowUpSettings: ...
+
+    def record_outcome(
+        self,
+        touch_id: str,
+        outcome: Outcome | str,
+        staff_id: str = "",
+        now: datetime | None = None,
+        note: str = "",
+    ) -> OutcomeResult: ...

@@ -38,6 +38,7 @@ from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.followup_replies import RepliesApplied, apply_replies, mark_unsubscribed
 from boothapp.services.followup_rows import (
     country_languages,
     event_of,
@@ -45,6 +46,7 @@ from boothapp.services.followup_rows import (
     lead_name,
     touch_from_row,
 )
+from boothapp.services.followup_send import FollowUpSender
 from boothapp.services.followup_types import (
     OPEN_STATES,
     FollowUpSettings,
@@ -64,7 +66,6 @@ from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
 from boothapp.sync.mail import SmtpSettings
 
 if TYPE_CHECKING:
-    from boothapp.services.followup_replies import RepliesApplied
     from boothapp.sync.imap_inbox import InboxReplies
 
 _CALL_OUTCOMES = (
@@ -489,16 +490,12 @@ class FollowUpService:
         **options: Any,
     ) -> SendReport:
         """Send due email touches through the durable queue (see ``followup_send``)."""
-        from boothapp.services.followup_send import FollowUpSender
-
         return FollowUpSender(self._db, self).send_due(
             event_id, smtp_settings, password, dry_run=dry_run, progress=progress, **options
         )
 
     def preview(self, touch_id: str) -> MailPreview:
         """The exact mail of a touch, as the next send run would build it."""
-        from boothapp.services.followup_send import FollowUpSender
-
         return FollowUpSender(self._db, self).preview(touch_id)
 
     def review_list(self, event_id: str) -> list[QueueItem]:
@@ -536,22 +533,15 @@ class FollowUpService:
 
     def mark_unsubscribed(self, lead_id: str, now: datetime | None = None) -> bool:
         """The lead asked for no more mail (issue 16); True when that is news."""
-        from boothapp.services.followup_replies import mark_unsubscribed
-
         return mark_unsubscribed(self.changes, lead_id, now)
 
     def apply_replies(self, event_id: str, replies: InboxReplies) -> RepliesApplied:
         """Unsubscribe replies and late bounces read from the follow-up mailbox."""
-        from boothapp.services.followup_replies import apply_replies
-
         return apply_replies(self._db, self, event_id, replies)
 
     def resolve_review(self, touch_id: str, was_sent: bool, staff_id: str = "") -> Touch:
-        from boothapp.services.followup_send import FollowUpSender
-
         return FollowUpSender(self._db, self).resolve_review(touch_id, was_sent, staff_id)
 
-    # -- outputs --------------------------------------------------------------------------
     # -- outputs (followup_outputs) -------------------------------------------------------
     def letters_pdf(
         self, event_id: str, path: Path, now: datetime | None = None, mark_printed: bool = True
