@@ -27,6 +27,9 @@ from boothapp.core.models import Attendee, Contact
 TOKEN_KEY = "token"
 DELIMITERS = (",", ";", "\t", "|")
 PROGRESS_EVERY = 5_000
+# A quoted field may hold line breaks (a postal address); past these it is an unclosed quote.
+MAX_MULTILINE_FIELD = 1_000
+MAX_FIELD_LINES = 10
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -100,16 +103,42 @@ def _csv_rows(
     if header is None:
         raise RosterError(f"{path.name}: the file is empty (no header line)")
 
+    width = len(header)
+
     def rows() -> Iterator[tuple[int, list[str]]]:
+        last = reader.line_num
         try:
             for record in reader:
-                yield reader.line_num, record
+                _check_quoted_fields(path, record, last + 1, width)
+                last = reader.line_num
+                yield last, record
         except csv.Error as exc:
             raise RosterError(
                 f"{path.name}: line {reader.line_num} is not valid CSV ({exc})"
             ) from None
 
     return header, rows(), used, delim
+
+
+def _check_quoted_fields(path: Path, record: list[str], first_line: int, width: int) -> None:
+    """Refuse a record whose quoted field swallowed the lines after it (issue #18, finding 1).
+
+    Python's csv reads an unclosed quote as one field running to the next quote character,
+    often the end of the file: the rows in between vanish into one attendee's name. A real
+    multi-line field (an address) is short and leaves the row as wide as the header.
+    """
+    line = first_line
+    for value in record:
+        breaks = value.count("\n")
+        if breaks and (
+            len(value) > MAX_MULTILINE_FIELD or breaks >= MAX_FIELD_LINES or len(record) != width
+        ):
+            raise RosterError(
+                f"{path.name}: line {line}: a quote opened here is not closed where the field "
+                f"should end (the field runs over {breaks + 1} lines, {len(value)} characters, "
+                f"and the row has {len(record)} of {width} columns); fix the quote and import again"
+            )
+        line += breaks
 
 
 def _xlsx_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
