@@ -9,7 +9,7 @@ under the load of 8 engineers on 2 cores: rows of the 20k-row workbook in 0.37-0
 calamine and its limit checks vs 0.73-0.92 s with the hand-written streaming reader (best of
 3, interleaved in one process); openpyxl read-only ~2.3-3.7 s.
 
-    python bench/roster.py [--quick]
+    python bench/roster.py [--quick] [--encodings]
 """
 
 from __future__ import annotations
@@ -145,10 +145,47 @@ def lookup_stats(fn, keys: list[str]) -> dict[str, float]:
     }
 
 
+ENCODING_SAMPLES = {
+    "cp1254": "Badge ID;Ad;Soyad;Firma\n1;Şükrü;Öztürk;Koç Holding A.Ş.\n2;Ayşe;Yılmaz;Doğan\n",
+    "cp1253": "Badge ID;Όνομα;Επώνυμο\n1;Γιώργος;Παπαδόπουλος\n2;Ελένη;Κωνσταντίνου\n",
+    "cp1253-one-row": "Badge ID,First,Last,Company\n2001,Γιώργος,Παπαδόπουλος,ΟΤΕ Α.Ε.\n",
+    "cp1256": "Badge ID;نام;شرکت\n1;علي;شرکت نفت\n2;مريم;ايران خودرو\n",
+    "cp1251": "Badge ID;Имя;Фамилия\n1;Дмитрий;Иванов\n2;Анна;Смирнова\n3;Олег;Петров\n",
+    "cp1252": "Badge ID;First;Last\n1;José;García\n2;François;Dupré\n3;Björn;Müller\n",
+    "utf-16": "Badge ID;Имя;Company\n1;Дмитрий;Газпром\n2;Şükrü;Koç\n",
+    "utf-16-le": "Badge ID;Name;Company\n1;Ana;Acme\n2;Şükrü;Koç\n",
+}
+
+
+def compare_encodings() -> dict[str, object]:
+    """The roster's own detection vs charset-normalizer on the same bytes (issue #18)."""
+    import charset_normalizer
+
+    from boothapp.capture.roster.encoding import detect_and_decode
+    from boothapp.capture.roster.errors import RosterError
+
+    out: dict[str, object] = {}
+    for label, text in ENCODING_SAMPLES.items():
+        data = text.encode(label.removesuffix("-one-row"))
+        try:
+            decoded, used = detect_and_decode(data, label)
+            ours = f"{used} {'ok' if decoded == text else 'WRONG'}"
+        except RosterError:
+            ours = "cannot tell"
+        best = charset_normalizer.from_bytes(data).best()
+        theirs = "none" if best is None else f"{best.encoding} {'ok' if str(best) == text else 'WRONG'}"
+        out[label] = {"boothapp": ours, "charset_normalizer": theirs}
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k CSV rows, 2k XLSX rows")
+    parser.add_argument("--encodings", action="store_true", help="only the encoding comparison")
     args = parser.parse_args()
+    if args.encodings:
+        print(json.dumps({"bench": "roster-encodings", "figures": compare_encodings()}))
+        return 0
     n_csv, n_xlsx, n_lookups = (10_000, 2_000, 2_000) if args.quick else (100_000, 20_000, 10_000)
     rng = random.Random(20261122)
     rows = make_rows(n_csv, rng)
