@@ -14,6 +14,10 @@ from boothapp.capture.types import DecodeResult, Frame, FrameDecoder
 
 # An image file is decoded once, not 30 times a second: give it far more time than a frame.
 FILE_BUDGET_MS = 1500.0
+# A 48 MP phone photo of a badge is 8000x6000; past this a header is lying or the file is a
+# decompression bomb (issue #18: a 148 KB GIF claiming 20000x10000 took 49 s and 1.7 GB).
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 class DecodeFileError(Exception):
@@ -27,13 +31,50 @@ def load_image(path: str | Path) -> Frame:
         raise DecodeFileError(f"{p}: no such file")
     if not p.is_file():
         raise DecodeFileError(f"{p}: not a file")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DecodeFileError(
+            f"{p}: not a readable image (file of {size // 2**20} MB, at most {MAX_FILE_BYTES // 2**20} MB)"
+        )
+    _check_header_size(p)
     data = np.fromfile(p, dtype=np.uint8)  # also works for non-ASCII paths on Windows
-    image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+    except cv2.error:
+        image = None  # a header OpenCV refuses; Pillow gets its chance, then one line below
     if image is None:
         image = _load_with_pillow(p)  # OpenCV cannot read GIF
     if image is None:
-        raise DecodeFileError(f"{p}: not a readable image")
-    return _to_uint8(image)
+        raise DecodeFileError(f"{p}: not a readable image (not an image format this app reads)")
+    try:
+        return _to_uint8(image)
+    except (ValueError, MemoryError, cv2.error) as exc:
+        raise DecodeFileError(f"{p}: not a readable image ({type(exc).__name__})") from None
+
+
+def _check_header_size(path: Path) -> None:
+    """Refuse a claimed size past MAX_IMAGE_PIXELS from the header alone, before decoding.
+
+    Pillow reads only the header on open for the formats badges come in (PNG, JPEG, GIF, BMP,
+    TIFF, WebP); a format it does not know is left to OpenCV, whose own pixel limit applies.
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+    except Image.DecompressionBombError:  # Pillow's own limit (2x89 MP) tripped: over ours too
+        raise DecodeFileError(
+            f"{path}: not a readable image (more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels "
+            "claimed)"
+        ) from None
+    except Exception:  # noqa: BLE001 - unknown to Pillow: OpenCV decides
+        return
+    if width * height > MAX_IMAGE_PIXELS:
+        raise DecodeFileError(
+            f"{path}: not a readable image ({width}x{height} pixels claimed, at most "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
+        )
 
 
 def decode_image_file(
@@ -57,7 +98,8 @@ def _load_with_pillow(path: Path) -> np.ndarray | None:
         with Image.open(path) as img:
             img.seek(0)  # first frame of an animated GIF
             return np.asarray(img.convert("L"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError,
+            Image.DecompressionBombError, MemoryError):  # fmt: skip
         return None
 
 
