@@ -173,7 +173,9 @@ def compare_encodings() -> dict[str, object]:
         except RosterError:
             ours = "cannot tell"
         best = charset_normalizer.from_bytes(data).best()
-        theirs = "none" if best is None else f"{best.encoding} {'ok' if str(best) == text else 'WRONG'}"
+        theirs = (
+            "none" if best is None else f"{best.encoding} {'ok' if str(best) == text else 'WRONG'}"
+        )
         out[label] = {"boothapp": ours, "charset_normalizer": theirs}
     return out
 

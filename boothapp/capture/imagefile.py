@@ -34,7 +34,8 @@ def load_image(path: str | Path) -> Frame:
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
         raise DecodeFileError(
-            f"{p}: not a readable image (file of {size // 2**20} MB, at most {MAX_FILE_BYTES // 2**20} MB)"
+            f"{p}: not a readable image (file of {size // 2**20} MB, "
+            f"at most {MAX_FILE_BYTES // 2**20} MB)"
         )
     _check_header_size(p)
     data = np.fromfile(p, dtype=np.uint8)  # also works for non-ASCII paths on Windows
@@ -68,7 +69,7 @@ def _check_header_size(path: Path) -> None:
             f"{path}: not a readable image (more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels "
             "claimed)"
         ) from None
-    except Exception:  # noqa: BLE001 - unknown to Pillow: OpenCV decides
+    except Exception:
         return
     if width * height > MAX_IMAGE_PIXELS:
         raise DecodeFileError(

@@ -124,7 +124,9 @@ def test_binary_bytes_without_nuls_are_rejected(tmp_path: Path) -> None:
 
 def test_cyrillic_cp1251_roster_is_detected(tmp_path: Path) -> None:
     # Issue #18: Cyrillic was "cannot tell" before charset-normalizer was asked.
-    text = "Badge ID;First name;Last name;Company\n1;Дмитрий;Иванов;Газпром\n2;Анна;Смирнова;Яндекс\n"
+    text = (
+        "Badge ID;First name;Last name;Company\n1;Дмитрий;Иванов;Газпром\n2;Анна;Смирнова;Яндекс\n"
+    )
     path = tmp_path / "ru.csv"
     path.write_bytes(text.encode("cp1251"))
     result = read_roster(path)

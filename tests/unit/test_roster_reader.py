@@ -132,7 +132,9 @@ def test_unbalanced_quote_is_reported_with_its_line(tmp_path: Path) -> None:
 
 def test_unclosed_quote_swallowing_many_rows_is_refused(tmp_path: Path) -> None:
     rows = [f"{i},Name{i},n{i}@example.com" for i in range(2, 203)]
-    text = 'Badge ID,Name,Email\n1,"Ann,ann@example.com\n' + "\n".join(rows) + '\n203,"Zed",z@x.com\n'
+    text = (
+        'Badge ID,Name,Email\n1,"Ann,ann@example.com\n' + "\n".join(rows) + '\n203,"Zed",z@x.com\n'
+    )
     with pytest.raises(RosterError, match=r"line 2: a quote opened here .* over 203 lines"):
         read_roster(write_csv(tmp_path / "r.csv", text))
 

@@ -126,7 +126,9 @@ def test_column_bomb_is_refused_before_reading(tmp_path: Path) -> None:
         excel_like(path)
     finally:
         this.SHEET = original
-    with pytest.raises(RosterError, match=r"^bomb\.xlsx: sheet sheet1\.xml: cell ZZZZZZ1 is in column"):
+    with pytest.raises(
+        RosterError, match=r"^bomb\.xlsx: sheet sheet1\.xml: cell ZZZZZZ1 is in column"
+    ):
         read_roster(path)
 
 

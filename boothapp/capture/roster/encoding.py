@@ -2,8 +2,9 @@
 
 Order: a byte-order mark; strict UTF-8; else the legacy code page whose decoding reads most
 like real names. Excel on Turkish, Greek, Persian and Russian Windows saves cp1254, cp1253,
-cp1256 and cp1251, and those code pages map the same bytes to letters of different scripts, so "does it decode"
-says nothing: each decoding is scored word by word for plausible script use.
+cp1256 and cp1251, and those code pages map the same bytes to letters of different scripts,
+so "does it decode" says nothing: each decoding is scored word by word for plausible script
+use.
 
 Cyrillic (cp1251) was added for issue #18. charset-normalizer was compared on the same samples
 (``bench/roster.py --encodings``, issue #18) and is not used: it read cp1253, cp1256, cp1251 and

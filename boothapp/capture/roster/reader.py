@@ -180,7 +180,7 @@ def read_roster(
     delimiter: str | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> RosterReadResult:
-    """Read a CSV or spreadsheet (XLSX, XLS, ODS) roster. Raises ``RosterError`` when the file cannot be imported.
+    """Read a CSV or spreadsheet (XLSX, XLS, ODS) roster; ``RosterError`` when it cannot be.
 
     ``encoding``/``delimiter`` override detection; ``on_progress(rows_read)`` is called every
     ``PROGRESS_EVERY`` rows so a CLI or a worker can show progress on big rosters.
@@ -209,9 +209,7 @@ def read_roster(
             raise RosterError(f"{path.name}: the file is empty")
         header, records, used_encoding, delim = _csv_rows(path, data, encoding, delimiter)
     else:
-        raise RosterError(
-            f"{path.name}: not a CSV, XLSX, XLS or ODS file (extension {suffix})"
-        )
+        raise RosterError(f"{path.name}: not a CSV, XLSX, XLS or ODS file (extension {suffix})")
 
     headers = [h.strip().lstrip("\ufeff") for h in header]
     if mapping is None:

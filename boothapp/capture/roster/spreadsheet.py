@@ -99,7 +99,9 @@ def _check_archive(book: zipfile.ZipFile) -> None:
             )
 
 
-def _tokens(book: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
+def _tokens(
+    book: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes]
+) -> Iterator[re.Match[bytes]]:
     """Matches over the streamed part; a tag is never cut at a chunk edge."""
     with book.open(name) as fh:
         tail = b""
@@ -115,7 +117,9 @@ def _tokens(book: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes]) -> Ite
             tail = buf[cut:]
 
 
-_CELL_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,10})([0-9]{1,10})["']""")
+_CELL_REF = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,10})([0-9]{1,10})["']"""
+)
 _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 

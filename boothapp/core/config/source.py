@@ -55,23 +55,23 @@ class _LimitedLoader(_StrictBoolLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise yaml.composer.ComposerError(
                     None, None, f"nested deeper than {MAX_DEPTH} levels", mark
                 )
-            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
     def get_single_node(self) -> yaml.Node | None:
-        node = super().get_single_node()  # type: ignore[no-untyped-call]
+        node = super().get_single_node()
         if node is not None:
             _expanded_size(node, {}, set())
-        return node  # type: ignore[no-any-return]
+        return node
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         digits = str(node.value).replace("_", "").lstrip("+-")
@@ -80,7 +80,7 @@ class _LimitedLoader(_StrictBoolLoader):
                 None, None, f"a number of {len(digits)} digits (at most {MAX_INT_DIGITS})",
                 node.start_mark,
             )  # fmt: skip
-        return super().construct_yaml_int(node)  # type: ignore[no-any-return]
+        return super().construct_yaml_int(node)
 
 
 _LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_yaml_int)
