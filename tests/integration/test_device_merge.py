@@ -74,8 +74,10 @@ def test_two_laptops_merge_into_the_managers_database(cli, data_dir: Path, tmp_p
         f"{a}: merged 0 new lead(s), 0 updated, 0 scanned on both devices combined, "
         "already merged 2;" in again.out
     )
-    assert f"{b}: merged 0 new lead(s), 0 updated, 0 scanned on both devices combined, " \
+    assert (
+        f"{b}: merged 0 new lead(s), 0 updated, 0 scanned on both devices combined, "
         "already merged 2;" in again.out
+    )
 
 
 def test_newer_edit_on_a_device_wins_and_bad_files_merge_nothing(
