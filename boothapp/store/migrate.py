@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,6 +71,8 @@ def backup_sqlite(path: Path, backups_dir: Path, revision: str | None) -> Path:
     finally:
         dst.close()
         src.close()
+    if os.name == "posix":
+        target.chmod(0o600)  # a copy of every lead: as private as the database
     return target
 
 
