@@ -105,6 +105,10 @@ IMAGE = "from boothapp.capture.imagefile import decode_image_file"
                              r"is in column 321,272,406; a roster has at most 1,000 columns$"),
         ("broken_shared_strings.xlsx",
          r"^RosterError: broken_shared_strings\.xlsx: not a readable workbook \(.+\)$"),
+        # One value repeated over 16,384 columns and 1,048,576 rows: a grid calamine would
+        # abort the process allocating.
+        ("repeat_bomb.ods", r"^RosterError: repeat_bomb\.ods: row 2: a value repeated to column "
+                            r"16,384; a roster has at most 1,000 columns$"),
     ],
 )  # fmt: skip
 def test_hostile_roster_files(tmp_path: Path, name: str, pattern: str) -> None:
@@ -284,6 +288,7 @@ def make_fixtures() -> None:  # pragma: no cover - how tests/fixtures/hostile/ w
     """Run by hand (python -c "from tests.unit.test_hostile_inputs import make_fixtures;
     make_fixtures()") to rebuild the checked-in files."""
     import struct
+    import zipfile
     import zlib
 
     from PIL import Image
@@ -311,6 +316,17 @@ def make_fixtures() -> None:  # pragma: no cover - how tests/fixtures/hostile/ w
         sheets.excel_like(FIXTURES / "broken_shared_strings.xlsx")
     finally:
         sheets.SHEET, sheets.SHARED = original_sheet, original_shared
+    ods = sheets.write_ods(FIXTURES / "repeat_bomb.ods", [["Badge ID", "Name"], ["7", "Ann"]])
+    with zipfile.ZipFile(ods) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'<table:table-row><table:table-cell office:value-type="string"><text:p>7',
+        b'<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        b'table:number-columns-repeated="16384" office:value-type="string"><text:p>7',
+    )
+    with zipfile.ZipFile(ods, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     rows = [f"{i},Name{i},n{i}@example.com" for i in range(2, 202)]
     (FIXTURES / "unclosed_quote.csv").write_text(
         'Badge ID,First name,Email\n1,"Ann,ann@example.com\n'

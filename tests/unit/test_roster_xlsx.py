@@ -153,6 +153,23 @@ def test_ods_roster(tmp_path: Path) -> None:
     assert (result.rows[0].badge_id, result.rows[0].contact.first_name) == ("7", "Ayşe")
 
 
+def test_ods_row_repeated_past_the_area_limit_is_refused(tmp_path: Path) -> None:
+    path = write_ods(tmp_path / "rows.ods", [["Badge ID", "Ad"], ["7", "Ayşe"]])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'<table:table-row><table:table-cell office:value-type="string"><text:p>7',
+        b'<table:table-row table:number-rows-repeated="50000000"><table:table-cell '
+        b'office:value-type="string"><text:p>7',
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(RosterError, match=r"^rows\.ods: row 2: the sheet's values reach "
+                       r"50,000,001 rows x 2 columns"):  # fmt: skip
+        read_roster(path)
+
+
 def write_ods(path: Path, rows: list[list[str]]) -> Path:
     """A minimal OpenDocument spreadsheet as LibreOffice writes it (mimetype first, stored)."""
     ns = (

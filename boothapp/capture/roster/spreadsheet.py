@@ -49,7 +49,6 @@ _CHUNK = 1 << 20
 _TOKEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,10})([0-9]{1,10})["']""")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,10})["']""")
-_ODS_REPEAT = re.compile(rb"""number-(columns|rows)-repeated\s*=\s*["']([0-9]{1,12})["']""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,22 +212,53 @@ def _walk_sheet(book: zipfile.ZipFile, name: str) -> SheetShape:
     return SheetShape(last_row - first_row + 1 if last_row else 0, last_col - first_col + 1, cells)
 
 
+_ODS_TOKEN = re.compile(
+    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"
+    rb"([^>]*?)(/?)>"
+)
+_ODS_REPEAT = re.compile(rb"""number-(?:columns|rows)-repeated\s*=\s*["']([0-9]{1,12})["']""")
+
+
 def _check_ods(book: zipfile.ZipFile) -> None:
-    """ODS compresses repeats as attributes: a single cell "repeated" 10^9 times."""
+    """ODS compresses repeats as attributes: one cell "repeated" 16,384 columns in a row
+    "repeated" a million times is a 17-billion-cell grid for calamine. Empty repeats (how
+    LibreOffice pads a sheet to its edge) cost nothing: calamine skips them, so only repeats
+    holding a value count towards the grid, which is bounded as for XLSX."""
     if "content.xml" not in book.namelist():
         raise RosterError("not a readable ODS workbook (no content.xml)")
-    repeated = {b"columns": 0, b"rows": 0}
-    for match in _tokens(book, "content.xml", _ODS_REPEAT):
-        kind, count = match.group(1), int(match.group(2))
-        # LibreOffice writes a trailing run of empty columns up to the sheet's width (1024 or
-        # 16384) and empty rows to the last one; calamine skips those empty runs. Only the
-        # total is bounded here so no attribute can ask for a grid past the limits.
-        repeated[kind] += count
-    if repeated[b"columns"] > 64 * 16_384 or repeated[b"rows"] > 64 * MAX_ROWS:
-        raise RosterError(
-            "content.xml repeats cells past the sheet limits "
-            f"({repeated[b'columns']:,} repeated columns, {repeated[b'rows']:,} repeated rows)"
-        )
+    height = width = 0
+    row_pos = row_repeat = col = last_col = 0
+    for match in _tokens(book, "content.xml", _ODS_TOKEN):
+        closing, tag, attrs, empty = match.groups()
+        if tag == b"table":
+            height = width = row_pos = 0  # each sheet on its own
+            continue
+        repeat_attr = _ODS_REPEAT.search(attrs)
+        repeat = int(repeat_attr.group(1)) if repeat_attr else 1
+        if tag == b"table-row":
+            if closing:
+                if last_col:
+                    height = row_pos + row_repeat
+                    width = max(width, last_col)
+                    if height * width > MAX_AREA:
+                        raise RosterError(
+                            f"row {row_pos + 1}: the sheet's values reach {height:,} rows x "
+                            f"{width:,} columns (the limit is {MAX_AREA:,} cells)"
+                        )
+                row_pos += row_repeat
+            else:
+                row_repeat, col, last_col = repeat, 0, 0
+            continue
+        if closing:
+            continue
+        col += repeat
+        if not empty or b"value-type" in attrs:
+            last_col = col
+            if last_col > MAX_COLUMNS:
+                raise RosterError(
+                    f"row {row_pos + 1}: a value repeated to column {last_col:,}; a roster has "
+                    f"at most {MAX_COLUMNS:,} columns"
+                )
 
 
 def check_limits(path: Path) -> None:
