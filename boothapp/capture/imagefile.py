@@ -8,16 +8,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from boothapp.capture.image_limits import image_too_large
 from boothapp.capture.pipeline import DecodePipeline
 from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology
 from boothapp.capture.types import DecodeResult, Frame, FrameDecoder
 
 # An image file is decoded once, not 30 times a second: give it far more time than a frame.
 FILE_BUDGET_MS = 1500.0
-# A 48 MP phone photo of a badge is 8000x6000; past this a header is lying or the file is a
-# decompression bomb (issue #18: a 148 KB GIF claiming 20000x10000 took 49 s and 1.7 GB).
-MAX_IMAGE_PIXELS = 50_000_000
-MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 class DecodeFileError(Exception):
@@ -31,13 +28,9 @@ def load_image(path: str | Path) -> Frame:
         raise DecodeFileError(f"{p}: no such file")
     if not p.is_file():
         raise DecodeFileError(f"{p}: not a file")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DecodeFileError(
-            f"{p}: not a readable image (file of {size // 2**20} MB, "
-            f"at most {MAX_FILE_BYTES // 2**20} MB)"
-        )
-    _check_header_size(p)
+    too_large = image_too_large(p)
+    if too_large:
+        raise DecodeFileError(f"{p}: not a readable image ({too_large})")
     data = np.fromfile(p, dtype=np.uint8)  # also works for non-ASCII paths on Windows
     try:
         image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
@@ -51,31 +44,6 @@ def load_image(path: str | Path) -> Frame:
         return _to_uint8(image)
     except (ValueError, MemoryError, cv2.error) as exc:
         raise DecodeFileError(f"{p}: not a readable image ({type(exc).__name__})") from None
-
-
-def _check_header_size(path: Path) -> None:
-    """Refuse a claimed size past MAX_IMAGE_PIXELS from the header alone, before decoding.
-
-    Pillow reads only the header on open for the formats badges come in (PNG, JPEG, GIF, BMP,
-    TIFF, WebP); a format it does not know is left to OpenCV, whose own pixel limit applies.
-    """
-    from PIL import Image
-
-    try:
-        with Image.open(path) as img:
-            width, height = img.size
-    except Image.DecompressionBombError:  # Pillow's own limit (2x89 MP) tripped: over ours too
-        raise DecodeFileError(
-            f"{path}: not a readable image (more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels "
-            "claimed)"
-        ) from None
-    except Exception:
-        return
-    if width * height > MAX_IMAGE_PIXELS:
-        raise DecodeFileError(
-            f"{path}: not a readable image ({width}x{height} pixels claimed, at most "
-            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
-        )
 
 
 def decode_image_file(

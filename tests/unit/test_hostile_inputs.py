@@ -207,6 +207,23 @@ def test_hostile_images(tmp_path: Path, name: str, pattern: str) -> None:
     expect_error(out, r"^DecodeFileError: .*" + pattern)
 
 
+def test_an_image_folder_camera_skips_hostile_images(tmp_path: Path) -> None:
+    # The image-folder camera decoded these straight with OpenCV (cv2.error, 49 s GIF).
+    body = """
+import shutil
+folder = Path(os.environ["TMP_DIR"]) / "cam"
+folder.mkdir()
+for name in ("huge_20000x10000.gif", "header_claims_100000x100000.png", "truncated.png"):
+    shutil.copy(F(name), folder / name)
+source = ImageFolderSource(folder, fps=0, loop=False)
+source.open()
+result = [source.read() is None for _ in range(3)] + [source.state.name != "DISCONNECTED"]
+"""
+    setup = "import os\nfrom pathlib import Path\nfrom boothapp.capture.sources.image_folder import ImageFolderSource"
+    out = run_limited(setup, body, tmp_path)
+    assert out.get("result") == [True, True, True, True], out  # skipped, camera still there
+
+
 # --- 7. badge payloads ---------------------------------------------------------------------
 
 
