@@ -219,7 +219,10 @@ source = ImageFolderSource(folder, fps=0, loop=False)
 source.open()
 result = [source.read() is None for _ in range(3)] + [source.state.name != "DISCONNECTED"]
 """
-    setup = "import os\nfrom pathlib import Path\nfrom boothapp.capture.sources.image_folder import ImageFolderSource"
+    setup = (
+        "import os\nfrom pathlib import Path\n"
+        "from boothapp.capture.sources.image_folder import ImageFolderSource"
+    )
     out = run_limited(setup, body, tmp_path)
     assert out.get("result") == [True, True, True, True], out  # skipped, camera still there
 
