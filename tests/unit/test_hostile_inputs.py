@@ -227,6 +227,24 @@ result = [source.read() is None for _ in range(3)] + [source.state.name != "DISC
     assert out.get("result") == [True, True, True, True], out  # skipped, camera still there
 
 
+# --- 6. database files ----------------------------------------------------------------------
+
+
+def test_zero_byte_database_is_refused_with_its_path(tmp_path: Path) -> None:
+    # `db upgrade` used to build a fresh empty schema in a truncated boothapp.db.
+    body = """
+import shutil
+path = Path(os.environ["TMP_DIR"]) / "boothapp.db"
+shutil.copy(F("zero_byte.db"), path)
+open_database(f"sqlite:///{path}", path.parent / "backups")
+"""
+    setup = "import os\nfrom pathlib import Path\nfrom boothapp.store.migrate import open_database"
+    out = run_limited(setup, body, tmp_path)
+    expect_error(out, r"^NotADatabaseError: /.*/boothapp\.db is empty \(0 bytes\), not a BoothApp")
+    assert not (tmp_path / "backups").exists()
+    assert (tmp_path / "boothapp.db").stat().st_size == 0  # nothing written into it
+
+
 # --- 7. badge payloads ---------------------------------------------------------------------
 
 
@@ -359,6 +377,7 @@ def make_fixtures() -> None:  # pragma: no cover - how tests/fixtures/hostile/ w
     )
     (FIXTURES / "alias_bomb.yaml").write_text(bomb)
     (FIXTURES / "recursive_alias.yaml").write_text("version: 1\nquestions: &q [*q]\nrouting: {}\n")
+    (FIXTURES / "zero_byte.db").write_bytes(b"")
     (FIXTURES / "vcard_punycode.vcf").write_bytes(
         b"BEGIN:VCARD\r\nVERSION:3.0\r\nN;CHARSET=punycode:M\xfcller;J\xfcrgen\r\n"
         b"FN;CHARSET=idna:J\xfcrgen M\xfcller\r\nORG:Bosch GmbH\r\nEMAIL:jm@example.de\r\n"
