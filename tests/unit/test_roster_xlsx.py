@@ -204,3 +204,19 @@ def write_ods(path: Path, rows: list[list[str]]) -> Path:
         z.writestr("META-INF/manifest.xml", manifest)
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return path
+
+
+def test_one_cell_far_down_is_sized_from_a1(tmp_path: Path) -> None:
+    # The rows are handed on from A1, so a lone cell at J900000 is a 9-million-cell grid.
+    import tests.unit.test_roster_xlsx as this
+
+    original = this.SHEET
+    this.SHEET = SHEET.replace(
+        "</sheetData>", '<row r="900000"><c r="J900000"><v>1</v></c></row></sheetData>'
+    )
+    try:
+        path = excel_like(tmp_path / "far.xlsx")
+    finally:
+        this.SHEET = original
+    with pytest.raises(RosterError, match=r"cell J900000: the sheet reaches 900,000 rows x 10 "):
+        read_roster(path)

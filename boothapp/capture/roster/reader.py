@@ -110,7 +110,8 @@ def _csv_rows(
         last = reader.line_num
         try:
             for record in reader:
-                _check_quoted_fields(path, record, last + 1, width)
+                if reader.line_num - last > 1:  # the record spans lines: a quoted line break
+                    _check_quoted_fields(path, record, last + 1, width)
                 last = reader.line_num
                 yield last, record
         except csv.Error as exc:

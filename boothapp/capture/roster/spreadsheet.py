@@ -130,20 +130,20 @@ def sheet_shape(book: zipfile.ZipFile, name: str) -> SheetShape:
     that crosses a limit, is walked tag by tag to find the cell to name.
     """
     letters: set[bytes] = set()
-    low_row, high_row, refs, starts = 0, 0, 0, 0
+    high_row, refs, starts = 0, 0, 0
     for found, count in _chunks(book, name):
         refs += len(found)
         starts += count
         if found:
             letters.update(f[0] for f in found)
-            numbers = [int(f[1]) for f in found]
-            low_row = min(low_row or numbers[0], min(numbers))
-            high_row = max(high_row, max(numbers))
+            high_row = max(high_row, max(int(f[1]) for f in found))
     if refs == starts:
         cols = [_column_index(x) for x in letters]
         if cols:
-            width = max(cols) - min(cols) + 1
-            height = high_row - low_row + 1
+            # The rows handed on start at A1 (see spreadsheet_rows): the grid is counted from
+            # there, not from the first used cell.
+            width = max(cols) + 1
+            height = high_row
             if (
                 max(cols) < MAX_COLUMNS
                 and high_row <= MAX_ROWS
@@ -173,8 +173,8 @@ def _chunks(book: zipfile.ZipFile, name: str) -> Iterator[tuple[list[tuple[bytes
 def _walk_sheet(book: zipfile.ZipFile, name: str) -> SheetShape:
     row = 0
     col = -1
-    first_row = last_row = 0
-    first_col, last_col = MAX_COLUMNS, -1
+    last_row = 0
+    last_col = -1
     cells = 0
     for match in _tokens(book, name, _TOKEN):
         if match.group(1) == b"row":
@@ -199,17 +199,14 @@ def _walk_sheet(book: zipfile.ZipFile, name: str) -> SheetShape:
             )
         if cells > MAX_CELLS:
             raise RosterError(f"{where}: more than {MAX_CELLS:,} cells in the sheet")
-        first_row = min(first_row, row) if first_row else row
         last_row = max(last_row, row)
-        first_col, last_col = min(first_col, col), max(last_col, col)
-        if first_row and last_col >= 0:
-            area = (last_row - first_row + 1) * (last_col - first_col + 1)
-            if area > MAX_AREA:
-                raise RosterError(
-                    f"{where}: the used area reaches {last_row - first_row + 1:,} rows x "
-                    f"{last_col - first_col + 1:,} columns (the limit is {MAX_AREA:,} cells)"
-                )
-    return SheetShape(last_row - first_row + 1 if last_row else 0, last_col - first_col + 1, cells)
+        last_col = max(last_col, col)
+        if last_row * (last_col + 1) > MAX_AREA:
+            raise RosterError(
+                f"{where}: the sheet reaches {last_row:,} rows x {last_col + 1:,} columns "
+                f"from A1 (the limit is {MAX_AREA:,} cells)"
+            )
+    return SheetShape(last_row, last_col + 1, cells)
 
 
 _ODS_TOKEN = re.compile(
