@@ -3,7 +3,9 @@
 Peer for CSV: a naive ``csv.writer`` loop writing the same leads' fields as plain strings
 (no column catalogue, no formula neutralisation, no answer labels), i.e. the floor.
 Peer for XLSX: openpyxl in write-only mode appending the same typed rows; it is run on at most
-5,000 leads (it needs ~1 ms a row here) and its rate is scaled to the full count.
+5,000 leads (it needs ~1 ms a row here) and its rate is scaled to the full count. Second peer:
+XlsxWriter in constant_memory mode through the app's own export (bench/xlsxwriter_peer.py),
+on every lead: the figure that decided to keep the app's writer (issue #18).
 
     python bench/exports.py [--quick] [--leads N]
 Ends with one JSON line: {"bench": "exports", "figures": {...}}.
@@ -20,6 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from boothapp.core.models import Lead
 from boothapp.reports.csv_export import export_csv
@@ -114,6 +117,16 @@ def main() -> int:
         naive_s = timed(naive_csv, demo.leads, out / "naive.csv")
         csv_s = timed(export_csv, demo.leads, demo.event, DEMO_QUESTIONS, out / "l.csv", bom=True)
         xlsx_s = timed(export_xlsx, demo.leads, demo.event, DEMO_QUESTIONS, out / "l.xlsx")
+        from xlsxwriter_peer import XlsxWriterSheet
+
+        from boothapp.reports import xlsx_export
+
+        app_writer = xlsx_export.XlsxSheetWriter
+        xlsx_export.XlsxSheetWriter = XlsxWriterSheet  # type: ignore[misc, assignment]
+        try:
+            xw_s = timed(export_xlsx, demo.leads, demo.event, DEMO_QUESTIONS, out / "xw.xlsx")
+        finally:
+            xlsx_export.XlsxSheetWriter = app_writer  # type: ignore[misc]
         peer_n = min(count, OPENPYXL_PEER_MAX)
         peer_s = timed(openpyxl_peer, demo.leads[:peer_n], out / "peer.xlsx") * count / peer_n
         t0 = time.perf_counter()
@@ -141,6 +154,7 @@ def main() -> int:
             "xlsx_s": round(xlsx_s, 2),
             "xlsx_rows_per_s": round(count / xlsx_s),
             "xlsx_openpyxl_peer_s_scaled": round(peer_s, 2),
+            "xlsx_xlsxwriter_peer_s": round(xw_s, 2),
             "report_stats_s": round(stats_s, 2),
             "report_pdf_s": round(pdf_s, 2),
             "report_total_s": round(report_s, 2),
@@ -156,6 +170,7 @@ def main() -> int:
         ("export_csv", csv_s),
         ("export_xlsx", xlsx_s),
         ("openpyxl peer*", peer_s),
+        ("xlsxwriter peer", xw_s),
         ("report (all)", report_s),
     ):
         print(f"{label:14}{value:9.2f}")

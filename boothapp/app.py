@@ -84,6 +84,7 @@ def build_context(data_dir: str | None = None, db_url: str | None = None) -> App
     if not paths.settings_file.exists():
         save_settings(settings, paths.settings_file)  # fixes this device's id for good
     db, report = open_database(paths.db_url, paths.backups_dir)
+    paths.tighten()  # the database file SQLite just made, and any backup: 0600 (issue #18)
     if report.backup is not None:
         log.info(
             "database upgraded %s -> %s, backup at %s",

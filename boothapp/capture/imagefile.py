@@ -8,6 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from boothapp.capture.image_limits import image_too_large
 from boothapp.capture.pipeline import DecodePipeline
 from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology
 from boothapp.capture.types import DecodeResult, Frame, FrameDecoder
@@ -27,13 +28,22 @@ def load_image(path: str | Path) -> Frame:
         raise DecodeFileError(f"{p}: no such file")
     if not p.is_file():
         raise DecodeFileError(f"{p}: not a file")
+    too_large = image_too_large(p)
+    if too_large:
+        raise DecodeFileError(f"{p}: not a readable image ({too_large})")
     data = np.fromfile(p, dtype=np.uint8)  # also works for non-ASCII paths on Windows
-    image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+    except cv2.error:
+        image = None  # a header OpenCV refuses; Pillow gets its chance, then one line below
     if image is None:
         image = _load_with_pillow(p)  # OpenCV cannot read GIF
     if image is None:
-        raise DecodeFileError(f"{p}: not a readable image")
-    return _to_uint8(image)
+        raise DecodeFileError(f"{p}: not a readable image (not an image format this app reads)")
+    try:
+        return _to_uint8(image)
+    except (ValueError, MemoryError, cv2.error) as exc:
+        raise DecodeFileError(f"{p}: not a readable image ({type(exc).__name__})") from None
 
 
 def decode_image_file(
@@ -57,7 +67,8 @@ def _load_with_pillow(path: Path) -> np.ndarray | None:
         with Image.open(path) as img:
             img.seek(0)  # first frame of an animated GIF
             return np.asarray(img.convert("L"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError,
+            Image.DecompressionBombError, MemoryError):  # fmt: skip
         return None
 
 

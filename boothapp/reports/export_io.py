@@ -34,6 +34,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
     A failed export (bad column, full disk, cancelled) leaves any earlier file untouched.
     """
     path = Path(path)
+    if path.is_dir():
+        # os.replace onto a folder fails naming our temp file (issue #18): say it plainly.
+        raise ValueError(
+            f"Export path {str(path)!r} is a folder; give a file name, e.g. "
+            f"{str(path / ('leads' + (path.suffix or '.csv')))!r}."
+        )
     if not path.parent.is_dir():
         raise ValueError(f"Export folder {str(path.parent)!r} does not exist.")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)

@@ -23,7 +23,16 @@ from boothapp.core.models import Event, Lead
 from boothapp.reports.columns import QuestionColumn, event_zone, format_answer
 from boothapp.reports.export_io import atomic_path
 from boothapp.reports.pdf_layout import numbered_canvas
-from boothapp.reports.pdf_text import FONT_BOLD, GRID, MUTED, local_time, markup, styles, visual
+from boothapp.reports.pdf_text import (
+    FONT_BOLD,
+    GRID,
+    MUTED,
+    NARROW_CELL_CHARS,
+    local_time,
+    markup,
+    styles,
+    visual,
+)
 
 PAGE_W, PAGE_H = A4
 MARGIN = 1.6 * cm
@@ -44,7 +53,7 @@ class HistoryEntry:
 
 
 def _facts(rows: Sequence[tuple[str, str]], style_cell: object) -> Table:
-    shown = [[visual(k), Paragraph(markup(v), style_cell)] for k, v in rows if v]
+    shown = [[visual(k), Paragraph(markup(v, NARROW_CELL_CHARS), style_cell)] for k, v in rows if v]
     if not shown:
         shown = [["", ""]]
     table = Table(shown, colWidths=[3.6 * cm, CONTENT_W / 2 - 3.8 * cm])
@@ -150,13 +159,15 @@ def write_lead_sheet(
     if score_lines:
         story.append(Paragraph("Why this score", st["h2"]))
         story += [Paragraph("• " + markup(line), st["cell"]) for line in score_lines]
-    story += [Paragraph("Notes", st["h2"]), Paragraph(markup(lead.notes or "–"), st["body"])]
+    story += [Paragraph("Notes", st["h2"]), Paragraph(markup(lead.notes or "–", None), st["body"])]
     if lead.consent_text:
         when = local_time(lead.consent_given_at, zone)
         story += [
             Paragraph("Consent", st["h2"]),
             Paragraph(
-                markup(f"“{lead.consent_text}” — given {when}" if when else lead.consent_text),
+                markup(
+                    f"“{lead.consent_text}” — given {when}" if when else lead.consent_text, None
+                ),
                 st["cell"],
             ),
         ]

@@ -114,12 +114,27 @@ def visual(text: str) -> str:
     return str(get_display(_reshaper.reshape(text)))
 
 
-def markup(text: str) -> str:
-    """Plain text -> safe Paragraph markup (visitor-typed names may contain < or &).
+# A value in a table cell is cut to this many characters with an ellipsis: a cell taller than
+# the page stops reportlab with LayoutError (issue #18: a 1,500-character company, which fits
+# in one QR code, wrote no report). The full value stays in the CSV/XLSX export.
+CELL_CHARS = 200
+NARROW_CELL_CHARS = 120  # the lead sheet's half-width contact and qualification columns
+
+
+def clip(text: str, limit: int | None = CELL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis; None keeps it whole."""
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def markup(text: str, limit: int | None = CELL_CHARS) -> str:
+    """Plain text -> safe Paragraph markup (visitor-typed names may contain < or &), cut to
+    ``limit`` characters (``None`` for free-flowing paragraphs that split across pages).
 
     Runs of characters DejaVuSans lacks are wrapped in a fallback ``<font>`` when one has them.
     """
-    shown = visual(text)
+    shown = visual(clip(text, limit))
     main = _main_codepoints()
     if all(ord(ch) in main for ch in shown if ch != "\n"):
         return escape(shown).replace("\n", "<br/>")

@@ -25,6 +25,7 @@ class AuditAction(enum.StrEnum):
     REPORT = "report"
     IMPORT = "import"
     SYNC = "sync"
+    SCAN_DISCARDED = "scan_discarded"  # an unfinished visitor's scan set aside (issue #18)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,9 @@ class MergeReport:
     added: int = 0  # leads new to this database
     updated: int = 0  # leads here already, the device's version was newer
     combined: int = 0  # the same badge scanned on both: one lead, gaps filled
-    unchanged: int = 0
+    # Here already with nothing newer or new to fill in: the file was merged before. Counted
+    # so a second merge of the same file does not read "0" in every bucket (issue #18).
+    already_merged: int = 0
     staff_added: int = 0
     dry_run: bool = False
 
@@ -61,7 +63,8 @@ class MergeReport:
         verb = "would merge" if self.dry_run else "merged"
         return (
             f"{self.source}: {verb} {self.added} new lead(s), {self.updated} updated, "
-            f"{self.combined} scanned on both devices combined, {self.unchanged} unchanged; "
+            f"{self.combined} scanned on both devices combined, already merged "
+            f"{self.already_merged}; "
             f"{self.staff_added} staff member(s) added"
         )
 
@@ -130,7 +133,7 @@ def _merge(
     s = tx.session
     staff_map, staff_added = _merge_staff(src, s, src_event.id, target.id)
     leads = src.scalars(select(LeadRow).where(LeadRow.event_id == src_event.id)).all()
-    added = updated = combined = unchanged = 0
+    added = updated = combined = already = 0
     for n, lead in enumerate(leads, 1):
         staff_id = staff_map.get(lead.staff_id, lead.staff_id)
         here = s.get(LeadRow, lead.id)
@@ -144,7 +147,10 @@ def _merge(
                 )
             )
             if same_badge is not None:
-                combined += _combine(tx, same_badge, lead)
+                if _combine(tx, same_badge, lead):
+                    combined += 1
+                else:
+                    already += 1
                 tx.import_history(same_badge.id, history)
                 continue
         if here is None:
@@ -164,12 +170,15 @@ def _merge(
             here.updated_at = lead.updated_at
             updated += 1
         else:
-            unchanged += 1
+            already += 1
         tx.import_history(lead.id, history)
         if progress is not None:
             progress(n, len(leads))
-    log.info("merged %s into %s: +%d ~%d =%d", name, target.name, added, updated, combined)
-    return MergeReport(name, added, updated, combined, unchanged, staff_added)
+    log.info(
+        "merged %s into %s: +%d ~%d =%d already %d",
+        name, target.name, added, updated, combined, already,
+    )  # fmt: skip
+    return MergeReport(name, added, updated, combined, already, staff_added)
 
 
 def _merge_staff(

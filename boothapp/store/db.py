@@ -64,7 +64,14 @@ def check_sqlite_file(path: str) -> None:
         return
     except OSError as exc:
         raise DatabaseError(f"cannot read database file {path}: {exc.strerror}") from exc
-    if header and header != b"SQLite format 3\x00":
+    if not header:
+        # SQLite would take a zero-byte file as a new database and BoothApp would build an
+        # empty schema in it, hiding whatever truncated it (issue #18 finding 6).
+        raise NotADatabaseError(
+            f"{path} is empty (0 bytes), not a BoothApp database; move it aside to start a "
+            "new database, or restore a backup"
+        )
+    if header != b"SQLite format 3\x00":
         raise NotADatabaseError(f"{path} is not a BoothApp database (not an SQLite file)")
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,6 +71,8 @@ def backup_sqlite(path: Path, backups_dir: Path, revision: str | None) -> Path:
     finally:
         dst.close()
         src.close()
+    if os.name == "posix":
+        target.chmod(0o600)  # a copy of every lead: as private as the database
     return target
 
 
@@ -96,16 +99,53 @@ def upgrade_database(url: str, backups_dir: Path) -> UpgradeReport:
         if current == head:
             return UpgradeReport(current, head, None)
         backup = None
-        if path is not None and current is not None and path.exists():
+        if path is not None and path.exists() and (current is not None or _has_tables(path)):
             backup = backup_sqlite(path, backups_dir, current)
             log.info("database backed up to %s before upgrade %s -> %s", backup, current, head)
-        with engine.begin() as conn:
-            cfg = alembic_config(url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        try:
+            with engine.begin() as conn:
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except Exception as exc:
+            engine.dispose()
+            raise _half_applied(path, backup, current, head, exc) from exc
         return UpgradeReport(current, head, backup)
     finally:
         engine.dispose()
+
+
+def _has_tables(path: Path) -> bool:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return bool(con.execute("SELECT 1 FROM sqlite_master WHERE type='table'").fetchone())
+    finally:
+        con.close()
+
+
+def _half_applied(
+    path: Path | None, backup: Path | None, current: str | None, head: str, exc: Exception
+) -> DatabaseError:
+    """The schema upgrade failed part-way (tables of a later revision already there, a
+    hand-edited file): SQLite commits some DDL as it goes, so the file is put back from the
+    backup just taken, and the backup is kept."""
+    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    where = str(path) if path is not None else "the database"
+    if path is not None and backup is not None:
+        src = sqlite3.connect(backup)
+        dst = sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        return DatabaseError(
+            f"{where}: the schema is half-applied: revision {current or 'none'} found, the "
+            f"upgrade to {head} failed ({reason}); nothing was changed, backup kept at {backup}"
+        )
+    return DatabaseError(
+        f"{where}: the upgrade from revision {current or 'none'} to {head} failed ({reason})"
+    )
 
 
 def open_database(url: str, backups_dir: Path) -> tuple[Database, UpgradeReport]:

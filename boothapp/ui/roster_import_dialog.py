@@ -97,7 +97,7 @@ class RosterImportDialog(QDialog):
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Roster file", "", "Rosters (*.csv *.txt *.xlsx);;All files (*)"
+            self, "Roster file", "", "Rosters (*.csv *.txt *.xlsx *.xls *.ods);;All files (*)"
         )
         if path:
             self.load_file(Path(path))

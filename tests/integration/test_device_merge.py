@@ -73,7 +73,15 @@ def test_two_laptops_merge_into_the_managers_database(cli, data_dir: Path, tmp_p
 
     again = cli("merge", str(a), str(b), "--event", EVENT)
     assert again.code == 0
-    assert "merged 0 new lead(s), 0 updated, 0 scanned on both devices combined" in again.out
+    # Issue #18: a file merged before reads as such, not as 0 in every bucket.
+    assert (
+        f"{a}: merged 0 new lead(s), 0 updated, 0 scanned on both devices combined, "
+        "already merged 2;" in again.out
+    )
+    assert (
+        f"{b}: merged 0 new lead(s), 0 updated, 0 scanned on both devices combined, "
+        "already merged 2;" in again.out
+    )
 
 
 def test_newer_edit_on_a_device_wins_and_bad_files_merge_nothing(

@@ -74,6 +74,10 @@ def test_export_filters_and_xlsx_and_report(cli, data_dir: Path, tmp_path: Path)
     assert "Istanbul Fair" in text
     bad = cli("export", "--event", "Istanbul Fair", "-o", str(tmp_path / "nope" / "x.csv"))
     assert bad.code != 0 and "does not exist" in bad.err
+    folder = cli("export", "--event", "Istanbul Fair", "-o", str(tmp_path))
+    # Issue #18: a folder given as the output is named as such, no internal temp file name.
+    assert folder.code != 0 and "is a folder; give a file name" in folder.err
+    assert ".part" not in folder.err and len(folder.err.strip().splitlines()) == 1
 
 
 def test_broken_roster_is_one_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

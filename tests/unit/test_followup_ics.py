@@ -29,3 +29,17 @@ def test_calendar_has_one_event_per_touch_with_stable_uid() -> None:
     unfolded = text.replace("\r\n ", "")
     assert "DESCRIPTION:Call Ayşe\\, Acme\\; notes: wants a demo\\nAim: book a meeting." in unfolded
     assert "\n" not in text.replace("\r\n", "")
+
+
+def test_calendar_is_read_back_by_icalendar_with_hostile_text() -> None:
+    import icalendar
+
+    summary = "Call Ünal; BEGIN:VEVENT\nEND:VCALENDAR, " + "ş" * 100
+    text = calendar_for_staff(
+        [CalendarEntry("t-1", datetime(2026, 11, 25, 9, 5, tzinfo=UTC), summary, "a\\b")],
+        generated_at_utc=datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
+    )
+    events = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert len(events) == 1  # the text's own BEGIN/END lines are escaped, not structure
+    assert str(events[0]["SUMMARY"]) == summary
+    assert str(events[0]["DESCRIPTION"]) == "a\\b"

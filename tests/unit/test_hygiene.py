@@ -189,3 +189,14 @@ def test_real_people_are_not_junk(contact: Contact) -> None:
     result = clean_contact(contact, "DE")
     assert not result.junk
     assert result.issues == ()
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["ayşe@örnek.com.tr", "info@xn--rnek-5qa.com.tr", "şükrü@örnek.com.tr", "用户@例子.广告"],
+)
+def test_internationalised_addresses_pass(email: str) -> None:
+    # Issue #18: IDN domains (.com.tr) and EAI local parts, checked with email-validator.
+    result = clean_contact(Contact(email=email), "TR")
+    assert result.issues == ()
+    assert result.contact.email == email

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from boothapp.store.db import DatabaseTooNewError, NotADatabaseError, make_engine
+from boothapp.store.db import DatabaseError, DatabaseTooNewError, NotADatabaseError, make_engine
 from boothapp.store.migrate import alembic_config, head_revision, open_database
 from boothapp.store.search_schema import include_object
 from boothapp.store.tables import Base
@@ -115,3 +115,33 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
     finally:
         db.dispose()
+
+
+def test_zero_byte_file_is_refused_with_its_path(tmp_path: Path) -> None:
+    # Issue #18 finding 6: a truncated boothapp.db silently became a fresh empty schema.
+    path = tmp_path / "boothapp.db"
+    path.write_bytes(b"")
+    with pytest.raises(NotADatabaseError, match=rf"^{path} is empty \(0 bytes\)"):
+        open_database(f"sqlite:///{path}", tmp_path / "backups")
+    assert path.read_bytes() == b""
+    assert not (tmp_path / "backups").exists()
+
+
+def test_half_applied_schema_is_reported_and_nothing_changes(tmp_path: Path) -> None:
+    path = tmp_path / "half.db"
+    db, _ = open_database(f"sqlite:///{path}", tmp_path / "backups")
+    db.dispose()
+    con = sqlite3.connect(path)
+    # Revision 0005 recorded, but 0006's index already there: the upgrade cannot finish.
+    con.execute("UPDATE alembic_version SET version_num = '0005'")
+    con.execute("CREATE TABLE scratch (x)")  # a change the upgrade must not lose
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match=r"half-applied: revision 0005 found") as info:
+        open_database(f"sqlite:///{path}", tmp_path / "backups")
+    backups = list((tmp_path / "backups").iterdir())
+    assert len(backups) == 1 and str(backups[0]) in str(info.value)
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0005",)
+    assert con.execute("SELECT count(*) FROM scratch").fetchone() == (0,)
+    con.close()

@@ -120,3 +120,15 @@ def test_binary_bytes_without_nuls_are_rejected(tmp_path: Path) -> None:
     path.write_bytes(bytes(range(1, 32)) * 50 + b"Badge ID,Name\n1,Ana\n")
     with pytest.raises(RosterError, match="binary data"):
         read_roster(path)
+
+
+def test_cyrillic_cp1251_roster_is_detected(tmp_path: Path) -> None:
+    # Issue #18: Cyrillic was "cannot tell" before charset-normalizer was asked.
+    text = (
+        "Badge ID;First name;Last name;Company\n1;Дмитрий;Иванов;Газпром\n2;Анна;Смирнова;Яндекс\n"
+    )
+    path = tmp_path / "ru.csv"
+    path.write_bytes(text.encode("cp1251"))
+    result = read_roster(path)
+    assert result.encoding == "cp1251"
+    assert [a.contact.last_name for a in result.rows] == ["Иванов", "Смирнова"]

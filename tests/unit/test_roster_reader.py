@@ -100,10 +100,10 @@ def test_explicit_mapping_is_used_and_checked(tmp_path: Path) -> None:
         ("no_id.csv", b"Name,Company\r\nAna,Acme\r\n", r"no badge id column \(and no email"),
         ("no_header.csv", b"12,Ana,ana@example.es\r\n13,Bob,b@x.io\r\n", "no header line"),
         ("garbage.csv", os.urandom(2048).replace(b"\x00", b"") + b"\x00\x01\x02", "binary"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a CSV or XLSX file"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old Excel .xls"),
-        ("fake.xlsx", b"Badge ID,Name\r\n1,Ana\r\n", "not an XLSX workbook"),
-        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 100, "not a readable XLSX workbook"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a CSV, XLSX, XLS or ODS file"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "not a readable workbook"),
+        ("fake.xlsx", b"Badge ID,Name\r\n1,Ana\r\n", "not a spreadsheet workbook"),
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 100, "not a readable workbook"),
         ("all_bad.csv", b"Badge ID,Email\r\n,a@b.co\r\n", "none of the 1 rows could be imported"),
     ],
 )
@@ -123,11 +123,27 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_unbalanced_quote_is_reported_with_its_line(tmp_path: Path) -> None:
-    # csv in non-strict mode swallows the rest of the file into one field; that is still
-    # one bad row, not a crash, and the good rows before it are kept.
+    # csv in non-strict mode swallows the rest of the file into one field: the import is
+    # refused, naming the line where the quote opened, instead of losing the rows after it.
     text = 'Badge ID,Name,Email\n1,Ana,ana@example.es\n2,"Bob,bob@example.com\n3,Cy,c@example.com\n'
+    with pytest.raises(RosterError, match=r"^r\.csv: line 3: a quote opened here is not closed"):
+        read_roster(write_csv(tmp_path / "r.csv", text))
+
+
+def test_unclosed_quote_swallowing_many_rows_is_refused(tmp_path: Path) -> None:
+    rows = [f"{i},Name{i},n{i}@example.com" for i in range(2, 203)]
+    text = (
+        'Badge ID,Name,Email\n1,"Ann,ann@example.com\n' + "\n".join(rows) + '\n203,"Zed",z@x.com\n'
+    )
+    with pytest.raises(RosterError, match=r"line 2: a quote opened here .* over 203 lines"):
+        read_roster(write_csv(tmp_path / "r.csv", text))
+
+
+def test_a_quoted_address_over_two_lines_is_kept(tmp_path: Path) -> None:
+    text = 'Badge ID,Name,Address\n1,Ana,"Calle Mayor 1\n28013 Madrid"\n2,Bob,Main St\n'
     result = read_roster(write_csv(tmp_path / "r.csv", text))
-    assert result.rows[0].badge_id == "1"
+    assert result.rows[0].extra["Address"] == "Calle Mayor 1\n28013 Madrid"
+    assert [a.badge_id for a in result.rows] == ["1", "2"]
 
 
 def make_xlsx(path: Path, rows: list[list[object]], title: str = "Attendees") -> Path:

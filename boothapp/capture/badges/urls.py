@@ -50,9 +50,16 @@ def _canonical_linkedin(host: str, path: str) -> str:
 
 def parse_url(raw: str, text: str) -> ParsedBadge:
     url = text if "://" in text[:12] else f"https://{text}"
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
     warnings: list[str] = []
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError as exc:
+        # "https://[" (an unclosed IPv6 bracket) raises; the path and query after it can
+        # still carry the badge id (issue #18), so split them without the host check.
+        warnings.append(f"malformed URL host ({exc}); read the rest of it")
+        parts = urlsplit(url.replace("[", "%5B").replace("]", "%5D"))
+        host = (parts.hostname or "").lower() or "malformed-host"
     if not host:
         return ParsedBadge(format=BadgeFormat.UNKNOWN, raw=raw, warnings=("URL without a host",))
 

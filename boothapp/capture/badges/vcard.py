@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import quopri
 import re
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from boothapp.core.models import Contact
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _VERSION_21 = re.compile(r"^VERSION:\s*2\.1\s*$", re.IGNORECASE | re.MULTILINE)
 _CHARSET_ALIASES = {"utf8": "utf-8", "unicode": "utf-8"}
+# Python codecs that are no text encoding of a card: "decoding" ORG:Bosch as punycode gives
+# CJK garbage, and invalid input raises UnicodeError (issue #18). Read as if unknown.
+_NOT_TEXT_CHARSETS = frozenset({"punycode", "idna", "raw_unicode_escape", "unicode_escape"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,14 @@ def _charset(prop: _Property) -> str:
     return _CHARSET_ALIASES.get(raw.replace("-", "").replace("_", ""), raw)
 
 
+def _text_codec(charset: str) -> bool:
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        return False
+    return name.replace("-", "_") not in _NOT_TEXT_CHARSETS
+
+
 def _decode_value(prop: _Property, warnings: list[str]) -> str:
     encoding = {e.upper() for e in prop.params.get("ENCODING", ())}
     charset = _charset(prop)
@@ -135,8 +147,8 @@ def _decode_value(prop: _Property, warnings: list[str]) -> str:
         # QP text should be ASCII; literal non-ASCII characters some vendors leave in are
         # kept by encoding them in the declared charset before decoding the =XX escapes.
         try:
-            literal = prop.value.encode(charset, "strict")
-        except (LookupError, UnicodeEncodeError):
+            literal = prop.value.encode(charset if _text_codec(charset) else "utf-8", "strict")
+        except (LookupError, UnicodeError):
             literal = prop.value.encode("utf-8")
         data = quopri.decodestring(literal)
     elif encoding & {"B", "BASE64"} and prop.name not in ("PHOTO", "LOGO", "SOUND", "KEY"):
@@ -160,13 +172,14 @@ def _decode_value(prop: _Property, warnings: list[str]) -> str:
         return repaired
     if data is None:
         return prop.value
-    try:
-        return data.decode(charset)
-    except LookupError:
+    if not _text_codec(charset):
         warnings.append(f"{prop.name}: unknown CHARSET {charset!r}; read as UTF-8")
-    except UnicodeDecodeError:
-        warnings.append(f"{prop.name}: bytes are not valid {charset}; read as Latin-1")
-        return data.decode("latin-1")
+    else:
+        try:
+            return data.decode(charset)
+        except (UnicodeError, ValueError):
+            warnings.append(f"{prop.name}: bytes are not valid {charset}; read as Latin-1")
+            return data.decode("latin-1")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

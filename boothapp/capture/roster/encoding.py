@@ -1,9 +1,15 @@
 """Which text encoding a roster CSV was saved in.
 
 Order: a byte-order mark; strict UTF-8; else the legacy code page whose decoding reads most
-like real names. Excel on Turkish, Greek and Persian Windows saves cp1254, cp1253 and cp1256,
-and those code pages map the same bytes to letters of different scripts, so "does it decode"
-says nothing: each decoding is scored word by word for plausible script use.
+like real names. Excel on Turkish, Greek, Persian and Russian Windows saves cp1254, cp1253,
+cp1256 and cp1251, and those code pages map the same bytes to letters of different scripts,
+so "does it decode" says nothing: each decoding is scored word by word for plausible script
+use.
+
+Cyrillic (cp1251) was added for issue #18. charset-normalizer was compared on the same samples
+(``bench/roster.py --encodings``, issue #18) and is not used: it read cp1253, cp1256, cp1251 and
+UTF-16 right but took Turkish cp1254 for cp1257/cp1252 (mojibake names), a one-row Greek roster for
+cp1251 and GBK for cp949, while the scoring here gets all of these samples right.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # Western first so identical decodings (plain Western names) stay cp1252.
-LEGACY_CODEPAGES = ("cp1252", "cp1254", "cp1253", "cp1256")
+LEGACY_CODEPAGES = ("cp1252", "cp1254", "cp1253", "cp1256", "cp1251")
 _SAMPLE = 256 * 1024
 # ASCII control bytes that never occur in text files (tab, LF, FF, CR, EOF marker excluded).
 _BINARY_CONTROLS = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x1A), *range(0x1B, 0x20)])
@@ -54,6 +60,8 @@ def _script(ch: str) -> str:
         return "greek"
     if name.startswith("ARABIC") or "PERSIAN" in name:
         return "arabic"
+    if name.startswith("CYRILLIC"):
+        return "cyrillic"
     if name.startswith("LATIN"):
         return "latin"
     return "other"
@@ -87,12 +95,15 @@ def plausibility(text: str) -> float:
         if non_ascii:
             kinds = {s for s in scripts if s != "ascii"}
             ascii_count = len(word) - len(non_ascii)
-            if _case_jumps(word):
+            if "ς" in word[:-1]:
+                # Greek final sigma inside a word: Cyrillic "т" (0xF2) read through cp1253.
+                score -= len(non_ascii)
+            elif _case_jumps(word):
                 # "θΉΞΑΨ": a capital after a small letter inside a word of a cased script
                 # is what double-byte CJK text looks like through a single-byte code page.
                 score -= len(non_ascii)
-            elif kinds <= {"greek"} or kinds <= {"arabic"}:
-                # Greek and Persian names are written wholly in their script.
+            elif kinds <= {"greek"} or kinds <= {"arabic"} or kinds <= {"cyrillic"}:
+                # Greek, Persian and Russian names are written wholly in their script.
                 score += len(non_ascii) if ascii_count == 0 else -2 * len(non_ascii)
             elif kinds == {"latin"}:
                 if ascii_count == 0 and not (len(word) == 1 and word[0].isupper()):

@@ -1,4 +1,4 @@
-"""Reading an organiser's roster (CSV in any delimiter and encoding, or XLSX) into attendees.
+"""Reading an organiser's roster (CSV in any delimiter and encoding, XLSX/XLS/ODS) into attendees.
 
 Rows that cannot become an attendee are reported, not dropped silently: a missing badge id,
 a badge id seen on an earlier line (the first one is kept), an email that is not an email.
@@ -20,16 +20,20 @@ from boothapp.capture.roster.encoding import detect_and_decode
 from boothapp.capture.roster.errors import RosterError
 from boothapp.capture.roster.keys import normalise_id
 from boothapp.capture.roster.mapping import ColumnMapping, guess_mapping
-from boothapp.capture.roster.xlsx import xlsx_rows
+from boothapp.capture.roster.spreadsheet import spreadsheet_rows
 from boothapp.core.models import CONTACT_FIELDS, Attendee, Contact
 
 # Key under which a mapped token column lands in ``Attendee.extra`` (RosterIndex reads it).
 TOKEN_KEY = "token"
 DELIMITERS = (",", ";", "\t", "|")
 PROGRESS_EVERY = 5_000
+# A quoted field may hold line breaks (a postal address); past these it is an unclosed quote.
+MAX_MULTILINE_FIELD = 1_000
+MAX_FIELD_LINES = 10
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .xlsm, .ods
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _CONTACT_COLUMNS = CONTACT_FIELDS  # declared once, by core.models.Contact
 
 
@@ -45,7 +49,7 @@ class RosterReadResult:
     rejected: list[RejectedRow]
     mapping: ColumnMapping
     headers: list[str]
-    encoding: str = ""  # "xlsx" for spreadsheets
+    encoding: str = ""  # the spreadsheet kind ("xlsx", "xls", "ods") for workbooks
     delimiter: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -90,10 +94,16 @@ def _csv_rows(
     if header is None:
         raise RosterError(f"{path.name}: the file is empty (no header line)")
 
+    width = len(header)
+
     def rows() -> Iterator[tuple[int, list[str]]]:
+        last = reader.line_num
         try:
             for record in reader:
-                yield reader.line_num, record
+                if reader.line_num - last > 1:  # the record spans lines: a quoted line break
+                    _check_quoted_fields(path, record, last + 1, width)
+                last = reader.line_num
+                yield last, record
         except csv.Error as exc:
             raise RosterError(
                 f"{path.name}: line {reader.line_num} is not valid CSV ({exc})"
@@ -102,8 +112,29 @@ def _csv_rows(
     return header, rows(), used, delim
 
 
-def _xlsx_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    rows = xlsx_rows(path)
+def _check_quoted_fields(path: Path, record: list[str], first_line: int, width: int) -> None:
+    """Refuse a record whose quoted field swallowed the lines after it (issue #18, finding 1).
+
+    Python's csv reads an unclosed quote as one field running to the next quote character,
+    often the end of the file: the rows in between vanish into one attendee's name. A real
+    multi-line field (an address) is short and leaves the row as wide as the header.
+    """
+    line = first_line
+    for value in record:
+        breaks = value.count("\n")
+        if breaks and (
+            len(value) > MAX_MULTILINE_FIELD or breaks >= MAX_FIELD_LINES or len(record) != width
+        ):
+            raise RosterError(
+                f"{path.name}: line {line}: a quote opened here is not closed where the field "
+                f"should end (the field runs over {breaks + 1} lines, {len(value)} characters, "
+                f"and the row has {len(record)} of {width} columns); fix the quote and import again"
+            )
+        line += breaks
+
+
+def _sheet_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    rows = spreadsheet_rows(path)
     try:
         for _line, cells in rows:
             if any(c.strip() for c in cells):
@@ -140,7 +171,7 @@ def read_roster(
     delimiter: str | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> RosterReadResult:
-    """Read a CSV or XLSX roster. Raises ``RosterError`` when the file cannot be imported.
+    """Read a CSV or spreadsheet (XLSX, XLS, ODS) roster; ``RosterError`` when it cannot be.
 
     ``encoding``/``delimiter`` override detection; ``on_progress(rows_read)`` is called every
     ``PROGRESS_EVERY`` rows so a CLI or a worker can show progress on big rosters.
@@ -154,23 +185,22 @@ def read_roster(
     except OSError as exc:
         raise RosterError(f"{path.name}: cannot open the file ({exc.strerror})") from None
     suffix = path.suffix.lower()
-    if head.startswith(_OLE_MAGIC) or suffix == ".xls":
-        raise RosterError(
-            f"{path.name}: old Excel .xls files are not supported; save it as .xlsx or CSV"
-        )
-    if head.startswith(_XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
-        if not head.startswith(_XLSX_MAGIC):
-            raise RosterError(f"{path.name}: not an XLSX workbook (the file content is not Excel)")
-        header, records = _xlsx_header(path)
+    if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or suffix in SPREADSHEET_SUFFIXES:
+        if not head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+            raise RosterError(
+                f"{path.name}: not a spreadsheet workbook (the file content is not Excel or ODS)"
+            )
+        header, records = _sheet_header(path)
         records = _named(path, records)
-        used_encoding, delim = "xlsx", ""
+        kind = "xls" if head.startswith(_OLE_MAGIC) else "xlsx"
+        used_encoding, delim = suffix.lstrip(".") if suffix in SPREADSHEET_SUFFIXES else kind, ""
     elif suffix in (".csv", ".txt", ".tsv", ""):
         data = path.read_bytes()
         if not data.strip():
             raise RosterError(f"{path.name}: the file is empty")
         header, records, used_encoding, delim = _csv_rows(path, data, encoding, delimiter)
     else:
-        raise RosterError(f"{path.name}: not a CSV or XLSX file (extension {suffix})")
+        raise RosterError(f"{path.name}: not a CSV, XLSX, XLS or ODS file (extension {suffix})")
 
     headers = [h.strip().lstrip("\ufeff") for h in header]
     if mapping is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from boothapp.capture.image_limits import image_too_large
 from boothapp.capture.sources._cv import as_frame
 from boothapp.capture.sources.base import Resolution, SourceOpenError, SourceState
 from boothapp.capture.sources.fps_meter import FpsMeter
@@ -65,12 +66,17 @@ class ImageFolderSource:
         self._next += 1
         # imdecode over fromfile: cv2.imread cannot open non-ASCII paths on Windows.
         try:
+            if image_too_large(Path(path)):
+                return None  # a decompression bomb is skipped like any unreadable image
             data = np.fromfile(path, dtype=np.uint8)
         except OSError:
             # The folder or the file went away (USB stick pulled): like an unplugged camera.
             self._state = SourceState.DISCONNECTED
             return None
-        frame = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        try:
+            frame = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        except cv2.error:
+            frame = None  # a header OpenCV refuses (issue #18)
         if frame is None:
             return None  # one unreadable image is skipped, not fatal
         self._pacer.wait()

@@ -1,11 +1,17 @@
-"""``boothapp db upgrade``: migrate the database to this version's schema."""
+"""``boothapp db upgrade``: migrate the database to this version's schema.
+``boothapp db check``: SQLite's integrity check and the scans that have no lead."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from sqlalchemy import text
+
 from boothapp.cli.context import open_context
+from boothapp.cli.errors import CliError
+from boothapp.services.errors import ServiceError
+from boothapp.services.orphan_scans import OrphanScanService
 
 
 def register(sub: Any) -> None:
@@ -13,6 +19,15 @@ def register(sub: Any) -> None:
     verbs = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = verbs.add_parser("upgrade", help="upgrade the database schema (backs the file up first)")
     up.set_defaults(func=run_upgrade)
+    check = verbs.add_parser(
+        "check", help="check the database and list scans without a lead (unfinished visitors)"
+    )
+    check.add_argument(
+        "--discard", metavar="SCAN_ID", action="append", default=[],
+        help="set an unfinished visitor's scan aside (kept, audited, no longer listed)",
+    )  # fmt: skip
+    check.add_argument("--reason", default="", help="why, for the audit log (with --discard)")
+    check.set_defaults(func=run_check)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -26,5 +41,40 @@ def run_upgrade(args: argparse.Namespace) -> int:
             if rep.backup:
                 print(f"backup: {rep.backup}")
         return 0
+    finally:
+        ctx.close()
+
+
+def run_check(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        problems = 0
+        if ctx.db.engine.dialect.name == "sqlite":
+            with ctx.db.engine.connect() as conn:
+                rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+            if rows != ["ok"]:
+                problems += len(rows)
+                for row in rows[:20]:
+                    print(f"integrity: {row}")
+            else:
+                print("integrity: ok")
+        orphans = OrphanScanService(ctx.db, ctx.settings.device_id)
+        for scan_id in args.discard:
+            try:
+                orphans.discard(scan_id, reason=args.reason)
+            except ServiceError as exc:
+                raise CliError(str(exc)) from None
+            print(f"scan {scan_id} set aside")
+        found = orphans.list()
+        print(f"{len(found)} scan(s) without a lead (unfinished visitors)")
+        for scan in found:
+            when = scan.created_at.strftime("%Y-%m-%d %H:%M:%S")
+            payload = scan.payload.replace("\r", " ").replace("\n", " ")
+            payload = payload if len(payload) <= 60 else payload[:59] + "…"
+            also = f"  (lead {scan.matching_lead_id} has the same badge)" if (
+                scan.matching_lead_id
+            ) else ""  # fmt: skip
+            print(f"  {scan.id}  {when} UTC  event {scan.event_id}  {payload!r}{also}")
+        return 1 if problems else 0
     finally:
         ctx.close()

@@ -39,6 +39,132 @@ _StrictBoolLoader.add_implicit_resolver(
 )
 
 
+# Limits on an event configuration document (issue #18 finding 3: a 1 KB alias bomb ran for
+# 100 s into MemoryError). The example config is ~8 KB, ~600 nodes, 6 levels deep.
+MAX_DOCUMENT_CHARS = 1_000_000
+MAX_NODES = 100_000  # values after expanding every alias
+MAX_DEPTH = 50
+MAX_INT_DIGITS = 18  # a revision, a score or a port; int64 fits
+
+
+class _LimitedLoader(_StrictBoolLoader):
+    """PyYAML's safe loader with limits: nesting depth while composing, then the node count
+    with aliases expanded (a recursive alias is refused), and integer length."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            _expanded_size(node, {}, set())
+        return node
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = str(node.value).replace("_", "").lstrip("+-")
+        if len(digits) > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(digits)} digits (at most {MAX_INT_DIGITS})",
+                node.start_mark,
+            )  # fmt: skip
+        return super().construct_yaml_int(node)
+
+
+_LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_yaml_int)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """Values under ``node`` as if every alias were copied out; shared nodes counted once each
+    time they are referenced, computed once. Recursion depth is bounded by MAX_DEPTH."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        raise yaml.composer.ComposerError(
+            None, None, "an alias refers to a node that contains it (recursive alias)",
+            node.start_mark,
+        )  # fmt: skip
+    open_nodes.add(key)
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, sizes, open_nodes) + _expanded_size(v, sizes, open_nodes)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            size += _expanded_size(item, sizes, open_nodes)
+    open_nodes.discard(key)
+    if size > MAX_NODES:
+        raise yaml.composer.ComposerError(
+            None, None, f"more than {MAX_NODES:,} values once aliases are expanded "
+            "(an alias bomb?)", node.start_mark,
+        )  # fmt: skip
+    sizes[key] = size
+    return size
+
+
+class _JsonLimit(Exception):
+    def __init__(self, message: str, needle: str = "") -> None:
+        super().__init__(message)
+        self.needle = needle
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _JsonLimit(
+            f"a number of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})", text
+        )
+    return int(text)
+
+
+def _json_depth(value: object) -> int:
+    """Deepest nesting, walked without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def _load_json(text: str, source_name: str) -> object:
+    try:
+        value: object = json.loads(text, parse_int=_json_int)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            source_name, [ConfigProblem("", exc.lineno, f"not valid JSON: {exc.msg}")]
+        ) from None
+    except _JsonLimit as exc:
+        at = text.find(exc.needle) if exc.needle else -1
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        raise ConfigError(source_name, [ConfigProblem("", line, str(exc))]) from None
+    except RecursionError:
+        raise ConfigError(
+            source_name, [ConfigProblem("", None, f"nested deeper than {MAX_DEPTH} levels")]
+        ) from None
+    if _json_depth(value) > MAX_DEPTH:
+        raise ConfigError(
+            source_name, [ConfigProblem("", None, f"nested deeper than {MAX_DEPTH} levels")]
+        )
+    return value
+
+
 def detect_format(text: str, source_name: str) -> Format:
     if source_name.lower().endswith(".json"):
         return Format.JSON
@@ -49,17 +175,19 @@ def detect_format(text: str, source_name: str) -> Format:
 
 def parse(text: str, source_name: str) -> tuple[object, dict[str, int]]:
     """The document's values and a ``path -> line`` map (1-based lines)."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise ConfigError(
+            source_name,
+            [ConfigProblem("", None, f"the document has {len(text):,} characters "
+                           f"(at most {MAX_DOCUMENT_CHARS:,})")],
+        )  # fmt: skip
     fmt = detect_format(text, source_name)
+    value: object
     if fmt is Format.JSON:
-        try:
-            value: object = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(
-                source_name, [ConfigProblem("", exc.lineno, f"not valid JSON: {exc.msg}")]
-            ) from None
+        value = _load_json(text, source_name)
     else:
         try:
-            value = yaml.load(text, Loader=_StrictBoolLoader)
+            value = yaml.load(text, Loader=_LimitedLoader)
         except yaml.MarkedYAMLError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
             raise ConfigError(
@@ -77,7 +205,7 @@ def _line_map(text: str) -> dict[str, int]:
     # node tree gives lines for both formats; if it cannot, problems simply carry no line.
     lines: dict[str, int] = {}
     try:
-        root = yaml.compose(text, Loader=_StrictBoolLoader)
+        root = yaml.compose(text, Loader=_LimitedLoader)
     except yaml.YAMLError:
         return lines
     if root is not None:

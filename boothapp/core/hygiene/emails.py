@@ -1,12 +1,14 @@
-"""Email syntax checks without the network, and throwaway-address domains."""
+"""Email syntax checks without the network, and throwaway-address domains.
+
+The syntax is checked by email-validator (issue #18): internationalised domains such as
+``örnek.com.tr`` (and their ``xn--`` form) and internationalised local parts (EAI, RFC 6531)
+are valid addresses, which the hand-written ASCII rules here refused. No DNS look-up is made:
+a booth often has no network.
+"""
 
 from __future__ import annotations
 
-import re
-
-# Local part: the dot-atom of RFC 5322 (no quoted strings: nobody types those at a booth).
-_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+import email_validator
 
 DISPOSABLE_DOMAINS = frozenset(
     {
@@ -44,14 +46,17 @@ def email_problem(email: str) -> str | None:
     """Why ``email`` is not a usable address, or None when it looks fine."""
     if email.count("@") != 1:
         return "must contain exactly one '@'"
-    local, domain = email.split("@")
-    if not local or len(local) > 64 or not _LOCAL.match(local):
-        return f"'{local}' is not a valid name before the '@'"
-    labels = domain.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
-        return f"'{domain}' is not a valid domain"
-    if labels[-1].isdigit() or len(labels[-1]) < 2:
-        return f"'{domain}' has no valid top-level domain"
+    try:
+        valid = email_validator.validate_email(
+            email, check_deliverability=False, allow_smtputf8=True, allow_quoted_local=False
+        )
+    except email_validator.EmailNotValidError as exc:
+        return str(exc).rstrip(".")
+    # email-validator leaves top-level domains to DNS, which a booth does not ask: a typo
+    # such as "example.c" is still caught here.
+    tld = valid.ascii_domain.rpartition(".")[2]
+    if len(tld) < 2 or tld.isdigit():
+        return f"'{email.rpartition('@')[2]}' has no valid top-level domain"
     return None
 
 

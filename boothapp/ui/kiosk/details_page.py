@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
+from boothapp.core.hygiene.emails import email_problem
 from boothapp.core.models import Contact
 from boothapp.ui.kiosk.keyboard import OnScreenKeyboard
 from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.strings import tr
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
 
 
 class DetailsPage(KioskStep):
@@ -102,7 +99,7 @@ class DetailsPage(KioskStep):
 
     def _next(self) -> None:
         contact = self.contact()
-        if not (contact.first_name or contact.last_name) or not _EMAIL.match(contact.email):
+        if not (contact.first_name or contact.last_name) or email_problem(contact.email):
             self.error.setText(tr("required", self._lang))
             return
         self.error.clear()

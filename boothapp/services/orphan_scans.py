@@ -1,0 +1,97 @@
+"""Scans without a lead: "unfinished visitors".
+
+A scan is stored before its lead, in its own transaction, so a crash (or kill -9) between the
+two leaves a scan that no lead points to (issue #18: 7 of 744 in an attack run). A scan the
+staff closed without saving looks the same. This module lists them for ``boothapp db check``
+and the booth, and sets one aside with an audit record; the scan row itself is kept (no scan
+is ever lost) and a set-aside scan is simply not listed again. Resuming one into a lead goes
+through the lead service like any other scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from boothapp.services.audit import AuditAction, record
+from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.store.db import Database
+from boothapp.store.tables import AuditRow, LeadRow, ScanRow
+
+
+@dataclass(frozen=True, slots=True)
+class OrphanScan:
+    id: str
+    event_id: str
+    payload: str
+    symbology: str
+    source: str
+    staff_id: str
+    device_id: str
+    created_at: datetime
+    # A lead of the same event holding this exact payload (the visitor was scanned again and
+    # saved): the scan is a leftover, not a lost visitor.
+    matching_lead_id: str | None
+
+
+class OrphanScanService:
+    def __init__(self, db: Database, device_id: str = "") -> None:
+        self._db = db
+        self._device_id = device_id
+
+    def list(self, event_id: str | None = None) -> list[OrphanScan]:
+        """Scans with no lead, oldest first, minus those set aside."""
+        with self._db.read() as s:
+            discarded = {
+                str((row.detail or {}).get("scan_id", ""))
+                for row in s.scalars(
+                    select(AuditRow).where(AuditRow.action == AuditAction.SCAN_DISCARDED.value)
+                )
+            }
+            q = select(ScanRow).where(ScanRow.lead_id.is_(None)).order_by(ScanRow.created_at)
+            if event_id:
+                q = q.where(ScanRow.event_id == event_id)
+            found: list[OrphanScan] = []
+            for scan in s.scalars(q):
+                if scan.id in discarded:
+                    continue
+                match = None
+                if scan.payload:
+                    match = s.scalar(
+                        select(LeadRow.id).where(
+                            LeadRow.event_id == scan.event_id, LeadRow.raw_payload == scan.payload
+                        )
+                    )
+                found.append(
+                    OrphanScan(
+                        id=scan.id,
+                        event_id=scan.event_id,
+                        payload=scan.payload,
+                        symbology=scan.symbology,
+                        source=scan.source,
+                        staff_id=scan.staff_id,
+                        device_id=scan.device_id,
+                        created_at=scan.created_at,
+                        matching_lead_id=match,
+                    )
+                )
+            return found
+
+    def discard(self, scan_id: str, *, staff_id: str = "", reason: str = "") -> None:
+        """Set one unfinished visitor aside; the audit log keeps who, when and why."""
+        with self._db.session() as s:
+            scan = s.get(ScanRow, scan_id)
+            if scan is None:
+                raise NotFoundError(f"no scan {scan_id}")
+            if scan.lead_id is not None:
+                raise ValidationError(f"scan {scan_id} belongs to lead {scan.lead_id}")
+            record(
+                s,
+                AuditAction.SCAN_DISCARDED,
+                event_id=scan.event_id,
+                staff_id=staff_id,
+                device_id=self._device_id,
+                detail={"scan_id": scan.id, "reason": reason},  # no payload: personal data
+            )

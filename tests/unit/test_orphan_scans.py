@@ -1,0 +1,50 @@
+"""Scans without a lead (a kill between storing a scan and its lead): listed, set aside."""
+
+from __future__ import annotations
+
+from boothapp.app import AppContext
+from boothapp.services.audit import AuditAction
+from boothapp.services.events import NewEvent
+from boothapp.services.orphan_scans import OrphanScanService
+
+VCARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Yılmaz;Ayşe;;;\r\nFN:Ayşe Yılmaz\r\n"
+    "EMAIL:ayse@anadolu.com.tr\r\nEND:VCARD"
+)
+
+
+def test_scan_whose_lead_was_never_saved_is_listed_and_set_aside(ctx: AppContext, cli) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Orphan Fair"))
+    # Saved normally: scan and lead.
+    saved = ctx.leads.record_scan(event.id, "BADGE-1")
+    ctx.leads.save_lead(saved.draft, scan_id=saved.scan.id)
+    # The app died after storing this scan and before its lead (what kill -9 left behind).
+    lost = ctx.leads.record_scan(event.id, VCARD, symbology="QRCode")
+
+    orphans = OrphanScanService(ctx.db)
+    found = orphans.list(event.id)
+    assert [(o.id, o.payload, o.matching_lead_id) for o in found] == [(lost.scan.id, VCARD, None)]
+
+    out = cli("db", "check")
+    assert out.code == 0, out.err
+    assert "integrity: ok" in out.out
+    assert "1 scan(s) without a lead (unfinished visitors)" in out.out
+    assert lost.scan.id in out.out and "Ayşe Yılmaz" in out.out
+
+    gone = cli("db", "check", "--discard", lost.scan.id, "--reason", "walked away")
+    assert gone.code == 0 and f"scan {lost.scan.id} set aside" in gone.out
+    assert "0 scan(s) without a lead" in gone.out
+    assert orphans.list(event.id) == []
+    entries = [e for e in ctx.audit.entries(event.id) if e.action is AuditAction.SCAN_DISCARDED]
+    assert [e.detail for e in entries] == [{"scan_id": lost.scan.id, "reason": "walked away"}]
+
+
+def test_discarding_a_scan_that_has_a_lead_is_refused(ctx: AppContext, cli) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Orphan Fair"))
+    saved = ctx.leads.record_scan(event.id, "BADGE-2")
+    ctx.leads.save_lead(saved.draft, scan_id=saved.scan.id)
+    out = cli("db", "check", "--discard", saved.scan.id)
+    assert out.code != 0 and "belongs to lead" in out.err
+    assert (
+        cli("db", "check", "--discard", "no-such-scan").err.strip().endswith("no scan no-such-scan")
+    )
