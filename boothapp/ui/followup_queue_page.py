@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -167,13 +168,14 @@ class FollowUpQueuePage(QWidget):
         self.send_button = QPushButton("Send email")
         self.send_button.setMinimumHeight(40)
         self.outcome_buttons: dict[Outcome, QPushButton] = {}
-        outcomes = QHBoxLayout()
-        for outcome, label in OUTCOME_LABELS:
+        # Three a row: six outcomes side by side made the page wider than a 1280 px screen.
+        outcomes = QGridLayout()
+        for i, (outcome, label) in enumerate(OUTCOME_LABELS):
             button = QPushButton(label)
             button.setMinimumHeight(40)
             button.clicked.connect(lambda _=False, o=outcome: self.log_outcome(o))
             self.outcome_buttons[outcome] = button
-            outcomes.addWidget(button)
+            outcomes.addWidget(button, i // 3, i % 3)
         # An interrupted send: a person checks the Sent folder, then says what happened.
         self.was_sent_button = QPushButton("It was sent")
         self.resend_button = QPushButton("Not sent: send again")
