@@ -259,7 +259,6 @@ class DesktopWindow(MainWindow):
         # Planning, the CRM queue and the sync/mail wake-up happened in the save itself (the
         # lead door) and its broadcast; the window only says so.
         self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
-        self.refresh_booth_status()
         # What a save left behind (caches, pages of the list) would otherwise make the next
         # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
         gc.freeze()
@@ -275,6 +274,9 @@ class DesktopWindow(MainWindow):
             self.dashboard.refresh()
         elif page is self.followups:
             self.followups.refresh()
+        elif isinstance(page, QScrollArea) and page.widget() is self.sync_page:
+            self.sync_page.refresh()
+        self.refresh_booth_status()  # the strip's "waiting to sync", leads today and rank
 
     def _mail_ready(
         self, mail: tuple[SmtpSettings | None, str | None, SentFolderAccess | None]
