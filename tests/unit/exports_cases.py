@@ -102,6 +102,7 @@ def expected_row(lead: Lead) -> dict[str, object]:
         "Country": c.country,
         "City": c.city,
         "Lead time zone": c.timezone,
+        "Website": c.website,
         "Source": lead.source.value,
         "Badge ID": lead.badge_id,
         "Raw badge payload": lead.raw_payload,

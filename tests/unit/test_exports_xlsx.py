@@ -62,7 +62,7 @@ def test_sheet_has_frozen_header_filter_widths(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path).active
     assert ws.title == "Expo_ Istanbul_2026"
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:AJ8"  # 4 answer-code columns at the end
+    assert ws.auto_filter.ref == "A1:AK8"  # 4 answer-code columns at the end
     assert ws["A1"].font.b is True
     header = [c.value for c in ws[1]]
     raw_col = openpyxl.utils.get_column_letter(header.index("Raw badge payload") + 1)
@@ -106,4 +106,4 @@ def test_no_leads_gives_a_header_only_sheet(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path).active
     assert summary.rows == 0
     assert [c.value for c in ws[1]][:2] == ["Lead ID", "Captured (Europe/Istanbul)"]
-    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:AJ1"
+    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:AK1"

@@ -233,9 +233,8 @@ result = [source.read() is None for _ in range(3)] + [source.state.name != "DISC
 def test_zero_byte_database_is_refused_with_its_path(tmp_path: Path) -> None:
     # `db upgrade` used to build a fresh empty schema in a truncated boothapp.db.
     body = """
-import shutil
 path = Path(os.environ["TMP_DIR"]) / "boothapp.db"
-shutil.copy(F("zero_byte.db"), path)
+path.write_bytes(b"")  # a truncated file (no .db is kept in git)
 open_database(f"sqlite:///{path}", path.parent / "backups")
 """
     setup = "import os\nfrom pathlib import Path\nfrom boothapp.store.migrate import open_database"
@@ -377,7 +376,6 @@ def make_fixtures() -> None:  # pragma: no cover - how tests/fixtures/hostile/ w
     )
     (FIXTURES / "alias_bomb.yaml").write_text(bomb)
     (FIXTURES / "recursive_alias.yaml").write_text("version: 1\nquestions: &q [*q]\nrouting: {}\n")
-    (FIXTURES / "zero_byte.db").write_bytes(b"")
     (FIXTURES / "vcard_punycode.vcf").write_bytes(
         b"BEGIN:VCARD\r\nVERSION:3.0\r\nN;CHARSET=punycode:M\xfcller;J\xfcrgen\r\n"
         b"FN;CHARSET=idna:J\xfcrgen M\xfcller\r\nORG:Bosch GmbH\r\nEMAIL:jm@example.de\r\n"
