@@ -68,6 +68,7 @@ class _Line:
     conf: float
     size: float
     top: float  # 0 (top of card) .. 1
+    rtl_digits: bool = False  # printed in Persian digits: groups may come right-to-left
     used: bool = False
 
 
@@ -77,7 +78,8 @@ def extract_fields(
     """The fields of one card. ``regions``: the event's country first, for phone numbers."""
     height = card_height or max((ln.box.y + ln.box.h for ln in lines), default=1)
     work = [
-        _Line(_clean(ln.text), ln.confidence, ln.size or ln.box.h, ln.box.y / max(height, 1.0))
+        _Line(_clean(ln.text), ln.confidence, ln.size or ln.box.h, ln.box.y / max(height, 1.0),
+              ascii_digits(ln.text) != ln.text)  # fmt: skip
         for ln in lines
         if ln.confidence >= 0.3 and _clean(ln.text)
     ]
@@ -187,7 +189,8 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
         if ln.used or FAX.match(ln.text) or sum(c.isdigit() for c in ln.text) < 6:
             continue
         text = _strip_label(ln.text).replace("O", "0").replace("o", "0")
-        for region in (*dict.fromkeys(regions), None):
+        texts = [text, " ".join(reversed(text.split()))] if ln.rtl_digits else [text]
+        for text, region in ((t, r) for t in texts for r in (*dict.fromkeys(regions), None)):
             try:
                 matches = list(phonenumbers.PhoneNumberMatcher(text, region or "ZZ"))
             except Exception:  # the library's own parse errors on odd text

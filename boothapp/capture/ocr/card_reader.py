@@ -74,13 +74,13 @@ def _best_read(grey: Frame, reader: TextReader) -> tuple[OcrPage, Frame, bool]:
     page = reader.read(grey, Script.LATIN)
     quality = page_quality(page)
     card, turned = grey, False
-    if quality < _SURE:
+    if quality < _SURE and reader.multilingual:
         mixed = reader.read(grey, Script.MIXED)
         if page_quality(mixed) > quality:
             page, quality = mixed, page_quality(mixed)
     if quality < _UNREADABLE:
         flipped = np.ascontiguousarray(cv2.rotate(grey, cv2.ROTATE_180))
-        other = reader.read(flipped, Script.MIXED)
+        other = reader.read(flipped, Script.MIXED if reader.multilingual else Script.LATIN)
         if page_quality(other) > quality:
             page, card, turned = other, flipped, True
     return page, card, turned

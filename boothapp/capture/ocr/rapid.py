@@ -19,13 +19,15 @@ from boothapp.capture.types import Frame
 
 class RapidReader:
     name = "rapidocr"
+    multilingual = False  # one model for every script: reading again changes nothing
 
     def __init__(self) -> None:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:
             raise OcrUnavailable("rapidocr_onnxruntime is not installed") from exc
-        self._engine: Any = RapidOCR()
+        # two threads: the booth laptop's other core keeps the GUI and the camera going
+        self._engine: Any = RapidOCR(intra_op_num_threads=2, inter_op_num_threads=1)
 
     def read(self, image: Frame, script: Script = Script.LATIN) -> OcrPage:
         start = time.perf_counter()

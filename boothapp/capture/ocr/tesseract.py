@@ -26,7 +26,7 @@ from boothapp.capture.types import Frame
 # Which models read which script. English comes along everywhere: e-mail addresses and
 # websites are Latin on every card.
 LANGUAGES: dict[Script, str] = {
-    Script.LATIN: "eng+deu+tur",
+    Script.LATIN: "tur+deu+eng",  # Turkish first: its model keeps ş, ğ, ı that eng drops
     Script.GREEK: "ell+eng",
     Script.ARABIC: "fas+eng",
     Script.MIXED: "eng+ell+fas+deu+tur",
@@ -57,6 +57,7 @@ class TesseractReader:
     """One tesserocr API per script, created on first use and kept (models load once)."""
 
     name = "tesseract"
+    multilingual = True
 
     def __init__(self, languages: dict[Script, str] | None = None) -> None:
         try:

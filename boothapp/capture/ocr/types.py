@@ -50,6 +50,7 @@ class TextReader(Protocol):
     """
 
     name: str
+    multilingual: bool  # reads differently per Script (else one model reads them all)
 
     def read(self, image: Frame, script: Script = Script.LATIN) -> OcrPage: ...
 
