@@ -76,8 +76,8 @@ _PEOPLE: dict[str, dict[str, tuple[str, ...]]] = {
         "stem": ("Northwind", "Blue Harbor", "Crescent Labs", "Redwood Systems", "Brightline",
                  "Oakfield Logistics", "Summit Data", "Keystone Robotics"),
         "form": ("Ltd", "Inc.", "LLC", "plc", "Ltd."),
-        "street": ("221 Baker Street, London NW1 6XE", "500 Market Street, San Francisco, CA",
-                   "12 King's Road, Manchester M1 2AB", "88 Pine Avenue, Austin, TX 78701"),
+        "street": ("221 Baker Street, London NW1 6XE", "12 King's Road, Manchester M1 2AB"),
+        "street_US": ("500 Market Street, San Francisco, CA", "88 Pine Avenue, Austin, TX 78701"),
     },
     "tr": {
         "country": ("TR",),
@@ -212,7 +212,7 @@ def make_spec(rng: random.Random, language: str) -> CardSpec:
         phone=e164,
         phone_printed=printed,
         website=rng.choice(("www.", "", "https://www.")) + domain,
-        address=rng.choice(p["street"]),
+        address=rng.choice(p.get(f"street_{country}", p["street"])),
         country=country,
     )
 

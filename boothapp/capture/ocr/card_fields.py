@@ -35,7 +35,10 @@ from boothapp.core.textfold import ascii_digits, fold, fold_compact
 # What a card can fill: the Contact's own fields, plus the printed address line.
 CONTACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Contact))
 ADDRESS = "address"
-LOW_CONFIDENCE = 0.6  # below this the form marks the field for the rep to check
+LOW_CONFIDENCE = 0.6
+# Regions tried for a national number when neither the card nor the event names a country:
+# North American numbers are the most common ones printed without a country code.
+_LAST_RESORT = ("US",)  # below this the form marks the field for the rep to check
 
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _DOMAIN = re.compile(
@@ -47,7 +50,10 @@ _FORM_PATTERNS = tuple(
                       re.IGNORECASE if form.isascii() else 0))
     for form in COMPANY_FORMS
 )  # fmt: skip
-_TITLE_WORDS = tuple(sorted({w for ws in TITLE_WORDS.values() for w in ws}, key=len, reverse=True))
+# folded (accents off, Greek in Latin letters, final sigma as sigma) so OCR'd words meet them
+_TITLE_WORDS = tuple(
+    sorted({fold(w) for ws in TITLE_WORDS.values() for w in ws}, key=len, reverse=True)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +99,17 @@ def extract_fields(
     if website:
         values["website"], conf["website"] = website
     country = _country_hint(values.get("email", ""), values.get("website", ""))
-    phone = _take_phone(work, [c for c in (country, *regions) if c])
-    if phone:
-        values["phone"], conf["phone"], phone_country = phone
-        country = country or phone_country
     address = _take_address(work)
     if address:
         values[ADDRESS], conf[ADDRESS] = address
         from_address = _country_of_address(address[0])
         if from_address:
             country, conf["country"] = from_address, address[1]
+    # the card's own country first, then the event's; a national number needs one of them
+    phone = _take_phone(work, [c for c in (country, *regions, *_LAST_RESORT) if c])
+    if phone:
+        values["phone"], conf["phone"], phone_country = phone
+        country = country or phone_country
     if country:
         values["country"] = country
         conf.setdefault("country", 0.7)
@@ -273,8 +280,7 @@ def _overlap(a: str, b: str) -> float:
 
 
 def _is_title(text: str) -> bool:
-    low = text.casefold()
-    words = re.findall(r"\w+", low)
+    words = fold(text).split()
     return any(w.startswith(t) or (len(t) > 4 and t in w) for w in words for t in _TITLE_WORDS)
 
 
