@@ -70,7 +70,7 @@ class DesktopWindow(MainWindow):
         self.add_page("Leads", self.leads, "F2")
         self.add_page("Dashboard", self.dashboard, "F3")
         self.add_page("Follow-ups", self.followups, "F4")
-        self.add_page("Event settings", self.settings_page, "F6")
+        self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
         self.sync_page = SyncPage(ctx.sync, runner, event)
         self.add_page("CRM sync", self.sync_page, "F7")
         self.crm_autosync = CrmAutoSync(ctx.sync, self.sync_page.worker, runner, event.id, self)
