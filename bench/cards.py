@@ -161,16 +161,17 @@ def main() -> int:
         figures[label] = {"fields": table, "median_ms": round(med), "p90_ms": round(p90),
                           "targets_met": met}  # fmt: skip
         print(f"\n== {label}: median {med:.0f} ms per card, p90 {p90:.0f} ms")
-        groups = ["easy+medium", "easy", "medium", "hard"] + sorted(
-            g for g in table if g.startswith("lang:")
-        )
+        langs = sorted(g for g in table if g.startswith("lang:"))
+        groups = ["easy+medium", "easy", "medium", "hard", *langs]
         print(f"{'':16}" + "".join(f"{f:>9}" for f in FIELDS))
         for g in groups:
             if g in table:
                 print(f"{g:16}" + "".join(f"{table[g].get(f, 0) * 100:8.0f}%" for f in FIELDS))
-        print("targets (easy+medium): " + ", ".join(
-            f"{f} {'met' if ok else 'MISSED'} ({em.get(f, 0) * 100:.0f}% vs {TARGETS[f] * 100:.0f}%)"
-            for f, ok in met.items()))  # fmt: skip
+        verdicts = [
+            f"{f} {'met' if ok else 'MISSED'} ({em.get(f, 0):.0%} vs {TARGETS[f]:.0%})"
+            for f, ok in met.items()
+        ]
+        print("targets (easy+medium): " + ", ".join(verdicts))
     print(json.dumps({"bench": "cards", "figures": figures}, ensure_ascii=False))
     return 0
 

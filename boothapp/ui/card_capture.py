@@ -118,8 +118,8 @@ class CardCapture(QWidget):
         self.button.setEnabled(True)
         reading, outcome = captured.reading, captured.outcome
         draft = replace(outcome.draft, contact=reading.fields.contact, source=LeadSource.MANUAL)
-        self._form.load(draft, scan_id=outcome.scan.id,
-                        banner="Read from a business card: check the fields marked in yellow.")  # fmt: skip
+        banner = "Read from a business card: check the fields marked in yellow."
+        self._form.load(draft, scan_id=outcome.scan.id, banner=banner)
         self._mark_unsure(reading)
         card = reading.card
         image = frame_to_qimage(np.ascontiguousarray(card))

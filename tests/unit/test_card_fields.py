@@ -59,7 +59,9 @@ def test_folding_meets_accents_scripts_and_digits() -> None:
 
 
 def _attendee(i: int, first: str, last: str, company: str) -> Attendee:
-    return Attendee(str(i), "e", f"B{i}", Contact(first_name=first, last_name=last, company=company))
+    return Attendee(
+        str(i), "e", f"B{i}", Contact(first_name=first, last_name=last, company=company)
+    )
 
 
 def test_a_text_only_badge_finds_the_attendee_across_accents_and_scripts() -> None:

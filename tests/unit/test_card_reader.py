@@ -36,8 +36,12 @@ def _read(cli, path: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return json.loads(line)  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize(("language", "seed"), [("en", 12), ("tr", 12), ("de", 12), ("el", 12), ("fa", 15)])
-def test_each_language_round_trips_through_read_card(cli, tmp_path: Path, language: str, seed: int) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("language", "seed"), [("en", 12), ("tr", 12), ("de", 12), ("el", 12), ("fa", 15)]
+)
+def test_each_language_round_trips_through_read_card(
+    cli, tmp_path: Path, language: str, seed: int
+) -> None:  # type: ignore[no-untyped-def]
     spec, path = _card_photo(tmp_path, language, seed)
     got = _read(cli, path)
     assert got["file"] == str(path)

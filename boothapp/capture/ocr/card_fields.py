@@ -84,8 +84,13 @@ def extract_fields(
     """The fields of one card. ``regions``: the event's country first, for phone numbers."""
     height = card_height or max((ln.box.y + ln.box.h for ln in lines), default=1)
     work = [
-        _Line(_clean(ln.text), ln.confidence, ln.size or ln.box.h, ln.box.y / max(height, 1.0),
-              ascii_digits(ln.text) != ln.text)  # fmt: skip
+        _Line(
+            _clean(ln.text),
+            ln.confidence,
+            ln.size or ln.box.h,
+            ln.box.y / max(height, 1.0),
+            ascii_digits(ln.text) != ln.text,
+        )
         for ln in lines
         if ln.confidence >= 0.3 and _clean(ln.text)
     ]
@@ -106,7 +111,8 @@ def extract_fields(
         if from_address:
             country, conf["country"] = from_address, address[1]
     # the card's own country first, then the event's; a national number needs one of them
-    phone = _take_phone(work, [c for c in (country, *regions, *_LAST_RESORT) if c])
+    last_resort = () if country or regions else _LAST_RESORT
+    phone = _take_phone(work, [c for c in (country, *regions, *last_resort) if c])
     if phone:
         values["phone"], conf["phone"], phone_country = phone
         country = country or phone_country
@@ -131,8 +137,13 @@ def extract_fields(
     return CardFields(contact, values.get(ADDRESS, ""), {k: round(v, 3) for k, v in conf.items()})
 
 
+# Polytonic marks Tesseract's Greek model sometimes puts on modern (monotonic) print
+_POLYTONIC = str.maketrans("", "", "\u0313\u0314\u0342\u0345")
+
+
 def _clean(text: str) -> str:
-    t = unicodedata.normalize("NFC", ascii_digits(text))
+    t = unicodedata.normalize("NFD", ascii_digits(text)).translate(_POLYTONIC)
+    t = unicodedata.normalize("NFC", t.replace("\u0300", "\u0301"))
     t = t.replace("©", "@").replace("®", "@").replace("|", " ").replace("‏", "").replace("‎", "")
     return " ".join(t.split()).strip(" -–—•·")
 
@@ -196,6 +207,7 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
         if ln.used or FAX.match(ln.text) or sum(c.isdigit() for c in ln.text) < 6:
             continue
         text = _strip_label(ln.text).replace("O", "0").replace("o", "0")
+        text = re.sub(r"^[^\W\d_]{1,5}[.:]?\s*(?=[+(0-9])", "", text)  # "T030 ..." label glued
         texts = [text, " ".join(reversed(text.split()))] if ln.rtl_digits else [text]
         for text, region in ((t, r) for t in texts for r in (*dict.fromkeys(regions), None)):
             try:
@@ -264,7 +276,8 @@ def _take_company(work: list[_Line], domain: str) -> tuple[str, float] | None:
     if best is None:
         return None
     best[1].used = True
-    return best[1].text, min(1.0, best[1].conf * (0.6 + best[0] / 2))
+    text = re.sub(r"\s[pP]ic\.?$", " plc", best[1].text)  # "plc" read as "pic"
+    return text, min(1.0, best[1].conf * (0.6 + best[0] / 2))
 
 
 def _strip_form(text: str) -> str:
@@ -288,7 +301,7 @@ def _take_title(work: list[_Line]) -> tuple[str, float] | None:
     for ln in work:
         if not ln.used and _is_title(ln.text) and not any(c.isdigit() for c in ln.text):
             ln.used = True
-            return ln.text, ln.conf
+            return re.sub(r"^\W+\s+", "", ln.text), ln.conf  # a stray mark before it
     return None
 
 

@@ -8,6 +8,7 @@ still unreadable is turned round: it was upside down.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from boothapp.capture.ocr.card_locate import (
     locate_card,
     normalise_contrast,
 )
-from boothapp.capture.ocr.types import OcrPage, Script, TextReader
+from boothapp.capture.ocr.types import OcrLine, OcrPage, Script, TextReader
 from boothapp.capture.types import Frame
+from boothapp.core.textfold import ascii_digits
 
 _SURE = 0.86  # a page read at least this well is not read again with other languages
 _UNREADABLE = 0.55  # below this (after all languages) try the card the other way up
@@ -49,14 +51,13 @@ def page_quality(page: OcrPage) -> float:
     return sum(ln.confidence * len(ln.text) for ln in lines) / total
 
 
-def read_card(
-    still: Frame, reader: TextReader, *, regions: Sequence[str] = ()
-) -> CardReading:
+def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) -> CardReading:
     """Read the card in ``still``. Raises NoCardFound when there is no card to read."""
     start = time.perf_counter()
     located: LocatedCard = locate_card(still)
     grey = deskew(normalise_contrast(located.image))
     page, card, turned = _best_read(grey, reader)
+    page = _reread_lines(page, card, reader)
     if page_quality(page) == 0.0:
         raise NoCardFound("no card found: no printed text could be read")
     fields = extract_fields(page.lines, regions=regions, card_height=card.shape[0])
@@ -67,7 +68,84 @@ def read_card(
 def read_text(image: Frame, reader: TextReader) -> OcrPage:
     """A photo that is not a card (a badge, a sign) read as it is, best language set."""
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    return _best_read(normalise_contrast(grey), reader)[0]
+    return _best_read(normalise_contrast(grey), reader)[0]  # type: ignore[arg-type]
+
+
+_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def script_of(text: str) -> Script:
+    greek, arabic = len(_GREEK.findall(text)), len(_ARABIC.findall(text))
+    if greek > arabic and greek > 0:
+        return Script.GREEK
+    if arabic > 0:
+        return Script.ARABIC
+    return Script.LATIN
+
+
+def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
+    """Lines of a Greek or Persian card read again with that language alone.
+
+    The multi-language pass mixes look-alike Latin letters into Greek words and reads short
+    Persian words as Latin; on a non-Latin card every line that is not an address of the
+    web (e-mail, website) is read once more and the surer reading kept.
+    """
+    if not reader.multilingual:
+        return page
+    card_script = script_of(" ".join(ln.text for ln in page.lines))
+    if card_script is Script.LATIN:
+        return page
+    lines = []
+    h, w = card.shape[:2]
+    for ln in page.lines:
+        web = "@" in ln.text or "www" in ln.text.lower() or "http" in ln.text.lower()
+        own = script_of(ln.text)
+        digits = sum(c.isdigit() for c in ln.text)
+        numeric = digits >= 3 and digits >= sum(c.isalpha() for c in ln.text)
+        if web or (own is Script.LATIN and not numeric and ln.confidence >= 0.9):
+            lines.append(ln)
+            continue
+        if numeric:  # a phone number: Persian digits by the Persian model, else the Latin one
+            script = Script.ARABIC if ascii_digits(ln.text) != ln.text else Script.LATIN
+        else:
+            script = card_script
+        pad = max(4, ln.box.h // 3)
+        x0, y0 = max(0, ln.box.x - pad), max(0, ln.box.y - pad)
+        x1, y1 = min(w, ln.box.x + ln.box.w + pad), min(h, ln.box.y + ln.box.h + pad)
+        crop = np.ascontiguousarray(card[y0:y1, x0:x1])
+        again = reader.read_line(crop, script)
+        if (again is None or numeric) and crop.shape[0] < 60:
+            # small print (Persian digits): twice the size, when as it is gave nothing
+            twice = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+            bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
+            if again is None or (bigger is not None and _better(bigger, again, script, numeric)):
+                again = bigger
+        if again is not None and again.text and _better(again, ln, script, numeric):
+            lines.append(OcrLine(again.text, ln.box, again.confidence, ln.size))
+        else:
+            lines.append(ln)
+    return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _foreign(text: str, script: Script) -> bool:
+    """Whether a word of ``text`` is in another script than ``script`` ("ya" in Persian)."""
+    return any(
+        any(c.isalpha() for c in word) and script_of(word) is not script for word in text.split()
+    )
+
+
+def _better(again: OcrLine, first: OcrLine, script: Script, numeric: bool) -> bool:
+    """Whether the one-language reading of a line beats the multi-language one."""
+    if numeric:
+        count = sum(c.isdigit() for c in again.text) - sum(c.isdigit() for c in first.text)
+        return count > 0 or (count == 0 and again.confidence > first.confidence)
+    pure = script is Script.LATIN or not _foreign(again.text, script)
+    mixed = script is not Script.LATIN and _foreign(first.text, script)
+    if pure and mixed:  # Latin look-alikes in a Greek or Persian line: trust the one language
+        return again.confidence >= first.confidence - 0.2
+    return again.confidence > first.confidence
 
 
 def _best_read(grey: Frame, reader: TextReader) -> tuple[OcrPage, Frame, bool]:
@@ -80,7 +158,7 @@ def _best_read(grey: Frame, reader: TextReader) -> tuple[OcrPage, Frame, bool]:
             page, quality = mixed, page_quality(mixed)
     if quality < _UNREADABLE:
         flipped = np.ascontiguousarray(cv2.rotate(grey, cv2.ROTATE_180))
-        other = reader.read(flipped, Script.MIXED if reader.multilingual else Script.LATIN)
+        other = reader.read(flipped, Script.MIXED if reader.multilingual else Script.LATIN)  # type: ignore[arg-type]
         if page_quality(other) > quality:
-            page, card, turned = other, flipped, True
+            page, card, turned = other, flipped, True  # type: ignore[assignment]
     return page, card, turned

@@ -41,3 +41,6 @@ class RapidReader:
             lines.append(OcrLine(str(text).strip(), box, float(score), float(y1 - y0)))
         lines.sort(key=lambda ln: (ln.box.y, ln.box.x))
         return OcrPage(tuple(lines), self.name, (time.perf_counter() - start) * 1000)
+
+    def read_line(self, image: Frame, script: Script) -> OcrLine | None:
+        return None  # one model for every script: nothing better to offer

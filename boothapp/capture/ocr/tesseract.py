@@ -31,6 +31,14 @@ LANGUAGES: dict[Script, str] = {
     Script.ARABIC: "fas+eng",
     Script.MIXED: "eng+ell+fas+deu+tur",
 }
+# A line already known to be Greek or Persian is read again with that language alone, so
+# no Latin look-alike ("Evépyeta", "ya" for مدیر) wins.
+LINE_LANGUAGES: dict[Script, str] = {
+    Script.LATIN: "tur+deu+eng",
+    Script.GREEK: "ell",
+    Script.ARABIC: "fas",
+    Script.MIXED: "eng+ell+fas+deu+tur",
+}
 _TESSDATA_DIRS = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -98,6 +106,25 @@ class TesseractReader:
             api.Clear()
         return OcrPage(tuple(lines), self.name, (time.perf_counter() - start) * 1000)
 
+    def read_line(self, image: Frame, script: Script) -> OcrLine | None:
+        """One line crop read with one script's models only (no layout analysis)."""
+        tess = self._tesserocr
+        grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        grey = np.ascontiguousarray(grey)
+        with self._lock:
+            api = self._api(f"line-{script.value}", LINE_LANGUAGES[script], tess.PSM.SINGLE_LINE)
+            h, w = grey.shape[:2]
+            api.SetImageBytes(grey.tobytes(), w, h, 1, w)
+            api.SetSourceResolution(300)
+            api.Recognize()
+            lines = _lines_of(api.GetIterator(), tess)
+            api.Clear()
+        if not lines:
+            return None
+        text = " ".join(ln.text for ln in lines)
+        conf = sum(ln.confidence * len(ln.text) for ln in lines) / max(1, len(text))
+        return OcrLine(text, lines[0].box, conf, lines[0].size)
+
     def orientation(self, image: Frame) -> tuple[int, float, Script | None]:
         """Tesseract's OSD: (degrees to turn clockwise, confidence, script) of a flat card."""
         tess = self._tesserocr
@@ -154,7 +181,10 @@ def _lines_of(it: Any, tess: Any) -> list[OcrLine]:
     for r in tess.iterate_level(it, word):
         if r.IsAtBeginningOf(line):
             flush()
-        text = (r.GetUTF8Text(word) or "").strip()
+        try:
+            text = (r.GetUTF8Text(word) or "").strip()
+        except RuntimeError:  # "No text returned" for an empty word
+            continue
         box = r.BoundingBox(word)
         if not text or box is None:
             continue

@@ -54,6 +54,10 @@ class TextReader(Protocol):
 
     def read(self, image: Frame, script: Script = Script.LATIN) -> OcrPage: ...
 
+    def read_line(self, image: Frame, script: Script) -> OcrLine | None:
+        """One cropped line again, with ``script``'s models only; None if nothing read."""
+        ...
+
 
 class OcrUnavailable(RuntimeError):
     """The engine's library or its language data is not installed."""
