@@ -550,6 +550,9 @@ def photograph(
     rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]], dtype=np.float32)
     corners = corners @ rot.T
     span = corners.max(axis=0) - corners.min(axis=0)
+    fit = min(1.0, float(np.min(np.array([width, height]) * 0.95 / span)))
+    corners *= fit  # the whole card in view, as staff hold it for the photo
+    span = corners.max(axis=0) - corners.min(axis=0)
     room = np.maximum(np.array([width, height]) - span - 20, 0) / 2
     centre = np.array([width / 2 + rng.uniform(-room[0], room[0]) * 0.6,
                        height / 2 + rng.uniform(-room[1], room[1]) * 0.6])  # fmt: skip

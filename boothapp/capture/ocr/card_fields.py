@@ -27,7 +27,7 @@ from boothapp.capture.ocr.card_words import (
     TITLE_WORDS,
     TLD_COUNTRY,
 )
-from boothapp.capture.ocr.types import OcrLine
+from boothapp.capture.ocr.types import Box, OcrLine
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.models import Contact
 from boothapp.core.textfold import ascii_digits, fold, fold_compact
@@ -36,6 +36,8 @@ from boothapp.core.textfold import ascii_digits, fold, fold_compact
 CONTACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Contact))
 ADDRESS = "address"
 LOW_CONFIDENCE = 0.6
+_UMLAUT_COUNTRIES = frozenset({"DE", "AT", "CH", "LI", "LU"})
+_UMLAUTS = str.maketrans("âôûÂÔÛ", "äöüÄÖÜ")
 # Regions tried for a national number when neither the card nor the event names a country:
 # North American numbers are the most common ones printed without a country code.
 _LAST_RESORT = ("US",)  # below this the form marks the field for the rep to check
@@ -83,6 +85,7 @@ def extract_fields(
 ) -> CardFields:
     """The fields of one card. ``regions``: the event's country first, for phone numbers."""
     height = card_height or max((ln.box.y + ln.box.h for ln in lines), default=1)
+    lines = _join_split_lines(lines)
     work = [
         _Line(
             _clean(ln.text),
@@ -133,12 +136,37 @@ def extract_fields(
         values["first_name"], values["last_name"] = split_full_name(full)
     if "website" not in values and domain and domain not in FREE_MAIL:
         values["website"], conf["website"] = f"www.{domain}", 0.5  # from the e-mail alone
+    if values.get("country") in _UMLAUT_COUNTRIES:
+        # German print read by the Turkish model: ä ö ü come out as â ô û, rare in German
+        for key in ("first_name", "last_name", "title", "company", ADDRESS):
+            if key in values:
+                values[key] = values[key].translate(_UMLAUTS)
     contact = Contact(**{k: v for k, v in values.items() if k in CONTACT_FIELDS})
     return CardFields(contact, values.get(ADDRESS, ""), {k: round(v, 3) for k, v in conf.items()})
 
 
 # Polytonic marks Tesseract's Greek model sometimes puts on modern (monotonic) print
 _POLYTONIC = str.maketrans("", "", "\u0313\u0314\u0342\u0345")
+
+
+def _join_split_lines(lines: Sequence[OcrLine]) -> list[OcrLine]:
+    """Put back a line the layout analysis cut in two ("... GmbH & Co." + "KG" on one row)."""
+    out: list[OcrLine] = []
+    for ln in sorted(lines, key=lambda ln: ln.box.x):
+        for i, other in enumerate(out):
+            top = max(other.box.y, ln.box.y)
+            bottom = min(other.box.y + other.box.h, ln.box.y + ln.box.h)
+            gap = ln.box.x - (other.box.x + other.box.w)
+            same_row = bottom - top > 0.6 * min(other.box.h, ln.box.h)
+            if same_row and 0 <= gap < 2.5 * max(other.box.h, ln.box.h) and len(ln.text) <= 6:
+                box = Box(other.box.x, min(other.box.y, ln.box.y),
+                          ln.box.x + ln.box.w - other.box.x, max(other.box.h, ln.box.h))  # fmt: skip
+                conf = min(other.confidence, ln.confidence)
+                out[i] = OcrLine(f"{other.text} {ln.text}", box, conf, other.size)
+                break
+        else:
+            out.append(ln)
+    return sorted(out, key=lambda ln: (ln.box.y, ln.box.x))
 
 
 def _clean(text: str) -> str:
@@ -181,6 +209,9 @@ def _take_website(work: list[_Line], email: str) -> tuple[str, float] | None:
             strength += 2
         if _letters_ratio(t) < 0.5:
             continue
+        bare = len(ln.text.split()) <= 2 and url.rsplit(".", 1)[-1].islower()
+        if strength < 2 and not bare:
+            continue  # "Co. KG", "Str. 5": a dot between words is not a web address
         if best is None or strength > best[0]:
             best = (strength, ln, url)
     if best is None:
@@ -209,6 +240,8 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
         text = _strip_label(ln.text).replace("O", "0").replace("o", "0")
         text = re.sub(r"^[^\W\d_]{1,5}[.:]?\s*(?=[+(0-9])", "", text)  # "T030 ..." label glued
         texts = [text, " ".join(reversed(text.split()))] if ln.rtl_digits else [text]
+        if re.match(r"4\d", text.lstrip()):
+            texts.append("+" + text.lstrip()[1:])  # "+30 691..." read as "430691..."
         for text, region in ((t, r) for t in texts for r in (*dict.fromkeys(regions), None)):
             try:
                 matches = list(phonenumbers.PhoneNumberMatcher(text, region or "ZZ"))

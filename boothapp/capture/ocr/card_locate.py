@@ -127,7 +127,7 @@ def _find_quad(still: Frame) -> np.ndarray | None:
             if a < _MIN_AREA * area or a > 0.97 * area:
                 continue
             quad = _quad_of(c)
-            if quad is None:
+            if quad is None or _on_frame_edge(quad, small.shape[1], small.shape[0]):
                 continue
             score = a * _rectangularity(c, quad)
             if best is None or score > best[0]:
@@ -183,6 +183,24 @@ def _quad_of(contour: np.ndarray) -> np.ndarray | None:
     if not _ASPECTS[0] * 0.85 <= aspect <= _ASPECTS[1] * 1.15:
         return None
     return quad
+
+
+def _on_frame_edge(quad: np.ndarray, width: int, height: int) -> bool:
+    """Two corners on the picture's border of a big region: the desk's light and shade.
+
+    A card held close may touch the border too, so only regions over 40 % of the picture
+    are turned down for it.
+    """
+    if cv2.contourArea(quad.reshape(-1, 1, 2)) < 0.4 * width * height:
+        return False
+    margin = 0.015 * max(width, height)
+    near = (
+        (quad[:, 0] < margin)
+        | (quad[:, 0] > width - margin)
+        | (quad[:, 1] < margin)
+        | (quad[:, 1] > height - margin)
+    )
+    return int(near.sum()) >= 2
 
 
 def _rectangularity(contour: np.ndarray, quad: np.ndarray) -> float:
