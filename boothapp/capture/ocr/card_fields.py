@@ -159,8 +159,9 @@ def _join_split_lines(lines: Sequence[OcrLine]) -> list[OcrLine]:
             gap = ln.box.x - (other.box.x + other.box.w)
             same_row = bottom - top > 0.6 * min(other.box.h, ln.box.h)
             if same_row and 0 <= gap < 2.5 * max(other.box.h, ln.box.h) and len(ln.text) <= 6:
-                box = Box(other.box.x, min(other.box.y, ln.box.y),
-                          ln.box.x + ln.box.w - other.box.x, max(other.box.h, ln.box.h))  # fmt: skip
+                width = ln.box.x + ln.box.w - other.box.x
+                y = min(other.box.y, ln.box.y)
+                box = Box(other.box.x, y, width, max(other.box.h, ln.box.h))
                 conf = min(other.confidence, ln.confidence)
                 out[i] = OcrLine(f"{other.text} {ln.text}", box, conf, other.size)
                 break
