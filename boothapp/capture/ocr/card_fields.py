@@ -185,7 +185,8 @@ def _take_email(work: list[_Line]) -> tuple[str, float] | None:
     for ln in work:
         if "@" not in ln.text:
             continue
-        squeezed = re.sub(r"\s*([@.])\s*", r"\1", _strip_label(ln.text))
+        text = _strip_label(ln.text).replace("‚", ".").replace(",", ".")
+        squeezed = re.sub(r"\s*([@.])\s*", r"\1", text)
         m = _EMAIL.search(squeezed.replace(" ", ""))
         if m:
             ln.used = True
@@ -240,7 +241,8 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
             continue
         text = _strip_label(ln.text).replace("O", "0").replace("o", "0")
         text = re.sub(r"^[^\W\d_]{1,5}[.:]?\s*(?=[+(0-9])", "", text)  # "T030 ..." label glued
-        texts = [text, " ".join(reversed(text.split()))] if ln.rtl_digits else [text]
+        # a number on a right-to-left card can come back with its groups in reverse order
+        texts = [text, " ".join(reversed(text.split()))]
         if re.match(r"4\d", text.lstrip()):
             texts.append("+" + text.lstrip()[1:])  # "+30 691..." read as "430691..."
         for text, region in ((t, r) for t in texts for r in (*dict.fromkeys(regions), None)):

@@ -86,47 +86,56 @@ def script_of(text: str) -> Script:
 
 
 def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
-    """Lines of a Greek or Persian card read again with that language alone.
+    """Lines worth a second look, read again alone; the surer reading is kept.
 
-    The multi-language pass mixes look-alike Latin letters into Greek words and reads short
-    Persian words as Latin; on a non-Latin card every line that is not an address of the
-    web (e-mail, website) is read once more and the surer reading kept.
+    - e-mail, web and phone lines read unsure: small print, so at twice the size;
+    - on a Greek or Persian card, the other lines with that language alone: the
+      multi-language pass mixes look-alike Latin letters into Greek words and reads short
+      Persian words as Latin.
     """
     if not reader.multilingual:
         return page
     card_script = script_of(" ".join(ln.text for ln in page.lines))
-    if card_script is Script.LATIN:
-        return page
     lines = []
-    h, w = card.shape[:2]
     for ln in page.lines:
-        web = "@" in ln.text or "www" in ln.text.lower() or "http" in ln.text.lower()
-        own = script_of(ln.text)
+        low = ln.text.lower()
+        web = "@" in low or "www" in low or "http" in low or "mail" in low
         digits = sum(c.isdigit() for c in ln.text)
         numeric = digits >= 3 and digits >= sum(c.isalpha() for c in ln.text)
-        if web or (own is Script.LATIN and not numeric and ln.confidence >= 0.9):
-            lines.append(ln)
-            continue
-        if numeric:  # a phone number: Persian digits by the Persian model, else the Latin one
-            script = Script.ARABIC if ascii_digits(ln.text) != ln.text else Script.LATIN
-        else:
+        script: Script | None = None
+        if web or numeric:
+            if ln.confidence < 0.93 or ascii_digits(ln.text) != ln.text:
+                # a phone number: Persian digits by the Persian model, else the Latin one
+                persian = ascii_digits(ln.text) != ln.text
+                script = Script.ARABIC if persian and not web else Script.LATIN
+        elif card_script is not Script.LATIN and not (
+            script_of(ln.text) is Script.LATIN and ln.confidence >= 0.9
+        ):
             script = card_script
-        pad = max(4, ln.box.h // 3)
-        x0, y0 = max(0, ln.box.x - pad), max(0, ln.box.y - pad)
-        x1, y1 = min(w, ln.box.x + ln.box.w + pad), min(h, ln.box.y + ln.box.h + pad)
-        crop = np.ascontiguousarray(card[y0:y1, x0:x1])
-        again = reader.read_line(crop, script)
-        if (again is None or numeric) and crop.shape[0] < 60:
-            # small print (Persian digits): twice the size, when as it is gave nothing
-            twice = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-            bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
-            if again is None or (bigger is not None and _better(bigger, again, script, numeric)):
-                again = bigger
-        if again is not None and again.text and _better(again, ln, script, numeric):
+        again = _read_again(card, ln, reader, script, web or numeric) if script else None
+        if again is not None and again.text and _better(again, ln, script, numeric):  # type: ignore[arg-type]
             lines.append(OcrLine(again.text, ln.box, again.confidence, ln.size))
         else:
             lines.append(ln)
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _read_again(
+    card: Frame, ln: OcrLine, reader: TextReader, script: Script, small_print: bool
+) -> OcrLine | None:
+    h, w = card.shape[:2]
+    pad = max(4, ln.box.h // 3)
+    x0, y0 = max(0, ln.box.x - pad), max(0, ln.box.y - pad)
+    x1, y1 = min(w, ln.box.x + ln.box.w + pad), min(h, ln.box.y + ln.box.h + pad)
+    crop = np.ascontiguousarray(card[y0:y1, x0:x1])
+    again = reader.read_line(crop, script)
+    if (again is None or small_print) and crop.shape[0] < 60:
+        # small print (addresses, numbers, Persian digits): twice the size reads better
+        twice = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
+        if again is None or (bigger is not None and bigger.confidence > again.confidence):
+            again = bigger
+    return again
 
 
 def _foreign(text: str, script: Script) -> bool:
