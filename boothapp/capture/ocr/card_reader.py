@@ -104,7 +104,8 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         numeric = digits >= 3 and digits >= sum(c.isalpha() for c in ln.text)
         script: Script | None = None
         if web or numeric:
-            if ln.confidence < 0.93 or ascii_digits(ln.text) != ln.text:
+            # numbers always: a digit group cut off still reads with a high confidence
+            if numeric or ln.confidence < 0.93:
                 # a phone number: Persian digits by the Persian model, else the Latin one
                 persian = ascii_digits(ln.text) != ln.text
                 script = Script.ARABIC if persian and not web else Script.LATIN
