@@ -29,7 +29,9 @@ declare -A CMDS=(
   [cage]=cage                             # kiosk stand compositor (packaging/kiosk unit + its test)
 )
 # fonts-noto-core: the PDF report's fallback for scripts DejaVu lacks (Ethiopic, Devanagari, ...)
-EXTRA_PKGS=(fonts-dejavu-core fonts-noto-core)
+# tesseract-ocr-*: the language models the business-card reader uses (through tesserocr)
+EXTRA_PKGS=(fonts-dejavu-core fonts-noto-core tesseract-ocr tesseract-ocr-eng tesseract-ocr-tur
+            tesseract-ocr-deu tesseract-ocr-ell tesseract-ocr-fas)
 
 missing=()
 for lib in "${!LIBS[@]}"; do

@@ -93,7 +93,7 @@ class DesktopWindow(MainWindow):
         self.add_page("Leads", self.leads, "F2")
         self.add_page("Dashboard", self.dashboard, "F3")
         self.add_page("Follow-ups", self.followups, "F4")
-        self.add_page("Event settings", self.settings_page, "F6")
+        self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
         self.add_page("CRM sync", scrolling(self.sync_page), "F7")

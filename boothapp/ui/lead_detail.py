@@ -44,7 +44,7 @@ from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
-from boothapp.ui.lead_form import CONTACT_FIELDS
+from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
@@ -128,7 +128,7 @@ class LeadDetailPanel(QWidget):
         # Contact: one line edit per field, the same fields and words as the capture form.
         self.contact_fields: dict[str, QLineEdit] = {}
         contact_form = QFormLayout()
-        for name, label in CONTACT_FIELDS:
+        for name, label in FORM_CONTACT_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"detail_{name}")
             edit.returnPressed.connect(self.save_edits)

@@ -35,20 +35,17 @@ from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import Evaluation, evaluate_lead
 from boothapp.core.hygiene.emails import email_problem
 from boothapp.core.hygiene.phones import to_e164
-from boothapp.core.models import Contact, Event, Lead, Rating
+from boothapp.core.models import CONTACT_LABELS, Contact, Event, Lead, Rating
 from boothapp.services.leads import LeadDraft, LeadService
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
-# The contact fields staff type, with their words; the lead detail edits the same ones.
-CONTACT_FIELDS = (
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("company", "Company"),
-    ("title", "Job title"),
-    ("country", "Country"),
+# The contact fields staff type at the booth, with their words (core.models.CONTACT_LABELS); the
+# lead detail edits the same ones. The others (website, city, zone from a vCard or the roster)
+# are kept from the scan, never blanked by a save (issue 13).
+FORM_CONTACT_FIELDS = tuple(
+    (name, CONTACT_LABELS[name])
+    for name in ("first_name", "last_name", "email", "phone", "company", "title", "country")
 )
 _RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 NOTES_PLACEHOLDER = "Notes — Enter saves · Shift+Enter or Ctrl+Enter: new line"
@@ -96,7 +93,7 @@ class LeadForm(QWidget):
 
         self.fields: dict[str, QLineEdit] = {}
         contact = QGridLayout()
-        for i, (name, label) in enumerate(CONTACT_FIELDS):
+        for i, (name, label) in enumerate(FORM_CONTACT_FIELDS):
             edit = QLineEdit()
             edit.setPlaceholderText(label)
             edit.setObjectName(f"field_{name}")
@@ -345,8 +342,14 @@ class LeadForm(QWidget):
                 self.notes.setFocus()
                 self.scroll_to_top()
 
+    def _contact(self) -> Contact:
+        """The scanned contact with what staff typed over it (fields the form does not show,
+        such as a vCard's website, stay as scanned)."""
+        typed = {name: edit.text().strip() for name, edit in self.fields.items()}
+        return replace(self._draft.contact, **typed)
+
     def draft(self) -> LeadDraft:
-        contact = Contact(**{name: edit.text().strip() for name, edit in self.fields.items()})
+        contact = self._contact()
         answers = {qid: w.value() for qid, w in self.questions.items() if w.value() is not None}
         return replace(
             self._draft,
@@ -365,7 +368,7 @@ class LeadForm(QWidget):
 
     # -- live feedback ----------------------------------------------------------------------
     def _evaluation(self) -> Evaluation:
-        contact = Contact(**{name: edit.text().strip() for name, edit in self.fields.items()})
+        contact = self._contact()
         answers = {qid: w.value() for qid, w in self.questions.items() if w.value() is not None}
         return evaluate_lead(
             contact,

@@ -41,6 +41,7 @@ from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
 from boothapp.ui.camera_controller import CameraController
 from boothapp.ui.camera_view import CameraView
+from boothapp.ui.card_capture import CardCapture
 from boothapp.ui.lead_form import LeadForm
 from boothapp.workers.decode_worker import DecodeWorker
 from boothapp.workers.tasks import TaskRunner
@@ -118,7 +119,7 @@ class ScanPage(QWidget):
         self.status_strip.setWordWrap(True)
         # Short words: side by side under the camera they set the window's minimum width.
         self.walk_in = QPushButton("Walk-in, no badge (F5)")
-        self.photo = QPushButton("Photo of badge (F6)")
+        self.photo = QPushButton("Photo of badge")
         self.photo.setToolTip("The badge cannot be read: keep a photo to type it in later")
         for b in (self.walk_in, self.photo):
             b.setMinimumHeight(48)
@@ -136,6 +137,12 @@ class ScanPage(QWidget):
 
         consent = cfg.consent_text.replace("{company}", event.name)
         self.form = LeadForm(leads, runner, event, cfg, consent)
+        # Issue 20: one photo of a business card fills the form (ui/card_capture.py).
+        self.card = CardCapture(leads, runner, event, self.form, photos_dir)
+        self.card.card_read.connect(self._card_read)
+        self.card.button.clicked.connect(self.read_card)
+        row.insertWidget(1, self.card.button)
+        lv.insertWidget(1, self.card)
         self.form.saved.connect(self._saved)
         self.form.cancelled.connect(self.show_ready)
         self.ready = QWidget()
@@ -144,7 +151,7 @@ class ScanPage(QWidget):
         self.ready_title.setProperty("role", "title")
         self.ready_hint = QLabel(
             "Hold a badge up to the camera, or scan it with the handheld scanner.\n"
-            "F5: walk-in without badge · F6: photo of an unreadable badge"
+            "F5: walk-in without badge · F6: photo of a business card"
         )
         self.ready_hint.setWordWrap(True)
         self.message = QLabel()
@@ -193,7 +200,7 @@ class ScanPage(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
         QShortcut(QKeySequence("F5"), self, self.start_walk_in)
-        QShortcut(QKeySequence("F6"), self, self.photograph_badge)
+        QShortcut(QKeySequence("F6"), self, self.read_card)
 
     # -- staff and camera -------------------------------------------------------------------
     def set_staff(self, staff: Staff | None) -> None:
@@ -311,6 +318,13 @@ class ScanPage(QWidget):
         self.right.setCurrentWidget(self.form)
         self.form.load(LeadDraft(event_id=self._event.id, source=LeadSource.MANUAL,
                                  staff_id=staff_id))  # fmt: skip
+
+    def _card_read(self, _result: object) -> None:
+        self.right.setCurrentWidget(self.form)
+
+    def read_card(self) -> None:
+        if not self.form_open:
+            self.card.capture(self.cameras.last_frame, self._staff)
 
     def photograph_badge(self) -> None:
         """Keep a photo of a badge the scanner cannot read, as a scan to resolve later."""

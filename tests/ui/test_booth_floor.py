@@ -462,3 +462,26 @@ def test_event_settings_are_closed_to_staff(qtbot, ctx: AppContext, event: Event
     assert "managers" in win.settings_page.locked.text()
     assert not win.settings_page.save()
     win.close()
+
+
+def test_a_scanned_vcard_keeps_its_website_and_city_through_the_form(
+    qtbot,
+    window: DesktopWindow,
+    ctx: AppContext,
+    event: Event,  # type: ignore[no-untyped-def]
+) -> None:
+    """Issue 13: the form rebuilt the contact from the fields it shows, so a vCard's website
+    (and city) were blanked by the save."""
+    vcard = (
+        "BEGIN:VCARD\nVERSION:3.0\nN:Yılmaz;Ayşe\nORG:Anadolu Lojistik\n"
+        "EMAIL:ayse@anadolu.example\nADR:;;Cd. 1;İzmir;;35000;Türkiye\n"
+        "URL:https://anadolu.example\nEND:VCARD"
+    )
+    scan, form = window.scan, window.scan.form
+    scan.handle_payload(vcard, "QRCode")  # as the camera hands a decoded QR code over
+    qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
+    with qtbot.waitSignal(scan.lead_saved, timeout=5000) as saved:
+        qtbot.keyClick(form.fields["company"], Qt.Key.Key_Return)
+    stored = ctx.leads.get_lead(saved.args[0].id).contact
+    assert stored.website == "https://anadolu.example"
+    assert stored.city == "İzmir"

@@ -1,4 +1,8 @@
-"""``boothapp scan-image IMAGE --event E``: decode a badge photo, keep the scan and the lead."""
+"""``boothapp scan-image IMAGE --event E``: decode a badge photo, keep the scan and the lead.
+
+A photo without a barcode is read as a business card (issue 20): its fields become the lead
+and the photo is kept as the scan's image.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     except DecodeFileError as exc:
         raise CliError(str(exc)) from exc
     if not results:
-        raise CliError(f"no barcode found in {path}", exit_code=3)
+        return _card_fallback(args, path)
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
@@ -39,6 +43,34 @@ def run(args: argparse.Namespace) -> int:
             print(lead_as_json(lead))
             if not created:
                 print(f"(scanned before: existing lead {lead.id})")
+        return 0
+    finally:
+        ctx.close()
+
+
+def _card_fallback(args: argparse.Namespace, path: Path) -> int:
+    from dataclasses import replace
+
+    from boothapp.capture.imagefile import load_image
+    from boothapp.capture.ocr.card_locate import NoCardFound
+    from boothapp.capture.ocr.card_reader import read_card
+    from boothapp.capture.ocr.engines import make_reader
+    from boothapp.capture.ocr.types import OcrUnavailable
+
+    ctx = open_context(args)
+    try:
+        event = find_event(ctx, args.event)
+        try:
+            reading = read_card(load_image(path), make_reader(), regions=[event.country])
+        except (NoCardFound, OcrUnavailable) as exc:
+            raise CliError(f"no barcode found in {path}, and {exc}", exit_code=3) from exc
+        outcome = ctx.leads.record_scan(
+            event.id, "", image_path=str(path.resolve()), source=LeadSource.MANUAL
+        )
+        draft = replace(outcome.draft, contact=reading.fields.contact, source=LeadSource.MANUAL)
+        lead = ctx.leads.save_lead(draft, scan_id=outcome.scan.id)
+        print(lead_as_json(lead))
+        print(f"(no barcode: read as a business card, photo kept as {path})")
         return 0
     finally:
         ctx.close()

@@ -1,0 +1,174 @@
+"""One photo in, one card's fields out: locate, flatten, read, extract (issue 20).
+
+Runs off the GUI thread (the scan page's task runner, the CLI, the bench). The first read
+uses the Latin-script models only (most cards, and the fastest); a card whose lines come back
+unsure is read again with every installed language (Greek, Persian), and a card that is
+still unreadable is turned round: it was upside down.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from boothapp.capture.ocr.card_fields import CardFields, extract_fields
+from boothapp.capture.ocr.card_locate import (
+    LocatedCard,
+    NoCardFound,
+    deskew,
+    locate_card,
+    normalise_contrast,
+)
+from boothapp.capture.ocr.types import OcrLine, OcrPage, Script, TextReader
+from boothapp.capture.types import Frame
+from boothapp.core.textfold import ascii_digits
+
+_SURE = 0.86  # a page read at least this well is not read again with other languages
+_UNREADABLE = 0.55  # below this (after all languages) try the card the other way up
+
+
+@dataclass(frozen=True, slots=True)
+class CardReading:
+    fields: CardFields
+    card: Frame  # the flattened card as read (grey), what the rep sees beside the form
+    page: OcrPage
+    corners: tuple[tuple[float, float], ...]
+    turned: bool  # the card was upside down in the photo
+    ms: float
+
+
+def page_quality(page: OcrPage) -> float:
+    """Confidence of the page's lettered lines, weighted by length; 0 for an empty page."""
+    lines = [ln for ln in page.lines if any(c.isalpha() for c in ln.text)]
+    total = sum(len(ln.text) for ln in lines)
+    if total < 8:
+        return 0.0
+    return sum(ln.confidence * len(ln.text) for ln in lines) / total
+
+
+def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) -> CardReading:
+    """Read the card in ``still``. Raises NoCardFound when there is no card to read."""
+    start = time.perf_counter()
+    located: LocatedCard = locate_card(still)
+    grey = deskew(normalise_contrast(located.image))
+    page, card, turned = _best_read(grey, reader)
+    page = _reread_lines(page, card, reader)
+    if page_quality(page) == 0.0:
+        raise NoCardFound("no card found: no printed text could be read")
+    fields = extract_fields(page.lines, regions=regions, card_height=card.shape[0])
+    ms = (time.perf_counter() - start) * 1000
+    return CardReading(fields, card, page, located.corners, turned, ms)
+
+
+def read_text(image: Frame, reader: TextReader) -> OcrPage:
+    """A photo that is not a card (a badge, a sign) read as it is, best language set."""
+    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return _best_read(normalise_contrast(grey), reader)[0]  # type: ignore[arg-type]
+
+
+_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def script_of(text: str) -> Script:
+    greek, arabic = len(_GREEK.findall(text)), len(_ARABIC.findall(text))
+    if greek > arabic and greek > 0:
+        return Script.GREEK
+    if arabic > 0:
+        return Script.ARABIC
+    return Script.LATIN
+
+
+def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
+    """Lines worth a second look, read again alone; the surer reading is kept.
+
+    - e-mail, web and phone lines read unsure: small print, so at twice the size;
+    - on a Greek or Persian card, the other lines with that language alone: the
+      multi-language pass mixes look-alike Latin letters into Greek words and reads short
+      Persian words as Latin.
+    """
+    if not reader.multilingual:
+        return page
+    card_script = script_of(" ".join(ln.text for ln in page.lines))
+    lines = []
+    for ln in page.lines:
+        low = ln.text.lower()
+        web = "@" in low or "www" in low or "http" in low or "mail" in low
+        digits = sum(c.isdigit() for c in ln.text)
+        numeric = digits >= 3 and digits >= sum(c.isalpha() for c in ln.text)
+        script: Script | None = None
+        if web or numeric:
+            # numbers always: a digit group cut off still reads with a high confidence
+            if numeric or ln.confidence < 0.93:
+                # a phone number: Persian digits by the Persian model, else the Latin one
+                persian = ascii_digits(ln.text) != ln.text
+                script = Script.ARABIC if persian and not web else Script.LATIN
+        elif card_script is not Script.LATIN and not (
+            script_of(ln.text) is Script.LATIN and ln.confidence >= 0.9
+        ):
+            script = card_script
+        again = _read_again(card, ln, reader, script, web or numeric) if script else None
+        if again is not None and again.text and _better(again, ln, script, numeric):  # type: ignore[arg-type]
+            lines.append(OcrLine(again.text, ln.box, again.confidence, ln.size))
+        else:
+            lines.append(ln)
+    return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _read_again(
+    card: Frame, ln: OcrLine, reader: TextReader, script: Script, small_print: bool
+) -> OcrLine | None:
+    h, w = card.shape[:2]
+    pad = max(4, ln.box.h // 3)
+    x0, y0 = max(0, ln.box.x - pad), max(0, ln.box.y - pad)
+    x1, y1 = min(w, ln.box.x + ln.box.w + pad), min(h, ln.box.y + ln.box.h + pad)
+    crop = np.ascontiguousarray(card[y0:y1, x0:x1])
+    again = reader.read_line(crop, script)
+    if (again is None or small_print) and crop.shape[0] < 60:
+        # small print (addresses, numbers, Persian digits): twice the size reads better
+        twice = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
+        if again is None or (bigger is not None and bigger.confidence > again.confidence):
+            again = bigger
+    return again
+
+
+def _foreign(text: str, script: Script) -> bool:
+    """Whether a word of ``text`` is in another script than ``script`` ("ya" in Persian)."""
+    return any(
+        any(c.isalpha() for c in word) and script_of(word) is not script for word in text.split()
+    )
+
+
+def _better(again: OcrLine, first: OcrLine, script: Script, numeric: bool) -> bool:
+    """Whether the one-language reading of a line beats the multi-language one."""
+    if numeric:
+        count = sum(c.isdigit() for c in again.text) - sum(c.isdigit() for c in first.text)
+        return count > 0 or (count == 0 and again.confidence > first.confidence)
+    pure = script is Script.LATIN or not _foreign(again.text, script)
+    mixed = script is not Script.LATIN and _foreign(first.text, script)
+    if pure and mixed:  # Latin look-alikes in a Greek or Persian line: trust the one language
+        return again.confidence >= first.confidence - 0.2
+    return again.confidence > first.confidence
+
+
+def _best_read(grey: Frame, reader: TextReader) -> tuple[OcrPage, Frame, bool]:
+    page = reader.read(grey, Script.LATIN)
+    quality = page_quality(page)
+    card, turned = grey, False
+    if quality < _SURE and reader.multilingual:
+        mixed = reader.read(grey, Script.MIXED)
+        if page_quality(mixed) > quality:
+            page, quality = mixed, page_quality(mixed)
+    if quality < _UNREADABLE:
+        flipped = np.ascontiguousarray(cv2.rotate(grey, cv2.ROTATE_180))
+        other = reader.read(flipped, Script.MIXED if reader.multilingual else Script.LATIN)  # type: ignore[arg-type]
+        if page_quality(other) > quality:
+            page, card, turned = other, flipped, True  # type: ignore[assignment]
+    return page, card, turned

@@ -1,0 +1,26 @@
+"""Where a lead's photographed card (or badge) is: the image kept on the scan that made it.
+
+The card reader keeps the photo under the data folder and records it as the scan's
+``image_path``; saving the lead links that scan to it (issue 20). The lead detail, the lead
+sheet and CRM attachments ask here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from boothapp.store.db import Database
+from boothapp.store.tables import ScanRow
+
+
+def image_paths_of(db: Database, lead_id: str) -> list[Path]:
+    """The lead's kept photos that still exist on disk, oldest first."""
+    with db.read() as s:
+        rows = s.scalars(
+            select(ScanRow.image_path)
+            .where(ScanRow.lead_id == lead_id, ScanRow.image_path != "")
+            .order_by(ScanRow.created_at)
+        ).all()
+    return [Path(p) for p in rows if Path(p).is_file()]

@@ -1,0 +1,102 @@
+"""The scan page's Card button on a camera that shows a business card: the form fills, the
+rep saves, and the card photo is stored with the lead (issue 20).
+
+The camera is an image folder holding one rendered card photo (a real FrameSource, played at
+2 fps as a webcam would deliver frames); the reader is the real one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from boothapp.app import AppContext
+from boothapp.core.models import Event
+from boothapp.demo.cards import demo_card_frame
+from boothapp.services.card_images import image_paths_of
+from boothapp.services.events import NewEvent
+from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.workers.tasks import TaskRunner
+from tests.ui.test_desktop_flow import _sign_in
+
+pytest.importorskip("tesserocr")
+
+
+@pytest.fixture
+def event(ctx: AppContext) -> Event:
+    ev = ctx.events.create_event(NewEvent(name="Card Expo", timezone="Europe/London",
+                                          country="GB"))  # fmt: skip
+    ctx.staff.add_staff(ev.id, "Deniz", "1111")
+    return ev
+
+
+@pytest.fixture
+def window(qtbot, ctx: AppContext, event: Event) -> Iterator[DesktopWindow]:  # type: ignore[no-untyped-def]
+    win = DesktopWindow(ctx, TaskRunner(), event)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    yield win
+    win.scan.stop_camera()
+    win.close()
+
+
+def _camera_showing(folder: Path, still: np.ndarray) -> str:
+    folder.mkdir()
+    cv2.imwrite(str(folder / "card.png"), still)
+    return str(folder)
+
+
+def test_card_button_fills_the_form_and_the_photo_stays_with_the_lead(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(qtbot, window)
+    spec, still = demo_card_frame()
+    scan = window.scan
+    scan.start_camera(_camera_showing(tmp_path / "camera", still))
+    qtbot.waitUntil(lambda: scan.cameras.last_frame is not None, timeout=10000)
+    assert scan.cameras.last_frame.shape[:2] == still.shape[:2]  # the full still, not a preview
+    qtbot.mouseClick(scan.card.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=30000)
+    form = scan.form
+    first, last = spec.name.split(" ", 1)
+    assert form.fields["first_name"].text() == first
+    assert form.fields["last_name"].text() == last
+    assert form.fields["email"].text() == spec.email
+    assert form.fields["company"].text() == spec.company
+    assert form.fields["title"].text() == spec.title
+    assert "business card" in form.banner.text()
+    assert scan.card.card_view.isVisible()  # the flattened card beside the form
+    form.fields["title"].clear()
+    # the rep corrects a field, at human speed (a faster burst is a handheld scanner)
+    qtbot.keyClicks(form.fields["title"], "Head of Sales", delay=60)
+    with qtbot.waitSignal(scan.lead_saved, timeout=10000) as saved:
+        qtbot.keyClick(form.fields["email"], Qt.Key.Key_Return)
+    lead = saved.args[0]
+    assert lead.contact.email == spec.email
+    assert lead.contact.phone == spec.phone
+    assert lead.contact.title == "Head of Sales"
+    (photo,) = image_paths_of(ctx.db, lead.id)
+    assert photo.is_relative_to(ctx.paths.data_dir)
+    assert cv2.imread(str(photo)).shape[:2] == still.shape[:2]
+    assert not scan.card.card_view.isVisible()
+
+
+def test_no_card_in_view_says_so_and_leaves_the_form_alone(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(qtbot, window)
+    scan = window.scan
+    empty_desk = np.full((1080, 1920, 3), (90, 120, 150), np.uint8)
+    scan.start_camera(_camera_showing(tmp_path / "camera", empty_desk))
+    qtbot.waitUntil(lambda: scan.cameras.last_frame is not None, timeout=10000)
+    with qtbot.waitSignal(scan.card.no_card, timeout=30000):
+        qtbot.keyClick(scan, Qt.Key.Key_F6)
+    assert scan.card.status.text().startswith("No card found")
+    assert not scan.form_open
+    assert ctx.leads.list_leads(event.id) == []

@@ -1,0 +1,78 @@
+"""The field rules on OCR lines as a reader would return them (no image, no OCR)."""
+
+from __future__ import annotations
+
+from boothapp.capture.ocr.card_fields import extract_fields
+from boothapp.capture.ocr.types import Box, OcrLine
+from boothapp.core.models import Attendee, Contact
+from boothapp.core.textfold import ascii_digits, fold
+from boothapp.services.badge_text import match_badge_lines
+
+
+def _lines(*texts: tuple[str, int]) -> list[OcrLine]:
+    out, y = [], 0
+    for text, size in texts:
+        out.append(OcrLine(text, Box(50, y, 20 * len(text), size), 0.93, float(size)))
+        y += size + 20
+    return out
+
+
+def test_turkish_card_company_form_title_and_name_from_the_email() -> None:
+    got = extract_fields(_lines(
+        ("Anadolu Makine Ltd. Şti.", 40), ("Satış Müdürü", 34), ("Ayşe Çelik", 60),
+        ("T +90 212 340 12 22", 30), ("E ayse.celik@anadolumakine.com.tr", 30),
+        ("W anadolumakine.com.tr", 30), ("Büyükdere Cad. No: 12, Şişli, İstanbul", 30),
+    ))  # fmt: skip
+    c = got.contact
+    assert (c.first_name, c.last_name) == ("Ayşe", "Çelik")
+    assert c.company == "Anadolu Makine Ltd. Şti."
+    assert c.title == "Satış Müdürü"
+    assert c.phone == "+902123401222"
+    assert c.email == "ayse.celik@anadolumakine.com.tr"
+    assert c.website == "anadolumakine.com.tr"
+    assert c.country == "TR"
+    assert got.address.startswith("Büyükdere Cad.")
+    assert all(0 < got.confidence_of(f) <= 1 for f in ("first_name", "company", "phone"))
+
+
+def test_persian_digits_and_a_national_number_read_with_the_card_country() -> None:
+    got = extract_fields(_lines(
+        ("شرکت پارس صنعت", 40), ("علی رضایی", 60), ("مدیر فروش", 34),
+        ("۰۲۱ ۸۸۷۶ ۵۴۳۲", 30), ("ali.rezaei@parsanat.ir", 30), ("www.parsanat.ir", 30),
+    ))  # fmt: skip
+    c = got.contact
+    assert c.phone == "+982188765432"
+    assert (c.full_name, c.company, c.title) == ("علی رضایی", "شرکت پارس صنعت", "مدیر فروش")
+    assert c.country == "IR"
+
+
+def test_a_national_number_uses_the_event_region() -> None:
+    lines = _lines(("Jonas Weber", 60), ("089 12345678", 30), ("jonas@example.com", 30))
+    assert extract_fields(lines, regions=["DE"]).contact.phone == "+498912345678"
+
+
+def test_folding_meets_accents_scripts_and_digits() -> None:
+    assert fold("Çelik") == fold("Celik") == "celik"
+    assert fold("Γιώργος Παπαδόπουλος") == "giorgos papadopoulos"
+    assert fold("İbrahim Aydın") == "ibrahim aydin"
+    assert ascii_digits("۰۲۱ ٠١٢") == "021 012"
+
+
+def _attendee(i: int, first: str, last: str, company: str) -> Attendee:
+    return Attendee(
+        str(i), "e", f"B{i}", Contact(first_name=first, last_name=last, company=company)
+    )
+
+
+def test_a_text_only_badge_finds_the_attendee_across_accents_and_scripts() -> None:
+    roster = [
+        _attendee(1, "Giorgos", "Papadopoulos", "Hellas Robotics"),
+        _attendee(2, "Ayse", "Celik", "Anadolu Makine"),
+        _attendee(3, "Maria", "Oikonomou", "Aegean Soft"),
+    ]
+    greek = match_badge_lines(["Γιώργος Παπαδόπουλος", "Hellas Robotics", "VISITOR"], roster)
+    assert greek.attendee is not None and greek.attendee.id == "1"
+    turkish = match_badge_lines(["AYŞE ÇELİK", "Anadolu Makine A.Ş."], roster)
+    assert turkish.attendee is not None and turkish.attendee.id == "2"
+    stranger = match_badge_lines(["Hans Zimmer", "Film Music GmbH"], roster)
+    assert stranger.attendee is None

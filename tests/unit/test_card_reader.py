@@ -1,0 +1,82 @@
+"""Business cards rendered in the test, photographed, read back through ``boothapp read-card``.
+
+The cards are drawn with Pillow (boothapp/demo/cards.py) and put in a webcam-like still; the
+reader is the real one (card finding, Tesseract through tesserocr, the field rules).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from boothapp.demo.cards import CardSpec, make_spec, photograph, render_card
+
+pytest.importorskip("tesserocr")
+
+
+def _card_photo(tmp_path: Path, language: str, seed: int, **photo: object) -> tuple[CardSpec, Path]:
+    rng = random.Random(seed)
+    spec = make_spec(rng, language)
+    card, _ = render_card(spec, rng, dark=False, layout="left")
+    still = photograph(card, rng, "easy", hd=True, **photo)  # type: ignore[arg-type]
+    path = tmp_path / f"card-{language}-{seed}.png"
+    cv2.imwrite(str(path), still)
+    return spec, path
+
+
+def _read(cli, path: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    run = cli("read-card", str(path), "--format", "json", data=None)
+    assert run.code == 0, run.out + run.err
+    (line,) = run.lines
+    return json.loads(line)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("language", "seed"), [("en", 12), ("tr", 12), ("de", 12), ("el", 12), ("fa", 15)]
+)
+def test_each_language_round_trips_through_read_card(
+    cli, tmp_path: Path, language: str, seed: int
+) -> None:  # type: ignore[no-untyped-def]
+    spec, path = _card_photo(tmp_path, language, seed)
+    got = _read(cli, path)
+    assert got["file"] == str(path)
+    assert got["email"] == spec.email
+    assert got["phone"] == spec.phone  # E.164, whatever the card printed
+    assert str(got["website"]).removeprefix("https://") == spec.website.removeprefix("https://")
+    assert got["name"] == spec.name
+    assert got["company"] == spec.company
+    assert got["title"] == spec.title
+    assert got["country"] == spec.country
+    conf = got["confidence"]
+    assert isinstance(conf, dict) and set(conf) >= {"name", "email", "phone", "company"}
+    assert all(0.0 < conf[k] <= 1.0 for k in ("name", "email", "phone", "company"))
+    assert isinstance(got["ms"], float)
+
+
+def test_an_upside_down_card_still_reads(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    spec, path = _card_photo(tmp_path, "en", seed=5, upside_down=True)
+    got = _read(cli, path)
+    assert (got["name"], got["email"], got["phone"]) == (spec.name, spec.email, spec.phone)
+
+
+def test_a_card_tilted_20_degrees_still_reads(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    spec, path = _card_photo(tmp_path, "de", seed=8, tilt=20.0)
+    got = _read(cli, path)
+    assert (got["name"], got["email"], got["company"]) == (spec.name, spec.email, spec.company)
+
+
+def test_a_photo_without_a_card_says_no_card_found(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    desk = tmp_path / "desk.png"
+    cv2.imwrite(str(desk), np.full((720, 1280, 3), (90, 120, 150), np.uint8))
+    run = cli("read-card", str(desk), "--format", "json", data=None)
+    assert run.code == 1
+    record = json.loads(run.lines[0])
+    assert record["error"].startswith("no card found")
+    assert "name" not in record and "email" not in record
+    text = cli("read-card", str(desk), data=None)
+    assert text.lines == [f"{desk}: {record['error']}"]
