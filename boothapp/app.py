@@ -74,6 +74,7 @@ class AppContext:
         self.sync = SyncService(self.db, self.configs, secrets, device, changes=self.changes)
         self.deals = DealService(self.db, device, self.sync)
         self.results = ResultsService(self.db, self.configs, self.deals)
+        self.exports.results_of = self.results.compute  # the report's ROI pages
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)

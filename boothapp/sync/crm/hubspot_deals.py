@@ -15,11 +15,14 @@ Published behaviour (developers.hubspot.com, CRM v4 associations and v3 objects)
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
+import requests
+
 from boothapp.core.results.inputs import Deal
-from boothapp.sync.crm.base import CrmError
+from boothapp.sync.crm.base import CrmError, CrmThrottled
 from boothapp.sync.crm.http import HttpClient, json_or_none
 from boothapp.sync.crm.hubspot import HubSpotConfig
 from boothapp.sync.crm.hubspot_pull import HubSpotPuller
@@ -35,6 +38,10 @@ DEAL_PROPERTIES = (
 )  # fmt: skip
 DEALS_PER_READ = 100
 MAX_PAGES = 50  # per batch: a contact with 50 pages of deals is not a booth lead
+# One batch is several requests (associations, then deals): a burst limit hit half-way is
+# waited out for that request, so the batch goes on instead of starting over and spending
+# the same budget again. HubSpot's 429 carries no Retry-After: the pause grows.
+THROTTLE_WAITS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 class HubSpotDealPuller:
@@ -55,10 +62,9 @@ class HubSpotDealPuller:
         pending: list[dict[str, str]] = [{"id": cid} for cid in by_contact]
         pages = 0
         while pending and pages < MAX_PAGES:
-            resp = self.http.request("POST", ASSOCIATIONS, {"inputs": pending})
+            resp = self._post(ASSOCIATIONS, {"inputs": pending})
             requests += 1
             pages += 1
-            self._contacts._raise_for_status(resp)
             pending = []
             for res in (json_or_none(resp) or {}).get("results", []):
                 cid = str((res.get("from") or {}).get("id", ""))
@@ -73,13 +79,11 @@ class HubSpotDealPuller:
         props: dict[str, dict[str, Any]] = {}
         for start in range(0, len(wanted), DEALS_PER_READ):
             chunk = wanted[start : start + DEALS_PER_READ]
-            resp = self.http.request(
-                "POST",
+            resp = self._post(
                 DEALS_READ,
                 {"inputs": [{"id": d} for d in chunk], "properties": list(DEAL_PROPERTIES)},
             )
             requests += 1
-            self._contacts._raise_for_status(resp)
             for res in (json_or_none(resp) or {}).get("results", []):
                 props[str(res.get("id"))] = res.get("properties") or {}
         out = {
@@ -89,6 +93,19 @@ class HubSpotDealPuller:
             for lead, ids in deal_ids.items()
         }
         return DealBatch(out, max(1, requests))
+
+    def _post(self, path: str, body: dict[str, Any]) -> requests.Response:
+        for wait in (*THROTTLE_WAITS_S, None):
+            resp = self.http.request("POST", path, body)
+            try:
+                self._contacts._raise_for_status(resp)
+            except CrmThrottled as exc:
+                if wait is None:
+                    raise
+                time.sleep(exc.retry_after or wait)
+                continue
+            return resp
+        raise AssertionError("unreachable: the last try returns or raises")
 
     def _portal_currency(self) -> str:
         if self.company_currency is None:
