@@ -29,6 +29,7 @@ from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
+from boothapp.ui.results_page import ResultsPage
 from boothapp.ui.scan_page import ScanPage
 from boothapp.ui.sign_in_page import SignInPage
 from boothapp.ui.sync_page import SyncPage, breaker_text
@@ -82,6 +83,8 @@ class DesktopWindow(MainWindow):
         self.add_page("Event settings", self.settings_page, "F6")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         self.add_page("CRM sync", self.sync_page, "F7")
+        self.results = ResultsPage(ctx.results, runner, event)  # managers (issue 22)
+        self.add_page("Results", self.results, "F8")
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.
@@ -146,6 +149,8 @@ class DesktopWindow(MainWindow):
             self.leads.refresh()
         elif page is self.dashboard:
             self.dashboard.refresh()
+        elif page is self.results:
+            self.results.refresh()
 
     def _signed_in(self, staff: Staff) -> None:
         self.staff = staff
@@ -153,6 +158,7 @@ class DesktopWindow(MainWindow):
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
         self.followups.set_staff(staff.id)
+        self.results.set_staff(staff)
         self.show_page(1)
 
     def switch_staff(self) -> None:
@@ -169,6 +175,7 @@ class DesktopWindow(MainWindow):
         self.leads.set_current_staff(None)
         self.leads.detail.clear()
         self.followups.set_staff("")
+        self.results.set_staff(None)
         self.switch_staff()
 
     def sign_in_as(self, staff: Staff) -> None:
@@ -198,6 +205,8 @@ class DesktopWindow(MainWindow):
             self.leads.refresh()
         elif page is self.dashboard:
             self.dashboard.refresh()
+        elif page is self.results:
+            self.results.refresh()
         elif page is self.followups:
             self.followups.refresh()
 
