@@ -34,8 +34,8 @@ DEMO_COSTS = EventCosts(
 )
 # (share contacted, delay range in minutes) per rating: hot leads are called at once.
 _CONTACT = {
-    Rating.HOT: (0.95, (2, 180)),
-    Rating.WARM: (0.9, (4, 1440)),
+    Rating.HOT: (0.95, (1, 90)),
+    Rating.WARM: (0.9, (2, 1440)),
     Rating.COLD: (0.7, (45, 2880)),
 }
 _MEETING = {Rating.HOT: 0.55, Rating.WARM: 0.3, Rating.COLD: 0.1}

@@ -17,7 +17,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from boothapp.core.config.costs_section import COST_LABELS
-from boothapp.core.results.funnel import STEP_LABELS, Funnel
+from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
 from boothapp.core.results.report import ShowResults
 from boothapp.core.results.speed import SpeedBucket
 from boothapp.reports.export_io import atomic_path
@@ -35,16 +35,18 @@ from boothapp.reports.roi_format import (
 from boothapp.reports.stats import Count
 
 MARGIN = 1.8 * cm
+# Narrow columns of the by-rating and by-rep tables: the long step names overlap in bold.
+SHORT_STEP = {Step.QUALIFIED: "Qualif.", Step.CONTACTED: "Contact.", Step.OPPORTUNITY: "Opport."}
 CONTENT_W = A4[0] - 2 * MARGIN - 12
 MEETING_COLOUR = colors.HexColor("#2e8b57")
 WON_COLOUR = colors.HexColor("#1f4e79")
 
 
-def roi_pages(r: ShowResults, width: float = CONTENT_W) -> list[Flowable]:
+def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -> list[Flowable]:
     st = styles()
     m = r.money
-    story: list[Flowable] = [
-        PageBreak(),
+    story: list[Flowable] = [PageBreak()] if new_page else []
+    story += [
         Paragraph("Was the show worth it?", st["h1"]),
         Paragraph(
             "From the booth's own leads, their follow-ups and the deals pulled back from the CRM. "
@@ -86,9 +88,9 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W) -> list[Flowable]:
         ]  # fmt: skip
         story.append(
             data_table(
-                ("Currency", "Pipeline", "Won", "Open", "Lost", "Deals won/open/lost"),
+                ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
                 rows,
-                [width * w for w in (0.12, 0.18, 0.18, 0.18, 0.16, 0.18)],
+                [width * w for w in (0.12, 0.19, 0.19, 0.19, 0.17, 0.14)],
                 st["cell"],
                 (1, 2, 3, 4, 5),
             )
@@ -193,8 +195,10 @@ def write_roi_pdf(results: Sequence[ShowResults], path: Path) -> None:
     """The ROI pages alone, for ``boothapp roi --format pdf``; the file appears once complete."""
     st = styles()
     story: list[Flowable] = [Paragraph("Show results", st["title"])]
-    for r in results:
-        story += [Paragraph(markup(r.event_name), st["subtitle"]), *roi_pages(r)]
+    for i, r in enumerate(results):
+        if i:
+            story.append(PageBreak())
+        story += [Paragraph(markup(r.event_name), st["subtitle"]), *roi_pages(r, new_page=False)]
     if len(results) > 1:
         story += compare_page(results)
     with atomic_path(Path(path)) as tmp:
@@ -263,12 +267,12 @@ def _funnel_table_many(funnels: Sequence[Funnel], width: float, first: str) -> F
     st = styles()
     if not funnels:
         return Paragraph("No leads.", st["body"])
-    steps = [STEP_LABELS[s.step] for s in funnels[0].steps]
-    col = (width - width * 0.16) / len(steps)
+    steps = [SHORT_STEP.get(s.step, STEP_LABELS[s.step]) for s in funnels[0].steps]
+    col = (width - width * 0.2) / len(steps)
     return data_table(
         (first, *steps),
         [(f.key or "(nobody)", *_funnel_rows(f)) for f in funnels],
-        [width * 0.16] + [col] * len(steps),
+        [width * 0.2] + [col] * len(steps),
         st["cell"],
         tuple(range(1, len(steps) + 1)),
     )

@@ -80,7 +80,7 @@ class SpeedBars(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm_h = self.fontMetrics().height()
-        left, top = 46.0, fm_h + 10
+        left, top = self.fontMetrics().horizontalAdvance("100 %") + 12.0, fm_h + 10
         bottom = self.height() - 2 * fm_h - 8
         plot_h = bottom - top
         right = self.width() - 8.0

@@ -128,6 +128,10 @@ class ResultsPage(QWidget):
             self.data = None
             self.body.setVisible(False)
             self.status.setText(MANAGERS_ONLY)
+        elif self.isVisible():
+            self.refresh()
+        elif self.data is None:
+            self.status.setText("Open this page (F8) or press Refresh to work out the results.")
 
     def refresh(self) -> None:
         if not self.allowed:
@@ -173,7 +177,7 @@ class ResultsPage(QWidget):
         lay.addWidget(_heading("Money"))
         if m.totals:
             lay.addWidget(table(
-                ("Currency", "Pipeline", "Won", "Open", "Lost", "Deals won/open/lost"),
+                ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
                 [(t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
                   amount(t.open, t.currency), amount(t.lost, t.currency),
                   f"{t.won_deals}/{t.open_deals}/{t.lost_deals}") for t in m.totals],
