@@ -76,17 +76,24 @@ class DealService:
         self.policy = PullPolicy()
 
     def deals_of(self, event_id: str) -> dict[str, tuple[Deal, ...]]:
-        """Lead id -> its stored deals."""
+        """Lead id -> its stored deals (plain columns: an event may have thousands)."""
         out: dict[str, list[Deal]] = {}
         with self._db.read() as s:
-            rows = s.scalars(
-                select(DealRow)
+            rows = s.execute(
+                select(
+                    DealRow.crm, DealRow.remote_id, DealRow.lead_id, DealRow.amount,
+                    DealRow.currency, DealRow.stage, DealRow.is_won, DealRow.is_closed,
+                    DealRow.close_date, DealRow.name,
+                )
                 .join(LeadRow, LeadRow.id == DealRow.lead_id)
                 .where(LeadRow.event_id == event_id)
                 .order_by(DealRow.lead_id, DealRow.crm, DealRow.remote_id)
-            )
-            for r in rows:
-                out.setdefault(r.lead_id, []).append(_deal(r))
+            )  # fmt: skip
+            for crm, remote, lead, amount, cur, stage, won, closed, day, name in rows:
+                out.setdefault(lead, []).append(
+                    Deal(crm, remote, lead, None if amount is None else Decimal(amount), cur,
+                         stage, won, closed, day, name)
+                )  # fmt: skip
         return {k: tuple(v) for k, v in out.items()}
 
     def store(self, crm: str, deals: Mapping[str, Iterable[Deal]]) -> DealChanges:
@@ -216,18 +223,3 @@ def _values(d: Deal) -> dict[str, object]:
         "is_closed": d.is_closed,
         "close_date": d.close_date,
     }
-
-
-def _deal(r: DealRow) -> Deal:
-    return Deal(
-        crm=r.crm,
-        remote_id=r.remote_id,
-        lead_id=r.lead_id,
-        amount=None if r.amount is None else Decimal(r.amount),
-        currency=r.currency,
-        stage=r.stage,
-        is_won=r.is_won,
-        is_closed=r.is_closed,
-        close_date=r.close_date,
-        name=r.name,
-    )

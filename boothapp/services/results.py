@@ -28,6 +28,8 @@ from boothapp.store.db import Database
 from boothapp.store.tables import EventRow, FollowUpRow, LeadChangeRow, LeadRow, ScanRow
 
 _CONTACT = frozenset(o.value for o in CONTACT_OUTCOMES)
+_RATINGS = {r.value: r for r in Rating}  # a dict look-up, not Enum(...), for 50k leads
+_STAGES = {s.value: s for s in Stage}
 _ANSWERED = frozenset(o.value for o in ANSWERED)
 
 
@@ -48,7 +50,9 @@ class ResultsService:
         now = now or datetime.now(UTC)
         costs = self._configs.get(event_id).costs
         deals = self._deals.deals_of(event_id)
-        with self._db.read() as s:
+        with self._db.read() as session:
+            # Core rows, not ORM loading: an event may have 50,000 leads (bench/roi.py).
+            s = session.connection()
             event = s.execute(
                 select(EventRow.name, EventRow.timezone).where(EventRow.id == event_id)
             ).one_or_none()
@@ -90,10 +94,10 @@ class ResultsService:
                 LeadFacts(
                     lead_id=lead_id,
                     captured_at=_utc(created),
-                    rating=Rating(rating),
+                    rating=_RATINGS[rating],
                     qualified=bool(qualified),
                     owner=owner,
-                    stage=Stage(stage),
+                    stage=_STAGES[stage],
                     stage_since=_utc(since.get(lead_id) or created),
                     first_contact_at=at,
                     first_contact_local=None if at is None else at.astimezone(zones.of(tz)),

@@ -10,7 +10,7 @@ kiosk and walk-in leads have no scan, so scans -> leads may exceed 100 %.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from boothapp.core.models import Rating, Stage
@@ -76,12 +76,26 @@ def depth(lead: LeadFacts) -> Step:
     return next((step for step, hit in checks if hit), Step.LEADS)
 
 
-def funnel(leads: Sequence[LeadFacts], scans: int | None = None, key: str = "") -> Funnel:
+def depths_of(leads: Sequence[LeadFacts]) -> dict[str, int]:
+    """Lead id -> index (in ``Step``) of its deepest step; worked out once per results."""
+    order = {step: i for i, step in enumerate(Step)}
+    return {lead.lead_id: order[depth(lead)] for lead in leads}
+
+
+def funnel(
+    leads: Sequence[LeadFacts],
+    scans: int | None = None,
+    key: str = "",
+    depths: Mapping[str, int] | None = None,
+) -> Funnel:
     """Counts per step; ``scans`` None leaves the scans step out (per-rep / per-rating)."""
-    order = list(Step)
-    depths = [order.index(depth(lead)) for lead in leads]
+    depths = depths if depths is not None else depths_of(leads)
+    at = [0] * len(Step)  # leads whose deepest step is each step
+    for lead in leads:
+        at[depths[lead.lead_id]] += 1
+    reached = [sum(at[i:]) for i in range(len(Step))]  # at that step or deeper
     counts: list[tuple[Step, int]] = [] if scans is None else [(Step.SCANS, scans)]
-    counts += [(step, sum(1 for d in depths if d >= order.index(step))) for step in LEAD_STEPS]
+    counts += [(step, reached[list(Step).index(step)]) for step in LEAD_STEPS]
     steps: list[StepCount] = []
     for i, (step, n) in enumerate(counts):
         before = counts[i - 1][1] if i else 0
@@ -90,18 +104,28 @@ def funnel(leads: Sequence[LeadFacts], scans: int | None = None, key: str = "") 
 
 
 def funnels_by(
-    leads: Iterable[LeadFacts], key: Callable[[LeadFacts], str], order: Sequence[str] = ()
+    leads: Iterable[LeadFacts],
+    key: Callable[[LeadFacts], str],
+    order: Sequence[str] = (),
+    depths: Mapping[str, int] | None = None,
 ) -> tuple[Funnel, ...]:
     groups: dict[str, list[LeadFacts]] = {k: [] for k in order}
     for lead in leads:
         groups.setdefault(key(lead), []).append(lead)
     rest = sorted(k for k in groups if k not in order)
-    return tuple(funnel(groups[k], key=k) for k in (*order, *rest) if groups[k])
+    return tuple(
+        funnel(groups[k], key=k, depths=depths) for k in (*order, *rest) if groups[k]
+    )
 
 
-def by_rep(leads: Iterable[LeadFacts]) -> tuple[Funnel, ...]:
-    return funnels_by(leads, lambda lead: lead.owner)
+def by_rep(
+    leads: Iterable[LeadFacts], depths: Mapping[str, int] | None = None
+) -> tuple[Funnel, ...]:
+    return funnels_by(leads, lambda lead: lead.owner, depths=depths)
 
 
-def by_rating(leads: Iterable[LeadFacts]) -> tuple[Funnel, ...]:
-    return funnels_by(leads, lambda lead: lead.rating.value, [r.value for r in reversed(Rating)])
+def by_rating(
+    leads: Iterable[LeadFacts], depths: Mapping[str, int] | None = None
+) -> tuple[Funnel, ...]:
+    ratings = [r.value for r in reversed(Rating)]
+    return funnels_by(leads, lambda lead: lead.rating.value, ratings, depths)

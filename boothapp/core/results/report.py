@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from boothapp.core.config.costs_section import EventCosts
-from boothapp.core.results.funnel import Funnel, by_rating, by_rep, funnel
+from boothapp.core.results.funnel import Funnel, by_rating, by_rep, depths_of, funnel
 from boothapp.core.results.inputs import LeadFacts
 from boothapp.core.results.money import Money, money
 from boothapp.core.results.speed import SpeedToLead, speed_to_lead
@@ -36,16 +36,17 @@ def show_results(
     costs: EventCosts | None,
     now: datetime,
 ) -> ShowResults:
-    overall = funnel(leads, scans)
+    depths = depths_of(leads)  # the deepest step of each lead, worked out once
+    overall = funnel(leads, scans, depths=depths)
     return ShowResults(
         event_id,
         event_name,
         now,
         overall,
-        by_rep(leads),
-        by_rating(leads),
+        by_rep(leads, depths),
+        by_rating(leads, depths),
         money(leads, overall, costs),
-        speed_to_lead(leads),
+        speed_to_lead(leads, depths),
         timing(leads),
         stage_dwell(leads, now),
     )

@@ -8,11 +8,11 @@ because it stays inside 0..1 and behaves with the small counts a single show giv
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from boothapp.core.results.funnel import Step, depth
+from boothapp.core.results.funnel import Step, depths_of
 from boothapp.core.results.inputs import LeadFacts
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
@@ -79,15 +79,18 @@ def bucket_of(delay: timedelta | None) -> str:
     return DELAY_BUCKETS[-1][0]
 
 
-def speed_to_lead(leads: Sequence[LeadFacts]) -> SpeedToLead:
+def speed_to_lead(
+    leads: Sequence[LeadFacts], depths: Mapping[str, int] | None = None
+) -> SpeedToLead:
     order = list(Step)
+    depths = depths if depths is not None else depths_of(leads)
     groups: dict[str, list[int]] = {label: [] for label in BUCKET_LABELS}
     for lead in leads:
         delay = None
         if lead.first_contact_at is not None:
             # A touch logged before the capture (device clock skew) counts as instant.
             delay = max(lead.first_contact_at - lead.captured_at, timedelta(0))
-        groups[bucket_of(delay)].append(order.index(depth(lead)))
+        groups[bucket_of(delay)].append(depths[lead.lead_id])
     buckets = tuple(
         SpeedBucket(
             label,
