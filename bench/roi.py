@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -47,7 +48,9 @@ def fill(ctx, event_id: str, n: int) -> None:  # type: ignore[no-untyped-def]
                           created_at=at, updated_at=at))  # fmt: skip
         if rng.random() < 0.7:
             done = at + timedelta(minutes=rng.expovariate(1 / 600))
-            outcome = rng.choice(["email_sent", "reached", "replied", "meeting_booked", "voicemail"])
+            outcome = rng.choice(
+                ["email_sent", "reached", "replied", "meeting_booked", "voicemail"]
+            )
             touches.append(dict(id=str(uuid.uuid4()), lead_id=lid, channel="email", due_at=done,
                                 state="done", outcome=outcome, done_at=done, created_at=done,
                                 updated_at=done))  # fmt: skip
@@ -56,10 +59,11 @@ def fill(ctx, event_id: str, n: int) -> None:  # type: ignore[no-untyped-def]
                                 updated_at=done))  # fmt: skip
             if outcome == "meeting_booked" and rng.random() < 0.6:
                 won = rng.random() < 0.3
-                deals.append(dict(id=str(uuid.uuid4()), crm="hubspot", remote_id=str(i),
-                                  lead_id=lid, amount=str(rng.randrange(1000, 90000)),
-                                  currency=rng.choice(["EUR", "USD"]), stage="x", is_won=won,
-                                  is_closed=won, name="", created_at=done, updated_at=done))  # fmt: skip
+                deal = dict(id=str(uuid.uuid4()), crm="hubspot", remote_id=str(i), lead_id=lid,
+                            amount=str(rng.randrange(1000, 90000)), stage="x", is_won=won,
+                            currency=rng.choice(["EUR", "USD"]), is_closed=won, name="",
+                            created_at=done, updated_at=done)  # fmt: skip
+                deals.append(deal)
     with ctx.db.session() as s:
         for table, rows in ((LeadRow, leads), (FollowUpRow, touches), (LeadChangeRow, changes),
                             (DealRow, deals)):  # fmt: skip
@@ -74,8 +78,6 @@ def main() -> None:
     ctx = build_context(tempfile.mkdtemp(prefix="bench-roi-"))
     event = ctx.events.create_event(NewEvent(name="Big Show"))
     cfg = ctx.configs.get(event.id)
-    from dataclasses import replace
-
     ctx.configs.save(event.id, replace(cfg, costs=DEMO_COSTS))
     fill(ctx, event.id, args.leads)
     t0 = time.perf_counter()

@@ -19,8 +19,8 @@ from boothapp.services.exports import ExportService
 from boothapp.services.followups import FollowUpService
 from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.lead_queries import LeadQueryService
-from boothapp.services.results import ResultsService
 from boothapp.services.leads import LeadService
+from boothapp.services.results import ResultsService
 from boothapp.services.routing import RoutingService
 from boothapp.services.staff import StaffService
 from boothapp.services.sync import SyncEnqueuer, SyncService

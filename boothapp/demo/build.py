@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from boothapp.app import AppContext
 from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatch, RouteRule
 from boothapp.core.models import Attendee, Event, LeadSource, StaffRole
-from boothapp.demo.results import add_results
 from boothapp.demo.people import DemoPerson, make_people, vcard_payload
+from boothapp.demo.results import add_results
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import CapturedLead, LeadDraft

@@ -65,7 +65,11 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
         meeting = rng.random() < _MEETING[lead.rating] * speed_bonus
         answered = meeting or rng.random() < 0.45
         outcome = (
-            Outcome.MEETING_BOOKED if meeting else Outcome.REPLIED if answered else Outcome.VOICEMAIL
+            Outcome.MEETING_BOOKED
+            if meeting
+            else Outcome.REPLIED
+            if answered
+            else Outcome.VOICEMAIL
         )
         ctx.followups.record_outcome(touches[0].id, outcome, now=when)
         if not meeting:

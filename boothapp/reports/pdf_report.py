@@ -23,8 +23,8 @@ from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import event_zone
 from boothapp.reports.export_io import atomic_path
 from boothapp.reports.pdf_charts import bar_chart, funnel_chart, rating_pie
-from boothapp.reports.pdf_roi import roi_pages
 from boothapp.reports.pdf_layout import data_table, numbered_canvas
+from boothapp.reports.pdf_roi import roi_pages
 from boothapp.reports.pdf_text import FONT, FONT_BOLD, GRID, local_time, markup, styles, visual
 from boothapp.reports.stats import GroupRow, ReportData
 

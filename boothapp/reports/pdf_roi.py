@@ -14,7 +14,14 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
 
 from boothapp.core.config.costs_section import COST_LABELS
 from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
@@ -55,7 +62,9 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             st["small"],
         ),
         Spacer(1, 0.3 * cm),
-        data_table(("Figure", "Value"), headline(r), (width * 0.62, width * 0.38), st["cell"], (1,)),
+        data_table(
+            ("Figure", "Value"), headline(r), (width * 0.62, width * 0.38), st["cell"], (1,)
+        ),
         Spacer(1, 0.4 * cm),
         funnel_chart(
             "Funnel",
@@ -125,10 +134,16 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         data_table(
             ("First contact", "Leads", "Meeting", "95 % interval", "Won", "95 % interval"),
             [
-                (b.label, f"{b.leads:,}", pct(b.meeting.value), interval(b.meeting),
-                 pct(b.won.value), interval(b.won))
+                (
+                    b.label,
+                    f"{b.leads:,}",
+                    pct(b.meeting.value),
+                    interval(b.meeting),
+                    pct(b.won.value),
+                    interval(b.won),
+                )
                 for b in r.speed.buckets
-            ],  # fmt: skip
+            ],
             [width * w for w in (0.2, 0.12, 0.14, 0.2, 0.14, 0.2)],
             st["cell"],
             (1, 2, 3, 4, 5),
@@ -153,11 +168,14 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
                 data_table(
                     ("Stage", "Leads", "Median days there", "Longest"),
                     [
-                        (d.stage.value.replace("_", " "), f"{d.leads:,}",
-                         "–" if d.median_days is None else f"{d.median_days:.1f}",
-                         "–" if d.longest_days is None else f"{d.longest_days:.1f}")
+                        (
+                            d.stage.value.replace("_", " "),
+                            f"{d.leads:,}",
+                            "–" if d.median_days is None else f"{d.median_days:.1f}",
+                            "–" if d.longest_days is None else f"{d.longest_days:.1f}",
+                        )
                         for d in r.stages
-                    ],  # fmt: skip
+                    ],
                     [width * w for w in (0.4, 0.2, 0.2, 0.2)],
                     st["cell"],
                     (1, 2, 3),
@@ -254,9 +272,7 @@ def _funnel_rows(f: Funnel) -> list[str]:
 
 def _funnel_table(f: Funnel, width: float, first: str) -> Flowable:
     st = styles()
-    rows = [
-        (STEP_LABELS[s.step], f"{s.count:,}", pct(s.rate, 1)) for s in f.steps
-    ]
+    rows = [(STEP_LABELS[s.step], f"{s.count:,}", pct(s.rate, 1)) for s in f.steps]
     return data_table(
         (first, "Count", "Of the step before"), rows, (width * 0.4, width * 0.3, width * 0.3),
         st["cell"], (1, 2),

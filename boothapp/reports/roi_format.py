@@ -61,9 +61,7 @@ def headline(r: ShowResults) -> list[tuple[str, str]]:
         rows.append((f"Still open ({t.currency})", amount(t.open, t.currency)))
     if m.total_cost is not None:
         rows.append(("Show cost", amount(m.total_cost, m.cost_currency)))
-        rows += [
-            (COST_STEP_LABELS[c.step], amount(c.cost, m.cost_currency)) for c in m.cost_per
-        ]
+        rows += [(COST_STEP_LABELS[c.step], amount(c.cost, m.cost_currency)) for c in m.cost_per]
     rows.append(("Return on cost", return_text(m)))
     return rows
 
@@ -103,10 +101,17 @@ def results_tree(r: ShowResults) -> dict[str, object]:
         "funnel_by_rating": [_funnel(f) for f in r.by_rating],
         "money": {
             "per_currency": [
-                {"currency": t.currency, "pipeline": _num(t.pipeline), "won": _num(t.won),
-                 "open": _num(t.open), "lost": _num(t.lost), "deals": t.deals,
-                 "won_deals": t.won_deals, "open_deals": t.open_deals,
-                 "lost_deals": t.lost_deals}
+                {
+                    "currency": t.currency,
+                    "pipeline": _num(t.pipeline),
+                    "won": _num(t.won),
+                    "open": _num(t.open),
+                    "lost": _num(t.lost),
+                    "deals": t.deals,
+                    "won_deals": t.won_deals,
+                    "open_deals": t.open_deals,
+                    "lost_deals": t.lost_deals,
+                }
                 for t in m.totals
             ],
             "cost_currency": m.cost_currency or None,
@@ -118,15 +123,19 @@ def results_tree(r: ShowResults) -> dict[str, object]:
             "currencies_without_rate": list(m.unconverted),
             "deals_without_amount": m.deals_without_amount,
             "deals_won_before_capture": m.earlier_deals,
-        },  # fmt: skip
+        },
         "speed_to_lead": {
             "buckets": [
-                {"bucket": b.label, "leads": b.leads, "meeting": _rate(b.meeting),
-                 "won": _rate(b.won)}
+                {
+                    "bucket": b.label,
+                    "leads": b.leads,
+                    "meeting": _rate(b.meeting),
+                    "won": _rate(b.won),
+                }
                 for b in r.speed.buckets
             ],
             "summary": r.speed.summary,
-        },  # fmt: skip
+        },
         "first_touch": {
             "by_weekday": [
                 {"day": d.label, "touched": d.touched, "answered": d.answered}
@@ -138,10 +147,14 @@ def results_tree(r: ShowResults) -> dict[str, object]:
             ],
         },
         "stages": [
-            {"stage": d.stage.value, "leads": d.leads, "median_days": d.median_days,
-             "longest_days": d.longest_days}
+            {
+                "stage": d.stage.value,
+                "leads": d.leads,
+                "median_days": d.median_days,
+                "longest_days": d.longest_days,
+            }
             for d in r.stages
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -192,4 +205,3 @@ def compare_text(results: Sequence[ShowResults]) -> str:
 
 def _wrap(text: str, width: int, indent: str) -> str:
     return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent)
-

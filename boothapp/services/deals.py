@@ -140,7 +140,9 @@ class DealService:
         if isinstance(lead_puller, SalesforcePuller):
             cfg = lead_puller.config
             return SalesforceDealPuller(
-                SalesforceConfig(cfg.instance_url, cfg.access_token, campaign_id=settings.campaign_id),
+                SalesforceConfig(
+                    cfg.instance_url, cfg.access_token, campaign_id=settings.campaign_id
+                ),
                 campaign_name=event_name,
             )
         raise ValidationError(f"{settings.name} has no deal reader")

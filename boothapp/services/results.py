@@ -67,7 +67,7 @@ class ResultsService:
                 ).where(LeadRow.event_id == event_id, LeadRow.please_delete.is_(False))
             ).all()  # fmt: skip
             since = dict(
-                s.execute(  # type: ignore[arg-type]
+                s.execute(
                     select(LeadChangeRow.lead_id, func.max(LeadChangeRow.created_at))
                     .join(LeadRow, LeadRow.id == LeadChangeRow.lead_id)
                     .where(LeadRow.event_id == event_id, LeadChangeRow.field == "stage")
@@ -83,7 +83,9 @@ class ResultsService:
         outcomes: dict[str, set[str]] = defaultdict(set)
         for lead_id, done_at, outcome in touches:
             outcomes[lead_id].add(outcome)
-            if outcome in _CONTACT and (lead_id not in first or done_at < first[lead_id]):
+            if done_at is None or outcome not in _CONTACT:
+                continue
+            if lead_id not in first or done_at < first[lead_id]:
                 first[lead_id] = done_at
         zones = _Zones(event_tz)
         facts = []

@@ -107,7 +107,9 @@ def shoot(out: Path) -> None:
     grab("roi-results-page.png")
     scroll = window.results.findChild(QScrollArea)
     assert scroll is not None
-    speed_y = window.results.speed_bars.mapTo(window.results.body, window.results.speed_bars.rect().topLeft()).y()
+    speed_y = window.results.speed_bars.mapTo(
+        window.results.body, window.results.speed_bars.rect().topLeft()
+    ).y()
     scroll.verticalScrollBar().setValue(speed_y - 260)
     grab("roi-results-page-speed.png")
     window.close()

@@ -69,9 +69,16 @@ def test_hubspot_deals_two_currencies_won_lost_open_and_repull_changes_nothing(
         open_ = fake.add_deal(ann, dealname="Ann US", amount="4000", dealstage="contractsent",
                               closedate="", hs_is_closed_won="false", hs_is_closed="false",
                               deal_currency_code="USD")  # fmt: skip
-        lost = fake.add_deal(bob, dealname="Bob", amount="3000", dealstage="closedlost",
-                             closedate=later, hs_is_closed_won="false", hs_is_closed="true",
-                             deal_currency_code="")  # single-currency portal: company currency
+        lost = fake.add_deal(
+            bob,
+            dealname="Bob",
+            amount="3000",
+            dealstage="closedlost",
+            closedate=later,
+            hs_is_closed_won="false",
+            hs_is_closed="true",
+            deal_currency_code="",
+        )  # single-currency portal: company currency
         first = ctx.deals.pull(event_id)
         stored = _rows(ctx)
         time.sleep(0.05)
@@ -97,7 +104,11 @@ def test_hubspot_deals_two_currencies_won_lost_open_and_repull_changes_nothing(
     assert results.funnel.count(Step.OPPORTUNITY) == 2  # Ann (won) and Bob (lost deal)
     eur = results.money.totals_of("EUR")
     assert eur is not None
-    assert (eur.won, eur.lost, eur.pipeline) == (Decimal("12000.50"), Decimal(3000), Decimal("15000.50"))
+    assert (eur.won, eur.lost, eur.pipeline) == (
+        Decimal("12000.50"),
+        Decimal(3000),
+        Decimal("15000.50"),
+    )
     assert results.money.totals_of("USD") is None  # the unlinked deal is gone
     assert cem not in {r[0] for r in _rows(ctx)}
 

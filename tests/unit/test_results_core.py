@@ -89,7 +89,8 @@ def test_no_costs_means_no_cost_figures() -> None:
 
 
 def test_wilson_against_hand_values() -> None:
-    # z = 1.96: 1 of 2 -> (0.0945, 0.9055); 0 of 3 -> (0, 0.5615); 2 of 2 -> (n / (n + z²) = 0.3424, 1)
+    # z = 1.96: 1 of 2 -> (0.0945, 0.9055); 0 of 3 -> (0, 0.5615);
+    # 2 of 2 -> (n / (n + z²) = 0.3424, 1)
     assert wilson(1, 2) == pytest.approx((0.094531, 0.905469), abs=1e-6)
     low, high = wilson(0, 3)  # type: ignore[misc]
     assert (low, high) == pytest.approx((0.0, 0.561497), abs=1e-6)

@@ -47,7 +47,7 @@ def test_results_from_leads_follow_ups_history_and_deals(ctx: AppContext) -> Non
     ctx.configs.save(event.id, replace(cfg, costs=costs))
     ann = _lead(ctx, event.id, "Ann", Rating.HOT, qualified=True)
     bob = _lead(ctx, event.id, "Bob", Rating.WARM)
-    cem = _lead(ctx, event.id, "Cem", Rating.COLD)
+    _lead(ctx, event.id, "Cem", Rating.COLD)
     junk = _lead(ctx, event.id, "Junk", Rating.COLD)
     ctx.leads.set_please_delete(junk, True)
     _outcome(ctx, ann, Outcome.MEETING_BOOKED, timedelta(minutes=4))  # 10:04 Berlin, Tuesday

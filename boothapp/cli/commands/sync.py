@@ -25,9 +25,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from boothapp.cli.commands.roi import pull_deals
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
-from boothapp.cli.commands.roi import pull_deals
 from boothapp.cli.progress import ProgressBar
 from boothapp.services.errors import ServiceError
 from boothapp.sync.engine import EngineConfig, SyncProgress

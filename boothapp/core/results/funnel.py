@@ -113,9 +113,7 @@ def funnels_by(
     for lead in leads:
         groups.setdefault(key(lead), []).append(lead)
     rest = sorted(k for k in groups if k not in order)
-    return tuple(
-        funnel(groups[k], key=k, depths=depths) for k in (*order, *rest) if groups[k]
-    )
+    return tuple(funnel(groups[k], key=k, depths=depths) for k in (*order, *rest) if groups[k])
 
 
 def by_rep(

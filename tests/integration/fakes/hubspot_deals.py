@@ -98,8 +98,14 @@ class HubSpotDealsFake(HubSpotFake):
                 results.append(res)
         reply: dict[str, Any] = {"status": "COMPLETE", "results": results}
         if missing:
-            reply["errors"] = [{"status": "error", "category": "OBJECT_NOT_FOUND",
-                                "message": "No deals associated", "context": {"ids": missing}}]
+            reply["errors"] = [
+                {
+                    "status": "error",
+                    "category": "OBJECT_NOT_FOUND",
+                    "message": "No deals associated",
+                    "context": {"ids": missing},
+                }
+            ]
             reply["numErrors"] = 1
         h.send_json(207 if missing else 200, reply, self._headers(remaining))
 
