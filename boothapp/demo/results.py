@@ -38,7 +38,7 @@ _CONTACT = {
     Rating.WARM: (0.9, (2, 1440)),
     Rating.COLD: (0.7, (45, 2880)),
 }
-_MEETING = {Rating.HOT: 0.55, Rating.WARM: 0.3, Rating.COLD: 0.1}
+_MEETING = {Rating.HOT: 0.7, Rating.WARM: 0.45, Rating.COLD: 0.2}
 
 
 def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None = None) -> int:
@@ -93,7 +93,7 @@ def _deal(rng: random.Random, lead_id: str, country: str, met: date, today: date
     usd = country in {"US", "CA", "United States", "Canada", "USA"} or rng.random() < 0.15
     amount = Decimal(rng.randrange(40, 600) * 100)
     roll = rng.random()
-    won, closed = (True, True) if roll < 0.3 else (False, True) if roll < 0.45 else (False, False)
+    won, closed = (True, True) if roll < 0.45 else (False, True) if roll < 0.6 else (False, False)
     return Deal(
         crm="demo",
         remote_id=f"demo-{lead_id[:8]}",

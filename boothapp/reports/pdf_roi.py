@@ -99,7 +99,7 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             data_table(
                 ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
                 rows,
-                [width * w for w in (0.12, 0.19, 0.19, 0.19, 0.17, 0.14)],
+                [width * w for w in (0.11, 0.17, 0.17, 0.17, 0.17, 0.21)],
                 st["cell"],
                 (1, 2, 3, 4, 5),
             )
