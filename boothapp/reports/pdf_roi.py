@@ -74,19 +74,6 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         ),
         _funnel_table(r.funnel, width, "Step"),
     ]
-    if m.cost_per:
-        story += [
-            Spacer(1, 0.4 * cm),
-            bar_chart(
-                f"Cost per stage ({m.cost_currency})",
-                [
-                    Count(COST_STEP_LABELS[c.step].removeprefix("Cost per "), int(c.cost or 0))
-                    for c in m.cost_per
-                ],
-                width,
-                5.5 * cm,
-            ),
-        ]
     story += [PageBreak(), Paragraph("Money", st["h1"])]
     if m.totals:
         rows = [
@@ -114,6 +101,19 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             data_table(("Item", "Amount"), lines, (width * 0.6, width * 0.4), st["cell"], (1,)),
             Paragraph(f"Return on cost: {markup(return_text(m))}", st["body"]),
         ]
+        if m.cost_per:
+            story += [
+                Spacer(1, 0.4 * cm),
+                bar_chart(
+                    f"Cost per stage ({m.cost_currency})",
+                    [
+                        Count(COST_STEP_LABELS[c.step].removeprefix("Cost per "), int(c.cost or 0))
+                        for c in m.cost_per
+                    ],
+                    width,
+                    5.5 * cm,
+                ),
+            ]
     if m.earlier_deals:
         story.append(
             Paragraph(
