@@ -60,7 +60,7 @@ class DealPullSummary:
     def message(self) -> str:
         c = self.changes
         text = (
-            f"deals: {self.checked} lead(s) checked, {self.deals} deal(s) in {self.crm}; "
+            f"deals: {self.checked} lead(s) checked, {self.deals} deal(s) in {self.crm}: "
             f"{c.added} new, {c.changed} changed, {c.removed} gone"
         )
         if self.errors:

@@ -168,3 +168,27 @@ def test_salesforce_converted_and_campaign_influenced_opportunities(ctx: AppCont
     assert (usd.won, eur.open, eur.lost) == (Decimal(9000), Decimal("2500.5"), Decimal(1200))
     with ctx.db.read() as s:
         assert s.scalar(select(func.count(DealRow.id)).where(DealRow.lead_id == cem)) == 0
+
+
+def test_boothapp_sync_pull_also_pulls_deals(cli, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.app import build_context
+
+    fake = HubSpotDealsFake()
+    with FakeServer(fake) as server:
+        ctx = build_context(str(data_dir))
+        try:
+            event_id = ctx.events.create_event(NewEvent(name="CLI Deals")).id
+            ctx.sync.configure(event_id, CrmSettings("hubspot", server.url), {"token": fake.token})
+            ann, _bob = _leads(ctx, event_id, ["Ann", "Bob"])
+            assert ctx.sync.run(event_id, engine_config=FAST, max_seconds=60).ok
+        finally:
+            ctx.close()
+        fake.add_deal(ann, amount="700", deal_currency_code="GBP", hs_is_closed_won="false",
+                      hs_is_closed="false", dealstage="appointmentscheduled")  # fmt: skip
+        run = cli("sync", "pull", "--event", "CLI Deals")
+        again = cli("sync", "pull", "--event", "CLI Deals")
+    assert run.code == 0, run.err
+    assert "deals: 2 lead(s) checked, 1 deal(s) in hubspot: 1 new, 0 changed, 0 gone" in run.out
+    assert "1 deal(s) in hubspot: 0 new, 0 changed, 0 gone" in again.out
+    roi = cli("roi", "--event", "CLI Deals")
+    assert "Still open (GBP)                   GBP 700.00" in roi.out
