@@ -83,7 +83,7 @@ class DesktopWindow(MainWindow):
         self.add_page("Event settings", self.settings_page, "F6")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         self.add_page("CRM sync", self.sync_page, "F7")
-        self.results = ResultsPage(ctx.results, runner, event)  # managers (issue 22)
+        self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
         self.add_page("Results", self.results, "F8")
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is

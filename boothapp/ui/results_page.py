@@ -26,6 +26,7 @@ from boothapp.core.models import Event, Staff, StaffRole
 from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
 from boothapp.core.results.report import ShowResults
 from boothapp.reports.roi_format import amount, headline, interval, pct
+from boothapp.services.deals import DealPullSummary, DealService
 from boothapp.services.results import ResultsService
 from boothapp.ui.results_charts import FunnelBars, SpeedBars
 from boothapp.workers.tasks import TaskRunner
@@ -78,10 +79,18 @@ def _funnel_rows(funnels: Sequence[Funnel]) -> list[list[str]]:
 class ResultsPage(QWidget):
     shown = Signal(object)  # ShowResults, after each refresh drew them
 
-    def __init__(self, results: ResultsService, runner: TaskRunner, event: Event) -> None:
+    def __init__(
+        self,
+        results: ResultsService,
+        runner: TaskRunner,
+        event: Event,
+        deals: DealService | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("ResultsPage")
         self._results, self._runner, self._event = results, runner, event
+        self._deals = deals
+        self._pull_note = ""  # what the last deal pull said, kept under the next figures
         self._staff: Staff | None = None
         self.data: ShowResults | None = None
         self.title = QLabel(f"Results: {event.name}")
@@ -95,8 +104,14 @@ class ResultsPage(QWidget):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setObjectName("ResultsRefresh")
         self.refresh_button.clicked.connect(self.refresh)
+        # Deals come back with "boothapp sync pull"; here too, paced, off the GUI thread.
+        self.pull_button = QPushButton("Pull deals from CRM")
+        self.pull_button.setObjectName("ResultsPullDeals")
+        self.pull_button.clicked.connect(self.pull_deals)
+        self.pull_button.setVisible(deals is not None)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.pull_button)
         top.addWidget(self.refresh_button)
         self.body = QWidget()
         self.body.setObjectName("ResultsBody")
@@ -116,6 +131,7 @@ class ResultsPage(QWidget):
         self.speed_summary.setWordWrap(True)
         self.body.setVisible(False)
         self.refresh_button.setEnabled(False)
+        self.pull_button.setEnabled(False)
 
     @property
     def allowed(self) -> bool:
@@ -124,6 +140,7 @@ class ResultsPage(QWidget):
     def set_staff(self, staff: Staff | None) -> None:
         self._staff = staff
         self.refresh_button.setEnabled(self.allowed)
+        self.pull_button.setEnabled(self.allowed)
         if not self.allowed:
             self.data = None
             self.body.setVisible(False)
@@ -143,7 +160,26 @@ class ResultsPage(QWidget):
             lambda: self._results.compute(event_id), on_done=self._show, on_error=self._failed
         )
 
+    def pull_deals(self) -> None:
+        if not self.allowed or self._deals is None:
+            return
+        deals, event = self._deals, self._event
+        self.pull_button.setEnabled(False)
+        self.status.setText("Reading deals back from the CRM…")
+        self._runner.run(
+            lambda: deals.pull(event.id, event.name),
+            on_done=self._pulled,
+            on_error=self._failed,
+        )
+
+    def _pulled(self, summary: DealPullSummary) -> None:
+        self.pull_button.setEnabled(self.allowed)
+        self._pull_note = summary.message
+        self.status.setText(summary.message)
+        self.refresh()
+
     def _failed(self, exc: BaseException) -> None:
+        self.pull_button.setEnabled(self.allowed)
         self.refresh_button.setEnabled(self.allowed)
         self.status.setText(f"Results not available: {exc}")
 
@@ -156,6 +192,7 @@ class ResultsPage(QWidget):
         self.status.setText(
             f"From {data.funnel.count(Step.LEADS):,} leads, their "
             f"follow-ups and the deals pulled back from the CRM · as of {when}"
+            + (f"\n{self._pull_note}" if self._pull_note else "")
         )
         self._rebuild(data)
         self.body.setVisible(True)
@@ -184,7 +221,7 @@ class ResultsPage(QWidget):
                 "MoneyTable",
             ))  # fmt: skip
         else:
-            lay.addWidget(QLabel("No deals yet: CRM sync → Pull changes brings them back."))
+            lay.addWidget(QLabel("No deals yet: “Pull deals from CRM” brings them back."))
         lay.addWidget(_heading("Speed to lead"))
         self.speed_bars.set_buckets(r.speed.buckets)
         lay.addWidget(self.speed_bars)
