@@ -110,6 +110,16 @@ class ResultsService:
             )
         return show_results(event_id, name, facts, scans or 0, costs, now)
 
+    def other_events(self, event_id: str) -> list[tuple[str, str]]:
+        """(id, name) of the events to compare with, newest first."""
+        with self._db.read() as s:
+            rows = s.execute(
+                select(EventRow.id, EventRow.name)
+                .where(EventRow.id != event_id)
+                .order_by(EventRow.created_at.desc())
+            ).all()
+        return [(i, n) for i, n in rows]
+
     def compare(self, event_ids: Sequence[str], now: datetime | None = None) -> list[ShowResults]:
         return [self.compute(e, now) for e in event_ids]
 

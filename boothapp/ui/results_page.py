@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -93,6 +94,7 @@ class ResultsPage(QWidget):
         self._pull_note = ""  # what the last deal pull said, kept under the next figures
         self._staff: Staff | None = None
         self.data: ShowResults | None = None
+        self.earlier: ShowResults | None = None
         self.title = QLabel(f"Results: {event.name}")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -109,8 +111,14 @@ class ResultsPage(QWidget):
         self.pull_button.setObjectName("ResultsPullDeals")
         self.pull_button.clicked.connect(self.pull_deals)
         self.pull_button.setVisible(deals is not None)
+        # Earlier events side by side (issue 22): the same headline figures, one column each.
+        self.compare = QComboBox()
+        self.compare.setObjectName("ResultsCompare")
+        self.compare.addItem("Compare with… (none)", "")
+        self.compare.currentIndexChanged.connect(lambda _i: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.compare)
         top.addWidget(self.pull_button)
         top.addWidget(self.refresh_button)
         self.body = QWidget()
@@ -155,10 +163,14 @@ class ResultsPage(QWidget):
             return
         self.status.setText("Working out the results…")
         self.refresh_button.setEnabled(False)
-        event_id = self._event.id
-        self._runner.run(
-            lambda: self._results.compute(event_id), on_done=self._show, on_error=self._failed
-        )
+        event_id, other = self._event.id, str(self.compare.currentData() or "")
+        results = self._results
+
+        def work() -> tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]:
+            earlier = results.compute(other) if other else None
+            return results.compute(event_id), earlier, results.other_events(event_id)
+
+        self._runner.run(work, on_done=self._show, on_error=self._failed)
 
     def pull_deals(self) -> None:
         if not self.allowed or self._deals is None:
@@ -183,22 +195,36 @@ class ResultsPage(QWidget):
         self.refresh_button.setEnabled(self.allowed)
         self.status.setText(f"Results not available: {exc}")
 
-    def _show(self, data: ShowResults) -> None:
+    def _show(self, found: tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]) -> None:
+        data, earlier, others = found
         self.refresh_button.setEnabled(self.allowed)
         if not self.allowed:  # signed out while it was computed
             return
-        self.data = data
+        self._offer(others)
+        self.data, self.earlier = data, earlier
         when = data.computed_at.astimezone().strftime("%d %b %H:%M")
         self.status.setText(
             f"From {data.funnel.count(Step.LEADS):,} leads, their "
             f"follow-ups and the deals pulled back from the CRM · as of {when}"
             + (f"\n{self._pull_note}" if self._pull_note else "")
         )
-        self._rebuild(data)
+        self._rebuild(data, earlier)
         self.body.setVisible(True)
         self.shown.emit(data)
 
-    def _rebuild(self, r: ShowResults) -> None:
+    def _offer(self, others: list[tuple[str, str]]) -> None:
+        """The events to compare with, keeping the one chosen (no refresh while filling)."""
+        chosen = self.compare.currentData()
+        self.compare.blockSignals(True)
+        self.compare.clear()
+        self.compare.addItem("Compare with… (none)", "")
+        for event_id, name in others:
+            self.compare.addItem(f"Compare with {name}", event_id)
+        index = self.compare.findData(chosen)
+        self.compare.setCurrentIndex(max(index, 0))
+        self.compare.blockSignals(False)
+
+    def _rebuild(self, r: ShowResults, earlier: ShowResults | None = None) -> None:
         lay = self.body_layout
         while lay.count():
             item = lay.takeAt(0)
@@ -208,6 +234,15 @@ class ResultsPage(QWidget):
         m = r.money
         lay.addWidget(_heading("Headline"))
         lay.addWidget(table(("Figure", "Value"), headline(r), "HeadlineTable"))
+        if earlier is not None:
+            lay.addWidget(_heading(f"Side by side with {earlier.event_name}"))
+            now, before = dict(headline(r)), dict(headline(earlier))
+            labels = list(now) + [k for k in before if k not in now]
+            lay.addWidget(table(
+                ("Figure", r.event_name, earlier.event_name),
+                [(k, now.get(k, "–"), before.get(k, "–")) for k in labels],
+                "CompareTable",
+            ))  # fmt: skip
         lay.addWidget(_heading("Funnel"))
         self.funnel_bars.set_funnel(r.funnel)
         lay.addWidget(self.funnel_bars)

@@ -95,5 +95,18 @@ def test_results_page_is_for_managers_and_shows_the_figures(qtbot, ctx, runner) 
     summary = page.findChild(QLabel, "SpeedSummary")
     assert summary is not None and summary.text().startswith("No lead has a recorded first")
 
+    # An earlier show side by side, chosen in the combo box with the keyboard
+    other = ctx.events.create_event(NewEvent(name="Earlier Show"))
+    ctx.leads.save_lead(LeadDraft(other.id, Contact(first_name="Old")))
+    with qtbot.waitSignal(page.shown, timeout=10_000):
+        qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)  # learns the event
+    assert page.compare.itemText(1) == "Compare with Earlier Show"
+    with qtbot.waitSignal(page.shown, timeout=10_000):
+        qtbot.keyClick(page.compare, Qt.Key.Key_Down)
+    side = {row[0]: row[1:] for row in _cells(page, "CompareTable")}
+    assert side["Leads"] == ["3", "1"]
+    assert side["Revenue won (EUR)"] == ["EUR 10,000.00", "–"]
+    assert side["Return on cost"] == ["66.7 %", "no costs in the event configuration"]
+
     page.set_staff(None)  # signed out: the figures leave the screen
     assert not page.body.isVisible() and page.status.text() == MANAGERS_ONLY
