@@ -48,7 +48,9 @@ class ResultsService:
 
     def compute(self, event_id: str, now: datetime | None = None) -> ShowResults:
         now = now or datetime.now(UTC)
-        costs = self._configs.get(event_id).costs
+        cfg = self._configs.get(event_id)
+        costs = cfg.costs
+        rep_names = {rep.id: rep.name for rep in cfg.routing.reps}  # by rep: names people read
         deals = self._deals.deals_of(event_id)
         with self._db.read() as session:
             # Core rows, not ORM loading: an event may have 50,000 leads (bench/roi.py).
@@ -98,7 +100,7 @@ class ResultsService:
                     captured_at=_utc(created),
                     rating=_RATINGS[rating],
                     qualified=bool(qualified),
-                    owner=owner,
+                    owner=rep_names.get(owner, owner),
                     stage=_STAGES[stage],
                     stage_since=_utc(since.get(lead_id) or created),
                     first_contact_at=at,

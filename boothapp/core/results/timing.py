@@ -18,7 +18,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 class TouchSlot:
     label: str  # "Tue" or "09:00"
     touched: int  # leads whose first touch fell here
-    answered: int
+    answered: int  # of those, leads that answered (reached, replied, meeting, said no) since
 
     @property
     def rate(self) -> float | None:
