@@ -6,14 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from boothapp.core.results.funnel import STEP_LABELS, Funnel
 from boothapp.core.results.speed import SpeedBucket
 
-INK, MUTED, GRID = QColor("#24292f"), QColor("#57606a"), QColor("#d0d7de")
-BAR, MEETING, WON = QColor("#2e8b57"), QColor("#2e8b57"), QColor("#1f4e79")
+BAR, MEETING, WON = QColor("#2e8b57"), QColor("#2e8b57"), QColor("#3b78b5")
+
+
+def _ink(widget: QWidget) -> tuple[QColor, QColor, QColor]:
+    """Text, muted text and grid colours from the palette, so the dark theme reads too."""
+    pal = widget.palette()
+    text = pal.color(QPalette.ColorRole.WindowText)
+    muted = pal.color(QPalette.ColorRole.PlaceholderText)
+    return text, muted, pal.color(QPalette.ColorRole.Mid)
 
 
 class FunnelBars(QWidget):
@@ -35,6 +42,7 @@ class FunnelBars(QWidget):
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        ink, _, _ = _ink(self)
         steps = self.funnel.steps
         label_w, value_w = 110.0, 150.0
         row_h = self.height() / max(1, len(steps))
@@ -42,7 +50,7 @@ class FunnelBars(QWidget):
         width = self.width() - label_w - value_w - 16
         for i, s in enumerate(steps):
             y = i * row_h
-            p.setPen(INK)
+            p.setPen(ink)
             p.drawText(
                 QRectF(0, y, label_w - 8, row_h),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -79,6 +87,7 @@ class SpeedBars(QWidget):
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        ink, muted, grid = _ink(self)
         fm_h = self.fontMetrics().height()
         left, top = self.fontMetrics().horizontalAdvance("100 %") + 12.0, fm_h + 10
         bottom = self.height() - 2 * fm_h - 8
@@ -86,9 +95,9 @@ class SpeedBars(QWidget):
         right = self.width() - 8.0
         for mark in (0, 25, 50, 75, 100):
             y = bottom - plot_h * mark / 100
-            p.setPen(GRID)
+            p.setPen(grid)
             p.drawLine(QPointF(left, y), QPointF(right, y))
-            p.setPen(MUTED)
+            p.setPen(muted)
             p.drawText(QRectF(0, y - fm_h / 2, left - 6, fm_h), Qt.AlignmentFlag.AlignRight,
                        f"{mark} %")  # fmt: skip
         slot = (right - left) / len(self.buckets)
@@ -103,19 +112,19 @@ class SpeedBars(QWidget):
                 if rate.low is not None and rate.high is not None:
                     cx = x + bar_w / 2
                     y1, y2 = bottom - plot_h * rate.low, bottom - plot_h * rate.high
-                    p.setPen(INK)
+                    p.setPen(ink)
                     p.drawLine(QPointF(cx, y1), QPointF(cx, y2))
                     p.drawLine(QPointF(cx - 4, y1), QPointF(cx + 4, y1))
                     p.drawLine(QPointF(cx - 4, y2), QPointF(cx + 4, y2))
-            p.setPen(INK)
+            p.setPen(ink)
             p.drawText(QRectF(centre - slot / 2, bottom + 2, slot, fm_h),
                        Qt.AlignmentFlag.AlignCenter, b.label)  # fmt: skip
-            p.setPen(MUTED)
+            p.setPen(muted)
             p.drawText(QRectF(centre - slot / 2, bottom + 2 + fm_h, slot, fm_h),
                        Qt.AlignmentFlag.AlignCenter, f"n = {b.leads:,}")  # fmt: skip
         for k, (label, colour) in enumerate((("meeting", MEETING), ("won", WON))):
             x = right - 190 + k * 95
             p.fillRect(QRectF(x, 4, 12, 12), colour)
-            p.setPen(INK)
+            p.setPen(ink)
             p.drawText(QRectF(x + 16, 0, 80, fm_h + 4), Qt.AlignmentFlag.AlignVCenter, label)
         p.end()

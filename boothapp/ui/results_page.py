@@ -65,7 +65,7 @@ def _heading(text: str) -> QLabel:
     font.setPointSizeF(font.pointSizeF() * 1.25)
     font.setBold(True)
     label.setFont(font)
-    label.setStyleSheet("color: #1f4e79; margin-top: 10px;")
+    label.setStyleSheet("margin-top: 10px;")  # palette text: readable in both themes
     return label
 
 
