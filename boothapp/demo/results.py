@@ -32,11 +32,15 @@ DEMO_COSTS = EventCosts(
     other=Decimal(600),
     rates={"USD": Decimal("0.92")},
 )
-# (share contacted, delay range in minutes) per rating: hot leads are called at once.
-_CONTACT = {
-    Rating.HOT: (0.95, (1, 90)),
-    Rating.WARM: (0.9, (2, 1440)),
-    Rating.COLD: (0.7, (45, 2880)),
+# (share contacted, ((delay range in minutes, weight), ...)) per rating: hot leads are
+# called from the booth, cold ones wait for the after-show mail.
+_CONTACT: dict[Rating, tuple[float, tuple[tuple[tuple[int, int], float], ...]]] = {
+    Rating.HOT: (0.95, (((1, 5), 0.4), ((5, 60), 0.4), ((60, 240), 0.2))),
+    Rating.WARM: (0.9, (((1, 5), 0.1), ((5, 60), 0.25), ((60, 1440), 0.45), ((1440, 2880), 0.2))),
+    Rating.COLD: (
+        0.7,
+        (((5, 60), 0.1), ((60, 1440), 0.3), ((1440, 2880), 0.3), ((2880, 7200), 0.3)),
+    ),
 }
 _MEETING = {Rating.HOT: 0.7, Rating.WARM: 0.45, Rating.COLD: 0.2}
 
@@ -52,15 +56,16 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
         captured = lead.created_at
         if captured is None:
             continue
-        share, (lo, hi) = _CONTACT[lead.rating]
+        share, spans = _CONTACT[lead.rating]
         if rng.random() > share:
             continue
-        # Faster answers convert better: the meeting odds fall with the delay.
-        delay = timedelta(minutes=rng.triangular(lo, hi, lo))
+        (lo, hi) = rng.choices([span for span, _ in spans], [w for _, w in spans])[0]
+        delay = timedelta(minutes=rng.uniform(lo, hi))
         when = captured + delay
         touches = [t for t in ctx.followups.lead_touches(lead.id) if t.done_at is None]
         if when >= now or not touches:
             continue
+        # Faster answers convert better (DOMAIN.md): the meeting odds fall with the delay.
         speed_bonus = 1.4 if delay <= timedelta(hours=1) else 0.8
         meeting = rng.random() < _MEETING[lead.rating] * speed_bonus
         answered = meeting or rng.random() < 0.45
