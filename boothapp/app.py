@@ -12,6 +12,7 @@ from boothapp.paths import AppPaths, resolve_paths
 from boothapp.services.attendees import AttendeeService
 from boothapp.services.audit import AuditService
 from boothapp.services.dashboard import DashboardService
+from boothapp.services.deals import DealService
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.exports import ExportService
@@ -19,6 +20,7 @@ from boothapp.services.followups import FollowUpService
 from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.lead_queries import LeadQueryService
 from boothapp.services.leads import LeadService
+from boothapp.services.results import ResultsService
 from boothapp.services.routing import RoutingService
 from boothapp.services.staff import StaffService
 from boothapp.services.sync import SyncEnqueuer, SyncService
@@ -49,6 +51,8 @@ class AppContext:
     dashboard: DashboardService = field(init=False)
     followups: FollowUpService = field(init=False)
     sync: SyncService = field(init=False)
+    deals: DealService = field(init=False)
+    results: ResultsService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -68,6 +72,9 @@ class AppContext:
         self.attendees = AttendeeService(self.db, device)
         secrets = SecretStore(self.paths.secrets_file)
         self.sync = SyncService(self.db, self.configs, secrets, device, changes=self.changes)
+        self.deals = DealService(self.db, device, self.sync)
+        self.results = ResultsService(self.db, self.configs, self.deals)
+        self.exports.results_of = self.results.compute  # the report's ROI pages
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)

@@ -17,6 +17,7 @@ from boothapp.app import AppContext
 from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatch, RouteRule
 from boothapp.core.models import Attendee, Event, LeadSource, StaffRole
 from boothapp.demo.people import DemoPerson, make_people, vcard_payload
+from boothapp.demo.results import add_results
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import CapturedLead, LeadDraft
@@ -151,6 +152,8 @@ def build_demo(
     ctx.settings.current_event_id = event.id
     ctx.save_settings()
     added = _add_leads(ctx, event, leads, seed, progress) if leads else 0
+    if added:
+        add_results(ctx, event, seed)  # follow-ups, meetings, deals, costs: the Results page
     path = write_demo_video(ctx, event) if video else None
     return DemoSummary(
         event, len(ctx.staff.list_staff(event.id)), ctx.attendees.count(event.id), added, path

@@ -19,10 +19,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import event_zone
 from boothapp.reports.export_io import atomic_path
 from boothapp.reports.pdf_charts import bar_chart, funnel_chart, rating_pie
 from boothapp.reports.pdf_layout import data_table, numbered_canvas
+from boothapp.reports.pdf_roi import roi_pages
 from boothapp.reports.pdf_text import FONT, FONT_BOLD, GRID, local_time, markup, styles, visual
 from boothapp.reports.stats import GroupRow, ReportData
 
@@ -214,8 +216,10 @@ def write_report_pdf(
     path: Path,
     logo: Path | None = None,
     progress: PdfProgress | None = None,
+    roi: ShowResults | None = None,
 ) -> None:
-    """Write the post-show report; the file appears only once complete."""
+    """Write the post-show report; the file appears only once complete. ``roi``: the
+    results pages (issue 22, ``pdf_roi``) after the report's own."""
     steps = 5
 
     def step(n: int) -> None:
@@ -231,6 +235,8 @@ def write_report_pdf(
     story += _tables(data)
     step(3)
     story += _top_leads(data)
+    if roi is not None:
+        story += roi_pages(roi, CONTENT_W)
     step(4)
     path = Path(path)
     with atomic_path(path) as tmp:

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, Rating, Stage
+from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import ColumnChoice, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
 from boothapp.reports.export_io import ExportSummary
@@ -95,6 +96,8 @@ class ExportService:
     ) -> None:
         self._db, self._events, self._configs, self._staff = db, events, configs, staff
         self._device_id = device_id
+        # The post-show report's ROI pages (issue 22); the composition root sets it.
+        self.results_of: Callable[[str], ShowResults] | None = None
 
     # -- reading ----------------------------------------------------------------------------
     def iter_leads(self, event: Event, flt: LeadFilter) -> Iterator[Lead]:
@@ -174,7 +177,8 @@ class ExportService:
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
             questions=questions,
         )  # fmt: skip
-        write_report_pdf(data, path, logo=logo, progress=progress)
+        roi = self.results_of(event.id) if self.results_of is not None else None
+        write_report_pdf(data, path, logo=logo, progress=progress, roi=roi)
         self._audit(
             AuditAction.REPORT, event.id, staff_id, {"file": str(path), "leads": len(leads)}
         )

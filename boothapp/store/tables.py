@@ -258,3 +258,24 @@ class RoutingStateRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class DealRow(Stamped, Base):
+    """A CRM deal / opportunity associated with one of the booth's leads (issue 22), as last
+    pulled (``services/deals.py``). Not a lead field: the lead door is not involved, and a
+    re-pull rewrites these rows to what the CRM holds. ``amount`` is decimal text so no value
+    is rounded through a float; ``currency`` is the record's own ISO 4217 code."""
+
+    __tablename__ = "deals"
+    __table_args__ = (UniqueConstraint("crm", "remote_id", "lead_id", name="uq_deals_crm_remote"),)
+
+    crm: Mapped[str] = mapped_column(String(40), nullable=False)
+    remote_id: Mapped[str] = mapped_column(String(120), nullable=False)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(300), default="", nullable=False)
+    amount: Mapped[str | None] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3), default="", nullable=False)
+    stage: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    is_won: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    is_closed: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    close_date: Mapped[date | None] = mapped_column(Date())

@@ -63,7 +63,8 @@ class CardCapture(QWidget):
         self._reader_lock = threading.Lock()  # the reader is built once, by the first task
         self._busy = False
         self.unsure: list[str] = []
-        self.button = QPushButton("Business card (F6)")
+        self.button = QPushButton("Card (F6)")
+        self.button.setToolTip("Read a business card or a badge without a barcode")
         self.button.setObjectName("CardButton")
         self.button.setMinimumHeight(48)
         self.status = QLabel()

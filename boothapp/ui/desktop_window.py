@@ -33,6 +33,7 @@ from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
+from boothapp.ui.results_page import ResultsPage
 from boothapp.ui.scan_page import ScanPage
 from boothapp.ui.sign_in_page import SignInPage
 from boothapp.ui.sync_page import SyncPage, breaker_text
@@ -97,6 +98,8 @@ class DesktopWindow(MainWindow):
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
         self.add_page("CRM sync", scrolling(self.sync_page), "F7")
+        self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
+        self.add_page("Results", self.results, "F9")
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.
@@ -177,6 +180,8 @@ class DesktopWindow(MainWindow):
             self.leads.refresh()
         elif page is self.dashboard:
             self.dashboard.refresh()
+        elif page is self.results:
+            self.results.refresh()
 
     def _leave_settings(self) -> bool:
         """Unsaved event settings ask before the page is left (issue 15)."""
@@ -196,6 +201,7 @@ class DesktopWindow(MainWindow):
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
         self.followups.set_staff(staff.id)
+        self.results.set_staff(staff)
         self.show_page(1)
         self.refresh_booth_status()
 
@@ -240,6 +246,7 @@ class DesktopWindow(MainWindow):
         self.leads.set_current_staff(None)
         self.leads.detail.clear()
         self.followups.set_staff("")
+        self.results.set_staff(None)
         self.switch_staff()
 
     def sign_in_as(self, staff: Staff) -> None:
@@ -272,6 +279,8 @@ class DesktopWindow(MainWindow):
             self.leads.leads_changed(len(change.created), change.updated)
         elif page is self.dashboard:
             self.dashboard.refresh()
+        elif page is self.results:
+            self.results.refresh()
         elif page is self.followups:
             self.followups.refresh()
         elif isinstance(page, QScrollArea) and page.widget() is self.sync_page:

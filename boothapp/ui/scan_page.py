@@ -118,8 +118,9 @@ class ScanPage(QWidget):
         self.status_strip.setObjectName("BoothStatusStrip")
         self.status_strip.setWordWrap(True)
         # Short words: side by side under the camera they set the window's minimum width.
-        self.walk_in = QPushButton("Walk-in, no badge (F5)")
-        self.photo = QPushButton("Photo of badge")
+        self.walk_in = QPushButton("Walk-in (F5)")
+        self.walk_in.setToolTip("A visitor without a badge: type their details")
+        self.photo = QPushButton("Badge photo")
         self.photo.setToolTip("The badge cannot be read: keep a photo to type it in later")
         for b in (self.walk_in, self.photo):
             b.setMinimumHeight(48)

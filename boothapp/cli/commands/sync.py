@@ -10,7 +10,8 @@
   configured with ``--client-id`` [``--login-url``]); the tokens go to the keyring.
 * ``boothapp sync status --event E``.
 * ``boothapp sync pull --event E``: take owner/stage changes made in the CRM (BottleCRM, HubSpot,
-  Salesforce), field by field, unless the booth edited that field later; exit 1 on problems.
+  Salesforce), field by field, unless the booth edited that field later; then the deals of the
+  synced leads (HubSpot, Salesforce: ``boothapp roi``); exit 1 on problems.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from boothapp.cli.commands.roi import pull_deals
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             if args.action == "status":
                 return _status(ctx, event.id)
             if args.action == "pull":
-                return _pull(ctx, event.id)
+                return max(_pull(ctx, event.id), pull_deals(ctx, event.id, event.name))
             return _run(ctx, event.id, event.name, args)
         except (ServiceError, CrmSettingsError) as exc:
             raise CliError(str(exc)) from None

@@ -7,6 +7,7 @@ from typing import Literal
 
 import yaml
 
+from boothapp.core.config.costs_section import costs_tree
 from boothapp.core.config.model import (
     AnswerTrigger,
     BehaviourTrigger,
@@ -58,6 +59,8 @@ def to_tree(cfg: EventConfig) -> dict[str, object]:
     tree["kiosk_languages"] = list(cfg.kiosk_languages)
     tree["followups"] = dict(cfg.followups)
     tree["crm"] = dict(cfg.crm)
+    if cfg.costs is not None:
+        tree["costs"] = costs_tree(cfg.costs)
     return tree
 
 

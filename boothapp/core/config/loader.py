@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from boothapp.core.config.costs_section import read_costs
 from boothapp.core.config.errors import ConfigError, ConfigProblem
 from boothapp.core.config.followup_content import check_followup_content
 from boothapp.core.config.imap_section import check_imap
@@ -67,7 +68,7 @@ DEFAULT_CONSENT = (
 )
 _TOP = (
     "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
-    "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages",
+    "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages", "costs",
 )  # fmt: skip
 _NO_ROUTING = RoutingConfig((), "")  # placeholder while a missing section is reported
 
@@ -122,6 +123,7 @@ def _read(r: Reader, value: object) -> EventConfig | None:
         kiosk_languages=_languages(r, top.get("kiosk_languages", ["en"])),
         followups=dict(followups) if isinstance(followups, dict) else {},
         crm=dict(crm) if isinstance(crm, dict) else {},
+        costs=read_costs(r, top.get("costs")),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 
+from boothapp.core.config.costs_section import EventCosts
 from boothapp.core.models import CONTACT_FIELDS
 
 SCHEMA_VERSION = 1
@@ -240,6 +241,7 @@ class EventConfig:
     # Owned by the follow-up and CRM engineers; kept verbatim and validated by them.
     followups: Mapping[str, object] = field(default_factory=dict)
     crm: Mapping[str, object] = field(default_factory=dict)
+    costs: EventCosts | None = None  # what the show cost (issue 22); None: not given
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -274,6 +274,9 @@ class SalesforceFake:
                 "LeadHistory": list(self.history),
                 "Campaign": list(self.records.get("Campaign", {}).values()),
                 "User": list(self.records.get("User", {}).values()),
+                # Deals (issue 22): rows put there by tests/integration/fakes/salesforce_deals.py
+                "Opportunity": list(self.records.get("Opportunity", {}).values()),
+                "CampaignInfluence": list(self.records.get("CampaignInfluence", {}).values()),
             }
             try:
                 _, rows = run_query(soql, tables)

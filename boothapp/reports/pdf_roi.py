@@ -1,0 +1,294 @@
+"""ROI pages of the post-show report (issue 22): headline figures, the funnel, cost per stage,
+speed-to-lead bars with their 95 % intervals, first-touch timing and where leads sit.
+
+``roi_pages`` gives the flowables the post-show report appends; ``write_roi_pdf`` writes them
+alone (``boothapp roi --format pdf``), with a side-by-side page when events are compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+
+from boothapp.core.config.costs_section import COST_LABELS
+from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
+from boothapp.core.results.report import ShowResults
+from boothapp.core.results.speed import SpeedBucket
+from boothapp.reports.export_io import atomic_path
+from boothapp.reports.pdf_charts import bar_chart, funnel_chart
+from boothapp.reports.pdf_layout import data_table, numbered_canvas
+from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, GRID, MUTED, markup, styles, visual
+from boothapp.reports.roi_format import (
+    COST_STEP_LABELS,
+    amount,
+    headline,
+    interval,
+    pct,
+    return_text,
+)
+from boothapp.reports.stats import Count
+
+MARGIN = 1.8 * cm
+# Narrow columns of the by-rating and by-rep tables: the long step names overlap in bold.
+SHORT_STEP = {Step.QUALIFIED: "Qualif.", Step.CONTACTED: "Contact.", Step.OPPORTUNITY: "Opport."}
+CONTENT_W = A4[0] - 2 * MARGIN - 12
+MEETING_COLOUR = colors.HexColor("#2e8b57")
+WON_COLOUR = colors.HexColor("#1f4e79")
+
+
+def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -> list[Flowable]:
+    st = styles()
+    m = r.money
+    story: list[Flowable] = [PageBreak()] if new_page else []
+    story += [
+        Paragraph("Was the show worth it?", st["h1"]),
+        Paragraph(
+            "From the booth's own leads, their follow-ups and the deals pulled back from the CRM. "
+            "A lead counts at every funnel step up to the deepest it reached; amounts are kept "
+            "per currency.",
+            st["small"],
+        ),
+        Spacer(1, 0.3 * cm),
+        data_table(
+            ("Figure", "Value"), headline(r), (width * 0.62, width * 0.38), st["cell"], (1,)
+        ),
+        Spacer(1, 0.4 * cm),
+        funnel_chart(
+            "Funnel",
+            [Count(STEP_LABELS[s.step], s.count) for s in r.funnel.steps],
+            width,
+            6.5 * cm,
+        ),
+        _funnel_table(r.funnel, width, "Step"),
+    ]
+    story += [PageBreak(), Paragraph("Money", st["h1"])]
+    if m.totals:
+        rows = [
+            (t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
+             amount(t.open, t.currency), amount(t.lost, t.currency),
+             f"{t.won_deals}/{t.open_deals}/{t.lost_deals}")
+            for t in m.totals
+        ]  # fmt: skip
+        story.append(
+            data_table(
+                ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
+                rows,
+                [width * w for w in (0.11, 0.17, 0.17, 0.17, 0.17, 0.21)],
+                st["cell"],
+                (1, 2, 3, 4, 5),
+            )
+        )
+    else:
+        story.append(Paragraph("No deals pulled from the CRM yet.", st["body"]))
+    if m.total_cost is not None:
+        lines = [(COST_LABELS[k], amount(v, m.cost_currency)) for k, v in m.cost_lines if v]
+        lines.append(("Total", amount(m.total_cost, m.cost_currency)))
+        story += [
+            Paragraph("What the show cost", st["h2"]),
+            data_table(("Item", "Amount"), lines, (width * 0.6, width * 0.4), st["cell"], (1,)),
+            Paragraph(f"Return on cost: {markup(return_text(m))}", st["body"]),
+        ]
+        if m.cost_per:
+            story += [
+                Spacer(1, 0.4 * cm),
+                bar_chart(
+                    f"Cost per stage ({m.cost_currency})",
+                    [
+                        Count(COST_STEP_LABELS[c.step].removeprefix("Cost per "), int(c.cost or 0))
+                        for c in m.cost_per
+                    ],
+                    width,
+                    5.5 * cm,
+                ),
+            ]
+    if m.earlier_deals:
+        story.append(
+            Paragraph(
+                f"{m.earlier_deals} deal(s) won before the visitor came to the booth are "
+                "prior business and left out.",
+                st["small"],
+            )
+        )
+    story += [
+        Paragraph("Did 'hot' predict won? Funnel by rating", st["h2"]),
+        _funnel_table_many(r.by_rating, width, "Rating"),
+        Paragraph("Funnel by rep", st["h2"]),
+        _funnel_table_many(r.by_rep, width, "Rep"),
+        PageBreak(),
+        Paragraph("Speed to lead", st["h1"]),
+        speed_chart(r.speed.buckets, width, 7 * cm),
+        Spacer(1, 0.2 * cm),
+        data_table(
+            ("First contact", "Leads", "Meeting", "95 % interval", "Won", "95 % interval"),
+            [
+                (
+                    b.label,
+                    f"{b.leads:,}",
+                    pct(b.meeting.value),
+                    interval(b.meeting),
+                    pct(b.won.value),
+                    interval(b.won),
+                )
+                for b in r.speed.buckets
+            ],
+            [width * w for w in (0.2, 0.12, 0.14, 0.2, 0.14, 0.2)],
+            st["cell"],
+            (1, 2, 3, 4, 5),
+        ),
+        Spacer(1, 0.2 * cm),
+        Paragraph(markup(r.speed.summary), st["body"]),
+        Paragraph("First touch that got an answer", st["h2"]),
+        data_table(
+            ("Weekday", *(d.label for d in r.timing.by_weekday)),
+            [
+                ("First touches", *(str(d.touched) for d in r.timing.by_weekday)),
+                ("Answered", *(str(d.answered) for d in r.timing.by_weekday)),
+                ("Rate", *(pct(d.rate) for d in r.timing.by_weekday)),
+            ],
+            [width * 0.23] + [width * 0.11] * 7,
+            st["cell"],
+            tuple(range(1, 8)),
+        ),
+        KeepTogether(
+            [
+                Paragraph("Where leads sit now", st["h2"]),
+                data_table(
+                    ("Stage", "Leads", "Median days there", "Longest"),
+                    [
+                        (
+                            d.stage.value.replace("_", " "),
+                            f"{d.leads:,}",
+                            "–" if d.median_days is None else f"{d.median_days:.1f}",
+                            "–" if d.longest_days is None else f"{d.longest_days:.1f}",
+                        )
+                        for d in r.stages
+                    ],
+                    [width * w for w in (0.4, 0.2, 0.2, 0.2)],
+                    st["cell"],
+                    (1, 2, 3),
+                ),
+            ]
+        ),
+    ]
+    return story
+
+
+def compare_page(results: Sequence[ShowResults], width: float = CONTENT_W) -> list[Flowable]:
+    st = styles()
+    labels: list[str] = []
+    cols = []
+    for r in results:
+        col = dict(headline(r))
+        cols.append(col)
+        labels += [k for k in col if k not in labels]
+    first = width * 0.34
+    rest = (width - first) / max(1, len(results))
+    return [
+        PageBreak(),
+        Paragraph("Side by side", st["h1"]),
+        data_table(
+            ("Figure", *(r.event_name for r in results)),
+            [(label, *(c.get(label, "–") for c in cols)) for label in labels],
+            [first] + [rest] * len(results),
+            st["cell"],
+            tuple(range(1, len(results) + 1)),
+        ),
+    ]
+
+
+def write_roi_pdf(results: Sequence[ShowResults], path: Path) -> None:
+    """The ROI pages alone, for ``boothapp roi --format pdf``; the file appears once complete."""
+    st = styles()
+    story: list[Flowable] = [Paragraph("Show results", st["title"])]
+    for i, r in enumerate(results):
+        if i:
+            story.append(PageBreak())
+        story += [Paragraph(markup(r.event_name), st["subtitle"]), *roi_pages(r, new_page=False)]
+    if len(results) > 1:
+        story += compare_page(results)
+    with atomic_path(Path(path)) as tmp:
+        doc = SimpleDocTemplate(
+            str(tmp), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=MARGIN, title=f"Show results: {results[0].event_name}",
+            author="BoothApp",
+        )  # fmt: skip
+        doc.build(story, canvasmaker=numbered_canvas(f"{visual(results[0].event_name)} · results"))
+
+
+def speed_chart(buckets: Sequence[SpeedBucket], width: float, height: float) -> Drawing:
+    """Meeting and won rate per first-contact bucket, each bar with its 95 % interval as a
+    whisker, and the number of leads under the bucket: a small bucket shows a long whisker."""
+    d = Drawing(width, height)
+    d.add(String(0, height - 12, "Conversion by time to first contact (bars: rate, whiskers: "
+                 "95 % interval)", fontName=FONT_BOLD, fontSize=10, fillColor=BRAND))  # fmt: skip
+    left, bottom, top = 34, 34, height - 40
+    plot_h = top - bottom
+    slot = (width - left - 10) / max(1, len(buckets))
+    bar_w = min(18.0, slot / 3)
+    for pct_mark in (0, 25, 50, 75, 100):
+        y = bottom + plot_h * pct_mark / 100
+        d.add(Line(left, y, width - 10, y, strokeColor=GRID, strokeWidth=0.4))
+        d.add(String(left - 4, y - 3, f"{pct_mark} %", fontName=FONT, fontSize=6.5,
+                     textAnchor="end", fillColor=MUTED))  # fmt: skip
+    for i, b in enumerate(buckets):
+        x0 = left + i * slot + slot / 2 - bar_w
+        for j, (rate, colour) in enumerate(((b.meeting, MEETING_COLOUR), (b.won, WON_COLOUR))):
+            x = x0 + j * bar_w
+            if rate.value is not None:
+                d.add(Rect(x + 1, bottom, bar_w - 2, plot_h * rate.value, fillColor=colour,
+                           strokeColor=None))  # fmt: skip
+            if rate.low is not None and rate.high is not None:
+                cx = x + bar_w / 2
+                y1, y2 = bottom + plot_h * rate.low, bottom + plot_h * rate.high
+                for line in ((cx, y1, cx, y2), (cx - 3, y1, cx + 3, y1), (cx - 3, y2, cx + 3, y2)):
+                    d.add(Line(*line, strokeColor=colors.black, strokeWidth=0.8))
+        d.add(String(left + i * slot + slot / 2, bottom - 11, visual(b.label), fontName=FONT,
+                     fontSize=7.5, textAnchor="middle"))  # fmt: skip
+        d.add(String(left + i * slot + slot / 2, bottom - 21, f"n = {b.leads:,}", fontName=FONT,
+                     fontSize=6.5, textAnchor="middle", fillColor=MUTED))  # fmt: skip
+    for k, (label, colour) in enumerate((("meeting", MEETING_COLOUR), ("won", WON_COLOUR))):
+        x = width - 120 + k * 60
+        d.add(Rect(x, height - 26, 8, 8, fillColor=colour, strokeColor=None))
+        d.add(String(x + 11, height - 25, label, fontName=FONT, fontSize=7.5))
+    return d
+
+
+def _funnel_rows(f: Funnel) -> list[str]:
+    return [f"{s.count:,}" + ("" if s.rate is None else f" ({pct(s.rate)})") for s in f.steps]
+
+
+def _funnel_table(f: Funnel, width: float, first: str) -> Flowable:
+    st = styles()
+    rows = [(STEP_LABELS[s.step], f"{s.count:,}", pct(s.rate, 1)) for s in f.steps]
+    return data_table(
+        (first, "Count", "Of the step before"), rows, (width * 0.4, width * 0.3, width * 0.3),
+        st["cell"], (1, 2),
+    )  # fmt: skip
+
+
+def _funnel_table_many(funnels: Sequence[Funnel], width: float, first: str) -> Flowable:
+    st = styles()
+    if not funnels:
+        return Paragraph("No leads.", st["body"])
+    steps = [SHORT_STEP.get(s.step, STEP_LABELS[s.step]) for s in funnels[0].steps]
+    col = (width - width * 0.2) / len(steps)
+    return data_table(
+        (first, *steps),
+        [(f.key or "(nobody)", *_funnel_rows(f)) for f in funnels],
+        [width * 0.2] + [col] * len(steps),
+        st["cell"],
+        tuple(range(1, len(steps) + 1)),
+    )

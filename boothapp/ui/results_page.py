@@ -1,0 +1,295 @@
+"""Results page (issue 22, managers): was the show worth it. The same figures as ``boothapp
+roi``: headline, funnel, money per currency and cost per stage, speed-to-lead with 95 %
+intervals and what they do not show, first-touch timing, funnel by rating and by rep, and
+where leads sit. Computed off the GUI thread through the task runner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.core.models import Event, Staff, StaffRole
+from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
+from boothapp.core.results.report import ShowResults
+from boothapp.reports.roi_format import amount, headline, interval, pct
+from boothapp.services.deals import DealPullSummary, DealService
+from boothapp.services.results import ResultsService
+from boothapp.ui.results_charts import FunnelBars, SpeedBars
+from boothapp.workers.tasks import TaskRunner
+
+MANAGERS_ONLY = (
+    "The Results page is for managers: sign in as a manager (Ctrl+L) to see pipeline, "
+    "revenue and speed-to-lead."
+)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], name: str) -> QTableWidget:
+    t = QTableWidget(len(rows), len(header))
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(list(header))
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem(value)
+            if c:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            t.setItem(r, c, item)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    height = t.horizontalHeader().height() + sum(t.rowHeight(r) for r in range(len(rows))) + 4
+    t.setFixedHeight(height)
+    return t
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.25)
+    font.setBold(True)
+    label.setFont(font)
+    label.setStyleSheet("margin-top: 10px;")  # palette text: readable in both themes
+    return label
+
+
+def _funnel_rows(funnels: Sequence[Funnel]) -> list[list[str]]:
+    return [
+        [f.key or "(nobody)"]
+        + [f"{s.count:,}" + ("" if s.rate is None else f" ({pct(s.rate)})") for s in f.steps]
+        for f in funnels
+    ]
+
+
+class ResultsPage(QWidget):
+    shown = Signal(object)  # ShowResults, after each refresh drew them
+
+    def __init__(
+        self,
+        results: ResultsService,
+        runner: TaskRunner,
+        event: Event,
+        deals: DealService | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("ResultsPage")
+        self._results, self._runner, self._event = results, runner, event
+        self._deals = deals
+        self._pull_note = ""  # what the last deal pull said, kept under the next figures
+        self._staff: Staff | None = None
+        self.data: ShowResults | None = None
+        self.earlier: ShowResults | None = None
+        self.title = QLabel(f"Results: {event.name}")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.status = QLabel(MANAGERS_ONLY)
+        self.status.setObjectName("ResultsStatus")
+        self.status.setWordWrap(True)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setObjectName("ResultsRefresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        # Deals come back with "boothapp sync pull"; here too, paced, off the GUI thread.
+        self.pull_button = QPushButton("Pull deals from CRM")
+        self.pull_button.setObjectName("ResultsPullDeals")
+        self.pull_button.clicked.connect(self.pull_deals)
+        self.pull_button.setVisible(deals is not None)
+        # Earlier events side by side (issue 22): the same headline figures, one column each.
+        self.compare = QComboBox()
+        self.compare.setObjectName("ResultsCompare")
+        self.compare.addItem("Compare with… (none)", "")
+        self.compare.currentIndexChanged.connect(lambda _i: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.compare)
+        top.addWidget(self.pull_button)
+        top.addWidget(self.refresh_button)
+        self.body = QWidget()
+        self.body.setObjectName("ResultsBody")
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 12, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.body)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 1)
+        self.funnel_bars = FunnelBars()
+        self.speed_bars = SpeedBars()
+        self.speed_summary = QLabel()
+        self.speed_summary.setObjectName("SpeedSummary")
+        self.speed_summary.setWordWrap(True)
+        self.body.setVisible(False)
+        self.refresh_button.setEnabled(False)
+        self.pull_button.setEnabled(False)
+
+    @property
+    def allowed(self) -> bool:
+        return self._staff is not None and self._staff.role is StaffRole.MANAGER
+
+    def set_staff(self, staff: Staff | None) -> None:
+        self._staff = staff
+        self.refresh_button.setEnabled(self.allowed)
+        self.pull_button.setEnabled(self.allowed)
+        if not self.allowed:
+            self.data = None
+            self.body.setVisible(False)
+            self.status.setText(MANAGERS_ONLY)
+        elif self.isVisible():
+            self.refresh()
+        elif self.data is None:
+            self.status.setText("Open this page (F8) or press Refresh to work out the results.")
+
+    def refresh(self) -> None:
+        if not self.allowed:
+            return
+        self.status.setText("Working out the results…")
+        self.refresh_button.setEnabled(False)
+        event_id, other = self._event.id, str(self.compare.currentData() or "")
+        results = self._results
+
+        def work() -> tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]:
+            earlier = results.compute(other) if other else None
+            return results.compute(event_id), earlier, results.other_events(event_id)
+
+        self._runner.run(work, on_done=self._show, on_error=self._failed)
+
+    def pull_deals(self) -> None:
+        if not self.allowed or self._deals is None:
+            return
+        deals, event = self._deals, self._event
+        self.pull_button.setEnabled(False)
+        self.status.setText("Reading deals back from the CRM…")
+        self._runner.run(
+            lambda: deals.pull(event.id, event.name),
+            on_done=self._pulled,
+            on_error=self._failed,
+        )
+
+    def _pulled(self, summary: DealPullSummary) -> None:
+        self.pull_button.setEnabled(self.allowed)
+        self._pull_note = summary.message
+        self.status.setText(summary.message)
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.pull_button.setEnabled(self.allowed)
+        self.refresh_button.setEnabled(self.allowed)
+        self.status.setText(f"Results not available: {exc}")
+
+    def _show(self, found: tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]) -> None:
+        data, earlier, others = found
+        self.refresh_button.setEnabled(self.allowed)
+        if not self.allowed:  # signed out while it was computed
+            return
+        self._offer(others)
+        self.data, self.earlier = data, earlier
+        when = data.computed_at.astimezone().strftime("%d %b %H:%M")
+        self.status.setText(
+            f"From {data.funnel.count(Step.LEADS):,} leads, their "
+            f"follow-ups and the deals pulled back from the CRM · as of {when}"
+            + (f"\n{self._pull_note}" if self._pull_note else "")
+        )
+        self._rebuild(data, earlier)
+        self.body.setVisible(True)
+        self.shown.emit(data)
+
+    def _offer(self, others: list[tuple[str, str]]) -> None:
+        """The events to compare with, keeping the one chosen (no refresh while filling)."""
+        chosen = self.compare.currentData()
+        self.compare.blockSignals(True)
+        self.compare.clear()
+        self.compare.addItem("Compare with… (none)", "")
+        for event_id, name in others:
+            self.compare.addItem(f"Compare with {name}", event_id)
+        index = self.compare.findData(chosen)
+        self.compare.setCurrentIndex(max(index, 0))
+        self.compare.blockSignals(False)
+
+    def _rebuild(self, r: ShowResults, earlier: ShowResults | None = None) -> None:
+        lay = self.body_layout
+        while lay.count():
+            item = lay.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None and w not in (self.funnel_bars, self.speed_bars, self.speed_summary):
+                w.deleteLater()
+        m = r.money
+        lay.addWidget(_heading("Headline"))
+        lay.addWidget(table(("Figure", "Value"), headline(r), "HeadlineTable"))
+        if earlier is not None:
+            lay.addWidget(_heading(f"Side by side with {earlier.event_name}"))
+            now, before = dict(headline(r)), dict(headline(earlier))
+            labels = list(now) + [k for k in before if k not in now]
+            lay.addWidget(table(
+                ("Figure", r.event_name, earlier.event_name),
+                [(k, now.get(k, "–"), before.get(k, "–")) for k in labels],
+                "CompareTable",
+            ))  # fmt: skip
+        lay.addWidget(_heading("Funnel"))
+        self.funnel_bars.set_funnel(r.funnel)
+        lay.addWidget(self.funnel_bars)
+        lay.addWidget(_heading("Money"))
+        if m.totals:
+            lay.addWidget(table(
+                ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
+                [(t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
+                  amount(t.open, t.currency), amount(t.lost, t.currency),
+                  f"{t.won_deals}/{t.open_deals}/{t.lost_deals}") for t in m.totals],
+                "MoneyTable",
+            ))  # fmt: skip
+        else:
+            lay.addWidget(QLabel("No deals yet: “Pull deals from CRM” brings them back."))
+        lay.addWidget(_heading("Speed to lead"))
+        self.speed_bars.set_buckets(r.speed.buckets)
+        lay.addWidget(self.speed_bars)
+        lay.addWidget(table(
+            ("First contact", "Leads", "Meeting", "95 % interval", "Won", "95 % interval"),
+            [(b.label, f"{b.leads:,}", pct(b.meeting.value), interval(b.meeting),
+              pct(b.won.value), interval(b.won)) for b in r.speed.buckets],
+            "SpeedTable",
+        ))  # fmt: skip
+        self.speed_summary.setText(r.speed.summary)
+        lay.addWidget(self.speed_summary)
+        steps = [STEP_LABELS[s.step] for s in r.funnel.steps[1:]]
+        lay.addWidget(_heading("Did 'hot' predict won? By rating"))
+        lay.addWidget(table(("Rating", *steps), _funnel_rows(r.by_rating), "RatingTable"))
+        lay.addWidget(_heading("By rep"))
+        lay.addWidget(table(("Rep", *steps), _funnel_rows(r.by_rep), "RepTable"))
+        grid = QGridLayout()
+        week = r.timing.by_weekday
+        grid.addWidget(_heading("First touch that got an answer"), 0, 0)
+        grid.addWidget(table(
+            ("Weekday", "First touches", "Answered", "Rate"),
+            [(d.label, str(d.touched), str(d.answered), pct(d.rate)) for d in week],
+            "TimingTable",
+        ), 1, 0)  # fmt: skip
+        grid.addWidget(_heading("Where leads sit now"), 0, 1)
+        grid.addWidget(table(
+            ("Stage", "Leads", "Median days", "Longest"),
+            [(d.stage.value.replace("_", " "), f"{d.leads:,}",
+              "–" if d.median_days is None else f"{d.median_days:.1f}",
+              "–" if d.longest_days is None else f"{d.longest_days:.1f}") for d in r.stages],
+            "StageTable",
+        ), 1, 1)  # fmt: skip
+        holder = QWidget()
+        holder.setLayout(grid)
+        lay.addWidget(holder)
+        lay.addStretch(1)
