@@ -94,10 +94,10 @@ class DesktopWindow(MainWindow):
         self.add_page("Leads", self.leads, "F2")
         self.add_page("Dashboard", self.dashboard, "F3")
         self.add_page("Follow-ups", self.followups, "F4")
-        self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
         self.add_page("CRM sync", scrolling(self.sync_page), "F7")
+        self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
         self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
         self.add_page("Results", self.results, "F9")
         self.background.start()

@@ -98,7 +98,7 @@ def shoot(out: Path) -> None:
     window.sign_in.signed_in.emit(manager)
     settle()
     window.activateWindow()
-    QTest.keyClick(window.nav, Qt.Key.Key_F8)  # the page's shortcut, as a manager presses it
+    QTest.keyClick(window.nav, Qt.Key.Key_F9)  # the page's shortcut, as a manager presses it
     settle(300)
     if window.pages.currentWidget() is not window.results:  # no window manager: no focus
         window.nav.setCurrentRow(window.pages.indexOf(window.results))
