@@ -38,7 +38,7 @@ from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.crm.base import CrmAdapter, SyncRecord
-from boothapp.sync.crm.mapping import build_record
+from boothapp.sync.crm.mapping import MappingContext, build_record, split_record, status_map
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.pacing import BreakerState
@@ -52,12 +52,29 @@ def settings_of(configs: EventConfigService, event_id: str) -> CrmSettings | Non
     return CrmSettings.from_tree(configs.get(event_id).crm)
 
 
+def mapping_context(
+    configs: EventConfigService, event_id: str, settings: CrmSettings
+) -> MappingContext:
+    cfg = configs.get(event_id)
+    return MappingContext(
+        statuses=status_map(settings.name, settings.stages),
+        questions={q.id: q.label for q in cfg.questions},
+        options={(q.id, o.id): o.label for q in cfg.questions for o in q.options},
+    )
+
+
 def record_for(
-    s: Session, row: LeadRow, settings: CrmSettings, rep_names: Mapping[str, str] | None = None
+    s: Session,
+    row: LeadRow,
+    settings: CrmSettings,
+    rep_names: Mapping[str, str] | None = None,
+    context: MappingContext | None = None,
 ) -> SyncRecord:
     staff = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
     event_row = s.get(EventRow, row.event_id)
     event = event_from_row(event_row) if event_row is not None else None
+    # The routed owner as CRM users know them (the rep's name), for the record's owner.
+    owner_name = (rep_names or {}).get(row.owner, row.owner)
     # The lead's next planned call (or CRM task) follow-up becomes the CRM task for its owner,
     # so sales see it in the CRM's own task list. Records are rebuilt at each sync run.
     touch = s.execute(
@@ -72,11 +89,25 @@ def record_for(
     ).first()
     lead = lead_from_row(row, staff)
     if touch is None:
-        return build_record(lead, event, settings.field_mapping())
+        return build_record(
+            lead, event, settings.field_mapping(), owner_name=owner_name, context=context
+        )
     subject = touch.subject or f"Call {lead.display_name}"
-    owner_name = (rep_names or {}).get(lead.owner, "")
     return build_record(lead, event, settings.field_mapping(), task_subject=subject,
-                        task_due=touch.due_at, owner_name=owner_name)  # fmt: skip
+                        task_due=touch.due_at, owner_name=owner_name, context=context)  # fmt: skip
+
+
+def items_for(
+    s: Session,
+    row: LeadRow,
+    settings: CrmSettings,
+    rep_names: Mapping[str, str] | None = None,
+    context: MappingContext | None = None,
+) -> list[SyncRecord]:
+    """The outbox items of one lead for the event's target: for a CRM the lead, its note and
+    its task as three items (each sent on create and on every later edit); one record else."""
+    record = record_for(s, row, settings, rep_names, context)
+    return split_record(record) if settings.related_items else [record]
 
 
 def rep_names(configs: EventConfigService, event_id: str) -> dict[str, str]:
@@ -102,7 +133,10 @@ class SyncEnqueuer:
             return
         s.flush()
         names = rep_names(self._configs, row.event_id)
-        enqueue_in(s, settings.name, record_for(s, row, settings, names), datetime.now(UTC))
+        context = mapping_context(self._configs, row.event_id, settings)
+        now = datetime.now(UTC)
+        for record in items_for(s, row, settings, names, context):
+            enqueue_in(s, settings.name, record, now, self._device_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +158,23 @@ class SyncSummary:
     message: str
     failures: tuple[SyncFailure, ...]
     dry_run: bool = False
+    # Booth owners no CRM user matched: those records went out without an owner (issue 17).
+    unmatched_owners: tuple[str, ...] = ()
+    leads_synced: int = 0
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and not self.failures and self.stopped == StopReason.IDLE
+
+    @property
+    def owners_text(self) -> str:
+        if not self.unmatched_owners:
+            return ""
+        return (
+            f"No {self.crm} user matches {', '.join(self.unmatched_owners)}: their leads went "
+            f"out without an owner; add them as {self.crm} users (same name or e-mail) and sync "
+            "again."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +192,18 @@ class SyncStatus:
 
 
 ENGINE_DEFAULT = EngineConfig()
+
+
+def lease_wait_text(outbox: SqlOutbox, crm: str) -> str:
+    """Why a run waits: items another device's sync run has in hand, and until when."""
+    held = outbox.foreign_leases(crm, datetime.now(UTC))
+    if not held:
+        return ""
+    parts = [
+        f"{n} item(s) held by device {device} until {until.astimezone():%H:%M:%S}"
+        for device, n, until in held
+    ]
+    return "waiting: " + "; ".join(parts) + " (its sync run may still be sending them)"
 
 
 class SyncService:
@@ -165,6 +224,7 @@ class SyncService:
         self._engine: SyncEngine | None = None
         self._lock = threading.Lock()
         self.pull_policy = PullPolicy()
+        self._reclaimed: set[str] = set()  # events whose own stale leases this process ended
 
     # -- configuration --------------------------------------------------------------------
     def settings(self, event_id: str) -> CrmSettings | None:
@@ -250,9 +310,10 @@ class SyncService:
                 )
             ).all()
             names = rep_names(self._configs, event_id)
+            context = mapping_context(self._configs, event_id, settings)
             for row in rows:
-                record = record_for(s, row, settings, names)
-                enqueue_in(s, settings.name, record, now, self._device_id)
+                for record in items_for(s, row, settings, names, context):
+                    enqueue_in(s, settings.name, record, now, self._device_id)
             return len(rows)
 
     def retry_failed(self, event_id: str) -> int:
@@ -303,14 +364,28 @@ class SyncService:
         if not self._lock.acquire(blocking=False):
             raise ValidationError("a sync is already running")
         try:
+            if event_id not in self._reclaimed:
+                # The first run of this process: leases this device still holds belong to a run
+                # that was killed (one run per device at a time), so they end now instead of
+                # after their 5 minutes. Other devices' leases still run out (issue 17).
+                n = outbox.reclaim_own_leases(settings.name, datetime.now(UTC))
+                self._reclaimed.add(event_id)
+                if n:
+                    log.info("reclaimed %d lease(s) of an interrupted sync run", n)
             self._engine = SyncEngine(outbox, adapter, engine_config or self._engine_config)
-            report = self._engine.drain(progress=progress, cancel=cancel, max_seconds=max_seconds)
+            report = self._engine.drain(
+                progress=progress,
+                cancel=cancel,
+                max_seconds=max_seconds,
+                wait_reason=lambda: lease_wait_text(outbox, settings.name),
+            )
         finally:
             self._lock.release()
         failures = self.failures(event_id)
         return SyncSummary(
             settings.name, report.synced, report.failed, report.remaining, report.stopped,
-            report.message, failures,
+            report.message, failures, unmatched_owners=report.unmatched_owners,
+            leads_synced=report.leads_synced,
         )  # fmt: skip
 
     def puller(self, event_id: str) -> CrmPuller:

@@ -15,7 +15,7 @@ from boothapp.core.models import Contact, SyncState
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.services.outbox_sql import SqlOutbox, record_from_json, record_to_json
-from boothapp.sync.crm.base import BatchOutcome, PushResult, SyncRecord, SyncTask
+from boothapp.sync.crm.base import Related, BatchOutcome, PushResult, SyncRecord, SyncTask
 from boothapp.sync.engine import StopReason, SyncEngine
 from boothapp.sync.outbox import (
     Attempt,
@@ -296,7 +296,12 @@ class EditingCrm:
 
     def __init__(self, edit: Callable[[], None]) -> None:
         self.sent: list[list[SyncRecord]] = []
+        self.related: list[list[Related]] = []
         self._edit: Callable[[], None] | None = edit
+
+    def push_related(self, items: Sequence[Related]) -> BatchOutcome:
+        self.related.append(list(items))
+        return BatchOutcome(tuple(PushResult(i.record.key, True, "note-1") for i in items))
 
     def push(self, records: Sequence[SyncRecord]) -> BatchOutcome:
         self.sent.append(list(records))
@@ -322,11 +327,19 @@ def test_engine_on_sqlite_sends_an_edit_saved_during_the_request(ctx: AppContext
 
     def save_edit() -> None:
         draft = ctx.leads.draft_of(ctx.leads.get_lead(ids[1]))
-        ctx.leads.save_lead(replace(draft, notes="wants a quote"))
+        ctx.leads.save_lead(
+            replace(draft, notes="wants a quote", contact=replace(draft.contact, title="CTO"))
+        )
 
     crm = EditingCrm(save_edit)
     report = SyncEngine(ctx.sync.outbox.scoped(event.id), crm).drain(max_seconds=10)
     assert [[r.lead_id for r in batch] for batch in crm.sent] == [ids, [ids[1]]]
-    assert crm.sent[1][0].notes == ("wants a quote",)  # the CRM ends with the booth's edit
-    assert report.stopped == StopReason.IDLE and ctx.sync.status(event.id).done == 3
+    assert crm.sent[1][0].fields["job_title"] == "CTO"  # the CRM ends with the booth's edit
+    # The notes are their own items, attached to the lead's CRM id; the edited note went out
+    # as it reads after the edit (the edit came before any note was claimed).
+    notes = {i.record.lead_id: i for batch in crm.related for i in batch}
+    assert set(notes) == set(ids)
+    assert notes[ids[1]].record.notes == ("wants a quote",)
+    assert notes[ids[1]].parent_id == f"bc-{ids[1][:8]}"
+    assert report.stopped == StopReason.IDLE and ctx.sync.status(event.id).done == 6
     assert ctx.leads.get_lead(ids[1]).sync_state == SyncState.SYNCED
