@@ -364,12 +364,13 @@ class SqlOutbox(SingleItemForms):
         times = [t for t in (next_pending, leased) if t is not None]
         return min(times) if times else None
 
-    def counts(self, crm: str) -> OutboxCounts:
+    def counts(self, crm: str, kind: ItemKind | None = None) -> OutboxCounts:
+        kinds = [OutboxRow.kind == kind.value] if kind is not None else []
         with self._db.read() as s:
             got = dict(
                 s.execute(
                     select(OutboxRow.state, func.count())
-                    .where(*self._where(crm))
+                    .where(*self._where(crm), *kinds)
                     .group_by(OutboxRow.state)
                 ).all()
             )

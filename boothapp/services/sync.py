@@ -37,7 +37,7 @@ from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
-from boothapp.sync.crm.base import CrmAdapter, SyncRecord
+from boothapp.sync.crm.base import CrmAdapter, ItemKind, SyncRecord
 from boothapp.sync.crm.mapping import MappingContext, build_record, split_record, status_map
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
@@ -355,9 +355,13 @@ class SyncService:
         outbox = self.outbox.scoped(event_id)
         if dry_run:
             counts = outbox.counts(settings.name)
+            leads = outbox.counts(settings.name, ItemKind.LEAD)
+            waiting = counts.pending + counts.in_flight
+            n = leads.pending + leads.in_flight
+            extra = f" (and {waiting - n} note/task item(s))" if waiting > n else ""
             return SyncSummary(
-                settings.name, 0, 0, counts.pending + counts.in_flight, StopReason.IDLE,
-                f"dry run: {counts.pending + counts.in_flight} lead(s) would be sent",
+                settings.name, 0, 0, waiting, StopReason.IDLE,
+                f"dry run: {n} lead(s) would be sent{extra}",
                 self.failures(event_id), dry_run=True,
             )  # fmt: skip
         adapter = self.adapter(event_id)
@@ -449,7 +453,11 @@ class SyncService:
                     s.execute(
                         select(OutboxRow.state, func.count())
                         .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
-                        .where(LeadRow.event_id == event_id, OutboxRow.crm == settings.name)
+                        .where(
+                            LeadRow.event_id == event_id,
+                            OutboxRow.crm == settings.name,
+                            OutboxRow.kind == ItemKind.LEAD.value,  # counts are of leads
+                        )
                         .group_by(OutboxRow.state)
                     ).all()
                 )

@@ -341,5 +341,6 @@ def test_engine_on_sqlite_sends_an_edit_saved_during_the_request(ctx: AppContext
     assert set(notes) == set(ids)
     assert notes[ids[1]].record.notes == ("wants a quote",)
     assert notes[ids[1]].parent_id == f"bc-{ids[1][:8]}"
-    assert report.stopped == StopReason.IDLE and ctx.sync.status(event.id).done == 6
+    assert report.stopped == StopReason.IDLE and ctx.sync.status(event.id).done == 3
+    assert {i.state for i in ctx.sync.outbox.items("bottlecrm")} == {ItemState.DONE}
     assert ctx.leads.get_lead(ids[1]).sync_state == SyncState.SYNCED
