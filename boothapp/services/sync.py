@@ -37,7 +37,7 @@ from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
-from boothapp.sync.crm.base import CrmAdapter, ItemKind, SyncRecord
+from boothapp.sync.crm.base import CrmAdapter, CrmError, ItemKind, SyncRecord
 from boothapp.sync.crm.mapping import MappingContext, build_record, split_record, status_map
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
@@ -286,6 +286,19 @@ class SyncService:
             {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token},
         )
         return ConnectionCheck(True, f"Salesforce connected: {tokens.instance_url}")
+
+    def prepare_crm(self, event_id: str) -> ConnectionCheck:
+        """Set the CRM up for what the sync writes: HubSpot's ``boothapp_*`` properties are
+        created when missing (the token's missing scope explained). Blocking: CLI or worker."""
+        s = self._require(event_id)
+        if s.name != "hubspot":
+            return ConnectionCheck(True, "")
+        try:
+            adapter = build_adapter(s, self._secrets_of(event_id, s))
+            did = adapter.ensure_properties()  # type: ignore[attr-defined]
+        except (ValidationError, CrmError) as exc:
+            return ConnectionCheck(False, getattr(exc, "message", str(exc)))
+        return ConnectionCheck(True, did or "HubSpot properties: all present")
 
     def test_connection(self, event_id: str) -> ConnectionCheck:
         """One harmless authenticated call; the CRM's own message on failure."""

@@ -164,7 +164,7 @@ class SyncEngine:
         self.breaker = CircuitBreaker(self.config.breaker_threshold, self.config.breaker_cooldown_s)
         self.pacer = BudgetPacer(self.config.budget_reserve)
         limit: RateLimit | None = getattr(adapter, "rate_limit", None)
-        if limit is not None:
+        if limit is not None and limit.requests > 0:
             # Paced from the first request on: the published limit is known before any reply.
             self.pacer.observe(Budget(limit.requests, limit.requests, limit.window_s), 0.0)
         self.kinds = KIND_ORDER if separates_related(adapter) else (ItemKind.LEAD,)
@@ -172,7 +172,10 @@ class SyncEngine:
         self._throttled_until = 0.0
         self._batch_retry_at: dict[tuple[int, float | None], datetime] = {}
         self._lock = threading.RLock()
-        self._turn = 0
+        # One request alone until the first reply: its rate-limit headers name the account's
+        # real window (HubSpot 100 or 190 per 10 s), which a parallel first burst could exceed.
+        self._first_reply = False
+        self._cost: dict[ItemKind, int] = {}  # counted calls of the last push of each kind
 
     @property
     def breaker_state(self) -> BreakerState:
@@ -279,14 +282,17 @@ class SyncEngine:
                 probing = False
                 if wait <= 0:
                     probing = state == BreakerState.HALF_OPEN
-                    if probing and run.busy:
-                        wait = 0.05  # one probe at a time
+                    if (probing or not self._first_reply) and run.busy:
+                        wait = 0.02  # one probe (or first request) at a time
                     else:
                         items = self._claim(1 if probing else self.adapter.batch_size)
                         if items:
                             if probing:
                                 self.breaker.begin_probe(mono)
-                            self.pacer.reserve(mono)
+                            # What a push of this kind cost last time (upsert + list join...).
+                            # (A kind not sent yet: the dearest known, never less than 2.)
+                            guess = max(2, *self._cost.values()) if self._cost else 1
+                            self.pacer.reserve(mono, self._cost.get(items[0].kind, guess))
                             run.busy += 1
                             run.requests += 1
                             run.waiting = ""
@@ -311,6 +317,7 @@ class SyncEngine:
             finally:
                 with self._lock:
                     run.busy -= 1
+                    self._first_reply = True
             self._emit(run, progress)
 
     def _send(self, run: _Run, items: list[OutboxItem]) -> None:
@@ -339,6 +346,7 @@ class SyncEngine:
         with self._lock:
             now = self.clock.monotonic()
             self.pacer.settle(now, count=outcome.requests)
+            self._cost[kind] = outcome.requests
             for budget in (outcome.budget, outcome.daily):
                 if budget is not None:
                     self.pacer.observe(budget, now)

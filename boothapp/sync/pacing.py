@@ -78,6 +78,7 @@ class _Window:
         self.budget = budget
         self.ours: list[float] = []  # send (reserved) or answer times of our requests
         self.others = 0
+        self.others_at = -math.inf
 
     def prune(self, now: float) -> None:
         horizon = now - self.budget.window_s
@@ -99,7 +100,7 @@ class BudgetPacer:
     def __init__(self, reserve: int = 0) -> None:
         self.reserve_n = reserve
         self._windows: dict[float, _Window] = {}
-        self._in_flight: list[float] = []
+        self._in_flight: list[int] = []  # calls reserved by each request out now
         self._log: list[float] = []  # our requests before any window was known
 
     @property
@@ -115,11 +116,16 @@ class BudgetPacer:
         for w in self._windows.values():
             w.ours.append(answered_at)
 
-    def reserve(self, now: float) -> None:
-        self._in_flight.append(now)
+    def reserve(self, now: float, calls: int = 1) -> None:
+        """A push goes out that will make about ``calls`` counted calls (its last cost)."""
+        self._in_flight.append(max(0, calls))
+
+    @property
+    def reserved(self) -> int:
+        return sum(self._in_flight)
 
     def settle(self, answered_at: float, count: int = 1) -> None:
-        """One reserved request was answered, having made ``count`` calls that the vendor
+        """One reserved push was answered, having made ``count`` calls that the vendor
         counts against this limit (0: calls outside it, e.g. BottleCRM's unthrottled API)."""
         if self._in_flight:
             self._in_flight.pop(0)
@@ -133,14 +139,23 @@ class BudgetPacer:
             w.ours = [t for t in self._log if t > now - budget.window_s]
         w.budget = budget
         w.prune(now)
-        w.others = max(0, budget.limit - budget.remaining - len(w.ours) - len(self._in_flight))
+        # Our requests still out may already be counted in ``remaining``; counting them as
+        # other apps' until their replies arrive errs on the side of never being refused.
+        # Replies to parallel requests arrive out of order: a late reply's ``remaining`` is
+        # older than what we already know, so within a window the estimate only grows.
+        estimate = max(0, budget.limit - budget.remaining - len(w.ours))
+        if now - w.others_at < budget.window_s:
+            estimate = max(estimate, w.others)
+        else:
+            w.others_at = now
+        w.others = estimate
 
     def delay(self, now: float) -> float:
         wait = 0.0
         for w in self._windows.values():
             w.prune(now)
             cap = w.budget.limit - self.reserve_n
-            if len(w.ours) + len(self._in_flight) + w.others < cap:
+            if len(w.ours) + self.reserved + w.others < cap:
                 continue
             if w.budget.window_s >= DAILY_S:
                 continue  # a daily allowance is not waited out: ``exhausted`` stops the run
@@ -158,7 +173,7 @@ class BudgetPacer:
         """A daily allowance has no room left above the reserve kept for other apps."""
         for w in self._windows.values():
             if w.budget.window_s >= DAILY_S:
-                used = len(w.ours) + len(self._in_flight) + w.others
+                used = len(w.ours) + self.reserved + w.others
                 if used >= w.budget.limit - self.reserve_n:
                     return True
         return False

@@ -29,6 +29,7 @@ Without an API token a repeat stays a no-op (the connection test says so).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -113,17 +114,19 @@ class BottleCrmAdapter:
         self.api = HttpClient(
             config.base_url, {"Authorization": f"Bearer {config.api_token}"}, config.timeout_s
         )
-        self._calls = 0  # intake posts in the current push, for the pacer
+        self._tl = threading.local()  # per push (pushes run on several workers)
+        self._tl.calls = 0  # intake posts in the current push, for the pacer
+        self._setup = threading.Lock()  # users, the source list: read or made once
         self.rate_limit = RateLimit(config.intake_per_minute, 60.0, concurrent=3)
         self._profiles: dict[str, str] | None = None  # name / e-mail (casefold) -> profile id
         self._source_ready = False
-        self._unmatched: set[str] = set()
+        self._tl.unmatched = set()
 
     def push(self, records: Sequence[SyncRecord]) -> BatchOutcome:
         results = []
         status = 0
-        self._calls = 0
-        self._unmatched = set()
+        self._tl.calls = 0
+        self._tl.unmatched = set()
         for i, record in enumerate(records):
             try:
                 result, status = self._post(record)
@@ -139,15 +142,15 @@ class BottleCrmAdapter:
             if r.lead_id not in answered
         ]
         return BatchOutcome(
-            tuple(results), None, status, requests=self._calls,
-            unmatched_owners=frozenset(self._unmatched),
+            tuple(results), None, status, requests=self._tl.calls,
+            unmatched_owners=frozenset(self._tl.unmatched),
         )  # fmt: skip
 
     def _request(
         self, client: HttpClient, method: str, path: str, body: Any = None
     ) -> requests.Response:
         if client is self.intake:
-            self._calls += 1
+            self._tl.calls = getattr(self._tl, "calls", 0) + 1
         return client.request(method, path, body)
 
     def _payload(self, record: SyncRecord) -> dict[str, Any]:
@@ -194,6 +197,10 @@ class BottleCrmAdapter:
 
     def _ensure_source(self) -> bool:
         """The org's "Trade show" source exists (added once; BottleCRM refuses a repeat)."""
+        with self._setup:
+            return self._make_source()
+
+    def _make_source(self) -> bool:
         if self._source_ready or not self.config.api_token:
             return self._source_ready
         resp = self._request(self.api, "GET", "/api/leads/sources/")
@@ -207,6 +214,10 @@ class BottleCrmAdapter:
 
     def _profile_id(self, who: str) -> str | None:
         """The BottleCRM profile of a booth owner, by name or e-mail (users read once)."""
+        with self._setup:
+            return self._match_profile(who)
+
+    def _match_profile(self, who: str) -> str | None:
         if self._profiles is None:
             self._profiles = {}
             resp = self._request(self.api, "GET", "/api/users/")
@@ -276,7 +287,7 @@ class BottleCrmAdapter:
             wanted: dict[str, Any] = self._wanted(record)
             owner = self._profile_id(record.owner) if record.owner else None
             if record.owner and owner is None:
-                self._unmatched.add(record.owner)
+                self._tl.unmatched.add(record.owner)
             resp = self._request(self.api, "GET", path)
             if resp.status_code == 200:
                 remote = (json_or_none(resp) or {}).get("lead_obj") or {}
@@ -322,8 +333,8 @@ class BottleCrmAdapter:
 
     # -- notes and tasks (their own outbox items) -------------------------------------------
     def push_related(self, items: Sequence[Related]) -> BatchOutcome:
-        self._calls = 0
-        self._unmatched = set()
+        self._tl.calls = 0
+        self._tl.unmatched = set()
         results = []
         for item in items:
             key = item.record.key
@@ -341,7 +352,7 @@ class BottleCrmAdapter:
             except CrmError as exc:
                 results.append(PushResult(key, ok=False, error=exc.message, transient=True))
         return BatchOutcome(
-            tuple(results), None, 200, requests=0, unmatched_owners=frozenset(self._unmatched)
+            tuple(results), None, 200, requests=0, unmatched_owners=frozenset(self._tl.unmatched)
         )
 
     def _note(self, item: Related) -> PushResult:
@@ -389,7 +400,7 @@ class BottleCrmAdapter:
         if profile:
             body["assigned_to"] = [profile]
         elif who:
-            self._unmatched.add(who)
+            self._tl.unmatched.add(who)
         task_id = item.remote_id or self._find_task(item.parent_id, key)
         if task_id:
             body.pop("status")  # the rep may have moved it on
