@@ -15,6 +15,7 @@ import requests
 
 from boothapp.sync.crm import salesforce_oauth as oauth
 from boothapp.sync.crm.base import SyncRecord, SyncTask
+from boothapp.sync.crm.mapping import split_record
 from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
 from boothapp.sync.engine import EngineConfig, StopReason, SyncEngine
 from boothapp.sync.outbox import AttemptOutcome, ItemState, MemoryOutbox
@@ -45,7 +46,9 @@ def drain(fake: SalesforceFake, recs, window_s=86400.0, token=TOKEN, other_app_c
         cfg = SalesforceConfig(server.url, token, timeout_s=0.5, allocation_window_s=window_s)
         adapter = SalesforceAdapter(cfg, **kw)
         outbox = MemoryOutbox()
-        outbox.enqueue_many("salesforce", recs, datetime.now(UTC))
+        # As the app queues them: the lead, its note and its task are three items.
+        items = [i for r in recs for i in split_record(r)]
+        outbox.enqueue_many("salesforce", items, datetime.now(UTC))
         report = SyncEngine(outbox, adapter, FAST, rng=random.Random(5)).drain(max_seconds=30)
     return report, outbox
 
@@ -58,17 +61,17 @@ def test_faults_never_drop_or_duplicate_and_salesforce_errors_are_shown_verbatim
     fake = SalesforceFake(faults=faults, partial_code="UNABLE_TO_LOCK_ROW")
     report, outbox = drain(fake, records(450, no_last_name={3, 321}))
     assert report.stopped == StopReason.IDLE
-    assert (report.synced, report.failed) == (448, 2)
+    assert (report.leads_synced, report.failed) == (448, 2)
     leads = fake.leads_by_external_id()
     assert len(leads) == 448 and max(leads.values()) == 1
     assert max(fake.creations.values()) == 1  # every Lead and Task created once only
     tasks = [c for c in fake.creations if c.startswith("Task:")]
-    assert len(tasks) == 448
+    assert len(tasks) == 448 * 2  # the note (a completed Task) and the call, per lead
     failed = [i for i in outbox.items() if i.state == ItemState.FAILED]
     assert {i.last_error for i in failed} == {
         "REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"
     }
-    done = [i for i in outbox.items() if i.state == ItemState.DONE]
+    done = [i for i in outbox.items() if i.state == ItemState.DONE and i.kind == "lead"]
     assert all(i.remote_id.startswith("00Q") for i in done)
     lead_rows = fake.records["Lead"]
     assert all(lead_rows[i.remote_id]["BoothApp_Lead_Id__c"] == i.lead_id for i in done)
@@ -80,7 +83,7 @@ def test_faults_never_drop_or_duplicate_and_salesforce_errors_are_shown_verbatim
 def test_allocation_exceeded_backs_off_without_failing_a_lead():
     fake = SalesforceFake(allocation=2, window_s=1.0)
     report, outbox = drain(fake, records(1000, task=False), window_s=1.0, other_app_calls=2)
-    assert report.synced == 1000 and report.failed == 0
+    assert report.leads_synced == 1000 and report.failed == 0
     assert fake.requests["403"] >= 1
     assert len(fake.leads_by_external_id()) == 1000
     throttled = [
@@ -94,7 +97,7 @@ def test_expired_session_without_refresh_stops_and_holds_the_leads():
     fake = SalesforceFake()
     report, outbox = drain(fake, records(3), token="00Dexpired")
     assert report.stopped == StopReason.AUTH and "INVALID_SESSION_ID" in report.message
-    assert fake.records == {} and outbox.counts("salesforce").pending == 3
+    assert fake.records == {} and outbox.counts("salesforce").pending == 9  # leads, notes, tasks
 
 
 def test_pkce_sign_in_then_refresh_on_expiry():
