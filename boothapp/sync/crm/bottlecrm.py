@@ -97,7 +97,8 @@ class BottleCrmConfig:
     # already in BottleCRM. Empty: new leads still sync, edits after the first sync do not.
     api_token: str = ""
     timeout_s: float = 30.0
-    intake_per_minute: int = 120  # LEAD_INTAKE_THROTTLE_MINUTE, BottleCRM's default
+    # LEAD_INTAKE_THROTTLE_MINUTE (a DRF rate, default "120/min"): posts per window in seconds.
+    intake_rate: tuple[int, float] = (120, 60.0)
 
 
 class BottleCrmAdapter:
@@ -117,7 +118,9 @@ class BottleCrmAdapter:
         self._tl = threading.local()  # per push (pushes run on several workers)
         self._tl.calls = 0  # intake posts in the current push, for the pacer
         self._setup = threading.Lock()  # users, the source list: read or made once
-        self.rate_limit = RateLimit(config.intake_per_minute, 60.0, concurrent=3)
+        # One request at a time: the intake's own limit (2 a second) leaves time to spare, and
+        # parallel writes make a SQLite-backed BottleCRM answer 500 "database is locked".
+        self.rate_limit = RateLimit(*config.intake_rate, concurrent=1)
         self._profiles: dict[str, str] | None = None  # name / e-mail (casefold) -> profile id
         self._source_ready = False
         self._tl.unmatched = set()
