@@ -259,6 +259,11 @@ class BottleCrmAdapter:
             answer = body.get("result")
             if self.config.api_token and lead:
                 result, code = self._update(record, lead, merged=answer == "merged")
+                if answer == "created" and not result.ok and not result.transient:
+                    # The intake made the lead; a refused API token only costs its owner,
+                    # status and source (the connection test names the token problem).
+                    log.warning("BottleCRM lead %s created without extras: %s", lead, result.error)
+                    result = PushResult(record.lead_id, ok=True, remote_id=lead)
                 return replace(result, created=answer == "created"), code
             return PushResult(
                 record.lead_id, ok=True, remote_id=lead, created=answer == "created"
