@@ -124,7 +124,9 @@ ProgressCallback = Callable[[SyncProgress], None]
 # Why a run waits when nothing is due (e.g. "3 lead(s) held by device X until 10:42").
 WaitReason = Callable[[], str]
 
-KIND_ORDER = (ItemKind.LEAD, ItemKind.NOTE, ItemKind.TASK)
+# A lead's note and task go before further leads: each lead is complete in the CRM as soon as
+# possible, and a run stopped by the daily allowance leaves whole leads, not bare records.
+KIND_ORDER = (ItemKind.NOTE, ItemKind.TASK, ItemKind.LEAD)
 
 
 @dataclass
@@ -240,7 +242,7 @@ class SyncEngine:
         progress(snapshot)
 
     def _claim(self, limit: int) -> list[OutboxItem]:
-        """Leads first (a note needs its lead's CRM id), then notes, then tasks."""
+        """Notes and tasks whose lead is in the CRM first, then more leads."""
         for kind in self.kinds:
             items = self.outbox.claim_due(
                 self.adapter.name, limit, self.clock.now(), self.config.lease, kind

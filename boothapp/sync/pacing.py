@@ -111,8 +111,10 @@ class BudgetPacer:
         return self._windows[min(self._windows)].budget
 
     def note_request(self, answered_at: float) -> None:
-        if not self._windows:
-            self._log.append(answered_at)
+        # Kept for a window first learnt later (a reply's headers name a new window).
+        self._log.append(answered_at)
+        if len(self._log) > 4096:
+            del self._log[:2048]
         for w in self._windows.values():
             w.ours.append(answered_at)
 
@@ -143,10 +145,12 @@ class BudgetPacer:
         # other apps' until their replies arrive errs on the side of never being refused.
         # Replies to parallel requests arrive out of order: a late reply's ``remaining`` is
         # older than what we already know, so within a window the estimate only grows.
+        # It may fall only when nothing else of ours is out (then the reply is the newest) or
+        # when the old estimate is a whole window old.
         estimate = max(0, budget.limit - budget.remaining - len(w.ours))
-        if now - w.others_at < budget.window_s:
+        if self._in_flight and now - w.others_at < budget.window_s:
             estimate = max(estimate, w.others)
-        else:
+        if estimate >= w.others or not self._in_flight:
             w.others_at = now
         w.others = estimate
 

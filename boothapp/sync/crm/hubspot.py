@@ -113,6 +113,7 @@ class HubSpotAdapter:
         self._tl.calls = 0
         self._tl.unmatched = set()
         self._tl.daily = None
+        self._tl.budget = None
 
     def _by_email(self, record: SyncRecord) -> bool:
         return self.config.use_email_as_id and bool(record.email.strip())
@@ -126,6 +127,8 @@ class HubSpotAdapter:
         self._tl.calls += 1
         resp = self.http.request(method, path, body)
         self._tl.daily = daily_from_headers(resp.headers) or self._tl.daily
+        # The newest reply's headers: the engine's pacer counts every call of the push.
+        self._tl.budget = budget_from_headers(resp.headers) or self._tl.budget
         return resp
 
     def _input(self, record: SyncRecord) -> dict[str, Any]:
@@ -167,7 +170,7 @@ class HubSpotAdapter:
             results.get(r.lead_id) or missing_result(r.lead_id, "HubSpot") for r in records
         )
         return BatchOutcome(
-            out_results, budget, status, requests=self._tl.calls,
+            out_results, self._tl.budget or budget, status, requests=self._tl.calls,
             unmatched_owners=frozenset(self._tl.unmatched), daily=self._tl.daily,
         )  # fmt: skip
 
@@ -331,7 +334,7 @@ class HubSpotAdapter:
             results.get(i.record.key) or missing_result(i.record.key, "HubSpot") for i in items
         )
         return BatchOutcome(
-            out, budget, resp.status_code, requests=self._tl.calls,
+            out, self._tl.budget or budget, resp.status_code, requests=self._tl.calls,
             unmatched_owners=frozenset(self._tl.unmatched), daily=self._tl.daily,
         )  # fmt: skip
 
