@@ -420,8 +420,8 @@ class BottleCrmAdapter:
         resp = self._request(self.api, "POST", "/api/tasks/", body)
         if resp.status_code not in (200, 201):
             return self._related_failed(key, resp)
-        # BottleCRM answers no id: read it back so an edit finds the task directly.
-        return PushResult(key, ok=True, remote_id=self._find_task(item.parent_id, key))
+        # BottleCRM answers no id; an edit finds the task again by its marker.
+        return PushResult(key, ok=True)
 
     def _find_task(self, lead: str, key: str) -> str:
         resp = self._request(self.api, "GET", f"/api/tasks/?lead={lead}")
