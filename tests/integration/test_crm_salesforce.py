@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -148,3 +149,53 @@ def test_wrong_pkce_verifier_is_refused():
         code = receiver.wait(5, "s1")
         with pytest.raises(oauth.OAuthError, match="authentication failure"):
             oauth.exchange_code(server.url, fake.client_id, code, receiver.redirect_uri, other)
+
+
+def test_a_visitor_already_a_contact_gets_a_task_and_campaign_not_a_second_lead():
+    fake = SalesforceFake()
+    contact = fake.add_record("Contact", Email="grace1@example.com", LastName="Hopper")
+    lead = fake.add_record("Lead", Email="grace2@example.com", LastName="Hopper", Company="Navy")
+    recs = [replace(r, event_name="MedTech 2026") for r in records(3)]
+    report, outbox = drain(fake, recs)
+    assert report.leads_synced == 3 and report.failed == 0
+    # grace0 is new: one Lead; grace2 was an open Lead: updated by Id, our id written into it.
+    leads = fake.records["Lead"]
+    assert len(leads) == 2
+    assert leads[lead]["BoothApp_Lead_Id__c"] == recs[2].lead_id
+    # grace1 is a Contact: no Lead, a "visited" Task, the note and call, campaign membership.
+    assert not any(r.get("Email") == "grace1@example.com" for r in leads.values())
+    item = {i.key: i for i in outbox.items()}
+    assert item[recs[1].lead_id].remote_id == contact
+    on_contact = [t for t in fake.records["Task"].values() if t["WhoId"] == contact]
+    assert sorted(t["BoothApp_Task_Id__c"].split(":")[1] for t in on_contact) == [
+        "note", "task", "visit",
+    ]  # fmt: skip
+    members = list(fake.records["CampaignMember"].values())
+    assert {m.get("ContactId") for m in members} >= {contact}
+    assert {m.get("LeadId") for m in members} >= {lead}
+    # One lookup per batch: both queries in one composite call.
+    assert fake.requests["/services/data/v60.0/composite"] == 1
+
+
+def test_unmatched_owner_is_reported_and_the_owner_set_on_the_lead():
+    fake = SalesforceFake()
+    fake.add_user("005000000000001AAA", "Dana Whitfield")
+    recs = records(2, task=False)
+    recs = [replace(recs[0], owner="Dana Whitfield"), replace(recs[1], owner="Omar Haddad")]
+    report, _ = drain(fake, recs)
+    owners = {r["Email"]: r.get("OwnerId") for r in fake.records["Lead"].values()}
+    assert owners == {"grace0@example.com": "005000000000001AAA", "grace1@example.com": None}
+    assert report.unmatched_owners == ("Omar Haddad",)
+
+
+def test_allowance_used_up_stops_the_run_before_403_with_whole_leads():
+    # The org's rolling 24 h allowance (Sforce-Limit-Info) with only 12 calls left for us.
+    fake = SalesforceFake(allocation=12, window_s=86400.0)
+    report, outbox = drain(fake, records(1000))
+    assert report.stopped == StopReason.ALLOWANCE and "allowance" in report.message
+    assert fake.requests["403"] == 0  # paced ahead: never refused
+    states = {}
+    for i in outbox.items():
+        states.setdefault(i.lead_id, set()).add(i.state)
+    whole = [k for k, v in states.items() if v == {ItemState.DONE}]
+    assert len(whole) >= 200  # notes and tasks went before further leads
