@@ -368,7 +368,8 @@ def main() -> int:
             f = runs[crm](Path(tmp), n, n_kill)
             figures[crm] = f
             print(
-                f"{crm:11} {f['leads_per_min']} leads/min, {f['share_of_ceiling'] or 0:.0%} of ceiling, "
+                f"{crm:11} {f['leads_per_min']} leads/min, "
+                f"{f['share_of_ceiling'] or 0:.0%} of ceiling, "
                 f"dup={f['duplicates']} lost leads/notes/tasks={f['lost_leads']}/"
                 f"{f['lost_notes']}/{f['lost_tasks']} recovery={f['recovery_s']} s",
                 file=sys.stderr,

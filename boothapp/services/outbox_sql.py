@@ -208,7 +208,7 @@ class SqlOutbox(SingleItemForms):
                 )
                 .group_by(OutboxRow.leased_by)
             ).all()
-        return [(str(d or "another device"), int(n), _aware(u)) for d, n, u in rows]
+        return [(str(d or "another device"), int(n), _aware(u)) for d, n, u in rows if u]
 
     def claim_due(
         self,

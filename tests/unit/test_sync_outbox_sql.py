@@ -15,7 +15,7 @@ from boothapp.core.models import Contact, SyncState
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.services.outbox_sql import SqlOutbox, record_from_json, record_to_json
-from boothapp.sync.crm.base import Related, BatchOutcome, PushResult, SyncRecord, SyncTask
+from boothapp.sync.crm.base import BatchOutcome, PushResult, Related, SyncRecord, SyncTask
 from boothapp.sync.engine import StopReason, SyncEngine
 from boothapp.sync.outbox import (
     Attempt,

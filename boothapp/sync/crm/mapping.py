@@ -15,7 +15,7 @@ blanks.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from boothapp.core.models import Contact, Event, Lead, Stage
@@ -336,9 +336,10 @@ def split_record(record: SyncRecord) -> list[SyncRecord]:
     task item when the lead has them (each its own outbox item, issue 17)."""
     items = [SyncRecord(record.lead_id, record.fields, record.email, record.event_name,
                         owner=record.owner)]  # fmt: skip
-    common = {"email": record.email, "event_name": record.event_name, "owner": record.owner}
+    base = SyncRecord(record.lead_id, email=record.email, event_name=record.event_name,
+                      owner=record.owner)  # fmt: skip
     if record.notes:
-        items.append(SyncRecord(record.lead_id, notes=record.notes, kind=ItemKind.NOTE, **common))
+        items.append(replace(base, notes=record.notes, kind=ItemKind.NOTE))
     if record.task is not None:
-        items.append(SyncRecord(record.lead_id, task=record.task, kind=ItemKind.TASK, **common))
+        items.append(replace(base, task=record.task, kind=ItemKind.TASK))
     return items

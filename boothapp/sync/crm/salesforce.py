@@ -163,7 +163,9 @@ class SalesforceAdapter:
                 self._tl.unmatched.add(record.owner)
         return lead
 
-    def _existing(self, records: Sequence[SyncRecord]) -> tuple[dict[str, dict], dict[str, str]]:
+    def _existing(
+        self, records: Sequence[SyncRecord]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
         """Open Leads and Contacts with the batch's e-mails, in one composite request:
         (e-mail -> Lead row, e-mail -> Contact id); e-mails compared lower-cased."""
         emails = sorted({r.email.strip() for r in records if r.email.strip()})
@@ -189,7 +191,7 @@ class SalesforceAdapter:
         )  # fmt: skip
         body = json_or_none(resp)
         self._raise_for_status(resp, body, self._budget(resp))
-        leads: dict[str, dict] = {}
+        leads: dict[str, dict[str, Any]] = {}
         contacts: dict[str, str] = {}
         for sub in (body or {}).get("compositeResponse", []):
             if sub.get("httpStatusCode") != 200:
