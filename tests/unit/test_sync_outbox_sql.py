@@ -344,3 +344,25 @@ def test_engine_on_sqlite_sends_an_edit_saved_during_the_request(ctx: AppContext
     assert report.stopped == StopReason.IDLE and ctx.sync.status(event.id).done == 3
     assert {i.state for i in ctx.sync.outbox.items("bottlecrm")} == {ItemState.DONE}
     assert ctx.leads.get_lead(ids[1]).sync_state == SyncState.SYNCED
+
+
+def test_a_restarted_device_reclaims_its_own_leases_and_names_another_devices(
+    ctx: AppContext,
+) -> None:
+    """Issue 17: after a kill -9 the restarted run takes its own leased items at once; items
+    another device's run holds still wait out their lease, and the wait says whose they are."""
+    now = datetime.now(UTC)
+    ids = _leads(ctx, 4)
+    mine, theirs = SqlOutbox(ctx.db, "laptop-1"), SqlOutbox(ctx.db, "laptop-2")
+    for lead_id in ids:
+        mine.enqueue("hubspot", _rec(lead_id), now)
+    assert len(mine.claim_due("hubspot", 2, now)) == 2  # laptop-1's run, then killed
+    assert len(theirs.claim_due("hubspot", 2, now)) == 2  # laptop-2's run, still going
+    assert mine.claim_due("hubspot", 10, now) == []  # all four leased for 5 minutes
+
+    assert mine.reclaim_own_leases("hubspot", now) == 2
+    again = mine.claim_due("hubspot", 10, now)
+    assert sorted(i.lead_id for i in again) == sorted(ids[:2])  # at once, not in 5 minutes
+    held = mine.foreign_leases("hubspot", now)
+    assert [(device, n) for device, n, _ in held] == [("laptop-2", 2)]
+    assert held[0][2] > now + timedelta(minutes=4)
