@@ -179,7 +179,10 @@ class OutboxRow(Stamped, Base):
 
     crm: Mapped[str] = mapped_column(String(40), nullable=False)  # "hubspot", "bottlecrm", ...
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
-    item_key: Mapped[str] = mapped_column(String(80), nullable=False)  # SyncRecord.key
+    # SyncRecord.key; a row written without one is its lead's own item (key = lead id).
+    item_key: Mapped[str] = mapped_column(
+        String(80), nullable=False, default=lambda c: c.get_current_parameters()["lead_id"]
+    )
     kind: Mapped[str] = mapped_column(String(8), default="lead", nullable=False)  # ItemKind
     # The device whose sync run holds the lease: it may reclaim its own at once after a crash.
     leased_by: Mapped[str] = mapped_column(String(64), default="", nullable=False)
