@@ -1,7 +1,9 @@
 """CRM sync for an event: configure, queue, run the engine, show failures, retry.
 
 * ``SyncEnqueuer.on_lead_saved`` runs inside ``LeadService.save_lead``'s transaction, so a lead
-  is never saved without its queued record (when the event syncs automatically).
+  is never saved without its queued items (when the event syncs automatically): for a CRM the
+  lead, its note and its task, each its own idempotent item (issue 17); an item whose record
+  did not change since it was sent is left alone.
 * ``SyncService.run`` drains the event's CRM through ``SyncEngine`` + ``SqlOutbox``; call it from
   a worker thread (``boothapp.workers.sync_worker``) or the CLI, never the GUI thread.
 * Secrets live in ``SecretStore`` (OS keyring) under ``"<event id>:<name>"``: never in the
