@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import math
 import random
 import threading
 import time
@@ -127,6 +128,7 @@ WaitReason = Callable[[], str]
 # A lead's note and task go before further leads: each lead is complete in the CRM as soon as
 # possible, and a run stopped by the daily allowance leaves whole leads, not bare records.
 KIND_ORDER = (ItemKind.NOTE, ItemKind.TASK, ItemKind.LEAD)
+EMIT_EVERY_S = 0.25
 
 
 @dataclass
@@ -177,7 +179,8 @@ class SyncEngine:
         # One request alone until the first reply: its rate-limit headers name the account's
         # real window (HubSpot 100 or 190 per 10 s), which a parallel first burst could exceed.
         self._first_reply = False
-        self._cost: dict[ItemKind, int] = {}  # counted calls of the last push of each kind
+        self._cost: dict[ItemKind, int] = {}
+        self._last_emit = -math.inf  # counted calls of the last push of each kind
 
     @property
     def breaker_state(self) -> BreakerState:
@@ -210,6 +213,7 @@ class SyncEngine:
                 t.start()
             for t in threads:
                 t.join()
+        self._emit(run, progress, final=True)
         stopped, message = run.stop or (StopReason.IDLE, "")
         c = self.outbox.counts(crm)
         return DrainReport(
@@ -217,10 +221,17 @@ class SyncEngine:
             run.errors, tuple(sorted(run.unmatched)), run.leads,
         )  # fmt: skip
 
-    def _emit(self, run: _Run, progress: ProgressCallback | None) -> None:
+    def _emit(self, run: _Run, progress: ProgressCallback | None, final: bool = False) -> None:
         if progress is None:
             return
-        elapsed = max(1e-9, self.clock.monotonic() - run.start)
+        mono = self.clock.monotonic()
+        with self._lock:
+            # Counting the queue costs a query: at most four progress reports a second.
+            quiet = self.breaker.state(mono) == BreakerState.CLOSED and not run.waiting
+            if not final and quiet and mono - self._last_emit < EMIT_EVERY_S:
+                return
+            self._last_emit = mono
+        elapsed = max(1e-9, mono - run.start)
         c = self.outbox.counts(self.adapter.name)
         left = c.pending + c.in_flight
         with self._lock:
@@ -282,6 +293,7 @@ class SyncEngine:
                 )
                 items: list[OutboxItem] = []
                 probing = False
+                ticket = 0
                 if wait <= 0:
                     probing = state == BreakerState.HALF_OPEN
                     if (probing or not self._first_reply) and run.busy:
@@ -294,7 +306,9 @@ class SyncEngine:
                             # What a push of this kind cost last time (upsert + list join...).
                             # (A kind not sent yet: the dearest known, never less than 2.)
                             guess = max(2, *self._cost.values()) if self._cost else 1
-                            self.pacer.reserve(mono, self._cost.get(items[0].kind, guess))
+                            ticket = self.pacer.reserve(
+                                mono, self._cost.get(items[0].kind, guess)
+                            )
                             run.busy += 1
                             run.requests += 1
                             run.waiting = ""
@@ -315,14 +329,14 @@ class SyncEngine:
                 self._sleep(wait, run.start, max_seconds, cancel)
                 continue
             try:
-                self._send(run, items)
+                self._send(run, items, ticket)
             finally:
                 with self._lock:
                     run.busy -= 1
                     self._first_reply = True
             self._emit(run, progress)
 
-    def _send(self, run: _Run, items: list[OutboxItem]) -> None:
+    def _send(self, run: _Run, items: list[OutboxItem], ticket: int) -> None:
         started_at = self.clock.now()
         kind = items[0].kind
         try:
@@ -335,9 +349,9 @@ class SyncEngine:
                 )
         except CrmError as exc:
             with self._lock:
-                self.pacer.settle(self.clock.monotonic())
+                self.pacer.settle(self.clock.monotonic(), ticket=ticket)
                 if exc.budget is not None:
-                    self.pacer.observe(exc.budget, self.clock.monotonic())
+                    self.pacer.observe(exc.budget, self.clock.monotonic(), ticket)
                 run.last_error = exc.message
                 self._batch_retry_at = {}
                 stop, gave_up = self._whole_batch_failed(items, exc, started_at, run.errors)
@@ -347,11 +361,11 @@ class SyncEngine:
             return
         with self._lock:
             now = self.clock.monotonic()
-            self.pacer.settle(now, count=outcome.requests)
+            self.pacer.settle(now, count=outcome.requests, ticket=ticket)
             self._cost[kind] = outcome.requests
             for budget in (outcome.budget, outcome.daily):
                 if budget is not None:
-                    self.pacer.observe(budget, now)
+                    self.pacer.observe(budget, now, ticket)
             run.unmatched |= outcome.unmatched_owners
             self._batch_retry_at = {}
             s, f, err = self._apply_results(items, outcome, started_at, run.errors)

@@ -78,7 +78,7 @@ class _Window:
         self.budget = budget
         self.ours: list[float] = []  # send (reserved) or answer times of our requests
         self.others = 0
-        self.others_at = -math.inf
+        self.others_ticket = -1  # the push whose reply set ``others``
 
     def prune(self, now: float) -> None:
         horizon = now - self.budget.window_s
@@ -100,7 +100,8 @@ class BudgetPacer:
     def __init__(self, reserve: int = 0) -> None:
         self.reserve_n = reserve
         self._windows: dict[float, _Window] = {}
-        self._in_flight: list[int] = []  # calls reserved by each request out now
+        self._in_flight: dict[int, int] = {}  # ticket -> calls reserved by each push out now
+        self._tickets = 0
         self._log: list[float] = []  # our requests before any window was known
 
     @property
@@ -118,23 +119,28 @@ class BudgetPacer:
         for w in self._windows.values():
             w.ours.append(answered_at)
 
-    def reserve(self, now: float, calls: int = 1) -> None:
-        """A push goes out that will make about ``calls`` counted calls (its last cost)."""
-        self._in_flight.append(max(0, calls))
+    def reserve(self, now: float, calls: int = 1) -> int:
+        """A push goes out that will make about ``calls`` counted calls (its last cost);
+        returns its ticket (pushes are numbered in the order they are sent)."""
+        self._tickets += 1
+        self._in_flight[self._tickets] = max(0, calls)
+        return self._tickets
 
     @property
     def reserved(self) -> int:
-        return sum(self._in_flight)
+        return sum(self._in_flight.values())
 
-    def settle(self, answered_at: float, count: int = 1) -> None:
+    def settle(self, answered_at: float, count: int = 1, ticket: int | None = None) -> None:
         """One reserved push was answered, having made ``count`` calls that the vendor
         counts against this limit (0: calls outside it, e.g. BottleCRM's unthrottled API)."""
-        if self._in_flight:
-            self._in_flight.pop(0)
+        if ticket is None:
+            ticket = min(self._in_flight, default=None)
+        if ticket is not None:
+            self._in_flight.pop(ticket, None)
         for _ in range(count):
             self.note_request(answered_at)
 
-    def observe(self, budget: Budget, now: float) -> None:
+    def observe(self, budget: Budget, now: float, ticket: int | None = None) -> None:
         w = self._windows.get(budget.window_s)
         if w is None:
             w = self._windows[budget.window_s] = _Window(budget)
@@ -145,13 +151,14 @@ class BudgetPacer:
         # other apps' until their replies arrive errs on the side of never being refused.
         # Replies to parallel requests arrive out of order: a late reply's ``remaining`` is
         # older than what we already know, so within a window the estimate only grows.
-        # It may fall only when nothing else of ours is out (then the reply is the newest) or
-        # when the old estimate is a whole window old.
+        # It may fall only on the reply to a push sent after the one that set it: that reply
+        # describes a newer moment of the server's count.
         estimate = max(0, budget.limit - budget.remaining - len(w.ours))
-        if self._in_flight and now - w.others_at < budget.window_s:
+        newer = ticket is None or ticket > w.others_ticket
+        if not newer:
             estimate = max(estimate, w.others)
-        if estimate >= w.others or not self._in_flight:
-            w.others_at = now
+        elif ticket is not None:
+            w.others_ticket = ticket
         w.others = estimate
 
     def delay(self, now: float) -> float:
