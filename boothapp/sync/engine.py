@@ -306,9 +306,7 @@ class SyncEngine:
                             # What a push of this kind cost last time (upsert + list join...).
                             # (A kind not sent yet: the dearest known, never less than 2.)
                             guess = max(2, *self._cost.values()) if self._cost else 1
-                            ticket = self.pacer.reserve(
-                                mono, self._cost.get(items[0].kind, guess)
-                            )
+                            ticket = self.pacer.reserve(mono, self._cost.get(items[0].kind, guess))
                             run.busy += 1
                             run.requests += 1
                             run.waiting = ""
