@@ -16,7 +16,7 @@ class ProgressBar:
         self._start = time.monotonic()
         self._last = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, note: str = "") -> None:
         if not self._interactive:
             return
         now = time.monotonic()
@@ -30,6 +30,7 @@ class ProgressBar:
         bar = "#" * filled + "-" * (self.width - filled)
         self.stream.write(
             f"\r{self.label} [{bar}] {share:4.0%} {done:,}/{total:,} ETA {eta:4.0f}s "
+            + (f"{note} " if note else "")
         )
         self.stream.flush()
 

@@ -18,13 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from boothapp.core.models import SyncState
 from boothapp.store.db import Database
 from boothapp.store.tables import LeadRow, OutboxAttemptRow, OutboxRow
 from boothapp.store.types import utcnow
-from boothapp.sync.crm.base import SyncRecord, SyncTask
+from boothapp.sync.crm.base import ItemKind, SyncRecord, SyncTask
 from boothapp.sync.outbox import (
     DEFAULT_LEASE,
     Attempt,
@@ -56,6 +56,7 @@ def record_to_json(r: SyncRecord) -> dict[str, Any]:
         "notes": list(r.notes),
         "task": task,
         "owner": r.owner,
+        "kind": r.kind.value,
     }
 
 
@@ -73,23 +74,30 @@ def record_from_json(d: dict[str, Any]) -> SyncRecord:
         notes=tuple(d.get("notes", ())),
         task=task,
         owner=d.get("owner", ""),
+        kind=ItemKind(d.get("kind", "lead")),
     )
 
 
 def enqueue_in(s: Session, crm: str, record: SyncRecord, now: datetime, device_id: str = "") -> str:
-    """Queue (or refresh) the lead's record inside the caller's transaction; returns the item id.
+    """Queue (or refresh) a lead, note or task record inside the caller's transaction; returns
+    the item id.
 
     A saved lead is queued in the same transaction as its save, so it can never be saved and
     not queued. An item in flight keeps its lease (the newer record goes with the next send).
+    An unchanged record of an item already sent is left alone (saving a lead re-queues its
+    note only when the note changed).
     """
-    row = s.scalar(
-        select(OutboxRow).where(OutboxRow.crm == crm, OutboxRow.lead_id == record.lead_id)
-    )
+    row = s.scalar(select(OutboxRow).where(OutboxRow.crm == crm, OutboxRow.item_key == record.key))
+    data = record_to_json(record)
+    if row is not None and row.state == ItemState.DONE.value and row.record == data:
+        return row.id
     if row is None:
         row = OutboxRow(
             crm=crm,
             lead_id=record.lead_id,
-            record=record_to_json(record),
+            item_key=record.key,
+            kind=record.kind.value,
+            record=data,
             state=ItemState.PENDING.value,
             failures=0,
             next_attempt_at=now,
@@ -97,12 +105,13 @@ def enqueue_in(s: Session, crm: str, record: SyncRecord, now: datetime, device_i
         )
         s.add(row)
     else:
-        row.record = record_to_json(record)
+        row.record = data
         row.failures = 0
         if row.state != ItemState.IN_FLIGHT.value:
             row.state = ItemState.PENDING.value
             row.next_attempt_at = now
-    _lead_state(s, record.lead_id, SyncState.PENDING)
+    if record.kind == ItemKind.LEAD:
+        _lead_state(s, record.lead_id, SyncState.PENDING)
     s.flush()
     return row.id
 
@@ -142,13 +151,78 @@ class SqlOutbox(SingleItemForms):
         with self._db.session() as s:
             return enqueue_in(s, crm, record, now, self._device_id)
 
+    @staticmethod
+    def _parent_known(kind: ItemKind | None = None) -> ColumnElement[bool]:
+        """A note/task is workable once its lead's item has a CRM id to attach it to."""
+        parent = aliased(OutboxRow)
+        has_parent = (
+            select(parent.id)
+            .where(
+                parent.crm == OutboxRow.crm,
+                parent.item_key == OutboxRow.lead_id,
+                parent.remote_id != "",
+            )
+            .exists()
+        )
+        if kind == ItemKind.LEAD:
+            return OutboxRow.kind == ItemKind.LEAD.value
+        if kind is not None:
+            return and_(OutboxRow.kind == kind.value, has_parent)
+        return or_(OutboxRow.kind == ItemKind.LEAD.value, has_parent)
+
+    def reclaim_own_leases(self, crm: str, now: datetime) -> int:
+        """After a crash, this device's leases end at once: the run that held them is gone
+        (one run per device at a time). Leases of other devices still run out."""
+        if not self._device_id:
+            return 0
+        with self._db.session() as s:
+            result = s.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id.in_(
+                        select(OutboxRow.id)
+                        .where(
+                            *self._where(crm),
+                            OutboxRow.state == ItemState.IN_FLIGHT.value,
+                            OutboxRow.leased_by == self._device_id,
+                        )
+                        .correlate(None)
+                        .scalar_subquery()
+                    )
+                )
+                .values(lease_until=now)
+                .execution_options(synchronize_session=False)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def foreign_leases(self, crm: str, now: datetime) -> list[tuple[str, int, datetime]]:
+        """Leases other devices hold right now: (device id, items, until): why a run waits."""
+        with self._db.read() as s:
+            rows = s.execute(
+                select(OutboxRow.leased_by, func.count(), func.max(OutboxRow.lease_until))
+                .where(
+                    *self._where(crm),
+                    OutboxRow.state == ItemState.IN_FLIGHT.value,
+                    OutboxRow.lease_until > now,
+                    OutboxRow.leased_by != self._device_id,
+                )
+                .group_by(OutboxRow.leased_by)
+            ).all()
+        return [(str(d or "another device"), int(n), _aware(u)) for d, n, u in rows if u]
+
     def claim_due(
-        self, crm: str, limit: int, now: datetime, lease: timedelta = DEFAULT_LEASE
+        self,
+        crm: str,
+        limit: int,
+        now: datetime,
+        lease: timedelta = DEFAULT_LEASE,
+        kind: ItemKind = ItemKind.LEAD,
     ) -> list[OutboxItem]:
         due = (
             select(OutboxRow.id)
             .where(
                 *self._where(crm),
+                self._parent_known(kind),
                 or_(
                     and_(
                         OutboxRow.state == ItemState.PENDING.value,
@@ -177,6 +251,7 @@ class SqlOutbox(SingleItemForms):
                     .values(
                         state=ItemState.IN_FLIGHT.value,
                         lease_until=now + lease,
+                        leased_by=self._device_id,
                         updated_at=utcnow(),
                     )
                     .returning(OutboxRow.id),
@@ -184,7 +259,20 @@ class SqlOutbox(SingleItemForms):
             )
             rows = s.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids))).all()
             attempts = self._attempts(s, ids)
-            items = {r.id: self._item(s, r, attempts.get(r.id, ())) for r in rows}
+            parents: dict[str, str] = {}
+            if kind != ItemKind.LEAD and rows:
+                parents = dict(
+                    s.execute(
+                        select(OutboxRow.item_key, OutboxRow.remote_id).where(
+                            OutboxRow.crm == crm,
+                            OutboxRow.item_key.in_({r.lead_id for r in rows}),
+                        )
+                    ).all()
+                )
+            items = {
+                r.id: self._item(s, r, attempts.get(r.id, ()), parents.get(r.lead_id, ""))
+                for r in rows
+            }
         return [items[i] for i in ids if i in items]
 
     def _row(self, s: Session, item_id: str) -> OutboxRow:
@@ -217,8 +305,10 @@ class SqlOutbox(SingleItemForms):
                     row.last_error = c.error
                 elif c.ending == Ending.DONE:
                     row.last_error = ""
-                    if row.remote_id:
+                    if row.remote_id and row.kind == ItemKind.LEAD.value:
                         remote_ids[row.lead_id] = (row.crm, row.remote_id)
+                if row.kind != ItemKind.LEAD.value:
+                    continue  # a note or task: the lead's own sync state is its lead item's
                 # An item left PENDING (retry, released, edited in flight) keeps its lead pending.
                 if state == ItemState.DONE:
                     lead_states[SyncState.SYNCED].append(row.lead_id)
@@ -253,7 +343,12 @@ class SqlOutbox(SingleItemForms):
                     lead.crm_ids = {**(lead.crm_ids or {}), crm: remote_id}
 
     def next_due_at(self, crm: str) -> datetime | None:
-        pending = [*self._where(crm), OutboxRow.state == ItemState.PENDING.value]
+        # A note/task whose lead has no CRM id yet (its lead failed) waits on the lead, not time.
+        pending = [
+            *self._where(crm),
+            OutboxRow.state == ItemState.PENDING.value,
+            self._parent_known(),
+        ]
         with self._db.read() as s:
             unset = s.scalar(
                 select(func.count()).where(*pending, OutboxRow.next_attempt_at.is_(None))
@@ -269,12 +364,13 @@ class SqlOutbox(SingleItemForms):
         times = [t for t in (next_pending, leased) if t is not None]
         return min(times) if times else None
 
-    def counts(self, crm: str) -> OutboxCounts:
+    def counts(self, crm: str, kind: ItemKind | None = None) -> OutboxCounts:
+        kinds = [OutboxRow.kind == kind.value] if kind is not None else []
         with self._db.read() as s:
             got = dict(
                 s.execute(
                     select(OutboxRow.state, func.count())
-                    .where(*self._where(crm))
+                    .where(*self._where(crm), *kinds)
                     .group_by(OutboxRow.state)
                 ).all()
             )
@@ -293,7 +389,8 @@ class SqlOutbox(SingleItemForms):
                 row.state = ItemState.PENDING.value
                 row.failures = 0
                 row.next_attempt_at = now
-                _lead_state(s, row.lead_id, SyncState.PENDING)
+                if row.kind == ItemKind.LEAD.value:
+                    _lead_state(s, row.lead_id, SyncState.PENDING)
             return len(rows)
 
     def get(self, item_id: str) -> OutboxItem:
@@ -331,7 +428,11 @@ class SqlOutbox(SingleItemForms):
         return {k: tuple(v) for k, v in out.items()}
 
     def _item(
-        self, s: Session, row: OutboxRow, attempts: tuple[Attempt, ...] | None = None
+        self,
+        s: Session,
+        row: OutboxRow,
+        attempts: tuple[Attempt, ...] | None = None,
+        parent_remote_id: str = "",
     ) -> OutboxItem:
         if attempts is None:
             attempts = self._attempts(s, [row.id]).get(row.id, ())
@@ -346,7 +447,12 @@ class SqlOutbox(SingleItemForms):
             lease_until=row.lease_until,
             remote_id=row.remote_id,
             last_error=row.last_error,
+            parent_remote_id=parent_remote_id,
         )
+
+
+def _aware(stamp: datetime) -> datetime:
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,7 +1,9 @@
 """CRM sync for an event: configure, queue, run the engine, show failures, retry.
 
 * ``SyncEnqueuer.on_lead_saved`` runs inside ``LeadService.save_lead``'s transaction, so a lead
-  is never saved without its queued record (when the event syncs automatically).
+  is never saved without its queued items (when the event syncs automatically): for a CRM the
+  lead, its note and its task, each its own idempotent item (issue 17); an item whose record
+  did not change since it was sent is left alone.
 * ``SyncService.run`` drains the event's CRM through ``SyncEngine`` + ``SqlOutbox``; call it from
   a worker thread (``boothapp.workers.sync_worker``) or the CLI, never the GUI thread.
 * Secrets live in ``SecretStore`` (OS keyring) under ``"<event id>:<name>"``: never in the
@@ -38,8 +40,8 @@ from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
-from boothapp.sync.crm.base import CrmAdapter, SyncRecord
-from boothapp.sync.crm.mapping import build_record
+from boothapp.sync.crm.base import CrmAdapter, CrmError, ItemKind, SyncRecord
+from boothapp.sync.crm.mapping import MappingContext, build_record, split_record, status_map
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.pacing import BreakerState
@@ -53,12 +55,29 @@ def settings_of(configs: EventConfigService, event_id: str) -> CrmSettings | Non
     return CrmSettings.from_tree(configs.get(event_id).crm)
 
 
+def mapping_context(
+    configs: EventConfigService, event_id: str, settings: CrmSettings
+) -> MappingContext:
+    cfg = configs.get(event_id)
+    return MappingContext(
+        statuses=status_map(settings.name, settings.stages),
+        questions={q.id: q.label for q in cfg.questions},
+        options={(q.id, o.id): o.label for q in cfg.questions for o in q.options},
+    )
+
+
 def record_for(
-    s: Session, row: LeadRow, settings: CrmSettings, rep_names: Mapping[str, str] | None = None
+    s: Session,
+    row: LeadRow,
+    settings: CrmSettings,
+    rep_names: Mapping[str, str] | None = None,
+    context: MappingContext | None = None,
 ) -> SyncRecord:
     staff = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
     event_row = s.get(EventRow, row.event_id)
     event = event_from_row(event_row) if event_row is not None else None
+    # The routed owner as CRM users know them (the rep's name), for the record's owner.
+    owner_name = (rep_names or {}).get(row.owner, row.owner)
     # The lead's next planned call (or CRM task) follow-up becomes the CRM task for its owner,
     # so sales see it in the CRM's own task list. Records are rebuilt at each sync run.
     touch = s.execute(
@@ -73,11 +92,25 @@ def record_for(
     ).first()
     lead = lead_from_row(row, staff)
     if touch is None:
-        return build_record(lead, event, settings.field_mapping())
+        return build_record(
+            lead, event, settings.field_mapping(), owner_name=owner_name, context=context
+        )
     subject = touch.subject or f"Call {lead.display_name}"
-    owner_name = (rep_names or {}).get(lead.owner, "")
     return build_record(lead, event, settings.field_mapping(), task_subject=subject,
-                        task_due=touch.due_at, owner_name=owner_name)  # fmt: skip
+                        task_due=touch.due_at, owner_name=owner_name, context=context)  # fmt: skip
+
+
+def items_for(
+    s: Session,
+    row: LeadRow,
+    settings: CrmSettings,
+    rep_names: Mapping[str, str] | None = None,
+    context: MappingContext | None = None,
+) -> list[SyncRecord]:
+    """The outbox items of one lead for the event's target: for a CRM the lead, its note and
+    its task as three items (each sent on create and on every later edit); one record else."""
+    record = record_for(s, row, settings, rep_names, context)
+    return split_record(record) if settings.related_items else [record]
 
 
 def rep_names(configs: EventConfigService, event_id: str) -> dict[str, str]:
@@ -108,7 +141,10 @@ class SyncEnqueuer:
             return
         s.flush()
         names = rep_names(self._configs, row.event_id)
-        enqueue_in(s, settings.name, record_for(s, row, settings, names), datetime.now(UTC))
+        context = mapping_context(self._configs, row.event_id, settings)
+        now = datetime.now(UTC)
+        for record in items_for(s, row, settings, names, context):
+            enqueue_in(s, settings.name, record, now, self._device_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +166,23 @@ class SyncSummary:
     message: str
     failures: tuple[SyncFailure, ...]
     dry_run: bool = False
+    # Booth owners no CRM user matched: those records went out without an owner (issue 17).
+    unmatched_owners: tuple[str, ...] = ()
+    leads_synced: int = 0
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and not self.failures and self.stopped == StopReason.IDLE
+
+    @property
+    def owners_text(self) -> str:
+        if not self.unmatched_owners:
+            return ""
+        return (
+            f"No {self.crm} user matches {', '.join(self.unmatched_owners)}: their leads went "
+            f"out without an owner; add them as {self.crm} users (same name or e-mail) and sync "
+            "again."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +200,18 @@ class SyncStatus:
 
 
 ENGINE_DEFAULT = EngineConfig()
+
+
+def lease_wait_text(outbox: SqlOutbox, crm: str) -> str:
+    """Why a run waits: items another device's sync run has in hand, and until when."""
+    held = outbox.foreign_leases(crm, datetime.now(UTC))
+    if not held:
+        return ""
+    parts = [
+        f"{n} item(s) held by device {device} until {until.astimezone():%H:%M:%S}"
+        for device, n, until in held
+    ]
+    return "waiting: " + "; ".join(parts) + " (its sync run may still be sending them)"
 
 
 class SyncService:
@@ -173,6 +234,7 @@ class SyncService:
         self._engine: SyncEngine | None = None
         self._lock = threading.Lock()
         self.pull_policy = PullPolicy()
+        self._reclaimed: set[str] = set()  # events whose own stale leases this process ended
 
     # -- configuration --------------------------------------------------------------------
     def settings(self, event_id: str) -> CrmSettings | None:
@@ -235,6 +297,19 @@ class SyncService:
         )
         return ConnectionCheck(True, f"Salesforce connected: {tokens.instance_url}")
 
+    def prepare_crm(self, event_id: str) -> ConnectionCheck:
+        """Set the CRM up for what the sync writes: HubSpot's ``boothapp_*`` properties are
+        created when missing (the token's missing scope explained). Blocking: CLI or worker."""
+        s = self._require(event_id)
+        if s.name != "hubspot":
+            return ConnectionCheck(True, "")
+        try:
+            adapter = build_adapter(s, self._secrets_of(event_id, s))
+            did = adapter.ensure_properties()  # type: ignore[attr-defined]
+        except (ValidationError, CrmError) as exc:
+            return ConnectionCheck(False, getattr(exc, "message", str(exc)))
+        return ConnectionCheck(True, did or "HubSpot properties: all present")
+
     def test_connection(self, event_id: str) -> ConnectionCheck:
         """One harmless authenticated call; the CRM's own message on failure."""
         try:
@@ -258,9 +333,10 @@ class SyncService:
                 )
             ).all()
             names = rep_names(self._configs, event_id)
+            context = mapping_context(self._configs, event_id, settings)
             for row in rows:
-                record = record_for(s, row, settings, names)
-                enqueue_in(s, settings.name, record, now, self._device_id)
+                for record in items_for(s, row, settings, names, context):
+                    enqueue_in(s, settings.name, record, now, self._device_id)
             return len(rows)
 
     def retry_failed(self, event_id: str) -> int:
@@ -302,23 +378,41 @@ class SyncService:
         outbox = self.outbox.scoped(event_id)
         if dry_run:
             counts = outbox.counts(settings.name)
+            leads = outbox.counts(settings.name, ItemKind.LEAD)
+            waiting = counts.pending + counts.in_flight
+            n = leads.pending + leads.in_flight
+            extra = f" (and {waiting - n} note/task item(s))" if waiting > n else ""
             return SyncSummary(
-                settings.name, 0, 0, counts.pending + counts.in_flight, StopReason.IDLE,
-                f"dry run: {counts.pending + counts.in_flight} lead(s) would be sent",
+                settings.name, 0, 0, waiting, StopReason.IDLE,
+                f"dry run: {n} lead(s) would be sent{extra}",
                 self.failures(event_id), dry_run=True,
             )  # fmt: skip
         adapter = self.adapter(event_id)
         if not self._lock.acquire(blocking=False):
             raise ValidationError("a sync is already running")
         try:
+            if event_id not in self._reclaimed:
+                # The first run of this process: leases this device still holds belong to a run
+                # that was killed (one run per device at a time), so they end now instead of
+                # after their 5 minutes. Other devices' leases still run out (issue 17).
+                n = outbox.reclaim_own_leases(settings.name, datetime.now(UTC))
+                self._reclaimed.add(event_id)
+                if n:
+                    log.info("reclaimed %d lease(s) of an interrupted sync run", n)
             self._engine = SyncEngine(outbox, adapter, engine_config or self._engine_config)
-            report = self._engine.drain(progress=progress, cancel=cancel, max_seconds=max_seconds)
+            report = self._engine.drain(
+                progress=progress,
+                cancel=cancel,
+                max_seconds=max_seconds,
+                wait_reason=lambda: lease_wait_text(outbox, settings.name),
+            )
         finally:
             self._lock.release()
         failures = self.failures(event_id)
         return SyncSummary(
             settings.name, report.synced, report.failed, report.remaining, report.stopped,
-            report.message, failures,
+            report.message, failures, unmatched_owners=report.unmatched_owners,
+            leads_synced=report.leads_synced,
         )  # fmt: skip
 
     def puller(self, event_id: str) -> CrmPuller:
@@ -382,7 +476,11 @@ class SyncService:
                     s.execute(
                         select(OutboxRow.state, func.count())
                         .join(LeadRow, LeadRow.id == OutboxRow.lead_id)
-                        .where(LeadRow.event_id == event_id, OutboxRow.crm == settings.name)
+                        .where(
+                            LeadRow.event_id == event_id,
+                            OutboxRow.crm == settings.name,
+                            OutboxRow.kind == ItemKind.LEAD.value,  # counts are of leads
+                        )
                         .group_by(OutboxRow.state)
                     ).all()
                 )

@@ -141,8 +141,12 @@ def _fetch(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
+CRM_USER = "CRM user {}"
+
+
 def resolve_owner(remote: RemoteLead, reps: Sequence[Rep]) -> str | None:
-    """The rep id the CRM's owner stands for, else the CRM's own name for them."""
+    """The rep id the CRM's owner stands for, else ``CRM user <their name>``: a CRM owner who is
+    not one of the event's reps is kept (and named as such), never dropped (issue 17)."""
     if remote.owner is None and remote.owner_email is None:
         return None
     names = {n.strip().casefold() for n in (remote.owner, remote.owner_email) if n}
@@ -151,7 +155,7 @@ def resolve_owner(remote: RemoteLead, reps: Sequence[Rep]) -> str | None:
     for rep in reps:
         if rep.id.casefold() in names or rep.name.strip().casefold() in names:
             return rep.id
-    return remote.owner or remote.owner_email
+    return CRM_USER.format(remote.owner or remote.owner_email)
 
 
 def merge_remote(
@@ -184,11 +188,9 @@ def _merge_one(
     row = s.get(LeadRow, lead_id)
     if row is None:
         return 0, 0
+    # A CRM user who is not a rep is kept as "CRM user X"; whether it wins is the same
+    # last-writer rule as for a rep (a record the CRM has not changed since our push keeps ours).
     owner = resolve_owner(remote, reps)
-    if owner is not None and not remote.exact_times and owner not in {r.id for r in reps}:
-        # Without a per-field time, a CRM user we cannot match (often the API user that
-        # created the record) is no evidence that sales re-assigned the lead.
-        owner = None
     wanted = {"stage": remote.stage.value if remote.stage else None, "owner": owner}
     taken: dict[str, str] = {}
     kept = 0

@@ -186,18 +186,26 @@ class LeadChangeRow(Stamped, Base):
 class OutboxRow(Stamped, Base):
     """Durable, idempotent queue of leads to push to a CRM (``boothapp.services.outbox_sql``).
 
-    One row per (crm, lead): saving the lead again refreshes the queued record. States are
-    ``boothapp.sync.outbox.ItemState`` (pending, in_flight, done, failed).
+    One row per (crm, item key): the lead (key = lead UUID), and for the CRMs its note and task
+    (``<uuid>:note`` / ``:task``); saving the lead again refreshes the queued records. States
+    are ``boothapp.sync.outbox.ItemState`` (pending, in_flight, done, failed).
     """
 
     __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("crm", "lead_id", name="uq_outbox_crm_lead"),
+        UniqueConstraint("crm", "item_key", name="uq_outbox_crm_key"),
         Index("ix_outbox_due", "crm", "state", "next_attempt_at"),
     )
 
     crm: Mapped[str] = mapped_column(String(40), nullable=False)  # "hubspot", "bottlecrm", ...
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
+    # SyncRecord.key; a row written without one is its lead's own item (key = lead id).
+    item_key: Mapped[str] = mapped_column(
+        String(80), nullable=False, default=lambda c: c.get_current_parameters()["lead_id"]
+    )
+    kind: Mapped[str] = mapped_column(String(8), default="lead", nullable=False)  # ItemKind
+    # The device whose sync run holds the lease: it may reclaim its own at once after a crash.
+    leased_by: Mapped[str] = mapped_column(String(64), default="", nullable=False)
     # The SyncRecord as built at enqueue time (fields already mapped for this CRM).
     record: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     state: Mapped[str] = mapped_column(String(12), default="pending", nullable=False)

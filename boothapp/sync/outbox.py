@@ -10,7 +10,10 @@ The store implements the same Protocol over SQL. Contract (every method is one t
   commit, not 100) and appends each item's ``Attempt``. A ``Completion`` is done (remote id
   kept), failed (retry at a time, or for good) or released: "not the lead's fault" (throttled,
   breaker open, cancelled), back to PENDING without counting a failure.
-* Enqueueing the same (crm, lead_id) twice updates the queued record instead of adding a row.
+* Items are keyed (crm, ``record.key``): the lead UUID for the lead, ``<uuid>:note`` and
+  ``<uuid>:task`` for its note and task (issue 17). A note or task is due only once its lead's
+  item has a CRM id (``parent_remote_id`` on the claimed item), so it can be attached.
+* Enqueueing the same (crm, key) twice updates the queued record instead of adding a row.
   An item in flight keeps its lease. If its record was edited since the claim, the reply is
   about the old record: "done" and "failed for good" leave the item PENDING and due at once,
   so the edit is sent next instead of being lost behind a DONE state.
@@ -26,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from boothapp.sync.crm.base import SyncRecord
+from boothapp.sync.crm.base import ItemKind, SyncRecord
 
 
 class ItemState(enum.StrEnum):
@@ -66,10 +69,19 @@ class OutboxItem:
     lease_until: datetime | None = None
     remote_id: str = ""
     last_error: str = ""
+    parent_remote_id: str = ""  # note/task: the CRM id of its lead's record, at claim time
 
     @property
     def lead_id(self) -> str:
         return self.record.lead_id
+
+    @property
+    def key(self) -> str:
+        return self.record.key
+
+    @property
+    def kind(self) -> ItemKind:
+        return self.record.kind
 
 
 class Ending(enum.StrEnum):
@@ -152,7 +164,12 @@ class Outbox(Protocol):
     def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> str: ...
 
     def claim_due(
-        self, crm: str, limit: int, now: datetime, lease: timedelta = ...
+        self,
+        crm: str,
+        limit: int,
+        now: datetime,
+        lease: timedelta = ...,
+        kind: ItemKind = ...,
     ) -> list[OutboxItem]: ...
 
     def complete(self, completions: Sequence[Completion]) -> None: ...
@@ -203,7 +220,7 @@ class MemoryOutbox(SingleItemForms):
 
     def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> str:
         with self._lock:
-            existing = self._by_key.get((crm, record.lead_id))
+            existing = self._by_key.get((crm, record.key))
             if existing is not None:
                 item = self._items[existing]
                 state = item.state if item.state == ItemState.IN_FLIGHT else ItemState.PENDING
@@ -214,16 +231,24 @@ class MemoryOutbox(SingleItemForms):
             # zero-padded UUID-shaped ids keep insertion order = text order, like created_at in SQL
             item_id = f"00000000-0000-4000-8000-{next(self._ids):012d}"
             self._items[item_id] = OutboxItem(item_id, crm, record, next_attempt_at=now)
-            self._by_key[(crm, record.lead_id)] = item_id
+            self._by_key[(crm, record.key)] = item_id
             return item_id
 
     def enqueue_many(self, crm: str, records: Iterable[SyncRecord], now: datetime) -> None:
         for record in records:
             self.enqueue(crm, record, now)
 
+    def _parent_id(self, item: OutboxItem) -> str:
+        if item.kind == ItemKind.LEAD:
+            return ""
+        lead = self._by_key.get((item.crm, item.lead_id))
+        return self._items[lead].remote_id if lead is not None else ""
+
     def _due(self, item: OutboxItem, crm: str, now: datetime) -> bool:
         if item.crm != crm:
             return False
+        if item.kind != ItemKind.LEAD and not self._parent_id(item):
+            return False  # its lead is not in the CRM yet: nothing to attach it to
         if item.state == ItemState.PENDING:
             return item.next_attempt_at is None or item.next_attempt_at <= now
         return (
@@ -233,13 +258,25 @@ class MemoryOutbox(SingleItemForms):
         )
 
     def claim_due(
-        self, crm: str, limit: int, now: datetime, lease: timedelta = DEFAULT_LEASE
+        self,
+        crm: str,
+        limit: int,
+        now: datetime,
+        lease: timedelta = DEFAULT_LEASE,
+        kind: ItemKind = ItemKind.LEAD,
     ) -> list[OutboxItem]:
         with self._lock:
-            due = [i for i in self._items.values() if self._due(i, crm, now)][:limit]
+            due = [i for i in self._items.values() if i.kind == kind and self._due(i, crm, now)][
+                :limit
+            ]
             claimed = []
             for item in due:
-                leased = replace(item, state=ItemState.IN_FLIGHT, lease_until=now + lease)
+                leased = replace(
+                    item,
+                    state=ItemState.IN_FLIGHT,
+                    lease_until=now + lease,
+                    parent_remote_id=self._parent_id(item),
+                )
                 self._items[item.id] = leased
                 claimed.append(leased)
             return claimed
@@ -271,7 +308,9 @@ class MemoryOutbox(SingleItemForms):
             times = [
                 (i.next_attempt_at if i.state == ItemState.PENDING else i.lease_until)
                 for i in self._items.values()
-                if i.crm == crm and i.state in (ItemState.PENDING, ItemState.IN_FLIGHT)
+                if i.crm == crm
+                and i.state in (ItemState.PENDING, ItemState.IN_FLIGHT)
+                and (i.kind == ItemKind.LEAD or self._parent_id(i))
             ]
         known = [t for t in times if t is not None]
         if len(known) < len(times):

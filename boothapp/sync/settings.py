@@ -35,6 +35,9 @@ from boothapp.sync.crm.mapping import FieldMapping, MappingError
 KNOWN_CRMS = ("bottlecrm", "hubspot", "salesforce", "webhook", "csvdrop")
 # Targets we can read owner/stage back from (webhook and CSV folder are one-way).
 PULLABLE = frozenset({"bottlecrm", "hubspot", "salesforce"})
+# Targets that take a lead's note and task as their own outbox items (issue 17); the generic
+# targets get them inside the lead record.
+RELATED_ITEMS = PULLABLE
 # The secrets each CRM needs; the first is the one ``BOOTHAPP_CRM_TOKEN`` / the prompt sets.
 SECRET_NAMES: dict[str, tuple[str, ...]] = {
     "bottlecrm": ("intake_key", "api_token"),
@@ -99,6 +102,10 @@ class CrmSettings:
     @property
     def can_pull(self) -> bool:
         return self.name in PULLABLE
+
+    @property
+    def related_items(self) -> bool:
+        return self.name in RELATED_ITEMS
 
     @property
     def secret_names(self) -> tuple[str, ...]:

@@ -208,7 +208,10 @@ class SyncPage(QWidget):
         self.progress_bar.setMaximum(max(1, p.total))
         self.progress_bar.setValue(p.done)
         eta = f", about {_duration(p.eta_s)} left" if p.eta_s is not None else ""
-        self.rate_label.setText(f"{p.done} of {p.total} · {p.rate_per_s:.1f} leads/s{eta}")
+        wait = f" · {p.waiting}" if p.waiting else ""
+        self.rate_label.setText(
+            f"{p.done} of {p.total} · {p.leads_per_min:.0f} leads/min{eta}{wait}"
+        )
         retry_at = self._service.breaker_retry_at() if p.breaker == BreakerState.OPEN else None
         self.breaker_label.setText(breaker_text(p.crm, p.breaker, retry_at))
 
@@ -222,12 +225,15 @@ class SyncPage(QWidget):
         self.breaker_label.setText("")
         texts = {
             StopReason.IDLE: f"Done: {summary.synced} sent, {len(summary.failures)} refused.",
+            StopReason.ALLOWANCE: f"Paused: {summary.message}",
             StopReason.CANCELLED: "Sync cancelled; the rest stays queued.",
             StopReason.AUTH: f"The CRM refused the credentials: {summary.message}",
             StopReason.CONFIG: f"The CRM set-up needs fixing: {summary.message}",
             StopReason.DEADLINE: "Stopped for now; the rest stays queued.",
         }
-        self.message_label.setText(texts.get(summary.stopped, summary.message))
+        text = texts.get(summary.stopped, summary.message)
+        owners = getattr(summary, "owners_text", "")
+        self.message_label.setText(f"{text} {owners}" if owners else text)
         self.refresh()
 
     def _failed(self, message: str) -> None:

@@ -96,14 +96,14 @@ def test_booth_edit_reaches_bottlecrm_on_the_same_lead(app: AppContext, bottlecr
     assert Counter(bottlecrm.lead_external_ids())[lead_id] == 1  # still one lead, not two
     assert lead.sync_state == SyncState.SYNCED and lead.crm_ids["bottlecrm"] == remote_id
 
-    # A stage-only edit changes no CRM column: nothing is written, so the CRM record keeps its
-    # updated_at and pull-back still sees the booth's stage change as the newer one.
+    # A stage edit goes out as BottleCRM's status (issue 17: status from crm.stages, here the
+    # defaults: follow_up -> "recycled"); pull-back then finds nothing newer in the CRM.
     draft = app.leads.draft_of(lead)
     app.leads.save_lead(replace(draft, stage=Stage.FOLLOW_UP))
     assert app.sync.run(event_id, max_seconds=60).ok
-    assert remote_lead(bottlecrm, remote_id)["updated_at"] == after["updated_at"]
+    assert remote_lead(bottlecrm, remote_id)["status"] == "recycled"
     pulled = app.sync.pull_back(event_id)
-    assert (pulled.updated, pulled.kept_local) == (0, 1)
+    assert pulled.updated == 0
     assert app.leads.get_lead(lead_id).stage == Stage.FOLLOW_UP
 
 

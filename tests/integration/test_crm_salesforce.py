@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +16,7 @@ import requests
 
 from boothapp.sync.crm import salesforce_oauth as oauth
 from boothapp.sync.crm.base import SyncRecord, SyncTask
+from boothapp.sync.crm.mapping import split_record
 from boothapp.sync.crm.salesforce import SalesforceAdapter, SalesforceConfig
 from boothapp.sync.engine import EngineConfig, StopReason, SyncEngine
 from boothapp.sync.outbox import AttemptOutcome, ItemState, MemoryOutbox
@@ -47,7 +49,9 @@ def drain(fake: SalesforceFake, recs, window_s=86400.0, token=TOKEN, other_app_c
         cfg = SalesforceConfig(server.url, token, timeout_s=0.5, allocation_window_s=window_s)
         adapter = SalesforceAdapter(cfg, **kw)
         outbox = MemoryOutbox()
-        outbox.enqueue_many("salesforce", recs, datetime.now(UTC))
+        # As the app queues them: the lead, its note and its task are three items.
+        items = [i for r in recs for i in split_record(r)]
+        outbox.enqueue_many("salesforce", items, datetime.now(UTC))
         report = SyncEngine(outbox, adapter, FAST, rng=random.Random(5)).drain(max_seconds=30)
     return report, outbox
 
@@ -60,17 +64,17 @@ def test_faults_never_drop_or_duplicate_and_salesforce_errors_are_shown_verbatim
     fake = SalesforceFake(faults=faults, partial_code="UNABLE_TO_LOCK_ROW")
     report, outbox = drain(fake, records(450, no_last_name={3, 321}))
     assert report.stopped == StopReason.IDLE
-    assert (report.synced, report.failed) == (448, 2)
+    assert (report.leads_synced, report.failed) == (448, 2)
     leads = fake.leads_by_external_id()
     assert len(leads) == 448 and max(leads.values()) == 1
     assert max(fake.creations.values()) == 1  # every Lead and Task created once only
     tasks = [c for c in fake.creations if c.startswith("Task:")]
-    assert len(tasks) == 448
+    assert len(tasks) == 448 * 2  # the note (a completed Task) and the call, per lead
     failed = [i for i in outbox.items() if i.state == ItemState.FAILED]
     assert {i.last_error for i in failed} == {
         "REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"
     }
-    done = [i for i in outbox.items() if i.state == ItemState.DONE]
+    done = [i for i in outbox.items() if i.state == ItemState.DONE and i.kind == "lead"]
     assert all(i.remote_id.startswith("00Q") for i in done)
     lead_rows = fake.records["Lead"]
     assert all(lead_rows[i.remote_id]["BoothApp_Lead_Id__c"] == i.lead_id for i in done)
@@ -82,7 +86,7 @@ def test_faults_never_drop_or_duplicate_and_salesforce_errors_are_shown_verbatim
 def test_allocation_exceeded_backs_off_without_failing_a_lead():
     fake = SalesforceFake(allocation=2, window_s=1.0)
     report, outbox = drain(fake, records(1000, task=False), window_s=1.0, other_app_calls=2)
-    assert report.synced == 1000 and report.failed == 0
+    assert report.leads_synced == 1000 and report.failed == 0
     assert fake.requests["403"] >= 1
     assert len(fake.leads_by_external_id()) == 1000
     throttled = [
@@ -96,7 +100,7 @@ def test_expired_session_without_refresh_stops_and_holds_the_leads():
     fake = SalesforceFake()
     report, outbox = drain(fake, records(3), token="00Dexpired")
     assert report.stopped == StopReason.AUTH and "INVALID_SESSION_ID" in report.message
-    assert fake.records == {} and outbox.counts("salesforce").pending == 3
+    assert fake.records == {} and outbox.counts("salesforce").pending == 9  # leads, notes, tasks
 
 
 def test_pkce_sign_in_then_refresh_on_expiry():
@@ -147,3 +151,53 @@ def test_wrong_pkce_verifier_is_refused():
         code = receiver.wait(5, "s1")
         with pytest.raises(oauth.OAuthError, match="authentication failure"):
             oauth.exchange_code(server.url, fake.client_id, code, receiver.redirect_uri, other)
+
+
+def test_a_visitor_already_a_contact_gets_a_task_and_campaign_not_a_second_lead():
+    fake = SalesforceFake()
+    contact = fake.add_record("Contact", Email="grace1@example.com", LastName="Hopper")
+    lead = fake.add_record("Lead", Email="grace2@example.com", LastName="Hopper", Company="Navy")
+    recs = [replace(r, event_name="MedTech 2026") for r in records(3)]
+    report, outbox = drain(fake, recs)
+    assert report.leads_synced == 3 and report.failed == 0
+    # grace0 is new: one Lead; grace2 was an open Lead: updated by Id, our id written into it.
+    leads = fake.records["Lead"]
+    assert len(leads) == 2
+    assert leads[lead]["BoothApp_Lead_Id__c"] == recs[2].lead_id
+    # grace1 is a Contact: no Lead, a "visited" Task, the note and call, campaign membership.
+    assert not any(r.get("Email") == "grace1@example.com" for r in leads.values())
+    item = {i.key: i for i in outbox.items()}
+    assert item[recs[1].lead_id].remote_id == contact
+    on_contact = [t for t in fake.records["Task"].values() if t["WhoId"] == contact]
+    assert sorted(t["BoothApp_Task_Id__c"].split(":")[1] for t in on_contact) == [
+        "note", "task", "visit",
+    ]  # fmt: skip
+    members = list(fake.records["CampaignMember"].values())
+    assert {m.get("ContactId") for m in members} >= {contact}
+    assert {m.get("LeadId") for m in members} >= {lead}
+    # One lookup per batch: both queries in one composite call.
+    assert fake.requests["/services/data/v60.0/composite"] == 1
+
+
+def test_unmatched_owner_is_reported_and_the_owner_set_on_the_lead():
+    fake = SalesforceFake()
+    fake.add_user("005000000000001AAA", "Dana Whitfield")
+    recs = records(2, task=False)
+    recs = [replace(recs[0], owner="Dana Whitfield"), replace(recs[1], owner="Omar Haddad")]
+    report, _ = drain(fake, recs)
+    owners = {r["Email"]: r.get("OwnerId") for r in fake.records["Lead"].values()}
+    assert owners == {"grace0@example.com": "005000000000001AAA", "grace1@example.com": None}
+    assert report.unmatched_owners == ("Omar Haddad",)
+
+
+def test_allowance_used_up_stops_the_run_before_403_with_whole_leads():
+    # The org's rolling 24 h allowance (Sforce-Limit-Info) with only 12 calls left for us.
+    fake = SalesforceFake(allocation=12, window_s=86400.0)
+    report, outbox = drain(fake, records(1000))
+    assert report.stopped == StopReason.ALLOWANCE and "allowance" in report.message
+    assert fake.requests["403"] == 0  # paced ahead: never refused
+    states = {}
+    for i in outbox.items():
+        states.setdefault(i.lead_id, set()).add(i.state)
+    whole = [k for k, v in states.items() if v == {ItemState.DONE}]
+    assert len(whole) >= 200  # notes and tasks went before further leads

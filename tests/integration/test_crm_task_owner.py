@@ -49,14 +49,23 @@ def test_hubspot_task_goes_to_the_matching_owner(ctx: AppContext) -> None:
                                 "firstName": "Dana", "lastName": "Whitfield"}])  # fmt: skip
     known = _event(ctx, "HS Known Owner", fallback="dana")
     unknown = _event(ctx, "HS Unknown Owner", fallback="omar")
+    summaries = {}
     with FakeServer(fake) as server:
         for event_id in (known, unknown):
             ctx.sync.configure(event_id, CrmSettings("hubspot", server.url), {"token": fake.token})
             _hot_lead_with_a_call(ctx, event_id, "Kai" if event_id == known else "Lia")
             ctx.sync.enqueue_event(event_id)  # as a run from the sync page or CLI does
-            assert ctx.sync.run(event_id, engine_config=FAST, max_seconds=30).ok
-    by_subject = {t["properties"]["hs_task_subject"]: t["properties"] for t in fake.tasks}
-    assert len(fake.tasks) == 2, by_subject
+            summaries[event_id] = ctx.sync.run(event_id, engine_config=FAST, max_seconds=30)
+            assert summaries[event_id].ok
+    # The owner is on the contact too, and an owner HubSpot does not know is reported.
+    owners = {c["firstname"]: c.get("hubspot_owner_id") for c in fake.contacts.values()}
+    assert owners == {"Kai": "301", "Lia": None}
+    assert summaries[known].unmatched_owners == ()
+    assert summaries[unknown].unmatched_owners == ("Omar Haddad",)
+    assert "Omar Haddad" in summaries[unknown].owners_text
+    tasks = list(fake.engagements["tasks"].values())
+    by_subject = {t["hs_task_subject"]: t for t in tasks}
+    assert len(tasks) == 2, by_subject
     kai = next(p for s, p in by_subject.items() if "Kai" in s)
     lia = next(p for s, p in by_subject.items() if "Lia" in s)
     assert kai["hubspot_owner_id"] == "301"
@@ -78,6 +87,9 @@ def test_salesforce_task_goes_to_the_active_user_of_that_name(ctx: AppContext) -
             _hot_lead_with_a_call(ctx, event_id, "Kai" if event_id == known else "Lia")
             ctx.sync.enqueue_event(event_id)  # as a run from the sync page or CLI does
             assert ctx.sync.run(event_id, engine_config=FAST, max_seconds=30).ok
+    leads = {r["FirstName"]: r for r in fake.records["Lead"].values()}
+    assert leads["Kai"]["OwnerId"] == "005000000000001AAA"  # the owner is on the Lead too
+    assert "OwnerId" not in leads["Lia"]
     tasks = {t["Subject"]: t for t in fake.records.get("Task", {}).values()}
     assert len(tasks) == 2, tasks
     kai = next(t for s, t in tasks.items() if "Kai" in s)

@@ -24,6 +24,7 @@ from boothapp.app import build_context
 from boothapp.core.models import Contact, Stage, SyncState
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
+from boothapp.sync.crm.base import ItemKind
 from boothapp.sync.settings import CrmSettings
 from tests.integration.bottlecrm.harness import REPO, BottleCrm
 
@@ -83,18 +84,19 @@ def test_cli_sync_killed_mid_run_resumes_to_exactly_200_leads(
         ).id
         for i in range(200)
     ]  # fmt: skip
-    assert ctx.sync.outbox.counts("bottlecrm").pending == 200
+    leads = ctx.sync.outbox.counts("bottlecrm", ItemKind.LEAD)
+    assert leads.pending == 200 and ctx.sync.outbox.counts("bottlecrm").pending == 400  # + notes
 
     first = cli(data, "sync", "--event", "BottleCRM Show", "--lease-seconds", "2")
     deadline = time.monotonic() + 120
-    while ctx.sync.outbox.counts("bottlecrm").done < 60:
+    while ctx.sync.outbox.counts("bottlecrm", ItemKind.LEAD).done < 60:
         assert first.poll() is None, first.communicate()
         assert time.monotonic() < deadline, "sync made no progress"
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)  # no chance to finish the batch or mark anything
     first.wait(timeout=10)
     assert first.returncode == -signal.SIGKILL
-    assert 60 <= ctx.sync.outbox.counts("bottlecrm").done < 200
+    assert 60 <= ctx.sync.outbox.counts("bottlecrm", ItemKind.LEAD).done < 200
 
     second = cli(data, "sync", "--event", "BottleCRM Show", "--lease-seconds", "2")
     out, err = second.communicate(timeout=240)
@@ -105,7 +107,7 @@ def test_cli_sync_killed_mid_run_resumes_to_exactly_200_leads(
     mine = {k: v for k, v in external.items() if k in set(ids)}
     assert set(mine) == set(ids) and max(mine.values()) == 1  # 200 leads, none twice
     counts = ctx.sync.outbox.counts("bottlecrm")
-    assert (counts.done, counts.failed) == (200, 0)
+    assert (counts.done, counts.failed) == (400, 0)  # every lead and every note
     assert {ctx.leads.get_lead(i).sync_state for i in ids} == {SyncState.SYNCED}
     assert all(ctx.leads.get_lead(i).crm_ids.get("bottlecrm") for i in ids[:5])
     status = cli(data, "sync", "status", "--event", "BottleCRM Show")

@@ -96,7 +96,7 @@ def test_hubspot_pull_is_field_level_last_writer_wins(ctx: AppContext) -> None:
     assert (summary.updated, summary.kept_local) == (4, 1)
     ann, bob, cem, dee = (ctx.leads.get_lead(i) for i in (a, b, c, d))
     assert (ann.stage, ann.owner) == (Stage.IN_CONTACT, "dana")  # matched to the event's rep
-    assert (bob.stage, bob.owner) == (Stage.FOLLOW_UP, "Lee Park")  # not a rep: HubSpot's name
+    assert (bob.stage, bob.owner) == (Stage.FOLLOW_UP, "CRM user Lee Park")  # kept, not a rep
     assert cem.stage == Stage.WON
     assert dee.stage == Stage.TO_CONTACT
     assert [(h.field, h.new_value, h.staff_id) for h in ctx.leads.history(a)][-2:] == [

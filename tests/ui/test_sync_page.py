@@ -64,8 +64,13 @@ def test_configure_test_sync_and_show_failures(qtbot, ctx: AppContext, runner) -
         qtbot.waitUntil(lambda: not page.worker.running)
         assert page.progress_bar.value() == page.progress_bar.maximum() == 120
         assert page.rate_label.text().startswith("120 of 120")
+        assert "leads/min" in page.rate_label.text()  # throughput as leads per minute
         qtbot.waitUntil(lambda: page.failures_table.rowCount() == 2)
-    assert page.message_label.text() == "Done: 118 sent, 2 refused."
+    # The event's only rep ("Booth manager") is no HubSpot owner: the page says so (issue 17).
+    assert page.message_label.text() == (
+        "Done: 118 sent, 2 refused. No hubspot user matches Booth manager: their leads went out "
+        "without an owner; add them as hubspot users (same name or e-mail) and sync again."
+    )
     names = {page.failures_table.item(r, 0).text() for r in range(2)}
     assert names == {"Lin5 Chen", "Lin77 Chen"}
     assert "Property values were not valid: email" in page.failures_table.item(0, 2).text()
@@ -77,7 +82,9 @@ def test_cancel_stops_the_run_and_keeps_the_rest_queued(qtbot, ctx: AppContext, 
     from boothapp.sync.settings import CrmSettings
 
     event = ctx.events.create_event(NewEvent(name="Qt Cancel Show"))
-    fake = HubSpotFake(limit=1, window_s=5.0)  # one batch per 5 s: the run is slow on purpose
+    # One push per 5 s (owners read, upsert, the event list found/made and joined: 5 calls):
+    # the run is slow on purpose.
+    fake = HubSpotFake(limit=6, window_s=5.0)
     with FakeServer(fake) as server:
         ctx.sync.configure(event.id, CrmSettings("hubspot", server.url), {"token": fake.token})
         for i in range(150):
@@ -91,7 +98,7 @@ def test_cancel_stops_the_run_and_keeps_the_rest_queued(qtbot, ctx: AppContext, 
         with qtbot.waitSignal(page.worker.finished, timeout=10_000):
             page.cancel_button.click()
         qtbot.waitUntil(lambda: not page.worker.running)
-    assert page.message_label.text() == "Sync cancelled; the rest stays queued."
+    assert page.message_label.text().startswith("Sync cancelled; the rest stays queued.")
     assert ctx.sync.outbox.counts("hubspot").pending == 50  # the first batch of 100 went
     # The buttons follow the status refresh, which comes back from the task runner.
     qtbot.waitUntil(lambda: page.sync_button.isEnabled() and not page.cancel_button.isEnabled())

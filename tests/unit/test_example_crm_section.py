@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from boothapp.core.config import load_config
 from boothapp.resources import asset
-from boothapp.sync.crm.bottlecrm import LEAD_COLUMNS
+from boothapp.sync.crm.bottlecrm import LEAD_COLUMNS, PATCH_ONLY
 from boothapp.sync.crm.mapping import DEFAULTS
 from boothapp.sync.settings import SECRET_NAMES, CrmSettings
 
@@ -38,9 +38,10 @@ def test_uncommented_crm_example_is_a_valid_bottlecrm_section() -> None:
         True,
     )
     assert settings.intake_id == "9f2c4b1e-5d7a-4c3b-8e21-6a0f3d9b7c15"
-    # Every mapped field is a BottleCRM lead column (what its intake and REST PATCH take), and
-    # the example covers at least what the default mapping sends.
-    assert set(settings.mapping) <= LEAD_COLUMNS
+    # Every lower-case mapped field is a BottleCRM lead column (what its intake and REST PATCH
+    # take; other names are description lines), and the example covers the default mapping.
+    columns = {k for k in settings.mapping if k.islower() and " " not in k}
+    assert columns <= LEAD_COLUMNS | PATCH_ONLY
     assert set(DEFAULTS["bottlecrm"]) <= set(settings.mapping)
     assert settings.mapping["title"] == "event.name"
 

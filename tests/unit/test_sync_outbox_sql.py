@@ -15,7 +15,7 @@ from boothapp.core.models import Contact, SyncState
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.services.outbox_sql import SqlOutbox, record_from_json, record_to_json
-from boothapp.sync.crm.base import BatchOutcome, PushResult, SyncRecord, SyncTask
+from boothapp.sync.crm.base import BatchOutcome, PushResult, Related, SyncRecord, SyncTask
 from boothapp.sync.engine import StopReason, SyncEngine
 from boothapp.sync.outbox import (
     Attempt,
@@ -296,7 +296,12 @@ class EditingCrm:
 
     def __init__(self, edit: Callable[[], None]) -> None:
         self.sent: list[list[SyncRecord]] = []
+        self.related: list[list[Related]] = []
         self._edit: Callable[[], None] | None = edit
+
+    def push_related(self, items: Sequence[Related]) -> BatchOutcome:
+        self.related.append(list(items))
+        return BatchOutcome(tuple(PushResult(i.record.key, True, "note-1") for i in items))
 
     def push(self, records: Sequence[SyncRecord]) -> BatchOutcome:
         self.sent.append(list(records))
@@ -322,11 +327,42 @@ def test_engine_on_sqlite_sends_an_edit_saved_during_the_request(ctx: AppContext
 
     def save_edit() -> None:
         draft = ctx.leads.draft_of(ctx.leads.get_lead(ids[1]))
-        ctx.leads.save_lead(replace(draft, notes="wants a quote"))
+        ctx.leads.save_lead(
+            replace(draft, notes="wants a quote", contact=replace(draft.contact, title="CTO"))
+        )
 
     crm = EditingCrm(save_edit)
     report = SyncEngine(ctx.sync.outbox.scoped(event.id), crm).drain(max_seconds=10)
     assert [[r.lead_id for r in batch] for batch in crm.sent] == [ids, [ids[1]]]
-    assert crm.sent[1][0].notes == ("wants a quote",)  # the CRM ends with the booth's edit
+    assert crm.sent[1][0].fields["job_title"] == "CTO"  # the CRM ends with the booth's edit
+    # The notes are their own items, attached to the lead's CRM id; the edited note went out
+    # as it reads after the edit (the edit came before any note was claimed).
+    notes = {i.record.lead_id: i for batch in crm.related for i in batch}
+    assert set(notes) == set(ids)
+    assert notes[ids[1]].record.notes == ("wants a quote",)
+    assert notes[ids[1]].parent_id == f"bc-{ids[1][:8]}"
     assert report.stopped == StopReason.IDLE and ctx.sync.status(event.id).done == 3
+    assert {i.state for i in ctx.sync.outbox.items("bottlecrm")} == {ItemState.DONE}
     assert ctx.leads.get_lead(ids[1]).sync_state == SyncState.SYNCED
+
+
+def test_a_restarted_device_reclaims_its_own_leases_and_names_another_devices(
+    ctx: AppContext,
+) -> None:
+    """Issue 17: after a kill -9 the restarted run takes its own leased items at once; items
+    another device's run holds still wait out their lease, and the wait says whose they are."""
+    now = datetime.now(UTC)
+    ids = _leads(ctx, 4)
+    mine, theirs = SqlOutbox(ctx.db, "laptop-1"), SqlOutbox(ctx.db, "laptop-2")
+    for lead_id in ids:
+        mine.enqueue("hubspot", _rec(lead_id), now)
+    assert len(mine.claim_due("hubspot", 2, now)) == 2  # laptop-1's run, then killed
+    assert len(theirs.claim_due("hubspot", 2, now)) == 2  # laptop-2's run, still going
+    assert mine.claim_due("hubspot", 10, now) == []  # all four leased for 5 minutes
+
+    assert mine.reclaim_own_leases("hubspot", now) == 2
+    again = mine.claim_due("hubspot", 10, now)
+    assert sorted(i.lead_id for i in again) == sorted(ids[:2])  # at once, not in 5 minutes
+    held = mine.foreign_leases("hubspot", now)
+    assert [(device, n) for device, n, _ in held] == [("laptop-2", 2)]
+    assert held[0][2] > now + timedelta(minutes=4)

@@ -43,7 +43,7 @@ def test_crm_owner_matches_a_rep_by_id_name_or_email() -> None:
 
     assert owner("Dana Whitfield", None) == "dana"
     assert owner("O. Haddad", "omar@corp.example") == "omar"  # the e-mail's name is the rep id
-    assert owner("Lee Park", "lee@corp.example") == "Lee Park"  # not one of ours: CRM's name
+    assert owner("Lee Park", "lee@corp.example") == "CRM user Lee Park"  # kept, named as such
     assert owner(None, None) is None
 
 

@@ -15,6 +15,7 @@ from boothapp.services.events import NewEvent
 from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.leads import LeadDraft, LeadService
 from boothapp.store.tables import LeadRow, OutboxRow
+from boothapp.sync.crm.base import ItemKind
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
 
@@ -67,16 +68,20 @@ def test_saved_lead_is_queued_with_its_mapped_record(ctx: AppContext) -> None:
     ctx.sync.configure(event_id, _bottle(), {"intake_key": SECRET})
     lead_id = _save(ctx, event_id, 1)
     items = ctx.sync.outbox.items("bottlecrm")
-    assert [i.lead_id for i in items] == [lead_id]
+    # A CRM gets the lead and its note as two items, keyed by the lead UUID (issue 17).
+    assert [(i.lead_id, i.kind) for i in items] == [
+        (lead_id, ItemKind.LEAD), (lead_id, ItemKind.NOTE),
+    ]  # fmt: skip
     rec = items[0].record
     assert rec.fields["first_name"] == "Ada1" and rec.fields["company_name"] == "Analytical"
-    assert rec.notes == ("wants a demo",) and rec.event_name == "Sync Show"
+    assert rec.event_name == "Sync Show" and rec.notes == ()
+    assert items[1].record.notes == ("wants a demo",) and items[1].key == f"{lead_id}:note"
     assert ctx.leads.get_lead(lead_id).sync_state == SyncState.PENDING
-    # Editing the lead refreshes the queued record; still one row.
+    # Editing the lead refreshes the queued records; still one row each.
     draft = ctx.leads.draft_of(ctx.leads.get_lead(lead_id))
     ctx.leads.save_lead(replace(draft, notes="wants a quote"))
     items = ctx.sync.outbox.items("bottlecrm")
-    assert len(items) == 1 and items[0].record.notes == ("wants a quote",)
+    assert len(items) == 2 and items[1].record.notes == ("wants a quote",)
 
 
 def test_a_failing_queue_never_costs_the_lead_and_the_next_sync_queues_it(
@@ -107,7 +112,7 @@ def test_no_queueing_when_auto_sync_is_off_until_enqueue_event(ctx: AppContext) 
     assert ctx.sync.outbox.counts("bottlecrm").total == 0
     assert ctx.sync.status(event_id).not_queued == 3
     assert ctx.sync.enqueue_event(event_id) == 3
-    assert {i.lead_id for i in ctx.sync.outbox.items("bottlecrm")} == set(ids)
+    assert {i.lead_id for i in ctx.sync.outbox.items("bottlecrm")} == set(ids)  # leads + notes
     assert all(i.state == ItemState.PENDING for i in ctx.sync.outbox.items("bottlecrm"))
 
 
@@ -184,7 +189,8 @@ def test_planned_call_follow_up_goes_to_the_crm_as_the_owners_task(ctx: AppConte
     assert calls, "every show lead gets at least one call in its plan"
     ctx.sync.enqueue_event(event_id)  # what a sync run does first: records are rebuilt
     with ctx.db.read() as s:
-        stored = s.scalar(select(OutboxRow.record).where(OutboxRow.lead_id == lead_id))
+        # The task is its own item, keyed <lead uuid>:task (issue 17).
+        stored = s.scalar(select(OutboxRow.record).where(OutboxRow.item_key == f"{lead_id}:task"))
     record = record_from_json(stored)
     assert record.task is not None
     first_call = min(calls, key=lambda t: t.due_utc)

@@ -121,7 +121,10 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
         raise CliError(f"no {first.replace('_', ' ')}: set BOOTHAPP_CRM_TOKEN or type it")
     ctx.sync.configure(event_id, settings, secrets)
     print(f"{args.crm} configured for this event (secret kept in {_secret_place(ctx)})")
-    return 0
+    prepared = ctx.sync.prepare_crm(event_id)  # HubSpot: the boothapp_* properties exist
+    if prepared.message:
+        print(prepared.message, file=sys.stdout if prepared.ok else sys.stderr)
+    return 0 if prepared.ok else 1
 
 
 def _secret_place(ctx: Any) -> str:
@@ -185,7 +188,7 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
     bar = ProgressBar(f"Syncing {name}")
 
     def progress(p: SyncProgress) -> None:
-        bar(p.done, p.total)
+        bar(p.done, p.total, f"{p.leads_per_min:.0f} leads/min {p.waiting}".strip())
 
     try:
         summary = ctx.sync.run(
@@ -206,6 +209,8 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
     )
     if summary.message:
         print(summary.message)
+    if summary.unmatched_owners:
+        print(summary.owners_text)
     for f in summary.failures:
         print(f"  FAILED {f.name or f.lead_id} ({f.company}): {f.error}")
     return 0 if summary.ok else 1

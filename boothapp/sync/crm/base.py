@@ -24,6 +24,17 @@ class SyncTask:
     body: str = ""
 
 
+class ItemKind(enum.StrEnum):
+    """What an outbox item carries. For the CRMs (HubSpot, Salesforce, BottleCRM) the booth
+    note and the owner's task are their own items, keyed ``<lead uuid>:note`` / ``:task``, so an
+    edit of either is sent again and a kill -9 between the lead and its note loses nothing
+    (issue 17). Generic targets (webhook, CSV) get everything in the lead item."""
+
+    LEAD = "lead"
+    NOTE = "note"
+    TASK = "task"
+
+
 @dataclass(frozen=True, slots=True)
 class SyncRecord:
     lead_id: str  # the lead UUID: idempotency key on the CRM side
@@ -32,12 +43,27 @@ class SyncRecord:
     event_name: str = ""
     notes: tuple[str, ...] = ()
     task: SyncTask | None = None
-    owner: str = ""
+    owner: str = ""  # the owner as CRM users know them (rep name), matched to a CRM user
+    kind: ItemKind = ItemKind.LEAD
+
+    @property
+    def key(self) -> str:
+        """The outbox key and idempotency key: the lead UUID, or ``<uuid>:note`` / ``:task``."""
+        return self.lead_id if self.kind == ItemKind.LEAD else f"{self.lead_id}:{self.kind.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A note or task item with the CRM id of the record it belongs to (contact, lead)."""
+
+    record: SyncRecord
+    parent_id: str
+    remote_id: str = ""  # the CRM's id for this note/task from an earlier send, if any
 
 
 @dataclass(frozen=True, slots=True)
 class PushResult:
-    """The CRM's answer for one record."""
+    """The CRM's answer for one record; ``lead_id`` holds the record's ``key``."""
 
     lead_id: str
     ok: bool
@@ -63,6 +89,9 @@ class BatchOutcome:
     budget: Budget | None = None
     http_status: int = 0
     requests: int = 1  # HTTP calls spent, so the pacer counts follow-up calls too
+    # Booth owners no CRM user matched (the record went out without an owner): sync summary.
+    unmatched_owners: frozenset[str] = frozenset()
+    daily: Budget | None = None  # a second, daily allowance (HubSpot's X-HubSpot-RateLimit-Daily)
 
 
 class ErrorKind(enum.StrEnum):
@@ -117,6 +146,16 @@ class CrmConfigError(CrmError):
     kind = ErrorKind.CONFIG
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A vendor's published limit the engine paces ahead of: ``requests`` per ``window_s``
+    (counted on the requests ``BatchOutcome.requests`` reports), at most ``concurrent`` at once."""
+
+    requests: int
+    window_s: float
+    concurrent: int = 1
+
+
 class CrmAdapter(Protocol):
     """One CRM. ``push`` returns exactly one result per input record, in input order,
     or raises ``CrmError`` when the request as a whole failed."""
@@ -125,6 +164,20 @@ class CrmAdapter(Protocol):
     batch_size: int
 
     def push(self, records: Sequence[SyncRecord]) -> BatchOutcome: ...
+
+
+class RelatedAdapter(CrmAdapter, Protocol):
+    """A CRM that takes notes and tasks as their own items (after their lead has a CRM id).
+    ``push_related`` answers one result per item, keyed by ``record.key``; every item is
+    idempotent on its key (a repeat updates the note/task, never adds a second)."""
+
+    rate_limit: RateLimit
+
+    def push_related(self, items: Sequence[Related]) -> BatchOutcome: ...
+
+
+def separates_related(adapter: object) -> bool:
+    return callable(getattr(adapter, "push_related", None))
 
 
 def parse_retry_after(value: str | None) -> float | None:

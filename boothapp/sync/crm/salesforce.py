@@ -1,20 +1,33 @@
-"""Salesforce Lead upsert by external id (CRM.md §2.2).
+"""Salesforce Lead sync (CRM.md §2.2), deduplicated by e-mail against Leads and Contacts.
 
-sObject Collections ``PATCH /composite/sobjects/Lead/<ExtId>`` with ``allOrNone=false``: up to 200
-records, results in request order, per-record ``errors[{statusCode, message, fields}]`` shown as
-Salesforce wrote them. 403 ``REQUEST_LIMIT_EXCEEDED`` is throttling (no Retry-After exists, so
-the engine backs off and paces from ``Sforce-Limit-Info: api-usage=used/limit``). The owner's
-task is upserted too, on its own external id ``<lead uuid>:task``, so it is never doubled; notes
-go into ``Lead.Description``; the event is a Campaign (the configured one, else the campaign named
-after the event, created once as a "Trade Show" campaign) and each new lead a CampaignMember.
+Per batch of up to 200 (issue 17): one composite request runs two SOQL queries (Leads and
+Contacts with the batch's e-mails; a composite request counts as one call against the org's
+allocation). A visitor who is already an open Lead has that Lead updated by Id (our external id
+``BoothApp_Lead_Id__c`` written into it when it has none); a visitor who is already a Contact
+gets no Lead: a "visited the booth" Task (upserted on ``<lead uuid>:visit``) and campaign
+membership are attached to the Contact instead; anyone else is upserted by the external id with
+sObject Collections ``PATCH /composite/sobjects/Lead/<ExtId>`` (``allOrNone=false``, results in
+request order). So a visitor already in the org is never created twice.
+
+Every Lead gets ``OwnerId`` from the routed owner (matched to an active Salesforce user by
+name; unmatched owners are reported and the org's assignment applies), ``Status`` from the
+event's ``crm.stages``, and joins the event's Campaign (the configured one, else the campaign
+named after the event, created once as a "Trade Show" campaign). Notes and tasks are their own
+outbox items (``push_related``): Tasks upserted on ``BoothApp_Task_Id__c`` = ``<uuid>:note`` /
+``<uuid>:task``, so an edit changes the same Task.
+
+403 ``REQUEST_LIMIT_EXCEEDED`` is throttling (no Retry-After exists): the engine paces from
+``Sforce-Limit-Info: api-usage=used/limit`` (the rolling 24 h allocation) and never sends more
+than 25 requests at once (the org's limit for long-running requests).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +40,10 @@ from boothapp.sync.crm.base import (
     CrmError,
     CrmRejected,
     CrmThrottled,
+    ItemKind,
     PushResult,
+    RateLimit,
+    Related,
     SyncRecord,
     missing_result,
 )
@@ -105,7 +121,12 @@ class SalesforceAdapter:
         self._refresh = refresh_token
         self._campaigns: dict[str, str] = {}  # event name -> campaign id
         self._users: dict[str, str] = {}  # booth owner name -> Salesforce user id ("": none)
-        self._extra_calls = 0  # calls made after the upsert in this push
+        self._tl = threading.local()  # per-push: calls made (all count against the allocation)
+        self._tl.extra_calls = 0
+        self._setup = threading.RLock()  # users, campaigns: read or made once
+        # The allocation is learnt from the first reply; 25 long-running requests at once.
+        self.rate_limit = RateLimit(0, config.allocation_window_s, concurrent=25)
+        self._tl.unmatched = set()
         self.http = HttpClient(
             config.instance_url,
             {"Authorization": f"Bearer {config.access_token}"},
@@ -116,7 +137,7 @@ class SalesforceAdapter:
         return f"/services/data/{self.config.api_version}{rest}"
 
     def _call(self, method: str, rest: str, body: Any) -> requests.Response:
-        self._extra_calls += 1
+        self._tl.extra_calls = getattr(self._tl, "extra_calls", 0) + 1
         resp = self.http.request(method, self._path(rest), body)
         if resp.status_code == 401 and self._refresh is not None:
             # An expired session is normal for OAuth: refresh once, then retry this request.
@@ -134,59 +155,207 @@ class SalesforceAdapter:
         lead.setdefault("LeadSource", self.config.lead_source)
         if record.notes:
             lead["Description"] = "\n\n".join(record.notes)
+        if record.owner:
+            owner_id = self._user_id(record.owner)
+            if owner_id:
+                lead["OwnerId"] = owner_id
+            else:
+                self._tl.unmatched.add(record.owner)
         return lead
 
-    def push(self, records: Sequence[SyncRecord]) -> BatchOutcome:
+    def _existing(
+        self, records: Sequence[SyncRecord]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        """Open Leads and Contacts with the batch's e-mails, in one composite request:
+        (e-mail -> Lead row, e-mail -> Contact id); e-mails compared lower-cased."""
+        emails = sorted({r.email.strip() for r in records if r.email.strip()})
+        if not emails:
+            return {}, {}
+        listed = ", ".join(soql_quote(e) for e in {*emails, *(e.lower() for e in emails)})
+        ext = self.config.external_id_field
+        queries = {
+            "leads": f"SELECT Id, Email, {ext}, IsConverted FROM Lead WHERE Email IN ({listed})",
+            "contacts": f"SELECT Id, Email FROM Contact WHERE Email IN ({listed})",
+        }
         resp = self._call(
-            "PATCH",
-            f"/composite/sobjects/Lead/{self.config.external_id_field}",
-            {"allOrNone": False, "records": [self._lead(r) for r in records]},
-        )
-        budget = budget_from_headers(resp.headers, self.config.allocation_window_s)
+            "POST",
+            "/composite",
+            {
+                "allOrNone": False,
+                "compositeRequest": [
+                    {"method": "GET", "referenceId": ref,
+                     "url": self._path("/query?q=" + quote(soql))}
+                    for ref, soql in queries.items()
+                ],
+            },
+        )  # fmt: skip
         body = json_or_none(resp)
-        self._raise_for_status(resp, body, budget)
-        if not isinstance(body, list) or len(body) != len(records):
-            raise CrmRejected(
-                f"Salesforce answered {len(body) if isinstance(body, list) else 'no'} results "
-                f"for {len(records)} leads",
-                http_status=resp.status_code,
-            )
-        results = []
-        saved: list[tuple[SyncRecord, str, bool]] = []
-        for record, res in zip(records, body, strict=True):
-            if res.get("success"):
-                results.append(
-                    PushResult(
-                        record.lead_id,
-                        ok=True,
-                        remote_id=str(res.get("id", "")),
-                        created=bool(res.get("created")),
-                    )
-                )
-                saved.append((record, str(res.get("id", "")), bool(res.get("created"))))
+        self._raise_for_status(resp, body, self._budget(resp))
+        leads: dict[str, dict[str, Any]] = {}
+        contacts: dict[str, str] = {}
+        for sub in (body or {}).get("compositeResponse", []):
+            if sub.get("httpStatusCode") != 200:
+                log.warning("Salesforce lookup %s failed: %s", sub.get("referenceId"), sub)
                 continue
-            errs = res.get("errors") or []
-            text = "; ".join(
-                f"{e.get('statusCode', 'ERROR')}: {e.get('message', '')}".strip() for e in errs
+            for row in (sub.get("body") or {}).get("records", []):
+                email = str(row.get("Email") or "").lower()
+                if sub.get("referenceId") == "leads" and not row.get("IsConverted"):
+                    # Prefer the Lead that already carries this booth lead's id.
+                    leads.setdefault(email, row)
+                elif sub.get("referenceId") == "contacts":
+                    contacts.setdefault(email, str(row["Id"]))
+        return leads, contacts
+
+    def _budget(self, resp: requests.Response) -> Budget | None:
+        return budget_from_headers(resp.headers, self.config.allocation_window_s)
+
+    def push(self, records: Sequence[SyncRecord]) -> BatchOutcome:
+        self._tl.extra_calls = 0
+        self._tl.unmatched = set()
+        leads, contacts = self._existing(records)
+        ext = self.config.external_id_field
+        to_update: list[tuple[SyncRecord, dict[str, Any]]] = []
+        to_upsert: list[SyncRecord] = []
+        on_contact: list[tuple[SyncRecord, str]] = []
+        for record in records:
+            email = record.email.strip().lower()
+            found = leads.get(email) if email else None
+            if found is not None and found.get(ext) in (None, "", record.lead_id):
+                to_update.append((record, found))
+            elif found is None and email in contacts:
+                on_contact.append((record, contacts[email]))
+            else:
+                to_upsert.append(record)
+        results: dict[str, PushResult] = {}
+        budget: Budget | None = None
+        status = 200
+        saved: list[tuple[SyncRecord, str, str]] = []  # record, CRM id, "Lead" / "Contact"
+        if to_upsert:
+            resp = self._call(
+                "PATCH",
+                f"/composite/sobjects/Lead/{ext}",
+                {"allOrNone": False, "records": [self._lead(r) for r in to_upsert]},
             )
-            transient = bool(errs) and all(e.get("statusCode") in TRANSIENT_CODES for e in errs)
-            results.append(
-                PushResult(record.lead_id, ok=False, error=text or "rejected", transient=transient)
+            budget, status = self._budget(resp) or budget, resp.status_code
+            for record, res in zip(to_upsert, self._results(resp, len(to_upsert)), strict=True):
+                results[record.lead_id] = self._result(record, res)
+                if res.get("success"):
+                    saved.append((record, str(res.get("id", "")), "Lead"))
+        if to_update:
+            rows = []
+            for record, found in to_update:
+                row = self._lead(record)
+                row["id"] = found["Id"]
+                rows.append(row)
+            resp = self._call("PATCH", "/composite/sobjects", {"allOrNone": False, "records": rows})
+            budget, status = self._budget(resp) or budget, resp.status_code
+            for (record, found), res in zip(to_update, self._results(resp, len(rows)), strict=True):
+                res = {**res, "id": res.get("id") or found["Id"], "created": False}
+                results[record.lead_id] = self._result(record, res)
+                if res.get("success"):
+                    saved.append((record, str(found["Id"]), "Lead"))
+        for record, contact_id in on_contact:
+            results[record.lead_id] = PushResult(
+                record.lead_id, ok=True, remote_id=contact_id, created=False
             )
-        self._extra_calls = 0
+            saved.append((record, contact_id, "Contact"))
         if saved:
             try:
                 self._follow_ups(saved)
             except CrmError as exc:
-                log.warning("Salesforce tasks/campaign members not written: %s", exc)
-        out = tuple(results) or tuple(missing_result(r.lead_id, "Salesforce") for r in records)
-        # Task, campaign and member calls count against the org's allocation too.
-        return BatchOutcome(out, budget, resp.status_code, requests=1 + self._extra_calls)
+                log.warning("Salesforce visit tasks/campaign members not written: %s", exc)
+        out = tuple(
+            results.get(r.lead_id) or missing_result(r.lead_id, "Salesforce") for r in records
+        )
+        return BatchOutcome(
+            out, budget, status, requests=self._tl.extra_calls,
+            unmatched_owners=frozenset(self._tl.unmatched),
+        )  # fmt: skip
+
+    def _results(self, resp: requests.Response, n: int) -> list[dict[str, Any]]:
+        body = json_or_none(resp)
+        self._raise_for_status(resp, body, self._budget(resp))
+        if not isinstance(body, list) or len(body) != n:
+            raise CrmRejected(
+                f"Salesforce answered {len(body) if isinstance(body, list) else 'no'} results "
+                f"for {n} leads",
+                http_status=resp.status_code,
+            )
+        return body
+
+    @staticmethod
+    def _result(record: SyncRecord, res: dict[str, Any]) -> PushResult:
+        if res.get("success"):
+            return PushResult(
+                record.lead_id, ok=True, remote_id=str(res.get("id", "")),
+                created=bool(res.get("created")),
+            )  # fmt: skip
+        errs = res.get("errors") or []
+        text = "; ".join(
+            f"{e.get('statusCode', 'ERROR')}: {e.get('message', '')}".strip() for e in errs
+        )
+        transient = bool(errs) and all(e.get("statusCode") in TRANSIENT_CODES for e in errs)
+        return PushResult(record.lead_id, ok=False, error=text or "rejected", transient=transient)
+
+    # -- notes and tasks (their own outbox items) -------------------------------------------
+    def push_related(self, items: Sequence[Related]) -> BatchOutcome:
+        self._tl.extra_calls = 0
+        self._tl.unmatched = set()
+        tasks = [self._task(i.record, i.parent_id) for i in items]
+        resp = self._call(
+            "PATCH",
+            f"/composite/sobjects/Task/{self.config.task_external_id_field}",
+            {"allOrNone": False, "records": tasks},
+        )
+        results = [
+            replace(self._result(i.record, res), lead_id=i.record.key)
+            for i, res in zip(items, self._results(resp, len(tasks)), strict=True)
+        ]
+        return BatchOutcome(
+            tuple(results), self._budget(resp), resp.status_code, requests=self._tl.extra_calls,
+            unmatched_owners=frozenset(self._tl.unmatched),
+        )  # fmt: skip
+
+    def _task(self, record: SyncRecord, who_id: str) -> dict[str, Any]:
+        """A note as a completed Task, the owner's call as an open one; keyed on the item."""
+        task: dict[str, Any] = {
+            "attributes": {"type": "Task"},
+            self.config.task_external_id_field: record.key,
+            "WhoId": who_id,
+            "Priority": "Normal",
+        }
+        if record.kind == ItemKind.NOTE:
+            task.update(
+                Subject=f"Booth note: {record.event_name}".strip(": "),
+                Description="\n\n".join(record.notes),
+                Status="Completed",
+                TaskSubtype="Task",
+            )
+            return task
+        t = record.task
+        task.update(Subject=t.subject if t else "Call", Status="Not Started", TaskSubtype="Call")
+        if t is not None and t.due_at is not None:
+            task["ActivityDate"] = t.due_at.date().isoformat()
+        who = (t.owner if t else "") or record.owner
+        owner_id = self._user_id(who) if who else None
+        body = t.body if t else ""
+        if owner_id:
+            task["OwnerId"] = owner_id
+        elif who:  # no active Salesforce user by that name: the task still says whose it is
+            self._tl.unmatched.add(who)
+            body = f"{body}\n\nOwner at the booth: {who}".strip()
+        if body:
+            task["Description"] = body
+        return task
 
     def _user_id(self, who: str) -> str | None:
         """A Salesforce user id as is; else the active user with that name (read once)."""
         if _USER_ID.fullmatch(who):
             return who
+        with self._setup:
+            return self._find_user(who)
+
+    def _find_user(self, who: str) -> str | None:
         if who not in self._users:
             soql = f"SELECT Id, IsActive FROM User WHERE Name IN ({soql_quote(who)})"
             resp = self._call("GET", "/query?q=" + quote(soql), None)
@@ -200,6 +369,10 @@ class SalesforceAdapter:
     def _campaign_id(self, event_name: str) -> str:
         if self.config.campaign_id or not (self.config.auto_campaign and event_name):
             return self.config.campaign_id
+        with self._setup:  # two workers must not both create the event's campaign
+            return self._find_or_make_campaign(event_name)
+
+    def _find_or_make_campaign(self, event_name: str) -> str:
         if event_name in self._campaigns:
             return self._campaigns[event_name]
         # Find before create: after a lost reply the next attempt finds the one it made.
@@ -241,53 +414,46 @@ class SalesforceAdapter:
     def _raise_for_status(self, resp: requests.Response, body: Any, budget: Budget | None) -> None:
         raise_for_salesforce(resp, body, budget)
 
-    def _follow_ups(self, saved: Sequence[tuple[SyncRecord, str, bool]]) -> None:
-        tasks = []
-        for record, lead_id, _created in saved:
-            if record.task is None:
+    def _follow_ups(self, saved: Sequence[tuple[SyncRecord, str, str]]) -> None:
+        """A Contact that visited gets a Task saying so (instead of a new Lead); every saved
+        Lead or Contact joins the event's campaign."""
+        visits = []
+        for record, contact_id, sobject in saved:
+            if sobject != "Contact":
                 continue
-            task: dict[str, Any] = {
-                "attributes": {"type": "Task"},
-                self.config.task_external_id_field: f"{record.lead_id}:task",
-                "WhoId": lead_id,
-                "Subject": record.task.subject,
-                "Status": "Not Started",
-                "Priority": "Normal",
-                "TaskSubtype": "Call",
-            }
-            if record.task.due_at is not None:
-                task["ActivityDate"] = record.task.due_at.date().isoformat()
-            who = record.task.owner or record.owner
-            owner_id = self._user_id(who) if who else None
-            body = record.task.body
-            if owner_id:
-                task["OwnerId"] = owner_id
-            elif who:  # no active Salesforce user by that name: the task still says whose it is
-                body = f"{body}\n\nOwner at the booth: {who}".strip()
-            if body:
-                task["Description"] = body
-            tasks.append(task)
-        if tasks:
+            summary = "\n".join(f"{k}: {v}" for k, v in record.fields.items() if v)
+            visits.append(
+                {
+                    "attributes": {"type": "Task"},
+                    self.config.task_external_id_field: f"{record.lead_id}:visit",
+                    "WhoId": contact_id,
+                    "Subject": f"Visited the booth at {record.event_name}".strip(),
+                    "Status": "Completed",
+                    "Priority": "Normal",
+                    "TaskSubtype": "Task",
+                    "Description": summary,
+                }
+            )
+        if visits:
             self._call(
                 "PATCH",
                 f"/composite/sobjects/Task/{self.config.task_external_id_field}",
-                {"allOrNone": False, "records": tasks},
+                {"allOrNone": False, "records": visits},
             )
-        # Every saved lead, not only "created" ones: after a lost reply the repeat says
-        # created=false, yet the lead may never have joined. A member already there comes back
-        # as DUPLICATE_VALUE, which is the state we want.
+        # Every saved record, not only "created" ones: after a lost reply the repeat says
+        # created=false, yet it may never have joined. A member already there comes back as
+        # DUPLICATE_VALUE, which is the state we want.
         members = []
-        for record, lead_id, _created in saved:
+        for record, remote_id, sobject in saved:
             campaign = self._campaign_id(record.event_name)
             if campaign:
                 members.append(
                     {
                         "attributes": {"type": "CampaignMember"},
                         "CampaignId": campaign,
-                        "LeadId": lead_id,
+                        "LeadId" if sobject == "Lead" else "ContactId": remote_id,
                         "Status": self.config.campaign_member_status,
                     }
                 )
         if members:
-            # Already a member comes back as DUPLICATE_VALUE, which is the state we want.
             self._call("POST", "/composite/sobjects", {"allOrNone": False, "records": members})

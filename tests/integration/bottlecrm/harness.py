@@ -48,7 +48,8 @@ u, _ = get_user_model().objects.get_or_create(email="sync-bot@example.com")
 org, _ = Org.objects.get_or_create(name="Local Test Org")
 p, _ = Profile.objects.get_or_create(user=u, org=org, defaults={"role": "ADMIN"})
 raw, _ = PersonalAccessToken.generate(
-    p, "lead-sync-test", scopes=["leads:read", "leads:write", "tasks:read", "tasks:write"])
+    p, "lead-sync-test",
+    scopes=["leads:read", "leads:write", "tasks:read", "tasks:write", "users:read"])
 open(__import__("os").environ["BCRM_PAT_OUT"], "w").write(raw)
 """
 

@@ -19,6 +19,14 @@
   portal's owners (``paging.next.after``). ``sales_edit`` plays a rep changing a contact in
   HubSpot at a given time.
 
+* E-mail is unique per portal: a new contact (upserted on another unique property) whose e-mail
+  another contact has fails with a CONFLICT error, as HubSpot answers "Contact already exists".
+* Every reply carries the published headers, the daily ones counting down from ``daily``.
+* ``GET/POST /crm/v3/properties/<object>[/batch/create]`` (``schema_scope=False`` plays a token
+  without the schema scope: 403); ``/crm/v3/lists/`` static lists (create, by name, add
+  members); ``POST /crm/v3/objects/notes|tasks/batch/upsert`` on the unique
+  ``boothapp_item_key``; ``POST /crm/v4/associations/<from>/contacts/batch/associate/default``.
+
 Fault injection (``FaultPlan``): 5xx, timeouts, lost replies (applied, then connection closed),
 partial per-record validation errors.
 """
@@ -28,6 +36,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,12 +65,20 @@ class HubSpotFake:
     owners_page: int = 100
     history: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
     updated: dict[str, str] = field(default_factory=dict)  # contact id -> updatedAt
+    daily: int = 250_000
+    schema_scope: bool = True
+    properties: dict[str, set[str]] = field(default_factory=dict)  # object -> property names
+    lists: dict[str, dict[str, Any]] = field(default_factory=dict)  # list id -> {name, members}
+    engagements: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # notes/tasks
+    associations: set[tuple[str, str, str]] = field(default_factory=set)  # (object, id, contact)
+    latency_s: float = 0.0
 
     def __post_init__(self) -> None:
         self.window = SlidingWindow(self.limit, self.window_s)
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
         self._index: dict[tuple[str, str], str] = {}
+        self._daily_used = 0
 
     def _headers(self, remaining: int) -> dict[str, str]:
         return {
@@ -70,8 +87,8 @@ class HubSpotFake:
             "X-HubSpot-RateLimit-Interval-Milliseconds": str(int(self.window_s * 1000)),
             "X-HubSpot-RateLimit-Secondly": str(max(1, int(self.limit / self.window_s))),
             "X-HubSpot-RateLimit-Secondly-Remaining": str(max(0, int(remaining / self.window_s))),
-            "X-HubSpot-RateLimit-Daily": "250000",
-            "X-HubSpot-RateLimit-Daily-Remaining": "249000",
+            "X-HubSpot-RateLimit-Daily": str(self.daily),
+            "X-HubSpot-RateLimit-Daily-Remaining": str(max(0, self.daily - self._daily_used)),
         }
 
     def handle(self, h: JsonHandler) -> None:
@@ -88,7 +105,12 @@ class HubSpotFake:
                 },
             )
             return
+        if self.latency_s:
+            time.sleep(self.latency_s)
         ok, remaining = self.window.take()
+        if ok:
+            with self._lock:
+                self._daily_used += 1
         if not ok:
             self.requests["429"] += 1
             h.send_json(
@@ -116,6 +138,18 @@ class HubSpotFake:
             return
         if path == UPSERT:
             self._upsert(h, body or {}, remaining)
+        elif path.startswith("/crm/v3/properties/"):
+            self._properties(h, path, body, remaining)
+        elif path.startswith("/crm/v3/lists"):
+            self._lists(h, h.command, path, body, remaining)
+        elif path in ("/crm/v3/objects/notes/batch/upsert", "/crm/v3/objects/tasks/batch/upsert"):
+            self._engagement_upsert(h, path.split("/")[4], body or {}, remaining)
+        elif path.startswith("/crm/v4/associations/"):
+            obj = path.split("/")[4]
+            with self._lock:
+                for link in (body or {}).get("inputs", []):
+                    self.associations.add((obj, str(link["from"]["id"]), str(link["to"]["id"])))
+            h.send_json(200, {"status": "COMPLETE", "results": []}, self._headers(remaining))
         elif path == READ:
             self._read(h, body or {}, remaining)
         elif path.rstrip("/") == OWNERS.rstrip("/"):
@@ -211,6 +245,18 @@ class HubSpotFake:
                 prop = item["idProperty"]
                 found = self._index.get((prop, key.lower()))
                 new = found is None
+                taken = self._index.get(("email", email.lower())) if email else None
+                if new and taken is not None:
+                    errors.append(
+                        {
+                            "status": "error",
+                            "category": "CONFLICT",
+                            "message": f"Contact already exists. Existing ID: {taken}",
+                            "context": {"ids": [key]},
+                            "errors": [],
+                        }
+                    )
+                    continue
                 cid = str(next(self._ids)) if new else found
                 merged = {**self.contacts.get(cid, {}), **props, prop: key}
                 self.contacts[cid] = merged
@@ -326,6 +372,70 @@ class HubSpotFake:
         if start + size < len(self.owners):
             body["paging"] = {"next": {"after": str(start + size)}}
         h.send_json(200, body, self._headers(remaining))
+
+    def _properties(self, h: JsonHandler, path: str, body: Any, remaining: int) -> None:
+        obj = path.split("/")[4]
+        if not self.schema_scope:
+            h.send_json(
+                403,
+                {"status": "error", "category": "MISSING_SCOPES",
+                 "message": "This app hasn't been granted all required scopes to make this call."},
+                self._headers(remaining),
+            )  # fmt: skip
+            return
+        have = self.properties.setdefault(obj, {"email", "firstname", "lastname"})
+        if path.endswith("/batch/create"):
+            with self._lock:
+                for i in (body or {}).get("inputs", []):
+                    have.add(str(i["name"]))
+                    if i.get("hasUniqueValue") and obj == "contacts":
+                        self.unique_properties = self.unique_properties | {str(i["name"])}
+            h.send_json(201, {"status": "COMPLETE", "results": []}, self._headers(remaining))
+            return
+        h.send_json(200, {"results": [{"name": n} for n in sorted(have)]}, self._headers(remaining))
+
+    def _lists(self, h: JsonHandler, method: str, path: str, body: Any, remaining: int) -> None:
+        parts = path.rstrip("/").split("/")
+        headers = self._headers(remaining)
+        with self._lock:
+            if method == "GET" and "name" in parts:
+                name = urllib.parse.unquote(parts[-1])
+                found = [(k, v) for k, v in self.lists.items() if v["name"] == name]
+                if not found:
+                    h.send_json(404, {"status": "error", "message": "list not found"}, headers)
+                    return
+                h.send_json(200, {"list": {"listId": found[0][0], "name": name}}, headers)
+            elif method == "POST" and parts[-1] == "lists":
+                list_id = str(next(self._ids))
+                self.lists[list_id] = {"name": body["name"], "members": set()}
+                h.send_json(200, {"list": {"listId": list_id, "name": body["name"]}}, headers)
+            elif method == "PUT" and parts[-1] == "add":
+                self.lists[parts[-3]]["members"].update(str(x) for x in body or [])
+                h.send_json(200, {"recordsIdsAdded": body}, headers)
+            else:
+                h.send_json(404, {"status": "error", "message": f"no route {path}"}, headers)
+
+    def _engagement_upsert(self, h: JsonHandler, obj: str, body: Any, remaining: int) -> None:
+        headers = self._headers(remaining)
+        fault = self.faults.next()
+        if fault == Fault.SERVER_ERROR:
+            h.send_json(503, {"status": "error", "message": "Service unavailable"}, headers)
+            return
+        table = self.engagements.setdefault(obj, {})
+        results = []
+        with self._lock:
+            for item in body.get("inputs", []):
+                key = str(item["id"])
+                found = next(
+                    (k for k, v in table.items() if v.get(item["idProperty"]) == key), None
+                )
+                eid = found or str(next(self._ids))
+                table[eid] = {**table.get(eid, {}), **item["properties"]}
+                results.append({"id": eid, "properties": table[eid], "new": found is None})
+        if fault == Fault.LOST:
+            h.drop()
+            return
+        h.send_json(200, {"status": "COMPLETE", "results": results}, headers)
 
     def contacts_by(self, prop: str = "boothapp_lead_uuid") -> Counter[str]:
         return Counter(str(p.get(prop, "")) for p in self.contacts.values())

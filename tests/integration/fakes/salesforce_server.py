@@ -7,9 +7,14 @@
   is malformed. Lead needs ``LastName`` and ``Company`` (REQUIRED_FIELD_MISSING).
 * ``POST /services/data/vXX.X/composite/sobjects``: creates (CampaignMember; DUPLICATE_VALUE
   when the lead is already a member).
+* ``PATCH /services/data/vXX.X/composite/sobjects`` (sObject Collections update by ``id``) and
+  ``POST /services/data/vXX.X/composite`` (up to 25 subrequests, here GET queries; the whole
+  composite request counts as one call against the allocation).
 * Allocation: more than ``allocation`` requests in ``window_s`` (the rolling 24 h, scaled) gets
   403 ``[{"errorCode":"REQUEST_LIMIT_EXCEEDED"}]``; no Retry-After, no 429. Every reply carries
-  ``Sforce-Limit-Info: api-usage=used/limit``. A bad/expired token gets 401 INVALID_SESSION_ID.
+  ``Sforce-Limit-Info: api-usage=used/limit``. More than ``max_concurrent`` requests at once
+  (the org's concurrent long-running request limit, 25 in production) also get
+  REQUEST_LIMIT_EXCEEDED. A bad/expired token gets 401 INVALID_SESSION_ID.
 * OAuth 2.0 web-server flow with PKCE: ``GET /services/oauth2/authorize`` (auto-approves and
   redirects to the loopback ``redirect_uri`` with ``code`` + ``state``) and
   ``POST /services/oauth2/token`` (``authorization_code`` checked against the S256
@@ -42,7 +47,9 @@ from typing import Any
 from tests.integration.fakes.common import Fault, FaultPlan, JsonHandler, SlidingWindow
 from tests.integration.fakes.salesforce_query import QueryPages, SoqlError, run_query
 
-PREFIX = {"Lead": "00Q", "Task": "00T", "CampaignMember": "00v", "Campaign": "701"}
+PREFIX = {
+    "Lead": "00Q", "Task": "00T", "CampaignMember": "00v", "Campaign": "701", "Contact": "003",
+}  # fmt: skip
 
 
 @dataclass
@@ -61,6 +68,9 @@ class SalesforceFake:
     integration_user: tuple[str, str] = ("Integration User", "integration@example-org.com")
     history: list[dict[str, Any]] = field(default_factory=list)  # LeadHistory rows
     queries: list[str] = field(default_factory=list)
+    max_concurrent: int = 25
+    latency_s: float = 0.0  # server time per request (so concurrency is real)
+    peak_concurrent: int = 0
 
     def __post_init__(self) -> None:
         self._pages = QueryPages(self.page_size)
@@ -70,6 +80,7 @@ class SalesforceFake:
         self._index: dict[tuple[str, str, str], str] = {}
         self._codes: dict[str, tuple[str, str, str]] = {}  # code -> challenge, redirect, client
         self._refresh: dict[str, str] = {}
+        self._active = 0
 
     def _limit_header(self) -> dict[str, str]:
         return {"Sforce-Limit-Info": f"api-usage={len(self.window._times)}/{self.allocation}"}
@@ -91,6 +102,30 @@ class SalesforceFake:
                 401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
             )
             return
+        with self._lock:
+            self._active += 1
+            self.peak_concurrent = max(self.peak_concurrent, self._active)
+            busy = self._active > self.max_concurrent
+        try:
+            if busy:
+                self.requests["403"] += 1
+                h.send_json(
+                    403,
+                    [{"message": "ConcurrentRequests Limit exceeded.",
+                      "errorCode": "REQUEST_LIMIT_EXCEEDED"}],
+                    self._limit_header(),
+                )  # fmt: skip
+                return
+            if self.latency_s:
+                time.sleep(self.latency_s)
+            self._serve(h, path, parsed, body)
+        finally:
+            with self._lock:
+                self._active -= 1
+
+    def _serve(
+        self, h: JsonHandler, path: str, parsed: urllib.parse.SplitResult, body: Any
+    ) -> None:
         ok, _ = self.window.take()
         if not ok:
             self.requests["403"] += 1
@@ -124,6 +159,12 @@ class SalesforceFake:
             if h.command == "POST" and len(parts) == 6:
                 self._create(h, body)
                 return
+            if h.command == "PATCH" and len(parts) == 6:
+                self._update(h, body)
+                return
+        if h.command == "POST" and len(parts) == 5 and parts[4] == "composite":
+            self._composite(h, parts[3], body)
+            return
         h.send_json(404, [{"message": f"no route {h.command} {path}", "errorCode": "NOT_FOUND"}])
 
     def _malformed(self, h: JsonHandler, message: str) -> None:
@@ -269,15 +310,7 @@ class SalesforceFake:
             )
             return
         with self._lock:
-            tables = {
-                "Lead": list(self.records.get("Lead", {}).values()),
-                "LeadHistory": list(self.history),
-                "Campaign": list(self.records.get("Campaign", {}).values()),
-                "User": list(self.records.get("User", {}).values()),
-                # Deals (issue 22): rows put there by tests/integration/fakes/salesforce_deals.py
-                "Opportunity": list(self.records.get("Opportunity", {}).values()),
-                "CampaignInfluence": list(self.records.get("CampaignInfluence", {}).values()),
-            }
+            tables = self._tables()
             try:
                 _, rows = run_query(soql, tables)
             except SoqlError as exc:
@@ -293,6 +326,74 @@ class SalesforceFake:
             return
         h.send_json(200, body, self._limit_header())
 
+    def _composite(self, h: JsonHandler, version: str, body: Any) -> None:
+        subs = (body or {}).get("compositeRequest") if isinstance(body, dict) else None
+        if not isinstance(subs, list) or not subs or len(subs) > 25:
+            self._malformed(h, "compositeRequest must hold between 1 and 25 subrequests")
+            return
+        out = []
+        for sub in subs:
+            url = urllib.parse.urlsplit(str(sub.get("url", "")))
+            soql = (urllib.parse.parse_qs(url.query).get("q") or [""])[0]
+            self.queries.append(soql)
+            with self._lock:
+                try:
+                    _, rows = run_query(soql, self._tables())
+                    res = {"body": self._pages.page(rows, version), "httpStatusCode": 200}
+                except SoqlError as exc:
+                    res = {"body": [{"message": str(exc), "errorCode": "MALFORMED_QUERY"}],
+                           "httpStatusCode": 400}  # fmt: skip
+            out.append({**res, "referenceId": sub.get("referenceId"), "httpHeaders": {}})
+        h.send_json(200, {"compositeResponse": out}, self._limit_header())
+
+    def _tables(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            name: list(self.records.get(name, {}).values())
+            # Opportunity and CampaignInfluence: deals put there by fakes/salesforce_deals.py
+            for name in (
+                "Lead",
+                "Campaign",
+                "User",
+                "Contact",
+                "Task",
+                "CampaignMember",
+                "Opportunity",
+                "CampaignInfluence",
+            )
+        } | {"LeadHistory": list(self.history)}
+
+    def _update(self, h: JsonHandler, body: dict[str, Any]) -> None:
+        """sObject Collections update: each record names its ``id``; results in order."""
+        results = []
+        with self._lock:
+            for rec in body.get("records") or []:
+                sobject = rec.get("attributes", {}).get("type", "")
+                table = self.records.setdefault(sobject, {})
+                rid = str(rec.get("id", ""))
+                if rid not in table:
+                    results.append({"id": rid, "success": False, "errors": [
+                        {"statusCode": "ENTITY_IS_DELETED", "message": "not found", "fields": []}
+                    ]})  # fmt: skip
+                    continue
+                fields = {k: v for k, v in rec.items() if k not in ("attributes", "id")}
+                table[rid].update(fields)
+                ext = "BoothApp_Lead_Id__c"
+                if sobject == "Lead" and fields.get(ext):
+                    self._index[("Lead", ext, str(fields[ext]))] = rid
+                if sobject == "Lead":
+                    self._stamp_lead(table[rid], False)
+                results.append({"id": rid, "success": True, "errors": []})
+        h.send_json(200, results, self._limit_header())
+
+    def add_record(self, sobject: str, **fields: Any) -> str:
+        """A record that was in the org before the sync (an existing Lead or Contact)."""
+        with self._lock:
+            rid = f"{PREFIX.get(sobject, '003')}{next(self._ids):015d}"
+            self.records.setdefault(sobject, {})[rid] = {**fields, "Id": rid}
+            if sobject == "Lead":
+                self._stamp_lead(self.records[sobject][rid], True)
+            return rid
+
     def _create(self, h: JsonHandler, body: dict[str, Any]) -> None:
         results = []
         with self._lock:
@@ -301,6 +402,7 @@ class SalesforceFake:
                 table = self.records.setdefault(sobject, {})
                 if sobject == "CampaignMember" and any(
                     r.get("LeadId") == rec.get("LeadId")
+                    and r.get("ContactId") == rec.get("ContactId")
                     and r.get("CampaignId") == rec.get("CampaignId")
                     for r in table.values()
                 ):
