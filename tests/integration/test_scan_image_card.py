@@ -13,6 +13,8 @@ from boothapp.app import build_context
 from boothapp.demo.cards import demo_card_frame
 from boothapp.services.card_images import image_paths_of
 
+pytestmark = pytest.mark.integration
+
 pytest.importorskip("tesserocr")
 
 
