@@ -45,7 +45,7 @@ def test_each_committed_change_is_numbered_and_stamped_in_order(
     assert [e.device_seq for e in log] == list(range(1, len(log) + 1))
     assert {e.device_id for e in log} == {ctx.settings.device_id}
     assert log[0].field == "*" and log[0].value["email"] == "ana@ruiz.es"
-    assert {"notes", "referred_by"} <= {e.field for e in log[1:]}
+    assert {"notes", "company"} <= {e.field for e in log[1:]}
     notes = next(e for e in log if e.field == "notes")
     assert (notes.old_value, notes.value) == ("", "wants a demo")
     stamps = [hlc.decode(e.hlc) for e in log]
