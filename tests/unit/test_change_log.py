@@ -39,7 +39,7 @@ def test_each_committed_change_is_numbered_and_stamped_in_order(
     contact = Contact(first_name="Ana", last_name="Ruiz", email="ana@ruiz.es")
     lead = ctx.leads.save_lead(LeadDraft(event_id, contact))
     draft = ctx.leads.draft_of(ctx.leads.get_lead(lead.id))
-    ctx.leads.save_lead(replace(draft, notes="wants a demo", rating="hot"))
+    ctx.leads.save_lead(replace(draft, notes="wants a demo", contact=replace(contact, company="R")))
 
     log = _log(ctx)
     assert [e.device_seq for e in log] == list(range(1, len(log) + 1))
