@@ -32,6 +32,10 @@ class Settings:
     beep: bool = True
     scan_cooldown_s: float = 3.0
     font_scale: float = 1.0
+    # The event hub this device joined (issue 19): its own connection string, no password
+    # (that is in the keyring); "" = not joined. A kiosk only pushes.
+    hub_url: str = ""
+    hub_push_only: bool = False
     # Export column choice and order, per event id (the event manager's last choice).
     export_columns: dict[str, list[str]] = field(default_factory=dict)
 

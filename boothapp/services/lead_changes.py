@@ -212,6 +212,7 @@ class LeadTransaction:
         self._door = door
         self._touched: dict[str, _Touched] = {}
         self._log: list[_LogEntry] = []
+        self._recorded: set[tuple[str, int]] = set()
         self.discarded = False
 
     # -- what callers say -----------------------------------------------------------------
@@ -304,15 +305,17 @@ class LeadTransaction:
     def has_seen(self, device_id: str, device_seq: int) -> bool:
         """Whether another device's change is applied here already."""
         key = (device_id, device_seq)
-        return self.session.get(ChangeLogRow, key) is not None
+        return key in self._recorded or self.session.get(ChangeLogRow, key) is not None
 
     def record_remote(self, remote: RemoteChange, *, losing_lead_id: str | None = None) -> None:
         """Log another device's change under its key and move this clock past its stamp.
 
         ``losing_lead_id``: the change lost here (a later stamp holds the field), yet it is
         kept in that lead's history, as it was made on the other device."""
-        if self.session.get(ChangeLogRow, (remote.device_id, remote.device_seq)) is not None:
+        key = (remote.device_id, remote.device_seq)
+        if key in self._recorded or self.session.get(ChangeLogRow, key) is not None:
             return
+        self._recorded.add(key)
         self._door.observe(remote.hlc)
         self.session.add(
             ChangeLogRow(
@@ -338,13 +341,9 @@ class LeadTransaction:
             )  # fmt: skip
 
     def clock_of(self, lead_id: str, name: str) -> str:
-        """The stamp the field's value came from ("" = none): its own, else the lead's."""
-        stamps = self.session.scalars(
-            select(FieldClockRow.hlc).where(
-                FieldClockRow.lead_id == lead_id, FieldClockRow.field.in_((name, CREATED))
-            )
-        ).all()
-        return max(stamps, default="")
+        """The stamp the field's value came from ("" = never written: an empty value)."""
+        row = self.session.get(FieldClockRow, (lead_id, name))
+        return row.hlc if row is not None else ""
 
     def resolve(self, lead_id: str) -> str:
         """The lead an id stands for here (itself, or the lead its visitor became)."""
@@ -372,17 +371,29 @@ class LeadTransaction:
                 s.delete(item)  # the winner is queued for that CRM already
             else:
                 item.lead_id = new
+        # The caller merged the loser's field clocks into the winner's (it knows the rule).
         for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id == old)).all():
-            self._set_clock(new, clock.field, clock.hlc)
             s.delete(clock)
-        s.execute(update(LeadAliasRow).where(LeadAliasRow.lead_id == old).values(lead_id=new))
-        s.add(LeadAliasRow(alias_id=old, lead_id=new, at=self.now))
+        self.alias(old, new)
         self._touched.pop(old, None)
         s.delete(loser)
         s.flush()
         entry = self._entry(winner)
         entry.requeue = True
         entry.fields.add("id")
+
+    def alias(self, alias_id: str, lead_id: str) -> None:
+        """From now on ``alias_id`` stands for ``lead_id`` (and so do its own aliases)."""
+        s = self.session
+        s.execute(
+            update(LeadAliasRow).where(LeadAliasRow.lead_id == alias_id).values(lead_id=lead_id)
+        )
+        if s.get(LeadAliasRow, alias_id) is None:
+            s.add(LeadAliasRow(alias_id=alias_id, lead_id=lead_id, at=self.now))
+
+    def set_clock(self, lead_id: str, name: str, stamp: str) -> None:
+        """The field's value now comes from a change stamped ``stamp`` (kept if later)."""
+        self._set_clock(lead_id, name, stamp)
 
     def _set_clock(self, lead_id: str, name: str, stamp: str) -> None:
         row = self.session.get(FieldClockRow, (lead_id, name))
@@ -418,6 +429,10 @@ class LeadTransaction:
                 )
             )  # fmt: skip
             self._set_clock(e.row.id, e.field, stamp)
+            if e.field == CREATED:  # each captured value is a write at the creation stamp
+                for name, value in e.value.items():
+                    if value:
+                        self._set_clock(e.row.id, name, stamp)
 
     def import_history(self, lead_id: str, changes: Iterable[LeadChangeRow]) -> int:
         """Copy another device's history rows of a lead (same ids: importing twice adds

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -151,6 +152,9 @@ class SyncStatus:
 
 
 ENGINE_DEFAULT = EngineConfig()
+# (event id, run kind) -> a context yielding None when this device may run, else the holder
+# (``device_name``, ``since``): ``HubService.run_lock``.
+RunLock = Callable[[str, str], AbstractContextManager[Any]]
 
 
 class SyncService:
@@ -162,8 +166,11 @@ class SyncService:
         device_id: str = "",
         engine_config: EngineConfig = ENGINE_DEFAULT,
         changes: LeadChanges | None = None,
+        run_lock: RunLock | None = None,
     ) -> None:
         self._db = db
+        # The event hub's lock (issue 19): one CRM sync per event across the booth's devices.
+        self._run_lock = run_lock
         self._changes = changes or LeadChanges(db, device_id)
         self._configs = configs
         self._secrets = secrets
@@ -311,8 +318,16 @@ class SyncService:
         if not self._lock.acquire(blocking=False):
             raise ValidationError("a sync is already running")
         try:
-            self._engine = SyncEngine(outbox, adapter, engine_config or self._engine_config)
-            report = self._engine.drain(progress=progress, cancel=cancel, max_seconds=max_seconds)
+            with self._event_run(event_id) as holder:
+                if holder is not None:
+                    raise ValidationError(
+                        f"{holder.device_name} is syncing this event to the CRM (since "
+                        f"{holder.since:%H:%M} UTC); it sends every device's leads"
+                    )
+                self._engine = SyncEngine(outbox, adapter, engine_config or self._engine_config)
+                report = self._engine.drain(
+                    progress=progress, cancel=cancel, max_seconds=max_seconds
+                )
         finally:
             self._lock.release()
         failures = self.failures(event_id)
@@ -320,6 +335,11 @@ class SyncService:
             settings.name, report.synced, report.failed, report.remaining, report.stopped,
             report.message, failures,
         )  # fmt: skip
+
+    def _event_run(self, event_id: str) -> AbstractContextManager[Any]:
+        if self._run_lock is None:
+            return nullcontext()
+        return self._run_lock(event_id, "crm_sync")
 
     def puller(self, event_id: str) -> CrmPuller:
         s = self._require(event_id)
