@@ -36,16 +36,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+import psycopg
+from sqlalchemy import select
 
-from boothapp.app import build_context  # noqa: E402
-from boothapp.services.events import NewEvent  # noqa: E402
-from boothapp.services.hub import HubService  # noqa: E402
-from boothapp.services.hub_worker import HubLoop  # noqa: E402
-from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged  # noqa: E402
-from boothapp.store.tables import LeadRow  # noqa: E402
-from tests.integration.pgserver import start_server  # noqa: E402
+from boothapp.app import build_context
+from boothapp.services.events import NewEvent
+from boothapp.services.hub import HubService
+from boothapp.services.hub_worker import HubLoop
+from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
+from boothapp.store.tables import LeadRow
+from tests.integration.pgserver import start_server
 
 EVENT = "Bench Expo"
 SHARE_EVERY = 10  # every 10th visitor of a device is also scanned by its partner
