@@ -478,8 +478,11 @@ class LeadTransaction:
             return None
         self.session.flush()
         self._write_log()
-        self._plan()
-        self._queue()
+        if self.origin is not ChangeOrigin.HUB:
+            # Another device's change: that device plans and queues it (issue 19), so one
+            # visitor never gets the same follow-up mail from two laptops.
+            self._plan()
+            self._queue()
         entries = list(self._touched.values())
         return LeadsChanged(
             origin=self.origin,

@@ -49,6 +49,8 @@ class Background(QObject):
     def _leads_changed(self, change: LeadsChanged) -> None:
         if self.event_id not in change.event_ids:
             return
+        if change.origin is ChangeOrigin.HUB:
+            return  # another device's change: that device sends it (issue 19)
         if change.origin is not ChangeOrigin.CRM_PULL:
             self.crm_autosync.lead_saved()  # coalesced: a burst of saves makes one run
         self.autosend.run_now()  # a hot lead's thank-you is due within minutes
