@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import json
 import multiprocessing as mp
+import shutil
 import sys
 import tempfile
 import threading
@@ -67,6 +68,18 @@ def device_main(
     data_dir: str, device: int, leads: int, devices: int, rate: float, start: Any,
     captured: Any, stop: Any, results: Any,
 ) -> None:  # fmt: skip
+    try:
+        _device(data_dir, device, leads, devices, rate, start, captured, stop, results)
+    except BaseException as exc:  # say so instead of hanging the run
+        results.put((device, [], f"failed: {exc!r}"[:300], [], -1))
+        captured.release()
+        raise
+
+
+def _device(
+    data_dir: str, device: int, leads: int, devices: int, rate: float, start: Any,
+    captured: Any, stop: Any, results: Any,
+) -> None:  # fmt: skip
     ctx = build_context(data_dir)
     event_id = ctx.events.find_event(EVENT).id
     lags: list[float] = []
@@ -83,7 +96,7 @@ def device_main(
     loop = HubLoop(ctx.hub, poll_s=1.0)
     ctx.changes.subscribe(loop.wake)
     halt = threading.Event()
-    thread = threading.Thread(target=loop.run, args=(halt,), name="boothapp-hub")
+    thread = threading.Thread(target=loop.run, args=(halt,), name="boothapp-hub", daemon=True)
     start.wait()
     thread.start()
     began = time.monotonic()
@@ -175,7 +188,8 @@ def main() -> None:
         admin_info = url.replace("postgresql+psycopg://", "postgresql://")
         expected_changes = 0
         with psycopg.connect(admin_info, autocommit=True) as admin:
-            while True:  # until every device pushed all and pulled all
+            give_up = time.monotonic() + 900
+            while time.monotonic() < give_up:  # until every device pushed and pulled all
                 total = admin.execute("SELECT count(*) FROM hub.changes").fetchone()[0]
                 behind = admin.execute(
                     """SELECT coalesce(max(behind), 0) FROM (
@@ -198,6 +212,8 @@ def main() -> None:
             p.join(timeout=60)
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(server.root, ignore_errors=True)
     visitors = set()
     for i in range(args.devices):
         visitors.update(badges_of(i, args.leads, args.devices))

@@ -37,6 +37,9 @@ PUSHED = "pushed_seq"
 CURSOR = "pull_cursor"
 _EVENT = "event:"  # hub event id -> this device's event id
 BATCH = 500
+# Pulled changes are applied in SQLite write transactions this size: short enough that a scan
+# saved meanwhile never waits long for the write lock (busy timeout 5 s, on a loaded laptop).
+PULL_BATCH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +199,9 @@ class HubService:
             ]
 
     # -- replication ----------------------------------------------------------------------
-    def replicate(self, conn: psycopg.Connection, batch: int = BATCH) -> Replicated:
+    def replicate(
+        self, conn: psycopg.Connection, batch: int = BATCH, pull_batch: int = PULL_BATCH
+    ) -> Replicated:
         """Push everything waiting, then pull and apply everything new (unless a kiosk)."""
         client.check_device(conn)
         pushed = 0
@@ -208,9 +213,9 @@ class HubService:
         pulled = applied = 0
         if not self._settings.hub_push_only:
             while True:
-                got, changed = self._pull_batch(conn, batch)
+                got, changed = self._pull_batch(conn, pull_batch)
                 pulled, applied = pulled + got, applied + changed
-                if got < batch:
+                if got < pull_batch:
                     break
         return Replicated(pushed, pulled, applied, self.waiting())
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
+from sqlalchemy.exc import SQLAlchemyError
 
 from boothapp.services.hub import HubService, Replicated
 from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
@@ -75,6 +76,11 @@ class HubLoop:
             except HubRefused as exc:
                 self._say(HubState(False, self._hub.waiting(), refused=True, error=str(exc)))
                 self._sleep(stop, MAX_BACKOFF_S)
+            except SQLAlchemyError as exc:
+                # This device's own database was busy (a long save) or a scan of the same
+                # badge won a race: the batch rolled back whole, the cursor did not move.
+                log.warning("hub batch not applied, retrying: %s", str(exc).splitlines()[0])
+                self._sleep(stop, 0.5)
             except (HubError, psycopg.Error) as exc:
                 error = str(exc).strip().splitlines()[0] if str(exc).strip() else "lost"
                 log.info("hub offline: %s", error)
