@@ -298,3 +298,28 @@ def test_kill_9_mid_push_and_mid_pull_loses_nothing_and_applies_nothing_twice(
         ).all()
     assert pulled == logged
     assert history == []  # no change applied twice
+
+
+def test_the_app_worker_brings_another_devices_scan_within_seconds(
+    devices: tuple[AppContext, AppContext], qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.workers.hub_worker import HubWorker
+
+    a, b = devices
+    worker = HubWorker(a.hub, a.changes, poll_s=30)  # polling too slow to matter: NOTIFY wakes
+    states = []
+    worker.state_changed.connect(states.append)
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: any(s.online for s in states), timeout=10_000)
+        lead, _ = b.leads.capture_scan(_event_id(b), "BADGE-LIVE")
+        b.hub.replicate_once()
+        qtbot.waitUntil(lambda: len(_leads(a)) == 1, timeout=5_000)
+        assert _leads(a)[0].id == lead.id
+        assert [s.device_name for s in a.hub.sightings(lead.id)] == ["laptop B"]
+        # A scan here is pushed by the worker on its own (woken by the door's broadcast).
+        a.leads.capture_scan(_event_id(a), "BADGE-HERE")
+        qtbot.waitUntil(lambda: a.hub.waiting() == 0, timeout=5_000)
+    finally:
+        worker.stop()
+    assert not any(s.refused for s in states)
