@@ -190,6 +190,8 @@ def main() -> None:
         with psycopg.connect(admin_info, autocommit=True) as admin:
             give_up = time.monotonic() + 900
             while time.monotonic() < give_up:  # until every device pushed and pulled all
+                if any(p.exitcode not in (None, 0) for p in procs):
+                    break  # a device failed: its figures say so
                 total = admin.execute("SELECT count(*) FROM hub.changes").fetchone()[0]
                 behind = admin.execute(
                     """SELECT coalesce(max(behind), 0) FROM (

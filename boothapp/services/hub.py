@@ -12,6 +12,7 @@ mid-push pushes the same numbers again and the hub keeps one copy.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ BATCH = 500
 # Pulled changes are applied in SQLite write transactions this size: short enough that a scan
 # saved meanwhile never waits long for the write lock (busy timeout 5 s, on a loaded laptop).
 PULL_BATCH = 100
+# ... and never hold it longer than this (a loaded laptop applies fewer per transaction).
+WRITE_BUDGET_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,9 +216,9 @@ class HubService:
         pulled = applied = 0
         if not self._settings.hub_push_only:
             while True:
-                got, changed = self._pull_batch(conn, pull_batch)
+                got, changed, more = self._pull_batch(conn, pull_batch)
                 pulled, applied = pulled + got, applied + changed
-                if got < pull_batch:
+                if not more:
                     break
         return Replicated(pushed, pulled, applied, self.waiting())
 
@@ -260,17 +263,22 @@ class HubService:
             _put(s, PUSHED, str(last))
         return sent, len(rows) == batch
 
-    def _pull_batch(self, conn: psycopg.Connection, batch: int) -> tuple[int, int]:
+    def _pull_batch(self, conn: psycopg.Connection, batch: int) -> tuple[int, int, bool]:
+        """Apply up to ``batch`` changes; returns (taken, applied, more may be waiting)."""
         with self._db.read() as s:
             cursor = int(_get(s, CURSOR) or 0)
         changes = client.pull(conn, self._settings.device_id, cursor, batch)
         if not changes:
             client.touch(conn, self._settings.device_id, cursor)
-            return 0, 0
-        applied = 0
+            return 0, 0, False
+        applied = taken = 0
+        began = time.monotonic()
         with self._changes.transaction(ChangeOrigin.HUB, "hub") as tx:
             local = _event_map(tx.session)
             for c in changes:
+                if taken and time.monotonic() - began > WRITE_BUDGET_S:
+                    break  # commit what is done; the rest comes with the next batch
+                taken += 1
                 event_id = local.get(c.event_id)
                 if event_id is None:
                     continue  # an event this device did not join (RLS hides them anyway)
@@ -282,9 +290,10 @@ class HubService:
                 if outcome in (Applied.CREATED, Applied.COMBINED, Applied.WON):
                     applied += 1
             # The cursor moves in the same transaction as the changes it covers.
-            _put(tx.session, CURSOR, str(changes[-1].global_seq))
-        client.touch(conn, self._settings.device_id, changes[-1].global_seq)
-        return len(changes), applied
+            last = changes[taken - 1].global_seq
+            _put(tx.session, CURSOR, str(last))
+        client.touch(conn, self._settings.device_id, last)
+        return taken, applied, taken < len(changes) or len(changes) == batch
 
     # -- one run per event ----------------------------------------------------------------
     @contextmanager

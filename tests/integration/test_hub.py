@@ -229,9 +229,9 @@ _DEVICE_SCRIPT = textwrap.dedent(
                     break
         else:
             while True:
-                got, _ = hub._pull_batch(conn, 5)
+                got, _, more = hub._pull_batch(conn, 5)
                 print("batch", got, flush=True)
-                if got < 5:
+                if not more:
                     break
     print("done", flush=True)
     """
