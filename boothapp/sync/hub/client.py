@@ -91,7 +91,7 @@ def conninfo(url: str) -> str:
         params["sslmode"] = "verify-full"
     params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     params.setdefault("application_name", "boothapp")
-    return make_conninfo('', **params)
+    return make_conninfo("", **params)
 
 
 def redact(text: str) -> str:
@@ -101,7 +101,7 @@ def redact(text: str) -> str:
     except psycopg.ProgrammingError:
         return "<unreadable connection string>"
     params.pop("password", None)
-    return make_conninfo('', **params)
+    return make_conninfo("", **params)
 
 
 def connect(info: str, password: str | None = None, autocommit: bool = False) -> psycopg.Connection:
@@ -192,7 +192,7 @@ def register_device(
     params = conninfo_to_dict(admin_info)
     params.pop("password", None)
     params["user"] = role
-    return Registration(role, password, hub_event_id, make_conninfo('', **params))
+    return Registration(role, password, hub_event_id, make_conninfo("", **params))
 
 
 def revoke_device(admin: psycopg.Connection, ref: str) -> str:
