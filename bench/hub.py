@@ -71,7 +71,7 @@ def device_main(
     try:
         _device(data_dir, device, leads, devices, rate, start, captured, stop, results)
     except BaseException as exc:  # say so instead of hanging the run
-        results.put((device, [], f"failed: {exc!r}"[:300], [], -1))
+        results.put((device, [], f"failed: {exc!r}"[:300], [], -1, []))
         captured.release()
         raise
 
@@ -120,8 +120,19 @@ def _device(
         ).all()
     digest = hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()
     keys = [r.badge_key for r in rows]
-    results.put((device, lags, digest, keys, ctx.hub.waiting()))
+    results.put((device, lags, digest, keys, ctx.hub.waiting(), [list(r) for r in rows]))
     ctx.close()
+
+
+def _explain_divergence(outcomes: list[Any]) -> None:
+    """On stderr: what differs between the first device and any other (for diagnosis)."""
+    first = {row[1]: row for row in outcomes[0][5]}
+    for o in outcomes[1:]:
+        if o[4]:
+            print(f"device {o[0]}: {o[4]} change(s) not pushed", file=sys.stderr)
+        for row in o[5]:
+            if first.get(row[1]) != row:
+                print(f"device {o[0]} {row} vs {first.get(row[1])}", file=sys.stderr)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -223,6 +234,7 @@ def main() -> None:
     lags = [lag for o in outcomes for lag in o[1]]
     lost = sum(len(expected - set(o[3])) for o in outcomes)
     duplicates = sum(len(o[3]) - len(set(o[3]) & expected) for o in outcomes)
+    _explain_divergence(outcomes)
     figures = {
         "devices": args.devices,
         "leads_per_device": args.leads,

@@ -122,7 +122,7 @@ def test_the_same_badge_on_two_offline_devices_becomes_one_lead_with_both_edits(
     # A later edit made on the loser's device under its old id lands on the winner everywhere.
     loser_device = b if loser == lead_b.id else a
     assert loser_device.leads.find_by_badge_key(_event_id(loser_device), badge_key)
-    _edit(loser_device, winner, title="CTO")
+    _edit(loser_device, loser, title="CTO")  # a form still open on the old id
     _sync(a, b)
     assert [lead.title for lead in _leads(a)] == ["CTO"] == [lead.title for lead in _leads(b)]
     # "Scanned before": both captures, by device.
