@@ -79,7 +79,8 @@ class HubLoop:
             except SQLAlchemyError as exc:
                 # This device's own database was busy (a long save) or a scan of the same
                 # badge won a race: the batch rolled back whole, the cursor did not move.
-                log.warning("hub batch not applied, retrying: %s", str(exc).splitlines()[0])
+                cause = getattr(exc, "orig", None) or exc  # the database's own words
+                log.warning("hub batch not applied, retrying: %s", str(cause).splitlines()[0])
                 self._sleep(stop, 0.5)
             except (HubError, psycopg.Error) as exc:
                 error = str(exc).strip().splitlines()[0] if str(exc).strip() else "lost"
