@@ -17,6 +17,7 @@ from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.exports import ExportService
 from boothapp.services.followups import FollowUpService
+from boothapp.services.hub import HubService
 from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.lead_queries import LeadQueryService
 from boothapp.services.leads import LeadService
@@ -53,6 +54,7 @@ class AppContext:
     sync: SyncService = field(init=False)
     deals: DealService = field(init=False)
     results: ResultsService = field(init=False)
+    hub: HubService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -71,7 +73,11 @@ class AppContext:
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
         secrets = SecretStore(self.paths.secrets_file)
-        self.sync = SyncService(self.db, self.configs, secrets, device, changes=self.changes)
+        # The event hub (issue 19): replicates the door's change log with the team's devices.
+        self.hub = HubService(self.db, self.changes, self.settings, secrets, self.save_settings)
+        self.sync = SyncService(
+            self.db, self.configs, secrets, device, changes=self.changes, run_lock=self.hub.run_lock
+        )
         self.deals = DealService(self.db, device, self.sync)
         self.results = ResultsService(self.db, self.configs, self.deals)
         self.exports.results_of = self.results.compute  # the report's ROI pages

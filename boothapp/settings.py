@@ -37,6 +37,10 @@ class Settings:
     # Screen privacy (issue 14): seconds after which the scan page hides the previous visitor's
     # name and company; 0 = off (the default).
     privacy_hide_after_s: int = 0
+    # The event hub this device joined (issue 19): its own connection string, no password
+    # (that is in the keyring); "" = not joined. A kiosk only pushes.
+    hub_url: str = ""
+    hub_push_only: bool = False
     # Export column choice and order, per event id (the event manager's last choice).
     export_columns: dict[str, list[str]] = field(default_factory=dict)
 

@@ -30,20 +30,17 @@ from sqlalchemy.orm import Session
 
 from boothapp.core.models import CONTACT_FIELDS, SyncState
 from boothapp.services.errors import NotFoundError, ValidationError
-from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
+from boothapp.services.lead_changes import (
+    LEAD_COLUMNS,
+    ChangeOrigin,
+    LeadChanges,
+    LeadTransaction,
+)
 from boothapp.store.db import DatabaseError, check_sqlite_file
 from boothapp.store.migrate import current_revision, head_revision
 from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, StaffRow
 
 log = logging.getLogger(__name__)
-
-# Columns a merge copies; ids, events, sync bookkeeping and timestamps are handled apart.
-LEAD_COLUMNS = (
-    "badge_key", "badge_id", "raw_payload", "source", *CONTACT_FIELDS, "answers", "rating",
-    "rating_overridden", "score", "qualified", "notes", "consent_text", "consent_given_at",
-    "unsubscribed_at", "owner", "stage", "please_delete", "referred_by", "staff_id",
-    "routing_reason",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,12 @@ refresh from that, the CRM auto-sync and the follow-up sender wake up. Callers s
 changed; they never write history, outbox or follow-up rows themselves (a test walks the
 source to keep it that way).
 
+Every change it commits also lands in the device's change log (``change_log``, issue 19) with
+a gap-free per-device sequence number and a hybrid logical clock stamp (``core/hlc.py``); the
+event hub's replicator pushes that log and applies other devices' changes back through this
+door (``ChangeOrigin.HUB`` with a ``RemoteChange``), so the log, the history and the per-field
+clocks are written here and nowhere else.
+
 Planning and queueing run in a savepoint: a broken follow-up or CRM section in the event's
 config never costs a lead (it is logged and ``boothapp sync`` / ``followups plan`` name it).
 """
@@ -32,11 +38,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from boothapp.core import hlc
+from boothapp.core.models import CONTACT_FIELDS
 from boothapp.store.db import Database
-from boothapp.store.tables import LeadChangeRow, LeadRow
+from boothapp.store.tables import (
+    AuditRow,
+    ChangeLogRow,
+    FieldClockRow,
+    FollowUpRow,
+    LeadAliasRow,
+    LeadChangeRow,
+    LeadRow,
+    OutboxRow,
+    ScanRow,
+    StaffRow,
+)
+from boothapp.store.types import new_id
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +76,21 @@ class ChangeOrigin(enum.StrEnum):
     DELETE_REVIEW = "delete_review"
     UNSUBSCRIBE = "unsubscribe"
     ERASE = "erase"
+    HUB = "hub"  # another device's change, pulled from the event hub (issue 19)
+
+
+# What a lead is, as another device receives it (a merge copies it, the hub replicates it);
+# ids, events, sync bookkeeping and timestamps are handled apart.
+LEAD_COLUMNS = (
+    "badge_key", "badge_id", "raw_payload", "source", *CONTACT_FIELDS, "answers", "rating",
+    "rating_overridden", "score", "qualified", "notes", "consent_text", "consent_given_at",
+    "unsubscribed_at", "owner", "stage", "please_delete", "referred_by", "staff_id",
+    "routing_reason",
+)  # fmt: skip
+# The field of a change-log entry that brings a whole new lead.
+CREATED = "*"
+# This device's bookkeeping: never replicated.
+_UNREPLICATED = frozenset({"sync_state", "crm_ids"})
 
 
 # Bookkeeping no CRM receives: changing it alone never re-queues the lead.
@@ -98,6 +133,35 @@ class LeadsChanged:
 
 
 ChangeListener = Callable[[LeadsChanged], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteChange:
+    """Another device's change-log entry, as the hub replicator applies it here."""
+
+    device_id: str
+    device_seq: int
+    hlc: str
+    event_id: str  # this device's event id
+    lead_id: str  # as the other device addressed it (maybe an alias here)
+    field: str
+    value: Any
+    old_value: Any
+    staff_id: str
+    staff_name: str
+    device_name: str
+    change_id: str | None
+    at: datetime
+
+
+@dataclass
+class _LogEntry:
+    row: LeadRow
+    field: str
+    value: Any
+    old_value: Any
+    staff_id: str
+    change_id: str | None
 
 
 class Planner(Protocol):
@@ -147,16 +211,27 @@ class LeadTransaction:
         self.now = now
         self._door = door
         self._touched: dict[str, _Touched] = {}
+        self._log: list[_LogEntry] = []
+        self._recorded: set[tuple[str, int]] = set()
         self.discarded = False
 
     # -- what callers say -----------------------------------------------------------------
-    def created(self, row: LeadRow) -> None:
-        """A new lead the caller added to the session: plan and queue it."""
+    def created(self, row: LeadRow, *, remote: RemoteChange | None = None) -> None:
+        """A new lead the caller added to the session: plan and queue it.
+
+        ``remote`` is the other device's entry that brought it (hub): logged under that
+        device's key, not as a change of this device."""
         if row.id is None:
             self.session.flush()  # the id comes with the insert
         entry = self._entry(row)
         entry.created = True
         entry.requeue = True
+        if remote is None:
+            snapshot = {name: _json(getattr(row, name)) for name in LEAD_COLUMNS}
+            self._log.append(_LogEntry(row, CREATED, snapshot, None, self.staff_id, None))
+        else:
+            self.record_remote(remote)
+            self._set_clock(row.id, CREATED, remote.hlc)
 
     def update(
         self,
@@ -165,33 +240,35 @@ class LeadTransaction:
         *,
         staff_id: str | None = None,
         history: bool = True,
+        remote: RemoteChange | None = None,
     ) -> frozenset[str]:
         """Set the values that differ, one history row each; returns the changed fields.
 
         ``history=False`` is for a merge that brings the other device's own history rows
         along (``import_history``): the change is recorded once, where it was made.
+        ``remote`` is another device's change that won here (hub): its history row names
+        that device, person and time, and it is logged under that device's key.
         """
         who = self.staff_id if staff_id is None else staff_id
         changed: set[str] = set()
         for name, value in values.items():
             old = getattr(row, name)
+            if remote is not None:
+                self._set_clock(row.id, name, remote.hlc)
             if _same(old, value):
                 continue
-            if history:
-                self.session.add(
-                    LeadChangeRow(
-                        lead_id=row.id,
-                        staff_id=who,
-                        field=name,
-                        old_value=_json(old),
-                        new_value=_json(value),
-                        device_id=self._door.device_id,
-                        created_by=who,
-                        created_at=self.now,
-                    )
-                )
+            change_id = new_id() if history else None
+            if remote is not None:
+                change_id = (remote.change_id or new_id()) if len(values) == 1 else new_id()
+                self._history(row.id, name, old, value, change_id, remote)
+            elif history:
+                self._history(row.id, name, old, value, change_id, None, who)
+            if remote is None and name not in _UNREPLICATED:
+                self._log.append(_LogEntry(row, name, _json(value), _json(old), who, change_id))
             setattr(row, name, value)
             changed.add(name)
+        if remote is not None:
+            self.record_remote(remote)
         if changed:
             row.updated_at = self.now
             entry = self._entry(row)
@@ -199,6 +276,163 @@ class LeadTransaction:
             if self.origin is not ChangeOrigin.CRM_PULL and changed - LOCAL_FIELDS:
                 entry.requeue = True
         return frozenset(changed)
+
+    def _history(
+        self,
+        lead_id: str,
+        name: str,
+        old: Any,
+        new: Any,
+        change_id: str | None,
+        remote: RemoteChange | None,
+        who: str = "",
+    ) -> None:
+        self.session.add(
+            LeadChangeRow(
+                id=change_id or new_id(),
+                lead_id=lead_id,
+                staff_id=remote.staff_id if remote else who,
+                field=name,
+                old_value=_json(old),
+                new_value=_json(new),
+                device_id=remote.device_id if remote else self._door.device_id,
+                created_by=remote.staff_id if remote else who,
+                created_at=remote.at if remote else self.now,
+            )
+        )
+
+    # -- the event hub (issue 19) ---------------------------------------------------------
+    def has_seen(self, device_id: str, device_seq: int) -> bool:
+        """Whether another device's change is applied here already."""
+        key = (device_id, device_seq)
+        return key in self._recorded or self.session.get(ChangeLogRow, key) is not None
+
+    def record_remote(self, remote: RemoteChange, *, losing_lead_id: str | None = None) -> None:
+        """Log another device's change under its key and move this clock past its stamp.
+
+        ``losing_lead_id``: the change lost here (a later stamp holds the field), yet it is
+        kept in that lead's history, as it was made on the other device."""
+        key = (remote.device_id, remote.device_seq)
+        if key in self._recorded or self.session.get(ChangeLogRow, key) is not None:
+            return
+        self._recorded.add(key)
+        self._door.observe(remote.hlc)
+        self.session.add(
+            ChangeLogRow(
+                device_id=remote.device_id,
+                device_seq=remote.device_seq,
+                hlc=remote.hlc,
+                event_id=remote.event_id,
+                lead_id=remote.lead_id,
+                field=remote.field,
+                value=remote.value,
+                old_value=remote.old_value,
+                staff_id=remote.staff_id,
+                staff_name=remote.staff_name,
+                device_name=remote.device_name,
+                change_id=remote.change_id,
+                at=remote.at,
+            )
+        )
+        if losing_lead_id is not None and remote.field != CREATED:
+            self._history(
+                losing_lead_id, remote.field, remote.old_value, remote.value,
+                remote.change_id, remote,
+            )  # fmt: skip
+
+    def clock_of(self, lead_id: str, name: str) -> str:
+        """The stamp the field's value came from ("" = never written: an empty value)."""
+        row = self.session.get(FieldClockRow, (lead_id, name))
+        return row.hlc if row is not None else ""
+
+    def resolve(self, lead_id: str) -> str:
+        """The lead an id stands for here (itself, or the lead its visitor became)."""
+        seen = {lead_id}
+        while (target := self.session.get(LeadAliasRow, lead_id)) is not None:
+            lead_id = target.lead_id
+            if lead_id in seen:  # never expected; a cycle must not hang the replicator
+                break
+            seen.add(lead_id)
+        return lead_id
+
+    def absorb(self, loser: LeadRow, winner: LeadRow) -> None:
+        """The same visitor captured on two devices: ``loser`` becomes an alias of
+        ``winner``; its history, scans, follow-ups, queue and audit move along."""
+        s = self.session
+        s.flush()
+        old, new = loser.id, winner.id
+        s.execute(update(LeadChangeRow).where(LeadChangeRow.lead_id == old).values(lead_id=new))
+        s.execute(update(ScanRow).where(ScanRow.lead_id == old).values(lead_id=new))
+        s.execute(update(FollowUpRow).where(FollowUpRow.lead_id == old).values(lead_id=new))
+        s.execute(update(AuditRow).where(AuditRow.lead_id == old).values(lead_id=new))
+        queued = {c for c in s.scalars(select(OutboxRow.crm).where(OutboxRow.lead_id == new))}
+        for item in s.scalars(select(OutboxRow).where(OutboxRow.lead_id == old)).all():
+            if item.crm in queued:
+                s.delete(item)  # the winner is queued for that CRM already
+            else:
+                item.lead_id = new
+        # The caller merged the loser's field clocks into the winner's (it knows the rule).
+        for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id == old)).all():
+            s.delete(clock)
+        self.alias(old, new)
+        self._touched.pop(old, None)
+        s.delete(loser)
+        s.flush()
+        entry = self._entry(winner)
+        entry.requeue = True
+        entry.fields.add("id")
+
+    def alias(self, alias_id: str, lead_id: str) -> None:
+        """From now on ``alias_id`` stands for ``lead_id`` (and so do its own aliases)."""
+        s = self.session
+        s.execute(
+            update(LeadAliasRow).where(LeadAliasRow.lead_id == alias_id).values(lead_id=lead_id)
+        )
+        if s.get(LeadAliasRow, alias_id) is None:
+            s.add(LeadAliasRow(alias_id=alias_id, lead_id=lead_id, at=self.now))
+
+    def set_clock(self, lead_id: str, name: str, stamp: str) -> None:
+        """The field's value now comes from a change stamped ``stamp`` (kept if later)."""
+        self._set_clock(lead_id, name, stamp)
+
+    def _set_clock(self, lead_id: str, name: str, stamp: str) -> None:
+        row = self.session.get(FieldClockRow, (lead_id, name))
+        if row is None:
+            self.session.add(FieldClockRow(lead_id=lead_id, field=name, hlc=stamp))
+        elif stamp > row.hlc:
+            row.hlc = stamp
+
+    def _write_log(self) -> None:
+        """This transaction's own changes, numbered and stamped, into the change log."""
+        entries = [e for e in self._log if e.row.id in self._touched]
+        if not entries:
+            return
+        s = self.session
+        s.flush()  # holds SQLite's write lock from here: the next number is ours
+        me = self._door.device_id
+        seq = s.scalar(select(func.max(ChangeLogRow.device_seq)).where(
+            ChangeLogRow.device_id == me
+        )) or 0  # fmt: skip
+        names: dict[str, str] = {}
+        for e in entries:
+            if e.staff_id and e.staff_id not in names:
+                staff = s.get(StaffRow, e.staff_id)
+                names[e.staff_id] = staff.name if staff is not None else ""
+            seq += 1
+            stamp = self._door.next_stamp(s, self.now)
+            s.add(
+                ChangeLogRow(
+                    device_id=me, device_seq=seq, hlc=stamp, event_id=e.row.event_id,
+                    lead_id=e.row.id, field=e.field, value=e.value, old_value=e.old_value,
+                    staff_id=e.staff_id, staff_name=names.get(e.staff_id, ""),
+                    device_name="", change_id=e.change_id, at=self.now,
+                )
+            )  # fmt: skip
+            self._set_clock(e.row.id, e.field, stamp)
+            if e.field == CREATED:  # each captured value is a write at the creation stamp
+                for name, value in e.value.items():
+                    if value:
+                        self._set_clock(e.row.id, name, stamp)
 
     def import_history(self, lead_id: str, changes: Iterable[LeadChangeRow]) -> int:
         """Copy another device's history rows of a lead (same ids: importing twice adds
@@ -243,8 +477,12 @@ class LeadTransaction:
         if self.discarded or not self._touched:
             return None
         self.session.flush()
-        self._plan()
-        self._queue()
+        self._write_log()
+        if self.origin is not ChangeOrigin.HUB:
+            # Another device's change: that device plans and queues it (issue 19), so one
+            # visitor never gets the same follow-up mail from two laptops.
+            self._plan()
+            self._queue()
         entries = list(self._touched.values())
         return LeadsChanged(
             origin=self.origin,
@@ -306,9 +544,34 @@ class LeadChanges:
         self.device_id = device_id
         self.planner = planner
         self.enqueuer = enqueuer
-        self._clock = clock or (lambda: datetime.now(UTC))
+        # Public so a test can set one device's clock ten minutes ahead, as laptops are.
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._listeners: list[ChangeListener] = []
         self._lock = threading.Lock()
+        self._stamp_lock = threading.Lock()
+        self._last_stamp: hlc.Hlc | None = None  # loaded from the change log on first use
+
+    def next_stamp(self, s: Session, now: datetime) -> str:
+        """A clock stamp for a new change of this device: after every stamp it wrote or saw,
+        across restarts (the newest in the change log)."""
+        with self._stamp_lock:
+            last = self._loaded(s)
+            self._last_stamp = hlc.tick(last, _ms(now), self.device_id)
+            return self._last_stamp.encode()
+
+    def observe(self, stamp: str) -> None:
+        """Another device's stamp was seen: this clock moves past it."""
+        with self._stamp_lock:
+            last = self._last_stamp or hlc.ZERO
+            now = _ms(self.clock())
+            self._last_stamp = hlc.receive(last, hlc.decode(stamp), now, self.device_id)
+
+    def _loaded(self, s: Session) -> hlc.Hlc:
+        newest = s.scalar(select(func.max(ChangeLogRow.hlc)))
+        stored = hlc.decode(newest) if newest else hlc.ZERO
+        if self._last_stamp is None or stored > self._last_stamp:
+            self._last_stamp = stored
+        return self._last_stamp
 
     def subscribe(self, listener: ChangeListener) -> None:
         """``listener`` is called after each commit, on the thread that committed."""
@@ -324,7 +587,7 @@ class LeadChanges:
     def transaction(self, origin: ChangeOrigin, staff_id: str = "") -> Iterator[LeadTransaction]:
         """One committed unit of lead changes; the broadcast follows the commit."""
         with self._db.session() as s:
-            tx = LeadTransaction(self, s, origin, staff_id, self._clock())
+            tx = LeadTransaction(self, s, origin, staff_id, self.clock())
             yield tx
             changed = tx.finish()
         self._announce(changed)
@@ -345,6 +608,10 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(old, datetime) and isinstance(new, datetime):
         return _utc(old) == _utc(new)
     return bool(old == new)
+
+
+def _ms(moment: datetime) -> int:
+    return int(_utc(moment).timestamp() * 1000)
 
 
 def _utc(stamp: datetime) -> datetime:

@@ -45,6 +45,7 @@ from boothapp.store.mappers import (
 from boothapp.store.tables import (
     AttendeeRow,
     EventRow,
+    LeadAliasRow,
     LeadChangeRow,
     LeadRow,
     ScanRow,
@@ -299,6 +300,9 @@ class LeadService:
                 lead_id = row.id
             return self.get_lead(lead_id)  # as committed, with the sync state the queue set
         except IntegrityError:
+            # The hub merged this lead into another while the form was open: save it there.
+            if draft.lead_id is not None and self._merged_into(draft.lead_id):
+                return self.save_lead(draft, scan_id)
             # Another save of the same badge won the race: open that lead instead.
             if draft.lead_id is None and draft.badge_key:
                 existing = self.find_by_badge_key(draft.event_id, draft.badge_key)
@@ -395,7 +399,9 @@ class LeadService:
 
     def _update(self, tx: LeadTransaction, draft: LeadDraft, contact: Contact) -> LeadRow:
         s = tx.session
-        row = s.get(LeadRow, draft.lead_id)
+        # A lead merged into another device's capture of the same visitor (event hub, issue
+        # 19) is saved on the lead it became.
+        row = s.get(LeadRow, tx.resolve(draft.lead_id)) if draft.lead_id else None
         if row is None:
             raise NotFoundError(f"no lead {draft.lead_id}")
         values: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_FIELDS}
@@ -479,9 +485,20 @@ class LeadService:
             return self._lead_with_staff(tx.session, row)
 
     # -- reading --------------------------------------------------------------------------
+    def _merged_into(self, lead_id: str) -> str | None:
+        with self._db.read() as s:
+            alias = s.get(LeadAliasRow, lead_id)
+            return alias.lead_id if alias is not None else None
+
     def get_lead(self, lead_id: str) -> Lead:
         with self._db.read() as s:
             row = s.get(LeadRow, lead_id)
+            for _ in range(8):  # merged by the event hub (issue 19): follow the alias
+                alias = s.get(LeadAliasRow, lead_id) if row is None else None
+                if alias is None:
+                    break
+                lead_id = alias.lead_id
+                row = s.get(LeadRow, lead_id)
             if row is None:
                 raise NotFoundError(f"no lead {lead_id}")
             return self._lead_with_staff(s, row)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -200,6 +201,9 @@ class SyncStatus:
 
 
 ENGINE_DEFAULT = EngineConfig()
+# (event id, run kind) -> a context yielding None when this device may run, else the holder
+# (``device_name``, ``since``): ``HubService.run_lock``.
+RunLock = Callable[[str, str], AbstractContextManager[Any]]
 
 
 def lease_wait_text(outbox: SqlOutbox, crm: str) -> str:
@@ -223,8 +227,11 @@ class SyncService:
         device_id: str = "",
         engine_config: EngineConfig = ENGINE_DEFAULT,
         changes: LeadChanges | None = None,
+        run_lock: RunLock | None = None,
     ) -> None:
         self._db = db
+        # The event hub's lock (issue 19): one CRM sync per event across the booth's devices.
+        self._run_lock = run_lock
         self._changes = changes or LeadChanges(db, device_id)
         self._configs = configs
         self._secrets = secrets
@@ -391,21 +398,27 @@ class SyncService:
         if not self._lock.acquire(blocking=False):
             raise ValidationError("a sync is already running")
         try:
-            if event_id not in self._reclaimed:
-                # The first run of this process: leases this device still holds belong to a run
-                # that was killed (one run per device at a time), so they end now instead of
-                # after their 5 minutes. Other devices' leases still run out (issue 17).
-                n = outbox.reclaim_own_leases(settings.name, datetime.now(UTC))
-                self._reclaimed.add(event_id)
-                if n:
-                    log.info("reclaimed %d lease(s) of an interrupted sync run", n)
-            self._engine = SyncEngine(outbox, adapter, engine_config or self._engine_config)
-            report = self._engine.drain(
-                progress=progress,
-                cancel=cancel,
-                max_seconds=max_seconds,
-                wait_reason=lambda: lease_wait_text(outbox, settings.name),
-            )
+            with self._event_run(event_id) as holder:
+                if holder is not None:
+                    raise ValidationError(
+                        f"{holder.device_name} is syncing this event to the CRM (since "
+                        f"{holder.since:%H:%M} UTC); it sends every device's leads"
+                    )
+                if event_id not in self._reclaimed:
+                    # The first run of this process: leases this device still holds belong to a
+                    # run that was killed (one run per device at a time), so they end now
+                    # instead of after their 5 minutes. Other devices' leases still run out.
+                    n = outbox.reclaim_own_leases(settings.name, datetime.now(UTC))
+                    self._reclaimed.add(event_id)
+                    if n:
+                        log.info("reclaimed %d lease(s) of an interrupted sync run", n)
+                self._engine = SyncEngine(outbox, adapter, engine_config or self._engine_config)
+                report = self._engine.drain(
+                    progress=progress,
+                    cancel=cancel,
+                    max_seconds=max_seconds,
+                    wait_reason=lambda: lease_wait_text(outbox, settings.name),
+                )
         finally:
             self._lock.release()
         failures = self.failures(event_id)
@@ -414,6 +427,11 @@ class SyncService:
             report.message, failures, unmatched_owners=report.unmatched_owners,
             leads_synced=report.leads_synced,
         )  # fmt: skip
+
+    def _event_run(self, event_id: str) -> AbstractContextManager[Any]:
+        if self._run_lock is None:
+            return nullcontext()
+        return self._run_lock(event_id, "crm_sync")
 
     def puller(self, event_id: str) -> CrmPuller:
         s = self._require(event_id)

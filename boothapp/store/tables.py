@@ -287,3 +287,58 @@ class DealRow(Stamped, Base):
     is_won: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     is_closed: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     close_date: Mapped[date | None] = mapped_column(Date())
+
+
+class ChangeLogRow(Base):
+    """One lead change as the event hub replicates it (issue 19), written only by the lead door.
+
+    This device's own changes carry its id and a gap-free ``device_seq``; changes pulled from
+    other devices keep theirs, so the key makes applying one twice impossible. ``field`` is
+    ``"*"`` for a new lead, whose ``value`` is the whole captured lead.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_lead", "lead_id", "field"),)
+
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hlc: Mapped[str] = mapped_column(String(120), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    lead_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    field: Mapped[str] = mapped_column(String(60), nullable=False)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    old_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    staff_id: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+    staff_name: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    device_name: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    change_id: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class LeadAliasRow(Base):
+    """A lead id that became another: the same visitor captured on two devices (issue 19)."""
+
+    __tablename__ = "lead_aliases"
+
+    alias_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class FieldClockRow(Base):
+    """The clock stamp of the change a lead field's value came from (last writer wins)."""
+
+    __tablename__ = "field_clocks"
+
+    lead_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(60), primary_key=True)
+    hlc: Mapped[str] = mapped_column(String(120), nullable=False)
+
+
+class HubStateRow(Base):
+    """The replicator's bookkeeping (last pushed seq, pull cursor, event map)."""
+
+    __tablename__ = "hub_state"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)

@@ -64,7 +64,7 @@ class DesktopWindow(MainWindow):
         self.ctx, self.runner, self._event = ctx, runner, event
         # Sync, auto-send and the lead-change broadcast: built once per shell, not by a page.
         self.background = background or Background(
-            ctx.changes, ctx.sync, ctx.followups, runner, event.id, self
+            ctx.changes, ctx.sync, ctx.followups, runner, event.id, self, hub=ctx.hub
         )
         self.staff: Staff | None = None
         cfg = ctx.configs.get(event.id)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from boothapp.services.followups import FollowUpService
+from boothapp.services.hub import HubService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadsChanged
 from boothapp.services.sync import SyncService
 from boothapp.workers.crm_autosync import CrmAutoSync
 from boothapp.workers.followup_autosend import FollowUpAutoSender
+from boothapp.workers.hub_worker import HubWorker
 from boothapp.workers.lead_events import LeadEvents
 from boothapp.workers.sync_worker import SyncWorker
 from boothapp.workers.tasks import TaskRunner
@@ -29,6 +31,7 @@ class Background(QObject):
         runner: TaskRunner,
         event_id: str,
         parent: QObject | None = None,
+        hub: HubService | None = None,
     ) -> None:
         super().__init__(parent)
         self.event_id = event_id
@@ -37,18 +40,26 @@ class Background(QObject):
         self.crm_autosync = CrmAutoSync(sync, self.sync_worker, runner, event_id, self)
         self.autosend = FollowUpAutoSender(followups, runner, event_id, self)
         self.lead_events.changed.connect(self._leads_changed)
+        # The event hub's replicator (issue 19), when this device joined one.
+        self.hub_worker = HubWorker(hub, changes) if hub is not None and hub.joined else None
 
     def start(self) -> None:
         self.crm_autosync.start()
+        if self.hub_worker is not None:
+            self.hub_worker.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
         self.crm_autosync.stop()
+        if self.hub_worker is not None:
+            self.hub_worker.stop()
         self.sync_worker.stop(timeout_s)  # a cancelled run hands its batch back to the queue
         self.lead_events.close()
 
     def _leads_changed(self, change: LeadsChanged) -> None:
         if self.event_id not in change.event_ids:
             return
+        if change.origin is ChangeOrigin.HUB:
+            return  # another device's change: that device sends it (issue 19)
         if change.origin is not ChangeOrigin.CRM_PULL:
             self.crm_autosync.lead_saved()  # coalesced: a burst of saves makes one run
         self.autosend.run_now()  # a hot lead's thank-you is due within minutes

@@ -1,0 +1,111 @@
+"""``boothapp hub ...``: the event hub, the team's PostgreSQL that every booth device syncs
+through (issue 19, docs/HUB.md).
+
+* ``boothapp hub init URL``: create the hub schema (a role that may create schemas and roles).
+* ``boothapp hub join URL --event E --device-name NAME [--kiosk]``: register this device; its
+  own role's password goes to the keyring, the URL without password to the settings.
+* ``boothapp hub status``: devices, last contact, how far behind each is; this device's queue.
+* ``boothapp hub sync [--watch SECONDS]``: push and pull now (``--watch``: keep going, woken by
+  the hub's notifications, polling every SECONDS as the fallback; Ctrl+C stops).
+* ``boothapp hub leave``; ``boothapp hub revoke URL DEVICE`` (a manager, by device id or name).
+
+The URL may carry a password for init, join and revoke; it is never stored or printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from typing import Any
+
+from boothapp.cli.context import find_event, open_context
+from boothapp.cli.errors import CliError
+from boothapp.services.errors import ServiceError
+from boothapp.services.hub import HubService
+from boothapp.services.hub_worker import HubLoop
+from boothapp.sync.hub.client import HubError
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("hub", help="sync this device with the team's event hub")
+    verbs = parser.add_subparsers(dest="hub_action", required=True)
+    init = verbs.add_parser("init", help="create the hub schema in a PostgreSQL database")
+    init.add_argument("url")
+    join = verbs.add_parser("join", help="register this device with a hub")
+    join.add_argument("url")
+    join.add_argument("--event", required=True, help="event id or name on this device")
+    join.add_argument("--device-name", required=True, help="e.g. 'laptop 2' or 'kiosk A'")
+    join.add_argument("--kiosk", action="store_true", help="push only; never pull leads")
+    verbs.add_parser("status", help="devices, last contact and lag")
+    sync = verbs.add_parser("sync", help="push and pull now")
+    sync.add_argument("--watch", type=float, default=0, help="keep syncing (poll seconds)")
+    verbs.add_parser("leave", help="stop syncing this device")
+    revoke = verbs.add_parser("revoke", help="a manager: refuse a device from now on")
+    revoke.add_argument("url")
+    revoke.add_argument("device", help="device id or name")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    action = args.hub_action
+    try:
+        if action == "init":
+            HubService.init(args.url)
+            print("hub schema ready")
+            return 0
+        if action == "revoke":
+            print(f"revoked {HubService.revoke(args.url, args.device)}")
+            return 0
+        ctx = open_context(args)
+        try:
+            if action == "join":
+                event = find_event(ctx, args.event)
+                ctx.hub.join(args.url, event.id, args.device_name, push_only=args.kiosk)
+                print(f"joined the hub as {args.device_name!r} for {event.name}")
+                return 0
+            if action == "leave":
+                ctx.hub.leave()
+                print("left the hub; this device keeps its leads")
+                return 0
+            if action == "status":
+                return _status(ctx.hub)
+            if args.watch > 0:
+                return _watch(ctx.hub, args.watch)
+            done = ctx.hub.replicate_once()
+            print(
+                f"pushed {done.pushed}, pulled {done.pulled} ({done.applied} applied), "
+                f"{done.waiting} waiting"
+            )
+            return 0
+        finally:
+            ctx.close()
+    except (HubError, ServiceError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _status(hub: HubService) -> int:
+    status = hub.status()
+    if not status.joined:
+        print(f"not joined to a hub; {status.waiting} change(s) logged on this device")
+        return 0
+    kind = " (kiosk: push only)" if status.push_only else ""
+    print(f"hub {status.url}{kind}; {status.waiting} change(s) waiting to push")
+    if status.error:
+        print(f"offline: {status.error}")
+        return 1
+    for d in status.devices:
+        seen = f"{d.last_seen:%Y-%m-%d %H:%M:%S} UTC" if d.last_seen else "never"
+        state = "revoked" if d.revoked else f"{d.behind} behind"
+        role = " kiosk" if d.push_only else ""
+        print(f"  {d.name}{role} ({d.device_id}): last contact {seen}, {state}")
+    return 0
+
+
+def _watch(hub: HubService, poll_s: float) -> int:
+    stop = threading.Event()
+    loop = HubLoop(hub, poll_s=poll_s, on_state=lambda s: print(s.text, flush=True))
+    try:
+        loop.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0

@@ -1,0 +1,335 @@
+"""The event hub, as this device uses it (issue 19): join, leave, status, replicate, run locks.
+
+The device's SQLite stays the source of truth for what it captured. Its change log (written by
+the lead door) is pushed to the team's PostgreSQL after the last pushed number, in batches that
+the hub skips when it has them already; other devices' changes of the joined events are pulled
+after this device's cursor and applied through the door (``hub_apply``: field-level last writer
+wins on hybrid logical clocks). Applying a batch and moving the cursor are one SQLite
+transaction, so a device killed mid-pull re-applies nothing and loses nothing; a device killed
+mid-push pushes the same numbers again and the hub keeps one copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from sqlalchemy import func, select
+
+from boothapp.services.errors import ValidationError
+from boothapp.services.hub_apply import Applied, apply_change
+from boothapp.services.lead_changes import CREATED, ChangeOrigin, LeadChanges, RemoteChange
+from boothapp.settings import Settings
+from boothapp.store.db import Database
+from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow, LeadAliasRow
+from boothapp.sync.credentials import SecretStore
+from boothapp.sync.hub import client
+from boothapp.sync.hub.client import DeviceStatus, HubChange, HubError, HubRefused, RunHolder
+
+log = logging.getLogger(__name__)
+
+SECRET_NS = "hub"  # keyring namespace: the device role's password
+PUSHED = "pushed_seq"
+CURSOR = "pull_cursor"
+_EVENT = "event:"  # hub event id -> this device's event id
+BATCH = 500
+# Pulled changes are applied in SQLite write transactions this size: short enough that a scan
+# saved meanwhile never waits long for the write lock (busy timeout 5 s, on a loaded laptop).
+PULL_BATCH = 100
+# ... and never hold it longer than this (a loaded laptop applies fewer per transaction).
+WRITE_BUDGET_S = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Replicated:
+    pushed: int = 0  # changes the hub did not have
+    pulled: int = 0
+    applied: int = 0  # pulled changes that changed a lead here
+    waiting: int = 0  # this device's changes still to push
+
+
+@dataclass(frozen=True, slots=True)
+class HubStatus:
+    joined: bool
+    url: str
+    push_only: bool
+    waiting: int
+    devices: tuple[DeviceStatus, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """Who captured a lead (or the same visitor) on which device, and when."""
+
+    staff_name: str
+    device_name: str
+    at: Any
+    this_device: bool
+
+
+class HubService:
+    def __init__(
+        self,
+        db: Database,
+        changes: LeadChanges,
+        settings: Settings,
+        secrets: SecretStore,
+        save_settings: Callable[[], None],
+    ) -> None:
+        self._db = db
+        self._changes = changes
+        self._settings = settings
+        self._secrets = secrets
+        self._save_settings = save_settings
+
+    # -- set-up ---------------------------------------------------------------------------
+    @property
+    def joined(self) -> bool:
+        return bool(self._settings.hub_url)
+
+    @staticmethod
+    def init(url: str) -> None:
+        """Create (or bring up to date) the hub schema; ``url`` needs a role that may create
+        schemas and roles."""
+        info = client.conninfo(url)
+        with client.connect(info) as conn:
+            client.init_schema(conn)
+
+    def join(self, url: str, event_id: str, device_name: str, push_only: bool = False) -> str:
+        """Register this device for one of its events; returns the hub's event id."""
+        name = device_name.strip()
+        if not name:
+            raise ValidationError("a device name is needed (--device-name)")
+        with self._db.read() as s:
+            event = s.get(EventRow, event_id)
+            if event is None:
+                raise ValidationError(f"no event {event_id}")
+            event_name = event.name
+        info = client.conninfo(url)
+        with client.connect(info) as admin:
+            reg = client.register_device(
+                admin, self._settings.device_id, name, event_id, event_name, push_only, info
+            )
+        self._secrets.set_secret(SECRET_NS, self._settings.device_id, reg.password)
+        with self._db.session() as s:
+            _put(s, _EVENT + reg.hub_event_id, event_id)
+            _put(s, PUSHED, "0")  # push every change of the newly joined event
+        self._settings.hub_url = reg.conninfo
+        self._settings.device_name = name
+        self._settings.hub_push_only = push_only
+        self._save_settings()
+        log.info("joined hub %s as %s (%s)", client.redact(reg.conninfo), name, reg.role)
+        return reg.hub_event_id
+
+    def leave(self) -> None:
+        """Stop using the hub: the hub marks this device gone; its password is forgotten."""
+        if not self.joined:
+            raise ValidationError("this device is not joined to a hub")
+        try:
+            with self.connect() as conn:
+                client.leave(conn)
+        except HubError as exc:  # leaving must work offline too; the hub still has the role
+            log.warning("the hub was not told this device left: %s", exc)
+        self._secrets.delete_secret(SECRET_NS, self._settings.device_id)
+        self._settings.hub_url = ""
+        self._settings.hub_push_only = False
+        self._save_settings()
+
+    @staticmethod
+    def revoke(url: str, device: str) -> str:
+        """A manager's verb: the device can no longer log in; returns its name."""
+        with client.connect(client.conninfo(url)) as admin:
+            return client.revoke_device(admin, device)
+
+    def connect(self, autocommit: bool = False) -> psycopg.Connection:
+        if not self.joined:
+            raise HubRefused("this device is not joined to a hub (boothapp hub join)")
+        password = self._secrets.get_secret(SECRET_NS, self._settings.device_id)
+        return client.connect(self._settings.hub_url, password, autocommit=autocommit)
+
+    # -- status ---------------------------------------------------------------------------
+    def waiting(self) -> int:
+        with self._db.read() as s:
+            pushed = int(_get(s, PUSHED) or 0)
+            me = self._settings.device_id
+            return int(
+                s.scalar(
+                    select(func.count()).where(
+                        ChangeLogRow.device_id == me, ChangeLogRow.device_seq > pushed
+                    )
+                )
+                or 0
+            )
+
+    def status(self) -> HubStatus:
+        waiting = self.waiting()
+        if not self.joined:
+            return HubStatus(False, "", False, waiting)
+        url, push_only = client.redact(self._settings.hub_url), self._settings.hub_push_only
+        try:
+            with self.connect() as conn:
+                devices = tuple(client.devices(conn))
+        except HubError as exc:
+            return HubStatus(True, url, push_only, waiting, error=str(exc))
+        return HubStatus(True, url, push_only, waiting, devices)
+
+    def sightings(self, lead_id: str) -> list[Sighting]:
+        """Every capture of this lead's visitor, on any device (for "scanned before by ...")."""
+        me = self._settings.device_id
+        with self._db.read() as s:
+            ids = {lead_id, *s.scalars(select(LeadAliasRow.alias_id).where(
+                LeadAliasRow.lead_id == lead_id
+            ))}  # fmt: skip
+            rows = s.scalars(
+                select(ChangeLogRow)
+                .where(ChangeLogRow.lead_id.in_(ids), ChangeLogRow.field == CREATED)
+                .order_by(ChangeLogRow.hlc)
+            ).all()
+            return [
+                Sighting(
+                    r.staff_name,
+                    r.device_name or (self._settings.device_name if r.device_id == me else ""),
+                    r.at,
+                    r.device_id == me,
+                )
+                for r in rows
+            ]
+
+    # -- replication ----------------------------------------------------------------------
+    def replicate(
+        self, conn: psycopg.Connection, batch: int = BATCH, pull_batch: int = PULL_BATCH
+    ) -> Replicated:
+        """Push everything waiting, then pull and apply everything new (unless a kiosk)."""
+        client.check_device(conn)
+        pushed = 0
+        while True:
+            sent, more = self._push_batch(conn, batch)
+            pushed += sent
+            if not more:
+                break
+        pulled = applied = 0
+        if not self._settings.hub_push_only:
+            while True:
+                got, changed, more = self._pull_batch(conn, pull_batch)
+                pulled, applied = pulled + got, applied + changed
+                if not more:
+                    break
+        return Replicated(pushed, pulled, applied, self.waiting())
+
+    def replicate_once(self) -> Replicated:
+        with self.connect() as conn:
+            return self.replicate(conn)
+
+    def _push_batch(self, conn: psycopg.Connection, batch: int) -> tuple[int, bool]:
+        me = self._settings.device_id
+        with self._db.read() as s:
+            pushed = int(_get(s, PUSHED) or 0)
+            to_hub = _event_map(s, reverse=True)
+            rows = s.scalars(
+                select(ChangeLogRow)
+                .where(ChangeLogRow.device_id == me, ChangeLogRow.device_seq > pushed)
+                .order_by(ChangeLogRow.device_seq)
+                .limit(batch)
+            ).all()
+            changes = [
+                HubChange(
+                    me,
+                    r.device_seq,
+                    to_hub[r.event_id],
+                    r.lead_id,
+                    r.field,
+                    r.value,
+                    r.old_value,
+                    r.hlc,
+                    r.staff_id,
+                    r.staff_name,
+                    r.change_id,
+                    r.at,
+                )
+                for r in rows
+                if r.event_id in to_hub  # an event not joined stays on this device
+            ]
+            last = rows[-1].device_seq if rows else pushed
+        if not rows:
+            return 0, False
+        sent = client.push(conn, me, changes) if changes else 0
+        with self._db.session() as s:
+            _put(s, PUSHED, str(last))
+        return sent, len(rows) == batch
+
+    def _pull_batch(self, conn: psycopg.Connection, batch: int) -> tuple[int, int, bool]:
+        """Apply up to ``batch`` changes; returns (taken, applied, more may be waiting)."""
+        with self._db.read() as s:
+            cursor = int(_get(s, CURSOR) or 0)
+        changes = client.pull(conn, self._settings.device_id, cursor, batch)
+        if not changes:
+            client.touch(conn, self._settings.device_id, cursor)
+            return 0, 0, False
+        applied = taken = 0
+        began = time.monotonic()
+        with self._changes.transaction(ChangeOrigin.HUB, "hub") as tx:
+            local = _event_map(tx.session)
+            for c in changes:
+                if taken and time.monotonic() - began > WRITE_BUDGET_S:
+                    break  # commit what is done; the rest comes with the next batch
+                taken += 1
+                event_id = local.get(c.event_id)
+                if event_id is None:
+                    continue  # an event this device did not join (RLS hides them anyway)
+                rc = RemoteChange(
+                    c.device_id, c.device_seq, c.hlc, event_id, c.lead_id, c.field, c.value,
+                    c.old_value, c.staff_id, c.staff_name, c.device_name, c.change_id, c.at,
+                )  # fmt: skip
+                outcome = apply_change(tx, rc)
+                if outcome in (Applied.CREATED, Applied.COMBINED, Applied.WON):
+                    applied += 1
+            # The cursor moves in the same transaction as the changes it covers.
+            last = changes[taken - 1].global_seq
+            _put(tx.session, CURSOR, str(last))
+        client.touch(conn, self._settings.device_id, last)
+        return taken, applied, taken < len(changes) or len(changes) == batch
+
+    # -- one run per event ----------------------------------------------------------------
+    @contextmanager
+    def run_lock(self, event_id: str, kind: str) -> Iterator[RunHolder | None]:
+        """Hold the event's CRM sync (or mail) run across every device of the hub: yields None
+        when this device may run, else who holds it. Not joined: always None (this device is
+        the only one that could run it)."""
+        if not self.joined:
+            yield None
+            return
+        with self._db.read() as s:
+            hub_event = _event_map(s, reverse=True).get(event_id)
+        if hub_event is None:
+            yield None
+            return
+        password = self._secrets.get_secret(SECRET_NS, self._settings.device_id)
+        me = self._settings.device_id
+        name = self._settings.device_name or me
+        with client.run_lock(self._settings.hub_url, password, hub_event, kind, me, name) as holder:
+            yield holder
+
+
+def _get(s: Any, key: str) -> str | None:
+    row = s.get(HubStateRow, key)
+    return row.value if row is not None else None
+
+
+def _put(s: Any, key: str, value: str) -> None:
+    row = s.get(HubStateRow, key)
+    if row is None:
+        s.add(HubStateRow(key=key, value=value))
+    else:
+        row.value = value
+
+
+def _event_map(s: Any, reverse: bool = False) -> dict[str, str]:
+    rows = s.scalars(select(HubStateRow).where(HubStateRow.key.startswith(_EVENT))).all()
+    pairs = {r.key[len(_EVENT) :]: r.value for r in rows}
+    return {v: k for k, v in pairs.items()} if reverse else pairs

@@ -1,0 +1,139 @@
+"""How another device's change lands here (issue 19): the documented merge rule.
+
+Every lead field is a register holding (value, clock stamp); a change sets it when its stamp is
+later than the register's (last writer wins on hybrid logical clocks, so a laptop ten minutes
+ahead wins nothing by it). A captured lead is a write of each of its non-empty values at its
+creation stamp; an empty value writes nothing (a second scan without the roster never blanks
+the e-mail the first one had).
+
+The same visitor captured on two devices (same badge key in the event, or the same e-mail when
+neither has a badge) becomes one lead: the capture with the smaller (stamp, id) keeps its id on
+every device, the other id becomes its alias (changes addressed to it land on the winner), and
+the registers of both merge as above. Applying changes in any order gives every device the same
+lead; a change already applied (same device and number) is skipped.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from boothapp.core.models import SyncState
+from boothapp.services.lead_changes import CREATED, LEAD_COLUMNS, LeadTransaction, RemoteChange
+from boothapp.store.tables import LeadRow
+from boothapp.store.types import UTCDateTime
+
+_COLUMNS = frozenset(LEAD_COLUMNS)
+_TIMES = frozenset(
+    name for name in LEAD_COLUMNS if isinstance(LeadRow.__table__.c[name].type, UTCDateTime)
+)
+
+
+class Applied(enum.StrEnum):
+    SEEN = "seen"  # applied before
+    CREATED = "created"
+    COMBINED = "combined"  # the same visitor as a lead here: one lead now
+    WON = "won"  # the change is the newest of its field
+    LOST = "lost"  # a later change holds the field; kept in the history only
+    UNKNOWN = "unknown"  # a lead or field this device does not know; logged, not applied
+
+
+def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
+    if tx.has_seen(rc.device_id, rc.device_seq):
+        return Applied.SEEN
+    if rc.field == CREATED:
+        return _apply_created(tx, rc)
+    lead_id = tx.resolve(rc.lead_id)
+    row = tx.session.get(LeadRow, lead_id)
+    if row is None or rc.field not in _COLUMNS:
+        tx.record_remote(rc)
+        return Applied.UNKNOWN
+    if rc.hlc > tx.clock_of(lead_id, rc.field):
+        tx.update(row, {rc.field: _value(rc.field, rc.value)}, remote=rc)
+        return Applied.WON
+    tx.record_remote(rc, losing_lead_id=lead_id)
+    return Applied.LOST
+
+
+def _apply_created(tx: LeadTransaction, rc: RemoteChange) -> Applied:
+    s = tx.session
+    snapshot = {k: v for k, v in dict(rc.value or {}).items() if k in _COLUMNS}
+    here = s.get(LeadRow, tx.resolve(rc.lead_id))
+    if here is not None:  # known already (the same capture reached us another way)
+        _fill(tx, here, snapshot, rc)
+        return Applied.COMBINED
+    twin = _same_visitor(tx, rc.event_id, snapshot)
+    if twin is None:
+        row = _new_row(rc, snapshot)
+        s.add(row)
+        tx.created(row, remote=rc)
+        for name, value in snapshot.items():
+            if value:
+                tx.set_clock(row.id, name, rc.hlc)
+        return Applied.CREATED
+    if (tx.clock_of(twin.id, CREATED), twin.id) <= (rc.hlc, rc.lead_id):
+        tx.alias(rc.lead_id, twin.id)
+        _fill(tx, twin, snapshot, rc)
+        return Applied.COMBINED
+    # The other device captured this visitor first: its id is the lead's id everywhere.
+    badge_key = snapshot.get("badge_key")
+    row = _new_row(rc, {**snapshot, "badge_key": None})
+    clocks = {name: rc.hlc for name, value in snapshot.items() if value}
+    for name in LEAD_COLUMNS:
+        mine = tx.clock_of(twin.id, name)
+        if mine and mine > clocks.get(name, ""):
+            if name != "badge_key":
+                setattr(row, name, getattr(twin, name))
+            clocks[name] = mine
+    s.add(row)
+    tx.created(row, remote=rc)
+    tx.absorb(twin, row)
+    row.badge_key = badge_key or twin.badge_key
+    for name, stamp in clocks.items():
+        tx.set_clock(row.id, name, stamp)
+    return Applied.COMBINED
+
+
+def _fill(tx: LeadTransaction, row: LeadRow, snapshot: dict[str, Any], rc: RemoteChange) -> None:
+    values = {
+        name: _value(name, value)
+        for name, value in snapshot.items()
+        if value and name != "badge_key" and rc.hlc > tx.clock_of(row.id, name)
+    }
+    if values:
+        tx.update(row, values, remote=rc)
+    else:
+        tx.record_remote(rc)
+
+
+def _same_visitor(tx: LeadTransaction, event_id: str, snapshot: dict[str, Any]) -> LeadRow | None:
+    q = select(LeadRow).where(LeadRow.event_id == event_id)
+    if snapshot.get("badge_key"):
+        return tx.session.scalar(q.where(LeadRow.badge_key == snapshot["badge_key"]))
+    email = str(snapshot.get("email") or "").strip().lower()
+    if not email:
+        return None
+    return tx.session.scalar(
+        q.where(LeadRow.badge_key.is_(None), func.lower(LeadRow.email) == email).limit(1)
+    )
+
+
+def _new_row(rc: RemoteChange, snapshot: dict[str, Any]) -> LeadRow:
+    row = LeadRow(id=rc.lead_id, event_id=rc.event_id)
+    for name, value in snapshot.items():
+        setattr(row, name, _value(name, value))
+    row.sync_state = SyncState.NOT_QUEUED.value
+    row.crm_ids = {}
+    row.created_at = row.updated_at = rc.at
+    row.device_id, row.created_by = rc.device_id, rc.staff_id
+    return row
+
+
+def _value(name: str, value: Any) -> Any:
+    """A JSON value back as the column holds it (times travel as ISO text)."""
+    if name in _TIMES and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value

@@ -1,0 +1,367 @@
+"""Talking to the hub over psycopg: connect (TLS verified off loopback), init, register and
+revoke devices, push and pull change-log entries, run locks.
+
+Secrets never reach a log line: connection strings are shown with ``redact``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.types.json import Jsonb
+
+from boothapp.sync.hub.schema import DEVICE_GROUP, NOTIFY_CHANNEL, STATEMENTS
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", ""})
+# Pushes are serialised by this transaction lock, so global_seq order is commit order and a
+# device reading "after my cursor" can never skip a change that commits later with a lower one.
+_PUSH_LOCK = 0x626F6F7468  # "booth"
+CONNECT_TIMEOUT_S = 5
+
+
+class HubError(Exception):
+    """A hub problem a user can act on; the message says what to do."""
+
+
+class HubRefused(HubError):
+    """This device may not use the hub (revoked, left, or never joined)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HubChange:
+    """One change-log entry as the hub holds it."""
+
+    device_id: str
+    device_seq: int
+    event_id: str
+    lead_id: str
+    field: str
+    value: Any
+    old_value: Any
+    hlc: str
+    staff_id: str
+    staff_name: str
+    change_id: str | None
+    at: datetime
+    global_seq: int = 0
+    device_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    device_id: str
+    name: str
+    push_only: bool
+    joined_at: datetime
+    last_seen: datetime | None
+    last_pushed_seq: int
+    pull_cursor: int
+    revoked: bool
+    behind: int  # hub changes of its events it has not pulled yet
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    role: str
+    password: str
+    hub_event_id: str
+    conninfo: str  # the device's own connection string, without the password
+
+
+def conninfo(url: str) -> str:
+    """A libpq connection string from a URL (SQLAlchemy's ``+psycopg`` form accepted);
+    TLS with the server's name verified unless the host is this machine."""
+    url = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise HubError(f"not a PostgreSQL URL: {redact(url)}") from exc
+    host = str(params.get("host") or "")
+    if host.startswith("/"):
+        host = ""  # a Unix socket is as local as loopback
+    if host not in _LOOPBACK and params.get("sslmode") not in ("verify-full", "verify-ca"):
+        params["sslmode"] = "verify-full"
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    params.setdefault("application_name", "boothapp")
+    return make_conninfo("", **params)
+
+
+def redact(text: str) -> str:
+    """The connection string without its password, for messages and logs."""
+    try:
+        params = conninfo_to_dict(text.replace("postgresql+psycopg://", "postgresql://", 1))
+    except psycopg.ProgrammingError:
+        return "<unreadable connection string>"
+    params.pop("password", None)
+    return make_conninfo("", **params)
+
+
+def connect(info: str, password: str | None = None, autocommit: bool = False) -> psycopg.Connection:
+    try:
+        kwargs: dict[str, Any] = {"autocommit": autocommit}
+        if password:
+            kwargs["password"] = password
+        return psycopg.connect(info, **kwargs)
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        if "not permitted to log in" in str(exc) or "password authentication" in str(exc):
+            raise HubRefused(f"the hub refused this device: {first}") from None
+        raise HubError(f"hub {redact(info)} unreachable: {first}") from None
+
+
+def init_schema(conn: psycopg.Connection) -> None:
+    with conn.transaction():
+        for statement in STATEMENTS:
+            conn.execute(statement.encode())  # trusted literals, no parameters
+
+
+def schema_version(conn: psycopg.Connection) -> int | None:
+    try:
+        with conn.transaction():
+            row = conn.execute("SELECT value FROM hub.meta WHERE key = 'schema_version'").fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+    return int(row[0]) if row else None
+
+
+def role_of(device_id: str) -> str:
+    if not device_id.replace("-", "").isalnum():
+        raise HubError(f"device id {device_id!r} cannot name a role")
+    return f"boothapp_dev_{device_id.replace('-', '_').lower()}"
+
+
+def register_device(
+    admin: psycopg.Connection,
+    device_id: str,
+    name: str,
+    event_id: str,
+    event_name: str,
+    push_only: bool,
+    admin_info: str,
+) -> Registration:
+    """Register a device (its own login role, a fresh random password) for one event; the
+    hub's event of that name is used when there is one."""
+    role = role_of(device_id)
+    password = secrets.token_urlsafe(24)
+    with admin.transaction():
+        if schema_version(admin) is None:
+            raise HubError("this database has no hub yet: run boothapp hub init URL first")
+    with admin.transaction():
+        row = admin.execute(
+            "SELECT revoked_at FROM hub.devices WHERE device_id = %s", (device_id,)
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            raise HubRefused(f"device {device_id} was revoked on this hub; a manager must")
+        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        admin.execute(
+            sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(role), sql.Literal(password)
+            )
+        )
+        admin.execute(
+            sql.SQL("GRANT {} TO {}").format(sql.Identifier(DEVICE_GROUP), sql.Identifier(role))
+        )
+        admin.execute(
+            """INSERT INTO hub.devices (device_id, name, role_name, push_only)
+               VALUES (%s, %s, %s, %s)
+               ON CONFLICT (device_id) DO UPDATE
+               SET name = excluded.name, push_only = excluded.push_only""",
+            (device_id, name, role, push_only),
+        )
+        hub_event = admin.execute(
+            "SELECT event_id FROM hub.events WHERE name = %s", (event_name,)
+        ).fetchone()
+        hub_event_id = hub_event[0] if hub_event else event_id
+        if hub_event is None:
+            admin.execute(
+                "INSERT INTO hub.events (event_id, name) VALUES (%s, %s)", (event_id, event_name)
+            )
+        admin.execute(
+            "INSERT INTO hub.device_events VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (device_id, hub_event_id),
+        )
+    params = conninfo_to_dict(admin_info)
+    params.pop("password", None)
+    params["user"] = role
+    return Registration(role, password, hub_event_id, make_conninfo("", **params))
+
+
+def revoke_device(admin: psycopg.Connection, ref: str) -> str:
+    """Revoke a device by id or name: it can no longer log in, and its sessions end now."""
+    with admin.transaction():
+        row = admin.execute(
+            "SELECT device_id, role_name, name FROM hub.devices WHERE device_id = %s OR name = %s",
+            (ref, ref),
+        ).fetchone()
+        if row is None:
+            raise HubError(f"no device {ref!r} on this hub")
+        device_id, role, name = row
+        admin.execute(
+            "UPDATE hub.devices SET revoked_at = now() WHERE device_id = %s", (device_id,)
+        )
+        admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,)
+        )
+    return str(name)
+
+
+def check_device(conn: psycopg.Connection) -> None:
+    with conn.transaction():
+        row = conn.execute("SELECT hub.my_device()").fetchone()
+    if row is None or row[0] is None:
+        raise HubRefused("this device is not (or no longer) joined to the hub")
+
+
+def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange]) -> int:
+    """Insert this device's changes; a change the hub has already is skipped. Returns how many
+    were new."""
+    if not changes:
+        return 0
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PUSH_LOCK,))
+        with conn.cursor() as cur:
+            cur.executemany(
+                """INSERT INTO hub.changes (device_id, device_seq, event_id, lead_id, field,
+                       value, old_value, hlc, staff_id, staff_name, change_id, at)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                   ON CONFLICT (device_id, device_seq) DO NOTHING""",
+                [
+                    (
+                        c.device_id,
+                        c.device_seq,
+                        c.event_id,
+                        c.lead_id,
+                        c.field,
+                        Jsonb(c.value),
+                        Jsonb(c.old_value),
+                        c.hlc,
+                        c.staff_id,
+                        c.staff_name,
+                        c.change_id,
+                        c.at,
+                    )
+                    for c in changes
+                ],
+                returning=False,
+            )
+            new = cur.rowcount
+        conn.execute(
+            """UPDATE hub.devices SET last_seen = now(),
+                   last_pushed_seq = GREATEST(last_pushed_seq, %s) WHERE device_id = %s""",
+            (changes[-1].device_seq, device_id),
+        )
+    return max(new, 0)
+
+
+def pull(conn: psycopg.Connection, device_id: str, cursor: int, limit: int) -> list[HubChange]:
+    """Other devices' changes of this device's events after ``cursor``, in hub order."""
+    with conn.transaction():
+        rows = conn.execute(
+            """SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
+                      c.old_value, c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
+                      c.global_seq, coalesce(d.name, '')
+               FROM hub.changes c LEFT JOIN hub.devices d USING (device_id)
+               WHERE c.global_seq > %s AND c.device_id <> %s
+               ORDER BY c.global_seq LIMIT %s""",
+            (cursor, device_id, limit),
+        ).fetchall()
+    return [HubChange(*row) for row in rows]
+
+
+def newest_seq(conn: psycopg.Connection) -> int:
+    with conn.transaction():
+        row = conn.execute("SELECT coalesce(max(global_seq), 0) FROM hub.changes").fetchone()
+    return int(row[0]) if row else 0
+
+
+def touch(conn: psycopg.Connection, device_id: str, pull_cursor: int) -> None:
+    with conn.transaction():
+        conn.execute(
+            """UPDATE hub.devices SET last_seen = now(),
+                   pull_cursor = GREATEST(pull_cursor, %s) WHERE device_id = %s""",
+            (pull_cursor, device_id),
+        )
+
+
+def leave(conn: psycopg.Connection) -> None:
+    with conn.transaction():
+        conn.execute("SELECT hub.leave()")
+
+
+def devices(conn: psycopg.Connection) -> list[DeviceStatus]:
+    with conn.transaction():
+        rows = conn.execute(
+            """SELECT d.device_id, d.name, d.push_only, d.joined_at, d.last_seen,
+                      d.last_pushed_seq, d.pull_cursor, d.revoked_at IS NOT NULL,
+                      (SELECT count(*) FROM hub.changes c
+                        WHERE c.global_seq > d.pull_cursor AND c.device_id <> d.device_id
+                          AND c.event_id IN (SELECT event_id FROM hub.device_events de
+                                             WHERE de.device_id = d.device_id))
+               FROM hub.devices d ORDER BY d.name"""
+        ).fetchall()
+    return [DeviceStatus(*row) for row in rows]
+
+
+def listen(conn: psycopg.Connection) -> None:
+    """Ask for a wake-up on every push (``conn`` must be in autocommit)."""
+    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(NOTIFY_CHANNEL)))
+
+
+def wait_for_push(conn: psycopg.Connection, timeout_s: float) -> bool:
+    """Block up to ``timeout_s`` for a push notification; True when one came."""
+    for _ in conn.notifies(timeout=timeout_s, stop_after=1):
+        return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class RunHolder:
+    device_id: str
+    device_name: str
+    since: datetime
+
+
+@contextmanager
+def run_lock(
+    info: str, password: str | None, event_id: str, kind: str, device_id: str, device_name: str
+) -> Iterator[RunHolder | None]:
+    """Hold the event's ``kind`` run (CRM sync, mail) for as long as the block runs, on a
+    connection of its own: yields None when this device holds it, else who does. The lock is
+    PostgreSQL's: it ends with the holder's session, so a crashed device never blocks the rest.
+    """
+    conn = connect(info, password, autocommit=True)
+    try:
+        key = f"boothapp-run:{event_id}:{kind}"
+        row = conn.execute(
+            "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)
+        ).fetchone()
+        if not (row and row[0]):
+            holder = conn.execute(
+                """SELECT device_id, device_name, since FROM hub.run_locks
+                   WHERE event_id = %s AND kind = %s""",
+                (event_id, kind),
+            ).fetchone()
+            yield RunHolder(*holder) if holder else RunHolder("", "another device", datetime.now())
+            return
+        conn.execute(
+            """INSERT INTO hub.run_locks VALUES (%s, %s, %s, %s, now())
+               ON CONFLICT (event_id, kind) DO UPDATE SET device_id = excluded.device_id,
+                   device_name = excluded.device_name, since = excluded.since""",
+            (event_id, kind, device_id, device_name),
+        )
+        try:
+            yield None
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+    finally:
+        conn.close()

@@ -1,0 +1,325 @@
+"""The event hub on a real PostgreSQL on loopback, with real SQLite files per device (issue 19).
+
+Each device is a full ``AppContext`` on its own data folder (its own SQLite file, settings and
+secrets file); the kill -9 tests run a device as a separate process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import func, select
+
+from boothapp.app import AppContext, build_context
+from boothapp.services.errors import ValidationError
+from boothapp.services.events import NewEvent
+from boothapp.store.tables import ChangeLogRow, LeadChangeRow, LeadRow
+from boothapp.sync.hub.client import HubRefused
+from boothapp.sync.settings import CrmSettings
+from tests.integration.pgserver import PgServer
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+EVENT = "Hub Expo"
+
+
+@pytest.fixture
+def hub_url(pg_server: PgServer) -> str:
+    url = pg_server.create_database(f"hub_{uuid.uuid4().hex[:10]}")
+    from boothapp.services.hub import HubService
+
+    HubService.init(url)
+    return url
+
+
+def _device(root: Path, name: str, hub_url: str, event: str = EVENT, **join: bool) -> AppContext:
+    data = root / name.replace(" ", "_")
+    data.mkdir(parents=True, exist_ok=True)
+    ctx = build_context(str(data))
+    try:
+        found = ctx.events.find_event(event)
+    except Exception:
+        found = ctx.events.create_event(
+            NewEvent(name=event, timezone="UTC", starts_on=date(2026, 12, 1))
+        )
+    if not ctx.hub.joined:
+        ctx.hub.join(hub_url, found.id, name, **join)
+    return ctx
+
+
+@pytest.fixture
+def devices(tmp_path: Path, hub_url: str) -> Iterator[tuple[AppContext, AppContext]]:
+    a = _device(tmp_path, "laptop A", hub_url)
+    b = _device(tmp_path, "laptop B", hub_url)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def _event_id(ctx: AppContext, name: str = EVENT) -> str:
+    return ctx.events.find_event(name).id
+
+
+def _edit(ctx: AppContext, lead_id: str, **values: object) -> None:
+    draft = ctx.leads.draft_of(ctx.leads.get_lead(lead_id))
+    contact = {k: v for k, v in values.items() if k in draft.contact.__dataclass_fields__}
+    rest = {k: v for k, v in values.items() if k not in contact}
+    ctx.leads.save_lead(replace(draft, contact=replace(draft.contact, **contact), **rest))
+
+
+def _leads(ctx: AppContext) -> list[LeadRow]:
+    with ctx.db.read() as s:
+        rows = list(s.scalars(select(LeadRow).order_by(LeadRow.id)))
+        s.expunge_all()
+        return rows
+
+
+def _sync(*devices: AppContext) -> None:
+    for _ in range(2):  # everyone pushes, then everyone pulls what the others pushed
+        for d in devices:
+            d.hub.replicate_once()
+
+
+def test_the_same_badge_on_two_offline_devices_becomes_one_lead_with_both_edits(
+    devices: tuple[AppContext, AppContext],
+) -> None:
+    a, b = devices
+    lead_a, _ = a.leads.capture_scan(_event_id(a), "BADGE-4711")
+    lead_b, _ = b.leads.capture_scan(_event_id(b), "BADGE-4711")
+    assert lead_a.id != lead_b.id
+    badge_key = _leads(a)[0].badge_key
+    assert badge_key
+    _edit(a, lead_a.id, notes="wants a demo in March")
+    _edit(b, lead_b.id, company="Weber GmbH")
+
+    _sync(a, b)
+
+    for device in (a, b):
+        leads = _leads(device)
+        assert len(leads) == 1, [lead.id for lead in leads]
+        assert leads[0].notes == "wants a demo in March"
+        assert leads[0].company == "Weber GmbH"
+        assert leads[0].badge_key == badge_key
+        history = Counter(c.field for c in device.leads.history(leads[0].id))
+        assert history["notes"] >= 1 and history["company"] >= 1, history
+    # Both devices chose the same winner id; the loser's id still finds it.
+    assert _leads(a)[0].id == _leads(b)[0].id
+    winner = _leads(a)[0].id
+    loser = lead_b.id if winner == lead_a.id else lead_a.id
+    # A later edit made on the loser's device under its old id lands on the winner everywhere.
+    loser_device = b if loser == lead_b.id else a
+    assert loser_device.leads.find_by_badge_key(_event_id(loser_device), badge_key)
+    _edit(loser_device, loser, title="CTO")  # a form still open on the old id
+    _sync(a, b)
+    assert [lead.title for lead in _leads(a)] == ["CTO"] == [lead.title for lead in _leads(b)]
+    # "Scanned before": both captures, by device.
+    seen = {s.device_name for s in a.hub.sightings(winner)}
+    assert seen == {"laptop A", "laptop B"}
+
+
+def test_the_later_clock_stamp_wins_the_same_field_whatever_the_wall_clocks_say(
+    devices: tuple[AppContext, AppContext],
+) -> None:
+    a, b = devices
+    b.changes.clock = lambda: datetime.now(UTC) + timedelta(minutes=10)  # B runs fast
+    lead = a.leads.save_lead(_walk_in(a))
+    _sync(a, b)
+    # B (10 minutes ahead) edits first; A sees it, then edits the same field after it.
+    _edit(b, lead.id, notes="B: call back Monday")
+    _sync(b, a)
+    assert _leads(a)[0].notes == "B: call back Monday"
+    _edit(a, lead.id, notes="A: met again, send the quote")
+    _sync(a, b)
+    assert [x.notes for x in _leads(a)] == ["A: met again, send the quote"]
+    assert [x.notes for x in _leads(b)] == ["A: met again, send the quote"]
+    # Both sides' edits are in both histories.
+    for device in (a, b):
+        notes = [c.new_value for c in device.leads.history(lead.id) if c.field == "notes"]
+        assert set(notes) >= {"B: call back Monday", "A: met again, send the quote"}
+
+    # Concurrent edits (neither saw the other): the same one wins on both devices.
+    _edit(a, lead.id, notes="A offline")
+    _edit(b, lead.id, notes="B offline")
+    _sync(a, b)
+    assert _leads(a)[0].notes == _leads(b)[0].notes
+
+
+def _walk_in(ctx: AppContext):  # type: ignore[no-untyped-def]
+    from boothapp.core.models import Contact
+    from boothapp.services.leads import LeadDraft
+
+    contact = Contact(first_name="Ana", last_name="Ruiz", email="ana@ruiz.es")
+    return LeadDraft(_event_id(ctx), contact, consent_given=True, consent_text="Mail me.")
+
+
+def test_a_revoked_device_is_refused_and_a_device_reads_only_its_events(
+    tmp_path: Path, hub_url: str, devices: tuple[AppContext, AppContext]
+) -> None:
+    a, b = devices
+    other = _device(tmp_path, "laptop C", hub_url, event="Other Expo")
+    try:
+        a.leads.capture_scan(_event_id(a), "BADGE-1")
+        other.leads.capture_scan(_event_id(other, "Other Expo"), "BADGE-2")
+        _sync(a, other)
+        assert len(_leads(other)) == 1  # its own lead only
+        with other.hub.connect() as conn:
+            events = {r[0] for r in conn.execute("SELECT DISTINCT event_id FROM hub.changes")}
+            assert events == {_event_id(other, "Other Expo")}
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(
+                    "INSERT INTO hub.changes (device_id, device_seq, event_id, lead_id, field,"
+                    " hlc, at) VALUES ('x', 1, %s, 'l', 'notes', 'h', now())",
+                    (_event_id(a),),
+                )
+    finally:
+        other.close()
+
+    from boothapp.services.hub import HubService
+
+    assert HubService.revoke(hub_url, "laptop B") == "laptop B"
+    b.leads.capture_scan(_event_id(b), "BADGE-3")
+    with pytest.raises(HubRefused):
+        b.hub.replicate_once()
+    a.hub.replicate_once()
+    assert {lead.badge_key for lead in _leads(a)} == {"id:badge-1"}  # not B's BADGE-3
+    statuses = {d.name: d for d in a.hub.status().devices}
+    assert statuses["laptop B"].revoked and not statuses["laptop A"].revoked
+
+
+def test_one_crm_sync_per_event_the_other_device_says_who_holds_it(
+    tmp_path: Path, devices: tuple[AppContext, AppContext]
+) -> None:
+    a, b = devices
+    for device, folder in ((a, "drop_a"), (b, "drop_b")):
+        (tmp_path / folder).mkdir()
+        settings = CrmSettings("csvdrop", "", folder=str(tmp_path / folder))
+        device.sync.configure(_event_id(device), settings, {})
+    with a.hub.run_lock(_event_id(a), "crm_sync") as holder:
+        assert holder is None  # A runs
+        with pytest.raises(ValidationError, match="laptop A is syncing this event"):
+            b.sync.run(_event_id(b))
+    assert b.sync.run(_event_id(b)).stopped is not None  # released: B may run now
+
+
+_DEVICE_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from boothapp.app import build_context
+    ctx = build_context(sys.argv[1])
+    with ctx.hub.connect() as conn:
+        hub = ctx.hub
+        if sys.argv[2] == "push":
+            while True:
+                sent, more = hub._push_batch(conn, 5)
+                print("batch", sent, flush=True)
+                if not more:
+                    break
+        else:
+            while True:
+                got, _, more = hub._pull_batch(conn, 5)
+                print("batch", got, flush=True)
+                if not more:
+                    break
+    print("done", flush=True)
+    """
+)
+
+
+def _run_until_killed(data_dir: Path, verb: str, batches: int) -> bool:
+    """Run a device process and kill -9 it after ``batches`` batches; False if it finished."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _DEVICE_SCRIPT, str(data_dir), verb],
+        stdout=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    seen = 0
+    for line in proc.stdout:
+        if line.startswith("batch"):
+            seen += 1
+            if seen >= batches:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        if line.startswith("done"):
+            break
+    proc.wait(timeout=60)
+    return proc.returncode == -signal.SIGKILL
+
+
+def test_kill_9_mid_push_and_mid_pull_loses_nothing_and_applies_nothing_twice(
+    devices: tuple[AppContext, AppContext], hub_url: str
+) -> None:
+    a, b = devices
+    event_a = _event_id(a)
+    for n in range(60):
+        lead, _ = a.leads.capture_scan(event_a, f"BADGE-{n:03d}")
+        if n % 3 == 0:
+            _edit(a, lead.id, notes=f"note {n}")
+    with a.db.read() as s:
+        logged = s.scalar(select(func.count()).select_from(ChangeLogRow))
+    data_a = Path(a.paths.data_dir)
+    data_b = Path(b.paths.data_dir)
+
+    assert _run_until_killed(data_a, "push", 3)  # killed mid-push
+    a.hub.replicate_once()  # restarted: pushes the rest, the hub skips what it has
+    with psycopg.connect(hub_url.replace("+psycopg", "")) as admin:
+        seqs = [r[0] for r in admin.execute(
+            "SELECT device_seq FROM hub.changes WHERE device_id = %s ORDER BY 1",
+            (a.settings.device_id,),
+        )]  # fmt: skip
+    assert seqs == list(range(1, logged + 1))
+
+    assert _run_until_killed(data_b, "pull", 4)  # killed mid-pull
+    b.hub.replicate_once()
+    leads = _leads(b)
+    assert len(leads) == 60 and len({lead.badge_key for lead in leads}) == 60
+    assert sum(1 for lead in leads if lead.notes) == 20
+    with b.db.read() as s:
+        pulled = s.scalar(
+            select(func.count()).where(ChangeLogRow.device_id == a.settings.device_id)
+        )
+        history = s.execute(
+            select(LeadChangeRow.lead_id, LeadChangeRow.field, func.count())
+            .group_by(LeadChangeRow.lead_id, LeadChangeRow.field)
+            .having(func.count() > 1)
+        ).all()
+    assert pulled == logged
+    assert history == []  # no change applied twice
+
+
+def test_the_app_worker_brings_another_devices_scan_within_seconds(
+    devices: tuple[AppContext, AppContext], qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.workers.hub_worker import HubWorker
+
+    a, b = devices
+    worker = HubWorker(a.hub, a.changes, poll_s=30)  # polling too slow to matter: NOTIFY wakes
+    states = []
+    worker.state_changed.connect(states.append)
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: any(s.online for s in states), timeout=10_000)
+        lead, _ = b.leads.capture_scan(_event_id(b), "BADGE-LIVE")
+        b.hub.replicate_once()
+        qtbot.waitUntil(lambda: len(_leads(a)) == 1, timeout=5_000)
+        assert _leads(a)[0].id == lead.id
+        assert [s.device_name for s in a.hub.sightings(lead.id)] == ["laptop B"]
+        # A scan here is pushed by the worker on its own (woken by the door's broadcast).
+        a.leads.capture_scan(_event_id(a), "BADGE-HERE")
+        qtbot.waitUntil(lambda: a.hub.waiting() == 0, timeout=5_000)
+    finally:
+        worker.stop()
+    assert not any(s.refused for s in states)
