@@ -74,7 +74,7 @@ def test_thank_you_names_both_interests_and_links_and_every_mail_carries_the_foo
         )  # fmt: skip
         none = _lead(ctx, event.id, "Jonas", "jonas@acme.de",
                      {"interests": ["training"], "literature": "no"})  # fmt: skip
-        ctx.followups.plan(event.id, CAPTURED)
+        ctx.followups.plan(event.id, CAPTURED, replan=True)  # the save planned at today's clock
         thank_you = next(
             t for t in ctx.followups.lead_touches(asked) if t.template_id == "thank_you"
         )
@@ -120,7 +120,7 @@ def test_japanese_and_brazilian_leads_get_their_language_and_the_queue_shows_it(
         br = _lead(ctx, event.id, "João", "joao@brasil.com.br", {}, country="BR",
                    tz="America/Sao_Paulo")  # fmt: skip
         it = _lead(ctx, event.id, "Gio", "gio@roma.it", {}, country="IT", tz="Europe/Rome")
-        ctx.followups.plan(event.id, CAPTURED)
+        ctx.followups.plan(event.id, CAPTURED, replan=True)  # the save planned at today's clock
         first = {lead: ctx.followups.lead_touches(lead)[0] for lead in (jp, br, it)}
         assert first[jp].language == "ja" and "Kaya 様" in first[jp].text
         assert first[br].language == "pt" and first[br].text.startswith("Olá João,")

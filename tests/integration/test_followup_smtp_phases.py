@@ -139,7 +139,7 @@ def _event(ctx: AppContext, port: int, username: str = "") -> str:
             row = s.get(LeadRow, lead.id)
             assert row is not None
             row.created_at = CAPTURED
-    ctx.followups.plan(event.id, CAPTURED)
+    ctx.followups.plan(event.id, CAPTURED, replan=True)  # the save planned at today's clock
     return event.id
 
 
