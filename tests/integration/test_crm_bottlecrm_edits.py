@@ -83,9 +83,10 @@ def test_booth_edit_reaches_bottlecrm_on_the_same_lead(app: AppContext, bottlecr
     assert (before["company_name"], before["job_title"]) == ("General Electric", "Engineer")
 
     edit(app, lead_id, company="Edison Works", title="Chief Engineer", phone="+44 20 7946 0999")
-    assert app.sync.outbox.counts("bottlecrm").pending == 1  # the save queued the edit
+    # The save queued the edit, and the call task its new phone number re-planned (issue 13).
+    assert app.sync.outbox.counts("bottlecrm").pending == 2
     summary = app.sync.run(event_id, max_seconds=60)
-    assert summary.ok and summary.synced == 1
+    assert summary.ok and summary.leads_synced == 1 and summary.synced == 2  # lead + task
 
     after = remote_lead(bottlecrm, remote_id)
     lead = app.leads.get_lead(lead_id)
