@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import select
 
 from boothapp.core.results.inputs import Deal
 from boothapp.services.errors import ValidationError
 from boothapp.services.sync import SyncService
-from boothapp.services.sync_pull import PullPolicy
+from boothapp.services.sync_pull import PullPolicy, read_with_retry
 from boothapp.store.db import Database
 from boothapp.store.tables import DealRow, LeadRow, OutboxRow
 from boothapp.sync.crm.base import CrmError, ErrorKind
@@ -29,7 +30,7 @@ from boothapp.sync.crm.hubspot_pull import HubSpotPuller
 from boothapp.sync.crm.salesforce import SalesforceConfig
 from boothapp.sync.crm.salesforce_deals import SalesforceDealPuller
 from boothapp.sync.crm.salesforce_pull import SalesforcePuller
-from boothapp.sync.deals import DealBatch, DealPuller
+from boothapp.sync.deals import DealPuller
 from boothapp.sync.pull import PullRef
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,9 @@ class DealService:
                 break
             chunk = refs[start : start + puller.batch_size]
             try:
-                batch = _fetch(puller, chunk, self.policy, cancel)
+                batch = read_with_retry(
+                    f"{puller.name} deals", partial(puller.fetch_deals, chunk), self.policy, cancel
+                )
             except CrmError as exc:
                 errors.append(f"{exc.message} ({len(refs) - start} lead(s) not checked)")
                 if exc.kind in (ErrorKind.AUTH, ErrorKind.CONFIG, ErrorKind.THROTTLED):
@@ -194,24 +197,6 @@ class DealService:
                 progress(start + len(chunk), len(refs))
         log.info("deals from %s: %d leads, %d deals, %s", puller.name, checked, total, changes)
         return DealPullSummary(puller.name, checked, total, changes, tuple(errors))
-
-
-def _fetch(
-    puller: DealPuller, refs: Sequence[PullRef], policy: PullPolicy, cancel: threading.Event
-) -> DealBatch:
-    for attempt in range(policy.attempts):
-        try:
-            return puller.fetch_deals(refs)
-        except CrmError as exc:
-            if not exc.transient or attempt == policy.attempts - 1:
-                raise
-            wait = exc.retry_after
-            if wait is None:
-                wait = min(policy.max_wait_s, policy.backoff_s * 2**attempt)
-            log.info("%s deals: %s; reading again in %.1f s", puller.name, exc.message, wait)
-            if cancel.wait(wait):
-                raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _values(d: Deal) -> dict[str, object]:

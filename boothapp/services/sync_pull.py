@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -28,9 +30,10 @@ from boothapp.store.db import Database
 from boothapp.store.tables import LeadChangeRow, LeadRow, OutboxAttemptRow, OutboxRow
 from boothapp.sync.crm.base import CrmError, ErrorKind
 from boothapp.sync.outbox import AttemptOutcome
-from boothapp.sync.pull import CrmPuller, PullBatch, PullRef, RemoteLead
+from boothapp.sync.pull import CrmPuller, PullRef, RemoteLead
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,7 @@ def pull_event(
             break
         chunk = refs[start : start + puller.batch_size]
         try:
-            batch = _fetch(puller, chunk, policy, cancel)
+            batch = read_with_retry(puller.name, partial(puller.fetch_batch, chunk), policy, cancel)
         except CrmError as exc:
             if exc.kind in (ErrorKind.AUTH, ErrorKind.CONFIG, ErrorKind.THROTTLED):
                 errors.append(f"{exc.message} ({len(refs) - start} lead(s) not checked)")
@@ -123,19 +126,21 @@ def pull_event(
     return PullSummary(checked, updated, kept, tuple(errors), missing)
 
 
-def _fetch(
-    puller: CrmPuller, refs: list[PullRef], policy: PullPolicy, cancel: threading.Event
-) -> PullBatch:
+def read_with_retry(
+    name: str, read: Callable[[], T], policy: PullPolicy, cancel: threading.Event
+) -> T:
+    """One CRM read, waiting out throttling and passing outages (the vendor's Retry-After, else
+    growing pauses) up to ``policy.attempts``; the lead pull and the deal pull share it."""
     for attempt in range(policy.attempts):
         try:
-            return puller.fetch_batch(refs)
+            return read()
         except CrmError as exc:
             if not exc.transient or attempt == policy.attempts - 1:
                 raise
             wait = exc.retry_after
             if wait is None:
                 wait = min(policy.max_wait_s, policy.backoff_s * 2**attempt)
-            log.info("%s: %s; reading again in %.1f s", puller.name, exc.message, wait)
+            log.info("%s: %s; reading again in %.1f s", name, exc.message, wait)
             if cancel.wait(wait):
                 raise
     raise AssertionError("unreachable: the last attempt returns or raises")
