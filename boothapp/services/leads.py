@@ -346,6 +346,21 @@ class LeadService:
                 assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
                 tx.session.add_all(rows)
                 tx.session.flush()
+                # A captured badge was a scan: keep it, as the live scanner does.
+                tx.session.add_all(
+                    ScanRow(
+                        event_id=event_id,
+                        payload=row.raw_payload,
+                        source=row.source,
+                        lead_id=row.id,
+                        staff_id=row.staff_id,
+                        device_id=row.device_id,
+                        created_by=row.staff_id,
+                        created_at=row.created_at,
+                    )
+                    for row in rows
+                    if row.raw_payload
+                )
                 for row in rows:
                     tx.created(row)
             done += len(part)
