@@ -50,6 +50,11 @@ if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
 elif [ ! -x /usr/lib/dovecot/imap ]; then
   missing+=(dovecot-imapd)                # the core alone has no IMAP service
 fi
+# `python3 -m venv` needs ensurepip; Debian's python3 ships it in python3-venv (a bare shell whose
+# PATH reaches /usr/bin/python3 before any other Python).
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
 for pkg in "${EXTRA_PKGS[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
