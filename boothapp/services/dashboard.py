@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
+from boothapp.core.config.model import DEFAULT_LEADS_PER_STAFF_PER_DAY
 from boothapp.core.followups.metrics import GroupStats
 from boothapp.core.models import Rating
 from boothapp.services import followup_outputs
@@ -23,7 +24,7 @@ from boothapp.services.lead_queries import day_bounds
 from boothapp.store.db import Database
 from boothapp.store.tables import LeadRow, OutboxRow, StaffRow
 
-DEFAULT_TARGET_PER_STAFF = 25
+DEFAULT_TARGET_PER_STAFF = DEFAULT_LEADS_PER_STAFF_PER_DAY
 # Outbox states that mean the change reached its target (the sync worker owns the states).
 DELIVERED_STATES = ("sent", "synced", "done")
 # DOMAIN.md: contact show leads within 24-48 hours (only about 22 % of exhibitors do). The
@@ -126,7 +127,12 @@ class DashboardService:
     def booth_stats(
         self, event_id: str, today: date, tz: str, target: int | None = None
     ) -> BoothStats:
-        target = self.target_per_staff if target is None else target
+        if target is None:  # the event's own (config `targets`), else the service's
+            target = (
+                self._configs.get(event_id).targets.leads_per_staff_per_day
+                if self._configs is not None
+                else self.target_per_staff
+            )
         if target < 1:
             raise ValidationError("the daily target per staff member must be at least 1")
         zone = ZoneInfo(tz)

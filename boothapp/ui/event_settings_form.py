@@ -28,6 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.config.model import (
+    DEFAULT_LEADS_PER_STAFF_PER_DAY,
+    MAX_LEADS_PER_STAFF_PER_DAY,
+)
+
 REP_COLUMNS = (("id", "Id"), ("name", "Name"), ("timezone", "Time zone"),
                ("hours", "Hours (09:00-17:00)"))  # fmt: skip
 QUESTION_ROW = "(question)"  # the first grid row holds the question's own wording
@@ -90,10 +95,16 @@ class SettingsForm(QWidget):
         for box in (self.warm, self.hot):
             box.setRange(-1000, 1000)
             box.valueChanged.connect(lambda _v: self._edited())
-        rating = QGroupBox("Rating thresholds (score)")
+        rating = QGroupBox(self.tr("Rating thresholds and targets"))
         rf = QFormLayout(rating)
-        rf.addRow("Warm from", self.warm)
-        rf.addRow("Hot from", self.hot)
+        rf.addRow(self.tr("Warm from (score)"), self.warm)
+        rf.addRow(self.tr("Hot from (score)"), self.hot)
+        self.target = QSpinBox()
+        self.target.setObjectName("FormTarget")
+        self.target.setRange(1, MAX_LEADS_PER_STAFF_PER_DAY)
+        self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
+        self.target.valueChanged.connect(lambda _v: self._edited())
+        rf.addRow(self.tr("Leads per person per day"), self.target)
 
         self.reps = QTableWidget(0, len(REP_COLUMNS))
         self.reps.setObjectName("FormReps")
@@ -136,6 +147,11 @@ class SettingsForm(QWidget):
             rating = self._tree.get("rating") or {}
             self.warm.setValue(int(rating.get("warm", 0) or 0))
             self.hot.setValue(int(rating.get("hot", 0) or 0))
+            targets = self._tree.get("targets")
+            per_day = targets.get("leads_per_staff_per_day") if isinstance(targets, dict) else None
+            self.target.setValue(
+                per_day if isinstance(per_day, int) else DEFAULT_LEADS_PER_STAFF_PER_DAY
+            )
             reps = (self._tree.get("routing") or {}).get("reps") or []
             self.reps.setRowCount(0)
             for rep in reps:
@@ -274,6 +290,10 @@ class SettingsForm(QWidget):
         rating = tree.setdefault("rating", {})
         if isinstance(rating, dict):
             rating["warm"], rating["hot"] = self.warm.value(), self.hot.value()
+        targets = tree.get("targets")
+        if not isinstance(targets, dict):
+            targets = tree["targets"] = {}
+        targets["leads_per_staff_per_day"] = self.target.value()
         routing = tree.setdefault("routing", {})
         if isinstance(routing, dict):
             old = {_text(r.get("id")): r for r in routing.get("reps") or [] if isinstance(r, dict)}

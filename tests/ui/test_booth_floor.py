@@ -4,6 +4,7 @@ burst while the form is open, the next scan opening at the top."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -433,10 +434,18 @@ def test_event_settings_form_for_managers_with_the_same_checks(
     form.hot.setFocus()
     qtbot.keyClick(form.hot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(form.hot, "70", delay=HUMAN_MS)
+    # The daily target per person, which the dashboard measures against.
+    assert form.target.value() == 25
+    form.target.setFocus()
+    qtbot.keyClick(form.target, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form.target, "40", delay=HUMAN_MS)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ctx.configs.get(event.id).revision == before + 1, timeout=5000)
     cfg = ctx.configs.get(event.id)
     assert cfg.rating.hot == 70
+    assert cfg.targets.leads_per_staff_per_day == 40
+    stats = ctx.dashboard.booth_stats(event.id, date.today(), "UTC")
+    assert stats.target_per_staff == 40
     budget = cfg.question("budget")
     assert budget is not None and budget.options[0].label == "Under 10k"
     _click_nav(qtbot, window, "Scan")  # saved: leaving asks nothing

@@ -61,6 +61,7 @@ def to_tree(cfg: EventConfig) -> dict[str, object]:
     tree["crm"] = dict(cfg.crm)
     if cfg.costs is not None:
         tree["costs"] = costs_tree(cfg.costs)
+    tree["targets"] = {"leads_per_staff_per_day": cfg.targets.leads_per_staff_per_day}
     return tree
 
 

@@ -8,6 +8,8 @@ from boothapp.core.config.followup_content import check_followup_content
 from boothapp.core.config.imap_section import check_imap
 from boothapp.core.config.model import (
     BADGE_FIELDS,
+    DEFAULT_LEADS_PER_STAFF_PER_DAY,
+    MAX_LEADS_PER_STAFF_PER_DAY,
     SCHEMA_VERSION,
     AnswerTrigger,
     Attribute,
@@ -26,6 +28,7 @@ from boothapp.core.config.model import (
     RoutingConfig,
     ScoreRule,
     ScoringConfig,
+    Targets,
     Trigger,
 )
 from boothapp.core.config.refs import (
@@ -69,6 +72,7 @@ DEFAULT_CONSENT = (
 _TOP = (
     "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
     "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages", "costs",
+    "targets",
 )  # fmt: skip
 _NO_ROUTING = RoutingConfig((), "")  # placeholder while a missing section is reported
 
@@ -124,6 +128,7 @@ def _read(r: Reader, value: object) -> EventConfig | None:
         followups=dict(followups) if isinstance(followups, dict) else {},
         crm=dict(crm) if isinstance(crm, dict) else {},
         costs=read_costs(r, top.get("costs")),
+        targets=_targets(r, top.get("targets")),
     )
 
 
@@ -290,6 +295,26 @@ def _rating(r: Reader, value: object) -> RatingThresholds:
     if "warm" in m and "hot" in m and valid and warm >= hot:
         r.problem("rating.hot", f"must be above the warm threshold ({hot} <= {warm})")
     return RatingThresholds(warm, hot)
+
+
+def _targets(r: Reader, value: object) -> Targets:
+    if value is None:
+        return Targets()
+    m = r.mapping(value, "targets", ("leads_per_staff_per_day",))
+    if m is None:
+        return Targets()
+    per_day = r.integer(
+        m.get("leads_per_staff_per_day", DEFAULT_LEADS_PER_STAFF_PER_DAY),
+        "targets.leads_per_staff_per_day",
+        DEFAULT_LEADS_PER_STAFF_PER_DAY,
+    )
+    if not 1 <= per_day <= MAX_LEADS_PER_STAFF_PER_DAY:
+        r.problem(
+            "targets.leads_per_staff_per_day",
+            f"must be between 1 and {MAX_LEADS_PER_STAFF_PER_DAY}, got {per_day}",
+        )
+        return Targets()
+    return Targets(per_day)
 
 
 # --- qualification -------------------------------------------------------------------------

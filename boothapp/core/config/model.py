@@ -226,6 +226,17 @@ class BadgeFieldMap:
     fields: tuple[str, ...]
 
 
+DEFAULT_LEADS_PER_STAFF_PER_DAY = 25  # a common per-rep daily goal at a busy show
+MAX_LEADS_PER_STAFF_PER_DAY = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """What the booth aims for; the dashboard measures each person against it (issue 15)."""
+
+    leads_per_staff_per_day: int = DEFAULT_LEADS_PER_STAFF_PER_DAY
+
+
 @dataclass(frozen=True, slots=True)
 class EventConfig:
     version: int
@@ -242,6 +253,7 @@ class EventConfig:
     followups: Mapping[str, object] = field(default_factory=dict)
     crm: Mapping[str, object] = field(default_factory=dict)
     costs: EventCosts | None = None  # what the show cost (issue 22); None: not given
+    targets: Targets = Targets()
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
