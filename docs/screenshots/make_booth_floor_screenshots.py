@@ -74,14 +74,14 @@ def main() -> None:
     lead_id = scan.form._draft.lead_id
     scan.form.cancelled.emit()
 
-    window.show_page(2)
+    window.show_page(window.pages.indexOf(window.leads))  # by page: the nav order moves
     _settle(app, runner)
     window.leads.detail.show()
     window.leads.detail.open_lead(str(lead_id))
     _settle(app, runner, rounds=10)
     _save(window, out / "lead-detail.png")
 
-    window.show_page(5)
+    window.show_page(window.pages.indexOf(window.settings_page))
     _settle(app, runner)
     _save(window, out / "event-settings-form.png")
     window.settings_page.tabs.setCurrentWidget(window.settings_page.editor)
