@@ -286,10 +286,13 @@ class SyncEngine:
                     run.stop = (StopReason.ALLOWANCE, self.pacer.exhausted_text(crm))
                     return
                 state = self.breaker.state(mono)
+                # A push starts only when all of its calls fit in the vendor's window (the
+                # dearest kind's last cost: the next claim may be any kind).
+                expected = max(self._cost.values(), default=1)
                 wait = max(
                     self._throttled_until - mono,
                     self.breaker.seconds_until_probe(mono) if state == BreakerState.OPEN else 0.0,
-                    self.pacer.delay(mono),
+                    self.pacer.delay(mono, expected),
                 )
                 items: list[OutboxItem] = []
                 probing = False

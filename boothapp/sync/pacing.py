@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
 import math
 import random
@@ -69,40 +70,59 @@ class CircuitBreaker:
 
 
 DAILY_S = 86400.0
+# Counted at send, a slot frees ``window`` after our send; the server counted the request a
+# little later (its arrival). This margin keeps the next send after the server's slot freed.
+GUARD_S = 0.05
 
 
 class _Window:
-    """One vendor window: our own requests in it, and what other apps used of it."""
+    """One vendor window: our own requests in it (send times, sorted), and what other apps
+    used of it."""
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
-        self.ours: list[float] = []  # send (reserved) or answer times of our requests
+        self.ours: list[float] = []
         self.others = 0
         self.others_ticket = -1  # the push whose reply set ``others``
 
     def prune(self, now: float) -> None:
         horizon = now - self.budget.window_s
         if self.ours and self.ours[0] <= horizon:
-            self.ours = [t for t in self.ours if t > horizon]
+            del self.ours[: bisect.bisect_right(self.ours, horizon)]
+
+    def add(self, at: float, n: int = 1) -> None:
+        i = bisect.bisect_right(self.ours, at)
+        self.ours[i:i] = [at] * n
+
+    def remove(self, at: float, n: int) -> None:
+        """Drop up to ``n`` of our requests counted at ``at`` (a push made fewer calls)."""
+        i = bisect.bisect_right(self.ours, at)
+        j = bisect.bisect_left(self.ours, at)
+        k = max(j, i - n)
+        del self.ours[k:i]
 
 
 class BudgetPacer:
     """Keeps our own requests inside every published window of the vendor (a sliding-log
     token bucket per window: HubSpot 100 or 190 per 10 s and the daily allowance, Salesforce's
-    rolling 24 h allocation, BottleCRM's 120 per minute).
+    rolling 24 h allocation, BottleCRM's 120 per minute and 5,000 per day).
 
-    A request is counted when it is sent (``reserve``: several may be in flight at once) and
-    its time is moved to when it was answered (``settle``), an upper bound of when the server
-    counted it. From the vendor's ``remaining`` figure it learns how much of the shared budget
-    other apps use. A request waits while ours + theirs would reach ``limit - reserve``.
+    A push is counted when it is sent (``reserve``, with the calls it will make), so several
+    pushes in flight at once never add up past the limit, and a push starts only when all of
+    its calls fit in the window (``delay(now, calls)``): a batch that would overrun the window
+    waits instead of drawing a 429 half-way. When it is answered (``settle``) its first call
+    stays at its send time; any further calls of the push (HubSpot's list join, the note's
+    association) are moved to the answer time, the latest the server can have counted them.
+    From the vendor's ``remaining`` figure it learns how much of the shared budget other apps
+    use. A push waits while ours + theirs + its calls would pass ``limit - reserve``.
     """
 
     def __init__(self, reserve: int = 0) -> None:
         self.reserve_n = reserve
         self._windows: dict[float, _Window] = {}
-        self._in_flight: dict[int, int] = {}  # ticket -> calls reserved by each push out now
+        self._in_flight: dict[int, tuple[float, int]] = {}  # ticket -> (sent at, calls counted)
         self._tickets = 0
-        self._log: list[float] = []  # our requests before any window was known
+        self._log: list[float] = []  # our requests, for a window first learnt later
 
     @property
     def budget(self) -> Budget | None:
@@ -111,34 +131,56 @@ class BudgetPacer:
             return None
         return self._windows[min(self._windows)].budget
 
-    def note_request(self, answered_at: float) -> None:
-        # Kept for a window first learnt later (a reply's headers name a new window).
-        self._log.append(answered_at)
+    def _count(self, at: float, n: int) -> None:
+        if n <= 0:
+            return
+        i = bisect.bisect_right(self._log, at)
+        self._log[i:i] = [at] * n
         if len(self._log) > 4096:
             del self._log[:2048]
         for w in self._windows.values():
-            w.ours.append(answered_at)
+            w.add(at, n)
+
+    def _uncount(self, at: float, n: int) -> None:
+        if n <= 0:
+            return
+        i = bisect.bisect_right(self._log, at)
+        del self._log[max(bisect.bisect_left(self._log, at), i - n) : i]
+        for w in self._windows.values():
+            w.remove(at, n)
+
+    def note_request(self, at: float) -> None:
+        """One request outside any push (counted at ``at``)."""
+        self._count(at, 1)
 
     def reserve(self, now: float, calls: int = 1) -> int:
-        """A push goes out that will make about ``calls`` counted calls (its last cost);
-        returns its ticket (pushes are numbered in the order they are sent)."""
+        """A push goes out now that will make about ``calls`` counted calls (its last cost):
+        they are counted at once; returns its ticket (pushes are numbered in send order)."""
         self._tickets += 1
-        self._in_flight[self._tickets] = max(0, calls)
+        calls = max(0, calls)
+        self._in_flight[self._tickets] = (now, calls)
+        self._count(now, calls)
         return self._tickets
 
     @property
     def reserved(self) -> int:
-        return sum(self._in_flight.values())
+        """Calls of pushes still out (already counted in the windows)."""
+        return sum(n for _, n in self._in_flight.values())
 
     def settle(self, answered_at: float, count: int = 1, ticket: int | None = None) -> None:
-        """One reserved push was answered, having made ``count`` calls that the vendor
-        counts against this limit (0: calls outside it, e.g. BottleCRM's unthrottled API)."""
+        """One reserved push was answered, having made ``count`` calls that the vendor counts
+        against this limit (0: calls outside it, e.g. BottleCRM's unthrottled REST API)."""
         if ticket is None:
             ticket = min(self._in_flight, default=None)
-        if ticket is not None:
-            self._in_flight.pop(ticket, None)
-        for _ in range(count):
-            self.note_request(answered_at)
+        sent_at, reserved = (
+            self._in_flight.pop(ticket, (answered_at, 0)) if ticket is not None else (0.0, 0)
+        )
+        if ticket is None or reserved == 0:
+            sent_at = answered_at
+        self._uncount(sent_at, reserved)
+        first = min(1, count)
+        self._count(sent_at, first)
+        self._count(answered_at, count - first)
 
     def observe(self, budget: Budget, now: float, ticket: int | None = None) -> None:
         w = self._windows.get(budget.window_s)
@@ -147,13 +189,13 @@ class BudgetPacer:
             w.ours = [t for t in self._log if t > now - budget.window_s]
         w.budget = budget
         w.prune(now)
-        # Our requests still out may already be counted in ``remaining``; counting them as
-        # other apps' until their replies arrive errs on the side of never being refused.
-        # Replies to parallel requests arrive out of order: a late reply's ``remaining`` is
-        # older than what we already know, so within a window the estimate only grows.
-        # It may fall only on the reply to a push sent after the one that set it: that reply
-        # describes a newer moment of the server's count.
-        estimate = max(0, budget.limit - budget.remaining - len(w.ours))
+        # Replies to parallel requests arrive out of
+        # order too: a late reply's ``remaining`` is older than what we already know, so
+        # within a window the estimate only grows. It may fall only on the reply to a push
+        # sent after the one that set it: that reply describes a newer moment of the count.
+        # Calls still out may or may not be in the server's count yet: taken as not ours
+        # until answered (at worst they look like other apps' for one reply).
+        estimate = max(0, budget.limit - budget.remaining - len(w.ours) + self.reserved)
         newer = ticket is None or ticket > w.others_ticket
         if not newer:
             estimate = max(estimate, w.others)
@@ -161,19 +203,23 @@ class BudgetPacer:
             w.others_ticket = ticket
         w.others = estimate
 
-    def delay(self, now: float) -> float:
+    def delay(self, now: float, calls: int = 1) -> float:
+        """Seconds until a push of ``calls`` counted calls fits in every window."""
         wait = 0.0
         for w in self._windows.values():
             w.prune(now)
             cap = w.budget.limit - self.reserve_n
-            if len(w.ours) + self.reserved + w.others < cap:
+            need = min(max(1, calls), max(1, cap))  # a push dearer than the window: alone
+            excess = len(w.ours) + w.others + need - cap
+            if excess <= 0:
                 continue
             if w.budget.window_s >= DAILY_S:
                 continue  # a daily allowance is not waited out: ``exhausted`` stops the run
-            if w.ours:
-                wait = max(wait, w.ours[0] + w.budget.window_s - now)
+            if excess <= len(w.ours):
+                # The oldest ``excess`` of ours must leave the window first.
+                wait = max(wait, w.ours[excess - 1] + w.budget.window_s + GUARD_S - now)
             elif self._in_flight:
-                wait = max(wait, 0.01)  # a reply will free or count a slot
+                wait = max(wait, 0.01)  # a reply will tell how many others used
             else:
                 # Others used it all: wait one request's share of the window, then ask again.
                 w.others = max(0, w.others - 1)
@@ -183,10 +229,9 @@ class BudgetPacer:
     def exhausted(self) -> bool:
         """A daily allowance has no room left above the reserve kept for other apps."""
         for w in self._windows.values():
-            if w.budget.window_s >= DAILY_S:
-                used = len(w.ours) + self.reserved + w.others
-                if used >= w.budget.limit - self.reserve_n:
-                    return True
+            full = len(w.ours) + w.others >= w.budget.limit - self.reserve_n
+            if w.budget.window_s >= DAILY_S and full:
+                return True
         return False
 
     def exhausted_text(self, crm: str) -> str:
