@@ -24,7 +24,7 @@ from boothapp.core.models import SyncState
 from boothapp.store.db import Database
 from boothapp.store.tables import LeadRow, OutboxAttemptRow, OutboxRow
 from boothapp.store.types import utcnow
-from boothapp.sync.crm.base import ItemKind, SyncRecord, SyncTask
+from boothapp.sync.crm.base import ItemKind, SyncRecord, SyncTask, is_cleared
 from boothapp.sync.outbox import (
     DEFAULT_LEASE,
     Attempt,
@@ -85,9 +85,12 @@ def enqueue_in(s: Session, crm: str, record: SyncRecord, now: datetime, device_i
     A saved lead is queued in the same transaction as its save, so it can never be saved and
     not queued. An item in flight keeps its lease (the newer record goes with the next send).
     An unchanged record of an item already sent is left alone (saving a lead re-queues its
-    note only when the note changed).
+    note only when the note changed). An emptied note is queued to delete the CRM's note; an
+    empty note with no item yet is not queued (returns "").
     """
     row = s.scalar(select(OutboxRow).where(OutboxRow.crm == crm, OutboxRow.item_key == record.key))
+    if row is None and is_cleared(record):
+        return ""  # an empty note never queued: nothing in the CRM to delete
     data = record_to_json(record)
     if row is not None and row.state == ItemState.DONE.value and row.record == data:
         return row.id

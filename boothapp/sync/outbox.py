@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from boothapp.sync.crm.base import ItemKind, SyncRecord
+from boothapp.sync.crm.base import ItemKind, SyncRecord, is_cleared
 
 
 class ItemState(enum.StrEnum):
@@ -221,6 +221,8 @@ class MemoryOutbox(SingleItemForms):
     def enqueue(self, crm: str, record: SyncRecord, now: datetime) -> str:
         with self._lock:
             existing = self._by_key.get((crm, record.key))
+            if existing is None and is_cleared(record):
+                return ""  # an empty note never queued: nothing in the CRM to delete
             if existing is not None:
                 item = self._items[existing]
                 state = item.state if item.state == ItemState.IN_FLIGHT else ItemState.PENDING

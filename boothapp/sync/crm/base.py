@@ -176,6 +176,11 @@ class RelatedAdapter(CrmAdapter, Protocol):
     def push_related(self, items: Sequence[Related]) -> BatchOutcome: ...
 
 
+def is_cleared(record: SyncRecord) -> bool:
+    """A note item whose note was emptied at the booth: the CRM's note is to be deleted."""
+    return record.kind == ItemKind.NOTE and not "".join(record.notes).strip()
+
+
 def separates_related(adapter: object) -> bool:
     return callable(getattr(adapter, "push_related", None))
 

@@ -372,6 +372,13 @@ class BottleCrmAdapter:
             return self._related_failed(key, resp)
         comments = (json_or_none(resp) or {}).get("comments") or []
         mine = [c for c in comments if marker(key) in str(c.get("comment", ""))]
+        if not text:
+            # The note was emptied at the booth: its comment goes (none there: already so).
+            for comment in mine:
+                resp = self._request(self.api, "DELETE", f"/api/leads/comment/{comment['id']}/")
+                if resp.status_code not in (200, 204, 404):
+                    return self._related_failed(key, resp)
+            return PushResult(key, ok=True)
         if mine:
             comment = mine[0]
             if str(comment.get("comment", "")) != body:

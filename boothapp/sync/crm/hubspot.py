@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -44,6 +44,7 @@ from boothapp.sync.crm.base import (
     RateLimit,
     Related,
     SyncRecord,
+    is_cleared,
     missing_result,
     parse_retry_after,
 )
@@ -296,6 +297,43 @@ class HubSpotAdapter:
     # -- notes and tasks (their own outbox items) -------------------------------------------
     def push_related(self, items: Sequence[Related]) -> BatchOutcome:
         self._reset()
+        cleared = [i for i in items if is_cleared(i.record)]
+        if cleared:
+            gone = self._archive_notes(cleared)
+            rest = [i for i in items if not is_cleared(i.record)]
+            if not rest:
+                return BatchOutcome(
+                    tuple(gone[i.record.key] for i in items), self._tl.budget, 200,
+                    requests=self._tl.calls, daily=self._tl.daily,
+                )  # fmt: skip
+            out = self._upsert_related(rest)
+            by_key = {r.lead_id: r for r in out.results} | gone
+            return replace(
+                out, results=tuple(by_key[i.record.key] for i in items), requests=self._tl.calls
+            )
+        return self._upsert_related(items)
+
+    def _archive_notes(self, items: Sequence[Related]) -> dict[str, PushResult]:
+        """Notes emptied at the booth: archived in HubSpot (found by their unique item key, so
+        one whose first send lost its reply goes too). None there is already the wanted end."""
+        prop = self.config.item_key_property
+        resp = self._call(
+            "POST",
+            "/crm/v3/objects/notes/batch/read",
+            {"idProperty": prop, "properties": [prop], "inputs": [
+                {"id": i.record.key} for i in items]},
+        )  # fmt: skip
+        body = json_or_none(resp)
+        self._raise_for_status(resp, body, budget_from_headers(resp.headers))
+        ids = [str(r.get("id")) for r in (body or {}).get("results", []) if r.get("id")]
+        if ids:
+            resp = self._call(
+                "POST", "/crm/v3/objects/notes/batch/archive", {"inputs": [{"id": x} for x in ids]}
+            )
+            self._raise_for_status(resp, json_or_none(resp), budget_from_headers(resp.headers))
+        return {i.record.key: PushResult(i.record.key, ok=True) for i in items}
+
+    def _upsert_related(self, items: Sequence[Related]) -> BatchOutcome:
         kind = items[0].record.kind
         path = "notes" if kind == ItemKind.NOTE else "tasks"
         inputs = [self._related_input(i) for i in items]

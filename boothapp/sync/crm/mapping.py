@@ -341,13 +341,14 @@ def build_record(
 
 def split_record(record: SyncRecord) -> list[SyncRecord]:
     """A CRM's items for one lead: the lead without note and task, then the note item and the
-    task item when the lead has them (each its own outbox item, issue 17)."""
+    task item when the lead has one (each its own outbox item, issue 17)."""
     items = [SyncRecord(record.lead_id, record.fields, record.email, record.event_name,
                         owner=record.owner)]  # fmt: skip
     base = SyncRecord(record.lead_id, email=record.email, event_name=record.event_name,
                       owner=record.owner)  # fmt: skip
-    if record.notes:
-        items.append(replace(base, notes=record.notes, kind=ItemKind.NOTE))
+    # Always a note item, even an empty one: a note emptied at the booth deletes the CRM's
+    # note (the outbox drops an empty note that was never queued, so it costs nothing).
+    items.append(replace(base, notes=record.notes, kind=ItemKind.NOTE))
     if record.task is not None:
         items.append(replace(base, task=record.task, kind=ItemKind.TASK))
     return items

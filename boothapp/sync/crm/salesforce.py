@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -45,6 +45,7 @@ from boothapp.sync.crm.base import (
     RateLimit,
     Related,
     SyncRecord,
+    is_cleared,
     missing_result,
 )
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
@@ -301,20 +302,49 @@ class SalesforceAdapter:
     def push_related(self, items: Sequence[Related]) -> BatchOutcome:
         self._tl.extra_calls = 0
         self._tl.unmatched = set()
-        tasks = [self._task(i.record, i.parent_id) for i in items]
-        resp = self._call(
-            "PATCH",
-            f"/composite/sobjects/Task/{self.config.task_external_id_field}",
-            {"allOrNone": False, "records": tasks},
-        )
-        results = [
-            replace(self._result(i.record, res), lead_id=i.record.key)
-            for i, res in zip(items, self._results(resp, len(tasks)), strict=True)
-        ]
+        cleared = [i for i in items if is_cleared(i.record)]
+        sent = [i for i in items if not is_cleared(i.record)]
+        results: dict[str, PushResult] = self._delete_notes(cleared) if cleared else {}
+        resp: requests.Response | None = None
+        if sent:
+            tasks = [self._task(i.record, i.parent_id) for i in sent]
+            resp = self._call(
+                "PATCH",
+                f"/composite/sobjects/Task/{self.config.task_external_id_field}",
+                {"allOrNone": False, "records": tasks},
+            )
+            for i, res in zip(sent, self._results(resp, len(tasks)), strict=True):
+                results[i.record.key] = replace(self._result(i.record, res), lead_id=i.record.key)
         return BatchOutcome(
-            tuple(results), self._budget(resp), resp.status_code, requests=self._tl.extra_calls,
+            tuple(results[i.record.key] for i in items),
+            self._budget(resp) if resp is not None else None,
+            resp.status_code if resp is not None else 200,
+            requests=self._tl.extra_calls,
             unmatched_owners=frozenset(self._tl.unmatched),
-        )  # fmt: skip
+        )
+
+    def _delete_notes(self, items: Sequence[Related]) -> dict[str, PushResult]:
+        """A note emptied at the booth: its Task is deleted (found by its external id, so a
+        note whose first send lost its reply goes too); none there is already the wanted end."""
+        ext = self.config.task_external_id_field
+        keys = ", ".join(soql_quote(i.record.key) for i in items)
+        soql = f"SELECT Id, {ext} FROM Task WHERE {ext} IN ({keys})"
+        resp = self._call("GET", "/query?q=" + quote(soql), None)
+        self._raise_for_status(resp, json_or_none(resp), self._budget(resp))
+        rows = (json_or_none(resp) or {}).get("records") or []
+        ids = {str(r.get(ext, "")): str(r["Id"]) for r in rows if r.get("Id")}
+        out = {i.record.key: PushResult(i.record.key, ok=True) for i in items}
+        if ids:
+            # sObject Collections delete: up to 200 ids, one result per id, in order.
+            q = urlencode({"ids": ",".join(ids.values()), "allOrNone": "false"})
+            resp = self._call("DELETE", f"/composite/sobjects?{q}", None)
+            for key, res in zip(ids, self._results(resp, len(ids)), strict=True):
+                gone = any(
+                    e.get("statusCode") == "ENTITY_IS_DELETED" for e in res.get("errors") or []
+                )
+                if not res.get("success") and not gone:
+                    out[key] = replace(self._result(SyncRecord(key), res), lead_id=key)
+        return out
 
     def _task(self, record: SyncRecord, who_id: str) -> dict[str, Any]:
         """A note as a completed Task, the owner's call as an open one; keyed on the item."""

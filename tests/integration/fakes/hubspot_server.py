@@ -25,7 +25,8 @@
 * ``GET/POST /crm/v3/properties/<object>[/batch/create]`` (``schema_scope=False`` plays a token
   without the schema scope: 403); ``/crm/v3/lists/`` static lists (create, by name, add
   members); ``POST /crm/v3/objects/notes|tasks/batch/upsert`` on the unique
-  ``boothapp_item_key``; ``POST /crm/v4/associations/<from>/contacts/batch/associate/default``.
+  ``boothapp_item_key``, ``batch/read`` by it (missing ones: 207 OBJECT_NOT_FOUND) and
+  ``batch/archive`` (204); ``POST /crm/v4/associations/<from>/contacts/batch/associate/default``.
 
 Fault injection (``FaultPlan``): 5xx, timeouts, lost replies (applied, then connection closed),
 partial per-record validation errors.
@@ -71,6 +72,7 @@ class HubSpotFake:
     lists: dict[str, dict[str, Any]] = field(default_factory=dict)  # list id -> {name, members}
     engagements: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # notes/tasks
     associations: set[tuple[str, str, str]] = field(default_factory=set)  # (object, id, contact)
+    archived: list[str] = field(default_factory=list)  # note/task ids archived through the API
     latency_s: float = 0.0
 
     def __post_init__(self) -> None:
@@ -144,6 +146,23 @@ class HubSpotFake:
             self._lists(h, h.command, path, body, remaining)
         elif path in ("/crm/v3/objects/notes/batch/upsert", "/crm/v3/objects/tasks/batch/upsert"):
             self._engagement_upsert(h, path.split("/")[4], body or {}, remaining)
+        elif path in ("/crm/v3/objects/notes/batch/read", "/crm/v3/objects/tasks/batch/read"):
+            self._engagement_read(h, path.split("/")[4], body or {}, remaining)
+        elif path in (
+            "/crm/v3/objects/notes/batch/archive",
+            "/crm/v3/objects/tasks/batch/archive",
+        ):
+            table = self.engagements.setdefault(path.split("/")[4], {})
+            with self._lock:
+                for item in (body or {}).get("inputs", []):
+                    if table.pop(str(item.get("id")), None) is not None:
+                        self.archived.append(str(item.get("id")))
+            # 204 No Content (published), also for ids that are gone already.
+            h.send_response(204)
+            for k, v in self._headers(remaining).items():
+                h.send_header(k, v)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
         elif path.startswith("/crm/v4/associations/"):
             obj = path.split("/")[4]
             with self._lock:
@@ -436,6 +455,31 @@ class HubSpotFake:
             h.drop()
             return
         h.send_json(200, {"status": "COMPLETE", "results": results}, headers)
+
+    def _engagement_read(self, h: JsonHandler, obj: str, body: Any, remaining: int) -> None:
+        """Batch read by a unique property (``idProperty``): found ones in ``results``, the rest
+        as one OBJECT_NOT_FOUND error (207), as HubSpot answers."""
+        table = self.engagements.setdefault(obj, {})
+        prop = str(body.get("idProperty") or "hs_object_id")
+        results, missing = [], []
+        with self._lock:
+            for item in body.get("inputs", []):
+                key = str(item.get("id"))
+                found = next(
+                    (k for k, v in table.items() if (v.get(prop) if prop != "hs_object_id"
+                                                     else k) == key), None
+                )  # fmt: skip
+                if found is None:
+                    missing.append(key)
+                else:
+                    results.append({"id": found, "properties": dict(table[found])})
+        answer: dict[str, Any] = {"status": "COMPLETE", "results": results}
+        if missing:
+            answer["errors"] = [{"status": "error", "category": "OBJECT_NOT_FOUND",
+                                 "message": f"Could not get some {obj} objects",
+                                 "context": {"ids": missing}}]  # fmt: skip
+            answer["numErrors"] = 1
+        h.send_json(207 if missing else 200, answer, self._headers(remaining))
 
     def contacts_by(self, prop: str = "boothapp_lead_uuid") -> Counter[str]:
         return Counter(str(p.get(prop, "")) for p in self.contacts.values())

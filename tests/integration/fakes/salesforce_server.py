@@ -62,6 +62,7 @@ class SalesforceFake:
     tokens: set[str] = field(default_factory=lambda: {"00Dfake!session"})
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # type -> id -> rec
     creations: Counter[str] = field(default_factory=Counter)  # "Type:extid" -> creations
+    deleted: list[str] = field(default_factory=list)  # ids deleted through the API
     requests: Counter[str] = field(default_factory=Counter)
     field_history: bool = True
     page_size: int = 2000
@@ -145,6 +146,9 @@ class SalesforceFake:
             self._query(h, parts, urllib.parse.parse_qs(parsed.query))
             return
         # /services/data/vXX.X/composite/sobjects[/<Type>/<ExtId>]
+        if h.command == "DELETE" and len(parts) == 6 and parts[4:6] == ["composite", "sobjects"]:
+            self._delete(h, urllib.parse.parse_qs(parsed.query))
+            return
         if len(parts) >= 6 and parts[4:6] == ["composite", "sobjects"]:
             if body is ValueError or not isinstance(body, dict):
                 h.send_json(
@@ -382,6 +386,30 @@ class SalesforceFake:
                     self._index[("Lead", ext, str(fields[ext]))] = rid
                 if sobject == "Lead":
                     self._stamp_lead(table[rid], False)
+                results.append({"id": rid, "success": True, "errors": []})
+        h.send_json(200, results, self._limit_header())
+
+    def _delete(self, h: JsonHandler, q: dict[str, list[str]]) -> None:
+        """sObject Collections delete (``?ids=..&allOrNone=false``, up to 200 ids): one result
+        per id in order; an id not there is ``ENTITY_IS_DELETED`` (published behaviour)."""
+        ids = [i for i in (q.get("ids") or [""])[0].split(",") if i]
+        if not ids or len(ids) > 200:
+            self._malformed(h, "ids: 1 to 200 record ids")
+            return
+        results = []
+        with self._lock:
+            for rid in ids:
+                table = next((t for t in self.records.values() if rid in t), None)
+                if table is None:
+                    results.append({"id": rid, "success": False, "errors": [
+                        {"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted",
+                         "fields": []}
+                    ]})  # fmt: skip
+                    continue
+                del table[rid]
+                for key in [k for k, v in self._index.items() if v == rid]:
+                    del self._index[key]
+                self.deleted.append(rid)
                 results.append({"id": rid, "success": True, "errors": []})
         h.send_json(200, results, self._limit_header())
 
