@@ -36,7 +36,13 @@ from boothapp.sync.crm.base import (
     separates_related,
 )
 from boothapp.sync.outbox import Attempt, AttemptOutcome, Completion, Outbox, OutboxItem
-from boothapp.sync.pacing import BreakerState, BudgetPacer, CircuitBreaker, backoff_delay
+from boothapp.sync.pacing import (
+    DAILY_S,
+    BreakerState,
+    BudgetPacer,
+    CircuitBreaker,
+    backoff_delay,
+)
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +177,8 @@ class SyncEngine:
         if limit is not None and limit.requests > 0:
             # Paced from the first request on: the published limit is known before any reply.
             self.pacer.observe(Budget(limit.requests, limit.requests, limit.window_s), 0.0)
+        if limit is not None and limit.daily > 0:
+            self.pacer.observe(Budget(limit.daily, limit.daily, DAILY_S), 0.0)
         self.kinds = KIND_ORDER if separates_related(adapter) else (ItemKind.LEAD,)
         self.workers = max(1, min(self.config.concurrency, limit.concurrent if limit else 1))
         self._throttled_until = 0.0

@@ -70,9 +70,8 @@ class CircuitBreaker:
 
 
 DAILY_S = 86400.0
-# Counted at send, a slot frees ``window`` after our send; the server counted the request a
-# little later (its arrival). This margin keeps the next send after the server's slot freed.
-GUARD_S = 0.05
+# A slot frees ``window`` after the answer; this margin covers the clocks' granularity.
+GUARD_S = 0.01
 
 
 class _Window:
@@ -110,9 +109,11 @@ class BudgetPacer:
     A push is counted when it is sent (``reserve``, with the calls it will make), so several
     pushes in flight at once never add up past the limit, and a push starts only when all of
     its calls fit in the window (``delay(now, calls)``): a batch that would overrun the window
-    waits instead of drawing a 429 half-way. When it is answered (``settle``) its first call
-    stays at its send time; any further calls of the push (HubSpot's list join, the note's
-    association) are moved to the answer time, the latest the server can have counted them.
+    waits instead of drawing a 429 half-way. When it is answered (``settle``) its calls are
+    moved to the answer time: the server counted them somewhere between send and answer (a
+    busy BottleCRM checks its throttle only after reading the intake from its database), so
+    only the answer time frees their slots without ever meeting a 429; it costs one reply's
+    time per window.
     From the vendor's ``remaining`` figure it learns how much of the shared budget other apps
     use. A push waits while ours + theirs + its calls would pass ``limit - reserve``.
     """
@@ -178,9 +179,7 @@ class BudgetPacer:
         if ticket is None or reserved == 0:
             sent_at = answered_at
         self._uncount(sent_at, reserved)
-        first = min(1, count)
-        self._count(sent_at, first)
-        self._count(answered_at, count - first)
+        self._count(answered_at, count)
 
     def observe(self, budget: Budget, now: float, ticket: int | None = None) -> None:
         w = self._windows.get(budget.window_s)

@@ -149,11 +149,13 @@ class CrmConfigError(CrmError):
 @dataclass(frozen=True, slots=True)
 class RateLimit:
     """A vendor's published limit the engine paces ahead of: ``requests`` per ``window_s``
-    (counted on the requests ``BatchOutcome.requests`` reports), at most ``concurrent`` at once."""
+    (counted on the requests ``BatchOutcome.requests`` reports), at most ``concurrent`` at once,
+    and at most ``daily`` in any 24 h when the vendor publishes such a cap."""
 
     requests: int
     window_s: float
     concurrent: int = 1
+    daily: int = 0  # a second, daily cap on the same requests (0: none published)
 
 
 class CrmAdapter(Protocol):

@@ -4,8 +4,9 @@
 lead UUID: 201 ``created``, 200 ``duplicate`` (the same external id again: a no-op) or 200
 ``merged`` (matched by e-mail, then phone). So a visitor already in BottleCRM is never created
 twice. Over the per-intake limit (120 posts a minute by default) it answers 429 with
-Retry-After; the engine paces ahead of that limit (``rate_limit``), counting intake posts only:
-the REST API behind the personal access token is not throttled.
+Retry-After; the engine paces ahead of that limit and the daily one (5,000 posts), counting
+intake posts only: the REST API behind the personal access token is not throttled. Up to four
+requests are in flight at once.
 
 With the API token (issue 17) every lead item then makes the record one sales can work with:
 the adapter reads the remote lead and PATCHes ``/api/leads/<id>/`` with what differs: the mapped
@@ -99,6 +100,11 @@ class BottleCrmConfig:
     timeout_s: float = 30.0
     # LEAD_INTAKE_THROTTLE_MINUTE (a DRF rate, default "120/min"): posts per window in seconds.
     intake_rate: tuple[int, float] = (120, 60.0)
+    # LEAD_INTAKE_THROTTLE_DAY (default "5000/day"): posts in any 24 h.
+    intake_daily: int = 5000
+    # Requests in flight at once: the intake's limit is per minute, not per connection, and
+    # the REST calls that make each lead complete (read, PATCH, comment, task) overlap.
+    concurrent: int = 4
 
 
 class BottleCrmAdapter:
@@ -118,9 +124,15 @@ class BottleCrmAdapter:
         self._tl = threading.local()  # per push (pushes run on several workers)
         self._tl.calls = 0  # intake posts in the current push, for the pacer
         self._setup = threading.Lock()  # users, the source list: read or made once
-        # One request at a time: the intake's own limit (2 a second) leaves time to spare, and
-        # parallel writes make a SQLite-backed BottleCRM answer 500 "database is locked".
-        self.rate_limit = RateLimit(*config.intake_rate, concurrent=1)
+        # Paced on intake posts only: django-crm 1.35.0 throttles nothing else. Its
+        # ``leads/views/intake_public_views.py`` (``LeadIntakePostView._over_limit``) applies
+        # ``IntakeMinuteThrottle`` (LEAD_INTAKE_THROTTLE_MINUTE) then ``IntakeDayThrottle``
+        # (LEAD_INTAKE_THROTTLE_DAY, counting only posts the minute bucket let through), and
+        # ``crm/settings.py`` deliberately sets no DEFAULT_THROTTLE_CLASSES, so the REST API
+        # behind the access token is not rate-limited. A 429 + Retry-After still waits.
+        self.rate_limit = RateLimit(
+            *config.intake_rate, concurrent=config.concurrent, daily=config.intake_daily
+        )
         self._profiles: dict[str, str] | None = None  # name / e-mail (casefold) -> profile id
         self._source_ready = False
         self._tl.unmatched = set()

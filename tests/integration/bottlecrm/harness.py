@@ -41,6 +41,19 @@ if os.environ.get("LEAD_INTAKE_THROTTLE_MINUTE"):
     LEAD_INTAKE_THROTTLE_MINUTE = os.environ["LEAD_INTAKE_THROTTLE_MINUTE"]
 """
 
+# Per run, beside its database (the shared CRM_DIR is left as it is): the SQLite backend with
+# write transactions taken at BEGIN (Django's ``transaction_mode``) and a busy timeout, so
+# parallel requests queue for the write lock instead of failing with "database is locked",
+# and WAL so readers do not wait for a writer.
+LOCAL_SETTINGS = """\
+from bcrm_sqlite_settings import *  # noqa: F401,F403
+DATABASES["default"]["OPTIONS"] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+"""
+
 SETUP_SCRIPT = """
 from django.contrib.auth import get_user_model
 from common.models import Org, Profile, PersonalAccessToken
@@ -76,9 +89,12 @@ def find_python312() -> str:
 
 def _env(db_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    local = (db_path.parent / "bcrm_local_settings.py").exists()
     env.update(
-        DJANGO_SETTINGS_MODULE="bcrm_sqlite_settings",
-        PYTHONPATH=str(CRM_DIR),
+        DJANGO_SETTINGS_MODULE="bcrm_local_settings" if local else "bcrm_sqlite_settings",
+        PYTHONPATH=os.pathsep.join(
+            [str(db_path.parent), str(CRM_DIR)] if local else [str(CRM_DIR)]
+        ),
         ENV_TYPE="dev",
         DEBUG="True",
         SECRET_KEY="local-test-only-not-secret-0123456789abcdef",
@@ -188,6 +204,7 @@ def start(workdir: Path, throttle_minute: str = "", log=print) -> BottleCrm:
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "bcrm.sqlite3"
     shutil.copyfile(template, db)
+    (workdir / "bcrm_local_settings.py").write_text(LOCAL_SETTINGS)
     pat_file = workdir / "pat.txt"
     subprocess.run(
         [django_admin(), "shell", "-c", SETUP_SCRIPT],
