@@ -1,29 +1,38 @@
 """CRM sync through the app's own path, against each CRM's published ceiling (issue 17).
 
-Headline for every CRM: ``SyncService.run`` on the app's SQLite file (``SqlOutbox``, scoped to
-the event, the real adapters built from the event's CRM settings), with leads that carry what a
-demo lead carries: a note, a task for the owner and the event's campaign (HubSpot static list,
-Salesforce Campaign, BottleCRM source detail). Each lead is three outbox items (lead, note, task).
+Headline for every CRM: ``SyncService.run`` on the app's SQLite file (``SqlOutbox`` in WAL with a
+busy timeout, scoped to the event, the real adapters built from the event's CRM settings), with
+leads that carry what a demo lead carries: a note, a task for the owner and the event's campaign
+(HubSpot static list, Salesforce Campaign, BottleCRM source detail). Each lead is three outbox
+items (lead, note, task). The HubSpot and Salesforce fakes (tests/integration/fakes) run in
+their own process, as a vendor would: they never take the app's run's interpreter (GIL) time.
 
-* HubSpot (loopback fake, tests/integration/fakes): the published Free/Starter burst limit,
-  100 requests per 10 s, with the published X-HubSpot-RateLimit-* headers (daily ones too);
-  e-mail unique per portal. Ceiling: the calls the vendor accepts in the run's time,
-  ``100 x ceil(T / 10 s)``; share = accepted calls / that.
-* Salesforce (loopback fake): the org's daily API allowance (a rolling 24 h, enforced, here 200
-  calls so it binds within the run) and at most 25 concurrent requests (enforced, each request
-  held 50 ms so concurrency is real). Ceiling: the leads the allowance can carry with the
-  minimum calls per lead (5 calls per batch of 200 after 3 set-up calls); share = complete leads
-  sent / that.
-* BottleCRM (real, django-crm 1.35.0 on loopback, tests/integration/bottlecrm harness): its
-  intake's real default limit, 120 posts a minute (LEAD_INTAKE_THROTTLE_MINUTE). Ceiling:
-  ``120 x ceil(T / 60 s)`` posts; share = leads / that.
+The ceiling is the published limit and nothing else: ``share_of_ceiling`` = the counted calls
+the run made over what the published rate allows in the measured time, ``calls / (L / W x
+elapsed)`` for a limit of L per W s (HubSpot 100 per 10 s; BottleCRM 120 intake posts per 60 s).
+The time the CRM itself takes to answer counts against the app. A sliding window also lets a
+first full burst through at once, so a short run can pass 1.0; ``share_of_ceiling_strict``
+counts that burst for the vendor: the least time the limit allows for the same calls (a full
+burst per window, the last one at the start of its window: ``W x (ceil(calls / L) - 1)``) over
+the measured time. The runs last several windows so the two stay close.
+
+* HubSpot (fake): the published Free/Starter burst limit, 100 requests per 10 s, with the
+  published X-HubSpot-RateLimit-* headers (daily ones too); e-mail unique per portal.
+* Salesforce (fake): the org's daily API allowance (a rolling 24 h, enforced, here 200 calls so
+  it binds within the run) and at most 25 concurrent requests (enforced, each request held 50 ms
+  so concurrency is real). Salesforce publishes no per-second rate, so the ceiling is the
+  allowance: the leads it can carry with the fewest calls per lead (5 calls per batch of 200
+  after 3 set-up calls); share = complete leads (lead, note and task sent) / that.
+* BottleCRM (real, django-crm 1.35.0 on loopback, tests/integration/bottlecrm harness, SQLite
+  backend with IMMEDIATE write transactions): its intake's real default limit, 120 posts a
+  minute (LEAD_INTAKE_THROTTLE_MINUTE; the REST API is not throttled). Calls = intake posts.
 
 Figures per CRM: leads/min, share of the ceiling, duplicates (records created more than once),
 lost leads / notes / tasks (neither in the CRM nor shown as failed or still queued), throttle
 replies, and seconds to recover after a kill -9: the app's sync run is a separate process
 (tests/integration/bottlecrm/worker.py), SIGKILLed mid-run and started again; the figure is
 the time from the restart to its first finished item (this device's leases are reclaimed at
-once). An in-memory outbox is not benched any more: the app never uses one.
+once). An in-memory outbox is not benched: the app never uses one.
 
     python bench/sync.py [--quick] [--only hubspot,salesforce,bottlecrm]
 """
@@ -197,10 +206,8 @@ def bench_hubspot(root: Path, n: int, n_kill: int) -> dict[str, Any]:
             "accepted_calls": calls,
             "calls_per_100_leads": round(calls / n * 100, 2),
             "fastest_possible_s": fastest,
-            "share_of_ceiling": round(fastest / elapsed, 3),
-            # The same run as a sustained rate: accepted calls over 100 per 10 s x elapsed
-            # (above 1.0 possible: a sliding window lets a first full burst through at once).
-            "share_of_published_rate": round(calls / (elapsed * HS_LIMIT / HS_WINDOW_S), 3),
+            "share_of_ceiling": round(calls / (elapsed * HS_LIMIT / HS_WINDOW_S), 3),
+            "share_of_ceiling_strict": round(fastest / elapsed, 3),
             "throttle_replies": throttled,
             "throttle_replies_kill_run": fake.get("requests")["429"] - throttled,
             "duplicates": sum(v - 1 for v in creations.values() if v > 1)
@@ -286,7 +293,8 @@ def bench_bottlecrm(root: Path, n: int, n_kill: int) -> dict[str, Any]:
         secrets = {"intake_key": crm.intake_key, "api_token": crm.pat}
         event_id, ids = seed_bottle(ctx, settings, secrets, "BottleCRM Bench", n)
         summary, elapsed = timed_run(ctx, event_id)
-        fastest = fastest_s(summary.leads_synced, 120, 60.0)
+        posts = summary.leads_synced  # one intake post per lead item (0 throttle replies)
+        fastest = fastest_s(posts, 120, 60.0)
         kill_event, kill_ids = seed_bottle(ctx, settings, secrets, "BottleCRM Kill", n_kill)
         recovery = kill_and_recover(root / "bottlecrm", kill_event, ctx, "bottlecrm", n_kill)
         ctx = build_context(str(root / "bottlecrm"))
@@ -302,8 +310,10 @@ def bench_bottlecrm(root: Path, n: int, n_kill: int) -> dict[str, Any]:
             "leads": n,
             "seconds": round(elapsed, 1),
             "leads_per_min": round(summary.leads_synced / elapsed * 60),
+            "intake_posts": posts,
             "fastest_possible_s": fastest,
-            "share_of_ceiling": round(fastest / elapsed, 3) if fastest else None,
+            "share_of_ceiling": round(posts / (elapsed * 120 / 60.0), 3),
+            "share_of_ceiling_strict": round(fastest / elapsed, 3) if fastest else None,
             "duplicates": sum(max(0, v - 1) for v in in_crm.values())
             + sum(max(0, v - 1) for v in notes.values())
             + sum(max(0, v - 1) for v in tasks.values()),
@@ -380,6 +390,7 @@ def main() -> int:
             n, n_kill = sizes[crm]
             f = runs[crm](Path(tmp), n, n_kill)
             figures[crm] = f
+            figures[f"{crm}_share_of_ceiling"] = f["share_of_ceiling"]
             print(
                 f"{crm:11} {f['leads_per_min']} leads/min, "
                 f"{f['share_of_ceiling'] or 0:.0%} of ceiling, "
