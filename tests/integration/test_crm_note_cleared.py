@@ -52,10 +52,12 @@ def test_hubspot_note_emptied_at_the_booth_is_archived(ctx: AppContext) -> None:
             [f"{kept}:note", f"{gone}:note"]
         )
         set_notes(ctx, gone, "   ")
+        set_notes(ctx, kept, "wants pricing and a demo")  # same push as the emptied one
         set_notes(ctx, blank, "")  # saved again, still empty: nothing to send
         summary = ctx.sync.run(event_id, engine_config=FAST, max_seconds=30)
     assert summary.ok and summary.failures == ()
     assert [n["boothapp_item_key"] for n in notes.values()] == [f"{kept}:note"]
+    assert [n["hs_note_body"] for n in notes.values()] == ["wants pricing and a demo"]
     assert len(fake.archived) == 1
     assert ctx.sync.status(event_id).pending == 0
 
