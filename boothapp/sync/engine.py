@@ -290,7 +290,7 @@ class SyncEngine:
                 if max_seconds is not None and mono - run.start >= max_seconds:
                     run.stop = (StopReason.DEADLINE, "")
                     return
-                if self.pacer.exhausted():
+                if self.pacer.exhausted(max(self._cost.values(), default=1)):
                     run.stop = (StopReason.ALLOWANCE, self.pacer.exhausted_text(crm))
                     return
                 state = self.breaker.state(mono)

@@ -225,10 +225,11 @@ class BudgetPacer:
                 wait = max(wait, w.budget.window_s / max(1, w.budget.limit))
         return max(0.0, wait)
 
-    def exhausted(self) -> bool:
-        """A daily allowance has no room left above the reserve kept for other apps."""
+    def exhausted(self, calls: int = 1) -> bool:
+        """A daily allowance has no room for a push of ``calls`` above the reserve kept for
+        other apps (a push that would pass it is not started: it would meet a refusal)."""
         for w in self._windows.values():
-            full = len(w.ours) + w.others >= w.budget.limit - self.reserve_n
+            full = len(w.ours) + w.others + max(1, calls) > w.budget.limit - self.reserve_n
             if w.budget.window_s >= DAILY_S and full:
                 return True
         return False
