@@ -49,3 +49,11 @@ def test_a_daily_allowance_stops_rather_than_waits():
         p.settle(float(t), 1, p.reserve(float(t), 1))
     assert p.delay(5.0, 1) == 0.0
     assert p.exhausted()
+
+
+def test_a_push_dearer_than_the_allowance_left_is_not_started():
+    p = BudgetPacer()
+    p.observe(Budget(10, 10, 86400.0), 0.0)
+    p.settle(0.0, 7, p.reserve(0.0, 7))
+    assert not p.exhausted(3)  # 7 + 3 = 10: the last push still fits
+    assert p.exhausted(4)  # it would pass the allowance: the run stops before a 403
