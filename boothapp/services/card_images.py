@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from boothapp.store.db import Database
 from boothapp.store.tables import ScanRow
@@ -18,9 +19,14 @@ from boothapp.store.tables import ScanRow
 def image_paths_of(db: Database, lead_id: str) -> list[Path]:
     """The lead's kept photos that still exist on disk, oldest first."""
     with db.read() as s:
-        rows = s.scalars(
-            select(ScanRow.image_path)
-            .where(ScanRow.lead_id == lead_id, ScanRow.image_path != "")
-            .order_by(ScanRow.created_at)
-        ).all()
+        return image_paths_in(s, lead_id)
+
+
+def image_paths_in(s: Session, lead_id: str) -> list[Path]:
+    """``image_paths_of`` inside the caller's session (the CRM queue, in the save's own)."""
+    rows = s.scalars(
+        select(ScanRow.image_path)
+        .where(ScanRow.lead_id == lead_id, ScanRow.image_path != "")
+        .order_by(ScanRow.created_at)
+    ).all()
     return [Path(p) for p in rows if Path(p).is_file()]

@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 import requests
 
+from boothapp.sync.crm import card_files
 from boothapp.sync.crm.base import (
     BatchOutcome,
     Budget,
@@ -299,6 +300,8 @@ class SalesforceAdapter:
 
     # -- notes and tasks (their own outbox items) -------------------------------------------
     def push_related(self, items: Sequence[Related]) -> BatchOutcome:
+        if items and items[0].record.kind == ItemKind.CARD:  # the card photo (issue 20)
+            return card_files.push_salesforce(self, items)
         self._tl.extra_calls = 0
         self._tl.unmatched = set()
         tasks = [self._task(i.record, i.parent_id) for i in items]
