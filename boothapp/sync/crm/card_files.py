@@ -157,8 +157,8 @@ def push_salesforce(adapter: SalesforceAdapter, items: Sequence[Related]) -> Bat
         nonlocal status
         record, name = item.record, file_name(item.record)
         soql = (
-            "SELECT Id FROM ContentVersion WHERE FirstPublishLocationId = "
-            f"'{item.parent_id}' AND PathOnClient = '{name}'"
+            "SELECT Id FROM ContentVersion WHERE FirstPublishLocationId IN "
+            f"('{item.parent_id}') AND PathOnClient IN ('{name}')"
         )
         resp = adapter._call("GET", "/query?q=" + quote(soql), None)
         body = json_or_none(resp)
