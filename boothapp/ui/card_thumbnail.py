@@ -7,13 +7,18 @@ QImage, unlike QPixmap, may be made on a pool thread. Hidden when the lead has n
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
+import cv2
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout
 
+from boothapp.capture.ocr.card_locate import NoCardFound, locate_card
+from boothapp.capture.types import Frame
+from boothapp.workers.decode_worker import frame_to_qimage
 from boothapp.workers.tasks import TaskRunner
 
 THUMB_W = 320
@@ -25,10 +30,15 @@ def _tr(text: str) -> str:
 
 
 def load_card(path: Path) -> tuple[QImage, QImage]:
-    """The photo scaled for the panel and for the enlarged view (pool thread)."""
-    image = QImage(str(path))
-    if image.isNull():
+    """The card, flattened out of the kept still (the whole still when no card is found in
+    it), scaled for the panel and for the enlarged view (pool thread)."""
+    still = cv2.imread(str(path))
+    if still is None:
         raise OSError(f"cannot read the card photo {path}")
+    card: Frame = still  # type: ignore[assignment]
+    with contextlib.suppress(NoCardFound):  # no card in it (a badge, a close-up): as taken
+        card = locate_card(card).image
+    image = frame_to_qimage(card)
     smooth = Qt.TransformationMode.SmoothTransformation
     large = image.scaledToWidth(min(LARGE_W, image.width()), smooth)
     return image.scaledToWidth(THUMB_W, smooth), large
