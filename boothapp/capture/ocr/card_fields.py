@@ -143,6 +143,11 @@ def extract_fields(
     if values.get("country") == "TR" and "company" in values:
         # Turkish company forms read by a Latin model without the cedilla
         values["company"] = _TR_FORMS.sub(lambda m: _TR_FIX[m.group(0)], values["company"])
+    if values.get("country") == "IR":
+        # Persian print read with Arabic letter forms (ي ك for ی ک): the card is Persian
+        for key in ("first_name", "last_name", "title", "company", ADDRESS):
+            if key in values:
+                values[key] = values[key].translate(_PERSIAN_FORMS)
     if values.get("country") in _UMLAUT_COUNTRIES:
         # German print read by the Turkish model: ä ö ü come out as â ô û, rare in German
         for key in ("first_name", "last_name", "title", "company", ADDRESS):
@@ -152,6 +157,7 @@ def extract_fields(
     return CardFields(contact, values.get(ADDRESS, ""), {k: round(v, 3) for k, v in conf.items()})
 
 
+_PERSIAN_FORMS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
 _TR_FIX = {"A.S.": "A.Ş.", "Sti.": "Şti.", "STi.": "ŞTİ.", "STI.": "ŞTİ."}
 _TR_FORMS = re.compile(r"(?<!\w)(?:A\.S\.|Sti\.|STi\.|STI\.)")
 
