@@ -53,3 +53,8 @@ def test_the_local_part_is_checked_against_the_printed_name(
 def test_a_free_mail_address_keeps_its_own_domain() -> None:
     assert settle_email("ayse@gmail.com", "gmall.com", "") == "ayse@gmail.com"
     assert settle_email("x@srescentlabs.com", "crescentlabs.com", "") == "x@crescentlabs.com"
+
+
+def test_a_greek_name_checks_its_transliterated_address() -> None:
+    # "o" read as "c"; the name printed in Greek (with the micro sign OCR gives for mu)
+    assert settle_local_part("sofia.cikonomou", "Σοφία Οικονόµου") == "sofia.oikonomou"

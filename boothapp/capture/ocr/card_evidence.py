@@ -25,7 +25,7 @@ SUFFIXES: tuple[str, ...] = (
 _LABEL_FIXES = {"cop": "com", "corn": "com", "c0m": "com", "con": "com", "cor": "com",
                 "co m": "com", "orq": "org", "0rg": "org", "nel": "net"}  # fmt: skip
 # Letters OCR swaps for one another on small print; compared as one class.
-_CONFUSED = str.maketrans({"l": "i", "1": "i", "j": "i", "0": "o", "5": "s"})
+_CONFUSED = str.maketrans({"l": "i", "1": "i", "j": "i", "0": "o", "c": "o", "5": "s"})
 
 
 def squeeze_host(text: str) -> str:
