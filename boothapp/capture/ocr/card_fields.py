@@ -117,7 +117,9 @@ def extract_fields(
             country, conf["country"] = from_address, address[1]
     # the card's own country first, then the event's; a national number needs one of them
     last_resort = () if country or regions else _LAST_RESORT
-    phone = _take_phone(work, [c for c in (country, *regions, *last_resort) if c])
+    # no country printed: the card's script names one (Greek print, Persian letters)
+    by_script = "" if country else _script_country(" ".join(ln.text for ln in work))
+    phone = _take_phone(work, [c for c in (country, by_script, *regions, *last_resort) if c])
     if phone:
         values["phone"], conf["phone"], phone_country = phone
         country = country or phone_country
@@ -160,6 +162,19 @@ def extract_fields(
 _PERSIAN_FORMS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
 _TR_FIX = {"A.S.": "A.Ş.", "Sti.": "Şti.", "STi.": "ŞTİ.", "STI.": "ŞTİ."}
 _TR_FORMS = re.compile(r"(?<!\w)(?:A\.S\.|Sti\.|STi\.|STI\.)")
+
+
+_GREEK_LETTERS = re.compile(r"[\u0370-\u03ff]")
+_PERSIAN_LETTERS = re.compile(r"[پچژگکی]")
+
+
+def _script_country(text: str) -> str:
+    """The country a card's script implies for its national numbers ("" for Latin print)."""
+    if len(_GREEK_LETTERS.findall(text)) >= 5:
+        return "GR"
+    if len(_PERSIAN_LETTERS.findall(text)) >= 2:
+        return "IR"
+    return ""
 
 
 def _settle_domain(values: dict[str, str], conf: dict[str, float], work: list[_Line]) -> None:
