@@ -98,3 +98,12 @@ def test_a_greek_card_without_a_country_code_reads_its_number_as_greek() -> None
         ("21 2344 9409", 30), ("sgeorgiou@kritifoods.com", 30),
     ))  # fmt: skip
     assert got.contact.phone == "+302123449409"
+
+
+def test_an_email_read_unsure_or_without_its_at_is_still_taken() -> None:
+    unsure = _lines(("Sara Karimi", 60), ("www.ariatech.ir", 30), ("sara. karimi@ariatech.ir", 30))
+    unsure[2] = OcrLine(unsure[2].text, unsure[2].box, 0.23, unsure[2].size)
+    assert extract_fields(unsure).contact.email == "sara.karimi@ariatech.ir"
+    no_at = _lines(("Grace Taylor", 60), ("W www.crescentlabs.com", 30),
+                   ("E gtaylor crescentlabs.com", 30))  # fmt: skip
+    assert extract_fields(no_at).contact.email == "gtaylor@crescentlabs.com"

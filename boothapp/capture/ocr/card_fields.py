@@ -96,7 +96,8 @@ def extract_fields(
             ascii_digits(ln.text) != ln.text,
         )
         for ln in lines
-        if ln.confidence >= 0.3 and _clean(ln.text)
+        # an e-mail's shape is evidence enough: kept even when read unsure
+        if (ln.confidence >= 0.3 or "@" in ln.text) and _clean(ln.text)
     ]
     values: dict[str, str] = {}
     conf: dict[str, float] = {}
@@ -138,6 +139,10 @@ def extract_fields(
         full, conf["first_name"] = name
         conf["last_name"] = conf["first_name"]
         values["first_name"], values["last_name"] = split_full_name(full)
+    if "email" not in values and domain:
+        lost = _email_without_at(work, domain)  # "gtaylor crescentlabs.com": the @ not read
+        if lost:
+            values["email"], conf["email"] = lost
     if "email" in values:
         values["email"] = settle_email(values["email"], "", name[0] if name else "")
     if "website" not in values and domain and domain not in FREE_MAIL:
@@ -175,6 +180,17 @@ def _script_country(text: str) -> str:
     if len(_PERSIAN_LETTERS.findall(text)) >= 2:
         return "IR"
     return ""
+
+
+def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | None:
+    """An e-mail whose @ OCR lost: a word glued or spaced before the card's domain."""
+    pattern = re.compile(r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)[\s@©®]?" + re.escape(domain) + r"\b")
+    for ln in work:
+        m = pattern.search(_strip_label(ln.text))
+        if m and m.group(1).lower().rstrip(".") not in ("www", "http", "https", ""):
+            ln.used = True
+            return f"{m.group(1).lower().rstrip('.')}@{domain}", ln.conf * 0.7
+    return None
 
 
 def _settle_domain(values: dict[str, str], conf: dict[str, float], work: list[_Line]) -> None:
