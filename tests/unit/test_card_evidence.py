@@ -58,3 +58,8 @@ def test_a_free_mail_address_keeps_its_own_domain() -> None:
 def test_a_greek_name_checks_its_transliterated_address() -> None:
     # "o" read as "c"; the name printed in Greek (with the micro sign OCR gives for mu)
     assert settle_local_part("sofia.cikonomou", "Σοφία Οικονόµου") == "sofia.oikonomou"
+
+
+def test_copies_bent_alike_are_put_right_by_the_company_line() -> None:
+    copies = [("oakfieldiogistics.com", 0.9), ("oakfieldiogistics.com", 0.9)]
+    assert settle_domain(copies, "Oakfield Logistics Ltd") == "oakfieldlogistics.com"

@@ -102,7 +102,15 @@ def settle_domain(candidates: Iterable[tuple[str, float]], company: str = "") ->
             s += 0.5
         return s
 
-    return max(copies, key=score)[0]
+    host = max(copies, key=score)[0]
+    stem = _stem(host)
+    if firm and len(stem) >= 5 and stem not in firm:
+        # every copy bent the same way ("oakfieldiogistics"): the company line spells it
+        for i in range(len(firm) - len(stem) + 1):
+            window = firm[i : i + len(stem)]
+            if _confusable(window, stem):
+                return host.replace(stem, window, 1)
+    return host
 
 
 def local_part_patterns(name: str) -> list[str]:
