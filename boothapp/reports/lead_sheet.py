@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
@@ -74,9 +75,9 @@ def _facts(rows: Sequence[tuple[str, str]], style_cell: object) -> Table:
     return table
 
 
-def _card(path: Path) -> Image:
+def _card(source: Path | BinaryIO) -> Image:
     """The card photo at CARD_W wide, its own proportions kept."""
-    picture = Image(str(path))
+    picture = Image(str(source) if isinstance(source, Path) else source)
     ratio = picture.imageHeight / max(1, picture.imageWidth)
     picture.drawWidth, picture.drawHeight = CARD_W, CARD_W * ratio
     picture.hAlign = "LEFT"
@@ -113,7 +114,7 @@ def write_lead_sheet(
     questions: Sequence[QuestionColumn] = (),
     score_lines: Sequence[str] = (),
     history: Sequence[HistoryEntry] = (),
-    card_image: Path | None = None,
+    card_image: Path | BinaryIO | None = None,
 ) -> None:
     """Write a one-page handover sheet: contact, answers, notes, score reasons, history, and
     the business card photographed at the booth when there is one (issue 20)."""

@@ -23,7 +23,7 @@ from boothapp.reports.pdf_report import write_report_pdf
 from boothapp.reports.stats import build_report_data
 from boothapp.reports.xlsx_export import export_xlsx
 from boothapp.services.audit import AuditAction, record
-from boothapp.services.card_images import image_paths_of
+from boothapp.services.card_images import card_picture, image_paths_of
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.staff import StaffService
@@ -191,7 +191,8 @@ class ExportService:
         photos = image_paths_of(self._db, lead.id)  # the card photographed at the booth
         write_lead_sheet(
             lead, event, path, questions=question_columns(cfg), score_lines=score_lines,
-            history=self._history(lead.id, cfg), card_image=photos[-1] if photos else None,
+            history=self._history(lead.id, cfg),
+            card_image=card_picture(photos[-1]) if photos else None,
         )  # fmt: skip
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:
