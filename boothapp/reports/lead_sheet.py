@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import (
     Flowable,
+    Image,
     KeepInFrame,
     Paragraph,
     SimpleDocTemplate,
@@ -43,6 +45,7 @@ CONTENT_W = PAGE_W - 2 * MARGIN - 2 * FRAME_PAD
 # content into it so the sheet is always exactly one page, however long the notes are.
 BODY_H = PAGE_H - 2 * MARGIN - 2 * FRAME_PAD - 0.2 * cm
 MAX_HISTORY = 15
+CARD_W = 8 * cm  # the business card photo: readable, and the page still fits on one sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,15 @@ def _facts(rows: Sequence[tuple[str, str]], style_cell: object) -> Table:
         )
     )
     return table
+
+
+def _card(source: Path | BinaryIO) -> Image:
+    """The card photo at CARD_W wide, its own proportions kept."""
+    picture = Image(str(source) if isinstance(source, Path) else source)
+    ratio = picture.imageHeight / max(1, picture.imageWidth)
+    picture.drawWidth, picture.drawHeight = CARD_W, CARD_W * ratio
+    picture.hAlign = "LEFT"
+    return picture
 
 
 def _answers_table(lead: Lead, questions: Sequence[QuestionColumn], cell: object) -> Table:
@@ -102,8 +114,10 @@ def write_lead_sheet(
     questions: Sequence[QuestionColumn] = (),
     score_lines: Sequence[str] = (),
     history: Sequence[HistoryEntry] = (),
+    card_image: Path | BinaryIO | None = None,
 ) -> None:
-    """Write a one-page handover sheet: contact, answers, notes, score reasons, history."""
+    """Write a one-page handover sheet: contact, answers, notes, score reasons, history, and
+    the business card photographed at the booth when there is one (issue 20)."""
     st = styles()
     zone = event_zone(event)
     c = lead.contact
@@ -171,6 +185,8 @@ def write_lead_sheet(
                 st["cell"],
             ),
         ]
+    if card_image is not None:
+        story += [Paragraph("Business card", st["h2"]), _card(card_image)]
     if history:
         recent = sorted(history, key=lambda h: h.at)[-MAX_HISTORY:]
         story.append(Paragraph("History", st["h2"]))

@@ -23,6 +23,7 @@ from boothapp.reports.pdf_report import write_report_pdf
 from boothapp.reports.stats import build_report_data
 from boothapp.reports.xlsx_export import export_xlsx
 from boothapp.services.audit import AuditAction, record
+from boothapp.services.card_images import card_picture, image_paths_of
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.staff import StaffService
@@ -187,9 +188,11 @@ class ExportService:
     def lead_sheet(self, lead: Lead, path: Path, score_lines: tuple[str, ...] = ()) -> None:
         event = self._events.find_event(lead.event_id)
         cfg = self._configs.get(event.id)
+        photos = image_paths_of(self._db, lead.id)  # the card photographed at the booth
         write_lead_sheet(
             lead, event, path, questions=question_columns(cfg), score_lines=score_lines,
             history=self._history(lead.id, cfg),
+            card_image=card_picture(photos[-1]) if photos else None,
         )  # fmt: skip
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:

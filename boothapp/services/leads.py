@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -32,6 +33,7 @@ from boothapp.core.models import (
 )
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.badge_identity import identity_of
+from boothapp.services.card_images import image_paths_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
@@ -247,6 +249,10 @@ class LeadService:
         if outcome.existing is not None:
             return outcome.existing, False
         return self.save_lead(outcome.draft, scan_id=outcome.scan.id), True
+
+    def card_images(self, lead_id: str) -> list[Path]:
+        """The lead's kept card (or badge) photos on this device, oldest first (issue 20)."""
+        return image_paths_of(self._db, lead_id)
 
     # -- saving ---------------------------------------------------------------------------
     def evaluate(self, draft: LeadDraft) -> Evaluation:

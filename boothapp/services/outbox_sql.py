@@ -48,7 +48,7 @@ def record_to_json(r: SyncRecord) -> dict[str, Any]:
             "owner": r.task.owner,
             "body": r.task.body,
         }
-    return {
+    data: dict[str, Any] = {
         "lead_id": r.lead_id,
         "fields": dict(r.fields),
         "email": r.email,
@@ -58,6 +58,9 @@ def record_to_json(r: SyncRecord) -> dict[str, Any]:
         "owner": r.owner,
         "kind": r.kind.value,
     }
+    if r.attachment:  # only card items: other rows stay as they were stored
+        data["attachment"] = r.attachment
+    return data
 
 
 def record_from_json(d: dict[str, Any]) -> SyncRecord:
@@ -75,6 +78,7 @@ def record_from_json(d: dict[str, Any]) -> SyncRecord:
         task=task,
         owner=d.get("owner", ""),
         kind=ItemKind(d.get("kind", "lead")),
+        attachment=d.get("attachment", ""),
     )
 
 

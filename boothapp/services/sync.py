@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from boothapp.core.models import Channel, SyncState
 from boothapp.services import salesforce_connect
+from boothapp.services.card_images import image_paths_in
 from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_types import OPEN_STATES
@@ -42,6 +43,7 @@ from boothapp.store.mappers import event_from_row, lead_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, OutboxRow, StaffRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.crm.base import CrmAdapter, CrmError, ItemKind, SyncRecord
+from boothapp.sync.crm.card_files import CARD_CRMS, card_record
 from boothapp.sync.crm.mapping import MappingContext, build_record, split_record, status_map
 from boothapp.sync.engine import EngineConfig, ProgressCallback, StopReason, SyncEngine
 from boothapp.sync.outbox import ItemState
@@ -109,9 +111,16 @@ def items_for(
     context: MappingContext | None = None,
 ) -> list[SyncRecord]:
     """The outbox items of one lead for the event's target: for a CRM the lead, its note and
-    its task as three items (each sent on create and on every later edit); one record else."""
+    its task as three items (each sent on create and on every later edit), and its card photo
+    where the CRM takes files (issue 20); one record else."""
     record = record_for(s, row, settings, rep_names, context)
-    return split_record(record) if settings.related_items else [record]
+    if not settings.related_items:
+        return [record]
+    items = split_record(record)
+    photos = image_paths_in(s, row.id) if settings.name in CARD_CRMS else []
+    if photos:
+        items.append(card_record(row.id, photos[-1], record.event_name))
+    return items
 
 
 def rep_names(configs: EventConfigService, event_id: str) -> dict[str, str]:

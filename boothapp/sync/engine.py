@@ -133,7 +133,7 @@ WaitReason = Callable[[], str]
 
 # A lead's note and task go before further leads: each lead is complete in the CRM as soon as
 # possible, and a run stopped by the daily allowance leaves whole leads, not bare records.
-KIND_ORDER = (ItemKind.NOTE, ItemKind.TASK, ItemKind.LEAD)
+KIND_ORDER = (ItemKind.NOTE, ItemKind.TASK, ItemKind.CARD, ItemKind.LEAD)
 EMIT_EVERY_S = 0.25
 
 

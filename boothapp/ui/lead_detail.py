@@ -44,6 +44,7 @@ from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
+from boothapp.ui.card_thumbnail import CardThumbnail
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
@@ -136,6 +137,9 @@ class LeadDetailPanel(QWidget):
             contact_form.addRow(label, edit)
         self.contact = QWidget()
         self.contact.setLayout(contact_form)
+        # The card photographed at the booth, when the lead came from one (issue 20).
+        self.card = CardThumbnail(runner, leads.card_images)
+        contact_form.addRow(self.card)
         # Answers: the event's questions with their labels; without a config, read-only lines.
         self.questions: dict[str, QuestionInput] = {}
         answers_form = QFormLayout()
@@ -321,6 +325,7 @@ class LeadDetailPanel(QWidget):
             edit.clear()
         self.new_note.clear()
         self.history.clear()
+        self.card.show_lead("")
         self._set_enabled(False)
 
     # -- display -------------------------------------------------------------------------
@@ -363,6 +368,8 @@ class LeadDetailPanel(QWidget):
             self.please_delete.setChecked(lead.please_delete)
             self.sync.setText(SYNC_LABELS[lead.sync_state])
             self._load_followups(lead.id)
+            if self.card.lead_id != lead.id:  # a save reloads the lead: the photo stays
+                self.card.show_lead(lead.id)
             self.history.clear()
             for change in reversed(history):  # newest first
                 line = describe_change(change, self._staff_names, self._zone, self._cfg)

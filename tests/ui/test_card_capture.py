@@ -86,6 +86,21 @@ def test_card_button_fills_the_form_and_the_photo_stays_with_the_lead(
     assert cv2.imread(str(photo)).shape[:2] == still.shape[:2]
     assert not scan.card.card_view.isVisible()
 
+    # The lead detail shows the card; a click shows it large.
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    page = window.leads
+    qtbot.waitUntil(lambda: page.isVisible() and page.model.rowCount() == 1, timeout=10000)
+    rect = page.table.visualRect(page.model.index(0, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    thumb = page.detail.card
+    qtbot.waitUntil(lambda: thumb.isVisible() and thumb.pixmap() is not None, timeout=10000)
+    assert not thumb.pixmap().isNull() and thumb.pixmap().width() == 320
+    with qtbot.waitSignal(thumb.enlarged, timeout=5000):
+        qtbot.mouseClick(thumb, Qt.MouseButton.LeftButton)
+    assert thumb.dialog is not None and thumb.dialog.isVisible()
+    thumb.dialog.close()
+
 
 def test_no_card_in_view_says_so_and_leaves_the_form_alone(
     qtbot, window: DesktopWindow, ctx: AppContext, event: Event, tmp_path: Path

@@ -76,3 +76,34 @@ def test_a_text_only_badge_finds_the_attendee_across_accents_and_scripts() -> No
     assert turkish.attendee is not None and turkish.attendee.id == "2"
     stranger = match_badge_lines(["Hans Zimmer", "Film Music GmbH"], roster)
     assert stranger.attendee is None
+
+
+def test_card_evidence_settles_email_web_and_phone_country() -> None:
+    """Issue 20: the copies of the domain, the printed name and the address settle what OCR
+    bent: "Srescentlabs", "staylor@", "T+ 201" (the plus was the label's, the card is US)."""
+    got = extract_fields(_lines(
+        ("Crescent Labs plc", 45), ("Grace Taylor", 71), ("Operations Manager", 52),
+        ("T+ 201-555-3493", 44), ("E Staylor@crescentlabs ‚com", 59),
+        ("W Srescentlabs.com", 55), ("88 Pine Avenue, Austin, TX 78701", 40),
+    ))  # fmt: skip
+    c = got.contact
+    assert c.email == "gtaylor@crescentlabs.com"
+    assert c.website == "crescentlabs.com"
+    assert c.phone == "+12015553493"
+
+
+def test_a_greek_card_without_a_country_code_reads_its_number_as_greek() -> None:
+    got = extract_fields(_lines(
+        ("Κρήτη Τρόφιμα Α.Ε.", 40), ("Σοφία Γεωργίου", 60), ("Μηχανικός Λογισμικού", 34),
+        ("21 2344 9409", 30), ("sgeorgiou@kritifoods.com", 30),
+    ))  # fmt: skip
+    assert got.contact.phone == "+302123449409"
+
+
+def test_an_email_read_unsure_or_without_its_at_is_still_taken() -> None:
+    unsure = _lines(("Sara Karimi", 60), ("www.ariatech.ir", 30), ("sara. karimi@ariatech.ir", 30))
+    unsure[2] = OcrLine(unsure[2].text, unsure[2].box, 0.23, unsure[2].size)
+    assert extract_fields(unsure).contact.email == "sara.karimi@ariatech.ir"
+    no_at = _lines(("Grace Taylor", 60), ("W www.crescentlabs.com", 30),
+                   ("E gtaylor crescentlabs.com", 30))  # fmt: skip
+    assert extract_fields(no_at).contact.email == "gtaylor@crescentlabs.com"

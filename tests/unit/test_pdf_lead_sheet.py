@@ -62,3 +62,39 @@ def test_long_notes_and_history_still_fit_one_page(tmp_path: Path) -> None:
     assert re.search(r"Attempt 25\b", text) and re.search(r"Attempt 39\b", text)
     assert not re.search(r"Attempt 24\b", text)
     assert "Ayşe Yılmaz" in text
+
+
+def test_the_card_photographed_at_the_booth_is_on_the_sheet(tmp_path: Path) -> None:
+    """Issue 20: a card lead's sheet carries the card photo, and still fits one page."""
+    import cv2
+
+    from boothapp.demo.cards import demo_card_frame
+
+    _, still = demo_card_frame()
+    photo = tmp_path / "card.jpg"
+    cv2.imwrite(str(photo), still)
+    demo = generate(1)
+    lead = replace(demo.leads[0], notes="Long conversation about pricing. " * 60)
+    path = tmp_path / "lead.pdf"
+    write_lead_sheet(lead, demo.event, path, questions=DEMO_QUESTIONS, card_image=photo)
+    pages, text = _text(path)
+    assert pages == 1 and "Business card" in text
+    (image,) = PdfReader(path).pages[0].images
+    assert image.image is not None and image.image.size == (still.shape[1], still.shape[0])
+
+
+def test_the_sheet_shows_the_card_flattened_out_of_the_still(tmp_path: Path) -> None:
+    import cv2
+
+    from boothapp.demo.cards import demo_card_frame
+    from boothapp.services.card_images import card_picture
+
+    _, still = demo_card_frame()
+    photo = tmp_path / "card.jpg"
+    cv2.imwrite(str(photo), still)
+    demo = generate(1)
+    path = tmp_path / "lead.pdf"
+    write_lead_sheet(demo.leads[0], demo.event, path, card_image=card_picture(photo))
+    (image,) = PdfReader(path).pages[0].images
+    width, height = image.image.size  # type: ignore[union-attr]
+    assert width < still.shape[1] and 1.5 < width / height < 1.9  # the card, not the desk

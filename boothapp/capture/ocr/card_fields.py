@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 import phonenumbers
 
 from boothapp.capture.badges.names import split_full_name
+from boothapp.capture.ocr.card_evidence import settle_domain, settle_email, squeeze_host
 from boothapp.capture.ocr.card_words import (
     ADDRESS_WORDS,
     CITIES,
@@ -95,7 +96,8 @@ def extract_fields(
             ascii_digits(ln.text) != ln.text,
         )
         for ln in lines
-        if ln.confidence >= 0.3 and _clean(ln.text)
+        # an e-mail's shape is evidence enough: kept even when read unsure
+        if (ln.confidence >= 0.3 or "@" in ln.text) and _clean(ln.text)
     ]
     values: dict[str, str] = {}
     conf: dict[str, float] = {}
@@ -106,6 +108,7 @@ def extract_fields(
     website = _take_website(work, values.get("email", ""))
     if website:
         values["website"], conf["website"] = website
+    _settle_domain(values, conf, work)
     country = _country_hint(values.get("email", ""), values.get("website", ""))
     address = _take_address(work)
     if address:
@@ -115,7 +118,9 @@ def extract_fields(
             country, conf["country"] = from_address, address[1]
     # the card's own country first, then the event's; a national number needs one of them
     last_resort = () if country or regions else _LAST_RESORT
-    phone = _take_phone(work, [c for c in (country, *regions, *last_resort) if c])
+    # no country printed: the card's script names one (Greek print, Persian letters)
+    by_script = "" if country else _script_country(" ".join(ln.text for ln in work))
+    phone = _take_phone(work, [c for c in (country, by_script, *regions, *last_resort) if c])
     if phone:
         values["phone"], conf["phone"], phone_country = phone
         country = country or phone_country
@@ -134,8 +139,22 @@ def extract_fields(
         full, conf["first_name"] = name
         conf["last_name"] = conf["first_name"]
         values["first_name"], values["last_name"] = split_full_name(full)
+    if "email" not in values and domain:
+        lost = _email_without_at(work, domain)  # "gtaylor crescentlabs.com": the @ not read
+        if lost:
+            values["email"], conf["email"] = lost
+    if "email" in values:
+        values["email"] = settle_email(values["email"], "", name[0] if name else "")
     if "website" not in values and domain and domain not in FREE_MAIL:
         values["website"], conf["website"] = f"www.{domain}", 0.5  # from the e-mail alone
+    if values.get("country") == "TR" and "company" in values:
+        # Turkish company forms read by a Latin model without the cedilla
+        values["company"] = _TR_FORMS.sub(lambda m: _TR_FIX[m.group(0)], values["company"])
+    if values.get("country") == "IR":
+        # Persian print read with Arabic letter forms (ي ك for ی ک): the card is Persian
+        for key in ("first_name", "last_name", "title", "company", ADDRESS):
+            if key in values:
+                values[key] = values[key].translate(_PERSIAN_FORMS)
     if values.get("country") in _UMLAUT_COUNTRIES:
         # German print read by the Turkish model: ä ö ü come out as â ô û, rare in German
         for key in ("first_name", "last_name", "title", "company", ADDRESS):
@@ -143,6 +162,57 @@ def extract_fields(
                 values[key] = values[key].translate(_UMLAUTS)
     contact = Contact(**{k: v for k, v in values.items() if k in CONTACT_FIELDS})
     return CardFields(contact, values.get(ADDRESS, ""), {k: round(v, 3) for k, v in conf.items()})
+
+
+_PERSIAN_FORMS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
+_TR_FIX = {"A.S.": "A.Ş.", "Sti.": "Şti.", "STi.": "ŞTİ.", "STI.": "ŞTİ."}
+_TR_FORMS = re.compile(r"(?<!\w)(?:A\.S\.|Sti\.|STi\.|STI\.)")
+
+
+_GREEK_LETTERS = re.compile(r"[\u0370-\u03ff]")
+_PERSIAN_LETTERS = re.compile(r"[پچژگکی]")
+
+
+def _script_country(text: str) -> str:
+    """The country a card's script implies for its national numbers ("" for Latin print)."""
+    if len(_GREEK_LETTERS.findall(text)) >= 5:
+        return "GR"
+    if len(_PERSIAN_LETTERS.findall(text)) >= 2:
+        return "IR"
+    return ""
+
+
+def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | None:
+    """An e-mail whose @ OCR lost: a word glued or spaced before the card's domain."""
+    pattern = re.compile(r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)[\s@©®]?" + re.escape(domain) + r"\b")
+    for ln in work:
+        m = pattern.search(_strip_label(ln.text))
+        if m and m.group(1).lower().rstrip(".") not in ("www", "http", "https", ""):
+            ln.used = True
+            return f"{m.group(1).lower().rstrip('.')}@{domain}", ln.conf * 0.7
+    return None
+
+
+def _settle_domain(values: dict[str, str], conf: dict[str, float], work: list[_Line]) -> None:
+    """The e-mail's and the web address's hosts agreed on, the card's other lines as evidence."""
+    email, website = values.get("email", ""), values.get("website", "")
+    copies = []
+    if "@" in email:
+        copies.append((email.split("@", 1)[1], conf.get("email", 0.5)))
+    if website:
+        copies.append((_host(website), conf.get("website", 0.5)))
+    if not copies:
+        return
+    others = " ".join(ln.text for ln in work if not ln.used)
+    domain = settle_domain(copies, others)
+    if not domain or (domain in FREE_MAIL and "@" in email):
+        return
+    if email:
+        values["email"] = settle_email(email, domain, "")
+    if website and _host(website) != domain:
+        host = _host(website)
+        if len(copies) > 1 or host.replace(" ", "") != domain:
+            values["website"] = website.replace(host, domain, 1) if host in website else domain
 
 
 # Polytonic marks Tesseract's Greek model sometimes puts on modern (monotonic) print
@@ -186,8 +256,9 @@ def _take_email(work: list[_Line]) -> tuple[str, float] | None:
         if "@" not in ln.text:
             continue
         text = _strip_label(ln.text).replace("‚", ".").replace(",", ".")
-        squeezed = re.sub(r"\s*([@.])\s*", r"\1", text)
-        m = _EMAIL.search(squeezed.replace(" ", ""))
+        local, _, host = text.partition("@")
+        local = re.sub(r"\s*\.\s*", ".", local).split()[-1] if local.split() else ""
+        m = _EMAIL.search(f"{local}@{squeeze_host(host)}")
         if m:
             ln.used = True
             return m.group(0).lower().rstrip("."), ln.conf
@@ -202,7 +273,7 @@ def _take_website(work: list[_Line], email: str) -> tuple[str, float] | None:
         t = _strip_label(ln.text)
         t = re.sub(r"(?i)^(https?)\s*[:;]?\s*/+\s*", r"\1://", t)  # "https //", "https/"
         t = re.sub(r"\s*\.\s*", ".", t)
-        m = _DOMAIN.search(t.replace(" ", "") if len(t.split()) <= 3 else t)
+        m = _DOMAIN.search(squeeze_host(t) if len(t.split()) <= 3 else t)
         if not m:
             continue
         url = m.group(0).rstrip(".,;")
@@ -245,6 +316,9 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
         texts = [text, " ".join(reversed(text.split()))]
         if re.match(r"4\d", text.lstrip()):
             texts.append("+" + text.lstrip()[1:])  # "+30 691..." read as "430691..."
+        if re.match(r"\+\s", text.lstrip()):
+            texts.append(text.lstrip()[1:])  # "T+ 201 ...": the plus was the label's
+        found: list[tuple[str, float, str]] = []
         for text, region in ((t, r) for t in texts for r in (*dict.fromkeys(regions), None)):
             try:
                 matches = list(phonenumbers.PhoneNumberMatcher(text, region or "ZZ"))
@@ -253,11 +327,15 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
             for match in matches:
                 num = match.number
                 if phonenumbers.is_valid_number(num):
-                    ln.used = True
                     e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
                     where = phonenumbers.region_code_for_number(num) or ""
                     sure = ln.conf if text.lstrip().startswith("+") else ln.conf * 0.9
-                    return e164, sure, where
+                    found.append((e164, sure, where))
+        if found:
+            ln.used = True
+            # a reading in the card's own (or the event's) country beats a foreign one
+            home = [f for f in found if regions and f[2] == regions[0]]
+            return (home or found)[0]
     return None
 
 

@@ -24,7 +24,7 @@ from boothapp.capture.ocr.card_locate import (
     locate_card,
     normalise_contrast,
 )
-from boothapp.capture.ocr.types import OcrLine, OcrPage, Script, TextReader
+from boothapp.capture.ocr.types import Box, OcrLine, OcrPage, Script, TextReader
 from boothapp.capture.types import Frame
 from boothapp.core.textfold import ascii_digits
 
@@ -58,6 +58,7 @@ def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) 
     grey = deskew(normalise_contrast(located.image))
     page, card, turned = _best_read(grey, reader)
     page = _reread_lines(page, card, reader)
+    page = _fill_bands(page, card, reader)
     if page_quality(page) == 0.0:
         raise NoCardFound("no card found: no printed text could be read")
     fields = extract_fields(page.lines, regions=regions, card_height=card.shape[0])
@@ -73,6 +74,7 @@ def read_text(image: Frame, reader: TextReader) -> OcrPage:
 
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
+_WEB_MARK = re.compile(r"(?i)@|www|http|\.(?:com|ir|gr|de|tr)\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -118,6 +120,77 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
             lines.append(OcrLine(again.text, ln.box, again.confidence, ln.size))
         else:
             lines.append(ln)
+    return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def ink_bands(card: Frame, min_h: int = 10) -> list[tuple[int, int]]:
+    """Rows of print on the flattened card (top, bottom), from the ink's row profile."""
+    grey = card if card.ndim == 2 else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if cv2.countNonZero(ink) > ink.size // 2:
+        ink = cv2.bitwise_not(ink)  # a dark card: light print
+    h, w = ink.shape[:2]
+    margin = max(2, w // 40)  # the card's edge and shadow are not print
+    rows = (ink[:, margin : w - margin] > 0).sum(axis=1) > max(3, w // 150)
+    bands: list[tuple[int, int]] = []
+    top = None
+    for y, on in enumerate(rows):
+        if on and top is None:
+            top = y
+        elif not on and top is not None:
+            if y - top >= min_h:
+                bands.append((top, y))
+            top = None
+    if top is not None and h - top >= min_h:
+        bands.append((top, h))
+    return bands
+
+
+def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
+    """On a Greek or Persian card, rows of print the page missed or read badly, read again as
+    whole-width bands with that language alone.
+
+    Tesseract's layout analysis drops or cuts right-to-left lines: a Persian name missing,
+    a phone number in Persian digits read as its last groups only. A band across the card
+    holds the whole line whatever the order of its words.
+    """
+    card_script = script_of(" ".join(ln.text for ln in page.lines))
+    if not reader.multilingual or card_script is Script.LATIN:
+        return page
+    h, w = card.shape[:2]
+    edge = max(2, w // 40)
+    lines = list(page.lines)
+    for top, bottom in ink_bands(card, max(10, h // 40)):
+        if bottom - top > h // 4:
+            continue  # a logo or a photo, not a line of print
+        over = [
+            (i, ln) for i, ln in enumerate(lines)
+            if min(bottom, ln.box.y + ln.box.h) - max(top, ln.box.y) > 0.5 * (bottom - top)
+        ]  # fmt: skip
+        if any(_WEB_MARK.search(ln.text) for _, ln in over):
+            continue  # an e-mail or web line beside it: the Latin reading stays
+        digits = [ln for _, ln in over if sum(c.isdigit() for c in ln.text) >= 3]
+        persian = any(ascii_digits(ln.text) != ln.text for ln in digits)
+        if digits and not persian:
+            continue  # Latin digits: the line's own re-read did better than a band
+        if over and all(ln.confidence >= 0.6 for _, ln in over) and not digits:
+            continue  # read well already
+        pad = max(3, (bottom - top) // 4)
+        # inside the card's edge: its border reads as a stray "1" or "|"
+        crop = np.ascontiguousarray(card[max(0, top - pad) : min(h, bottom + pad), edge : w - edge])
+        again = reader.read_line(crop, card_script)
+        if again is None or again.confidence < 0.6 or not again.text.strip():
+            continue
+        box = Box(0, top, w, bottom - top)
+        if digits:
+            best = max(digits, key=lambda ln: sum(c.isdigit() for c in ln.text))
+            gained = sum(c.isdigit() for c in again.text) - sum(c.isdigit() for c in best.text)
+            if gained <= 0:
+                continue
+        replaced = OcrLine(again.text, box, again.confidence, float(bottom - top))
+        lines = [ln for i, ln in enumerate(lines) if i not in {j for j, _ in over}]
+        lines.append(replaced)
+    lines.sort(key=lambda ln: (ln.box.y, ln.box.x))
     return OcrPage(tuple(lines), page.engine, page.ms)
 
 

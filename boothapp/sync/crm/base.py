@@ -33,6 +33,7 @@ class ItemKind(enum.StrEnum):
     LEAD = "lead"
     NOTE = "note"
     TASK = "task"
+    CARD = "card"  # the photographed business card, a file on the CRM record (issue 20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class SyncRecord:
     task: SyncTask | None = None
     owner: str = ""  # the owner as CRM users know them (rep name), matched to a CRM user
     kind: ItemKind = ItemKind.LEAD
+    attachment: str = ""  # a CARD item: the kept photo's path on this device
 
     @property
     def key(self) -> str:

@@ -38,6 +38,7 @@ from typing import Any
 
 import requests
 
+from boothapp.sync.crm import card_files
 from boothapp.sync.crm.base import (
     BatchOutcome,
     CrmAuthError,
@@ -353,6 +354,8 @@ class BottleCrmAdapter:
 
     # -- notes and tasks (their own outbox items) -------------------------------------------
     def push_related(self, items: Sequence[Related]) -> BatchOutcome:
+        if items and items[0].record.kind == ItemKind.CARD:  # the card photo (issue 20)
+            return card_files.push_bottlecrm(self, items)
         self._tl.calls = 0
         self._tl.unmatched = set()
         results = []

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import requests
 
+from boothapp.sync.crm import card_files
 from boothapp.sync.crm.base import (
     BatchOutcome,
     Budget,
@@ -296,6 +297,8 @@ class HubSpotAdapter:
 
     # -- notes and tasks (their own outbox items) -------------------------------------------
     def push_related(self, items: Sequence[Related]) -> BatchOutcome:
+        if items and items[0].record.kind == ItemKind.CARD:  # the card photo (issue 20)
+            return card_files.push_hubspot(self, items)
         self._reset()
         cleared = [i for i in items if is_cleared(i.record)]
         if cleared:

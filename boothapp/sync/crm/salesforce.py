@@ -33,6 +33,7 @@ from urllib.parse import quote, urlencode
 
 import requests
 
+from boothapp.sync.crm import card_files
 from boothapp.sync.crm.base import (
     BatchOutcome,
     Budget,
@@ -300,6 +301,8 @@ class SalesforceAdapter:
 
     # -- notes and tasks (their own outbox items) -------------------------------------------
     def push_related(self, items: Sequence[Related]) -> BatchOutcome:
+        if items and items[0].record.kind == ItemKind.CARD:  # the card photo (issue 20)
+            return card_files.push_salesforce(self, items)
         self._tl.extra_calls = 0
         self._tl.unmatched = set()
         cleared = [i for i in items if is_cleared(i.record)]

@@ -117,6 +117,26 @@ class JsonHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _dispatch
 
 
+def read_multipart(h: JsonHandler) -> dict[str, tuple[str, bytes]]:
+    """A ``multipart/form-data`` body: field name -> (file name or "", bytes)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    length = int(h.headers.get("Content-Length") or 0)
+    raw = h.rfile.read(length) if length else b""
+    head = f"Content-Type: {h.headers.get('Content-Type', '')}\r\n\r\n".encode()
+    msg = BytesParser(policy=HTTP).parsebytes(head + raw)
+    out: dict[str, tuple[str, bytes]] = {}
+    if not msg.is_multipart():
+        return out
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            data = part.get_payload(decode=True) or b""
+            out[str(name)] = (part.get_filename() or "", bytes(data))  # type: ignore[arg-type]
+    return out
+
+
 class _QuietServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (injected timeout) or a dropped reply breaks the pipe: expected.

@@ -35,6 +35,7 @@ partial per-record validation errors.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 import urllib.parse
@@ -43,11 +44,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.integration.fakes.common import Fault, FaultPlan, JsonHandler, SlidingWindow
+from tests.integration.fakes.common import (
+    Fault,
+    FaultPlan,
+    JsonHandler,
+    SlidingWindow,
+    read_multipart,
+)
 
 UPSERT = "/crm/v3/objects/contacts/batch/upsert"
 READ = "/crm/v3/objects/contacts/batch/read"
 OWNERS = "/crm/v3/owners/"
+FILES = "/files/v3/files"
 
 
 @dataclass
@@ -74,6 +82,7 @@ class HubSpotFake:
     associations: set[tuple[str, str, str]] = field(default_factory=set)  # (object, id, contact)
     archived: list[str] = field(default_factory=list)  # note/task ids archived through the API
     latency_s: float = 0.0
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # file id -> {path, bytes...}
 
     def __post_init__(self) -> None:
         self.window = SlidingWindow(self.limit, self.window_s)
@@ -95,7 +104,8 @@ class HubSpotFake:
 
     def handle(self, h: JsonHandler) -> None:
         path = h.path.split("?")[0]
-        body = h.read_json()
+        form = read_multipart(h) if path == FILES else None
+        body = h.read_json() if form is None else {}
         self.requests[path] += 1
         if h.headers.get("Authorization") != f"Bearer {self.token}":
             h.send_json(
@@ -138,7 +148,9 @@ class HubSpotFake:
                 self._headers(remaining),
             )
             return
-        if path == UPSERT:
+        if form is not None:
+            self._file(h, form, remaining)
+        elif path == UPSERT:
             self._upsert(h, body or {}, remaining)
         elif path.startswith("/crm/v3/properties/"):
             self._properties(h, path, body, remaining)
@@ -210,6 +222,39 @@ class HubSpotFake:
             h.send_json(200, {"results": page}, self._headers(remaining))
         else:
             h.send_json(404, {"status": "error", "message": f"no route {path}"})
+
+    def _file(self, h: JsonHandler, form: dict[str, tuple[str, bytes]], remaining: int) -> None:
+        """``POST /files/v3/files`` (issue 20), as HubSpot's Files API documents it: multipart
+        ``file``, ``folderPath`` (or ``folderId``), ``fileName`` and ``options`` (JSON, ``access``
+        required); a name already in the folder is replaced in place with ``overwrite``, else
+        the new file gets a suffixed name. 201 with the File object."""
+        try:
+            options = json.loads(form.get("options", ("", b"{}"))[1] or b"{}")
+        except ValueError:
+            options = {}
+        folder = (
+            form.get("folderPath", ("", b""))[1].decode()
+            or form.get("folderId", ("", b""))[1].decode()
+        )
+        if "file" not in form or not folder or "access" not in options:
+            h.send_json(400, {"status": "error", "category": "VALIDATION_ERROR",
+                              "message": "file, folderPath or folderId, and options.access are "
+                              "required"}, self._headers(remaining))  # fmt: skip
+            return
+        name = form.get("fileName", ("", b""))[1].decode() or form["file"][0]
+        path = f"{folder.rstrip('/')}/{name}"
+        with self._lock:
+            same = [fid for fid, f in self.files.items() if f["path"] == path]
+            if same and options.get("overwrite"):
+                fid = same[0]
+            else:
+                fid = str(next(self._ids))
+                if same:
+                    path = f"{path}-{fid}"
+            self.files[fid] = {"path": path, "name": name, "bytes": form["file"][1],
+                               "access": options["access"]}  # fmt: skip
+        h.send_json(201, {"id": fid, "name": name, "path": path, "size": len(form["file"][1]),
+                          "access": options["access"]}, self._headers(remaining))  # fmt: skip
 
     def _upsert(self, h: JsonHandler, body: dict[str, Any], remaining: int) -> None:
         headers = self._headers(remaining)

@@ -166,10 +166,44 @@ class SalesforceFake:
             if h.command == "PATCH" and len(parts) == 6:
                 self._update(h, body)
                 return
+        if h.command == "POST" and parts[4:] == ["sobjects", "ContentVersion"]:
+            self._content_version(h, body)
+            return
         if h.command == "POST" and len(parts) == 5 and parts[4] == "composite":
             self._composite(h, parts[3], body)
             return
         h.send_json(404, [{"message": f"no route {h.command} {path}", "errorCode": "NOT_FOUND"}])
+
+    def _content_version(self, h: JsonHandler, body: Any) -> None:
+        """``POST .../sobjects/ContentVersion`` (a file, issue 20): ``VersionData`` base64 and
+        ``PathOnClient`` required; ``FirstPublishLocationId`` must name an existing record, which
+        the new document is linked to (a ContentDocumentLink); 201 ``{id, success, errors}``."""
+        if not isinstance(body, dict) or not body.get("PathOnClient"):
+            self._malformed(h, "Required fields are missing: [PathOnClient]")
+            return
+        try:
+            data = base64.b64decode(str(body.get("VersionData", "")), validate=True)
+        except ValueError:
+            data = b""
+        if not data:
+            self._malformed(h, "Required fields are missing: [VersionData]")
+            return
+        with self._lock:
+            parent = str(body.get("FirstPublishLocationId", ""))
+            if parent and not any(parent in t for t in self.records.values()):
+                h.send_json(
+                    400,
+                    [{"message": "invalid cross reference id",
+                      "errorCode": "INVALID_CROSS_REFERENCE_KEY"}],
+                    self._limit_header(),
+                )  # fmt: skip
+                return
+            rid = f"068{next(self._ids):015d}"
+            self.records.setdefault("ContentVersion", {})[rid] = {
+                **{k: v for k, v in body.items() if k != "VersionData"},
+                "Id": rid, "Bytes": data,
+            }  # fmt: skip
+        h.send_json(201, {"id": rid, "success": True, "errors": []}, self._limit_header())
 
     def _malformed(self, h: JsonHandler, message: str) -> None:
         h.send_json(400, [{"message": message, "errorCode": "INVALID_FIELD"}], self._limit_header())
@@ -363,6 +397,7 @@ class SalesforceFake:
                 "CampaignMember",
                 "Opportunity",
                 "CampaignInfluence",
+                "ContentVersion",
             )
         } | {"LeadHistory": list(self.history)}
 
