@@ -272,13 +272,20 @@ class HubService:
             client.touch(conn, self._settings.device_id, cursor)
             return 0, 0, False
         applied = taken = 0
-        began = time.monotonic()
-        with self._changes.transaction(ChangeOrigin.HUB, "hub") as tx:
+        # The write lock is taken before anything local is read (BEGIN IMMEDIATE): a scan or
+        # an edit committed between this batch's reads and its writes would otherwise be
+        # merged over with stale clocks, and the devices would not converge. The hub is read
+        # before, so the lock is never held across the network.
+        with self._changes.transaction(ChangeOrigin.HUB, "hub", immediate=True) as tx:
+            began = time.monotonic()
+            now_cursor = int(_get(tx.session, CURSOR) or 0)  # another pull may have moved it
             local = _event_map(tx.session)
             for c in changes:
                 if taken and time.monotonic() - began > WRITE_BUDGET_S:
                     break  # commit what is done; the rest comes with the next batch
                 taken += 1
+                if c.global_seq <= now_cursor:
+                    continue
                 event_id = local.get(c.event_id)
                 if event_id is None:
                     continue  # an event this device did not join (RLS hides them anyway)
@@ -290,7 +297,7 @@ class HubService:
                 if outcome in (Applied.CREATED, Applied.COMBINED, Applied.WON):
                     applied += 1
             # The cursor moves in the same transaction as the changes it covers.
-            last = changes[taken - 1].global_seq
+            last = max(changes[taken - 1].global_seq, now_cursor)
             _put(tx.session, CURSOR, str(last))
         client.touch(conn, self._settings.device_id, last)
         return taken, applied, taken < len(changes) or len(changes) == batch
