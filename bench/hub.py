@@ -44,7 +44,7 @@ import threading
 import time
 import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +130,9 @@ def _device(
     for n, badge in enumerate(badges_of(device, cfg["leads"], cfg["devices"])):
         if halt_capture.is_set():
             break
-        if cfg["rate"] > 0:  # a booth's pace instead of flat out
-            if halt_capture.wait(max(0.0, began + n / cfg["rate"] - time.monotonic())):
-                break
+        pause = began + n / cfg["rate"] - time.monotonic() if cfg["rate"] > 0 else 0.0
+        if pause > 0 and halt_capture.wait(pause):  # a booth's pace instead of flat out
+            break
         lead, _ = ctx.leads.capture_scan(event_id, badge)
         badges.append(badge)
         if n % EDIT_EVERY == 0:

@@ -115,6 +115,10 @@ class HubService:
         with self._db.session() as s:
             _put(s, _EVENT + reg.hub_event_id, event_id)
             _put(s, PUSHED, "0")  # push every change of the newly joined event
+            # ... and pull the event's whole history, even on a device whose cursor is past
+            # it (joined to another event before, or joined again after leaving): a device
+            # that joins late backfills; what it has already is skipped by its log key.
+            _put(s, CURSOR, "0")
         self._settings.hub_url = reg.conninfo
         self._settings.device_name = name
         self._settings.hub_push_only = push_only

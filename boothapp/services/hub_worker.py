@@ -8,6 +8,7 @@ changes in the local log and tries again with a growing pause (up to a minute).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import select
 import socket
@@ -73,10 +74,9 @@ class HubLoop:
             self._wake.set()
             bell = self._bell
             if bell is not None:
-                try:
+                # Full (a wake-up is pending anyway) or closed at stop: nothing to do.
+                with contextlib.suppress(OSError):
                     bell[1].send(b"!")
-                except OSError:  # full (a wake-up is pending anyway) or closed at stop
-                    pass
 
     def run(self, stop: threading.Event) -> None:
         rx, tx = socket.socketpair()
@@ -145,11 +145,9 @@ class HubLoop:
     def _drain_bell(self) -> None:
         if self._bell is None:
             return
-        try:
+        with contextlib.suppress(OSError):  # nothing left (BlockingIOError)
             while self._bell[0].recv(4096):
                 pass
-        except OSError:  # nothing left (BlockingIOError)
-            pass
 
     def _say(self, state: HubState) -> None:
         if self._on_state is not None:
