@@ -133,9 +133,9 @@ class HubLoop:
 
     def _wait(self, ears: psycopg.Connection, timeout_s: float) -> bool:
         """Until another device pushed or this one committed (True), or the timeout."""
-        watched: list[object] = [ears.fileno()]
+        watched = [ears.fileno()]
         if self._bell is not None:
-            watched.append(self._bell[0])
+            watched.append(self._bell[0].fileno())
         ready, _, _ = select.select(watched, [], [], timeout_s)
         if not ready:
             return False
