@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import multiprocessing as mp
 import os
 import shutil
@@ -109,6 +110,7 @@ def _device(
     data_dir: str, device: int, cfg: dict[str, Any], start: Any, halt_capture: Any, stop: Any,
     captured: Any, results: Any,
 ) -> None:  # fmt: skip
+    logging.getLogger("boothapp.sync.credentials").setLevel(logging.ERROR)
     ctx = build_context(data_dir)
     event_id = ctx.events.find_event(EVENT).id
     seen: list[tuple[str, float]] = []  # (lead id, when it became visible here)
@@ -226,10 +228,11 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             ctx.close()
             dirs.append(str(data))
         per = args.per_process or (1 if devices <= 20 else 10)
+        rate = args.rate if devices <= 20 else args.rate_large
         cfg = {
             "leads": leads,
             "devices": devices,
-            "rate": args.rate,
+            "rate": rate,
             "poll_s": args.poll,
         }
         mpc = mp.get_context("spawn")
@@ -324,7 +327,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         "leads_per_device": min(captured_counts),
         "leads_asked": leads,
         "complete": min(captured_counts) == leads,
-        "scans_per_s_per_device": args.rate or "flat out",
+        "scans_per_s_per_device": (args.rate if devices <= 20 else args.rate_large) or "flat out",
         "visitors": len(expected),
         "hub_changes": total,
         "lag_p50_ms": round(_percentile(lags, 0.50)),
@@ -349,10 +352,14 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> None:
+    logging.getLogger("boothapp.sync.credentials").setLevel(logging.ERROR)  # no keyring here
     parser = argparse.ArgumentParser()
     parser.add_argument("--devices", type=int, action="append", help="repeatable")
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=0.2, help="scans/s per device (0: flat)")
+    parser.add_argument(
+        "--rate-large", type=float, default=0.05, help="scans/s per device past 20 devices"
+    )
     parser.add_argument("--time-limit", type=float, default=600, help="s of capture at most")
     parser.add_argument("--converge-limit", type=float, default=600)
     parser.add_argument("--per-process", type=int, default=0, help="devices per process")
