@@ -1,5 +1,5 @@
-"""Who captured a visitor, on which device, when (issue 19): "Scanned before by Ayşe at 10:31
-(laptop 2)".
+"""Who captured a visitor, on which device, when (issue 19): "Scanned before by Ayşe on Thu
+03 Dec 10:31 (laptop 2)".
 
 Read from the change log: every capture, this device's and the ones the event hub brought, is
 a ``*`` entry naming the person and the device. A visitor captured on two devices is one lead

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import cv2
@@ -54,31 +54,23 @@ PRIVACY_CHOICES = ((0, "Keep last visitor"), (10, "Hide after 10 s"), (30, "Hide
                    (60, "Hide after 1 min"))  # fmt: skip
 
 
-def scanned_before_text(
-    lead: Lead, zone: str, first_seen: Sighting | None = None, now: datetime | None = None
-) -> str:
-    """The banner over an existing lead: who captured the visitor first, when (the event's
-    clock: "at 10:31" today, else "on Tue 18 Nov 10:31") and, when it was another device of
-    the event hub (issue 19), which one."""
-    moment = first_seen.at if first_seen is not None else lead.created_at
-    when = event_time(moment, zone)
-    if moment is not None and event_time(moment, zone, "%Y-%m-%d") == event_time(
-        now or datetime.now(UTC), zone, "%Y-%m-%d"
-    ):
-        when = event_time(moment, zone, "%H:%M")
-        at = QCoreApplication.translate("ScanPage", " at {when}").format(when=when)
-    else:
-        at = QCoreApplication.translate("ScanPage", " on {when}").format(when=when) if when else ""
+def scanned_before_text(lead: Lead, zone: str, first_seen: Sighting | None = None) -> str:
+    """The banner over an existing lead: who captured the visitor first and when, on the
+    event's clock like every other screen, and, when it was another device of the event hub
+    (issue 19), which one: "Scanned before by Ayşe on Thu 03 Dec 10:31 (laptop 2): ..."."""
+    tr = QCoreApplication.translate
+    when = event_time(first_seen.at if first_seen is not None else lead.created_at, zone)
+    at = tr("ScanPage", " on {when}").format(when=when) if when else ""
     if first_seen is not None and not first_seen.this_device:
-        who = first_seen.staff_name or QCoreApplication.translate("ScanPage", "someone")
-        device = first_seen.device_name or QCoreApplication.translate("ScanPage", "another device")
-        return QCoreApplication.translate(
+        who = first_seen.staff_name or tr("ScanPage", "someone")
+        device = first_seen.device_name or tr("ScanPage", "another device")
+        return tr(
             "ScanPage",
             "Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.",
         ).format(who=who, at=at, device=device)
     who = lead.staff_name or (first_seen.staff_name if first_seen else "")
-    who = who or QCoreApplication.translate("ScanPage", "someone on this device")
-    return QCoreApplication.translate(
+    who = who or tr("ScanPage", "someone on this device")
+    return tr(
         "ScanPage", "Scanned before by {who}{at}: this is the existing lead, no duplicate made."
     ).format(who=who, at=at)
 

@@ -115,7 +115,7 @@ def test_a_badge_scanned_on_laptop_2_is_scanned_before_by_ayse_on_laptop_1(
         qtbot.waitUntil(lambda: scan_one.form_open, timeout=15000)
         banner = scan_one.form.banner.text()
         assert scan_one.form.banner.isVisible()
-        assert banner.startswith("Scanned before by Ayşe at "), banner
+        assert banner.startswith("Scanned before by Ayşe on "), banner
         assert "(laptop 2)" in banner
         win_one.scan.stop_camera()
         qtbot.keyClick(scan_one.form, Qt.Key.Key_Escape)
