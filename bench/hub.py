@@ -209,7 +209,11 @@ def _start_proxy(target: int, args: argparse.Namespace, root: Path) -> tuple[Any
 
 def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="boothapp-hub-bench-"))
-    server = start_server(Path(tempfile.mkdtemp(prefix="boothapp-hub-pg-")))
+    # Two connections a device (its own and its LISTEN one), past PostgreSQL's default 100.
+    server = start_server(
+        Path(tempfile.mkdtemp(prefix="boothapp-hub-pg-")),
+        options=f"-c max_connections={2 * devices + 50}",
+    )
     proxy = None
     try:
         url = server.create_database(f"hub_{uuid.uuid4().hex[:8]}")
