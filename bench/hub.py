@@ -81,11 +81,10 @@ def badges_of(device: int, leads: int, devices: int) -> list[str]:
 
 def process_main(data_dirs: list[str], first: int, cfg: dict[str, Any], sync: Any) -> None:
     """Run several devices on threads of this process (one process per device for 20)."""
-    start, halt_capture, stop, captured, results = sync
     threads = [
         threading.Thread(
             target=_device_guarded,
-            args=(d, first + i, cfg, start, halt_capture, stop, captured, results),
+            args=(d, first + i, cfg, *sync),
             name=f"device-{first + i}",
         )
         for i, d in enumerate(data_dirs)
@@ -103,12 +102,13 @@ def _device_guarded(data_dir: str, device: int, cfg: dict[str, Any], *sync: Any)
         results = sync[-1]
         results.put({"device": device, "error": f"failed: {exc!r}"[:300]})
         sync[-2].release()
+        sync[0].release()  # not ready, but not waited for either
         raise
 
 
 def _device(
-    data_dir: str, device: int, cfg: dict[str, Any], start: Any, halt_capture: Any, stop: Any,
-    captured: Any, results: Any,
+    data_dir: str, device: int, cfg: dict[str, Any], ready: Any, start: Any, halt_capture: Any,
+    stop: Any, captured: Any, results: Any,
 ) -> None:  # fmt: skip
     logging.getLogger("boothapp.sync.credentials").setLevel(logging.ERROR)
     ctx = build_context(data_dir)
@@ -121,12 +121,17 @@ def _device(
             seen.extend((lead_id, now) for lead_id in changed.created)
 
     ctx.changes.subscribe(on_change)
-    loop = HubLoop(ctx.hub, poll_s=cfg["poll_s"])
+    online = threading.Event()
+    loop = HubLoop(
+        ctx.hub, poll_s=cfg["poll_s"], on_state=lambda st: online.set() if st.online else None
+    )
     ctx.changes.subscribe(loop.wake)
     halt = threading.Event()
     thread = threading.Thread(target=loop.run, args=(halt,), name="boothapp-hub", daemon=True)
+    thread.start()  # online before the show opens, as the booth's laptops are
+    online.wait(120)
+    ready.release()
     start.wait()
-    thread.start()
     began = time.monotonic()
     badges = []
     for n, badge in enumerate(badges_of(device, cfg["leads"], cfg["devices"])):
@@ -243,14 +248,16 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         start, halt_capture, stop = mpc.Event(), mpc.Event(), mpc.Event()
         captured = mpc.Semaphore(0)
         results = mpc.Queue()
-        sync = (start, halt_capture, stop, captured, results)
+        ready = mpc.Semaphore(0)
+        sync = (ready, start, halt_capture, stop, captured, results)
         procs = [
             mpc.Process(target=process_main, args=(dirs[i : i + per], i, cfg, sync))
             for i in range(0, devices, per)
         ]
         for p in procs:
             p.start()
-        time.sleep(3 + devices / 10)  # every process imported and ready
+        for _ in range(devices):  # every device built and online
+            ready.acquire(timeout=300)
         armed.touch()
         began = time.monotonic()
         start.set()

@@ -210,6 +210,9 @@ class HubService:
                 pulled, applied = pulled + got, applied + changed
                 if not more:
                     break
+                # A scan made while a long backlog is pulled goes out now, not after it:
+                # the other devices see it within seconds even while this one catches up.
+                pushed += self._push_batch(conn, batch)[0]
         return Replicated(pushed, pulled, applied, self.waiting())
 
     def replicate_once(self) -> Replicated:
