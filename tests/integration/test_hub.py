@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -364,3 +365,50 @@ def test_a_device_joining_late_backfills_the_events_history(
     finally:
         c.close()
         d.close()
+
+
+_HOLDER_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from boothapp.app import build_context
+    ctx = build_context(sys.argv[1])
+    event_id = ctx.events.find_event(sys.argv[2]).id
+    with ctx.hub.run_lock(event_id, "crm_sync") as holder:
+        print("holding" if holder is None else "refused", flush=True)
+        sys.stdin.readline()  # hold it until told, or until killed
+    """
+)
+
+
+def test_a_crm_sync_held_by_another_process_is_refused_until_it_dies(
+    tmp_path: Path, devices: tuple[AppContext, AppContext]
+) -> None:
+    """Two laptops, two processes: B is told A holds the run; A killed -9 frees it at once."""
+    a, b = devices
+    (tmp_path / "drop_b").mkdir()
+    b.sync.configure(_event_id(b), CrmSettings("csvdrop", "", folder=str(tmp_path / "drop_b")), {})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER_SCRIPT, str(a.paths.data_dir), EVENT],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(ValidationError, match="laptop A is syncing this event"):
+            b.sync.run(_event_id(b))
+        os.kill(holder.pid, signal.SIGKILL)  # the laptop crashes mid-run
+        holder.wait(timeout=30)
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        while True:  # PostgreSQL ends the dead session's lock as soon as it notices
+            try:
+                assert b.sync.run(_event_id(b)).stopped is not None
+                break
+            except ValidationError:
+                if datetime.now(UTC) > deadline:
+                    raise
+                time.sleep(0.1)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
