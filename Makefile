@@ -52,7 +52,8 @@ test-fast: lint typecheck contracts unit-fast ## the same without the real serve
 
 bench: venv ## run every benchmark under bench/ (each ends with one JSON line)
 	@for b in bench/*.py; do case $$b in */_*|*/synthetic_frames.py) continue;; esac; \
-	  echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+	  case $$b in */hub.py) args=--quick;; *) args=;; esac; \
+	  echo "== $$b $$args"; QT_QPA_PLATFORM=offscreen $(PY) $$b $$args || exit 1; done
 
 dist: venv ## build the one-folder app with PyInstaller into dist/boothapp
 	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \

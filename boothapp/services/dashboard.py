@@ -22,7 +22,7 @@ from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_queries import day_bounds
 from boothapp.store.db import Database
-from boothapp.store.tables import LeadRow, OutboxRow, StaffRow
+from boothapp.store.tables import ChangeLogRow, LeadRow, OutboxRow, StaffRow
 
 DEFAULT_TARGET_PER_STAFF = DEFAULT_LEADS_PER_STAFF_PER_DAY
 # Outbox states that mean the change reached its target (the sync worker owns the states).
@@ -119,6 +119,18 @@ class DashboardService:
         self.target_per_staff = target_per_staff
         self._configs = configs  # names the routing reps that own leads
 
+    def _hub_staff(self, staff_ids: set[str]) -> dict[str, str]:
+        """Names of other devices' staff, as their change-log entries carry them."""
+        if not staff_ids:
+            return {}
+        with self._db.read() as s:
+            rows = s.execute(
+                select(ChangeLogRow.staff_id, ChangeLogRow.staff_name, ChangeLogRow.device_name)
+                .where(ChangeLogRow.staff_id.in_(sorted(staff_ids)), ChangeLogRow.staff_name != "")
+                .distinct()
+            ).all()
+        return {sid: f"{name} ({device})" if device else name for sid, name, device in rows}
+
     def _owner_names(self, event_id: str) -> dict[str, str]:
         if self._configs is None:
             return {}
@@ -184,6 +196,14 @@ class DashboardService:
             counts[1] += rating == Rating.HOT.value
 
         names = {sid: name for sid, name in staff}
+        # Staff of the event hub's other devices (issue 19) are not on this device's roster:
+        # their names come with their changes ("Ayşe (laptop 2)").
+        elsewhere = self._hub_staff(
+            {sid for sid, *_ in totals if sid and sid not in names}
+            | {sid for sid in by_staff if sid and sid not in names}
+        )
+        names.update(elsewhere)
+        people = [*staff, *((sid, name) for sid, name in elsewhere.items() if sid in by_staff)]
         progress = tuple(
             StaffProgress(
                 sid,
@@ -192,7 +212,7 @@ class DashboardService:
                 hot=by_staff.get(sid, [0, 0])[1],
                 target=target,
             )
-            for sid, name in sorted(staff, key=lambda p: p[1].casefold())
+            for sid, name in sorted(people, key=lambda p: p[1].casefold())
         )
         ranked = sorted(
             ((sid, names.get(sid, ""), int(n), int(h or 0)) for sid, n, h in totals if sid),

@@ -23,10 +23,11 @@ from sqlalchemy import func, select
 
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
-from boothapp.services.lead_changes import CREATED, ChangeOrigin, LeadChanges, RemoteChange
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, RemoteChange
+from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.settings import Settings
 from boothapp.store.db import Database
-from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow, LeadAliasRow
+from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.hub import client
 from boothapp.sync.hub.client import DeviceStatus, HubChange, HubError, HubRefused, RunHolder
@@ -43,6 +44,8 @@ BATCH = 500
 PULL_BATCH = 100
 # ... and never hold it longer than this (a loaded laptop applies fewer per transaction).
 WRITE_BUDGET_S = 0.25
+# How often a device with nothing to pull still tells the hub it is there (``hub status``).
+TOUCH_EVERY_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +66,6 @@ class HubStatus:
     error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Sighting:
-    """Who captured a lead (or the same visitor) on which device, and when."""
-
-    staff_name: str
-    device_name: str
-    at: Any
-    this_device: bool
-
-
 class HubService:
     def __init__(
         self,
@@ -87,6 +80,8 @@ class HubService:
         self._settings = settings
         self._secrets = secrets
         self._save_settings = save_settings
+        self._touched_at = 0.0  # when the hub was last told this device's cursor
+        self._told = -1
 
     # -- set-up ---------------------------------------------------------------------------
     @property
@@ -120,6 +115,10 @@ class HubService:
         with self._db.session() as s:
             _put(s, _EVENT + reg.hub_event_id, event_id)
             _put(s, PUSHED, "0")  # push every change of the newly joined event
+            # ... and pull the event's whole history, even on a device whose cursor is past
+            # it (joined to another event before, or joined again after leaving): a device
+            # that joins late backfills; what it has already is skipped by its log key.
+            _put(s, CURSOR, "0")
         self._settings.hub_url = reg.conninfo
         self._settings.device_name = name
         self._settings.hub_push_only = push_only
@@ -181,32 +180,23 @@ class HubService:
 
     def sightings(self, lead_id: str) -> list[Sighting]:
         """Every capture of this lead's visitor, on any device (for "scanned before by ...")."""
-        me = self._settings.device_id
         with self._db.read() as s:
-            ids = {lead_id, *s.scalars(select(LeadAliasRow.alias_id).where(
-                LeadAliasRow.lead_id == lead_id
-            ))}  # fmt: skip
-            rows = s.scalars(
-                select(ChangeLogRow)
-                .where(ChangeLogRow.lead_id.in_(ids), ChangeLogRow.field == CREATED)
-                .order_by(ChangeLogRow.hlc)
-            ).all()
-            return [
-                Sighting(
-                    r.staff_name,
-                    r.device_name or (self._settings.device_name if r.device_id == me else ""),
-                    r.at,
-                    r.device_id == me,
-                )
-                for r in rows
-            ]
+            return sightings_in(s, lead_id, self._settings.device_id, self._settings.device_name)
 
     # -- replication ----------------------------------------------------------------------
     def replicate(
-        self, conn: psycopg.Connection, batch: int = BATCH, pull_batch: int = PULL_BATCH
+        self,
+        conn: psycopg.Connection,
+        batch: int = BATCH,
+        pull_batch: int = PULL_BATCH,
+        check: bool = True,
     ) -> Replicated:
-        """Push everything waiting, then pull and apply everything new (unless a kiosk)."""
-        client.check_device(conn)
+        """Push everything waiting, then pull and apply everything new (unless a kiosk).
+
+        ``check=False``: the caller checked this device on this connection already (the
+        loop does once per connection; a revoke ends the device's sessions)."""
+        if check:
+            client.check_device(conn)
         pushed = 0
         while True:
             sent, more = self._push_batch(conn, batch)
@@ -220,6 +210,9 @@ class HubService:
                 pulled, applied = pulled + got, applied + changed
                 if not more:
                     break
+                # A scan made while a long backlog is pulled goes out now, not after it:
+                # the other devices see it within seconds even while this one catches up.
+                pushed += self._push_batch(conn, batch)[0]
         return Replicated(pushed, pulled, applied, self.waiting())
 
     def replicate_once(self) -> Replicated:
@@ -269,16 +262,27 @@ class HubService:
             cursor = int(_get(s, CURSOR) or 0)
         changes = client.pull(conn, self._settings.device_id, cursor, batch)
         if not changes:
-            client.touch(conn, self._settings.device_id, cursor)
+            # Nothing new: say "still here" now and then, not on every wake-up (every push
+            # wakes every device; a write on the hub per device per push was most of its load).
+            if time.monotonic() - self._touched_at > TOUCH_EVERY_S or cursor != self._told:
+                client.touch(conn, self._settings.device_id, cursor)
+                self._touched_at, self._told = time.monotonic(), cursor
             return 0, 0, False
         applied = taken = 0
-        began = time.monotonic()
-        with self._changes.transaction(ChangeOrigin.HUB, "hub") as tx:
+        # The write lock is taken before anything local is read (BEGIN IMMEDIATE): a scan or
+        # an edit committed between this batch's reads and its writes would otherwise be
+        # merged over with stale clocks, and the devices would not converge. The hub is read
+        # before, so the lock is never held across the network.
+        with self._changes.transaction(ChangeOrigin.HUB, "hub", immediate=True) as tx:
+            began = time.monotonic()
+            now_cursor = int(_get(tx.session, CURSOR) or 0)  # another pull may have moved it
             local = _event_map(tx.session)
             for c in changes:
                 if taken and time.monotonic() - began > WRITE_BUDGET_S:
                     break  # commit what is done; the rest comes with the next batch
                 taken += 1
+                if c.global_seq <= now_cursor:
+                    continue
                 event_id = local.get(c.event_id)
                 if event_id is None:
                     continue  # an event this device did not join (RLS hides them anyway)
@@ -290,10 +294,13 @@ class HubService:
                 if outcome in (Applied.CREATED, Applied.COMBINED, Applied.WON):
                     applied += 1
             # The cursor moves in the same transaction as the changes it covers.
-            last = changes[taken - 1].global_seq
+            last = max(changes[taken - 1].global_seq, now_cursor)
             _put(tx.session, CURSOR, str(last))
-        client.touch(conn, self._settings.device_id, last)
-        return taken, applied, taken < len(changes) or len(changes) == batch
+        more = taken < len(changes) or len(changes) == batch
+        if not more:
+            client.touch(conn, self._settings.device_id, last)
+            self._touched_at, self._told = time.monotonic(), last
+        return taken, applied, more
 
     # -- one run per event ----------------------------------------------------------------
     @contextmanager

@@ -8,7 +8,10 @@ changes in the local log and tries again with a growing pause (up to a minute).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +28,8 @@ from boothapp.sync.hub.client import HubError, HubRefused
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60.0
-_SLICE_S = 0.2  # how often a wait looks at the stop and wake flags
+FIRST_BACKOFF_S = 0.5  # a cut at a booth is usually short: try again soon
+_SLICE_S = 0.5  # how often a wait looks at the stop flag (wake-ups come at once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +63,41 @@ class HubLoop:
         self._on_state = on_state
         self._on_applied = on_applied
         self._wake = threading.Event()
+        # A local commit ends the wait at once: the wait selects on the hub's LISTEN socket
+        # and on this pair (a socket pair, as select() takes no pipes on Windows). Waking
+        # only between slices of the wait cost every change up to a slice of lag.
+        self._bell: tuple[socket.socket, socket.socket] | None = None
 
     def wake(self, changed: LeadsChanged | None = None) -> None:
         """A door listener: a local change wants pushing (not one the hub itself brought)."""
         if changed is None or changed.origin is not ChangeOrigin.HUB:
             self._wake.set()
+            bell = self._bell
+            if bell is not None:
+                # Full (a wake-up is pending anyway) or closed at stop: nothing to do.
+                with contextlib.suppress(OSError):
+                    bell[1].send(b"!")
 
     def run(self, stop: threading.Event) -> None:
-        backoff = 1.0
+        rx, tx = socket.socketpair()
+        rx.setblocking(False)
+        tx.setblocking(False)
+        self._bell = (rx, tx)
+        try:
+            self._run(stop)
+        finally:
+            self._bell = None
+            rx.close()
+            tx.close()
+
+    def _run(self, stop: threading.Event) -> None:
+        backoff = FIRST_BACKOFF_S
         while not stop.is_set():
             try:
                 with self._hub.connect() as conn, self._hub.connect(autocommit=True) as ears:
+                    client.check_device(conn)  # a revoked device's sessions end with it
                     client.listen(ears)
-                    backoff = 1.0
+                    backoff = FIRST_BACKOFF_S
                     self._serve(conn, ears, stop)
             except HubRefused as exc:
                 self._say(HubState(False, self._hub.waiting(), refused=True, error=str(exc)))
@@ -94,15 +120,34 @@ class HubLoop:
     ) -> None:
         while not stop.is_set():
             self._wake.clear()
-            done = self._hub.replicate(conn)
+            self._drain_bell()
+            done = self._hub.replicate(conn, check=False)
             self._say(HubState(True, done.waiting, last=done))
             if done.applied and self._on_applied is not None:
                 self._on_applied(done)
             deadline = time.monotonic() + self._poll_s
             while not stop.is_set() and not self._wake.is_set():
                 left = deadline - time.monotonic()
-                if left <= 0 or client.wait_for_push(ears, min(_SLICE_S, left)):
+                if left <= 0 or self._wait(ears, min(_SLICE_S, left)):
                     break
+
+    def _wait(self, ears: psycopg.Connection, timeout_s: float) -> bool:
+        """Until another device pushed or this one committed (True), or the timeout."""
+        watched = [ears.fileno()]
+        if self._bell is not None:
+            watched.append(self._bell[0].fileno())
+        ready, _, _ = select.select(watched, [], [], timeout_s)
+        if not ready:
+            return False
+        # Take every notification that came (and notice a connection that dropped).
+        return client.wait_for_push(ears, 0.0) or self._wake.is_set()
+
+    def _drain_bell(self) -> None:
+        if self._bell is None:
+            return
+        with contextlib.suppress(OSError):  # nothing left (BlockingIOError)
+            while self._bell[0].recv(4096):
+                pass
 
     def _say(self, state: HubState) -> None:
         if self._on_state is not None:

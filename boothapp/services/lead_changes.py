@@ -584,9 +584,13 @@ class LeadChanges:
                 self._listeners.remove(listener)
 
     @contextmanager
-    def transaction(self, origin: ChangeOrigin, staff_id: str = "") -> Iterator[LeadTransaction]:
-        """One committed unit of lead changes; the broadcast follows the commit."""
-        with self._db.session() as s:
+    def transaction(
+        self, origin: ChangeOrigin, staff_id: str = "", *, immediate: bool = False
+    ) -> Iterator[LeadTransaction]:
+        """One committed unit of lead changes; the broadcast follows the commit.
+
+        ``immediate``: hold the write lock from the first read (see ``Database.session``)."""
+        with self._db.session(immediate=immediate) as s:
             tx = LeadTransaction(self, s, origin, staff_id, self.clock())
             yield tx
             changed = tx.finish()

@@ -38,6 +38,7 @@ from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner, assign_owners
+from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -108,6 +109,8 @@ class ScanOutcome:
     existing: Lead | None  # the lead this badge already has on this device, if any
     from_roster: bool = False
     warnings: tuple[str, ...] = ()
+    # The visitor's first capture, on this device or another one of the event hub (issue 19).
+    first_seen: Sighting | None = None
 
     @property
     def is_duplicate(self) -> bool:
@@ -221,12 +224,14 @@ class LeadService:
             )
             existing = self._lead_with_staff(s, existing_row) if existing_row else None
             warnings = parsed.warnings if parsed else ()
+            seen = sightings_in(s, existing_row.id, self._device_id) if existing_row else []
             return ScanOutcome(
                 scan=scan_from_row(scan_row),
                 draft=draft,
                 existing=existing,
                 from_roster=attendee is not None,
                 warnings=warnings,
+                first_seen=seen[0] if seen else None,
             )
 
     def _roster_match(self, s: Session, event_id: str, parsed: ParsedBadge) -> Attendee | None:

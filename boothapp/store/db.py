@@ -92,10 +92,20 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any error."""
+    def session(self, immediate: bool = False) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error.
+
+        ``immediate``: on SQLite, take the write lock before the first read (``BEGIN
+        IMMEDIATE``). The driver otherwise begins only at the first write, so what the unit
+        read may have changed under it by then; a merge that decides from what it read (the
+        hub's pull, issue 19) must not let a local save interleave.
+        """
         session = self._sessions()
         try:
+            if immediate and is_sqlite(self.engine):
+                # pysqlite sees the open transaction and issues no BEGIN of its own; its
+                # commit and rollback end this one.
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

@@ -100,6 +100,9 @@ class DesktopWindow(MainWindow):
         self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
         self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
         self.add_page("Results", self.results, "F9")
+        if self.background.hub_worker is not None:  # joined to an event hub (issue 19)
+            self.scan.show_hub(None)
+            self.background.hub_worker.state_changed.connect(self.scan.show_hub)
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,7 +38,9 @@ from boothapp.capture.types import DecodeResult, FrameDecoder
 from boothapp.core.clock import event_time, zone_note
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, LeadSource, Staff
+from boothapp.services.hub_worker import HubState
 from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
+from boothapp.services.sightings import Sighting
 from boothapp.ui.camera_controller import CameraController
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.card_capture import CardCapture
@@ -52,11 +54,42 @@ PRIVACY_CHOICES = ((0, "Keep last visitor"), (10, "Hide after 10 s"), (30, "Hide
                    (60, "Hide after 1 min"))  # fmt: skip
 
 
-def scanned_before_text(lead: Lead, zone: str) -> str:
-    who = lead.staff_name or "someone on this device"
-    when = event_time(lead.created_at, zone)
-    at = f" on {when}" if when else ""
-    return f"Scanned before by {who}{at}: this is the existing lead, no duplicate made."
+def scanned_before_text(lead: Lead, zone: str, first_seen: Sighting | None = None) -> str:
+    """The banner over an existing lead: who captured the visitor first and when, on the
+    event's clock like every other screen, and, when it was another device of the event hub
+    (issue 19), which one: "Scanned before by Ayşe on Thu 03 Dec 10:31 (laptop 2): ..."."""
+    tr = QCoreApplication.translate
+    when = event_time(first_seen.at if first_seen is not None else lead.created_at, zone)
+    at = tr("ScanPage", " on {when}").format(when=when) if when else ""
+    if first_seen is not None and not first_seen.this_device:
+        who = first_seen.staff_name or tr("ScanPage", "someone")
+        device = first_seen.device_name or tr("ScanPage", "another device")
+        return tr(
+            "ScanPage",
+            "Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.",
+        ).format(who=who, at=at, device=device)
+    who = lead.staff_name or (first_seen.staff_name if first_seen else "")
+    who = who or tr("ScanPage", "someone on this device")
+    return tr(
+        "ScanPage", "Scanned before by {who}{at}: this is the existing lead, no duplicate made."
+    ).format(who=who, at=at)
+
+
+def hub_text(state: HubState | None) -> str:
+    """ "Hub online · all changes shared" / "Hub offline (...) · 3 changes waiting"."""
+    tr = QCoreApplication.translate
+    if state is None:
+        return tr("ScanPage", "Hub: connecting…")
+    if state.refused:
+        return tr("ScanPage", "Hub refused this device: {error}").format(error=state.error)
+    waiting = (
+        tr("ScanPage", "{n} change(s) waiting").format(n=state.waiting)
+        if state.waiting
+        else tr("ScanPage", "all changes shared")
+    )
+    if state.online:
+        return tr("ScanPage", "Hub online · {waiting}").format(waiting=waiting)
+    return tr("ScanPage", "Hub offline, leads are kept here · {waiting}").format(waiting=waiting)
 
 
 class ScanResult(enum.StrEnum):
@@ -117,6 +150,12 @@ class ScanPage(QWidget):
         self.status_strip = QLabel("")
         self.status_strip.setObjectName("BoothStatusStrip")
         self.status_strip.setWordWrap(True)
+        # The event hub (issue 19): online or not and how many of this device's changes wait
+        # to reach the others; shown only on a device that joined a hub (``show_hub``).
+        self.hub_strip = QLabel("")
+        self.hub_strip.setObjectName("HubStatusStrip")
+        self.hub_strip.setWordWrap(True)
+        self.hub_strip.hide()
         # Short words: side by side under the camera they set the window's minimum width.
         self.walk_in = QPushButton("Walk-in (F5)")
         self.walk_in.setToolTip("A visitor without a badge: type their details")
@@ -131,6 +170,7 @@ class ScanPage(QWidget):
         lv.addWidget(self.camera, 1)
         lv.addWidget(self.camera_status)
         lv.addWidget(self.status_strip)
+        lv.addWidget(self.hub_strip)
         row = QHBoxLayout()
         row.addWidget(self.walk_in)
         row.addWidget(self.photo)
@@ -286,7 +326,7 @@ class ScanPage(QWidget):
     def _scan_recorded(self, outcome: ScanOutcome) -> None:
         if outcome.existing is not None:
             draft = self._leads.draft_of(outcome.existing)
-            banner = scanned_before_text(outcome.existing, self._event.timezone)
+            banner = scanned_before_text(outcome.existing, self._event.timezone, outcome.first_seen)
             self.show_result(ScanResult.DUPLICATE, f"Scanned before: {draft.contact.full_name}")
         elif outcome.warnings and not (
             outcome.draft.contact.full_name or outcome.draft.contact.email
@@ -396,6 +436,12 @@ class ScanPage(QWidget):
 
     def show_status(self, text: str) -> None:
         self.status_strip.setText(text)
+
+    def show_hub(self, state: HubState | None) -> None:
+        """The hub line of the strip; None: this device is joined, no answer yet."""
+        self.hub_strip.setText(hub_text(state))
+        self.hub_strip.setProperty("role", "" if state is not None and state.online else "muted")
+        self.hub_strip.show()
 
     def shutdown(self) -> None:
         self.stop_camera()

@@ -42,6 +42,7 @@ class PgServer:
     root: Path
     port: int
     bindir: Path
+    options: str = ""  # more ``-c name=value`` settings (the hub bench needs connections)
 
     @property
     def url(self) -> str:
@@ -73,6 +74,8 @@ class PgServer:
         if res.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {res.stderr.strip()}")
         opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off"
+        if self.options:
+            opts += f" {self.options}"
         res = self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -116,7 +119,7 @@ class PgServer:
         )
 
 
-def start_server(root: Path) -> PgServer:
-    server = PgServer(root=root, port=_free_port(), bindir=_bin_dir())
+def start_server(root: Path, options: str = "") -> PgServer:
+    server = PgServer(root=root, port=_free_port(), bindir=_bin_dir(), options=options)
     server.start()
     return server

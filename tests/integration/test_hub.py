@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -323,3 +324,91 @@ def test_the_app_worker_brings_another_devices_scan_within_seconds(
     finally:
         worker.stop()
     assert not any(s.refused for s in states)
+
+
+def test_a_device_joining_late_backfills_the_events_history(
+    tmp_path: Path, hub_url: str, devices: tuple[AppContext, AppContext]
+) -> None:
+    a, b = devices
+    for n in range(12):
+        lead, _ = a.leads.capture_scan(_event_id(a), f"EARLY-{n}")
+        if n % 4 == 0:
+            _edit(a, lead.id, notes=f"note {n}")
+    b.leads.capture_scan(_event_id(b), "EARLY-0")  # the same visitor, on B too
+    _sync(a, b)
+    # C was at another show on this hub first: its cursor is past this event's history.
+    c = _device(tmp_path, "laptop C", hub_url, event="Other Expo")
+    d = _device(tmp_path, "laptop D", hub_url, event="Other Expo")
+    try:
+        d.leads.capture_scan(_event_id(d, "Other Expo"), "ELSEWHERE-1")
+        _sync(d, c)
+        assert len(_leads(c)) == 1  # D's lead, pulled after this event's history
+        event_c = c.events.create_event(
+            NewEvent(name=EVENT, timezone="UTC", starts_on=date(2026, 12, 1))
+        )
+        c.hub.join(hub_url, event_c.id, "laptop C")
+        c.hub.replicate_once()
+
+        def state(ctx: AppContext, event_id: str) -> list[tuple[str, str | None, str]]:
+            return sorted(
+                (lead.id, lead.badge_key, lead.notes)
+                for lead in _leads(ctx)
+                if lead.event_id == event_id
+            )
+
+        assert state(c, event_c.id) == state(a, _event_id(a)) == state(b, _event_id(b))
+        assert len(state(c, event_c.id)) == 12
+        early = next(lead for lead in _leads(c) if lead.badge_key == "id:early-0")
+        # Its history came along (the notes edit, made on A), and who scanned it where.
+        assert any(h.field == "notes" for h in c.leads.history(early.id))
+        assert {s.device_name for s in c.hub.sightings(early.id)} == {"laptop A", "laptop B"}
+    finally:
+        c.close()
+        d.close()
+
+
+_HOLDER_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from boothapp.app import build_context
+    ctx = build_context(sys.argv[1])
+    event_id = ctx.events.find_event(sys.argv[2]).id
+    with ctx.hub.run_lock(event_id, "crm_sync") as holder:
+        print("holding" if holder is None else "refused", flush=True)
+        sys.stdin.readline()  # hold it until told, or until killed
+    """
+)
+
+
+def test_a_crm_sync_held_by_another_process_is_refused_until_it_dies(
+    tmp_path: Path, devices: tuple[AppContext, AppContext]
+) -> None:
+    """Two laptops, two processes: B is told A holds the run; A killed -9 frees it at once."""
+    a, b = devices
+    (tmp_path / "drop_b").mkdir()
+    b.sync.configure(_event_id(b), CrmSettings("csvdrop", "", folder=str(tmp_path / "drop_b")), {})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER_SCRIPT, str(a.paths.data_dir), EVENT],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(ValidationError, match="laptop A is syncing this event"):
+            b.sync.run(_event_id(b))
+        os.kill(holder.pid, signal.SIGKILL)  # the laptop crashes mid-run
+        holder.wait(timeout=30)
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        while True:  # PostgreSQL ends the dead session's lock as soon as it notices
+            try:
+                assert b.sync.run(_event_id(b)).stopped is not None
+                break
+            except ValidationError:
+                if datetime.now(UTC) > deadline:
+                    raise
+                time.sleep(0.1)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()

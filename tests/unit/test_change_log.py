@@ -83,3 +83,30 @@ def test_a_failed_change_leaves_no_number_behind(ctx: AppContext) -> None:
     after = _log(ctx)
     assert [e.device_seq for e in after] == list(range(1, len(after) + 1))
     assert "never saved" not in [e.value for e in after]
+
+
+def test_a_pull_holds_the_write_lock_from_its_first_read(ctx: AppContext) -> None:
+    """The hub's pull merges into what it read: a local save may not slip in between its
+    reads and its writes (issue 19, the 20-device run that did not converge)."""
+    import threading
+
+    event_id = _event(ctx)
+    lead = ctx.leads.save_lead(LeadDraft(event_id, Contact(first_name="Ana", last_name="Ruiz")))
+    saved = threading.Event()
+
+    def local_edit() -> None:
+        draft = ctx.leads.draft_of(ctx.leads.get_lead(lead.id))
+        ctx.leads.save_lead(replace(draft, notes="edited at the booth"))
+        saved.set()
+
+    with ctx.changes.transaction(ChangeOrigin.HUB, "hub", immediate=True) as tx:
+        before = tx.session.get(LeadRow, lead.id)
+        assert before is not None and before.notes == ""
+        editor = threading.Thread(target=local_edit)
+        editor.start()
+        # The edit waits for the lock (busy timeout) instead of committing under the pull.
+        assert not saved.wait(0.5)
+        assert tx.session.scalar(select(LeadRow.notes).where(LeadRow.id == lead.id)) == ""
+    editor.join(timeout=10)
+    assert saved.is_set()
+    assert ctx.leads.get_lead(lead.id).notes == "edited at the booth"

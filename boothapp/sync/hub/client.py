@@ -318,10 +318,13 @@ def listen(conn: psycopg.Connection) -> None:
 
 
 def wait_for_push(conn: psycopg.Connection, timeout_s: float) -> bool:
-    """Block up to ``timeout_s`` for a push notification; True when one came."""
-    for _ in conn.notifies(timeout=timeout_s, stop_after=1):
-        return True
-    return False
+    """Block up to ``timeout_s`` for a push notification; True when one came. Every
+    notification already received is taken (one pull covers them all)."""
+    return (
+        sum(1 for _ in conn.notifies(timeout=timeout_s)) > 0
+        if timeout_s <= 0
+        else any(True for _ in conn.notifies(timeout=timeout_s, stop_after=1))
+    )
 
 
 @dataclass(frozen=True, slots=True)
