@@ -1,0 +1,159 @@
+"""Person export and erase, tombstones, retention and the audit of them (issue 18, finding 9).
+
+Real SQLite file per test; the CRM is configured but never reached here (the delete request
+is queued; tests/integration/test_privacy_bottlecrm.py sends it to a real BottleCRM).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from boothapp.app import AppContext
+from boothapp.core.config.dump import to_tree
+from boothapp.core.config.loader import load_config
+from boothapp.core.models import Attendee, Contact, Stage
+from boothapp.core.textfold import fold_email
+from boothapp.services.audit import AuditAction
+from boothapp.services.errors import ValidationError
+from boothapp.services.events import NewEvent
+from boothapp.services.leads import LeadDraft
+from boothapp.services.privacy import ErasureState
+from boothapp.store.tables import LeadRow
+from boothapp.sync.settings import CrmSettings
+from tests.helpers.residue import find_traces
+
+AYSE = "Ayşe.Yılmaz@Örnek.com.tr"
+PAYLOAD = "BADGE-7781|Ayşe|Yılmaz|Anadolu Lojistik|ayse.yilmaz@xn--rnek-4qa.com.tr"
+
+
+def _event(ctx: AppContext, name: str = "Privacy Expo") -> str:
+    event = ctx.events.create_event(
+        NewEvent(name=name, timezone="Europe/Istanbul", country="TR",
+                 starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 3))
+    )  # fmt: skip
+    ctx.sync.configure(
+        event.id,
+        CrmSettings("bottlecrm", "http://127.0.0.1:9", auto_sync=True, intake_id="i-1"),
+        {"intake_key": "k", "api_token": "t"},
+    )
+    return event.id
+
+
+def _lead(ctx: AppContext, event_id: str, email: str, **more: str) -> str:
+    first = more.pop("first_name", "Ayşe")
+    ayse = first == "Ayşe"
+    contact = Contact(first_name=first, last_name="Yılmaz" if ayse else "Weber", email=email,
+                      company="Anadolu Lojistik" if ayse else "Weber GmbH",
+                      phone="+90 532 123 45 67" if ayse else "+49 30 1234567")  # fmt: skip
+    draft = LeadDraft(event_id, contact, consent_given=True, consent_text="Mail me.",
+                      notes=more.pop("notes", "wants a quote for Ayşe's team"))  # fmt: skip
+    return ctx.leads.save_lead(draft).id
+
+
+def _att(badge: str, email: str, first: str = "Ayşe") -> Attendee:
+    ayse = first == "Ayşe"
+    contact = Contact(first_name=first, last_name="Yılmaz" if ayse else "Weber",
+                      email=email, company="Anadolu Lojistik" if ayse else "")  # fmt: skip
+    return Attendee(id="", event_id="", badge_id=badge, contact=contact)
+
+
+def _db_file(ctx: AppContext) -> Path:
+    return Path(ctx.paths.db_url.removeprefix("sqlite:///"))
+
+
+def test_email_folding_meets_case_and_idn_forms() -> None:
+    assert fold_email(AYSE) == fold_email("ayşe.yılmaz@xn--rnek-4qa.com.tr")
+    assert fold_email("STRASSE@Example.DE") == fold_email("straße@example.de")
+    assert fold_email("a@b.com") != fold_email("a@c.com")
+
+
+def test_export_holds_every_record_about_the_person_and_is_audited(ctx: AppContext) -> None:
+    event_id = _event(ctx)
+    lead_id = _lead(ctx, event_id, "AYŞE.Yılmaz@xn--rnek-4qa.com.tr")
+    other = _lead(ctx, event_id, "jonas@weber.de", first_name="Jonas")
+    draft = ctx.leads.draft_of(ctx.leads.get_lead(lead_id))
+    ctx.leads.save_lead(replace(draft, notes="second visit"))
+    data = ctx.privacy.export_person(AYSE, staff_id="m1")
+    json.dumps(data)  # JSON as it is
+    assert [lead["id"] for lead in data["leads"]] == [lead_id]
+    lead = data["leads"][0]
+    assert lead["consent"]["text"] == "Mail me." and lead["consent"]["given_at"]
+    assert lead["followups"], "planned follow-ups are part of what is held"
+    assert lead["crm_queue"] and lead["audit"]
+    assert other not in json.dumps(data)
+    entry = [e for e in ctx.audit.entries() if e.action is AuditAction.PERSON_EXPORT][-1]
+    assert entry.staff_id == "m1" and entry.detail["leads"] == 1
+    assert "ayse" not in json.dumps(entry.detail).casefold()  # the log names no one
+
+
+def test_erase_leaves_no_trace_and_a_reimport_does_not_revive(ctx: AppContext) -> None:
+    event_id = _event(ctx)
+    ctx.attendees.import_attendees(
+        event_id,
+        [
+            _att("BADGE-7781", "AYŞE.Yılmaz@örnek.com.tr"),
+            _att("BADGE-1", "jonas@weber.de", "Jonas"),
+        ],
+    )
+    scanned, _ = ctx.leads.capture_scan(event_id, "BADGE-7781", symbology="QRCode")
+    ctx.leads.record_scan(event_id, "BADGE-7781 again")  # an unfinished visitor, no lead
+    keep = _lead(ctx, event_id, "jonas@weber.de", first_name="Jonas", notes="keep me")
+    with ctx.db.session() as s:  # as a finished sync run leaves it
+        row = s.get(LeadRow, scanned.id)
+        assert row is not None
+        row.crm_ids, row.sync_state = {"bottlecrm": "remote-42"}, "synced"
+
+    summary = ctx.privacy.erase_person(AYSE, staff_id="m1")
+    assert summary.leads == 1 and summary.attendees == 1 and summary.scans >= 2
+    assert summary.crm_requests == ("bottlecrm",)
+
+    needles = ["Yılmaz", "Yilmaz", "örnek", "xn--rnek", "BADGE-7781", "Anadolu", "+90 532"]
+    traces = find_traces(_db_file(ctx), needles)
+    assert not traces, "\n".join(map(str, traces))
+    assert ctx.leads.get_lead(keep).notes == "keep me"  # nobody else touched
+    assert [e.state for e in ctx.privacy.crm_erasures()] == [ErasureState.PENDING]
+    erase = [e for e in ctx.audit.entries() if e.action is AuditAction.ERASE][-1]
+    assert erase.staff_id == "m1" and erase.detail["leads"] == 1
+
+    again = ctx.attendees.import_attendees(
+        event_id, [_att("BADGE-7781", "ayşe.yılmaz@ÖRNEK.com.tr")]
+    )
+    assert again.erased_skipped == 1 and ctx.attendees.find(event_id, "BADGE-7781") is None
+    assert not find_traces(_db_file(ctx), ["Yılmaz"])
+    assert ctx.privacy.erase_person(AYSE).already_erased
+
+
+def test_erase_refuses_what_is_not_an_address(ctx: AppContext) -> None:
+    with pytest.raises(ValidationError, match="not an e-mail address"):
+        ctx.privacy.erase_person("nobody")
+
+
+def test_retention_erases_old_leads_neither_synced_nor_won(ctx: AppContext) -> None:
+    event_id = _event(ctx)
+    cfg = to_tree(ctx.configs.get(event_id))
+    cfg["privacy"] = {"retain_days": 30}
+    ctx.configs.save(event_id, load_config(json.dumps(cfg), "cfg.json"))
+    old, synced, won, fresh = (
+        _lead(ctx, event_id, f"{n}@x.com", first_name=n) for n in ("old", "sync", "won", "new")
+    )
+    long_ago = datetime.now(UTC) - timedelta(days=45)
+    with ctx.db.session() as s:
+        for lead_id in (old, synced, won):
+            row = s.get(LeadRow, lead_id)
+            assert row is not None
+            row.created_at = long_ago
+        s.get(LeadRow, synced).crm_ids = {"bottlecrm": "r-1"}  # type: ignore[union-attr]
+        s.get(LeadRow, won).stage = Stage.WON.value  # type: ignore[union-attr]
+    due = ctx.privacy.retain(dry_run=True)
+    assert [d.lead_id for d in due] == [old]
+    assert ctx.leads.get_lead(old)  # a dry run changes nothing
+    ctx.privacy.retain(staff_id="m1")
+    remaining = {lead.id for lead in ctx.leads.list_leads(event_id)}
+    assert remaining == {synced, won, fresh}
+    entry = [e for e in ctx.audit.entries() if e.action is AuditAction.RETENTION][-1]
+    assert entry.detail == {"erased": 1}
