@@ -6,6 +6,7 @@ is queued; tests/integration/test_privacy_bottlecrm.py sends it to a real Bottle
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -16,7 +17,7 @@ import pytest
 from boothapp.app import AppContext
 from boothapp.core.config.dump import to_tree
 from boothapp.core.config.loader import load_config
-from boothapp.core.models import Attendee, Contact, Stage
+from boothapp.core.models import Attendee, Contact, StaffRole, Stage
 from boothapp.core.textfold import fold_email
 from boothapp.services.audit import AuditAction
 from boothapp.services.errors import ValidationError
@@ -157,3 +158,65 @@ def test_retention_erases_old_leads_neither_synced_nor_won(ctx: AppContext) -> N
     assert remaining == {synced, won, fresh}
     entry = [e for e in ctx.audit.entries() if e.action is AuditAction.RETENTION][-1]
     assert entry.detail == {"erased": 1}
+
+
+# -- the command line: roles, person verbs, audit --------------------------------------------
+
+
+def _staffed(ctx: AppContext) -> str:
+    event_id = _event(ctx)
+    ctx.staff.add_staff(event_id, "Deniz", "4321", role=StaffRole.MANAGER)
+    ctx.staff.add_staff(event_id, "Ali", "1234")
+    return event_id
+
+
+def test_manager_verbs_refuse_staff_in_one_line(ctx: AppContext, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    event_id = _staffed(ctx)
+    _lead(ctx, event_id, AYSE)
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    run = cli("--as", "Ali", "person", "erase", AYSE, "--yes")
+    assert run.code != 0
+    assert run.err.strip().splitlines() == [
+        "boothapp: error: person erase is a manager action; Ali is staff"
+    ]
+    assert ctx.leads.list_leads(event_id)  # nothing erased
+    monkeypatch.setattr("sys.stdin", io.StringIO("0000\n"))
+    wrong = cli("--as", "Deniz", "person", "export", AYSE)
+    assert wrong.code != 0 and "wrong PIN for Deniz" in wrong.err
+    refused = [e for e in ctx.audit.entries() if e.action is AuditAction.REFUSED]
+    assert refused and refused[0].detail["action"] == "person erase"
+
+
+def test_manager_erases_by_cli_and_audit_list_shows_who(ctx: AppContext, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    event_id = _staffed(ctx)
+    _lead(ctx, event_id, AYSE)
+    monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
+    exported = cli("--as", "Deniz", "person", "export", AYSE)
+    assert exported.code == 0 and json.loads(exported.out)["leads"][0]["last_name"] == "Yılmaz"
+    monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
+    erased = cli("--as", "Deniz", "person", "erase", "ayşe.yılmaz@ÖRNEK.COM.TR", "--yes")
+    assert erased.code == 0 and "erased: 1 lead(s)" in erased.out
+    assert not ctx.leads.list_leads(event_id)
+    monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
+    listed = cli("--as", "Deniz", "audit", "list", "--action", "erase", "--action", "person_export")
+    lines = listed.lines
+    assert len(lines) == 2 and "person_export" in lines[0] and "Deniz" in lines[0]
+    assert "erase" in lines[1] and "Yılmaz" not in listed.out
+
+
+def test_os_user_mapping_turns_the_gate_on(ctx: AppContext, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    event_id = _staffed(ctx)
+    monkeypatch.setattr("getpass.getuser", lambda: "booth-cron")
+    assert cli("audit", "list").code == 0  # no roles set up on this laptop yet: open
+    monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
+    mapped = cli("--as", "Deniz", "staff", "map-os-user", "--event", "Privacy Expo", "Ali",
+                 "--os-user", "ali-laptop")  # fmt: skip
+    assert mapped.code == 0 and "ali-laptop now acts as Ali" in mapped.out
+    closed = cli("audit", "list")  # booth-cron is nobody now
+    assert closed.code != 0 and "manager action" in closed.err and "booth-cron" in closed.err
+    monkeypatch.setattr("getpass.getuser", lambda: "ali-laptop")
+    ali = cli("person", "retain", "--dry-run")
+    assert ali.code != 0 and "Ali is staff" in ali.err
+    listed = cli("staff", "list", "--event", "Privacy Expo")
+    assert "Ali" in listed.out and "ali-laptop" in listed.out and "manager" in listed.out
+    assert event_id
