@@ -163,3 +163,28 @@ def test_export_shortcut_needs_the_manager_pin(
     _type_pin(qtbot, dialog, "4321")
     qtbot.waitUntil(lambda: bool(opened), timeout=5000)
     assert "Export" in opened[0]
+
+
+def test_staff_opens_settings_with_the_manager_pin_and_sets_retention(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    _sign_in_ece(qtbot, window)
+    page = window.settings_page
+    _click_nav(qtbot, window, "Event settings")
+    dialog = _pad(qtbot, window)
+    _type_pin(qtbot, dialog, "4321")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=5000)
+    assert page.stack.currentWidget() is not page.locked  # open for the manager's PIN
+    qtbot.waitUntil(lambda: page.form.question.count() > 0, timeout=5000)
+    form = page.form
+    assert form.retain.text().startswith("until erased")
+    form.retain.setFocus()
+    qtbot.keyClick(form.retain, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form.retain, "90", delay=HUMAN_MS)
+    before = ctx.configs.get(event.id).revision
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctx.configs.get(event.id).revision == before + 1, timeout=5000)
+    assert ctx.configs.get(event.id).privacy.retain_days == 90
+    deniz = next(s for s in ctx.staff.list_staff(event.id) if s.name == "Deniz")
+    change = [e for e in ctx.audit.entries(event.id) if e.action is AuditAction.SETTINGS_CHANGED]
+    assert change[-1].staff_id == deniz.id and "privacy" in change[-1].detail["sections"]

@@ -220,3 +220,22 @@ def test_os_user_mapping_turns_the_gate_on(ctx: AppContext, cli, monkeypatch) ->
     listed = cli("staff", "list", "--event", "Privacy Expo")
     assert "Ali" in listed.out and "ali-laptop" in listed.out and "manager" in listed.out
     assert event_id
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("0", "between 1 and 3650, got 0"), ('"soon"', "must be an integer")],
+)
+def test_retain_days_is_checked_with_its_field(value: str, message: str) -> None:
+    from boothapp.core.config.defaults import default_config
+    from boothapp.core.config.errors import ConfigError
+
+    tree = to_tree(default_config())
+    text = json.dumps(tree)[:-1] + f', "privacy": {{"retain_days": {value}}}}}'
+    with pytest.raises(ConfigError) as err:
+        load_config(text, "cfg.json")
+    problems = [str(p) for p in err.value.problems]
+    assert any("privacy.retain_days" in p and message in p for p in problems), problems
+    kept = load_config(json.dumps({**tree, "privacy": {"retain_days": 180}}), "cfg.json")
+    assert kept.privacy.retain_days == 180
+    assert to_tree(kept)["privacy"] == {"retain_days": 180}
