@@ -239,3 +239,41 @@ def test_retain_days_is_checked_with_its_field(value: str, message: str) -> None
     kept = load_config(json.dumps({**tree, "privacy": {"retain_days": 180}}), "cfg.json")
     assert kept.privacy.retain_days == 180
     assert to_tree(kept)["privacy"] == {"retain_days": 180}
+
+
+# -- an erased person does not come back from another laptop or the hub ----------------------
+
+
+def test_device_merge_and_hub_pull_do_not_revive_an_erased_person(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    from boothapp.app import build_context
+    from boothapp.services.device_merge import merge_device_file
+    from boothapp.services.hub_apply import Applied, apply_change
+    from boothapp.services.lead_changes import CREATED, ChangeOrigin, RemoteChange
+
+    event_id = _event(ctx)
+    _lead(ctx, event_id, AYSE)
+    laptop = build_context(str(tmp_path / "laptop2"))
+    try:  # the other laptop captured her too, before the erase
+        other_event = laptop.events.create_event(NewEvent(name="Privacy Expo"))
+        theirs = _lead(laptop, other_event.id, "ayşe.yılmaz@örnek.com.tr")
+        jonas = _lead(laptop, other_event.id, "jonas@weber.de", first_name="Jonas")
+        laptop_file = Path(laptop.paths.db_url.removeprefix("sqlite:///"))
+    finally:
+        laptop.close()
+    ctx.privacy.erase_person(AYSE)
+
+    report = merge_device_file(ctx.changes, event_id, laptop_file)
+    assert report.added == 1  # Jonas only
+    assert {lead.id for lead in ctx.leads.list_leads(event_id)} == {jonas}
+    assert theirs not in {lead.id for lead in ctx.leads.list_leads(event_id)}
+
+    snapshot = {"first_name": "Ayşe", "last_name": "Yılmaz", "email": "AYŞE.yılmaz@örnek.com.tr"}
+    stamp = f"{int(datetime.now(UTC).timestamp() * 1000):015d}-000000-laptop3"
+    rc = RemoteChange("laptop3", 1, stamp, event_id, "lead-x", CREATED,
+                      snapshot, None, "", "", "", None, datetime.now(UTC))  # fmt: skip
+    with ctx.changes.transaction(ChangeOrigin.HUB) as tx:
+        assert apply_change(tx, rc) is Applied.ERASED
+    assert {lead.id for lead in ctx.leads.list_leads(event_id)} == {jonas}
+    assert not find_traces(_db_file(ctx), ["Yılmaz"])
