@@ -21,6 +21,7 @@ from boothapp.services.booth_status import booth_status, status_text
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
 from boothapp.services.lead_changes import LeadsChanged
+from boothapp.services.orphan_scans import OrphanScan
 from boothapp.services.sync import SyncSummary
 from boothapp.settings import NO_CAMERA
 from boothapp.sync.engine import StopReason, SyncProgress
@@ -111,6 +112,8 @@ class DesktopWindow(MainWindow):
         self.add_page(self.tr("Audit log"), self.audit_page)
         self.gate = ManagerGate(ctx.staff, runner, event.id, self)
         self._manager: Staff | None = None  # the manager whose PIN opened a manager page
+        self._unfinished_offered = False
+        self.unfinished: QWidget | None = None  # the unfinished-visitors dialog, when open
         self._manager_pages: dict[QWidget, str] = {
             self.sync_scroll: self.tr("CRM sync"),
             self.settings_page: self.tr("Event settings"),
@@ -271,6 +274,23 @@ class DesktopWindow(MainWindow):
         self.results.set_staff(staff)
         self.show_page(1)
         self.refresh_booth_status()
+        if not self._unfinished_offered:  # once per start, to whoever signs in first
+            self._unfinished_offered = True
+            orphans, event_id = self.ctx.orphans, self._event.id
+            self.runner.run(lambda: orphans.list(event_id), on_done=self._offer_unfinished)
+
+    def _offer_unfinished(self, scans: list[OrphanScan]) -> None:
+        """Badges scanned whose lead was never saved (issue 18): resume or discard."""
+        if not scans or self.staff is None:
+            return
+        from boothapp.ui.unfinished_visitors import UnfinishedVisitorsDialog
+
+        dialog = UnfinishedVisitorsDialog(
+            scans, self.ctx.leads, self.ctx.orphans, self.runner, self.staff.id, self
+        )
+        self.unfinished = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "unfinished", None))
+        dialog.open()
 
     def refresh_booth_status(self) -> None:
         """The scan page's status strip, read off the GUI thread (issue 15)."""

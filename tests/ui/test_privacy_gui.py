@@ -188,3 +188,35 @@ def test_staff_opens_settings_with_the_manager_pin_and_sets_retention(
     deniz = next(s for s in ctx.staff.list_staff(event.id) if s.name == "Deniz")
     change = [e for e in ctx.audit.entries(event.id) if e.action is AuditAction.SETTINGS_CHANGED]
     assert change[-1].staff_id == deniz.id and "privacy" in change[-1].detail["sections"]
+
+
+def test_unfinished_visitors_are_offered_at_start_to_resume_or_discard(
+    qtbot, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.ui.unfinished_visitors import UnfinishedVisitorsDialog
+
+    vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kaya;Selin;;;\r\nEMAIL:selin@kaya.com.tr\r\nEND:VCARD"
+    kept = ctx.leads.record_scan(event.id, vcard, symbology="QRCode")  # killed before its lead
+    junk = ctx.leads.record_scan(event.id, "garbage-7", symbology="QRCode")
+    win = DesktopWindow(ctx, TaskRunner(), event)
+    qtbot.addWidget(win)
+    win.show()
+    _sign_in_ece(qtbot, win)
+    qtbot.waitUntil(lambda: win.unfinished is not None and win.unfinished.isVisible(),
+                    timeout=5000)  # fmt: skip
+    dialog = win.unfinished
+    assert isinstance(dialog, UnfinishedVisitorsDialog)
+    assert dialog.table.rowCount() == 2
+    badges = [dialog.table.item(r, 1).text() for r in range(2)]
+    dialog.table.selectRow(badges.index("garbage-7"))
+    qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
+    qtbot.mouseClick(dialog.resume_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.unfinished is None, timeout=5000)  # none left: it closes
+    (lead,) = ctx.leads.list_leads(event.id)
+    assert lead.contact.email == "selin@kaya.com.tr" and lead.raw_payload == vcard
+    assert ctx.orphans.list(event.id) == []
+    discarded = [e for e in ctx.audit.entries(event.id) if e.action is AuditAction.SCAN_DISCARDED]
+    assert [e.detail["scan_id"] for e in discarded] == [junk.scan.id]
+    assert kept.scan.id != junk.scan.id
+    win.close()
