@@ -230,6 +230,12 @@ class DesktopWindow(MainWindow):
         return False
 
     def _open_manager_page(self, manager: Staff, page: QWidget) -> None:
+        if self.staff is not None and manager.id != self.staff.id:
+            self.who.setText(
+                self.tr("Signed in: {staff} · manager: {manager}").format(
+                    staff=self.staff.name, manager=manager.name
+                )
+            )
         self.settings_page.set_manager(True, manager.id)
         self.review.set_manager(manager.id)
         if page is self.review:
@@ -240,6 +246,8 @@ class DesktopWindow(MainWindow):
     def _close_manager(self) -> None:
         self._manager = None
         staff = self.staff
+        if staff is not None:
+            self.who.setText(f"Signed in: {staff.name}")
         self.settings_page.set_manager(bool(staff and staff.is_manager), staff.id if staff else "")
 
     def _back_to(self, page: QWidget | None) -> None:

@@ -91,7 +91,7 @@ def test_review_asks_a_manager_pin_then_erase_and_keep_go_through_the_door(
     _click_nav(qtbot, window, "Please-delete review")
     dialog = _pad(qtbot, window)
     assert window.pages.currentWidget() is window.scan  # nothing shows before the PIN
-    assert "manager" in dialog.heading.text()
+    assert "manager" in dialog.heading.text() and "Please-delete review" in dialog.heading.text()
 
     _type_pin(qtbot, dialog, "2222")  # Ece's own PIN is not a manager's
     qtbot.waitUntil(lambda: "Not a manager's PIN" in dialog.message.text(), timeout=5000)
@@ -100,6 +100,7 @@ def test_review_asks_a_manager_pin_then_erase_and_keep_go_through_the_door(
         qtbot.mouseClick(dialog.pad.buttons[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.pad.buttons["OK"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review, timeout=5000)
+    assert "manager: Deniz" in window.who.text()
     review = window.review
     qtbot.waitUntil(lambda: review.table.rowCount() == 2, timeout=5000)
 
