@@ -221,3 +221,30 @@ def test_unfinished_visitors_are_offered_at_start_to_resume_or_discard(
     assert [e.detail["scan_id"] for e in discarded] == [junk.scan.id]
     assert kept.scan.id != junk.scan.id
     win.close()
+
+
+def test_staff_edit_their_own_leads_and_only_flag_a_colleagues(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    staff = {s.name: s.id for s in ctx.staff.list_staff(event.id)}
+    for first, who in (("Mine", "Ece"), ("Theirs", "Deniz")):
+        ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name=first, last_name="Lead",
+                                                        email=f"{first}@x.example"),
+                                      staff_id=staff[who]))  # fmt: skip
+    _sign_in_ece(qtbot, window)
+    _click_nav(qtbot, window, "Leads")
+    page = window.leads
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    detail = page.detail
+    for name, editable in (("Theirs Lead", False), ("Mine Lead", True)):
+        row = next(i for i in range(2) if page.model.lead_at(i).name == name)  # type: ignore[union-attr]
+        page.table.setFocus()
+        page.table.selectRow(row)
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda n=name: detail.lead is not None and detail.lead.display_name == n,
+                        timeout=5000)  # fmt: skip
+        qtbot.waitUntil(lambda: detail.please_delete.isEnabled(), timeout=5000)
+        assert detail.save_button.isEnabled() is editable
+        assert detail.please_delete.isEnabled()  # anyone may pass on a visitor's request
+        if not editable:
+            assert "Captured by Deniz" in detail.status.text()
