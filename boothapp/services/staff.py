@@ -134,7 +134,8 @@ class StaffService:
         """The kiosk's way out: whichever staff member of the event this PIN belongs to is
         signed in as themself (nobody else's session resumes)."""
         with self._db.session() as s:
-            rows = self._active(s, event_id)
+            # A kiosk stand's own account never opens the booth window (issue 18, roles).
+            rows = [r for r in self._active(s, event_id) if r.role != StaffRole.KIOSK]
             return self._check(s, _kiosk_key(event_id), pin, rows, event_id)
 
     def unlock(self, staff_id: str, manager_pin: str) -> PinCheck:

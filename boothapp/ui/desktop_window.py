@@ -16,7 +16,7 @@ from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.clock import zone_of
 from boothapp.core.hygiene.phones import preload_metadata
-from boothapp.core.models import Event, Lead, LeadSource, Staff
+from boothapp.core.models import Event, Lead, LeadSource, Staff, StaffRole
 from boothapp.services.booth_status import booth_status, status_text
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
@@ -272,6 +272,11 @@ class DesktopWindow(MainWindow):
         return False
 
     def _signed_in(self, staff: Staff) -> None:
+        if staff.role is StaffRole.KIOSK:
+            # A kiosk stand's account (issue 18): visitors' self-registration, nothing else.
+            self.sign_in.refresh()
+            self.start_kiosk()
+            return
         self.staff = staff
         self._manager = None
         self.settings_page.set_manager(staff.is_manager, staff.id)

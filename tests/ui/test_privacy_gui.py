@@ -248,3 +248,30 @@ def test_staff_edit_their_own_leads_and_only_flag_a_colleagues(
         assert detail.please_delete.isEnabled()  # anyone may pass on a visitor's request
         if not editable:
             assert "Captured by Deniz" in detail.status.text()
+
+
+def test_a_kiosk_account_opens_the_kiosk_and_its_pin_never_opens_the_booth(
+    qtbot, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    ctx.staff.add_staff(event.id, "Stand 2", "7777", role=StaffRole.KIOSK)
+    win = DesktopWindow(ctx, TaskRunner(), event)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        qtbot.waitUntil(lambda: win.sign_in.staff_button("Stand 2") is not None, timeout=5000)
+        qtbot.mouseClick(win.sign_in.staff_button("Stand 2"), Qt.MouseButton.LeftButton)
+        for digit in "7777":
+            qtbot.mouseClick(win.sign_in.pad.buttons[digit], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(win.sign_in.pad.buttons["OK"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win._kiosk is not None, timeout=5000)
+        assert win.staff is None and not win.isVisible()  # the booth's pages stay shut
+        assert not ctx.staff.sign_in_any(event.id, "7777").accepted  # no way out with it
+        assert ctx.staff.sign_in_any(event.id, "2222").accepted  # staff still can
+    finally:
+        if win._kiosk is not None:
+            kiosk, wedge, controller = win._kiosk  # type: ignore[misc]
+            controller.stop()
+            wedge.uninstall()
+            kiosk._unlocked = True
+            kiosk.close()
+        win.close()
