@@ -25,6 +25,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
@@ -76,6 +77,7 @@ class ErasureSummary:
     history: int
     crm_requests: tuple[str, ...]  # "bottlecrm", ... one per CRM record queued for deletion
     already_erased: bool  # nothing found, the person was erased before
+    images: int = 0  # badge and card photos deleted from the photos folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +254,8 @@ class PrivacyService:
             for arow in attendees:
                 s.delete(arow)
             for scan in scans:
+                if scan.image_path:
+                    counts["images"].append(scan.image_path)
                 s.delete(scan)
             subject = self._subject(s, folded)
             new = bury(s, emails=[folded], badge_ids=badges, staff_id=staff_id)
@@ -263,6 +267,7 @@ class PrivacyService:
                 history=counts["history"],
                 crm_requests=tuple(counts["crm"]),
                 already_erased=not (leads or attendees or scans) and new == 0,
+                images=len(counts["images"]),
             )
             record(
                 s,
@@ -273,6 +278,7 @@ class PrivacyService:
                         "roster": summary.attendees, "crm": list(summary.crm_requests)},
             )  # fmt: skip
         self._compact()
+        _remove_files(counts["images"])
         return summary
 
     def erase_lead(self, lead_id: str, staff_id: str = "", *, reason: str = "") -> ErasureSummary:
@@ -296,13 +302,19 @@ class PrivacyService:
                 detail={"reason": reason, "crm": counts["crm"]},
             )
         self._compact()
+        _remove_files(counts["images"])
         return ErasureSummary(1, counts["scans"], 0, counts["followups"], counts["history"],
-                              tuple(counts["crm"]), False)  # fmt: skip
+                              tuple(counts["crm"]), False, len(counts["images"]))  # fmt: skip
 
     def _erase_leads(self, tx: Any, leads: list[LeadRow]) -> dict[str, Any]:
         s: Session = tx.session
-        counts: dict[str, Any] = {"scans": 0, "followups": 0, "history": 0, "crm": []}
+        counts: dict[str, Any] = {"scans": 0, "followups": 0, "history": 0, "crm": [], "images": []}
         for row in leads:
+            counts["images"] += [
+                p
+                for p in s.scalars(select(ScanRow.image_path).where(ScanRow.lead_id == row.id))
+                if p
+            ]
             counts["scans"] += len(
                 s.scalars(select(ScanRow.id).where(ScanRow.lead_id == row.id)).all()
             )
@@ -447,6 +459,7 @@ class PrivacyService:
         due = self.retention_due(now)
         if dry_run or not due:
             return due
+        images: list[str] = []
         with self._changes.transaction(ChangeOrigin.ERASE, staff_id) as tx:
             s = tx.session
             _secure_delete(s)
@@ -455,7 +468,7 @@ class PrivacyService:
                 row = s.get(LeadRow, item.lead_id)
                 if row is None:
                     continue
-                self._erase_leads(tx, [row])
+                images += self._erase_leads(tx, [row])["images"]
                 by_event[item.event_id] = by_event.get(item.event_id, 0) + 1
             for event_id, n in by_event.items():
                 record(
@@ -467,11 +480,22 @@ class PrivacyService:
                     detail={"erased": n},
                 )
         self._compact()
+        _remove_files(images)
         return due
 
 
 def _badges(leads: list[LeadRow], attendees: list[AttendeeRow]) -> set[str]:
     return {r.badge_id for r in leads if r.badge_id} | {a.badge_id for a in attendees if a.badge_id}
+
+
+def _remove_files(paths: Iterable[str]) -> None:
+    """The photos of erased scans (a badge, a business card): after the commit, so a failed
+    erase never leaves a lead without its photo."""
+    for path in paths:
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as exc:  # the rows are gone; say so, do not undo
+            log.warning("erased scan's photo not removed: %s", exc.strerror or exc)
 
 
 def _secure_delete(s: Session) -> None:

@@ -102,7 +102,11 @@ def test_erase_leaves_no_trace_and_a_reimport_does_not_revive(ctx: AppContext) -
         ],
     )
     scanned, _ = ctx.leads.capture_scan(event_id, "BADGE-7781", symbology="QRCode")
-    ctx.leads.record_scan(event_id, "BADGE-7781 again")  # an unfinished visitor, no lead
+    photo = ctx.paths.photos_dir / "badge-7781.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    photo.write_bytes(b"\xff\xd8 a badge photo")
+    # An unfinished visitor, no lead: the badge scanned again, with its photo.
+    ctx.leads.record_scan(event_id, "BADGE-7781 again", image_path=str(photo))
     keep = _lead(ctx, event_id, "jonas@weber.de", first_name="Jonas", notes="keep me")
     with ctx.db.session() as s:  # as a finished sync run leaves it
         row = s.get(LeadRow, scanned.id)
@@ -112,6 +116,7 @@ def test_erase_leaves_no_trace_and_a_reimport_does_not_revive(ctx: AppContext) -
     summary = ctx.privacy.erase_person(AYSE, staff_id="m1")
     assert summary.leads == 1 and summary.attendees == 1 and summary.scans >= 2
     assert summary.crm_requests == ("bottlecrm",)
+    assert summary.images == 1 and not photo.exists()
 
     needles = ["Yılmaz", "Yilmaz", "örnek", "xn--rnek", "BADGE-7781", "Anadolu", "+90 532"]
     traces = find_traces(_db_file(ctx), needles)

@@ -83,6 +83,17 @@ def run_erase(args: argparse.Namespace) -> int:
             f"erased: {done.leads} lead(s), {done.scans} scan(s), {done.attendees} roster "
             f"row(s), {done.followups} follow-up(s), {done.history} history entr(ies)"
         )
+        if done.images:
+            print(f"{done.images} badge/card photo(s) deleted")
+        older = [
+            f"{n} {what} in {folder}"
+            for what, folder in (("backup(s)", ctx.paths.backups_dir),
+                                 ("export file(s)", ctx.paths.exports_dir))
+            if folder.is_dir() and (n := sum(1 for f in folder.iterdir() if f.is_file()))
+        ]  # fmt: skip
+        if older:
+            # Copies made before the erase are files this command does not rewrite: say so.
+            print(f"note: {' and '.join(older)} were written before and may still hold them")
         if done.crm_requests:
             sent = ctx.privacy.send_crm_erasures()
             for item in sent:
