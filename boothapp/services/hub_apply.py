@@ -23,7 +23,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from boothapp.core.models import SyncState
-from boothapp.services.lead_changes import CREATED, LEAD_COLUMNS, LeadTransaction, RemoteChange
+from boothapp.services.lead_changes import (
+    CREATED,
+    ERASED,
+    LEAD_COLUMNS,
+    LeadTransaction,
+    RemoteChange,
+)
 from boothapp.services.tombstones import Graveyard
 from boothapp.store.tables import LeadRow
 from boothapp.store.types import UTCDateTime
@@ -49,6 +55,13 @@ def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
         return Applied.SEEN
     if rc.field == CREATED:
         return _apply_created(tx, rc)
+    if rc.field == ERASED:  # erased on another device (issue 18): gone here too
+        row = tx.session.get(LeadRow, tx.resolve(rc.lead_id))
+        if row is None:
+            tx.record_remote(rc)
+        else:
+            tx.erase(row, remote=rc)
+        return Applied.ERASED
     lead_id = tx.resolve(rc.lead_id)
     row = tx.session.get(LeadRow, lead_id)
     if row is None or rc.field not in _COLUMNS:

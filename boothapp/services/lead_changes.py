@@ -91,6 +91,9 @@ LEAD_COLUMNS = (
 )  # fmt: skip
 # The field of a change-log entry that brings a whole new lead.
 CREATED = "*"
+# The field of a change-log entry that erases a lead for good (GDPR, issue 18): the other
+# devices of the event hub erase their copy when they apply it. It carries no value.
+ERASED = "-"
 # This device's bookkeeping: never replicated.
 _UNREPLICATED = frozenset({"sync_state", "crm_ids"})
 
@@ -282,13 +285,14 @@ class LeadTransaction:
                 entry.requeue = True
         return frozenset(changed)
 
-    def erase(self, row: LeadRow) -> None:
+    def erase(self, row: LeadRow, *, remote: RemoteChange | None = None) -> None:
         """Forget a lead for good (GDPR erase, issue 18): its history, scans, follow-ups
         (planned mails with their rendered text), CRM queue rows and their attempts, deals,
         field clocks and aliases go; audit rows stay (who did what, when) with their detail
         blanked; this device's change-log entries keep their place (the sequence stays
-        gap-free for the hub) with their values blanked. The caller records the tombstone
-        and the CRM delete request; nothing is planned, queued or logged for the lead after.
+        gap-free for the hub) with their values blanked, and one ``ERASED`` entry tells the
+        other devices to erase theirs (``remote``: the entry that told this one). The caller
+        records the tombstone and the CRM delete request; nothing is planned or queued.
         """
         s = self.session
         s.flush()
@@ -316,6 +320,10 @@ class LeadTransaction:
         s.execute(update(AuditRow).where(AuditRow.lead_id.in_(ids)).values(detail={}))
         self._touched.pop(row.id, None)
         self._log = [e for e in self._log if e.row.id != row.id]
+        if remote is None:
+            self._log.append(_LogEntry(row, ERASED, None, None, self.staff_id, None))
+        else:
+            self.record_remote(remote)
         self._erased[row.id] = row.event_id
         s.delete(row)
         s.flush()
@@ -447,7 +455,7 @@ class LeadTransaction:
 
     def _write_log(self) -> None:
         """This transaction's own changes, numbered and stamped, into the change log."""
-        entries = [e for e in self._log if e.row.id in self._touched]
+        entries = [e for e in self._log if e.row.id in self._touched or e.field == ERASED]
         if not entries:
             return
         s = self.session
@@ -471,6 +479,8 @@ class LeadTransaction:
                     device_name="", change_id=e.change_id, at=self.now,
                 )
             )  # fmt: skip
+            if e.field == ERASED:
+                continue  # the lead is gone: no clock to keep for it
             self._set_clock(e.row.id, e.field, stamp)
             if e.field == CREATED:  # each captured value is a write at the creation stamp
                 for name, value in e.value.items():

@@ -282,3 +282,67 @@ def test_device_merge_and_hub_pull_do_not_revive_an_erased_person(
         assert apply_change(tx, rc) is Applied.ERASED
     assert {lead.id for lead in ctx.leads.list_leads(event_id)} == {jonas}
     assert not find_traces(_db_file(ctx), ["Yılmaz"])
+
+
+def test_an_erase_reaches_the_other_devices_through_the_change_log(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from boothapp.app import build_context
+    from boothapp.services.hub_apply import Applied, apply_change
+    from boothapp.services.lead_changes import ChangeOrigin, RemoteChange
+    from boothapp.store.tables import ChangeLogRow
+
+    def own_log(device: AppContext, after: int = 0) -> list[ChangeLogRow]:
+        with device.db.read() as s:
+            rows = list(s.scalars(
+                select(ChangeLogRow).where(
+                    ChangeLogRow.device_id == device.settings.device_id,
+                    ChangeLogRow.device_seq > after,
+                ).order_by(ChangeLogRow.device_seq)
+            ))  # fmt: skip
+            s.expunge_all()
+            return rows
+
+    def apply(target: AppContext, event_id: str, rows: list[ChangeLogRow]) -> list[Applied]:
+        with target.changes.transaction(ChangeOrigin.HUB, "hub") as tx:
+            return [
+                apply_change(
+                    tx,
+                    RemoteChange(
+                        e.device_id,
+                        e.device_seq,
+                        e.hlc,
+                        event_id,
+                        e.lead_id,
+                        e.field,
+                        e.value,
+                        e.old_value,
+                        e.staff_id,
+                        e.staff_name,
+                        "",
+                        e.change_id,
+                        e.at,
+                    ),
+                )  # fmt: skip
+                for e in rows
+            ]
+
+    event_id = _event(ctx)
+    lead_id = _lead(ctx, event_id, AYSE)
+    other = build_context(str(tmp_path / "laptop2"))
+    try:
+        their_event = other.events.create_event(NewEvent(name="Privacy Expo")).id
+        shipped = own_log(ctx)
+        apply(other, their_event, shipped)
+        assert other.leads.get_lead(lead_id).contact.last_name == "Yılmaz"
+        ctx.privacy.erase_person(AYSE)
+        news = own_log(ctx, after=shipped[-1].device_seq)
+        assert [e.field for e in news] == ["-"] and news[0].value is None
+        assert apply(other, their_event, news) == [Applied.ERASED]
+        assert other.leads.list_leads(their_event) == []
+        assert not find_traces(_db_file(other), ["Yılmaz", "Anadolu"])
+        assert [e.field for e in own_log(other)] == []  # applied, not re-broadcast
+    finally:
+        other.close()
