@@ -306,28 +306,15 @@ def test_an_erase_reaches_the_other_devices_through_the_change_log(
             return rows
 
     def apply(target: AppContext, event_id: str, rows: list[ChangeLogRow]) -> list[Applied]:
+        found = []
         with target.changes.transaction(ChangeOrigin.HUB, "hub") as tx:
-            return [
-                apply_change(
-                    tx,
-                    RemoteChange(
-                        e.device_id,
-                        e.device_seq,
-                        e.hlc,
-                        event_id,
-                        e.lead_id,
-                        e.field,
-                        e.value,
-                        e.old_value,
-                        e.staff_id,
-                        e.staff_name,
-                        "",
-                        e.change_id,
-                        e.at,
-                    ),
+            for e in rows:
+                rc = RemoteChange(
+                    e.device_id, e.device_seq, e.hlc, event_id, e.lead_id, e.field, e.value,
+                    e.old_value, e.staff_id, e.staff_name, "", e.change_id, e.at,
                 )  # fmt: skip
-                for e in rows
-            ]
+                found.append(apply_change(tx, rc))
+        return found
 
     event_id = _event(ctx)
     lead_id = _lead(ctx, event_id, AYSE)
