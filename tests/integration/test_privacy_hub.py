@@ -62,3 +62,19 @@ def test_an_erase_empties_the_hub_and_the_other_laptop(pg_server: PgServer, tmp_
     finally:
         a.close()
         b.close()
+
+
+def test_export_and_erase_on_a_postgresql_database(pg_server: PgServer, tmp_path: Path):  # type: ignore[no-untyped-def]
+    url = pg_server.create_database(f"booth_{uuid.uuid4().hex[:8]}")
+    ctx = build_context(str(tmp_path / "pg"), url)
+    try:
+        event_id = ctx.events.create_event(NewEvent(name="PG Privacy")).id
+        contact = Contact(first_name="Ayşe", last_name="Yılmaz", email="AYŞE@örnek.com.tr")
+        lead = ctx.leads.save_lead(LeadDraft(event_id, contact, notes="PG"))
+        ctx.leads.set_please_delete(lead.id, True)
+        assert ctx.privacy.export_person("ayşe@xn--rnek-4qa.com.tr")["leads"][0]["id"] == lead.id
+        done = ctx.privacy.erase_person("ayşe@ÖRNEK.com.tr")
+        assert done.leads == 1 and ctx.leads.list_leads(event_id) == []
+        assert ctx.privacy.erase_person("ayşe@örnek.com.tr").already_erased
+    finally:
+        ctx.close()
