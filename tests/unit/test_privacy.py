@@ -333,3 +333,24 @@ def test_an_erase_reaches_the_other_devices_through_the_change_log(
         assert [e.field for e in own_log(other)] == []  # applied, not re-broadcast
     finally:
         other.close()
+
+
+def test_event_import_by_a_manager_is_audited_with_who_and_what(
+    ctx: AppContext, cli, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    event_id = _staffed(ctx)
+    tree = to_tree(ctx.configs.get(event_id))
+    tree["privacy"] = {"retain_days": 120}
+    conf = tmp_path / "event.json"
+    conf.write_text(json.dumps(tree), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    refused = cli("--as", "Ali", "event", "import", str(conf), "--event", "Privacy Expo")
+    assert refused.code != 0 and "event import is a manager action" in refused.err
+    assert ctx.configs.get(event_id).privacy.retain_days is None
+    monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
+    done = cli("--as", "Deniz", "event", "import", str(conf), "--event", "Privacy Expo")
+    assert done.code == 0, done.err
+    assert ctx.configs.get(event_id).privacy.retain_days == 120
+    deniz = next(s for s in ctx.staff.list_staff(event_id) if s.name == "Deniz")
+    change = [e for e in ctx.audit.entries(event_id) if e.action is AuditAction.SETTINGS_CHANGED]
+    assert change[-1].staff_id == deniz.id and change[-1].detail["sections"] == ["privacy"]
