@@ -289,17 +289,30 @@ class DesktopWindow(MainWindow):
         self.refresh_booth_status()
         if not self._unfinished_offered:  # once per start, to whoever signs in first
             self._unfinished_offered = True
-            orphans, event_id = self.ctx.orphans, self._event.id
-            self.runner.run(lambda: orphans.list(event_id), on_done=self._offer_unfinished)
+            orphans, leads, event_id = self.ctx.orphans, self.ctx.leads, self._event.id
 
-    def _offer_unfinished(self, scans: list[OrphanScan]) -> None:
+            def found() -> tuple[list[OrphanScan], dict[str, str]]:
+                scans = orphans.list(event_id)
+                names = {}
+                for scan in scans:  # who the badge names, so staff know whom they lost
+                    try:
+                        contact = leads.parse(event_id, scan.payload).contact
+                    except Exception:  # an unreadable badge is listed as it was read
+                        continue
+                    names[scan.id] = contact.full_name or contact.email
+                return scans, names
+
+            self.runner.run(found, on_done=self._offer_unfinished)
+
+    def _offer_unfinished(self, found: tuple[list[OrphanScan], dict[str, str]]) -> None:
         """Badges scanned whose lead was never saved (issue 18): resume or discard."""
+        scans, names = found
         if not scans or self.staff is None:
             return
         from boothapp.ui.unfinished_visitors import UnfinishedVisitorsDialog
 
         dialog = UnfinishedVisitorsDialog(
-            scans, self.ctx.leads, self.ctx.orphans, self.runner, self.staff.id, self
+            scans, self.ctx.leads, self.ctx.orphans, self.runner, self.staff.id, self, names
         )
         self.unfinished = dialog
         dialog.finished.connect(lambda _r: setattr(self, "unfinished", None))

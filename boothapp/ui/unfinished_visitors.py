@@ -34,17 +34,21 @@ class UnfinishedVisitorsDialog(QDialog):
         runner: TaskRunner,
         staff_id: str,
         parent: QWidget | None = None,
+        names: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("UnfinishedVisitors")
         self.setWindowTitle(self.tr("Unfinished visitors"))
         self._scans = list(scans)
+        self._names = dict(names or {})  # scan id -> who the badge names, when it names anyone
         self._leads, self._orphans, self._runner, self._staff_id = leads, orphans, runner, staff_id
         intro = QLabel(self.tr("These badges were scanned but their lead was never saved."))
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 2)
+        self.table = QTableWidget(0, 3)
         self.table.setObjectName("UnfinishedTable")
-        self.table.setHorizontalHeaderLabels([self.tr("Scanned (UTC)"), self.tr("Badge")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Scanned (UTC)"), self.tr("Visitor"), self.tr("Badge")]
+        )
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -77,7 +81,9 @@ class UnfinishedVisitorsDialog(QDialog):
             payload = " ".join(scan.payload.split())
             payload = payload if len(payload) <= 80 else payload[:79] + "…"
             self.table.setItem(i, 0, QTableWidgetItem(scan.created_at.strftime("%Y-%m-%d %H:%M")))
-            self.table.setItem(i, 1, QTableWidgetItem(payload))
+            self.table.setItem(i, 1, QTableWidgetItem(self._names.get(scan.id, "")))
+            self.table.setItem(i, 2, QTableWidgetItem(payload))
+        self.table.resizeColumnsToContents()
         if self._scans:
             self.table.selectRow(0)
         enabled = bool(self._scans)

@@ -208,7 +208,8 @@ def test_unfinished_visitors_are_offered_at_start_to_resume_or_discard(
     dialog = win.unfinished
     assert isinstance(dialog, UnfinishedVisitorsDialog)
     assert dialog.table.rowCount() == 2
-    badges = [dialog.table.item(r, 1).text() for r in range(2)]
+    badges = [dialog.table.item(r, 2).text() for r in range(2)]
+    assert "Selin Kaya" in [dialog.table.item(r, 1).text() for r in range(2)]
     dialog.table.selectRow(badges.index("garbage-7"))
     qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
