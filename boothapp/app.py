@@ -21,6 +21,8 @@ from boothapp.services.hub import HubService
 from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.lead_queries import LeadQueryService
 from boothapp.services.leads import LeadService
+from boothapp.services.orphan_scans import OrphanScanService
+from boothapp.services.privacy import PrivacyService
 from boothapp.services.results import ResultsService
 from boothapp.services.routing import RoutingService
 from boothapp.services.staff import StaffService
@@ -55,6 +57,8 @@ class AppContext:
     deals: DealService = field(init=False)
     results: ResultsService = field(init=False)
     hub: HubService = field(init=False)
+    privacy: PrivacyService = field(init=False)
+    orphans: OrphanScanService = field(init=False)
 
     def __post_init__(self) -> None:
         device = self.settings.device_id
@@ -81,6 +85,11 @@ class AppContext:
         self.deals = DealService(self.db, device, self.sync)
         self.results = ResultsService(self.db, self.configs, self.deals)
         self.exports.results_of = self.results.compute  # the report's ROI pages
+        # Person export and erase, retention (issue 18); CRM deletes through the sync target.
+        self.orphans = OrphanScanService(self.db, device)  # unfinished visitors (issue 18)
+        self.privacy = PrivacyService(
+            self.db, self.changes, self.configs, device, adapter_for=self.sync.adapter
+        )
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from boothapp import __version__
 from boothapp.cli import commands
+from boothapp.cli.acting import add_acting_option
 from boothapp.cli.errors import CliError
 
 
@@ -29,6 +30,7 @@ def add_common_options(parser: argparse.ArgumentParser, default: object = None) 
     parser.add_argument(
         "--db", default=default, help="database URL, e.g. sqlite:///leads.db (env BOOTHAPP_DB)"
     )
+    add_acting_option(parser, default)  # who acts: manager verbs check it (issue 18)
 
 
 def _add_common_to_leaves(parser: argparse.ArgumentParser) -> None:

@@ -79,6 +79,8 @@ class Event:
 class StaffRole(enum.StrEnum):
     STAFF = "staff"
     MANAGER = "manager"  # may also unlock a staff member locked out by wrong PINs
+    # A kiosk stand's own account (issue 18): registers visitors, reads nothing back.
+    KIOSK = "kiosk"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ text-only badge is matched against the roster (issue 20). One place for these ru
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 
@@ -57,3 +58,20 @@ def fold(text: str) -> str:
 def fold_compact(text: str) -> str:
     """``fold`` without spaces: "Blue Harbor" and "blueharbor" (a domain) meet."""
     return fold(text).replace(" ", "")
+
+
+def fold_email(text: str) -> str:
+    """An e-mail address as one person's key: the local part case-folded (``ß`` and ``SS``,
+    ``İ`` and ``i̇`` meet, which ``lower()`` misses), the domain IDNA-normalised (UTS 46), so
+    ``Ayşe@Örnek.com.tr`` and ``ayşe@xn--rnek-4qa.com.tr`` are the same person (issue 18)."""
+    import idna  # requests' own dependency; imported here so the core loads without it
+
+    address = unicodedata.normalize("NFC", text.strip())
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address.casefold()
+    domain = domain.rstrip(".")
+    # Not a valid domain: compared as typed, folded.
+    with contextlib.suppress(idna.IDNAError, UnicodeError):
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    return f"{local.casefold()}@{domain.casefold()}"

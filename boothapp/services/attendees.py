@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from boothapp.core.models import CONTACT_FIELDS, Attendee
 from boothapp.services.audit import AuditAction, record
+from boothapp.services.tombstones import Graveyard
 from boothapp.store.db import Database
 from boothapp.store.mappers import attendee_from_row
 from boothapp.store.tables import AttendeeRow
@@ -28,6 +29,8 @@ class RosterImportSummary:
     inserted: int
     replaced: int
     total: int
+    # Rows of people erased before (issue 18): their tombstone keeps them out.
+    erased_skipped: int = 0
 
 
 class AttendeeService:
@@ -49,8 +52,16 @@ class AttendeeService:
         Re-importing a newer roster replaces rows with the same badge id.
         """
         now = datetime.now(UTC)
-        total = len(attendees)
         with self._db.session() as s:
+            graves = Graveyard.load(s)
+            kept = [
+                a
+                for a in attendees
+                if not graves.erased(email=a.contact.email, badge_id=a.badge_id)
+            ]
+            skipped = len(attendees) - len(kept)
+            attendees = kept
+            total = len(attendees)
             existing = set(
                 s.scalars(select(AttendeeRow.badge_id).where(AttendeeRow.event_id == event_id))
             )
@@ -80,7 +91,12 @@ class AttendeeService:
                 AuditAction.IMPORT,
                 event_id=event_id,
                 device_id=self._device_id,
-                detail={"attendees": len(rows), "replaced": len(clash), "file": source_name},
+                detail={
+                    "attendees": len(rows),
+                    "replaced": len(clash),
+                    "file": source_name,
+                    "erased_skipped": skipped,
+                },
             )
             count = s.scalar(
                 select(func.count())
@@ -91,6 +107,7 @@ class AttendeeService:
             inserted=len(rows) - (len(clash) if replace_existing else 0),
             replaced=len(clash) if replace_existing else 0,
             total=int(count or 0),
+            erased_skipped=skipped,
         )
 
     def find(self, event_id: str, badge_id: str = "", email: str = "") -> Attendee | None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from boothapp.store.db import Database
-from boothapp.store.tables import AuditRow
+from boothapp.store.tables import AuditRow, StaffRow
 
 
 class AuditAction(enum.StrEnum):
@@ -26,6 +26,14 @@ class AuditAction(enum.StrEnum):
     IMPORT = "import"
     SYNC = "sync"
     SCAN_DISCARDED = "scan_discarded"  # an unfinished visitor's scan set aside (issue #18)
+    # Privacy and roles (issue #18, finding 9)
+    PERSON_EXPORT = "person_export"
+    ERASE = "erase"
+    CRM_ERASE = "crm_erase"  # a delete request sent to a CRM, with its answer
+    RETENTION = "retention"
+    SETTINGS_CHANGED = "settings_changed"
+    ROLE_CHANGED = "role_changed"  # staff added, an OS user mapped
+    REFUSED = "refused"  # a manager action tried by someone who is not one
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +45,7 @@ class AuditEntry:
     staff_id: str
     detail: dict[str, Any]
     created_at: datetime
+    staff_name: str = ""  # who, as the staff list names them ("" when not a staff member)
 
 
 def record(
@@ -72,13 +81,31 @@ class AuditService:
         with self._db.session() as s:
             record(s, action, device_id=self._device_id, **kwargs)
 
-    def entries(self, event_id: str | None = None, lead_id: str | None = None) -> list[AuditEntry]:
+    def entries(
+        self,
+        event_id: str | None = None,
+        lead_id: str | None = None,
+        *,
+        actions: frozenset[AuditAction] = frozenset(),
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """Oldest first; ``limit`` keeps the newest that many."""
         with self._db.read() as s:
-            q = select(AuditRow).order_by(AuditRow.created_at)
+            q = select(AuditRow).order_by(AuditRow.created_at.desc())
             if event_id:
                 q = q.where(AuditRow.event_id == event_id)
             if lead_id:
                 q = q.where(AuditRow.lead_id == lead_id)
+            if actions:
+                q = q.where(AuditRow.action.in_([a.value for a in actions]))
+            if limit is not None:
+                q = q.limit(limit)
+            rows = [r for r in reversed(s.scalars(q).all()) if r.action in _KNOWN]
+            ids = {r.staff_id for r in rows if r.staff_id}
+            names: dict[str, str] = {}
+            if ids:
+                query = select(StaffRow.id, StaffRow.name).where(StaffRow.id.in_(ids))
+                names = {str(sid): str(name) for sid, name in s.execute(query)}
             return [
                 AuditEntry(
                     id=r.id,
@@ -88,6 +115,10 @@ class AuditService:
                     staff_id=r.staff_id,
                     detail=dict(r.detail or {}),
                     created_at=r.created_at,
+                    staff_name=names.get(r.staff_id, ""),
                 )
-                for r in s.scalars(q)
+                for r in rows
             ]
+
+
+_KNOWN = frozenset(a.value for a in AuditAction)

@@ -36,6 +36,7 @@ from boothapp.services.lead_changes import (
     LeadChanges,
     LeadTransaction,
 )
+from boothapp.services.tombstones import Graveyard
 from boothapp.store.db import DatabaseError, check_sqlite_file
 from boothapp.store.migrate import current_revision, head_revision
 from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, StaffRow
@@ -131,7 +132,10 @@ def _merge(
     staff_map, staff_added = _merge_staff(src, s, src_event.id, target.id)
     leads = src.scalars(select(LeadRow).where(LeadRow.event_id == src_event.id)).all()
     added = updated = combined = already = 0
+    graves = Graveyard.load(s)
     for n, lead in enumerate(leads, 1):
+        if graves.erased(email=lead.email, badge_id=lead.badge_id):
+            continue  # erased here (issue 18): the other laptop's copy must not revive them
         staff_id = staff_map.get(lead.staff_id, lead.staff_id)
         here = s.get(LeadRow, lead.id)
         history = src.scalars(select(LeadChangeRow).where(LeadChangeRow.lead_id == lead.id))

@@ -14,6 +14,7 @@ from boothapp.core.config.errors import ConfigError, ConfigProblem
 from boothapp.core.config.loader import load_config
 from boothapp.core.config.model import EventConfig
 from boothapp.core.config.source import parse
+from boothapp.services.audit import AuditAction, record
 from boothapp.services.errors import NotFoundError
 from boothapp.store.db import Database
 from boothapp.store.tables import EventRow
@@ -63,22 +64,34 @@ class EventConfigService:
         self._cache[key] = cfg
         return cfg
 
-    def save(self, event_id: str, cfg: EventConfig) -> EventConfig:
-        """Store a new revision. Answers already captured are never rewritten."""
+    def save(self, event_id: str, cfg: EventConfig, staff_id: str = "") -> EventConfig:
+        """Store a new revision (audited: who, which sections changed). Answers already
+        captured are never rewritten."""
         with self._db.session() as s:
             row = s.get(EventRow, event_id)
             if row is None:
                 raise NotFoundError(f"no event {event_id}")
             revision = row.config_revision + 1
             saved = replace(cfg, revision=revision)
+            before = dict(row.config or {})
             row.config = to_tree(saved)
             row.config_revision = revision
+            changed = sorted(
+                k for k in set(before) | set(row.config)
+                if k != "revision" and before.get(k) != row.config.get(k)
+            )  # fmt: skip
+            record(
+                s, AuditAction.SETTINGS_CHANGED, event_id=event_id, staff_id=staff_id,
+                detail={"revision": revision, "sections": changed},
+            )  # fmt: skip
         self._cache[(event_id, revision)] = saved
         return saved
 
     def export_text(self, event_id: str, fmt: Literal["yaml", "json"] = "yaml") -> str:
         return dump_config(self.get(event_id), fmt)
 
-    def import_text(self, event_id: str, text: str, source_name: str) -> EventConfig:
+    def import_text(
+        self, event_id: str, text: str, source_name: str, staff_id: str = ""
+    ) -> EventConfig:
         """Validate first (ConfigError names line and field); nothing changes on error."""
-        return self.save(event_id, validate_text(text, source_name))
+        return self.save(event_id, validate_text(text, source_name), staff_id)

@@ -16,13 +16,21 @@ lead; a change already applied (same device and number) is skipped.
 from __future__ import annotations
 
 import enum
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from boothapp.core.models import SyncState
-from boothapp.services.lead_changes import CREATED, LEAD_COLUMNS, LeadTransaction, RemoteChange
+from boothapp.services.lead_changes import (
+    CREATED,
+    ERASED,
+    LEAD_COLUMNS,
+    LeadTransaction,
+    RemoteChange,
+)
+from boothapp.services.tombstones import Graveyard
 from boothapp.store.tables import LeadRow
 from boothapp.store.types import UTCDateTime
 
@@ -39,6 +47,7 @@ class Applied(enum.StrEnum):
     WON = "won"  # the change is the newest of its field
     LOST = "lost"  # a later change holds the field; kept in the history only
     UNKNOWN = "unknown"  # a lead or field this device does not know; logged, not applied
+    ERASED = "erased"  # a person erased here (issue 18): logged, never brought back
 
 
 def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
@@ -46,6 +55,13 @@ def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
         return Applied.SEEN
     if rc.field == CREATED:
         return _apply_created(tx, rc)
+    if rc.field == ERASED:  # erased on another device (issue 18): gone here too
+        row = tx.session.get(LeadRow, tx.resolve(rc.lead_id))
+        if row is None:
+            tx.record_remote(rc)
+        else:
+            tx.erase(row, remote=rc)
+        return Applied.ERASED
     lead_id = tx.resolve(rc.lead_id)
     row = tx.session.get(LeadRow, lead_id)
     if row is None or rc.field not in _COLUMNS:
@@ -61,6 +77,11 @@ def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
 def _apply_created(tx: LeadTransaction, rc: RemoteChange) -> Applied:
     s = tx.session
     snapshot = {k: v for k, v in dict(rc.value or {}).items() if k in _COLUMNS}
+    if Graveyard.load(s).erased(
+        email=str(snapshot.get("email") or ""), badge_id=str(snapshot.get("badge_id") or "")
+    ):
+        tx.record_remote(replace(rc, value=None, old_value=None))
+        return Applied.ERASED
     here = s.get(LeadRow, tx.resolve(rc.lead_id))
     if here is not None:  # known already (the same capture reached us another way)
         _fill(tx, here, snapshot, rc)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from boothapp.core import hlc
@@ -47,11 +47,13 @@ from boothapp.store.db import Database
 from boothapp.store.tables import (
     AuditRow,
     ChangeLogRow,
+    DealRow,
     FieldClockRow,
     FollowUpRow,
     LeadAliasRow,
     LeadChangeRow,
     LeadRow,
+    OutboxAttemptRow,
     OutboxRow,
     ScanRow,
     StaffRow,
@@ -89,6 +91,9 @@ LEAD_COLUMNS = (
 )  # fmt: skip
 # The field of a change-log entry that brings a whole new lead.
 CREATED = "*"
+# The field of a change-log entry that erases a lead for good (GDPR, issue 18): the other
+# devices of the event hub erase their copy when they apply it. It carries no value.
+ERASED = "-"
 # This device's bookkeeping: never replicated.
 _UNREPLICATED = frozenset({"sync_state", "crm_ids"})
 
@@ -126,6 +131,8 @@ class LeadsChanged:
     created: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     fields: frozenset[str] = frozenset()
+    # Leads erased for good (GDPR, issue 18): views drop them; no lead id to reload.
+    erased: tuple[str, ...] = ()
 
     @property
     def lead_ids(self) -> tuple[str, ...]:
@@ -213,6 +220,7 @@ class LeadTransaction:
         self._touched: dict[str, _Touched] = {}
         self._log: list[_LogEntry] = []
         self._recorded: set[tuple[str, int]] = set()
+        self._erased: dict[str, str] = {}  # lead id -> event id
         self.discarded = False
 
     # -- what callers say -----------------------------------------------------------------
@@ -276,6 +284,49 @@ class LeadTransaction:
             if self.origin is not ChangeOrigin.CRM_PULL and changed - LOCAL_FIELDS:
                 entry.requeue = True
         return frozenset(changed)
+
+    def erase(self, row: LeadRow, *, remote: RemoteChange | None = None) -> None:
+        """Forget a lead for good (GDPR erase, issue 18): its history, scans, follow-ups
+        (planned mails with their rendered text), CRM queue rows and their attempts, deals,
+        field clocks and aliases go; audit rows stay (who did what, when) with their detail
+        blanked; this device's change-log entries keep their place (the sequence stays
+        gap-free for the hub) with their values blanked, and one ``ERASED`` entry tells the
+        other devices to erase theirs (``remote``: the entry that told this one). The caller
+        records the tombstone and the CRM delete request; nothing is planned or queued.
+        """
+        s = self.session
+        s.flush()
+        ids = {row.id} | set(
+            s.scalars(select(LeadAliasRow.alias_id).where(LeadAliasRow.lead_id == row.id))
+        )
+        s.execute(delete(LeadChangeRow).where(LeadChangeRow.lead_id.in_(ids)))
+        items = select(OutboxRow.id).where(OutboxRow.lead_id.in_(ids))
+        s.execute(delete(OutboxAttemptRow).where(OutboxAttemptRow.item_id.in_(items)))
+        s.execute(delete(OutboxRow).where(OutboxRow.lead_id.in_(ids)))
+        s.execute(delete(FollowUpRow).where(FollowUpRow.lead_id.in_(ids)))
+        s.execute(delete(ScanRow).where(ScanRow.lead_id.in_(ids)))
+        s.execute(delete(DealRow).where(DealRow.lead_id.in_(ids)))
+        s.execute(delete(FieldClockRow).where(FieldClockRow.lead_id.in_(ids)))
+        s.execute(
+            delete(LeadAliasRow).where(
+                LeadAliasRow.lead_id.in_(ids) | LeadAliasRow.alias_id.in_(ids)
+            )
+        )
+        s.execute(
+            update(ChangeLogRow)
+            .where(ChangeLogRow.lead_id.in_(ids))
+            .values(value=None, old_value=None, staff_name="")
+        )
+        s.execute(update(AuditRow).where(AuditRow.lead_id.in_(ids)).values(detail={}))
+        self._touched.pop(row.id, None)
+        self._log = [e for e in self._log if e.row.id != row.id]
+        if remote is None:
+            self._log.append(_LogEntry(row, ERASED, None, None, self.staff_id, None))
+        else:
+            self.record_remote(remote)
+        self._erased[row.id] = row.event_id
+        s.delete(row)
+        s.flush()
 
     def _history(
         self,
@@ -404,7 +455,7 @@ class LeadTransaction:
 
     def _write_log(self) -> None:
         """This transaction's own changes, numbered and stamped, into the change log."""
-        entries = [e for e in self._log if e.row.id in self._touched]
+        entries = [e for e in self._log if e.row.id in self._touched or e.field == ERASED]
         if not entries:
             return
         s = self.session
@@ -428,6 +479,8 @@ class LeadTransaction:
                     device_name="", change_id=e.change_id, at=self.now,
                 )
             )  # fmt: skip
+            if e.field == ERASED:
+                continue  # the lead is gone: no clock to keep for it
             self._set_clock(e.row.id, e.field, stamp)
             if e.field == CREATED:  # each captured value is a write at the creation stamp
                 for name, value in e.value.items():
@@ -474,7 +527,7 @@ class LeadTransaction:
         return entry
 
     def finish(self) -> LeadsChanged | None:
-        if self.discarded or not self._touched:
+        if self.discarded or not (self._touched or self._erased):
             return None
         self.session.flush()
         self._write_log()
@@ -486,10 +539,11 @@ class LeadTransaction:
         entries = list(self._touched.values())
         return LeadsChanged(
             origin=self.origin,
-            event_ids=frozenset(e.row.event_id for e in entries),
+            event_ids=frozenset({e.row.event_id for e in entries} | set(self._erased.values())),
             created=tuple(e.row.id for e in entries if e.created),
             updated=tuple(e.row.id for e in entries if not e.created),
             fields=frozenset(f for e in entries for f in e.fields),
+            erased=tuple(self._erased),
         )
 
     def _plan(self) -> None:

@@ -32,7 +32,7 @@ from boothapp.core.models import (
     SyncState,
 )
 from boothapp.services.audit import AuditAction, record
-from boothapp.services.badge_identity import identity_of
+from boothapp.services.badge_identity import BadgeIdentity, identity_of
 from boothapp.services.card_images import image_paths_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
@@ -209,19 +209,7 @@ class LeadService:
             )
             s.add(scan_row)
             s.flush()
-            contact = parsed.contact if parsed else Contact()
-            if attendee is not None:
-                contact = contact.merged_with(attendee.contact)
-            draft = LeadDraft(
-                event_id=event_id,
-                contact=contact,
-                source=source,
-                badge_key=ident.key if ident else None,
-                badge_id=(ident.badge_id if ident else "")
-                or (attendee.badge_id if attendee else ""),
-                raw_payload=payload,
-                staff_id=staff_id,
-            )
+            draft = _prefilled(event_id, payload, parsed, attendee, ident, source, staff_id)
             existing = self._lead_with_staff(s, existing_row) if existing_row else None
             warnings = parsed.warnings if parsed else ()
             seen = sightings_in(s, existing_row.id, self._device_id) if existing_row else []
@@ -233,6 +221,42 @@ class LeadService:
                 warnings=warnings,
                 first_seen=seen[0] if seen else None,
             )
+
+    def resume_scan(self, scan_id: str, staff_id: str = "") -> Lead:
+        """An unfinished visitor (a scan with no lead, issue 18) becomes their lead, pre-filled
+        from the badge and the roster as the scan page would have, through the lead door; a
+        badge that has its lead by now gets the scan attached to it instead."""
+        with self._db.read() as s:
+            scan = s.get(ScanRow, scan_id)
+            if scan is None:
+                raise NotFoundError(f"no scan {scan_id}")
+            if scan.lead_id is not None:
+                raise ValidationError(f"scan {scan_id} belongs to lead {scan.lead_id}")
+            event_id, payload = scan.event_id, scan.payload
+            source = LeadSource(scan.source) if scan.source in set(LeadSource) else (
+                LeadSource.BADGE_SCAN
+            )  # fmt: skip
+        if not payload:
+            raise ValidationError(f"scan {scan_id} read nothing from the badge: type the visitor")
+        parsed = self.parse(event_id, payload)
+        with self._db.read() as s:
+            attendee = self._roster_match(s, event_id, parsed)
+            ident = identity_of(parsed, attendee.badge_id if attendee else "")
+            existing = None
+            if ident is not None:
+                existing = s.scalar(
+                    select(LeadRow.id).where(
+                        LeadRow.event_id == event_id, LeadRow.badge_key == ident.key
+                    )
+                )
+        if existing is not None:
+            with self._db.session() as s:
+                scan = s.get(ScanRow, scan_id)
+                if scan is not None and scan.lead_id is None:
+                    scan.lead_id = existing
+            return self.get_lead(existing)
+        draft = _prefilled(event_id, payload, parsed, attendee, ident, source, staff_id)
+        return self.save_lead(draft, scan_id=scan_id)
 
     def _roster_match(self, s: Session, event_id: str, parsed: ParsedBadge) -> Attendee | None:
         conds: list[ColumnElement[bool]] = []
@@ -596,6 +620,30 @@ class LeadService:
     def _lead_with_staff(self, s: Session, row: LeadRow) -> Lead:
         name = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
         return lead_from_row(row, name)
+
+
+def _prefilled(
+    event_id: str,
+    payload: str,
+    parsed: ParsedBadge | None,
+    attendee: Attendee | None,
+    ident: BadgeIdentity | None,
+    source: LeadSource,
+    staff_id: str,
+) -> LeadDraft:
+    """The form as a scan fills it: the badge's contact, completed by the roster."""
+    contact = parsed.contact if parsed else Contact()
+    if attendee is not None:
+        contact = contact.merged_with(attendee.contact)
+    return LeadDraft(
+        event_id=event_id,
+        contact=contact,
+        source=source,
+        badge_key=ident.key if ident else None,
+        badge_id=(ident.badge_id if ident else "") or (attendee.badge_id if attendee else ""),
+        raw_payload=payload,
+        staff_id=staff_id,
+    )
 
 
 def _clean_contact(contact: Contact) -> Contact:

@@ -23,7 +23,7 @@ from boothapp.services.audit import AuditAction, record
 from boothapp.services.errors import ValidationError
 from boothapp.store.db import Database
 from boothapp.store.mappers import staff_from_row
-from boothapp.store.tables import PinLockRow, StaffRow
+from boothapp.store.tables import PinLockRow, StaffOsUserRow, StaffRow
 
 Clock = Callable[[], datetime]
 
@@ -95,7 +95,7 @@ class StaffService:
         try:
             role = StaffRole(role)
         except ValueError:
-            raise ValidationError(f"unknown role {role!r}: staff or manager") from None
+            raise ValidationError(f"unknown role {role!r}: staff, manager or kiosk") from None
         with self._db.session() as s:
             clash = s.scalar(
                 select(StaffRow.id).where(StaffRow.event_id == event_id, StaffRow.name == name)
@@ -134,7 +134,8 @@ class StaffService:
         """The kiosk's way out: whichever staff member of the event this PIN belongs to is
         signed in as themself (nobody else's session resumes)."""
         with self._db.session() as s:
-            rows = self._active(s, event_id)
+            # A kiosk stand's own account never opens the booth window (issue 18, roles).
+            rows = [r for r in self._active(s, event_id) if r.role != StaffRole.KIOSK]
             return self._check(s, _kiosk_key(event_id), pin, rows, event_id)
 
     def unlock(self, staff_id: str, manager_pin: str) -> PinCheck:
@@ -150,6 +151,74 @@ class StaffService:
             if result.accepted:
                 self._save_lock(s, _staff_key(staff_id), LockState())
             return result
+
+    def check_manager(self, event_id: str, pin: str) -> PinCheck:
+        """A manager's PIN for a manager action (issue 18: export, settings, CRM, erase,
+        the audit page); the check names the manager. Shares the manager pad's lockout."""
+        with self._db.session() as s:
+            rows = self._active(s, event_id)
+            managers = [r for r in rows if r.role == StaffRole.MANAGER]
+            if not managers and rows:  # an event set up before roles: its first member
+                first = min(rows, key=lambda r: (r.created_at, r.name))
+                managers = [first]
+            return self._check(s, _manager_key(event_id), pin, managers, event_id, login=False)
+
+    # -- who runs the command line (issue 18) ----------------------------------------------
+    def find_by_name(self, name: str, event_id: str | None = None) -> list[Staff]:
+        """Active staff called ``name`` (case-insensitive), in one event or in all."""
+        wanted = name.strip().casefold()
+        with self._db.read() as s:
+            q = select(StaffRow).where(StaffRow.active.is_(True))
+            if event_id:
+                q = q.where(StaffRow.event_id == event_id)
+            return [
+                _with_role(s, staff_from_row(r)) for r in s.scalars(q)
+                if r.name.casefold() == wanted
+            ]  # fmt: skip
+
+    def os_user_staff(self, os_user: str) -> Staff | None:
+        """The staff member the manager tied this operating-system account to."""
+        with self._db.read() as s:
+            link = s.get(StaffOsUserRow, os_user)
+            row = s.get(StaffRow, link.staff_id) if link is not None else None
+            if row is None or not row.active:
+                return None
+            return _with_role(s, staff_from_row(row))
+
+    def os_user_links(self) -> list[tuple[str, Staff]]:
+        with self._db.read() as s:
+            found = []
+            for link in s.scalars(select(StaffOsUserRow).order_by(StaffOsUserRow.os_user)):
+                row = s.get(StaffRow, link.staff_id)
+                if row is not None:
+                    found.append((link.os_user, _with_role(s, staff_from_row(row))))
+            return found
+
+    def map_os_user(self, os_user: str, staff_id: str, by: str = "") -> None:
+        """From now on the command line run by ``os_user`` acts as this staff member, and
+        manager verbs refuse anyone the manager has not mapped (or who gives no ``--as``)."""
+        os_user = os_user.strip()
+        if not os_user:
+            raise ValidationError("name the operating-system user to map")
+        with self._db.session() as s:
+            row = s.get(StaffRow, staff_id)
+            if row is None:
+                raise ValidationError(f"no staff member {staff_id}")
+            link = s.get(StaffOsUserRow, os_user)
+            if link is None:
+                s.add(StaffOsUserRow(os_user=os_user, staff_id=staff_id, created_by=by))
+            else:
+                link.staff_id, link.created_by = staff_id, by
+            record(
+                s, AuditAction.ROLE_CHANGED, event_id=row.event_id, staff_id=by,
+                device_id=self._device_id, detail={"os_user": os_user, "staff": row.name},
+            )  # fmt: skip
+
+    def cli_roles_enforced(self) -> bool:
+        """Whether the command line checks who runs it: once the manager mapped an OS user,
+        a manager verb run by anyone else needs ``--as`` a manager and their PIN."""
+        with self._db.read() as s:
+            return s.scalar(select(StaffOsUserRow.os_user).limit(1)) is not None
 
     def with_role(self, staff: Staff) -> Staff:
         with self._db.read() as s:

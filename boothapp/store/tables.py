@@ -342,3 +342,56 @@ class HubStateRow(Base):
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class TombstoneRow(Base):
+    """An erased person (issue 18): only a salted hash of their e-mail or badge id, so a roster
+    re-import, a device merge or a hub pull can tell them apart without keeping who they were."""
+
+    __tablename__ = "erasure_tombstones"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)  # "email" | "badge"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+
+
+class CrmErasureRow(Base):
+    """A delete request for an erased person's record in a CRM (``services/privacy.py``).
+    Only the CRM's own id is kept: no name, no e-mail."""
+
+    __tablename__ = "crm_erasures"
+    __table_args__ = (UniqueConstraint("crm", "remote_id", name="uq_crm_erasures_remote"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    crm: Mapped[str] = mapped_column(String(40), nullable=False)
+    remote_id: Mapped[str] = mapped_column(String(120), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    state: Mapped[str] = mapped_column(String(12), default="pending", nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_error: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class StaffOsUserRow(Base):
+    """An operating-system account the manager tied to a staff member: the command line run
+    by that account acts as them without ``--as`` (issue 18, roles)."""
+
+    __tablename__ = "staff_os_users"
+
+    os_user: Mapped[str] = mapped_column(String(120), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(36), default="", nullable=False)
+
+
+class PrivacyStateRow(Base):
+    """The privacy module's own settings on this device (the tombstone salt)."""
+
+    __tablename__ = "privacy_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)

@@ -16,23 +16,27 @@ from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.clock import zone_of
 from boothapp.core.hygiene.phones import preload_metadata
-from boothapp.core.models import Event, Lead, LeadSource, Staff
+from boothapp.core.models import Event, Lead, LeadSource, Staff, StaffRole
 from boothapp.services.booth_status import booth_status, status_text
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
 from boothapp.services.lead_changes import LeadsChanged
+from boothapp.services.orphan_scans import OrphanScan
 from boothapp.services.sync import SyncSummary
 from boothapp.settings import NO_CAMERA
 from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.mail import SmtpSettings
 from boothapp.sync.pacing import BreakerState
+from boothapp.ui.audit_page import AuditPage
 from boothapp.ui.camera_picker import CameraPicker
 from boothapp.ui.dashboard_page import DashboardPage
+from boothapp.ui.delete_review_page import DeleteReviewPage
 from boothapp.ui.event_settings_page import EventSettingsPage
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
+from boothapp.ui.manager_gate import ManagerGate
 from boothapp.ui.results_page import ResultsPage
 from boothapp.ui.scan_page import ScanPage
 from boothapp.ui.sign_in_page import SignInPage
@@ -96,13 +100,29 @@ class DesktopWindow(MainWindow):
         self.add_page("Follow-ups", self.followups, "F4")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
-        self.add_page("CRM sync", scrolling(self.sync_page), "F7")
+        self.sync_scroll = scrolling(self.sync_page)
+        self.add_page("CRM sync", self.sync_scroll, "F7")
         self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
         self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
         self.add_page("Results", self.results, "F9")
         if self.background.hub_worker is not None:  # joined to an event hub (issue 19)
             self.scan.show_hub(None)
             self.background.hub_worker.state_changed.connect(self.scan.show_hub)
+        # Manager pages (issue 18): a manager's PIN opens them for whoever is signed in.
+        self.review = DeleteReviewPage(ctx.leads, ctx.privacy, runner, event.id)
+        self.add_page(self.tr("Please-delete review"), self.review)
+        self.audit_page = AuditPage(ctx.audit, runner, event.id)
+        self.add_page(self.tr("Audit log"), self.audit_page)
+        self.gate = ManagerGate(ctx.staff, runner, event.id, self)
+        self._manager: Staff | None = None  # the manager whose PIN opened a manager page
+        self._unfinished_offered = False
+        self.unfinished: QWidget | None = None  # the unfinished-visitors dialog, when open
+        self._manager_pages: dict[QWidget, str] = {
+            self.sync_scroll: self.tr("CRM sync"),
+            self.settings_page: self.tr("Event settings"),
+            self.review: self.tr("Please-delete review"),
+            self.audit_page: self.tr("Audit log"),
+        }
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.
@@ -179,12 +199,69 @@ class DesktopWindow(MainWindow):
         if self.staff is None and page is not self.sign_in:
             self.show_page(0)  # locked: nothing behind the sign-in page shows without a PIN
             return
+        if page in self._manager_pages:
+            if not self._manager_open(page, left):
+                return
+        elif self._manager is not None:  # left the manager pages: the PIN's grant ends
+            self._close_manager()
         if page is self.leads:
             self.leads.refresh()
         elif page is self.dashboard:
             self.dashboard.refresh()
         elif page is self.results:
             self.results.refresh()
+
+    def _manager_open(self, page: QWidget, left: QWidget | None) -> bool:
+        """A manager page shows for a signed-in manager, or after a manager's PIN (issue 18);
+        meanwhile the page that was on screen stays."""
+        acting = self._manager or (self.staff if self.staff and self.staff.is_manager else None)
+        if acting is not None:
+            self._open_manager_page(acting, page)
+            return True
+        self._back_to(left)
+
+        def granted(manager: Staff) -> None:
+            self._manager = manager
+            self._shown_page = page
+            self.nav.blockSignals(True)
+            self.show_page(self.pages.indexOf(page))
+            self.pages.setCurrentWidget(page)
+            self.nav.blockSignals(False)
+            self._open_manager_page(manager, page)
+
+        self.gate.require(self.staff, self._manager_pages[page], granted)
+        return False
+
+    def _open_manager_page(self, manager: Staff, page: QWidget) -> None:
+        if self.staff is not None and manager.id != self.staff.id:
+            self.who.setText(
+                self.tr("Signed in: {staff} · manager: {manager}").format(
+                    staff=self.staff.name, manager=manager.name
+                )
+            )
+        self.settings_page.set_manager(True, manager.id)
+        self.review.set_manager(manager.id)
+        if page is self.review:
+            self.review.refresh()
+        elif page is self.audit_page:
+            self.audit_page.refresh()
+
+    def _close_manager(self) -> None:
+        self._manager = None
+        staff = self.staff
+        if staff is not None:
+            self.who.setText(f"Signed in: {staff.name}")
+        self.settings_page.set_manager(bool(staff and staff.is_manager), staff.id if staff else "")
+
+    def _back_to(self, page: QWidget | None) -> None:
+        target = page if page is not None and page not in self._manager_pages else self.scan
+        if self.staff is None:
+            target = self.sign_in
+        self._shown_page = target
+        self.nav.blockSignals(True)
+        self.show_page(self.pages.indexOf(target))
+        self.pages.setCurrentWidget(target)
+        self.nav.blockSignals(False)
 
     def _leave_settings(self) -> bool:
         """Unsaved event settings ask before the page is left (issue 15)."""
@@ -198,8 +275,14 @@ class DesktopWindow(MainWindow):
         return False
 
     def _signed_in(self, staff: Staff) -> None:
+        if staff.role is StaffRole.KIOSK:
+            # A kiosk stand's account (issue 18): visitors' self-registration, nothing else.
+            self.sign_in.refresh()
+            self.start_kiosk()
+            return
         self.staff = staff
-        self.settings_page.set_manager(staff.is_manager)
+        self._manager = None
+        self.settings_page.set_manager(staff.is_manager, staff.id)
         self.who.setText(f"Signed in: {staff.name}")
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
@@ -207,6 +290,36 @@ class DesktopWindow(MainWindow):
         self.results.set_staff(staff)
         self.show_page(1)
         self.refresh_booth_status()
+        if not self._unfinished_offered:  # once per start, to whoever signs in first
+            self._unfinished_offered = True
+            orphans, leads, event_id = self.ctx.orphans, self.ctx.leads, self._event.id
+
+            def found() -> tuple[list[OrphanScan], dict[str, str]]:
+                scans = orphans.list(event_id)
+                names = {}
+                for scan in scans:  # who the badge names, so staff know whom they lost
+                    try:
+                        contact = leads.parse(event_id, scan.payload).contact
+                    except Exception:  # an unreadable badge is listed as it was read
+                        continue
+                    names[scan.id] = contact.full_name or contact.email
+                return scans, names
+
+            self.runner.run(found, on_done=self._offer_unfinished)
+
+    def _offer_unfinished(self, found: tuple[list[OrphanScan], dict[str, str]]) -> None:
+        """Badges scanned whose lead was never saved (issue 18): resume or discard."""
+        scans, names = found
+        if not scans or self.staff is None:
+            return
+        from boothapp.ui.unfinished_visitors import UnfinishedVisitorsDialog
+
+        dialog = UnfinishedVisitorsDialog(
+            scans, self.ctx.leads, self.ctx.orphans, self.runner, self.staff.id, self, names
+        )
+        self.unfinished = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "unfinished", None))
+        dialog.open()
 
     def refresh_booth_status(self) -> None:
         """The scan page's status strip, read off the GUI thread (issue 15)."""
@@ -232,6 +345,7 @@ class DesktopWindow(MainWindow):
         """Ctrl+L (issue 14): back to sign-in and nobody signed in; every page but sign-in
         stays behind the PIN. An open form keeps what was typed for whoever signs in next."""
         self.staff = None
+        self._manager = None
         self.who.setText("Locked: sign in")
         self.scan.set_staff(None)
         self.leads.set_current_staff(None)
@@ -278,8 +392,12 @@ class DesktopWindow(MainWindow):
         if self._event.id not in change.event_ids:
             return
         page = self.pages.currentWidget()
-        if page is self.leads:
+        if page is self.leads and change.erased:
+            self.leads.refresh()  # an erased lead has nothing to reload: the list is redrawn
+        elif page is self.leads:
             self.leads.leads_changed(len(change.created), change.updated)
+        elif page is self.review:
+            self.review.refresh()
         elif page is self.dashboard:
             self.dashboard.refresh()
         elif page is self.results:
@@ -367,11 +485,17 @@ class DesktopWindow(MainWindow):
         )
 
     def open_export(self) -> None:
+        """Ctrl+E: the lead list leaves the laptop, so a manager's PIN first (issue 18)."""
+        if self.staff is None:
+            return
+        self.gate.require(self.staff, self.tr("Export"), self._open_export)
+
+    def _open_export(self, manager: Staff) -> None:
         from boothapp.ui.export_dialog import ExportDialog
 
         settings = self.ctx.settings
         dialog = ExportDialog(self.ctx.exports, self.runner, self._event,
-                              self.ctx.paths.exports_dir, self.staff,
+                              self.ctx.paths.exports_dir, manager,
                               settings.export_columns.get(self._event.id))  # fmt: skip
 
         def remember(columns: list[str]) -> None:

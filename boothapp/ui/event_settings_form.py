@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.config.model import (
     DEFAULT_LEADS_PER_STAFF_PER_DAY,
     MAX_LEADS_PER_STAFF_PER_DAY,
+    MAX_RETAIN_DAYS,
 )
 
 REP_COLUMNS = (("id", "Id"), ("name", "Name"), ("timezone", "Time zone"),
@@ -105,6 +106,16 @@ class SettingsForm(QWidget):
         self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
         self.target.valueChanged.connect(lambda _v: self._edited())
         rf.addRow(self.tr("Leads per person per day"), self.target)
+        self.retain = QSpinBox()
+        self.retain.setObjectName("FormRetainDays")
+        self.retain.setRange(0, MAX_RETAIN_DAYS)
+        self.retain.setSpecialValueText(self.tr("until erased"))  # 0: no retention rule
+        self.retain.setSuffix(self.tr(" days"))
+        self.retain.setToolTip(
+            self.tr("Leads neither synced nor won are erased this long after capture")
+        )
+        self.retain.valueChanged.connect(lambda _v: self._edited())
+        rf.addRow(self.tr("Keep unsynced leads"), self.retain)
 
         self.reps = QTableWidget(0, len(REP_COLUMNS))
         self.reps.setObjectName("FormReps")
@@ -152,6 +163,9 @@ class SettingsForm(QWidget):
             self.target.setValue(
                 per_day if isinstance(per_day, int) else DEFAULT_LEADS_PER_STAFF_PER_DAY
             )
+            privacy = self._tree.get("privacy")
+            days = privacy.get("retain_days") if isinstance(privacy, dict) else None
+            self.retain.setValue(days if isinstance(days, int) else 0)
             reps = (self._tree.get("routing") or {}).get("reps") or []
             self.reps.setRowCount(0)
             for rep in reps:
@@ -294,6 +308,10 @@ class SettingsForm(QWidget):
         if not isinstance(targets, dict):
             targets = tree["targets"] = {}
         targets["leads_per_staff_per_day"] = self.target.value()
+        privacy = tree.get("privacy")
+        if not isinstance(privacy, dict):
+            privacy = tree["privacy"] = {}
+        privacy["retain_days"] = self.retain.value() or None  # issue 18; None: keep
         routing = tree.setdefault("routing", {})
         if isinstance(routing, dict):
             old = {_text(r.get("id")): r for r in routing.get("reps") or [] if isinstance(r, dict)}

@@ -49,6 +49,7 @@ class EventSettingsPage(QWidget):
         self._configs, self._runner, self._event = configs, runner, event
         self._loaded_text = ""
         self._form_edited = False
+        self._actor = ""  # who saves (audit, issue 18)
         title = QLabel(f"{event.name}: questions, scoring, rating, routing")
         title.setProperty("role", "title")
         hint = QLabel(
@@ -112,9 +113,11 @@ class EventSettingsPage(QWidget):
         self.load()
 
     # -- who may edit -----------------------------------------------------------------------
-    def set_manager(self, manager: bool) -> None:
-        """Only a manager sees and changes the settings (role from the staff list)."""
+    def set_manager(self, manager: bool, staff_id: str = "") -> None:
+        """Only a manager sees and changes the settings (role from the staff list, or a
+        manager's PIN); ``staff_id`` is who saves, for the audit log (issue 18)."""
         self._manager = manager
+        self._actor = staff_id if manager else ""
         self.stack.setCurrentIndex(1 if manager else 0)
 
     @property
@@ -209,10 +212,10 @@ class EventSettingsPage(QWidget):
         cfg = self.validate()
         if cfg is None:
             return False
-        configs, event_id = self._configs, self._event.id
+        configs, event_id, actor = self._configs, self._event.id, self._actor
         self._loaded_text = self.editor.toPlainText()  # what is being saved is no longer dirty
         self._runner.run(
-            lambda: configs.save(event_id, cfg),
+            lambda: configs.save(event_id, cfg, actor),
             on_done=self._saved,
             on_error=lambda exc: self.status.setText(f"Not saved: {exc}"),
         )

@@ -285,6 +285,9 @@ class LeadDetailPanel(QWidget):
         if names is not None:
             self._staff_names = dict(names)
         self.owner.setEnabled(self._lead is not None and manager)
+        if self._lead is not None:
+            self._set_enabled(True)
+            self.status.setText(self._not_theirs())
 
     def set_followup_service(self, service: FollowUpService) -> None:
         """Show the lead's follow-ups (next action, done, open) in the pipeline section."""
@@ -378,17 +381,34 @@ class LeadDetailPanel(QWidget):
                 self.history.item(i).setToolTip(self.history.item(i).text())
             if not history:
                 self.history.addItem("No edits yet")
-            self.status.setText(self._after_load)
+            self.status.setText(self._after_load or self._not_theirs())
             self._after_load = ""
             self._set_enabled(True)
         finally:
             self._filling = False
 
+    def _may_edit(self) -> bool:
+        """Staff edit the leads they captured; managers edit any (issue 18, roles). A lead
+        with no capturer (a roster import, a merge of unknown staff) is anyone's."""
+        lead = self._lead
+        if lead is None or self._manager or not lead.staff_id:
+            return True
+        return lead.staff_id == self._staff_id
+
+    def _not_theirs(self) -> str:
+        if self._may_edit() or self._lead is None:
+            return ""
+        who = self._lead.staff_name or self.tr("a colleague")
+        return self.tr("Captured by {who}: only they or a manager edit it").format(who=who)
+
     def _set_enabled(self, enabled: bool) -> None:
-        editors: list[QWidget] = [self.stage, self.please_delete, self.rating, self.save_button]
+        own = enabled and self._may_edit()
+        editors: list[QWidget] = [self.stage, self.rating, self.save_button]
         editors += [self.new_note, *self.contact_fields.values(), *self.questions.values()]
         for widget in editors:
-            widget.setEnabled(enabled)
+            widget.setEnabled(own)
+        # Anyone may flag a lead "please delete" (a visitor's request): a manager reviews it.
+        self.please_delete.setEnabled(enabled)
         self.owner.setEnabled(enabled and self._manager)
 
     def edited_draft(self, lead: Lead) -> LeadDraft:

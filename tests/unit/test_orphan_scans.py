@@ -48,3 +48,21 @@ def test_discarding_a_scan_that_has_a_lead_is_refused(ctx: AppContext, cli) -> N
     assert (
         cli("db", "check", "--discard", "no-such-scan").err.strip().endswith("no scan no-such-scan")
     )
+
+
+def test_an_unfinished_visitor_is_resumed_into_their_lead(ctx: AppContext, cli) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Orphan Fair"))
+    lost = ctx.leads.record_scan(event.id, VCARD, symbology="QRCode")
+    out = cli("db", "check", "--resume", lost.scan.id)
+    assert out.code == 0, out.err
+    assert f"scan {lost.scan.id} resumed" in out.out and "Ayşe Yılmaz" in out.out
+    assert "0 scan(s) without a lead" in out.out
+    (lead,) = ctx.leads.list_leads(event.id)
+    assert lead.contact.email == "ayse@anadolu.com.tr" and lead.raw_payload == VCARD
+    # Left unfinished, then the visitor came back and was saved: resuming attaches the scan.
+    left = ctx.leads.record_scan(event.id, "BADGE-9")
+    back = ctx.leads.record_scan(event.id, "BADGE-9")
+    ctx.leads.save_lead(back.draft, scan_id=back.scan.id)
+    assert ctx.leads.resume_scan(left.scan.id).badge_id == "BADGE-9"
+    assert len(ctx.leads.list_leads(event.id)) == 2
+    assert OrphanScanService(ctx.db).list(event.id) == []

@@ -1,5 +1,6 @@
 """``boothapp db upgrade``: migrate the database to this version's schema.
-``boothapp db check``: SQLite's integrity check and the scans that have no lead."""
+``boothapp db check``: SQLite's integrity check and the scans that have no lead, which it can
+resume into their lead or set aside."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def register(sub: Any) -> None:
     check.add_argument(
         "--discard", metavar="SCAN_ID", action="append", default=[],
         help="set an unfinished visitor's scan aside (kept, audited, no longer listed)",
+    )  # fmt: skip
+    check.add_argument(
+        "--resume", metavar="SCAN_ID", action="append", default=[],
+        help="make an unfinished visitor's scan into their lead (badge and roster pre-fill)",
     )  # fmt: skip
     check.add_argument("--reason", default="", help="why, for the audit log (with --discard)")
     check.set_defaults(func=run_check)
@@ -65,6 +70,12 @@ def run_check(args: argparse.Namespace) -> int:
             except ServiceError as exc:
                 raise CliError(str(exc)) from None
             print(f"scan {scan_id} set aside")
+        for scan_id in args.resume:
+            try:
+                lead = ctx.leads.resume_scan(scan_id)
+            except ServiceError as exc:
+                raise CliError(str(exc)) from None
+            print(f"scan {scan_id} resumed: lead {lead.id} {lead.display_name}")
         found = orphans.list()
         print(f"{len(found)} scan(s) without a lead (unfinished visitors)")
         for scan in found:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.core.config.errors import ConfigError
@@ -109,8 +110,9 @@ def run_import(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
+        actor = require_manager(ctx, args, "event import", event.id)
         try:
-            cfg = ctx.configs.import_text(event.id, text, path.name)
+            cfg = ctx.configs.import_text(event.id, text, path.name, staff_id=actor.staff_id)
         except ConfigError as exc:
             # Every problem on its own line, so all can be fixed in one go; nothing changed.
             for problem in exc.problems:

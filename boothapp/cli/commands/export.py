@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
@@ -116,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
+        actor = require_manager(ctx, args, "export", event.id)
         if columns is not None:
             ctx.settings.export_columns[event.id] = list(columns.column_ids)
         elif event.id in ctx.settings.export_columns:
@@ -126,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
                 ExportRequest(
                     event_id=event.id, path=path, format=ExportFormat(fmt),
                     filter=filter_from(args), columns=columns, bom=args.bom,
-                    delimiter=delimiter,
+                    delimiter=delimiter, staff_id=actor.staff_id,
                 ),
                 progress=bar,
             )  # fmt: skip

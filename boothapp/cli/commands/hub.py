@@ -18,6 +18,7 @@ import argparse
 import threading
 from typing import Any
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.services.errors import ServiceError
@@ -60,10 +61,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             if action == "join":
                 event = find_event(ctx, args.event)
+                require_manager(ctx, args, "hub join", event.id)  # every lead leaves the laptop
                 ctx.hub.join(args.url, event.id, args.device_name, push_only=args.kiosk)
                 print(f"joined the hub as {args.device_name!r} for {event.name}")
                 return 0
             if action == "leave":
+                require_manager(ctx, args, "hub leave")
                 ctx.hub.leave()
                 print("left the hub; this device keeps its leads")
                 return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.lead_format import lead_as_json, lead_as_line
@@ -49,6 +50,8 @@ def run_reroute(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
+        if not args.dry_run:
+            require_manager(ctx, args, "leads reroute", event.id)
         changes = ctx.routing.reroute(event.id, dry_run=args.dry_run)
         for change in changes:
             print(
@@ -74,8 +77,9 @@ def run_review(args: argparse.Namespace) -> int:
             return 0
         if not (args.junk or args.keep):
             raise CliError("say --junk or --keep")
+        actor = require_manager(ctx, args, "leads review", event.id)
         try:
-            lead = ctx.leads.review_deletion(args.lead, junk=args.junk)
+            lead = ctx.leads.review_deletion(args.lead, junk=args.junk, staff_id=actor.staff_id)
         except ServiceError as exc:
             raise CliError(str(exc)) from None
         verdict = "closed as junk (record kept)" if args.junk else "kept and unflagged"

@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.progress import ProgressBar
 from boothapp.services.device_merge import merge_device_file
@@ -28,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     try:
         event = find_event(ctx, args.event)
+        if not args.dry_run:
+            require_manager(ctx, args, "merge", event.id)
         for path in args.files:
             bar = ProgressBar(f"Merging {path.name}")
             try:

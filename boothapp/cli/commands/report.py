@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
@@ -31,11 +32,13 @@ def run_report(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
+        actor = require_manager(ctx, args, "report", event.id)
         bar = ProgressBar(f"Report for {event.name}")
         try:
             count = ctx.exports.report(
-                event.id, path, logo=Path(args.logo) if args.logo else None, progress=bar
-            )
+                event.id, path, logo=Path(args.logo) if args.logo else None, progress=bar,
+                staff_id=actor.staff_id,
+            )  # fmt: skip
         except (ValueError, OSError) as exc:
             raise CliError(str(exc)) from None
         finally:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         events = [find_event(ctx, ref) for ref in (args.event, *args.compare)]
+        require_manager(ctx, args, "roi", events[0].id)  # the Results page is managers' too
         try:
             results = ctx.results.compare([e.id for e in events])
         except ServiceError as exc:

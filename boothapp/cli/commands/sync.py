@@ -25,6 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.commands.roi import pull_deals
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
@@ -71,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
+        if args.action != "status":  # reading the queue is anyone's; sending is a manager's
+            require_manager(ctx, args, f"sync {args.action}", event.id)
         try:
             if args.action == "configure":
                 return _configure(ctx, event.id, args)

@@ -62,6 +62,8 @@ def to_tree(cfg: EventConfig) -> dict[str, object]:
     if cfg.costs is not None:
         tree["costs"] = costs_tree(cfg.costs)
     tree["targets"] = {"leads_per_staff_per_day": cfg.targets.leads_per_staff_per_day}
+    if cfg.privacy.retain_days is not None:
+        tree["privacy"] = {"retain_days": cfg.privacy.retain_days}
     return tree
 
 

@@ -10,6 +10,7 @@ from boothapp.core.config.model import (
     BADGE_FIELDS,
     DEFAULT_LEADS_PER_STAFF_PER_DAY,
     MAX_LEADS_PER_STAFF_PER_DAY,
+    MAX_RETAIN_DAYS,
     SCHEMA_VERSION,
     AnswerTrigger,
     Attribute,
@@ -19,6 +20,7 @@ from boothapp.core.config.model import (
     BehaviourTrigger,
     EventConfig,
     Option,
+    PrivacyConfig,
     QualificationConfig,
     QualificationCriterion,
     Question,
@@ -72,7 +74,7 @@ DEFAULT_CONSENT = (
 _TOP = (
     "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
     "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages", "costs",
-    "targets",
+    "targets", "privacy",
 )  # fmt: skip
 _NO_ROUTING = RoutingConfig((), "")  # placeholder while a missing section is reported
 
@@ -129,6 +131,7 @@ def _read(r: Reader, value: object) -> EventConfig | None:
         crm=dict(crm) if isinstance(crm, dict) else {},
         costs=read_costs(r, top.get("costs")),
         targets=_targets(r, top.get("targets")),
+        privacy=_privacy(r, top.get("privacy")),
     )
 
 
@@ -315,6 +318,21 @@ def _targets(r: Reader, value: object) -> Targets:
         )
         return Targets()
     return Targets(per_day)
+
+
+def _privacy(r: Reader, value: object) -> PrivacyConfig:
+    if value is None:
+        return PrivacyConfig()
+    m = r.mapping(value, "privacy", ("retain_days",))
+    if m is None or m.get("retain_days") is None:
+        return PrivacyConfig()
+    days = r.integer(m.get("retain_days"), "privacy.retain_days", -1)
+    if days == -1 and m.get("retain_days") != -1:
+        return PrivacyConfig()  # not an integer: reported already
+    if not 1 <= days <= MAX_RETAIN_DAYS:
+        r.problem("privacy.retain_days", f"must be between 1 and {MAX_RETAIN_DAYS}, got {days}")
+        return PrivacyConfig()
+    return PrivacyConfig(days)
 
 
 # --- qualification -------------------------------------------------------------------------

@@ -237,6 +237,17 @@ class Targets:
     leads_per_staff_per_day: int = DEFAULT_LEADS_PER_STAFF_PER_DAY
 
 
+MAX_RETAIN_DAYS = 3650  # ten years: beyond that a figure is a typo
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyConfig:
+    """How long leads are kept (issue 18): a lead neither synced to the CRM nor converted
+    (won) is erased ``retain_days`` after it was captured; None keeps leads until erased."""
+
+    retain_days: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class EventConfig:
     version: int
@@ -254,6 +265,7 @@ class EventConfig:
     crm: Mapping[str, object] = field(default_factory=dict)
     costs: EventCosts | None = None  # what the show cost (issue 22); None: not given
     targets: Targets = Targets()
+    privacy: PrivacyConfig = PrivacyConfig()
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -51,6 +51,7 @@ from boothapp.sync.crm.base import (
     SyncRecord,
     parse_retry_after,
 )
+from boothapp.sync.crm.erase import EraseOutcome, outcome_of
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
 
 log = logging.getLogger(__name__)
@@ -471,6 +472,16 @@ class BottleCrmAdapter:
             error=f"BottleCRM {resp.status_code}: {_message(body, resp.text)}",
             transient=resp.status_code >= 500 or resp.status_code == 404,
         )
+
+    def erase(self, remote_id: str) -> EraseOutcome:
+        """Delete the lead (GDPR erase, issue 18); needs the API token (leads:write)."""
+        if not self.config.api_token:
+            return EraseOutcome(False, "BottleCRM: the API token is needed to delete a lead")
+        try:
+            resp = self._request(self.api, "DELETE", f"/api/leads/{remote_id}/")
+        except CrmError as exc:
+            return EraseOutcome(False, f"BottleCRM: {exc.message}", exc.transient)
+        return outcome_of(resp, "BottleCRM")
 
 
 def _same(field: str, ours: str, theirs: Any) -> bool:

@@ -49,6 +49,7 @@ from boothapp.sync.crm.base import (
     missing_result,
     parse_retry_after,
 )
+from boothapp.sync.crm.erase import EraseOutcome, outcome_of
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
 from boothapp.sync.crm.mapping import HUBSPOT_PROPERTIES
 
@@ -451,6 +452,17 @@ class HubSpotAdapter:
             )
         if resp.status_code >= 300:
             raise_for_common(resp, "HubSpot")
+
+    def erase(self, remote_id: str) -> EraseOutcome:
+        """HubSpot's GDPR delete of the contact (issue 18): permanent, and HubSpot blocks
+        the address from being added again."""
+        try:
+            resp = self.http.request(
+                "POST", "/crm/v3/objects/contacts/gdpr-delete", {"objectId": remote_id}
+            )
+        except CrmError as exc:
+            return EraseOutcome(False, f"HubSpot: {exc.message}", exc.transient)
+        return outcome_of(resp, "HubSpot")
 
 
 def load_owners(http: HttpClient) -> dict[str, tuple[str, str | None]]:

@@ -49,6 +49,7 @@ from boothapp.sync.crm.base import (
     is_cleared,
     missing_result,
 )
+from boothapp.sync.crm.erase import EraseOutcome, outcome_of
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
 
 log = logging.getLogger(__name__)
@@ -490,3 +491,12 @@ class SalesforceAdapter:
                 )
         if members:
             self._call("POST", "/composite/sobjects", {"allOrNone": False, "records": members})
+
+    def erase(self, remote_id: str) -> EraseOutcome:
+        """Delete the Lead record (issue 18); it goes to the org's recycle bin, which the
+        org empties on its own schedule."""
+        try:
+            resp = self._call("DELETE", f"/sobjects/Lead/{quote(remote_id, safe='')}", None)
+        except CrmError as exc:
+            return EraseOutcome(False, f"Salesforce: {exc.message}", exc.transient)
+        return outcome_of(resp, "Salesforce")

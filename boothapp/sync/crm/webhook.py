@@ -28,6 +28,7 @@ from boothapp.sync.crm.base import (
     SyncRecord,
     parse_retry_after,
 )
+from boothapp.sync.crm.erase import EraseOutcome, outcome_of
 from boothapp.sync.crm.http import HttpClient, json_or_none
 
 SIGNATURE_HEADER = "X-BoothApp-Signature"
@@ -124,6 +125,27 @@ class WebhookAdapter:
             return PushResult(record.lead_id, ok=True, remote_id=remote, created=code == 201), code
         message = str(data.get("error", "")) if isinstance(data, dict) else resp.text[:300]
         return PushResult(record.lead_id, ok=False, error=f"webhook {code}: {message}"), code
+
+    def erase(self, remote_id: str) -> EraseOutcome:
+        """A signed ``{"type": "lead.erased", "lead_id": ...}`` event (issue 18): the
+        receiver deletes what it holds of that lead; 2xx means done."""
+        body = json.dumps({"type": "lead.erased", "lead_id": remote_id}, sort_keys=True).encode()
+        ts = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": f"erase:{remote_id}",
+            TIMESTAMP_HEADER: ts,
+            SIGNATURE_HEADER: sign(self.config.secret, ts, body),
+        }
+        try:
+            resp = self.http.session.post(
+                self.config.url, data=body, headers=headers, timeout=self.config.timeout_s
+            )
+        except Exception as exc:  # requests' transport errors: try again later
+            return EraseOutcome(False, f"webhook unreachable: {exc.__class__.__name__}", True)
+        if resp.status_code == 409:
+            return EraseOutcome(True, "webhook had it erased already")
+        return outcome_of(resp, "webhook")
 
 
 def ping(config: WebhookConfig) -> tuple[int, str]:

@@ -64,6 +64,19 @@ STATEMENTS: tuple[str, ...] = (
     "DROP TRIGGER IF EXISTS changes_notify ON hub.changes",
     """CREATE TRIGGER changes_notify AFTER INSERT ON hub.changes
         FOR EACH STATEMENT EXECUTE FUNCTION hub.notify_changes()""",
+    # A person erased on a device (issue 18, field "-"): the values the hub holds of that lead
+    # are blanked as the erase arrives (SECURITY DEFINER: devices may only insert changes).
+    """CREATE OR REPLACE FUNCTION hub.erase_values() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = hub, pg_temp AS $$
+        BEGIN
+            UPDATE hub.changes SET value = NULL, old_value = NULL, staff_name = ''
+            WHERE event_id = NEW.event_id AND lead_id = NEW.lead_id
+              AND global_seq < NEW.global_seq;
+            RETURN NULL;
+        END $$""",
+    "DROP TRIGGER IF EXISTS changes_erase ON hub.changes",
+    """CREATE TRIGGER changes_erase AFTER INSERT ON hub.changes
+        FOR EACH ROW WHEN (NEW.field = '-') EXECUTE FUNCTION hub.erase_values()""",
     # Who is asking: the device whose role is logged in (SECURITY DEFINER so the policies can
     # read hub.devices whatever the device may see of it).
     """CREATE OR REPLACE FUNCTION hub.my_device() RETURNS text

@@ -1,0 +1,81 @@
+"""The audit log for managers (issue 18): who exported, erased, changed settings, signed in,
+and when. Read off the GUI thread; newest at the top."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boothapp.services.audit import AuditAction, AuditEntry, AuditService
+from boothapp.workers.tasks import TaskRunner
+
+SHOWN = 500  # the newest entries on screen; `boothapp audit list` reaches the rest
+
+
+class AuditPage(QWidget):
+    def __init__(self, audit: AuditService, runner: TaskRunner, event_id: str) -> None:
+        super().__init__()
+        self.setObjectName("AuditPage")
+        self._audit, self._runner, self._event_id = audit, runner, event_id
+        title = QLabel(self.tr("Audit log: every export, erase and settings change"))
+        title.setObjectName("PageTitle")
+        self.action = QComboBox()
+        self.action.setObjectName("AuditAction")
+        self.action.addItem(self.tr("All actions"), "")
+        for action in AuditAction:
+            self.action.addItem(action.value.replace("_", " "), action.value)
+        self.action.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.reload = QPushButton(self.tr("Refresh"))
+        self.reload.setObjectName("AuditRefresh")
+        self.reload.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.action)
+        top.addWidget(self.reload)
+        headers = [self.tr("When (UTC)"), self.tr("Action"), self.tr("Who"), self.tr("Lead"),
+                   self.tr("What")]  # fmt: skip
+        self.table = QTableWidget(0, len(headers))
+        self.table.setObjectName("AuditTable")
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel("")
+        self.status.setObjectName("AuditStatus")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+
+    def refresh(self) -> None:
+        audit, event_id = self._audit, self._event_id
+        chosen = self.action.currentData()
+        actions = frozenset({AuditAction(chosen)}) if chosen else frozenset()
+        self._runner.run(
+            lambda: audit.entries(event_id, actions=actions, limit=SHOWN),
+            on_done=self._show,
+            on_error=lambda exc: self.status.setText(self.tr("Not loaded: {e}").format(e=exc)),
+        )
+
+    def _show(self, entries: list[AuditEntry]) -> None:
+        rows = list(reversed(entries))  # newest first
+        self.table.setRowCount(len(rows))
+        for i, e in enumerate(rows):
+            what = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
+            cells = [e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.action.value.replace("_", " "),
+                     e.staff_name or e.staff_id or "-", e.lead_id or "", what]  # fmt: skip
+            for col, text in enumerate(cells):
+                self.table.setItem(i, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.status.setText(self.tr("{n} entries").format(n=len(rows)))
