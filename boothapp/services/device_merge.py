@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import CONTACT_FIELDS, SyncState
@@ -36,7 +36,8 @@ from boothapp.services.lead_changes import (
     LeadChanges,
     LeadTransaction,
 )
-from boothapp.store.db import DatabaseError, check_sqlite_file
+from boothapp.store.cipher import FileState, file_state
+from boothapp.store.db import DatabaseError, WrongDatabaseKeyError, check_sqlite_file, make_engine
 from boothapp.store.migrate import current_revision, head_revision
 from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, StaffRow
 
@@ -73,8 +74,11 @@ def merge_device_file(
     from_event: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    key: bytes | None = None,
 ) -> MergeReport:
-    src_engine = _open_source(source)
+    """``key`` opens an encrypted device file: that device's key (its recovery key), or
+    this device's when the booth's laptops share one."""
+    src_engine = _open_source(source, key)
     try:
         with Session(src_engine) as src, changes.transaction(ChangeOrigin.MERGE, "merge") as tx:
             target = tx.session.get(EventRow, target_event_id)
@@ -90,14 +94,24 @@ def merge_device_file(
         src_engine.dispose()
 
 
-def _open_source(path: Path) -> Engine:
+def _open_source(path: Path, key: bytes | None) -> Engine:
     if not path.is_file():
         raise ValidationError(f"{path}: no such file")
+    encrypted = file_state(path) is FileState.ENCRYPTED
+    if encrypted and key is None:
+        raise ValidationError(
+            f"{path.name} is encrypted: give that device's recovery key in a file (--key-file)"
+        )
     try:
-        check_sqlite_file(str(path))
+        check_sqlite_file(str(path), key if encrypted else None)
+    except WrongDatabaseKeyError:
+        raise ValidationError(
+            f"{path.name}: wrong key for this encrypted file; give that device's recovery key "
+            "in a file (--key-file)"
+        ) from None
     except DatabaseError as exc:
         raise ValidationError(str(exc)) from None
-    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    engine = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true", key if encrypted else None)
     revision = current_revision(engine)
     if revision != head_revision():
         engine.dispose()

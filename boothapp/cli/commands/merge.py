@@ -8,10 +8,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from boothapp.app import AppContext
 from boothapp.cli.context import find_event, open_context
+from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.services.device_merge import merge_device_file
 from boothapp.services.errors import ServiceError
+from boothapp.store.db import DatabaseError
+from boothapp.store.keys import key_from_file
 
 
 def register(sub: Any) -> None:
@@ -20,6 +24,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--event", required=True, help="event id or name here")
     parser.add_argument("--from-event", help="the event's name on the devices (default: same)")
     parser.add_argument("--dry-run", action="store_true", help="say what would change")
+    parser.add_argument(
+        "--key-file", type=Path,
+        help="a file with the other device's recovery key (boothapp db recovery-key there), for "
+        "an encrypted file made with another key; default: this device's key",
+    )  # fmt: skip
     parser.set_defaults(func=run)
 
 
@@ -28,12 +37,14 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     try:
         event = find_event(ctx, args.event)
+        key = _merge_key(ctx, args.key_file)
         for path in args.files:
             bar = ProgressBar(f"Merging {path.name}")
             try:
                 report = merge_device_file(
-                    ctx.changes, event.id, path, args.from_event, args.dry_run, progress=bar
-                )
+                    ctx.changes, event.id, path, args.from_event, args.dry_run, progress=bar,
+                    key=key,
+                )  # fmt: skip
             except ServiceError as exc:
                 bar.done()
                 print(f"{path}: not merged: {exc}")
@@ -46,3 +57,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     return 1 if failed else 0
+
+
+def _merge_key(ctx: AppContext, key_file: Path | None) -> bytes | None:
+    if key_file is not None:
+        try:
+            return key_from_file(key_file).raw
+        except DatabaseError as exc:
+            raise CliError(str(exc)) from None
+    own = ctx.db_key or ctx.keys.get()
+    return own.raw if own else None
