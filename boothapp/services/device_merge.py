@@ -20,7 +20,7 @@ file: a file that fails merges nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,11 +74,11 @@ def merge_device_file(
     from_event: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    key: bytes | None = None,
+    keys: Sequence[bytes] = (),
 ) -> MergeReport:
-    """``key`` opens an encrypted device file: that device's key (its recovery key), or
-    this device's when the booth's laptops share one."""
-    src_engine = _open_source(source, key)
+    """``keys`` open an encrypted device file: each laptop's key (from its recovery key) and
+    this device's own; the one that opens the file is used."""
+    src_engine = _open_source(source, keys)
     try:
         with Session(src_engine) as src, changes.transaction(ChangeOrigin.MERGE, "merge") as tx:
             target = tx.session.get(EventRow, target_event_id)
@@ -94,24 +94,31 @@ def merge_device_file(
         src_engine.dispose()
 
 
-def _open_source(path: Path, key: bytes | None) -> Engine:
+def _key_of(path: Path, keys: Sequence[bytes]) -> bytes:
+    for key in keys:
+        try:
+            check_sqlite_file(str(path), key)
+        except WrongDatabaseKeyError:
+            continue
+        except DatabaseError as exc:
+            raise ValidationError(str(exc)) from None
+        return key
+    given = "none of the keys given opens it" if keys else "no key given"
+    raise ValidationError(
+        f"{path.name} is encrypted and {given}: put that laptop's recovery key "
+        "(boothapp db recovery-key there) in a file and pass it with --key-file"
+    )
+
+
+def _open_source(path: Path, keys: Sequence[bytes]) -> Engine:
     if not path.is_file():
         raise ValidationError(f"{path}: no such file")
-    encrypted = file_state(path) is FileState.ENCRYPTED
-    if encrypted and key is None:
-        raise ValidationError(
-            f"{path.name} is encrypted: give that device's recovery key in a file (--key-file)"
-        )
+    key = _key_of(path, keys) if file_state(path) is FileState.ENCRYPTED else None
     try:
-        check_sqlite_file(str(path), key if encrypted else None)
-    except WrongDatabaseKeyError:
-        raise ValidationError(
-            f"{path.name}: wrong key for this encrypted file; give that device's recovery key "
-            "in a file (--key-file)"
-        ) from None
+        check_sqlite_file(str(path), key)
     except DatabaseError as exc:
         raise ValidationError(str(exc)) from None
-    engine = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true", key if encrypted else None)
+    engine = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true", key)
     revision = current_revision(engine)
     if revision != head_revision():
         engine.dispose()

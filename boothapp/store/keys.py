@@ -24,6 +24,7 @@ from boothapp.store.errors import DatabaseKeyMissingError, RecoveryKeyError
 SECRET_OWNER, SECRET_NAME = "database", "key"  # keyring user "database:key"
 _GROUP = 4
 _CHECK_CHARS = 4  # one last group: a typo in a typed-back key is caught before any file is read
+_GROUPED = re.compile(r"\b[0-9A-Fa-f]{4}(?:-[0-9A-Fa-f]{4}){16}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,20 +121,27 @@ def key_for_file(path: Path, keys: KeyStore, *, encrypt_new: bool = True) -> Dat
     return key
 
 
-def key_from_file(key_file: Path) -> DatabaseKey:
-    """A recovery key kept in a text file (another device's, for ``merge --key-file``)."""
+def keys_from_file(key_file: Path) -> list[DatabaseKey]:
+    """Recovery keys kept in a text file, one a line (the laptops' keys, for ``merge
+    --key-file``); lines that hold no key (a heading, a laptop's name) are passed over."""
     try:
-        text = Path(key_file).read_text(encoding="utf-8", errors="replace")[:1000]
+        with open(key_file, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(64 * 1024)
     except OSError as exc:
         raise RecoveryKeyError(f"cannot read key file {key_file}: {exc.strerror}") from exc
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    found: list[DatabaseKey] = []
     first: RecoveryKeyError | None = None
-    for line in lines:  # the printout of `db recovery-key` may carry a heading line
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        grouped = _GROUPED.search(line)  # "laptop A: 3E28-0C92-...": the key in a labelled line
         try:
-            return DatabaseKey.from_recovery_text(line)
+            found.append(DatabaseKey.from_recovery_text(grouped.group(0) if grouped else line))
         except RecoveryKeyError as exc:
             first = first or exc
-    raise RecoveryKeyError(f"{key_file}: {first or 'no recovery key in the file'}")
+    if not found:
+        raise RecoveryKeyError(f"{key_file}: {first or 'no recovery key in the file'}")
+    return found
 
 
 def connect_file(

@@ -15,7 +15,7 @@ from boothapp.cli.progress import ProgressBar
 from boothapp.services.device_merge import merge_device_file
 from boothapp.services.errors import ServiceError
 from boothapp.store.db import DatabaseError
-from boothapp.store.keys import key_from_file
+from boothapp.store.keys import keys_from_file
 
 
 def register(sub: Any) -> None:
@@ -25,9 +25,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--from-event", help="the event's name on the devices (default: same)")
     parser.add_argument("--dry-run", action="store_true", help="say what would change")
     parser.add_argument(
-        "--key-file", type=Path,
-        help="a file with the other device's recovery key (boothapp db recovery-key there), for "
-        "an encrypted file made with another key; default: this device's key",
+        "--key-file", type=Path, action="append", default=[],
+        help="a file with the other laptops' recovery keys, one a line (boothapp db recovery-key "
+        "on each), for encrypted files made with another key; this device's key is always tried",
     )  # fmt: skip
     parser.set_defaults(func=run)
 
@@ -37,13 +37,13 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     try:
         event = find_event(ctx, args.event)
-        key = _merge_key(ctx, args.key_file)
+        keys = _merge_keys(ctx, args.key_file)
         for path in args.files:
             bar = ProgressBar(f"Merging {path.name}")
             try:
                 report = merge_device_file(
                     ctx.changes, event.id, path, args.from_event, args.dry_run, progress=bar,
-                    key=key,
+                    keys=keys,
                 )  # fmt: skip
             except ServiceError as exc:
                 bar.done()
@@ -59,11 +59,12 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _merge_key(ctx: AppContext, key_file: Path | None) -> bytes | None:
-    if key_file is not None:
+def _merge_keys(ctx: AppContext, key_files: list[Path]) -> list[bytes]:
+    keys: list[bytes] = []
+    for key_file in key_files:
         try:
-            return key_from_file(key_file).raw
+            keys.extend(key.raw for key in keys_from_file(key_file))
         except DatabaseError as exc:
             raise CliError(str(exc)) from None
     own = ctx.db_key or ctx.keys.get()
-    return own.raw if own else None
+    return [*keys, own.raw] if own else keys
