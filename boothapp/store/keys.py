@@ -19,7 +19,7 @@ from typing import Any
 from boothapp.secrets import SecretStore
 from boothapp.store import cipher
 from boothapp.store.cipher import FileState
-from boothapp.store.errors import DatabaseKeyMissingError, RecoveryKeyError
+from boothapp.store.errors import DatabaseError, DatabaseKeyMissingError, RecoveryKeyError
 
 SECRET_OWNER, SECRET_NAME = "database", "key"  # keyring user "database:key"
 _GROUP = 4
@@ -61,6 +61,10 @@ class DatabaseKey:
         if _check(raw) != digits[-_CHECK_CHARS:]:
             raise RecoveryKeyError("the recovery key has a typo (its last group does not match)")
         return cls(raw)
+
+
+class KeyReplaceRefusedError(DatabaseError):
+    pass
 
 
 def _check(raw: bytes) -> str:
@@ -154,3 +158,26 @@ def connect_file(
     if key is None and cipher.file_state(path) is FileState.ENCRYPTED:
         key = key_for_file(path, keys_beside(path), encrypt_new=False)
     return cipher.connect(path, key.raw if key else None, read_only=read_only, **kwargs)
+
+
+def restore_key(keys: KeyStore, db_file: Path, text: str, *, force: bool = False) -> DatabaseKey:
+    """Store the key typed from a recovery key, once it opens ``db_file`` (when that is
+    encrypted); a wrong or mistyped key stores nothing. Another key this device holds is
+    replaced only when the database is encrypted (it opens with the new key) or ``force``."""
+    key = DatabaseKey.from_recovery_text(text)
+    encrypted = cipher.file_state(db_file) is FileState.ENCRYPTED
+    if encrypted:
+        con = cipher.connect(db_file, key.raw, read_only=True)
+        try:
+            cipher.check_opens(con, db_file)
+        finally:
+            con.close()
+    held = keys.get()
+    if held is not None and held != key and not encrypted and not force:
+        raise KeyReplaceRefusedError(
+            "this device already holds another database key; --force replaces it "
+            "(a database encrypted with the old key would then need its own recovery key)"
+        )
+    if held != key:
+        keys.put(key)
+    return key

@@ -158,7 +158,7 @@ def test_a_key_file_holds_several_laptops_keys(tmp_path: Path) -> None:
     f.write_text(f"# booth laptops\nlaptop A: {a.recovery_text}\n{b.recovery_text}\n")
     assert keys_from_file(f) == [a, b]
     f.write_text("nothing here\n")
-    with pytest.raises(RecoveryKeyError, match="keys.txt"):
+    with pytest.raises(RecoveryKeyError, match=r"keys\.txt"):
         keys_from_file(f)
 
 

@@ -20,8 +20,8 @@ from boothapp.secrets import SecretStore
 from boothapp.services.errors import ServiceError
 from boothapp.services.orphan_scans import OrphanScanService
 from boothapp.store.cipher import FileState, file_state
-from boothapp.store.db import DatabaseError, check_sqlite_file
-from boothapp.store.keys import DatabaseKey, KeyStore, key_for_file
+from boothapp.store.db import DatabaseError
+from boothapp.store.keys import KeyStore, key_for_file, restore_key
 from boothapp.store.migrate import ConvertReport, convert_sqlite, sqlite_file_of
 
 
@@ -143,23 +143,15 @@ def run_restore_key(args: argparse.Namespace) -> int:
     # TODO(issue 18, roles): manager only, once the gdpr helper's gating lands.
     _paths, keys, db_file = _key_paths(args)
     text = args.key if args.key is not None else input("Recovery key: ")
+    held = keys.get()
     try:
-        key = DatabaseKey.from_recovery_text(text)
-        if file_state(db_file) is FileState.ENCRYPTED:
-            check_sqlite_file(str(db_file), key.raw)  # a wrong key is refused, nothing stored
+        key = restore_key(keys, db_file, text, force=args.force)
     except DatabaseError as exc:
         raise CliError(str(exc)) from None
-    held = keys.get()
     if held == key:
         print(f"this device already holds that key ({keys.where()})")
-        return 0
-    if held is not None and file_state(db_file) is not FileState.ENCRYPTED and not args.force:
-        raise CliError(
-            "this device already holds another database key; --force replaces it "
-            "(a database encrypted with the old key would then need its own recovery key)"
-        )
-    keys.put(key)
-    print(f"database key stored in {keys.where()}; {db_file} opens with it")
+    else:
+        print(f"database key stored in {keys.where()}; {db_file} opens with it")
     return 0
 
 
