@@ -30,7 +30,11 @@ class RecoveryKeyPage(QWizardPage):
             )
         )
         self.key = QLabel(self._spaced(recovery_text))
-        self.key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(font.pointSizeF() * 1.6)  # read and copied by hand
+        font.setBold(True)
+        self.key.setFont(font)
+        self.key.setContentsMargins(0, 12, 0, 12)
         self.key.setWordWrap(True)
         self.key.setTextInteractionFlags(self.key.textInteractionFlags().TextSelectableByMouse)
         self.key.setAccessibleName(self.tr("Recovery key"))
