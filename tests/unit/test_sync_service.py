@@ -14,6 +14,7 @@ from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.leads import LeadDraft, LeadService
+from boothapp.store.keys import connect_file
 from boothapp.store.tables import LeadRow, OutboxRow
 from boothapp.sync.crm.base import ItemKind
 from boothapp.sync.outbox import ItemState
@@ -136,8 +137,17 @@ def test_secret_never_in_database_file_config_or_log(
     ctx.sync.run(event_id, max_seconds=1)  # nothing listens on port 9: connection refused
     assert SECRET not in ctx.configs.export_text(event_id)
     ctx.close()
-    db_files = [f for f in data_dir.rglob("*") if f.is_file() and b"SQLite" in f.read_bytes()[:16]]
-    assert db_files, "expected the database file"
+    # The database is encrypted on disk (issue #18): look inside it, decrypted, too.
+    con = connect_file(data_dir / "boothapp.db")
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        dump = "\n".join(
+            repr(row) for t in tables for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
+        )
+    finally:
+        con.close()
+    assert "intake_key" in dump or "bottlecrm" in dump  # the CRM settings are in there...
+    assert SECRET not in dump  # ...but never its secret
     for f in data_dir.rglob("*"):
         if f.is_file() and f.name != "secrets.json":  # the announced no-keyring fallback
             assert SECRET.encode() not in f.read_bytes(), f
