@@ -14,11 +14,12 @@ from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_changes import LeadChanges
 from boothapp.services.leads import LeadDraft, LeadService
-from boothapp.store.keys import connect_file
 from boothapp.store.tables import LeadRow, OutboxRow
 from boothapp.sync.crm.base import ItemKind
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
+
+from tests.helpers.database_text import database_text
 
 SECRET = "bcrm_intake_SECRET-3f9a1c77d2"
 
@@ -138,14 +139,7 @@ def test_secret_never_in_database_file_config_or_log(
     assert SECRET not in ctx.configs.export_text(event_id)
     ctx.close()
     # The database is encrypted on disk (issue #18): look inside it, decrypted, too.
-    con = connect_file(data_dir / "boothapp.db")
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        dump = "\n".join(
-            repr(row) for t in tables for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
-        )
-    finally:
-        con.close()
+    dump = database_text(data_dir / "boothapp.db")
     assert "intake_key" in dump or "bottlecrm" in dump  # the CRM settings are in there...
     assert SECRET not in dump  # ...but never its secret
     for f in data_dir.rglob("*"):
