@@ -18,7 +18,6 @@ from boothapp.store.tables import LeadRow, OutboxRow
 from boothapp.sync.crm.base import ItemKind
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.settings import CrmSettings, CrmSettingsError
-
 from tests.helpers.database_text import database_text
 
 SECRET = "bcrm_intake_SECRET-3f9a1c77d2"
