@@ -241,6 +241,39 @@ class LeadService:
         ).first()
         return attendee_from_row(row) if row else None
 
+    def resume_scan(self, scan_id: str, staff_id: str = "") -> Lead:
+        """An unfinished visitor (issue #18: a scan stored, its lead never saved, e.g. a kill
+        between the two) becomes its lead, pre-filled as the scan would have pre-filled the
+        form, through the lead door; a badge whose lead exists by now is linked to it."""
+        with self._db.read() as s:
+            scan = s.get(ScanRow, scan_id)
+            if scan is None:
+                raise NotFoundError(f"no scan {scan_id}")
+            if scan.lead_id is not None:
+                raise ValidationError(f"scan {scan_id} belongs to lead {scan.lead_id}")
+            event_id, payload, source = scan.event_id, scan.payload, scan.source
+            staff_id = staff_id or scan.staff_id
+        if not payload:
+            raise ValidationError(f"scan {scan_id} is a badge photo: open it in the app")
+        parsed = self.parse(event_id, payload)
+        with self._db.read() as s:
+            attendee = self._roster_match(s, event_id, parsed)
+        ident = identity_of(parsed, attendee.badge_id if attendee else "")
+        existing = self.find_by_badge_key(event_id, ident.key) if ident else None
+        if existing is not None:
+            return self.save_lead(replace(self.draft_of(existing), staff_id=staff_id), scan_id)
+        contact = parsed.contact.merged_with(attendee.contact) if attendee else parsed.contact
+        draft = LeadDraft(
+            event_id=event_id,
+            contact=contact,
+            source=LeadSource(source),
+            badge_key=ident.key if ident else None,
+            badge_id=(ident.badge_id if ident else "") or (attendee.badge_id if attendee else ""),
+            raw_payload=payload,
+            staff_id=staff_id,
+        )
+        return self.save_lead(draft, scan_id=scan_id)
+
     def capture_scan(self, event_id: str, payload: str, **kwargs: Any) -> tuple[Lead, bool]:
         """Record a scan and save its lead at once (CLI, handheld bulk). Returns (lead, created)."""
         outcome = self.record_scan(event_id, payload, **kwargs)

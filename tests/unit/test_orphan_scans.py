@@ -48,3 +48,16 @@ def test_discarding_a_scan_that_has_a_lead_is_refused(ctx: AppContext, cli) -> N
     assert (
         cli("db", "check", "--discard", "no-such-scan").err.strip().endswith("no scan no-such-scan")
     )
+
+
+def test_an_unfinished_visitor_is_resumed_into_its_lead(ctx: AppContext, cli) -> None:  # type: ignore[no-untyped-def]
+    event = ctx.events.create_event(NewEvent(name="Orphan Fair"))
+    lost = ctx.leads.record_scan(event.id, VCARD, symbology="QRCode")
+    out = cli("db", "check", "--resume", lost.scan.id)
+    assert out.code == 0, out.err
+    assert f"scan {lost.scan.id} resumed: lead " in out.out and "Ayşe Yılmaz" in out.out
+    assert "0 scan(s) without a lead" in out.out
+    [lead] = ctx.leads.list_leads(event.id)
+    assert (lead.contact.email, lead.raw_payload) == ("ayse@anadolu.com.tr", VCARD)
+    again = cli("db", "check", "--resume", lost.scan.id)
+    assert again.code != 0 and "belongs to lead" in again.err

@@ -38,6 +38,10 @@ def register(sub: Any) -> None:
         help="set an unfinished visitor's scan aside (kept, audited, no longer listed)",
     )  # fmt: skip
     check.add_argument("--reason", default="", help="why, for the audit log (with --discard)")
+    check.add_argument(
+        "--resume", metavar="SCAN_ID", action="append", default=[],
+        help="make an unfinished visitor's scan into its lead (as the form would have saved it)",
+    )  # fmt: skip
     check.set_defaults(func=run_check)
     show = verbs.add_parser(
         "recovery-key", help="print the database recovery key (keep it on paper, for the manager)"
@@ -97,6 +101,12 @@ def run_check(args: argparse.Namespace) -> int:
             except ServiceError as exc:
                 raise CliError(str(exc)) from None
             print(f"scan {scan_id} set aside")
+        for scan_id in args.resume:
+            try:
+                lead = ctx.leads.resume_scan(scan_id)
+            except ServiceError as exc:
+                raise CliError(str(exc)) from None
+            print(f"scan {scan_id} resumed: lead {lead.id} ({lead.contact.full_name or 'no name'})")
         found = orphans.list()
         print(f"{len(found)} scan(s) without a lead (unfinished visitors)")
         for scan in found:
