@@ -165,13 +165,13 @@ def test_a_key_file_holds_several_laptops_keys(tmp_path: Path) -> None:
 def test_db_encrypt_and_decrypt_round_trip_keeps_every_lead(cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     ctx = build_context(str(data_dir), encrypt_new=False)  # a database from before issue #18
     try:
-        _add_leads(ctx, 40)
+        _add_leads(ctx, 12)
     finally:
         ctx.close()
     db = data_dir / "boothapp.db"
     assert file_state(db) is FileState.PLAIN
     before = _leads(data_dir)
-    assert len(before) == 40
+    assert len(before) == 12
 
     enc = cli("db", "encrypt")
     assert enc.code == 0, enc.err
@@ -188,7 +188,7 @@ def test_db_encrypt_and_decrypt_round_trip_keeps_every_lead(cli, data_dir: Path)
     assert dec.code == 0, dec.err
     assert file_state(db) is FileState.PLAIN
     run = _sqlite3_cli(db, "SELECT count(*) FROM leads")
-    assert run.returncode == 0 and run.stdout.strip() == "40"
+    assert run.returncode == 0 and run.stdout.strip() == "12"
     assert _leads(data_dir) == before
     encrypted_backups = [p for p in (data_dir / "backups").iterdir() if p not in backups]
     assert [file_state(p) for p in encrypted_backups] == [FileState.ENCRYPTED]
