@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import keyring.errors
+
 from boothapp.secrets import SecretStore
 from boothapp.store import cipher
 from boothapp.store.cipher import FileState
@@ -94,7 +96,15 @@ class KeyStore:
         return key
 
     def put(self, key: DatabaseKey) -> None:
-        self.secrets.set_secret(SECRET_OWNER, SECRET_NAME, key.raw.hex(), announce=False)
+        try:
+            self.secrets.set_secret(SECRET_OWNER, SECRET_NAME, key.raw.hex(), announce=False)
+        except (keyring.errors.KeyringError, OSError) as exc:
+            # A locked keyring or a prompt the user dismissed: one line, no database made.
+            raise DatabaseError(
+                f"cannot keep the database key in {self.where()} "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}); "
+                "unlock the keyring and start again"
+            ) from exc
 
     def where(self) -> str:
         return self.secrets.where()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import keyring
 import keyring.backend
+import keyring.errors
 import pytest
 
 from boothapp.app import AppContext, build_context
@@ -232,6 +233,13 @@ class _MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 @pytest.fixture
+def restore_keyring() -> Iterator[None]:
+    before = keyring.get_keyring()
+    yield
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
 def memory_keyring() -> Iterator[_MemoryKeyring]:
     before = keyring.get_keyring()
     backend = _MemoryKeyring()
@@ -252,3 +260,21 @@ def test_the_key_lives_in_the_os_keyring(data_dir: Path, memory_keyring: _Memory
     for f in data_dir.rglob("*"):
         if f.is_file():
             assert key.raw.hex().encode() not in f.read_bytes(), f
+
+
+class _LockedKeyring(_MemoryKeyring):
+    """A keyring that refuses to store (locked, or the unlock prompt was dismissed)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+
+def test_a_locked_keyring_is_one_line_and_no_database_is_made(
+    cli, data_dir: Path, restore_keyring: None
+) -> None:  # type: ignore[no-untyped-def]
+    keyring.set_keyring(_LockedKeyring())
+    run = cli("event", "list")
+    assert run.code != 0 and run.err.count("\n") == 1, run.err
+    assert "cannot keep the database key in the system keyring" in run.err
+    assert "unlock the keyring" in run.err
+    assert not (data_dir / "boothapp.db").exists()
