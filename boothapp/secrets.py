@@ -54,15 +54,21 @@ class SecretStore:
             return f"the system keyring ({name})"
         return f"the file {self.fallback_file} (no system keyring: not encrypted)"
 
-    def get_secret(self, crm: str, name: str, *, announce: bool = True) -> str | None:
+    def get_secret(
+        self, crm: str, name: str, *, announce: bool = True, strict: bool = False
+    ) -> str | None:
         """``announce=False``: the database key, read at every start; the fallback file is
-        said where that key is shown (``db recovery-key``, the wizard), not on every verb."""
+        said where that key is shown (``db recovery-key``, the wizard), not on every verb.
+        ``strict``: a keyring that fails raises instead of reading as "no secret" (a missing
+        database key would be made anew over the one that could not be read)."""
         user = self._user(crm, name)
         if _keyring_usable():
             try:
                 return keyring.get_password(self.service, user)
             except keyring.errors.KeyringError as exc:
                 log.error("keyring read for %s failed: %s", user, exc.__class__.__name__)
+                if strict:
+                    raise
                 return None
         if announce:
             self._warn()

@@ -80,7 +80,13 @@ class KeyStore:
         self.secrets = secrets
 
     def get(self) -> DatabaseKey | None:
-        value = self.secrets.get_secret(SECRET_OWNER, SECRET_NAME, announce=False)
+        try:
+            value = self.secrets.get_secret(SECRET_OWNER, SECRET_NAME, announce=False, strict=True)
+        except (keyring.errors.KeyringError, RuntimeError) as exc:
+            raise DatabaseError(
+                f"cannot read the database key from {self.where()} ({type(exc).__name__}); "
+                "unlock the keyring and start again"
+            ) from exc
         if not value:
             return None
         try:

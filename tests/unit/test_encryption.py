@@ -278,3 +278,18 @@ def test_a_locked_keyring_is_one_line_and_no_database_is_made(
     assert "cannot keep the database key in the system keyring" in run.err
     assert "unlock the keyring" in run.err
     assert not (data_dir / "boothapp.db").exists()
+
+
+class _UnreadableKeyring(_MemoryKeyring):
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+
+def test_an_unreadable_keyring_never_makes_a_new_key_over_the_old_one(
+    cli, data_dir: Path, restore_keyring: None
+) -> None:  # type: ignore[no-untyped-def]
+    backend = _UnreadableKeyring()
+    keyring.set_keyring(backend)
+    run = cli("event", "list")
+    assert run.code != 0 and "cannot read the database key from the system keyring" in run.err
+    assert backend.data == {} and not (data_dir / "boothapp.db").exists()
