@@ -7,7 +7,10 @@ Peer for XLSX: openpyxl in write-only mode appending the same typed rows; it is 
 XlsxWriter in constant_memory mode through the app's own export (bench/xlsxwriter_peer.py),
 on every lead: the figure that decided to keep the app's writer (issue #18).
 
-    python bench/exports.py [--quick] [--leads N]
+    python bench/exports.py [--quick] [--leads N] [--plain]
+
+The end-to-end figures (app_*) run on an encrypted database, as the app makes it; --plain
+runs them on a plain SQLite file (bench/encryption.py has both side by side).
 Ends with one JSON line: {"bench": "exports", "figures": {...}}.
 """
 
@@ -78,12 +81,12 @@ def timed(fn: object, *args: object, **kwargs: object) -> float:
     return time.perf_counter() - start
 
 
-def end_to_end(count: int, out: Path) -> dict[str, float]:
+def end_to_end(count: int, out: Path, plain: bool = False) -> dict[str, float]:
     from boothapp.app import build_context
     from boothapp.demo.build import build_demo
     from boothapp.services.exports import ExportFormat, ExportRequest
 
-    ctx = build_context(str(out / "app"))
+    ctx = build_context(str(out / "app"), encrypt_new=not plain)  # encrypted, as the app
     try:
         event = build_demo(ctx, leads=count).event
         figures = {}
@@ -105,13 +108,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5,000 leads instead of 50,000")
     parser.add_argument("--leads", type=int, default=None)
+    parser.add_argument(
+        "--plain", action="store_true", help="end to end on a plain (unencrypted) database"
+    )
     args = parser.parse_args()
     count = args.leads or (5_000 if args.quick else 50_000)
 
     t0 = time.perf_counter()
     demo = generate(count)
     gen_s = time.perf_counter() - t0
-    figures: dict[str, float | int | bool] = {"leads": count, "generate_s": round(gen_s, 2)}
+    figures: dict[str, float | int | bool | str] = {
+        "leads": count,
+        "generate_s": round(gen_s, 2),
+        "database": "plain" if args.plain else "encrypted",
+    }
     with tempfile.TemporaryDirectory(prefix="bench-exports-") as tmp:
         out = Path(tmp)
         naive_s = timed(naive_csv, demo.leads, out / "naive.csv")
@@ -141,7 +151,7 @@ def main() -> int:
 
         # End to end as the app runs it: leads in a real SQLite file, read back by the export
         # service (one query), written, and recorded in the audit log.
-        app_s = end_to_end(count, out)
+        app_s = end_to_end(count, out, plain=args.plain)
 
     report_s = stats_s + pdf_s
     figures.update(app_s)

@@ -13,7 +13,10 @@ Enter the moment each form is on screen. Measured on the GUI thread (offscreen Q
 Side by side with the peer: the same session on an empty database. Each runs in its own
 process (one QApplication each).
 
-    python bench/ui_latency.py [--seconds 60] [--quick]
+    python bench/ui_latency.py [--seconds 60] [--quick] [--plain]
+
+The database is encrypted (SQLCipher), as the app makes it; ``--plain`` runs the same sessions
+on a plain SQLite file (bench/encryption.py puts both side by side).
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ def _summary(values: list[float]) -> dict[str, float]:
 
 
 def run_session(
-    leads: int, video: Path, seconds: float, data: Path | None = None
+    leads: int, video: Path, seconds: float, data: Path | None = None, plain: bool = False
 ) -> dict[str, object]:
     """One session in this process; returns its figures."""
     from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -92,7 +95,7 @@ def run_session(
     reuse = data is not None and data.exists()
     data = data or Path(tempfile.mkdtemp(prefix="ui_latency-"))
     started = time.perf_counter()
-    ctx = build_context(str(data))
+    ctx = build_context(str(data), encrypt_new=not plain)
     summary = build_demo(ctx, leads=0 if reuse else leads)
     build_s = time.perf_counter() - started
     apply_theme(app, Theme.LIGHT, 1.0)
@@ -274,10 +277,11 @@ def main() -> None:
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--video", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--plain", action="store_true", help="a plain (unencrypted) database")
     args = parser.parse_args()
     seconds = 15.0 if args.quick else args.seconds
     if args.child is not None:
-        print(json.dumps(run_session(args.child, args.video, seconds, args.data)))
+        print(json.dumps(run_session(args.child, args.video, seconds, args.data, args.plain)))
         return
     tmp = Path(tempfile.mkdtemp(prefix="ui_latency-video-"))
     video = write_video(tmp / "badges.avi")
@@ -285,7 +289,7 @@ def main() -> None:
     for name, leads in (("leads_50k", args.leads), ("empty_db", 0)):
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(leads), "--video", str(video),
-             "--seconds", str(seconds)],
+             "--seconds", str(seconds), *(["--plain"] if args.plain else [])],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if out.returncode != 0:
@@ -305,6 +309,7 @@ def main() -> None:
     assert isinstance(visible, dict)
     figures = {
         "seconds": seconds,
+        "database": "plain" if args.plain else "encrypted",
         **{f"{k}": v for k, v in full.items()},
         "peer_empty_db": runs["empty_db"],
         "stall_target_ms": STALL_TARGET_MS,

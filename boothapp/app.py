@@ -29,7 +29,8 @@ from boothapp.services.staff import StaffService
 from boothapp.services.sync import SyncEnqueuer, SyncService
 from boothapp.settings import Settings, load_settings, save_settings
 from boothapp.store.db import Database
-from boothapp.store.migrate import UpgradeReport, open_database
+from boothapp.store.keys import DatabaseKey, KeyStore, key_for_file
+from boothapp.store.migrate import UpgradeReport, open_database, sqlite_file_of
 from boothapp.sync.credentials import SecretStore
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class AppContext:
     settings: Settings
     db: Database
     upgrade: UpgradeReport
+    keys: KeyStore  # this device's database key (OS keyring; issue #18)
+    db_key: DatabaseKey | None = None  # None: not an encrypted SQLite file
     changes: LeadChanges = field(init=False)
     events: EventService = field(init=False)
     staff: StaffService = field(init=False)
@@ -76,7 +79,7 @@ class AppContext:
         self.dashboard = DashboardService(self.db, configs=self.configs)
         self.audit = AuditService(self.db, device)
         self.attendees = AttendeeService(self.db, device)
-        secrets = SecretStore(self.paths.secrets_file)
+        secrets = self.keys.secrets
         # The event hub (issue 19): replicates the door's change log with the team's devices.
         self.hub = HubService(self.db, self.changes, self.settings, secrets, self.save_settings)
         self.sync = SyncService(
@@ -98,14 +101,23 @@ class AppContext:
         self.db.dispose()
 
 
-def build_context(data_dir: str | None = None, db_url: str | None = None) -> AppContext:
-    """Resolve paths, load settings, open (and migrate) the database, wire the services."""
+def build_context(
+    data_dir: str | None = None, db_url: str | None = None, *, encrypt_new: bool = True
+) -> AppContext:
+    """Resolve paths, load settings, open (and migrate) the database, wire the services.
+
+    A new SQLite database is encrypted with SQLCipher under a key made now and kept in the OS
+    keyring (``encrypt_new=False`` makes a plain one, for the benches' side-by-side figure);
+    an existing file opens as it is, plain or encrypted (``boothapp db encrypt`` converts)."""
     paths = resolve_paths(data_dir, db_url)
     paths.ensure()
     settings = load_settings(paths.settings_file)
     if not paths.settings_file.exists():
         save_settings(settings, paths.settings_file)  # fixes this device's id for good
-    db, report = open_database(paths.db_url, paths.backups_dir)
+    keys = KeyStore(SecretStore(paths.secrets_file))
+    db_file = sqlite_file_of(paths.db_url)
+    key = key_for_file(db_file, keys, encrypt_new=encrypt_new) if db_file else None
+    db, report = open_database(paths.db_url, paths.backups_dir, key.raw if key else None)
     paths.tighten()  # the database file SQLite just made, and any backup: 0600 (issue #18)
     if report.backup is not None:
         log.info(
@@ -114,4 +126,4 @@ def build_context(data_dir: str | None = None, db_url: str | None = None) -> App
             report.to_revision,
             report.backup,
         )
-    return AppContext(paths=paths, settings=settings, db=db, upgrade=report)
+    return AppContext(paths=paths, settings=settings, db=db, upgrade=report, keys=keys, db_key=key)

@@ -27,6 +27,7 @@ declare -A CMDS=(
   [Xvfb]=xvfb                             # screenshots of the real window
   [openssl]=openssl                       # certificates for the STARTTLS/SSL mail tests
   [cage]=cage                             # kiosk stand compositor (packaging/kiosk unit + its test)
+  [sqlite3]=sqlite3                       # the plain SQLite tool must fail on an encrypted db
 )
 # fonts-noto-core: the PDF report's fallback for scripts DejaVu lacks (Ethiopic, Devanagari, ...)
 # tesseract-ocr-*: the language models the business-card reader uses (through tesserocr)

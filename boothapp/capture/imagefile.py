@@ -32,10 +32,16 @@ def load_image(path: str | Path) -> Frame:
     if too_large:
         raise DecodeFileError(f"{p}: not a readable image ({too_large})")
     data = np.fromfile(p, dtype=np.uint8)  # also works for non-ASCII paths on Windows
+    # OpenCV logs its own warning for a truncated file ("PNG input buffer is incomplete");
+    # ours is the one line below (issue #18), so its log is quiet for this call.
+    level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     try:
         image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
     except cv2.error:
         image = None  # a header OpenCV refuses; Pillow gets its chance, then one line below
+    finally:
+        cv2.utils.logging.setLogLevel(level)
     if image is None:
         image = _load_with_pillow(p)  # OpenCV cannot read GIF
     if image is None:

@@ -20,12 +20,12 @@ file: a file that fails merges nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import CONTACT_FIELDS, SyncState
@@ -38,6 +38,8 @@ from boothapp.services.lead_changes import (
 )
 from boothapp.services.tombstones import Graveyard
 from boothapp.store.db import DatabaseError, check_sqlite_file
+from boothapp.store.cipher import FileState, file_state
+from boothapp.store.db import DatabaseError, WrongDatabaseKeyError, check_sqlite_file, make_engine
 from boothapp.store.migrate import current_revision, head_revision
 from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, StaffRow
 
@@ -74,8 +76,11 @@ def merge_device_file(
     from_event: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    keys: Sequence[bytes] = (),
 ) -> MergeReport:
-    src_engine = _open_source(source)
+    """``keys`` open an encrypted device file: each laptop's key (from its recovery key) and
+    this device's own; the one that opens the file is used."""
+    src_engine = _open_source(source, keys)
     try:
         with Session(src_engine) as src, changes.transaction(ChangeOrigin.MERGE, "merge") as tx:
             target = tx.session.get(EventRow, target_event_id)
@@ -91,14 +96,31 @@ def merge_device_file(
         src_engine.dispose()
 
 
-def _open_source(path: Path) -> Engine:
+def _key_of(path: Path, keys: Sequence[bytes]) -> bytes:
+    for key in keys:
+        try:
+            check_sqlite_file(str(path), key)
+        except WrongDatabaseKeyError:
+            continue
+        except DatabaseError as exc:
+            raise ValidationError(str(exc)) from None
+        return key
+    given = "none of the keys given opens it" if keys else "no key given"
+    raise ValidationError(
+        f"{path.name} is encrypted and {given}: put that laptop's recovery key "
+        "(boothapp db recovery-key there) in a file and pass it with --key-file"
+    )
+
+
+def _open_source(path: Path, keys: Sequence[bytes]) -> Engine:
     if not path.is_file():
         raise ValidationError(f"{path}: no such file")
+    key = _key_of(path, keys) if file_state(path) is FileState.ENCRYPTED else None
     try:
-        check_sqlite_file(str(path))
+        check_sqlite_file(str(path), key)
     except DatabaseError as exc:
         raise ValidationError(str(exc)) from None
-    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    engine = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true", key)
     revision = current_revision(engine)
     if revision != head_revision():
         engine.dispose()

@@ -10,25 +10,38 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from boothapp.store import cipher
+from boothapp.store.cipher import FileState
+from boothapp.store.errors import (
+    DatabaseError,
+    DatabaseKeyMissingError,
+    DatabaseTooNewError,
+    NotADatabaseError,
+    WrongDatabaseKeyError,
+)
+
 BUSY_TIMEOUT_MS = 5000
 
 
-class DatabaseError(Exception):
-    """A database problem a user can act on; the message says what to do."""
-
-
-class NotADatabaseError(DatabaseError):
-    pass
-
-
-class DatabaseTooNewError(DatabaseError):
-    pass
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "Database",
+    "DatabaseError",
+    "DatabaseKeyMissingError",
+    "DatabaseTooNewError",
+    "NotADatabaseError",
+    "WrongDatabaseKeyError",
+    "check_sqlite_file",
+    "is_sqlite",
+    "make_engine",
+]
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -40,8 +53,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, key: bytes | None = None) -> Engine:
+    """An engine for ``url``; with ``key``, an SQLite file encrypted by SQLCipher."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and key is not None:
+        return _encrypted_engine(url, key)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -51,28 +67,57 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _encrypted_engine(url: str, key: bytes) -> Engine:
+    """SQLAlchemy's SQLite dialect over SQLCipher's DB-API module (its errors map as
+    sqlite3's do), each connection keyed before SQLAlchemy sees it. The ``sqlite+pysqlcipher``
+    dialect would send the key as a passphrase and run PBKDF2 on every connection."""
+    engine_box: list[Engine] = []
+
+    def creator() -> Any:
+        cargs, cparams = engine_box[0].dialect.create_connect_args(engine_box[0].url)
+        con = cipher.dbapi.connect(*cargs, **{**cparams, "timeout": BUSY_TIMEOUT_MS / 1000})
+        try:
+            cipher.prepare(con, key, make_url(url).database or "the database")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    engine = create_engine(url, module=cipher.dbapi, creator=creator)
+    engine_box.append(engine)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def check_sqlite_file(path: str) -> None:
-    """Refuse a file that exists but is not an SQLite database, before anything writes to it."""
+def check_sqlite_file(path: str, key: bytes | None = None) -> None:
+    """Refuse a file that exists but is not an SQLite database (or that ``key`` does not
+    open), before anything writes to it."""
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(16)
-    except FileNotFoundError:
-        return
+        state = cipher.file_state(Path(path))
     except OSError as exc:
         raise DatabaseError(f"cannot read database file {path}: {exc.strerror}") from exc
-    if not header:
+    if state is FileState.MISSING:
+        return
+    if state is FileState.EMPTY:
         # SQLite would take a zero-byte file as a new database and BoothApp would build an
         # empty schema in it, hiding whatever truncated it (issue #18 finding 6).
         raise NotADatabaseError(
             f"{path} is empty (0 bytes), not a BoothApp database; move it aside to start a "
             "new database, or restore a backup"
         )
-    if header != b"SQLite format 3\x00":
+    if state is FileState.NOT_SQLITE or (state is FileState.ENCRYPTED and key is None):
         raise NotADatabaseError(f"{path} is not a BoothApp database (not an SQLite file)")
+    if state is FileState.ENCRYPTED and key is not None:
+        con = cipher.connect(path, key, read_only=True)
+        try:
+            cipher.check_opens(con, path)
+        finally:
+            con.close()
+        return
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine, make_url
 
+from boothapp.store import cipher
 from boothapp.store.db import (
     Database,
     DatabaseError,
@@ -52,6 +52,11 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def sqlite_file_of(url: str) -> Path | None:
+    """The SQLite file behind ``url`` (None for PostgreSQL or an in-memory database)."""
+    return _sqlite_path(url)
+
+
 def _sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -59,33 +64,33 @@ def _sqlite_path(url: str) -> Path | None:
     return None
 
 
-def backup_sqlite(path: Path, backups_dir: Path, revision: str | None) -> Path:
-    """Copy the database with SQLite's online backup (consistent even with a WAL file)."""
+def backup_sqlite(
+    path: Path, backups_dir: Path, revision: str | None, key: bytes | None = None
+) -> Path:
+    """Copy the database with SQLite's online backup (consistent even with a WAL file); an
+    encrypted database's backup is encrypted with the same key."""
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"{path.stem}-{stamp}-rev{revision or 'none'}{path.suffix or '.db'}"
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    if os.name == "posix":
-        target.chmod(0o600)  # a copy of every lead: as private as the database
+    if os.name == "posix":  # a copy of every lead: as private as the database, from the start
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    cipher.backup_copy(path, key, target)
     return target
 
 
-def upgrade_database(url: str, backups_dir: Path) -> UpgradeReport:
-    """Bring the database at ``url`` to head; back up an existing SQLite file first."""
+def upgrade_database(url: str, backups_dir: Path, key: bytes | None = None) -> UpgradeReport:
+    """Bring the database at ``url`` to head; back up an existing SQLite file first. With
+    ``key`` the SQLite file is (or is made) encrypted with SQLCipher."""
     path = _sqlite_path(url)
     if path is not None:
-        check_sqlite_file(str(path))
+        check_sqlite_file(str(path), key)
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
+    engine = make_engine(url, key)
     try:
         try:
             current = current_revision(engine)
+        except DatabaseError:
+            raise
         except Exception as exc:  # driver-specific errors: a file or server we cannot use
             raise DatabaseError(f"cannot open database: {exc}") from exc
         script = ScriptDirectory.from_config(alembic_config(url))
@@ -99,8 +104,8 @@ def upgrade_database(url: str, backups_dir: Path) -> UpgradeReport:
         if current == head:
             return UpgradeReport(current, head, None)
         backup = None
-        if path is not None and path.exists() and (current is not None or _has_tables(path)):
-            backup = backup_sqlite(path, backups_dir, current)
+        if path is not None and path.exists() and (current is not None or _has_tables(path, key)):
+            backup = backup_sqlite(path, backups_dir, current, key)
             log.info("database backed up to %s before upgrade %s -> %s", backup, current, head)
         try:
             with engine.begin() as conn:
@@ -109,14 +114,14 @@ def upgrade_database(url: str, backups_dir: Path) -> UpgradeReport:
                 command.upgrade(cfg, "head")
         except Exception as exc:
             engine.dispose()
-            raise _half_applied(path, backup, current, head, exc) from exc
+            raise _half_applied(path, backup, current, head, exc, key) from exc
         return UpgradeReport(current, head, backup)
     finally:
         engine.dispose()
 
 
-def _has_tables(path: Path) -> bool:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def _has_tables(path: Path, key: bytes | None) -> bool:
+    con = cipher.connect(path, key, read_only=True)
     try:
         return bool(con.execute("SELECT 1 FROM sqlite_master WHERE type='table'").fetchone())
     finally:
@@ -124,7 +129,12 @@ def _has_tables(path: Path) -> bool:
 
 
 def _half_applied(
-    path: Path | None, backup: Path | None, current: str | None, head: str, exc: Exception
+    path: Path | None,
+    backup: Path | None,
+    current: str | None,
+    head: str,
+    exc: Exception,
+    key: bytes | None = None,
 ) -> DatabaseError:
     """The schema upgrade failed part-way (tables of a later revision already there, a
     hand-edited file): SQLite commits some DDL as it goes, so the file is put back from the
@@ -132,8 +142,8 @@ def _half_applied(
     reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     where = str(path) if path is not None else "the database"
     if path is not None and backup is not None:
-        src = sqlite3.connect(backup)
-        dst = sqlite3.connect(path)
+        src = cipher.connect(backup, key)
+        dst = cipher.connect(path, key)
         try:
             src.backup(dst)
         finally:
@@ -148,6 +158,76 @@ def _half_applied(
     )
 
 
-def open_database(url: str, backups_dir: Path) -> tuple[Database, UpgradeReport]:
-    report = upgrade_database(url, backups_dir)
-    return Database(make_engine(url), url), report
+def open_database(
+    url: str, backups_dir: Path, key: bytes | None = None
+) -> tuple[Database, UpgradeReport]:
+    report = upgrade_database(url, backups_dir, key)
+    return Database(make_engine(url, key), url), report
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertReport:
+    path: Path
+    backup: Path
+    rows: int  # rows copied, every table (checked equal in both files)
+
+
+def convert_sqlite(
+    path: Path, backups_dir: Path, from_key: bytes | None, to_key: bytes | None
+) -> ConvertReport:
+    """Encrypt (``to_key``) or decrypt (``to_key=None``) the SQLite file at ``path`` in place:
+    a backup first, then SQLCipher's export into a new file beside it, every table's row
+    count compared, and the new file swapped in. Close BoothApp on this database first."""
+    check_sqlite_file(str(path), from_key)
+    rev = _revision_of(path, from_key)
+    backup = backup_sqlite(path, backups_dir, rev, from_key)
+    staging = path.with_name(path.name + ".converting")
+    staging.unlink(missing_ok=True)
+    con = cipher.connect(path, from_key)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every commit in the main file
+    finally:
+        con.close()
+    try:
+        cipher.copy_converted(path, from_key, staging, to_key)
+        before, after = _row_counts(path, from_key), _row_counts(staging, to_key)
+        if before != after:
+            raise DatabaseError(
+                f"{path}: the converted copy differs ({before} vs {after} rows); nothing changed"
+            )
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    for suffix in ("-wal", "-shm"):  # the old file's, empty after the checkpoint
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(staging, path)
+    return ConvertReport(path, backup, sum(before.values()))
+
+
+def _revision_of(path: Path, key: bytes | None) -> str | None:
+    con = cipher.connect(path, key, read_only=True)
+    try:
+        row = con.execute(
+            "SELECT version_num FROM alembic_version LIMIT 1"
+            if _table_exists(con, "alembic_version")
+            else "SELECT NULL"
+        ).fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def _table_exists(con: object, name: str) -> bool:
+    cur = con.execute(  # type: ignore[attr-defined]
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
+    )
+    return cur.fetchone() is not None
+
+
+def _row_counts(path: Path, key: bytes | None) -> dict[str, int]:
+    con = cipher.connect(path, key, read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()

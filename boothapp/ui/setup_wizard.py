@@ -1,4 +1,5 @@
-"""First run: create the event and its staff (the roster and camera pages follow)."""
+"""First run: create the event and its staff (the roster and camera pages follow); the last
+page shows the database recovery key when the database is encrypted (issue #18)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWizard, QWizardPage
 from boothapp.app import AppContext
 from boothapp.core.models import Event, StaffRole
 from boothapp.ui.event_details_page import EventDetailsPage
+from boothapp.ui.recovery_key_page import RecoveryKeyPage
 from boothapp.ui.staff_setup_page import StaffSetupPage
 from boothapp.workers.tasks import TaskRunner
 
@@ -29,6 +31,12 @@ class SetupWizard(QWizard):
         self.addPage(self.staff)
         for page in extra_pages or []:
             self.addPage(page)
+        self.recovery: RecoveryKeyPage | None = None
+        if ctx.db_key is not None:
+            self.recovery = RecoveryKeyPage(
+                ctx.db_key.recovery_text, ctx.keys.where(), ctx.keys.in_keyring()
+            )
+            self.addPage(self.recovery)
         self._busy = False
 
     def accept(self) -> None:

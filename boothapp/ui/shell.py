@@ -7,6 +7,8 @@ demo event is open, else a message (a handheld scanner still works).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
@@ -94,6 +96,15 @@ def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | No
     loop.exec()
     dialog.close()
     return result[0] if result else None
+
+
+def ask_recovery_key(message: str, restore: Callable[[str], object]) -> bool:
+    """The database is encrypted and this computer has no key: ask for the recovery key.
+    True once ``restore`` accepted one; False when the user gives up."""
+    create_application()
+    from boothapp.ui.restore_key_dialog import RestoreKeyDialog
+
+    return RestoreKeyDialog(message, restore).exec() == RestoreKeyDialog.DialogCode.Accepted
 
 
 def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:

@@ -20,8 +20,13 @@ EVENT = "Merge Expo"
 
 
 def _device(root: Path, staff: str, leads: list[tuple[str, str | None, Contact, str]]) -> Path:
-    """A laptop's data folder with its own event of the same name; returns its database."""
+    """A laptop's data folder with its own event of the same name; returns its database,
+    encrypted with the laptop's own key, whose recovery key goes into the manager's
+    ``keys.txt`` beside the laptops' folders (as `boothapp db recovery-key` prints it)."""
     ctx = build_context(str(root))
+    assert ctx.db_key is not None
+    with open(root.parent / "keys.txt", "a", encoding="utf-8") as fh:
+        fh.write(f"{root.name}: {ctx.db_key.recovery_text}\n")
     try:
         event = ctx.events.create_event(NewEvent(name=EVENT))
         person = ctx.staff.add_staff(event.id, staff, "1234")
@@ -33,6 +38,10 @@ def _device(root: Path, staff: str, leads: list[tuple[str, str | None, Contact, 
     finally:
         ctx.close()
     return root / "boothapp.db"
+
+
+def keys(tmp_path: Path) -> tuple[str, str]:
+    return ("--key-file", str(tmp_path / "keys.txt"))
 
 
 def test_two_laptops_merge_into_the_managers_database(cli, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -47,14 +56,14 @@ def test_two_laptops_merge_into_the_managers_database(cli, data_dir: Path, tmp_p
     ])  # fmt: skip
     assert cli("event", "create", "--name", EVENT).code == 0
 
-    dry = cli("merge", str(a), str(b), "--event", EVENT, "--dry-run")
+    dry = cli("merge", str(a), str(b), "--event", EVENT, *keys(tmp_path), "--dry-run")
     assert dry.code == 0 and "would merge 2 new lead(s)" in dry.out
     ctx = build_context(str(data_dir))
     event = ctx.events.find_event(EVENT)
     assert ctx.leads.list_leads(event.id) == []  # a dry run changes nothing
     ctx.close()
 
-    out = cli("merge", str(a), str(b), "--event", EVENT)
+    out = cli("merge", str(a), str(b), "--event", EVENT, *keys(tmp_path))
     assert out.code == 0, out.err
     assert f"{a}: merged 2 new lead(s)" in out.out  # each laptop's file by its path
     assert "2 new lead(s)" in out.out and "1 scanned on both devices combined" in out.out
@@ -71,7 +80,7 @@ def test_two_laptops_merge_into_the_managers_database(cli, data_dir: Path, tmp_p
     finally:
         ctx.close()
 
-    again = cli("merge", str(a), str(b), "--event", EVENT)
+    again = cli("merge", str(a), str(b), "--event", EVENT, *keys(tmp_path))
     assert again.code == 0
     # Issue #18: a file merged before reads as such, not as 0 in every bucket.
     assert (
@@ -91,22 +100,25 @@ def test_newer_edit_on_a_device_wins_and_bad_files_merge_nothing(
         ("ada", "B-100", Contact(first_name="Ada", email="ada@x.io"), ""),
     ])  # fmt: skip
     assert cli("event", "create", "--name", EVENT).code == 0
-    assert cli("merge", str(a), "--event", EVENT).code == 0
+    assert cli("merge", str(a), "--event", EVENT, *keys(tmp_path)).code == 0
     # Later that evening the laptop's owner corrected the company, then sent the file again.
     dev = build_context(str(tmp_path / "laptop-a"))
     lead = dev.leads.list_leads(dev.events.find_event(EVENT).id)[0]
     draft = dev.leads.draft_of(lead)
     dev.leads.save_lead(replace(draft, contact=replace(draft.contact, company="Analytical")))
     dev.close()
-    out = cli("merge", str(a), "--event", EVENT)
+    out = cli("merge", str(a), "--event", EVENT, *keys(tmp_path))
     assert out.code == 0 and "0 new lead(s), 1 updated" in out.out
     junk = tmp_path / "notes.db"
     junk.write_text("not a database")
-    wrong = cli("merge", str(junk), str(tmp_path / "missing.db"), "--event", EVENT)
+    wrong = cli("merge", str(junk), str(tmp_path / "missing.db"), "--event", EVENT, *keys(tmp_path))
     assert wrong.code == 1
     assert f"{junk}: not merged: " in wrong.out and "not an SQLite file" in wrong.out
     assert "missing.db: not merged: " in wrong.out and "no such file" in wrong.out
-    other = cli("merge", str(a), "--event", EVENT, "--from-event", "Other Show")
+    # Another laptop's encrypted file without its recovery key: one clear line, nothing merged.
+    locked = cli("merge", str(a), "--event", EVENT)
+    assert locked.code == 1 and "is encrypted and none of the keys given opens it" in locked.out
+    other = cli("merge", str(a), "--event", EVENT, *keys(tmp_path), "--from-event", "Other Show")
     assert other.code == 1 and "has no event 'Other Show' (it has: Merge Expo)" in other.out
     ctx = build_context(str(data_dir))
     try:

@@ -26,6 +26,7 @@ from boothapp.services.events import NewEvent
 from boothapp.services.leads import LeadDraft
 from boothapp.sync.crm.base import ItemKind
 from boothapp.sync.settings import CrmSettings
+from tests.helpers.database_text import database_text
 from tests.integration.bottlecrm.harness import REPO, BottleCrm
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -120,6 +121,8 @@ def test_cli_sync_killed_mid_run_resumes_to_exactly_200_leads(
         if f.is_file() and f.name != "secrets.json":
             raw = f.read_bytes()
             assert bottlecrm.intake_key.encode() not in raw and bottlecrm.pat.encode() not in raw
+    inside = database_text(data / "boothapp.db")  # decrypted (issue #18)
+    assert bottlecrm.intake_key not in inside and bottlecrm.pat not in inside
     for text in (out, err, s_out):
         assert bottlecrm.intake_key not in text and bottlecrm.pat not in text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard
 
 from boothapp.app import AppContext
@@ -30,6 +31,17 @@ def test_wizard_creates_event_and_staff_with_hashed_pins(qtbot, ctx: AppContext)
     qtbot.keyClicks(wizard.staff.pin, "1357")
     qtbot.keyClick(wizard.staff.pin, Qt.Key.Key_Return)
     assert wizard.staff.list.count() == 1 and wizard.staff.isComplete()
+    # Last page (issue #18): the database recovery key, to print; Finish waits for the tick.
+    wizard.next()
+    recovery = wizard.recovery
+    assert wizard.currentPage() is recovery and recovery is not None and ctx.db_key is not None
+    shown = recovery.key.text().replace("\n", "")
+    assert shown == ctx.db_key.recovery_text
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    qtbot.mouseClick(recovery.copy, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == ctx.db_key.recovery_text
+    recovery.kept.click()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     with qtbot.waitSignal(wizard.event_created, timeout=10_000) as created:
         wizard.button(QWizard.WizardButton.FinishButton).click()
     event = created.args[0]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import csv
 import json
-import sqlite3
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -27,6 +26,7 @@ from boothapp.services.followup_types import OPEN_STATES, TouchState
 from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
 from boothapp.services.leads import LeadDraft
 from boothapp.services.sync_pull import merge_remote
+from boothapp.store.keys import connect_file
 from boothapp.store.tables import LeadChangeRow, LeadRow, OutboxRow
 from boothapp.sync.crm.mapping import FieldMapping
 from boothapp.sync.pull import RemoteLead
@@ -274,11 +274,13 @@ def test_merged_lead_is_planned_and_queued(ctx: AppContext, tmp_path: Path) -> N
         dev_event = device.events.create_event(NewEvent(name="Door Expo"))
         lead_id = _walk_in(device, dev_event.id, email="ana@ruiz.es", first_name="Ana")
         device_file = Path(device.paths.db_url.removeprefix("sqlite:///"))
+        assert device.db_key is not None  # the laptop's own key (issue #18)
+        laptop_key = device.db_key.raw
     finally:
         device.close()
     from boothapp.services.device_merge import merge_device_file
 
-    report = merge_device_file(ctx.changes, event_id, device_file)
+    report = merge_device_file(ctx.changes, event_id, device_file, keys=[laptop_key])
     assert report.added == 1
     assert _queued(ctx, lead_id)
     assert _open_touches(ctx, lead_id)
@@ -353,7 +355,7 @@ def test_history_values_are_json_and_carry_the_device(ctx: AppContext) -> None:
     draft = ctx.leads.draft_of(ctx.leads.get_lead(lead_id))
     ctx.leads.save_lead(replace(draft, consent_given=False, staff_id="s9"))
     db_file = ctx.paths.db_url.removeprefix("sqlite:///")
-    con = sqlite3.connect(db_file)
+    con = connect_file(db_file)
     try:
         rows = con.execute(
             "SELECT field, old_value, staff_id, device_id FROM lead_changes WHERE lead_id = ?",

@@ -66,3 +66,5 @@ def test_an_unfinished_visitor_is_resumed_into_their_lead(ctx: AppContext, cli) 
     assert ctx.leads.resume_scan(left.scan.id).badge_id == "BADGE-9"
     assert len(ctx.leads.list_leads(event.id)) == 2
     assert OrphanScanService(ctx.db).list(event.id) == []
+    again = cli("db", "check", "--resume", lost.scan.id)
+    assert again.code != 0 and "belongs to lead" in again.err

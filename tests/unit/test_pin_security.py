@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from boothapp.app import AppContext, build_context
 from boothapp.core.models import StaffRole
 from boothapp.services.events import NewEvent
 from boothapp.services.staff import PinStatus
+from boothapp.store.keys import connect_file
 
 
 class FakeClock:
@@ -31,7 +31,7 @@ class FakeClock:
 
 
 def _hashes(data_dir: Path) -> dict[str, str]:
-    con = sqlite3.connect(data_dir / "boothapp.db")
+    con = connect_file(data_dir / "boothapp.db")
     try:
         return dict(con.execute("SELECT name, pin_hash FROM staff").fetchall())
     finally:
@@ -119,7 +119,7 @@ def test_pins_are_stored_as_argon2id_and_old_hashes_upgrade_on_sign_in(
     # A database from before issue 14 holds PBKDF2 hashes; they still sign in, once.
     salt = "00" * 16
     digest = hashlib.pbkdf2_hmac("sha256", b"2222", bytes.fromhex(salt), 1000).hex()
-    con = sqlite3.connect(data_dir / "boothapp.db")
+    con = connect_file(data_dir / "boothapp.db")
     con.execute(
         "UPDATE staff SET pin_hash=? WHERE name='Maria'", (f"pbkdf2_sha256$1000${salt}${digest}",)
     )

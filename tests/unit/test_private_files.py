@@ -57,3 +57,15 @@ def test_an_old_world_readable_folder_is_tightened_on_start(
     assert mode(root / "boothapp.db") == 0o600
     assert mode(root / "settings.json") == 0o600
     assert mode(root / "badge-photos" / "badge.png") == 0o600
+
+
+def test_the_open_databases_wal_and_shm_files_are_private(tmp_path: Path, umask_022: None) -> None:
+    root = tmp_path / "data"
+    ctx = build_context(str(root))
+    try:
+        ctx.events.create_event(NewEvent(name="Private Fair"))
+        side = [root / "boothapp.db-wal", root / "boothapp.db-shm"]
+        assert all(p.exists() for p in side)  # WAL mode: both there while the app runs
+        assert [mode(p) for p in side] == [0o600, 0o600]
+    finally:
+        ctx.close()

@@ -1,18 +1,29 @@
 """``boothapp db upgrade``: migrate the database to this version's schema.
 ``boothapp db check``: SQLite's integrity check and the scans that have no lead, which it can
-resume into their lead or set aside."""
+resume into their lead or set aside.
+``boothapp db recovery-key`` / ``restore-key``: print this device's database key for the
+manager, type it back on another machine. ``boothapp db encrypt`` / ``decrypt``: convert an
+existing SQLite database (a backup first; issue #18)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
 from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
+from boothapp.paths import AppPaths, resolve_paths
+from boothapp.secrets import SecretStore
 from boothapp.services.errors import ServiceError
 from boothapp.services.orphan_scans import OrphanScanService
+from boothapp.store.cipher import FileState, file_state
+from boothapp.store.db import DatabaseError
+from boothapp.store.keys import KeyStore, key_for_file, restore_key
+from boothapp.store.migrate import ConvertReport, convert_sqlite, sqlite_file_of
 
 
 def register(sub: Any) -> None:
@@ -33,6 +44,27 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     check.add_argument("--reason", default="", help="why, for the audit log (with --discard)")
     check.set_defaults(func=run_check)
+    show = verbs.add_parser(
+        "recovery-key", help="print the database recovery key (keep it on paper, for the manager)"
+    )
+    show.set_defaults(func=run_recovery_key)
+    restore = verbs.add_parser(
+        "restore-key", help="give this device the database key from a printed recovery key"
+    )
+    restore.add_argument("key", nargs="?", help="the recovery key (asked for when left out)")
+    restore.add_argument(
+        "--force", action="store_true",
+        help="replace another key this device already holds",
+    )  # fmt: skip
+    restore.set_defaults(func=run_restore_key)
+    enc = verbs.add_parser(
+        "encrypt", help="encrypt an existing plain database with this device's key (close the app)"
+    )
+    enc.set_defaults(func=run_encrypt)
+    dec = verbs.add_parser(
+        "decrypt", help="turn the encrypted database back into a plain SQLite file (close the app)"
+    )
+    dec.set_defaults(func=run_decrypt)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -89,3 +121,88 @@ def run_check(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     finally:
         ctx.close()
+
+
+def _key_paths(args: argparse.Namespace) -> tuple[AppPaths, KeyStore, Path]:
+    paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "db", None))
+    db_file = sqlite_file_of(paths.db_url)
+    if db_file is None:
+        raise CliError("the database is not an SQLite file: SQLCipher keys apply to SQLite only")
+    paths.ensure()
+    return paths, KeyStore(SecretStore(paths.secrets_file)), db_file
+
+
+def run_recovery_key(args: argparse.Namespace) -> int:
+    # TODO(issue 18, roles): manager only, once the gdpr helper's gating lands.
+    _paths, keys, db_file = _key_paths(args)
+    key = keys.get()
+    if key is None:
+        raise CliError(
+            f"this device has no database key ({db_file} is not encrypted); "
+            "`boothapp db encrypt` makes one"
+        )
+    print(key.recovery_text)
+    print(
+        f"Recovery key of {db_file}, kept in {keys.where()}. Print it and keep it apart from "
+        "the laptop: without it an encrypted database cannot be opened on another machine.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_restore_key(args: argparse.Namespace) -> int:
+    # TODO(issue 18, roles): manager only, once the gdpr helper's gating lands.
+    _paths, keys, db_file = _key_paths(args)
+    text = args.key if args.key is not None else input("Recovery key: ")
+    held = keys.get()
+    try:
+        key = restore_key(keys, db_file, text, force=args.force)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from None
+    if held == key:
+        print(f"this device already holds that key ({keys.where()})")
+    else:
+        print(f"database key stored in {keys.where()}; {db_file} opens with it")
+    return 0
+
+
+def run_encrypt(args: argparse.Namespace) -> int:
+    paths, keys, db_file = _key_paths(args)
+    state = file_state(db_file)
+    if state is FileState.ENCRYPTED:
+        raise CliError(f"{db_file} is already encrypted")
+    if state is FileState.MISSING:
+        raise CliError(f"{db_file}: no such database (a new one is encrypted from the start)")
+    key = keys.get_or_create()
+    report = _convert(db_file, paths, None, key.raw)
+    print(f"encrypted {db_file} ({report.rows} rows); the key is kept in {keys.where()}")
+    print(f"plain backup: {report.backup} (not encrypted: delete it once the app opens the db)")
+    print("print the recovery key for the manager: boothapp db recovery-key")
+    return 0
+
+
+def run_decrypt(args: argparse.Namespace) -> int:
+    # TODO(issue 18, roles): manager only, once the gdpr helper's gating lands.
+    paths, keys, db_file = _key_paths(args)
+    if file_state(db_file) is not FileState.ENCRYPTED:
+        raise CliError(f"{db_file} is not encrypted")
+    try:
+        key = key_for_file(db_file, keys, encrypt_new=False)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from None
+    assert key is not None
+    report = _convert(db_file, paths, key.raw, None)
+    print(
+        f"decrypted {db_file} ({report.rows} rows): any local user who can read it sees every lead"
+    )
+    print(f"encrypted backup: {report.backup}")
+    return 0
+
+
+def _convert(db_file: Path, paths: AppPaths, src: bytes | None, dst: bytes | None) -> ConvertReport:
+    try:
+        report = convert_sqlite(db_file, paths.backups_dir, src, dst)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from None
+    paths.tighten()
+    return report
