@@ -398,4 +398,4 @@ class ScanPage(QWidget):
         self.status_strip.setText(text)
 
     def shutdown(self) -> None:
-        self.stop_camera()
+        self.cameras.shutdown()  # app exit: the one place that waits for the threads
