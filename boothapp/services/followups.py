@@ -170,6 +170,9 @@ class FollowUpService:
         for frow in s.scalars(fq):
             existing.setdefault(frow.lead_id, []).append(frow)
         fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
+        # Read once for the batch, not once per lead (a 1,000-lead capture chunk).
+        config = self._configs.get(event_id)
+        staff_cache: dict[tuple[str, str], Staff | None] = {}
         # Staff and event look-ups per lead need no flush of the touches being replaced.
         with s.no_autoflush:
             for lead in leads:
@@ -183,7 +186,7 @@ class FollowUpService:
                     continue
                 kept = [r for r in rows if r.state not in OPEN_STATES]
                 try:
-                    view = self._view(s, lead, event, settings, rows)
+                    view = self._view(s, lead, event, settings, rows, config, staff_cache)
                     touches = plan_touches(
                         view.facts, show_end, settings.plan, now, event_tz=event.timezone
                     )
@@ -273,11 +276,19 @@ class FollowUpService:
         event: Event,
         cfg: FollowUpSettings,
         touches: Sequence[FollowUpRow] = (),
+        config: EventConfig | None = None,
+        staff_cache: dict[tuple[str, str], Staff | None] | None = None,
     ) -> _LeadView:
         country = normalise_country(lead.country) or event.country or ""
         tz = lead.timezone.strip() or event.timezone or "UTC"
         zone(tz)  # a bad zone names itself
-        staff = self._staff_of(s, lead)
+        if staff_cache is None:
+            staff = self._staff_of(s, lead)
+        else:
+            key = (lead.staff_id, lead.owner)
+            if key not in staff_cache:
+                staff_cache[key] = self._staff_of(s, lead)
+            staff = staff_cache[key]
         facts = LeadFacts(
             id=lead.id,
             rating=Rating(lead.rating),
@@ -291,7 +302,7 @@ class FollowUpService:
             bounced=contact_facts(lead, touches).bounced,
         )
         model = lead_from_row(lead, staff.name if staff else "")
-        config = self._configs.get(event.id)
+        config = config or self._configs.get(event.id)
         chain = cfg.content.languages(country_languages(country), known_language(event.country))
         owner = lead.owner.strip() or (staff.name if staff else "")
         return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
