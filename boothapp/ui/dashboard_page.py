@@ -138,6 +138,12 @@ class HourBars(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()  # always ended inside the paint event (issue 23)
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         hours = self.visible_hours()
         label_h = self.fontMetrics().height() + 6
