@@ -8,7 +8,7 @@ and keeps every touch as a ``followups`` row. Sending lives in ``followup_send``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.messages.personal import render_for_lead
-from boothapp.core.messages.render import RenderedMessage
+from boothapp.core.messages.render import MessageContext, RenderedMessage
 from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
 from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
@@ -92,6 +92,8 @@ class _LeadView:
     staff: Staff | None
     languages: tuple[str, ...]  # the fallback chain: lead -> event -> en (configurable)
     owner: str
+    # The lead's message contexts by language, shared by the touches rendered for it.
+    contexts: dict[str, MessageContext] = field(default_factory=dict)
 
     def render(self, template_id: str) -> RenderedMessage:
         return render_for_lead(
@@ -105,6 +107,7 @@ class _LeadView:
             rep_id=self.row.owner,
             sender_company=self.settings.sender.company,
             unsubscribe_url=self.settings.sender.unsubscribe_for(self.row.id),
+            contexts=self.contexts,
         )
 
 
