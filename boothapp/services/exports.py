@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
@@ -21,7 +21,7 @@ from boothapp.reports.csv_export import export_csv
 from boothapp.reports.export_io import ExportSummary
 from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
 from boothapp.reports.pdf_report import write_report_pdf
-from boothapp.reports.stats import build_report_data
+from boothapp.reports.stats import TOP_LEADS, ReportRow, build_report_data
 from boothapp.reports.xlsx_export import export_xlsx
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.event_config import EventConfigService
@@ -206,10 +206,12 @@ class ExportService:
         """Write the post-show PDF report; returns the number of leads it covers."""
         event = self._events.find_event(event_id)
         questions = question_columns(self._configs.get(event.id))
-        leads = list(self.iter_leads(event, LeadFilter()))
+        # The figures from ten narrow columns as slots rows, the 25 best leads in full: not
+        # every lead of a 50k event as a Lead (issue 23).
+        leads = self._report_rows(event.id)
         data = build_report_data(
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
-            questions=questions,
+            questions=questions, top_leads=self._top_leads(event, TOP_LEADS),
         )  # fmt: skip
         roi = self.results_of(event.id) if self.results_of is not None else None
         write_report_pdf(data, path, logo=logo, progress=progress, roi=roi)
@@ -225,6 +227,46 @@ class ExportService:
             lead, event, path, questions=question_columns(cfg), score_lines=score_lines,
             history=self._history(lead.id, cfg),
         )  # fmt: skip
+
+    def _report_rows(self, event_id: str) -> list[ReportRow]:
+        q = select(
+            LeadRow.id, LeadRow.created_at, LeadRow.staff_id, LeadRow.owner, LeadRow.rating,
+            LeadRow.qualified, LeadRow.score, LeadRow.stage, LeadRow.please_delete,
+            LeadRow.answers,
+        ).where(LeadRow.event_id == event_id)  # fmt: skip
+        ratings, stages = {r.value: r for r in Rating}, {st.value: st for st in Stage}
+        rows: list[ReportRow] = []
+        with self._db.read() as s:
+            result = s.connection().execute(q.execution_options(yield_per=READ_CHUNK))
+            for i, at, staff, owner, rating, ok, score, stage, flagged, answers in result:
+                rows.append(
+                    ReportRow(
+                        i,
+                        at,
+                        staff,
+                        owner,
+                        ratings[rating],
+                        ok,
+                        score,
+                        stages[stage],
+                        flagged,
+                        answers or {},
+                    )
+                )
+        return rows
+
+    def _top_leads(self, event: Event, top: int) -> list[Lead]:
+        """The report's best leads (score, then hot before warm before cold, then earliest),
+        ordered in SQL, as ``reports.stats`` ranks them."""
+        names, q = self._lead_query(event, LeadFilter())
+        rank = case((LeadRow.rating == Rating.HOT.value, 0),
+                    (LeadRow.rating == Rating.WARM.value, 1), else_=2)  # fmt: skip
+        q = q.order_by(LeadRow.score.desc(), rank, LeadRow.created_at).limit(top)
+        with self._db.read() as s:
+            return [
+                lead_from_row(row, names.get(row.staff_id, ""))  # type: ignore[arg-type]
+                for row in s.connection().execute(q)
+            ]
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:
         with self._db.read() as s:
