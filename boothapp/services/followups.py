@@ -77,6 +77,7 @@ _CALL_OUTCOMES = (
 )
 # The show's last day ends in the evening of the event's zone: the 48 h window starts there.
 _SHOW_CLOSE = time(18, 0)
+_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,18 +215,20 @@ class FollowUpService:
                 planned_leads += 1
         s.flush()
         # Spread emails over slots together with the event's other open emails.
-        spread = enforce_slot_capacity(
-            [(k, t) for k, t, _ in fresh], settings.plan, self._booked(s, event_id)
-        )
+        # Only the days the new emails fall on can be full: a touch moves within its own
+        # morning. Counting the whole event's open emails took ~0.1 s per saved lead at 50k.
+        dues = [t.due_utc for _, t, _ in fresh if t.channel is Channel.EMAIL]
+        booked = self._booked(s, event_id, min(dues) - _DAY, max(dues) + _DAY) if dues else {}
+        spread = enforce_slot_capacity([(k, t) for k, t, _ in fresh], settings.plan, booked)
         for key, _, view in fresh:
             s.add(self._row_for(view, spread[key]))
             touches_n += 1
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
 
     @staticmethod
-    def _booked(s: Session, event_id: str) -> dict[datetime, int]:
-        """Open emails per due time across the event: counts, not rows, so planning one saved
-        lead does not load every touch of a 50,000-lead show."""
+    def _booked(s: Session, event_id: str, since: datetime, until: datetime) -> dict[datetime, int]:
+        """Open emails per due time across the event between ``since`` and ``until``: counts,
+        not rows, so planning one saved lead does not load every touch of a 50,000-lead show."""
         rows = s.execute(
             select(FollowUpRow.due_at, func.count())
             .join(LeadRow)
@@ -233,6 +236,8 @@ class FollowUpService:
                 LeadRow.event_id == event_id,
                 FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
                 FollowUpRow.channel == Channel.EMAIL.value,
+                FollowUpRow.due_at >= since,
+                FollowUpRow.due_at < until,
             )
             .group_by(FollowUpRow.due_at)
         )
