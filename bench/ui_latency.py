@@ -199,9 +199,21 @@ def run_session(
     gc_ms: list[float] = []
     gc_start: dict[str, float] = {}
 
+    gc_where: dict[str, int] = {}
+
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             gc_start["t"] = time.perf_counter()
+            if info.get("generation") == 2:
+                # The callback runs on the thread whose allocation triggered the collection:
+                # its innermost app frames say who made the garbage (issue 23).
+                frames = [
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                    for f in traceback.extract_stack(limit=40)[:-1]
+                    if "boothapp" in f.filename
+                ]
+                where = f"{threading.current_thread().name}: " + " < ".join(frames[-1:-4:-1])
+                gc_where[where] = gc_where.get(where, 0) + 1
         elif "t" in gc_start and info.get("generation") == 2:
             gc_ms.append((time.perf_counter() - gc_start["t"]) * 1000)
 
@@ -263,6 +275,7 @@ def run_session(
         "gc_full_collections": len(gc_ms),
         "gc_full_max_ms": round(max(gc_ms, default=0.0), 1),
         "gc_tracked_objects": len(gc.get_objects()),
+        "gc_full_where": sorted(gc_where.items(), key=lambda kv: -kv[1])[:4],
         "save_refused": refused[:3],
         "worst_stall_stack": worst[-6:],
     }
@@ -359,7 +372,7 @@ def main() -> None:
     p95 = _worst(runs, "scan_to_form_visible_ms", "p95")
     gcs = sum(int(r["gc_full_collections"]) for r in runs)  # type: ignore[call-overload]
     if runs and peer is not None:
-        skip = ("leads", "worst_stall_stack", "save_refused")
+        skip = ("leads", "worst_stall_stack", "save_refused", "gc_full_where")
         print(f"{'':<28}" + "".join(f"{'session ' + str(i + 1):>16}" for i in range(len(runs)))
               + f"{'empty db':>16}")  # fmt: skip
         for k in (k for k in runs[0] if k not in skip):
@@ -390,6 +403,7 @@ def main() -> None:
         "scans": sum(int(r["scans"]) for r in runs),  # type: ignore[call-overload]
         "per_session": [{k: r[k] for k in PER_SESSION} for r in runs],
         "worst_stall_stack": worst_run.get("worst_stall_stack", []),
+        "gc_full_where": [r.get("gc_full_where", []) for r in runs],
         "peer_empty_db": peer,
         "stall_target_ms": STALL_TARGET_MS,
         "latency_target_ms": LATENCY_TARGET_MS,
