@@ -47,6 +47,25 @@ def _spread(values: list[float]) -> dict[str, float]:
     return {"median": _pct(values, 0.5), "p95": _pct(values, 0.95), "max": round(max(values), 1)}
 
 
+def settle(app: object, runner: object, quiet_rounds: int = 3) -> float:
+    """Wait until the window has started: its start-up tasks (mail setup, camera list,
+    phone metadata, the signed-in pages' first loads) done and their results delivered.
+
+    Typing before that measured the start-up, not a lead: the first burst's result waited
+    behind those loads (p95 129 ms on 10 leads, 19 ms once settled)."""
+    from PySide6.QtTest import QTest
+
+    started = time.perf_counter()
+    quiet = 0
+    while quiet < quiet_rounds:
+        busy = not runner.wait(0)  # type: ignore[attr-defined]
+        runner.wait(10_000)  # type: ignore[attr-defined]
+        app.processEvents()  # type: ignore[attr-defined]
+        QTest.qWait(50)  # callbacks may start follow-up tasks
+        quiet = 0 if busy else quiet + 1
+    return (time.perf_counter() - started) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=20)
@@ -76,6 +95,7 @@ def main() -> None:
     staff = ctx.staff.list_staff(event.id)[0]
     window.sign_in.signed_in.emit(ctx.staff.with_role(staff))  # the PIN pad is not measured
     scan = window.scan
+    startup_ms = settle(app, runner)
 
     def wait(condition: object, timeout_ms: int = 5000) -> None:
         clock = QElapsedTimer()
@@ -135,15 +155,27 @@ def main() -> None:
         "scan_result_first_ms": _spread(first_result),
         "scan_result_final_ms": _spread(final_result),
         "result_target_ms": RESULT_TARGET_MS,
+        "startup_wait_ms": round(startup_ms, 1),
         "ms_per_lead_median": _pct(per_lead, 0.5),
         "ms_per_lead_p95": _pct(per_lead, 0.95),
+        # The app's own share: the wait for the form after the burst, and the whole lead less
+        # the staff's paced key presses.
+        "form_after_burst_ms": _spread(keying),
+        "ms_per_lead_app_median": _pct(
+            [ms - HUMAN_GAP_MS * (len(ANSWER_KEYS) + 1) for ms in per_lead], 0.5
+        ),
         "human_key_gap_ms": HUMAN_GAP_MS,
         "ok": max(keystrokes) < 10
         and answered == len(people)
-        and max(first_result) <= RESULT_TARGET_MS,
+        and max(first_result) <= RESULT_TARGET_MS
+        and _pct(final_result, 0.95) <= RESULT_TARGET_MS,
     }
     for key, value in figures.items():
         print(f"{key:<30}{value}")
+    print(
+        f"per lead: {statistics.median(keystrokes):g} keystrokes after the scan, "
+        f"{figures['ms_per_lead_median']} ms (median, keys at a {HUMAN_GAP_MS} ms pace)"
+    )
     print(json.dumps({"bench": "keystrokes", "figures": figures}))
 
 

@@ -11,6 +11,7 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +58,9 @@ class Column:
     getter: Getter
     type: ColumnType = ColumnType.TEXT
     width: float = 16.0  # spreadsheet character units
+    # A plain attribute of the lead ("notes", "contact.email"), same value as ``getter``:
+    # writers read all of a row's plain attributes in one attrgetter call (issue 23).
+    attr: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +181,7 @@ def _base_columns(event: Event) -> list[Column]:
     zone_name = event.timezone or "UTC"
     t, d = ColumnType.TEXT, ColumnType.DATETIME
     return [
-        Column("lead_id", "Lead ID", _lead("id"), t, 38),
+        Column("lead_id", "Lead ID", _lead("id"), t, 38, "id"),
         Column("captured_at", f"Captured ({zone_name})", _captured, d, 20),
         *(
             Column(
@@ -186,14 +190,15 @@ def _base_columns(event: Event) -> list[Column]:
                 _contact(name),
                 t,
                 _CONTACT_WIDTHS.get(name, 18),
+                f"contact.{name}",
             )
             for name in CONTACT_FIELDS
         ),
-        Column("source", "Source", _enum("source"), t, 12),
-        Column("badge_id", "Badge ID", _lead("badge_id"), t, 16),
-        Column("raw_payload", "Raw badge payload", _lead("raw_payload"), t, 30),
-        Column("staff", "Captured by", _lead("staff_name"), t, 18),
-        Column("device", "Device", _lead("device_id"), t, 14),
+        Column("source", "Source", _enum("source"), t, 12, "source.value"),
+        Column("badge_id", "Badge ID", _lead("badge_id"), t, 16, "badge_id"),
+        Column("raw_payload", "Raw badge payload", _lead("raw_payload"), t, 30, "raw_payload"),
+        Column("staff", "Captured by", _lead("staff_name"), t, 18, "staff_name"),
+        Column("device", "Device", _lead("device_id"), t, 14, "device_id"),
     ]
 
 
@@ -201,18 +206,18 @@ def _tail_columns(event: Event) -> list[Column]:
     zone_name = event.timezone or "UTC"
     t, n, b, d = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.BOOL, ColumnType.DATETIME
     return [
-        Column("rating", "Rating", _enum("rating"), t, 8),
-        Column("score", "Score", _lead("score"), n, 8),
-        Column("qualified", "Qualified", _lead("qualified"), b, 10),
-        Column("owner", "Owner", _lead("owner"), t, 18),
-        Column("consent_text", "Consent text", _lead("consent_text"), t, 30),
+        Column("rating", "Rating", _enum("rating"), t, 8, "rating.value"),
+        Column("score", "Score", _lead("score"), n, 8, "score"),
+        Column("qualified", "Qualified", _lead("qualified"), b, 10, "qualified"),
+        Column("owner", "Owner", _lead("owner"), t, 18, "owner"),
+        Column("consent_text", "Consent text", _lead("consent_text"), t, 30, "consent_text"),
         Column("consent_at", f"Consent given ({zone_name})", _consent_at, d, 20),
-        Column("notes", "Notes", _lead("notes"), t, 40),
-        Column("stage", "Stage", _enum("stage"), t, 14),
-        Column("referred_by", "Referred by", _lead("referred_by"), t, 18),
-        Column("sync_state", "Sync state", _enum("sync_state"), t, 11),
+        Column("notes", "Notes", _lead("notes"), t, 40, "notes"),
+        Column("stage", "Stage", _enum("stage"), t, 14, "stage.value"),
+        Column("referred_by", "Referred by", _lead("referred_by"), t, 18, "referred_by"),
+        Column("sync_state", "Sync state", _enum("sync_state"), t, 11, "sync_state.value"),
         Column("crm_ids", "CRM IDs", _crm_ids, t, 20),
-        Column("please_delete", "Please delete", _lead("please_delete"), b, 12),
+        Column("please_delete", "Please delete", _lead("please_delete"), b, 12, "please_delete"),
     ]
 
 
@@ -238,6 +243,27 @@ def column_catalogue(event: Event, questions: Sequence[QuestionColumn]) -> dict[
 
 def default_choice(event: Event, questions: Sequence[QuestionColumn]) -> ColumnChoice:
     return ColumnChoice(tuple(column_catalogue(event, questions)))
+
+
+def row_reader(cols: Sequence[Column], ctx: ExportContext) -> Callable[[Lead], list[CellValue]]:
+    """One function from a lead to its row of values, in column order: the plain attributes
+    in one C-level attrgetter call, the computed ones through their getters."""
+    plain = [i for i, c in enumerate(cols) if c.attr]
+    computed = [i for i, c in enumerate(cols) if not c.attr]
+    if len(plain) < 2:
+        getters = [c.getter for c in cols]
+        return lambda lead: [g(lead, ctx) for g in getters]
+    fetch = attrgetter(*(cols[i].attr for i in plain))
+    getters = [cols[i].getter for i in computed]
+    # Where each column's value sits in (plain values..., computed values...).
+    at = {col: n for n, col in enumerate(plain + computed)}
+    order = [at[i] for i in range(len(cols))]
+
+    def read(lead: Lead) -> list[CellValue]:
+        values = (*fetch(lead), *[g(lead, ctx) for g in getters])
+        return [values[j] for j in order]
+
+    return read
 
 
 def resolve_columns(

@@ -16,6 +16,10 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 
 
+class ExportCancelled(Exception):
+    """Raised from a progress callback to stop an export; the file is not written."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExportSummary:
     rows: int

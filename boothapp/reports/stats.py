@@ -9,8 +9,9 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any, Protocol, cast
 
 from boothapp.core.models import Event, Lead, Rating, Staff, Stage
 from boothapp.reports.columns import QuestionColumn, event_zone
@@ -20,6 +21,51 @@ UNKNOWN_STAFF = "(unknown staff)"
 RATING_ORDER = (Rating.HOT, Rating.WARM, Rating.COLD)
 PIPELINE = tuple(Stage)
 TOP_LEADS = 25
+
+
+class ReportLead(Protocol):
+    """What the report's figures read of a lead: a ``Lead``, or a ``ReportRow`` read as a
+    narrow tuple (the export service reads only these columns for a 50k-lead report)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime | None: ...
+    @property
+    def staff_id(self) -> str: ...
+    @property
+    def staff_name(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def rating(self) -> Rating: ...
+    @property
+    def qualified(self) -> bool: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def answers(self) -> dict[str, Any]: ...
+    @property
+    def stage(self) -> Stage: ...
+    @property
+    def please_delete(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """A lead as the report's figures need it, and nothing more."""
+
+    id: str
+    created_at: datetime | None
+    staff_id: str
+    owner: str
+    rating: Rating
+    qualified: bool
+    score: int
+    stage: Stage
+    please_delete: bool
+    answers: dict[str, Any] = field(default_factory=dict)
+    staff_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +130,14 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _response_minutes(lead: Lead, first_touch: Mapping[str, datetime]) -> float | None:
+def _response_minutes(lead: ReportLead, first_touch: Mapping[str, datetime]) -> float | None:
     touched = first_touch.get(lead.id)
     if touched is None or lead.created_at is None:
         return None
     return max(0.0, (_as_utc(touched) - _as_utc(lead.created_at)).total_seconds() / 60.0)
 
 
-def _group_row(label: str, leads: Sequence[Lead], responses: Sequence[float]) -> GroupRow:
+def _group_row(label: str, leads: Sequence[ReportLead], responses: Sequence[float]) -> GroupRow:
     return GroupRow(
         label=label,
         leads=len(leads),
@@ -120,16 +166,16 @@ def _response_times(minutes: Sequence[float], total: int) -> ResponseTimes:
     )
 
 
-def _top_key(lead: Lead) -> tuple[int, int, float]:
+def _top_key(lead: ReportLead) -> tuple[int, int, float]:
     rank = {Rating.HOT: 0, Rating.WARM: 1, Rating.COLD: 2}[lead.rating]
     created = _as_utc(lead.created_at).timestamp() if lead.created_at else 0.0
     return (-lead.score, rank, created)
 
 
 def _question_breakdown(
-    question: QuestionColumn, leads: Sequence[Lead], responses: Mapping[str, float]
+    question: QuestionColumn, leads: Sequence[ReportLead], responses: Mapping[str, float]
 ) -> QuestionBreakdown:
-    buckets: dict[str, list[Lead]] = defaultdict(list)
+    buckets: dict[str, list[ReportLead]] = defaultdict(list)
     for lead in leads:
         answer = lead.answers.get(question.id)
         picked = answer if isinstance(answer, list | tuple) else [answer]
@@ -151,19 +197,21 @@ def _question_breakdown(
 
 def build_report_data(
     event: Event,
-    leads: Iterable[Lead],
+    leads: Iterable[ReportLead],
     staff: Sequence[Staff] = (),
     first_touch: Mapping[str, datetime] | None = None,
     *,
     questions: Sequence[QuestionColumn] = (),
     now: datetime | None = None,
     top: int = TOP_LEADS,
+    top_leads: Sequence[Lead] | None = None,
 ) -> ReportData:
     """Compute every figure of the post-show report in one pass over ``leads``.
 
     ``first_touch`` maps lead id -> first contact time (UTC); without it the report has no
     response-time section. ``questions`` with options get a per-option breakdown ("per
-    interest"); staff with no leads still appear with zero.
+    interest"); staff with no leads still appear with zero. ``top_leads``: the best leads
+    read apart (when ``leads`` are narrow ``ReportRow``s); else the best of ``leads``.
     """
     zone = event_zone(event)
     all_leads = list(leads)
@@ -176,8 +224,8 @@ def build_report_data(
 
     hours: Counter[int] = Counter()
     days: Counter[date] = Counter()
-    by_staff: dict[str, list[Lead]] = defaultdict(list)
-    by_owner: dict[str, list[Lead]] = defaultdict(list)
+    by_staff: dict[str, list[ReportLead]] = defaultdict(list)
+    by_owner: dict[str, list[ReportLead]] = defaultdict(list)
     staff_names = {s.id: s.name for s in staff}
     for lead in all_leads:
         if lead.created_at is not None:
@@ -197,7 +245,7 @@ def build_report_data(
         per_hour = tuple(Count(f"{h:02d}:00", hours[h]) for h in range(first, last + 1))
     per_day = tuple(Count(d.isoformat(), days[d]) for d in sorted(days))
 
-    def groups(buckets: Mapping[str, list[Lead]]) -> tuple[GroupRow, ...]:
+    def groups(buckets: Mapping[str, list[ReportLead]]) -> tuple[GroupRow, ...]:
         rows = [
             _group_row(label, items, [responses[x.id] for x in items if x.id in responses])
             for label, items in buckets.items()
@@ -227,5 +275,7 @@ def build_report_data(
         ),
         funnel=tuple(Count(s.value, stages[s]) for s in PIPELINE),
         response=_response_times(list(responses.values()), total) if first_touch else None,
-        top_leads=tuple(sorted(all_leads, key=_top_key)[:top]),
+        top_leads=tuple(top_leads)
+        if top_leads is not None
+        else tuple(cast("list[Lead]", sorted(all_leads, key=_top_key)[:top])),
     )

@@ -23,6 +23,7 @@ from boothapp.reports.columns import (
     QuestionColumn,
     event_zone,
     resolve_columns,
+    row_reader,
 )
 from boothapp.reports.export_io import (
     PROGRESS_EVERY,
@@ -68,22 +69,20 @@ def export_xlsx(
     """Write ``leads`` to ``path`` as one XLSX sheet; the file appears only once complete."""
     cols = resolve_columns(event, questions, columns)
     ctx = ExportContext(event, event_zone(event))
-    getters = [c.getter for c in cols]
+    read = row_reader(cols, ctx)
     total = total_of(leads)
     path = Path(path)
 
     lead_iter = iter(leads)
     # Widths go before the rows in the sheet XML, so size them from a sample.
-    sample = [
-        [g(lead, ctx) for g in getters] for lead in itertools.islice(lead_iter, WIDTH_SAMPLE_ROWS)
-    ]
+    sample = [read(lead) for lead in itertools.islice(lead_iter, WIDTH_SAMPLE_ROWS)]
     rows = 0
     with (
         atomic_path(path) as tmp,
         XlsxSheetWriter(tmp, sheet_title(event), _widths(cols, sample)) as sheet,
     ):
         sheet.header([c.label for c in cols])
-        rest = ([g(lead, ctx) for g in getters] for lead in lead_iter)
+        rest = (read(lead) for lead in lead_iter)
         for values in itertools.chain(sample, rest):
             sheet.row(values)
             rows += 1

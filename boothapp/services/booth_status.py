@@ -35,7 +35,7 @@ def booth_status(
 ) -> BoothStatus:
     status = sync.status(event_id)
     failures = sync.failures(event_id) if status.configured else ()
-    stats = dashboard.booth_stats(event_id, today, tz)
+    stats = dashboard.booth_stats(event_id, today, tz, with_response=False)
     mine = next((p for p in stats.per_staff if p.staff_id == staff_id), None)
     rank = next((e.rank for e in stats.leaderboard if e.staff_id == staff_id), None)
     return BoothStatus(

@@ -137,8 +137,16 @@ class DashboardService:
         return {rep.id: rep.name for rep in self._configs.get(event_id).routing.reps}
 
     def booth_stats(
-        self, event_id: str, today: date, tz: str, target: int | None = None
+        self,
+        event_id: str,
+        today: date,
+        tz: str,
+        target: int | None = None,
+        *,
+        with_response: bool = True,
     ) -> BoothStats:
+        """Today's booth figures. ``with_response=False`` leaves out the response times,
+        which read every lead of the event (the scan page's status strip needs none)."""
         if target is None:  # the event's own (config `targets`), else the service's
             target = (
                 self._configs.get(event_id).targets.leads_per_staff_per_day
@@ -235,7 +243,7 @@ class DashboardService:
             target_per_staff=target,
             qualified=int(funnel.get(True, 0)),
             nurture=int(funnel.get(False, 0)),
-            response=self.response_time(event_id),
+            response=self.response_time(event_id) if with_response else None,
         )
 
     def response_time(self, event_id: str) -> ResponseTime | None:

@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
@@ -20,7 +21,7 @@ from boothapp.reports.csv_export import export_csv
 from boothapp.reports.export_io import ExportSummary
 from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
 from boothapp.reports.pdf_report import write_report_pdf
-from boothapp.reports.stats import build_report_data
+from boothapp.reports.stats import TOP_LEADS, ReportRow, build_report_data
 from boothapp.reports.xlsx_export import export_xlsx
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.card_images import card_picture, image_paths_of
@@ -32,6 +33,22 @@ from boothapp.store.mappers import lead_from_row
 from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
 
 Progress = Callable[[int, int], None]
+# Rows fetched from the database at a time while exporting.
+READ_CHUNK = 2000
+
+
+class _StreamedLeads:
+    """Leads read while they are written, with the count known up front."""
+
+    def __init__(self, read: Callable[[], Iterator[Lead]], total: int) -> None:
+        self._read = read
+        self._total = total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __iter__(self) -> Iterator[Lead]:
+        return self._read()
 
 
 class ExportFormat(enum.StrEnum):
@@ -102,7 +119,22 @@ class ExportService:
 
     # -- reading ----------------------------------------------------------------------------
     def iter_leads(self, event: Event, flt: LeadFilter) -> Iterator[Lead]:
-        """The event's leads in capture order, read in one query (fast at 50,000)."""
+        """The event's leads in capture order, streamed from one query (fast at 50,000):
+        read ``READ_CHUNK`` rows at a time, so an export holds one chunk, not the event."""
+        names, q = self._lead_query(event, flt)
+        zone = ZoneInfo(event.timezone)
+        with self._db.read() as s:
+            rows = s.connection().execute(
+                q.order_by(LeadRow.created_at).execution_options(yield_per=READ_CHUNK)
+            )
+            for row in rows:
+                if flt.since or flt.until:
+                    day = row.created_at.astimezone(zone).date()
+                    if (flt.since and day < flt.since) or (flt.until and day > flt.until):
+                        continue
+                yield lead_from_row(row, names.get(row.staff_id, ""))  # type: ignore[arg-type]
+
+    def _lead_query(self, event: Event, flt: LeadFilter) -> tuple[dict[str, str], Select[Any]]:
         names = {s.id: s.name for s in self._staff.list_staff(event.id)}
         q = select(LeadRow.__table__).where(LeadRow.event_id == event.id)
         if flt.ratings:
@@ -120,14 +152,15 @@ class ExportService:
             like = f"%{flt.search.strip().lower()}%"
             cols = ("first_name", "last_name", "company", "email", "notes")
             q = q.where(or_(*(func.lower(getattr(LeadRow, c)).like(like) for c in cols)))
-        zone = ZoneInfo(event.timezone)
+        return names, q
+
+    def streamed_leads(self, event: Event, flt: LeadFilter) -> _StreamedLeads:
+        """The leads to write, read as the writer goes; ``len`` is counted in SQL (for the
+        progress bar; the capture-day filter may make the stream a little shorter)."""
+        _names, q = self._lead_query(event, flt)
         with self._db.read() as s:
-            for row in s.execute(q.order_by(LeadRow.created_at)):
-                if flt.since or flt.until:
-                    day = row.created_at.astimezone(zone).date()
-                    if (flt.since and day < flt.since) or (flt.until and day > flt.until):
-                        continue
-                yield lead_from_row(row, names.get(row.staff_id, ""))  # type: ignore[arg-type]
+            total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        return _StreamedLeads(lambda: self.iter_leads(event, flt), total)
 
     def count(self, event_id: str, flt: LeadFilter) -> int:
         event = self._events.find_event(event_id)
@@ -143,7 +176,8 @@ class ExportService:
     def export(self, req: ExportRequest, progress: Progress | None = None) -> ExportSummary:
         event = self._events.find_event(req.event_id)
         questions = question_columns(self._configs.get(event.id))
-        leads = list(self.iter_leads(event, req.filter))
+        # Written as they are read: never the whole event in memory (issue 23).
+        leads = self.streamed_leads(event, req.filter)
         if req.format is ExportFormat.CSV:
             summary = export_csv(
                 leads, event, questions, req.path, columns=req.columns, bom=req.bom,
@@ -173,10 +207,12 @@ class ExportService:
         """Write the post-show PDF report; returns the number of leads it covers."""
         event = self._events.find_event(event_id)
         questions = question_columns(self._configs.get(event.id))
-        leads = list(self.iter_leads(event, LeadFilter()))
+        # The figures from ten narrow columns as slots rows, the 25 best leads in full: not
+        # every lead of a 50k event as a Lead (issue 23).
+        leads = self._report_rows(event.id)
         data = build_report_data(
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
-            questions=questions,
+            questions=questions, top_leads=self._top_leads(event, TOP_LEADS),
         )  # fmt: skip
         roi = self.results_of(event.id) if self.results_of is not None else None
         write_report_pdf(data, path, logo=logo, progress=progress, roi=roi)
@@ -194,6 +230,46 @@ class ExportService:
             history=self._history(lead.id, cfg),
             card_image=card_picture(photos[-1]) if photos else None,
         )  # fmt: skip
+
+    def _report_rows(self, event_id: str) -> list[ReportRow]:
+        q = select(
+            LeadRow.id, LeadRow.created_at, LeadRow.staff_id, LeadRow.owner, LeadRow.rating,
+            LeadRow.qualified, LeadRow.score, LeadRow.stage, LeadRow.please_delete,
+            LeadRow.answers,
+        ).where(LeadRow.event_id == event_id)  # fmt: skip
+        ratings, stages = {r.value: r for r in Rating}, {st.value: st for st in Stage}
+        rows: list[ReportRow] = []
+        with self._db.read() as s:
+            result = s.connection().execute(q.execution_options(yield_per=READ_CHUNK))
+            for i, at, staff, owner, rating, ok, score, stage, flagged, answers in result:
+                rows.append(
+                    ReportRow(
+                        i,
+                        at,
+                        staff,
+                        owner,
+                        ratings[rating],
+                        ok,
+                        score,
+                        stages[stage],
+                        flagged,
+                        answers or {},
+                    )
+                )
+        return rows
+
+    def _top_leads(self, event: Event, top: int) -> list[Lead]:
+        """The report's best leads (score, then hot before warm before cold, then earliest),
+        ordered in SQL, as ``reports.stats`` ranks them."""
+        names, q = self._lead_query(event, LeadFilter())
+        rank = case((LeadRow.rating == Rating.HOT.value, 0),
+                    (LeadRow.rating == Rating.WARM.value, 1), else_=2)  # fmt: skip
+        q = q.order_by(LeadRow.score.desc(), rank, LeadRow.created_at).limit(top)
+        with self._db.read() as s:
+            return [
+                lead_from_row(row, names.get(row.staff_id, ""))  # type: ignore[arg-type]
+                for row in s.connection().execute(q)
+            ]
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:
         with self._db.read() as s:

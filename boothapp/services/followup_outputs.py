@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.ics import CalendarEntry, calendar_for_staff
@@ -121,28 +121,41 @@ def calendar(db: Database, event_id: str, staff_name: str, now: datetime | None 
 
 
 def metrics(db: Database, event_id: str) -> ResponseTimes:
-    """Capture -> first contact per lead, with medians per owner and for the event."""
+    """Capture -> first contact per lead, with medians per owner and for the event.
+
+    Read as plain tuples of the four columns it needs, streamed, with the first contact
+    found in SQL: the dashboard asks on every refresh, and loading every lead as an ORM row
+    made tens of thousands of objects per refresh at 50k leads (the full garbage
+    collections that paused the scan page; issue 23)."""
     with db.read() as s:
-        leads = list(s.scalars(select(LeadRow).where(LeadRow.event_id == event_id)))
-        first: dict[str, datetime] = {}
-        for f in s.scalars(
-            select(FollowUpRow)
-            .join(LeadRow)
-            .where(LeadRow.event_id == event_id, FollowUpRow.done_at.is_not(None))
-        ):
-            if f.outcome not in {o.value for o in CONTACT_OUTCOMES} or f.done_at is None:
-                continue
-            if f.lead_id not in first or f.done_at < first[f.lead_id]:
-                first[f.lead_id] = f.done_at
-        staff = {r.id: r.name for r in s.scalars(select(StaffRow))}
-        samples = [
-            ResponseSample(
-                lead_id=lead.id,
-                staff_id=lead.owner or staff.get(lead.staff_id, "") or "(nobody)",
-                event_id=event_id,
-                captured_at_utc=lead.created_at,
-                first_touch_at_utc=first.get(lead.id),
+        contact = [o.value for o in CONTACT_OUTCOMES]
+        first: dict[str, datetime] = {
+            lead_id: at
+            for lead_id, at in s.execute(
+                select(FollowUpRow.lead_id, func.min(FollowUpRow.done_at))
+                .join(LeadRow, LeadRow.id == FollowUpRow.lead_id)
+                .where(
+                    LeadRow.event_id == event_id,
+                    FollowUpRow.done_at.is_not(None),
+                    FollowUpRow.outcome.in_(contact),
+                )
+                .group_by(FollowUpRow.lead_id)
             )
-            for lead in leads
-        ]
-    return response_times(samples)
+            if at is not None
+        }
+        staff = {i: name for i, name in s.execute(select(StaffRow.id, StaffRow.name))}
+        rows = s.execute(
+            select(LeadRow.id, LeadRow.owner, LeadRow.staff_id, LeadRow.created_at)
+            .where(LeadRow.event_id == event_id)
+            .execution_options(yield_per=5000)
+        ).tuples()
+        return response_times(
+            ResponseSample(
+                lead_id=lead_id,
+                staff_id=owner or staff.get(staff_id, "") or "(nobody)",
+                event_id=event_id,
+                captured_at_utc=created_at,
+                first_touch_at_utc=first.get(lead_id),
+            )
+            for lead_id, owner, staff_id, created_at in rows
+        )

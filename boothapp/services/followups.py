@@ -8,7 +8,7 @@ and keeps every touch as a ``followups`` row. Sending lives in ``followup_send``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.messages.personal import render_for_lead
-from boothapp.core.messages.render import RenderedMessage
+from boothapp.core.messages.render import MessageContext, RenderedMessage
 from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
 from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
@@ -77,6 +77,7 @@ _CALL_OUTCOMES = (
 )
 # The show's last day ends in the evening of the event's zone: the 48 h window starts there.
 _SHOW_CLOSE = time(18, 0)
+_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ class _LeadView:
     staff: Staff | None
     languages: tuple[str, ...]  # the fallback chain: lead -> event -> en (configurable)
     owner: str
+    # The lead's message contexts by language, shared by the touches rendered for it.
+    contexts: dict[str, MessageContext] = field(default_factory=dict)
 
     def render(self, template_id: str) -> RenderedMessage:
         return render_for_lead(
@@ -105,6 +108,7 @@ class _LeadView:
             rep_id=self.row.owner,
             sender_company=self.settings.sender.company,
             unsubscribe_url=self.settings.sender.unsubscribe_for(self.row.id),
+            contexts=self.contexts,
         )
 
 
@@ -170,6 +174,9 @@ class FollowUpService:
         for frow in s.scalars(fq):
             existing.setdefault(frow.lead_id, []).append(frow)
         fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
+        # Read once for the batch, not once per lead (a 1,000-lead capture chunk).
+        config = self._configs.get(event_id)
+        staff_cache: dict[tuple[str, str], Staff | None] = {}
         # Staff and event look-ups per lead need no flush of the touches being replaced.
         with s.no_autoflush:
             for lead in leads:
@@ -183,7 +190,7 @@ class FollowUpService:
                     continue
                 kept = [r for r in rows if r.state not in OPEN_STATES]
                 try:
-                    view = self._view(s, lead, event, settings, rows)
+                    view = self._view(s, lead, event, settings, rows, config, staff_cache)
                     touches = plan_touches(
                         view.facts, show_end, settings.plan, now, event_tz=event.timezone
                     )
@@ -208,18 +215,20 @@ class FollowUpService:
                 planned_leads += 1
         s.flush()
         # Spread emails over slots together with the event's other open emails.
-        spread = enforce_slot_capacity(
-            [(k, t) for k, t, _ in fresh], settings.plan, self._booked(s, event_id)
-        )
+        # Only the days the new emails fall on can be full: a touch moves within its own
+        # morning. Counting the whole event's open emails took ~0.1 s per saved lead at 50k.
+        dues = [t.due_utc for _, t, _ in fresh if t.channel is Channel.EMAIL]
+        booked = self._booked(s, event_id, min(dues) - _DAY, max(dues) + _DAY) if dues else {}
+        spread = enforce_slot_capacity([(k, t) for k, t, _ in fresh], settings.plan, booked)
         for key, _, view in fresh:
             s.add(self._row_for(view, spread[key]))
             touches_n += 1
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
 
     @staticmethod
-    def _booked(s: Session, event_id: str) -> dict[datetime, int]:
-        """Open emails per due time across the event: counts, not rows, so planning one saved
-        lead does not load every touch of a 50,000-lead show."""
+    def _booked(s: Session, event_id: str, since: datetime, until: datetime) -> dict[datetime, int]:
+        """Open emails per due time across the event between ``since`` and ``until``: counts,
+        not rows, so planning one saved lead does not load every touch of a 50,000-lead show."""
         rows = s.execute(
             select(FollowUpRow.due_at, func.count())
             .join(LeadRow)
@@ -227,6 +236,8 @@ class FollowUpService:
                 LeadRow.event_id == event_id,
                 FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
                 FollowUpRow.channel == Channel.EMAIL.value,
+                FollowUpRow.due_at >= since,
+                FollowUpRow.due_at < until,
             )
             .group_by(FollowUpRow.due_at)
         )
@@ -273,11 +284,19 @@ class FollowUpService:
         event: Event,
         cfg: FollowUpSettings,
         touches: Sequence[FollowUpRow] = (),
+        config: EventConfig | None = None,
+        staff_cache: dict[tuple[str, str], Staff | None] | None = None,
     ) -> _LeadView:
         country = normalise_country(lead.country) or event.country or ""
         tz = lead.timezone.strip() or event.timezone or "UTC"
         zone(tz)  # a bad zone names itself
-        staff = self._staff_of(s, lead)
+        if staff_cache is None:
+            staff = self._staff_of(s, lead)
+        else:
+            key = (lead.staff_id, lead.owner)
+            if key not in staff_cache:
+                staff_cache[key] = self._staff_of(s, lead)
+            staff = staff_cache[key]
         facts = LeadFacts(
             id=lead.id,
             rating=Rating(lead.rating),
@@ -291,7 +310,7 @@ class FollowUpService:
             bounced=contact_facts(lead, touches).bounced,
         )
         model = lead_from_row(lead, staff.name if staff else "")
-        config = self._configs.get(event.id)
+        config = config or self._configs.get(event.id)
         chain = cfg.content.languages(country_languages(country), known_language(event.country))
         owner = lead.owner.strip() or (staff.name if staff else "")
         return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)

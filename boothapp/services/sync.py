@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -135,24 +135,53 @@ class SyncEnqueuer:
         self._device_id = device_id
 
     def on_lead_saved(self, s: Session, row: LeadRow) -> None:
-        try:
-            settings = settings_of(self._configs, row.event_id)
-        except CrmSettingsError as exc:
-            # A broken crm section (e.g. an imported config) must never cost a lead: it is kept
-            # unqueued and "boothapp sync" names the problem.
-            log.warning("lead %s not queued for CRM sync: %s", row.id, exc)
-            return
-        if settings is None:
-            return
-        if not settings.auto_sync:
-            # Not sent on save: the next "boothapp sync" queues every lead not queued.
-            if row.sync_state != SyncState.PENDING.value:
-                row.sync_state = SyncState.NOT_QUEUED.value
-            return
-        s.flush()
-        names = rep_names(self._configs, row.event_id)
-        context = mapping_context(self._configs, row.event_id, settings)
-        now = datetime.now(UTC)
+        self.on_leads_saved(s, [row])
+
+    def on_leads_saved(self, s: Session, rows: Sequence[LeadRow]) -> None:
+        """Queue many changed leads: the event's CRM settings, rep names and mapping are read
+        once per event, not once per lead (a 1,000-lead chunk read the config 3,000 times)."""
+        by_event: dict[str, list[LeadRow]] = {}
+        for row in rows:
+            by_event.setdefault(row.event_id, []).append(row)
+        for event_id, group in by_event.items():
+            try:
+                settings = settings_of(self._configs, event_id)
+            except CrmSettingsError as exc:
+                # A broken crm section (e.g. an imported config) must never cost a lead: it is
+                # kept unqueued and "boothapp sync" names the problem.
+                log.warning("%d lead(s) not queued for CRM sync: %s", len(group), exc)
+                continue
+            if settings is None:
+                continue
+            if not settings.auto_sync:
+                # Not sent on save: the next "boothapp sync" queues every lead not queued.
+                for row in group:
+                    if row.sync_state != SyncState.PENDING.value:
+                        row.sync_state = SyncState.NOT_QUEUED.value
+                continue
+            s.flush()
+            names = rep_names(self._configs, event_id)
+            context = mapping_context(self._configs, event_id, settings)
+            now = datetime.now(UTC)
+            for row in group:
+                if len(group) == 1:
+                    self._enqueue(s, row, settings, names, context, now)
+                    continue
+                try:  # one lead's broken record never costs the others their place
+                    with s.begin_nested():
+                        self._enqueue(s, row, settings, names, context, now)
+                except Exception as exc:
+                    log.warning("lead %s not queued for the CRM: %s", row.id, exc)
+
+    def _enqueue(
+        self,
+        s: Session,
+        row: LeadRow,
+        settings: CrmSettings,
+        names: Mapping[str, str],
+        context: MappingContext,
+        now: datetime,
+    ) -> None:
         for record in items_for(s, row, settings, names, context):
             enqueue_in(s, settings.name, record, now, self._device_id)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from boothapp.capture.pipeline import DecodePipeline
 from boothapp.capture.sources import SourceError, source_from_spec
@@ -34,6 +34,9 @@ class CameraController(QObject):
         self._decoder = decoder
         self._hint = no_camera_hint
         self.worker: DecodeWorker | None = None
+        # Workers asked to stop whose threads have not ended yet: kept (a QObject must outlive
+        # its threads' emits) until their ``finished`` arrives on the GUI thread.
+        self._retiring: list[DecodeWorker] = []
         self.last_frame: np.ndarray | None = None  # for "photograph the badge"
 
     @property
@@ -62,10 +65,16 @@ class CameraController(QObject):
         self.worker = worker
         self._view.set_message("Starting camera…")
         self.status_changed.emit(source.describe())
-        worker.start()
+        worker.start(after=tuple(self._retiring))
         return True
 
     def stop(self) -> None:
+        """Stop the camera without waiting: the threads end on their own (a read and a decode,
+        or an IP camera's open timeout) and ``finished`` retires the worker.
+
+        Joining here held the GUI thread up to 2 s per thread (a 5 s freeze when the camera
+        list arrived mid-session and restarted the camera; bench/ui_latency.py, issue 23).
+        """
         worker, self.worker = self.worker, None
         if worker is not None:
             # Frames and stats already queued from the stopped worker must not paint a last
@@ -75,8 +84,31 @@ class CameraController(QObject):
                            worker.hint_changed, worker.source_state_changed):  # fmt: skip
                 with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected
                     signal.disconnect()
-            worker.stop(2.0)
+            self._retiring.append(worker)
+            worker.finished.connect(self._finished)  # queued to this (GUI) thread
+            worker.request_stop()
+            if not worker.is_running():  # never started, or already ended: nothing will follow
+                self._retired(worker)
         self.last_frame = None  # a stopped camera keeps no picture of anyone (kiosk, issue 14)
+
+    def shutdown(self, timeout: float = 2.0) -> bool:
+        """Stop and join every camera thread (app exit and tests only: this blocks)."""
+        self.stop()
+        done = all(worker.join(timeout) for worker in list(self._retiring))
+        self._retiring = [w for w in self._retiring if w.is_running()]
+        return done
+
+    @Slot()
+    def _finished(self) -> None:
+        worker = self.sender()
+        if isinstance(worker, DecodeWorker):
+            self._retired(worker)
+
+    def _retired(self, worker: DecodeWorker) -> None:
+        if worker in self._retiring:
+            # ``finished`` is the decode thread's last act: this join returns at once.
+            worker.join(0.5)
+            self._retiring.remove(worker)
 
     def go_dark(self, reason: str) -> None:
         """No camera on purpose: no picture, no frame rate, and the reason on the preview."""

@@ -122,7 +122,16 @@ class CameraView(QWidget):
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Ended here, always: a painter left to the garbage collector outlived the paint
+        # event ("QBackingStore::endPaint() called with active painter", then a crash of a
+        # bench session; issue 23). Only paintEvent ever paints this widget.
         p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor(24, 26, 30))
         big = QFont(self.font())

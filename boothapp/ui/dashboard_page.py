@@ -138,6 +138,12 @@ class HourBars(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()  # always ended inside the paint event (issue 23)
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         hours = self.visible_hours()
         label_h = self.fontMetrics().height() + 6
@@ -240,9 +246,16 @@ class DashboardPage(QWidget):
 
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         if auto_refresh:
             self._timer.start()
+
+    def _tick(self) -> None:
+        # Off screen nobody reads it: at 50k leads a refresh reads every lead (response
+        # times) on a pool thread while staff scan on another page (issue 23). Showing the
+        # page refreshes it (the window does on page change).
+        if self.isVisible():
+            self.refresh()
 
     def today(self) -> date:
         return self._clock().astimezone(ZoneInfo(self._tz)).date()

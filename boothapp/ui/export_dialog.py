@@ -6,6 +6,7 @@ is called on the worker thread).
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.models import Event, Rating, Staff
 from boothapp.reports.columns import ColumnChoice
+from boothapp.reports.export_io import ExportCancelled
 from boothapp.services.exports import ExportFormat, ExportRequest, ExportService, LeadFilter
 from boothapp.workers.tasks import TaskRunner
 
@@ -120,6 +122,11 @@ class ExportDialog(QDialog):
         self.start_button.setProperty("primary", True)
         self.open_button = QPushButton("Open folder")
         self.open_button.setEnabled(False)
+        # Big events take seconds: the export can be stopped, and nothing is written then.
+        self.cancel_button = QPushButton(self.tr("Cancel export"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._cancel = threading.Event()
         close = QPushButton("Close")
         self.start_button.clicked.connect(self.start)
         self.open_button.clicked.connect(self._open_folder)
@@ -137,6 +144,7 @@ class ExportDialog(QDialog):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.start_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -203,8 +211,16 @@ class ExportDialog(QDialog):
         kind = self.kind.currentData()
         exports, event_id = self._exports, self._event.id
         staff_id = self._staff.id if self._staff else ""
-        report = self._signal.changed.emit
+        emit = self._signal.changed.emit
+        cancel = self._cancel = threading.Event()  # one per run: an old run stays cancelled
+
+        def report(done: int, total: int) -> None:  # pool thread
+            if cancel.is_set() and done < total:  # at done == total the file is written
+                raise ExportCancelled
+            emit(done, total)
+
         self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
         self.open_button.setEnabled(False)
         self.progress.setValue(0)
         self.status.setText("Working…")
@@ -223,6 +239,7 @@ class ExportDialog(QDialog):
             if self.columns.count() and not chosen:
                 self.status.setText("Tick at least one column.")
                 self.start_button.setEnabled(True)
+                self.cancel_button.setEnabled(False)
                 return
             request = ExportRequest(
                 event_id=event_id, path=path, format=ExportFormat(kind), filter=flt,
@@ -243,7 +260,18 @@ class ExportDialog(QDialog):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
 
+    def cancel(self) -> None:
+        """Stop the running export at its next progress step; the file is not written."""
+        self._cancel.set()
+        self.cancel_button.setEnabled(False)
+        self.status.setText(self.tr("Cancelling…"))
+
+    def reject(self) -> None:
+        self._cancel.set()  # closing the dialog stops its export too
+        super().reject()
+
     def _done(self, message: str) -> None:
+        self.cancel_button.setEnabled(False)
         if self._pending_columns:
             self.columns_saved.emit(self._pending_columns)
             self._pending_columns = []
@@ -254,7 +282,12 @@ class ExportDialog(QDialog):
         self.finished_export.emit(self.path.text())
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Not exported: {exc}")
+        self.cancel_button.setEnabled(False)
+        if isinstance(exc, ExportCancelled):
+            self.status.setText(self.tr("Export cancelled: no file written."))
+            self.progress.setValue(0)
+        else:
+            self.status.setText(f"Not exported: {exc}")
         self.start_button.setEnabled(True)
 
     def _open_folder(self) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -49,6 +49,8 @@ from boothapp.ui.followup_outputs_bar import ChoosePath, FollowUpOutputsBar, Ope
 from boothapp.workers.tasks import TaskRunner
 
 EVERYONE = "Everyone"
+# Queue rows added per turn of the event loop.
+FILL_CHUNK = 300
 OUTCOME_LABELS: tuple[tuple[Outcome, str], ...] = (
     (Outcome.REACHED, "Reached"),
     (Outcome.VOICEMAIL, "Voicemail"),
@@ -143,6 +145,8 @@ class FollowUpQueuePage(QWidget):
         self._today = today or (lambda: datetime.now(ZoneInfo(event.timezone)).date())
         self._now = now or (lambda: datetime.now(UTC))  # decides the sending window
         self._items: list[QueueItem] = []
+        self._fill_generation = 0  # bumped by each load; an older fill stops
+        self._select_after_fill: str | None = None
 
         self.owner = QComboBox()
         self.owner.setMinimumHeight(40)
@@ -288,20 +292,42 @@ class FollowUpQueuePage(QWidget):
     def _queue_loaded(self, items: list[QueueItem]) -> None:
         keep = self.selected_touch_id()
         self._items = items
+        self._fill_generation += 1
         self.list.blockSignals(True)
         self.list.clear()
-        for item in items:
+        self.list.blockSignals(False)
+        overdue = sum(1 for i in items if i.overdue)
+        self.count.setText(f"{len(items)} due" + (f", {overdue} overdue" if overdue else ""))
+        self._fill(self._fill_generation, 0, keep)
+
+    def _fill(self, generation: int, start: int, keep: str | None) -> None:
+        """Add the next ``FILL_CHUNK`` rows, then yield to the event loop: thousands of due
+        touches at a big event filled in one go held the GUI thread (issue 23)."""
+        if generation != self._fill_generation:
+            return  # a newer load replaced this one
+        items = self._items
+        self.list.blockSignals(True)
+        for item in items[start : start + FILL_CHUNK]:
             row = QListWidgetItem(item_text(item, self._event.timezone))
             row.setData(Qt.ItemDataRole.UserRole, item.touch.id)
             row.setToolTip(item.touch.reason)
             self.list.addItem(row)
         self.list.blockSignals(False)
-        overdue = sum(1 for i in items if i.overdue)
-        self.count.setText(f"{len(items)} due" + (f", {overdue} overdue" if overdue else ""))
-        ids = [i.touch.id for i in items]
-        self.list.setCurrentRow(ids.index(keep) if keep in ids else (0 if items else -1))
-        if not items:
-            self._show_touch(None)
+        if start == 0:  # the first rows are on screen: select now, not after the last chunk
+            ids = {i.touch.id: n for n, i in enumerate(items)}
+            wanted = ids.get(keep, 0 if items else -1) if keep is not None else (0 if items else -1)
+            if wanted < FILL_CHUNK:
+                self.list.setCurrentRow(wanted)
+            else:
+                self._select_after_fill = keep
+            if not items:
+                self._show_touch(None)
+        elif self._select_after_fill is not None and self.list.count() == len(items):
+            self.select_touch(self._select_after_fill)
+        if start + FILL_CHUNK < len(items):
+            QTimer.singleShot(0, lambda: self._fill(generation, start + FILL_CHUNK, keep))
+        else:
+            self._select_after_fill = None
 
     # -- selection -----------------------------------------------------------------------
     def selected_touch_id(self) -> str | None:

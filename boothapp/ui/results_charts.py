@@ -41,8 +41,15 @@ class FunnelBars(QWidget):
         if self.funnel is None:
             return
         p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()  # always ended inside the paint event (issue 23)
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         ink, _, _ = _ink(self)
+        assert self.funnel is not None  # paintEvent paints only a funnel
         steps = self.funnel.steps
         label_w, value_w = 110.0, 150.0
         row_h = self.height() / max(1, len(steps))
@@ -86,6 +93,12 @@ class SpeedBars(QWidget):
         if not self.buckets:
             return
         p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()  # always ended inside the paint event (issue 23)
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         ink, muted, grid = _ink(self)
         fm_h = self.fontMetrics().height()

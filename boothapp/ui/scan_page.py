@@ -444,4 +444,4 @@ class ScanPage(QWidget):
         self.hub_strip.show()
 
     def shutdown(self) -> None:
-        self.stop_camera()
+        self.cameras.shutdown()  # app exit: the one place that waits for the threads

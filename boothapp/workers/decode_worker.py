@@ -128,8 +128,12 @@ class DecodeWorker(QObject):
         threads = (self._camera_thread, self._decode_thread)
         return any(t is not None and t.is_alive() for t in threads)
 
-    def start(self) -> None:
-        """Open the source and start both threads; returns at once (the open runs off-GUI)."""
+    def start(self, after: tuple[DecodeWorker, ...] = ()) -> None:
+        """Open the source and start both threads; returns at once (the open runs off-GUI).
+
+        ``after``: workers asked to stop whose threads may still hold the same device; the
+        camera thread joins them before opening, so the GUI thread never waits for them.
+        """
         if self.is_running():
             raise RuntimeError("DecodeWorker is already running; stop() it first")
         self._stop.clear()
@@ -147,7 +151,10 @@ class DecodeWorker(QObject):
             target=self._decode_loop, args=(self._mailbox,), name="boothapp-decode", daemon=True
         )
         self._camera_thread = threading.Thread(
-            target=self._camera_loop, args=(self._mailbox,), name="boothapp-camera", daemon=True
+            target=self._camera_loop,
+            args=(self._mailbox, tuple(after)),
+            name="boothapp-camera",
+            daemon=True,
         )
         self._decode_thread.start()
         self._camera_thread.start()
@@ -165,6 +172,10 @@ class DecodeWorker(QObject):
         ``request_stop()`` and react to ``finished``; use ``stop()`` at shutdown and in tests.
         """
         self.request_stop()
+        return self.join(timeout)
+
+    def join(self, timeout: float = 5.0) -> bool:
+        """Wait for both threads to end (not on the GUI thread: see ``stop``)."""
         for thread in (self._camera_thread, self._decode_thread):
             if thread is not None and thread is not threading.current_thread():
                 thread.join(timeout)
@@ -172,8 +183,13 @@ class DecodeWorker(QObject):
 
     # -- camera thread --------------------------------------------------------------------
 
-    def _camera_loop(self, mailbox: FrameMailbox) -> None:
+    def _camera_loop(self, mailbox: FrameMailbox, after: tuple[DecodeWorker, ...] = ()) -> None:
+        for previous in after:  # the last session's threads let go of the device first
+            previous.join(5.0)
         source = self._source
+        if self._stop.is_set():
+            mailbox.close()
+            return
         try:
             source.open()
         except SourceError as exc:

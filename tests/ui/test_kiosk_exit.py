@@ -40,7 +40,7 @@ def window(qtbot, ctx: AppContext, event: Event) -> Iterator[DesktopWindow]:  # 
     yield win
     if win._kiosk is not None:  # a kiosk still up: its scanner hook must not outlive the test
         kiosk, wedge, controller = win._kiosk  # type: ignore[misc]
-        controller.stop()
+        controller.shutdown()
         wedge.uninstall()
         kiosk._unlocked = True
         kiosk.close()

@@ -52,7 +52,7 @@ def kiosk(qtbot, ctx: AppContext, event: Event, tmp_path: Path):  # type: ignore
     window.resize(1280, 800)
     window.show()
     yield window, controller
-    controller.stop()
+    controller.shutdown()
     wedge.uninstall()
     window._unlocked = True
     runner.wait()
@@ -106,7 +106,7 @@ def test_idle_reset_stops_the_camera_and_drops_the_read(qtbot, ctx, event, tmp_p
         assert not controller.running and controller.last_frame is None
         assert "Ayşe" not in on_screen(window) and window.confirm.name.text() == ""
     finally:
-        controller.stop()
+        controller.shutdown()
         wedge.uninstall()
         window._unlocked = True
         runner.wait()

@@ -133,9 +133,13 @@ def render_for_lead(
     rep_id: str = "",
     sender_company: str = "",
     unsubscribe_url: str = "",
+    contexts: dict[str, MessageContext] | None = None,
 ) -> RenderedMessage:
     """Render ``template_id`` for ``lead`` in the first language of ``chain`` that has it,
-    with answers and interests labelled in that same language."""
+    with answers and interests labelled in that same language.
+
+    ``contexts``: a cache of the lead's contexts by language, kept by a caller that renders
+    several touches of one lead (planning renders each new lead's four or so)."""
     renderer = default_renderer()
     extra = {
         "staff": staff,
@@ -143,9 +147,16 @@ def render_for_lead(
         "sender_company": sender_company,
         "unsubscribe_url": unsubscribe_url,
     }
+    cache = contexts if contexts is not None else {}
+
+    def context(lang: str) -> MessageContext:
+        if lang not in cache:
+            cache[lang] = personal_context(lead, event, cfg, content, lang, **extra)  # type: ignore[arg-type]
+        return cache[lang]
+
     first = chain[0] if chain else "en"
-    ctx = personal_context(lead, event, cfg, content, first, **extra)  # type: ignore[arg-type]
+    ctx = context(first)
     lang = renderer.language_for(template_id, chain, has_links=bool(ctx.literature))
     if lang != first:
-        ctx = personal_context(lead, event, cfg, content, lang, **extra)  # type: ignore[arg-type]
+        ctx = context(lang)
     return renderer.render(template_id, lang, ctx)

@@ -152,8 +152,18 @@ class MessageRenderer:
         }
         self._text_env = Environment(loader=FileSystemLoader(dirs), autoescape=False, **common)
         self._html_env = Environment(loader=FileSystemLoader(dirs), autoescape=True, **common)
+        # (template, language chain) -> (file, language): the templates never change while
+        # the app runs (auto_reload is off), and planning asks thousands of times.
+        self._found: dict[tuple[str, str | tuple[str, ...]], tuple[str, str]] = {}
 
     def _find(self, template_id: str, language: str | Sequence[str]) -> tuple[str, str]:
+        key = (template_id, language if isinstance(language, str) else tuple(language))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._search(template_id, language)
+        return found
+
+    def _search(self, template_id: str, language: str | Sequence[str]) -> tuple[str, str]:
         if not re.fullmatch(r"[a-z0-9_]+", template_id):
             raise TemplateMissingError(f"invalid template id {template_id!r}")
         chain = [language] if isinstance(language, str) else list(language)

@@ -57,7 +57,7 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
 
         QTimer.singleShot(int(quit_after * 1000), leave)
     code = app.exec()
-    controller.stop()
+    controller.shutdown()
     for desktop in desktops:
         desktop.close()
     background.stop(5.0)
