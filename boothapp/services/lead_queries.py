@@ -1,8 +1,11 @@
 """The leads list: paged, filtered, sorted search that stays fast at 50,000 leads.
 
 Text search uses the SQLite FTS5 trigram index from migration 0003 for every word of three
-characters or more (any substring of name, company, e-mail or notes, Unicode case folding);
-shorter words and PostgreSQL fall back to (I)LIKE. Filters combine with AND; within one filter
+characters or more (any substring of name, company, e-mail or notes). Since migration 0014 the
+index holds text folded by ``core.textfold.fold`` and the query is folded the same way, so the
+search ignores case and accents as Turkish and Greek need it ("ilker" finds "İlker", "IŞIK"
+finds "ışık", "γιωργος" finds "Γιώργος"); shorter words compare folded columns with LIKE.
+PostgreSQL falls back to ILIKE. Filters combine with AND; within one filter
 the chosen values combine with OR. Every sort ends on the lead id so pages never overlap.
 """
 
@@ -18,8 +21,9 @@ from sqlalchemy import ColumnElement, TextClause, and_, case, func, or_, select,
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import Rating, Staff, Stage, SyncState
+from boothapp.core.textfold import fold
 from boothapp.services.errors import ValidationError
-from boothapp.store.db import Database
+from boothapp.store.db import FOLD_FUNCTION, Database
 from boothapp.store.mappers import staff_from_row
 from boothapp.store.tables import EventRow, LeadRow, StaffRow
 
@@ -82,34 +86,15 @@ def search_words(raw: str) -> list[str]:
     return [w for w in raw.replace('"', " ").split() if w]
 
 
-# Letters staff type without the accent on a booth laptop keyboard, and the accented letters
-# they stand for (Turkish and Greek names). SQLite 3.40's trigram tokenizer cannot strip
-# diacritics, so the query asks for each spelling instead.
-_ACCENTS = {
-    "i": "ı", "s": "ş", "c": "ç", "g": "ğ", "o": "ö", "u": "ü",
-    "α": "ά", "ε": "έ", "η": "ή", "ι": "ίϊ", "ο": "ό", "υ": "ύϋ", "ω": "ώ",
-}  # fmt: skip
-MAX_SPELLINGS = 32
+def folded_words(raw: str) -> list[str]:
+    """The search words as the folded index stores them (a word may fold into several:
+    "o'brien" -> "o", "brien"; punctuation alone folds to nothing)."""
+    return [part for w in search_words(raw) for part in fold(w).split()]
 
 
-def spellings(word: str) -> list[str]:
-    """The word as typed plus its accented spellings (none when there would be too many)."""
-    variants = [""]
-    for ch in word.lower():
-        options = ch + _ACCENTS.get(ch, "")
-        variants = [v + o for v in variants for o in options]
-        if len(variants) > MAX_SPELLINGS:
-            return [word]
-    return variants
-
-
-def fts_expression(words: list[str]) -> str:
-    """An FTS5 MATCH expression requiring every word, in any of its spellings, as a substring."""
-
-    def phrase(text: str) -> str:
-        return '"' + text.replace('"', '""') + '"'
-
-    return " AND ".join("(" + " OR ".join(phrase(s) for s in spellings(w)) + ")" for w in words)
+def folded_fts_expression(words: list[str]) -> str:
+    """An FTS5 MATCH expression over the folded index: every folded word as a substring."""
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
@@ -197,31 +182,48 @@ class LeadQueryService:
         if q.day is not None:
             start, end = day_bounds(q.day, self._event_tz(s, q.event_id))
             conds.extend([LeadRow.created_at >= start, LeadRow.created_at < end])
-        conds.extend(self._text_conditions(s, search_words(q.text)))
+        if self._sqlite:
+            conds.extend(self._folded_conditions(s, q.text))
+        else:
+            conds.extend(self._text_conditions(search_words(q.text)))
         return conds
 
-    def _text_conditions(self, s: Session, words: list[str]) -> list[Condition]:
-        if not words:
+    def _folded_conditions(self, s: Session, raw: str) -> list[Condition]:
+        """SQLite: the folded FTS index for words of 3+ characters, folded LIKE for the rest."""
+        if not search_words(raw):
             return []
+        words = folded_words(raw)
+        if not words:  # only punctuation: nothing can match
+            return [text("0")]
         conds: list[Condition] = []
         long_words = [w for w in words if len(w) >= _TRIGRAM]
         if long_words and self._has_fts(s):
             conds.append(
                 text(
                     "leads.rowid IN (SELECT rowid FROM lead_search WHERE lead_search MATCH :m)"
-                ).bindparams(m=fts_expression(long_words))
+                ).bindparams(m=folded_fts_expression(long_words))
             )
             words = [w for w in words if len(w) < _TRIGRAM]
         for word in words:
-            conds.append(or_(*(self._contains(getattr(LeadRow, c), word) for c in _SEARCH_COLUMNS)))
+            conds.append(
+                or_(
+                    *(
+                        _like(getattr(func, FOLD_FUNCTION)(getattr(LeadRow, c)), word)
+                        for c in _SEARCH_COLUMNS
+                    )
+                )
+            )
         return [and_(*conds)]
 
-    def _contains(self, column: ColumnElement[str], word: str) -> ColumnElement[bool]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        if self._sqlite:
-            # SQLite LIKE ignores ASCII case only; trigram FTS covers the rest for 3+ chars.
-            return column.like(pattern, escape="\\")
-        return column.ilike(pattern, escape="\\")
+    def _text_conditions(self, words: list[str]) -> list[Condition]:
+        if not words:
+            return []
+        conds: list[Condition] = []
+        for word in words:
+            conds.append(
+                or_(*(_like(getattr(LeadRow, c), word, ilike=True) for c in _SEARCH_COLUMNS))
+            )
+        return [and_(*conds)]
 
     def _has_fts(self, s: Session) -> bool:
         if self._fts is None:
@@ -252,6 +254,13 @@ class LeadQueryService:
 
     def _event_tz(self, s: Session, event_id: str) -> str:
         return s.scalar(select(EventRow.timezone).where(EventRow.id == event_id)) or "UTC"
+
+
+def _like(column: Any, word: str, ilike: bool = False) -> ColumnElement[bool]:
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if ilike:
+        return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
+    return column.like(pattern, escape="\\")  # type: ignore[no-any-return]
 
 
 def _aware(moment: datetime) -> datetime:

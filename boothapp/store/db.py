@@ -16,7 +16,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from boothapp.core.textfold import fold
+
 BUSY_TIMEOUT_MS = 5000
+FOLD_FUNCTION = "boothapp_fold"
 
 
 class DatabaseError(Exception):
@@ -31,7 +34,18 @@ class DatabaseTooNewError(DatabaseError):
     pass
 
 
+def _fold(value: object) -> str | None:
+    return None if value is None else fold(str(value))
+
+
+def register_functions(dbapi_conn: sqlite3.Connection) -> None:
+    """The application SQL functions the schema relies on: ``boothapp_fold`` (the leads search
+    index stores folded text, migration 0014). Any connection that writes ``leads`` needs it."""
+    dbapi_conn.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    register_functions(dbapi_conn)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
