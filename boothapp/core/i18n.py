@@ -168,7 +168,7 @@ def pgettext(context: str, message: str) -> str:
     return translations(current()).pgettext(context, message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
+def N_(message: str) -> str:
     """Mark ``message`` for extraction only; translate it later with ``_``."""
     return message
 

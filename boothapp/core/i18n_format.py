@@ -61,9 +61,7 @@ def format_datetime(
     zone: tzinfo | None = None,
     width: str = "medium",
 ) -> str:
-    text = babel_dates.format_datetime(
-        value, format=width, tzinfo=zone, locale=locale_of(language)
-    )
+    text = babel_dates.format_datetime(value, format=width, tzinfo=zone, locale=locale_of(language))
     return native_digits(text, language)
 
 

@@ -12,7 +12,7 @@ import enum
 from boothapp.core.contact_rule import Block
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.i18n import N_
-from boothapp.core.models import Channel, LeadSource, Rating, Stage, StaffRole, SyncState
+from boothapp.core.models import Channel, LeadSource, Rating, StaffRole, Stage, SyncState
 from boothapp.core.results.funnel import Step
 
 LABELS: dict[type[enum.Enum], dict[enum.Enum, str]] = {
