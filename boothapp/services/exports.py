@@ -13,9 +13,10 @@ from sqlalchemy import func, or_, select
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
+from boothapp.core.i18n import Language, using
 from boothapp.core.models import Event, Lead, Rating, Stage
 from boothapp.core.results.report import ShowResults
-from boothapp.reports.columns import ColumnChoice, QuestionColumn, column_catalogue
+from boothapp.reports.columns import ColumnChoice, HeaderStyle, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
 from boothapp.reports.export_io import ExportSummary
 from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
@@ -78,6 +79,10 @@ class ExportRequest:
     bom: bool = False
     delimiter: str = ","
     staff_id: str = ""
+    # Issue 21: headers in the manager's language (None: the current one), or the column ids
+    # for a CRM import (HeaderStyle.MACHINE).
+    language: Language | None = None
+    headers: HeaderStyle = HeaderStyle.PEOPLE
 
 
 def question_columns(cfg: EventConfig) -> list[QuestionColumn]:
@@ -143,15 +148,17 @@ class ExportService:
         event = self._events.find_event(req.event_id)
         questions = question_columns(self._configs.get(event.id))
         leads = list(self.iter_leads(event, req.filter))
-        if req.format is ExportFormat.CSV:
-            summary = export_csv(
-                leads, event, questions, req.path, columns=req.columns, bom=req.bom,
-                delimiter=req.delimiter, progress=progress,
-            )  # fmt: skip
-        else:
-            summary = export_xlsx(
-                leads, event, questions, req.path, columns=req.columns, progress=progress
-            )
+        with using(req.language):
+            if req.format is ExportFormat.CSV:
+                summary = export_csv(
+                    leads, event, questions, req.path, columns=req.columns, bom=req.bom,
+                    delimiter=req.delimiter, progress=progress, headers=req.headers,
+                )  # fmt: skip
+            else:
+                summary = export_xlsx(
+                    leads, event, questions, req.path, columns=req.columns, progress=progress,
+                    headers=req.headers,
+                )  # fmt: skip
         self._audit(
             AuditAction.EXPORT,
             event.id,
@@ -178,7 +185,8 @@ class ExportService:
             questions=questions,
         )  # fmt: skip
         roi = self.results_of(event.id) if self.results_of is not None else None
-        write_report_pdf(data, path, logo=logo, progress=progress, roi=roi)
+        language = self._configs.get(event.id).language
+        write_report_pdf(data, path, logo=logo, progress=progress, roi=roi, language=language)
         self._audit(
             AuditAction.REPORT, event.id, staff_id, {"file": str(path), "leads": len(leads)}
         )
@@ -189,7 +197,7 @@ class ExportService:
         cfg = self._configs.get(event.id)
         write_lead_sheet(
             lead, event, path, questions=question_columns(cfg), score_lines=score_lines,
-            history=self._history(lead.id, cfg),
+            history=self._history(lead.id, cfg), language=cfg.language,
         )  # fmt: skip
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:

@@ -35,8 +35,10 @@ def _columns(row: str) -> str:
 
 
 def _ddl(folded: bool) -> list[str]:
-    new = _columns("new.") if folded else (
-        "new.first_name || ' ' || new.last_name, new.company, new.email, new.notes"
+    new = (
+        _columns("new.")
+        if folded
+        else ("new.first_name || ' ' || new.last_name, new.company, new.email, new.notes")
     )
     rows = _columns("") if folded else "first_name || ' ' || last_name, company, email, notes"
     return [
