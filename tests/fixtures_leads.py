@@ -158,7 +158,7 @@ def populate(
 
 
 def _search_trigger(db: Database) -> str:
-    """The insert trigger of migrations 0003/0014 (folded text) when this database has the FTS index."""
+    """The search index's insert trigger (migration 0014: folded text), when there is one."""
     with db.engine.connect() as conn:
         found = conn.execute(
             text("SELECT sql FROM sqlite_master WHERE type='trigger' AND name='lead_search_ai'")
