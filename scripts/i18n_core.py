@@ -41,7 +41,7 @@ def extract() -> Catalog:
         catalog.add(
             message,
             None,
-            [(f"boothapp/{filename}", lineno)],
+            [(f"boothapp/{filename}", None)],  # no line numbers: fewer diffs per edit
             auto_comments=comments,
             context=context,
         )
@@ -62,6 +62,7 @@ def update(template: Catalog) -> list[str]:
             catalog = Catalog(locale=lang.value, domain=DOMAIN, project="BoothApp")
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        catalog.fuzzy = False
         po.parent.mkdir(parents=True, exist_ok=True)
         with po.open("wb") as fh:
             write_po(fh, catalog, width=100, omit_header=False, sort_output=False)
