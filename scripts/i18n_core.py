@@ -35,7 +35,7 @@ def extract() -> Catalog:
     """The template catalogue of every marked string under ``boothapp/`` (``ui/`` aside)."""
     catalog = Catalog(project="BoothApp", domain=DOMAIN, fuzzy=False)
     package = ROOT / "boothapp"
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, _lineno, message, comments, context in extract_from_dir(
         str(package), METHOD_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
     ):
         catalog.add(

@@ -74,7 +74,7 @@ def data_table(
         cells: list[object] = []
         for i, value in enumerate(row):
             if i in numeric_cols:
-                cells.append("" if value is None else str(value))
+                cells.append("" if value is None else visual(str(value)))
             else:
                 cells.append(Paragraph(markup(str(value)), cell_style))
         body.append(cells)

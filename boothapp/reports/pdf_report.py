@@ -98,7 +98,7 @@ def _cover(data: ReportData, logo: Path | None) -> list[Flowable]:
     fact_rows = [mirrored([visual(k), Paragraph(markup(v), st["body"])]) for k, v in facts if v]
     if fact_rows:
         key_col = -1 if current().rtl else 0
-        t = Table(fact_rows, colWidths=mirrored([4 * cm, CONTENT_W - 4 * cm]))
+        t = Table(fact_rows, colWidths=mirrored([4.6 * cm, CONTENT_W - 4.6 * cm]))
         t.setStyle(
             TableStyle(
                 [
@@ -145,7 +145,7 @@ def _key_figures(data: ReportData) -> Table:
         ]
     rtl = current().rtl
     t = Table(
-        [mirrored([visual(row[0]), row[1], row[2]]) for row in rows],
+        [mirrored([visual(cell) for cell in row]) for row in rows],
         colWidths=mirrored([8 * cm, 3.5 * cm, 2.5 * cm]),
         hAlign="RIGHT" if rtl else "LEFT",
     )

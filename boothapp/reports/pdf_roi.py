@@ -8,7 +8,7 @@ Worded in the current language (the post-show report sets the event's, issue 21)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
@@ -28,6 +28,7 @@ from boothapp.core.config.costs_section import COST_LABELS
 from boothapp.core.i18n import N_, label
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n_format import locale_of
+from boothapp.core.models import Rating
 from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.report import ShowResults
 from boothapp.core.results.speed import SpeedBucket, bucket_label
@@ -149,7 +150,7 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         )
     story += [
         Paragraph(markup(_("Did 'hot' predict won? Funnel by rating")), st["h2"]),
-        _funnel_table_many(r.by_rating, width, _("Rating")),
+        _funnel_table_many(r.by_rating, width, _("Rating"), _rating_name),
         Paragraph(markup(_("Funnel by rep")), st["h2"]),
         _funnel_table_many(r.by_rep, width, _("Rep")),
         PageBreak(),
@@ -324,7 +325,19 @@ def _funnel_table(f: Funnel, width: float, first: str) -> Flowable:
     )  # fmt: skip
 
 
-def _funnel_table_many(funnels: Sequence[Funnel], width: float, first: str) -> Flowable:
+def _rating_name(key: str) -> str:
+    try:
+        return label(Rating(key))
+    except ValueError:
+        return key
+
+
+def _funnel_table_many(
+    funnels: Sequence[Funnel],
+    width: float,
+    first: str,
+    name: Callable[[str], str] = str,
+) -> Flowable:
     st = styles()
     if not funnels:
         return Paragraph(markup(_("No leads.")), st["body"])
@@ -333,7 +346,7 @@ def _funnel_table_many(funnels: Sequence[Funnel], width: float, first: str) -> F
     col = (width - width * 0.2) / len(steps)
     return data_table(
         (first, *steps),
-        [(f.key or _("(nobody)"), *_funnel_rows(f)) for f in funnels],
+        [(name(f.key) if f.key else _("(nobody)"), *_funnel_rows(f)) for f in funnels],
         [width * 0.2] + [col] * len(steps),
         st["cell"],
         tuple(range(1, len(steps) + 1)),

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
-from boothapp.core.i18n import Language, using
+from boothapp.core.i18n import Language, current, using
 from boothapp.core.models import Event, Lead, Rating, Stage
 from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import ColumnChoice, HeaderStyle, QuestionColumn, column_catalogue
@@ -85,9 +85,12 @@ class ExportRequest:
     headers: HeaderStyle = HeaderStyle.PEOPLE
 
 
-def question_columns(cfg: EventConfig) -> list[QuestionColumn]:
-    # Labels from the one code->label mapping (core.answers), so exports read like the screens.
-    return [QuestionColumn(q.id, question_label(q), option_labels(q)) for q in cfg.questions]
+def question_columns(cfg: EventConfig, lang: str = "") -> list[QuestionColumn]:
+    # Labels from the one code->label mapping (core.answers), so exports read like the screens;
+    # in ``lang`` where the manager wrote a translation (issue 21), else their own wording.
+    return [
+        QuestionColumn(q.id, question_label(q, lang), option_labels(q, lang)) for q in cfg.questions
+    ]
 
 
 class ExportService:
@@ -146,7 +149,7 @@ class ExportService:
     # -- writing ----------------------------------------------------------------------------
     def export(self, req: ExportRequest, progress: Progress | None = None) -> ExportSummary:
         event = self._events.find_event(req.event_id)
-        questions = question_columns(self._configs.get(event.id))
+        questions = question_columns(self._configs.get(event.id), (req.language or current()).value)
         leads = list(self.iter_leads(event, req.filter))
         with using(req.language):
             if req.format is ExportFormat.CSV:
@@ -178,15 +181,16 @@ class ExportService:
     ) -> int:
         """Write the post-show PDF report; returns the number of leads it covers."""
         event = self._events.find_event(event_id)
-        questions = question_columns(self._configs.get(event.id))
+        cfg = self._configs.get(event.id)
+        questions = question_columns(cfg, cfg.language.value)
         leads = list(self.iter_leads(event, LeadFilter()))
         data = build_report_data(
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
             questions=questions,
         )  # fmt: skip
-        roi = self.results_of(event.id) if self.results_of is not None else None
-        language = self._configs.get(event.id).language
-        write_report_pdf(data, path, logo=logo, progress=progress, roi=roi, language=language)
+        with using(cfg.language):  # the results' own sentences in the event's language too
+            roi = self.results_of(event.id) if self.results_of is not None else None
+        write_report_pdf(data, path, logo=logo, progress=progress, roi=roi, language=cfg.language)
         self._audit(
             AuditAction.REPORT, event.id, staff_id, {"file": str(path), "leads": len(leads)}
         )
@@ -196,7 +200,8 @@ class ExportService:
         event = self._events.find_event(lead.event_id)
         cfg = self._configs.get(event.id)
         write_lead_sheet(
-            lead, event, path, questions=question_columns(cfg), score_lines=score_lines,
+            lead, event, path, questions=question_columns(cfg, cfg.language.value),
+            score_lines=score_lines,
             history=self._history(lead.id, cfg), language=cfg.language,
         )  # fmt: skip
 
