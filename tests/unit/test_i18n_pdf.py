@@ -91,9 +91,7 @@ def test_persian_report_is_shaped_right_to_left_and_embedded(
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
-def test_page_images_for_a_person_to_check(
-    reports: dict[Language, Path], tmp_path: Path
-) -> None:
+def test_page_images_for_a_person_to_check(reports: dict[Language, Path], tmp_path: Path) -> None:
     for lang, pdf in reports.items():
         subprocess.run(
             ["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(tmp_path / lang)],
