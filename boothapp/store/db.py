@@ -16,10 +16,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from boothapp.core.collation import sort_key_sql
 from boothapp.core.textfold import fold
 
 BUSY_TIMEOUT_MS = 5000
 FOLD_FUNCTION = "boothapp_fold"
+SORT_KEY_FUNCTION = "boothapp_sort_key"
 
 
 class DatabaseError(Exception):
@@ -42,6 +44,8 @@ def register_functions(dbapi_conn: sqlite3.Connection) -> None:
     """The application SQL functions the schema relies on: ``boothapp_fold`` (the leads search
     index stores folded text, migration 0014). Any connection that writes ``leads`` needs it."""
     dbapi_conn.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
+    # The leads list's alphabetical order per language (core.collation, issue 21).
+    dbapi_conn.create_function(SORT_KEY_FUNCTION, 2, sort_key_sql, deterministic=True)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -279,3 +279,40 @@ def test_report_and_sheet_follow_the_events_language(ctx: AppContext, tmp_path: 
     assert "Lead-Übergabe" in sheet and "Zu kontaktieren" in sheet
     # The CLI's own line stays in the manager's language.
     assert i18n.current() is Language.TR
+
+
+# -- alphabetical order ----------------------------------------------------------------------
+def test_collation_follows_each_alphabet() -> None:
+    from boothapp.core.collation import sort_key
+
+    def ordered(words: list[str], lang: Language) -> list[str]:
+        return sorted(words, key=lambda w: sort_key(w, lang))
+
+    assert ordered(["zeynep", "Émile", "emile", "Bob"], Language.EN) == [
+        "Bob", "emile", "Émile", "zeynep"]  # fmt: skip
+    assert ordered(["İlker", "Işık", "ilhan", "Irmak", "çelik", "Cem", "Ömer", "Osman"],
+                   Language.TR) == ["Cem", "çelik", "Irmak", "Işık", "ilhan", "İlker", "Osman",
+                                    "Ömer"]  # fmt: skip
+    assert ordered(["Ωμέγα", "Άλφα", "αλφα", "Βήτα"], Language.EL) == [
+        "αλφα", "Άλφα", "Βήτα", "Ωμέγα"]  # fmt: skip
+    # Persian letters beyond Arabic's (پ چ ژ گ) in their places; code points would put گ last.
+    assert ordered(["گلی", "کاوه", "پری", "بهرام", "آرش", "احمد", "ژاله", "زهره"],
+                   Language.FA) == ["آرش", "احمد", "بهرام", "پری", "زهره", "ژاله", "کاوه",
+                                    "گلی"]  # fmt: skip
+    assert ordered(["Müller", "Muller", "Mzee", "Straße", "Strasse"], Language.DE) == [
+        "Muller", "Müller", "Mzee", "Strasse", "Straße"]  # fmt: skip
+
+
+def test_leads_list_sorts_in_the_chosen_language(names: tuple[AppContext, str]) -> None:
+    from boothapp.services.lead_queries import SortColumn, SortOrder
+
+    ctx, event_id = names
+    qs = LeadQueryService(ctx.db)
+
+    def by_name(lang: Language) -> list[str]:
+        q = LeadQuery(event_id, sort=SortColumn.NAME, order=SortOrder.ASC, language=lang)
+        return [r.name.split()[0] for r in qs.page(q, 0, 50)]
+
+    # Turkish: dotless I (Irmak, Işık's Ayşe aside) before dotted İ; Greek after Latin.
+    assert by_name(Language.TR) == ["Ayşe", "Irmak", "İlker", "Nikos", "Γιώργος"]
+    assert by_name(Language.EN) == ["Ayşe", "İlker", "Irmak", "Nikos", "Γιώργος"]
