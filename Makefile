@@ -7,7 +7,7 @@ export QT_QPA_PLATFORM ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help sysdeps venv run demo test test-fast lint typecheck contracts unit unit-fast bench \
-        dist clean
+        dist clean i18n-core
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -49,6 +49,9 @@ unit-fast: venv ## pytest without the tests marked integration (no real servers)
 test: lint typecheck contracts unit ## everything CI runs: lint, types, import contracts, all tests
 
 test-fast: lint typecheck contracts unit-fast ## the same without the real servers (SMTP, IMAP, PostgreSQL, CRMs)
+
+i18n-core: venv ## extract the core's strings (CLI, reports, exports) with Babel into the .po files
+	$(PY) scripts/i18n_core.py
 
 bench: venv ## run every benchmark under bench/ (each ends with one JSON line)
 	@for b in bench/*.py; do case $$b in */_*|*/synthetic_frames.py) continue;; esac; \

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite reads English whatever the developer's locale (issue 21); tests about another
+# language ask for it. Set in the environment so CLI subprocesses agree.
+os.environ["BOOTHAPP_LANG"] = "en"
 
 from boothapp.app import AppContext, build_context
 from tests.lanes import require_integration_marker
@@ -32,6 +35,16 @@ def _no_os_keyring() -> None:
 
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     keyring.set_keyring(fail.Keyring())
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """``boothapp --lang xx`` run in process sets the language for the process: undo it."""
+    from boothapp.core import i18n
+
+    i18n.set_current(i18n.Language.EN)
+    yield
+    i18n.set_current(i18n.Language.EN)
 
 
 @pytest.fixture(autouse=True)

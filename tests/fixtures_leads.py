@@ -147,7 +147,8 @@ def populate(
             conn.execute(
                 text(
                     "INSERT INTO lead_search(rowid, name, company, email, notes) "
-                    "SELECT rowid, first_name || ' ' || last_name, company, email, notes "
+                    "SELECT rowid, boothapp_fold(first_name || ' ' || last_name), "
+                    "boothapp_fold(company), boothapp_fold(email), boothapp_fold(notes) "
                     "FROM leads WHERE event_id = :e"
                 ),
                 {"e": event_id},
@@ -157,7 +158,7 @@ def populate(
 
 
 def _search_trigger(db: Database) -> str:
-    """The insert trigger of migration 0003 when this database has the FTS index."""
+    """The search index's insert trigger (migration 0014: folded text), when there is one."""
     with db.engine.connect() as conn:
         found = conn.execute(
             text("SELECT sql FROM sqlite_master WHERE type='trigger' AND name='lead_search_ai'")

@@ -19,9 +19,18 @@ from boothapp import __version__
 from boothapp.cli import commands
 from boothapp.cli.acting import add_acting_option
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import Language, from_environment, set_current
+from boothapp.core.i18n import gettext as _
 
 
 def add_common_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--lang",
+        default=default,
+        choices=[lang.value for lang in Language],
+        help="language of messages and export headers (env BOOTHAPP_LANG, else LANG; "
+        "default en); JSON and ids are never translated",
+    )
     parser.add_argument(
         "--data-dir",
         default=default,
@@ -65,16 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_current(getattr(args, "lang", None) or from_environment())
     if not getattr(args, "func", None):
         # No verb: start the desktop app, as a double-click would.
         args = parser.parse_args([*(argv or sys.argv[1:]), "gui"])
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"boothapp: error: {exc}", file=sys.stderr)
+        print(_("boothapp: error: {message}").format(message=exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("boothapp: interrupted", file=sys.stderr)
+        print(_("boothapp: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (`boothapp leads list | head`): not an error worth a message.

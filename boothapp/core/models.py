@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from boothapp.core.i18n import N_
+
 
 class Rating(enum.StrEnum):
     COLD = "cold"
@@ -128,18 +130,19 @@ class Contact:
 # The contact fields, declared once by ``Contact``: the store's columns, the device merge, the
 # roster reader, the badge field list of the config and the CRM mappings derive from it.
 CONTACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Contact))
-# What a person reads for each contact field (forms, export headers); a test keeps it complete.
+# What a person reads for each contact field (forms, export headers): msgids of the core
+# catalogue, translated where shown (``core.i18n``); a test keeps it complete.
 CONTACT_LABELS: dict[str, str] = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "email": "Email",
-    "phone": "Phone",
-    "company": "Company",
-    "title": "Job title",
-    "country": "Country",
-    "city": "City",
-    "timezone": "Lead time zone",
-    "website": "Website",
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "company": N_("Company"),
+    "title": N_("Job title"),
+    "country": N_("Country"),
+    "city": N_("City"),
+    "timezone": N_("Lead time zone"),
+    "website": N_("Website"),
 }
 
 

@@ -3,6 +3,11 @@
 Exports (CSV, XLSX) and the saved per-event column choice all speak in column ids. Question
 columns are ``q:<question id>``, one per question, so a manager can filter a spreadsheet on a
 single answer.
+
+Headers (issue 21): a person reads the column labels in the manager's language (the labels are
+catalogue msgids, translated when the catalogue is built, so build it inside
+``core.i18n.using(lang)``); a CRM import keys on ``HeaderStyle.MACHINE`` headers, which are the
+column ids themselves: stable, English, never translated.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from boothapp.core.i18n import gettext as _
 from boothapp.core.models import CONTACT_FIELDS, CONTACT_LABELS, Event, Lead
 
 CellValue = str | int | float | bool | datetime | None
@@ -23,6 +29,17 @@ QUESTION_PREFIX = "q:"
 # read the labelled ``q:`` column, an import or a script keys on the code.
 CODE_PREFIX = "code:"
 MULTI_ANSWER_SEPARATOR = "; "
+
+
+class HeaderStyle(enum.StrEnum):
+    """What the header row of an export says."""
+
+    PEOPLE = "people"  # the column labels, in the current language
+    MACHINE = "machine"  # the column ids (``first_name``, ``q:budget``): for CRM imports
+
+
+def header_of(column: Column, style: HeaderStyle = HeaderStyle.PEOPLE) -> str:
+    return column.id if style is HeaderStyle.MACHINE else column.label
 
 
 class ColumnType(enum.StrEnum):
@@ -181,12 +198,12 @@ def _base_columns(event: Event) -> list[Column]:
     zone_name = event.timezone or "UTC"
     t, d = ColumnType.TEXT, ColumnType.DATETIME
     return [
-        Column("lead_id", "Lead ID", _lead("id"), t, 38, "id"),
-        Column("captured_at", f"Captured ({zone_name})", _captured, d, 20),
+        Column("lead_id", _("Lead ID"), _lead("id"), t, 38, "id"),
+        Column("captured_at", _("Captured ({zone})").format(zone=zone_name), _captured, d, 20),
         *(
             Column(
                 _CONTACT_IDS.get(name, name),
-                CONTACT_LABELS[name],
+                _(CONTACT_LABELS[name]),
                 _contact(name),
                 t,
                 _CONTACT_WIDTHS.get(name, 18),
@@ -194,11 +211,11 @@ def _base_columns(event: Event) -> list[Column]:
             )
             for name in CONTACT_FIELDS
         ),
-        Column("source", "Source", _enum("source"), t, 12, "source.value"),
-        Column("badge_id", "Badge ID", _lead("badge_id"), t, 16, "badge_id"),
-        Column("raw_payload", "Raw badge payload", _lead("raw_payload"), t, 30, "raw_payload"),
-        Column("staff", "Captured by", _lead("staff_name"), t, 18, "staff_name"),
-        Column("device", "Device", _lead("device_id"), t, 14, "device_id"),
+        Column("source", _("Source"), _enum("source"), t, 12, "source.value"),
+        Column("badge_id", _("Badge ID"), _lead("badge_id"), t, 16, "badge_id"),
+        Column("raw_payload", _("Raw badge payload"), _lead("raw_payload"), t, 30, "raw_payload"),
+        Column("staff", _("Captured by"), _lead("staff_name"), t, 18, "staff_name"),
+        Column("device", _("Device"), _lead("device_id"), t, 14, "device_id"),
     ]
 
 
@@ -206,18 +223,20 @@ def _tail_columns(event: Event) -> list[Column]:
     zone_name = event.timezone or "UTC"
     t, n, b, d = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.BOOL, ColumnType.DATETIME
     return [
-        Column("rating", "Rating", _enum("rating"), t, 8, "rating.value"),
-        Column("score", "Score", _lead("score"), n, 8, "score"),
-        Column("qualified", "Qualified", _lead("qualified"), b, 10, "qualified"),
-        Column("owner", "Owner", _lead("owner"), t, 18, "owner"),
-        Column("consent_text", "Consent text", _lead("consent_text"), t, 30, "consent_text"),
-        Column("consent_at", f"Consent given ({zone_name})", _consent_at, d, 20),
-        Column("notes", "Notes", _lead("notes"), t, 40, "notes"),
-        Column("stage", "Stage", _enum("stage"), t, 14, "stage.value"),
-        Column("referred_by", "Referred by", _lead("referred_by"), t, 18, "referred_by"),
-        Column("sync_state", "Sync state", _enum("sync_state"), t, 11, "sync_state.value"),
-        Column("crm_ids", "CRM IDs", _crm_ids, t, 20),
-        Column("please_delete", "Please delete", _lead("please_delete"), b, 12, "please_delete"),
+        Column("rating", _("Rating"), _enum("rating"), t, 8, "rating.value"),
+        Column("score", _("Score"), _lead("score"), n, 8, "score"),
+        Column("qualified", _("Qualified"), _lead("qualified"), b, 10, "qualified"),
+        Column("owner", _("Owner"), _lead("owner"), t, 18, "owner"),
+        Column("consent_text", _("Consent text"), _lead("consent_text"), t, 30, "consent_text"),
+        Column(
+            "consent_at", _("Consent given ({zone})").format(zone=zone_name), _consent_at, d, 20
+        ),
+        Column("notes", _("Notes"), _lead("notes"), t, 40, "notes"),
+        Column("stage", _("Stage"), _enum("stage"), t, 14, "stage.value"),
+        Column("referred_by", _("Referred by"), _lead("referred_by"), t, 18, "referred_by"),
+        Column("sync_state", _("Sync state"), _enum("sync_state"), t, 11, "sync_state.value"),
+        Column("crm_ids", _("CRM IDs"), _crm_ids, t, 20),
+        Column("please_delete", _("Please delete"), _lead("please_delete"), b, 12, "please_delete"),
     ]
 
 
@@ -236,7 +255,13 @@ def column_catalogue(event: Event, questions: Sequence[QuestionColumn]) -> dict[
     cols.extend(_tail_columns(event))
     for q in questions:
         cols.append(
-            Column(CODE_PREFIX + q.id, f"{q.label} (code)", _code_getter(q), ColumnType.ANSWER, 14)
+            Column(
+                CODE_PREFIX + q.id,
+                _("{question} (code)").format(question=q.label),
+                _code_getter(q),
+                ColumnType.ANSWER,
+                14,
+            )
         )
     return {c.id: c for c in cols}
 

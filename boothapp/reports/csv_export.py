@@ -20,8 +20,10 @@ from boothapp.reports.columns import (
     ColumnChoice,
     ColumnType,
     ExportContext,
+    HeaderStyle,
     QuestionColumn,
     event_zone,
+    header_of,
     resolve_columns,
     row_reader,
 )
@@ -64,6 +66,7 @@ def export_csv(
     bom: bool = False,
     delimiter: str = ",",
     progress: Progress | None = None,
+    headers: HeaderStyle = HeaderStyle.PEOPLE,
 ) -> ExportSummary:
     """Write ``leads`` to ``path`` as CSV; the file appears only once complete."""
     if delimiter not in ALLOWED_DELIMITERS:
@@ -83,7 +86,7 @@ def export_csv(
     encoding = "utf-8-sig" if bom else "utf-8"
     with atomic_path(path) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow([neutralise_csv_text(c.label) for c in cols])
+        writer.writerow([neutralise_csv_text(header_of(c, headers)) for c in cols])
         batch: list[list[str]] = []
         for lead in leads:
             row = read(lead)

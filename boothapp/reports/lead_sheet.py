@@ -1,4 +1,5 @@
-"""One-page PDF handover sheet for the rep who takes a lead over."""
+"""One-page PDF handover sheet for the rep who takes a lead over, in the event's language
+(issue 21: labels through ``core.i18n``, right to left in Persian)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from boothapp.core.models import Event, Lead
+from boothapp.core.i18n import Language, current, label, using
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_number
+from boothapp.core.models import CONTACT_LABELS, Event, Lead
 from boothapp.reports.columns import QuestionColumn, event_zone, format_answer
 from boothapp.reports.export_io import atomic_path
-from boothapp.reports.pdf_layout import numbered_canvas
+from boothapp.reports.pdf_layout import mirrored, numbered_canvas
 from boothapp.reports.pdf_text import (
     FONT_BOLD,
     GRID,
@@ -56,15 +60,21 @@ class HistoryEntry:
 
 
 def _facts(rows: Sequence[tuple[str, str]], style_cell: object) -> Table:
-    shown = [[visual(k), Paragraph(markup(v, NARROW_CELL_CHARS), style_cell)] for k, v in rows if v]
+    shown = [
+        mirrored([visual(k), Paragraph(markup(v, NARROW_CELL_CHARS), style_cell)])
+        for k, v in rows
+        if v
+    ]
     if not shown:
         shown = [["", ""]]
-    table = Table(shown, colWidths=[3.6 * cm, CONTENT_W / 2 - 3.8 * cm])
+    key = -1 if current().rtl else 0
+    table = Table(shown, colWidths=mirrored([3.6 * cm, CONTENT_W / 2 - 3.8 * cm]))
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (0, -1), FONT_BOLD, 8.5),
-                ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+                ("FONT", (key, 0), (key, -1), FONT_BOLD, 8.5),
+                ("TEXTCOLOR", (key, 0), (key, -1), MUTED),
+                ("ALIGN", (key, 0), (key, -1), "RIGHT" if current().rtl else "LEFT"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
@@ -89,11 +99,13 @@ def _answers_table(lead: Lead, questions: Sequence[QuestionColumn], cell: object
     for q in questions:
         value = format_answer(q, lead.answers.get(q.id))
         if isinstance(value, bool):
-            text = "yes" if value else "no"
+            text = _("yes") if value else _("no")
         else:
             text = "" if value is None else str(value)
-        rows.append([Paragraph(markup(q.label), cell), Paragraph(markup(text or "–"), cell)])
-    table = Table(rows, colWidths=[6 * cm, CONTENT_W - 6 * cm])
+        rows.append(
+            mirrored([Paragraph(markup(q.label), cell), Paragraph(markup(text or "–"), cell)])
+        )
+    table = Table(rows, colWidths=mirrored([6 * cm, CONTENT_W - 6 * cm]))
     table.setStyle(
         TableStyle(
             [
@@ -115,9 +127,24 @@ def write_lead_sheet(
     score_lines: Sequence[str] = (),
     history: Sequence[HistoryEntry] = (),
     card_image: Path | BinaryIO | None = None,
+    language: Language | None = None,
 ) -> None:
     """Write a one-page handover sheet: contact, answers, notes, score reasons, history, and
-    the business card photographed at the booth when there is one (issue 20)."""
+    the business card photographed at the booth when there is one (issue 20).
+    ``language``: the event's (None: the current language)."""
+    with using(language):
+        _write_lead_sheet(lead, event, path, questions, score_lines, history, card_image)
+
+
+def _write_lead_sheet(
+    lead: Lead,
+    event: Event,
+    path: Path,
+    questions: Sequence[QuestionColumn],
+    score_lines: Sequence[str],
+    history: Sequence[HistoryEntry],
+    card_image: Path | BinaryIO | None,
+) -> None:
     st = styles()
     zone = event_zone(event)
     c = lead.contact
@@ -126,8 +153,9 @@ def write_lead_sheet(
         Paragraph(markup(" · ".join(p for p in (c.title, c.company) if p)), st["subtitle"]),
         Paragraph(
             markup(
-                f"Lead from {event.name}, captured {local_time(lead.created_at, zone)} "
-                f"({event.timezone})"
+                _("Lead from {event}, captured {when} ({zone})").format(
+                    event=event.name, when=local_time(lead.created_at, zone), zone=event.timezone
+                )
             ),
             st["small"],
         ),
@@ -135,31 +163,34 @@ def write_lead_sheet(
     ]
     contact = _facts(
         [
-            ("Email", c.email),
-            ("Phone", c.phone),
-            ("Company", c.company),
-            ("Job title", c.title),
-            ("Location", ", ".join(p for p in (c.city, c.country) if p)),
-            ("Time zone", c.timezone),
-            ("Website", c.website),
+            (_(CONTACT_LABELS["email"]), c.email),
+            (_(CONTACT_LABELS["phone"]), c.phone),
+            (_(CONTACT_LABELS["company"]), c.company),
+            (_(CONTACT_LABELS["title"]), c.title),
+            (_("Location"), ", ".join(p for p in (c.city, c.country) if p)),
+            (_("Time zone"), c.timezone),
+            (_(CONTACT_LABELS["website"]), c.website),
         ],
         st["cell"],
     )
     qualification = _facts(
         [
-            ("Rating", lead.rating.value + (" (set by staff)" if lead.rating_overridden else "")),
-            ("Score", str(lead.score)),
-            ("Qualified", "yes" if lead.qualified else "no, nurture"),
-            ("Owner", lead.owner or "(unassigned)"),
-            ("Stage", lead.stage.value.replace("_", " ")),
-            ("Captured by", lead.staff_name),
-            ("Source", lead.source.value.replace("_", " ")),
-            ("Badge", lead.badge_id),
-            ("Referred by", lead.referred_by),
+            (
+                _("Rating"),
+                label(lead.rating) + (_(" (set by staff)") if lead.rating_overridden else ""),
+            ),
+            (_("Score"), format_number(lead.score)),
+            (_("Qualified"), _("yes") if lead.qualified else _("no, nurture")),
+            (_("Owner"), lead.owner or _("(unassigned)")),
+            (_("Stage"), label(lead.stage)),
+            (_("Captured by"), lead.staff_name),
+            (_("Source"), label(lead.source)),
+            (_("Badge"), lead.badge_id),
+            (_("Referred by"), lead.referred_by),
         ],
         st["cell"],
     )
-    two_col = Table([[contact, qualification]], colWidths=[CONTENT_W / 2, CONTENT_W / 2])
+    two_col = Table([mirrored([contact, qualification])], colWidths=[CONTENT_W / 2, CONTENT_W / 2])
     two_col.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
@@ -167,29 +198,35 @@ def write_lead_sheet(
 
     if questions:
         story += [
-            Paragraph("Answers at the booth", st["h2"]),
+            Paragraph(markup(_("Answers at the booth")), st["h2"]),
             _answers_table(lead, questions, st["cell"]),
         ]
     if score_lines:
-        story.append(Paragraph("Why this score", st["h2"]))
+        story.append(Paragraph(markup(_("Why this score")), st["h2"]))
         story += [Paragraph("• " + markup(line), st["cell"]) for line in score_lines]
-    story += [Paragraph("Notes", st["h2"]), Paragraph(markup(lead.notes or "–", None), st["body"])]
+    story += [
+        Paragraph(markup(_("Notes")), st["h2"]),
+        Paragraph(markup(lead.notes or "–", None), st["body"]),
+    ]
     if lead.consent_text:
         when = local_time(lead.consent_given_at, zone)
         story += [
-            Paragraph("Consent", st["h2"]),
+            Paragraph(markup(_("Consent")), st["h2"]),
             Paragraph(
                 markup(
-                    f"“{lead.consent_text}” — given {when}" if when else lead.consent_text, None
+                    _("“{text}” — given {when}").format(text=lead.consent_text, when=when)
+                    if when
+                    else lead.consent_text,
+                    None,
                 ),
                 st["cell"],
             ),
         ]
     if card_image is not None:
-        story += [Paragraph("Business card", st["h2"]), _card(card_image)]
+        story += [Paragraph(markup(_("Business card")), st["h2"]), _card(card_image)]
     if history:
         recent = sorted(history, key=lambda h: h.at)[-MAX_HISTORY:]
-        story.append(Paragraph("History", st["h2"]))
+        story.append(Paragraph(markup(_("History")), st["h2"]))
         for entry in recent:
             who = f" ({entry.by})" if entry.by else ""
             story.append(
@@ -205,8 +242,9 @@ def write_lead_sheet(
             rightMargin=MARGIN,
             topMargin=MARGIN,
             bottomMargin=MARGIN,
-            title=f"Lead: {lead.display_name}",
+            title=_("Lead: {name}").format(name=lead.display_name),
             author="BoothApp",
         )
         body = KeepInFrame(CONTENT_W, BODY_H, story, mode="shrink")
-        doc.build([body], canvasmaker=numbered_canvas(f"{visual(event.name)} · lead handover"))
+        footer = visual(_("{event} · lead handover").format(event=event.name))
+        doc.build([body], canvasmaker=numbered_canvas(footer))

@@ -22,9 +22,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+from boothapp.core.i18n import Language, using
+from boothapp.core.i18n import gettext as _
 from boothapp.core.messages.render import RTL_LANGUAGES, RenderedMessage
+from boothapp.reports.pdf_text import FONT_DIR
 
 _FONT_DIRS = (
+    str(FONT_DIR),  # the bundled DejaVu Sans first: Greek, Turkish and Persian glyphs, embedded
     "/usr/share/fonts/truetype/dejavu",
     "/usr/share/fonts/truetype/noto",
     "/usr/share/fonts/TTF",
@@ -100,10 +104,18 @@ def _para(text: str, style: ParagraphStyle, language: str) -> Paragraph:
     return Paragraph("<br/>".join(lines), style)
 
 
-def write_letters_pdf(letters: Sequence[Letter], path: Path) -> int:
-    """Write all letters to ``path``; returns the number of letters written."""
+def write_letters_pdf(
+    letters: Sequence[Letter], path: Path, language: Language | None = None
+) -> int:
+    """Write all letters to ``path``; returns the number of letters written. Each letter is
+    in its message's language; ``language`` (the event's) words the document itself."""
+    with using(language):
+        return _write_letters_pdf(letters, path)
+
+
+def _write_letters_pdf(letters: Sequence[Letter], path: Path) -> int:
     if not letters:
-        raise ValueError("no letters to print")
+        raise ValueError(_("no letters to print"))
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = SimpleDocTemplate(
         str(path),
@@ -112,7 +124,7 @@ def write_letters_pdf(letters: Sequence[Letter], path: Path) -> int:
         rightMargin=20 * mm,
         topMargin=20 * mm,
         bottomMargin=20 * mm,
-        title="Follow-up letters",
+        title=_("Follow-up letters"),
     )
     story: list[Flowable] = []
     for index, letter in enumerate(letters):

@@ -1,4 +1,4 @@
-"""reportlab.graphics charts for the post-show report."""
+"""reportlab.graphics charts for the post-show report, worded in the current language."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 
+from boothapp.core.i18n import current, label
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_number, format_percent
+from boothapp.core.models import Rating, Stage
 from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, MUTED, visual
 from boothapp.reports.stats import Count
 
@@ -31,11 +35,36 @@ def _nice_scale(value: int) -> tuple[int, int]:
 
 
 def _title(drawing: Drawing, text: str) -> None:
+    rtl = current().rtl
     drawing.add(
         String(
-            0, drawing.height - 12, visual(text), fontName=FONT_BOLD, fontSize=10, fillColor=BRAND
+            drawing.width if rtl else 0,
+            drawing.height - 12,
+            visual(text),
+            fontName=FONT_BOLD,
+            fontSize=10,
+            fillColor=BRAND,
+            textAnchor="end" if rtl else "start",
         )
     )
+
+
+def _number(value: float) -> str:
+    return format_number(int(value))
+
+
+def _stage_label(value: str) -> str:
+    try:
+        return label(Stage(value))
+    except ValueError:
+        return value.replace("_", " ")
+
+
+def _rating_label(value: str) -> str:
+    try:
+        return label(Rating(value))
+    except ValueError:
+        return value
 
 
 def bar_chart(title: str, counts: Sequence[Count], width: float, height: float) -> Drawing:
@@ -61,7 +90,8 @@ def bar_chart(title: str, counts: Sequence[Count], width: float, height: float) 
         chart.categoryAxis.labels.angle = 45
         chart.categoryAxis.labels.boxAnchor = "ne"
         chart.categoryAxis.labels.dx = 4
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _number
+    chart.valueAxis.labelTextFormat = _number
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 6
@@ -78,7 +108,7 @@ def funnel_chart(title: str, counts: Sequence[Count], width: float, height: floa
     chart.width, chart.height = width - 130, height - 32
     ordered = list(reversed(counts))  # reportlab draws the first category at the bottom
     chart.data = [[c.count for c in ordered] or [0]]
-    chart.categoryAxis.categoryNames = [visual(c.label.replace("_", " ")) for c in ordered] or [""]
+    chart.categoryAxis.categoryNames = [visual(_stage_label(c.label)) for c in ordered] or [""]
     top, step = _nice_scale(max((c.count for c in counts), default=0))
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = top
@@ -89,7 +119,8 @@ def funnel_chart(title: str, counts: Sequence[Count], width: float, height: floa
         axis.labels.fontName = FONT
         axis.labels.fontSize = 7.5
         axis.strokeColor = MUTED
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _number
+    chart.valueAxis.labelTextFormat = _number
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "w"
@@ -104,7 +135,7 @@ def rating_pie(title: str, counts: Sequence[Count], width: float, height: float)
     shown = [c for c in counts if c.count > 0]
     total = sum(c.count for c in shown)
     if not shown:
-        drawing.add(String(10, height / 2, "No leads yet", fontName=FONT, fontSize=9))
+        drawing.add(String(10, height / 2, visual(_("No leads yet")), fontName=FONT, fontSize=9))
         return drawing
     pie = Pie()
     size = min(width * 0.5, height - 40)
@@ -124,12 +155,12 @@ def rating_pie(title: str, counts: Sequence[Count], width: float, height: float)
         swatch = RATING_COLOURS.get(c.label, MUTED)
 
         drawing.add(Rect(legend_x, y, 10, 10, fillColor=swatch, strokeColor=None))
-        share = 100.0 * c.count / total
+        share = format_percent(c.count / total)
         drawing.add(
             String(
                 legend_x + 16,
                 y + 1,
-                f"{c.label}: {c.count} ({share:.0f} %)",
+                visual(f"{_rating_label(c.label)}: {format_number(c.count)} ({share})"),
                 fontName=FONT,
                 fontSize=9,
             )

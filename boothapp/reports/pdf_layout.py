@@ -9,6 +9,9 @@ from reportlab.lib import colors
 from reportlab.pdfgen import canvas
 from reportlab.platypus import LongTable, Paragraph, TableStyle
 
+from boothapp.core.i18n import current
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_number
 from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, GRID, MUTED, STRIPE, markup, visual
 
 
@@ -42,10 +45,19 @@ def numbered_canvas(footer_left: str) -> type[canvas.Canvas]:
             self.setFont(FONT, 8)
             self.setFillColor(MUTED)
             self.drawString(40, 24, footer_left)
-            self.drawRightString(width - 40, 24, f"Page {self._pageNumber} of {count}")
+            page = _("Page {page} of {pages}").format(
+                page=format_number(self._pageNumber), pages=format_number(count)
+            )
+            self.drawRightString(width - 40, 24, visual(page))
             self.restoreState()
 
     return NumberedCanvas
+
+
+def mirrored(cells: Sequence[Any]) -> list[Any]:
+    """A table row (or its column widths) in reading order: reversed for a right-to-left
+    language, so the first column stands at the right as a Persian reader expects."""
+    return list(reversed(cells)) if current().rtl else list(cells)
 
 
 def data_table(
@@ -55,16 +67,22 @@ def data_table(
     cell_style: Any,
     numeric_cols: Sequence[int] = (),
 ) -> LongTable:
-    """A header-repeating table; text cells wrap, numbers align right."""
+    """A header-repeating table; text cells wrap, numbers align right. Mirrored for a
+    right-to-left language."""
     body: list[list[object]] = [[visual(h) for h in header]]
     for row in rows:
         cells: list[object] = []
         for i, value in enumerate(row):
             if i in numeric_cols:
-                cells.append("" if value is None else str(value))
+                cells.append("" if value is None else visual(str(value)))
             else:
                 cells.append(Paragraph(markup(str(value)), cell_style))
         body.append(cells)
+    if current().rtl:
+        last = len(col_widths) - 1
+        body = [mirrored(row) for row in body]
+        col_widths = mirrored(col_widths)
+        numeric_cols = [last - i for i in numeric_cols]
     table = LongTable(body, colWidths=list(col_widths), repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8.5),
@@ -76,6 +94,8 @@ def data_table(
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    if current().rtl:  # header cells and plain strings read from the right too
+        style.append(("ALIGN", (0, 0), (-1, 0), "RIGHT"))
     for i in numeric_cols:
         style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
     for r in range(2, len(body), 2):

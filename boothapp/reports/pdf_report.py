@@ -1,4 +1,10 @@
-"""The post-show PDF report an event manager hands to their boss (reportlab platypus)."""
+"""The post-show PDF report an event manager hands to their boss (reportlab platypus).
+
+Written in the event's language (``language:`` in the event config, issue 21): every heading
+and label goes through the core catalogue (``core.i18n``), numbers and dates through Babel
+(``core.i18n_format``), and in Persian the pages read right to left (right-aligned text,
+tables mirrored, Arabic script shaped by ``pdf_text.visual``).
+"""
 
 from __future__ import annotations
 
@@ -19,11 +25,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from boothapp.core.i18n import Language, current, label, using
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_date, format_number, format_percent
+from boothapp.core.models import Rating
 from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import event_zone
 from boothapp.reports.export_io import atomic_path
 from boothapp.reports.pdf_charts import bar_chart, funnel_chart, rating_pie
-from boothapp.reports.pdf_layout import data_table, numbered_canvas
+from boothapp.reports.pdf_layout import data_table, mirrored, numbered_canvas
 from boothapp.reports.pdf_roi import roi_pages
 from boothapp.reports.pdf_text import FONT, FONT_BOLD, GRID, local_time, markup, styles, visual
 from boothapp.reports.stats import GroupRow, ReportData
@@ -38,15 +48,19 @@ CONTENT_W = PAGE_W - 2 * MARGIN - 2 * FRAME_PAD
 
 
 def _pct(part: int, whole: int) -> str:
-    return f"{100.0 * part / whole:.0f} %" if whole else "–"
+    return format_percent(part / whole) if whole else "–"
+
+
+def _n(value: int) -> str:
+    return format_number(value)
 
 
 def _minutes(value: float | None) -> str:
     if value is None:
         return "–"
     if value < 120:
-        return f"{value:.0f} min"
-    return f"{value / 60:.1f} h"
+        return _("{minutes} min").format(minutes=format_number(value))
+    return _("{hours} h").format(hours=format_number(value / 60, decimals=1))
 
 
 def _logo(path: Path) -> Image:
@@ -69,32 +83,34 @@ def _cover(data: ReportData, logo: Path | None) -> list[Flowable]:
     if logo is not None:
         story += [_logo(logo), Spacer(1, 0.6 * cm)]
     story += [
-        Paragraph("Post-show report", st["title"]),
+        Paragraph(markup(_("Post-show report")), st["title"]),
         Spacer(1, 0.2 * cm),
         Paragraph(markup(ev.name), st["subtitle"]),
         Spacer(1, 0.5 * cm),
     ]
     facts = [
-        ("Venue", ev.venue),
-        ("Booth", ev.booth),
-        ("Dates", " – ".join(str(d) for d in (ev.starts_on, ev.ends_on) if d)),
-        ("Time zone", ev.timezone),
-        ("Report generated", local_time(data.generated_at, zone)),
+        (_("Venue"), ev.venue),
+        (_("Booth"), ev.booth),
+        (_("Dates"), " – ".join(format_date(d) for d in (ev.starts_on, ev.ends_on) if d)),
+        (_("Time zone"), ev.timezone),
+        (_("Report generated"), local_time(data.generated_at, zone)),
     ]
-    fact_rows = [[visual(k), Paragraph(markup(v), st["body"])] for k, v in facts if v]
+    fact_rows = [mirrored([visual(k), Paragraph(markup(v), st["body"])]) for k, v in facts if v]
     if fact_rows:
-        t = Table(fact_rows, colWidths=[4 * cm, CONTENT_W - 4 * cm])
+        key_col = -1 if current().rtl else 0
+        t = Table(fact_rows, colWidths=mirrored([4.6 * cm, CONTENT_W - 4.6 * cm]))
         t.setStyle(
             TableStyle(
                 [
-                    ("FONT", (0, 0), (0, -1), FONT_BOLD, 9.5),
+                    ("FONT", (key_col, 0), (key_col, -1), FONT_BOLD, 9.5),
+                    ("ALIGN", (key_col, 0), (key_col, -1), "RIGHT" if current().rtl else "LEFT"),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 ]
             )
         )
         story += [t, Spacer(1, 0.6 * cm)]
-    story.append(Paragraph("Key figures", st["h1"]))
+    story.append(Paragraph(markup(_("Key figures")), st["h1"]))
     story.append(_key_figures(data))
     return story
 
@@ -102,16 +118,17 @@ def _cover(data: ReportData, logo: Path | None) -> list[Flowable]:
 def _key_figures(data: ReportData) -> Table:
     mix = {c.label: c.count for c in data.rating_mix}
     rows = [
-        ("Total leads", f"{data.total:,}", ""),
-        ("Qualified (hand to sales)", f"{data.qualified:,}", _pct(data.qualified, data.total)),
-        ("Nurture", f"{data.nurture:,}", _pct(data.nurture, data.total)),
-        ("Hot", f"{mix.get('hot', 0):,}", _pct(mix.get("hot", 0), data.total)),
-        ("Warm", f"{mix.get('warm', 0):,}", _pct(mix.get("warm", 0), data.total)),
-        ("Cold", f"{mix.get('cold', 0):,}", _pct(mix.get("cold", 0), data.total)),
-        ("Average score", f"{data.average_score:.1f}", ""),
+        (_("Total leads"), _n(data.total), ""),
+        (_("Qualified (hand to sales)"), _n(data.qualified), _pct(data.qualified, data.total)),
+        (_("Nurture"), _n(data.nurture), _pct(data.nurture, data.total)),
+        *(
+            (label(r), _n(mix.get(r.value, 0)), _pct(mix.get(r.value, 0), data.total))
+            for r in (Rating.HOT, Rating.WARM, Rating.COLD)
+        ),
+        (_("Average score"), format_number(data.average_score, decimals=1), ""),
         (
-            "Flagged 'please delete'",
-            f"{data.please_delete:,}",
+            _("Flagged 'please delete'"),
+            _n(data.please_delete),
             _pct(data.please_delete, data.total),
         ),
     ]
@@ -119,20 +136,26 @@ def _key_figures(data: ReportData) -> Table:
     if r is not None:
         touched = r.touched + r.untouched
         rows += [
-            ("Contacted so far", f"{r.touched:,}", _pct(r.touched, touched)),
-            ("Median time to first contact", _minutes(r.median_minutes), ""),
-            ("90 % contacted within", _minutes(r.p90_minutes), ""),
-            ("Contacted within 1 hour", f"{r.within_1h:,}", _pct(r.within_1h, touched)),
-            ("Contacted within 24 hours", f"{r.within_24h:,}", _pct(r.within_24h, touched)),
-            ("Contacted within 48 hours", f"{r.within_48h:,}", _pct(r.within_48h, touched)),
+            (_("Contacted so far"), _n(r.touched), _pct(r.touched, touched)),
+            (_("Median time to first contact"), _minutes(r.median_minutes), ""),
+            (_("90 % contacted within"), _minutes(r.p90_minutes), ""),
+            (_("Contacted within 1 hour"), _n(r.within_1h), _pct(r.within_1h, touched)),
+            (_("Contacted within 24 hours"), _n(r.within_24h), _pct(r.within_24h, touched)),
+            (_("Contacted within 48 hours"), _n(r.within_48h), _pct(r.within_48h, touched)),
         ]
-    t = Table([list(row) for row in rows], colWidths=[8 * cm, 3.5 * cm, 2.5 * cm], hAlign="LEFT")
+    rtl = current().rtl
+    t = Table(
+        [mirrored([visual(cell) for cell in row]) for row in rows],
+        colWidths=mirrored([8 * cm, 3.5 * cm, 2.5 * cm]),
+        hAlign="RIGHT" if rtl else "LEFT",
+    )
     t.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), FONT, 10),
                 ("FONT", (0, 0), (-1, 0), FONT_BOLD, 10),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+                *([] if rtl else [("ALIGN", (0, 0), (0, -1), "LEFT")]),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, GRID),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -146,17 +169,17 @@ def _charts(data: ReportData) -> list[Flowable]:
     st = styles()
     half_h = 7.2 * cm
     return [
-        Paragraph("When leads came in", st["h1"]),
-        Paragraph(f"Hall clock, {markup(data.event.timezone)}.", st["small"]),
+        Paragraph(markup(_("When leads came in")), st["h1"]),
+        Paragraph(markup(_("Hall clock, {zone}.").format(zone=data.event.timezone)), st["small"]),
         Spacer(1, 0.2 * cm),
-        bar_chart("Leads per day", data.per_day, CONTENT_W, half_h),
+        bar_chart(_("Leads per day"), data.per_day, CONTENT_W, half_h),
         Spacer(1, 0.5 * cm),
-        bar_chart("Leads per hour of day (all days)", data.per_hour, CONTENT_W, half_h),
+        bar_chart(_("Leads per hour of day (all days)"), data.per_hour, CONTENT_W, half_h),
         PageBreak(),
-        Paragraph("Lead quality and pipeline", st["h1"]),
-        rating_pie("Rating mix", data.rating_mix, CONTENT_W, 6 * cm),
+        Paragraph(markup(_("Lead quality and pipeline")), st["h1"]),
+        rating_pie(_("Rating mix"), data.rating_mix, CONTENT_W, 6 * cm),
         Spacer(1, 0.6 * cm),
-        funnel_chart("Funnel by stage", data.funnel, CONTENT_W, 7 * cm),
+        funnel_chart(_("Funnel by stage"), data.funnel, CONTENT_W, 7 * cm),
     ]
 
 
@@ -166,25 +189,35 @@ def _group_table(rows: tuple[GroupRow, ...], first: str) -> Flowable:
     body = [
         (
             r.label,
-            f"{r.leads:,}",
-            f"{r.hot:,}",
-            f"{r.qualified:,}",
-            f"{r.average_score:.1f}",
+            _n(r.leads),
+            _n(r.hot),
+            _n(r.qualified),
+            format_number(r.average_score, decimals=1),
             _minutes(r.median_response_minutes),
         )
         for r in rows
     ]
-    header = (first, "Leads", "Hot", "Qualified", "Avg score", "Median reply")
+    header = (first, _("Leads"), label(Rating.HOT), _("Qualified"), _("Avg score"),
+              _("Median reply"))  # fmt: skip
     return data_table(header, body, widths, st["cell"], numeric_cols=(1, 2, 3, 4, 5))
 
 
 def _tables(data: ReportData) -> list[Flowable]:
     st = styles()
-    story: list[Flowable] = [PageBreak(), Paragraph("Who captured and who follows up", st["h1"])]
-    story += [Paragraph("Per staff member", st["h2"]), _group_table(data.per_staff, "Staff")]
-    story += [Paragraph("Per routing owner", st["h2"]), _group_table(data.per_owner, "Owner")]
+    story: list[Flowable] = [
+        PageBreak(),
+        Paragraph(markup(_("Who captured and who follows up")), st["h1"]),
+    ]
+    story += [
+        Paragraph(markup(_("Per staff member")), st["h2"]),
+        _group_table(data.per_staff, _("Staff")),
+    ]
+    story += [
+        Paragraph(markup(_("Per routing owner")), st["h2"]),
+        _group_table(data.per_owner, _("Owner")),
+    ]
     for q in data.per_question:
-        story += [Paragraph(markup(q.label), st["h2"]), _group_table(q.rows, "Answer")]
+        story += [Paragraph(markup(q.label), st["h2"]), _group_table(q.rows, _("Answer"))]
     return story
 
 
@@ -195,18 +228,18 @@ def _top_leads(data: ReportData) -> list[Flowable]:
         (
             lead.display_name,
             lead.contact.company,
-            lead.rating.value,
-            str(lead.score),
+            label(lead.rating),
+            _n(lead.score),
             lead.owner,
-            local_time(lead.created_at, zone, "%m-%d %H:%M"),
+            local_time(lead.created_at, zone),
         )
         for lead in data.top_leads
     ]
     widths = [4.4 * cm, 4.0 * cm, 1.5 * cm, 1.3 * cm, 3.6 * cm, CONTENT_W - 14.8 * cm]
-    header = ("Name", "Company", "Rating", "Score", "Owner", "Captured")
+    header = (_("Name"), _("Company"), _("Rating"), _("Score"), _("Owner"), _("Captured"))
     return [
         PageBreak(),
-        Paragraph(f"Top {len(rows)} leads", st["h1"]),
+        Paragraph(markup(_("Top {count} leads").format(count=_n(len(rows)))), st["h1"]),
         data_table(header, rows, widths, st["cell"], numeric_cols=(3,)),
     ]
 
@@ -217,9 +250,22 @@ def write_report_pdf(
     logo: Path | None = None,
     progress: PdfProgress | None = None,
     roi: ShowResults | None = None,
+    language: Language | None = None,
 ) -> None:
     """Write the post-show report; the file appears only once complete. ``roi``: the
-    results pages (issue 22, ``pdf_roi``) after the report's own."""
+    results pages (issue 22, ``pdf_roi``) after the report's own. ``language``: the event's
+    (None: the current language)."""
+    with using(language):
+        _write_report_pdf(data, path, logo, progress, roi)
+
+
+def _write_report_pdf(
+    data: ReportData,
+    path: Path,
+    logo: Path | None,
+    progress: PdfProgress | None,
+    roi: ShowResults | None,
+) -> None:
     steps = 5
 
     def step(n: int) -> None:
@@ -247,10 +293,13 @@ def write_report_pdf(
             rightMargin=MARGIN,
             topMargin=MARGIN,
             bottomMargin=MARGIN,
-            title=f"Post-show report: {data.event.name}",
+            title=_("Post-show report: {event}").format(event=data.event.name),
             author="BoothApp",
         )
         doc.build(
-            story, canvasmaker=numbered_canvas(f"{visual(data.event.name)} · post-show report")
+            story,
+            canvasmaker=numbered_canvas(
+                visual(_("{event} · post-show report").format(event=data.event.name))
+            ),
         )
     step(5)

@@ -3,11 +3,12 @@ speed-to-lead bars with their 95 % intervals, first-touch timing and where leads
 
 ``roi_pages`` gives the flowables the post-show report appends; ``write_roi_pdf`` writes them
 alone (``boothapp roi --format pdf``), with a side-by-side page when events are compared.
+Worded in the current language (the post-show report sets the event's, issue 21).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
@@ -24,15 +25,19 @@ from reportlab.platypus import (
 )
 
 from boothapp.core.config.costs_section import COST_LABELS
-from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
+from boothapp.core.i18n import N_, label
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import locale_of
+from boothapp.core.models import Rating
+from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.report import ShowResults
-from boothapp.core.results.speed import SpeedBucket
+from boothapp.core.results.speed import SpeedBucket, bucket_label
+from boothapp.core.results.timing import WEEKDAYS
 from boothapp.reports.export_io import atomic_path
 from boothapp.reports.pdf_charts import bar_chart, funnel_chart
 from boothapp.reports.pdf_layout import data_table, numbered_canvas
 from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, GRID, MUTED, markup, styles, visual
 from boothapp.reports.roi_format import (
-    COST_STEP_LABELS,
     amount,
     headline,
     interval,
@@ -43,7 +48,11 @@ from boothapp.reports.stats import Count
 
 MARGIN = 1.8 * cm
 # Narrow columns of the by-rating and by-rep tables: the long step names overlap in bold.
-SHORT_STEP = {Step.QUALIFIED: "Qualif.", Step.CONTACTED: "Contact.", Step.OPPORTUNITY: "Opport."}
+SHORT_STEP = {
+    Step.QUALIFIED: N_("Qualif."),
+    Step.CONTACTED: N_("Contact."),
+    Step.OPPORTUNITY: N_("Opport."),
+}
 CONTENT_W = A4[0] - 2 * MARGIN - 12
 MEETING_COLOUR = colors.HexColor("#2e8b57")
 WON_COLOUR = colors.HexColor("#1f4e79")
@@ -54,27 +63,32 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
     m = r.money
     story: list[Flowable] = [PageBreak()] if new_page else []
     story += [
-        Paragraph("Was the show worth it?", st["h1"]),
+        Paragraph(markup(_("Was the show worth it?")), st["h1"]),
         Paragraph(
-            "From the booth's own leads, their follow-ups and the deals pulled back from the CRM. "
-            "A lead counts at every funnel step up to the deepest it reached; amounts are kept "
-            "per currency.",
+            markup(
+                _(
+                    "From the booth's own leads, their follow-ups and the deals pulled back from "
+                    "the CRM. A lead counts at every funnel step up to the deepest it reached; "
+                    "amounts are kept per currency."
+                ),
+                None,
+            ),
             st["small"],
         ),
         Spacer(1, 0.3 * cm),
         data_table(
-            ("Figure", "Value"), headline(r), (width * 0.62, width * 0.38), st["cell"], (1,)
+            (_("Figure"), _("Value")), headline(r), (width * 0.62, width * 0.38), st["cell"], (1,)
         ),
         Spacer(1, 0.4 * cm),
         funnel_chart(
-            "Funnel",
-            [Count(STEP_LABELS[s.step], s.count) for s in r.funnel.steps],
+            _("Funnel"),
+            [Count(label(s.step), s.count) for s in r.funnel.steps],
             width,
             6.5 * cm,
         ),
-        _funnel_table(r.funnel, width, "Step"),
+        _funnel_table(r.funnel, width, _("Step")),
     ]
-    story += [PageBreak(), Paragraph("Money", st["h1"])]
+    story += [PageBreak(), Paragraph(markup(_("Money")), st["h1"])]
     if m.totals:
         rows = [
             (t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
@@ -84,7 +98,14 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         ]  # fmt: skip
         story.append(
             data_table(
-                ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
+                (
+                    _("Currency"),
+                    _("Pipeline"),
+                    _("Won"),
+                    _("Open"),
+                    _("Lost"),
+                    _("Won/open/lost"),
+                ),
                 rows,
                 [width * w for w in (0.11, 0.17, 0.17, 0.17, 0.17, 0.21)],
                 st["cell"],
@@ -92,24 +113,25 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             )
         )
     else:
-        story.append(Paragraph("No deals pulled from the CRM yet.", st["body"]))
+        story.append(Paragraph(markup(_("No deals pulled from the CRM yet.")), st["body"]))
     if m.total_cost is not None:
-        lines = [(COST_LABELS[k], amount(v, m.cost_currency)) for k, v in m.cost_lines if v]
-        lines.append(("Total", amount(m.total_cost, m.cost_currency)))
+        lines = [(_(COST_LABELS[k]), amount(v, m.cost_currency)) for k, v in m.cost_lines if v]
+        lines.append((_("Total"), amount(m.total_cost, m.cost_currency)))
         story += [
-            Paragraph("What the show cost", st["h2"]),
-            data_table(("Item", "Amount"), lines, (width * 0.6, width * 0.4), st["cell"], (1,)),
-            Paragraph(f"Return on cost: {markup(return_text(m))}", st["body"]),
+            Paragraph(markup(_("What the show cost")), st["h2"]),
+            data_table(
+                (_("Item"), _("Amount")), lines, (width * 0.6, width * 0.4), st["cell"], (1,)
+            ),
+            Paragraph(
+                markup(_("Return on cost: {value}").format(value=return_text(m))), st["body"]
+            ),
         ]
         if m.cost_per:
             story += [
                 Spacer(1, 0.4 * cm),
                 bar_chart(
-                    f"Cost per stage ({m.cost_currency})",
-                    [
-                        Count(COST_STEP_LABELS[c.step].removeprefix("Cost per "), int(c.cost or 0))
-                        for c in m.cost_per
-                    ],
+                    _("Cost per stage ({currency})").format(currency=m.cost_currency),
+                    [Count(label(c.step), int(c.cost or 0)) for c in m.cost_per],
                     width,
                     5.5 * cm,
                 ),
@@ -117,25 +139,36 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
     if m.earlier_deals:
         story.append(
             Paragraph(
-                f"{m.earlier_deals} deal(s) won before the visitor came to the booth are "
-                "prior business and left out.",
+                markup(
+                    _(
+                        "{count} deal(s) won before the visitor came to the booth are prior "
+                        "business and left out."
+                    ).format(count=m.earlier_deals)
+                ),
                 st["small"],
             )
         )
     story += [
-        Paragraph("Did 'hot' predict won? Funnel by rating", st["h2"]),
-        _funnel_table_many(r.by_rating, width, "Rating"),
-        Paragraph("Funnel by rep", st["h2"]),
-        _funnel_table_many(r.by_rep, width, "Rep"),
+        Paragraph(markup(_("Did 'hot' predict won? Funnel by rating")), st["h2"]),
+        _funnel_table_many(r.by_rating, width, _("Rating"), _rating_name),
+        Paragraph(markup(_("Funnel by rep")), st["h2"]),
+        _funnel_table_many(r.by_rep, width, _("Rep")),
         PageBreak(),
-        Paragraph("Speed to lead", st["h1"]),
+        Paragraph(markup(_("Speed to lead")), st["h1"]),
         speed_chart(r.speed.buckets, width, 7 * cm),
         Spacer(1, 0.2 * cm),
         data_table(
-            ("First contact", "Leads", "Meeting", "95 % interval", "Won", "95 % interval"),
+            (
+                _("First contact"),
+                _("Leads"),
+                _("Meeting"),
+                _("95 % interval"),
+                _("Won"),
+                _("95 % interval"),
+            ),
             [
                 (
-                    b.label,
+                    bucket_label(b.label),
                     f"{b.leads:,}",
                     pct(b.meeting.value),
                     interval(b.meeting),
@@ -149,14 +182,14 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             (1, 2, 3, 4, 5),
         ),
         Spacer(1, 0.2 * cm),
-        Paragraph(markup(r.speed.summary), st["body"]),
-        Paragraph("First touch that got an answer", st["h2"]),
+        Paragraph(markup(r.speed.summary, None), st["body"]),
+        Paragraph(markup(_("First touch that got an answer")), st["h2"]),
         data_table(
-            ("Weekday", *(d.label for d in r.timing.by_weekday)),
+            (_("Weekday"), *(_weekday(d.label) for d in r.timing.by_weekday)),
             [
-                ("First touches", *(str(d.touched) for d in r.timing.by_weekday)),
-                ("Answered", *(str(d.answered) for d in r.timing.by_weekday)),
-                ("Rate", *(pct(d.rate) for d in r.timing.by_weekday)),
+                (_("First touches"), *(str(d.touched) for d in r.timing.by_weekday)),
+                (_("Answered"), *(str(d.answered) for d in r.timing.by_weekday)),
+                (_("Rate"), *(pct(d.rate) for d in r.timing.by_weekday)),
             ],
             [width * 0.23] + [width * 0.11] * 7,
             st["cell"],
@@ -164,12 +197,12 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         ),
         KeepTogether(
             [
-                Paragraph("Where leads sit now", st["h2"]),
+                Paragraph(markup(_("Where leads sit now")), st["h2"]),
                 data_table(
-                    ("Stage", "Leads", "Median days there", "Longest"),
+                    (_("Stage"), _("Leads"), _("Median days there"), _("Longest")),
                     [
                         (
-                            d.stage.value.replace("_", " "),
+                            label(d.stage),
                             f"{d.leads:,}",
                             "–" if d.median_days is None else f"{d.median_days:.1f}",
                             "–" if d.longest_days is None else f"{d.longest_days:.1f}",
@@ -186,6 +219,14 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
     return story
 
 
+def _weekday(english: str) -> str:
+    """ "Tue" (core.results.timing) as the current language abbreviates it (CLDR)."""
+    if english not in WEEKDAYS:
+        return english
+    names = locale_of().days["format"]["abbreviated"]
+    return str(names[WEEKDAYS.index(english)])
+
+
 def compare_page(results: Sequence[ShowResults], width: float = CONTENT_W) -> list[Flowable]:
     st = styles()
     labels: list[str] = []
@@ -198,10 +239,10 @@ def compare_page(results: Sequence[ShowResults], width: float = CONTENT_W) -> li
     rest = (width - first) / max(1, len(results))
     return [
         PageBreak(),
-        Paragraph("Side by side", st["h1"]),
+        Paragraph(markup(_("Side by side")), st["h1"]),
         data_table(
-            ("Figure", *(r.event_name for r in results)),
-            [(label, *(c.get(label, "–") for c in cols)) for label in labels],
+            (_("Figure"), *(r.event_name for r in results)),
+            [(name, *(c.get(name, "–") for c in cols)) for name in labels],
             [first] + [rest] * len(results),
             st["cell"],
             tuple(range(1, len(results) + 1)),
@@ -212,7 +253,7 @@ def compare_page(results: Sequence[ShowResults], width: float = CONTENT_W) -> li
 def write_roi_pdf(results: Sequence[ShowResults], path: Path) -> None:
     """The ROI pages alone, for ``boothapp roi --format pdf``; the file appears once complete."""
     st = styles()
-    story: list[Flowable] = [Paragraph("Show results", st["title"])]
+    story: list[Flowable] = [Paragraph(markup(_("Show results")), st["title"])]
     for i, r in enumerate(results):
         if i:
             story.append(PageBreak())
@@ -222,18 +263,21 @@ def write_roi_pdf(results: Sequence[ShowResults], path: Path) -> None:
     with atomic_path(Path(path)) as tmp:
         doc = SimpleDocTemplate(
             str(tmp), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=MARGIN, title=f"Show results: {results[0].event_name}",
+            bottomMargin=MARGIN,
+            title=_("Show results: {event}").format(event=results[0].event_name),
             author="BoothApp",
         )  # fmt: skip
-        doc.build(story, canvasmaker=numbered_canvas(f"{visual(results[0].event_name)} · results"))
+        footer = visual(_("{event} · results").format(event=results[0].event_name))
+        doc.build(story, canvasmaker=numbered_canvas(footer))
 
 
 def speed_chart(buckets: Sequence[SpeedBucket], width: float, height: float) -> Drawing:
     """Meeting and won rate per first-contact bucket, each bar with its 95 % interval as a
     whisker, and the number of leads under the bucket: a small bucket shows a long whisker."""
     d = Drawing(width, height)
-    d.add(String(0, height - 12, "Conversion by time to first contact (bars: rate, whiskers: "
-                 "95 % interval)", fontName=FONT_BOLD, fontSize=10, fillColor=BRAND))  # fmt: skip
+    title = _("Conversion by time to first contact (bars: rate, whiskers: 95 % interval)")
+    d.add(String(0, height - 12, visual(title), fontName=FONT_BOLD, fontSize=10,
+                 fillColor=BRAND))  # fmt: skip
     left, bottom, top = 34, 34, height - 40
     plot_h = top - bottom
     slot = (width - left - 10) / max(1, len(buckets))
@@ -255,14 +299,16 @@ def speed_chart(buckets: Sequence[SpeedBucket], width: float, height: float) -> 
                 y1, y2 = bottom + plot_h * rate.low, bottom + plot_h * rate.high
                 for line in ((cx, y1, cx, y2), (cx - 3, y1, cx + 3, y1), (cx - 3, y2, cx + 3, y2)):
                     d.add(Line(*line, strokeColor=colors.black, strokeWidth=0.8))
-        d.add(String(left + i * slot + slot / 2, bottom - 11, visual(b.label), fontName=FONT,
+        d.add(String(left + i * slot + slot / 2, bottom - 11, visual(bucket_label(b.label)),
+                     fontName=FONT,
                      fontSize=7.5, textAnchor="middle"))  # fmt: skip
         d.add(String(left + i * slot + slot / 2, bottom - 21, f"n = {b.leads:,}", fontName=FONT,
                      fontSize=6.5, textAnchor="middle", fillColor=MUTED))  # fmt: skip
-    for k, (label, colour) in enumerate((("meeting", MEETING_COLOUR), ("won", WON_COLOUR))):
+    legend = ((_("meeting"), MEETING_COLOUR), (_("won"), WON_COLOUR))
+    for k, (name, colour) in enumerate(legend):
         x = width - 120 + k * 60
         d.add(Rect(x, height - 26, 8, 8, fillColor=colour, strokeColor=None))
-        d.add(String(x + 11, height - 25, label, fontName=FONT, fontSize=7.5))
+        d.add(String(x + 11, height - 25, visual(name), fontName=FONT, fontSize=7.5))
     return d
 
 
@@ -272,22 +318,35 @@ def _funnel_rows(f: Funnel) -> list[str]:
 
 def _funnel_table(f: Funnel, width: float, first: str) -> Flowable:
     st = styles()
-    rows = [(STEP_LABELS[s.step], f"{s.count:,}", pct(s.rate, 1)) for s in f.steps]
+    rows = [(label(s.step), f"{s.count:,}", pct(s.rate, 1)) for s in f.steps]
     return data_table(
-        (first, "Count", "Of the step before"), rows, (width * 0.4, width * 0.3, width * 0.3),
+        (first, _("Count"), _("Of the step before")), rows, (width * 0.4, width * 0.3, width * 0.3),
         st["cell"], (1, 2),
     )  # fmt: skip
 
 
-def _funnel_table_many(funnels: Sequence[Funnel], width: float, first: str) -> Flowable:
+def _rating_name(key: str) -> str:
+    try:
+        return label(Rating(key))
+    except ValueError:
+        return key
+
+
+def _funnel_table_many(
+    funnels: Sequence[Funnel],
+    width: float,
+    first: str,
+    name: Callable[[str], str] = str,
+) -> Flowable:
     st = styles()
     if not funnels:
-        return Paragraph("No leads.", st["body"])
-    steps = [SHORT_STEP.get(s.step, STEP_LABELS[s.step]) for s in funnels[0].steps]
+        return Paragraph(markup(_("No leads.")), st["body"])
+    steps = [_(SHORT_STEP[s.step]) if s.step in SHORT_STEP else label(s.step)
+             for s in funnels[0].steps]  # fmt: skip
     col = (width - width * 0.2) / len(steps)
     return data_table(
         (first, *steps),
-        [(f.key or "(nobody)", *_funnel_rows(f)) for f in funnels],
+        [(name(f.key) if f.key else _("(nobody)"), *_funnel_rows(f)) for f in funnels],
         [width * 0.2] + [col] * len(steps),
         st["cell"],
         tuple(range(1, len(steps) + 1)),

@@ -23,9 +23,13 @@ from zoneinfo import ZoneInfo
 import arabic_reshaper
 from bidi.algorithm import get_display
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from boothapp.core.i18n import Language, current
+from boothapp.core.i18n_format import format_datetime
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 FONT = "DejaVuSans"
@@ -158,19 +162,28 @@ def _run(chars: list[str], font: str | None) -> str:
     return f'<font name="{font}">{text}</font>' if font else text
 
 
-def local_time(moment: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(moment: datetime | None, zone: ZoneInfo, fmt: str | None = None) -> str:
+    """``moment`` on the wall clock of ``zone``: ISO-like for English (the report's wording
+    since the start; CLDR's en is US month-first), the language's short CLDR date and time
+    (Babel) for the others, or a strftime ``fmt`` when one is given."""
     if moment is None:
         return ""
     if moment.tzinfo is None:
         from datetime import UTC
 
         moment = moment.replace(tzinfo=UTC)
+    if fmt is None and current() is Language.EN:
+        fmt = "%Y-%m-%d %H:%M"
+    if fmt is None:
+        return format_datetime(moment.astimezone(zone), width="short")
     return moment.astimezone(zone).strftime(fmt)
 
 
 def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles, right-aligned when the current language reads right to left."""
     register_fonts()
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5)
+    align = TA_RIGHT if current().rtl else TA_LEFT
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, alignment=align)
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),

@@ -7,16 +7,18 @@ import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
-from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
+from boothapp.core.i18n import N_, label
+from boothapp.core.i18n import gettext as _
+from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.money import Money
 from boothapp.core.results.report import ShowResults
-from boothapp.core.results.speed import Rate
+from boothapp.core.results.speed import Rate, bucket_label
 
-COST_STEP_LABELS = {
-    Step.LEADS: "Cost per lead",
-    Step.QUALIFIED: "Cost per qualified lead",
-    Step.OPPORTUNITY: "Cost per opportunity",
-    Step.WON: "Cost per won deal",
+COST_STEP_LABELS = {  # msgids: translate with _() where shown
+    Step.LEADS: N_("Cost per lead"),
+    Step.QUALIFIED: N_("Cost per qualified lead"),
+    Step.OPPORTUNITY: N_("Cost per opportunity"),
+    Step.WON: N_("Cost per won deal"),
 }
 
 
@@ -38,10 +40,12 @@ def interval(r: Rate) -> str:
 
 def return_text(m: Money) -> str:
     if m.total_cost is None:
-        return "no costs in the event configuration"
+        return _("no costs in the event configuration")
     if m.return_on_cost is None:
         if m.unconverted:
-            return f"unknown: no rate for {', '.join(m.unconverted)} in costs.rates"
+            return _("unknown: no rate for {currencies} in costs.rates").format(
+                currencies=", ".join(m.unconverted)
+            )
         return "–"
     return pct(float(m.return_on_cost), 1)
 
@@ -50,19 +54,22 @@ def headline(r: ShowResults) -> list[tuple[str, str]]:
     """The figures a boss reads first, as (label, value)."""
     f, m = r.funnel, r.money
     rows = [
-        ("Leads", f"{f.count(Step.LEADS):,}"),
-        ("Qualified", f"{f.count(Step.QUALIFIED):,}"),
-        ("Opportunities", f"{f.count(Step.OPPORTUNITY):,}"),
-        ("Won", f"{f.count(Step.WON):,}"),
+        (_("Leads"), f"{f.count(Step.LEADS):,}"),
+        (_("Qualified"), f"{f.count(Step.QUALIFIED):,}"),
+        (_("Opportunities"), f"{f.count(Step.OPPORTUNITY):,}"),
+        (_("Won"), f"{f.count(Step.WON):,}"),
     ]
     for t in m.totals:
-        rows.append((f"Pipeline created ({t.currency})", amount(t.pipeline, t.currency)))
-        rows.append((f"Revenue won ({t.currency})", amount(t.won, t.currency)))
-        rows.append((f"Still open ({t.currency})", amount(t.open, t.currency)))
+        cur = t.currency
+        rows.append(
+            (_("Pipeline created ({currency})").format(currency=cur), amount(t.pipeline, cur))
+        )
+        rows.append((_("Revenue won ({currency})").format(currency=cur), amount(t.won, cur)))
+        rows.append((_("Still open ({currency})").format(currency=cur), amount(t.open, cur)))
     if m.total_cost is not None:
-        rows.append(("Show cost", amount(m.total_cost, m.cost_currency)))
-        rows += [(COST_STEP_LABELS[c.step], amount(c.cost, m.cost_currency)) for c in m.cost_per]
-    rows.append(("Return on cost", return_text(m)))
+        rows.append((_("Show cost"), amount(m.total_cost, m.cost_currency)))
+        rows += [(_(COST_STEP_LABELS[c.step]), amount(c.cost, m.cost_currency)) for c in m.cost_per]
+    rows.append((_("Return on cost"), return_text(m)))
     return rows
 
 
@@ -159,31 +166,45 @@ def results_tree(r: ShowResults) -> dict[str, object]:
 
 
 def results_text(r: ShowResults) -> str:
-    lines = [f"Results: {r.event_name}", ""]
-    lines.append("Funnel")
+    lines = [_("Results: {event}").format(event=r.event_name), ""]
+    lines.append(_("Funnel"))
     for s in r.funnel.steps:
-        rate = "" if s.rate is None else f"  ({pct(s.rate)} of the step before)"
-        lines.append(f"  {STEP_LABELS[s.step]:<12} {s.count:>7,}{rate}")
-    lines += ["", "Money"]
-    lines += [f"  {label:<34} {value}" for label, value in headline(r)[4:]]
+        rate = (
+            ""
+            if s.rate is None
+            else "  " + _("({rate} of the step before)").format(rate=pct(s.rate))
+        )
+        lines.append(f"  {label(s.step):<12} {s.count:>7,}{rate}")
+    lines += ["", _("Money")]
+    lines += [f"  {name:<34} {value}" for name, value in headline(r)[4:]]
     if not r.money.totals:
-        lines.append("  no deals pulled from the CRM yet (boothapp sync pull)")
-    lines += ["", "Speed to lead (first contact -> meeting / won, 95 % interval)"]
+        lines.append("  " + _("no deals pulled from the CRM yet (boothapp sync pull)"))
+    lines += ["", _("Speed to lead (first contact -> meeting / won, 95 % interval)")]
     for b in r.speed.buckets:
         lines.append(
-            f"  {b.label:<9} {b.leads:>6,} leads  meeting {pct(b.meeting.value):>6} "
-            f"[{interval(b.meeting)}]  won {pct(b.won.value):>6} [{interval(b.won)}]"
+            "  "
+            + _(
+                "{bucket:<9} {leads:>6,} leads  meeting {meeting:>6} [{meeting_ci}]  "
+                "won {won:>6} [{won_ci}]"
+            ).format(
+                bucket=bucket_label(b.label),
+                leads=b.leads,
+                meeting=pct(b.meeting.value),
+                meeting_ci=interval(b.meeting),
+                won=pct(b.won.value),
+                won_ci=interval(b.won),
+            )
         )
-    lines += ["", _wrap(r.speed.summary, 92, "  "), "", "First touch that got an answer"]
+    lines += ["", _wrap(r.speed.summary, 92, "  "), "", _("First touch that got an answer")]
     lines.append(
         "  "
         + "  ".join(f"{d.label} {d.answered}/{d.touched}" for d in r.timing.by_weekday if d.touched)
     )
-    lines += ["", "Where leads sit now (median / longest days in the stage)"]
+    lines += ["", _("Where leads sit now (median / longest days in the stage)")]
     for d in r.stages:
         if d.leads:
             lines.append(
-                f"  {d.stage.value:<17} {d.leads:>6,}  {d.median_days:>6} / {d.longest_days}"
+                f"  {label(d.stage):<17} {d.leads:>6,}  {d.median_days:>6} / {d.longest_days}"
             )
     return "\n".join(lines) + "\n"
 
@@ -198,8 +219,8 @@ def compare_text(results: Sequence[ShowResults]) -> str:
         labels += [k for k in col if k not in labels]
     width = max(14, *(len(r.event_name) for r in results))
     out = [f"{'':<34}" + "".join(f"{r.event_name:>{width + 2}}" for r in results)]
-    for label in labels:
-        out.append(f"{label:<34}" + "".join(f"{c.get(label, '–'):>{width + 2}}" for c in columns))
+    for name in labels:
+        out.append(f"{name:<34}" + "".join(f"{c.get(name, '–'):>{width + 2}}" for c in columns))
     return "\n".join(out) + "\n"
 
 

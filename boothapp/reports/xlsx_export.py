@@ -20,8 +20,10 @@ from boothapp.reports.columns import (
     ColumnChoice,
     ColumnType,
     ExportContext,
+    HeaderStyle,
     QuestionColumn,
     event_zone,
+    header_of,
     resolve_columns,
     row_reader,
 )
@@ -65,6 +67,7 @@ def export_xlsx(
     *,
     columns: ColumnChoice | None = None,
     progress: Progress | None = None,
+    headers: HeaderStyle = HeaderStyle.PEOPLE,
 ) -> ExportSummary:
     """Write ``leads`` to ``path`` as one XLSX sheet; the file appears only once complete."""
     cols = resolve_columns(event, questions, columns)
@@ -81,7 +84,7 @@ def export_xlsx(
         atomic_path(path) as tmp,
         XlsxSheetWriter(tmp, sheet_title(event), _widths(cols, sample)) as sheet,
     ):
-        sheet.header([c.label for c in cols])
+        sheet.header([header_of(c, headers) for c in cols])
         rest = (read(lead) for lead in lead_iter)
         for values in itertools.chain(sample, rest):
             sheet.row(values)

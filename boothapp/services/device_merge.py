@@ -37,7 +37,6 @@ from boothapp.services.lead_changes import (
     LeadTransaction,
 )
 from boothapp.services.tombstones import Graveyard
-from boothapp.store.db import DatabaseError, check_sqlite_file
 from boothapp.store.cipher import FileState, file_state
 from boothapp.store.db import DatabaseError, WrongDatabaseKeyError, check_sqlite_file, make_engine
 from boothapp.store.migrate import current_revision, head_revision

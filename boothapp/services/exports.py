@@ -14,9 +14,10 @@ from sqlalchemy import Select, case, func, or_, select
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
+from boothapp.core.i18n import Language, current, using
 from boothapp.core.models import Event, Lead, Rating, Stage
 from boothapp.core.results.report import ShowResults
-from boothapp.reports.columns import ColumnChoice, QuestionColumn, column_catalogue
+from boothapp.reports.columns import ColumnChoice, HeaderStyle, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
 from boothapp.reports.export_io import ExportSummary
 from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
@@ -96,11 +97,18 @@ class ExportRequest:
     bom: bool = False
     delimiter: str = ","
     staff_id: str = ""
+    # Issue 21: headers in the manager's language (None: the current one), or the column ids
+    # for a CRM import (HeaderStyle.MACHINE).
+    language: Language | None = None
+    headers: HeaderStyle = HeaderStyle.PEOPLE
 
 
-def question_columns(cfg: EventConfig) -> list[QuestionColumn]:
-    # Labels from the one code->label mapping (core.answers), so exports read like the screens.
-    return [QuestionColumn(q.id, question_label(q), option_labels(q)) for q in cfg.questions]
+def question_columns(cfg: EventConfig, lang: str = "") -> list[QuestionColumn]:
+    # Labels from the one code->label mapping (core.answers), so exports read like the screens;
+    # in ``lang`` where the manager wrote a translation (issue 21), else their own wording.
+    return [
+        QuestionColumn(q.id, question_label(q, lang), option_labels(q, lang)) for q in cfg.questions
+    ]
 
 
 class ExportService:
@@ -175,18 +183,20 @@ class ExportService:
     # -- writing ----------------------------------------------------------------------------
     def export(self, req: ExportRequest, progress: Progress | None = None) -> ExportSummary:
         event = self._events.find_event(req.event_id)
-        questions = question_columns(self._configs.get(event.id))
+        questions = question_columns(self._configs.get(event.id), (req.language or current()).value)
         # Written as they are read: never the whole event in memory (issue 23).
         leads = self.streamed_leads(event, req.filter)
-        if req.format is ExportFormat.CSV:
-            summary = export_csv(
-                leads, event, questions, req.path, columns=req.columns, bom=req.bom,
-                delimiter=req.delimiter, progress=progress,
-            )  # fmt: skip
-        else:
-            summary = export_xlsx(
-                leads, event, questions, req.path, columns=req.columns, progress=progress
-            )
+        with using(req.language):
+            if req.format is ExportFormat.CSV:
+                summary = export_csv(
+                    leads, event, questions, req.path, columns=req.columns, bom=req.bom,
+                    delimiter=req.delimiter, progress=progress, headers=req.headers,
+                )  # fmt: skip
+            else:
+                summary = export_xlsx(
+                    leads, event, questions, req.path, columns=req.columns, progress=progress,
+                    headers=req.headers,
+                )  # fmt: skip
         self._audit(
             AuditAction.EXPORT,
             event.id,
@@ -206,7 +216,8 @@ class ExportService:
     ) -> int:
         """Write the post-show PDF report; returns the number of leads it covers."""
         event = self._events.find_event(event_id)
-        questions = question_columns(self._configs.get(event.id))
+        cfg = self._configs.get(event.id)
+        questions = question_columns(cfg, cfg.language.value)
         # The figures from ten narrow columns as slots rows, the 25 best leads in full: not
         # every lead of a 50k event as a Lead (issue 23).
         leads = self._report_rows(event.id)
@@ -214,8 +225,9 @@ class ExportService:
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
             questions=questions, top_leads=self._top_leads(event, TOP_LEADS),
         )  # fmt: skip
-        roi = self.results_of(event.id) if self.results_of is not None else None
-        write_report_pdf(data, path, logo=logo, progress=progress, roi=roi)
+        with using(cfg.language):  # the results' own sentences in the event's language too
+            roi = self.results_of(event.id) if self.results_of is not None else None
+        write_report_pdf(data, path, logo=logo, progress=progress, roi=roi, language=cfg.language)
         self._audit(
             AuditAction.REPORT, event.id, staff_id, {"file": str(path), "leads": len(leads)}
         )
@@ -226,9 +238,9 @@ class ExportService:
         cfg = self._configs.get(event.id)
         photos = image_paths_of(self._db, lead.id)  # the card photographed at the booth
         write_lead_sheet(
-            lead, event, path, questions=question_columns(cfg), score_lines=score_lines,
-            history=self._history(lead.id, cfg),
-            card_image=card_picture(photos[-1]) if photos else None,
+            lead, event, path, questions=question_columns(cfg, cfg.language.value),
+            score_lines=score_lines, history=self._history(lead.id, cfg),
+            card_image=card_picture(photos[-1]) if photos else None, language=cfg.language,
         )  # fmt: skip
 
     def _report_rows(self, event_id: str) -> list[ReportRow]:

@@ -10,11 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.ics import CalendarEntry, calendar_for_staff
 from boothapp.core.followups.metrics import ResponseSample, ResponseTimes, response_times
 from boothapp.core.followups.timing import zone
+from boothapp.core.i18n import Language
+from boothapp.core.i18n_format import format_date
 from boothapp.core.messages.render import RenderedMessage
 from boothapp.core.models import Channel
 from boothapp.reports.letters import Letter, write_letters_pdf
@@ -22,7 +25,7 @@ from boothapp.services.errors import NotFoundError
 from boothapp.services.followup_rows import end_of_day, event_of, language_for_country, lead_name
 from boothapp.services.followup_types import OPEN_STATES, SenderSettings, TouchState
 from boothapp.store.db import Database
-from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
+from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, StaffRow
 
 # Outcomes that mean the person was contacted, for response-time metrics.
 CONTACT_OUTCOMES = frozenset(
@@ -35,6 +38,12 @@ CONTACT_OUTCOMES = frozenset(
         Outcome.REPLIED,
     }
 )
+
+
+def event_language(s: Session, event_id: str) -> Language:
+    """The event's ``language:`` (validated when the config was saved); en when not set."""
+    tree = s.scalar(select(EventRow.config).where(EventRow.id == event_id)) or {}
+    return Language.parse(str(tree.get("language", ""))) or Language.EN
 
 
 def letters_pdf(
@@ -52,6 +61,7 @@ def letters_pdf(
         event = event_of(s, event_id)
         horizon = end_of_day(now, event.timezone)
         sender_lines = tuple(x for x in (sender.company, event.name) if x)
+        language = event_language(s, event_id)
         pairs = s.execute(
             select(FollowUpRow, LeadRow)
             .join(LeadRow)
@@ -73,10 +83,15 @@ def letters_pdf(
                 if x and x.strip()
             )
             message = RenderedMessage(f.template_id, lang, f.subject, f.body_text, f.body_html)
-            day = f.due_at.astimezone(zone(f.timezone)).date().isoformat()
+            # The date as the letter's own language writes it (CLDR long form, Babel).
+            day = format_date(
+                f.due_at.astimezone(zone(f.timezone)).date(),
+                Language.parse(lang) or language,
+                "long",
+            )
             letters.append(Letter(f.id, recipient, sender_lines, day, message))
             rows.append(f)
-        count = write_letters_pdf(letters, path)
+        count = write_letters_pdf(letters, path, language)
         if mark_printed:
             for f in rows:
                 f.state = TouchState.DONE.value

@@ -17,6 +17,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from boothapp.core.collation import sort_key_sql
+from boothapp.core.textfold import fold
 from boothapp.store import cipher
 from boothapp.store.cipher import FileState
 from boothapp.store.errors import (
@@ -28,6 +30,8 @@ from boothapp.store.errors import (
 )
 
 BUSY_TIMEOUT_MS = 5000
+FOLD_FUNCTION = "boothapp_fold"
+SORT_KEY_FUNCTION = "boothapp_sort_key"
 
 
 __all__ = [
@@ -44,7 +48,20 @@ __all__ = [
 ]
 
 
+def _fold(value: object) -> str | None:
+    return None if value is None else fold(str(value))
+
+
+def register_functions(dbapi_conn: sqlite3.Connection) -> None:
+    """The application SQL functions the schema relies on: ``boothapp_fold`` (the leads search
+    index stores folded text, migration 0014). Any connection that writes ``leads`` needs it."""
+    dbapi_conn.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
+    # The leads list's alphabetical order per language (core.collation, issue 21).
+    dbapi_conn.create_function(SORT_KEY_FUNCTION, 2, sort_key_sql, deterministic=True)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    register_functions(dbapi_conn)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")

@@ -28,12 +28,12 @@ def test_scan_whose_lead_was_never_saved_is_listed_and_set_aside(ctx: AppContext
     out = cli("db", "check")
     assert out.code == 0, out.err
     assert "integrity: ok" in out.out
-    assert "1 scan(s) without a lead (unfinished visitors)" in out.out
+    assert "1 scan without a lead (unfinished visitor)" in out.out
     assert lost.scan.id in out.out and "Ayşe Yılmaz" in out.out
 
     gone = cli("db", "check", "--discard", lost.scan.id, "--reason", "walked away")
     assert gone.code == 0 and f"scan {lost.scan.id} set aside" in gone.out
-    assert "0 scan(s) without a lead" in gone.out
+    assert "0 scans without a lead" in gone.out
     assert orphans.list(event.id) == []
     entries = [e for e in ctx.audit.entries(event.id) if e.action is AuditAction.SCAN_DISCARDED]
     assert [e.detail for e in entries] == [{"scan_id": lost.scan.id, "reason": "walked away"}]

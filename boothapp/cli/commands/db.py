@@ -16,6 +16,8 @@ from sqlalchemy import text
 
 from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
 from boothapp.paths import AppPaths, resolve_paths
 from boothapp.secrets import SecretStore
 from boothapp.services.errors import ServiceError
@@ -72,11 +74,19 @@ def run_upgrade(args: argparse.Namespace) -> int:
     try:
         rep = ctx.upgrade
         if rep.from_revision == rep.to_revision:
-            print(f"database already at schema {rep.to_revision}: {ctx.paths.db_url}")
+            print(
+                _("database already at schema {revision}: {url}").format(
+                    revision=rep.to_revision, url=ctx.paths.db_url
+                )
+            )
         else:
-            print(f"database upgraded {rep.from_revision or 'empty'} -> {rep.to_revision}")
+            print(
+                _("database upgraded {old} -> {new}").format(
+                    old=rep.from_revision or _("empty"), new=rep.to_revision
+                )
+            )
             if rep.backup:
-                print(f"backup: {rep.backup}")
+                print(_("backup: {path}").format(path=rep.backup))
         return 0
     finally:
         ctx.close()
@@ -92,16 +102,16 @@ def run_check(args: argparse.Namespace) -> int:
             if rows != ["ok"]:
                 problems += len(rows)
                 for row in rows[:20]:
-                    print(f"integrity: {row}")
+                    print(_("integrity: {problem}").format(problem=row))
             else:
-                print("integrity: ok")
+                print(_("integrity: ok"))
         orphans = OrphanScanService(ctx.db, ctx.settings.device_id)
         for scan_id in args.discard:
             try:
                 orphans.discard(scan_id, reason=args.reason)
             except ServiceError as exc:
                 raise CliError(str(exc)) from None
-            print(f"scan {scan_id} set aside")
+            print(_("scan {id} set aside").format(id=scan_id))
         for scan_id in args.resume:
             try:
                 lead = ctx.leads.resume_scan(scan_id)
@@ -109,15 +119,24 @@ def run_check(args: argparse.Namespace) -> int:
                 raise CliError(str(exc)) from None
             print(f"scan {scan_id} resumed: lead {lead.id} {lead.display_name}")
         found = orphans.list()
-        print(f"{len(found)} scan(s) without a lead (unfinished visitors)")
+        print(
+            ngettext(
+                "{count} scan without a lead (unfinished visitor)",
+                "{count} scans without a lead (unfinished visitors)",
+                len(found),
+            ).format(count=len(found))
+        )
         for scan in found:
             when = scan.created_at.strftime("%Y-%m-%d %H:%M:%S")
             payload = scan.payload.replace("\r", " ").replace("\n", " ")
             payload = payload if len(payload) <= 60 else payload[:59] + "…"
-            also = f"  (lead {scan.matching_lead_id} has the same badge)" if (
-                scan.matching_lead_id
-            ) else ""  # fmt: skip
-            print(f"  {scan.id}  {when} UTC  event {scan.event_id}  {payload!r}{also}")
+            also = (
+                "  " + _("(lead {id} has the same badge)").format(id=scan.matching_lead_id)
+                if scan.matching_lead_id
+                else ""
+            )
+            event_word = _("event {id}").format(id=scan.event_id)
+            print(f"  {scan.id}  {when} UTC  {event_word}  {payload!r}{also}")
         return 1 if problems else 0
     finally:
         ctx.close()

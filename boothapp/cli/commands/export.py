@@ -11,8 +11,10 @@ from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
 from boothapp.core.models import Rating, Stage
-from boothapp.reports.columns import ColumnChoice
+from boothapp.reports.columns import ColumnChoice, HeaderStyle
 from boothapp.services.exports import ExportFormat, ExportRequest, LeadFilter
 
 
@@ -83,6 +85,13 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--list-columns", action="store_true", help="print the available column ids and exit"
     )
+    parser.add_argument(
+        "--headers",
+        choices=[h.value for h in HeaderStyle],
+        default=HeaderStyle.PEOPLE.value,
+        help="people: column names in the --lang language; machine: stable column ids for "
+        "CRM imports",
+    )
     parser.add_argument("--bom", action="store_true", help="UTF-8 BOM so Excel reads accents")
     parser.add_argument("--delimiter", default=",", help="CSV delimiter: , ; | or tab")
     add_filter_options(parser)
@@ -102,11 +111,11 @@ def run(args: argparse.Namespace) -> int:
             ctx.close()
         return 0
     if not args.output:
-        raise CliError("-o/--output FILE is required")
+        raise CliError(_("-o/--output FILE is required"))
     path = Path(args.output)
     fmt = args.format or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
     if not path.parent.exists():
-        raise CliError(f"folder {path.parent} does not exist")
+        raise CliError(_("folder {folder} does not exist").format(folder=path.parent))
     delimiter = "\t" if args.delimiter.lower() in ("tab", "\\t") else args.delimiter
     columns = None
     if args.columns:
@@ -122,13 +131,14 @@ def run(args: argparse.Namespace) -> int:
             ctx.settings.export_columns[event.id] = list(columns.column_ids)
         elif event.id in ctx.settings.export_columns:
             columns = ColumnChoice(tuple(ctx.settings.export_columns[event.id]))
-        bar = ProgressBar(f"Exporting {event.name}")
+        bar = ProgressBar(_("Exporting {event}").format(event=event.name))
         try:
             summary = ctx.exports.export(
                 ExportRequest(
                     event_id=event.id, path=path, format=ExportFormat(fmt),
                     filter=filter_from(args), columns=columns, bom=args.bom,
                     delimiter=delimiter, staff_id=actor.staff_id,
+                    headers=HeaderStyle(args.headers),
                 ),
                 progress=bar,
             )  # fmt: skip
@@ -140,5 +150,9 @@ def run(args: argparse.Namespace) -> int:
             ctx.save_settings()  # remembered only once the choice has worked
     finally:
         ctx.close()
-    print(f"{summary.rows} leads written to {summary.path}")
+    print(
+        ngettext(
+            "{count} lead written to {path}", "{count} leads written to {path}", summary.rows
+        ).format(count=summary.rows, path=summary.path)
+    )
     return 0

@@ -19,6 +19,8 @@ from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import PlanError
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
 from boothapp.services.errors import ServiceError
 from boothapp.services.followup_mail import (
     IMAP_PASSWORD_ENV,
@@ -152,10 +154,13 @@ def run_plan(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, event_id: str) -> int:
         summary = ctx.followups.plan(event_id, _now(args), replan=args.replan)
         for line in summary.problems:
-            print(f"not planned: {line}", file=sys.stderr)
+            print(_("not planned: {reason}").format(reason=line), file=sys.stderr)
         print(
-            f"{summary.touches_planned} touches planned for {summary.leads_planned} leads"
-            f" ({summary.leads_skipped} skipped)"
+            _("{touches} touches planned for {leads} leads ({skipped} skipped)").format(
+                touches=summary.touches_planned,
+                leads=summary.leads_planned,
+                skipped=summary.leads_skipped,
+            )
         )
         return 1 if summary.problems else 0
 
@@ -239,14 +244,14 @@ def run_send(args: argparse.Namespace) -> int:
         )
         replies = None if args.dry_run else read_replies(ctx.followups, event_id, access)
         if isinstance(replies, str):
-            print(f"mailbox not read: {replies}", file=sys.stderr)
+            print(_("mailbox not read: {reason}").format(reason=replies), file=sys.stderr)
         elif replies is not None and (replies.unsubscribed or replies.bounced):
             print(
                 f"from the mailbox: {replies.unsubscribed} unsubscribed, "
                 f"{replies.bounced} bounced after delivery"
             )
         lookup = access.open() if access is not None else None
-        bar = ProgressBar("Sending follow-ups")
+        bar = ProgressBar(_("Sending follow-ups"))
         try:
             report = ctx.followups.send_due(
                 event_id,
@@ -265,23 +270,43 @@ def run_send(args: argparse.Namespace) -> int:
         if args.dry_run:
             for touch_id in report.would_send:
                 t = ctx.followups.get_touch(touch_id)
-                print(f"would send {t.id} to lead {t.lead_id}: {t.subject}")
+                print(
+                    _("would send {touch} to lead {lead}: {subject}").format(
+                        touch=t.id, lead=t.lead_id, subject=t.subject
+                    )
+                )
             print(
-                f"dry run: {len(report.would_send)} emails would be sent, "
-                f"{report.replanned} wait for the lead's sending window, "
-                f"{report.skipped_no_consent} blocked (no consent or address)"
+                _(
+                    "dry run: {count} emails would be sent, {waiting} wait for the lead's "
+                    "sending window, {blocked} blocked (no consent or address)"
+                ).format(
+                    count=len(report.would_send),
+                    waiting=report.replanned,
+                    blocked=report.skipped_no_consent,
+                )
             )
             for line in report.refused:
-                print(f"warning: {line}", file=sys.stderr)
+                print(_("warning: {message}").format(message=line), file=sys.stderr)
             return 0
         for line in report.problems:
-            print(f"problem: {line}", file=sys.stderr)
+            print(_("problem: {message}").format(message=line), file=sys.stderr)
         print(
-            f"{report.sent} sent, {report.failed} bounced or invalid, {report.deferred} deferred, "
-            f"{report.replanned} moved to the lead's next sending slot, "
-            f"{report.skipped_no_consent} not sent without consent, "
-            f"{report.reconciled_sent} confirmed after an interruption, "
-            f"{report.flagged_review} need review ({report.seconds:.0f} s)"
+            _(
+                "{sent} sent, {failed} bounced or invalid, {deferred} deferred, "
+                "{replanned} moved to the lead's next sending slot, "
+                "{no_consent} not sent without consent, "
+                "{reconciled} confirmed after an interruption, "
+                "{review} need review ({seconds} s)"
+            ).format(
+                sent=report.sent,
+                failed=report.failed,
+                deferred=report.deferred,
+                replanned=report.replanned,
+                no_consent=report.skipped_no_consent,
+                reconciled=report.reconciled_sent,
+                review=report.flagged_review,
+                seconds=f"{report.seconds:.0f}",
+            )
         )
         if report.stopped:
             print(
@@ -298,7 +323,7 @@ def run_send(args: argparse.Namespace) -> int:
                 f"{report.reconciled_review} left for review"
             )
         for line in report.review_reasons:
-            print(f"review: {line}")
+            print(_("review: {reason}").format(reason=line))
         if report.reconciled_review and access and access.settings.username and not access.password:
             user = access.settings.username
             print(
@@ -374,11 +399,15 @@ def run_ics(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, event_id: str) -> int:
         path = Path(args.output)
         if not path.parent.exists():
-            raise CliError(f"folder {path.parent} does not exist")
+            raise CliError(_("folder {folder} does not exist").format(folder=path.parent))
         owner = ctx.followups.resolve_owner(event_id, args.staff)
         text = ctx.followups.calendar(event_id, owner, _now(args))
         path.write_text(text, encoding="utf-8", newline="")
-        print(f"{text.count('BEGIN:VEVENT')} follow-ups for {args.staff} written to {path}")
+        print(
+            _("{count} follow-ups for {staff} written to {path}").format(
+                count=text.count("BEGIN:VEVENT"), staff=args.staff, path=path
+            )
+        )
         return 0
 
     return _with_context(args, body)
@@ -388,9 +417,13 @@ def run_letters(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, event_id: str) -> int:
         path = Path(args.output)
         if not path.parent.exists():
-            raise CliError(f"folder {path.parent} does not exist")
+            raise CliError(_("folder {folder} does not exist").format(folder=path.parent))
         count = ctx.followups.letters_pdf(event_id, path, _now(args))
-        print(f"{count} letters written to {path}")
+        print(
+            ngettext(
+                "{count} letter written to {path}", "{count} letters written to {path}", count
+            ).format(count=count, path=path)
+        )
         return 0
 
     return _with_context(args, body)
@@ -448,7 +481,13 @@ def run_metrics(args: argparse.Namespace) -> int:
                     f"{title:<5} {name:<20} {g.contacted}/{g.leads} contacted, "
                     f"median {_fmt(g.median)}; within {shares}"
                 )
-        print(f"{len(m.not_contacted)} leads not contacted yet")
+        print(
+            ngettext(
+                "{count} lead not contacted yet",
+                "{count} leads not contacted yet",
+                len(m.not_contacted),
+            ).format(count=len(m.not_contacted))
+        )
         return 0
 
     return _with_context(args, body)

@@ -21,6 +21,7 @@ from typing import Any
 from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
 from boothapp.services.errors import ServiceError
 from boothapp.services.hub import HubService
 from boothapp.services.hub_worker import HubLoop
@@ -52,10 +53,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if action == "init":
             HubService.init(args.url)
-            print("hub schema ready")
+            print(_("hub schema ready"))
             return 0
         if action == "revoke":
-            print(f"revoked {HubService.revoke(args.url, args.device)}")
+            print(_("revoked {device}").format(device=HubService.revoke(args.url, args.device)))
             return 0
         ctx = open_context(args)
         try:
@@ -63,12 +64,16 @@ def run(args: argparse.Namespace) -> int:
                 event = find_event(ctx, args.event)
                 require_manager(ctx, args, "hub join", event.id)  # every lead leaves the laptop
                 ctx.hub.join(args.url, event.id, args.device_name, push_only=args.kiosk)
-                print(f"joined the hub as {args.device_name!r} for {event.name}")
+                print(
+                    _("joined the hub as {device} for {event}").format(
+                        device=repr(args.device_name), event=event.name
+                    )
+                )
                 return 0
             if action == "leave":
                 require_manager(ctx, args, "hub leave")
                 ctx.hub.leave()
-                print("left the hub; this device keeps its leads")
+                print(_("left the hub; this device keeps its leads"))
                 return 0
             if action == "status":
                 return _status(ctx.hub)
@@ -76,8 +81,12 @@ def run(args: argparse.Namespace) -> int:
                 return _watch(ctx.hub, args.watch)
             done = ctx.hub.replicate_once()
             print(
-                f"pushed {done.pushed}, pulled {done.pulled} ({done.applied} applied), "
-                f"{done.waiting} waiting"
+                _("pushed {pushed}, pulled {pulled} ({applied} applied), {waiting} waiting").format(
+                    pushed=done.pushed,
+                    pulled=done.pulled,
+                    applied=done.applied,
+                    waiting=done.waiting,
+                )
             )
             return 0
         finally:
@@ -89,18 +98,31 @@ def run(args: argparse.Namespace) -> int:
 def _status(hub: HubService) -> int:
     status = hub.status()
     if not status.joined:
-        print(f"not joined to a hub; {status.waiting} change(s) logged on this device")
+        print(
+            _("not joined to a hub; {count} change(s) logged on this device").format(
+                count=status.waiting
+            )
+        )
         return 0
-    kind = " (kiosk: push only)" if status.push_only else ""
-    print(f"hub {status.url}{kind}; {status.waiting} change(s) waiting to push")
+    kind = " " + _("(kiosk: push only)") if status.push_only else ""
+    print(
+        _("hub {url}{kind}; {count} change(s) waiting to push").format(
+            url=status.url, kind=kind, count=status.waiting
+        )
+    )
     if status.error:
-        print(f"offline: {status.error}")
+        print(_("offline: {error}").format(error=status.error))
         return 1
     for d in status.devices:
-        seen = f"{d.last_seen:%Y-%m-%d %H:%M:%S} UTC" if d.last_seen else "never"
-        state = "revoked" if d.revoked else f"{d.behind} behind"
-        role = " kiosk" if d.push_only else ""
-        print(f"  {d.name}{role} ({d.device_id}): last contact {seen}, {state}")
+        seen = f"{d.last_seen:%Y-%m-%d %H:%M:%S} UTC" if d.last_seen else _("never")
+        state = _("revoked") if d.revoked else _("{count} behind").format(count=d.behind)
+        role = " " + _("kiosk") if d.push_only else ""
+        print(
+            "  "
+            + _("{device}{role} ({id}): last contact {seen}, {state}").format(
+                device=d.name, role=role, id=d.device_id, seen=seen, state=state
+            )
+        )
     return 0
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
 from boothapp.settings import NO_CAMERA
 
 
@@ -29,14 +30,16 @@ def run(args: argparse.Namespace) -> int:
             events = ctx.events.list_events()
             current = next((e for e in events if e.id == ctx.settings.current_event_id), None)
             if current is None:
-                raise CliError("no event yet: create one first ('boothapp event create')")
+                raise CliError(_("no event yet: create one first ('boothapp event create')"))
             event = current
         if not ctx.staff.list_staff(event.id):
             raise CliError(
-                f"{event.name} has no staff: add one first, their PIN is the way out of the kiosk"
+                _(
+                    "{event} has no staff: add one first, their PIN is the way out of the kiosk"
+                ).format(event=event.name)
             )
         if args.idle < 5:
-            raise CliError("--idle must be at least 5 seconds")
+            raise CliError(_("--idle must be at least 5 seconds"))
         from boothapp.ui.kiosk.shell import run_kiosk
 
         saved = "" if ctx.settings.camera == NO_CAMERA else ctx.settings.camera

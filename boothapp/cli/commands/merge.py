@@ -8,11 +8,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from boothapp.cli.acting import require_manager
 from boothapp.app import AppContext
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.i18n import gettext as _
 from boothapp.services.device_merge import merge_device_file
 from boothapp.services.errors import ServiceError
 from boothapp.store.db import DatabaseError
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             require_manager(ctx, args, "merge", event.id)
         keys = _merge_keys(ctx, args.key_file)
         for path in args.files:
-            bar = ProgressBar(f"Merging {path.name}")
+            bar = ProgressBar(_("Merging {file}").format(file=path.name))
             try:
                 report = merge_device_file(
                     ctx.changes, event.id, path, args.from_event, args.dry_run, progress=bar,
@@ -50,13 +51,15 @@ def run(args: argparse.Namespace) -> int:
                 )  # fmt: skip
             except ServiceError as exc:
                 bar.done()
-                print(f"{path}: not merged: {exc}")
+                print(_("{file}: not merged: {reason}").format(file=path, reason=exc))
                 failed += 1
                 continue
             bar.done()
             print(report.text)
         if not args.dry_run and len(args.files) > failed:
-            print("merged leads are planned for follow-up and queued for the CRM (boothapp sync)")
+            print(
+                _("merged leads are planned for follow-up and queued for the CRM (boothapp sync)")
+            )
     finally:
         ctx.close()
     return 1 if failed else 0

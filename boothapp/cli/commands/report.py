@@ -10,6 +10,8 @@ from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
 from boothapp.services.errors import ServiceError
 
 
@@ -28,12 +30,12 @@ def register(sub: Any) -> None:
 def run_report(args: argparse.Namespace) -> int:
     path = Path(args.output)
     if not path.parent.exists():
-        raise CliError(f"folder {path.parent} does not exist")
+        raise CliError(_("folder {folder} does not exist").format(folder=path.parent))
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
         actor = require_manager(ctx, args, "report", event.id)
-        bar = ProgressBar(f"Report for {event.name}")
+        bar = ProgressBar(_("Report for {event}").format(event=event.name))
         try:
             count = ctx.exports.report(
                 event.id, path, logo=Path(args.logo) if args.logo else None, progress=bar,
@@ -45,7 +47,13 @@ def run_report(args: argparse.Namespace) -> int:
             bar.done()
     finally:
         ctx.close()
-    print(f"report on {count} leads written to {path}")
+    print(
+        ngettext(
+            "report on {count} lead written to {path}",
+            "report on {count} leads written to {path}",
+            count,
+        ).format(count=count, path=path)
+    )
     return 0
 
 
@@ -63,5 +71,5 @@ def run_sheet(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
     finally:
         ctx.close()
-    print(f"lead sheet written to {args.output}")
+    print(_("lead sheet written to {path}").format(path=args.output))
     return 0

@@ -18,6 +18,8 @@ from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
 from boothapp.reports.pdf_roi import write_roi_pdf
 from boothapp.reports.roi_format import compare_text, results_text, results_tree
 from boothapp.services.deals import DEAL_CRMS
@@ -38,9 +40,9 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else None
     if args.format == "pdf" and out is None:
-        raise CliError("--format pdf needs -o FILE.pdf")
+        raise CliError(_("--format pdf needs -o FILE.pdf"))
     if out is not None and not out.parent.exists():
-        raise CliError(f"folder {out.parent} does not exist")
+        raise CliError(_("folder {folder} does not exist").format(folder=out.parent))
     ctx = open_context(args)
     try:
         events = [find_event(ctx, ref) for ref in (args.event, *args.compare)]
@@ -57,7 +59,13 @@ def run(args: argparse.Namespace) -> int:
             write_roi_pdf(results, out)
         except OSError as exc:
             raise CliError(str(exc)) from None
-        print(f"results of {len(results)} event(s) written to {out}")
+        print(
+            ngettext(
+                "results of {count} event written to {path}",
+                "results of {count} events written to {path}",
+                len(results),
+            ).format(count=len(results), path=out)
+        )
         return 0
     if args.format == "json":
         trees = [results_tree(r) for r in results]
@@ -66,12 +74,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = "\n".join(results_text(r) for r in results)
         if len(results) > 1:
-            text += "\nSide by side\n" + compare_text(results)
+            text += "\n" + _("Side by side") + "\n" + compare_text(results)
     if out is None:
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
-        print(f"results written to {out}")
+        print(_("results written to {path}").format(path=out))
     return 0
 
 
@@ -80,7 +88,7 @@ def pull_deals(ctx: Any, event_id: str, event_name: str) -> int:
     settings = ctx.sync.settings(event_id)
     if settings is None or settings.name not in DEAL_CRMS:
         return 0  # BottleCRM and the push-only targets have no deals linked to leads
-    bar = ProgressBar("Reading deals back from the CRM")
+    bar = ProgressBar(_("Reading deals back from the CRM"))
     summary = ctx.deals.pull(event_id, event_name, progress=bar)
     bar.done()
     print(summary.message.split("; ")[0])

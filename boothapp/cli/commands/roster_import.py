@@ -10,6 +10,8 @@ from typing import Any
 from boothapp.capture.roster import ColumnMapping, RosterError, read_roster
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
 
 
 def register(sub: Any) -> None:
@@ -35,7 +37,11 @@ def _mapping(pairs: list[str], guessed: ColumnMapping) -> ColumnMapping:
     for pair in pairs:
         field, sep, header = pair.partition("=")
         if not sep or field.strip() not in known:
-            raise CliError(f"--map needs FIELD=HEADER with FIELD one of {', '.join(sorted(known))}")
+            raise CliError(
+                _("--map needs FIELD=HEADER with FIELD one of {fields}").format(
+                    fields=", ".join(sorted(known))
+                )
+            )
         mapping = replace(mapping, **{field.strip(): header.strip()})
     return mapping
 
@@ -56,23 +62,41 @@ def run(args: argparse.Namespace) -> int:
         except RosterError as exc:
             raise CliError(str(exc)) from None
         mapped = ", ".join(f"{k}={v!r}" for k, v in result.mapping.to_dict().items() if v)
-        print(f"columns: {mapped}")
+        print(_("columns: {columns}").format(columns=mapped))
         for warning in result.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(_("warning: {message}").format(message=warning), file=sys.stderr)
         for rejected in result.rejected[:50]:
-            print(f"line {rejected.line}: {rejected.reason}", file=sys.stderr)
+            print(
+                _("line {line}: {reason}").format(line=rejected.line, reason=rejected.reason),
+                file=sys.stderr,
+            )
         if len(result.rejected) > 50:
-            print(f"... and {len(result.rejected) - 50} more rejected rows", file=sys.stderr)
+            more = len(result.rejected) - 50
+            print(
+                ngettext(
+                    "... and {count} more rejected row", "... and {count} more rejected rows", more
+                ).format(count=more),
+                file=sys.stderr,
+            )
         if args.dry_run:
             print(
-                f"{len(result.rows)} attendees would be imported, "
-                f"{len(result.rejected)} rows rejected (dry run, nothing stored)"
+                _(
+                    "{count} attendees would be imported, {rejected} rows rejected "
+                    "(dry run, nothing stored)"
+                ).format(count=len(result.rows), rejected=len(result.rejected))
             )
             return 0
         summary = ctx.attendees.import_attendees(event.id, result.rows, source_name=args.roster)
         print(
-            f"{summary.inserted} attendees added, {summary.replaced} updated, "
-            f"{len(result.rejected)} rows rejected; {summary.total} in the roster now"
+            _(
+                "{added} attendees added, {updated} updated, {rejected} rows rejected; "
+                "{total} in the roster now"
+            ).format(
+                added=summary.inserted,
+                updated=summary.replaced,
+                rejected=len(result.rejected),
+                total=summary.total,
+            )
         )
         return 0
     finally:

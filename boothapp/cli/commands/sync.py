@@ -30,6 +30,7 @@ from boothapp.cli.commands.roi import pull_deals
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.i18n import gettext as _
 from boothapp.services.errors import ServiceError
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.engine import EngineConfig, SyncProgress
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
     if not args.crm:
-        raise CliError(f"configure needs --crm ({', '.join(KNOWN_CRMS)})")
+        raise CliError(_("configure needs --crm ({crms})").format(crms=", ".join(KNOWN_CRMS)))
     settings = CrmSettings(
         name=args.crm,
         base_url=args.url or ("https://api.hubapi.com" if args.crm == "hubspot" else ""),
@@ -106,14 +107,18 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
     )
     if not settings.secret_names:  # the CSV folder needs no secret
         ctx.sync.configure(event_id, settings, {})
-        print(f"{args.crm} configured for this event: files go to {settings.folder}")
+        print(
+            _("{crm} configured for this event: files go to {folder}").format(
+                crm=args.crm, folder=settings.folder
+            )
+        )
         return 0
     first = settings.secret_names[0]
     secret = os.environ.get("BOOTHAPP_CRM_TOKEN", "")
     if args.crm == "salesforce" and settings.client_id and not secret:
         # OAuth: the tokens come from signing in, not from the command line.
         ctx.sync.configure(event_id, settings, {})
-        print("salesforce configured; now sign in: boothapp sync connect --event ...")
+        print(_("salesforce configured; now sign in: boothapp sync connect --event ..."))
         return 0
     if not secret and sys.stdin.isatty():
         secret = getpass.getpass(f"{args.crm} {first.replace('_', ' ')}: ")
@@ -121,9 +126,17 @@ def _configure(ctx: Any, event_id: str, args: argparse.Namespace) -> int:
     if args.crm == "bottlecrm" and os.environ.get("BOOTHAPP_CRM_API_TOKEN"):
         secrets["api_token"] = os.environ["BOOTHAPP_CRM_API_TOKEN"]
     if not secret and first not in ctx.sync.status(event_id).secrets_set:
-        raise CliError(f"no {first.replace('_', ' ')}: set BOOTHAPP_CRM_TOKEN or type it")
+        raise CliError(
+            _("no {secret}: set BOOTHAPP_CRM_TOKEN or type it").format(
+                secret=first.replace("_", " ")
+            )
+        )
     ctx.sync.configure(event_id, settings, secrets)
-    print(f"{args.crm} configured for this event (secret kept in {_secret_place(ctx)})")
+    print(
+        _("{crm} configured for this event (secret kept in {place})").format(
+            crm=args.crm, place=_secret_place(ctx)
+        )
+    )
     prepared = ctx.sync.prepare_crm(event_id)  # HubSpot: the boothapp_* properties exist
     if prepared.message:
         print(prepared.message, file=sys.stdout if prepared.ok else sys.stderr)
@@ -137,17 +150,17 @@ def _secret_place(ctx: Any) -> str:
 
 def _connect(ctx: Any, event_id: str) -> int:
     def open_browser(url: str) -> None:
-        print("Sign in to Salesforce in your browser; if it does not open, visit:")
+        print(_("Sign in to Salesforce in your browser; if it does not open, visit:"))
         print(f"  {url}", flush=True)
         webbrowser.open(url)
 
     check = ctx.sync.connect_salesforce(event_id, open_browser)
-    print(check.message + f" (tokens kept in {_secret_place(ctx)})")
+    print(check.message + " " + _("(tokens kept in {place})").format(place=_secret_place(ctx)))
     return 0
 
 
 def _pull(ctx: Any, event_id: str) -> int:
-    bar = ProgressBar("Reading back from the CRM")
+    bar = ProgressBar(_("Reading back from the CRM"))
     p = ctx.sync.pull_back(event_id, progress=bar)
     bar.done()
     print(p.message.split("; ")[0])
@@ -159,15 +172,32 @@ def _pull(ctx: Any, event_id: str) -> int:
 def _status(ctx: Any, event_id: str) -> int:
     st = ctx.sync.status(event_id)
     if not st.configured:
-        print("no CRM configured for this event")
+        print(_("no CRM configured for this event"))
         return 0
-    last = st.last_sync.isoformat(timespec="seconds") if st.last_sync else "never"
-    print(f"CRM: {st.crm} (auto sync {'on' if st.auto_sync else 'off'})")
-    print(f"synced {st.done}, waiting {st.pending + st.in_flight}, failed {st.failed}, "
-          f"not queued {st.not_queued}; last sync {last}")  # fmt: skip
+    last = st.last_sync.isoformat(timespec="seconds") if st.last_sync else _("never")
+    auto = _("auto sync on") if st.auto_sync else _("auto sync off")
+    print(_("CRM: {crm} ({auto})").format(crm=st.crm, auto=auto))
+    print(
+        _(
+            "synced {synced}, waiting {waiting}, failed {failed}, not queued {not_queued}; "
+            "last sync {last}"
+        ).format(
+            synced=st.done,
+            waiting=st.pending + st.in_flight,
+            failed=st.failed,
+            not_queued=st.not_queued,
+            last=last,
+        )
+    )
     for f in ctx.sync.failures(event_id):
-        print(f"  FAILED {f.name or f.lead_id} ({f.company}): {f.error}")
+        print("  " + _failed_line(f))
     return 0
+
+
+def _failed_line(f: Any) -> str:
+    return _("FAILED {lead} ({company}): {error}").format(
+        lead=f.name or f.lead_id, company=f.company, error=f.error
+    )
 
 
 def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
@@ -178,17 +208,25 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
         summary = ctx.sync.run(event_id, crm=args.crm, dry_run=True)
         waiting = summary.remaining
         extra = st.failed if args.retry_failed else 0
+        retry = _(", {count} failed to retry").format(count=extra) if args.retry_failed else ""
         print(
-            f"dry run: {waiting + st.not_queued + extra} lead(s) would be sent ({waiting} "
-            f"already waiting, {st.not_queued} not queued yet"
-            + (f", {extra} failed to retry" if args.retry_failed else "")
-            + "); nothing was changed"
+            _(
+                "dry run: {total} lead(s) would be sent ({waiting} already waiting, "
+                "{not_queued} not queued yet{retry}); nothing was changed"
+            ).format(
+                total=waiting + st.not_queued + extra,
+                waiting=waiting,
+                not_queued=st.not_queued,
+                retry=retry,
+            )
         )
         return 0
     if args.retry_failed:
-        print(f"{ctx.sync.retry_failed(event_id)} failed lead(s) queued again")
+        print(
+            _("{count} failed lead(s) queued again").format(count=ctx.sync.retry_failed(event_id))
+        )
     queued = ctx.sync.enqueue_event(event_id)
-    bar = ProgressBar(f"Syncing {name}")
+    bar = ProgressBar(_("Syncing {event}").format(event=name))
 
     def progress(p: SyncProgress) -> None:
         bar(p.done, p.total, f"{p.leads_per_min:.0f} leads/min {p.waiting}".strip())
@@ -207,13 +245,22 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
         print(summary.message)
         return 0
     print(
-        f"{summary.crm}: {summary.synced} synced, {len(summary.failures)} failed, "
-        f"{summary.remaining} waiting ({queued} queued now; stopped: {summary.stopped})"
+        _(
+            "{crm}: {synced} synced, {failed} failed, {waiting} waiting "
+            "({queued} queued now; stopped: {stopped})"
+        ).format(
+            crm=summary.crm,
+            synced=summary.synced,
+            failed=len(summary.failures),
+            waiting=summary.remaining,
+            queued=queued,
+            stopped=summary.stopped,
+        )
     )
     if summary.message:
         print(summary.message)
     if summary.unmatched_owners:
         print(summary.owners_text)
     for f in summary.failures:
-        print(f"  FAILED {f.name or f.lead_id} ({f.company}): {f.error}")
+        print("  " + _failed_line(f))
     return 0 if summary.ok else 1

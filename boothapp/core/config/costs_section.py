@@ -24,16 +24,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from boothapp.core.config.source import Reader, join
+from boothapp.core.i18n import N_
 
 COST_ITEMS = ("booth", "stand_build", "travel", "sponsorship", "other")
 COSTS_KEYS = ("currency", *COST_ITEMS, "staff_days", "day_rate", "rates")
-COST_LABELS = {
-    "booth": "Booth space",
-    "stand_build": "Stand build",
-    "travel": "Travel",
-    "staff": "Staff days",
-    "sponsorship": "Sponsorship",
-    "other": "Other",
+COST_LABELS = {  # msgids of the core catalogue (core.i18n), translated where shown
+    "booth": N_("Booth space"),
+    "stand_build": N_("Stand build"),
+    "travel": N_("Travel"),
+    "staff": N_("Staff days"),
+    "sponsorship": N_("Sponsorship"),
+    "other": N_("Other"),
 }
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 

@@ -57,6 +57,7 @@ def to_tree(cfg: EventConfig) -> dict[str, object]:
     }
     tree["consent_text"] = cfg.consent_text
     tree["kiosk_languages"] = list(cfg.kiosk_languages)
+    tree["language"] = cfg.language.value
     tree["followups"] = dict(cfg.followups)
     tree["crm"] = dict(cfg.crm)
     if cfg.costs is not None:

@@ -46,6 +46,7 @@ from boothapp.core.config.translations import (
     offered_languages,
     read_translations,
 )
+from boothapp.core.i18n import Language
 
 # Behaviours the capture and follow-up code records; a typo in a rule is caught on load.
 KNOWN_BEHAVIOURS = (
@@ -74,7 +75,7 @@ DEFAULT_CONSENT = (
 _TOP = (
     "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
     "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages", "costs",
-    "targets", "privacy",
+    "targets", "privacy", "language",
 )  # fmt: skip
 _NO_ROUTING = RoutingConfig((), "")  # placeholder while a missing section is reported
 
@@ -132,6 +133,7 @@ def _read(r: Reader, value: object) -> EventConfig | None:
         costs=read_costs(r, top.get("costs")),
         targets=_targets(r, top.get("targets")),
         privacy=_privacy(r, top.get("privacy")),
+        language=_language(r, top.get("language")),
     )
 
 
@@ -396,6 +398,13 @@ def _badge_map(r: Reader, value: object) -> BadgeFieldMap:
     if fields.count("badge_id") > 1:
         r.problem("badge_field_map.fields", "'badge_id' may appear only once")
     return BadgeFieldMap(delimiter, fields)
+
+
+def _language(r: Reader, value: object) -> Language:
+    """The event's language for reports and letters; ``en`` when not given."""
+    if value is None:
+        return Language.EN
+    return r.choice(value, "language", Language) or Language.EN
 
 
 def _languages(r: Reader, value: object) -> tuple[str, ...]:

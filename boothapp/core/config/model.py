@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 from boothapp.core.config.costs_section import EventCosts
+from boothapp.core.i18n import Language
 from boothapp.core.models import CONTACT_FIELDS
 
 SCHEMA_VERSION = 1
@@ -266,6 +267,9 @@ class EventConfig:
     costs: EventCosts | None = None  # what the show cost (issue 22); None: not given
     targets: Targets = Targets()
     privacy: PrivacyConfig = PrivacyConfig()
+    # The event's language (issue 21): the PDF report, the lead sheet and the letters speak it,
+    # whatever language the manager's own screen or CLI uses.
+    language: Language = Language.EN
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from boothapp.core.i18n import N_
+from boothapp.core.i18n import gettext as _
 from boothapp.core.results.funnel import Step, depths_of
 from boothapp.core.results.inputs import LeadFacts
 
@@ -26,7 +28,7 @@ DELAY_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
     ("later", None),
 )
 NEVER = "never"
-BUCKET_LABELS = (*(label for label, _ in DELAY_BUCKETS), NEVER)
+BUCKET_LABELS = (*(label for label, _limit in DELAY_BUCKETS), NEVER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,7 @@ def summary(buckets: Sequence[SpeedBucket]) -> str:
     """What the figures show and what they do not, in words a manager reads aloud."""
     contacted = [b for b in buckets if b.label != NEVER and b.leads]
     if not contacted:
-        return (
+        return _(
             "No lead has a recorded first contact yet, so nothing can be said about speed. "
             "Log follow-up outcomes (or send the planned e-mails) to measure it."
         )
@@ -115,38 +117,83 @@ def summary(buckets: Sequence[SpeedBucket]) -> str:
     parts = []
     if fast is not slow:
         parts.append(
-            f"Leads first contacted {fast.label.replace('<=', 'within')} got a meeting "
-            f"{_pct(fast.meeting)} of the time ({fast.meeting.hits} of {fast.leads}), "
-            f"against {_pct(slow.meeting)} ({slow.meeting.hits} of {slow.leads}) "
-            f"for those contacted {slow.label.replace('<=', 'within')}."
+            _(
+                "Leads first contacted {fast} got a meeting {fast_rate} of the time "
+                "({fast_hits} of {fast_leads}), against {slow_rate} ({slow_hits} of "
+                "{slow_leads}) for those contacted {slow}."
+            ).format(
+                fast=_when(fast.label),
+                fast_rate=_pct(fast.meeting),
+                fast_hits=fast.meeting.hits,
+                fast_leads=fast.leads,
+                slow_rate=_pct(slow.meeting),
+                slow_hits=slow.meeting.hits,
+                slow_leads=slow.leads,
+                slow=_when(slow.label),
+            )
         )
         if _overlap(fast.meeting, slow.meeting):
             parts.append(
-                "Their 95 % intervals overlap, so this show alone cannot tell the difference "
-                "from chance."
+                _(
+                    "Their 95 % intervals overlap, so this show alone cannot tell the "
+                    "difference from chance."
+                )
             )
         else:
-            parts.append("Their 95 % intervals do not overlap.")
+            parts.append(_("Their 95 % intervals do not overlap."))
     else:
         parts.append(
-            f"Every contacted lead fell in one bucket ({fast.label}), so there is nothing to "
-            "compare speed against."
+            _(
+                "Every contacted lead fell in one bucket ({bucket}), so there is nothing to "
+                "compare speed against."
+            ).format(bucket=bucket_label(fast.label))
         )
-    small = [b.label for b in buckets if 0 < b.leads < SMALL_BUCKET]
+    small = [bucket_label(b.label) for b in buckets if 0 < b.leads < SMALL_BUCKET]
     if small:
         parts.append(
-            f"{len(small)} bucket(s) ({', '.join(small)}) hold fewer than {SMALL_BUCKET} leads: "
-            "one or two leads more or less would move their rates a lot."
+            _(
+                "{count} bucket(s) ({buckets}) hold fewer than {limit} leads: one or two leads "
+                "more or less would move their rates a lot."
+            ).format(count=len(small), buckets=", ".join(small), limit=SMALL_BUCKET)
         )
     parts.append(
-        "These are associations, not causes: the leads answered first are often the hottest, "
-        "so speed and interest are mixed up here."
+        _(
+            "These are associations, not causes: the leads answered first are often the "
+            "hottest, so speed and interest are mixed up here."
+        )
     )
     return " ".join(parts)
 
 
 def _pct(r: Rate) -> str:
-    return "n/a" if r.value is None else f"{r.value * 100:.0f} %"
+    return _("n/a") if r.value is None else f"{r.value * 100:.0f} %"
+
+
+# What people read for each bucket; the bucket ids above stay as they are in JSON.
+_BUCKET_WORDS = {
+    "<= 5 min": N_("<= 5 min"),
+    "<= 1 h": N_("<= 1 h"),
+    "<= 24 h": N_("<= 24 h"),
+    "<= 48 h": N_("<= 48 h"),
+    "later": N_("later"),
+    NEVER: N_("never"),
+}
+_WITHIN = {
+    "<= 5 min": N_("within 5 min"),
+    "<= 1 h": N_("within 1 h"),
+    "<= 24 h": N_("within 24 h"),
+    "<= 48 h": N_("within 48 h"),
+    "later": N_("later"),
+}
+
+
+def bucket_label(bucket: str) -> str:
+    """A bucket id ("<= 1 h") in the current language."""
+    return _(_BUCKET_WORDS[bucket]) if bucket in _BUCKET_WORDS else bucket
+
+
+def _when(bucket: str) -> str:
+    return _(_WITHIN[bucket]) if bucket in _WITHIN else bucket
 
 
 def _overlap(a: Rate, b: Rate) -> bool:
