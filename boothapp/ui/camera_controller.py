@@ -60,7 +60,7 @@ class CameraController(QObject):
         worker.source_state_changed.connect(self._state)
         worker.stats_changed.connect(self._stats)
         self.worker = worker
-        self._view.set_message("Starting camera…")
+        self._view.set_message(self.tr("Starting camera…"))
         self.status_changed.emit(source.describe())
         worker.start()
         return True
@@ -110,7 +110,7 @@ class CameraController(QObject):
 
     def _state(self, state: str) -> None:
         if state == "disconnected":
-            self._view.set_message("Camera disconnected — reconnecting…")
+            self._view.set_message(self.tr("Camera disconnected — reconnecting…"))
 
     def _stats(self, stats: object) -> None:
         fps = getattr(stats, "preview_fps", 0.0)

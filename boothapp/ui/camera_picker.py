@@ -35,12 +35,12 @@ class CameraPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         for cam in self._cameras:
-            self.addItem(f"Camera {cam.index}: {cam.name}", str(cam.index))
+            self.addItem(self.tr("Camera {0}: {1}").format(cam.index, cam.name), str(cam.index))
         for label, spec in self._extra.items():
             self.addItem(label, spec)
-        self.addItem("Video file…", _FILE)
-        self.addItem("Network camera URL…", _URL)
-        self.addItem("No camera (handheld scanner only)", _NONE)
+        self.addItem(self.tr("Video file…"), _FILE)
+        self.addItem(self.tr("Network camera URL…"), _URL)
+        self.addItem(self.tr("No camera (handheld scanner only)"), _NONE)
         index = self.findData(current or _NONE)
         if index < 0 and current:
             self.insertItem(0, current, current)
@@ -52,14 +52,19 @@ class CameraPicker(QComboBox):
         spec = self.itemData(index)
         if spec == _FILE:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Video or camera recording", "", "Video (*.mp4 *.avi *.mkv *.mov);;All (*)"
+                self,
+                self.tr("Video or camera recording"),
+                "",
+                self.tr("Video (*.mp4 *.avi *.mkv *.mov);;All (*)"),
             )
             if not path:
                 return
             spec = path
         elif spec == _URL:
             url, ok = QInputDialog.getText(
-                self, "Network camera", "RTSP or HTTP address (rtsp://user:pass@host/stream)"
+                self,
+                self.tr("Network camera"),
+                self.tr("RTSP or HTTP address (rtsp://user:pass@host/stream)"),
             )
             if not ok or not url.strip():
                 return

@@ -63,8 +63,8 @@ class CardCapture(QWidget):
         self._reader_lock = threading.Lock()  # the reader is built once, by the first task
         self._busy = False
         self.unsure: list[str] = []
-        self.button = QPushButton("Card (F6)")
-        self.button.setToolTip("Read a business card or a badge without a barcode")
+        self.button = QPushButton(self.tr("Card (F6)"))
+        self.button.setToolTip(self.tr("Read a business card or a badge without a barcode"))
         self.button.setObjectName("CardButton")
         self.button.setMinimumHeight(48)
         self.status = QLabel()
@@ -92,7 +92,7 @@ class CardCapture(QWidget):
         still = frame.copy()
         self._busy = True
         self.button.setEnabled(False)
-        self.status.setText("Reading the card…")
+        self.status.setText(self.tr("Reading the card…"))
         self._photos_dir.mkdir(parents=True, exist_ok=True)
         path = self._photos_dir / f"card-{datetime.now():%Y%m%d-%H%M%S-%f}.jpg"
         leads, event = self._leads, self._event
@@ -132,7 +132,7 @@ class CardCapture(QWidget):
         )  # fmt: skip
         self.card_view.show()
         turned = " (it was upside down)" if reading.turned else ""
-        self.status.setText(f"Card read in {reading.ms / 1000:.1f} s{turned}.")
+        self.status.setText(self.tr("Card read in {0:.1f} s{1}.").format(reading.ms / 1000, turned))
         self.card_read.emit(reading)
 
     def _mark_unsure(self, reading: CardReading) -> None:
@@ -143,7 +143,9 @@ class CardCapture(QWidget):
             wanted = name in ("first_name", "last_name", "email", "company")
             if (value and fields.confidence_of(name) < LOW_CONFIDENCE) or (wanted and not value):
                 edit.setStyleSheet(UNSURE_STYLE)
-                edit.setToolTip("Check this: the card reader was not sure (or found nothing).")
+                edit.setToolTip(
+                    self.tr("Check this: the card reader was not sure (or found nothing).")
+                )
                 self.unsure.append(name)
 
     def _clear_marks(self) -> None:

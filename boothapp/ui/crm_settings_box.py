@@ -58,43 +58,45 @@ class CrmSettingsBox(QGroupBox):
         for name in KNOWN_CRMS:
             self.crm_combo.addItem(CHOICE_LABELS[name], name)
         self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://crm.example.com")
+        self.url_edit.setPlaceholderText(self.tr("https://crm.example.com"))
         self.intake_edit = QLineEdit()
         self.portal_edit = QLineEdit()
         self.campaign_edit = QLineEdit()
         self.client_id_edit = QLineEdit()
-        self.client_id_edit.setPlaceholderText("the connected app's consumer key")
+        self.client_id_edit.setPlaceholderText(self.tr("the connected app's consumer key"))
         self.login_edit = QLineEdit()
-        self.login_edit.setPlaceholderText("https://login.salesforce.com")
+        self.login_edit.setPlaceholderText(self.tr("https://login.salesforce.com"))
         self.folder_edit = QLineEdit()
-        self.folder_edit.setPlaceholderText("/path/to/the/folder/another/tool/watches")
-        self.auto_check = QCheckBox("Send each lead as soon as it is saved")
+        self.folder_edit.setPlaceholderText(self.tr("/path/to/the/folder/another/tool/watches"))
+        self.auto_check = QCheckBox(self.tr("Send each lead as soon as it is saved"))
         self.auto_check.setChecked(True)
         self.secret_edits: dict[str, QLineEdit] = {}
-        self.save_button = QPushButton("Save settings")
-        self.test_button = QPushButton("Test connection")
-        self.connect_button = QPushButton("Connect Salesforce…")
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.connect_button = QPushButton(self.tr("Connect Salesforce…"))
         self.connect_button.setToolTip(
-            "Sign in to Salesforce in your browser; BoothApp keeps the session in the system "
-            "keyring and renews it by itself."
+            self.tr(
+                "Sign in to Salesforce in your browser; BoothApp keeps the session in the system "
+                "keyring and renews it by itself."
+            )
         )
         self.test_label = QLabel("")
         self.test_label.setWordWrap(True)
 
         self._form = QFormLayout(self)
-        self._form.addRow("CRM", self.crm_combo)
-        self._form.addRow("Address", self.url_edit)
-        self._form.addRow("Folder", self.folder_edit)
-        self._form.addRow("Intake id", self.intake_edit)
-        self._form.addRow("Portal id", self.portal_edit)
-        self._form.addRow("Campaign id", self.campaign_edit)
-        self._form.addRow("Consumer key", self.client_id_edit)
-        self._form.addRow("Sign-in address", self.login_edit)
+        self._form.addRow(self.tr("CRM"), self.crm_combo)
+        self._form.addRow(self.tr("Address"), self.url_edit)
+        self._form.addRow(self.tr("Folder"), self.folder_edit)
+        self._form.addRow(self.tr("Intake id"), self.intake_edit)
+        self._form.addRow(self.tr("Portal id"), self.portal_edit)
+        self._form.addRow(self.tr("Campaign id"), self.campaign_edit)
+        self._form.addRow(self.tr("Consumer key"), self.client_id_edit)
+        self._form.addRow(self.tr("Sign-in address"), self.login_edit)
         self._form.addRow("", self.auto_check)
         for name in sorted({n for names in TYPED_SECRETS.values() for n in names}):
             edit = QLineEdit()
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setPlaceholderText("stored in the system keyring; leave empty to keep")
+            edit.setPlaceholderText(self.tr("stored in the system keyring; leave empty to keep"))
             self.secret_edits[name] = edit
             self._form.addRow(SECRET_LABELS.get(name, name), edit)
         row = QHBoxLayout()
@@ -190,7 +192,7 @@ class CrmSettingsBox(QGroupBox):
         def saved(_: Any) -> None:
             for edit in self.secret_edits.values():
                 edit.clear()  # never kept on screen once stored
-            self.test_label.setText("Settings saved.")
+            self.test_label.setText(self.tr("Settings saved."))
             self.saved.emit()
             if callable(then):
                 then()
@@ -200,7 +202,7 @@ class CrmSettingsBox(QGroupBox):
         )
 
     def test_connection(self) -> None:
-        self.test_label.setText("Testing…")
+        self.test_label.setText(self.tr("Testing…"))
         event_id = self._event.id
 
         def check() -> None:
@@ -214,7 +216,7 @@ class CrmSettingsBox(QGroupBox):
         event_id, opener = self._event.id, self._open_browser
 
         def sign_in() -> None:
-            self.test_label.setText("Waiting for the Salesforce sign-in in your browser…")
+            self.test_label.setText(self.tr("Waiting for the Salesforce sign-in in your browser…"))
             self.connect_button.setEnabled(False)
             self._runner.run(
                 lambda: self._service.connect_salesforce(event_id, opener),

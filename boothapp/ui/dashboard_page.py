@@ -252,7 +252,9 @@ class DashboardPage(QWidget):
         self._runner.run(
             lambda: dashboard.booth_stats(event_id, day, tz),
             on_done=self.show_stats,
-            on_error=lambda exc: self.sync_tile.detail.setText(f"Could not refresh: {exc}"),
+            on_error=lambda exc: self.sync_tile.detail.setText(
+                self.tr("Could not refresh: {0}").format(exc)
+            ),
         )
 
     def show_stats(self, stats: BoothStats) -> None:
@@ -260,7 +262,7 @@ class DashboardPage(QWidget):
         now = self._clock()
         staff_count = max(len(stats.per_staff), 1)
         booth_target = stats.target_per_staff * staff_count
-        self.today_tile.value.setText(f"{stats.leads_today:,}")
+        self.today_tile.value.setText(self.tr("{0:,}").format(stats.leads_today))
         last = event_time(stats.last_capture, stats.timezone)
         self.today_tile.detail.setText(
             f"target {booth_target:,} · {stats.rating_mix.hot} hot · "
@@ -269,19 +271,22 @@ class DashboardPage(QWidget):
         self.zone_label.setText(zone_note(stats.timezone))
         mix = stats.rating_mix
         self.mix_tile.value.setText(
-            f"<span style='color:{HOT}'>{mix.hot}</span> · "
-            f"<span style='color:{WARM}'>{mix.warm}</span> · "
-            f"<span style='color:{COLD}'>{mix.cold}</span>"
+            self.tr(
+                "<span style='color:{0}'>{1}</span> · <span style='color:{2}'>{3}</span> · <span style='color:{4}'>{5}</span>"
+            ).format(HOT, mix.hot, WARM, mix.warm, COLD, mix.cold)
         )
         self.mix_tile.value.setTextFormat(Qt.TextFormat.RichText)
         self.mix_tile.detail.setText(
-            f"<span style='color:{HOT}'>hot</span> · <span style='color:{WARM}'>warm</span>"
-            f" · <span style='color:{COLD}'>cold</span>{_share(mix.hot, mix.total)}"
+            self.tr(
+                "<span style='color:{0}'>hot</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>cold</span>{3}"
+            ).format(HOT, WARM, COLD, _share(mix.hot, mix.total))
         )
-        self.funnel_tile.value.setText(f"{stats.qualified:,}")
+        self.funnel_tile.value.setText(self.tr("{0:,}").format(stats.qualified))
         total = stats.qualified + stats.nurture
         share = f" · {round(100 * stats.qualified / total)} %" if total else ""
-        self.funnel_tile.detail.setText(f"SQL to sales{share} · {stats.nurture:,} MQL to nurture")
+        self.funnel_tile.detail.setText(
+            self.tr("SQL to sales{0} · {1:,} MQL to nurture").format(share, stats.nurture)
+        )
         self.response_tile.value.setText(
             duration_text(stats.response.median if stats.response else None)
         )
@@ -291,7 +296,7 @@ class DashboardPage(QWidget):
         self.sync_tile.detail.setText(
             event_time(stats.last_sync, stats.timezone)
             if stats.last_sync
-            else "nothing sent to the CRM yet"
+            else self.tr("nothing sent to the CRM yet")
         )
         now_local = now.astimezone(ZoneInfo(stats.timezone))
         self.hours.set_counts(
@@ -305,7 +310,9 @@ class DashboardPage(QWidget):
             f"<td align='right' style='color:{HOT};padding:4px 0'>{e.hot} hot</td></tr>"
             for e in stats.leaderboard[:8]
         )
-        self.board.setText(f"<table>{rows}</table>" if rows else "No leads yet")
+        self.board.setText(
+            self.tr("<table>{0}</table>").format(rows) if rows else self.tr("No leads yet")
+        )
         self.refreshed.emit(stats)
 
     def _fill_staff(self, stats: BoothStats) -> None:
@@ -330,7 +337,7 @@ class DashboardPage(QWidget):
                 f"QProgressBar::chunk {{ background: {'#2e7d32' if done else '#5b8def'};"
                 " border-radius: 6px; }"
             )
-            hot = QLabel(f"{person.hot} hot")
+            hot = QLabel(self.tr("{0} hot").format(person.hot))
             hot.setStyleSheet(f"color: {HOT};")
             self.staff_layout.addWidget(name, row, 0)
             self.staff_layout.addWidget(bar, row, 1)

@@ -82,24 +82,28 @@ class DesktopWindow(MainWindow):
         self.autosend = self.background.autosend
         self.autosend.sent.connect(self._autosent)
         self.autosend.failed.connect(
-            lambda message: self.statusBar().showMessage(f"Follow-up mail: {message}", 10000)
+            lambda message: self.statusBar().showMessage(
+                self.tr("Follow-up mail: {0}").format(message), 10000
+            )
         )
         self.leads.detail.lead_sheet_requested.connect(self.write_lead_sheet)
         runner.run(
             lambda: mail_setup(ctx.followups, ctx.paths.data_dir, event.id),
             on_done=self._mail_ready,
         )
-        self.add_page("Sign in", self.sign_in)
-        self.add_page("Scan", self.scan, "F1")
-        self.add_page("Leads", self.leads, "F2")
-        self.add_page("Dashboard", self.dashboard, "F3")
-        self.add_page("Follow-ups", self.followups, "F4")
+        self.add_page(self.tr("Sign in"), self.sign_in)
+        self.add_page(self.tr("Scan"), self.scan, "F1")
+        self.add_page(self.tr("Leads"), self.leads, "F2")
+        self.add_page(self.tr("Dashboard"), self.dashboard, "F3")
+        self.add_page(self.tr("Follow-ups"), self.followups, "F4")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
-        self.add_page("CRM sync", scrolling(self.sync_page), "F7")
-        self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
+        self.add_page(self.tr("CRM sync"), scrolling(self.sync_page), "F7")
+        self.add_page(
+            self.tr("Event settings"), self.settings_page, "F8"
+        )  # F6 is the scan page's card key
         self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
-        self.add_page("Results", self.results, "F9")
+        self.add_page(self.tr("Results"), self.results, "F9")
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.
@@ -111,30 +115,32 @@ class DesktopWindow(MainWindow):
         self.scan.set_privacy(ctx.settings.privacy_hide_after_s)
         self.scan.privacy_changed.connect(self._privacy_chosen)
         self.scan.scan_to_form_ms.connect(
-            lambda ms: self.statusBar().showMessage(f"Scan to form: {ms:.0f} ms", 4000)
+            lambda ms: self.statusBar().showMessage(
+                self.tr("Scan to form: {0:.0f} ms").format(ms), 4000
+            )
         )
         self.nav.currentRowChanged.connect(self._page_changed)
-        self.who = QLabel("Not signed in")
+        self.who = QLabel(self.tr("Not signed in"))
         toolbar = QToolBar("Booth")
         toolbar.setMovable(False)
         toolbar.addWidget(self.who)
-        switch = QAction("Lock (Ctrl+L)", self)
+        switch = QAction(self.tr("Lock (Ctrl+L)"), self)
         switch.setShortcut(QKeySequence("Ctrl+L"))
         switch.triggered.connect(self.lock)
         toolbar.addAction(switch)
-        theme = QAction("Dark/light", self)
+        theme = QAction(self.tr("Dark/light"), self)
         theme.setShortcut(QKeySequence("Ctrl+Shift+D"))
         theme.triggered.connect(self.toggle_theme)
         toolbar.addAction(theme)
-        export = QAction("Export…", self)
+        export = QAction(self.tr("Export…"), self)
         export.setShortcut(QKeySequence("Ctrl+E"))
         export.triggered.connect(self.open_export)
         toolbar.addAction(export)
-        kiosk = QAction("Kiosk mode", self)
+        kiosk = QAction(self.tr("Kiosk mode"), self)
         kiosk.setShortcut(QKeySequence("Ctrl+K"))
         kiosk.triggered.connect(self.start_kiosk)
         toolbar.addAction(kiosk)
-        roster = QAction("Import roster…", self)
+        roster = QAction(self.tr("Import roster…"), self)
         roster.triggered.connect(self.open_roster_import)
         toolbar.addAction(roster)
         extra = {}
@@ -197,7 +203,7 @@ class DesktopWindow(MainWindow):
     def _signed_in(self, staff: Staff) -> None:
         self.staff = staff
         self.settings_page.set_manager(staff.is_manager)
-        self.who.setText(f"Signed in: {staff.name}")
+        self.who.setText(self.tr("Signed in: {0}").format(staff.name))
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
         self.followups.set_staff(staff.id)
@@ -219,7 +225,7 @@ class DesktopWindow(MainWindow):
         self.runner.run(
             lambda: booth_status(ctx.sync, ctx.dashboard, event_id, staff_id, today, zone),
             on_done=lambda st: self.scan.show_status(status_text(st)),
-            on_error=lambda exc: self.scan.show_status(f"Status unknown: {exc}"),
+            on_error=lambda exc: self.scan.show_status(self.tr("Status unknown: {0}").format(exc)),
         )
 
     def switch_staff(self) -> None:
@@ -229,7 +235,7 @@ class DesktopWindow(MainWindow):
         """Ctrl+L (issue 14): back to sign-in and nobody signed in; every page but sign-in
         stays behind the PIN. An open form keeps what was typed for whoever signs in next."""
         self.staff = None
-        self.who.setText("Locked: sign in")
+        self.who.setText(self.tr("Locked: sign in"))
         self.scan.set_staff(None)
         self.leads.set_current_staff(None)
         self.settings_page.set_manager(False)
@@ -240,7 +246,7 @@ class DesktopWindow(MainWindow):
         """Nobody is signed in any more: no page acts for the last staff member, their open
         form and lead are off screen (the scan itself is kept), back to sign-in."""
         self.staff = None
-        self.who.setText("Not signed in")
+        self.who.setText(self.tr("Not signed in"))
         self.scan.set_staff(None)
         self.scan.show_ready()
         self.leads.set_current_staff(None)
@@ -257,7 +263,7 @@ class DesktopWindow(MainWindow):
 
     def _handheld_scan(self, payload: str) -> None:
         if self.staff is None:
-            self.statusBar().showMessage("Sign in first: the badge was not kept.", 5000)
+            self.statusBar().showMessage(self.tr("Sign in first: the badge was not kept."), 5000)
             return
         self.show_page(1)
         self.scan.handle_payload(payload, "", LeadSource.HANDHELD)
@@ -265,7 +271,7 @@ class DesktopWindow(MainWindow):
     def _lead_saved(self, lead: Lead) -> None:
         # Planning, the CRM queue and the sync/mail wake-up happened in the save itself (the
         # lead door) and its broadcast; the window only says so.
-        self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
+        self.statusBar().showMessage(self.tr("Saved {0}").format(lead.display_name), 4000)
         # What a save left behind (caches, pages of the list) would otherwise make the next
         # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
         gc.freeze()
@@ -302,7 +308,9 @@ class DesktopWindow(MainWindow):
         followups, data_dir, event_id = self.ctx.followups, self.ctx.paths.data_dir, self._event.id
         self.runner.run(
             lambda: store_mail_password(followups, data_dir, event_id, password),
-            on_error=lambda exc: self.statusBar().showMessage(f"Password not kept: {exc}", 10000),
+            on_error=lambda exc: self.statusBar().showMessage(
+                self.tr("Password not kept: {0}").format(exc), 10000
+            ),
         )
         self.autosend.configure(smtp, password, sent_folder)
 
@@ -311,7 +319,10 @@ class DesktopWindow(MainWindow):
         if report.review_reasons:  # "1 interrupted send left for review: IMAP: login ..."
             problems = f"; {report.review_reasons[0]}{problems}"
         self.statusBar().showMessage(
-            f"Follow-ups: {report.sent} email(s) sent, {report.failed} failed{problems}", 10000
+            self.tr("Follow-ups: {0} email(s) sent, {1} failed{2}").format(
+                report.sent, report.failed, problems
+            ),
+            10000,
         )
 
     def _privacy_chosen(self, seconds: int) -> None:
@@ -333,7 +344,9 @@ class DesktopWindow(MainWindow):
             self.start_camera(spec)
         else:
             # Nothing runs and nothing comes back after kiosk mode (issue 15).
-            self.scan.set_no_camera("No camera chosen: scan badges with the handheld scanner.")
+            self.scan.set_no_camera(
+                self.tr("No camera chosen: scan badges with the handheld scanner.")
+            )
 
     def open_roster_import(self) -> None:
         from boothapp.ui.roster_import_dialog import RosterImportDialog
@@ -354,13 +367,15 @@ class DesktopWindow(MainWindow):
             exports.lead_sheet(lead, path, score_lines=lines)
 
         def done(_: object) -> None:
-            self.statusBar().showMessage(f"Lead sheet written: {path}", 15000)
+            self.statusBar().showMessage(self.tr("Lead sheet written: {0}").format(path), 15000)
             self.lead_sheet_written.emit(str(path))
 
         self.runner.run(
             work,
             on_done=done,
-            on_error=lambda exc: self.statusBar().showMessage(f"No lead sheet: {exc}"),
+            on_error=lambda exc: self.statusBar().showMessage(
+                self.tr("No lead sheet: {0}").format(exc)
+            ),
         )
 
     def open_export(self) -> None:
@@ -407,12 +422,16 @@ class DesktopWindow(MainWindow):
     def _sync_progress(self, p: SyncProgress) -> None:
         if p.breaker != BreakerState.CLOSED:
             retry_at = self.ctx.sync.breaker_retry_at()
-            self.statusBar().showMessage(f"CRM: {breaker_text(p.crm, p.breaker, retry_at)}", 15000)
+            self.statusBar().showMessage(
+                self.tr("CRM: {0}").format(breaker_text(p.crm, p.breaker, retry_at)), 15000
+            )
 
     def _sync_finished(self, summary: SyncSummary) -> None:
         self.refresh_booth_status()
         if summary.stopped in (StopReason.AUTH, StopReason.CONFIG):
-            self.statusBar().showMessage(f"CRM sync stopped: {summary.message} (F7)", 30000)
+            self.statusBar().showMessage(
+                self.tr("CRM sync stopped: {0} (F7)").format(summary.message), 30000
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.background.stop(5.0)

@@ -49,11 +49,13 @@ class EventSettingsPage(QWidget):
         self._configs, self._runner, self._event = configs, runner, event
         self._loaded_text = ""
         self._form_edited = False
-        title = QLabel(f"{event.name}: questions, scoring, rating, routing")
+        title = QLabel(self.tr("{0}: questions, scoring, rating, routing").format(event.name))
         title.setProperty("role", "title")
         hint = QLabel(
-            "Edit and press Save (Ctrl+S). Changing a rule never rewrites answers "
-            "already captured; use 'boothapp leads reroute' to route again."
+            self.tr(
+                "Edit and press Save (Ctrl+S). Changing a rule never rewrites answers "
+                "already captured; use 'boothapp leads reroute' to route again."
+            )
         )
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
@@ -67,8 +69,8 @@ class EventSettingsPage(QWidget):
         self.form.changed.connect(self._form_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("SettingsTabs")
-        self.tabs.addTab(self.form, "Form: questions, rating, reps")
-        self.tabs.addTab(self.editor, "Everything (YAML)")
+        self.tabs.addTab(self.form, self.tr("Form: questions, rating, reps"))
+        self.tabs.addTab(self.editor, self.tr("Everything (YAML)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.problems = QListWidget()
         self.problems.setObjectName("ConfigProblems")
@@ -77,10 +79,10 @@ class EventSettingsPage(QWidget):
         self.problems.itemClicked.connect(self._jump)
         self.problems.hide()  # shown when there are problems: the form needs the room
         self.status = QLabel()
-        self.validate_button = QPushButton("Check")
-        self.save_button = QPushButton("Save (Ctrl+S)")
+        self.validate_button = QPushButton(self.tr("Check"))
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
         self.save_button.setProperty("primary", True)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton(self.tr("Revert"))
         self.validate_button.clicked.connect(self.validate)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
@@ -98,7 +100,7 @@ class EventSettingsPage(QWidget):
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         self.locked = QLabel(
-            "Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks)."
+            self.tr("Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks).")
         )
         self.locked.setObjectName("SettingsLocked")
         self.locked.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -131,8 +133,8 @@ class EventSettingsPage(QWidget):
             return True
         box = QMessageBox(self)
         box.setObjectName("UnsavedSettings")
-        box.setWindowTitle("Unsaved event settings")
-        box.setText("The event settings have unsaved changes.")
+        box.setWindowTitle(self.tr("Unsaved event settings"))
+        box.setText(self.tr("The event settings have unsaved changes."))
         save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("Stay here", QMessageBox.ButtonRole.RejectRole)
@@ -150,7 +152,7 @@ class EventSettingsPage(QWidget):
     # -- form <-> document ------------------------------------------------------------------
     def _form_changed(self) -> None:
         self._form_edited = True
-        self.status.setText("Changed: Save (Ctrl+S) to keep it")
+        self.status.setText(self.tr("Changed: Save (Ctrl+S) to keep it"))
 
     def _fill_form(self) -> None:
         try:
@@ -197,9 +199,9 @@ class EventSettingsPage(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, problem.line)
                 self.problems.addItem(item)
             self.problems.show()
-            self.status.setText(f"{len(exc.problems)} problem(s): nothing saved")
+            self.status.setText(self.tr("{0} problem(s): nothing saved").format(len(exc.problems)))
             return None
-        self.status.setText("Looks good")
+        self.status.setText(self.tr("Looks good"))
         return cfg
 
     def save(self) -> bool:
@@ -214,12 +216,12 @@ class EventSettingsPage(QWidget):
         self._runner.run(
             lambda: configs.save(event_id, cfg),
             on_done=self._saved,
-            on_error=lambda exc: self.status.setText(f"Not saved: {exc}"),
+            on_error=lambda exc: self.status.setText(self.tr("Not saved: {0}").format(exc)),
         )
         return True
 
     def _saved(self, cfg: EventConfig) -> None:
-        self.status.setText(f"Saved as revision {cfg.revision}")
+        self.status.setText(self.tr("Saved as revision {0}").format(cfg.revision))
         self.config_saved.emit(cfg)
 
     def _jump(self, item: QListWidgetItem) -> None:

@@ -82,7 +82,7 @@ class ExportDialog(QDialog):
                  folder: Path, staff: Staff | None = None,
                  saved_columns: list[str] | None = None) -> None:  # fmt: skip
         super().__init__()
-        self.setWindowTitle(f"Export — {event.name}")
+        self.setWindowTitle(self.tr("Export — {0}").format(event.name))
         self.setMinimumWidth(620)
         self._exports, self._runner, self._event, self._staff = exports, runner, event, staff
         self._folder = folder
@@ -90,20 +90,20 @@ class ExportDialog(QDialog):
         for label, value in _KINDS:
             self.kind.addItem(label, value)
         self.path = PathField()
-        browse = QPushButton("Choose…")
+        browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
-        self.bom = QCheckBox("Excel-friendly CSV (UTF-8 with BOM, accents show right)")
+        self.bom = QCheckBox(self.tr("Excel-friendly CSV (UTF-8 with BOM, accents show right)"))
         self.bom.setChecked(True)
         self.delimiter = QComboBox()
         for label, value in (("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"),
                              ("Pipe |", "|")):  # fmt: skip
             self.delimiter.addItem(label, value)
-        self.qualified = QCheckBox("Only sales-qualified leads")
-        self.hot_warm = QCheckBox("Only hot and warm leads")
-        self.exclude_flagged = QCheckBox("Leave out leads marked 'please delete'")
+        self.qualified = QCheckBox(self.tr("Only sales-qualified leads"))
+        self.hot_warm = QCheckBox(self.tr("Only hot and warm leads"))
+        self.exclude_flagged = QCheckBox(self.tr("Leave out leads marked 'please delete'"))
         self.exclude_flagged.setChecked(True)
         # Which columns, in which order: tick and drag; remembered for this event.
         self.columns = QListWidget()
@@ -116,23 +116,23 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.start_button = QPushButton("Export")
+        self.start_button = QPushButton(self.tr("Export"))
         self.start_button.setProperty("primary", True)
-        self.open_button = QPushButton("Open folder")
+        self.open_button = QPushButton(self.tr("Open folder"))
         self.open_button.setEnabled(False)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         self.start_button.clicked.connect(self.start)
         self.open_button.clicked.connect(self._open_folder)
         close.clicked.connect(self.reject)
         self.form = form = QFormLayout()
-        form.addRow("What", self.kind)
-        form.addRow("File", path_row)
-        form.addRow("CSV delimiter", self.delimiter)
+        form.addRow(self.tr("What"), self.kind)
+        form.addRow(self.tr("File"), path_row)
+        form.addRow(self.tr("CSV delimiter"), self.delimiter)
         form.addRow("", self.bom)
-        form.addRow("Filter", self.qualified)
+        form.addRow(self.tr("Filter"), self.qualified)
         form.addRow("", self.hot_warm)
         form.addRow("", self.exclude_flagged)
-        form.addRow("Columns", self.columns)
+        form.addRow(self.tr("Columns"), self.columns)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -189,7 +189,7 @@ class ExportDialog(QDialog):
             self.form.setRowVisible(widget, shown)
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path.text())
         if chosen:
             self.path.setText(chosen)
 
@@ -198,7 +198,7 @@ class ExportDialog(QDialog):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.status.setText(f"Cannot use that folder: {exc.strerror}")
+            self.status.setText(self.tr("Cannot use that folder: {0}").format(exc.strerror))
             return
         kind = self.kind.currentData()
         exports, event_id = self._exports, self._event.id
@@ -207,7 +207,7 @@ class ExportDialog(QDialog):
         self.start_button.setEnabled(False)
         self.open_button.setEnabled(False)
         self.progress.setValue(0)
-        self.status.setText("Working…")
+        self.status.setText(self.tr("Working…"))
         if kind == "pdf":
 
             def work() -> str:
@@ -221,7 +221,7 @@ class ExportDialog(QDialog):
             )
             chosen = self.chosen_columns()
             if self.columns.count() and not chosen:
-                self.status.setText("Tick at least one column.")
+                self.status.setText(self.tr("Tick at least one column."))
                 self.start_button.setEnabled(True)
                 return
             request = ExportRequest(
@@ -254,7 +254,7 @@ class ExportDialog(QDialog):
         self.finished_export.emit(self.path.text())
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Not exported: {exc}")
+        self.status.setText(self.tr("Not exported: {0}").format(exc))
         self.start_button.setEnabled(True)
 
     def _open_folder(self) -> None:

@@ -112,20 +112,22 @@ class FollowUpOutputsBar(QWidget):
         ) or str(Path.home())
         self.saved_path: Path | None = None
 
-        self.calendar_button = QPushButton("Calendar (.ics)…")
+        self.calendar_button = QPushButton(self.tr("Calendar (.ics)…"))
         self.calendar_button.setShortcut(QKeySequence(CALENDAR_SHORTCUT))
-        self.letters_button = QPushButton("Print letters (PDF)…")
+        self.letters_button = QPushButton(self.tr("Print letters (PDF)…"))
         self.letters_button.setShortcut(QKeySequence(LETTERS_SHORTCUT))
         self.letters_button.setToolTip(
-            "Put the letters due by today, for every owner, into one PDF to print; they are "
-            "marked printed and leave the queue "
-            f"({QKeySequence(LETTERS_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)})"
+            self.tr(
+                "Put the letters due by today, for every owner, into one PDF to print; they are marked printed and leave the queue ({0})"
+            ).format(
+                QKeySequence(LETTERS_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+            )
         )
         self.message = QLabel("")
         self.message.setObjectName("OutputsMessage")
         self.message.setWordWrap(True)
-        self.open_button = QPushButton("Open")
-        self.folder_button = QPushButton("Show in folder")
+        self.open_button = QPushButton(self.tr("Open"))
+        self.folder_button = QPushButton(self.tr("Show in folder"))
         for b in (self.calendar_button, self.letters_button, self.open_button, self.folder_button):
             b.setMinimumHeight(40)
             # Room around the label, as the platform's own dialog buttons have.
@@ -161,9 +163,11 @@ class FollowUpOutputsBar(QWidget):
         self.letters_button.setEnabled(not self._busy)
         key = QKeySequence(CALENDAR_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
         self.calendar_button.setToolTip(
-            f"Save {self._owner_name}'s open calls and letters as a calendar file ({key})"
+            self.tr("Save {0}'s open calls and letters as a calendar file ({1})").format(
+                self._owner_name, key
+            )
             if self._owner
-            else "Choose an owner first: a calendar is one person's follow-ups"
+            else self.tr("Choose an owner first: a calendar is one person's follow-ups")
         )
 
     def _start(self, text: str) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -108,8 +108,8 @@ AskPassword = Callable[[QWidget, str], str | None]
 
 def ask_mail_password(parent: QWidget, user: str) -> str | None:
     text, ok = QInputDialog.getText(
-        parent, "Mail password",
-        f"Password for {user}\n(kept in the system keyring, asked once):",
+        parent, QCoreApplication.translate("FollowupQueuePage", "Mail password"),
+        QCoreApplication.translate("FollowupQueuePage", "Password for {0}\n(kept in the system keyring, asked once):").format(user),
         QLineEdit.EchoMode.Password,
     )  # fmt: skip
     return text if ok and text else None
@@ -147,7 +147,7 @@ class FollowUpQueuePage(QWidget):
         self.owner = QComboBox()
         self.owner.setMinimumHeight(40)
         self.owner.addItem(EVERYONE, None)
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setMinimumHeight(40)
         self.count = QLabel("")
         self.list = QListWidget()
@@ -165,7 +165,7 @@ class FollowUpQueuePage(QWidget):
         self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview = QTextBrowser()
         self.preview.setOpenExternalLinks(False)
-        self.send_button = QPushButton("Send email")
+        self.send_button = QPushButton(self.tr("Send email"))
         self.send_button.setMinimumHeight(40)
         self.outcome_buttons: dict[Outcome, QPushButton] = {}
         # Three a row: six outcomes side by side made the page wider than a 1280 px screen.
@@ -177,8 +177,8 @@ class FollowUpQueuePage(QWidget):
             self.outcome_buttons[outcome] = button
             outcomes.addWidget(button, i // 3, i % 3)
         # An interrupted send: a person checks the Sent folder, then says what happened.
-        self.was_sent_button = QPushButton("It was sent")
-        self.resend_button = QPushButton("Not sent: send again")
+        self.was_sent_button = QPushButton(self.tr("It was sent"))
+        self.resend_button = QPushButton(self.tr("Not sent: send again"))
         review = QHBoxLayout()
         for b in (self.was_sent_button, self.resend_button):
             b.setMinimumHeight(40)
@@ -193,7 +193,7 @@ class FollowUpQueuePage(QWidget):
         )
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Owner"))
+        top.addWidget(QLabel(self.tr("Owner")))
         top.addWidget(self.owner, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.count)
@@ -201,7 +201,7 @@ class FollowUpQueuePage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(top)
         zone = zone_note(event.timezone)
-        self.zone_label = QLabel(f"{zone} (the visitor's own where it differs)")
+        self.zone_label = QLabel(self.tr("{0} (the visitor's own where it differs)").format(zone))
         self.zone_label.setProperty("role", "muted")
         self.zone_label.setWordWrap(True)  # never what sets the page's width
         left_layout.addWidget(self.zone_label)
@@ -278,7 +278,7 @@ class FollowUpQueuePage(QWidget):
     def refresh(self) -> None:
         service, event_id, owner = self._service, self._event.id, self.owner.currentData()
         day = self._today()
-        self.count.setText("Loading…")
+        self.count.setText(self.tr("Loading…"))
         self._runner.run(
             lambda: service.queue(event_id, owner, day),
             on_done=self._queue_loaded,
@@ -330,7 +330,9 @@ class FollowUpQueuePage(QWidget):
         t = item.touch
         self._show_review(t.state is TouchState.REVIEW)
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
-        self.reason.setText(f"{CHANNEL_LABELS[t.channel]} #{t.touch_number} · {t.reason}")
+        self.reason.setText(
+            self.tr("{0} #{1} · {2}").format(CHANNEL_LABELS[t.channel], t.touch_number, t.reason)
+        )
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.
         numbers = [f"\u200e{x}\u200e" for x in (item.phone, item.email) if x]
         self.contact.setText(" · ".join([x for x in (item.lead_name,) if x] + numbers))
@@ -349,7 +351,9 @@ class FollowUpQueuePage(QWidget):
         self.send_button.setVisible(is_email)
         self.send_button.setEnabled(is_email and self._smtp is not None)
         if is_email and self._smtp is None:
-            self.send_button.setToolTip("Set up the SMTP server in the event settings first")
+            self.send_button.setToolTip(
+                self.tr("Set up the SMTP server in the event settings first")
+            )
         for outcome, b in self.outcome_buttons.items():
             b.setEnabled(t.channel is not Channel.EMAIL or outcome is Outcome.NOT_INTERESTED)
         if t.state is TouchState.REVIEW:
@@ -391,7 +395,9 @@ class FollowUpQueuePage(QWidget):
         self._busy("Saving…")
 
         def done(touch: Touch) -> None:
-            self.status.setText("Marked sent" if was_sent else "Will be sent again")
+            self.status.setText(
+                self.tr("Marked sent") if was_sent else self.tr("Will be sent again")
+            )
             self.touch_done.emit(touch.id)
             self.refresh()
 
@@ -409,7 +415,7 @@ class FollowUpQueuePage(QWidget):
             # A login without its password: ask once; the window keeps it in the keyring.
             typed = self._ask_password(self, self._smtp.username)
             if not typed:
-                self.status.setText("Not sent: the mail password is needed")
+                self.status.setText(self.tr("Not sent: the mail password is needed"))
                 return
             self._password = typed
             self.password_entered.emit(typed)
@@ -427,16 +433,18 @@ class FollowUpQueuePage(QWidget):
 
     def _sent(self, touch_id: str, report: SendReport) -> None:
         if report.sent:
-            self.status.setText("Sent")
+            self.status.setText(self.tr("Sent"))
         elif report.replanned:
             self.status.setText(
-                "Not sent now: outside the lead's sending window or already mailed today; "
-                "moved to their next slot"
+                self.tr(
+                    "Not sent now: outside the lead's sending window or already mailed today; "
+                    "moved to their next slot"
+                )
             )
         elif report.problems:
             self.status.setText("Not sent: " + "; ".join(report.problems))
         else:
-            self.status.setText("Not sent: no marketing consent or address")
+            self.status.setText(self.tr("Not sent: no marketing consent or address"))
         self.touch_done.emit(touch_id)
         self.refresh()
 
@@ -447,7 +455,7 @@ class FollowUpQueuePage(QWidget):
             b.setEnabled(False)
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Failed: {exc}")
+        self.status.setText(self.tr("Failed: {0}").format(exc))
         self.count.setText("")
         self._selected(self.list.currentRow())
 

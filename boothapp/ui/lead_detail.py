@@ -113,7 +113,7 @@ class LeadDetailPanel(QWidget):
         self._filling = False
         self._after_load = ""
 
-        self.title = QLabel("Select a lead")
+        self.title = QLabel(self.tr("Select a lead"))
         self.title.setObjectName("LeadTitle")
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
@@ -155,7 +155,7 @@ class LeadDetailPanel(QWidget):
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.new_note = QPlainTextEdit()
         self.new_note.setObjectName("DetailNewNote")
-        self.new_note.setPlaceholderText("Add a note (kept with your name and the time)")
+        self.new_note.setPlaceholderText(self.tr("Add a note (kept with your name and the time)"))
         self.new_note.setMaximumHeight(70)
         self.new_note.setTabChangesFocus(True)
         notes_box = QWidget()
@@ -169,11 +169,11 @@ class LeadDetailPanel(QWidget):
             self.rating.addItem(RATING_LABELS[rating], rating)
         self.owner = QComboBox()
         self.owner.setObjectName("DetailOwner")
-        self.owner.addItem("(routing decides)", "")
+        self.owner.addItem(self.tr("(routing decides)"), "")
         for rep in cfg.routing.reps if cfg else ():
             self.owner.addItem(rep.name, rep.id)
-        self.owner.setToolTip("Managers change the owner; routing chose it at capture")
-        self.save_button = QPushButton("Save changes (Ctrl+S)")
+        self.owner.setToolTip(self.tr("Managers change the owner; routing chose it at capture"))
+        self.save_button = QPushButton(self.tr("Save changes (Ctrl+S)"))
         self.save_button.setObjectName("DetailSave")
         self.save_button.setProperty("primary", True)
         self.save_button.setMinimumHeight(40)
@@ -186,12 +186,14 @@ class LeadDetailPanel(QWidget):
         for stage in Stage:
             self.stage.addItem(STAGE_LABELS[stage], stage)
         self.stage.setMinimumHeight(40)
-        self.please_delete = QCheckBox("Please delete")
+        self.please_delete = QCheckBox(self.tr("Please delete"))
         self.please_delete.setToolTip(
-            "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+            self.tr(
+                "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+            )
         )
         self.please_delete.setMinimumHeight(40)
-        self.followups = QLabel("none planned")
+        self.followups = QLabel(self.tr("none planned"))
         self.followups.setObjectName("FollowUps")
         self.followups.setWordWrap(True)
         self._followup_service: FollowUpService | None = None
@@ -207,22 +209,22 @@ class LeadDetailPanel(QWidget):
         self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
-        self.close_button.setToolTip("Close (Esc)")
+        self.close_button.setToolTip(self.tr("Close (Esc)"))
         self.close_button.setMinimumSize(40, 40)
         self.close_button.clicked.connect(self.closed)
-        self.sheet_button = QPushButton("Lead sheet (PDF)…")
-        self.sheet_button.setToolTip("One page for the rep who takes this lead over")
+        self.sheet_button = QPushButton(self.tr("Lead sheet (PDF)…"))
+        self.sheet_button.setToolTip(self.tr("One page for the rep who takes this lead over"))
         self.sheet_button.clicked.connect(
             lambda: self._lead is not None and self.lead_sheet_requested.emit(self._lead)
         )
 
         pipeline = QFormLayout()
-        pipeline.addRow("Rating", self.rating)
-        pipeline.addRow("Owner", self.owner)
-        pipeline.addRow("Stage", self.stage)
+        pipeline.addRow(self.tr("Rating"), self.rating)
+        pipeline.addRow(self.tr("Owner"), self.owner)
+        pipeline.addRow(self.tr("Stage"), self.stage)
         pipeline.addRow("", self.please_delete)
-        pipeline.addRow("Follow-ups", self.followups)
-        pipeline.addRow("Sync", self.sync)
+        pipeline.addRow(self.tr("Follow-ups"), self.followups)
+        pipeline.addRow(self.tr("Sync"), self.sync)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -235,7 +237,7 @@ class LeadDetailPanel(QWidget):
         layout.addWidget(_group("Contact", self.contact))
         layout.addWidget(_group("Answers", self.answers_box))
         layout.addWidget(_group("Notes", notes_box))
-        pipeline_box = QGroupBox("Pipeline")
+        pipeline_box = QGroupBox(self.tr("Pipeline"))
         pipeline_box.setLayout(pipeline)
         layout.addWidget(pipeline_box)
         layout.addWidget(self.save_button)
@@ -289,13 +291,15 @@ class LeadDetailPanel(QWidget):
     def _load_followups(self, lead_id: str) -> None:
         service = self._followup_service
         if service is None:
-            self.followups.setText("none planned")
+            self.followups.setText(self.tr("none planned"))
             return
-        self.followups.setText("Loading…")
+        self.followups.setText(self.tr("Loading…"))
         self._runner.run(
             lambda: service.lead_touches(lead_id),
             on_done=lambda touches: self._show_followups(lead_id, touches),
-            on_error=lambda exc: self.followups.setText(f"Could not load follow-ups: {exc}"),
+            on_error=lambda exc: self.followups.setText(
+                self.tr("Could not load follow-ups: {0}").format(exc)
+            ),
         )
 
     def _show_followups(self, lead_id: str, touches: list[Touch]) -> None:
@@ -304,17 +308,19 @@ class LeadDetailPanel(QWidget):
         self.followups.setText(followups_text(touches))
 
     def open_lead(self, lead_id: str) -> None:
-        self.status.setText("Loading…")
+        self.status.setText(self.tr("Loading…"))
         leads = self._leads
         self._runner.run(
             lambda: (leads.get_lead(lead_id), leads.history(lead_id)),
             on_done=self._show,
-            on_error=lambda exc: self.status.setText(f"Could not open the lead: {exc}"),
+            on_error=lambda exc: self.status.setText(
+                self.tr("Could not open the lead: {0}").format(exc)
+            ),
         )
 
     def clear(self) -> None:
         self._lead = None
-        self.title.setText("Select a lead")
+        self.title.setText(self.tr("Select a lead"))
         for label in (self.subtitle, self.answers, self.notes, self.sync):
             label.setText("")
         for edit in self.contact_fields.values():
@@ -334,7 +340,9 @@ class LeadDetailPanel(QWidget):
             staff = f" by {lead.staff_name}" if lead.staff_name else ""
             when = event_time(lead.created_at, self._zone)
             self.subtitle.setText(
-                f"{RATING_LABELS[lead.rating]} · score {lead.score} · captured {when}{staff}"
+                self.tr("{0} · score {1} · captured {2}{3}").format(
+                    RATING_LABELS[lead.rating], lead.score, when, staff
+                )
             )
             for name, edit in self.contact_fields.items():
                 edit.setText(getattr(c, name))
@@ -350,7 +358,7 @@ class LeadDetailPanel(QWidget):
             self.answers.setText("\n".join(f"{q}: {a}" for q, a in lines))
             self.answers.setVisible(bool(lines) or not self.questions)
             if not lines and not self.questions:
-                self.answers.setText("(none)")
+                self.answers.setText(self.tr("(none)"))
             self.notes.setText(lead.notes or "(none)")
             self.new_note.clear()
             self.rating.setCurrentIndex(self.rating.findData(lead.rating))
@@ -370,7 +378,7 @@ class LeadDetailPanel(QWidget):
             for i in range(self.history.count()):
                 self.history.item(i).setToolTip(self.history.item(i).text())
             if not history:
-                self.history.addItem("No edits yet")
+                self.history.addItem(self.tr("No edits yet"))
             self.status.setText(self._after_load)
             self._after_load = ""
             self._set_enabled(True)
@@ -424,7 +432,7 @@ class LeadDetailPanel(QWidget):
         if draft == self._leads.draft_of(lead) or draft == replace(
             self._leads.draft_of(lead), staff_id=self._staff_id
         ):
-            self.status.setText("Nothing changed")
+            self.status.setText(self.tr("Nothing changed"))
             return
         leads = self._leads
         self._write(lambda: leads.save_lead(draft).id)
@@ -447,7 +455,7 @@ class LeadDetailPanel(QWidget):
         self._write(lambda: leads.set_please_delete(lead.id, checked, staff_id).id)
 
     def _write(self, fn: Any) -> None:
-        self.status.setText("Saving…")
+        self.status.setText(self.tr("Saving…"))
         self._set_enabled(False)
         self._runner.run(fn, on_done=self._stored, on_error=self._write_failed)
 
@@ -457,7 +465,7 @@ class LeadDetailPanel(QWidget):
         self.open_lead(lead_id)
 
     def _write_failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Not saved: {exc}")
+        self.status.setText(self.tr("Not saved: {0}").format(exc))
         self.save_failed.emit(str(exc))
         if self._lead is not None:
             self.open_lead(self._lead.id)  # show what is really stored

@@ -74,7 +74,7 @@ class LeadForm(QWidget):
         self._rating_override: Rating | None = None
         self._saving = False
 
-        self.title = QLabel("New lead")
+        self.title = QLabel(self.tr("New lead"))
         self.title.setProperty("role", "title")
         self.banner = QLabel()
         self.banner.setObjectName("DuplicateBanner")
@@ -125,7 +125,7 @@ class LeadForm(QWidget):
         self.notes.setTabChangesFocus(True)
         self.notes.installEventFilter(self)
         self.referred_by = QLineEdit()
-        self.referred_by.setPlaceholderText("Referred by (name or company)")
+        self.referred_by.setPlaceholderText(self.tr("Referred by (name or company)"))
         self.referred_by.textChanged.connect(self._update_score)
         # A QCheckBox never wraps: the consent sentence sits in a wrapped label beside it (a tap
         # on the text ticks the box), else its one long line pushed the form off the page.
@@ -167,8 +167,8 @@ class LeadForm(QWidget):
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
-        self.cancel_button = QPushButton("Cancel (Esc)")
-        self.save_button = QPushButton("Save (Enter)")
+        self.cancel_button = QPushButton(self.tr("Cancel (Esc)"))
+        self.save_button = QPushButton(self.tr("Save (Enter)"))
         self.save_button.setProperty("primary", True)
         self.save_button.setMinimumHeight(48)
         self.cancel_button.clicked.connect(self.cancelled)
@@ -386,7 +386,9 @@ class LeadForm(QWidget):
         qualified = "qualified for sales" if ev.qualification.qualified else "nurture"
         override = "" if self._rating_override is None else " (your rating)"
         self.score_label.setText(
-            f"Score {ev.score.total} → suggested {ev.suggested_rating.value}{override}; {qualified}"
+            self.tr("Score {0} → suggested {1}{2}; {3}").format(
+                ev.score.total, ev.suggested_rating.value, override, qualified
+            )
         )
         self.score_label.setToolTip(ev.score.explain())
 
@@ -438,7 +440,7 @@ class LeadForm(QWidget):
         problem = email_problem(email) if email else None
         if problem:
             self._mark("email", problem)
-            self.error.setText(f"Email: {problem}")
+            self.error.setText(self.tr("Email: {0}").format(problem))
             return
         draft, scan_id = self.draft(), self._scan_id
         self._saving = True

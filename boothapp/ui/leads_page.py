@@ -91,7 +91,7 @@ class LeadsPage(QWidget):
         self._queries, self._runner, self._event_id = queries, runner, event_id
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, company, e-mail, notes   (Ctrl+F)")
+        self.search.setPlaceholderText(self.tr("Search name, company, e-mail, notes   (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(44)
         self.rating = self._combo("Rating", [(RATING_LABELS[r], r) for r in reversed(Rating)])
@@ -99,7 +99,7 @@ class LeadsPage(QWidget):
         self.day = self._combo("Day", [])
         self.stage = self._combo("Stage", [(STAGE_LABELS[s], s) for s in Stage])
         self.sync = self._combo("Sync", [(SYNC_LABELS[s], s) for s in SyncState])
-        self.please_delete = QCheckBox("Only \u201cplease delete\u201d")
+        self.please_delete = QCheckBox(self.tr("Only \u201cplease delete\u201d"))
         self.count = QLabel(count_text(None))
         self.count.setObjectName("LeadCount")
         count_font = self.count.font()
@@ -166,7 +166,9 @@ class LeadsPage(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.please_delete.toggled.connect(self.apply_filters)
         self.model.count_changed.connect(lambda total: self.count.setText(count_text(total)))
-        self.model.load_failed.connect(lambda msg: self.count.setText(f"Could not load: {msg}"))
+        self.model.load_failed.connect(
+            lambda msg: self.count.setText(self.tr("Could not load: {0}").format(msg))
+        )
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.activated_row.connect(self.open_row)
         self.detail.lead_changed.connect(self._lead_changed)
@@ -183,7 +185,7 @@ class LeadsPage(QWidget):
         combo.setObjectName(f"{name}Filter")
         combo.setToolTip(name)
         combo.setMinimumHeight(40)
-        combo.addItem(f"{name}: {ANY}", None)
+        combo.addItem(self.tr("{0}: {1}").format(name, ANY), None)
         for text, value in items:
             combo.addItem(text, value)
         return combo

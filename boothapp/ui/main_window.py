@@ -22,7 +22,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, title_suffix: str = "") -> None:
         super().__init__()
-        self.setWindowTitle(f"{APP_NAME} — {title_suffix}" if title_suffix else APP_NAME)
+        self.setWindowTitle(
+            self.tr("{0} — {1}").format(APP_NAME, title_suffix) if title_suffix else APP_NAME
+        )
         self.setObjectName("MainWindow")
         self.resize(1280, 800)
         self.nav = QListWidget()
@@ -36,8 +38,8 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.statusBar().showMessage("Ready")
-        quit_action = QAction("Quit", self)
+        self.statusBar().showMessage(self.tr("Ready"))
+        quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)

@@ -95,7 +95,7 @@ class ResultsPage(QWidget):
         self._staff: Staff | None = None
         self.data: ShowResults | None = None
         self.earlier: ShowResults | None = None
-        self.title = QLabel(f"Results: {event.name}")
+        self.title = QLabel(self.tr("Results: {0}").format(event.name))
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
@@ -103,18 +103,18 @@ class ResultsPage(QWidget):
         self.status = QLabel(MANAGERS_ONLY)
         self.status.setObjectName("ResultsStatus")
         self.status.setWordWrap(True)
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setObjectName("ResultsRefresh")
         self.refresh_button.clicked.connect(self.refresh)
         # Deals come back with "boothapp sync pull"; here too, paced, off the GUI thread.
-        self.pull_button = QPushButton("Pull deals from CRM")
+        self.pull_button = QPushButton(self.tr("Pull deals from CRM"))
         self.pull_button.setObjectName("ResultsPullDeals")
         self.pull_button.clicked.connect(self.pull_deals)
         self.pull_button.setVisible(deals is not None)
         # Earlier events side by side (issue 22): the same headline figures, one column each.
         self.compare = QComboBox()
         self.compare.setObjectName("ResultsCompare")
-        self.compare.addItem("Compare with… (none)", "")
+        self.compare.addItem(self.tr("Compare with… (none)"), "")
         self.compare.currentIndexChanged.connect(lambda _i: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -156,12 +156,14 @@ class ResultsPage(QWidget):
         elif self.isVisible():
             self.refresh()
         elif self.data is None:
-            self.status.setText("Open this page (F8) or press Refresh to work out the results.")
+            self.status.setText(
+                self.tr("Open this page (F8) or press Refresh to work out the results.")
+            )
 
     def refresh(self) -> None:
         if not self.allowed:
             return
-        self.status.setText("Working out the results…")
+        self.status.setText(self.tr("Working out the results…"))
         self.refresh_button.setEnabled(False)
         event_id, other = self._event.id, str(self.compare.currentData() or "")
         results = self._results
@@ -177,7 +179,7 @@ class ResultsPage(QWidget):
             return
         deals, event = self._deals, self._event
         self.pull_button.setEnabled(False)
-        self.status.setText("Reading deals back from the CRM…")
+        self.status.setText(self.tr("Reading deals back from the CRM…"))
         self._runner.run(
             lambda: deals.pull(event.id, event.name),
             on_done=self._pulled,
@@ -193,7 +195,7 @@ class ResultsPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.pull_button.setEnabled(self.allowed)
         self.refresh_button.setEnabled(self.allowed)
-        self.status.setText(f"Results not available: {exc}")
+        self.status.setText(self.tr("Results not available: {0}").format(exc))
 
     def _show(self, found: tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]) -> None:
         data, earlier, others = found
@@ -217,9 +219,9 @@ class ResultsPage(QWidget):
         chosen = self.compare.currentData()
         self.compare.blockSignals(True)
         self.compare.clear()
-        self.compare.addItem("Compare with… (none)", "")
+        self.compare.addItem(self.tr("Compare with… (none)"), "")
         for event_id, name in others:
-            self.compare.addItem(f"Compare with {name}", event_id)
+            self.compare.addItem(self.tr("Compare with {0}").format(name), event_id)
         index = self.compare.findData(chosen)
         self.compare.setCurrentIndex(max(index, 0))
         self.compare.blockSignals(False)
@@ -256,7 +258,7 @@ class ResultsPage(QWidget):
                 "MoneyTable",
             ))  # fmt: skip
         else:
-            lay.addWidget(QLabel("No deals yet: “Pull deals from CRM” brings them back."))
+            lay.addWidget(QLabel(self.tr("No deals yet: “Pull deals from CRM” brings them back.")))
         lay.addWidget(_heading("Speed to lead"))
         self.speed_bars.set_buckets(r.speed.buckets)
         lay.addWidget(self.speed_bars)

@@ -46,16 +46,16 @@ class RosterImportDialog(QDialog):
     def __init__(self, attendees: AttendeeService, runner: TaskRunner, event: Event,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.setWindowTitle(f"Import the roster — {event.name}")
+        self.setWindowTitle(self.tr("Import the roster — {0}").format(event.name))
         self.setMinimumSize(640, 600)
         self._attendees, self._runner, self._event = attendees, runner, event
         self._path: Path | None = None
         self._read: RosterReadResult | None = None
-        intro = QLabel("The organiser's attendee list (CSV or Excel) lets id-only badges show "
-                       "the visitor's name and company offline.")  # fmt: skip
+        intro = QLabel(self.tr("The organiser's attendee list (CSV or Excel) lets id-only badges show "
+                       "the visitor's name and company offline."))  # fmt: skip
         intro.setWordWrap(True)
-        self.file_label = QLabel("No file chosen")
-        choose = QPushButton("Choose file…")
+        self.file_label = QLabel(self.tr("No file chosen"))
+        choose = QPushButton(self.tr("Choose file…"))
         choose.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.addWidget(self.file_label, 1)
@@ -74,11 +74,11 @@ class RosterImportDialog(QDialog):
         self.rejected_rows.setObjectName("RejectedRows")
         self.rejected_rows.setMaximumHeight(120)
         self.progress = QProgressBar()
-        self.import_button = QPushButton("Import")
+        self.import_button = QPushButton(self.tr("Import"))
         self.import_button.setProperty("primary", True)
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_import)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -97,7 +97,10 @@ class RosterImportDialog(QDialog):
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Roster file", "", "Rosters (*.csv *.txt *.xlsx *.xls *.ods);;All files (*)"
+            self,
+            self.tr("Roster file"),
+            "",
+            self.tr("Rosters (*.csv *.txt *.xlsx *.xls *.ods);;All files (*)"),
         )
         if path:
             self.load_file(Path(path))
@@ -106,7 +109,7 @@ class RosterImportDialog(QDialog):
         """Read the file once to guess the columns (off the GUI thread)."""
         self._path = path
         self.file_label.setText(path.name)
-        self.summary.setText("Reading…")
+        self.summary.setText(self.tr("Reading…"))
         self.import_button.setEnabled(False)
         event_id = self._event.id
         self._runner.run(lambda: read_roster(path, event_id=event_id), on_done=self._guessed,
@@ -133,12 +136,13 @@ class RosterImportDialog(QDialog):
         verb = "ready to import" if preview else "read"
         delimiter = f", delimiter {result.delimiter!r}" if result.delimiter else ""
         self.summary.setText(
-            f"{len(result.rows):,} attendees {verb}, {len(result.rejected):,} rows rejected "
-            f"(encoding {result.encoding}{delimiter})."
+            self.tr("{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).").format(
+                len(result.rows), verb, len(result.rejected), result.encoding, delimiter
+            )
         )
         self.rejected_rows.clear()
         for item in result.rejected[:500]:
-            self.rejected_rows.addItem(f"line {item.line}: {item.reason}")
+            self.rejected_rows.addItem(self.tr("line {0}: {1}").format(item.line, item.reason))
 
     def start_import(self) -> None:
         if self._path is None:
@@ -146,7 +150,7 @@ class RosterImportDialog(QDialog):
         path, mapping, event_id = self._path, self.mapping(), self._event.id
         attendees, report = self._attendees, self._signal.changed.emit
         self.import_button.setEnabled(False)
-        self.summary.setText("Importing…")
+        self.summary.setText(self.tr("Importing…"))
 
         def work() -> tuple[RosterReadResult, RosterImportSummary]:
             result = read_roster(path, mapping, event_id=event_id)
@@ -164,13 +168,14 @@ class RosterImportDialog(QDialog):
         result, summary = outcome
         self._show_result(result, preview=False)
         self.summary.setText(
-            f"{summary.inserted:,} attendees added, {summary.replaced:,} updated, "
-            f"{len(result.rejected):,} rows rejected; {summary.total:,} in the roster now."
+            self.tr(
+                "{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now."
+            ).format(summary.inserted, summary.replaced, len(result.rejected), summary.total)
         )
         self.progress.setValue(self.progress.maximum())
         self.import_button.setEnabled(True)
         self.imported.emit(summary)
 
     def _failed(self, exc: BaseException) -> None:
-        self.summary.setText(f"Not imported: {exc}")
+        self.summary.setText(self.tr("Not imported: {0}").format(exc))
         self.import_button.setEnabled(self._read is not None)

@@ -7,7 +7,7 @@ demo event is open, else a message (a handheld scanner still works).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from boothapp.app import AppContext
@@ -44,10 +44,13 @@ def pick_camera(ctx: AppContext, event: Event) -> str:
 
 def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
     box = QMessageBox()
-    box.setWindowTitle("Welcome to BoothApp")
+    box.setWindowTitle(QCoreApplication.translate("Shell", "Welcome to BoothApp"))
     box.setText(
-        "Welcome! Set up your event, or try BoothApp on a demo event first "
-        "(no camera needed: a recorded badge feed plays as the camera)."
+        QCoreApplication.translate(
+            "Shell",
+            "Welcome! Set up your event, or try BoothApp on a demo event first "
+            "(no camera needed: a recorded badge feed plays as the camera).",
+        )
     )
     setup = box.addButton("Set up my event", QMessageBox.ButtonRole.AcceptRole)
     demo = box.addButton("Try the demo", QMessageBox.ButtonRole.ActionRole)
@@ -75,7 +78,7 @@ def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | No
     from boothapp.demo.build import build_demo
 
     dialog = QProgressDialog("Preparing the demo event and its badge video…", "", 0, 0)
-    dialog.setWindowTitle("BoothApp demo")
+    dialog.setWindowTitle(QCoreApplication.translate("Shell", "BoothApp demo"))
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(0)
     loop = QEventLoop()
@@ -86,7 +89,9 @@ def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | No
         loop.quit()
 
     def failed(exc: BaseException) -> None:
-        QMessageBox.warning(dialog, "Demo not available", str(exc))
+        QMessageBox.warning(
+            dialog, QCoreApplication.translate("Shell", "Demo not available"), str(exc)
+        )
         loop.quit()
 
     runner.run(lambda: build_demo(ctx, leads=120, video=True), on_done=done, on_error=failed)
@@ -116,10 +121,16 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     if camera:
         window.start_camera(camera)
     elif ctx.settings.camera == NO_CAMERA:
-        window.scan.set_no_camera("No camera chosen: scan badges with the handheld scanner.")
+        window.scan.set_no_camera(
+            QCoreApplication.translate(
+                "Shell", "No camera chosen: scan badges with the handheld scanner."
+            )
+        )
     else:
         window.scan.camera.set_message(
-            "No camera found. Plug one in (and restart), or use a handheld scanner."
+            QCoreApplication.translate(
+                "Shell", "No camera found. Plug one in (and restart), or use a handheld scanner."
+            )
         )
     if quit_after:
         QTimer.singleShot(int(quit_after * 1000), window.close)

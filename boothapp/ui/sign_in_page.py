@@ -56,7 +56,7 @@ class SignInPage(QWidget):
         self.wait.ticked.connect(self._waiting)
         self.wait.ended.connect(self._wait_over)
 
-        heading = QLabel("Who is at the booth?")
+        heading = QLabel(self.tr("Who is at the booth?"))
         heading_font = heading.font()
         heading_font.setPointSizeF(22)
         heading_font.setBold(True)
@@ -71,7 +71,7 @@ class SignInPage(QWidget):
         names_scroll.setWidget(self.names)
         names_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
-        self.prompt = QLabel("Tap your name")
+        self.prompt = QLabel(self.tr("Tap your name"))
         self.prompt.setObjectName("PinPrompt")
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         prompt_font = self.prompt.font()
@@ -84,7 +84,7 @@ class SignInPage(QWidget):
         self.pad = PinPad()
         self.pad.setEnabled(False)
         self.pad.entered.connect(self._check)
-        self.unlock_button = QPushButton("Manager unlock")
+        self.unlock_button = QPushButton(self.tr("Manager unlock"))
         self.unlock_button.setObjectName("ManagerUnlock")
         self.unlock_button.setMinimumHeight(56)
         self.unlock_button.hide()
@@ -142,7 +142,7 @@ class SignInPage(QWidget):
             self.names_layout.addWidget(button, i // 2, i % 2)
         self.names_layout.setRowStretch(len(self._members) // 2 + 1, 1)
         if not self._members:
-            self.prompt.setText("No staff yet: an event manager adds staff first")
+            self.prompt.setText(self.tr("No staff yet: an event manager adds staff first"))
 
     def staff_button(self, name: str) -> QPushButton | None:
         found = next((b for b in self.group.buttons() if b.text() == name), None)
@@ -161,7 +161,7 @@ class SignInPage(QWidget):
         button = self.staff_button(member.name)
         if button is not None:
             button.setChecked(True)
-        self.prompt.setText(f"PIN for {member.name}")
+        self.prompt.setText(self.tr("PIN for {0}").format(member.name))
         self.message.setText("")
         self.pad.clear()
         self.pad.setEnabled(True)
@@ -179,7 +179,7 @@ class SignInPage(QWidget):
             return
         self._checking = True
         self.pad.setEnabled(False)
-        self.message.setText("Checking…")
+        self.message.setText(self.tr("Checking…"))
         staff = self._staff
         if self._unlocking:
             self._runner.run(
@@ -199,7 +199,7 @@ class SignInPage(QWidget):
             self._accepted(check.staff)
         elif check.status is PinStatus.UNKNOWN:
             self.pad.setEnabled(True)
-            self.message.setText("This staff member cannot sign in any more")
+            self.message.setText(self.tr("This staff member cannot sign in any more"))
         elif check.locked_for_s > 0:
             self._shake_pad()
             self._locked(check.locked_for_s)
@@ -212,7 +212,7 @@ class SignInPage(QWidget):
         self.message.setText("")
         self.pad.clear()
         self.pad.setEnabled(False)
-        self.prompt.setText(f"Signed in: {member.name}")
+        self.prompt.setText(self.tr("Signed in: {0}").format(member.name))
         for button in self.group.buttons():
             button.setChecked(False)
         self._selected = None
@@ -223,7 +223,7 @@ class SignInPage(QWidget):
         self._checking = False
         self.pad.clear()
         self.pad.setEnabled(True)
-        self.message.setText(f"Could not sign in: {exc}")
+        self.message.setText(self.tr("Could not sign in: {0}").format(exc))
 
     # -- waiting after wrong PINs --------------------------------------------------------
     def _locked(self, seconds: float) -> None:
@@ -242,7 +242,7 @@ class SignInPage(QWidget):
         self.unlock_button.hide()
         if self._selected is not None and not self._checking:
             self._unlocking = False
-            self.prompt.setText(f"PIN for {self._selected.name}")
+            self.prompt.setText(self.tr("PIN for {0}").format(self._selected.name))
             self.message.setText("")
             self.pad.setEnabled(True)
 
@@ -251,7 +251,7 @@ class SignInPage(QWidget):
         if member is None:
             return
         self._unlocking = True
-        self.prompt.setText(f"Manager PIN to unlock {member.name}")
+        self.prompt.setText(self.tr("Manager PIN to unlock {0}").format(member.name))
         self.message.setText("")
         self.pad.clear()
         self.pad.setEnabled(True)
@@ -264,16 +264,16 @@ class SignInPage(QWidget):
         if check.accepted and member is not None and check.staff is not None:
             self._unlocking = False
             self.wait.stop()
-            self.prompt.setText(f"PIN for {member.name}")
-            self.message.setText(f"Unlocked by {check.staff.name}")
+            self.prompt.setText(self.tr("PIN for {0}").format(member.name))
+            self.message.setText(self.tr("Unlocked by {0}").format(check.staff.name))
             self.pad.setEnabled(True)
             return
         if check.status is PinStatus.LOCKED or check.locked_for_s > 0:
-            self.message.setText("Too many wrong manager PINs: wait for the countdown")
+            self.message.setText(self.tr("Too many wrong manager PINs: wait for the countdown"))
             self._unlocking = False
             self.pad.setEnabled(False)
             return
-        self.message.setText("Wrong manager PIN")
+        self.message.setText(self.tr("Wrong manager PIN"))
         self.pad.setEnabled(True)
         self._shake_pad()
 

@@ -76,7 +76,7 @@ class KioskWindow(QWidget):
     ) -> None:
         super().__init__()
         self.setObjectName("KioskWindow")
-        self.setWindowTitle(f"{event.name} — BoothApp kiosk")
+        self.setWindowTitle(self.tr("{0} — BoothApp kiosk").format(event.name))
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
         # Read and tapped at arm's length: every button of every step gets a kiosk-size label.
         self.setStyleSheet(
