@@ -41,7 +41,7 @@ class CameraView(QWidget):
         self._frame_age = QElapsedTimer()
         self._flash_text = ""
         self._hint = ""
-        self._message = "Starting camera…"
+        self._message = self.tr("Starting camera…")
         # Outlines and the confirmation flash fade by time, even if frames stop coming.
         self._fade = QTimer(self)
         self._fade.setInterval(100)

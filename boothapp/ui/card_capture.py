@@ -87,7 +87,9 @@ class CardCapture(QWidget):
         if self._busy:
             return
         if frame is None:
-            self._say_no_card("No camera picture: start the camera and hold the card up to it.")
+            self._say_no_card(
+                self.tr("No camera picture: start the camera and hold the card up to it.")
+            )
             return
         still = frame.copy()
         self._busy = True
@@ -119,7 +121,7 @@ class CardCapture(QWidget):
         self.button.setEnabled(True)
         reading, outcome = captured.reading, captured.outcome
         draft = replace(outcome.draft, contact=reading.fields.contact, source=LeadSource.MANUAL)
-        banner = "Read from a business card: check the fields marked in yellow."
+        banner = self.tr("Read from a business card: check the fields marked in yellow.")
         self._form.load(draft, scan_id=outcome.scan.id, banner=banner)
         self._mark_unsure(reading)
         card = reading.card
@@ -131,7 +133,7 @@ class CardCapture(QWidget):
             )
         )  # fmt: skip
         self.card_view.show()
-        turned = " (it was upside down)" if reading.turned else ""
+        turned = self.tr(" (it was upside down)") if reading.turned else ""
         self.status.setText(self.tr("Card read in {0:.1f} s{1}.").format(reading.ms / 1000, turned))
         self.card_read.emit(reading)
 
@@ -162,7 +164,7 @@ class CardCapture(QWidget):
         if isinstance(exc, NoCardFound):
             self._say_no_card(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
         else:
-            self._say_no_card(f"The card could not be read: {exc}")
+            self._say_no_card(self.tr("The card could not be read: {0}").format(exc))
 
     def _say_no_card(self, message: str) -> None:
         self.status.setText(message)

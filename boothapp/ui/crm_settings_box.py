@@ -9,7 +9,7 @@ import webbrowser
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,12 +28,15 @@ from boothapp.services.sync_targets import LABELS, ConnectionCheck
 from boothapp.sync.settings import KNOWN_CRMS, SECRET_NAMES, CrmSettings
 from boothapp.workers.tasks import TaskRunner
 
-CHOICE_LABELS = {**LABELS, "webhook": "Webhook (Zapier, n8n, …)"}
+CHOICE_LABELS = {
+    **LABELS,
+    "webhook": QT_TRANSLATE_NOOP("CrmSettingsBox", "Webhook (Zapier, n8n, …)"),
+}
 SECRET_LABELS = {
-    "secret": "Signing secret (HMAC)",
-    "intake_key": "Intake key",
-    "api_token": "API token (edits, notes, tasks)",
-    "token": "Private app token",
+    "secret": QT_TRANSLATE_NOOP("CrmSettingsBox", "Signing secret (HMAC)"),
+    "intake_key": QT_TRANSLATE_NOOP("CrmSettingsBox", "Intake key"),
+    "api_token": QT_TRANSLATE_NOOP("CrmSettingsBox", "API token (edits, notes, tasks)"),
+    "token": QT_TRANSLATE_NOOP("CrmSettingsBox", "Private app token"),
 }
 # Salesforce tokens come from signing in (Connect), never from typing.
 TYPED_SECRETS = {crm: names for crm, names in SECRET_NAMES.items() if crm != "salesforce"}
@@ -50,13 +53,13 @@ class CrmSettingsBox(QGroupBox):
         open_browser: Callable[[str], object] = webbrowser.open,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("CRM settings", parent)
+        super().__init__(self.tr("CRM settings"), parent)
         self._service, self._runner, self._event = service, runner, event
         self._open_browser = open_browser
         self._loaded: CrmSettings | None = None
         self.crm_combo = QComboBox()
         for name in KNOWN_CRMS:
-            self.crm_combo.addItem(CHOICE_LABELS[name], name)
+            self.crm_combo.addItem(self.tr(CHOICE_LABELS[name]), name)
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText(self.tr("https://crm.example.com"))
         self.intake_edit = QLineEdit()
@@ -98,7 +101,7 @@ class CrmSettingsBox(QGroupBox):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setPlaceholderText(self.tr("stored in the system keyring; leave empty to keep"))
             self.secret_edits[name] = edit
-            self._form.addRow(SECRET_LABELS.get(name, name), edit)
+            self._form.addRow(self.tr(SECRET_LABELS.get(name, name)), edit)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.test_button)
@@ -135,8 +138,10 @@ class CrmSettingsBox(QGroupBox):
         self.connect_button.setVisible(crm == "salesforce")
         self.url_edit.setPlaceholderText(
             {
-                "salesforce": "filled in by Connect",
-                "webhook": "https://hooks.example.com/… (each lead is POSTed here, signed)",
+                "salesforce": self.tr("filled in by Connect"),
+                "webhook": self.tr(
+                    "https://hooks.example.com/… (each lead is POSTed here, signed)"
+                ),
             }.get(crm, "https://crm.example.com")
         )
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,11 +33,11 @@ def ago(moment: datetime | None, now: datetime) -> str:
         return "never"
     seconds = max(0, int((now - moment).total_seconds()))
     if seconds < 60:
-        return "just now"
+        return QCoreApplication.translate("DashboardPage", "just now")
     if seconds < 3600:
-        return f"{seconds // 60} min ago"
+        return QCoreApplication.translate("DashboardPage", "{0} min ago").format(seconds // 60)
     if seconds < 86_400:
-        return f"{seconds // 3600} h ago"
+        return QCoreApplication.translate("DashboardPage", "{0} h ago").format(seconds // 3600)
     return moment.astimezone().strftime("%d %b %H:%M")
 
 
@@ -49,23 +49,38 @@ def duration_text(delta: timedelta | None) -> str:
     if minutes < 1:
         return "< 1 min"
     if minutes < 60:
-        return f"{minutes} min"
+        return QCoreApplication.translate("DashboardPage", "{0} min").format(minutes)
     if minutes < 48 * 60:  # up to the 48 h target, hours and minutes still matter
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{minutes // 1440} d {minutes // 60 % 24} h"
+        return QCoreApplication.translate("DashboardPage", "{0} h {1:02d} min").format(
+            minutes // 60, minutes % 60
+        )
+    return QCoreApplication.translate("DashboardPage", "{0} d {1} h").format(
+        minutes // 1440, minutes // 60 % 24
+    )
 
 
 def response_detail(response: ResponseTime | None) -> str:
     """The lines under the median: the share inside the DOMAIN.md target, and who waits."""
     if response is None:
-        return "capture → first contact · no leads yet"
+        return QCoreApplication.translate("DashboardPage", "capture → first contact · no leads yet")
     if not response.contacted:
-        return f"capture → first contact · nobody contacted yet, {response.leads:,} waiting"
-    waiting = f" · {response.waiting:,} waiting" if response.waiting else ""
-    return (
-        f"median, capture → first contact<br>"
-        f"<b>{round(100 * response.within_target)} %</b> within {response.target}<br>"
-        f"{response.contacted:,} of {response.leads:,} contacted{waiting}"
+        return QCoreApplication.translate(
+            "DashboardPage", "capture → first contact · nobody contacted yet, {0:,} waiting"
+        ).format(response.leads)
+    waiting = (
+        QCoreApplication.translate("DashboardPage", " · {0:,} waiting").format(response.waiting)
+        if response.waiting
+        else ""
+    )
+    return QCoreApplication.translate(
+        "DashboardPage",
+        "median, capture → first contact<br><b>{0} %</b> within {1}<br>{2:,} of {3:,} contacted{4}",
+    ).format(
+        round(100 * response.within_target),
+        response.target,
+        response.contacted,
+        response.leads,
+        waiting,
     )
 
 
@@ -193,14 +208,14 @@ class DashboardPage(QWidget):
         self._event_id, self._tz, self._clock = event_id, tz, clock
         self.stats: BoothStats | None = None
 
-        self.today_tile = Tile("Leads today")
-        self.mix_tile = Tile("Rating mix today")
-        self.sync_tile = Tile("Last sync")
-        self.funnel_tile = Tile("Qualified for sales")
+        self.today_tile = Tile(self.tr("Leads today"))
+        self.mix_tile = Tile(self.tr("Rating mix today"))
+        self.sync_tile = Tile(self.tr("Last sync"))
+        self.funnel_tile = Tile(self.tr("Qualified for sales"))
         # DOMAIN.md: speed decides the sale; show capture -> first contact to the booth.
         # It sits in the lower row, where there is room for the per-owner medians too (a fifth
         # tile in the top row would make the page wider than a 1280 px screen).
-        self.response_tile = Tile("Response time")
+        self.response_tile = Tile(self.tr("Response time"))
         self.response_tile.value.setTextFormat(Qt.TextFormat.PlainText)  # "< 1 min" is no tag
         self.response_staff = QLabel("")
         self.response_staff.setObjectName("ResponsePerStaff")
@@ -209,7 +224,7 @@ class DashboardPage(QWidget):
         assert isinstance(tile_layout, QVBoxLayout)
         tile_layout.insertWidget(3, self.response_staff)
         self.hours = HourBars()
-        hours_box = _panel("Leads per hour", self.hours)
+        hours_box = _panel(self.tr("Leads per hour"), self.hours)
         self.staff_box = QWidget()
         self.staff_layout = QGridLayout(self.staff_box)
         self.staff_layout.setHorizontalSpacing(14)
@@ -224,9 +239,9 @@ class DashboardPage(QWidget):
             tiles.addWidget(tile, 1)
         lower = QHBoxLayout()
         lower.setSpacing(16)
-        lower.addWidget(_panel("Today against target", self.staff_box), 3)
+        lower.addWidget(_panel(self.tr("Today against target"), self.staff_box), 3)
         lower.addWidget(self.response_tile, 2)
-        lower.addWidget(_panel("Leaderboard (whole show)", self.board), 2)
+        lower.addWidget(_panel(self.tr("Leaderboard (whole show)"), self.board), 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
         layout.setSpacing(16)
@@ -265,8 +280,10 @@ class DashboardPage(QWidget):
         self.today_tile.value.setText(self.tr("{0:,}").format(stats.leads_today))
         last = event_time(stats.last_capture, stats.timezone)
         self.today_tile.detail.setText(
-            f"target {booth_target:,} · {stats.rating_mix.hot} hot · "
-            f"{stats.day.strftime('%a %d %b')}" + (f"\nlast lead {last}" if last else "")
+            self.tr("target {0:,} · {1} hot · {2}").format(
+                booth_target, stats.rating_mix.hot, stats.day.strftime("%a %d %b")
+            )
+            + (self.tr("\nlast lead {0}").format(last) if last else "")
         )
         self.zone_label.setText(zone_note(stats.timezone))
         mix = stats.rating_mix
@@ -283,7 +300,7 @@ class DashboardPage(QWidget):
         )
         self.funnel_tile.value.setText(self.tr("{0:,}").format(stats.qualified))
         total = stats.qualified + stats.nurture
-        share = f" · {round(100 * stats.qualified / total)} %" if total else ""
+        share = self.tr(" · {0} %").format(round(100 * stats.qualified / total)) if total else ""
         self.funnel_tile.detail.setText(
             self.tr("SQL to sales{0} · {1:,} MQL to nurture").format(share, stats.nurture)
         )
@@ -327,7 +344,7 @@ class DashboardPage(QWidget):
             bar.setObjectName("StaffProgress")
             bar.setRange(0, person.target)
             bar.setValue(min(person.leads, person.target))
-            bar.setFormat(f"{person.leads} / {person.target}")
+            bar.setFormat(self.tr("{0} / {1}").format(person.leads, person.target))
             bar.setMinimumHeight(30)
             bar.setTextVisible(True)
             done = person.leads >= person.target
@@ -359,7 +376,13 @@ class DashboardPage(QWidget):
 
 
 def _share(part: int, total: int) -> str:
-    return f" · {round(100 * part / total)} % hot" if total else ""
+    return (
+        QCoreApplication.translate("DashboardPage", " · {0} % hot").format(
+            round(100 * part / total)
+        )
+        if total
+        else ""
+    )
 
 
 def _escape(text: str) -> str:

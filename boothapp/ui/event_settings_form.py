@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,8 +33,8 @@ from boothapp.core.config.model import (
     MAX_LEADS_PER_STAFF_PER_DAY,
 )
 
-REP_COLUMNS = (("id", "Id"), ("name", "Name"), ("timezone", "Time zone"),
-               ("hours", "Hours (09:00-17:00)"))  # fmt: skip
+REP_COLUMNS = (("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")), ("name", QT_TRANSLATE_NOOP("SettingsForm", "Name")), ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
+               ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")))  # fmt: skip
 QUESTION_ROW = "(question)"  # the first grid row holds the question's own wording
 
 
@@ -108,7 +108,7 @@ class SettingsForm(QWidget):
 
         self.reps = QTableWidget(0, len(REP_COLUMNS))
         self.reps.setObjectName("FormReps")
-        self.reps.setHorizontalHeaderLabels([label for _, label in REP_COLUMNS])
+        self.reps.setHorizontalHeaderLabels([self.tr(label) for _, label in REP_COLUMNS])
         self.reps.verticalHeader().setVisible(False)
         self.reps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.reps.setMinimumHeight(90)
@@ -181,7 +181,9 @@ class SettingsForm(QWidget):
             self._current = index
             q = questions[index]
             self.required.setChecked(bool(q.get("required")))
-            headers = ["Option id", "Wording"] + [f"Wording ({lang})" for lang in self._langs]
+            headers = [self.tr("Option id"), self.tr("Wording")] + [
+                self.tr("Wording ({0})").format(lang) for lang in self._langs
+            ]
             self.options.setColumnCount(len(headers))
             self.options.setHorizontalHeaderLabels(headers)
             self.options.setRowCount(0)

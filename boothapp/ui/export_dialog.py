@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,8 +34,9 @@ from boothapp.reports.columns import ColumnChoice
 from boothapp.services.exports import ExportFormat, ExportRequest, ExportService, LeadFilter
 from boothapp.workers.tasks import TaskRunner
 
-_KINDS = (("CSV (Excel, any CRM)", "csv"), ("Excel workbook (XLSX)", "xlsx"),
-          ("Post-show report (PDF)", "pdf"))  # fmt: skip
+_KINDS = ((QT_TRANSLATE_NOOP("ExportDialog", "CSV (Excel, any CRM)"), "csv"),
+          (QT_TRANSLATE_NOOP("ExportDialog", "Excel workbook (XLSX)"), "xlsx"),
+          (QT_TRANSLATE_NOOP("ExportDialog", "Post-show report (PDF)"), "pdf"))  # fmt: skip
 
 
 class PathField(QLabel):
@@ -87,7 +88,8 @@ class ExportDialog(QDialog):
         self._exports, self._runner, self._event, self._staff = exports, runner, event, staff
         self._folder = folder
         self.kind = QComboBox()
-        for label, value in _KINDS:
+        for source, value in _KINDS:
+            label = self.tr(source)
             self.kind.addItem(label, value)
         self.path = PathField()
         browse = QPushButton(self.tr("Choose…"))
@@ -98,8 +100,8 @@ class ExportDialog(QDialog):
         self.bom = QCheckBox(self.tr("Excel-friendly CSV (UTF-8 with BOM, accents show right)"))
         self.bom.setChecked(True)
         self.delimiter = QComboBox()
-        for label, value in (("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"),
-                             ("Pipe |", "|")):  # fmt: skip
+        for label, value in ((self.tr("Comma ,"), ","), (self.tr("Semicolon ;"), ";"), (self.tr("Tab"), "\t"),
+                             (self.tr("Pipe |"), "|")):  # fmt: skip
             self.delimiter.addItem(label, value)
         self.qualified = QCheckBox(self.tr("Only sales-qualified leads"))
         self.hot_warm = QCheckBox(self.tr("Only hot and warm leads"))
@@ -212,7 +214,7 @@ class ExportDialog(QDialog):
 
             def work() -> str:
                 n = exports.report(event_id, path, staff_id=staff_id, progress=report)
-                return f"Report on {n} leads written to {path}"
+                return self.tr("Report on {0} leads written to {1}").format(n, path)
         else:
             flt = LeadFilter(
                 ratings=(Rating.HOT, Rating.WARM) if self.hot_warm.isChecked() else (),
@@ -233,7 +235,7 @@ class ExportDialog(QDialog):
 
             def work() -> str:
                 summary = exports.export(request, progress=report)
-                return f"{summary.rows} leads written to {summary.path}"
+                return self.tr("{0} leads written to {1}").format(summary.rows, summary.path)
 
             self._pending_columns = chosen
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -49,11 +49,25 @@ def safe_file_name(text: str) -> str:
 
 
 def calendar_file_name(event_name: str, person: str) -> str:
-    return safe_file_name(f"{event_name} - {person} follow-ups") + ".ics"
+    return (
+        safe_file_name(
+            QCoreApplication.translate("FollowupOutputsBar", "{0} - {1} follow-ups").format(
+                event_name, person
+            )
+        )
+        + ".ics"
+    )
 
 
 def letters_file_name(event_name: str, day: date) -> str:
-    return safe_file_name(f"{event_name} - letters {day.isoformat()}") + ".pdf"
+    return (
+        safe_file_name(
+            QCoreApplication.translate("FollowupOutputsBar", "{0} - letters {1}").format(
+                event_name, day.isoformat()
+            )
+        )
+        + ".pdf"
+    )
 
 
 def with_suffix(chosen: str, suffix: str) -> Path:
@@ -207,13 +221,15 @@ class FollowUpOutputsBar(QWidget):
         if not owner or self._busy:
             return
         service, event_id, now = self._service, self._event.id, self._now()
-        self._start(f"Collecting {name}'s follow-ups…")
+        self._start(self.tr("Collecting {0}'s follow-ups…").format(name))
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, NotFoundError):
-                self._finish(f"{name} has no open calls or letters: no calendar to save.")
+                self._finish(
+                    self.tr("{0} has no open calls or letters: no calendar to save.").format(name)
+                )
             else:
-                self._finish(f"Calendar not saved: {exc}", error=True)
+                self._finish(self.tr("Calendar not saved: {0}").format(exc), error=True)
 
         self._runner.run(
             lambda: service.calendar(event_id, owner, now),
@@ -224,26 +240,31 @@ class FollowUpOutputsBar(QWidget):
     def _calendar_ready(self, owner: str, text: str) -> None:
         count = text.count("BEGIN:VEVENT")
         path = self._ask_path(
-            f"Save {owner}'s follow-up calendar",
+            self.tr("Save {0}'s follow-up calendar").format(owner),
             calendar_file_name(self._event.name, owner),
-            "Calendar (*.ics)",
+            self.tr("Calendar (*.ics)"),
             ".ics",
         )
         if path is None:
             self._finish("")
             return
-        self._say(f"Saving {path.name}…")
+        self._say(self.tr("Saving {0}…").format(path.name))
 
         def done(_: object) -> None:
             self._finish(
-                f"{_plural(count, 'follow-up')} for {owner} saved to {path.name}", saved=path
+                self.tr("{0} for {1} saved to {2}").format(
+                    _plural(count, "follow-up"), owner, path.name
+                ),
+                saved=path,
             )
             self.calendar_saved.emit(SavedFile(path, count))
 
         self._runner.run(
             lambda: write_atomically(path, text),
             on_done=done,
-            on_error=lambda exc: self._finish(f"Calendar not saved: {exc}", error=True),
+            on_error=lambda exc: self._finish(
+                self.tr("Calendar not saved: {0}").format(exc), error=True
+            ),
         )
 
     # -- letters -------------------------------------------------------------------------
@@ -255,7 +276,7 @@ class FollowUpOutputsBar(QWidget):
             return
         service, event_id, now = self._service, self._event.id, self._now()
         day = self._today(now)
-        self._start("Looking for letters due…")
+        self._start(self.tr("Looking for letters due…"))
 
         def due_letters() -> int:
             # The queue's "due by the end of today" is the set letters_pdf prints.
@@ -269,34 +290,43 @@ class FollowUpOutputsBar(QWidget):
         self._runner.run(
             due_letters,
             on_done=lambda n: self._letters_counted(n, now),
-            on_error=lambda exc: self._finish(f"Letters not printed: {exc}", error=True),
+            on_error=lambda exc: self._finish(
+                self.tr("Letters not printed: {0}").format(exc), error=True
+            ),
         )
 
     def _letters_counted(self, count: int, now: datetime) -> None:
         day = self._today(now)
         if not count:
-            self._finish(f"No letters due by today ({day:%a %d %b}): nothing to print.")
+            self._finish(
+                self.tr("No letters due by today ({0:%a %d %b}): nothing to print.").format(day)
+            )
             return
         path = self._ask_path(
-            f"Save {_plural(count, 'letter')} as PDF",
+            self.tr("Save {0} as PDF").format(_plural(count, "letter")),
             letters_file_name(self._event.name, day),
-            "PDF (*.pdf)",
+            self.tr("PDF (*.pdf)"),
             ".pdf",
         )
         if path is None:
             self._finish("")
             return
-        self._say(f"Printing {_plural(count, 'letter')} to {path.name}…")
+        self._say(self.tr("Printing {0} to {1}…").format(_plural(count, "letter"), path.name))
         service, event_id = self._service, self._event.id
 
         def failed(exc: BaseException) -> None:
             # letters_pdf writes the file before it marks anything printed, so a failure
             # leaves every letter in the queue to print again.
-            self._finish(f"Letters not printed: {exc}; they stay in the queue.", error=True)
+            self._finish(
+                self.tr("Letters not printed: {0}; they stay in the queue.").format(exc), error=True
+            )
 
         def done(printed: int) -> None:
             self._finish(
-                f"{_plural(printed, 'letter')} saved to {path.name}, marked printed", saved=path
+                self.tr("{0} saved to {1}, marked printed").format(
+                    _plural(printed, "letter"), path.name
+                ),
+                saved=path,
             )
             self.letters_printed.emit(SavedFile(path, printed))
 

@@ -46,23 +46,12 @@ from boothapp.services.followup_types import (
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.mail import SmtpSettings
 from boothapp.ui.followup_outputs_bar import ChoosePath, FollowUpOutputsBar, OpenUrl
+from boothapp.ui.i18n import CHANNEL_NAMES, OUTCOME_NAMES, date_time, number, outcome_name
 from boothapp.workers.tasks import TaskRunner
 
-EVERYONE = "Everyone"
-OUTCOME_LABELS: tuple[tuple[Outcome, str], ...] = (
-    (Outcome.REACHED, "Reached"),
-    (Outcome.VOICEMAIL, "Voicemail"),
-    (Outcome.NO_ANSWER, "No answer"),
-    (Outcome.NOT_INTERESTED, "Not interested"),
-    (Outcome.MEETING_BOOKED, "Meeting booked"),
-    (Outcome.WRONG_NUMBER, "Wrong number"),
-)
-CHANNEL_LABELS = {
-    Channel.EMAIL: "Email",
-    Channel.CALL: "Call",
-    Channel.LETTER: "Letter",
-    Channel.CRM_TASK: "CRM task",
-}
+translate = QCoreApplication.translate
+OUTCOME_LABELS: tuple[Outcome, ...] = tuple(OUTCOME_NAMES)
+CHANNEL_LABELS = CHANNEL_NAMES
 
 
 def due_text(touch: Touch, event_zone: str = "") -> str:
@@ -72,24 +61,30 @@ def due_text(touch: Touch, event_zone: str = "") -> str:
     if event_zone:
         return with_visitor_time(touch.due_utc, event_zone, touch.tz)
     local = touch.due_utc.astimezone(ZoneInfo(touch.tz))
-    return f"{local:%a %d %b %H:%M} {touch.tz}"
+    return f"{date_time(local)} {touch.tz}"
 
 
 def item_text(item: QueueItem, event_zone: str = "") -> str:
-    flag = "CHECK SENT FOLDER · " if item.touch.state is TouchState.REVIEW else ""
-    flag += "OVERDUE · " if item.overdue else ""
+    flag = (
+        translate("FollowUps", "CHECK SENT FOLDER · ")
+        if item.touch.state is TouchState.REVIEW
+        else ""
+    )
+    flag += translate("FollowUps", "OVERDUE · ") if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
     # The language the message is in, after the event's fallback chain (issue 16).
     lang = f" · {item.touch.language}" if item.touch.language else ""
     due = due_text(item.touch, event_zone)
-    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due}{lang}"
+    return QCoreApplication.translate("FollowupQueuePage", "{0}{1} · {2} · {3}{4}").format(
+        flag, CHANNEL_LABELS[item.touch.channel], who, due, lang
+    )
 
 
 def preview_html(p: MailPreview) -> str:
     """The exact mail: its headers, then the HTML part as the lead will see it."""
     rows = "".join(
         f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
-        for name, value in (*p.headers, ("Language", p.language))
+        for name, value in (*p.headers, (translate("FollowUps", "Language"), p.language))
     )
     warn = "".join(f"<p style='color:#a00'>{escape(w)}</p>" for w in p.problems)
     return f"<table>{rows}</table>{warn}<hr>{p.html}"
@@ -97,10 +92,12 @@ def preview_html(p: MailPreview) -> str:
 
 def next_action_text(result: OutcomeResult, event_zone: str = "") -> str:
     if result.next_touch is None:
-        return f"No further touches: {result.reason}"
+        return translate("FollowUps", "No further touches: {0}").format(result.reason)
     nxt = result.next_touch
     due = due_text(nxt, event_zone)
-    return f"Next: {CHANNEL_LABELS[nxt.channel].lower()} {due} · {result.reason}"
+    return translate("FollowUps", "Next: {0} {1} · {2}").format(
+        CHANNEL_LABELS[nxt.channel], due, result.reason
+    )
 
 
 AskPassword = Callable[[QWidget, str], str | None]
@@ -146,7 +143,7 @@ class FollowUpQueuePage(QWidget):
 
         self.owner = QComboBox()
         self.owner.setMinimumHeight(40)
-        self.owner.addItem(EVERYONE, None)
+        self.owner.addItem(self.tr("Everyone"), None)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setMinimumHeight(40)
         self.count = QLabel("")
@@ -170,8 +167,8 @@ class FollowUpQueuePage(QWidget):
         self.outcome_buttons: dict[Outcome, QPushButton] = {}
         # Three a row: six outcomes side by side made the page wider than a 1280 px screen.
         outcomes = QGridLayout()
-        for i, (outcome, label) in enumerate(OUTCOME_LABELS):
-            button = QPushButton(label)
+        for i, outcome in enumerate(OUTCOME_LABELS):
+            button = QPushButton(OUTCOME_NAMES[outcome])
             button.setMinimumHeight(40)
             button.clicked.connect(lambda _=False, o=outcome: self.log_outcome(o))
             self.outcome_buttons[outcome] = button
@@ -297,7 +294,10 @@ class FollowUpQueuePage(QWidget):
             self.list.addItem(row)
         self.list.blockSignals(False)
         overdue = sum(1 for i in items if i.overdue)
-        self.count.setText(f"{len(items)} due" + (f", {overdue} overdue" if overdue else ""))
+        due = self.tr("%Ln due", "", len(items))
+        if overdue:
+            due = self.tr("{0}, {1} overdue").format(due, number(overdue))
+        self.count.setText(due)
         ids = [i.touch.id for i in items]
         self.list.setCurrentRow(ids.index(keep) if keep in ids else (0 if items else -1))
         if not items:
@@ -321,7 +321,7 @@ class FollowUpQueuePage(QWidget):
         if item is None:
             for w in (self.subject, self.reason, self.contact):
                 w.setText("")
-            self.preview.setPlainText("Nothing due. Well done.")
+            self.preview.setPlainText(self.tr("Nothing due. Well done."))
             self.send_button.setEnabled(False)
             for b in self.outcome_buttons.values():
                 b.setEnabled(False)
@@ -375,7 +375,7 @@ class FollowUpQueuePage(QWidget):
         if touch_id is None:
             return
         service, staff_id = self._service, self._staff_id
-        self._busy(f"Saving {outcome.value.replace('_', ' ')}…")
+        self._busy(self.tr("Saving {0}…").format(outcome_name(outcome.value)))
         self._runner.run(
             lambda: service.record_outcome(touch_id, outcome, staff_id, now=datetime.now(UTC)),
             on_done=self._outcome_stored,
@@ -392,7 +392,7 @@ class FollowUpQueuePage(QWidget):
         if touch_id is None:
             return
         service, staff_id = self._service, self._staff_id
-        self._busy("Saving…")
+        self._busy(self.tr("Saving…"))
 
         def done(touch: Touch) -> None:
             self.status.setText(
@@ -422,7 +422,7 @@ class FollowUpQueuePage(QWidget):
         service, event_id, smtp, password, access = (
             self._service, self._event.id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
-        self._busy("Sending…")
+        self._busy(self.tr("Sending…"))
         now = self._now()
 
         def send() -> SendReport:
@@ -442,7 +442,7 @@ class FollowUpQueuePage(QWidget):
                 )
             )
         elif report.problems:
-            self.status.setText("Not sent: " + "; ".join(report.problems))
+            self.status.setText(self.tr("Not sent: {0}").format("; ".join(report.problems)))
         else:
             self.status.setText(self.tr("Not sent: no marketing consent or address"))
         self.touch_done.emit(touch_id)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,19 +44,24 @@ from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
+from boothapp.ui.i18n import CHANNEL_NAMES, Translated, date_time, number, outcome_name
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
-FIELD_LABELS = {
-    "please_delete": "Please delete",
-    "stage": "Stage",
-    "notes": "Notes",
-    "rating": "Rating",
-    "answers": "Answers",
-    "owner": "Owner",
-}
+translate = QCoreApplication.translate
+FIELD_LABELS = Translated(
+    "LeadDetail",
+    {
+        "please_delete": QT_TRANSLATE_NOOP("LeadDetail", "Please delete"),
+        "stage": QT_TRANSLATE_NOOP("LeadDetail", "Stage"),
+        "notes": QT_TRANSLATE_NOOP("LeadDetail", "Notes"),
+        "rating": QT_TRANSLATE_NOOP("LeadDetail", "Rating"),
+        "answers": QT_TRANSLATE_NOOP("LeadDetail", "Answers"),
+        "owner": QT_TRANSLATE_NOOP("LeadDetail", "Owner"),
+    },
+)
 
 
 def describe_change(
@@ -67,19 +72,23 @@ def describe_change(
 ) -> str:
     """One history line: "Tue 18 Nov 14:03 · Ayla · Stage: To contact → Won"."""
     when = event_time(change.changed_at, zone)
-    who = staff_names.get(change.staff_id, "") or "someone"
+    who = staff_names.get(change.staff_id, "") or translate("LeadDetail", "someone")
     label = FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
     old, new = change.old_value, change.new_value
     if change.field == "answers" and cfg is not None:
-        return f"{when} · {who} · {answers_change_text(cfg, old, new)}"
-    return f"{when} · {who} · {label}: {_value(old)} → {_value(new)}"
+        return QCoreApplication.translate("LeadDetail", "{0} · {1} · {2}").format(
+            when, who, answers_change_text(cfg, old, new)
+        )
+    return QCoreApplication.translate("LeadDetail", "{0} · {1} · {2}: {3} → {4}").format(
+        when, who, label, _value(old), _value(new)
+    )
 
 
 def _value(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return translate("LeadDetail", "yes") if value else translate("LeadDetail", "no")
     if value in (None, "", {}, []):
-        return "(empty)"
+        return translate("LeadDetail", "(empty)")
     if isinstance(value, str):
         for labels in (STAGE_LABELS, RATING_LABELS):
             for key, text in labels.items():
@@ -234,14 +243,14 @@ class LeadDetailPanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.zone_label)
-        layout.addWidget(_group("Contact", self.contact))
-        layout.addWidget(_group("Answers", self.answers_box))
-        layout.addWidget(_group("Notes", notes_box))
+        layout.addWidget(_group(self.tr("Contact"), self.contact))
+        layout.addWidget(_group(self.tr("Answers"), self.answers_box))
+        layout.addWidget(_group(self.tr("Notes"), notes_box))
         pipeline_box = QGroupBox(self.tr("Pipeline"))
         pipeline_box.setLayout(pipeline)
         layout.addWidget(pipeline_box)
         layout.addWidget(self.save_button)
-        layout.addWidget(_group("History", self.history))
+        layout.addWidget(_group(self.tr("History"), self.history))
         layout.addWidget(self.sheet_button)
         layout.addWidget(self.status)
         layout.addStretch(1)
@@ -337,7 +346,7 @@ class LeadDetailPanel(QWidget):
         try:
             c = lead.contact
             self.title.setText(lead.display_name)
-            staff = f" by {lead.staff_name}" if lead.staff_name else ""
+            staff = self.tr(" by {0}").format(lead.staff_name) if lead.staff_name else ""
             when = event_time(lead.created_at, self._zone)
             self.subtitle.setText(
                 self.tr("{0} · score {1} · captured {2}{3}").format(
@@ -460,7 +469,7 @@ class LeadDetailPanel(QWidget):
         self._runner.run(fn, on_done=self._stored, on_error=self._write_failed)
 
     def _stored(self, lead_id: str) -> None:
-        self._after_load = "Saved"
+        self._after_load = self.tr("Saved")
         self.lead_changed.emit(lead_id)
         self.open_lead(lead_id)
 
@@ -474,24 +483,32 @@ class LeadDetailPanel(QWidget):
 def followups_text(touches: list[Touch]) -> str:
     """'Next: call Wed 25 Nov 10:05 Europe/Berlin · 2 done · 3 open · 1 needs review'."""
     if not touches:
-        return "none planned"
+        return translate("LeadDetail", "none planned")
     open_ = sorted((t for t in touches if t.state in OPEN_STATES), key=lambda t: t.due_utc)
     done = [t for t in touches if t.done_at is not None]
     parts = []
     if open_:
         nxt = open_[0]
         local = nxt.due_utc.astimezone(ZoneInfo(nxt.tz))
-        parts.append(f"Next: {nxt.channel.value} {local:%a %d %b %H:%M} {nxt.tz}")
+        parts.append(
+            translate("LeadDetail", "Next: {0} {1} {2}").format(
+                CHANNEL_NAMES[nxt.channel], date_time(local), nxt.tz
+            )
+        )
     else:
-        parts.append("No open touches")
-    parts.append(f"{len(done)} done")
-    parts.append(f"{len(open_)} open")
+        parts.append(translate("LeadDetail", "No open touches"))
+    parts.append(translate("LeadDetail", "{0} done").format(number(len(done))))
+    parts.append(translate("LeadDetail", "{0} open").format(number(len(open_))))
     review = sum(1 for t in touches if t.state.value in ("review", "failed"))
     if review:
-        parts.append(f"{review} need attention (bounced or interrupted)")
+        parts.append(
+            translate("LeadDetail", "{0} need attention (bounced or interrupted)").format(
+                number(review)
+            )
+        )
     if done:
         last = max(done, key=lambda t: t.done_at or t.due_utc)
-        parts.append(f"last: {last.outcome.replace('_', ' ')}")
+        parts.append(translate("LeadDetail", "last: {0}").format(outcome_name(last.outcome)))
     return " · ".join(parts)
 
 
@@ -499,7 +516,7 @@ def _answer(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return translate("LeadDetail", "yes") if value else translate("LeadDetail", "no")
     return str(value)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,8 +48,12 @@ FORM_CONTACT_FIELDS = tuple(
     for name in ("first_name", "last_name", "email", "phone", "company", "title", "country")
 )
 _RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-NOTES_PLACEHOLDER = "Notes — Enter saves · Shift+Enter or Ctrl+Enter: new line"
-DISCARD_PROMPT = "Discard what you typed? Esc again discards; keep typing to stay."
+NOTES_PLACEHOLDER = QT_TRANSLATE_NOOP(
+    "LeadForm", "Notes — Enter saves · Shift+Enter or Ctrl+Enter: new line"
+)
+DISCARD_PROMPT = QT_TRANSLATE_NOOP(
+    "LeadForm", "Discard what you typed? Esc again discards; keep typing to stay."
+)
 
 
 class LeadForm(QWidget):
@@ -120,7 +124,7 @@ class LeadForm(QWidget):
 
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("NotesEdit")
-        self.notes.setPlaceholderText(NOTES_PLACEHOLDER)
+        self.notes.setPlaceholderText(self.tr(NOTES_PLACEHOLDER))
         self.notes.setMaximumHeight(70)
         self.notes.setTabChangesFocus(True)
         self.notes.installEventFilter(self)
@@ -276,7 +280,7 @@ class LeadForm(QWidget):
     def escape(self) -> None:
         if self.is_dirty() and not self._confirm_discard:
             self._confirm_discard = True
-            self.error.setText(DISCARD_PROMPT)
+            self.error.setText(self.tr(DISCARD_PROMPT))
             return
         self._confirm_discard = False
         self.error.clear()
@@ -311,7 +315,7 @@ class LeadForm(QWidget):
         self.title.setText(
             c.full_name
             or c.email
-            or ("Walk-in visitor" if not draft.raw_payload else "Badge scanned")
+            or (self.tr("Walk-in visitor") if not draft.raw_payload else self.tr("Badge scanned"))
         )
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
@@ -383,8 +387,8 @@ class LeadForm(QWidget):
         shown = self._rating_override or ev.suggested_rating
         for rating, button in self.rating_buttons.items():
             button.setChecked(rating is shown)
-        qualified = "qualified for sales" if ev.qualification.qualified else "nurture"
-        override = "" if self._rating_override is None else " (your rating)"
+        qualified = self.tr("qualified for sales") if ev.qualification.qualified else "nurture"
+        override = "" if self._rating_override is None else self.tr(" (your rating)")
         self.score_label.setText(
             self.tr("Score {0} → suggested {1}{2}; {3}").format(
                 ev.score.total, ev.suggested_rating.value, override, qualified
@@ -434,7 +438,7 @@ class LeadForm(QWidget):
             if q.required and self.questions[q.id].value() is None
         ]
         if missing:
-            self.error.setText("Please answer: " + ", ".join(missing))
+            self.error.setText(self.tr("Please answer: ") + ", ".join(missing))
             return
         email = self.fields["email"].text().strip()
         problem = email_problem(email) if email else None
@@ -460,6 +464,6 @@ class LeadForm(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        message = f"Not saved: {exc}"
+        message = self.tr("Not saved: {0}").format(exc)
         self.error.setText(message)
         self.save_failed.emit(message)

@@ -11,7 +11,16 @@ from dataclasses import replace
 from datetime import date
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,13 +53,17 @@ from boothapp.workers.tasks import TaskRunner
 
 DEBOUNCE_MS = 150
 T = TypeVar("T")
-ANY = "Any"
+
+
+class _Count(QObject):
+    def text(self, total: int) -> str:
+        return self.tr("%Ln lead(s)", "", total)
 
 
 def count_text(total: int | None) -> str:
     if total is None:
-        return "Searching…"
-    return f"{total:,} lead" + ("" if total == 1 else "s")
+        return QCoreApplication.translate("LeadsPage", "Searching…")
+    return _Count().text(total)
 
 
 class _Table(QTableView):
@@ -99,6 +112,13 @@ class LeadsPage(QWidget):
         self.day = self._combo("Day", [])
         self.stage = self._combo("Stage", [(STAGE_LABELS[s], s) for s in Stage])
         self.sync = self._combo("Sync", [(SYNC_LABELS[s], s) for s in SyncState])
+        self._filter_labels = {
+            self.rating: (QT_TRANSLATE_NOOP("LeadsPage", "Rating"), RATING_LABELS),
+            self.staff: (QT_TRANSLATE_NOOP("LeadsPage", "Staff"), None),
+            self.day: (QT_TRANSLATE_NOOP("LeadsPage", "Day"), None),
+            self.stage: (QT_TRANSLATE_NOOP("LeadsPage", "Stage"), STAGE_LABELS),
+            self.sync: (QT_TRANSLATE_NOOP("LeadsPage", "Sync"), SYNC_LABELS),
+        }
         self.please_delete = QCheckBox(self.tr("Only \u201cplease delete\u201d"))
         self.count = QLabel(count_text(None))
         self.count.setObjectName("LeadCount")
@@ -180,12 +200,33 @@ class LeadsPage(QWidget):
         self.model.reload()
 
     # -- filters -------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search name, company, e-mail, notes   (Ctrl+F)"))
+        self.please_delete.setText(self.tr("Only \u201cplease delete\u201d"))
+        self.count.setText(count_text(self.model.total))
+        for combo, (name, labels) in self._filter_labels.items():
+            label = self.tr(name)
+            combo.setToolTip(label)
+            combo.setItemText(0, self.tr("{0}: any").format(label))
+            if labels is not None:
+                for i in range(1, combo.count()):
+                    combo.setItemText(i, labels[combo.itemData(i)])
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+
     def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(f"{name}Filter")
-        combo.setToolTip(name)
+        label = self.tr(name)
+        combo.setToolTip(label)
         combo.setMinimumHeight(40)
-        combo.addItem(self.tr("{0}: {1}").format(name, ANY), None)
+        combo.addItem(self.tr("{0}: any").format(label), None)
         for text, value in items:
             combo.addItem(text, value)
         return combo

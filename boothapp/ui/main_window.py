@@ -45,7 +45,9 @@ class MainWindow(QMainWindow):
         self.addAction(quit_action)
 
     def add_page(self, title: str, page: QWidget, shortcut: str = "") -> None:
-        item = QListWidgetItem(f"{title}    {shortcut}".rstrip() if shortcut else title)
+        item = QListWidgetItem(
+            self.tr("{0}    {1}").format(title, shortcut).rstrip() if shortcut else title
+        )
         self.nav.addItem(item)
         self.pages.addWidget(page)
         if shortcut:

@@ -206,8 +206,9 @@ class ResultsPage(QWidget):
         self.data, self.earlier = data, earlier
         when = data.computed_at.astimezone().strftime("%d %b %H:%M")
         self.status.setText(
-            f"From {data.funnel.count(Step.LEADS):,} leads, their "
-            f"follow-ups and the deals pulled back from the CRM · as of {when}"
+            self.tr(
+                "From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}"
+            ).format(data.funnel.count(Step.LEADS), when)
             + (f"\n{self._pull_note}" if self._pull_note else "")
         )
         self._rebuild(data, earlier)
@@ -234,24 +235,26 @@ class ResultsPage(QWidget):
             if w is not None and w not in (self.funnel_bars, self.speed_bars, self.speed_summary):
                 w.deleteLater()
         m = r.money
-        lay.addWidget(_heading("Headline"))
-        lay.addWidget(table(("Figure", "Value"), headline(r), "HeadlineTable"))
+        lay.addWidget(_heading(self.tr("Headline")))
+        lay.addWidget(
+            table((self.tr("Figure"), self.tr("Value")), headline(r), self.tr("HeadlineTable"))
+        )
         if earlier is not None:
-            lay.addWidget(_heading(f"Side by side with {earlier.event_name}"))
+            lay.addWidget(_heading(self.tr("Side by side with {0}").format(earlier.event_name)))
             now, before = dict(headline(r)), dict(headline(earlier))
             labels = list(now) + [k for k in before if k not in now]
             lay.addWidget(table(
-                ("Figure", r.event_name, earlier.event_name),
+                (self.tr("Figure"), r.event_name, earlier.event_name),
                 [(k, now.get(k, "–"), before.get(k, "–")) for k in labels],
                 "CompareTable",
             ))  # fmt: skip
-        lay.addWidget(_heading("Funnel"))
+        lay.addWidget(_heading(self.tr("Funnel")))
         self.funnel_bars.set_funnel(r.funnel)
         lay.addWidget(self.funnel_bars)
-        lay.addWidget(_heading("Money"))
+        lay.addWidget(_heading(self.tr("Money")))
         if m.totals:
             lay.addWidget(table(
-                ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
+                (self.tr("Currency"), self.tr("Pipeline"), self.tr("Won"), self.tr("Open"), self.tr("Lost"), self.tr("Won/open/lost")),
                 [(t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
                   amount(t.open, t.currency), amount(t.lost, t.currency),
                   f"{t.won_deals}/{t.open_deals}/{t.lost_deals}") for t in m.totals],
@@ -259,11 +262,11 @@ class ResultsPage(QWidget):
             ))  # fmt: skip
         else:
             lay.addWidget(QLabel(self.tr("No deals yet: “Pull deals from CRM” brings them back.")))
-        lay.addWidget(_heading("Speed to lead"))
+        lay.addWidget(_heading(self.tr("Speed to lead")))
         self.speed_bars.set_buckets(r.speed.buckets)
         lay.addWidget(self.speed_bars)
         lay.addWidget(table(
-            ("First contact", "Leads", "Meeting", "95 % interval", "Won", "95 % interval"),
+            (self.tr("First contact"), self.tr("Leads"), self.tr("Meeting"), "95 % interval", self.tr("Won"), "95 % interval"),
             [(b.label, f"{b.leads:,}", pct(b.meeting.value), interval(b.meeting),
               pct(b.won.value), interval(b.won)) for b in r.speed.buckets],
             "SpeedTable",
@@ -271,21 +274,23 @@ class ResultsPage(QWidget):
         self.speed_summary.setText(r.speed.summary)
         lay.addWidget(self.speed_summary)
         steps = [STEP_LABELS[s.step] for s in r.funnel.steps[1:]]
-        lay.addWidget(_heading("Did 'hot' predict won? By rating"))
-        lay.addWidget(table(("Rating", *steps), _funnel_rows(r.by_rating), "RatingTable"))
-        lay.addWidget(_heading("By rep"))
-        lay.addWidget(table(("Rep", *steps), _funnel_rows(r.by_rep), "RepTable"))
+        lay.addWidget(_heading(self.tr("Did 'hot' predict won? By rating")))
+        lay.addWidget(
+            table((self.tr("Rating"), *steps), _funnel_rows(r.by_rating), self.tr("RatingTable"))
+        )
+        lay.addWidget(_heading(self.tr("By rep")))
+        lay.addWidget(table((self.tr("Rep"), *steps), _funnel_rows(r.by_rep), self.tr("RepTable")))
         grid = QGridLayout()
         week = r.timing.by_weekday
-        grid.addWidget(_heading("First touch that got an answer"), 0, 0)
+        grid.addWidget(_heading(self.tr("First touch that got an answer")), 0, 0)
         grid.addWidget(table(
-            ("Weekday", "First touches", "Answered", "Rate"),
+            (self.tr("Weekday"), self.tr("First touches"), self.tr("Answered"), self.tr("Rate")),
             [(d.label, str(d.touched), str(d.answered), pct(d.rate)) for d in week],
             "TimingTable",
         ), 1, 0)  # fmt: skip
-        grid.addWidget(_heading("Where leads sit now"), 0, 1)
+        grid.addWidget(_heading(self.tr("Where leads sit now")), 0, 1)
         grid.addWidget(table(
-            ("Stage", "Leads", "Median days", "Longest"),
+            (self.tr("Stage"), self.tr("Leads"), self.tr("Median days"), self.tr("Longest")),
             [(d.stage.value.replace("_", " "), f"{d.leads:,}",
               "–" if d.median_days is None else f"{d.median_days:.1f}",
               "–" if d.longest_days is None else f"{d.longest_days:.1f}") for d in r.stages],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,12 +28,12 @@ from boothapp.services.attendees import AttendeeService, RosterImportSummary
 from boothapp.workers.tasks import TaskRunner
 
 _LABELS = {
-    "badge_id": "Badge / registration id", "token": "Token", "first_name": "First name",
-    "last_name": "Last name", "full_name": "Full name", "email": "Email", "company": "Company",
-    "title": "Job title", "phone": "Phone", "country": "Country", "city": "City",
-    "website": "Website / LinkedIn", "registration_type": "Registration type",
+    "badge_id": QT_TRANSLATE_NOOP("RosterImportDialog", "Badge / registration id"), "token": QT_TRANSLATE_NOOP("RosterImportDialog", "Token"), "first_name": QT_TRANSLATE_NOOP("RosterImportDialog", "First name"),
+    "last_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Last name"), "full_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Full name"), "email": QT_TRANSLATE_NOOP("RosterImportDialog", "Email"), "company": QT_TRANSLATE_NOOP("RosterImportDialog", "Company"),
+    "title": QT_TRANSLATE_NOOP("RosterImportDialog", "Job title"), "phone": QT_TRANSLATE_NOOP("RosterImportDialog", "Phone"), "country": QT_TRANSLATE_NOOP("RosterImportDialog", "Country"), "city": QT_TRANSLATE_NOOP("RosterImportDialog", "City"),
+    "website": QT_TRANSLATE_NOOP("RosterImportDialog", "Website / LinkedIn"), "registration_type": QT_TRANSLATE_NOOP("RosterImportDialog", "Registration type"),
 }  # fmt: skip
-_NONE = "(not in the file)"
+_NONE = QT_TRANSLATE_NOOP("RosterImportDialog", "(not in the file)")
 
 
 class _Progress(QObject):
@@ -66,7 +66,7 @@ class RosterImportDialog(QDialog):
         for f in fields(ColumnMapping):
             combo = QComboBox()
             self.combos[f.name] = combo
-            form.addRow(_LABELS.get(f.name, f.name), combo)
+            form.addRow(self.tr(_LABELS[f.name]) if f.name in _LABELS else f.name, combo)
         self.mapping_box.setEnabled(False)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -119,22 +119,24 @@ class RosterImportDialog(QDialog):
         self._read = result
         for name, combo in self.combos.items():
             combo.clear()
-            combo.addItems([_NONE, *result.headers])
+            combo.addItems([self.tr(_NONE), *result.headers])
             chosen = getattr(result.mapping, name)
-            combo.setCurrentText(chosen if chosen else _NONE)
+            combo.setCurrentText(chosen if chosen else self.tr(_NONE))
         self.mapping_box.setEnabled(True)
         self.import_button.setEnabled(True)
         self._show_result(result, preview=True)
 
     def mapping(self) -> ColumnMapping:
         base = self._read.mapping if self._read else ColumnMapping()
-        values = {n: ("" if c.currentText() == _NONE else c.currentText())
+        values = {n: ("" if c.currentText() == self.tr(_NONE) else c.currentText())
                   for n, c in self.combos.items()}  # fmt: skip
         return replace(base, **values)
 
     def _show_result(self, result: RosterReadResult, preview: bool) -> None:
-        verb = "ready to import" if preview else "read"
-        delimiter = f", delimiter {result.delimiter!r}" if result.delimiter else ""
+        verb = self.tr("ready to import") if preview else "read"
+        delimiter = (
+            self.tr(", delimiter {0!r}").format(result.delimiter) if result.delimiter else ""
+        )
         self.summary.setText(
             self.tr("{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).").format(
                 len(result.rows), verb, len(result.rejected), result.encoding, delimiter

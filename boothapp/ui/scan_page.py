@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,15 +48,17 @@ from boothapp.workers.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-PRIVACY_CHOICES = ((0, "Keep last visitor"), (10, "Hide after 10 s"), (30, "Hide after 30 s"),
-                   (60, "Hide after 1 min"))  # fmt: skip
+PRIVACY_CHOICES = ((0, QT_TRANSLATE_NOOP("ScanPage", "Keep last visitor")), (10, QT_TRANSLATE_NOOP("ScanPage", "Hide after 10 s")), (30, QT_TRANSLATE_NOOP("ScanPage", "Hide after 30 s")),
+                   (60, QT_TRANSLATE_NOOP("ScanPage", "Hide after 1 min")))  # fmt: skip
 
 
 def scanned_before_text(lead: Lead, zone: str) -> str:
-    who = lead.staff_name or "someone on this device"
+    who = lead.staff_name or QCoreApplication.translate("ScanPage", "someone on this device")
     when = event_time(lead.created_at, zone)
-    at = f" on {when}" if when else ""
-    return f"Scanned before by {who}{at}: this is the existing lead, no duplicate made."
+    at = QCoreApplication.translate("ScanPage", " on {0}").format(when) if when else ""
+    return QCoreApplication.translate(
+        "ScanPage", "Scanned before by {0}{1}: this is the existing lead, no duplicate made."
+    ).format(who, at)
 
 
 class ScanResult(enum.StrEnum):
@@ -107,7 +109,7 @@ class ScanPage(QWidget):
         self.camera = CameraView()
         self.camera_status = QLabel(self.tr("Camera off"))
         self.cameras = CameraController(
-            self.camera, decoder, self, no_camera_hint="A handheld scanner still works."
+            self.camera, decoder, self, no_camera_hint=self.tr("A handheld scanner still works.")
         )
         self.cameras.scanned.connect(self._symbol)
         self.cameras.status_changed.connect(self.camera_status.setText)
@@ -172,7 +174,7 @@ class ScanPage(QWidget):
         self.privacy = QComboBox()
         self.privacy.setObjectName("PrivacyChoice")
         for seconds, label in PRIVACY_CHOICES:
-            self.privacy.addItem(label, seconds)
+            self.privacy.addItem(self.tr(label), seconds)
         self.privacy.setToolTip(self.tr("Hide the last visitor's name and company from the screen"))
         self.privacy.activated.connect(
             lambda i: self.privacy_changed.emit(int(self.privacy.itemData(i)))
@@ -298,19 +300,19 @@ class ScanPage(QWidget):
             outcome.draft.contact.full_name or outcome.draft.contact.email
             or outcome.draft.badge_key
         ):  # fmt: skip
-            self.show_result(ScanResult.UNREADABLE, "Unreadable badge: " + "; ".join(
+            self.show_result(ScanResult.UNREADABLE, self.tr("Unreadable badge: ") + "; ".join(
                 outcome.warnings))  # fmt: skip
             draft = outcome.draft
             banner = "; ".join(outcome.warnings)
         else:
             draft = outcome.draft
             banner = ""
-            name = draft.contact.full_name or draft.contact.email or "new visitor"
+            name = draft.contact.full_name or draft.contact.email or self.tr("new visitor")
             self.show_result(ScanResult.ACCEPTED, self.tr("New lead: {0}").format(name))
         # Shown first, then loaded: focus only sticks on a visible widget.
         self.right.setCurrentWidget(self.form)
         self.form.load(draft, scan_id=outcome.scan.id, banner=banner)
-        name = draft.contact.full_name or draft.contact.email or "Badge scanned"
+        name = draft.contact.full_name or draft.contact.email or self.tr("Badge scanned")
         self.camera.flash(self.tr("✔ {0}").format(name))
         if self._pending_since is not None:
             self.last_latency_ms = (time.perf_counter() - self._pending_since) * 1000

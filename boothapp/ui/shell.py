@@ -52,8 +52,12 @@ def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
             "(no camera needed: a recorded badge feed plays as the camera).",
         )
     )
-    setup = box.addButton("Set up my event", QMessageBox.ButtonRole.AcceptRole)
-    demo = box.addButton("Try the demo", QMessageBox.ButtonRole.ActionRole)
+    setup = box.addButton(
+        QCoreApplication.translate("Shell", "Set up my event"), QMessageBox.ButtonRole.AcceptRole
+    )
+    demo = box.addButton(
+        QCoreApplication.translate("Shell", "Try the demo"), QMessageBox.ButtonRole.ActionRole
+    )
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     if box.clickedButton() is demo:
@@ -77,7 +81,12 @@ def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | No
     """Generate the demo (roster, leads, badge video: a few seconds) off the GUI thread."""
     from boothapp.demo.build import build_demo
 
-    dialog = QProgressDialog("Preparing the demo event and its badge video…", "", 0, 0)
+    dialog = QProgressDialog(
+        QCoreApplication.translate("Shell", "Preparing the demo event and its badge video…"),
+        "",
+        0,
+        0,
+    )
     dialog.setWindowTitle(QCoreApplication.translate("Shell", "BoothApp demo"))
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(0)

@@ -8,6 +8,7 @@ waits with a countdown (30 s, doubling), which a manager's PIN can lift (issue 1
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QEasingCurve,
     QPoint,
     QPropertyAnimation,
@@ -29,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.models import Staff
 from boothapp.services.staff import PinCheck, PinStatus, StaffService
+from boothapp.ui.i18n import number
 from boothapp.ui.pin_pad import PinPad
 from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
 
-WRONG_PIN = "Wrong PIN"
-WAIT = "Too many wrong PINs: try again in {s} s"
+WRONG_PIN = QT_TRANSLATE_NOOP("SignInPage", "Wrong PIN")
+WAIT = QT_TRANSLATE_NOOP("SignInPage", "Too many wrong PINs: try again in {s} s")
 BUTTON_HEIGHT = 72
 
 
@@ -205,7 +207,7 @@ class SignInPage(QWidget):
             self._locked(check.locked_for_s)
         else:
             self.pad.setEnabled(True)
-            self.message.setText(WRONG_PIN)
+            self.message.setText(self.tr(WRONG_PIN))
             self._shake_pad()
 
     def _accepted(self, member: Staff) -> None:
@@ -236,7 +238,7 @@ class SignInPage(QWidget):
 
     def _waiting(self, seconds: int) -> None:
         if not self._unlocking:
-            self.message.setText(WAIT.format(s=seconds))
+            self.message.setText(self.tr(WAIT).format(s=number(seconds)))
 
     def _wait_over(self) -> None:
         self.unlock_button.hide()

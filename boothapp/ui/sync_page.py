@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -43,10 +44,18 @@ CRM_LABELS = LABELS
 def breaker_text(crm: str, state: BreakerState, retry_at: datetime | None) -> str:
     name = CRM_LABELS.get(crm, crm)
     if state == BreakerState.OPEN:
-        when = f"; retrying at {retry_at.astimezone():%H:%M}" if retry_at is not None else ""
-        return f"{name} is not answering{when}"
+        when = (
+            QCoreApplication.translate("SyncPage", "; retrying at {0:%H:%M}").format(
+                retry_at.astimezone()
+            )
+            if retry_at is not None
+            else ""
+        )
+        return QCoreApplication.translate("SyncPage", "{0} is not answering{1}").format(name, when)
     if state == BreakerState.HALF_OPEN:
-        return f"{name} was not answering; trying one lead"
+        return QCoreApplication.translate(
+            "SyncPage", "{0} was not answering; trying one lead"
+        ).format(name)
     return ""
 
 
@@ -217,7 +226,7 @@ class SyncPage(QWidget):
         self._crm = p.crm
         self.progress_bar.setMaximum(max(1, p.total))
         self.progress_bar.setValue(p.done)
-        eta = f", about {_duration(p.eta_s)} left" if p.eta_s is not None else ""
+        eta = self.tr(", about {0} left").format(_duration(p.eta_s)) if p.eta_s is not None else ""
         wait = f" · {p.waiting}" if p.waiting else ""
         self.rate_label.setText(
             self.tr("{0} of {1} · {2:.0f} leads/min{3}{4}").format(
@@ -236,12 +245,16 @@ class SyncPage(QWidget):
     def _finished(self, summary: Any) -> None:
         self.breaker_label.setText("")
         texts = {
-            StopReason.IDLE: f"Done: {summary.synced} sent, {len(summary.failures)} refused.",
-            StopReason.ALLOWANCE: f"Paused: {summary.message}",
-            StopReason.CANCELLED: "Sync cancelled; the rest stays queued.",
-            StopReason.AUTH: f"The CRM refused the credentials: {summary.message}",
-            StopReason.CONFIG: f"The CRM set-up needs fixing: {summary.message}",
-            StopReason.DEADLINE: "Stopped for now; the rest stays queued.",
+            StopReason.IDLE: self.tr("Done: {0} sent, {1} refused.").format(
+                summary.synced, len(summary.failures)
+            ),
+            StopReason.ALLOWANCE: self.tr("Paused: {0}").format(summary.message),
+            StopReason.CANCELLED: self.tr("Sync cancelled; the rest stays queued."),
+            StopReason.AUTH: self.tr("The CRM refused the credentials: {0}").format(
+                summary.message
+            ),
+            StopReason.CONFIG: self.tr("The CRM set-up needs fixing: {0}").format(summary.message),
+            StopReason.DEADLINE: self.tr("Stopped for now; the rest stays queued."),
         }
         text = texts.get(summary.stopped, summary.message)
         owners = getattr(summary, "owners_text", "")
@@ -262,5 +275,5 @@ class SyncPage(QWidget):
 
 def _duration(seconds: float) -> str:
     if seconds < 90:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min"
+        return QCoreApplication.translate("SyncPage", "{0:.0f} s").format(seconds)
+    return QCoreApplication.translate("SyncPage", "{0:.0f} min").format(seconds / 60)

@@ -1,0 +1,254 @@
+"""The window's language: Qt translators, reading direction and number/date formats (issue 21).
+
+One catalogue for the desktop and the kiosk: ``boothapp/assets/i18n/boothapp_<lang>.ts``,
+kept current by ``pyside6-lupdate`` (``make i18n``) and compiled to ``.qm`` by
+``pyside6-lrelease`` (``make i18n-qm``, the wheel and the PyInstaller bundle). A checkout that
+has not compiled them yet compiles them here on first use, so ``git clone`` then ``boothapp``
+works. Qt's own ``qtbase_<lang>.qm`` translates the standard dialogs' buttons.
+
+``apply_language`` swaps the translators; Qt then sends ``QEvent.LanguageChange`` to every
+window, and each page's ``changeEvent`` calls its ``retranslateUi`` (no restart).
+"""
+
+from __future__ import annotations
+
+import locale
+import logging
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QLibraryInfo,
+    QLocale,
+    Qt,
+    QTime,
+    QTranslator,
+)
+from PySide6.QtWidgets import QApplication
+
+from boothapp.core.followups.attempts import Outcome
+from boothapp.core.models import Channel
+from boothapp.resources import asset
+
+log = logging.getLogger(__name__)
+
+# The languages the whole app speaks, each named in itself (what the sign-in buttons show).
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "tr": "Türkçe",
+    "el": "Ελληνικά",
+    "fa": "فارسی",
+    "de": "Deutsch",
+}
+RTL = frozenset({"fa"})
+DEFAULT = "en"
+
+_current = DEFAULT
+_installed: list[QTranslator] = []
+_loaded: dict[str, list[QTranslator]] = {}
+
+
+def catalogue_dir() -> Path:
+    return asset("i18n")
+
+
+def ts_file(lang: str) -> Path:
+    return catalogue_dir() / f"boothapp_{lang}.ts"
+
+
+def current_language() -> str:
+    return _current
+
+
+def direction(lang: str) -> Qt.LayoutDirection:
+    return Qt.LayoutDirection.RightToLeft if lang in RTL else Qt.LayoutDirection.LeftToRight
+
+
+def language_of_locale(name: str) -> str:
+    """ "tr_TR.UTF-8", "de-AT", "fa_IR" -> a language we speak, else English."""
+    code = name.replace("-", "_").split("_")[0].split(".")[0].lower()
+    return code if code in LANGUAGES else DEFAULT
+
+
+def system_language() -> str:
+    """The OS's language when we speak it (the app's default before anyone signs in)."""
+    names = QLocale.system().uiLanguages() or [QLocale.system().name()]
+    for name in names:
+        lang = language_of_locale(name)
+        if lang != DEFAULT or name.lower().startswith("en"):
+            return lang
+    return language_of_locale(locale.getlocale()[0] or "")
+
+
+def locale_for(lang: str) -> QLocale:
+    """Dates, times and numbers as a reader of ``lang`` expects them (Persian digits in fa)."""
+    return QLocale(
+        {"en": "en_GB", "tr": "tr_TR", "el": "el_GR", "fa": "fa_IR", "de": "de_DE"}.get(lang, lang)
+    )
+
+
+def number(value: float, lang: str | None = None, decimals: int = 0) -> str:
+    """A count or an amount in the current language's digits and grouping."""
+    loc = locale_for(lang or _current)
+    if decimals == 0:
+        return loc.toString(round(value))
+    return loc.toString(float(value), "f", decimals)
+
+
+def _lrelease() -> str | None:
+    found = shutil.which("pyside6-lrelease")
+    if found:
+        return found
+    import PySide6
+
+    for name in ("lrelease", "lrelease.exe"):
+        candidate = Path(PySide6.__file__).parent / name
+        if candidate.exists():
+            return str(candidate)
+    return None
+
+
+def qm_file(lang: str) -> Path | None:
+    """The compiled catalogue of ``lang``, compiled now when a checkout has only the .ts."""
+    ts = ts_file(lang)
+    qm = ts.with_suffix(".qm")
+    if qm.exists() and (not ts.exists() or qm.stat().st_mtime >= ts.stat().st_mtime):
+        return qm
+    if not ts.exists():
+        return qm if qm.exists() else None
+    tool = _lrelease()
+    if tool is None:
+        log.warning("no pyside6-lrelease to compile %s; showing English", ts.name)
+        return None
+    for target in (qm, Path(tempfile.gettempdir()) / "boothapp-i18n" / qm.name):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [tool, "-silent", str(ts), "-qm", str(target)],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+            return target
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.info("could not compile %s into %s: %s", ts.name, target, exc)
+    return None
+
+
+def _translators(lang: str) -> list[QTranslator]:
+    if lang in _loaded:
+        return _loaded[lang]
+    found: list[QTranslator] = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qtbase = QTranslator()
+    if qtbase.load(f"qtbase_{lang}", qt_dir):
+        found.append(qtbase)
+    path = qm_file(lang)
+    ours = QTranslator()
+    if path is not None and ours.load(str(path)):
+        found.append(ours)
+    elif lang != DEFAULT:
+        log.warning("no catalogue for %s; showing English", lang)
+    _loaded[lang] = found
+    return found
+
+
+def apply_language(lang: str) -> str:
+    """Make ``lang`` the window's language; returns the language applied.
+
+    Installs our catalogue and Qt's own for ``lang`` (English needs none: the source is
+    English), sets the reading direction for the whole application (Persian right to left) and
+    the default locale for number and date formats. Every open window retranslates itself on
+    the ``LanguageChange`` event that Qt sends.
+    """
+    global _current
+    lang = lang if lang in LANGUAGES else DEFAULT
+    app = QCoreApplication.instance()
+    if app is None:
+        _current = lang
+        return lang
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    if lang != DEFAULT:
+        for translator in _translators(lang):
+            app.installTranslator(translator)
+            _installed.append(translator)
+    _current = lang
+    QLocale.setDefault(locale_for(lang))
+    if isinstance(app, QApplication):
+        app.setLayoutDirection(direction(lang))
+    # i18ncore: boothapp.core.i18n.set_current(Language(lang))
+    return lang
+
+
+K = TypeVar("K")
+
+
+class Translated(Mapping[K, str]):
+    """A label table declared once with ``QT_TRANSLATE_NOOP(context, "...")`` values (so
+    lupdate finds them) that answers in the current language each time it is read."""
+
+    def __init__(self, context: str, labels: Mapping[K, str]) -> None:
+        self._context, self._labels = context, dict(labels)
+
+    def __getitem__(self, key: K) -> str:
+        return QCoreApplication.translate(self._context, self._labels[key])
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def source(self, key: K) -> str:
+        return self._labels[key]
+
+
+def date_time(moment: datetime, lang: str | None = None) -> str:
+    """'Tue 18 Nov 10:42' in the reader's language and digits (the moment's own zone)."""
+    loc = locale_for(lang or _current)
+    qt = QDateTime(
+        QDate(moment.year, moment.month, moment.day),
+        QTime(moment.hour, moment.minute, moment.second),
+    )
+    return loc.toString(qt, "ddd d MMM HH:mm")
+
+
+CHANNEL_NAMES = Translated(
+    "FollowUps",
+    {
+        Channel.EMAIL: QT_TRANSLATE_NOOP("FollowUps", "Email"),
+        Channel.CALL: QT_TRANSLATE_NOOP("FollowUps", "Call"),
+        Channel.LETTER: QT_TRANSLATE_NOOP("FollowUps", "Letter"),
+        Channel.CRM_TASK: QT_TRANSLATE_NOOP("FollowUps", "CRM task"),
+    },
+)
+OUTCOME_NAMES = Translated(
+    "FollowUps",
+    {
+        Outcome.REACHED: QT_TRANSLATE_NOOP("FollowUps", "Reached"),
+        Outcome.VOICEMAIL: QT_TRANSLATE_NOOP("FollowUps", "Voicemail"),
+        Outcome.NO_ANSWER: QT_TRANSLATE_NOOP("FollowUps", "No answer"),
+        Outcome.NOT_INTERESTED: QT_TRANSLATE_NOOP("FollowUps", "Not interested"),
+        Outcome.MEETING_BOOKED: QT_TRANSLATE_NOOP("FollowUps", "Meeting booked"),
+        Outcome.WRONG_NUMBER: QT_TRANSLATE_NOOP("FollowUps", "Wrong number"),
+    },
+)
+
+
+def outcome_name(outcome: str) -> str:
+    """A recorded outcome ("no_answer") as staff read it; an unknown one as written."""
+    try:
+        return OUTCOME_NAMES[Outcome(outcome)]
+    except (ValueError, KeyError):
+        return outcome.replace("_", " ")
