@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.clock import event_time, zone_note
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
+from boothapp.ui.i18n import date_time, day_text
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -38,7 +39,7 @@ def ago(moment: datetime | None, now: datetime) -> str:
         return QCoreApplication.translate("DashboardPage", "{0} min ago").format(seconds // 60)
     if seconds < 86_400:
         return QCoreApplication.translate("DashboardPage", "{0} h ago").format(seconds // 3600)
-    return moment.astimezone().strftime("%d %b %H:%M")
+    return date_time(moment.astimezone())
 
 
 def duration_text(delta: timedelta | None) -> str:
@@ -281,7 +282,7 @@ class DashboardPage(QWidget):
         last = event_time(stats.last_capture, stats.timezone)
         self.today_tile.detail.setText(
             self.tr("target {0:,} · {1} hot · {2}").format(
-                booth_target, stats.rating_mix.hot, stats.day.strftime("%a %d %b")
+                booth_target, stats.rating_mix.hot, day_text(stats.day)
             )
             + (self.tr("\nlast lead {0}").format(last) if last else "")
         )

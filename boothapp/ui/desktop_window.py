@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 
@@ -30,6 +30,7 @@ from boothapp.ui.camera_picker import CameraPicker
 from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.event_settings_page import EventSettingsPage
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
+from boothapp.ui.i18n import apply_language, current_language, system_language
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
@@ -91,19 +92,18 @@ class DesktopWindow(MainWindow):
             lambda: mail_setup(ctx.followups, ctx.paths.data_dir, event.id),
             on_done=self._mail_ready,
         )
-        self.add_page(self.tr("Sign in"), self.sign_in)
-        self.add_page(self.tr("Scan"), self.scan, "F1")
-        self.add_page(self.tr("Leads"), self.leads, "F2")
-        self.add_page(self.tr("Dashboard"), self.dashboard, "F3")
-        self.add_page(self.tr("Follow-ups"), self.followups, "F4")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Sign in"), self.sign_in)
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Scan"), self.scan, "F1")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Leads"), self.leads, "F2")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Dashboard"), self.dashboard, "F3")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Follow-ups"), self.followups, "F4")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
-        self.add_page(self.tr("CRM sync"), scrolling(self.sync_page), "F7")
-        self.add_page(
-            self.tr("Event settings"), self.settings_page, "F8"
-        )  # F6 is the scan page's card key
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "CRM sync"), scrolling(self.sync_page), "F7")
+        # F6 is the scan page's card key
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Event settings"), self.settings_page, "F8")
         self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
-        self.add_page(self.tr("Results"), self.results, "F9")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Results"), self.results, "F9")
         self.background.start()
         # Background runs happen while staff scan: a CRM that is down or refuses the login is
         # said in the status bar, not only on the sync page.
@@ -120,29 +120,34 @@ class DesktopWindow(MainWindow):
             )
         )
         self.nav.currentRowChanged.connect(self._page_changed)
-        self.who = QLabel(self.tr("Not signed in"))
+        self.who = QLabel()
+        self._locked = False
         toolbar = QToolBar("Booth")
         toolbar.setMovable(False)
         toolbar.addWidget(self.who)
-        switch = QAction(self.tr("Lock (Ctrl+L)"), self)
-        switch.setShortcut(QKeySequence("Ctrl+L"))
-        switch.triggered.connect(self.lock)
-        toolbar.addAction(switch)
-        theme = QAction(self.tr("Dark/light"), self)
-        theme.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        theme.triggered.connect(self.toggle_theme)
-        toolbar.addAction(theme)
-        export = QAction(self.tr("Export…"), self)
-        export.setShortcut(QKeySequence("Ctrl+E"))
-        export.triggered.connect(self.open_export)
-        toolbar.addAction(export)
-        kiosk = QAction(self.tr("Kiosk mode"), self)
-        kiosk.setShortcut(QKeySequence("Ctrl+K"))
-        kiosk.triggered.connect(self.start_kiosk)
-        toolbar.addAction(kiosk)
-        roster = QAction(self.tr("Import roster…"), self)
-        roster.triggered.connect(self.open_roster_import)
-        toolbar.addAction(roster)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        toolbar.addAction(self.lock_action)
+        self.theme_action = QAction(self)
+        self.theme_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.theme_action.triggered.connect(self.toggle_theme)
+        toolbar.addAction(self.theme_action)
+        self.export_action = QAction(self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.open_export)
+        toolbar.addAction(self.export_action)
+        self.kiosk_action = QAction(self)
+        self.kiosk_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.kiosk_action.triggered.connect(self.start_kiosk)
+        toolbar.addAction(self.kiosk_action)
+        self.roster_action = QAction(self)
+        self.roster_action.triggered.connect(self.open_roster_import)
+        toolbar.addAction(self.roster_action)
+        self._retranslate_toolbar()
+        # Issue 21: each staff member's language, chosen on the sign-in page, kept per device.
+        self.sign_in.set_remembered_languages(ctx.settings.staff_languages)
+        self.sign_in.language_chosen.connect(apply_language)
         extra = {}
         if (
             ctx.settings.camera
@@ -203,13 +208,39 @@ class DesktopWindow(MainWindow):
     def _signed_in(self, staff: Staff) -> None:
         self.staff = staff
         self.settings_page.set_manager(staff.is_manager)
-        self.who.setText(self.tr("Signed in: {0}").format(staff.name))
+        self._locked = False
+        self._show_who()
+        if self.ctx.settings.staff_languages.get(staff.id) != current_language():
+            self.ctx.settings.staff_languages[staff.id] = current_language()
+            self.ctx.save_settings()
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
         self.followups.set_staff(staff.id)
         self.results.set_staff(staff)
         self.show_page(1)
         self.refresh_booth_status()
+
+    # -- language (issue 21) ------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)  # the navigation first (MainWindow.retranslateUi)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_toolbar()
+
+    def _retranslate_toolbar(self) -> None:
+        self._show_who()
+        self.lock_action.setText(self.tr("Lock (Ctrl+L)"))
+        self.theme_action.setText(self.tr("Dark/light"))
+        self.export_action.setText(self.tr("Export…"))
+        self.kiosk_action.setText(self.tr("Kiosk mode"))
+        self.roster_action.setText(self.tr("Import roster…"))
+
+    def _show_who(self) -> None:
+        if self.staff is not None:
+            self.who.setText(self.tr("Signed in: {0}").format(self.staff.name))
+        elif self._locked:
+            self.who.setText(self.tr("Locked: sign in"))
+        else:
+            self.who.setText(self.tr("Not signed in"))
 
     def refresh_booth_status(self) -> None:
         """The scan page's status strip, read off the GUI thread (issue 15)."""
@@ -235,7 +266,8 @@ class DesktopWindow(MainWindow):
         """Ctrl+L (issue 14): back to sign-in and nobody signed in; every page but sign-in
         stays behind the PIN. An open form keeps what was typed for whoever signs in next."""
         self.staff = None
-        self.who.setText(self.tr("Locked: sign in"))
+        self._locked = True
+        self._show_who()
         self.scan.set_staff(None)
         self.leads.set_current_staff(None)
         self.settings_page.set_manager(False)
@@ -246,7 +278,8 @@ class DesktopWindow(MainWindow):
         """Nobody is signed in any more: no page acts for the last staff member, their open
         form and lead are off screen (the scan itself is kept), back to sign-in."""
         self.staff = None
-        self.who.setText(self.tr("Not signed in"))
+        self._locked = False
+        self._show_who()
         self.scan.set_staff(None)
         self.scan.show_ready()
         self.leads.set_current_staff(None)
@@ -259,6 +292,11 @@ class DesktopWindow(MainWindow):
         """Whoever typed the kiosk's exit PIN (already checked) is signed in as themself; the
         session that was open before the kiosk, perhaps someone else's, ends (issue 14)."""
         self.end_session()
+        # The kiosk spoke the visitor's language; the booth window speaks the staff member's.
+        settings = self.ctx.settings
+        apply_language(
+            settings.staff_languages.get(staff.id) or settings.language or system_language()
+        )
         self._signed_in(staff)
 
     def _handheld_scan(self, payload: str) -> None:

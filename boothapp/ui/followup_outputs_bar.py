@@ -25,6 +25,7 @@ from boothapp.core.models import Channel, Event
 from boothapp.services.errors import NotFoundError
 from boothapp.services.followup_types import OPEN_STATES
 from boothapp.services.followups import FollowUpService
+from boothapp.ui.i18n import day_text
 from boothapp.workers.tasks import TaskRunner
 
 # (parent, caption, suggested path, filter) -> chosen path or "" when cancelled.
@@ -299,7 +300,7 @@ class FollowUpOutputsBar(QWidget):
         day = self._today(now)
         if not count:
             self._finish(
-                self.tr("No letters due by today ({0:%a %d %b}): nothing to print.").format(day)
+                self.tr("No letters due by today ({0}): nothing to print.").format(day_text(day))
             )
             return
         path = self._ask_path(

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -150,7 +150,7 @@ def _translators(lang: str) -> list[QTranslator]:
     found: list[QTranslator] = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qtbase = QTranslator()
-    if qtbase.load(f"qtbase_{lang}", qt_dir):
+    if lang != DEFAULT and qtbase.load(f"qtbase_{lang}", qt_dir):
         found.append(qtbase)
     path = qm_file(lang)
     ours = QTranslator()
@@ -165,7 +165,7 @@ def _translators(lang: str) -> list[QTranslator]:
 def apply_language(lang: str) -> str:
     """Make ``lang`` the window's language; returns the language applied.
 
-    Installs our catalogue and Qt's own for ``lang`` (English needs none: the source is
+    Installs our catalogue and Qt's own for ``lang`` (for English only its plurals: the source is
     English), sets the reading direction for the whole application (Persian right to left) and
     the default locale for number and date formats. Every open window retranslates itself on
     the ``LanguageChange`` event that Qt sends.
@@ -179,10 +179,10 @@ def apply_language(lang: str) -> str:
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
-    if lang != DEFAULT:
-        for translator in _translators(lang):
-            app.installTranslator(translator)
-            _installed.append(translator)
+    # English too: the source is English, but its plurals ("%Ln lead(s)") come from the catalogue.
+    for translator in _translators(lang):
+        app.installTranslator(translator)
+        _installed.append(translator)
     _current = lang
     QLocale.setDefault(locale_for(lang))
     if isinstance(app, QApplication):
@@ -252,3 +252,8 @@ def outcome_name(outcome: str) -> str:
         return OUTCOME_NAMES[Outcome(outcome)]
     except (ValueError, KeyError):
         return outcome.replace("_", " ")
+
+
+def day_text(day: date, lang: str | None = None) -> str:
+    """'Tue 18 Nov' in the reader's language and digits."""
+    return locale_for(lang or _current).toString(QDate(day.year, day.month, day.day), "ddd d MMM")

@@ -41,6 +41,7 @@ from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Rating, Staff, Stage, SyncState
 from boothapp.services.lead_queries import LeadQuery, LeadQueryService, LeadRowView
 from boothapp.services.leads import LeadService
+from boothapp.ui.i18n import day_text
 from boothapp.ui.lead_detail import LeadDetailPanel
 from boothapp.ui.lead_table_model import (
     COLUMNS,
@@ -245,7 +246,7 @@ class LeadsPage(QWidget):
         self.detail.set_staff(self.detail.staff_id, names)
         for combo, items in (
             (self.staff, [(s.name, s.id) for s in staff]),
-            (self.day, [(d.strftime("%a %d %b"), d.isoformat()) for d in days]),
+            (self.day, [(day_text(d), d.isoformat()) for d in days]),
         ):
             current = combo.currentData()
             combo.blockSignals(True)

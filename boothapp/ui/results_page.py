@@ -29,6 +29,7 @@ from boothapp.core.results.report import ShowResults
 from boothapp.reports.roi_format import amount, headline, interval, pct
 from boothapp.services.deals import DealPullSummary, DealService
 from boothapp.services.results import ResultsService
+from boothapp.ui.i18n import date_time
 from boothapp.ui.results_charts import FunnelBars, SpeedBars
 from boothapp.workers.tasks import TaskRunner
 
@@ -204,7 +205,7 @@ class ResultsPage(QWidget):
             return
         self._offer(others)
         self.data, self.earlier = data, earlier
-        when = data.computed_at.astimezone().strftime("%d %b %H:%M")
+        when = date_time(data.computed_at.astimezone())
         self.status.setText(
             self.tr(
                 "From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}"
@@ -236,9 +237,7 @@ class ResultsPage(QWidget):
                 w.deleteLater()
         m = r.money
         lay.addWidget(_heading(self.tr("Headline")))
-        lay.addWidget(
-            table((self.tr("Figure"), self.tr("Value")), headline(r), self.tr("HeadlineTable"))
-        )
+        lay.addWidget(table((self.tr("Figure"), self.tr("Value")), headline(r), "HeadlineTable"))
         if earlier is not None:
             lay.addWidget(_heading(self.tr("Side by side with {0}").format(earlier.event_name)))
             now, before = dict(headline(r)), dict(headline(earlier))
@@ -275,11 +274,9 @@ class ResultsPage(QWidget):
         lay.addWidget(self.speed_summary)
         steps = [STEP_LABELS[s.step] for s in r.funnel.steps[1:]]
         lay.addWidget(_heading(self.tr("Did 'hot' predict won? By rating")))
-        lay.addWidget(
-            table((self.tr("Rating"), *steps), _funnel_rows(r.by_rating), self.tr("RatingTable"))
-        )
+        lay.addWidget(table((self.tr("Rating"), *steps), _funnel_rows(r.by_rating), "RatingTable"))
         lay.addWidget(_heading(self.tr("By rep")))
-        lay.addWidget(table((self.tr("Rep"), *steps), _funnel_rows(r.by_rep), self.tr("RepTable")))
+        lay.addWidget(table((self.tr("Rep"), *steps), _funnel_rows(r.by_rep), "RepTable"))
         grid = QGridLayout()
         week = r.timing.by_weekday
         grid.addWidget(_heading(self.tr("First touch that got an answer")), 0, 0)

@@ -16,6 +16,7 @@ from boothapp.core.models import Event
 from boothapp.settings import NO_CAMERA
 from boothapp.ui.application import create_application
 from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.ui.i18n import apply_language, system_language
 from boothapp.ui.setup_wizard import SetupWizard
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.tasks import TaskRunner
@@ -113,6 +114,8 @@ def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | No
 def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     app = create_application()
     apply_theme(app, Theme(ctx.settings.theme or "light"), ctx.settings.font_scale)
+    # Before anyone signs in: the device's language, else the OS's (issue 21).
+    apply_language(ctx.settings.language or system_language())
     runner = TaskRunner()
     event = current_event(ctx)
     if event is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QEasingCurve,
+    QEvent,
     QPoint,
     QPropertyAnimation,
     Qt,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.models import Staff
 from boothapp.services.staff import PinCheck, PinStatus, StaffService
-from boothapp.ui.i18n import number
+from boothapp.ui.i18n import LANGUAGES, current_language, number
 from boothapp.ui.pin_pad import PinPad
 from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
@@ -42,6 +43,7 @@ BUTTON_HEIGHT = 72
 
 class SignInPage(QWidget):
     signed_in = Signal(Staff)
+    language_chosen = Signal(str)  # a code of LANGUAGES, tapped or the chosen member's own
 
     def __init__(self, staff: StaffService, runner: TaskRunner, event_id: str) -> None:
         super().__init__()
@@ -51,6 +53,7 @@ class SignInPage(QWidget):
         self.setFont(font)
         self._staff, self._runner, self._event_id = staff, runner, event_id
         self._members: list[Staff] = []
+        self._loaded = False
         self._selected: Staff | None = None
         self._checking = False
         self._unlocking = False  # the pad takes a manager's PIN for the selected member
@@ -58,7 +61,7 @@ class SignInPage(QWidget):
         self.wait.ticked.connect(self._waiting)
         self.wait.ended.connect(self._wait_over)
 
-        heading = QLabel(self.tr("Who is at the booth?"))
+        self.heading = heading = QLabel()
         heading_font = heading.font()
         heading_font.setPointSizeF(22)
         heading_font.setBold(True)
@@ -73,7 +76,7 @@ class SignInPage(QWidget):
         names_scroll.setWidget(self.names)
         names_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
-        self.prompt = QLabel(self.tr("Tap your name"))
+        self.prompt = QLabel()
         self.prompt.setObjectName("PinPrompt")
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         prompt_font = self.prompt.font()
@@ -86,7 +89,7 @@ class SignInPage(QWidget):
         self.pad = PinPad()
         self.pad.setEnabled(False)
         self.pad.entered.connect(self._check)
-        self.unlock_button = QPushButton(self.tr("Manager unlock"))
+        self.unlock_button = QPushButton()
         self.unlock_button.setObjectName("ManagerUnlock")
         self.unlock_button.setMinimumHeight(56)
         self.unlock_button.hide()
@@ -100,9 +103,30 @@ class SignInPage(QWidget):
         pad_layout.addStretch(1)
         self.pad_box.setFixedWidth(380)
 
+        # Issue 21: the language this staff member reads, one tap; remembered per person.
+        self._remembered: dict[str, str] = {}
+        self.language_label = QLabel()
+        self.language_group = QButtonGroup(self)
+        self.language_group.setExclusive(True)
+        self.language_buttons: dict[str, QPushButton] = {}
+        languages = QHBoxLayout()
+        languages.addWidget(self.language_label)
+        for code, name in LANGUAGES.items():
+            button = QPushButton(name)  # each language named in itself, never translated
+            button.setObjectName(f"Language_{code}")
+            button.setCheckable(True)
+            button.setMinimumHeight(44)
+            button.setChecked(code == current_language())
+            button.clicked.connect(lambda _=False, c=code: self.pick_language(c))
+            self.language_group.addButton(button)
+            self.language_buttons[code] = button
+            languages.addWidget(button)
+        languages.addStretch(1)
+
         left = QVBoxLayout()
         left.addWidget(heading)
         left.addWidget(names_scroll, 1)
+        left.addLayout(languages)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.setSpacing(32)
@@ -121,6 +145,41 @@ class SignInPage(QWidget):
             "QPushButton#PinKey_OK:disabled { background: #a5c9a7; }"
         )
         self._shake: QPropertyAnimation | None = None
+        self.retranslateUi()
+
+    # -- language (issue 21) -----------------------------------------------------------------
+    def set_remembered_languages(self, by_staff_id: dict[str, str]) -> None:
+        """Each staff member's language as last chosen on this device (staff id -> code)."""
+        self._remembered = by_staff_id
+
+    def pick_language(self, code: str) -> None:
+        button = self.language_buttons.get(code)
+        if button is not None:
+            button.setChecked(True)
+        self.language_chosen.emit(code)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.heading.setText(self.tr("Who is at the booth?"))
+        self.language_label.setText(self.tr("Language"))
+        self.unlock_button.setText(self.tr("Manager unlock"))
+        for code, button in self.language_buttons.items():
+            button.setChecked(code == current_language())
+        member = self._selected
+        if member is None:
+            self.prompt.setText(
+                self.tr("Tap your name")
+                if self._members or not self._loaded
+                else self.tr("No staff yet: an event manager adds staff first")
+            )
+        elif self._unlocking:
+            self.prompt.setText(self.tr("Manager PIN to unlock {0}").format(member.name))
+        else:
+            self.prompt.setText(self.tr("PIN for {0}").format(member.name))
 
     # -- staff list ----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -129,6 +188,7 @@ class SignInPage(QWidget):
         self._runner.run(lambda: staff.list_staff(event_id), on_done=self.set_staff_list)
 
     def set_staff_list(self, members: list[Staff]) -> None:
+        self._loaded = True
         self._members = [m for m in members if m.active]
         for button in self.group.buttons():
             self.group.removeButton(button)
@@ -158,6 +218,9 @@ class SignInPage(QWidget):
     def choose(self, member: Staff) -> None:
         self._selected = member
         self._unlocking = False
+        remembered = self._remembered.get(member.id)
+        if remembered and remembered != current_language():
+            self.pick_language(remembered)  # their screen in their language before the PIN
         self.wait.stop()
         self.unlock_button.hide()
         button = self.staff_button(member.name)
