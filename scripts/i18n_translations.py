@@ -233,7 +233,7 @@ T.update({
     "{0} for {1} saved to {2}": ("{1} için {0} {2} dosyasına kaydedildi", "{0} για {1} αποθηκεύτηκαν στο {2}", "{0} برای {1} در {2} ذخیره شد", "{0} für {1} in {2} gespeichert"),
     "Looking for letters due…": ("Zamanı gelen mektuplar aranıyor…", "Αναζήτηση επιστολών που λήγουν…", "در حال یافتن نامه‌های سررسیده…", "Fällige Briefe werden gesucht…"),
     "Letters not printed: {0}": ("Mektuplar yazdırılmadı: {0}", "Οι επιστολές δεν τυπώθηκαν: {0}", "نامه‌ها چاپ نشد: {0}", "Briefe nicht gedruckt: {0}"),
-    "No letters due by today ({0:%a %d %b}): nothing to print.": ("Bugüne kadar ({0:%d.%m}) mektup yok: yazdırılacak bir şey yok.", "Καμία επιστολή ως σήμερα ({0:%d/%m}): τίποτα για εκτύπωση.", "تا امروز ({0:%Y-%m-%d}) نامه‌ای سررسید نشده: چیزی برای چاپ نیست.", "Bis heute ({0:%d.%m.}) keine Briefe fällig: nichts zu drucken."),
+    "No letters due by today ({0}): nothing to print.": ("Bugüne kadar ({0}) gönderilecek mektup yok: yazdırılacak bir şey yok.", "Καμία επιστολή ως σήμερα ({0}): τίποτα για εκτύπωση.", "تا امروز ({0}) نامه‌ای سررسید نشده: چیزی برای چاپ نیست.", "Bis heute ({0}) keine Briefe fällig: nichts zu drucken."),
     "Save {0} as PDF": ("{0} PDF olarak kaydet", "Αποθήκευση {0} ως PDF", "ذخیره {0} به‌صورت PDF", "{0} als PDF speichern"),
     "PDF (*.pdf)": ("PDF (*.pdf)", "PDF (*.pdf)", "PDF (*.pdf)", "PDF (*.pdf)"),
     "Printing {0} to {1}…": ("{0} {1} dosyasına yazdırılıyor…", "Εκτύπωση {0} στο {1}…", "در حال چاپ {0} در {1}…", "{0} werden in {1} gedruckt…"),
@@ -540,6 +540,10 @@ T.update({
 
 # The same English worded differently in one context: (context, source) -> (tr, el, fa, de).
 CONTEXT: dict[tuple[str, str], tuple[str, str, str, str]] = {
+    ("ChannelInSentence", "email"): ("e-posta", "email", "ایمیل", "E-Mail"),
+    ("ChannelInSentence", "call"): ("arama", "κλήση", "تماس تلفنی", "Anruf"),
+    ("ChannelInSentence", "letter"): ("mektup", "επιστολή", "نامه", "Brief"),
+    ("ChannelInSentence", "CRM task"): ("CRM görevi", "εργασία CRM", "کار در CRM", "CRM-Aufgabe"),
     ("Leads", "Staff"): ("Personel", "Προσωπικό", "کارمند", "Personal"),
     ("LeadsPage", "Staff"): ("Personel", "Προσωπικό", "کارمند", "Personal"),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog, QWidget
 
 from boothapp.capture.cameras import CameraInfo
@@ -24,6 +24,11 @@ class CameraPicker(QComboBox):
         self._current = current
         self.refresh()
         self.activated.connect(self._picked)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()  # the choices are worded in refresh (issue 21)
+        super().changeEvent(event)
 
     def set_cameras(self, cameras: list[CameraInfo]) -> None:
         """Fill in the webcams (probing can take seconds on some systems: done off-GUI)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -81,6 +81,16 @@ class CardCapture(QWidget):
         self.card_view.hide()
         form.saved.connect(self._form_closed)
         form.cancelled.connect(self._form_closed)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.button.setText(self.tr("Card (F6)"))
+        self.button.setToolTip(self.tr("Read a business card or a badge without a barcode"))
 
     def capture(self, frame: np.ndarray | None, staff: Staff | None) -> None:
         """Read the card in ``frame`` (the camera's latest still) into the form."""

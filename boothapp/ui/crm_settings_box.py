@@ -9,7 +9,7 @@ import webbrowser
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -115,6 +115,27 @@ class CrmSettingsBox(QGroupBox):
         self.connect_button.clicked.connect(self.connect_salesforce)
         self.crm_combo.currentIndexChanged.connect(self._crm_changed)
         self._crm_changed()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.url_edit.setPlaceholderText(self.tr("https://crm.example.com"))
+        self.client_id_edit.setPlaceholderText(self.tr("the connected app's consumer key"))
+        self.login_edit.setPlaceholderText(self.tr("https://login.salesforce.com"))
+        self.folder_edit.setPlaceholderText(self.tr("/path/to/the/folder/another/tool/watches"))
+        self.auto_check.setText(self.tr("Send each lead as soon as it is saved"))
+        self.save_button.setText(self.tr("Save settings"))
+        self.test_button.setText(self.tr("Test connection"))
+        self.connect_button.setText(self.tr("Connect Salesforce…"))
+        self.connect_button.setToolTip(
+            self.tr(
+                "Sign in to Salesforce in your browser; BoothApp keeps the session in the system keyring and renews it by itself."
+            )
+        )
 
     @property
     def crm(self) -> str:

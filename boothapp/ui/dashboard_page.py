@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.clock import event_time, zone_note
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
-from boothapp.ui.i18n import date_time, day_text
+from boothapp.ui.i18n import date_time, day_text, upper
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -107,7 +107,7 @@ class Tile(QFrame):
         self.setStyleSheet(
             "#Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 10px; }"
         )
-        self.title = QLabel(title.upper())
+        self.title = QLabel(upper(title))
         self.title.setStyleSheet("color: #57606a; letter-spacing: 1px;")
         self.value = QLabel("–")
         self.value.setObjectName("TileValue")
@@ -226,6 +226,7 @@ class DashboardPage(QWidget):
         tile_layout.insertWidget(3, self.response_staff)
         self.hours = HourBars()
         hours_box = _panel(self.tr("Leads per hour"), self.hours)
+        self._hours_box = hours_box
         self.staff_box = QWidget()
         self.staff_layout = QGridLayout(self.staff_box)
         self.staff_layout.setHorizontalSpacing(14)
@@ -240,9 +241,11 @@ class DashboardPage(QWidget):
             tiles.addWidget(tile, 1)
         lower = QHBoxLayout()
         lower.setSpacing(16)
-        lower.addWidget(_panel(self.tr("Today against target"), self.staff_box), 3)
+        self._target_box = _panel(self.tr("Today against target"), self.staff_box)
+        self._board_box = _panel(self.tr("Leaderboard (whole show)"), self.board)
+        lower.addWidget(self._target_box, 3)
         lower.addWidget(self.response_tile, 2)
-        lower.addWidget(_panel(self.tr("Leaderboard (whole show)"), self.board), 2)
+        lower.addWidget(self._board_box, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
         layout.setSpacing(16)
@@ -262,6 +265,33 @@ class DashboardPage(QWidget):
 
     def today(self) -> date:
         return self._clock().astimezone(ZoneInfo(self._tz)).date()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """Tile and panel titles in the language just applied; the figures on the next
+        refresh (issue 21)."""
+        for tile, title in (
+            (self.today_tile, self.tr("Leads today")),
+            (self.mix_tile, self.tr("Rating mix today")),
+            (self.sync_tile, self.tr("Last sync")),
+            (self.funnel_tile, self.tr("Qualified for sales")),
+            (self.response_tile, self.tr("Response time")),
+        ):
+            tile.title.setText(upper(title))
+        for box, title in (
+            (self._hours_box, self.tr("Leads per hour")),
+            (self._target_box, self.tr("Today against target")),
+            (self._board_box, self.tr("Leaderboard (whole show)")),
+        ):
+            heading = box.findChild(QLabel, "PanelTitle")
+            if heading is not None:
+                heading.setText(upper(title))
+        if self.stats is not None:
+            self.refresh()
 
     def refresh(self) -> None:
         dashboard, event_id, tz, day = self._dashboard, self._event_id, self._tz, self.today()
@@ -396,7 +426,8 @@ def _panel(title: str, content: QWidget) -> QFrame:
     frame.setStyleSheet(
         "#Panel { background: #ffffff; border: 1px solid #d0d7de; border-radius: 10px; }"
     )
-    heading = QLabel(title.upper())
+    heading = QLabel(upper(title))
+    heading.setObjectName("PanelTitle")
     heading.setStyleSheet("color: #57606a; letter-spacing: 1px;")
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(18, 14, 18, 14)

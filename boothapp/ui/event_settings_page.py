@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -112,6 +112,20 @@ class EventSettingsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.set_manager(True)
         self.load()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.validate_button.setText(self.tr("Check"))
+        self.save_button.setText(self.tr("Save (Ctrl+S)"))
+        self.revert_button.setText(self.tr("Revert"))
+        self.locked.setText(
+            self.tr("Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks).")
+        )
 
     # -- who may edit -----------------------------------------------------------------------
     def set_manager(self, manager: bool) -> None:

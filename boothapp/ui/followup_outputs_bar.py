@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -164,6 +164,18 @@ class FollowUpOutputsBar(QWidget):
         self.folder_button.clicked.connect(self.show_folder)
         self._show_saved(None)
         self.set_owner(None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.calendar_button.setText(self.tr("Calendar (.ics)…"))
+        self.letters_button.setText(self.tr("Print letters (PDF)…"))
+        self.open_button.setText(self.tr("Open"))
+        self.folder_button.setText(self.tr("Show in folder"))
 
     # -- state ---------------------------------------------------------------------------
     def set_owner(self, owner: str | None, name: str | None = None) -> None:

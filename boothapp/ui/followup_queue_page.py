@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -46,7 +46,14 @@ from boothapp.services.followup_types import (
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.mail import SmtpSettings
 from boothapp.ui.followup_outputs_bar import ChoosePath, FollowUpOutputsBar, OpenUrl
-from boothapp.ui.i18n import CHANNEL_NAMES, OUTCOME_NAMES, date_time, number, outcome_name
+from boothapp.ui.i18n import (
+    CHANNEL_NAMES,
+    CHANNEL_WORDS,
+    OUTCOME_NAMES,
+    date_time,
+    number,
+    outcome_name,
+)
 from boothapp.workers.tasks import TaskRunner
 
 translate = QCoreApplication.translate
@@ -96,7 +103,7 @@ def next_action_text(result: OutcomeResult, event_zone: str = "") -> str:
     nxt = result.next_touch
     due = due_text(nxt, event_zone)
     return translate("FollowUps", "Next: {0} {1} · {2}").format(
-        CHANNEL_LABELS[nxt.channel], due, result.reason
+        CHANNEL_WORDS[nxt.channel], due, result.reason
     )
 
 
@@ -239,6 +246,18 @@ class FollowUpQueuePage(QWidget):
         self.send_button.clicked.connect(self.send_selected)
         self._show_touch(None)
         self._load_owners()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.send_button.setText(self.tr("Send email"))
+        self.was_sent_button.setText(self.tr("It was sent"))
+        self.resend_button.setText(self.tr("Not sent: send again"))
 
     # -- loading -------------------------------------------------------------------------
 

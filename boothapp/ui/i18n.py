@@ -233,6 +233,17 @@ CHANNEL_NAMES = Translated(
         Channel.CRM_TASK: QT_TRANSLATE_NOOP("FollowUps", "CRM task"),
     },
 )
+# The channel inside a sentence ("Next: call Wed 9 Dec"): lower case where the language
+# writes it so (German keeps its capital nouns).
+CHANNEL_WORDS = Translated(
+    "ChannelInSentence",
+    {
+        Channel.EMAIL: QT_TRANSLATE_NOOP("ChannelInSentence", "email"),
+        Channel.CALL: QT_TRANSLATE_NOOP("ChannelInSentence", "call"),
+        Channel.LETTER: QT_TRANSLATE_NOOP("ChannelInSentence", "letter"),
+        Channel.CRM_TASK: QT_TRANSLATE_NOOP("ChannelInSentence", "CRM task"),
+    },
+)
 OUTCOME_NAMES = Translated(
     "FollowUps",
     {
@@ -257,3 +268,8 @@ def outcome_name(outcome: str) -> str:
 def day_text(day: date, lang: str | None = None) -> str:
     """'Tue 18 Nov' in the reader's language and digits."""
     return locale_for(lang or _current).toString(QDate(day.year, day.month, day.day), "ddd d MMM")
+
+
+def upper(text: str, lang: str | None = None) -> str:
+    """Capitals as the language writes them (Turkish "i" -> "İ", not "I")."""
+    return locale_for(lang or _current).toUpper(text)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,7 +44,7 @@ from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
-from boothapp.ui.i18n import CHANNEL_NAMES, Translated, date_time, number, outcome_name
+from boothapp.ui.i18n import CHANNEL_WORDS, Translated, date_time, number, outcome_name
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
@@ -266,6 +266,29 @@ class LeadDetailPanel(QWidget):
         self.stage.currentIndexChanged.connect(self._stage_chosen)
         self.please_delete.toggled.connect(self._please_delete_toggled)
         self._set_enabled(False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        if self._lead is None:
+            self.title.setText(self.tr("Select a lead"))
+            self.followups.setText(self.tr("none planned"))
+        self.new_note.setPlaceholderText(self.tr("Add a note (kept with your name and the time)"))
+        self.owner.setToolTip(self.tr("Managers change the owner; routing chose it at capture"))
+        self.save_button.setText(self.tr("Save changes (Ctrl+S)"))
+        self.please_delete.setText(self.tr("Please delete"))
+        self.please_delete.setToolTip(
+            self.tr(
+                "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+            )
+        )
+        self.close_button.setToolTip(self.tr("Close (Esc)"))
+        self.sheet_button.setText(self.tr("Lead sheet (PDF)…"))
+        self.sheet_button.setToolTip(self.tr("One page for the rep who takes this lead over"))
 
     # -- inputs --------------------------------------------------------------------------
     @property
@@ -492,7 +515,7 @@ def followups_text(touches: list[Touch]) -> str:
         local = nxt.due_utc.astimezone(ZoneInfo(nxt.tz))
         parts.append(
             translate("LeadDetail", "Next: {0} {1} {2}").format(
-                CHANNEL_NAMES[nxt.channel], date_time(local), nxt.tz
+                CHANNEL_WORDS[nxt.channel], date_time(local), nxt.tz
             )
         )
     else:

@@ -216,6 +216,17 @@ class LeadForm(QWidget):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.referred_by.setPlaceholderText(self.tr("Referred by (name or company)"))
+        self.cancel_button.setText(self.tr("Cancel (Esc)"))
+        self.save_button.setText(self.tr("Save (Enter)"))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.consent_label and event.type() == QEvent.Type.MouseButtonRelease:
             self.consent.toggle()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -141,6 +141,16 @@ class ResultsPage(QWidget):
         self.body.setVisible(False)
         self.refresh_button.setEnabled(False)
         self.pull_button.setEnabled(False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.pull_button.setText(self.tr("Pull deals from CRM"))
 
     @property
     def allowed(self) -> bool:

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -188,7 +188,8 @@ class ScanPage(QWidget):
         rv.addWidget(self.message)
         rv.addWidget(self.zone_label)
         recent_row = QHBoxLayout()
-        recent_row.addWidget(QLabel(self.tr("Just captured")), 1)
+        self.recent_title = QLabel(self.tr("Just captured"))
+        recent_row.addWidget(self.recent_title, 1)
         recent_row.addWidget(self.privacy)
         rv.addLayout(recent_row)
         rv.addWidget(self.recent, 1)
@@ -206,6 +207,35 @@ class ScanPage(QWidget):
         layout.addWidget(splitter)
         QShortcut(QKeySequence("F5"), self, self.start_walk_in)
         QShortcut(QKeySequence("F6"), self, self.read_card)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.walk_in.setText(self.tr("Walk-in (F5)"))
+        self.walk_in.setToolTip(self.tr("A visitor without a badge: type their details"))
+        self.photo.setText(self.tr("Badge photo"))
+        self.photo.setToolTip(self.tr("The badge cannot be read: keep a photo to type it in later"))
+        self.ready_title.setText(self.tr("Ready to scan"))
+        self.ready_hint.setText(
+            self.tr(
+                "Hold a badge up to the camera, or scan it with the handheld scanner.\nF5: walk-in without badge · F6: photo of a business card"
+            )
+        )
+        self.privacy.setToolTip(self.tr("Hide the last visitor's name and company from the screen"))
+        self.recent_title.setText(self.tr("Just captured"))
+        choices = dict(PRIVACY_CHOICES)
+        for i in range(self.privacy.count()):
+            seconds = int(self.privacy.itemData(i))
+            self.privacy.setItemText(
+                i,
+                self.tr(choices[seconds])
+                if seconds in choices
+                else self.tr("Hide after {0} s").format(seconds),
+            )
 
     # -- staff and camera -------------------------------------------------------------------
     def set_staff(self, staff: Staff | None) -> None:

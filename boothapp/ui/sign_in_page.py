@@ -109,19 +109,20 @@ class SignInPage(QWidget):
         self.language_group = QButtonGroup(self)
         self.language_group.setExclusive(True)
         self.language_buttons: dict[str, QPushButton] = {}
-        languages = QHBoxLayout()
-        languages.addWidget(self.language_label)
-        for code, name in LANGUAGES.items():
+        # Three a row under the names: in one row they made the window wider than 1280 px.
+        languages = QGridLayout()
+        languages.addWidget(self.language_label, 0, 0, 1, 3)
+        for i, (code, name) in enumerate(LANGUAGES.items()):
             button = QPushButton(name)  # each language named in itself, never translated
             button.setObjectName(f"Language_{code}")
             button.setCheckable(True)
             button.setMinimumHeight(44)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setChecked(code == current_language())
             button.clicked.connect(lambda _=False, c=code: self.pick_language(c))
             self.language_group.addButton(button)
             self.language_buttons[code] = button
-            languages.addWidget(button)
-        languages.addStretch(1)
+            languages.addWidget(button, 1 + i // 3, i % 3)
 
         left = QVBoxLayout()
         left.addWidget(heading)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -122,6 +122,23 @@ class SyncPage(QWidget):
         self.worker.pull_progress.connect(self.show_pull_progress)
         self.worker.pulled.connect(self._pulled)
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.sync_button.setText(self.tr("Sync now"))
+        self.pull_button.setText(self.tr("Pull changes from CRM"))
+        self.pull_button.setToolTip(
+            self.tr(
+                "Take the owner and stage that sales changed in the CRM. A booth edit made after the CRM's change is kept and goes out with the next sync."
+            )
+        )
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.retry_button.setText(self.tr("Retry failed"))
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:

@@ -125,6 +125,25 @@
         </message>
     </context>
     <context>
+        <name>ChannelInSentence</name>
+        <message>
+            <source>email</source>
+            <translation>E-Mail</translation>
+        </message>
+        <message>
+            <source>call</source>
+            <translation>Anruf</translation>
+        </message>
+        <message>
+            <source>letter</source>
+            <translation>Brief</translation>
+        </message>
+        <message>
+            <source>CRM task</source>
+            <translation>CRM-Aufgabe</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>
@@ -423,38 +442,6 @@ letzter Lead {0}</translation>
         <message>
             <source>Follow-up mail: {0}</source>
             <translation>Folge-Mail: {0}</translation>
-        </message>
-        <message>
-            <source>Sign in</source>
-            <translation>Anmelden</translation>
-        </message>
-        <message>
-            <source>Scan</source>
-            <translation>Scannen</translation>
-        </message>
-        <message>
-            <source>Leads</source>
-            <translation>Leads</translation>
-        </message>
-        <message>
-            <source>Dashboard</source>
-            <translation>Übersicht</translation>
-        </message>
-        <message>
-            <source>Follow-ups</source>
-            <translation>Nachfassen</translation>
-        </message>
-        <message>
-            <source>CRM sync</source>
-            <translation>CRM-Abgleich</translation>
-        </message>
-        <message>
-            <source>Event settings</source>
-            <translation>Messe-Einstellungen</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>Ergebnisse</translation>
         </message>
         <message>
             <source>Scan to form: {0:.0f} ms</source>
@@ -886,8 +873,8 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Briefe nicht gedruckt: {0}</translation>
         </message>
         <message>
-            <source>No letters due by today ({0:%a %d %b}): nothing to print.</source>
-            <translation>Bis heute ({0:%d.%m.}) keine Briefe fällig: nichts zu drucken.</translation>
+            <source>No letters due by today ({0}): nothing to print.</source>
+            <translation>Bis heute ({0}) keine Briefe fällig: nichts zu drucken.</translation>
         </message>
         <message>
             <source>Save {0} as PDF</source>
@@ -1535,10 +1522,6 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
     <context>
         <name>MainWindow</name>
         <message>
-            <source>{0} — {1}</source>
-            <translation>{0} — {1}</translation>
-        </message>
-        <message>
             <source>Ready</source>
             <translation>Bereit</translation>
         </message>
@@ -1546,9 +1529,40 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <source>Quit</source>
             <translation>Beenden</translation>
         </message>
+    </context>
+    <context>
+        <name>Navigation</name>
         <message>
-            <source>{0}    {1}</source>
-            <translation>{0}    {1}</translation>
+            <source>Sign in</source>
+            <translation>Anmelden</translation>
+        </message>
+        <message>
+            <source>Scan</source>
+            <translation>Scannen</translation>
+        </message>
+        <message>
+            <source>Leads</source>
+            <translation>Leads</translation>
+        </message>
+        <message>
+            <source>Dashboard</source>
+            <translation>Übersicht</translation>
+        </message>
+        <message>
+            <source>Follow-ups</source>
+            <translation>Nachfassen</translation>
+        </message>
+        <message>
+            <source>CRM sync</source>
+            <translation>CRM-Abgleich</translation>
+        </message>
+        <message>
+            <source>Event settings</source>
+            <translation>Messe-Einstellungen</translation>
+        </message>
+        <message>
+            <source>Results</source>
+            <translation>Ergebnisse</translation>
         </message>
     </context>
     <context>
@@ -2207,6 +2221,10 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         <message>
             <source>Manager unlock</source>
             <translation>Entsperren durch Manager</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Sprache</translation>
         </message>
         <message>
             <source>No staff yet: an event manager adds staff first</source>

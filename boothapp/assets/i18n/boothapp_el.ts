@@ -125,6 +125,25 @@
         </message>
     </context>
     <context>
+        <name>ChannelInSentence</name>
+        <message>
+            <source>email</source>
+            <translation>email</translation>
+        </message>
+        <message>
+            <source>call</source>
+            <translation>κλήση</translation>
+        </message>
+        <message>
+            <source>letter</source>
+            <translation>επιστολή</translation>
+        </message>
+        <message>
+            <source>CRM task</source>
+            <translation>εργασία CRM</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>
@@ -423,38 +442,6 @@ last lead {0}</source>
         <message>
             <source>Follow-up mail: {0}</source>
             <translation>Email συνέχειας: {0}</translation>
-        </message>
-        <message>
-            <source>Sign in</source>
-            <translation>Σύνδεση</translation>
-        </message>
-        <message>
-            <source>Scan</source>
-            <translation>Σάρωση</translation>
-        </message>
-        <message>
-            <source>Leads</source>
-            <translation>Επαφές</translation>
-        </message>
-        <message>
-            <source>Dashboard</source>
-            <translation>Πίνακας</translation>
-        </message>
-        <message>
-            <source>Follow-ups</source>
-            <translation>Συνέχεια</translation>
-        </message>
-        <message>
-            <source>CRM sync</source>
-            <translation>Συγχρονισμός CRM</translation>
-        </message>
-        <message>
-            <source>Event settings</source>
-            <translation>Ρυθμίσεις έκθεσης</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>Αποτελέσματα</translation>
         </message>
         <message>
             <source>Scan to form: {0:.0f} ms</source>
@@ -886,8 +873,8 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Οι επιστολές δεν τυπώθηκαν: {0}</translation>
         </message>
         <message>
-            <source>No letters due by today ({0:%a %d %b}): nothing to print.</source>
-            <translation>Καμία επιστολή ως σήμερα ({0:%d/%m}): τίποτα για εκτύπωση.</translation>
+            <source>No letters due by today ({0}): nothing to print.</source>
+            <translation>Καμία επιστολή ως σήμερα ({0}): τίποτα για εκτύπωση.</translation>
         </message>
         <message>
             <source>Save {0} as PDF</source>
@@ -1535,10 +1522,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <source>{0} — {1}</source>
-            <translation>{0} — {1}</translation>
-        </message>
-        <message>
             <source>Ready</source>
             <translation>Έτοιμο</translation>
         </message>
@@ -1546,9 +1529,40 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <source>Quit</source>
             <translation>Έξοδος</translation>
         </message>
+    </context>
+    <context>
+        <name>Navigation</name>
         <message>
-            <source>{0}    {1}</source>
-            <translation>{0}    {1}</translation>
+            <source>Sign in</source>
+            <translation>Σύνδεση</translation>
+        </message>
+        <message>
+            <source>Scan</source>
+            <translation>Σάρωση</translation>
+        </message>
+        <message>
+            <source>Leads</source>
+            <translation>Επαφές</translation>
+        </message>
+        <message>
+            <source>Dashboard</source>
+            <translation>Πίνακας</translation>
+        </message>
+        <message>
+            <source>Follow-ups</source>
+            <translation>Συνέχεια</translation>
+        </message>
+        <message>
+            <source>CRM sync</source>
+            <translation>Συγχρονισμός CRM</translation>
+        </message>
+        <message>
+            <source>Event settings</source>
+            <translation>Ρυθμίσεις έκθεσης</translation>
+        </message>
+        <message>
+            <source>Results</source>
+            <translation>Αποτελέσματα</translation>
         </message>
     </context>
     <context>
@@ -2207,6 +2221,10 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <message>
             <source>Manager unlock</source>
             <translation>Ξεκλείδωμα από υπεύθυνο</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Γλώσσα</translation>
         </message>
         <message>
             <source>No staff yet: an event manager adds staff first</source>

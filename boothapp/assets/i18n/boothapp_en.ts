@@ -125,6 +125,25 @@
         </message>
     </context>
     <context>
+        <name>ChannelInSentence</name>
+        <message>
+            <source>email</source>
+            <translation>email</translation>
+        </message>
+        <message>
+            <source>call</source>
+            <translation>call</translation>
+        </message>
+        <message>
+            <source>letter</source>
+            <translation>letter</translation>
+        </message>
+        <message>
+            <source>CRM task</source>
+            <translation>CRM task</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>
@@ -423,38 +442,6 @@ last lead {0}</translation>
         <message>
             <source>Follow-up mail: {0}</source>
             <translation>Follow-up mail: {0}</translation>
-        </message>
-        <message>
-            <source>Sign in</source>
-            <translation>Sign in</translation>
-        </message>
-        <message>
-            <source>Scan</source>
-            <translation>Scan</translation>
-        </message>
-        <message>
-            <source>Leads</source>
-            <translation>Leads</translation>
-        </message>
-        <message>
-            <source>Dashboard</source>
-            <translation>Dashboard</translation>
-        </message>
-        <message>
-            <source>Follow-ups</source>
-            <translation>Follow-ups</translation>
-        </message>
-        <message>
-            <source>CRM sync</source>
-            <translation>CRM sync</translation>
-        </message>
-        <message>
-            <source>Event settings</source>
-            <translation>Event settings</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>Results</translation>
         </message>
         <message>
             <source>Scan to form: {0:.0f} ms</source>
@@ -886,8 +873,8 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Letters not printed: {0}</translation>
         </message>
         <message>
-            <source>No letters due by today ({0:%a %d %b}): nothing to print.</source>
-            <translation>No letters due by today ({0:%a %d %b}): nothing to print.</translation>
+            <source>No letters due by today ({0}): nothing to print.</source>
+            <translation>No letters due by today ({0}): nothing to print.</translation>
         </message>
         <message>
             <source>Save {0} as PDF</source>
@@ -1535,10 +1522,6 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
     <context>
         <name>MainWindow</name>
         <message>
-            <source>{0} — {1}</source>
-            <translation>{0} — {1}</translation>
-        </message>
-        <message>
             <source>Ready</source>
             <translation>Ready</translation>
         </message>
@@ -1546,9 +1529,40 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <source>Quit</source>
             <translation>Quit</translation>
         </message>
+    </context>
+    <context>
+        <name>Navigation</name>
         <message>
-            <source>{0}    {1}</source>
-            <translation>{0}    {1}</translation>
+            <source>Sign in</source>
+            <translation>Sign in</translation>
+        </message>
+        <message>
+            <source>Scan</source>
+            <translation>Scan</translation>
+        </message>
+        <message>
+            <source>Leads</source>
+            <translation>Leads</translation>
+        </message>
+        <message>
+            <source>Dashboard</source>
+            <translation>Dashboard</translation>
+        </message>
+        <message>
+            <source>Follow-ups</source>
+            <translation>Follow-ups</translation>
+        </message>
+        <message>
+            <source>CRM sync</source>
+            <translation>CRM sync</translation>
+        </message>
+        <message>
+            <source>Event settings</source>
+            <translation>Event settings</translation>
+        </message>
+        <message>
+            <source>Results</source>
+            <translation>Results</translation>
         </message>
     </context>
     <context>
@@ -2207,6 +2221,10 @@ F5: walk-in without badge · F6: photo of a business card</translation>
         <message>
             <source>Manager unlock</source>
             <translation>Manager unlock</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Language</translation>
         </message>
         <message>
             <source>No staff yet: an event manager adds staff first</source>

@@ -125,6 +125,25 @@
         </message>
     </context>
     <context>
+        <name>ChannelInSentence</name>
+        <message>
+            <source>email</source>
+            <translation>ایمیل</translation>
+        </message>
+        <message>
+            <source>call</source>
+            <translation>تماس تلفنی</translation>
+        </message>
+        <message>
+            <source>letter</source>
+            <translation>نامه</translation>
+        </message>
+        <message>
+            <source>CRM task</source>
+            <translation>کار در CRM</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>
@@ -423,38 +442,6 @@ last lead {0}</source>
         <message>
             <source>Follow-up mail: {0}</source>
             <translation>ایمیل پیگیری: {0}</translation>
-        </message>
-        <message>
-            <source>Sign in</source>
-            <translation>ورود</translation>
-        </message>
-        <message>
-            <source>Scan</source>
-            <translation>اسکن</translation>
-        </message>
-        <message>
-            <source>Leads</source>
-            <translation>سرنخ‌ها</translation>
-        </message>
-        <message>
-            <source>Dashboard</source>
-            <translation>داشبورد</translation>
-        </message>
-        <message>
-            <source>Follow-ups</source>
-            <translation>پیگیری‌ها</translation>
-        </message>
-        <message>
-            <source>CRM sync</source>
-            <translation>همگام‌سازی CRM</translation>
-        </message>
-        <message>
-            <source>Event settings</source>
-            <translation>تنظیمات رویداد</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>نتایج</translation>
         </message>
         <message>
             <source>Scan to form: {0:.0f} ms</source>
@@ -886,8 +873,8 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>نامه‌ها چاپ نشد: {0}</translation>
         </message>
         <message>
-            <source>No letters due by today ({0:%a %d %b}): nothing to print.</source>
-            <translation>تا امروز ({0:%Y-%m-%d}) نامه‌ای سررسید نشده: چیزی برای چاپ نیست.</translation>
+            <source>No letters due by today ({0}): nothing to print.</source>
+            <translation>تا امروز ({0}) نامه‌ای سررسید نشده: چیزی برای چاپ نیست.</translation>
         </message>
         <message>
             <source>Save {0} as PDF</source>
@@ -1534,10 +1521,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <source>{0} — {1}</source>
-            <translation>{0} — {1}</translation>
-        </message>
-        <message>
             <source>Ready</source>
             <translation>آماده</translation>
         </message>
@@ -1545,9 +1528,40 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <source>Quit</source>
             <translation>خروج</translation>
         </message>
+    </context>
+    <context>
+        <name>Navigation</name>
         <message>
-            <source>{0}    {1}</source>
-            <translation>{0}    {1}</translation>
+            <source>Sign in</source>
+            <translation>ورود</translation>
+        </message>
+        <message>
+            <source>Scan</source>
+            <translation>اسکن</translation>
+        </message>
+        <message>
+            <source>Leads</source>
+            <translation>سرنخ‌ها</translation>
+        </message>
+        <message>
+            <source>Dashboard</source>
+            <translation>داشبورد</translation>
+        </message>
+        <message>
+            <source>Follow-ups</source>
+            <translation>پیگیری‌ها</translation>
+        </message>
+        <message>
+            <source>CRM sync</source>
+            <translation>همگام‌سازی CRM</translation>
+        </message>
+        <message>
+            <source>Event settings</source>
+            <translation>تنظیمات رویداد</translation>
+        </message>
+        <message>
+            <source>Results</source>
+            <translation>نتایج</translation>
         </message>
     </context>
     <context>
@@ -2206,6 +2220,10 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         <message>
             <source>Manager unlock</source>
             <translation>باز کردن قفل توسط مدیر</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>زبان</translation>
         </message>
         <message>
             <source>No staff yet: an event manager adds staff first</source>

@@ -125,6 +125,25 @@
         </message>
     </context>
     <context>
+        <name>ChannelInSentence</name>
+        <message>
+            <source>email</source>
+            <translation>e-posta</translation>
+        </message>
+        <message>
+            <source>call</source>
+            <translation>arama</translation>
+        </message>
+        <message>
+            <source>letter</source>
+            <translation>mektup</translation>
+        </message>
+        <message>
+            <source>CRM task</source>
+            <translation>CRM görevi</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>
@@ -423,38 +442,6 @@ son aday {0}</translation>
         <message>
             <source>Follow-up mail: {0}</source>
             <translation>Takip e-postası: {0}</translation>
-        </message>
-        <message>
-            <source>Sign in</source>
-            <translation>Giriş</translation>
-        </message>
-        <message>
-            <source>Scan</source>
-            <translation>Tara</translation>
-        </message>
-        <message>
-            <source>Leads</source>
-            <translation>Adaylar</translation>
-        </message>
-        <message>
-            <source>Dashboard</source>
-            <translation>Pano</translation>
-        </message>
-        <message>
-            <source>Follow-ups</source>
-            <translation>Takipler</translation>
-        </message>
-        <message>
-            <source>CRM sync</source>
-            <translation>CRM eşitleme</translation>
-        </message>
-        <message>
-            <source>Event settings</source>
-            <translation>Etkinlik ayarları</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>Sonuçlar</translation>
         </message>
         <message>
             <source>Scan to form: {0:.0f} ms</source>
@@ -886,8 +873,8 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Mektuplar yazdırılmadı: {0}</translation>
         </message>
         <message>
-            <source>No letters due by today ({0:%a %d %b}): nothing to print.</source>
-            <translation>Bugüne kadar ({0:%d.%m}) mektup yok: yazdırılacak bir şey yok.</translation>
+            <source>No letters due by today ({0}): nothing to print.</source>
+            <translation>Bugüne kadar ({0}) gönderilecek mektup yok: yazdırılacak bir şey yok.</translation>
         </message>
         <message>
             <source>Save {0} as PDF</source>
@@ -1534,10 +1521,6 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
     <context>
         <name>MainWindow</name>
         <message>
-            <source>{0} — {1}</source>
-            <translation>{0} — {1}</translation>
-        </message>
-        <message>
             <source>Ready</source>
             <translation>Hazır</translation>
         </message>
@@ -1545,9 +1528,40 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <source>Quit</source>
             <translation>Çık</translation>
         </message>
+    </context>
+    <context>
+        <name>Navigation</name>
         <message>
-            <source>{0}    {1}</source>
-            <translation>{0}    {1}</translation>
+            <source>Sign in</source>
+            <translation>Giriş</translation>
+        </message>
+        <message>
+            <source>Scan</source>
+            <translation>Tara</translation>
+        </message>
+        <message>
+            <source>Leads</source>
+            <translation>Adaylar</translation>
+        </message>
+        <message>
+            <source>Dashboard</source>
+            <translation>Pano</translation>
+        </message>
+        <message>
+            <source>Follow-ups</source>
+            <translation>Takipler</translation>
+        </message>
+        <message>
+            <source>CRM sync</source>
+            <translation>CRM eşitleme</translation>
+        </message>
+        <message>
+            <source>Event settings</source>
+            <translation>Etkinlik ayarları</translation>
+        </message>
+        <message>
+            <source>Results</source>
+            <translation>Sonuçlar</translation>
         </message>
     </context>
     <context>
@@ -2206,6 +2220,10 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <message>
             <source>Manager unlock</source>
             <translation>Yönetici kilidi açsın</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Dil</translation>
         </message>
         <message>
             <source>No staff yet: an event manager adds staff first</source>
