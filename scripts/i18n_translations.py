@@ -175,7 +175,7 @@ T.update({
     "Set up my event": ("Etkinliğimi kur", "Ρύθμιση της έκθεσής μου", "راه‌اندازی رویداد من", "Meine Messe einrichten"),
     "Try the demo": ("Demoyu dene", "Δοκιμή demo", "امتحان نسخه نمایشی", "Demo ausprobieren"),
     "Preparing the demo event and its badge video…": ("Deneme etkinliği ve kart videosu hazırlanıyor…", "Προετοιμασία της δοκιμαστικής έκθεσης και του βίντεο…", "در حال آماده‌سازی رویداد نمایشی و ویدیوی کارت‌ها…", "Demo-Messe und Badge-Video werden vorbereitet…"),
-    "BoothApp demo": ("BoothApp demo", "BoothApp demo", "نسخه نمایشی BoothApp", "BoothApp-Demo"),
+    "BoothApp demo": ("BoothApp demosu", "Δοκιμή του BoothApp", "نسخه نمایشی BoothApp", "BoothApp-Demo"),
     "Demo not available": ("Demo kullanılamıyor", "Το demo δεν είναι διαθέσιμο", "نسخه نمایشی در دسترس نیست", "Demo nicht verfügbar"),
     "No camera found. Plug one in (and restart), or use a handheld scanner.": ("Kamera bulunamadı. Bir kamera takın (ve yeniden başlatın) ya da el tarayıcısı kullanın.", "Δεν βρέθηκε κάμερα. Συνδέστε μία (και κάντε επανεκκίνηση) ή χρησιμοποιήστε σαρωτή χειρός.", "دوربینی پیدا نشد. یکی وصل کنید (و دوباره اجرا کنید) یا از اسکنر دستی استفاده کنید.", "Keine Kamera gefunden. Eine anschließen (und neu starten) oder einen Handscanner nutzen."),
     "Booth staff": ("Stant ekibi", "Προσωπικό περιπτέρου", "کارکنان غرفه", "Standpersonal"),
@@ -283,7 +283,7 @@ T.update({
 })
 T.update({
     # -- leads, lead detail, lead form ----------------------------------------------------
-    "{0} — BoothApp kiosk": ("{0} — BoothApp kiosk", "{0} — BoothApp kiosk", "{0} — کیوسک BoothApp", "{0} — BoothApp-Kiosk"),
+    "{0} — BoothApp kiosk": ("{0} — BoothApp kiosk", "{0} — BoothApp για επισκέπτες", "{0} — کیوسک BoothApp", "{0} — BoothApp-Kiosk"),
     "Please delete": ("Lütfen silin", "Παρακαλώ διαγράψτε", "لطفاً حذف شود", "Bitte löschen"),
     "Stage": ("Aşama", "Στάδιο", "مرحله", "Phase"),
     "Notes": ("Notlar", "Σημειώσεις", "یادداشت‌ها", "Notizen"),
@@ -560,3 +560,10 @@ EN_NUMERUS: dict[str, tuple[str, str]] = {
     "%Ln lead(s)": ("%Ln lead", "%Ln leads"),
     "%Ln due": ("%Ln due", "%Ln due"),
 }
+
+T.update({
+    "times in {0}": ("saatler {0} saatine göre", "ώρες {0}", "زمان‌ها به وقت {0}", "Zeiten in {0}"),
+    "email": ("e-posta", "email", "ایمیل", "E-Mail"),
+    "call": ("arama", "κλήση", "تماس تلفنی", "Anruf"),
+    "letter": ("mektup", "επιστολή", "نامه", "Brief"),
+})

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import event_time, zone_note
+from boothapp.core.clock import event_time
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
-from boothapp.ui.i18n import date_time, day_text, upper
+from boothapp.ui.i18n import date_time, day_text, upper, zone_note
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import with_visitor_time, zone_note
+from boothapp.core.clock import with_visitor_time
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
@@ -53,6 +53,7 @@ from boothapp.ui.i18n import (
     date_time,
     number,
     outcome_name,
+    zone_note,
 )
 from boothapp.workers.tasks import TaskRunner
 

@@ -273,3 +273,8 @@ def day_text(day: date, lang: str | None = None) -> str:
 def upper(text: str, lang: str | None = None) -> str:
     """Capitals as the language writes them (Turkish "i" -> "İ", not "I")."""
     return locale_for(lang or _current).toUpper(text)
+
+
+def zone_note(zone: str) -> str:
+    """The once-per-page label "times in Europe/Istanbul", in the reader's language."""
+    return QCoreApplication.translate("Clock", "times in {0}").format(zone or "UTC")

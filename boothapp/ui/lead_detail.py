@@ -37,14 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.answers import answer_lines, answers_change_text
-from boothapp.core.clock import event_time, zone_note
+from boothapp.core.clock import event_time
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Contact, Lead, Rating, Stage
 from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
-from boothapp.ui.i18n import CHANNEL_WORDS, Translated, date_time, number, outcome_name
+from boothapp.ui.i18n import CHANNEL_WORDS, Translated, date_time, number, outcome_name, zone_note
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput

@@ -36,12 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import zone_note
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Rating, Staff, Stage, SyncState
 from boothapp.services.lead_queries import LeadQuery, LeadQueryService, LeadRowView
 from boothapp.services.leads import LeadService
-from boothapp.ui.i18n import day_text
+from boothapp.ui.i18n import day_text, zone_note
 from boothapp.ui.lead_detail import LeadDetailPanel
 from boothapp.ui.lead_table_model import (
     COLUMNS,

@@ -35,13 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.capture.types import DecodeResult, FrameDecoder
-from boothapp.core.clock import event_time, zone_note
+from boothapp.core.clock import event_time
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
 from boothapp.ui.camera_controller import CameraController
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.card_capture import CardCapture
+from boothapp.ui.i18n import zone_note
 from boothapp.ui.lead_form import LeadForm
 from boothapp.workers.decode_worker import DecodeWorker
 from boothapp.workers.tasks import TaskRunner

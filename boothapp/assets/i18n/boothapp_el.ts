@@ -144,6 +144,13 @@
         </message>
     </context>
     <context>
+        <name>Clock</name>
+        <message>
+            <source>times in {0}</source>
+            <translation>ώρες {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>
@@ -1101,7 +1108,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>
-            <translation>{0} — BoothApp kiosk</translation>
+            <translation>{0} — BoothApp για επισκέπτες</translation>
         </message>
         <message>
             <source>Too many wrong PINs. Try again in {s} s</source>
@@ -2185,7 +2192,7 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
         <message>
             <source>BoothApp demo</source>
-            <translation>BoothApp demo</translation>
+            <translation>Δοκιμή του BoothApp</translation>
         </message>
         <message>
             <source>Demo not available</source>

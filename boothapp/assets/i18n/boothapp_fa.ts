@@ -144,6 +144,13 @@
         </message>
     </context>
     <context>
+        <name>Clock</name>
+        <message>
+            <source>times in {0}</source>
+            <translation>زمان‌ها به وقت {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>

@@ -144,6 +144,13 @@
         </message>
     </context>
     <context>
+        <name>Clock</name>
+        <message>
+            <source>times in {0}</source>
+            <translation>saatler {0} saatine göre</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmPage</name>
         <message>
             <source>Is this you?</source>
@@ -2184,7 +2191,7 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         </message>
         <message>
             <source>BoothApp demo</source>
-            <translation>BoothApp demo</translation>
+            <translation>BoothApp demosu</translation>
         </message>
         <message>
             <source>Demo not available</source>
