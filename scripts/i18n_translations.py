@@ -567,3 +567,11 @@ T.update({
     "call": ("arama", "κλήση", "تماس تلفنی", "Anruf"),
     "letter": ("mektup", "επιστολή", "نامه", "Brief"),
 })
+
+T.update({
+    "never": ("hiç", "ποτέ", "هرگز", "nie"),
+    "< 1 min": ("< 1 dk", "< 1 λεπτό", "کمتر از ۱ دقیقه", "< 1 Min."),
+    "nurture": ("beslenecek", "για καλλιέργεια", "نیاز به پرورش", "weiter pflegen"),
+    "read": ("okundu", "διαβάστηκαν", "خوانده شد", "gelesen"),
+    "95 % interval": ("%95 aralığı", "διάστημα 95 %", "بازه ۹۵٪", "95-%-Intervall"),
+})

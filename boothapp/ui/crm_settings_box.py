@@ -87,20 +87,26 @@ class CrmSettingsBox(QGroupBox):
         self.test_label.setWordWrap(True)
 
         self._form = QFormLayout(self)
-        self._form.addRow(self.tr("CRM"), self.crm_combo)
-        self._form.addRow(self.tr("Address"), self.url_edit)
-        self._form.addRow(self.tr("Folder"), self.folder_edit)
-        self._form.addRow(self.tr("Intake id"), self.intake_edit)
-        self._form.addRow(self.tr("Portal id"), self.portal_edit)
-        self._form.addRow(self.tr("Campaign id"), self.campaign_edit)
-        self._form.addRow(self.tr("Consumer key"), self.client_id_edit)
-        self._form.addRow(self.tr("Sign-in address"), self.login_edit)
+        # (field, English label): the labels are worded again on a language change (issue 21)
+        self._row_labels: list[tuple[QWidget, str]] = [
+            (self.crm_combo, QT_TRANSLATE_NOOP("CrmSettingsBox", "CRM")),
+            (self.url_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Address")),
+            (self.folder_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Folder")),
+            (self.intake_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Intake id")),
+            (self.portal_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Portal id")),
+            (self.campaign_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Campaign id")),
+            (self.client_id_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Consumer key")),
+            (self.login_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Sign-in address")),
+        ]
+        for field, label in self._row_labels:
+            self._form.addRow(self.tr(label), field)
         self._form.addRow("", self.auto_check)
         for name in sorted({n for names in TYPED_SECRETS.values() for n in names}):
             edit = QLineEdit()
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setPlaceholderText(self.tr("stored in the system keyring; leave empty to keep"))
             self.secret_edits[name] = edit
+            self._row_labels.append((edit, SECRET_LABELS.get(name, name)))
             self._form.addRow(self.tr(SECRET_LABELS.get(name, name)), edit)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
@@ -123,6 +129,17 @@ class CrmSettingsBox(QGroupBox):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        self.setTitle(self.tr("CRM settings"))
+        for field, label in self._row_labels:
+            shown = self._form.labelForField(field)
+            if isinstance(shown, QLabel):
+                shown.setText(self.tr(label))
+        for edit in self.secret_edits.values():
+            edit.setPlaceholderText(self.tr("stored in the system keyring; leave empty to keep"))
+        for i in range(self.crm_combo.count()):
+            name = self.crm_combo.itemData(i)
+            if name in CHOICE_LABELS:
+                self.crm_combo.setItemText(i, self.tr(CHOICE_LABELS[name]))
         self.url_edit.setPlaceholderText(self.tr("https://crm.example.com"))
         self.client_id_edit.setPlaceholderText(self.tr("the connected app's consumer key"))
         self.login_edit.setPlaceholderText(self.tr("https://login.salesforce.com"))

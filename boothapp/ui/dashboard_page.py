@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.clock import event_time
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
-from boothapp.ui.i18n import date_time, day_text, upper, zone_note
+from boothapp.ui.i18n import ZoneLabel, date_time, day_text, upper, zone_note
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -31,7 +31,7 @@ HOT, WARM, COLD = "#c62828", "#ef6c00", "#1565c0"
 def ago(moment: datetime | None, now: datetime) -> str:
     """ "never", "just now", "5 min ago", "2 h ago", or the date for older syncs."""
     if moment is None:
-        return "never"
+        return QCoreApplication.translate("DashboardPage", "never")
     seconds = max(0, int((now - moment).total_seconds()))
     if seconds < 60:
         return QCoreApplication.translate("DashboardPage", "just now")
@@ -48,7 +48,7 @@ def duration_text(delta: timedelta | None) -> str:
         return "–"
     minutes = int(delta.total_seconds() // 60)
     if minutes < 1:
-        return "< 1 min"
+        return QCoreApplication.translate("DashboardPage", "< 1 min")
     if minutes < 60:
         return QCoreApplication.translate("DashboardPage", "{0} min").format(minutes)
     if minutes < 48 * 60:  # up to the 48 h target, hours and minutes still matter
@@ -249,7 +249,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
         layout.setSpacing(16)
-        self.zone_label = QLabel(zone_note(tz))
+        self.zone_label = ZoneLabel(tz)
         self.zone_label.setObjectName("DashboardZone")
         self.zone_label.setProperty("role", "muted")
         layout.addWidget(self.zone_label)

@@ -49,7 +49,10 @@ class EventSettingsPage(QWidget):
         self._configs, self._runner, self._event = configs, runner, event
         self._loaded_text = ""
         self._form_edited = False
-        title = QLabel(self.tr("{0}: questions, scoring, rating, routing").format(event.name))
+        self._event_name = event.name
+        self.title = title = QLabel(
+            self.tr("{0}: questions, scoring, rating, routing").format(event.name)
+        )
         title.setProperty("role", "title")
         hint = QLabel(
             self.tr(
@@ -120,6 +123,9 @@ class EventSettingsPage(QWidget):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        self.title.setText(
+            self.tr("{0}: questions, scoring, rating, routing").format(self._event_name)
+        )
         self.validate_button.setText(self.tr("Check"))
         self.save_button.setText(self.tr("Save (Ctrl+S)"))
         self.revert_button.setText(self.tr("Revert"))

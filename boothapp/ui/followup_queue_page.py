@@ -198,15 +198,18 @@ class FollowUpQueuePage(QWidget):
         )
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Owner")))
+        self.owner_label = QLabel(self.tr("Owner"))
+        top.addWidget(self.owner_label)
         top.addWidget(self.owner, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.count)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(top)
-        zone = zone_note(event.timezone)
-        self.zone_label = QLabel(self.tr("{0} (the visitor's own where it differs)").format(zone))
+        self._zone = event.timezone
+        self.zone_label = QLabel(
+            self.tr("{0} (the visitor's own where it differs)").format(zone_note(self._zone))
+        )
         self.zone_label.setProperty("role", "muted")
         self.zone_label.setWordWrap(True)  # never what sets the page's width
         left_layout.addWidget(self.zone_label)
@@ -255,6 +258,13 @@ class FollowUpQueuePage(QWidget):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        self.owner_label.setText(self.tr("Owner"))
+        self.owner.setItemText(0, self.tr("Everyone"))
+        for outcome, button in self.outcome_buttons.items():
+            button.setText(OUTCOME_NAMES[outcome])
+        self.zone_label.setText(
+            self.tr("{0} (the visitor's own where it differs)").format(zone_note(self._zone))
+        )
         self.refresh_button.setText(self.tr("Refresh"))
         self.send_button.setText(self.tr("Send email"))
         self.was_sent_button.setText(self.tr("It was sent"))

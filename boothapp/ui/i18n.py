@@ -17,7 +17,7 @@ import logging
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -27,13 +27,26 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDate,
     QDateTime,
+    QEvent,
     QLibraryInfo,
     QLocale,
     Qt,
     QTime,
     QTranslator,
 )
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
 
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel
@@ -162,6 +175,83 @@ def _translators(lang: str) -> list[QTranslator]:
     return found
 
 
+class _Recorder(QTranslator):
+    """The installed translator: asks the language's catalogues in turn and remembers which
+    English source each text on screen came from, so ``retranslate_tree`` can reword fixed
+    labels, buttons, titles and headers of a whole window after a switch without each page
+    repeating them (formatted, data-bearing texts are reworded by the pages themselves)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._inner: list[QTranslator] = []
+        self.sources: dict[str, tuple[str, str, str | None]] = {}
+
+    def use(self, translators: list[QTranslator]) -> None:
+        self._inner = list(translators)
+
+    def isEmpty(self) -> bool:
+        return False
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        found = ""
+        for translator in self._inner:
+            found = translator.translate(context, source, disambiguation, n)
+            if found:
+                break
+        if n < 0 and source:
+            if found:
+                self.sources[found] = (context, source, disambiguation)
+            else:  # PySide's tr() asks the class, then each base: keep the first context
+                self.sources.setdefault(source, (context, source, disambiguation))
+        return found or None  # None (a null QString) lets Qt fall back to the source text
+
+
+_RECORDER = _Recorder()
+
+
+def reworded(text: str) -> str | None:
+    """``text`` as shown before a switch, in the language now applied (None: not ours)."""
+    origin = _RECORDER.sources.get(text)
+    if origin is None:
+        return None
+    context, source, disambiguation = origin
+    return QCoreApplication.translate(context, source, disambiguation)
+
+
+def retranslate_tree(root: QWidget) -> None:
+    """Fixed wording under ``root`` (labels, buttons, group and tab titles, table headers,
+    placeholders, tool tips, combo items, actions) in the language just applied."""
+
+    def swap(text: str, setter: Callable[[str], object]) -> None:
+        new = reworded(text) if text else None
+        if new is not None and new != text:
+            setter(new)
+
+    for w in [root, *root.findChildren(QWidget)]:
+        swap(w.toolTip(), w.setToolTip)
+        if isinstance(w, QLabel | QAbstractButton):
+            swap(w.text(), w.setText)
+        if isinstance(w, QGroupBox):
+            swap(w.title(), w.setTitle)
+        if isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit):
+            swap(w.placeholderText(), w.setPlaceholderText)
+        if isinstance(w, QComboBox):
+            for i in range(w.count()):
+                swap(w.itemText(i), lambda t, i=i, w=w: w.setItemText(i, t))
+        if isinstance(w, QTabWidget):
+            for i in range(w.count()):
+                swap(w.tabText(i), lambda t, i=i, w=w: w.setTabText(i, t))
+        if isinstance(w, QTableWidget):
+            for c in range(w.columnCount()):
+                item = w.horizontalHeaderItem(c)
+                if item is not None:
+                    swap(item.text(), item.setText)
+        for action in w.actions():
+            swap(action.text(), action.setText)
+
+
 def apply_language(lang: str) -> str:
     """Make ``lang`` the window's language; returns the language applied.
 
@@ -180,9 +270,10 @@ def apply_language(lang: str) -> str:
         app.removeTranslator(old)
     _installed.clear()
     # English too: the source is English, but its plurals ("%Ln lead(s)") come from the catalogue.
-    for translator in _translators(lang):
-        app.installTranslator(translator)
-        _installed.append(translator)
+    # One translator goes in: it asks ours and Qt's, and notes what it answered (see _Recorder).
+    _RECORDER.use(_translators(lang))
+    app.installTranslator(_RECORDER)
+    _installed.append(_RECORDER)
     _current = lang
     QLocale.setDefault(locale_for(lang))
     if isinstance(app, QApplication):
@@ -278,3 +369,20 @@ def upper(text: str, lang: str | None = None) -> str:
 def zone_note(zone: str) -> str:
     """The once-per-page label "times in Europe/Istanbul", in the reader's language."""
     return QCoreApplication.translate("Clock", "times in {0}").format(zone or "UTC")
+
+
+class ZoneLabel(QLabel):
+    """ "times in Europe/Istanbul" that rewords itself when the language changes."""
+
+    def __init__(self, zone: str) -> None:
+        super().__init__()
+        self._zone = zone
+        self.retranslateUi()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.setText(zone_note(self._zone))

@@ -44,7 +44,7 @@ from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
-from boothapp.ui.i18n import CHANNEL_WORDS, Translated, date_time, number, outcome_name, zone_note
+from boothapp.ui.i18n import CHANNEL_WORDS, Translated, ZoneLabel, date_time, number, outcome_name
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
@@ -131,7 +131,7 @@ class LeadDetailPanel(QWidget):
         self.title.setWordWrap(True)
         self.subtitle = QLabel("")
         self.subtitle.setWordWrap(True)
-        self.zone_label = QLabel(zone_note(zone))
+        self.zone_label = ZoneLabel(zone)
         self.zone_label.setProperty("role", "muted")
 
         # Contact: one line edit per field, the same fields and words as the capture form.

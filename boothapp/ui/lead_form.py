@@ -398,7 +398,9 @@ class LeadForm(QWidget):
         shown = self._rating_override or ev.suggested_rating
         for rating, button in self.rating_buttons.items():
             button.setChecked(rating is shown)
-        qualified = self.tr("qualified for sales") if ev.qualification.qualified else "nurture"
+        qualified = (
+            self.tr("qualified for sales") if ev.qualification.qualified else self.tr("nurture")
+        )
         override = "" if self._rating_override is None else self.tr(" (your rating)")
         self.score_label.setText(
             self.tr("Score {0} → suggested {1}{2}; {3}").format(

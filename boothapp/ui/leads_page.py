@@ -40,7 +40,7 @@ from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Rating, Staff, Stage, SyncState
 from boothapp.services.lead_queries import LeadQuery, LeadQueryService, LeadRowView
 from boothapp.services.leads import LeadService
-from boothapp.ui.i18n import day_text, zone_note
+from boothapp.ui.i18n import ZoneLabel, day_text
 from boothapp.ui.lead_detail import LeadDetailPanel
 from boothapp.ui.lead_table_model import (
     COLUMNS,
@@ -127,7 +127,7 @@ class LeadsPage(QWidget):
         self.count.setFont(count_font)
 
         self.model = LeadTableModel(queries, runner, LeadQuery(event_id), page_size, zone=zone)
-        self.zone_label = QLabel(zone_note(zone))
+        self.zone_label = ZoneLabel(zone)
         self.zone_label.setProperty("role", "muted")
         self.table = _Table()
         self.table.setModel(self.model)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp import APP_NAME
+from boothapp.ui.i18n import retranslate_tree
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslateUi(self) -> None:
+        retranslate_tree(self)  # fixed wording of every page; pages reword their figures
         for item, action, title, key in self._nav_titles:
             self._title_nav(item, action, title, key)
         self._quit.setText(self.tr("Quit"))

@@ -151,6 +151,9 @@ class ResultsPage(QWidget):
         """The fixed wording again, in the language just applied (issue 21)."""
         self.refresh_button.setText(self.tr("Refresh"))
         self.pull_button.setText(self.tr("Pull deals from CRM"))
+        self.title.setText(self.tr("Results: {0}").format(self._event.name))
+        if self.data is not None and self.allowed:
+            self.refresh()  # the tables are worded when built
 
     @property
     def allowed(self) -> bool:
@@ -275,7 +278,7 @@ class ResultsPage(QWidget):
         self.speed_bars.set_buckets(r.speed.buckets)
         lay.addWidget(self.speed_bars)
         lay.addWidget(table(
-            (self.tr("First contact"), self.tr("Leads"), self.tr("Meeting"), "95 % interval", self.tr("Won"), "95 % interval"),
+            (self.tr("First contact"), self.tr("Leads"), self.tr("Meeting"), self.tr("95 % interval"), self.tr("Won"), self.tr("95 % interval")),
             [(b.label, f"{b.leads:,}", pct(b.meeting.value), interval(b.meeting),
               pct(b.won.value), interval(b.won)) for b in r.speed.buckets],
             "SpeedTable",

@@ -133,7 +133,7 @@ class RosterImportDialog(QDialog):
         return replace(base, **values)
 
     def _show_result(self, result: RosterReadResult, preview: bool) -> None:
-        verb = self.tr("ready to import") if preview else "read"
+        verb = self.tr("ready to import") if preview else self.tr("read")
         delimiter = (
             self.tr(", delimiter {0!r}").format(result.delimiter) if result.delimiter else ""
         )

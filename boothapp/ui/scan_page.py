@@ -42,7 +42,7 @@ from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
 from boothapp.ui.camera_controller import CameraController
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.card_capture import CardCapture
-from boothapp.ui.i18n import zone_note
+from boothapp.ui.i18n import ZoneLabel
 from boothapp.ui.lead_form import LeadForm
 from boothapp.workers.decode_worker import DecodeWorker
 from boothapp.workers.tasks import TaskRunner
@@ -166,7 +166,7 @@ class ScanPage(QWidget):
         self.result = QLabel()
         self.result.setObjectName("ScanResult")
         self.result.setProperty("role", "title")
-        self.zone_label = QLabel(zone_note(event.timezone))
+        self.zone_label = ZoneLabel(event.timezone)
         self.zone_label.setProperty("role", "muted")
         self.recent = QListWidget()
         self.recent.setObjectName("RecentLeads")
@@ -216,6 +216,8 @@ class ScanPage(QWidget):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        if not self.cameras.running:
+            self.camera_status.setText(self.tr("Camera off"))
         self.walk_in.setText(self.tr("Walk-in (F5)"))
         self.walk_in.setToolTip(self.tr("A visitor without a badge: type their details"))
         self.photo.setText(self.tr("Badge photo"))

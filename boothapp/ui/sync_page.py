@@ -130,6 +130,13 @@ class SyncPage(QWidget):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        if hasattr(self, "run_box"):
+            self.run_box.setTitle(self.tr("Sync"))
+            self.fail_box.setTitle(self.tr("Leads the CRM refused"))
+        self.failures_table.setHorizontalHeaderLabels(
+            [self.tr("Lead"), self.tr("Company"), self.tr("CRM says")]
+        )
+        self.refresh()  # the status line is worded from the figures
         self.sync_button.setText(self.tr("Sync now"))
         self.pull_button.setText(self.tr("Pull changes from CRM"))
         self.pull_button.setToolTip(
@@ -142,7 +149,7 @@ class SyncPage(QWidget):
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        run_box = QGroupBox(self.tr("Sync"))
+        self.run_box = run_box = QGroupBox(self.tr("Sync"))
         run = QVBoxLayout(run_box)
         run.addWidget(self.status_label)
         run.addWidget(self.progress_bar)
@@ -156,7 +163,7 @@ class SyncPage(QWidget):
         buttons.addStretch(1)
         run.addLayout(buttons)
 
-        fail_box = QGroupBox(self.tr("Leads the CRM refused"))
+        self.fail_box = fail_box = QGroupBox(self.tr("Leads the CRM refused"))
         fail = QVBoxLayout(fail_box)
         fail.addWidget(self.failures_table)
         fail.addWidget(self.retry_button)
@@ -197,7 +204,7 @@ class SyncPage(QWidget):
             return
         self.sync_button.setEnabled(not self.worker.running)
         self.pull_button.setEnabled(not self.worker.running and st.done > 0 and st.crm in PULLABLE)
-        last = f"{st.last_sync.astimezone():%H:%M}" if st.last_sync else "never"
+        last = f"{st.last_sync.astimezone():%H:%M}" if st.last_sync else self.tr("never")
         self.status_label.setText(
             self.tr("{0}: {1} synced, {2} waiting, {3} failed; last sync {4}").format(
                 CRM_LABELS.get(st.crm, st.crm),

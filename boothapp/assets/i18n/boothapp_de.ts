@@ -314,6 +314,10 @@
     <context>
         <name>DashboardPage</name>
         <message>
+            <source>never</source>
+            <translation>nie</translation>
+        </message>
+        <message>
             <source>just now</source>
             <translation>gerade eben</translation>
         </message>
@@ -324,6 +328,10 @@
         <message>
             <source>{0} h ago</source>
             <translation>vor {0} Std.</translation>
+        </message>
+        <message>
+            <source>&lt; 1 min</source>
+            <translation>&lt; 1 Min.</translation>
         </message>
         <message>
             <source>{0} min</source>
@@ -1372,6 +1380,10 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>vertriebsreif</translation>
         </message>
         <message>
+            <source>nurture</source>
+            <translation>weiter pflegen</translation>
+        </message>
+        <message>
             <source> (your rating)</source>
             <translation> (Ihre Bewertung)</translation>
         </message>
@@ -1735,6 +1747,10 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Termin</translation>
         </message>
         <message>
+            <source>95 % interval</source>
+            <translation>95-%-Intervall</translation>
+        </message>
+        <message>
             <source>Did 'hot' predict won? By rating</source>
             <translation>Hat „heiß“ den Abschluss vorhergesagt? Nach Bewertung</translation>
         </message>
@@ -1884,6 +1900,10 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         <message>
             <source>ready to import</source>
             <translation>bereit zum Import</translation>
+        </message>
+        <message>
+            <source>read</source>
+            <translation>gelesen</translation>
         </message>
         <message>
             <source>, delimiter {0!r}</source>
@@ -2373,6 +2393,10 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         <message>
             <source>No CRM set up for this event yet: fill in the settings.</source>
             <translation>Für diese Messe ist noch kein CRM eingerichtet: Einstellungen ausfüllen.</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>nie</translation>
         </message>
         <message>
             <source>{0}: {1} synced, {2} waiting, {3} failed; last sync {4}</source>

@@ -314,6 +314,10 @@
     <context>
         <name>DashboardPage</name>
         <message>
+            <source>never</source>
+            <translation>ποτέ</translation>
+        </message>
+        <message>
             <source>just now</source>
             <translation>μόλις τώρα</translation>
         </message>
@@ -324,6 +328,10 @@
         <message>
             <source>{0} h ago</source>
             <translation>πριν από {0} ώρες</translation>
+        </message>
+        <message>
+            <source>&lt; 1 min</source>
+            <translation>&lt; 1 λεπτό</translation>
         </message>
         <message>
             <source>{0} min</source>
@@ -1372,6 +1380,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>κατάλληλη για πωλήσεις</translation>
         </message>
         <message>
+            <source>nurture</source>
+            <translation>για καλλιέργεια</translation>
+        </message>
+        <message>
             <source> (your rating)</source>
             <translation> (η δική σας αξιολόγηση)</translation>
         </message>
@@ -1735,6 +1747,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Ραντεβού</translation>
         </message>
         <message>
+            <source>95 % interval</source>
+            <translation>διάστημα 95 %</translation>
+        </message>
+        <message>
             <source>Did 'hot' predict won? By rating</source>
             <translation>Προέβλεψε το 'ζεστή' τη νίκη; Ανά αξιολόγηση</translation>
         </message>
@@ -1884,6 +1900,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>ready to import</source>
             <translation>έτοιμοι για εισαγωγή</translation>
+        </message>
+        <message>
+            <source>read</source>
+            <translation>διαβάστηκαν</translation>
         </message>
         <message>
             <source>, delimiter {0!r}</source>
@@ -2373,6 +2393,10 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <message>
             <source>No CRM set up for this event yet: fill in the settings.</source>
             <translation>Δεν έχει ρυθμιστεί CRM για την έκθεση: συμπληρώστε τις ρυθμίσεις.</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>ποτέ</translation>
         </message>
         <message>
             <source>{0}: {1} synced, {2} waiting, {3} failed; last sync {4}</source>

@@ -314,6 +314,10 @@
     <context>
         <name>DashboardPage</name>
         <message>
+            <source>never</source>
+            <translation>never</translation>
+        </message>
+        <message>
             <source>just now</source>
             <translation>just now</translation>
         </message>
@@ -324,6 +328,10 @@
         <message>
             <source>{0} h ago</source>
             <translation>{0} h ago</translation>
+        </message>
+        <message>
+            <source>&lt; 1 min</source>
+            <translation>&lt; 1 min</translation>
         </message>
         <message>
             <source>{0} min</source>
@@ -1372,6 +1380,10 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>qualified for sales</translation>
         </message>
         <message>
+            <source>nurture</source>
+            <translation>nurture</translation>
+        </message>
+        <message>
             <source> (your rating)</source>
             <translation> (your rating)</translation>
         </message>
@@ -1735,6 +1747,10 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Meeting</translation>
         </message>
         <message>
+            <source>95 % interval</source>
+            <translation>95 % interval</translation>
+        </message>
+        <message>
             <source>Did 'hot' predict won? By rating</source>
             <translation>Did 'hot' predict won? By rating</translation>
         </message>
@@ -1884,6 +1900,10 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>ready to import</source>
             <translation>ready to import</translation>
+        </message>
+        <message>
+            <source>read</source>
+            <translation>read</translation>
         </message>
         <message>
             <source>, delimiter {0!r}</source>
@@ -2373,6 +2393,10 @@ F5: walk-in without badge · F6: photo of a business card</translation>
         <message>
             <source>No CRM set up for this event yet: fill in the settings.</source>
             <translation>No CRM set up for this event yet: fill in the settings.</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>never</translation>
         </message>
         <message>
             <source>{0}: {1} synced, {2} waiting, {3} failed; last sync {4}</source>

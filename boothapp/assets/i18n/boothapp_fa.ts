@@ -314,6 +314,10 @@
     <context>
         <name>DashboardPage</name>
         <message>
+            <source>never</source>
+            <translation>هرگز</translation>
+        </message>
+        <message>
             <source>just now</source>
             <translation>همین حالا</translation>
         </message>
@@ -324,6 +328,10 @@
         <message>
             <source>{0} h ago</source>
             <translation>{0} ساعت پیش</translation>
+        </message>
+        <message>
+            <source>&lt; 1 min</source>
+            <translation>کمتر از ۱ دقیقه</translation>
         </message>
         <message>
             <source>{0} min</source>
@@ -1371,6 +1379,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>آماده فروش</translation>
         </message>
         <message>
+            <source>nurture</source>
+            <translation>نیاز به پرورش</translation>
+        </message>
+        <message>
             <source> (your rating)</source>
             <translation> (رتبه شما)</translation>
         </message>
@@ -1734,6 +1746,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>جلسه</translation>
         </message>
         <message>
+            <source>95 % interval</source>
+            <translation>بازه ۹۵٪</translation>
+        </message>
+        <message>
             <source>Did 'hot' predict won? By rating</source>
             <translation>آیا «داغ» موفقیت را پیش‌بینی کرد؟ بر اساس رتبه</translation>
         </message>
@@ -1883,6 +1899,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>ready to import</source>
             <translation>آماده ورود</translation>
+        </message>
+        <message>
+            <source>read</source>
+            <translation>خوانده شد</translation>
         </message>
         <message>
             <source>, delimiter {0!r}</source>
@@ -2372,6 +2392,10 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         <message>
             <source>No CRM set up for this event yet: fill in the settings.</source>
             <translation>هنوز CRM برای این رویداد تنظیم نشده: تنظیمات را پر کنید.</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>هرگز</translation>
         </message>
         <message>
             <source>{0}: {1} synced, {2} waiting, {3} failed; last sync {4}</source>

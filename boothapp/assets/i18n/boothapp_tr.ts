@@ -314,6 +314,10 @@
     <context>
         <name>DashboardPage</name>
         <message>
+            <source>never</source>
+            <translation>hiç</translation>
+        </message>
+        <message>
             <source>just now</source>
             <translation>az önce</translation>
         </message>
@@ -324,6 +328,10 @@
         <message>
             <source>{0} h ago</source>
             <translation>{0} sa önce</translation>
+        </message>
+        <message>
+            <source>&lt; 1 min</source>
+            <translation>&lt; 1 dk</translation>
         </message>
         <message>
             <source>{0} min</source>
@@ -1371,6 +1379,10 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>satışa hazır</translation>
         </message>
         <message>
+            <source>nurture</source>
+            <translation>beslenecek</translation>
+        </message>
+        <message>
             <source> (your rating)</source>
             <translation> (sizin dereceniz)</translation>
         </message>
@@ -1734,6 +1746,10 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Toplantı</translation>
         </message>
         <message>
+            <source>95 % interval</source>
+            <translation>%95 aralığı</translation>
+        </message>
+        <message>
             <source>Did 'hot' predict won? By rating</source>
             <translation>'Sıcak' kazanmayı öngördü mü? Dereceye göre</translation>
         </message>
@@ -1883,6 +1899,10 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <message>
             <source>ready to import</source>
             <translation>içe aktarmaya hazır</translation>
+        </message>
+        <message>
+            <source>read</source>
+            <translation>okundu</translation>
         </message>
         <message>
             <source>, delimiter {0!r}</source>
@@ -2372,6 +2392,10 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <message>
             <source>No CRM set up for this event yet: fill in the settings.</source>
             <translation>Bu etkinlik için henüz CRM kurulmadı: ayarları doldurun.</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>hiç</translation>
         </message>
         <message>
             <source>{0}: {1} synced, {2} waiting, {3} failed; last sync {4}</source>
