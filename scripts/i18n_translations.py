@@ -5,6 +5,9 @@ A source used in several contexts gets the same wording everywhere; CONTEXT belo
 one context when the same English needs other words there.
 """
 
+# ruff: noqa: E501
+# One message a line, as translators read and diff it (the table is data, not code).
+# fmt: off
 from __future__ import annotations
 
 # source: (tr, el, fa, de)
@@ -23,7 +26,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "Video (*.mp4 *.avi *.mkv *.mov);;All (*)": ("Video (*.mp4 *.avi *.mkv *.mov);;Tümü (*)", "Βίντεο (*.mp4 *.avi *.mkv *.mov);;Όλα (*)", "ویدیو (*.mp4 *.avi *.mkv *.mov);;همه (*)", "Video (*.mp4 *.avi *.mkv *.mov);;Alle (*)"),
     "Network camera": ("Ağ kamerası", "Κάμερα δικτύου", "دوربین شبکه", "Netzwerkkamera"),
     "RTSP or HTTP address (rtsp://user:pass@host/stream)": ("RTSP ya da HTTP adresi (rtsp://kullanici:sifre@sunucu/akis)", "Διεύθυνση RTSP ή HTTP (rtsp://user:pass@host/stream)", "نشانی RTSP یا HTTP (rtsp://user:pass@host/stream)", "RTSP- oder HTTP-Adresse (rtsp://benutzer:passwort@host/stream)"),
-    "Card (F6)": ("Kartvizit (F6)", "Κάρτα (F6)", "کارت ویزیت (F6)", "Visitenkarte (F6)"),
+    "Card (F6)": ("Kartvizit (F6)", "Κάρτα (F6)", "کارت ویزیت (F6)", "Karte (F6)"),
     "Read a business card or a badge without a barcode": ("Kartviziti ya da barkodsuz yaka kartını okut", "Ανάγνωση επαγγελματικής κάρτας ή κονκάρδας χωρίς barcode", "خواندن کارت ویزیت یا کارت بدون بارکد", "Visitenkarte oder Badge ohne Barcode lesen"),
     "No camera picture: start the camera and hold the card up to it.": ("Kamera görüntüsü yok: kamerayı açıp kartı önüne tutun.", "Δεν υπάρχει εικόνα: ανοίξτε την κάμερα και κρατήστε την κάρτα μπροστά της.", "تصویری از دوربین نیست: دوربین را روشن کنید و کارت را جلوی آن بگیرید.", "Kein Kamerabild: Kamera starten und die Karte davorhalten."),
     "Reading the card…": ("Kart okunuyor…", "Ανάγνωση κάρτας…", "در حال خواندن کارت…", "Karte wird gelesen…"),
@@ -439,9 +442,9 @@ T.update({
     "Scanned before by {0}{1}: this is the existing lead, no duplicate made.": ("Daha önce {0} okuttu{1}: bu mevcut aday, kopya oluşturulmadı.", "Σαρώθηκε ήδη από {0}{1}: αυτή είναι η υπάρχουσα επαφή, δεν έγινε διπλότυπο.", "قبلاً {0} اسکن کرده{1}: این همان سرنخ موجود است، نسخه تکراری ساخته نشد.", "Schon gescannt von {0}{1}: Das ist der vorhandene Lead, kein Duplikat angelegt."),
     "Camera off": ("Kamera kapalı", "Κάμερα κλειστή", "دوربین خاموش", "Kamera aus"),
     "A handheld scanner still works.": ("El tarayıcısı yine çalışır.", "Ο σαρωτής χειρός λειτουργεί κανονικά.", "اسکنر دستی همچنان کار می‌کند.", "Der Handscanner funktioniert weiterhin."),
-    "Walk-in (F5)": ("Kartsız (F5)", "Χωρίς κονκάρδα (F5)", "بدون کارت (F5)", "Ohne Badge (F5)"),
+    "Walk-in (F5)": ("Kartsız (F5)", "Χωρίς κάρτα (F5)", "بدون کارت (F5)", "Ohne Badge (F5)"),
     "A visitor without a badge: type their details": ("Kartı olmayan ziyaretçi: bilgilerini yazın", "Επισκέπτης χωρίς κονκάρδα: πληκτρολογήστε τα στοιχεία του", "بازدیدکننده بدون کارت: مشخصاتش را وارد کنید", "Besucher ohne Badge: Daten eintippen"),
-    "Badge photo": ("Kart fotoğrafı", "Φωτογραφία κονκάρδας", "عکس کارت", "Badge-Foto"),
+    "Badge photo": ("Kart fotoğrafı", "Φωτογραφία", "عکس کارت", "Badge-Foto"),
     "The badge cannot be read: keep a photo to type it in later": ("Kart okunamıyor: sonra yazmak için fotoğrafını saklayın", "Η κονκάρδα δεν διαβάζεται: κρατήστε φωτογραφία για να την περάσετε αργότερα", "کارت خوانده نمی‌شود: عکسش را نگه دارید تا بعداً وارد کنید", "Badge nicht lesbar: Foto behalten und später abtippen"),
     "Ready to scan": ("Taramaya hazır", "Έτοιμο για σάρωση", "آماده اسکن", "Bereit zum Scannen"),
     "Hold a badge up to the camera, or scan it with the handheld scanner.\nF5: walk-in without badge · F6: photo of a business card": ("Kartı kameraya tutun ya da el tarayıcısıyla okutun.\nF5: kartsız ziyaretçi · F6: kartvizit fotoğrafı", "Κρατήστε την κονκάρδα μπροστά στην κάμερα ή σαρώστε τη με τον σαρωτή χειρός.\nF5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία επαγγελματικής κάρτας", "کارت را جلوی دوربین بگیرید یا با اسکنر دستی بخوانید.\nF5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت", "Badge vor die Kamera halten oder mit dem Handscanner scannen.\nF5: Besucher ohne Badge · F6: Foto einer Visitenkarte"),

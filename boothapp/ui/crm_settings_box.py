@@ -9,7 +9,7 @@ import webbrowser
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from boothapp.core.models import Event
 from boothapp.services.sync import SyncService
 from boothapp.services.sync_targets import LABELS, ConnectionCheck
 from boothapp.sync.settings import KNOWN_CRMS, SECRET_NAMES, CrmSettings
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.workers.tasks import TaskRunner
 
 CHOICE_LABELS = {
@@ -150,7 +151,8 @@ class CrmSettingsBox(QGroupBox):
         self.connect_button.setText(self.tr("Connect Salesforce…"))
         self.connect_button.setToolTip(
             self.tr(
-                "Sign in to Salesforce in your browser; BoothApp keeps the session in the system keyring and renews it by itself."
+                "Sign in to Salesforce in your browser; BoothApp keeps the session in the "
+                "system keyring and renews it by itself."
             )
         )
 

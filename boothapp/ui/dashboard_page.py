@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import event_time
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
-from boothapp.ui.i18n import ZoneLabel, date_time, day_text, upper, zone_note
+from boothapp.ui.i18n import ZoneLabel, date_time, day_text, event_time, upper, zone_note
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -320,13 +319,15 @@ class DashboardPage(QWidget):
         mix = stats.rating_mix
         self.mix_tile.value.setText(
             self.tr(
-                "<span style='color:{0}'>{1}</span> · <span style='color:{2}'>{3}</span> · <span style='color:{4}'>{5}</span>"
+                "<span style='color:{0}'>{1}</span> · <span style='color:{2}'>{3}</span> · "
+                "<span style='color:{4}'>{5}</span>"
             ).format(HOT, mix.hot, WARM, mix.warm, COLD, mix.cold)
         )
         self.mix_tile.value.setTextFormat(Qt.TextFormat.RichText)
         self.mix_tile.detail.setText(
             self.tr(
-                "<span style='color:{0}'>hot</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>cold</span>{3}"
+                "<span style='color:{0}'>hot</span> · <span style='color:{1}'>warm</span> · "
+                "<span style='color:{2}'>cold</span>{3}"
             ).format(HOT, WARM, COLD, _share(mix.hot, mix.total))
         )
         self.funnel_tile.value.setText(self.tr("{0:,}").format(stats.qualified))

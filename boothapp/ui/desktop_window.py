@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 
@@ -30,7 +30,7 @@ from boothapp.ui.camera_picker import CameraPicker
 from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.event_settings_page import EventSettingsPage
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
-from boothapp.ui.i18n import apply_language, current_language, system_language
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, apply_language, current_language, system_language
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow

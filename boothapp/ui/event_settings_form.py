@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,9 +32,14 @@ from boothapp.core.config.model import (
     DEFAULT_LEADS_PER_STAFF_PER_DAY,
     MAX_LEADS_PER_STAFF_PER_DAY,
 )
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 
-REP_COLUMNS = (("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")), ("name", QT_TRANSLATE_NOOP("SettingsForm", "Name")), ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
-               ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")))  # fmt: skip
+REP_COLUMNS = (
+    ("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")),
+    ("name", QT_TRANSLATE_NOOP("SettingsForm", "Name")),
+    ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
+    ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")),
+)
 QUESTION_ROW = "(question)"  # the first grid row holds the question's own wording
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.models import Event, Rating, Staff
 from boothapp.reports.columns import ColumnChoice
 from boothapp.services.exports import ExportFormat, ExportRequest, ExportService, LeadFilter
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.workers.tasks import TaskRunner
 
 _KINDS = ((QT_TRANSLATE_NOOP("ExportDialog", "CSV (Excel, any CRM)"), "csv"),
@@ -100,8 +101,12 @@ class ExportDialog(QDialog):
         self.bom = QCheckBox(self.tr("Excel-friendly CSV (UTF-8 with BOM, accents show right)"))
         self.bom.setChecked(True)
         self.delimiter = QComboBox()
-        for label, value in ((self.tr("Comma ,"), ","), (self.tr("Semicolon ;"), ";"), (self.tr("Tab"), "\t"),
-                             (self.tr("Pipe |"), "|")):  # fmt: skip
+        for label, value in (
+            (self.tr("Comma ,"), ","),
+            (self.tr("Semicolon ;"), ";"),
+            (self.tr("Tab"), "\t"),
+            (self.tr("Pipe |"), "|"),
+        ):
             self.delimiter.addItem(label, value)
         self.qualified = QCheckBox(self.tr("Only sales-qualified leads"))
         self.hot_warm = QCheckBox(self.tr("Only hot and warm leads"))

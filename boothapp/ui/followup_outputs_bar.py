@@ -133,7 +133,8 @@ class FollowUpOutputsBar(QWidget):
         self.letters_button.setShortcut(QKeySequence(LETTERS_SHORTCUT))
         self.letters_button.setToolTip(
             self.tr(
-                "Put the letters due by today, for every owner, into one PDF to print; they are marked printed and leave the queue ({0})"
+                "Put the letters due by today, for every owner, into one PDF to print; they "
+                "are marked printed and leave the queue ({0})"
             ).format(
                 QKeySequence(LETTERS_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
             )

@@ -114,7 +114,8 @@ AskPassword = Callable[[QWidget, str], str | None]
 def ask_mail_password(parent: QWidget, user: str) -> str | None:
     text, ok = QInputDialog.getText(
         parent, QCoreApplication.translate("FollowupQueuePage", "Mail password"),
-        QCoreApplication.translate("FollowupQueuePage", "Password for {0}\n(kept in the system keyring, asked once):").format(user),
+        QCoreApplication.translate("FollowupQueuePage", "Password for {0}\n(kept in the system "
+                                                        "keyring, asked once):").format(user),
         QLineEdit.EchoMode.Password,
     )  # fmt: skip
     return text if ok and text else None

@@ -19,11 +19,11 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
     QDateTime,
@@ -48,11 +48,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.clock import as_utc, zone_of
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel
 from boothapp.resources import asset
 
 log = logging.getLogger(__name__)
+
+
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:
+    """Marks ``source`` for the catalogue under ``context``; translated where it is shown.
+    Typed (PySide6's own returns ``object``); pyside6-lupdate finds it by its name."""
+    return source
+
 
 # The languages the whole app speaks, each named in itself (what the sign-in buttons show).
 LANGUAGES: dict[str, str] = {
@@ -197,7 +205,7 @@ class _Recorder(QTranslator):
     ) -> str | None:
         found = ""
         for translator in self._inner:
-            found = translator.translate(context, source, disambiguation, n)
+            found = translator.translate(context, source, disambiguation, n) or ""
             if found:
                 break
         if n < 0 and source:
@@ -239,10 +247,10 @@ def retranslate_tree(root: QWidget) -> None:
             swap(w.placeholderText(), w.setPlaceholderText)
         if isinstance(w, QComboBox):
             for i in range(w.count()):
-                swap(w.itemText(i), lambda t, i=i, w=w: w.setItemText(i, t))
+                swap(w.itemText(i), partial(w.setItemText, i))
         if isinstance(w, QTabWidget):
             for i in range(w.count()):
-                swap(w.tabText(i), lambda t, i=i, w=w: w.setTabText(i, t))
+                swap(w.tabText(i), partial(w.setTabText, i))
         if isinstance(w, QTableWidget):
             for c in range(w.columnCount()):
                 item = w.horizontalHeaderItem(c)
@@ -386,3 +394,11 @@ class ZoneLabel(QLabel):
 
     def retranslateUi(self) -> None:
         self.setText(zone_note(self._zone))
+
+
+def event_time(moment: datetime | None, zone: str) -> str:
+    """``moment`` on the event's wall clock in the reader's language ("" when unknown); the
+    screen's form of core.clock.event_time."""
+    if moment is None:
+        return ""
+    return date_time(as_utc(moment).astimezone(zone_of(zone)))

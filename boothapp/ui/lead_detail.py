@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,14 +37,22 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.answers import answer_lines, answers_change_text
-from boothapp.core.clock import event_time
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Contact, Lead, Rating, Stage
 from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
-from boothapp.ui.i18n import CHANNEL_WORDS, Translated, ZoneLabel, date_time, number, outcome_name
+from boothapp.ui.i18n import (
+    CHANNEL_WORDS,
+    QT_TRANSLATE_NOOP,
+    Translated,
+    ZoneLabel,
+    date_time,
+    event_time,
+    number,
+    outcome_name,
+)
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from boothapp.core.hygiene.emails import email_problem
 from boothapp.core.hygiene.phones import to_e164
 from boothapp.core.models import CONTACT_LABELS, Contact, Event, Lead, Rating
 from boothapp.services.leads import LeadDraft, LeadService
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 

@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -21,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from boothapp.core.clock import event_time
+from boothapp.core.clock import zone_of
 from boothapp.core.models import Rating, Stage, SyncState
 from boothapp.services.lead_queries import (
     LeadQuery,
@@ -30,7 +29,7 @@ from boothapp.services.lead_queries import (
     SortColumn,
     SortOrder,
 )
-from boothapp.ui.i18n import Translated
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, Translated, date_time
 from boothapp.workers.tasks import TaskRunner
 
 PAGE_SIZE = 200
@@ -96,7 +95,7 @@ def _cell(row: LeadRowView, column: int, zone: str = "UTC") -> str:
     if sort is SortColumn.STAFF:
         return row.staff_name
     if sort is SortColumn.CREATED:
-        return event_time(row.created_at, zone)
+        return date_time(row.created_at.astimezone(zone_of(zone)))
     return SYNC_LABELS[row.sync_state]
 
 

@@ -12,7 +12,6 @@ from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -40,7 +39,7 @@ from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Rating, Staff, Stage, SyncState
 from boothapp.services.lead_queries import LeadQuery, LeadQueryService, LeadRowView
 from boothapp.services.leads import LeadService
-from boothapp.ui.i18n import ZoneLabel, day_text
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, ZoneLabel, day_text
 from boothapp.ui.lead_detail import LeadDetailPanel
 from boothapp.ui.lead_table_model import (
     COLUMNS,

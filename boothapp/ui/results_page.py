@@ -221,7 +221,8 @@ class ResultsPage(QWidget):
         when = date_time(data.computed_at.astimezone())
         self.status.setText(
             self.tr(
-                "From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}"
+                "From {0:,} leads, their follow-ups and the deals pulled back from the CRM · "
+                "as of {1}"
             ).format(data.funnel.count(Step.LEADS), when)
             + (f"\n{self._pull_note}" if self._pull_note else "")
         )
@@ -265,24 +266,59 @@ class ResultsPage(QWidget):
         lay.addWidget(self.funnel_bars)
         lay.addWidget(_heading(self.tr("Money")))
         if m.totals:
-            lay.addWidget(table(
-                (self.tr("Currency"), self.tr("Pipeline"), self.tr("Won"), self.tr("Open"), self.tr("Lost"), self.tr("Won/open/lost")),
-                [(t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
-                  amount(t.open, t.currency), amount(t.lost, t.currency),
-                  f"{t.won_deals}/{t.open_deals}/{t.lost_deals}") for t in m.totals],
-                "MoneyTable",
-            ))  # fmt: skip
+            lay.addWidget(
+                table(
+                    (
+                        self.tr("Currency"),
+                        self.tr("Pipeline"),
+                        self.tr("Won"),
+                        self.tr("Open"),
+                        self.tr("Lost"),
+                        self.tr("Won/open/lost"),
+                    ),
+                    [
+                        (
+                            t.currency,
+                            amount(t.pipeline, t.currency),
+                            amount(t.won, t.currency),
+                            amount(t.open, t.currency),
+                            amount(t.lost, t.currency),
+                            f"{t.won_deals}/{t.open_deals}/{t.lost_deals}",
+                        )
+                        for t in m.totals
+                    ],
+                    "MoneyTable",
+                )
+            )
         else:
             lay.addWidget(QLabel(self.tr("No deals yet: “Pull deals from CRM” brings them back.")))
         lay.addWidget(_heading(self.tr("Speed to lead")))
         self.speed_bars.set_buckets(r.speed.buckets)
         lay.addWidget(self.speed_bars)
-        lay.addWidget(table(
-            (self.tr("First contact"), self.tr("Leads"), self.tr("Meeting"), self.tr("95 % interval"), self.tr("Won"), self.tr("95 % interval")),
-            [(b.label, f"{b.leads:,}", pct(b.meeting.value), interval(b.meeting),
-              pct(b.won.value), interval(b.won)) for b in r.speed.buckets],
-            "SpeedTable",
-        ))  # fmt: skip
+        lay.addWidget(
+            table(
+                (
+                    self.tr("First contact"),
+                    self.tr("Leads"),
+                    self.tr("Meeting"),
+                    self.tr("95 % interval"),
+                    self.tr("Won"),
+                    self.tr("95 % interval"),
+                ),
+                [
+                    (
+                        b.label,
+                        f"{b.leads:,}",
+                        pct(b.meeting.value),
+                        interval(b.meeting),
+                        pct(b.won.value),
+                        interval(b.won),
+                    )
+                    for b in r.speed.buckets
+                ],
+                "SpeedTable",
+            )
+        )
         self.speed_summary.setText(r.speed.summary)
         lay.addWidget(self.speed_summary)
         steps = [STEP_LABELS[s.step] for s in r.funnel.steps[1:]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,14 +25,24 @@ from PySide6.QtWidgets import (
 from boothapp.capture.roster import ColumnMapping, RosterReadResult, read_roster
 from boothapp.core.models import Event
 from boothapp.services.attendees import AttendeeService, RosterImportSummary
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.workers.tasks import TaskRunner
 
 _LABELS = {
-    "badge_id": QT_TRANSLATE_NOOP("RosterImportDialog", "Badge / registration id"), "token": QT_TRANSLATE_NOOP("RosterImportDialog", "Token"), "first_name": QT_TRANSLATE_NOOP("RosterImportDialog", "First name"),
-    "last_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Last name"), "full_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Full name"), "email": QT_TRANSLATE_NOOP("RosterImportDialog", "Email"), "company": QT_TRANSLATE_NOOP("RosterImportDialog", "Company"),
-    "title": QT_TRANSLATE_NOOP("RosterImportDialog", "Job title"), "phone": QT_TRANSLATE_NOOP("RosterImportDialog", "Phone"), "country": QT_TRANSLATE_NOOP("RosterImportDialog", "Country"), "city": QT_TRANSLATE_NOOP("RosterImportDialog", "City"),
-    "website": QT_TRANSLATE_NOOP("RosterImportDialog", "Website / LinkedIn"), "registration_type": QT_TRANSLATE_NOOP("RosterImportDialog", "Registration type"),
-}  # fmt: skip
+    "badge_id": QT_TRANSLATE_NOOP("RosterImportDialog", "Badge / registration id"),
+    "token": QT_TRANSLATE_NOOP("RosterImportDialog", "Token"),
+    "first_name": QT_TRANSLATE_NOOP("RosterImportDialog", "First name"),
+    "last_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Last name"),
+    "full_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Full name"),
+    "email": QT_TRANSLATE_NOOP("RosterImportDialog", "Email"),
+    "company": QT_TRANSLATE_NOOP("RosterImportDialog", "Company"),
+    "title": QT_TRANSLATE_NOOP("RosterImportDialog", "Job title"),
+    "phone": QT_TRANSLATE_NOOP("RosterImportDialog", "Phone"),
+    "country": QT_TRANSLATE_NOOP("RosterImportDialog", "Country"),
+    "city": QT_TRANSLATE_NOOP("RosterImportDialog", "City"),
+    "website": QT_TRANSLATE_NOOP("RosterImportDialog", "Website / LinkedIn"),
+    "registration_type": QT_TRANSLATE_NOOP("RosterImportDialog", "Registration type"),
+}
 _NONE = QT_TRANSLATE_NOOP("RosterImportDialog", "(not in the file)")
 
 
@@ -51,7 +61,8 @@ class RosterImportDialog(QDialog):
         self._attendees, self._runner, self._event = attendees, runner, event
         self._path: Path | None = None
         self._read: RosterReadResult | None = None
-        intro = QLabel(self.tr("The organiser's attendee list (CSV or Excel) lets id-only badges show "
+        intro = QLabel(self.tr("The organiser's attendee list (CSV or Excel) lets id-only "
+                               "badges show "
                        "the visitor's name and company offline."))  # fmt: skip
         intro.setWordWrap(True)
         self.file_label = QLabel(self.tr("No file chosen"))
@@ -171,7 +182,8 @@ class RosterImportDialog(QDialog):
         self._show_result(result, preview=False)
         self.summary.setText(
             self.tr(
-                "{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now."
+                "{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the "
+                "roster now."
             ).format(summary.inserted, summary.replaced, len(result.rejected), summary.total)
         )
         self.progress.setValue(self.progress.maximum())

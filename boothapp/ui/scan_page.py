@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,22 +35,25 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.capture.types import DecodeResult, FrameDecoder
-from boothapp.core.clock import event_time
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
 from boothapp.ui.camera_controller import CameraController
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.card_capture import CardCapture
-from boothapp.ui.i18n import ZoneLabel
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, ZoneLabel, event_time
 from boothapp.ui.lead_form import LeadForm
 from boothapp.workers.decode_worker import DecodeWorker
 from boothapp.workers.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-PRIVACY_CHOICES = ((0, QT_TRANSLATE_NOOP("ScanPage", "Keep last visitor")), (10, QT_TRANSLATE_NOOP("ScanPage", "Hide after 10 s")), (30, QT_TRANSLATE_NOOP("ScanPage", "Hide after 30 s")),
-                   (60, QT_TRANSLATE_NOOP("ScanPage", "Hide after 1 min")))  # fmt: skip
+PRIVACY_CHOICES = (
+    (0, QT_TRANSLATE_NOOP("ScanPage", "Keep last visitor")),
+    (10, QT_TRANSLATE_NOOP("ScanPage", "Hide after 10 s")),
+    (30, QT_TRANSLATE_NOOP("ScanPage", "Hide after 30 s")),
+    (60, QT_TRANSLATE_NOOP("ScanPage", "Hide after 1 min")),
+)
 
 
 def scanned_before_text(lead: Lead, zone: str) -> str:
@@ -225,7 +228,8 @@ class ScanPage(QWidget):
         self.ready_title.setText(self.tr("Ready to scan"))
         self.ready_hint.setText(
             self.tr(
-                "Hold a badge up to the camera, or scan it with the handheld scanner.\nF5: walk-in without badge · F6: photo of a business card"
+                "Hold a badge up to the camera, or scan it with the handheld scanner.\nF5: "
+                "walk-in without badge · F6: photo of a business card"
             )
         )
         self.privacy.setToolTip(self.tr("Hide the last visitor's name and company from the screen"))
@@ -279,7 +283,8 @@ class ScanPage(QWidget):
             if result.text != self.form.raw_payload:
                 # The camera sees whoever walks past: say so on this form only (cleared when
                 # the form closes or loads another visitor), never keep or queue it.
-                self.form.set_notice(self.tr("Another badge was seen by the camera: save or cancel this "
+                self.form.set_notice(self.tr("Another badge was seen by the camera: save or "
+                                             "cancel this "
                                      "lead first."))  # fmt: skip
             return
         self.handle_payload(result.text, result.symbology, LeadSource.BADGE_SCAN)
@@ -316,11 +321,14 @@ class ScanPage(QWidget):
         leads, event_id = self._leads, self._event.id
         staff_id = self._staff.id if self._staff else ""
         self._runner.run(
-            lambda: leads.record_scan(event_id, payload, symbology=symbology, source=source,
-                                      staff_id=staff_id),
+            lambda: leads.record_scan(
+                event_id, payload, symbology=symbology, source=source, staff_id=staff_id
+            ),
             on_done=self._scan_recorded,
-            on_error=lambda exc: self.show_result(ScanResult.UNREADABLE, self.tr("Scan not kept: {0}").format(exc)),
-        )  # fmt: skip
+            on_error=lambda exc: self.show_result(
+                ScanResult.UNREADABLE, self.tr("Scan not kept: {0}").format(exc)
+            ),
+        )
 
     def _scan_recorded(self, outcome: ScanOutcome) -> None:
         if outcome.existing is not None:
@@ -391,13 +399,21 @@ class ScanPage(QWidget):
         self._runner.run(
             work,
             on_done=lambda _o: self.message.setText(
-                self.tr("Photo kept to resolve later ({0}). Type what you can read: F5.").format(path.name)),
+                self.tr("Photo kept to resolve later ({0}). Type what you can read: F5.").format(
+                    path.name
+                )
+            ),
             on_error=lambda exc: self.message.setText(self.tr("Photo not kept: {0}").format(exc)),
-        )  # fmt: skip
+        )
 
     def _saved(self, lead: Lead) -> None:
         self.lead_saved.emit(lead)
-        self.recent.insertItem(0, self.tr("{0} · {1} · {2}").format(lead.display_name, lead.contact.company, lead.rating.value))  # fmt: skip
+        self.recent.insertItem(
+            0,
+            self.tr("{0} · {1} · {2}").format(
+                lead.display_name, lead.contact.company, lead.rating.value
+            ),
+        )
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)
         self.message.setText(self.tr("Saved {0}. Next visitor!").format(lead.display_name))

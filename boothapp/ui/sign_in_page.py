@@ -8,7 +8,6 @@ waits with a countdown (30 s, doubling), which a manager's PIN can lift (issue 1
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QEasingCurve,
     QEvent,
     QPoint,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.models import Staff
 from boothapp.services.staff import PinCheck, PinStatus, StaffService
-from boothapp.ui.i18n import LANGUAGES, current_language, number
+from boothapp.ui.i18n import LANGUAGES, QT_TRANSLATE_NOOP, current_language, number
 from boothapp.ui.pin_pad import PinPad
 from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
@@ -109,10 +108,11 @@ class SignInPage(QWidget):
         self.language_group = QButtonGroup(self)
         self.language_group.setExclusive(True)
         self.language_buttons: dict[str, QPushButton] = {}
-        # Three a row under the names: in one row they made the window wider than 1280 px.
-        languages = QGridLayout()
-        languages.addWidget(self.language_label, 0, 0, 1, 3)
-        for i, (code, name) in enumerate(LANGUAGES.items()):
+        # One row under the names, buttons that share the width (at the names' 16 pt the five
+        # made the window wider than a 1280 px screen).
+        languages = QHBoxLayout()
+        languages.addWidget(self.language_label)
+        for code, name in LANGUAGES.items():
             button = QPushButton(name)  # each language named in itself, never translated
             button.setObjectName(f"Language_{code}")
             button.setCheckable(True)
@@ -122,7 +122,8 @@ class SignInPage(QWidget):
             button.clicked.connect(lambda _=False, c=code: self.pick_language(c))
             self.language_group.addButton(button)
             self.language_buttons[code] = button
-            languages.addWidget(button, 1 + i // 3, i % 3)
+            button.setProperty("language", True)
+            languages.addWidget(button, 1)
 
         left = QVBoxLayout()
         left.addWidget(heading)
@@ -143,6 +144,9 @@ class SignInPage(QWidget):
             "QPushButton#StaffButton:checked { background: #1f6feb; color: white;"
             " border-color: #1f6feb; font-weight: bold; }"
             "QPushButton#PinKey_OK { background: #2e7d32; color: white; font-weight: bold; }"
+            'QPushButton[language="true"] { font-size: 12pt; }'
+            'QPushButton[language="true"]:checked { background: #1f6feb; color: white;'
+            " border-color: #1f6feb; font-weight: bold; }"
             "QPushButton#PinKey_OK:disabled { background: #a5c9a7; }"
         )
         self._shake: QPropertyAnimation | None = None

@@ -141,7 +141,8 @@ class SyncPage(QWidget):
         self.pull_button.setText(self.tr("Pull changes from CRM"))
         self.pull_button.setToolTip(
             self.tr(
-                "Take the owner and stage that sales changed in the CRM. A booth edit made after the CRM's change is kept and goes out with the next sync."
+                "Take the owner and stage that sales changed in the CRM. A booth edit made "
+                "after the CRM's change is kept and goes out with the next sync."
             )
         )
         self.cancel_button.setText(self.tr("Cancel"))

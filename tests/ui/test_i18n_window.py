@@ -100,9 +100,7 @@ def _shown_texts(root: QWidget) -> list[tuple[str, str]]:
         if not w.isVisible():
             continue
         name = f"{type(w).__name__}#{w.objectName()}"
-        if isinstance(w, QLabel):
-            shown.append((name, w.text()))
-        elif isinstance(w, QAbstractButton):
+        if isinstance(w, QLabel | QAbstractButton):
             shown.append((name, w.text()))
         elif isinstance(w, QGroupBox):
             shown.append((name, w.title()))
@@ -132,7 +130,9 @@ _FROM_THE_CORE = {
 }  # fmt: skip
 
 
-def test_choosing_a_language_at_sign_in_rewords_the_open_window(qtbot, window: DesktopWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_choosing_a_language_at_sign_in_rewords_the_open_window(
+    qtbot, window: DesktopWindow, ctx: AppContext
+) -> None:  # type: ignore[no-untyped-def]
     scan_item = window.nav.item(1)
     assert scan_item.text().startswith("Scan")
     assert window.who.text() == "Not signed in"
@@ -170,7 +170,9 @@ def test_choosing_a_language_at_sign_in_rewords_the_open_window(qtbot, window: D
     qtbot.waitUntil(lambda: window.nav.item(1).text().startswith("Σάρωση"), timeout=3000)
 
 
-def test_every_main_page_in_persian_reads_right_to_left_without_english(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+def test_every_main_page_in_persian_reads_right_to_left_without_english(
+    qtbot, window: DesktopWindow
+) -> None:  # type: ignore[no-untyped-def]
     _pick_language(qtbot, window, "fa")
     _sign_in(qtbot, window)
     english = _english_words()
@@ -187,4 +189,6 @@ def test_every_main_page_in_persian_reads_right_to_left_without_english(qtbot, w
             words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", re.sub(r"<[^>]+>", " ", text))}
             if words & english:
                 leftovers.append(f"{name}: {text!r}")
-        assert not leftovers, f"page {row} ({window.nav.item(row).text()}):\n" + "\n".join(leftovers)
+        assert not leftovers, f"page {row} ({window.nav.item(row).text()}):\n" + "\n".join(
+            leftovers
+        )

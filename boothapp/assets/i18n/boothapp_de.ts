@@ -89,7 +89,7 @@
         <name>CardCapture</name>
         <message>
             <source>Card (F6)</source>
-            <translation>Visitenkarte (F6)</translation>
+            <translation>Karte (F6)</translation>
         </message>
         <message>
             <source>Read a business card or a badge without a barcode</source>

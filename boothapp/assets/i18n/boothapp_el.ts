@@ -1970,7 +1970,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Walk-in (F5)</source>
-            <translation>Χωρίς κονκάρδα (F5)</translation>
+            <translation>Χωρίς κάρτα (F5)</translation>
         </message>
         <message>
             <source>A visitor without a badge: type their details</source>
@@ -1978,7 +1978,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Badge photo</source>
-            <translation>Φωτογραφία κονκάρδας</translation>
+            <translation>Φωτογραφία</translation>
         </message>
         <message>
             <source>The badge cannot be read: keep a photo to type it in later</source>

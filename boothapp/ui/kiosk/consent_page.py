@@ -65,7 +65,8 @@ class ConsentPage(KioskStep):
         self.text.setText(
             self._custom.get(lang)
             or self.tr(
-                "Yes, you may contact me by email about your products and this event. I can withdraw this at any time."
+                "Yes, you may contact me by email about your products and this event. I can "
+                "withdraw this at any time."
             )
         )
         self.agree.setText(self.tr("I agree"))
