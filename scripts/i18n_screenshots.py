@@ -87,6 +87,8 @@ def shoot(out: Path) -> None:
 
     def grab(name: str) -> None:
         settle()
+        if window.isVisible() and window.width() > SIZE[0]:
+            print(f"  {name}: the window is {window.width()} px wide, wider than the screen")
         path = out / name
         image = ImageGrab.grab(xdisplay=os.environ["DISPLAY"]).convert("RGB")
         image.quantize(256).save(path, optimize=True)

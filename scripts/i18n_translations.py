@@ -221,10 +221,10 @@ T.update({
 T.update({
     # -- follow-up outputs and queue ------------------------------------------------------
     "Calendar (.ics)…": ("Takvim (.ics)…", "Ημερολόγιο (.ics)…", "تقویم (.ics)…", "Kalender (.ics)…"),
-    "Print letters (PDF)…": ("Mektupları yazdır (PDF)…", "Εκτύπωση επιστολών (PDF)…", "چاپ نامه‌ها (PDF)…", "Briefe drucken (PDF)…"),
+    "Print letters (PDF)…": ("Mektupları yazdır (PDF)…", "Επιστολές (PDF)…", "چاپ نامه‌ها (PDF)…", "Briefe drucken (PDF)…"),
     "Put the letters due by today, for every owner, into one PDF to print; they are marked printed and leave the queue ({0})": ("Bugüne kadar gönderilmesi gereken tüm mektupları, her sorumlu için tek bir PDF'te toplar; yazdırıldı olarak işaretlenir ve kuyruktan çıkar ({0})", "Όλες οι επιστολές που λήγουν ως σήμερα, για κάθε υπεύθυνο, σε ένα PDF για εκτύπωση· σημειώνονται ως τυπωμένες και φεύγουν από την ουρά ({0})", "نامه‌هایی که تا امروز موعدشان رسیده، برای همه مسئولان، در یک PDF برای چاپ؛ چاپ‌شده علامت می‌خورند و از صف خارج می‌شوند ({0})", "Alle bis heute fälligen Briefe aller Zuständigen in ein PDF zum Drucken; sie gelten als gedruckt und verlassen die Liste ({0})"),
     "Open": ("Aç", "Άνοιγμα", "باز کردن", "Öffnen"),
-    "Show in folder": ("Klasörde göster", "Εμφάνιση στον φάκελο", "نمایش در پوشه", "Im Ordner zeigen"),
+    "Show in folder": ("Klasörde göster", "Στον φάκελο", "نمایش در پوشه", "Im Ordner zeigen"),
     "Save {0}'s open calls and letters as a calendar file ({1})": ("{0} için açık arama ve mektupları takvim dosyası olarak kaydet ({1})", "Αποθήκευση των ανοιχτών κλήσεων και επιστολών του/της {0} ως ημερολόγιο ({1})", "تماس‌ها و نامه‌های باز {0} به‌صورت فایل تقویم ذخیره شود ({1})", "Offene Anrufe und Briefe von {0} als Kalenderdatei speichern ({1})"),
     "Choose an owner first: a calendar is one person's follow-ups": ("Önce bir sorumlu seçin: takvim tek kişinin takipleridir", "Επιλέξτε πρώτα υπεύθυνο: το ημερολόγιο είναι για ένα άτομο", "اول یک مسئول انتخاب کنید: تقویم برای پیگیری‌های یک نفر است", "Erst eine zuständige Person wählen: ein Kalender gilt für eine Person"),
     "Collecting {0}'s follow-ups…": ("{0} için takipler toplanıyor…", "Συλλογή της συνέχειας του/της {0}…", "در حال جمع‌آوری پیگیری‌های {0}…", "Nachfassaktionen von {0} werden gesammelt…"),
@@ -246,7 +246,7 @@ T.update({
     "Refresh": ("Yenile", "Ανανέωση", "به‌روزرسانی", "Aktualisieren"),
     "Send email": ("E-posta gönder", "Αποστολή email", "ارسال ایمیل", "E-Mail senden"),
     "It was sent": ("Gönderilmiş", "Στάλθηκε", "ارسال شده بود", "Wurde gesendet"),
-    "Not sent: send again": ("Gönderilmemiş: yeniden gönder", "Δεν στάλθηκε: ξανά αποστολή", "ارسال نشده: دوباره بفرست", "Nicht gesendet: erneut senden"),
+    "Not sent: send again": ("Gönderilmemiş: yeniden gönder", "Δεν στάλθηκε: ξανά", "ارسال نشده: دوباره بفرست", "Nicht gesendet: erneut senden"),
     "Owner": ("Sorumlu", "Υπεύθυνος", "مسئول", "Zuständig"),
     "{0} (the visitor's own where it differs)": ("{0} (farklıysa ziyaretçinin yerel saati)", "{0} (η ώρα του επισκέπτη όπου διαφέρει)", "{0} (ساعت خود بازدیدکننده اگر فرق دارد)", "{0} (Ortszeit des Besuchers, wo abweichend)"),
     "Loading…": ("Yükleniyor…", "Φόρτωση…", "در حال بارگذاری…", "Wird geladen…"),
@@ -277,7 +277,7 @@ T.update({
     "Voicemail": ("Sesli mesaj", "Τηλεφωνητής", "پیغام‌گیر", "Mailbox"),
     "No answer": ("Yanıt yok", "Δεν απάντησε", "پاسخ نداد", "Keine Antwort"),
     "Not interested": ("İlgilenmiyor", "Δεν ενδιαφέρεται", "علاقه‌مند نیست", "Kein Interesse"),
-    "Meeting booked": ("Toplantı ayarlandı", "Κλείστηκε ραντεβού", "جلسه گذاشته شد", "Termin vereinbart"),
+    "Meeting booked": ("Toplantı ayarlandı", "Ραντεβού", "جلسه گذاشته شد", "Termin vereinbart"),
     "Wrong number": ("Yanlış numara", "Λάθος αριθμός", "شماره اشتباه", "Falsche Nummer"),
     "{0} - {1} follow-ups": ("{0} - {1} takipleri", "{0} - συνέχεια {1}", "{0} - پیگیری‌های {1}", "{0} - Nachfassen {1}"),
     "{0} - letters {1}": ("{0} - mektuplar {1}", "{0} - επιστολές {1}", "{0} - نامه‌ها {1}", "{0} - Briefe {1}"),
@@ -577,4 +577,8 @@ T.update({
     "nurture": ("beslenecek", "για καλλιέργεια", "نیاز به پرورش", "weiter pflegen"),
     "read": ("okundu", "διαβάστηκαν", "خوانده شد", "gelesen"),
     "95 % interval": ("%95 aralığı", "διάστημα 95 %", "بازه ۹۵٪", "95-%-Intervall"),
+})
+
+T.update({
+    "<b>{0}</b> leads": ("<b>{0}</b> aday", "<b>{0}</b> επαφές", "<b>{0}</b> سرنخ", "<b>{0}</b> Leads"),
 })

@@ -20,7 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
-from boothapp.ui.i18n import ZoneLabel, date_time, day_text, event_time, upper, zone_note
+from boothapp.ui.i18n import (
+    ZoneLabel,
+    date_time,
+    day_text,
+    event_time,
+    local_digits,
+    upper,
+    zone_note,
+)
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -108,7 +116,9 @@ class Tile(QFrame):
         )
         self.title = QLabel(upper(title))
         self.title.setStyleSheet("color: #57606a; letter-spacing: 1px;")
+        self.title.setWordWrap(True)  # "ΚΑΤΑΝΟΜΗ ΑΞΙΟΛΟΓΗΣΗΣ ΣΗΜΕΡΑ" must not widen the row
         self.value = QLabel("–")
+        self.value.setWordWrap(True)  # "۹ ساعت و ۲۰ دقیقه" at 34 pt neither
         self.value.setObjectName("TileValue")
         font = self.value.font()
         font.setPointSizeF(34)
@@ -218,6 +228,7 @@ class DashboardPage(QWidget):
         self.response_tile = Tile(self.tr("Response time"))
         self.response_tile.value.setTextFormat(Qt.TextFormat.PlainText)  # "< 1 min" is no tag
         self.response_staff = QLabel("")
+        self.response_staff.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.response_staff.setObjectName("ResponsePerStaff")
         self.response_staff.setTextFormat(Qt.TextFormat.RichText)
         tile_layout = self.response_tile.layout()
@@ -230,6 +241,9 @@ class DashboardPage(QWidget):
         self.staff_layout = QGridLayout(self.staff_box)
         self.staff_layout.setHorizontalSpacing(14)
         self.board = QLabel("")
+        # Rich-text tables never wrap: names and figures may be cut at the edge rather than
+        # widen the page past a 1280 px screen in a longer language (issue 21).
+        self.board.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.board.setObjectName("Leaderboard")
         self.board.setTextFormat(Qt.TextFormat.RichText)
         self.board.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -303,6 +317,18 @@ class DashboardPage(QWidget):
         )
 
     def show_stats(self, stats: BoothStats) -> None:
+        self._show_stats(stats)
+        # Figures in the reader's digits (Persian in Persian), names and colours untouched.
+        tiles = (self.today_tile, self.mix_tile, self.funnel_tile, self.sync_tile,
+                 self.response_tile)  # fmt: skip
+        labels = [*(t.value for t in tiles), *(t.detail for t in tiles), self.response_staff,
+                  self.board, *self.staff_box.findChildren(QLabel)]  # fmt: skip
+        for label in labels:
+            label.setText(local_digits(label.text()))
+        for bar in self.staff_box.findChildren(QProgressBar):
+            bar.setFormat(local_digits(bar.format()))
+
+    def _show_stats(self, stats: BoothStats) -> None:
         self.stats = stats
         now = self._clock()
         staff_count = max(len(stats.per_staff), 1)
@@ -352,11 +378,13 @@ class DashboardPage(QWidget):
             stats.per_hour, now_local.hour if now_local.date() == stats.day else None
         )
         self._fill_staff(stats)
+        leads_word, hot_word = self.tr("<b>{0}</b> leads"), self.tr("{0} hot")
         rows = "".join(
             f"<tr><td style='padding:4px 12px 4px 0'><b>{e.rank}.</b></td>"
             f"<td style='padding:4px 16px 4px 0'>{_escape(e.name)}</td>"
-            f"<td align='right' style='padding:4px 12px'><b>{e.leads}</b> leads</td>"
-            f"<td align='right' style='color:{HOT};padding:4px 0'>{e.hot} hot</td></tr>"
+            f"<td align='right' style='padding:4px 12px'>{leads_word.format(e.leads)}</td>"
+            f"<td align='right' style='color:{HOT};padding:4px 0'>"
+            f"{hot_word.format(e.hot)}</td></tr>"
             for e in stats.leaderboard[:8]
         )
         self.board.setText(
@@ -430,6 +458,7 @@ def _panel(title: str, content: QWidget) -> QFrame:
     heading = QLabel(upper(title))
     heading.setObjectName("PanelTitle")
     heading.setStyleSheet("color: #57606a; letter-spacing: 1px;")
+    heading.setWordWrap(True)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(18, 14, 18, 14)
     layout.addWidget(heading)

@@ -156,6 +156,7 @@ class FollowUpQueuePage(QWidget):
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setMinimumHeight(40)
         self.count = QLabel("")
+        self.count.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("FollowUpQueue")
         self.list.setWordWrap(True)
@@ -168,6 +169,7 @@ class FollowUpQueuePage(QWidget):
         self.reason = QLabel("")
         self.reason.setWordWrap(True)
         self.contact = QLabel("")
+        self.contact.setWordWrap(True)  # a long e-mail in a longer language: wrap, not widen
         self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview = QTextBrowser()
         self.preview.setOpenExternalLinks(False)
@@ -259,6 +261,8 @@ class FollowUpQueuePage(QWidget):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        if self._items:
+            self.refresh()  # the queue's lines are worded as they are drawn
         self.owner_label.setText(self.tr("Owner"))
         self.owner.setItemText(0, self.tr("Everyone"))
         for outcome, button in self.outcome_buttons.items():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import locale
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -402,3 +403,15 @@ def event_time(moment: datetime | None, zone: str) -> str:
     if moment is None:
         return ""
     return date_time(as_utc(moment).astimezone(zone_of(zone)))
+
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def local_digits(text: str, lang: str | None = None) -> str:
+    """Figures in the digits the reader expects: Persian ones in Persian, outside any markup
+    (colours in tags stay as they are). Only for figures: e-mails, phones and ids keep Latin."""
+    if (lang or _current) != "fa":
+        return text
+    parts = re.split(r"(<[^>]*>)", text)
+    return "".join(p if p.startswith("<") else p.translate(_PERSIAN_DIGITS) for p in parts)

@@ -282,6 +282,8 @@ class LeadDetailPanel(QWidget):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        if self._lead is not None:
+            self.open_lead(self._lead.id)  # its lines are worded as they are drawn
         if self._lead is None:
             self.title.setText(self.tr("Select a lead"))
             self.followups.setText(self.tr("none planned"))

@@ -432,6 +432,10 @@ letzter Lead {0}</translation>
             <translation>noch nichts ans CRM gesendet</translation>
         </message>
         <message>
+            <source>&lt;b&gt;{0}&lt;/b&gt; leads</source>
+            <translation>&lt;b&gt;{0}&lt;/b&gt; Leads</translation>
+        </message>
+        <message>
             <source>&lt;table&gt;{0}&lt;/table&gt;</source>
             <translation>&lt;table&gt;{0}&lt;/table&gt;</translation>
         </message>

@@ -432,6 +432,10 @@ last lead {0}</source>
             <translation>τίποτα δεν στάλθηκε ακόμα στο CRM</translation>
         </message>
         <message>
+            <source>&lt;b&gt;{0}&lt;/b&gt; leads</source>
+            <translation>&lt;b&gt;{0}&lt;/b&gt; επαφές</translation>
+        </message>
+        <message>
             <source>&lt;table&gt;{0}&lt;/table&gt;</source>
             <translation>&lt;table&gt;{0}&lt;/table&gt;</translation>
         </message>
@@ -829,7 +833,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Print letters (PDF)…</source>
-            <translation>Εκτύπωση επιστολών (PDF)…</translation>
+            <translation>Επιστολές (PDF)…</translation>
         </message>
         <message>
             <source>Put the letters due by today, for every owner, into one PDF to print; they are marked printed and leave the queue ({0})</source>
@@ -841,7 +845,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Show in folder</source>
-            <translation>Εμφάνιση στον φάκελο</translation>
+            <translation>Στον φάκελο</translation>
         </message>
         <message>
             <source>Save {0}'s open calls and letters as a calendar file ({1})</source>
@@ -932,7 +936,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Not sent: send again</source>
-            <translation>Δεν στάλθηκε: ξανά αποστολή</translation>
+            <translation>Δεν στάλθηκε: ξανά</translation>
         </message>
         <message>
             <source>Owner</source>
@@ -1070,7 +1074,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Meeting booked</source>
-            <translation>Κλείστηκε ραντεβού</translation>
+            <translation>Ραντεβού</translation>
         </message>
         <message>
             <source>Wrong number</source>

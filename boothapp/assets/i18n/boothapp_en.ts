@@ -432,6 +432,10 @@ last lead {0}</translation>
             <translation>nothing sent to the CRM yet</translation>
         </message>
         <message>
+            <source>&lt;b&gt;{0}&lt;/b&gt; leads</source>
+            <translation>&lt;b&gt;{0}&lt;/b&gt; leads</translation>
+        </message>
+        <message>
             <source>&lt;table&gt;{0}&lt;/table&gt;</source>
             <translation>&lt;table&gt;{0}&lt;/table&gt;</translation>
         </message>

@@ -432,6 +432,10 @@ last lead {0}</source>
             <translation>هنوز چیزی به CRM ارسال نشده</translation>
         </message>
         <message>
+            <source>&lt;b&gt;{0}&lt;/b&gt; leads</source>
+            <translation>&lt;b&gt;{0}&lt;/b&gt; سرنخ</translation>
+        </message>
+        <message>
             <source>&lt;table&gt;{0}&lt;/table&gt;</source>
             <translation>&lt;table&gt;{0}&lt;/table&gt;</translation>
         </message>

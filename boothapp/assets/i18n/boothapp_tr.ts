@@ -432,6 +432,10 @@ son aday {0}</translation>
             <translation>CRM'e henüz bir şey gönderilmedi</translation>
         </message>
         <message>
+            <source>&lt;b&gt;{0}&lt;/b&gt; leads</source>
+            <translation>&lt;b&gt;{0}&lt;/b&gt; aday</translation>
+        </message>
+        <message>
             <source>&lt;table&gt;{0}&lt;/table&gt;</source>
             <translation>&lt;table&gt;{0}&lt;/table&gt;</translation>
         </message>
