@@ -275,6 +275,8 @@ def apply_language(lang: str) -> str:
     if app is None:
         _current = lang
         return lang
+    if lang == _current and _installed:
+        return lang  # nothing changes: no LanguageChange for every window to redraw
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
@@ -321,7 +323,7 @@ def date_time(moment: datetime, lang: str | None = None) -> str:
         QDate(moment.year, moment.month, moment.day),
         QTime(moment.hour, moment.minute, moment.second),
     )
-    return loc.toString(qt, "ddd d MMM HH:mm")
+    return loc.toString(qt, "ddd dd MMM HH:mm")
 
 
 CHANNEL_NAMES = Translated(
@@ -367,7 +369,7 @@ def outcome_name(outcome: str) -> str:
 
 def day_text(day: date, lang: str | None = None) -> str:
     """'Tue 18 Nov' in the reader's language and digits."""
-    return locale_for(lang or _current).toString(QDate(day.year, day.month, day.day), "ddd d MMM")
+    return locale_for(lang or _current).toString(QDate(day.year, day.month, day.day), "ddd dd MMM")
 
 
 def upper(text: str, lang: str | None = None) -> str:
