@@ -146,6 +146,9 @@ class SettingsForm(QWidget):
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""
+        if getattr(self, "_current", -1) >= 0 and not self._filling:
+            self._store_question()  # nothing typed is lost: the table is drawn again
+            self._show_question(self._current)  # its headers are worded as it is drawn
         self.required.setText(self.tr("Required on the booth form"))
         self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
 

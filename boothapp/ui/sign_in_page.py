@@ -108,27 +108,26 @@ class SignInPage(QWidget):
         self.language_group = QButtonGroup(self)
         self.language_group.setExclusive(True)
         self.language_buttons: dict[str, QPushButton] = {}
-        # One row under the names, buttons that share the width (at the names' 16 pt the five
-        # made the window wider than a 1280 px screen).
-        languages = QHBoxLayout()
-        languages.addWidget(self.language_label)
-        for code, name in LANGUAGES.items():
+        # Under the PIN pad, three a row: beside the names they were cut on a Persian screen,
+        # and in one row at 16 pt they made the window wider than 1280 px.
+        languages = QGridLayout()
+        languages.addWidget(self.language_label, 0, 0, 1, 3)
+        for i, (code, name) in enumerate(LANGUAGES.items()):
             button = QPushButton(name)  # each language named in itself, never translated
             button.setObjectName(f"Language_{code}")
             button.setCheckable(True)
             button.setMinimumHeight(44)
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setChecked(code == current_language())
             button.clicked.connect(lambda _=False, c=code: self.pick_language(c))
             self.language_group.addButton(button)
             self.language_buttons[code] = button
             button.setProperty("language", True)
-            languages.addWidget(button, 1)
+            languages.addWidget(button, 1 + i // 3, i % 3)
+        pad_layout.insertLayout(pad_layout.count() - 1, languages)  # above the stretch
 
         left = QVBoxLayout()
         left.addWidget(heading)
         left.addWidget(names_scroll, 1)
-        left.addLayout(languages)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.setSpacing(32)
