@@ -543,6 +543,9 @@ T.update({
 
 # The same English worded differently in one context: (context, source) -> (tr, el, fa, de).
 CONTEXT: dict[tuple[str, str], tuple[str, str, str, str]] = {
+    # The navigation column is narrow: short names where the full one is cut.
+    ("Navigation", "Event settings"): ("Etkinlik ayarları", "Ρυθμίσεις", "تنظیمات رویداد", "Einstellungen"),
+    ("Navigation", "CRM sync"): ("CRM eşitleme", "Συγχρ. CRM", "ارسال به CRM", "CRM-Abgleich"),
     ("ChannelInSentence", "email"): ("e-posta", "email", "ایمیل", "E-Mail"),
     ("ChannelInSentence", "call"): ("arama", "κλήση", "تماس تلفنی", "Anruf"),
     ("ChannelInSentence", "letter"): ("mektup", "επιστολή", "نامه", "Brief"),

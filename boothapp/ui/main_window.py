@@ -28,7 +28,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.nav = QListWidget()
         self.nav.setObjectName("Navigation")
-        self.nav.setFixedWidth(200)
+        self.nav.setFixedWidth(210)  # room for the longer languages' page names (issue 21)
         self.pages = QStackedWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)

@@ -1581,7 +1581,7 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
         <message>
             <source>Event settings</source>
-            <translation>Messe-Einstellungen</translation>
+            <translation>Einstellungen</translation>
         </message>
         <message>
             <source>Results</source>

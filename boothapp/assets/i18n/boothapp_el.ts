@@ -1577,11 +1577,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>CRM sync</source>
-            <translation>Συγχρονισμός CRM</translation>
+            <translation>Συγχρ. CRM</translation>
         </message>
         <message>
             <source>Event settings</source>
-            <translation>Ρυθμίσεις έκθεσης</translation>
+            <translation>Ρυθμίσεις</translation>
         </message>
         <message>
             <source>Results</source>

@@ -1576,7 +1576,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>CRM sync</source>
-            <translation>همگام‌سازی CRM</translation>
+            <translation>ارسال به CRM</translation>
         </message>
         <message>
             <source>Event settings</source>
