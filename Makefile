@@ -7,7 +7,7 @@ export QT_QPA_PLATFORM ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help sysdeps venv run demo test test-fast lint typecheck contracts unit unit-fast bench \
-        dist clean i18n-core
+        dist clean i18n i18n-qm i18n-core
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -58,7 +58,14 @@ bench: venv ## run every benchmark under bench/ (each ends with one JSON line)
 	  case $$b in */hub.py) args=--quick;; *) args=;; esac; \
 	  echo "== $$b $$args"; QT_QPA_PLATFORM=offscreen $(PY) $$b $$args || exit 1; done
 
-dist: venv ## build the one-folder app with PyInstaller into dist/boothapp
+i18n: venv ## pyside6-lupdate the UI strings into boothapp/assets/i18n/*.ts and fill the wording
+	$(PY) scripts/i18n_fill.py
+
+i18n-qm: venv ## compile the .ts catalogues to .qm with pyside6-lrelease
+	@for ts in boothapp/assets/i18n/boothapp_*.ts; do \
+	  $(VENV)/bin/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm || exit 1; done
+
+dist: venv i18n-qm ## build the one-folder app with PyInstaller into dist/boothapp
 	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
 	  --distpath dist --workpath build/pyinstaller packaging/boothapp.spec
 	dist/boothapp/boothapp --version

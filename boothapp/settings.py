@@ -43,6 +43,10 @@ class Settings:
     hub_push_only: bool = False
     # Export column choice and order, per event id (the event manager's last choice).
     export_columns: dict[str, list[str]] = field(default_factory=dict)
+    # The window's language (issue 21): "" = the OS's; each staff member's own choice at sign-in
+    # by staff id, so the laptop switches to it when they sign in again.
+    language: str = ""
+    staff_languages: dict[str, str] = field(default_factory=dict)
 
 
 def _upgrade_1_to_2(data: dict[str, Any]) -> dict[str, Any]:

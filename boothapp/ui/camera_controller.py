@@ -52,7 +52,7 @@ class CameraController(QObject):
             source = source_from_spec(spec)
         except SourceError as exc:
             self._view.set_message(self._with_hint(str(exc)))
-            self.status_changed.emit("No camera")
+            self.status_changed.emit(self.tr("No camera"))
             return False
         worker = DecodeWorker(source, self._decoder or DecodePipeline())
         worker.frame_ready.connect(self._frame)
@@ -63,7 +63,7 @@ class CameraController(QObject):
         worker.source_state_changed.connect(self._state)
         worker.stats_changed.connect(self._stats)
         self.worker = worker
-        self._view.set_message("Starting camera…")
+        self._view.set_message(self.tr("Starting camera…"))
         self.status_changed.emit(source.describe())
         worker.start(after=tuple(self._retiring))
         return True
@@ -116,7 +116,7 @@ class CameraController(QObject):
         self.last_frame = None
         self._view.set_message(reason)
         self._view.set_hint("")
-        self.status_changed.emit("No camera")
+        self.status_changed.emit(self.tr("No camera"))
 
     def _with_hint(self, message: str) -> str:
         return f"{message}\n{self._hint}".strip()
@@ -138,14 +138,16 @@ class CameraController(QObject):
 
     def _failed(self, message: str) -> None:
         self._view.set_message(self._with_hint(message))
-        self.status_changed.emit("Camera stopped")
+        self.status_changed.emit(self.tr("Camera stopped"))
 
     def _state(self, state: str) -> None:
         if state == "disconnected":
-            self._view.set_message("Camera disconnected — reconnecting…")
+            self._view.set_message(self.tr("Camera disconnected — reconnecting…"))
 
     def _stats(self, stats: object) -> None:
         fps = getattr(stats, "preview_fps", 0.0)
         ms = getattr(stats, "decode_ms", 0.0)
         res = getattr(stats, "resolution", "")
-        self.status_changed.emit(f"{res} · {fps:.0f} fps · decode {ms:.0f} ms")
+        self.status_changed.emit(
+            self.tr("{0} · {1:.0f} fps · decode {2:.0f} ms").format(res, fps, ms)
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog, QWidget
 
 from boothapp.capture.cameras import CameraInfo
@@ -25,6 +25,11 @@ class CameraPicker(QComboBox):
         self.refresh()
         self.activated.connect(self._picked)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()  # the choices are worded in refresh (issue 21)
+        super().changeEvent(event)
+
     def set_cameras(self, cameras: list[CameraInfo]) -> None:
         """Fill in the webcams (probing can take seconds on some systems: done off-GUI)."""
         self._cameras = list(cameras)
@@ -35,12 +40,12 @@ class CameraPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         for cam in self._cameras:
-            self.addItem(f"Camera {cam.index}: {cam.name}", str(cam.index))
+            self.addItem(self.tr("Camera {0}: {1}").format(cam.index, cam.name), str(cam.index))
         for label, spec in self._extra.items():
             self.addItem(label, spec)
-        self.addItem("Video file…", _FILE)
-        self.addItem("Network camera URL…", _URL)
-        self.addItem("No camera (handheld scanner only)", _NONE)
+        self.addItem(self.tr("Video file…"), _FILE)
+        self.addItem(self.tr("Network camera URL…"), _URL)
+        self.addItem(self.tr("No camera (handheld scanner only)"), _NONE)
         index = self.findData(current or _NONE)
         if index < 0 and current:
             self.insertItem(0, current, current)
@@ -52,14 +57,19 @@ class CameraPicker(QComboBox):
         spec = self.itemData(index)
         if spec == _FILE:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Video or camera recording", "", "Video (*.mp4 *.avi *.mkv *.mov);;All (*)"
+                self,
+                self.tr("Video or camera recording"),
+                "",
+                self.tr("Video (*.mp4 *.avi *.mkv *.mov);;All (*)"),
             )
             if not path:
                 return
             spec = path
         elif spec == _URL:
             url, ok = QInputDialog.getText(
-                self, "Network camera", "RTSP or HTTP address (rtsp://user:pass@host/stream)"
+                self,
+                self.tr("Network camera"),
+                self.tr("RTSP or HTTP address (rtsp://user:pass@host/stream)"),
             )
             if not ok or not url.strip():
                 return

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from boothapp.ui.i18n import reworded
 
 OUTLINE_MS = 700  # how long an outline stays after the symbol was last seen
 FLASH_MS = 450
@@ -41,7 +43,7 @@ class CameraView(QWidget):
         self._frame_age = QElapsedTimer()
         self._flash_text = ""
         self._hint = ""
-        self._message = "Starting camera…"
+        self._message = self.tr("Starting camera…")
         # Outlines and the confirmation flash fade by time, even if frames stop coming.
         self._fade = QTimer(self)
         self._fade.setInterval(100)
@@ -77,6 +79,12 @@ class CameraView(QWidget):
         if hint != self._hint:
             self._hint = hint
             self.update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._message = reworded(self._message) or self._message  # issue 21
+            self.update()
+        super().changeEvent(event)
 
     def set_message(self, message: str) -> None:
         """A full-view message when there is no picture (no camera, reconnecting...)."""

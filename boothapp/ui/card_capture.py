@@ -16,7 +16,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -63,8 +63,8 @@ class CardCapture(QWidget):
         self._reader_lock = threading.Lock()  # the reader is built once, by the first task
         self._busy = False
         self.unsure: list[str] = []
-        self.button = QPushButton("Card (F6)")
-        self.button.setToolTip("Read a business card or a badge without a barcode")
+        self.button = QPushButton(self.tr("Card (F6)"))
+        self.button.setToolTip(self.tr("Read a business card or a badge without a barcode"))
         self.button.setObjectName("CardButton")
         self.button.setMinimumHeight(48)
         self.status = QLabel()
@@ -82,17 +82,29 @@ class CardCapture(QWidget):
         form.saved.connect(self._form_closed)
         form.cancelled.connect(self._form_closed)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.button.setText(self.tr("Card (F6)"))
+        self.button.setToolTip(self.tr("Read a business card or a badge without a barcode"))
+
     def capture(self, frame: np.ndarray | None, staff: Staff | None) -> None:
         """Read the card in ``frame`` (the camera's latest still) into the form."""
         if self._busy:
             return
         if frame is None:
-            self._say_no_card("No camera picture: start the camera and hold the card up to it.")
+            self._say_no_card(
+                self.tr("No camera picture: start the camera and hold the card up to it.")
+            )
             return
         still = frame.copy()
         self._busy = True
         self.button.setEnabled(False)
-        self.status.setText("Reading the card…")
+        self.status.setText(self.tr("Reading the card…"))
         self._photos_dir.mkdir(parents=True, exist_ok=True)
         path = self._photos_dir / f"card-{datetime.now():%Y%m%d-%H%M%S-%f}.jpg"
         leads, event = self._leads, self._event
@@ -119,7 +131,7 @@ class CardCapture(QWidget):
         self.button.setEnabled(True)
         reading, outcome = captured.reading, captured.outcome
         draft = replace(outcome.draft, contact=reading.fields.contact, source=LeadSource.MANUAL)
-        banner = "Read from a business card: check the fields marked in yellow."
+        banner = self.tr("Read from a business card: check the fields marked in yellow.")
         self._form.load(draft, scan_id=outcome.scan.id, banner=banner)
         self._mark_unsure(reading)
         card = reading.card
@@ -131,8 +143,8 @@ class CardCapture(QWidget):
             )
         )  # fmt: skip
         self.card_view.show()
-        turned = " (it was upside down)" if reading.turned else ""
-        self.status.setText(f"Card read in {reading.ms / 1000:.1f} s{turned}.")
+        turned = self.tr(" (it was upside down)") if reading.turned else ""
+        self.status.setText(self.tr("Card read in {0:.1f} s{1}.").format(reading.ms / 1000, turned))
         self.card_read.emit(reading)
 
     def _mark_unsure(self, reading: CardReading) -> None:
@@ -143,7 +155,9 @@ class CardCapture(QWidget):
             wanted = name in ("first_name", "last_name", "email", "company")
             if (value and fields.confidence_of(name) < LOW_CONFIDENCE) or (wanted and not value):
                 edit.setStyleSheet(UNSURE_STYLE)
-                edit.setToolTip("Check this: the card reader was not sure (or found nothing).")
+                edit.setToolTip(
+                    self.tr("Check this: the card reader was not sure (or found nothing).")
+                )
                 self.unsure.append(name)
 
     def _clear_marks(self) -> None:
@@ -160,7 +174,7 @@ class CardCapture(QWidget):
         if isinstance(exc, NoCardFound):
             self._say_no_card(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
         else:
-            self._say_no_card(f"The card could not be read: {exc}")
+            self._say_no_card(self.tr("The card could not be read: {0}").format(exc))
 
     def _say_no_card(self, message: str) -> None:
         self.status.setText(message)

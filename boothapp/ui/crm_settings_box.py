@@ -9,7 +9,7 @@ import webbrowser
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,14 +26,18 @@ from boothapp.core.models import Event
 from boothapp.services.sync import SyncService
 from boothapp.services.sync_targets import LABELS, ConnectionCheck
 from boothapp.sync.settings import KNOWN_CRMS, SECRET_NAMES, CrmSettings
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.workers.tasks import TaskRunner
 
-CHOICE_LABELS = {**LABELS, "webhook": "Webhook (Zapier, n8n, …)"}
+CHOICE_LABELS = {
+    **LABELS,
+    "webhook": QT_TRANSLATE_NOOP("CrmSettingsBox", "Webhook (Zapier, n8n, …)"),
+}
 SECRET_LABELS = {
-    "secret": "Signing secret (HMAC)",
-    "intake_key": "Intake key",
-    "api_token": "API token (edits, notes, tasks)",
-    "token": "Private app token",
+    "secret": QT_TRANSLATE_NOOP("CrmSettingsBox", "Signing secret (HMAC)"),
+    "intake_key": QT_TRANSLATE_NOOP("CrmSettingsBox", "Intake key"),
+    "api_token": QT_TRANSLATE_NOOP("CrmSettingsBox", "API token (edits, notes, tasks)"),
+    "token": QT_TRANSLATE_NOOP("CrmSettingsBox", "Private app token"),
 }
 # Salesforce tokens come from signing in (Connect), never from typing.
 TYPED_SECRETS = {crm: names for crm, names in SECRET_NAMES.items() if crm != "salesforce"}
@@ -50,53 +54,61 @@ class CrmSettingsBox(QGroupBox):
         open_browser: Callable[[str], object] = webbrowser.open,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("CRM settings", parent)
+        super().__init__(self.tr("CRM settings"), parent)
         self._service, self._runner, self._event = service, runner, event
         self._open_browser = open_browser
         self._loaded: CrmSettings | None = None
         self.crm_combo = QComboBox()
         for name in KNOWN_CRMS:
-            self.crm_combo.addItem(CHOICE_LABELS[name], name)
+            self.crm_combo.addItem(self.tr(CHOICE_LABELS[name]), name)
         self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://crm.example.com")
+        self.url_edit.setPlaceholderText(self.tr("https://crm.example.com"))
         self.intake_edit = QLineEdit()
         self.portal_edit = QLineEdit()
         self.campaign_edit = QLineEdit()
         self.client_id_edit = QLineEdit()
-        self.client_id_edit.setPlaceholderText("the connected app's consumer key")
+        self.client_id_edit.setPlaceholderText(self.tr("the connected app's consumer key"))
         self.login_edit = QLineEdit()
-        self.login_edit.setPlaceholderText("https://login.salesforce.com")
+        self.login_edit.setPlaceholderText(self.tr("https://login.salesforce.com"))
         self.folder_edit = QLineEdit()
-        self.folder_edit.setPlaceholderText("/path/to/the/folder/another/tool/watches")
-        self.auto_check = QCheckBox("Send each lead as soon as it is saved")
+        self.folder_edit.setPlaceholderText(self.tr("/path/to/the/folder/another/tool/watches"))
+        self.auto_check = QCheckBox(self.tr("Send each lead as soon as it is saved"))
         self.auto_check.setChecked(True)
         self.secret_edits: dict[str, QLineEdit] = {}
-        self.save_button = QPushButton("Save settings")
-        self.test_button = QPushButton("Test connection")
-        self.connect_button = QPushButton("Connect Salesforce…")
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.connect_button = QPushButton(self.tr("Connect Salesforce…"))
         self.connect_button.setToolTip(
-            "Sign in to Salesforce in your browser; BoothApp keeps the session in the system "
-            "keyring and renews it by itself."
+            self.tr(
+                "Sign in to Salesforce in your browser; BoothApp keeps the session in the system "
+                "keyring and renews it by itself."
+            )
         )
         self.test_label = QLabel("")
         self.test_label.setWordWrap(True)
 
         self._form = QFormLayout(self)
-        self._form.addRow("CRM", self.crm_combo)
-        self._form.addRow("Address", self.url_edit)
-        self._form.addRow("Folder", self.folder_edit)
-        self._form.addRow("Intake id", self.intake_edit)
-        self._form.addRow("Portal id", self.portal_edit)
-        self._form.addRow("Campaign id", self.campaign_edit)
-        self._form.addRow("Consumer key", self.client_id_edit)
-        self._form.addRow("Sign-in address", self.login_edit)
+        # (field, English label): the labels are worded again on a language change (issue 21)
+        self._row_labels: list[tuple[QWidget, str]] = [
+            (self.crm_combo, QT_TRANSLATE_NOOP("CrmSettingsBox", "CRM")),
+            (self.url_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Address")),
+            (self.folder_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Folder")),
+            (self.intake_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Intake id")),
+            (self.portal_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Portal id")),
+            (self.campaign_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Campaign id")),
+            (self.client_id_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Consumer key")),
+            (self.login_edit, QT_TRANSLATE_NOOP("CrmSettingsBox", "Sign-in address")),
+        ]
+        for field, label in self._row_labels:
+            self._form.addRow(self.tr(label), field)
         self._form.addRow("", self.auto_check)
         for name in sorted({n for names in TYPED_SECRETS.values() for n in names}):
             edit = QLineEdit()
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setPlaceholderText("stored in the system keyring; leave empty to keep")
+            edit.setPlaceholderText(self.tr("stored in the system keyring; leave empty to keep"))
             self.secret_edits[name] = edit
-            self._form.addRow(SECRET_LABELS.get(name, name), edit)
+            self._row_labels.append((edit, SECRET_LABELS.get(name, name)))
+            self._form.addRow(self.tr(SECRET_LABELS.get(name, name)), edit)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.test_button)
@@ -110,6 +122,39 @@ class CrmSettingsBox(QGroupBox):
         self.connect_button.clicked.connect(self.connect_salesforce)
         self.crm_combo.currentIndexChanged.connect(self._crm_changed)
         self._crm_changed()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.setTitle(self.tr("CRM settings"))
+        for field, label in self._row_labels:
+            shown = self._form.labelForField(field)
+            if isinstance(shown, QLabel):
+                shown.setText(self.tr(label))
+        for edit in self.secret_edits.values():
+            edit.setPlaceholderText(self.tr("stored in the system keyring; leave empty to keep"))
+        for i in range(self.crm_combo.count()):
+            name = self.crm_combo.itemData(i)
+            if name in CHOICE_LABELS:
+                self.crm_combo.setItemText(i, self.tr(CHOICE_LABELS[name]))
+        self.url_edit.setPlaceholderText(self.tr("https://crm.example.com"))
+        self.client_id_edit.setPlaceholderText(self.tr("the connected app's consumer key"))
+        self.login_edit.setPlaceholderText(self.tr("https://login.salesforce.com"))
+        self.folder_edit.setPlaceholderText(self.tr("/path/to/the/folder/another/tool/watches"))
+        self.auto_check.setText(self.tr("Send each lead as soon as it is saved"))
+        self.save_button.setText(self.tr("Save settings"))
+        self.test_button.setText(self.tr("Test connection"))
+        self.connect_button.setText(self.tr("Connect Salesforce…"))
+        self.connect_button.setToolTip(
+            self.tr(
+                "Sign in to Salesforce in your browser; BoothApp keeps the session in the "
+                "system keyring and renews it by itself."
+            )
+        )
 
     @property
     def crm(self) -> str:
@@ -133,8 +178,10 @@ class CrmSettingsBox(QGroupBox):
         self.connect_button.setVisible(crm == "salesforce")
         self.url_edit.setPlaceholderText(
             {
-                "salesforce": "filled in by Connect",
-                "webhook": "https://hooks.example.com/… (each lead is POSTed here, signed)",
+                "salesforce": self.tr("filled in by Connect"),
+                "webhook": self.tr(
+                    "https://hooks.example.com/… (each lead is POSTed here, signed)"
+                ),
             }.get(crm, "https://crm.example.com")
         )
 
@@ -190,7 +237,7 @@ class CrmSettingsBox(QGroupBox):
         def saved(_: Any) -> None:
             for edit in self.secret_edits.values():
                 edit.clear()  # never kept on screen once stored
-            self.test_label.setText("Settings saved.")
+            self.test_label.setText(self.tr("Settings saved."))
             self.saved.emit()
             if callable(then):
                 then()
@@ -200,7 +247,7 @@ class CrmSettingsBox(QGroupBox):
         )
 
     def test_connection(self) -> None:
-        self.test_label.setText("Testing…")
+        self.test_label.setText(self.tr("Testing…"))
         event_id = self._event.id
 
         def check() -> None:
@@ -214,7 +261,7 @@ class CrmSettingsBox(QGroupBox):
         event_id, opener = self._event.id, self._open_browser
 
         def sign_in() -> None:
-            self.test_label.setText("Waiting for the Salesforce sign-in in your browser…")
+            self.test_label.setText(self.tr("Waiting for the Salesforce sign-in in your browser…"))
             self.connect_button.setEnabled(False)
             self._runner.run(
                 lambda: self._service.connect_salesforce(event_id, opener),

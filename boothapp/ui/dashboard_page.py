@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,8 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import event_time, zone_note
 from boothapp.services.dashboard import BoothStats, DashboardService, ResponseTime
+from boothapp.ui.i18n import (
+    ZoneLabel,
+    date_time,
+    day_text,
+    event_time,
+    local_digits,
+    upper,
+    zone_note,
+)
 from boothapp.workers.tasks import TaskRunner
 
 REFRESH_MS = 30_000
@@ -30,15 +38,15 @@ HOT, WARM, COLD = "#c62828", "#ef6c00", "#1565c0"
 def ago(moment: datetime | None, now: datetime) -> str:
     """ "never", "just now", "5 min ago", "2 h ago", or the date for older syncs."""
     if moment is None:
-        return "never"
+        return QCoreApplication.translate("DashboardPage", "never")
     seconds = max(0, int((now - moment).total_seconds()))
     if seconds < 60:
-        return "just now"
+        return QCoreApplication.translate("DashboardPage", "just now")
     if seconds < 3600:
-        return f"{seconds // 60} min ago"
+        return QCoreApplication.translate("DashboardPage", "{0} min ago").format(seconds // 60)
     if seconds < 86_400:
-        return f"{seconds // 3600} h ago"
-    return moment.astimezone().strftime("%d %b %H:%M")
+        return QCoreApplication.translate("DashboardPage", "{0} h ago").format(seconds // 3600)
+    return date_time(moment.astimezone())
 
 
 def duration_text(delta: timedelta | None) -> str:
@@ -47,25 +55,40 @@ def duration_text(delta: timedelta | None) -> str:
         return "–"
     minutes = int(delta.total_seconds() // 60)
     if minutes < 1:
-        return "< 1 min"
+        return QCoreApplication.translate("DashboardPage", "< 1 min")
     if minutes < 60:
-        return f"{minutes} min"
+        return QCoreApplication.translate("DashboardPage", "{0} min").format(minutes)
     if minutes < 48 * 60:  # up to the 48 h target, hours and minutes still matter
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{minutes // 1440} d {minutes // 60 % 24} h"
+        return QCoreApplication.translate("DashboardPage", "{0} h {1:02d} min").format(
+            minutes // 60, minutes % 60
+        )
+    return QCoreApplication.translate("DashboardPage", "{0} d {1} h").format(
+        minutes // 1440, minutes // 60 % 24
+    )
 
 
 def response_detail(response: ResponseTime | None) -> str:
     """The lines under the median: the share inside the DOMAIN.md target, and who waits."""
     if response is None:
-        return "capture → first contact · no leads yet"
+        return QCoreApplication.translate("DashboardPage", "capture → first contact · no leads yet")
     if not response.contacted:
-        return f"capture → first contact · nobody contacted yet, {response.leads:,} waiting"
-    waiting = f" · {response.waiting:,} waiting" if response.waiting else ""
-    return (
-        f"median, capture → first contact<br>"
-        f"<b>{round(100 * response.within_target)} %</b> within {response.target}<br>"
-        f"{response.contacted:,} of {response.leads:,} contacted{waiting}"
+        return QCoreApplication.translate(
+            "DashboardPage", "capture → first contact · nobody contacted yet, {0:,} waiting"
+        ).format(response.leads)
+    waiting = (
+        QCoreApplication.translate("DashboardPage", " · {0:,} waiting").format(response.waiting)
+        if response.waiting
+        else ""
+    )
+    return QCoreApplication.translate(
+        "DashboardPage",
+        "median, capture → first contact<br><b>{0} %</b> within {1}<br>{2:,} of {3:,} contacted{4}",
+    ).format(
+        round(100 * response.within_target),
+        response.target,
+        response.contacted,
+        response.leads,
+        waiting,
     )
 
 
@@ -91,9 +114,11 @@ class Tile(QFrame):
         self.setStyleSheet(
             "#Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 10px; }"
         )
-        self.title = QLabel(title.upper())
+        self.title = QLabel(upper(title))
         self.title.setStyleSheet("color: #57606a; letter-spacing: 1px;")
+        self.title.setWordWrap(True)  # "ΚΑΤΑΝΟΜΗ ΑΞΙΟΛΟΓΗΣΗΣ ΣΗΜΕΡΑ" must not widen the row
         self.value = QLabel("–")
+        self.value.setWordWrap(True)  # "۹ ساعت و ۲۰ دقیقه" at 34 pt neither
         self.value.setObjectName("TileValue")
         font = self.value.font()
         font.setPointSizeF(34)
@@ -199,27 +224,32 @@ class DashboardPage(QWidget):
         self._event_id, self._tz, self._clock = event_id, tz, clock
         self.stats: BoothStats | None = None
 
-        self.today_tile = Tile("Leads today")
-        self.mix_tile = Tile("Rating mix today")
-        self.sync_tile = Tile("Last sync")
-        self.funnel_tile = Tile("Qualified for sales")
+        self.today_tile = Tile(self.tr("Leads today"))
+        self.mix_tile = Tile(self.tr("Rating mix today"))
+        self.sync_tile = Tile(self.tr("Last sync"))
+        self.funnel_tile = Tile(self.tr("Qualified for sales"))
         # DOMAIN.md: speed decides the sale; show capture -> first contact to the booth.
         # It sits in the lower row, where there is room for the per-owner medians too (a fifth
         # tile in the top row would make the page wider than a 1280 px screen).
-        self.response_tile = Tile("Response time")
+        self.response_tile = Tile(self.tr("Response time"))
         self.response_tile.value.setTextFormat(Qt.TextFormat.PlainText)  # "< 1 min" is no tag
         self.response_staff = QLabel("")
+        self.response_staff.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.response_staff.setObjectName("ResponsePerStaff")
         self.response_staff.setTextFormat(Qt.TextFormat.RichText)
         tile_layout = self.response_tile.layout()
         assert isinstance(tile_layout, QVBoxLayout)
         tile_layout.insertWidget(3, self.response_staff)
         self.hours = HourBars()
-        hours_box = _panel("Leads per hour", self.hours)
+        hours_box = _panel(self.tr("Leads per hour"), self.hours)
+        self._hours_box = hours_box
         self.staff_box = QWidget()
         self.staff_layout = QGridLayout(self.staff_box)
         self.staff_layout.setHorizontalSpacing(14)
         self.board = QLabel("")
+        # Rich-text tables never wrap: names and figures may be cut at the edge rather than
+        # widen the page past a 1280 px screen in a longer language (issue 21).
+        self.board.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.board.setObjectName("Leaderboard")
         self.board.setTextFormat(Qt.TextFormat.RichText)
         self.board.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -230,13 +260,15 @@ class DashboardPage(QWidget):
             tiles.addWidget(tile, 1)
         lower = QHBoxLayout()
         lower.setSpacing(16)
-        lower.addWidget(_panel("Today against target", self.staff_box), 3)
+        self._target_box = _panel(self.tr("Today against target"), self.staff_box)
+        self._board_box = _panel(self.tr("Leaderboard (whole show)"), self.board)
+        lower.addWidget(self._target_box, 3)
         lower.addWidget(self.response_tile, 2)
-        lower.addWidget(_panel("Leaderboard (whole show)", self.board), 2)
+        lower.addWidget(self._board_box, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
         layout.setSpacing(16)
-        self.zone_label = QLabel(zone_note(tz))
+        self.zone_label = ZoneLabel(tz)
         self.zone_label.setObjectName("DashboardZone")
         self.zone_label.setProperty("role", "muted")
         layout.addWidget(self.zone_label)
@@ -260,41 +292,89 @@ class DashboardPage(QWidget):
     def today(self) -> date:
         return self._clock().astimezone(ZoneInfo(self._tz)).date()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """Tile and panel titles in the language just applied; the figures on the next
+        refresh (issue 21)."""
+        for tile, title in (
+            (self.today_tile, self.tr("Leads today")),
+            (self.mix_tile, self.tr("Rating mix today")),
+            (self.sync_tile, self.tr("Last sync")),
+            (self.funnel_tile, self.tr("Qualified for sales")),
+            (self.response_tile, self.tr("Response time")),
+        ):
+            tile.title.setText(upper(title))
+        for box, title in (
+            (self._hours_box, self.tr("Leads per hour")),
+            (self._target_box, self.tr("Today against target")),
+            (self._board_box, self.tr("Leaderboard (whole show)")),
+        ):
+            heading = box.findChild(QLabel, "PanelTitle")
+            if heading is not None:
+                heading.setText(upper(title))
+        if self.stats is not None:
+            self.refresh()
+
     def refresh(self) -> None:
         dashboard, event_id, tz, day = self._dashboard, self._event_id, self._tz, self.today()
         self._runner.run(
             lambda: dashboard.booth_stats(event_id, day, tz),
             on_done=self.show_stats,
-            on_error=lambda exc: self.sync_tile.detail.setText(f"Could not refresh: {exc}"),
+            on_error=lambda exc: self.sync_tile.detail.setText(
+                self.tr("Could not refresh: {0}").format(exc)
+            ),
         )
 
     def show_stats(self, stats: BoothStats) -> None:
+        self._show_stats(stats)
+        # Figures in the reader's digits (Persian in Persian), names and colours untouched.
+        tiles = (self.today_tile, self.mix_tile, self.funnel_tile, self.sync_tile,
+                 self.response_tile)  # fmt: skip
+        labels = [*(t.value for t in tiles), *(t.detail for t in tiles), self.response_staff,
+                  self.board, *self.staff_box.findChildren(QLabel)]  # fmt: skip
+        for label in labels:
+            label.setText(local_digits(label.text()))
+        for bar in self.staff_box.findChildren(QProgressBar):
+            bar.setFormat(local_digits(bar.format()))
+
+    def _show_stats(self, stats: BoothStats) -> None:
         self.stats = stats
         now = self._clock()
         staff_count = max(len(stats.per_staff), 1)
         booth_target = stats.target_per_staff * staff_count
-        self.today_tile.value.setText(f"{stats.leads_today:,}")
+        self.today_tile.value.setText(self.tr("{0:,}").format(stats.leads_today))
         last = event_time(stats.last_capture, stats.timezone)
         self.today_tile.detail.setText(
-            f"target {booth_target:,} · {stats.rating_mix.hot} hot · "
-            f"{stats.day.strftime('%a %d %b')}" + (f"\nlast lead {last}" if last else "")
+            self.tr("target {0:,} · {1} hot · {2}").format(
+                booth_target, stats.rating_mix.hot, day_text(stats.day)
+            )
+            + (self.tr("\nlast lead {0}").format(last) if last else "")
         )
         self.zone_label.setText(zone_note(stats.timezone))
         mix = stats.rating_mix
         self.mix_tile.value.setText(
-            f"<span style='color:{HOT}'>{mix.hot}</span> · "
-            f"<span style='color:{WARM}'>{mix.warm}</span> · "
-            f"<span style='color:{COLD}'>{mix.cold}</span>"
+            self.tr(
+                "<span style='color:{0}'>{1}</span> · <span style='color:{2}'>{3}</span> · "
+                "<span style='color:{4}'>{5}</span>"
+            ).format(HOT, mix.hot, WARM, mix.warm, COLD, mix.cold)
         )
         self.mix_tile.value.setTextFormat(Qt.TextFormat.RichText)
         self.mix_tile.detail.setText(
-            f"<span style='color:{HOT}'>hot</span> · <span style='color:{WARM}'>warm</span>"
-            f" · <span style='color:{COLD}'>cold</span>{_share(mix.hot, mix.total)}"
+            self.tr(
+                "<span style='color:{0}'>hot</span> · <span style='color:{1}'>warm</span> · "
+                "<span style='color:{2}'>cold</span>{3}"
+            ).format(HOT, WARM, COLD, _share(mix.hot, mix.total))
         )
-        self.funnel_tile.value.setText(f"{stats.qualified:,}")
+        self.funnel_tile.value.setText(self.tr("{0:,}").format(stats.qualified))
         total = stats.qualified + stats.nurture
-        share = f" · {round(100 * stats.qualified / total)} %" if total else ""
-        self.funnel_tile.detail.setText(f"SQL to sales{share} · {stats.nurture:,} MQL to nurture")
+        share = self.tr(" · {0} %").format(round(100 * stats.qualified / total)) if total else ""
+        self.funnel_tile.detail.setText(
+            self.tr("SQL to sales{0} · {1:,} MQL to nurture").format(share, stats.nurture)
+        )
         self.response_tile.value.setText(
             duration_text(stats.response.median if stats.response else None)
         )
@@ -304,21 +384,25 @@ class DashboardPage(QWidget):
         self.sync_tile.detail.setText(
             event_time(stats.last_sync, stats.timezone)
             if stats.last_sync
-            else "nothing sent to the CRM yet"
+            else self.tr("nothing sent to the CRM yet")
         )
         now_local = now.astimezone(ZoneInfo(stats.timezone))
         self.hours.set_counts(
             stats.per_hour, now_local.hour if now_local.date() == stats.day else None
         )
         self._fill_staff(stats)
+        leads_word, hot_word = self.tr("<b>{0}</b> leads"), self.tr("{0} hot")
         rows = "".join(
             f"<tr><td style='padding:4px 12px 4px 0'><b>{e.rank}.</b></td>"
             f"<td style='padding:4px 16px 4px 0'>{_escape(e.name)}</td>"
-            f"<td align='right' style='padding:4px 12px'><b>{e.leads}</b> leads</td>"
-            f"<td align='right' style='color:{HOT};padding:4px 0'>{e.hot} hot</td></tr>"
+            f"<td align='right' style='padding:4px 12px'>{leads_word.format(e.leads)}</td>"
+            f"<td align='right' style='color:{HOT};padding:4px 0'>"
+            f"{hot_word.format(e.hot)}</td></tr>"
             for e in stats.leaderboard[:8]
         )
-        self.board.setText(f"<table>{rows}</table>" if rows else "No leads yet")
+        self.board.setText(
+            self.tr("<table>{0}</table>").format(rows) if rows else self.tr("No leads yet")
+        )
         self.refreshed.emit(stats)
 
     def _fill_staff(self, stats: BoothStats) -> None:
@@ -333,7 +417,7 @@ class DashboardPage(QWidget):
             bar.setObjectName("StaffProgress")
             bar.setRange(0, person.target)
             bar.setValue(min(person.leads, person.target))
-            bar.setFormat(f"{person.leads} / {person.target}")
+            bar.setFormat(self.tr("{0} / {1}").format(person.leads, person.target))
             bar.setMinimumHeight(30)
             bar.setTextVisible(True)
             done = person.leads >= person.target
@@ -343,7 +427,7 @@ class DashboardPage(QWidget):
                 f"QProgressBar::chunk {{ background: {'#2e7d32' if done else '#5b8def'};"
                 " border-radius: 6px; }"
             )
-            hot = QLabel(f"{person.hot} hot")
+            hot = QLabel(self.tr("{0} hot").format(person.hot))
             hot.setStyleSheet(f"color: {HOT};")
             self.staff_layout.addWidget(name, row, 0)
             self.staff_layout.addWidget(bar, row, 1)
@@ -365,7 +449,13 @@ class DashboardPage(QWidget):
 
 
 def _share(part: int, total: int) -> str:
-    return f" · {round(100 * part / total)} % hot" if total else ""
+    return (
+        QCoreApplication.translate("DashboardPage", " · {0} % hot").format(
+            round(100 * part / total)
+        )
+        if total
+        else ""
+    )
 
 
 def _escape(text: str) -> str:
@@ -378,8 +468,10 @@ def _panel(title: str, content: QWidget) -> QFrame:
     frame.setStyleSheet(
         "#Panel { background: #ffffff; border: 1px solid #d0d7de; border-radius: 10px; }"
     )
-    heading = QLabel(title.upper())
+    heading = QLabel(upper(title))
+    heading.setObjectName("PanelTitle")
     heading.setStyleSheet("color: #57606a; letter-spacing: 1px;")
+    heading.setWordWrap(True)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(18, 14, 18, 14)
     layout.addWidget(heading)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
 
@@ -33,6 +33,7 @@ from boothapp.ui.dashboard_page import DashboardPage
 from boothapp.ui.delete_review_page import DeleteReviewPage
 from boothapp.ui.event_settings_page import EventSettingsPage
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, apply_language, current_language, system_language
 from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.leads_page import LeadsPage
 from boothapp.ui.main_window import MainWindow
@@ -86,33 +87,36 @@ class DesktopWindow(MainWindow):
         self.autosend = self.background.autosend
         self.autosend.sent.connect(self._autosent)
         self.autosend.failed.connect(
-            lambda message: self.statusBar().showMessage(f"Follow-up mail: {message}", 10000)
+            lambda message: self.statusBar().showMessage(
+                self.tr("Follow-up mail: {0}").format(message), 10000
+            )
         )
         self.leads.detail.lead_sheet_requested.connect(self.write_lead_sheet)
         runner.run(
             lambda: mail_setup(ctx.followups, ctx.paths.data_dir, event.id),
             on_done=self._mail_ready,
         )
-        self.add_page("Sign in", self.sign_in)
-        self.add_page("Scan", self.scan, "F1")
-        self.add_page("Leads", self.leads, "F2")
-        self.add_page("Dashboard", self.dashboard, "F3")
-        self.add_page("Follow-ups", self.followups, "F4")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Sign in"), self.sign_in)
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Scan"), self.scan, "F1")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Leads"), self.leads, "F2")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Dashboard"), self.dashboard, "F3")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Follow-ups"), self.followups, "F4")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
         self.sync_scroll = scrolling(self.sync_page)
-        self.add_page("CRM sync", self.sync_scroll, "F7")
-        self.add_page("Event settings", self.settings_page, "F8")  # F6 is the scan page's card key
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "CRM sync"), self.sync_scroll, "F7")
+        # F6 is the scan page's card key
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Event settings"), self.settings_page, "F8")
         self.results = ResultsPage(ctx.results, runner, event, ctx.deals)  # managers, issue 22
-        self.add_page("Results", self.results, "F9")
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Results"), self.results, "F9")
         if self.background.hub_worker is not None:  # joined to an event hub (issue 19)
             self.scan.show_hub(None)
             self.background.hub_worker.state_changed.connect(self.scan.show_hub)
         # Manager pages (issue 18): a manager's PIN opens them for whoever is signed in.
         self.review = DeleteReviewPage(ctx.leads, ctx.privacy, runner, event.id)
-        self.add_page(self.tr("Please-delete review"), self.review)
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Please-delete review"), self.review)
         self.audit_page = AuditPage(ctx.audit, runner, event.id)
-        self.add_page(self.tr("Audit log"), self.audit_page)
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Audit log"), self.audit_page)
         self.gate = ManagerGate(ctx.staff, runner, event.id, self)
         self._manager: Staff | None = None  # the manager whose PIN opened a manager page
         self._unfinished_offered = False
@@ -134,32 +138,39 @@ class DesktopWindow(MainWindow):
         self.scan.set_privacy(ctx.settings.privacy_hide_after_s)
         self.scan.privacy_changed.connect(self._privacy_chosen)
         self.scan.scan_to_form_ms.connect(
-            lambda ms: self.statusBar().showMessage(f"Scan to form: {ms:.0f} ms", 4000)
+            lambda ms: self.statusBar().showMessage(
+                self.tr("Scan to form: {0:.0f} ms").format(ms), 4000
+            )
         )
         self.nav.currentRowChanged.connect(self._page_changed)
-        self.who = QLabel("Not signed in")
+        self.who = QLabel()
+        self._locked = False
         toolbar = QToolBar("Booth")
         toolbar.setMovable(False)
         toolbar.addWidget(self.who)
-        switch = QAction("Lock (Ctrl+L)", self)
-        switch.setShortcut(QKeySequence("Ctrl+L"))
-        switch.triggered.connect(self.lock)
-        toolbar.addAction(switch)
-        theme = QAction("Dark/light", self)
-        theme.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        theme.triggered.connect(self.toggle_theme)
-        toolbar.addAction(theme)
-        export = QAction("Export…", self)
-        export.setShortcut(QKeySequence("Ctrl+E"))
-        export.triggered.connect(self.open_export)
-        toolbar.addAction(export)
-        kiosk = QAction("Kiosk mode", self)
-        kiosk.setShortcut(QKeySequence("Ctrl+K"))
-        kiosk.triggered.connect(self.start_kiosk)
-        toolbar.addAction(kiosk)
-        roster = QAction("Import roster…", self)
-        roster.triggered.connect(self.open_roster_import)
-        toolbar.addAction(roster)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        toolbar.addAction(self.lock_action)
+        self.theme_action = QAction(self)
+        self.theme_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.theme_action.triggered.connect(self.toggle_theme)
+        toolbar.addAction(self.theme_action)
+        self.export_action = QAction(self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.open_export)
+        toolbar.addAction(self.export_action)
+        self.kiosk_action = QAction(self)
+        self.kiosk_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.kiosk_action.triggered.connect(self.start_kiosk)
+        toolbar.addAction(self.kiosk_action)
+        self.roster_action = QAction(self)
+        self.roster_action.triggered.connect(self.open_roster_import)
+        toolbar.addAction(self.roster_action)
+        self._retranslate_toolbar()
+        # Issue 21: each staff member's language, chosen on the sign-in page, kept per device.
+        self.sign_in.set_remembered_languages(ctx.settings.staff_languages)
+        self.sign_in.language_chosen.connect(apply_language)
         extra = {}
         if (
             ctx.settings.camera
@@ -283,7 +294,11 @@ class DesktopWindow(MainWindow):
         self.staff = staff
         self._manager = None
         self.settings_page.set_manager(staff.is_manager, staff.id)
-        self.who.setText(f"Signed in: {staff.name}")
+        self._locked = False
+        self._show_who()
+        if self.ctx.settings.staff_languages.get(staff.id) != current_language():
+            self.ctx.settings.staff_languages[staff.id] = current_language()
+            self.ctx.save_settings()
         self.scan.set_staff(staff)
         self.leads.set_current_staff(staff)
         self.followups.set_staff(staff.id)
@@ -321,6 +336,28 @@ class DesktopWindow(MainWindow):
         dialog.finished.connect(lambda _r: setattr(self, "unfinished", None))
         dialog.open()
 
+    # -- language (issue 21) ------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)  # the navigation first (MainWindow.retranslateUi)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_toolbar()
+
+    def _retranslate_toolbar(self) -> None:
+        self._show_who()
+        self.lock_action.setText(self.tr("Lock (Ctrl+L)"))
+        self.theme_action.setText(self.tr("Dark/light"))
+        self.export_action.setText(self.tr("Export…"))
+        self.kiosk_action.setText(self.tr("Kiosk mode"))
+        self.roster_action.setText(self.tr("Import roster…"))
+
+    def _show_who(self) -> None:
+        if self.staff is not None:
+            self.who.setText(self.tr("Signed in: {0}").format(self.staff.name))
+        elif self._locked:
+            self.who.setText(self.tr("Locked: sign in"))
+        else:
+            self.who.setText(self.tr("Not signed in"))
+
     def refresh_booth_status(self) -> None:
         """The scan page's status strip, read off the GUI thread (issue 15)."""
         if self.staff is None:
@@ -335,7 +372,7 @@ class DesktopWindow(MainWindow):
         self.runner.run(
             lambda: booth_status(ctx.sync, ctx.dashboard, event_id, staff_id, today, zone),
             on_done=lambda st: self.scan.show_status(status_text(st)),
-            on_error=lambda exc: self.scan.show_status(f"Status unknown: {exc}"),
+            on_error=lambda exc: self.scan.show_status(self.tr("Status unknown: {0}").format(exc)),
         )
 
     def switch_staff(self) -> None:
@@ -346,7 +383,8 @@ class DesktopWindow(MainWindow):
         stays behind the PIN. An open form keeps what was typed for whoever signs in next."""
         self.staff = None
         self._manager = None
-        self.who.setText("Locked: sign in")
+        self._locked = True
+        self._show_who()
         self.scan.set_staff(None)
         self.leads.set_current_staff(None)
         self.settings_page.set_manager(False)
@@ -357,7 +395,8 @@ class DesktopWindow(MainWindow):
         """Nobody is signed in any more: no page acts for the last staff member, their open
         form and lead are off screen (the scan itself is kept), back to sign-in."""
         self.staff = None
-        self.who.setText("Not signed in")
+        self._locked = False
+        self._show_who()
         self.scan.set_staff(None)
         self.scan.show_ready()
         self.leads.set_current_staff(None)
@@ -370,11 +409,16 @@ class DesktopWindow(MainWindow):
         """Whoever typed the kiosk's exit PIN (already checked) is signed in as themself; the
         session that was open before the kiosk, perhaps someone else's, ends (issue 14)."""
         self.end_session()
+        # The kiosk spoke the visitor's language; the booth window speaks the staff member's.
+        settings = self.ctx.settings
+        apply_language(
+            settings.staff_languages.get(staff.id) or settings.language or system_language()
+        )
         self._signed_in(staff)
 
     def _handheld_scan(self, payload: str) -> None:
         if self.staff is None:
-            self.statusBar().showMessage("Sign in first: the badge was not kept.", 5000)
+            self.statusBar().showMessage(self.tr("Sign in first: the badge was not kept."), 5000)
             return
         self.show_page(1)
         self.scan.handle_payload(payload, "", LeadSource.HANDHELD)
@@ -382,7 +426,7 @@ class DesktopWindow(MainWindow):
     def _lead_saved(self, lead: Lead) -> None:
         # Planning, the CRM queue and the sync/mail wake-up happened in the save itself (the
         # lead door) and its broadcast; the window only says so.
-        self.statusBar().showMessage(f"Saved {lead.display_name}", 4000)
+        self.statusBar().showMessage(self.tr("Saved {0}").format(lead.display_name), 4000)
         # What a save left behind (caches, pages of the list) would otherwise make the next
         # full collection walk it mid-scan; freezing is O(1) and keeps those walks short.
         gc.freeze()
@@ -423,7 +467,9 @@ class DesktopWindow(MainWindow):
         followups, data_dir, event_id = self.ctx.followups, self.ctx.paths.data_dir, self._event.id
         self.runner.run(
             lambda: store_mail_password(followups, data_dir, event_id, password),
-            on_error=lambda exc: self.statusBar().showMessage(f"Password not kept: {exc}", 10000),
+            on_error=lambda exc: self.statusBar().showMessage(
+                self.tr("Password not kept: {0}").format(exc), 10000
+            ),
         )
         self.autosend.configure(smtp, password, sent_folder)
 
@@ -432,7 +478,10 @@ class DesktopWindow(MainWindow):
         if report.review_reasons:  # "1 interrupted send left for review: IMAP: login ..."
             problems = f"; {report.review_reasons[0]}{problems}"
         self.statusBar().showMessage(
-            f"Follow-ups: {report.sent} email(s) sent, {report.failed} failed{problems}", 10000
+            self.tr("Follow-ups: {0} email(s) sent, {1} failed{2}").format(
+                report.sent, report.failed, problems
+            ),
+            10000,
         )
 
     def _privacy_chosen(self, seconds: int) -> None:
@@ -454,7 +503,9 @@ class DesktopWindow(MainWindow):
             self.start_camera(spec)
         else:
             # Nothing runs and nothing comes back after kiosk mode (issue 15).
-            self.scan.set_no_camera("No camera chosen: scan badges with the handheld scanner.")
+            self.scan.set_no_camera(
+                self.tr("No camera chosen: scan badges with the handheld scanner.")
+            )
 
     def open_roster_import(self) -> None:
         from boothapp.ui.roster_import_dialog import RosterImportDialog
@@ -475,13 +526,15 @@ class DesktopWindow(MainWindow):
             exports.lead_sheet(lead, path, score_lines=lines)
 
         def done(_: object) -> None:
-            self.statusBar().showMessage(f"Lead sheet written: {path}", 15000)
+            self.statusBar().showMessage(self.tr("Lead sheet written: {0}").format(path), 15000)
             self.lead_sheet_written.emit(str(path))
 
         self.runner.run(
             work,
             on_done=done,
-            on_error=lambda exc: self.statusBar().showMessage(f"No lead sheet: {exc}"),
+            on_error=lambda exc: self.statusBar().showMessage(
+                self.tr("No lead sheet: {0}").format(exc)
+            ),
         )
 
     def open_export(self) -> None:
@@ -534,12 +587,16 @@ class DesktopWindow(MainWindow):
     def _sync_progress(self, p: SyncProgress) -> None:
         if p.breaker != BreakerState.CLOSED:
             retry_at = self.ctx.sync.breaker_retry_at()
-            self.statusBar().showMessage(f"CRM: {breaker_text(p.crm, p.breaker, retry_at)}", 15000)
+            self.statusBar().showMessage(
+                self.tr("CRM: {0}").format(breaker_text(p.crm, p.breaker, retry_at)), 15000
+            )
 
     def _sync_finished(self, summary: SyncSummary) -> None:
         self.refresh_booth_status()
         if summary.stopped in (StopReason.AUTH, StopReason.CONFIG):
-            self.statusBar().showMessage(f"CRM sync stopped: {summary.message} (F7)", 30000)
+            self.statusBar().showMessage(
+                self.tr("CRM sync stopped: {0} (F7)").format(summary.message), 30000
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.background.stop(5.0)

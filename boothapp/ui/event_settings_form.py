@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,9 +33,14 @@ from boothapp.core.config.model import (
     MAX_LEADS_PER_STAFF_PER_DAY,
     MAX_RETAIN_DAYS,
 )
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 
-REP_COLUMNS = (("id", "Id"), ("name", "Name"), ("timezone", "Time zone"),
-               ("hours", "Hours (09:00-17:00)"))  # fmt: skip
+REP_COLUMNS = (
+    ("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")),
+    ("name", QT_TRANSLATE_NOOP("SettingsForm", "Name")),
+    ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
+    ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")),
+)
 QUESTION_ROW = "(question)"  # the first grid row holds the question's own wording
 
 
@@ -63,7 +68,7 @@ class SettingsForm(QWidget):
         self.question = QComboBox()
         self.question.setObjectName("FormQuestion")
         self.question.currentIndexChanged.connect(self._question_chosen)
-        self.required = QCheckBox("Required on the booth form")
+        self.required = QCheckBox(self.tr("Required on the booth form"))
         self.required.setObjectName("FormRequired")
         self.required.toggled.connect(self._edited)
         self.options = QTableWidget(0, 2)
@@ -72,15 +77,15 @@ class SettingsForm(QWidget):
         self.options.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.options.setMinimumHeight(170)  # the question and a handful of options at once
         self.options.itemChanged.connect(lambda _i: self._edited())
-        add_option = QPushButton("Add option")
+        add_option = QPushButton(self.tr("Add option"))
         add_option.clicked.connect(self._add_option)
-        remove_option = QPushButton("Remove option")
+        remove_option = QPushButton(self.tr("Remove option"))
         remove_option.clicked.connect(self._remove_option)
         option_buttons = QHBoxLayout()
         option_buttons.addWidget(add_option)
         option_buttons.addWidget(remove_option)
         option_buttons.addStretch(1)
-        questions = QGroupBox("Questions, options and translations")
+        questions = QGroupBox(self.tr("Questions, options and translations"))
         qv = QVBoxLayout(questions)
         qrow = QHBoxLayout()
         qrow.addWidget(self.question, 1)
@@ -119,20 +124,20 @@ class SettingsForm(QWidget):
 
         self.reps = QTableWidget(0, len(REP_COLUMNS))
         self.reps.setObjectName("FormReps")
-        self.reps.setHorizontalHeaderLabels([label for _, label in REP_COLUMNS])
+        self.reps.setHorizontalHeaderLabels([self.tr(label) for _, label in REP_COLUMNS])
         self.reps.verticalHeader().setVisible(False)
         self.reps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.reps.setMinimumHeight(90)
         self.reps.itemChanged.connect(lambda _i: self._edited())
-        add_rep = QPushButton("Add rep")
+        add_rep = QPushButton(self.tr("Add rep"))
         add_rep.clicked.connect(self._add_rep)
-        remove_rep = QPushButton("Remove rep")
+        remove_rep = QPushButton(self.tr("Remove rep"))
         remove_rep.clicked.connect(self._remove_rep)
         rep_buttons = QHBoxLayout()
         rep_buttons.addWidget(add_rep)
         rep_buttons.addWidget(remove_rep)
         rep_buttons.addStretch(1)
-        routing = QGroupBox("Routing reps (who gets leads)")
+        routing = QGroupBox(self.tr("Routing reps (who gets leads)"))
         rv = QVBoxLayout(routing)
         rv.addWidget(self.reps, 1)
         rv.addLayout(rep_buttons)
@@ -144,6 +149,19 @@ class SettingsForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(questions, 3)
         layout.addLayout(lower, 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        if getattr(self, "_current", -1) >= 0 and not self._filling:
+            self._store_question()  # nothing typed is lost: the table is drawn again
+            self._show_question(self._current)  # its headers are worded as it is drawn
+        self.required.setText(self.tr("Required on the booth form"))
+        self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
 
     # -- tree in ----------------------------------------------------------------------------
     def load_tree(self, tree: dict[str, Any]) -> None:
@@ -195,7 +213,9 @@ class SettingsForm(QWidget):
             self._current = index
             q = questions[index]
             self.required.setChecked(bool(q.get("required")))
-            headers = ["Option id", "Wording"] + [f"Wording ({lang})" for lang in self._langs]
+            headers = [self.tr("Option id"), self.tr("Wording")] + [
+                self.tr("Wording ({0})").format(lang) for lang in self._langs
+            ]
             self.options.setColumnCount(len(headers))
             self.options.setHorizontalHeaderLabels(headers)
             self.options.setRowCount(0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -50,11 +50,16 @@ class EventSettingsPage(QWidget):
         self._loaded_text = ""
         self._form_edited = False
         self._actor = ""  # who saves (audit, issue 18)
-        title = QLabel(f"{event.name}: questions, scoring, rating, routing")
+        self._event_name = event.name
+        self.title = title = QLabel(
+            self.tr("{0}: questions, scoring, rating, routing").format(event.name)
+        )
         title.setProperty("role", "title")
         hint = QLabel(
-            "Edit and press Save (Ctrl+S). Changing a rule never rewrites answers "
-            "already captured; use 'boothapp leads reroute' to route again."
+            self.tr(
+                "Edit and press Save (Ctrl+S). Changing a rule never rewrites answers "
+                "already captured; use 'boothapp leads reroute' to route again."
+            )
         )
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
@@ -68,8 +73,8 @@ class EventSettingsPage(QWidget):
         self.form.changed.connect(self._form_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("SettingsTabs")
-        self.tabs.addTab(self.form, "Form: questions, rating, reps")
-        self.tabs.addTab(self.editor, "Everything (YAML)")
+        self.tabs.addTab(self.form, self.tr("Form: questions, rating, reps"))
+        self.tabs.addTab(self.editor, self.tr("Everything (YAML)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.problems = QListWidget()
         self.problems.setObjectName("ConfigProblems")
@@ -78,10 +83,10 @@ class EventSettingsPage(QWidget):
         self.problems.itemClicked.connect(self._jump)
         self.problems.hide()  # shown when there are problems: the form needs the room
         self.status = QLabel()
-        self.validate_button = QPushButton("Check")
-        self.save_button = QPushButton("Save (Ctrl+S)")
+        self.validate_button = QPushButton(self.tr("Check"))
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
         self.save_button.setProperty("primary", True)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton(self.tr("Revert"))
         self.validate_button.clicked.connect(self.validate)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
@@ -99,7 +104,7 @@ class EventSettingsPage(QWidget):
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         self.locked = QLabel(
-            "Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks)."
+            self.tr("Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks).")
         )
         self.locked.setObjectName("SettingsLocked")
         self.locked.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -111,6 +116,23 @@ class EventSettingsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.set_manager(True)
         self.load()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.title.setText(
+            self.tr("{0}: questions, scoring, rating, routing").format(self._event_name)
+        )
+        self.validate_button.setText(self.tr("Check"))
+        self.save_button.setText(self.tr("Save (Ctrl+S)"))
+        self.revert_button.setText(self.tr("Revert"))
+        self.locked.setText(
+            self.tr("Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks).")
+        )
 
     # -- who may edit -----------------------------------------------------------------------
     def set_manager(self, manager: bool, staff_id: str = "") -> None:
@@ -134,11 +156,11 @@ class EventSettingsPage(QWidget):
             return True
         box = QMessageBox(self)
         box.setObjectName("UnsavedSettings")
-        box.setWindowTitle("Unsaved event settings")
-        box.setText("The event settings have unsaved changes.")
-        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Stay here", QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(self.tr("Unsaved event settings"))
+        box.setText(self.tr("The event settings have unsaved changes."))
+        save = box.addButton(self.tr("Save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("Stay here"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         clicked = box.clickedButton()
         if clicked is save:
@@ -153,7 +175,7 @@ class EventSettingsPage(QWidget):
     # -- form <-> document ------------------------------------------------------------------
     def _form_changed(self) -> None:
         self._form_edited = True
-        self.status.setText("Changed: Save (Ctrl+S) to keep it")
+        self.status.setText(self.tr("Changed: Save (Ctrl+S) to keep it"))
 
     def _fill_form(self) -> None:
         try:
@@ -200,9 +222,9 @@ class EventSettingsPage(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, problem.line)
                 self.problems.addItem(item)
             self.problems.show()
-            self.status.setText(f"{len(exc.problems)} problem(s): nothing saved")
+            self.status.setText(self.tr("{0} problem(s): nothing saved").format(len(exc.problems)))
             return None
-        self.status.setText("Looks good")
+        self.status.setText(self.tr("Looks good"))
         return cfg
 
     def save(self) -> bool:
@@ -217,12 +239,12 @@ class EventSettingsPage(QWidget):
         self._runner.run(
             lambda: configs.save(event_id, cfg, actor),
             on_done=self._saved,
-            on_error=lambda exc: self.status.setText(f"Not saved: {exc}"),
+            on_error=lambda exc: self.status.setText(self.tr("Not saved: {0}").format(exc)),
         )
         return True
 
     def _saved(self, cfg: EventConfig) -> None:
-        self.status.setText(f"Saved as revision {cfg.revision}")
+        self.status.setText(self.tr("Saved as revision {0}").format(cfg.revision))
         self.config_saved.emit(cfg)
 
     def _jump(self, item: QListWidgetItem) -> None:

@@ -34,10 +34,12 @@ from boothapp.core.models import Event, Rating, Staff
 from boothapp.reports.columns import ColumnChoice
 from boothapp.reports.export_io import ExportCancelled
 from boothapp.services.exports import ExportFormat, ExportRequest, ExportService, LeadFilter
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.workers.tasks import TaskRunner
 
-_KINDS = (("CSV (Excel, any CRM)", "csv"), ("Excel workbook (XLSX)", "xlsx"),
-          ("Post-show report (PDF)", "pdf"))  # fmt: skip
+_KINDS = ((QT_TRANSLATE_NOOP("ExportDialog", "CSV (Excel, any CRM)"), "csv"),
+          (QT_TRANSLATE_NOOP("ExportDialog", "Excel workbook (XLSX)"), "xlsx"),
+          (QT_TRANSLATE_NOOP("ExportDialog", "Post-show report (PDF)"), "pdf"))  # fmt: skip
 
 
 class PathField(QLabel):
@@ -84,28 +86,33 @@ class ExportDialog(QDialog):
                  folder: Path, staff: Staff | None = None,
                  saved_columns: list[str] | None = None) -> None:  # fmt: skip
         super().__init__()
-        self.setWindowTitle(f"Export — {event.name}")
+        self.setWindowTitle(self.tr("Export — {0}").format(event.name))
         self.setMinimumWidth(620)
         self._exports, self._runner, self._event, self._staff = exports, runner, event, staff
         self._folder = folder
         self.kind = QComboBox()
-        for label, value in _KINDS:
+        for source, value in _KINDS:
+            label = self.tr(source)
             self.kind.addItem(label, value)
         self.path = PathField()
-        browse = QPushButton("Choose…")
+        browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
-        self.bom = QCheckBox("Excel-friendly CSV (UTF-8 with BOM, accents show right)")
+        self.bom = QCheckBox(self.tr("Excel-friendly CSV (UTF-8 with BOM, accents show right)"))
         self.bom.setChecked(True)
         self.delimiter = QComboBox()
-        for label, value in (("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"),
-                             ("Pipe |", "|")):  # fmt: skip
+        for label, value in (
+            (self.tr("Comma ,"), ","),
+            (self.tr("Semicolon ;"), ";"),
+            (self.tr("Tab"), "\t"),
+            (self.tr("Pipe |"), "|"),
+        ):
             self.delimiter.addItem(label, value)
-        self.qualified = QCheckBox("Only sales-qualified leads")
-        self.hot_warm = QCheckBox("Only hot and warm leads")
-        self.exclude_flagged = QCheckBox("Leave out leads marked 'please delete'")
+        self.qualified = QCheckBox(self.tr("Only sales-qualified leads"))
+        self.hot_warm = QCheckBox(self.tr("Only hot and warm leads"))
+        self.exclude_flagged = QCheckBox(self.tr("Leave out leads marked 'please delete'"))
         self.exclude_flagged.setChecked(True)
         # Which columns, in which order: tick and drag; remembered for this event.
         self.columns = QListWidget()
@@ -118,28 +125,28 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.start_button = QPushButton("Export")
+        self.start_button = QPushButton(self.tr("Export"))
         self.start_button.setProperty("primary", True)
-        self.open_button = QPushButton("Open folder")
+        self.open_button = QPushButton(self.tr("Open folder"))
         self.open_button.setEnabled(False)
         # Big events take seconds: the export can be stopped, and nothing is written then.
         self.cancel_button = QPushButton(self.tr("Cancel export"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self._cancel = threading.Event()
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         self.start_button.clicked.connect(self.start)
         self.open_button.clicked.connect(self._open_folder)
         close.clicked.connect(self.reject)
         self.form = form = QFormLayout()
-        form.addRow("What", self.kind)
-        form.addRow("File", path_row)
-        form.addRow("CSV delimiter", self.delimiter)
+        form.addRow(self.tr("What"), self.kind)
+        form.addRow(self.tr("File"), path_row)
+        form.addRow(self.tr("CSV delimiter"), self.delimiter)
         form.addRow("", self.bom)
-        form.addRow("Filter", self.qualified)
+        form.addRow(self.tr("Filter"), self.qualified)
         form.addRow("", self.hot_warm)
         form.addRow("", self.exclude_flagged)
-        form.addRow("Columns", self.columns)
+        form.addRow(self.tr("Columns"), self.columns)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -197,7 +204,7 @@ class ExportDialog(QDialog):
             self.form.setRowVisible(widget, shown)
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path.text())
         if chosen:
             self.path.setText(chosen)
 
@@ -206,7 +213,7 @@ class ExportDialog(QDialog):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.status.setText(f"Cannot use that folder: {exc.strerror}")
+            self.status.setText(self.tr("Cannot use that folder: {0}").format(exc.strerror))
             return
         kind = self.kind.currentData()
         exports, event_id = self._exports, self._event.id
@@ -223,12 +230,12 @@ class ExportDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.open_button.setEnabled(False)
         self.progress.setValue(0)
-        self.status.setText("Working…")
+        self.status.setText(self.tr("Working…"))
         if kind == "pdf":
 
             def work() -> str:
                 n = exports.report(event_id, path, staff_id=staff_id, progress=report)
-                return f"Report on {n} leads written to {path}"
+                return self.tr("Report on {0} leads written to {1}").format(n, path)
         else:
             flt = LeadFilter(
                 ratings=(Rating.HOT, Rating.WARM) if self.hot_warm.isChecked() else (),
@@ -237,7 +244,7 @@ class ExportDialog(QDialog):
             )
             chosen = self.chosen_columns()
             if self.columns.count() and not chosen:
-                self.status.setText("Tick at least one column.")
+                self.status.setText(self.tr("Tick at least one column."))
                 self.start_button.setEnabled(True)
                 self.cancel_button.setEnabled(False)
                 return
@@ -250,7 +257,7 @@ class ExportDialog(QDialog):
 
             def work() -> str:
                 summary = exports.export(request, progress=report)
-                return f"{summary.rows} leads written to {summary.path}"
+                return self.tr("{0} leads written to {1}").format(summary.rows, summary.path)
 
             self._pending_columns = chosen
 
@@ -287,7 +294,7 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("Export cancelled: no file written."))
             self.progress.setValue(0)
         else:
-            self.status.setText(f"Not exported: {exc}")
+            self.status.setText(self.tr("Not exported: {0}").format(exc))
         self.start_button.setEnabled(True)
 
     def _open_folder(self) -> None:

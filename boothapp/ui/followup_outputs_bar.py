@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -25,6 +25,7 @@ from boothapp.core.models import Channel, Event
 from boothapp.services.errors import NotFoundError
 from boothapp.services.followup_types import OPEN_STATES
 from boothapp.services.followups import FollowUpService
+from boothapp.ui.i18n import day_text
 from boothapp.workers.tasks import TaskRunner
 
 # (parent, caption, suggested path, filter) -> chosen path or "" when cancelled.
@@ -49,11 +50,25 @@ def safe_file_name(text: str) -> str:
 
 
 def calendar_file_name(event_name: str, person: str) -> str:
-    return safe_file_name(f"{event_name} - {person} follow-ups") + ".ics"
+    return (
+        safe_file_name(
+            QCoreApplication.translate("FollowupOutputsBar", "{0} - {1} follow-ups").format(
+                event_name, person
+            )
+        )
+        + ".ics"
+    )
 
 
 def letters_file_name(event_name: str, day: date) -> str:
-    return safe_file_name(f"{event_name} - letters {day.isoformat()}") + ".pdf"
+    return (
+        safe_file_name(
+            QCoreApplication.translate("FollowupOutputsBar", "{0} - letters {1}").format(
+                event_name, day.isoformat()
+            )
+        )
+        + ".pdf"
+    )
 
 
 def with_suffix(chosen: str, suffix: str) -> Path:
@@ -112,20 +127,23 @@ class FollowUpOutputsBar(QWidget):
         ) or str(Path.home())
         self.saved_path: Path | None = None
 
-        self.calendar_button = QPushButton("Calendar (.ics)…")
+        self.calendar_button = QPushButton(self.tr("Calendar (.ics)…"))
         self.calendar_button.setShortcut(QKeySequence(CALENDAR_SHORTCUT))
-        self.letters_button = QPushButton("Print letters (PDF)…")
+        self.letters_button = QPushButton(self.tr("Print letters (PDF)…"))
         self.letters_button.setShortcut(QKeySequence(LETTERS_SHORTCUT))
         self.letters_button.setToolTip(
-            "Put the letters due by today, for every owner, into one PDF to print; they are "
-            "marked printed and leave the queue "
-            f"({QKeySequence(LETTERS_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)})"
+            self.tr(
+                "Put the letters due by today, for every owner, into one PDF to print; they "
+                "are marked printed and leave the queue ({0})"
+            ).format(
+                QKeySequence(LETTERS_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+            )
         )
         self.message = QLabel("")
         self.message.setObjectName("OutputsMessage")
         self.message.setWordWrap(True)
-        self.open_button = QPushButton("Open")
-        self.folder_button = QPushButton("Show in folder")
+        self.open_button = QPushButton(self.tr("Open"))
+        self.folder_button = QPushButton(self.tr("Show in folder"))
         for b in (self.calendar_button, self.letters_button, self.open_button, self.folder_button):
             b.setMinimumHeight(40)
             # Room around the label, as the platform's own dialog buttons have.
@@ -148,6 +166,18 @@ class FollowUpOutputsBar(QWidget):
         self._show_saved(None)
         self.set_owner(None)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.calendar_button.setText(self.tr("Calendar (.ics)…"))
+        self.letters_button.setText(self.tr("Print letters (PDF)…"))
+        self.open_button.setText(self.tr("Open"))
+        self.folder_button.setText(self.tr("Show in folder"))
+
     # -- state ---------------------------------------------------------------------------
     def set_owner(self, owner: str | None, name: str | None = None) -> None:
         """The person chosen on the page (id, and the name people read); a calendar is always
@@ -161,9 +191,11 @@ class FollowUpOutputsBar(QWidget):
         self.letters_button.setEnabled(not self._busy)
         key = QKeySequence(CALENDAR_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
         self.calendar_button.setToolTip(
-            f"Save {self._owner_name}'s open calls and letters as a calendar file ({key})"
+            self.tr("Save {0}'s open calls and letters as a calendar file ({1})").format(
+                self._owner_name, key
+            )
             if self._owner
-            else "Choose an owner first: a calendar is one person's follow-ups"
+            else self.tr("Choose an owner first: a calendar is one person's follow-ups")
         )
 
     def _start(self, text: str) -> None:
@@ -203,13 +235,15 @@ class FollowUpOutputsBar(QWidget):
         if not owner or self._busy:
             return
         service, event_id, now = self._service, self._event.id, self._now()
-        self._start(f"Collecting {name}'s follow-ups…")
+        self._start(self.tr("Collecting {0}'s follow-ups…").format(name))
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, NotFoundError):
-                self._finish(f"{name} has no open calls or letters: no calendar to save.")
+                self._finish(
+                    self.tr("{0} has no open calls or letters: no calendar to save.").format(name)
+                )
             else:
-                self._finish(f"Calendar not saved: {exc}", error=True)
+                self._finish(self.tr("Calendar not saved: {0}").format(exc), error=True)
 
         self._runner.run(
             lambda: service.calendar(event_id, owner, now),
@@ -220,26 +254,31 @@ class FollowUpOutputsBar(QWidget):
     def _calendar_ready(self, owner: str, text: str) -> None:
         count = text.count("BEGIN:VEVENT")
         path = self._ask_path(
-            f"Save {owner}'s follow-up calendar",
+            self.tr("Save {0}'s follow-up calendar").format(owner),
             calendar_file_name(self._event.name, owner),
-            "Calendar (*.ics)",
+            self.tr("Calendar (*.ics)"),
             ".ics",
         )
         if path is None:
             self._finish("")
             return
-        self._say(f"Saving {path.name}…")
+        self._say(self.tr("Saving {0}…").format(path.name))
 
         def done(_: object) -> None:
             self._finish(
-                f"{_plural(count, 'follow-up')} for {owner} saved to {path.name}", saved=path
+                self.tr("{0} for {1} saved to {2}").format(
+                    _plural(count, "follow-up"), owner, path.name
+                ),
+                saved=path,
             )
             self.calendar_saved.emit(SavedFile(path, count))
 
         self._runner.run(
             lambda: write_atomically(path, text),
             on_done=done,
-            on_error=lambda exc: self._finish(f"Calendar not saved: {exc}", error=True),
+            on_error=lambda exc: self._finish(
+                self.tr("Calendar not saved: {0}").format(exc), error=True
+            ),
         )
 
     # -- letters -------------------------------------------------------------------------
@@ -251,7 +290,7 @@ class FollowUpOutputsBar(QWidget):
             return
         service, event_id, now = self._service, self._event.id, self._now()
         day = self._today(now)
-        self._start("Looking for letters due…")
+        self._start(self.tr("Looking for letters due…"))
 
         def due_letters() -> int:
             # The queue's "due by the end of today" is the set letters_pdf prints.
@@ -265,34 +304,43 @@ class FollowUpOutputsBar(QWidget):
         self._runner.run(
             due_letters,
             on_done=lambda n: self._letters_counted(n, now),
-            on_error=lambda exc: self._finish(f"Letters not printed: {exc}", error=True),
+            on_error=lambda exc: self._finish(
+                self.tr("Letters not printed: {0}").format(exc), error=True
+            ),
         )
 
     def _letters_counted(self, count: int, now: datetime) -> None:
         day = self._today(now)
         if not count:
-            self._finish(f"No letters due by today ({day:%a %d %b}): nothing to print.")
+            self._finish(
+                self.tr("No letters due by today ({0}): nothing to print.").format(day_text(day))
+            )
             return
         path = self._ask_path(
-            f"Save {_plural(count, 'letter')} as PDF",
+            self.tr("Save {0} as PDF").format(_plural(count, "letter")),
             letters_file_name(self._event.name, day),
-            "PDF (*.pdf)",
+            self.tr("PDF (*.pdf)"),
             ".pdf",
         )
         if path is None:
             self._finish("")
             return
-        self._say(f"Printing {_plural(count, 'letter')} to {path.name}…")
+        self._say(self.tr("Printing {0} to {1}…").format(_plural(count, "letter"), path.name))
         service, event_id = self._service, self._event.id
 
         def failed(exc: BaseException) -> None:
             # letters_pdf writes the file before it marks anything printed, so a failure
             # leaves every letter in the queue to print again.
-            self._finish(f"Letters not printed: {exc}; they stay in the queue.", error=True)
+            self._finish(
+                self.tr("Letters not printed: {0}; they stay in the queue.").format(exc), error=True
+            )
 
         def done(printed: int) -> None:
             self._finish(
-                f"{_plural(printed, 'letter')} saved to {path.name}, marked printed", saved=path
+                self.tr("{0} saved to {1}, marked printed").format(
+                    _plural(printed, "letter"), path.name
+                ),
+                saved=path,
             )
             self.letters_printed.emit(SavedFile(path, printed))
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import with_visitor_time, zone_note
+from boothapp.core.clock import with_visitor_time
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
@@ -46,25 +46,22 @@ from boothapp.services.followup_types import (
 from boothapp.services.followups import FollowUpService
 from boothapp.sync.mail import SmtpSettings
 from boothapp.ui.followup_outputs_bar import ChoosePath, FollowUpOutputsBar, OpenUrl
+from boothapp.ui.i18n import (
+    CHANNEL_NAMES,
+    CHANNEL_WORDS,
+    OUTCOME_NAMES,
+    date_time,
+    number,
+    outcome_name,
+    zone_note,
+)
 from boothapp.workers.tasks import TaskRunner
 
-EVERYONE = "Everyone"
 # Queue rows added per turn of the event loop.
 FILL_CHUNK = 300
-OUTCOME_LABELS: tuple[tuple[Outcome, str], ...] = (
-    (Outcome.REACHED, "Reached"),
-    (Outcome.VOICEMAIL, "Voicemail"),
-    (Outcome.NO_ANSWER, "No answer"),
-    (Outcome.NOT_INTERESTED, "Not interested"),
-    (Outcome.MEETING_BOOKED, "Meeting booked"),
-    (Outcome.WRONG_NUMBER, "Wrong number"),
-)
-CHANNEL_LABELS = {
-    Channel.EMAIL: "Email",
-    Channel.CALL: "Call",
-    Channel.LETTER: "Letter",
-    Channel.CRM_TASK: "CRM task",
-}
+translate = QCoreApplication.translate
+OUTCOME_LABELS: tuple[Outcome, ...] = tuple(OUTCOME_NAMES)
+CHANNEL_LABELS = CHANNEL_NAMES
 
 
 def due_text(touch: Touch, event_zone: str = "") -> str:
@@ -74,24 +71,30 @@ def due_text(touch: Touch, event_zone: str = "") -> str:
     if event_zone:
         return with_visitor_time(touch.due_utc, event_zone, touch.tz)
     local = touch.due_utc.astimezone(ZoneInfo(touch.tz))
-    return f"{local:%a %d %b %H:%M} {touch.tz}"
+    return f"{date_time(local)} {touch.tz}"
 
 
 def item_text(item: QueueItem, event_zone: str = "") -> str:
-    flag = "CHECK SENT FOLDER · " if item.touch.state is TouchState.REVIEW else ""
-    flag += "OVERDUE · " if item.overdue else ""
+    flag = (
+        translate("FollowUps", "CHECK SENT FOLDER · ")
+        if item.touch.state is TouchState.REVIEW
+        else ""
+    )
+    flag += translate("FollowUps", "OVERDUE · ") if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
     # The language the message is in, after the event's fallback chain (issue 16).
     lang = f" · {item.touch.language}" if item.touch.language else ""
     due = due_text(item.touch, event_zone)
-    return f"{flag}{CHANNEL_LABELS[item.touch.channel]} · {who} · {due}{lang}"
+    return QCoreApplication.translate("FollowupQueuePage", "{0}{1} · {2} · {3}{4}").format(
+        flag, CHANNEL_LABELS[item.touch.channel], who, due, lang
+    )
 
 
 def preview_html(p: MailPreview) -> str:
     """The exact mail: its headers, then the HTML part as the lead will see it."""
     rows = "".join(
         f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
-        for name, value in (*p.headers, ("Language", p.language))
+        for name, value in (*p.headers, (translate("FollowUps", "Language"), p.language))
     )
     warn = "".join(f"<p style='color:#a00'>{escape(w)}</p>" for w in p.problems)
     return f"<table>{rows}</table>{warn}<hr>{p.html}"
@@ -99,10 +102,12 @@ def preview_html(p: MailPreview) -> str:
 
 def next_action_text(result: OutcomeResult, event_zone: str = "") -> str:
     if result.next_touch is None:
-        return f"No further touches: {result.reason}"
+        return translate("FollowUps", "No further touches: {0}").format(result.reason)
     nxt = result.next_touch
     due = due_text(nxt, event_zone)
-    return f"Next: {CHANNEL_LABELS[nxt.channel].lower()} {due} · {result.reason}"
+    return translate("FollowUps", "Next: {0} {1} · {2}").format(
+        CHANNEL_WORDS[nxt.channel], due, result.reason
+    )
 
 
 AskPassword = Callable[[QWidget, str], str | None]
@@ -110,8 +115,9 @@ AskPassword = Callable[[QWidget, str], str | None]
 
 def ask_mail_password(parent: QWidget, user: str) -> str | None:
     text, ok = QInputDialog.getText(
-        parent, "Mail password",
-        f"Password for {user}\n(kept in the system keyring, asked once):",
+        parent, QCoreApplication.translate("FollowupQueuePage", "Mail password"),
+        QCoreApplication.translate("FollowupQueuePage", "Password for {0}\n(kept in the system "
+                                                        "keyring, asked once):").format(user),
         QLineEdit.EchoMode.Password,
     )  # fmt: skip
     return text if ok and text else None
@@ -150,10 +156,11 @@ class FollowUpQueuePage(QWidget):
 
         self.owner = QComboBox()
         self.owner.setMinimumHeight(40)
-        self.owner.addItem(EVERYONE, None)
-        self.refresh_button = QPushButton("Refresh")
+        self.owner.addItem(self.tr("Everyone"), None)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setMinimumHeight(40)
         self.count = QLabel("")
+        self.count.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("FollowUpQueue")
         self.list.setWordWrap(True)
@@ -166,23 +173,24 @@ class FollowUpQueuePage(QWidget):
         self.reason = QLabel("")
         self.reason.setWordWrap(True)
         self.contact = QLabel("")
+        self.contact.setWordWrap(True)  # a long e-mail in a longer language: wrap, not widen
         self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview = QTextBrowser()
         self.preview.setOpenExternalLinks(False)
-        self.send_button = QPushButton("Send email")
+        self.send_button = QPushButton(self.tr("Send email"))
         self.send_button.setMinimumHeight(40)
         self.outcome_buttons: dict[Outcome, QPushButton] = {}
         # Three a row: six outcomes side by side made the page wider than a 1280 px screen.
         outcomes = QGridLayout()
-        for i, (outcome, label) in enumerate(OUTCOME_LABELS):
-            button = QPushButton(label)
+        for i, outcome in enumerate(OUTCOME_LABELS):
+            button = QPushButton(OUTCOME_NAMES[outcome])
             button.setMinimumHeight(40)
             button.clicked.connect(lambda _=False, o=outcome: self.log_outcome(o))
             self.outcome_buttons[outcome] = button
             outcomes.addWidget(button, i // 3, i % 3)
         # An interrupted send: a person checks the Sent folder, then says what happened.
-        self.was_sent_button = QPushButton("It was sent")
-        self.resend_button = QPushButton("Not sent: send again")
+        self.was_sent_button = QPushButton(self.tr("It was sent"))
+        self.resend_button = QPushButton(self.tr("Not sent: send again"))
         review = QHBoxLayout()
         for b in (self.was_sent_button, self.resend_button):
             b.setMinimumHeight(40)
@@ -197,15 +205,18 @@ class FollowUpQueuePage(QWidget):
         )
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Owner"))
+        self.owner_label = QLabel(self.tr("Owner"))
+        top.addWidget(self.owner_label)
         top.addWidget(self.owner, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.count)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(top)
-        zone = zone_note(event.timezone)
-        self.zone_label = QLabel(f"{zone} (the visitor's own where it differs)")
+        self._zone = event.timezone
+        self.zone_label = QLabel(
+            self.tr("{0} (the visitor's own where it differs)").format(zone_note(self._zone))
+        )
         self.zone_label.setProperty("role", "muted")
         self.zone_label.setWordWrap(True)  # never what sets the page's width
         left_layout.addWidget(self.zone_label)
@@ -247,6 +258,27 @@ class FollowUpQueuePage(QWidget):
         self._show_touch(None)
         self._load_owners()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        if self._items:
+            self.refresh()  # the queue's lines are worded as they are drawn
+        self.owner_label.setText(self.tr("Owner"))
+        self.owner.setItemText(0, self.tr("Everyone"))
+        for outcome, button in self.outcome_buttons.items():
+            button.setText(OUTCOME_NAMES[outcome])
+        self.zone_label.setText(
+            self.tr("{0} (the visitor's own where it differs)").format(zone_note(self._zone))
+        )
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.send_button.setText(self.tr("Send email"))
+        self.was_sent_button.setText(self.tr("It was sent"))
+        self.resend_button.setText(self.tr("Not sent: send again"))
+
     # -- loading -------------------------------------------------------------------------
 
     def set_mail(
@@ -282,7 +314,7 @@ class FollowUpQueuePage(QWidget):
     def refresh(self) -> None:
         service, event_id, owner = self._service, self._event.id, self.owner.currentData()
         day = self._today()
-        self.count.setText("Loading…")
+        self.count.setText(self.tr("Loading…"))
         self._runner.run(
             lambda: service.queue(event_id, owner, day),
             on_done=self._queue_loaded,
@@ -297,7 +329,10 @@ class FollowUpQueuePage(QWidget):
         self.list.clear()
         self.list.blockSignals(False)
         overdue = sum(1 for i in items if i.overdue)
-        self.count.setText(f"{len(items)} due" + (f", {overdue} overdue" if overdue else ""))
+        due = self.tr("%Ln due", "", len(items))
+        if overdue:
+            due = self.tr("{0}, {1} overdue").format(due, number(overdue))
+        self.count.setText(due)
         self._fill(self._fill_generation, 0, keep)
 
     def _fill(self, generation: int, start: int, keep: str | None) -> None:
@@ -347,7 +382,7 @@ class FollowUpQueuePage(QWidget):
         if item is None:
             for w in (self.subject, self.reason, self.contact):
                 w.setText("")
-            self.preview.setPlainText("Nothing due. Well done.")
+            self.preview.setPlainText(self.tr("Nothing due. Well done."))
             self.send_button.setEnabled(False)
             for b in self.outcome_buttons.values():
                 b.setEnabled(False)
@@ -356,7 +391,9 @@ class FollowUpQueuePage(QWidget):
         t = item.touch
         self._show_review(t.state is TouchState.REVIEW)
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
-        self.reason.setText(f"{CHANNEL_LABELS[t.channel]} #{t.touch_number} · {t.reason}")
+        self.reason.setText(
+            self.tr("{0} #{1} · {2}").format(CHANNEL_LABELS[t.channel], t.touch_number, t.reason)
+        )
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.
         numbers = [f"\u200e{x}\u200e" for x in (item.phone, item.email) if x]
         self.contact.setText(" · ".join([x for x in (item.lead_name,) if x] + numbers))
@@ -375,7 +412,9 @@ class FollowUpQueuePage(QWidget):
         self.send_button.setVisible(is_email)
         self.send_button.setEnabled(is_email and self._smtp is not None)
         if is_email and self._smtp is None:
-            self.send_button.setToolTip("Set up the SMTP server in the event settings first")
+            self.send_button.setToolTip(
+                self.tr("Set up the SMTP server in the event settings first")
+            )
         for outcome, b in self.outcome_buttons.items():
             b.setEnabled(t.channel is not Channel.EMAIL or outcome is Outcome.NOT_INTERESTED)
         if t.state is TouchState.REVIEW:
@@ -397,7 +436,7 @@ class FollowUpQueuePage(QWidget):
         if touch_id is None:
             return
         service, staff_id = self._service, self._staff_id
-        self._busy(f"Saving {outcome.value.replace('_', ' ')}…")
+        self._busy(self.tr("Saving {0}…").format(outcome_name(outcome.value)))
         self._runner.run(
             lambda: service.record_outcome(touch_id, outcome, staff_id, now=datetime.now(UTC)),
             on_done=self._outcome_stored,
@@ -414,10 +453,12 @@ class FollowUpQueuePage(QWidget):
         if touch_id is None:
             return
         service, staff_id = self._service, self._staff_id
-        self._busy("Saving…")
+        self._busy(self.tr("Saving…"))
 
         def done(touch: Touch) -> None:
-            self.status.setText("Marked sent" if was_sent else "Will be sent again")
+            self.status.setText(
+                self.tr("Marked sent") if was_sent else self.tr("Will be sent again")
+            )
             self.touch_done.emit(touch.id)
             self.refresh()
 
@@ -435,14 +476,14 @@ class FollowUpQueuePage(QWidget):
             # A login without its password: ask once; the window keeps it in the keyring.
             typed = self._ask_password(self, self._smtp.username)
             if not typed:
-                self.status.setText("Not sent: the mail password is needed")
+                self.status.setText(self.tr("Not sent: the mail password is needed"))
                 return
             self._password = typed
             self.password_entered.emit(typed)
         service, event_id, smtp, password, access = (
             self._service, self._event.id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
-        self._busy("Sending…")
+        self._busy(self.tr("Sending…"))
         now = self._now()
 
         def send() -> SendReport:
@@ -453,16 +494,18 @@ class FollowUpQueuePage(QWidget):
 
     def _sent(self, touch_id: str, report: SendReport) -> None:
         if report.sent:
-            self.status.setText("Sent")
+            self.status.setText(self.tr("Sent"))
         elif report.replanned:
             self.status.setText(
-                "Not sent now: outside the lead's sending window or already mailed today; "
-                "moved to their next slot"
+                self.tr(
+                    "Not sent now: outside the lead's sending window or already mailed today; "
+                    "moved to their next slot"
+                )
             )
         elif report.problems:
-            self.status.setText("Not sent: " + "; ".join(report.problems))
+            self.status.setText(self.tr("Not sent: {0}").format("; ".join(report.problems)))
         else:
-            self.status.setText("Not sent: no marketing consent or address")
+            self.status.setText(self.tr("Not sent: no marketing consent or address"))
         self.touch_done.emit(touch_id)
         self.refresh()
 
@@ -473,7 +516,7 @@ class FollowUpQueuePage(QWidget):
             b.setEnabled(False)
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Failed: {exc}")
+        self.status.setText(self.tr("Failed: {0}").format(exc))
         self.count.setText("")
         self._selected(self.list.currentRow())
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.core.answers import answer_lines, answers_change_text
-from boothapp.core.clock import event_time, zone_note
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Contact, Lead, Rating, Stage
 from boothapp.core.notes import append_note
@@ -45,19 +44,33 @@ from boothapp.services.followup_types import OPEN_STATES, Touch
 from boothapp.services.followups import FollowUpService
 from boothapp.services.leads import LeadChange, LeadDraft, LeadService
 from boothapp.ui.card_thumbnail import CardThumbnail
+from boothapp.ui.i18n import (
+    CHANNEL_WORDS,
+    QT_TRANSLATE_NOOP,
+    Translated,
+    ZoneLabel,
+    date_time,
+    event_time,
+    number,
+    outcome_name,
+)
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
-FIELD_LABELS = {
-    "please_delete": "Please delete",
-    "stage": "Stage",
-    "notes": "Notes",
-    "rating": "Rating",
-    "answers": "Answers",
-    "owner": "Owner",
-}
+translate = QCoreApplication.translate
+FIELD_LABELS = Translated(
+    "LeadDetail",
+    {
+        "please_delete": QT_TRANSLATE_NOOP("LeadDetail", "Please delete"),
+        "stage": QT_TRANSLATE_NOOP("LeadDetail", "Stage"),
+        "notes": QT_TRANSLATE_NOOP("LeadDetail", "Notes"),
+        "rating": QT_TRANSLATE_NOOP("LeadDetail", "Rating"),
+        "answers": QT_TRANSLATE_NOOP("LeadDetail", "Answers"),
+        "owner": QT_TRANSLATE_NOOP("LeadDetail", "Owner"),
+    },
+)
 
 
 def describe_change(
@@ -68,19 +81,23 @@ def describe_change(
 ) -> str:
     """One history line: "Tue 18 Nov 14:03 · Ayla · Stage: To contact → Won"."""
     when = event_time(change.changed_at, zone)
-    who = staff_names.get(change.staff_id, "") or "someone"
+    who = staff_names.get(change.staff_id, "") or translate("LeadDetail", "someone")
     label = FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
     old, new = change.old_value, change.new_value
     if change.field == "answers" and cfg is not None:
-        return f"{when} · {who} · {answers_change_text(cfg, old, new)}"
-    return f"{when} · {who} · {label}: {_value(old)} → {_value(new)}"
+        return QCoreApplication.translate("LeadDetail", "{0} · {1} · {2}").format(
+            when, who, answers_change_text(cfg, old, new)
+        )
+    return QCoreApplication.translate("LeadDetail", "{0} · {1} · {2}: {3} → {4}").format(
+        when, who, label, _value(old), _value(new)
+    )
 
 
 def _value(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return translate("LeadDetail", "yes") if value else translate("LeadDetail", "no")
     if value in (None, "", {}, []):
-        return "(empty)"
+        return translate("LeadDetail", "(empty)")
     if isinstance(value, str):
         for labels in (STAGE_LABELS, RATING_LABELS):
             for key, text in labels.items():
@@ -114,7 +131,7 @@ class LeadDetailPanel(QWidget):
         self._filling = False
         self._after_load = ""
 
-        self.title = QLabel("Select a lead")
+        self.title = QLabel(self.tr("Select a lead"))
         self.title.setObjectName("LeadTitle")
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
@@ -123,7 +140,7 @@ class LeadDetailPanel(QWidget):
         self.title.setWordWrap(True)
         self.subtitle = QLabel("")
         self.subtitle.setWordWrap(True)
-        self.zone_label = QLabel(zone_note(zone))
+        self.zone_label = ZoneLabel(zone)
         self.zone_label.setProperty("role", "muted")
 
         # Contact: one line edit per field, the same fields and words as the capture form.
@@ -159,7 +176,7 @@ class LeadDetailPanel(QWidget):
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.new_note = QPlainTextEdit()
         self.new_note.setObjectName("DetailNewNote")
-        self.new_note.setPlaceholderText("Add a note (kept with your name and the time)")
+        self.new_note.setPlaceholderText(self.tr("Add a note (kept with your name and the time)"))
         self.new_note.setMaximumHeight(70)
         self.new_note.setTabChangesFocus(True)
         notes_box = QWidget()
@@ -173,11 +190,11 @@ class LeadDetailPanel(QWidget):
             self.rating.addItem(RATING_LABELS[rating], rating)
         self.owner = QComboBox()
         self.owner.setObjectName("DetailOwner")
-        self.owner.addItem("(routing decides)", "")
+        self.owner.addItem(self.tr("(routing decides)"), "")
         for rep in cfg.routing.reps if cfg else ():
             self.owner.addItem(rep.name, rep.id)
-        self.owner.setToolTip("Managers change the owner; routing chose it at capture")
-        self.save_button = QPushButton("Save changes (Ctrl+S)")
+        self.owner.setToolTip(self.tr("Managers change the owner; routing chose it at capture"))
+        self.save_button = QPushButton(self.tr("Save changes (Ctrl+S)"))
         self.save_button.setObjectName("DetailSave")
         self.save_button.setProperty("primary", True)
         self.save_button.setMinimumHeight(40)
@@ -190,12 +207,14 @@ class LeadDetailPanel(QWidget):
         for stage in Stage:
             self.stage.addItem(STAGE_LABELS[stage], stage)
         self.stage.setMinimumHeight(40)
-        self.please_delete = QCheckBox("Please delete")
+        self.please_delete = QCheckBox(self.tr("Please delete"))
         self.please_delete.setToolTip(
-            "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+            self.tr(
+                "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+            )
         )
         self.please_delete.setMinimumHeight(40)
-        self.followups = QLabel("none planned")
+        self.followups = QLabel(self.tr("none planned"))
         self.followups.setObjectName("FollowUps")
         self.followups.setWordWrap(True)
         self._followup_service: FollowUpService | None = None
@@ -211,22 +230,22 @@ class LeadDetailPanel(QWidget):
         self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
-        self.close_button.setToolTip("Close (Esc)")
+        self.close_button.setToolTip(self.tr("Close (Esc)"))
         self.close_button.setMinimumSize(40, 40)
         self.close_button.clicked.connect(self.closed)
-        self.sheet_button = QPushButton("Lead sheet (PDF)…")
-        self.sheet_button.setToolTip("One page for the rep who takes this lead over")
+        self.sheet_button = QPushButton(self.tr("Lead sheet (PDF)…"))
+        self.sheet_button.setToolTip(self.tr("One page for the rep who takes this lead over"))
         self.sheet_button.clicked.connect(
             lambda: self._lead is not None and self.lead_sheet_requested.emit(self._lead)
         )
 
         pipeline = QFormLayout()
-        pipeline.addRow("Rating", self.rating)
-        pipeline.addRow("Owner", self.owner)
-        pipeline.addRow("Stage", self.stage)
+        pipeline.addRow(self.tr("Rating"), self.rating)
+        pipeline.addRow(self.tr("Owner"), self.owner)
+        pipeline.addRow(self.tr("Stage"), self.stage)
         pipeline.addRow("", self.please_delete)
-        pipeline.addRow("Follow-ups", self.followups)
-        pipeline.addRow("Sync", self.sync)
+        pipeline.addRow(self.tr("Follow-ups"), self.followups)
+        pipeline.addRow(self.tr("Sync"), self.sync)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -236,14 +255,14 @@ class LeadDetailPanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.zone_label)
-        layout.addWidget(_group("Contact", self.contact))
-        layout.addWidget(_group("Answers", self.answers_box))
-        layout.addWidget(_group("Notes", notes_box))
-        pipeline_box = QGroupBox("Pipeline")
+        layout.addWidget(_group(self.tr("Contact"), self.contact))
+        layout.addWidget(_group(self.tr("Answers"), self.answers_box))
+        layout.addWidget(_group(self.tr("Notes"), notes_box))
+        pipeline_box = QGroupBox(self.tr("Pipeline"))
         pipeline_box.setLayout(pipeline)
         layout.addWidget(pipeline_box)
         layout.addWidget(self.save_button)
-        layout.addWidget(_group("History", self.history))
+        layout.addWidget(_group(self.tr("History"), self.history))
         layout.addWidget(self.sheet_button)
         layout.addWidget(self.status)
         layout.addStretch(1)
@@ -259,6 +278,31 @@ class LeadDetailPanel(QWidget):
         self.stage.currentIndexChanged.connect(self._stage_chosen)
         self.please_delete.toggled.connect(self._please_delete_toggled)
         self._set_enabled(False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        if self._lead is not None:
+            self.open_lead(self._lead.id)  # its lines are worded as they are drawn
+        if self._lead is None:
+            self.title.setText(self.tr("Select a lead"))
+            self.followups.setText(self.tr("none planned"))
+        self.new_note.setPlaceholderText(self.tr("Add a note (kept with your name and the time)"))
+        self.owner.setToolTip(self.tr("Managers change the owner; routing chose it at capture"))
+        self.save_button.setText(self.tr("Save changes (Ctrl+S)"))
+        self.please_delete.setText(self.tr("Please delete"))
+        self.please_delete.setToolTip(
+            self.tr(
+                "Junk or test entry: an administrator reviews flagged leads; nothing is deleted now"
+            )
+        )
+        self.close_button.setToolTip(self.tr("Close (Esc)"))
+        self.sheet_button.setText(self.tr("Lead sheet (PDF)…"))
+        self.sheet_button.setToolTip(self.tr("One page for the rep who takes this lead over"))
 
     # -- inputs --------------------------------------------------------------------------
     @property
@@ -296,13 +340,15 @@ class LeadDetailPanel(QWidget):
     def _load_followups(self, lead_id: str) -> None:
         service = self._followup_service
         if service is None:
-            self.followups.setText("none planned")
+            self.followups.setText(self.tr("none planned"))
             return
-        self.followups.setText("Loading…")
+        self.followups.setText(self.tr("Loading…"))
         self._runner.run(
             lambda: service.lead_touches(lead_id),
             on_done=lambda touches: self._show_followups(lead_id, touches),
-            on_error=lambda exc: self.followups.setText(f"Could not load follow-ups: {exc}"),
+            on_error=lambda exc: self.followups.setText(
+                self.tr("Could not load follow-ups: {0}").format(exc)
+            ),
         )
 
     def _show_followups(self, lead_id: str, touches: list[Touch]) -> None:
@@ -311,17 +357,19 @@ class LeadDetailPanel(QWidget):
         self.followups.setText(followups_text(touches))
 
     def open_lead(self, lead_id: str) -> None:
-        self.status.setText("Loading…")
+        self.status.setText(self.tr("Loading…"))
         leads = self._leads
         self._runner.run(
             lambda: (leads.get_lead(lead_id), leads.history(lead_id)),
             on_done=self._show,
-            on_error=lambda exc: self.status.setText(f"Could not open the lead: {exc}"),
+            on_error=lambda exc: self.status.setText(
+                self.tr("Could not open the lead: {0}").format(exc)
+            ),
         )
 
     def clear(self) -> None:
         self._lead = None
-        self.title.setText("Select a lead")
+        self.title.setText(self.tr("Select a lead"))
         for label in (self.subtitle, self.answers, self.notes, self.sync):
             label.setText("")
         for edit in self.contact_fields.values():
@@ -339,10 +387,12 @@ class LeadDetailPanel(QWidget):
         try:
             c = lead.contact
             self.title.setText(lead.display_name)
-            staff = f" by {lead.staff_name}" if lead.staff_name else ""
+            staff = self.tr(" by {0}").format(lead.staff_name) if lead.staff_name else ""
             when = event_time(lead.created_at, self._zone)
             self.subtitle.setText(
-                f"{RATING_LABELS[lead.rating]} · score {lead.score} · captured {when}{staff}"
+                self.tr("{0} · score {1} · captured {2}{3}").format(
+                    RATING_LABELS[lead.rating], lead.score, when, staff
+                )
             )
             for name, edit in self.contact_fields.items():
                 edit.setText(getattr(c, name))
@@ -358,7 +408,7 @@ class LeadDetailPanel(QWidget):
             self.answers.setText("\n".join(f"{q}: {a}" for q, a in lines))
             self.answers.setVisible(bool(lines) or not self.questions)
             if not lines and not self.questions:
-                self.answers.setText("(none)")
+                self.answers.setText(self.tr("(none)"))
             self.notes.setText(lead.notes or "(none)")
             self.new_note.clear()
             self.rating.setCurrentIndex(self.rating.findData(lead.rating))
@@ -380,7 +430,7 @@ class LeadDetailPanel(QWidget):
             for i in range(self.history.count()):
                 self.history.item(i).setToolTip(self.history.item(i).text())
             if not history:
-                self.history.addItem("No edits yet")
+                self.history.addItem(self.tr("No edits yet"))
             self.status.setText(self._after_load or self._not_theirs())
             self._after_load = ""
             self._set_enabled(True)
@@ -451,7 +501,7 @@ class LeadDetailPanel(QWidget):
         if draft == self._leads.draft_of(lead) or draft == replace(
             self._leads.draft_of(lead), staff_id=self._staff_id
         ):
-            self.status.setText("Nothing changed")
+            self.status.setText(self.tr("Nothing changed"))
             return
         leads = self._leads
         self._write(lambda: leads.save_lead(draft).id)
@@ -474,17 +524,17 @@ class LeadDetailPanel(QWidget):
         self._write(lambda: leads.set_please_delete(lead.id, checked, staff_id).id)
 
     def _write(self, fn: Any) -> None:
-        self.status.setText("Saving…")
+        self.status.setText(self.tr("Saving…"))
         self._set_enabled(False)
         self._runner.run(fn, on_done=self._stored, on_error=self._write_failed)
 
     def _stored(self, lead_id: str) -> None:
-        self._after_load = "Saved"
+        self._after_load = self.tr("Saved")
         self.lead_changed.emit(lead_id)
         self.open_lead(lead_id)
 
     def _write_failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Not saved: {exc}")
+        self.status.setText(self.tr("Not saved: {0}").format(exc))
         self.save_failed.emit(str(exc))
         if self._lead is not None:
             self.open_lead(self._lead.id)  # show what is really stored
@@ -493,24 +543,32 @@ class LeadDetailPanel(QWidget):
 def followups_text(touches: list[Touch]) -> str:
     """'Next: call Wed 25 Nov 10:05 Europe/Berlin · 2 done · 3 open · 1 needs review'."""
     if not touches:
-        return "none planned"
+        return translate("LeadDetail", "none planned")
     open_ = sorted((t for t in touches if t.state in OPEN_STATES), key=lambda t: t.due_utc)
     done = [t for t in touches if t.done_at is not None]
     parts = []
     if open_:
         nxt = open_[0]
         local = nxt.due_utc.astimezone(ZoneInfo(nxt.tz))
-        parts.append(f"Next: {nxt.channel.value} {local:%a %d %b %H:%M} {nxt.tz}")
+        parts.append(
+            translate("LeadDetail", "Next: {0} {1} {2}").format(
+                CHANNEL_WORDS[nxt.channel], date_time(local), nxt.tz
+            )
+        )
     else:
-        parts.append("No open touches")
-    parts.append(f"{len(done)} done")
-    parts.append(f"{len(open_)} open")
+        parts.append(translate("LeadDetail", "No open touches"))
+    parts.append(translate("LeadDetail", "{0} done").format(number(len(done))))
+    parts.append(translate("LeadDetail", "{0} open").format(number(len(open_))))
     review = sum(1 for t in touches if t.state.value in ("review", "failed"))
     if review:
-        parts.append(f"{review} need attention (bounced or interrupted)")
+        parts.append(
+            translate("LeadDetail", "{0} need attention (bounced or interrupted)").format(
+                number(review)
+            )
+        )
     if done:
         last = max(done, key=lambda t: t.done_at or t.due_utc)
-        parts.append(f"last: {last.outcome.replace('_', ' ')}")
+        parts.append(translate("LeadDetail", "last: {0}").format(outcome_name(last.outcome)))
     return " · ".join(parts)
 
 
@@ -518,7 +576,7 @@ def _answer(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return translate("LeadDetail", "yes") if value else translate("LeadDetail", "no")
     return str(value)
 
 

@@ -37,6 +37,7 @@ from boothapp.core.hygiene.emails import email_problem
 from boothapp.core.hygiene.phones import to_e164
 from boothapp.core.models import CONTACT_LABELS, Contact, Event, Lead, Rating
 from boothapp.services.leads import LeadDraft, LeadService
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
@@ -48,8 +49,12 @@ FORM_CONTACT_FIELDS = tuple(
     for name in ("first_name", "last_name", "email", "phone", "company", "title", "country")
 )
 _RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-NOTES_PLACEHOLDER = "Notes — Enter saves · Shift+Enter or Ctrl+Enter: new line"
-DISCARD_PROMPT = "Discard what you typed? Esc again discards; keep typing to stay."
+NOTES_PLACEHOLDER = QT_TRANSLATE_NOOP(
+    "LeadForm", "Notes — Enter saves · Shift+Enter or Ctrl+Enter: new line"
+)
+DISCARD_PROMPT = QT_TRANSLATE_NOOP(
+    "LeadForm", "Discard what you typed? Esc again discards; keep typing to stay."
+)
 
 
 class LeadForm(QWidget):
@@ -74,7 +79,7 @@ class LeadForm(QWidget):
         self._rating_override: Rating | None = None
         self._saving = False
 
-        self.title = QLabel("New lead")
+        self.title = QLabel(self.tr("New lead"))
         self.title.setProperty("role", "title")
         self.banner = QLabel()
         self.banner.setObjectName("DuplicateBanner")
@@ -120,12 +125,12 @@ class LeadForm(QWidget):
 
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("NotesEdit")
-        self.notes.setPlaceholderText(NOTES_PLACEHOLDER)
+        self.notes.setPlaceholderText(self.tr(NOTES_PLACEHOLDER))
         self.notes.setMaximumHeight(70)
         self.notes.setTabChangesFocus(True)
         self.notes.installEventFilter(self)
         self.referred_by = QLineEdit()
-        self.referred_by.setPlaceholderText("Referred by (name or company)")
+        self.referred_by.setPlaceholderText(self.tr("Referred by (name or company)"))
         self.referred_by.textChanged.connect(self._update_score)
         # A QCheckBox never wraps: the consent sentence sits in a wrapped label beside it (a tap
         # on the text ticks the box), else its one long line pushed the form off the page.
@@ -167,8 +172,8 @@ class LeadForm(QWidget):
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
-        self.cancel_button = QPushButton("Cancel (Esc)")
-        self.save_button = QPushButton("Save (Enter)")
+        self.cancel_button = QPushButton(self.tr("Cancel (Esc)"))
+        self.save_button = QPushButton(self.tr("Save (Enter)"))
         self.save_button.setProperty("primary", True)
         self.save_button.setMinimumHeight(48)
         self.cancel_button.clicked.connect(self.cancelled)
@@ -211,6 +216,17 @@ class LeadForm(QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.referred_by.setPlaceholderText(self.tr("Referred by (name or company)"))
+        self.cancel_button.setText(self.tr("Cancel (Esc)"))
+        self.save_button.setText(self.tr("Save (Enter)"))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.consent_label and event.type() == QEvent.Type.MouseButtonRelease:
@@ -276,7 +292,7 @@ class LeadForm(QWidget):
     def escape(self) -> None:
         if self.is_dirty() and not self._confirm_discard:
             self._confirm_discard = True
-            self.error.setText(DISCARD_PROMPT)
+            self.error.setText(self.tr(DISCARD_PROMPT))
             return
         self._confirm_discard = False
         self.error.clear()
@@ -311,7 +327,7 @@ class LeadForm(QWidget):
         self.title.setText(
             c.full_name
             or c.email
-            or ("Walk-in visitor" if not draft.raw_payload else "Badge scanned")
+            or (self.tr("Walk-in visitor") if not draft.raw_payload else self.tr("Badge scanned"))
         )
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
@@ -383,10 +399,14 @@ class LeadForm(QWidget):
         shown = self._rating_override or ev.suggested_rating
         for rating, button in self.rating_buttons.items():
             button.setChecked(rating is shown)
-        qualified = "qualified for sales" if ev.qualification.qualified else "nurture"
-        override = "" if self._rating_override is None else " (your rating)"
+        qualified = (
+            self.tr("qualified for sales") if ev.qualification.qualified else self.tr("nurture")
+        )
+        override = "" if self._rating_override is None else self.tr(" (your rating)")
         self.score_label.setText(
-            f"Score {ev.score.total} → suggested {ev.suggested_rating.value}{override}; {qualified}"
+            self.tr("Score {0} → suggested {1}{2}; {3}").format(
+                ev.score.total, ev.suggested_rating.value, override, qualified
+            )
         )
         self.score_label.setToolTip(ev.score.explain())
 
@@ -432,13 +452,13 @@ class LeadForm(QWidget):
             if q.required and self.questions[q.id].value() is None
         ]
         if missing:
-            self.error.setText("Please answer: " + ", ".join(missing))
+            self.error.setText(self.tr("Please answer: ") + ", ".join(missing))
             return
         email = self.fields["email"].text().strip()
         problem = email_problem(email) if email else None
         if problem:
             self._mark("email", problem)
-            self.error.setText(f"Email: {problem}")
+            self.error.setText(self.tr("Email: {0}").format(problem))
             return
         draft, scan_id = self.draft(), self._scan_id
         self._saving = True
@@ -458,6 +478,6 @@ class LeadForm(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        message = f"Not saved: {exc}"
+        message = self.tr("Not saved: {0}").format(exc)
         self.error.setText(message)
         self.save_failed.emit(message)

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -19,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from boothapp.core.clock import event_time
+from boothapp.core.clock import zone_of
 from boothapp.core.models import Rating, Stage, SyncState
 from boothapp.services.lead_queries import (
     LeadQuery,
@@ -28,37 +29,51 @@ from boothapp.services.lead_queries import (
     SortColumn,
     SortOrder,
 )
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, Translated, date_time
 from boothapp.workers.tasks import TaskRunner
 
 PAGE_SIZE = 200
 
 COLUMNS: tuple[tuple[str, SortColumn], ...] = (
-    ("Name", SortColumn.NAME),
-    ("Company", SortColumn.COMPANY),
-    ("Rating", SortColumn.RATING),
-    ("Stage", SortColumn.STAGE),
-    ("Staff", SortColumn.STAFF),
-    ("Captured", SortColumn.CREATED),
-    ("Sync", SortColumn.SYNC),
+    (QT_TRANSLATE_NOOP("Leads", "Name"), SortColumn.NAME),
+    (QT_TRANSLATE_NOOP("Leads", "Company"), SortColumn.COMPANY),
+    (QT_TRANSLATE_NOOP("Leads", "Rating"), SortColumn.RATING),
+    (QT_TRANSLATE_NOOP("Leads", "Stage"), SortColumn.STAGE),
+    (QT_TRANSLATE_NOOP("Leads", "Staff"), SortColumn.STAFF),
+    (QT_TRANSLATE_NOOP("Leads", "Captured"), SortColumn.CREATED),
+    (QT_TRANSLATE_NOOP("Leads", "Sync"), SortColumn.SYNC),
 )
 
-RATING_LABELS = {Rating.HOT: "Hot", Rating.WARM: "Warm", Rating.COLD: "Cold"}
+RATING_LABELS = Translated(
+    "Leads",
+    {
+        Rating.HOT: QT_TRANSLATE_NOOP("Leads", "Hot"),
+        Rating.WARM: QT_TRANSLATE_NOOP("Leads", "Warm"),
+        Rating.COLD: QT_TRANSLATE_NOOP("Leads", "Cold"),
+    },
+)
 RATING_COLOURS = {Rating.HOT: "#c62828", Rating.WARM: "#ef6c00", Rating.COLD: "#1565c0"}
-STAGE_LABELS = {
-    Stage.TO_CONTACT: "To contact",
-    Stage.IN_CONTACT: "In contact",
-    Stage.FOLLOW_UP: "Follow-up",
-    Stage.QUOTE_TO_PREPARE: "Quote to prepare",
-    Stage.QUOTE_SENT: "Quote sent",
-    Stage.WON: "Won",
-    Stage.NOT_INTERESTED: "Not interested",
-}
-SYNC_LABELS = {
-    SyncState.NOT_QUEUED: "Not queued",
-    SyncState.PENDING: "Pending",
-    SyncState.SYNCED: "Synced",
-    SyncState.FAILED: "Failed",
-}
+STAGE_LABELS = Translated(
+    "Leads",
+    {
+        Stage.TO_CONTACT: QT_TRANSLATE_NOOP("Leads", "To contact"),
+        Stage.IN_CONTACT: QT_TRANSLATE_NOOP("Leads", "In contact"),
+        Stage.FOLLOW_UP: QT_TRANSLATE_NOOP("Leads", "Follow-up"),
+        Stage.QUOTE_TO_PREPARE: QT_TRANSLATE_NOOP("Leads", "Quote to prepare"),
+        Stage.QUOTE_SENT: QT_TRANSLATE_NOOP("Leads", "Quote sent"),
+        Stage.WON: QT_TRANSLATE_NOOP("Leads", "Won"),
+        Stage.NOT_INTERESTED: QT_TRANSLATE_NOOP("Leads", "Not interested"),
+    },
+)
+SYNC_LABELS = Translated(
+    "Leads",
+    {
+        SyncState.NOT_QUEUED: QT_TRANSLATE_NOOP("Leads", "Not queued"),
+        SyncState.PENDING: QT_TRANSLATE_NOOP("Leads", "Pending"),
+        SyncState.SYNCED: QT_TRANSLATE_NOOP("Leads", "Synced"),
+        SyncState.FAILED: QT_TRANSLATE_NOOP("Leads", "Failed"),
+    },
+)
 
 LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -66,7 +81,11 @@ LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 def _cell(row: LeadRowView, column: int, zone: str = "UTC") -> str:
     sort = COLUMNS[column][1]
     if sort is SortColumn.NAME:
-        return f"{row.name}  (please delete)" if row.please_delete else row.name
+        return (
+            QCoreApplication.translate("Leads", "{0}  (please delete)").format(row.name)
+            if row.please_delete
+            else row.name
+        )
     if sort is SortColumn.COMPANY:
         return row.company
     if sort is SortColumn.RATING:
@@ -76,7 +95,7 @@ def _cell(row: LeadRowView, column: int, zone: str = "UTC") -> str:
     if sort is SortColumn.STAFF:
         return row.staff_name
     if sort is SortColumn.CREATED:
-        return event_time(row.created_at, zone)
+        return date_time(row.created_at.astimezone(zone_of(zone)))
     return SYNC_LABELS[row.sync_state]
 
 
@@ -216,7 +235,7 @@ class LeadTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
+            return QCoreApplication.translate("Leads", COLUMNS[section][0])
         return None
 
     def data(

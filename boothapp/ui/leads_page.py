@@ -11,7 +11,15 @@ from dataclasses import replace
 from datetime import date
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import zone_note
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Rating, Staff, Stage, SyncState
 from boothapp.services.lead_queries import LeadQuery, LeadQueryService, LeadRowView
 from boothapp.services.leads import LeadService
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, ZoneLabel, day_text
 from boothapp.ui.lead_detail import LeadDetailPanel
 from boothapp.ui.lead_table_model import (
     COLUMNS,
@@ -44,13 +52,17 @@ from boothapp.workers.tasks import TaskRunner
 
 DEBOUNCE_MS = 150
 T = TypeVar("T")
-ANY = "Any"
+
+
+class _Count(QObject):
+    def text(self, total: int) -> str:
+        return self.tr("%Ln lead(s)", "", total)
 
 
 def count_text(total: int | None) -> str:
     if total is None:
-        return "Searching…"
-    return f"{total:,} lead" + ("" if total == 1 else "s")
+        return QCoreApplication.translate("LeadsPage", "Searching…")
+    return _Count().text(total)
 
 
 class _Table(QTableView):
@@ -91,7 +103,7 @@ class LeadsPage(QWidget):
         self._queries, self._runner, self._event_id = queries, runner, event_id
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, company, e-mail, notes   (Ctrl+F)")
+        self.search.setPlaceholderText(self.tr("Search name, company, e-mail, notes   (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(44)
         self.rating = self._combo("Rating", [(RATING_LABELS[r], r) for r in reversed(Rating)])
@@ -99,7 +111,14 @@ class LeadsPage(QWidget):
         self.day = self._combo("Day", [])
         self.stage = self._combo("Stage", [(STAGE_LABELS[s], s) for s in Stage])
         self.sync = self._combo("Sync", [(SYNC_LABELS[s], s) for s in SyncState])
-        self.please_delete = QCheckBox("Only \u201cplease delete\u201d")
+        self._filter_labels = {
+            self.rating: (QT_TRANSLATE_NOOP("LeadsPage", "Rating"), RATING_LABELS),
+            self.staff: (QT_TRANSLATE_NOOP("LeadsPage", "Staff"), None),
+            self.day: (QT_TRANSLATE_NOOP("LeadsPage", "Day"), None),
+            self.stage: (QT_TRANSLATE_NOOP("LeadsPage", "Stage"), STAGE_LABELS),
+            self.sync: (QT_TRANSLATE_NOOP("LeadsPage", "Sync"), SYNC_LABELS),
+        }
+        self.please_delete = QCheckBox(self.tr("Only \u201cplease delete\u201d"))
         self.count = QLabel(count_text(None))
         self.count.setObjectName("LeadCount")
         count_font = self.count.font()
@@ -107,7 +126,7 @@ class LeadsPage(QWidget):
         self.count.setFont(count_font)
 
         self.model = LeadTableModel(queries, runner, LeadQuery(event_id), page_size, zone=zone)
-        self.zone_label = QLabel(zone_note(zone))
+        self.zone_label = ZoneLabel(zone)
         self.zone_label.setProperty("role", "muted")
         self.table = _Table()
         self.table.setModel(self.model)
@@ -166,7 +185,9 @@ class LeadsPage(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.please_delete.toggled.connect(self.apply_filters)
         self.model.count_changed.connect(lambda total: self.count.setText(count_text(total)))
-        self.model.load_failed.connect(lambda msg: self.count.setText(f"Could not load: {msg}"))
+        self.model.load_failed.connect(
+            lambda msg: self.count.setText(self.tr("Could not load: {0}").format(msg))
+        )
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.activated_row.connect(self.open_row)
         self.detail.lead_changed.connect(self._lead_changed)
@@ -178,12 +199,33 @@ class LeadsPage(QWidget):
         self.model.reload()
 
     # -- filters -------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search name, company, e-mail, notes   (Ctrl+F)"))
+        self.please_delete.setText(self.tr("Only \u201cplease delete\u201d"))
+        self.count.setText(count_text(self.model.total))
+        for combo, (name, labels) in self._filter_labels.items():
+            label = self.tr(name)
+            combo.setToolTip(label)
+            combo.setItemText(0, self.tr("{0}: any").format(label))
+            if labels is not None:
+                for i in range(1, combo.count()):
+                    combo.setItemText(i, labels[combo.itemData(i)])
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+
     def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(f"{name}Filter")
-        combo.setToolTip(name)
+        label = self.tr(name)
+        combo.setToolTip(label)
         combo.setMinimumHeight(40)
-        combo.addItem(f"{name}: {ANY}", None)
+        combo.addItem(self.tr("{0}: any").format(label), None)
         for text, value in items:
             combo.addItem(text, value)
         return combo
@@ -202,7 +244,7 @@ class LeadsPage(QWidget):
         self.detail.set_staff(self.detail.staff_id, names)
         for combo, items in (
             (self.staff, [(s.name, s.id) for s in staff]),
-            (self.day, [(d.strftime("%a %d %b"), d.isoformat()) for d in days]),
+            (self.day, [(day_text(d), d.isoformat()) for d in days]),
         ):
             current = combo.currentData()
             combo.blockSignals(True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp import APP_NAME
+from boothapp.ui.i18n import retranslate_tree
 
 
 class MainWindow(QMainWindow):
@@ -27,7 +28,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.nav = QListWidget()
         self.nav.setObjectName("Navigation")
-        self.nav.setFixedWidth(200)
+        self.nav.setFixedWidth(210)  # room for the longer languages' page names (issue 21)
         self.pages = QStackedWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
@@ -36,24 +37,48 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.statusBar().showMessage("Ready")
-        quit_action = QAction("Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
+        self.statusBar().showMessage(self.tr("Ready"))
+        self._quit = QAction(self.tr("Quit"), self)
+        self._quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self._quit.triggered.connect(self.close)
+        self.addAction(self._quit)
+        self._nav_titles: list[tuple[QListWidgetItem, QAction | None, str, str]] = []
 
     def add_page(self, title: str, page: QWidget, shortcut: str = "") -> None:
-        item = QListWidgetItem(f"{title}    {shortcut}".rstrip() if shortcut else title)
+        """``title`` is an English source marked ``QT_TRANSLATE_NOOP("Navigation", ...)``: the
+        item and its shortcut action say it in the current language, again after a switch."""
+        item = QListWidgetItem()
         self.nav.addItem(item)
         self.pages.addWidget(page)
+        action: QAction | None = None
         if shortcut:
-            action = QAction(title, self)
+            action = QAction(self)
             action.setShortcut(QKeySequence(shortcut))
             index = self.pages.count() - 1
             action.triggered.connect(lambda: self.nav.setCurrentRow(index))
             self.addAction(action)
+        self._nav_titles.append((item, action, title, shortcut))
+        self._title_nav(item, action, title, shortcut)
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
+
+    @staticmethod
+    def _title_nav(item: QListWidgetItem, action: QAction | None, title: str, key: str) -> None:
+        text = QCoreApplication.translate("Navigation", title)
+        item.setText(f"{text}    {key}" if key else text)
+        if action is not None:
+            action.setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        retranslate_tree(self)  # fixed wording of every page; pages reword their figures
+        for item, action, title, key in self._nav_titles:
+            self._title_nav(item, action, title, key)
+        self._quit.setText(self.tr("Quit"))
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)

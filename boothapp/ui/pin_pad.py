@@ -43,13 +43,13 @@ class PinPad(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             if key == BACKSPACE:
-                button.setToolTip("Backspace")
+                button.setToolTip(self.tr("Backspace"))
                 button.clicked.connect(self.backspace)
             elif key == CANCEL:
-                button.setToolTip("Cancel")
+                button.setToolTip(self.tr("Cancel"))
                 button.clicked.connect(self.cancel)
             elif key == "OK":
-                button.setToolTip("Enter")
+                button.setToolTip(self.tr("Enter"))
                 button.clicked.connect(self.submit)
             else:
                 button.clicked.connect(lambda _=False, d=key: self.press(d))

@@ -59,7 +59,7 @@ class QuestionInput(QWidget):
                 button.setProperty("option_id", option_id)
                 button.toggled.connect(lambda on, b=button: self._toggled(b, on))
                 if i < 9:
-                    button.setToolTip(f"Key {i + 1}")
+                    button.setToolTip(self.tr("Key {0}").format(i + 1))
                 button.installEventFilter(self)
                 self._group.addButton(button)
                 layout.addWidget(button, i // columns, i % columns)

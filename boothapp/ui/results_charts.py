@@ -65,7 +65,7 @@ class FunnelBars(QWidget):
             )
             w = width * s.count / peak
             p.fillRect(QRectF(label_w, y + row_h * 0.18, max(w, 1.0), row_h * 0.64), BAR)
-            rate = "" if s.rate is None else f"  ({s.rate * 100:.0f} %)"
+            rate = "" if s.rate is None else self.tr("  ({0:.0f} %)").format(s.rate * 100)
             p.drawText(
                 QRectF(label_w + w + 6, y, value_w + width - w, row_h),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -112,7 +112,7 @@ class SpeedBars(QWidget):
             p.drawLine(QPointF(left, y), QPointF(right, y))
             p.setPen(muted)
             p.drawText(QRectF(0, y - fm_h / 2, left - 6, fm_h), Qt.AlignmentFlag.AlignRight,
-                       f"{mark} %")  # fmt: skip
+                       self.tr("{0} %").format(mark))  # fmt: skip
         slot = (right - left) / len(self.buckets)
         bar_w = min(26.0, slot / 3)
         for i, b in enumerate(self.buckets):

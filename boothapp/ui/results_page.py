@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +29,7 @@ from boothapp.core.results.report import ShowResults
 from boothapp.reports.roi_format import amount, headline, interval, pct
 from boothapp.services.deals import DealPullSummary, DealService
 from boothapp.services.results import ResultsService
+from boothapp.ui.i18n import date_time
 from boothapp.ui.results_charts import FunnelBars, SpeedBars
 from boothapp.workers.tasks import TaskRunner
 
@@ -95,7 +96,7 @@ class ResultsPage(QWidget):
         self._staff: Staff | None = None
         self.data: ShowResults | None = None
         self.earlier: ShowResults | None = None
-        self.title = QLabel(f"Results: {event.name}")
+        self.title = QLabel(self.tr("Results: {0}").format(event.name))
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
@@ -103,18 +104,18 @@ class ResultsPage(QWidget):
         self.status = QLabel(MANAGERS_ONLY)
         self.status.setObjectName("ResultsStatus")
         self.status.setWordWrap(True)
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setObjectName("ResultsRefresh")
         self.refresh_button.clicked.connect(self.refresh)
         # Deals come back with "boothapp sync pull"; here too, paced, off the GUI thread.
-        self.pull_button = QPushButton("Pull deals from CRM")
+        self.pull_button = QPushButton(self.tr("Pull deals from CRM"))
         self.pull_button.setObjectName("ResultsPullDeals")
         self.pull_button.clicked.connect(self.pull_deals)
         self.pull_button.setVisible(deals is not None)
         # Earlier events side by side (issue 22): the same headline figures, one column each.
         self.compare = QComboBox()
         self.compare.setObjectName("ResultsCompare")
-        self.compare.addItem("Compare with… (none)", "")
+        self.compare.addItem(self.tr("Compare with… (none)"), "")
         self.compare.currentIndexChanged.connect(lambda _i: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -141,6 +142,19 @@ class ResultsPage(QWidget):
         self.refresh_button.setEnabled(False)
         self.pull_button.setEnabled(False)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.pull_button.setText(self.tr("Pull deals from CRM"))
+        self.title.setText(self.tr("Results: {0}").format(self._event.name))
+        if self.data is not None and self.allowed:
+            self.refresh()  # the tables are worded when built
+
     @property
     def allowed(self) -> bool:
         return self._staff is not None and self._staff.role is StaffRole.MANAGER
@@ -156,12 +170,14 @@ class ResultsPage(QWidget):
         elif self.isVisible():
             self.refresh()
         elif self.data is None:
-            self.status.setText("Open this page (F8) or press Refresh to work out the results.")
+            self.status.setText(
+                self.tr("Open this page (F8) or press Refresh to work out the results.")
+            )
 
     def refresh(self) -> None:
         if not self.allowed:
             return
-        self.status.setText("Working out the results…")
+        self.status.setText(self.tr("Working out the results…"))
         self.refresh_button.setEnabled(False)
         event_id, other = self._event.id, str(self.compare.currentData() or "")
         results = self._results
@@ -177,7 +193,7 @@ class ResultsPage(QWidget):
             return
         deals, event = self._deals, self._event
         self.pull_button.setEnabled(False)
-        self.status.setText("Reading deals back from the CRM…")
+        self.status.setText(self.tr("Reading deals back from the CRM…"))
         self._runner.run(
             lambda: deals.pull(event.id, event.name),
             on_done=self._pulled,
@@ -193,7 +209,7 @@ class ResultsPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.pull_button.setEnabled(self.allowed)
         self.refresh_button.setEnabled(self.allowed)
-        self.status.setText(f"Results not available: {exc}")
+        self.status.setText(self.tr("Results not available: {0}").format(exc))
 
     def _show(self, found: tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]) -> None:
         data, earlier, others = found
@@ -202,10 +218,12 @@ class ResultsPage(QWidget):
             return
         self._offer(others)
         self.data, self.earlier = data, earlier
-        when = data.computed_at.astimezone().strftime("%d %b %H:%M")
+        when = date_time(data.computed_at.astimezone())
         self.status.setText(
-            f"From {data.funnel.count(Step.LEADS):,} leads, their "
-            f"follow-ups and the deals pulled back from the CRM · as of {when}"
+            self.tr(
+                "From {0:,} leads, their follow-ups and the deals pulled back from the CRM · "
+                "as of {1}"
+            ).format(data.funnel.count(Step.LEADS), when)
             + (f"\n{self._pull_note}" if self._pull_note else "")
         )
         self._rebuild(data, earlier)
@@ -217,9 +235,9 @@ class ResultsPage(QWidget):
         chosen = self.compare.currentData()
         self.compare.blockSignals(True)
         self.compare.clear()
-        self.compare.addItem("Compare with… (none)", "")
+        self.compare.addItem(self.tr("Compare with… (none)"), "")
         for event_id, name in others:
-            self.compare.addItem(f"Compare with {name}", event_id)
+            self.compare.addItem(self.tr("Compare with {0}").format(name), event_id)
         index = self.compare.findData(chosen)
         self.compare.setCurrentIndex(max(index, 0))
         self.compare.blockSignals(False)
@@ -232,58 +250,93 @@ class ResultsPage(QWidget):
             if w is not None and w not in (self.funnel_bars, self.speed_bars, self.speed_summary):
                 w.deleteLater()
         m = r.money
-        lay.addWidget(_heading("Headline"))
-        lay.addWidget(table(("Figure", "Value"), headline(r), "HeadlineTable"))
+        lay.addWidget(_heading(self.tr("Headline")))
+        lay.addWidget(table((self.tr("Figure"), self.tr("Value")), headline(r), "HeadlineTable"))
         if earlier is not None:
-            lay.addWidget(_heading(f"Side by side with {earlier.event_name}"))
+            lay.addWidget(_heading(self.tr("Side by side with {0}").format(earlier.event_name)))
             now, before = dict(headline(r)), dict(headline(earlier))
             labels = list(now) + [k for k in before if k not in now]
             lay.addWidget(table(
-                ("Figure", r.event_name, earlier.event_name),
+                (self.tr("Figure"), r.event_name, earlier.event_name),
                 [(k, now.get(k, "–"), before.get(k, "–")) for k in labels],
                 "CompareTable",
             ))  # fmt: skip
-        lay.addWidget(_heading("Funnel"))
+        lay.addWidget(_heading(self.tr("Funnel")))
         self.funnel_bars.set_funnel(r.funnel)
         lay.addWidget(self.funnel_bars)
-        lay.addWidget(_heading("Money"))
+        lay.addWidget(_heading(self.tr("Money")))
         if m.totals:
-            lay.addWidget(table(
-                ("Currency", "Pipeline", "Won", "Open", "Lost", "Won/open/lost"),
-                [(t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
-                  amount(t.open, t.currency), amount(t.lost, t.currency),
-                  f"{t.won_deals}/{t.open_deals}/{t.lost_deals}") for t in m.totals],
-                "MoneyTable",
-            ))  # fmt: skip
+            lay.addWidget(
+                table(
+                    (
+                        self.tr("Currency"),
+                        self.tr("Pipeline"),
+                        self.tr("Won"),
+                        self.tr("Open"),
+                        self.tr("Lost"),
+                        self.tr("Won/open/lost"),
+                    ),
+                    [
+                        (
+                            t.currency,
+                            amount(t.pipeline, t.currency),
+                            amount(t.won, t.currency),
+                            amount(t.open, t.currency),
+                            amount(t.lost, t.currency),
+                            f"{t.won_deals}/{t.open_deals}/{t.lost_deals}",
+                        )
+                        for t in m.totals
+                    ],
+                    "MoneyTable",
+                )
+            )
         else:
-            lay.addWidget(QLabel("No deals yet: “Pull deals from CRM” brings them back."))
-        lay.addWidget(_heading("Speed to lead"))
+            lay.addWidget(QLabel(self.tr("No deals yet: “Pull deals from CRM” brings them back.")))
+        lay.addWidget(_heading(self.tr("Speed to lead")))
         self.speed_bars.set_buckets(r.speed.buckets)
         lay.addWidget(self.speed_bars)
-        lay.addWidget(table(
-            ("First contact", "Leads", "Meeting", "95 % interval", "Won", "95 % interval"),
-            [(b.label, f"{b.leads:,}", pct(b.meeting.value), interval(b.meeting),
-              pct(b.won.value), interval(b.won)) for b in r.speed.buckets],
-            "SpeedTable",
-        ))  # fmt: skip
+        lay.addWidget(
+            table(
+                (
+                    self.tr("First contact"),
+                    self.tr("Leads"),
+                    self.tr("Meeting"),
+                    self.tr("95 % interval"),
+                    self.tr("Won"),
+                    self.tr("95 % interval"),
+                ),
+                [
+                    (
+                        b.label,
+                        f"{b.leads:,}",
+                        pct(b.meeting.value),
+                        interval(b.meeting),
+                        pct(b.won.value),
+                        interval(b.won),
+                    )
+                    for b in r.speed.buckets
+                ],
+                "SpeedTable",
+            )
+        )
         self.speed_summary.setText(r.speed.summary)
         lay.addWidget(self.speed_summary)
         steps = [STEP_LABELS[s.step] for s in r.funnel.steps[1:]]
-        lay.addWidget(_heading("Did 'hot' predict won? By rating"))
-        lay.addWidget(table(("Rating", *steps), _funnel_rows(r.by_rating), "RatingTable"))
-        lay.addWidget(_heading("By rep"))
-        lay.addWidget(table(("Rep", *steps), _funnel_rows(r.by_rep), "RepTable"))
+        lay.addWidget(_heading(self.tr("Did 'hot' predict won? By rating")))
+        lay.addWidget(table((self.tr("Rating"), *steps), _funnel_rows(r.by_rating), "RatingTable"))
+        lay.addWidget(_heading(self.tr("By rep")))
+        lay.addWidget(table((self.tr("Rep"), *steps), _funnel_rows(r.by_rep), "RepTable"))
         grid = QGridLayout()
         week = r.timing.by_weekday
-        grid.addWidget(_heading("First touch that got an answer"), 0, 0)
+        grid.addWidget(_heading(self.tr("First touch that got an answer")), 0, 0)
         grid.addWidget(table(
-            ("Weekday", "First touches", "Answered", "Rate"),
+            (self.tr("Weekday"), self.tr("First touches"), self.tr("Answered"), self.tr("Rate")),
             [(d.label, str(d.touched), str(d.answered), pct(d.rate)) for d in week],
             "TimingTable",
         ), 1, 0)  # fmt: skip
-        grid.addWidget(_heading("Where leads sit now"), 0, 1)
+        grid.addWidget(_heading(self.tr("Where leads sit now")), 0, 1)
         grid.addWidget(table(
-            ("Stage", "Leads", "Median days", "Longest"),
+            (self.tr("Stage"), self.tr("Leads"), self.tr("Median days"), self.tr("Longest")),
             [(d.stage.value.replace("_", " "), f"{d.leads:,}",
               "–" if d.median_days is None else f"{d.median_days:.1f}",
               "–" if d.longest_days is None else f"{d.longest_days:.1f}") for d in r.stages],

@@ -25,15 +25,25 @@ from PySide6.QtWidgets import (
 from boothapp.capture.roster import ColumnMapping, RosterReadResult, read_roster
 from boothapp.core.models import Event
 from boothapp.services.attendees import AttendeeService, RosterImportSummary
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP
 from boothapp.workers.tasks import TaskRunner
 
 _LABELS = {
-    "badge_id": "Badge / registration id", "token": "Token", "first_name": "First name",
-    "last_name": "Last name", "full_name": "Full name", "email": "Email", "company": "Company",
-    "title": "Job title", "phone": "Phone", "country": "Country", "city": "City",
-    "website": "Website / LinkedIn", "registration_type": "Registration type",
-}  # fmt: skip
-_NONE = "(not in the file)"
+    "badge_id": QT_TRANSLATE_NOOP("RosterImportDialog", "Badge / registration id"),
+    "token": QT_TRANSLATE_NOOP("RosterImportDialog", "Token"),
+    "first_name": QT_TRANSLATE_NOOP("RosterImportDialog", "First name"),
+    "last_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Last name"),
+    "full_name": QT_TRANSLATE_NOOP("RosterImportDialog", "Full name"),
+    "email": QT_TRANSLATE_NOOP("RosterImportDialog", "Email"),
+    "company": QT_TRANSLATE_NOOP("RosterImportDialog", "Company"),
+    "title": QT_TRANSLATE_NOOP("RosterImportDialog", "Job title"),
+    "phone": QT_TRANSLATE_NOOP("RosterImportDialog", "Phone"),
+    "country": QT_TRANSLATE_NOOP("RosterImportDialog", "Country"),
+    "city": QT_TRANSLATE_NOOP("RosterImportDialog", "City"),
+    "website": QT_TRANSLATE_NOOP("RosterImportDialog", "Website / LinkedIn"),
+    "registration_type": QT_TRANSLATE_NOOP("RosterImportDialog", "Registration type"),
+}
+_NONE = QT_TRANSLATE_NOOP("RosterImportDialog", "(not in the file)")
 
 
 class _Progress(QObject):
@@ -46,16 +56,17 @@ class RosterImportDialog(QDialog):
     def __init__(self, attendees: AttendeeService, runner: TaskRunner, event: Event,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.setWindowTitle(f"Import the roster — {event.name}")
+        self.setWindowTitle(self.tr("Import the roster — {0}").format(event.name))
         self.setMinimumSize(640, 600)
         self._attendees, self._runner, self._event = attendees, runner, event
         self._path: Path | None = None
         self._read: RosterReadResult | None = None
-        intro = QLabel("The organiser's attendee list (CSV or Excel) lets id-only badges show "
-                       "the visitor's name and company offline.")  # fmt: skip
+        intro = QLabel(self.tr("The organiser's attendee list (CSV or Excel) lets id-only "
+                               "badges show "
+                       "the visitor's name and company offline."))  # fmt: skip
         intro.setWordWrap(True)
-        self.file_label = QLabel("No file chosen")
-        choose = QPushButton("Choose file…")
+        self.file_label = QLabel(self.tr("No file chosen"))
+        choose = QPushButton(self.tr("Choose file…"))
         choose.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.addWidget(self.file_label, 1)
@@ -66,7 +77,7 @@ class RosterImportDialog(QDialog):
         for f in fields(ColumnMapping):
             combo = QComboBox()
             self.combos[f.name] = combo
-            form.addRow(_LABELS.get(f.name, f.name), combo)
+            form.addRow(self.tr(_LABELS[f.name]) if f.name in _LABELS else f.name, combo)
         self.mapping_box.setEnabled(False)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -74,11 +85,11 @@ class RosterImportDialog(QDialog):
         self.rejected_rows.setObjectName("RejectedRows")
         self.rejected_rows.setMaximumHeight(120)
         self.progress = QProgressBar()
-        self.import_button = QPushButton("Import")
+        self.import_button = QPushButton(self.tr("Import"))
         self.import_button.setProperty("primary", True)
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_import)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -97,7 +108,10 @@ class RosterImportDialog(QDialog):
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Roster file", "", "Rosters (*.csv *.txt *.xlsx *.xls *.ods);;All files (*)"
+            self,
+            self.tr("Roster file"),
+            "",
+            self.tr("Rosters (*.csv *.txt *.xlsx *.xls *.ods);;All files (*)"),
         )
         if path:
             self.load_file(Path(path))
@@ -106,7 +120,7 @@ class RosterImportDialog(QDialog):
         """Read the file once to guess the columns (off the GUI thread)."""
         self._path = path
         self.file_label.setText(path.name)
-        self.summary.setText("Reading…")
+        self.summary.setText(self.tr("Reading…"))
         self.import_button.setEnabled(False)
         event_id = self._event.id
         self._runner.run(lambda: read_roster(path, event_id=event_id), on_done=self._guessed,
@@ -116,29 +130,32 @@ class RosterImportDialog(QDialog):
         self._read = result
         for name, combo in self.combos.items():
             combo.clear()
-            combo.addItems([_NONE, *result.headers])
+            combo.addItems([self.tr(_NONE), *result.headers])
             chosen = getattr(result.mapping, name)
-            combo.setCurrentText(chosen if chosen else _NONE)
+            combo.setCurrentText(chosen if chosen else self.tr(_NONE))
         self.mapping_box.setEnabled(True)
         self.import_button.setEnabled(True)
         self._show_result(result, preview=True)
 
     def mapping(self) -> ColumnMapping:
         base = self._read.mapping if self._read else ColumnMapping()
-        values = {n: ("" if c.currentText() == _NONE else c.currentText())
+        values = {n: ("" if c.currentText() == self.tr(_NONE) else c.currentText())
                   for n, c in self.combos.items()}  # fmt: skip
         return replace(base, **values)
 
     def _show_result(self, result: RosterReadResult, preview: bool) -> None:
-        verb = "ready to import" if preview else "read"
-        delimiter = f", delimiter {result.delimiter!r}" if result.delimiter else ""
+        verb = self.tr("ready to import") if preview else self.tr("read")
+        delimiter = (
+            self.tr(", delimiter {0!r}").format(result.delimiter) if result.delimiter else ""
+        )
         self.summary.setText(
-            f"{len(result.rows):,} attendees {verb}, {len(result.rejected):,} rows rejected "
-            f"(encoding {result.encoding}{delimiter})."
+            self.tr("{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).").format(
+                len(result.rows), verb, len(result.rejected), result.encoding, delimiter
+            )
         )
         self.rejected_rows.clear()
         for item in result.rejected[:500]:
-            self.rejected_rows.addItem(f"line {item.line}: {item.reason}")
+            self.rejected_rows.addItem(self.tr("line {0}: {1}").format(item.line, item.reason))
 
     def start_import(self) -> None:
         if self._path is None:
@@ -146,7 +163,7 @@ class RosterImportDialog(QDialog):
         path, mapping, event_id = self._path, self.mapping(), self._event.id
         attendees, report = self._attendees, self._signal.changed.emit
         self.import_button.setEnabled(False)
-        self.summary.setText("Importing…")
+        self.summary.setText(self.tr("Importing…"))
 
         def work() -> tuple[RosterReadResult, RosterImportSummary]:
             result = read_roster(path, mapping, event_id=event_id)
@@ -164,13 +181,15 @@ class RosterImportDialog(QDialog):
         result, summary = outcome
         self._show_result(result, preview=False)
         self.summary.setText(
-            f"{summary.inserted:,} attendees added, {summary.replaced:,} updated, "
-            f"{len(result.rejected):,} rows rejected; {summary.total:,} in the roster now."
+            self.tr(
+                "{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the "
+                "roster now."
+            ).format(summary.inserted, summary.replaced, len(result.rejected), summary.total)
         )
         self.progress.setValue(self.progress.maximum())
         self.import_button.setEnabled(True)
         self.imported.emit(summary)
 
     def _failed(self, exc: BaseException) -> None:
-        self.summary.setText(f"Not imported: {exc}")
+        self.summary.setText(self.tr("Not imported: {0}").format(exc))
         self.import_button.setEnabled(self._read is not None)

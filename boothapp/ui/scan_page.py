@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.capture.types import DecodeResult, FrameDecoder
-from boothapp.core.clock import event_time, zone_note
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, LeadSource, Staff
 from boothapp.services.hub_worker import HubState
@@ -44,14 +43,19 @@ from boothapp.services.sightings import Sighting
 from boothapp.ui.camera_controller import CameraController
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.card_capture import CardCapture
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, ZoneLabel, event_time
 from boothapp.ui.lead_form import LeadForm
 from boothapp.workers.decode_worker import DecodeWorker
 from boothapp.workers.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-PRIVACY_CHOICES = ((0, "Keep last visitor"), (10, "Hide after 10 s"), (30, "Hide after 30 s"),
-                   (60, "Hide after 1 min"))  # fmt: skip
+PRIVACY_CHOICES = (
+    (0, QT_TRANSLATE_NOOP("ScanPage", "Keep last visitor")),
+    (10, QT_TRANSLATE_NOOP("ScanPage", "Hide after 10 s")),
+    (30, QT_TRANSLATE_NOOP("ScanPage", "Hide after 30 s")),
+    (60, QT_TRANSLATE_NOOP("ScanPage", "Hide after 1 min")),
+)
 
 
 def scanned_before_text(lead: Lead, zone: str, first_seen: Sighting | None = None) -> str:
@@ -138,9 +142,9 @@ class ScanPage(QWidget):
         self._next_visitor: tuple[str, str, LeadSource] | None = None
 
         self.camera = CameraView()
-        self.camera_status = QLabel("Camera off")
+        self.camera_status = QLabel(self.tr("Camera off"))
         self.cameras = CameraController(
-            self.camera, decoder, self, no_camera_hint="A handheld scanner still works."
+            self.camera, decoder, self, no_camera_hint=self.tr("A handheld scanner still works.")
         )
         self.cameras.scanned.connect(self._symbol)
         self.cameras.status_changed.connect(self.camera_status.setText)
@@ -157,10 +161,10 @@ class ScanPage(QWidget):
         self.hub_strip.setWordWrap(True)
         self.hub_strip.hide()
         # Short words: side by side under the camera they set the window's minimum width.
-        self.walk_in = QPushButton("Walk-in (F5)")
-        self.walk_in.setToolTip("A visitor without a badge: type their details")
-        self.photo = QPushButton("Badge photo")
-        self.photo.setToolTip("The badge cannot be read: keep a photo to type it in later")
+        self.walk_in = QPushButton(self.tr("Walk-in (F5)"))
+        self.walk_in.setToolTip(self.tr("A visitor without a badge: type their details"))
+        self.photo = QPushButton(self.tr("Badge photo"))
+        self.photo.setToolTip(self.tr("The badge cannot be read: keep a photo to type it in later"))
         for b in (self.walk_in, self.photo):
             b.setMinimumHeight(48)
         self.walk_in.clicked.connect(self.start_walk_in)
@@ -188,11 +192,13 @@ class ScanPage(QWidget):
         self.form.cancelled.connect(self.show_ready)
         self.ready = QWidget()
         rv = QVBoxLayout(self.ready)
-        self.ready_title = QLabel("Ready to scan")
+        self.ready_title = QLabel(self.tr("Ready to scan"))
         self.ready_title.setProperty("role", "title")
         self.ready_hint = QLabel(
-            "Hold a badge up to the camera, or scan it with the handheld scanner.\n"
-            "F5: walk-in without badge · F6: photo of a business card"
+            self.tr(
+                "Hold a badge up to the camera, or scan it with the handheld scanner.\n"
+                "F5: walk-in without badge · F6: photo of a business card"
+            )
         )
         self.ready_hint.setWordWrap(True)
         self.message = QLabel()
@@ -201,7 +207,7 @@ class ScanPage(QWidget):
         self.result = QLabel()
         self.result.setObjectName("ScanResult")
         self.result.setProperty("role", "title")
-        self.zone_label = QLabel(zone_note(event.timezone))
+        self.zone_label = ZoneLabel(event.timezone)
         self.zone_label.setProperty("role", "muted")
         self.recent = QListWidget()
         self.recent.setObjectName("RecentLeads")
@@ -210,8 +216,8 @@ class ScanPage(QWidget):
         self.privacy = QComboBox()
         self.privacy.setObjectName("PrivacyChoice")
         for seconds, label in PRIVACY_CHOICES:
-            self.privacy.addItem(label, seconds)
-        self.privacy.setToolTip("Hide the last visitor's name and company from the screen")
+            self.privacy.addItem(self.tr(label), seconds)
+        self.privacy.setToolTip(self.tr("Hide the last visitor's name and company from the screen"))
         self.privacy.activated.connect(
             lambda i: self.privacy_changed.emit(int(self.privacy.itemData(i)))
         )
@@ -224,7 +230,8 @@ class ScanPage(QWidget):
         rv.addWidget(self.message)
         rv.addWidget(self.zone_label)
         recent_row = QHBoxLayout()
-        recent_row.addWidget(QLabel("Just captured"), 1)
+        self.recent_title = QLabel(self.tr("Just captured"))
+        recent_row.addWidget(self.recent_title, 1)
         recent_row.addWidget(self.privacy)
         rv.addLayout(recent_row)
         rv.addWidget(self.recent, 1)
@@ -242,6 +249,38 @@ class ScanPage(QWidget):
         layout.addWidget(splitter)
         QShortcut(QKeySequence("F5"), self, self.start_walk_in)
         QShortcut(QKeySequence("F6"), self, self.read_card)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        if not self.cameras.running:
+            self.camera_status.setText(self.tr("Camera off"))
+        self.walk_in.setText(self.tr("Walk-in (F5)"))
+        self.walk_in.setToolTip(self.tr("A visitor without a badge: type their details"))
+        self.photo.setText(self.tr("Badge photo"))
+        self.photo.setToolTip(self.tr("The badge cannot be read: keep a photo to type it in later"))
+        self.ready_title.setText(self.tr("Ready to scan"))
+        self.ready_hint.setText(
+            self.tr(
+                "Hold a badge up to the camera, or scan it with the handheld scanner.\nF5: "
+                "walk-in without badge · F6: photo of a business card"
+            )
+        )
+        self.privacy.setToolTip(self.tr("Hide the last visitor's name and company from the screen"))
+        self.recent_title.setText(self.tr("Just captured"))
+        choices = dict(PRIVACY_CHOICES)
+        for i in range(self.privacy.count()):
+            seconds = int(self.privacy.itemData(i))
+            self.privacy.setItemText(
+                i,
+                self.tr(choices[seconds])
+                if seconds in choices
+                else self.tr("Hide after {0} s").format(seconds),
+            )
 
     # -- staff and camera -------------------------------------------------------------------
     def set_staff(self, staff: Staff | None) -> None:
@@ -276,14 +315,15 @@ class ScanPage(QWidget):
         if self._staff is None:
             # The camera runs behind the sign-in page: a badge passing by then would open a
             # lead nobody owns and hold the form open for whoever signs in next.
-            self.message.setText("Sign in first: badges seen by the camera are not kept.")
+            self.message.setText(self.tr("Sign in first: badges seen by the camera are not kept."))
             return
         if self.form_open:
             if result.text != self.form.raw_payload:
                 # The camera sees whoever walks past: say so on this form only (cleared when
                 # the form closes or loads another visitor), never keep or queue it.
-                self.form.set_notice("Another badge was seen by the camera: save or cancel this "
-                                     "lead first.")  # fmt: skip
+                self.form.set_notice(self.tr("Another badge was seen by the camera: save or "
+                                             "cancel this "
+                                     "lead first."))  # fmt: skip
             return
         self.handle_payload(result.text, result.symbology, LeadSource.BADGE_SCAN)
 
@@ -301,51 +341,58 @@ class ScanPage(QWidget):
     ) -> None:
         """A badge was read: keep the scan and open its lead (new or existing)."""
         if not payload.strip():
-            self.show_result(ScanResult.UNREADABLE, "Unreadable: the scanner sent nothing usable")
+            self.show_result(
+                ScanResult.UNREADABLE, self.tr("Unreadable: the scanner sent nothing usable")
+            )
             return
         if self.form_open:
             # Never throw away what staff are typing, and never type the badge into a field:
             # it is the next visitor, opened when this lead is saved or cancelled.
             self._next_visitor = (payload, symbology, source)
-            self.form.set_notice("Next visitor's badge is read: it opens when you save or "
-                                 "cancel this lead.")  # fmt: skip
-            self.show_result(ScanResult.QUEUED, "Next visitor waiting")
+            self.form.set_notice(self.tr("Next visitor's badge is read: it opens when you save or "
+                                 "cancel this lead."))  # fmt: skip
+            self.show_result(ScanResult.QUEUED, self.tr("Next visitor waiting"))
             return
-        self.show_result(ScanResult.READ, "Badge read")
+        self.show_result(ScanResult.READ, self.tr("Badge read"))
         self.message.clear()  # what the last visitor left said belongs to them
         self._pending_since = time.perf_counter()
         leads, event_id = self._leads, self._event.id
         staff_id = self._staff.id if self._staff else ""
         self._runner.run(
-            lambda: leads.record_scan(event_id, payload, symbology=symbology, source=source,
-                                      staff_id=staff_id),
+            lambda: leads.record_scan(
+                event_id, payload, symbology=symbology, source=source, staff_id=staff_id
+            ),
             on_done=self._scan_recorded,
-            on_error=lambda exc: self.show_result(ScanResult.UNREADABLE, f"Scan not kept: {exc}"),
-        )  # fmt: skip
+            on_error=lambda exc: self.show_result(
+                ScanResult.UNREADABLE, self.tr("Scan not kept: {0}").format(exc)
+            ),
+        )
 
     def _scan_recorded(self, outcome: ScanOutcome) -> None:
         if outcome.existing is not None:
             draft = self._leads.draft_of(outcome.existing)
             banner = scanned_before_text(outcome.existing, self._event.timezone, outcome.first_seen)
-            self.show_result(ScanResult.DUPLICATE, f"Scanned before: {draft.contact.full_name}")
+            self.show_result(
+                ScanResult.DUPLICATE, self.tr("Scanned before: {0}").format(draft.contact.full_name)
+            )
         elif outcome.warnings and not (
             outcome.draft.contact.full_name or outcome.draft.contact.email
             or outcome.draft.badge_key
         ):  # fmt: skip
-            self.show_result(ScanResult.UNREADABLE, "Unreadable badge: " + "; ".join(
+            self.show_result(ScanResult.UNREADABLE, self.tr("Unreadable badge: ") + "; ".join(
                 outcome.warnings))  # fmt: skip
             draft = outcome.draft
             banner = "; ".join(outcome.warnings)
         else:
             draft = outcome.draft
             banner = ""
-            name = draft.contact.full_name or draft.contact.email or "new visitor"
-            self.show_result(ScanResult.ACCEPTED, f"New lead: {name}")
+            name = draft.contact.full_name or draft.contact.email or self.tr("new visitor")
+            self.show_result(ScanResult.ACCEPTED, self.tr("New lead: {0}").format(name))
         # Shown first, then loaded: focus only sticks on a visible widget.
         self.right.setCurrentWidget(self.form)
         self.form.load(draft, scan_id=outcome.scan.id, banner=banner)
-        name = draft.contact.full_name or draft.contact.email or "Badge scanned"
-        self.camera.flash(f"✔ {name}")
+        name = draft.contact.full_name or draft.contact.email or self.tr("Badge scanned")
+        self.camera.flash(self.tr("✔ {0}").format(name))
         if self._pending_since is not None:
             self.last_latency_ms = (time.perf_counter() - self._pending_since) * 1000
             self.scan_to_form_ms.emit(self.last_latency_ms)
@@ -371,7 +418,9 @@ class ScanPage(QWidget):
         """Keep a photo of a badge the scanner cannot read, as a scan to resolve later."""
         frame = self.cameras.last_frame
         if frame is None:
-            self.message.setText("No camera picture to keep. Use 'walk-in' and type the name.")
+            self.message.setText(
+                self.tr("No camera picture to keep. Use 'walk-in' and type the name.")
+            )
             return
         frame = frame.copy()
         self._photos_dir.mkdir(parents=True, exist_ok=True)
@@ -388,17 +437,24 @@ class ScanPage(QWidget):
         self._runner.run(
             work,
             on_done=lambda _o: self.message.setText(
-                f"Photo kept to resolve later ({path.name}). Type what you can read: F5."),
-            on_error=lambda exc: self.message.setText(f"Photo not kept: {exc}"),
-        )  # fmt: skip
+                self.tr("Photo kept to resolve later ({0}). Type what you can read: F5.").format(
+                    path.name
+                )
+            ),
+            on_error=lambda exc: self.message.setText(self.tr("Photo not kept: {0}").format(exc)),
+        )
 
     def _saved(self, lead: Lead) -> None:
         self.lead_saved.emit(lead)
-        self.recent.insertItem(0, f"{lead.display_name} · {lead.contact.company} · "
-                                  f"{lead.rating.value}")  # fmt: skip
+        self.recent.insertItem(
+            0,
+            self.tr("{0} · {1} · {2}").format(
+                lead.display_name, lead.contact.company, lead.rating.value
+            ),
+        )
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)
-        self.message.setText(f"Saved {lead.display_name}. Next visitor!")
+        self.message.setText(self.tr("Saved {0}. Next visitor!").format(lead.display_name))
         seconds = int(self.privacy.currentData() or 0)
         if seconds:
             self._privacy_timer.start(seconds * 1000)
@@ -408,7 +464,7 @@ class ScanPage(QWidget):
         """Hide the previous visitor after ``seconds`` (0: never)."""
         index = self.privacy.findData(seconds)
         if index < 0:
-            self.privacy.addItem(f"Hide after {seconds} s", seconds)
+            self.privacy.addItem(self.tr("Hide after {0} s").format(seconds), seconds)
             index = self.privacy.count() - 1
         self.privacy.setCurrentIndex(index)
         if not seconds:
@@ -422,7 +478,7 @@ class ScanPage(QWidget):
         count = self.recent.count()
         self.recent.clear()
         if count:
-            self.recent.addItem(f"{count} visitor(s) hidden for privacy")
+            self.recent.addItem(self.tr("{0} visitor(s) hidden for privacy").format(count))
         self.message.clear()
         self.result.clear()
 

@@ -21,7 +21,7 @@ class SetupWizard(QWizard):
         self, ctx: AppContext, runner: TaskRunner, extra_pages: list[QWizardPage] | None = None
     ) -> None:
         super().__init__()
-        self.setWindowTitle("Set up your event")
+        self.setWindowTitle(self.tr("Set up your event"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(720, 520)
         self._ctx, self._runner = ctx, runner
@@ -68,4 +68,4 @@ class SetupWizard(QWizard):
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-        QMessageBox.warning(self, "Could not create the event", str(exc))
+        QMessageBox.warning(self, self.tr("Could not create the event"), str(exc))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from boothapp.app import AppContext
@@ -18,6 +18,7 @@ from boothapp.core.models import Event
 from boothapp.settings import NO_CAMERA
 from boothapp.ui.application import create_application
 from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.ui.i18n import apply_language, system_language
 from boothapp.ui.setup_wizard import SetupWizard
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.tasks import TaskRunner
@@ -46,13 +47,20 @@ def pick_camera(ctx: AppContext, event: Event) -> str:
 
 def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
     box = QMessageBox()
-    box.setWindowTitle("Welcome to BoothApp")
+    box.setWindowTitle(QCoreApplication.translate("Shell", "Welcome to BoothApp"))
     box.setText(
-        "Welcome! Set up your event, or try BoothApp on a demo event first "
-        "(no camera needed: a recorded badge feed plays as the camera)."
+        QCoreApplication.translate(
+            "Shell",
+            "Welcome! Set up your event, or try BoothApp on a demo event first "
+            "(no camera needed: a recorded badge feed plays as the camera).",
+        )
     )
-    setup = box.addButton("Set up my event", QMessageBox.ButtonRole.AcceptRole)
-    demo = box.addButton("Try the demo", QMessageBox.ButtonRole.ActionRole)
+    setup = box.addButton(
+        QCoreApplication.translate("Shell", "Set up my event"), QMessageBox.ButtonRole.AcceptRole
+    )
+    demo = box.addButton(
+        QCoreApplication.translate("Shell", "Try the demo"), QMessageBox.ButtonRole.ActionRole
+    )
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     if box.clickedButton() is demo:
@@ -76,8 +84,13 @@ def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | No
     """Generate the demo (roster, leads, badge video: a few seconds) off the GUI thread."""
     from boothapp.demo.build import build_demo
 
-    dialog = QProgressDialog("Preparing the demo event and its badge video…", "", 0, 0)
-    dialog.setWindowTitle("BoothApp demo")
+    dialog = QProgressDialog(
+        QCoreApplication.translate("Shell", "Preparing the demo event and its badge video…"),
+        "",
+        0,
+        0,
+    )
+    dialog.setWindowTitle(QCoreApplication.translate("Shell", "BoothApp demo"))
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(0)
     loop = QEventLoop()
@@ -88,7 +101,9 @@ def _build_demo_with_progress(ctx: AppContext, runner: TaskRunner) -> Event | No
         loop.quit()
 
     def failed(exc: BaseException) -> None:
-        QMessageBox.warning(dialog, "Demo not available", str(exc))
+        QMessageBox.warning(
+            dialog, QCoreApplication.translate("Shell", "Demo not available"), str(exc)
+        )
         loop.quit()
 
     runner.run(lambda: build_demo(ctx, leads=120, video=True), on_done=done, on_error=failed)
@@ -110,6 +125,8 @@ def ask_recovery_key(message: str, restore: Callable[[str], object]) -> bool:
 def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     app = create_application()
     apply_theme(app, Theme(ctx.settings.theme or "light"), ctx.settings.font_scale)
+    # Before anyone signs in: the device's language, else the OS's (issue 21).
+    apply_language(ctx.settings.language or system_language())
     runner = TaskRunner()
     event = current_event(ctx)
     if event is None:
@@ -127,10 +144,16 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     if camera:
         window.start_camera(camera)
     elif ctx.settings.camera == NO_CAMERA:
-        window.scan.set_no_camera("No camera chosen: scan badges with the handheld scanner.")
+        window.scan.set_no_camera(
+            QCoreApplication.translate(
+                "Shell", "No camera chosen: scan badges with the handheld scanner."
+            )
+        )
     else:
         window.scan.camera.set_message(
-            "No camera found. Plug one in (and restart), or use a handheld scanner."
+            QCoreApplication.translate(
+                "Shell", "No camera found. Plug one in (and restart), or use a handheld scanner."
+            )
         )
     if quit_after:
         QTimer.singleShot(int(quit_after * 1000), window.close)

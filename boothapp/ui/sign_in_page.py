@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QEasingCurve,
+    QEvent,
     QPoint,
     QPropertyAnimation,
     Qt,
@@ -29,17 +30,19 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.models import Staff
 from boothapp.services.staff import PinCheck, PinStatus, StaffService
+from boothapp.ui.i18n import LANGUAGES, QT_TRANSLATE_NOOP, current_language, number
 from boothapp.ui.pin_pad import PinPad
 from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
 
-WRONG_PIN = "Wrong PIN"
-WAIT = "Too many wrong PINs: try again in {s} s"
+WRONG_PIN = QT_TRANSLATE_NOOP("SignInPage", "Wrong PIN")
+WAIT = QT_TRANSLATE_NOOP("SignInPage", "Too many wrong PINs: try again in {s} s")
 BUTTON_HEIGHT = 72
 
 
 class SignInPage(QWidget):
     signed_in = Signal(Staff)
+    language_chosen = Signal(str)  # a code of LANGUAGES, tapped or the chosen member's own
 
     def __init__(self, staff: StaffService, runner: TaskRunner, event_id: str) -> None:
         super().__init__()
@@ -49,6 +52,7 @@ class SignInPage(QWidget):
         self.setFont(font)
         self._staff, self._runner, self._event_id = staff, runner, event_id
         self._members: list[Staff] = []
+        self._loaded = False
         self._selected: Staff | None = None
         self._checking = False
         self._unlocking = False  # the pad takes a manager's PIN for the selected member
@@ -56,7 +60,7 @@ class SignInPage(QWidget):
         self.wait.ticked.connect(self._waiting)
         self.wait.ended.connect(self._wait_over)
 
-        heading = QLabel("Who is at the booth?")
+        self.heading = heading = QLabel()
         heading_font = heading.font()
         heading_font.setPointSizeF(22)
         heading_font.setBold(True)
@@ -71,7 +75,7 @@ class SignInPage(QWidget):
         names_scroll.setWidget(self.names)
         names_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
-        self.prompt = QLabel("Tap your name")
+        self.prompt = QLabel()
         self.prompt.setObjectName("PinPrompt")
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         prompt_font = self.prompt.font()
@@ -84,7 +88,7 @@ class SignInPage(QWidget):
         self.pad = PinPad()
         self.pad.setEnabled(False)
         self.pad.entered.connect(self._check)
-        self.unlock_button = QPushButton("Manager unlock")
+        self.unlock_button = QPushButton()
         self.unlock_button.setObjectName("ManagerUnlock")
         self.unlock_button.setMinimumHeight(56)
         self.unlock_button.hide()
@@ -97,6 +101,29 @@ class SignInPage(QWidget):
         pad_layout.addWidget(self.unlock_button)
         pad_layout.addStretch(1)
         self.pad_box.setFixedWidth(380)
+
+        # Issue 21: the language this staff member reads, one tap; remembered per person.
+        self._remembered: dict[str, str] = {}
+        self.language_label = QLabel()
+        self.language_group = QButtonGroup(self)
+        self.language_group.setExclusive(True)
+        self.language_buttons: dict[str, QPushButton] = {}
+        # Under the PIN pad, three a row: beside the names they were cut on a Persian screen,
+        # and in one row at 16 pt they made the window wider than 1280 px.
+        languages = QGridLayout()
+        languages.addWidget(self.language_label, 0, 0, 1, 3)
+        for i, (code, name) in enumerate(LANGUAGES.items()):
+            button = QPushButton(name)  # each language named in itself, never translated
+            button.setObjectName(f"Language_{code}")
+            button.setCheckable(True)
+            button.setMinimumHeight(44)
+            button.setChecked(code == current_language())
+            button.clicked.connect(lambda _=False, c=code: self.pick_language(c))
+            self.language_group.addButton(button)
+            self.language_buttons[code] = button
+            button.setProperty("language", True)
+            languages.addWidget(button, 1 + i // 3, i % 3)
+        pad_layout.insertLayout(pad_layout.count() - 1, languages)  # above the stretch
 
         left = QVBoxLayout()
         left.addWidget(heading)
@@ -116,9 +143,47 @@ class SignInPage(QWidget):
             "QPushButton#StaffButton:checked { background: #1f6feb; color: white;"
             " border-color: #1f6feb; font-weight: bold; }"
             "QPushButton#PinKey_OK { background: #2e7d32; color: white; font-weight: bold; }"
+            'QPushButton[language="true"] { font-size: 12pt; }'
+            'QPushButton[language="true"]:checked { background: #1f6feb; color: white;'
+            " border-color: #1f6feb; font-weight: bold; }"
             "QPushButton#PinKey_OK:disabled { background: #a5c9a7; }"
         )
         self._shake: QPropertyAnimation | None = None
+        self.retranslateUi()
+
+    # -- language (issue 21) -----------------------------------------------------------------
+    def set_remembered_languages(self, by_staff_id: dict[str, str]) -> None:
+        """Each staff member's language as last chosen on this device (staff id -> code)."""
+        self._remembered = by_staff_id
+
+    def pick_language(self, code: str) -> None:
+        button = self.language_buttons.get(code)
+        if button is not None:
+            button.setChecked(True)
+        self.language_chosen.emit(code)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.heading.setText(self.tr("Who is at the booth?"))
+        self.language_label.setText(self.tr("Language"))
+        self.unlock_button.setText(self.tr("Manager unlock"))
+        for code, button in self.language_buttons.items():
+            button.setChecked(code == current_language())
+        member = self._selected
+        if member is None:
+            self.prompt.setText(
+                self.tr("Tap your name")
+                if self._members or not self._loaded
+                else self.tr("No staff yet: an event manager adds staff first")
+            )
+        elif self._unlocking:
+            self.prompt.setText(self.tr("Manager PIN to unlock {0}").format(member.name))
+        else:
+            self.prompt.setText(self.tr("PIN for {0}").format(member.name))
 
     # -- staff list ----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -127,6 +192,7 @@ class SignInPage(QWidget):
         self._runner.run(lambda: staff.list_staff(event_id), on_done=self.set_staff_list)
 
     def set_staff_list(self, members: list[Staff]) -> None:
+        self._loaded = True
         self._members = [m for m in members if m.active]
         for button in self.group.buttons():
             self.group.removeButton(button)
@@ -142,7 +208,7 @@ class SignInPage(QWidget):
             self.names_layout.addWidget(button, i // 2, i % 2)
         self.names_layout.setRowStretch(len(self._members) // 2 + 1, 1)
         if not self._members:
-            self.prompt.setText("No staff yet: an event manager adds staff first")
+            self.prompt.setText(self.tr("No staff yet: an event manager adds staff first"))
 
     def staff_button(self, name: str) -> QPushButton | None:
         found = next((b for b in self.group.buttons() if b.text() == name), None)
@@ -156,12 +222,15 @@ class SignInPage(QWidget):
     def choose(self, member: Staff) -> None:
         self._selected = member
         self._unlocking = False
+        remembered = self._remembered.get(member.id)
+        if remembered and remembered != current_language():
+            self.pick_language(remembered)  # their screen in their language before the PIN
         self.wait.stop()
         self.unlock_button.hide()
         button = self.staff_button(member.name)
         if button is not None:
             button.setChecked(True)
-        self.prompt.setText(f"PIN for {member.name}")
+        self.prompt.setText(self.tr("PIN for {0}").format(member.name))
         self.message.setText("")
         self.pad.clear()
         self.pad.setEnabled(True)
@@ -179,7 +248,7 @@ class SignInPage(QWidget):
             return
         self._checking = True
         self.pad.setEnabled(False)
-        self.message.setText("Checking…")
+        self.message.setText(self.tr("Checking…"))
         staff = self._staff
         if self._unlocking:
             self._runner.run(
@@ -199,20 +268,20 @@ class SignInPage(QWidget):
             self._accepted(check.staff)
         elif check.status is PinStatus.UNKNOWN:
             self.pad.setEnabled(True)
-            self.message.setText("This staff member cannot sign in any more")
+            self.message.setText(self.tr("This staff member cannot sign in any more"))
         elif check.locked_for_s > 0:
             self._shake_pad()
             self._locked(check.locked_for_s)
         else:
             self.pad.setEnabled(True)
-            self.message.setText(WRONG_PIN)
+            self.message.setText(self.tr(WRONG_PIN))
             self._shake_pad()
 
     def _accepted(self, member: Staff) -> None:
         self.message.setText("")
         self.pad.clear()
         self.pad.setEnabled(False)
-        self.prompt.setText(f"Signed in: {member.name}")
+        self.prompt.setText(self.tr("Signed in: {0}").format(member.name))
         for button in self.group.buttons():
             button.setChecked(False)
         self._selected = None
@@ -223,7 +292,7 @@ class SignInPage(QWidget):
         self._checking = False
         self.pad.clear()
         self.pad.setEnabled(True)
-        self.message.setText(f"Could not sign in: {exc}")
+        self.message.setText(self.tr("Could not sign in: {0}").format(exc))
 
     # -- waiting after wrong PINs --------------------------------------------------------
     def _locked(self, seconds: float) -> None:
@@ -236,13 +305,13 @@ class SignInPage(QWidget):
 
     def _waiting(self, seconds: int) -> None:
         if not self._unlocking:
-            self.message.setText(WAIT.format(s=seconds))
+            self.message.setText(self.tr(WAIT).format(s=number(seconds)))
 
     def _wait_over(self) -> None:
         self.unlock_button.hide()
         if self._selected is not None and not self._checking:
             self._unlocking = False
-            self.prompt.setText(f"PIN for {self._selected.name}")
+            self.prompt.setText(self.tr("PIN for {0}").format(self._selected.name))
             self.message.setText("")
             self.pad.setEnabled(True)
 
@@ -251,7 +320,7 @@ class SignInPage(QWidget):
         if member is None:
             return
         self._unlocking = True
-        self.prompt.setText(f"Manager PIN to unlock {member.name}")
+        self.prompt.setText(self.tr("Manager PIN to unlock {0}").format(member.name))
         self.message.setText("")
         self.pad.clear()
         self.pad.setEnabled(True)
@@ -264,16 +333,16 @@ class SignInPage(QWidget):
         if check.accepted and member is not None and check.staff is not None:
             self._unlocking = False
             self.wait.stop()
-            self.prompt.setText(f"PIN for {member.name}")
-            self.message.setText(f"Unlocked by {check.staff.name}")
+            self.prompt.setText(self.tr("PIN for {0}").format(member.name))
+            self.message.setText(self.tr("Unlocked by {0}").format(check.staff.name))
             self.pad.setEnabled(True)
             return
         if check.status is PinStatus.LOCKED or check.locked_for_s > 0:
-            self.message.setText("Too many wrong manager PINs: wait for the countdown")
+            self.message.setText(self.tr("Too many wrong manager PINs: wait for the countdown"))
             self._unlocking = False
             self.pad.setEnabled(False)
             return
-        self.message.setText("Wrong manager PIN")
+        self.message.setText(self.tr("Wrong manager PIN"))
         self.pad.setEnabled(True)
         self._shake_pad()
 

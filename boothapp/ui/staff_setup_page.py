@@ -26,19 +26,21 @@ class NewStaff:
 class StaffSetupPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Booth staff")
-        self.setSubTitle("Add everyone who scans at the booth. Each signs in with a 4-8 digit PIN.")
+        self.setTitle(self.tr("Booth staff"))
+        self.setSubTitle(
+            self.tr("Add everyone who scans at the booth. Each signs in with a 4-8 digit PIN.")
+        )
         self._staff: list[NewStaff] = []
         self.name = QLineEdit()
-        self.name.setPlaceholderText("Name")
+        self.name.setPlaceholderText(self.tr("Name"))
         self.pin = QLineEdit()
-        self.pin.setPlaceholderText("PIN")
+        self.pin.setPlaceholderText(self.tr("PIN"))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(8)
-        self.add = QPushButton("Add")
+        self.add = QPushButton(self.tr("Add"))
         self.add.setDefault(False)
         self.list = QListWidget()
-        self.remove = QPushButton("Remove selected")
+        self.remove = QPushButton(self.tr("Remove selected"))
         self.error = QLabel()
         self.error.setProperty("role", "error")
         row = QHBoxLayout()
@@ -61,10 +63,10 @@ class StaffSetupPage(QWizardPage):
     def _add(self) -> None:
         name, pin = self.name.text().strip(), self.pin.text()
         if not name:
-            self.error.setText("Enter a name")
+            self.error.setText(self.tr("Enter a name"))
             return
         if any(s.name.lower() == name.lower() for s in self._staff):
-            self.error.setText(f"{name} is already on the list")
+            self.error.setText(self.tr("{0} is already on the list").format(name))
             return
         problem = validate_pin(pin)
         if problem:

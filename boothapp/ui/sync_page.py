@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -43,10 +44,18 @@ CRM_LABELS = LABELS
 def breaker_text(crm: str, state: BreakerState, retry_at: datetime | None) -> str:
     name = CRM_LABELS.get(crm, crm)
     if state == BreakerState.OPEN:
-        when = f"; retrying at {retry_at.astimezone():%H:%M}" if retry_at is not None else ""
-        return f"{name} is not answering{when}"
+        when = (
+            QCoreApplication.translate("SyncPage", "; retrying at {0:%H:%M}").format(
+                retry_at.astimezone()
+            )
+            if retry_at is not None
+            else ""
+        )
+        return QCoreApplication.translate("SyncPage", "{0} is not answering{1}").format(name, when)
     if state == BreakerState.HALF_OPEN:
-        return f"{name} was not answering; trying one lead"
+        return QCoreApplication.translate(
+            "SyncPage", "{0} was not answering; trying one lead"
+        ).format(name)
     return ""
 
 
@@ -75,23 +84,27 @@ class SyncPage(QWidget):
         self.breaker_label.setStyleSheet("color: #b45309; font-weight: bold")
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
-        self.sync_button = QPushButton("Sync now")
-        self.pull_button = QPushButton("Pull changes from CRM")
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.pull_button = QPushButton(self.tr("Pull changes from CRM"))
         self.pull_button.setToolTip(
-            "Take the owner and stage that sales changed in the CRM. A booth edit made after "
-            "the CRM's change is kept and goes out with the next sync."
+            self.tr(
+                "Take the owner and stage that sales changed in the CRM. A booth edit made after "
+                "the CRM's change is kept and goes out with the next sync."
+            )
         )
         self.pull_button.setEnabled(False)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
 
         self.failures_table = QTableWidget(0, 3)
-        self.failures_table.setHorizontalHeaderLabels(["Lead", "Company", "CRM says"])
+        self.failures_table.setHorizontalHeaderLabels(
+            [self.tr("Lead"), self.tr("Company"), self.tr("CRM says")]
+        )
         self.failures_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
         )
         self.failures_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.retry_button = QPushButton("Retry failed")
+        self.retry_button = QPushButton(self.tr("Retry failed"))
         self.retry_button.setEnabled(False)
 
         self.settings_box = CrmSettingsBox(service, runner, event, open_browser, self)
@@ -110,9 +123,34 @@ class SyncPage(QWidget):
         self.worker.pulled.connect(self._pulled)
         self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The fixed wording again, in the language just applied (issue 21)."""
+        if hasattr(self, "run_box"):
+            self.run_box.setTitle(self.tr("Sync"))
+            self.fail_box.setTitle(self.tr("Leads the CRM refused"))
+        self.failures_table.setHorizontalHeaderLabels(
+            [self.tr("Lead"), self.tr("Company"), self.tr("CRM says")]
+        )
+        self.refresh()  # the status line is worded from the figures
+        self.sync_button.setText(self.tr("Sync now"))
+        self.pull_button.setText(self.tr("Pull changes from CRM"))
+        self.pull_button.setToolTip(
+            self.tr(
+                "Take the owner and stage that sales changed in the CRM. A booth edit made "
+                "after the CRM's change is kept and goes out with the next sync."
+            )
+        )
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.retry_button.setText(self.tr("Retry failed"))
+
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        run_box = QGroupBox("Sync")
+        self.run_box = run_box = QGroupBox(self.tr("Sync"))
         run = QVBoxLayout(run_box)
         run.addWidget(self.status_label)
         run.addWidget(self.progress_bar)
@@ -126,7 +164,7 @@ class SyncPage(QWidget):
         buttons.addStretch(1)
         run.addLayout(buttons)
 
-        fail_box = QGroupBox("Leads the CRM refused")
+        self.fail_box = fail_box = QGroupBox(self.tr("Leads the CRM refused"))
         fail = QVBoxLayout(fail_box)
         fail.addWidget(self.failures_table)
         fail.addWidget(self.retry_button)
@@ -159,17 +197,23 @@ class SyncPage(QWidget):
 
     def show_status(self, st: SyncStatus) -> None:
         if not st.configured:
-            self.status_label.setText("No CRM set up for this event yet: fill in the settings.")
+            self.status_label.setText(
+                self.tr("No CRM set up for this event yet: fill in the settings.")
+            )
             self.sync_button.setEnabled(False)
             self.pull_button.setEnabled(False)
             return
         self.sync_button.setEnabled(not self.worker.running)
         self.pull_button.setEnabled(not self.worker.running and st.done > 0 and st.crm in PULLABLE)
-        last = f"{st.last_sync.astimezone():%H:%M}" if st.last_sync else "never"
+        last = f"{st.last_sync.astimezone():%H:%M}" if st.last_sync else self.tr("never")
         self.status_label.setText(
-            f"{CRM_LABELS.get(st.crm, st.crm)}: {st.done} synced, "
-            f"{st.pending + st.in_flight + st.not_queued} waiting, {st.failed} failed; "
-            f"last sync {last}"
+            self.tr("{0}: {1} synced, {2} waiting, {3} failed; last sync {4}").format(
+                CRM_LABELS.get(st.crm, st.crm),
+                st.done,
+                st.pending + st.in_flight + st.not_queued,
+                st.failed,
+                last,
+            )
         )
 
     def show_failures(self, failures: tuple[SyncFailure, ...]) -> None:
@@ -188,7 +232,7 @@ class SyncPage(QWidget):
         self.worker.start(self._event.id, retry_failed=retry_failed)
 
     def start_pull(self) -> None:
-        self.message_label.setText("Reading back what sales changed in the CRM…")
+        self.message_label.setText(self.tr("Reading back what sales changed in the CRM…"))
         self.breaker_label.setText("")
         self.progress_bar.setMaximum(0)  # busy until the first batch says how many
         self.worker.start_pull(self._event.id)
@@ -196,7 +240,7 @@ class SyncPage(QWidget):
     def show_pull_progress(self, done: int, total: int) -> None:
         self.progress_bar.setMaximum(max(1, total))
         self.progress_bar.setValue(done)
-        self.rate_label.setText(f"Read back {done} of {total} leads")
+        self.rate_label.setText(self.tr("Read back {0} of {1} leads").format(done, total))
 
     def _pulled(self, summary: PullSummary) -> None:
         self.progress_bar.setMaximum(max(1, self.progress_bar.maximum()))
@@ -207,10 +251,12 @@ class SyncPage(QWidget):
         self._crm = p.crm
         self.progress_bar.setMaximum(max(1, p.total))
         self.progress_bar.setValue(p.done)
-        eta = f", about {_duration(p.eta_s)} left" if p.eta_s is not None else ""
+        eta = self.tr(", about {0} left").format(_duration(p.eta_s)) if p.eta_s is not None else ""
         wait = f" · {p.waiting}" if p.waiting else ""
         self.rate_label.setText(
-            f"{p.done} of {p.total} · {p.leads_per_min:.0f} leads/min{eta}{wait}"
+            self.tr("{0} of {1} · {2:.0f} leads/min{3}{4}").format(
+                p.done, p.total, p.leads_per_min, eta, wait
+            )
         )
         retry_at = self._service.breaker_retry_at() if p.breaker == BreakerState.OPEN else None
         self.breaker_label.setText(breaker_text(p.crm, p.breaker, retry_at))
@@ -224,16 +270,20 @@ class SyncPage(QWidget):
     def _finished(self, summary: Any) -> None:
         self.breaker_label.setText("")
         texts = {
-            StopReason.IDLE: f"Done: {summary.synced} sent, {len(summary.failures)} refused.",
-            StopReason.ALLOWANCE: f"Paused: {summary.message}",
-            StopReason.CANCELLED: "Sync cancelled; the rest stays queued.",
-            StopReason.AUTH: f"The CRM refused the credentials: {summary.message}",
-            StopReason.CONFIG: f"The CRM set-up needs fixing: {summary.message}",
-            StopReason.DEADLINE: "Stopped for now; the rest stays queued.",
+            StopReason.IDLE: self.tr("Done: {0} sent, {1} refused.").format(
+                summary.synced, len(summary.failures)
+            ),
+            StopReason.ALLOWANCE: self.tr("Paused: {0}").format(summary.message),
+            StopReason.CANCELLED: self.tr("Sync cancelled; the rest stays queued."),
+            StopReason.AUTH: self.tr("The CRM refused the credentials: {0}").format(
+                summary.message
+            ),
+            StopReason.CONFIG: self.tr("The CRM set-up needs fixing: {0}").format(summary.message),
+            StopReason.DEADLINE: self.tr("Stopped for now; the rest stays queued."),
         }
         text = texts.get(summary.stopped, summary.message)
         owners = getattr(summary, "owners_text", "")
-        self.message_label.setText(f"{text} {owners}" if owners else text)
+        self.message_label.setText(self.tr("{0} {1}").format(text, owners) if owners else text)
         self.refresh()
 
     def _failed(self, message: str) -> None:
@@ -250,5 +300,5 @@ class SyncPage(QWidget):
 
 def _duration(seconds: float) -> str:
     if seconds < 90:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min"
+        return QCoreApplication.translate("SyncPage", "{0:.0f} s").format(seconds)
+    return QCoreApplication.translate("SyncPage", "{0:.0f} min").format(seconds / 60)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.strings import LANGUAGES, tr
+from boothapp.ui.kiosk.strings import LANGUAGES
 
 
 class AttractPage(KioskStep):
@@ -62,10 +62,10 @@ class AttractPage(KioskStep):
         layout.addLayout(langs)
 
     def retranslate(self, lang: str) -> None:
-        self.welcome.setText(tr("welcome", lang))
-        self.prompt.setText(tr("camera_off", lang))
-        self.scan_button.setText(tr("start_scan", lang))
-        self.type_button.setText(tr("type_instead", lang))
+        self.welcome.setText(self.tr("Welcome to our booth"))
+        self.prompt.setText(self.tr("Tap “Scan my badge” to turn the camera on"))
+        self.scan_button.setText(self.tr("Scan my badge"))
+        self.type_button.setText(self.tr("No badge? Type your details"))
         for code, button in self.language_buttons.items():
             button.setChecked(code == lang)
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from boothapp.core.models import Contact
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.strings import tr
 
 
 def before_confirmation(contact: Contact) -> Contact:
@@ -59,9 +58,9 @@ class ConfirmPage(KioskStep):
         self.company.setText(shown.company)
 
     def retranslate(self, lang: str) -> None:
-        self.heading.setText(tr("check_details", lang))
-        self.yes_button.setText(tr("its_me", lang))
-        self.no_button.setText(tr("not_me", lang))
+        self.heading.setText(self.tr("Is this you?"))
+        self.yes_button.setText(self.tr("Yes, it's me"))
+        self.no_button.setText(self.tr("No, not me"))
 
     def clear(self) -> None:
         super().clear()

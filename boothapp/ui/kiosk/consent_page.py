@@ -6,7 +6,6 @@ from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.strings import tr
 
 
 class TapCheckBox(QCheckBox):
@@ -62,9 +61,15 @@ class ConsentPage(KioskStep):
         self.finished.emit(self.agree.isChecked(), self.consent_text(), self.literature.isChecked())
 
     def retranslate(self, lang: str) -> None:
-        self.heading.setText(tr("consent_title", lang))
-        self.text.setText(self._custom.get(lang) or tr("consent_default", lang))
-        self.agree.setText(tr("agree", lang))
-        self.literature.setText(tr("send_literature", lang))
-        self.back_button.setText(tr("back", lang))
-        self.finish_button.setText(tr("finish", lang))
+        self.heading.setText(self.tr("May we contact you?"))
+        self.text.setText(
+            self._custom.get(lang)
+            or self.tr(
+                "Yes, you may contact me by email about your products and this event. I can "
+                "withdraw this at any time."
+            )
+        )
+        self.agree.setText(self.tr("I agree"))
+        self.literature.setText(self.tr("Email me the brochure"))
+        self.back_button.setText(self.tr("Back"))
+        self.finish_button.setText(self.tr("Finish"))

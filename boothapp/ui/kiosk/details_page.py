@@ -9,7 +9,6 @@ from boothapp.core.hygiene.emails import email_problem
 from boothapp.core.models import Contact
 from boothapp.ui.kiosk.keyboard import OnScreenKeyboard
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.strings import tr
 
 
 class DetailsPage(KioskStep):
@@ -100,21 +99,30 @@ class DetailsPage(KioskStep):
     def _next(self) -> None:
         contact = self.contact()
         if not (contact.first_name or contact.last_name) or email_problem(contact.email):
-            self.error.setText(tr("required", self._lang))
+            self.error.setText(self.tr("Please fill in your name and a valid email"))
             return
         self.error.clear()
         self.accepted.emit(contact)
 
     def retranslate(self, lang: str) -> None:
         self._lang = lang
-        self.heading.setText(tr("check_details" if self._prefilled else "your_details", lang))
+        self.heading.setText(
+            self.tr("Is this you?") if self._prefilled else self.tr("Your details")
+        )
+        names = {
+            "first_name": self.tr("First name"),
+            "last_name": self.tr("Last name"),
+            "email": self.tr("Email"),
+            "company": self.tr("Company"),
+            "job_title": self.tr("Job title"),
+        }
         for key, label in self.labels.items():
-            label.setText(tr(key, lang))
-        self.next_button.setText(tr("next", lang))
-        self.cancel_button.setText(tr("cancel", lang))
+            label.setText(names[key])
+        self.next_button.setText(self.tr("Next"))
+        self.cancel_button.setText(self.tr("Start over"))
         self.keyboard.set_language(lang)
         if self.error.text():
-            self.error.setText(tr("required", lang))
+            self.error.setText(self.tr("Please fill in your name and a valid email"))
 
     def clear(self) -> None:
         super().clear()

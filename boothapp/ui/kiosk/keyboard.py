@@ -200,7 +200,7 @@ class OnScreenKeyboard(QWidget):
         if self._lang != "en":
             target = _NATIVE[self._lang] if self.latin else LATIN
             switch = self._key(target.switch_label, "key_layer")
-            switch.setToolTip("Latin letters" if not self.latin else "")
+            switch.setToolTip(self.tr("Latin letters") if not self.latin else "")
             switch.clicked.connect(lambda: self._set_state(latin=not self.latin, dead=()))
             line.addWidget(switch, 2)
         for mark in layer.dead_keys:

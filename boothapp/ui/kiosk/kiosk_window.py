@@ -22,6 +22,7 @@ from boothapp.app import AppContext
 from boothapp.core.models import Contact, Event, Lead, LeadSource
 from boothapp.services.leads import LeadDraft, ScanOutcome
 from boothapp.services.staff import PinCheck, PinStatus
+from boothapp.ui.i18n import apply_language
 from boothapp.ui.kiosk.attract_page import AttractPage
 from boothapp.ui.kiosk.confirm_page import ConfirmPage
 from boothapp.ui.kiosk.consent_page import ConsentPage
@@ -31,7 +32,7 @@ from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.pin_pad import PinPad
 from boothapp.ui.kiosk.questions_page import KioskQuestion, QuestionsPage
 from boothapp.ui.kiosk.scan_step import ScanStep
-from boothapp.ui.kiosk.strings import direction, tr
+from boothapp.ui.kiosk.strings import direction
 from boothapp.ui.kiosk.thanks_page import ThanksPage
 from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
@@ -76,7 +77,7 @@ class KioskWindow(QWidget):
     ) -> None:
         super().__init__()
         self.setObjectName("KioskWindow")
-        self.setWindowTitle(f"{event.name} — BoothApp kiosk")
+        self.setWindowTitle(self.tr("{0} — BoothApp kiosk").format(event.name))
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
         # Read and tapped at arm's length: every button of every step gets a kiosk-size label.
         self.setStyleSheet(
@@ -146,7 +147,9 @@ class KioskWindow(QWidget):
 
         self.pin_wait = PinWait(self)
         self.pin_wait.ticked.connect(
-            lambda s: self.pin_pad.error.setText(tr("pin_wait", self.language, s=s))
+            lambda s: self.pin_pad.error.setText(
+                self.tr("Too many wrong PINs. Try again in {s} s").format(s=s)
+            )
         )
         self.pin_wait.ended.connect(self.pin_pad.clear)
 
@@ -192,11 +195,15 @@ class KioskWindow(QWidget):
         if seconds <= 0:
             self.countdown.hide()
             return
-        self.countdown.setText(tr("idle_countdown", self.language, s=seconds))
+        self.countdown.setText(
+            self.tr("Still there? Starting over in {s} s — touch to continue").format(s=seconds)
+        )
         self.countdown.show()
 
     def set_language(self, lang: str) -> None:
-        self.language = lang
+        # The kiosk is the only window on screen: the visitor's language is the app's until the
+        # staff PIN hands the laptop back (the desktop re-applies its staff member's language).
+        self.language = apply_language(lang)
         self.setLayoutDirection(direction(lang))
         for step in self.steps:
             step.retranslate(lang)
@@ -332,7 +339,7 @@ class KioskWindow(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
-        self.consent.text.setText(tr("saving_failed", self.language))
+        self.consent.text.setText(self.tr("Sorry, that did not work. Please ask our staff."))
 
     # -- leaving kiosk mode -----------------------------------------------------------------
     def open_pin_pad(self) -> None:
@@ -347,7 +354,11 @@ class KioskWindow(QWidget):
 
     def _check_pin(self, pin: str) -> None:
         if self.pin_wait.active:  # the service would refuse it too; say why again
-            self.pin_pad.error.setText(tr("pin_wait", self.language, s=self.pin_wait.seconds_shown))
+            self.pin_pad.error.setText(
+                self.tr("Too many wrong PINs. Try again in {s} s").format(
+                    s=self.pin_wait.seconds_shown
+                )
+            )
             return
         if self._checking_pin:
             return

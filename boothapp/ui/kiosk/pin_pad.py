@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.strings import tr
 from boothapp.ui.pin_pad import PinPad as Pad
 
 
@@ -47,7 +46,7 @@ class PinPad(KioskStep):
             self.show_wrong()
 
     def show_wrong(self) -> None:
-        self.error.setText(tr("wrong_pin", self._lang))
+        self.error.setText(self.tr("Wrong PIN"))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.text().isdigit():
@@ -62,7 +61,7 @@ class PinPad(KioskStep):
 
     def retranslate(self, lang: str) -> None:
         self._lang = lang
-        self.heading.setText(tr("staff_pin", lang))
+        self.heading.setText(self.tr("Staff PIN"))
 
     def clear(self) -> None:
         super().clear()

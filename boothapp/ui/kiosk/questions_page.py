@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.config.model import Translations
 from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.question_strings import button_text, wording
-from boothapp.ui.kiosk.strings import RTL, tr
+from boothapp.ui.kiosk.strings import RTL
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ class QuestionsPage(KioskStep):
         return result
 
     def retranslate(self, lang: str) -> None:
-        self.heading.setText(tr("interests", lang))
+        self.heading.setText(self.tr("What interests you?"))
         # A label aligns by its own text, so an untranslated English question would sit at the
         # left of a Persian page; align every question to the side the page reads from.
         side = Qt.AlignmentFlag.AlignRight if lang in RTL else Qt.AlignmentFlag.AlignLeft
@@ -107,8 +107,8 @@ class QuestionsPage(KioskStep):
             )
         for button, text, translations in self._option_buttons:
             button.setText(button_text(wording(text, lang, translations)))
-        self.back_button.setText(tr("back", lang))
-        self.next_button.setText(tr("next", lang))
+        self.back_button.setText(self.tr("Back"))
+        self.next_button.setText(self.tr("Next"))
 
     def clear(self) -> None:
         # Exclusive groups refuse to uncheck their last button: lift that while clearing.

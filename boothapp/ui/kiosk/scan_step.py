@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.strings import tr
 
 
 class ScanStep(KioskStep):
@@ -41,9 +40,9 @@ class ScanStep(KioskStep):
         layout.addLayout(buttons)
 
     def retranslate(self, lang: str) -> None:
-        self.prompt.setText(tr("scan_prompt", lang))
-        self.type_button.setText(tr("type_instead", lang))
-        self.cancel_button.setText(tr("cancel", lang))
+        self.prompt.setText(self.tr("Hold your badge up to the camera"))
+        self.type_button.setText(self.tr("No badge? Type your details"))
+        self.cancel_button.setText(self.tr("Start over"))
 
     def clear(self) -> None:
         self.camera.clear()  # the last picture of the visitor goes with them

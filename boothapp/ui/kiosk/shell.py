@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from boothapp.app import AppContext
 from boothapp.core.models import Event, Staff
 from boothapp.ui.application import create_application
+from boothapp.ui.i18n import apply_language, system_language
 from boothapp.ui.kiosk.setup import build_kiosk
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.background import Background
@@ -22,6 +23,7 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
               windowed: bool = False, quit_after: float = 0) -> int:  # fmt: skip
     app = create_application()
     apply_theme(app, Theme(ctx.settings.theme or "light"), 1.2)
+    apply_language(ctx.settings.language or system_language())
     runner = TaskRunner()
     # A kiosk on its own sends its visitors to the CRM like the desktop does (issue #13).
     background = Background(ctx.changes, ctx.sync, ctx.followups, runner, event.id, hub=ctx.hub)

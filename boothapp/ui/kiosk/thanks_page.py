@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from boothapp.ui.kiosk.pages import KioskStep
-from boothapp.ui.kiosk.strings import tr
 
 
 class ThanksPage(KioskStep):
@@ -28,9 +27,11 @@ class ThanksPage(KioskStep):
     def retranslate(self, lang: str) -> None:
         self._lang = lang
         if self._name:
-            self.message.setText(tr("thanks", lang, name=self._name))
+            self.message.setText(
+                self.tr("Thank you, {name}! We will be in touch.").format(name=self._name)
+            )
         else:
-            self.message.setText(tr("thanks_anonymous", lang))
+            self.message.setText(self.tr("Thank you! We will be in touch."))
 
     def clear(self) -> None:
         self._name = ""
