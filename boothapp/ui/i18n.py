@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core import i18n as core_i18n
 from boothapp.core.clock import as_utc, zone_of
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel
@@ -271,6 +272,9 @@ def apply_language(lang: str) -> str:
     """
     global _current
     lang = lang if lang in LANGUAGES else DEFAULT
+    # The core's catalogue (status lines, results, follow-up reasons: issue 21) switches first,
+    # so what the pages reword on LanguageChange comes out in the new language too.
+    core_i18n.set_current(lang)
     app = QCoreApplication.instance()
     if app is None:
         _current = lang
@@ -289,7 +293,6 @@ def apply_language(lang: str) -> str:
     QLocale.setDefault(locale_for(lang))
     if isinstance(app, QApplication):
         app.setLayoutDirection(direction(lang))
-    # i18ncore: boothapp.core.i18n.set_current(Language(lang))
     return lang
 
 
