@@ -234,7 +234,11 @@ class OutboxAttemptRow(Base):
 
 class FollowUpRow(Stamped, Base):
     __tablename__ = "followups"
-    __table_args__ = (Index("ix_followups_due", "state", "due_at"),)
+    # ix_followups_done: the report's and metrics' first-touch query (issue 23).
+    __table_args__ = (
+        Index("ix_followups_due", "state", "due_at"),
+        Index("ix_followups_done", "done_at"),
+    )
 
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
     touch_number: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
@@ -298,7 +302,11 @@ class ChangeLogRow(Base):
     """
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_lead", "lead_id", "field"),)
+    # ix_change_log_hlc: every save reads the newest stamp; without it that scanned the whole log.
+    __table_args__ = (
+        Index("ix_change_log_lead", "lead_id", "field"),
+        Index("ix_change_log_hlc", "hlc"),
+    )
 
     device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     device_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
