@@ -354,3 +354,19 @@ def test_event_import_by_a_manager_is_audited_with_who_and_what(
     deniz = next(s for s in ctx.staff.list_staff(event_id) if s.name == "Deniz")
     change = [e for e in ctx.audit.entries(event_id) if e.action is AuditAction.SETTINGS_CHANGED]
     assert change[-1].staff_id == deniz.id and change[-1].detail["sections"] == ["privacy"]
+
+
+def test_database_key_verbs_are_for_managers(ctx: AppContext, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The recovery key and a decrypted copy hand over every lead (issue 18)."""
+    _staffed(ctx)
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    shown = cli("--as", "Ali", "db", "recovery-key")
+    assert shown.code != 0 and "db recovery-key is a manager action; Ali is staff" in shown.err
+    assert shown.out == ""  # not a character of the key
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    plain = cli("--as", "Ali", "db", "decrypt")
+    assert plain.code != 0 and "db decrypt is a manager action" in plain.err
+    monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
+    ok = cli("--as", "Deniz", "db", "recovery-key")
+    assert ok.code == 0, ok.err
+    assert ok.out.strip() == ctx.db_key.recovery_text  # type: ignore[union-attr]

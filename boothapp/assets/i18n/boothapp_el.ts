@@ -2,6 +2,72 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="el_GR">
     <context>
+        <name />
+        <message>
+            <source>ScanPage</source>
+            <comment> on {when}</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>someone</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>another device</comment>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>ScanPage</source>
+            <comment>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</comment>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>someone on this device</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub: connecting…</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub refused this device: {error}</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>{n} change(s) waiting</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>all changes shared</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub online · {waiting}</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub offline, leads are kept here · {waiting}</comment>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>AttractPage</name>
         <message>
             <source>Welcome to our booth</source>
@@ -18,6 +84,49 @@
         <message>
             <source>No badge? Type your details</source>
             <translation>Χωρίς κονκάρδα; Πληκτρολογήστε τα στοιχεία σας</translation>
+        </message>
+    </context>
+    <context>
+        <name>AuditPage</name>
+        <message>
+            <source>Audit log: every export, erase and settings change</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>All actions</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>Ανανέωση</translation>
+        </message>
+        <message>
+            <source>When (UTC)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Action</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Who</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Lead</source>
+            <translation>Επαφή</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>Τι</translation>
+        </message>
+        <message>
+            <source>Not loaded: {e}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} entries</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -457,6 +566,73 @@ last lead {0}</source>
         </message>
     </context>
     <context>
+        <name>DeleteReviewPage</name>
+        <message>
+            <source>Please-delete review: erase for good, or keep</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Όνομα</translation>
+        </message>
+        <message>
+            <source>Company</source>
+            <translation>Εταιρεία</translation>
+        </message>
+        <message>
+            <source>E-mail</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>By</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Captured</source>
+            <translation>Καταγραφή</translation>
+        </message>
+        <message>
+            <source>Erase</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Gone for good: the lead, its scans, history and mails</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Keep</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A real visitor: unflag and plan follow-ups again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not loaded: {e}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} lead(s) flagged</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Erase lead</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Erase {name} for good? This cannot be undone.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{name} erased</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{name} kept and unflagged</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>DesktopWindow</name>
         <message>
             <source>Follow-up mail: {0}</source>
@@ -503,6 +679,26 @@ last lead {0}</source>
             <translation>Κλειδωμένο: συνδεθείτε</translation>
         </message>
         <message>
+            <source>CRM sync</source>
+            <translation>Συγχρονισμός CRM</translation>
+        </message>
+        <message>
+            <source>Event settings</source>
+            <translation>Ρυθμίσεις έκθεσης</translation>
+        </message>
+        <message>
+            <source>Please-delete review</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Audit log</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Signed in: {staff} · manager: {manager}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Sign in first: the badge was not kept.</source>
             <translation>Συνδεθείτε πρώτα: η κονκάρδα δεν κρατήθηκε.</translation>
         </message>
@@ -529,6 +725,10 @@ last lead {0}</source>
         <message>
             <source>No lead sheet: {0}</source>
             <translation>Χωρίς φύλλο επαφής: {0}</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Εξαγωγή</translation>
         </message>
         <message>
             <source>CRM: {0}</source>
@@ -773,6 +973,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Άνοιγμα φακέλου</translation>
         </message>
         <message>
+            <source>Cancel export</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Close</source>
             <translation>Κλείσιμο</translation>
         </message>
@@ -819,6 +1023,14 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>{0} leads written to {1}</source>
             <translation>{0} επαφές γράφτηκαν στο {1}</translation>
+        </message>
+        <message>
+            <source>Cancelling…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export cancelled: no file written.</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <source>Not exported: {0}</source>
@@ -1329,6 +1541,14 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Καμία αλλαγή ακόμα</translation>
         </message>
         <message>
+            <source>a colleague</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Captured by {who}: only they or a manager edit it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Nothing changed</source>
             <translation>Τίποτα δεν άλλαξε</translation>
         </message>
@@ -1554,6 +1774,21 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>ManagerPinDialog</name>
+        <message>
+            <source>Manager PIN</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{action} is for a manager: manager PIN</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>Έλεγχος…</translation>
+        </message>
+    </context>
+    <context>
         <name>Navigation</name>
         <message>
             <source>Sign in</source>
@@ -1586,6 +1821,14 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Results</source>
             <translation>Αποτελέσματα</translation>
+        </message>
+        <message>
+            <source>Please-delete review</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Audit log</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -1638,6 +1881,64 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Next</source>
             <translation>Επόμενο</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecoveryKeyPage</name>
+        <message>
+            <source>Recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>On this computer the key is kept in %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>I have printed or written down the recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>BoothApp database recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type it into “boothapp db restore-key” on another computer.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RestoreKeyDialog</name>
+        <message>
+            <source>Database key needed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open database</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -1953,18 +2254,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Απόκρυψη μετά από 1 λεπτό</translation>
         </message>
         <message>
-            <source>someone on this device</source>
-            <translation>κάποιος σε αυτή τη συσκευή</translation>
-        </message>
-        <message>
-            <source> on {0}</source>
-            <translation> στις {0}</translation>
-        </message>
-        <message>
-            <source>Scanned before by {0}{1}: this is the existing lead, no duplicate made.</source>
-            <translation>Σαρώθηκε ήδη από {0}{1}: αυτή είναι η υπάρχουσα επαφή, δεν έγινε διπλότυπο.</translation>
-        </message>
-        <message>
             <source>Camera off</source>
             <translation>Κάμερα κλειστή</translation>
         </message>
@@ -2155,6 +2444,22 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <message>
             <source>Leads per person per day</source>
             <translation>Επαφές ανά άτομο ανά μέρα</translation>
+        </message>
+        <message>
+            <source>until erased</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> days</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Leads neither synced nor won are erased this long after capture</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Keep unsynced leads</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <source>Add rep</source>
@@ -2471,6 +2776,49 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
     </context>
     <context>
+        <name>UnfinishedVisitorsDialog</name>
+        <message>
+            <source>Unfinished visitors</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>These badges were scanned but their lead was never saved.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Scanned (UTC)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Visitor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Badge</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>Απόρριψη</translation>
+        </message>
+        <message>
+            <source>Later</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{name} saved</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Set aside</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>_Count</name>
         <message numerus="yes">
             <source>%Ln lead(s)</source>
@@ -2478,6 +2826,17 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
                 <numerusform>%Ln επαφή</numerusform>
                 <numerusform>%Ln επαφές</numerusform>
             </translation>
+        </message>
+    </context>
+    <context>
+        <name>dialog</name>
+        <message>
+            <source>Too many wrong PINs: wait {s} s</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not a manager's PIN ({n} tries left)</source>
+            <translation type="unfinished" />
         </message>
     </context>
 </TS>

@@ -2,6 +2,71 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
     <context>
+        <name />
+        <message>
+            <source>ScanPage</source>
+            <comment> on {when}</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>someone</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>another device</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message numerus="yes">
+            <source>ScanPage</source>
+            <comment>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</comment>
+            <translation>
+                <numerusform>ScanPage</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>someone on this device</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub: connecting…</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub refused this device: {error}</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>{n} change(s) waiting</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>all changes shared</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub online · {waiting}</comment>
+            <translation>ScanPage</translation>
+        </message>
+        <message>
+            <source>ScanPage</source>
+            <comment>Hub offline, leads are kept here · {waiting}</comment>
+            <translation>ScanPage</translation>
+        </message>
+    </context>
+    <context>
         <name>AttractPage</name>
         <message>
             <source>Welcome to our booth</source>
@@ -18,6 +83,49 @@
         <message>
             <source>No badge? Type your details</source>
             <translation>No badge? Type your details</translation>
+        </message>
+    </context>
+    <context>
+        <name>AuditPage</name>
+        <message>
+            <source>Audit log: every export, erase and settings change</source>
+            <translation>Audit log: every export, erase and settings change</translation>
+        </message>
+        <message>
+            <source>All actions</source>
+            <translation>All actions</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>When (UTC)</source>
+            <translation>When (UTC)</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>Action</translation>
+        </message>
+        <message>
+            <source>Who</source>
+            <translation>Who</translation>
+        </message>
+        <message>
+            <source>Lead</source>
+            <translation>Lead</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>What</translation>
+        </message>
+        <message>
+            <source>Not loaded: {e}</source>
+            <translation>Not loaded: {e}</translation>
+        </message>
+        <message>
+            <source>{n} entries</source>
+            <translation>{n} entries</translation>
         </message>
     </context>
     <context>
@@ -457,6 +565,73 @@ last lead {0}</translation>
         </message>
     </context>
     <context>
+        <name>DeleteReviewPage</name>
+        <message>
+            <source>Please-delete review: erase for good, or keep</source>
+            <translation>Please-delete review: erase for good, or keep</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Company</source>
+            <translation>Company</translation>
+        </message>
+        <message>
+            <source>E-mail</source>
+            <translation>E-mail</translation>
+        </message>
+        <message>
+            <source>By</source>
+            <translation>By</translation>
+        </message>
+        <message>
+            <source>Captured</source>
+            <translation>Captured</translation>
+        </message>
+        <message>
+            <source>Erase</source>
+            <translation>Erase</translation>
+        </message>
+        <message>
+            <source>Gone for good: the lead, its scans, history and mails</source>
+            <translation>Gone for good: the lead, its scans, history and mails</translation>
+        </message>
+        <message>
+            <source>Keep</source>
+            <translation>Keep</translation>
+        </message>
+        <message>
+            <source>A real visitor: unflag and plan follow-ups again</source>
+            <translation>A real visitor: unflag and plan follow-ups again</translation>
+        </message>
+        <message>
+            <source>Not loaded: {e}</source>
+            <translation>Not loaded: {e}</translation>
+        </message>
+        <message>
+            <source>{n} lead(s) flagged</source>
+            <translation>{n} lead(s) flagged</translation>
+        </message>
+        <message>
+            <source>Erase lead</source>
+            <translation>Erase lead</translation>
+        </message>
+        <message>
+            <source>Erase {name} for good? This cannot be undone.</source>
+            <translation>Erase {name} for good? This cannot be undone.</translation>
+        </message>
+        <message>
+            <source>{name} erased</source>
+            <translation>{name} erased</translation>
+        </message>
+        <message>
+            <source>{name} kept and unflagged</source>
+            <translation>{name} kept and unflagged</translation>
+        </message>
+    </context>
+    <context>
         <name>DesktopWindow</name>
         <message>
             <source>Follow-up mail: {0}</source>
@@ -503,6 +678,26 @@ last lead {0}</translation>
             <translation>Locked: sign in</translation>
         </message>
         <message>
+            <source>CRM sync</source>
+            <translation>CRM sync</translation>
+        </message>
+        <message>
+            <source>Event settings</source>
+            <translation>Event settings</translation>
+        </message>
+        <message>
+            <source>Please-delete review</source>
+            <translation>Please-delete review</translation>
+        </message>
+        <message>
+            <source>Audit log</source>
+            <translation>Audit log</translation>
+        </message>
+        <message>
+            <source>Signed in: {staff} · manager: {manager}</source>
+            <translation>Signed in: {staff} · manager: {manager}</translation>
+        </message>
+        <message>
             <source>Sign in first: the badge was not kept.</source>
             <translation>Sign in first: the badge was not kept.</translation>
         </message>
@@ -529,6 +724,10 @@ last lead {0}</translation>
         <message>
             <source>No lead sheet: {0}</source>
             <translation>No lead sheet: {0}</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Export</translation>
         </message>
         <message>
             <source>CRM: {0}</source>
@@ -773,6 +972,10 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Open folder</translation>
         </message>
         <message>
+            <source>Cancel export</source>
+            <translation>Cancel export</translation>
+        </message>
+        <message>
             <source>Close</source>
             <translation>Close</translation>
         </message>
@@ -819,6 +1022,14 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>{0} leads written to {1}</source>
             <translation>{0} leads written to {1}</translation>
+        </message>
+        <message>
+            <source>Cancelling…</source>
+            <translation>Cancelling…</translation>
+        </message>
+        <message>
+            <source>Export cancelled: no file written.</source>
+            <translation>Export cancelled: no file written.</translation>
         </message>
         <message>
             <source>Not exported: {0}</source>
@@ -1329,6 +1540,14 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>No edits yet</translation>
         </message>
         <message>
+            <source>a colleague</source>
+            <translation>a colleague</translation>
+        </message>
+        <message>
+            <source>Captured by {who}: only they or a manager edit it</source>
+            <translation>Captured by {who}: only they or a manager edit it</translation>
+        </message>
+        <message>
             <source>Nothing changed</source>
             <translation>Nothing changed</translation>
         </message>
@@ -1554,6 +1773,21 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         </message>
     </context>
     <context>
+        <name>ManagerPinDialog</name>
+        <message>
+            <source>Manager PIN</source>
+            <translation>Manager PIN</translation>
+        </message>
+        <message>
+            <source>{action} is for a manager: manager PIN</source>
+            <translation>{action} is for a manager: manager PIN</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>Checking…</translation>
+        </message>
+    </context>
+    <context>
         <name>Navigation</name>
         <message>
             <source>Sign in</source>
@@ -1586,6 +1820,14 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>Results</source>
             <translation>Results</translation>
+        </message>
+        <message>
+            <source>Please-delete review</source>
+            <translation>Please-delete review</translation>
+        </message>
+        <message>
+            <source>Audit log</source>
+            <translation>Audit log</translation>
         </message>
     </context>
     <context>
@@ -1638,6 +1880,64 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>Next</source>
             <translation>Next</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecoveryKeyPage</name>
+        <message>
+            <source>Recovery key</source>
+            <translation>Recovery key</translation>
+        </message>
+        <message>
+            <source>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</source>
+            <translation>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</translation>
+        </message>
+        <message>
+            <source>On this computer the key is kept in %1.</source>
+            <translation>On this computer the key is kept in %1.</translation>
+        </message>
+        <message>
+            <source>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</source>
+            <translation>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>Copy</translation>
+        </message>
+        <message>
+            <source>Print…</source>
+            <translation>Print…</translation>
+        </message>
+        <message>
+            <source>I have printed or written down the recovery key</source>
+            <translation>I have printed or written down the recovery key</translation>
+        </message>
+        <message>
+            <source>BoothApp database recovery key</source>
+            <translation>BoothApp database recovery key</translation>
+        </message>
+        <message>
+            <source>Type it into “boothapp db restore-key” on another computer.</source>
+            <translation>Type it into “boothapp db restore-key” on another computer.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RestoreKeyDialog</name>
+        <message>
+            <source>Database key needed</source>
+            <translation>Database key needed</translation>
+        </message>
+        <message>
+            <source>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</source>
+            <translation>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</translation>
+        </message>
+        <message>
+            <source>Recovery key</source>
+            <translation>Recovery key</translation>
+        </message>
+        <message>
+            <source>Open database</source>
+            <translation>Open database</translation>
         </message>
     </context>
     <context>
@@ -1953,18 +2253,6 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Hide after 1 min</translation>
         </message>
         <message>
-            <source>someone on this device</source>
-            <translation>someone on this device</translation>
-        </message>
-        <message>
-            <source> on {0}</source>
-            <translation> on {0}</translation>
-        </message>
-        <message>
-            <source>Scanned before by {0}{1}: this is the existing lead, no duplicate made.</source>
-            <translation>Scanned before by {0}{1}: this is the existing lead, no duplicate made.</translation>
-        </message>
-        <message>
             <source>Camera off</source>
             <translation>Camera off</translation>
         </message>
@@ -2155,6 +2443,22 @@ F5: walk-in without badge · F6: photo of a business card</translation>
         <message>
             <source>Leads per person per day</source>
             <translation>Leads per person per day</translation>
+        </message>
+        <message>
+            <source>until erased</source>
+            <translation>until erased</translation>
+        </message>
+        <message>
+            <source> days</source>
+            <translation> days</translation>
+        </message>
+        <message>
+            <source>Leads neither synced nor won are erased this long after capture</source>
+            <translation>Leads neither synced nor won are erased this long after capture</translation>
+        </message>
+        <message>
+            <source>Keep unsynced leads</source>
+            <translation>Keep unsynced leads</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2471,6 +2775,49 @@ F5: walk-in without badge · F6: photo of a business card</translation>
         </message>
     </context>
     <context>
+        <name>UnfinishedVisitorsDialog</name>
+        <message>
+            <source>Unfinished visitors</source>
+            <translation>Unfinished visitors</translation>
+        </message>
+        <message>
+            <source>These badges were scanned but their lead was never saved.</source>
+            <translation>These badges were scanned but their lead was never saved.</translation>
+        </message>
+        <message>
+            <source>Scanned (UTC)</source>
+            <translation>Scanned (UTC)</translation>
+        </message>
+        <message>
+            <source>Visitor</source>
+            <translation>Visitor</translation>
+        </message>
+        <message>
+            <source>Badge</source>
+            <translation>Badge</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>Resume</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>Discard</translation>
+        </message>
+        <message>
+            <source>Later</source>
+            <translation>Later</translation>
+        </message>
+        <message>
+            <source>{name} saved</source>
+            <translation>{name} saved</translation>
+        </message>
+        <message>
+            <source>Set aside</source>
+            <translation>Set aside</translation>
+        </message>
+    </context>
+    <context>
         <name>_Count</name>
         <message numerus="yes">
             <source>%Ln lead(s)</source>
@@ -2478,6 +2825,17 @@ F5: walk-in without badge · F6: photo of a business card</translation>
                 <numerusform>%Ln lead</numerusform>
                 <numerusform>%Ln leads</numerusform>
             </translation>
+        </message>
+    </context>
+    <context>
+        <name>dialog</name>
+        <message>
+            <source>Too many wrong PINs: wait {s} s</source>
+            <translation>Too many wrong PINs: wait {s} s</translation>
+        </message>
+        <message>
+            <source>Not a manager's PIN ({n} tries left)</source>
+            <translation>Not a manager's PIN ({n} tries left)</translation>
         </message>
     </context>
 </TS>

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from boothapp.cli.acting import require_manager
 from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
 from boothapp.core.i18n import gettext as _
@@ -151,9 +152,20 @@ def _key_paths(args: argparse.Namespace) -> tuple[AppPaths, KeyStore, Path]:
     return paths, KeyStore(SecretStore(paths.secrets_file)), db_file
 
 
+def _manager_only(args: argparse.Namespace, action: str) -> None:
+    """The key verbs hand over every lead: a manager's (issue 18). ``restore-key`` is not
+    gated: it needs the printed key already, and the database cannot open without it."""
+    ctx = open_context(args)
+    try:
+        require_manager(ctx, args, action)
+    finally:
+        ctx.close()
+
+
 def run_recovery_key(args: argparse.Namespace) -> int:
-    # TODO(issue 18, roles): manager only, once the gdpr helper's gating lands.
     _paths, keys, db_file = _key_paths(args)
+    if keys.get() is not None:
+        _manager_only(args, "db recovery-key")
     key = keys.get()
     if key is None:
         raise CliError(
@@ -170,7 +182,6 @@ def run_recovery_key(args: argparse.Namespace) -> int:
 
 
 def run_restore_key(args: argparse.Namespace) -> int:
-    # TODO(issue 18, roles): manager only, once the gdpr helper's gating lands.
     _paths, keys, db_file = _key_paths(args)
     text = args.key if args.key is not None else input("Recovery key: ")
     held = keys.get()
@@ -192,6 +203,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
         raise CliError(f"{db_file} is already encrypted")
     if state is FileState.MISSING:
         raise CliError(f"{db_file}: no such database (a new one is encrypted from the start)")
+    _manager_only(args, "db encrypt")
     key = keys.get_or_create()
     report = _convert(db_file, paths, None, key.raw)
     print(f"encrypted {db_file} ({report.rows} rows); the key is kept in {keys.where()}")
@@ -201,10 +213,10 @@ def run_encrypt(args: argparse.Namespace) -> int:
 
 
 def run_decrypt(args: argparse.Namespace) -> int:
-    # TODO(issue 18, roles): manager only, once the gdpr helper's gating lands.
     paths, keys, db_file = _key_paths(args)
     if file_state(db_file) is not FileState.ENCRYPTED:
         raise CliError(f"{db_file} is not encrypted")
+    _manager_only(args, "db decrypt")
     try:
         key = key_for_file(db_file, keys, encrypt_new=False)
     except DatabaseError as exc:
