@@ -1,15 +1,16 @@
 """Find a person's traces anywhere in a SQLite database (issue 18: "person erase leaves
 nothing"): every text value of every column of every table, the search index's shadow tables
-and JSON documents included, and byte values too. Read through the plain ``sqlite3`` module so
-no ORM mapping can hide a table."""
+and JSON documents included, and byte values too. Read through a plain DB-API connection
+(decrypted by ``store.keys.connect_file``) so no ORM mapping can hide a table."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from boothapp.store.keys import connect_file
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Trace:
 def find_traces(db_file: Path | str, needles: list[str]) -> list[Trace]:
     """Every (table, column) value that contains one of ``needles`` (case-insensitive)."""
     wanted = [n.casefold() for n in needles if n]
-    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    con = connect_file(db_file, read_only=True)
     try:
         tables = [
             r[0]
@@ -61,7 +62,7 @@ def find_traces(db_file: Path | str, needles: list[str]) -> list[Trace]:
 
 def text_columns(db_file: Path | str) -> int:
     """How many text columns the scan covered (so a test can say it looked at something)."""
-    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    con = connect_file(db_file, read_only=True)
     try:
         n = 0
         for (table,) in con.execute(

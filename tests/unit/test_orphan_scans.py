@@ -56,7 +56,7 @@ def test_an_unfinished_visitor_is_resumed_into_their_lead(ctx: AppContext, cli) 
     out = cli("db", "check", "--resume", lost.scan.id)
     assert out.code == 0, out.err
     assert f"scan {lost.scan.id} resumed" in out.out and "Ayşe Yılmaz" in out.out
-    assert "0 scan(s) without a lead" in out.out
+    assert "0 scans without a lead" in out.out
     (lead,) = ctx.leads.list_leads(event.id)
     assert lead.contact.email == "ayse@anadolu.com.tr" and lead.raw_payload == VCARD
     # Left unfinished, then the visitor came back and was saved: resuming attaches the scan.

@@ -265,11 +265,12 @@ def test_device_merge_and_hub_pull_do_not_revive_an_erased_person(
         theirs = _lead(laptop, other_event.id, "ayşe.yılmaz@örnek.com.tr")
         jonas = _lead(laptop, other_event.id, "jonas@weber.de", first_name="Jonas")
         laptop_file = Path(laptop.paths.db_url.removeprefix("sqlite:///"))
+        laptop_key = laptop.db_key.raw if laptop.db_key else b""  # its recovery key, issue 18
     finally:
         laptop.close()
     ctx.privacy.erase_person(AYSE)
 
-    report = merge_device_file(ctx.changes, event_id, laptop_file)
+    report = merge_device_file(ctx.changes, event_id, laptop_file, keys=[laptop_key])
     assert report.added == 1  # Jonas only
     assert {lead.id for lead in ctx.leads.list_leads(event_id)} == {jonas}
     assert theirs not in {lead.id for lead in ctx.leads.list_leads(event_id)}
