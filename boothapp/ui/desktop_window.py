@@ -69,8 +69,9 @@ class DesktopWindow(MainWindow):
         self.ctx, self.runner, self._event = ctx, runner, event
         # Sync, auto-send and the lead-change broadcast: built once per shell, not by a page.
         self.background = background or Background(
-            ctx.changes, ctx.sync, ctx.followups, runner, event.id, self, hub=ctx.hub
-        )
+            ctx.changes, ctx.sync, ctx.followups, runner, event.id, self, hub=ctx.hub,
+            privacy=ctx.privacy,
+        )  # fmt: skip
         self.staff: Staff | None = None
         cfg = ctx.configs.get(event.id)
         self.sign_in = SignInPage(ctx.staff, runner, event.id)
@@ -91,6 +92,18 @@ class DesktopWindow(MainWindow):
                 self.tr("Follow-up mail: {0}").format(message), 10000
             )
         )
+        if self.background.retention is not None:  # the event's retention rule (issue 18)
+            self.background.retention.swept.connect(
+                lambda n: self.statusBar().showMessage(
+                    self.tr("Retention rule: %n lead(s) past the event's limit erased", "", n),
+                    15000,
+                )
+            )
+            self.background.retention.failed.connect(
+                lambda message: self.statusBar().showMessage(
+                    self.tr("Retention rule: {0}").format(message), 10000
+                )
+            )
         self.leads.detail.lead_sheet_requested.connect(self.write_lead_sheet)
         runner.run(
             lambda: mail_setup(ctx.followups, ctx.paths.data_dir, event.id),

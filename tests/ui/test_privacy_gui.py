@@ -276,3 +276,31 @@ def test_a_kiosk_account_opens_the_kiosk_and_its_pin_never_opens_the_booth(
             kiosk._unlocked = True
             kiosk.close()
         win.close()
+
+
+def test_the_window_keeps_the_events_retention_rule(qtbot, ctx: AppContext, event: Event) -> None:  # type: ignore[no-untyped-def]
+    """``privacy.retain_days`` is kept while the app runs, not only by `person retain`: the
+    window's background sweep erases what is past the rule and says so."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from boothapp.core.config.dump import to_tree
+    from boothapp.core.config.loader import load_config
+    from boothapp.store.tables import LeadRow
+
+    cfg = to_tree(ctx.configs.get(event.id))
+    cfg["privacy"] = {"retain_days": 30}
+    ctx.configs.save(event.id, load_config(json.dumps(cfg), "cfg.json"))
+    old = ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name="Old", email="o@x.com"))).id
+    kept = ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name="New", email="n@x.com"))).id
+    with ctx.db.session() as s:
+        row = s.get(LeadRow, old)
+        assert row is not None
+        row.created_at = datetime.now(UTC) - timedelta(days=45)
+    win = DesktopWindow(ctx, TaskRunner(), event)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: "Retention rule" in win.statusBar().currentMessage(), timeout=5000)
+    assert "1 lead" in win.statusBar().currentMessage()
+    assert {lead.id for lead in ctx.leads.list_leads(event.id)} == {kept}
+    win.close()

@@ -26,7 +26,9 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
     apply_language(ctx.settings.language or system_language())
     runner = TaskRunner()
     # A kiosk on its own sends its visitors to the CRM like the desktop does (issue #13).
-    background = Background(ctx.changes, ctx.sync, ctx.followups, runner, event.id, hub=ctx.hub)
+    background = Background(
+        ctx.changes, ctx.sync, ctx.followups, runner, event.id, hub=ctx.hub, privacy=ctx.privacy
+    )
     background.start()
     window, _wedge, controller = build_kiosk(ctx, runner, event, camera, idle_timeout_s)
     desktops: list[QWidget] = []
