@@ -343,8 +343,9 @@ class DesktopWindow(MainWindow):
         from boothapp.ui.unfinished_visitors import UnfinishedVisitorsDialog
 
         dialog = UnfinishedVisitorsDialog(
-            scans, self.ctx.leads, self.ctx.orphans, self.runner, self.staff.id, self, names
-        )
+            scans, self.ctx.leads, self.ctx.orphans, self.runner, self.staff.id, self, names,
+            zone=self._event.timezone,
+        )  # fmt: skip
         self.unfinished = dialog
         dialog.finished.connect(lambda _r: setattr(self, "unfinished", None))
         dialog.open()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.models import Lead
 from boothapp.services.leads import LeadService
 from boothapp.services.orphan_scans import OrphanScan, OrphanScanService
+from boothapp.ui.i18n import ZoneLabel, event_time
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -35,11 +36,13 @@ class UnfinishedVisitorsDialog(QDialog):
         staff_id: str,
         parent: QWidget | None = None,
         names: dict[str, str] | None = None,
+        zone: str = "UTC",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("UnfinishedVisitors")
         self.setWindowTitle(self.tr("Unfinished visitors"))
         self._scans = list(scans)
+        self._zone = zone  # one clock everywhere: the event's (issue 15)
         self._names = dict(names or {})  # scan id -> who the badge names, when it names anyone
         self._leads, self._orphans, self._runner, self._staff_id = leads, orphans, runner, staff_id
         intro = QLabel(self.tr("These badges were scanned but their lead was never saved."))
@@ -47,7 +50,7 @@ class UnfinishedVisitorsDialog(QDialog):
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("UnfinishedTable")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Scanned (UTC)"), self.tr("Visitor"), self.tr("Badge")]
+            [self.tr("Scanned"), self.tr("Visitor"), self.tr("Badge")]
         )
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -70,6 +73,7 @@ class UnfinishedVisitorsDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(ZoneLabel(zone))
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(640, 360)
@@ -80,7 +84,7 @@ class UnfinishedVisitorsDialog(QDialog):
         for i, scan in enumerate(self._scans):
             payload = " ".join(scan.payload.split())
             payload = payload if len(payload) <= 80 else payload[:79] + "…"
-            self.table.setItem(i, 0, QTableWidgetItem(scan.created_at.strftime("%Y-%m-%d %H:%M")))
+            self.table.setItem(i, 0, QTableWidgetItem(event_time(scan.created_at, self._zone)))
             self.table.setItem(i, 1, QTableWidgetItem(self._names.get(scan.id, "")))
             self.table.setItem(i, 2, QTableWidgetItem(payload))
         self.table.resizeColumnsToContents()

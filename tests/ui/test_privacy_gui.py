@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QPushButton
 
 from boothapp.app import AppContext
 from boothapp.core.models import Contact, Event, StaffRole
@@ -210,6 +210,12 @@ def test_unfinished_visitors_are_offered_at_start_to_resume_or_discard(
     assert dialog.table.rowCount() == 2
     badges = [dialog.table.item(r, 2).text() for r in range(2)]
     assert "Selin Kaya" in [dialog.table.item(r, 1).text() for r in range(2)]
+    # One clock (issue 15): the scan time on the event's wall clock, the zone said once.
+    from boothapp.ui.i18n import event_time
+
+    row = badges.index("garbage-7")
+    assert dialog.table.item(row, 0).text() == event_time(junk.scan.created_at, event.timezone)
+    assert any(w.text() == "times in Europe/Istanbul" for w in dialog.findChildren(QLabel))
     dialog.table.selectRow(badges.index("garbage-7"))
     qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
