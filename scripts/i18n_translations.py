@@ -585,3 +585,106 @@ T.update({
 T.update({
     "<b>{0}</b> leads": ("<b>{0}</b> aday", "<b>{0}</b> επαφές", "<b>{0}</b> سرنخ", "<b>{0}</b> Leads"),
 })
+
+T.update({
+    # -- manager PIN gate -----------------------------------------------------------------
+    "Manager PIN": ("Yönetici PIN'i", "PIN υπευθύνου", "رمز مدیر", "Manager-PIN"),
+    "{action} is for a manager: manager PIN": ("{action} yöneticiye özel: yönetici PIN'ini girin", "{action}: μόνο για υπεύθυνο — PIN υπευθύνου", "{action} مخصوص مدیر است: رمز مدیر را وارد کنید", "{action} ist Sache eines Managers: Manager-PIN eingeben"),
+    "Too many wrong PINs: wait {s} s": ("Çok fazla yanlış PIN: {s} sn bekleyin", "Πολλά λάθος PIN: περιμένετε {s} δ.", "رمز اشتباه بیش از حد: {s} ثانیه صبر کنید", "Zu viele falsche PINs: {s} s warten"),
+    "Not a manager's PIN ({n} tries left)": ("Bu bir yönetici PIN'i değil ({n} deneme hakkı kaldı)", "Δεν είναι PIN υπευθύνου (απομένουν {n} προσπάθειες)", "این رمز مدیر نیست ({n} بار دیگر می‌توانید امتحان کنید)", "Keine Manager-PIN (noch {n} Versuche)"),
+    "Signed in: {staff} · manager: {manager}": ("Giriş yapan: {staff} · yönetici: {manager}", "Συνδεδεμένος/η: {staff} · υπεύθυνος: {manager}", "واردشده: {staff} · مدیر: {manager}", "Angemeldet: {staff} · Manager: {manager}"),
+    "a colleague": ("bir ekip arkadaşı", "συνάδελφο", "یکی از همکاران", "jemandem aus dem Team"),
+    "Captured by {who}: only they or a manager edit it": ("{who} kaydetti: yalnızca o ya da bir yönetici değiştirebilir", "Καταγραφή από {who}: την αλλάζει μόνο ο ίδιος/η ίδια ή ένας υπεύθυνος", "ثبت‌شده توسط {who}: فقط خود او یا یک مدیر می‌تواند ویرایشش کند", "Erfasst von {who}: Ändern dürfen nur diese Person oder ein Manager"),
+    # -- audit log ------------------------------------------------------------------------
+    "Audit log": ("Denetim kaydı", "Αρχείο ελέγχου", "گزارش ممیزی", "Audit-Protokoll"),
+    "Audit log: every export, erase and settings change": ("Denetim kaydı: her dışa aktarma, silme ve ayar değişikliği", "Αρχείο ελέγχου: κάθε εξαγωγή, διαγραφή και αλλαγή ρυθμίσεων", "گزارش ممیزی: هر خروجی، حذف و تغییر تنظیمات", "Audit-Protokoll: jeder Export, jede Löschung, jede Einstellungsänderung"),
+    "All actions": ("Tüm işlemler", "Όλες οι ενέργειες", "همه اقدام‌ها", "Alle Aktionen"),
+    "When (UTC)": ("Zaman (UTC)", "Πότε (UTC)", "زمان (UTC)", "Wann (UTC)"),
+    "Action": ("İşlem", "Ενέργεια", "اقدام", "Aktion"),
+    "Who": ("Kim", "Ποιος", "چه کسی", "Wer"),
+    "Not loaded: {e}": ("Yüklenemedi: {e}", "Δεν φορτώθηκε: {e}", "بارگذاری نشد: {e}", "Laden fehlgeschlagen: {e}"),
+    "{n} entries": ("{n} kayıt", "{n} εγγραφές", "{n} مورد", "{n} Einträge"),
+    # -- please-delete review -------------------------------------------------------------
+    "Please-delete review": ("“Lütfen silin” incelemesi", "Έλεγχος «παρακαλώ διαγράψτε»", "بررسی «لطفاً حذف شود»", "„Bitte löschen“ prüfen"),
+    "Please-delete review: erase for good, or keep": ("“Lütfen silin” incelemesi: kalıcı olarak silin ya da tutun", "Έλεγχος «παρακαλώ διαγράψτε»: οριστική διαγραφή ή διατήρηση", "بررسی «لطفاً حذف شود»: حذف همیشگی یا نگه داشتن", "„Bitte löschen“ prüfen: endgültig löschen oder behalten"),
+    "E-mail": ("E-posta", "Email", "ایمیل", "E-Mail"),
+    "By": ("Kaydeden", "Από", "ثبت‌کننده", "Von"),
+    "Erase": ("Sil", "Διαγραφή", "حذف", "Löschen"),
+    "Gone for good: the lead, its scans, history and mails": ("Kalıcı olarak silinir: aday, okutmaları, geçmişi ve e-postaları", "Χάνονται οριστικά: η επαφή, οι σαρώσεις, το ιστορικό και τα email της", "برای همیشه پاک می‌شود: سرنخ، اسکن‌ها، تاریخچه و ایمیل‌هایش", "Endgültig weg: der Lead, seine Scans, sein Verlauf und seine Mails"),
+    "Keep": ("Kalsın", "Διατήρηση", "نگه داشتن", "Behalten"),
+    "A real visitor: unflag and plan follow-ups again": ("Gerçek bir ziyaretçi: işareti kaldır, takipleri yeniden planla", "Πραγματικός επισκέπτης: αφαίρεση σήμανσης και νέος προγραμματισμός συνέχειας", "بازدیدکننده واقعی: علامت برداشته شود و پیگیری‌ها دوباره برنامه‌ریزی شود", "Ein echter Besucher: Markierung entfernen und Nachfassen neu planen"),
+    "{n} lead(s) flagged": ("{n} aday işaretli", "Σημειωμένες επαφές: {n}", "{n} سرنخ علامت‌خورده", "{n} Lead(s) markiert"),
+    "Erase lead": ("Adayı sil", "Διαγραφή επαφής", "حذف سرنخ", "Lead löschen"),
+    "Erase {name} for good? This cannot be undone.": ("{name} kalıcı olarak silinsin mi? Bu geri alınamaz.", "Να διαγραφεί οριστικά η επαφή {name}; Αυτό δεν αναιρείται.", "{name} برای همیشه حذف شود؟ این کار برگشت‌پذیر نیست.", "{name} endgültig löschen? Das lässt sich nicht rückgängig machen."),
+    "{name} erased": ("{name} silindi", "Διαγράφηκε: {name}", "{name} حذف شد", "{name} gelöscht"),
+    "{name} kept and unflagged": ("{name} tutuldu, işareti kaldırıldı", "{name}: κρατήθηκε, η σήμανση αφαιρέθηκε", "{name} نگه داشته شد و علامتش برداشته شد", "{name} behalten, Markierung entfernt"),
+    # -- unfinished visitors --------------------------------------------------------------
+    "Unfinished visitors": ("Yarım kalan ziyaretçiler", "Επισκέπτες που έμειναν στη μέση", "بازدیدکنندگان نیمه‌کاره", "Nicht abgeschlossene Besucher"),
+    "These badges were scanned but their lead was never saved.": ("Bu kartlar okutuldu ama adayları hiç kaydedilmedi.", "Αυτές οι κονκάρδες σαρώθηκαν, αλλά η επαφή τους δεν αποθηκεύτηκε ποτέ.", "این کارت‌ها اسکن شدند، اما سرنخشان هرگز ذخیره نشد.", "Diese Badges wurden gescannt, ihr Lead aber nie gespeichert."),
+    "Scanned (UTC)": ("Okutulma (UTC)", "Σάρωση (UTC)", "زمان اسکن (UTC)", "Gescannt (UTC)"),
+    "Visitor": ("Ziyaretçi", "Επισκέπτης", "بازدیدکننده", "Besucher"),
+    "Badge": ("Kart", "Κονκάρδα", "کارت", "Badge"),
+    "Resume": ("Devam et", "Συνέχεια", "ادامه", "Fortsetzen"),
+    "Later": ("Sonra", "Αργότερα", "بعداً", "Später"),
+    "{name} saved": ("{name} kaydedildi", "Αποθηκεύτηκε: {name}", "{name} ذخیره شد", "{name} gespeichert"),
+    "Set aside": ("Kenara konuldu", "Παραμερίστηκε", "کنار گذاشته شد", "Zurückgestellt"),
+    # -- database recovery key ------------------------------------------------------------
+    "Recovery key": ("Kurtarma anahtarı", "Κλειδί ανάκτησης", "کلید بازیابی", "Wiederherstellungsschlüssel"),
+    "The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.": ("Aday veritabanı şifreli. Bu anahtarı yazdırın ya da bir yere not edin ve bu dizüstü bilgisayardan ayrı saklayın: veritabanı başka bir bilgisayarda bununla açılır.", "Η βάση επαφών είναι κρυπτογραφημένη. Εκτυπώστε ή σημειώστε αυτό το κλειδί και φυλάξτε το μακριά από αυτό το laptop: με αυτό ανοίγει η βάση σε άλλον υπολογιστή.", "پایگاه داده سرنخ‌ها رمزگذاری شده است. این کلید را چاپ یا یادداشت کنید و جدا از این لپ‌تاپ نگه دارید: با آن پایگاه داده روی رایانه دیگری باز می‌شود.", "Die Lead-Datenbank ist verschlüsselt. Diesen Schlüssel ausdrucken oder aufschreiben und getrennt von diesem Laptop aufbewahren: Damit lässt sich die Datenbank auf einem anderen Computer öffnen."),
+    "On this computer the key is kept in %1.": ("Bu bilgisayarda anahtarın saklandığı yer: %1.", "Σε αυτόν τον υπολογιστή το κλειδί φυλάσσεται σε: %1.", "در این رایانه کلید در %1 نگه داشته می‌شود.", "Auf diesem Computer liegt der Schlüssel in %1."),
+    "No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.": ("Sistem anahtarlığı bulunamadı: anahtar veritabanının yanındaki bir dosyada duruyor; bu yüzden şifreleme bu klasörü değil, veritabanının bir kopyasını korur.", "Δεν βρέθηκε keyring συστήματος: το κλειδί βρίσκεται σε αρχείο δίπλα στη βάση, οπότε η κρυπτογράφηση προστατεύει ένα αντίγραφο της βάσης, όχι αυτόν τον φάκελο.", "جاکلیدی سیستم پیدا نشد: کلید در فایلی کنار پایگاه داده است، پس رمزگذاری از رونوشت پایگاه داده محافظت می‌کند، نه از این پوشه.", "Kein Schlüsselbund im System gefunden: Der Schlüssel liegt in einer Datei neben der Datenbank. Die Verschlüsselung schützt also eine Kopie der Datenbank, nicht diesen Ordner."),
+    "Copy": ("Kopyala", "Αντιγραφή", "کپی", "Kopieren"),
+    "Print…": ("Yazdır…", "Εκτύπωση…", "چاپ…", "Drucken…"),
+    "I have printed or written down the recovery key": ("Kurtarma anahtarını yazdırdım ya da not ettim", "Εκτύπωσα ή σημείωσα το κλειδί ανάκτησης", "کلید بازیابی را چاپ یا یادداشت کردم", "Ich habe den Wiederherstellungsschlüssel ausgedruckt oder aufgeschrieben"),
+    "BoothApp database recovery key": ("BoothApp veritabanı kurtarma anahtarı", "Κλειδί ανάκτησης της βάσης BoothApp", "کلید بازیابی پایگاه داده BoothApp", "Wiederherstellungsschlüssel der BoothApp-Datenbank"),
+    "Type it into “boothapp db restore-key” on another computer.": ("Başka bir bilgisayarda “boothapp db restore-key” komutuna girin.", "Πληκτρολογήστε το στο «boothapp db restore-key» σε άλλον υπολογιστή.", "در رایانه دیگر آن را در «boothapp db restore-key» وارد کنید.", "Auf einem anderen Computer bei „boothapp db restore-key“ eingeben."),
+    "Database key needed": ("Veritabanı anahtarı gerekli", "Χρειάζεται το κλειδί της βάσης", "کلید پایگاه داده لازم است", "Datenbankschlüssel benötigt"),
+    "This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).": ("Bu bilgisayarda şifreli aday veritabanının anahtarı yok. Yöneticinin kurulumda yazdırdığı kurtarma anahtarını girin (ya da veritabanını oluşturan dizüstü bilgisayarda “boothapp db recovery-key” komutuna bakın).", "Αυτός ο υπολογιστής δεν έχει κλειδί για την κρυπτογραφημένη βάση επαφών. Πληκτρολογήστε το κλειδί ανάκτησης που εκτύπωσε ο υπεύθυνος στην εγκατάσταση (ή δείτε το «boothapp db recovery-key» στο laptop όπου δημιουργήθηκε).", "این رایانه کلید پایگاه داده رمزگذاری‌شده سرنخ‌ها را ندارد. کلید بازیابی‌ای را که مدیر هنگام راه‌اندازی چاپ کرد وارد کنید (یا روی لپ‌تاپی که آن را ساخته «boothapp db recovery-key» را ببینید).", "Auf diesem Computer fehlt der Schlüssel zur verschlüsselten Lead-Datenbank. Den Wiederherstellungsschlüssel eingeben, den der Manager bei der Einrichtung ausgedruckt hat (oder auf dem Laptop, der sie angelegt hat, „boothapp db recovery-key“ aufrufen)."),
+    "Open database": ("Veritabanını aç", "Άνοιγμα βάσης", "باز کردن پایگاه داده", "Datenbank öffnen"),
+    # -- export cancel, retention ---------------------------------------------------------
+    "Cancel export": ("Dışa aktarmayı durdur", "Ακύρωση εξαγωγής", "لغو خروجی", "Export abbrechen"),
+    "Cancelling…": ("Durduruluyor…", "Ακύρωση…", "در حال لغو…", "Wird abgebrochen…"),
+    "Export cancelled: no file written.": ("Dışa aktarma durduruldu: dosya yazılmadı.", "Η εξαγωγή ακυρώθηκε: δεν γράφτηκε αρχείο.", "خروجی لغو شد: فایلی نوشته نشد.", "Export abgebrochen: keine Datei geschrieben."),
+    "until erased": ("silinene kadar", "μέχρι τη διαγραφή", "تا زمان حذف", "bis zum Löschen"),
+    " days": (" gün", " ημέρες", " روز", " Tage"),
+    "Leads neither synced nor won are erased this long after capture": ("Ne eşitlenen ne de kazanılan adaylar, kayıttan bu kadar sonra silinir", "Οι επαφές που ούτε συγχρονίστηκαν ούτε κερδήθηκαν διαγράφονται τόσο καιρό μετά την καταγραφή", "سرنخ‌هایی که نه همگام شده‌اند و نه موفق، این مدت پس از ثبت حذف می‌شوند", "Leads, die weder abgeglichen noch gewonnen sind, werden so lange nach der Erfassung gelöscht"),
+    "Keep unsynced leads": ("Eşitlenmemiş adayları sakla", "Διατήρηση μη συγχρονισμένων επαφών", "نگه‌داری سرنخ‌های همگام‌نشده", "Nicht abgeglichene Leads behalten"),
+    # -- event hub banner, scanned before (ScanPage) --------------------------------------
+    " on {when}": (" {when} tarihinde", " στις {when}", " در {when}", " am {when}"),
+    "another device": ("başka bir cihaz", "άλλη συσκευή", "دستگاهی دیگر", "ein anderes Gerät"),
+    "Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.": ("Daha önce {who}{at} okuttu ({device}): bu mevcut aday, kopya oluşturulmadı.", "Σαρώθηκε ήδη από {who}{at} ({device}): αυτή είναι η υπάρχουσα επαφή, δεν έγινε διπλότυπο.", "قبلاً {who}{at} اسکن کرده ({device}): این همان سرنخ موجود است، نسخه تکراری ساخته نشد.", "Schon gescannt von {who}{at} ({device}): Das ist der vorhandene Lead, kein Duplikat angelegt."),
+    "Scanned before by {who}{at}: this is the existing lead, no duplicate made.": ("Daha önce {who}{at} okuttu: bu mevcut aday, kopya oluşturulmadı.", "Σαρώθηκε ήδη από {who}{at}: αυτή είναι η υπάρχουσα επαφή, δεν έγινε διπλότυπο.", "قبلاً {who}{at} اسکن کرده: این همان سرنخ موجود است، نسخه تکراری ساخته نشد.", "Schon gescannt von {who}{at}: Das ist der vorhandene Lead, kein Duplikat angelegt."),
+    "Hub: connecting…": ("Hub: bağlanılıyor…", "Κόμβος: σύνδεση…", "هاب: در حال اتصال…", "Hub: verbinde…"),
+    "Hub refused this device: {error}": ("Hub bu cihazı kabul etmedi: {error}", "Ο κόμβος απέρριψε αυτή τη συσκευή: {error}", "هاب این دستگاه را نپذیرفت: {error}", "Hub hat dieses Gerät abgelehnt: {error}"),
+    "{n} change(s) waiting": ("{n} değişiklik bekliyor", "{n} αλλαγές σε αναμονή", "{n} تغییر در انتظار", "{n} Änderung(en) warten"),
+    "all changes shared": ("tüm değişiklikler paylaşıldı", "όλες οι αλλαγές μοιράστηκαν", "همه تغییرات به اشتراک گذاشته شد", "alle Änderungen geteilt"),
+    "Hub online · {waiting}": ("Hub çevrimiçi · {waiting}", "Κόμβος σε σύνδεση · {waiting}", "هاب برخط · {waiting}", "Hub online · {waiting}"),
+    "Hub offline, leads are kept here · {waiting}": ("Hub çevrimdışı, adaylar burada saklanıyor · {waiting}", "Κόμβος εκτός σύνδεσης, οι επαφές κρατιούνται εδώ · {waiting}", "هاب قطع است، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}", "Hub offline, Leads bleiben hier · {waiting}"),
+})
+
+CONTEXT.update({
+    # The navigation column is narrow.
+    ("Navigation", "Please-delete review"): ("Silinecekler", "Προς διαγραφή", "موارد حذف", "Zu löschen"),
+    # Discard here sets a scan aside; "Vazgeç" would read as Cancel next to "Later".
+    ("UnfinishedVisitorsDialog", "Discard"): ("Kenara koy", "Απόρριψη", "کنار گذاشتن", "Verwerfen"),
+})
+
+T.update({
+    "Scanned": ("Okutulma", "Σάρωση", "زمان اسکن", "Gescannt"),
+    "Retention rule: {0}": ("Saklama kuralı: {0}", "Κανόνας διατήρησης: {0}", "قاعده نگه‌داری: {0}", "Aufbewahrungsregel: {0}"),
+    "Retention rule: %n lead(s) past the event's limit erased": (
+        ("Saklama kuralı: etkinliğin süresini aşan %n aday silindi",),
+        ("Κανόνας διατήρησης: διαγράφηκε %n επαφή που ξεπέρασε το όριο της έκθεσης", "Κανόνας διατήρησης: διαγράφηκαν %n επαφές που ξεπέρασαν το όριο της έκθεσης"),
+        ("قاعده نگه‌داری: %n سرنخ که از مهلت رویداد گذشته بود حذف شد",),
+        ("Aufbewahrungsregel: %n Lead über der Frist der Messe gelöscht", "Aufbewahrungsregel: %n Leads über der Frist der Messe gelöscht"),
+    ),
+})
+
+EN_NUMERUS.update({
+    "Retention rule: %n lead(s) past the event's limit erased": ("Retention rule: %n lead past the event's limit erased", "Retention rule: %n leads past the event's limit erased"),
+})
+
+T.update({
+    # The recovery key's shape, for the day the placeholder goes through tr().
+    "XXXX-XXXX-XXXX-…": ("XXXX-XXXX-XXXX-…", "XXXX-XXXX-XXXX-…", "XXXX-XXXX-XXXX-…", "XXXX-XXXX-XXXX-…"),
+})

@@ -90,11 +90,11 @@
         <name>AuditPage</name>
         <message>
             <source>Audit log: every export, erase and settings change</source>
-            <translation type="unfinished" />
+            <translation>Audit-Protokoll: jeder Export, jede Löschung, jede Einstellungsänderung</translation>
         </message>
         <message>
             <source>All actions</source>
-            <translation type="unfinished" />
+            <translation>Alle Aktionen</translation>
         </message>
         <message>
             <source>Refresh</source>
@@ -102,15 +102,15 @@
         </message>
         <message>
             <source>When (UTC)</source>
-            <translation type="unfinished" />
+            <translation>Wann (UTC)</translation>
         </message>
         <message>
             <source>Action</source>
-            <translation type="unfinished" />
+            <translation>Aktion</translation>
         </message>
         <message>
             <source>Who</source>
-            <translation type="unfinished" />
+            <translation>Wer</translation>
         </message>
         <message>
             <source>Lead</source>
@@ -122,11 +122,11 @@
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>Laden fehlgeschlagen: {e}</translation>
         </message>
         <message>
             <source>{n} entries</source>
-            <translation type="unfinished" />
+            <translation>{n} Einträge</translation>
         </message>
     </context>
     <context>
@@ -569,7 +569,7 @@ letzter Lead {0}</translation>
         <name>DeleteReviewPage</name>
         <message>
             <source>Please-delete review: erase for good, or keep</source>
-            <translation type="unfinished" />
+            <translation>„Bitte löschen“ prüfen: endgültig löschen oder behalten</translation>
         </message>
         <message>
             <source>Name</source>
@@ -581,11 +581,11 @@ letzter Lead {0}</translation>
         </message>
         <message>
             <source>E-mail</source>
-            <translation type="unfinished" />
+            <translation>E-Mail</translation>
         </message>
         <message>
             <source>By</source>
-            <translation type="unfinished" />
+            <translation>Von</translation>
         </message>
         <message>
             <source>Captured</source>
@@ -593,43 +593,43 @@ letzter Lead {0}</translation>
         </message>
         <message>
             <source>Erase</source>
-            <translation type="unfinished" />
+            <translation>Löschen</translation>
         </message>
         <message>
             <source>Gone for good: the lead, its scans, history and mails</source>
-            <translation type="unfinished" />
+            <translation>Endgültig weg: der Lead, seine Scans, sein Verlauf und seine Mails</translation>
         </message>
         <message>
             <source>Keep</source>
-            <translation type="unfinished" />
+            <translation>Behalten</translation>
         </message>
         <message>
             <source>A real visitor: unflag and plan follow-ups again</source>
-            <translation type="unfinished" />
+            <translation>Ein echter Besucher: Markierung entfernen und Nachfassen neu planen</translation>
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>Laden fehlgeschlagen: {e}</translation>
         </message>
         <message>
             <source>{n} lead(s) flagged</source>
-            <translation type="unfinished" />
+            <translation>{n} Lead(s) markiert</translation>
         </message>
         <message>
             <source>Erase lead</source>
-            <translation type="unfinished" />
+            <translation>Lead löschen</translation>
         </message>
         <message>
             <source>Erase {name} for good? This cannot be undone.</source>
-            <translation type="unfinished" />
+            <translation>{name} endgültig löschen? Das lässt sich nicht rückgängig machen.</translation>
         </message>
         <message>
             <source>{name} erased</source>
-            <translation type="unfinished" />
+            <translation>{name} gelöscht</translation>
         </message>
         <message>
             <source>{name} kept and unflagged</source>
-            <translation type="unfinished" />
+            <translation>{name} behalten, Markierung entfernt</translation>
         </message>
     </context>
     <context>
@@ -678,6 +678,17 @@ letzter Lead {0}</translation>
             <source>Locked: sign in</source>
             <translation>Gesperrt: bitte anmelden</translation>
         </message>
+        <message numerus="yes">
+            <source>Retention rule: %n lead(s) past the event's limit erased</source>
+            <translation>
+                <numerusform>Aufbewahrungsregel: %n Lead über der Frist der Messe gelöscht</numerusform>
+                <numerusform>Aufbewahrungsregel: %n Leads über der Frist der Messe gelöscht</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Retention rule: {0}</source>
+            <translation>Aufbewahrungsregel: {0}</translation>
+        </message>
         <message>
             <source>CRM sync</source>
             <translation>CRM-Abgleich</translation>
@@ -688,15 +699,15 @@ letzter Lead {0}</translation>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>„Bitte löschen“ prüfen</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>Audit-Protokoll</translation>
         </message>
         <message>
             <source>Signed in: {staff} · manager: {manager}</source>
-            <translation type="unfinished" />
+            <translation>Angemeldet: {staff} · Manager: {manager}</translation>
         </message>
         <message>
             <source>Sign in first: the badge was not kept.</source>
@@ -974,7 +985,7 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
         <message>
             <source>Cancel export</source>
-            <translation type="unfinished" />
+            <translation>Export abbrechen</translation>
         </message>
         <message>
             <source>Close</source>
@@ -1026,11 +1037,11 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
         <message>
             <source>Cancelling…</source>
-            <translation type="unfinished" />
+            <translation>Wird abgebrochen…</translation>
         </message>
         <message>
             <source>Export cancelled: no file written.</source>
-            <translation type="unfinished" />
+            <translation>Export abgebrochen: keine Datei geschrieben.</translation>
         </message>
         <message>
             <source>Not exported: {0}</source>
@@ -1542,11 +1553,11 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
         <message>
             <source>a colleague</source>
-            <translation type="unfinished" />
+            <translation>jemandem aus dem Team</translation>
         </message>
         <message>
             <source>Captured by {who}: only they or a manager edit it</source>
-            <translation type="unfinished" />
+            <translation>Erfasst von {who}: Ändern dürfen nur diese Person oder ein Manager</translation>
         </message>
         <message>
             <source>Nothing changed</source>
@@ -1777,11 +1788,11 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         <name>ManagerPinDialog</name>
         <message>
             <source>Manager PIN</source>
-            <translation type="unfinished" />
+            <translation>Manager-PIN</translation>
         </message>
         <message>
             <source>{action} is for a manager: manager PIN</source>
-            <translation type="unfinished" />
+            <translation>{action} ist Sache eines Managers: Manager-PIN eingeben</translation>
         </message>
         <message>
             <source>Checking…</source>
@@ -1824,11 +1835,11 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>Zu löschen</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>Audit-Protokoll</translation>
         </message>
     </context>
     <context>
@@ -1887,58 +1898,58 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         <name>RecoveryKeyPage</name>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>Wiederherstellungsschlüssel</translation>
         </message>
         <message>
             <source>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</source>
-            <translation type="unfinished" />
+            <translation>Die Lead-Datenbank ist verschlüsselt. Diesen Schlüssel ausdrucken oder aufschreiben und getrennt von diesem Laptop aufbewahren: Damit lässt sich die Datenbank auf einem anderen Computer öffnen.</translation>
         </message>
         <message>
             <source>On this computer the key is kept in %1.</source>
-            <translation type="unfinished" />
+            <translation>Auf diesem Computer liegt der Schlüssel in %1.</translation>
         </message>
         <message>
             <source>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</source>
-            <translation type="unfinished" />
+            <translation>Kein Schlüsselbund im System gefunden: Der Schlüssel liegt in einer Datei neben der Datenbank. Die Verschlüsselung schützt also eine Kopie der Datenbank, nicht diesen Ordner.</translation>
         </message>
         <message>
             <source>Copy</source>
-            <translation type="unfinished" />
+            <translation>Kopieren</translation>
         </message>
         <message>
             <source>Print…</source>
-            <translation type="unfinished" />
+            <translation>Drucken…</translation>
         </message>
         <message>
             <source>I have printed or written down the recovery key</source>
-            <translation type="unfinished" />
+            <translation>Ich habe den Wiederherstellungsschlüssel ausgedruckt oder aufgeschrieben</translation>
         </message>
         <message>
             <source>BoothApp database recovery key</source>
-            <translation type="unfinished" />
+            <translation>Wiederherstellungsschlüssel der BoothApp-Datenbank</translation>
         </message>
         <message>
             <source>Type it into “boothapp db restore-key” on another computer.</source>
-            <translation type="unfinished" />
+            <translation>Auf einem anderen Computer bei „boothapp db restore-key“ eingeben.</translation>
         </message>
     </context>
     <context>
         <name>RestoreKeyDialog</name>
         <message>
             <source>Database key needed</source>
-            <translation type="unfinished" />
+            <translation>Datenbankschlüssel benötigt</translation>
         </message>
         <message>
             <source>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</source>
-            <translation type="unfinished" />
+            <translation>Auf diesem Computer fehlt der Schlüssel zur verschlüsselten Lead-Datenbank. Den Wiederherstellungsschlüssel eingeben, den der Manager bei der Einrichtung ausgedruckt hat (oder auf dem Laptop, der sie angelegt hat, „boothapp db recovery-key“ aufrufen).</translation>
         </message>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>Wiederherstellungsschlüssel</translation>
         </message>
         <message>
             <source>Open database</source>
-            <translation type="unfinished" />
+            <translation>Datenbank öffnen</translation>
         </message>
     </context>
     <context>
@@ -2447,19 +2458,19 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         </message>
         <message>
             <source>until erased</source>
-            <translation type="unfinished" />
+            <translation>bis zum Löschen</translation>
         </message>
         <message>
             <source> days</source>
-            <translation type="unfinished" />
+            <translation> Tage</translation>
         </message>
         <message>
             <source>Leads neither synced nor won are erased this long after capture</source>
-            <translation type="unfinished" />
+            <translation>Leads, die weder abgeglichen noch gewonnen sind, werden so lange nach der Erfassung gelöscht</translation>
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation type="unfinished" />
+            <translation>Nicht abgeglichene Leads behalten</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2779,27 +2790,27 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         <name>UnfinishedVisitorsDialog</name>
         <message>
             <source>Unfinished visitors</source>
-            <translation type="unfinished" />
+            <translation>Nicht abgeschlossene Besucher</translation>
         </message>
         <message>
             <source>These badges were scanned but their lead was never saved.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scanned (UTC)</source>
-            <translation type="unfinished" />
+            <translation>Diese Badges wurden gescannt, ihr Lead aber nie gespeichert.</translation>
         </message>
         <message>
             <source>Visitor</source>
-            <translation type="unfinished" />
+            <translation>Besucher</translation>
         </message>
         <message>
             <source>Badge</source>
-            <translation type="unfinished" />
+            <translation>Badge</translation>
+        </message>
+        <message>
+            <source>Scanned</source>
+            <translation>Gescannt</translation>
         </message>
         <message>
             <source>Resume</source>
-            <translation type="unfinished" />
+            <translation>Fortsetzen</translation>
         </message>
         <message>
             <source>Discard</source>
@@ -2807,15 +2818,15 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         </message>
         <message>
             <source>Later</source>
-            <translation type="unfinished" />
+            <translation>Später</translation>
         </message>
         <message>
             <source>{name} saved</source>
-            <translation type="unfinished" />
+            <translation>{name} gespeichert</translation>
         </message>
         <message>
             <source>Set aside</source>
-            <translation type="unfinished" />
+            <translation>Zurückgestellt</translation>
         </message>
     </context>
     <context>
@@ -2832,11 +2843,11 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         <name>dialog</name>
         <message>
             <source>Too many wrong PINs: wait {s} s</source>
-            <translation type="unfinished" />
+            <translation>Zu viele falsche PINs: {s} s warten</translation>
         </message>
         <message>
             <source>Not a manager's PIN ({n} tries left)</source>
-            <translation type="unfinished" />
+            <translation>Keine Manager-PIN (noch {n} Versuche)</translation>
         </message>
     </context>
 </TS>

@@ -90,11 +90,11 @@
         <name>AuditPage</name>
         <message>
             <source>Audit log: every export, erase and settings change</source>
-            <translation type="unfinished" />
+            <translation>Αρχείο ελέγχου: κάθε εξαγωγή, διαγραφή και αλλαγή ρυθμίσεων</translation>
         </message>
         <message>
             <source>All actions</source>
-            <translation type="unfinished" />
+            <translation>Όλες οι ενέργειες</translation>
         </message>
         <message>
             <source>Refresh</source>
@@ -102,15 +102,15 @@
         </message>
         <message>
             <source>When (UTC)</source>
-            <translation type="unfinished" />
+            <translation>Πότε (UTC)</translation>
         </message>
         <message>
             <source>Action</source>
-            <translation type="unfinished" />
+            <translation>Ενέργεια</translation>
         </message>
         <message>
             <source>Who</source>
-            <translation type="unfinished" />
+            <translation>Ποιος</translation>
         </message>
         <message>
             <source>Lead</source>
@@ -122,11 +122,11 @@
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>Δεν φορτώθηκε: {e}</translation>
         </message>
         <message>
             <source>{n} entries</source>
-            <translation type="unfinished" />
+            <translation>{n} εγγραφές</translation>
         </message>
     </context>
     <context>
@@ -569,7 +569,7 @@ last lead {0}</source>
         <name>DeleteReviewPage</name>
         <message>
             <source>Please-delete review: erase for good, or keep</source>
-            <translation type="unfinished" />
+            <translation>Έλεγχος «παρακαλώ διαγράψτε»: οριστική διαγραφή ή διατήρηση</translation>
         </message>
         <message>
             <source>Name</source>
@@ -581,11 +581,11 @@ last lead {0}</source>
         </message>
         <message>
             <source>E-mail</source>
-            <translation type="unfinished" />
+            <translation>Email</translation>
         </message>
         <message>
             <source>By</source>
-            <translation type="unfinished" />
+            <translation>Από</translation>
         </message>
         <message>
             <source>Captured</source>
@@ -593,43 +593,43 @@ last lead {0}</source>
         </message>
         <message>
             <source>Erase</source>
-            <translation type="unfinished" />
+            <translation>Διαγραφή</translation>
         </message>
         <message>
             <source>Gone for good: the lead, its scans, history and mails</source>
-            <translation type="unfinished" />
+            <translation>Χάνονται οριστικά: η επαφή, οι σαρώσεις, το ιστορικό και τα email της</translation>
         </message>
         <message>
             <source>Keep</source>
-            <translation type="unfinished" />
+            <translation>Διατήρηση</translation>
         </message>
         <message>
             <source>A real visitor: unflag and plan follow-ups again</source>
-            <translation type="unfinished" />
+            <translation>Πραγματικός επισκέπτης: αφαίρεση σήμανσης και νέος προγραμματισμός συνέχειας</translation>
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>Δεν φορτώθηκε: {e}</translation>
         </message>
         <message>
             <source>{n} lead(s) flagged</source>
-            <translation type="unfinished" />
+            <translation>Σημειωμένες επαφές: {n}</translation>
         </message>
         <message>
             <source>Erase lead</source>
-            <translation type="unfinished" />
+            <translation>Διαγραφή επαφής</translation>
         </message>
         <message>
             <source>Erase {name} for good? This cannot be undone.</source>
-            <translation type="unfinished" />
+            <translation>Να διαγραφεί οριστικά η επαφή {name}; Αυτό δεν αναιρείται.</translation>
         </message>
         <message>
             <source>{name} erased</source>
-            <translation type="unfinished" />
+            <translation>Διαγράφηκε: {name}</translation>
         </message>
         <message>
             <source>{name} kept and unflagged</source>
-            <translation type="unfinished" />
+            <translation>{name}: κρατήθηκε, η σήμανση αφαιρέθηκε</translation>
         </message>
     </context>
     <context>
@@ -678,6 +678,17 @@ last lead {0}</source>
             <source>Locked: sign in</source>
             <translation>Κλειδωμένο: συνδεθείτε</translation>
         </message>
+        <message numerus="yes">
+            <source>Retention rule: %n lead(s) past the event's limit erased</source>
+            <translation>
+                <numerusform>Κανόνας διατήρησης: διαγράφηκε %n επαφή που ξεπέρασε το όριο της έκθεσης</numerusform>
+                <numerusform>Κανόνας διατήρησης: διαγράφηκαν %n επαφές που ξεπέρασαν το όριο της έκθεσης</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Retention rule: {0}</source>
+            <translation>Κανόνας διατήρησης: {0}</translation>
+        </message>
         <message>
             <source>CRM sync</source>
             <translation>Συγχρονισμός CRM</translation>
@@ -688,15 +699,15 @@ last lead {0}</source>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>Έλεγχος «παρακαλώ διαγράψτε»</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>Αρχείο ελέγχου</translation>
         </message>
         <message>
             <source>Signed in: {staff} · manager: {manager}</source>
-            <translation type="unfinished" />
+            <translation>Συνδεδεμένος/η: {staff} · υπεύθυνος: {manager}</translation>
         </message>
         <message>
             <source>Sign in first: the badge was not kept.</source>
@@ -974,7 +985,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Cancel export</source>
-            <translation type="unfinished" />
+            <translation>Ακύρωση εξαγωγής</translation>
         </message>
         <message>
             <source>Close</source>
@@ -1026,11 +1037,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Cancelling…</source>
-            <translation type="unfinished" />
+            <translation>Ακύρωση…</translation>
         </message>
         <message>
             <source>Export cancelled: no file written.</source>
-            <translation type="unfinished" />
+            <translation>Η εξαγωγή ακυρώθηκε: δεν γράφτηκε αρχείο.</translation>
         </message>
         <message>
             <source>Not exported: {0}</source>
@@ -1542,11 +1553,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>a colleague</source>
-            <translation type="unfinished" />
+            <translation>συνάδελφο</translation>
         </message>
         <message>
             <source>Captured by {who}: only they or a manager edit it</source>
-            <translation type="unfinished" />
+            <translation>Καταγραφή από {who}: την αλλάζει μόνο ο ίδιος/η ίδια ή ένας υπεύθυνος</translation>
         </message>
         <message>
             <source>Nothing changed</source>
@@ -1777,11 +1788,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <name>ManagerPinDialog</name>
         <message>
             <source>Manager PIN</source>
-            <translation type="unfinished" />
+            <translation>PIN υπευθύνου</translation>
         </message>
         <message>
             <source>{action} is for a manager: manager PIN</source>
-            <translation type="unfinished" />
+            <translation>{action}: μόνο για υπεύθυνο — PIN υπευθύνου</translation>
         </message>
         <message>
             <source>Checking…</source>
@@ -1824,11 +1835,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>Προς διαγραφή</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>Αρχείο ελέγχου</translation>
         </message>
     </context>
     <context>
@@ -1887,58 +1898,58 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <name>RecoveryKeyPage</name>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>Κλειδί ανάκτησης</translation>
         </message>
         <message>
             <source>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</source>
-            <translation type="unfinished" />
+            <translation>Η βάση επαφών είναι κρυπτογραφημένη. Εκτυπώστε ή σημειώστε αυτό το κλειδί και φυλάξτε το μακριά από αυτό το laptop: με αυτό ανοίγει η βάση σε άλλον υπολογιστή.</translation>
         </message>
         <message>
             <source>On this computer the key is kept in %1.</source>
-            <translation type="unfinished" />
+            <translation>Σε αυτόν τον υπολογιστή το κλειδί φυλάσσεται σε: %1.</translation>
         </message>
         <message>
             <source>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</source>
-            <translation type="unfinished" />
+            <translation>Δεν βρέθηκε keyring συστήματος: το κλειδί βρίσκεται σε αρχείο δίπλα στη βάση, οπότε η κρυπτογράφηση προστατεύει ένα αντίγραφο της βάσης, όχι αυτόν τον φάκελο.</translation>
         </message>
         <message>
             <source>Copy</source>
-            <translation type="unfinished" />
+            <translation>Αντιγραφή</translation>
         </message>
         <message>
             <source>Print…</source>
-            <translation type="unfinished" />
+            <translation>Εκτύπωση…</translation>
         </message>
         <message>
             <source>I have printed or written down the recovery key</source>
-            <translation type="unfinished" />
+            <translation>Εκτύπωσα ή σημείωσα το κλειδί ανάκτησης</translation>
         </message>
         <message>
             <source>BoothApp database recovery key</source>
-            <translation type="unfinished" />
+            <translation>Κλειδί ανάκτησης της βάσης BoothApp</translation>
         </message>
         <message>
             <source>Type it into “boothapp db restore-key” on another computer.</source>
-            <translation type="unfinished" />
+            <translation>Πληκτρολογήστε το στο «boothapp db restore-key» σε άλλον υπολογιστή.</translation>
         </message>
     </context>
     <context>
         <name>RestoreKeyDialog</name>
         <message>
             <source>Database key needed</source>
-            <translation type="unfinished" />
+            <translation>Χρειάζεται το κλειδί της βάσης</translation>
         </message>
         <message>
             <source>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</source>
-            <translation type="unfinished" />
+            <translation>Αυτός ο υπολογιστής δεν έχει κλειδί για την κρυπτογραφημένη βάση επαφών. Πληκτρολογήστε το κλειδί ανάκτησης που εκτύπωσε ο υπεύθυνος στην εγκατάσταση (ή δείτε το «boothapp db recovery-key» στο laptop όπου δημιουργήθηκε).</translation>
         </message>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>Κλειδί ανάκτησης</translation>
         </message>
         <message>
             <source>Open database</source>
-            <translation type="unfinished" />
+            <translation>Άνοιγμα βάσης</translation>
         </message>
     </context>
     <context>
@@ -2447,19 +2458,19 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
         <message>
             <source>until erased</source>
-            <translation type="unfinished" />
+            <translation>μέχρι τη διαγραφή</translation>
         </message>
         <message>
             <source> days</source>
-            <translation type="unfinished" />
+            <translation> ημέρες</translation>
         </message>
         <message>
             <source>Leads neither synced nor won are erased this long after capture</source>
-            <translation type="unfinished" />
+            <translation>Οι επαφές που ούτε συγχρονίστηκαν ούτε κερδήθηκαν διαγράφονται τόσο καιρό μετά την καταγραφή</translation>
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation type="unfinished" />
+            <translation>Διατήρηση μη συγχρονισμένων επαφών</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2779,27 +2790,27 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <name>UnfinishedVisitorsDialog</name>
         <message>
             <source>Unfinished visitors</source>
-            <translation type="unfinished" />
+            <translation>Επισκέπτες που έμειναν στη μέση</translation>
         </message>
         <message>
             <source>These badges were scanned but their lead was never saved.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scanned (UTC)</source>
-            <translation type="unfinished" />
+            <translation>Αυτές οι κονκάρδες σαρώθηκαν, αλλά η επαφή τους δεν αποθηκεύτηκε ποτέ.</translation>
         </message>
         <message>
             <source>Visitor</source>
-            <translation type="unfinished" />
+            <translation>Επισκέπτης</translation>
         </message>
         <message>
             <source>Badge</source>
-            <translation type="unfinished" />
+            <translation>Κονκάρδα</translation>
+        </message>
+        <message>
+            <source>Scanned</source>
+            <translation>Σάρωση</translation>
         </message>
         <message>
             <source>Resume</source>
-            <translation type="unfinished" />
+            <translation>Συνέχεια</translation>
         </message>
         <message>
             <source>Discard</source>
@@ -2807,15 +2818,15 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
         <message>
             <source>Later</source>
-            <translation type="unfinished" />
+            <translation>Αργότερα</translation>
         </message>
         <message>
             <source>{name} saved</source>
-            <translation type="unfinished" />
+            <translation>Αποθηκεύτηκε: {name}</translation>
         </message>
         <message>
             <source>Set aside</source>
-            <translation type="unfinished" />
+            <translation>Παραμερίστηκε</translation>
         </message>
     </context>
     <context>
@@ -2832,11 +2843,11 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <name>dialog</name>
         <message>
             <source>Too many wrong PINs: wait {s} s</source>
-            <translation type="unfinished" />
+            <translation>Πολλά λάθος PIN: περιμένετε {s} δ.</translation>
         </message>
         <message>
             <source>Not a manager's PIN ({n} tries left)</source>
-            <translation type="unfinished" />
+            <translation>Δεν είναι PIN υπευθύνου (απομένουν {n} προσπάθειες)</translation>
         </message>
     </context>
 </TS>

@@ -677,6 +677,17 @@ last lead {0}</translation>
             <source>Locked: sign in</source>
             <translation>Locked: sign in</translation>
         </message>
+        <message numerus="yes">
+            <source>Retention rule: %n lead(s) past the event's limit erased</source>
+            <translation>
+                <numerusform>Retention rule: %n lead past the event's limit erased</numerusform>
+                <numerusform>Retention rule: %n leads past the event's limit erased</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Retention rule: {0}</source>
+            <translation>Retention rule: {0}</translation>
+        </message>
         <message>
             <source>CRM sync</source>
             <translation>CRM sync</translation>
@@ -2785,16 +2796,16 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <translation>These badges were scanned but their lead was never saved.</translation>
         </message>
         <message>
-            <source>Scanned (UTC)</source>
-            <translation>Scanned (UTC)</translation>
-        </message>
-        <message>
             <source>Visitor</source>
             <translation>Visitor</translation>
         </message>
         <message>
             <source>Badge</source>
             <translation>Badge</translation>
+        </message>
+        <message>
+            <source>Scanned</source>
+            <translation>Scanned</translation>
         </message>
         <message>
             <source>Resume</source>

@@ -89,11 +89,11 @@
         <name>AuditPage</name>
         <message>
             <source>Audit log: every export, erase and settings change</source>
-            <translation type="unfinished" />
+            <translation>گزارش ممیزی: هر خروجی، حذف و تغییر تنظیمات</translation>
         </message>
         <message>
             <source>All actions</source>
-            <translation type="unfinished" />
+            <translation>همه اقدام‌ها</translation>
         </message>
         <message>
             <source>Refresh</source>
@@ -101,15 +101,15 @@
         </message>
         <message>
             <source>When (UTC)</source>
-            <translation type="unfinished" />
+            <translation>زمان (UTC)</translation>
         </message>
         <message>
             <source>Action</source>
-            <translation type="unfinished" />
+            <translation>اقدام</translation>
         </message>
         <message>
             <source>Who</source>
-            <translation type="unfinished" />
+            <translation>چه کسی</translation>
         </message>
         <message>
             <source>Lead</source>
@@ -121,11 +121,11 @@
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>بارگذاری نشد: {e}</translation>
         </message>
         <message>
             <source>{n} entries</source>
-            <translation type="unfinished" />
+            <translation>{n} مورد</translation>
         </message>
     </context>
     <context>
@@ -568,7 +568,7 @@ last lead {0}</source>
         <name>DeleteReviewPage</name>
         <message>
             <source>Please-delete review: erase for good, or keep</source>
-            <translation type="unfinished" />
+            <translation>بررسی «لطفاً حذف شود»: حذف همیشگی یا نگه داشتن</translation>
         </message>
         <message>
             <source>Name</source>
@@ -580,11 +580,11 @@ last lead {0}</source>
         </message>
         <message>
             <source>E-mail</source>
-            <translation type="unfinished" />
+            <translation>ایمیل</translation>
         </message>
         <message>
             <source>By</source>
-            <translation type="unfinished" />
+            <translation>ثبت‌کننده</translation>
         </message>
         <message>
             <source>Captured</source>
@@ -592,43 +592,43 @@ last lead {0}</source>
         </message>
         <message>
             <source>Erase</source>
-            <translation type="unfinished" />
+            <translation>حذف</translation>
         </message>
         <message>
             <source>Gone for good: the lead, its scans, history and mails</source>
-            <translation type="unfinished" />
+            <translation>برای همیشه پاک می‌شود: سرنخ، اسکن‌ها، تاریخچه و ایمیل‌هایش</translation>
         </message>
         <message>
             <source>Keep</source>
-            <translation type="unfinished" />
+            <translation>نگه داشتن</translation>
         </message>
         <message>
             <source>A real visitor: unflag and plan follow-ups again</source>
-            <translation type="unfinished" />
+            <translation>بازدیدکننده واقعی: علامت برداشته شود و پیگیری‌ها دوباره برنامه‌ریزی شود</translation>
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>بارگذاری نشد: {e}</translation>
         </message>
         <message>
             <source>{n} lead(s) flagged</source>
-            <translation type="unfinished" />
+            <translation>{n} سرنخ علامت‌خورده</translation>
         </message>
         <message>
             <source>Erase lead</source>
-            <translation type="unfinished" />
+            <translation>حذف سرنخ</translation>
         </message>
         <message>
             <source>Erase {name} for good? This cannot be undone.</source>
-            <translation type="unfinished" />
+            <translation>{name} برای همیشه حذف شود؟ این کار برگشت‌پذیر نیست.</translation>
         </message>
         <message>
             <source>{name} erased</source>
-            <translation type="unfinished" />
+            <translation>{name} حذف شد</translation>
         </message>
         <message>
             <source>{name} kept and unflagged</source>
-            <translation type="unfinished" />
+            <translation>{name} نگه داشته شد و علامتش برداشته شد</translation>
         </message>
     </context>
     <context>
@@ -677,6 +677,16 @@ last lead {0}</source>
             <source>Locked: sign in</source>
             <translation>قفل است: وارد شوید</translation>
         </message>
+        <message numerus="yes">
+            <source>Retention rule: %n lead(s) past the event's limit erased</source>
+            <translation>
+                <numerusform>قاعده نگه‌داری: %n سرنخ که از مهلت رویداد گذشته بود حذف شد</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Retention rule: {0}</source>
+            <translation>قاعده نگه‌داری: {0}</translation>
+        </message>
         <message>
             <source>CRM sync</source>
             <translation>همگام‌سازی CRM</translation>
@@ -687,15 +697,15 @@ last lead {0}</source>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>بررسی «لطفاً حذف شود»</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>گزارش ممیزی</translation>
         </message>
         <message>
             <source>Signed in: {staff} · manager: {manager}</source>
-            <translation type="unfinished" />
+            <translation>واردشده: {staff} · مدیر: {manager}</translation>
         </message>
         <message>
             <source>Sign in first: the badge was not kept.</source>
@@ -973,7 +983,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Cancel export</source>
-            <translation type="unfinished" />
+            <translation>لغو خروجی</translation>
         </message>
         <message>
             <source>Close</source>
@@ -1025,11 +1035,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Cancelling…</source>
-            <translation type="unfinished" />
+            <translation>در حال لغو…</translation>
         </message>
         <message>
             <source>Export cancelled: no file written.</source>
-            <translation type="unfinished" />
+            <translation>خروجی لغو شد: فایلی نوشته نشد.</translation>
         </message>
         <message>
             <source>Not exported: {0}</source>
@@ -1540,11 +1550,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>a colleague</source>
-            <translation type="unfinished" />
+            <translation>یکی از همکاران</translation>
         </message>
         <message>
             <source>Captured by {who}: only they or a manager edit it</source>
-            <translation type="unfinished" />
+            <translation>ثبت‌شده توسط {who}: فقط خود او یا یک مدیر می‌تواند ویرایشش کند</translation>
         </message>
         <message>
             <source>Nothing changed</source>
@@ -1775,11 +1785,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <name>ManagerPinDialog</name>
         <message>
             <source>Manager PIN</source>
-            <translation type="unfinished" />
+            <translation>رمز مدیر</translation>
         </message>
         <message>
             <source>{action} is for a manager: manager PIN</source>
-            <translation type="unfinished" />
+            <translation>{action} مخصوص مدیر است: رمز مدیر را وارد کنید</translation>
         </message>
         <message>
             <source>Checking…</source>
@@ -1822,11 +1832,11 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>موارد حذف</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>گزارش ممیزی</translation>
         </message>
     </context>
     <context>
@@ -1885,58 +1895,58 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <name>RecoveryKeyPage</name>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>کلید بازیابی</translation>
         </message>
         <message>
             <source>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</source>
-            <translation type="unfinished" />
+            <translation>پایگاه داده سرنخ‌ها رمزگذاری شده است. این کلید را چاپ یا یادداشت کنید و جدا از این لپ‌تاپ نگه دارید: با آن پایگاه داده روی رایانه دیگری باز می‌شود.</translation>
         </message>
         <message>
             <source>On this computer the key is kept in %1.</source>
-            <translation type="unfinished" />
+            <translation>در این رایانه کلید در %1 نگه داشته می‌شود.</translation>
         </message>
         <message>
             <source>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</source>
-            <translation type="unfinished" />
+            <translation>جاکلیدی سیستم پیدا نشد: کلید در فایلی کنار پایگاه داده است، پس رمزگذاری از رونوشت پایگاه داده محافظت می‌کند، نه از این پوشه.</translation>
         </message>
         <message>
             <source>Copy</source>
-            <translation type="unfinished" />
+            <translation>کپی</translation>
         </message>
         <message>
             <source>Print…</source>
-            <translation type="unfinished" />
+            <translation>چاپ…</translation>
         </message>
         <message>
             <source>I have printed or written down the recovery key</source>
-            <translation type="unfinished" />
+            <translation>کلید بازیابی را چاپ یا یادداشت کردم</translation>
         </message>
         <message>
             <source>BoothApp database recovery key</source>
-            <translation type="unfinished" />
+            <translation>کلید بازیابی پایگاه داده BoothApp</translation>
         </message>
         <message>
             <source>Type it into “boothapp db restore-key” on another computer.</source>
-            <translation type="unfinished" />
+            <translation>در رایانه دیگر آن را در «boothapp db restore-key» وارد کنید.</translation>
         </message>
     </context>
     <context>
         <name>RestoreKeyDialog</name>
         <message>
             <source>Database key needed</source>
-            <translation type="unfinished" />
+            <translation>کلید پایگاه داده لازم است</translation>
         </message>
         <message>
             <source>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</source>
-            <translation type="unfinished" />
+            <translation>این رایانه کلید پایگاه داده رمزگذاری‌شده سرنخ‌ها را ندارد. کلید بازیابی‌ای را که مدیر هنگام راه‌اندازی چاپ کرد وارد کنید (یا روی لپ‌تاپی که آن را ساخته «boothapp db recovery-key» را ببینید).</translation>
         </message>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>کلید بازیابی</translation>
         </message>
         <message>
             <source>Open database</source>
-            <translation type="unfinished" />
+            <translation>باز کردن پایگاه داده</translation>
         </message>
     </context>
     <context>
@@ -2445,19 +2455,19 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         </message>
         <message>
             <source>until erased</source>
-            <translation type="unfinished" />
+            <translation>تا زمان حذف</translation>
         </message>
         <message>
             <source> days</source>
-            <translation type="unfinished" />
+            <translation> روز</translation>
         </message>
         <message>
             <source>Leads neither synced nor won are erased this long after capture</source>
-            <translation type="unfinished" />
+            <translation>سرنخ‌هایی که نه همگام شده‌اند و نه موفق، این مدت پس از ثبت حذف می‌شوند</translation>
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation type="unfinished" />
+            <translation>نگه‌داری سرنخ‌های همگام‌نشده</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2777,43 +2787,43 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         <name>UnfinishedVisitorsDialog</name>
         <message>
             <source>Unfinished visitors</source>
-            <translation type="unfinished" />
+            <translation>بازدیدکنندگان نیمه‌کاره</translation>
         </message>
         <message>
             <source>These badges were scanned but their lead was never saved.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scanned (UTC)</source>
-            <translation type="unfinished" />
+            <translation>این کارت‌ها اسکن شدند، اما سرنخشان هرگز ذخیره نشد.</translation>
         </message>
         <message>
             <source>Visitor</source>
-            <translation type="unfinished" />
+            <translation>بازدیدکننده</translation>
         </message>
         <message>
             <source>Badge</source>
-            <translation type="unfinished" />
+            <translation>کارت</translation>
+        </message>
+        <message>
+            <source>Scanned</source>
+            <translation>زمان اسکن</translation>
         </message>
         <message>
             <source>Resume</source>
-            <translation type="unfinished" />
+            <translation>ادامه</translation>
         </message>
         <message>
             <source>Discard</source>
-            <translation>دور انداختن</translation>
+            <translation>کنار گذاشتن</translation>
         </message>
         <message>
             <source>Later</source>
-            <translation type="unfinished" />
+            <translation>بعداً</translation>
         </message>
         <message>
             <source>{name} saved</source>
-            <translation type="unfinished" />
+            <translation>{name} ذخیره شد</translation>
         </message>
         <message>
             <source>Set aside</source>
-            <translation type="unfinished" />
+            <translation>کنار گذاشته شد</translation>
         </message>
     </context>
     <context>
@@ -2829,11 +2839,11 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         <name>dialog</name>
         <message>
             <source>Too many wrong PINs: wait {s} s</source>
-            <translation type="unfinished" />
+            <translation>رمز اشتباه بیش از حد: {s} ثانیه صبر کنید</translation>
         </message>
         <message>
             <source>Not a manager's PIN ({n} tries left)</source>
-            <translation type="unfinished" />
+            <translation>این رمز مدیر نیست ({n} بار دیگر می‌توانید امتحان کنید)</translation>
         </message>
     </context>
 </TS>

@@ -89,11 +89,11 @@
         <name>AuditPage</name>
         <message>
             <source>Audit log: every export, erase and settings change</source>
-            <translation type="unfinished" />
+            <translation>Denetim kaydı: her dışa aktarma, silme ve ayar değişikliği</translation>
         </message>
         <message>
             <source>All actions</source>
-            <translation type="unfinished" />
+            <translation>Tüm işlemler</translation>
         </message>
         <message>
             <source>Refresh</source>
@@ -101,15 +101,15 @@
         </message>
         <message>
             <source>When (UTC)</source>
-            <translation type="unfinished" />
+            <translation>Zaman (UTC)</translation>
         </message>
         <message>
             <source>Action</source>
-            <translation type="unfinished" />
+            <translation>İşlem</translation>
         </message>
         <message>
             <source>Who</source>
-            <translation type="unfinished" />
+            <translation>Kim</translation>
         </message>
         <message>
             <source>Lead</source>
@@ -121,11 +121,11 @@
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>Yüklenemedi: {e}</translation>
         </message>
         <message>
             <source>{n} entries</source>
-            <translation type="unfinished" />
+            <translation>{n} kayıt</translation>
         </message>
     </context>
     <context>
@@ -568,7 +568,7 @@ son aday {0}</translation>
         <name>DeleteReviewPage</name>
         <message>
             <source>Please-delete review: erase for good, or keep</source>
-            <translation type="unfinished" />
+            <translation>“Lütfen silin” incelemesi: kalıcı olarak silin ya da tutun</translation>
         </message>
         <message>
             <source>Name</source>
@@ -580,11 +580,11 @@ son aday {0}</translation>
         </message>
         <message>
             <source>E-mail</source>
-            <translation type="unfinished" />
+            <translation>E-posta</translation>
         </message>
         <message>
             <source>By</source>
-            <translation type="unfinished" />
+            <translation>Kaydeden</translation>
         </message>
         <message>
             <source>Captured</source>
@@ -592,43 +592,43 @@ son aday {0}</translation>
         </message>
         <message>
             <source>Erase</source>
-            <translation type="unfinished" />
+            <translation>Sil</translation>
         </message>
         <message>
             <source>Gone for good: the lead, its scans, history and mails</source>
-            <translation type="unfinished" />
+            <translation>Kalıcı olarak silinir: aday, okutmaları, geçmişi ve e-postaları</translation>
         </message>
         <message>
             <source>Keep</source>
-            <translation type="unfinished" />
+            <translation>Kalsın</translation>
         </message>
         <message>
             <source>A real visitor: unflag and plan follow-ups again</source>
-            <translation type="unfinished" />
+            <translation>Gerçek bir ziyaretçi: işareti kaldır, takipleri yeniden planla</translation>
         </message>
         <message>
             <source>Not loaded: {e}</source>
-            <translation type="unfinished" />
+            <translation>Yüklenemedi: {e}</translation>
         </message>
         <message>
             <source>{n} lead(s) flagged</source>
-            <translation type="unfinished" />
+            <translation>{n} aday işaretli</translation>
         </message>
         <message>
             <source>Erase lead</source>
-            <translation type="unfinished" />
+            <translation>Adayı sil</translation>
         </message>
         <message>
             <source>Erase {name} for good? This cannot be undone.</source>
-            <translation type="unfinished" />
+            <translation>{name} kalıcı olarak silinsin mi? Bu geri alınamaz.</translation>
         </message>
         <message>
             <source>{name} erased</source>
-            <translation type="unfinished" />
+            <translation>{name} silindi</translation>
         </message>
         <message>
             <source>{name} kept and unflagged</source>
-            <translation type="unfinished" />
+            <translation>{name} tutuldu, işareti kaldırıldı</translation>
         </message>
     </context>
     <context>
@@ -677,6 +677,16 @@ son aday {0}</translation>
             <source>Locked: sign in</source>
             <translation>Kilitli: giriş yapın</translation>
         </message>
+        <message numerus="yes">
+            <source>Retention rule: %n lead(s) past the event's limit erased</source>
+            <translation>
+                <numerusform>Saklama kuralı: etkinliğin süresini aşan %n aday silindi</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Retention rule: {0}</source>
+            <translation>Saklama kuralı: {0}</translation>
+        </message>
         <message>
             <source>CRM sync</source>
             <translation>CRM eşitleme</translation>
@@ -687,15 +697,15 @@ son aday {0}</translation>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>“Lütfen silin” incelemesi</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>Denetim kaydı</translation>
         </message>
         <message>
             <source>Signed in: {staff} · manager: {manager}</source>
-            <translation type="unfinished" />
+            <translation>Giriş yapan: {staff} · yönetici: {manager}</translation>
         </message>
         <message>
             <source>Sign in first: the badge was not kept.</source>
@@ -973,7 +983,7 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>Cancel export</source>
-            <translation type="unfinished" />
+            <translation>Dışa aktarmayı durdur</translation>
         </message>
         <message>
             <source>Close</source>
@@ -1025,11 +1035,11 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>Cancelling…</source>
-            <translation type="unfinished" />
+            <translation>Durduruluyor…</translation>
         </message>
         <message>
             <source>Export cancelled: no file written.</source>
-            <translation type="unfinished" />
+            <translation>Dışa aktarma durduruldu: dosya yazılmadı.</translation>
         </message>
         <message>
             <source>Not exported: {0}</source>
@@ -1540,11 +1550,11 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>a colleague</source>
-            <translation type="unfinished" />
+            <translation>bir ekip arkadaşı</translation>
         </message>
         <message>
             <source>Captured by {who}: only they or a manager edit it</source>
-            <translation type="unfinished" />
+            <translation>{who} kaydetti: yalnızca o ya da bir yönetici değiştirebilir</translation>
         </message>
         <message>
             <source>Nothing changed</source>
@@ -1775,11 +1785,11 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <name>ManagerPinDialog</name>
         <message>
             <source>Manager PIN</source>
-            <translation type="unfinished" />
+            <translation>Yönetici PIN'i</translation>
         </message>
         <message>
             <source>{action} is for a manager: manager PIN</source>
-            <translation type="unfinished" />
+            <translation>{action} yöneticiye özel: yönetici PIN'ini girin</translation>
         </message>
         <message>
             <source>Checking…</source>
@@ -1822,11 +1832,11 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>Please-delete review</source>
-            <translation type="unfinished" />
+            <translation>Silinecekler</translation>
         </message>
         <message>
             <source>Audit log</source>
-            <translation type="unfinished" />
+            <translation>Denetim kaydı</translation>
         </message>
     </context>
     <context>
@@ -1885,58 +1895,58 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <name>RecoveryKeyPage</name>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>Kurtarma anahtarı</translation>
         </message>
         <message>
             <source>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</source>
-            <translation type="unfinished" />
+            <translation>Aday veritabanı şifreli. Bu anahtarı yazdırın ya da bir yere not edin ve bu dizüstü bilgisayardan ayrı saklayın: veritabanı başka bir bilgisayarda bununla açılır.</translation>
         </message>
         <message>
             <source>On this computer the key is kept in %1.</source>
-            <translation type="unfinished" />
+            <translation>Bu bilgisayarda anahtarın saklandığı yer: %1.</translation>
         </message>
         <message>
             <source>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</source>
-            <translation type="unfinished" />
+            <translation>Sistem anahtarlığı bulunamadı: anahtar veritabanının yanındaki bir dosyada duruyor; bu yüzden şifreleme bu klasörü değil, veritabanının bir kopyasını korur.</translation>
         </message>
         <message>
             <source>Copy</source>
-            <translation type="unfinished" />
+            <translation>Kopyala</translation>
         </message>
         <message>
             <source>Print…</source>
-            <translation type="unfinished" />
+            <translation>Yazdır…</translation>
         </message>
         <message>
             <source>I have printed or written down the recovery key</source>
-            <translation type="unfinished" />
+            <translation>Kurtarma anahtarını yazdırdım ya da not ettim</translation>
         </message>
         <message>
             <source>BoothApp database recovery key</source>
-            <translation type="unfinished" />
+            <translation>BoothApp veritabanı kurtarma anahtarı</translation>
         </message>
         <message>
             <source>Type it into “boothapp db restore-key” on another computer.</source>
-            <translation type="unfinished" />
+            <translation>Başka bir bilgisayarda “boothapp db restore-key” komutuna girin.</translation>
         </message>
     </context>
     <context>
         <name>RestoreKeyDialog</name>
         <message>
             <source>Database key needed</source>
-            <translation type="unfinished" />
+            <translation>Veritabanı anahtarı gerekli</translation>
         </message>
         <message>
             <source>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</source>
-            <translation type="unfinished" />
+            <translation>Bu bilgisayarda şifreli aday veritabanının anahtarı yok. Yöneticinin kurulumda yazdırdığı kurtarma anahtarını girin (ya da veritabanını oluşturan dizüstü bilgisayarda “boothapp db recovery-key” komutuna bakın).</translation>
         </message>
         <message>
             <source>Recovery key</source>
-            <translation type="unfinished" />
+            <translation>Kurtarma anahtarı</translation>
         </message>
         <message>
             <source>Open database</source>
-            <translation type="unfinished" />
+            <translation>Veritabanını aç</translation>
         </message>
     </context>
     <context>
@@ -2445,19 +2455,19 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         </message>
         <message>
             <source>until erased</source>
-            <translation type="unfinished" />
+            <translation>silinene kadar</translation>
         </message>
         <message>
             <source> days</source>
-            <translation type="unfinished" />
+            <translation> gün</translation>
         </message>
         <message>
             <source>Leads neither synced nor won are erased this long after capture</source>
-            <translation type="unfinished" />
+            <translation>Ne eşitlenen ne de kazanılan adaylar, kayıttan bu kadar sonra silinir</translation>
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation type="unfinished" />
+            <translation>Eşitlenmemiş adayları sakla</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2777,43 +2787,43 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <name>UnfinishedVisitorsDialog</name>
         <message>
             <source>Unfinished visitors</source>
-            <translation type="unfinished" />
+            <translation>Yarım kalan ziyaretçiler</translation>
         </message>
         <message>
             <source>These badges were scanned but their lead was never saved.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scanned (UTC)</source>
-            <translation type="unfinished" />
+            <translation>Bu kartlar okutuldu ama adayları hiç kaydedilmedi.</translation>
         </message>
         <message>
             <source>Visitor</source>
-            <translation type="unfinished" />
+            <translation>Ziyaretçi</translation>
         </message>
         <message>
             <source>Badge</source>
-            <translation type="unfinished" />
+            <translation>Kart</translation>
+        </message>
+        <message>
+            <source>Scanned</source>
+            <translation>Okutulma</translation>
         </message>
         <message>
             <source>Resume</source>
-            <translation type="unfinished" />
+            <translation>Devam et</translation>
         </message>
         <message>
             <source>Discard</source>
-            <translation>Vazgeç</translation>
+            <translation>Kenara koy</translation>
         </message>
         <message>
             <source>Later</source>
-            <translation type="unfinished" />
+            <translation>Sonra</translation>
         </message>
         <message>
             <source>{name} saved</source>
-            <translation type="unfinished" />
+            <translation>{name} kaydedildi</translation>
         </message>
         <message>
             <source>Set aside</source>
-            <translation type="unfinished" />
+            <translation>Kenara konuldu</translation>
         </message>
     </context>
     <context>
@@ -2829,11 +2839,11 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <name>dialog</name>
         <message>
             <source>Too many wrong PINs: wait {s} s</source>
-            <translation type="unfinished" />
+            <translation>Çok fazla yanlış PIN: {s} sn bekleyin</translation>
         </message>
         <message>
             <source>Not a manager's PIN ({n} tries left)</source>
-            <translation type="unfinished" />
+            <translation>Bu bir yönetici PIN'i değil ({n} deneme hakkı kaldı)</translation>
         </message>
     </context>
 </TS>
