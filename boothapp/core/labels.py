@@ -52,6 +52,7 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, str]] = {
     StaffRole: {
         StaffRole.STAFF: N_("Booth staff"),
         StaffRole.MANAGER: N_("Manager"),
+        StaffRole.KIOSK: N_("Kiosk stand"),
     },
     Outcome: {
         Outcome.REACHED: N_("Reached"),

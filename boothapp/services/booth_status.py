@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_number
 from boothapp.services.dashboard import DashboardService
 from boothapp.services.sync import SyncService
 from boothapp.sync.pacing import BreakerState
@@ -50,15 +53,28 @@ def booth_status(
 
 
 def status_text(st: BoothStatus) -> str:
-    """One line: "Online · 3 waiting to sync (last error: 401 Session expired) · you: 12
-    leads today, #2 of 5"."""
+    """One line in the reader's language (issue 21): "Online · 3 waiting to sync (last error:
+    401 Session expired) · you: 12 leads today, #2 of 5"."""
+    n = format_number
     if not st.crm_configured:
-        link = f"No CRM set up · {st.waiting} leads kept on this laptop"
+        link = ngettext(
+            "No CRM set up · {count} lead kept on this laptop",
+            "No CRM set up · {count} leads kept on this laptop",
+            st.waiting,
+        ).format(count=n(st.waiting))
     else:
-        link = "Online" if st.online else "Offline: the CRM does not answer, leads are kept"
-        link += f" · {st.waiting} waiting to sync" if st.waiting else " · all synced"
+        link = _("Online") if st.online else _("Offline: the CRM does not answer, leads are kept")
+        link += " · " + (
+            _("{count} waiting to sync").format(count=n(st.waiting))
+            if st.waiting
+            else _("all synced")
+        )
         if st.last_error:
             error = st.last_error if len(st.last_error) <= 80 else st.last_error[:77] + "…"
-            link += f" (last error: {error})"
-    rank = f", #{st.my_rank} of {st.ranked}" if st.my_rank is not None else ""
-    return f"{link} · you: {st.my_leads_today} leads today{rank}"
+            link += " " + _("(last error: {error})").format(error=error)
+    mine = ngettext(
+        "you: {count} lead today", "you: {count} leads today", st.my_leads_today
+    ).format(count=n(st.my_leads_today))
+    if st.my_rank is not None:
+        mine += _(", #{rank} of {ranked}").format(rank=n(st.my_rank), ranked=n(st.ranked))
+    return f"{link} · {mine}"

@@ -63,3 +63,17 @@ def test_call_script_reads_answer_labels_not_codes(ctx: AppContext) -> None:
     text = scripts[0].text
     assert "> 250k" in text and "Decision maker" in text
     assert "over_250k" not in text and "decision_maker" not in text
+
+
+def test_status_line_speaks_the_readers_language() -> None:
+    """The strip on the scan page comes from the core catalogue (issue 21)."""
+    from boothapp.core.i18n import using
+
+    offline = BoothStatus(True, False, 3, "401", 12, 2, 5)
+    with using("tr"):
+        assert status_text(offline) == (
+            "Çevrimdışı: CRM yanıt vermiyor, adaylar saklanıyor · 3 aday gönderilmeyi bekliyor "
+            "(son hata: 401) · siz: bugün 12 aday, 5 kişi içinde 2."
+        )
+    with using("fa"):
+        assert status_text(offline).startswith("آفلاین") and "۱۲" in status_text(offline)
