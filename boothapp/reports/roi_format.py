@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from boothapp.core.i18n import N_, label
 from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_number
 from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.money import Money
 from boothapp.core.results.report import ShowResults
@@ -22,20 +23,26 @@ COST_STEP_LABELS = {  # msgids: translate with _() where shown
 }
 
 
+# Figures in the reader's digits and separators (issue 21: "۴۲ %", "1.234,50" in German);
+# the shape ("42 %", "EUR 1,234.50") stays one for every language, so a table reads alike.
 def pct(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value * 100:.{digits}f} %"
+    return "–" if value is None else f"{format_number(value * 100, decimals=digits)} %"
 
 
 def amount(value: Decimal | None, currency: str) -> str:
     if value is None:
         return "–"
-    return f"{currency} {value:,.2f}".strip()
+    return f"{currency} {format_number(value, decimals=2)}".strip()
+
+
+def count(value: int) -> str:
+    return format_number(value)
 
 
 def interval(r: Rate) -> str:
     if r.low is None or r.high is None:
         return "–"
-    return f"{r.low * 100:.0f}–{r.high * 100:.0f} %"
+    return f"{format_number(r.low * 100)}–{format_number(r.high * 100)} %"
 
 
 def return_text(m: Money) -> str:
@@ -54,10 +61,10 @@ def headline(r: ShowResults) -> list[tuple[str, str]]:
     """The figures a boss reads first, as (label, value)."""
     f, m = r.funnel, r.money
     rows = [
-        (_("Leads"), f"{f.count(Step.LEADS):,}"),
-        (_("Qualified"), f"{f.count(Step.QUALIFIED):,}"),
-        (_("Opportunities"), f"{f.count(Step.OPPORTUNITY):,}"),
-        (_("Won"), f"{f.count(Step.WON):,}"),
+        (_("Leads"), count(f.count(Step.LEADS))),
+        (_("Qualified"), count(f.count(Step.QUALIFIED))),
+        (_("Opportunities"), count(f.count(Step.OPPORTUNITY))),
+        (_("Won"), count(f.count(Step.WON))),
     ]
     for t in m.totals:
         cur = t.currency

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.models import Event, Staff, StaffRole
 from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
 from boothapp.core.results.report import ShowResults
-from boothapp.reports.roi_format import amount, headline, interval, pct
+from boothapp.reports.roi_format import amount, count, headline, interval, pct
 from boothapp.services.deals import DealPullSummary, DealService
 from boothapp.services.results import ResultsService
 from boothapp.ui.i18n import date_time
@@ -73,7 +73,7 @@ def _heading(text: str) -> QLabel:
 def _funnel_rows(funnels: Sequence[Funnel]) -> list[list[str]]:
     return [
         [f.key or "(nobody)"]
-        + [f"{s.count:,}" + ("" if s.rate is None else f" ({pct(s.rate)})") for s in f.steps]
+        + [count(s.count) + ("" if s.rate is None else f" ({pct(s.rate)})") for s in f.steps]
         for f in funnels
     ]
 
@@ -331,7 +331,7 @@ class ResultsPage(QWidget):
         grid.addWidget(_heading(self.tr("First touch that got an answer")), 0, 0)
         grid.addWidget(table(
             (self.tr("Weekday"), self.tr("First touches"), self.tr("Answered"), self.tr("Rate")),
-            [(d.label, str(d.touched), str(d.answered), pct(d.rate)) for d in week],
+            [(d.label, count(d.touched), count(d.answered), pct(d.rate)) for d in week],
             "TimingTable",
         ), 1, 0)  # fmt: skip
         grid.addWidget(_heading(self.tr("Where leads sit now")), 0, 1)

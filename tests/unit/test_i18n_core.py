@@ -320,3 +320,19 @@ def test_leads_list_sorts_in_the_chosen_language(names: tuple[AppContext, str]) 
     # Turkish: dotless I (Irmak, Işık's Ayşe aside) before dotted İ; Greek after Latin.
     assert by_name(Language.TR) == ["Ayşe", "Irmak", "İlker", "Nikos", "Γιώργος"]
     assert by_name(Language.EN) == ["Ayşe", "İlker", "Irmak", "Nikos", "Γιώργος"]
+
+
+def test_results_figures_use_the_readers_digits() -> None:
+    """The Results page and roi text: same shape, the reader's digits (issue 21)."""
+    from decimal import Decimal
+
+    from boothapp.core.i18n import using
+    from boothapp.reports.roi_format import amount, count, pct
+
+    assert (pct(0.425, 1), amount(Decimal("1234.5"), "EUR"), count(1200)) == (
+        "42.5 %", "EUR 1,234.50", "1,200"
+    )  # fmt: skip
+    with using("de"):
+        assert amount(Decimal("1234.5"), "EUR") == "EUR 1.234,50"
+    with using("fa"):
+        assert pct(0.42) == "۴۲ %" and count(7) == "۷"
