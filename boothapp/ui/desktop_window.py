@@ -273,8 +273,7 @@ class DesktopWindow(MainWindow):
     def _close_manager(self) -> None:
         self._manager = None
         staff = self.staff
-        if staff is not None:
-            self.who.setText(f"Signed in: {staff.name}")
+        self._show_who()
         self.settings_page.set_manager(bool(staff and staff.is_manager), staff.id if staff else "")
 
     def _back_to(self, page: QWidget | None) -> None:

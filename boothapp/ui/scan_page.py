@@ -62,38 +62,42 @@ def scanned_before_text(lead: Lead, zone: str, first_seen: Sighting | None = Non
     """The banner over an existing lead: who captured the visitor first and when, on the
     event's clock like every other screen, and, when it was another device of the event hub
     (issue 19), which one: "Scanned before by Ayşe on Thu 03 Dec 10:31 (laptop 2): ..."."""
-    tr = QCoreApplication.translate
     when = event_time(first_seen.at if first_seen is not None else lead.created_at, zone)
-    at = tr("ScanPage", " on {when}").format(when=when) if when else ""
+    at = QCoreApplication.translate("ScanPage", " on {when}").format(when=when) if when else ""
     if first_seen is not None and not first_seen.this_device:
-        who = first_seen.staff_name or tr("ScanPage", "someone")
-        device = first_seen.device_name or tr("ScanPage", "another device")
-        return tr(
+        who = first_seen.staff_name or QCoreApplication.translate("ScanPage", "someone")
+        device = first_seen.device_name or QCoreApplication.translate("ScanPage", "another device")
+        return QCoreApplication.translate(
             "ScanPage",
             "Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.",
         ).format(who=who, at=at, device=device)
     who = lead.staff_name or (first_seen.staff_name if first_seen else "")
-    who = who or tr("ScanPage", "someone on this device")
-    return tr(
+    who = who or QCoreApplication.translate("ScanPage", "someone on this device")
+    return QCoreApplication.translate(
         "ScanPage", "Scanned before by {who}{at}: this is the existing lead, no duplicate made."
     ).format(who=who, at=at)
 
 
 def hub_text(state: HubState | None) -> str:
     """ "Hub online · all changes shared" / "Hub offline (...) · 3 changes waiting"."""
-    tr = QCoreApplication.translate
     if state is None:
-        return tr("ScanPage", "Hub: connecting…")
+        return QCoreApplication.translate("ScanPage", "Hub: connecting…")
     if state.refused:
-        return tr("ScanPage", "Hub refused this device: {error}").format(error=state.error)
+        return QCoreApplication.translate("ScanPage", "Hub refused this device: {error}").format(
+            error=state.error
+        )
     waiting = (
-        tr("ScanPage", "{n} change(s) waiting").format(n=state.waiting)
+        QCoreApplication.translate("ScanPage", "%n change(s) waiting", "", state.waiting)
         if state.waiting
-        else tr("ScanPage", "all changes shared")
+        else QCoreApplication.translate("ScanPage", "all changes shared")
     )
     if state.online:
-        return tr("ScanPage", "Hub online · {waiting}").format(waiting=waiting)
-    return tr("ScanPage", "Hub offline, leads are kept here · {waiting}").format(waiting=waiting)
+        return QCoreApplication.translate("ScanPage", "Hub online · {waiting}").format(
+            waiting=waiting
+        )
+    return QCoreApplication.translate(
+        "ScanPage", "Hub offline, leads are kept here · {waiting}"
+    ).format(waiting=waiting)
 
 
 class ScanResult(enum.StrEnum):
