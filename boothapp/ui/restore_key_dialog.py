@@ -9,6 +9,10 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
 
+# The recovery key's shape, not words: the same in every language (not in the catalogue).
+KEY_SHAPE = "XXXX-XXXX-XXXX-…"
+
+
 class RestoreKeyDialog(QDialog):
     """``restore(text)`` stores the key or raises with a one-line reason, shown in the dialog;
     it opens the database once to check the key (a few ms, before any window is up)."""
@@ -31,7 +35,7 @@ class RestoreKeyDialog(QDialog):
         detail.setProperty("role", "muted")
         self.key = QLineEdit()
         self.key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.key.setPlaceholderText("XXXX-XXXX-XXXX-…")
+        self.key.setPlaceholderText(KEY_SHAPE)
         self.key.setAccessibleName(self.tr("Recovery key"))
         self.error = QLabel()
         self.error.setWordWrap(True)
