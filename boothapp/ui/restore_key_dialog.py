@@ -8,7 +8,6 @@ from collections.abc import Callable
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
-
 # The recovery key's shape, not words: the same in every language (not in the catalogue).
 KEY_SHAPE = "XXXX-XXXX-XXXX-…"
 
