@@ -304,9 +304,9 @@ def test_status_strip_says_sync_and_my_day(qtbot, window: DesktopWindow) -> None
     qtbot.waitUntil(lambda: scan.form_open, timeout=5000)
     with qtbot.waitSignal(scan.lead_saved, timeout=5000):
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "you: 1 leads today, #1 of 1" in scan.status_strip.text(),
+    qtbot.waitUntil(lambda: "you: 1 lead today, #1 of 1" in scan.status_strip.text(),
                     timeout=5000)  # fmt: skip
-    assert "1 leads kept on this laptop" in scan.status_strip.text()
+    assert "1 lead kept on this laptop" in scan.status_strip.text()
 
 
 def test_ctrl_l_locks_back_to_sign_in(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
