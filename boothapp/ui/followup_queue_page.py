@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.clock import with_visitor_time
 from boothapp.core.followups.attempts import Outcome
+from boothapp.core.followups.reasons import shown
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
 from boothapp.services.followup_types import (
@@ -102,11 +103,11 @@ def preview_html(p: MailPreview) -> str:
 
 def next_action_text(result: OutcomeResult, event_zone: str = "") -> str:
     if result.next_touch is None:
-        return translate("FollowUps", "No further touches: {0}").format(result.reason)
+        return translate("FollowUps", "No further touches: {0}").format(shown(result.reason))
     nxt = result.next_touch
     due = due_text(nxt, event_zone)
     return translate("FollowUps", "Next: {0} {1} · {2}").format(
-        CHANNEL_WORDS[nxt.channel], due, result.reason
+        CHANNEL_WORDS[nxt.channel], due, shown(result.reason)
     )
 
 
@@ -345,7 +346,7 @@ class FollowUpQueuePage(QWidget):
         for item in items[start : start + FILL_CHUNK]:
             row = QListWidgetItem(item_text(item, self._event.timezone))
             row.setData(Qt.ItemDataRole.UserRole, item.touch.id)
-            row.setToolTip(item.touch.reason)
+            row.setToolTip(shown(item.touch.reason))
             self.list.addItem(row)
         self.list.blockSignals(False)
         if start == 0:  # the first rows are on screen: select now, not after the last chunk
@@ -392,7 +393,9 @@ class FollowUpQueuePage(QWidget):
         self._show_review(t.state is TouchState.REVIEW)
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
         self.reason.setText(
-            self.tr("{0} #{1} · {2}").format(CHANNEL_LABELS[t.channel], t.touch_number, t.reason)
+            self.tr("{0} #{1} · {2}").format(
+                CHANNEL_LABELS[t.channel], t.touch_number, shown(t.reason)
+            )
         )
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.
         numbers = [f"\u200e{x}\u200e" for x in (item.phone, item.email) if x]

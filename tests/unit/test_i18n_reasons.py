@@ -1,0 +1,89 @@
+"""Follow-up reasons are stored in English and read in the staff member's language (issue 21):
+what the attempt rules and the planner really write comes out translated, with the reader's
+weekday names and digits; a wording no phrase knows (old rows, a server's reply) stays as stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from boothapp.core.followups.attempts import AttemptHistory, Outcome, record_outcome
+from boothapp.core.followups.plan import FollowUpPlan
+from boothapp.core.followups.reasons import shown
+from boothapp.core.followups.timing import NoHolidays, first_touch
+from boothapp.core.i18n import Language
+from boothapp.core.models import Stage
+
+MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+
+
+def _history(**overrides: object) -> AttemptHistory:
+    values: dict[str, object] = {
+        "lead_id": "lead-9",
+        "tz": "Europe/Berlin",
+        "country": "DE",
+        "stage": Stage.TO_CONTACT,
+    }
+    values.update(overrides)
+    return AttemptHistory(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("outcome", list(Outcome), ids=str)
+def test_every_outcome_reason_reads_in_turkish_and_persian(outcome: Outcome) -> None:
+    reason = record_outcome(_history(), outcome, MONDAY, holidays_provider=NoHolidays()).reason
+    tr, fa = shown(reason, Language.TR), shown(reason, Language.FA)
+    assert tr != reason and fa != reason
+    assert not any(ch.isdigit() and ch.isascii() for ch in fa), fa
+    assert shown(reason, Language.EN) == reason
+
+
+def test_voicemail_reason_and_its_count_in_turkish() -> None:
+    reason = record_outcome(
+        _history(), Outcome.VOICEMAIL, MONDAY, holidays_provider=NoHolidays()
+    ).reason
+    assert shown(reason, Language.TR).startswith("sesli mesaj: ")
+    assert shown(reason, Language.TR).endswith(
+        " (şimdiye kadar 1 cevapsız, 'ilgilenmiyor' için 4 kaldı)"
+    )
+
+
+def test_first_touch_reason_names_the_weekday_in_the_readers_language() -> None:
+    touch = first_touch("Europe/Istanbul", MONDAY, FollowUpPlan(), holidays_provider=NoHolidays())
+    tr = shown(touch.reason, Language.TR)
+    fa = shown(touch.reason, Language.FA)
+    assert touch.reason.split(" ")[0] in ("Mon", "Tue", "Wed", "Thu", "Fri")
+    assert tr.split(" ")[0] in ("Pzt", "Sal", "Çar", "Per", "Cum"), tr
+    assert "Europe/Istanbul" in tr and "Europe/Istanbul" in fa  # ids stay as they are
+    assert "morning" not in tr and "morning" not in fa
+
+
+def test_annotations_translate_and_unknown_text_stays_as_stored() -> None:
+    stored = (
+        "reached the lead: next call in a week, on a call day; approved by ana; "
+        "cancelled: flagged for deletion, no email address; an old wording; bounced: 550 5.1.1"
+    )
+    fa = shown(stored, Language.FA)
+    assert fa.split("؛ ") == [
+        "با مشتری صحبت شد: تماس بعدی یک هفته بعد، در روز تماس",
+        "تأیید: ana",
+        "لغو شد: برای حذف علامت خورده، بدون نشانی ایمیل",
+        "an old wording",
+        "برگشت خورد: 550 5.1.1",  # the server's reply is kept verbatim
+    ]
+    assert shown("written by an older version", Language.TR) == "written by an older version"
+    assert shown("", Language.TR) == ""
+
+
+def test_window_passed_reason_in_greek() -> None:
+    plan = FollowUpPlan()
+    touch = first_touch(
+        "Europe/Athens",
+        MONDAY,
+        plan,
+        holidays_provider=NoHolidays(),
+        not_before_utc=MONDAY + timedelta(days=10),
+    )
+    el = shown(touch.reason, Language.EL)
+    assert "είχε περάσει" in el, el
