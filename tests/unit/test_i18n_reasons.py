@@ -11,7 +11,7 @@ import pytest
 
 from boothapp.core.followups.attempts import AttemptHistory, Outcome, record_outcome
 from boothapp.core.followups.plan import FollowUpPlan
-from boothapp.core.followups.reasons import shown
+from boothapp.core.followups.reasons import FOLLOWS, english, shown
 from boothapp.core.followups.timing import NoHolidays, first_touch
 from boothapp.core.i18n import Language
 from boothapp.core.models import Stage
@@ -87,3 +87,13 @@ def test_window_passed_reason_in_greek() -> None:
     )
     el = shown(touch.reason, Language.EL)
     assert "είχε περάσει" in el, el
+
+
+@pytest.mark.parametrize("outcome", [Outcome.VOICEMAIL, Outcome.WRONG_NUMBER], ids=str)
+def test_the_next_touch_after_an_outcome_reads_in_persian(outcome: Outcome) -> None:
+    """What the queue shows for the call an outcome planned: "<when>: <what> (<why>)"."""
+    d = record_outcome(_history(has_phone=True), outcome, MONDAY, holidays_provider=NoHolidays())
+    assert d.next_touch is not None
+    stored = english(FOLLOWS, next=d.next_touch.reason, why=d.reason)
+    fa = shown(stored, Language.FA)
+    assert not any(ch.isascii() and ch.isalpha() for ch in fa.replace("Europe/Berlin", "")), fa

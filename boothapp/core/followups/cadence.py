@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from boothapp.core.contact_rule import ContactFacts, contact_verdict
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
 from boothapp.core.followups.timing import (
     HolidaysProvider,
@@ -75,10 +76,10 @@ def resolve_channel(lead: LeadFacts, want: Channel) -> tuple[Channel, str]:
         if blocked is None:
             return Channel.EMAIL, ""
         if lead.has_phone:
-            return Channel.CALL, f"call instead of email ({blocked})"
-        return Channel.LETTER, f"letter instead of email ({blocked}, no phone)"
+            return Channel.CALL, R.english(R.CALL_INSTEAD, why=blocked)
+        return Channel.LETTER, R.english(R.LETTER_INSTEAD, why=blocked)
     if want is Channel.CALL and not lead.has_phone:
-        return Channel.LETTER, "letter instead of call (no phone number)"
+        return Channel.LETTER, R.LETTER_NO_PHONE
     return want, ""
 
 
@@ -288,7 +289,7 @@ def _follow_on(
     )
     why = f"{local_label(due, tz)} {lead.tz}: {label}, {what}"
     if skipped:
-        why += "; skipped " + ", ".join(skipped)
+        why += "; " + R.english(R.SKIPPED, holidays=", ".join(skipped))
     if note:
         why += f"; {note}"
     return due, channel, _template_for(channel, want.template_id), why

@@ -39,6 +39,19 @@ EMAIL_SENT = N_("email sent: call in {days} working days")
 # Follows the five phrases above without a separator.
 STREAK_TAIL = N_(" ({streak} unanswered so far, {left} before 'not interested')")
 
+# The next call after an outcome (core.followups.attempts._call): what it is for.
+CALL_AFTER_REPLY = N_("call back after the reply")
+CALL_WEEK_ON = N_("follow-up call a week on")
+CALL_AFTER_VOICEMAIL = N_("call again after a voicemail")
+CALL_AFTER_NO_ANSWER = N_("call again after no answer")
+WRITE_INSTEAD = N_("wrong number; write instead")
+CALL_INSTEAD_BOUNCE = N_("email bounced; call instead")
+CALL_AFTER_EMAIL = N_("call after the email")
+# Follows the seven phrases above when the lead has no phone.
+LETTER_TAIL = N_(" (no phone number: letter instead)")
+# The next touch with the outcome that planned it: "<next touch> (<outcome reason>)".
+FOLLOWS = N_("{next} ({why})")
+
 APPROVED_BY = N_("approved by {who}")
 REVIEWED_BY = N_("reviewed by {who}")
 NOTE = N_("note: {text}")
@@ -47,6 +60,11 @@ CONFIRMED_SENT = N_("confirmed sent ({message_id}) after an interruption")
 NEVER_REACHED = N_("an interrupted send never reached the server: will resend")
 NOT_SENT_AT_SEND = N_("not sent: {why} at send time")
 NOT_SENT = N_("not sent: {why}")
+INTERRUPTED_CHECK = N_(
+    "interrupted while sending: check the Sent folder for {message_id} before resending "
+    "(not resent automatically): {said}"
+)
+REPLANNED = N_("waits for the sending window: re-planned to {when} {tz}: {why}")
 INTERRUPTED = N_("interrupted while sending ({said}): check before resending")
 DEFERRED = N_("deferred ({said}), retried after {minutes} min")
 BOUNCED_SAID = N_("bounced: {said}")
@@ -83,6 +101,13 @@ PHRASES: tuple[str, ...] = (
     WRONG_NUMBER,
     BOUNCED,
     EMAIL_SENT,
+    CALL_AFTER_REPLY,
+    CALL_WEEK_ON,
+    CALL_AFTER_VOICEMAIL,
+    CALL_AFTER_NO_ANSWER,
+    WRITE_INSTEAD,
+    CALL_INSTEAD_BOUNCE,
+    CALL_AFTER_EMAIL,
     APPROVED_BY,
     REVIEWED_BY,
     NOTE,
@@ -91,6 +116,8 @@ PHRASES: tuple[str, ...] = (
     NEVER_REACHED,
     NOT_SENT_AT_SEND,
     NOT_SENT,
+    INTERRUPTED_CHECK,
+    REPLANNED,
     INTERRUPTED,
     DEFERRED,
     BOUNCED_SAID,
@@ -105,15 +132,33 @@ PHRASES: tuple[str, ...] = (
     CALL_INSTEAD,
     LETTER_INSTEAD,
     LETTER_NO_PHONE,
+    FOLLOWS,  # last: a longer match by a specific phrase wins, an equal one too
 )
 # Phrases that only appear inside another one's value.
 _INNER: tuple[str, ...] = (SHOW_END, CAPTURE)
-_TAILED = frozenset({VOICEMAIL, NO_ANSWER, WRONG_NUMBER, BOUNCED, EMAIL_SENT})
+_TAILS: dict[str, str] = {
+    **dict.fromkeys((VOICEMAIL, NO_ANSWER, WRONG_NUMBER, BOUNCED, EMAIL_SENT), STREAK_TAIL),
+    **dict.fromkeys(
+        (
+            CALL_AFTER_REPLY,
+            CALL_WEEK_ON,
+            CALL_AFTER_VOICEMAIL,
+            CALL_AFTER_NO_ANSWER,
+            WRITE_INSTEAD,
+            CALL_INSTEAD_BOUNCE,
+            CALL_AFTER_EMAIL,
+        ),
+        LETTER_TAIL,
+    ),
+}
 # Values that are a person's words or a server's reply: never looked up.
 _VERBATIM = frozenset({"text", "said", "message_id", "recipient", "status", "who", "tz"})
 
 _SEP = "; "
 _WEEKDAY = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d")
+# A "when" is local_label's "Wed 09:30"; a planned call's "next" may end in the no-phone tail
+# (itself with brackets, so FOLLOWS's own "(" comes after it).
+_SHAPES = {"when": _WEEKDAY.pattern, "next": f".+?(?:{re.escape(LETTER_TAIL)})?"}
 _AT = re.compile(rf"({_WEEKDAY.pattern}) (\S+): ")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -131,7 +176,7 @@ def _pattern(template: str, prefix: str = "") -> str:
         if name is None:
             continue
         group = f"{prefix}{name}"
-        shape = _WEEKDAY.pattern if name == "when" else ".+?"
+        shape = _SHAPES.get(name, ".+?")
         out.append(f"(?P={group})" if group in seen else f"(?P<{group}>{shape})")
         seen.add(group)
     return "".join(out)
@@ -139,12 +184,11 @@ def _pattern(template: str, prefix: str = "") -> str:
 
 @functools.cache
 def _compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    tail = _pattern(STREAK_TAIL, "t_")
     out = []
     for phrase in PHRASES:
         body = _pattern(phrase)
-        if phrase in _TAILED:
-            body += f"(?P<tail>{tail})?"
+        if phrase in _TAILS:
+            body += f"(?P<tail>{_pattern(_TAILS[phrase], 't_')})?"
         out.append((phrase, re.compile(body + r"(?=; |\Z)", re.DOTALL)))
     return tuple(out)
 
@@ -212,7 +256,7 @@ def _shown(stored: str, language: Language) -> str:
             )
             if "tail" in m.re.groupindex and m.group("tail"):
                 tail = {k[2:]: v for k, v in groups.items() if k.startswith("t_") and v}
-                text += _fill(STREAK_TAIL, tail, language)
+                text += _fill(_TAILS[phrase], tail, language)
             pieces.append(text)
             changed = True
             end = m.end()
