@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from boothapp.app import AppContext
 from boothapp.core.followups.attempts import AttemptHistory, Outcome, record_outcome
 from boothapp.core.followups.plan import FollowUpPlan
 from boothapp.core.followups.reasons import FOLLOWS, english, shown
 from boothapp.core.followups.timing import NoHolidays, first_touch
-from boothapp.core.i18n import Language
+from boothapp.core.i18n import Language, using
 from boothapp.core.models import Stage
+from boothapp.services.errors import ValidationError
+from boothapp.services.events import NewEvent, validate_new_event
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
 
@@ -97,3 +100,18 @@ def test_the_next_touch_after_an_outcome_reads_in_persian(outcome: Outcome) -> N
     stored = english(FOLLOWS, next=d.next_touch.reason, why=d.reason)
     fa = shown(stored, Language.FA)
     assert not any(ch.isascii() and ch.isalpha() for ch in fa.replace("Europe/Berlin", "")), fa
+
+
+# -- validation errors a person reads in a status line ------------------------------------------
+def test_validation_errors_speak_the_staff_members_language(ctx: AppContext) -> None:
+    with using(Language.TR), pytest.raises(ValidationError) as tr:
+        validate_new_event(NewEvent(name="Fuar", timezone="Mars/Base"))
+    assert str(tr.value) == (
+        "bilinmeyen saat dilimi 'Mars/Base'; Europe/Istanbul gibi bir IANA adı kullanın"
+    )
+    event = ctx.events.create_event(NewEvent(name="Fuar", timezone="Europe/Istanbul"))
+    with using(Language.FA), pytest.raises(ValidationError) as fa:
+        ctx.leads.record_scan(event.id, "")
+    assert str(fa.value) == "اسکن خالی: چیزی از کارت ورود خوانده نشد"
+    with pytest.raises(ValidationError, match="the event needs a name"):  # English by default
+        validate_new_event(NewEvent(name=" "))
