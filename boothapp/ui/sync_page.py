@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QTime
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -206,11 +206,11 @@ class SyncPage(QWidget):
             return
         self.sync_button.setEnabled(not self.worker.running)
         self.pull_button.setEnabled(not self.worker.running and st.done > 0 and st.crm in PULLABLE)
-        last = (
-            locale_for(current_language()).toString(st.last_sync.astimezone().time(), "HH:mm")
-            if st.last_sync
-            else self.tr("never")
-        )
+        if st.last_sync:
+            local = st.last_sync.astimezone()
+            last = locale_for(current_language()).toString(QTime(local.hour, local.minute), "HH:mm")
+        else:
+            last = self.tr("never")
         self.status_label.setText(
             self.tr("{0}: {1} synced, {2} waiting, {3} failed; last sync {4}").format(
                 CRM_LABELS.get(st.crm, st.crm),
