@@ -5,11 +5,14 @@ weekday names and digits; a wording no phrase knows (old rows, a server's reply)
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from boothapp.app import AppContext
+from boothapp.capture.roster.errors import RosterError
+from boothapp.capture.roster.reader import read_roster
 from boothapp.core.followups.attempts import AttemptHistory, Outcome, record_outcome
 from boothapp.core.followups.plan import FollowUpPlan
 from boothapp.core.followups.reasons import FOLLOWS, english, shown
@@ -115,3 +118,16 @@ def test_validation_errors_speak_the_staff_members_language(ctx: AppContext) -> 
     assert str(fa.value) == "اسکن خالی: چیزی از کارت ورود خوانده نشد"
     with pytest.raises(ValidationError, match="the event needs a name"):  # English by default
         validate_new_event(NewEvent(name=" "))
+
+
+def test_roster_problems_speak_the_staff_members_language(tmp_path: Path) -> None:
+    empty = tmp_path / "katilimcilar.csv"
+    empty.write_bytes(b"")
+    with using(Language.TR), pytest.raises(RosterError) as tr:
+        read_roster(empty, event_id="ev-1")
+    assert str(tr.value) == "katilimcilar.csv: dosya boş"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Badge ID,First name,Email\nB1,Sara,sara@example.com\n,Reza,\n")
+    with using(Language.FA):
+        result = read_roster(roster, event_id="ev-1")
+    assert [r.reason for r in result.rejected] == ["شناسه‌ی کارت ورود ندارد"]
