@@ -85,6 +85,28 @@ NO_WEEKDAY = N_(
     "no weekday morning within {hours} h of {anchor} (weekend, holiday or night); "
     "earliest weekday morning after it"
 )
+# Hot leads (core.followups.cadence): the thank-you and the same-day call.
+HOT_THANK_YOU = N_(
+    "hot lead: personal thank-you right after capture ({when} {tz}), within {minutes} min"
+)
+PLANNED_LATE = N_("planned late, {minutes} min after")
+HOT_LETTER = N_("hot lead: thank-you by letter ({why})")
+HOT_SAME_DAY = N_("hot lead: call back the same day, in working hours of {tz}")
+HOT_NEXT_DAY = N_(
+    "hot lead: call back; capture day over in {tz} (after working hours, weekend or holiday), "
+    "first working hour next working day"
+)
+# Follows the two calls above when e-mail is blocked.
+WHY_TAIL = N_(" ({why})")
+# Later touches (core.followups.cadence._follow_on): "<label>, <what>".
+FOLLOW_ON = N_("{label}, {what}")
+FOLLOW_UP_CALL = N_("follow-up call")
+FOLLOW_UP_EMAIL = N_("follow-up email")
+NURTURE = N_("nurture {n} of {total}, different content each week")
+EXTRA_TOUCH = N_("extra touch to reach the minimum of {count}")
+WHAT_CALL = N_("call on a call day in working hours")
+WHAT_EMAIL = N_("email on a midweek morning")
+WHAT_LETTER = N_("letter")
 # Channel changes (core.followups.cadence.resolve_channel).
 CALL_INSTEAD = N_("call instead of email ({why})")
 LETTER_INSTEAD = N_("letter instead of email ({why}, no phone)")
@@ -132,10 +154,26 @@ PHRASES: tuple[str, ...] = (
     CALL_INSTEAD,
     LETTER_INSTEAD,
     LETTER_NO_PHONE,
+    HOT_THANK_YOU,
+    PLANNED_LATE,
+    HOT_LETTER,
+    HOT_SAME_DAY,
+    HOT_NEXT_DAY,
+    FOLLOW_ON,
     FOLLOWS,  # last: a longer match by a specific phrase wins, an equal one too
 )
 # Phrases that only appear inside another one's value.
-_INNER: tuple[str, ...] = (SHOW_END, CAPTURE)
+_INNER: tuple[str, ...] = (
+    SHOW_END,
+    CAPTURE,
+    FOLLOW_UP_CALL,
+    FOLLOW_UP_EMAIL,
+    NURTURE,
+    EXTRA_TOUCH,
+    WHAT_CALL,
+    WHAT_EMAIL,
+    WHAT_LETTER,
+)
 _TAILS: dict[str, str] = {
     **dict.fromkeys((VOICEMAIL, NO_ANSWER, WRONG_NUMBER, BOUNCED, EMAIL_SENT), STREAK_TAIL),
     **dict.fromkeys(
@@ -150,6 +188,7 @@ _TAILS: dict[str, str] = {
         ),
         LETTER_TAIL,
     ),
+    **dict.fromkeys((HOT_SAME_DAY, HOT_NEXT_DAY), WHY_TAIL),
 }
 # Values that are a person's words or a server's reply: never looked up.
 _VERBATIM = frozenset({"text", "said", "message_id", "recipient", "status", "who", "tz"})
@@ -158,7 +197,12 @@ _SEP = "; "
 _WEEKDAY = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d")
 # A "when" is local_label's "Wed 09:30"; a planned call's "next" may end in the no-phone tail
 # (itself with brackets, so FOLLOWS's own "(" comes after it).
-_SHAPES = {"when": _WEEKDAY.pattern, "next": f".+?(?:{re.escape(LETTER_TAIL)})?"}
+_SHAPES = {
+    "when": _WEEKDAY.pattern,
+    "tz": r"[^\s()]+",
+    "next": f".+?(?:{re.escape(LETTER_TAIL)})?",
+    "what": "|".join(re.escape(w) for w in (WHAT_CALL, WHAT_EMAIL, WHAT_LETTER)),
+}
 _AT = re.compile(rf"({_WEEKDAY.pattern}) (\S+): ")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
