@@ -14,6 +14,8 @@ import hmac
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from boothapp.core.i18n import _
+
 # OWASP's Argon2id minimum (19 MiB, 2 passes, 1 lane): ~35 ms per check on a booth laptop,
 # off the GUI thread; the kiosk exit checks every staff member's hash in turn.
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -23,9 +25,9 @@ _LEGACY = "pbkdf2_sha256"
 def validate_pin(pin: str) -> str | None:
     """The problem with a PIN, or None when it is acceptable."""
     if not pin.isdigit():
-        return "the PIN must be digits only"
+        return _("the PIN must be digits only")
     if not 4 <= len(pin) <= 8:
-        return "the PIN must have 4 to 8 digits"
+        return _("the PIN must have 4 to 8 digits")
     return None
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select
 
 from boothapp.core.config.model import DEFAULT_LEADS_PER_STAFF_PER_DAY
 from boothapp.core.followups.metrics import GroupStats
+from boothapp.core.i18n import _
 from boothapp.core.models import Rating
 from boothapp.services import followup_outputs
 from boothapp.services.errors import ValidationError
@@ -114,7 +115,7 @@ class DashboardService:
         configs: EventConfigService | None = None,
     ) -> None:
         if target_per_staff < 1:
-            raise ValidationError("the daily target per staff member must be at least 1")
+            raise ValidationError(_("the daily target per staff member must be at least 1"))
         self._db = db
         self.target_per_staff = target_per_staff
         self._configs = configs  # names the routing reps that own leads
@@ -154,7 +155,7 @@ class DashboardService:
                 else self.target_per_staff
             )
         if target < 1:
-            raise ValidationError("the daily target per staff member must be at least 1")
+            raise ValidationError(_("the daily target per staff member must be at least 1"))
         zone = ZoneInfo(tz)
         start, end = day_bounds(today, tz)
         with self._db.read() as s:

@@ -18,6 +18,7 @@ from functools import partial
 
 from sqlalchemy import select
 
+from boothapp.core.i18n import _
 from boothapp.core.results.inputs import Deal
 from boothapp.services.errors import ValidationError
 from boothapp.services.sync import SyncService
@@ -129,11 +130,13 @@ class DealService:
     def puller(self, event_id: str, event_name: str = "") -> DealPuller:
         settings = self._sync.settings(event_id)
         if settings is None:
-            raise ValidationError("no CRM is configured for this event")
+            raise ValidationError(_("no CRM is configured for this event"))
         if settings.name not in DEAL_CRMS:
             raise ValidationError(
-                f"deals are read from HubSpot and Salesforce; {settings.name} offers no deal "
-                "linked to a lead (see boothapp/sync/deals.py)"
+                _(
+                    "deals are read from HubSpot and Salesforce; {crm} offers no deal "
+                    "linked to a lead (see boothapp/sync/deals.py)"
+                ).format(crm=settings.name)
             )
         lead_puller = self._sync.puller(event_id)
         if isinstance(lead_puller, HubSpotPuller):
@@ -146,7 +149,7 @@ class DealService:
                 ),
                 campaign_name=event_name,
             )
-        raise ValidationError(f"{settings.name} has no deal reader")
+        raise ValidationError(_("{crm} has no deal reader").format(crm=settings.name))
 
     def pull(
         self,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, or_, select
 
+from boothapp.core.i18n import _
 from boothapp.core.models import Event
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.store.db import Database
@@ -29,18 +30,22 @@ class NewEvent:
 def validate_new_event(new: NewEvent) -> NewEvent:
     name = new.name.strip()
     if not name:
-        raise ValidationError("the event needs a name")
+        raise ValidationError(_("the event needs a name"))
     try:
         ZoneInfo(new.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            f"unknown time zone {new.timezone!r}; use an IANA name like Europe/Istanbul"
+            _("unknown time zone {zone!r}; use an IANA name like Europe/Istanbul").format(
+                zone=new.timezone
+            )
         ) from None
     if new.starts_on and new.ends_on and new.ends_on < new.starts_on:
-        raise ValidationError("the event ends before it starts")
+        raise ValidationError(_("the event ends before it starts"))
     country = new.country.strip().upper()
     if country and len(country) != 2:
-        raise ValidationError(f"country must be a 2-letter ISO code, got {new.country!r}")
+        raise ValidationError(
+            _("country must be a 2-letter ISO code, got {country!r}").format(country=new.country)
+        )
     return NewEvent(
         name=name,
         timezone=new.timezone,
@@ -64,7 +69,9 @@ class EventService:
                 select(EventRow.id).where(func.lower(EventRow.name) == new.name.lower())
             )
             if exists:
-                raise ValidationError(f"an event named {new.name!r} already exists")
+                raise ValidationError(
+                    _("an event named {name!r} already exists").format(name=new.name)
+                )
             row = EventRow(
                 name=new.name,
                 timezone=new.timezone,
@@ -98,5 +105,11 @@ class EventService:
             if len(rows) == 1:
                 return event_from_row(rows[0])
             if not rows:
-                raise NotFoundError(f"no event {ref!r}; see 'boothapp event list'")
-            raise NotFoundError(f"{ref!r} matches {len(rows)} events; use the full id")
+                raise NotFoundError(
+                    _("no event {ref!r}; see 'boothapp event list'").format(ref=ref)
+                )
+            raise NotFoundError(
+                _("{ref!r} matches {count} events; use the full id").format(
+                    ref=ref, count=len(rows)
+                )
+            )

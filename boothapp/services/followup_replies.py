@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.attempts import Outcome
 from boothapp.services.followup_types import FollowUpRules, TouchState
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
@@ -82,6 +83,8 @@ def apply_replies(
             sent = s.get(FollowUpRow, failure.touch_id)
             assert sent is not None
             sent.state = TouchState.FAILED.value
-            sent.reason += f"; bounced after delivery (DSN {failure.status} {failure.recipient})"
+            sent.reason += "; " + R.english(
+                R.BOUNCED_DSN, status=failure.status, recipient=failure.recipient
+            )
         bounced += 1
     return RepliesApplied(unsubscribed, bounced, tuple(unmatched))

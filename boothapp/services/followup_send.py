@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.contact_rule import ContactVerdict
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import FollowUpPlan
 from boothapp.core.followups.quiet_hours import local_day, next_mail_slot, outside_window
@@ -117,19 +118,18 @@ class FollowUpSender:
                         Outcome.EMAIL_SENT.value,
                         now,
                     )
-                    row.reason += f"; confirmed sent ({row.message_id}) after an interruption"
+                    row.reason += "; " + R.english(R.CONFIRMED_SENT, message_id=row.message_id)
                     sent += 1
                 elif verdict is False:
                     row.state = TouchState.PLANNED.value
-                    row.reason += "; an interrupted send never reached the server: will resend"
+                    row.reason += "; " + R.NEVER_REACHED
                     if why:
                         row.reason += f" ({why})"
                     replanned += 1
                 else:
                     row.state = TouchState.REVIEW.value
-                    row.reason += (
-                        f"; interrupted while sending: check the Sent folder for {row.message_id} "
-                        f"before resending (not resent automatically): {why}"
+                    row.reason += "; " + R.english(
+                        R.INTERRUPTED_CHECK, message_id=row.message_id, said=why
                     )
                     why_counts[why] += 1
                     flagged += 1
@@ -184,7 +184,7 @@ class FollowUpSender:
                 row.done_at = datetime.now(UTC)
             else:
                 row.state = TouchState.APPROVED.value
-            row.reason += f"; reviewed by {staff_id or 'staff'}"
+            row.reason += "; " + R.english(R.REVIEWED_BY, who=staff_id or "staff")
             return touch_from_row(row)
 
     def send_due(
@@ -372,7 +372,7 @@ class FollowUpSender:
             verdict = _verdict(s, lead)
             if not verdict.may_email:
                 row.state = TouchState.CANCELLED.value
-                row.reason += f"; not sent: {verdict.reason} at send time"
+                row.reason += "; " + R.english(R.NOT_SENT_AT_SEND, why=verdict.reason)
                 return "no_consent"
             tz, country = row.timezone or "UTC", _country(lead)
             now = window.now()
@@ -386,8 +386,10 @@ class FollowUpSender:
                     not_on=today if already else None,
                 )  # fmt: skip
                 row.due_at = due
-                row.reason = _without_replan(row.reason) + (
-                    f"{_REPLANNED} {local_label(due, zone(tz))} {tz}: {why}"
+                row.reason = (
+                    _without_replan(row.reason)
+                    + "; "
+                    + R.english(R.REPLANNED, when=local_label(due, zone(tz)), tz=tz, why=why)
                 )
                 return "replanned"
             mid = message_id_for(row.id, settings.from_addr)
@@ -395,7 +397,7 @@ class FollowUpSender:
                 msg = compose(row, lead, cfg, mid, settings.from_addr, settings.from_name)
             except ValueError as exc:
                 row.state, row.outcome = TouchState.FAILED.value, "invalid"
-                row.reason += f"; not sent: {exc}"
+                row.reason += "; " + R.english(R.NOT_SENT, why=exc)
                 return f"failed:{_who(lead)}: {exc}"
             claim = _Claimed(
                 touch_id, lead.id, _who(lead), msg, today, row.state, row.attempts, row.message_id
@@ -436,7 +438,7 @@ class FollowUpSender:
                 return True
             if outcome.failure is MailFailure.UNCERTAIN:
                 row.state = TouchState.REVIEW.value
-                row.reason += f"; interrupted while sending ({said}): check before resending"
+                row.reason += "; " + R.english(R.INTERRUPTED, said=said)
                 tally.review += 1
                 tally.problems.append(f"{claim.who}: {said}")
                 return False
@@ -445,7 +447,7 @@ class FollowUpSender:
                 row.state, row.message_id = claim.state, claim.message_id
                 row.due_at = now + wait
                 minutes = int(wait.total_seconds() // 60)
-                row.reason += f"; deferred ({said}), retried after {minutes} min"
+                row.reason += "; " + R.english(R.DEFERRED, said=said, minutes=minutes)
                 tally.deferred += 1
                 tally.problems.append(f"{claim.who}: {said}")
                 return False
@@ -456,7 +458,7 @@ class FollowUpSender:
             row = s.get(FollowUpRow, claim.touch_id)
             assert row is not None
             row.state = TouchState.FAILED.value
-            row.reason += f"; bounced: {said}"
+            row.reason += "; " + R.english(R.BOUNCED_SAID, said=said)
         nxt = f"; next: {result.next_touch.channel}" if result.next_touch else ""
         tally.failed += 1
         tally.problems.append(f"{claim.who}: bounced: {said}{nxt}")
@@ -495,7 +497,8 @@ def compose(
     )
 
 
-_REPLANNED = "; waits for the sending window: re-planned to"
+# Where a re-plan note starts in a stored reason.
+_REPLANNED = "; " + R.REPLANNED[: R.REPLANNED.index(" {when}")]
 
 
 def _without_replan(reason: str) -> str:

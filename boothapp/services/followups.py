@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.attempts import (
     Attempt,
     AttemptHistory,
@@ -424,7 +425,7 @@ class FollowUpService:
             if row.state != TouchState.PLANNED:
                 raise ValueError(f"touch {touch_id} is {row.state}, only planned touches approve")
             row.state = TouchState.APPROVED.value
-            row.reason += f"; approved by {staff_id or 'staff'}"
+            row.reason += "; " + R.english(R.APPROVED_BY, who=staff_id or "staff")
             return touch_from_row(row)
 
     def record_outcome(
@@ -476,7 +477,7 @@ class FollowUpService:
             row.done_at = now
             row.attempts += 1
             if note.strip():
-                row.reason += f"; note: {' '.join(note.split())}"
+                row.reason += "; " + R.english(R.NOTE, text=" ".join(note.split()))
             new_stage = decision.new_stage
             if new_stage is not None:
                 tx.update(lead, {"stage": new_stage.value})
@@ -485,11 +486,13 @@ class FollowUpService:
                 for other in all_rows:
                     if other.id != row.id and other.state in OPEN_STATES:
                         other.state = TouchState.CANCELLED.value
-                        other.reason += f"; cancelled: {decision.reason}"
+                        other.reason += "; " + R.english(R.CANCELLED, why=decision.reason)
             next_row: FollowUpRow | None = None
             if decision.next_touch is not None:
                 next_row = self._row_for(view, decision.next_touch)
-                next_row.reason = f"{decision.next_touch.reason} ({decision.reason})"
+                next_row.reason = R.english(
+                    R.FOLLOWS, next=decision.next_touch.reason, why=decision.reason
+                )
                 s.add(next_row)
             s.flush()
             return OutcomeResult(
@@ -604,7 +607,7 @@ def _cancel_open(rows: Iterable[FollowUpRow], reason: str) -> None:
     for r in rows:
         if r.state in OPEN_STATES:
             r.state = TouchState.CANCELLED.value
-            r.reason += f"; cancelled: {reason}"
+            r.reason += "; " + R.english(R.CANCELLED, why=reason)
 
 
 def _aware(stamp: datetime) -> datetime:

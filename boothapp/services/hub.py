@@ -21,6 +21,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import func, select
 
+from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, RemoteChange
@@ -129,7 +130,7 @@ class HubService:
     def leave(self) -> None:
         """Stop using the hub: the hub marks this device gone; its password is forgotten."""
         if not self.joined:
-            raise ValidationError("this device is not joined to a hub")
+            raise ValidationError(_("this device is not joined to a hub"))
         try:
             with self.connect() as conn:
                 client.leave(conn)

@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from boothapp.capture.badges import DelimitedFieldMap, ParsedBadge, parse_badge
 from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import Evaluation, evaluate_lead
+from boothapp.core.i18n import _
 from boothapp.core.models import (
     CONTACT_FIELDS,
     Attendee,
@@ -182,7 +183,7 @@ class LeadService:
     ) -> ScanOutcome:
         """Keep the scan (always) and say which lead it belongs to or how to pre-fill one."""
         if not payload and not image_path:
-            raise ValidationError("empty scan: nothing was read from the badge")
+            raise ValidationError(_("empty scan: nothing was read from the badge"))
         parsed = self.parse(event_id, payload) if payload else None
         with self._db.session() as s:
             attendee = self._roster_match(s, event_id, parsed) if parsed else None
@@ -229,15 +230,19 @@ class LeadService:
         with self._db.read() as s:
             scan = s.get(ScanRow, scan_id)
             if scan is None:
-                raise NotFoundError(f"no scan {scan_id}")
+                raise NotFoundError(_("no scan {scan}").format(scan=scan_id))
             if scan.lead_id is not None:
-                raise ValidationError(f"scan {scan_id} belongs to lead {scan.lead_id}")
+                raise ValidationError(
+                    _("scan {scan} belongs to lead {lead}").format(scan=scan_id, lead=scan.lead_id)
+                )
             event_id, payload = scan.event_id, scan.payload
             source = LeadSource(scan.source) if scan.source in set(LeadSource) else (
                 LeadSource.BADGE_SCAN
             )  # fmt: skip
         if not payload:
-            raise ValidationError(f"scan {scan_id} read nothing from the badge: type the visitor")
+            raise ValidationError(
+                _("scan {scan} read nothing from the badge: type the visitor").format(scan=scan_id)
+            )
         parsed = self.parse(event_id, payload)
         with self._db.read() as s:
             attendee = self._roster_match(s, event_id, parsed)
@@ -453,7 +458,7 @@ class LeadService:
         # 19) is saved on the lead it became.
         row = s.get(LeadRow, tx.resolve(draft.lead_id)) if draft.lead_id else None
         if row is None:
-            raise NotFoundError(f"no lead {draft.lead_id}")
+            raise NotFoundError(_("no lead {lead}").format(lead=draft.lead_id))
         values: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_FIELDS}
         for name in _EDITABLE:
             value = getattr(draft, name)
@@ -483,7 +488,7 @@ class LeadService:
             s = tx.session
             row = s.get(LeadRow, lead_id)
             if row is None:
-                raise NotFoundError(f"no lead {lead_id}")
+                raise NotFoundError(_("no lead {lead}").format(lead=lead_id))
             if tx.update(row, {"please_delete": flag}):
                 record(
                     s,
@@ -503,9 +508,11 @@ class LeadService:
         with self.changes.transaction(ChangeOrigin.DELETE_REVIEW, staff_id) as tx:
             row = tx.session.get(LeadRow, lead_id)
             if row is None:
-                raise NotFoundError(f"no lead {lead_id}")
+                raise NotFoundError(_("no lead {lead}").format(lead=lead_id))
             if not row.please_delete:
-                raise ValidationError(f"lead {lead_id} is not flagged for deletion")
+                raise ValidationError(
+                    _("lead {lead} is not flagged for deletion").format(lead=lead_id)
+                )
             if junk:
                 tx.update(row, {"stage": Stage.NOT_INTERESTED.value})
             else:
@@ -529,7 +536,7 @@ class LeadService:
         with self.changes.transaction(ChangeOrigin.UNSUBSCRIBE, staff_id) as tx:
             row = tx.session.get(LeadRow, lead_id)
             if row is None:
-                raise NotFoundError(f"no lead {lead_id}")
+                raise NotFoundError(_("no lead {lead}").format(lead=lead_id))
             if row.unsubscribed_at is None:
                 tx.update(row, {"unsubscribed_at": at or tx.now})
             return self._lead_with_staff(tx.session, row)
@@ -543,14 +550,14 @@ class LeadService:
     def get_lead(self, lead_id: str) -> Lead:
         with self._db.read() as s:
             row = s.get(LeadRow, lead_id)
-            for _ in range(8):  # merged by the event hub (issue 19): follow the alias
+            for _hop in range(8):  # merged by the event hub (issue 19): follow the alias
                 alias = s.get(LeadAliasRow, lead_id) if row is None else None
                 if alias is None:
                     break
                 lead_id = alias.lead_id
                 row = s.get(LeadRow, lead_id)
             if row is None:
-                raise NotFoundError(f"no lead {lead_id}")
+                raise NotFoundError(_("no lead {lead}").format(lead=lead_id))
             return self._lead_with_staff(s, row)
 
     def find_by_badge_key(self, event_id: str, badge_key: str) -> Lead | None:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from boothapp.core.i18n import _
 from boothapp.services.audit import AuditAction, record
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.store.db import Database
@@ -84,9 +85,11 @@ class OrphanScanService:
         with self._db.session() as s:
             scan = s.get(ScanRow, scan_id)
             if scan is None:
-                raise NotFoundError(f"no scan {scan_id}")
+                raise NotFoundError(_("no scan {scan}").format(scan=scan_id))
             if scan.lead_id is not None:
-                raise ValidationError(f"scan {scan_id} belongs to lead {scan.lead_id}")
+                raise ValidationError(
+                    _("scan {scan} belongs to lead {lead}").format(scan=scan_id, lead=scan.lead_id)
+                )
             record(
                 s,
                 AuditAction.SCAN_DISCARDED,

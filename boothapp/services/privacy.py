@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from boothapp.core.i18n import _
 from boothapp.core.models import Stage, SyncState
 from boothapp.core.textfold import fold_email
 from boothapp.services.audit import AuditAction, record
@@ -125,7 +126,9 @@ class PrivacyService:
     def _check_email(email: str) -> str:
         folded = fold_email(email)
         if "@" not in folded or folded.startswith("@") or folded.endswith("@"):
-            raise ValidationError(f"not an e-mail address: {email.strip()[:80]!r}")
+            raise ValidationError(
+                _("not an e-mail address: {text!r}").format(text=email.strip()[:80])
+            )
         return folded
 
     def _find(self, s: Session, folded: str) -> tuple[list[LeadRow], list[AttendeeRow]]:
@@ -289,7 +292,7 @@ class PrivacyService:
             _secure_delete(s)
             row = s.get(LeadRow, lead_id)
             if row is None:
-                raise NotFoundError(f"no lead {lead_id}")
+                raise NotFoundError(_("no lead {lead}").format(lead=lead_id))
             event_id = row.event_id
             counts = self._erase_leads(tx, [row])
             record(

@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable
 
+from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.crm import salesforce_oauth as oauth
@@ -34,7 +35,9 @@ def connect(
     if settings.name != "salesforce":
         raise ValidationError("only Salesforce signs in through the browser")
     if not settings.client_id:
-        raise ValidationError("Salesforce: the connected app's consumer key (client id) is not set")
+        raise ValidationError(
+            _("Salesforce: the connected app's consumer key (client id) is not set")
+        )
     login = login_url_of(settings)
     pkce = oauth.Pkce.new()
     state = secrets.token_urlsafe(24)

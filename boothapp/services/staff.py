@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from boothapp.core.i18n import _
 from boothapp.core.models import Staff, StaffRole
 from boothapp.core.pin_lockout import MAX_TRIES, LockState, after_wrong_pin
 from boothapp.core.pins import hash_pin, needs_rehash, validate_pin, verify_pin
@@ -88,20 +89,24 @@ class StaffService:
     ) -> Staff:  # fmt: skip
         name = name.strip()
         if not name:
-            raise ValidationError("staff member needs a name")
+            raise ValidationError(_("staff member needs a name"))
         problem = validate_pin(pin)
         if problem:
             raise ValidationError(problem)
         try:
             role = StaffRole(role)
         except ValueError:
-            raise ValidationError(f"unknown role {role!r}: staff, manager or kiosk") from None
+            raise ValidationError(
+                _("unknown role {role!r}: staff, manager or kiosk").format(role=role)
+            ) from None
         with self._db.session() as s:
             clash = s.scalar(
                 select(StaffRow.id).where(StaffRow.event_id == event_id, StaffRow.name == name)
             )
             if clash:
-                raise ValidationError(f"{name} is already on this event's staff")
+                raise ValidationError(
+                    _("{name} is already on this event's staff").format(name=name)
+                )
             row = StaffRow(
                 event_id=event_id,
                 name=name,
@@ -199,11 +204,11 @@ class StaffService:
         manager verbs refuse anyone the manager has not mapped (or who gives no ``--as``)."""
         os_user = os_user.strip()
         if not os_user:
-            raise ValidationError("name the operating-system user to map")
+            raise ValidationError(_("name the operating-system user to map"))
         with self._db.session() as s:
             row = s.get(StaffRow, staff_id)
             if row is None:
-                raise ValidationError(f"no staff member {staff_id}")
+                raise ValidationError(_("no staff member {staff}").format(staff=staff_id))
             link = s.get(StaffOsUserRow, os_user)
             if link is None:
                 s.add(StaffOsUserRow(os_user=os_user, staff_id=staff_id, created_by=by))

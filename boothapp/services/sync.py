@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from boothapp.core.i18n import _
 from boothapp.core.models import Channel, SyncState
 from boothapp.services import salesforce_connect
 from boothapp.services.card_images import image_paths_in
@@ -309,7 +310,7 @@ class SyncService:
         except CrmSettingsError as exc:
             raise ValidationError(str(exc)) from None
         if settings is None:
-            raise ValidationError("no CRM is configured for this event")
+            raise ValidationError(_("no CRM is configured for this event"))
         return settings
 
     def _secrets_of(self, event_id: str, settings: CrmSettings) -> dict[str, str]:
@@ -416,7 +417,9 @@ class SyncService:
         settings = self._require(event_id)
         if crm is not None and crm != settings.name:
             raise ValidationError(
-                f"this event syncs to {settings.name}, not {crm}: configure it first"
+                _("this event syncs to {crm}, not {other}: configure it first").format(
+                    crm=settings.name, other=crm
+                )
             )
         # Only this event's leads: another event may sync to the same CRM type with its own
         # account (another HubSpot portal), and must never be sent with these credentials.
@@ -434,13 +437,15 @@ class SyncService:
             )  # fmt: skip
         adapter = self.adapter(event_id)
         if not self._lock.acquire(blocking=False):
-            raise ValidationError("a sync is already running")
+            raise ValidationError(_("a sync is already running"))
         try:
             with self._event_run(event_id) as holder:
                 if holder is not None:
                     raise ValidationError(
-                        f"{holder.device_name} is syncing this event to the CRM (since "
-                        f"{holder.since:%H:%M} UTC); it sends every device's leads"
+                        _(
+                            "{device} is syncing this event to the CRM (since {since} UTC); "
+                            "it sends every device's leads"
+                        ).format(device=holder.device_name, since=f"{holder.since:%H:%M}")
                     )
                 if event_id not in self._reclaimed:
                     # The first run of this process: leases this device still holds belong to a

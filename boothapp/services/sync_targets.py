@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.sync.crm.base import CrmAdapter, CrmError
 from boothapp.sync.crm.bottlecrm import BottleCrmAdapter, BottleCrmConfig
@@ -45,8 +46,10 @@ def _require_first_secret(s: CrmSettings, sec: Mapping[str, str]) -> None:
     if s.secret_names and not sec.get(s.secret_names[0]):
         if s.name == "salesforce":
             raise ValidationError(
-                "Salesforce is not connected yet: press Connect Salesforce on the CRM sync "
-                "page (or run boothapp sync connect)"
+                _(
+                    "Salesforce is not connected yet: press Connect Salesforce on the CRM sync "
+                    "page (or run boothapp sync connect)"
+                )
             )
         name = s.secret_names[0].replace("_", " ")
         raise ValidationError(f"{s.name}: the {name} is not set")
@@ -76,7 +79,9 @@ def build_puller(
 ) -> CrmPuller:
     if not s.can_pull:
         raise ValidationError(
-            f"{LABELS.get(s.name, s.name)} only receives leads: there is nothing to pull back"
+            _("{crm} only receives leads: there is nothing to pull back").format(
+                crm=LABELS.get(s.name, s.name)
+            )
         )
     try:
         if s.name == "bottlecrm":

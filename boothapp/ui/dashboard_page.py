@@ -26,6 +26,7 @@ from boothapp.ui.i18n import (
     day_text,
     event_time,
     local_digits,
+    number,
     upper,
     zone_note,
 )
@@ -137,6 +138,11 @@ class Tile(QFrame):
         layout.addStretch(1)
 
 
+def hour_label(hour: int) -> str:
+    """An hour under its bar: "08" in the reader's digits ("۰۸" in Persian)."""
+    return number(hour).rjust(2, number(0))
+
+
 class HourBars(QWidget):
     """Leads per hour of the booth day, as bars, drawn directly (no chart library)."""
 
@@ -188,13 +194,13 @@ class HourBars(QWidget):
                 p.drawText(
                     QRectF(x - 10, area.bottom() - h - label_h, bar_w + 20, label_h),
                     Qt.AlignmentFlag.AlignCenter,
-                    str(n),
+                    number(n),
                 )
             p.setPen(QColor("#57606a"))
             p.drawText(
                 QRectF(x - 10, area.bottom() + 2, bar_w + 20, label_h),
                 Qt.AlignmentFlag.AlignCenter,
-                f"{hour:02d}",
+                hour_label(hour),
             )
         p.setPen(QColor("#d0d7de"))
         p.drawLine(area.bottomLeft(), area.bottomRight())

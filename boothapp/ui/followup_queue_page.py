@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.clock import with_visitor_time
+from boothapp.core.clock import as_utc, zone_of
 from boothapp.core.followups.attempts import Outcome
+from boothapp.core.followups.reasons import shown
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
 from boothapp.services.followup_types import (
@@ -50,7 +51,10 @@ from boothapp.ui.i18n import (
     CHANNEL_NAMES,
     CHANNEL_WORDS,
     OUTCOME_NAMES,
+    current_language,
     date_time,
+    event_time,
+    locale_for,
     number,
     outcome_name,
     zone_note,
@@ -69,9 +73,25 @@ def due_text(touch: Touch, event_zone: str = "") -> str:
     With ``event_zone`` (issue 15): the event's clock like every other screen, the visitor's
     own beside it where it differs: 'Wed 25 Nov 04:05 (10:05 in Asia/Tokyo)'."""
     if event_zone:
-        return with_visitor_time(touch.due_utc, event_zone, touch.tz)
+        return _with_visitor_time(touch, event_zone)
     local = touch.due_utc.astimezone(ZoneInfo(touch.tz))
     return f"{date_time(local)} {touch.tz}"
+
+
+def _with_visitor_time(touch: Touch, event_zone: str) -> str:
+    """core.clock.with_visitor_time in the reader's language and digits (QLocale)."""
+    shown_ = event_time(touch.due_utc, event_zone)
+    if not touch.tz or touch.tz == event_zone:
+        return shown_
+    mine = as_utc(touch.due_utc).astimezone(zone_of(event_zone))
+    theirs = as_utc(touch.due_utc).astimezone(zone_of(touch.tz))
+    if mine.utcoffset() == theirs.utcoffset():
+        return shown_
+    if theirs.date() != mine.date():
+        clock = date_time(theirs)
+    else:
+        clock = locale_for(current_language()).toString(QTime(theirs.hour, theirs.minute), "HH:mm")
+    return translate("FollowUps", "{0} ({1} in {2})").format(shown_, clock, touch.tz)
 
 
 def item_text(item: QueueItem, event_zone: str = "") -> str:
@@ -102,11 +122,11 @@ def preview_html(p: MailPreview) -> str:
 
 def next_action_text(result: OutcomeResult, event_zone: str = "") -> str:
     if result.next_touch is None:
-        return translate("FollowUps", "No further touches: {0}").format(result.reason)
+        return translate("FollowUps", "No further touches: {0}").format(shown(result.reason))
     nxt = result.next_touch
     due = due_text(nxt, event_zone)
     return translate("FollowUps", "Next: {0} {1} · {2}").format(
-        CHANNEL_WORDS[nxt.channel], due, result.reason
+        CHANNEL_WORDS[nxt.channel], due, shown(result.reason)
     )
 
 
@@ -345,7 +365,7 @@ class FollowUpQueuePage(QWidget):
         for item in items[start : start + FILL_CHUNK]:
             row = QListWidgetItem(item_text(item, self._event.timezone))
             row.setData(Qt.ItemDataRole.UserRole, item.touch.id)
-            row.setToolTip(item.touch.reason)
+            row.setToolTip(shown(item.touch.reason))
             self.list.addItem(row)
         self.list.blockSignals(False)
         if start == 0:  # the first rows are on screen: select now, not after the last chunk
@@ -392,7 +412,9 @@ class FollowUpQueuePage(QWidget):
         self._show_review(t.state is TouchState.REVIEW)
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
         self.reason.setText(
-            self.tr("{0} #{1} · {2}").format(CHANNEL_LABELS[t.channel], t.touch_number, t.reason)
+            self.tr("{0} #{1} · {2}").format(
+                CHANNEL_LABELS[t.channel], t.touch_number, shown(t.reason)
+            )
         )
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.
         numbers = [f"\u200e{x}\u200e" for x in (item.phone, item.email) if x]

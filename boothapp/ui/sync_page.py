@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QTime
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +35,7 @@ from boothapp.sync.engine import StopReason, SyncProgress
 from boothapp.sync.pacing import BreakerState
 from boothapp.sync.settings import PULLABLE, CrmSettings
 from boothapp.ui.crm_settings_box import CrmSettingsBox
+from boothapp.ui.i18n import current_language, local_digits, locale_for, number
 from boothapp.workers.sync_worker import SyncWorker
 from boothapp.workers.tasks import TaskRunner
 
@@ -205,13 +206,17 @@ class SyncPage(QWidget):
             return
         self.sync_button.setEnabled(not self.worker.running)
         self.pull_button.setEnabled(not self.worker.running and st.done > 0 and st.crm in PULLABLE)
-        last = f"{st.last_sync.astimezone():%H:%M}" if st.last_sync else self.tr("never")
+        if st.last_sync:
+            local = st.last_sync.astimezone()
+            last = locale_for(current_language()).toString(QTime(local.hour, local.minute), "HH:mm")
+        else:
+            last = self.tr("never")
         self.status_label.setText(
             self.tr("{0}: {1} synced, {2} waiting, {3} failed; last sync {4}").format(
                 CRM_LABELS.get(st.crm, st.crm),
-                st.done,
-                st.pending + st.in_flight + st.not_queued,
-                st.failed,
+                number(st.done),
+                number(st.pending + st.in_flight + st.not_queued),
+                number(st.failed),
                 last,
             )
         )
@@ -240,7 +245,9 @@ class SyncPage(QWidget):
     def show_pull_progress(self, done: int, total: int) -> None:
         self.progress_bar.setMaximum(max(1, total))
         self.progress_bar.setValue(done)
-        self.rate_label.setText(self.tr("Read back {0} of {1} leads").format(done, total))
+        self.rate_label.setText(
+            self.tr("Read back {0} of {1} leads").format(number(done), number(total))
+        )
 
     def _pulled(self, summary: PullSummary) -> None:
         self.progress_bar.setMaximum(max(1, self.progress_bar.maximum()))
@@ -253,11 +260,11 @@ class SyncPage(QWidget):
         self.progress_bar.setValue(p.done)
         eta = self.tr(", about {0} left").format(_duration(p.eta_s)) if p.eta_s is not None else ""
         wait = f" · {p.waiting}" if p.waiting else ""
-        self.rate_label.setText(
-            self.tr("{0} of {1} · {2:.0f} leads/min{3}{4}").format(
-                p.done, p.total, p.leads_per_min, eta, wait
-            )
+        # The figures in the reader's digits; the wait note (a CRM's words) as it came.
+        figures = self.tr("{0} of {1} · {2:.0f} leads/min{3}{4}").format(
+            p.done, p.total, p.leads_per_min, eta, ""
         )
+        self.rate_label.setText(local_digits(figures) + wait)
         retry_at = self._service.breaker_retry_at() if p.breaker == BreakerState.OPEN else None
         self.breaker_label.setText(breaker_text(p.crm, p.breaker, retry_at))
 
@@ -271,7 +278,7 @@ class SyncPage(QWidget):
         self.breaker_label.setText("")
         texts = {
             StopReason.IDLE: self.tr("Done: {0} sent, {1} refused.").format(
-                summary.synced, len(summary.failures)
+                number(summary.synced), number(len(summary.failures))
             ),
             StopReason.ALLOWANCE: self.tr("Paused: {0}").format(summary.message),
             StopReason.CANCELLED: self.tr("Sync cancelled; the rest stays queued."),

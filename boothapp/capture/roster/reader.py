@@ -21,6 +21,7 @@ from boothapp.capture.roster.errors import RosterError
 from boothapp.capture.roster.keys import normalise_id
 from boothapp.capture.roster.mapping import ColumnMapping, guess_mapping
 from boothapp.capture.roster.spreadsheet import spreadsheet_rows
+from boothapp.core.i18n import _
 from boothapp.core.models import CONTACT_FIELDS, Attendee, Contact
 
 # Key under which a mapped token column lands in ``Attendee.extra`` (RosterIndex reads it).
@@ -92,7 +93,7 @@ def _csv_rows(
     except csv.Error as exc:
         raise RosterError(f"{path.name}: the header line is not valid CSV ({exc})") from None
     if header is None:
-        raise RosterError(f"{path.name}: the file is empty (no header line)")
+        raise RosterError(_("{file}: the file is empty (no header line)").format(file=path.name))
 
     width = len(header)
 
@@ -141,7 +142,7 @@ def _sheet_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]
                 return cells, rows
     except RosterError as exc:
         raise RosterError(f"{path.name}: {exc}") from None
-    raise RosterError(f"{path.name}: the first sheet is empty (no header row)")
+    raise RosterError(_("{file}: the first sheet is empty (no header row)").format(file=path.name))
 
 
 def _named(path: Path, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
@@ -157,7 +158,11 @@ def _column_index(headers: Sequence[str], mapping: ColumnMapping) -> dict[str, i
     for field_name, header in mapping.mapped().items():
         pos = positions.get(header.strip())
         if pos is None:
-            raise RosterError(f"the mapped column {header!r} ({field_name}) is not in the file")
+            raise RosterError(
+                _("the mapped column {header!r} ({field}) is not in the file").format(
+                    header=header, field=field_name
+                )
+            )
         index[field_name] = pos
     return index
 
@@ -178,17 +183,21 @@ def read_roster(
     """
     path = Path(path)
     if not path.is_file():
-        raise RosterError(f"{path}: file not found")
+        raise RosterError(_("{file}: file not found").format(file=path))
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise RosterError(f"{path.name}: cannot open the file ({exc.strerror})") from None
+        raise RosterError(
+            _("{file}: cannot open the file ({why})").format(file=path.name, why=exc.strerror)
+        ) from None
     suffix = path.suffix.lower()
     if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or suffix in SPREADSHEET_SUFFIXES:
         if not head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
             raise RosterError(
-                f"{path.name}: not a spreadsheet workbook (the file content is not Excel or ODS)"
+                _(
+                    "{file}: not a spreadsheet workbook (the file content is not Excel or ODS)"
+                ).format(file=path.name)
             )
         header, records = _sheet_header(path)
         records = _named(path, records)
@@ -197,10 +206,14 @@ def read_roster(
     elif suffix in (".csv", ".txt", ".tsv", ""):
         data = path.read_bytes()
         if not data.strip():
-            raise RosterError(f"{path.name}: the file is empty")
+            raise RosterError(_("{file}: the file is empty").format(file=path.name))
         header, records, used_encoding, delim = _csv_rows(path, data, encoding, delimiter)
     else:
-        raise RosterError(f"{path.name}: not a CSV, XLSX, XLS or ODS file (extension {suffix})")
+        raise RosterError(
+            _("{file}: not a CSV, XLSX, XLS or ODS file (extension {suffix})").format(
+                file=path.name, suffix=suffix
+            )
+        )
 
     headers = [h.strip().lstrip("\ufeff") for h in header]
     if mapping is None:
@@ -208,12 +221,15 @@ def read_roster(
     if not (mapping.badge_id or mapping.email):
         if any(_EMAIL.fullmatch(h) or h.isdigit() for h in headers):
             raise RosterError(
-                f"{path.name}: no header line: the first line holds data ({', '.join(headers[:4])}"
-                "...); add a line of column names such as Badge ID, First name, Email"
+                _(
+                    "{file}: no header line: the first line holds data ({values}...); add a "
+                    "line of column names such as Badge ID, First name, Email"
+                ).format(file=path.name, values=", ".join(headers[:4]))
             )
         raise RosterError(
-            f"{path.name}: no badge id column (and no email column) among the headers: "
-            + ", ".join(repr(h) for h in headers if h)
+            _("{file}: no badge id column (and no email column) among the headers: {names}").format(
+                file=path.name, names=", ".join(repr(h) for h in headers if h)
+            )
         )
     try:
         columns = _column_index(headers, mapping)
@@ -229,11 +245,20 @@ def read_roster(
     )
     _convert(records, headers, columns, event_id, result, on_progress)
     if not result.rows and not result.rejected:
-        raise RosterError(f"{path.name}: the file has a header but no attendee rows")
+        raise RosterError(
+            _("{file}: the file has a header but no attendee rows").format(file=path.name)
+        )
     if not result.rows:
         raise RosterError(
-            f"{path.name}: none of the {len(result.rejected)} rows could be imported "
-            f"(first problem, line {result.rejected[0].line}: {result.rejected[0].reason})"
+            _(
+                "{file}: none of the {count} rows could be imported "
+                "(first problem, line {line}: {reason})"
+            ).format(
+                file=path.name,
+                count=len(result.rejected),
+                line=result.rejected[0].line,
+                reason=result.rejected[0].reason,
+            )
         )
     return result
 
@@ -280,22 +305,27 @@ def _convert(
         if id_col is not None:
             badge_id = record[id_col].strip()
             if not badge_id:
-                rejected.append(RejectedRow(line, "missing badge id"))
+                rejected.append(RejectedRow(line, _("missing badge id")))
                 continue
         else:
             # No id column: the email is the key the badge (an email-only QR) carries.
             badge_id = email.lower()
             if not badge_id:
-                rejected.append(RejectedRow(line, "missing badge id (no email either)"))
+                rejected.append(RejectedRow(line, _("missing badge id (no email either)")))
                 continue
         if email and not _EMAIL.fullmatch(email):
-            rejected.append(RejectedRow(line, f"invalid email {email!r}"))
+            rejected.append(RejectedRow(line, _("invalid email {email!r}").format(email=email)))
             continue
         key = normalise_id(badge_id)
         first_line = seen.get(key)
         if first_line is not None:
             rejected.append(
-                RejectedRow(line, f"duplicate badge id {badge_id!r} (first on line {first_line})")
+                RejectedRow(
+                    line,
+                    _("duplicate badge id {badge!r} (first on line {first})").format(
+                        badge=badge_id, first=first_line
+                    ),
+                )
             )
             continue
         seen[key] = line

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan
 from boothapp.core.followups.timing import (
     HolidaysProvider,
@@ -138,24 +139,24 @@ def record_outcome(
         return AttemptDecision(
             None,
             Stage.NOT_INTERESTED,
-            "the lead said they are not interested; no more touches, the record is kept",
+            R.NOT_INTERESTED,
             attempt,
         )
     if outcome is Outcome.MEETING_BOOKED:
         return AttemptDecision(
             None,
             _advance(history.stage, Stage.FOLLOW_UP),
-            "meeting booked: the meeting is the next action; automatic touches stop",
+            R.MEETING_BOOKED,
             attempt,
         )
     if outcome in (Outcome.REACHED, Outcome.REPLIED):
         if outcome is Outcome.REPLIED:
-            nxt = _call(history, plan, provider, now, 1, number, "call back after the reply")
-            reason = "the lead replied: call back the next working day"
+            nxt = _call(history, plan, provider, now, 1, number, R.CALL_AFTER_REPLY)
+            reason = R.REPLIED
         else:
             # Just spoke to them: the next contact is a week on, not tomorrow.
-            nxt = _call(history, plan, provider, now, 5, number, "follow-up call a week on")
-            reason = "reached the lead: next call in a week, on a call day"
+            nxt = _call(history, plan, provider, now, 5, number, R.CALL_WEEK_ON)
+            reason = R.REACHED
         return AttemptDecision(nxt, _advance(history.stage, Stage.IN_CONTACT), reason, attempt)
 
     streak = after.unanswered_streak()
@@ -163,12 +164,11 @@ def record_outcome(
         return AttemptDecision(
             None,
             Stage.NOT_INTERESTED,
-            f"{streak} unanswered attempts in a row (the {plan.max_unanswered_attempts}-attempt "
-            "rule): marked not interested; the record is kept",
+            R.english(R.STREAK_STOP, streak=streak, limit=plan.max_unanswered_attempts),
             attempt,
         )
     left = plan.max_unanswered_attempts - streak
-    tail = f" ({streak} unanswered so far, {left} before 'not interested')"
+    tail = R.english(R.STREAK_TAIL, streak=streak, left=left)
     if outcome is Outcome.VOICEMAIL:
         nxt = _call(
             history,
@@ -177,9 +177,9 @@ def record_outcome(
             now,
             plan.voicemail_retry_working_days,
             number,
-            "call again after a voicemail",
+            R.CALL_AFTER_VOICEMAIL,
         )
-        reason = f"voicemail: call again in {plan.voicemail_retry_working_days} working days"
+        reason = R.english(R.VOICEMAIL, days=plan.voicemail_retry_working_days)
     elif outcome is Outcome.NO_ANSWER:
         nxt = _call(
             history,
@@ -188,17 +188,17 @@ def record_outcome(
             now,
             plan.no_answer_retry_working_days,
             number,
-            "call again after no answer",
+            R.CALL_AFTER_NO_ANSWER,
         )
-        reason = f"no answer: call again in {plan.no_answer_retry_working_days} working day(s)"
+        reason = R.english(R.NO_ANSWER, days=plan.no_answer_retry_working_days)
     elif outcome is Outcome.WRONG_NUMBER:
         # The phone number is wrong: a person fixes it; meanwhile the next touch is a letter.
         no_phone = replace(history, has_phone=False)
-        nxt = _call(no_phone, plan, provider, now, 1, number, "wrong number; write instead")
-        reason = "wrong number: fix the phone number; next touch by letter"
+        nxt = _call(no_phone, plan, provider, now, 1, number, R.WRITE_INSTEAD)
+        reason = R.WRONG_NUMBER
     elif outcome is Outcome.BOUNCED:
-        nxt = _call(history, plan, provider, now, 1, number, "email bounced; call instead")
-        reason = "email bounced: fix the address; next touch by phone or letter"
+        nxt = _call(history, plan, provider, now, 1, number, R.CALL_INSTEAD_BOUNCE)
+        reason = R.BOUNCED
     else:  # EMAIL_SENT
         nxt = _call(
             history,
@@ -207,9 +207,9 @@ def record_outcome(
             now,
             plan.call_after_email_working_days,
             number,
-            "call after the email",
+            R.CALL_AFTER_EMAIL,
         )
-        reason = f"email sent: call in {plan.call_after_email_working_days} working days"
+        reason = R.english(R.EMAIL_SENT, days=plan.call_after_email_working_days)
     return AttemptDecision(nxt, None, reason + tail, attempt)
 
 
@@ -252,6 +252,6 @@ def _call(
         spread_key=f"{history.lead_id}:{number}",
     )
     template = TemplateId.CALL_SCRIPT if channel is Channel.CALL else TemplateId.LETTER
-    note = "" if channel is Channel.CALL else " (no phone number: letter instead)"
+    note = "" if channel is Channel.CALL else R.LETTER_TAIL
     why = f"{local_label(due, tz)} {history.tz}: {label}{note}"
     return PlannedTouch(number, channel, due, history.tz, template, why)

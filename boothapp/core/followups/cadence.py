@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from boothapp.core.contact_rule import ContactFacts, contact_verdict
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
 from boothapp.core.followups.timing import (
     HolidaysProvider,
@@ -75,10 +76,10 @@ def resolve_channel(lead: LeadFacts, want: Channel) -> tuple[Channel, str]:
         if blocked is None:
             return Channel.EMAIL, ""
         if lead.has_phone:
-            return Channel.CALL, f"call instead of email ({blocked})"
-        return Channel.LETTER, f"letter instead of email ({blocked}, no phone)"
+            return Channel.CALL, R.english(R.CALL_INSTEAD, why=blocked)
+        return Channel.LETTER, R.english(R.LETTER_INSTEAD, why=blocked)
     if want is Channel.CALL and not lead.has_phone:
-        return Channel.LETTER, "letter instead of call (no phone number)"
+        return Channel.LETTER, R.LETTER_NO_PHONE
     return want, ""
 
 
@@ -151,7 +152,7 @@ def plan_touches(
     # At least min_touches for every show lead. Top-ups are calls (letters without a phone):
     # the email content is used up by then, and a repeated mail is not a good contact.
     while len(out) < plan.min_touches:
-        label = f"extra touch to reach the minimum of {plan.min_touches}"
+        label = R.english(R.EXTRA_TOUCH, count=plan.min_touches)
         want = _Want(Channel.CALL, TemplateId.CALL_SCRIPT)
         out.append(_follow_on(lead, plan, out[-1][0], want, provider, label))
     out.sort(key=lambda item: item[0])
@@ -173,18 +174,19 @@ def _hot_start(
     channel, note = resolve_channel(lead, Channel.EMAIL)
     if channel is Channel.EMAIL:
         due = max(captured, now)
-        why = (
-            f"hot lead: personal thank-you right after capture ({local_label(captured, tz)} "
-            f"{lead.tz}), within {plan.hot_thank_you_minutes} min"
+        why = R.english(
+            R.HOT_THANK_YOU,
+            when=local_label(captured, tz),
+            tz=lead.tz,
+            minutes=plan.hot_thank_you_minutes,
         )
         if now > deadline:
-            why += f"; planned late, {int((now - captured).total_seconds() // 60)} min after"
+            late = int((now - captured).total_seconds() // 60)
+            why += "; " + R.english(R.PLANNED_LATE, minutes=late)
         out.append((due, Channel.EMAIL, TemplateId.HOT_THANK_YOU, why))
     elif channel is Channel.LETTER:
         due = max(captured, now)
-        out.append(
-            (due, Channel.LETTER, TemplateId.LETTER, f"hot lead: thank-you by letter ({note})")
-        )
+        out.append((due, Channel.LETTER, TemplateId.LETTER, R.english(R.HOT_LETTER, why=note)))
     if plan.hot_same_day_call and lead.has_phone:
         out.append(_hot_call(lead, plan, captured, provider, note))
     return out
@@ -202,10 +204,10 @@ def _hot_call(
     local_day = target.astimezone(tz).date()
     start = local_dt(local_day, plan.working_start, tz)
     end = local_dt(local_day, plan.working_end, tz)
-    extra = f" ({email_note})" if email_note else ""
+    extra = R.english(R.WHY_TAIL, why=email_note) if email_note else ""
     if is_working_day(local_day, lead.country, provider) and target < end:
         due = max(target, start)
-        why = f"hot lead: call back the same day, in working hours of {lead.tz}{extra}"
+        why = R.english(R.HOT_SAME_DAY, tz=lead.tz) + extra
         return due, Channel.CALL, TemplateId.CALL_SCRIPT, why
     # Issue 16: "first working hour next working day" means its start (Friday 19:30 ->
     # Monday 09:00 local), not a slot spread over the whole day.
@@ -213,10 +215,7 @@ def _hot_call(
     while not is_working_day(day, lead.country, provider):
         day += timedelta(days=1)
     due = local_dt(day, plan.working_start, tz)
-    why = (
-        f"{local_label(due, tz)} {lead.tz}: hot lead: call back; capture day over in {lead.tz} "
-        f"(after working hours, weekend or holiday), first working hour next working day{extra}"
-    )
+    why = f"{local_label(due, tz)} {lead.tz}: " + R.english(R.HOT_NEXT_DAY, tz=lead.tz) + extra
     return due, Channel.CALL, TemplateId.CALL_SCRIPT, why
 
 
@@ -242,9 +241,9 @@ def _schedule(
     last_due = first.due_utc
     for n, want in enumerate(rest, start=1):
         if qualified:
-            label = "follow-up " + ("call" if want.channel is Channel.CALL else "email")
+            label = R.FOLLOW_UP_CALL if want.channel is Channel.CALL else R.FOLLOW_UP_EMAIL
         else:
-            label = f"nurture {n} of {len(rest)}, different content each week"
+            label = R.english(R.NURTURE, n=n, total=len(rest))
         item = _follow_on(lead, plan, last_due, want, provider, label)
         out.append(item)
         last_due = item[0]
@@ -266,11 +265,11 @@ def _follow_on(
     if channel is Channel.CALL:
         earliest = after_utc + timedelta(days=plan.call_after_email_working_days)
         days, start, end = plan.call_days, plan.working_start, plan.working_end
-        what = "call on a call day in working hours"
+        what = R.WHAT_CALL
     else:
         earliest = after_utc + timedelta(days=plan.nurture_interval_days)
         days, start, end = plan.preferred_days, plan.morning_start, plan.morning_end
-        what = "email on a midweek morning" if channel is Channel.EMAIL else "letter"
+        what = R.WHAT_EMAIL if channel is Channel.EMAIL else R.WHAT_LETTER
     # Start the search at the beginning of that local day so the day itself still counts.
     earliest = local_dt(earliest.astimezone(tz).date(), time(0, 0), tz)
     earliest = max(earliest, after_utc + timedelta(hours=12))
@@ -286,9 +285,9 @@ def _follow_on(
         slot_minutes=plan.slot_minutes,
         spread_key=f"{lead.id}:{label}",
     )
-    why = f"{local_label(due, tz)} {lead.tz}: {label}, {what}"
+    why = f"{local_label(due, tz)} {lead.tz}: " + R.english(R.FOLLOW_ON, label=label, what=what)
     if skipped:
-        why += "; skipped " + ", ".join(skipped)
+        why += "; " + R.english(R.SKIPPED, holidays=", ".join(skipped))
     if note:
         why += f"; {note}"
     return due, channel, _template_for(channel, want.template_id), why

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan
 from boothapp.core.followups.timing import local_label, zone
 from boothapp.core.followups.touches import PlannedTouch
@@ -53,8 +54,12 @@ def enforce_slot_capacity(
             out[touch_id] = replace(
                 touch,
                 reason=touch.reason
-                + f"; the morning is full ({plan.max_sends_per_slot} per slot), kept at "
-                + local_label(touch.due_utc, tz),
+                + "; "
+                + R.english(
+                    R.MORNING_FULL,
+                    limit=plan.max_sends_per_slot,
+                    when=local_label(touch.due_utc, tz),
+                ),
             )
             load[touch.due_utc] += 1
             continue
@@ -64,7 +69,8 @@ def enforce_slot_capacity(
                 touch,
                 due_utc=due,
                 reason=touch.reason
-                + f"; moved to {local_label(due, tz)}: slot limit of {plan.max_sends_per_slot}",
+                + "; "
+                + R.english(R.MOVED, when=local_label(due, tz), limit=plan.max_sends_per_slot),
             )
         out[touch_id] = touch
     return out

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
 
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
 
 # How far past the window a fallback may look; two weeks always holds a working morning.
@@ -274,24 +275,18 @@ def first_touch(
         slot_minutes=plan.slot_minutes,
         spread_key=spread_key,
     )
-    what = "the show end" if kind is WindowAnchor.SHOW_END else "capture"
-    anchor_txt = f"{what} ({local_label(anchor, shown_tz)})"
+    what = R.SHOW_END if kind is WindowAnchor.SHOW_END else R.CAPTURE
+    anchor_txt = R.english(what, when=local_label(anchor, shown_tz))
     hours = plan.window_hours
     if inside and preferred:
-        why = f"first midweek morning within {hours} h of {anchor_txt}"
+        why = R.english(R.MIDWEEK, hours=hours, anchor=anchor_txt)
     elif inside:
-        why = f"no midweek morning within {hours} h of {anchor_txt}; earliest weekday morning"
+        why = R.english(R.NO_MIDWEEK, hours=hours, anchor=anchor_txt)
     elif late:
-        why = (
-            f"the {hours} h window after {anchor_txt} had passed when planned; "
-            "earliest weekday morning from now"
-        )
+        why = R.english(R.WINDOW_PASSED, hours=hours, anchor=anchor_txt)
     else:
-        why = (
-            f"no weekday morning within {hours} h of {anchor_txt} "
-            "(weekend, holiday or night); earliest weekday morning after it"
-        )
+        why = R.english(R.NO_WEEKDAY, hours=hours, anchor=anchor_txt)
     if skipped:
-        why += "; skipped " + ", ".join(skipped)
+        why += "; " + R.english(R.SKIPPED, holidays=", ".join(skipped))
     label = f"{local_label(due, tz)} {lead_tz}"
     return TouchTime(due_utc=due, tz=lead_tz, reason=f"{label}: {why}", in_window=inside)
