@@ -24,8 +24,8 @@ from boothapp.reports.columns import (
     QuestionColumn,
     event_zone,
     header_of,
+    read_rows,
     resolve_columns,
-    row_reader,
 )
 from boothapp.reports.export_io import (
     PROGRESS_EVERY,
@@ -76,7 +76,6 @@ def export_csv(
         )
     cols = resolve_columns(event, questions, columns)
     ctx = ExportContext(event, event_zone(event))
-    read = row_reader(cols, ctx)
     # Text columns always hold str: only the few that start like a formula need a call.
     text = [i for i, c in enumerate(cols) if c.type is ColumnType.TEXT]
     other = [i for i, c in enumerate(cols) if c.type is not ColumnType.TEXT]
@@ -88,8 +87,7 @@ def export_csv(
         writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow([neutralise_csv_text(header_of(c, headers)) for c in cols])
         batch: list[list[str]] = []
-        for lead in leads:
-            row = read(lead)
+        for row in read_rows(leads, cols, ctx):
             for i in text:
                 value = row[i]
                 if value and value[0] in _NEEDS_CARE:  # type: ignore[index]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
 from boothapp.services.staff import StaffService
 from boothapp.store.db import Database
-from boothapp.store.mappers import lead_from_row
+from boothapp.store.mappers import lead_from_row, lead_value_columns
 from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
 
 Progress = Callable[[int, int], None]
@@ -39,11 +39,20 @@ READ_CHUNK = 2000
 
 
 class _StreamedLeads:
-    """Leads read while they are written, with the count known up front."""
+    """Leads read while they are written, with the count known up front; as Lead objects,
+    or as tuples of the stored values a writer asks for (``reports.columns.LeadRecords``)."""
 
-    def __init__(self, read: Callable[[], Iterator[Lead]], total: int) -> None:
-        self._read = read
+    def __init__(
+        self,
+        read: Callable[[], Iterator[Lead]],
+        records: Callable[[Sequence[str]], Iterator[Sequence[Any]]],
+        total: int,
+    ) -> None:
+        self._read, self._records = read, records
         self._total = total
+
+    def records(self, fields: Sequence[str]) -> Iterator[Sequence[Any]]:
+        return self._records(fields)
 
     def __len__(self) -> int:
         return self._total
@@ -142,6 +151,31 @@ class ExportService:
                         continue
                 yield lead_from_row(row, names.get(row.staff_id, ""))  # type: ignore[arg-type]
 
+    def iter_records(
+        self, event: Event, flt: LeadFilter, fields: Sequence[str]
+    ) -> Iterator[Sequence[Any]]:
+        """As ``iter_leads``, but each lead as the tuple of its stored ``fields`` values
+        (see ``store.mappers.lead_value_columns``): no Lead object per row."""
+        _names, q = self._lead_query(event, flt)
+        values = lead_value_columns(fields, event.id)
+        by_day = bool(flt.since or flt.until)
+        zone = ZoneInfo(event.timezone)
+        q = q.with_only_columns(
+            *values, *([LeadRow.created_at] if by_day else []), maintain_column_froms=True
+        )
+        with self._db.read() as s:
+            rows = s.connection().execute(
+                q.order_by(LeadRow.created_at).execution_options(yield_per=READ_CHUNK)
+            )
+            if not by_day:
+                yield from rows
+                return
+            for row in rows:
+                day = row[-1].astimezone(zone).date()
+                if (flt.since and day < flt.since) or (flt.until and day > flt.until):
+                    continue
+                yield row
+
     def _lead_query(self, event: Event, flt: LeadFilter) -> tuple[dict[str, str], Select[Any]]:
         names = {s.id: s.name for s in self._staff.list_staff(event.id)}
         q = select(LeadRow.__table__).where(LeadRow.event_id == event.id)
@@ -168,7 +202,11 @@ class ExportService:
         _names, q = self._lead_query(event, flt)
         with self._db.read() as s:
             total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-        return _StreamedLeads(lambda: self.iter_leads(event, flt), total)
+        return _StreamedLeads(
+            lambda: self.iter_leads(event, flt),
+            lambda fields: self.iter_records(event, flt, fields),
+            total,
+        )
 
     def count(self, event_id: str, flt: LeadFilter) -> int:
         event = self._events.find_event(event_id)
