@@ -190,14 +190,35 @@ def answer_code(answer: Any) -> CellValue:
     return str(answer)
 
 
+# Distinct text answers remembered per question column: most are option ids, so 50k rows
+# look up a handful of labels instead of formatting each (issue 23); free text stops adding.
+_ANSWER_MEMO = 512
+
+
+def _memo_answer(qid: str, cell: Callable[[Any], CellValue]) -> Convert:
+    memo: dict[str, CellValue] = {}
+
+    def convert(answers: Mapping[str, Any] | None, _ctx: ExportContext) -> CellValue:
+        answer = (answers or {}).get(qid)
+        if answer.__class__ is not str:  # lists, numbers, None: as they come
+            return cell(answer)
+        try:
+            return memo[answer]
+        except KeyError:
+            value = cell(answer)
+            if len(memo) < _ANSWER_MEMO:
+                memo[answer] = value
+            return value
+
+    return convert
+
+
 def _code_of(question: QuestionColumn) -> Convert:
-    qid = question.id
-    return lambda answers, _ctx: answer_code((answers or {}).get(qid))
+    return _memo_answer(question.id, answer_code)
 
 
 def _answer_of(question: QuestionColumn) -> Convert:
-    qid = question.id
-    return lambda answers, _ctx: format_answer(question, (answers or {}).get(qid))
+    return _memo_answer(question.id, lambda answer: format_answer(question, answer))
 
 
 # Every contact field is a column (derived from core.models.Contact, so a new field is never
