@@ -8,7 +8,7 @@ from dataclasses import fields as dataclass_fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import JSON, ColumnElement, func, select, type_coerce
 
 from boothapp.core.models import (
     CONTACT_FIELDS,
@@ -25,6 +25,7 @@ from boothapp.core.models import (
     SyncState,
 )
 from boothapp.store.tables import AttendeeRow, EventRow, LeadRow, ScanRow, StaffRow
+from boothapp.store.types import SharedJSON
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -138,7 +139,11 @@ def lead_value_columns(fields: Sequence[str], event_id: str) -> list[ColumnEleme
             or (path.endswith(".value") and name in _ENUM_FIELDS)
             or path in _PLAIN_FIELDS
         ):
-            out.append(table[name])
+            column = table[name]
+            # JSON decoded once per distinct text (answers repeat): shared, read-only values.
+            out.append(
+                type_coerce(column, SharedJSON()) if isinstance(column.type, JSON) else column
+            )
         else:
             raise ValueError(f"Lead attribute {path!r} has no stored column.")
     return out
