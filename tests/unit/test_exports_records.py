@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from boothapp.app import AppContext, build_context
 from boothapp.core.i18n import current
@@ -23,6 +24,7 @@ from boothapp.services.exports import (
     LeadFilter,
     question_columns,
 )
+from boothapp.store.tables import FollowUpRow, LeadRow
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +77,18 @@ def test_service_export_matches_the_leads_written_as_objects(
         else:
             export_xlsx(leads, event, questions, theirs, columns=columns)
             assert _xlsx_parts(ours) == _xlsx_parts(theirs)
+
+
+def test_first_touches_are_each_leads_earliest_done_follow_up(demo: tuple[AppContext, str]) -> None:
+    ctx, event_id = demo
+    with ctx.db.read() as s:
+        expected = dict(
+            s.execute(
+                select(FollowUpRow.lead_id, func.min(FollowUpRow.done_at))
+                .join(LeadRow, LeadRow.id == FollowUpRow.lead_id)
+                .where(LeadRow.event_id == event_id, FollowUpRow.done_at.is_not(None))
+                .group_by(FollowUpRow.lead_id)
+            ).all()
+        )
+    assert expected  # the demo's results include done follow-ups
+    assert ctx.exports._first_touches(event_id) == expected
