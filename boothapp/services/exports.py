@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,16 +28,13 @@ from boothapp.services.audit import AuditAction, record
 from boothapp.services.card_images import card_picture, image_paths_of
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
+from boothapp.services.followup_rows import done_touches
 from boothapp.services.staff import StaffService
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, lead_value_columns
-from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
+from boothapp.store.tables import LeadChangeRow, LeadRow, StaffRow
 
 Progress = Callable[[int, int], None]
-# Every stored time is at or after this: "done_at >= _EVER" is "done_at IS NOT NULL" that
-# SQLite answers from the done_at index.
-_EVER = datetime.min.replace(tzinfo=UTC)
-_IN_CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
 # Rows fetched from the database at a time while exporting.
 READ_CHUNK = 2000
 
@@ -326,29 +323,13 @@ class ExportService:
             ]
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:
-        """Each lead's first done follow-up. Few are done: read them by the done_at index
-        first (a range from the earliest time there is: SQLite without statistics plans
-        "IS NOT NULL" or a join with leads as a walk over every lead's follow-ups, a second
-        at 50k), then keep this event's leads."""
+        """Each lead's first done follow-up."""
         first: dict[str, datetime] = {}
         with self._db.read() as s:
-            done = s.execute(
-                select(FollowUpRow.lead_id, FollowUpRow.done_at).where(FollowUpRow.done_at >= _EVER)
-            )
-            for lead_id, at in done:
-                if at is not None and (lead_id not in first or at < first[lead_id]):
+            for lead_id, at, _outcome in done_touches(s.connection(), event_id):
+                if lead_id not in first or at < first[lead_id]:
                     first[lead_id] = at
-            ids = list(first)
-            ours: set[str] = set()
-            for i in range(0, len(ids), _IN_CHUNK):
-                ours.update(
-                    s.scalars(
-                        select(LeadRow.id).where(
-                            LeadRow.event_id == event_id, LeadRow.id.in_(ids[i : i + _IN_CHUNK])
-                        )
-                    )
-                )
-        return {lead_id: at for lead_id, at in first.items() if lead_id in ours}
+        return first
 
     def _history(self, lead_id: str, cfg: EventConfig | None = None) -> list[HistoryEntry]:
         with self._db.read() as s:
