@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select, type_coerce
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
@@ -33,6 +33,7 @@ from boothapp.services.staff import StaffService
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, lead_value_columns
 from boothapp.store.tables import LeadChangeRow, LeadRow, StaffRow
+from boothapp.store.types import SharedJSON
 
 Progress = Callable[[int, int], None]
 # Rows fetched from the database at a time while exporting.
@@ -286,7 +287,7 @@ class ExportService:
         q = select(
             LeadRow.id, LeadRow.created_at, LeadRow.staff_id, LeadRow.owner, LeadRow.rating,
             LeadRow.qualified, LeadRow.score, LeadRow.stage, LeadRow.please_delete,
-            LeadRow.answers,
+            type_coerce(LeadRow.answers, SharedJSON()),  # read-only: each text decoded once
         ).where(LeadRow.event_id == event_id)  # fmt: skip
         ratings, stages = {r.value: r for r in Rating}, {st.value: st for st in Stage}
         rows: list[ReportRow] = []
