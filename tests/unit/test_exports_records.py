@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,8 @@ from boothapp.services.exports import (
     LeadFilter,
     question_columns,
 )
-from boothapp.store.tables import FollowUpRow, LeadRow
+from boothapp.services.followup_rows import done_touches
+from boothapp.store.tables import EventRow, FollowUpRow, LeadRow
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +93,26 @@ def test_first_touches_are_each_leads_earliest_done_follow_up(demo: tuple[AppCon
         )
     assert expected  # the demo's results include done follow-ups
     assert ctx.exports._first_touches(event_id) == expected
+
+
+def test_done_touches_keep_the_events_own_leads(tmp_path: Path) -> None:
+    ctx = build_context(str(tmp_path), encrypt_new=False)
+    try:
+        now = datetime.now(UTC)
+        with ctx.db.session() as s:
+            events = [EventRow(name="Ours"), EventRow(name="Theirs")]
+            s.add_all(events)
+            s.flush()
+            leads = [LeadRow(event_id=e.id) for e in events for _ in range(2)]
+            s.add_all(leads)
+            s.flush()
+            for n, lead in enumerate(leads):  # the second lead of each event: still planned
+                done = now - timedelta(hours=n) if n % 2 == 0 else None
+                s.add(FollowUpRow(lead_id=lead.id, channel="email", due_at=now, done_at=done,
+                                  outcome="answered" if done else ""))  # fmt: skip
+            ours, ids = events[0].id, [lead.id for lead in leads]
+        with ctx.db.read() as s:
+            found = done_touches(s.connection(), ours)
+        assert [(lead_id, outcome) for lead_id, _at, outcome in found] == [(ids[0], "answered")]
+    finally:
+        ctx.close()
