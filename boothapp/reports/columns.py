@@ -13,11 +13,11 @@ column ids themselves: stable, English, never translated.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import attrgetter
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from boothapp.core.i18n import gettext as _
@@ -66,6 +66,8 @@ class ExportContext:
 
 
 Getter = Callable[[Lead, ExportContext], CellValue]
+# From one stored value of a lead (its ``created_at``, its ``answers``) to the cell.
+Convert = Callable[[Any, ExportContext], CellValue]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,11 @@ class Column:
     # A plain attribute of the lead ("notes", "contact.email"), same value as ``getter``:
     # writers read all of a row's plain attributes in one attrgetter call (issue 23).
     attr: str = ""
+    # Or the one lead attribute the value is computed from, and how (``getter`` is exactly
+    # ``convert(getattr(lead, source), ctx)``): lets an export read stored values as tuples
+    # instead of building a Lead per row (see ``LeadRecords``).
+    source: str = ""
+    convert: Convert | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +160,22 @@ def _enum(attr: str) -> Getter:
     return lambda lead, _ctx: str(getattr(lead, attr).value)
 
 
-def _captured(lead: Lead, ctx: ExportContext) -> CellValue:
-    return to_event_time(lead.created_at, ctx.zone)
+def _event_time(moment: datetime | None, ctx: ExportContext) -> CellValue:
+    return to_event_time(moment, ctx.zone)
 
 
-def _consent_at(lead: Lead, ctx: ExportContext) -> CellValue:
-    return to_event_time(lead.consent_given_at, ctx.zone)
+def _crm_ids(ids: Mapping[str, Any] | None, _ctx: ExportContext) -> CellValue:
+    # f-strings give str(k)=str(v), as Lead.crm_ids holds them; keys of stored JSON are str.
+    return MULTI_ANSWER_SEPARATOR.join(f"{k}={v}" for k, v in sorted((ids or {}).items()))
 
 
-def _crm_ids(lead: Lead, _ctx: ExportContext) -> CellValue:
-    return MULTI_ANSWER_SEPARATOR.join(f"{k}={v}" for k, v in sorted(lead.crm_ids.items()))
+def _derived(
+    cid: str, label: str, source: str, convert: Convert, type_: ColumnType, width: float
+) -> Column:
+    def getter(lead: Lead, ctx: ExportContext) -> CellValue:
+        return convert(getattr(lead, source), ctx)
+
+    return Column(cid, label, getter, type_, width, source=source, convert=convert)
 
 
 def answer_code(answer: Any) -> CellValue:
@@ -177,14 +190,35 @@ def answer_code(answer: Any) -> CellValue:
     return str(answer)
 
 
-def _code_getter(question: QuestionColumn) -> Getter:
-    qid = question.id
-    return lambda lead, _ctx: answer_code(lead.answers.get(qid))
+# Distinct text answers remembered per question column: most are option ids, so 50k rows
+# look up a handful of labels instead of formatting each (issue 23); free text stops adding.
+_ANSWER_MEMO = 512
 
 
-def _question_getter(question: QuestionColumn) -> Getter:
-    qid = question.id
-    return lambda lead, _ctx: format_answer(question, lead.answers.get(qid))
+def _memo_answer(qid: str, cell: Callable[[Any], CellValue]) -> Convert:
+    memo: dict[str, CellValue] = {}
+
+    def convert(answers: Mapping[str, Any] | None, _ctx: ExportContext) -> CellValue:
+        answer = (answers or {}).get(qid)
+        if answer.__class__ is not str:  # lists, numbers, None: as they come
+            return cell(answer)
+        try:
+            return memo[answer]
+        except KeyError:
+            value = cell(answer)
+            if len(memo) < _ANSWER_MEMO:
+                memo[answer] = value
+            return value
+
+    return convert
+
+
+def _code_of(question: QuestionColumn) -> Convert:
+    return _memo_answer(question.id, answer_code)
+
+
+def _answer_of(question: QuestionColumn) -> Convert:
+    return _memo_answer(question.id, lambda answer: format_answer(question, answer))
 
 
 # Every contact field is a column (derived from core.models.Contact, so a new field is never
@@ -199,7 +233,14 @@ def _base_columns(event: Event) -> list[Column]:
     t, d = ColumnType.TEXT, ColumnType.DATETIME
     return [
         Column("lead_id", _("Lead ID"), _lead("id"), t, 38, "id"),
-        Column("captured_at", _("Captured ({zone})").format(zone=zone_name), _captured, d, 20),
+        _derived(
+            "captured_at",
+            _("Captured ({zone})").format(zone=zone_name),
+            "created_at",
+            _event_time,
+            d,
+            20,
+        ),
         *(
             Column(
                 _CONTACT_IDS.get(name, name),
@@ -228,14 +269,19 @@ def _tail_columns(event: Event) -> list[Column]:
         Column("qualified", _("Qualified"), _lead("qualified"), b, 10, "qualified"),
         Column("owner", _("Owner"), _lead("owner"), t, 18, "owner"),
         Column("consent_text", _("Consent text"), _lead("consent_text"), t, 30, "consent_text"),
-        Column(
-            "consent_at", _("Consent given ({zone})").format(zone=zone_name), _consent_at, d, 20
+        _derived(
+            "consent_at",
+            _("Consent given ({zone})").format(zone=zone_name),
+            "consent_given_at",
+            _event_time,
+            d,
+            20,
         ),
         Column("notes", _("Notes"), _lead("notes"), t, 40, "notes"),
         Column("stage", _("Stage"), _enum("stage"), t, 14, "stage.value"),
         Column("referred_by", _("Referred by"), _lead("referred_by"), t, 18, "referred_by"),
         Column("sync_state", _("Sync state"), _enum("sync_state"), t, 11, "sync_state.value"),
-        Column("crm_ids", _("CRM IDs"), _crm_ids, t, 20),
+        _derived("crm_ids", _("CRM IDs"), "crm_ids", _crm_ids, t, 20),
         Column("please_delete", _("Please delete"), _lead("please_delete"), b, 12, "please_delete"),
     ]
 
@@ -250,15 +296,17 @@ def column_catalogue(event: Event, questions: Sequence[QuestionColumn]) -> dict[
         seen_q.add(q.id)
         width = min(40.0, max(12.0, len(q.label) + 2.0))
         cols.append(
-            Column(QUESTION_PREFIX + q.id, q.label, _question_getter(q), ColumnType.ANSWER, width)
-        )
+            _derived(QUESTION_PREFIX + q.id, q.label, "answers", _answer_of(q), ColumnType.ANSWER,
+                     width)
+        )  # fmt: skip
     cols.extend(_tail_columns(event))
     for q in questions:
         cols.append(
-            Column(
+            _derived(
                 CODE_PREFIX + q.id,
                 _("{question} (code)").format(question=q.label),
-                _code_getter(q),
+                "answers",
+                _code_of(q),
                 ColumnType.ANSWER,
                 14,
             )
@@ -289,6 +337,69 @@ def row_reader(cols: Sequence[Column], ctx: ExportContext) -> Callable[[Lead], l
         return [values[j] for j in order]
 
     return read
+
+
+@runtime_checkable
+class LeadRecords(Protocol):
+    """Leads as tuples of stored values, for a reader that can skip building Lead objects
+    (the export service's database stream). ``fields`` are lead attribute paths as in
+    ``Column.attr`` / ``Column.source`` ("contact.email", "rating.value", "answers"); each
+    record holds their values in that order (enum paths: the member's value)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Lead]: ...
+
+    def records(self, fields: Sequence[str]) -> Iterator[Sequence[Any]]: ...
+
+
+def record_fields(cols: Sequence[Column]) -> list[str] | None:
+    """The lead attributes ``cols`` read, each once, in first-use order; None when a column
+    can only be computed from a whole Lead."""
+    fields: dict[str, None] = {}
+    for c in cols:
+        name = c.attr or (c.source if c.convert is not None else "")
+        if not name:
+            return None
+        fields.setdefault(name)
+    return list(fields)
+
+
+def record_reader(
+    cols: Sequence[Column], ctx: ExportContext, fields: Sequence[str]
+) -> Callable[[Sequence[Any]], list[CellValue]]:
+    """From a record (values of ``fields``, in order) to its row of values, in column order:
+    every column's stored value in one itemgetter call, then the computed ones converted."""
+    at = {name: i for i, name in enumerate(fields)}
+    picks = [at[c.attr or c.source] for c in cols]
+    converts = [(i, c.convert) for i, c in enumerate(cols) if not c.attr and c.convert]
+    pick: Callable[[Sequence[Any]], Any]
+    if len(picks) == 1:  # itemgetter of one index gives the value, not a tuple
+        only = picks[0]
+
+        def pick(rec: Sequence[Any]) -> tuple[Any, ...]:
+            return (rec[only],)
+    else:
+        pick = itemgetter(*picks)
+
+    def read(rec: Sequence[Any]) -> list[CellValue]:
+        row = list(pick(rec))
+        for i, convert in converts:
+            row[i] = convert(row[i], ctx)
+        return row
+
+    return read
+
+
+def read_rows(
+    leads: Iterable[Lead], cols: Sequence[Column], ctx: ExportContext
+) -> Iterator[list[CellValue]]:
+    """Each lead's row of values, in column order: from stored-value records where ``leads``
+    offers them (no Lead built per row), else from the Lead objects."""
+    fields = record_fields(cols)
+    if fields is not None and isinstance(leads, LeadRecords):
+        return map(record_reader(cols, ctx, fields), leads.records(fields))
+    return map(row_reader(cols, ctx), leads)
 
 
 def resolve_columns(

@@ -6,6 +6,7 @@ on the hall clock, not in UTC.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -143,7 +144,8 @@ def _group_row(label: str, leads: Sequence[ReportLead], responses: Sequence[floa
         leads=len(leads),
         hot=sum(1 for x in leads if x.rating is Rating.HOT),
         qualified=sum(1 for x in leads if x.qualified),
-        average_score=round(statistics.fmean(x.score for x in leads), 1) if leads else 0.0,
+        # fmean's own sum and division, without its counting wrapper (50k leads a group)
+        average_score=round(math.fsum(x.score for x in leads) / len(leads), 1) if leads else 0.0,
         median_response_minutes=round(statistics.median(responses), 1) if responses else None,
     )
 

@@ -24,8 +24,8 @@ from boothapp.reports.columns import (
     QuestionColumn,
     event_zone,
     header_of,
+    read_rows,
     resolve_columns,
-    row_reader,
 )
 from boothapp.reports.export_io import (
     PROGRESS_EVERY,
@@ -72,21 +72,19 @@ def export_xlsx(
     """Write ``leads`` to ``path`` as one XLSX sheet; the file appears only once complete."""
     cols = resolve_columns(event, questions, columns)
     ctx = ExportContext(event, event_zone(event))
-    read = row_reader(cols, ctx)
     total = total_of(leads)
     path = Path(path)
 
-    lead_iter = iter(leads)
+    row_iter = read_rows(leads, cols, ctx)
     # Widths go before the rows in the sheet XML, so size them from a sample.
-    sample = [read(lead) for lead in itertools.islice(lead_iter, WIDTH_SAMPLE_ROWS)]
+    sample = list(itertools.islice(row_iter, WIDTH_SAMPLE_ROWS))
     rows = 0
     with (
         atomic_path(path) as tmp,
         XlsxSheetWriter(tmp, sheet_title(event), _widths(cols, sample)) as sheet,
     ):
         sheet.header([header_of(c, headers) for c in cols])
-        rest = (read(lead) for lead in lead_iter)
-        for values in itertools.chain(sample, rest):
+        for values in itertools.chain(sample, row_iter):
             sheet.row(values)
             rows += 1
             if progress is not None and rows % PROGRESS_EVERY == 0:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select, type_coerce
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
@@ -28,10 +28,12 @@ from boothapp.services.audit import AuditAction, record
 from boothapp.services.card_images import card_picture, image_paths_of
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.events import EventService
+from boothapp.services.followup_rows import done_touches
 from boothapp.services.staff import StaffService
 from boothapp.store.db import Database
-from boothapp.store.mappers import lead_from_row
-from boothapp.store.tables import FollowUpRow, LeadChangeRow, LeadRow, StaffRow
+from boothapp.store.mappers import lead_from_row, lead_value_columns
+from boothapp.store.tables import LeadChangeRow, LeadRow, StaffRow
+from boothapp.store.types import SharedJSON
 
 Progress = Callable[[int, int], None]
 # Rows fetched from the database at a time while exporting.
@@ -39,11 +41,20 @@ READ_CHUNK = 2000
 
 
 class _StreamedLeads:
-    """Leads read while they are written, with the count known up front."""
+    """Leads read while they are written, with the count known up front; as Lead objects,
+    or as tuples of the stored values a writer asks for (``reports.columns.LeadRecords``)."""
 
-    def __init__(self, read: Callable[[], Iterator[Lead]], total: int) -> None:
-        self._read = read
+    def __init__(
+        self,
+        read: Callable[[], Iterator[Lead]],
+        records: Callable[[Sequence[str]], Iterator[Sequence[Any]]],
+        total: int,
+    ) -> None:
+        self._read, self._records = read, records
         self._total = total
+
+    def records(self, fields: Sequence[str]) -> Iterator[Sequence[Any]]:
+        return self._records(fields)
 
     def __len__(self) -> int:
         return self._total
@@ -142,6 +153,31 @@ class ExportService:
                         continue
                 yield lead_from_row(row, names.get(row.staff_id, ""))  # type: ignore[arg-type]
 
+    def iter_records(
+        self, event: Event, flt: LeadFilter, fields: Sequence[str]
+    ) -> Iterator[Sequence[Any]]:
+        """As ``iter_leads``, but each lead as the tuple of its stored ``fields`` values
+        (see ``store.mappers.lead_value_columns``): no Lead object per row."""
+        _names, q = self._lead_query(event, flt)
+        values = lead_value_columns(fields, event.id)
+        by_day = bool(flt.since or flt.until)
+        zone = ZoneInfo(event.timezone)
+        q = q.with_only_columns(
+            *values, *([LeadRow.created_at] if by_day else []), maintain_column_froms=True
+        )
+        with self._db.read() as s:
+            rows = s.connection().execute(
+                q.order_by(LeadRow.created_at).execution_options(yield_per=READ_CHUNK)
+            )
+            if not by_day:
+                yield from rows
+                return
+            for row in rows:
+                day = row[-1].astimezone(zone).date()
+                if (flt.since and day < flt.since) or (flt.until and day > flt.until):
+                    continue
+                yield row
+
     def _lead_query(self, event: Event, flt: LeadFilter) -> tuple[dict[str, str], Select[Any]]:
         names = {s.id: s.name for s in self._staff.list_staff(event.id)}
         q = select(LeadRow.__table__).where(LeadRow.event_id == event.id)
@@ -168,7 +204,11 @@ class ExportService:
         _names, q = self._lead_query(event, flt)
         with self._db.read() as s:
             total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-        return _StreamedLeads(lambda: self.iter_leads(event, flt), total)
+        return _StreamedLeads(
+            lambda: self.iter_leads(event, flt),
+            lambda fields: self.iter_records(event, flt, fields),
+            total,
+        )
 
     def count(self, event_id: str, flt: LeadFilter) -> int:
         event = self._events.find_event(event_id)
@@ -247,7 +287,7 @@ class ExportService:
         q = select(
             LeadRow.id, LeadRow.created_at, LeadRow.staff_id, LeadRow.owner, LeadRow.rating,
             LeadRow.qualified, LeadRow.score, LeadRow.stage, LeadRow.please_delete,
-            LeadRow.answers,
+            type_coerce(LeadRow.answers, SharedJSON()),  # read-only: each text decoded once
         ).where(LeadRow.event_id == event_id)  # fmt: skip
         ratings, stages = {r.value: r for r in Rating}, {st.value: st for st in Stage}
         rows: list[ReportRow] = []
@@ -284,14 +324,13 @@ class ExportService:
             ]
 
     def _first_touches(self, event_id: str) -> dict[str, datetime]:
+        """Each lead's first done follow-up."""
+        first: dict[str, datetime] = {}
         with self._db.read() as s:
-            rows = s.execute(
-                select(FollowUpRow.lead_id, func.min(FollowUpRow.done_at))
-                .join(LeadRow, LeadRow.id == FollowUpRow.lead_id)
-                .where(LeadRow.event_id == event_id, FollowUpRow.done_at.is_not(None))
-                .group_by(FollowUpRow.lead_id)
-            ).all()
-        return {lead_id: at for lead_id, at in rows if at is not None}
+            for lead_id, at, _outcome in done_touches(s.connection(), event_id):
+                if lead_id not in first or at < first[lead_id]:
+                    first[lead_id] = at
+        return first
 
     def _history(self, lead_id: str, cfg: EventConfig | None = None) -> list[HistoryEntry]:
         with self._db.read() as s:

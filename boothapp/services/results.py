@@ -24,8 +24,9 @@ from boothapp.services.deals import DealService
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_outputs import CONTACT_OUTCOMES
+from boothapp.services.followup_rows import done_touches
 from boothapp.store.db import Database
-from boothapp.store.tables import EventRow, FollowUpRow, LeadChangeRow, LeadRow, ScanRow
+from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, ScanRow
 
 _CONTACT = frozenset(o.value for o in CONTACT_OUTCOMES)
 _RATINGS = {r.value: r for r in Rating}  # a dict look-up, not Enum(...), for 50k leads
@@ -76,11 +77,7 @@ class ResultsService:
                     .group_by(LeadChangeRow.lead_id)
                 ).all()
             )
-            touches = s.execute(
-                select(FollowUpRow.lead_id, FollowUpRow.done_at, FollowUpRow.outcome)
-                .join(LeadRow, LeadRow.id == FollowUpRow.lead_id)
-                .where(LeadRow.event_id == event_id, FollowUpRow.done_at.is_not(None))
-            ).all()
+            touches = done_touches(s, event_id)
         first: dict[str, datetime] = {}
         outcomes: dict[str, set[str]] = defaultdict(set)
         for lead_id, done_at, outcome in touches:

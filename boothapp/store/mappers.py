@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from sqlalchemy import JSON, ColumnElement, func, select, type_coerce
 
 from boothapp.core.models import (
     CONTACT_FIELDS,
@@ -21,6 +25,7 @@ from boothapp.core.models import (
     SyncState,
 )
 from boothapp.store.tables import AttendeeRow, EventRow, LeadRow, ScanRow, StaffRow
+from boothapp.store.types import SharedJSON
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -106,6 +111,42 @@ def lead_from_row(row: LeadRow, staff_name: str = "") -> Lead:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+# Lead attributes stored as they are in a ``leads`` column of the same name (JSON ones raw:
+# answers may be None where Lead has {}); enums as their value ("rating.value").
+_ENUM_FIELDS = frozenset({"source", "rating", "stage", "sync_state"})
+_PLAIN_FIELDS = frozenset(
+    f.name for f in dataclass_fields(Lead) if f.name not in _ENUM_FIELDS | {"contact", "staff_name"}
+)
+
+
+def lead_value_columns(fields: Sequence[str], event_id: str) -> list[ColumnElement[Any]]:
+    """SQL giving each Lead attribute path's stored value ("contact.email", "rating.value",
+    "staff_name": the capturing staff member of ``event_id``, "" when none), for reading leads
+    as tuples of values without building a Lead per row (exports, issue 23)."""
+    table = LeadRow.__table__.c
+    out: list[ColumnElement[Any]] = []
+    for path in fields:
+        name = path.removeprefix("contact.").removesuffix(".value")
+        if path == "staff_name":
+            staff = select(StaffRow.name).where(
+                StaffRow.id == LeadRow.staff_id, StaffRow.event_id == event_id
+            )
+            out.append(func.coalesce(staff.scalar_subquery(), ""))
+        elif (
+            (path.startswith("contact.") and name in CONTACT_FIELDS)
+            or (path.endswith(".value") and name in _ENUM_FIELDS)
+            or path in _PLAIN_FIELDS
+        ):
+            column = table[name]
+            # JSON decoded once per distinct text (answers repeat): shared, read-only values.
+            out.append(
+                type_coerce(column, SharedJSON()) if isinstance(column.type, JSON) else column
+            )
+        else:
+            raise ValueError(f"Lead attribute {path!r} has no stored column.")
+    return out
 
 
 def scan_from_row(row: ScanRow) -> Scan:

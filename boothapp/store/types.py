@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -34,6 +35,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
+
+
+class SharedJSON(TypeDecorator[Any]):
+    """A JSON column read for a bulk read-only pass (exports, issue 23): each distinct stored
+    text is decoded once and its value shared by every row holding it (answers repeat a few
+    combinations of option ids), so the values must never be changed. Up to ``memo`` texts
+    are remembered. Drivers that decode JSON themselves (psycopg) pass values through."""
+
+    impl = Text
+    cache_ok = False  # the memo belongs to this one statement
+
+    def __init__(self, memo: int = 4096) -> None:
+        super().__init__()
+        self._memo: dict[str, Any] = {}
+        self._size = memo
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self._memo[value]
+        except KeyError:
+            decoded = json.loads(value)
+            if len(self._memo) < self._size:
+                self._memo[value] = decoded
+            return decoded
 
 
 def new_id() -> str:

@@ -1,0 +1,118 @@
+"""The export service reads stored values as tuples (no Lead per row, issue 23): its files
+must be byte for byte those written from the same leads read as Lead objects."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from boothapp.app import AppContext, build_context
+from boothapp.core.i18n import current
+from boothapp.core.models import Rating
+from boothapp.demo.build import build_demo
+from boothapp.reports.columns import ColumnChoice, LeadRecords
+from boothapp.reports.csv_export import export_csv
+from boothapp.reports.xlsx_export import export_xlsx
+from boothapp.services.exports import (
+    ExportFormat,
+    ExportRequest,
+    LeadFilter,
+    question_columns,
+)
+from boothapp.services.followup_rows import done_touches
+from boothapp.store.tables import EventRow, FollowUpRow, LeadRow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext, str]]:
+    ctx = build_context(str(tmp_path_factory.mktemp("data")), encrypt_new=False)
+    try:
+        yield ctx, build_demo(ctx, leads=240).event.id
+    finally:
+        ctx.close()
+
+
+def _xlsx_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _filters(ctx: AppContext, event_id: str) -> list[LeadFilter]:
+    event = ctx.events.find_event(event_id)
+    leads = list(ctx.exports.iter_leads(event, LeadFilter()))
+    first = leads[len(leads) // 2].created_at.date()
+    staff = leads[0].staff_name
+    return [
+        LeadFilter(),
+        LeadFilter(ratings=(Rating.HOT,), include_flagged=False),
+        LeadFilter(staff_names=(staff.upper(),), search="a"),
+        LeadFilter(since=first, until=first + timedelta(days=1)),
+    ]
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+@pytest.mark.parametrize("choice", [None, ("staff", "q:budget", "crm_ids", "captured_at")])
+def test_service_export_matches_the_leads_written_as_objects(
+    demo: tuple[AppContext, str], tmp_path: Path, fmt: ExportFormat, choice: tuple[str, ...] | None
+) -> None:
+    ctx, event_id = demo
+    event = ctx.events.find_event(event_id)
+    questions = question_columns(ctx.configs.get(event_id), current().value)
+    columns = ColumnChoice(choice) if choice else None
+    if choice and not any(q.id == "budget" for q in questions):
+        columns = ColumnChoice(("staff", "q:" + questions[0].id, "crm_ids", "captured_at"))
+    for n, flt in enumerate(_filters(ctx, event_id)):
+        ours, theirs = tmp_path / f"svc{n}.{fmt.value}", tmp_path / f"obj{n}.{fmt.value}"
+        summary = ctx.exports.export(ExportRequest(event_id, ours, fmt, flt, columns))
+        leads = list(ctx.exports.iter_leads(event, flt))
+        assert isinstance(ctx.exports.streamed_leads(event, flt), LeadRecords)  # the fast path
+        assert summary.rows == len(leads) > 0
+        if fmt is ExportFormat.CSV:
+            export_csv(leads, event, questions, theirs, columns=columns)
+            assert ours.read_bytes() == theirs.read_bytes()
+        else:
+            export_xlsx(leads, event, questions, theirs, columns=columns)
+            assert _xlsx_parts(ours) == _xlsx_parts(theirs)
+
+
+def test_first_touches_are_each_leads_earliest_done_follow_up(demo: tuple[AppContext, str]) -> None:
+    ctx, event_id = demo
+    with ctx.db.read() as s:
+        expected = dict(
+            s.execute(
+                select(FollowUpRow.lead_id, func.min(FollowUpRow.done_at))
+                .join(LeadRow, LeadRow.id == FollowUpRow.lead_id)
+                .where(LeadRow.event_id == event_id, FollowUpRow.done_at.is_not(None))
+                .group_by(FollowUpRow.lead_id)
+            ).all()
+        )
+    assert expected  # the demo's results include done follow-ups
+    assert ctx.exports._first_touches(event_id) == expected
+
+
+def test_done_touches_keep_the_events_own_leads(tmp_path: Path) -> None:
+    ctx = build_context(str(tmp_path), encrypt_new=False)
+    try:
+        now = datetime.now(UTC)
+        with ctx.db.session() as s:
+            events = [EventRow(name="Ours"), EventRow(name="Theirs")]
+            s.add_all(events)
+            s.flush()
+            leads = [LeadRow(event_id=e.id) for e in events for _ in range(2)]
+            s.add_all(leads)
+            s.flush()
+            for n, lead in enumerate(leads):  # the second lead of each event: still planned
+                done = now - timedelta(hours=n) if n % 2 == 0 else None
+                s.add(FollowUpRow(lead_id=lead.id, channel="email", due_at=now, done_at=done,
+                                  outcome="answered" if done else ""))  # fmt: skip
+            ours, ids = events[0].id, [lead.id for lead in leads]
+        with ctx.db.read() as s:
+            found = done_touches(s.connection(), ours)
+        assert [(lead_id, outcome) for lead_id, _at, outcome in found] == [(ids[0], "answered")]
+    finally:
+        ctx.close()
