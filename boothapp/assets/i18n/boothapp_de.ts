@@ -2,72 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
     <context>
-        <name />
-        <message>
-            <source>ScanPage</source>
-            <comment> on {when}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>another device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-            </translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone on this device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub: connecting…</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub refused this device: {error}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>{n} change(s) waiting</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>all changes shared</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub online · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub offline, leads are kept here · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>AttractPage</name>
         <message>
             <source>Welcome to our booth</source>
@@ -2263,6 +2197,50 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         <message>
             <source>Hide after 1 min</source>
             <translation>Nach 1 Min. ausblenden</translation>
+        </message>
+        <message>
+            <source> on {when}</source>
+            <translation> am {when}</translation>
+        </message>
+        <message>
+            <source>someone</source>
+            <translation>jemand</translation>
+        </message>
+        <message>
+            <source>another device</source>
+            <translation>ein anderes Gerät</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</source>
+            <translation>Schon gescannt von {who}{at} ({device}): Das ist der vorhandene Lead, kein Duplikat angelegt.</translation>
+        </message>
+        <message>
+            <source>someone on this device</source>
+            <translation>jemand auf diesem Gerät</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</source>
+            <translation>Schon gescannt von {who}{at}: Das ist der vorhandene Lead, kein Duplikat angelegt.</translation>
+        </message>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Hub: verbinde…</translation>
+        </message>
+        <message>
+            <source>Hub refused this device: {error}</source>
+            <translation>Hub hat dieses Gerät abgelehnt: {error}</translation>
+        </message>
+        <message>
+            <source>all changes shared</source>
+            <translation>alle Änderungen geteilt</translation>
+        </message>
+        <message>
+            <source>Hub online · {waiting}</source>
+            <translation>Hub online · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub offline, leads are kept here · {waiting}</source>
+            <translation>Hub offline, Leads bleiben hier · {waiting}</translation>
         </message>
         <message>
             <source>Camera off</source>

@@ -2,72 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="el_GR">
     <context>
-        <name />
-        <message>
-            <source>ScanPage</source>
-            <comment> on {when}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>another device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-            </translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone on this device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub: connecting…</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub refused this device: {error}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>{n} change(s) waiting</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>all changes shared</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub online · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub offline, leads are kept here · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>AttractPage</name>
         <message>
             <source>Welcome to our booth</source>
@@ -2263,6 +2197,50 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Hide after 1 min</source>
             <translation>Απόκρυψη μετά από 1 λεπτό</translation>
+        </message>
+        <message>
+            <source> on {when}</source>
+            <translation> στις {when}</translation>
+        </message>
+        <message>
+            <source>someone</source>
+            <translation>κάποιος</translation>
+        </message>
+        <message>
+            <source>another device</source>
+            <translation>άλλη συσκευή</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</source>
+            <translation>Σαρώθηκε ήδη από {who}{at} ({device}): αυτή είναι η υπάρχουσα επαφή, δεν έγινε διπλότυπο.</translation>
+        </message>
+        <message>
+            <source>someone on this device</source>
+            <translation>κάποιος σε αυτή τη συσκευή</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</source>
+            <translation>Σαρώθηκε ήδη από {who}{at}: αυτή είναι η υπάρχουσα επαφή, δεν έγινε διπλότυπο.</translation>
+        </message>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Κόμβος: σύνδεση…</translation>
+        </message>
+        <message>
+            <source>Hub refused this device: {error}</source>
+            <translation>Ο κόμβος απέρριψε αυτή τη συσκευή: {error}</translation>
+        </message>
+        <message>
+            <source>all changes shared</source>
+            <translation>όλες οι αλλαγές μοιράστηκαν</translation>
+        </message>
+        <message>
+            <source>Hub online · {waiting}</source>
+            <translation>Κόμβος σε σύνδεση · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub offline, leads are kept here · {waiting}</source>
+            <translation>Κόμβος εκτός σύνδεσης, οι επαφές κρατιούνται εδώ · {waiting}</translation>
         </message>
         <message>
             <source>Camera off</source>

@@ -2,71 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
     <context>
-        <name />
-        <message>
-            <source>ScanPage</source>
-            <comment> on {when}</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>another device</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message numerus="yes">
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</comment>
-            <translation>
-                <numerusform>ScanPage</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone on this device</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub: connecting…</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub refused this device: {error}</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>{n} change(s) waiting</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>all changes shared</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub online · {waiting}</comment>
-            <translation>ScanPage</translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub offline, leads are kept here · {waiting}</comment>
-            <translation>ScanPage</translation>
-        </message>
-    </context>
-    <context>
         <name>AttractPage</name>
         <message>
             <source>Welcome to our booth</source>
@@ -2262,6 +2197,50 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>Hide after 1 min</source>
             <translation>Hide after 1 min</translation>
+        </message>
+        <message>
+            <source> on {when}</source>
+            <translation> on {when}</translation>
+        </message>
+        <message>
+            <source>someone</source>
+            <translation>someone</translation>
+        </message>
+        <message>
+            <source>another device</source>
+            <translation>another device</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</source>
+            <translation>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</translation>
+        </message>
+        <message>
+            <source>someone on this device</source>
+            <translation>someone on this device</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</source>
+            <translation>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</translation>
+        </message>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Hub: connecting…</translation>
+        </message>
+        <message>
+            <source>Hub refused this device: {error}</source>
+            <translation>Hub refused this device: {error}</translation>
+        </message>
+        <message>
+            <source>all changes shared</source>
+            <translation>all changes shared</translation>
+        </message>
+        <message>
+            <source>Hub online · {waiting}</source>
+            <translation>Hub online · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub offline, leads are kept here · {waiting}</source>
+            <translation>Hub offline, leads are kept here · {waiting}</translation>
         </message>
         <message>
             <source>Camera off</source>

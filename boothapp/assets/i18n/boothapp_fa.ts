@@ -2,71 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fa_IR">
     <context>
-        <name />
-        <message>
-            <source>ScanPage</source>
-            <comment> on {when}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>another device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished">
-                <numerusform />
-            </translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone on this device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub: connecting…</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub refused this device: {error}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>{n} change(s) waiting</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>all changes shared</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub online · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub offline, leads are kept here · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>AttractPage</name>
         <message>
             <source>Welcome to our booth</source>
@@ -2260,6 +2195,50 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Hide after 1 min</source>
             <translation>پنهان پس از ۱ دقیقه</translation>
+        </message>
+        <message>
+            <source> on {when}</source>
+            <translation> در {when}</translation>
+        </message>
+        <message>
+            <source>someone</source>
+            <translation>کسی</translation>
+        </message>
+        <message>
+            <source>another device</source>
+            <translation>دستگاهی دیگر</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</source>
+            <translation>قبلاً {who}{at} اسکن کرده ({device}): این همان سرنخ موجود است، نسخه تکراری ساخته نشد.</translation>
+        </message>
+        <message>
+            <source>someone on this device</source>
+            <translation>کسی روی همین دستگاه</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</source>
+            <translation>قبلاً {who}{at} اسکن کرده: این همان سرنخ موجود است، نسخه تکراری ساخته نشد.</translation>
+        </message>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>هاب: در حال اتصال…</translation>
+        </message>
+        <message>
+            <source>Hub refused this device: {error}</source>
+            <translation>هاب این دستگاه را نپذیرفت: {error}</translation>
+        </message>
+        <message>
+            <source>all changes shared</source>
+            <translation>همه تغییرات به اشتراک گذاشته شد</translation>
+        </message>
+        <message>
+            <source>Hub online · {waiting}</source>
+            <translation>هاب برخط · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub offline, leads are kept here · {waiting}</source>
+            <translation>هاب قطع است، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}</translation>
         </message>
         <message>
             <source>Camera off</source>

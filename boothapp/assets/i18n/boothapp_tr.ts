@@ -2,71 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="tr_TR">
     <context>
-        <name />
-        <message>
-            <source>ScanPage</source>
-            <comment> on {when}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>another device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished">
-                <numerusform />
-            </translation>
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>someone on this device</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub: connecting…</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub refused this device: {error}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>{n} change(s) waiting</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>all changes shared</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub online · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>ScanPage</source>
-            <comment>Hub offline, leads are kept here · {waiting}</comment>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>AttractPage</name>
         <message>
             <source>Welcome to our booth</source>
@@ -2260,6 +2195,50 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <message>
             <source>Hide after 1 min</source>
             <translation>1 dk sonra gizle</translation>
+        </message>
+        <message>
+            <source> on {when}</source>
+            <translation> {when} tarihinde</translation>
+        </message>
+        <message>
+            <source>someone</source>
+            <translation>biri</translation>
+        </message>
+        <message>
+            <source>another device</source>
+            <translation>başka bir cihaz</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at} ({device}): this is the existing lead, no duplicate made.</source>
+            <translation>Daha önce {who}{at} okuttu ({device}): bu mevcut aday, kopya oluşturulmadı.</translation>
+        </message>
+        <message>
+            <source>someone on this device</source>
+            <translation>bu cihazdaki biri</translation>
+        </message>
+        <message>
+            <source>Scanned before by {who}{at}: this is the existing lead, no duplicate made.</source>
+            <translation>Daha önce {who}{at} okuttu: bu mevcut aday, kopya oluşturulmadı.</translation>
+        </message>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Hub: bağlanılıyor…</translation>
+        </message>
+        <message>
+            <source>Hub refused this device: {error}</source>
+            <translation>Hub bu cihazı kabul etmedi: {error}</translation>
+        </message>
+        <message>
+            <source>all changes shared</source>
+            <translation>tüm değişiklikler paylaşıldı</translation>
+        </message>
+        <message>
+            <source>Hub online · {waiting}</source>
+            <translation>Hub çevrimiçi · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub offline, leads are kept here · {waiting}</source>
+            <translation>Hub çevrimdışı, adaylar burada saklanıyor · {waiting}</translation>
         </message>
         <message>
             <source>Camera off</source>
