@@ -688,3 +688,8 @@ T.update({
     # The recovery key's shape, for the day the placeholder goes through tr().
     "XXXX-XXXX-XXXX-…": ("XXXX-XXXX-XXXX-…", "XXXX-XXXX-XXXX-…", "XXXX-XXXX-XXXX-…", "XXXX-XXXX-XXXX-…"),
 })
+
+T.update({
+    # A touch time and the visitor's own clock: "Tue 09:00 (10:00 in Europe/Istanbul)".
+    "{0} ({1} in {2})": ("{0} ({2} saatiyle {1})", "{0} ({1} ώρα {2})", "{0} ({1} به وقت {2})", "{0} ({1} Ortszeit {2})"),
+})

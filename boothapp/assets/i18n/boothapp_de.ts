@@ -1178,6 +1178,10 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
     <context>
         <name>FollowUps</name>
         <message>
+            <source>{0} ({1} in {2})</source>
+            <translation>{0} ({1} Ortszeit {2})</translation>
+        </message>
+        <message>
             <source>CHECK SENT FOLDER · </source>
             <translation>GESENDET-ORDNER PRÜFEN · </translation>
         </message>

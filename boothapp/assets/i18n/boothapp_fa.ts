@@ -1176,6 +1176,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
     <context>
         <name>FollowUps</name>
         <message>
+            <source>{0} ({1} in {2})</source>
+            <translation>{0} ({1} به وقت {2})</translation>
+        </message>
+        <message>
             <source>CHECK SENT FOLDER · </source>
             <translation>پوشه ارسال‌شده‌ها را بررسی کنید · </translation>
         </message>

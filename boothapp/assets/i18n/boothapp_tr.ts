@@ -1176,6 +1176,10 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
     <context>
         <name>FollowUps</name>
         <message>
+            <source>{0} ({1} in {2})</source>
+            <translation>{0} ({2} saatiyle {1})</translation>
+        </message>
+        <message>
             <source>CHECK SENT FOLDER · </source>
             <translation>GÖNDERİLENLERİ KONTROL EDİN · </translation>
         </message>
