@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
@@ -129,6 +129,11 @@ class ManagerGate(QObject):
 
 
 def _refusal(dialog: QDialog, check: PinCheck) -> str:
+    # The dialog's own context, named: lupdate files ``dialog.tr`` under "dialog" (issue 21).
     if check.status is PinStatus.LOCKED or check.locked_for_s > 0:
-        return dialog.tr("Too many wrong PINs: wait {s} s").format(s=f"{check.locked_for_s:.0f}")
-    return dialog.tr("Not a manager's PIN ({n} tries left)").format(n=check.tries_left)
+        return QCoreApplication.translate(
+            "ManagerPinDialog", "Too many wrong PINs: wait {s} s"
+        ).format(s=f"{check.locked_for_s:.0f}")
+    return QCoreApplication.translate(
+        "ManagerPinDialog", "Not a manager's PIN ({n} tries left)"
+    ).format(n=check.tries_left)

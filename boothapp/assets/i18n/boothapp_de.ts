@@ -1736,6 +1736,14 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <source>Checking…</source>
             <translation>Wird geprüft…</translation>
         </message>
+        <message>
+            <source>Too many wrong PINs: wait {s} s</source>
+            <translation>Zu viele falsche PINs: {s} s warten</translation>
+        </message>
+        <message>
+            <source>Not a manager's PIN ({n} tries left)</source>
+            <translation>Keine Manager-PIN (noch {n} Versuche)</translation>
+        </message>
     </context>
     <context>
         <name>Navigation</name>
@@ -2819,17 +2827,6 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
                 <numerusform>%Ln Lead</numerusform>
                 <numerusform>%Ln Leads</numerusform>
             </translation>
-        </message>
-    </context>
-    <context>
-        <name>dialog</name>
-        <message>
-            <source>Too many wrong PINs: wait {s} s</source>
-            <translation>Zu viele falsche PINs: {s} s warten</translation>
-        </message>
-        <message>
-            <source>Not a manager's PIN ({n} tries left)</source>
-            <translation>Keine Manager-PIN (noch {n} Versuche)</translation>
         </message>
     </context>
 </TS>

@@ -1736,6 +1736,14 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <source>Checking…</source>
             <translation>Έλεγχος…</translation>
         </message>
+        <message>
+            <source>Too many wrong PINs: wait {s} s</source>
+            <translation>Πολλά λάθος PIN: περιμένετε {s} δ.</translation>
+        </message>
+        <message>
+            <source>Not a manager's PIN ({n} tries left)</source>
+            <translation>Δεν είναι PIN υπευθύνου (απομένουν {n} προσπάθειες)</translation>
+        </message>
     </context>
     <context>
         <name>Navigation</name>
@@ -2819,17 +2827,6 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
                 <numerusform>%Ln επαφή</numerusform>
                 <numerusform>%Ln επαφές</numerusform>
             </translation>
-        </message>
-    </context>
-    <context>
-        <name>dialog</name>
-        <message>
-            <source>Too many wrong PINs: wait {s} s</source>
-            <translation>Πολλά λάθος PIN: περιμένετε {s} δ.</translation>
-        </message>
-        <message>
-            <source>Not a manager's PIN ({n} tries left)</source>
-            <translation>Δεν είναι PIN υπευθύνου (απομένουν {n} προσπάθειες)</translation>
         </message>
     </context>
 </TS>

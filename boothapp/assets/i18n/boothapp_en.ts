@@ -1736,6 +1736,14 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <source>Checking…</source>
             <translation>Checking…</translation>
         </message>
+        <message>
+            <source>Too many wrong PINs: wait {s} s</source>
+            <translation>Too many wrong PINs: wait {s} s</translation>
+        </message>
+        <message>
+            <source>Not a manager's PIN ({n} tries left)</source>
+            <translation>Not a manager's PIN ({n} tries left)</translation>
+        </message>
     </context>
     <context>
         <name>Navigation</name>
@@ -2819,17 +2827,6 @@ F5: walk-in without badge · F6: photo of a business card</translation>
                 <numerusform>%Ln lead</numerusform>
                 <numerusform>%Ln leads</numerusform>
             </translation>
-        </message>
-    </context>
-    <context>
-        <name>dialog</name>
-        <message>
-            <source>Too many wrong PINs: wait {s} s</source>
-            <translation>Too many wrong PINs: wait {s} s</translation>
-        </message>
-        <message>
-            <source>Not a manager's PIN ({n} tries left)</source>
-            <translation>Not a manager's PIN ({n} tries left)</translation>
         </message>
     </context>
 </TS>

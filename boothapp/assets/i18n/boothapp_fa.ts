@@ -1734,6 +1734,14 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <source>Checking…</source>
             <translation>در حال بررسی…</translation>
         </message>
+        <message>
+            <source>Too many wrong PINs: wait {s} s</source>
+            <translation>رمز اشتباه بیش از حد: {s} ثانیه صبر کنید</translation>
+        </message>
+        <message>
+            <source>Not a manager's PIN ({n} tries left)</source>
+            <translation>این رمز مدیر نیست ({n} بار دیگر می‌توانید امتحان کنید)</translation>
+        </message>
     </context>
     <context>
         <name>Navigation</name>
@@ -2816,17 +2824,6 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <translation>
                 <numerusform>%Ln سرنخ</numerusform>
             </translation>
-        </message>
-    </context>
-    <context>
-        <name>dialog</name>
-        <message>
-            <source>Too many wrong PINs: wait {s} s</source>
-            <translation>رمز اشتباه بیش از حد: {s} ثانیه صبر کنید</translation>
-        </message>
-        <message>
-            <source>Not a manager's PIN ({n} tries left)</source>
-            <translation>این رمز مدیر نیست ({n} بار دیگر می‌توانید امتحان کنید)</translation>
         </message>
     </context>
 </TS>

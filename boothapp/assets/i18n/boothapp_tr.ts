@@ -1734,6 +1734,14 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <source>Checking…</source>
             <translation>Denetleniyor…</translation>
         </message>
+        <message>
+            <source>Too many wrong PINs: wait {s} s</source>
+            <translation>Çok fazla yanlış PIN: {s} sn bekleyin</translation>
+        </message>
+        <message>
+            <source>Not a manager's PIN ({n} tries left)</source>
+            <translation>Bu bir yönetici PIN'i değil ({n} deneme hakkı kaldı)</translation>
+        </message>
     </context>
     <context>
         <name>Navigation</name>
@@ -2816,17 +2824,6 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <translation>
                 <numerusform>%Ln aday</numerusform>
             </translation>
-        </message>
-    </context>
-    <context>
-        <name>dialog</name>
-        <message>
-            <source>Too many wrong PINs: wait {s} s</source>
-            <translation>Çok fazla yanlış PIN: {s} sn bekleyin</translation>
-        </message>
-        <message>
-            <source>Not a manager's PIN ({n} tries left)</source>
-            <translation>Bu bir yönetici PIN'i değil ({n} deneme hakkı kaldı)</translation>
         </message>
     </context>
 </TS>
