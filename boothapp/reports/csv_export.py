@@ -76,6 +76,38 @@ def csv_cell(value: CellValue) -> str:
     return neutralise_csv_text(value)
 
 
+def _column_cell(kind: ColumnType) -> Callable[[Any], str]:
+    """The CSV text of one column's values, chosen once per column (issue 23): times straight
+    to strftime; answers repeat a few option labels, so their text is remembered per label
+    (str keys only: never conflates True with 1); the rest through ``csv_cell``."""
+    if kind is ColumnType.DATETIME:
+
+        def time_cell(value: Any) -> str:
+            if value is None:
+                return ""
+            return (
+                value.strftime(CSV_TIME_FORMAT) if isinstance(value, datetime) else csv_cell(value)
+            )
+
+        return time_cell
+    if kind is ColumnType.ANSWER:
+        memo: dict[str, str] = {}
+
+        def answer_cell(value: Any) -> str:
+            if value.__class__ is not str:
+                return csv_cell(value)
+            try:
+                return memo[value]
+            except KeyError:
+                text = neutralise_csv_text(value)
+                if len(memo) < 512:
+                    memo[value] = text
+                return text
+
+        return answer_cell
+    return csv_cell
+
+
 # First characters that may need an apostrophe (the formula triggers, or one already there).
 _NEEDS_CARE = FORMULA_TRIGGERS | {"'"}
 
@@ -102,7 +134,7 @@ def export_csv(
     ctx = ExportContext(event, event_zone(event))
     # Text columns always hold str: only the few that start like a formula need a call.
     text = [i for i, c in enumerate(cols) if c.type is ColumnType.TEXT]
-    other = [i for i, c in enumerate(cols) if c.type is not ColumnType.TEXT]
+    other = [(i, _column_cell(c.type)) for i, c in enumerate(cols) if c.type is not ColumnType.TEXT]
     total = total_of(leads)
     rows = 0
     path = Path(path)
@@ -116,8 +148,8 @@ def export_csv(
                 value = row[i]
                 if value and value[0] in _NEEDS_CARE:  # type: ignore[index]
                     row[i] = neutralise_csv_text(value)  # type: ignore[arg-type]
-            for i in other:
-                row[i] = csv_cell(row[i])
+            for i, cell in other:
+                row[i] = cell(row[i])
             batch.append(row)  # type: ignore[arg-type]
             rows += 1
             if rows % PROGRESS_EVERY == 0:
