@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.services.audit import AuditAction, AuditEntry, AuditService
+from boothapp.ui.i18n import number
 from boothapp.workers.tasks import TaskRunner
 
 SHOWN = 500  # the newest entries on screen; `boothapp audit list` reaches the rest
@@ -73,9 +74,12 @@ class AuditPage(QWidget):
         self.table.setRowCount(len(rows))
         for i, e in enumerate(rows):
             what = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
+            # The detail is machine JSON, read left to right: marks keep its braces and quotes
+            # in place in a right-to-left (Persian) window (LRE ... PDF embedding).
+            what = f"\u202a{what}\u202c" if what else ""
             cells = [e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.action.value.replace("_", " "),
                      e.staff_name or e.staff_id or "-", e.lead_id or "", what]  # fmt: skip
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        self.status.setText(self.tr("{n} entries").format(n=len(rows)))
+        self.status.setText(self.tr("{n} entries").format(n=number(len(rows))))
