@@ -1,6 +1,8 @@
 """Every main page of the booth window, and the kiosk's first steps, in each language (issue 21).
 
 Run: python scripts/i18n_screenshots.py [OUT_DIR]   (default docs/screenshots/i18n)
+BOOTHAPP_SHOTS_PAGES=review,audit,kiosk shoots only those pages (names as in PAGES; "kiosk"
+for the kiosk's steps), to refresh a few without redoing all.
 Starts its own Xvfb on a free display (1280x800, the booth laptop), runs the real window
 there with QT_QPA_PLATFORM=xcb on the demo event (80 leads), switches the language as the
 sign-in page does and grabs the X screen for each page: <lang>-<page>.png.
@@ -18,7 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 800)
 LANGS = ("en", "tr", "el", "fa", "de")
-PAGES = ("sign-in", "scan", "leads", "dashboard", "followups", "crm-sync", "settings", "results")
+PAGES = ("sign-in", "scan", "leads", "dashboard", "followups", "crm-sync", "settings", "results",
+         "review", "audit")  # fmt: skip
+ONLY = {p for p in os.environ.get("BOOTHAPP_SHOTS_PAGES", "").split(",") if p}
+
+
+def wanted(page: str) -> bool:
+    return not ONLY or page in ONLY
 
 
 def _free_display() -> str:
@@ -100,21 +108,29 @@ def shoot(out: Path) -> None:
         window.lock()
         window.sign_in.pick_language(lang)  # as a tap on the sign-in page does
         settle(600)
-        grab(f"{lang}-sign-in.png")
+        if wanted("sign-in"):
+            grab(f"{lang}-sign-in.png")
         window.sign_in.signed_in.emit(manager)
         settle(600)
         for row, page in enumerate(PAGES[1:], start=1):
+            if not wanted(page):
+                continue
             window.nav.setCurrentRow(row)
             settle(1200 if page in ("results", "dashboard", "leads") else 500)
             grab(f"{lang}-{page}.png")
     window.hide()
 
-    # The kiosk's own steps in the visitor languages it offers (German is not one of them).
+    if not wanted("kiosk"):
+        window.close()
+        settle()
+        runner.wait(5000)
+        return
+    # The kiosk's own steps in every visitor language it offers.
     kiosk = KioskWindow(ctx, runner, event, kiosk_questions(ctx.configs.get(event.id)),
                         has_camera=False)  # fmt: skip
     kiosk.setGeometry(app.primaryScreen().geometry())
     kiosk.show()
-    for lang in ("en", "tr", "el", "fa"):
+    for lang in LANGS:
         kiosk.set_language(lang)
         kiosk._go(kiosk.attract)
         grab(f"{lang}-kiosk-attract.png")

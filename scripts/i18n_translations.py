@@ -692,4 +692,20 @@ T.update({
 T.update({
     # A touch time and the visitor's own clock: "Tue 09:00 (10:00 in Europe/Istanbul)".
     "{0} ({1} in {2})": ("{0} ({2} saatiyle {1})", "{0} ({1} ώρα {2})", "{0} ({1} به وقت {2})", "{0} ({1} Ortszeit {2})"),
+    # Audit log actions (AuditPage)
+    "Sign-in": ("Oturum açma", "Σύνδεση", "ورود", "Anmeldung"),
+    "Sign-out": ("Oturum kapatma", "Αποσύνδεση", "خروج", "Abmeldung"),
+    "Lead added": ("Kayıt eklendi", "Νέα επαφή", "مشتری اضافه شد", "Kontakt angelegt"),
+    "Lead edited": ("Kayıt düzenlendi", "Επεξεργασία επαφής", "مشتری ویرایش شد", "Kontakt bearbeitet"),
+    "Please-delete request": ("Silme talebi", "Αίτημα διαγραφής", "درخواست حذف", "Löschwunsch"),
+    "Consent changed": ("Onay değişti", "Αλλαγή συγκατάθεσης", "رضایت تغییر کرد", "Einwilligung geändert"),
+    "Report": ("Rapor", "Αναφορά", "گزارش", "Bericht"),
+    "Scan set aside": ("Tarama kenara alındı", "Σάρωση σε αναμονή", "اسکن کنار گذاشته شد", "Scan zurückgestellt"),
+    "Personal data export": ("Kişisel veri dışa aktarımı", "Εξαγωγή προσωπικών δεδομένων", "خروجی داده‌های شخصی", "Export personenbezogener Daten"),
+    "Erased": ("Silindi", "Διαγράφηκε", "پاک شد", "Gelöscht"),
+    "CRM erase request": ("CRM silme talebi", "Αίτημα διαγραφής στο CRM", "درخواست حذف در CRM", "Löschauftrag an das CRM"),
+    "Retention": ("Saklama süresi", "Διατήρηση δεδομένων", "مدت نگهداری", "Aufbewahrungsfrist"),
+    "Settings changed": ("Ayarlar değişti", "Αλλαγή ρυθμίσεων", "تنظیمات تغییر کرد", "Einstellungen geändert"),
+    "Role changed": ("Rol değişti", "Αλλαγή ρόλου", "نقش تغییر کرد", "Rolle geändert"),
+    "Refused": ("Reddedildi", "Απορρίφθηκε", "رد شد", "Abgelehnt"),
 })

@@ -57,7 +57,7 @@ def demo_config(base: EventConfig) -> EventConfig:
     return replace(
         base,
         routing=routing,
-        kiosk_languages=("en", "tr", "el", "fa"),
+        kiosk_languages=("en", "tr", "el", "fa", "de"),
         followups=DEMO_FOLLOWUPS,
     )
 

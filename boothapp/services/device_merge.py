@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from boothapp.core.i18n import _
 from boothapp.core.models import CONTACT_FIELDS, SyncState
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.lead_changes import (
@@ -84,7 +85,7 @@ def merge_device_file(
         with Session(src_engine) as src, changes.transaction(ChangeOrigin.MERGE, "merge") as tx:
             target = tx.session.get(EventRow, target_event_id)
             if target is None:
-                raise NotFoundError(f"no event {target_event_id}")
+                raise NotFoundError(_("no event {event}").format(event=target_event_id))
             src_event = _source_event(src, from_event or target.name, source)
             report = _merge(src, tx, src_event, target, str(source), progress)
             if dry_run:
@@ -104,16 +105,18 @@ def _key_of(path: Path, keys: Sequence[bytes]) -> bytes:
         except DatabaseError as exc:
             raise ValidationError(str(exc)) from None
         return key
-    given = "none of the keys given opens it" if keys else "no key given"
+    given = _("none of the keys given opens it") if keys else _("no key given")
     raise ValidationError(
-        f"{path.name} is encrypted and {given}: put that laptop's recovery key "
-        "(boothapp db recovery-key there) in a file and pass it with --key-file"
+        _(
+            "{file} is encrypted and {given}: put that laptop's recovery key "
+            "(boothapp db recovery-key there) in a file and pass it with --key-file"
+        ).format(file=path.name, given=given)
     )
 
 
 def _open_source(path: Path, keys: Sequence[bytes]) -> Engine:
     if not path.is_file():
-        raise ValidationError(f"{path}: no such file")
+        raise ValidationError(_("{file}: no such file").format(file=path))
     key = _key_of(path, keys) if file_state(path) is FileState.ENCRYPTED else None
     try:
         check_sqlite_file(str(path), key)
@@ -124,9 +127,10 @@ def _open_source(path: Path, keys: Sequence[bytes]) -> Engine:
     if revision != head_revision():
         engine.dispose()
         raise ValidationError(
-            f"{path.name} is at database version {revision or 'none'}, this BoothApp at "
-            f"{head_revision()}: open it once with this version "
-            f"(boothapp --db sqlite:///{path} db upgrade), then merge"
+            _(
+                "{file} is at database version {revision}, this BoothApp at {head}: open it "
+                "once with this version (boothapp --db sqlite:///{path} db upgrade), then merge"
+            ).format(file=path.name, revision=revision or "none", head=head_revision(), path=path)
         )
     return engine
 
@@ -134,9 +138,11 @@ def _open_source(path: Path, keys: Sequence[bytes]) -> Engine:
 def _source_event(src: Session, ref: str, path: Path) -> EventRow:
     row = src.get(EventRow, ref) or src.scalar(select(EventRow).where(EventRow.name == ref))
     if row is None:
-        names = ", ".join(src.scalars(select(EventRow.name)).all()) or "none"
+        names = ", ".join(src.scalars(select(EventRow.name)).all()) or _("none")
         raise ValidationError(
-            f"{path.name} has no event {ref!r} (it has: {names}); name it with --from-event"
+            _("{file} has no event {event} (it has: {names}); name it with --from-event").format(
+                file=path.name, event=repr(ref), names=names
+            )
         )
     return row
 
@@ -161,7 +167,9 @@ def _merge(
         here = s.get(LeadRow, lead.id)
         history = src.scalars(select(LeadChangeRow).where(LeadChangeRow.lead_id == lead.id))
         if here is not None and here.event_id != target.id:
-            raise ValidationError(f"lead {lead.id} belongs to another event here")
+            raise ValidationError(
+                _("lead {lead} belongs to another event here").format(lead=lead.id)
+            )
         if here is None and lead.badge_key:
             same_badge = s.scalar(
                 select(LeadRow).where(

@@ -101,11 +101,11 @@ class HubService:
         """Register this device for one of its events; returns the hub's event id."""
         name = device_name.strip()
         if not name:
-            raise ValidationError("a device name is needed (--device-name)")
+            raise ValidationError(_("a device name is needed (--device-name)"))
         with self._db.read() as s:
             event = s.get(EventRow, event_id)
             if event is None:
-                raise ValidationError(f"no event {event_id}")
+                raise ValidationError(_("no event {event}").format(event=event_id))
             event_name = event.name
         info = client.conninfo(url)
         with client.connect(info) as admin:
@@ -149,7 +149,7 @@ class HubService:
 
     def connect(self, autocommit: bool = False) -> psycopg.Connection:
         if not self.joined:
-            raise HubRefused("this device is not joined to a hub (boothapp hub join)")
+            raise HubRefused(_("this device is not joined to a hub (boothapp hub join)"))
         password = self._secrets.get_secret(SECRET_NS, self._settings.device_id)
         return client.connect(self._settings.hub_url, password, autocommit=autocommit)
 

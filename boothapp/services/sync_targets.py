@@ -52,7 +52,7 @@ def _require_first_secret(s: CrmSettings, sec: Mapping[str, str]) -> None:
                 )
             )
         name = s.secret_names[0].replace("_", " ")
-        raise ValidationError(f"{s.name}: the {name} is not set")
+        raise ValidationError(_("{crm}: the {name} is not set").format(crm=s.name, name=name))
 
 
 def build_adapter(

@@ -18,7 +18,30 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.services.audit import AuditAction, AuditEntry, AuditService
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, number
 from boothapp.workers.tasks import TaskRunner
+
+# What a manager reads for each audit action (the stored value stays the machine id).
+_ACTION_NAMES: dict[AuditAction, str] = {
+    AuditAction.LOGIN: QT_TRANSLATE_NOOP("AuditPage", "Sign-in"),
+    AuditAction.LOGOUT: QT_TRANSLATE_NOOP("AuditPage", "Sign-out"),
+    AuditAction.LEAD_CREATED: QT_TRANSLATE_NOOP("AuditPage", "Lead added"),
+    AuditAction.LEAD_EDITED: QT_TRANSLATE_NOOP("AuditPage", "Lead edited"),
+    AuditAction.PLEASE_DELETE: QT_TRANSLATE_NOOP("AuditPage", "Please-delete request"),
+    AuditAction.CONSENT_CHANGED: QT_TRANSLATE_NOOP("AuditPage", "Consent changed"),
+    AuditAction.EXPORT: QT_TRANSLATE_NOOP("AuditPage", "Export"),
+    AuditAction.REPORT: QT_TRANSLATE_NOOP("AuditPage", "Report"),
+    AuditAction.IMPORT: QT_TRANSLATE_NOOP("AuditPage", "Import"),
+    AuditAction.SYNC: QT_TRANSLATE_NOOP("AuditPage", "Sync"),
+    AuditAction.SCAN_DISCARDED: QT_TRANSLATE_NOOP("AuditPage", "Scan set aside"),
+    AuditAction.PERSON_EXPORT: QT_TRANSLATE_NOOP("AuditPage", "Personal data export"),
+    AuditAction.ERASE: QT_TRANSLATE_NOOP("AuditPage", "Erased"),
+    AuditAction.CRM_ERASE: QT_TRANSLATE_NOOP("AuditPage", "CRM erase request"),
+    AuditAction.RETENTION: QT_TRANSLATE_NOOP("AuditPage", "Retention"),
+    AuditAction.SETTINGS_CHANGED: QT_TRANSLATE_NOOP("AuditPage", "Settings changed"),
+    AuditAction.ROLE_CHANGED: QT_TRANSLATE_NOOP("AuditPage", "Role changed"),
+    AuditAction.REFUSED: QT_TRANSLATE_NOOP("AuditPage", "Refused"),
+}
 
 SHOWN = 500  # the newest entries on screen; `boothapp audit list` reaches the rest
 
@@ -34,7 +57,7 @@ class AuditPage(QWidget):
         self.action.setObjectName("AuditAction")
         self.action.addItem(self.tr("All actions"), "")
         for action in AuditAction:
-            self.action.addItem(action.value.replace("_", " "), action.value)
+            self.action.addItem(self.tr(_ACTION_NAMES[action]), action.value)
         self.action.currentIndexChanged.connect(lambda _i: self.refresh())
         self.reload = QPushButton(self.tr("Refresh"))
         self.reload.setObjectName("AuditRefresh")
@@ -73,9 +96,12 @@ class AuditPage(QWidget):
         self.table.setRowCount(len(rows))
         for i, e in enumerate(rows):
             what = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
-            cells = [e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.action.value.replace("_", " "),
+            # The detail is machine JSON, read left to right: marks keep its braces and quotes
+            # in place in a right-to-left (Persian) window (LRE ... PDF embedding).
+            what = f"\u202a{what}\u202c" if what else ""
+            cells = [e.created_at.strftime("%Y-%m-%d %H:%M:%S"), self.tr(_ACTION_NAMES[e.action]),
                      e.staff_name or e.staff_id or "-", e.lead_id or "", what]  # fmt: skip
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        self.status.setText(self.tr("{n} entries").format(n=len(rows)))
+        self.status.setText(self.tr("{n} entries").format(n=number(len(rows))))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.models import Lead
 from boothapp.services.leads import LeadService
 from boothapp.services.privacy import PrivacyService
+from boothapp.ui.i18n import number
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -96,7 +97,7 @@ class DeleteReviewPage(QWidget):
         self.table.resizeColumnsToContents()
         if flagged:
             self.table.selectRow(0)
-        self.status.setText(self.tr("{n} lead(s) flagged").format(n=len(flagged)))
+        self.status.setText(self.tr("{n} lead(s) flagged").format(n=number(len(flagged))))
         self._enable()
 
     def _selected(self) -> Lead | None:

@@ -62,11 +62,11 @@ def open_details(qtbot, kiosk: KioskWindow, lang: str, field: QLineEdit) -> OnSc
     return kiosk.details.keyboard
 
 
-@pytest.mark.parametrize("lang", ["fa", "el", "tr", "en"])
+@pytest.mark.parametrize("lang", ["fa", "el", "tr", "de", "en"])
 def test_every_language_types_an_email_on_the_keys(qtbot, kiosk: KioskWindow, lang: str) -> None:  # type: ignore[no-untyped-def]
     # The name field opens on the language's own letters...
     keyboard = open_details(qtbot, kiosk, lang, kiosk.details.first)
-    native = {"fa": "ض", "el": "ς", "tr": "ı", "en": "q"}[lang]
+    native = {"fa": "ض", "el": "ς", "tr": "ı", "de": "ü", "en": "q"}[lang]
     assert native in visible_keys(keyboard)
     # ...the e-mail field on Latin ones, with @ . - _ + and digits.
     qtbot.mouseClick(kiosk.details.email, Qt.MouseButton.LeftButton)
@@ -147,3 +147,14 @@ def test_a_physical_keyboard_still_types(qtbot, kiosk: KioskWindow) -> None:  # 
     qtbot.keyClicks(kiosk.details.first, "Kian")
     assert kiosk.details.email.text() == "kian@example.ir"
     assert kiosk.details.first.text() == "Kian"
+
+
+def test_german_visitor_reads_german_and_types_umlauts(qtbot, kiosk: KioskWindow) -> None:  # type: ignore[no-untyped-def]
+    assert kiosk.attract.language_buttons["de"].text() == "Deutsch"
+    keyboard = open_details(qtbot, kiosk, "de", kiosk.details.first)
+    assert kiosk.details.heading.text() == "Ihre Daten"
+    assert kiosk.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    for ch in "jürgen":
+        click(qtbot, keyboard, ch)
+    click(qtbot, keyboard, "ß")
+    assert kiosk.details.first.text() == "jürgenß"

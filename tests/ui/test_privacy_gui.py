@@ -133,7 +133,7 @@ def test_review_asks_a_manager_pin_then_erase_and_keep_go_through_the_door(
     qtbot.waitUntil(lambda: window.audit_page.table.rowCount() > 0, timeout=5000)
     table = window.audit_page.table
     rows = [[table.item(r, c).text() for c in range(5)] for r in range(table.rowCount())]
-    assert any(r[1] == "erase" and r[2] == "Deniz" for r in rows)
+    assert any(r[1] == "Erased" and r[2] == "Deniz" for r in rows)
     assert window.gate.dialog is None
 
     _click_nav(qtbot, window, "Scan")  # leaving the manager pages ends the grant

@@ -23,6 +23,78 @@
     <context>
         <name>AuditPage</name>
         <message>
+            <source>Sign-in</source>
+            <translation>Anmeldung</translation>
+        </message>
+        <message>
+            <source>Sign-out</source>
+            <translation>Abmeldung</translation>
+        </message>
+        <message>
+            <source>Lead added</source>
+            <translation>Kontakt angelegt</translation>
+        </message>
+        <message>
+            <source>Lead edited</source>
+            <translation>Kontakt bearbeitet</translation>
+        </message>
+        <message>
+            <source>Please-delete request</source>
+            <translation>Löschwunsch</translation>
+        </message>
+        <message>
+            <source>Consent changed</source>
+            <translation>Einwilligung geändert</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Exportieren</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>Bericht</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>Importieren</translation>
+        </message>
+        <message>
+            <source>Sync</source>
+            <translation>Abgleich</translation>
+        </message>
+        <message>
+            <source>Scan set aside</source>
+            <translation>Scan zurückgestellt</translation>
+        </message>
+        <message>
+            <source>Personal data export</source>
+            <translation>Export personenbezogener Daten</translation>
+        </message>
+        <message>
+            <source>Erased</source>
+            <translation>Gelöscht</translation>
+        </message>
+        <message>
+            <source>CRM erase request</source>
+            <translation>Löschauftrag an das CRM</translation>
+        </message>
+        <message>
+            <source>Retention</source>
+            <translation>Aufbewahrungsfrist</translation>
+        </message>
+        <message>
+            <source>Settings changed</source>
+            <translation>Einstellungen geändert</translation>
+        </message>
+        <message>
+            <source>Role changed</source>
+            <translation>Rolle geändert</translation>
+        </message>
+        <message>
+            <source>Refused</source>
+            <translation>Abgelehnt</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Audit-Protokoll: jeder Export, jede Löschung, jede Einstellungsänderung</translation>
         </message>

@@ -23,6 +23,78 @@
     <context>
         <name>AuditPage</name>
         <message>
+            <source>Sign-in</source>
+            <translation>Σύνδεση</translation>
+        </message>
+        <message>
+            <source>Sign-out</source>
+            <translation>Αποσύνδεση</translation>
+        </message>
+        <message>
+            <source>Lead added</source>
+            <translation>Νέα επαφή</translation>
+        </message>
+        <message>
+            <source>Lead edited</source>
+            <translation>Επεξεργασία επαφής</translation>
+        </message>
+        <message>
+            <source>Please-delete request</source>
+            <translation>Αίτημα διαγραφής</translation>
+        </message>
+        <message>
+            <source>Consent changed</source>
+            <translation>Αλλαγή συγκατάθεσης</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Εξαγωγή</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>Αναφορά</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>Εισαγωγή</translation>
+        </message>
+        <message>
+            <source>Sync</source>
+            <translation>Συγχρονισμός</translation>
+        </message>
+        <message>
+            <source>Scan set aside</source>
+            <translation>Σάρωση σε αναμονή</translation>
+        </message>
+        <message>
+            <source>Personal data export</source>
+            <translation>Εξαγωγή προσωπικών δεδομένων</translation>
+        </message>
+        <message>
+            <source>Erased</source>
+            <translation>Διαγράφηκε</translation>
+        </message>
+        <message>
+            <source>CRM erase request</source>
+            <translation>Αίτημα διαγραφής στο CRM</translation>
+        </message>
+        <message>
+            <source>Retention</source>
+            <translation>Διατήρηση δεδομένων</translation>
+        </message>
+        <message>
+            <source>Settings changed</source>
+            <translation>Αλλαγή ρυθμίσεων</translation>
+        </message>
+        <message>
+            <source>Role changed</source>
+            <translation>Αλλαγή ρόλου</translation>
+        </message>
+        <message>
+            <source>Refused</source>
+            <translation>Απορρίφθηκε</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Αρχείο ελέγχου: κάθε εξαγωγή, διαγραφή και αλλαγή ρυθμίσεων</translation>
         </message>

@@ -23,6 +23,78 @@
     <context>
         <name>AuditPage</name>
         <message>
+            <source>Sign-in</source>
+            <translation>Sign-in</translation>
+        </message>
+        <message>
+            <source>Sign-out</source>
+            <translation>Sign-out</translation>
+        </message>
+        <message>
+            <source>Lead added</source>
+            <translation>Lead added</translation>
+        </message>
+        <message>
+            <source>Lead edited</source>
+            <translation>Lead edited</translation>
+        </message>
+        <message>
+            <source>Please-delete request</source>
+            <translation>Please-delete request</translation>
+        </message>
+        <message>
+            <source>Consent changed</source>
+            <translation>Consent changed</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Export</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>Report</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>Import</translation>
+        </message>
+        <message>
+            <source>Sync</source>
+            <translation>Sync</translation>
+        </message>
+        <message>
+            <source>Scan set aside</source>
+            <translation>Scan set aside</translation>
+        </message>
+        <message>
+            <source>Personal data export</source>
+            <translation>Personal data export</translation>
+        </message>
+        <message>
+            <source>Erased</source>
+            <translation>Erased</translation>
+        </message>
+        <message>
+            <source>CRM erase request</source>
+            <translation>CRM erase request</translation>
+        </message>
+        <message>
+            <source>Retention</source>
+            <translation>Retention</translation>
+        </message>
+        <message>
+            <source>Settings changed</source>
+            <translation>Settings changed</translation>
+        </message>
+        <message>
+            <source>Role changed</source>
+            <translation>Role changed</translation>
+        </message>
+        <message>
+            <source>Refused</source>
+            <translation>Refused</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Audit log: every export, erase and settings change</translation>
         </message>

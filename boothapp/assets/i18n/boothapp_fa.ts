@@ -23,6 +23,78 @@
     <context>
         <name>AuditPage</name>
         <message>
+            <source>Sign-in</source>
+            <translation>ورود</translation>
+        </message>
+        <message>
+            <source>Sign-out</source>
+            <translation>خروج</translation>
+        </message>
+        <message>
+            <source>Lead added</source>
+            <translation>مشتری اضافه شد</translation>
+        </message>
+        <message>
+            <source>Lead edited</source>
+            <translation>مشتری ویرایش شد</translation>
+        </message>
+        <message>
+            <source>Please-delete request</source>
+            <translation>درخواست حذف</translation>
+        </message>
+        <message>
+            <source>Consent changed</source>
+            <translation>رضایت تغییر کرد</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>خروجی گرفتن</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>گزارش</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>وارد کردن</translation>
+        </message>
+        <message>
+            <source>Sync</source>
+            <translation>همگام‌سازی</translation>
+        </message>
+        <message>
+            <source>Scan set aside</source>
+            <translation>اسکن کنار گذاشته شد</translation>
+        </message>
+        <message>
+            <source>Personal data export</source>
+            <translation>خروجی داده‌های شخصی</translation>
+        </message>
+        <message>
+            <source>Erased</source>
+            <translation>پاک شد</translation>
+        </message>
+        <message>
+            <source>CRM erase request</source>
+            <translation>درخواست حذف در CRM</translation>
+        </message>
+        <message>
+            <source>Retention</source>
+            <translation>مدت نگهداری</translation>
+        </message>
+        <message>
+            <source>Settings changed</source>
+            <translation>تنظیمات تغییر کرد</translation>
+        </message>
+        <message>
+            <source>Role changed</source>
+            <translation>نقش تغییر کرد</translation>
+        </message>
+        <message>
+            <source>Refused</source>
+            <translation>رد شد</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>گزارش ممیزی: هر خروجی، حذف و تغییر تنظیمات</translation>
         </message>

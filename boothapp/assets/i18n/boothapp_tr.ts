@@ -23,6 +23,78 @@
     <context>
         <name>AuditPage</name>
         <message>
+            <source>Sign-in</source>
+            <translation>Oturum açma</translation>
+        </message>
+        <message>
+            <source>Sign-out</source>
+            <translation>Oturum kapatma</translation>
+        </message>
+        <message>
+            <source>Lead added</source>
+            <translation>Kayıt eklendi</translation>
+        </message>
+        <message>
+            <source>Lead edited</source>
+            <translation>Kayıt düzenlendi</translation>
+        </message>
+        <message>
+            <source>Please-delete request</source>
+            <translation>Silme talebi</translation>
+        </message>
+        <message>
+            <source>Consent changed</source>
+            <translation>Onay değişti</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Dışa aktar</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>Rapor</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>İçe aktar</translation>
+        </message>
+        <message>
+            <source>Sync</source>
+            <translation>Eşitleme</translation>
+        </message>
+        <message>
+            <source>Scan set aside</source>
+            <translation>Tarama kenara alındı</translation>
+        </message>
+        <message>
+            <source>Personal data export</source>
+            <translation>Kişisel veri dışa aktarımı</translation>
+        </message>
+        <message>
+            <source>Erased</source>
+            <translation>Silindi</translation>
+        </message>
+        <message>
+            <source>CRM erase request</source>
+            <translation>CRM silme talebi</translation>
+        </message>
+        <message>
+            <source>Retention</source>
+            <translation>Saklama süresi</translation>
+        </message>
+        <message>
+            <source>Settings changed</source>
+            <translation>Ayarlar değişti</translation>
+        </message>
+        <message>
+            <source>Role changed</source>
+            <translation>Rol değişti</translation>
+        </message>
+        <message>
+            <source>Refused</source>
+            <translation>Reddedildi</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Denetim kaydı: her dışa aktarma, silme ve ayar değişikliği</translation>
         </message>

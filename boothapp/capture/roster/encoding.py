@@ -20,6 +20,7 @@ import re
 import unicodedata
 
 from boothapp.capture.roster.errors import RosterError
+from boothapp.core.i18n import _
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -130,12 +131,18 @@ def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> 
         try:
             return data.decode(encoding), encoding
         except LookupError:
-            raise RosterError(f"{source}: unknown text encoding {encoding!r}") from None
+            raise RosterError(
+                _("{file}: unknown text encoding {encoding}").format(
+                    file=source, encoding=repr(encoding)
+                )
+            ) from None
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise RosterError(
-                f"{source}: the file is not in {encoding} (undecodable bytes on line {line}); "
-                "leave the encoding on automatic or save the file as UTF-8"
+                _(
+                    "{file}: the file is not in {encoding} (undecodable bytes on line {line}); "
+                    "leave the encoding on automatic or save the file as UTF-8"
+                ).format(file=source, encoding=encoding, line=line)
             ) from None
     bom, skip = bom_encoding(data)
     if bom:
@@ -143,8 +150,10 @@ def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> 
             return data[skip:].decode(bom.replace("-sig", "")), bom
         except UnicodeDecodeError as exc:
             raise RosterError(
-                f"{source}: the file starts with a {bom} byte-order mark but is not valid {bom} "
-                f"(byte {exc.start + skip})"
+                _(
+                    "{file}: the file starts with a {bom} byte-order mark but is not valid {bom} "
+                    "(byte {byte})"
+                ).format(file=source, bom=bom, byte=exc.start + skip)
             ) from None
     if b"\x00" in data[:_SAMPLE]:
         utf16 = _bomless_utf16(data)
@@ -153,11 +162,11 @@ def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> 
                 return data.decode(utf16), utf16
             except UnicodeDecodeError:
                 pass
-        raise RosterError(f"{source}: this is binary data, not a CSV text file")
+        raise RosterError(_("{file}: this is binary data, not a CSV text file").format(file=source))
     sample = data[:_SAMPLE]
     controls = sum(sample.count(bytes([b])) for b in _BINARY_CONTROLS)
     if controls > max(2, len(sample) // 200):
-        raise RosterError(f"{source}: this is binary data, not a CSV text file")
+        raise RosterError(_("{file}: this is binary data, not a CSV text file").format(file=source))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -178,8 +187,10 @@ def detect_and_decode(data: bytes, source: str, encoding: str | None = None) -> 
     if best_chars and best_score < 0.25 * best_chars:
         # Every code page reads it as letter salad: random bytes or an unknown encoding.
         raise RosterError(
-            f"{source}: cannot tell the text encoding (not UTF-8, UTF-16 or a Windows "
-            "code page); save the file as CSV UTF-8"
+            _(
+                "{file}: cannot tell the text encoding (not UTF-8, UTF-16 or a Windows "
+                "code page); save the file as CSV UTF-8"
+            ).format(file=source)
         )
     best_name = best_name or "latin-1"  # cp1256 maps every byte; Latin-1 is the backstop
     try:

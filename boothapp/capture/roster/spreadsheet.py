@@ -30,6 +30,7 @@ from pathlib import Path
 import python_calamine
 
 from boothapp.capture.roster.errors import RosterError
+from boothapp.core.i18n import _
 
 Rows = Iterator[tuple[int, list[str]]]
 
@@ -81,20 +82,28 @@ def _check_archive(book: zipfile.ZipFile) -> None:
     for info in book.infolist():
         if info.file_size > MAX_PART_BYTES:
             raise RosterError(
-                f"part {info.filename} unpacks to {info.file_size // 2**20} MB "
-                f"(the limit is {MAX_PART_BYTES // 2**20} MB)"
+                _("part {part} unpacks to {size} MB (the limit is {limit} MB)").format(
+                    part=info.filename, size=info.file_size // 2**20, limit=MAX_PART_BYTES // 2**20
+                )
             )
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
             raise RosterError(
-                f"part {info.filename} is compressed {info.file_size // info.compress_size}:1 "
-                f"(the limit is {MAX_RATIO}:1); not a roster workbook"
+                _(
+                    "part {part} is compressed {ratio}:1 (the limit is {limit}:1); "
+                    "not a roster workbook"
+                ).format(
+                    part=info.filename,
+                    ratio=info.file_size // info.compress_size,
+                    limit=MAX_RATIO,
+                )
             )
         if info.filename.endswith("sharedStrings.xml") and (
             info.file_size > MAX_SHARED_STRINGS_BYTES
         ):
             raise RosterError(
-                f"the shared strings part unpacks to {info.file_size // 2**20} MB "
-                f"(the limit is {MAX_SHARED_STRINGS_BYTES // 2**20} MB)"
+                _("the shared strings part unpacks to {size} MB (the limit is {limit} MB)").format(
+                    size=info.file_size // 2**20, limit=MAX_SHARED_STRINGS_BYTES // 2**20
+                )
             )
 
 
@@ -182,7 +191,11 @@ def _walk_sheet(book: zipfile.ZipFile, name: str) -> SheetShape:
             row = int(number.group(1)) if number else row + 1
             col = -1
             if row > MAX_ROWS:
-                raise RosterError(f"row {row} is past row {MAX_ROWS:,} (Excel's last row)")
+                raise RosterError(
+                    _("row {row} is past row {last:,} (Excel's last row)").format(
+                        row=row, last=MAX_ROWS
+                    )
+                )
             continue
         cells += 1
         ref = _REF.search(match.group(2))
@@ -195,16 +208,24 @@ def _walk_sheet(book: zipfile.ZipFile, name: str) -> SheetShape:
         where = f"cell {letters}{row}"
         if col >= MAX_COLUMNS:
             raise RosterError(
-                f"{where} is in column {col + 1:,}; a roster has at most {MAX_COLUMNS:,} columns"
+                _("{cell} is in column {col:,}; a roster has at most {limit:,} columns").format(
+                    cell=where, col=col + 1, limit=MAX_COLUMNS
+                )
             )
         if cells > MAX_CELLS:
-            raise RosterError(f"{where}: more than {MAX_CELLS:,} cells in the sheet")
+            raise RosterError(
+                _("{cell}: more than {limit:,} cells in the sheet").format(
+                    cell=where, limit=MAX_CELLS
+                )
+            )
         last_row = max(last_row, row)
         last_col = max(last_col, col)
         if last_row * (last_col + 1) > MAX_AREA:
             raise RosterError(
-                f"{where}: the sheet reaches {last_row:,} rows x {last_col + 1:,} columns "
-                f"from A1 (the limit is {MAX_AREA:,} cells)"
+                _(
+                    "{cell}: the sheet reaches {rows:,} rows x {cols:,} columns "
+                    "from A1 (the limit is {limit:,} cells)"
+                ).format(cell=where, rows=last_row, cols=last_col + 1, limit=MAX_AREA)
             )
     return SheetShape(last_row, last_col + 1, cells)
 
@@ -222,7 +243,7 @@ def _check_ods(book: zipfile.ZipFile) -> None:
     LibreOffice pads a sheet to its edge) cost nothing: calamine skips them, so only repeats
     holding a value count towards the grid, which is bounded as for XLSX."""
     if "content.xml" not in book.namelist():
-        raise RosterError("not a readable ODS workbook (no content.xml)")
+        raise RosterError(_("not a readable ODS workbook (no content.xml)"))
     height = width = 0
     row_pos = row_repeat = col = last_col = 0
     for match in _tokens(book, "content.xml", _ODS_TOKEN):
@@ -239,8 +260,10 @@ def _check_ods(book: zipfile.ZipFile) -> None:
                     width = max(width, last_col)
                     if height * width > MAX_AREA:
                         raise RosterError(
-                            f"row {row_pos + 1}: the sheet's values reach {height:,} rows x "
-                            f"{width:,} columns (the limit is {MAX_AREA:,} cells)"
+                            _(
+                                "row {row}: the sheet's values reach {rows:,} rows x "
+                                "{cols:,} columns (the limit is {limit:,} cells)"
+                            ).format(row=row_pos + 1, rows=height, cols=width, limit=MAX_AREA)
                         )
                 row_pos += row_repeat
             else:
@@ -253,8 +276,10 @@ def _check_ods(book: zipfile.ZipFile) -> None:
             last_col = col
             if last_col > MAX_COLUMNS:
                 raise RosterError(
-                    f"row {row_pos + 1}: a value repeated to column {last_col:,}; a roster has "
-                    f"at most {MAX_COLUMNS:,} columns"
+                    _(
+                        "row {row}: a value repeated to column {col:,}; a roster has "
+                        "at most {limit:,} columns"
+                    ).format(row=row_pos + 1, col=last_col, limit=MAX_COLUMNS)
                 )
 
 
@@ -264,7 +289,9 @@ def check_limits(path: Path) -> None:
         size = path.stat().st_size
         if size > MAX_XLS_BYTES:
             raise RosterError(
-                f"the workbook is {size // 2**20} MB (the limit is {MAX_XLS_BYTES // 2**20} MB)"
+                _("the workbook is {size} MB (the limit is {limit} MB)").format(
+                    size=size // 2**20, limit=MAX_XLS_BYTES // 2**20
+                )
             )
         return
     try:
@@ -281,7 +308,7 @@ def check_limits(path: Path) -> None:
                 except RosterError as exc:
                     raise RosterError(f"sheet {name.rsplit('/', 1)[-1]}: {exc}") from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise RosterError(f"not a readable workbook ({exc})") from None
+        raise RosterError(_("not a readable workbook ({reason})").format(reason=exc)) from None
 
 
 def _text(value: object) -> str:
@@ -314,7 +341,7 @@ def spreadsheet_rows(path: Path) -> Rows:
                 book = python_calamine.CalamineWorkbook.from_filelike(fh)
         try:
             if not book.sheet_names:
-                raise RosterError("the workbook has no sheet")
+                raise RosterError(_("the workbook has no sheet"))
             sheet = book.get_sheet_by_index(0)
             # From A1 on (iter_rows pads rows above the used area but not columns to its left):
             # line numbers are the sheet's own.
@@ -325,10 +352,12 @@ def spreadsheet_rows(path: Path) -> Rows:
     except RosterError:
         raise
     except python_calamine.PasswordError:
-        raise RosterError("the workbook is password-protected; save an unprotected copy") from None
+        raise RosterError(
+            _("the workbook is password-protected; save an unprotected copy")
+        ) from None
     except Exception as exc:  # calamine's error types differ per format; each is one line
         # e.g. a broken shared-strings part: "syntax error: tag not closed" (issue #18).
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise RosterError(f"not a readable workbook ({reason})") from None
+        raise RosterError(_("not a readable workbook ({reason})").format(reason=reason)) from None
     for offset, cells in enumerate(rows):
         yield offset + 1, cells

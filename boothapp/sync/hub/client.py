@@ -18,6 +18,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
+from boothapp.core.i18n import _
 from boothapp.sync.hub.schema import DEVICE_GROUP, NOTIFY_CHANNEL, STATEMENTS
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", ""})
@@ -83,7 +84,7 @@ def conninfo(url: str) -> str:
     try:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
-        raise HubError(f"not a PostgreSQL URL: {redact(url)}") from exc
+        raise HubError(_("not a PostgreSQL URL: {url}").format(url=redact(url))) from exc
     host = str(params.get("host") or "")
     if host.startswith("/"):
         host = ""  # a Unix socket is as local as loopback
@@ -113,8 +114,12 @@ def connect(info: str, password: str | None = None, autocommit: bool = False) ->
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         if "not permitted to log in" in str(exc) or "password authentication" in str(exc):
-            raise HubRefused(f"the hub refused this device: {first}") from None
-        raise HubError(f"hub {redact(info)} unreachable: {first}") from None
+            raise HubRefused(
+                _("the hub refused this device: {reason}").format(reason=first)
+            ) from None
+        raise HubError(
+            _("hub {url} unreachable: {reason}").format(url=redact(info), reason=first)
+        ) from None
 
 
 def init_schema(conn: psycopg.Connection) -> None:
@@ -153,7 +158,7 @@ def register_device(
     password = secrets.token_urlsafe(24)
     with admin.transaction():
         if schema_version(admin) is None:
-            raise HubError("this database has no hub yet: run boothapp hub init URL first")
+            raise HubError(_("this database has no hub yet: run boothapp hub init URL first"))
     with admin.transaction():
         row = admin.execute(
             "SELECT revoked_at FROM hub.devices WHERE device_id = %s", (device_id,)
@@ -203,7 +208,7 @@ def revoke_device(admin: psycopg.Connection, ref: str) -> str:
             (ref, ref),
         ).fetchone()
         if row is None:
-            raise HubError(f"no device {ref!r} on this hub")
+            raise HubError(_("no device {device} on this hub").format(device=repr(ref)))
         device_id, role, name = row
         admin.execute(
             "UPDATE hub.devices SET revoked_at = now() WHERE device_id = %s", (device_id,)
@@ -219,7 +224,7 @@ def check_device(conn: psycopg.Connection) -> None:
     with conn.transaction():
         row = conn.execute("SELECT hub.my_device()").fetchone()
     if row is None or row[0] is None:
-        raise HubRefused("this device is not (or no longer) joined to the hub")
+        raise HubRefused(_("this device is not (or no longer) joined to the hub"))
 
 
 def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange]) -> int:

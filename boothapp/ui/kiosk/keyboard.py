@@ -7,7 +7,8 @@ Every language has its own layer and a Latin one (issue 14): a Persian or Greek 
 be able to type an e-mail address. The keyboard opens on the Latin layer for fields whose
 input-method hints say e-mail, web address or phone, and on the language's own layer
 otherwise; a key switches between them. Shift (one letter) and Caps (until pressed again)
-work on every layer; Turkish capitals follow Turkish rules (i -> İ, ı -> I); Greek has the
+work on every layer (German ß keeps its form: it has no one-key capital); Turkish capitals
+follow Turkish rules (i -> İ, ı -> I); Greek has the
 tonos and dialytika dead keys (ά έ ή ί ό ύ ώ ϊ ϋ ΐ ΰ); Persian has its own digits and the
 Persian letters ی and ک (not the Arabic ي and ك).
 """
@@ -55,6 +56,10 @@ _NATIVE: dict[str, Layer] = {
         ("۱۲۳۴۵۶۷۸۹۰", "ضصثقفغعهخحجچ", "شسیبلاتنمکگ", "ظطزرذدپوژ", "@.-_+"),
         shifted=("۱۲۳۴۵۶۷۸۹۰", "ًٌٍَُِّْ", "آأإئؤءة", "«»،؛؟", "@.-_+"),
         switch_label="فا",
+    ),
+    # German QWERTZ: umlauts and ß where a German keyboard has them.
+    "de": Layer(
+        ("1234567890ß", "qwertzuiopü", "asdfghjklöä", "yxcvbnm", "@.-_+"), switch_label="ÄÖÜ"
     ),
 }
 _TURKISH_UPPER = {"i": "İ", "ı": "I"}

@@ -32,7 +32,7 @@ from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.pin_pad import PinPad
 from boothapp.ui.kiosk.questions_page import KioskQuestion, QuestionsPage
 from boothapp.ui.kiosk.scan_step import ScanStep
-from boothapp.ui.kiosk.strings import direction
+from boothapp.ui.kiosk.strings import LANGUAGES, direction
 from boothapp.ui.kiosk.thanks_page import ThanksPage
 from boothapp.ui.pin_wait import PinWait
 from boothapp.workers.tasks import TaskRunner
@@ -84,7 +84,7 @@ class KioskWindow(QWidget):
             "QPushButton { font-size: 18pt; } QCheckBox::indicator { width: 36px; height: 36px; }"
         )
         self._ctx, self._runner, self._event = ctx, runner, event
-        self.languages = languages or ["en", "tr", "el", "fa"]
+        self.languages = languages or list(LANGUAGES)
         self.default_language = self.languages[0]
         self.language = self.default_language
         self.visitor = Visitor()

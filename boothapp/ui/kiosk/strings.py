@@ -6,6 +6,12 @@ from __future__ import annotations
 from boothapp.ui.i18n import RTL, direction
 
 # The languages a visitor can pick (the event configuration lists which of them it offers).
-LANGUAGES: dict[str, str] = {"en": "English", "tr": "Türkçe", "el": "Ελληνικά", "fa": "فارسی"}
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "tr": "Türkçe",
+    "el": "Ελληνικά",
+    "fa": "فارسی",
+    "de": "Deutsch",
+}
 
 __all__ = ["LANGUAGES", "RTL", "direction"]
