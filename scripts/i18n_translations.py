@@ -599,7 +599,7 @@ T.update({
     "Audit log": ("Denetim kaydı", "Αρχείο ελέγχου", "گزارش ممیزی", "Audit-Protokoll"),
     "Audit log: every export, erase and settings change": ("Denetim kaydı: her dışa aktarma, silme ve ayar değişikliği", "Αρχείο ελέγχου: κάθε εξαγωγή, διαγραφή και αλλαγή ρυθμίσεων", "گزارش ممیزی: هر خروجی، حذف و تغییر تنظیمات", "Audit-Protokoll: jeder Export, jede Löschung, jede Einstellungsänderung"),
     "All actions": ("Tüm işlemler", "Όλες οι ενέργειες", "همه اقدام‌ها", "Alle Aktionen"),
-    "When (UTC)": ("Zaman (UTC)", "Πότε (UTC)", "زمان (UTC)", "Wann (UTC)"),
+    "When": ("Zaman", "Πότε", "زمان", "Wann"),
     "Action": ("İşlem", "Ενέργεια", "اقدام", "Aktion"),
     "Who": ("Kim", "Ποιος", "چه کسی", "Wer"),
     "Not loaded: {e}": ("Yüklenemedi: {e}", "Δεν φορτώθηκε: {e}", "بارگذاری نشد: {e}", "Laden fehlgeschlagen: {e}"),

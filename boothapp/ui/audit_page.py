@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from boothapp.services.audit import AuditAction, AuditEntry, AuditService
-from boothapp.ui.i18n import QT_TRANSLATE_NOOP, number
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, ZoneLabel, event_time, number
 from boothapp.workers.tasks import TaskRunner
 
 # What a manager reads for each audit action (the stored value stays the machine id).
@@ -47,10 +47,13 @@ SHOWN = 500  # the newest entries on screen; `boothapp audit list` reaches the r
 
 
 class AuditPage(QWidget):
-    def __init__(self, audit: AuditService, runner: TaskRunner, event_id: str) -> None:
+    def __init__(
+        self, audit: AuditService, runner: TaskRunner, event_id: str, zone: str = "UTC"
+    ) -> None:
         super().__init__()
         self.setObjectName("AuditPage")
         self._audit, self._runner, self._event_id = audit, runner, event_id
+        self._zone = zone  # one clock everywhere: the event's (issue 15)
         title = QLabel(self.tr("Audit log: every export, erase and settings change"))
         title.setObjectName("PageTitle")
         self.action = QComboBox()
@@ -66,7 +69,7 @@ class AuditPage(QWidget):
         top.addWidget(title, 1)
         top.addWidget(self.action)
         top.addWidget(self.reload)
-        headers = [self.tr("When (UTC)"), self.tr("Action"), self.tr("Who"), self.tr("Lead"),
+        headers = [self.tr("When"), self.tr("Action"), self.tr("Who"), self.tr("Lead"),
                    self.tr("What")]  # fmt: skip
         self.table = QTableWidget(0, len(headers))
         self.table.setObjectName("AuditTable")
@@ -78,6 +81,7 @@ class AuditPage(QWidget):
         self.status.setObjectName("AuditStatus")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(ZoneLabel(zone))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
@@ -99,7 +103,7 @@ class AuditPage(QWidget):
             # The detail is machine JSON, read left to right: marks keep its braces and quotes
             # in place in a right-to-left (Persian) window (LRE ... PDF embedding).
             what = f"\u202a{what}\u202c" if what else ""
-            cells = [e.created_at.strftime("%Y-%m-%d %H:%M:%S"), self.tr(_ACTION_NAMES[e.action]),
+            cells = [event_time(e.created_at, self._zone), self.tr(_ACTION_NAMES[e.action]),
                      e.staff_name or e.staff_id or "-", e.lead_id or "", what]  # fmt: skip
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))

@@ -128,7 +128,7 @@ class DesktopWindow(MainWindow):
         # Manager pages (issue 18): a manager's PIN opens them for whoever is signed in.
         self.review = DeleteReviewPage(ctx.leads, ctx.privacy, runner, event.id)
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Please-delete review"), self.review)
-        self.audit_page = AuditPage(ctx.audit, runner, event.id)
+        self.audit_page = AuditPage(ctx.audit, runner, event.id, event.timezone)
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Audit log"), self.audit_page)
         self.gate = ManagerGate(ctx.staff, runner, event.id, self)
         self._manager: Staff | None = None  # the manager whose PIN opened a manager page

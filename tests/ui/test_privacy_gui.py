@@ -134,6 +134,14 @@ def test_review_asks_a_manager_pin_then_erase_and_keep_go_through_the_door(
     table = window.audit_page.table
     rows = [[table.item(r, c).text() for c in range(5)] for r in range(table.rowCount())]
     assert any(r[1] == "Erased" and r[2] == "Deniz" for r in rows)
+    # One clock (issue 15): the audit times on the event's wall clock, its zone said once.
+    from boothapp.ui.i18n import event_time
+
+    newest = ctx.audit.entries(event.id)[-1]
+    assert rows[0][0] == event_time(newest.created_at, event.timezone)
+    assert any(
+        w.text() == "times in Europe/Istanbul" for w in window.audit_page.findChildren(QLabel)
+    )
     assert window.gate.dialog is None
 
     _click_nav(qtbot, window, "Scan")  # leaving the manager pages ends the grant

@@ -107,10 +107,6 @@
             <translation>Aktualisieren</translation>
         </message>
         <message>
-            <source>When (UTC)</source>
-            <translation>Wann (UTC)</translation>
-        </message>
-        <message>
             <source>Action</source>
             <translation>Aktion</translation>
         </message>
@@ -121,6 +117,10 @@
         <message>
             <source>Lead</source>
             <translation>Lead</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>Wann</translation>
         </message>
         <message>
             <source>What</source>

@@ -107,10 +107,6 @@
             <translation>Ανανέωση</translation>
         </message>
         <message>
-            <source>When (UTC)</source>
-            <translation>Πότε (UTC)</translation>
-        </message>
-        <message>
             <source>Action</source>
             <translation>Ενέργεια</translation>
         </message>
@@ -121,6 +117,10 @@
         <message>
             <source>Lead</source>
             <translation>Επαφή</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>Πότε</translation>
         </message>
         <message>
             <source>What</source>

@@ -107,10 +107,6 @@
             <translation>Refresh</translation>
         </message>
         <message>
-            <source>When (UTC)</source>
-            <translation>When (UTC)</translation>
-        </message>
-        <message>
             <source>Action</source>
             <translation>Action</translation>
         </message>
@@ -121,6 +117,10 @@
         <message>
             <source>Lead</source>
             <translation>Lead</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>When</translation>
         </message>
         <message>
             <source>What</source>

@@ -107,10 +107,6 @@
             <translation>به‌روزرسانی</translation>
         </message>
         <message>
-            <source>When (UTC)</source>
-            <translation>زمان (UTC)</translation>
-        </message>
-        <message>
             <source>Action</source>
             <translation>اقدام</translation>
         </message>
@@ -121,6 +117,10 @@
         <message>
             <source>Lead</source>
             <translation>سرنخ</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>زمان</translation>
         </message>
         <message>
             <source>What</source>

@@ -107,10 +107,6 @@
             <translation>Yenile</translation>
         </message>
         <message>
-            <source>When (UTC)</source>
-            <translation>Zaman (UTC)</translation>
-        </message>
-        <message>
             <source>Action</source>
             <translation>İşlem</translation>
         </message>
@@ -121,6 +117,10 @@
         <message>
             <source>Lead</source>
             <translation>Aday</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>Zaman</translation>
         </message>
         <message>
             <source>What</source>
