@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.models import Lead
 from boothapp.services.leads import LeadService
 from boothapp.services.privacy import PrivacyService
-from boothapp.ui.i18n import number
+from boothapp.ui.i18n import ZoneLabel, event_time, number
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -29,12 +29,18 @@ class DeleteReviewPage(QWidget):
     reviewed = Signal(str)  # a lead id, erased or kept
 
     def __init__(
-        self, leads: LeadService, privacy: PrivacyService, runner: TaskRunner, event_id: str
+        self,
+        leads: LeadService,
+        privacy: PrivacyService,
+        runner: TaskRunner,
+        event_id: str,
+        zone: str = "UTC",
     ) -> None:
         super().__init__()
         self.setObjectName("DeleteReviewPage")
         self._leads, self._privacy, self._runner = leads, privacy, runner
         self._event_id = event_id
+        self._zone = zone  # one clock everywhere: the event's (issue 15)
         self._manager_id = ""
         self._shown: list[Lead] = []
         self.confirm: Callable[[Lead], bool] = self._ask  # tests answer for the user
@@ -67,6 +73,7 @@ class DeleteReviewPage(QWidget):
         self.status.setObjectName("ReviewStatus")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(ZoneLabel(zone))
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
@@ -89,7 +96,7 @@ class DeleteReviewPage(QWidget):
         self._shown = flagged
         self.table.setRowCount(len(flagged))
         for i, lead in enumerate(flagged):
-            when = lead.created_at.strftime("%Y-%m-%d %H:%M") if lead.created_at else ""
+            when = event_time(lead.created_at, self._zone)
             cells = [lead.display_name, lead.contact.company, lead.contact.email,
                      lead.staff_name, when]  # fmt: skip
             for col, text in enumerate(cells):

@@ -126,7 +126,7 @@ class DesktopWindow(MainWindow):
             self.scan.show_hub(None)
             self.background.hub_worker.state_changed.connect(self.scan.show_hub)
         # Manager pages (issue 18): a manager's PIN opens them for whoever is signed in.
-        self.review = DeleteReviewPage(ctx.leads, ctx.privacy, runner, event.id)
+        self.review = DeleteReviewPage(ctx.leads, ctx.privacy, runner, event.id, event.timezone)
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Please-delete review"), self.review)
         self.audit_page = AuditPage(ctx.audit, runner, event.id, event.timezone)
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Audit log"), self.audit_page)

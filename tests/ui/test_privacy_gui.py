@@ -105,6 +105,11 @@ def test_review_asks_a_manager_pin_then_erase_and_keep_go_through_the_door(
     qtbot.waitUntil(lambda: review.table.rowCount() == 2, timeout=5000)
 
     names = [review.table.item(r, 0).text() for r in range(2)]
+    # One clock (issue 15): capture times on the event's wall clock, as every other page.
+    from boothapp.ui.i18n import event_time
+
+    shown = {review.table.item(r, c).text() for r in range(2) for c in range(5)}
+    assert event_time(ctx.leads.get_lead(junk).created_at, event.timezone) in shown
     review.table.selectRow(names.index("Mickey Test"))
 
     def yes() -> None:
