@@ -4,7 +4,7 @@ Each laptop captured offline into its own SQLite file. The event manager merges 
 event hub's own merge rule (issue 19), from the same code (``hub_apply.apply_change``):
 
 * the device's event is the one with the same name (or ``from_event``); its staff come along
-  (matched by name, so the same person on two laptops is one person);
+  (matched by folded name, so the same person on two laptops is one person);
 * the file's change log (its own changes and those it pulled from a hub) is applied here as a
   hub pull would apply it, in clock-stamp order: field-level last writer wins on hybrid
   logical clocks, a visitor captured on two laptops (same badge, or same e-mail without a
@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from boothapp.core.i18n import _
 from boothapp.core.models import CONTACT_FIELDS, SyncState
+from boothapp.core.textfold import fold
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
 from boothapp.services.lead_changes import (
@@ -312,15 +313,16 @@ def _merge_unlogged(
 def _merge_staff(
     src: Session, s: Session, src_event_id: str, target_event_id: str
 ) -> tuple[dict[str, str], int]:
-    """Device staff id -> staff id here (same name = same person); new names are added."""
+    """Device staff id -> staff id here; new people are added. The same folded name is the
+    same person ("AYSE" on one laptop, "Ayşe" on the other), as on the dashboard."""
     mapping: dict[str, str] = {}
     added = 0
+    here_by_name = {
+        fold(row.name): row
+        for row in s.scalars(select(StaffRow).where(StaffRow.event_id == target_event_id))
+    }
     for person in src.scalars(select(StaffRow).where(StaffRow.event_id == src_event_id)):
-        here = s.scalar(
-            select(StaffRow).where(
-                StaffRow.event_id == target_event_id, StaffRow.name == person.name
-            )
-        )
+        here = here_by_name.get(fold(person.name))
         if here is None:
             here = StaffRow(
                 event_id=target_event_id, name=person.name, email=person.email,
@@ -328,6 +330,7 @@ def _merge_staff(
             )  # fmt: skip
             s.add(here)
             s.flush()
+            here_by_name[fold(person.name)] = here
             added += 1
         mapping[person.id] = here.id
     return mapping, added
