@@ -91,7 +91,13 @@ def _run_hub(args: argparse.Namespace) -> int:
         print("Two windows: sign in on each (PINs 1111, 2222, 3333), save a badge on one, "
               "scan it on the other. Close both windows to end the demo.")  # fmt: skip
         windows = [_open_window(laptop.data_dir, args.quit_after) for laptop in laptops]
-        codes = [window.wait() for window in windows]
+        try:
+            codes = [window.wait() for window in windows]
+        finally:  # Ctrl+C here: the windows go too, not left on a hub that is gone
+            for window in windows:
+                if window.poll() is None:
+                    window.terminate()
+                    window.wait(10)
         _say_who_was_there(url)
         return max(codes)
     except (ServiceError, HubError) as exc:
