@@ -73,12 +73,12 @@ class LoopbackPostgres:
         res = self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres",
                         "--auth=trust", "-E", "UTF8", "--no-sync")  # fmt: skip
         if res.returncode != 0:
-            raise ValidationError(_("initdb failed: {error}").format(error=_last(res.stderr)))
+            raise _failed("initdb", res)
         opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}"
         res = self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", opts,
                         "-l", str(self.root / "pg.log"), "-w", "start")  # fmt: skip
         if res.returncode != 0:
-            raise ValidationError(_("pg_ctl start failed: {error}").format(error=_last(res.stderr)))
+            raise _failed("pg_ctl start", res)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -86,13 +86,15 @@ class LoopbackPostgres:
                 return
             except OSError:
                 time.sleep(0.1)
-        raise ValidationError(_("PostgreSQL did not start listening"))
+        raise ValidationError(
+            _("the hub demo's PostgreSQL did not start: {error}").format(error="not listening")
+        )
 
     def create_database(self, name: str) -> str:
         res = self._run(str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
                         "-U", "postgres", name)  # fmt: skip
         if res.returncode != 0:
-            raise ValidationError(_("createdb failed: {error}").format(error=_last(res.stderr)))
+            raise _failed("createdb", res)
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
@@ -116,6 +118,14 @@ def start_loopback(root: Path | None = None) -> LoopbackPostgres:
             shutil.rmtree(folder, ignore_errors=True)
         raise
     return server
+
+
+def _failed(step: str, res: subprocess.CompletedProcess[str]) -> ValidationError:
+    return ValidationError(
+        _("the hub demo's PostgreSQL did not start: {error}").format(
+            error=f"{step}: {_last(res.stderr)}"
+        )
+    )
 
 
 def _last(text: str) -> str:
