@@ -1,6 +1,6 @@
 """Screenshots of a kiosk joined to an event hub (issue 19): the staff's hub line at the foot
 of the attract screen, in English and Persian, online and then with the hub gone. Starts its
-own PostgreSQL on loopback (as the tests do). Meant for a real X server (Xvfb):
+own PostgreSQL on loopback (as ``boothapp demo --hub`` does). Meant for a real X server (Xvfb):
 
 Xvfb :57 -screen 0 1280x800x24 &
 DISPLAY=:57 QT_QPA_PLATFORM=xcb python docs/screenshots/make_kiosk_hub_screenshot.py [OUT_DIR]
@@ -9,7 +9,6 @@ DISPLAY=:57 QT_QPA_PLATFORM=xcb python docs/screenshots/make_kiosk_hub_screensho
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from boothapp.app import build_context
 from boothapp.core.models import Contact, LeadSource
+from boothapp.demo.loopback_pg import start_loopback
 from boothapp.services.events import NewEvent
 from boothapp.services.hub import HubService
 from boothapp.services.leads import LeadDraft
@@ -29,7 +29,6 @@ from boothapp.ui.kiosk.setup import build_kiosk
 from boothapp.ui.theme import Theme, apply_theme
 from boothapp.workers.hub_worker import HubWorker
 from boothapp.workers.tasks import TaskRunner
-from tests.integration.pgserver import start_server
 
 
 def _wait(app: QApplication, done, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +57,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     apply_theme(app, Theme.LIGHT, 1.2)
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(Path(tempfile.mkdtemp(prefix="boothapp-pg-")))
+        server = start_loopback()
         try:
             url = server.create_database("hub")
             HubService.init(url)
@@ -103,7 +102,6 @@ def main() -> None:
             ctx.close()
         finally:
             server.stop()
-            shutil.rmtree(server.root, ignore_errors=True)
 
 
 if __name__ == "__main__":
