@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export QT_QPA_PLATFORM ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help sysdeps venv run demo test test-fast lint typecheck contracts unit unit-fast bench \
+.PHONY: help sysdeps venv run demo demo-hub test test-fast lint typecheck contracts unit unit-fast bench \
         dist clean i18n i18n-qm i18n-core
 
 help: ## list the targets
@@ -29,6 +29,9 @@ run: venv ## start the desktop app (offers the demo feed when there is no camera
 
 demo: venv ## start the app on a demo event with a generated badge video as camera
 	$(VENV)/bin/boothapp demo
+
+demo-hub: venv ## the demo on an event hub: PostgreSQL on loopback, two app windows
+	$(VENV)/bin/boothapp demo --hub
 
 lint: venv ## ruff lint and format check
 	$(VENV)/bin/ruff check .

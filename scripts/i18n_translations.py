@@ -709,3 +709,22 @@ T.update({
     "Role changed": ("Rol değişti", "Αλλαγή ρόλου", "نقش تغییر کرد", "Rolle geändert"),
     "Refused": ("Reddedildi", "Απορρίφθηκε", "رد شد", "Abgelehnt"),
 })
+
+T.update({
+    # The kiosk's hub line for staff (issue 19): small print, so short.
+    "Hub refused this kiosk": ("Hub bu kioskı kabul etmedi", "Ο κόμβος απέρριψε αυτό το κιόσκι", "هاب این کیوسک را نپذیرفت", "Hub hat diesen Kiosk abgelehnt"),
+    "Hub online · all shared": ("Hub çevrimiçi · hepsi paylaşıldı", "Κόμβος σε σύνδεση · όλα μοιράστηκαν", "هاب برخط · همه به اشتراک گذاشته شد", "Hub online · alles geteilt"),
+    "Hub offline · all shared": ("Hub çevrimdışı · hepsi paylaşıldı", "Κόμβος εκτός σύνδεσης · όλα μοιράστηκαν", "هاب قطع است · همه به اشتراک گذاشته شد", "Hub offline · alles geteilt"),
+    "Hub online · %n waiting": (
+        ("Hub çevrimiçi · %n bekliyor",),
+        ("Κόμβος σε σύνδεση · %n σε αναμονή", "Κόμβος σε σύνδεση · %n σε αναμονή"),
+        ("هاب برخط · %n در انتظار",),
+        ("Hub online · %n wartet", "Hub online · %n warten"),
+    ),
+    "Hub offline · %n waiting": (
+        ("Hub çevrimdışı · %n bekliyor",),
+        ("Κόμβος εκτός σύνδεσης · %n σε αναμονή", "Κόμβος εκτός σύνδεσης · %n σε αναμονή"),
+        ("هاب قطع است · %n در انتظار",),
+        ("Hub offline · %n wartet", "Hub offline · %n warten"),
+    ),
+})

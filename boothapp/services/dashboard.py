@@ -8,6 +8,7 @@ follow-up metrics that ``boothapp followups metrics`` prints, so screen and CLI 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from boothapp.core.config.model import DEFAULT_LEADS_PER_STAFF_PER_DAY
 from boothapp.core.followups.metrics import GroupStats
 from boothapp.core.i18n import _
 from boothapp.core.models import Rating
+from boothapp.core.textfold import fold
 from boothapp.services import followup_outputs
 from boothapp.services.errors import ValidationError
 from boothapp.services.event_config import EventConfigService
@@ -120,8 +122,9 @@ class DashboardService:
         self.target_per_staff = target_per_staff
         self._configs = configs  # names the routing reps that own leads
 
-    def _hub_staff(self, staff_ids: set[str]) -> dict[str, str]:
-        """Names of other devices' staff, as their change-log entries carry them."""
+    def _hub_staff(self, staff_ids: set[str]) -> dict[str, tuple[str, str]]:
+        """Other devices' staff, as their change-log entries carry them: id -> (name,
+        device name)."""
         if not staff_ids:
             return {}
         with self._db.read() as s:
@@ -130,7 +133,10 @@ class DashboardService:
                 .where(ChangeLogRow.staff_id.in_(sorted(staff_ids)), ChangeLogRow.staff_name != "")
                 .distinct()
             ).all()
-        return {sid: f"{name} ({device})" if device else name for sid, name, device in rows}
+        found: dict[str, tuple[str, str]] = {}
+        for sid, name, device in sorted(rows, key=lambda r: (r[0], bool(r[2]))):
+            found[sid] = (name, device)  # a row naming the device wins over one that does not
+        return found
 
     def _owner_names(self, event_id: str) -> dict[str, str]:
         if self._configs is None:
@@ -204,27 +210,42 @@ class DashboardService:
             counts[0] += 1
             counts[1] += rating == Rating.HOT.value
 
-        names = {sid: name for sid, name in staff}
         # Staff of the event hub's other devices (issue 19) are not on this device's roster:
-        # their names come with their changes ("Ayşe (laptop 2)").
+        # their names come with their changes ("Ayşe (laptop 2)"), and the same person
+        # signed in on two laptops is one row (``people``).
+        local = {sid: name for sid, name in staff}
         elsewhere = self._hub_staff(
-            {sid for sid, *_ in totals if sid and sid not in names}
-            | {sid for sid in by_staff if sid and sid not in names}
+            {sid for sid, *_ in totals if sid and sid not in local}
+            | {sid for sid in by_staff if sid and sid not in local}
         )
-        names.update(elsewhere)
-        people = [*staff, *((sid, name) for sid, name in elsewhere.items() if sid in by_staff)]
+        who = people(staff, elsewhere)
+        per_person: dict[str, list[int]] = {}
+        for sid, (n, h) in by_staff.items():
+            counts = per_person.setdefault(who[sid].id if sid in who else sid, [0, 0])
+            counts[0], counts[1] = counts[0] + n, counts[1] + h
+        shown = {p.id: p.name for p in who.values() if p.local or p.id in per_person}
         progress = tuple(
             StaffProgress(
-                sid,
+                pid,
                 name,
-                leads=by_staff.get(sid, [0, 0])[0],
-                hot=by_staff.get(sid, [0, 0])[1],
+                leads=per_person.get(pid, [0, 0])[0],
+                hot=per_person.get(pid, [0, 0])[1],
                 target=target,
             )
-            for sid, name in sorted(people, key=lambda p: p[1].casefold())
+            for pid, name in sorted(shown.items(), key=lambda p: p[1].casefold())
         )
+        event_totals: dict[str, list[int]] = {}
+        names: dict[str, str] = {}
+        for sid, n, h in totals:
+            if not sid:
+                continue
+            person = who.get(sid)
+            pid = person.id if person is not None else sid
+            names[pid] = person.name if person is not None else ""
+            counts = event_totals.setdefault(pid, [0, 0])
+            counts[0], counts[1] = counts[0] + int(n), counts[1] + int(h or 0)
         ranked = sorted(
-            ((sid, names.get(sid, ""), int(n), int(h or 0)) for sid, n, h in totals if sid),
+            ((pid, names[pid], n, h) for pid, (n, h) in event_totals.items()),
             key=lambda e: (-e[2], -e[3], e[1].casefold()),
         )
         board = tuple(
@@ -270,6 +291,50 @@ class DashboardService:
                 )
             ),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One staff member on the dashboard, whichever devices they signed in on."""
+
+    id: str  # this device's staff id when they are on its roster, else one of theirs
+    name: str
+    local: bool  # on this device's roster (shown even before their first lead)
+
+
+def people(
+    local: Sequence[tuple[str, str]], elsewhere: Mapping[str, tuple[str, str]]
+) -> dict[str, Person]:
+    """Staff id -> the person it belongs to, for this device's staff (``local``: id, name)
+    and other devices' (``elsewhere``: id -> (name, device name), from the change log).
+
+    Identity is the folded name within the event (``core.textfold.fold``: case, accents,
+    dotted/dotless i): each laptop keeps its own staff list with its own ids, and a change
+    carries the person's name, not their e-mail, so "Ayşe" on this laptop and "AYSE" on
+    laptop 2 are one row. The row keeps this device's name for them; someone only on other
+    devices is named with those devices, "Ayşe (laptop 2, laptop 3)". Two different people
+    with the same name in one event's staff would share a row: the sign-in page could not
+    tell them apart either.
+    """
+    groups: dict[str, list[tuple[str, str, str | None]]] = {}  # device None: this one
+    for sid, name in local:
+        groups.setdefault(fold(name) or sid, []).append((sid, name, None))
+    for sid, (name, device) in sorted(elsewhere.items()):
+        groups.setdefault(fold(name) or sid, []).append((sid, name, device))
+    found: dict[str, Person] = {}
+    for members in groups.values():
+        here = [m for m in members if m[2] is None]
+        if here:
+            person = Person(here[0][0], here[0][1], True)
+        else:
+            devices = sorted({m[2] for m in members if m[2]})
+            name = members[0][1]
+            person = Person(
+                members[0][0], f"{name} ({', '.join(devices)})" if devices else name, False
+            )
+        for member in members:
+            found[member[0]] = person
+    return found
 
 
 def _share_within(stats: GroupStats, label: str) -> float:

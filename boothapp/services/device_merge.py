@@ -1,17 +1,25 @@
 """Merge another booth laptop's database file into this one, after the show.
 
-Each laptop captured offline into its own SQLite file. The event manager merges them:
+Each laptop captured offline into its own SQLite file. The event manager merges them with the
+event hub's own merge rule (issue 19), from the same code (``hub_apply.apply_change``):
 
 * the device's event is the one with the same name (or ``from_event``); its staff come along
-  (matched by name, so the same person on two laptops is one person);
-* a lead already here (same UUID, e.g. merged before) keeps the newer version, and the edit
-  history of both sides is kept: merging the same file twice changes nothing;
-* a visitor scanned on two laptops (same badge) stays one lead: empty fields are filled from
-  the other scan, notes are joined, and the change is recorded;
-* every other lead is copied with its history.
+  (matched by folded name, so the same person on two laptops is one person);
+* the file's change log (its own changes and those it pulled from a hub) is applied here as a
+  hub pull would apply it, in clock-stamp order: field-level last writer wins on hybrid
+  logical clocks, a visitor captured on two laptops (same badge, or same e-mail without a
+  badge) becomes one lead whose id is the earlier capture's (the other id an alias), the
+  history of both sides is kept, a person erased here is never brought back, and a change
+  applied before (same device and number) is skipped: merging the same file twice changes
+  nothing;
+* **fallback**, leads with no capture in the file's change log (captured before the change
+  log existed, migration 0009): the old rule. A lead here already keeps the version with the
+  newer ``updated_at``; a visitor scanned on both (same badge) gets its empty fields filled
+  from the other scan and the notes joined; any other lead is copied with its history.
 
-Every change goes through the lead door (``lead_changes``): merged leads are planned and queued
-for the CRM like any other new or changed lead.
+Unlike a hub pull, the merge maps the file's staff ids to this database's staff of the same
+name (it brings the staff rows; the hub does not), and the merged leads are planned and queued
+for the CRM here: after the show this database is the one that sends.
 
 The source file is opened read-only and must be at this version's schema. One transaction per
 file: a file that fails merges nothing.
@@ -19,6 +27,7 @@ file: a file that fails merges nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -30,18 +39,22 @@ from sqlalchemy.orm import Session
 
 from boothapp.core.i18n import _
 from boothapp.core.models import CONTACT_FIELDS, SyncState
+from boothapp.core.textfold import fold
 from boothapp.services.errors import NotFoundError, ValidationError
+from boothapp.services.hub_apply import Applied, apply_change
 from boothapp.services.lead_changes import (
+    CREATED,
     LEAD_COLUMNS,
     ChangeOrigin,
     LeadChanges,
     LeadTransaction,
+    RemoteChange,
 )
 from boothapp.services.tombstones import Graveyard
 from boothapp.store.cipher import FileState, file_state
 from boothapp.store.db import DatabaseError, WrongDatabaseKeyError, check_sqlite_file, make_engine
 from boothapp.store.migrate import current_revision, head_revision
-from boothapp.store.tables import EventRow, LeadChangeRow, LeadRow, StaffRow
+from boothapp.store.tables import ChangeLogRow, EventRow, LeadChangeRow, LeadRow, StaffRow
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +90,11 @@ def merge_device_file(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     keys: Sequence[bytes] = (),
+    device_name: str = "",
 ) -> MergeReport:
     """``keys`` open an encrypted device file: each laptop's key (from its recovery key) and
-    this device's own; the one that opens the file is used."""
+    this device's own; the one that opens the file is used. ``device_name`` names the laptop
+    in "scanned before by ... (laptop 2)" (default: see ``source_device_name``)."""
     src_engine = _open_source(source, keys)
     try:
         with Session(src_engine) as src, changes.transaction(ChangeOrigin.MERGE, "merge") as tx:
@@ -87,13 +102,31 @@ def merge_device_file(
             if target is None:
                 raise NotFoundError(_("no event {event}").format(event=target_event_id))
             src_event = _source_event(src, from_event or target.name, source)
-            report = _merge(src, tx, src_event, target, str(source), progress)
+            report = _merge(
+                src, tx, src_event, target, str(source), progress,
+                device_name or source_device_name(source),
+            )  # fmt: skip
             if dry_run:
                 tx.discard()
                 return replace(report, dry_run=True)
             return report
     finally:
         src_engine.dispose()
+
+
+def source_device_name(path: Path) -> str:
+    """The name the laptop goes by: the ``device_name`` it joined a hub with (its data
+    folder's settings.json beside the file), else the file's name, or the folder's when the
+    file is a data folder's own ``boothapp.db``."""
+    settings = path.parent / "settings.json"
+    if settings.is_file():
+        try:
+            name = json.loads(settings.read_text(encoding="utf-8")).get("device_name")
+        except (OSError, ValueError, AttributeError):
+            name = None  # a broken settings file only costs the name
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return path.parent.name if path.stem == "boothapp" and path.parent.name else path.stem
 
 
 def _key_of(path: Path, keys: Sequence[bytes]) -> bytes:
@@ -154,17 +187,87 @@ def _merge(
     target: EventRow,
     name: str,
     progress: Callable[[int, int], None] | None,
+    device_name: str = "",
 ) -> MergeReport:
     s = tx.session
     staff_map, staff_added = _merge_staff(src, s, src_event.id, target.id)
+    entries = src.scalars(
+        select(ChangeLogRow)
+        .where(ChangeLogRow.event_id == src_event.id)
+        # Clock-stamp order keeps each device's own order (its stamps rise with its
+        # numbers) and puts a change after the capture it edits, as the hub's order does.
+        .order_by(ChangeLogRow.hlc, ChangeLogRow.device_id, ChangeLogRow.device_seq)
+    ).all()
+    logged = {e.lead_id for e in entries if e.field == CREATED}
     leads = src.scalars(select(LeadRow).where(LeadRow.event_id == src_event.id)).all()
+    unlogged = [lead for lead in leads if lead.id not in logged]
+    total = len(unlogged) + len(entries)
+    # The fallback first: a logged edit of an unlogged lead then lands on the copy.
+    old = _merge_unlogged(src, tx, unlogged, target, staff_map, progress, total)
+    outcomes: dict[str, set[Applied]] = {}
+    for n, e in enumerate(entries, len(unlogged) + 1):
+        rc = _remote(e, target.id, staff_map, device_name)
+        outcomes.setdefault(e.lead_id, set()).add(apply_change(tx, rc))
+        if progress is not None:
+            progress(n, total)
+    # Per lead of the file, what happened to it here (a lead erased on either side: nothing).
+    kept = {i: o for i, o in outcomes.items() if Applied.ERASED not in o}
+    created = {i for i, o in kept.items() if Applied.CREATED in o}
+    combined = {i for i, o in kept.items() if Applied.COMBINED in o} - created
+    updated = {i for i, o in kept.items() if Applied.WON in o} - created - combined
+    logged_leads = len(leads) - len(unlogged)
+    report = MergeReport(
+        name,
+        added=old.added + len(created),
+        updated=old.updated + len(updated),
+        combined=old.combined + len(combined),
+        already_merged=old.already_merged
+        + max(0, logged_leads - len(created) - len(combined) - len(updated)),
+        staff_added=staff_added,
+    )
+    log.info(
+        "merged %s into %s: +%d ~%d =%d already %d (%d without a change log)",
+        name, target.name, report.added, report.updated, report.combined,
+        report.already_merged, len(unlogged),
+    )  # fmt: skip
+    return report
+
+
+def _remote(
+    e: ChangeLogRow, event_id: str, staff_map: dict[str, str], device_name: str
+) -> RemoteChange:
+    """The file's change-log entry as a hub pull hands it over, staff mapped to this
+    database's staff."""
+    value = e.value
+    if e.field == CREATED and isinstance(value, dict) and value.get("staff_id"):
+        value = {**value, "staff_id": staff_map.get(value["staff_id"], value["staff_id"])}
+    elif e.field == "staff_id" and isinstance(value, str):
+        value = staff_map.get(value, value)
+    return RemoteChange(
+        e.device_id, e.device_seq, e.hlc, event_id, e.lead_id, e.field, value, e.old_value,
+        staff_map.get(e.staff_id, e.staff_id), e.staff_name, e.device_name or device_name,
+        e.change_id, e.at,
+    )  # fmt: skip
+
+
+def _merge_unlogged(
+    src: Session,
+    tx: LeadTransaction,
+    leads: Sequence[LeadRow],
+    target: EventRow,
+    staff_map: dict[str, str],
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> MergeReport:
+    """The fallback for leads the file's change log does not hold (see the module doc)."""
+    s = tx.session
     added = updated = combined = already = 0
     graves = Graveyard.load(s)
     for n, lead in enumerate(leads, 1):
         if graves.erased(email=lead.email, badge_id=lead.badge_id):
             continue  # erased here (issue 18): the other laptop's copy must not revive them
         staff_id = staff_map.get(lead.staff_id, lead.staff_id)
-        here = s.get(LeadRow, lead.id)
+        here = s.get(LeadRow, tx.resolve(lead.id))
         history = src.scalars(select(LeadChangeRow).where(LeadChangeRow.lead_id == lead.id))
         if here is not None and here.event_id != target.id:
             raise ValidationError(
@@ -201,28 +304,25 @@ def _merge(
             updated += 1
         else:
             already += 1
-        tx.import_history(lead.id, history)
+        tx.import_history(here.id if here is not None else lead.id, history)
         if progress is not None:
-            progress(n, len(leads))
-    log.info(
-        "merged %s into %s: +%d ~%d =%d already %d",
-        name, target.name, added, updated, combined, already,
-    )  # fmt: skip
-    return MergeReport(name, added, updated, combined, already, staff_added)
+            progress(n, total)
+    return MergeReport("", added, updated, combined, already)
 
 
 def _merge_staff(
     src: Session, s: Session, src_event_id: str, target_event_id: str
 ) -> tuple[dict[str, str], int]:
-    """Device staff id -> staff id here (same name = same person); new names are added."""
+    """Device staff id -> staff id here; new people are added. The same folded name is the
+    same person ("AYSE" on one laptop, "Ayşe" on the other), as on the dashboard."""
     mapping: dict[str, str] = {}
     added = 0
+    here_by_name = {
+        fold(row.name): row
+        for row in s.scalars(select(StaffRow).where(StaffRow.event_id == target_event_id))
+    }
     for person in src.scalars(select(StaffRow).where(StaffRow.event_id == src_event_id)):
-        here = s.scalar(
-            select(StaffRow).where(
-                StaffRow.event_id == target_event_id, StaffRow.name == person.name
-            )
-        )
+        here = here_by_name.get(fold(person.name))
         if here is None:
             here = StaffRow(
                 event_id=target_event_id, name=person.name, email=person.email,
@@ -230,6 +330,7 @@ def _merge_staff(
             )  # fmt: skip
             s.add(here)
             s.flush()
+            here_by_name[fold(person.name)] = here
             added += 1
         mapping[person.id] = here.id
     return mapping, added

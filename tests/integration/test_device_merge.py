@@ -73,7 +73,13 @@ def test_two_laptops_merge_into_the_managers_database(cli, data_dir: Path, tmp_p
         assert sorted(leads) == ["Ada", "Bob", "Cem"]
         ada = leads["Ada"]
         assert (ada.contact.email, ada.contact.phone) == ("ada@x.io", "+442079460000")
-        assert "demo" in ada.notes and "pricing" in ada.notes
+        # The hub's rule (issue 19; the old merge joined the notes): the later capture's
+        # notes win the field, and the history keeps what they replaced.
+        assert ada.notes == "pricing"
+        notes = [
+            (c.old_value, c.new_value) for c in ctx.leads.history(ada.id) if c.field == "notes"
+        ]
+        assert ("demo", "pricing") in notes
         assert leads["Cem"].staff_name == "Maria" and leads["Bob"].staff_name == "Deniz"
         assert all(lead.sync_state == SyncState.NOT_QUEUED for lead in leads.values())
         assert {s.name for s in ctx.staff.list_staff(event.id)} >= {"Deniz", "Maria"}

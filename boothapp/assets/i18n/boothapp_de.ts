@@ -1350,6 +1350,39 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
     </context>
     <context>
+        <name>HubFooter</name>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Hub: verbinde…</translation>
+        </message>
+        <message>
+            <source>Hub refused this kiosk</source>
+            <translation>Hub hat diesen Kiosk abgelehnt</translation>
+        </message>
+        <message>
+            <source>Hub online · all shared</source>
+            <translation>Hub online · alles geteilt</translation>
+        </message>
+        <message>
+            <source>Hub offline · all shared</source>
+            <translation>Hub offline · alles geteilt</translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub online · %n waiting</source>
+            <translation>
+                <numerusform>Hub online · %n wartet</numerusform>
+                <numerusform>Hub online · %n warten</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub offline · %n waiting</source>
+            <translation>
+                <numerusform>Hub offline · %n wartet</numerusform>
+                <numerusform>Hub offline · %n warten</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>

@@ -1350,6 +1350,39 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>HubFooter</name>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Κόμβος: σύνδεση…</translation>
+        </message>
+        <message>
+            <source>Hub refused this kiosk</source>
+            <translation>Ο κόμβος απέρριψε αυτό το κιόσκι</translation>
+        </message>
+        <message>
+            <source>Hub online · all shared</source>
+            <translation>Κόμβος σε σύνδεση · όλα μοιράστηκαν</translation>
+        </message>
+        <message>
+            <source>Hub offline · all shared</source>
+            <translation>Κόμβος εκτός σύνδεσης · όλα μοιράστηκαν</translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub online · %n waiting</source>
+            <translation>
+                <numerusform>Κόμβος σε σύνδεση · %n σε αναμονή</numerusform>
+                <numerusform>Κόμβος σε σύνδεση · %n σε αναμονή</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub offline · %n waiting</source>
+            <translation>
+                <numerusform>Κόμβος εκτός σύνδεσης · %n σε αναμονή</numerusform>
+                <numerusform>Κόμβος εκτός σύνδεσης · %n σε αναμονή</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>

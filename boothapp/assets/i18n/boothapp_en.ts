@@ -1350,6 +1350,37 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         </message>
     </context>
     <context>
+        <name>HubFooter</name>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Hub: connecting…</translation>
+        </message>
+        <message>
+            <source>Hub refused this kiosk</source>
+            <translation>Hub refused this kiosk</translation>
+        </message>
+        <message>
+            <source>Hub online · all shared</source>
+            <translation>Hub online · all shared</translation>
+        </message>
+        <message>
+            <source>Hub offline · all shared</source>
+            <translation>Hub offline · all shared</translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub online · %n waiting</source>
+            <translation>
+                <numerusform>Hub online · %n waiting</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub offline · %n waiting</source>
+            <translation>
+                <numerusform>Hub offline · %n waiting</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>

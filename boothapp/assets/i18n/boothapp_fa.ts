@@ -1348,6 +1348,37 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>HubFooter</name>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>هاب: در حال اتصال…</translation>
+        </message>
+        <message>
+            <source>Hub refused this kiosk</source>
+            <translation>هاب این کیوسک را نپذیرفت</translation>
+        </message>
+        <message>
+            <source>Hub online · all shared</source>
+            <translation>هاب برخط · همه به اشتراک گذاشته شد</translation>
+        </message>
+        <message>
+            <source>Hub offline · all shared</source>
+            <translation>هاب قطع است · همه به اشتراک گذاشته شد</translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub online · %n waiting</source>
+            <translation>
+                <numerusform>هاب برخط · %n در انتظار</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub offline · %n waiting</source>
+            <translation>
+                <numerusform>هاب قطع است · %n در انتظار</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>

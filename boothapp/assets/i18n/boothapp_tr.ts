@@ -1348,6 +1348,37 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
     </context>
     <context>
+        <name>HubFooter</name>
+        <message>
+            <source>Hub: connecting…</source>
+            <translation>Hub: bağlanılıyor…</translation>
+        </message>
+        <message>
+            <source>Hub refused this kiosk</source>
+            <translation>Hub bu kioskı kabul etmedi</translation>
+        </message>
+        <message>
+            <source>Hub online · all shared</source>
+            <translation>Hub çevrimiçi · hepsi paylaşıldı</translation>
+        </message>
+        <message>
+            <source>Hub offline · all shared</source>
+            <translation>Hub çevrimdışı · hepsi paylaşıldı</translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub online · %n waiting</source>
+            <translation>
+                <numerusform>Hub çevrimiçi · %n bekliyor</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Hub offline · %n waiting</source>
+            <translation>
+                <numerusform>Hub çevrimdışı · %n bekliyor</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>

@@ -111,8 +111,10 @@ STATEMENTS: tuple[str, ...] = (
     "ALTER TABLE hub.device_events ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE hub.run_locks ENABLE ROW LEVEL SECURITY",
     "DROP POLICY IF EXISTS changes_read ON hub.changes",
+    # A device also reads its own changes: PostgreSQL checks the new row of an INSERT ...
+    # ON CONFLICT against the SELECT policy, so a push-only kiosk could not push without it.
     """CREATE POLICY changes_read ON hub.changes FOR SELECT
-        USING (event_id IN (SELECT hub.my_readable_events()))""",
+        USING (event_id IN (SELECT hub.my_readable_events()) OR device_id = hub.my_device())""",
     "DROP POLICY IF EXISTS changes_write ON hub.changes",
     """CREATE POLICY changes_write ON hub.changes FOR INSERT
         WITH CHECK (device_id = hub.my_device() AND event_id IN (SELECT hub.my_events()))""",

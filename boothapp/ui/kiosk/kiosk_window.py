@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout,
 
 from boothapp.app import AppContext
 from boothapp.core.models import Contact, Event, Lead, LeadSource
+from boothapp.services.hub_worker import HubState
 from boothapp.services.leads import LeadDraft, ScanOutcome
 from boothapp.services.staff import PinCheck, PinStatus
 from boothapp.ui.i18n import apply_language
@@ -27,6 +28,7 @@ from boothapp.ui.kiosk.attract_page import AttractPage
 from boothapp.ui.kiosk.confirm_page import ConfirmPage
 from boothapp.ui.kiosk.consent_page import ConsentPage
 from boothapp.ui.kiosk.details_page import DetailsPage
+from boothapp.ui.kiosk.hub_footer import HubFooter
 from boothapp.ui.kiosk.idle import IdleWatcher
 from boothapp.ui.kiosk.pages import KioskStep
 from boothapp.ui.kiosk.pin_pad import PinPad
@@ -129,6 +131,9 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.countdown)
         layout.addWidget(self.stack, 1)
+        # The event hub's line for staff (issue 19), when the kiosk joined one (``show_hub``).
+        self.hub_footer = HubFooter()
+        layout.addWidget(self.hub_footer)
 
         self.idle = IdleWatcher(idle_timeout_s, min(10.0, idle_timeout_s / 3), self)
         self.idle.countdown.connect(self._show_countdown)
@@ -190,6 +195,7 @@ class KioskWindow(QWidget):
             self.camera_wanted.emit(wanted)
         if step is self.details:
             self.details.first.setFocus()
+        self.hub_footer.want(step is self.attract or step is self.pin_pad)
 
     def _show_countdown(self, seconds: int) -> None:
         if seconds <= 0:
@@ -207,6 +213,11 @@ class KioskWindow(QWidget):
         self.setLayoutDirection(direction(lang))
         for step in self.steps:
             step.retranslate(lang)
+        self.hub_footer.retranslate()
+
+    def show_hub(self, state: object) -> None:
+        """The replicator's ``state_changed`` (a ``HubState``; None: no answer yet)."""
+        self.hub_footer.show_hub(state if isinstance(state, HubState) else None)
 
     def reset(self) -> None:
         """Back to attract with nothing of the previous visitor anywhere: the camera stops,

@@ -10,6 +10,7 @@ from boothapp.ui.keyboard_wedge import KeyboardWedge
 from boothapp.ui.kiosk.kiosk_window import KioskWindow
 from boothapp.ui.kiosk.questions_page import KioskQuestion
 from boothapp.ui.kiosk.strings import LANGUAGES
+from boothapp.workers.hub_worker import HubWorker
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -40,8 +41,10 @@ def kiosk_questions(cfg: EventConfig) -> list[KioskQuestion]:
 
 def build_kiosk(
     ctx: AppContext, runner: TaskRunner, event: Event, camera: str = "",
-    idle_timeout_s: float = 30.0,
+    idle_timeout_s: float = 30.0, hub: HubWorker | None = None,
 ) -> tuple[KioskWindow, KeyboardWedge, CameraController]:  # fmt: skip
+    """``hub``: the replicator of a kiosk joined to an event hub; its state is shown to staff
+    at the foot of the attract screen and the PIN pad."""
     cfg = ctx.configs.get(event.id)
     languages = [lang for lang in cfg.kiosk_languages if lang in LANGUAGES] or ["en"]
     consent = cfg.consent_text.replace("{company}", event.name)
@@ -49,6 +52,9 @@ def build_kiosk(
         ctx, runner, event, kiosk_questions(cfg), languages=languages,
         consent_texts={"en": consent}, idle_timeout_s=idle_timeout_s, has_camera=bool(camera),
     )  # fmt: skip
+    if hub is not None:
+        window.show_hub(None)
+        hub.state_changed.connect(window.show_hub)
     wedge = KeyboardWedge()
     wedge.scanned.connect(lambda payload: window.handle_scan(payload, "", handheld=True))
     wedge.install()

@@ -30,7 +30,9 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
         ctx.changes, ctx.sync, ctx.followups, runner, event.id, hub=ctx.hub, privacy=ctx.privacy
     )
     background.start()
-    window, _wedge, controller = build_kiosk(ctx, runner, event, camera, idle_timeout_s)
+    window, _wedge, controller = build_kiosk(
+        ctx, runner, event, camera, idle_timeout_s, hub=background.hub_worker
+    )
     desktops: list[QWidget] = []
 
     def hand_back(staff: Staff) -> None:
