@@ -1343,13 +1343,6 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
     </context>
     <context>
-        <name>FunnelBars</name>
-        <message>
-            <source>  ({0:.0f} %)</source>
-            <translation>  ({0:.0f} %)</translation>
-        </message>
-    </context>
-    <context>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>
@@ -2005,8 +1998,12 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Ergebnisse nicht verfügbar: {0}</translation>
         </message>
         <message>
-            <source>From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
-            <translation>Aus {0:,} Leads, ihren Nachfassaktionen und den Deals aus dem CRM · Stand {1}</translation>
+            <source>(nobody)</source>
+            <translation>(niemand)</translation>
+        </message>
+        <message>
+            <source>From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
+            <translation>Aus {0} Leads, ihren Nachfassaktionen und den Deals aus dem CRM · Stand {1}</translation>
         </message>
         <message>
             <source>Compare with {0}</source>
@@ -2679,8 +2676,16 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
     <context>
         <name>SpeedBars</name>
         <message>
-            <source>{0} %</source>
-            <translation>{0} %</translation>
+            <source>n = {0}</source>
+            <translation>n = {0}</translation>
+        </message>
+        <message>
+            <source>Meeting</source>
+            <translation>Termin</translation>
+        </message>
+        <message>
+            <source>Won</source>
+            <translation>Gewonnen</translation>
         </message>
     </context>
     <context>

@@ -1343,13 +1343,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
-        <name>FunnelBars</name>
-        <message>
-            <source>  ({0:.0f} %)</source>
-            <translation>  ({0:.0f} %)</translation>
-        </message>
-    </context>
-    <context>
         <name>KioskWindow</name>
         <message>
             <source>{0} — BoothApp kiosk</source>
@@ -2005,8 +1998,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Τα αποτελέσματα δεν είναι διαθέσιμα: {0}</translation>
         </message>
         <message>
-            <source>From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
-            <translation>Από {0:,} επαφές, τη συνέχειά τους και τις συμφωνίες από το CRM · στις {1}</translation>
+            <source>(nobody)</source>
+            <translation>(κανείς)</translation>
+        </message>
+        <message>
+            <source>From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
+            <translation>Από {0} επαφές, τη συνέχειά τους και τις συμφωνίες από το CRM · στις {1}</translation>
         </message>
         <message>
             <source>Compare with {0}</source>
@@ -2679,8 +2676,16 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
     <context>
         <name>SpeedBars</name>
         <message>
-            <source>{0} %</source>
-            <translation>{0} %</translation>
+            <source>n = {0}</source>
+            <translation>n = {0}</translation>
+        </message>
+        <message>
+            <source>Meeting</source>
+            <translation>Ραντεβού</translation>
+        </message>
+        <message>
+            <source>Won</source>
+            <translation>Κερδήθηκε</translation>
         </message>
     </context>
     <context>

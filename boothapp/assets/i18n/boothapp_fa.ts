@@ -1194,7 +1194,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>{0} #{1} · {2}</source>
-            <translation>{0} #{1} · {2}</translation>
+            <translation>{0} شمارهٔ {1} · {2}</translation>
         </message>
         <message>
             <source>Set up the SMTP server in the event settings first</source>
@@ -1338,13 +1338,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
 (kept in the system keyring, asked once):</source>
             <translation>گذرواژه {0}
 (در جاکلیدی سیستم نگه داشته می‌شود، فقط یک بار پرسیده می‌شود):</translation>
-        </message>
-    </context>
-    <context>
-        <name>FunnelBars</name>
-        <message>
-            <source>  ({0:.0f} %)</source>
-            <translation>  ({0:.0f}٪)</translation>
         </message>
     </context>
     <context>
@@ -2003,8 +1996,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>نتایج در دسترس نیست: {0}</translation>
         </message>
         <message>
-            <source>From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
-            <translation>بر پایه {0:,} سرنخ، پیگیری‌هایشان و معامله‌های دریافتی از CRM · تا {1}</translation>
+            <source>(nobody)</source>
+            <translation>(هیچ‌کس)</translation>
+        </message>
+        <message>
+            <source>From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
+            <translation>بر پایه {0} سرنخ، پیگیری‌هایشان و معامله‌های دریافتی از CRM · تا {1}</translation>
         </message>
         <message>
             <source>Compare with {0}</source>
@@ -2677,8 +2674,16 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
     <context>
         <name>SpeedBars</name>
         <message>
-            <source>{0} %</source>
-            <translation>{0}٪</translation>
+            <source>n = {0}</source>
+            <translation>n = {0}</translation>
+        </message>
+        <message>
+            <source>Meeting</source>
+            <translation>جلسه</translation>
+        </message>
+        <message>
+            <source>Won</source>
+            <translation>موفق</translation>
         </message>
     </context>
     <context>

@@ -1194,7 +1194,7 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>{0} #{1} · {2}</source>
-            <translation>{0} #{1} · {2}</translation>
+            <translation>{1}. {0} · {2}</translation>
         </message>
         <message>
             <source>Set up the SMTP server in the event settings first</source>
@@ -1338,13 +1338,6 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
 (kept in the system keyring, asked once):</source>
             <translation>{0} parolası
 (sistem anahtarlığında saklanır, bir kez sorulur):</translation>
-        </message>
-    </context>
-    <context>
-        <name>FunnelBars</name>
-        <message>
-            <source>  ({0:.0f} %)</source>
-            <translation>  (%{0:.0f})</translation>
         </message>
     </context>
     <context>
@@ -2003,8 +1996,12 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Sonuçlar alınamadı: {0}</translation>
         </message>
         <message>
-            <source>From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
-            <translation>{0:,} aday, takipleri ve CRM'den çekilen fırsatlar üzerinden · {1} itibarıyla</translation>
+            <source>(nobody)</source>
+            <translation>(kimse)</translation>
+        </message>
+        <message>
+            <source>From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
+            <translation>{0} aday, takipleri ve CRM'den çekilen fırsatlar üzerinden · {1} itibarıyla</translation>
         </message>
         <message>
             <source>Compare with {0}</source>
@@ -2677,8 +2674,16 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
     <context>
         <name>SpeedBars</name>
         <message>
-            <source>{0} %</source>
-            <translation>%{0}</translation>
+            <source>n = {0}</source>
+            <translation>n = {0}</translation>
+        </message>
+        <message>
+            <source>Meeting</source>
+            <translation>Toplantı</translation>
+        </message>
+        <message>
+            <source>Won</source>
+            <translation>Kazanıldı</translation>
         </message>
     </context>
     <context>
