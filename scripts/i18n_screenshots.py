@@ -106,8 +106,9 @@ def shoot(out: Path) -> None:
     def grab(name: str, widget: QWidget | None = None) -> None:
         """The X screen, or only ``widget``'s part of it (a dialog over the window)."""
         settle()
-        if window.isVisible() and window.width() > SIZE[0]:
-            print(f"  {name}: the window is {window.width()} px wide, wider than the screen")
+        if window.isVisible() and (window.width() > SIZE[0] or window.height() > SIZE[1]):
+            print(f"  {name}: the window is {window.width()}x{window.height()} px, more than"
+                  " the screen")  # fmt: skip
         path = out / name
         box = None
         if widget is not None:

@@ -68,12 +68,12 @@ T: dict[str, tuple[str, str, str, str]] = {
     "{0} min ago": ("{0} dk önce", "πριν από {0} λεπτά", "{0} دقیقه پیش", "vor {0} Min."),
     "{0} h ago": ("{0} sa önce", "πριν από {0} ώρες", "{0} ساعت پیش", "vor {0} Std."),
     "{0} min": ("{0} dk", "{0} λεπτά", "{0} دقیقه", "{0} Min."),
-    "{0} h {1:02d} min": ("{0} sa {1:02d} dk", "{0} ώρ. {1:02d} λεπ.", "{0} ساعت و {1:02d} دقیقه", "{0} Std. {1:02d} Min."),
+    "{0} h {1:02d} min": ("{0} sa {1:02d} dk", "{0} ώρ. {1:02d} λεπ.", "{0}:{1:02d} ساعت", "{0} Std. {1:02d} Min."),
     "{0} d {1} h": ("{0} gün {1} sa", "{0} ημ. {1} ώρ.", "{0} روز و {1} ساعت", "{0} T. {1} Std."),
     "capture → first contact · no leads yet": ("kayıt → ilk temas · henüz aday yok", "καταγραφή → πρώτη επαφή · καμία επαφή ακόμα", "ثبت ← اولین تماس · هنوز سرنخی نیست", "Erfassung → Erstkontakt · noch keine Leads"),
     "capture → first contact · nobody contacted yet, {0:,} waiting": ("kayıt → ilk temas · henüz kimseyle iletişim kurulmadı, {0:,} bekliyor", "καταγραφή → πρώτη επαφή · καμία επικοινωνία ακόμα, {0:,} σε αναμονή", "ثبت ← اولین تماس · هنوز با کسی تماس گرفته نشده، {0:,} در انتظار", "Erfassung → Erstkontakt · noch niemand kontaktiert, {0:,} warten"),
-    " · {0:,} waiting": (" · {0:,} bekliyor", " · {0:,} σε αναμονή", " · {0:,} در انتظار", " · {0:,} warten"),
-    "median, capture → first contact<br><b>{0} %</b> within {1}<br>{2:,} of {3:,} contacted{4}": ("medyan, kayıt → ilk temas<br><b>%{0}</b> {1} içinde<br>{3:,} adaydan {2:,} tanesiyle iletişim kuruldu{4}", "διάμεσος, καταγραφή → πρώτη επαφή<br><b>{0} %</b> εντός {1}<br>{2:,} από {3:,} επικοινωνήθηκαν{4}", "میانه، ثبت ← اولین تماس<br><b>{0}٪</b> در کمتر از {1}<br>با {2:,} از {3:,} تماس گرفته شد{4}", "Median, Erfassung → Erstkontakt<br><b>{0} %</b> innerhalb {1}<br>{2:,} von {3:,} kontaktiert{4}"),
+    " · {0:,} waiting": (" · {0:,} bekliyor", " · {0:,} σε αναμονή", " · {0:,} منتظر", " · {0:,} warten"),
+    "median, capture → first contact<br><b>{0} %</b> within {1}<br>{2:,} of {3:,} contacted{4}": ("medyan, kayıt → ilk temas<br><b>%{0}</b> {1} içinde<br>{3:,} adaydan {2:,} tanesiyle iletişim kuruldu{4}", "διάμεσος, καταγραφή → πρώτη επαφή<br><b>{0} %</b> εντός {1}<br>{2:,} από {3:,} επικοινωνήθηκαν{4}", "میانه، ثبت ← اولین تماس<br><b>{0}٪</b> در کمتر از {1}<br>{2:,} از {3:,} تماس‌شده{4}", "Median, Erfassung → Erstkontakt<br><b>{0} %</b> innerhalb {1}<br>{2:,} von {3:,} kontaktiert{4}"),
     "Leads today": ("Bugünkü adaylar", "Επαφές σήμερα", "سرنخ‌های امروز", "Leads heute"),
     "Rating mix today": ("Bugünkü derece dağılımı", "Κατανομή αξιολόγησης σήμερα", "ترکیب امتیاز امروز", "Bewertungsmix heute"),
     "Last sync": ("Son eşitleme", "Τελευταίος συγχρονισμός", "آخرین همگام‌سازی", "Letzte Synchronisierung"),
@@ -664,6 +664,10 @@ T.update({
 })
 
 CONTEXT.update({
+    # A mail's header names in the follow-up preview.
+    ("MailHeaders", "From"): ("Kimden", "Από", "از", "Von"),
+    ("MailHeaders", "To"): ("Kime", "Προς", "به", "An"),
+    ("MailHeaders", "Subject"): ("Konu", "Θέμα", "موضوع", "Betreff"),
     # The navigation column is narrow.
     ("Navigation", "Please-delete review"): ("Silinecekler", "Προς διαγραφή", "موارد حذف", "Zu löschen"),
     # Discard here sets a scan aside; "Vazgeç" would read as Cancel next to "Later".

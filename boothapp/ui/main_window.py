@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _title_nav(item: QListWidgetItem, action: QAction | None, title: str, key: str) -> None:
         text = QCoreApplication.translate("Navigation", title)
-        item.setText(f"{text}    {key}" if key else text)
+        item.setText(f"{text}   {key}" if key else text)
         if action is not None:
             action.setText(text)
 
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         """As wide as the longest page name in this language, within what a 1280 px screen
         leaves the pages."""
         widest = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12
-        self.nav.setFixedWidth(max(190, min(widest, 250)))
+        self.nav.setFixedWidth(max(190, min(widest, 224)))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

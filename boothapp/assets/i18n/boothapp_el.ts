@@ -1777,6 +1777,21 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>MailHeaders</name>
+        <message>
+            <source>From</source>
+            <translation>Από</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>Προς</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>Θέμα</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
             <source>Ready</source>

@@ -454,7 +454,7 @@
         </message>
         <message>
             <source>{0} h {1:02d} min</source>
-            <translation>{0} ساعت و {1:02d} دقیقه</translation>
+            <translation>{0}:{1:02d} ساعت</translation>
         </message>
         <message>
             <source>{0} d {1} h</source>
@@ -470,11 +470,11 @@
         </message>
         <message>
             <source> · {0:,} waiting</source>
-            <translation> · {0:,} در انتظار</translation>
+            <translation> · {0:,} منتظر</translation>
         </message>
         <message>
             <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
-            <translation>میانه، ثبت ← اولین تماس&lt;br&gt;&lt;b&gt;{0}٪&lt;/b&gt; در کمتر از {1}&lt;br&gt;با {2:,} از {3:,} تماس گرفته شد{4}</translation>
+            <translation>میانه، ثبت ← اولین تماس&lt;br&gt;&lt;b&gt;{0}٪&lt;/b&gt; در کمتر از {1}&lt;br&gt;{2:,} از {3:,} تماس‌شده{4}</translation>
         </message>
         <message>
             <source>Leads today</source>
@@ -1772,6 +1772,21 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>{0}: any</source>
             <translation>{0}: همه</translation>
+        </message>
+    </context>
+    <context>
+        <name>MailHeaders</name>
+        <message>
+            <source>From</source>
+            <translation>از</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>به</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>موضوع</translation>
         </message>
     </context>
     <context>

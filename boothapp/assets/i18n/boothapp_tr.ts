@@ -1775,6 +1775,21 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
     </context>
     <context>
+        <name>MailHeaders</name>
+        <message>
+            <source>From</source>
+            <translation>Kimden</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>Kime</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>Konu</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
             <source>Ready</source>
