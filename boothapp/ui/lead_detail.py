@@ -222,8 +222,10 @@ class LeadDetailPanel(QWidget):
         self.followups.setWordWrap(True)
         self._followup_service: FollowUpService | None = None
         self.sync = QLabel("")
+        self.sync.setWordWrap(True)
         self.status = QLabel("")
         self.status.setObjectName("DetailStatus")
+        self.status.setWordWrap(True)  # one long line pushed the panel past its edge
         self.history = QListWidget()
         self.history.setObjectName("History")
         self.history.setMinimumHeight(120)
@@ -402,7 +404,7 @@ class LeadDetailPanel(QWidget):
             when = event_time(lead.created_at, self._zone)
             self.subtitle.setText(
                 self.tr("{0} · score {1} · captured {2}{3}").format(
-                    RATING_LABELS[lead.rating], lead.score, when, staff
+                    RATING_LABELS[lead.rating], number(lead.score), when, staff
                 )
             )
             for name, edit in self.contact_fields.items():
