@@ -380,6 +380,7 @@ T.update({
     "Results not available: {0}": ("Sonuçlar alınamadı: {0}", "Τα αποτελέσματα δεν είναι διαθέσιμα: {0}", "نتایج در دسترس نیست: {0}", "Ergebnisse nicht verfügbar: {0}"),
     "From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}": ("{0} aday, takipleri ve CRM'den çekilen fırsatlar üzerinden · {1} itibarıyla", "Από {0} επαφές, τη συνέχειά τους και τις συμφωνίες από το CRM · στις {1}", "بر پایه {0} سرنخ، پیگیری‌هایشان و معامله‌های دریافتی از CRM · تا {1}", "Aus {0} Leads, ihren Nachfassaktionen und den Deals aus dem CRM · Stand {1}"),
     "Compare with {0}": ("{0} ile karşılaştır", "Σύγκριση με {0}", "مقایسه با {0}", "Mit {0} vergleichen"),
+    "(question)": ("(soru)", "(ερώτηση)", "(پرسش)", "(Frage)"),
     "(nobody)": ("(kimse)", "(κανείς)", "(هیچ‌کس)", "(niemand)"),
     "Headline": ("Özet", "Κύρια στοιχεία", "خلاصه", "Auf einen Blick"),
     "Figure": ("Gösterge", "Μέγεθος", "شاخص", "Kennzahl"),

@@ -2495,6 +2495,10 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
             <translation>Zeiten (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(Frage)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>Pflichtfeld im Standformular</translation>
         </message>

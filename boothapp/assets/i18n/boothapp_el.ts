@@ -2495,6 +2495,10 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>Ώρες (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(ερώτηση)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>Υποχρεωτικό στη φόρμα</translation>
         </message>

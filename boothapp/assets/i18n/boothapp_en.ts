@@ -2495,6 +2495,10 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <translation>Hours (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(question)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>Required on the booth form</translation>
         </message>

@@ -2493,6 +2493,10 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <translation>ساعت‌ها (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(پرسش)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>در فرم غرفه الزامی است</translation>
         </message>

@@ -2493,6 +2493,10 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <translation>Saatler (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(soru)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>Stant formunda zorunlu</translation>
         </message>
