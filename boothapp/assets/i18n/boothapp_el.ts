@@ -666,11 +666,11 @@ last lead {0}</source>
         </message>
         <message>
             <source>Kiosk mode</source>
-            <translation>Λειτουργία kiosk</translation>
+            <translation>Kiosk</translation>
         </message>
         <message>
             <source>Import roster…</source>
-            <translation>Εισαγωγή λίστας επισκεπτών…</translation>
+            <translation>Λίστα επισκεπτών…</translation>
         </message>
         <message>
             <source>Signed in: {0}</source>
