@@ -1899,6 +1899,165 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>QLineEdit</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Αναίρεση</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>Ακύρωση αναί&amp;ρεσης</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Αποκοπή</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>Α&amp;ντιγραφή</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Επικόλληση</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Διαγραφή</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Επιλογή όλων</translation>
+        </message>
+    </context>
+    <context>
+        <name>QMessageBox</name>
+        <message>
+            <source>Show Details...</source>
+            <translation>Εμφάνιση λεπτομερειών...</translation>
+        </message>
+        <message>
+            <source>Hide Details...</source>
+            <translation>Απόκρυψη λεπτομερειών...</translation>
+        </message>
+    </context>
+    <context>
+        <name>QPlatformTheme</name>
+        <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>Αποθήκευση</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Άνοιγμα</translation>
+        </message>
+        <message>
+            <source>&amp;Yes</source>
+            <translation>&amp;Ναι</translation>
+        </message>
+        <message>
+            <source>&amp;No</source>
+            <translation>Ό&amp;χι</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Κλείσιμο</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Ακύρωση</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>Απόρριψη</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>Εφαρμογή</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>Επαναφορά</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Ξανά</translation>
+        </message>
+        <message>
+            <source>Ignore</source>
+            <translation>Παράβλεψη</translation>
+        </message>
+        <message>
+            <source>Abort</source>
+            <translation>Διακοπή</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Βοήθεια</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWidgetTextControl</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Αναίρεση</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>Ακύρωση αναί&amp;ρεσης</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Αποκοπή</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>Α&amp;ντιγραφή</translation>
+        </message>
+        <message>
+            <source>Copy &amp;Link Location</source>
+            <translation>Αντιγραφή &amp;συνδέσμου</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Επικόλληση</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Διαγραφή</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Επιλογή όλων</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWizard</name>
+        <message>
+            <source>&lt; &amp;Back</source>
+            <translation>&lt; &amp;Πίσω</translation>
+        </message>
+        <message>
+            <source>&amp;Next &gt;</source>
+            <translation>&amp;Επόμενο &gt;</translation>
+        </message>
+        <message>
+            <source>&amp;Finish</source>
+            <translation>&amp;Τέλος</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Ακύρωση</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Βοήθεια</translation>
+        </message>
+    </context>
+    <context>
         <name>QuestionInput</name>
         <message>
             <source>Key {0}</source>

@@ -1897,6 +1897,165 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>QLineEdit</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;واگرد</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;ازنو</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;برش</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>&amp;رونوشت</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;چسباندن</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>حذف</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>انتخاب همه</translation>
+        </message>
+    </context>
+    <context>
+        <name>QMessageBox</name>
+        <message>
+            <source>Show Details...</source>
+            <translation>نمایش جزئیات...</translation>
+        </message>
+        <message>
+            <source>Hide Details...</source>
+            <translation>پنهان کردن جزئیات...</translation>
+        </message>
+    </context>
+    <context>
+        <name>QPlatformTheme</name>
+        <message>
+            <source>OK</source>
+            <translation>تأیید</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>ذخیره</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>باز کردن</translation>
+        </message>
+        <message>
+            <source>&amp;Yes</source>
+            <translation>&amp;بله</translation>
+        </message>
+        <message>
+            <source>&amp;No</source>
+            <translation>&amp;خیر</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>بستن</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>لغو</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>دور انداختن</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>اعمال</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>بازنشانی</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>تلاش دوباره</translation>
+        </message>
+        <message>
+            <source>Ignore</source>
+            <translation>نادیده گرفتن</translation>
+        </message>
+        <message>
+            <source>Abort</source>
+            <translation>توقف</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>راهنما</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWidgetTextControl</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;واگرد</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;ازنو</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;برش</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>&amp;رونوشت</translation>
+        </message>
+        <message>
+            <source>Copy &amp;Link Location</source>
+            <translation>رونوشت &amp;نشانی پیوند</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;چسباندن</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>حذف</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>انتخاب همه</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWizard</name>
+        <message>
+            <source>&lt; &amp;Back</source>
+            <translation>&lt; &amp;قبلی</translation>
+        </message>
+        <message>
+            <source>&amp;Next &gt;</source>
+            <translation>&amp;بعدی &gt;</translation>
+        </message>
+        <message>
+            <source>&amp;Finish</source>
+            <translation>&amp;پایان</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>لغو</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;راهنما</translation>
+        </message>
+    </context>
+    <context>
         <name>QuestionInput</name>
         <message>
             <source>Key {0}</source>

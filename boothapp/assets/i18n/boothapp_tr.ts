@@ -1897,6 +1897,165 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
     </context>
     <context>
+        <name>QLineEdit</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Geri al</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;Yinele</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Kes</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>K&amp;opyala</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Yapıştır</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Sil</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Tümünü seç</translation>
+        </message>
+    </context>
+    <context>
+        <name>QMessageBox</name>
+        <message>
+            <source>Show Details...</source>
+            <translation>Ayrıntıları göster...</translation>
+        </message>
+        <message>
+            <source>Hide Details...</source>
+            <translation>Ayrıntıları gizle...</translation>
+        </message>
+    </context>
+    <context>
+        <name>QPlatformTheme</name>
+        <message>
+            <source>OK</source>
+            <translation>Tamam</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>Kaydet</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Aç</translation>
+        </message>
+        <message>
+            <source>&amp;Yes</source>
+            <translation>&amp;Evet</translation>
+        </message>
+        <message>
+            <source>&amp;No</source>
+            <translation>&amp;Hayır</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Kapat</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>İptal</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>Vazgeç</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>Uygula</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>Sıfırla</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Yeniden dene</translation>
+        </message>
+        <message>
+            <source>Ignore</source>
+            <translation>Yok say</translation>
+        </message>
+        <message>
+            <source>Abort</source>
+            <translation>Durdur</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Yardım</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWidgetTextControl</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Geri al</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;Yinele</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Kes</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>K&amp;opyala</translation>
+        </message>
+        <message>
+            <source>Copy &amp;Link Location</source>
+            <translation>&amp;Bağlantı adresini kopyala</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Yapıştır</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Sil</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Tümünü seç</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWizard</name>
+        <message>
+            <source>&lt; &amp;Back</source>
+            <translation>&lt; &amp;Geri</translation>
+        </message>
+        <message>
+            <source>&amp;Next &gt;</source>
+            <translation>&amp;İleri &gt;</translation>
+        </message>
+        <message>
+            <source>&amp;Finish</source>
+            <translation>&amp;Bitir</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>İptal</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Yardım</translation>
+        </message>
+    </context>
+    <context>
         <name>QuestionInput</name>
         <message>
             <source>Key {0}</source>
