@@ -1,11 +1,12 @@
-"""Every main page of the booth window, and the kiosk's first steps, in each language (issue 21).
+"""Every page of the booth app, its dialogs and the kiosk's steps, in each language (issue 21).
 
 Run: python scripts/i18n_screenshots.py [OUT_DIR]   (default docs/screenshots/i18n)
-BOOTHAPP_SHOTS_PAGES=review,audit,kiosk shoots only those pages (names as in PAGES; "kiosk"
-for the kiosk's steps), to refresh a few without redoing all.
+BOOTHAPP_SHOTS_PAGES=review,audit,kiosk shoots only those pages (names as in PAGES, DIALOGS
+and "kiosk" for the kiosk's steps); BOOTHAPP_SHOTS_LANGS=el,fa only those languages.
 Starts its own Xvfb on a free display (1280x800, the booth laptop), runs the real window
 there with QT_QPA_PLATFORM=xcb on the demo event (80 leads), switches the language as the
-sign-in page does and grabs the X screen for each page: <lang>-<page>.png.
+sign-in page does and grabs the X screen for each page: <lang>-<page>.png. A page taller than
+the screen is also shot scrolled to its end (<lang>-<page>-2.png); a dialog is shot alone.
 """
 
 from __future__ import annotations
@@ -19,9 +20,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 800)
-LANGS = ("en", "tr", "el", "fa", "de")
-PAGES = ("sign-in", "scan", "leads", "dashboard", "followups", "crm-sync", "settings", "results",
+LANGS = tuple(
+    lang for lang in ("en", "tr", "el", "fa", "de")
+    if lang in (os.environ.get("BOOTHAPP_SHOTS_LANGS") or "en,tr,el,fa,de").split(",")
+)  # fmt: skip
+# The navigation's pages, in its order (row = index + 1; row 0 is the sign-in page).
+PAGES = ("scan", "leads", "dashboard", "followups", "crm-sync", "settings", "results",
          "review", "audit")  # fmt: skip
+# Shot apart from the navigation: the sign-in page, the set-up wizard's pages, the scan page's
+# lead form, the lead detail beside the list, the export dialog.
+DIALOGS = ("sign-in", "wizard", "scan-form", "lead-detail", "export")
 ONLY = {p for p in os.environ.get("BOOTHAPP_SHOTS_PAGES", "").split(",") if p}
 
 
@@ -49,7 +57,7 @@ def main() -> None:
         time.sleep(1.0)
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", BOOTHAPP_SHOTS_CHILD="1",
                    PYTHONPATH=str(ROOT))  # fmt: skip
-        subprocess.run([sys.executable, __file__, str(out)], env=env, check=True, timeout=900)
+        subprocess.run([sys.executable, __file__, str(out)], env=env, check=True, timeout=3600)
     finally:
         xvfb.terminate()
         xvfb.wait(10)
@@ -61,15 +69,17 @@ def shoot(out: Path) -> None:
     from keyring.backends.fail import Keyring
     from PIL import ImageGrab
     from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QWidget
 
     from boothapp.app import build_context
     from boothapp.core.models import StaffRole
     from boothapp.demo.build import build_demo
     from boothapp.ui.desktop_window import DesktopWindow
+    from boothapp.ui.export_dialog import ExportDialog
     from boothapp.ui.i18n import apply_language
     from boothapp.ui.kiosk.kiosk_window import KioskWindow
     from boothapp.ui.kiosk.setup import kiosk_questions
+    from boothapp.ui.setup_wizard import SetupWizard
     from boothapp.ui.theme import Theme, apply_theme
     from boothapp.workers.tasks import TaskRunner
 
@@ -93,14 +103,44 @@ def shoot(out: Path) -> None:
             app.processEvents()
             time.sleep(0.01)
 
-    def grab(name: str) -> None:
+    def grab(name: str, widget: QWidget | None = None) -> None:
+        """The X screen, or only ``widget``'s part of it (a dialog over the window)."""
         settle()
-        if window.isVisible() and window.width() > SIZE[0]:
-            print(f"  {name}: the window is {window.width()} px wide, wider than the screen")
+        if window.isVisible() and (window.width() > SIZE[0] or window.height() > SIZE[1]):
+            print(f"  {name}: the window is {window.width()}x{window.height()} px, more than"
+                  " the screen")  # fmt: skip
         path = out / name
-        image = ImageGrab.grab(xdisplay=os.environ["DISPLAY"]).convert("RGB")
+        box = None
+        if widget is not None:
+            g = widget.frameGeometry()
+            box = (g.x(), g.y(), g.x() + g.width(), g.y() + g.height())
+        image = ImageGrab.grab(bbox=box, xdisplay=os.environ["DISPLAY"]).convert("RGB")
         image.quantize(256).save(path, optimize=True)
         print(path, path.stat().st_size // 1024, "KB")
+
+    def scrolled(page: QWidget) -> QAbstractScrollArea | None:
+        """The page's main vertical scroll area when it has more below the screen."""
+        areas = ([page] if isinstance(page, QScrollArea) else []) + page.findChildren(QScrollArea)
+        for area in areas:
+            bar = area.verticalScrollBar()
+            if area.isVisible() and bar.maximum() > 40 and area.height() > 300:
+                return area
+        return None
+
+    def shoot_page(name: str, page: QWidget) -> None:
+        grab(name + ".png")
+        area = scrolled(page)
+        if area is not None:  # the rest of a tall page
+            area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+            grab(name + "-2.png")
+            area.verticalScrollBar().setValue(0)
+
+    def dialog_shot(name: str, dialog: QWidget) -> None:
+        dialog.move(40, 30)
+        dialog.show()
+        dialog.raise_()
+        settle(600)
+        grab(name, dialog)
 
     settle(800)
     manager = next(s for s in ctx.staff.list_staff(event.id) if s.role is StaffRole.MANAGER)
@@ -110,14 +150,52 @@ def shoot(out: Path) -> None:
         settle(600)
         if wanted("sign-in"):
             grab(f"{lang}-sign-in.png")
+        if wanted("wizard"):  # the first run's set-up, on its own pages
+            wizard = SetupWizard(ctx, runner)
+            wizard.resize(860, 620)
+            dialog_shot(f"{lang}-wizard-1-event.png", wizard)
+            wizard.details.name.setText("Expo 2027")
+            wizard.next()
+            dialog_shot(f"{lang}-wizard-2-staff.png", wizard)
+            if wizard.recovery is not None:
+                wizard.next()
+                dialog_shot(f"{lang}-wizard-3-recovery.png", wizard)
+            wizard.hide()
+            wizard.deleteLater()
         window.sign_in.signed_in.emit(manager)
         settle(600)
-        for row, page in enumerate(PAGES[1:], start=1):
+        for row, page in enumerate(PAGES, start=1):
             if not wanted(page):
                 continue
             window.nav.setCurrentRow(row)
             settle(1200 if page in ("results", "dashboard", "leads") else 500)
-            grab(f"{lang}-{page}.png")
+            shoot_page(f"{lang}-{page}", window.pages.currentWidget())
+        if wanted("scan-form"):  # a scanned visitor's form, filled from an existing lead
+            window.nav.setCurrentRow(PAGES.index("scan") + 1)
+            views = window.leads.model
+            settle(300)
+            first = views.lead_at(0) if views.rowCount() else None
+            if first is not None:
+                window.scan.right.setCurrentWidget(window.scan.form)
+                window.scan.form.load(ctx.leads.draft_of(ctx.leads.get_lead(first.id)))
+            else:
+                window.scan.start_walk_in()
+            settle(600)
+            shoot_page(f"{lang}-scan-form", window.scan)
+            window.scan.form.escape()
+            settle(300)
+        if wanted("lead-detail"):
+            window.nav.setCurrentRow(PAGES.index("leads") + 1)
+            settle(800)
+            window.leads.open_row(0)
+            settle(1000)
+            shoot_page(f"{lang}-lead-detail", window.leads.detail)
+            window.leads.close_detail()
+        if wanted("export"):
+            dialog = ExportDialog(ctx.exports, runner, event, ctx.paths.exports_dir, manager)
+            dialog_shot(f"{lang}-export.png", dialog)
+            dialog.hide()
+            dialog.deleteLater()
     window.hide()
 
     if not wanted("kiosk"):
@@ -132,12 +210,9 @@ def shoot(out: Path) -> None:
     kiosk.show()
     for lang in LANGS:
         kiosk.set_language(lang)
-        kiosk._go(kiosk.attract)
-        grab(f"{lang}-kiosk-attract.png")
-        kiosk._go(kiosk.details)
-        grab(f"{lang}-kiosk-details.png")
-        kiosk._go(kiosk.consent)
-        grab(f"{lang}-kiosk-consent.png")
+        for step in ("attract", "details", "questions", "consent"):
+            kiosk._go(getattr(kiosk, step))
+            grab(f"{lang}-kiosk-{step}.png")
     kiosk._unlocked = True
     kiosk.close()
     window.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from boothapp.core.i18n import label
 from boothapp.core.models import CONTACT_FIELDS, Lead
 
 
@@ -38,7 +39,7 @@ def lead_as_line(lead: Lead) -> str:
         lead.display_name,
         c.company,
         c.email,
-        lead.rating.value,
+        label(lead.rating),  # read by a person; JSON keeps the value
         lead.created_at.strftime("%Y-%m-%d %H:%M") if lead.created_at else "",
     ]
     return "\t".join(parts)

@@ -8,10 +8,12 @@ for machines too).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from boothapp.core.config.model import EventConfig, Question, QuestionKind
+from boothapp.core.i18n import Language, translations
 
 MULTI_SEPARATOR = ", "
 # Yes/no answers in the reader's language (a mail in Turkish says "evet", not "Yes").
@@ -31,15 +33,41 @@ def _yes_no(lang: str) -> dict[str, str]:
     return {"yes": yes, "no": no}
 
 
+@functools.cache
+def _default_wording() -> frozenset[str]:
+    """The labels of the default questions and options (msgids of the core catalogue)."""
+    from boothapp.core.config.defaults import DEFAULT_QUESTIONS
+
+    return frozenset(
+        [q.label for q in DEFAULT_QUESTIONS]
+        + [o.label for q in DEFAULT_QUESTIONS for o in q.options]
+    )
+
+
+def _ours(label: str, lang: str) -> str:
+    """A default label the manager kept, in ``lang`` from the core catalogue; any other label
+    as they wrote it (we cannot know what a reworded question means)."""
+    if not lang or lang == "en" or label not in _default_wording():
+        return label
+    try:
+        return translations(Language(lang)).gettext(label)
+    except ValueError:  # a language the core does not speak
+        return label
+
+
 def question_label(question: Question, lang: str = "") -> str:
-    return (question.label_in(lang) if lang else None) or question.label
+    """The question in ``lang``: the manager's translation, else our wording of a default
+    label, else their own wording."""
+    return (question.label_in(lang) if lang else None) or _ours(question.label, lang)
 
 
 def option_labels(question: Question, lang: str = "") -> dict[str, str]:
     """Option id -> label in ``lang`` (the event's own wording when none was written)."""
     if question.kind is QuestionKind.YES_NO:
         return _yes_no(lang)
-    return {o.id: (o.label_in(lang) if lang else None) or o.label for o in question.options}
+    return {
+        o.id: (o.label_in(lang) if lang else None) or _ours(o.label, lang) for o in question.options
+    }
 
 
 def answer_text(question: Question | None, value: Any, lang: str = "") -> str:

@@ -36,6 +36,7 @@ from boothapp.reports.pdf_text import (
     NARROW_CELL_CHARS,
     local_time,
     markup,
+    para,
     styles,
     visual,
 )
@@ -60,11 +61,7 @@ class HistoryEntry:
 
 
 def _facts(rows: Sequence[tuple[str, str]], style_cell: object) -> Table:
-    shown = [
-        mirrored([visual(k), Paragraph(markup(v, NARROW_CELL_CHARS), style_cell)])
-        for k, v in rows
-        if v
-    ]
+    shown = [mirrored([visual(k), para(style_cell, v, NARROW_CELL_CHARS)]) for k, v in rows if v]
     if not shown:
         shown = [["", ""]]
     key = -1 if current().rtl else 0
@@ -102,9 +99,7 @@ def _answers_table(lead: Lead, questions: Sequence[QuestionColumn], cell: object
             text = _("yes") if value else _("no")
         else:
             text = "" if value is None else str(value)
-        rows.append(
-            mirrored([Paragraph(markup(q.label), cell), Paragraph(markup(text or "–"), cell)])
-        )
+        rows.append(mirrored([para(cell, q.label), para(cell, text or "–")]))
     table = Table(rows, colWidths=mirrored([6 * cm, CONTENT_W - 6 * cm]))
     table.setStyle(
         TableStyle(
@@ -149,15 +144,13 @@ def _write_lead_sheet(
     zone = event_zone(event)
     c = lead.contact
     story: list[Flowable] = [
-        Paragraph(markup(lead.display_name), st["title"]),
-        Paragraph(markup(" · ".join(p for p in (c.title, c.company) if p)), st["subtitle"]),
-        Paragraph(
-            markup(
-                _("Lead from {event}, captured {when} ({zone})").format(
-                    event=event.name, when=local_time(lead.created_at, zone), zone=event.timezone
-                )
-            ),
+        para(st["title"], lead.display_name),
+        para(st["subtitle"], " · ".join(p for p in (c.title, c.company) if p)),
+        para(
             st["small"],
+            _("Lead from {event}, captured {when} ({zone})").format(
+                event=event.name, when=local_time(lead.created_at, zone), zone=event.timezone
+            ),
         ),
         Spacer(1, 0.4 * cm),
     ]
@@ -198,40 +191,36 @@ def _write_lead_sheet(
 
     if questions:
         story += [
-            Paragraph(markup(_("Answers at the booth")), st["h2"]),
+            para(st["h2"], _("Answers at the booth")),
             _answers_table(lead, questions, st["cell"]),
         ]
     if score_lines:
-        story.append(Paragraph(markup(_("Why this score")), st["h2"]))
+        story.append(para(st["h2"], _("Why this score")))
         story += [Paragraph("• " + markup(line), st["cell"]) for line in score_lines]
     story += [
-        Paragraph(markup(_("Notes")), st["h2"]),
-        Paragraph(markup(lead.notes or "–", None), st["body"]),
+        para(st["h2"], _("Notes")),
+        para(st["body"], lead.notes or "–", None),
     ]
     if lead.consent_text:
         when = local_time(lead.consent_given_at, zone)
         story += [
-            Paragraph(markup(_("Consent")), st["h2"]),
-            Paragraph(
-                markup(
-                    _("“{text}” — given {when}").format(text=lead.consent_text, when=when)
-                    if when
-                    else lead.consent_text,
-                    None,
-                ),
+            para(st["h2"], _("Consent")),
+            para(
                 st["cell"],
+                _("“{text}” — given {when}").format(text=lead.consent_text, when=when)
+                if when
+                else lead.consent_text,
+                None,
             ),
         ]
     if card_image is not None:
-        story += [Paragraph(markup(_("Business card")), st["h2"]), _card(card_image)]
+        story += [para(st["h2"], _("Business card")), _card(card_image)]
     if history:
         recent = sorted(history, key=lambda h: h.at)[-MAX_HISTORY:]
-        story.append(Paragraph(markup(_("History")), st["h2"]))
+        story.append(para(st["h2"], _("History")))
         for entry in recent:
             who = f" ({entry.by})" if entry.by else ""
-            story.append(
-                Paragraph(markup(f"{local_time(entry.at, zone)}{who}: {entry.text}"), st["cell"])
-            )
+            story.append(para(st["cell"], f"{local_time(entry.at, zone)}{who}: {entry.text}"))
 
     path = Path(path)
     with atomic_path(path) as tmp:

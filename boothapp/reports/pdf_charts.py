@@ -6,12 +6,25 @@ from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Ellipse,
+    Group,
+    Line,
+    Path,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+    Wedge,
+)
+from reportlab.graphics.widgetbase import Widget
 from reportlab.lib import colors
 
 from boothapp.core.i18n import current, label
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_number, format_percent
+from boothapp.core.i18n_format import format_number, format_percent, native_digits
 from boothapp.core.models import Rating, Stage
 from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, MUTED, visual
 from boothapp.reports.stats import Count
@@ -35,18 +48,52 @@ def _nice_scale(value: int) -> tuple[int, int]:
 
 
 def _title(drawing: Drawing, text: str) -> None:
-    rtl = current().rtl
+    """The chart's title at its start (left; right once ``for_reader`` mirrors it)."""
     drawing.add(
-        String(
-            drawing.width if rtl else 0,
-            drawing.height - 12,
-            visual(text),
-            fontName=FONT_BOLD,
-            fontSize=10,
-            fillColor=BRAND,
-            textAnchor="end" if rtl else "start",
-        )
-    )
+        String(0, drawing.height - 12, visual(text), fontName=FONT_BOLD, fontSize=10,
+               fillColor=BRAND)
+    )  # fmt: skip
+
+
+_ANCHOR = {"start": "end", "end": "start"}
+
+
+def _mirror(node: object, width: float) -> object:
+    """``node`` drawn mirrored about x = width / 2, its words still reading forwards: a group
+    keeps its rotation mirrored and its children are mirrored about its own origin."""
+    if isinstance(node, Widget):
+        node = node.draw()  # a chart: the shapes it would draw
+    if isinstance(node, Group):
+        a, b, c, d, e, f = node.transform
+        node.transform = (a, -b, -c, d, width - e, f)
+        node.contents = [_mirror(child, 0.0) for child in node.contents]
+    elif isinstance(node, String):
+        node.x = width - node.x
+        node.textAnchor = _ANCHOR.get(node.textAnchor, node.textAnchor)
+    elif isinstance(node, Rect):
+        node.x = width - node.x - node.width
+    elif isinstance(node, Line):
+        node.x1, node.x2 = width - node.x1, width - node.x2
+    elif isinstance(node, PolyLine | Polygon | Path):
+        node.points = [width - v if i % 2 == 0 else v for i, v in enumerate(node.points)]
+    elif isinstance(node, Wedge):
+        node.centerx = width - node.centerx
+        start, end = node.startangledegrees, node.endangledegrees
+        node.startangledegrees, node.endangledegrees = 180 - end, 180 - start
+    elif isinstance(node, Circle | Ellipse):
+        node.cx = width - node.cx
+    return node
+
+
+def for_reader(drawing: Drawing) -> Drawing:
+    """A chart as its reader reads: in Persian mirrored, the first category, the value axis
+    and the title on the right and bars growing to the left (issue 21); else as drawn."""
+    if not current().rtl:
+        return drawing
+    out = Drawing(drawing.width, drawing.height)
+    group = Group(*[_mirror(child, drawing.width) for child in drawing.contents])
+    out.add(group)
+    return out
 
 
 def _number(value: float) -> str:
@@ -74,7 +121,8 @@ def bar_chart(title: str, counts: Sequence[Count], width: float, height: float) 
     chart.x, chart.y = 34, 30
     chart.width, chart.height = width - 44, height - 56
     chart.data = [[c.count for c in counts] or [0]]
-    chart.categoryAxis.categoryNames = [visual(c.label) for c in counts] or [""]
+    # Days and hours in the reader's digits (Persian), like the figures on the bars.
+    chart.categoryAxis.categoryNames = [visual(native_digits(c.label)) for c in counts] or [""]
     chart.valueAxis.valueMin = 0
     top, step = _nice_scale(max((c.count for c in counts), default=0))
     chart.valueAxis.valueMax = top
@@ -96,7 +144,7 @@ def bar_chart(title: str, counts: Sequence[Count], width: float, height: float) 
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 6
     drawing.add(chart)
-    return drawing
+    return for_reader(drawing)
 
 
 def funnel_chart(title: str, counts: Sequence[Count], width: float, height: float) -> Drawing:
@@ -126,7 +174,7 @@ def funnel_chart(title: str, counts: Sequence[Count], width: float, height: floa
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
-    return drawing
+    return for_reader(drawing)
 
 
 def rating_pie(title: str, counts: Sequence[Count], width: float, height: float) -> Drawing:
@@ -136,7 +184,7 @@ def rating_pie(title: str, counts: Sequence[Count], width: float, height: float)
     total = sum(c.count for c in shown)
     if not shown:
         drawing.add(String(10, height / 2, visual(_("No leads yet")), fontName=FONT, fontSize=9))
-        return drawing
+        return for_reader(drawing)
     pie = Pie()
     size = min(width * 0.5, height - 40)
     pie.x, pie.y = 20, (height - 20 - size) / 2
@@ -165,4 +213,4 @@ def rating_pie(title: str, counts: Sequence[Count], width: float, height: float)
                 fontSize=9,
             )
         )
-    return drawing
+    return for_reader(drawing)

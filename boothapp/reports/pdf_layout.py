@@ -7,12 +7,12 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfgen import canvas
-from reportlab.platypus import LongTable, Paragraph, TableStyle
+from reportlab.platypus import LongTable, TableStyle
 
 from boothapp.core.i18n import current
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n_format import format_number
-from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, GRID, MUTED, STRIPE, markup, visual
+from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, GRID, MUTED, STRIPE, para, visual
 
 
 def numbered_canvas(footer_left: str) -> type[canvas.Canvas]:
@@ -76,7 +76,7 @@ def data_table(
             if i in numeric_cols:
                 cells.append("" if value is None else visual(str(value)))
             else:
-                cells.append(Paragraph(markup(str(value)), cell_style))
+                cells.append(para(cell_style, str(value)))
         body.append(cells)
     if current().rtl:
         last = len(col_widths) - 1

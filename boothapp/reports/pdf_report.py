@@ -18,7 +18,6 @@ from reportlab.platypus import (
     Flowable,
     Image,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -35,7 +34,7 @@ from boothapp.reports.export_io import atomic_path
 from boothapp.reports.pdf_charts import bar_chart, funnel_chart, rating_pie
 from boothapp.reports.pdf_layout import data_table, mirrored, numbered_canvas
 from boothapp.reports.pdf_roi import roi_pages
-from boothapp.reports.pdf_text import FONT, FONT_BOLD, GRID, local_time, markup, styles, visual
+from boothapp.reports.pdf_text import FONT, FONT_BOLD, GRID, local_time, para, styles, visual
 from boothapp.reports.stats import GroupRow, ReportData
 
 PdfProgress = Callable[[int, int], None]  # (step done, steps)
@@ -83,9 +82,9 @@ def _cover(data: ReportData, logo: Path | None) -> list[Flowable]:
     if logo is not None:
         story += [_logo(logo), Spacer(1, 0.6 * cm)]
     story += [
-        Paragraph(markup(_("Post-show report")), st["title"]),
+        para(st["title"], _("Post-show report")),
         Spacer(1, 0.2 * cm),
-        Paragraph(markup(ev.name), st["subtitle"]),
+        para(st["subtitle"], ev.name),
         Spacer(1, 0.5 * cm),
     ]
     facts = [
@@ -95,7 +94,7 @@ def _cover(data: ReportData, logo: Path | None) -> list[Flowable]:
         (_("Time zone"), ev.timezone),
         (_("Report generated"), local_time(data.generated_at, zone)),
     ]
-    fact_rows = [mirrored([visual(k), Paragraph(markup(v), st["body"])]) for k, v in facts if v]
+    fact_rows = [mirrored([visual(k), para(st["body"], v)]) for k, v in facts if v]
     if fact_rows:
         key_col = -1 if current().rtl else 0
         t = Table(fact_rows, colWidths=mirrored([4.6 * cm, CONTENT_W - 4.6 * cm]))
@@ -110,7 +109,7 @@ def _cover(data: ReportData, logo: Path | None) -> list[Flowable]:
             )
         )
         story += [t, Spacer(1, 0.6 * cm)]
-    story.append(Paragraph(markup(_("Key figures")), st["h1"]))
+    story.append(para(st["h1"], _("Key figures")))
     story.append(_key_figures(data))
     return story
 
@@ -169,14 +168,14 @@ def _charts(data: ReportData) -> list[Flowable]:
     st = styles()
     half_h = 7.2 * cm
     return [
-        Paragraph(markup(_("When leads came in")), st["h1"]),
-        Paragraph(markup(_("Hall clock, {zone}.").format(zone=data.event.timezone)), st["small"]),
+        para(st["h1"], _("When leads came in")),
+        para(st["small"], _("Hall clock, {zone}.").format(zone=data.event.timezone)),
         Spacer(1, 0.2 * cm),
         bar_chart(_("Leads per day"), data.per_day, CONTENT_W, half_h),
         Spacer(1, 0.5 * cm),
         bar_chart(_("Leads per hour of day (all days)"), data.per_hour, CONTENT_W, half_h),
         PageBreak(),
-        Paragraph(markup(_("Lead quality and pipeline")), st["h1"]),
+        para(st["h1"], _("Lead quality and pipeline")),
         rating_pie(_("Rating mix"), data.rating_mix, CONTENT_W, 6 * cm),
         Spacer(1, 0.6 * cm),
         funnel_chart(_("Funnel by stage"), data.funnel, CONTENT_W, 7 * cm),
@@ -206,18 +205,18 @@ def _tables(data: ReportData) -> list[Flowable]:
     st = styles()
     story: list[Flowable] = [
         PageBreak(),
-        Paragraph(markup(_("Who captured and who follows up")), st["h1"]),
+        para(st["h1"], _("Who captured and who follows up")),
     ]
     story += [
-        Paragraph(markup(_("Per staff member")), st["h2"]),
+        para(st["h2"], _("Per staff member")),
         _group_table(data.per_staff, _("Staff")),
     ]
     story += [
-        Paragraph(markup(_("Per routing owner")), st["h2"]),
+        para(st["h2"], _("Per routing owner")),
         _group_table(data.per_owner, _("Owner")),
     ]
     for q in data.per_question:
-        story += [Paragraph(markup(q.label), st["h2"]), _group_table(q.rows, _("Answer"))]
+        story += [para(st["h2"], q.label), _group_table(q.rows, _("Answer"))]
     return story
 
 
@@ -239,7 +238,7 @@ def _top_leads(data: ReportData) -> list[Flowable]:
     header = (_("Name"), _("Company"), _("Rating"), _("Score"), _("Owner"), _("Captured"))
     return [
         PageBreak(),
-        Paragraph(markup(_("Top {count} leads").format(count=_n(len(rows)))), st["h1"]),
+        para(st["h1"], _("Top {count} leads").format(count=_n(len(rows)))),
         data_table(header, rows, widths, st["cell"], numeric_cols=(3,)),
     ]
 

@@ -19,7 +19,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
 )
@@ -34,11 +33,12 @@ from boothapp.core.results.report import ShowResults
 from boothapp.core.results.speed import SpeedBucket, bucket_label
 from boothapp.core.results.timing import WEEKDAYS
 from boothapp.reports.export_io import atomic_path
-from boothapp.reports.pdf_charts import bar_chart, funnel_chart
+from boothapp.reports.pdf_charts import bar_chart, for_reader, funnel_chart
 from boothapp.reports.pdf_layout import data_table, numbered_canvas
-from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, GRID, MUTED, markup, styles, visual
+from boothapp.reports.pdf_text import BRAND, FONT, FONT_BOLD, GRID, MUTED, para, styles, visual
 from boothapp.reports.roi_format import (
     amount,
+    count,
     headline,
     interval,
     pct,
@@ -63,17 +63,15 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
     m = r.money
     story: list[Flowable] = [PageBreak()] if new_page else []
     story += [
-        Paragraph(markup(_("Was the show worth it?")), st["h1"]),
-        Paragraph(
-            markup(
-                _(
-                    "From the booth's own leads, their follow-ups and the deals pulled back from "
-                    "the CRM. A lead counts at every funnel step up to the deepest it reached; "
-                    "amounts are kept per currency."
-                ),
-                None,
-            ),
+        para(st["h1"], _("Was the show worth it?")),
+        para(
             st["small"],
+            _(
+                "From the booth's own leads, their follow-ups and the deals pulled back from "
+                "the CRM. A lead counts at every funnel step up to the deepest it reached; "
+                "amounts are kept per currency."
+            ),
+            None,
         ),
         Spacer(1, 0.3 * cm),
         data_table(
@@ -88,7 +86,7 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         ),
         _funnel_table(r.funnel, width, _("Step")),
     ]
-    story += [PageBreak(), Paragraph(markup(_("Money")), st["h1"])]
+    story += [PageBreak(), para(st["h1"], _("Money"))]
     if m.totals:
         rows = [
             (t.currency, amount(t.pipeline, t.currency), amount(t.won, t.currency),
@@ -113,18 +111,16 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             )
         )
     else:
-        story.append(Paragraph(markup(_("No deals pulled from the CRM yet.")), st["body"]))
+        story.append(para(st["body"], _("No deals pulled from the CRM yet.")))
     if m.total_cost is not None:
         lines = [(_(COST_LABELS[k]), amount(v, m.cost_currency)) for k, v in m.cost_lines if v]
         lines.append((_("Total"), amount(m.total_cost, m.cost_currency)))
         story += [
-            Paragraph(markup(_("What the show cost")), st["h2"]),
+            para(st["h2"], _("What the show cost")),
             data_table(
                 (_("Item"), _("Amount")), lines, (width * 0.6, width * 0.4), st["cell"], (1,)
             ),
-            Paragraph(
-                markup(_("Return on cost: {value}").format(value=return_text(m))), st["body"]
-            ),
+            para(st["body"], _("Return on cost: {value}").format(value=return_text(m))),
         ]
         if m.cost_per:
             story += [
@@ -138,23 +134,21 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             ]
     if m.earlier_deals:
         story.append(
-            Paragraph(
-                markup(
-                    _(
-                        "{count} deal(s) won before the visitor came to the booth are prior "
-                        "business and left out."
-                    ).format(count=m.earlier_deals)
-                ),
+            para(
                 st["small"],
+                _(
+                    "{count} deal(s) won before the visitor came to the booth are prior "
+                    "business and left out."
+                ).format(count=m.earlier_deals),
             )
         )
     story += [
-        Paragraph(markup(_("Did 'hot' predict won? Funnel by rating")), st["h2"]),
+        para(st["h2"], _("Did 'hot' predict won? Funnel by rating")),
         _funnel_table_many(r.by_rating, width, _("Rating"), _rating_name),
-        Paragraph(markup(_("Funnel by rep")), st["h2"]),
+        para(st["h2"], _("Funnel by rep")),
         _funnel_table_many(r.by_rep, width, _("Rep")),
         PageBreak(),
-        Paragraph(markup(_("Speed to lead")), st["h1"]),
+        para(st["h1"], _("Speed to lead")),
         speed_chart(r.speed.buckets, width, 7 * cm),
         Spacer(1, 0.2 * cm),
         data_table(
@@ -169,7 +163,7 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             [
                 (
                     bucket_label(b.label),
-                    f"{b.leads:,}",
+                    count(b.leads),
                     pct(b.meeting.value),
                     interval(b.meeting),
                     pct(b.won.value),
@@ -182,8 +176,8 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
             (1, 2, 3, 4, 5),
         ),
         Spacer(1, 0.2 * cm),
-        Paragraph(markup(r.speed.summary, None), st["body"]),
-        Paragraph(markup(_("First touch that got an answer")), st["h2"]),
+        para(st["body"], r.speed.summary, None),
+        para(st["h2"], _("First touch that got an answer")),
         data_table(
             (_("Weekday"), *(_weekday(d.label) for d in r.timing.by_weekday)),
             [
@@ -197,13 +191,13 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         ),
         KeepTogether(
             [
-                Paragraph(markup(_("Where leads sit now")), st["h2"]),
+                para(st["h2"], _("Where leads sit now")),
                 data_table(
                     (_("Stage"), _("Leads"), _("Median days there"), _("Longest")),
                     [
                         (
                             label(d.stage),
-                            f"{d.leads:,}",
+                            count(d.leads),
                             "–" if d.median_days is None else f"{d.median_days:.1f}",
                             "–" if d.longest_days is None else f"{d.longest_days:.1f}",
                         )
@@ -239,7 +233,7 @@ def compare_page(results: Sequence[ShowResults], width: float = CONTENT_W) -> li
     rest = (width - first) / max(1, len(results))
     return [
         PageBreak(),
-        Paragraph(markup(_("Side by side")), st["h1"]),
+        para(st["h1"], _("Side by side")),
         data_table(
             (_("Figure"), *(r.event_name for r in results)),
             [(name, *(c.get(name, "–") for c in cols)) for name in labels],
@@ -253,11 +247,11 @@ def compare_page(results: Sequence[ShowResults], width: float = CONTENT_W) -> li
 def write_roi_pdf(results: Sequence[ShowResults], path: Path) -> None:
     """The ROI pages alone, for ``boothapp roi --format pdf``; the file appears once complete."""
     st = styles()
-    story: list[Flowable] = [Paragraph(markup(_("Show results")), st["title"])]
+    story: list[Flowable] = [para(st["title"], _("Show results"))]
     for i, r in enumerate(results):
         if i:
             story.append(PageBreak())
-        story += [Paragraph(markup(r.event_name), st["subtitle"]), *roi_pages(r, new_page=False)]
+        story += [para(st["subtitle"], r.event_name), *roi_pages(r, new_page=False)]
     if len(results) > 1:
         story += compare_page(results)
     with atomic_path(Path(path)) as tmp:
@@ -285,7 +279,7 @@ def speed_chart(buckets: Sequence[SpeedBucket], width: float, height: float) -> 
     for pct_mark in (0, 25, 50, 75, 100):
         y = bottom + plot_h * pct_mark / 100
         d.add(Line(left, y, width - 10, y, strokeColor=GRID, strokeWidth=0.4))
-        d.add(String(left - 4, y - 3, f"{pct_mark} %", fontName=FONT, fontSize=6.5,
+        d.add(String(left - 4, y - 3, visual(pct(pct_mark / 100)), fontName=FONT, fontSize=6.5,
                      textAnchor="end", fillColor=MUTED))  # fmt: skip
     for i, b in enumerate(buckets):
         x0 = left + i * slot + slot / 2 - bar_w
@@ -302,23 +296,24 @@ def speed_chart(buckets: Sequence[SpeedBucket], width: float, height: float) -> 
         d.add(String(left + i * slot + slot / 2, bottom - 11, visual(bucket_label(b.label)),
                      fontName=FONT,
                      fontSize=7.5, textAnchor="middle"))  # fmt: skip
-        d.add(String(left + i * slot + slot / 2, bottom - 21, f"n = {b.leads:,}", fontName=FONT,
+        n = visual(f"n = {count(b.leads)}")
+        d.add(String(left + i * slot + slot / 2, bottom - 21, n, fontName=FONT,
                      fontSize=6.5, textAnchor="middle", fillColor=MUTED))  # fmt: skip
     legend = ((_("meeting"), MEETING_COLOUR), (_("won"), WON_COLOUR))
     for k, (name, colour) in enumerate(legend):
         x = width - 120 + k * 60
         d.add(Rect(x, height - 26, 8, 8, fillColor=colour, strokeColor=None))
         d.add(String(x + 11, height - 25, visual(name), fontName=FONT, fontSize=7.5))
-    return d
+    return for_reader(d)
 
 
 def _funnel_rows(f: Funnel) -> list[str]:
-    return [f"{s.count:,}" + ("" if s.rate is None else f" ({pct(s.rate)})") for s in f.steps]
+    return [count(s.count) + ("" if s.rate is None else f" ({pct(s.rate)})") for s in f.steps]
 
 
 def _funnel_table(f: Funnel, width: float, first: str) -> Flowable:
     st = styles()
-    rows = [(label(s.step), f"{s.count:,}", pct(s.rate, 1)) for s in f.steps]
+    rows = [(label(s.step), count(s.count), pct(s.rate, 1)) for s in f.steps]
     return data_table(
         (first, _("Count"), _("Of the step before")), rows, (width * 0.4, width * 0.3, width * 0.3),
         st["cell"], (1, 2),
@@ -340,7 +335,7 @@ def _funnel_table_many(
 ) -> Flowable:
     st = styles()
     if not funnels:
-        return Paragraph(markup(_("No leads.")), st["body"])
+        return para(st["body"], _("No leads."))
     steps = [_(SHORT_STEP[s.step]) if s.step in SHORT_STEP else label(s.step)
              for s in funnels[0].steps]  # fmt: skip
     col = (width - width * 0.2) / len(steps)

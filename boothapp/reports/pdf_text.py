@@ -27,6 +27,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
 
 from boothapp.core.i18n import Language, current
 from boothapp.core.i18n_format import format_datetime
@@ -112,10 +113,13 @@ def fallback_fonts() -> list[Path]:
 
 
 def visual(text: str) -> str:
-    """Shape and reorder right-to-left runs; left-to-right text passes through unchanged."""
+    """Shape and reorder right-to-left runs; left-to-right text passes through unchanged. In a
+    right-to-left document a mixed line reads from the right ("Sara: call ..." keeps "Sara"
+    at the line's start, on the right)."""
     if not _RTL_RE.search(text):
         return text
-    return str(get_display(_reshaper.reshape(text)))
+    base = "R" if current().rtl else None
+    return str(get_display(_reshaper.reshape(text), base_dir=base))
 
 
 # A value in a table cell is cut to this many characters with an ellipsis: a cell taller than
@@ -155,6 +159,50 @@ def markup(text: str, limit: int | None = CELL_CHARS) -> str:
     if run:
         parts.append(_run(run, run_font))
     return "".join(parts).replace("\n", "<br/>")
+
+
+class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A paragraph with right-to-left text, broken into lines in reading order first and only
+    then put in visual order line by line. reportlab wraps left to right: given the whole
+    paragraph already reordered, its first line was the end of the text (issue 21)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, limit: int | None = CELL_CHARS) -> None:
+        self._logical = clip(text, limit)
+        self._broken_for: float | None = None
+        super().__init__(markup(self._logical, None), style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._broken_for != availWidth:
+            self._broken_for = availWidth
+            lines = _break_lines(self._logical, self.style, availWidth)
+            super().__init__("<br/>".join(markup(line, None) for line in lines), self.style)
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
+def _break_lines(text: str, style: ParagraphStyle, width: float) -> list[str]:
+    """``text`` cut into lines no wider than ``width`` (greedy, at spaces, in reading order)."""
+    room = width - style.leftIndent - style.rightIndent
+    font, size = style.fontName, style.fontSize
+    lines: list[str] = []
+    for part in text.split("\n"):
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and pdfmetrics.stringWidth(visual(candidate), font, size) > room:
+                lines.append(line.strip())
+                line = word
+            else:
+                line = candidate
+        lines.append(line.strip())
+    return lines
+
+
+def para(style: ParagraphStyle, text: str, limit: int | None = CELL_CHARS) -> Paragraph:
+    """A Paragraph of plain ``text`` (cut to ``limit``): right-to-left text line-broken in
+    reading order (``BidiParagraph``), any other as ``Paragraph(markup(text))``."""
+    if _RTL_RE.search(text):
+        return BidiParagraph(text, style, limit)
+    return Paragraph(markup(text, limit), style)
 
 
 def _run(chars: list[str], font: str | None) -> str:

@@ -101,8 +101,9 @@ class AuditPage(QWidget):
         for i, e in enumerate(rows):
             what = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
             # The detail is machine JSON, read left to right: marks keep its braces and quotes
-            # in place in a right-to-left (Persian) window (LRE ... PDF embedding).
-            what = f"\u202a{what}\u202c" if what else ""
+            # in place in a right-to-left (Persian) window (a left-to-right mark, then the text
+            # isolated left to right: LRI ... PDI).
+            what = f"\u200e\u2066{what}\u2069" if what else ""
             cells = [event_time(e.created_at, self._zone), self.tr(_ACTION_NAMES[e.action]),
                      e.staff_name or e.staff_id or "-", e.lead_id or "", what]  # fmt: skip
             for col, text in enumerate(cells):

@@ -112,7 +112,10 @@ class DesktopWindow(MainWindow):
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Sign in"), self.sign_in)
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Scan"), self.scan, "F1")
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Leads"), self.leads, "F2")
-        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Dashboard"), self.dashboard, "F3")
+        # Its tiles need more than a 1280x800 screen leaves below the toolbar: it scrolls, and
+        # the window keeps to the screen (it stayed 854 px tall after a visit, issue 21).
+        self.dashboard_scroll = scrolling(self.dashboard)
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Dashboard"), self.dashboard_scroll, "F3")
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Follow-ups"), self.followups, "F4")
         self.sync_page = SyncPage(ctx.sync, runner, event, worker=self.background.sync_worker)
         # Taller than a 1280x800 screen leaves room for: it scrolls, the window fits (issue 15).
@@ -230,7 +233,7 @@ class DesktopWindow(MainWindow):
             self._close_manager()
         if page is self.leads:
             self.leads.refresh()
-        elif page is self.dashboard:
+        elif page is self.dashboard_scroll:
             self.dashboard.refresh()
         elif page is self.results:
             self.results.refresh()
@@ -455,7 +458,7 @@ class DesktopWindow(MainWindow):
             self.leads.leads_changed(len(change.created), change.updated)
         elif page is self.review:
             self.review.refresh()
-        elif page is self.dashboard:
+        elif page is self.dashboard_scroll:
             self.dashboard.refresh()
         elif page is self.results:
             self.results.refresh()

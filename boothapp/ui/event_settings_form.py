@@ -41,7 +41,8 @@ REP_COLUMNS = (
     ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
     ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")),
 )
-QUESTION_ROW = "(question)"  # the first grid row holds the question's own wording
+# The first grid row holds the question's own wording (read back by its row, not its text).
+QUESTION_ROW = QT_TRANSLATE_NOOP("SettingsForm", "(question)")
 
 
 def translation_languages(tree: dict[str, Any]) -> list[str]:
@@ -161,6 +162,7 @@ class SettingsForm(QWidget):
             self._store_question()  # nothing typed is lost: the table is drawn again
             self._show_question(self._current)  # its headers are worded as it is drawn
         self.required.setText(self.tr("Required on the booth form"))
+        self.retain.setSpecialValueText(self.tr("until erased"))
         self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
 
     # -- tree in ----------------------------------------------------------------------------
@@ -219,7 +221,7 @@ class SettingsForm(QWidget):
             self.options.setColumnCount(len(headers))
             self.options.setHorizontalHeaderLabels(headers)
             self.options.setRowCount(0)
-            self._append_option_row(QUESTION_ROW, q, editable_id=False)
+            self._append_option_row(self.tr(QUESTION_ROW), q, editable_id=False)
             for option in q.get("options") or []:
                 if isinstance(option, dict):
                     self._append_option_row(_text(option.get("id")), option)

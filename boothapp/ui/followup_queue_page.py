@@ -51,6 +51,8 @@ from boothapp.ui.i18n import (
     CHANNEL_NAMES,
     CHANNEL_WORDS,
     OUTCOME_NAMES,
+    QT_TRANSLATE_NOOP,
+    Translated,
     current_language,
     date_time,
     event_time,
@@ -110,10 +112,21 @@ def item_text(item: QueueItem, event_zone: str = "") -> str:
     )
 
 
+# The mail's header names as staff read them; the values stay exactly what is sent.
+HEADER_NAMES = Translated(
+    "MailHeaders",
+    {
+        "From": QT_TRANSLATE_NOOP("MailHeaders", "From"),
+        "To": QT_TRANSLATE_NOOP("MailHeaders", "To"),
+        "Subject": QT_TRANSLATE_NOOP("MailHeaders", "Subject"),
+    },
+)
+
+
 def preview_html(p: MailPreview) -> str:
     """The exact mail: its headers, then the HTML part as the lead will see it."""
     rows = "".join(
-        f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+        f"<tr><td><b>{escape(HEADER_NAMES.get(name, name))}</b></td><td>{escape(value)}</td></tr>"
         for name, value in (*p.headers, (translate("FollowUps", "Language"), p.language))
     )
     warn = "".join(f"<p style='color:#a00'>{escape(w)}</p>" for w in p.problems)
@@ -413,7 +426,7 @@ class FollowUpQueuePage(QWidget):
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
         self.reason.setText(
             self.tr("{0} #{1} · {2}").format(
-                CHANNEL_LABELS[t.channel], t.touch_number, shown(t.reason)
+                CHANNEL_LABELS[t.channel], number(t.touch_number), shown(t.reason)
             )
         )
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.

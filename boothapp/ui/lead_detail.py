@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.answers import answer_lines, answers_change_text
 from boothapp.core.config.model import EventConfig
+from boothapp.core.i18n import gettext as core_gettext
 from boothapp.core.models import Contact, Lead, Rating, Stage
 from boothapp.core.notes import append_note
 from boothapp.services.followup_types import OPEN_STATES, Touch
@@ -146,12 +147,13 @@ class LeadDetailPanel(QWidget):
         # Contact: one line edit per field, the same fields and words as the capture form.
         self.contact_fields: dict[str, QLineEdit] = {}
         contact_form = QFormLayout()
+        self._contact_form = contact_form
         for name, label in FORM_CONTACT_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"detail_{name}")
             edit.returnPressed.connect(self.save_edits)
             self.contact_fields[name] = edit
-            contact_form.addRow(label, edit)
+            contact_form.addRow(core_gettext(label), edit)  # core.models' msgids
         self.contact = QWidget()
         self.contact.setLayout(contact_form)
         # The card photographed at the booth, when the lead came from one (issue 20).
@@ -160,11 +162,12 @@ class LeadDetailPanel(QWidget):
         # Answers: the event's questions with their labels; without a config, read-only lines.
         self.questions: dict[str, QuestionInput] = {}
         answers_form = QFormLayout()
+        self._answers_form = answers_form
         answers_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for question in cfg.questions if cfg else ():
             widget = QuestionInput(question, columns=2)  # two a row fit the side panel
             self.questions[question.id] = widget
-            answers_form.addRow(question.label, widget)
+            answers_form.addRow(widget.label(), widget)
         self.answers = QLabel("")  # answers the config no longer asks, as labelled lines
         self.answers.setWordWrap(True)
         answers_form.addRow(self.answers)
@@ -219,8 +222,10 @@ class LeadDetailPanel(QWidget):
         self.followups.setWordWrap(True)
         self._followup_service: FollowUpService | None = None
         self.sync = QLabel("")
+        self.sync.setWordWrap(True)
         self.status = QLabel("")
         self.status.setObjectName("DetailStatus")
+        self.status.setWordWrap(True)  # one long line pushed the panel past its edge
         self.history = QListWidget()
         self.history.setObjectName("History")
         self.history.setMinimumHeight(120)
@@ -294,6 +299,14 @@ class LeadDetailPanel(QWidget):
         self.new_note.setPlaceholderText(self.tr("Add a note (kept with your name and the time)"))
         self.owner.setToolTip(self.tr("Managers change the owner; routing chose it at capture"))
         self.save_button.setText(self.tr("Save changes (Ctrl+S)"))
+        for name, label in FORM_CONTACT_FIELDS:
+            row = self._contact_form.labelForField(self.contact_fields[name])
+            if isinstance(row, QLabel):
+                row.setText(core_gettext(label))
+        for widget in self.questions.values():
+            row = self._answers_form.labelForField(widget)
+            if isinstance(row, QLabel):
+                row.setText(widget.label())
         self.please_delete.setText(self.tr("Please delete"))
         self.please_delete.setToolTip(
             self.tr(
@@ -391,7 +404,7 @@ class LeadDetailPanel(QWidget):
             when = event_time(lead.created_at, self._zone)
             self.subtitle.setText(
                 self.tr("{0} · score {1} · captured {2}{3}").format(
-                    RATING_LABELS[lead.rating], lead.score, when, staff
+                    RATING_LABELS[lead.rating], number(lead.score), when, staff
                 )
             )
             for name, edit in self.contact_fields.items():

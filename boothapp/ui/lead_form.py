@@ -35,9 +35,11 @@ from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import Evaluation, evaluate_lead
 from boothapp.core.hygiene.emails import email_problem
 from boothapp.core.hygiene.phones import to_e164
+from boothapp.core.i18n import gettext as core_gettext
+from boothapp.core.i18n import label as core_label
 from boothapp.core.models import CONTACT_LABELS, Contact, Event, Lead, Rating
 from boothapp.services.leads import LeadDraft, LeadService
-from boothapp.ui.i18n import QT_TRANSLATE_NOOP
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, number
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
@@ -100,7 +102,7 @@ class LeadForm(QWidget):
         contact = QGridLayout()
         for i, (name, label) in enumerate(FORM_CONTACT_FIELDS):
             edit = QLineEdit()
-            edit.setPlaceholderText(label)
+            edit.setPlaceholderText(core_gettext(label))  # core.models' msgids
             edit.setObjectName(f"field_{name}")
             self.fields[name] = edit
             contact.addWidget(edit, i // 2, i % 2)
@@ -110,6 +112,7 @@ class LeadForm(QWidget):
         self.contact_error.setProperty("role", "error")
 
         self.questions: dict[str, QuestionInput] = {}
+        self._question_rows: list[tuple[QFormLayout, QuestionInput]] = []
         # Required questions belong to the short form near the top; optional ones follow it.
         required_form, optional_form = QFormLayout(), QFormLayout()
         for qform in (required_form, optional_form):
@@ -121,7 +124,8 @@ class LeadForm(QWidget):
             widget.answered.connect(lambda w=widget: self._advance_from(w))
             self.questions[question.id] = widget
             target = required_form if question.required else optional_form
-            target.addRow(question.label + (" *" if question.required else ""), widget)
+            target.addRow(widget.label() + (" *" if question.required else ""), widget)
+            self._question_rows.append((target, widget))
 
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("NotesEdit")
@@ -227,6 +231,12 @@ class LeadForm(QWidget):
         self.referred_by.setPlaceholderText(self.tr("Referred by (name or company)"))
         self.cancel_button.setText(self.tr("Cancel (Esc)"))
         self.save_button.setText(self.tr("Save (Enter)"))
+        for name, label in FORM_CONTACT_FIELDS:
+            self.fields[name].setPlaceholderText(core_gettext(label))
+        for form, widget in self._question_rows:
+            row = form.labelForField(widget)
+            if isinstance(row, QLabel):
+                row.setText(widget.label() + (" *" if widget.question.required else ""))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.consent_label and event.type() == QEvent.Type.MouseButtonRelease:
@@ -405,7 +415,7 @@ class LeadForm(QWidget):
         override = "" if self._rating_override is None else self.tr(" (your rating)")
         self.score_label.setText(
             self.tr("Score {0} → suggested {1}{2}; {3}").format(
-                ev.score.total, ev.suggested_rating.value, override, qualified
+                number(ev.score.total), core_label(ev.suggested_rating), override, qualified
             )
         )
         self.score_label.setToolTip(ev.score.explain())
@@ -447,7 +457,7 @@ class LeadForm(QWidget):
         if self._saving:
             return
         missing = [
-            q.label
+            self.questions[q.id].label()
             for q in self._cfg.questions
             if q.required and self.questions[q.id].value() is None
         ]

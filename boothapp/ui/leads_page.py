@@ -156,8 +156,8 @@ class LeadsPage(QWidget):
         filters = QGridLayout()
         for i, widget in enumerate((self.rating, self.staff, self.day, self.stage, self.sync)):
             filters.addWidget(widget, i // 3, i % 3)
-        filters.addWidget(self.please_delete, 1, 2)
-        filters.addWidget(self.count, 0, 3, 2, 1)
+        filters.addWidget(self.please_delete, 1, 2, 1, 2)  # its words may run under the count
+        filters.addWidget(self.count, 0, 3)
         filters.setColumnStretch(3, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -225,6 +225,10 @@ class LeadsPage(QWidget):
         label = self.tr(name)
         combo.setToolTip(label)
         combo.setMinimumHeight(40)
+        # As wide as the grid gives, not as the longest day or name: in Greek the filters
+        # pushed the list and the lead detail past a 1280 px screen (issue 21).
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
         combo.addItem(self.tr("{0}: any").format(label), None)
         for text, value in items:
             combo.addItem(text, value)

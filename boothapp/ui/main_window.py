@@ -29,6 +29,9 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("Navigation")
         self.nav.setFixedWidth(210)  # room for the longer languages' page names (issue 21)
+        # A name a little too long is elided, never scrolled sideways (Greek, issue 21).
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.pages = QStackedWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
@@ -37,6 +40,8 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self._ready_shown = True  # the first "Ready" is rewritten on a language switch
+        self.statusBar().messageChanged.connect(self._on_status_changed)
         self.statusBar().showMessage(self.tr("Ready"))
         self._quit = QAction(self.tr("Quit"), self)
         self._quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -59,15 +64,22 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self._nav_titles.append((item, action, title, shortcut))
         self._title_nav(item, action, title, shortcut)
+        self._fit_nav()
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
 
     @staticmethod
     def _title_nav(item: QListWidgetItem, action: QAction | None, title: str, key: str) -> None:
         text = QCoreApplication.translate("Navigation", title)
-        item.setText(f"{text}    {key}" if key else text)
+        item.setText(f"{text}   {key}" if key else text)
         if action is not None:
             action.setText(text)
+
+    def _fit_nav(self) -> None:
+        """As wide as the longest page name in this language, within what a 1280 px screen
+        leaves the pages."""
+        widest = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12
+        self.nav.setFixedWidth(max(190, min(widest, 224)))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -78,7 +90,15 @@ class MainWindow(QMainWindow):
         retranslate_tree(self)  # fixed wording of every page; pages reword their figures
         for item, action, title, key in self._nav_titles:
             self._title_nav(item, action, title, key)
+        self._fit_nav()
         self._quit.setText(self.tr("Quit"))
+        if self._ready_shown:
+            self.statusBar().showMessage(self.tr("Ready"))
+
+    def _on_status_changed(self, message: str) -> None:
+        # Only the opening "Ready" is ours to reword; any later message is someone else's.
+        if message != self.tr("Ready"):
+            self._ready_shown = False
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)

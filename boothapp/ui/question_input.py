@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.answers import option_labels, question_label
 from boothapp.core.config.model import Question, QuestionKind
+from boothapp.ui.i18n import current_language
 
-_YES_NO = (("yes", "Yes"), ("no", "No"))
 # Choices wrap onto rows of this many: one long row pushed the form past the scan page's width.
 COLUMNS = 3
 
@@ -45,10 +46,8 @@ class QuestionInput(QWidget):
         self._text: QLineEdit | None = None
         kind = question.kind
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTI, QuestionKind.YES_NO):
-            options = (
-                _YES_NO if kind is QuestionKind.YES_NO
-                else tuple((o.id, o.label) for o in question.options)
-            )  # fmt: skip
+            # In the reader's language: the manager's translation, else ours of a default.
+            options = tuple(option_labels(question, current_language()).items())
             self._group = QButtonGroup(self)
             self._group.setExclusive(False)  # exclusivity by hand: a second tap clears a choice
             for i, (option_id, label) in enumerate(options):
@@ -75,6 +74,23 @@ class QuestionInput(QWidget):
             self._text = QLineEdit()
             self._text.textChanged.connect(lambda _t: self.changed.emit())
             layout.addWidget(self._text, 0, 0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The choices in the language just applied (issue 21)."""
+        labels = option_labels(self.question, current_language())
+        for i, button in enumerate(self.buttons()):
+            button.setText(labels.get(str(button.property("option_id")), button.text()))
+            if i < 9:
+                button.setToolTip(self.tr("Key {0}").format(i + 1))
+
+    def label(self) -> str:
+        """The question in the reader's language (the form's row label)."""
+        return question_label(self.question, current_language())
 
     def buttons(self) -> list[QPushButton]:
         return [

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,13 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.models import Event, Staff, StaffRole
-from boothapp.core.results.funnel import STEP_LABELS, Funnel, Step
+from boothapp.core.i18n import label
+from boothapp.core.models import Event, Rating, Staff, StaffRole
+from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.report import ShowResults
+from boothapp.core.results.speed import bucket_label
+from boothapp.core.results.timing import WEEKDAYS
 from boothapp.reports.roi_format import amount, count, headline, interval, pct
 from boothapp.services.deals import DealPullSummary, DealService
 from boothapp.services.results import ResultsService
-from boothapp.ui.i18n import date_time
+from boothapp.ui.i18n import current_language, date_time, locale_for, number
 from boothapp.ui.results_charts import FunnelBars, SpeedBars
 from boothapp.workers.tasks import TaskRunner
 
@@ -39,8 +43,37 @@ MANAGERS_ONLY = (
 )
 
 
+class _FitTable(QTableWidget):
+    """Columns share the width in proportion to what their heading and figures need, so a
+    longer language's headings are read whole where the page has room (Greek, issue 21)."""
+
+    _needed: list[int]
+
+    def fit_columns(self) -> None:
+        head = self.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._needed = [head.sectionSize(c) for c in range(self.columnCount())]
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._share()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._share()
+
+    def _share(self) -> None:
+        needed = getattr(self, "_needed", [])
+        total, room = sum(needed), self.viewport().width()
+        if not total or room <= 0:
+            return
+        head, used = self.horizontalHeader(), 0
+        for c, n in enumerate(needed):
+            size = room - used if c == len(needed) - 1 else int(n * room / total)
+            head.resizeSection(c, size)
+            used += size
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], name: str) -> QTableWidget:
-    t = QTableWidget(len(rows), len(header))
+    t = _FitTable(len(rows), len(header))
     t.setObjectName(name)
     t.setHorizontalHeaderLabels(list(header))
     t.verticalHeader().setVisible(False)
@@ -53,7 +86,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], name: str) -> QT
             if c:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             t.setItem(r, c, item)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    t.fit_columns()
     t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     height = t.horizontalHeader().height() + sum(t.rowHeight(r) for r in range(len(rows))) + 4
     t.setFixedHeight(height)
@@ -70,9 +103,31 @@ def _heading(text: str) -> QLabel:
     return label
 
 
+def _row_name(key: str) -> str:
+    """A funnel's key as read: a rating's name, a rep's name, or nobody."""
+    if not key:
+        return QCoreApplication.translate("ResultsPage", "(nobody)")
+    try:
+        return label(Rating(key))
+    except ValueError:
+        return key
+
+
+def _weekday(english: str) -> str:
+    """ "Tue" (core.results.timing) as the reader's language abbreviates it."""
+    if english not in WEEKDAYS:
+        return english
+    loc = locale_for(current_language())
+    return loc.dayName(WEEKDAYS.index(english) + 1, QLocale.FormatType.ShortFormat)
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else number(value, decimals=1)
+
+
 def _funnel_rows(funnels: Sequence[Funnel]) -> list[list[str]]:
     return [
-        [f.key or "(nobody)"]
+        [_row_name(f.key)]
         + [count(s.count) + ("" if s.rate is None else f" ({pct(s.rate)})") for s in f.steps]
         for f in funnels
     ]
@@ -221,9 +276,9 @@ class ResultsPage(QWidget):
         when = date_time(data.computed_at.astimezone())
         self.status.setText(
             self.tr(
-                "From {0:,} leads, their follow-ups and the deals pulled back from the CRM · "
+                "From {0} leads, their follow-ups and the deals pulled back from the CRM · "
                 "as of {1}"
-            ).format(data.funnel.count(Step.LEADS), when)
+            ).format(count(data.funnel.count(Step.LEADS)), when)
             + (f"\n{self._pull_note}" if self._pull_note else "")
         )
         self._rebuild(data, earlier)
@@ -307,8 +362,8 @@ class ResultsPage(QWidget):
                 ),
                 [
                     (
-                        b.label,
-                        f"{b.leads:,}",
+                        bucket_label(b.label),
+                        count(b.leads),
                         pct(b.meeting.value),
                         interval(b.meeting),
                         pct(b.won.value),
@@ -321,7 +376,7 @@ class ResultsPage(QWidget):
         )
         self.speed_summary.setText(r.speed.summary)
         lay.addWidget(self.speed_summary)
-        steps = [STEP_LABELS[s.step] for s in r.funnel.steps[1:]]
+        steps = [label(s.step) for s in r.funnel.steps[1:]]
         lay.addWidget(_heading(self.tr("Did 'hot' predict won? By rating")))
         lay.addWidget(table((self.tr("Rating"), *steps), _funnel_rows(r.by_rating), "RatingTable"))
         lay.addWidget(_heading(self.tr("By rep")))
@@ -331,17 +386,17 @@ class ResultsPage(QWidget):
         grid.addWidget(_heading(self.tr("First touch that got an answer")), 0, 0)
         grid.addWidget(table(
             (self.tr("Weekday"), self.tr("First touches"), self.tr("Answered"), self.tr("Rate")),
-            [(d.label, count(d.touched), count(d.answered), pct(d.rate)) for d in week],
+            [(_weekday(d.label), count(d.touched), count(d.answered), pct(d.rate)) for d in week],
             "TimingTable",
         ), 1, 0)  # fmt: skip
-        grid.addWidget(_heading(self.tr("Where leads sit now")), 0, 1)
+        # One under the other: side by side, a longer language's headings did not fit.
+        grid.addWidget(_heading(self.tr("Where leads sit now")), 2, 0)
         grid.addWidget(table(
             (self.tr("Stage"), self.tr("Leads"), self.tr("Median days"), self.tr("Longest")),
-            [(d.stage.value.replace("_", " "), f"{d.leads:,}",
-              "–" if d.median_days is None else f"{d.median_days:.1f}",
-              "–" if d.longest_days is None else f"{d.longest_days:.1f}") for d in r.stages],
+            [(label(d.stage), count(d.leads), _days(d.median_days), _days(d.longest_days))
+             for d in r.stages],
             "StageTable",
-        ), 1, 1)  # fmt: skip
+        ), 3, 0)  # fmt: skip
         holder = QWidget()
         holder.setLayout(grid)
         lay.addWidget(holder)

@@ -145,6 +145,7 @@ def test_choosing_a_language_at_sign_in_rewords_the_open_window(
     assert window.lock_action.text() == "قفل (Ctrl+L)"
     assert window.sign_in.heading.text() == "چه کسی در غرفه است؟"
     assert _language_button(window, "fa").isChecked()
+    assert window.statusBar().currentMessage() == "آماده"  # the opening "Ready" too
 
     _pick_language(qtbot, window, "tr")
     qtbot.waitUntil(lambda: window.nav.item(1).text().startswith("Tara"), timeout=3000)

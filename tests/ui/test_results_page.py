@@ -88,7 +88,7 @@ def test_results_page_is_for_managers_and_shows_the_figures(qtbot, ctx, runner) 
     assert _cells(page, "MoneyTable") == [
         ["EUR", "EUR 15,000.00", "EUR 10,000.00", "EUR 5,000.00", "EUR 0.00", "1/1/0"]
     ]
-    assert _cells(page, "RatingTable")[0][0] == "hot"
+    assert _cells(page, "RatingTable")[0][0] == "Hot"  # the rating as the UI names it
     assert _cells(page, "RatingTable")[0][-1] == "1 (100 %)"
     never = _cells(page, "SpeedTable")[-1]
     assert never[:3] == ["never", "3", "67 %"]  # 2 of 3 uncontacted leads have a deal

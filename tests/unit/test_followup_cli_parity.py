@@ -54,14 +54,14 @@ def test_outcome_of_a_call_is_recorded_with_its_note_and_plans_the_next(
     run = cli("followups", "outcome", "--event", "CeMAT", call["touch_id"], "--result",
               "no-answer", "--note", "rang twice", "--now", NOW)  # fmt: skip
     assert run.code == 0, run.err
-    assert "no-answer recorded" in run.out and "next: call" in run.out
+    assert "No answer recorded" in run.out and "next: Call" in run.out  # labels, as people read
     after = {r["touch_id"]: r for r in _touches(cli, cast.hot)}
     assert after[call["touch_id"]]["state"] == "done"
     assert "note: rang twice" in after[call["touch_id"]]["reason"]
     nxt = next(r for r in _touches(cli, cast.hot) if "call again after no answer" in r["reason"])
     run = cli("followups", "outcome", "--event", "CeMAT", nxt["touch_id"], "--result",
               "wrong-number", "--now", NOW)  # fmt: skip
-    assert run.code == 0 and "next: letter" in run.out
+    assert run.code == 0 and "next: Letter" in run.out
     with pytest.raises(SystemExit):  # argparse names the valid results
         cli("followups", "outcome", "--event", "CeMAT", nxt["touch_id"], "--result", "maybe")
 

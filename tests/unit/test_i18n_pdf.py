@@ -109,3 +109,34 @@ def test_page_images_for_a_person_to_check(reports: dict[Language, Path], tmp_pa
         if os.environ.get("BOOTHAPP_WRITE_SCREENSHOTS") == "1":
             SHOTS.mkdir(parents=True, exist_ok=True)
             sheet.save(SHOTS / f"report-{lang}.png", optimize=True)
+
+
+def test_persian_lead_sheet_page_image(tmp_path: Path) -> None:
+    """A Persian lead sheet whose notes and history mix Persian with Latin names wraps over
+    several lines; its page image goes to docs/screenshots for a person to read."""
+    from datetime import UTC, datetime
+
+    from boothapp.app import build_context
+    from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
+
+    ctx: AppContext = build_context(str(tmp_path / "data"))
+    try:
+        event = build_demo(ctx, leads=5, seed=3).event
+        lead = replace(
+            ctx.leads.list_leads(event.id)[0],
+            notes="مشتری در غرفه گفت که شرکت Quanta Labs بودجهٔ ۲۵۰ هزار یورو برای سال ۲۰۲۷ دارد و "
+            "می‌خواهد نسخهٔ آزمایشی را با تیم IT خود در تهران امتحان کند؛ هفتهٔ بعد با Sophia "
+            "تماس بگیرید و پیش‌فاکتور را به نشانی sophia@quanta.example بفرستید.",
+        )
+        history = [HistoryEntry(datetime(2026, 11, 18, 10, 42, tzinfo=UTC),
+                                "مرحله: در انتظار تماس ← پیش‌فاکتور ارسال شد", "Sara")]  # fmt: skip
+        pdf = tmp_path / "sheet-fa.pdf"
+        write_lead_sheet(lead, event, pdf, history=history, language=Language.FA)
+    finally:
+        ctx.close()
+    assert "Quanta" in _text(pdf)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "sheet")], check=True, timeout=60)  # fmt: skip
+    page = Image.open(next(tmp_path.glob("sheet-*.png")))
+    if os.environ.get("BOOTHAPP_WRITE_SCREENSHOTS") == "1":
+        page.save(SHOTS / "lead-sheet-fa.png", optimize=True)

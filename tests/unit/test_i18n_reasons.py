@@ -131,3 +131,35 @@ def test_roster_problems_speak_the_staff_members_language(tmp_path: Path) -> Non
     with using(Language.FA):
         result = read_roster(roster, event_id="ev-1")
     assert [r.reason for r in result.rejected] == ["شناسه‌ی کارت ورود ندارد"]
+
+
+def test_a_skipped_public_holiday_is_named_as_the_reader_names_it() -> None:
+    """The plan skips Greece's 25 March (real ``holidays`` data) and stores it in English; a
+    Greek reader sees Greece's own name for it, a Persian reader the day in Persian digits,
+    and Christmas, which no Persian-speaking country keeps, comes from the catalogue."""
+    from boothapp.core.followups.holiday_names import holiday_name_in
+    from boothapp.core.followups.timing import PublicHolidays
+
+    eve = datetime(2026, 3, 24, 18, 0, tzinfo=ZoneInfo("Europe/Athens")).astimezone(UTC)
+    touch = first_touch("Europe/Athens", eve, FollowUpPlan(), "GR", PublicHolidays())
+    assert "skipped Wed 25 Mar is Independence Day" in touch.reason
+    el, fa = shown(touch.reason, Language.EL), shown(touch.reason, Language.FA)
+    assert "Εικοστή Πέμπτη Μαρτίου" in el and "Independence" not in el, el
+    assert "۲۵" in fa and " is " not in fa, fa
+    # Another country's Independence Day is not Greece's 25 March.
+    assert holiday_name_in("Independence Day", "el") == "Independence Day"
+    assert holiday_name_in("Christmas Day", "fa") == "کریسمس"  # no Persian country keeps it
+
+
+def test_a_send_held_back_by_the_window_or_a_holiday_reads_translated() -> None:
+    from boothapp.core.followups.reasons import HOLIDAY_NOW, NOT_SENT_AT_SEND, OUTSIDE_WINDOW
+
+    window = "Tue-Thu 09:00-11:00"
+    why = english(OUTSIDE_WINDOW, when="Sat 10:00", tz="Europe/Athens", window=window)
+    outside = english(NOT_SENT_AT_SEND, why=why)
+    why = english(HOLIDAY_NOW, when="Fri 10:00", tz="Europe/Berlin", holiday="Christmas Day")
+    holiday = english(NOT_SENT_AT_SEND, why=why)
+    de = shown(outside, Language.DE)
+    assert "Versandfensters" in de and "Di.-Do." in de and "outside" not in de, de
+    assert "Erster Weihnachtstag" in shown(holiday, Language.DE)
+    assert "Christmas" not in shown(holiday, Language.TR)

@@ -223,7 +223,7 @@ def test_os_user_mapping_turns_the_gate_on(ctx: AppContext, cli, monkeypatch) ->
     ali = cli("person", "retain", "--dry-run")
     assert ali.code != 0 and "Ali is staff" in ali.err
     listed = cli("staff", "list", "--event", "Privacy Expo")
-    assert "Ali" in listed.out and "ali-laptop" in listed.out and "manager" in listed.out
+    assert "Ali" in listed.out and "ali-laptop" in listed.out and "Manager" in listed.out
     assert event_id
 
 

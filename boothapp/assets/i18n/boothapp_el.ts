@@ -666,11 +666,11 @@ last lead {0}</source>
         </message>
         <message>
             <source>Kiosk mode</source>
-            <translation>Λειτουργία kiosk</translation>
+            <translation>Kiosk</translation>
         </message>
         <message>
             <source>Import roster…</source>
-            <translation>Εισαγωγή λίστας επισκεπτών…</translation>
+            <translation>Λίστα επισκεπτών…</translation>
         </message>
         <message>
             <source>Signed in: {0}</source>
@@ -1343,13 +1343,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
-        <name>FunnelBars</name>
-        <message>
-            <source>  ({0:.0f} %)</source>
-            <translation>  ({0:.0f} %)</translation>
-        </message>
-    </context>
-    <context>
         <name>HubFooter</name>
         <message>
             <source>Hub: connecting…</source>
@@ -1817,6 +1810,21 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>MailHeaders</name>
+        <message>
+            <source>From</source>
+            <translation>Από</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>Προς</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>Θέμα</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
             <source>Ready</source>
@@ -1921,6 +1929,165 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Enter</source>
             <translation>Εντάξει</translation>
+        </message>
+    </context>
+    <context>
+        <name>QLineEdit</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Αναίρεση</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>Ακύρωση αναί&amp;ρεσης</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Αποκοπή</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>Α&amp;ντιγραφή</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Επικόλληση</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Διαγραφή</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Επιλογή όλων</translation>
+        </message>
+    </context>
+    <context>
+        <name>QMessageBox</name>
+        <message>
+            <source>Show Details...</source>
+            <translation>Εμφάνιση λεπτομερειών...</translation>
+        </message>
+        <message>
+            <source>Hide Details...</source>
+            <translation>Απόκρυψη λεπτομερειών...</translation>
+        </message>
+    </context>
+    <context>
+        <name>QPlatformTheme</name>
+        <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>Αποθήκευση</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Άνοιγμα</translation>
+        </message>
+        <message>
+            <source>&amp;Yes</source>
+            <translation>&amp;Ναι</translation>
+        </message>
+        <message>
+            <source>&amp;No</source>
+            <translation>Ό&amp;χι</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Κλείσιμο</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Ακύρωση</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>Απόρριψη</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>Εφαρμογή</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>Επαναφορά</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Ξανά</translation>
+        </message>
+        <message>
+            <source>Ignore</source>
+            <translation>Παράβλεψη</translation>
+        </message>
+        <message>
+            <source>Abort</source>
+            <translation>Διακοπή</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Βοήθεια</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWidgetTextControl</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Αναίρεση</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>Ακύρωση αναί&amp;ρεσης</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Αποκοπή</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>Α&amp;ντιγραφή</translation>
+        </message>
+        <message>
+            <source>Copy &amp;Link Location</source>
+            <translation>Αντιγραφή &amp;συνδέσμου</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Επικόλληση</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Διαγραφή</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Επιλογή όλων</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWizard</name>
+        <message>
+            <source>&lt; &amp;Back</source>
+            <translation>&lt; &amp;Πίσω</translation>
+        </message>
+        <message>
+            <source>&amp;Next &gt;</source>
+            <translation>&amp;Επόμενο &gt;</translation>
+        </message>
+        <message>
+            <source>&amp;Finish</source>
+            <translation>&amp;Τέλος</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Ακύρωση</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Βοήθεια</translation>
         </message>
     </context>
     <context>
@@ -2038,8 +2205,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Τα αποτελέσματα δεν είναι διαθέσιμα: {0}</translation>
         </message>
         <message>
-            <source>From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
-            <translation>Από {0:,} επαφές, τη συνέχειά τους και τις συμφωνίες από το CRM · στις {1}</translation>
+            <source>(nobody)</source>
+            <translation>(κανείς)</translation>
+        </message>
+        <message>
+            <source>From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
+            <translation>Από {0} επαφές, τη συνέχειά τους και τις συμφωνίες από το CRM · στις {1}</translation>
         </message>
         <message>
             <source>Compare with {0}</source>
@@ -2516,6 +2687,10 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>Ώρες (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(ερώτηση)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>Υποχρεωτικό στη φόρμα</translation>
         </message>
@@ -2712,8 +2887,16 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
     <context>
         <name>SpeedBars</name>
         <message>
-            <source>{0} %</source>
-            <translation>{0} %</translation>
+            <source>n = {0}</source>
+            <translation>n = {0}</translation>
+        </message>
+        <message>
+            <source>Meeting</source>
+            <translation>Ραντεβού</translation>
+        </message>
+        <message>
+            <source>Won</source>
+            <translation>Κερδήθηκε</translation>
         </message>
     </context>
     <context>

@@ -454,7 +454,7 @@
         </message>
         <message>
             <source>{0} h {1:02d} min</source>
-            <translation>{0} ساعت و {1:02d} دقیقه</translation>
+            <translation>{0}:{1:02d} ساعت</translation>
         </message>
         <message>
             <source>{0} d {1} h</source>
@@ -470,11 +470,11 @@
         </message>
         <message>
             <source> · {0:,} waiting</source>
-            <translation> · {0:,} در انتظار</translation>
+            <translation> · {0:,} منتظر</translation>
         </message>
         <message>
             <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
-            <translation>میانه، ثبت ← اولین تماس&lt;br&gt;&lt;b&gt;{0}٪&lt;/b&gt; در کمتر از {1}&lt;br&gt;با {2:,} از {3:,} تماس گرفته شد{4}</translation>
+            <translation>میانه، ثبت ← اولین تماس&lt;br&gt;&lt;b&gt;{0}٪&lt;/b&gt; در کمتر از {1}&lt;br&gt;{2:,} از {3:,} تماس‌شده{4}</translation>
         </message>
         <message>
             <source>Leads today</source>
@@ -1194,7 +1194,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>{0} #{1} · {2}</source>
-            <translation>{0} #{1} · {2}</translation>
+            <translation>{0} شمارهٔ {1} · {2}</translation>
         </message>
         <message>
             <source>Set up the SMTP server in the event settings first</source>
@@ -1338,13 +1338,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
 (kept in the system keyring, asked once):</source>
             <translation>گذرواژه {0}
 (در جاکلیدی سیستم نگه داشته می‌شود، فقط یک بار پرسیده می‌شود):</translation>
-        </message>
-    </context>
-    <context>
-        <name>FunnelBars</name>
-        <message>
-            <source>  ({0:.0f} %)</source>
-            <translation>  ({0:.0f}٪)</translation>
         </message>
     </context>
     <context>
@@ -1813,6 +1806,21 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>MailHeaders</name>
+        <message>
+            <source>From</source>
+            <translation>از</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>به</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>موضوع</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
             <source>Ready</source>
@@ -1917,6 +1925,165 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Enter</source>
             <translation>تأیید</translation>
+        </message>
+    </context>
+    <context>
+        <name>QLineEdit</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;واگرد</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;ازنو</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;برش</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>&amp;رونوشت</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;چسباندن</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>حذف</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>انتخاب همه</translation>
+        </message>
+    </context>
+    <context>
+        <name>QMessageBox</name>
+        <message>
+            <source>Show Details...</source>
+            <translation>نمایش جزئیات...</translation>
+        </message>
+        <message>
+            <source>Hide Details...</source>
+            <translation>پنهان کردن جزئیات...</translation>
+        </message>
+    </context>
+    <context>
+        <name>QPlatformTheme</name>
+        <message>
+            <source>OK</source>
+            <translation>تأیید</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>ذخیره</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>باز کردن</translation>
+        </message>
+        <message>
+            <source>&amp;Yes</source>
+            <translation>&amp;بله</translation>
+        </message>
+        <message>
+            <source>&amp;No</source>
+            <translation>&amp;خیر</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>بستن</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>لغو</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>دور انداختن</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>اعمال</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>بازنشانی</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>تلاش دوباره</translation>
+        </message>
+        <message>
+            <source>Ignore</source>
+            <translation>نادیده گرفتن</translation>
+        </message>
+        <message>
+            <source>Abort</source>
+            <translation>توقف</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>راهنما</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWidgetTextControl</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;واگرد</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;ازنو</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;برش</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>&amp;رونوشت</translation>
+        </message>
+        <message>
+            <source>Copy &amp;Link Location</source>
+            <translation>رونوشت &amp;نشانی پیوند</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;چسباندن</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>حذف</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>انتخاب همه</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWizard</name>
+        <message>
+            <source>&lt; &amp;Back</source>
+            <translation>&lt; &amp;قبلی</translation>
+        </message>
+        <message>
+            <source>&amp;Next &gt;</source>
+            <translation>&amp;بعدی &gt;</translation>
+        </message>
+        <message>
+            <source>&amp;Finish</source>
+            <translation>&amp;پایان</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>لغو</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;راهنما</translation>
         </message>
     </context>
     <context>
@@ -2034,8 +2201,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>نتایج در دسترس نیست: {0}</translation>
         </message>
         <message>
-            <source>From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
-            <translation>بر پایه {0:,} سرنخ، پیگیری‌هایشان و معامله‌های دریافتی از CRM · تا {1}</translation>
+            <source>(nobody)</source>
+            <translation>(هیچ‌کس)</translation>
+        </message>
+        <message>
+            <source>From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
+            <translation>بر پایه {0} سرنخ، پیگیری‌هایشان و معامله‌های دریافتی از CRM · تا {1}</translation>
         </message>
         <message>
             <source>Compare with {0}</source>
@@ -2512,6 +2683,10 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <translation>ساعت‌ها (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(پرسش)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>در فرم غرفه الزامی است</translation>
         </message>
@@ -2708,8 +2883,16 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
     <context>
         <name>SpeedBars</name>
         <message>
-            <source>{0} %</source>
-            <translation>{0}٪</translation>
+            <source>n = {0}</source>
+            <translation>n = {0}</translation>
+        </message>
+        <message>
+            <source>Meeting</source>
+            <translation>جلسه</translation>
+        </message>
+        <message>
+            <source>Won</source>
+            <translation>موفق</translation>
         </message>
     </context>
     <context>

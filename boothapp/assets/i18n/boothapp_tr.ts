@@ -1194,7 +1194,7 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>{0} #{1} · {2}</source>
-            <translation>{0} #{1} · {2}</translation>
+            <translation>{1}. {0} · {2}</translation>
         </message>
         <message>
             <source>Set up the SMTP server in the event settings first</source>
@@ -1338,13 +1338,6 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
 (kept in the system keyring, asked once):</source>
             <translation>{0} parolası
 (sistem anahtarlığında saklanır, bir kez sorulur):</translation>
-        </message>
-    </context>
-    <context>
-        <name>FunnelBars</name>
-        <message>
-            <source>  ({0:.0f} %)</source>
-            <translation>  (%{0:.0f})</translation>
         </message>
     </context>
     <context>
@@ -1813,6 +1806,21 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
     </context>
     <context>
+        <name>MailHeaders</name>
+        <message>
+            <source>From</source>
+            <translation>Kimden</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>Kime</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>Konu</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
             <source>Ready</source>
@@ -1917,6 +1925,165 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <message>
             <source>Enter</source>
             <translation>Tamam</translation>
+        </message>
+    </context>
+    <context>
+        <name>QLineEdit</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Geri al</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;Yinele</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Kes</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>K&amp;opyala</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Yapıştır</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Sil</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Tümünü seç</translation>
+        </message>
+    </context>
+    <context>
+        <name>QMessageBox</name>
+        <message>
+            <source>Show Details...</source>
+            <translation>Ayrıntıları göster...</translation>
+        </message>
+        <message>
+            <source>Hide Details...</source>
+            <translation>Ayrıntıları gizle...</translation>
+        </message>
+    </context>
+    <context>
+        <name>QPlatformTheme</name>
+        <message>
+            <source>OK</source>
+            <translation>Tamam</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>Kaydet</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Aç</translation>
+        </message>
+        <message>
+            <source>&amp;Yes</source>
+            <translation>&amp;Evet</translation>
+        </message>
+        <message>
+            <source>&amp;No</source>
+            <translation>&amp;Hayır</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Kapat</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>İptal</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>Vazgeç</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>Uygula</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>Sıfırla</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Yeniden dene</translation>
+        </message>
+        <message>
+            <source>Ignore</source>
+            <translation>Yok say</translation>
+        </message>
+        <message>
+            <source>Abort</source>
+            <translation>Durdur</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Yardım</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWidgetTextControl</name>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>&amp;Geri al</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>&amp;Yinele</translation>
+        </message>
+        <message>
+            <source>Cu&amp;t</source>
+            <translation>&amp;Kes</translation>
+        </message>
+        <message>
+            <source>&amp;Copy</source>
+            <translation>K&amp;opyala</translation>
+        </message>
+        <message>
+            <source>Copy &amp;Link Location</source>
+            <translation>&amp;Bağlantı adresini kopyala</translation>
+        </message>
+        <message>
+            <source>&amp;Paste</source>
+            <translation>&amp;Yapıştır</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Sil</translation>
+        </message>
+        <message>
+            <source>Select All</source>
+            <translation>Tümünü seç</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWizard</name>
+        <message>
+            <source>&lt; &amp;Back</source>
+            <translation>&lt; &amp;Geri</translation>
+        </message>
+        <message>
+            <source>&amp;Next &gt;</source>
+            <translation>&amp;İleri &gt;</translation>
+        </message>
+        <message>
+            <source>&amp;Finish</source>
+            <translation>&amp;Bitir</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>İptal</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Yardım</translation>
         </message>
     </context>
     <context>
@@ -2034,8 +2201,12 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Sonuçlar alınamadı: {0}</translation>
         </message>
         <message>
-            <source>From {0:,} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
-            <translation>{0:,} aday, takipleri ve CRM'den çekilen fırsatlar üzerinden · {1} itibarıyla</translation>
+            <source>(nobody)</source>
+            <translation>(kimse)</translation>
+        </message>
+        <message>
+            <source>From {0} leads, their follow-ups and the deals pulled back from the CRM · as of {1}</source>
+            <translation>{0} aday, takipleri ve CRM'den çekilen fırsatlar üzerinden · {1} itibarıyla</translation>
         </message>
         <message>
             <source>Compare with {0}</source>
@@ -2512,6 +2683,10 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <translation>Saatler (09:00-17:00)</translation>
         </message>
         <message>
+            <source>(question)</source>
+            <translation>(soru)</translation>
+        </message>
+        <message>
             <source>Required on the booth form</source>
             <translation>Stant formunda zorunlu</translation>
         </message>
@@ -2708,8 +2883,16 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
     <context>
         <name>SpeedBars</name>
         <message>
-            <source>{0} %</source>
-            <translation>%{0}</translation>
+            <source>n = {0}</source>
+            <translation>n = {0}</translation>
+        </message>
+        <message>
+            <source>Meeting</source>
+            <translation>Toplantı</translation>
+        </message>
+        <message>
+            <source>Won</source>
+            <translation>Kazanıldı</translation>
         </message>
     </context>
     <context>

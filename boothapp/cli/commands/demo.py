@@ -19,6 +19,7 @@ from typing import Any
 from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.i18n import gettext as _
 from boothapp.settings import NO_CAMERA
 
 LOOPBACK = "loopback"
@@ -49,12 +50,19 @@ def run(args: argparse.Namespace) -> int:
 
     ctx = open_context(args)
     try:
-        bar = ProgressBar("Adding demo leads")
+        bar = ProgressBar(_("Adding demo leads"))
         summary = build_demo(ctx, leads=max(0, args.leads), video=not args.no_gui, progress=bar)
         bar.done()
-        print(f"{summary.event.id}\t{summary.event.name}: {summary.staff} staff "
-              f"(PINs 1111, 2222, 3333), {summary.attendees} attendees, "
-              f"{summary.leads} leads added")  # fmt: skip
+        text = _(
+            "{event}: {staff} staff (PINs 1111, 2222, 3333), {attendees} attendees, "
+            "{leads} leads added"
+        ).format(
+            event=summary.event.name,
+            staff=summary.staff,
+            attendees=summary.attendees,
+            leads=summary.leads,
+        )
+        print(f"{summary.event.id}\t{text}")  # fmt: skip
         if args.no_gui:
             return 0
         from boothapp.ui.shell import run_desktop

@@ -7,6 +7,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,8 +20,11 @@ from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import PlanError
+from boothapp.core.followups.reasons import shown
+from boothapp.core.i18n import N_, label, ngettext
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_percent, locale_of, native_digits
+from boothapp.core.models import Stage
 from boothapp.services.errors import ServiceError
 from boothapp.services.followup_mail import (
     IMAP_PASSWORD_ENV,
@@ -33,8 +37,47 @@ from boothapp.services.followup_mail import (
     smtp_password,
     store_mail_password,
 )
-from boothapp.services.followup_types import smtp_settings_from
+from boothapp.services.followup_types import TouchState, smtp_settings_from
 from boothapp.sync.credentials import SecretStore
+
+# A touch's state as a person reads it in ``followups list`` (JSON keeps the value).
+TOUCH_STATES = {
+    TouchState.PLANNED: N_("planned"),
+    TouchState.APPROVED: N_("approved"),
+    TouchState.SENDING: N_("sending"),
+    TouchState.SENT: N_("sent"),
+    TouchState.DONE: N_("done"),
+    TouchState.FAILED: N_("failed"),
+    TouchState.REVIEW: N_("to check"),
+    TouchState.CANCELLED: N_("cancelled"),
+}
+
+
+def _stage(value: str) -> str:
+    try:
+        return label(Stage(value))
+    except ValueError:
+        return value
+
+
+def _within(text: str) -> str:
+    """A target window as the metrics name it ("5 min", "48 h", "5 days"), in the reader's
+    words; any other wording as it is."""
+    m = re.fullmatch(r"(\d+) (min|h|days?)", text)
+    if m is None:
+        return text
+    n = int(m[1])
+    if m[2] == "min":
+        return _("{minutes} min").format(minutes=n)
+    if m[2] == "h":
+        return _("{hours} h").format(hours=n)
+    return ngettext("{count} day", "{count} days", n).format(count=n)
+
+
+def _when(moment: datetime) -> str:
+    """ "Wed 2026-12-02 09:00" with the reader's weekday name and digits."""
+    day = locale_of().days["format"]["abbreviated"][moment.weekday()]
+    return native_digits(f"{day} {moment:%Y-%m-%d %H:%M}")
 
 
 def register(sub: Any) -> None:
@@ -196,9 +239,10 @@ def run_list(args: argparse.Namespace) -> int:
                 }
                 print(json.dumps(record, ensure_ascii=False))
             else:
+                state = _(TOUCH_STATES.get(t.state, t.state.value))
                 print(
-                    f"{local:%a %Y-%m-%d %H:%M} {t.tz:<20} #{t.touch_number} "
-                    f"{t.channel.value:<6} {t.state.value:<9} {t.owner or '-':<12} "
+                    f"{_when(local)} {t.tz:<20} #{native_digits(str(t.touch_number))} "
+                    f"{label(t.channel):<8} {state:<10} {t.owner or '-':<12} "
                     f"{t.language or '-':<3} {t.lead_id[:8]} {t.subject}"
                 )
         return 0
@@ -228,7 +272,7 @@ def run_send(args: argparse.Namespace) -> int:
         if missing and not args.dry_run:
             # Issue 16: mail went out with no opt-out and no postal address, without a word.
             for line in missing:
-                print(f"not sending: {line}", file=sys.stderr)
+                print(_("not sending: {reason}").format(reason=line), file=sys.stderr)
             return 2
         password = None if args.dry_run else _password(ctx, smtp.username)
         if smtp.username and password is None and not args.dry_run:
@@ -344,7 +388,7 @@ def run_preview(args: argparse.Namespace) -> int:
         print(f"Content-Language: {p.language}\n")
         print(p.text, end="")
         for line in p.problems:
-            print(f"warning: {line}", file=sys.stderr)
+            print(_("warning: {message}").format(message=line), file=sys.stderr)
         return 0
 
     return _with_context(args, body)
@@ -360,13 +404,21 @@ def run_outcome(args: argparse.Namespace) -> int:
         result = ctx.followups.record_outcome(
             args.touch, RESULTS[args.result], staff_id=staff, now=_now(args), note=args.note
         )
-        print(f"{args.result} recorded for touch {result.touch.id}: {result.reason}")
+        print(
+            _("{outcome} recorded for touch {id}: {reason}").format(
+                outcome=label(RESULTS[args.result]), id=result.touch.id, reason=shown(result.reason)
+            )
+        )
         if result.new_stage:
-            print(f"lead stage: {result.new_stage}")
+            print(_("lead stage: {stage}").format(stage=_stage(result.new_stage)))
         if result.next_touch is not None:
             t = result.next_touch
             local = t.due_utc.astimezone(ZoneInfo(t.tz))
-            print(f"next: {t.channel.value} {local:%a %Y-%m-%d %H:%M} {t.tz} ({t.id})")
+            print(
+                _("next: {channel} {when} {zone} ({id})").format(
+                    channel=label(t.channel), when=_when(local), zone=t.tz, id=t.id
+                )
+            )
         return 0
 
     return _with_context(args, body)
@@ -378,7 +430,13 @@ def run_review_list(args: argparse.Namespace) -> int:
         for item in items:
             t = item.touch
             print(f"{t.id} {item.lead_name} <{item.email}> {t.message_id}: {t.subject}")
-        print(f"{len(items)} interrupted send(s) waiting for review")
+        print(
+            ngettext(
+                "{count} interrupted send waiting for review",
+                "{count} interrupted sends waiting for review",
+                len(items),
+            ).format(count=native_digits(str(len(items))))
+        )
         return 0
 
     return _with_context(args, body)
@@ -388,8 +446,10 @@ def run_review_resolve(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, event_id: str) -> int:
         staff = _staff_id(ctx, event_id, args.staff)
         t = ctx.followups.resolve_review(args.touch, args.sent == "yes", staff)
-        what = "marked sent" if t.state.value == "sent" else "will go out on the next run"
-        print(f"touch {t.id} {what}")
+        if t.state is TouchState.SENT:
+            print(_("touch {id} marked sent").format(id=t.id))
+        else:
+            print(_("touch {id} will go out on the next run").format(id=t.id))
         return 0
 
     return _with_context(args, body)
@@ -437,10 +497,14 @@ def run_password(args: argparse.Namespace) -> int:
         if not value and sys.stdin.isatty():
             value = getpass.getpass(f"{'IMAP' if args.imap else 'SMTP'} password for {user}: ")
         if not value:
-            raise CliError(f"no password: type it at the prompt or set {env}")
+            raise CliError(_("no password: type it at the prompt or set {env}").format(env=env))
         store_mail_password(ctx.followups, ctx.paths.data_dir, event_id, value, args.imap)
         where = SecretStore(ctx.paths.data_dir / "secrets.json").where()
-        print(f"{'IMAP' if args.imap else 'SMTP'} password for {user} kept in {where}")
+        print(
+            _("{kind} password for {user} kept in {where}").format(
+                kind="IMAP" if args.imap else "SMTP", user=user, where=where
+            )
+        )
         return 0
 
     return _with_context(args, body)
@@ -450,7 +514,10 @@ def _fmt(delta: timedelta | None) -> str:
     if delta is None:
         return "-"
     minutes = int(delta.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    if minutes >= 60:
+        return native_digits(_("{hours} h {minutes:02d} min").format(
+            hours=minutes // 60, minutes=minutes % 60))  # fmt: skip
+    return native_digits(_("{minutes} min").format(minutes=minutes))
 
 
 def run_metrics(args: argparse.Namespace) -> int:
@@ -473,14 +540,17 @@ def run_metrics(args: argparse.Namespace) -> int:
                     )
                 )
             return 0
-        for title, groups in (("Event", m.per_event), ("Staff", m.per_staff)):
+        for title, groups in ((_("Event"), m.per_event), (_("Staff"), m.per_staff)):
             for key, g in groups.items():
-                name = "all leads" if title == "Event" else key
-                shares = ", ".join(f"{label} {share:.0%}" for label, share in g.within)
-                print(
-                    f"{title:<5} {name:<20} {g.contacted}/{g.leads} contacted, "
-                    f"median {_fmt(g.median)}; within {shares}"
+                name = _("all leads") if groups is m.per_event else key
+                shares = ", ".join(
+                    f"{_within(within)} {format_percent(share)}" for within, share in g.within
                 )
+                line = _("{contacted}/{leads} contacted, median {median}; within {shares}")
+                figures = line.format(
+                    contacted=g.contacted, leads=g.leads, median=_fmt(g.median), shares=shares
+                )
+                print(f"{title:<8} {name:<20} {native_digits(figures)}")
         print(
             ngettext(
                 "{count} lead not contacted yet",

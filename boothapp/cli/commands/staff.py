@@ -12,6 +12,8 @@ from typing import Any
 from boothapp.cli.acting import os_user, read_pin, require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import label
 from boothapp.core.models import StaffRole
 from boothapp.services.audit import AuditAction
 from boothapp.services.errors import ServiceError
@@ -46,10 +48,10 @@ def run_list(args: argparse.Namespace) -> int:
         for user, staff in ctx.staff.os_user_links():
             links.setdefault(staff.id, []).append(user)
         for staff in ctx.staff.list_staff(event.id):
-            role = ctx.staff.with_role(staff).role.value
+            role = label(ctx.staff.with_role(staff).role)
             users = ", ".join(links.get(staff.id, []))
-            state = "" if staff.active else " (inactive)"
-            print(f"{staff.name:<24} {role:<8}{state}  {users}".rstrip())
+            state = "" if staff.active else _(" (inactive)")
+            print(f"{staff.name:<24} {role:<14}{state}  {users}".rstrip())
         return 0
     finally:
         ctx.close()
@@ -74,7 +76,7 @@ def run_add(args: argparse.Namespace) -> int:
             staff_id=actor.staff_id if actor else staff.id,
             detail={"added": staff.name, "role": staff.role.value},
         )  # fmt: skip
-        print(f"{staff.name} added as {staff.role.value}")
+        print(_("{name} added as {role}").format(name=staff.name, role=label(staff.role)))
         return 0
     finally:
         ctx.close()
@@ -95,7 +97,11 @@ def run_map(args: argparse.Namespace) -> int:
             ctx.staff.map_os_user(user, found[0].id, by=actor.staff_id)
         except ServiceError as exc:
             raise CliError(str(exc)) from None
-        print(f"OS user {user} now acts as {found[0].name} ({found[0].role.value})")
+        print(
+            _("OS user {user} now acts as {name} ({role})").format(
+                user=user, name=found[0].name, role=label(found[0].role)
+            )
+        )
         return 0
     finally:
         ctx.close()

@@ -23,48 +23,53 @@ from boothapp.core.config.model import (
     ScoreRule,
     ScoringConfig,
 )
+from boothapp.core.i18n import N_
 
 
 def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
     return tuple(Option(i, label) for i, label in pairs)
 
 
+# Labels are msgids of the core catalogue: a default label the manager kept reads in the
+# reader's language (core.answers), their own wording and translations stay as they wrote.
 # Few fields and none required (DOMAIN.md: every mandatory field slows the booth); consent is
 # asked by the form itself, not by a question.
 DEFAULT_QUESTIONS = (
     Question(
-        "budget", "Budget", QuestionKind.SINGLE,
-        _options(("under_10k", "< 10k"), ("10k_50k", "10k-50k"), ("50k_250k", "50k-250k"),
-                 ("over_250k", "> 250k"), ("unknown", "Unknown")),
+        "budget", N_("Budget"), QuestionKind.SINGLE,
+        _options(("under_10k", N_("< 10k")), ("10k_50k", N_("10k-50k")),
+                 ("50k_250k", N_("50k-250k")), ("over_250k", N_("> 250k")),
+                 ("unknown", N_("Unknown"))),
         bant=BantRole.BUDGET,
     ),
     Question(
-        "authority", "Role in the purchase", QuestionKind.SINGLE,
-        _options(("decision_maker", "Decision maker"), ("influencer", "Influencer"),
-                 ("user", "User"), ("other", "Other")),
+        "authority", N_("Role in the purchase"), QuestionKind.SINGLE,
+        _options(("decision_maker", N_("Decision maker")), ("influencer", N_("Influencer")),
+                 ("user", N_("User")), ("other", N_("Other"))),
         bant=BantRole.AUTHORITY,
     ),
     Question(
-        "interests", "Interested in", QuestionKind.MULTI,
-        _options(("platform", "Platform"), ("analytics", "Analytics"),
-                 ("integrations", "Integrations"), ("services", "Services"),
-                 ("training", "Training")),
+        "interests", N_("Interested in"), QuestionKind.MULTI,
+        _options(("platform", N_("Platform")), ("analytics", N_("Analytics")),
+                 ("integrations", N_("Integrations")), ("services", N_("Services")),
+                 ("training", N_("Training"))),
         kiosk=True, bant=BantRole.NEED,
     ),
     Question(
-        "timeframe", "When do you plan to buy?", QuestionKind.SINGLE,
-        _options(("now", "Now"), ("under_3m", "< 3 months"), ("3_6m", "3-6 months"),
-                 ("6_12m", "6-12 months"), ("over_12m", "> 12 months"), ("none", "No plans")),
+        "timeframe", N_("When do you plan to buy?"), QuestionKind.SINGLE,
+        _options(("now", N_("Now")), ("under_3m", N_("< 3 months")),
+                 ("3_6m", N_("3-6 months")), ("6_12m", N_("6-12 months")),
+                 ("over_12m", N_("> 12 months")), ("none", N_("No plans"))),
         kiosk=True, bant=BantRole.TIMEFRAME,
     ),
     Question(
-        "company_size", "Company size (employees)", QuestionKind.SINGLE,
-        _options(("upto_10", "1-10"), ("11_to_50", "11-50"), ("51_to_250", "51-250"),
-                 ("over_250", "> 250")),
+        "company_size", N_("Company size (employees)"), QuestionKind.SINGLE,
+        _options(("upto_10", N_("1-10")), ("11_to_50", N_("11-50")),
+                 ("51_to_250", N_("51-250")), ("over_250", N_("> 250"))),
         kiosk=True,
     ),
-    Question("literature", "Send me literature", QuestionKind.YES_NO, kiosk=True),
-    Question("demo", "I would like a demo", QuestionKind.YES_NO, kiosk=True),
+    Question("literature", N_("Send me literature"), QuestionKind.YES_NO, kiosk=True),
+    Question("demo", N_("I would like a demo"), QuestionKind.YES_NO, kiosk=True),
 )  # fmt: skip
 
 

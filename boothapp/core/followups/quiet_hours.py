@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import WEEKDAY_NAMES, FollowUpPlan
 from boothapp.core.followups.timing import (
     HolidaysProvider,
@@ -36,14 +37,14 @@ def outside_window(
 ) -> str | None:
     """Why ``now`` is not a sending moment for a lead in ``tz``, or None when it is."""
     local = require_aware(now_utc, "now_utc").astimezone(zone(tz))
-    label = f"{local_label(now_utc, zone(tz))} {tz}"
+    when = local_label(now_utc, zone(tz))
     if local.weekday() not in plan.send_days or not (
         plan.send_start <= local.time() < plan.send_end
     ):
-        return f"{label} is outside the sending window ({window_label(plan)} local)"
+        return R.english(R.OUTSIDE_WINDOW, when=when, tz=tz, window=window_label(plan))
     holiday = provider.holiday_name(country, local.date())
     if holiday is not None:
-        return f"{label} is {holiday}"
+        return R.english(R.HOLIDAY_NOW, when=when, tz=tz, holiday=holiday)
     return None
 
 

@@ -16,11 +16,12 @@ import functools
 import re
 import string
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 
 from babel.dates import get_day_names
 
 from boothapp.core.i18n import N_, Language, current, gettext
-from boothapp.core.i18n_format import locale_of, native_digits
+from boothapp.core.i18n_format import format_date, locale_of, native_digits
 
 # -- the phrases (stored in English, translated when shown) ------------------------------------
 NOT_INTERESTED = N_("the lead said they are not interested; no more touches, the record is kept")
@@ -72,6 +73,11 @@ BOUNCED_DSN = N_("bounced after delivery (DSN {status} {recipient})")
 MORNING_FULL = N_("the morning is full ({limit} per slot), kept at {when}")
 MOVED = N_("moved to {when}: slot limit of {limit}")
 SKIPPED = N_("skipped {holidays}")
+# One skipped day inside SKIPPED's list: "Fri 25 Dec is Christmas Day".
+HOLIDAY_ON = N_("{day} is {holiday}")
+# Why a touch waits at send time (core.followups.quiet_hours.outside_window).
+OUTSIDE_WINDOW = N_("{when} {tz} is outside the sending window ({window} local)")
+HOLIDAY_NOW = N_("{when} {tz} is {holiday}")
 
 # The timing phrases follow "<when> <zone>: " (core.followups.timing), read by ``_AT``.
 SHOW_END = N_("the show end ({when})")
@@ -147,6 +153,8 @@ PHRASES: tuple[str, ...] = (
     MORNING_FULL,
     MOVED,
     SKIPPED,
+    OUTSIDE_WINDOW,
+    HOLIDAY_NOW,
     MIDWEEK,
     NO_MIDWEEK,
     WINDOW_PASSED,
@@ -205,6 +213,50 @@ _SHAPES = {
 }
 _AT = re.compile(rf"({_WEEKDAY.pattern}) (\S+): ")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAY = rf"(?:{'|'.join(_DAYS)}) \d\d (?:{'|'.join(_MONTHS)})"
+# The skipped days of SKIPPED: "Fri 25 Dec is Christmas Day, Mon 28 Dec is Boxing Day".
+_HOLIDAY_NOTE = re.compile(rf"({_DAY}) is (.+?)(?=, {_DAY} is |\Z)")
+_WINDOW = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)|\d")
+
+
+def _holiday_day(text: str) -> date | None:
+    """ "Fri 25 Dec" -> the date nearest today that falls on that weekday (the note has no
+    year; a plan looks at most weeks ahead)."""
+    weekday, day, month = text.split(" ")
+    this_year = datetime.now(UTC).year
+    for year in (this_year, this_year + 1, this_year - 1):
+        try:
+            found = date(year, _MONTHS.index(month) + 1, int(day))
+        except ValueError:
+            continue
+        if found.weekday() == _DAYS.index(weekday):
+            return found
+    return None
+
+
+def _holidays(value: str, language: Language) -> str:
+    from boothapp.core.followups.holiday_names import holiday_name_in
+
+    notes = list(_HOLIDAY_NOTE.finditer(value))
+    if not notes or "".join(m[0] for m in notes) != value.replace(", ", ""):
+        notes = []
+    out = []
+    for m in notes:
+        day = _holiday_day(m[1])
+        shown_day = m[1] if day is None else format_date(day, language, "EEE d MMM")
+        out.append(gettext(HOLIDAY_ON).format(
+            day=shown_day, holiday=holiday_name_in(m[2], language.value, day)))  # fmt: skip
+    return gettext(", ").join(out) if out else value
+
+
+def _window(value: str, language: Language) -> str:
+    """ "Tue-Thu 09:00-11:00" with the reader's day names and digits."""
+    days = get_day_names("abbreviated", locale=locale_of(language))
+    return _WINDOW.sub(
+        lambda m: str(days[_DAYS.index(m[0])]) if m[0] in _DAYS else native_digits(m[0], language),
+        value,
+    )
 
 
 def english(phrase: str, **values: object) -> str:
@@ -247,6 +299,14 @@ def _value(name: str, value: str, language: Language) -> str:
     count, a list of stop reasons; else as stored."""
     if name in _VERBATIM:
         return value
+    if name == "holidays":
+        return _holidays(value, language)
+    if name == "holiday":
+        from boothapp.core.followups.holiday_names import holiday_name_in
+
+        return holiday_name_in(value, language.value)
+    if name == "window":
+        return _window(value, language)
     if value.isdigit():
         return native_digits(value, language)
     moment = _WEEKDAY.fullmatch(value)

@@ -139,7 +139,7 @@ def _day_spans(
             continue
         name = provider.holiday_name(country, day)
         if name is not None:
-            note = (day, f"{day:%a %d %b} is {name}")
+            note = (day, R.english(R.HOLIDAY_ON, day=f"{day:%a %d %b}", holiday=name))
             if note not in skipped:
                 skipped.append(note)
             continue
