@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
@@ -63,7 +63,8 @@ from boothapp.services.followup_types import (
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
-from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
+from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow, table_of
+from boothapp.store.types import new_id
 from boothapp.sync.mail import SmtpSettings
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ class FollowUpService:
             q = q.where(LeadRow.id.in_(ids))
             fq = fq.where(FollowUpRow.lead_id.in_(ids))
         leads = list(s.scalars(q))
+        order = {lead.id: i for i, lead in enumerate(leads)}
         existing: dict[str, list[FollowUpRow]] = {}
         for frow in s.scalars(fq):
             existing.setdefault(frow.lead_id, []).append(frow)
@@ -220,10 +222,16 @@ class FollowUpService:
         # morning. Counting the whole event's open emails took ~0.1 s per saved lead at 50k.
         dues = [t.due_utc for _, t, _ in fresh if t.channel is Channel.EMAIL]
         booked = self._booked(s, event_id, min(dues) - _DAY, max(dues) + _DAY) if dues else {}
-        spread = enforce_slot_capacity([(k, t) for k, t, _ in fresh], settings.plan, booked)
-        for key, _, view in fresh:
-            s.add(self._row_for(view, spread[key]))
-            touches_n += 1
+        # Leads saved together (a bulk capture) get the slots they would have had saved one
+        # after the other, in capture order; a whole-event plan keeps the (due, id) order.
+        rank = {k: order[v.row.id] for k, _, v in fresh} if lead_ids is not None else None
+        pairs = [(k, t) for k, t, _ in fresh]
+        spread = enforce_slot_capacity(pairs, settings.plan, booked, rank)
+        # One executemany, not an ORM object per touch (200,000 touches at 50k leads, #23).
+        values = [self._values_for(view, spread[key]) for key, _, view in fresh]
+        if values:
+            s.execute(insert(table_of(FollowUpRow)), values)
+        touches_n += len(values)
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
 
     @staticmethod
@@ -260,8 +268,12 @@ class FollowUpService:
         return moved
 
     def _row_for(self, view: _LeadView, t: PlannedTouch) -> FollowUpRow:
+        return FollowUpRow(**self._values_for(view, t))
+
+    def _values_for(self, view: _LeadView, t: PlannedTouch) -> dict[str, Any]:
         msg = view.render(t.template_id)
-        return FollowUpRow(
+        return dict(
+            id=new_id(),
             lead_id=view.row.id,
             touch_number=t.touch_number,
             channel=t.channel.value,

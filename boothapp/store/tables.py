@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -403,3 +404,11 @@ class PrivacyStateRow(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+def table_of(row_class: type[Base]) -> Table:
+    """The Core table behind an ORM class: bulk inserts with one executemany and no ORM
+    object per row (issue 23: the demo build writes a million rows)."""
+    table = row_class.__table__
+    assert isinstance(table, Table)
+    return table

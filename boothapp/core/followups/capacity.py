@@ -24,6 +24,7 @@ def enforce_slot_capacity(
     touches: Sequence[tuple[str, PlannedTouch]],
     plan: FollowUpPlan,
     booked: Mapping[datetime, int] | None = None,
+    rank: Mapping[str, int] | None = None,
 ) -> dict[str, PlannedTouch]:
     """``touches`` are (touch id, touch); returns every touch by id, moved where needed.
 
@@ -31,11 +32,15 @@ def enforce_slot_capacity(
     ``booked`` is how many emails already planned keep each slot (due time -> count): a save
     plans one lead against the counts, not against every other lead's touches.
     Processing is in (due, id) order, so the result is the same on every device.
+    ``rank`` (touch id -> rank) goes first: leads captured in one go are given the slots the
+    same leads saved one after the other would have had (issue 23).
     """
     slot = timedelta(minutes=plan.slot_minutes)
     load: Counter[datetime] = Counter(booked or {})
     out: dict[str, PlannedTouch] = {}
-    for touch_id, touch in sorted(touches, key=lambda item: (item[1].due_utc, item[0])):
+    ranks = rank or {}
+    ordered = sorted(touches, key=lambda item: (ranks.get(item[0], 0), item[1].due_utc, item[0]))
+    for touch_id, touch in ordered:
         if touch.channel is not Channel.EMAIL:
             out[touch_id] = touch
             continue
