@@ -9,7 +9,7 @@ the morning window. What cannot move stays put and says so in its reason.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -78,4 +78,26 @@ def enforce_slot_capacity(
                 + R.english(R.MOVED, when=local_label(due, tz), limit=plan.max_sends_per_slot),
             )
         out[touch_id] = touch
+    return out
+
+
+def slots_read(touches: Iterable[PlannedTouch], plan: FollowUpPlan) -> set[datetime]:
+    """Every slot ``enforce_slot_capacity`` may look at for ``touches``: each email's own slot
+    and the later slots of its morning (where it may move). The booked counts of these are
+    all it needs, so a save reads them, not every open mail of a 50,000-lead show (#23)."""
+    slot = timedelta(minutes=plan.slot_minutes)
+    out: set[datetime] = set()
+    for touch in touches:
+        if touch.channel is not Channel.EMAIL:
+            continue
+        tz = zone(touch.tz)
+        day = touch.due_utc.astimezone(tz).date()
+        due = touch.due_utc
+        out.add(due)
+        while True:
+            due += slot
+            local = due.astimezone(tz)
+            if local.date() != day or not (plan.morning_start <= local.time() < plan.morning_end):
+                break
+            out.add(due)
     return out

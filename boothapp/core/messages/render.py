@@ -194,8 +194,9 @@ class MessageRenderer:
         (a pack sentence without a pack) is swapped for its variant without it."""
         template_id = variant_for(template_id, has_links=bool(ctx.literature))
         name, lang = self._find(template_id, language)
-        subject_raw = _render_block(self._text_env, name, "subject", _vars(ctx, lang, html=False))
-        text_raw = _render_block(self._text_env, name, "body", _vars(ctx, lang, html=False))
+        plain = _vars(ctx, lang, html=False)  # read-only for templates: shared by two blocks
+        subject_raw = _render_block(self._text_env, name, "subject", plain)
+        text_raw = _render_block(self._text_env, name, "body", plain)
         html_body = _render_block(self._html_env, name, "body", _vars(ctx, lang, html=True))
         subject = " ".join(subject_raw.split())  # one line: no header injection via CR/LF
         return RenderedMessage(
