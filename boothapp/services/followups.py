@@ -166,17 +166,8 @@ class FollowUpService:
         problems: list[str] = []
         event = self._event(s, event_id)
         show_end = _show_end(event, now)
-        q = select(LeadRow).where(LeadRow.event_id == event_id).order_by(LeadRow.created_at)
-        fq = select(FollowUpRow).join(LeadRow).where(LeadRow.event_id == event_id)
-        if lead_ids is not None:
-            ids = sorted(set(lead_ids))
-            q = q.where(LeadRow.id.in_(ids))
-            fq = fq.where(FollowUpRow.lead_id.in_(ids))
-        leads = list(s.scalars(q))
+        leads, existing = self._leads_and_touches(s, event_id, lead_ids)
         order = {lead.id: i for i, lead in enumerate(leads)}
-        existing: dict[str, list[FollowUpRow]] = {}
-        for frow in s.scalars(fq):
-            existing.setdefault(frow.lead_id, []).append(frow)
         fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
         # Read once for the batch, not once per lead (a 1,000-lead capture chunk).
         config = self._configs.get(event_id)
@@ -233,6 +224,32 @@ class FollowUpService:
             s.execute(insert(table_of(FollowUpRow)), values)
         touches_n += len(values)
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
+
+    @staticmethod
+    def _leads_and_touches(
+        s: Session, event_id: str, lead_ids: Iterable[str] | None
+    ) -> tuple[list[LeadRow], dict[str, list[FollowUpRow]]]:
+        """The leads to plan in capture order (ties: the order given), with their touches."""
+        existing: dict[str, list[FollowUpRow]] = {}
+        if lead_ids is None:
+            q = select(LeadRow).where(LeadRow.event_id == event_id).order_by(LeadRow.created_at)
+            fq = select(FollowUpRow).join(LeadRow).where(LeadRow.event_id == event_id)
+            for frow in s.scalars(fq):
+                existing.setdefault(frow.lead_id, []).append(frow)
+            return list(s.scalars(q)), existing
+        # By primary key: with the event in the query SQLite walked every lead of the event
+        # (its index) for each save, 50,000 rows a save at a big show (issue 23).
+        given = {lead_id: i for i, lead_id in enumerate(dict.fromkeys(lead_ids))}
+        ids = list(given)
+        leads: list[LeadRow] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            part = ids[start : start + _IN_CHUNK]
+            leads += [r for r in s.scalars(select(LeadRow).where(LeadRow.id.in_(part)))
+                      if r.event_id == event_id]  # fmt: skip
+            for frow in s.scalars(select(FollowUpRow).where(FollowUpRow.lead_id.in_(part))):
+                existing.setdefault(frow.lead_id, []).append(frow)
+        leads.sort(key=lambda r: (_aware(r.created_at), given[r.id]))
+        return leads, existing
 
     @staticmethod
     def _booked(s: Session, event_id: str, slots: set[datetime]) -> dict[datetime, int]:
