@@ -58,7 +58,7 @@ i18n-core: venv ## extract the core's strings (CLI, reports, exports) with Babel
 
 bench: venv ## run every benchmark under bench/ (each ends with one JSON line)
 	@for b in bench/*.py; do case $$b in */_*|*/synthetic_frames.py) continue;; esac; \
-	  case $$b in */hub.py) args=--quick;; *) args=;; esac; \
+	  case $$b in */hub.py|*/demo_build.py) args=--quick;; *) args=;; esac; \
 	  echo "== $$b $$args"; QT_QPA_PLATFORM=offscreen $(PY) $$b $$args || exit 1; done
 
 i18n: venv ## pyside6-lupdate the UI strings into boothapp/assets/i18n/*.ts and fill the wording

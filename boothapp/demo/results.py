@@ -50,7 +50,8 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
     now = now or datetime.now(UTC)
     rng = random.Random(seed * 7 + 3)
     ctx.configs.save(event.id, replace(ctx.configs.get(event.id), costs=DEMO_COSTS))
-    leads = sorted(ctx.leads.list_leads(event.id), key=lambda lead: lead.id)[:DEMO_RESULTS_LEADS]
+    # The first leads by id, read as such: reading all 50,000 to sort them took 10 s (#23).
+    leads = ctx.leads.list_leads(event.id, limit=DEMO_RESULTS_LEADS, by_id=True)
     deals: dict[str, tuple[Deal, ...]] = {}
     for lead in leads:
         captured = lead.created_at

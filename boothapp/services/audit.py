@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from boothapp.store.db import Database
-from boothapp.store.tables import AuditRow, StaffRow
+from boothapp.store.tables import AuditRow, StaffRow, table_of
+from boothapp.store.types import new_id
 
 
 class AuditAction(enum.StrEnum):
@@ -69,6 +71,31 @@ def record(
             created_by=staff_id,
             detail=detail or {},
         )
+    )
+
+
+def record_many(
+    session: Session, action: AuditAction, rows: Sequence[Mapping[str, Any]], device_id: str = ""
+) -> None:
+    """``record`` for many leads at once (a bulk capture): one insert, no ORM object each.
+    Each row gives ``event_id``, ``lead_id`` and ``staff_id`` (and optionally ``detail``)."""
+    if not rows:
+        return
+    session.execute(
+        insert(table_of(AuditRow)),
+        [
+            {
+                "id": new_id(),
+                "action": action.value,
+                "event_id": r.get("event_id"),
+                "lead_id": r.get("lead_id"),
+                "staff_id": r.get("staff_id", ""),
+                "device_id": device_id,
+                "created_by": r.get("staff_id", ""),
+                "detail": dict(r.get("detail") or {}),
+            }
+            for r in rows
+        ],
     )
 
 

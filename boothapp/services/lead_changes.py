@@ -32,7 +32,7 @@ from __future__ import annotations
 import enum
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -57,6 +57,7 @@ from boothapp.store.tables import (
     OutboxRow,
     ScanRow,
     StaffRow,
+    table_of,
 )
 from boothapp.store.types import new_id
 
@@ -234,11 +235,14 @@ class LeadTransaction:
         self.discarded = False
 
     # -- what callers say -----------------------------------------------------------------
-    def created(self, row: LeadRow, *, remote: RemoteChange | None = None) -> None:
+    def created(
+        self, row: LeadRow, *, remote: RemoteChange | None = None, staff_id: str | None = None
+    ) -> None:
         """A new lead the caller added to the session: plan and queue it.
 
         ``remote`` is the other device's entry that brought it (hub): logged under that
-        device's key, not as a change of this device."""
+        device's key, not as a change of this device. ``staff_id``: who captured it, when
+        that is not the transaction's person (many leads captured in one transaction)."""
         if row.id is None:
             self.session.flush()  # the id comes with the insert
         entry = self._entry(row)
@@ -246,7 +250,8 @@ class LeadTransaction:
         entry.requeue = True
         if remote is None:
             snapshot = {name: _json(getattr(row, name)) for name in LEAD_COLUMNS}
-            self._log.append(_LogEntry(row, CREATED, snapshot, None, self.staff_id, None))
+            who = self.staff_id if staff_id is None else staff_id
+            self._log.append(_LogEntry(row, CREATED, snapshot, None, who, None))
         else:
             self.record_remote(remote)
             self._set_clock(row.id, CREATED, remote.hlc)
@@ -500,13 +505,17 @@ class LeadTransaction:
                 for name, value in e.value.items():
                     if value:
                         clocks[(e.row.id, name)] = stamp
-        s.execute(insert(ChangeLogRow), rows)
-        self._set_clocks(clocks)
+        s.execute(insert(table_of(ChangeLogRow)), rows)
+        # A lead this device creates now has a new id: no clock of it can exist yet.
+        self._set_clocks(clocks, {e.row.id for e in entries if e.field == CREATED})
 
-    def _set_clocks(self, stamps: Mapping[tuple[str, str], str]) -> None:
-        """``_set_clock`` for many fields at once: one read per 500 leads, one insert."""
+    def _set_clocks(
+        self, stamps: Mapping[tuple[str, str], str], new_leads: Set[str] = frozenset()
+    ) -> None:
+        """``_set_clock`` for many fields at once: one read per 500 leads, one insert.
+        ``new_leads``: leads created in this transaction, whose clocks need no read."""
         s = self.session
-        lead_ids = sorted({lead_id for lead_id, _ in stamps})
+        lead_ids = sorted({lead_id for lead_id, _ in stamps} - new_leads)
         known: dict[tuple[str, str], FieldClockRow] = {}
         for start in range(0, len(lead_ids), _IN_CHUNK):
             part = lead_ids[start : start + _IN_CHUNK]
@@ -520,7 +529,7 @@ class LeadTransaction:
             elif stamp > row.hlc:
                 row.hlc = stamp
         if fresh:
-            s.execute(insert(FieldClockRow), fresh)
+            s.execute(insert(table_of(FieldClockRow)), fresh)
 
     def import_history(self, lead_id: str, changes: Iterable[LeadChangeRow]) -> int:
         """Copy another device's history rows of a lead (same ids: importing twice adds

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -32,7 +32,7 @@ from boothapp.core.models import (
     Stage,
     SyncState,
 )
-from boothapp.services.audit import AuditAction, record
+from boothapp.services.audit import AuditAction, record, record_many
 from boothapp.services.badge_identity import BadgeIdentity, identity_of
 from boothapp.services.card_images import image_paths_of
 from boothapp.services.errors import NotFoundError, ValidationError
@@ -54,7 +54,9 @@ from boothapp.store.tables import (
     LeadRow,
     ScanRow,
     StaffRow,
+    table_of,
 )
+from boothapp.store.types import new_id
 
 BadgeParser = Callable[[str], ParsedBadge]
 
@@ -386,23 +388,29 @@ class LeadService:
                 assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
                 tx.session.add_all(rows)
                 tx.session.flush()
-                # A captured badge was a scan: keep it, as the live scanner does.
-                tx.session.add_all(
-                    ScanRow(
-                        event_id=event_id,
-                        payload=row.raw_payload,
-                        source=row.source,
-                        lead_id=row.id,
-                        staff_id=row.staff_id,
-                        device_id=row.device_id,
-                        created_by=row.staff_id,
-                        created_at=row.created_at,
+                # A captured badge was a scan: keep it, as the live scanner does. Rows, not ORM
+                # objects: nothing in this transaction reads them back (issue 23).
+                scans = [
+                    dict(
+                        id=new_id(), event_id=event_id, payload=row.raw_payload,
+                        source=row.source, lead_id=row.id, staff_id=row.staff_id,
+                        device_id=row.device_id, created_by=row.staff_id,
+                        created_at=row.created_at, updated_at=row.created_at,
                     )
                     for row in rows
                     if row.raw_payload
+                ]  # fmt: skip
+                if scans:
+                    tx.session.execute(insert(table_of(ScanRow)), scans)
+                # As ``_insert`` records each lead saved one by one.
+                record_many(
+                    tx.session,
+                    AuditAction.LEAD_CREATED,
+                    [dict(event_id=event_id, lead_id=r.id, staff_id=r.staff_id) for r in rows],
+                    device_id=self._device_id,
                 )
                 for row in rows:
-                    tx.created(row)
+                    tx.created(row, staff_id=row.staff_id)
             done += len(part)
             if progress is not None:
                 progress(done, len(leads))
@@ -567,13 +575,16 @@ class LeadService:
             )
             return self._lead_with_staff(s, row) if row else None
 
-    def list_leads(self, event_id: str, search: str = "", limit: int | None = None) -> list[Lead]:
+    def list_leads(
+        self, event_id: str, search: str = "", limit: int | None = None, *, by_id: bool = False
+    ) -> list[Lead]:
+        """``by_id``: in id order (a stable, random-looking sample with ``limit``)."""
         with self._db.read() as s:
             q = (
                 select(LeadRow, StaffRow.name)
                 .outerjoin(StaffRow, StaffRow.id == LeadRow.staff_id)
                 .where(LeadRow.event_id == event_id)
-                .order_by(LeadRow.created_at)
+                .order_by(LeadRow.id if by_id else LeadRow.created_at)
             )
             if search.strip():
                 like = f"%{search.strip().lower()}%"

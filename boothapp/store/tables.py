@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -108,6 +109,8 @@ class LeadRow(Stamped, Base):
         # One lead per badge per event: scanning again opens the existing lead.
         UniqueConstraint("event_id", "badge_key", name="uq_leads_event_badge_key"),
         Index("ix_leads_event_created", "event_id", "created_at"),
+        # The event of a lead without reading its row: the slot count joins it (issue 23).
+        Index("ix_leads_id_event", "id", "event_id"),
     )
 
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), nullable=False)
@@ -238,6 +241,8 @@ class FollowUpRow(Stamped, Base):
     __table_args__ = (
         Index("ix_followups_due", "state", "due_at"),
         Index("ix_followups_done", "done_at"),
+        # Open emails per slot, counted by every save without reading a body (issue 23).
+        Index("ix_followups_slot", "channel", "state", "due_at", "lead_id"),
     )
 
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)
@@ -403,3 +408,11 @@ class PrivacyStateRow(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+def table_of(row_class: type[Base]) -> Table:
+    """The Core table behind an ORM class: bulk inserts with one executemany and no ORM
+    object per row (issue 23: the demo build writes a million rows)."""
+    table = row_class.__table__
+    assert isinstance(table, Table)
+    return table

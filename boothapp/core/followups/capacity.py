@@ -9,7 +9,7 @@ the morning window. What cannot move stays put and says so in its reason.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -24,6 +24,7 @@ def enforce_slot_capacity(
     touches: Sequence[tuple[str, PlannedTouch]],
     plan: FollowUpPlan,
     booked: Mapping[datetime, int] | None = None,
+    rank: Mapping[str, int] | None = None,
 ) -> dict[str, PlannedTouch]:
     """``touches`` are (touch id, touch); returns every touch by id, moved where needed.
 
@@ -31,11 +32,15 @@ def enforce_slot_capacity(
     ``booked`` is how many emails already planned keep each slot (due time -> count): a save
     plans one lead against the counts, not against every other lead's touches.
     Processing is in (due, id) order, so the result is the same on every device.
+    ``rank`` (touch id -> rank) goes first: leads captured in one go are given the slots the
+    same leads saved one after the other would have had (issue 23).
     """
     slot = timedelta(minutes=plan.slot_minutes)
     load: Counter[datetime] = Counter(booked or {})
     out: dict[str, PlannedTouch] = {}
-    for touch_id, touch in sorted(touches, key=lambda item: (item[1].due_utc, item[0])):
+    ranks = rank or {}
+    ordered = sorted(touches, key=lambda item: (ranks.get(item[0], 0), item[1].due_utc, item[0]))
+    for touch_id, touch in ordered:
         if touch.channel is not Channel.EMAIL:
             out[touch_id] = touch
             continue
@@ -73,4 +78,26 @@ def enforce_slot_capacity(
                 + R.english(R.MOVED, when=local_label(due, tz), limit=plan.max_sends_per_slot),
             )
         out[touch_id] = touch
+    return out
+
+
+def slots_read(touches: Iterable[PlannedTouch], plan: FollowUpPlan) -> set[datetime]:
+    """Every slot ``enforce_slot_capacity`` may look at for ``touches``: each email's own slot
+    and the later slots of its morning (where it may move). The booked counts of these are
+    all it needs, so a save reads them, not every open mail of a 50,000-lead show (#23)."""
+    slot = timedelta(minutes=plan.slot_minutes)
+    out: set[datetime] = set()
+    for touch in touches:
+        if touch.channel is not Channel.EMAIL:
+            continue
+        tz = zone(touch.tz)
+        day = touch.due_utc.astimezone(tz).date()
+        due = touch.due_utc
+        out.add(due)
+        while True:
+            due += slot
+            local = due.astimezone(tz)
+            if local.date() != day or not (plan.morning_start <= local.time() < plan.morning_end):
+                break
+            out.add(due)
     return out
