@@ -94,7 +94,11 @@ class HubLoop:
         backoff = FIRST_BACKOFF_S
         while not stop.is_set():
             try:
-                with self._hub.connect() as conn, self._hub.connect(autocommit=True) as ears:
+                # Autocommit: a pull or a touch is one statement, one round trip.
+                with (
+                    self._hub.connect(autocommit=True) as conn,
+                    self._hub.connect(autocommit=True) as ears,
+                ):
                     client.check_device(conn)  # a revoked device's sessions end with it
                     client.listen(ears)
                     backoff = FIRST_BACKOFF_S
@@ -140,7 +144,7 @@ class HubLoop:
         if not ready:
             return False
         # Take every notification that came (and notice a connection that dropped).
-        return client.wait_for_push(ears, 0.0) or self._wake.is_set()
+        return client.wait_for_push(ears, 0.0, self._hub.device_id) or self._wake.is_set()
 
     def _drain_bell(self) -> None:
         if self._bell is None:

@@ -7,8 +7,9 @@ Secrets never reach a log line: connection strings are shown with ``redact``.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -220,8 +221,14 @@ def revoke_device(admin: psycopg.Connection, ref: str) -> str:
     return str(name)
 
 
+def _one_statement(conn: psycopg.Connection) -> AbstractContextManager[Any]:
+    """A statement on its own: in autocommit (the replicator's connection) it needs no BEGIN
+    and COMMIT, each a round trip over a network that may add milliseconds to every one."""
+    return nullcontext() if conn.autocommit else conn.transaction()
+
+
 def check_device(conn: psycopg.Connection) -> None:
-    with conn.transaction():
+    with _one_statement(conn):
         row = conn.execute("SELECT hub.my_device()").fetchone()
     if row is None or row[0] is None:
         raise HubRefused(_("this device is not (or no longer) joined to the hub"))
@@ -232,7 +239,9 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
     were new."""
     if not changes:
         return 0
-    with conn.transaction():
+    # One flight for the whole transaction (pipeline): the push lock is held for one round
+    # trip, not five, so the other devices' pushes wait less behind it.
+    with conn.pipeline(), conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PUSH_LOCK,))
         with conn.cursor() as cur:
             cur.executemany(
@@ -270,7 +279,7 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
 
 def pull(conn: psycopg.Connection, device_id: str, cursor: int, limit: int) -> list[HubChange]:
     """Other devices' changes of this device's events after ``cursor``, in hub order."""
-    with conn.transaction():
+    with _one_statement(conn):
         rows = conn.execute(
             """SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
                       c.old_value, c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
@@ -290,7 +299,7 @@ def newest_seq(conn: psycopg.Connection) -> int:
 
 
 def touch(conn: psycopg.Connection, device_id: str, pull_cursor: int) -> None:
-    with conn.transaction():
+    with _one_statement(conn):
         conn.execute(
             """UPDATE hub.devices SET last_seen = now(),
                    pull_cursor = GREATEST(pull_cursor, %s) WHERE device_id = %s""",
@@ -322,14 +331,23 @@ def listen(conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(NOTIFY_CHANNEL)))
 
 
-def wait_for_push(conn: psycopg.Connection, timeout_s: float) -> bool:
-    """Block up to ``timeout_s`` for a push notification; True when one came. Every
-    notification already received is taken (one pull covers them all)."""
-    return (
-        sum(1 for _ in conn.notifies(timeout=timeout_s)) > 0
-        if timeout_s <= 0
-        else any(True for _ in conn.notifies(timeout=timeout_s, stop_after=1))
-    )
+def wait_for_push(conn: psycopg.Connection, timeout_s: float, device_id: str = "") -> bool:
+    """Block up to ``timeout_s`` for another device's push; True when one came. Every
+    notification already received is taken (one pull covers them all). A push of
+    ``device_id``'s own (the payload names the pushers) wakes nobody: it has nothing to pull."""
+    if timeout_s <= 0:
+        return any([_from_another(n.payload, device_id) for n in conn.notifies(timeout=0.0)])
+    deadline = time.monotonic() + timeout_s
+    while (left := deadline - time.monotonic()) > 0:
+        for n in conn.notifies(timeout=left, stop_after=1):
+            if _from_another(n.payload, device_id):
+                return True
+    return False
+
+
+def _from_another(payload: str, device_id: str) -> bool:
+    # An empty payload: a hub from before the payload, or a push by someone else.
+    return not payload or any(d != device_id for d in payload.split(","))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ insert changes under its own device id only.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the push notification names the pushing device
 DEVICE_GROUP = "boothapp_device"
 NOTIFY_CHANNEL = "hub_changes"
 
@@ -58,11 +58,19 @@ STATEMENTS: tuple[str, ...] = (
         device_name text NOT NULL,
         since timestamptz NOT NULL,
         PRIMARY KEY (event_id, kind))""",
-    # Wake pulling devices the moment a push commits (polling stays as the fallback).
+    # Wake pulling devices the moment a push commits (polling stays as the fallback). The
+    # payload names the pushing device(s): the pusher has nothing to pull and stays asleep,
+    # and a push the hub had already (sent again after a cut) wakes nobody.
     f"""CREATE OR REPLACE FUNCTION hub.notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN PERFORM pg_notify('{NOTIFY_CHANNEL}', ''); RETURN NULL; END $$""",
+        DECLARE pushers text;
+        BEGIN
+            SELECT string_agg(DISTINCT device_id, ',') INTO pushers FROM new_changes;
+            IF pushers IS NOT NULL THEN PERFORM pg_notify('{NOTIFY_CHANNEL}', pushers); END IF;
+            RETURN NULL;
+        END $$""",
     "DROP TRIGGER IF EXISTS changes_notify ON hub.changes",
     """CREATE TRIGGER changes_notify AFTER INSERT ON hub.changes
+        REFERENCING NEW TABLE AS new_changes
         FOR EACH STATEMENT EXECUTE FUNCTION hub.notify_changes()""",
     # A person erased on a device (issue 18, field "-"): the values the hub holds of that lead
     # are blanked as the erase arrives (SECURITY DEFINER: devices may only insert changes).
