@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
-from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, RemoteChange
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadsChanged, RemoteChange
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.settings import Settings
 from boothapp.store.db import Database
@@ -83,6 +83,18 @@ class HubService:
         self._save_settings = save_settings
         self._touched_at = 0.0  # when the hub was last told this device's cursor
         self._told = -1
+        # This device's marks as the last round left them (see ``_marks``).
+        self._kept: _Marks | None = None
+        self._kept_at = 0.0
+        # Whether this device may have logged a change since its last push: most rounds are
+        # woken by another device's push and have nothing to send (set by the door's
+        # broadcast of a local change, and whenever the marks are read again).
+        self._maybe_unpushed = True
+        changes.subscribe(self._logged_here)
+
+    def _logged_here(self, changed: LeadsChanged) -> None:
+        if changed.origin is not ChangeOrigin.HUB:
+            self._maybe_unpushed = True
 
     # -- set-up ---------------------------------------------------------------------------
     @property
@@ -124,6 +136,7 @@ class HubService:
             # it (joined to another event before, or joined again after leaving): a device
             # that joins late backfills; what it has already is skipped by its log key.
             _put(s, CURSOR, "0")
+        self._kept = None
         self._settings.hub_url = reg.conninfo
         self._settings.device_name = name
         self._settings.hub_push_only = push_only
@@ -230,8 +243,17 @@ class HubService:
             return self.replicate(conn)
 
     def _marks(self) -> _Marks:
+        """Where this device is: kept from the last round for a few seconds (a round is woken
+        by every other device's push; reading them was a tenth of its time). Only this
+        service moves them, and a pull reads its cursor again under the write lock; another
+        process (a join, ``hub sync``) is seen within ``TOUCH_EVERY_S``."""
+        if self._kept is not None and time.monotonic() - self._kept_at < TOUCH_EVERY_S:
+            return self._kept
         with self._db.read() as s:
-            return _read_marks(s)
+            self._kept = _read_marks(s)
+        self._kept_at = time.monotonic()
+        self._maybe_unpushed = True  # another process (``hub sync``, a merge) may have logged
+        return self._kept
 
     def _push_batch(
         self, conn: psycopg.Connection, batch: int, marks: _Marks | None = None
@@ -239,39 +261,53 @@ class HubService:
         me = self._settings.device_id
         marks = marks or self._marks()
         pushed, to_hub = marks.pushed, marks.to_hub
-        with self._db.read() as s:
-            rows = s.scalars(
-                select(ChangeLogRow)
-                .where(ChangeLogRow.device_id == me, ChangeLogRow.device_seq > pushed)
-                .order_by(ChangeLogRow.device_seq)
-                .limit(batch)
-            ).all()
-            changes = [
-                HubChange(
-                    me,
-                    r.device_seq,
-                    to_hub[r.event_id],
-                    r.lead_id,
-                    r.field,
-                    r.value,
-                    r.old_value,
-                    r.hlc,
-                    r.staff_id,
-                    r.staff_name,
-                    r.change_id,
-                    r.at,
-                )
-                for r in rows
-                if r.event_id in to_hub  # an event not joined stays on this device
-            ]
-            last = rows[-1].device_seq if rows else pushed
-        if not rows:
+        if not self._maybe_unpushed:
             return 0, False
-        sent = client.push(conn, me, changes) if changes else 0
-        with self._db.session() as s:
-            _put(s, PUSHED, str(last))
+        self._maybe_unpushed = False  # before the read: a change logged after it sets it again
+        try:
+            with self._db.read() as s:
+                rows = s.scalars(
+                    select(ChangeLogRow)
+                    .where(ChangeLogRow.device_id == me, ChangeLogRow.device_seq > pushed)
+                    .order_by(ChangeLogRow.device_seq)
+                    .limit(batch)
+                ).all()
+                changes = [
+                    HubChange(
+                        me,
+                        r.device_seq,
+                        to_hub[r.event_id],
+                        r.lead_id,
+                        r.field,
+                        r.value,
+                        r.old_value,
+                        r.hlc,
+                        r.staff_id,
+                        r.staff_name,
+                        r.change_id,
+                        r.at,
+                    )
+                    for r in rows
+                    if r.event_id in to_hub  # an event not joined stays on this device
+                ]
+                last = rows[-1].device_seq if rows else pushed
+            if not rows:
+                return 0, False
+            sent = client.push(conn, me, changes) if changes else 0
+            with self._db.session() as s:
+                if int(_get(s, PUSHED) or 0) < pushed:  # a join elsewhere asked to push all
+                    self._kept = None
+                    self._maybe_unpushed = True
+                    return sent, True
+                _put(s, PUSHED, str(last))
+        except BaseException:
+            self._maybe_unpushed = True  # not marked pushed: the next round sends it again
+            raise
         marks.pushed = last
-        return sent, len(rows) == batch
+        more = len(rows) == batch
+        if more:
+            self._maybe_unpushed = True
+        return sent, more
 
     def _pull_batch(
         self, conn: psycopg.Connection, batch: int, marks: _Marks | None = None
@@ -295,7 +331,12 @@ class HubService:
         with self._changes.transaction(ChangeOrigin.HUB, "hub", immediate=True) as tx:
             began = time.monotonic()
             now = _read_marks(tx.session)  # another pull may have moved the cursor
+            if now.cursor < cursor:  # a join elsewhere asked to pull it all again
+                self._kept = None
+                marks.cursor, marks.events = now.cursor, now.events
+                return 0, 0, True
             now_cursor, local = now.cursor, now.events
+            marks.events = now.events
             # What the batch will ask, read at once (a dozen queries per change otherwise).
             keys = [(c.device_id, c.device_seq) for c in changes]
             tx.prefetch(keys, {c.lead_id for c in changes})

@@ -412,3 +412,40 @@ def test_a_crm_sync_held_by_another_process_is_refused_until_it_dies(
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+
+
+def test_a_push_wakes_the_other_devices_but_not_the_pusher(
+    devices: tuple[AppContext, AppContext],
+) -> None:
+    """The notification names the pushing device: the pusher has nothing to pull, and a push
+    the hub already had (sent again after a cut) wakes nobody."""
+    from boothapp.sync.hub import client
+
+    a, b = devices
+    with a.hub.connect(autocommit=True) as ears_a, b.hub.connect(autocommit=True) as ears_b:
+        client.listen(ears_a)
+        client.listen(ears_b)
+        a.leads.capture_scan(_event_id(a), "BADGE-WAKE")
+        a.hub.replicate_once()
+        assert client.wait_for_push(ears_b, 2.0, b.hub.device_id)
+        assert not client.wait_for_push(ears_a, 0.5, a.hub.device_id)
+        with a.hub.connect() as conn:  # the same changes again: the hub has them all
+            hub_event = _hub_event(a)
+            with a.db.read() as s:
+                again = [
+                    client.HubChange(
+                        r.device_id, r.device_seq, hub_event, r.lead_id, r.field, r.value,
+                        r.old_value, r.hlc, r.staff_id, r.staff_name, r.change_id, r.at,
+                    )
+                    for r in s.scalars(select(ChangeLogRow))
+                ]  # fmt: skip
+            assert client.push(conn, a.hub.device_id, again) == 0
+        assert not client.wait_for_push(ears_b, 0.5, b.hub.device_id)
+
+
+def _hub_event(ctx: AppContext) -> str:
+    with ctx.db.read() as s:
+        from boothapp.store.tables import HubStateRow
+
+        row = s.scalars(select(HubStateRow).where(HubStateRow.key.startswith("event:"))).one()
+        return row.key.removeprefix("event:")
