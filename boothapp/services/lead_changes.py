@@ -408,8 +408,10 @@ class LeadTransaction:
         ask = ids - self._aliases.keys()
         while ask:  # an alias's target is asked too (chains are kept one link long)
             targets: set[str] = set()
-            for part in _chunks(sorted(ask)):
-                for alias in s.scalars(select(LeadAliasRow).where(LeadAliasRow.alias_id.in_(part))):
+            for names in _chunks(sorted(ask)):
+                for alias in s.scalars(
+                    select(LeadAliasRow).where(LeadAliasRow.alias_id.in_(names))
+                ):
                     self._aliases[alias.alias_id] = alias.lead_id
                     targets.add(alias.lead_id)
             for lead_id in ask:
@@ -417,14 +419,14 @@ class LeadTransaction:
             ask = targets - self._aliases.keys()
         leads = {self.resolve(lead_id) for lead_id in ids} | ids
         missing = leads - self._clocks.keys()
-        for part in _chunks(sorted(missing)):
-            for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id.in_(part))):
+        for names in _chunks(sorted(missing)):
+            for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id.in_(names))):
                 self._clocks.setdefault(clock.lead_id, {})[clock.field] = clock
         for lead_id in missing:
             self._clocks.setdefault(lead_id, {})
         present: set[str] = set()
-        for part in _chunks(sorted(leads)):  # into the session: ``lead`` finds them there
-            present |= {row.id for row in s.scalars(select(LeadRow).where(LeadRow.id.in_(part)))}
+        for names in _chunks(sorted(leads)):  # into the session: ``lead`` finds them there
+            present |= {row.id for row in s.scalars(select(LeadRow).where(LeadRow.id.in_(names)))}
         self._no_lead |= leads - present
 
     def lead(self, lead_id: str) -> LeadRow | None:

@@ -20,7 +20,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
 from boothapp.core.i18n import _
-from boothapp.sync.hub.schema import DEVICE_GROUP, NOTIFY_CHANNEL, STATEMENTS
+from boothapp.sync.hub import schema
+from boothapp.sync.hub.schema import DEVICE_GROUP, NOTIFY_CHANNEL
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", ""})
 # Pushes are serialised by this transaction lock, so global_seq order is commit order and a
@@ -123,19 +124,23 @@ def connect(info: str, password: str | None = None, autocommit: bool = False) ->
         ) from None
 
 
-def init_schema(conn: psycopg.Connection) -> None:
+def init_schema(conn: psycopg.Connection) -> str:
+    """Create the hub schema or upgrade it (Alembic, its own branch); returns its revision."""
+    return schema.upgrade(conn)
+
+
+def schema_version(conn: psycopg.Connection) -> str | None:
+    """The hub schema's revision (None: no hub here, or one from before revisions)."""
     with conn.transaction():
-        for statement in STATEMENTS:
-            conn.execute(statement.encode())  # trusted literals, no parameters
-
-
-def schema_version(conn: psycopg.Connection) -> int | None:
-    try:
-        with conn.transaction():
-            row = conn.execute("SELECT value FROM hub.meta WHERE key = 'schema_version'").fetchone()
-    except psycopg.errors.UndefinedTable:
-        return None
-    return int(row[0]) if row else None
+        row = conn.execute(
+            f"SELECT to_regclass('{schema.VERSION_SCHEMA}.{schema.VERSION_TABLE}') IS NOT NULL"
+        ).fetchone()
+        if not (row and row[0]):
+            return None
+        row = conn.execute(
+            f"SELECT version_num FROM {schema.VERSION_SCHEMA}.{schema.VERSION_TABLE}"
+        ).fetchone()
+    return str(row[0]) if row else None
 
 
 def role_of(device_id: str) -> str:
@@ -159,6 +164,7 @@ def register_device(
     password = secrets.token_urlsafe(24)
     with admin.transaction():
         if schema_version(admin) is None:
+            # No revision: no hub, or one from before revisions (``init`` upgrades it).
             raise HubError(_("this database has no hub yet: run boothapp hub init URL first"))
     with admin.transaction():
         row = admin.execute(
