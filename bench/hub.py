@@ -19,7 +19,9 @@ push_*_calm (capture to the hub) and pull_*_calm (hub to visible), lost (visitor
 somewhere but missing on some device), duplicates (leads beyond one per visitor), converged
 (every device ends with the same state hash), changes_per_s (changes the hub took per second
 of capture), converge_s (from the later of the last capture and the last cut to every device
-caught up), cuts.
+caught up), cuts; and what the run asked of the (shared) machine: device_cpu_s (the device
+processes' CPU from the start to convergence), hub_cpu_s (PostgreSQL's), cores_used, and
+device_cpu_ms_per_change (device CPU per hub change per device), beside load_avg.
 
     python bench/hub.py --quick                 # make bench: 20 devices x 30 leads
     python bench/hub.py                         # 20 x 2000 and 100 x 2000, time-limited
