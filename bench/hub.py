@@ -62,6 +62,7 @@ from boothapp.services.hub import HubService
 from boothapp.services.hub_worker import HubLoop
 from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
 from boothapp.store.tables import LeadRow
+from boothapp.sync.hub.client import HubError
 from tests.integration.pgserver import start_server
 
 EVENT = "Bench Expo"
@@ -156,7 +157,14 @@ def _device(
     cpu_used = time.process_time() - cpu_began
     halt.set()
     thread.join()
-    ctx.hub.replicate_once()
+    for attempt in range(40):  # a cut's outage may outlast the bench's last cut by seconds
+        try:
+            ctx.hub.replicate_once()
+            break
+        except HubError:
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
     with ctx.db.read() as s:
         rows = s.execute(
             select(LeadRow.id, LeadRow.badge_key, LeadRow.notes).order_by(LeadRow.badge_key)
