@@ -33,6 +33,7 @@ Ends with one JSON line: {"bench": "hub", "figures": {"20": {...}, "100": {...}}
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -200,11 +201,24 @@ def _explain_divergence(outcomes: list[dict[str, Any]]) -> None:
                 print(f"device {o['device']} {row} vs {first.get(row[1])}", file=sys.stderr)
 
 
+def _favour(pid: int) -> None:
+    """At a booth the hub is another machine and the proxy is the network: neither competes
+    with the devices for CPU. On this one machine they run at a higher priority (their
+    backends inherit it), so the figures are the devices' own queueing, not the hub's place
+    in the same run queue. Needs root; elsewhere nothing changes."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, -10)
+
+
+def _postmaster(pgdata: Path) -> int:
+    return int((pgdata / "postmaster.pid").read_text().split()[0])
+
+
 def _pg_cpu_s(pgdata: Path) -> float:
     """CPU seconds of the PostgreSQL server so far: the postmaster, its live backends and
     the backends it has reaped (Linux /proc; 0 elsewhere)."""
     try:
-        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        pid = _postmaster(pgdata)
         tick = os.sysconf("SC_CLK_TCK")
         total = 0
         for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -259,6 +273,8 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         url = server.create_database(f"hub_{uuid.uuid4().hex[:8]}")
         HubService.init(url)
         proxy, proxy_port, cut_log, armed = _start_proxy(server.port, args, root)
+        _favour(_postmaster(server.root / "pgdata"))
+        _favour(proxy.pid)
         via_proxy = url.replace(f":{server.port}/", f":{proxy_port}/")
         dirs = []
         for i in range(devices):
