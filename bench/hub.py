@@ -19,7 +19,9 @@ push_*_calm (capture to the hub) and pull_*_calm (hub to visible), lost (visitor
 somewhere but missing on some device), duplicates (leads beyond one per visitor), converged
 (every device ends with the same state hash), changes_per_s (changes the hub took per second
 of capture), converge_s (from the later of the last capture and the last cut to every device
-caught up), cuts.
+caught up), cuts; and what the run asked of the (shared) machine: device_cpu_s (the device
+processes' CPU from the start to convergence), hub_cpu_s (PostgreSQL's), cores_used, and
+device_cpu_ms_per_change (device CPU per hub change per device), beside load_avg.
 
     python bench/hub.py --quick                 # make bench: 20 devices x 30 leads
     python bench/hub.py                         # 20 x 2000 and 100 x 2000, time-limited
@@ -31,6 +33,7 @@ Ends with one JSON line: {"bench": "hub", "figures": {"20": {...}, "100": {...}}
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -60,6 +63,7 @@ from boothapp.services.hub import HubService
 from boothapp.services.hub_worker import HubLoop
 from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
 from boothapp.store.tables import LeadRow
+from boothapp.sync.hub.client import HubError
 from tests.integration.pgserver import start_server
 
 EVENT = "Bench Expo"
@@ -132,6 +136,7 @@ def _device(
     online.wait(120)
     ready.release()
     start.wait()
+    cpu_began = time.process_time()  # this process's CPU (all its devices), for the figures
     began = time.monotonic()
     badges = []
     for n, badge in enumerate(badges_of(device, cfg["leads"], cfg["devices"])):
@@ -150,9 +155,17 @@ def _device(
         time.sleep(0.05)
     captured.release()
     stop.wait()
+    cpu_used = time.process_time() - cpu_began
     halt.set()
     thread.join()
-    ctx.hub.replicate_once()
+    for attempt in range(40):  # a cut's outage may outlast the bench's last cut by seconds
+        try:
+            ctx.hub.replicate_once()
+            break
+        except HubError:
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
     with ctx.db.read() as s:
         rows = s.execute(
             select(LeadRow.id, LeadRow.badge_key, LeadRow.notes).order_by(LeadRow.badge_key)
@@ -168,6 +181,8 @@ def _device(
             "rows": [list(r) for r in rows],
             "captured": badges,
             "last_capture": last_capture,
+            "process": os.getpid(),
+            "process_cpu_s": cpu_used,
         }
     )
     ctx.close()
@@ -184,6 +199,40 @@ def _explain_divergence(outcomes: list[dict[str, Any]]) -> None:
             if first.get(row[1]) != row and shown < 20:
                 shown += 1
                 print(f"device {o['device']} {row} vs {first.get(row[1])}", file=sys.stderr)
+
+
+def _favour(pid: int) -> None:
+    """At a booth the hub is another machine and the proxy is the network: neither competes
+    with the devices for CPU. On this one machine they run at a higher priority (their
+    backends inherit it), so the figures are the devices' own queueing, not the hub's place
+    in the same run queue. Needs root; elsewhere nothing changes."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, -10)
+
+
+def _postmaster(pgdata: Path) -> int:
+    return int((pgdata / "postmaster.pid").read_text().split()[0])
+
+
+def _pg_cpu_s(pgdata: Path) -> float:
+    """CPU seconds of the PostgreSQL server so far: the postmaster, its live backends and
+    the backends it has reaped (Linux /proc; 0 elsewhere)."""
+    try:
+        pid = _postmaster(pgdata)
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(fields[1]) == pid:  # ppid: a backend
+                total += int(fields[11]) + int(fields[12])
+            elif stat.parent.name == str(pid):  # utime stime cutime cstime
+                total += sum(int(f) for f in fields[11:15])
+        return total / tick
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -224,6 +273,8 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         url = server.create_database(f"hub_{uuid.uuid4().hex[:8]}")
         HubService.init(url)
         proxy, proxy_port, cut_log, armed = _start_proxy(server.port, args, root)
+        _favour(_postmaster(server.root / "pgdata"))
+        _favour(proxy.pid)
         via_proxy = url.replace(f":{server.port}/", f":{proxy_port}/")
         dirs = []
         for i in range(devices):
@@ -259,6 +310,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         for _ in range(devices):  # every device built and online
             ready.acquire(timeout=300)
         armed.touch()
+        hub_cpu_began = _pg_cpu_s(server.root / "pgdata")
         began = time.monotonic()
         start.set()
         deadline = began + args.time_limit
@@ -289,6 +341,8 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
                     break
                 time.sleep(0.2)
             converged_wall = time.time()
+            converged_at = time.monotonic()
+            hub_cpu = _pg_cpu_s(server.root / "pgdata") - hub_cpu_began
             armed.unlink()  # no more cuts while the devices hand in their figures
             total = admin.execute("SELECT count(*) FROM hub.changes").fetchone()[0]
             hub_times = {
@@ -333,6 +387,10 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
     captured_counts = [len(o["captured"]) for o in outcomes]
     last_event = max([max(o["last_capture"] for o in outcomes), *(b for _, b in cuts)])
     capture_s = captured_at - began
+    # What the run asked of the machine (its two cores are shared: the load average says
+    # how much else ran): the devices' processes and the hub, from the start to convergence.
+    device_cpu = sum({o["process"]: o["process_cpu_s"] for o in outcomes}.values())
+    span = max(converged_at - began, 1e-3)
     return {
         "devices": devices,
         "leads_per_device": min(captured_counts),
@@ -358,6 +416,10 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         "capture_s": round(capture_s, 1),
         "converge_s": round(max(0.0, converged_wall - last_event), 1) if behind == 0 else None,
         "cuts": len(cuts),
+        "device_cpu_s": round(device_cpu, 1),
+        "hub_cpu_s": round(hub_cpu, 1),
+        "cores_used": round((device_cpu + hub_cpu) / span, 2),
+        "device_cpu_ms_per_change": round(1000 * device_cpu / max(total * devices, 1), 2),
         "load_avg": round(os.getloadavg()[0], 1),
     }
 

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
-from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, RemoteChange
+from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadsChanged, RemoteChange
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.settings import Settings
 from boothapp.store.db import Database
@@ -83,8 +83,24 @@ class HubService:
         self._save_settings = save_settings
         self._touched_at = 0.0  # when the hub was last told this device's cursor
         self._told = -1
+        # This device's marks as the last round left them (see ``_marks``).
+        self._kept: _Marks | None = None
+        self._kept_at = 0.0
+        # Whether this device may have logged a change since its last push: most rounds are
+        # woken by another device's push and have nothing to send (set by the door's
+        # broadcast of a local change, and whenever the marks are read again).
+        self._maybe_unpushed = True
+        changes.subscribe(self._logged_here)
+
+    def _logged_here(self, changed: LeadsChanged) -> None:
+        if changed.origin is not ChangeOrigin.HUB:
+            self._maybe_unpushed = True
 
     # -- set-up ---------------------------------------------------------------------------
+    @property
+    def device_id(self) -> str:
+        return self._settings.device_id
+
     @property
     def joined(self) -> bool:
         return bool(self._settings.hub_url)
@@ -120,6 +136,7 @@ class HubService:
             # it (joined to another event before, or joined again after leaving): a device
             # that joins late backfills; what it has already is skipped by its log key.
             _put(s, CURSOR, "0")
+        self._kept = None
         self._settings.hub_url = reg.conninfo
         self._settings.device_name = name
         self._settings.hub_push_only = push_only
@@ -198,69 +215,106 @@ class HubService:
         loop does once per connection; a revoke ends the device's sessions)."""
         if check:
             client.check_device(conn)
+        # What this device pushed and pulled up to, read once a round: a round is woken by
+        # every other device's push, and its reads were most of an empty round's time.
+        marks = self._marks()
         pushed = 0
         while True:
-            sent, more = self._push_batch(conn, batch)
+            sent, more = self._push_batch(conn, batch, marks)
             pushed += sent
             if not more:
                 break
         pulled = applied = 0
         if not self._settings.hub_push_only:
             while True:
-                got, changed, more = self._pull_batch(conn, pull_batch)
+                got, changed, more = self._pull_batch(conn, pull_batch, marks)
                 pulled, applied = pulled + got, applied + changed
                 if not more:
                     break
                 # A scan made while a long backlog is pulled goes out now, not after it:
                 # the other devices see it within seconds even while this one catches up.
-                pushed += self._push_batch(conn, batch)[0]
-        return Replicated(pushed, pulled, applied, self.waiting())
+                pushed += self._push_batch(conn, batch, marks)[0]
+        # Every change logged by the time of the last push went out; one committed since
+        # rang the loop's bell, and the next round (at once) sends it and says so.
+        return Replicated(pushed, pulled, applied, 0)
 
     def replicate_once(self) -> Replicated:
-        with self.connect() as conn:
+        with self.connect(autocommit=True) as conn:
             return self.replicate(conn)
 
-    def _push_batch(self, conn: psycopg.Connection, batch: int) -> tuple[int, bool]:
-        me = self._settings.device_id
+    def _marks(self) -> _Marks:
+        """Where this device is: kept from the last round for a few seconds (a round is woken
+        by every other device's push; reading them was a tenth of its time). Only this
+        service moves them, and a pull reads its cursor again under the write lock; another
+        process (a join, ``hub sync``) is seen within ``TOUCH_EVERY_S``."""
+        if self._kept is not None and time.monotonic() - self._kept_at < TOUCH_EVERY_S:
+            return self._kept
         with self._db.read() as s:
-            pushed = int(_get(s, PUSHED) or 0)
-            to_hub = _event_map(s, reverse=True)
-            rows = s.scalars(
-                select(ChangeLogRow)
-                .where(ChangeLogRow.device_id == me, ChangeLogRow.device_seq > pushed)
-                .order_by(ChangeLogRow.device_seq)
-                .limit(batch)
-            ).all()
-            changes = [
-                HubChange(
-                    me,
-                    r.device_seq,
-                    to_hub[r.event_id],
-                    r.lead_id,
-                    r.field,
-                    r.value,
-                    r.old_value,
-                    r.hlc,
-                    r.staff_id,
-                    r.staff_name,
-                    r.change_id,
-                    r.at,
-                )
-                for r in rows
-                if r.event_id in to_hub  # an event not joined stays on this device
-            ]
-            last = rows[-1].device_seq if rows else pushed
-        if not rows:
-            return 0, False
-        sent = client.push(conn, me, changes) if changes else 0
-        with self._db.session() as s:
-            _put(s, PUSHED, str(last))
-        return sent, len(rows) == batch
+            self._kept = _read_marks(s)
+        self._kept_at = time.monotonic()
+        self._maybe_unpushed = True  # another process (``hub sync``, a merge) may have logged
+        return self._kept
 
-    def _pull_batch(self, conn: psycopg.Connection, batch: int) -> tuple[int, int, bool]:
+    def _push_batch(
+        self, conn: psycopg.Connection, batch: int, marks: _Marks | None = None
+    ) -> tuple[int, bool]:
+        me = self._settings.device_id
+        marks = marks or self._marks()
+        pushed, to_hub = marks.pushed, marks.to_hub
+        if not self._maybe_unpushed:
+            return 0, False
+        self._maybe_unpushed = False  # before the read: a change logged after it sets it again
+        try:
+            with self._db.read() as s:
+                rows = s.scalars(
+                    select(ChangeLogRow)
+                    .where(ChangeLogRow.device_id == me, ChangeLogRow.device_seq > pushed)
+                    .order_by(ChangeLogRow.device_seq)
+                    .limit(batch)
+                ).all()
+                changes = [
+                    HubChange(
+                        me,
+                        r.device_seq,
+                        to_hub[r.event_id],
+                        r.lead_id,
+                        r.field,
+                        r.value,
+                        r.old_value,
+                        r.hlc,
+                        r.staff_id,
+                        r.staff_name,
+                        r.change_id,
+                        r.at,
+                    )
+                    for r in rows
+                    if r.event_id in to_hub  # an event not joined stays on this device
+                ]
+                last = rows[-1].device_seq if rows else pushed
+            if not rows:
+                return 0, False
+            sent = client.push(conn, me, changes) if changes else 0
+            with self._db.session() as s:
+                if int(_get(s, PUSHED) or 0) < pushed:  # a join elsewhere asked to push all
+                    self._kept = None
+                    self._maybe_unpushed = True
+                    return sent, True
+                _put(s, PUSHED, str(last))
+        except BaseException:
+            self._maybe_unpushed = True  # not marked pushed: the next round sends it again
+            raise
+        marks.pushed = last
+        more = len(rows) == batch
+        if more:
+            self._maybe_unpushed = True
+        return sent, more
+
+    def _pull_batch(
+        self, conn: psycopg.Connection, batch: int, marks: _Marks | None = None
+    ) -> tuple[int, int, bool]:
         """Apply up to ``batch`` changes; returns (taken, applied, more may be waiting)."""
-        with self._db.read() as s:
-            cursor = int(_get(s, CURSOR) or 0)
+        marks = marks or self._marks()
+        cursor = marks.cursor
         changes = client.pull(conn, self._settings.device_id, cursor, batch)
         if not changes:
             # Nothing new: say "still here" now and then, not on every wake-up (every push
@@ -276,8 +330,16 @@ class HubService:
         # before, so the lock is never held across the network.
         with self._changes.transaction(ChangeOrigin.HUB, "hub", immediate=True) as tx:
             began = time.monotonic()
-            now_cursor = int(_get(tx.session, CURSOR) or 0)  # another pull may have moved it
-            local = _event_map(tx.session)
+            now = _read_marks(tx.session)  # another pull may have moved the cursor
+            if now.cursor < cursor:  # a join elsewhere asked to pull it all again
+                self._kept = None
+                marks.cursor, marks.events = now.cursor, now.events
+                return 0, 0, True
+            now_cursor, local = now.cursor, now.events
+            marks.events = now.events
+            # What the batch will ask, read at once (a dozen queries per change otherwise).
+            keys = [(c.device_id, c.device_seq) for c in changes]
+            tx.prefetch(keys, {c.lead_id for c in changes})
             for c in changes:
                 if taken and time.monotonic() - began > WRITE_BUDGET_S:
                     break  # commit what is done; the rest comes with the next batch
@@ -297,6 +359,7 @@ class HubService:
             # The cursor moves in the same transaction as the changes it covers.
             last = max(changes[taken - 1].global_seq, now_cursor)
             _put(tx.session, CURSOR, str(last))
+        marks.cursor = last
         more = taken < len(changes) or len(changes) == batch
         if not more:
             client.touch(conn, self._settings.device_id, last)
@@ -322,6 +385,31 @@ class HubService:
         name = self._settings.device_name or me
         with client.run_lock(self._settings.hub_url, password, hub_event, kind, me, name) as holder:
             yield holder
+
+
+@dataclass(slots=True)
+class _Marks:
+    """This device's place in the hub, as one round of replication goes."""
+
+    pushed: int  # the last own change-log number the hub has
+    cursor: int  # the last hub number pulled and applied
+    events: dict[str, str]  # hub event id -> this device's event id
+
+    @property
+    def to_hub(self) -> dict[str, str]:
+        return {local: hub for hub, local in self.events.items()}
+
+
+def _read_marks(s: Any) -> _Marks:
+    """Every hub mark of this device in one query."""
+    rows = s.scalars(
+        select(HubStateRow).where(
+            HubStateRow.key.in_((PUSHED, CURSOR)) | HubStateRow.key.startswith(_EVENT)
+        )
+    ).all()
+    values = {r.key: r.value for r in rows}
+    events = {k[len(_EVENT) :]: v for k, v in values.items() if k.startswith(_EVENT)}
+    return _Marks(int(values.get(PUSHED) or 0), int(values.get(CURSOR) or 0), events)
 
 
 def _get(s: Any, key: str) -> str | None:

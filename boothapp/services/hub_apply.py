@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from boothapp.core.models import SyncState
 from boothapp.services.lead_changes import (
@@ -40,6 +41,9 @@ _TIMES = frozenset(
 )
 
 
+_GRAVEYARD = "hub_apply.graveyard"
+
+
 class Applied(enum.StrEnum):
     SEEN = "seen"  # applied before
     CREATED = "created"
@@ -56,14 +60,14 @@ def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
     if rc.field == CREATED:
         return _apply_created(tx, rc)
     if rc.field == ERASED:  # erased on another device (issue 18): gone here too
-        row = tx.session.get(LeadRow, tx.resolve(rc.lead_id))
+        row = tx.lead(tx.resolve(rc.lead_id))
         if row is None:
             tx.record_remote(rc)
         else:
             tx.erase(row, remote=rc)
         return Applied.ERASED
     lead_id = tx.resolve(rc.lead_id)
-    row = tx.session.get(LeadRow, lead_id)
+    row = tx.lead(lead_id)
     if row is None or rc.field not in _COLUMNS:
         tx.record_remote(rc)
         return Applied.UNKNOWN
@@ -77,12 +81,12 @@ def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
 def _apply_created(tx: LeadTransaction, rc: RemoteChange) -> Applied:
     s = tx.session
     snapshot = {k: v for k, v in dict(rc.value or {}).items() if k in _COLUMNS}
-    if Graveyard.load(s).erased(
+    if _graveyard(s).erased(
         email=str(snapshot.get("email") or ""), badge_id=str(snapshot.get("badge_id") or "")
     ):
         tx.record_remote(replace(rc, value=None, old_value=None))
         return Applied.ERASED
-    here = s.get(LeadRow, tx.resolve(rc.lead_id))
+    here = tx.lead(tx.resolve(rc.lead_id))
     if here is not None:  # known already (the same capture reached us another way)
         _fill(tx, here, snapshot, rc)
         return Applied.COMBINED
@@ -116,6 +120,14 @@ def _apply_created(tx: LeadTransaction, rc: RemoteChange) -> Applied:
     for name, stamp in clocks.items():
         tx.set_clock(row.id, name, stamp)
     return Applied.COMBINED
+
+
+def _graveyard(s: Session) -> Graveyard:
+    """The tombstones, loaded once per transaction (a pull applies many captures)."""
+    found = s.info.get(_GRAVEYARD)
+    if not isinstance(found, Graveyard):
+        found = s.info[_GRAVEYARD] = Graveyard.load(s)
+    return found
 
 
 def _fill(tx: LeadTransaction, row: LeadRow, snapshot: dict[str, Any], rc: RemoteChange) -> None:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from boothapp.core import hlc
@@ -233,6 +233,14 @@ class LeadTransaction:
         self._recorded: set[tuple[str, int]] = set()
         self._erased: dict[str, str] = {}  # lead id -> event id
         self.discarded = False
+        # What applying many pulled changes asks one primary key at a time (issue 19): each
+        # ``session.get`` that misses is a query and an autoflush, most of a pull's time.
+        # ``prefetch`` loads a batch's worth at once; every write below keeps these true.
+        self._clocks: dict[str, dict[str, FieldClockRow]] = {}  # lead id -> field -> clock
+        self._logged: set[tuple[str, int]] = set()  # change-log keys known to be there
+        self._unlogged: set[tuple[str, int]] = set()  # ... and known not to be
+        self._aliases: dict[str, str | None] = {}  # id -> the lead it stands for (None: itself)
+        self._no_lead: set[str] = set()  # ids known to be no lead here
 
     # -- what callers say -----------------------------------------------------------------
     def created(
@@ -248,6 +256,7 @@ class LeadTransaction:
         entry = self._entry(row)
         entry.created = True
         entry.requeue = True
+        self._no_lead.discard(row.id)
         if remote is None:
             snapshot = {name: _json(getattr(row, name)) for name in LEAD_COLUMNS}
             who = self.staff_id if staff_id is None else staff_id
@@ -333,6 +342,9 @@ class LeadTransaction:
             .values(value=None, old_value=None, staff_name="")
         )
         s.execute(update(AuditRow).where(AuditRow.lead_id.in_(ids)).values(detail={}))
+        for lead_id in ids:
+            self._clocks.pop(lead_id, None)
+        self._aliases.clear()  # rare: ask the database again
         self._touched.pop(row.id, None)
         self._log = [e for e in self._log if e.row.id != row.id]
         if remote is None:
@@ -370,8 +382,63 @@ class LeadTransaction:
     # -- the event hub (issue 19) ---------------------------------------------------------
     def has_seen(self, device_id: str, device_seq: int) -> bool:
         """Whether another device's change is applied here already."""
-        key = (device_id, device_seq)
-        return key in self._recorded or self.session.get(ChangeLogRow, key) is not None
+        return self._logged_already((device_id, device_seq))
+
+    def _logged_already(self, key: tuple[str, int]) -> bool:
+        if key in self._recorded or key in self._logged:
+            return True
+        if key in self._unlogged:
+            return False
+        return self.session.get(ChangeLogRow, key) is not None
+
+    def prefetch(self, keys: Iterable[tuple[str, int]], lead_ids: Iterable[str]) -> None:
+        """Load at once what applying these pulled changes will ask (issue 19): which of
+        their change-log keys are here, the aliases, leads and field clocks of their leads.
+        A query each instead of a dozen per change; the answers stay the same."""
+        s = self.session
+        wanted = sorted(set(keys))
+        for start in range(0, len(wanted), _IN_CHUNK):
+            part = wanted[start : start + _IN_CHUNK]
+            found = {
+                (device_id, seq)
+                for device_id, seq in s.execute(
+                    select(ChangeLogRow.device_id, ChangeLogRow.device_seq).where(
+                        tuple_(ChangeLogRow.device_id, ChangeLogRow.device_seq).in_(part)
+                    )
+                )
+            }
+            self._logged |= found
+            self._unlogged |= set(part) - found
+        ids = set(lead_ids)
+        ask = ids - self._aliases.keys()
+        while ask:  # an alias's target is asked too (chains are kept one link long)
+            targets: set[str] = set()
+            for names in _chunks(sorted(ask)):
+                for alias in s.scalars(
+                    select(LeadAliasRow).where(LeadAliasRow.alias_id.in_(names))
+                ):
+                    self._aliases[alias.alias_id] = alias.lead_id
+                    targets.add(alias.lead_id)
+            for lead_id in ask:
+                self._aliases.setdefault(lead_id, None)
+            ask = targets - self._aliases.keys()
+        leads = {self.resolve(lead_id) for lead_id in ids} | ids
+        missing = leads - self._clocks.keys()
+        for names in _chunks(sorted(missing)):
+            for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id.in_(names))):
+                self._clocks.setdefault(clock.lead_id, {})[clock.field] = clock
+        for lead_id in missing:
+            self._clocks.setdefault(lead_id, {})
+        present: set[str] = set()
+        for names in _chunks(sorted(leads)):  # into the session: ``lead`` finds them there
+            present |= {row.id for row in s.scalars(select(LeadRow).where(LeadRow.id.in_(names)))}
+        self._no_lead |= leads - present
+
+    def lead(self, lead_id: str) -> LeadRow | None:
+        """The lead of this id here (``session.get`` that knows what ``prefetch`` found)."""
+        if lead_id in self._no_lead:
+            return None
+        return self.session.get(LeadRow, lead_id)
 
     def record_remote(self, remote: RemoteChange, *, losing_lead_id: str | None = None) -> None:
         """Log another device's change under its key and move this clock past its stamp.
@@ -379,7 +446,7 @@ class LeadTransaction:
         ``losing_lead_id``: the change lost here (a later stamp holds the field), yet it is
         kept in that lead's history, as it was made on the other device."""
         key = (remote.device_id, remote.device_seq)
-        if key in self._recorded or self.session.get(ChangeLogRow, key) is not None:
+        if self._logged_already(key):
             return
         self._recorded.add(key)
         self._door.observe(remote.hlc)
@@ -408,18 +475,34 @@ class LeadTransaction:
 
     def clock_of(self, lead_id: str, name: str) -> str:
         """The stamp the field's value came from ("" = never written: an empty value)."""
-        row = self.session.get(FieldClockRow, (lead_id, name))
+        row = self._clocks_of(lead_id).get(name)
         return row.hlc if row is not None else ""
+
+    def _clocks_of(self, lead_id: str) -> dict[str, FieldClockRow]:
+        """A lead's field clocks, read once per transaction (every write goes through it)."""
+        clocks = self._clocks.get(lead_id)
+        if clocks is None:
+            found = self.session.scalars(
+                select(FieldClockRow).where(FieldClockRow.lead_id == lead_id)
+            )
+            clocks = self._clocks[lead_id] = {row.field: row for row in found}
+        return clocks
 
     def resolve(self, lead_id: str) -> str:
         """The lead an id stands for here (itself, or the lead its visitor became)."""
         seen = {lead_id}
-        while (target := self.session.get(LeadAliasRow, lead_id)) is not None:
-            lead_id = target.lead_id
+        while (target := self._alias_of(lead_id)) is not None:
+            lead_id = target
             if lead_id in seen:  # never expected; a cycle must not hang the replicator
                 break
             seen.add(lead_id)
         return lead_id
+
+    def _alias_of(self, lead_id: str) -> str | None:
+        if lead_id in self._aliases:
+            return self._aliases[lead_id]
+        row = self.session.get(LeadAliasRow, lead_id)
+        return row.lead_id if row is not None else None
 
     def absorb(self, loser: LeadRow, winner: LeadRow) -> None:
         """The same visitor captured on two devices: ``loser`` becomes an alias of
@@ -440,6 +523,7 @@ class LeadTransaction:
         # The caller merged the loser's field clocks into the winner's (it knows the rule).
         for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id == old)).all():
             s.delete(clock)
+        self._clocks.pop(old, None)
         self.alias(old, new)
         self._touched.pop(old, None)
         s.delete(loser)
@@ -456,15 +540,21 @@ class LeadTransaction:
         )
         if s.get(LeadAliasRow, alias_id) is None:
             s.add(LeadAliasRow(alias_id=alias_id, lead_id=lead_id, at=self.now))
+        for known, target in self._aliases.items():  # as the update above did
+            if target == alias_id:
+                self._aliases[known] = lead_id
+        self._aliases[alias_id] = lead_id
 
     def set_clock(self, lead_id: str, name: str, stamp: str) -> None:
         """The field's value now comes from a change stamped ``stamp`` (kept if later)."""
         self._set_clock(lead_id, name, stamp)
 
     def _set_clock(self, lead_id: str, name: str, stamp: str) -> None:
-        row = self.session.get(FieldClockRow, (lead_id, name))
+        clocks = self._clocks_of(lead_id)
+        row = clocks.get(name)
         if row is None:
-            self.session.add(FieldClockRow(lead_id=lead_id, field=name, hlc=stamp))
+            row = clocks[name] = FieldClockRow(lead_id=lead_id, field=name, hlc=stamp)
+            self.session.add(row)
         elif stamp > row.hlc:
             row.hlc = stamp
 
@@ -530,6 +620,8 @@ class LeadTransaction:
                 row.hlc = stamp
         if fresh:
             s.execute(insert(table_of(FieldClockRow)), fresh)
+        for lead_id in {lead_id for lead_id, _ in stamps}:  # inserted past the session:
+            self._clocks.pop(lead_id, None)  # read again when asked
 
     def import_history(self, lead_id: str, changes: Iterable[LeadChangeRow]) -> int:
         """Copy another device's history rows of a lead (same ids: importing twice adds
@@ -721,6 +813,11 @@ class LeadChanges:
                 listener(changed)
             except Exception:  # a view's bug must not undo or hide a committed change
                 log.exception("lead change listener failed")
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield ids[start : start + _IN_CHUNK]
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -412,3 +412,88 @@ def test_a_crm_sync_held_by_another_process_is_refused_until_it_dies(
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+
+
+def test_a_push_wakes_the_other_devices_but_not_the_pusher(
+    devices: tuple[AppContext, AppContext],
+) -> None:
+    """The notification names the pushing device: the pusher has nothing to pull, and a push
+    the hub already had (sent again after a cut) wakes nobody."""
+    from boothapp.sync.hub import client
+
+    a, b = devices
+    with a.hub.connect(autocommit=True) as ears_a, b.hub.connect(autocommit=True) as ears_b:
+        client.listen(ears_a)
+        client.listen(ears_b)
+        a.leads.capture_scan(_event_id(a), "BADGE-WAKE")
+        a.hub.replicate_once()
+        assert client.wait_for_push(ears_b, 2.0, b.hub.device_id)
+        assert not client.wait_for_push(ears_a, 0.5, a.hub.device_id)
+        with a.hub.connect() as conn:  # the same changes again: the hub has them all
+            hub_event = _hub_event(a)
+            with a.db.read() as s:
+                again = [
+                    client.HubChange(
+                        r.device_id, r.device_seq, hub_event, r.lead_id, r.field, r.value,
+                        r.old_value, r.hlc, r.staff_id, r.staff_name, r.change_id, r.at,
+                    )
+                    for r in s.scalars(select(ChangeLogRow))
+                ]  # fmt: skip
+            assert client.push(conn, a.hub.device_id, again) == 0
+        assert not client.wait_for_push(ears_b, 0.5, b.hub.device_id)
+
+
+def _hub_event(ctx: AppContext) -> str:
+    with ctx.db.read() as s:
+        from boothapp.store.tables import HubStateRow
+
+        row = s.scalars(select(HubStateRow).where(HubStateRow.key.startswith("event:"))).one()
+        return row.key.removeprefix("event:")
+
+
+def test_hub_init_upgrades_a_hub_made_before_revisions(pg_server: PgServer) -> None:
+    """A hub created by the first release (versioned by ``hub.meta``) is stamped at the first
+    revision and upgraded; its devices and changes stay. The version table is the hub's own."""
+    import importlib.util
+
+    from boothapp.services.hub import HubService
+    from boothapp.sync.hub import client, schema
+
+    path = schema.MIGRATIONS_DIR / "versions" / "hub_0001_base.py"
+    spec = importlib.util.spec_from_file_location("hub_0001_base", path)
+    assert spec is not None and spec.loader is not None
+    base = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(base)
+    url = pg_server.create_database(f"hub_{uuid.uuid4().hex[:10]}")
+    admin_info = url.replace("+psycopg", "")
+    with psycopg.connect(admin_info) as admin:  # as the first release's `hub init` left it
+        for statement in base.STATEMENTS:
+            admin.execute(statement.encode())
+        admin.execute("CREATE TABLE hub.meta (key text PRIMARY KEY, value text NOT NULL)")
+        admin.execute("INSERT INTO hub.meta VALUES ('schema_version', '1')")
+        admin.execute("INSERT INTO hub.events VALUES ('ev1', 'Old Expo', now())")
+        admin.execute(
+            "INSERT INTO hub.devices (device_id, name, role_name) VALUES ('d1', 'x', 'r1')"
+        )
+        admin.execute(
+            """INSERT INTO hub.changes (device_id, device_seq, event_id, lead_id, field, hlc, at)
+               VALUES ('d1', 1, 'ev1', 'lead1', '*', 'h', now())"""
+        )
+    with client.connect(client.conninfo(url)) as conn:
+        assert client.schema_version(conn) is None  # no revision yet: `join` says run init
+
+    HubService.init(url)
+    HubService.init(url)  # again: nothing to do
+    with psycopg.connect(admin_info, autocommit=True) as admin:
+        versions = admin.execute("SELECT version_num FROM hub.alembic_version").fetchall()
+        assert versions == [(schema.head_revision(),)]
+        assert admin.execute("SELECT to_regclass('hub.meta')").fetchone() == (None,)
+        assert admin.execute("SELECT to_regclass('public.alembic_version')").fetchone() == (None,)
+        assert admin.execute("SELECT count(*) FROM hub.changes").fetchone() == (1,)
+        admin.execute("LISTEN hub_changes")
+        admin.execute(
+            """INSERT INTO hub.changes (device_id, device_seq, event_id, lead_id, field, hlc, at)
+               VALUES ('d1', 2, 'ev1', 'lead1', 'notes', 'h2', now())"""
+        )
+        payloads = [n.payload for n in admin.notifies(timeout=2.0, stop_after=1)]
+    assert payloads == ["d1"]  # the upgraded trigger names the pusher

@@ -63,9 +63,13 @@ def _own_log(ctx: AppContext) -> list[ChangeLogRow]:
         return rows
 
 
-def _apply(target: AppContext, entries: list[ChangeLogRow]) -> None:
+def _apply(target: AppContext, entries: list[ChangeLogRow], prefetch: bool = False) -> None:
     event_id = _event(target)
     with target.changes.transaction(ChangeOrigin.HUB, "hub") as tx:
+        if prefetch:  # as the replicator applies a pulled batch: its lookups read at once
+            tx.prefetch(
+                [(e.device_id, e.device_seq) for e in entries], {e.lead_id for e in entries}
+            )
         for e in entries:
             rc = RemoteChange(
                 e.device_id, e.device_seq, e.hlc, event_id, e.lead_id, e.field, e.value,
@@ -93,9 +97,10 @@ def _state(ctx: AppContext) -> list[tuple[str, str | None, str, str, str, str]]:
         ]
 
 
+@pytest.mark.parametrize("prefetch", [False, True], ids=["one-by-one", "batch-prefetched"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_device_ends_with_the_same_leads_whatever_the_order(
-    fleet: dict[str, AppContext], seed: int
+    fleet: dict[str, AppContext], seed: int, prefetch: bool
 ) -> None:
     a, b, c, _ = (fleet[n] for n in NAMES)
     # The same badge scanned offline on three devices, each editing something.
@@ -117,7 +122,7 @@ def test_every_device_ends_with_the_same_leads_whatever_the_order(
     rng = random.Random(seed)
     for name, ctx in fleet.items():
         others = [logs[o] for o in NAMES if o != name]
-        _apply(ctx, _interleave(others, rng))
+        _apply(ctx, _interleave(others, rng), prefetch)
 
     states = {name: _state(ctx) for name, ctx in fleet.items()}
     assert states["A"] == states["B"] == states["C"] == states["D"], states

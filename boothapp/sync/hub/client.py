@@ -7,8 +7,9 @@ Secrets never reach a log line: connection strings are shown with ``redact``.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
 from boothapp.core.i18n import _
-from boothapp.sync.hub.schema import DEVICE_GROUP, NOTIFY_CHANNEL, STATEMENTS
+from boothapp.sync.hub import schema
+from boothapp.sync.hub.schema import DEVICE_GROUP, NOTIFY_CHANNEL
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", ""})
 # Pushes are serialised by this transaction lock, so global_seq order is commit order and a
@@ -122,19 +124,23 @@ def connect(info: str, password: str | None = None, autocommit: bool = False) ->
         ) from None
 
 
-def init_schema(conn: psycopg.Connection) -> None:
+def init_schema(conn: psycopg.Connection) -> str:
+    """Create the hub schema or upgrade it (Alembic, its own branch); returns its revision."""
+    return schema.upgrade(conn)
+
+
+def schema_version(conn: psycopg.Connection) -> str | None:
+    """The hub schema's revision (None: no hub here, or one from before revisions)."""
     with conn.transaction():
-        for statement in STATEMENTS:
-            conn.execute(statement.encode())  # trusted literals, no parameters
-
-
-def schema_version(conn: psycopg.Connection) -> int | None:
-    try:
-        with conn.transaction():
-            row = conn.execute("SELECT value FROM hub.meta WHERE key = 'schema_version'").fetchone()
-    except psycopg.errors.UndefinedTable:
-        return None
-    return int(row[0]) if row else None
+        row = conn.execute(
+            f"SELECT to_regclass('{schema.VERSION_SCHEMA}.{schema.VERSION_TABLE}') IS NOT NULL"
+        ).fetchone()
+        if not (row and row[0]):
+            return None
+        row = conn.execute(
+            f"SELECT version_num FROM {schema.VERSION_SCHEMA}.{schema.VERSION_TABLE}"
+        ).fetchone()
+    return str(row[0]) if row else None
 
 
 def role_of(device_id: str) -> str:
@@ -158,6 +164,7 @@ def register_device(
     password = secrets.token_urlsafe(24)
     with admin.transaction():
         if schema_version(admin) is None:
+            # No revision: no hub, or one from before revisions (``init`` upgrades it).
             raise HubError(_("this database has no hub yet: run boothapp hub init URL first"))
     with admin.transaction():
         row = admin.execute(
@@ -220,8 +227,14 @@ def revoke_device(admin: psycopg.Connection, ref: str) -> str:
     return str(name)
 
 
+def _one_statement(conn: psycopg.Connection) -> AbstractContextManager[Any]:
+    """A statement on its own: in autocommit (the replicator's connection) it needs no BEGIN
+    and COMMIT, each a round trip over a network that may add milliseconds to every one."""
+    return nullcontext() if conn.autocommit else conn.transaction()
+
+
 def check_device(conn: psycopg.Connection) -> None:
-    with conn.transaction():
+    with _one_statement(conn):
         row = conn.execute("SELECT hub.my_device()").fetchone()
     if row is None or row[0] is None:
         raise HubRefused(_("this device is not (or no longer) joined to the hub"))
@@ -232,7 +245,9 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
     were new."""
     if not changes:
         return 0
-    with conn.transaction():
+    # One flight for the whole transaction (pipeline): the push lock is held for one round
+    # trip, not five, so the other devices' pushes wait less behind it.
+    with conn.pipeline(), conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PUSH_LOCK,))
         with conn.cursor() as cur:
             cur.executemany(
@@ -270,7 +285,7 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
 
 def pull(conn: psycopg.Connection, device_id: str, cursor: int, limit: int) -> list[HubChange]:
     """Other devices' changes of this device's events after ``cursor``, in hub order."""
-    with conn.transaction():
+    with _one_statement(conn):
         rows = conn.execute(
             """SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
                       c.old_value, c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
@@ -290,7 +305,7 @@ def newest_seq(conn: psycopg.Connection) -> int:
 
 
 def touch(conn: psycopg.Connection, device_id: str, pull_cursor: int) -> None:
-    with conn.transaction():
+    with _one_statement(conn):
         conn.execute(
             """UPDATE hub.devices SET last_seen = now(),
                    pull_cursor = GREATEST(pull_cursor, %s) WHERE device_id = %s""",
@@ -322,14 +337,23 @@ def listen(conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(NOTIFY_CHANNEL)))
 
 
-def wait_for_push(conn: psycopg.Connection, timeout_s: float) -> bool:
-    """Block up to ``timeout_s`` for a push notification; True when one came. Every
-    notification already received is taken (one pull covers them all)."""
-    return (
-        sum(1 for _ in conn.notifies(timeout=timeout_s)) > 0
-        if timeout_s <= 0
-        else any(True for _ in conn.notifies(timeout=timeout_s, stop_after=1))
-    )
+def wait_for_push(conn: psycopg.Connection, timeout_s: float, device_id: str = "") -> bool:
+    """Block up to ``timeout_s`` for another device's push; True when one came. Every
+    notification already received is taken (one pull covers them all). A push of
+    ``device_id``'s own (the payload names the pushers) wakes nobody: it has nothing to pull."""
+    if timeout_s <= 0:
+        return any([_from_another(n.payload, device_id) for n in conn.notifies(timeout=0.0)])
+    deadline = time.monotonic() + timeout_s
+    while (left := deadline - time.monotonic()) > 0:
+        for n in conn.notifies(timeout=left, stop_after=1):
+            if _from_another(n.payload, device_id):
+                return True
+    return False
+
+
+def _from_another(payload: str, device_id: str) -> bool:
+    # An empty payload: a hub from before the payload, or a push by someone else.
+    return not payload or any(d != device_id for d in payload.split(","))
 
 
 @dataclass(frozen=True, slots=True)
