@@ -251,8 +251,13 @@ def _strip_label(text: str) -> str:
     return LABEL.sub("", text, count=1)
 
 
+_AMPERSAT = re.compile(r"(?<=[A-Za-z0-9._-])&(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+
+
 def _take_email(work: list[_Line]) -> tuple[str, float] | None:
     for ln in work:
+        # the @ read as "&" ("oliver.smith&summitdata.co.uk"); "GmbH & Co." has spaces round it
+        ln.text = _AMPERSAT.sub("@", ln.text)
         if "@" not in ln.text:
             continue
         text = _strip_label(ln.text).replace("‚", ".").replace(",", ".")
@@ -314,8 +319,10 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
         text = re.sub(r"^[^\W\d_]{1,5}[.:]?\s*(?=[+(0-9])", "", text)  # "T030 ..." label glued
         # a number on a right-to-left card can come back with its groups in reverse order
         texts = [text, " ".join(reversed(text.split()))]
-        if re.match(r"4\d", text.lstrip()):
-            texts.append("+" + text.lstrip()[1:])  # "+30 691..." read as "430691..."
+        if re.match(r"[43*#]\s?\d", text.lstrip()):
+            # the plus read as another mark: "+30 691..." as "430691...", "330 691...",
+            # "+49 1512..." as "*49 1512"; the number's validity decides
+            texts.append("+" + text.lstrip()[1:])
         if re.match(r"\+\s", text.lstrip()):
             texts.append(text.lstrip()[1:])  # "T+ 201 ...": the plus was the label's
         found: list[tuple[str, float, str]] = []
