@@ -224,8 +224,10 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
         # across the card: the model's box can hold only the groups it read
         crop = card[max(0, ln.box.y - pad) : min(h, ln.box.y + ln.box.h + pad), edge : w - edge]
         glyphs = read_persian_digits(np.ascontiguousarray(crop))
-        if glyphs and _valid_number(glyphs) and (
-            not _valid_number(ln.text) or len(glyphs.replace(" ", "")) >= len(ln.text.strip())
+        if (
+            glyphs
+            and _valid_number(glyphs)
+            and (not _valid_number(ln.text) or len(glyphs.replace(" ", "")) >= len(ln.text.strip()))
         ):
             # groups in reading order: right to left, as the Persian line runs
             text = " ".join(reversed(glyphs.split()))

@@ -14,6 +14,7 @@ The zero needs no template: it is the one digit that is a small dot at mid-heigh
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 
 import cv2
@@ -81,9 +82,7 @@ def _templates() -> tuple[np.ndarray, np.ndarray]:
     return np.stack(shapes), np.asarray(labels)
 
 
-def _split_touching(
-    ink: np.ndarray, blob: tuple[int, ...], height: float
-) -> list[tuple[int, ...]]:
+def _split_touching(ink: np.ndarray, blob: tuple[int, ...], height: float) -> list[tuple[int, ...]]:
     """A blob wider than a digit is digits that touch (۸۸ in blurred print): cut it at the
     columns with least ink near where equal parts would meet."""
     x, y, w, h, area = blob
@@ -97,8 +96,8 @@ def _split_touching(
         lo, hi = max(cuts[-1] + 1, guess - w // (3 * parts)), min(w - 1, guess + w // (3 * parts))
         cuts.append(lo + int(np.argmin(columns[lo : hi + 1])) if hi > lo else guess)
     cuts.append(w)
-    out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    out: list[tuple[int, ...]] = []
+    for a, b in itertools.pairwise(cuts):
         rows = np.nonzero((ink[y : y + h, x + a : x + b] > 0).any(axis=1))[0]
         if b > a and rows.size:
             out.append((x + a, y + int(rows[0]), b - a, int(rows[-1] - rows[0] + 1), area))
@@ -164,7 +163,7 @@ def _grouped(glyphs: list[tuple[int, int, str]], height: float) -> str | None:
     """Digits joined into their printed groups; stray dots far from the number dropped."""
     if not glyphs:
         return None
-    gaps = [b[0] - a[1] for a, b in zip(glyphs, glyphs[1:], strict=False)]
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(glyphs)]
     usual = float(np.median(gaps)) if gaps else 0.0
     space = max(0.3 * height, 2.0 * usual)
     runs: list[list[str]] = [[glyphs[0][2]]]
