@@ -140,7 +140,9 @@ def extract_fields(
         conf["last_name"] = conf["first_name"]
         values["first_name"], values["last_name"] = split_full_name(full)
     if "email" not in values and domain:
-        lost = _email_without_at(work, domain)  # "gtaylor crescentlabs.com": the @ not read
+        # "narges@alb«", "mmohammadi@ariatechir": the host cut or its dots lost;
+        # "gtaylor crescentlabs.com": the @ not read
+        lost = _email_cut(work, domain) or _email_without_at(work, domain)
         if lost:
             values["email"], conf["email"] = lost
     if "email" in values:
@@ -180,6 +182,22 @@ def _script_country(text: str) -> str:
     if len(_PERSIAN_LETTERS.findall(text)) >= 2:
         return "IR"
     return ""
+
+
+def _email_cut(work: list[_Line], domain: str) -> tuple[str, float] | None:
+    """An e-mail whose host OCR cut short or read without its dots, on the card's domain."""
+    flat = re.sub(r"[^a-z0-9]", "", domain.lower())
+    for ln in work:
+        if ln.used or "@" not in ln.text:
+            continue
+        before, _, host = _strip_label(ln.text).partition("@")
+        words = before.split()
+        local = re.sub(r"[^A-Za-z0-9._%+-]", "", words[-1]).strip(".") if words else ""
+        squeezed = re.sub(r"[^a-z0-9]", "", host.lower())
+        if local and (squeezed == flat or (len(squeezed) >= 3 and flat.startswith(squeezed))):
+            ln.used = True
+            return f"{local.lower()}@{domain}", ln.conf * 0.7
+    return None
 
 
 def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | None:
