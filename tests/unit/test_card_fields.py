@@ -107,3 +107,33 @@ def test_an_email_read_unsure_or_without_its_at_is_still_taken() -> None:
     no_at = _lines(("Grace Taylor", 60), ("W www.crescentlabs.com", 30),
                    ("E gtaylor crescentlabs.com", 30))  # fmt: skip
     assert extract_fields(no_at).contact.email == "gtaylor@crescentlabs.com"
+
+
+def test_an_at_sign_read_as_ampersand_and_a_plus_read_as_a_star() -> None:
+    # what Tesseract returned for two medium photos of the dev seed
+    got = extract_fields(_lines(
+        ("Rheintal Software GmbH & Co. KG", 40), ("Katrin Köhler", 60), ("Projektmanager", 34),
+        ("*49 1512 3434866", 30), ("k.koehler&rheintalsoftware.de", 30),
+    ))  # fmt: skip
+    c = got.contact
+    assert c.email == "k.koehler@rheintalsoftware.de"
+    assert c.phone == "+4915123434866"
+    assert c.company == "Rheintal Software GmbH & Co. KG"  # a spaced "&" stays
+
+
+def test_a_greek_plus_read_as_a_three_is_settled_by_the_number_s_validity() -> None:
+    got = extract_fields(_lines(
+        ("Αιγαίο Λογισμικό Ο.Ε.", 40), ("Νίκος Αντωνίου", 60), ("Γενικός Διευθυντής", 34),
+        ("330 691 231 0903", 30), ("nikos@aigaiosoft.gr", 30),
+    ))  # fmt: skip
+    assert got.contact.phone == "+306912310903"
+
+
+def test_an_email_cut_short_is_completed_from_the_card_s_web_address() -> None:
+    for printed in ("narges@alb«", "narges@alborzenergyir"):
+        got = extract_fields(_lines(
+            ("شرکت البرز انرژی", 40), ("نرگس صادقی", 60), ("مدیر فروش", 34),
+            (printed, 30), ("https://www.alborzenergy.ir", 30),
+        ))  # fmt: skip
+        assert got.contact.email == "narges@alborzenergy.ir", printed
+        assert got.confidence_of("email") < 0.93  # marked for the rep to check

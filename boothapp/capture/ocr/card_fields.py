@@ -140,7 +140,9 @@ def extract_fields(
         conf["last_name"] = conf["first_name"]
         values["first_name"], values["last_name"] = split_full_name(full)
     if "email" not in values and domain:
-        lost = _email_without_at(work, domain)  # "gtaylor crescentlabs.com": the @ not read
+        # "narges@alb«", "mmohammadi@ariatechir": the host cut or its dots lost;
+        # "gtaylor crescentlabs.com": the @ not read
+        lost = _email_cut(work, domain) or _email_without_at(work, domain)
         if lost:
             values["email"], conf["email"] = lost
     if "email" in values:
@@ -180,6 +182,22 @@ def _script_country(text: str) -> str:
     if len(_PERSIAN_LETTERS.findall(text)) >= 2:
         return "IR"
     return ""
+
+
+def _email_cut(work: list[_Line], domain: str) -> tuple[str, float] | None:
+    """An e-mail whose host OCR cut short or read without its dots, on the card's domain."""
+    flat = re.sub(r"[^a-z0-9]", "", domain.lower())
+    for ln in work:
+        if ln.used or "@" not in ln.text:
+            continue
+        before, _, host = _strip_label(ln.text).partition("@")
+        words = before.split()
+        local = re.sub(r"[^A-Za-z0-9._%+-]", "", words[-1]).strip(".") if words else ""
+        squeezed = re.sub(r"[^a-z0-9]", "", host.lower())
+        if local and (squeezed == flat or (len(squeezed) >= 3 and flat.startswith(squeezed))):
+            ln.used = True
+            return f"{local.lower()}@{domain}", ln.conf * 0.7
+    return None
 
 
 def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | None:
@@ -251,8 +269,13 @@ def _strip_label(text: str) -> str:
     return LABEL.sub("", text, count=1)
 
 
+_AMPERSAT = re.compile(r"(?<=[A-Za-z0-9._-])&(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+
+
 def _take_email(work: list[_Line]) -> tuple[str, float] | None:
     for ln in work:
+        # the @ read as "&" ("oliver.smith&summitdata.co.uk"); "GmbH & Co." has spaces round it
+        ln.text = _AMPERSAT.sub("@", ln.text)
         if "@" not in ln.text:
             continue
         text = _strip_label(ln.text).replace("‚", ".").replace(",", ".")
@@ -314,8 +337,10 @@ def _take_phone(work: list[_Line], regions: list[str]) -> tuple[str, float, str]
         text = re.sub(r"^[^\W\d_]{1,5}[.:]?\s*(?=[+(0-9])", "", text)  # "T030 ..." label glued
         # a number on a right-to-left card can come back with its groups in reverse order
         texts = [text, " ".join(reversed(text.split()))]
-        if re.match(r"4\d", text.lstrip()):
-            texts.append("+" + text.lstrip()[1:])  # "+30 691..." read as "430691..."
+        if re.match(r"[43*#]\s?\d", text.lstrip()):
+            # the plus read as another mark: "+30 691..." as "430691...", "330 691...",
+            # "+49 1512..." as "*49 1512"; the number's validity decides
+            texts.append("+" + text.lstrip()[1:])
         if re.match(r"\+\s", text.lstrip()):
             texts.append(text.lstrip()[1:])  # "T+ 201 ...": the plus was the label's
         found: list[tuple[str, float, str]] = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import phonenumbers
 
 from boothapp.capture.ocr.card_fields import CardFields, extract_fields
 from boothapp.capture.ocr.card_locate import (
@@ -24,6 +25,7 @@ from boothapp.capture.ocr.card_locate import (
     locate_card,
     normalise_contrast,
 )
+from boothapp.capture.ocr.persian_digits import read_persian_digits
 from boothapp.capture.ocr.types import Box, OcrLine, OcrPage, Script, TextReader
 from boothapp.capture.types import Frame
 from boothapp.core.textfold import ascii_digits
@@ -59,6 +61,7 @@ def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) 
     page, card, turned = _best_read(grey, reader)
     page = _reread_lines(page, card, reader)
     page = _fill_bands(page, card, reader)
+    page = _persian_numbers(page, card)
     if page_quality(page) == 0.0:
         raise NoCardFound("no card found: no printed text could be read")
     fields = extract_fields(page.lines, regions=regions, card_height=card.shape[0])
@@ -75,6 +78,7 @@ def read_text(image: Frame, reader: TextReader) -> OcrPage:
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _WEB_MARK = re.compile(r"(?i)@|www|http|\.(?:com|ir|gr|de|tr)\b")
+_WEB_SHAPE = re.compile(r"(?i)@|www|https?:|[a-z0-9]\.(?:[a-z]{2,3})\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -117,9 +121,14 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
             script = card_script
         again = _read_again(card, ln, reader, script, web or numeric) if script else None
         if again is not None and again.text and _better(again, ln, script, numeric):  # type: ignore[arg-type]
-            lines.append(OcrLine(again.text, ln.box, again.confidence, ln.size))
-        else:
-            lines.append(ln)
+            ln = OcrLine(again.text, ln.box, again.confidence, ln.size)
+        if script is card_script is not Script.LATIN and ln.confidence < 0.7:
+            # an unsure line on a Greek or Persian card may be its e-mail or web address,
+            # read as Greek ("στ οσα") or Persian letters: the Latin models have a look
+            latin = _read_again(card, ln, reader, Script.LATIN, True)
+            if latin is not None and latin.confidence >= 0.6 and _WEB_SHAPE.search(latin.text):
+                ln = OcrLine(latin.text, ln.box, latin.confidence, ln.size)
+        lines.append(ln)
     return OcrPage(tuple(lines), page.engine, page.ms)
 
 
@@ -192,6 +201,51 @@ def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         lines.append(replaced)
     lines.sort(key=lambda ln: (ln.box.y, ln.box.x))
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
+    """Lines Tesseract saw Persian digits in, read again digit by digit (persian_digits.py).
+
+    Tesseract's Persian model drops the zero's dot and reads ۴ as ۲; the glyph reading is
+    kept when it holds a valid phone number and the model's does not, or when both do and
+    the glyph reading has the number's full length (the model's usually lacks digits).
+    """
+    if not any(ascii_digits(ln.text) != ln.text for ln in page.lines):
+        return page
+    h, w = card.shape[:2]
+    edge = max(2, w // 40)
+    lines = list(page.lines)
+    for i, ln in enumerate(lines):
+        if ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 3:
+            continue
+        if sum(c.isalpha() for c in ln.text) > 3:
+            continue  # an address with a house number, not a phone line
+        pad = max(3, ln.box.h // 3)
+        # across the card: the model's box can hold only the groups it read
+        crop = card[max(0, ln.box.y - pad) : min(h, ln.box.y + ln.box.h + pad), edge : w - edge]
+        glyphs = read_persian_digits(np.ascontiguousarray(crop))
+        if (
+            glyphs
+            and _valid_number(glyphs)
+            and (not _valid_number(ln.text) or len(glyphs.replace(" ", "")) >= len(ln.text.strip()))
+        ):
+            # groups in reading order: right to left, as the Persian line runs
+            text = " ".join(reversed(glyphs.split()))
+            lines[i] = OcrLine(text, Box(edge, ln.box.y, w - 2 * edge, ln.box.h), 0.8, ln.size)
+    return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _valid_number(text: str) -> bool:
+    """Whether ``text`` (or its digit groups the other way round) is a valid Iranian number."""
+    digits = ascii_digits(text)
+    for candidate in (digits, " ".join(reversed(digits.split()))):
+        try:
+            number = phonenumbers.parse(candidate, "IR")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    return False
 
 
 def _read_again(

@@ -1,0 +1,187 @@
+"""Persian digits (۰-۹) of a phone line, read glyph by glyph (issue 20).
+
+Tesseract's Persian model reads Persian words well but its digits badly: the zero is a dot
+it drops, ۴ comes back as ۲ or ۳, "۰۹۱۲" as "۲" (bench/cards.py: Persian-digit phone numbers
+right on 1 card in 8). Digits are easier than words: each is one blob of ink, and there are
+ten of them. So a line Tesseract saw Persian digits in is cut into its blobs and each blob is
+matched against the ten digits drawn from the DejaVu font the app ships (boothapp/assets:
+nothing is downloaded or trained). The reading is only a candidate: the caller keeps it when
+``phonenumbers`` finds a valid number in it, and Tesseract's reading otherwise.
+
+The zero needs no template: it is the one digit that is a small dot at mid-height.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from boothapp.capture.types import Frame
+from boothapp.resources import asset
+
+PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
+# Fonts draw some Persian digits in their Arabic-Indic shape (۴ as ٤, ۶ as ٦): both shapes
+# of every digit are templates for its value.
+_ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+_SIDE = 24  # px: a glyph is compared at this size
+_SOFT = 1.0  # px of blur: print and template need not meet to the pixel
+# The shipped DejaVu, and Noto Kufi from fonts-noto-core where installed (a second style of
+# Persian digits). The bench's cards are printed in Noto Sans and Noto Naskh Arabic, which are
+# deliberately not templates: its figures are for fonts the reader has not seen.
+_FONTS = (
+    str(asset("fonts", "DejaVuSans.ttf")),
+    str(asset("fonts", "DejaVuSans-Bold.ttf")),
+    "/usr/share/fonts/truetype/noto/NotoKufiArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoKufiArabic-Bold.ttf",
+)
+_SIZES = (24, 32, 44)
+_WORST = 0.55  # a blob less like a digit than this (cosine) is not a digit: a letter, a mark
+
+
+def _shape(glyph: np.ndarray) -> np.ndarray:
+    """A binary glyph (ink > 0) as a unit vector: centred in a square, fixed size, softened."""
+    ys, xs = np.nonzero(glyph)
+    glyph = glyph[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    h, w = glyph.shape
+    side = max(h, w)
+    square = np.zeros((side, side), np.float32)
+    y0, x0 = (side - h) // 2, (side - w) // 2
+    square[y0 : y0 + h, x0 : x0 + w] = glyph > 0
+    small = cv2.resize(square, (_SIDE, _SIDE), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), _SOFT)
+    vec = small.ravel() - small.mean()
+    return vec / max(float(np.linalg.norm(vec)), 1e-6)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _templates() -> tuple[np.ndarray, np.ndarray]:
+    """(shapes, digit index) of 1-9 drawn in the shipped fonts at a few sizes and weights."""
+    shapes, labels = [], []
+    for font_path in _FONTS:
+        if not Path(font_path).exists():
+            continue
+        for size in _SIZES:
+            font = ImageFont.truetype(font_path, size)
+            for d in range(1, 10):  # the zero goes by its outline alone
+                for char in {PERSIAN[d], _ARABIC_INDIC[d]}:
+                    img = Image.new("L", (size * 2, size * 2), 0)
+                    ImageDraw.Draw(img).text((size // 2, size // 2), char, font=font, fill=255)
+                    ink = (np.asarray(img) > 127).astype(np.uint8)
+                    if not ink.any():
+                        continue
+                    shapes.append(_shape(ink))
+                    labels.append(d)
+                    if d == 7:  # Naskh and Urdu print draw the seven on its side, as "<"
+                        shapes.append(_shape(np.ascontiguousarray(np.rot90(ink, -1))))
+                        labels.append(d)
+    return np.stack(shapes), np.asarray(labels)
+
+
+def _split_touching(ink: np.ndarray, blob: tuple[int, ...], height: float) -> list[tuple[int, ...]]:
+    """A blob wider than a digit is digits that touch (۸۸ in blurred print): cut it at the
+    columns with least ink near where equal parts would meet."""
+    x, y, w, h, area = blob
+    parts = round(w / (0.8 * height))
+    if w < 1.15 * height or parts < 2:
+        return [blob]
+    columns = (ink[y : y + h, x : x + w] > 0).sum(axis=0)
+    cuts = [0]
+    for k in range(1, parts):
+        guess = k * w // parts
+        lo, hi = max(cuts[-1] + 1, guess - w // (3 * parts)), min(w - 1, guess + w // (3 * parts))
+        cuts.append(lo + int(np.argmin(columns[lo : hi + 1])) if hi > lo else guess)
+    cuts.append(w)
+    out: list[tuple[int, ...]] = []
+    for a, b in itertools.pairwise(cuts):
+        rows = np.nonzero((ink[y : y + h, x + a : x + b] > 0).any(axis=1))[0]
+        if b > a and rows.size:
+            out.append((x + a, y + int(rows[0]), b - a, int(rows[-1] - rows[0] + 1), area))
+    return out
+
+
+def read_persian_digits(crop: Frame) -> str | None:
+    """The digits of one printed line, left to right as seen, groups split by spaces.
+
+    ``crop`` is a grey (or BGR) crop of one line, dark print on light paper. None when the
+    line's blobs do not look like digits.
+    """
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    if grey.shape[0] < 8 or grey.shape[1] < 8:
+        return None
+    if grey.shape[0] < 90:  # small print: digits ~15 px high touch and lose their shape
+        grey = cv2.resize(grey, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    paper = int(np.percentile(grey, 90))
+    grey = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=paper)
+    grey = cv2.GaussianBlur(grey, (3, 3), 0)
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = [tuple(int(v) for v in stats[i]) for i in range(1, n)]
+    blobs = [b for b in blobs if b[4] >= 12]  # print, not specks
+    if len(blobs) < 4:
+        return None
+    height = float(np.percentile([b[3] for b in blobs], 75))  # a digit's height
+    if height < 6:
+        return None
+    middle = float(np.median([b[1] + b[3] / 2 for b in blobs if b[3] > 0.6 * height]))
+    # on the number's line, and no taller than a digit (the card's edge, a rule)
+    blobs = [b for b in blobs if abs(b[1] + b[3] / 2 - middle) < 0.8 * height and b[3] < 2 * height]
+    blobs = [part for b in blobs for part in _split_touching(ink, b, height)]
+    blobs.sort(key=lambda b: b[0])
+    shapes, labels = _templates()
+    glyphs: list[tuple[int, int, str]] = []  # (left, right, digit)
+    strangers = 0
+    for x, y, w, h, _area in blobs:
+        if h < 0.2 * height and w < 0.2 * height:
+            continue  # a speck of noise, smaller than the zero's dot
+        if h < 0.55 * height and w < 0.7 * height:
+            glyphs.append((x, x + w, PERSIAN[0]))  # the small dot at mid-height
+            continue
+        glyph = np.ascontiguousarray(ink[y : y + h, x : x + w])
+        if h < 0.6 * height or not glyph.any():
+            strangers += 1  # a low mark that is no digit (a comma, a dash)
+            continue
+        if w < 0.25 * h:
+            glyphs.append((x, x + w, PERSIAN[1]))  # a plain upright stroke
+            continue
+        scores = shapes @ _shape(glyph)
+        best = int(np.argmax(scores))
+        if scores[best] < _WORST:
+            strangers += 1
+            continue
+        glyphs.append((x, x + w, PERSIAN[int(labels[best])]))
+    if strangers > max(2, len(glyphs) // 4):
+        return None  # letters, not a number
+    return _grouped(glyphs, height)
+
+
+def _grouped(glyphs: list[tuple[int, int, str]], height: float) -> str | None:
+    """Digits joined into their printed groups; stray dots far from the number dropped."""
+    if not glyphs:
+        return None
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(glyphs)]
+    usual = float(np.median(gaps)) if gaps else 0.0
+    space = max(0.3 * height, 2.0 * usual)
+    runs: list[list[str]] = [[glyphs[0][2]]]
+    apart: list[bool] = []  # whether a run is far (> 2 digit heights) from the one before
+    for gap, (_, _, digit) in zip(gaps, glyphs[1:], strict=False):
+        if gap > space:
+            apart.append(gap > 2 * height)
+            runs.append([])
+        runs[-1].append(digit)
+    # the number is the longest stretch of runs close to each other
+    stretches: list[list[str]] = [["".join(runs[0])]]
+    for far, run in zip(apart, runs[1:], strict=False):
+        if far:
+            stretches.append([])
+        stretches[-1].append("".join(run))
+    number = max(stretches, key=lambda groups: sum(len(g) for g in groups))
+    text = " ".join(number)
+    return text if sum(c != " " for c in text) >= 6 else None
+
+
+__all__ = ["PERSIAN", "read_persian_digits"]
