@@ -247,39 +247,42 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
         return 0
     # One flight for the whole transaction (pipeline): the push lock is held for one round
     # trip, not five, so the other devices' pushes wait less behind it.
+    cur = conn.cursor()
     with conn.pipeline(), conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PUSH_LOCK,))
-        with conn.cursor() as cur:
-            cur.executemany(
-                """INSERT INTO hub.changes (device_id, device_seq, event_id, lead_id, field,
-                       value, old_value, hlc, staff_id, staff_name, change_id, at)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                   ON CONFLICT (device_id, device_seq) DO NOTHING""",
-                [
-                    (
-                        c.device_id,
-                        c.device_seq,
-                        c.event_id,
-                        c.lead_id,
-                        c.field,
-                        Jsonb(c.value),
-                        Jsonb(c.old_value),
-                        c.hlc,
-                        c.staff_id,
-                        c.staff_name,
-                        c.change_id,
-                        c.at,
-                    )
-                    for c in changes
-                ],
-                returning=False,
-            )
-            new = cur.rowcount
+        cur.executemany(
+            """INSERT INTO hub.changes (device_id, device_seq, event_id, lead_id, field,
+                   value, old_value, hlc, staff_id, staff_name, change_id, at)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+               ON CONFLICT (device_id, device_seq) DO NOTHING""",
+            [
+                (
+                    c.device_id,
+                    c.device_seq,
+                    c.event_id,
+                    c.lead_id,
+                    c.field,
+                    Jsonb(c.value),
+                    Jsonb(c.old_value),
+                    c.hlc,
+                    c.staff_id,
+                    c.staff_name,
+                    c.change_id,
+                    c.at,
+                )
+                for c in changes
+            ],
+            returning=False,
+        )
         conn.execute(
             """UPDATE hub.devices SET last_seen = now(),
                    last_pushed_seq = GREATEST(last_pushed_seq, %s) WHERE device_id = %s""",
             (changes[-1].device_seq, device_id),
         )
+    # In pipeline mode the count is only known once the pipeline has synced (read inside
+    # the block it was 0, and a kiosk's push reported nothing sent).
+    new = cur.rowcount
+    cur.close()
     return max(new, 0)
 
 
