@@ -6,6 +6,7 @@ Composes the pages for one event; every page gets only the services it needs.
 from __future__ import annotations
 
 import gc
+import sys
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QTimer, Signal
@@ -53,6 +54,10 @@ def scrolling(page: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(page)
     return area
+
+
+# How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
+GIL_SWITCH_S = 0.0005
 
 
 class DesktopWindow(MainWindow):
@@ -213,6 +218,11 @@ class DesktopWindow(MainWindow):
         # the GIL, which froze the preview and the form for ~80-100 ms every half minute of
         # scanning (bench/ui_latency.py); frozen objects are skipped by the collector.
         gc.freeze()
+        # Every event the window dispatches passes Python filters (the keyboard wedge), so the
+        # GUI thread needs the GIL many times a frame. Python lets a background task keep it up
+        # to the switch interval (5 ms) each time it is asked: a paint of a few dozen widgets
+        # then waited 100-300 ms behind a pool thread's query (bench/ui_latency.py, issue 23).
+        sys.setswitchinterval(GIL_SWITCH_S)
 
     # -- navigation -------------------------------------------------------------------------
     def _page_changed(self, index: int) -> None:
