@@ -88,22 +88,27 @@ class ResultsService:
                 first[lead_id] = done_at
         zones = _Zones(event_tz)
         facts = []
+        # Looked up once, not per lead (an enum member's .value is a descriptor call; 50k).
+        none: frozenset[str] = frozenset()
+        meeting = Outcome.MEETING_BOOKED.value
         for lead_id, created, rating, qualified, owner, stage, tz in leads:
             at = _utc(first[lead_id]) if lead_id in first else None
-            seen = outcomes.get(lead_id, set())
+            seen = outcomes.get(lead_id, none)
+            captured = _utc(created)
+            changed = since.get(lead_id)
             facts.append(
                 LeadFacts(
                     lead_id=lead_id,
-                    captured_at=_utc(created),
+                    captured_at=captured,
                     rating=_RATINGS[rating],
                     qualified=bool(qualified),
                     owner=rep_names.get(owner, owner),
                     stage=_STAGES[stage],
-                    stage_since=_utc(since.get(lead_id) or created),
+                    stage_since=captured if changed is None else _utc(changed),
                     first_contact_at=at,
                     first_contact_local=None if at is None else at.astimezone(zones.of(tz)),
-                    answered=bool(seen & _ANSWERED),
-                    meeting=Outcome.MEETING_BOOKED.value in seen,
+                    answered=not seen.isdisjoint(_ANSWERED),
+                    meeting=meeting in seen,
                     deals=deals.get(lead_id, ()),
                 )
             )
