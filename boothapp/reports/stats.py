@@ -183,7 +183,10 @@ def _question_breakdowns(
     and median response, counted in one pass over the leads (a pass per question and lists
     of leads per option took ~0.9 s of a 50k-lead report; issue 23). Free text and numbers
     make no breakdown; an option picked twice in one answer counts twice."""
-    asked = [(q, {oid: [0, 0, 0, 0, []] for oid in q.options}) for q in questions if q.options]
+    # Per option: [leads, hot, qualified, score sum, response minutes]
+    asked: list[tuple[QuestionColumn, dict[str, list[Any]]]] = [
+        (q, {oid: [0, 0, 0, 0, []] for oid in q.options}) for q in questions if q.options
+    ]
     if not asked:
         return ()
     hot_rating = Rating.HOT

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import case, func, select
 
 from boothapp.core.config.model import DEFAULT_LEADS_PER_STAFF_PER_DAY
 from boothapp.core.followups.metrics import GroupStats
@@ -307,7 +308,7 @@ class DashboardService:
 
 
 def _leaderboard(
-    totals: Sequence[Row[tuple[str, int, int]]] | Sequence[tuple[str, int, int]],
+    totals: Sequence[Any],  # rows of (staff id, leads, hot leads)
     names: Mapping[str, str],
 ) -> tuple[LeaderboardEntry, ...]:
     """The whole-event leaderboard from (staff id, leads, hot leads): by leads, then hot
