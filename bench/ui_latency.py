@@ -287,12 +287,20 @@ def run_session(
     heart.start()
     session_start = time.perf_counter()
     cpu_start = time.process_time()
-    QTimer.singleShot(int(seconds * 1000), app.quit)
+    ended: dict[str, float] = {}
+
+    def end_session() -> None:
+        # The session ends here: Qt 6's quit() closes the window (its closeEvent joins the
+        # camera threads), which is shutting down, not scanning, so the beat stops first.
+        ended["wall"] = time.perf_counter() - session_start
+        ended["cpu"] = time.process_time() - cpu_start
+        heart.stop()
+        stop_watch.set()
+        app.quit()
+
+    QTimer.singleShot(int(seconds * 1000), end_session)
     app.exec()
-    wall = time.perf_counter() - session_start
-    cpu = time.process_time() - cpu_start
-    heart.stop()
-    stop_watch.set()
+    wall, cpu = ended["wall"], ended["cpu"]
     gc.callbacks.remove(on_gc)
     app.removeEventFilter(dispatcher)
     causes, worst = attribute_stalls(gap_after, samples, stacks, gc_runs)
