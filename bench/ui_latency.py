@@ -183,12 +183,33 @@ def run_session(
 
     gap_after: dict[float, float] = {}  # beat before a stall over the target -> its gap
 
+    # How the GUI thread spent a stall (Linux schedstat: ns on a CPU, ns waiting in the run
+    # queue for one): on a CPU = its own work; run queue = a busy box; the rest = blocked
+    # (waiting for the GIL, a lock or I/O).
+    sched_file = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
+    sched_ok = sched_file.exists()
+    last_sched: dict[str, tuple[int, int]] = {}
+    split_after: dict[float, tuple[float, float]] = {}  # stall -> (ms on CPU, ms run queue)
+
+    def sched() -> tuple[int, int]:
+        if not sched_ok:
+            return (0, 0)
+        ran, waited, _slices = sched_file.read_text().split()
+        return int(ran), int(waited)
+
     def beat() -> None:
         now = time.perf_counter()
+        ran_waited = sched()
         if state["last_beat"] is not None:
             gaps.append((now - state["last_beat"]) * 1000)
             if gaps[-1] > STALL_TARGET_MS:
                 gap_after[state["last_beat"]] = gaps[-1]
+                ran0, waited0 = last_sched.get("t", ran_waited)
+                split_after[state["last_beat"]] = (
+                    (ran_waited[0] - ran0) / 1e6,
+                    (ran_waited[1] - waited0) / 1e6,
+                )
+        last_sched["t"] = ran_waited
         state["last_beat"] = now
         if "Finish this lead first" in scan.message.text():
             blocked["n"] += 1
@@ -303,7 +324,7 @@ def run_session(
     wall, cpu = ended["wall"], ended["cpu"]
     gc.callbacks.remove(on_gc)
     app.removeEventFilter(dispatcher)
-    causes, worst = attribute_stalls(gap_after, samples, stacks, gc_runs)
+    causes, worst = attribute_stalls(gap_after, samples, stacks, gc_runs, split_after)
     stats = worker._stats(0.0, worker.source, 0, worker._mailbox)
     window.close()
     runner.wait(5000)
@@ -353,10 +374,14 @@ def attribute_stalls(
     samples: dict[float, list[str]],
     stacks: dict[float, list[str]],
     gc_runs: list[tuple[float, float, int]],
+    split_after: dict[float, tuple[float, float]] | None = None,
 ) -> tuple[list[dict[str, object]], list[str]]:
     """Each stall over the target, named by what the GUI thread was doing: a garbage
     collection that overlapped it (generation and ms), else the label sampled most often.
+    Each cause also says how its stall time was spent: on a CPU, waiting in the run queue
+    for one (the box is busy), or blocked (the GIL, a lock, I/O).
     Returns the causes ranked by their longest stall, and the worst stall's stack."""
+    split_after = split_after or {}
     by_cause: dict[str, dict[str, float]] = {}
     worst: tuple[float, list[str]] = (0.0, [])
     for start, gap in gap_after.items():
@@ -372,10 +397,18 @@ def attribute_stalls(
                 cause += f" (+gc {gc_part:.0f} ms)"
         else:
             cause = "not sampled (C call holding the GIL, or the watchdog starved)"
-        row = by_cause.setdefault(cause, {"stalls": 0, "max_ms": 0.0, "total_ms": 0.0})
+        row = by_cause.setdefault(
+            cause,
+            {"stalls": 0, "max_ms": 0.0, "total_ms": 0.0, "on_cpu_ms": 0.0, "run_queue_ms": 0.0,
+             "blocked_ms": 0.0},
+        )  # fmt: skip
+        on_cpu, queued = split_after.get(start, (0.0, 0.0))
         row["stalls"] += 1
         row["max_ms"] = round(max(row["max_ms"], gap), 1)
         row["total_ms"] = round(row["total_ms"] + gap, 1)
+        row["on_cpu_ms"] = round(row["on_cpu_ms"] + on_cpu, 1)
+        row["run_queue_ms"] = round(row["run_queue_ms"] + queued, 1)
+        row["blocked_ms"] = round(row["blocked_ms"] + max(0.0, gap - on_cpu - queued), 1)
         if gap > worst[0]:
             worst = (gap, [f"{gap:.0f} ms: {cause}", *stacks.get(start, [])])
     ranked = sorted(by_cause.items(), key=lambda kv: -kv[1]["max_ms"])
@@ -423,10 +456,11 @@ def merge_causes(runs: list[dict[str, object]]) -> list[dict[str, object]]:
     merged: dict[str, dict[str, float]] = {}
     for run in runs:
         for row in run.get("stall_causes", []):  # type: ignore[attr-defined]
-            m = merged.setdefault(row["cause"], {"stalls": 0, "max_ms": 0.0, "total_ms": 0.0})
+            m = merged.setdefault(row["cause"], {"stalls": 0, "max_ms": 0.0})
             m["stalls"] += row["stalls"]
             m["max_ms"] = max(m["max_ms"], row["max_ms"])
-            m["total_ms"] = round(m["total_ms"] + row["total_ms"], 1)
+            for k in ("total_ms", "on_cpu_ms", "run_queue_ms", "blocked_ms"):
+                m[k] = round(m.get(k, 0.0) + row.get(k, 0.0), 1)
     ranked = sorted(merged.items(), key=lambda kv: -kv[1]["max_ms"])
     return [{"cause": c, **v} for c, v in ranked]
 
@@ -513,7 +547,12 @@ def main() -> None:
     causes = merge_causes(runs)
     print("stalls over the target, by cause (all sessions):")
     for row in causes[:8]:
-        print(f"  {row['max_ms']:>7} ms max {row['stalls']:>3}x  {row['cause']}")
+        print(f"  {row['max_ms']:>7} ms max {row['stalls']:>3}x  {row['cause']}  [of "
+              f"{row['total_ms']} ms: cpu {row['on_cpu_ms']}, run queue {row['run_queue_ms']}, "
+              f"blocked {row['blocked_ms']}]")  # fmt: skip
+    spent = {k: round(sum(float(r[k]) for r in causes), 1)  # type: ignore[arg-type]
+             for k in ("total_ms", "on_cpu_ms", "run_queue_ms", "blocked_ms")}  # fmt: skip
+    print(f"  all stalls: {spent}")
     for i, run in enumerate(runs):
         for row in run.get("slow_tasks", [])[:3]:  # type: ignore[attr-defined]
             print(f"  session {i + 1} task {row['task']}: {row['runs']}x, max {row['max_ms']} "
@@ -545,6 +584,7 @@ def main() -> None:
         "per_session": [{k: r[k] for k in PER_SESSION} for r in runs],
         "worst_stall_stack": worst_run.get("worst_stall_stack", []),
         "stall_causes": causes[:8],
+        "stall_time_spent": spent,
         "gc_full_where": [r.get("gc_full_where", []) for r in runs],
         "peer_empty_db": peer,
         "stall_target_ms": STALL_TARGET_MS,
