@@ -151,7 +151,8 @@ def _answer_text_rows(
         return None
     at = fields.index("answers")
     cell = _column_cell(ColumnType.ANSWER)
-    groups = []
+    # (question id, its columns, their converters, memo: stored answer -> the columns' texts)
+    groups: list[tuple[str, tuple[int, ...], tuple[Any, ...], dict[Any, tuple[str, ...]]]] = []
     for qid, slots in by_question.items():
         indexes = tuple(i for i, _c in slots)
         converts = tuple(c.convert for _i, c in slots if c.convert is not None)
@@ -162,7 +163,7 @@ def _answer_text_rows(
         return tuple(cell(convert(stored, ctx)) for convert in converts)
 
     def rows() -> Iterable[list[Any]]:
-        for rec in leads.records(fields):  # type: ignore[attr-defined]
+        for rec in leads.records(fields):
             row = read_plain(rec)
             answers = rec[at] or {}
             for qid, indexes, converts, memo in groups:
