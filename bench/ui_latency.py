@@ -15,7 +15,11 @@ worst of the five, and a session that fails (crash, exit code) is counted, named
 stderr tail and makes the bench exit non-zero. Side by side with the peer: the same session
 on an empty database. Each session runs in its own process (one QApplication each).
 
-    python bench/ui_latency.py [--seconds 30] [--sessions 5] [--quick] [--plain]
+    python bench/ui_latency.py [--seconds 30] [--sessions 5] [--quick] [--plain] [--data DIR]
+
+``--data DIR`` keeps the built database between runs (built there the first time). Each stall
+over the target is named by what the GUI thread was doing (sampled stack, the Qt event being
+dispatched, overlapping garbage collections): ``stall_causes``, ranked.
 
 The database is encrypted (SQLCipher), as the app makes it; ``--plain`` runs the same sessions
 on a plain SQLite file (bench/encryption.py puts both side by side).
@@ -93,6 +97,20 @@ def run_session(
     from boothapp.workers.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])
+    # Every background task's run time (a pool thread running Python holds the GIL the GUI
+    # thread needs: the slow ones are stall suspects even though they are off the GUI thread).
+    from boothapp.workers import tasks as tasks_module
+
+    task_ms: dict[str, list[float]] = {}
+    job_run = tasks_module._Job.run
+
+    def timed_run(job: tasks_module._Job) -> None:
+        t0 = time.perf_counter()
+        job_run(job)
+        name = getattr(job._fn, "__qualname__", repr(job._fn)).replace(".<locals>", "")
+        task_ms.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+
+    tasks_module._Job.run = timed_run  # type: ignore[method-assign]
     # --data DIR keeps the database between runs (profiling); leads are added once.
     reuse = data is not None and data.exists()
     data = data or Path(tempfile.mkdtemp(prefix="ui_latency-"))
@@ -163,44 +181,90 @@ def run_session(
     scan.lead_saved.connect(saves.append)
     scan.message.installEventFilter(watch)
 
-    gap_after: dict[float, float] = {}
+    gap_after: dict[float, float] = {}  # beat before a stall over the target -> its gap
 
-    def stalls_gap(start: float) -> float:
-        return gap_after.get(start, 0.0)
+    # How the GUI thread spent a stall (Linux schedstat: ns on a CPU, ns waiting in the run
+    # queue for one): on a CPU = its own work; run queue = a busy box; the rest = blocked
+    # (waiting for the GIL, a lock or I/O).
+    sched_file = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
+    sched_ok = sched_file.exists()
+    last_sched: dict[str, tuple[int, int]] = {}
+    split_after: dict[float, tuple[float, float]] = {}  # stall -> (ms on CPU, ms run queue)
+
+    def sched() -> tuple[int, int]:
+        if not sched_ok:
+            return (0, 0)
+        ran, waited, _slices = sched_file.read_text().split()
+        return int(ran), int(waited)
 
     def beat() -> None:
         now = time.perf_counter()
+        ran_waited = sched()
         if state["last_beat"] is not None:
             gaps.append((now - state["last_beat"]) * 1000)
-            if gaps[-1] > 30:
+            if gaps[-1] > STALL_TARGET_MS:
                 gap_after[state["last_beat"]] = gaps[-1]
+                ran0, waited0 = last_sched.get("t", ran_waited)
+                split_after[state["last_beat"]] = (
+                    (ran_waited[0] - ran0) / 1e6,
+                    (ran_waited[1] - waited0) / 1e6,
+                )
+        last_sched["t"] = ran_waited
         state["last_beat"] = now
         if "Finish this lead first" in scan.message.text():
             blocked["n"] += 1
             scan.message.clear()
 
-    # Where the GUI thread was during a stall: a watchdog thread samples its stack once a beat
-    # is 30 ms late (pure-Python stalls show up; a C call holding the GIL shows on its return).
-    stalls: dict[float, list[str]] = {}
+    # Where the GUI thread was during each stall (issue 23): a watchdog thread samples its
+    # Python stack every 2 ms while a beat is late, an application event filter says which
+    # event Qt was dispatching (a stall in C++ paint/layout has no Python frame of its own),
+    # and the gc callback times every collection; ``stall_causes`` ranks what was seen.
     main_ident = threading.get_ident()
     stop_watch = threading.Event()
+    samples: dict[float, list[str]] = {}  # beat before the stall -> one label per sample
+    stacks: dict[float, list[str]] = {}  # beat before the stall -> its first deep stack
+    dispatch: dict[str, object] = {"event": "", "t": 0.0}
+
+    def label_of(frame: object) -> tuple[str, list[str]]:
+        stack = traceback.extract_stack(frame, limit=40)  # type: ignore[arg-type]
+        lines = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
+        app = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack
+               if "boothapp" in f.filename]  # fmt: skip
+        inner = lines[-1] if lines else "?"
+        if inner.startswith("ui_latency.py") and inner.endswith(" run_session"):
+            # In app.exec(): C++ is running with no Python frame (paint, layout, a slot in C++).
+            return f"Qt C++ during {dispatch['event']}", lines
+        where = app[-1] if app else inner
+        return (where if where == inner else f"{where} > {inner}"), lines
 
     def watchdog() -> None:
-        while not stop_watch.wait(0.005):
+        while not stop_watch.wait(0.002):
             last = state["last_beat"]
-            if last is None or last in stalls or time.perf_counter() - last < 0.03:
+            if last is None or time.perf_counter() - last < 0.02:
                 continue
             frame = sys._current_frames().get(main_ident)
-            stack = traceback.format_stack(frame, limit=12) if frame else []
+            if frame is None:
+                continue
+            label, lines = label_of(frame)
             # Holding the frame would keep its locals (a QPainter mid-paint) alive.
             del frame
-            stalls[last] = [line.strip().replace("\n", " | ") for line in stack]
+            samples.setdefault(last, []).append(label)
+            stacks.setdefault(last, lines[-8:])
 
     threading.Thread(target=watchdog, daemon=True).start()
+
+    class Dispatch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            dispatch["event"] = f"{event.type().name} to {type(obj).__name__}"
+            return False
+
+    dispatcher = Dispatch()
+    app.installEventFilter(dispatcher)
 
     # Garbage collections hold the GIL for their whole run, whichever thread triggers them.
     gc_ms: list[float] = []
     gc_start: dict[str, float] = {}
+    gc_runs: list[tuple[float, float, int]] = []  # start, end, generation (every collection)
 
     gc_where: dict[str, int] = {}
 
@@ -217,8 +281,11 @@ def run_session(
                 ]
                 where = f"{threading.current_thread().name}: " + " < ".join(frames[-1:-4:-1])
                 gc_where[where] = gc_where.get(where, 0) + 1
-        elif "t" in gc_start and info.get("generation") == 2:
-            gc_ms.append((time.perf_counter() - gc_start["t"]) * 1000)
+        elif "t" in gc_start:
+            end = time.perf_counter()
+            gc_runs.append((gc_start["t"], end, info.get("generation", 0)))
+            if info.get("generation") == 2:
+                gc_ms.append((end - gc_start["t"]) * 1000)
 
     gc.callbacks.append(on_gc)
 
@@ -241,19 +308,23 @@ def run_session(
     heart.start()
     session_start = time.perf_counter()
     cpu_start = time.process_time()
-    QTimer.singleShot(int(seconds * 1000), app.quit)
+    ended: dict[str, float] = {}
+
+    def end_session() -> None:
+        # The session ends here: Qt 6's quit() closes the window (its closeEvent joins the
+        # camera threads), which is shutting down, not scanning, so the beat stops first.
+        ended["wall"] = time.perf_counter() - session_start
+        ended["cpu"] = time.process_time() - cpu_start
+        heart.stop()
+        stop_watch.set()
+        app.quit()
+
+    QTimer.singleShot(int(seconds * 1000), end_session)
     app.exec()
-    wall = time.perf_counter() - session_start
-    cpu = time.process_time() - cpu_start
-    heart.stop()
-    stop_watch.set()
+    wall, cpu = ended["wall"], ended["cpu"]
     gc.callbacks.remove(on_gc)
-    beats = sorted(stalls)
-    worst = []
-    if gaps and beats:
-        # The longest gap started at the beat before it; find its sampled stack.
-        worst_start = max(beats, key=lambda b: stalls_gap(b))
-        worst = stalls[worst_start]
+    app.removeEventFilter(dispatcher)
+    causes, worst = attribute_stalls(gap_after, samples, stacks, gc_runs, split_after)
     stats = worker._stats(0.0, worker.source, 0, worker._mailbox)
     window.close()
     runner.wait(5000)
@@ -274,14 +345,74 @@ def run_session(
         "preview_fps_painted": round(preview["painted"] / wall, 1),
         "decode_ms_recent": stats.decode_ms,
         "cpu_percent": round(100 * cpu / wall, 0),
-        "stalls_over_30ms": len(gap_after),
+        "stalls_over_50ms": len(gap_after),
         "gc_full_collections": len(gc_ms),
         "gc_full_max_ms": round(max(gc_ms, default=0.0), 1),
         "gc_tracked_objects": len(gc.get_objects()),
         "gc_full_where": sorted(gc_where.items(), key=lambda kv: -kv[1])[:4],
         "save_refused": refused[:3],
-        "worst_stall_stack": worst[-6:],
+        "worst_stall_stack": worst,
+        "stall_causes": causes,
+        "slow_tasks": sorted(
+            (
+                {
+                    "task": k,
+                    "runs": len(v),
+                    "max_ms": round(max(v), 1),
+                    "total_ms": round(sum(v), 1),
+                }
+                for k, v in task_ms.items()
+                if max(v) > 20
+            ),
+            key=lambda r: -r["total_ms"],  # type: ignore[operator]
+        )[:6],
     }
+
+
+def attribute_stalls(
+    gap_after: dict[float, float],
+    samples: dict[float, list[str]],
+    stacks: dict[float, list[str]],
+    gc_runs: list[tuple[float, float, int]],
+    split_after: dict[float, tuple[float, float]] | None = None,
+) -> tuple[list[dict[str, object]], list[str]]:
+    """Each stall over the target, named by what the GUI thread was doing: a garbage
+    collection that overlapped it (generation and ms), else the label sampled most often.
+    Each cause also says how its stall time was spent: on a CPU, waiting in the run queue
+    for one (the box is busy), or blocked (the GIL, a lock, I/O).
+    Returns the causes ranked by their longest stall, and the worst stall's stack."""
+    split_after = split_after or {}
+    by_cause: dict[str, dict[str, float]] = {}
+    worst: tuple[float, list[str]] = (0.0, [])
+    for start, gap in gap_after.items():
+        end = start + gap / 1000
+        overlap = [(min(e, end) - max(s, start), g) for s, e, g in gc_runs if s < end and e > start]
+        gc_part = sum(ms for ms, _g in overlap) * 1000
+        labels = samples.get(start, [])
+        if gc_part >= gap / 2:
+            cause = f"gc generation {max(g for _ms, g in overlap)}"
+        elif labels:
+            cause = max(set(labels), key=labels.count)
+            if gc_part > 5:
+                cause += f" (+gc {gc_part:.0f} ms)"
+        else:
+            cause = "not sampled (C call holding the GIL, or the watchdog starved)"
+        row = by_cause.setdefault(
+            cause,
+            {"stalls": 0, "max_ms": 0.0, "total_ms": 0.0, "on_cpu_ms": 0.0, "run_queue_ms": 0.0,
+             "blocked_ms": 0.0},
+        )  # fmt: skip
+        on_cpu, queued = split_after.get(start, (0.0, 0.0))
+        row["stalls"] += 1
+        row["max_ms"] = round(max(row["max_ms"], gap), 1)
+        row["total_ms"] = round(row["total_ms"] + gap, 1)
+        row["on_cpu_ms"] = round(row["on_cpu_ms"] + on_cpu, 1)
+        row["run_queue_ms"] = round(row["run_queue_ms"] + queued, 1)
+        row["blocked_ms"] = round(row["blocked_ms"] + max(0.0, gap - on_cpu - queued), 1)
+        if gap > worst[0]:
+            worst = (gap, [f"{gap:.0f} ms: {cause}", *stacks.get(start, [])])
+    ranked = sorted(by_cause.items(), key=lambda kv: -kv[1]["max_ms"])
+    return [{"cause": c, **v} for c, v in ranked], worst[1]
 
 
 SESSIONS = 5
@@ -307,17 +438,31 @@ def run_child(args: list[str]) -> tuple[dict[str, object] | None, str]:
     return None, f"exit code {out.returncode}\n{tail}"
 
 
-def build_database(leads: int) -> tuple[Path, float]:
+def build_database(leads: int, data: Path | None = None) -> tuple[Path, float]:
     """The 50k-lead demo event, built once for every session (through the lead service)."""
     from boothapp.app import build_context
     from boothapp.demo.build import build_demo
 
-    data = Path(tempfile.mkdtemp(prefix="ui_latency-"))
+    data = data or Path(tempfile.mkdtemp(prefix="ui_latency-"))
     started = time.perf_counter()
     ctx = build_context(str(data), encrypt_new=os.environ.get("BENCH_PLAIN") != "1")
     build_demo(ctx, leads=leads)
     ctx.close()
     return data, time.perf_counter() - started
+
+
+def merge_causes(runs: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The sessions' stall causes added up, ranked by the longest stall each caused."""
+    merged: dict[str, dict[str, float]] = {}
+    for run in runs:
+        for row in run.get("stall_causes", []):  # type: ignore[attr-defined]
+            m = merged.setdefault(row["cause"], {"stalls": 0, "max_ms": 0.0})
+            m["stalls"] += row["stalls"]
+            m["max_ms"] = max(m["max_ms"], row["max_ms"])
+            for k in ("total_ms", "on_cpu_ms", "run_queue_ms", "blocked_ms"):
+                m[k] = round(m.get(k, 0.0) + row.get(k, 0.0), 1)
+    ranked = sorted(merged.items(), key=lambda kv: -kv[1]["max_ms"])
+    return [{"cause": c, **v} for c, v in ranked]
 
 
 def _worst(runs: list[dict[str, object]], key: str, sub: str | None = None) -> float:
@@ -339,7 +484,10 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=50_000)
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--video", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--data", type=Path, default=None,
+        help="a data folder to reuse: built with --leads the first time, kept afterwards",
+    )  # fmt: skip
     parser.add_argument("--plain", action="store_true", help="a plain (unencrypted) database")
     args = parser.parse_args()
     if args.plain:  # the sessions run as child processes: they inherit the choice
@@ -351,8 +499,10 @@ def main() -> None:
         return
     tmp = Path(tempfile.mkdtemp(prefix="ui_latency-video-"))
     video = write_video(tmp / "badges.avi")
-    if args.data is not None:  # built already (shared with other benches in one run)
-        data, build_s = args.data, 0.0
+    if args.data is not None and (args.data / "boothapp.db").exists():
+        data, build_s = args.data, 0.0  # built already (a cache, or shared with other benches)
+    elif args.data is not None:
+        data, build_s = build_database(args.leads, args.data)
     else:
         data, build_s = build_database(args.leads)
     runs: list[dict[str, object]] = []
@@ -378,7 +528,14 @@ def main() -> None:
     p95 = _worst(runs, "scan_to_form_visible_ms", "p95")
     gcs = sum(int(r["gc_full_collections"]) for r in runs)  # type: ignore[call-overload]
     if runs and peer is not None:
-        skip = ("leads", "worst_stall_stack", "save_refused", "gc_full_where")
+        skip = (
+            "leads",
+            "worst_stall_stack",
+            "save_refused",
+            "gc_full_where",
+            "stall_causes",
+            "slow_tasks",
+        )
         print(f"{'':<28}" + "".join(f"{'session ' + str(i + 1):>16}" for i in range(len(runs)))
               + f"{'empty db':>16}")  # fmt: skip
         for k in (k for k in runs[0] if k not in skip):
@@ -387,6 +544,23 @@ def main() -> None:
                 v = r[k]
                 cells.append("/".join(str(x) for x in v.values()) if isinstance(v, dict) else v)
             print(f"{k:<28}" + "".join(f"{c!s:>16}" for c in cells))
+    causes = merge_causes(runs)
+    print("stalls over the target, by cause (all sessions):")
+    for row in causes[:8]:
+        print(f"  {row['max_ms']:>7} ms max {row['stalls']:>3}x  {row['cause']}  [of "
+              f"{row['total_ms']} ms: cpu {row['on_cpu_ms']}, run queue {row['run_queue_ms']}, "
+              f"blocked {row['blocked_ms']}]")  # fmt: skip
+    spent = {k: round(sum(float(r[k]) for r in causes), 1)  # type: ignore[arg-type]
+             for k in ("total_ms", "on_cpu_ms", "run_queue_ms", "blocked_ms")}  # fmt: skip
+    print(f"  all stalls: {spent}")
+    for i, run in enumerate(runs):
+        for row in run.get("slow_tasks", [])[:3]:  # type: ignore[attr-defined]
+            print(f"  session {i + 1} task {row['task']}: {row['runs']}x, max {row['max_ms']} "
+                  f"ms, total {row['total_ms']} ms")  # fmt: skip
+    if peer is not None:
+        print("empty db peer:")
+        for row in peer.get("stall_causes", [])[:4]:  # type: ignore[attr-defined]
+            print(f"  {row['max_ms']:>7} ms max {row['stalls']:>3}x  {row['cause']}")
     worst_run = max(runs, key=lambda r: float(r["stall_max_ms"]), default={})  # type: ignore[arg-type]
     figures = {
         "seconds": seconds,
@@ -409,6 +583,8 @@ def main() -> None:
         "scans": sum(int(r["scans"]) for r in runs),  # type: ignore[call-overload]
         "per_session": [{k: r[k] for k in PER_SESSION} for r in runs],
         "worst_stall_stack": worst_run.get("worst_stall_stack", []),
+        "stall_causes": causes[:8],
+        "stall_time_spent": spent,
         "gc_full_where": [r.get("gc_full_where", []) for r in runs],
         "peer_empty_db": peer,
         "stall_target_ms": STALL_TARGET_MS,

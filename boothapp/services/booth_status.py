@@ -38,17 +38,16 @@ def booth_status(
 ) -> BoothStatus:
     status = sync.status(event_id)
     failures = sync.failures(event_id) if status.configured else ()
-    stats = dashboard.booth_stats(event_id, today, tz, with_response=False)
-    mine = next((p for p in stats.per_staff if p.staff_id == staff_id), None)
-    rank = next((e.rank for e in stats.leaderboard if e.staff_id == staff_id), None)
+    # Counted in SQL: this runs after every save, beside the GUI thread (issue 23).
+    standing = dashboard.standing(event_id, staff_id, today, tz)
     return BoothStatus(
         crm_configured=status.configured,
         online=sync.breaker_state == BreakerState.CLOSED,
         waiting=status.pending + status.in_flight + status.not_queued + status.failed,
         last_error=failures[-1].error if failures else "",
-        my_leads_today=mine.leads if mine else 0,
-        my_rank=rank,
-        ranked=len(stats.leaderboard),
+        my_leads_today=standing.leads_today,
+        my_rank=standing.rank,
+        ranked=standing.ranked,
     )
 
 

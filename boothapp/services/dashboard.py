@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
@@ -90,6 +91,15 @@ class ResponseTime:
     @property
     def waiting(self) -> int:
         return self.leads - self.contacted
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One rep's day so far, for the scan page's status strip."""
+
+    leads_today: int
+    rank: int | None  # on the whole-event leaderboard; None before a first lead
+    ranked: int  # how many staff are on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,24 +244,7 @@ class DashboardService:
             )
             for pid, name in sorted(shown.items(), key=lambda p: p[1].casefold())
         )
-        event_totals: dict[str, list[int]] = {}
-        names: dict[str, str] = {}
-        for sid, n, h in totals:
-            if not sid:
-                continue
-            person = who.get(sid)
-            pid = person.id if person is not None else sid
-            names[pid] = person.name if person is not None else ""
-            counts = event_totals.setdefault(pid, [0, 0])
-            counts[0], counts[1] = counts[0] + int(n), counts[1] + int(h or 0)
-        ranked = sorted(
-            ((pid, names[pid], n, h) for pid, (n, h) in event_totals.items()),
-            key=lambda e: (-e[2], -e[3], e[1].casefold()),
-        )
-        board = tuple(
-            LeaderboardEntry(i + 1, sid, name or "(former staff)", n, h)
-            for i, (sid, name, n, h) in enumerate(ranked)
-        )
+        board = _leaderboard(totals, who)
         return BoothStats(
             day=today,
             timezone=tz,
@@ -267,6 +260,41 @@ class DashboardService:
             nurture=int(funnel.get(False, 0)),
             response=self.response_time(event_id) if with_response else None,
         )
+
+    def standing(self, event_id: str, staff_id: str, today: date, tz: str) -> Standing:
+        """One rep's leads today and place on the leaderboard, counted in SQL: the scan
+        page's strip asks after every save, and ``booth_stats`` reads each of the day's leads
+        (~0.3 s of Python at 50,000 leads, holding the GIL the GUI thread needs; issue 23)."""
+        start, end = day_bounds(today, tz)
+        hot = func.sum(case((LeadRow.rating == Rating.HOT.value, 1), else_=0))
+        with self._db.read() as s:
+            mine = s.scalar(
+                select(func.count()).where(
+                    LeadRow.event_id == event_id,
+                    LeadRow.staff_id == staff_id,
+                    LeadRow.created_at >= start,
+                    LeadRow.created_at < end,
+                )
+            )
+            totals = s.execute(
+                select(LeadRow.staff_id, func.count(), hot)
+                .where(LeadRow.event_id == event_id)
+                .group_by(LeadRow.staff_id)
+            ).all()
+            staff = [
+                (sid, name)
+                for sid, name in s.execute(
+                    select(StaffRow.id, StaffRow.name).where(StaffRow.event_id == event_id)
+                )
+            ]
+        local = {sid for sid, _ in staff}
+        who = people(
+            staff, self._hub_staff({sid for sid, *_ in totals if sid and sid not in local})
+        )
+        board = _leaderboard(totals, who)
+        me = who[staff_id].id if staff_id in who else staff_id
+        rank = next((e.rank for e in board if e.staff_id == me), None)
+        return Standing(leads_today=int(mine or 0), rank=rank, ranked=len(board))
 
     def response_time(self, event_id: str) -> ResponseTime | None:
         """The event's capture -> first contact figures; None while it has no leads."""
@@ -335,6 +363,32 @@ def people(
         for member in members:
             found[member[0]] = person
     return found
+
+
+def _leaderboard(
+    totals: Sequence[Any],  # rows of (staff id, leads, hot leads)
+    who: Mapping[str, Person],
+) -> tuple[LeaderboardEntry, ...]:
+    """The whole-event leaderboard from (staff id, leads, hot leads), one row per person
+    (``people``): by leads, then hot leads, then name."""
+    event_totals: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for sid, n, h in totals:
+        if not sid:
+            continue
+        person = who.get(sid)
+        pid = person.id if person is not None else sid
+        names[pid] = person.name if person is not None else ""
+        counts = event_totals.setdefault(pid, [0, 0])
+        counts[0], counts[1] = counts[0] + int(n), counts[1] + int(h or 0)
+    ranked = sorted(
+        ((pid, names[pid], n, h) for pid, (n, h) in event_totals.items()),
+        key=lambda e: (-e[2], -e[3], e[1].casefold()),
+    )
+    return tuple(
+        LeaderboardEntry(i + 1, sid, name or "(former staff)", n, h)
+        for i, (sid, name, n, h) in enumerate(ranked)
+    )
 
 
 def _share_within(stats: GroupStats, label: str) -> float:

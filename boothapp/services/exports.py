@@ -261,17 +261,19 @@ class ExportService:
         # The figures from ten narrow columns as slots rows, the 25 best leads in full: not
         # every lead of a 50k event as a Lead (issue 23).
         leads = self._report_rows(event.id)
+        covered = len(leads)
         data = build_report_data(
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
             questions=questions, top_leads=self._top_leads(event, TOP_LEADS),
         )  # fmt: skip
+        # The figures are made: the rows go before the ROI pages read the leads again, so
+        # the two reads do not add up in memory (332 -> ... MB peak at 50k; issue 23).
+        del leads
         with using(cfg.language):  # the results' own sentences in the event's language too
             roi = self.results_of(event.id) if self.results_of is not None else None
         write_report_pdf(data, path, logo=logo, progress=progress, roi=roi, language=cfg.language)
-        self._audit(
-            AuditAction.REPORT, event.id, staff_id, {"file": str(path), "leads": len(leads)}
-        )
-        return len(leads)
+        self._audit(AuditAction.REPORT, event.id, staff_id, {"file": str(path), "leads": covered})
+        return covered
 
     def lead_sheet(self, lead: Lead, path: Path, score_lines: tuple[str, ...] = ()) -> None:
         event = self._events.find_event(lead.event_id)

@@ -63,12 +63,6 @@ class ResultsService:
                 raise NotFoundError(f"no event {event_id}")
             name, event_tz = event
             scans = s.scalar(select(func.count(ScanRow.id)).where(ScanRow.event_id == event_id))
-            leads = s.execute(
-                select(
-                    LeadRow.id, LeadRow.created_at, LeadRow.rating, LeadRow.qualified,
-                    LeadRow.owner, LeadRow.stage, LeadRow.timezone,
-                ).where(LeadRow.event_id == event_id, LeadRow.please_delete.is_(False))
-            ).all()  # fmt: skip
             since = dict(
                 s.execute(
                     select(LeadChangeRow.lead_id, func.max(LeadChangeRow.created_at))
@@ -78,35 +72,49 @@ class ResultsService:
                 ).all()
             )
             touches = done_touches(s, event_id)
-        first: dict[str, datetime] = {}
-        outcomes: dict[str, set[str]] = defaultdict(set)
-        for lead_id, done_at, outcome in touches:
-            outcomes[lead_id].add(outcome)
-            if done_at is None or outcome not in _CONTACT:
-                continue
-            if lead_id not in first or done_at < first[lead_id]:
-                first[lead_id] = done_at
-        zones = _Zones(event_tz)
-        facts = []
-        for lead_id, created, rating, qualified, owner, stage, tz in leads:
-            at = _utc(first[lead_id]) if lead_id in first else None
-            seen = outcomes.get(lead_id, set())
-            facts.append(
-                LeadFacts(
-                    lead_id=lead_id,
-                    captured_at=_utc(created),
-                    rating=_RATINGS[rating],
-                    qualified=bool(qualified),
-                    owner=rep_names.get(owner, owner),
-                    stage=_STAGES[stage],
-                    stage_since=_utc(since.get(lead_id) or created),
-                    first_contact_at=at,
-                    first_contact_local=None if at is None else at.astimezone(zones.of(tz)),
-                    answered=bool(seen & _ANSWERED),
-                    meeting=Outcome.MEETING_BOOKED.value in seen,
-                    deals=deals.get(lead_id, ()),
+            first: dict[str, datetime] = {}
+            outcomes: dict[str, set[str]] = defaultdict(set)
+            for lead_id, done_at, outcome in touches:
+                outcomes[lead_id].add(outcome)
+                if done_at is None or outcome not in _CONTACT:
+                    continue
+                if lead_id not in first or done_at < first[lead_id]:
+                    first[lead_id] = done_at
+            # Streamed into facts: the rows are never all held beside them (memory, 50k).
+            leads = s.execute(
+                select(
+                    LeadRow.id, LeadRow.created_at, LeadRow.rating, LeadRow.qualified,
+                    LeadRow.owner, LeadRow.stage, LeadRow.timezone,
                 )
-            )
+                .where(LeadRow.event_id == event_id, LeadRow.please_delete.is_(False))
+                .execution_options(yield_per=2000)
+            )  # fmt: skip
+            zones = _Zones(event_tz)
+            facts = []
+            # Looked up once, not per lead (an enum member's .value is a descriptor call; 50k).
+            none: frozenset[str] = frozenset()
+            meeting = Outcome.MEETING_BOOKED.value
+            for lead_id, created, rating, qualified, owner, stage, tz in leads:
+                at = _utc(first[lead_id]) if lead_id in first else None
+                seen = outcomes.get(lead_id, none)
+                captured = _utc(created)
+                changed = since.get(lead_id)
+                facts.append(
+                    LeadFacts(
+                        lead_id=lead_id,
+                        captured_at=captured,
+                        rating=_RATINGS[rating],
+                        qualified=bool(qualified),
+                        owner=rep_names.get(owner, owner),
+                        stage=_STAGES[stage],
+                        stage_since=captured if changed is None else _utc(changed),
+                        first_contact_at=at,
+                        first_contact_local=None if at is None else at.astimezone(zones.of(tz)),
+                        answered=not seen.isdisjoint(_ANSWERED),
+                        meeting=meeting in seen,
+                        deals=deals.get(lead_id, ()),
+                    )
+                )
         return show_results(event_id, name, facts, scans or 0, costs, now)
 
     def other_events(self, event_id: str) -> list[tuple[str, str]]:

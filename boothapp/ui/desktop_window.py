@@ -6,6 +6,7 @@ Composes the pages for one event; every page gets only the services it needs.
 from __future__ import annotations
 
 import gc
+import sys
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QTimer, Signal
@@ -15,7 +16,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidg
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.clock import zone_of
-from boothapp.core.hygiene.phones import preload_metadata
+from boothapp.core.hygiene.emails import email_problem
+from boothapp.core.hygiene.phones import preload_metadata, to_e164
+from boothapp.core.i18n_format import format_number
 from boothapp.core.models import Event, Lead, LeadSource, Staff, StaffRole
 from boothapp.services.booth_status import booth_status, status_text
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
@@ -53,6 +56,23 @@ def scrolling(page: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(page)
     return area
+
+
+# How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
+GIL_SWITCH_S = 0.0005
+
+
+def warm_up(country: str) -> None:
+    """Pay off the GUI thread, at start, for what the first scan and save use for the first
+    time: phone metadata and its patterns, the e-mail checker, the number formats of the
+    status strip. Each first use froze the scan page 70-190 ms mid-session, on an empty
+    database too (bench/ui_latency.py stall causes, issue 23)."""
+    preload_metadata()
+    for region, number in ((country or "US", "020 7946 0958"), ("US", "+1 312 555 0100"),
+                           ("DE", "+49 30 901820"), ("TR", "+90 212 555 0100")):  # fmt: skip
+        to_e164(number, region)
+    email_problem("visitor@example.com")
+    format_number(1234)
 
 
 class DesktopWindow(MainWindow):
@@ -210,12 +230,18 @@ class DesktopWindow(MainWindow):
         self._status_timer.start()
         self.sign_in.refresh()
         self.show_page(0)
-        runner.run(preload_metadata)  # no phone-metadata import on the GUI thread mid-scan
+        country = event.country
+        runner.run(lambda: warm_up(country))  # first uses paid before the first visitor
         # Everything built so far (Qt wrappers, services, SQLAlchemy and phonenumbers metadata)
         # lives as long as the window. A full garbage collection walks all of it while holding
         # the GIL, which froze the preview and the form for ~80-100 ms every half minute of
         # scanning (bench/ui_latency.py); frozen objects are skipped by the collector.
         gc.freeze()
+        # Every event the window dispatches passes Python filters (the keyboard wedge), so the
+        # GUI thread needs the GIL many times a frame. Python lets a background task keep it up
+        # to the switch interval (5 ms) each time it is asked: a paint of a few dozen widgets
+        # then waited 100-300 ms behind a pool thread's query (bench/ui_latency.py, issue 23).
+        sys.setswitchinterval(GIL_SWITCH_S)
 
     # -- navigation -------------------------------------------------------------------------
     def _page_changed(self, index: int) -> None:

@@ -124,3 +124,22 @@ def test_qualified_and_nurture_counts_cover_the_whole_event(ctx) -> None:  # typ
         ctx.leads.save_lead(LeadDraft(event_id=event.id, contact=Contact(first_name=name)))
     stats = DashboardService(ctx.db).booth_stats(event.id, date.today(), "UTC")
     assert (stats.qualified, stats.nurture) == (1, 2)
+
+
+def test_standing_says_what_booth_stats_says_for_one_rep(booth) -> None:  # type: ignore[no-untyped-def]
+    """The scan page's strip reads the SQL-only standing (issue 23): the same leads today,
+    rank and leaderboard size as the full booth figures."""
+    ctx, event_id, staff, _ids = booth
+    service = DashboardService(ctx.db)
+    stats = service.booth_stats(event_id, TODAY, TZ)
+    for name, sid in staff.items():
+        standing = service.standing(event_id, sid, TODAY, TZ)
+        progress = next(p for p in stats.per_staff if p.staff_id == sid)
+        rank = next((e.rank for e in stats.leaderboard if e.staff_id == sid), None)
+        assert (standing.leads_today, standing.rank, standing.ranked) == (
+            progress.leads,
+            rank,
+            len(stats.leaderboard),
+        ), name
+    assert service.standing(event_id, staff["Ayla"], TODAY, TZ).leads_today == 3
+    assert service.standing(event_id, staff["Cem"], TODAY, TZ).rank is None

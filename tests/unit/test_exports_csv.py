@@ -134,3 +134,18 @@ def test_failure_mid_export_keeps_the_previous_file(tmp_path: Path) -> None:
             export(leads_then_crash(), EVENT, QUESTIONS, path)
         assert path.read_bytes() == b"previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv", "leads.xlsx"]
+
+
+def test_time_cells_read_as_strftime_across_minutes_and_days() -> None:
+    """The per-minute memo of the CSV time cells (issue 23) writes what strftime writes."""
+    from datetime import timedelta
+
+    from boothapp.reports.columns import ColumnType
+    from boothapp.reports.csv_export import CSV_TIME_FORMAT, _column_cell
+
+    cell = _column_cell(ColumnType.DATETIME)
+    start = datetime(2026, 12, 31, 23, 58, 57, 999_999)
+    moments = [start + timedelta(seconds=s * 7) for s in range(60)]
+    moments += moments[::-1]  # the same minutes again, from the memo
+    assert [cell(m) for m in moments] == [m.strftime(CSV_TIME_FORMAT) for m in moments]
+    assert cell(None) == ""
