@@ -659,6 +659,12 @@ T.update({
     "Hub: connecting…": ("Hub: bağlanılıyor…", "Κόμβος: σύνδεση…", "هاب: در حال اتصال…", "Hub: verbinde…"),
     "Hub refused this device: {error}": ("Hub bu cihazı kabul etmedi: {error}", "Ο κόμβος απέρριψε αυτή τη συσκευή: {error}", "هاب این دستگاه را نپذیرفت: {error}", "Hub hat dieses Gerät abgelehnt: {error}"),
     "{n} change(s) waiting": ("{n} değişiklik bekliyor", "{n} αλλαγές σε αναμονή", "{n} تغییر در انتظار", "{n} Änderung(en) warten"),
+    "%n change(s) waiting": (
+        ("%n değişiklik bekliyor",),
+        ("%n αλλαγή σε αναμονή", "%n αλλαγές σε αναμονή"),
+        ("%n تغییر در انتظار",),
+        ("%n Änderung wartet", "%n Änderungen warten"),
+    ),
     "all changes shared": ("tüm değişiklikler paylaşıldı", "όλες οι αλλαγές μοιράστηκαν", "همه تغییرات به اشتراک گذاشته شد", "alle Änderungen geteilt"),
     "Hub online · {waiting}": ("Hub çevrimiçi · {waiting}", "Κόμβος σε σύνδεση · {waiting}", "هاب برخط · {waiting}", "Hub online · {waiting}"),
     "Hub offline, leads are kept here · {waiting}": ("Hub çevrimdışı, adaylar burada saklanıyor · {waiting}", "Κόμβος εκτός σύνδεσης, οι επαφές κρατιούνται εδώ · {waiting}", "هاب قطع است، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}", "Hub offline, Leads bleiben hier · {waiting}"),

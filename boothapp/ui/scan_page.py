@@ -86,11 +86,13 @@ def hub_text(state: HubState | None) -> str:
         return QCoreApplication.translate("ScanPage", "Hub refused this device: {error}").format(
             error=state.error
         )
-    waiting = (
-        QCoreApplication.translate("ScanPage", "%n change(s) waiting", "", state.waiting)
-        if state.waiting
-        else QCoreApplication.translate("ScanPage", "all changes shared")
-    )
+    # Statements and a plain name for the count: lupdate skips a string inside a conditional
+    # expression or with an attribute as its count, and the line stayed English.
+    count = state.waiting
+    if count:
+        waiting = QCoreApplication.translate("ScanPage", "%n change(s) waiting", "", count)
+    else:
+        waiting = QCoreApplication.translate("ScanPage", "all changes shared")
     if state.online:
         return QCoreApplication.translate("ScanPage", "Hub online · {waiting}").format(
             waiting=waiting

@@ -2519,6 +2519,10 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Hub hat dieses Gerät abgelehnt: {error}</translation>
         </message>
         <message>
+            <source>%n change(s) waiting</source>
+            <translation>%n Änderung wartet</translation>
+        </message>
+        <message>
             <source>all changes shared</source>
             <translation>alle Änderungen geteilt</translation>
         </message>

@@ -2519,6 +2519,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Ο κόμβος απέρριψε αυτή τη συσκευή: {error}</translation>
         </message>
         <message>
+            <source>%n change(s) waiting</source>
+            <translation>%n αλλαγή σε αναμονή</translation>
+        </message>
+        <message>
             <source>all changes shared</source>
             <translation>όλες οι αλλαγές μοιράστηκαν</translation>
         </message>

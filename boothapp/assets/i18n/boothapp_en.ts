@@ -2517,6 +2517,10 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Hub refused this device: {error}</translation>
         </message>
         <message>
+            <source>%n change(s) waiting</source>
+            <translation>%n change(s) waiting</translation>
+        </message>
+        <message>
             <source>all changes shared</source>
             <translation>all changes shared</translation>
         </message>

@@ -2515,6 +2515,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>هاب این دستگاه را نپذیرفت: {error}</translation>
         </message>
         <message>
+            <source>%n change(s) waiting</source>
+            <translation>%n تغییر در انتظار</translation>
+        </message>
+        <message>
             <source>all changes shared</source>
             <translation>همه تغییرات به اشتراک گذاشته شد</translation>
         </message>

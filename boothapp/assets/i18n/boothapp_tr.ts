@@ -2515,6 +2515,10 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Hub bu cihazı kabul etmedi: {error}</translation>
         </message>
         <message>
+            <source>%n change(s) waiting</source>
+            <translation>%n değişiklik bekliyor</translation>
+        </message>
+        <message>
             <source>all changes shared</source>
             <translation>tüm değişiklikler paylaşıldı</translation>
         </message>
