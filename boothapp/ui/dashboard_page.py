@@ -167,6 +167,16 @@ class HourBars(QWidget):
     def visible_hours(self) -> range:
         return range(self._first, self._last + 1)
 
+    def bar_left(self, hour: int) -> float:
+        """Where an hour's bar starts: the day runs the way the reader reads, so right to
+        left in Persian (QPainter does not mirror by itself)."""
+        hours = self.visible_hours()
+        slot = (self.width() - 16) / len(hours)
+        i = hour - hours.start
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            i = len(hours) - 1 - i
+        return 8 + i * slot + slot * 0.15
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
@@ -183,9 +193,9 @@ class HourBars(QWidget):
         peak = max([self._counts[h] for h in hours] + [1])
         slot = area.width() / len(hours)
         bar_w = slot * 0.7
-        for i, hour in enumerate(hours):
+        for hour in hours:
             n = self._counts[hour]
-            x = area.left() + i * slot + (slot - bar_w) / 2
+            x = self.bar_left(hour)
             h = area.height() * n / peak
             colour = QColor("#1f4fbf") if hour == self._now_hour else QColor("#7ea6f4")
             p.fillRect(QRectF(x, area.bottom() - h, bar_w, h), colour)
@@ -204,7 +214,6 @@ class HourBars(QWidget):
             )
         p.setPen(QColor("#d0d7de"))
         p.drawLine(area.bottomLeft(), area.bottomRight())
-        p.end()
 
 
 class DashboardPage(QWidget):
