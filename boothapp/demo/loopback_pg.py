@@ -42,7 +42,7 @@ def _version(path: str) -> int:
     return int(part) if part.isdigit() else 0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -110,7 +110,7 @@ def start_loopback(root: Path | None = None) -> LoopbackPostgres:
     inside another private temporary folder would not do)."""
     owned = root is None
     folder = Path(tempfile.mkdtemp(prefix="boothapp-demo-pg-")) if root is None else root
-    server = LoopbackPostgres(root=folder, port=_free_port(), bindir=bin_dir(), owned=owned)
+    server = LoopbackPostgres(root=folder, port=free_port(), bindir=bin_dir(), owned=owned)
     try:
         server.start()
     except BaseException:

@@ -5,7 +5,6 @@ PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -14,27 +13,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from boothapp.demo.loopback_pg import bin_dir, free_port
+from boothapp.services.errors import ValidationError
+
 
 class PostgresUnavailable(RuntimeError):
     pass
 
 
 def _bin_dir() -> Path:
-    initdb = shutil.which("initdb")
-    if initdb:
-        return Path(initdb).resolve().parent
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        raise PostgresUnavailable(
-            "PostgreSQL server binaries not found (apt-get install postgresql)"
-        )
-    return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """The app's own finder (``boothapp demo --hub`` starts its server the same way)."""
+    try:
+        return bin_dir()
+    except ValidationError as exc:
+        raise PostgresUnavailable(str(exc)) from exc
 
 
 @dataclass
@@ -120,6 +112,6 @@ class PgServer:
 
 
 def start_server(root: Path, options: str = "") -> PgServer:
-    server = PgServer(root=root, port=_free_port(), bindir=_bin_dir(), options=options)
+    server = PgServer(root=root, port=free_port(), bindir=_bin_dir(), options=options)
     server.start()
     return server
