@@ -163,7 +163,7 @@ def metrics(db: Database, event_id: str) -> ResponseTimes:
             select(LeadRow.id, LeadRow.owner, LeadRow.staff_id, LeadRow.created_at)
             .where(LeadRow.event_id == event_id)
             .execution_options(yield_per=5000)
-        ).tuples()
+        )
         return response_times(
             ResponseSample(
                 lead_id=lead_id,

@@ -99,7 +99,9 @@ def test_non_text_input_is_unknown() -> None:
 def test_huge_hostile_payloads_parse_quickly(raw: str) -> None:
     import time
 
-    start = time.perf_counter()
+    # CPU time of this process: on a shared 2-core CI box the wall clock also counts the
+    # time other jobs hold the cores (one run measured 1.1 s of wall for 45 ms of work).
+    start = time.process_time()
     parsed = parse_badge(raw)
     assert parsed.raw == raw
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
