@@ -63,9 +63,9 @@ def test_lookups_are_sub_millisecond() -> None:
         for i in range(50_000)
     ]
     index = RosterIndex(rows)
-    start = time.perf_counter()
+    start = time.process_time()  # own CPU, not the load of a shared CI box
     for i in range(0, 50_000, 5):
         assert index.by_badge_id(str(i)) is rows[i]
         assert index.by_email(f"U{i}@EXAMPLE.COM") is rows[i]
-    per_lookup_ms = (time.perf_counter() - start) / 20_000 * 1000
+    per_lookup_ms = (time.process_time() - start) / 20_000 * 1000
     assert per_lookup_ms < 1.0

@@ -188,9 +188,9 @@ def test_hundred_thousand_rows_read_fast(tmp_path: Path) -> None:
     lines = ["Badge ID;First name;Last name;Email;Company"]
     lines += [f"{i:06d};Ayşe{i};Yılmaz;user{i}@example.com;Koç" for i in range(100_000)]
     path = write_csv(tmp_path / "big.csv", "\n".join(lines) + "\n", "utf-8-sig")
-    start = time.perf_counter()
+    start = time.process_time()  # own CPU, not the load of a shared CI box
     result = read_roster(path)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(result.rows) == 100_000
     assert elapsed < 5.0, f"100k rows took {elapsed:.2f}s"
 
