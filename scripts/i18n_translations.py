@@ -777,3 +777,15 @@ T.update({
         ("Hub offline · %n wartet", "Hub offline · %n warten"),
     ),
 })
+
+T.update({
+    # The dashboard's response target, "within 48 h" (DashboardPage.target_text); Greek after
+    # "εντός" takes the genitive.
+    "%n h": (
+        ("%n saat",),
+        ("%n ώρας", "%n ωρών"),
+        ("%n ساعت",),
+        ("%n Stunde", "%n Stunden"),
+    ),
+})
+EN_NUMERUS.update({"%n h": ("%n h", "%n h")})

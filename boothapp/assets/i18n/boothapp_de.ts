@@ -566,6 +566,13 @@ letzter Lead {0}</translation>
             <source>{0} hot</source>
             <translation>{0} heiß</translation>
         </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n Stunde</numerusform>
+                <numerusform>%n Stunden</numerusform>
+            </translation>
+        </message>
         <message>
             <source> · {0} % hot</source>
             <translation> · {0} % heiß</translation>

@@ -566,6 +566,13 @@ last lead {0}</source>
             <source>{0} hot</source>
             <translation>{0} ζεστές</translation>
         </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n ώρας</numerusform>
+                <numerusform>%n ωρών</numerusform>
+            </translation>
+        </message>
         <message>
             <source> · {0} % hot</source>
             <translation> · {0} % ζεστές</translation>

@@ -566,6 +566,13 @@ last lead {0}</translation>
             <source>{0} hot</source>
             <translation>{0} hot</translation>
         </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n h</numerusform>
+                <numerusform>%n h</numerusform>
+            </translation>
+        </message>
         <message>
             <source> · {0} % hot</source>
             <translation> · {0} % hot</translation>

@@ -566,6 +566,12 @@ last lead {0}</source>
             <source>{0} hot</source>
             <translation>{0} داغ</translation>
         </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n ساعت</numerusform>
+            </translation>
+        </message>
         <message>
             <source> · {0} % hot</source>
             <translation> · {0}٪ داغ</translation>

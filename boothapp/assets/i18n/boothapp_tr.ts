@@ -566,6 +566,12 @@ son aday {0}</translation>
             <source>{0} hot</source>
             <translation>{0} sıcak</translation>
         </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n saat</numerusform>
+            </translation>
+        </message>
         <message>
             <source> · {0} % hot</source>
             <translation> · %{0} sıcak</translation>
