@@ -789,3 +789,9 @@ T.update({
     ),
 })
 EN_NUMERUS.update({"%n h": ("%n h", "%n h")})
+
+T.update({
+    # The set-up wizard's own buttons (SetupWizard.retranslateUi), beside Back/Next/Finish/Cancel.
+    "Commit": ("Onayla", "Επιβεβαίωση", "تأیید", "Bestätigen"),
+    "Help": ("Yardım", "Βοήθεια", "راهنما", "Hilfe"),
+})

@@ -2785,6 +2785,30 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
             <translation>Messe einrichten</translation>
         </message>
         <message>
+            <source>Back</source>
+            <translation>Zurück</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Weiter</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Bestätigen</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Fertig</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Hilfe</translation>
+        </message>
+        <message>
             <source>Could not create the event</source>
             <translation>Messe konnte nicht angelegt werden</translation>
         </message>

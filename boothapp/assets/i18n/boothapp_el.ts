@@ -2785,6 +2785,30 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>Ρυθμίστε την έκθεσή σας</translation>
         </message>
         <message>
+            <source>Back</source>
+            <translation>Πίσω</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Επόμενο</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Επιβεβαίωση</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Ολοκλήρωση</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Ακύρωση</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Βοήθεια</translation>
+        </message>
+        <message>
             <source>Could not create the event</source>
             <translation>Η έκθεση δεν δημιουργήθηκε</translation>
         </message>

@@ -2783,6 +2783,30 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <translation>Set up your event</translation>
         </message>
         <message>
+            <source>Back</source>
+            <translation>Back</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Next</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Commit</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Finish</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Help</translation>
+        </message>
+        <message>
             <source>Could not create the event</source>
             <translation>Could not create the event</translation>
         </message>

@@ -2780,6 +2780,30 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <translation>رویداد خود را راه‌اندازی کنید</translation>
         </message>
         <message>
+            <source>Back</source>
+            <translation>بازگشت</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>بعدی</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>تأیید</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>پایان</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>انصراف</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>راهنما</translation>
+        </message>
+        <message>
             <source>Could not create the event</source>
             <translation>رویداد ساخته نشد</translation>
         </message>

@@ -2780,6 +2780,30 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <translation>Etkinliğinizi kurun</translation>
         </message>
         <message>
+            <source>Back</source>
+            <translation>Geri</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>İleri</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Onayla</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Bitir</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Vazgeç</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Yardım</translation>
+        </message>
+        <message>
             <source>Could not create the event</source>
             <translation>Etkinlik oluşturulamadı</translation>
         </message>
