@@ -339,7 +339,7 @@
         </message>
         <message>
             <source>the connected app's consumer key</source>
-            <translation>consumer key برنامه متصل</translation>
+            <translation>کلید مصرف‌کنندهٔ برنامهٔ متصل</translation>
         </message>
         <message>
             <source>https://login.salesforce.com</source>
@@ -395,7 +395,7 @@
         </message>
         <message>
             <source>Consumer key</source>
-            <translation>Consumer key</translation>
+            <translation>کلید مصرف‌کننده</translation>
         </message>
         <message>
             <source>Sign-in address</source>

@@ -339,7 +339,7 @@
         </message>
         <message>
             <source>the connected app's consumer key</source>
-            <translation>bağlı uygulamanın consumer key'i</translation>
+            <translation>bağlı uygulamanın tüketici anahtarı</translation>
         </message>
         <message>
             <source>https://login.salesforce.com</source>
@@ -395,7 +395,7 @@
         </message>
         <message>
             <source>Consumer key</source>
-            <translation>Consumer key</translation>
+            <translation>Tüketici anahtarı</translation>
         </message>
         <message>
             <source>Sign-in address</source>
