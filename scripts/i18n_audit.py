@@ -42,11 +42,12 @@ ALLOWED = _words(
     PIN QR URL API USB PIN Code128 PDF417 DataMatrix Aztec MeCard MECARD VCARD
     http https rtsp mailto localhost example
     Webhook webhook n8n Hub LinkedIn POST bytes byte IANA Hannover Messe PINs
+    null csvdrop LANG YYYY microqr codabar datamatrix aztec
     """
 )
 # Words each Latin-script language uses as its own (loanwords a booth team says as they are).
 NATIVE: dict[str, frozenset[str]] = {
-    "tr": _words("video portal form platform latin demo kiosk stand"),
+    "tr": _words("video portal form platform latin demo kiosk stand program plan logo"),
     "de": _words(
         """
         Lead Leads Badge Badges Kiosk Manager Name Namen Demo Scan Scans Median Deal Deals
@@ -60,7 +61,8 @@ NATIVE: dict[str, frozenset[str]] = {
         Bonus Budget Chance Chancen Kontakt Kontakte Interesse Phase Phasen Spam Workflow
         Konsole Block Blocks Sound Scanner Drucker Label Labels Tabelle Zeile Spalte Spalten
         Barcode Private Revision Administrator System Website Countdown Minimum Qualif
-        Version Client Thanksgiving
+        Version Client Thanksgiving Barcodes Desktop Laptops Live Symbol Exit Decoder
+        Standard Minute Domain Stream CRMs Logo Argument
         """
     ),
 }
@@ -70,6 +72,11 @@ AS_TYPED = frozenset(
     {
         "unknown role {role!r}: staff, manager or kiosk",
         "configure needs --crm ({crms})",
+        "which CRM (configure; run checks it)",
+        "people: column names in the --lang language; machine: stable column ids for CRM imports",
+        "only these actions: login, logout, lead_created, lead_edited, please_delete, "
+        "consent_changed, export, report, import, sync, scan_discarded, person_export, erase, "
+        "crm_erase, retention, settings_changed, role_changed, refused",
         "{file}: no header line: the first line holds data ({values}...); add a line of "
         "column names such as Badge ID, First name, Email",
     }
@@ -79,7 +86,9 @@ _MARKUP = re.compile(
     r"<[^>]+>"  # tags
     r"|&[a-z]+;"  # entities
     r"|\{[^}]*\}"  # str.format fields
-    r"|%\(?\w*\)?[sdLn]"  # printf and Qt numerus fields
+    r"|%\(?\w*\)?[sdrLn]"  # printf and Qt numerus fields
+    r"|`[^`]*`"  # code
+    r"|\b\w*\d\w*\b|\b\w+_\w+\b|\b\w+(?:,\w+)+\b"  # ids: code128, lead_created, hot,warm
     r"|[\w.+-]+@[\w.-]+"  # e-mail addresses
     r"|\b\w+://\S+"  # web and camera addresses
     r"|\*\.\w+"  # file patterns
@@ -93,6 +102,7 @@ _MARKUP = re.compile(
     r"|\b(?:Ctrl|Shift|Alt|Esc|Enter|Tab|F\d+)\b"  # keys
 )
 _WORD = re.compile(r"[A-Za-z]{4,}")
+_LITERAL = re.compile(r"\"[^\"\n]{1,60}\"|'[^'\n]{1,20}'|\(\w+\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,9 @@ class Finding:
 def english_words(lang: str, source: str, translation: str) -> tuple[str, ...]:
     """The English words ``translation`` still carries."""
     text = _MARKUP.sub(" ", translation)
+    # What the source quotes or brackets is typed as it is: "text": null, 'all', (configure).
+    for literal in _LITERAL.findall(source):
+        text = text.replace(literal, " ")
     if source in AS_TYPED:
         return ()
     native = NATIVE.get(lang, frozenset())
