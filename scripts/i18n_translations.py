@@ -795,3 +795,8 @@ T.update({
     "Commit": ("Onayla", "Επιβεβαίωση", "تأیید", "Bestätigen"),
     "Help": ("Yardım", "Βοήθεια", "راهنما", "Hilfe"),
 })
+
+T.update({
+    # The PIN pad's enter key (PinPad.retranslateUi).
+    "OK": ("Tamam", "Εντάξει", "تأیید", "OK"),
+})

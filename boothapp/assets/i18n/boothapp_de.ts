@@ -1934,6 +1934,10 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Abbrechen</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>Bestätigen</translation>
         </message>

@@ -1934,6 +1934,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Ακύρωση</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>Εντάξει</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>Εντάξει</translation>
         </message>

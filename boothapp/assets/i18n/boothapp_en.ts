@@ -1932,6 +1932,10 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Cancel</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>Enter</translation>
         </message>

@@ -1929,6 +1929,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>انصراف</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>تأیید</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>تأیید</translation>
         </message>

@@ -1929,6 +1929,10 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Vazgeç</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>Tamam</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>Tamam</translation>
         </message>
