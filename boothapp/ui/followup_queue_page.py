@@ -59,6 +59,7 @@ from boothapp.ui.i18n import (
     locale_for,
     number,
     outcome_name,
+    zone_name,
     zone_note,
 )
 from boothapp.workers.tasks import TaskRunner
@@ -93,7 +94,7 @@ def _with_visitor_time(touch: Touch, event_zone: str) -> str:
         clock = date_time(theirs)
     else:
         clock = locale_for(current_language()).toString(QTime(theirs.hour, theirs.minute), "HH:mm")
-    return translate("FollowUps", "{0} ({1} in {2})").format(shown_, clock, touch.tz)
+    return translate("FollowUps", "{0} ({1} in {2})").format(shown_, clock, zone_name(touch.tz))
 
 
 def item_text(item: QueueItem, event_zone: str = "") -> str:

@@ -82,6 +82,8 @@ def test_persian_owner_table_starts_on_the_right(qtbot, ctx, runner, contacted) 
     try:
         page = show(qtbot, ctx, runner, contacted.event_id)
         assert page.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        # The venue's zone by its Persian city name, not "Europe/Berlin".
+        assert page.zone_label.text() == "زمان‌ها به وقت برلین"
         doc = QTextDocument()
         doc.setHtml(page.response_staff.text())
         cells = [line.strip() for line in doc.toPlainText().splitlines() if line.strip()]
