@@ -56,6 +56,7 @@ from boothapp.ui.i18n import (
     current_language,
     date_time,
     event_time,
+    language_name,
     locale_for,
     number,
     outcome_name,
@@ -106,7 +107,8 @@ def item_text(item: QueueItem, event_zone: str = "") -> str:
     flag += translate("FollowUps", "OVERDUE · ") if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
     # The language the message is in, after the event's fallback chain (issue 16).
-    lang = f" · {item.touch.language}" if item.touch.language else ""
+    # Named in the reader's words ("آلمانی"), not by its code (issue 21).
+    lang = f" · {language_name(item.touch.language)}" if item.touch.language else ""
     due = due_text(item.touch, event_zone)
     return QCoreApplication.translate("FollowupQueuePage", "{0}{1} · {2} · {3}{4}").format(
         flag, CHANNEL_LABELS[item.touch.channel], who, due, lang

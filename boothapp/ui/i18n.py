@@ -395,6 +395,18 @@ def zone_name(zone: str, lang: str | None = None) -> str:
         return zone
 
 
+def language_name(code: str, lang: str | None = None) -> str:
+    """A language code ("de", "pt_BR") as the reader names the language ("آلمانی",
+    "Γερμανικά", "German"; CLDR through Babel); an unknown code as it is."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(lang or _current)
+    except (UnknownLocaleError, ValueError):
+        return code
+    return str(name) if name else code
+
+
 def zone_note(zone: str) -> str:
     """The once-per-page label "times in Europe/Istanbul", in the reader's language."""
     return QCoreApplication.translate("Clock", "times in {0}").format(zone_name(zone))
