@@ -62,6 +62,7 @@ from boothapp.ui.i18n import (
     outcome_name,
     zone_name,
     zone_note,
+    zones_named,
 )
 from boothapp.workers.tasks import TaskRunner
 
@@ -429,7 +430,7 @@ class FollowUpQueuePage(QWidget):
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
         self.reason.setText(
             self.tr("{0} #{1} · {2}").format(
-                CHANNEL_LABELS[t.channel], number(t.touch_number), shown(t.reason)
+                CHANNEL_LABELS[t.channel], number(t.touch_number), zones_named(shown(t.reason))
             )
         )
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.

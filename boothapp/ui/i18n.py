@@ -395,6 +395,18 @@ def zone_name(zone: str, lang: str | None = None) -> str:
         return zone
 
 
+_ZONE_ID = re.compile(
+    r"\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|"
+    r"Pacific)/[A-Za-z_]+(?:/[A-Za-z_]+)?"
+)
+
+
+def zones_named(text: str) -> str:
+    """Every IANA zone id in ``text`` (a stored follow-up reason) by its city's name in the
+    reader's language."""
+    return _ZONE_ID.sub(lambda m: zone_name(m.group()), text)
+
+
 def language_name(code: str, lang: str | None = None) -> str:
     """A language code ("de", "pt_BR") as the reader names the language ("آلمانی",
     "Γερμανικά", "German"; CLDR through Babel); an unknown code as it is."""

@@ -43,7 +43,7 @@ def test_follow_up_reasons_read_in_persian_in_the_queue(qtbot, ctx) -> None:  # 
             qtbot.waitUntil(lambda: bool(p.reason.text()), timeout=5000)
             # Stored in English ("hot lead: personal thank-you ...", "first midweek morning
             # within 48 h of ..."); the rep reads Persian, the zone id as it is.
-            text = re.sub(r"[A-Za-z_]+/[A-Za-z_/]+", "", p.reason.text())  # zone ids
+            text = p.reason.text()  # zone ids by their Persian city names too
             words = re.findall(r"[A-Za-z]{3,}", text)
             assert words == [], p.reason.text()
     finally:
