@@ -6,7 +6,7 @@ BOOTHAPP_SHOTS_LANGS=el,fa limits the languages (default en,tr,el,fa,de).
 Builds the demo event, sets its ``language:`` as a manager would in the event settings, and
 runs the real command line on it as a user does (``boothapp report``, ``boothapp
 lead-sheet``, ``boothapp roi``, ``boothapp --help`` and a mistyped command), in the same
-language: report-<lang>.png (the report's pages side by side, pdftoppm), lead-sheet-<lang>.png
+language: report-<lang>.png (the report's first four pages, two a row, pdftoppm), lead-sheet-<lang>.png
 and cli-<lang>.txt (what the terminal showed).
 """
 
@@ -76,13 +76,16 @@ def main() -> None:
         (out / f"cli-{lang}.txt").write_text(text, encoding="utf-8")
         for pdf, name, pages in ((report, "report", 4), (sheet, "lead-sheet", 1)):
             prefix = work / f"{name}-{lang}-page"
-            subprocess.run(["pdftoppm", "-r", "50", "-png", "-l", str(pages), str(pdf),
+            subprocess.run(["pdftoppm", "-r", "60", "-png", "-l", str(pages), str(pdf),
                             str(prefix)], check=True, timeout=120)  # fmt: skip
             images = [Image.open(p) for p in sorted(work.glob(f"{prefix.name}-*.png"))]
             width, height = images[0].size
-            strip = Image.new("RGB", (len(images) * (width + 16) - 16, height), "white")
+            columns = min(2, len(images))  # two pages a row: readable at the image's size
+            rows = (len(images) + columns - 1) // columns
+            strip = Image.new("RGB", (columns * (width + 16) - 16, rows * (height + 16) - 16),
+                              "#d0d7de")  # fmt: skip
             for i, image in enumerate(images):
-                strip.paste(image, (i * (width + 16), 0))
+                strip.paste(image, (i % columns * (width + 16), i // columns * (height + 16)))
             path = out / f"{name}-{lang}.png"
             strip.quantize(128).save(path, optimize=True)
             print(path, path.stat().st_size // 1024, "KB")
