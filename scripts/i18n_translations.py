@@ -570,7 +570,7 @@ EN_NUMERUS: dict[str, tuple[str, str]] = {
 }
 
 T.update({
-    "times in {0}": ("saatler {0} saatine göre", "ώρες {0}", "زمان‌ها به وقت {0}", "Zeiten in {0}"),
+    "times in {0}": ("saatler {0} saatine göre", "ώρες: {0}", "زمان‌ها به وقت {0}", "Zeiten in {0}"),
     "email": ("e-posta", "ηλ. ταχυδρομείο", "ایمیل", "E-Mail"),
     "call": ("arama", "κλήση", "تماس تلفنی", "Anruf"),
     "letter": ("mektup", "επιστολή", "نامه", "Brief"),
@@ -740,7 +740,7 @@ T.update({
 
 T.update({
     # A touch time and the visitor's own clock: "Tue 09:00 (10:00 in Europe/Istanbul)".
-    "{0} ({1} in {2})": ("{0} ({2} saatiyle {1})", "{0} ({1} ώρα {2})", "{0} ({1} به وقت {2})", "{0} ({1} Ortszeit {2})"),
+    "{0} ({1} in {2})": ("{0} ({2} saatiyle {1})", "{0} ({1} τοπική ώρα, {2})", "{0} ({1} به وقت {2})", "{0} ({1} Ortszeit {2})"),
     # Audit log actions (AuditPage)
     "Sign-in": ("Oturum açma", "Σύνδεση", "ورود", "Anmeldung"),
     "Sign-out": ("Oturum kapatma", "Αποσύνδεση", "خروج", "Abmeldung"),

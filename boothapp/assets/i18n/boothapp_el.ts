@@ -262,7 +262,7 @@
         <name>Clock</name>
         <message>
             <source>times in {0}</source>
-            <translation>ώρες {0}</translation>
+            <translation>ώρες: {0}</translation>
         </message>
     </context>
     <context>
@@ -1258,7 +1258,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <name>FollowUps</name>
         <message>
             <source>{0} ({1} in {2})</source>
-            <translation>{0} ({1} ώρα {2})</translation>
+            <translation>{0} ({1} τοπική ώρα, {2})</translation>
         </message>
         <message>
             <source>CHECK SENT FOLDER · </source>
