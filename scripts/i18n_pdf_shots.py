@@ -6,8 +6,8 @@ BOOTHAPP_SHOTS_LANGS=el,fa limits the languages (default en,tr,el,fa,de).
 Builds the demo event, sets its ``language:`` as a manager would in the event settings, and
 runs the real command line on it as a user does (``boothapp report``, ``boothapp
 lead-sheet``, ``boothapp roi``, ``boothapp --help`` and a mistyped command), in the same
-language: report-<lang>.png (the report's first four pages, two a row, pdftoppm), lead-sheet-<lang>.png
-and cli-<lang>.txt (what the terminal showed).
+language: report-<lang>.png (the report's first four pages, two a row, pdftoppm),
+lead-sheet-<lang>.png and cli-<lang>.txt (what the terminal showed).
 """
 
 from __future__ import annotations
