@@ -86,7 +86,8 @@ T: dict[str, tuple[str, str, str, str]] = {
     "target {0:,} · {1} hot · {2}": ("hedef {0:,} · {1} sıcak · {2}", "στόχος {0:,} · {1} ζεστές · {2}", "هدف {0:,} · {1} داغ · {2}", "Ziel {0:,} · {1} heiß · {2}"),
     "\nlast lead {0}": ("\nson aday {0}", "\nτελευταία επαφή {0}", "\nآخرین سرنخ {0}", "\nletzter Lead {0}"),
     "<span style='color:{0}'>hot</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>cold</span>{3}": ("<span style='color:{0}'>sıcak</span> · <span style='color:{1}'>ılık</span> · <span style='color:{2}'>soğuk</span>{3}", "<span style='color:{0}'>ζεστές</span> · <span style='color:{1}'>χλιαρές</span> · <span style='color:{2}'>κρύες</span>{3}", "<span style='color:{0}'>داغ</span> · <span style='color:{1}'>گرم</span> · <span style='color:{2}'>سرد</span>{3}", "<span style='color:{0}'>heiß</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>kalt</span>{3}"),
-    "SQL to sales{0} · {1:,} MQL to nurture": ("satışa SQL{0} · besleme için {1:,} MQL", "SQL προς πωλήσεις{0} · {1:,} MQL για καλλιέργεια", "SQL به فروش{0} · {1:,} MQL برای پرورش", "SQL an den Vertrieb{0} · {1:,} MQL zur Pflege"),
+    # SQL/MQL are English marketing acronyms: the booth reads what they mean.
+    "SQL to sales{0} · {1:,} MQL to nurture": ("satışa gidiyor{0} · {1:,} aday beslemede", "προς πωλήσεις{0} · {1:,} για καλλιέργεια", "به فروش می‌رود{0} · {1:,} برای پرورش", "an den Vertrieb{0} · {1:,} zur Pflege"),
     "nothing sent to the CRM yet": ("CRM'e henüz bir şey gönderilmedi", "τίποτα δεν στάλθηκε ακόμα στο CRM", "هنوز چیزی به CRM ارسال نشده", "noch nichts ans CRM gesendet"),
     "No leads yet": ("Henüz aday yok", "Καμία επαφή ακόμα", "هنوز سرنخی نیست", "Noch keine Leads"),
     "{0} hot": ("{0} sıcak", "{0} ζεστές", "{0} داغ", "{0} heiß"),

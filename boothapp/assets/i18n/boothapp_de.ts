@@ -540,7 +540,7 @@ letzter Lead {0}</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>SQL an den Vertrieb{0} · {1:,} MQL zur Pflege</translation>
+            <translation>an den Vertrieb{0} · {1:,} zur Pflege</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>

@@ -540,7 +540,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>SQL προς πωλήσεις{0} · {1:,} MQL για καλλιέργεια</translation>
+            <translation>προς πωλήσεις{0} · {1:,} για καλλιέργεια</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>

@@ -540,7 +540,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>SQL به فروش{0} · {1:,} MQL برای پرورش</translation>
+            <translation>به فروش می‌رود{0} · {1:,} برای پرورش</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>

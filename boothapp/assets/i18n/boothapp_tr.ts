@@ -540,7 +540,7 @@ son aday {0}</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>satışa SQL{0} · besleme için {1:,} MQL</translation>
+            <translation>satışa gidiyor{0} · {1:,} aday beslemede</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>
