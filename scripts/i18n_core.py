@@ -45,7 +45,50 @@ def extract() -> Catalog:
             auto_comments=comments,
             context=context,
         )
+    extract_cli(catalog)
     return catalog
+
+
+# argparse's words for a programmer's mistake in building a parser: no user meets them.
+ARGPARSE_INTERNAL = frozenset(
+    {
+        ".__call__() not defined",
+        "conflicting subparser: %s",
+        "conflicting subparser alias: %s",
+        'argument "-" with mode %r',
+        "cannot merge actions - two groups are named %r",
+        "'required' is an invalid argument for positionals",
+        "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+        "dest= is required for options like %r",
+        "invalid conflict_resolution value: %r",
+        "conflicting option string: %s",
+        "mutually exclusive arguments must be optional",
+        "cannot have multiple subparser arguments",
+        "%r is not callable",
+    }
+)
+
+
+def extract_cli(catalog: Catalog) -> None:
+    """The command line's help (descriptions, option and verb help, placeholders), which the
+    command modules write in English for argparse, and argparse's own words ("usage:",
+    "error:", "invalid choice"), read from the running Python's argparse: ``boothapp.cli``
+    translates both through this catalogue (issue 21)."""
+    import argparse
+
+    from babel.messages.extract import extract_from_file
+
+    from boothapp.cli import build_parser, parser_texts
+
+    for _owner, _attr, text in parser_texts(build_parser()):
+        catalog.add(text, None, [("boothapp/cli (argparse help)", None)])
+    for _lineno, message, comments, context in extract_from_file(
+        "python", argparse.__file__, keywords={"_": None, "ngettext": (1, 2)}
+    ):
+        first = message[0] if isinstance(message, tuple) else message
+        if first and first not in ARGPARSE_INTERNAL:
+            catalog.add(message, None, [("argparse.py", None)], auto_comments=comments,
+                        context=context)  # fmt: skip
 
 
 def update(template: Catalog) -> list[str]:

@@ -27,7 +27,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "Network camera": ("Ağ kamerası", "Κάμερα δικτύου", "دوربین شبکه", "Netzwerkkamera"),
     "RTSP or HTTP address (rtsp://user:pass@host/stream)": ("RTSP ya da HTTP adresi (rtsp://kullanici:sifre@sunucu/akis)", "Διεύθυνση RTSP ή HTTP (rtsp://user:pass@host/stream)", "نشانی RTSP یا HTTP (rtsp://user:pass@host/stream)", "RTSP- oder HTTP-Adresse (rtsp://benutzer:passwort@host/stream)"),
     "Card (F6)": ("Kartvizit (F6)", "Κάρτα (F6)", "کارت ویزیت (F6)", "Karte (F6)"),
-    "Read a business card or a badge without a barcode": ("Kartviziti ya da barkodsuz yaka kartını okut", "Ανάγνωση επαγγελματικής κάρτας ή κονκάρδας χωρίς barcode", "خواندن کارت ویزیت یا کارت بدون بارکد", "Visitenkarte oder Badge ohne Barcode lesen"),
+    "Read a business card or a badge without a barcode": ("Kartviziti ya da barkodsuz yaka kartını okut", "Ανάγνωση επαγγελματικής κάρτας ή κονκάρδας χωρίς γραμμωτό κώδικα", "خواندن کارت ویزیت یا کارت بدون بارکد", "Visitenkarte oder Badge ohne Barcode lesen"),
     "No camera picture: start the camera and hold the card up to it.": ("Kamera görüntüsü yok: kamerayı açıp kartı önüne tutun.", "Δεν υπάρχει εικόνα: ανοίξτε την κάμερα και κρατήστε την κάρτα μπροστά της.", "تصویری از دوربین نیست: دوربین را روشن کنید و کارت را جلوی آن بگیرید.", "Kein Kamerabild: Kamera starten und die Karte davorhalten."),
     "Reading the card…": ("Kart okunuyor…", "Ανάγνωση κάρτας…", "در حال خواندن کارت…", "Karte wird gelesen…"),
     "Read from a business card: check the fields marked in yellow.": ("Kartvizitten okundu: sarı işaretli alanları kontrol edin.", "Διαβάστηκε από κάρτα: ελέγξτε τα πεδία με κίτρινο.", "از کارت ویزیت خوانده شد: فیلدهای زرد را بررسی کنید.", "Von der Visitenkarte gelesen: gelb markierte Felder prüfen."),
@@ -39,30 +39,30 @@ T: dict[str, tuple[str, str, str, str]] = {
     "Webhook (Zapier, n8n, …)": ("Webhook (Zapier, n8n, …)", "Webhook (Zapier, n8n, …)", "وب‌هوک (Zapier، n8n، …)", "Webhook (Zapier, n8n, …)"),
     "Signing secret (HMAC)": ("İmza anahtarı (HMAC)", "Μυστικό υπογραφής (HMAC)", "کلید امضا (HMAC)", "Signaturschlüssel (HMAC)"),
     "Intake key": ("Giriş anahtarı", "Κλειδί εισαγωγής", "کلید دریافت", "Intake-Schlüssel"),
-    "API token (edits, notes, tasks)": ("API belirteci (düzenleme, not, görev)", "Token API (αλλαγές, σημειώσεις, εργασίες)", "توکن API (ویرایش، یادداشت، کار)", "API-Token (Änderungen, Notizen, Aufgaben)"),
-    "Private app token": ("Özel uygulama belirteci", "Token ιδιωτικής εφαρμογής", "توکن برنامه خصوصی", "Private-App-Token"),
+    "API token (edits, notes, tasks)": ("API belirteci (düzenleme, not, görev)", "Διακριτικό API (αλλαγές, σημειώσεις, εργασίες)", "توکن API (ویرایش، یادداشت، کار)", "API-Token (Änderungen, Notizen, Aufgaben)"),
+    "Private app token": ("Özel uygulama belirteci", "Διακριτικό ιδιωτικής εφαρμογής", "توکن برنامه خصوصی", "Private-App-Token"),
     "CRM settings": ("CRM ayarları", "Ρυθμίσεις CRM", "تنظیمات CRM", "CRM-Einstellungen"),
-    "the connected app's consumer key": ("bağlı uygulamanın consumer key'i", "το consumer key της συνδεδεμένης εφαρμογής", "consumer key برنامه متصل", "Consumer Key der verbundenen App"),
+    "the connected app's consumer key": ("bağlı uygulamanın tüketici anahtarı", "το κλειδί καταναλωτή της συνδεδεμένης εφαρμογής", "کلید مصرف‌کنندهٔ برنامهٔ متصل", "Consumer Key der verbundenen App"),
     "/path/to/the/folder/another/tool/watches": ("/diger/aracin/izledigi/klasor", "/φάκελος/που/παρακολουθεί/άλλο/εργαλείο", "/path/to/the/folder/another/tool/watches", "/pfad/zum/ordner/den/ein/anderes/tool/beobachtet"),
     "Send each lead as soon as it is saved": ("Her aday kaydedilir kaydedilmez gönderilsin", "Αποστολή κάθε επαφής μόλις αποθηκευτεί", "هر سرنخ بلافاصله پس از ذخیره ارسال شود", "Jeden Lead sofort nach dem Speichern senden"),
     "Save settings": ("Ayarları kaydet", "Αποθήκευση ρυθμίσεων", "ذخیره تنظیمات", "Einstellungen speichern"),
     "Test connection": ("Bağlantıyı dene", "Δοκιμή σύνδεσης", "آزمایش اتصال", "Verbindung testen"),
     "Connect Salesforce…": ("Salesforce'a bağlan…", "Σύνδεση με Salesforce…", "اتصال به Salesforce…", "Salesforce verbinden…"),
-    "Sign in to Salesforce in your browser; BoothApp keeps the session in the system keyring and renews it by itself.": ("Salesforce'a tarayıcınızdan giriş yapın; BoothApp oturumu sistem anahtarlığında saklar ve kendisi yeniler.", "Συνδεθείτε στο Salesforce από τον browser· το BoothApp κρατά τη σύνδεση στο keyring του συστήματος και την ανανεώνει μόνο του.", "در مرورگر وارد Salesforce شوید؛ BoothApp نشست را در جاکلیدی سیستم نگه می‌دارد و خودش آن را تمدید می‌کند.", "Im Browser bei Salesforce anmelden; BoothApp bewahrt die Sitzung im Schlüsselbund des Systems auf und erneuert sie selbst."),
+    "Sign in to Salesforce in your browser; BoothApp keeps the session in the system keyring and renews it by itself.": ("Salesforce'a tarayıcınızdan giriş yapın; BoothApp oturumu sistem anahtarlığında saklar ve kendisi yeniler.", "Συνδεθείτε στο Salesforce από το πρόγραμμα περιήγησης· το BoothApp κρατά τη σύνδεση στην κλειδοθήκη του συστήματος και την ανανεώνει μόνο του.", "در مرورگر وارد Salesforce شوید؛ BoothApp نشست را در جاکلیدی سیستم نگه می‌دارد و خودش آن را تمدید می‌کند.", "Im Browser bei Salesforce anmelden; BoothApp bewahrt die Sitzung im Schlüsselbund des Systems auf und erneuert sie selbst."),
     "CRM": ("CRM", "CRM", "CRM", "CRM"),
     "Address": ("Adres", "Διεύθυνση", "نشانی", "Adresse"),
     "Folder": ("Klasör", "Φάκελος", "پوشه", "Ordner"),
     "Intake id": ("Giriş kimliği", "Αναγνωριστικό εισαγωγής", "شناسه دریافت", "Intake-ID"),
-    "Portal id": ("Portal kimliği", "Αναγνωριστικό portal", "شناسه پورتال", "Portal-ID"),
+    "Portal id": ("Portal kimliği", "Αναγνωριστικό πύλης", "شناسه پورتال", "Portal-ID"),
     "Campaign id": ("Kampanya kimliği", "Αναγνωριστικό καμπάνιας", "شناسه کمپین", "Kampagnen-ID"),
-    "Consumer key": ("Consumer key", "Consumer key", "Consumer key", "Consumer Key"),
+    "Consumer key": ("Tüketici anahtarı", "Κλειδί καταναλωτή", "کلید مصرف‌کننده", "Consumer Key"),
     "Sign-in address": ("Giriş adresi", "Διεύθυνση σύνδεσης", "نشانی ورود", "Anmeldeadresse"),
-    "stored in the system keyring; leave empty to keep": ("sistem anahtarlığında saklı; değiştirmemek için boş bırakın", "αποθηκευμένο στο keyring· αφήστε κενό για να μείνει", "در جاکلیدی سیستم ذخیره است؛ برای نگه داشتن خالی بگذارید", "im Schlüsselbund gespeichert; leer lassen zum Behalten"),
+    "stored in the system keyring; leave empty to keep": ("sistem anahtarlığında saklı; değiştirmemek için boş bırakın", "αποθηκευμένο στην κλειδοθήκη· αφήστε κενό για να μείνει", "در جاکلیدی سیستم ذخیره است؛ برای نگه داشتن خالی بگذارید", "im Schlüsselbund gespeichert; leer lassen zum Behalten"),
     "filled in by Connect": ("Bağlan ile doldurulur", "συμπληρώνεται από τη Σύνδεση", "با «اتصال» پر می‌شود", "wird beim Verbinden ausgefüllt"),
     "https://hooks.example.com/… (each lead is POSTed here, signed)": ("https://hooks.example.com/… (her aday imzalı olarak buraya POST edilir)", "https://hooks.example.com/… (κάθε επαφή στέλνεται εδώ με POST, υπογεγραμμένη)", "https://hooks.example.com/… (هر سرنخ امضاشده به اینجا POST می‌شود)", "https://hooks.example.com/… (jeder Lead wird signiert hierher gePOSTet)"),
     "Settings saved.": ("Ayarlar kaydedildi.", "Οι ρυθμίσεις αποθηκεύτηκαν.", "تنظیمات ذخیره شد.", "Einstellungen gespeichert."),
     "Testing…": ("Deneniyor…", "Δοκιμή…", "در حال آزمایش…", "Teste…"),
-    "Waiting for the Salesforce sign-in in your browser…": ("Tarayıcıda Salesforce girişi bekleniyor…", "Αναμονή για σύνδεση στο Salesforce από τον browser…", "در انتظار ورود به Salesforce در مرورگر…", "Warte auf die Salesforce-Anmeldung im Browser…"),
+    "Waiting for the Salesforce sign-in in your browser…": ("Tarayıcıda Salesforce girişi bekleniyor…", "Αναμονή για σύνδεση στο Salesforce από το πρόγραμμα περιήγησης…", "در انتظار ورود به Salesforce در مرورگر…", "Warte auf die Salesforce-Anmeldung im Browser…"),
     # -- dashboard --------------------------------------------------------------------------
     "just now": ("az önce", "μόλις τώρα", "همین حالا", "gerade eben"),
     "{0} min ago": ("{0} dk önce", "πριν από {0} λεπτά", "{0} دقیقه پیش", "vor {0} Min."),
@@ -86,13 +86,14 @@ T: dict[str, tuple[str, str, str, str]] = {
     "target {0:,} · {1} hot · {2}": ("hedef {0:,} · {1} sıcak · {2}", "στόχος {0:,} · {1} ζεστές · {2}", "هدف {0:,} · {1} داغ · {2}", "Ziel {0:,} · {1} heiß · {2}"),
     "\nlast lead {0}": ("\nson aday {0}", "\nτελευταία επαφή {0}", "\nآخرین سرنخ {0}", "\nletzter Lead {0}"),
     "<span style='color:{0}'>hot</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>cold</span>{3}": ("<span style='color:{0}'>sıcak</span> · <span style='color:{1}'>ılık</span> · <span style='color:{2}'>soğuk</span>{3}", "<span style='color:{0}'>ζεστές</span> · <span style='color:{1}'>χλιαρές</span> · <span style='color:{2}'>κρύες</span>{3}", "<span style='color:{0}'>داغ</span> · <span style='color:{1}'>گرم</span> · <span style='color:{2}'>سرد</span>{3}", "<span style='color:{0}'>heiß</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>kalt</span>{3}"),
-    "SQL to sales{0} · {1:,} MQL to nurture": ("satışa SQL{0} · besleme için {1:,} MQL", "SQL προς πωλήσεις{0} · {1:,} MQL για καλλιέργεια", "SQL به فروش{0} · {1:,} MQL برای پرورش", "SQL an den Vertrieb{0} · {1:,} MQL zur Pflege"),
+    # SQL/MQL are English marketing acronyms: the booth reads what they mean.
+    "SQL to sales{0} · {1:,} MQL to nurture": ("satışa gidiyor{0} · {1:,} aday beslemede", "προς πωλήσεις{0} · {1:,} για καλλιέργεια", "به فروش می‌رود{0} · {1:,} برای پرورش", "an den Vertrieb{0} · {1:,} zur Pflege"),
     "nothing sent to the CRM yet": ("CRM'e henüz bir şey gönderilmedi", "τίποτα δεν στάλθηκε ακόμα στο CRM", "هنوز چیزی به CRM ارسال نشده", "noch nichts ans CRM gesendet"),
     "No leads yet": ("Henüz aday yok", "Καμία επαφή ακόμα", "هنوز سرنخی نیست", "Noch keine Leads"),
     "{0} hot": ("{0} sıcak", "{0} ζεστές", "{0} داغ", "{0} heiß"),
     " · {0} % hot": (" · %{0} sıcak", " · {0} % ζεστές", " · {0}٪ داغ", " · {0} % heiß"),
     # -- desktop window ----------------------------------------------------------------------
-    "Follow-up mail: {0}": ("Takip e-postası: {0}", "Email συνέχειας: {0}", "ایمیل پیگیری: {0}", "Folge-Mail: {0}"),
+    "Follow-up mail: {0}": ("Takip e-postası: {0}", "Μήνυμα επανεπικοινωνίας: {0}", "ایمیل پیگیری: {0}", "Folge-Mail: {0}"),
     "Sign in": ("Giriş", "Σύνδεση", "ورود", "Anmelden"),
     "Scan": ("Tara", "Σάρωση", "اسکن", "Scannen"),
     "Leads": ("Adaylar", "Επαφές", "سرنخ‌ها", "Leads"),
@@ -106,7 +107,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "Lock (Ctrl+L)": ("Kilitle (Ctrl+L)", "Κλείδωμα (Ctrl+L)", "قفل (Ctrl+L)", "Sperren (Strg+L)"),
     "Dark/light": ("Koyu/açık", "Σκούρο/φωτεινό", "تیره/روشن", "Dunkel/hell"),
     "Export…": ("Dışa aktar…", "Εξαγωγή…", "خروجی…", "Exportieren…"),
-    "Kiosk mode": ("Kiosk modu", "Kiosk", "حالت کیوسک", "Kiosk-Modus"),
+    "Kiosk mode": ("Kiosk modu", "Κιόσκι", "حالت کیوسک", "Kiosk-Modus"),
     "Import roster…": ("Katılımcı listesini içe aktar…", "Λίστα επισκεπτών…", "ورود فهرست شرکت‌کنندگان…", "Teilnehmerliste importieren…"),
     "Signed in: {0}": ("Giriş yapan: {0}", "Συνδεδεμένος/η: {0}", "واردشده: {0}", "Angemeldet: {0}"),
     "Status unknown: {0}": ("Durum bilinmiyor: {0}", "Άγνωστη κατάσταση: {0}", "وضعیت نامشخص: {0}", "Status unbekannt: {0}"),
@@ -114,7 +115,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "Sign in first: the badge was not kept.": ("Önce giriş yapın: kart kaydedilmedi.", "Συνδεθείτε πρώτα: η κονκάρδα δεν κρατήθηκε.", "اول وارد شوید: کارت ثبت نشد.", "Erst anmelden: Der Badge wurde nicht übernommen."),
     "Saved {0}": ("{0} kaydedildi", "Αποθηκεύτηκε: {0}", "{0} ذخیره شد", "{0} gespeichert"),
     "Password not kept: {0}": ("Parola saklanmadı: {0}", "Ο κωδικός δεν κρατήθηκε: {0}", "گذرواژه نگه داشته نشد: {0}", "Passwort nicht gespeichert: {0}"),
-    "Follow-ups: {0} email(s) sent, {1} failed{2}": ("Takipler: {0} e-posta gönderildi, {1} başarısız{2}", "Συνέχεια: {0} email στάλθηκαν, {1} απέτυχαν{2}", "پیگیری‌ها: {0} ایمیل ارسال شد، {1} ناموفق{2}", "Nachfassen: {0} E-Mail(s) gesendet, {1} fehlgeschlagen{2}"),
+    "Follow-ups: {0} email(s) sent, {1} failed{2}": ("Takipler: {0} e-posta gönderildi, {1} başarısız{2}", "Επανεπικοινωνία: {0} μηνύματα στάλθηκαν, {1} απέτυχαν{2}", "پیگیری‌ها: {0} ایمیل ارسال شد، {1} ناموفق{2}", "Nachfassen: {0} E-Mail(s) gesendet, {1} fehlgeschlagen{2}"),
     "No camera chosen: scan badges with the handheld scanner.": ("Kamera seçilmedi: kartları el tarayıcısıyla okutun.", "Δεν επιλέχθηκε κάμερα: σαρώστε με τον σαρωτή χειρός.", "دوربینی انتخاب نشده: کارت‌ها را با اسکنر دستی بخوانید.", "Keine Kamera gewählt: Badges mit dem Handscanner scannen."),
     "Lead sheet written: {0}": ("Aday sayfası yazıldı: {0}", "Το φύλλο επαφής γράφτηκε: {0}", "برگه سرنخ نوشته شد: {0}", "Lead-Blatt geschrieben: {0}"),
     "No lead sheet: {0}": ("Aday sayfası yok: {0}", "Χωρίς φύλλο επαφής: {0}", "برگه سرنخ ساخته نشد: {0}", "Kein Lead-Blatt: {0}"),
@@ -176,10 +177,10 @@ T.update({
     "Welcome to BoothApp": ("BoothApp'e hoş geldiniz", "Καλώς ήρθατε στο BoothApp", "به BoothApp خوش آمدید", "Willkommen bei BoothApp"),
     "Welcome! Set up your event, or try BoothApp on a demo event first (no camera needed: a recorded badge feed plays as the camera).": ("Hoş geldiniz! Etkinliğinizi kurun ya da önce BoothApp'i bir deneme etkinliğinde görün (kamera gerekmez: kayıtlı bir kart videosu kamera yerine oynar).", "Καλώς ήρθατε! Ρυθμίστε την έκθεσή σας ή δοκιμάστε πρώτα το BoothApp σε μια δοκιμαστική έκθεση (χωρίς κάμερα: ένα βίντεο με κονκάρδες παίζει ως κάμερα).", "خوش آمدید! رویداد خود را راه‌اندازی کنید یا اول BoothApp را روی یک رویداد نمایشی امتحان کنید (دوربین لازم نیست: یک ویدیوی ضبط‌شده از کارت‌ها به‌جای دوربین پخش می‌شود).", "Willkommen! Richten Sie Ihre Messe ein oder testen Sie BoothApp zuerst mit einer Demo-Messe (keine Kamera nötig: ein aufgezeichnetes Badge-Video dient als Kamera)."),
     "Set up my event": ("Etkinliğimi kur", "Ρύθμιση της έκθεσής μου", "راه‌اندازی رویداد من", "Meine Messe einrichten"),
-    "Try the demo": ("Demoyu dene", "Δοκιμή demo", "امتحان نسخه نمایشی", "Demo ausprobieren"),
+    "Try the demo": ("Demoyu dene", "Δοκιμάστε την επίδειξη", "امتحان نسخه نمایشی", "Demo ausprobieren"),
     "Preparing the demo event and its badge video…": ("Deneme etkinliği ve kart videosu hazırlanıyor…", "Προετοιμασία της δοκιμαστικής έκθεσης και του βίντεο…", "در حال آماده‌سازی رویداد نمایشی و ویدیوی کارت‌ها…", "Demo-Messe und Badge-Video werden vorbereitet…"),
     "BoothApp demo": ("BoothApp demosu", "Δοκιμή του BoothApp", "نسخه نمایشی BoothApp", "BoothApp-Demo"),
-    "Demo not available": ("Demo kullanılamıyor", "Το demo δεν είναι διαθέσιμο", "نسخه نمایشی در دسترس نیست", "Demo nicht verfügbar"),
+    "Demo not available": ("Demo kullanılamıyor", "Η επίδειξη δεν είναι διαθέσιμη", "نسخه نمایشی در دسترس نیست", "Demo nicht verfügbar"),
     "No camera found. Plug one in (and restart), or use a handheld scanner.": ("Kamera bulunamadı. Bir kamera takın (ve yeniden başlatın) ya da el tarayıcısı kullanın.", "Δεν βρέθηκε κάμερα. Συνδέστε μία (και κάντε επανεκκίνηση) ή χρησιμοποιήστε σαρωτή χειρός.", "دوربینی پیدا نشد. یکی وصل کنید (و دوباره اجرا کنید) یا از اسکنر دستی استفاده کنید.", "Keine Kamera gefunden. Eine anschließen (und neu starten) oder einen Handscanner nutzen."),
     "Booth staff": ("Stant ekibi", "Προσωπικό περιπτέρου", "کارکنان غرفه", "Standpersonal"),
     "Add everyone who scans at the booth. Each signs in with a 4-8 digit PIN.": ("Stantta tarama yapacak herkesi ekleyin. Herkes 4-8 haneli bir PIN ile giriş yapar.", "Προσθέστε όσους σαρώνουν στο περίπτερο. Ο καθένας συνδέεται με PIN 4-8 ψηφίων.", "همه کسانی را که در غرفه اسکن می‌کنند اضافه کنید. هر نفر با یک رمز ۴ تا ۸ رقمی وارد می‌شود.", "Alle eintragen, die am Stand scannen. Jede Person meldet sich mit einer 4- bis 8-stelligen PIN an."),
@@ -244,7 +245,7 @@ T.update({
     "{0} saved to {1}, marked printed": ("{0} {1} dosyasına kaydedildi, yazdırıldı olarak işaretlendi", "{0} αποθηκεύτηκαν στο {1}, σημειώθηκαν ως τυπωμένες", "{0} در {1} ذخیره و چاپ‌شده علامت خورد", "{0} in {1} gespeichert, als gedruckt markiert"),
     "Everyone": ("Herkes", "Όλοι", "همه", "Alle"),
     "Refresh": ("Yenile", "Ανανέωση", "به‌روزرسانی", "Aktualisieren"),
-    "Send email": ("E-posta gönder", "Αποστολή email", "ارسال ایمیل", "E-Mail senden"),
+    "Send email": ("E-posta gönder", "Αποστολή μηνύματος", "ارسال ایمیل", "E-Mail senden"),
     "It was sent": ("Gönderilmiş", "Στάλθηκε", "ارسال شده بود", "Wurde gesendet"),
     "Not sent: send again": ("Gönderilmemiş: yeniden gönder", "Δεν στάλθηκε: ξανά", "ارسال نشده: دوباره بفرست", "Nicht gesendet: erneut senden"),
     "Owner": ("Sorumlu", "Υπεύθυνος", "مسئول", "Zuständig"),
@@ -257,10 +258,10 @@ T.update({
     "Saving…": ("Kaydediliyor…", "Αποθήκευση…", "در حال ذخیره…", "Wird gespeichert…"),
     "Marked sent": ("Gönderildi olarak işaretlendi", "Σημειώθηκε ως σταλμένο", "ارسال‌شده علامت خورد", "Als gesendet markiert"),
     "Will be sent again": ("Yeniden gönderilecek", "Θα σταλεί ξανά", "دوباره ارسال می‌شود", "Wird erneut gesendet"),
-    "Not sent: the mail password is needed": ("Gönderilmedi: e-posta parolası gerekli", "Δεν στάλθηκε: χρειάζεται ο κωδικός email", "ارسال نشد: گذرواژه ایمیل لازم است", "Nicht gesendet: Das Mail-Passwort fehlt"),
+    "Not sent: the mail password is needed": ("Gönderilmedi: e-posta parolası gerekli", "Δεν στάλθηκε: χρειάζεται ο κωδικός του ηλ. ταχυδρομείου", "ارسال نشد: گذرواژه ایمیل لازم است", "Nicht gesendet: Das Mail-Passwort fehlt"),
     "Sending…": ("Gönderiliyor…", "Αποστολή…", "در حال ارسال…", "Wird gesendet…"),
     "Sent": ("Gönderildi", "Στάλθηκε", "ارسال شد", "Gesendet"),
-    "Not sent now: outside the lead's sending window or already mailed today; moved to their next slot": ("Şimdi gönderilmedi: adayın gönderim saatleri dışında ya da bugün zaten e-posta aldı; bir sonraki uygun zamana alındı", "Δεν στάλθηκε τώρα: εκτός ωραρίου της επαφής ή έχει ήδη λάβει email σήμερα· μεταφέρθηκε στην επόμενη θέση", "اکنون ارسال نشد: بیرون از بازه ارسال این سرنخ است یا امروز ایمیل گرفته؛ به نوبت بعدی منتقل شد", "Jetzt nicht gesendet: außerhalb des Sendefensters oder heute schon angeschrieben; auf den nächsten Termin verschoben"),
+    "Not sent now: outside the lead's sending window or already mailed today; moved to their next slot": ("Şimdi gönderilmedi: adayın gönderim saatleri dışında ya da bugün zaten e-posta aldı; bir sonraki uygun zamana alındı", "Δεν στάλθηκε τώρα: εκτός ωραρίου της επαφής ή έχει ήδη λάβει μήνυμα σήμερα· μεταφέρθηκε στην επόμενη θέση", "اکنون ارسال نشد: بیرون از بازه ارسال این سرنخ است یا امروز ایمیل گرفته؛ به نوبت بعدی منتقل شد", "Jetzt nicht gesendet: außerhalb des Sendefensters oder heute schon angeschrieben; auf den nächsten Termin verschoben"),
     "Not sent: {0}": ("Gönderilmedi: {0}", "Δεν στάλθηκε: {0}", "ارسال نشد: {0}", "Nicht gesendet: {0}"),
     "Not sent: no marketing consent or address": ("Gönderilmedi: pazarlama izni ya da adres yok", "Δεν στάλθηκε: χωρίς συγκατάθεση ή διεύθυνση", "ارسال نشد: رضایت بازاریابی یا نشانی ندارد", "Nicht gesendet: keine Werbeeinwilligung oder Adresse"),
     "Failed: {0}": ("Başarısız: {0}", "Απέτυχε: {0}", "ناموفق: {0}", "Fehlgeschlagen: {0}"),
@@ -269,7 +270,7 @@ T.update({
     "Language": ("Dil", "Γλώσσα", "زبان", "Sprache"),
     "No further touches: {0}": ("Başka temas yok: {0}", "Καμία άλλη επαφή: {0}", "تماس دیگری نیست: {0}", "Keine weiteren Kontakte: {0}"),
     "Next: {0} {1} · {2}": ("Sıradaki: {0} {1} · {2}", "Επόμενο: {0} {1} · {2}", "بعدی: {0} {1} · {2}", "Nächster: {0} {1} · {2}"),
-    "Email": ("E-posta", "Email", "ایمیل", "E-Mail"),
+    "Email": ("E-posta", "Ηλ. ταχυδρομείο", "ایمیل", "E-Mail"),
     "Call": ("Arama", "Κλήση", "تماس تلفنی", "Anruf"),
     "Letter": ("Mektup", "Επιστολή", "نامه", "Brief"),
     "CRM task": ("CRM görevi", "Εργασία CRM", "کار در CRM", "CRM-Aufgabe"),
@@ -281,8 +282,8 @@ T.update({
     "Wrong number": ("Yanlış numara", "Λάθος αριθμός", "شماره اشتباه", "Falsche Nummer"),
     "{0} - {1} follow-ups": ("{0} - {1} takipleri", "{0} - συνέχεια {1}", "{0} - پیگیری‌های {1}", "{0} - Nachfassen {1}"),
     "{0} - letters {1}": ("{0} - mektuplar {1}", "{0} - επιστολές {1}", "{0} - نامه‌ها {1}", "{0} - Briefe {1}"),
-    "Mail password": ("E-posta parolası", "Κωδικός email", "گذرواژه ایمیل", "Mail-Passwort"),
-    "Password for {0}\n(kept in the system keyring, asked once):": ("{0} parolası\n(sistem anahtarlığında saklanır, bir kez sorulur):", "Κωδικός για {0}\n(φυλάσσεται στο keyring, ζητείται μία φορά):", "گذرواژه {0}\n(در جاکلیدی سیستم نگه داشته می‌شود، فقط یک بار پرسیده می‌شود):", "Passwort für {0}\n(im Schlüsselbund gespeichert, nur einmal abgefragt):"),
+    "Mail password": ("E-posta parolası", "Κωδικός ηλ. ταχυδρομείου", "گذرواژه ایمیل", "Mail-Passwort"),
+    "Password for {0}\n(kept in the system keyring, asked once):": ("{0} parolası\n(sistem anahtarlığında saklanır, bir kez sorulur):", "Κωδικός για {0}\n(φυλάσσεται στην κλειδοθήκη, ζητείται μία φορά):", "گذرواژه {0}\n(در جاکلیدی سیستم نگه داشته می‌شود، فقط یک بار پرسیده می‌شود):", "Passwort für {0}\n(im Schlüsselbund gespeichert, nur einmal abgefragt):"),
 })
 T.update({
     # -- leads, lead detail, lead form ----------------------------------------------------
@@ -337,7 +338,7 @@ T.update({
     " (your rating)": (" (sizin dereceniz)", " (η δική σας αξιολόγηση)", " (رتبه شما)", " (Ihre Bewertung)"),
     "Score {0} → suggested {1}{2}; {3}": ("Puan {0} → önerilen {1}{2}; {3}", "Βαθμός {0} → προτείνεται {1}{2}· {3}", "امتیاز {0} ← پیشنهاد {1}{2}؛ {3}", "Punkte {0} → Vorschlag {1}{2}; {3}"),
     "Please answer: ": ("Lütfen yanıtlayın: ", "Απαντήστε: ", "لطفاً پاسخ دهید: ", "Bitte beantworten: "),
-    "Email: {0}": ("E-posta: {0}", "Email: {0}", "ایمیل: {0}", "E-Mail: {0}"),
+    "Email: {0}": ("E-posta: {0}", "Ηλ. ταχυδρομείο: {0}", "ایمیل: {0}", "E-Mail: {0}"),
     "Name": ("Ad", "Όνομα", "نام", "Name"),
     "Staff": ("Personel", "Προσωπικό", "کارمند", "Person"),
     "Captured": ("Kayıt zamanı", "Καταγραφή", "زمان ثبت", "Erfasst"),
@@ -356,7 +357,7 @@ T.update({
     "Failed": ("Başarısız", "Απέτυχε", "ناموفق", "Fehlgeschlagen"),
     "{0}  (please delete)": ("{0}  (lütfen silin)", "{0}  (παρακαλώ διαγράψτε)", "{0}  (لطفاً حذف شود)", "{0}  (bitte löschen)"),
     "Searching…": ("Aranıyor…", "Αναζήτηση…", "در حال جستجو…", "Suche…"),
-    "Search name, company, e-mail, notes   (Ctrl+F)": ("Ad, şirket, e-posta, not ara   (Ctrl+F)", "Αναζήτηση ονόματος, εταιρείας, email, σημειώσεων   (Ctrl+F)", "جستجوی نام، شرکت، ایمیل، یادداشت   (Ctrl+F)", "Name, Firma, E-Mail, Notizen suchen   (Strg+F)"),
+    "Search name, company, e-mail, notes   (Ctrl+F)": ("Ad, şirket, e-posta, not ara   (Ctrl+F)", "Αναζήτηση ονόματος, εταιρείας, ηλ. ταχυδρομείου, σημειώσεων   (Ctrl+F)", "جستجوی نام، شرکت، ایمیل، یادداشت   (Ctrl+F)", "Name, Firma, E-Mail, Notizen suchen   (Strg+F)"),
     "Day": ("Gün", "Μέρα", "روز", "Tag"),
     "Only “please delete”": ("Yalnızca “lütfen silin”", "Μόνο «παρακαλώ διαγράψτε»", "فقط «لطفاً حذف شود»", "Nur „bitte löschen“"),
     "Could not load: {0}": ("Yüklenemedi: {0}", "Δεν φορτώθηκε: {0}", "بارگذاری نشد: {0}", "Laden fehlgeschlagen: {0}"),
@@ -408,7 +409,7 @@ T.update({
     "Longest": ("En uzun", "Μέγιστο", "بیشترین", "Am längsten"),
     # -- roster import --------------------------------------------------------------------
     "Badge / registration id": ("Kart / kayıt numarası", "Κονκάρδα / αριθμός εγγραφής", "شناسه کارت / ثبت‌نام", "Badge-/Registrierungsnummer"),
-    "Token": ("Belirteç", "Token", "توکن", "Token"),
+    "Token": ("Belirteç", "Διακριτικό", "توکن", "Token"),
     "First name": ("Ad", "Όνομα", "نام", "Vorname"),
     "Last name": ("Soyad", "Επώνυμο", "نام خانوادگی", "Nachname"),
     "Full name": ("Ad soyad", "Ονοματεπώνυμο", "نام کامل", "Vollständiger Name"),
@@ -527,15 +528,15 @@ T.update({
     "Start over": ("Baştan başla", "Από την αρχή", "شروع دوباره", "Neu beginnen"),
     "What interests you?": ("Nelerle ilgileniyorsunuz?", "Τι σας ενδιαφέρει;", "به چه چیزی علاقه دارید؟", "Was interessiert Sie?"),
     "May we contact you?": ("Sizinle iletişime geçebilir miyiz?", "Μπορούμε να επικοινωνήσουμε μαζί σας;", "آیا می‌توانیم با شما تماس بگیریم؟", "Dürfen wir Sie kontaktieren?"),
-    "Yes, you may contact me by email about your products and this event. I can withdraw this at any time.": ("Evet, ürünleriniz ve bu etkinlik hakkında benimle e-posta ile iletişime geçebilirsiniz. Bu izni istediğim zaman geri alabilirim.", "Ναι, μπορείτε να επικοινωνήσετε μαζί μου με email για τα προϊόντα σας και αυτή την εκδήλωση. Μπορώ να το ανακαλέσω οποτεδήποτε.", "بله، می‌توانید درباره محصولات خود و این رویداد از طریق ایمیل با من تماس بگیرید. هر زمان بخواهم می‌توانم این اجازه را پس بگیرم.", "Ja, Sie dürfen mich per E-Mail zu Ihren Produkten und dieser Messe kontaktieren. Ich kann das jederzeit widerrufen."),
-    "Email me the brochure": ("Broşürü e-postayla gönderin", "Στείλτε μου το φυλλάδιο με email", "بروشور را برایم ایمیل کنید", "Broschüre per E-Mail senden"),
+    "Yes, you may contact me by email about your products and this event. I can withdraw this at any time.": ("Evet, ürünleriniz ve bu etkinlik hakkında benimle e-posta ile iletişime geçebilirsiniz. Bu izni istediğim zaman geri alabilirim.", "Ναι, μπορείτε να επικοινωνήσετε μαζί μου με ηλεκτρονικό ταχυδρομείο για τα προϊόντα σας και αυτή την εκδήλωση. Μπορώ να το ανακαλέσω οποτεδήποτε.", "بله، می‌توانید درباره محصولات خود و این رویداد از طریق ایمیل با من تماس بگیرید. هر زمان بخواهم می‌توانم این اجازه را پس بگیرم.", "Ja, Sie dürfen mich per E-Mail zu Ihren Produkten und dieser Messe kontaktieren. Ich kann das jederzeit widerrufen."),
+    "Email me the brochure": ("Broşürü e-postayla gönderin", "Στείλτε μου το φυλλάδιο με ηλ. ταχυδρομείο", "بروشور را برایم ایمیل کنید", "Broschüre per E-Mail senden"),
     "I agree": ("Kabul ediyorum", "Συμφωνώ", "موافقم", "Ich stimme zu"),
     "Staff PIN": ("Personel PIN", "PIN προσωπικού", "رمز کارکنان", "Personal-PIN"),
     "Finish": ("Bitir", "Ολοκλήρωση", "پایان", "Fertig"),
     "Thank you, {name}! We will be in touch.": ("Teşekkürler, {name}! Sizinle iletişime geçeceğiz.", "Ευχαριστούμε, {name}! Θα επικοινωνήσουμε μαζί σας.", "سپاسگزاریم، {name}! با شما در تماس خواهیم بود.", "Danke, {name}! Wir melden uns."),
     "Thank you! We will be in touch.": ("Teşekkürler! Sizinle iletişime geçeceğiz.", "Ευχαριστούμε! Θα επικοινωνήσουμε μαζί σας.", "سپاسگزاریم! با شما در تماس خواهیم بود.", "Danke! Wir melden uns."),
     "Still there? Starting over in {s} s — touch to continue": ("Orada mısınız? {s} sn içinde baştan başlanacak — devam için dokunun", "Είστε εκεί; Επανεκκίνηση σε {s} δ. — αγγίξτε για συνέχεια", "هنوز اینجا هستید؟ شروع دوباره تا {s} ثانیه دیگر — برای ادامه لمس کنید", "Noch da? Neustart in {s} s — zum Weitermachen tippen"),
-    "Please fill in your name and a valid email": ("Lütfen adınızı ve geçerli bir e-posta girin", "Συμπληρώστε το όνομά σας και ένα έγκυρο email", "لطفاً نام و یک ایمیل معتبر وارد کنید", "Bitte Namen und eine gültige E-Mail-Adresse eingeben"),
+    "Please fill in your name and a valid email": ("Lütfen adınızı ve geçerli bir e-posta girin", "Συμπληρώστε το όνομά σας και ένα έγκυρο ηλ. ταχυδρομείο", "لطفاً نام و یک ایمیل معتبر وارد کنید", "Bitte Namen und eine gültige E-Mail-Adresse eingeben"),
     "Is this you?": ("Bu siz misiniz?", "Είστε εσείς;", "آیا این شما هستید؟", "Sind Sie das?"),
     "Sorry, that did not work. Please ask our staff.": ("Üzgünüz, bu işlem başarısız oldu. Lütfen görevlilerimize danışın.", "Λυπούμαστε, κάτι πήγε στραβά. Ρωτήστε το προσωπικό μας.", "متأسفیم، انجام نشد. لطفاً از همکاران ما کمک بخواهید.", "Das hat leider nicht geklappt. Bitte fragen Sie unser Standpersonal."),
     # -- plurals (numerus: one form in tr and fa, two in el and de) --------------------------
@@ -548,7 +549,7 @@ CONTEXT: dict[tuple[str, str], tuple[str, str, str, str]] = {
     # The navigation column is narrow: short names where the full one is cut.
     ("Navigation", "Event settings"): ("Etkinlik ayarları", "Ρυθμίσεις", "تنظیمات رویداد", "Einstellungen"),
     ("Navigation", "CRM sync"): ("CRM eşitleme", "Συγχρ. CRM", "ارسال به CRM", "CRM-Abgleich"),
-    ("ChannelInSentence", "email"): ("e-posta", "email", "ایمیل", "E-Mail"),
+    ("ChannelInSentence", "email"): ("e-posta", "ηλ. ταχυδρομείο", "ایمیل", "E-Mail"),
     ("ChannelInSentence", "call"): ("arama", "κλήση", "تماس تلفنی", "Anruf"),
     ("ChannelInSentence", "letter"): ("mektup", "επιστολή", "نامه", "Brief"),
     ("ChannelInSentence", "CRM task"): ("CRM görevi", "εργασία CRM", "کار در CRM", "CRM-Aufgabe"),
@@ -570,8 +571,8 @@ EN_NUMERUS: dict[str, tuple[str, str]] = {
 }
 
 T.update({
-    "times in {0}": ("saatler {0} saatine göre", "ώρες {0}", "زمان‌ها به وقت {0}", "Zeiten in {0}"),
-    "email": ("e-posta", "email", "ایمیل", "E-Mail"),
+    "times in {0}": ("saatler {0} saatine göre", "ώρες: {0}", "زمان‌ها به وقت {0}", "Zeiten in {0}"),
+    "email": ("e-posta", "ηλ. ταχυδρομείο", "ایمیل", "E-Mail"),
     "call": ("arama", "κλήση", "تماس تلفنی", "Anruf"),
     "letter": ("mektup", "επιστολή", "نامه", "Brief"),
 })
@@ -609,10 +610,10 @@ T.update({
     # -- please-delete review -------------------------------------------------------------
     "Please-delete review": ("“Lütfen silin” incelemesi", "Έλεγχος «παρακαλώ διαγράψτε»", "بررسی «لطفاً حذف شود»", "„Bitte löschen“ prüfen"),
     "Please-delete review: erase for good, or keep": ("“Lütfen silin” incelemesi: kalıcı olarak silin ya da tutun", "Έλεγχος «παρακαλώ διαγράψτε»: οριστική διαγραφή ή διατήρηση", "بررسی «لطفاً حذف شود»: حذف همیشگی یا نگه داشتن", "„Bitte löschen“ prüfen: endgültig löschen oder behalten"),
-    "E-mail": ("E-posta", "Email", "ایمیل", "E-Mail"),
+    "E-mail": ("E-posta", "Ηλ. ταχυδρομείο", "ایمیل", "E-Mail"),
     "By": ("Kaydeden", "Από", "ثبت‌کننده", "Von"),
     "Erase": ("Sil", "Διαγραφή", "حذف", "Löschen"),
-    "Gone for good: the lead, its scans, history and mails": ("Kalıcı olarak silinir: aday, okutmaları, geçmişi ve e-postaları", "Χάνονται οριστικά: η επαφή, οι σαρώσεις, το ιστορικό και τα email της", "برای همیشه پاک می‌شود: سرنخ، اسکن‌ها، تاریخچه و ایمیل‌هایش", "Endgültig weg: der Lead, seine Scans, sein Verlauf und seine Mails"),
+    "Gone for good: the lead, its scans, history and mails": ("Kalıcı olarak silinir: aday, okutmaları, geçmişi ve e-postaları", "Χάνονται οριστικά: η επαφή, οι σαρώσεις, το ιστορικό και τα μηνύματά της", "برای همیشه پاک می‌شود: سرنخ، اسکن‌ها، تاریخچه و ایمیل‌هایش", "Endgültig weg: der Lead, seine Scans, sein Verlauf und seine Mails"),
     "Keep": ("Kalsın", "Διατήρηση", "نگه داشتن", "Behalten"),
     "A real visitor: unflag and plan follow-ups again": ("Gerçek bir ziyaretçi: işareti kaldır, takipleri yeniden planla", "Πραγματικός επισκέπτης: αφαίρεση σήμανσης και νέος προγραμματισμός συνέχειας", "بازدیدکننده واقعی: علامت برداشته شود و پیگیری‌ها دوباره برنامه‌ریزی شود", "Ein echter Besucher: Markierung entfernen und Nachfassen neu planen"),
     "{n} lead(s) flagged": ("{n} aday işaretli", "Σημειωμένες επαφές: {n}", "{n} سرنخ علامت‌خورده", "{n} Lead(s) markiert"),
@@ -632,16 +633,16 @@ T.update({
     "Set aside": ("Kenara konuldu", "Παραμερίστηκε", "کنار گذاشته شد", "Zurückgestellt"),
     # -- database recovery key ------------------------------------------------------------
     "Recovery key": ("Kurtarma anahtarı", "Κλειδί ανάκτησης", "کلید بازیابی", "Wiederherstellungsschlüssel"),
-    "The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.": ("Aday veritabanı şifreli. Bu anahtarı yazdırın ya da bir yere not edin ve bu dizüstü bilgisayardan ayrı saklayın: veritabanı başka bir bilgisayarda bununla açılır.", "Η βάση επαφών είναι κρυπτογραφημένη. Εκτυπώστε ή σημειώστε αυτό το κλειδί και φυλάξτε το μακριά από αυτό το laptop: με αυτό ανοίγει η βάση σε άλλον υπολογιστή.", "پایگاه داده سرنخ‌ها رمزگذاری شده است. این کلید را چاپ یا یادداشت کنید و جدا از این لپ‌تاپ نگه دارید: با آن پایگاه داده روی رایانه دیگری باز می‌شود.", "Die Lead-Datenbank ist verschlüsselt. Diesen Schlüssel ausdrucken oder aufschreiben und getrennt von diesem Laptop aufbewahren: Damit lässt sich die Datenbank auf einem anderen Computer öffnen."),
+    "The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.": ("Aday veritabanı şifreli. Bu anahtarı yazdırın ya da bir yere not edin ve bu dizüstü bilgisayardan ayrı saklayın: veritabanı başka bir bilgisayarda bununla açılır.", "Η βάση επαφών είναι κρυπτογραφημένη. Εκτυπώστε ή σημειώστε αυτό το κλειδί και φυλάξτε το μακριά από αυτόν τον φορητό: με αυτό ανοίγει η βάση σε άλλον υπολογιστή.", "پایگاه داده سرنخ‌ها رمزگذاری شده است. این کلید را چاپ یا یادداشت کنید و جدا از این لپ‌تاپ نگه دارید: با آن پایگاه داده روی رایانه دیگری باز می‌شود.", "Die Lead-Datenbank ist verschlüsselt. Diesen Schlüssel ausdrucken oder aufschreiben und getrennt von diesem Laptop aufbewahren: Damit lässt sich die Datenbank auf einem anderen Computer öffnen."),
     "On this computer the key is kept in %1.": ("Bu bilgisayarda anahtarın saklandığı yer: %1.", "Σε αυτόν τον υπολογιστή το κλειδί φυλάσσεται σε: %1.", "در این رایانه کلید در %1 نگه داشته می‌شود.", "Auf diesem Computer liegt der Schlüssel in %1."),
-    "No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.": ("Sistem anahtarlığı bulunamadı: anahtar veritabanının yanındaki bir dosyada duruyor; bu yüzden şifreleme bu klasörü değil, veritabanının bir kopyasını korur.", "Δεν βρέθηκε keyring συστήματος: το κλειδί βρίσκεται σε αρχείο δίπλα στη βάση, οπότε η κρυπτογράφηση προστατεύει ένα αντίγραφο της βάσης, όχι αυτόν τον φάκελο.", "جاکلیدی سیستم پیدا نشد: کلید در فایلی کنار پایگاه داده است، پس رمزگذاری از رونوشت پایگاه داده محافظت می‌کند، نه از این پوشه.", "Kein Schlüsselbund im System gefunden: Der Schlüssel liegt in einer Datei neben der Datenbank. Die Verschlüsselung schützt also eine Kopie der Datenbank, nicht diesen Ordner."),
+    "No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.": ("Sistem anahtarlığı bulunamadı: anahtar veritabanının yanındaki bir dosyada duruyor; bu yüzden şifreleme bu klasörü değil, veritabanının bir kopyasını korur.", "Δεν βρέθηκε κλειδοθήκη συστήματος: το κλειδί βρίσκεται σε αρχείο δίπλα στη βάση, οπότε η κρυπτογράφηση προστατεύει ένα αντίγραφο της βάσης, όχι αυτόν τον φάκελο.", "جاکلیدی سیستم پیدا نشد: کلید در فایلی کنار پایگاه داده است، پس رمزگذاری از رونوشت پایگاه داده محافظت می‌کند، نه از این پوشه.", "Kein Schlüsselbund im System gefunden: Der Schlüssel liegt in einer Datei neben der Datenbank. Die Verschlüsselung schützt also eine Kopie der Datenbank, nicht diesen Ordner."),
     "Copy": ("Kopyala", "Αντιγραφή", "کپی", "Kopieren"),
     "Print…": ("Yazdır…", "Εκτύπωση…", "چاپ…", "Drucken…"),
     "I have printed or written down the recovery key": ("Kurtarma anahtarını yazdırdım ya da not ettim", "Εκτύπωσα ή σημείωσα το κλειδί ανάκτησης", "کلید بازیابی را چاپ یا یادداشت کردم", "Ich habe den Wiederherstellungsschlüssel ausgedruckt oder aufgeschrieben"),
     "BoothApp database recovery key": ("BoothApp veritabanı kurtarma anahtarı", "Κλειδί ανάκτησης της βάσης BoothApp", "کلید بازیابی پایگاه داده BoothApp", "Wiederherstellungsschlüssel der BoothApp-Datenbank"),
     "Type it into “boothapp db restore-key” on another computer.": ("Başka bir bilgisayarda “boothapp db restore-key” komutuna girin.", "Πληκτρολογήστε το στο «boothapp db restore-key» σε άλλον υπολογιστή.", "در رایانه دیگر آن را در «boothapp db restore-key» وارد کنید.", "Auf einem anderen Computer bei „boothapp db restore-key“ eingeben."),
     "Database key needed": ("Veritabanı anahtarı gerekli", "Χρειάζεται το κλειδί της βάσης", "کلید پایگاه داده لازم است", "Datenbankschlüssel benötigt"),
-    "This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).": ("Bu bilgisayarda şifreli aday veritabanının anahtarı yok. Yöneticinin kurulumda yazdırdığı kurtarma anahtarını girin (ya da veritabanını oluşturan dizüstü bilgisayarda “boothapp db recovery-key” komutuna bakın).", "Αυτός ο υπολογιστής δεν έχει κλειδί για την κρυπτογραφημένη βάση επαφών. Πληκτρολογήστε το κλειδί ανάκτησης που εκτύπωσε ο υπεύθυνος στην εγκατάσταση (ή δείτε το «boothapp db recovery-key» στο laptop όπου δημιουργήθηκε).", "این رایانه کلید پایگاه داده رمزگذاری‌شده سرنخ‌ها را ندارد. کلید بازیابی‌ای را که مدیر هنگام راه‌اندازی چاپ کرد وارد کنید (یا روی لپ‌تاپی که آن را ساخته «boothapp db recovery-key» را ببینید).", "Auf diesem Computer fehlt der Schlüssel zur verschlüsselten Lead-Datenbank. Den Wiederherstellungsschlüssel eingeben, den der Manager bei der Einrichtung ausgedruckt hat (oder auf dem Laptop, der sie angelegt hat, „boothapp db recovery-key“ aufrufen)."),
+    "This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).": ("Bu bilgisayarda şifreli aday veritabanının anahtarı yok. Yöneticinin kurulumda yazdırdığı kurtarma anahtarını girin (ya da veritabanını oluşturan dizüstü bilgisayarda “boothapp db recovery-key” komutuna bakın).", "Αυτός ο υπολογιστής δεν έχει κλειδί για την κρυπτογραφημένη βάση επαφών. Πληκτρολογήστε το κλειδί ανάκτησης που εκτύπωσε ο υπεύθυνος στην εγκατάσταση (ή δείτε το «boothapp db recovery-key» στον φορητό όπου δημιουργήθηκε).", "این رایانه کلید پایگاه داده رمزگذاری‌شده سرنخ‌ها را ندارد. کلید بازیابی‌ای را که مدیر هنگام راه‌اندازی چاپ کرد وارد کنید (یا روی لپ‌تاپی که آن را ساخته «boothapp db recovery-key» را ببینید).", "Auf diesem Computer fehlt der Schlüssel zur verschlüsselten Lead-Datenbank. Den Wiederherstellungsschlüssel eingeben, den der Manager bei der Einrichtung ausgedruckt hat (oder auf dem Laptop, der sie angelegt hat, „boothapp db recovery-key“ aufrufen)."),
     "Open database": ("Veritabanını aç", "Άνοιγμα βάσης", "باز کردن پایگاه داده", "Datenbank öffnen"),
     # -- export cancel, retention ---------------------------------------------------------
     "Cancel export": ("Dışa aktarmayı durdur", "Ακύρωση εξαγωγής", "لغو خروجی", "Export abbrechen"),
@@ -740,7 +741,7 @@ T.update({
 
 T.update({
     # A touch time and the visitor's own clock: "Tue 09:00 (10:00 in Europe/Istanbul)".
-    "{0} ({1} in {2})": ("{0} ({2} saatiyle {1})", "{0} ({1} ώρα {2})", "{0} ({1} به وقت {2})", "{0} ({1} Ortszeit {2})"),
+    "{0} ({1} in {2})": ("{0} ({2} saatiyle {1})", "{0} ({1} τοπική ώρα, {2})", "{0} ({1} به وقت {2})", "{0} ({1} Ortszeit {2})"),
     # Audit log actions (AuditPage)
     "Sign-in": ("Oturum açma", "Σύνδεση", "ورود", "Anmeldung"),
     "Sign-out": ("Oturum kapatma", "Αποσύνδεση", "خروج", "Abmeldung"),
@@ -776,4 +777,27 @@ T.update({
         ("هاب قطع است · %n در انتظار",),
         ("Hub offline · %n wartet", "Hub offline · %n warten"),
     ),
+})
+
+T.update({
+    # The dashboard's response target, "within 48 h" (DashboardPage.target_text); Greek after
+    # "εντός" takes the genitive.
+    "%n h": (
+        ("%n saat",),
+        ("%n ώρας", "%n ωρών"),
+        ("%n ساعت",),
+        ("%n Stunde", "%n Stunden"),
+    ),
+})
+EN_NUMERUS.update({"%n h": ("%n h", "%n h")})
+
+T.update({
+    # The set-up wizard's own buttons (SetupWizard.retranslateUi), beside Back/Next/Finish/Cancel.
+    "Commit": ("Onayla", "Επιβεβαίωση", "تأیید", "Bestätigen"),
+    "Help": ("Yardım", "Βοήθεια", "راهنما", "Hilfe"),
+})
+
+T.update({
+    # The PIN pad's enter key (PinPad.retranslateUi).
+    "OK": ("Tamam", "Εντάξει", "تأیید", "OK"),
 })

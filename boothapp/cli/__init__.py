@@ -13,12 +13,13 @@ import importlib
 import os
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from boothapp import __version__
 from boothapp.cli import commands
 from boothapp.cli.acting import add_acting_option
 from boothapp.cli.errors import CliError
+from boothapp.core import i18n
 from boothapp.core.i18n import Language, from_environment, set_current
 from boothapp.core.i18n import gettext as _
 
@@ -71,13 +72,89 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def speak_argparse() -> None:
+    """argparse's own words ("usage:", "error:", "the following arguments are required",
+    "invalid choice") from the core catalogue, in the current language (issue 21).
+
+    argparse ships no catalogue: it looks its words up through the module's ``_`` and
+    ``ngettext`` (``gettext``'s global default domain) each time it writes. Pointing those
+    two names at ``core.i18n`` keeps the change inside argparse, follows ``--lang`` and
+    needs no compiled ``.mo`` on disk; binding the global domain instead would route every
+    library's gettext calls through our catalogue. A subclass could not reach the words
+    argparse's help formatter and actions look up themselves. The msgids are extracted
+    from argparse's own source (``scripts/i18n_core.py``), so they match the running Python.
+    """
+    argparse._ = i18n.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
+def parser_texts(parser: argparse.ArgumentParser) -> Iterator[tuple[object, str, str]]:
+    """(owner, attribute, English) of every text a person reads in ``parser``'s help:
+    descriptions, each option's and verb's help, the placeholders (metavars). Command
+    modules write them in English; ``translate_parser`` rewords them, ``scripts/i18n_core.py``
+    extracts them. Option strings, choices and dests stay as typed."""
+    seen: set[int] = set()
+
+    def walk(p: argparse.ArgumentParser) -> Iterator[tuple[object, str, str]]:
+        if id(p) in seen:
+            return
+        seen.add(id(p))
+        for attr in ("description", "epilog"):
+            if isinstance(getattr(p, attr), str):
+                yield p, attr, getattr(p, attr)
+        for action in p._actions:
+            if isinstance(action.help, str) and action.help != argparse.SUPPRESS:
+                yield action, "help", action.help
+            if isinstance(action.metavar, str):
+                yield action, "metavar", action.metavar
+            elif action.choices is None and action.nargs != 0:
+                # argparse's own defaults: DEST for an option, dest for a positional.
+                yield (
+                    action,
+                    "metavar",
+                    (action.dest.upper() if action.option_strings else action.dest),
+                )
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    if isinstance(choice.help, str):
+                        yield choice, "help", choice.help
+                for child in action.choices.values():
+                    yield from walk(child)
+
+    yield from walk(parser)
+
+
+def translate_parser(parser: argparse.ArgumentParser) -> None:
+    """Reword ``parser``'s help in the current language (English stays as written)."""
+    if i18n.current() is Language.EN:
+        return
+    for owner, attr, text in parser_texts(parser):
+        setattr(owner, attr, _(text))
+
+
+def _language_of(argv: Sequence[str]) -> Language:
+    """``--lang`` before the parser is built (its help is worded in it), else the OS's."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        parsed = Language.parse(value)
+        if parsed is not None:
+            return parsed
+    return from_environment()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_current(_language_of(argv))
+    speak_argparse()
     parser = build_parser()
+    translate_parser(parser)
     args = parser.parse_args(argv)
     set_current(getattr(args, "lang", None) or from_environment())
     if not getattr(args, "func", None):
         # No verb: start the desktop app, as a double-click would.
-        args = parser.parse_args([*(argv or sys.argv[1:]), "gui"])
+        args = parser.parse_args([*argv, "gui"])
     try:
         return int(args.func(args) or 0)
     except CliError as exc:

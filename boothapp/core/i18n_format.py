@@ -39,6 +39,19 @@ def locale_of(language: Language | None = None) -> Locale:
     return Locale.parse((language or current()).value)
 
 
+def format_zone(zone: str, language: Language | None = None) -> str:
+    """A time zone as the reader names it: its city in their language (CLDR: "استانبول",
+    "Κωνσταντινούπολη"), the IANA id in English or when CLDR knows no city (issue 21)."""
+    lang = language or current()
+    if not zone or lang is Language.EN:
+        return zone
+    try:
+        city = babel_dates.get_timezone_location(zone, locale=locale_of(lang), return_city=True)
+    except (LookupError, ValueError):
+        return zone
+    return str(city)
+
+
 def format_date(value: date, language: Language | None = None, width: str = "medium") -> str:
     """``width``: short, medium, long or full (CLDR)."""
     text = babel_dates.format_date(value, format=width, locale=locale_of(language))

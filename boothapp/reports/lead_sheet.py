@@ -24,7 +24,7 @@ from reportlab.platypus import (
 
 from boothapp.core.i18n import Language, current, label, using
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_number
+from boothapp.core.i18n_format import format_number, format_zone
 from boothapp.core.models import CONTACT_LABELS, Event, Lead
 from boothapp.reports.columns import QuestionColumn, event_zone, format_answer
 from boothapp.reports.export_io import atomic_path
@@ -161,7 +161,7 @@ def _write_lead_sheet(
             (_(CONTACT_LABELS["company"]), c.company),
             (_(CONTACT_LABELS["title"]), c.title),
             (_("Location"), ", ".join(p for p in (c.city, c.country) if p)),
-            (_("Time zone"), c.timezone),
+            (_("Time zone"), format_zone(c.timezone)),
             (_(CONTACT_LABELS["website"]), c.website),
         ],
         st["cell"],

@@ -26,7 +26,7 @@ from reportlab.platypus import (
 
 from boothapp.core.i18n import Language, current, label, using
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_date, format_number, format_percent
+from boothapp.core.i18n_format import format_date, format_number, format_percent, format_zone
 from boothapp.core.models import Rating
 from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import event_zone
@@ -91,7 +91,7 @@ def _cover(data: ReportData, logo: Path | None) -> list[Flowable]:
         (_("Venue"), ev.venue),
         (_("Booth"), ev.booth),
         (_("Dates"), " – ".join(format_date(d) for d in (ev.starts_on, ev.ends_on) if d)),
-        (_("Time zone"), ev.timezone),
+        (_("Time zone"), format_zone(ev.timezone)),
         (_("Report generated"), local_time(data.generated_at, zone)),
     ]
     fact_rows = [mirrored([visual(k), para(st["body"], v)]) for k, v in facts if v]
@@ -169,7 +169,7 @@ def _charts(data: ReportData) -> list[Flowable]:
     half_h = 7.2 * cm
     return [
         para(st["h1"], _("When leads came in")),
-        para(st["small"], _("Hall clock, {zone}.").format(zone=data.event.timezone)),
+        para(st["small"], _("Hall clock, {zone}.").format(zone=format_zone(data.event.timezone))),
         Spacer(1, 0.2 * cm),
         bar_chart(_("Leads per day"), data.per_day, CONTENT_W, half_h),
         Spacer(1, 0.5 * cm),

@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from boothapp.core.i18n import N_, label
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_number
+from boothapp.core.i18n_format import format_number, locale_of, native_digits
 from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.money import Money
 from boothapp.core.results.report import ShowResults
 from boothapp.core.results.speed import Rate, bucket_label
+from boothapp.core.results.timing import WEEKDAYS
 
 COST_STEP_LABELS = {  # msgids: translate with _() where shown
     Step.LEADS: N_("Cost per lead"),
@@ -37,6 +38,17 @@ def amount(value: Decimal | None, currency: str) -> str:
 
 def count(value: int) -> str:
     return format_number(value)
+
+
+def weekday(english: str) -> str:
+    """ "Tue" (core.results.timing) as the current language abbreviates it (CLDR)."""
+    if english not in WEEKDAYS:
+        return english
+    return str(locale_of().days["format"]["abbreviated"][WEEKDAYS.index(english)])
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else format_number(value, decimals=1)
 
 
 def interval(r: Rate) -> str:
@@ -181,7 +193,7 @@ def results_text(r: ShowResults) -> str:
             if s.rate is None
             else "  " + _("({rate} of the step before)").format(rate=pct(s.rate))
         )
-        lines.append(f"  {label(s.step):<12} {s.count:>7,}{rate}")
+        lines.append(f"  {label(s.step):<12} {count(s.count):>7}{rate}")
     lines += ["", _("Money")]
     lines += [f"  {name:<34} {value}" for name, value in headline(r)[4:]]
     if not r.money.totals:
@@ -202,16 +214,26 @@ def results_text(r: ShowResults) -> str:
                 won_ci=interval(b.won),
             )
         )
-    lines += ["", _wrap(r.speed.summary, 92, "  "), "", _("First touch that got an answer")]
+    # Counts the msgids format themselves (and the summary's) in the reader's digits too.
+    lines[-len(r.speed.buckets) :] = [
+        native_digits(line) for line in lines[-len(r.speed.buckets) :]
+    ]
+    summary = native_digits(r.speed.summary)
+    lines += ["", _wrap(summary, 92, "  "), "", _("First touch that got an answer")]
     lines.append(
         "  "
-        + "  ".join(f"{d.label} {d.answered}/{d.touched}" for d in r.timing.by_weekday if d.touched)
+        + "  ".join(
+            f"{weekday(d.label)} {count(d.answered)}/{count(d.touched)}"
+            for d in r.timing.by_weekday
+            if d.touched
+        )
     )
     lines += ["", _("Where leads sit now (median / longest days in the stage)")]
     for d in r.stages:
         if d.leads:
             lines.append(
-                f"  {label(d.stage):<17} {d.leads:>6,}  {d.median_days:>6} / {d.longest_days}"
+                f"  {label(d.stage):<17} {count(d.leads):>6}  "
+                f"{_days(d.median_days):>6} / {_days(d.longest_days)}"
             )
     return "\n".join(lines) + "\n"
 

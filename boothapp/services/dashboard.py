@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 
 from boothapp.core.config.model import DEFAULT_LEADS_PER_STAFF_PER_DAY
-from boothapp.core.followups.metrics import GroupStats
+from boothapp.core.followups.metrics import BUCKETS, GroupStats
 from boothapp.core.i18n import _
 from boothapp.core.models import Rating
 from boothapp.core.textfold import fold
@@ -32,8 +32,9 @@ DEFAULT_TARGET_PER_STAFF = DEFAULT_LEADS_PER_STAFF_PER_DAY
 # Outbox states that mean the change reached its target (the sync worker owns the states).
 DELIVERED_STATES = ("sent", "synced", "done")
 # DOMAIN.md: contact show leads within 24-48 hours (only about 22 % of exhibitors do). The
-# share is read from the metrics bucket of this name, so it is the CLI's "within 48 h" figure.
-RESPONSE_TARGET = "48 h"
+# share is read from the metrics bucket with this limit, so it is the CLI's "within 48 h"
+# figure. A duration, not a label: each reader's language words the hours (issue 21).
+RESPONSE_TARGET = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ class ResponseTime:
     leads: int
     contacted: int
     median: timedelta | None  # over the contacted leads; None before the first contact
-    target: str  # bucket label, e.g. "48 h"
+    target: timedelta  # RESPONSE_TARGET; worded in the reader's language where shown
     within_target: float  # share of *all* leads contacted within the target (0..1)
     per_staff: tuple[StaffResponse, ...]  # by owner name
 
@@ -391,8 +392,9 @@ def _leaderboard(
     )
 
 
-def _share_within(stats: GroupStats, label: str) -> float:
+def _share_within(stats: GroupStats, limit: timedelta) -> float:
+    label = next((name for name, bound in BUCKETS if bound == limit), None)
     for bucket, share in stats.within:
         if bucket == label:
             return share
-    raise ValueError(f"no response-time bucket {label!r}")  # BUCKETS changed: fix the target
+    raise ValueError(f"no response-time bucket of {limit}")  # BUCKETS changed: fix the target

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -68,8 +68,9 @@ def duration_text(delta: timedelta | None) -> str:
     )
 
 
-def response_detail(response: ResponseTime | None) -> str:
-    """The lines under the median: the share inside the DOMAIN.md target, and who waits."""
+def response_detail(response: ResponseTime | None, target: str = "") -> str:
+    """The lines under the median: the share inside the DOMAIN.md target (``target``, as
+    ``DashboardPage.target_text`` words it), and who waits."""
     if response is None:
         return QCoreApplication.translate("DashboardPage", "capture → first contact · no leads yet")
     if not response.contacted:
@@ -86,7 +87,7 @@ def response_detail(response: ResponseTime | None) -> str:
         "median, capture → first contact<br><b>{0} %</b> within {1}<br>{2:,} of {3:,} contacted{4}",
     ).format(
         round(100 * response.within_target),
-        response.target,
+        target,
         response.contacted,
         response.leads,
         waiting,
@@ -98,13 +99,36 @@ def response_staff_table(response: ResponseTime | None) -> str:
     if response is None or not response.per_staff:
         return ""
     rows = "".join(
-        f"<tr><td style='padding:3px 16px 3px 0'>{_escape(s.name)}</td>"
-        f"<td align='right' style='padding:3px 16px 3px 0'>"
-        f"<b>{_escape(duration_text(s.median))}</b></td>"
-        f"<td align='right' style='padding:3px 0'>{s.contacted}/{s.leads}</td></tr>"
+        _row(
+            f"<td style='padding:3px 8px'>{_escape(s.name)}</td>",
+            f"<td align='{_end()}' style='{_NOWRAP}'>"
+            f"<b>{_escape(duration_text(s.median))}</b></td>",
+            f"<td align='{_end()}' style='{_NOWRAP}'>{s.contacted}/{s.leads}</td>",
+        )
         for s in response.per_staff
     )
-    return f"<table>{rows}</table>"
+    # The tile's width, not the text's: a long name wraps instead of cutting the figures.
+    return f"<table width='100%' cellspacing='0'>{rows}</table>"
+
+
+def _rtl() -> bool:
+    return QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+
+def _end() -> str:
+    """Where figures align: the end of the reader's line."""
+    return "left" if _rtl() else "right"
+
+
+# A figure and its unit stay on one line ("13 ώρ. 36 λεπ."); the names wrap instead.
+_NOWRAP = "white-space:nowrap; padding:3px 8px"
+
+
+def _row(*cells: str) -> str:
+    """One table row in reading order. Qt's rich-text tables never mirror their columns,
+    so in Persian the first column (the name, the rank) is written last to stand on the
+    right, where the reader starts (issue 21)."""
+    return "<tr>" + "".join(reversed(cells) if _rtl() else cells) + "</tr>"
 
 
 class Tile(QFrame):
@@ -136,6 +160,15 @@ class Tile(QFrame):
         layout.addWidget(self.value)
         layout.addWidget(self.detail)
         layout.addStretch(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """As tall as its wrapped lines at this width. A word-wrapped label's minimum is one
+        line, so a squeezed row (a short screen, the page in its scroll area) cut the last
+        lines of a long detail, the Persian response tile's first (issue 21)."""
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            self.setMinimumHeight(layout.totalHeightForWidth(self.width()))
 
 
 def hour_label(hour: int) -> str:
@@ -251,6 +284,7 @@ class DashboardPage(QWidget):
         self.response_staff = QLabel("")
         self.response_staff.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.response_staff.setObjectName("ResponsePerStaff")
+        self.response_staff.setWordWrap(True)  # the tile's width: long names wrap, never cut
         self.response_staff.setTextFormat(Qt.TextFormat.RichText)
         tile_layout = self.response_tile.layout()
         assert isinstance(tile_layout, QVBoxLayout)
@@ -262,10 +296,11 @@ class DashboardPage(QWidget):
         self.staff_layout = QGridLayout(self.staff_box)
         self.staff_layout.setHorizontalSpacing(14)
         self.board = QLabel("")
-        # Rich-text tables never wrap: names and figures may be cut at the edge rather than
-        # widen the page past a 1280 px screen in a longer language (issue 21).
+        # Never wider than its panel (a 1280 px screen in a longer language): the table
+        # wraps its cells inside the label's width instead (issue 21).
         self.board.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.board.setObjectName("Leaderboard")
+        self.board.setWordWrap(True)
         self.board.setTextFormat(Qt.TextFormat.RichText)
         self.board.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
@@ -277,8 +312,10 @@ class DashboardPage(QWidget):
         lower.setSpacing(16)
         self._target_box = _panel(self.tr("Today against target"), self.staff_box)
         self._board_box = _panel(self.tr("Leaderboard (whole show)"), self.board)
-        lower.addWidget(self._target_box, 3)
-        lower.addWidget(self.response_tile, 2)
+        # The response tile has three columns per owner (name, median, contacted): the
+        # widest share, so Greek and Persian medians fit on one line (issue 21).
+        lower.addWidget(self._target_box, 2)
+        lower.addWidget(self.response_tile, 3)
         lower.addWidget(self._board_box, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
@@ -393,7 +430,8 @@ class DashboardPage(QWidget):
         self.response_tile.value.setText(
             duration_text(stats.response.median if stats.response else None)
         )
-        self.response_tile.detail.setText(response_detail(stats.response))
+        target = self.target_text(stats.response.target) if stats.response else ""
+        self.response_tile.detail.setText(response_detail(stats.response, target))
         self.response_staff.setText(response_staff_table(stats.response))
         self.sync_tile.value.setText(ago(stats.last_sync, now))
         self.sync_tile.detail.setText(
@@ -408,17 +446,30 @@ class DashboardPage(QWidget):
         self._fill_staff(stats)
         leads_word, hot_word = self.tr("<b>{0}</b> leads"), self.tr("{0} hot")
         rows = "".join(
-            f"<tr><td style='padding:4px 12px 4px 0'><b>{e.rank}.</b></td>"
-            f"<td style='padding:4px 16px 4px 0'>{_escape(e.name)}</td>"
-            f"<td align='right' style='padding:4px 12px'>{leads_word.format(e.leads)}</td>"
-            f"<td align='right' style='color:{HOT};padding:4px 0'>"
-            f"{hot_word.format(e.hot)}</td></tr>"
+            _row(
+                f"<td style='padding:4px 6px'><b>{e.rank}.</b></td>",
+                f"<td style='padding:4px 8px'>{_escape(e.name)}</td>",
+                # Leads over hot in one cell: the panel is a third of a 1280 px screen.
+                f"<td align='{_end()}' style='{_NOWRAP}'>{leads_word.format(e.leads)}<br>"
+                f"<span style='color:{HOT}'>{hot_word.format(e.hot)}</span></td>",
+            )
             for e in stats.leaderboard[:8]
         )
         self.board.setText(
-            self.tr("<table>{0}</table>").format(rows) if rows else self.tr("No leads yet")
+            self.tr("<table>{0}</table>")
+            .format(rows)
+            .replace("<table>", "<table width='100%' cellspacing='0'>")
+            if rows
+            else self.tr("No leads yet")
         )
         self.refreshed.emit(stats)
+
+    def target_text(self, target: timedelta) -> str:
+        """The response target as the reader says it: "48 h", "48 saat", "48 ωρών",
+        "۴۸ ساعت". The figure is the service's (one domain fact); the unit and its plural
+        are the catalogue's, the digits the reader's (``show_stats``)."""
+        hours = round(target.total_seconds() / 3600)
+        return self.tr("%n h", "", hours)
 
     def _fill_staff(self, stats: BoothStats) -> None:
         while self.staff_layout.count():

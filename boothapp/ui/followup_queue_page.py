@@ -56,10 +56,13 @@ from boothapp.ui.i18n import (
     current_language,
     date_time,
     event_time,
+    language_name,
     locale_for,
     number,
     outcome_name,
+    zone_name,
     zone_note,
+    zones_named,
 )
 from boothapp.workers.tasks import TaskRunner
 
@@ -93,7 +96,7 @@ def _with_visitor_time(touch: Touch, event_zone: str) -> str:
         clock = date_time(theirs)
     else:
         clock = locale_for(current_language()).toString(QTime(theirs.hour, theirs.minute), "HH:mm")
-    return translate("FollowUps", "{0} ({1} in {2})").format(shown_, clock, touch.tz)
+    return translate("FollowUps", "{0} ({1} in {2})").format(shown_, clock, zone_name(touch.tz))
 
 
 def item_text(item: QueueItem, event_zone: str = "") -> str:
@@ -105,7 +108,8 @@ def item_text(item: QueueItem, event_zone: str = "") -> str:
     flag += translate("FollowUps", "OVERDUE · ") if item.overdue else ""
     who = item.lead_name + (f" ({item.company})" if item.company else "")
     # The language the message is in, after the event's fallback chain (issue 16).
-    lang = f" · {item.touch.language}" if item.touch.language else ""
+    # Named in the reader's words ("آلمانی"), not by its code (issue 21).
+    lang = f" · {language_name(item.touch.language)}" if item.touch.language else ""
     due = due_text(item.touch, event_zone)
     return QCoreApplication.translate("FollowupQueuePage", "{0}{1} · {2} · {3}{4}").format(
         flag, CHANNEL_LABELS[item.touch.channel], who, due, lang
@@ -426,7 +430,7 @@ class FollowUpQueuePage(QWidget):
         self.subject.setText(t.subject or CHANNEL_LABELS[t.channel])
         self.reason.setText(
             self.tr("{0} #{1} · {2}").format(
-                CHANNEL_LABELS[t.channel], number(t.touch_number), shown(t.reason)
+                CHANNEL_LABELS[t.channel], number(t.touch_number), zones_named(shown(t.reason))
             )
         )
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.

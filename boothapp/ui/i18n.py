@@ -380,9 +380,48 @@ def upper(text: str, lang: str | None = None) -> str:
     return locale_for(lang or _current).toUpper(text)
 
 
+def zone_name(zone: str, lang: str | None = None) -> str:
+    """A time zone as the reader names it: its city in their language ("استانبول",
+    "Κωνσταντινούπολη", "İstanbul"; CLDR through Babel), the IANA id in English and for a
+    zone CLDR has no city for. "Europe/..." was the one English word on Persian pages."""
+    lang = lang or _current
+    if not zone or lang == DEFAULT:
+        return zone or "UTC"
+    try:
+        from babel.dates import get_timezone, get_timezone_location
+
+        return str(get_timezone_location(get_timezone(zone), locale=lang, return_city=True))
+    except (LookupError, ValueError):
+        return zone
+
+
+_ZONE_ID = re.compile(
+    r"\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|"
+    r"Pacific)/[A-Za-z_]+(?:/[A-Za-z_]+)?"
+)
+
+
+def zones_named(text: str) -> str:
+    """Every IANA zone id in ``text`` (a stored follow-up reason) by its city's name in the
+    reader's language."""
+    return _ZONE_ID.sub(lambda m: zone_name(m.group()), text)
+
+
+def language_name(code: str, lang: str | None = None) -> str:
+    """A language code ("de", "pt_BR") as the reader names the language ("آلمانی",
+    "Γερμανικά", "German"; CLDR through Babel); an unknown code as it is."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(lang or _current)
+    except (UnknownLocaleError, ValueError):
+        return code
+    return str(name) if name else code
+
+
 def zone_note(zone: str) -> str:
     """The once-per-page label "times in Europe/Istanbul", in the reader's language."""
-    return QCoreApplication.translate("Clock", "times in {0}").format(zone or "UTC")
+    return QCoreApplication.translate("Clock", "times in {0}").format(zone_name(zone))
 
 
 class ZoneLabel(QLabel):

@@ -6,8 +6,10 @@ which leaves the pad). Whoever owns it checks the PIN off the GUI thread (hashin
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from boothapp.ui.i18n import number
 
 MAX_PIN = 8
 BUTTON_HEIGHT = 72
@@ -49,7 +51,6 @@ class PinPad(QWidget):
                 button.setToolTip(self.tr("Cancel"))
                 button.clicked.connect(self.cancel)
             elif key == "OK":
-                button.setToolTip(self.tr("Enter"))
                 button.clicked.connect(self.submit)
             else:
                 button.clicked.connect(lambda _=False, d=key: self.press(d))
@@ -58,6 +59,23 @@ class PinPad(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.dots)
         layout.addLayout(grid)
+        # A keypad reads 1-2-3 from the left in every language, Persian phones' too.
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.retranslateUi()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """The keys in the reader's digits and words ("۱", "تأیید"); the buttons keep
+        their object names and the PIN its Latin digits (issue 21)."""
+        for key, button in self.buttons.items():
+            if key.isdigit():
+                button.setText(number(int(key)))
+        self.buttons["OK"].setText(self.tr("OK"))
+        self.buttons["OK"].setToolTip(self.tr("Enter"))
 
     @property
     def pin(self) -> str:

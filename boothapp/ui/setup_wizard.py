@@ -3,7 +3,7 @@ page shows the database recovery key when the database is encrypted (issue #18).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWizard, QWizardPage
 
 from boothapp.app import AppContext
@@ -21,7 +21,7 @@ class SetupWizard(QWizard):
         self, ctx: AppContext, runner: TaskRunner, extra_pages: list[QWizardPage] | None = None
     ) -> None:
         super().__init__()
-        self.setWindowTitle(self.tr("Set up your event"))
+        self.retranslateUi()
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(720, 520)
         self._ctx, self._runner = ctx, runner
@@ -38,6 +38,31 @@ class SetupWizard(QWizard):
             )
             self.addPage(self.recovery)
         self._busy = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.LayoutDirectionChange):
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        """Title and buttons in the staff member's words. Qt's own "< &Back" / "&Next >"
+        came through as bare "<" / ">" with Qt's Persian catalogue and point the wrong way
+        right to left (Back stands on the right there): our catalogue's words, with arrows
+        that point the way the reader moves (issue 21)."""
+        self.setWindowTitle(self.tr("Set up your event"))
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        back, forward = ("→", "←") if rtl else ("←", "→")
+        button = QWizard.WizardButton
+        # The arrow first for Back and last for Next: the outer edge of each button's word
+        # in either direction (bidi puts a leading arrow on the right in Persian).
+        # (tr() outside the f-strings: lupdate does not look inside them.)
+        back_word, next_word = self.tr("Back"), self.tr("Next")
+        self.setButtonText(button.BackButton, f"{back} {back_word}")
+        self.setButtonText(button.NextButton, f"{next_word} {forward}")
+        self.setButtonText(button.CommitButton, self.tr("Commit"))
+        self.setButtonText(button.FinishButton, self.tr("Finish"))
+        self.setButtonText(button.CancelButton, self.tr("Cancel"))
+        self.setButtonText(button.HelpButton, self.tr("Help"))
 
     def accept(self) -> None:
         if self._busy:

@@ -147,7 +147,7 @@ def test_selecting_an_email_previews_the_exact_mail_with_its_language(
     qtbot.addWidget(p)
     qtbot.waitUntil(lambda: p.list.count() > 0, timeout=5000)
     row = next(i for i in range(p.list.count()) if p.list.item(i).text().startswith("Email"))
-    assert p.list.item(row).text().endswith(" · de")  # the language the mail is in
+    assert p.list.item(row).text().endswith(" · German")  # the language the mail is in
     p.list.setFocus()
     p.list.setCurrentRow(row)
     qtbot.keyClick(p.list, Qt.Key.Key_Home)  # drive the list like a rep: first row

@@ -66,10 +66,12 @@ def _embedded_fonts(path: Path) -> set[str]:
 def test_greek_report_headings_are_text(reports: dict[Language, Path]) -> None:
     text = _text(reports[Language.EL])
     for heading in ("Αναφορά μετά την έκθεση", "Βασικά στοιχεία", "Πότε ήρθαν οι επαφές",
-                    "Ποιότητα επαφών και pipeline", "Άξιζε η έκθεση;", "Ταχύτητα επικοινωνίας",
+                    "Ποιότητα επαφών και ροή πωλήσεων", "Άξιζε η έκθεση;", "Ταχύτητα επικοινωνίας",
                     "Σελίδα 1 από"):  # fmt: skip
         assert heading in text
     assert "Key figures" not in text and "Post-show report" not in text
+    # The venue's zone by its Greek city name, no "Pipeline" loanword.
+    assert "Κωνσταντινούπολη" in text and "Europe/" not in text and "ipeline" not in text
     assert any("DejaVuSans" in name for name in _embedded_fonts(reports[Language.EL]))
 
 

@@ -540,7 +540,7 @@ letzter Lead {0}</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>SQL an den Vertrieb{0} · {1:,} MQL zur Pflege</translation>
+            <translation>an den Vertrieb{0} · {1:,} zur Pflege</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>
@@ -565,6 +565,13 @@ letzter Lead {0}</translation>
         <message>
             <source>{0} hot</source>
             <translation>{0} heiß</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n Stunde</numerusform>
+                <numerusform>%n Stunden</numerusform>
+            </translation>
         </message>
         <message>
             <source> · {0} % hot</source>
@@ -1927,6 +1934,10 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Abbrechen</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>Bestätigen</translation>
         </message>
@@ -2776,6 +2787,30 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         <message>
             <source>Set up your event</source>
             <translation>Messe einrichten</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>Zurück</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Weiter</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Bestätigen</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Fertig</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Hilfe</translation>
         </message>
         <message>
             <source>Could not create the event</source>

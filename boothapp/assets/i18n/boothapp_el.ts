@@ -208,7 +208,7 @@
         </message>
         <message>
             <source>Read a business card or a badge without a barcode</source>
-            <translation>Ανάγνωση επαγγελματικής κάρτας ή κονκάρδας χωρίς barcode</translation>
+            <translation>Ανάγνωση επαγγελματικής κάρτας ή κονκάρδας χωρίς γραμμωτό κώδικα</translation>
         </message>
         <message>
             <source>No camera picture: start the camera and hold the card up to it.</source>
@@ -243,7 +243,7 @@
         <name>ChannelInSentence</name>
         <message>
             <source>email</source>
-            <translation>email</translation>
+            <translation>ηλ. ταχυδρομείο</translation>
         </message>
         <message>
             <source>call</source>
@@ -262,7 +262,7 @@
         <name>Clock</name>
         <message>
             <source>times in {0}</source>
-            <translation>ώρες {0}</translation>
+            <translation>ώρες: {0}</translation>
         </message>
     </context>
     <context>
@@ -288,7 +288,7 @@
         </message>
         <message>
             <source>Yes, you may contact me by email about your products and this event. I can withdraw this at any time.</source>
-            <translation>Ναι, μπορείτε να επικοινωνήσετε μαζί μου με email για τα προϊόντα σας και αυτή την εκδήλωση. Μπορώ να το ανακαλέσω οποτεδήποτε.</translation>
+            <translation>Ναι, μπορείτε να επικοινωνήσετε μαζί μου με ηλεκτρονικό ταχυδρομείο για τα προϊόντα σας και αυτή την εκδήλωση. Μπορώ να το ανακαλέσω οποτεδήποτε.</translation>
         </message>
         <message>
             <source>I agree</source>
@@ -296,7 +296,7 @@
         </message>
         <message>
             <source>Email me the brochure</source>
-            <translation>Στείλτε μου το φυλλάδιο με email</translation>
+            <translation>Στείλτε μου το φυλλάδιο με ηλ. ταχυδρομείο</translation>
         </message>
         <message>
             <source>Back</source>
@@ -323,11 +323,11 @@
         </message>
         <message>
             <source>API token (edits, notes, tasks)</source>
-            <translation>Token API (αλλαγές, σημειώσεις, εργασίες)</translation>
+            <translation>Διακριτικό API (αλλαγές, σημειώσεις, εργασίες)</translation>
         </message>
         <message>
             <source>Private app token</source>
-            <translation>Token ιδιωτικής εφαρμογής</translation>
+            <translation>Διακριτικό ιδιωτικής εφαρμογής</translation>
         </message>
         <message>
             <source>CRM settings</source>
@@ -339,7 +339,7 @@
         </message>
         <message>
             <source>the connected app's consumer key</source>
-            <translation>το consumer key της συνδεδεμένης εφαρμογής</translation>
+            <translation>το κλειδί καταναλωτή της συνδεδεμένης εφαρμογής</translation>
         </message>
         <message>
             <source>https://login.salesforce.com</source>
@@ -367,7 +367,7 @@
         </message>
         <message>
             <source>Sign in to Salesforce in your browser; BoothApp keeps the session in the system keyring and renews it by itself.</source>
-            <translation>Συνδεθείτε στο Salesforce από τον browser· το BoothApp κρατά τη σύνδεση στο keyring του συστήματος και την ανανεώνει μόνο του.</translation>
+            <translation>Συνδεθείτε στο Salesforce από το πρόγραμμα περιήγησης· το BoothApp κρατά τη σύνδεση στην κλειδοθήκη του συστήματος και την ανανεώνει μόνο του.</translation>
         </message>
         <message>
             <source>CRM</source>
@@ -387,7 +387,7 @@
         </message>
         <message>
             <source>Portal id</source>
-            <translation>Αναγνωριστικό portal</translation>
+            <translation>Αναγνωριστικό πύλης</translation>
         </message>
         <message>
             <source>Campaign id</source>
@@ -395,7 +395,7 @@
         </message>
         <message>
             <source>Consumer key</source>
-            <translation>Consumer key</translation>
+            <translation>Κλειδί καταναλωτή</translation>
         </message>
         <message>
             <source>Sign-in address</source>
@@ -403,7 +403,7 @@
         </message>
         <message>
             <source>stored in the system keyring; leave empty to keep</source>
-            <translation>αποθηκευμένο στο keyring· αφήστε κενό για να μείνει</translation>
+            <translation>αποθηκευμένο στην κλειδοθήκη· αφήστε κενό για να μείνει</translation>
         </message>
         <message>
             <source>filled in by Connect</source>
@@ -423,7 +423,7 @@
         </message>
         <message>
             <source>Waiting for the Salesforce sign-in in your browser…</source>
-            <translation>Αναμονή για σύνδεση στο Salesforce από τον browser…</translation>
+            <translation>Αναμονή για σύνδεση στο Salesforce από το πρόγραμμα περιήγησης…</translation>
         </message>
     </context>
     <context>
@@ -540,7 +540,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>SQL προς πωλήσεις{0} · {1:,} MQL για καλλιέργεια</translation>
+            <translation>προς πωλήσεις{0} · {1:,} για καλλιέργεια</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>
@@ -566,6 +566,13 @@ last lead {0}</source>
             <source>{0} hot</source>
             <translation>{0} ζεστές</translation>
         </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n ώρας</numerusform>
+                <numerusform>%n ωρών</numerusform>
+            </translation>
+        </message>
         <message>
             <source> · {0} % hot</source>
             <translation> · {0} % ζεστές</translation>
@@ -587,7 +594,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>E-mail</source>
-            <translation>Email</translation>
+            <translation>Ηλ. ταχυδρομείο</translation>
         </message>
         <message>
             <source>By</source>
@@ -603,7 +610,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>Gone for good: the lead, its scans, history and mails</source>
-            <translation>Χάνονται οριστικά: η επαφή, οι σαρώσεις, το ιστορικό και τα email της</translation>
+            <translation>Χάνονται οριστικά: η επαφή, οι σαρώσεις, το ιστορικό και τα μηνύματά της</translation>
         </message>
         <message>
             <source>Keep</source>
@@ -642,7 +649,7 @@ last lead {0}</source>
         <name>DesktopWindow</name>
         <message>
             <source>Follow-up mail: {0}</source>
-            <translation>Email συνέχειας: {0}</translation>
+            <translation>Μήνυμα επανεπικοινωνίας: {0}</translation>
         </message>
         <message>
             <source>Scan to form: {0:.0f} ms</source>
@@ -666,7 +673,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>Kiosk mode</source>
-            <translation>Kiosk</translation>
+            <translation>Κιόσκι</translation>
         </message>
         <message>
             <source>Import roster…</source>
@@ -729,7 +736,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>Follow-ups: {0} email(s) sent, {1} failed{2}</source>
-            <translation>Συνέχεια: {0} email στάλθηκαν, {1} απέτυχαν{2}</translation>
+            <translation>Επανεπικοινωνία: {0} μηνύματα στάλθηκαν, {1} απέτυχαν{2}</translation>
         </message>
         <message>
             <source>No camera chosen: scan badges with the handheld scanner.</source>
@@ -760,7 +767,7 @@ last lead {0}</source>
         <name>DetailsPage</name>
         <message>
             <source>Please fill in your name and a valid email</source>
-            <translation>Συμπληρώστε το όνομά σας και ένα έγκυρο email</translation>
+            <translation>Συμπληρώστε το όνομά σας και ένα έγκυρο ηλ. ταχυδρομείο</translation>
         </message>
         <message>
             <source>Is this you?</source>
@@ -780,7 +787,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>Email</source>
-            <translation>Email</translation>
+            <translation>Ηλ. ταχυδρομείο</translation>
         </message>
         <message>
             <source>Company</source>
@@ -1157,7 +1164,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Send email</source>
-            <translation>Αποστολή email</translation>
+            <translation>Αποστολή μηνύματος</translation>
         </message>
         <message>
             <source>It was sent</source>
@@ -1220,7 +1227,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Not sent: the mail password is needed</source>
-            <translation>Δεν στάλθηκε: χρειάζεται ο κωδικός email</translation>
+            <translation>Δεν στάλθηκε: χρειάζεται ο κωδικός του ηλ. ταχυδρομείου</translation>
         </message>
         <message>
             <source>Sending…</source>
@@ -1232,7 +1239,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Not sent now: outside the lead's sending window or already mailed today; moved to their next slot</source>
-            <translation>Δεν στάλθηκε τώρα: εκτός ωραρίου της επαφής ή έχει ήδη λάβει email σήμερα· μεταφέρθηκε στην επόμενη θέση</translation>
+            <translation>Δεν στάλθηκε τώρα: εκτός ωραρίου της επαφής ή έχει ήδη λάβει μήνυμα σήμερα· μεταφέρθηκε στην επόμενη θέση</translation>
         </message>
         <message>
             <source>Not sent: {0}</source>
@@ -1251,7 +1258,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <name>FollowUps</name>
         <message>
             <source>{0} ({1} in {2})</source>
-            <translation>{0} ({1} ώρα {2})</translation>
+            <translation>{0} ({1} τοπική ώρα, {2})</translation>
         </message>
         <message>
             <source>CHECK SENT FOLDER · </source>
@@ -1275,7 +1282,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Email</source>
-            <translation>Email</translation>
+            <translation>Ηλ. ταχυδρομείο</translation>
         </message>
         <message>
             <source>Call</source>
@@ -1333,13 +1340,13 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Mail password</source>
-            <translation>Κωδικός email</translation>
+            <translation>Κωδικός ηλ. ταχυδρομείου</translation>
         </message>
         <message>
             <source>Password for {0}
 (kept in the system keyring, asked once):</source>
             <translation>Κωδικός για {0}
-(φυλάσσεται στο keyring, ζητείται μία φορά):</translation>
+(φυλάσσεται στην κλειδοθήκη, ζητείται μία φορά):</translation>
         </message>
     </context>
     <context>
@@ -1668,7 +1675,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Email: {0}</source>
-            <translation>Email: {0}</translation>
+            <translation>Ηλ. ταχυδρομείο: {0}</translation>
         </message>
         <message>
             <source>Not saved: {0}</source>
@@ -1774,7 +1781,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Search name, company, e-mail, notes   (Ctrl+F)</source>
-            <translation>Αναζήτηση ονόματος, εταιρείας, email, σημειώσεων   (Ctrl+F)</translation>
+            <translation>Αναζήτηση ονόματος, εταιρείας, ηλ. ταχυδρομείου, σημειώσεων   (Ctrl+F)</translation>
         </message>
         <message>
             <source>Rating</source>
@@ -1925,6 +1932,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Cancel</source>
             <translation>Ακύρωση</translation>
+        </message>
+        <message>
+            <source>OK</source>
+            <translation>Εντάξει</translation>
         </message>
         <message>
             <source>Enter</source>
@@ -2120,7 +2131,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>The lead database is encrypted. Print this key or write it down and keep it away from this laptop: it opens the database on another computer.</source>
-            <translation>Η βάση επαφών είναι κρυπτογραφημένη. Εκτυπώστε ή σημειώστε αυτό το κλειδί και φυλάξτε το μακριά από αυτό το laptop: με αυτό ανοίγει η βάση σε άλλον υπολογιστή.</translation>
+            <translation>Η βάση επαφών είναι κρυπτογραφημένη. Εκτυπώστε ή σημειώστε αυτό το κλειδί και φυλάξτε το μακριά από αυτόν τον φορητό: με αυτό ανοίγει η βάση σε άλλον υπολογιστή.</translation>
         </message>
         <message>
             <source>On this computer the key is kept in %1.</source>
@@ -2128,7 +2139,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>No system keyring was found: the key sits in a file beside the database, so the encryption protects a copy of the database, not this folder.</source>
-            <translation>Δεν βρέθηκε keyring συστήματος: το κλειδί βρίσκεται σε αρχείο δίπλα στη βάση, οπότε η κρυπτογράφηση προστατεύει ένα αντίγραφο της βάσης, όχι αυτόν τον φάκελο.</translation>
+            <translation>Δεν βρέθηκε κλειδοθήκη συστήματος: το κλειδί βρίσκεται σε αρχείο δίπλα στη βάση, οπότε η κρυπτογράφηση προστατεύει ένα αντίγραφο της βάσης, όχι αυτόν τον φάκελο.</translation>
         </message>
         <message>
             <source>Copy</source>
@@ -2159,7 +2170,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>This computer has no key for the encrypted lead database. Type the recovery key the manager printed at set-up (or see “boothapp db recovery-key” on the laptop that made it).</source>
-            <translation>Αυτός ο υπολογιστής δεν έχει κλειδί για την κρυπτογραφημένη βάση επαφών. Πληκτρολογήστε το κλειδί ανάκτησης που εκτύπωσε ο υπεύθυνος στην εγκατάσταση (ή δείτε το «boothapp db recovery-key» στο laptop όπου δημιουργήθηκε).</translation>
+            <translation>Αυτός ο υπολογιστής δεν έχει κλειδί για την κρυπτογραφημένη βάση επαφών. Πληκτρολογήστε το κλειδί ανάκτησης που εκτύπωσε ο υπεύθυνος στην εγκατάσταση (ή δείτε το «boothapp db recovery-key» στον φορητό όπου δημιουργήθηκε).</translation>
         </message>
         <message>
             <source>Recovery key</source>
@@ -2349,7 +2360,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Token</source>
-            <translation>Token</translation>
+            <translation>Διακριτικό</translation>
         </message>
         <message>
             <source>First name</source>
@@ -2365,7 +2376,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
         <message>
             <source>Email</source>
-            <translation>Email</translation>
+            <translation>Ηλ. ταχυδρομείο</translation>
         </message>
         <message>
             <source>Company</source>
@@ -2778,6 +2789,30 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>Ρυθμίστε την έκθεσή σας</translation>
         </message>
         <message>
+            <source>Back</source>
+            <translation>Πίσω</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Επόμενο</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Επιβεβαίωση</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Ολοκλήρωση</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Ακύρωση</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Βοήθεια</translation>
+        </message>
+        <message>
             <source>Could not create the event</source>
             <translation>Η έκθεση δεν δημιουργήθηκε</translation>
         </message>
@@ -2798,7 +2833,7 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
         <message>
             <source>Try the demo</source>
-            <translation>Δοκιμή demo</translation>
+            <translation>Δοκιμάστε την επίδειξη</translation>
         </message>
         <message>
             <source>Preparing the demo event and its badge video…</source>
@@ -2810,7 +2845,7 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
         <message>
             <source>Demo not available</source>
-            <translation>Το demo δεν είναι διαθέσιμο</translation>
+            <translation>Η επίδειξη δεν είναι διαθέσιμη</translation>
         </message>
         <message>
             <source>No camera chosen: scan badges with the handheld scanner.</source>

@@ -566,6 +566,13 @@ last lead {0}</translation>
             <source>{0} hot</source>
             <translation>{0} hot</translation>
         </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n h</numerusform>
+                <numerusform>%n h</numerusform>
+            </translation>
+        </message>
         <message>
             <source> · {0} % hot</source>
             <translation> · {0} % hot</translation>
@@ -1925,6 +1932,10 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Cancel</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>Enter</translation>
         </message>
@@ -2774,6 +2785,30 @@ F5: walk-in without badge · F6: photo of a business card</translation>
         <message>
             <source>Set up your event</source>
             <translation>Set up your event</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>Back</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Next</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Commit</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Finish</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Help</translation>
         </message>
         <message>
             <source>Could not create the event</source>

@@ -339,7 +339,7 @@
         </message>
         <message>
             <source>the connected app's consumer key</source>
-            <translation>consumer key برنامه متصل</translation>
+            <translation>کلید مصرف‌کنندهٔ برنامهٔ متصل</translation>
         </message>
         <message>
             <source>https://login.salesforce.com</source>
@@ -395,7 +395,7 @@
         </message>
         <message>
             <source>Consumer key</source>
-            <translation>Consumer key</translation>
+            <translation>کلید مصرف‌کننده</translation>
         </message>
         <message>
             <source>Sign-in address</source>
@@ -540,7 +540,7 @@ last lead {0}</source>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>SQL به فروش{0} · {1:,} MQL برای پرورش</translation>
+            <translation>به فروش می‌رود{0} · {1:,} برای پرورش</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>
@@ -565,6 +565,12 @@ last lead {0}</source>
         <message>
             <source>{0} hot</source>
             <translation>{0} داغ</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n ساعت</numerusform>
+            </translation>
         </message>
         <message>
             <source> · {0} % hot</source>
@@ -1923,6 +1929,10 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>انصراف</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>تأیید</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>تأیید</translation>
         </message>
@@ -2772,6 +2782,30 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         <message>
             <source>Set up your event</source>
             <translation>رویداد خود را راه‌اندازی کنید</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>بازگشت</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>بعدی</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>تأیید</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>پایان</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>انصراف</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>راهنما</translation>
         </message>
         <message>
             <source>Could not create the event</source>

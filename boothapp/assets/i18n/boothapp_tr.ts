@@ -339,7 +339,7 @@
         </message>
         <message>
             <source>the connected app's consumer key</source>
-            <translation>bağlı uygulamanın consumer key'i</translation>
+            <translation>bağlı uygulamanın tüketici anahtarı</translation>
         </message>
         <message>
             <source>https://login.salesforce.com</source>
@@ -395,7 +395,7 @@
         </message>
         <message>
             <source>Consumer key</source>
-            <translation>Consumer key</translation>
+            <translation>Tüketici anahtarı</translation>
         </message>
         <message>
             <source>Sign-in address</source>
@@ -540,7 +540,7 @@ son aday {0}</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>satışa SQL{0} · besleme için {1:,} MQL</translation>
+            <translation>satışa gidiyor{0} · {1:,} aday beslemede</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>
@@ -565,6 +565,12 @@ son aday {0}</translation>
         <message>
             <source>{0} hot</source>
             <translation>{0} sıcak</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n h</source>
+            <translation>
+                <numerusform>%n saat</numerusform>
+            </translation>
         </message>
         <message>
             <source> · {0} % hot</source>
@@ -1923,6 +1929,10 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Vazgeç</translation>
         </message>
         <message>
+            <source>OK</source>
+            <translation>Tamam</translation>
+        </message>
+        <message>
             <source>Enter</source>
             <translation>Tamam</translation>
         </message>
@@ -2772,6 +2782,30 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <message>
             <source>Set up your event</source>
             <translation>Etkinliğinizi kurun</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>Geri</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>İleri</translation>
+        </message>
+        <message>
+            <source>Commit</source>
+            <translation>Onayla</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Bitir</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Vazgeç</translation>
+        </message>
+        <message>
+            <source>Help</source>
+            <translation>Yardım</translation>
         </message>
         <message>
             <source>Could not create the event</source>
