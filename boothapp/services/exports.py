@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, or_, select, type_coerce
+from sqlalchemy import JSON, Select, Text, case, func, or_, select, type_coerce
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
@@ -33,7 +34,7 @@ from boothapp.services.staff import StaffService
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, lead_value_columns
 from boothapp.store.tables import LeadChangeRow, LeadRow, StaffRow
-from boothapp.store.types import SharedJSON
+from boothapp.store.types import SharedJSON, UTCDateTime
 
 Progress = Callable[[int, int], None]
 # Rows fetched from the database at a time while exporting.
@@ -162,13 +163,19 @@ class ExportService:
         values = lead_value_columns(fields, event.id)
         by_day = bool(flt.since or flt.until)
         zone = ZoneInfo(event.timezone)
-        q = q.with_only_columns(
-            *values, *([LeadRow.created_at] if by_day else []), maintain_column_froms=True
-        )
         with self._db.read() as s:
-            rows = s.connection().execute(
+            conn = s.connection()
+            texts = _stored_texts(values) if conn.dialect.name == "sqlite" else None
+            if texts is not None:
+                values = texts.columns
+            q = q.with_only_columns(
+                *values, *([LeadRow.created_at] if by_day else []), maintain_column_froms=True
+            )
+            rows = conn.execute(
                 q.order_by(LeadRow.created_at).execution_options(yield_per=READ_CHUNK)
             )
+            if texts is not None:
+                rows = texts.decode(rows)  # type: ignore[assignment]
             if not by_day:
                 yield from rows
                 return
@@ -359,3 +366,63 @@ class ExportService:
         with self._db.session() as s:
             record(s, action, event_id=event_id, staff_id=staff_id, device_id=self._device_id,
                    detail=detail)  # fmt: skip
+
+
+class _StoredTexts:
+    """SQLite's stored texts of the time and JSON columns, decoded here in one pass per row
+    (issue 23): the columns' own result types cost three Python calls a value (the
+    dialect's parser, the decorator's wrapper, its method), 100,000 times each at 50k leads.
+    The values are those the column types give: aware UTC datetimes (SQLite keeps them
+    naive, in UTC), JSON decoded once per distinct text and shared, read-only, as
+    ``SharedJSON`` does (tests/unit/test_exports_records.py compares the files)."""
+
+    def __init__(self, columns: list[Any], times: list[int], jsons: list[int]) -> None:
+        self.columns, self._times, self._jsons = columns, times, jsons
+
+    def decode(self, rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+        times, jsons = self._times, self._jsons
+        memo: dict[str, Any] = {}
+        parse, utc = datetime.fromisoformat, UTC
+        for row in rows:
+            rec = list(row)
+            for i in times:
+                text = rec[i]
+                if text is not None:
+                    moment = parse(text)
+                    rec[i] = (
+                        moment.replace(tzinfo=utc)
+                        if moment.tzinfo is None
+                        else moment.astimezone(utc)
+                    )
+            for i in jsons:
+                text = rec[i]
+                if text is not None:
+                    try:
+                        rec[i] = memo[text]
+                    except KeyError:
+                        value = rec[i] = json.loads(text)
+                        if len(memo) < _JSON_MEMO:
+                            memo[text] = value
+            yield rec
+
+
+_JSON_MEMO = 4096
+
+
+def _stored_texts(values: list[Any]) -> _StoredTexts | None:
+    """The read columns with their time and JSON columns read as stored text; None when
+    there are none."""
+    columns: list[Any] = []
+    times: list[int] = []
+    jsons: list[int] = []
+    for i, col in enumerate(values):
+        kind = col.type
+        if isinstance(kind, UTCDateTime):
+            times.append(i)
+        elif isinstance(kind, SharedJSON | JSON):
+            jsons.append(i)
+        else:
+            columns.append(col)
+            continue
+        columns.append(type_coerce(col, Text()).label(getattr(col, "key", None) or f"c{i}"))
+    return _StoredTexts(columns, times, jsons) if times or jsons else None

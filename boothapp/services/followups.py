@@ -39,6 +39,7 @@ from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.followup_owners import event_owners
 from boothapp.services.followup_replies import RepliesApplied, apply_replies, mark_unsubscribed
 from boothapp.services.followup_rows import (
     country_languages,
@@ -429,14 +430,7 @@ class FollowUpService:
 
     def owners(self, event_id: str) -> list[str]:
         with self._db.read() as s:
-            rows = s.scalars(
-                select(FollowUpRow.owner)
-                .join(LeadRow)
-                .where(LeadRow.event_id == event_id)
-                .distinct()
-                .order_by(FollowUpRow.owner)
-            )
-            return [o for o in rows]
+            return event_owners(s.connection(), event_id)  # by index, not every touch
 
     def owner_choices(self, event_id: str) -> list[tuple[str, str]]:
         """(owner id, name to show) for the queue's owner picker: routing stores rep ids, people

@@ -243,6 +243,8 @@ class FollowUpRow(Stamped, Base):
         Index("ix_followups_done", "done_at"),
         # Open emails per slot, counted by every save without reading a body (issue 23).
         Index("ix_followups_slot", "channel", "state", "due_at", "lead_id"),
+        # The queue's owner picker skips from owner to owner (followup_owners.py, issue 23).
+        Index("ix_followups_owner", "owner", "lead_id"),
     )
 
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), nullable=False, index=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -66,8 +67,9 @@ from boothapp.ui.i18n import (
 )
 from boothapp.workers.tasks import TaskRunner
 
-# Queue rows added per turn of the event loop.
-FILL_CHUNK = 300
+# Queue rows added per turn of the event loop: 100 rows are ~7 ms of the GUI thread, so a
+# busy box (the run queue triples it) still leaves the GUI under 50 ms (issue 23).
+FILL_CHUNK = 100
 translate = QCoreApplication.translate
 OUTCOME_LABELS: tuple[Outcome, ...] = tuple(OUTCOME_NAMES)
 CHANNEL_LABELS = CHANNEL_NAMES
@@ -83,6 +85,13 @@ def due_text(touch: Touch, event_zone: str = "") -> str:
     return f"{date_time(local)} {touch.tz}"
 
 
+@lru_cache(maxsize=2048)
+def _clock_text(lang: str, hour: int, minute: int) -> str:
+    """'10:05' in the reader's digits, built once per language and minute: a QLocale per
+    queue row was a third of the fill's time at a big event (issue 23)."""
+    return locale_for(lang).toString(QTime(hour, minute), "HH:mm")
+
+
 def _with_visitor_time(touch: Touch, event_zone: str) -> str:
     """core.clock.with_visitor_time in the reader's language and digits (QLocale)."""
     shown_ = event_time(touch.due_utc, event_zone)
@@ -95,7 +104,7 @@ def _with_visitor_time(touch: Touch, event_zone: str) -> str:
     if theirs.date() != mine.date():
         clock = date_time(theirs)
     else:
-        clock = locale_for(current_language()).toString(QTime(theirs.hour, theirs.minute), "HH:mm")
+        clock = _clock_text(current_language(), theirs.hour, theirs.minute)
     return translate("FollowUps", "{0} ({1} in {2})").format(shown_, clock, zone_name(touch.tz))
 
 
@@ -188,6 +197,7 @@ class FollowUpQueuePage(QWidget):
         self._today = today or (lambda: datetime.now(ZoneInfo(event.timezone)).date())
         self._now = now or (lambda: datetime.now(UTC))  # decides the sending window
         self._items: list[QueueItem] = []
+        self._zones: list[ZoneInfo] = []  # the listed visitors' zones, kept loaded
         self._fill_generation = 0  # bumped by each load; an older fill stops
         self._select_after_fill: str | None = None
 
@@ -352,13 +362,18 @@ class FollowUpQueuePage(QWidget):
         service, event_id, owner = self._service, self._event.id, self.owner.currentData()
         day = self._today()
         self.count.setText(self.tr("Loading…"))
-        self._runner.run(
-            lambda: service.queue(event_id, owner, day),
-            on_done=self._queue_loaded,
-            on_error=self._failed,
-        )
 
-    def _queue_loaded(self, items: list[QueueItem]) -> None:
+        def load() -> tuple[list[QueueItem], list[ZoneInfo]]:
+            items = service.queue(event_id, owner, day)
+            # The visitors' zones read from disk here, not row by row on the GUI thread: and
+            # held by the page, since ZoneInfo keeps only the 8 last used (the 177 ms stall
+            # at a 50k event, zone_of > load_data; issue 23).
+            return items, [zone_of(tz) for tz in {i.touch.tz for i in items}]
+
+        self._runner.run(load, on_done=self._queue_loaded, on_error=self._failed)
+
+    def _queue_loaded(self, loaded: tuple[list[QueueItem], list[ZoneInfo]]) -> None:
+        items, self._zones = loaded
         keep = self.selected_touch_id()
         self._items = items
         self._fill_generation += 1

@@ -157,3 +157,24 @@ def test_selecting_an_email_previews_the_exact_mail_with_its_language(
     assert "mailto:unsubscribe@booth.example.com" in shown
     assert "Acme Booth GmbH, Hafenstr. 1, 20457 Hamburg" in shown  # the footer, as sent
     assert "Language" in shown and "Hallo Heike," in shown
+
+
+def test_queue_fills_in_chunks_and_lists_every_touch(
+    qtbot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Issue 23: the rows arrive a chunk per turn of the event loop (the GUI thread never
+    # formats thousands at once); in the end every due touch is listed, the first selected.
+    from boothapp.ui import followup_queue_page
+
+    monkeypatch.setattr(followup_queue_page, "FILL_CHUNK", 2)
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    event = ctx.events.find_event(cast.event_id)
+    p = FollowUpQueuePage(ctx.followups, runner, event, staff_id="s1", today=lambda: SHOW_DAY)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.list.count() > 0, timeout=5000)
+    assert len(p._items) > 2
+    qtbot.waitUntil(lambda: p.list.count() == len(p._items), timeout=5000)
+    texts = [p.list.item(i).text() for i in range(p.list.count())]
+    assert texts == [followup_queue_page.item_text(i, event.timezone) for i in p._items]
+    assert p.list.currentRow() == 0

@@ -49,3 +49,30 @@ def test_follow_up_reasons_read_in_persian_in_the_queue(qtbot, ctx) -> None:  # 
     finally:
         apply_language("en")
         assert runner.wait(10_000)
+
+
+def test_times_read_in_each_language_when_remembered(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # date_time remembers its texts by language and minute (issue 23): the same moment reads
+    # in the language now chosen, exactly as a locale built for it writes it.
+    from datetime import datetime
+
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    from boothapp.ui.i18n import date_time, locale_for
+
+    moment = datetime(2026, 11, 19, 10, 42, 7)
+    qt = QDateTime(QDate(2026, 11, 19), QTime(10, 42, 7))
+    assert date_time(moment) == "Thu 19 Nov 10:42"
+    for lang in ("fa", "de", "en"):
+        apply_language(lang)
+        try:
+            for _ in range(2):  # built, then remembered
+                assert date_time(moment) == locale_for(lang).toString(qt, "ddd dd MMM HH:mm")
+        finally:
+            apply_language("en")
+    apply_language("fa")
+    try:
+        assert date_time(moment) == "پنجشنبه ۱۹ نوامبر ۱۰:۴۲"
+    finally:
+        apply_language("en")
+    assert date_time(moment) == "Thu 19 Nov 10:42"
