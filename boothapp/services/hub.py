@@ -168,7 +168,9 @@ class HubService:
         if not self.joined:
             raise HubRefused(_("this device is not joined to a hub (boothapp hub join)"))
         password = self._secrets.get_secret(SECRET_NS, self._settings.device_id)
-        return client.connect(self._settings.hub_url, password, autocommit=autocommit)
+        # Through ``conninfo`` again: a device joined by an older version gets the keepalives.
+        info = client.conninfo(self._settings.hub_url)
+        return client.connect(info, password, autocommit=autocommit)
 
     # -- status ---------------------------------------------------------------------------
     def waiting(self) -> int:
@@ -218,12 +220,7 @@ class HubService:
         # What this device pushed and pulled up to, read once a round: a round is woken by
         # every other device's push, and its reads were most of an empty round's time.
         marks = self._marks()
-        pushed = 0
-        while True:
-            sent, more = self._push_batch(conn, batch, marks)
-            pushed += sent
-            if not more:
-                break
+        pushed = self.push(conn, batch)
         pulled = applied = 0
         if not self._settings.hub_push_only:
             while True:
@@ -237,6 +234,16 @@ class HubService:
         # Every change logged by the time of the last push went out; one committed since
         # rang the loop's bell, and the next round (at once) sends it and says so.
         return Replicated(pushed, pulled, applied, 0)
+
+    def push(self, conn: psycopg.Connection, batch: int = BATCH) -> int:
+        """Push everything waiting (no pull); returns how many changes the hub did not have."""
+        marks = self._marks()
+        pushed = 0
+        while True:
+            sent, more = self._push_batch(conn, batch, marks)
+            pushed += sent
+            if not more:
+                return pushed
 
     def replicate_once(self) -> Replicated:
         with self.connect(autocommit=True) as conn:
