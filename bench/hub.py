@@ -245,7 +245,7 @@ def _pg_cpu_s(pgdata: Path) -> float:
         return 0.0
 
 
-def _reconnects(outcomes: list[dict[str, Any]], cuts: list[tuple[float, float]]) -> list[float]:
+def _reconnects(outcomes: list[dict[str, Any]], cuts: list[tuple[float, ...]]) -> list[float]:
     """Per device and time it went offline while the network was cut: ms from the end of the
     last cut to the device's first round done on a new connection (pushed and pulled)."""
     out = []

@@ -31,7 +31,14 @@ from boothapp.store.db import Database
 from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.hub import client
-from boothapp.sync.hub.client import DeviceStatus, HubChange, HubError, HubRefused, RunHolder
+from boothapp.sync.hub.client import (
+    DeviceStatus,
+    HubChange,
+    HubError,
+    HubProblem,
+    HubRefused,
+    RunHolder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +72,7 @@ class HubStatus:
     waiting: int
     devices: tuple[DeviceStatus, ...] = ()
     error: str = ""
+    problem: HubProblem | None = None  # why the hub did not answer (None: it did)
 
 
 class HubService:
@@ -193,9 +201,11 @@ class HubService:
         url, push_only = client.redact(self._settings.hub_url), self._settings.hub_push_only
         try:
             with self.connect() as conn:
+                client.check_device(conn)  # a hub without this device's schema says so
                 devices = tuple(client.devices(conn))
-        except HubError as exc:
-            return HubStatus(True, url, push_only, waiting, error=str(exc))
+        except (HubError, psycopg.Error) as exc:
+            err = client.as_hub_error(exc)
+            return HubStatus(True, url, push_only, waiting, error=str(err), problem=err.problem)
         return HubStatus(True, url, push_only, waiting, devices)
 
     def sightings(self, lead_id: str) -> list[Sighting]:
@@ -246,8 +256,11 @@ class HubService:
                 return pushed
 
     def replicate_once(self) -> Replicated:
-        with self.connect(autocommit=True) as conn:
-            return self.replicate(conn)
+        try:
+            with self.connect(autocommit=True) as conn:
+                return self.replicate(conn)
+        except psycopg.Error as exc:  # in words, and of a kind (``HubError.problem``)
+            raise client.as_hub_error(exc) from None
 
     def _marks(self) -> _Marks:
         """Where this device is: kept from the last round for a few seconds (a round is woken

@@ -23,7 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from boothapp.services.hub import HubService, Replicated
 from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
 from boothapp.sync.hub import client
-from boothapp.sync.hub.client import HubError, HubProblem, first_line, problem_of, schema_message
+from boothapp.sync.hub.client import HubError, HubProblem, as_hub_error
+
+# HubProblem too: the views name a state's problem without reaching into ``sync``.
+__all__ = ["HubLoop", "HubProblem", "HubState"]
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +127,8 @@ class HubLoop:
                 log.warning("hub batch not applied, retrying: %s", str(cause).splitlines()[0])
                 self._pause(stop, 0.5, None)
             except (HubError, psycopg.Error) as exc:
-                problem = problem_of(exc)
-                if isinstance(exc, HubError):
-                    error = str(exc)
-                elif problem is HubProblem.SCHEMA:
-                    error = schema_message(exc)
-                else:
-                    error = first_line(exc)
+                err = as_hub_error(exc)
+                problem, error = err.problem, str(err)
                 log.info("hub %s: %s", problem, error)
                 state = HubState(False, self._hub.waiting(), problem, error)
                 self._say(state)

@@ -24,11 +24,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from boothapp.app import AppContext, build_context
 from boothapp.services.events import NewEvent
 from boothapp.services.hub import HubService
+from boothapp.sync.hub.client import HubProblem
 from tests.integration.pgserver import PgServer
 
 pytestmark = pytest.mark.integration
@@ -232,3 +234,23 @@ def test_a_revoked_device_reads_refused_not_offline(
     dev.send("capture AFTER-REVOKE")  # kept here, counted, never pushed
     _, line = dev.wait_for(lambda s: s.get("waiting"), 5)
     assert line["problem"] == "refused"
+    here = build_context(str(tmp_path / "laptop C"))  # ``boothapp hub status`` on it
+    try:
+        status = here.hub.status()
+    finally:
+        here.close()
+    assert status.problem is HubProblem.REFUSED and "refused" in status.error
+
+
+def test_a_hub_older_than_the_app_says_run_hub_init(tmp_path: Path, hub_url: str) -> None:
+    ctx = _join(tmp_path, "laptop D", hub_url)
+    try:
+        admin = hub_url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            # As a hub made before the function was: this app asks for it by name.
+            conn.execute("ALTER FUNCTION hub.my_device() RENAME TO my_device_gone")
+        status = ctx.hub.status()
+        assert status.problem is HubProblem.SCHEMA
+        assert "boothapp hub init" in status.error
+    finally:
+        ctx.close()

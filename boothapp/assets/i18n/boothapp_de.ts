@@ -2515,10 +2515,6 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Hub: verbinde…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Hub hat dieses Gerät abgelehnt: {error}</translation>
-        </message>
-        <message>
             <source>%n change(s) waiting</source>
             <translation>%n Änderung wartet</translation>
         </message>
@@ -2529,6 +2525,22 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Hub online · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Hub hat dieses Gerät abgelehnt (widerrufen oder falsches Passwort) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Zertifikat des Hubs nicht akzeptiert (TLS), Leads bleiben hier · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Hub braucht ein Upgrade (boothapp hub init), Leads bleiben hier · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Hub-Fehler, Leads bleiben hier · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>

@@ -2515,10 +2515,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Κόμβος: σύνδεση…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Ο κόμβος απέρριψε αυτή τη συσκευή: {error}</translation>
-        </message>
-        <message>
             <source>%n change(s) waiting</source>
             <translation>%n αλλαγή σε αναμονή</translation>
         </message>
@@ -2529,6 +2525,22 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Κόμβος σε σύνδεση · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Ο κόμβος απέρριψε αυτή τη συσκευή (ανακλήθηκε ή λάθος κωδικός) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Το πιστοποιητικό του κόμβου δεν έγινε δεκτό (TLS), οι επαφές κρατιούνται εδώ · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Ο κόμβος χρειάζεται αναβάθμιση (boothapp hub init), οι επαφές κρατιούνται εδώ · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Σφάλμα κόμβου, οι επαφές κρατιούνται εδώ · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>

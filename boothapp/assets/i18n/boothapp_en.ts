@@ -2513,10 +2513,6 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Hub: connecting…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Hub refused this device: {error}</translation>
-        </message>
-        <message>
             <source>%n change(s) waiting</source>
             <translation>%n change(s) waiting</translation>
         </message>
@@ -2527,6 +2523,22 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Hub online · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Hub refused this device (revoked or wrong password) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Hub error, leads are kept here · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>

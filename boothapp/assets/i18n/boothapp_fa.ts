@@ -2511,10 +2511,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>هاب: در حال اتصال…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>هاب این دستگاه را نپذیرفت: {error}</translation>
-        </message>
-        <message>
             <source>%n change(s) waiting</source>
             <translation>%n تغییر در انتظار</translation>
         </message>
@@ -2525,6 +2521,22 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>هاب برخط · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>هاب این دستگاه را نپذیرفت (لغو شده یا گذرواژه نادرست) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>گواهی هاب پذیرفته نشد (TLS)، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>هاب باید به‌روز شود (boothapp hub init)، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>خطای هاب، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>

@@ -2511,10 +2511,6 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Hub: bağlanılıyor…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Hub bu cihazı kabul etmedi: {error}</translation>
-        </message>
-        <message>
             <source>%n change(s) waiting</source>
             <translation>%n değişiklik bekliyor</translation>
         </message>
@@ -2525,6 +2521,22 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Hub çevrimiçi · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Hub bu cihazı kabul etmedi (iptal edildi ya da parola yanlış) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Hub sertifikası kabul edilmedi (TLS), adaylar burada saklanıyor · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Hub güncellenmeli (boothapp hub init), adaylar burada saklanıyor · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Hub hatası, adaylar burada saklanıyor · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>

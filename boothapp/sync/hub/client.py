@@ -72,6 +72,12 @@ class HubSchemaError(HubError):
     problem = HubProblem.SCHEMA
 
 
+class HubFailed(HubError):
+    """The hub answered with an error that is none of the above (its words say which)."""
+
+    problem = HubProblem.ERROR
+
+
 # SQLSTATEs (PostgreSQL appendix A) of a hub that lacks what this app asks of it: no
 # ``hub`` schema, or an older one without a table, column or function.
 _SCHEMA_STATES = frozenset({"3F000", "42P01", "42703", "42883"})
@@ -109,6 +115,24 @@ def problem_of(exc: BaseException) -> HubProblem:
         tls = any(w in text for w in _TLS_WORDS) and not any(w in text for w in _LOST_WORDS)
         return HubProblem.TLS if tls else HubProblem.OFFLINE
     return HubProblem.ERROR
+
+
+def as_hub_error(exc: BaseException) -> HubError:
+    """A replicator's error as the hub problem it is, in words a user can act on."""
+    if isinstance(exc, HubError):
+        return exc
+    reason = first_line(exc)
+    problem = problem_of(exc)
+    if problem is HubProblem.SCHEMA:
+        return HubSchemaError(schema_message(exc))
+    if problem is HubProblem.REFUSED:
+        return HubRefused(_("the hub refused this device: {reason}").format(reason=reason))
+    if problem is HubProblem.TLS:
+        text = _("the hub's certificate was not accepted (TLS): {reason}")
+        return HubTlsError(text.format(reason=reason))
+    if problem is HubProblem.OFFLINE:
+        return HubError(_("the connection to the hub was lost: {reason}").format(reason=reason))
+    return HubFailed(_("the hub answered with an error: {reason}").format(reason=reason))
 
 
 def first_line(exc: BaseException) -> str:
