@@ -52,6 +52,8 @@ BATCH = 500
 PULL_BATCH = 100
 # ... and never hold it longer than this (a loaded laptop applies fewer per transaction).
 WRITE_BUDGET_S = 0.25
+# Between two pull transactions the write lock is left free this long (see ``replicate``).
+YIELD_S = 0.15
 # How often a device with nothing to pull still tells the hub it is there (``hub status``).
 TOUCH_EVERY_S = 10.0
 
@@ -238,6 +240,11 @@ class HubService:
                 pulled, applied = pulled + got, applied + changed
                 if not more:
                     break
+                # A scan waiting for SQLite's write lock gets it now: its busy handler looks
+                # again only every 100 ms, and back-to-back pull transactions starved it past
+                # its 5 s timeout ("database is locked" on a scan, a device catching up on a
+                # loaded machine: bench/hub.py, load average 23).
+                time.sleep(YIELD_S)
                 # A scan made while a long backlog is pulled goes out now, not after it:
                 # the other devices see it within seconds even while this one catches up.
                 pushed += self._push_batch(conn, batch, marks)[0]
