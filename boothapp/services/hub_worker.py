@@ -55,12 +55,9 @@ class HubState:
 
     @property
     def text(self) -> str:
-        if self.refused:
-            return f"hub refused this device: {self.error}"
-        if not self.online:
-            return (
-                f"hub {self.problem or 'offline'} ({self.error}); {self.waiting} change(s) waiting"
-            )
+        if not self.online:  # "hub refused: the hub refused this device: ..."
+            why = self.problem or HubProblem.OFFLINE
+            return f"hub {why}: {self.error}; {self.waiting} change(s) waiting"
         got = self.last.pulled if self.last else 0
         return f"hub online; {self.waiting} waiting, {got} pulled"
 
