@@ -131,7 +131,9 @@ class HubLoop:
                 self._say(state)
                 if problem is HubProblem.OFFLINE:
                     offline_since = offline_since or time.monotonic()
-                    self._pause(stop, backoff, state)
+                    # After a long time offline a scan tries the hub at once: when the
+                    # network is back it goes out now, not after up to a minute's pause.
+                    self._pause(stop, backoff, state, retry_on_ring=backoff > 1.0)
                     if time.monotonic() - offline_since > STEADY_RETRY_S:
                         backoff = min(backoff * 2, MAX_BACKOFF_S)
                 else:  # a person must act (a manager, an upgrade): no use asking again soon
@@ -175,15 +177,24 @@ class HubLoop:
         if self._on_state is not None:
             self._on_state(state)
 
-    def _pause(self, stop: threading.Event, seconds: float, state: HubState | None) -> None:
+    def _pause(
+        self,
+        stop: threading.Event,
+        seconds: float,
+        state: HubState | None,
+        retry_on_ring: bool = False,
+    ) -> None:
         """Wait before trying again. Offline, a local change meanwhile is counted at once:
-        the strip's "N waiting" follows the scans, not the retries."""
+        the strip's "N waiting" follows the scans, not the retries (``retry_on_ring``: it
+        ends the wait)."""
         deadline = time.monotonic() + seconds
         while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
             if not self._rung(min(left, _SLICE_S)):
                 continue
             self._drain_bell()
             self._wake.clear()
+            if retry_on_ring:
+                return
             if state is not None:
                 state = replace(state, waiting=self._hub.waiting())
                 self._say(state)
