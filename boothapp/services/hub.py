@@ -52,8 +52,10 @@ BATCH = 500
 PULL_BATCH = 100
 # ... and never hold it longer than this (a loaded laptop applies fewer per transaction).
 WRITE_BUDGET_S = 0.25
-# Between two pull transactions the write lock is left free this long (see ``replicate``).
+# A pull catching up leaves the write lock free this long after every this much of holding
+# it in back-to-back transactions (see ``replicate``).
 YIELD_S = 0.15
+YIELD_EVERY_S = 1.0
 # How often a device with nothing to pull still tells the hub it is there (``hub status``).
 TOUCH_EVERY_S = 10.0
 
@@ -235,16 +237,20 @@ class HubService:
         pushed = self.push(conn, batch)
         pulled = applied = 0
         if not self._settings.hub_push_only:
+            held_since = time.monotonic()
             while True:
                 got, changed, more = self._pull_batch(conn, pull_batch, marks)
                 pulled, applied = pulled + got, applied + changed
                 if not more:
                     break
-                # A scan waiting for SQLite's write lock gets it now: its busy handler looks
-                # again only every 100 ms, and back-to-back pull transactions starved it past
-                # its 5 s timeout ("database is locked" on a scan, a device catching up on a
-                # loaded machine: bench/hub.py, load average 23).
-                time.sleep(YIELD_S)
+                # A scan waiting for SQLite's write lock gets it now and then: its busy
+                # handler looks again only every 100 ms, and back-to-back pull transactions
+                # starved it past its 5 s timeout ("database is locked" on a scan, a device
+                # catching up on a loaded machine: bench/hub.py, load average 23). Not after
+                # every batch: a pause per batch was lag for every lead after a cut.
+                if time.monotonic() - held_since > YIELD_EVERY_S:
+                    time.sleep(YIELD_S)
+                    held_since = time.monotonic()
                 # A scan made while a long backlog is pulled goes out now, not after it:
                 # the other devices see it within seconds even while this one catches up.
                 pushed += self._push_batch(conn, batch, marks)[0]
