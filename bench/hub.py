@@ -396,8 +396,8 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
     expected = {f"id:{b.lower()}" for o in outcomes for b in o["captured"]}
     # One sample per (lead, device that pulled it). A sample "met a cut" when a cut began
     # or ended between the capture and the pull; its lag after the heal counts from the end
-    # of the last such cut. One captured more than 2 s before a cut ended cannot be visible
-    # within 2 s whatever the app does (``cut_bound``).
+    # of the last such cut. One captured during a cut more than 2 s before it ended cannot
+    # be visible within 2 s whatever the app does (``cut_bound``).
     lags, calm, push, pull, healed = [], [], [], [], []
     cut_bound = 0
     for o in outcomes:
@@ -413,7 +413,8 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
                 pull.append((visible - received) * 1000)
             else:
                 healed.append((visible - max(at, max(met))) * 1000)
-                cut_bound += max(met) - at > 2.0
+                # Captured while the network was gone and more than 2 s before it came back.
+                cut_bound += any(a <= at <= b and b - at > 2.0 for a, b in cuts)
     reconnects = _reconnects(outcomes, cuts)
     lost = sum(len(expected - set(o["keys"])) for o in outcomes)
     duplicates = sum(len(o["keys"]) - len(set(o["keys"]) & expected) for o in outcomes)
