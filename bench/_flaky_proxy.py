@@ -2,11 +2,12 @@
 at random moments, cuts every open connection and refuses new ones for a while (issue 19).
 
     python bench/_flaky_proxy.py --target 5432 [--port 0] [--cut-every 30] [--outage 1-3]
-        [--delay-ms 0-5] [--seed 1] [--log cuts.log]
+        [--delay-ms 0-5] [--seed 1] [--log cuts.log] [--down-file PATH]
 
 Prints ``listening PORT`` on its first line. Each cut is appended to ``--log`` as one line
 "start_epoch end_epoch", so the bench can tell the lags of changes that met a cut from the
 rest. ``SIGTERM`` ends it. Cuts start only when the file ``--armed`` exists (set-up first).
+``--down-file``: the network is gone while that file exists (a test's cut, at its moment).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class FlakyProxy:
         self.rng = random.Random(args.seed)
         self.log = Path(args.log) if args.log else None
         self.armed = Path(args.armed) if args.armed else None
+        self.down_file = Path(args.down_file) if args.down_file else None
         self.down = False
         self.open: set[asyncio.StreamWriter] = set()
 
@@ -75,24 +77,39 @@ class FlakyProxy:
             if self.armed is not None and not self.armed.exists():
                 continue
             began = time.time()
-            self.down = True
-            for w in list(self.open):
-                w.transport.abort()
+            self.cut()
             await asyncio.sleep(self.rng.uniform(*self.outage))
             self.down = False
             if self.log is not None:
                 with self.log.open("a") as fh:
                     fh.write(f"{began:.3f} {time.time():.3f}\n")
 
+    def cut(self) -> None:
+        self.down = True
+        for w in list(self.open):
+            w.transport.abort()
+
+    async def follow_down_file(self) -> None:
+        if self.down_file is None:
+            return
+        while True:
+            gone = self.down_file.exists()
+            if gone and not self.down:
+                self.cut()
+            elif not gone and self.down:
+                self.down = False
+            await asyncio.sleep(0.01)
+
     async def main(self, port: int) -> None:
         server = await asyncio.start_server(self.handle, "127.0.0.1", port)
         print(f"listening {server.sockets[0].getsockname()[1]}", flush=True)
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        cutter = asyncio.create_task(self.cutter())
+        tasks = [asyncio.create_task(self.cutter()), asyncio.create_task(self.follow_down_file())]
         async with server:
             await stop.wait()
-        cutter.cancel()
+        for task in tasks:
+            task.cancel()
 
 
 def main() -> None:
@@ -105,6 +122,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log", default="")
     parser.add_argument("--armed", default="")
+    parser.add_argument("--down-file", default="")
     args = parser.parse_args()
     asyncio.run(FlakyProxy(args).main(args.port))
     sys.exit(0)

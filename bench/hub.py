@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing as mp
@@ -126,9 +127,17 @@ def _device(
 
     ctx.changes.subscribe(on_change)
     online = threading.Event()
-    loop = HubLoop(
-        ctx.hub, poll_s=cfg["poll_s"], on_state=lambda st: online.set() if st.online else None
-    )
+    # When this device went offline and back online (time.time()), to tell how long a
+    # reconnect took after the network came back.
+    transitions: list[tuple[float, bool]] = []
+
+    def on_state(st: Any) -> None:
+        if not transitions or transitions[-1][1] != st.online:
+            transitions.append((time.time(), st.online))
+        if st.online:
+            online.set()
+
+    loop = HubLoop(ctx.hub, poll_s=cfg["poll_s"], on_state=on_state)
     ctx.changes.subscribe(loop.wake)
     halt = threading.Event()
     thread = threading.Thread(target=loop.run, args=(halt,), name="boothapp-hub", daemon=True)
@@ -183,6 +192,7 @@ def _device(
             "last_capture": last_capture,
             "process": os.getpid(),
             "process_cpu_s": cpu_used,
+            "transitions": transitions,
         }
     )
     ctx.close()
@@ -235,6 +245,21 @@ def _pg_cpu_s(pgdata: Path) -> float:
         return 0.0
 
 
+def _reconnects(outcomes: list[dict[str, Any]], cuts: list[tuple[float, ...]]) -> list[float]:
+    """Per device and time it went offline while the network was cut: ms from the end of the
+    last cut to the device's first round done on a new connection (pushed and pulled)."""
+    out = []
+    for o in outcomes:
+        marks = o["transitions"]
+        for (off, was_up), (on, up) in itertools.pairwise(marks):
+            if was_up or not up:
+                continue
+            healed = [b for _a, b in cuts if off <= b <= on]
+            if healed:
+                out.append((on - max(healed)) * 1000)
+    return out
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -247,7 +272,7 @@ def _start_proxy(target: int, args: argparse.Namespace, root: Path) -> tuple[Any
     proc = subprocess.Popen(
         [
             sys.executable, str(HERE / "_flaky_proxy.py"), "--target", str(target),
-            "--cut-every", str(args.cut_every), "--outage", args.outage,
+            "--cut-every", str(args.cut_every), "--outage", args.outage, "--seed", str(args.seed),
             "--delay-ms", args.delay_ms, "--log", str(log), "--armed", str(armed),
         ],
         stdout=subprocess.PIPE,
@@ -369,17 +394,28 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
     if failed:
         return {"devices": devices, "failed": [o["error"] for o in failed][:3]}
     expected = {f"id:{b.lower()}" for o in outcomes for b in o["captured"]}
-    lags, calm, push, pull = [], [], [], []
+    # One sample per (lead, device that pulled it). A sample "met a cut" when a cut began
+    # or ended between the capture and the pull; its lag after the heal counts from the end
+    # of the last such cut. One captured during a cut more than 2 s before it ended cannot
+    # be visible within 2 s whatever the app does (``cut_bound``).
+    lags, calm, push, pull, healed = [], [], [], [], []
+    cut_bound = 0
     for o in outcomes:
         for lead_id, visible in o["seen"]:
             if lead_id not in hub_times:
                 continue
             at, received = hub_times[lead_id]
             lags.append((visible - at) * 1000)
-            if not any(a <= visible and b >= at for a, b in cuts):
+            met = [b for a, b in cuts if a <= visible and b >= at]
+            if not met:
                 calm.append((visible - at) * 1000)
                 push.append((received - at) * 1000)
                 pull.append((visible - received) * 1000)
+            else:
+                healed.append((visible - max(at, max(met))) * 1000)
+                # Captured while the network was gone and more than 2 s before it came back.
+                cut_bound += any(a <= at <= b and b - at > 2.0 for a, b in cuts)
+    reconnects = _reconnects(outcomes, cuts)
     lost = sum(len(expected - set(o["keys"])) for o in outcomes)
     duplicates = sum(len(o["keys"]) - len(set(o["keys"]) & expected) for o in outcomes)
     if len({o["digest"] for o in outcomes}) > 1:
@@ -407,6 +443,13 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         "push_p95_ms_calm": round(_percentile(push, 0.95)),
         "pull_p50_ms_calm": round(_percentile(pull, 0.50)),
         "pull_p95_ms_calm": round(_percentile(pull, 0.95)),
+        "met_cut": len(lags) - len(calm),
+        "met_cut_share": round((len(lags) - len(calm)) / max(len(lags), 1), 4),
+        "cut_bound_share": round(cut_bound / max(len(lags), 1), 4),
+        "lag_after_heal_p50_ms": round(_percentile(healed, 0.50)),
+        "lag_after_heal_p95_ms": round(_percentile(healed, 0.95)),
+        "reconnect_p50_ms": round(_percentile(reconnects, 0.50)),
+        "reconnect_p95_ms": round(_percentile(reconnects, 0.95)),
         "lost": lost,
         "duplicates": duplicates,
         "converged": behind == 0
@@ -440,6 +483,7 @@ def main() -> None:
     parser.add_argument("--cut-every", type=float, default=30.0, help="mean s between cuts")
     parser.add_argument("--outage", default="1-3")
     parser.add_argument("--delay-ms", default="0-5")
+    parser.add_argument("--seed", type=int, default=1, help="of the proxy's cuts")
     parser.add_argument("--quick", action="store_true", help="20 devices x 30 leads")
     args = parser.parse_args()
     if args.quick:

@@ -10,6 +10,11 @@ device catching up), and then, one new lead at a time, B's round that pulls one 
 it (``push_round``), and a round with nothing to do (``empty_round``, a poll).
 
     python bench/hub_apply.py [--leads 200] [--rounds 60]
+    python bench/hub_apply.py --merge 2000   # ``boothapp merge`` of a 2,000-lead file instead
+
+``--merge N``: laptop A captures N badges (every fifth lead's notes edited, every tenth visitor
+also on B); B merges A's file by the hub's rule (``merge_device_file``, what ``boothapp merge``
+runs): CPU seconds of the merge (``merge_cpu_s``), no PostgreSQL needed.
 
 Ends with one JSON line: {"bench": "hub_apply", "figures": {...}} (CPU ms, medians per round).
 """
@@ -43,12 +48,59 @@ def _median_ms(values: list[float]) -> float:
     return round(ordered[len(ordered) // 2] * 1000, 2)
 
 
+def merge_figures(leads: int) -> dict[str, object]:
+    """``boothapp merge`` of one laptop's file into another's, by the hub's rule."""
+    from boothapp.services.device_merge import merge_device_file
+
+    root = Path(tempfile.mkdtemp(prefix="boothapp-merge-bench-"))
+    try:
+        devices = []
+        for name in ("a", "b"):
+            data = root / name
+            data.mkdir()
+            ctx = build_context(str(data))
+            event = ctx.events.create_event(
+                NewEvent(name="Bench Expo", timezone="UTC", starts_on=date(2026, 12, 1))
+            )
+            devices.append((ctx, event.id))
+        (a, ea), (b, eb) = devices
+        for n in range(leads):
+            lead, _ = a.leads.capture_scan(ea, f"S-{n}" if n % 10 == 0 else f"A-{n}")
+            if n % 10 == 0:
+                b.leads.capture_scan(eb, f"S-{n}")
+            if n % 5 == 0:
+                draft = a.leads.draft_of(a.leads.get_lead(lead.id))
+                a.leads.save_lead(replace(draft, notes=f"note {n}"))
+        keys = [a.db_key.raw] if a.db_key is not None else []
+        a.close()
+        began, wall = time.process_time(), time.perf_counter()
+        report = merge_device_file(b.changes, eb, root / "a" / "boothapp.db", keys=keys)
+        cpu_s, wall_s = time.process_time() - began, time.perf_counter() - wall
+        with b.db.read() as s:
+            held = len(s.execute(select(LeadRow.id)).all())
+        b.close()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return {
+        "merge_leads": leads,
+        "merge_cpu_s": round(cpu_s, 2),
+        "merge_wall_s": round(wall_s, 2),
+        "merge_added": report.added,
+        "merge_combined": report.combined,
+        "leads_after": held,
+    }
+
+
 def main() -> None:
     logging.disable(logging.WARNING)  # no keyring here: the fallback's warning is noise
     parser = argparse.ArgumentParser()
     parser.add_argument("--leads", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--merge", type=int, default=0, help="merge a file of N leads instead")
     args = parser.parse_args()
+    if args.merge:
+        print(json.dumps({"bench": "hub_apply", "figures": merge_figures(args.merge)}))
+        return
     root = Path(tempfile.mkdtemp(prefix="boothapp-hub-apply-"))
     server = start_server(Path(tempfile.mkdtemp(prefix="boothapp-hub-apply-pg-")))
     try:

@@ -58,6 +58,8 @@ from boothapp.store.tables import ChangeLogRow, EventRow, LeadChangeRow, LeadRow
 
 log = logging.getLogger(__name__)
 
+_PREFETCH = 500  # change-log entries whose lookups are read at once
+
 
 @dataclass(frozen=True, slots=True)
 class MergeReport:
@@ -205,11 +207,17 @@ def _merge(
     # The fallback first: a logged edit of an unlogged lead then lands on the copy.
     old = _merge_unlogged(src, tx, unlogged, target, staff_map, progress, total)
     outcomes: dict[str, set[Applied]] = {}
-    for n, e in enumerate(entries, len(unlogged) + 1):
-        rc = _remote(e, target.id, staff_map, device_name)
-        outcomes.setdefault(e.lead_id, set()).add(apply_change(tx, rc))
-        if progress is not None:
-            progress(n, total)
+    for start in range(0, len(entries), _PREFETCH):
+        chunk = entries[start : start + _PREFETCH]
+        # What the rule asks of these entries (which are here already; the aliases, leads
+        # and field clocks of their leads), read at once as a hub pull does: a dozen
+        # primary-key reads, each with an autoflush, per entry otherwise.
+        tx.prefetch([(e.device_id, e.device_seq) for e in chunk], {e.lead_id for e in chunk})
+        for n, e in enumerate(chunk, len(unlogged) + start + 1):
+            rc = _remote(e, target.id, staff_map, device_name)
+            outcomes.setdefault(e.lead_id, set()).add(apply_change(tx, rc))
+            if progress is not None:
+                progress(n, total)
     # Per lead of the file, what happened to it here (a lead erased on either side: nothing).
     kept = {i: o for i, o in outcomes.items() if Applied.ERASED not in o}
     created = {i for i, o in kept.items() if Applied.CREATED in o}

@@ -31,7 +31,14 @@ from boothapp.store.db import Database
 from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.hub import client
-from boothapp.sync.hub.client import DeviceStatus, HubChange, HubError, HubRefused, RunHolder
+from boothapp.sync.hub.client import (
+    DeviceStatus,
+    HubChange,
+    HubError,
+    HubProblem,
+    HubRefused,
+    RunHolder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +52,10 @@ BATCH = 500
 PULL_BATCH = 100
 # ... and never hold it longer than this (a loaded laptop applies fewer per transaction).
 WRITE_BUDGET_S = 0.25
+# A pull catching up leaves the write lock free this long after every this much of holding
+# it in back-to-back transactions (see ``replicate``).
+YIELD_S = 0.15
+YIELD_EVERY_S = 1.0
 # How often a device with nothing to pull still tells the hub it is there (``hub status``).
 TOUCH_EVERY_S = 10.0
 
@@ -65,6 +76,7 @@ class HubStatus:
     waiting: int
     devices: tuple[DeviceStatus, ...] = ()
     error: str = ""
+    problem: HubProblem | None = None  # why the hub did not answer (None: it did)
 
 
 class HubService:
@@ -168,7 +180,9 @@ class HubService:
         if not self.joined:
             raise HubRefused(_("this device is not joined to a hub (boothapp hub join)"))
         password = self._secrets.get_secret(SECRET_NS, self._settings.device_id)
-        return client.connect(self._settings.hub_url, password, autocommit=autocommit)
+        # Through ``conninfo`` again: a device joined by an older version gets the keepalives.
+        info = client.conninfo(self._settings.hub_url)
+        return client.connect(info, password, autocommit=autocommit)
 
     # -- status ---------------------------------------------------------------------------
     def waiting(self) -> int:
@@ -191,9 +205,11 @@ class HubService:
         url, push_only = client.redact(self._settings.hub_url), self._settings.hub_push_only
         try:
             with self.connect() as conn:
+                client.check_device(conn)  # a hub without this device's schema says so
                 devices = tuple(client.devices(conn))
-        except HubError as exc:
-            return HubStatus(True, url, push_only, waiting, error=str(exc))
+        except (HubError, psycopg.Error) as exc:
+            err = client.as_hub_error(exc)
+            return HubStatus(True, url, push_only, waiting, error=str(err), problem=err.problem)
         return HubStatus(True, url, push_only, waiting, devices)
 
     def sightings(self, lead_id: str) -> list[Sighting]:
@@ -218,19 +234,23 @@ class HubService:
         # What this device pushed and pulled up to, read once a round: a round is woken by
         # every other device's push, and its reads were most of an empty round's time.
         marks = self._marks()
-        pushed = 0
-        while True:
-            sent, more = self._push_batch(conn, batch, marks)
-            pushed += sent
-            if not more:
-                break
+        pushed = self.push(conn, batch)
         pulled = applied = 0
         if not self._settings.hub_push_only:
+            held_since = time.monotonic()
             while True:
                 got, changed, more = self._pull_batch(conn, pull_batch, marks)
                 pulled, applied = pulled + got, applied + changed
                 if not more:
                     break
+                # A scan waiting for SQLite's write lock gets it now and then: its busy
+                # handler looks again only every 100 ms, and back-to-back pull transactions
+                # starved it past its 5 s timeout ("database is locked" on a scan, a device
+                # catching up on a loaded machine: bench/hub.py, load average 23). Not after
+                # every batch: a pause per batch was lag for every lead after a cut.
+                if time.monotonic() - held_since > YIELD_EVERY_S:
+                    time.sleep(YIELD_S)
+                    held_since = time.monotonic()
                 # A scan made while a long backlog is pulled goes out now, not after it:
                 # the other devices see it within seconds even while this one catches up.
                 pushed += self._push_batch(conn, batch, marks)[0]
@@ -238,9 +258,22 @@ class HubService:
         # rang the loop's bell, and the next round (at once) sends it and says so.
         return Replicated(pushed, pulled, applied, 0)
 
+    def push(self, conn: psycopg.Connection, batch: int = BATCH) -> int:
+        """Push everything waiting (no pull); returns how many changes the hub did not have."""
+        marks = self._marks()
+        pushed = 0
+        while True:
+            sent, more = self._push_batch(conn, batch, marks)
+            pushed += sent
+            if not more:
+                return pushed
+
     def replicate_once(self) -> Replicated:
-        with self.connect(autocommit=True) as conn:
-            return self.replicate(conn)
+        try:
+            with self.connect(autocommit=True) as conn:
+                return self.replicate(conn)
+        except psycopg.Error as exc:  # in words, and of a kind (``HubError.problem``)
+            raise client.as_hub_error(exc) from None
 
     def _marks(self) -> _Marks:
         """Where this device is: kept from the last round for a few seconds (a round is woken

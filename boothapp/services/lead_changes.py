@@ -510,10 +510,14 @@ class LeadTransaction:
         s = self.session
         s.flush()
         old, new = loser.id, winner.id
-        s.execute(update(LeadChangeRow).where(LeadChangeRow.lead_id == old).values(lead_id=new))
-        s.execute(update(ScanRow).where(ScanRow.lead_id == old).values(lead_id=new))
-        s.execute(update(FollowUpRow).where(FollowUpRow.lead_id == old).values(lead_id=new))
-        s.execute(update(AuditRow).where(AuditRow.lead_id == old).values(lead_id=new))
+        # "fetch": the session learns which rows moved from the statement itself; the default
+        # ("evaluate") tested every object of the class in the session, per statement, and a
+        # merge's one long transaction made that quadratic (issue 19, the merge's cost).
+        for table in (LeadChangeRow, ScanRow, FollowUpRow, AuditRow):
+            s.execute(
+                update(table).where(table.lead_id == old).values(lead_id=new),
+                execution_options={"synchronize_session": "fetch"},
+            )
         queued = {c for c in s.scalars(select(OutboxRow.crm).where(OutboxRow.lead_id == new))}
         for item in s.scalars(select(OutboxRow).where(OutboxRow.lead_id == old)).all():
             if item.crm in queued:
@@ -536,7 +540,8 @@ class LeadTransaction:
         """From now on ``alias_id`` stands for ``lead_id`` (and so do its own aliases)."""
         s = self.session
         s.execute(
-            update(LeadAliasRow).where(LeadAliasRow.lead_id == alias_id).values(lead_id=lead_id)
+            update(LeadAliasRow).where(LeadAliasRow.lead_id == alias_id).values(lead_id=lead_id),
+            execution_options={"synchronize_session": "fetch"},  # as in ``absorb``
         )
         if s.get(LeadAliasRow, alias_id) is None:
             s.add(LeadAliasRow(alias_id=alias_id, lead_id=lead_id, at=self.now))

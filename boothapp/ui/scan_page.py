@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from boothapp.capture.types import DecodeResult, FrameDecoder
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import Event, Lead, LeadSource, Staff
-from boothapp.services.hub_worker import HubState
+from boothapp.services.hub_worker import HubProblem, HubState
 from boothapp.services.leads import LeadDraft, LeadService, ScanOutcome
 from boothapp.services.sightings import Sighting
 from boothapp.ui.camera_controller import CameraController
@@ -78,28 +78,51 @@ def scanned_before_text(lead: Lead, zone: str, first_seen: Sighting | None = Non
     ).format(who=who, at=at)
 
 
+class _HubWords(QObject):
+    """Home of the strip's plural. lupdate marks a message numerus only in ``self.tr``; from
+    ``QCoreApplication.translate`` it took "%n change(s) waiting" as a plain message, so Greek
+    and German always showed the singular form."""
+
+    def waiting(self, count: int) -> str:
+        return self.tr("%n change(s) waiting", "", count)
+
+
 def hub_text(state: HubState | None) -> str:
-    """ "Hub online · all changes shared" / "Hub offline (...) · 3 changes waiting"."""
+    """ "Hub online · all changes shared" / "Hub offline, leads are kept here · 3 changes
+    waiting"; when the hub is there but will not work with this device, what to do about it
+    (the hub's own words are in the tooltip)."""
     if state is None:
         return QCoreApplication.translate("ScanPage", "Hub: connecting…")
-    if state.refused:
-        return QCoreApplication.translate("ScanPage", "Hub refused this device: {error}").format(
-            error=state.error
-        )
     # Statements and a plain name for the count: lupdate skips a string inside a conditional
     # expression or with an attribute as its count, and the line stayed English.
     count = state.waiting
     if count:
-        waiting = QCoreApplication.translate("ScanPage", "%n change(s) waiting", "", count)
+        waiting = _HubWords().waiting(count)
     else:
         waiting = QCoreApplication.translate("ScanPage", "all changes shared")
     if state.online:
         return QCoreApplication.translate("ScanPage", "Hub online · {waiting}").format(
             waiting=waiting
         )
-    return QCoreApplication.translate(
-        "ScanPage", "Hub offline, leads are kept here · {waiting}"
-    ).format(waiting=waiting)
+    if state.problem is HubProblem.REFUSED:
+        line = QCoreApplication.translate(
+            "ScanPage", "Hub refused this device (revoked or wrong password) · {waiting}"
+        )
+    elif state.problem is HubProblem.TLS:
+        line = QCoreApplication.translate(
+            "ScanPage", "Hub's certificate not accepted (TLS), leads are kept here · {waiting}"
+        )
+    elif state.problem is HubProblem.SCHEMA:
+        line = QCoreApplication.translate(
+            "ScanPage", "Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}"
+        )
+    elif state.problem is HubProblem.ERROR:
+        line = QCoreApplication.translate("ScanPage", "Hub error, leads are kept here · {waiting}")
+    else:
+        line = QCoreApplication.translate(
+            "ScanPage", "Hub offline, leads are kept here · {waiting}"
+        )
+    return line.format(waiting=waiting)
 
 
 class ScanResult(enum.StrEnum):
@@ -502,6 +525,7 @@ class ScanPage(QWidget):
     def show_hub(self, state: HubState | None) -> None:
         """The hub line of the strip; None: this device is joined, no answer yet."""
         self.hub_strip.setText(hub_text(state))
+        self.hub_strip.setToolTip(state.error if state is not None else "")
         self.hub_strip.setProperty("role", "" if state is not None and state.online else "muted")
         self.hub_strip.show()
 

@@ -2526,20 +2526,28 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Hub: verbinde…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Hub hat dieses Gerät abgelehnt: {error}</translation>
-        </message>
-        <message>
-            <source>%n change(s) waiting</source>
-            <translation>%n Änderung wartet</translation>
-        </message>
-        <message>
             <source>all changes shared</source>
             <translation>alle Änderungen geteilt</translation>
         </message>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Hub online · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Hub hat dieses Gerät abgelehnt (widerrufen oder falsches Passwort) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Zertifikat des Hubs nicht akzeptiert (TLS), Leads bleiben hier · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Hub muss aktualisiert werden (boothapp hub init), Leads bleiben hier · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Hub-Fehler, Leads bleiben hier · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>
@@ -3153,6 +3161,16 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
             <translation>
                 <numerusform>%Ln Lead</numerusform>
                 <numerusform>%Ln Leads</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>_HubWords</name>
+        <message numerus="yes">
+            <source>%n change(s) waiting</source>
+            <translation>
+                <numerusform>%n Änderung wartet</numerusform>
+                <numerusform>%n Änderungen warten</numerusform>
             </translation>
         </message>
     </context>

@@ -2526,20 +2526,28 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Κόμβος: σύνδεση…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Ο κόμβος απέρριψε αυτή τη συσκευή: {error}</translation>
-        </message>
-        <message>
-            <source>%n change(s) waiting</source>
-            <translation>%n αλλαγή σε αναμονή</translation>
-        </message>
-        <message>
             <source>all changes shared</source>
             <translation>όλες οι αλλαγές μοιράστηκαν</translation>
         </message>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Κόμβος σε σύνδεση · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Ο κόμβος απέρριψε αυτή τη συσκευή (ανακλήθηκε ή λάθος κωδικός) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Το πιστοποιητικό του κόμβου δεν έγινε δεκτό (TLS), οι επαφές κρατιούνται εδώ · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Ο κόμβος χρειάζεται αναβάθμιση (boothapp hub init), οι επαφές κρατιούνται εδώ · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Σφάλμα κόμβου, οι επαφές κρατιούνται εδώ · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>
@@ -3153,6 +3161,16 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>
                 <numerusform>%Ln επαφή</numerusform>
                 <numerusform>%Ln επαφές</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>_HubWords</name>
+        <message numerus="yes">
+            <source>%n change(s) waiting</source>
+            <translation>
+                <numerusform>%n αλλαγή σε αναμονή</numerusform>
+                <numerusform>%n αλλαγές σε αναμονή</numerusform>
             </translation>
         </message>
     </context>

@@ -2524,20 +2524,28 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Hub: connecting…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Hub refused this device: {error}</translation>
-        </message>
-        <message>
-            <source>%n change(s) waiting</source>
-            <translation>%n change(s) waiting</translation>
-        </message>
-        <message>
             <source>all changes shared</source>
             <translation>all changes shared</translation>
         </message>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Hub online · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Hub refused this device (revoked or wrong password) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Hub error, leads are kept here · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>
@@ -3151,6 +3159,15 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <translation>
                 <numerusform>%Ln lead</numerusform>
                 <numerusform>%Ln leads</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>_HubWords</name>
+        <message numerus="yes">
+            <source>%n change(s) waiting</source>
+            <translation>
+                <numerusform>%n change(s) waiting</numerusform>
             </translation>
         </message>
     </context>

@@ -2521,20 +2521,28 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>هاب: در حال اتصال…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>هاب این دستگاه را نپذیرفت: {error}</translation>
-        </message>
-        <message>
-            <source>%n change(s) waiting</source>
-            <translation>%n تغییر در انتظار</translation>
-        </message>
-        <message>
             <source>all changes shared</source>
             <translation>همه تغییرات به اشتراک گذاشته شد</translation>
         </message>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>هاب برخط · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>هاب این دستگاه را نپذیرفت (لغو شده یا گذرواژه نادرست) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>گواهی هاب پذیرفته نشد (TLS)، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>هاب باید به‌روز شود (boothapp hub init)، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>خطای هاب، سرنخ‌ها اینجا نگه داشته می‌شوند · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>
@@ -3147,6 +3155,15 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <source>%Ln lead(s)</source>
             <translation>
                 <numerusform>%Ln سرنخ</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>_HubWords</name>
+        <message numerus="yes">
+            <source>%n change(s) waiting</source>
+            <translation>
+                <numerusform>%n تغییر در انتظار</numerusform>
             </translation>
         </message>
     </context>

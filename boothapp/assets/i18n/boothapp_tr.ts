@@ -2521,20 +2521,28 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Hub: bağlanılıyor…</translation>
         </message>
         <message>
-            <source>Hub refused this device: {error}</source>
-            <translation>Hub bu cihazı kabul etmedi: {error}</translation>
-        </message>
-        <message>
-            <source>%n change(s) waiting</source>
-            <translation>%n değişiklik bekliyor</translation>
-        </message>
-        <message>
             <source>all changes shared</source>
             <translation>tüm değişiklikler paylaşıldı</translation>
         </message>
         <message>
             <source>Hub online · {waiting}</source>
             <translation>Hub çevrimiçi · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub refused this device (revoked or wrong password) · {waiting}</source>
+            <translation>Hub bu cihazı kabul etmedi (iptal edildi ya da parola yanlış) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS), leads are kept here · {waiting}</source>
+            <translation>Hub sertifikası kabul edilmedi (TLS), adaylar burada saklanıyor · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init), leads are kept here · {waiting}</source>
+            <translation>Hub güncellenmeli (boothapp hub init), adaylar burada saklanıyor · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error, leads are kept here · {waiting}</source>
+            <translation>Hub hatası, adaylar burada saklanıyor · {waiting}</translation>
         </message>
         <message>
             <source>Hub offline, leads are kept here · {waiting}</source>
@@ -3147,6 +3155,15 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <source>%Ln lead(s)</source>
             <translation>
                 <numerusform>%Ln aday</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>_HubWords</name>
+        <message numerus="yes">
+            <source>%n change(s) waiting</source>
+            <translation>
+                <numerusform>%n değişiklik bekliyor</numerusform>
             </translation>
         </message>
     </context>

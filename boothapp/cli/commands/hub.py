@@ -25,7 +25,7 @@ from boothapp.core.i18n import gettext as _
 from boothapp.services.errors import ServiceError
 from boothapp.services.hub import HubService
 from boothapp.services.hub_worker import HubLoop
-from boothapp.sync.hub.client import HubError
+from boothapp.sync.hub.client import HubError, HubProblem
 
 
 def register(sub: Any) -> None:
@@ -95,6 +95,19 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+def _problem_line(problem: HubProblem | None, error: str) -> str:
+    """One line that says what kind of trouble it is, then the hub's (or libpq's) words."""
+    if problem is HubProblem.REFUSED:
+        return _("refused (revoked, left or wrong password): {error}").format(error=error)
+    if problem is HubProblem.TLS:
+        return _("TLS problem (the hub's certificate): {error}").format(error=error)
+    if problem is HubProblem.SCHEMA:
+        return _("hub schema too old: {error}").format(error=error)
+    if problem is HubProblem.ERROR:
+        return _("hub error: {error}").format(error=error)
+    return _("offline: {error}").format(error=error)
+
+
 def _status(hub: HubService) -> int:
     status = hub.status()
     if not status.joined:
@@ -111,7 +124,7 @@ def _status(hub: HubService) -> int:
         )
     )
     if status.error:
-        print(_("offline: {error}").format(error=status.error))
+        print(_problem_line(status.problem, status.error))
         return 1
     for d in status.devices:
         seen = f"{d.last_seen:%Y-%m-%d %H:%M:%S} UTC" if d.last_seen else _("never")

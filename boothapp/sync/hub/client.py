@@ -6,6 +6,7 @@ Secrets never reach a log line: connection strings are shown with ``redact``.
 
 from __future__ import annotations
 
+import enum
 import secrets
 import time
 from collections.abc import Iterator, Sequence
@@ -28,14 +29,118 @@ _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", ""})
 # device reading "after my cursor" can never skip a change that commits later with a lower one.
 _PUSH_LOCK = 0x626F6F7468  # "booth"
 CONNECT_TIMEOUT_S = 5
+_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # ms (libpq 12+, Linux; ignored elsewhere)
+}
+
+
+class HubProblem(enum.StrEnum):
+    """Why a device is not working with its hub: each asks something else of the user."""
+
+    OFFLINE = "offline"  # not reachable (network, hub down): it comes back by itself
+    REFUSED = "refused"  # the login or the device was refused: revoked, left, wrong password
+    TLS = "tls"  # the server's certificate or TLS set-up was not accepted
+    SCHEMA = "schema"  # the hub's schema is older than this app: ``boothapp hub init URL``
+    ERROR = "error"  # the hub answered with another error (its words are shown)
 
 
 class HubError(Exception):
     """A hub problem a user can act on; the message says what to do."""
 
+    problem = HubProblem.OFFLINE
+
 
 class HubRefused(HubError):
     """This device may not use the hub (revoked, left, or never joined)."""
+
+    problem = HubProblem.REFUSED
+
+
+class HubTlsError(HubError):
+    """The hub's certificate (or TLS) was not accepted."""
+
+    problem = HubProblem.TLS
+
+
+class HubSchemaError(HubError):
+    """The hub has no schema, or one older than this app: ``boothapp hub init`` upgrades it."""
+
+    problem = HubProblem.SCHEMA
+
+
+class HubFailed(HubError):
+    """The hub answered with an error that is none of the above (its words say which)."""
+
+    problem = HubProblem.ERROR
+
+
+# SQLSTATEs (PostgreSQL appendix A) of a hub that lacks what this app asks of it: no
+# ``hub`` schema, or an older one without a table, column or function.
+_SCHEMA_STATES = frozenset({"3F000", "42P01", "42703", "42883"})
+_AUTH_STATES = frozenset({"28000", "28P01"})  # invalid authorization, invalid password
+# What libpq and the server say when a login is refused or TLS fails (a connection error
+# often carries no SQLSTATE: the server may speak before the client knows its encoding).
+_AUTH_WORDS = (
+    "password authentication failed",
+    "not permitted to log in",
+    "no pg_hba.conf entry",
+    'role "',
+    "permission denied for database",
+    "authentication failed",
+)
+_TLS_WORDS = ("ssl", "certificate", "tls")
+# ... but a connection lost in the middle of TLS is a lost connection.
+_LOST_WORDS = ("ssl syscall error", "eof detected", "closed unexpectedly", "connection reset")
+
+
+def problem_of(exc: BaseException) -> HubProblem:
+    """What kind of hub problem an error of the replicator is (for the strip and status)."""
+    if isinstance(exc, HubError):
+        return exc.problem
+    if not isinstance(exc, psycopg.Error):
+        return HubProblem.ERROR
+    state = getattr(exc, "sqlstate", None) or ""
+    text = str(exc).lower()
+    if state in _SCHEMA_STATES:
+        return HubProblem.SCHEMA
+    if state in _AUTH_STATES or any(w in text for w in _AUTH_WORDS):
+        return HubProblem.REFUSED
+    if isinstance(exc, psycopg.OperationalError) or state.startswith(("08", "57")):
+        # A lost connection, a server shutting down or ending the session (a revoke ends
+        # the device's sessions: the next login says "refused").
+        tls = any(w in text for w in _TLS_WORDS) and not any(w in text for w in _LOST_WORDS)
+        return HubProblem.TLS if tls else HubProblem.OFFLINE
+    return HubProblem.ERROR
+
+
+def as_hub_error(exc: BaseException) -> HubError:
+    """A replicator's error as the hub problem it is, in words a user can act on."""
+    if isinstance(exc, HubError):
+        return exc
+    reason = first_line(exc)
+    problem = problem_of(exc)
+    if problem is HubProblem.SCHEMA:
+        return HubSchemaError(schema_message(exc))
+    if problem is HubProblem.REFUSED:
+        return HubRefused(_("the hub refused this device: {reason}").format(reason=reason))
+    if problem is HubProblem.TLS:
+        text = _("the hub's certificate was not accepted (TLS): {reason}")
+        return HubTlsError(text.format(reason=reason))
+    if problem is HubProblem.OFFLINE:
+        return HubError(_("the connection to the hub was lost: {reason}").format(reason=reason))
+    return HubFailed(_("the hub answered with an error: {reason}").format(reason=reason))
+
+
+def first_line(exc: BaseException) -> str:
+    """The error's words as one line (libpq puts the reason last on a failed connect)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    return lines[-1] if isinstance(exc, psycopg.OperationalError) else lines[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +198,12 @@ def conninfo(url: str) -> str:
     if host not in _LOOPBACK and params.get("sslmode") not in ("verify-full", "verify-ca"):
         params["sslmode"] = "verify-full"
     params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    # Venue Wi-Fi drops without a word: no reset reaches the device, and an idle LISTEN
+    # connection would wait on a dead socket for as long as the OS keeps it (hours). TCP
+    # keepalives find a dead idle connection in about 11 s, and a statement whose data goes
+    # unacknowledged fails after 10 s instead of the kernel's ~15 minutes of retransmits.
+    for name, value in _KEEPALIVES.items():
+        params.setdefault(name, value)
     params.setdefault("application_name", "boothapp")
     return make_conninfo("", **params)
 
@@ -114,10 +225,15 @@ def connect(info: str, password: str | None = None, autocommit: bool = False) ->
             kwargs["password"] = password
         return psycopg.connect(info, **kwargs)
     except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        if "not permitted to log in" in str(exc) or "password authentication" in str(exc):
+        first = first_line(exc)
+        problem = problem_of(exc)
+        if problem is HubProblem.REFUSED:
             raise HubRefused(
                 _("the hub refused this device: {reason}").format(reason=first)
+            ) from None
+        if problem is HubProblem.TLS:
+            raise HubTlsError(
+                _("the hub's certificate was not accepted (TLS): {reason}").format(reason=first)
             ) from None
         raise HubError(
             _("hub {url} unreachable: {reason}").format(url=redact(info), reason=first)
@@ -234,10 +350,20 @@ def _one_statement(conn: psycopg.Connection) -> AbstractContextManager[Any]:
 
 
 def check_device(conn: psycopg.Connection) -> None:
-    with _one_statement(conn):
-        row = conn.execute("SELECT hub.my_device()").fetchone()
+    try:
+        with _one_statement(conn):
+            row = conn.execute("SELECT hub.my_device()").fetchone()
+    except psycopg.Error as exc:
+        if problem_of(exc) is HubProblem.SCHEMA:
+            raise HubSchemaError(schema_message(exc)) from None
+        raise
     if row is None or row[0] is None:
         raise HubRefused(_("this device is not (or no longer) joined to the hub"))
+
+
+def schema_message(exc: BaseException) -> str:
+    text = _("the hub's schema is older than this app: run boothapp hub init URL ({reason})")
+    return text.format(reason=first_line(exc))
 
 
 def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange]) -> int:
