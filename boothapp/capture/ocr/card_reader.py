@@ -216,14 +216,17 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
     edge = max(2, w // 40)
     lines = list(page.lines)
     for i, ln in enumerate(lines):
-        if ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 3:
+        # two digits are enough: the model may have read most of the number as letters
+        if ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 2:
             continue
-        if sum(c.isalpha() for c in ln.text) > 3:
+        if sum(c.isalpha() for c in ln.text) > 3 or _WEB_MARK.search(ln.text):
             continue  # an address with a house number, not a phone line
         pad = max(3, ln.box.h // 3)
+        top, bottom = max(0, ln.box.y - pad), min(h, ln.box.y + ln.box.h + pad)
         # across the card: the model's box can hold only the groups it read
-        crop = card[max(0, ln.box.y - pad) : min(h, ln.box.y + ln.box.h + pad), edge : w - edge]
-        glyphs = read_persian_digits(np.ascontiguousarray(crop))
+        crop = card[top:bottom, edge : w - edge].copy()
+        _blank_words(crop, lines, ln, top, edge)
+        glyphs = read_persian_digits(crop)
         if (
             glyphs
             and _valid_number(glyphs)
@@ -233,6 +236,23 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
             text = " ".join(reversed(glyphs.split()))
             lines[i] = OcrLine(text, Box(edge, ln.box.y, w - 2 * edge, ln.box.h), 0.8, ln.size)
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _blank_words(crop: np.ndarray, lines: list[OcrLine], own: OcrLine, top: int, left: int) -> None:
+    """Paint over the words of other lines that reach into a number's crop (an e-mail line
+    just below it), outside the number's own box: their letters are no digits."""
+    paper = int(np.percentile(crop, 90))
+    for other in lines:
+        if other is own or sum(c.isalpha() for c in other.text) < 3:
+            continue  # digits beside the number may be its other groups
+        y0, y1 = max(0, other.box.y - top), min(crop.shape[0], other.box.y + other.box.h - top)
+        x0, x1 = max(0, other.box.x - left), min(crop.shape[1], other.box.x + other.box.w - left)
+        if y1 <= y0 or x1 <= x0:
+            continue
+        mine = own.box.x - left, own.box.x + own.box.w - left
+        for a, b in ((x0, min(x1, mine[0])), (max(x0, mine[1]), x1)):
+            if b > a:
+                crop[y0:y1, a:b] = paper
 
 
 def _valid_number(text: str) -> bool:
