@@ -80,6 +80,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _WEB_MARK = re.compile(r"(?i)@|www|http|\.(?:com|ir|gr|de|tr)\b")
 _WEB_SHAPE = re.compile(r"(?i)@|www|https?:|[a-z0-9]\.(?:[a-z]{2,3})\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_NATIVE_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 
 
 def script_of(text: str) -> Script:
@@ -104,6 +105,10 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
     card_script = script_of(" ".join(ln.text for ln in page.lines))
     lines = []
     for ln in page.lines:
+        if card_script is not Script.ARABIC and sum(c in "0123456789" for c in ln.text) >= 6:
+            # a native digit beside a Latin-digit number on a Greek or Latin card is a
+            # mark read by the Persian model ("21 2344 9409 ۱")
+            ln = OcrLine(_NATIVE_DIGIT.sub("", ln.text).strip(), ln.box, ln.confidence, ln.size)
         low = ln.text.lower()
         web = "@" in low or "www" in low or "http" in low or "mail" in low
         digits = sum(c.isdigit() for c in ln.text)
@@ -114,6 +119,8 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
             if numeric or ln.confidence < 0.93:
                 # a phone number: Persian digits by the Persian model, else the Latin one
                 persian = ascii_digits(ln.text) != ln.text
+                # (a Greek card's number read as Persian digits by the mixed pass: Latin)
+                persian = persian and card_script is Script.ARABIC
                 script = Script.ARABIC if persian and not web else Script.LATIN
         elif card_script is not Script.LATIN and not (
             script_of(ln.text) is Script.LATIN and ln.confidence >= 0.9
@@ -122,7 +129,8 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         again = _read_again(card, ln, reader, script, web or numeric) if script else None
         if again is not None and again.text and _better(again, ln, script, numeric):  # type: ignore[arg-type]
             ln = OcrLine(again.text, ln.box, again.confidence, ln.size)
-        if script is card_script is not Script.LATIN and ln.confidence < 0.7:
+        sparse = 2 * len(ln.text.strip()) * ln.box.h < ln.box.w  # "E 0" across a wide box
+        if script is card_script is not Script.LATIN and (ln.confidence < 0.7 or sparse):
             # an unsure line on a Greek or Persian card may be its e-mail or web address,
             # read as Greek ("στ οσα") or Persian letters: the Latin models have a look
             latin = _read_again(card, ln, reader, Script.LATIN, True)
@@ -212,6 +220,8 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
     """
     if not any(ascii_digits(ln.text) != ln.text for ln in page.lines):
         return page
+    if script_of(" ".join(ln.text for ln in page.lines)) is not Script.ARABIC:
+        return page  # a Greek card's number misread as Persian digits: no glyphs to find
     h, w = card.shape[:2]
     edge = max(2, w // 40)
     lines = list(page.lines)
