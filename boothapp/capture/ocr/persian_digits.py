@@ -42,7 +42,7 @@ def prepare_line(grey: np.ndarray) -> np.ndarray:
     grey = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=paper)
     grey = cv2.GaussianBlur(grey, (3, 3), 0)
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return ink  # type: ignore[no-any-return]
+    return ink
 
 
 def _directions(square: np.ndarray) -> np.ndarray:
@@ -58,7 +58,7 @@ def _directions(square: np.ndarray) -> np.ndarray:
     hist = np.zeros(_CELLS * _CELLS * _BINS, np.float32)
     np.add.at(hist, (cell * _BINS + lower).ravel(), (mag * (1 - frac)).ravel())
     np.add.at(hist, (cell * _BINS + (lower + 1) % _BINS).ravel(), (mag * frac).ravel())
-    return hist / max(float(np.linalg.norm(hist)), 1e-6)  # type: ignore[no-any-return]
+    return hist / max(float(np.linalg.norm(hist)), 1e-6)
 
 
 def glyph_features(glyph: np.ndarray) -> np.ndarray:
@@ -75,7 +75,7 @@ def glyph_features(glyph: np.ndarray) -> np.ndarray:
     small = cv2.resize(square, (_SIDE, _SIDE), interpolation=cv2.INTER_AREA)
     coarse = cv2.resize(small, (12, 12), interpolation=cv2.INTER_AREA).ravel() / 255 * 0.5
     vec = np.concatenate([_directions(small), coarse, [2 * np.log(w / h)]]).astype(np.float32)
-    return vec / max(float(np.linalg.norm(vec)), 1e-6)  # type: ignore[no-any-return]
+    return vec / max(float(np.linalg.norm(vec)), 1e-6)
 
 
 @functools.cache
