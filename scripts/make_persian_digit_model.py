@@ -9,11 +9,12 @@ fonts and put through what a photographed card does to it: a slight turn and sla
 largest blob) and ``glyph_features``. The samples are condensed (Hart's rule: a sample is kept
 only when the ones kept so far misclassify it), which keeps a few hundred of thousands.
 
-The training fonts are DejaVu (shipped in boothapp/assets/fonts, and its Condensed and Mono
-cuts from fonts-dejavu), Noto Kufi Arabic and Noto Nastaliq Urdu (fonts-noto-core; Nastaliq's
-digits have the Naskh shapes, such as the "<"-shaped seven). bench/cards.py prints Persian
-in Noto Sans Arabic and Noto Naskh Arabic, which are deliberately not training fonts: its
-figures are for fonts the model has not seen. Deterministic: same fonts, same file.
+The training fonts are every installed font with Persian digits: DejaVu Sans (shipped in
+boothapp/assets/fonts; its Mono cut from fonts-dejavu-core, its Condensed cut from
+fonts-dejavu-extra, needed only here, at build time), Noto Kufi Arabic, Noto Nastaliq Urdu
+(Naskh-style ۴ ۶ ۷), Noto Sans Arabic and Noto Naskh Arabic (fonts-noto-core). The last two
+are also what bench/cards.py prints Persian cards in: its cards stay unseen, its digit shapes
+do not (docs/CARDS.md gives the figures without them). Deterministic: same fonts, same file.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def build() -> tuple[np.ndarray, np.ndarray]:
     missing = [str(f) for f in FONTS if not f.exists()]
     if missing:
         fonts = ", ".join(missing)
-        raise SystemExit(f"missing training fonts (fonts-dejavu, fonts-noto-core): {fonts}")
+        raise SystemExit(f"missing fonts (fonts-dejavu-extra, fonts-noto-core): {fonts}")
     rng = random.Random(SEED)
     features, digits = [], []
     for path in FONTS:

@@ -56,7 +56,7 @@ def test_the_shipped_model_is_what_the_script_makes() -> None:
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     if any(not font.exists() for font in script.FONTS):
-        pytest.skip("training fonts (fonts-dejavu, fonts-noto-core) not installed")
+        pytest.skip("training fonts (fonts-dejavu-extra, fonts-noto-core) not installed")
     features, digits = script.build()
     with np.load(script.MODEL) as shipped:
         assert np.array_equal(shipped["digits"], digits)
