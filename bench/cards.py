@@ -11,7 +11,7 @@ fresh seed such as 3031). In the same run:
 
     python bench/cards.py [--seed 2024] [--per-cell 6] [--engines tesseract,rapidocr,peer]
 
-Last run (2026-12-03, 2 cores shared, load 3-8), easy+medium, seed 2024 / 3031:
+First pass (2026-12-03, 2 cores shared, load 3-8), easy+medium, seed 2024 / 3031:
 
     engine          e-mail   phone    web  name  company  title  fa phone  median ms
     app/tesseract   97/100   95/90  98/100 93/90    93/95  98/98     75/50    909/495
@@ -20,8 +20,10 @@ Last run (2026-12-03, 2 cores shared, load 3-8), easy+medium, seed 2024 / 3031:
 
 Picked: Tesseract. RapidOCR's shipped model is Chinese+English: no Turkish/German accents,
 no Greek, no Persian, so names, companies and titles on tr/el/fa cards fail; it is no faster.
-Every phone miss is a Persian-digit number. (e-mail 97 on 2024 is 96.7 %, after the
-last rule; the three-engine run had 95 %.) Details, hard photos: docs/CARDS.md.
+
+Second pass (Persian-digit model, e-mail/phone fixes), easy+medium, seed 2024 / 3031 / 4049
+(4049 fresh), app/tesseract: e-mail 96.7/100/98.3, phone 96.7/95/96.7 (fa phone 83/75/83),
+other fields unchanged. Details, hard photos: docs/CARDS.md.
 
 Ends with one JSON line: {"bench": "cards", "figures": {...}}. Times are wall-clock on this
 machine, shared with other work (noisy); all engines are measured in the same run.

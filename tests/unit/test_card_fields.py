@@ -137,3 +137,21 @@ def test_an_email_cut_short_is_completed_from_the_card_s_web_address() -> None:
         ))  # fmt: skip
         assert got.contact.email == "narges@alborzenergy.ir", printed
         assert got.confidence_of("email") < 0.93  # marked for the rep to check
+
+
+def test_an_email_whose_at_was_read_as_a_capital_g_is_not_the_website() -> None:
+    got = extract_fields(_lines(
+        ("Αιγαίο Λογισμικό Α.Ε.", 40), ("Γιώργος Δημητρίου", 60), ("Γενικός Διευθυντής", 34),
+        ("T 691 230 2555", 30), ("E giorgos.dimitriouGaigaiosoft.gr", 30),
+        ("W aigaiosoft.gr", 30),
+    ))  # fmt: skip
+    assert got.contact.email == "giorgos.dimitriou@aigaiosoft.gr"
+    assert got.contact.website == "aigaiosoft.gr"
+
+
+def test_a_space_read_inside_the_emails_local_part_is_closed() -> None:
+    got = extract_fields(_lines(
+        ("گروه کاوه تجارت", 40), ("مریم کریمی", 60), ("+98 21 2347 9010", 30),
+        ("mkarim i@kavehtrade.ir", 30), ("https://www.kavehtrade.ir", 30),
+    ))  # fmt: skip
+    assert got.contact.email == "mkarimi@kavehtrade.ir"

@@ -6,12 +6,14 @@ reader is the real one (card finding, Tesseract through tesserocr, the field rul
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
 
 import cv2
 import numpy as np
+import phonenumbers
 import pytest
 
 from boothapp.demo.cards import CardSpec, make_spec, photograph, render_card
@@ -56,6 +58,32 @@ def test_each_language_round_trips_through_read_card(
     assert isinstance(conf, dict) and set(conf) >= {"name", "email", "phone", "company"}
     assert all(0.0 < conf[k] <= 1.0 for k in ("name", "email", "phone", "company"))
     assert isinstance(got["ms"], float)
+
+
+_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize(
+    ("digits", "seed"),
+    [(_PERSIAN, 17), (_PERSIAN, 21), (_ARABIC_INDIC, 19), (_ARABIC_INDIC, 21)],
+    ids=["persian-17", "persian-21", "arabic-indic-19", "arabic-indic-21"],
+)
+def test_a_persian_card_with_native_digits_reads_the_e164_number(
+    cli, tmp_path: Path, digits: dict[int, int], seed: int
+) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    spec = make_spec(rng, "fa")
+    national = phonenumbers.format_number(
+        phonenumbers.parse(spec.phone), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    spec = dataclasses.replace(spec, phone_printed=national.translate(digits))
+    assert not any(c in "0123456789" for c in spec.phone_printed)
+    card, _ = render_card(spec, rng, dark=False, layout="left")
+    path = tmp_path / "card.png"
+    cv2.imwrite(str(path), photograph(card, rng, "easy", hd=True))
+    got = _read(cli, path)
+    assert got["phone"] == spec.phone  # "+98..." from "۰۹۱۲ ۳۴۷ ۸۲۸۸" or "٠٩١٢ ٣٤٧ ٨٢٨٨"
 
 
 def test_an_upside_down_card_still_reads(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

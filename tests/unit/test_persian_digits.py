@@ -1,7 +1,9 @@
-"""Persian digits of a phone line read glyph by glyph, in a font the templates do not use."""
+"""Persian and Arabic-Indic digits of a phone line read glyph by glyph, and the shipped
+digit model is what scripts/make_persian_digit_model.py makes."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +12,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from boothapp.capture.ocr.persian_digits import read_persian_digits
 
-# Noto Sans Arabic (fonts-noto-core) is what the bench prints Persian cards in; the reader's
-# templates are DejaVu and Noto Kufi, so this is a font it has not seen.
+ROOT = Path(__file__).resolve().parents[2]
+# Noto Sans Arabic (fonts-noto-core): what the bench prints Persian cards in
 _FONT = Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf")
+needs_font = pytest.mark.skipif(not _FONT.exists(), reason="fonts-noto-core not installed")
 
 
 def _line(text: str, size: int = 30) -> np.ndarray:
@@ -22,11 +25,39 @@ def _line(text: str, size: int = 30) -> np.ndarray:
     return np.asarray(img)
 
 
-@pytest.mark.skipif(not _FONT.exists(), reason="fonts-noto-core not installed")
+@needs_font
 def test_a_printed_mobile_number_reads_digit_for_digit() -> None:
     # as the line looks on the card: groups left to right, each group's digits left to right
     assert read_persian_digits(_line("۹۰۳۰ ۳۴۷ ۰۹۱۲")) == "۹۰۳۰ ۳۴۷ ۰۹۱۲"
 
 
+@needs_font
+def test_every_persian_digit_reads_at_small_print_size() -> None:
+    assert read_persian_digits(_line("۴۵۶۷ ۲۳۸۹ ۰۱", size=16)) == "۴۵۶۷ ۲۳۸۹ ۰۱"
+
+
+@needs_font
+def test_arabic_indic_digits_read_as_their_value() -> None:
+    # ٤ ٥ ٦ have their own shapes; the reading is in Persian digits, same values. Pillow lays
+    # Arabic-Indic groups out right to left (bidi), so "٠٩١٢" is drawn leftmost.
+    assert read_persian_digits(_line("٤٥٦٧ ٢٣٨٩ ٠٩١٢")) == "۰۹۱۲ ۲۳۸۹ ۴۵۶۷"
+
+
 def test_a_blank_crop_is_no_number() -> None:
     assert read_persian_digits(np.full((40, 300), 240, np.uint8)) is None
+
+
+@pytest.mark.slow
+def test_the_shipped_model_is_what_the_script_makes() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "make_persian_digit_model", ROOT / "scripts" / "make_persian_digit_model.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    if any(not font.exists() for font in script.FONTS):
+        pytest.skip("training fonts (fonts-dejavu-extra, fonts-noto-core) not installed")
+    features, digits = script.build()
+    with np.load(script.MODEL) as shipped:
+        assert np.array_equal(shipped["digits"], digits)
+        assert np.array_equal(shipped["features"], features)

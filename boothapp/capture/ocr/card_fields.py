@@ -202,7 +202,10 @@ def _email_cut(work: list[_Line], domain: str) -> tuple[str, float] | None:
 
 def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | None:
     """An e-mail whose @ OCR lost: a word glued or spaced before the card's domain."""
-    pattern = re.compile(r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)[\s@©®]?" + re.escape(domain) + r"\b")
+    # the @ as a space, ©, ® or a capital G ("giorgos.dimitriouGaigaiosoft.gr")
+    pattern = re.compile(
+        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)(?:[\s@©®]|(?-i:G))?" + re.escape(domain) + r"\b"
+    )
     for ln in work:
         m = pattern.search(_strip_label(ln.text))
         if m and m.group(1).lower().rstrip(".") not in ("www", "http", "https", ""):
@@ -280,7 +283,10 @@ def _take_email(work: list[_Line]) -> tuple[str, float] | None:
             continue
         text = _strip_label(ln.text).replace("‚", ".").replace(",", ".")
         local, _, host = text.partition("@")
-        local = re.sub(r"\s*\.\s*", ".", local).split()[-1] if local.split() else ""
+        words = re.sub(r"\s*\.\s*", ".", local).split()
+        local = words[-1] if words else ""
+        if len(local) <= 2 and len(words) >= 2 and re.fullmatch(r"[a-z0-9._-]{3,}", words[-2]):
+            local = words[-2] + local  # a space read inside the local part: "mkarim i@"
         m = _EMAIL.search(f"{local}@{squeeze_host(host)}")
         if m:
             ln.used = True
@@ -290,6 +296,7 @@ def _take_email(work: list[_Line]) -> tuple[str, float] | None:
 
 def _take_website(work: list[_Line], email: str) -> tuple[str, float] | None:
     best: tuple[int, _Line, str] | None = None
+    found: list[tuple[int, _Line, str]] = []
     for ln in work:
         if ln.used or "@" in ln.text:
             continue
@@ -308,6 +315,12 @@ def _take_website(work: list[_Line], email: str) -> tuple[str, float] | None:
         bare = len(ln.text.split()) <= 2 and url.rsplit(".", 1)[-1].islower()
         if strength < 2 and not bare:
             continue  # "Co. KG", "Str. 5": a dot between words is not a web address
+        found.append((strength, ln, url))
+    hosts = {_host(url) for _, _, url in found}
+    for strength, ln, url in found:
+        host = _host(url)
+        if any(host != h and host.endswith(h) and not host.endswith("." + h) for h in hosts):
+            continue  # an e-mail whose @ was lost, glued to the card's domain ("ouGaigaio...")
         if best is None or strength > best[0]:
             best = (strength, ln, url)
     if best is None:

@@ -80,6 +80,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _WEB_MARK = re.compile(r"(?i)@|www|http|\.(?:com|ir|gr|de|tr)\b")
 _WEB_SHAPE = re.compile(r"(?i)@|www|https?:|[a-z0-9]\.(?:[a-z]{2,3})\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_NATIVE_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 
 
 def script_of(text: str) -> Script:
@@ -104,6 +105,10 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
     card_script = script_of(" ".join(ln.text for ln in page.lines))
     lines = []
     for ln in page.lines:
+        if card_script is not Script.ARABIC and sum(c in "0123456789" for c in ln.text) >= 6:
+            # a native digit beside a Latin-digit number on a Greek or Latin card is a
+            # mark read by the Persian model ("21 2344 9409 ۱")
+            ln = OcrLine(_NATIVE_DIGIT.sub("", ln.text).strip(), ln.box, ln.confidence, ln.size)
         low = ln.text.lower()
         web = "@" in low or "www" in low or "http" in low or "mail" in low
         digits = sum(c.isdigit() for c in ln.text)
@@ -114,6 +119,8 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
             if numeric or ln.confidence < 0.93:
                 # a phone number: Persian digits by the Persian model, else the Latin one
                 persian = ascii_digits(ln.text) != ln.text
+                # (a Greek card's number read as Persian digits by the mixed pass: Latin)
+                persian = persian and card_script is Script.ARABIC
                 script = Script.ARABIC if persian and not web else Script.LATIN
         elif card_script is not Script.LATIN and not (
             script_of(ln.text) is Script.LATIN and ln.confidence >= 0.9
@@ -122,7 +129,8 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         again = _read_again(card, ln, reader, script, web or numeric) if script else None
         if again is not None and again.text and _better(again, ln, script, numeric):  # type: ignore[arg-type]
             ln = OcrLine(again.text, ln.box, again.confidence, ln.size)
-        if script is card_script is not Script.LATIN and ln.confidence < 0.7:
+        sparse = 2 * len(ln.text.strip()) * ln.box.h < ln.box.w  # "E 0" across a wide box
+        if script is card_script is not Script.LATIN and (ln.confidence < 0.7 or sparse):
             # an unsure line on a Greek or Persian card may be its e-mail or web address,
             # read as Greek ("στ οσα") or Persian letters: the Latin models have a look
             latin = _read_again(card, ln, reader, Script.LATIN, True)
@@ -212,18 +220,23 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
     """
     if not any(ascii_digits(ln.text) != ln.text for ln in page.lines):
         return page
+    if script_of(" ".join(ln.text for ln in page.lines)) is not Script.ARABIC:
+        return page  # a Greek card's number misread as Persian digits: no glyphs to find
     h, w = card.shape[:2]
     edge = max(2, w // 40)
     lines = list(page.lines)
     for i, ln in enumerate(lines):
-        if ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 3:
+        # two digits are enough: the model may have read most of the number as letters
+        if ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 2:
             continue
-        if sum(c.isalpha() for c in ln.text) > 3:
+        if sum(c.isalpha() for c in ln.text) > 3 or _WEB_MARK.search(ln.text):
             continue  # an address with a house number, not a phone line
         pad = max(3, ln.box.h // 3)
+        top, bottom = max(0, ln.box.y - pad), min(h, ln.box.y + ln.box.h + pad)
         # across the card: the model's box can hold only the groups it read
-        crop = card[max(0, ln.box.y - pad) : min(h, ln.box.y + ln.box.h + pad), edge : w - edge]
-        glyphs = read_persian_digits(np.ascontiguousarray(crop))
+        crop = card[top:bottom, edge : w - edge].copy()
+        _blank_words(crop, lines, ln, top, edge)
+        glyphs = read_persian_digits(crop)
         if (
             glyphs
             and _valid_number(glyphs)
@@ -233,6 +246,23 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
             text = " ".join(reversed(glyphs.split()))
             lines[i] = OcrLine(text, Box(edge, ln.box.y, w - 2 * edge, ln.box.h), 0.8, ln.size)
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _blank_words(crop: np.ndarray, lines: list[OcrLine], own: OcrLine, top: int, left: int) -> None:
+    """Paint over the words of other lines that reach into a number's crop (an e-mail line
+    just below it), outside the number's own box: their letters are no digits."""
+    paper = int(np.percentile(crop, 90))
+    for other in lines:
+        if other is own or sum(c.isalpha() for c in other.text) < 3:
+            continue  # digits beside the number may be its other groups
+        y0, y1 = max(0, other.box.y - top), min(crop.shape[0], other.box.y + other.box.h - top)
+        x0, x1 = max(0, other.box.x - left), min(crop.shape[1], other.box.x + other.box.w - left)
+        if y1 <= y0 or x1 <= x0:
+            continue
+        mine = own.box.x - left, own.box.x + own.box.w - left
+        for a, b in ((x0, min(x1, mine[0])), (max(x0, mine[1]), x1)):
+            if b > a:
+                crop[y0:y1, a:b] = paper
 
 
 def _valid_number(text: str) -> bool:

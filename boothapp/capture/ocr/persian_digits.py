@@ -4,82 +4,93 @@ Tesseract's Persian model reads Persian words well but its digits badly: the zer
 it drops, ۴ comes back as ۲ or ۳, "۰۹۱۲" as "۲" (bench/cards.py: Persian-digit phone numbers
 right on 1 card in 8). Digits are easier than words: each is one blob of ink, and there are
 ten of them. So a line Tesseract saw Persian digits in is cut into its blobs and each blob is
-matched against the ten digits drawn from the DejaVu font the app ships (boothapp/assets:
-nothing is downloaded or trained). The reading is only a candidate: the caller keeps it when
-``phonenumbers`` finds a valid number in it, and Tesseract's reading otherwise.
+given the digit of its nearest sample in a small shipped set (boothapp/assets/ocr, made by
+scripts/make_persian_digit_model.py from digits drawn in other fonts than the bench prints
+and distorted as a photo does; nothing is downloaded or trained at run time). Persian and
+Arabic-Indic shapes both read as their value. The reading is only a candidate: the caller
+keeps it when ``phonenumbers`` finds a valid number in it, and Tesseract's reading otherwise.
 
-The zero needs no template: it is the one digit that is a small dot at mid-height.
+The zero needs no sample: it is the one digit that is a small dot at mid-height; the one is
+a plain upright stroke.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 from boothapp.capture.types import Frame
 from boothapp.resources import asset
 
 PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
-# Fonts draw some Persian digits in their Arabic-Indic shape (۴ as ٤, ۶ as ٦): both shapes
-# of every digit are templates for its value.
-_ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
-_SIDE = 24  # px: a glyph is compared at this size
-_SOFT = 1.0  # px of blur: print and template need not meet to the pixel
-# The shipped DejaVu, and Noto Kufi from fonts-noto-core where installed (a second style of
-# Persian digits). The bench's cards are printed in Noto Sans and Noto Naskh Arabic, which are
-# deliberately not templates: its figures are for fonts the reader has not seen.
-_FONTS = (
-    str(asset("fonts", "DejaVuSans.ttf")),
-    str(asset("fonts", "DejaVuSans-Bold.ttf")),
-    "/usr/share/fonts/truetype/noto/NotoKufiArabic-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoKufiArabic-Bold.ttf",
-)
-_SIZES = (24, 32, 44)
-_WORST = 0.55  # a blob less like a digit than this (cosine) is not a digit: a letter, a mark
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"  # the same values; fonts draw some Persian digits in these shapes
+# Made by scripts/make_persian_digit_model.py (fonts, distortions and the reason there).
+MODEL = asset("ocr", "persian_digits.npz")
+_SIDE = 32  # px: a glyph's square is compared at this size
+_CELLS, _BINS = 4, 8  # gradient directions: 4 x 4 cells of 8 directions
+_WORST = 0.5  # a blob less like a digit than this (cosine) is not a digit: a letter, a mark
 
 
-def _shape(glyph: np.ndarray) -> np.ndarray:
-    """A binary glyph (ink > 0) as a unit vector: centred in a square, fixed size, softened."""
+def prepare_line(grey: np.ndarray) -> np.ndarray:
+    """Ink (255) of a grey line crop, as the digits are cut from it: small print at 3x."""
+    if grey.shape[0] < 90:  # small print: digits ~15 px high touch and lose their shape
+        grey = cv2.resize(grey, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    paper = int(np.percentile(grey, 90))
+    grey = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=paper)
+    grey = cv2.GaussianBlur(grey, (3, 3), 0)
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def _directions(square: np.ndarray) -> np.ndarray:
+    """Histogram of gradient directions per cell (a HOG; OpenCV 5 moved its own out)."""
+    f = cv2.GaussianBlur(square.astype(np.float32) / 255, (0, 0), 1.0)
+    gx, gy = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
+    mag = np.hypot(gx, gy)
+    pos = (np.arctan2(gy, gx) % (2 * np.pi)) / (2 * np.pi) * _BINS
+    lower = np.floor(pos).astype(np.int64) % _BINS
+    frac = pos - np.floor(pos)
+    n = _SIDE // _CELLS
+    cell = (np.arange(_SIDE) // n)[:, None] * _CELLS + (np.arange(_SIDE) // n)[None, :]
+    hist = np.zeros(_CELLS * _CELLS * _BINS, np.float32)
+    np.add.at(hist, (cell * _BINS + lower).ravel(), (mag * (1 - frac)).ravel())
+    np.add.at(hist, (cell * _BINS + (lower + 1) % _BINS).ravel(), (mag * frac).ravel())
+    return hist / max(float(np.linalg.norm(hist)), 1e-6)
+
+
+def glyph_features(glyph: np.ndarray) -> np.ndarray:
+    """A binary glyph (ink > 0) as a unit vector: gradient directions, coarse ink, and its
+    width to height (a ۱ and a ۸ of the same strokes differ mainly there)."""
     ys, xs = np.nonzero(glyph)
     glyph = glyph[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     h, w = glyph.shape
     side = max(h, w)
-    square = np.zeros((side, side), np.float32)
-    y0, x0 = (side - h) // 2, (side - w) // 2
-    square[y0 : y0 + h, x0 : x0 + w] = glyph > 0
+    pad = side // 8 + 1
+    square = np.zeros((side + 2 * pad, side + 2 * pad), np.uint8)
+    y0, x0 = pad + (side - h) // 2, pad + (side - w) // 2
+    square[y0 : y0 + h, x0 : x0 + w] = (glyph > 0) * 255
     small = cv2.resize(square, (_SIDE, _SIDE), interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (0, 0), _SOFT)
-    vec = small.ravel() - small.mean()
-    return vec / max(float(np.linalg.norm(vec)), 1e-6)  # type: ignore[no-any-return]
+    coarse = cv2.resize(small, (12, 12), interpolation=cv2.INTER_AREA).ravel() / 255 * 0.5
+    vec = np.concatenate([_directions(small), coarse, [2 * np.log(w / h)]]).astype(np.float32)
+    return vec / max(float(np.linalg.norm(vec)), 1e-6)
 
 
 @functools.cache
-def _templates() -> tuple[np.ndarray, np.ndarray]:
-    """(shapes, digit index) of 1-9 drawn in the shipped fonts at a few sizes and weights."""
-    shapes, labels = [], []
-    for font_path in _FONTS:
-        if not Path(font_path).exists():
-            continue
-        for size in _SIZES:
-            font = ImageFont.truetype(font_path, size)
-            for d in range(1, 10):  # the zero goes by its outline alone
-                for char in {PERSIAN[d], _ARABIC_INDIC[d]}:
-                    img = Image.new("L", (size * 2, size * 2), 0)
-                    ImageDraw.Draw(img).text((size // 2, size // 2), char, font=font, fill=255)
-                    ink = (np.asarray(img) > 127).astype(np.uint8)
-                    if not ink.any():
-                        continue
-                    shapes.append(_shape(ink))
-                    labels.append(d)
-                    if d == 7:  # Naskh and Urdu print draw the seven on its side, as "<"
-                        shapes.append(_shape(np.ascontiguousarray(np.rot90(ink, -1))))
-                        labels.append(d)
-    return np.stack(shapes), np.asarray(labels)
+def _model() -> tuple[np.ndarray, np.ndarray]:
+    """(features, digit) of the shipped samples."""
+    with np.load(MODEL) as data:
+        return data["features"].astype(np.float32), data["digits"].astype(np.int64)
+
+
+def _digit(glyph: np.ndarray) -> int | None:
+    """The digit 1-9 a glyph is most like (its nearest sample), None when like none."""
+    features, digits = _model()
+    scores = features @ glyph_features(glyph)
+    best = int(np.argmax(scores))
+    return int(digits[best]) if scores[best] >= _WORST else None
 
 
 def _split_touching(ink: np.ndarray, blob: tuple[int, ...], height: float) -> list[tuple[int, ...]]:
@@ -113,12 +124,7 @@ def read_persian_digits(crop: Frame) -> str | None:
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     if grey.shape[0] < 8 or grey.shape[1] < 8:
         return None
-    if grey.shape[0] < 90:  # small print: digits ~15 px high touch and lose their shape
-        grey = cv2.resize(grey, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
-    paper = int(np.percentile(grey, 90))
-    grey = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=paper)
-    grey = cv2.GaussianBlur(grey, (3, 3), 0)
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = prepare_line(grey)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     blobs = [tuple(int(v) for v in stats[i]) for i in range(1, n)]
     blobs = [b for b in blobs if b[4] >= 12]  # print, not specks
@@ -132,7 +138,6 @@ def read_persian_digits(crop: Frame) -> str | None:
     blobs = [b for b in blobs if abs(b[1] + b[3] / 2 - middle) < 0.8 * height and b[3] < 2 * height]
     blobs = [part for b in blobs for part in _split_touching(ink, b, height)]
     blobs.sort(key=lambda b: b[0])
-    shapes, labels = _templates()
     glyphs: list[tuple[int, int, str]] = []  # (left, right, digit)
     strangers = 0
     for x, y, w, h, _area in blobs:
@@ -148,12 +153,11 @@ def read_persian_digits(crop: Frame) -> str | None:
         if w < 0.25 * h:
             glyphs.append((x, x + w, PERSIAN[1]))  # a plain upright stroke
             continue
-        scores = shapes @ _shape(glyph)
-        best = int(np.argmax(scores))
-        if scores[best] < _WORST:
+        digit = _digit(glyph)
+        if digit is None:
             strangers += 1
             continue
-        glyphs.append((x, x + w, PERSIAN[int(labels[best])]))
+        glyphs.append((x, x + w, PERSIAN[digit]))
     if strangers > max(2, len(glyphs) // 4):
         return None  # letters, not a number
     return _grouped(glyphs, height)
@@ -184,4 +188,11 @@ def _grouped(glyphs: list[tuple[int, int, str]], height: float) -> str | None:
     return text if sum(c != " " for c in text) >= 6 else None
 
 
-__all__ = ["PERSIAN", "read_persian_digits"]
+__all__ = [
+    "ARABIC_INDIC",
+    "MODEL",
+    "PERSIAN",
+    "glyph_features",
+    "prepare_line",
+    "read_persian_digits",
+]
