@@ -48,7 +48,11 @@ def test_every_shipped_template_fills_in_as_a_full_render() -> None:
             for ctx in _contexts(rng, 15):
                 got = r.render(template_id, [lang, "en"], ctx)
                 assert got == full.render(template_id, [lang, "en"], ctx), (template_id, ctx)
-    assert all(r._shapes.values())  # every shipped template renders once per shape
+    # Every shipped template but the call script (its answers and notes differ per lead)
+    # renders once per shape.
+    assert {n for n, shape in r._shapes.items() if shape is None} == {
+        n for n in names if n.endswith("/call_script.j2")
+    }
     assert r._rendered  # ... and the cache was used
 
 

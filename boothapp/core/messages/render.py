@@ -300,7 +300,10 @@ _PERSON = ("first_name", "last_name", "company", "job_title", "email", "phone")
 # Private-use characters: no whitespace, no line break, unchanged by HTML escaping.
 _MARK = "\ue000{}\ue001"
 _MARKED = re.compile("\ue000(\\d+)\ue001")
-_RENDERED_MAX = 4096
+_RENDERED_MAX = 20_000
+# Shared data that differs from lead to lead (a call script's answers and notes): a
+# template showing it has as many shapes as leads, so it is rendered in full.
+_PER_LEAD = frozenset({"answers", "notes", "unsubscribe_url", "extra"})
 _UNSEEN: Any = object()
 # Template variable -> what of the context it shows (besides the person's own values).
 _KEYS: dict[str, Callable[[MessageContext], Any]] = {
@@ -337,7 +340,7 @@ def _shape_of(env: Environment, name: str) -> _Shape | None:
     source = env.loader.get_source(env, name)[0]
     tree = env.parse(source)
     used = meta.find_undeclared_variables(tree)
-    if not used <= _KEYS.keys() or not _plain_uses(tree, "other"):
+    if not used <= _KEYS.keys() or used & _PER_LEAD or not _plain_uses(tree, "other"):
         return None
     return _Shape(tuple(_KEYS[v] for v in sorted(used)))
 
