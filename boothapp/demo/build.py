@@ -155,7 +155,11 @@ def build_demo(
         )
     ctx.settings.current_event_id = event.id
     ctx.save_settings()
-    added = _add_leads(ctx, event, leads, seed, progress) if leads else 0
+    added = 0
+    if leads:
+        # Chunks committed without a disk flush each; one checkpoint makes them durable.
+        with ctx.db.bulk_writes():
+            added = _add_leads(ctx, event, leads, seed, progress)
     if added:
         add_results(ctx, event, seed)  # follow-ups, meetings, deals, costs: the Results page
     path = write_demo_video(ctx, event) if video else None
