@@ -100,7 +100,7 @@ def _later_slots(
     Kept: a 50,000-lead show asks the same few hundred (slot, zone) pairs 200,000 times."""
     zone_ = zone(tz)
     day = due.astimezone(zone_).date()
-    out = []
+    out: list[datetime] = []
     while True:
         due += slot
         local = due.astimezone(zone_)

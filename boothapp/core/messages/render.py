@@ -383,7 +383,11 @@ def _substitutable(value: str) -> bool:
 def _with_person(ctx: MessageContext, markers: list[str]) -> MessageContext:
     """``ctx`` with the person's values replaced by markers; the full name the templates
     see is joined from them as from the values, so it fills in as the full name."""
-    return replace(ctx, **dict(zip(_PERSON, markers, strict=True)))
+    first, last, company, title, email, phone = markers
+    return replace(
+        ctx, first_name=first, last_name=last, company=company, job_title=title, email=email,
+        phone=phone,
+    )  # fmt: skip
 
 
 def _has_mark(value: Any) -> bool:
