@@ -157,11 +157,12 @@ def build_demo(
     ctx.save_settings()
     added = 0
     if leads:
-        # Chunks committed without a disk flush each; one checkpoint makes them durable.
+        # Chunks (and the results' hundred small saves) committed without a disk flush
+        # each; one checkpoint at the end makes them durable.
         with ctx.db.bulk_writes():
             added = _add_leads(ctx, event, leads, seed, progress)
-    if added:
-        add_results(ctx, event, seed)  # follow-ups, meetings, deals, costs: the Results page
+            if added:
+                add_results(ctx, event, seed)  # outcomes, meetings, deals: the Results page
     path = write_demo_video(ctx, event) if video else None
     return DemoSummary(
         event, len(ctx.staff.list_staff(event.id)), ctx.attendees.count(event.id), added, path
