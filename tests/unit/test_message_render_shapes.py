@@ -48,11 +48,7 @@ def test_every_shipped_template_fills_in_as_a_full_render() -> None:
             for ctx in _contexts(rng, 15):
                 got = r.render(template_id, [lang, "en"], ctx)
                 assert got == full.render(template_id, [lang, "en"], ctx), (template_id, ctx)
-    # Every shipped template but the call script (its answers and notes differ per lead)
-    # renders once per shape.
-    assert {n for n, shape in r._shapes.items() if shape is None} == {
-        n for n in names if n.endswith("/call_script.j2")
-    }
+    assert all(r._shapes.values())  # every shipped template renders once per shape
     assert r._rendered  # ... and the cache was used
 
 
@@ -70,3 +66,26 @@ def test_a_template_that_transforms_a_value_is_rendered_in_full(tmp_path: Path) 
     assert (a.subject, a.text) == ("Hi ADA", "Acme! ada\n")
     assert (b.subject, b.text) == ("Hi BOB", "bob\n")
     assert r._shapes["en/shout.j2"] is None
+
+
+def test_answers_taken_apart_other_ways_render_in_full(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    for name, body in {
+        "pairs": "{% for q, a in answers %}{{ q }}={{ a }};{% endfor %}{{ notes }}",
+        "count": "{{ answers|length }} answers",
+        "index": "{% for p in answers %}{{ p[0] }}{% endfor %}",
+        "upper": "{% for q, a in answers %}{{ a|upper }}{% endfor %}",
+    }.items():
+        (tmp_path / "en" / f"{name}.j2").write_text(
+            f"{{% block subject %}}s{{% endblock %}}{{% block body %}}{body}{{% endblock %}}",
+            encoding="utf-8",
+        )
+    r = MessageRenderer([tmp_path])
+    ctx = MessageContext(answers=(("Budget", "<50k"), ("Role", "buyer")), notes="call")
+    assert r.render("pairs", "en", ctx).text == "Budget=<50k;Role=buyer;call\n"
+    assert r.render("pairs", "en", ctx).html.count("&lt;50k") == 1
+    assert r.render("count", "en", ctx).text == "2 answers\n"
+    assert r.render("index", "en", ctx).text == "BudgetRole\n"
+    assert r.render("upper", "en", ctx).text == "<50KBUYER\n"
+    assert r._shapes["en/pairs.j2"] is not None
+    assert [r._shapes[f"en/{n}.j2"] for n in ("count", "index", "upper")] == [None] * 3

@@ -295,24 +295,25 @@ def render_message(
     return default_renderer().render(template_id, language, ctx)
 
 
-# The person's own values: only printed or tested in the templates that qualify.
+# The person's own values: only printed or tested in the templates that qualify (so are
+# the notes and each answer of the call script, see ``_person_values``).
 _PERSON = ("first_name", "last_name", "company", "job_title", "email", "phone")
 # Private-use characters: no whitespace, no line break, unchanged by HTML escaping.
 _MARK = "\ue000{}\ue001"
 _MARKED = re.compile("\ue000(\\d+)\ue001")
 _RENDERED_MAX = 20_000
-# Shared data that differs from lead to lead (a call script's answers and notes): a
-# template showing it has as many shapes as leads, so it is rendered in full.
-_PER_LEAD = frozenset({"answers", "notes", "unsubscribe_url", "extra"})
+# Data that differs from lead to lead and is not filled in: a template showing it has as
+# many shapes as leads, so it is rendered in full.
+_PER_LEAD = frozenset({"unsubscribe_url", "extra"})
 _UNSEEN: Any = object()
 # Template variable -> what of the context it shows (besides the person's own values).
 _KEYS: dict[str, Callable[[MessageContext], Any]] = {
     "staff": lambda c: (c.staff_name, c.staff_email, c.staff_phone, c.signature, c.meeting_link),
     "event": lambda c: (c.event_name, c.event_venue),
     "sender": lambda c: c.sender_company,
-    "answers": lambda c: c.answers,
+    "answers": lambda c: None,  # filled in per lead; their number is in the key
     "interests": lambda c: c.interests,
-    "notes": lambda c: c.notes,
+    "notes": lambda c: None,  # filled in per lead
     "shared_notes": lambda c: c.shared_notes,
     "links": lambda c: c.literature,
     "literature_requested": lambda c: c.literature_requested,
@@ -345,35 +346,65 @@ def _shape_of(env: Environment, name: str) -> _Shape | None:
     return _Shape(tuple(_KEYS[v] for v in sorted(used)))
 
 
-def _plain_uses(node: nodes.Node, where: str) -> bool:
-    """Whether every ``lead.<value>`` under ``node`` is printed or tested (``where``: how
-    the node's value is used: "out" printed, "test" tested for truth, "other")."""
-    if isinstance(node, nodes.Name) and node.name == "lead":
-        return False  # the whole person handed on (a macro, a filter)
+def _plain_uses(node: nodes.Node, where: str, loop: frozenset[str] = frozenset()) -> bool:
+    """Whether every person's value under ``node`` (``lead.<value>``, ``notes``, the
+    question and answer of each ``answers`` pair) is printed or tested. ``where``: how the
+    node's value is used ("out" printed, "test" tested for truth, "other"); ``loop``: the
+    names a ``{% for q, a in answers %}`` bound around it."""
+    if isinstance(node, nodes.Name):
+        if node.name == "lead":
+            return False  # the whole person handed on (a macro, a filter)
+        if node.name == "answers":
+            return where == "test"  # iterated below; counted, indexed or filtered: no
+        if node.name == "notes" or node.name in loop:
+            return where in ("out", "test")
+        return True
     if (
         isinstance(node, nodes.Getattr)
         and isinstance(node.node, nodes.Name)
         and node.node.name == "lead"
     ):
         return node.attr not in (*_PERSON, "full_name") or where in ("out", "test")
+    if isinstance(node, nodes.For):
+        if isinstance(node.iter, nodes.Name) and node.iter.name == "answers":
+            names = node.target.items if isinstance(node.target, nodes.Tuple) else []
+            if len(names) != 2 or not all(isinstance(n, nodes.Name) for n in names):
+                return False  # a pair taken apart some other way
+            inner = loop | {n.name for n in names}  # type: ignore[attr-defined]
+        elif _plain_uses(node.iter, "other", loop):
+            inner = loop - {n.name for n in node.target.find_all(nodes.Name)}  # rebound
+        else:
+            return False
+        return (
+            (node.test is None or _plain_uses(node.test, "test", inner))
+            and all(_plain_uses(c, "other", inner) for c in node.body)
+            and all(_plain_uses(c, "other", loop) for c in node.else_)
+        )
     if isinstance(node, nodes.Output):
-        return all(_plain_uses(child, "out") for child in node.nodes)
+        return all(_plain_uses(child, "out", loop) for child in node.nodes)
     if isinstance(node, nodes.If):
-        return _plain_uses(node.test, "test") and all(
-            _plain_uses(c, "other") for c in (*node.body, *node.elif_, *node.else_)
+        return _plain_uses(node.test, "test", loop) and all(
+            _plain_uses(c, "other", loop) for c in (*node.body, *node.elif_, *node.else_)
         )
     if isinstance(node, nodes.CondExpr):
         parts = [node.expr1] + ([node.expr2] if node.expr2 is not None else [])
-        return _plain_uses(node.test, "test") and all(_plain_uses(p, where) for p in parts)
+        return _plain_uses(node.test, "test", loop) and all(
+            _plain_uses(p, where, loop) for p in parts
+        )
     if isinstance(node, nodes.Or | nodes.And):  # their value is one of the operands
-        return _plain_uses(node.left, where) and _plain_uses(node.right, where)
+        return _plain_uses(node.left, where, loop) and _plain_uses(node.right, where, loop)
     if isinstance(node, nodes.Not):
-        return _plain_uses(node.node, "test")
-    return all(_plain_uses(child, "other") for child in node.iter_child_nodes())
+        return _plain_uses(node.node, "test", loop)
+    return all(_plain_uses(child, "other", loop) for child in node.iter_child_nodes())
 
 
 def _person_values(ctx: MessageContext) -> list[str]:
-    return [getattr(ctx, f) for f in _PERSON]
+    """The values filled in per lead: the person's, the notes, each answer pair's two."""
+    return [
+        *(getattr(ctx, f) for f in _PERSON),
+        ctx.notes,
+        *(text for pair in ctx.answers for text in pair),
+    ]
 
 
 def _substitutable(value: str) -> bool:
@@ -381,12 +412,12 @@ def _substitutable(value: str) -> bool:
 
 
 def _with_person(ctx: MessageContext, markers: list[str]) -> MessageContext:
-    """``ctx`` with the person's values replaced by markers; the full name the templates
-    see is joined from them as from the values, so it fills in as the full name."""
-    first, last, company, title, email, phone = markers
+    """``ctx`` with the values of ``_person_values`` replaced by markers; the full name the
+    templates see is joined from them as from the values, so it fills in as the full name."""
+    first, last, company, title, email, phone, notes, *answers = markers
     return replace(
         ctx, first_name=first, last_name=last, company=company, job_title=title, email=email,
-        phone=phone,
+        phone=phone, notes=notes, answers=tuple(zip(answers[::2], answers[1::2], strict=True)),
     )  # fmt: skip
 
 
