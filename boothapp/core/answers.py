@@ -63,11 +63,33 @@ def question_label(question: Question, lang: str = "") -> str:
 
 def option_labels(question: Question, lang: str = "") -> dict[str, str]:
     """Option id -> label in ``lang`` (the event's own wording when none was written)."""
+    return dict(_option_labels(question, lang))
+
+
+# (id of the question, language) -> (that question, its labels). Planning 50,000 leads asks
+# for the labels of the same few questions a million times (issue 23); the question object
+# is kept and compared by identity, so a changed config never reads another's labels.
+_LABELS: dict[tuple[int, str], tuple[Question, Mapping[str, str]]] = {}
+_LABELS_MAX = 1024
+
+
+def _option_labels(question: Question, lang: str) -> Mapping[str, str]:
+    """``option_labels`` for reading only, kept per question object and language."""
+    key = (id(question), lang)
+    known = _LABELS.get(key)
+    if known is not None and known[0] is question:
+        return known[1]
     if question.kind is QuestionKind.YES_NO:
-        return _yes_no(lang)
-    return {
-        o.id: (o.label_in(lang) if lang else None) or _ours(o.label, lang) for o in question.options
-    }
+        labels: Mapping[str, str] = _yes_no(lang)
+    else:
+        labels = {
+            o.id: (o.label_in(lang) if lang else None) or _ours(o.label, lang)
+            for o in question.options
+        }
+    if len(_LABELS) >= _LABELS_MAX:
+        _LABELS.clear()
+    _LABELS[key] = (question, labels)
+    return labels
 
 
 def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
@@ -76,7 +98,7 @@ def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
         return ""
     if isinstance(value, bool):
         return _yes_no(lang)["yes" if value else "no"]
-    labels = option_labels(question, lang) if question is not None else {}
+    labels = _option_labels(question, lang) if question is not None else {}
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else list(value)
         return MULTI_SEPARATOR.join(labels.get(str(v), str(v)) for v in items if str(v).strip())
@@ -86,7 +108,7 @@ def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
 
 
 def option_label(question: Question, option_id: str, lang: str = "") -> str:
-    return option_labels(question, lang).get(option_id, option_id)
+    return _option_labels(question, lang).get(option_id, option_id)
 
 
 def answer_lines(

@@ -155,9 +155,14 @@ def build_demo(
         )
     ctx.settings.current_event_id = event.id
     ctx.save_settings()
-    added = _add_leads(ctx, event, leads, seed, progress) if leads else 0
-    if added:
-        add_results(ctx, event, seed)  # follow-ups, meetings, deals, costs: the Results page
+    added = 0
+    if leads:
+        # Chunks (and the results' hundred small saves) committed without a disk flush
+        # each; one checkpoint at the end makes them durable.
+        with ctx.db.bulk_writes():
+            added = _add_leads(ctx, event, leads, seed, progress)
+            if added:
+                add_results(ctx, event, seed)  # outcomes, meetings, deals: the Results page
     path = write_demo_video(ctx, event) if video else None
     return DemoSummary(
         event, len(ctx.staff.list_staff(event.id)), ctx.attendees.count(event.id), added, path

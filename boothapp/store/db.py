@@ -30,6 +30,10 @@ from boothapp.store.errors import (
 )
 
 BUSY_TIMEOUT_MS = 5000
+# Page cache of a connection inside ``Database.bulk_writes`` (the default is 64 MiB).
+BULK_CACHE_KIB = 256 * 1024
+# What ``Database.bulk_writes`` changes on a connection and puts back.
+_BULK_PRAGMAS = ("synchronous", "cache_size", "wal_autocheckpoint")
 FOLD_FUNCTION = "boothapp_fold"
 SORT_KEY_FUNCTION = "boothapp_sort_key"
 
@@ -152,6 +156,57 @@ class Database:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._bulk_cache_kib = 0  # > 0 inside ``bulk_writes``
+        if is_sqlite(self.engine):
+            event.listen(self.engine, "checkout", self._bulk_checkout)
+            event.listen(self.engine, "checkin", self._bulk_checkin)
+
+    @contextmanager
+    def bulk_writes(self, cache_kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+        """For a bulk build of many chunks, each its own committed transaction (the demo
+        build, issue 23): on SQLite the commits are not flushed to disk one by one
+        (``synchronous=NORMAL``: in WAL mode the file stays consistent, a power cut may only
+        lose the last chunks) and the page cache is bigger (a chunk's inserts land all over
+        the indexes). Each connection gets its own settings back when it returns to the
+        pool; the last commit is made durable with a checkpoint at the end."""
+        if not is_sqlite(self.engine):
+            yield
+            return
+        self._bulk_cache_kib = cache_kib
+        try:
+            yield
+        finally:
+            self._bulk_cache_kib = 0
+            with self.engine.connect() as con:  # the build's pages into the file, synced
+                con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _bulk_checkout(self, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if not self._bulk_cache_kib:
+            return
+        cur = dbapi_conn.cursor()
+        try:
+            record.info["bulk_restore"] = tuple(
+                cur.execute(f"PRAGMA {name}").fetchone()[0] for name in _BULK_PRAGMAS
+            )
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA cache_size=-{self._bulk_cache_kib}")
+            # No checkpoint after each chunk: the index pages every chunk rewrites are
+            # copied into the file once, at the end, not once per chunk.
+            cur.execute("PRAGMA wal_autocheckpoint=0")
+        finally:
+            cur.close()
+
+    def _bulk_checkin(self, dbapi_conn: Any, record: Any) -> None:
+        restore = record.info.pop("bulk_restore", None)
+        if restore is None or dbapi_conn is None:
+            return
+        cur = dbapi_conn.cursor()
+        try:
+            for name, value in zip(_BULK_PRAGMAS, restore, strict=True):
+                cur.execute(f"PRAGMA {name}={int(value)}")
+            cur.execute("PRAGMA shrink_memory")
+        finally:
+            cur.close()
 
     @contextmanager
     def session(self, immediate: bool = False) -> Iterator[Session]:

@@ -35,3 +35,30 @@ def test_demo_leads_come_through_the_lead_door(ctx: AppContext) -> None:
     planned = {t.lead_id for t in ctx.followups.touches(summary.event.id)}
     contactable = {lead.id for lead in leads if not lead.please_delete}
     assert contactable and contactable <= planned
+
+
+def test_demo_command_builds_leads_end_to_end(cli, data_dir) -> None:  # type: ignore[no-untyped-def]
+    """Issue #23: `boothapp demo --no-gui --leads N` (the bulk path, in chunks with relaxed
+    disk flushes) leaves every lead planned and the database back to its durable settings."""
+    from sqlalchemy import text
+
+    from boothapp.app import build_context
+
+    run = cli("demo", "--no-gui", "--leads", "45")
+    assert run.code == 0, run.err
+    assert "45 leads added" in run.out
+    ctx = build_context(str(data_dir))
+    try:
+        event = ctx.events.find_event("Demo Expo")
+        leads = ctx.leads.list_leads(event.id)
+        assert len(leads) == 45
+        touches = ctx.followups.touches(event.id)
+        assert {lead.id for lead in leads if not lead.please_delete} <= {t.lead_id for t in touches}
+        mail = next(t for t in touches if t.channel.value == "email")
+        lead = next(lead for lead in leads if lead.id == mail.lead_id)
+        assert lead.contact.first_name in mail.text  # filled into the shared rendering
+        with ctx.db.session() as s:
+            assert s.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL again
+            assert s.execute(text("SELECT count(*) FROM field_clocks")).scalar_one() > 45 * 10
+    finally:
+        ctx.close()

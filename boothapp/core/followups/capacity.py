@@ -8,10 +8,11 @@ the morning window. What cannot move stays put and says so in its reason.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan
@@ -36,6 +37,7 @@ def enforce_slot_capacity(
     same leads saved one after the other would have had (issue 23).
     """
     slot = timedelta(minutes=plan.slot_minutes)
+    morning = (plan.morning_start, plan.morning_end)
     load: Counter[datetime] = Counter(booked or {})
     out: dict[str, PlannedTouch] = {}
     ranks = rank or {}
@@ -47,14 +49,11 @@ def enforce_slot_capacity(
         tz = zone(touch.tz)
         due = touch.due_utc
         moved = False
-        while load[due] >= plan.max_sends_per_slot:
-            later = due + slot
-            local = later.astimezone(tz)
-            if local.date() != touch.due_utc.astimezone(tz).date() or not (
-                plan.morning_start <= local.time() < plan.morning_end
-            ):
-                break
-            due, moved = later, True
+        if load[due] >= plan.max_sends_per_slot:
+            for later in _later_slots(touch.due_utc, touch.tz, slot, *morning):
+                due, moved = later, True
+                if load[due] < plan.max_sends_per_slot:
+                    break
         if load[due] >= plan.max_sends_per_slot:
             out[touch_id] = replace(
                 touch,
@@ -87,17 +86,24 @@ def slots_read(touches: Iterable[PlannedTouch], plan: FollowUpPlan) -> set[datet
     all it needs, so a save reads them, not every open mail of a 50,000-lead show (#23)."""
     slot = timedelta(minutes=plan.slot_minutes)
     out: set[datetime] = set()
-    for touch in touches:
-        if touch.channel is not Channel.EMAIL:
-            continue
-        tz = zone(touch.tz)
-        day = touch.due_utc.astimezone(tz).date()
-        due = touch.due_utc
+    for due, tz in {(t.due_utc, t.tz) for t in touches if t.channel is Channel.EMAIL}:
         out.add(due)
-        while True:
-            due += slot
-            local = due.astimezone(tz)
-            if local.date() != day or not (plan.morning_start <= local.time() < plan.morning_end):
-                break
-            out.add(due)
+        out.update(_later_slots(due, tz, slot, plan.morning_start, plan.morning_end))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _later_slots(
+    due: datetime, tz: str, slot: timedelta, start: time, end: time
+) -> tuple[datetime, ...]:
+    """The slots after ``due`` on the same morning in ``tz``, where an email may move.
+    Kept: a 50,000-lead show asks the same few hundred (slot, zone) pairs 200,000 times."""
+    zone_ = zone(tz)
+    day = due.astimezone(zone_).date()
+    out: list[datetime] = []
+    while True:
+        due += slot
+        local = due.astimezone(zone_)
+        if local.date() != day or not (start <= local.time() < end):
+            return tuple(out)
+        out.append(due)

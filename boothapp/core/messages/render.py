@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, Template, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, Template, TemplateNotFound, meta, nodes
 from markupsafe import Markup, escape
 
 from boothapp.core.messages.variants import variant_for
@@ -156,6 +156,8 @@ class MessageRenderer:
         # the app runs (auto_reload is off), and planning asks thousands of times.
         self._found: dict[tuple[str, str | tuple[str, ...]], tuple[str, str]] = {}
         self._loaded: dict[str, tuple[Template, Template]] = {}
+        self._shapes: dict[str, _Shape | None] = {}
+        self._rendered: dict[tuple[Any, ...], tuple[str, str, str] | None] = {}
 
     def _templates(self, name: str) -> tuple[Template, Template]:
         """The text and HTML templates of a file, loaded once (planning 50,000 leads renders
@@ -206,6 +208,16 @@ class MessageRenderer:
         (a pack sentence without a pack) is swapped for its variant without it."""
         template_id = variant_for(template_id, has_links=bool(ctx.literature))
         name, lang = self._find(template_id, language)
+        shape = self._shape(name)
+        if shape is not None:
+            message = self._render_shaped(shape, template_id, name, lang, ctx)
+            if message is not None:
+                return message
+        return self._render_full(template_id, name, lang, ctx)
+
+    def _render_full(
+        self, template_id: str, name: str, lang: str, ctx: MessageContext
+    ) -> RenderedMessage:
         plain = _vars(ctx, lang, html=False)  # read-only for templates: shared by two blocks
         text_t, html_t = self._templates(name)
         subject_raw = _render_block(text_t, name, "subject", plain)
@@ -218,6 +230,51 @@ class MessageRenderer:
             subject=subject,
             text=_tidy_text(text_raw),
             html=_wrap_html(_tidy_text(html_body), lang),
+        )
+
+    # -- one Jinja render per template, language and shape of the data (issue 23) --------
+    # Planning a 50,000-lead show renders 200,000 messages, each three Jinja passes: a
+    # fifth of the demo build. Most of a message depends only on what leads share (the
+    # event, the rep, the interests); the person's own values (name, company, address) are
+    # only printed or tested for being empty. So a template whose AST uses them only that
+    # way is rendered once per shape, with a marker for each non-empty person value, and
+    # each lead gets the markers replaced by its values (escaped for HTML). Any other use
+    # (a filter, a comparison, a ``set``) renders the full way, as does a value with line
+    # breaks or outer spaces (the text tidying would treat it differently).
+
+    def _shape(self, name: str) -> _Shape | None:
+        if name not in self._shapes:
+            self._shapes[name] = _shape_of(self._text_env, name)
+        return self._shapes[name]
+
+    def _render_shaped(
+        self, shape: _Shape, template_id: str, name: str, lang: str, ctx: MessageContext
+    ) -> RenderedMessage | None:
+        values = _person_values(ctx)
+        if not all(_substitutable(v) for v in values):
+            return None
+        key = (name, tuple(bool(v) for v in values), *(f(ctx) for f in shape.keys))
+        parts = self._rendered.get(key, _UNSEEN)
+        if parts is _UNSEEN:
+            parts = None  # a shared value holding a marker itself: rendered in full
+            if not _has_mark(key):
+                markers = [_MARK.format(i) if v else "" for i, v in enumerate(values)]
+                masked = _with_person(ctx, markers)
+                message = self._render_full(template_id, name, lang, masked)
+                parts = (message.subject, message.text, message.html)
+            if len(self._rendered) >= _RENDERED_MAX:
+                self._rendered.clear()  # bounded: a show's shapes refill it in a moment
+            self._rendered[key] = parts
+        if parts is None:
+            return None
+        subject, text, html = parts
+        escaped = [str(escape(v)) for v in values]
+        return RenderedMessage(
+            template_id=template_id,
+            language=lang,
+            subject=" ".join(_fill(subject, values).split()),
+            text=_fill(text, values),
+            html=_fill(html, escaped),
         )
 
 
@@ -236,6 +293,146 @@ def render_message(
 ) -> RenderedMessage:
     """Render a default template; the language falls back to English."""
     return default_renderer().render(template_id, language, ctx)
+
+
+# The person's own values: only printed or tested in the templates that qualify (so are
+# the notes and each answer of the call script, see ``_person_values``).
+_PERSON = ("first_name", "last_name", "company", "job_title", "email", "phone")
+# Private-use characters: no whitespace, no line break, unchanged by HTML escaping.
+_MARK = "\ue000{}\ue001"
+_MARKED = re.compile("\ue000(\\d+)\ue001")
+_RENDERED_MAX = 20_000
+# Data that differs from lead to lead and is not filled in: a template showing it has as
+# many shapes as leads, so it is rendered in full.
+_PER_LEAD = frozenset({"unsubscribe_url", "extra"})
+_UNSEEN: Any = object()
+# Template variable -> what of the context it shows (besides the person's own values).
+_KEYS: dict[str, Callable[[MessageContext], Any]] = {
+    "staff": lambda c: (c.staff_name, c.staff_email, c.staff_phone, c.signature, c.meeting_link),
+    "event": lambda c: (c.event_name, c.event_venue),
+    "sender": lambda c: c.sender_company,
+    "answers": lambda c: None,  # filled in per lead; their number is in the key
+    "interests": lambda c: c.interests,
+    "notes": lambda c: None,  # filled in per lead
+    "shared_notes": lambda c: c.shared_notes,
+    "links": lambda c: c.literature,
+    "literature_requested": lambda c: c.literature_requested,
+    "unsubscribe_url": lambda c: c.unsubscribe_url,
+    "extra": lambda c: tuple(sorted(c.extra.items())),
+    # Fixed by the template's name, or functions of the above.
+    "lead": lambda c: None,
+    "html": lambda c: None,
+    "lang": lambda c: None,
+    "link": lambda c: None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What of a context a template's output depends on, besides the person's values."""
+
+    keys: tuple[Callable[[MessageContext], Any], ...]
+
+
+def _shape_of(env: Environment, name: str) -> _Shape | None:
+    """The template's shape, or None when it uses a person's value other than by printing
+    it or testing whether it is empty (then it is rendered for each lead in full)."""
+    assert env.loader is not None
+    source = env.loader.get_source(env, name)[0]
+    tree = env.parse(source)
+    used = meta.find_undeclared_variables(tree)
+    if not used <= _KEYS.keys() or used & _PER_LEAD or not _plain_uses(tree, "other"):
+        return None
+    return _Shape(tuple(_KEYS[v] for v in sorted(used)))
+
+
+def _plain_uses(node: nodes.Node, where: str, loop: frozenset[str] = frozenset()) -> bool:
+    """Whether every person's value under ``node`` (``lead.<value>``, ``notes``, the
+    question and answer of each ``answers`` pair) is printed or tested. ``where``: how the
+    node's value is used ("out" printed, "test" tested for truth, "other"); ``loop``: the
+    names a ``{% for q, a in answers %}`` bound around it."""
+    if isinstance(node, nodes.Name):
+        if node.name == "lead":
+            return False  # the whole person handed on (a macro, a filter)
+        if node.name == "answers":
+            return where == "test"  # iterated below; counted, indexed or filtered: no
+        if node.name == "notes" or node.name in loop:
+            return where in ("out", "test")
+        return True
+    if (
+        isinstance(node, nodes.Getattr)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name == "lead"
+    ):
+        return node.attr not in (*_PERSON, "full_name") or where in ("out", "test")
+    if isinstance(node, nodes.For):
+        if isinstance(node.iter, nodes.Name) and node.iter.name == "answers":
+            names = node.target.items if isinstance(node.target, nodes.Tuple) else []
+            if len(names) != 2 or not all(isinstance(n, nodes.Name) for n in names):
+                return False  # a pair taken apart some other way
+            inner = loop | {n.name for n in names}  # type: ignore[attr-defined]
+        elif _plain_uses(node.iter, "other", loop):
+            inner = loop - {n.name for n in node.target.find_all(nodes.Name)}  # rebound
+        else:
+            return False
+        return (
+            (node.test is None or _plain_uses(node.test, "test", inner))
+            and all(_plain_uses(c, "other", inner) for c in node.body)
+            and all(_plain_uses(c, "other", loop) for c in node.else_)
+        )
+    if isinstance(node, nodes.Output):
+        return all(_plain_uses(child, "out", loop) for child in node.nodes)
+    if isinstance(node, nodes.If):
+        return _plain_uses(node.test, "test", loop) and all(
+            _plain_uses(c, "other", loop) for c in (*node.body, *node.elif_, *node.else_)
+        )
+    if isinstance(node, nodes.CondExpr):
+        parts = [node.expr1] + ([node.expr2] if node.expr2 is not None else [])
+        return _plain_uses(node.test, "test", loop) and all(
+            _plain_uses(p, where, loop) for p in parts
+        )
+    if isinstance(node, nodes.Or | nodes.And):  # their value is one of the operands
+        return _plain_uses(node.left, where, loop) and _plain_uses(node.right, where, loop)
+    if isinstance(node, nodes.Not):
+        return _plain_uses(node.node, "test", loop)
+    return all(_plain_uses(child, "other", loop) for child in node.iter_child_nodes())
+
+
+def _person_values(ctx: MessageContext) -> list[str]:
+    """The values filled in per lead: the person's, the notes, each answer pair's two."""
+    return [
+        *(getattr(ctx, f) for f in _PERSON),
+        ctx.notes,
+        *(text for pair in ctx.answers for text in pair),
+    ]
+
+
+def _substitutable(value: str) -> bool:
+    return value.isprintable() and value == value.strip()
+
+
+def _with_person(ctx: MessageContext, markers: list[str]) -> MessageContext:
+    """``ctx`` with the values of ``_person_values`` replaced by markers; the full name the
+    templates see is joined from them as from the values, so it fills in as the full name."""
+    first, last, company, title, email, phone, notes, *answers = markers
+    return replace(
+        ctx, first_name=first, last_name=last, company=company, job_title=title, email=email,
+        phone=phone, notes=notes, answers=tuple(zip(answers[::2], answers[1::2], strict=True)),
+    )  # fmt: skip
+
+
+def _has_mark(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\ue000" in value
+    if isinstance(value, Link):
+        return _has_mark(value.title) or _has_mark(value.url)
+    if isinstance(value, tuple):
+        return any(_has_mark(v) for v in value)
+    return False
+
+
+def _fill(text: str, values: list[str]) -> str:
+    return _MARKED.sub(lambda m: values[int(m.group(1))], text)
 
 
 def _render_block(template: Template, name: str, block: str, variables: dict[str, Any]) -> str:

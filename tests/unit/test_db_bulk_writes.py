@@ -1,0 +1,39 @@
+"""Issue #23: ``Database.bulk_writes`` (the demo build's chunks) relaxes the disk flushes and
+grows the page cache only inside the block, on every connection it hands out, and puts each
+connection's own settings back; what was written is in the file afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from boothapp.store.db import BULK_CACHE_KIB, Database, make_engine
+
+
+def _pragmas(db: Database) -> tuple[int, int, int]:
+    with db.session() as s:
+        return tuple(  # type: ignore[return-value]
+            s.execute(text(f"PRAGMA {p}")).scalar_one()
+            for p in ("synchronous", "cache_size", "wal_autocheckpoint")
+        )
+
+
+def test_bulk_writes_relax_inside_and_restore_after(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    db = Database(make_engine(url), url)
+    with db.session() as s:
+        s.execute(text("CREATE TABLE t (x INTEGER)"))
+    before = _pragmas(db)
+    assert before[0] == 2  # FULL: a save is on disk when the screen says so
+    with db.bulk_writes():
+        assert _pragmas(db) == (1, -BULK_CACHE_KIB, 0)
+        for i in range(3):
+            with db.session() as s:
+                s.execute(text("INSERT INTO t VALUES (:x)"), {"x": i})
+    assert _pragmas(db) == before
+    db.dispose()
+    again = Database(make_engine(url), url)
+    with again.read() as s:
+        assert s.execute(text("SELECT count(*) FROM t")).scalar_one() == 3
+    again.dispose()

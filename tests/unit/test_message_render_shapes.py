@@ -1,0 +1,91 @@
+"""Issue #23: a template rendered once per shape of the data, with each lead's own values
+filled in, gives exactly the message a full Jinja render gives: for every shipped template
+and language, with empty values, HTML characters, line breaks, outer spaces and the marker
+characters themselves in the data; a template that uses a value any other way is rendered in
+full."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from boothapp.core.messages.render import Link, MessageContext, MessageRenderer
+
+_VALUES = ["", "Ayşe", "<b>O'Neil & Co</b>", "x\ny", " pad ", "Γιώργος", "مریم",
+           "\ue0001\ue001", "{{ x }}", "a  b"]  # fmt: skip
+
+
+def _contexts(rng: random.Random, n: int) -> list[MessageContext]:
+    def v() -> str:
+        return rng.choice(_VALUES)
+
+    out = [
+        MessageContext(
+            first_name=v(), last_name=v(), company=v(), job_title=v(), email=v(), phone=v(),
+            answers=tuple((v(), v()) for _ in range(rng.randint(0, 2))),
+            interests=tuple(rng.sample(["Platform", "B<c>", "Analytics"], rng.randint(0, 2))),
+            notes=v(), shared_notes=tuple(v() for _ in range(rng.randint(0, 1))),
+            literature=(Link(v(), "https://x.example/y"),) if rng.random() < 0.5 else (),
+            signature=v(), meeting_link=rng.choice(["", "https://m.example/a"]),
+            staff_name=v(), staff_phone=v(), event_name=v(), event_venue=v(),
+            sender_company=v(), unsubscribe_url="mailto:u@x.example?subject=1",
+        )
+        for _ in range(n)
+    ]  # fmt: skip
+    return out
+
+
+def test_every_shipped_template_fills_in_as_a_full_render() -> None:
+    r = MessageRenderer()
+    names = r._text_env.list_templates()
+    templates = sorted({n.split("/")[1].removesuffix(".j2") for n in names})
+    langs = sorted({n.split("/")[0] for n in names})
+    full = MessageRenderer()
+    full._shape = lambda name: None  # type: ignore[method-assign]
+    rng = random.Random(23)
+    for template_id in templates:
+        for lang in langs:
+            for ctx in _contexts(rng, 15):
+                got = r.render(template_id, [lang, "en"], ctx)
+                assert got == full.render(template_id, [lang, "en"], ctx), (template_id, ctx)
+    assert all(r._shapes.values())  # every shipped template renders once per shape
+    assert r._rendered  # ... and the cache was used
+
+
+def test_a_template_that_transforms_a_value_is_rendered_in_full(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "shout.j2").write_text(
+        "{% block subject %}Hi {{ lead.first_name|upper }}{% endblock %}"
+        "{% block body %}{% if lead.company == 'Acme' %}Acme!{% endif %}"
+        " {{ lead.first_name }}{% endblock %}",
+        encoding="utf-8",
+    )
+    r = MessageRenderer([tmp_path])
+    a = r.render("shout", "en", MessageContext(first_name="ada", company="Acme"))
+    b = r.render("shout", "en", MessageContext(first_name="bob", company="Other"))
+    assert (a.subject, a.text) == ("Hi ADA", "Acme! ada\n")
+    assert (b.subject, b.text) == ("Hi BOB", "bob\n")
+    assert r._shapes["en/shout.j2"] is None
+
+
+def test_answers_taken_apart_other_ways_render_in_full(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    for name, body in {
+        "pairs": "{% for q, a in answers %}{{ q }}={{ a }};{% endfor %}{{ notes }}",
+        "count": "{{ answers|length }} answers",
+        "index": "{% for p in answers %}{{ p[0] }}{% endfor %}",
+        "upper": "{% for q, a in answers %}{{ a|upper }}{% endfor %}",
+    }.items():
+        (tmp_path / "en" / f"{name}.j2").write_text(
+            f"{{% block subject %}}s{{% endblock %}}{{% block body %}}{body}{{% endblock %}}",
+            encoding="utf-8",
+        )
+    r = MessageRenderer([tmp_path])
+    ctx = MessageContext(answers=(("Budget", "<50k"), ("Role", "buyer")), notes="call")
+    assert r.render("pairs", "en", ctx).text == "Budget=<50k;Role=buyer;call\n"
+    assert r.render("pairs", "en", ctx).html.count("&lt;50k") == 1
+    assert r.render("count", "en", ctx).text == "2 answers\n"
+    assert r.render("index", "en", ctx).text == "BudgetRole\n"
+    assert r.render("upper", "en", ctx).text == "<50KBUYER\n"
+    assert r._shapes["en/pairs.j2"] is not None
+    assert [r._shapes[f"en/{n}.j2"] for n in ("count", "index", "upper")] == [None] * 3
