@@ -33,7 +33,11 @@ class FlakyProxy:
         self.cut_every = args.cut_every
         self.outage = _span(args.outage)
         self.delay = tuple(ms / 1000 for ms in _span(args.delay_ms))
-        self.rng = random.Random(args.seed)
+        # Two streams: the per-chunk delays draw as often as traffic flows, so drawn from one
+        # stream the cuts came at different moments in each run of the same seed (2 to 9 cuts
+        # in 120 s). The cuts' own stream makes runs comparable cut for cut.
+        self.rng = random.Random(args.seed + 1_000_003)
+        self.cut_rng = random.Random(args.seed)
         self.log = Path(args.log) if args.log else None
         self.armed = Path(args.armed) if args.armed else None
         self.down_file = Path(args.down_file) if args.down_file else None
@@ -73,12 +77,12 @@ class FlakyProxy:
         if self.cut_every <= 0:
             return
         while True:
-            await asyncio.sleep(self.rng.expovariate(1 / self.cut_every))
+            await asyncio.sleep(self.cut_rng.expovariate(1 / self.cut_every))
             if self.armed is not None and not self.armed.exists():
                 continue
             began = time.time()
             self.cut()
-            await asyncio.sleep(self.rng.uniform(*self.outage))
+            await asyncio.sleep(self.cut_rng.uniform(*self.outage))
             self.down = False
             if self.log is not None:
                 with self.log.open("a") as fh:
