@@ -293,6 +293,10 @@ def apply_language(lang: str) -> str:
     QLocale.setDefault(locale_for(lang))
     if isinstance(app, QApplication):
         app.setLayoutDirection(direction(lang))
+        # Open widgets keep the locale they were made with: spin boxes in a Persian window
+        # still read "25". Qt hands a top level's locale down to every child without its own.
+        for window in app.topLevelWidgets():
+            window.setLocale(locale_for(lang))
     return lang
 
 

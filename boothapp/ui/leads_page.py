@@ -141,6 +141,7 @@ class LeadsPage(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate((220, 220, 76, 160, 180, 160, 110)):
             self.table.setColumnWidth(column, width)
+        self._fit_headers()
         # Sorting goes through the query (the model re-fetches); newest first to start.
         header.setSortIndicator(
             [c for _, c in COLUMNS].index(self.model.query.sort), Qt.SortOrder.DescendingOrder
@@ -158,7 +159,10 @@ class LeadsPage(QWidget):
             filters.addWidget(widget, i // 3, i % 3)
         filters.addWidget(self.please_delete, 1, 2, 1, 2)  # its words may run under the count
         filters.addWidget(self.count, 0, 3)
-        filters.setColumnStretch(3, 1)
+        # The filters take the width the list has, the count only its words: with the count
+        # stretching, Greek filters read "Αξιολόγησ" beside empty space (issue 21).
+        for column in range(3):
+            filters.setColumnStretch(column, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -218,6 +222,16 @@ class LeadsPage(QWidget):
         self.model.headerDataChanged.emit(
             Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
         )
+        self._fit_headers()
+
+    def _fit_headers(self) -> None:
+        """Widen a column to its heading in this language: the 76 px rating column read
+        "ιολόγη" for "Αξιολόγηση" in Greek (issue 21). Never narrows what the user widened."""
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount() - 1):  # the last one stretches
+            needed = header.sectionSizeFromContents(column).width()
+            if self.table.columnWidth(column) < needed:
+                self.table.setColumnWidth(column, needed)
 
     def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()

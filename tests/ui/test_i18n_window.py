@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QWidget,
@@ -193,3 +194,52 @@ def test_every_main_page_in_persian_reads_right_to_left_without_english(
         assert not leftovers, f"page {row} ({window.nav.item(row).text()}):\n" + "\n".join(
             leftovers
         )
+
+
+# What the Persian and Greek walk-throughs showed (issue 21): spin boxes in Latin digits in a
+# Persian window, Greek lead filters cut to "Αξιολόγησ" beside empty space, a Greek heading
+# cut to "ιολόγη".
+
+
+def _open_page(qtbot, win: DesktopWindow, widget_type: type, name: str):  # type: ignore[no-untyped-def]
+    for row in range(win.nav.count()):
+        win.nav.setCurrentRow(row)
+        qtbot.wait(20)
+        found = win.pages.currentWidget().findChild(widget_type, name)
+        if found is not None and found.isVisible():
+            return found
+    raise AssertionError(f"no page shows {name}")
+
+
+def test_settings_numbers_in_persian_digits(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    _pick_language(qtbot, window, "fa")
+    _sign_in(qtbot, window)
+    warm = _open_page(qtbot, window, QSpinBox, "FormWarm")
+    assert warm.text() and not re.search(r"[0-9]", warm.text()), warm.text()
+    assert re.search(r"[۰-۹]", warm.text()), warm.text()
+
+
+def test_greek_lead_filters_show_their_whole_words(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    _pick_language(qtbot, window, "el")
+    _sign_in(qtbot, window)
+    rating = _open_page(qtbot, window, QComboBox, "RatingFilter")
+    qtbot.wait(50)
+    for combo in rating.parentWidget().findChildren(QComboBox):
+        if not combo.objectName().endswith("Filter"):
+            continue
+        words = combo.fontMetrics().horizontalAdvance(combo.currentText())
+        assert words + 30 <= combo.width(), (combo.objectName(), combo.currentText(), combo.width())
+
+
+def test_greek_lead_columns_show_their_headings(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    _pick_language(qtbot, window, "el")
+    _sign_in(qtbot, window)
+    _open_page(qtbot, window, QComboBox, "RatingFilter")
+    page = window.pages.currentWidget()
+    table, model = page.table, page.table.model()
+    header = table.horizontalHeader()
+    for column in range(model.columnCount() - 1):
+        # Qt's own measure of a heading: its words, margins and the sort arrow.
+        needed = header.sectionSizeFromContents(column).width()
+        heading = model.headerData(column, Qt.Orientation.Horizontal)
+        assert needed <= table.columnWidth(column), (heading, needed, table.columnWidth(column))
