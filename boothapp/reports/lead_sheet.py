@@ -123,12 +123,16 @@ def write_lead_sheet(
     history: Sequence[HistoryEntry] = (),
     card_image: Path | BinaryIO | None = None,
     language: Language | None = None,
+    owner_name: str = "",
 ) -> None:
     """Write a one-page handover sheet: contact, answers, notes, score reasons, history, and
     the business card photographed at the booth when there is one (issue 20).
-    ``language``: the event's (None: the current language)."""
+    ``language``: the event's (None: the current language). ``owner_name``: the routing
+    owner's name (the sheet shows it instead of the rep's id)."""
     with using(language):
-        _write_lead_sheet(lead, event, path, questions, score_lines, history, card_image)
+        _write_lead_sheet(
+            lead, event, path, questions, score_lines, history, card_image, owner_name
+        )
 
 
 def _write_lead_sheet(
@@ -139,6 +143,7 @@ def _write_lead_sheet(
     score_lines: Sequence[str],
     history: Sequence[HistoryEntry],
     card_image: Path | BinaryIO | None,
+    owner_name: str = "",
 ) -> None:
     st = styles()
     zone = event_zone(event)
@@ -174,7 +179,7 @@ def _write_lead_sheet(
             ),
             (_("Score"), format_number(lead.score)),
             (_("Qualified"), _("yes") if lead.qualified else _("no, nurture")),
-            (_("Owner"), lead.owner or _("(unassigned)")),
+            (_("Owner"), owner_name or lead.owner or _("(unassigned)")),
             (_("Stage"), label(lead.stage)),
             (_("Captured by"), lead.staff_name),
             (_("Source"), label(lead.source)),

@@ -229,7 +229,7 @@ def _top_leads(data: ReportData) -> list[Flowable]:
             lead.contact.company,
             label(lead.rating),
             _n(lead.score),
-            lead.owner,
+            data.owner_name(lead.owner),
             local_time(lead.created_at, zone),
         )
         for lead in data.top_leads

@@ -125,6 +125,12 @@ class ReportData:
     funnel: tuple[Count, ...]  # pipeline stages in order, "not interested" last
     response: ResponseTimes | None
     top_leads: tuple[Lead, ...]
+    # Routing owner id -> the rep's name (the config's routing reps): a reader sees "Ayşe
+    # Demir", not "booth_manager" (issue 21). An id without a rep stays as it is.
+    owner_names: Mapping[str, str] = field(default_factory=dict)
+
+    def owner_name(self, owner: str) -> str:
+        return self.owner_names.get(owner, owner)
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -238,6 +244,7 @@ def build_report_data(
     now: datetime | None = None,
     top: int = TOP_LEADS,
     top_leads: Sequence[Lead] | None = None,
+    owner_names: Mapping[str, str] | None = None,
 ) -> ReportData:
     """Compute every figure of the post-show report in one pass over ``leads``.
 
@@ -260,6 +267,7 @@ def build_report_data(
     by_staff: dict[str, list[ReportLead]] = defaultdict(list)
     by_owner: dict[str, list[ReportLead]] = defaultdict(list)
     staff_names = {s.id: s.name for s in staff}
+    names = dict(owner_names or {})
     for lead in all_leads:
         if lead.created_at is not None:
             local = _as_utc(lead.created_at).astimezone(zone)
@@ -267,7 +275,7 @@ def build_report_data(
             days[local.date()] += 1
         name = staff_names.get(lead.staff_id) or lead.staff_name or UNKNOWN_STAFF
         by_staff[name].append(lead)
-        by_owner[lead.owner or UNASSIGNED].append(lead)
+        by_owner[names.get(lead.owner, lead.owner) if lead.owner else UNASSIGNED].append(lead)
     for member in staff:
         if member.active:
             by_staff.setdefault(member.name, [])
@@ -309,4 +317,5 @@ def build_report_data(
         top_leads=tuple(top_leads)
         if top_leads is not None
         else tuple(cast("list[Lead]", sorted(all_leads, key=_top_key)[:top])),
+        owner_names=names,
     )

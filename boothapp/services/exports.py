@@ -272,6 +272,7 @@ class ExportService:
         data = build_report_data(
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
             questions=questions, top_leads=self._top_leads(event, TOP_LEADS),
+            owner_names={rep.id: rep.name for rep in cfg.routing.reps if rep.name},
         )  # fmt: skip
         # The figures are made: the rows go before the ROI pages read the leads again, so
         # the two reads do not add up in memory (332 -> ... MB peak at 50k; issue 23).
@@ -290,6 +291,7 @@ class ExportService:
             lead, event, path, questions=question_columns(cfg, cfg.language.value),
             score_lines=score_lines, history=self._history(lead.id, cfg),
             card_image=card_picture(photos[-1]) if photos else None, language=cfg.language,
+            owner_name=rep.name if (rep := cfg.routing.rep(lead.owner)) else "",
         )  # fmt: skip
 
     def _report_rows(self, event_id: str) -> list[ReportRow]:

@@ -98,3 +98,13 @@ def test_the_sheet_shows_the_card_flattened_out_of_the_still(tmp_path: Path) -> 
     (image,) = PdfReader(path).pages[0].images
     width, height = image.image.size  # type: ignore[union-attr]
     assert width < still.shape[1] and 1.5 < width / height < 1.9  # the card, not the desk
+
+
+def test_the_owner_is_named_not_shown_by_id(tmp_path: Path) -> None:
+    """The routing owner is a rep id; the sheet names the rep (issue 21)."""
+    demo = generate(1)
+    lead = replace(demo.leads[0], owner="booth_manager")
+    path = tmp_path / "lead.pdf"
+    write_lead_sheet(lead, demo.event, path, owner_name="Deniz Aksoy")
+    _pages, text = _text(path)
+    assert "Deniz Aksoy" in text and "booth_manager" not in text

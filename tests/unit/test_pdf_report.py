@@ -107,3 +107,19 @@ def test_empty_event_still_gives_a_report(tmp_path: Path) -> None:
     write_report_pdf(data, tmp_path / "r.pdf")
     text = PdfReader(tmp_path / "r.pdf").pages[0].extract_text()
     assert "Total leads" in text and "Page 1 of" in text
+
+
+def test_owners_are_named_not_shown_by_id(tmp_path: Path) -> None:
+    """The routing owner is a rep id ("booth_manager"); the report names the rep (issue 21)."""
+    demo = generate(60)
+    leads = [replace(lead, owner="booth_manager") for lead in demo.leads]
+    data = build_report_data(
+        demo.event, leads, demo.staff, demo.first_touch,
+        owner_names={"booth_manager": "Deniz Aksoy"},
+    )  # fmt: skip
+    assert [row.label for row in data.per_owner] == ["Deniz Aksoy"]
+    path = tmp_path / "report.pdf"
+    write_report_pdf(data, path)
+    text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "Deniz Aksoy" in text.split("Per routing owner", 1)[1]
+    assert "booth_manager" not in text
