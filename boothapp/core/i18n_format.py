@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -41,10 +42,17 @@ def locale_of(language: Language | None = None) -> Locale:
 
 def format_zone(zone: str, language: Language | None = None) -> str:
     """A time zone as the reader names it: its city in their language (CLDR: "استانبول",
-    "Κωνσταντινούπολη"), the IANA id in English or when CLDR knows no city (issue 21)."""
+    "Κωνσταντινούπολη"), the IANA id in English or when CLDR knows no city (issue 21).
+    The one rule for pages, reasons, reports and lead sheets alike."""
     lang = language or current()
     if not zone or lang is Language.EN:
         return zone
+    return _zone_city(zone, lang)
+
+
+@lru_cache(maxsize=1024)
+def _zone_city(zone: str, lang: Language) -> str:
+    # Remembered: Babel reads CLDR per call, and the follow-up queue names a zone per row.
     try:
         city = babel_dates.get_timezone_location(zone, locale=locale_of(lang), return_city=True)
     except (LookupError, ValueError):

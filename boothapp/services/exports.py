@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Select, Text, case, func, or_, select, type_coerce
+from sqlalchemy import JSON, Dialect, Select, Text, case, func, or_, select, type_coerce
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
@@ -34,7 +33,7 @@ from boothapp.services.staff import StaffService
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, lead_value_columns
 from boothapp.store.tables import LeadChangeRow, LeadRow, StaffRow
-from boothapp.store.types import SharedJSON, UTCDateTime
+from boothapp.store.types import SharedJSON, UTCDateTime, utc_from_stored
 
 Progress = Callable[[int, int], None]
 # Rows fetched from the database at a time while exporting.
@@ -175,7 +174,7 @@ class ExportService:
                 q.order_by(LeadRow.created_at).execution_options(yield_per=READ_CHUNK)
             )
             if texts is not None:
-                rows = texts.decode(rows)  # type: ignore[assignment]
+                rows = texts.decode(rows, conn.dialect)  # type: ignore[assignment]
             if not by_day:
                 yield from rows
                 return
@@ -374,41 +373,23 @@ class _StoredTexts:
     """SQLite's stored texts of the time and JSON columns, decoded here in one pass per row
     (issue 23): the columns' own result types cost three Python calls a value (the
     dialect's parser, the decorator's wrapper, its method), 100,000 times each at 50k leads.
-    The values are those the column types give: aware UTC datetimes (SQLite keeps them
-    naive, in UTC), JSON decoded once per distinct text and shared, read-only, as
-    ``SharedJSON`` does (tests/unit/test_exports_records.py compares the files)."""
+    Decoded by the column types' own rules (``utc_from_stored``, a ``SharedJSON`` memo), so
+    the values are those the types give (tests/unit/test_exports_records.py compares the
+    files)."""
 
     def __init__(self, columns: list[Any], times: list[int], jsons: list[int]) -> None:
         self.columns, self._times, self._jsons = columns, times, jsons
 
-    def decode(self, rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+    def decode(self, rows: Iterable[Sequence[Any]], dialect: Dialect) -> Iterator[list[Any]]:
         times, jsons = self._times, self._jsons
-        memo: dict[str, Any] = {}
-        parse, utc = datetime.fromisoformat, UTC
+        shared = SharedJSON().process_result_value  # one memo for this read
         for row in rows:
             rec = list(row)
             for i in times:
-                text = rec[i]
-                if text is not None:
-                    moment = parse(text)
-                    rec[i] = (
-                        moment.replace(tzinfo=utc)
-                        if moment.tzinfo is None
-                        else moment.astimezone(utc)
-                    )
+                rec[i] = utc_from_stored(rec[i])
             for i in jsons:
-                text = rec[i]
-                if text is not None:
-                    try:
-                        rec[i] = memo[text]
-                    except KeyError:
-                        value = rec[i] = json.loads(text)
-                        if len(memo) < _JSON_MEMO:
-                            memo[text] = value
+                rec[i] = shared(rec[i], dialect)
             yield rec
-
-
-_JSON_MEMO = 4096
 
 
 def _stored_texts(values: list[Any]) -> _StoredTexts | None:

@@ -29,12 +29,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
+        return utc_from_stored(value)
+
+
+def utc_from_stored(value: Any) -> datetime | None:
+    """A stored moment (SQLite's ISO text, a driver's datetime) as an aware UTC datetime; the
+    exports call it straight on the stored text (issue 23)."""
+    if value is None:
+        return None
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 class SharedJSON(TypeDecorator[Any]):

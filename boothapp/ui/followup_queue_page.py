@@ -87,7 +87,7 @@ def due_text(touch: Touch, event_zone: str = "") -> str:
 
 @lru_cache(maxsize=2048)
 def _clock_text(lang: str, hour: int, minute: int) -> str:
-    """'10:05' in the reader's digits, built once per language and minute: a QLocale per
+    """'10:05' in the reader's digits, built once per language and minute: formatting per
     queue row was a third of the fill's time at a big event (issue 23)."""
     return locale_for(lang).toString(QTime(hour, minute), "HH:mm")
 

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from boothapp.core import i18n as core_i18n
 from boothapp.core.clock import as_utc, zone_of
 from boothapp.core.followups.attempts import Outcome
+from boothapp.core.i18n_format import format_zone
 from boothapp.core.models import Channel
 from boothapp.resources import asset
 
@@ -112,8 +113,10 @@ def system_language() -> str:
     return language_of_locale(locale.getlocale()[0] or "")
 
 
+@lru_cache(maxsize=16)
 def locale_for(lang: str) -> QLocale:
-    """Dates, times and numbers as a reader of ``lang`` expects them (Persian digits in fa)."""
+    """Dates, times and numbers as a reader of ``lang`` expects them (Persian digits in fa).
+    One per language, kept: building a QLocale per formatted value cost 0.1 ms a call."""
     return QLocale(
         {"en": "en_GB", "tr": "tr_TR", "el": "el_GR", "fa": "fa_IR", "de": "de_DE"}.get(lang, lang)
     )
@@ -323,11 +326,10 @@ class Translated(Mapping[K, str]):
         return self._labels[key]
 
 
-# date_time's texts by (language, minute) and its locales by language. A QLocale built and a
-# format parsed per call (0.1-0.16 ms) added up to 54 ms GUI stalls where a page formats a
-# column of times (the leads list, the queue's slots; issue 23); the texts repeat by minute.
+# date_time's texts by (language, minute). A format parsed per call added up to 54 ms GUI
+# stalls where a page formats a column of times (the leads list, the queue's slots; issue
+# 23); the texts repeat by minute.
 _DATE_TIME_TEXTS: dict[tuple[str, int, int, int, int, int], str] = {}
-_DATE_TIME_LOCALES: dict[str, QLocale] = {}
 _DATE_TIME_MEMO = 4096
 
 
@@ -338,9 +340,7 @@ def date_time(moment: datetime, lang: str | None = None) -> str:
     text = _DATE_TIME_TEXTS.get(key)
     if text is not None:
         return text
-    loc = _DATE_TIME_LOCALES.get(lang)
-    if loc is None:
-        loc = _DATE_TIME_LOCALES[lang] = locale_for(lang)
+    loc = locale_for(lang)
     qt = QDateTime(
         QDate(moment.year, moment.month, moment.day),
         QTime(moment.hour, moment.minute, moment.second),
@@ -406,21 +406,7 @@ def zone_name(zone: str, lang: str | None = None) -> str:
     """A time zone as the reader names it: its city in their language ("استانبول",
     "Κωνσταντινούπολη", "İstanbul"; CLDR through Babel), the IANA id in English and for a
     zone CLDR has no city for. "Europe/..." was the one English word on Persian pages."""
-    lang = lang or _current
-    if not zone or lang == DEFAULT:
-        return zone or "UTC"
-    return _zone_city(zone, lang)
-
-
-@lru_cache(maxsize=1024)
-def _zone_city(zone: str, lang: str) -> str:
-    # Remembered: Babel reads CLDR per call, and the queue names a zone on every row it fills.
-    try:
-        from babel.dates import get_timezone, get_timezone_location
-
-        return str(get_timezone_location(get_timezone(zone), locale=lang, return_city=True))
-    except (LookupError, ValueError):
-        return zone
+    return format_zone(zone, core_i18n.Language(lang or _current)) or "UTC"
 
 
 _ZONE_ID = re.compile(

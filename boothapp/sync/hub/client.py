@@ -225,18 +225,10 @@ def connect(info: str, password: str | None = None, autocommit: bool = False) ->
             kwargs["password"] = password
         return psycopg.connect(info, **kwargs)
     except psycopg.OperationalError as exc:
-        first = first_line(exc)
-        problem = problem_of(exc)
-        if problem is HubProblem.REFUSED:
-            raise HubRefused(
-                _("the hub refused this device: {reason}").format(reason=first)
-            ) from None
-        if problem is HubProblem.TLS:
-            raise HubTlsError(
-                _("the hub's certificate was not accepted (TLS): {reason}").format(reason=first)
-            ) from None
+        if problem_of(exc) in (HubProblem.REFUSED, HubProblem.TLS):
+            raise as_hub_error(exc) from None  # the same words as a refusal mid-session
         raise HubError(
-            _("hub {url} unreachable: {reason}").format(url=redact(info), reason=first)
+            _("hub {url} unreachable: {reason}").format(url=redact(info), reason=first_line(exc))
         ) from None
 
 
