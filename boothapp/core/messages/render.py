@@ -252,9 +252,14 @@ class MessageRenderer:
         if "opening" not in text_t.blocks or "opening" not in said_text_t.blocks:
             return None
         said = {
-            False: _render_block(said_text_t, said_name, "opening", _vars(spoken_ctx, said_lang, html=False)),
-            True: _render_block(said_html_t, said_name, "opening", _vars(spoken_ctx, said_lang, html=True)),
-        }  # fmt: skip
+            html: _render_block(
+                (said_html_t if html else said_text_t),
+                said_name,
+                "opening",
+                _vars(spoken_ctx, said_lang, html=html),
+            )
+            for html in (False, True)
+        }
 
         def block(template: Template, part: str, html: bool) -> str:
             context = template.new_context(_vars(reader_ctx, lang, html=html))
