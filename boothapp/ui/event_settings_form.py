@@ -33,7 +33,9 @@ from boothapp.core.config.model import (
     MAX_LEADS_PER_STAFF_PER_DAY,
     MAX_RETAIN_DAYS,
 )
-from boothapp.ui.i18n import QT_TRANSLATE_NOOP
+from boothapp.core.zone_list import ZoneChoice
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
+from boothapp.ui.zone_box import ZONE_ROLE, ZoneDelegate, request_zone_list, zone_label
 
 REP_COLUMNS = (
     ("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")),
@@ -41,6 +43,7 @@ REP_COLUMNS = (
     ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
     ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")),
 )
+ZONE_COLUMN = [key for key, _ in REP_COLUMNS].index("timezone")
 # The first grid row holds the question's own wording (read back by its row, not its text).
 QUESTION_ROW = QT_TRANSLATE_NOOP("SettingsForm", "(question)")
 
@@ -129,6 +132,8 @@ class SettingsForm(QWidget):
         self.reps.verticalHeader().setVisible(False)
         self.reps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.reps.setMinimumHeight(90)
+        # Zones by their place in the reader's language, the IANA id kept (issue 21).
+        self.reps.setItemDelegateForColumn(ZONE_COLUMN, ZoneDelegate(self.reps))
         self.reps.itemChanged.connect(lambda _i: self._edited())
         add_rep = QPushButton(self.tr("Add rep"))
         add_rep.clicked.connect(self._add_rep)
@@ -164,6 +169,26 @@ class SettingsForm(QWidget):
         self.required.setText(self.tr("Required on the booth form"))
         self.retain.setSpecialValueText(self.tr("until erased"))
         self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
+        self._name_zones()
+
+    def _name_zones(self) -> None:
+        """The zone cells by their place in the window's language, once its list is built
+        (off the GUI thread; until then they show the id)."""
+        request_zone_list(current_language(), self._zones_named)
+
+    def _zones_named(self, lang: str, _choices: list[ZoneChoice]) -> None:
+        if lang != current_language():
+            return
+        for row in range(self.reps.rowCount()):
+            item = self.reps.item(row, ZONE_COLUMN)
+            if item is not None and item.data(ZONE_ROLE):
+                label = zone_label(str(item.data(ZONE_ROLE)), lang)
+                if item.text() != label:
+                    filling, self._filling = self._filling, True  # a new name is no edit
+                    try:
+                        item.setText(label)
+                    finally:
+                        self._filling = filling
 
     # -- tree in ----------------------------------------------------------------------------
     def load_tree(self, tree: dict[str, Any]) -> None:
@@ -192,6 +217,7 @@ class SettingsForm(QWidget):
                 self._append_rep_row(rep if isinstance(rep, dict) else {})
         finally:
             self._filling = False
+        self._name_zones()
         if self.question.count():
             self.question.setCurrentIndex(0)
             self._show_question(0)
@@ -247,7 +273,13 @@ class SettingsForm(QWidget):
         row = self.reps.rowCount()
         self.reps.insertRow(row)
         for col, (key, _) in enumerate(REP_COLUMNS):
-            self.reps.setItem(row, col, QTableWidgetItem(_text(rep.get(key))))
+            value = _text(rep.get(key))
+            if col == ZONE_COLUMN:
+                item = QTableWidgetItem(zone_label(value.strip()) or value)
+                item.setData(ZONE_ROLE, value.strip())
+            else:
+                item = QTableWidgetItem(value)
+            self.reps.setItem(row, col, item)
 
     # -- edits ------------------------------------------------------------------------------
     def _edited(self) -> None:
@@ -279,7 +311,11 @@ class SettingsForm(QWidget):
     # -- tree out ---------------------------------------------------------------------------
     def _cell(self, table: QTableWidget, row: int, col: int) -> str:
         item = table.item(row, col)
-        return item.text().strip() if item is not None else ""
+        if item is None:
+            return ""
+        if table is self.reps and col == ZONE_COLUMN and item.data(ZONE_ROLE) is not None:
+            return str(item.data(ZONE_ROLE)).strip()  # the id, not the place's name
+        return item.text().strip()
 
     def _wording(self, node: dict[str, Any], row: int) -> None:
         label = self._cell(self.options, row, 1)

@@ -18,9 +18,10 @@ from boothapp.core.models import Event
 from boothapp.settings import NO_CAMERA
 from boothapp.ui.application import create_application
 from boothapp.ui.desktop_window import DesktopWindow
-from boothapp.ui.i18n import apply_language, system_language
+from boothapp.ui.i18n import apply_language, current_language, system_language
 from boothapp.ui.setup_wizard import SetupWizard
 from boothapp.ui.theme import Theme, apply_theme
+from boothapp.ui.zone_box import warm_zone_list
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -128,6 +129,9 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     # Before anyone signs in: the device's language, else the OS's (issue 21).
     apply_language(ctx.settings.language or system_language())
     runner = TaskRunner()
+    # The time-zone list of the wizard and the event settings, named in the reader's
+    # language, is built now while the welcome box is read (issue 21).
+    warm_zone_list(current_language(), runner)
     event = current_event(ctx)
     if event is None:
         event = first_run(ctx, runner)
