@@ -30,6 +30,8 @@ PAGES = ("scan", "leads", "dashboard", "followups", "crm-sync", "settings", "res
 # Shot apart from the navigation: the sign-in page, the set-up wizard's pages, the scan page's
 # lead form, the lead detail beside the list, the export dialog.
 DIALOGS = ("sign-in", "wizard", "scan-form", "lead-detail", "export")
+# What a person types in the wizard's zone picker, per language (its shot shows the popup).
+ZONE_TYPED = {"en": "ist", "tr": "ist", "el": "αθ", "fa": "تهر", "de": "wien"}
 ONLY = {p for p in os.environ.get("BOOTHAPP_SHOTS_PAGES", "").split(",") if p}
 
 
@@ -154,6 +156,17 @@ def shoot(out: Path) -> None:
             wizard = SetupWizard(ctx, runner)
             wizard.resize(860, 620)
             dialog_shot(f"{lang}-wizard-1-event.png", wizard)
+            # The time-zone picker open, after typing part of a place (issue 21).
+            zones = wizard.details.timezone
+            zones.setFocus()
+            zones.lineEdit().selectAll()
+            zones.lineEdit().insert(ZONE_TYPED[lang])
+            zones.completer().setCompletionPrefix(ZONE_TYPED[lang])
+            zones.completer().complete()
+            settle(400)
+            grab(f"{lang}-wizard-1-zones.png")
+            zones.completer().popup().hide()
+            zones.set_zone(event.timezone)
             wizard.details.name.setText("Expo 2027")
             wizard.next()
             dialog_shot(f"{lang}-wizard-2-staff.png", wizard)
@@ -170,6 +183,14 @@ def shoot(out: Path) -> None:
             window.nav.setCurrentRow(row)
             settle(1200 if page in ("results", "dashboard", "leads") else 500)
             shoot_page(f"{lang}-{page}", window.pages.currentWidget())
+            if page == "followups":  # a call script for a lead in another language
+                queue = window.pages.currentWidget()
+                calls = [i for i, item in enumerate(getattr(queue, "_items", []))
+                         if item.touch.channel.value == "call" and item.touch.language != lang]  # fmt: skip
+                if calls:
+                    queue.list.setCurrentRow(calls[0])
+                    settle(800)
+                    grab(f"{lang}-followups-call.png")
         if wanted("scan-form"):  # a scanned visitor's form, filled from an existing lead
             window.nav.setCurrentRow(PAGES.index("scan") + 1)
             views = window.leads.model

@@ -154,9 +154,10 @@ T.update({
     "Looks good": ("Sorun yok", "Όλα καλά", "درست است", "Sieht gut aus"),
     "Not saved: {0}": ("Kaydedilmedi: {0}", "Δεν αποθηκεύτηκε: {0}", "ذخیره نشد: {0}", "Nicht gespeichert: {0}"),
     "Saved as revision {0}": ("{0}. sürüm olarak kaydedildi", "Αποθηκεύτηκε ως έκδοση {0}", "به‌عنوان نسخه {0} ذخیره شد", "Als Revision {0} gespeichert"),
-    "Id": ("Kimlik", "Αναγνωριστικό", "شناسه", "ID"),
+    "Id": ("Kimlik", "Κωδικός", "شناسه", "ID"),
     "Time zone": ("Saat dilimi", "Ζώνη ώρας", "منطقه زمانی", "Zeitzone"),
-    "Hours (09:00-17:00)": ("Saatler (09:00-17:00)", "Ώρες (09:00-17:00)", "ساعت‌ها (09:00-17:00)", "Zeiten (09:00-17:00)"),
+    "Hours": ("Saatler", "Ώρες", "ساعت‌ها", "Zeiten"),
+    "Working hours, like 09:00-17:00": ("Çalışma saatleri, örneğin 09:00-17:00", "Ώρες εργασίας, π.χ. 09:00-17:00", "ساعت کاری، مثلاً 09:00-17:00", "Arbeitszeit, z. B. 09:00-17:00"),
     "Required on the booth form": ("Stant formunda zorunlu", "Υποχρεωτικό στη φόρμα", "در فرم غرفه الزامی است", "Pflichtfeld im Standformular"),
     "Add option": ("Seçenek ekle", "Προσθήκη επιλογής", "افزودن گزینه", "Option hinzufügen"),
     "Remove option": ("Seçeneği kaldır", "Αφαίρεση επιλογής", "حذف گزینه", "Option entfernen"),
@@ -651,7 +652,8 @@ T.update({
     "until erased": ("silinene kadar", "μέχρι τη διαγραφή", "تا زمان حذف", "bis zum Löschen"),
     " days": (" gün", " ημέρες", " روز", " Tage"),
     "Leads neither synced nor won are erased this long after capture": ("Ne eşitlenen ne de kazanılan adaylar, kayıttan bu kadar sonra silinir", "Οι επαφές που ούτε συγχρονίστηκαν ούτε κερδήθηκαν διαγράφονται τόσο καιρό μετά την καταγραφή", "سرنخ‌هایی که نه همگام شده‌اند و نه موفق، این مدت پس از ثبت حذف می‌شوند", "Leads, die weder abgeglichen noch gewonnen sind, werden so lange nach der Erfassung gelöscht"),
-    "Keep unsynced leads": ("Eşitlenmemiş adayları sakla", "Διατήρηση μη συγχρονισμένων επαφών", "نگه‌داری سرنخ‌های همگام‌نشده", "Nicht abgeglichene Leads behalten"),
+    # Two lines in Greek and German: on one, the label pushed the routing table's zones to "Κ…".
+    "Keep unsynced leads": ("Eşitlenmemiş adayları sakla", "Διατήρηση επαφών\nχωρίς συγχρονισμό", "نگه‌داری سرنخ‌های همگام‌نشده", "Nicht abgeglichene\nLeads behalten"),
     # -- event hub banner, scanned before (ScanPage) --------------------------------------
     " on {when}": (" {when} tarihinde", " στις {when}", " در {when}", " am {when}"),
     "another device": ("başka bir cihaz", "άλλη συσκευή", "دستگاهی دیگر", "ein anderes Gerät"),

@@ -41,9 +41,10 @@ REP_COLUMNS = (
     ("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")),
     ("name", QT_TRANSLATE_NOOP("SettingsForm", "Name")),
     ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
-    ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")),
+    ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours")),
 )
 ZONE_COLUMN = [key for key, _ in REP_COLUMNS].index("timezone")
+HOURS_COLUMN = [key for key, _ in REP_COLUMNS].index("hours")
 # The first grid row holds the question's own wording (read back by its row, not its text).
 QUESTION_ROW = QT_TRANSLATE_NOOP("SettingsForm", "(question)")
 
@@ -107,6 +108,9 @@ class SettingsForm(QWidget):
             box.valueChanged.connect(lambda _v: self._edited())
         rating = QGroupBox(self.tr("Rating thresholds and targets"))
         rf = QFormLayout(rating)
+        # Numbers need no more than their own width: the routing table beside gets the rest
+        # (Greek and Persian labels are long; the zone column was cut to "Κ…").
+        rf.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         rf.addRow(self.tr("Warm from (score)"), self.warm)
         rf.addRow(self.tr("Hot from (score)"), self.hot)
         self.target = QSpinBox()
@@ -129,8 +133,16 @@ class SettingsForm(QWidget):
         self.reps = QTableWidget(0, len(REP_COLUMNS))
         self.reps.setObjectName("FormReps")
         self.reps.setHorizontalHeaderLabels([self.tr(label) for _, label in REP_COLUMNS])
+        self._hours_tip()
         self.reps.verticalHeader().setVisible(False)
-        self.reps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Name and hours as wide as they are written, the id as its heading (a long id is
+        # cut, not the place), the place's name takes the rest (shared evenly,
+        # "ساعت‌ها (09:00-17:00)" and "شیکاگو (ایالات متحده)" were cut).
+        self.reps.setWordWrap(False)  # cut a long place mid-word, not after its city
+        reps_header = self.reps.horizontalHeader()
+        reps_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        reps_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        reps_header.setSectionResizeMode(ZONE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.reps.setMinimumHeight(90)
         # Zones by their place in the reader's language, the IANA id kept (issue 21).
         self.reps.setItemDelegateForColumn(ZONE_COLUMN, ZoneDelegate(self.reps))
@@ -169,7 +181,18 @@ class SettingsForm(QWidget):
         self.required.setText(self.tr("Required on the booth form"))
         self.retain.setSpecialValueText(self.tr("until erased"))
         self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
+        self.reps.setHorizontalHeaderLabels([self.tr(label) for _, label in REP_COLUMNS])
+        self._hours_tip()
         self._name_zones()
+
+    def _hours_tip(self) -> None:
+        # The format in a tip: "Hours (09:00-17:00)" as a heading left the zones no room.
+        header = self.reps.horizontalHeaderItem(HOURS_COLUMN)
+        if header is not None:
+            header.setToolTip(self.tr("Working hours, like 09:00-17:00"))
+        heading = self.reps.horizontalHeader()
+        id_width = self.reps.fontMetrics().horizontalAdvance("m" * 7)  # "jonas", "emily"
+        heading.resizeSection(0, max(heading.sectionSizeHint(0), id_width))
 
     def _name_zones(self) -> None:
         """The zone cells by their place in the window's language, once its list is built
@@ -187,6 +210,7 @@ class SettingsForm(QWidget):
                     filling, self._filling = self._filling, True  # a new name is no edit
                     try:
                         item.setText(label)
+                        item.setToolTip(label)  # whole where the column cuts it
                     finally:
                         self._filling = filling
 

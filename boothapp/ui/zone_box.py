@@ -247,4 +247,6 @@ class ZoneDelegate(QStyledItemDelegate):
         if isinstance(editor, ZoneBox):
             zone = editor.zone()
             model.setData(index, zone, ZONE_ROLE)
-            model.setData(index, zone_label(zone), Qt.ItemDataRole.DisplayRole)
+            label = zone_label(zone)
+            model.setData(index, label, Qt.ItemDataRole.DisplayRole)
+            model.setData(index, label, Qt.ItemDataRole.ToolTipRole)

@@ -2706,8 +2706,8 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
             <translation>Zeitzone</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Zeiten (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Zeiten</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2763,7 +2763,8 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation>Nicht abgeglichene Leads behalten</translation>
+            <translation>Nicht abgeglichene
+Leads behalten</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2776,6 +2777,10 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Zuteilung (wer die Leads bekommt)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Arbeitszeit, z. B. 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

@@ -2695,7 +2695,7 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <name>SettingsForm</name>
         <message>
             <source>Id</source>
-            <translation>Αναγνωριστικό</translation>
+            <translation>Κωδικός</translation>
         </message>
         <message>
             <source>Name</source>
@@ -2706,8 +2706,8 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>Ζώνη ώρας</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Ώρες (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Ώρες</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2763,7 +2763,8 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation>Διατήρηση μη συγχρονισμένων επαφών</translation>
+            <translation>Διατήρηση επαφών
+χωρίς συγχρονισμό</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2776,6 +2777,10 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Δρομολόγηση (ποιος παίρνει τις επαφές)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Ώρες εργασίας, π.χ. 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

@@ -2704,8 +2704,8 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <translation>Time zone</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Hours (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Hours</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2774,6 +2774,10 @@ F5: walk-in without badge · F6: photo of a business card</translation>
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Routing reps (who gets leads)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Working hours, like 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

@@ -2701,8 +2701,8 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <translation>منطقه زمانی</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>ساعت‌ها (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>ساعت‌ها</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2771,6 +2771,10 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>مسیریابی (سرنخ‌ها به چه کسی می‌رسد)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>ساعت کاری، مثلاً 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

@@ -2701,8 +2701,8 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <translation>Saat dilimi</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Saatler (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Saatler</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2771,6 +2771,10 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Yönlendirme (adaylar kime gider)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Çalışma saatleri, örneğin 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>
