@@ -185,8 +185,12 @@ def shoot(out: Path) -> None:
             shoot_page(f"{lang}-{page}", window.pages.currentWidget())
             if page == "followups":  # a call script for a lead in another language
                 queue = window.pages.currentWidget()
-                calls = [i for i, item in enumerate(getattr(queue, "_items", []))
-                         if item.touch.channel.value == "call" and item.touch.language != lang]  # fmt: skip
+                items = getattr(queue, "_items", [])
+                calls = [
+                    i
+                    for i, item in enumerate(items)
+                    if item.touch.channel.value == "call" and item.touch.language != lang
+                ]
                 if calls:
                     queue.list.setCurrentRow(calls[0])
                     settle(800)
