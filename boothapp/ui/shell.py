@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QProgressDialog
 
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
@@ -46,7 +46,8 @@ def pick_camera(ctx: AppContext, event: Event) -> str:
     return ""
 
 
-def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
+def welcome_box() -> tuple[QMessageBox, QAbstractButton, QAbstractButton]:
+    """The first run's question: the box, its "Set up my event" and "Try the demo" buttons."""
     box = QMessageBox()
     box.setWindowTitle(QCoreApplication.translate("Shell", "Welcome to BoothApp"))
     box.setText(
@@ -63,6 +64,11 @@ def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
         QCoreApplication.translate("Shell", "Try the demo"), QMessageBox.ButtonRole.ActionRole
     )
     box.addButton(QMessageBox.StandardButton.Cancel)
+    return box, setup, demo
+
+
+def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
+    box, setup, demo = welcome_box()
     box.exec()
     if box.clickedButton() is demo:
         return _build_demo_with_progress(ctx, runner)
