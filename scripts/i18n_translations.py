@@ -431,10 +431,10 @@ T.update({
     "Reading…": ("Okunuyor…", "Ανάγνωση…", "در حال خواندن…", "Wird gelesen…"),
     "ready to import": ("içe aktarmaya hazır", "έτοιμοι για εισαγωγή", "آماده ورود", "bereit zum Import"),
     ", delimiter {0!r}": (", ayırıcı {0!r}", ", διαχωριστικό {0!r}", "، جداکننده {0!r}", ", Trennzeichen {0!r}"),
-    "{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).": ("{0:,} katılımcı {1}, {2:,} satır reddedildi (kodlama {3}{4}).", "{0:,} επισκέπτες {1}, {2:,} γραμμές απορρίφθηκαν (κωδικοποίηση {3}{4}).", "{0:,} شرکت‌کننده {1}، {2:,} ردیف رد شد (کدگذاری {3}{4}).", "{0:,} Teilnehmer {1}, {2:,} Zeilen abgelehnt (Kodierung {3}{4})."),
+    "{0} attendees {1}, {2} rows rejected (encoding {3}{4}).": ("{0} katılımcı {1}, {2} satır reddedildi (kodlama {3}{4}).", "{0} επισκέπτες {1}, {2} γραμμές απορρίφθηκαν (κωδικοποίηση {3}{4}).", "{0} شرکت‌کننده {1}، {2} ردیف رد شد (کدگذاری {3}{4}).", "{0} Teilnehmer {1}, {2} Zeilen abgelehnt (Kodierung {3}{4})."),
     "line {0}: {1}": ("satır {0}: {1}", "γραμμή {0}: {1}", "سطر {0}: {1}", "Zeile {0}: {1}"),
     "Importing…": ("İçe aktarılıyor…", "Εισαγωγή…", "در حال ورود…", "Wird importiert…"),
-    "{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.": ("{0:,} katılımcı eklendi, {1:,} güncellendi, {2:,} satır reddedildi; listede şimdi {3:,} kişi var.", "{0:,} επισκέπτες προστέθηκαν, {1:,} ενημερώθηκαν, {2:,} γραμμές απορρίφθηκαν· τώρα {3:,} στη λίστα.", "{0:,} شرکت‌کننده افزوده شد، {1:,} به‌روز شد، {2:,} ردیف رد شد؛ اکنون {3:,} نفر در فهرست است.", "{0:,} Teilnehmer hinzugefügt, {1:,} aktualisiert, {2:,} Zeilen abgelehnt; jetzt {3:,} in der Liste."),
+    "{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.": ("{0} katılımcı eklendi, {1} güncellendi, {2} satır reddedildi; listede şimdi {3} kişi var.", "{0} επισκέπτες προστέθηκαν, {1} ενημερώθηκαν, {2} γραμμές απορρίφθηκαν· τώρα {3} στη λίστα.", "{0} شرکت‌کننده افزوده شد، {1} به‌روز شد، {2} ردیف رد شد؛ اکنون {3} نفر در فهرست است.", "{0} Teilnehmer hinzugefügt, {1} aktualisiert, {2} Zeilen abgelehnt; jetzt {3} in der Liste."),
     "Not imported: {0}": ("İçe aktarılmadı: {0}", "Δεν έγινε εισαγωγή: {0}", "وارد نشد: {0}", "Nicht importiert: {0}"),
     # -- scan page -------------------------------------------------------------------------
     "Keep last visitor": ("Son ziyaretçi kalsın", "Να μένει ο τελευταίος επισκέπτης", "آخرین بازدیدکننده بماند", "Letzten Besucher zeigen"),

@@ -2667,8 +2667,12 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>, Trennzeichen {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} Teilnehmer {1}, {2:,} Zeilen abgelehnt (Kodierung {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} Teilnehmer {1}, {2} Zeilen abgelehnt (Kodierung {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} Teilnehmer hinzugefügt, {1} aktualisiert, {2} Zeilen abgelehnt; jetzt {3} in der Liste.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2677,10 +2681,6 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         <message>
             <source>Importing…</source>
             <translation>Wird importiert…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} Teilnehmer hinzugefügt, {1:,} aktualisiert, {2:,} Zeilen abgelehnt; jetzt {3:,} in der Liste.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>

@@ -2667,8 +2667,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>, διαχωριστικό {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} επισκέπτες {1}, {2:,} γραμμές απορρίφθηκαν (κωδικοποίηση {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} επισκέπτες {1}, {2} γραμμές απορρίφθηκαν (κωδικοποίηση {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} επισκέπτες προστέθηκαν, {1} ενημερώθηκαν, {2} γραμμές απορρίφθηκαν· τώρα {3} στη λίστα.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2677,10 +2681,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Importing…</source>
             <translation>Εισαγωγή…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} επισκέπτες προστέθηκαν, {1:,} ενημερώθηκαν, {2:,} γραμμές απορρίφθηκαν· τώρα {3:,} στη λίστα.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>

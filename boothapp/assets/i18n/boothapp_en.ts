@@ -2665,8 +2665,12 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>, delimiter {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2675,10 +2679,6 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>Importing…</source>
             <translation>Importing…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>

@@ -2662,8 +2662,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>، جداکننده {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} شرکت‌کننده {1}، {2:,} ردیف رد شد (کدگذاری {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} شرکت‌کننده {1}، {2} ردیف رد شد (کدگذاری {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} شرکت‌کننده افزوده شد، {1} به‌روز شد، {2} ردیف رد شد؛ اکنون {3} نفر در فهرست است.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2672,10 +2676,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Importing…</source>
             <translation>در حال ورود…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} شرکت‌کننده افزوده شد، {1:,} به‌روز شد، {2:,} ردیف رد شد؛ اکنون {3:,} نفر در فهرست است.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>

@@ -2662,8 +2662,12 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>, ayırıcı {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} katılımcı {1}, {2:,} satır reddedildi (kodlama {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} katılımcı {1}, {2} satır reddedildi (kodlama {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} katılımcı eklendi, {1} güncellendi, {2} satır reddedildi; listede şimdi {3} kişi var.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2672,10 +2676,6 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <message>
             <source>Importing…</source>
             <translation>İçe aktarılıyor…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} katılımcı eklendi, {1:,} güncellendi, {2:,} satır reddedildi; listede şimdi {3:,} kişi var.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>
