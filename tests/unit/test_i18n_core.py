@@ -336,3 +336,16 @@ def test_results_figures_use_the_readers_digits() -> None:
         assert amount(Decimal("1234.5"), "EUR") == "EUR 1.234,50"
     with using("fa"):
         assert pct(0.42) == "۴۲ %" and count(7) == "۷"
+
+
+def test_where_the_key_is_kept_reads_in_the_readers_language(tmp_path: Path) -> None:
+    """Issue 21 walk: the wizard's recovery page said "the file ... (no system keyring: not
+    encrypted)" in English in every language (the tests run without a system keyring)."""
+    from boothapp.secrets import SecretStore
+
+    store = SecretStore(tmp_path / "secrets.json")
+    with i18n.using("fa"):
+        assert store.where() == (
+            f"فایل {tmp_path / 'secrets.json'} (جاکلیدی سیستم در دسترس نیست: رمزگذاری‌نشده)"
+        )
+    assert store.where().startswith("the file ")
