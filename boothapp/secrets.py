@@ -18,6 +18,7 @@ import keyring
 import keyring.errors
 from keyring.backends import fail
 
+from boothapp.core.i18n import current
 from boothapp.core.i18n import gettext as _
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,10 @@ class SecretStore:
             name = getattr(backend, "name", "") or type(backend).__name__
             return _("the system keyring ({name})").format(name=name)
         # In the reader's language: the set-up wizard's recovery page says it (issue 21).
-        return _("the file {path} (no system keyring: not encrypted)").format(
-            path=self.fallback_file
-        )
+        path = str(self.fallback_file)
+        if current().rtl:  # a path reads left to right inside a Persian sentence
+            path = f"\u2066{path}\u2069"
+        return _("the file {path} (no system keyring: not encrypted)").format(path=path)
 
     def get_secret(
         self, crm: str, name: str, *, announce: bool = True, strict: bool = False

@@ -346,6 +346,7 @@ def test_where_the_key_is_kept_reads_in_the_readers_language(tmp_path: Path) -> 
     store = SecretStore(tmp_path / "secrets.json")
     with i18n.using("fa"):
         assert store.where() == (
-            f"فایل {tmp_path / 'secrets.json'} (جاکلیدی سیستم در دسترس نیست: رمزگذاری‌نشده)"
+            f"فایل \u2066{tmp_path / 'secrets.json'}\u2069 (جاکلیدی سیستم در دسترس نیست: "
+            "رمزگذاری‌نشده)"
         )
     assert store.where().startswith("the file ")
