@@ -232,6 +232,9 @@ def test_export_headers_in_the_managers_language_or_for_machines(
     english = tmp_path / "en.csv"
     assert cli("export", "--event", "Expo", "-o", str(english)).code == 0
     assert _header(english)[0] == "Lead ID"
+    persian = tmp_path / "fa.csv"
+    run = cli("--lang", "fa", "export", "--event", "Expo", "-o", str(persian))
+    assert run.code == 0 and run.out.startswith("۱ ")  # the count in Persian digits
 
 
 def test_cli_errors_speak_the_language_and_json_stays_machine(
