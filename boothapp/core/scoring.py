@@ -20,6 +20,7 @@ from boothapp.core.config.model import (
     ScoreRule,
 )
 from boothapp.core.config.refs import COMPANY_SIZE_QUESTION
+from boothapp.core.i18n import gettext
 from boothapp.core.models import Lead, Rating
 
 
@@ -110,7 +111,9 @@ def _counts(behaviours: Collection[str] | Mapping[str, int]) -> Mapping[str, int
 
 
 def _describe(rule: ScoreRule, times: int) -> str:
-    text = rule.description or rule.id
+    # A default rule's wording the manager kept reads in the reader's language (the lead
+    # sheet's "why this score", issue 21); their own wording stays as they wrote it.
+    text = gettext(rule.description) if rule.description else rule.id
     return f"{text} ×{times}" if times > 1 else text
 
 

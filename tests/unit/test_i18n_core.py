@@ -353,3 +353,15 @@ def test_where_the_key_is_kept_reads_in_the_readers_language(tmp_path: Path) -> 
             "رمزگذاری‌نشده)"
         )
     assert store.where().startswith("the file ")
+
+
+def test_a_default_scoring_rule_reads_in_the_readers_language() -> None:
+    """Issue 21 walk: the Persian lead sheet's "why this score" said "Asked for literature"."""
+    from boothapp.core.scoring import LeadAttributes, score_lead
+
+    cfg = default_config()
+    with i18n.using("fa"):
+        fired = score_lead({"literature": "yes"}, [], LeadAttributes(), cfg).fired
+    assert [f.description for f in fired] == ["بروشور خواست"]
+    fired = score_lead({"literature": "yes"}, [], LeadAttributes(), cfg).fired
+    assert [f.description for f in fired] == ["Asked for literature"]
