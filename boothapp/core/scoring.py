@@ -58,9 +58,10 @@ class ScoreResult:
     capped: bool  # a rule cap or the total cap/floor changed the sum
 
     def explain(self) -> str:
+        # The lead form's score tip: in the reader's words (issue 21).
         parts = [f"{f.description} {f.points:+d}" for f in self.fired]
-        suffix = " (capped)" if self.capped else ""
-        return f"{self.total} = " + (", ".join(parts) or "no rule fired") + suffix
+        suffix = gettext(" (capped)") if self.capped else ""
+        return f"{self.total} = " + (gettext(", ").join(parts) or gettext("no rule fired")) + suffix
 
 
 def score_lead(
