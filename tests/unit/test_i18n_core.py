@@ -365,3 +365,17 @@ def test_a_default_scoring_rule_reads_in_the_readers_language() -> None:
     assert [f.description for f in fired] == ["بروشور خواست"]
     fired = score_lead({"literature": "yes"}, [], LeadAttributes(), cfg).fired
     assert [f.description for f in fired] == ["Asked for literature"]
+
+
+def test_the_lead_sheets_history_reads_in_words() -> None:
+    """Issue 21 walk: the Persian lead sheet's history said "stage: to_contact → in_contact"."""
+    import re as regex
+
+    from boothapp.services.exports import change_text
+
+    with i18n.using("fa"):
+        shown = change_text("stage", "to_contact", "in_contact")
+        assert not regex.search(r"[A-Za-z]", shown), shown
+        assert change_text("first_name", "Ali", "Reza").endswith(": Ali → Reza")
+    assert change_text("stage", "to_contact", "in_contact").startswith("Stage: ")
+    assert change_text("mystery", 1, 2) == "mystery: 1 → 2"
