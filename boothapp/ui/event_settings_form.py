@@ -36,6 +36,7 @@ from boothapp.core.config.model import (
 from boothapp.core.zone_list import ZoneChoice
 from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
 from boothapp.ui.zone_box import ZONE_ROLE, ZoneDelegate, request_zone_list, zone_label
+from boothapp.workers.tasks import TaskRunner
 
 REP_COLUMNS = (
     ("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")),
@@ -62,9 +63,10 @@ def _text(value: Any) -> str:
 class SettingsForm(QWidget):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SettingsForm")
+        self._runner = runner  # the zone list is built on it (None: a runner of its own)
         self._tree: dict[str, Any] = {}
         self._langs: list[str] = []
         self._current = -1
@@ -145,7 +147,7 @@ class SettingsForm(QWidget):
         reps_header.setSectionResizeMode(ZONE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.reps.setMinimumHeight(90)
         # Zones by their place in the reader's language, the IANA id kept (issue 21).
-        self.reps.setItemDelegateForColumn(ZONE_COLUMN, ZoneDelegate(self.reps))
+        self.reps.setItemDelegateForColumn(ZONE_COLUMN, ZoneDelegate(self.reps, runner))
         self.reps.itemChanged.connect(lambda _i: self._edited())
         add_rep = QPushButton(self.tr("Add rep"))
         add_rep.clicked.connect(self._add_rep)
@@ -197,7 +199,7 @@ class SettingsForm(QWidget):
     def _name_zones(self) -> None:
         """The zone cells by their place in the window's language, once its list is built
         (off the GUI thread; until then they show the id)."""
-        request_zone_list(current_language(), self._zones_named)
+        request_zone_list(current_language(), self._zones_named, self._runner)
 
     def _zones_named(self, lang: str, _choices: list[ZoneChoice]) -> None:
         if lang != current_language():
