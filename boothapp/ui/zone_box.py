@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -110,15 +111,47 @@ def zone_label(zone: str, lang: str | None = None) -> str:
     return zone_choice(zone, Language(lang)).label
 
 
-class _ZoneCompleter(QCompleter):
-    """Matches the folded typed text inside each item's folded search text; the line shows
-    the item's name, not its search text."""
+class _ZoneFilter(QSortFilterProxyModel):
+    """The completer's model: the zones whose folded search text holds what was typed, the
+    places that start with it first ("ist": İstanbul before the countries in "-istan"), then
+    a word of the place, then the rest, each in the list's own order. Ranked once per key
+    (a one-letter filter sorted with a fold per comparison took 73 ms)."""
 
-    def splitPath(self, path: str) -> list[str]:
-        return [fold(path)]
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ranks: dict[int, tuple[int, int]] | None = None  # source row -> rank; None: all
+        self._folded: dict[str, str] = {}
 
-    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
-        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+    def set_typed(self, text: str) -> None:
+        needle = fold(text)
+        model = self.sourceModel()
+        ranks: dict[int, tuple[int, int]] = {}
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if needle not in str(index.data(SEARCH_ROLE) or ""):
+                continue
+            label = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            place = self._folded.get(label)
+            if place is None:
+                place = self._folded[label] = fold(label)
+            if place.startswith(needle):
+                ranks[row] = (0, row)
+            elif any(word.startswith(needle) for word in place.split()):
+                ranks[row] = (1, row)
+            else:
+                ranks[row] = (2, row)
+        self._ranks = ranks
+        self.invalidate()
+        self.sort(0)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return self._ranks is None or row in self._ranks
+
+    def lessThan(
+        self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        ranks = self._ranks or {}
+        return ranks.get(left.row(), (3, left.row())) < ranks.get(right.row(), (3, right.row()))
 
 
 class ZoneBox(QComboBox):
@@ -132,14 +165,19 @@ class ZoneBox(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
-        completer = _ZoneCompleter(self)
-        completer.setModel(self.model())
-        completer.setCompletionRole(SEARCH_ROLE)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        # The completer shows what the filter keeps, in its order (the combo maps a chosen
+        # row back to its own item through the proxy).
+        self._filter = _ZoneFilter(self)
+        self._filter.setSourceModel(self.model())
+        completer = QCompleter(self)
+        completer.setModel(self._filter)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setMaxVisibleItems(12)
         self.setCompleter(completer)
+        line = self.lineEdit()
+        if line is not None:  # editable: always; the filter follows each key
+            line.textEdited.connect(self._filter.set_typed)
         self.set_zone(zone)
         self._ask()
 

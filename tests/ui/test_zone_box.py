@@ -63,6 +63,8 @@ def pick(qtbot, box: zone_box.ZoneBox, typed: str) -> str:  # type: ignore[no-un
         ("fa", "تهر", "تهران (ایران)", "Asia/Tehran"),
         ("el", "αθηνα", "Αθήνα (Ελλάδα)", "Europe/Athens"),  # no tonos typed, lower case
         ("tr", "istanbul", "İstanbul (Türkiye)", "Europe/Istanbul"),  # dotless typing
+        # A place that starts with what is typed comes before the "-istan" countries.
+        ("tr", "ist", "İstanbul (Türkiye)", "Europe/Istanbul"),
         ("de", "Wien", "Wien (Österreich)", "Europe/Vienna"),
         ("fa", "Asia/Tehr", "تهران (ایران)", "Asia/Tehran"),  # the id works in any language
     ],
