@@ -18,6 +18,9 @@ import keyring
 import keyring.errors
 from keyring.backends import fail
 
+from boothapp.core.i18n import current
+from boothapp.core.i18n import gettext as _
+
 log = logging.getLogger(__name__)
 
 SERVICE = "com.boothapp.BoothApp"
@@ -51,8 +54,12 @@ class SecretStore:
         if _keyring_usable():
             backend = keyring.get_keyring()
             name = getattr(backend, "name", "") or type(backend).__name__
-            return f"the system keyring ({name})"
-        return f"the file {self.fallback_file} (no system keyring: not encrypted)"
+            return _("the system keyring ({name})").format(name=name)
+        # In the reader's language: the set-up wizard's recovery page says it (issue 21).
+        path = str(self.fallback_file)
+        if current().rtl:  # a path reads left to right inside a Persian sentence
+            path = f"\u2066{path}\u2069"
+        return _("the file {path} (no system keyring: not encrypted)").format(path=path)
 
     def get_secret(
         self, crm: str, name: str, *, announce: bool = True, strict: bool = False

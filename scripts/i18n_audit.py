@@ -47,7 +47,7 @@ ALLOWED = _words(
 )
 # Words each Latin-script language uses as its own (loanwords a booth team says as they are).
 NATIVE: dict[str, frozenset[str]] = {
-    "tr": _words("video portal form platform latin demo kiosk stand program plan logo"),
+    "tr": _words("video portal form platform latin demo kiosk stand program plan logo blog"),
     "de": _words(
         """
         Lead Leads Badge Badges Kiosk Manager Name Namen Demo Scan Scans Median Deal Deals

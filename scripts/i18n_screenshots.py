@@ -27,9 +27,12 @@ LANGS = tuple(
 # The navigation's pages, in its order (row = index + 1; row 0 is the sign-in page).
 PAGES = ("scan", "leads", "dashboard", "followups", "crm-sync", "settings", "results",
          "review", "audit")  # fmt: skip
-# Shot apart from the navigation: the sign-in page, the set-up wizard's pages, the scan page's
-# lead form, the lead detail beside the list, the export dialog.
-DIALOGS = ("sign-in", "wizard", "scan-form", "lead-detail", "export")
+# Shot apart from the navigation: the sign-in page, the first run's welcome box, the set-up
+# wizard's pages and its roster import, the scan page's lead form, the lead detail beside the
+# list, the export dialog.
+DIALOGS = ("sign-in", "welcome", "wizard", "roster", "scan-form", "lead-detail", "export")
+# What a person types in the wizard's zone picker, per language (its shot shows the popup).
+ZONE_TYPED = {"en": "ist", "tr": "ist", "el": "αθ", "fa": "تهر", "de": "wien"}
 ONLY = {p for p in os.environ.get("BOOTHAPP_SHOTS_PAGES", "").split(",") if p}
 
 
@@ -79,7 +82,9 @@ def shoot(out: Path) -> None:
     from boothapp.ui.i18n import apply_language
     from boothapp.ui.kiosk.kiosk_window import KioskWindow
     from boothapp.ui.kiosk.setup import kiosk_questions
+    from boothapp.ui.roster_import_dialog import RosterImportDialog
     from boothapp.ui.setup_wizard import SetupWizard
+    from boothapp.ui.shell import welcome_box
     from boothapp.ui.theme import Theme, apply_theme
     from boothapp.workers.tasks import TaskRunner
 
@@ -150,10 +155,26 @@ def shoot(out: Path) -> None:
         settle(600)
         if wanted("sign-in"):
             grab(f"{lang}-sign-in.png")
+        if wanted("welcome"):  # the first run's first question
+            box, _setup, _demo = welcome_box()
+            dialog_shot(f"{lang}-welcome.png", box)
+            box.hide()
+            box.deleteLater()
         if wanted("wizard"):  # the first run's set-up, on its own pages
             wizard = SetupWizard(ctx, runner)
             wizard.resize(860, 620)
             dialog_shot(f"{lang}-wizard-1-event.png", wizard)
+            # The time-zone picker open, after typing part of a place (issue 21).
+            zones = wizard.details.timezone
+            zones.setFocus()
+            zones.lineEdit().selectAll()
+            zones.lineEdit().insert(ZONE_TYPED[lang])
+            zones.completer().setCompletionPrefix(ZONE_TYPED[lang])
+            zones.completer().complete()
+            settle(400)
+            grab(f"{lang}-wizard-1-zones.png")
+            zones.completer().popup().hide()
+            zones.set_zone(event.timezone)
             wizard.details.name.setText("Expo 2027")
             wizard.next()
             dialog_shot(f"{lang}-wizard-2-staff.png", wizard)
@@ -162,6 +183,11 @@ def shoot(out: Path) -> None:
                 dialog_shot(f"{lang}-wizard-3-recovery.png", wizard)
             wizard.hide()
             wizard.deleteLater()
+        if wanted("roster"):  # the first run's next step: the organiser's attendee list
+            roster = RosterImportDialog(ctx.attendees, runner, event)
+            dialog_shot(f"{lang}-roster.png", roster)
+            roster.hide()
+            roster.deleteLater()
         window.sign_in.signed_in.emit(manager)
         settle(600)
         for row, page in enumerate(PAGES, start=1):
@@ -170,6 +196,18 @@ def shoot(out: Path) -> None:
             window.nav.setCurrentRow(row)
             settle(1200 if page in ("results", "dashboard", "leads") else 500)
             shoot_page(f"{lang}-{page}", window.pages.currentWidget())
+            if page == "followups":  # a call script for a lead in another language
+                queue = window.pages.currentWidget()
+                items = getattr(queue, "_items", [])
+                calls = [
+                    i
+                    for i, item in enumerate(items)
+                    if item.touch.channel.value == "call" and item.touch.language != lang
+                ]
+                if calls:
+                    queue.list.setCurrentRow(calls[0])
+                    settle(800)
+                    grab(f"{lang}-followups-call.png")
         if wanted("scan-form"):  # a scanned visitor's form, filled from an existing lead
             window.nav.setCurrentRow(PAGES.index("scan") + 1)
             views = window.leads.model

@@ -16,6 +16,8 @@ from boothapp.core.config.model import EventConfig, Question, QuestionKind
 from boothapp.core.i18n import Language, translations
 
 MULTI_SEPARATOR = ", "
+# Persian lists take the Arabic comma (a Latin one read as a stray mark in a call script).
+_SEPARATORS = {"fa": "، "}
 # Yes/no answers in the reader's language (a mail in Turkish says "evet", not "Yes").
 YES_NO: dict[str, tuple[str, str]] = {
     "en": ("Yes", "No"),
@@ -101,7 +103,8 @@ def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
     labels = _option_labels(question, lang) if question is not None else {}
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else list(value)
-        return MULTI_SEPARATOR.join(labels.get(str(v), str(v)) for v in items if str(v).strip())
+        separator = _SEPARATORS.get(lang, MULTI_SEPARATOR)
+        return separator.join(labels.get(str(v), str(v)) for v in items if str(v).strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return labels.get(str(value), str(value)).strip()

@@ -20,6 +20,7 @@ from boothapp.core.config.model import (
     ScoreRule,
 )
 from boothapp.core.config.refs import COMPANY_SIZE_QUESTION
+from boothapp.core.i18n import gettext
 from boothapp.core.models import Lead, Rating
 
 
@@ -57,9 +58,10 @@ class ScoreResult:
     capped: bool  # a rule cap or the total cap/floor changed the sum
 
     def explain(self) -> str:
+        # The lead form's score tip: in the reader's words (issue 21).
         parts = [f"{f.description} {f.points:+d}" for f in self.fired]
-        suffix = " (capped)" if self.capped else ""
-        return f"{self.total} = " + (", ".join(parts) or "no rule fired") + suffix
+        suffix = gettext(" (capped)") if self.capped else ""
+        return f"{self.total} = " + (gettext(", ").join(parts) or gettext("no rule fired")) + suffix
 
 
 def score_lead(
@@ -110,7 +112,9 @@ def _counts(behaviours: Collection[str] | Mapping[str, int]) -> Mapping[str, int
 
 
 def _describe(rule: ScoreRule, times: int) -> str:
-    text = rule.description or rule.id
+    # A default rule's wording the manager kept reads in the reader's language (the lead
+    # sheet's "why this score", issue 21); their own wording stays as they wrote it.
+    text = gettext(rule.description) if rule.description else rule.id
     return f"{text} ×{times}" if times > 1 else text
 
 

@@ -21,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_zone
 from boothapp.core.models import CONTACT_FIELDS, CONTACT_LABELS, Event, Lead
 
 CellValue = str | int | float | bool | datetime | None
@@ -229,7 +230,7 @@ _CONTACT_WIDTHS = {"first_name": 16, "email": 28, "company": 24, "title": 22, "c
 
 
 def _base_columns(event: Event) -> list[Column]:
-    zone_name = event.timezone or "UTC"
+    zone_name = format_zone(event.timezone or "UTC")  # its city in the header's language
     t, d = ColumnType.TEXT, ColumnType.DATETIME
     return [
         Column("lead_id", _("Lead ID"), _lead("id"), t, 38, "id"),
@@ -261,7 +262,7 @@ def _base_columns(event: Event) -> list[Column]:
 
 
 def _tail_columns(event: Event) -> list[Column]:
-    zone_name = event.timezone or "UTC"
+    zone_name = format_zone(event.timezone or "UTC")  # its city in the header's language
     t, n, b, d = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.BOOL, ColumnType.DATETIME
     return [
         Column("rating", _("Rating"), _enum("rating"), t, 8, "rating.value"),

@@ -154,7 +154,9 @@ def _write_lead_sheet(
         para(
             st["small"],
             _("Lead from {event}, captured {when} ({zone})").format(
-                event=event.name, when=local_time(lead.created_at, zone), zone=event.timezone
+                event=event.name,
+                when=local_time(lead.created_at, zone),
+                zone=format_zone(event.timezone),
             ),
         ),
         Spacer(1, 0.4 * cm),

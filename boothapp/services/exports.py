@@ -14,8 +14,8 @@ from sqlalchemy import JSON, Dialect, Select, Text, case, func, or_, select, typ
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
-from boothapp.core.i18n import Language, current, using
-from boothapp.core.models import Event, Lead, Rating, Stage
+from boothapp.core.i18n import N_, Language, current, gettext, label, using
+from boothapp.core.models import CONTACT_LABELS, Event, Lead, Rating, Stage
 from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import ColumnChoice, HeaderStyle, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
@@ -355,7 +355,7 @@ class ExportService:
                     r.created_at,
                     answers_change_text(cfg, r.old_value, r.new_value)  # words, not codes
                     if r.field == "answers" and cfg is not None
-                    else f"{r.field}: {r.old_value!s} → {r.new_value!s}",
+                    else change_text(r.field, r.old_value, r.new_value),
                     name or "",
                 )
                 for r, name in rows
@@ -409,3 +409,30 @@ def _stored_texts(values: list[Any]) -> _StoredTexts | None:
             continue
         columns.append(type_coerce(col, Text()).label(getattr(col, "key", None) or f"c{i}"))
     return _StoredTexts(columns, times, jsons) if times or jsons else None
+
+
+# A lead's field and its coded values as the lead sheet's reader says them (issue 21: the
+# Persian sheet's history read "stage: to_contact → in_contact").
+_FIELD_NAMES: dict[str, str] = {
+    "stage": N_("Stage"),
+    "rating": N_("Rating"),
+    "owner": N_("Owner"),
+    "notes": N_("Notes"),
+    "score": N_("Score"),
+    "qualified": N_("Qualified"),
+    **CONTACT_LABELS,
+}
+
+
+def change_text(field_name: str, old: object, new: object) -> str:
+    """'Stage: To contact → In contact' in the current language; an unknown field as stored."""
+    name = gettext(_FIELD_NAMES[field_name]) if field_name in _FIELD_NAMES else field_name
+    return f"{name}: {_change_value(old)} → {_change_value(new)}"
+
+
+def _change_value(value: object) -> str:
+    text = "" if value is None else str(value)
+    for kind in (Stage, Rating):
+        if text in kind._value2member_map_:
+            return label(kind(text))
+    return text

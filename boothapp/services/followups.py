@@ -32,7 +32,7 @@ from boothapp.core.followups.metrics import ResponseTimes
 from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
-from boothapp.core.messages.personal import render_for_lead
+from boothapp.core.messages.personal import render_for_lead, render_for_rep
 from boothapp.core.messages.render import MessageContext, RenderedMessage
 from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
 from boothapp.services import followup_outputs
@@ -113,6 +113,20 @@ class _LeadView:
             sender_company=self.settings.sender.company,
             unsubscribe_url=self.settings.sender.unsubscribe_for(self.row.id),
             contexts=self.contexts,
+        )
+
+    def render_for_rep(self, template_id: str, reader_language: str) -> RenderedMessage:
+        return render_for_rep(
+            template_id,
+            self.lead,
+            self.event,
+            self.config,
+            self.settings.content,
+            self.languages,
+            reader_language,
+            staff=self.staff,
+            rep_id=self.row.owner,
+            sender_company=self.settings.sender.company,
         )
 
 
@@ -427,6 +441,19 @@ class FollowUpService:
                 )
                 for f, lead in s.execute(q)
             ]
+
+    def call_script(self, touch_id: str, reader_language: str) -> RenderedMessage:
+        """A call touch's script for the rep reading the queue (issue 21): headings in
+        their language, the words to say in the lead's (the planned text has both in the
+        lead's)."""
+        with self._db.read() as s:
+            row = self._touch_row(s, touch_id)
+            lead = s.get(LeadRow, row.lead_id)
+            if lead is None:
+                raise NotFoundError(f"no lead {row.lead_id}")
+            event = self._event(s, lead.event_id)
+            view = self._view(s, lead, event, self.settings(event.id))
+            return view.render_for_rep(row.template_id, reader_language)
 
     def owners(self, event_id: str) -> list[str]:
         with self._db.read() as s:

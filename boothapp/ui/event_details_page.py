@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import available_timezones
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QDateEdit,
     QFormLayout,
     QLabel,
@@ -19,12 +16,12 @@ from PySide6.QtWidgets import (
 from boothapp.core.clock import machine_zone
 from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent, validate_new_event
-
-_ZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))]
+from boothapp.ui.zone_box import ZoneBox
+from boothapp.workers.tasks import TaskRunner
 
 
 class EventDetailsPage(QWizardPage):
-    def __init__(self, default_zone: str | None = None) -> None:
+    def __init__(self, default_zone: str | None = None, runner: TaskRunner | None = None) -> None:
         super().__init__()
         self.setTitle(self.tr("Your event"))
         self.setSubTitle(
@@ -38,15 +35,12 @@ class EventDetailsPage(QWizardPage):
         self.country = QLineEdit()
         self.country.setMaxLength(2)
         self.country.setPlaceholderText(self.tr("2-letter code, e.g. DE"))
-        self.timezone = QComboBox()
-        self.timezone.setEditable(True)
-        self.timezone.addItems(_ZONES)
-        completer = QCompleter(_ZONES, self.timezone)
-        completer.setFilterMode(completer.filterMode().MatchContains)
-        self.timezone.setCompleter(completer)
         # The machine's own zone (issue 15): a laptop set up at the venue is on local time.
+        # Named by its place in the reader's language, the IANA id stored (issue 21).
         zone = default_zone or machine_zone()
-        self.timezone.setCurrentText("UTC" if zone in ("Etc/UTC", "Etc/GMT", "GMT") else zone)
+        self.timezone = ZoneBox(zone="UTC" if zone in ("Etc/UTC", "Etc/GMT", "GMT") else zone,
+                                runner=runner)  # fmt: skip
+        self.timezone.setObjectName("EventZone")
         today = QDate.currentDate()
         self.starts = QDateEdit(today)
         self.ends = QDateEdit(today.addDays(2))
@@ -71,7 +65,7 @@ class EventDetailsPage(QWizardPage):
     def new_event(self) -> NewEvent:
         return NewEvent(
             name=self.name.text(),
-            timezone=self.timezone.currentText().strip(),
+            timezone=self.timezone.zone(),
             venue=self.venue.text(),
             booth=self.booth.text(),
             country=self.country.text(),

@@ -33,14 +33,19 @@ from boothapp.core.config.model import (
     MAX_LEADS_PER_STAFF_PER_DAY,
     MAX_RETAIN_DAYS,
 )
-from boothapp.ui.i18n import QT_TRANSLATE_NOOP
+from boothapp.core.zone_list import ZoneChoice
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
+from boothapp.ui.zone_box import ZONE_ROLE, ZoneDelegate, request_zone_list, zone_label
+from boothapp.workers.tasks import TaskRunner
 
 REP_COLUMNS = (
     ("id", QT_TRANSLATE_NOOP("SettingsForm", "Id")),
     ("name", QT_TRANSLATE_NOOP("SettingsForm", "Name")),
     ("timezone", QT_TRANSLATE_NOOP("SettingsForm", "Time zone")),
-    ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours (09:00-17:00)")),
+    ("hours", QT_TRANSLATE_NOOP("SettingsForm", "Hours")),
 )
+ZONE_COLUMN = [key for key, _ in REP_COLUMNS].index("timezone")
+HOURS_COLUMN = [key for key, _ in REP_COLUMNS].index("hours")
 # The first grid row holds the question's own wording (read back by its row, not its text).
 QUESTION_ROW = QT_TRANSLATE_NOOP("SettingsForm", "(question)")
 
@@ -58,9 +63,10 @@ def _text(value: Any) -> str:
 class SettingsForm(QWidget):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SettingsForm")
+        self._runner = runner  # the zone list is built on it (None: a runner of its own)
         self._tree: dict[str, Any] = {}
         self._langs: list[str] = []
         self._current = -1
@@ -104,6 +110,9 @@ class SettingsForm(QWidget):
             box.valueChanged.connect(lambda _v: self._edited())
         rating = QGroupBox(self.tr("Rating thresholds and targets"))
         rf = QFormLayout(rating)
+        # Numbers need no more than their own width: the routing table beside gets the rest
+        # (Greek and Persian labels are long; the zone column was cut to "Κ…").
+        rf.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         rf.addRow(self.tr("Warm from (score)"), self.warm)
         rf.addRow(self.tr("Hot from (score)"), self.hot)
         self.target = QSpinBox()
@@ -126,9 +135,19 @@ class SettingsForm(QWidget):
         self.reps = QTableWidget(0, len(REP_COLUMNS))
         self.reps.setObjectName("FormReps")
         self.reps.setHorizontalHeaderLabels([self.tr(label) for _, label in REP_COLUMNS])
+        self._hours_tip()
         self.reps.verticalHeader().setVisible(False)
-        self.reps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Name and hours as wide as they are written, the id as its heading (a long id is
+        # cut, not the place), the place's name takes the rest (shared evenly,
+        # "ساعت‌ها (09:00-17:00)" and "شیکاگو (ایالات متحده)" were cut).
+        self.reps.setWordWrap(False)  # cut a long place mid-word, not after its city
+        reps_header = self.reps.horizontalHeader()
+        reps_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        reps_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        reps_header.setSectionResizeMode(ZONE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.reps.setMinimumHeight(90)
+        # Zones by their place in the reader's language, the IANA id kept (issue 21).
+        self.reps.setItemDelegateForColumn(ZONE_COLUMN, ZoneDelegate(self.reps, runner))
         self.reps.itemChanged.connect(lambda _i: self._edited())
         add_rep = QPushButton(self.tr("Add rep"))
         add_rep.clicked.connect(self._add_rep)
@@ -164,6 +183,38 @@ class SettingsForm(QWidget):
         self.required.setText(self.tr("Required on the booth form"))
         self.retain.setSpecialValueText(self.tr("until erased"))
         self.target.setToolTip(self.tr("The dashboard measures each person's day against it"))
+        self.reps.setHorizontalHeaderLabels([self.tr(label) for _, label in REP_COLUMNS])
+        self._hours_tip()
+        self._name_zones()
+
+    def _hours_tip(self) -> None:
+        # The format in a tip: "Hours (09:00-17:00)" as a heading left the zones no room.
+        header = self.reps.horizontalHeaderItem(HOURS_COLUMN)
+        if header is not None:
+            header.setToolTip(self.tr("Working hours, like 09:00-17:00"))
+        heading = self.reps.horizontalHeader()
+        id_width = self.reps.fontMetrics().horizontalAdvance("m" * 7)  # "jonas", "emily"
+        heading.resizeSection(0, max(heading.sectionSizeHint(0), id_width))
+
+    def _name_zones(self) -> None:
+        """The zone cells by their place in the window's language, once its list is built
+        (off the GUI thread; until then they show the id)."""
+        request_zone_list(current_language(), self._zones_named, self._runner)
+
+    def _zones_named(self, lang: str, _choices: list[ZoneChoice]) -> None:
+        if lang != current_language():
+            return
+        for row in range(self.reps.rowCount()):
+            item = self.reps.item(row, ZONE_COLUMN)
+            if item is not None and item.data(ZONE_ROLE):
+                label = zone_label(str(item.data(ZONE_ROLE)), lang)
+                if item.text() != label:
+                    filling, self._filling = self._filling, True  # a new name is no edit
+                    try:
+                        item.setText(label)
+                        item.setToolTip(label)  # whole where the column cuts it
+                    finally:
+                        self._filling = filling
 
     # -- tree in ----------------------------------------------------------------------------
     def load_tree(self, tree: dict[str, Any]) -> None:
@@ -192,6 +243,7 @@ class SettingsForm(QWidget):
                 self._append_rep_row(rep if isinstance(rep, dict) else {})
         finally:
             self._filling = False
+        self._name_zones()
         if self.question.count():
             self.question.setCurrentIndex(0)
             self._show_question(0)
@@ -247,7 +299,13 @@ class SettingsForm(QWidget):
         row = self.reps.rowCount()
         self.reps.insertRow(row)
         for col, (key, _) in enumerate(REP_COLUMNS):
-            self.reps.setItem(row, col, QTableWidgetItem(_text(rep.get(key))))
+            value = _text(rep.get(key))
+            if col == ZONE_COLUMN:
+                item = QTableWidgetItem(zone_label(value.strip()) or value)
+                item.setData(ZONE_ROLE, value.strip())
+            else:
+                item = QTableWidgetItem(value)
+            self.reps.setItem(row, col, item)
 
     # -- edits ------------------------------------------------------------------------------
     def _edited(self) -> None:
@@ -279,7 +337,11 @@ class SettingsForm(QWidget):
     # -- tree out ---------------------------------------------------------------------------
     def _cell(self, table: QTableWidget, row: int, col: int) -> str:
         item = table.item(row, col)
-        return item.text().strip() if item is not None else ""
+        if item is None:
+            return ""
+        if table is self.reps and col == ZONE_COLUMN and item.data(ZONE_ROLE) is not None:
+            return str(item.data(ZONE_ROLE)).strip()  # the id, not the place's name
+        return item.text().strip()
 
     def _wording(self, node: dict[str, Any], row: int) -> None:
         label = self._cell(self.options, row, 1)

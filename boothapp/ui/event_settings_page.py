@@ -69,7 +69,7 @@ class EventSettingsPage(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.editor.setFont(mono)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.form = SettingsForm()
+        self.form = SettingsForm(runner=runner)
         self.form.changed.connect(self._form_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("SettingsTabs")

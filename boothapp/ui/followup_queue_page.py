@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.clock import as_utc, zone_of
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.reasons import shown
+from boothapp.core.messages.render import RenderedMessage
 from boothapp.core.models import Channel, Event
 from boothapp.services.followup_mail import SentFolderAccess, send_due_checked
 from boothapp.services.followup_types import (
@@ -462,6 +463,15 @@ class FollowUpQueuePage(QWidget):
             )
         else:
             self.preview.setPlainText(t.text)
+            if t.channel is Channel.CALL and t.language and t.language != current_language():
+                # Planned in the lead's language; the rep reads the headings in their own and
+                # keeps the words to say in the lead's (built off the GUI thread, issue 21).
+                service, touch_id, lang = self._service, t.id, current_language()
+                self._runner.run(
+                    lambda: (touch_id, lang, service.call_script(touch_id, lang)),
+                    on_done=self._script_loaded,
+                    on_error=lambda _: None,  # the planned script stays shown
+                )
         is_email = t.channel is Channel.EMAIL
         self.send_button.setVisible(is_email)
         self.send_button.setEnabled(is_email and self._smtp is not None)
@@ -479,6 +489,12 @@ class FollowUpQueuePage(QWidget):
     def _preview_loaded(self, preview: MailPreview) -> None:
         if preview.touch_id == self.selected_touch_id():
             self.preview.setHtml(preview_html(preview))
+
+    def _script_loaded(self, loaded: tuple[str, str, RenderedMessage]) -> None:
+        touch_id, lang, script = loaded
+        if touch_id == self.selected_touch_id() and lang == current_language():
+            self.subject.setText(script.subject)
+            self.preview.setPlainText(script.text)
 
     def _show_review(self, visible: bool) -> None:
         self.was_sent_button.setVisible(visible)

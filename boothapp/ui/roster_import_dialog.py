@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 from boothapp.capture.roster import ColumnMapping, RosterReadResult, read_roster
 from boothapp.core.models import Event
 from boothapp.services.attendees import AttendeeService, RosterImportSummary
-from boothapp.ui.i18n import QT_TRANSLATE_NOOP
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, number
 from boothapp.workers.tasks import TaskRunner
 
 _LABELS = {
@@ -84,6 +86,7 @@ class RosterImportDialog(QDialog):
         self.rejected_rows = QListWidget()
         self.rejected_rows.setObjectName("RejectedRows")
         self.rejected_rows.setMaximumHeight(120)
+        self.rejected_rows.setVisible(False)  # until a file has rejected rows: room for mapping
         self.progress = QProgressBar()
         self.import_button = QPushButton(self.tr("Import"))
         self.import_button.setProperty("primary", True)
@@ -98,7 +101,13 @@ class RosterImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(row)
-        layout.addWidget(self.mapping_box)
+        # Thirteen columns to map: on a 1280x800 laptop the dialog opens at most 2/3 of the
+        # screen high, and the rows were pressed on top of each other; they scroll instead.
+        mapping_area = QScrollArea()
+        mapping_area.setWidgetResizable(True)
+        mapping_area.setFrameShape(QFrame.Shape.NoFrame)
+        mapping_area.setWidget(self.mapping_box)
+        layout.addWidget(mapping_area, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.rejected_rows)
         layout.addWidget(self.progress)
@@ -149,13 +158,20 @@ class RosterImportDialog(QDialog):
             self.tr(", delimiter {0!r}").format(result.delimiter) if result.delimiter else ""
         )
         self.summary.setText(
-            self.tr("{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).").format(
-                len(result.rows), verb, len(result.rejected), result.encoding, delimiter
-            )
+            self.tr("{0} attendees {1}, {2} rows rejected (encoding {3}{4}).").format(
+                number(len(result.rows)),
+                verb,
+                number(len(result.rejected)),
+                result.encoding,
+                delimiter,
+            )  # the counts in the reader's digits and grouping, the encoding as named
         )
         self.rejected_rows.clear()
         for item in result.rejected[:500]:
-            self.rejected_rows.addItem(self.tr("line {0}: {1}").format(item.line, item.reason))
+            self.rejected_rows.addItem(
+                self.tr("line {0}: {1}").format(number(item.line), item.reason)
+            )
+        self.rejected_rows.setVisible(self.rejected_rows.count() > 0)
 
     def start_import(self) -> None:
         if self._path is None:
@@ -180,11 +196,11 @@ class RosterImportDialog(QDialog):
     def _done(self, outcome: tuple[RosterReadResult, RosterImportSummary]) -> None:
         result, summary = outcome
         self._show_result(result, preview=False)
+        counts = (summary.inserted, summary.replaced, len(result.rejected), summary.total)
         self.summary.setText(
             self.tr(
-                "{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the "
-                "roster now."
-            ).format(summary.inserted, summary.replaced, len(result.rejected), summary.total)
+                "{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now."
+            ).format(*(number(n) for n in counts))
         )
         self.progress.setValue(self.progress.maximum())
         self.import_button.setEnabled(True)

@@ -25,7 +25,7 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(720, 520)
         self._ctx, self._runner = ctx, runner
-        self.details = EventDetailsPage()
+        self.details = EventDetailsPage(runner=runner)
         self.staff = StaffSetupPage()
         self.addPage(self.details)
         self.addPage(self.staff)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QProgressDialog
 
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
@@ -18,9 +18,10 @@ from boothapp.core.models import Event
 from boothapp.settings import NO_CAMERA
 from boothapp.ui.application import create_application
 from boothapp.ui.desktop_window import DesktopWindow
-from boothapp.ui.i18n import apply_language, system_language
+from boothapp.ui.i18n import apply_language, current_language, system_language
 from boothapp.ui.setup_wizard import SetupWizard
 from boothapp.ui.theme import Theme, apply_theme
+from boothapp.ui.zone_box import warm_zone_list
 from boothapp.workers.tasks import TaskRunner
 
 
@@ -45,7 +46,8 @@ def pick_camera(ctx: AppContext, event: Event) -> str:
     return ""
 
 
-def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
+def welcome_box() -> tuple[QMessageBox, QAbstractButton, QAbstractButton]:
+    """The first run's question: the box, its "Set up my event" and "Try the demo" buttons."""
     box = QMessageBox()
     box.setWindowTitle(QCoreApplication.translate("Shell", "Welcome to BoothApp"))
     box.setText(
@@ -62,6 +64,11 @@ def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
         QCoreApplication.translate("Shell", "Try the demo"), QMessageBox.ButtonRole.ActionRole
     )
     box.addButton(QMessageBox.StandardButton.Cancel)
+    return box, setup, demo
+
+
+def first_run(ctx: AppContext, runner: TaskRunner) -> Event | None:
+    box, setup, demo = welcome_box()
     box.exec()
     if box.clickedButton() is demo:
         return _build_demo_with_progress(ctx, runner)
@@ -128,6 +135,9 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     # Before anyone signs in: the device's language, else the OS's (issue 21).
     apply_language(ctx.settings.language or system_language())
     runner = TaskRunner()
+    # The time-zone list of the wizard and the event settings, named in the reader's
+    # language, is built now while the welcome box is read (issue 21).
+    warm_zone_list(current_language(), runner)
     event = current_event(ctx)
     if event is None:
         event = first_run(ctx, runner)

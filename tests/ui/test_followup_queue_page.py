@@ -178,3 +178,36 @@ def test_queue_fills_in_chunks_and_lists_every_touch(
     texts = [p.list.item(i).text() for i in range(p.list.count())]
     assert texts == [followup_queue_page.item_text(i, event.timezone) for i in p._items]
     assert p.list.currentRow() == 0
+
+
+def test_a_persian_rep_reads_a_german_leads_call_script_in_persian(
+    page, qtbot, ctx: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: the fa queue showed a lead's script with the lead's headings. The rep's
+    parts follow the rep's window; the words to say stay in the lead's language."""
+    from boothapp.ui.i18n import apply_language
+
+    p, cast = page
+    call = next(t for t in ctx.followups.lead_touches(cast.hot) if t.channel is Channel.CALL)
+    assert call.language == "de" and "Anrufen:" in call.text  # planned in the lead's language
+    apply_language("fa")
+    try:
+        qtbot.waitUntil(lambda: p.list.count() > 0 and p.list.item(0).text()[:1] != "E",
+                        timeout=5000)  # fmt: skip
+        row = next(i for i, item in enumerate(p._items) if item.touch.id == call.id)
+        p.list.setFocus()
+        p.list.setCurrentRow(row)
+        qtbot.waitUntil(lambda: "تماس با:" in p.preview.toPlainText(), timeout=5000)
+        shown = p.preview.toPlainText()
+        assert "هدف:" in shown and "شروع گفت‌وگو: «Hallo Heike, hier ist" in shown
+        assert "Passt es gerade?»" in shown  # the German words inside the Persian quotes
+        for heading in ("Anrufen", "Einstieg", "Ziel:", "Danach"):
+            assert heading not in shown
+        assert p.subject.text().startswith("تماس:")
+        # What is stored (and what a German rep reads) does not change.
+        assert ctx.followups.get_touch(call.id).text == call.text
+        # Back to German (the lead's language): the planned script as it is.
+        apply_language("de")
+        qtbot.waitUntil(lambda: "Anrufen:" in p.preview.toPlainText(), timeout=5000)
+    finally:
+        apply_language("en")

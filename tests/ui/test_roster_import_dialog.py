@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -57,3 +58,30 @@ def test_broken_file_says_why_and_imports_nothing(qtbot, ctx: AppContext, tmp_pa
     assert not dialog.import_button.isEnabled()
     assert ctx.attendees.count(event.id) == 0
     runner.wait()
+
+
+def test_on_a_laptop_screen_the_mapping_rows_stay_apart_and_counts_read_in_persian(
+    qtbot, ctx: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21 walk: at the 640x600 a 1280x800 screen gives the dialog, the 13 mapping rows
+    lay on top of each other; and the counts read "2 ... 1" in Latin digits in Persian."""
+    from boothapp.ui.i18n import apply_language
+
+    event = ctx.events.create_event(NewEvent(name="Roster Expo"))
+    roster = tmp_path / "attendees.csv"
+    roster.write_text("Reg No,First,Last\n101,Ali,Rezaei\n102,Sara,Ahmadi\n102,x,y\n",
+                      encoding="utf-8")  # fmt: skip
+    apply_language("fa")
+    try:
+        dialog = RosterImportDialog(ctx.attendees, TaskRunner(inline=True), event)
+        qtbot.addWidget(dialog)
+        dialog.resize(640, 600)
+        dialog.show()
+        assert not dialog.rejected_rows.isVisible()  # nothing rejected yet: room for the rows
+        boxes = sorted((c.geometry() for c in dialog.combos.values()), key=lambda g: g.y())
+        assert all(a.bottom() < b.top() for a, b in pairwise(boxes))
+        dialog.load_file(roster)
+        assert "۲ شرکت‌کننده" in dialog.summary.text() and "۱ ردیف رد شد" in dialog.summary.text()
+        assert dialog.rejected_rows.isVisible()
+    finally:
+        apply_language("en")

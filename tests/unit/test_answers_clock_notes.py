@@ -59,3 +59,14 @@ def test_an_answers_edit_reads_as_words_and_only_what_changed() -> None:
         {"budget": "over_250k", "interests": ["analytics"], "demo": "yes"},
     )
     assert text == "Budget: 50k-250k → > 250k; I would like a demo: (empty) → Yes"
+
+
+def test_a_persian_list_of_answers_takes_the_arabic_comma() -> None:
+    """Issue 21: a call script read "تحلیل داده, خدمات" with Latin commas."""
+    cfg = default_config()
+    interests = cfg.question("interests")
+    assert interests is not None
+    ids = [o.id for o in interests.options[:2]]
+    fa = answer_text(interests, ids, "fa")
+    assert fa.count("، ") == 1 and "," not in fa
+    assert answer_text(interests, ids, "de").count(", ") == 1

@@ -221,7 +221,7 @@ def test_export_headers_in_the_managers_language_or_for_machines(
     assert run.code == 0, run.err
     assert run.out.strip() == f"1 aday {people} dosyasına yazıldı"
     header = _header(people)
-    assert header[:2] == ["Aday No", "Kayıt zamanı (Europe/Athens)"]
+    assert header[:2] == ["Aday No", "Kayıt zamanı (Atina)"]  # the zone by its city
     assert "Şirket" in header and "Aşama" in header
     machine = tmp_path / "crm.csv"
     run = cli("--lang", "tr", "export", "--event", "Expo", "-o", str(machine), "--headers",
@@ -232,6 +232,9 @@ def test_export_headers_in_the_managers_language_or_for_machines(
     english = tmp_path / "en.csv"
     assert cli("export", "--event", "Expo", "-o", str(english)).code == 0
     assert _header(english)[0] == "Lead ID"
+    persian = tmp_path / "fa.csv"
+    run = cli("--lang", "fa", "export", "--event", "Expo", "-o", str(persian))
+    assert run.code == 0 and run.out.startswith("۱ ")  # the count in Persian digits
 
 
 def test_cli_errors_speak_the_language_and_json_stays_machine(
@@ -336,3 +339,43 @@ def test_results_figures_use_the_readers_digits() -> None:
         assert amount(Decimal("1234.5"), "EUR") == "EUR 1.234,50"
     with using("fa"):
         assert pct(0.42) == "۴۲ %" and count(7) == "۷"
+
+
+def test_where_the_key_is_kept_reads_in_the_readers_language(tmp_path: Path) -> None:
+    """Issue 21 walk: the wizard's recovery page said "the file ... (no system keyring: not
+    encrypted)" in English in every language (the tests run without a system keyring)."""
+    from boothapp.secrets import SecretStore
+
+    store = SecretStore(tmp_path / "secrets.json")
+    with i18n.using("fa"):
+        assert store.where() == (
+            f"فایل \u2066{tmp_path / 'secrets.json'}\u2069 (جاکلیدی سیستم در دسترس نیست: "
+            "رمزگذاری‌نشده)"
+        )
+    assert store.where().startswith("the file ")
+
+
+def test_a_default_scoring_rule_reads_in_the_readers_language() -> None:
+    """Issue 21 walk: the Persian lead sheet's "why this score" said "Asked for literature"."""
+    from boothapp.core.scoring import LeadAttributes, score_lead
+
+    cfg = default_config()
+    with i18n.using("fa"):
+        fired = score_lead({"literature": "yes"}, [], LeadAttributes(), cfg).fired
+    assert [f.description for f in fired] == ["بروشور خواست"]
+    fired = score_lead({"literature": "yes"}, [], LeadAttributes(), cfg).fired
+    assert [f.description for f in fired] == ["Asked for literature"]
+
+
+def test_the_lead_sheets_history_reads_in_words() -> None:
+    """Issue 21 walk: the Persian lead sheet's history said "stage: to_contact → in_contact"."""
+    import re as regex
+
+    from boothapp.services.exports import change_text
+
+    with i18n.using("fa"):
+        shown = change_text("stage", "to_contact", "in_contact")
+        assert not regex.search(r"[A-Za-z]", shown), shown
+        assert change_text("first_name", "Ali", "Reza").endswith(": Ali → Reza")
+    assert change_text("stage", "to_contact", "in_contact").startswith("Stage: ")
+    assert change_text("mystery", 1, 2) == "mystery: 1 → 2"

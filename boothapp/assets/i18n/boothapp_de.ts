@@ -95,6 +95,214 @@
             <translation>Abgelehnt</translation>
         </message>
         <message>
+            <source>action</source>
+            <translation>Aktion</translation>
+        </message>
+        <message>
+            <source>added</source>
+            <translation>hinzugefügt</translation>
+        </message>
+        <message>
+            <source>attendees</source>
+            <translation>Teilnehmende</translation>
+        </message>
+        <message>
+            <source>CRM</source>
+            <translation>CRM</translation>
+        </message>
+        <message>
+            <source>erased</source>
+            <translation>gelöscht</translation>
+        </message>
+        <message>
+            <source>skipped (erased before)</source>
+            <translation>übersprungen (früher gelöscht)</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>Datei</translation>
+        </message>
+        <message>
+            <source>filter</source>
+            <translation>Filter</translation>
+        </message>
+        <message>
+            <source>marked</source>
+            <translation>markiert</translation>
+        </message>
+        <message>
+            <source>format</source>
+            <translation>Format</translation>
+        </message>
+        <message>
+            <source>consent given</source>
+            <translation>Einwilligung erteilt</translation>
+        </message>
+        <message>
+            <source>with please-delete</source>
+            <translation>mit Löschwünschen</translation>
+        </message>
+        <message>
+            <source>leads</source>
+            <translation>Leads</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>Meldung</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>erledigt</translation>
+        </message>
+        <message>
+            <source>computer user</source>
+            <translation>Benutzerkonto</translation>
+        </message>
+        <message>
+            <source>qualified only</source>
+            <translation>nur qualifizierte</translation>
+        </message>
+        <message>
+            <source>ratings</source>
+            <translation>Bewertungen</translation>
+        </message>
+        <message>
+            <source>reason</source>
+            <translation>Grund</translation>
+        </message>
+        <message>
+            <source>replaced</source>
+            <translation>ersetzt</translation>
+        </message>
+        <message>
+            <source>review</source>
+            <translation>Prüfung</translation>
+        </message>
+        <message>
+            <source>revision</source>
+            <translation>Fassung</translation>
+        </message>
+        <message>
+            <source>role</source>
+            <translation>Rolle</translation>
+        </message>
+        <message>
+            <source>rows</source>
+            <translation>Zeilen</translation>
+        </message>
+        <message>
+            <source>roster entries</source>
+            <translation>Teilnehmereinträge</translation>
+        </message>
+        <message>
+            <source>scan</source>
+            <translation>Scan</translation>
+        </message>
+        <message>
+            <source>scans</source>
+            <translation>Scans</translation>
+        </message>
+        <message>
+            <source>search</source>
+            <translation>Suche</translation>
+        </message>
+        <message>
+            <source>sections</source>
+            <translation>Abschnitte</translation>
+        </message>
+        <message>
+            <source>from</source>
+            <translation>ab</translation>
+        </message>
+        <message>
+            <source>staff</source>
+            <translation>Team</translation>
+        </message>
+        <message>
+            <source>stages</source>
+            <translation>Phasen</translation>
+        </message>
+        <message>
+            <source>person</source>
+            <translation>Person</translation>
+        </message>
+        <message>
+            <source>consent wording</source>
+            <translation>Einwilligungstext</translation>
+        </message>
+        <message>
+            <source>until</source>
+            <translation>bis</translation>
+        </message>
+        <message>
+            <source>badge fields</source>
+            <translation>Badge-Felder</translation>
+        </message>
+        <message>
+            <source>costs</source>
+            <translation>Kosten</translation>
+        </message>
+        <message>
+            <source>follow-ups</source>
+            <translation>Nachfassaktionen</translation>
+        </message>
+        <message>
+            <source>kiosk languages</source>
+            <translation>Kiosk-Sprachen</translation>
+        </message>
+        <message>
+            <source>language</source>
+            <translation>Sprache</translation>
+        </message>
+        <message>
+            <source>privacy</source>
+            <translation>Datenschutz</translation>
+        </message>
+        <message>
+            <source>qualification</source>
+            <translation>Qualifizierung</translation>
+        </message>
+        <message>
+            <source>questions</source>
+            <translation>Fragen</translation>
+        </message>
+        <message>
+            <source>rating</source>
+            <translation>Bewertung</translation>
+        </message>
+        <message>
+            <source>routing</source>
+            <translation>Zuteilung</translation>
+        </message>
+        <message>
+            <source>scoring</source>
+            <translation>Punkte</translation>
+        </message>
+        <message>
+            <source>targets</source>
+            <translation>Ziele</translation>
+        </message>
+        <message>
+            <source>version</source>
+            <translation>Formatversion</translation>
+        </message>
+        <message>
+            <source>erased as junk</source>
+            <translation>als Müll gelöscht</translation>
+        </message>
+        <message>
+            <source>kept</source>
+            <translation>behalten</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>ja</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>nein</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Audit-Protokoll: jeder Export, jede Löschung, jede Einstellungsänderung</translation>
         </message>
@@ -2459,8 +2667,12 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>, Trennzeichen {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} Teilnehmer {1}, {2:,} Zeilen abgelehnt (Kodierung {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} Teilnehmer {1}, {2} Zeilen abgelehnt (Kodierung {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} Teilnehmer hinzugefügt, {1} aktualisiert, {2} Zeilen abgelehnt; jetzt {3} in der Liste.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2469,10 +2681,6 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         <message>
             <source>Importing…</source>
             <translation>Wird importiert…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} Teilnehmer hinzugefügt, {1:,} aktualisiert, {2:,} Zeilen abgelehnt; jetzt {3:,} in der Liste.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>
@@ -2706,8 +2914,8 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
             <translation>Zeitzone</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Zeiten (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Zeiten</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2763,7 +2971,8 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation>Nicht abgeglichene Leads behalten</translation>
+            <translation>Nicht abgeglichene
+Leads behalten</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2776,6 +2985,10 @@ F5: Besucher ohne Badge · F6: Foto einer Visitenkarte</translation>
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Zuteilung (wer die Leads bekommt)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Arbeitszeit, z. B. 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

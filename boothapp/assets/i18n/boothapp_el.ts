@@ -95,6 +95,214 @@
             <translation>Απορρίφθηκε</translation>
         </message>
         <message>
+            <source>action</source>
+            <translation>ενέργεια</translation>
+        </message>
+        <message>
+            <source>added</source>
+            <translation>προστέθηκε</translation>
+        </message>
+        <message>
+            <source>attendees</source>
+            <translation>συμμετέχοντες</translation>
+        </message>
+        <message>
+            <source>CRM</source>
+            <translation>CRM</translation>
+        </message>
+        <message>
+            <source>erased</source>
+            <translation>διαγράφηκαν</translation>
+        </message>
+        <message>
+            <source>skipped (erased before)</source>
+            <translation>παραλείφθηκαν (διαγραμμένοι)</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>αρχείο</translation>
+        </message>
+        <message>
+            <source>filter</source>
+            <translation>φίλτρο</translation>
+        </message>
+        <message>
+            <source>marked</source>
+            <translation>σημειώθηκε</translation>
+        </message>
+        <message>
+            <source>format</source>
+            <translation>μορφή</translation>
+        </message>
+        <message>
+            <source>consent given</source>
+            <translation>δόθηκε συναίνεση</translation>
+        </message>
+        <message>
+            <source>with please-delete</source>
+            <translation>μαζί με αιτήματα διαγραφής</translation>
+        </message>
+        <message>
+            <source>leads</source>
+            <translation>επαφές</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>μήνυμα</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>έγινε</translation>
+        </message>
+        <message>
+            <source>computer user</source>
+            <translation>χρήστης υπολογιστή</translation>
+        </message>
+        <message>
+            <source>qualified only</source>
+            <translation>μόνο κατάλληλες</translation>
+        </message>
+        <message>
+            <source>ratings</source>
+            <translation>αξιολογήσεις</translation>
+        </message>
+        <message>
+            <source>reason</source>
+            <translation>αιτία</translation>
+        </message>
+        <message>
+            <source>replaced</source>
+            <translation>αντικαταστάθηκαν</translation>
+        </message>
+        <message>
+            <source>review</source>
+            <translation>έλεγχος</translation>
+        </message>
+        <message>
+            <source>revision</source>
+            <translation>αναθεώρηση</translation>
+        </message>
+        <message>
+            <source>role</source>
+            <translation>ρόλος</translation>
+        </message>
+        <message>
+            <source>rows</source>
+            <translation>γραμμές</translation>
+        </message>
+        <message>
+            <source>roster entries</source>
+            <translation>εγγραφές λίστας επισκεπτών</translation>
+        </message>
+        <message>
+            <source>scan</source>
+            <translation>σάρωση</translation>
+        </message>
+        <message>
+            <source>scans</source>
+            <translation>σαρώσεις</translation>
+        </message>
+        <message>
+            <source>search</source>
+            <translation>αναζήτηση</translation>
+        </message>
+        <message>
+            <source>sections</source>
+            <translation>ενότητες</translation>
+        </message>
+        <message>
+            <source>from</source>
+            <translation>από</translation>
+        </message>
+        <message>
+            <source>staff</source>
+            <translation>προσωπικό</translation>
+        </message>
+        <message>
+            <source>stages</source>
+            <translation>στάδια</translation>
+        </message>
+        <message>
+            <source>person</source>
+            <translation>πρόσωπο</translation>
+        </message>
+        <message>
+            <source>consent wording</source>
+            <translation>κείμενο συναίνεσης</translation>
+        </message>
+        <message>
+            <source>until</source>
+            <translation>έως</translation>
+        </message>
+        <message>
+            <source>badge fields</source>
+            <translation>πεδία κονκάρδας</translation>
+        </message>
+        <message>
+            <source>costs</source>
+            <translation>κόστη</translation>
+        </message>
+        <message>
+            <source>follow-ups</source>
+            <translation>συνέχειες</translation>
+        </message>
+        <message>
+            <source>kiosk languages</source>
+            <translation>γλώσσες κιόσκι</translation>
+        </message>
+        <message>
+            <source>language</source>
+            <translation>γλώσσα</translation>
+        </message>
+        <message>
+            <source>privacy</source>
+            <translation>απόρρητο</translation>
+        </message>
+        <message>
+            <source>qualification</source>
+            <translation>καταλληλότητα</translation>
+        </message>
+        <message>
+            <source>questions</source>
+            <translation>ερωτήσεις</translation>
+        </message>
+        <message>
+            <source>rating</source>
+            <translation>αξιολόγηση</translation>
+        </message>
+        <message>
+            <source>routing</source>
+            <translation>δρομολόγηση</translation>
+        </message>
+        <message>
+            <source>scoring</source>
+            <translation>βαθμολόγηση</translation>
+        </message>
+        <message>
+            <source>targets</source>
+            <translation>στόχοι</translation>
+        </message>
+        <message>
+            <source>version</source>
+            <translation>έκδοση μορφής</translation>
+        </message>
+        <message>
+            <source>erased as junk</source>
+            <translation>διαγράφηκε ως άχρηστη</translation>
+        </message>
+        <message>
+            <source>kept</source>
+            <translation>κρατήθηκε</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>ναι</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>όχι</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Αρχείο ελέγχου: κάθε εξαγωγή, διαγραφή και αλλαγή ρυθμίσεων</translation>
         </message>
@@ -2459,8 +2667,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>, διαχωριστικό {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} επισκέπτες {1}, {2:,} γραμμές απορρίφθηκαν (κωδικοποίηση {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} επισκέπτες {1}, {2} γραμμές απορρίφθηκαν (κωδικοποίηση {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} επισκέπτες προστέθηκαν, {1} ενημερώθηκαν, {2} γραμμές απορρίφθηκαν· τώρα {3} στη λίστα.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2469,10 +2681,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Importing…</source>
             <translation>Εισαγωγή…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} επισκέπτες προστέθηκαν, {1:,} ενημερώθηκαν, {2:,} γραμμές απορρίφθηκαν· τώρα {3:,} στη λίστα.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>
@@ -2695,7 +2903,7 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <name>SettingsForm</name>
         <message>
             <source>Id</source>
-            <translation>Αναγνωριστικό</translation>
+            <translation>Κωδικός</translation>
         </message>
         <message>
             <source>Name</source>
@@ -2706,8 +2914,8 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>Ζώνη ώρας</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Ώρες (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Ώρες</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2763,7 +2971,8 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         </message>
         <message>
             <source>Keep unsynced leads</source>
-            <translation>Διατήρηση μη συγχρονισμένων επαφών</translation>
+            <translation>Διατήρηση επαφών
+χωρίς συγχρονισμό</translation>
         </message>
         <message>
             <source>Add rep</source>
@@ -2776,6 +2985,10 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Δρομολόγηση (ποιος παίρνει τις επαφές)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Ώρες εργασίας, π.χ. 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

@@ -95,6 +95,214 @@
             <translation>Refused</translation>
         </message>
         <message>
+            <source>action</source>
+            <translation>action</translation>
+        </message>
+        <message>
+            <source>added</source>
+            <translation>added</translation>
+        </message>
+        <message>
+            <source>attendees</source>
+            <translation>attendees</translation>
+        </message>
+        <message>
+            <source>CRM</source>
+            <translation>CRM</translation>
+        </message>
+        <message>
+            <source>erased</source>
+            <translation>erased</translation>
+        </message>
+        <message>
+            <source>skipped (erased before)</source>
+            <translation>skipped (erased before)</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>file</translation>
+        </message>
+        <message>
+            <source>filter</source>
+            <translation>filter</translation>
+        </message>
+        <message>
+            <source>marked</source>
+            <translation>marked</translation>
+        </message>
+        <message>
+            <source>format</source>
+            <translation>format</translation>
+        </message>
+        <message>
+            <source>consent given</source>
+            <translation>consent given</translation>
+        </message>
+        <message>
+            <source>with please-delete</source>
+            <translation>with please-delete</translation>
+        </message>
+        <message>
+            <source>leads</source>
+            <translation>leads</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>message</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>done</translation>
+        </message>
+        <message>
+            <source>computer user</source>
+            <translation>computer user</translation>
+        </message>
+        <message>
+            <source>qualified only</source>
+            <translation>qualified only</translation>
+        </message>
+        <message>
+            <source>ratings</source>
+            <translation>ratings</translation>
+        </message>
+        <message>
+            <source>reason</source>
+            <translation>reason</translation>
+        </message>
+        <message>
+            <source>replaced</source>
+            <translation>replaced</translation>
+        </message>
+        <message>
+            <source>review</source>
+            <translation>review</translation>
+        </message>
+        <message>
+            <source>revision</source>
+            <translation>revision</translation>
+        </message>
+        <message>
+            <source>role</source>
+            <translation>role</translation>
+        </message>
+        <message>
+            <source>rows</source>
+            <translation>rows</translation>
+        </message>
+        <message>
+            <source>roster entries</source>
+            <translation>roster entries</translation>
+        </message>
+        <message>
+            <source>scan</source>
+            <translation>scan</translation>
+        </message>
+        <message>
+            <source>scans</source>
+            <translation>scans</translation>
+        </message>
+        <message>
+            <source>search</source>
+            <translation>search</translation>
+        </message>
+        <message>
+            <source>sections</source>
+            <translation>sections</translation>
+        </message>
+        <message>
+            <source>from</source>
+            <translation>from</translation>
+        </message>
+        <message>
+            <source>staff</source>
+            <translation>staff</translation>
+        </message>
+        <message>
+            <source>stages</source>
+            <translation>stages</translation>
+        </message>
+        <message>
+            <source>person</source>
+            <translation>person</translation>
+        </message>
+        <message>
+            <source>consent wording</source>
+            <translation>consent wording</translation>
+        </message>
+        <message>
+            <source>until</source>
+            <translation>until</translation>
+        </message>
+        <message>
+            <source>badge fields</source>
+            <translation>badge fields</translation>
+        </message>
+        <message>
+            <source>costs</source>
+            <translation>costs</translation>
+        </message>
+        <message>
+            <source>follow-ups</source>
+            <translation>follow-ups</translation>
+        </message>
+        <message>
+            <source>kiosk languages</source>
+            <translation>kiosk languages</translation>
+        </message>
+        <message>
+            <source>language</source>
+            <translation>language</translation>
+        </message>
+        <message>
+            <source>privacy</source>
+            <translation>privacy</translation>
+        </message>
+        <message>
+            <source>qualification</source>
+            <translation>qualification</translation>
+        </message>
+        <message>
+            <source>questions</source>
+            <translation>questions</translation>
+        </message>
+        <message>
+            <source>rating</source>
+            <translation>rating</translation>
+        </message>
+        <message>
+            <source>routing</source>
+            <translation>routing</translation>
+        </message>
+        <message>
+            <source>scoring</source>
+            <translation>scoring</translation>
+        </message>
+        <message>
+            <source>targets</source>
+            <translation>targets</translation>
+        </message>
+        <message>
+            <source>version</source>
+            <translation>version</translation>
+        </message>
+        <message>
+            <source>erased as junk</source>
+            <translation>erased as junk</translation>
+        </message>
+        <message>
+            <source>kept</source>
+            <translation>kept</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>yes</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>no</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Audit log: every export, erase and settings change</translation>
         </message>
@@ -2457,8 +2665,12 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>, delimiter {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2467,10 +2679,6 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
         <message>
             <source>Importing…</source>
             <translation>Importing…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>
@@ -2704,8 +2912,8 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <translation>Time zone</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Hours (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Hours</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2774,6 +2982,10 @@ F5: walk-in without badge · F6: photo of a business card</translation>
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Routing reps (who gets leads)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Working hours, like 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

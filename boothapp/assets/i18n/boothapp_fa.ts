@@ -95,6 +95,214 @@
             <translation>رد شد</translation>
         </message>
         <message>
+            <source>action</source>
+            <translation>اقدام</translation>
+        </message>
+        <message>
+            <source>added</source>
+            <translation>افزوده شد</translation>
+        </message>
+        <message>
+            <source>attendees</source>
+            <translation>شرکت‌کنندگان</translation>
+        </message>
+        <message>
+            <source>CRM</source>
+            <translation>CRM</translation>
+        </message>
+        <message>
+            <source>erased</source>
+            <translation>حذف‌شده</translation>
+        </message>
+        <message>
+            <source>skipped (erased before)</source>
+            <translation>ردشده (قبلاً حذف‌شده)</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>فایل</translation>
+        </message>
+        <message>
+            <source>filter</source>
+            <translation>فیلتر</translation>
+        </message>
+        <message>
+            <source>marked</source>
+            <translation>علامت‌خورده</translation>
+        </message>
+        <message>
+            <source>format</source>
+            <translation>قالب</translation>
+        </message>
+        <message>
+            <source>consent given</source>
+            <translation>رضایت داده شد</translation>
+        </message>
+        <message>
+            <source>with please-delete</source>
+            <translation>همراه با «لطفاً حذف شود»</translation>
+        </message>
+        <message>
+            <source>leads</source>
+            <translation>سرنخ‌ها</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>پیام</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>انجام شد</translation>
+        </message>
+        <message>
+            <source>computer user</source>
+            <translation>کاربر رایانه</translation>
+        </message>
+        <message>
+            <source>qualified only</source>
+            <translation>فقط واجد شرایط</translation>
+        </message>
+        <message>
+            <source>ratings</source>
+            <translation>رتبه‌ها</translation>
+        </message>
+        <message>
+            <source>reason</source>
+            <translation>دلیل</translation>
+        </message>
+        <message>
+            <source>replaced</source>
+            <translation>جایگزین‌شده</translation>
+        </message>
+        <message>
+            <source>review</source>
+            <translation>بررسی</translation>
+        </message>
+        <message>
+            <source>revision</source>
+            <translation>نسخه</translation>
+        </message>
+        <message>
+            <source>role</source>
+            <translation>نقش</translation>
+        </message>
+        <message>
+            <source>rows</source>
+            <translation>ردیف‌ها</translation>
+        </message>
+        <message>
+            <source>roster entries</source>
+            <translation>ردیف‌های فهرست شرکت‌کنندگان</translation>
+        </message>
+        <message>
+            <source>scan</source>
+            <translation>اسکن</translation>
+        </message>
+        <message>
+            <source>scans</source>
+            <translation>اسکن‌ها</translation>
+        </message>
+        <message>
+            <source>search</source>
+            <translation>جستجو</translation>
+        </message>
+        <message>
+            <source>sections</source>
+            <translation>بخش‌ها</translation>
+        </message>
+        <message>
+            <source>from</source>
+            <translation>از</translation>
+        </message>
+        <message>
+            <source>staff</source>
+            <translation>کارمند</translation>
+        </message>
+        <message>
+            <source>stages</source>
+            <translation>مرحله‌ها</translation>
+        </message>
+        <message>
+            <source>person</source>
+            <translation>شخص</translation>
+        </message>
+        <message>
+            <source>consent wording</source>
+            <translation>متن رضایت</translation>
+        </message>
+        <message>
+            <source>until</source>
+            <translation>تا</translation>
+        </message>
+        <message>
+            <source>badge fields</source>
+            <translation>فیلدهای کارت</translation>
+        </message>
+        <message>
+            <source>costs</source>
+            <translation>هزینه‌ها</translation>
+        </message>
+        <message>
+            <source>follow-ups</source>
+            <translation>پیگیری‌ها</translation>
+        </message>
+        <message>
+            <source>kiosk languages</source>
+            <translation>زبان‌های کیوسک</translation>
+        </message>
+        <message>
+            <source>language</source>
+            <translation>زبان</translation>
+        </message>
+        <message>
+            <source>privacy</source>
+            <translation>حریم خصوصی</translation>
+        </message>
+        <message>
+            <source>qualification</source>
+            <translation>واجد شرایط بودن</translation>
+        </message>
+        <message>
+            <source>questions</source>
+            <translation>پرسش‌ها</translation>
+        </message>
+        <message>
+            <source>rating</source>
+            <translation>رتبه</translation>
+        </message>
+        <message>
+            <source>routing</source>
+            <translation>مسیریابی</translation>
+        </message>
+        <message>
+            <source>scoring</source>
+            <translation>امتیازدهی</translation>
+        </message>
+        <message>
+            <source>targets</source>
+            <translation>هدف‌ها</translation>
+        </message>
+        <message>
+            <source>version</source>
+            <translation>نسخهٔ قالب</translation>
+        </message>
+        <message>
+            <source>erased as junk</source>
+            <translation>به‌عنوان بی‌ارزش حذف شد</translation>
+        </message>
+        <message>
+            <source>kept</source>
+            <translation>نگه داشته شد</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>بله</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>خیر</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>گزارش ممیزی: هر خروجی، حذف و تغییر تنظیمات</translation>
         </message>
@@ -2454,8 +2662,12 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>، جداکننده {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} شرکت‌کننده {1}، {2:,} ردیف رد شد (کدگذاری {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} شرکت‌کننده {1}، {2} ردیف رد شد (کدگذاری {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} شرکت‌کننده افزوده شد، {1} به‌روز شد، {2} ردیف رد شد؛ اکنون {3} نفر در فهرست است.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2464,10 +2676,6 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         <message>
             <source>Importing…</source>
             <translation>در حال ورود…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} شرکت‌کننده افزوده شد، {1:,} به‌روز شد، {2:,} ردیف رد شد؛ اکنون {3:,} نفر در فهرست است.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>
@@ -2701,8 +2909,8 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <translation>منطقه زمانی</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>ساعت‌ها (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>ساعت‌ها</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2771,6 +2979,10 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>مسیریابی (سرنخ‌ها به چه کسی می‌رسد)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>ساعت کاری، مثلاً 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

@@ -95,6 +95,214 @@
             <translation>Reddedildi</translation>
         </message>
         <message>
+            <source>action</source>
+            <translation>işlem</translation>
+        </message>
+        <message>
+            <source>added</source>
+            <translation>eklenen</translation>
+        </message>
+        <message>
+            <source>attendees</source>
+            <translation>katılımcılar</translation>
+        </message>
+        <message>
+            <source>CRM</source>
+            <translation>CRM</translation>
+        </message>
+        <message>
+            <source>erased</source>
+            <translation>silinen</translation>
+        </message>
+        <message>
+            <source>skipped (erased before)</source>
+            <translation>atlanan (önceden silinmiş)</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>dosya</translation>
+        </message>
+        <message>
+            <source>filter</source>
+            <translation>süzgeç</translation>
+        </message>
+        <message>
+            <source>marked</source>
+            <translation>işaretlendi</translation>
+        </message>
+        <message>
+            <source>format</source>
+            <translation>biçim</translation>
+        </message>
+        <message>
+            <source>consent given</source>
+            <translation>onay verildi</translation>
+        </message>
+        <message>
+            <source>with please-delete</source>
+            <translation>silme isteyenler dahil</translation>
+        </message>
+        <message>
+            <source>leads</source>
+            <translation>adaylar</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>ileti</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>tamam</translation>
+        </message>
+        <message>
+            <source>computer user</source>
+            <translation>bilgisayar kullanıcısı</translation>
+        </message>
+        <message>
+            <source>qualified only</source>
+            <translation>yalnızca nitelikli</translation>
+        </message>
+        <message>
+            <source>ratings</source>
+            <translation>dereceler</translation>
+        </message>
+        <message>
+            <source>reason</source>
+            <translation>neden</translation>
+        </message>
+        <message>
+            <source>replaced</source>
+            <translation>değiştirilen</translation>
+        </message>
+        <message>
+            <source>review</source>
+            <translation>inceleme</translation>
+        </message>
+        <message>
+            <source>revision</source>
+            <translation>sürüm</translation>
+        </message>
+        <message>
+            <source>role</source>
+            <translation>rol</translation>
+        </message>
+        <message>
+            <source>rows</source>
+            <translation>satırlar</translation>
+        </message>
+        <message>
+            <source>roster entries</source>
+            <translation>katılımcı listesi kayıtları</translation>
+        </message>
+        <message>
+            <source>scan</source>
+            <translation>okutma</translation>
+        </message>
+        <message>
+            <source>scans</source>
+            <translation>okutmalar</translation>
+        </message>
+        <message>
+            <source>search</source>
+            <translation>arama</translation>
+        </message>
+        <message>
+            <source>sections</source>
+            <translation>bölümler</translation>
+        </message>
+        <message>
+            <source>from</source>
+            <translation>başlangıç</translation>
+        </message>
+        <message>
+            <source>staff</source>
+            <translation>ekip</translation>
+        </message>
+        <message>
+            <source>stages</source>
+            <translation>aşamalar</translation>
+        </message>
+        <message>
+            <source>person</source>
+            <translation>kişi</translation>
+        </message>
+        <message>
+            <source>consent wording</source>
+            <translation>onay metni</translation>
+        </message>
+        <message>
+            <source>until</source>
+            <translation>bitiş</translation>
+        </message>
+        <message>
+            <source>badge fields</source>
+            <translation>yaka kartı alanları</translation>
+        </message>
+        <message>
+            <source>costs</source>
+            <translation>maliyetler</translation>
+        </message>
+        <message>
+            <source>follow-ups</source>
+            <translation>takipler</translation>
+        </message>
+        <message>
+            <source>kiosk languages</source>
+            <translation>kiosk dilleri</translation>
+        </message>
+        <message>
+            <source>language</source>
+            <translation>dil</translation>
+        </message>
+        <message>
+            <source>privacy</source>
+            <translation>gizlilik</translation>
+        </message>
+        <message>
+            <source>qualification</source>
+            <translation>nitelendirme</translation>
+        </message>
+        <message>
+            <source>questions</source>
+            <translation>sorular</translation>
+        </message>
+        <message>
+            <source>rating</source>
+            <translation>derece</translation>
+        </message>
+        <message>
+            <source>routing</source>
+            <translation>yönlendirme</translation>
+        </message>
+        <message>
+            <source>scoring</source>
+            <translation>puanlama</translation>
+        </message>
+        <message>
+            <source>targets</source>
+            <translation>hedefler</translation>
+        </message>
+        <message>
+            <source>version</source>
+            <translation>sürüm biçimi</translation>
+        </message>
+        <message>
+            <source>erased as junk</source>
+            <translation>gereksiz diye silindi</translation>
+        </message>
+        <message>
+            <source>kept</source>
+            <translation>tutuldu</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>evet</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>hayır</translation>
+        </message>
+        <message>
             <source>Audit log: every export, erase and settings change</source>
             <translation>Denetim kaydı: her dışa aktarma, silme ve ayar değişikliği</translation>
         </message>
@@ -2454,8 +2662,12 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>, ayırıcı {0!r}</translation>
         </message>
         <message>
-            <source>{0:,} attendees {1}, {2:,} rows rejected (encoding {3}{4}).</source>
-            <translation>{0:,} katılımcı {1}, {2:,} satır reddedildi (kodlama {3}{4}).</translation>
+            <source>{0} attendees {1}, {2} rows rejected (encoding {3}{4}).</source>
+            <translation>{0} katılımcı {1}, {2} satır reddedildi (kodlama {3}{4}).</translation>
+        </message>
+        <message>
+            <source>{0} attendees added, {1} updated, {2} rows rejected; {3} in the roster now.</source>
+            <translation>{0} katılımcı eklendi, {1} güncellendi, {2} satır reddedildi; listede şimdi {3} kişi var.</translation>
         </message>
         <message>
             <source>line {0}: {1}</source>
@@ -2464,10 +2676,6 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         <message>
             <source>Importing…</source>
             <translation>İçe aktarılıyor…</translation>
-        </message>
-        <message>
-            <source>{0:,} attendees added, {1:,} updated, {2:,} rows rejected; {3:,} in the roster now.</source>
-            <translation>{0:,} katılımcı eklendi, {1:,} güncellendi, {2:,} satır reddedildi; listede şimdi {3:,} kişi var.</translation>
         </message>
         <message>
             <source>Not imported: {0}</source>
@@ -2701,8 +2909,8 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <translation>Saat dilimi</translation>
         </message>
         <message>
-            <source>Hours (09:00-17:00)</source>
-            <translation>Saatler (09:00-17:00)</translation>
+            <source>Hours</source>
+            <translation>Saatler</translation>
         </message>
         <message>
             <source>(question)</source>
@@ -2771,6 +2979,10 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <message>
             <source>Routing reps (who gets leads)</source>
             <translation>Yönlendirme (adaylar kime gider)</translation>
+        </message>
+        <message>
+            <source>Working hours, like 09:00-17:00</source>
+            <translation>Çalışma saatleri, örneğin 09:00-17:00</translation>
         </message>
         <message>
             <source>Option id</source>

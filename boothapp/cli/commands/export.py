@@ -13,6 +13,7 @@ from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_number
 from boothapp.core.models import Rating, Stage
 from boothapp.reports.columns import ColumnChoice, HeaderStyle
 from boothapp.services.exports import ExportFormat, ExportRequest, LeadFilter
@@ -153,6 +154,6 @@ def run(args: argparse.Namespace) -> int:
     print(
         ngettext(
             "{count} lead written to {path}", "{count} leads written to {path}", summary.rows
-        ).format(count=summary.rows, path=summary.path)
+        ).format(count=format_number(summary.rows), path=summary.path)
     )
     return 0

@@ -23,7 +23,7 @@ from boothapp.core.followups.plan import PlanError
 from boothapp.core.followups.reasons import shown
 from boothapp.core.i18n import N_, label, ngettext
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_percent, locale_of, native_digits
+from boothapp.core.i18n_format import format_number, format_percent, locale_of, native_digits
 from boothapp.core.models import Stage
 from boothapp.services.errors import ServiceError
 from boothapp.services.followup_mail import (
@@ -465,7 +465,7 @@ def run_ics(args: argparse.Namespace) -> int:
         path.write_text(text, encoding="utf-8", newline="")
         print(
             _("{count} follow-ups for {staff} written to {path}").format(
-                count=text.count("BEGIN:VEVENT"), staff=args.staff, path=path
+                count=format_number(text.count("BEGIN:VEVENT")), staff=args.staff, path=path
             )
         )
         return 0
@@ -482,7 +482,7 @@ def run_letters(args: argparse.Namespace) -> int:
         print(
             ngettext(
                 "{count} letter written to {path}", "{count} letters written to {path}", count
-            ).format(count=count, path=path)
+            ).format(count=format_number(count), path=path)
         )
         return 0
 

@@ -12,6 +12,7 @@ from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_number
 from boothapp.services.errors import ServiceError
 
 
@@ -52,7 +53,7 @@ def run_report(args: argparse.Namespace) -> int:
             "report on {count} lead written to {path}",
             "report on {count} leads written to {path}",
             count,
-        ).format(count=count, path=path)
+        ).format(count=format_number(count), path=path)
     )
     return 0
 

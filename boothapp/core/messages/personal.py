@@ -19,7 +19,13 @@ from boothapp.core.config.followup_content import (
     FollowUpContent,
 )
 from boothapp.core.config.model import EventConfig
-from boothapp.core.messages.render import Link, MessageContext, RenderedMessage, default_renderer
+from boothapp.core.messages.render import (
+    Link,
+    MessageContext,
+    RenderedMessage,
+    default_renderer,
+    normalise_language,
+)
 from boothapp.core.models import Event, Lead, Staff
 
 # A note line starting with this goes to the customer; the rest stays internal.
@@ -160,3 +166,38 @@ def render_for_lead(
     if lang != first:
         ctx = context(lang)
     return renderer.render(template_id, lang, ctx)
+
+
+def render_for_rep(
+    template_id: str,
+    lead: Lead,
+    event: Event,
+    cfg: EventConfig,
+    content: FollowUpContent,
+    chain: Sequence[str],
+    reader_language: str,
+    *,
+    staff: Staff | None = None,
+    rep_id: str = "",
+    sender_company: str = "",
+) -> RenderedMessage:
+    """A call script as the rep reading it needs it (issue 21): the headings and what the
+    lead told us in ``reader_language``, the words to say in the lead's language (the one
+    ``render_for_lead`` picks). Same language, or a script without an opening block: the
+    lead's rendering."""
+    extra: dict[str, Any] = {"staff": staff, "rep_id": rep_id, "sender_company": sender_company}
+    contexts: dict[str, MessageContext] = {}
+    for_lead = render_for_lead(
+        template_id, lead, event, cfg, content, chain, contexts=contexts, **extra
+    )
+    reader = normalise_language(reader_language)
+    if reader == for_lead.language:
+        return for_lead
+    spoken_ctx = contexts.get(for_lead.language) or personal_context(
+        lead, event, cfg, content, for_lead.language, **extra
+    )
+    reader_ctx = personal_context(lead, event, cfg, content, reader, **extra)
+    mixed = default_renderer().render_for_reader(
+        for_lead.template_id, reader, reader_ctx, for_lead.language, spoken_ctx
+    )
+    return mixed or for_lead

@@ -232,6 +232,49 @@ class MessageRenderer:
             html=_wrap_html(_tidy_text(html_body), lang),
         )
 
+    def render_for_reader(
+        self,
+        template_id: str,
+        reader: str,
+        reader_ctx: MessageContext,
+        spoken: str,
+        spoken_ctx: MessageContext,
+    ) -> RenderedMessage | None:
+        """A call script for the rep who reads it (issue 21): the template in the rep's
+        language ``reader`` (their headings, the answers in their words) with its
+        ``{% block opening %}``, the words to say, taken from the template in the lead's
+        language ``spoken``. None when either template has no such block (an event's own
+        script): the script is then shown as planned, all in the lead's language."""
+        name, lang = self._find(template_id, reader)
+        said_name, said_lang = self._find(template_id, spoken)
+        text_t, html_t = self._templates(name)
+        said_text_t, said_html_t = self._templates(said_name)
+        if "opening" not in text_t.blocks or "opening" not in said_text_t.blocks:
+            return None
+        said = {
+            html: _render_block(
+                (said_html_t if html else said_text_t),
+                said_name,
+                "opening",
+                _vars(spoken_ctx, said_lang, html=html),
+            )
+            for html in (False, True)
+        }
+
+        def block(template: Template, part: str, html: bool) -> str:
+            context = template.new_context(_vars(reader_ctx, lang, html=html))
+            # The nested block is looked up in the context when the body reaches it.
+            context.blocks["opening"] = [lambda _context: iter([said[html]])]
+            return "".join(template.blocks[part](context))
+
+        return RenderedMessage(
+            template_id=template_id,
+            language=lang,
+            subject=" ".join(block(text_t, "subject", False).split()),
+            text=_tidy_text(block(text_t, "body", False)),
+            html=_wrap_html(_tidy_text(block(html_t, "body", True)), lang),
+        )
+
     # -- one Jinja render per template, language and shape of the data (issue 23) --------
     # Planning a 50,000-lead show renders 200,000 messages, each three Jinja passes: a
     # fifth of the demo build. Most of a message depends only on what leads share (the
