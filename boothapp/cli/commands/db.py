@@ -118,7 +118,11 @@ def run_check(args: argparse.Namespace) -> int:
                 lead = ctx.leads.resume_scan(scan_id)
             except ServiceError as exc:
                 raise CliError(str(exc)) from None
-            print(f"scan {scan_id} resumed: lead {lead.id} {lead.display_name}")
+            print(
+                _("scan {id} resumed: lead {lead} {name}").format(
+                    id=scan_id, lead=lead.id, name=lead.display_name
+                )
+            )
         found = orphans.list()
         print(
             ngettext(
@@ -147,7 +151,7 @@ def _key_paths(args: argparse.Namespace) -> tuple[AppPaths, KeyStore, Path]:
     paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "db", None))
     db_file = sqlite_file_of(paths.db_url)
     if db_file is None:
-        raise CliError("the database is not an SQLite file: SQLCipher keys apply to SQLite only")
+        raise CliError(_("the database is not an SQLite file: SQLCipher keys apply to SQLite only"))
     paths.ensure()
     return paths, KeyStore(SecretStore(paths.secrets_file)), db_file
 
@@ -169,13 +173,17 @@ def run_recovery_key(args: argparse.Namespace) -> int:
     key = keys.get()
     if key is None:
         raise CliError(
-            f"this device has no database key ({db_file} is not encrypted); "
-            "`boothapp db encrypt` makes one"
+            _(
+                "this device has no database key ({file} is not encrypted); "
+                "`boothapp db encrypt` makes one"
+            ).format(file=db_file)
         )
     print(key.recovery_text)
     print(
-        f"Recovery key of {db_file}, kept in {keys.where()}. Print it and keep it apart from "
-        "the laptop: without it an encrypted database cannot be opened on another machine.",
+        _(
+            "Recovery key of {file}, kept in {where}. Print it and keep it apart from "
+            "the laptop: without it an encrypted database cannot be opened on another machine."
+        ).format(file=db_file, where=keys.where()),
         file=sys.stderr,
     )
     return 0
@@ -183,16 +191,20 @@ def run_recovery_key(args: argparse.Namespace) -> int:
 
 def run_restore_key(args: argparse.Namespace) -> int:
     _paths, keys, db_file = _key_paths(args)
-    text = args.key if args.key is not None else input("Recovery key: ")
+    text = args.key if args.key is not None else input(_("Recovery key: "))
     held = keys.get()
     try:
         key = restore_key(keys, db_file, text, force=args.force)
     except DatabaseError as exc:
         raise CliError(str(exc)) from None
     if held == key:
-        print(f"this device already holds that key ({keys.where()})")
+        print(_("this device already holds that key ({where})").format(where=keys.where()))
     else:
-        print(f"database key stored in {keys.where()}; {db_file} opens with it")
+        print(
+            _("database key stored in {where}; {file} opens with it").format(
+                where=keys.where(), file=db_file
+            )
+        )
     return 0
 
 
@@ -200,22 +212,34 @@ def run_encrypt(args: argparse.Namespace) -> int:
     paths, keys, db_file = _key_paths(args)
     state = file_state(db_file)
     if state is FileState.ENCRYPTED:
-        raise CliError(f"{db_file} is already encrypted")
+        raise CliError(_("{file} is already encrypted").format(file=db_file))
     if state is FileState.MISSING:
-        raise CliError(f"{db_file}: no such database (a new one is encrypted from the start)")
+        raise CliError(
+            _("{file}: no such database (a new one is encrypted from the start)").format(
+                file=db_file
+            )
+        )
     _manager_only(args, "db encrypt")
     key = keys.get_or_create()
     report = _convert(db_file, paths, None, key.raw)
-    print(f"encrypted {db_file} ({report.rows} rows); the key is kept in {keys.where()}")
-    print(f"plain backup: {report.backup} (not encrypted: delete it once the app opens the db)")
-    print("print the recovery key for the manager: boothapp db recovery-key")
+    print(
+        _("encrypted {file} ({rows} rows); the key is kept in {where}").format(
+            file=db_file, rows=report.rows, where=keys.where()
+        )
+    )
+    print(
+        _("plain backup: {path} (not encrypted: delete it once the app opens the db)").format(
+            path=report.backup
+        )
+    )
+    print(_("print the recovery key for the manager: boothapp db recovery-key"))
     return 0
 
 
 def run_decrypt(args: argparse.Namespace) -> int:
     paths, keys, db_file = _key_paths(args)
     if file_state(db_file) is not FileState.ENCRYPTED:
-        raise CliError(f"{db_file} is not encrypted")
+        raise CliError(_("{file} is not encrypted").format(file=db_file))
     _manager_only(args, "db decrypt")
     try:
         key = key_for_file(db_file, keys, encrypt_new=False)
@@ -224,9 +248,11 @@ def run_decrypt(args: argparse.Namespace) -> int:
     assert key is not None
     report = _convert(db_file, paths, key.raw, None)
     print(
-        f"decrypted {db_file} ({report.rows} rows): any local user who can read it sees every lead"
+        _("decrypted {file} ({rows} rows): any local user who can read it sees every lead").format(
+            file=db_file, rows=report.rows
+        )
     )
-    print(f"encrypted backup: {report.backup}")
+    print(_("encrypted backup: {path}").format(path=report.backup))
     return 0
 
 
