@@ -250,7 +250,7 @@ class MessageRenderer:
     def _render_shaped(
         self, shape: _Shape, template_id: str, name: str, lang: str, ctx: MessageContext
     ) -> RenderedMessage | None:
-        values = _person_values(ctx)
+        values = _person_values(ctx, shape)
         if not all(_substitutable(v) for v in values):
             return None
         key = (name, tuple(bool(v) for v in values), *(f(ctx) for f in shape.keys))
@@ -259,7 +259,7 @@ class MessageRenderer:
             parts = None  # a shared value holding a marker itself: rendered in full
             if not _has_mark(key):
                 markers = [_MARK.format(i) if v else "" for i, v in enumerate(values)]
-                masked = _with_person(ctx, markers)
+                masked = _with_person(ctx, shape, markers)
                 message = self._render_full(template_id, name, lang, masked)
                 parts = (message.subject, message.text, message.html)
             if len(self._rendered) >= _RENDERED_MAX:
@@ -329,9 +329,14 @@ _KEYS: dict[str, Callable[[MessageContext], Any]] = {
 
 @dataclass(frozen=True, slots=True)
 class _Shape:
-    """What of a context a template's output depends on, besides the person's values."""
+    """What of a context a template's output depends on, besides the person's values, and
+    which of those values it shows (only they are filled in and in the key: a template
+    without the answers has one shape for a lead with two answers and one with five)."""
 
     keys: tuple[Callable[[MessageContext], Any], ...]
+    person: tuple[str, ...] = _PERSON  # the ``lead`` values it shows, in ``_PERSON`` order
+    notes: bool = True
+    answers: bool = True
 
 
 def _shape_of(env: Environment, name: str) -> _Shape | None:
@@ -343,7 +348,19 @@ def _shape_of(env: Environment, name: str) -> _Shape | None:
     used = meta.find_undeclared_variables(tree)
     if not used <= _KEYS.keys() or used & _PER_LEAD or not _plain_uses(tree, "other"):
         return None
-    return _Shape(tuple(_KEYS[v] for v in sorted(used)))
+    shown = {
+        n.attr
+        for n in tree.find_all(nodes.Getattr)
+        if isinstance(n.node, nodes.Name) and n.node.name == "lead"
+    }
+    if "full_name" in shown:
+        shown |= {"first_name", "last_name"}  # joined from the two, as ``_vars`` does
+    return _Shape(
+        tuple(_KEYS[v] for v in sorted(used)),
+        tuple(f for f in _PERSON if f in shown),
+        "notes" in used,
+        "answers" in used,
+    )
 
 
 def _plain_uses(node: nodes.Node, where: str, loop: frozenset[str] = frozenset()) -> bool:
@@ -398,27 +415,31 @@ def _plain_uses(node: nodes.Node, where: str, loop: frozenset[str] = frozenset()
     return all(_plain_uses(child, "other", loop) for child in node.iter_child_nodes())
 
 
-def _person_values(ctx: MessageContext) -> list[str]:
-    """The values filled in per lead: the person's, the notes, each answer pair's two."""
-    return [
-        *(getattr(ctx, f) for f in _PERSON),
-        ctx.notes,
-        *(text for pair in ctx.answers for text in pair),
-    ]
+def _person_values(ctx: MessageContext, shape: _Shape) -> list[str]:
+    """The values filled in per lead that the template shows: the person's, the notes,
+    each answer pair's two."""
+    values = [getattr(ctx, f) for f in shape.person]
+    if shape.notes:
+        values.append(ctx.notes)
+    if shape.answers:
+        values += [text for pair in ctx.answers for text in pair]
+    return values
 
 
 def _substitutable(value: str) -> bool:
     return value.isprintable() and value == value.strip()
 
 
-def _with_person(ctx: MessageContext, markers: list[str]) -> MessageContext:
-    """``ctx`` with the values of ``_person_values`` replaced by markers; the full name the
-    templates see is joined from them as from the values, so it fills in as the full name."""
-    first, last, company, title, email, phone, notes, *answers = markers
-    return replace(
-        ctx, first_name=first, last_name=last, company=company, job_title=title, email=email,
-        phone=phone, notes=notes, answers=tuple(zip(answers[::2], answers[1::2], strict=True)),
-    )  # fmt: skip
+def _with_person(ctx: MessageContext, shape: _Shape, markers: list[str]) -> MessageContext:
+    """``ctx`` with the values of ``_person_values`` replaced by markers (the ones the
+    template does not show emptied); the full name the templates see is joined from them as
+    from the values, so it fills in as the full name."""
+    it = iter(markers)
+    values: dict[str, Any] = {f: next(it) if f in shape.person else "" for f in _PERSON}
+    values["notes"] = next(it) if shape.notes else ""
+    answers = list(it) if shape.answers else []
+    values["answers"] = tuple(zip(answers[::2], answers[1::2], strict=True))
+    return replace(ctx, **values)
 
 
 def _has_mark(value: Any) -> bool:
