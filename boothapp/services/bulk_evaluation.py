@@ -10,6 +10,7 @@ process (the same pure function, the same inputs), in the leads' order.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,6 +20,8 @@ from dataclasses import dataclass, replace
 from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import evaluate_lead
 from boothapp.core.models import Contact, Rating
+
+log = logging.getLogger(__name__)
 
 # (contact, answers, referred_by) of one lead, as its draft holds them.
 Item = tuple[Contact, Mapping[str, object], str]
@@ -79,8 +82,12 @@ def evaluated_parts(
 
         def results() -> Iterator[list[Evaluated]]:
             yield evaluate_items(parts[0], cfg, region)
-            for future in futures:
-                yield future.result()
+            for part, future in zip(parts[1:], futures, strict=True):
+                try:
+                    yield future.result()
+                except Exception as exc:  # the worker died or could not start: do it here
+                    log.warning("leads evaluated in this process: the worker failed: %s", exc)
+                    yield evaluate_items(part, cfg, region)
 
         yield results()
     finally:
