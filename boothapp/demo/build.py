@@ -243,4 +243,7 @@ def _add_leads(
         )
         captured.append(CapturedLead(draft, local.astimezone(UTC), device_id="demo"))
     # Through the lead door like real scans: routed, queued for the CRM and planned.
-    return ctx.leads.add_captured(event.id, captured, chunk=DEMO_CHUNK, progress=progress)
+    # Many chunks: the later ones are evaluated on the second core meanwhile.
+    return ctx.leads.add_captured(
+        event.id, captured, chunk=DEMO_CHUNK, progress=progress, parallel=count > DEMO_CHUNK
+    )

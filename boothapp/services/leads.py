@@ -34,6 +34,7 @@ from boothapp.core.models import (
 )
 from boothapp.services.audit import AuditAction, record, record_many
 from boothapp.services.badge_identity import BadgeIdentity, identity_of
+from boothapp.services.bulk_evaluation import Evaluated, clean_fields, evaluated_parts
 from boothapp.services.card_images import image_paths_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
@@ -297,7 +298,7 @@ class LeadService:
         with self._db.read() as s:
             region = s.scalar(select(EventRow.country).where(EventRow.id == draft.event_id)) or ""
         return evaluate_lead(
-            _clean_contact(draft.contact),
+            clean_fields(draft.contact),
             draft.answers,
             cfg,
             default_region=region,
@@ -358,63 +359,80 @@ class LeadService:
         leads: Sequence[CapturedLead],
         chunk: int = 1000,
         progress: Callable[[int, int], None] | None = None,
+        *,
+        parallel: bool = False,
     ) -> int:
         """Many leads through the door, one transaction per chunk (history, routing, CRM
-        queue and follow-up plans as for a scan), each with its own capture time."""
+        queue and follow-up plans as for a scan), each with its own capture time.
+
+        ``parallel``: the later chunks are evaluated (contact cleaned, scored) in a worker
+        process while the earlier ones are saved (``bulk_evaluation``; a big demo build)."""
         cfg = self._configs.get(event_id)
         with self._db.read() as s:
             region = s.scalar(select(EventRow.country).where(EventRow.id == event_id)) or ""
         done = 0
-        for start in range(0, len(leads), chunk):
-            part = leads[start : start + chunk]
-            with self.changes.transaction(ChangeOrigin.SCAN) as tx, tx.session.no_autoflush:
-                rows = []
-                for item in part:
-                    d = item.draft
-                    contact = _clean_contact(d.contact)
-                    ev = evaluate_lead(
-                        contact, d.answers, cfg, default_region=region, referred_by=d.referred_by
-                    )
-                    d = replace(
-                        d,
-                        score=ev.score.total,
-                        qualified=ev.qualification.qualified,
-                        rating=d.rating if d.rating_overridden else ev.suggested_rating,
-                    )
-                    row = self._new_row(d, ev.contact, item.captured_at)
-                    row.device_id = item.device_id or self._device_id
-                    row.please_delete = ev.hygiene.junk
-                    rows.append(row)
-                assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
-                tx.session.add_all(rows)
-                tx.session.flush()
-                # A captured badge was a scan: keep it, as the live scanner does. Rows, not ORM
-                # objects: nothing in this transaction reads them back (issue 23).
-                scans = [
-                    dict(
-                        id=new_id(), event_id=event_id, payload=row.raw_payload,
-                        source=row.source, lead_id=row.id, staff_id=row.staff_id,
-                        device_id=row.device_id, created_by=row.staff_id,
-                        created_at=row.created_at, updated_at=row.created_at,
-                    )
-                    for row in rows
-                    if row.raw_payload
-                ]  # fmt: skip
-                if scans:
-                    tx.session.execute(insert(table_of(ScanRow)), scans)
-                # As ``_insert`` records each lead saved one by one.
-                record_many(
-                    tx.session,
-                    AuditAction.LEAD_CREATED,
-                    [dict(event_id=event_id, lead_id=r.id, staff_id=r.staff_id) for r in rows],
-                    device_id=self._device_id,
-                )
-                for row in rows:
-                    tx.created(row, staff_id=row.staff_id)
-            done += len(part)
-            if progress is not None:
-                progress(done, len(leads))
+        parts = [leads[start : start + chunk] for start in range(0, len(leads), chunk)]
+        items = [
+            [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part]
+            for part in parts
+        ]
+        with evaluated_parts(items, cfg, region, parallel=parallel) as evaluated:
+            for part, evaluations in zip(parts, evaluated, strict=True):
+                self._add_part(event_id, part, evaluations, cfg)
+                done += len(part)
+                if progress is not None:
+                    progress(done, len(leads))
         return done
+
+    def _add_part(
+        self,
+        event_id: str,
+        part: Sequence[CapturedLead],
+        evaluations: Sequence[Evaluated],
+        cfg: EventConfig,
+    ) -> None:
+        """One chunk of ``add_captured``: one transaction through the lead door."""
+        with self.changes.transaction(ChangeOrigin.SCAN) as tx, tx.session.no_autoflush:
+            rows = []
+            for item, ev in zip(part, evaluations, strict=True):
+                d = replace(
+                    item.draft,
+                    score=ev.score,
+                    qualified=ev.qualified,
+                    rating=(
+                        item.draft.rating if item.draft.rating_overridden else ev.suggested_rating
+                    ),
+                )
+                row = self._new_row(d, ev.contact, item.captured_at)
+                row.device_id = item.device_id or self._device_id
+                row.please_delete = ev.junk
+                rows.append(row)
+            assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
+            tx.session.add_all(rows)
+            tx.session.flush()
+            # A captured badge was a scan: keep it, as the live scanner does. Rows, not ORM
+            # objects: nothing in this transaction reads them back (issue 23).
+            scans = [
+                dict(
+                    id=new_id(), event_id=event_id, payload=row.raw_payload,
+                    source=row.source, lead_id=row.id, staff_id=row.staff_id,
+                    device_id=row.device_id, created_by=row.staff_id,
+                    created_at=row.created_at, updated_at=row.created_at,
+                )
+                for row in rows
+                if row.raw_payload
+            ]  # fmt: skip
+            if scans:
+                tx.session.execute(insert(table_of(ScanRow)), scans)
+            # As ``_insert`` records each lead saved one by one.
+            record_many(
+                tx.session,
+                AuditAction.LEAD_CREATED,
+                [dict(event_id=event_id, lead_id=r.id, staff_id=r.staff_id) for r in rows],
+                device_id=self._device_id,
+            )
+            for row in rows:
+                tx.created(row, staff_id=row.staff_id)
 
     def _insert(self, s: Session, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
         row = self._new_row(draft, contact, now)
@@ -662,10 +680,3 @@ def _prefilled(
         raw_payload=payload,
         staff_id=staff_id,
     )
-
-
-def _clean_contact(contact: Contact) -> Contact:
-    values = {
-        name: str(getattr(contact, name) or "").strip() for name in contact.__dataclass_fields__
-    }
-    return replace(contact, **values)

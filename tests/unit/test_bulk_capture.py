@@ -165,8 +165,10 @@ def _differences(got: list[str], want: list[str]) -> list[str]:
     return out
 
 
+# ``parallel``: the later chunks evaluated in a worker process (a big demo build).
+@pytest.mark.parametrize("parallel", [False, True])
 def test_bulk_captured_leads_equal_leads_captured_one_by_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
 ) -> None:
     # Touches spread over the morning by a hash of the lead's id, which differs between the
     # two files: all in the first slot instead, so the slot limit decides (in capture order).
@@ -181,7 +183,7 @@ def test_bulk_captured_leads_equal_leads_captured_one_by_one(
             one.leads.save_lead(d, scan_id=scan.scan.id)
         drafts_bulk = _drafts(bulk, event_bulk)
         added = bulk.leads.add_captured(
-            event_bulk, [CapturedLead(d, NOW) for d in drafts_bulk], chunk=5
+            event_bulk, [CapturedLead(d, NOW) for d in drafts_bulk], chunk=5, parallel=parallel
         )
         assert added == LEADS
         a, b = _dump(one, event_one, drafts_one), _dump(bulk, event_bulk, drafts_bulk)

@@ -89,3 +89,47 @@ def test_answers_taken_apart_other_ways_render_in_full(tmp_path: Path) -> None:
     assert r.render("upper", "en", ctx).text == "<50KBUYER\n"
     assert r._shapes["en/pairs.j2"] is not None
     assert [r._shapes[f"en/{n}.j2"] for n in ("count", "index", "upper")] == [None] * 3
+
+
+def test_leads_differing_in_what_a_template_does_not_show_share_one_render() -> None:
+    # The thank-you shows neither answers nor notes, and joins the interests: one shape for
+    # leads with other interests, answer counts or notes (issue 23: a 50k build rendered a
+    # third of its mails in full, the key holding all of those).
+    r = MessageRenderer()
+    full = MessageRenderer()
+    full._shape = lambda name: None  # type: ignore[method-assign]
+    ctxs = [
+        MessageContext(first_name="Ada", company="Acme", interests=("Platform", "A<b>")),
+        MessageContext(first_name="Bob", company="B&B", interests=("Analytics",),
+                       answers=(("Size", "10"),), notes="call"),
+        MessageContext(first_name="Cem", company="C", interests=("x", "y", "z"),
+                       answers=(("Size", "10"), ("Role", "buyer"))),
+    ]  # fmt: skip
+    for ctx in ctxs:
+        assert r.render("thank_you", "en", ctx) == full.render("thank_you", "en", ctx)
+    assert len(r._rendered) == 1
+    assert "A&lt;b&gt;" in r.render("thank_you", "en", ctxs[0]).html
+
+
+def test_interests_used_other_than_joined_stay_in_the_key(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    for name, body in {
+        "loop": "{% for i in interests %}[{{ i }}]{% endfor %}",
+        "two": "{{ interests|join(', ') }} / {{ interests|join(' + ') }}",
+        "count": "{% if interests %}{{ interests|length }}{% endif %}",
+        "joined": "{% if not interests %}none{% else %}{{ interests|join('; ') }}{% endif %}",
+    }.items():
+        (tmp_path / "en" / f"{name}.j2").write_text(
+            f"{{% block subject %}}s{{% endblock %}}{{% block body %}}{body}{{% endblock %}}",
+            encoding="utf-8",
+        )
+    r = MessageRenderer([tmp_path])
+    ctx = MessageContext(interests=("a<b", "c"))
+    assert r.render("loop", "en", ctx).text == "[a<b][c]\n"
+    assert r.render("two", "en", ctx).text == "a<b, c / a<b + c\n"
+    assert r.render("count", "en", ctx).text == "2\n"
+    assert r.render("joined", "en", ctx).text == "a<b; c\n"
+    assert r.render("joined", "en", ctx).html.count("a&lt;b; c") == 1
+    assert r.render("joined", "en", MessageContext()).text == "none\n"
+    shapes = {n: r._shapes[f"en/{n}.j2"] for n in ("loop", "two", "count", "joined")}
+    assert [s.interests if s else "?" for s in shapes.values()] == [None, None, None, "; "]

@@ -293,7 +293,7 @@ class MessageRenderer:
     def _render_shaped(
         self, shape: _Shape, template_id: str, name: str, lang: str, ctx: MessageContext
     ) -> RenderedMessage | None:
-        values = _person_values(ctx)
+        values = _person_values(ctx, shape)
         if not all(_substitutable(v) for v in values):
             return None
         key = (name, tuple(bool(v) for v in values), *(f(ctx) for f in shape.keys))
@@ -302,9 +302,13 @@ class MessageRenderer:
             parts = None  # a shared value holding a marker itself: rendered in full
             if not _has_mark(key):
                 markers = [_MARK.format(i) if v else "" for i, v in enumerate(values)]
-                masked = _with_person(ctx, markers)
+                masked = _with_person(ctx, shape, markers)
                 message = self._render_full(template_id, name, lang, masked)
-                parts = (message.subject, message.text, message.html)
+                parts = (
+                    _compiled(message.subject),
+                    _compiled(message.text),
+                    _compiled(message.html),
+                )
             if len(self._rendered) >= _RENDERED_MAX:
                 self._rendered.clear()  # bounded: a show's shapes refill it in a moment
             self._rendered[key] = parts
@@ -315,9 +319,9 @@ class MessageRenderer:
         return RenderedMessage(
             template_id=template_id,
             language=lang,
-            subject=" ".join(_fill(subject, values).split()),
-            text=_fill(text, values),
-            html=_fill(html, escaped),
+            subject=" ".join(subject.format(*values).split()),
+            text=text.format(*values),
+            html=html.format(*escaped),
         )
 
 
@@ -372,9 +376,18 @@ _KEYS: dict[str, Callable[[MessageContext], Any]] = {
 
 @dataclass(frozen=True, slots=True)
 class _Shape:
-    """What of a context a template's output depends on, besides the person's values."""
+    """What of a context a template's output depends on, besides the person's values, and
+    which of those values it shows (only they are filled in and in the key: a template
+    without the answers has one shape for a lead with two answers and one with five)."""
 
     keys: tuple[Callable[[MessageContext], Any], ...]
+    person: tuple[str, ...] = _PERSON  # the ``lead`` values it shows, in ``_PERSON`` order
+    notes: bool = True
+    answers: bool = True
+    # The separator of ``interests|join(sep)`` when that (and testing them) is all the
+    # template does with the interests: the joined labels are then filled in per lead like
+    # the person's values, not 26 combinations of five options in the key.
+    interests: str | None = None
 
 
 def _shape_of(env: Environment, name: str) -> _Shape | None:
@@ -386,7 +399,62 @@ def _shape_of(env: Environment, name: str) -> _Shape | None:
     used = meta.find_undeclared_variables(tree)
     if not used <= _KEYS.keys() or used & _PER_LEAD or not _plain_uses(tree, "other"):
         return None
-    return _Shape(tuple(_KEYS[v] for v in sorted(used)))
+    shown = {
+        n.attr
+        for n in tree.find_all(nodes.Getattr)
+        if isinstance(n.node, nodes.Name) and n.node.name == "lead"
+    }
+    if "full_name" in shown:
+        shown |= {"first_name", "last_name"}  # joined from the two, as ``_vars`` does
+    seps: set[str] = set()
+    joined = next(iter(seps)) if _joined_only(tree, "other", seps) and len(seps) == 1 else None
+    keyed = sorted(used - {"interests"}) if joined is not None else sorted(used)
+    return _Shape(
+        tuple(_KEYS[v] for v in keyed),
+        tuple(f for f in _PERSON if f in shown),
+        "notes" in used,
+        "answers" in used,
+        joined,
+    )
+
+
+def _joined_only(node: nodes.Node, where: str, seps: set[str]) -> bool:
+    """Whether ``interests`` under ``node`` is only tested for truth or printed as
+    ``interests|join("<constant>")`` (the separators used go into ``seps``)."""
+    if isinstance(node, nodes.Filter) and isinstance(node.node, nodes.Name):
+        if node.node.name != "interests":
+            return all(_joined_only(c, "other", seps) for c in node.iter_child_nodes())
+        sep = node.args[0] if len(node.args) == 1 else None
+        if (
+            node.name != "join"
+            or where != "out"
+            or not isinstance(sep, nodes.Const)
+            or not isinstance(sep.value, str)
+            or node.kwargs
+            or node.dyn_args is not None
+            or node.dyn_kwargs is not None
+        ):
+            return False
+        seps.add(sep.value)
+        return True
+    if isinstance(node, nodes.Name):
+        return node.name != "interests" or where == "test"
+    if isinstance(node, nodes.Output):
+        return all(_joined_only(c, "out", seps) for c in node.nodes)
+    if isinstance(node, nodes.If):
+        return _joined_only(node.test, "test", seps) and all(
+            _joined_only(c, "other", seps) for c in (*node.body, *node.elif_, *node.else_)
+        )
+    if isinstance(node, nodes.CondExpr):
+        parts = [node.expr1] + ([node.expr2] if node.expr2 is not None else [])
+        return _joined_only(node.test, "test", seps) and all(
+            _joined_only(p, where, seps) for p in parts
+        )
+    if isinstance(node, nodes.Or | nodes.And):
+        return _joined_only(node.left, where, seps) and _joined_only(node.right, where, seps)
+    if isinstance(node, nodes.Not):
+        return _joined_only(node.node, "test", seps)
+    return all(_joined_only(c, "other", seps) for c in node.iter_child_nodes())
 
 
 def _plain_uses(node: nodes.Node, where: str, loop: frozenset[str] = frozenset()) -> bool:
@@ -441,27 +509,37 @@ def _plain_uses(node: nodes.Node, where: str, loop: frozenset[str] = frozenset()
     return all(_plain_uses(child, "other", loop) for child in node.iter_child_nodes())
 
 
-def _person_values(ctx: MessageContext) -> list[str]:
-    """The values filled in per lead: the person's, the notes, each answer pair's two."""
-    return [
-        *(getattr(ctx, f) for f in _PERSON),
-        ctx.notes,
-        *(text for pair in ctx.answers for text in pair),
-    ]
+def _person_values(ctx: MessageContext, shape: _Shape) -> list[str]:
+    """The values filled in per lead that the template shows: the person's, the notes,
+    each answer pair's two."""
+    values = [getattr(ctx, f) for f in shape.person]
+    if shape.notes:
+        values.append(ctx.notes)
+    if shape.answers:
+        values += [text for pair in ctx.answers for text in pair]
+    if shape.interests is not None:
+        values.append(shape.interests.join(ctx.interests))
+    return values
 
 
 def _substitutable(value: str) -> bool:
     return value.isprintable() and value == value.strip()
 
 
-def _with_person(ctx: MessageContext, markers: list[str]) -> MessageContext:
-    """``ctx`` with the values of ``_person_values`` replaced by markers; the full name the
-    templates see is joined from them as from the values, so it fills in as the full name."""
-    first, last, company, title, email, phone, notes, *answers = markers
-    return replace(
-        ctx, first_name=first, last_name=last, company=company, job_title=title, email=email,
-        phone=phone, notes=notes, answers=tuple(zip(answers[::2], answers[1::2], strict=True)),
-    )  # fmt: skip
+def _with_person(ctx: MessageContext, shape: _Shape, markers: list[str]) -> MessageContext:
+    """``ctx`` with the values of ``_person_values`` replaced by markers (the ones the
+    template does not show emptied); the full name the templates see is joined from them as
+    from the values, so it fills in as the full name."""
+    it = iter(markers)
+    values: dict[str, Any] = {f: next(it) if f in shape.person else "" for f in _PERSON}
+    values["notes"] = next(it) if shape.notes else ""
+    rest = list(it)
+    if shape.interests is not None:
+        joined = rest.pop()
+        values["interests"] = (joined,) if joined else ()
+    answers = rest if shape.answers else []
+    values["answers"] = tuple(zip(answers[::2], answers[1::2], strict=True))
+    return replace(ctx, **values)
 
 
 def _has_mark(value: Any) -> bool:
@@ -474,8 +552,11 @@ def _has_mark(value: Any) -> bool:
     return False
 
 
-def _fill(text: str, values: list[str]) -> str:
-    return _MARKED.sub(lambda m: values[int(m.group(1))], text)
+def _compiled(text: str) -> str:
+    """A rendered shape as a ``str.format`` pattern, marker i becoming ``{i}``: filling it
+    in is one call in C (a regular expression with a callback per value was a tenth of a
+    demo build's rendering)."""
+    return _MARKED.sub(lambda m: "{" + m.group(1) + "}", text.replace("{", "{{").replace("}", "}}"))
 
 
 def _render_block(template: Template, name: str, block: str, variables: dict[str, Any]) -> str:

@@ -1,0 +1,57 @@
+"""Issue #23: leads evaluated in a worker process come back as this process evaluates them,
+in order; a worker that fails costs nothing (the part is evaluated here)."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+import pytest
+
+from boothapp.core.config.defaults import default_config
+from boothapp.demo.people import make_people
+from boothapp.services import bulk_evaluation
+from boothapp.services.bulk_evaluation import evaluate_items, evaluated_parts
+
+
+def _parts() -> list[list[bulk_evaluation.Item]]:
+    people = make_people(9, 4)
+    answers: dict[str, object] = {"company_size": "over_250", "timeline": "now"}
+    items = [(p.contact, answers if i % 2 else {}, "") for i, p in enumerate(people)]
+    return [items[0:3], items[3:6], items[6:9]]
+
+
+def test_a_worker_process_evaluates_as_this_process_does() -> None:
+    cfg, parts = default_config(), _parts()
+    with evaluated_parts(parts, cfg, "TR", parallel=True) as evaluated:
+        got = list(evaluated)
+    assert got == [evaluate_items(p, cfg, "TR") for p in parts]
+    assert [len(g) for g in got] == [3, 3, 3]
+
+
+class _BrokenPool:
+    """A pool whose worker died (as ``concurrent.futures`` reports it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def submit(self, *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("worker killed"))
+        return future
+
+    def shutdown(self, **kwargs: Any) -> None:
+        pass
+
+
+def test_a_failed_worker_leaves_the_work_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(bulk_evaluation, "ProcessPoolExecutor", _BrokenPool)
+    cfg, parts = default_config(), _parts()
+    with caplog.at_level(logging.WARNING), evaluated_parts(parts, cfg, "", parallel=True) as ev:
+        got = list(ev)
+    assert got == [evaluate_items(p, cfg, "") for p in parts]
+    assert "worker failed: worker killed" in caplog.text
