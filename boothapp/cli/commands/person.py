@@ -15,8 +15,8 @@ from boothapp.cli.acting import require_manager
 from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n import ngettext, pgettext
-from boothapp.core.i18n_format import format_number, native_digits
+from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_counts, format_number, native_digits
 from boothapp.services.errors import ServiceError
 
 
@@ -64,7 +64,7 @@ def run_export(args: argparse.Namespace) -> int:
                 )
             ) from None
         args.output.chmod(0o600)  # personal data: the user's own eyes only
-        counts = _counts(
+        counts = format_counts(
             (ngettext("{count} lead", "{count} leads", len(data["leads"])), len(data["leads"])),
             (
                 ngettext("{count} roster row", "{count} roster rows", len(data["roster"])),
@@ -97,7 +97,7 @@ def run_erase(args: argparse.Namespace) -> int:
         if done.already_erased:
             print(_("nothing held about that address (erased before, or never captured)"))
             return 0
-        counts = _counts(
+        counts = format_counts(
             (ngettext("{count} lead", "{count} leads", done.leads), done.leads),
             (ngettext("{count} scan", "{count} scans", done.scans), done.scans),
             (ngettext("{count} roster row", "{count} roster rows", done.attendees), done.attendees),
@@ -207,9 +207,3 @@ def run_crm_deletes(args: argparse.Namespace) -> int:
 
 def _files_in(folder: Path) -> int:
     return sum(1 for f in folder.iterdir() if f.is_file()) if folder.is_dir() else 0
-
-
-def _counts(*parts: tuple[str, int]) -> str:
-    """ "3 leads, 1 scan": each count in its own plural form, in the reader's digits."""
-    sep = pgettext("list separator", ", ")
-    return sep.join(line.format(count=format_number(n)) for line, n in parts)
