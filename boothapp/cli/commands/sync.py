@@ -31,6 +31,7 @@ from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_number
 from boothapp.services.errors import ServiceError
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.engine import EngineConfig, SyncProgress
@@ -229,7 +230,8 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
     bar = ProgressBar(_("Syncing {event}").format(event=name))
 
     def progress(p: SyncProgress) -> None:
-        bar(p.done, p.total, f"{p.leads_per_min:.0f} leads/min {p.waiting}".strip())
+        rate = _("{rate} leads/min").format(rate=format_number(p.leads_per_min))
+        bar(p.done, p.total, f"{rate} {p.waiting}".strip())
 
     try:
         summary = ctx.sync.run(
