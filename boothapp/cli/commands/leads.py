@@ -59,7 +59,7 @@ def run_reroute(args: argparse.Namespace) -> int:
         for change in changes:
             print(
                 f"{change.lead_id}\t{change.old_owner or '-'} -> {change.new_owner}\t"
-                f"{change.explanation}"
+                f"{change.reason.words(translated=True)}"
             )
         count = len(changes)
         if args.dry_run:
