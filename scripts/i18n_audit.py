@@ -36,7 +36,7 @@ ALLOWED = _words(
     """
     BoothApp BottleCRM HubSpot Salesforce Pipedrive Zapier Zoho Dynamics Microsoft Google
     Outlook Gmail Excel LibreOffice PostgreSQL SQLite Dovecot Keychain Windows macOS Linux
-    GNOME KWallet Argon2id vCard iCalendar Zebra Honeywell Zxing OpenCV Tesseract DejaVu
+    GNOME KWallet Argon2id SQLCipher vCard iCalendar Zebra Honeywell Zxing OpenCV Tesseract DejaVu
     CSV XLSX PDF JSON YAML HTML HTTP HTTPS RTSP IMAP SMTP OAuth HMAC TOTP UUID ISO UTC GDPR
     DSGVO KVKK vcf ics xlsx json yaml html mp4 avi mkv mov png jpg jpeg
     PIN QR URL API USB PIN Code128 PDF417 DataMatrix Aztec MeCard MECARD VCARD

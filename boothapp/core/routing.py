@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from boothapp.core.config.model import BantRole, EventConfig, Rep, RouteRule
 from boothapp.core.config.refs import COMPANY_SIZE_QUESTION
 from boothapp.core.hygiene.countries import region_of
+from boothapp.core.i18n import N_, gettext, pgettext
+from boothapp.core.i18n_format import native_digits
 from boothapp.core.models import Lead
 from boothapp.core.scoring import selected_options
 
@@ -71,36 +73,104 @@ class RoutingState:
 
 
 @dataclass(frozen=True, slots=True)
+class Joined:
+    """Fields said one after another: ``", "`` between the parts of a rule's summary,
+    ``"; "`` between reasons (Persian writes them ``"، "`` and ``"؛ "``)."""
+
+    items: tuple[Field, ...]
+    separator: str = ", "
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A piece of a routing explanation as data: an ``N_``-marked English message and its
+    fields (names and rule texts as people wrote them, numbers, dates, nested phrases). The
+    stored ``routing_reason`` is its English (``words()``); the CLI says it in the reader's
+    language (``words(translated=True)``, issue 21)."""
+
+    message: str
+    fields: tuple[tuple[str, Field], ...] = ()
+
+    def words(self, translated: bool = False) -> str:
+        text = gettext(self.message) if translated else self.message
+        return text.format(**{name: _say(value, translated) for name, value in self.fields})
+
+
+Field = str | int | float | date | Phrase | Joined
+
+
+def _say(value: Field, translated: bool) -> str:
+    if isinstance(value, Phrase):
+        return value.words(translated)
+    if isinstance(value, Joined):
+        return _separator(value.separator, translated).join(
+            _say(item, translated) for item in value.items
+        )
+    if isinstance(value, str):
+        return value
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return native_digits(text) if translated else text
+
+
+def _separator(separator: str, translated: bool) -> str:
+    if not translated:
+        return separator
+    if separator == "; ":
+        return pgettext("list separator", "; ")
+    return pgettext("list separator", ", ")
+
+
+def _phrase(message: str, **fields: Field) -> Phrase:
+    return Phrase(message, tuple(fields.items()))
+
+
+@dataclass(frozen=True, slots=True)
 class RoutingDecision:
     owner: str  # rep id
     rule_index: int | None  # 0-based index into cfg.routing.rules; None for the fallback
-    explanation: str
+    reason: Phrase  # why, as data: ``explanation`` is its English, stored on the lead
     state: RoutingState  # the state to persist and pass for the next lead
+
+    @property
+    def explanation(self) -> str:
+        return self.reason.words()
 
 
 def route(
     facts: RoutingFacts, cfg: EventConfig, state: RoutingState, today: date
 ) -> RoutingDecision:
-    notes: list[str] = []
+    notes: list[Phrase] = []
     for index, rule in enumerate(cfg.routing.rules):
         if not _matches(rule, facts):
             continue
         rep, skipped = _pick(rule, facts, cfg, state, today)
         if rep is None:
-            notes.append(f"rule {index + 1} matched but {'; '.join(skipped)}")
+            notes.append(
+                _phrase(
+                    N_("rule {number} matched but {skipped}"),
+                    number=index + 1, skipped=Joined(tuple(skipped), "; "),
+                )
+            )  # fmt: skip
             continue
-        why = rule.description or _summary(rule, facts, cfg)
-        explanation = f"routed to {rep.name} by rule {index + 1}: {why}"
+        why: Field = rule.description or _summary(rule, facts, cfg)
         if skipped:
-            explanation += f" (skipped {'; '.join(skipped)})"
-        return RoutingDecision(rep.id, index, explanation, state.assigned(rule.id, rep.id))
+            reason = _phrase(
+                N_("routed to {rep} by rule {number}: {why} (skipped {skipped})"),
+                rep=rep.name, number=index + 1, why=why, skipped=Joined(tuple(skipped), "; "),
+            )  # fmt: skip
+        else:
+            reason = _phrase(
+                N_("routed to {rep} by rule {number}: {why}"),
+                rep=rep.name, number=index + 1, why=why,
+            )  # fmt: skip
+        return RoutingDecision(rep.id, index, reason, state.assigned(rule.id, rep.id))
     fallback = cfg.routing.rep(cfg.routing.fallback)
     name = fallback.name if fallback else cfg.routing.fallback
-    reason = "; ".join(notes) if notes else "no rule matched"
+    why_fallback: Field = Joined(tuple(notes), "; ") if notes else _phrase(N_("no rule matched"))
     return RoutingDecision(
         cfg.routing.fallback,
         None,
-        f"routed to {name} as fallback: {reason}",
+        _phrase(N_("routed to {rep} as fallback: {reason}"), rep=name, reason=why_fallback),
         state.assigned(None, cfg.routing.fallback),
     )
 
@@ -135,11 +205,11 @@ def _matches(rule: RouteRule, facts: RoutingFacts) -> bool:
 
 def _pick(
     rule: RouteRule, facts: RoutingFacts, cfg: EventConfig, state: RoutingState, today: date
-) -> tuple[Rep | None, list[str]]:
+) -> tuple[Rep | None, list[Phrase]]:
     """The next available rep after the one this rule last chose, and who was skipped why."""
     last = state.last_assigned.get(rule.id)
     start = rule.reps.index(last) + 1 if last in rule.reps else 0
-    skipped: list[str] = []
+    skipped: list[Phrase] = []
     for offset in range(len(rule.reps)):
         rep = cfg.routing.rep(rule.reps[(start + offset) % len(rule.reps)])
         if rep is None:
@@ -148,20 +218,22 @@ def _pick(
         if why_not is None and rule.min_overlap_hours is not None and facts.timezone:
             hours = overlap_hours(rep, facts.timezone, today)
             if hours < rule.min_overlap_hours:
-                why_not = f"works {hours:g} h of the lead's business day"
+                why_not = _phrase(N_("works {hours} h of the lead's business day"), hours=hours)
         if why_not is None:
             return rep, skipped
-        skipped.append(f"{rep.name}: {why_not}")
+        skipped.append(_phrase(N_("{rep}: {why_not}"), rep=rep.name, why_not=why_not))
     return None, skipped
 
 
-def unavailable_reason(rep: Rep, state: RoutingState, today: date) -> str | None:
+def unavailable_reason(rep: Rep, state: RoutingState, today: date) -> Phrase | None:
     for span in rep.out_of_office:
         if span.contains(today):
-            return f"out of office until {span.end.isoformat()}"
+            return _phrase(N_("out of office until {day}"), day=span.end)
     open_leads = state.open_leads.get(rep.id, 0)
     if rep.max_open_leads is not None and open_leads >= rep.max_open_leads:
-        return f"at capacity ({open_leads}/{rep.max_open_leads} open leads)"
+        return _phrase(
+            N_("at capacity ({open}/{limit} open leads)"), open=open_leads, limit=rep.max_open_leads
+        )
     return None
 
 
@@ -183,18 +255,20 @@ def overlap_hours(rep: Rep, lead_timezone: str, today: date) -> float:
     return round(best, 2)
 
 
-def _summary(rule: RouteRule, facts: RoutingFacts, cfg: EventConfig) -> str:
+def _summary(rule: RouteRule, facts: RoutingFacts, cfg: EventConfig) -> Field:
     m = rule.match
-    parts: list[str] = []
+    parts: list[Field] = []
     if m.countries or m.regions:
         region = region_of(facts.country.upper())
         parts.append(facts.country.upper() if facts.country.upper() in m.countries else str(region))
     if m.company_sizes:
         question = cfg.question("company_size")
         labels = {o.id: o.label for o in question.options} if question else {}
-        parts.append(f"{labels.get(facts.company_size, facts.company_size)} employees")
+        size = labels.get(facts.company_size, facts.company_size)
+        parts.append(_phrase(N_("{size} employees"), size=size))
     if m.min_score is not None:
-        parts.append(f"score {facts.score} >= {m.min_score}")
+        parts.append(_phrase(N_("score {score} >= {min}"), score=facts.score, min=m.min_score))
     if m.interests:
-        parts.append("interested in " + ", ".join(sorted(set(m.interests) & set(facts.interests))))
-    return ", ".join(parts) or f"'{rule.id}'"
+        interests = Joined(tuple(sorted(set(m.interests) & set(facts.interests))))
+        parts.append(_phrase(N_("interested in {interests}"), interests=interests))
+    return Joined(tuple(parts)) if parts else f"'{rule.id}'"

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
 from boothapp.core.models import CLOSED_STAGES as CLOSED
-from boothapp.core.routing import RoutingDecision, RoutingState, facts_of, reroute_all, route
+from boothapp.core.routing import (
+    Phrase,
+    RoutingDecision,
+    RoutingState,
+    facts_of,
+    reroute_all,
+    route,
+)
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
 from boothapp.store.db import Database
@@ -31,7 +38,11 @@ class Reassignment:
     lead_id: str
     old_owner: str
     new_owner: str
-    explanation: str
+    reason: Phrase  # why, as data: say it with ``reason.words(translated=True)``
+
+    @property
+    def explanation(self) -> str:
+        return self.reason.words()
 
 
 def _today(s: Session, event_id: str) -> date:
@@ -122,7 +133,7 @@ class RoutingService:
                 [facts_of(lead_from_row(r), cfg) for r in rows], cfg, start, _today(s, event_id)
             )
             changes = [
-                Reassignment(row.id, row.owner, decision.owner, decision.explanation)
+                Reassignment(row.id, row.owner, decision.owner, decision.reason)
                 for row, decision in zip(rows, decisions, strict=True)
                 if row.owner != decision.owner
             ]

@@ -99,7 +99,7 @@ def test_cli_sync_exits_non_zero_and_prints_the_crms_message(cli, ctx: AppContex
         assert "FAILED Grace1 Hopper1 (Navy): " in r.out
         assert "Property values were not valid: email" in r.out
         again = cli("sync", "--event", "Cli HubSpot Show", "--retry-failed")
-    assert again.code == 1 and "1 failed lead(s) queued again" in again.out
+    assert again.code == 1 and "1 failed lead queued again" in again.out
     assert len(fake.contacts_by()) == 2 and fake.token not in r.out + r.err
 
 

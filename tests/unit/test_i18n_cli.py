@@ -65,3 +65,44 @@ def test_every_help_text_of_every_verb_is_translated(lang: str) -> None:
     texts = {text for _owner, _attr, text in parser_texts(build_parser())}
     missing = {t for t in texts if catalogue.get(t) is None or not catalogue.get(t).string}
     assert not missing
+
+
+def test_verbs_speak_the_readers_language(tmp_path: Path) -> None:
+    """What the verbs print for people (counts, verdicts, errors) comes from the catalogue,
+    counts in the reader's digits; run as a user runs them."""
+    data = str(tmp_path / "data")
+    made = _run("--data-dir", data, "event", "create", "--name", "Door Expo")
+    assert made.returncode == 0, made.stderr
+    review = _run("--data-dir", data, "--lang", "fa", "leads", "review", "--event", "Door Expo")
+    assert review.returncode == 0, review.stderr
+    assert review.stdout.strip() == "۰ سرنخ علامت\u200cگذاری\u200cشده برای حذف"
+    reroute = _run(
+        "--data-dir", data, "--lang", "tr", "leads", "reroute", "--event", "Door Expo", "--dry-run"
+    )
+    assert reroute.returncode == 0, reroute.stderr
+    assert reroute.stdout.strip() == "0 adayın sorumlusu değişecek"
+    limit = _run("--data-dir", data, "--lang", "fa", "audit", "list", "--limit", "0")
+    assert limit.returncode == 2
+    assert limit.stderr.strip() == "boothapp: خطا: --limit باید دست\u200cکم ۱ باشد"
+    missing = _run("--data-dir", data, "--lang", "tr", "event", "import", "--event", "Door Expo",
+                   str(tmp_path / "nope.yaml"))  # fmt: skip
+    assert missing.returncode != 0
+    assert missing.stderr.strip().endswith(f"böyle bir dosya yok: {tmp_path / 'nope.yaml'}")
+
+
+def test_counts_in_one_line_each_in_its_own_plural() -> None:
+    from boothapp.core.i18n import ngettext
+    from boothapp.core.i18n_format import format_counts
+
+    def line() -> str:
+        return format_counts(
+            (ngettext("{count} lead", "{count} leads", 3), 3),
+            (ngettext("{count} scan", "{count} scans", 1), 1),
+        )
+
+    with i18n.using("en"):
+        assert line() == "3 leads, 1 scan"
+    with i18n.using("fa"):
+        assert line() == "۳ سرنخ، ۱ اسکن"
+    with i18n.using("el"):
+        assert line() == "3 επαφές, 1 σάρωση"

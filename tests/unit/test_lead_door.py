@@ -376,7 +376,7 @@ def test_please_delete_review_through_the_cli(ctx: AppContext, cli) -> None:  # 
     ctx.leads.set_please_delete(real, True, staff_id="s1")  # ticked by mistake at the booth
     assert ctx.leads.get_lead(junk).please_delete  # the hygiene rule flagged it on save
     listed = cli("leads", "review", "--event", "Door Expo")
-    assert "2 lead(s) flagged for deletion" in listed.out
+    assert "2 leads flagged for deletion" in listed.out
     assert cli("leads", "review", "--event", "Door Expo", junk, "--junk").code == 0
     kept = cli("leads", "review", "--event", "Door Expo", real, "--keep")
     assert kept.code == 0 and "kept and unflagged" in kept.out

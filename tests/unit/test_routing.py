@@ -10,6 +10,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from boothapp.core import i18n
 from boothapp.core.config import default_config, load_config
 from boothapp.core.config.model import (
     DateRange,
@@ -119,6 +120,25 @@ def test_out_of_office_rep_gets_nothing_and_is_named() -> None:
         "routed to Ayşe by rule 3: EMEA, 11-50 employees "
         "(skipped Bob: out of office until 2026-12-05)"
     )
+
+
+def test_the_reason_in_the_readers_words_the_stored_one_in_english() -> None:
+    """Issue 21: ``leads reroute`` says why in the reader's language and digits; what is stored
+    on the lead (``explanation``) stays the English above."""
+    state = route(emea_smb(), cfg(), START, date(2026, 12, 2)).state
+    decision = route(emea_smb(), cfg(), state, date(2026, 12, 2))
+    with i18n.using("fa"):
+        assert decision.reason.words(translated=True) == (
+            "با قاعدهٔ ۳ به Ayşe سپرده شد: EMEA، 11-50 کارمند "
+            "(کنار گذاشته: Bob: تا ۲۰۲۶-۱۲-۰۵ در مرخصی)"
+        )
+    with i18n.using("tr"):
+        fallback = route(RoutingFacts(country="JP"), cfg(), START, date(2026, 12, 25))
+        assert fallback.reason.words(translated=True) == (
+            "sorumlu Desk, yedek sorumlu olarak: 2. kural uydu ama Kenji: 2026-12-26 tarihine "
+            "kadar izinde"
+        )
+    assert decision.explanation.startswith("routed to Ayşe by rule 3")
 
 
 def test_rep_at_capacity_gets_nothing() -> None:

@@ -155,7 +155,7 @@ def test_cli_configure_status_and_dry_run(cli, ctx: AppContext, monkeypatch) -> 
             "--url", "http://127.0.0.1:9", "--intake", "intake-7")  # fmt: skip
     assert r.code == 0 and "bottlecrm configured" in r.out and SECRET not in r.out + r.err
     r = cli("sync", "--event", "Cli Sync Show", "--dry-run")
-    assert r.code == 0 and "1 lead(s) would be sent" in r.out
+    assert r.code == 0 and "1 lead would be sent" in r.out
     r = cli("sync", "status", "--event", "Cli Sync Show")
     # The dry run queued nothing (issue 16): the lead saved before configuring still waits
     # to be queued by a real run.

@@ -10,6 +10,7 @@ from typing import Any
 from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
 from boothapp.services.audit import AuditAction
 
 
@@ -33,7 +34,7 @@ def run_list(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     if args.limit < 1:
-        raise CliError("--limit must be at least 1")
+        raise CliError(_("--limit must be at least 1"))
     ctx = open_context(args)
     try:
         event_id = find_event(ctx, args.event).id if args.event else None
@@ -49,7 +50,7 @@ def run_list(args: argparse.Namespace) -> int:
                 continue
             when = e.created_at.strftime("%Y-%m-%d %H:%M:%S")
             what = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
-            lead = f" lead {e.lead_id}" if e.lead_id else ""
+            lead = " " + _("lead {id}").format(id=e.lead_id) if e.lead_id else ""
             print(f"{when} UTC  {e.action.value:<16} {who:<16}{lead} {what}".rstrip())
         return 0
     finally:

@@ -20,6 +20,7 @@ from boothapp.capture.pipeline import DecodePipeline
 from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology, parse_symbologies
 from boothapp.capture.types import FrameDecoder
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
 
 
 def register(subparsers: Any) -> None:
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         symbologies = parse_symbologies(args.symbologies)
     except ValueError as exc:
-        raise CliError(f"--symbologies: {exc}") from None
+        raise CliError(_("--symbologies: {reason}").format(reason=exc)) from None
     decoder = make_decoder(args.backend, symbologies)
     reset = getattr(decoder, "reset", None)
     failures = 0

@@ -20,6 +20,7 @@ from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import native_digits
 from boothapp.settings import NO_CAMERA
 
 LOOPBACK = "loopback"
@@ -87,17 +88,29 @@ def _run_hub(args: argparse.Namespace) -> int:
             # A folder of its own in the system's temporary folder: as root the server runs
             # as ``postgres``, which could not reach a folder inside a private one.
             server = start_loopback()
-            print(f"PostgreSQL for the hub on 127.0.0.1:{server.port} ({server.root})")
+            print(
+                _("PostgreSQL for the hub on 127.0.0.1:{port} ({folder})").format(
+                    port=server.port, folder=server.root
+                )
+            )
             url = server.create_database("booth")
         else:
             url = args.hub
         laptops = prepare_laptops(root / "laptops", url, video=not args.no_gui)
         for laptop in laptops:
-            print(f"{laptop.name}: {laptop.event_name}, data folder {laptop.data_dir}")
+            print(
+                _("{laptop}: {event}, data folder {folder}").format(
+                    laptop=laptop.name, event=laptop.event_name, folder=laptop.data_dir
+                )
+            )
         if args.no_gui:
             return 0
-        print("Two windows: sign in on each (PINs 1111, 2222, 3333), save a badge on one, "
-              "scan it on the other. Close both windows to end the demo.")  # fmt: skip
+        print(
+            _(
+                "Two windows: sign in on each (PINs 1111, 2222, 3333), save a badge on one, "
+                "scan it on the other. Close both windows to end the demo."
+            )
+        )
         windows = [_open_window(laptop.data_dir, args.quit_after) for laptop in laptops]
         try:
             codes = [window.wait() for window in windows]
@@ -134,7 +147,11 @@ def _say_who_was_there(url: str) -> None:
     try:
         with client.connect(client.conninfo(url)) as conn:
             for device in client.devices(conn):
-                seen = f"{device.last_seen:%H:%M:%S}" if device.last_seen else "never"
-                print(f"hub: {device.name} last seen {seen}, pushed {device.last_pushed_seq}")
+                seen = f"{device.last_seen:%H:%M:%S}" if device.last_seen else _("never")
+                print(
+                    _("hub: {device} last seen {seen}, pushed {seq}").format(
+                        device=device.name, seen=native_digits(seen), seq=device.last_pushed_seq
+                    )
+                )
     except Exception as exc:  # only a farewell line; the demo itself is over
-        print(f"hub: not reachable at the end ({exc})")
+        print(_("hub: not reachable at the end ({reason})").format(reason=exc))

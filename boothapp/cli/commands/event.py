@@ -12,6 +12,9 @@ from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.core.config.errors import ConfigError
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_counts, format_number
 from boothapp.services.errors import ServiceError
 from boothapp.services.events import NewEvent
 
@@ -93,7 +96,7 @@ def run_export(args: argparse.Namespace) -> int:
         ctx.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        print(_("wrote {path}").format(path=args.output))
     else:
         sys.stdout.write(text)
     return 0
@@ -104,9 +107,9 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CliError(f"no such file: {path}") from None
+        raise CliError(_("no such file: {path}").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read {path}: {exc}") from None
+        raise CliError(_("cannot read {path}: {reason}").format(path=path, reason=exc)) from None
     ctx = open_context(args)
     try:
         event = find_event(ctx, args.event)
@@ -118,13 +121,25 @@ def run_import(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(f"{path.name}: {problem}", file=sys.stderr)
             raise CliError(
-                f"{path.name} has {len(exc.problems)} problem(s); the configuration was not changed"
+                ngettext(
+                    "{file} has {count} problem; the configuration was not changed",
+                    "{file} has {count} problems; the configuration was not changed",
+                    len(exc.problems),
+                ).format(file=path.name, count=format_number(len(exc.problems)))
             ) from None
     finally:
         ctx.close()
+    questions, scoring, routing = (
+        len(cfg.questions), len(cfg.scoring.rules), len(cfg.routing.rules)
+    )  # fmt: skip
+    counts = format_counts(
+        (ngettext("{count} question", "{count} questions", questions), questions),
+        (ngettext("{count} scoring rule", "{count} scoring rules", scoring), scoring),
+        (ngettext("{count} routing rule", "{count} routing rules", routing), routing),
+    )
     print(
-        f"{event.name}: configuration revision {cfg.revision} applied "
-        f"({len(cfg.questions)} questions, {len(cfg.scoring.rules)} scoring rules, "
-        f"{len(cfg.routing.rules)} routing rules)"
+        _("{event}: configuration revision {revision} applied ({counts})").format(
+            event=event.name, revision=format_number(cfg.revision), counts=counts
+        )
     )
     return 0

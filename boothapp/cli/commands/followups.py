@@ -172,9 +172,11 @@ def _now(args: argparse.Namespace) -> datetime:
     try:
         value = datetime.fromisoformat(args.now)
     except ValueError:
-        raise CliError(f"--now: {args.now!r} is not an ISO 8601 time") from None
+        raise CliError(
+            _("--now: {value!r} is not an ISO 8601 time").format(value=args.now)
+        ) from None
     if value.tzinfo is None:
-        raise CliError("--now needs a UTC offset, e.g. 2026-11-19T14:00+01:00")
+        raise CliError(_("--now needs a UTC offset, e.g. 2026-11-19T14:00+01:00"))
     return value.astimezone(UTC)
 
 

@@ -9,6 +9,9 @@ from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.lead_format import lead_as_json, lead_as_line
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_number
 from boothapp.services.errors import ServiceError
 
 
@@ -56,10 +59,14 @@ def run_reroute(args: argparse.Namespace) -> int:
         for change in changes:
             print(
                 f"{change.lead_id}\t{change.old_owner or '-'} -> {change.new_owner}\t"
-                f"{change.explanation}"
+                f"{change.reason.words(translated=True)}"
             )
-        verb = "would change" if args.dry_run else "changed"
-        print(f"{len(changes)} owner(s) {verb}")
+        count = len(changes)
+        if args.dry_run:
+            line = ngettext("{count} owner would change", "{count} owners would change", count)
+        else:
+            line = ngettext("{count} owner changed", "{count} owners changed", count)
+        print(line.format(count=format_number(count)))
         return 0
     finally:
         ctx.close()
@@ -73,17 +80,26 @@ def run_review(args: argparse.Namespace) -> int:
             flagged = [lead for lead in ctx.leads.list_leads(event.id) if lead.please_delete]
             for lead in flagged:
                 print(lead_as_line(lead))
-            print(f"{len(flagged)} lead(s) flagged for deletion")
+            print(
+                ngettext(
+                    "{count} lead flagged for deletion",
+                    "{count} leads flagged for deletion",
+                    len(flagged),
+                ).format(count=format_number(len(flagged)))
+            )
             return 0
         if not (args.junk or args.keep):
-            raise CliError("say --junk or --keep")
+            raise CliError(_("say --junk or --keep"))
         actor = require_manager(ctx, args, "leads review", event.id)
         try:
             lead = ctx.leads.review_deletion(args.lead, junk=args.junk, staff_id=actor.staff_id)
         except ServiceError as exc:
             raise CliError(str(exc)) from None
-        verdict = "closed as junk (record kept)" if args.junk else "kept and unflagged"
-        print(f"{lead.display_name}: {verdict}")
+        if args.junk:
+            verdict = _("{name}: closed as junk (record kept)")
+        else:
+            verdict = _("{name}: kept and unflagged")
+        print(verdict.format(name=lead.display_name))
         return 0
     finally:
         ctx.close()

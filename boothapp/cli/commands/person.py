@@ -14,6 +14,9 @@ from typing import Any
 from boothapp.cli.acting import require_manager
 from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_counts, format_number, native_digits
 from boothapp.services.errors import ServiceError
 
 
@@ -55,9 +58,20 @@ def run_export(args: argparse.Namespace) -> int:
         try:
             args.output.write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
-            raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+            raise CliError(
+                _("cannot write {path}: {reason}").format(
+                    path=args.output, reason=exc.strerror or exc
+                )
+            ) from None
         args.output.chmod(0o600)  # personal data: the user's own eyes only
-        print(f"{len(data['leads'])} lead(s), {len(data['roster'])} roster row(s) -> {args.output}")
+        counts = format_counts(
+            (ngettext("{count} lead", "{count} leads", len(data["leads"])), len(data["leads"])),
+            (
+                ngettext("{count} roster row", "{count} roster rows", len(data["roster"])),
+                len(data["roster"]),
+            ),
+        )
+        print(_("{counts} -> {path}").format(counts=counts, path=args.output))
         return 0
     finally:
         ctx.close()
@@ -68,38 +82,69 @@ def run_erase(args: argparse.Namespace) -> int:
     try:
         actor = require_manager(ctx, args, "person erase")
         if not args.yes and sys.stdin is not None and sys.stdin.isatty():
-            answer = input(f"Erase everything about {args.email}? This cannot be undone [y/N] ")
+            answer = input(
+                _("Erase everything about {email}? This cannot be undone [y/N] ").format(
+                    email=args.email
+                )
+            )
             if answer.strip().lower() not in ("y", "yes"):
-                print("nothing erased")
+                print(_("nothing erased"))
                 return 1
         try:
             done = ctx.privacy.erase_person(args.email, staff_id=actor.staff_id)
         except ServiceError as exc:
             raise CliError(str(exc)) from None
         if done.already_erased:
-            print("nothing held about that address (erased before, or never captured)")
+            print(_("nothing held about that address (erased before, or never captured)"))
             return 0
-        print(
-            f"erased: {done.leads} lead(s), {done.scans} scan(s), {done.attendees} roster "
-            f"row(s), {done.followups} follow-up(s), {done.history} history entr(ies)"
-        )
+        counts = format_counts(
+            (ngettext("{count} lead", "{count} leads", done.leads), done.leads),
+            (ngettext("{count} scan", "{count} scans", done.scans), done.scans),
+            (ngettext("{count} roster row", "{count} roster rows", done.attendees), done.attendees),
+            (ngettext("{count} follow-up", "{count} follow-ups", done.followups), done.followups),
+            (ngettext("{count} history entry", "{count} history entries", done.history),
+             done.history),
+        )  # fmt: skip
+        print(_("erased: {counts}").format(counts=counts))
         if done.images:
-            print(f"{done.images} badge/card photo(s) deleted")
-        older = [
-            f"{n} {what} in {folder}"
-            for what, folder in (("backup(s)", ctx.paths.backups_dir),
-                                 ("export file(s)", ctx.paths.exports_dir))
-            if folder.is_dir() and (n := sum(1 for f in folder.iterdir() if f.is_file()))
-        ]  # fmt: skip
+            print(
+                ngettext(
+                    "{count} badge/card photo deleted", "{count} badge/card photos deleted",
+                    done.images,
+                ).format(count=format_number(done.images))
+            )  # fmt: skip
+        older = []
+        if backups := _files_in(ctx.paths.backups_dir):
+            older.append(
+                ngettext("{count} backup in {folder}", "{count} backups in {folder}", backups)
+                .format(count=format_number(backups), folder=ctx.paths.backups_dir)
+            )  # fmt: skip
+        if exports := _files_in(ctx.paths.exports_dir):
+            older.append(
+                ngettext(
+                    "{count} export file in {folder}", "{count} export files in {folder}", exports
+                ).format(count=format_number(exports), folder=ctx.paths.exports_dir)
+            )
         if older:
             # Copies made before the erase are files this command does not rewrite: say so.
-            print(f"note: {' and '.join(older)} were written before and may still hold them")
+            files = (
+                older[0]
+                if len(older) == 1
+                else _("{first} and {second}").format(first=older[0], second=older[1])
+            )
+            print(
+                _("note: {files} were written before and may still hold them").format(files=files)
+            )
         if done.crm_requests:
             sent = ctx.privacy.send_crm_erasures()
             for item in sent:
                 note = f" - {item.last_error}" if item.last_error else ""
                 print(f"  {item.crm}: {item.state.value}{note}")
-            print(f"CRM delete request(s): {len(done.crm_requests)}; `boothapp person crm-deletes`")
+            print(
+                _("CRM delete requests: {count}; `boothapp person crm-deletes`").format(
+                    count=format_number(len(done.crm_requests))
+                )
+            )
         return 0
     finally:
         ctx.close()
@@ -110,11 +155,30 @@ def run_retain(args: argparse.Namespace) -> int:
     try:
         actor = require_manager(ctx, args, "person retain")
         due = ctx.privacy.retain(dry_run=args.dry_run, staff_id=actor.staff_id)
-        verb = "would erase" if args.dry_run else "erased"
-        print(f"{verb} {len(due)} lead(s) past their event's retention")
+        if args.dry_run:
+            line = ngettext(
+                "would erase {count} lead past their event's retention",
+                "would erase {count} leads past their event's retention",
+                len(due),
+            )
+        else:
+            line = ngettext(
+                "erased {count} lead past their event's retention",
+                "erased {count} leads past their event's retention",
+                len(due),
+            )
+        print(line.format(count=format_number(len(due))))
         for item in due:
-            when = item.captured_at.strftime("%Y-%m-%d")
-            print(f"  {item.lead_id}  captured {when}  {item.event_name} ({item.retain_days} days)")
+            when = native_digits(item.captured_at.strftime("%Y-%m-%d"))
+            days = ngettext("{count} day", "{count} days", item.retain_days).format(
+                count=format_number(item.retain_days)
+            )
+            print(
+                "  "
+                + _("{id}  captured {when}  {event} ({days})").format(
+                    id=item.lead_id, when=when, event=item.event_name, days=days
+                )
+            )
         return 0
     finally:
         ctx.close()
@@ -127,12 +191,19 @@ def run_crm_deletes(args: argparse.Namespace) -> int:
         if args.send:
             ctx.privacy.send_crm_erasures()
         items = ctx.privacy.crm_erasures()
-        print(f"{len(items)} CRM delete request(s)")
+        print(
+            ngettext(
+                "{count} CRM delete request", "{count} CRM delete requests", len(items)
+            ).format(count=format_number(len(items)))
+        )
         for item in items:
             note = f"  {item.last_error}" if item.last_error else ""
-            print(
-                f"  {item.crm}  {item.remote_id}  {item.state.value}  tries {item.attempts}{note}"
-            )
+            tries = _("tries {count}").format(count=format_number(item.attempts))
+            print(f"  {item.crm}  {item.remote_id}  {item.state.value}  {tries}{note}")
         return 0
     finally:
         ctx.close()
+
+
+def _files_in(folder: Path) -> int:
+    return sum(1 for f in folder.iterdir() if f.is_file()) if folder.is_dir() else 0

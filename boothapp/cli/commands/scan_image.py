@@ -13,6 +13,7 @@ from typing import Any
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.lead_format import lead_as_json
+from boothapp.core.i18n import gettext as _
 from boothapp.core.models import LeadSource
 
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             )
             print(lead_as_json(lead))
             if not created:
-                print(f"(scanned before: existing lead {lead.id})")
+                print(_("(scanned before: existing lead {id})").format(id=lead.id))
         return 0
     finally:
         ctx.close()
@@ -63,14 +64,17 @@ def _card_fallback(args: argparse.Namespace, path: Path) -> int:
         try:
             reading = read_card(load_image(path), make_reader(), regions=[event.country])
         except (NoCardFound, OcrUnavailable) as exc:
-            raise CliError(f"no barcode found in {path}, and {exc}", exit_code=3) from exc
+            raise CliError(
+                _("no barcode found in {path}, and {reason}").format(path=path, reason=exc),
+                exit_code=3,
+            ) from exc
         outcome = ctx.leads.record_scan(
             event.id, "", image_path=str(path.resolve()), source=LeadSource.MANUAL
         )
         draft = replace(outcome.draft, contact=reading.fields.contact, source=LeadSource.MANUAL)
         lead = ctx.leads.save_lead(draft, scan_id=outcome.scan.id)
         print(lead_as_json(lead))
-        print(f"(no barcode: read as a business card, photo kept as {path})")
+        print(_("(no barcode: read as a business card, photo kept as {path})").format(path=path))
         return 0
     finally:
         ctx.close()

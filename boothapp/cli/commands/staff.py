@@ -87,11 +87,13 @@ def run_map(args: argparse.Namespace) -> int:
     try:
         event = find_event(ctx, args.event)
         if not getattr(args, "acting_as", None):
-            raise CliError("mapping an OS user needs a manager's PIN: add --as MANAGER")
+            raise CliError(_("mapping an OS user needs a manager's PIN: add --as MANAGER"))
         actor = require_manager(ctx, args, "staff map-os-user", event.id)
         found = ctx.staff.find_by_name(args.name, event.id)
         if not found:
-            raise CliError(f"no staff member called {args.name!r} on this event's staff")
+            raise CliError(
+                _("no staff member called {name!r} on this event's staff").format(name=args.name)
+            )
         user = args.os_user or os_user()
         try:
             ctx.staff.map_os_user(user, found[0].id, by=actor.staff_id)

@@ -31,6 +31,8 @@ from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import ngettext
+from boothapp.core.i18n_format import format_number
 from boothapp.services.errors import ServiceError
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.engine import EngineConfig, SyncProgress
@@ -208,28 +210,40 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
         summary = ctx.sync.run(event_id, crm=args.crm, dry_run=True)
         waiting = summary.remaining
         extra = st.failed if args.retry_failed else 0
-        retry = _(", {count} failed to retry").format(count=extra) if args.retry_failed else ""
+        retry = (
+            _(", {count} failed to retry").format(count=format_number(extra))
+            if args.retry_failed
+            else ""
+        )
+        total = waiting + st.not_queued + extra
         print(
-            _(
-                "dry run: {total} lead(s) would be sent ({waiting} already waiting, "
-                "{not_queued} not queued yet{retry}); nothing was changed"
+            ngettext(
+                "dry run: {count} lead would be sent ({waiting} already waiting, "
+                "{not_queued} not queued yet{retry}); nothing was changed",
+                "dry run: {count} leads would be sent ({waiting} already waiting, "
+                "{not_queued} not queued yet{retry}); nothing was changed",
+                total,
             ).format(
-                total=waiting + st.not_queued + extra,
-                waiting=waiting,
-                not_queued=st.not_queued,
+                count=format_number(total),
+                waiting=format_number(waiting),
+                not_queued=format_number(st.not_queued),
                 retry=retry,
             )
         )
         return 0
     if args.retry_failed:
+        again = ctx.sync.retry_failed(event_id)
         print(
-            _("{count} failed lead(s) queued again").format(count=ctx.sync.retry_failed(event_id))
+            ngettext(
+                "{count} failed lead queued again", "{count} failed leads queued again", again
+            ).format(count=format_number(again))
         )
     queued = ctx.sync.enqueue_event(event_id)
     bar = ProgressBar(_("Syncing {event}").format(event=name))
 
     def progress(p: SyncProgress) -> None:
-        bar(p.done, p.total, f"{p.leads_per_min:.0f} leads/min {p.waiting}".strip())
+        rate = _("{rate} leads/min").format(rate=format_number(p.leads_per_min))
+        bar(p.done, p.total, f"{rate} {p.waiting}".strip())
 
     try:
         summary = ctx.sync.run(
