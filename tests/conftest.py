@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check rules, not speed: Hypothesis's 200 ms wall-clock deadline per example
+# fails them on a loaded 2-core box (two routing properties did at load 33). Speed is for bench/.
+settings.register_profile("boothapp", deadline=None)
+settings.load_profile("boothapp")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The suite reads English whatever the developer's locale (issue 21); tests about another
