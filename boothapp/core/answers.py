@@ -13,11 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from boothapp.core.config.model import EventConfig, Question, QuestionKind
-from boothapp.core.i18n import Language, translations
+from boothapp.core.i18n import Language, list_separator, translations
 
-MULTI_SEPARATOR = ", "
-# Persian lists take the Arabic comma (a Latin one read as a stray mark in a call script).
-_SEPARATORS = {"fa": "، "}
 # Yes/no answers in the reader's language (a mail in Turkish says "evet", not "Yes").
 YES_NO: dict[str, tuple[str, str]] = {
     "en": ("Yes", "No"),
@@ -103,8 +100,9 @@ def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
     labels = _option_labels(question, lang) if question is not None else {}
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else list(value)
-        separator = _SEPARATORS.get(lang, MULTI_SEPARATOR)
-        return separator.join(labels.get(str(v), str(v)) for v in items if str(v).strip())
+        # Persian lists take the Arabic comma (a Latin one reads as a stray mark in a script).
+        words = (labels.get(str(v), str(v)) for v in items if str(v).strip())
+        return list_separator(lang).join(words)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return labels.get(str(value), str(value)).strip()

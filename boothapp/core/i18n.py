@@ -168,6 +168,20 @@ def pgettext(context: str, message: str) -> str:
     return translations(current()).pgettext(context, message)
 
 
+def list_separator(language: Language | str | None = None, *, semicolon: bool = False) -> str:
+    """The reader's list punctuation from the catalogue ("، " and "؛ " in Persian): answers,
+    audit details, counts and routing reasons all join their lists with it. ``None`` is the
+    current language; a language code we do not ship reads as English."""
+    if language is None:
+        language = current()
+    elif not isinstance(language, Language):
+        language = Language.parse(language) or Language.EN
+    catalogue = translations(language)
+    if semicolon:
+        return catalogue.pgettext("list separator", "; ")
+    return catalogue.pgettext("list separator", ", ")
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction only; translate it later with ``_``."""
     return message

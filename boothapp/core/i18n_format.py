@@ -25,7 +25,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from boothapp.core.i18n import Language, current, pgettext
+from boothapp.core.i18n import Language, current, list_separator
 
 Number = int | float | Decimal
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -114,5 +114,4 @@ def format_currency(amount: Number, currency: str, language: Language | None = N
 def format_counts(*parts: tuple[str, int]) -> str:
     """``("{count} lead"/"{count} leads" from ngettext, 3), ...`` -> "3 leads, 1 scan": each
     count in its own plural form and the reader's digits, joined with their list comma."""
-    separator = pgettext("list separator", ", ")
-    return separator.join(line.format(count=format_number(n)) for line, n in parts)
+    return list_separator().join(line.format(count=format_number(n)) for line, n in parts)

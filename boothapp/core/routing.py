@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from boothapp.core.config.model import BantRole, EventConfig, Rep, RouteRule
 from boothapp.core.config.refs import COMPANY_SIZE_QUESTION
 from boothapp.core.hygiene.countries import region_of
-from boothapp.core.i18n import N_, gettext, pgettext
+from boothapp.core.i18n import N_, gettext, list_separator
 from boothapp.core.i18n_format import native_digits
 from boothapp.core.models import Lead
 from boothapp.core.scoring import selected_options
@@ -115,9 +115,7 @@ def _say(value: Field, translated: bool) -> str:
 def _separator(separator: str, translated: bool) -> str:
     if not translated:
         return separator
-    if separator == "; ":
-        return pgettext("list separator", "; ")
-    return pgettext("list separator", ", ")
+    return list_separator(semicolon=separator == "; ")
 
 
 def _phrase(message: str, **fields: Field) -> Phrase:

@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boothapp.core.i18n import label
+from boothapp.core.i18n import label, list_separator
 from boothapp.core.models import Rating, StaffRole, Stage
 from boothapp.services.audit import AuditAction, AuditEntry, AuditService
 from boothapp.ui.i18n import (
     QT_TRANSLATE_NOOP,
     Translated,
     ZoneLabel,
-    current_language,
     event_time,
     number,
 )
@@ -140,8 +139,7 @@ def _value_text(value: Any) -> str:
     if isinstance(value, int | float):
         return number(value)
     if isinstance(value, list | tuple):
-        comma = "، " if current_language() == "fa" else ", "
-        return comma.join(_value_text(v) for v in value)
+        return list_separator().join(_value_text(v) for v in value)
     if isinstance(value, dict):
         return f"({detail_text(value)})"
     text = str(value)
