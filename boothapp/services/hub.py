@@ -361,7 +361,12 @@ class HubService:
         # an edit committed between this batch's reads and its writes would otherwise be
         # merged over with stale clocks, and the devices would not converge. The hub is read
         # before, so the lock is never held across the network.
-        with self._changes.transaction(ChangeOrigin.HUB, "hub", immediate=True) as tx:
+        # Not flushed to disk at commit (each device commits a pull on every other device's
+        # push: the flush was most of a pull's wall time): a power cut may lose the last
+        # pulls and their cursor together, and they are pulled again.
+        with self._changes.transaction(
+            ChangeOrigin.HUB, "hub", immediate=True, durable=False
+        ) as tx:
             began = time.monotonic()
             now = _read_marks(tx.session)  # another pull may have moved the cursor
             if now.cursor < cursor:  # a join elsewhere asked to pull it all again

@@ -677,8 +677,9 @@ class LeadTransaction:
         # On a hub, the device that captured a lead plans and queues it (issue 19), whoever
         # changed it: one visitor never gets the same follow-up mail from two laptops.
         elsewhere = self._captured_elsewhere()
-        if elsewhere:
-            self._hand_over(elsewhere)
+        held = {lead_id for lead_id in elsewhere if not self._touched[lead_id].created}
+        if held:
+            self._hand_over(held)
         self._plan(elsewhere)
         self._queue(elsewhere)
         entries = list(self._touched.values())
@@ -700,7 +701,11 @@ class LeadTransaction:
         hub_change = self.origin is ChangeOrigin.HUB
         if self.origin is ChangeOrigin.MERGE or not (hub_change or self._door.on_hub()):
             return set()
-        ids = list(self._touched)
+        # A lead a pull created is another device's, and nothing of it is planned here yet.
+        pulled = {lead_id for lead_id, e in self._touched.items() if hub_change and e.created}
+        ids = [lead_id for lead_id in self._touched if lead_id not in pulled]
+        if not ids:
+            return pulled
         me = self._door.device_id
         capturers: dict[str, set[str]] = {}
         for start in range(0, len(ids), 500):
@@ -711,7 +716,7 @@ class LeadTransaction:
                 )
             ):
                 capturers.setdefault(lead_id, set()).add(device_id)
-        return {lead_id for lead_id, who in capturers.items() if me not in who}
+        return pulled | {lead_id for lead_id, who in capturers.items() if me not in who}
 
     def _hand_over(self, lead_ids: Set[str]) -> None:
         """Touches planned here for a lead another device captured (before the same visitor's
@@ -850,12 +855,18 @@ class LeadChanges:
 
     @contextmanager
     def transaction(
-        self, origin: ChangeOrigin, staff_id: str = "", *, immediate: bool = False
+        self,
+        origin: ChangeOrigin,
+        staff_id: str = "",
+        *,
+        immediate: bool = False,
+        durable: bool = True,
     ) -> Iterator[LeadTransaction]:
         """One committed unit of lead changes; the broadcast follows the commit.
 
-        ``immediate``: hold the write lock from the first read (see ``Database.session``)."""
-        with self._db.session(immediate=immediate) as s:
+        ``immediate``: hold the write lock from the first read; ``durable=False``: a commit
+        not flushed to disk, for changes that can be applied again (see ``Database.session``)."""
+        with self._db.session(immediate=immediate, durable=durable) as s:
             tx = LeadTransaction(self, s, origin, staff_id, self.clock())
             yield tx
             changed = tx.finish()
