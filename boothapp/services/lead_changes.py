@@ -677,7 +677,13 @@ class LeadTransaction:
         # On a hub, the device that captured a lead plans and queues it (issue 19), whoever
         # changed it: one visitor never gets the same follow-up mail from two laptops.
         elsewhere = self._captured_elsewhere()
-        held = {lead_id for lead_id in elsewhere if not self._touched[lead_id].created}
+        # A lead a pull created holds nothing here, unless this device's own capture of the
+        # same visitor was absorbed into it (``absorb`` marks the field "id").
+        held = {
+            lead_id
+            for lead_id in elsewhere
+            if not self._touched[lead_id].created or "id" in self._touched[lead_id].fields
+        }
         if held:
             self._hand_over(held)
         self._plan(elsewhere)
