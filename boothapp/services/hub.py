@@ -58,6 +58,8 @@ YIELD_S = 0.15
 YIELD_EVERY_S = 1.0
 # How often a device with nothing to pull still tells the hub it is there (``hub status``).
 TOUCH_EVERY_S = 10.0
+# ... and how often a device catching up on a backlog says how far it got.
+CATCH_UP_TOUCH_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,7 +401,10 @@ class HubService:
             _put(tx.session, CURSOR, str(last))
         marks.cursor = last
         more = taken < len(changes) or len(changes) == batch
-        if not more:
+        # Told when caught up, and now and then while catching up on a backlog: ``hub
+        # status`` (and the bench's "behind") saw a device far behind for minutes while it
+        # was applying its backlog batch after batch.
+        if not more or time.monotonic() - self._touched_at > CATCH_UP_TOUCH_S:
             client.touch(conn, self._settings.device_id, last)
             self._touched_at, self._told = time.monotonic(), last
         return taken, applied, more
