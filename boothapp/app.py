@@ -82,6 +82,7 @@ class AppContext:
         secrets = self.keys.secrets
         # The event hub (issue 19): replicates the door's change log with the team's devices.
         self.hub = HubService(self.db, self.changes, self.settings, secrets, self.save_settings)
+        self.changes.on_hub = lambda: self.hub.joined
         self.sync = SyncService(
             self.db, self.configs, secrets, device, changes=self.changes, run_lock=self.hub.run_lock
         )

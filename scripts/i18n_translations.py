@@ -783,6 +783,16 @@ T.update({
         ("هاب قطع است · %n در انتظار",),
         ("Hub offline · %n wartet", "Hub offline · %n warten"),
     ),
+    "Hub's certificate not accepted (TLS) · {waiting}": ("Hub sertifikası kabul edilmedi (TLS) · {waiting}", "Το πιστοποιητικό του κόμβου δεν έγινε δεκτό (TLS) · {waiting}", "گواهی هاب پذیرفته نشد (TLS) · {waiting}", "Zertifikat des Hubs nicht akzeptiert (TLS) · {waiting}"),
+    "Hub needs an upgrade (boothapp hub init) · {waiting}": ("Hub güncellenmeli (boothapp hub init) · {waiting}", "Ο κόμβος χρειάζεται αναβάθμιση (boothapp hub init) · {waiting}", "هاب باید به‌روز شود (boothapp hub init) · {waiting}", "Hub muss aktualisiert werden (boothapp hub init) · {waiting}"),
+    "Hub error · {waiting}": ("Hub hatası · {waiting}", "Σφάλμα κόμβου · {waiting}", "خطای هاب · {waiting}", "Hub-Fehler · {waiting}"),
+    "all shared": ("hepsi paylaşıldı", "όλα μοιράστηκαν", "همه به اشتراک گذاشته شد", "alles geteilt"),
+    "%n waiting": (
+        ("%n bekliyor",),
+        ("%n σε αναμονή", "%n σε αναμονή"),
+        ("%n در انتظار",),
+        ("%n wartet", "%n warten"),
+    ),
 })
 
 T.update({

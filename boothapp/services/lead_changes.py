@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from boothapp.core import hlc
 from boothapp.core.models import CONTACT_FIELDS
+from boothapp.services.followup_types import OPEN_STATES
 from boothapp.store.db import Database
 from boothapp.store.tables import (
     AuditRow,
@@ -60,6 +61,7 @@ from boothapp.store.tables import (
     table_of,
 )
 from boothapp.store.types import new_id
+from boothapp.sync.outbox import ItemState
 
 log = logging.getLogger(__name__)
 
@@ -672,11 +674,20 @@ class LeadTransaction:
             return None
         self.session.flush()
         self._write_log()
-        if self.origin is not ChangeOrigin.HUB:
-            # Another device's change: that device plans and queues it (issue 19), so one
-            # visitor never gets the same follow-up mail from two laptops.
-            self._plan()
-            self._queue()
+        # On a hub, the device that captured a lead plans and queues it (issue 19), whoever
+        # changed it: one visitor never gets the same follow-up mail from two laptops.
+        elsewhere = self._captured_elsewhere()
+        # A lead a pull created holds nothing here, unless this device's own capture of the
+        # same visitor was absorbed into it (``absorb`` marks the field "id").
+        held = {
+            lead_id
+            for lead_id in elsewhere
+            if not self._touched[lead_id].created or "id" in self._touched[lead_id].fields
+        }
+        if held:
+            self._hand_over(held)
+        self._plan(elsewhere)
+        self._queue(elsewhere)
         entries = list(self._touched.values())
         return LeadsChanged(
             origin=self.origin,
@@ -687,12 +698,62 @@ class LeadTransaction:
             erased=tuple(self._erased),
         )
 
-    def _plan(self) -> None:
+    def _captured_elsewhere(self) -> set[str]:
+        """The touched leads another device of the event hub captured (its capture entry is
+        the lead's, with no capture of this device's under the same id): that device plans
+        and queues them. A pulled change is always another device's (it plans its own
+        leads). Off a hub, or for ``boothapp merge`` (the merging database is the one that
+        sends after the show), every lead is this device's."""
+        hub_change = self.origin is ChangeOrigin.HUB
+        if self.origin is ChangeOrigin.MERGE or not (hub_change or self._door.on_hub()):
+            return set()
+        # A lead a pull created is another device's, and nothing of it is planned here yet.
+        pulled = {lead_id for lead_id, e in self._touched.items() if hub_change and e.created}
+        ids = [lead_id for lead_id in self._touched if lead_id not in pulled]
+        if not ids:
+            return pulled
+        me = self._door.device_id
+        capturers: dict[str, set[str]] = {}
+        for start in range(0, len(ids), 500):
+            for lead_id, device_id in self.session.execute(
+                select(ChangeLogRow.lead_id, ChangeLogRow.device_id).where(
+                    ChangeLogRow.lead_id.in_(ids[start : start + 500]),
+                    ChangeLogRow.field == CREATED,
+                )
+            ):
+                capturers.setdefault(lead_id, set()).add(device_id)
+        return pulled | {lead_id for lead_id, who in capturers.items() if me not in who}
+
+    def _hand_over(self, lead_ids: Set[str]) -> None:
+        """Touches planned here for a lead another device captured (before the same visitor's
+        two captures became one, the winner being the other device's) are that device's to
+        send: the open ones go, and so does the CRM queue's pending item. Sent touches and
+        logged calls stay (they happened)."""
+        s = self.session
+        s.execute(
+            delete(FollowUpRow).where(
+                FollowUpRow.lead_id.in_(lead_ids),
+                FollowUpRow.state.in_([state.value for state in OPEN_STATES]),
+            ),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        s.execute(
+            delete(OutboxRow).where(
+                OutboxRow.lead_id.in_(lead_ids),
+                OutboxRow.state == ItemState.PENDING.value,
+                OutboxRow.leased_by == "",
+            ),
+            execution_options={"synchronize_session": "fetch"},
+        )
+
+    def _plan(self, elsewhere: Set[str] = frozenset()) -> None:
         planner = self._door.planner
         if planner is None:
             return
         by_event: dict[tuple[str, bool], list[str]] = {}
         for e in self._touched.values():
+            if e.row.id in elsewhere:
+                continue
             if e.created or e.fields & PLAN_FIELDS:
                 replan = not e.created and self.origin not in _DECIDES_ITS_TOUCHES
                 by_event.setdefault((e.row.event_id, replan), []).append(e.row.id)
@@ -703,14 +764,14 @@ class LeadTransaction:
             except Exception as exc:  # a broken plan never costs the change itself
                 log.warning("follow-ups not planned for %d lead(s): %s", len(ids), exc)
         for e in self._touched.values():
-            if "owner" in e.fields and not e.created:
+            if "owner" in e.fields and not e.created and e.row.id not in elsewhere:
                 planner.reassign_open(self.session, e.row.id, e.row.owner)
 
-    def _queue(self) -> None:
+    def _queue(self, elsewhere: Set[str] = frozenset()) -> None:
         enqueuer = self._door.enqueuer
         if enqueuer is None:
             return
-        rows = [e.row for e in self._touched.values() if e.requeue]
+        rows = [e.row for e in self._touched.values() if e.requeue and e.row.id not in elsewhere]
         if len(rows) > 1 and isinstance(enqueuer, BatchEnqueuer):
             try:
                 with self.session.begin_nested():
@@ -719,7 +780,7 @@ class LeadTransaction:
             except Exception as exc:  # lead by lead below: each one queued that can be
                 log.warning("%d leads not queued for the CRM at once: %s", len(rows), exc)
         for e in self._touched.values():
-            if not e.requeue:
+            if not e.requeue or e.row.id in elsewhere:
                 continue
             try:
                 with self.session.begin_nested():
@@ -745,6 +806,9 @@ class LeadChanges:
     ) -> None:
         self._db = db
         self.device_id = device_id
+        # Whether this device shares its event with others through a hub (then each lead is
+        # planned and queued by the device that captured it); the composition root sets it.
+        self.on_hub: Callable[[], bool] = lambda: False
         self.planner = planner
         self.enqueuer = enqueuer
         # Public so a test can set one device's clock ten minutes ahead, as laptops are.
@@ -797,12 +861,18 @@ class LeadChanges:
 
     @contextmanager
     def transaction(
-        self, origin: ChangeOrigin, staff_id: str = "", *, immediate: bool = False
+        self,
+        origin: ChangeOrigin,
+        staff_id: str = "",
+        *,
+        immediate: bool = False,
+        durable: bool = True,
     ) -> Iterator[LeadTransaction]:
         """One committed unit of lead changes; the broadcast follows the commit.
 
-        ``immediate``: hold the write lock from the first read (see ``Database.session``)."""
-        with self._db.session(immediate=immediate) as s:
+        ``immediate``: hold the write lock from the first read; ``durable=False``: a commit
+        not flushed to disk, for changes that can be applied again (see ``Database.session``)."""
+        with self._db.session(immediate=immediate, durable=durable) as s:
             tx = LeadTransaction(self, s, origin, staff_id, self.clock())
             yield tx
             changed = tx.finish()

@@ -34,6 +34,8 @@ BUSY_TIMEOUT_MS = 5000
 BULK_CACHE_KIB = 256 * 1024
 # What ``Database.bulk_writes`` changes on a connection and puts back.
 _BULK_PRAGMAS = ("synchronous", "cache_size", "wal_autocheckpoint")
+# A connection whose unit of work committed with ``synchronous=NORMAL`` (``durable=False``).
+_LAZY_SYNC = "lazy_sync"
 FOLD_FUNCTION = "boothapp_fold"
 SORT_KEY_FUNCTION = "boothapp_sort_key"
 
@@ -197,6 +199,8 @@ class Database:
             cur.close()
 
     def _bulk_checkin(self, dbapi_conn: Any, record: Any) -> None:
+        if record.info.pop(_LAZY_SYNC, False) and dbapi_conn is not None:
+            dbapi_conn.execute("PRAGMA synchronous=FULL")
         restore = record.info.pop("bulk_restore", None)
         if restore is None or dbapi_conn is None:
             return
@@ -209,20 +213,30 @@ class Database:
             cur.close()
 
     @contextmanager
-    def session(self, immediate: bool = False) -> Iterator[Session]:
+    def session(self, immediate: bool = False, durable: bool = True) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error.
 
         ``immediate``: on SQLite, take the write lock before the first read (``BEGIN
         IMMEDIATE``). The driver otherwise begins only at the first write, so what the unit
         read may have changed under it by then; a merge that decides from what it read (the
         hub's pull, issue 19) must not let a local save interleave.
+
+        ``durable=False`` (with ``immediate``): the commit is not flushed to disk
+        (``synchronous=NORMAL``, for this unit only; the connection gets ``FULL`` back when
+        it returns to the pool). In WAL mode the file stays consistent; a power cut may lose
+        this unit, never a later durable one (its flush covers the log before it). For work
+        that can be done again, such as a hub pull with its cursor.
         """
         session = self._sessions()
         try:
             if immediate and is_sqlite(self.engine):
+                con = session.connection()
+                if not durable and not self._bulk_cache_kib:
+                    con.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                    con.info[_LAZY_SYNC] = True  # ``_bulk_checkin`` puts FULL back
                 # pysqlite sees the open transaction and issues no BEGIN of its own; its
                 # commit and rollback end this one.
-                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                con.exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

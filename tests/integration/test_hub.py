@@ -497,3 +497,31 @@ def test_hub_init_upgrades_a_hub_made_before_revisions(pg_server: PgServer) -> N
         )
         payloads = [n.payload for n in admin.notifies(timeout=2.0, stop_after=1)]
     assert payloads == ["d1"]  # the upgraded trigger names the pusher
+
+
+def test_a_pull_short_of_time_applies_what_it_fetched_without_fetching_it_again(
+    devices: tuple[AppContext, AppContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A loaded laptop runs out of its write budget after each change (here: at once): the
+    # batch it fetched is applied transaction after transaction, fetched from the hub once.
+    from boothapp.services import hub as hub_service
+    from boothapp.sync.hub import client
+
+    a, b = devices
+    for n in range(30):
+        a.leads.capture_scan(_event_id(a), f"BUDGET-{n}")
+    a.hub.replicate_once()
+    fetches: list[int] = []
+    real_pull = client.pull
+
+    def counted(*args: object) -> list[client.HubChange]:
+        got = real_pull(*args)  # type: ignore[arg-type]
+        fetches.append(len(got))
+        return got
+
+    monkeypatch.setattr(client, "pull", counted)
+    monkeypatch.setattr(hub_service, "WRITE_BUDGET_S", 0.0)
+    done = b.hub.replicate_once()
+    assert done.pulled == 30
+    assert sorted(lead.badge_id for lead in _leads(b)) == sorted(f"BUDGET-{n}" for n in range(30))
+    assert fetches[0] == 30 and sum(fetches) == 30, fetches  # each change fetched once

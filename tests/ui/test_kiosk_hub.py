@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from boothapp.app import AppContext
 from boothapp.core.models import Event
 from boothapp.services.events import NewEvent
+from boothapp.services.hub_worker import HubProblem, HubState
 from boothapp.ui.kiosk.kiosk_window import EXIT_CHORD, KioskWindow
 from boothapp.ui.kiosk.setup import build_kiosk
 from boothapp.workers.hub_worker import HubWorker
@@ -131,3 +132,46 @@ def test_a_kiosk_that_joined_no_hub_shows_no_hub_line(qtbot, ctx: AppContext, ev
         wedge.uninstall()
         window._unlocked = True
         runner.wait()
+
+
+def test_the_kiosk_line_tells_tls_an_old_hub_and_a_hub_error_from_offline(
+    qtbot, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    # The states the replicator reports (``HubState``, as tests/integration/test_hub_network.py
+    # gets them from a real hub) when the hub answers but will not work with this kiosk: the
+    # scan page's strip tells these kinds apart, and staff act on each differently.
+    runner = TaskRunner()
+    kiosk, wedge, controller = build_kiosk(ctx, runner, event)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    try:
+        _say_each_problem(qtbot, kiosk)
+    finally:
+        controller.shutdown()
+        wedge.uninstall()
+        kiosk._unlocked = True
+        runner.wait()
+
+
+def _say_each_problem(qtbot, kiosk: KioskWindow) -> None:  # type: ignore[no-untyped-def]
+    footer = kiosk.hub_footer
+    said = {
+        HubProblem.TLS: "Hub's certificate not accepted (TLS) · 2 waiting",
+        HubProblem.SCHEMA: "Hub needs an upgrade (boothapp hub init) · 2 waiting",
+        HubProblem.ERROR: "Hub error · 2 waiting",
+        HubProblem.OFFLINE: "Hub offline · 2 waiting",
+        HubProblem.REFUSED: "Hub refused this kiosk",
+    }
+    for problem, text in said.items():
+        footer.show_hub(HubState(False, 2, problem, "the hub's own words"))
+        assert footer.text() == text and footer.isVisible()
+    footer.show_hub(HubState(False, 0, HubProblem.TLS, "certificate verify failed"))
+    assert footer.text() == "Hub's certificate not accepted (TLS) · all shared"
+
+    # In the visitor's language too.
+    qtbot.mouseClick(kiosk.attract.language_buttons["fa"], Qt.MouseButton.LeftButton)
+    footer.show_hub(HubState(False, 3, HubProblem.SCHEMA, "relation hub.devices missing"))
+    assert footer.text().startswith("هاب باید به‌روز شود"), footer.text()
+    assert "boothapp hub init" in footer.text() and " در انتظار" in footer.text()
+    footer.show_hub(HubState(False, 0, HubProblem.ERROR, "internal error"))
+    assert footer.text() == "خطای هاب · همه به اشتراک گذاشته شد"

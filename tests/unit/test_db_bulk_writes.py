@@ -37,3 +37,24 @@ def test_bulk_writes_relax_inside_and_restore_after(tmp_path: Path) -> None:
     with again.read() as s:
         assert s.execute(text("SELECT count(*) FROM t")).scalar_one() == 3
     again.dispose()
+
+
+def test_a_unit_that_need_not_be_durable_commits_lazily_and_the_connection_gets_full_back(
+    tmp_path: Path,
+) -> None:
+    # The hub's pull (issue 19): its commit is not flushed to disk (it is pulled again after a
+    # power cut); every other unit on the same connection afterwards is flushed again.
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    db = Database(make_engine(url), url)
+    with db.session() as s:
+        s.execute(text("CREATE TABLE t (x INTEGER)"))
+    with db.session(immediate=True, durable=False) as s:
+        assert s.execute(text("PRAGMA synchronous")).scalar_one() == 1  # NORMAL
+        s.execute(text("INSERT INTO t VALUES (1)"))
+    for _ in range(3):  # whichever pooled connection comes next
+        assert _pragmas(db)[0] == 2  # FULL
+    with db.session(immediate=True) as s:
+        assert s.execute(text("PRAGMA synchronous")).scalar_one() == 2
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
+    db.dispose()

@@ -1567,6 +1567,29 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <source>Hub refused this kiosk</source>
             <translation>Hub hat diesen Kiosk abgelehnt</translation>
         </message>
+        <message numerus="yes">
+            <source>%n waiting</source>
+            <translation>
+                <numerusform>%n wartet</numerusform>
+                <numerusform>%n warten</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>all shared</source>
+            <translation>alles geteilt</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS) · {waiting}</source>
+            <translation>Zertifikat des Hubs nicht akzeptiert (TLS) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init) · {waiting}</source>
+            <translation>Hub muss aktualisiert werden (boothapp hub init) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error · {waiting}</source>
+            <translation>Hub-Fehler · {waiting}</translation>
+        </message>
         <message>
             <source>Hub online · all shared</source>
             <translation>Hub online · alles geteilt</translation>

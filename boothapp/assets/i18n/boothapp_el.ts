@@ -1567,6 +1567,29 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <source>Hub refused this kiosk</source>
             <translation>Ο κόμβος απέρριψε αυτό το κιόσκι</translation>
         </message>
+        <message numerus="yes">
+            <source>%n waiting</source>
+            <translation>
+                <numerusform>%n σε αναμονή</numerusform>
+                <numerusform>%n σε αναμονή</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>all shared</source>
+            <translation>όλα μοιράστηκαν</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS) · {waiting}</source>
+            <translation>Το πιστοποιητικό του κόμβου δεν έγινε δεκτό (TLS) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init) · {waiting}</source>
+            <translation>Ο κόμβος χρειάζεται αναβάθμιση (boothapp hub init) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error · {waiting}</source>
+            <translation>Σφάλμα κόμβου · {waiting}</translation>
+        </message>
         <message>
             <source>Hub online · all shared</source>
             <translation>Κόμβος σε σύνδεση · όλα μοιράστηκαν</translation>

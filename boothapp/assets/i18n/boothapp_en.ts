@@ -1567,6 +1567,28 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <source>Hub refused this kiosk</source>
             <translation>Hub refused this kiosk</translation>
         </message>
+        <message numerus="yes">
+            <source>%n waiting</source>
+            <translation>
+                <numerusform>%n waiting</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>all shared</source>
+            <translation>all shared</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS) · {waiting}</source>
+            <translation>Hub's certificate not accepted (TLS) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init) · {waiting}</source>
+            <translation>Hub needs an upgrade (boothapp hub init) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error · {waiting}</source>
+            <translation>Hub error · {waiting}</translation>
+        </message>
         <message>
             <source>Hub online · all shared</source>
             <translation>Hub online · all shared</translation>

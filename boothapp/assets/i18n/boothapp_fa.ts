@@ -1564,6 +1564,28 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <source>Hub refused this kiosk</source>
             <translation>هاب این کیوسک را نپذیرفت</translation>
         </message>
+        <message numerus="yes">
+            <source>%n waiting</source>
+            <translation>
+                <numerusform>%n در انتظار</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>all shared</source>
+            <translation>همه به اشتراک گذاشته شد</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS) · {waiting}</source>
+            <translation>گواهی هاب پذیرفته نشد (TLS) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init) · {waiting}</source>
+            <translation>هاب باید به‌روز شود (boothapp hub init) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error · {waiting}</source>
+            <translation>خطای هاب · {waiting}</translation>
+        </message>
         <message>
             <source>Hub online · all shared</source>
             <translation>هاب برخط · همه به اشتراک گذاشته شد</translation>

@@ -1564,6 +1564,28 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <source>Hub refused this kiosk</source>
             <translation>Hub bu kioskı kabul etmedi</translation>
         </message>
+        <message numerus="yes">
+            <source>%n waiting</source>
+            <translation>
+                <numerusform>%n bekliyor</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>all shared</source>
+            <translation>hepsi paylaşıldı</translation>
+        </message>
+        <message>
+            <source>Hub's certificate not accepted (TLS) · {waiting}</source>
+            <translation>Hub sertifikası kabul edilmedi (TLS) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub needs an upgrade (boothapp hub init) · {waiting}</source>
+            <translation>Hub güncellenmeli (boothapp hub init) · {waiting}</translation>
+        </message>
+        <message>
+            <source>Hub error · {waiting}</source>
+            <translation>Hub hatası · {waiting}</translation>
+        </message>
         <message>
             <source>Hub online · all shared</source>
             <translation>Hub çevrimiçi · hepsi paylaşıldı</translation>

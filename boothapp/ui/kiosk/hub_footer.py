@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from boothapp.services.hub_worker import HubState
+from boothapp.services.hub_worker import HubProblem, HubState
 
 
 class HubFooter(QLabel):
@@ -48,11 +48,29 @@ class HubFooter(QLabel):
             self.setText(self.text_for(self._state))
 
     def text_for(self, state: HubState | None) -> str:
-        """The short form of the scan strip's hub line, for a corner of a touch screen."""
+        """The short form of the scan strip's hub line, for a corner of a touch screen. The
+        kinds the strip tells apart (offline, refused, TLS, an old hub schema, another
+        error) read differently here too: staff act on each in another way."""
         if state is None:
             return self.tr("Hub: connecting…")
         if state.refused:
             return self.tr("Hub refused this kiosk")
+        problem = None if state.online else state.problem
+        if problem in (HubProblem.TLS, HubProblem.SCHEMA, HubProblem.ERROR):
+            # Statements and a plain name for the count: lupdate skips a string inside a
+            # conditional expression or with an attribute as its count.
+            count = state.waiting
+            if count:  # noqa: SIM108 (lupdate misses a conditional expression)
+                waiting = self.tr("%n waiting", "", count)
+            else:
+                waiting = self.tr("all shared")
+            if problem is HubProblem.TLS:
+                line = self.tr("Hub's certificate not accepted (TLS) · {waiting}")
+            elif problem is HubProblem.SCHEMA:
+                line = self.tr("Hub needs an upgrade (boothapp hub init) · {waiting}")
+            else:
+                line = self.tr("Hub error · {waiting}")
+            return line.format(waiting=waiting)
         if not state.waiting:  # everything this kiosk captured has reached the hub
             if state.online:
                 return self.tr("Hub online · all shared")
