@@ -127,17 +127,67 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         ):
             script = card_script
         again = _read_again(card, ln, reader, script, web or numeric) if script else None
-        if again is not None and again.text and _better(again, ln, script, numeric):  # type: ignore[arg-type]
+        if (
+            again is not None
+            and again.text
+            and _better(again, ln, script, numeric)  # type: ignore[arg-type]
+            and not (web and _web_parts(again.text) < _web_parts(ln.text))
+        ):
+            # (an e-mail or web line read surer but with its dots or @ lost, "https www
+            # elltechniki gr": the first reading keeps the address's shape)
             ln = OcrLine(again.text, ln.box, again.confidence, ln.size)
         sparse = 2 * len(ln.text.strip()) * ln.box.h < ln.box.w  # "E 0" across a wide box
         if script is card_script is not Script.LATIN and (ln.confidence < 0.7 or sparse):
             # an unsure line on a Greek or Persian card may be its e-mail or web address,
             # read as Greek ("στ οσα") or Persian letters: the Latin models have a look
-            latin = _read_again(card, ln, reader, Script.LATIN, True)
-            if latin is not None and latin.confidence >= 0.6 and _WEB_SHAPE.search(latin.text):
-                ln = OcrLine(latin.text, ln.box, latin.confidence, ln.size)
+            ln = _latin_look(card, ln, page.lines, reader) or ln
         lines.append(ln)
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _latin_look(
+    card: Frame, ln: OcrLine, others: Sequence[OcrLine], reader: TextReader
+) -> OcrLine | None:
+    """The Latin reading of a line on a Greek or Persian card when it has an e-mail's or web
+    address's shape; None when it has not.
+
+    Tesseract's layout may take a Persian address and the e-mail printed tight below it as one
+    two-row line (the address's descenders touch the e-mail's capitals) and read both as
+    nonsense: the part of the box below the line above is then read on its own, cut a little
+    into the upper line's box (its descenders are thin; the e-mail's ascenders are not).
+    """
+    readings = [_read_again(card, ln, reader, Script.LATIN, True)]
+    bottom = ln.box.y + ln.box.h
+    above = [
+        o for o in others
+        if o is not ln and o.box.y < ln.box.y < o.box.y + o.box.h < bottom
+        and min(o.box.x + o.box.w, ln.box.x + ln.box.w) - max(o.box.x, ln.box.x) > 0
+    ]  # fmt: skip
+    if above:
+        upper = max(above, key=lambda o: o.box.y + o.box.h)
+        h, w = card.shape[:2]
+        pad = max(4, ln.box.h // 4)
+        x0, x1 = max(0, ln.box.x - pad), min(w, ln.box.x + ln.box.w + pad)
+        for into in (0.2, 0.1):
+            top = upper.box.y + upper.box.h - int(into * upper.box.h)
+            crop = np.ascontiguousarray(card[top : min(h, bottom + pad), x0:x1])
+            if crop.shape[0] < 8:
+                continue
+            if crop.shape[0] < 60:
+                crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+            cut = reader.read_line(crop, Script.LATIN)  # type: ignore[arg-type]
+            if cut is not None:
+                readings.append(OcrLine(cut.text, Box(ln.box.x, top, ln.box.w, bottom - top),
+                                        cut.confidence, ln.size))  # fmt: skip
+    shaped = [
+        r for r in readings
+        if r is not None and r.confidence >= 0.6 and _WEB_SHAPE.search(r.text)
+    ]  # fmt: skip
+    if not shaped:
+        return None
+    best = max(shaped, key=lambda r: (_web_parts(r.text), r.confidence))
+    box = best.box if best is not readings[0] else ln.box
+    return OcrLine(best.text, box, best.confidence, ln.size)
 
 
 def ink_bands(card: Frame, min_h: int = 10) -> list[tuple[int, int]]:
@@ -296,10 +346,22 @@ def _read_again(
     return again
 
 
+_HOST_PART = re.compile(r"[A-Za-z0-9-]\.[A-Za-z0-9]")
+
+
+def _web_parts(text: str) -> int:
+    """How much of an e-mail's or web address's punctuation a reading kept: its @ and the
+    dots between letters."""
+    return text.count("@") + len(_HOST_PART.findall(text))
+
+
 def _foreign(text: str, script: Script) -> bool:
     """Whether a word of ``text`` is in another script than ``script`` ("ya" in Persian)."""
     return any(
-        any(c.isalpha() for c in word) and script_of(word) is not script for word in text.split()
+        (any(c.isalpha() for c in word) and script_of(word) is not script)
+        # a Persian digit in a Greek line: a mark the Persian model took ("Τεχνική ۰" for Ο.Ε.)
+        or (script is not Script.ARABIC and _NATIVE_DIGIT.search(word) is not None)
+        for word in text.split()
     )
 
 
