@@ -39,6 +39,11 @@ def squeeze_host(text: str) -> str:
         spaced = suffix.replace(".", r"[.\s]+")
         t = re.sub(rf"\s+({spaced})$", lambda m: "." + m.group(1).replace(" ", "."), t)
     t = re.sub(r"\s+", "", t)
+    # "torosenerji.comtr": the dot inside a two-label ending lost
+    for suffix in SUFFIXES:
+        if "." in suffix and t.endswith("." + suffix.replace(".", "")):
+            t = t[: -len(suffix) + 1] + suffix
+            break
     # "karadenizotomasyoncom.tr": a label glued to its ending
     for suffix in SUFFIXES:
         first = suffix.split(".")[0]
