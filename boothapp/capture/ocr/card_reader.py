@@ -377,13 +377,14 @@ def _read_again(
         bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
         if again is None or (bigger is not None and bigger.confidence > again.confidence):
             again = bigger
-    if script is Script.ARABIC and not small_print and (again is None or again.confidence < 0.85):
-        # large bold Persian print (a name): read smaller, see _read_small; across the
-        # card, as the layout's box may hold only the words it read ("A محمد")
-        # (only a little above and below: the line under a name is often close)
-        edge, tight = max(2, w // 40), max(3, ln.box.h // 8)
+    if script is Script.ARABIC and not small_print and (again is None or again.confidence < 0.6):
+        # large bold Persian print (a name) the model could not read alone: smaller, see
+        # _read_small; wider than the box, which may hold only the words first read
+        # ("A محمد"), and only a little above and below (the line under a name is close)
+        edge, tight, wide = max(2, w // 40), max(3, ln.box.h // 8), 2 * ln.box.h
         rows = slice(max(0, ln.box.y - tight), min(h, ln.box.y + ln.box.h + tight))
-        small = _read_small(card[rows, edge : w - edge], ln.box.h, reader, script)
+        cols = slice(max(edge, ln.box.x - wide), min(w - edge, ln.box.x + ln.box.w + wide))
+        small = _read_small(card[rows, cols], ln.box.h, reader, script)
         if small is not None and (again is None or small.confidence > again.confidence):
             again = small
     return again
