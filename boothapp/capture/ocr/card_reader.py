@@ -8,6 +8,7 @@ still unreadable is turned round: it was upside down.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 import phonenumbers
 
+from boothapp.capture.badges.names import split_full_name
 from boothapp.capture.ocr.card_fields import CardFields, extract_fields
 from boothapp.capture.ocr.card_locate import (
     LocatedCard,
@@ -28,7 +30,7 @@ from boothapp.capture.ocr.card_locate import (
 from boothapp.capture.ocr.persian_digits import read_persian_digits
 from boothapp.capture.ocr.types import Box, OcrLine, OcrPage, Script, TextReader
 from boothapp.capture.types import Frame
-from boothapp.core.textfold import ascii_digits
+from boothapp.core.textfold import ascii_digits, fold
 
 _SURE = 0.86  # a page read at least this well is not read again with other languages
 _UNREADABLE = 0.55  # below this (after all languages) try the card the other way up
@@ -65,8 +67,45 @@ def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) 
     if page_quality(page) == 0.0:
         raise NoCardFound("no card found: no printed text could be read")
     fields = extract_fields(page.lines, regions=regions, card_height=card.shape[0])
+    fields = _name_marks(fields, page, card, reader)
     ms = (time.perf_counter() - start) * 1000
     return CardReading(fields, card, page, located.corners, turned, ms)
+
+
+# Countries whose names carry marks the mixed Latin models drop on large print ("Gülsen
+# Celik", "Jurgen"), and the one model that keeps them
+_MARKED_NAMES = {"TR": "tur", "DE": "deu", "AT": "deu", "CH": "deu"}
+
+
+def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextReader) -> CardFields:
+    """The name's line read again with the card country's model alone; its reading is kept
+    when it spells the same letters (marks aside), so only ş, ç, ü, İ, ı can change."""
+    contact = fields.contact
+    language = _MARKED_NAMES.get(contact.country, "")
+    full = f"{contact.first_name} {contact.last_name}".strip()
+    if not language or not reader.multilingual or not full:
+        return fields
+    folded = fold(full)
+    line = next((ln for ln in page.lines if fold(ln.text) == folded), None)
+    if line is None:
+        return fields
+    h, w = card.shape[:2]
+    pad = max(4, line.box.h // 4)
+    crop = card[max(0, line.box.y - pad) : min(h, line.box.y + line.box.h + pad),
+                max(0, line.box.x - pad) : min(w, line.box.x + line.box.w + pad)]  # fmt: skip
+    if line.box.h > 36:  # large print reads better near body-text size (see _read_small)
+        scale = 32 / line.box.h
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    again = reader.read_line(np.ascontiguousarray(crop), Script.LATIN, language)
+    if again is None or fold(again.text) != folded:
+        return fields
+    name = " ".join(again.text.split())
+    if name == full:
+        return fields
+    first, last = split_full_name(name)
+    return dataclasses.replace(
+        fields, contact=dataclasses.replace(contact, first_name=first, last_name=last)
+    )
 
 
 def read_text(image: Frame, reader: TextReader) -> OcrPage:
