@@ -155,3 +155,9 @@ def test_a_space_read_inside_the_emails_local_part_is_closed() -> None:
         ("mkarim i@kavehtrade.ir", 30), ("https://www.kavehtrade.ir", 30),
     ))  # fmt: skip
     assert got.contact.email == "mkarimi@kavehtrade.ir"
+
+
+def test_marks_on_an_email_line_do_not_cut_the_address_short() -> None:
+    # the Turkish/German models put marks on Latin letters: "mhösseini", "ır"
+    got = extract_fields(_lines(("گروه آریا فناوری", 40), ("mhösseini@ariatech.ır", 30)))
+    assert got.contact.email == "mhosseini@ariatech.ir"
