@@ -416,8 +416,10 @@ def _read_again(
         bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
         if again is None or (bigger is not None and bigger.confidence > again.confidence):
             again = bigger
-    if script is Script.ARABIC and not small_print and (again is None or again.confidence < 0.6):
-        # large bold Persian print (a name) the model could not read alone: smaller, see
+    failed = again is None or (again.confidence < 0.6 and _foreign(ln.text, script))
+    if script is Script.ARABIC and not small_print and failed:
+        # large bold Persian print (a name) the model could not read alone (nothing, or
+        # worse than a reading with Latin letters mixed in): smaller, see
         # _read_small; wider than the box, which may hold only the words first read
         # ("A محمد"), and only a little above and below (the line under a name is close)
         edge, tight, wide = max(2, w // 40), max(3, ln.box.h // 8), 2 * ln.box.h
