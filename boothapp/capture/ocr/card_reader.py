@@ -95,7 +95,7 @@ def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextRead
                 max(0, line.box.x - pad) : min(w, line.box.x + line.box.w + pad)]  # fmt: skip
     if line.box.h > 36:  # large print reads better near body-text size (see _read_small)
         scale = 32 / line.box.h
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)  # type: ignore[assignment]
     again = reader.read_line(np.ascontiguousarray(crop), Script.LATIN, language)
     if again is None or fold(again.text) != folded:
         return fields
@@ -213,8 +213,8 @@ def _latin_look(
             if crop.shape[0] < 8:
                 continue
             if crop.shape[0] < 60:
-                crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-            cut = reader.read_line(crop, Script.LATIN)  # type: ignore[arg-type]
+                crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)  # type: ignore[assignment]
+            cut = reader.read_line(crop, Script.LATIN)
             if cut is not None:
                 readings.append(OcrLine(cut.text, Box(ln.box.x, top, ln.box.w, bottom - top),
                                         cut.confidence, ln.size))  # fmt: skip
