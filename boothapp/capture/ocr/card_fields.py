@@ -491,6 +491,8 @@ def _take_name(work: list[_Line], email: str) -> tuple[str, float] | None:
     ln = best[1]
     ln.used = True
     words = [w.strip(".,") for w in ln.text.split()]
+    # a lone digit or mark beside the name is the card's edge or a speck ("Οικονόμου 1")
+    words = [w for w in words if any(c.isalpha() for c in w)] or words
     sure = ln.conf * (1.0 if best[0] >= 1.5 else 0.8)
     return " ".join(words), sure
 
