@@ -100,12 +100,16 @@ def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextRead
     if again is None or fold(again.text) != folded:
         return fields
     name = " ".join(again.text.split())
-    if name == full:
-        return fields
+    if name == full or _marks(name) < _marks(full):
+        return fields  # (a "René" the German model reads "Rene" keeps its mark)
     first, last = split_full_name(name)
     return dataclasses.replace(
         fields, contact=dataclasses.replace(contact, first_name=first, last_name=last)
     )
+
+
+def _marks(text: str) -> int:
+    return sum(not c.isascii() for c in text)
 
 
 def read_text(image: Frame, reader: TextReader) -> OcrPage:
