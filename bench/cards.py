@@ -23,7 +23,9 @@ no Greek, no Persian, so names, companies and titles on tr/el/fa cards fail; it 
 
 Second pass (Persian-digit model, e-mail/phone fixes), easy+medium, seed 2024 / 3031 / 4049
 (4049 fresh), app/tesseract: e-mail 96.7/100/98.3, phone 96.7/95/96.7 (fa phone 83/75/83),
-other fields unchanged. Details, hard photos: docs/CARDS.md.
+other fields unchanged. Third pass (merged lines, bold Persian names, name marks), seeds
+2024/3031/4049/5050/6060 (5050, 6060 fresh): e-mail 100/100/100/95/98.3, phone 96.7/95/96.7/
+96.7/98.3, name 98.3/95/100/96.7/98.3. Details, hard photos: docs/CARDS.md.
 
 Ends with one JSON line: {"bench": "cards", "figures": {...}}. Times are wall-clock on this
 machine, shared with other work (noisy); all engines are measured in the same run.

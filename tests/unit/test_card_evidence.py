@@ -20,6 +20,8 @@ from boothapp.capture.ocr.card_evidence import (
         ("crescentlabs ‚com", "crescentlabs.com"),
         ("parsanat ir", "parsanat.ir"),
         ("rheintalsoftware.de", "rheintalsoftware.de"),
+        ("torosenerji.comtr", "torosenerji.com.tr"),  # the dot inside the ending lost
+        ("hansa.couk", "hansa.co.uk"),
     ],
 )
 def test_a_host_read_with_spaces_and_bent_endings_is_put_back(read: str, host: str) -> None:
@@ -42,6 +44,10 @@ def test_the_copy_the_company_name_spells_wins() -> None:
         ("wright", "James Wright", "wright"),  # the surname alone is a real address
         ("sales", "James Wright", "sales"),  # nothing like the name: kept as read
         ("j.mueller", "Jürgen Müller", "j.mueller"),
+        ("dimitris.georgou", "Δημήτρης Γεωργίου", "dimitris.georgiou"),  # a letter lost inside
+        ("ali.jjafari", "Ali Jafari", "ali.jafari"),  # a letter doubled
+        ("akarimi", "Ali Karim", "akarimi"),  # short, no dot: one letter is not evidence
+        ("ali.jafar", "Ali Jafari", "ali.jafari"),
     ],
 )
 def test_the_local_part_is_checked_against_the_printed_name(

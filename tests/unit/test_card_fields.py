@@ -155,3 +155,14 @@ def test_a_space_read_inside_the_emails_local_part_is_closed() -> None:
         ("mkarim i@kavehtrade.ir", 30), ("https://www.kavehtrade.ir", 30),
     ))  # fmt: skip
     assert got.contact.email == "mkarimi@kavehtrade.ir"
+
+
+def test_marks_on_an_email_line_do_not_cut_the_address_short() -> None:
+    # the Turkish/German models put marks on Latin letters: "mhösseini", "ır"
+    got = extract_fields(_lines(("گروه آریا فناوری", 40), ("mhösseini@ariatech.ır", 30)))
+    assert got.contact.email == "mhosseini@ariatech.ir"
+
+
+def test_a_speck_beside_the_name_is_not_part_of_it() -> None:
+    got = extract_fields(_lines(("Δημήτρης Οικονόμου 1", 60), ("Διευθυντής Πωλήσεων", 34)))
+    assert (got.contact.first_name, got.contact.last_name) == ("Δημήτρης", "Οικονόμου")

@@ -86,6 +86,21 @@ def test_a_persian_card_with_native_digits_reads_the_e164_number(
     assert got["phone"] == spec.phone  # "+98..." from "۰۹۱۲ ۳۴۷ ۸۲۸۸" or "٠٩١٢ ٣٤٧ ٨٢٨٨"
 
 
+@pytest.mark.parametrize("seed", [102, 113])
+def test_a_persian_card_with_its_name_in_a_bold_band_reads_the_name(
+    cli, tmp_path: Path, seed: int
+) -> None:  # type: ignore[no-untyped-def]
+    # Tesseract's Persian model returns nothing for a bold name ~60 px high (it did for these
+    # two before the row was read smaller); the e-mail and phone still read as they did
+    rng = random.Random(seed)
+    spec = make_spec(rng, "fa")
+    card, _ = render_card(spec, rng, dark=False, layout="band")
+    path = tmp_path / "card.png"
+    cv2.imwrite(str(path), photograph(card, rng, "easy", hd=True))
+    got = _read(cli, path)
+    assert (got["name"], got["email"], got["phone"]) == (spec.name, spec.email, spec.phone)
+
+
 def test_an_upside_down_card_still_reads(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     spec, path = _card_photo(tmp_path, "en", seed=5, upside_down=True)
     got = _read(cli, path)

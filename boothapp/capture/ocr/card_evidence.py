@@ -39,6 +39,11 @@ def squeeze_host(text: str) -> str:
         spaced = suffix.replace(".", r"[.\s]+")
         t = re.sub(rf"\s+({spaced})$", lambda m: "." + m.group(1).replace(" ", "."), t)
     t = re.sub(r"\s+", "", t)
+    # "torosenerji.comtr": the dot inside a two-label ending lost
+    for suffix in SUFFIXES:
+        if "." in suffix and t.endswith("." + suffix.replace(".", "")):
+            t = t[: -len(suffix) + 1] + suffix
+            break
     # "karadenizotomasyoncom.tr": a label glued to its ending
     for suffix in SUFFIXES:
         first = suffix.split(".")[0]
@@ -136,7 +141,8 @@ def settle_local_part(local: str, name: str) -> str:
     """The e-mail's local part put right by the printed name when OCR bent it a little.
 
     Kept as read unless a spelling of the name differs from it only by letters OCR confuses,
-    one letter at its start ("staylor" / "gtaylor"), or a lost beginning ("rahim" / "ibrahim").
+    one letter at its start ("staylor" / "gtaylor"), a lost beginning ("rahim" / "ibrahim"),
+    or one letter lost or added inside a long first.last.
     """
     if not local or not name:
         return local
@@ -153,6 +159,10 @@ def settle_local_part(local: str, name: str) -> str:
             return p  # the first letter (an initial) misread
         if len(low) >= 4 and p.endswith(low) and len(p) - len(low) <= 2:
             return p  # the first letters lost at the line's start
+        if len(p) >= 9 and "." in p and abs(len(p) - len(low)) == 1 and distance(low, p) == 1:
+            # one letter lost or doubled inside first.last ("dimitris.georgou"): a name
+            # that long, spelled out in full on the card, is the better evidence
+            return p
     return low
 
 

@@ -31,7 +31,7 @@ from boothapp.capture.ocr.card_words import (
 from boothapp.capture.ocr.types import Box, OcrLine
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.models import Contact
-from boothapp.core.textfold import ascii_digits, fold, fold_compact
+from boothapp.core.textfold import ascii_digits, fold, fold_compact, strip_accents
 
 # What a card can fill: the Contact's own fields, plus the printed address line.
 CONTACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Contact))
@@ -282,6 +282,9 @@ def _take_email(work: list[_Line]) -> tuple[str, float] | None:
         if "@" not in ln.text:
             continue
         text = _strip_label(ln.text).replace("‚", ".").replace(",", ".")
+        # marks the Turkish and German models put on Latin letters ("mhösseini", "ır"): the
+        # pattern below is ASCII and would otherwise start the address after them
+        text = strip_accents(text).replace("ı", "i")
         local, _, host = text.partition("@")
         words = re.sub(r"\s*\.\s*", ".", local).split()
         local = words[-1] if words else ""
@@ -488,6 +491,8 @@ def _take_name(work: list[_Line], email: str) -> tuple[str, float] | None:
     ln = best[1]
     ln.used = True
     words = [w.strip(".,") for w in ln.text.split()]
+    # a lone digit or mark beside the name is the card's edge or a speck ("Οικονόμου 1")
+    words = [w for w in words if any(c.isalpha() for c in w)] or words
     sure = ln.conf * (1.0 if best[0] >= 1.5 else 0.8)
     return " ".join(words), sure
 

@@ -8,6 +8,7 @@ still unreadable is turned round: it was upside down.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 import phonenumbers
 
+from boothapp.capture.badges.names import split_full_name
 from boothapp.capture.ocr.card_fields import CardFields, extract_fields
 from boothapp.capture.ocr.card_locate import (
     LocatedCard,
@@ -28,7 +30,7 @@ from boothapp.capture.ocr.card_locate import (
 from boothapp.capture.ocr.persian_digits import read_persian_digits
 from boothapp.capture.ocr.types import Box, OcrLine, OcrPage, Script, TextReader
 from boothapp.capture.types import Frame
-from boothapp.core.textfold import ascii_digits
+from boothapp.core.textfold import ascii_digits, fold
 
 _SURE = 0.86  # a page read at least this well is not read again with other languages
 _UNREADABLE = 0.55  # below this (after all languages) try the card the other way up
@@ -65,8 +67,49 @@ def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) 
     if page_quality(page) == 0.0:
         raise NoCardFound("no card found: no printed text could be read")
     fields = extract_fields(page.lines, regions=regions, card_height=card.shape[0])
+    fields = _name_marks(fields, page, card, reader)
     ms = (time.perf_counter() - start) * 1000
     return CardReading(fields, card, page, located.corners, turned, ms)
+
+
+# Countries whose names carry marks the mixed Latin models drop on large print ("Gülsen
+# Celik", "Jurgen"), and the one model that keeps them
+_MARKED_NAMES = {"TR": "tur", "DE": "deu", "AT": "deu", "CH": "deu"}
+
+
+def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextReader) -> CardFields:
+    """The name's line read again with the card country's model alone; its reading is kept
+    when it spells the same letters (marks aside), so only ş, ç, ü, İ, ı can change."""
+    contact = fields.contact
+    language = _MARKED_NAMES.get(contact.country, "")
+    full = f"{contact.first_name} {contact.last_name}".strip()
+    if not language or not reader.multilingual or not full:
+        return fields
+    folded = fold(full)
+    line = next((ln for ln in page.lines if fold(ln.text) == folded), None)
+    if line is None:
+        return fields
+    h, w = card.shape[:2]
+    pad = max(4, line.box.h // 4)
+    crop = card[max(0, line.box.y - pad) : min(h, line.box.y + line.box.h + pad),
+                max(0, line.box.x - pad) : min(w, line.box.x + line.box.w + pad)]  # fmt: skip
+    if line.box.h > 36:  # large print reads better near body-text size (see _read_small)
+        scale = 32 / line.box.h
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)  # type: ignore[assignment]
+    again = reader.read_line(np.ascontiguousarray(crop), Script.LATIN, language)
+    if again is None or fold(again.text) != folded:
+        return fields
+    name = " ".join(again.text.split())
+    if name == full or _marks(name) < _marks(full):
+        return fields  # (a "René" the German model reads "Rene" keeps its mark)
+    first, last = split_full_name(name)
+    return dataclasses.replace(
+        fields, contact=dataclasses.replace(contact, first_name=first, last_name=last)
+    )
+
+
+def _marks(text: str) -> int:
+    return sum(not c.isascii() for c in text)
 
 
 def read_text(image: Frame, reader: TextReader) -> OcrPage:
@@ -127,17 +170,67 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         ):
             script = card_script
         again = _read_again(card, ln, reader, script, web or numeric) if script else None
-        if again is not None and again.text and _better(again, ln, script, numeric):  # type: ignore[arg-type]
+        if (
+            again is not None
+            and again.text
+            and _better(again, ln, script, numeric)  # type: ignore[arg-type]
+            and not (web and _web_parts(again.text) < _web_parts(ln.text))
+        ):
+            # (an e-mail or web line read surer but with its dots or @ lost, "https www
+            # elltechniki gr": the first reading keeps the address's shape)
             ln = OcrLine(again.text, ln.box, again.confidence, ln.size)
         sparse = 2 * len(ln.text.strip()) * ln.box.h < ln.box.w  # "E 0" across a wide box
         if script is card_script is not Script.LATIN and (ln.confidence < 0.7 or sparse):
             # an unsure line on a Greek or Persian card may be its e-mail or web address,
             # read as Greek ("στ οσα") or Persian letters: the Latin models have a look
-            latin = _read_again(card, ln, reader, Script.LATIN, True)
-            if latin is not None and latin.confidence >= 0.6 and _WEB_SHAPE.search(latin.text):
-                ln = OcrLine(latin.text, ln.box, latin.confidence, ln.size)
+            ln = _latin_look(card, ln, page.lines, reader) or ln
         lines.append(ln)
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _latin_look(
+    card: Frame, ln: OcrLine, others: Sequence[OcrLine], reader: TextReader
+) -> OcrLine | None:
+    """The Latin reading of a line on a Greek or Persian card when it has an e-mail's or web
+    address's shape; None when it has not.
+
+    Tesseract's layout may take a Persian address and the e-mail printed tight below it as one
+    two-row line (the address's descenders touch the e-mail's capitals) and read both as
+    nonsense: the part of the box below the line above is then read on its own, cut a little
+    into the upper line's box (its descenders are thin; the e-mail's ascenders are not).
+    """
+    readings = [_read_again(card, ln, reader, Script.LATIN, True)]
+    bottom = ln.box.y + ln.box.h
+    above = [
+        o for o in others
+        if o is not ln and o.box.y < ln.box.y < o.box.y + o.box.h < bottom
+        and min(o.box.x + o.box.w, ln.box.x + ln.box.w) - max(o.box.x, ln.box.x) > 0
+    ]  # fmt: skip
+    if above:
+        upper = max(above, key=lambda o: o.box.y + o.box.h)
+        h, w = card.shape[:2]
+        pad = max(4, ln.box.h // 4)
+        x0, x1 = max(0, ln.box.x - pad), min(w, ln.box.x + ln.box.w + pad)
+        for into in (0.2, 0.1):
+            top = upper.box.y + upper.box.h - int(into * upper.box.h)
+            crop = np.ascontiguousarray(card[top : min(h, bottom + pad), x0:x1])
+            if crop.shape[0] < 8:
+                continue
+            if crop.shape[0] < 60:
+                crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)  # type: ignore[assignment]
+            cut = reader.read_line(crop, Script.LATIN)
+            if cut is not None:
+                readings.append(OcrLine(cut.text, Box(ln.box.x, top, ln.box.w, bottom - top),
+                                        cut.confidence, ln.size))  # fmt: skip
+    shaped = [
+        r for r in readings
+        if r is not None and r.confidence >= 0.6 and _WEB_SHAPE.search(r.text)
+    ]  # fmt: skip
+    if not shaped:
+        return None
+    best = max(shaped, key=lambda r: (_web_parts(r.text), r.confidence))
+    box = best.box if best is not readings[0] else ln.box
+    return OcrLine(best.text, box, best.confidence, ln.size)
 
 
 def ink_bands(card: Frame, min_h: int = 10) -> list[tuple[int, int]]:
@@ -196,6 +289,8 @@ def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         # inside the card's edge: its border reads as a stray "1" or "|"
         crop = np.ascontiguousarray(card[max(0, top - pad) : min(h, bottom + pad), edge : w - edge])
         again = reader.read_line(crop, card_script)
+        if not over and (again is None or again.confidence < 0.6):
+            again = _read_small(crop, bottom - top, reader, card_script) or again
         if again is None or again.confidence < 0.6 or not again.text.strip():
             continue
         box = Box(0, top, w, bottom - top)
@@ -209,6 +304,38 @@ def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         lines.append(replaced)
     lines.sort(key=lambda ln: (ln.box.y, ln.box.x))
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+# (band height in px after scaling, ink thinned by a 3x3 erosion first) tried in turn
+_SMALL_READS = ((20, False), (20, True), (24, False), (24, True))
+
+
+def _read_small(crop: Frame, height: int, reader: TextReader, script: Script) -> OcrLine | None:
+    """A row of large bold print (a Persian name) the models gave nothing for, read smaller.
+
+    Tesseract's Persian model returns no words at all for many bold names 50-65 px high on
+    the flattened card, and reads most of them at 20-24 px, some only with the strokes
+    thinned; the surest reading is kept (measured on the name rows of tuning cards: none
+    read at full size, 5 of 6 read by one of these)."""
+    if height < 28:
+        return None
+    grey = np.ascontiguousarray(crop)
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    thin = 255 - cv2.erode(ink, np.ones((3, 3), np.uint8))
+    best: OcrLine | None = None
+    for target, thinned in _SMALL_READS:
+        scale = target / height
+        image = cv2.resize(thin if thinned else grey, None, fx=scale, fy=scale,
+                           interpolation=cv2.INTER_AREA)  # fmt: skip
+        image = cv2.copyMakeBorder(image, 8, 8, 8, 8, cv2.BORDER_REPLICATE)
+        line = reader.read_line(np.ascontiguousarray(image), script)
+        if line is None or not line.text.strip():
+            continue
+        if best is None or line.confidence > best.confidence:
+            best = line
+        if best.confidence >= 0.85:
+            break
+    return best
 
 
 def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
@@ -293,13 +420,37 @@ def _read_again(
         bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
         if again is None or (bigger is not None and bigger.confidence > again.confidence):
             again = bigger
+    failed = again is None or (again.confidence < 0.6 and _foreign(ln.text, script))
+    if script is Script.ARABIC and not small_print and failed:
+        # large bold Persian print (a name) the model could not read alone (nothing, or
+        # worse than a reading with Latin letters mixed in): smaller, see
+        # _read_small; wider than the box, which may hold only the words first read
+        # ("A محمد"), and only a little above and below (the line under a name is close)
+        edge, tight, wide = max(2, w // 40), max(3, ln.box.h // 8), 2 * ln.box.h
+        rows = slice(max(0, ln.box.y - tight), min(h, ln.box.y + ln.box.h + tight))
+        cols = slice(max(edge, ln.box.x - wide), min(w - edge, ln.box.x + ln.box.w + wide))
+        small = _read_small(card[rows, cols], ln.box.h, reader, script)
+        if small is not None and (again is None or small.confidence > again.confidence):
+            again = small
     return again
+
+
+_HOST_PART = re.compile(r"[A-Za-z0-9-]\.[A-Za-z0-9]")
+
+
+def _web_parts(text: str) -> int:
+    """How much of an e-mail's or web address's punctuation a reading kept: its @ and the
+    dots between letters."""
+    return text.count("@") + len(_HOST_PART.findall(text))
 
 
 def _foreign(text: str, script: Script) -> bool:
     """Whether a word of ``text`` is in another script than ``script`` ("ya" in Persian)."""
     return any(
-        any(c.isalpha() for c in word) and script_of(word) is not script for word in text.split()
+        (any(c.isalpha() for c in word) and script_of(word) is not script)
+        # a Persian digit in a Greek line: a mark the Persian model took ("Τεχνική ۰" for Ο.Ε.)
+        or (script is not Script.ARABIC and _NATIVE_DIGIT.search(word) is not None)
+        for word in text.split()
     )
 
 

@@ -42,5 +42,5 @@ class RapidReader:
         lines.sort(key=lambda ln: (ln.box.y, ln.box.x))
         return OcrPage(tuple(lines), self.name, (time.perf_counter() - start) * 1000)
 
-    def read_line(self, image: Frame, script: Script) -> OcrLine | None:
+    def read_line(self, image: Frame, script: Script, language: str = "") -> OcrLine | None:
         return None  # one model for every script: nothing better to offer

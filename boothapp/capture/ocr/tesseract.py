@@ -106,13 +106,15 @@ class TesseractReader:
             api.Clear()
         return OcrPage(tuple(lines), self.name, (time.perf_counter() - start) * 1000)
 
-    def read_line(self, image: Frame, script: Script) -> OcrLine | None:
-        """One line crop read with one script's models only (no layout analysis)."""
+    def read_line(self, image: Frame, script: Script, language: str = "") -> OcrLine | None:
+        """One line crop read with one script's models only, or with ``language``'s model
+        alone (no layout analysis)."""
         tess = self._tesserocr
         grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         grey = np.ascontiguousarray(grey)
         with self._lock:
-            api = self._api(f"line-{script.value}", LINE_LANGUAGES[script], tess.PSM.SINGLE_LINE)
+            lang = language or LINE_LANGUAGES[script]
+            api = self._api(f"line-{lang}", lang, tess.PSM.SINGLE_LINE)
             h, w = grey.shape[:2]
             api.SetImageBytes(grey.tobytes(), w, h, 1, w)
             api.SetSourceResolution(300)

@@ -54,8 +54,9 @@ class TextReader(Protocol):
 
     def read(self, image: Frame, script: Script = Script.LATIN) -> OcrPage: ...
 
-    def read_line(self, image: Frame, script: Script) -> OcrLine | None:
-        """One cropped line again, with ``script``'s models only; None if nothing read."""
+    def read_line(self, image: Frame, script: Script, language: str = "") -> OcrLine | None:
+        """One cropped line again, with ``script``'s models only (or the engine's model of
+        ``language`` alone when it has one, e.g. Tesseract's "tur"); None if nothing read."""
         ...
 
 
