@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+from boothapp.workers.priority import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ class _Job(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:  # pool thread
+        lower_this_thread()  # the GUI thread gets a core first (workers/priority.py)
         try:
             result = self._fn()
         except BaseException as exc:
@@ -78,6 +81,8 @@ class TaskRunner(QObject):
         self._relay = _Relay()
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(max_threads)
+        # Windows and macOS honour this; Linux: lower_this_thread in each job.
+        self._pool.setThreadPriority(QThread.Priority.LowPriority)
         self.default_error: Failed = lambda exc: log.error("unhandled task error: %s", exc)
 
     def run(
