@@ -188,7 +188,7 @@ def main() -> int:
     parser.add_argument("--build-child", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--exports-child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    count = args.leads or (5_000 if args.quick else 50_000)
+    count = args.leads if args.leads is not None else (5_000 if args.quick else 50_000)
     if args.build_child is not None:
         print(json.dumps(build_child(count, args.build_child, args.plain)))
         return 0
