@@ -44,7 +44,6 @@ from boothapp.capture.sources.base import FrameSource, SourceError, SourceState
 from boothapp.capture.sources.fps_meter import FpsMeter
 from boothapp.capture.types import Frame, FrameDecoder, Hint
 from boothapp.workers.frame_mailbox import FrameMailbox, StampedFrame
-from boothapp.workers.priority import lower_this_thread
 from boothapp.workers.scan_cooldown import ScanCooldown
 
 log = logging.getLogger(__name__)
@@ -185,7 +184,6 @@ class DecodeWorker(QObject):
     # -- camera thread --------------------------------------------------------------------
 
     def _camera_loop(self, mailbox: FrameMailbox, after: tuple[DecodeWorker, ...] = ()) -> None:
-        lower_this_thread()  # the preview's paint and the form come first (workers/priority.py)
         for previous in after:  # the last session's threads let go of the device first
             previous.join(5.0)
         source = self._source
@@ -273,7 +271,6 @@ class DecodeWorker(QObject):
     # -- decode thread --------------------------------------------------------------------
 
     def _decode_loop(self, mailbox: FrameMailbox) -> None:
-        lower_this_thread()
         hint = Hint.NONE
         try:
             while not self._stop.is_set():

@@ -15,9 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
-
-from boothapp.workers.priority import lower_this_thread
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +62,6 @@ class _Job(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:  # pool thread
-        lower_this_thread()  # the GUI thread gets a core first (workers/priority.py)
         try:
             result = self._fn()
         except BaseException as exc:
@@ -81,8 +78,6 @@ class TaskRunner(QObject):
         self._relay = _Relay()
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(max_threads)
-        # Windows and macOS honour this; Linux: lower_this_thread in each job.
-        self._pool.setThreadPriority(QThread.Priority.LowPriority)
         self.default_error: Failed = lambda exc: log.error("unhandled task error: %s", exc)
 
     def run(
