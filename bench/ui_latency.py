@@ -19,7 +19,8 @@ on an empty database. Each session runs in its own process (one QApplication eac
 
 ``--data DIR`` keeps the built database between runs (built there the first time). Each stall
 over the target is named by what the GUI thread was doing (sampled stack, the Qt event being
-dispatched, overlapping garbage collections): ``stall_causes``, ranked.
+dispatched, overlapping garbage collections): ``stall_causes``, ranked; stalls from 25 ms up
+are named, so what comes close to the target shows too.
 
 The database is encrypted (SQLCipher), as the app makes it; ``--plain`` runs the same sessions
 on a plain SQLite file (bench/encryption.py puts both side by side).
@@ -45,6 +46,9 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 STALL_TARGET_MS = 50.0
+# Stalls from here up are named by cause (stall_causes): half the target, so what is close to
+# it shows before it goes over (issue 23).
+STALL_NOTE_MS = 25.0
 LATENCY_TARGET_MS = 150.0
 DISTINCT_BADGES = 18
 REPEATS = (2, 5, 9, 0)  # indexes of badges shown a second time later in the feed
@@ -181,7 +185,7 @@ def run_session(
     scan.lead_saved.connect(saves.append)
     scan.message.installEventFilter(watch)
 
-    gap_after: dict[float, float] = {}  # beat before a stall over the target -> its gap
+    gap_after: dict[float, float] = {}  # beat before a stall over STALL_NOTE_MS -> its gap
 
     # How the GUI thread spent a stall (Linux schedstat: ns on a CPU, ns waiting in the run
     # queue for one): on a CPU = its own work; run queue = a busy box; the rest = blocked
@@ -202,7 +206,7 @@ def run_session(
         ran_waited = sched()
         if state["last_beat"] is not None:
             gaps.append((now - state["last_beat"]) * 1000)
-            if gaps[-1] > STALL_TARGET_MS:
+            if gaps[-1] > STALL_NOTE_MS:
                 gap_after[state["last_beat"]] = gaps[-1]
                 ran0, waited0 = last_sched.get("t", ran_waited)
                 split_after[state["last_beat"]] = (
@@ -345,7 +349,11 @@ def run_session(
         "preview_fps_painted": round(preview["painted"] / wall, 1),
         "decode_ms_recent": stats.decode_ms,
         "cpu_percent": round(100 * cpu / wall, 0),
-        "stalls_over_50ms": len(gap_after),
+        "stalls_over_50ms": sum(1 for g in gap_after.values() if g > STALL_TARGET_MS),
+        "stalls_over_25ms": len(gap_after),
+        # The most time on a CPU in one stall over 25 ms: the GUI thread's own longest turn,
+        # apart from waiting for a core or the GIL (a busy box).
+        "stall_max_on_cpu_ms": round(max((c for c, _q in split_after.values()), default=0.0), 1),
         "gc_full_collections": len(gc_ms),
         "gc_full_max_ms": round(max(gc_ms, default=0.0), 1),
         "gc_tracked_objects": len(gc.get_objects()),
@@ -400,9 +408,12 @@ def attribute_stalls(
         row = by_cause.setdefault(
             cause,
             {"stalls": 0, "max_ms": 0.0, "total_ms": 0.0, "on_cpu_ms": 0.0, "run_queue_ms": 0.0,
-             "blocked_ms": 0.0},
+             "blocked_ms": 0.0, "max_on_cpu_ms": 0.0},
         )  # fmt: skip
         on_cpu, queued = split_after.get(start, (0.0, 0.0))
+        # The GUI thread's own work in its longest turn: what code changes can cut, whatever
+        # the load of the box (issue 23).
+        row["max_on_cpu_ms"] = round(max(row["max_on_cpu_ms"], on_cpu), 1)
         row["stalls"] += 1
         row["max_ms"] = round(max(row["max_ms"], gap), 1)
         row["total_ms"] = round(row["total_ms"] + gap, 1)
@@ -417,8 +428,8 @@ def attribute_stalls(
 
 SESSIONS = 5
 PER_SESSION = (
-    "stall_max_ms", "scan_to_form_visible_ms", "gc_full_collections", "scans", "saved",
-    "cpu_percent",
+    "stall_max_ms", "stall_max_on_cpu_ms", "scan_to_form_visible_ms", "gc_full_collections",
+    "scans", "saved", "cpu_percent",
 )  # fmt: skip
 
 
@@ -459,6 +470,7 @@ def merge_causes(runs: list[dict[str, object]]) -> list[dict[str, object]]:
             m = merged.setdefault(row["cause"], {"stalls": 0, "max_ms": 0.0})
             m["stalls"] += row["stalls"]
             m["max_ms"] = max(m["max_ms"], row["max_ms"])
+            m["max_on_cpu_ms"] = max(m.get("max_on_cpu_ms", 0.0), row.get("max_on_cpu_ms", 0.0))
             for k in ("total_ms", "on_cpu_ms", "run_queue_ms", "blocked_ms"):
                 m[k] = round(m.get(k, 0.0) + row.get(k, 0.0), 1)
     ranked = sorted(merged.items(), key=lambda kv: -kv[1]["max_ms"])
@@ -517,7 +529,8 @@ def main() -> None:
         runs.append(run)
         visible = run["scan_to_form_visible_ms"]
         assert isinstance(visible, dict)
-        print(f"session {i + 1}: stall max {run['stall_max_ms']} ms, scan-to-form p95 "
+        print(f"session {i + 1}: stall max {run['stall_max_ms']} ms (most on cpu "
+              f"{run['stall_max_on_cpu_ms']} ms), scan-to-form p95 "
               f"{visible['p95']} ms, full GCs {run['gc_full_collections']}, "
               f"scans {run['scans']}", flush=True)  # fmt: skip
     peer, why = run_child(["--child", "0", *common])
@@ -545,11 +558,12 @@ def main() -> None:
                 cells.append("/".join(str(x) for x in v.values()) if isinstance(v, dict) else v)
             print(f"{k:<28}" + "".join(f"{c!s:>16}" for c in cells))
     causes = merge_causes(runs)
-    print("stalls over the target, by cause (all sessions):")
-    for row in causes[:8]:
+    print(f"stalls over {STALL_NOTE_MS:.0f} ms, by cause (all sessions):")
+    for row in causes[:12]:
         print(f"  {row['max_ms']:>7} ms max {row['stalls']:>3}x  {row['cause']}  [of "
               f"{row['total_ms']} ms: cpu {row['on_cpu_ms']}, run queue {row['run_queue_ms']}, "
-              f"blocked {row['blocked_ms']}]")  # fmt: skip
+              f"blocked {row['blocked_ms']}; one stall's most cpu "
+              f"{row['max_on_cpu_ms']}]")  # fmt: skip
     spent = {k: round(sum(float(r[k]) for r in causes), 1)  # type: ignore[arg-type]
              for k in ("total_ms", "on_cpu_ms", "run_queue_ms", "blocked_ms")}  # fmt: skip
     print(f"  all stalls: {spent}")
@@ -578,12 +592,13 @@ def main() -> None:
         },
         "scan_to_form_loaded_ms": {"p95": _worst(runs, "scan_to_form_loaded_ms", "p95")},
         "stall_p99_ms": _worst(runs, "stall_p99_ms"),
+        "stall_max_on_cpu_ms": _worst(runs, "stall_max_on_cpu_ms"),
         "gc_full_collections": gcs,
         "gc_full_max_ms": _worst(runs, "gc_full_max_ms"),
         "scans": sum(int(r["scans"]) for r in runs),  # type: ignore[call-overload]
         "per_session": [{k: r[k] for k in PER_SESSION} for r in runs],
         "worst_stall_stack": worst_run.get("worst_stall_stack", []),
-        "stall_causes": causes[:8],
+        "stall_causes": causes[:12],
         "stall_time_spent": spent,
         "gc_full_where": [r.get("gc_full_where", []) for r in runs],
         "peer_empty_db": peer,

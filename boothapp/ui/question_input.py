@@ -113,7 +113,8 @@ class QuestionInput(QWidget):
         return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        # isinstance first: every paint of every answer button passes here (issue 23).
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
             return super().eventFilter(watched, event)
         buttons = self.buttons()
         if watched not in buttons or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:

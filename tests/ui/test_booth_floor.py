@@ -494,3 +494,20 @@ def test_a_scanned_vcard_keeps_its_website_and_city_through_the_form(
     stored = ctx.leads.get_lead(saved.args[0].id).contact
     assert stored.website == "https://anadolu.example"
     assert stored.city == "İzmir"
+
+
+def test_a_bad_email_mark_leaves_with_the_visitor(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]
+    # Issue 23: a form load re-polishes only fields whose mark changes; the mark a visitor
+    # left must still be gone for the next one, and the score line is there at once.
+    scan, form = window.scan, window.scan.form
+    qtbot.keyClick(scan, Qt.Key.Key_F5)
+    email = form.fields["email"]
+    qtbot.keyClicks(email, "ann@example", delay=HUMAN_MS)
+    assert email.property("invalid") is True and form.contact_error.text()
+    qtbot.keyClick(email, Qt.Key.Key_Escape)
+    qtbot.keyClick(email, Qt.Key.Key_Escape)
+    assert not scan.form_open
+    qtbot.keyClick(scan, Qt.Key.Key_F5)
+    assert scan.form_open and email.text() == ""
+    assert not email.property("invalid") and not form.contact_error.text()
+    assert form.score_label.text().startswith("Score 0")
