@@ -10,11 +10,6 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# Property tests check rules, not speed: Hypothesis's 200 ms wall-clock deadline per example
-# fails them on a loaded 2-core box (two routing properties did at load 33). Speed is for bench/.
-settings.register_profile("boothapp", deadline=None)
-settings.load_profile("boothapp")
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The suite reads English whatever the developer's locale (issue 21); tests about another
 # language ask for it. Set in the environment so CLI subprocesses agree.
@@ -22,6 +17,11 @@ os.environ["BOOTHAPP_LANG"] = "en"
 
 from boothapp.app import AppContext, build_context
 from tests.lanes import require_integration_marker
+
+# Property tests check rules, not speed: Hypothesis's 200 ms wall-clock deadline per example
+# fails them on a loaded 2-core box (two routing properties did at load 33). Speed is for bench/.
+settings.register_profile("boothapp", deadline=None)
+settings.load_profile("boothapp")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
