@@ -250,7 +250,7 @@ class HubService:
                     break
                 # A scan waiting for SQLite's write lock gets it now and then: its busy
                 # handler looks again only every 100 ms, and back-to-back pull transactions
-                # starved it past its 5 s timeout ("database is locked" on a scan, a device
+                # starved it past its busy timeout ("database is locked" on a scan, a device
                 # catching up on a loaded machine: bench/hub.py, load average 23). Not after
                 # every batch: a pause per batch was lag for every lead after a cut.
                 if time.monotonic() - held_since > YIELD_EVERY_S:

@@ -29,7 +29,11 @@ from boothapp.store.errors import (
     WrongDatabaseKeyError,
 )
 
-BUSY_TIMEOUT_MS = 5000
+# How long a write waits for SQLite's lock before it fails. Writes run off the GUI thread, so
+# a scan saved while the hub replicator applies a backlog waits rather than failing: at 5 s,
+# 100 devices on one loaded 2-core box (bench/hub.py, load 25) lost a capture to
+# "database is locked" behind another thread's pull transactions.
+BUSY_TIMEOUT_MS = 30_000
 # Page cache of a connection inside ``Database.bulk_writes`` (the default is 64 MiB).
 BULK_CACHE_KIB = 256 * 1024
 # What ``Database.bulk_writes`` changes on a connection and puts back.

@@ -10,7 +10,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from boothapp.store.db import DatabaseError, DatabaseTooNewError, NotADatabaseError, make_engine
+from boothapp.store.db import (
+    BUSY_TIMEOUT_MS,
+    DatabaseError,
+    DatabaseTooNewError,
+    NotADatabaseError,
+    make_engine,
+)
 from boothapp.store.migrate import alembic_config, head_revision, open_database
 from boothapp.store.search_schema import include_object
 from boothapp.store.tables import Base
@@ -112,7 +118,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
     finally:
         db.dispose()
 
