@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from boothapp.core import hlc
 from boothapp.core.models import CONTACT_FIELDS
 from boothapp.services.followup_types import OPEN_STATES
+from boothapp.store.bulk import insert_rows
 from boothapp.store.db import Database
 from boothapp.store.tables import (
     AuditRow,
@@ -602,7 +603,7 @@ class LeadTransaction:
                 for name, value in e.value.items():
                     if value:
                         clocks[(e.row.id, name)] = stamp
-        s.execute(insert(table_of(ChangeLogRow)), rows)
+        insert_rows(s, ChangeLogRow, rows)
         # A lead this device creates now has a new id: no clock of it can exist yet.
         self._set_clocks(clocks, {e.row.id for e in entries if e.field == CREATED})
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -41,6 +41,7 @@ from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner, assign_owners
 from boothapp.services.sightings import Sighting, sightings_in
+from boothapp.store.bulk import insert_rows
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -55,7 +56,6 @@ from boothapp.store.tables import (
     LeadRow,
     ScanRow,
     StaffRow,
-    table_of,
 )
 from boothapp.store.types import new_id
 
@@ -423,7 +423,7 @@ class LeadService:
                 if row.raw_payload
             ]  # fmt: skip
             if scans:
-                tx.session.execute(insert(table_of(ScanRow)), scans)
+                insert_rows(tx.session, ScanRow, scans)
             # As ``_insert`` records each lead saved one by one.
             record_many(
                 tx.session,
