@@ -35,14 +35,17 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
     dialect = bind.dialect
     procs = [c.type._cached_bind_processor(dialect) for c in columns]
     defaults = [_default_of(c) for c in filled]
+    # Only the columns with a conversion are touched per row (None too: a JSON column
+    # stores None as JSON null, as SQLAlchemy does).
+    convert = [(i, p) for i, p in enumerate(procs) if p is not None]
     values: list[tuple[Any, ...]] = []
-    if not any(procs) and not defaults:
-        values = [tuple(r[k] for k in given) for r in rows]
-    else:
-        for r in rows:
-            raw = [r[k] for k in given] + [d() for d in defaults]
-            # None too: a JSON column stores None as JSON null, as SQLAlchemy does.
-            values.append(tuple(v if p is None else p(v) for v, p in zip(raw, procs, strict=True)))
+    for r in rows:
+        row = [r[k] for k in given]
+        if defaults:
+            row += [d() for d in defaults]
+        for i, p in convert:
+            row[i] = p(row[i])
+        values.append(tuple(row))
     quote = dialect.identifier_preparer
     names = ", ".join(quote.quote(c.name) for c in columns)
     marks = ", ".join("?" for _ in columns)
