@@ -376,11 +376,18 @@ class LeadService:
 
         ``parallel``: the later chunks are evaluated (contact cleaned, scored) in a worker
         process while the earlier ones are saved (``bulk_evaluation``; a big demo build)."""
+        if not leads:
+            return 0
         cfg = self._configs.get(event_id)
         with self._db.read() as s:
             region = s.scalar(select(EventRow.country).where(EventRow.id == event_id)) or ""
         done = 0
-        parts = [leads[start : start + chunk] for start in range(0, len(leads), chunk)]
+        # In parallel the first chunk is evaluated here while the worker process starts: a
+        # fifth of a chunk covers its start, and the rest of the evaluating is the worker's.
+        first = max(1, chunk // 5) if parallel and len(leads) > chunk else chunk
+        parts = [leads[:first]] + [
+            leads[start : start + chunk] for start in range(first, len(leads), chunk)
+        ]
         items = [
             [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part]
             for part in parts
