@@ -55,7 +55,7 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
 
 def _has_default(column: Column[Any]) -> bool:
     return column.default is not None and (
-        column.default.is_scalar or column.default.is_callable  # type: ignore[attr-defined]
+        column.default.is_scalar or column.default.is_callable
     )
 
 
