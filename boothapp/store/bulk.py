@@ -54,9 +54,7 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
 
 
 def _has_default(column: Column[Any]) -> bool:
-    return column.default is not None and (
-        column.default.is_scalar or column.default.is_callable
-    )
+    return column.default is not None and (column.default.is_scalar or column.default.is_callable)
 
 
 def _default_of(column: Column[Any]) -> Callable[[], Any]:
