@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from boothapp.store.bulk import insert_rows
 from boothapp.store.db import Database
-from boothapp.store.tables import AuditRow, StaffRow, table_of
+from boothapp.store.tables import AuditRow, StaffRow
 from boothapp.store.types import new_id
 
 
@@ -81,8 +82,9 @@ def record_many(
     Each row gives ``event_id``, ``lead_id`` and ``staff_id`` (and optionally ``detail``)."""
     if not rows:
         return
-    session.execute(
-        insert(table_of(AuditRow)),
+    insert_rows(
+        session,
+        AuditRow,
         [
             {
                 "id": new_id(),

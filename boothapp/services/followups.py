@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
@@ -62,9 +62,10 @@ from boothapp.services.followup_types import (
     parse_followup_section,
 )
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
+from boothapp.store.bulk import insert_rows
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
-from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow, table_of
+from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
 from boothapp.store.types import new_id
 from boothapp.sync.mail import SmtpSettings
 
@@ -236,7 +237,7 @@ class FollowUpService:
         # One executemany, not an ORM object per touch (200,000 touches at 50k leads, #23).
         values = [self._values_for(view, spread[key]) for key, _, view in fresh]
         if values:
-            s.execute(insert(table_of(FollowUpRow)), values)
+            insert_rows(s, FollowUpRow, values)
         touches_n += len(values)
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
 

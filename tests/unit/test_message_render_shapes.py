@@ -12,7 +12,8 @@ from pathlib import Path
 from boothapp.core.messages.render import Link, MessageContext, MessageRenderer
 
 _VALUES = ["", "Ayşe", "<b>O'Neil & Co</b>", "x\ny", " pad ", "Γιώργος", "مریم",
-           "\ue0001\ue001", "{{ x }}", "a  b"]  # fmt: skip
+           "\ue0001\ue001", "{{ x }}", "a  b", "فاطمه\u200cزهرا", "\u200fمریم\u200e",
+           "a\u00a0b", "x\u2028y", "x\u0085y", "\u00a0pad", "a\tb", "\ufeffz"]  # fmt: skip
 
 
 def _contexts(rng: random.Random, n: int) -> list[MessageContext]:
@@ -133,3 +134,18 @@ def test_interests_used_other_than_joined_stay_in_the_key(tmp_path: Path) -> Non
     assert r.render("joined", "en", MessageContext()).text == "none\n"
     shapes = {n: r._shapes[f"en/{n}.j2"] for n in ("loop", "two", "count", "joined")}
     assert [s.interests if s else "?" for s in shapes.values()] == [None, None, None, "; "]
+
+
+def test_persian_names_with_a_zero_width_non_joiner_share_one_render() -> None:
+    # Half the Persian leads of a demo build carry a ZWNJ (U+200C) in a name or company:
+    # not "printable" to Python, yet it breaks no line, so it is filled in (issue 23).
+    r = MessageRenderer()
+    full = MessageRenderer()
+    full._shape = lambda name: None  # type: ignore[method-assign]
+    ctxs = [
+        MessageContext(first_name="فاطمه\u200cزهرا", company="شرکت\u200cها"),
+        MessageContext(first_name="مهدی", company="نوآوران\u200cپارس"),
+    ]
+    for ctx in ctxs:
+        assert r.render("thank_you", "fa", ctx) == full.render("thank_you", "fa", ctx)
+    assert len(r._rendered) == 1
