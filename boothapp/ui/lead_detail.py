@@ -58,6 +58,7 @@ from boothapp.ui.i18n import (
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
+from boothapp.ui.wrapped_label import WrappedLabel
 from boothapp.workers.tasks import TaskRunner
 
 translate = QCoreApplication.translate
@@ -139,8 +140,7 @@ class LeadDetailPanel(QWidget):
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.title.setWordWrap(True)
-        self.subtitle = QLabel("")
-        self.subtitle.setWordWrap(True)
+        self.subtitle = WrappedLabel()  # "... توسط Alex Chen" lost "Alex" as a QLabel
         self.zone_label = ZoneLabel(zone)
         self.zone_label.setProperty("role", "muted")
 
@@ -173,9 +173,8 @@ class LeadDetailPanel(QWidget):
         answers_form.addRow(self.answers)
         self.answers_box = QWidget()
         self.answers_box.setLayout(answers_form)
-        self.notes = QLabel("")
+        self.notes = WrappedLabel()
         self.notes.setObjectName("DetailNotes")
-        self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.new_note = QPlainTextEdit()
         self.new_note.setObjectName("DetailNewNote")
