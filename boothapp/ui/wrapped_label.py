@@ -16,6 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 
+_PRE_WRAP = '<span style="white-space: pre-wrap">{0}</span>'  # markup, no words
+
+
 class WrappedLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,8 +30,7 @@ class WrappedLabel(QLabel):
     def setText(self, text: str) -> None:
         self._plain = text
         # pre-wrap keeps runs of spaces as typed; a line break stays one.
-        escaped = html.escape(text).replace("\n", "<br>")
-        super().setText(f'<span style="white-space: pre-wrap">{escaped}</span>')
+        super().setText(_PRE_WRAP.format(html.escape(text).replace("\n", "<br>")))
 
     def text(self) -> str:
         return self._plain
