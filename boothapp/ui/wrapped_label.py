@@ -15,7 +15,6 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-
 _PRE_WRAP = '<span style="white-space: pre-wrap">{0}</span>'  # markup, no words
 
 
