@@ -54,6 +54,7 @@ from boothapp.ui.i18n import (
     event_time,
     number,
     outcome_name,
+    zone_name,
 )
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
@@ -553,7 +554,8 @@ class LeadDetailPanel(QWidget):
 
 
 def followups_text(touches: list[Touch]) -> str:
-    """'Next: call Wed 25 Nov 10:05 Europe/Berlin · 2 done · 3 open · 1 needs review'."""
+    """'Next: call Wed 25 Nov 10:05 Berlin · 2 done · 3 open · 1 needs review', the zone by
+    its city in the reader's language ("America/Chicago" was English on a Persian page)."""
     if not touches:
         return translate("LeadDetail", "none planned")
     open_ = sorted((t for t in touches if t.state in OPEN_STATES), key=lambda t: t.due_utc)
@@ -564,7 +566,7 @@ def followups_text(touches: list[Touch]) -> str:
         local = nxt.due_utc.astimezone(ZoneInfo(nxt.tz))
         parts.append(
             translate("LeadDetail", "Next: {0} {1} {2}").format(
-                CHANNEL_WORDS[nxt.channel], date_time(local), nxt.tz
+                CHANNEL_WORDS[nxt.channel], date_time(local), zone_name(nxt.tz)
             )
         )
     else:

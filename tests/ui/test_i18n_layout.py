@@ -85,3 +85,38 @@ def test_greek_filters_show_their_words_beside_the_detail(qtbot, tmp_path: Path)
     assert page._filter_columns == 3  # the full width takes three a row again
     runner.wait()
     db.dispose()
+
+
+def test_window_built_in_persian_rates_in_persian(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """A window opened straight in Persian (the OS's language) showed "Cold Warm Hot"."""
+    from boothapp.core.config import default_config
+    from boothapp.core.models import Rating
+    from boothapp.ui.lead_form import LeadForm
+
+    apply_language("fa")
+    event = ctx.events.create_event(NewEvent(name="Form Expo"))
+    runner = TaskRunner()
+    form = LeadForm(ctx.leads, runner, event, default_config(), "")
+    qtbot.addWidget(form)
+    words = {r: form.rating_buttons[r].text() for r in Rating}
+    assert words == {Rating.COLD: "سرد", Rating.WARM: "گرم", Rating.HOT: "داغ"}
+    apply_language("el")  # a switch at sign-in retranslates them
+    hot = QCoreApplication.translate("Leads", "Hot")
+    qtbot.waitUntil(lambda: form.rating_buttons[Rating.HOT].text() == hot)
+    assert not hot.isascii()
+    runner.wait()
+
+
+def test_next_touch_names_its_city_in_the_readers_words() -> None:
+    from datetime import UTC, datetime
+
+    from boothapp.core.models import Channel
+    from boothapp.services.followup_types import Touch, TouchState
+    from boothapp.ui.lead_detail import followups_text
+
+    apply_language("fa")
+    touch = Touch("t1", "l1", 1, Channel.EMAIL, datetime(2026, 12, 4, 17, 25, tzinfo=UTC),
+                  "America/Chicago", "", "", "", "", "", TouchState.PLANNED, "", "", 0, "",
+                  None)  # fmt: skip
+    text = followups_text([touch])
+    assert "شیکاگو" in text and "America" not in text and "Chicago" not in text
