@@ -93,3 +93,23 @@ def test_sync_dry_run_line_is_translated() -> None:
             "dry run: {count} lead would be sent", "dry run: {count} leads would be sent", 3
         ).format(count=3)
     assert one == "δοκιμή: θα στέλνονταν 3 επαφές"
+
+
+@pytest.mark.parametrize("lang", ["fa", "el", "tr"])
+def test_image_file_errors_in_the_readers_words(lang: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from boothapp.capture.imagefile import DecodeFileError, load_image
+
+    broken = tmp_path / "badge.png"
+    broken.write_bytes(b"not a picture")
+    said = []
+    for path in (tmp_path / "missing.png", tmp_path, broken):
+        with i18n.using(lang), pytest.raises(DecodeFileError) as caught:
+            load_image(path)
+        said.append(str(caught.value))
+    with pytest.raises(DecodeFileError) as english:
+        load_image(broken)
+    assert str(english.value).endswith("not a readable image (not an image format this app reads)")
+    for text in said:
+        assert str(tmp_path) in text  # the path kept as written
+        words = _words(text.replace(str(tmp_path), ""))
+        assert not words & {"no", "such", "file", "not", "readable", "image", "format", "reads"}
