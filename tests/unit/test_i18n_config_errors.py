@@ -113,3 +113,19 @@ def test_image_file_errors_in_the_readers_words(lang: str, tmp_path) -> None:  #
         assert str(tmp_path) in text  # the path kept as written
         words = _words(text.replace(str(tmp_path), ""))
         assert not words & {"no", "such", "file", "not", "readable", "image", "format", "reads"}
+
+
+def test_decode_json_error_stays_english(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Machine output is never translated: the JSON line's "error" is English in fa."""
+    import json
+
+    from boothapp.cli import main
+
+    missing = tmp_path / "missing.png"
+    try:
+        code = main(["--lang", "fa", "decode", str(missing)])
+    except SystemExit as exit_:
+        code = exit_.code
+    assert code != 0
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["error"] == f"{missing}: no such file"
