@@ -120,3 +120,24 @@ def test_next_touch_names_its_city_in_the_readers_words() -> None:
                   None)  # fmt: skip
     text = followups_text([touch])
     assert "شیکاگو" in text and "America" not in text and "Chicago" not in text
+
+
+def test_question_picker_names_questions_in_the_readers_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A Persian manager's question picker read "Budget" (the default's English label)."""
+    from boothapp.ui.event_settings_form import SettingsForm
+
+    apply_language("fa")
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    form.load_tree(
+        {
+            "questions": [
+                {"id": "budget", "label": "Budget", "kind": "single", "options": []},
+                {"id": "line", "label": "Robot line", "kind": "text",
+                 "translations": {"fa": "خط ربات", "tr": "Robot serisi"}},
+                {"id": "own", "label": "Booth colour", "kind": "text"},
+            ]
+        }
+    )  # fmt: skip
+    names = [form.question.itemText(i) for i in range(form.question.count())]
+    assert names == ["بودجه", "خط ربات", "Booth colour"]  # their own words stay theirs
