@@ -23,7 +23,13 @@ from boothapp.core.followups.plan import PlanError
 from boothapp.core.followups.reasons import shown
 from boothapp.core.i18n import N_, label, ngettext
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_number, format_percent, locale_of, native_digits
+from boothapp.core.i18n_format import (
+    format_number,
+    format_percent,
+    format_zone,
+    locale_of,
+    native_digits,
+)
 from boothapp.core.models import Stage
 from boothapp.services.errors import ServiceError
 from boothapp.services.followup_mail import (
@@ -243,7 +249,7 @@ def run_list(args: argparse.Namespace) -> int:
             else:
                 state = _(TOUCH_STATES.get(t.state, t.state.value))
                 print(
-                    f"{_when(local)} {t.tz:<20} #{native_digits(str(t.touch_number))} "
+                    f"{_when(local)} {format_zone(t.tz):<20} #{native_digits(str(t.touch_number))} "
                     f"{label(t.channel):<8} {state:<10} {t.owner or '-':<12} "
                     f"{t.language or '-':<3} {t.lead_id[:8]} {t.subject}"
                 )
@@ -418,7 +424,7 @@ def run_outcome(args: argparse.Namespace) -> int:
             local = t.due_utc.astimezone(ZoneInfo(t.tz))
             print(
                 _("next: {channel} {when} {zone} ({id})").format(
-                    channel=label(t.channel), when=_when(local), zone=t.tz, id=t.id
+                    channel=label(t.channel), when=_when(local), zone=format_zone(t.tz), id=t.id
                 )
             )
         return 0
