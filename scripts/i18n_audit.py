@@ -62,7 +62,7 @@ NATIVE: dict[str, frozenset[str]] = {
         Konsole Block Blocks Sound Scanner Drucker Label Labels Tabelle Zeile Spalte Spalten
         Barcode Private Revision Administrator System Website Countdown Minimum Qualif
         Version Client Thanksgiving Barcodes Desktop Laptops Live Symbol Exit Decoder
-        Standard Minute Domain Stream CRMs Logo Argument Hand positive
+        Standard Minute Domain Stream CRMs Logo Argument Hand positive Port Ports
         """
     ),
 }

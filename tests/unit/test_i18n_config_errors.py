@@ -129,3 +129,17 @@ def test_decode_json_error_stays_english(tmp_path, capsys) -> None:  # type: ign
     assert code != 0
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert line["error"] == f"{missing}: no such file"
+
+
+@pytest.mark.parametrize("lang", ["fa", "tr", "el"])
+def test_crm_section_problem_in_the_readers_words(lang: str) -> None:
+    from boothapp.core.config import default_config, dump_config
+    from boothapp.services.event_config import validate_text
+
+    text = dump_config(default_config()) + "crm:\n  name: zoho\n  base_url: https://x\n"
+    with i18n.using(lang), pytest.raises(ConfigError) as caught:
+        validate_text(text, "event.yaml")
+    (problem,) = caught.value.problems
+    assert problem.path == "crm.name" and "'zoho'" in problem.message
+    english = _words("unknown CRM 'zoho'; choose from")
+    assert not _words(problem.message) & (english - {"crm"}), problem.message
