@@ -71,7 +71,7 @@ def test_config_problems_carry_no_english_word(lang: str) -> None:
 
 def test_persian_config_problem_reads_persian() -> None:
     text = _problems("fa")
-    assert text.startswith("8 مشکل در event.yaml:")
+    assert text.startswith("۸ مشکل در event.yaml:")
     assert "خط 2: revision: باید ۰ یا بیشتر باشد؛ نوشته شده: -2" in text
     assert "پرسش ناشناخته: 'budjet'؛ منظورتان 'budget' است؟" in text
 

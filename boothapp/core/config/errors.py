@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from boothapp.core.i18n import gettext, ngettext
+from boothapp.core.i18n_format import format_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,4 +35,4 @@ class ConfigError(ValueError):
         lines = "\n".join(f"  {source_name}: {p}" for p in self.problems)
         count = len(self.problems)
         head = ngettext("{count} problem in {source}:", "{count} problems in {source}:", count)
-        super().__init__(head.format(count=count, source=source_name) + "\n" + lines)
+        super().__init__(head.format(count=format_number(count), source=source_name) + "\n" + lines)
