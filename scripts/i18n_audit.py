@@ -42,7 +42,7 @@ ALLOWED = _words(
     PIN QR URL API USB PIN Code128 PDF417 DataMatrix Aztec MeCard MECARD VCARD
     http https rtsp mailto localhost example
     Webhook webhook n8n Hub LinkedIn POST bytes byte IANA Hannover Messe PINs
-    null csvdrop LANG YYYY microqr codabar datamatrix aztec
+    null csvdrop LANG YYYY microqr codabar datamatrix aztec alpha true false
     """
 )
 # Words each Latin-script language uses as its own (loanwords a booth team says as they are).
@@ -62,7 +62,7 @@ NATIVE: dict[str, frozenset[str]] = {
         Konsole Block Blocks Sound Scanner Drucker Label Labels Tabelle Zeile Spalte Spalten
         Barcode Private Revision Administrator System Website Countdown Minimum Qualif
         Version Client Thanksgiving Barcodes Desktop Laptops Live Symbol Exit Decoder
-        Standard Minute Domain Stream CRMs Logo Argument
+        Standard Minute Domain Stream CRMs Logo Argument Hand positive Port Ports
         """
     ),
 }

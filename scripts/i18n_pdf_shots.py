@@ -3,10 +3,11 @@
 Run: python scripts/i18n_pdf_shots.py [OUT_DIR]   (default docs/screenshots/i18n)
 BOOTHAPP_SHOTS_LANGS=el,fa limits the languages (default en,tr,el,fa,de).
 
-Builds the demo event, sets its ``language:`` as a manager would in the event settings, and
-runs the real command line on it as a user does (``boothapp report``, ``boothapp
-lead-sheet``, ``boothapp roi``, ``boothapp --help`` and a mistyped command), in the same
-language: report-<lang>.png (the report's first four pages, two a row, pdftoppm),
+Builds the demo event in each language (its ``language:``, notes and routing names are that
+team's) and runs the real command line on it as a user does (``boothapp report``,
+``lead-sheet``, ``roi``, ``followups list``, ``audit list``, ``person crm-deletes``, a broken
+event file, a wrong PIN, ``--help`` and a mistyped command), in the same language:
+report-<lang>.png (the report's first four pages, two a row, pdftoppm),
 lead-sheet-<lang>.png and cli-<lang>.txt (what the terminal showed).
 """
 
@@ -16,7 +17,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,37 +33,39 @@ def main() -> None:
     from PIL import Image
 
     from boothapp.app import build_context
-    from boothapp.core.i18n import Language
+    from boothapp.core.i18n import using
     from boothapp.demo.build import build_demo
 
     keyring.set_keyring(Keyring())
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots" / "i18n")
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="i18n-pdf-"))
-    data = work / "data"
-    ctx = build_context(str(data))
-    try:
-        event = build_demo(ctx, leads=60, seed=3).event
-        lead = max(ctx.leads.list_leads(event.id), key=lambda lead: len(lead.notes or ""))
-    finally:
-        ctx.close()
     env = {k: v for k, v in os.environ.items() if k not in ("BOOTHAPP_LANG", "LC_ALL", "LANG")}
     env["PYTHONPATH"] = str(ROOT)
+    broken = work / "event-config.yaml"  # a manager's typo: what the loader says about it
+    broken.write_text("version: 1\nrevision: -2\ncolour: blue\n", encoding="utf-8")
 
-    def boothapp(lang: str, *args: str) -> str:
+    def boothapp(lang: str, *args: str, pin: str = "") -> str:
         run = subprocess.run(
             [sys.executable, "-m", "boothapp", *args], capture_output=True, text=True,
             env={**env, "LANG": f"{lang}_{lang.upper()}.UTF-8"}, timeout=600,
+            input=f"{pin}\n" if pin else None,
         )  # fmt: skip
         return f"$ boothapp {' '.join(args)}\n{run.stdout}{run.stderr}[exit {run.returncode}]\n"
 
     for lang in LANGS:
+        # The demo built in this language, as a team trying it would: its event language
+        # (the report's and the lead sheet's), notes and routing names are the team's.
+        data = work / lang / "data"
         ctx = build_context(str(data))
-        try:  # the event's language, as the manager sets it in the event settings
-            ctx.configs.save(event.id, replace(ctx.configs.get(event.id), language=Language(lang)))
+        try:
+            with using(lang):
+                event = build_demo(ctx, leads=60, seed=3).event
+            lead = max(ctx.leads.list_leads(event.id), key=lambda lead: len(lead.notes or ""))
         finally:
             ctx.close()
         common = ("--data-dir", str(data))
+        manager = (*common, "--as", "Deniz Aksoy")
         report, sheet = work / f"report-{lang}.pdf", work / f"sheet-{lang}.pdf"
         log = [
             boothapp(lang, "--help"),
@@ -71,6 +73,14 @@ def main() -> None:
             boothapp(lang, *common, "report", "--event", event.id, "-o", str(report)),
             boothapp(lang, *common, "lead-sheet", lead.id, "-o", str(sheet)),
             boothapp(lang, *common, "roi", "--event", event.id),
+            boothapp(lang, *common, "followups", "list", "--event", event.id, "--due"),
+            boothapp(lang, *manager, "audit", "list", "--limit", "3", pin="1111"),
+            boothapp(lang, *manager, "person", "crm-deletes", pin="1111"),
+            boothapp(
+                lang, *manager, "event", "import", "--event", event.id, str(broken), pin="1111"
+            ),
+            boothapp(lang, *manager, "person", "export", "nobody@example.com", pin="0000"),
+            boothapp(lang, "decode", str(work / "missing.png")),  # JSON: stays English
         ]
         text = "\n".join(log).replace(str(work), "/tmp/demo")
         (out / f"cli-{lang}.txt").write_text(text, encoding="utf-8")

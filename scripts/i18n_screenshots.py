@@ -74,8 +74,8 @@ def shoot(out: Path) -> None:
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QWidget
 
-    from boothapp.app import build_context
-    from boothapp.core.models import StaffRole
+    from boothapp.app import AppContext, build_context
+    from boothapp.core.models import Event, StaffRole
     from boothapp.demo.build import build_demo
     from boothapp.ui.desktop_window import DesktopWindow
     from boothapp.ui.export_dialog import ExportDialog
@@ -93,13 +93,20 @@ def shoot(out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     app.setFont(QFont("DejaVu Sans", 10))
     apply_theme(app, Theme.LIGHT, 1.0)
-    apply_language("en")
-    ctx = build_context(tempfile.mkdtemp(prefix="i18n-shots-"))
-    event = build_demo(ctx, leads=80).event
     runner = TaskRunner()
-    window = DesktopWindow(ctx, runner, event)
-    window.setGeometry(app.primaryScreen().geometry())  # Xvfb has no window manager
-    window.show()
+
+    def open_demo(lang: str) -> tuple[AppContext, Event, DesktopWindow]:
+        """A demo of its own per language, built in it as a booth team trying the demo
+        would: its notes, routing names and event language are the team's (issue 21)."""
+        apply_language(lang)
+        ctx = build_context(tempfile.mkdtemp(prefix=f"i18n-shots-{lang}-"))
+        event = build_demo(ctx, leads=80).event
+        window = DesktopWindow(ctx, runner, event)
+        window.setGeometry(app.primaryScreen().geometry())  # Xvfb has no window manager
+        window.show()
+        return ctx, event, window
+
+    ctx, event, window = open_demo(LANGS[0])
 
     def settle(ms: int = 400) -> None:
         end = time.monotonic() + ms / 1000
@@ -148,8 +155,13 @@ def shoot(out: Path) -> None:
         grab(name, dialog)
 
     settle(800)
-    manager = next(s for s in ctx.staff.list_staff(event.id) if s.role is StaffRole.MANAGER)
     for lang in LANGS:
+        if lang != LANGS[0]:
+            window.close()
+            window.deleteLater()
+            ctx, event, window = open_demo(lang)
+            settle(800)
+        manager = next(s for s in ctx.staff.list_staff(event.id) if s.role is StaffRole.MANAGER)
         window.lock()
         window.sign_in.pick_language(lang)  # as a tap on the sign-in page does
         settle(600)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from boothapp.core.i18n import _
+
 # A 48 MP phone photo of a badge is 8000x6000; past this a header lies or it is a bomb.
 MAX_IMAGE_PIXELS = 50_000_000
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -22,14 +24,18 @@ def image_too_large(path: Path) -> str | None:
 
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return f"file of {size // 2**20} MB, at most {MAX_FILE_BYTES // 2**20} MB"
+        return _("file of {size} MB, at most {most} MB").format(
+            size=size // 2**20, most=MAX_FILE_BYTES // 2**20
+        )
     try:
         with Image.open(path) as img:
             width, height = img.size
     except Image.DecompressionBombError:  # Pillow's own limit (2 x 89 MP): over ours too
-        return f"more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels claimed"
+        return _("more than {most} megapixels claimed").format(most=MAX_IMAGE_PIXELS // 1_000_000)
     except Exception:
         return None
     if width * height > MAX_IMAGE_PIXELS:
-        return f"more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels claimed ({width}x{height})"
+        return _("more than {most} megapixels claimed ({width}x{height})").format(
+            most=MAX_IMAGE_PIXELS // 1_000_000, width=width, height=height
+        )
     return None

@@ -12,6 +12,7 @@ from boothapp.capture.image_limits import image_too_large
 from boothapp.capture.pipeline import DecodePipeline
 from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology
 from boothapp.capture.types import DecodeResult, Frame, FrameDecoder
+from boothapp.core.i18n import _
 
 # An image file is decoded once, not 30 times a second: give it far more time than a frame.
 FILE_BUDGET_MS = 1500.0
@@ -21,16 +22,20 @@ class DecodeFileError(Exception):
     """An image file that is missing or cannot be read as an image."""
 
 
+def _unreadable(path: Path, why: str) -> str:
+    return _("{file}: not a readable image ({why})").format(file=path, why=why)
+
+
 def load_image(path: str | Path) -> Frame:
     """The file as a BGR or grey uint8 array; .gif/.webp/16-bit/alpha handled."""
     p = Path(path)
     if not p.exists():
-        raise DecodeFileError(f"{p}: no such file")
+        raise DecodeFileError(_("{file}: no such file").format(file=p))
     if not p.is_file():
-        raise DecodeFileError(f"{p}: not a file")
+        raise DecodeFileError(_("{file}: not a file").format(file=p))
     too_large = image_too_large(p)
     if too_large:
-        raise DecodeFileError(f"{p}: not a readable image ({too_large})")
+        raise DecodeFileError(_unreadable(p, too_large))
     data = np.fromfile(p, dtype=np.uint8)  # also works for non-ASCII paths on Windows
     # OpenCV logs its own warning for a truncated file ("PNG input buffer is incomplete");
     # ours is the one line below (issue #18), so its log is quiet for this call.
@@ -45,11 +50,11 @@ def load_image(path: str | Path) -> Frame:
     if image is None:
         image = _load_with_pillow(p)  # OpenCV cannot read GIF
     if image is None:
-        raise DecodeFileError(f"{p}: not a readable image (not an image format this app reads)")
+        raise DecodeFileError(_unreadable(p, _("not an image format this app reads")))
     try:
         return _to_uint8(image)
     except (ValueError, MemoryError, cv2.error) as exc:
-        raise DecodeFileError(f"{p}: not a readable image ({type(exc).__name__})") from None
+        raise DecodeFileError(_unreadable(p, type(exc).__name__)) from None
 
 
 def decode_image_file(

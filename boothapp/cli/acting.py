@@ -22,7 +22,10 @@ from dataclasses import dataclass
 
 from boothapp.app import AppContext
 from boothapp.cli.errors import CliError
-from boothapp.core.models import Staff
+from boothapp.core.i18n import N_
+from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_number
+from boothapp.core.models import Staff, StaffRole
 from boothapp.services.audit import AuditAction
 
 
@@ -38,6 +41,14 @@ class Actor:
     @property
     def label(self) -> str:
         return self.staff.name if self.staff is not None else f"OS user {self.os_user}"
+
+
+# The role in a refusal, as the verbs' own words name it ("Ali is staff").
+ROLE_WORDS = {
+    StaffRole.STAFF: N_("staff"),
+    StaffRole.MANAGER: N_("manager"),
+    StaffRole.KIOSK: N_("kiosk"),
+}
 
 
 def add_acting_option(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -59,7 +70,7 @@ def os_user() -> str:
 
 def read_pin(name: str) -> str:
     if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(f"PIN for {name}: ")
+        return getpass.getpass(_("PIN for {name}: ").format(name=name))
     line = sys.stdin.readline() if sys.stdin is not None else ""
     return line.strip()
 
@@ -67,16 +78,20 @@ def read_pin(name: str) -> str:
 def _named(ctx: AppContext, name: str, event_id: str | None) -> Staff:
     found = ctx.staff.find_by_name(name, event_id)
     if not found:
-        where = " on this event's staff" if event_id else ""
-        raise CliError(f"no staff member called {name!r}{where}")
+        if event_id:
+            raise CliError(_("no staff member called {name!r} on this event's staff").format(
+                name=name))  # fmt: skip
+        raise CliError(_("no staff member called {name!r}").format(name=name))
     if len(found) > 1:
-        raise CliError(f"{name!r} is on the staff of several events: add --event")
+        raise CliError(_("{name!r} is on the staff of several events: add --event").format(
+            name=name))  # fmt: skip
     staff = found[0]
     check = ctx.staff.sign_in(staff.id, read_pin(staff.name))
     if not check.accepted or check.staff is None:
         if check.locked_for_s > 0:
-            raise CliError(f"too many wrong PINs for {staff.name}: wait {check.locked_for_s:.0f} s")
-        raise CliError(f"wrong PIN for {staff.name}")
+            raise CliError(_("too many wrong PINs for {name}: wait {seconds} s").format(
+                name=staff.name, seconds=format_number(round(check.locked_for_s))))  # fmt: skip
+        raise CliError(_("wrong PIN for {name}").format(name=staff.name))
     return check.staff
 
 
@@ -100,15 +115,18 @@ def require_manager(
             return actor
         _refuse(ctx, actor, action, event_id)
         raise CliError(
-            f"{action} is a manager action: run it with --as MANAGER (PIN asked), or have "
-            f"a manager map this OS user ({actor.os_user}) with `boothapp staff map-os-user`"
-        )
+            _("{action} is a manager action: run it with --as MANAGER (PIN asked), or have "
+              "a manager map this OS user ({user}) with `boothapp staff map-os-user`").format(
+                action=action, user=actor.os_user)
+        )  # fmt: skip
     if not staff.is_manager:
         _refuse(ctx, actor, action, event_id)
-        raise CliError(f"{action} is a manager action; {staff.name} is {staff.role.value}")
+        raise CliError(_("{action} is a manager action; {name} is {role}").format(
+            action=action, name=staff.name, role=_(ROLE_WORDS[staff.role])))  # fmt: skip
     if event_id and staff.event_id != event_id:
         _refuse(ctx, actor, action, event_id)
-        raise CliError(f"{action}: {staff.name} manages another event, not this one")
+        raise CliError(_("{action}: {name} manages another event, not this one").format(
+            action=action, name=staff.name))  # fmt: skip
     return actor
 
 

@@ -16,6 +16,13 @@ from zoneinfo import ZoneInfo
 from boothapp.app import AppContext
 from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatch, RouteRule
 from boothapp.core.models import Attendee, Event, LeadSource, StaffRole
+from boothapp.demo.content import (
+    BOOTH_MANAGER,
+    demo_language,
+    demo_notes,
+    named_rules,
+    with_translations,
+)
 from boothapp.demo.people import DemoPerson, make_people, vcard_payload
 from boothapp.demo.results import add_results
 from boothapp.services.errors import NotFoundError
@@ -49,7 +56,7 @@ def demo_config(base: EventConfig) -> EventConfig:
         Rep("ayse", "Ayşe Demir", "Europe/Istanbul"),
         Rep("jonas", "Jonas Weber", "Europe/Berlin"),
         Rep("emily", "Emily Brown", "America/Chicago"),
-        Rep("booth_manager", "Booth manager"),
+        Rep("booth_manager", BOOTH_MANAGER[demo_language()]),
     )
     rules = (
         RouteRule("enterprise", ("jonas",), RouteMatch(company_sizes=("over_250",), min_score=50),
@@ -57,9 +64,14 @@ def demo_config(base: EventConfig) -> EventConfig:
         RouteRule("emea", ("ayse", "jonas"), RouteMatch(regions=("EMEA",)), "EMEA"),
         RouteRule("americas", ("emily",), RouteMatch(regions=("AMER",)), "Americas"),
     )  # fmt: skip
-    routing = replace(base.routing, reps=reps, rules=rules, fallback="booth_manager")
+    language = demo_language()
+    routing = replace(
+        base.routing, reps=reps, rules=named_rules(rules, language), fallback="booth_manager"
+    )
     return replace(
         base,
+        questions=with_translations(base.questions),  # the event's own wording (issue 21)
+        language=language,
         routing=routing,
         kiosk_languages=("en", "tr", "el", "fa", "de"),
         followups=DEMO_FOLLOWUPS,
@@ -236,7 +248,7 @@ def _add_leads(
             badge_id=person.badge_id,
             raw_payload=vcard_payload(person),
             answers=_random_answers(rng, cfg),
-            notes=rng.choice(["", "", "wants a demo", "call after the show", "budget in Q3"]),
+            notes=rng.choice(demo_notes(cfg.language)),
             consent_given=consent,
             consent_text=cfg.consent_text if consent else "",
             staff_id=member.id if member else "",

@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from boothapp.core.i18n import _
+from boothapp.core.i18n import _, ngettext
+from boothapp.core.i18n_format import format_number
 from boothapp.core.models import Channel, SyncState
 from boothapp.services import salesforce_connect
 from boothapp.services.card_images import image_paths_in
@@ -429,10 +430,15 @@ class SyncService:
             leads = outbox.counts(settings.name, ItemKind.LEAD)
             waiting = counts.pending + counts.in_flight
             n = leads.pending + leads.in_flight
-            extra = f" (and {waiting - n} note/task item(s))" if waiting > n else ""
+            said = ngettext(
+                "dry run: {count} lead would be sent", "dry run: {count} leads would be sent", n
+            ).format(count=format_number(n))
+            if waiting > n:
+                said += ngettext(
+                    " (and {count} note or task)", " (and {count} notes or tasks)", waiting - n
+                ).format(count=format_number(waiting - n))
             return SyncSummary(
-                settings.name, 0, 0, waiting, StopReason.IDLE,
-                f"dry run: {n} lead(s) would be sent{extra}",
+                settings.name, 0, 0, waiting, StopReason.IDLE, said,
                 self.failures(event_id), dry_run=True,
             )  # fmt: skip
         adapter = self.adapter(event_id)

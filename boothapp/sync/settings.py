@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from boothapp.core.i18n import _
 from boothapp.core.models import Stage
 from boothapp.sync.crm.mapping import FieldMapping, MappingError
 
@@ -72,23 +73,27 @@ class CrmSettings:
     def __post_init__(self) -> None:
         if self.name not in KNOWN_CRMS:
             raise CrmSettingsError(
-                f"crm.name: unknown CRM {self.name!r}; choose from {', '.join(KNOWN_CRMS)}"
+                "crm.name: "
+                + _("unknown CRM {name!r}; choose from {names}").format(
+                    name=self.name, names=", ".join(KNOWN_CRMS)
+                )
             )
         if self.name == "csvdrop":
             if not self.folder.strip() or not Path(self.folder).expanduser().is_absolute():
                 raise CrmSettingsError(
-                    f"crm.folder: the CSV folder must be a full path, got {self.folder!r}"
+                    "crm.folder: "
+                    + _("the CSV folder must be a full path, got {got!r}").format(got=self.folder)
                 )
         else:
             url = urlparse(self.base_url)
             if url.scheme not in ("http", "https") or not url.netloc:
-                raise CrmSettingsError(f"crm.base_url: not an http(s) address: {self.base_url!r}")
+                raise CrmSettingsError("crm.base_url: " + _not_http(self.base_url))
         if self.login_url:
             login = urlparse(self.login_url)
             if login.scheme not in ("http", "https") or not login.netloc:
-                raise CrmSettingsError(f"crm.login_url: not an http(s) address: {self.login_url!r}")
+                raise CrmSettingsError("crm.login_url: " + _not_http(self.login_url))
         if self.name == "bottlecrm" and not self.intake_id.strip():
-            raise CrmSettingsError("crm.intake_id: BottleCRM needs the lead-intake id")
+            raise CrmSettingsError("crm.intake_id: " + _("BottleCRM needs the lead-intake id"))
         try:
             self.field_mapping()
         except MappingError as exc:
@@ -122,14 +127,20 @@ class CrmSettings:
         }  # fmt: skip
         unknown = sorted(set(tree) - known)
         if unknown:
-            raise CrmSettingsError(f"crm: unknown setting(s) {', '.join(map(str, unknown))}")
+            raise CrmSettingsError(
+                "crm: " + _("unknown setting(s) {keys}").format(keys=", ".join(map(str, unknown)))
+            )
         name = str(tree["name"]).strip().lower()
         mapping = tree.get("mapping") or {}
         if not isinstance(mapping, Mapping):
-            raise CrmSettingsError("crm.mapping: must be a table of CRM field -> lead value")
+            raise CrmSettingsError(
+                "crm.mapping: " + _("must be a table of CRM field -> lead value")
+            )
         stages_tree = tree.get("stages") or {}
         if not isinstance(stages_tree, Mapping):
-            raise CrmSettingsError("crm.stages: must be a table of CRM status -> booth stage")
+            raise CrmSettingsError(
+                "crm.stages: " + _("must be a table of CRM status -> booth stage")
+            )
         stages: dict[str, Stage] = {}
         for status, stage in stages_tree.items():
             try:
@@ -137,11 +148,14 @@ class CrmSettings:
             except ValueError:
                 choices = ", ".join(s.value for s in Stage)
                 raise CrmSettingsError(
-                    f"crm.stages.{status}: unknown stage {stage!r}; choose from {choices}"
+                    f"crm.stages.{status}: "
+                    + _("unknown stage {stage!r}; choose from {choices}").format(
+                        stage=stage, choices=choices
+                    )
                 ) from None
         auto = tree.get("auto_sync", True)
         if not isinstance(auto, bool):
-            raise CrmSettingsError("crm.auto_sync: must be true or false")
+            raise CrmSettingsError("crm.auto_sync: " + _("must be true or false"))
         return cls(
             name=name,
             base_url=str(tree.get("base_url") or DEFAULT_URLS.get(name, "")).strip(),
@@ -175,6 +189,11 @@ class CrmSettings:
 def _port(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 65536:
         raise CrmSettingsError(
-            f"crm.redirect_port: a port 1..65535 (0: any free port), got {value!r}"
+            "crm.redirect_port: "
+            + _("a port 1..65535 (0: any free port), got {got!r}").format(got=value)
         )
     return value
+
+
+def _not_http(url: str) -> str:
+    return _("not an http(s) address: {got!r}").format(got=url)

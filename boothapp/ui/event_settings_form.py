@@ -28,10 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.answers import question_label
 from boothapp.core.config.model import (
     DEFAULT_LEADS_PER_STAFF_PER_DAY,
     MAX_LEADS_PER_STAFF_PER_DAY,
     MAX_RETAIN_DAYS,
+    Question,
+    QuestionKind,
 )
 from boothapp.core.zone_list import ZoneChoice
 from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
@@ -58,6 +61,20 @@ def translation_languages(tree: dict[str, Any]) -> list[str]:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _question_name(q: dict[str, Any]) -> str:
+    """The question as the reader knows it: the config's own wording in their language when
+    it has one ("بودجه", not "Budget", for a Persian manager; issue 21), else its label."""
+    translations = q.get("translations")
+    if isinstance(translations, dict):
+        own = translations.get(current_language())
+        if isinstance(own, str) and own.strip():
+            return own
+    label = q.get("label")
+    if isinstance(label, str) and label:
+        return question_label(Question("", label, QuestionKind.TEXT), current_language())
+    return _text(q.get("id"))
 
 
 class SettingsForm(QWidget):
@@ -225,7 +242,7 @@ class SettingsForm(QWidget):
             self._current = -1
             self.question.clear()
             for q in self._questions():
-                self.question.addItem(_text(q.get("label") or q.get("id")))
+                self.question.addItem(_question_name(q))
             rating = self._tree.get("rating") or {}
             self.warm.setValue(int(rating.get("warm", 0) or 0))
             self.hot.setValue(int(rating.get("hot", 0) or 0))
@@ -379,7 +396,7 @@ class SettingsForm(QWidget):
                 self._wording(node, row)
                 options.append(node)
             q["options"] = options
-        self.question.setItemText(self._current, _text(q.get("label") or q.get("id")))
+        self.question.setItemText(self._current, _question_name(q))
 
     def tree(self) -> dict[str, Any]:
         """The document with the form's values written in."""

@@ -205,6 +205,12 @@ class FollowUpQueuePage(QWidget):
 
         self.owner = QComboBox()
         self.owner.setMinimumHeight(40)
+        # As wide as the row gives, not as the longest rep's name: the Greek demo's
+        # "Υπεύθυνος περιπτέρου" pushed the window to 1310 px on a 1280 px screen (issue 21).
+        self.owner.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.owner.setMinimumContentsLength(10)
         self.owner.addItem(self.tr("Everyone"), None)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setMinimumHeight(40)

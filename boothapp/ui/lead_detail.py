@@ -54,10 +54,12 @@ from boothapp.ui.i18n import (
     event_time,
     number,
     outcome_name,
+    zone_name,
 )
 from boothapp.ui.lead_form import FORM_CONTACT_FIELDS
 from boothapp.ui.lead_table_model import RATING_LABELS, STAGE_LABELS, SYNC_LABELS
 from boothapp.ui.question_input import QuestionInput
+from boothapp.ui.wrapped_label import WrappedLabel
 from boothapp.workers.tasks import TaskRunner
 
 translate = QCoreApplication.translate
@@ -139,8 +141,7 @@ class LeadDetailPanel(QWidget):
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.title.setWordWrap(True)
-        self.subtitle = QLabel("")
-        self.subtitle.setWordWrap(True)
+        self.subtitle = WrappedLabel()  # "... توسط Alex Chen" lost "Alex" as a QLabel
         self.zone_label = ZoneLabel(zone)
         self.zone_label.setProperty("role", "muted")
 
@@ -173,9 +174,8 @@ class LeadDetailPanel(QWidget):
         answers_form.addRow(self.answers)
         self.answers_box = QWidget()
         self.answers_box.setLayout(answers_form)
-        self.notes = QLabel("")
+        self.notes = WrappedLabel()
         self.notes.setObjectName("DetailNotes")
-        self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.new_note = QPlainTextEdit()
         self.new_note.setObjectName("DetailNewNote")
@@ -554,7 +554,8 @@ class LeadDetailPanel(QWidget):
 
 
 def followups_text(touches: list[Touch]) -> str:
-    """'Next: call Wed 25 Nov 10:05 Europe/Berlin · 2 done · 3 open · 1 needs review'."""
+    """'Next: call Wed 25 Nov 10:05 Berlin · 2 done · 3 open · 1 needs review', the zone by
+    its city in the reader's language ("America/Chicago" was English on a Persian page)."""
     if not touches:
         return translate("LeadDetail", "none planned")
     open_ = sorted((t for t in touches if t.state in OPEN_STATES), key=lambda t: t.due_utc)
@@ -565,7 +566,7 @@ def followups_text(touches: list[Touch]) -> str:
         local = nxt.due_utc.astimezone(ZoneInfo(nxt.tz))
         parts.append(
             translate("LeadDetail", "Next: {0} {1} {2}").format(
-                CHANNEL_WORDS[nxt.channel], date_time(local), nxt.tz
+                CHANNEL_WORDS[nxt.channel], date_time(local), zone_name(nxt.tz)
             )
         )
     else:

@@ -40,6 +40,7 @@ from boothapp.core.i18n import label as core_label
 from boothapp.core.models import CONTACT_LABELS, Contact, Event, Lead, Rating
 from boothapp.services.leads import LeadDraft, LeadService
 from boothapp.ui.i18n import QT_TRANSLATE_NOOP, number
+from boothapp.ui.lead_table_model import RATING_LABELS
 from boothapp.ui.question_input import QuestionInput
 from boothapp.workers.tasks import TaskRunner
 
@@ -162,7 +163,7 @@ class LeadForm(QWidget):
             (Rating.WARM, "#e08a1e"),
             (Rating.HOT, "#d64545"),
         ):
-            button = QPushButton(rating.value.capitalize())
+            button = QPushButton(RATING_LABELS[rating])  # "Cold" was English in el/fa/tr
             button.setCheckable(True)
             button.setMinimumHeight(40)
             button.setStyleSheet(f"QPushButton:checked {{ background: {colour}; color: white; }}")
@@ -232,6 +233,8 @@ class LeadForm(QWidget):
         self.referred_by.setPlaceholderText(self.tr("Referred by (name or company)"))
         self.cancel_button.setText(self.tr("Cancel (Esc)"))
         self.save_button.setText(self.tr("Save (Enter)"))
+        for rating, button in self.rating_buttons.items():
+            button.setText(RATING_LABELS[rating])
         for name, label in FORM_CONTACT_FIELDS:
             self.fields[name].setPlaceholderText(core_gettext(label))
         for form, widget in self._question_rows:

@@ -154,16 +154,12 @@ class LeadsPage(QWidget):
 
         # Filters on a grid that gives way: in one row they set a minimum width that, with
         # the editable lead detail beside, pushed the window past a 1280 px screen (issue 15).
-        filters = QGridLayout()
-        for i, widget in enumerate((self.rating, self.staff, self.day, self.stage, self.sync)):
-            filters.addWidget(widget, i // 3, i % 3)
-        filters.addWidget(self.please_delete, 1, 2, 1, 2)  # its words may run under the count
-        filters.addWidget(self.count, 0, 3)
-        # The filters take the width the list has, the count only its words: with the count
-        # stretching, Greek filters read "Αξιολόγησ" beside empty space (issue 21).
-        for column in range(3):
-            filters.setColumnStretch(column, 1)
+        self._filters = filters = QGridLayout()
+        self._filter_columns = 0
+        self._arrange_filters(3)
         left = QWidget()
+        left.installEventFilter(self)  # its width decides the filters' columns
+        self._left = left
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search)
@@ -187,6 +183,7 @@ class LeadsPage(QWidget):
         self.search.returnPressed.connect(self._search_entered)
         for combo in (self.rating, self.staff, self.day, self.stage, self.sync):
             combo.currentIndexChanged.connect(self.apply_filters)
+            combo.currentIndexChanged.connect(self._fit_filters)
         self.please_delete.toggled.connect(self.apply_filters)
         self.model.count_changed.connect(lambda total: self.count.setText(count_text(total)))
         self.model.load_failed.connect(
@@ -203,6 +200,47 @@ class LeadsPage(QWidget):
         self.model.reload()
 
     # -- filters -------------------------------------------------------------------------
+    def _arrange_filters(self, columns: int) -> None:
+        """Three filters a row, or two when three would cut their words: with the lead detail
+        open the Greek filters read "Αξιολόγηση: όλ" and "Συγχρονισμός:" (issue 21)."""
+        if columns == self._filter_columns:
+            return
+        grid = self._filters
+        combos = (self.rating, self.staff, self.day, self.stage, self.sync)
+        for widget in (*combos, self.please_delete, self.count):
+            grid.removeWidget(widget)
+        for column in range(4):
+            grid.setColumnStretch(column, 0)
+        for i, widget in enumerate(combos):
+            grid.addWidget(widget, i // columns, i % columns)
+        if columns == 3:
+            grid.addWidget(self.please_delete, 1, 2, 1, 2)  # its words may run under the count
+        else:
+            grid.addWidget(self.please_delete, 2, 1, 1, 2)
+        grid.addWidget(self.count, 0, columns)
+        # The filters take the width the list has, the count only its words: with the count
+        # stretching, Greek filters read "Αξιολόγησ" beside empty space (issue 21).
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
+        self._filter_columns = columns
+
+    def _fit_filters(self) -> None:
+        """The columns whose combos show their whole current words in the list's width."""
+        combos = (self.rating, self.staff, self.day, self.stage, self.sync)
+        metrics = self.rating.fontMetrics()
+        # Text, the drop-down arrow and the frame: what a combo needs for its words.
+        needed = max(metrics.horizontalAdvance(c.currentText()) for c in combos) + 48
+        count = self.count.sizeHint().width()
+        spacing = max(self._filters.horizontalSpacing(), 0)
+        width = self._left.width()
+        fits = 3 * needed + count + 3 * spacing <= width
+        self._arrange_filters(3 if fits else 2)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._left and event.type() == QEvent.Type.Resize:
+            self._fit_filters()
+        return super().eventFilter(watched, event)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslateUi()
@@ -223,6 +261,7 @@ class LeadsPage(QWidget):
             Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
         )
         self._fit_headers()
+        self._fit_filters()
 
     def _fit_headers(self) -> None:
         """Widen a column to its heading in this language: the 76 px rating column read

@@ -28,6 +28,7 @@ from boothapp.capture.roster import ColumnMapping, RosterReadResult, read_roster
 from boothapp.core.models import Event
 from boothapp.services.attendees import AttendeeService, RosterImportSummary
 from boothapp.ui.i18n import QT_TRANSLATE_NOOP, number
+from boothapp.ui.wrapped_label import WrappedLabel
 from boothapp.workers.tasks import TaskRunner
 
 _LABELS = {
@@ -63,10 +64,9 @@ class RosterImportDialog(QDialog):
         self._attendees, self._runner, self._event = attendees, runner, event
         self._path: Path | None = None
         self._read: RosterReadResult | None = None
-        intro = QLabel(self.tr("The organiser's attendee list (CSV or Excel) lets id-only "
+        intro = WrappedLabel(self.tr("The organiser's attendee list (CSV or Excel) lets id-only "
                                "badges show "
                        "the visitor's name and company offline."))  # fmt: skip
-        intro.setWordWrap(True)
         self.file_label = QLabel(self.tr("No file chosen"))
         choose = QPushButton(self.tr("Choose file…"))
         choose.clicked.connect(self._choose)
@@ -81,8 +81,7 @@ class RosterImportDialog(QDialog):
             self.combos[f.name] = combo
             form.addRow(self.tr(_LABELS[f.name]) if f.name in _LABELS else f.name, combo)
         self.mapping_box.setEnabled(False)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = WrappedLabel()
         self.rejected_rows = QListWidget()
         self.rejected_rows.setObjectName("RejectedRows")
         self.rejected_rows.setMaximumHeight(120)

@@ -119,7 +119,7 @@ def test_two_events_on_hubspot_each_run_sends_only_its_own_leads(ctx: AppContext
         assert ctx.sync.outbox.counts("hubspot").pending == 7  # one queue, one CRM name
 
         dry = ctx.sync.run(show_a, dry_run=True)
-        assert dry.message == "dry run: 3 lead(s) would be sent"
+        assert dry.message == "dry run: 3 leads would be sent"
         summary_a = ctx.sync.run(show_a, engine_config=FAST, max_seconds=30)
         assert summary_a.ok and (summary_a.synced, summary_a.remaining) == (3, 0)
         assert set(portal_a.contacts_by()) == set(a_ids)  # A's portal got exactly A's leads

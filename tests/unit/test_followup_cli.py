@@ -83,6 +83,11 @@ def test_list_due_shows_todays_queue_per_owner(cli, data_dir: Path) -> None:  # 
     assert {r["lead_id"] for r in due} == {cast.hot, cast.chicago_no_consent}
     assert {r["channel"] for r in due if r["lead_id"] == cast.hot} == {"email", "call"}
     assert all(r["owner"] == "Jo Lee" for r in due)
+    # Issue 21: the rep reads today's call in their own words, whatever the lead's language.
+    greek = cli("--lang", "el", "followups", "list", "--event", "CeMAT", "--due", "--owner",
+                "Jo Lee", "--now", NOW)  # fmt: skip
+    calls = [line for line in greek.lines if "Κλήση" in line]
+    assert calls and all("Κλήση:" in line and " Call " not in line for line in calls), greek.out
 
 
 def test_a_bad_followups_setting_is_named_and_nothing_is_planned(cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,18 @@ def test_call_script_carries_answers_and_notes_for_the_caller() -> None:
     assert "- Budget: 50k EUR" in msg.text
     assert "Notes: Wants a demo for 12 sites" in msg.text
     assert "+90 212 555 0101" in msg.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "When do you plan to buy?"), ("el", "Πότε σκοπεύετε να αγοράσετε;"),
+     ("fa", "چه زمانی قصد خرید دارید؟"), ("tr", "Ne zaman almayı düşünüyorsunuz?")],
+)  # fmt: skip
+def test_call_script_puts_no_colon_after_a_question_mark(lang: str, question: str) -> None:
+    """Issue 21: "Πότε σκοπεύει να αγοράσει;: < 3 μήνες" read as a typo."""
+    context = replace(FULL, answers=((question, "Q1"), ("Budget", "50k EUR")))
+    text = render_message("call_script", lang, context).text
+    assert f"- {question} Q1" in text and "- Budget: 50k EUR" in text
 
 
 def test_context_from_lead_uses_the_staff_and_event() -> None:

@@ -192,6 +192,21 @@ def test_manager_verbs_refuse_staff_in_one_line(ctx: AppContext, cli, monkeypatc
     assert refused and refused[0].detail["action"] == "person erase"
 
 
+def test_refusals_in_the_readers_language(ctx: AppContext, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: a refused verb says why in Persian / Turkish, names kept as written."""
+    event_id = _staffed(ctx)
+    _lead(ctx, event_id, AYSE)
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    run = cli("--lang", "fa", "--as", "Ali", "person", "erase", AYSE, "--yes")
+    assert run.err.strip().splitlines() == [
+        "boothapp: خطا: person erase کار مدیر است؛ Ali کارکن غرفه است"
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("0000\n"))
+    wrong = cli("--lang", "tr", "--as", "Deniz", "person", "export", AYSE)
+    assert wrong.code != 0 and wrong.err.strip().endswith("Deniz için PIN yanlış")
+    assert "wrong" not in wrong.err and "PIN for" not in wrong.err
+
+
 def test_manager_erases_by_cli_and_audit_list_shows_who(ctx: AppContext, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     event_id = _staffed(ctx)
     _lead(ctx, event_id, AYSE)
@@ -205,8 +220,12 @@ def test_manager_erases_by_cli_and_audit_list_shows_who(ctx: AppContext, cli, mo
     monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
     listed = cli("--as", "Deniz", "audit", "list", "--action", "erase", "--action", "person_export")
     lines = listed.lines
-    assert len(lines) == 2 and "person_export" in lines[0] and "Deniz" in lines[0]
-    assert "erase" in lines[1] and "Yılmaz" not in listed.out
+    assert len(lines) == 2 and "Personal data export" in lines[0] and "Deniz" in lines[0]
+    assert "Erased" in lines[1] and "Yılmaz" not in listed.out
+    # Issue 21: the text list in the reader's words (--action and the JSON keep the ids).
+    monkeypatch.setattr("sys.stdin", io.StringIO("4321\n"))
+    farsi = cli("--lang", "fa", "--as", "Deniz", "audit", "list", "--action", "person_export")
+    assert "خروجی داده‌های شخصی" in farsi.out and "person_export" not in farsi.out
 
 
 def test_os_user_mapping_turns_the_gate_on(ctx: AppContext, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]

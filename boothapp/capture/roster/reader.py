@@ -91,7 +91,9 @@ def _csv_rows(
         while header is not None and not any(c.strip() for c in header):
             header = next(reader, None)
     except csv.Error as exc:
-        raise RosterError(f"{path.name}: the header line is not valid CSV ({exc})") from None
+        raise RosterError(
+            _("{file}: the header line is not valid CSV ({why})").format(file=path.name, why=exc)
+        ) from None
     if header is None:
         raise RosterError(_("{file}: the file is empty (no header line)").format(file=path.name))
 

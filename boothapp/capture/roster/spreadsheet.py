@@ -306,7 +306,9 @@ def check_limits(path: Path) -> None:
                 try:
                     sheet_shape(book, name)
                 except RosterError as exc:
-                    raise RosterError(f"sheet {name.rsplit('/', 1)[-1]}: {exc}") from None
+                    raise RosterError(
+                        _("sheet {sheet}: {why}").format(sheet=name.rsplit("/", 1)[-1], why=exc)
+                    ) from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise RosterError(_("not a readable workbook ({reason})").format(reason=exc)) from None
 

@@ -20,6 +20,7 @@ from boothapp.capture.pipeline import DecodePipeline
 from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology, parse_symbologies
 from boothapp.capture.types import FrameDecoder
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import Language, using
 from boothapp.core.i18n import gettext as _
 
 
@@ -62,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     failures = 0
     for path in args.images:
         try:
-            image = load_image(path)
+            with using(Language.EN):  # the JSON line's "error" is machine output: English
+                image = load_image(path)
         except DecodeFileError as exc:
             failures += 1
             _emit({"file": path, "symbology": None, "text": None, "ms": None, "error": str(exc)})

@@ -21,10 +21,16 @@ from boothapp.cli.progress import ProgressBar
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import PlanError
 from boothapp.core.followups.reasons import shown
-from boothapp.core.i18n import N_, label, ngettext
+from boothapp.core.i18n import N_, current, label, ngettext
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_number, format_percent, locale_of, native_digits
-from boothapp.core.models import Stage
+from boothapp.core.i18n_format import (
+    format_number,
+    format_percent,
+    format_zone,
+    locale_of,
+    native_digits,
+)
+from boothapp.core.models import Channel, Stage
 from boothapp.services.errors import ServiceError
 from boothapp.services.followup_mail import (
     IMAP_PASSWORD_ENV,
@@ -37,7 +43,7 @@ from boothapp.services.followup_mail import (
     smtp_password,
     store_mail_password,
 )
-from boothapp.services.followup_types import TouchState, smtp_settings_from
+from boothapp.services.followup_types import Touch, TouchState, smtp_settings_from
 from boothapp.sync.credentials import SecretStore
 
 # A touch's state as a person reads it in ``followups list`` (JSON keeps the value).
@@ -243,13 +249,22 @@ def run_list(args: argparse.Namespace) -> int:
             else:
                 state = _(TOUCH_STATES.get(t.state, t.state.value))
                 print(
-                    f"{_when(local)} {t.tz:<20} #{native_digits(str(t.touch_number))} "
+                    f"{_when(local)} {format_zone(t.tz):<20} #{native_digits(str(t.touch_number))} "
                     f"{label(t.channel):<8} {state:<10} {t.owner or '-':<12} "
-                    f"{t.language or '-':<3} {t.lead_id[:8]} {t.subject}"
+                    f"{t.language or '-':<3} {t.lead_id[:8]} {_subject(ctx, t, args.due)}"
                 )
         return 0
 
     return _with_context(args, body)
+
+
+def _subject(ctx: AppContext, touch: Touch, due: bool) -> str:
+    """A call's subject is the rep's ("Call Harry Smith" was English on a Greek line, planned
+    in the lead's language): today's queue (--due, a handful) renders it for the reader, as
+    the queue page does; the whole list keeps what was planned."""
+    if not due or touch.channel is not Channel.CALL or touch.language == current().value:
+        return touch.subject
+    return ctx.followups.call_script(touch.id, current().value).subject
 
 
 def _password(ctx: AppContext, username: str) -> str | None:
@@ -418,7 +433,7 @@ def run_outcome(args: argparse.Namespace) -> int:
             local = t.due_utc.astimezone(ZoneInfo(t.tz))
             print(
                 _("next: {channel} {when} {zone} ({id})").format(
-                    channel=label(t.channel), when=_when(local), zone=t.tz, id=t.id
+                    channel=label(t.channel), when=_when(local), zone=format_zone(t.tz), id=t.id
                 )
             )
         return 0

@@ -14,10 +14,11 @@ from typing import Any
 from boothapp.cli.acting import require_manager
 from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import N_, ngettext
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n import ngettext
 from boothapp.core.i18n_format import format_counts, format_number, native_digits
 from boothapp.services.errors import ServiceError
+from boothapp.services.privacy import ErasureState
 
 
 def register(sub: Any) -> None:
@@ -184,6 +185,15 @@ def run_retain(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+# What a manager reads for a CRM delete request's state (the stored value stays English).
+ERASURE_WORDS = {
+    ErasureState.PENDING: N_("waiting to be sent"),
+    ErasureState.DONE: N_("deleted in the CRM"),
+    ErasureState.FAILED: N_("refused by the CRM"),
+    ErasureState.MANUAL: N_("delete it by hand"),
+}
+
+
 def run_crm_deletes(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
@@ -199,7 +209,8 @@ def run_crm_deletes(args: argparse.Namespace) -> int:
         for item in items:
             note = f"  {item.last_error}" if item.last_error else ""
             tries = _("tries {count}").format(count=format_number(item.attempts))
-            print(f"  {item.crm}  {item.remote_id}  {item.state.value}  {tries}{note}")
+            state = _(ERASURE_WORDS[item.state])
+            print(f"  {item.crm}  {item.remote_id}  {state}  {tries}{note}")
         return 0
     finally:
         ctx.close()

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from boothapp.cli.errors import CliError
+from boothapp.core.i18n import Language, using
 
 CARD_KEYS = ("name", "title", "company", "email", "phone", "website", "address", "country")
 
@@ -60,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
     regions = [args.region.upper()] if args.region else []
     failures = 0
     for path in args.images:
+        # A JSON line is machine output: its "error" stays English; text is for people.
         try:
-            record = card_record(path, read_card(load_image(path), reader, regions=regions))
+            with using(Language.EN if args.format == "json" else None):
+                record = card_record(path, read_card(load_image(path), reader, regions=regions))
         except (DecodeFileError, NoCardFound) as exc:
             failures += 1
             record = {"file": path, "error": str(exc)}

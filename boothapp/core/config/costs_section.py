@@ -92,7 +92,7 @@ def read_costs(r: Reader, value: object) -> EventCosts | None:
             sub = join(join(path, "rates"), code)
             if _currency(r, code, sub) and (rate := _amount(r, raw, sub)) is not None:
                 if rate == 0:
-                    r.problem(sub, "must be above 0")
+                    r.problem(sub, N_("must be above 0"))
                 else:
                     rates[code] = rate
     return EventCosts(
@@ -121,7 +121,8 @@ def _keys(value: object) -> list[str]:
 def _currency(r: Reader, value: object, path: str) -> str:
     text = r.text(value, path)
     if not _CURRENCY.match(text):
-        r.problem(path, f"must be a three-letter ISO 4217 currency code such as EUR, got {text!r}")
+        r.problem(path, N_("must be a three-letter ISO 4217 currency code such as EUR, "
+                  "got {got!r}"), got=text)  # fmt: skip
         return ""
     return text
 
@@ -131,7 +132,7 @@ def _amount(r: Reader, value: object, path: str) -> Decimal | None:
     if number is None:
         return None
     if number < 0:
-        r.problem(path, f"must be 0 or more, got {value}")
+        r.problem(path, N_("must be 0 or more, got {got}"), got=value)
         return None
     # Through str so 0.1 stays 0.1, not the binary float's expansion.
     return Decimal(str(value))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from boothapp.core.i18n import gettext, ngettext
+from boothapp.core.i18n_format import format_number
+
 
 @dataclass(frozen=True, slots=True)
 class ConfigProblem:
@@ -12,8 +15,15 @@ class ConfigProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
+        where = gettext("line {line}: ").format(line=self.line) if self.line is not None else ""
         return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+
+
+def say(template: str, **values: object) -> str:
+    """``template`` (an English msgid of the core catalogue) in the reader's language with
+    ``values`` (paths, ids, what was written) put in as they are (issue 21)."""
+    text = gettext(template)
+    return text.format(**values) if values else text
 
 
 class ConfigError(ValueError):
@@ -24,4 +34,5 @@ class ConfigError(ValueError):
         self.problems = tuple(problems)
         lines = "\n".join(f"  {source_name}: {p}" for p in self.problems)
         count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in {source_name}:\n{lines}")
+        head = ngettext("{count} problem in {source}:", "{count} problems in {source}:", count)
+        super().__init__(head.format(count=format_number(count), source=source_name) + "\n" + lines)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from boothapp.core.config.model import Question
 from boothapp.core.config.source import Reader, join
+from boothapp.core.i18n import N_
 
 # The questions whose answers drive content: one place (DEFAULT_QUESTIONS uses these ids).
 INTERESTS_QUESTION = "interests"
@@ -91,18 +92,22 @@ def check_followup_content(
             for key, item in (rep or {}).items():
                 text = r.text(item, join(path, key))
                 if key == "meeting_link" and text and not text.startswith("https://"):
-                    r.problem(join(path, key), f"must be an https:// link, got {text!r}")
+                    r.problem(
+                        join(path, key), N_("must be an https:// link, got {got!r}"), got=text
+                    )
     if followups.get("language") is not None:
         lang = r.mapping(followups["language"], "followups.language", LANGUAGE_KEYS)
         if lang is not None:
             event = r.text(lang.get("event"), "followups.language.event")
             if event and not _LANG.match(event):
-                r.problem("followups.language.event", f"must be a code like 'de', got {event!r}")
+                r.problem("followups.language.event", N_("must be a code like 'de', got {got!r}"),
+                          got=event)  # fmt: skip
             for i, step in enumerate(r.texts(lang.get("chain"), "followups.language.chain")):
                 if step not in CHAIN_WORDS and not _LANG.match(step):
                     r.problem(
                         f"followups.language.chain[{i}]",
-                        f"must be 'lead', 'event' or a language code like 'en', got {step!r}",
+                        N_("must be 'lead', 'event' or a language code like 'en', got {got!r}"),
+                        got=step,
                     )
 
 
@@ -113,20 +118,22 @@ def _check_sender(r: Reader, value: object) -> None:
     path = "followups.sender"
     r.text(sender.get("company"), join(path, "company"))
     if "address" in sender and not r.text(sender["address"], join(path, "address")).strip():
-        r.problem(join(path, "address"), "must be the sender's postal address")
+        r.problem(join(path, "address"), N_("must be the sender's postal address"))
     mailto = r.text(sender.get("unsubscribe_mailto"), join(path, "unsubscribe_mailto"))
     if mailto and not _MAILBOX.match(mailto.removeprefix("mailto:")):
-        r.problem(join(path, "unsubscribe_mailto"), f"must be an e-mail address, got {mailto!r}")
+        r.problem(join(path, "unsubscribe_mailto"), N_("must be an e-mail address, got {got!r}"),
+                  got=mailto)  # fmt: skip
     url = r.text(sender.get("unsubscribe_url"), join(path, "unsubscribe_url"))
     if url and not url.startswith("https://"):
-        r.problem(join(path, "unsubscribe_url"), "must start with https://")
+        r.problem(join(path, "unsubscribe_url"), N_("must start with https://"))
 
 
 def _check_content(r: Reader, value: object, interests: Question | None) -> None:
     path = "followups.content"
     options = interests.option_ids() if interests is not None else ()
     if interests is None:
-        r.problem(path, f"needs a question with id '{INTERESTS_QUESTION}' whose options it lists")
+        r.problem(path, N_("needs a question with id '{id}' whose options it lists"),
+                  id=INTERESTS_QUESTION)  # fmt: skip
         return
     content = r.mapping(value, path, options)
     for option, links in (content or {}).items():
@@ -136,10 +143,10 @@ def _check_content(r: Reader, value: object, interests: Question | None) -> None
             if link is None:
                 continue
             if not r.text(link.get("title"), join(sub, "title")).strip() and "title" in link:
-                r.problem(join(sub, "title"), "must not be empty")
+                r.problem(join(sub, "title"), N_("must not be empty"))
             url = r.text(link.get("url"), join(sub, "url"))
             if "url" in link and not url.startswith(("https://", "http://")):
-                r.problem(join(sub, "url"), f"must be an http(s) link, got {url!r}")
+                r.problem(join(sub, "url"), N_("must be an http(s) link, got {got!r}"), got=url)
 
 
 def content_from(section: Mapping[str, object]) -> FollowUpContent:

@@ -16,6 +16,7 @@ password lives in the keyring.
 from __future__ import annotations
 
 from boothapp.core.config.source import Reader, join
+from boothapp.core.i18n import N_
 
 IMAP_KEYS = ("host", "port", "security", "username", "sent_folder", "server_files_sent")
 IMAP_SECURITY = ("ssl", "starttls", "none")
@@ -30,16 +31,18 @@ def check_imap(r: Reader, followups: object) -> None:
     if imap is None:
         return
     if "host" in imap and not r.text(imap["host"], join(path, "host")).strip():
-        r.problem(join(path, "host"), "must name the IMAP server, e.g. imap.gmail.com")
+        r.problem(join(path, "host"), N_("must name the IMAP server, e.g. imap.gmail.com"))
     if "port" in imap:
         port = r.integer(imap["port"], join(path, "port"), 993)
         if not 0 < port < 65536:
-            r.problem(join(path, "port"), f"must be 1..65535, got {port}")
+            r.problem(join(path, "port"), N_("must be 1..65535, got {got}"), got=port)
     security = imap.get("security")
     if security is not None and security not in IMAP_SECURITY:
         r.problem(
             join(path, "security"),
-            f"must be one of {', '.join(IMAP_SECURITY)}, got {security!r}",
+            N_("must be one of {names}, got {got!r}"),
+            names=", ".join(IMAP_SECURITY),
+            got=security,
         )
     r.text(imap.get("username"), join(path, "username"))
     r.text(imap.get("sent_folder"), join(path, "sent_folder"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from boothapp.core.config.costs_section import read_costs
-from boothapp.core.config.errors import ConfigError, ConfigProblem
+from boothapp.core.config.errors import ConfigError, ConfigProblem, say
 from boothapp.core.config.followup_content import check_followup_content
 from boothapp.core.config.imap_section import check_imap
 from boothapp.core.config.model import (
@@ -46,7 +46,7 @@ from boothapp.core.config.translations import (
     offered_languages,
     read_translations,
 )
-from boothapp.core.i18n import Language
+from boothapp.core.i18n import N_, Language
 
 # Behaviours the capture and follow-up code records; a typo in a rule is caught on load.
 KNOWN_BEHAVIOURS = (
@@ -86,7 +86,7 @@ def load_config(text: str, source_name: str = "<config>") -> EventConfig:
     reader = Reader(lines)
     config = _read(reader, value)
     if reader.problems or config is None:
-        problems = reader.problems or [ConfigProblem("", None, "empty configuration")]
+        problems = reader.problems or [ConfigProblem("", None, say(N_("empty configuration")))]
         raise ConfigError(source_name, problems)
     return config
 
@@ -99,12 +99,13 @@ def _read(r: Reader, value: object) -> EventConfig | None:
     if isinstance(top.get("version"), int) and version != SCHEMA_VERSION:
         r.problem(
             "version",
-            f"schema version {version} is not supported; this BoothApp reads version "
-            f"{SCHEMA_VERSION}",
+            N_("schema version {version} is not supported; this BoothApp reads version {ours}"),
+            version=version,
+            ours=SCHEMA_VERSION,
         )
     revision = r.integer(top.get("revision", 0), "revision")
     if revision < 0:
-        r.problem("revision", f"must be 0 or more, got {revision}")
+        r.problem("revision", N_("must be 0 or more, got {got}"), got=revision)
     offered = offered_languages(top.get("kiosk_languages"))
     questions = _questions(r, top.get("questions"), offered)
     by_id: dict[str, Question] = {}
@@ -170,9 +171,10 @@ def _questions(r: Reader, value: object, offered: tuple[str, ...]) -> tuple[Ques
         )
         options = _options(r, q.get("options"), join(path, "options"), offered)
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTI) and not options and "kind" in q:
-            r.problem(join(path, "options"), f"a {kind} question needs at least one option")
+            r.problem(join(path, "options"), N_("a {kind} question needs at least one option"),
+                      kind=kind)  # fmt: skip
         if kind not in (QuestionKind.SINGLE, QuestionKind.MULTI) and options:
-            r.problem(join(path, "options"), f"a {kind} question takes no options")
+            r.problem(join(path, "options"), N_("a {kind} question takes no options"), kind=kind)
         bant = q.get("bant")
         result.append(
             Question(
@@ -186,7 +188,7 @@ def _questions(r: Reader, value: object, offered: tuple[str, ...]) -> tuple[Ques
                 translations=translations,
             )
         )
-    r.unique(((f"questions[{i}].id", q.id) for i, q in enumerate(result)), "question")
+    r.unique(((f"questions[{i}].id", q.id) for i, q in enumerate(result)), N_("question"))
     return tuple(result)
 
 
@@ -201,7 +203,7 @@ def _options(r: Reader, value: object, path: str, offered: tuple[str, ...]) -> t
                 r, o.get("translations"), join(sub, "translations"), offered
             )
             result.append(Option(r.ident(o.get("id"), join(sub, "id")), label, translations))
-    r.unique(((f"{path}[{i}].id", o.id) for i, o in enumerate(result)), "option")
+    r.unique(((f"{path}[{i}].id", o.id) for i, o in enumerate(result)), N_("option"))
     return tuple(result)
 
 
@@ -219,11 +221,12 @@ def _scoring(r: Reader, value: object, by_id: dict[str, Question]) -> ScoringCon
         for i, item in enumerate(r.sequence(s.get("rules"), "scoring.rules"))
         if (rule := _score_rule(r, item, f"scoring.rules[{i}]", by_id)) is not None
     )
-    r.unique(((f"scoring.rules[{i}].id", x.id) for i, x in enumerate(rules)), "rule")
+    r.unique(((f"scoring.rules[{i}].id", x.id) for i, x in enumerate(rules)), N_("rule"))
     cap = None if s.get("max_total") is None else r.integer(s["max_total"], "scoring.max_total")
     floor = None if s.get("min_total") is None else r.integer(s["min_total"], "scoring.min_total")
     if cap is not None and floor is not None and floor > cap:
-        r.problem("scoring.min_total", f"must not be above max_total ({floor} > {cap})")
+        r.problem("scoring.min_total", N_("must not be above max_total ({low} > {high})"),
+                  low=floor, high=cap)  # fmt: skip
     return ScoringConfig(rules, cap, floor)
 
 
@@ -237,14 +240,15 @@ def _score_rule(
         return None
     triggers = [k for k in ("question", "behaviour", "attribute") if k in m]
     if len(triggers) != 1:
-        r.problem(path, "needs exactly one of 'question', 'behaviour' or 'attribute'")
+        r.problem(path, N_("needs exactly one of 'question', 'behaviour' or 'attribute'"))
         return None
     kind = triggers[0]
     allowed = {"question": {"options", "min", "max"}, "behaviour": {"each"},
                "attribute": {"values"}}  # fmt: skip
     for key in ("options", "min", "max", "each", "values"):
         if key in m and key not in allowed[kind]:
-            r.problem(join(path, key), f"'{key}' does not apply to a {kind} rule")
+            r.problem(join(path, key), N_("'{key}' does not apply to a {kind} rule"), key=key,
+                      kind=kind)  # fmt: skip
     trigger: Trigger
     if kind == "question":
         question_id = question_ref(r, m["question"], join(path, "question"), by_id)
@@ -257,20 +261,23 @@ def _score_rule(
         if bounded and question is not None and question.kind is not QuestionKind.NUMBER:
             r.problem(
                 join(path, "min" if low is not None else "max"),
-                f"min/max apply to number questions; '{question_id}' is {question.kind}",
+                N_("min/max apply to number questions; '{question}' is {kind}"),
+                question=question_id,
+                kind=question.kind,
             )
         if low is not None and high is not None and low > high:
-            r.problem(join(path, "max"), f"must not be below min ({high} < {low})")
+            r.problem(join(path, "max"), N_("must not be below min ({high} < {low})"), high=high,
+                      low=low)  # fmt: skip
         trigger = AnswerTrigger(question_id, options, low, high)
     elif kind == "behaviour":
         behaviour = r.ident(m["behaviour"], join(path, "behaviour"))
-        r.known(behaviour, join(path, "behaviour"), KNOWN_BEHAVIOURS, "behaviour")
+        r.known(behaviour, join(path, "behaviour"), KNOWN_BEHAVIOURS, N_("behaviour"))
         trigger = BehaviourTrigger(behaviour, r.boolean(m.get("each"), join(path, "each"), True))
     else:
         attribute = r.choice(m["attribute"], join(path, "attribute"), Attribute)
         values = r.texts(m.get("values"), join(path, "values"))
         if not values:
-            r.problem(join(path, "values"), "an attribute rule needs at least one value")
+            r.problem(join(path, "values"), N_("an attribute rule needs at least one value"))
         if attribute is Attribute.COUNTRY:
             check_countries(r, values, join(path, "values"))
         elif attribute is Attribute.COMPANY_SIZE:
@@ -278,7 +285,7 @@ def _score_rule(
         trigger = AttributeTrigger(attribute or Attribute.TITLE, values)
     cap = None if m.get("cap") is None else r.integer(m["cap"], join(path, "cap"))
     if cap is not None and cap <= 0:
-        r.problem(join(path, "cap"), f"must be a positive number of points, got {cap}")
+        r.problem(join(path, "cap"), N_("must be a positive number of points, got {got}"), got=cap)
     return ScoreRule(
         id=r.ident(m.get("id"), join(path, "id")),
         points=r.integer(m.get("points"), join(path, "points")),
@@ -298,7 +305,8 @@ def _rating(r: Reader, value: object) -> RatingThresholds:
     hot = r.integer(m.get("hot"), "rating.hot", DEFAULT_RATING.hot)
     valid = all(isinstance(m.get(k), int) and not isinstance(m.get(k), bool) for k in m)
     if "warm" in m and "hot" in m and valid and warm >= hot:
-        r.problem("rating.hot", f"must be above the warm threshold ({hot} <= {warm})")
+        r.problem("rating.hot", N_("must be above the warm threshold ({hot} <= {warm})"), hot=hot,
+                  warm=warm)  # fmt: skip
     return RatingThresholds(warm, hot)
 
 
@@ -316,7 +324,9 @@ def _targets(r: Reader, value: object) -> Targets:
     if not 1 <= per_day <= MAX_LEADS_PER_STAFF_PER_DAY:
         r.problem(
             "targets.leads_per_staff_per_day",
-            f"must be between 1 and {MAX_LEADS_PER_STAFF_PER_DAY}, got {per_day}",
+            N_("must be between 1 and {most}, got {got}"),
+            most=MAX_LEADS_PER_STAFF_PER_DAY,
+            got=per_day,
         )
         return Targets()
     return Targets(per_day)
@@ -332,7 +342,8 @@ def _privacy(r: Reader, value: object) -> PrivacyConfig:
     if days == -1 and m.get("retain_days") != -1:
         return PrivacyConfig()  # not an integer: reported already
     if not 1 <= days <= MAX_RETAIN_DAYS:
-        r.problem("privacy.retain_days", f"must be between 1 and {MAX_RETAIN_DAYS}, got {days}")
+        r.problem("privacy.retain_days", N_("must be between 1 and {most}, got {got}"),
+                  most=MAX_RETAIN_DAYS, got=days)  # fmt: skip
         return PrivacyConfig()
     return PrivacyConfig(days)
 
@@ -365,7 +376,8 @@ def _qualification(r: Reader, value: object, by_id: dict[str, Question]) -> Qual
             )
         )
     r.unique(
-        ((f"qualification.criteria[{i}].id", c.id) for i, c in enumerate(criteria)), "criterion"
+        ((f"qualification.criteria[{i}].id", c.id) for i, c in enumerate(criteria)),
+        N_("criterion"),
     )
     min_met = None
     if m.get("min_met") is not None:
@@ -373,7 +385,9 @@ def _qualification(r: Reader, value: object, by_id: dict[str, Question]) -> Qual
         if not 1 <= min_met <= max(len(criteria), 1):
             r.problem(
                 "qualification.min_met",
-                f"must be between 1 and the number of criteria ({len(criteria)}), got {min_met}",
+                N_("must be between 1 and the number of criteria ({count}), got {got}"),
+                count=len(criteria),
+                got=min_met,
             )
     return QualificationConfig(tuple(criteria), min_met)
 
@@ -390,13 +404,13 @@ def _badge_map(r: Reader, value: object) -> BadgeFieldMap:
         return DEFAULT_BADGE_MAP
     delimiter = r.text(m.get("delimiter"), "badge_field_map.delimiter")
     if not delimiter or delimiter.isalnum():
-        r.problem("badge_field_map.delimiter", f"must be a separator such as '^' or '|', got "
-                  f"{delimiter!r}")  # fmt: skip
+        r.problem("badge_field_map.delimiter", N_("must be a separator such as '^' or '|', "
+                  "got {got!r}"), got=delimiter)  # fmt: skip
     fields = r.idents(m.get("fields"), "badge_field_map.fields")
     for i, name in enumerate(fields):
-        r.known(name, f"badge_field_map.fields[{i}]", BADGE_FIELDS, "badge field")
+        r.known(name, f"badge_field_map.fields[{i}]", BADGE_FIELDS, N_("badge field"))
     if fields.count("badge_id") > 1:
-        r.problem("badge_field_map.fields", "'badge_id' may appear only once")
+        r.problem("badge_field_map.fields", N_("'badge_id' may appear only once"))
     return BadgeFieldMap(delimiter, fields)
 
 
@@ -411,8 +425,8 @@ def _languages(r: Reader, value: object) -> tuple[str, ...]:
     languages = r.texts(value, "kiosk_languages")
     for i, language in enumerate(languages):
         if not LANGUAGE_CODE.match(language):
-            r.problem(f"kiosk_languages[{i}]", f"must be a language code like 'en' or "
-                      f"'pt-BR', got {language!r}")  # fmt: skip
+            r.problem(f"kiosk_languages[{i}]", N_("must be a language code like 'en' or "
+                      "'pt-BR', got {got!r}"), got=language)  # fmt: skip
     if not languages:
-        r.problem("kiosk_languages", "needs at least one language")
+        r.problem("kiosk_languages", N_("needs at least one language"))
     return languages

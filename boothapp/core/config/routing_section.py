@@ -18,6 +18,7 @@ from boothapp.core.config.model import (
 from boothapp.core.config.refs import COMPANY_SIZE_QUESTION, check_countries, check_options
 from boothapp.core.config.source import Reader, join
 from boothapp.core.hygiene.countries import REGIONS
+from boothapp.core.i18n import N_
 
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
@@ -31,16 +32,16 @@ def read_routing(r: Reader, value: object, by_id: dict[str, Question]) -> Routin
         for i, item in enumerate(r.sequence(m.get("reps"), "routing.reps"))
         if (rep := _rep(r, item, f"routing.reps[{i}]")) is not None
     )
-    r.unique(((f"routing.reps[{i}].id", x.id) for i, x in enumerate(reps)), "rep")
+    r.unique(((f"routing.reps[{i}].id", x.id) for i, x in enumerate(reps)), N_("rep"))
     rep_ids = [rep.id for rep in reps]
     fallback = r.ident(m.get("fallback"), "routing.fallback") if "fallback" in m else ""
-    r.known(fallback, "routing.fallback", rep_ids, "rep")
+    r.known(fallback, "routing.fallback", rep_ids, N_("rep"))
     rules = tuple(
         rule
         for i, item in enumerate(r.sequence(m.get("rules"), "routing.rules"))
         if (rule := _route_rule(r, item, f"routing.rules[{i}]", rep_ids, by_id)) is not None
     )
-    r.unique(((f"routing.rules[{i}].id", x.id) for i, x in enumerate(rules)), "rule")
+    r.unique(((f"routing.rules[{i}].id", x.id) for i, x in enumerate(rules)), N_("rule"))
     return RoutingConfig(reps, fallback, rules)
 
 
@@ -53,7 +54,8 @@ def _rep(r: Reader, value: object, path: str) -> Rep | None:
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        r.problem(join(path, "timezone"), f"unknown time zone '{zone}' (use e.g. Europe/Berlin)")
+        r.problem(join(path, "timezone"), N_("unknown time zone '{zone}' (use e.g. Europe/Berlin)"),
+                  zone=zone)  # fmt: skip
     start, end = time(9, 0), time(17, 0)
     if m.get("hours") is not None:
         start, end = _hours(r, m["hours"], join(path, "hours"))
@@ -67,13 +69,16 @@ def _rep(r: Reader, value: object, path: str) -> Rep | None:
         last = _date(r, span.get("to"), join(sub, "to"))
         if first and last:
             if last < first:
-                r.problem(join(sub, "to"), f"ends before it starts ({last} < {first})")
+                r.problem(join(sub, "to"), N_("ends before it starts ({last} < {first})"),
+                          last=last, first=first)  # fmt: skip
             absences.append(DateRange(first, last))
     capacity = None
     if m.get("max_open_leads") is not None:
         capacity = r.integer(m["max_open_leads"], join(path, "max_open_leads"))
         if capacity < 0:
-            r.problem(join(path, "max_open_leads"), f"must be 0 or more, got {capacity}")
+            r.problem(
+                join(path, "max_open_leads"), N_("must be 0 or more, got {got}"), got=capacity
+            )
     return Rep(
         id=r.ident(m.get("id"), join(path, "id")),
         name=r.text(m.get("name"), join(path, "name")),
@@ -91,7 +96,7 @@ def _hours(r: Reader, value: object, path: str) -> tuple[time, time]:
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2):
             return time(h1, m1), time(h2, m2)
-    r.problem(path, f"must be a same-day range like '09:00-17:00', got {value!r}")
+    r.problem(path, N_("must be a same-day range like '09:00-17:00', got {got!r}"), got=value)
     return time(9, 0), time(17, 0)
 
 
@@ -103,7 +108,7 @@ def _date(r: Reader, value: object, path: str) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    r.problem(path, f"must be a date like 2026-12-24, got {value!r}")
+    r.problem(path, N_("must be a date like 2026-12-24, got {got!r}"), got=value)
     return None
 
 
@@ -117,21 +122,21 @@ def _route_rule(
         return None
     reps = r.idents(m.get("reps"), join(path, "reps"))
     if not reps and "reps" in m:
-        r.problem(join(path, "reps"), "a rule needs at least one rep")
+        r.problem(join(path, "reps"), N_("a rule needs at least one rep"))
     for i, rep in enumerate(reps):
-        r.known(rep, f"{path}.reps[{i}]", rep_ids, "rep")
+        r.known(rep, f"{path}.reps[{i}]", rep_ids, N_("rep"))
     countries = r.texts(m.get("countries"), join(path, "countries"))
     check_countries(r, countries, join(path, "countries"))
     regions = r.texts(m.get("regions"), join(path, "regions"))
     for i, region in enumerate(regions):
-        r.known(region, f"{path}.regions[{i}]", REGIONS, "region")
+        r.known(region, f"{path}.regions[{i}]", REGIONS, N_("region"))
     sizes = r.idents(m.get("company_sizes"), join(path, "company_sizes"))
     check_options(r, sizes, join(path, "company_sizes"), by_id.get(COMPANY_SIZE_QUESTION))
     interests = r.idents(m.get("interests"), join(path, "interests"))
     need = [o for q in by_id.values() if q.bant is BantRole.NEED for o in q.option_ids()]
     for i, interest in enumerate(interests):
         if need:
-            r.known(interest, f"{path}.interests[{i}]", need, "interest")
+            r.known(interest, f"{path}.interests[{i}]", need, N_("interest"))
     min_score = None
     if m.get("min_score") is not None:
         min_score = r.integer(m["min_score"], join(path, "min_score"))
@@ -139,7 +144,8 @@ def _route_rule(
     if m.get("min_overlap_hours") is not None:
         overlap = r.number(m["min_overlap_hours"], join(path, "min_overlap_hours"))
         if overlap is not None and not 0 < overlap <= 24:
-            r.problem(join(path, "min_overlap_hours"), f"must be between 0 and 24, got {overlap}")
+            r.problem(join(path, "min_overlap_hours"), N_("must be between 0 and 24, got {got}"),
+                      got=overlap)  # fmt: skip
     return RouteRule(
         id=r.ident(m.get("id"), join(path, "id")),
         reps=reps,

@@ -16,7 +16,8 @@ from typing import TypeVar
 
 import yaml
 
-from boothapp.core.config.errors import ConfigError, ConfigProblem
+from boothapp.core.config.errors import ConfigError, ConfigProblem, say
+from boothapp.core.i18n import N_
 
 
 class Format(StrEnum):
@@ -124,7 +125,12 @@ class _JsonLimit(Exception):
 def _json_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
         raise _JsonLimit(
-            f"a number of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})", text
+            say(
+                N_("a number of {digits} digits (at most {most})"),
+                digits=len(text.lstrip("-")),
+                most=MAX_INT_DIGITS,
+            ),
+            text,
         )
     return int(text)
 
@@ -148,21 +154,22 @@ def _load_json(text: str, source_name: str) -> object:
         value: object = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise ConfigError(
-            source_name, [ConfigProblem("", exc.lineno, f"not valid JSON: {exc.msg}")]
+            source_name,
+            [ConfigProblem("", exc.lineno, say(N_("not valid JSON: {why}"), why=exc.msg))],
         ) from None
     except _JsonLimit as exc:
         at = text.find(exc.needle) if exc.needle else -1
         line = text.count("\n", 0, at) + 1 if at >= 0 else None
         raise ConfigError(source_name, [ConfigProblem("", line, str(exc))]) from None
     except RecursionError:
-        raise ConfigError(
-            source_name, [ConfigProblem("", None, f"nested deeper than {MAX_DEPTH} levels")]
-        ) from None
+        raise ConfigError(source_name, [ConfigProblem("", None, _too_deep())]) from None
     if _json_depth(value) > MAX_DEPTH:
-        raise ConfigError(
-            source_name, [ConfigProblem("", None, f"nested deeper than {MAX_DEPTH} levels")]
-        )
+        raise ConfigError(source_name, [ConfigProblem("", None, _too_deep())])
     return value
+
+
+def _too_deep() -> str:
+    return say(N_("nested deeper than {most} levels"), most=MAX_DEPTH)
 
 
 def detect_format(text: str, source_name: str) -> Format:
@@ -178,8 +185,8 @@ def parse(text: str, source_name: str) -> tuple[object, dict[str, int]]:
     if len(text) > MAX_DOCUMENT_CHARS:
         raise ConfigError(
             source_name,
-            [ConfigProblem("", None, f"the document has {len(text):,} characters "
-                           f"(at most {MAX_DOCUMENT_CHARS:,})")],
+            [ConfigProblem("", None, say(N_("the document has {count} characters (at most {most})"),
+                                         count=len(text), most=MAX_DOCUMENT_CHARS))],
         )  # fmt: skip
     fmt = detect_format(text, source_name)
     value: object
@@ -191,11 +198,12 @@ def parse(text: str, source_name: str) -> tuple[object, dict[str, int]]:
         except yaml.MarkedYAMLError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
             raise ConfigError(
-                source_name, [ConfigProblem("", line, f"not valid YAML: {exc.problem}")]
+                source_name,
+                [ConfigProblem("", line, say(N_("not valid YAML: {why}"), why=exc.problem))],
             ) from None
         except yaml.YAMLError as exc:
             raise ConfigError(
-                source_name, [ConfigProblem("", None, f"not valid YAML: {exc}")]
+                source_name, [ConfigProblem("", None, say(N_("not valid YAML: {why}"), why=exc))]
             ) from None
     return value, _line_map(text)
 
@@ -247,8 +255,10 @@ class Reader:
             cut = max(probe.rfind("."), probe.rfind("["))
             probe = probe[:cut] if cut > 0 else ""
 
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(ConfigProblem(path, self.line_of(path), message))
+    def problem(self, path: str, message: str, **values: object) -> None:
+        """``message``: an English msgid (``N_``), said in the reader's language with
+        ``values`` put in."""
+        self.problems.append(ConfigProblem(path, self.line_of(path), say(message, **values)))
 
     def mapping(
         self,
@@ -258,31 +268,33 @@ class Reader:
         required: Iterable[str] = (),
     ) -> dict[str, object] | None:
         if not isinstance(value, Mapping):
-            self.problem(path, f"must be a mapping of keys to values, got {_show(value)}")
+            self.problem(
+                path, N_("must be a mapping of keys to values, got {got}"), got=_show(value)
+            )
             return None
         allowed_keys = list(allowed)
         result: dict[str, object] = {}
         for key, item in value.items():
             sub = join(path, str(key))
             if not isinstance(key, str):
-                self.problem(sub, f"keys must be text, got {_show(key)}")
+                self.problem(sub, N_("keys must be text, got {got}"), got=_show(key))
             elif key not in allowed_keys:
                 hint = difflib.get_close_matches(key, allowed_keys, n=1)
-                tip = f"; did you mean '{hint[0]}'?" if hint else ""
                 known = ", ".join(allowed_keys)
-                self.problem(sub, f"unknown key '{key}'{tip} (known keys: {known})")
+                self.problem(sub, N_("unknown key '{key}'{tip} (known keys: {known})"),
+                             key=key, tip=did_you_mean(hint), known=known)  # fmt: skip
             else:
                 result[key] = item
         for key in required:
             if key not in value:
-                self.problem(path, f"missing required key '{key}'")
+                self.problem(path, N_("missing required key '{key}'"), key=key)
         return result
 
     def sequence(self, value: object, path: str) -> list[object]:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(path, f"must be a list, got {_show(value)}")
+            self.problem(path, N_("must be a list, got {got}"), got=_show(value))
             return []
         return value
 
@@ -290,7 +302,7 @@ class Reader:
         if value is None:
             return default
         if not isinstance(value, str):
-            self.problem(path, f"must be text, got {_show(value)}")
+            self.problem(path, N_("must be text, got {got}"), got=_show(value))
             return default
         return value
 
@@ -298,8 +310,11 @@ class Reader:
         if not isinstance(value, str) or not _ID.match(value):
             self.problem(
                 path,
-                "must be an id of letters, digits, '_', '-' or '.' "
-                f"(quote it if it looks like a number), got {_show(value)}",
+                N_(
+                    "must be an id of letters, digits, '_', '-' or '.' "
+                    "(quote it if it looks like a number), got {got}"
+                ),
+                got=_show(value),
             )
             return ""
         return value
@@ -314,13 +329,13 @@ class Reader:
 
     def integer(self, value: object, path: str, default: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(path, f"must be an integer, got {_show(value)}")
+            self.problem(path, N_("must be an integer, got {got}"), got=_show(value))
             return default
         return value
 
     def number(self, value: object, path: str) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"must be a number, got {_show(value)}")
+            self.problem(path, N_("must be a number, got {got}"), got=_show(value))
             return None
         return float(value)
 
@@ -328,7 +343,7 @@ class Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.problem(path, f"must be true or false, got {_show(value)}")
+            self.problem(path, N_("must be true or false, got {got}"), got=_show(value))
             return default
         return value
 
@@ -337,8 +352,8 @@ class Reader:
         if isinstance(value, str) and value in names:
             return enum_type(value)
         hint = difflib.get_close_matches(str(value), names, n=1)
-        tip = f"; did you mean '{hint[0]}'?" if hint else ""
-        self.problem(path, f"must be one of {', '.join(names)}, got {_show(value)}{tip}")
+        self.problem(path, N_("must be one of {names}, got {got}{tip}"), names=", ".join(names),
+                     got=_show(value), tip=did_you_mean(hint))  # fmt: skip
         return None
 
     def unique(self, ids: Iterable[tuple[str, str]], what: str) -> None:
@@ -346,28 +361,36 @@ class Reader:
         seen: set[str] = set()
         for path, ident in ids:
             if ident and ident in seen:
-                self.problem(path, f"duplicate {what} id '{ident}'")
+                self.problem(path, N_("duplicate {what} id '{ident}'"), what=say(what),
+                             ident=ident)  # fmt: skip
             seen.add(ident)
 
     def known(self, value: str, path: str, known: Iterable[str], what: str) -> None:
         names = list(known)
         if value and value not in names:
             hint = difflib.get_close_matches(value, names, n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            self.problem(path, f"unknown {what} '{value}'{tip}")
+            self.problem(path, N_("unknown {what} '{value}'{tip}"), what=say(what),
+                         value=value, tip=did_you_mean(hint))  # fmt: skip
 
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def did_you_mean(hint: Iterable[str] | str | None) -> str:
+    """ "; did you mean 'x'?" for the first close match, or nothing."""
+    first = hint if isinstance(hint, str) else next(iter(hint or ()), None)
+    return say(N_("; did you mean '{hint}'?"), hint=first) if first else ""
+
+
 def _show(value: object) -> str:
+    """What was written, for "got ...": the value itself, or what kind of thing it was."""
     if value is None:
-        return "nothing"
+        return say(N_("nothing"))
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, Mapping):
-        return "a mapping"
+        return say(N_("a mapping"))
     if isinstance(value, list):
-        return "a list"
+        return say(N_("a list"))
     return f"{type(value).__name__} {value!r}"

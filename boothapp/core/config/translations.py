@@ -12,8 +12,10 @@ import difflib
 import re
 from collections.abc import Mapping
 
+from boothapp.core.config.errors import say
 from boothapp.core.config.model import Translations
-from boothapp.core.config.source import Reader, join
+from boothapp.core.config.source import Reader, did_you_mean, join
+from boothapp.core.i18n import N_
 
 # ISO 639 language code, optionally with an ISO 3166 region: en, fa, fil, pt-BR.
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -40,11 +42,12 @@ def read_translations(
     if value is None:
         return ()
     if not isinstance(value, Mapping):
-        got = "a list" if isinstance(value, list) else repr(value)
+        got = say(N_("a list")) if isinstance(value, list) else repr(value)
         r.problem(
             path,
-            'must be a table of language code -> wording, e.g. {tr: "...", el: "..."}, '
-            f"got {got}",
+            N_("must be a table of language code -> wording, e.g. {example}, got {got}"),
+            example='{tr: "...", el: "..."}',
+            got=got,
         )
         return ()
     result: list[tuple[str, str]] = []
@@ -52,14 +55,16 @@ def read_translations(
         sub = join(path, str(code))
         if not isinstance(code, str) or not LANGUAGE_CODE.match(code):
             lower = str(code).lower()
-            tip = f"; did you mean '{lower}'?" if lower in offered else ""
-            r.problem(sub, f"{str(code)!r} is not a language code like 'tr', 'el' or 'pt-BR'{tip}")
+            tip = did_you_mean(lower) if lower in offered else ""
+            r.problem(sub, N_("{code!r} is not a language code like 'tr', 'el' or 'pt-BR'{tip}"),
+                      code=str(code), tip=tip)  # fmt: skip
             continue
         if offered and code not in offered:  # an empty list is reported on its own
             r.problem(sub, _not_offered(code, offered))
             continue
         if text is None or (isinstance(text, str) and not text.strip()):
-            r.problem(sub, f"is empty; write the wording in '{code}' or leave '{code}' out")
+            r.problem(sub, N_("is empty; write the wording in '{code}' or leave '{code}' out"),
+                      code=code)  # fmt: skip
             continue
         if not isinstance(text, str):
             r.text(text, sub)  # reports "must be text, got ..."
@@ -69,15 +74,15 @@ def read_translations(
 
 
 def _not_offered(code: str, offered: tuple[str, ...]) -> str:
-    listed = ", ".join(offered)
-    message = (
-        f"'{code}' is not one of the kiosk's languages (kiosk_languages: {listed}), so "
-        "visitors would never see this translation"
-    )
+    message = say(
+        N_("'{code}' is not one of the kiosk's languages (kiosk_languages: {listed}), so "
+           "visitors would never see this translation"),
+        code=code, listed=", ".join(offered),
+    )  # fmt: skip
     hint = _MIX_UPS.get(code)
     if hint not in offered:
         close = difflib.get_close_matches(code, offered, n=1)
         hint = close[0] if close else None
     if hint:
-        return f"{message}; did you mean '{hint}'?"
-    return f"{message}; add '{code}' to kiosk_languages or remove it here"
+        return message + did_you_mean(hint)
+    return message + say(N_("; add '{code}' to kiosk_languages or remove it here"), code=code)

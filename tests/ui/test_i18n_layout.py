@@ -1,0 +1,143 @@
+"""Words that fit: wrapped Persian lines mixing Latin and a zero-width non-joiner, Greek lead
+filters beside the open lead detail (issue 21)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel
+
+from boothapp.app import AppContext
+from boothapp.services.events import NewEvent
+from boothapp.services.lead_queries import LeadQueryService
+from boothapp.services.leads import LeadService
+from boothapp.store.migrate import open_database
+from boothapp.ui.i18n import apply_language
+from boothapp.ui.leads_page import LeadsPage
+from boothapp.ui.roster_import_dialog import RosterImportDialog
+from boothapp.ui.wrapped_label import WrappedLabel
+from boothapp.workers.tasks import TaskRunner
+from tests.fixtures_leads import populate
+
+INTRO = (
+    "The organiser's attendee list (CSV or Excel) lets id-only badges show the visitor's "
+    "name and company offline."
+)
+
+
+def _ink_at_left_edge(label: QLabel, width: int) -> bool:
+    """True when the label's drawn text reaches its left edge: a right-to-left line that
+    ran past it and lost letters."""
+    label.resize(width, label.heightForWidth(width))
+    image = label.grab().toImage()
+    return any(image.pixelColor(0, y).lightness() < 160 for y in range(image.height()))
+
+
+def test_persian_line_with_zwnj_and_latin_is_not_cut(qtbot) -> None:  # type: ignore[no-untyped-def]
+    apply_language("fa")
+    QApplication.instance().setFont(QFont("DejaVu Sans", 12))  # type: ignore[union-attr]
+    text = QCoreApplication.translate("RosterImportDialog", INTRO)
+    assert "\u200c" in text and "CSV" in text
+    subtitle = "گرم · امتیاز ۳۵ · ثبت جمعه ۰۴ دسامبر ۱۷:۴۲ توسط Alex Chen"
+    # Widths where a plain wrapped QLabel draws its first line past its left edge.
+    for line, widths in ((text, (306, 345, 618, 684)), (subtitle, (300, 348, 387))):
+        plain = QLabel(line)
+        plain.setWordWrap(True)
+        wrapped = WrappedLabel(line)
+        qtbot.addWidget(plain)
+        qtbot.addWidget(wrapped)
+        assert wrapped.text() == line
+        cut = [w for w in widths if _ink_at_left_edge(plain, w)]
+        assert [w for w in widths if _ink_at_left_edge(wrapped, w)] == [], cut
+
+
+def test_roster_intro_and_detail_subtitle_wrap_whole(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    apply_language("fa")
+    event = ctx.events.create_event(NewEvent(name="Roster Expo"))
+    runner = TaskRunner()
+    dialog = RosterImportDialog(ctx.attendees, runner, event)
+    qtbot.addWidget(dialog)
+    intros = [w for w in dialog.findChildren(WrappedLabel) if "CSV" in w.text()]
+    assert intros and "\u200c" in intros[0].text()
+    assert isinstance(dialog.summary, WrappedLabel)
+    runner.wait()
+
+
+def test_greek_filters_show_their_words_beside_the_detail(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, _ = open_database(f"sqlite:///{tmp_path / 'l.db'}", tmp_path / "backups")
+    pop = populate(db, 40, seed=3)
+    runner = TaskRunner()
+    apply_language("el")
+    page = LeadsPage(LeadQueryService(db), LeadService(db), runner, pop.event_id, 100)
+    qtbot.addWidget(page)
+    page.resize(1040, 740)  # the page beside the navigation on a 1280x800 laptop
+    page.show()
+    qtbot.waitUntil(lambda: page.model.total is not None and not page.model.loading)
+    page.open_row(0)
+    qtbot.wait(200)
+    for combo in (page.rating, page.staff, page.day, page.stage, page.sync):
+        words = combo.fontMetrics().horizontalAdvance(combo.currentText())
+        assert words + 30 <= combo.width(), (combo.currentText(), words, combo.width())
+    page.close_detail()
+    qtbot.wait(100)
+    assert page._filter_columns == 3  # the full width takes three a row again
+    runner.wait()
+    db.dispose()
+
+
+def test_window_built_in_persian_rates_in_persian(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """A window opened straight in Persian (the OS's language) showed "Cold Warm Hot"."""
+    from boothapp.core.config import default_config
+    from boothapp.core.models import Rating
+    from boothapp.ui.lead_form import LeadForm
+
+    apply_language("fa")
+    event = ctx.events.create_event(NewEvent(name="Form Expo"))
+    runner = TaskRunner()
+    form = LeadForm(ctx.leads, runner, event, default_config(), "")
+    qtbot.addWidget(form)
+    words = {r: form.rating_buttons[r].text() for r in Rating}
+    assert words == {Rating.COLD: "سرد", Rating.WARM: "گرم", Rating.HOT: "داغ"}
+    apply_language("el")  # a switch at sign-in retranslates them
+    hot = QCoreApplication.translate("Leads", "Hot")
+    qtbot.waitUntil(lambda: form.rating_buttons[Rating.HOT].text() == hot)
+    assert not hot.isascii()
+    runner.wait()
+
+
+def test_next_touch_names_its_city_in_the_readers_words() -> None:
+    from datetime import UTC, datetime
+
+    from boothapp.core.models import Channel
+    from boothapp.services.followup_types import Touch, TouchState
+    from boothapp.ui.lead_detail import followups_text
+
+    apply_language("fa")
+    touch = Touch("t1", "l1", 1, Channel.EMAIL, datetime(2026, 12, 4, 17, 25, tzinfo=UTC),
+                  "America/Chicago", "", "", "", "", "", TouchState.PLANNED, "", "", 0, "",
+                  None)  # fmt: skip
+    text = followups_text([touch])
+    assert "شیکاگو" in text and "America" not in text and "Chicago" not in text
+
+
+def test_question_picker_names_questions_in_the_readers_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A Persian manager's question picker read "Budget" (the default's English label)."""
+    from boothapp.ui.event_settings_form import SettingsForm
+
+    apply_language("fa")
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    form.load_tree(
+        {
+            "questions": [
+                {"id": "budget", "label": "Budget", "kind": "single", "options": []},
+                {"id": "line", "label": "Robot line", "kind": "text",
+                 "translations": {"fa": "خط ربات", "tr": "Robot serisi"}},
+                {"id": "own", "label": "Booth colour", "kind": "text"},
+            ]
+        }
+    )  # fmt: skip
+    names = [form.question.itemText(i) for i in range(form.question.count())]
+    assert names == ["بودجه", "خط ربات", "Booth colour"]  # their own words stay theirs
