@@ -132,11 +132,24 @@ def answer_lines(
     return tuple(lines)
 
 
+# A question that already ends in its own question mark (Latin "?", Greek ";", Arabic-script
+# "؟") takes no colon after it: "Budget?: 50k" reads wrong in every language.
+_ASKED = ("?", ";", "\u037e", "\u061f")
+
+
+def question_lead_in(label: str) -> str:
+    """The question as it leads in to its answer: "Budget:" but "Any budget?"."""
+    return label if label.endswith(_ASKED) else f"{label}:"
+
+
 def answers_change_text(cfg: EventConfig, old: Any, new: Any) -> str:
     """A history entry for the answers, in words and only what changed:
     "Budget: 50k-250k → > 250k"."""
     before = dict(answer_lines(cfg, old if isinstance(old, Mapping) else {}))
     after = dict(answer_lines(cfg, new if isinstance(new, Mapping) else {}))
     changed = [q for q in dict.fromkeys([*before, *after]) if before.get(q) != after.get(q)]
-    parts = [f"{q}: {before.get(q) or '(empty)'} → {after.get(q) or '(empty)'}" for q in changed]
+    parts = [
+        f"{question_lead_in(q)} {before.get(q) or '(empty)'} → {after.get(q) or '(empty)'}"
+        for q in changed
+    ]
     return "; ".join(parts) or "Answers: no change"

@@ -35,7 +35,7 @@ FULL = MessageContext(
     company="Acme Makina",
     job_title="Purchasing lead",
     phone="+90 212 555 0101",
-    answers=(("Budget", "50k EUR"), ("Timeframe", "Q1")),
+    answers=(("Budget:", "50k EUR"), ("Timeframe:", "Q1")),  # lead-ins as from_lead makes them
     interests=("Badge scanners", "CRM sync"),
     notes="Wants a demo for 12 sites",
     literature=(Link("Brochure", "https://example.com/brochure.pdf"),),
@@ -161,7 +161,14 @@ def test_call_script_carries_answers_and_notes_for_the_caller() -> None:
 )  # fmt: skip
 def test_call_script_puts_no_colon_after_a_question_mark(lang: str, question: str) -> None:
     """Issue 21: "Πότε σκοπεύει να αγοράσει;: < 3 μήνες" read as a typo."""
-    context = replace(FULL, answers=((question, "Q1"), ("Budget", "50k EUR")))
+    lead = Lead(id="l1", event_id="e1", contact=Contact(first_name="Ayşe"))
+    built = MessageContext.from_lead(
+        lead,
+        Event(id="e1", name="Expo"),
+        None,
+        answer_lines=((question, "Q1"), ("Budget", "50k EUR")),
+    )
+    context = replace(FULL, answers=built.answers)
     text = render_message("call_script", lang, context).text
     assert f"- {question} Q1" in text and "- Budget: 50k EUR" in text
 
@@ -179,7 +186,7 @@ def test_context_from_lead_uses_the_staff_and_event() -> None:
     )
     assert ctx.first_name == "Maria"
     assert ctx.staff_name == "Jo Lee"
-    assert ctx.answers == (("Interests", "A, B"), ("Decides", "yes"))
+    assert ctx.answers == (("Interests:", "A, B"), ("Decides:", "yes"))
     msg = render_message("thank_you", "de", ctx)
     assert msg.text.startswith("Hallo Maria,")
     assert "Ihr Team" in msg.text

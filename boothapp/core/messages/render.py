@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, Template, TemplateNotFound, meta, nodes
 from markupsafe import Markup, escape
 
+from boothapp.core.answers import question_lead_in
 from boothapp.core.messages.variants import variant_for
 from boothapp.core.models import Event, Lead, Staff
 from boothapp.resources import asset
@@ -53,7 +54,8 @@ class MessageContext:
     job_title: str = ""
     email: str = ""
     phone: str = ""
-    answers: tuple[tuple[str, str], ...] = ()  # (question, answer) as shown to the visitor
+    # (question with its lead-in "Budget:" / "Any budget?", answer) as shown to the visitor
+    answers: tuple[tuple[str, str], ...] = ()
     interests: tuple[str, ...] = ()
     notes: str = ""  # staff notes: for call scripts, not for the customer's eyes
     shared_notes: tuple[str, ...] = ()  # note lines the rep marked for the customer
@@ -86,13 +88,16 @@ class MessageContext:
         """``answer_lines``: (question, answer) as people read them, from
         ``core.answers.answer_lines`` (labels, not codes); without it the stored values."""
         c = lead.contact
-        answers = (
+        pairs = (
             tuple((q, a) for q, a in answer_lines if a)
             if answer_lines is not None
             else tuple(
                 (str(q), _answer_text(a)) for q, a in lead.answers.items() if _answer_text(a)
             )
         )
+        # The question carries its own lead-in (colon or question mark), so a template prints
+        # it as is and stays one shape for every lead (a test on its last letter would not).
+        answers = tuple((question_lead_in(q), a) for q, a in pairs)
         return cls(
             first_name=c.first_name.strip(),
             last_name=c.last_name.strip(),
