@@ -123,6 +123,9 @@ def event_zone(event: Event) -> ZoneInfo:
         ) from exc
 
 
+_combine = datetime.combine
+
+
 def to_event_time(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     """UTC-aware -> naive wall-clock time in ``zone`` (spreadsheets have no zones)."""
     if moment is None:
@@ -131,7 +134,10 @@ def to_event_time(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
         from datetime import UTC
 
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).replace(tzinfo=None)
+    local = moment.astimezone(zone)
+    # The same naive time as local.replace(tzinfo=None) (fold kept), in half the time: a
+    # keyword replace is slow and a 50k export makes 100,000 of these (issue 23).
+    return _combine(local.date(), local.time())
 
 
 def format_answer(question: QuestionColumn, answer: Any) -> CellValue:
