@@ -166,9 +166,19 @@ class XlsxSheetWriter:
 
     def row(self, values: Sequence[CellValue]) -> None:
         self._rows += 1
-        r = self._rows
+        r = str(self._rows)  # formatted once, not once a cell
         parts = [f'<row r="{r}">']
+        append = parts.append
         for letter, value in zip(self._letters, values, strict=True):
+            if value.__class__ is str:  # most cells: one class test, not the chain below
+                if not value:
+                    continue
+                if _NEEDS_ESCAPE.search(value) is None and value[0] not in FORMULA_TRIGGERS:
+                    append(
+                        f'<c r="{letter}{r}" t="inlineStr"><is>'
+                        f'<t xml:space="preserve">{value}</t></is></c>'
+                    )
+                    continue
             if value is None or value == "":
                 continue
             if isinstance(value, str):
