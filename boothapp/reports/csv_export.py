@@ -116,6 +116,18 @@ def _column_cell(kind: ColumnType) -> Callable[[Any], str]:
                 return text
 
         return answer_cell
+    if kind is ColumnType.BOOL:
+
+        def bool_cell(value: Any) -> str:  # one call a cell, not csv_cell's two
+            return "yes" if value is True else "no" if value is False else csv_cell(value)
+
+        return bool_cell
+    if kind is ColumnType.NUMBER:
+
+        def number_cell(value: Any) -> str:
+            return str(value) if value.__class__ is int else csv_cell(value)
+
+        return number_cell
     return csv_cell
 
 
