@@ -56,3 +56,22 @@ def test_xlsx_writer_skips_escaping_only_text_that_needs_none(value: str) -> Non
 
     if _NEEDS_ESCAPE.search(value) is None:
         assert escape(xlsx_text(value)) == value
+
+
+@given(
+    st.text(alphabet=st.sampled_from("_x0aF9Zg\x00\x08\x0b\x1f\r\n\t ş"), max_size=24)
+    | st.text(max_size=24)
+)
+def test_xlsx_text_is_the_one_pass_ooxml_escape(value: str) -> None:
+    # ECMA-376 ST_Xstring: every C0 control but tab and LF, and the underscore of a literal
+    # _xHHHH_, as _xHHHH_ in one left-to-right pass (the two-step version must agree).
+    import re
+
+    from boothapp.reports.safety import xlsx_text
+
+    one_pass = re.sub(
+        r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)",
+        lambda m: f"_x{ord(m.group(0)):04X}_",
+        value,
+    )
+    assert xlsx_text(value) == one_pass
