@@ -17,21 +17,16 @@ from typing import Any
 
 from boothapp.core.models import Event, Lead
 from boothapp.reports.columns import (
-    CODE_PREFIX,
-    QUESTION_PREFIX,
     CellValue,
-    Column,
     ColumnChoice,
     ColumnType,
     ExportContext,
     HeaderStyle,
-    LeadRecords,
     QuestionColumn,
     event_zone,
+    fused_answer_rows,
     header_of,
     read_rows,
-    record_fields,
-    record_reader,
     resolve_columns,
 )
 from boothapp.reports.export_io import (
@@ -121,76 +116,19 @@ def _column_cell(kind: ColumnType) -> Callable[[Any], str]:
                 return text
 
         return answer_cell
+    if kind is ColumnType.BOOL:
+
+        def bool_cell(value: Any) -> str:  # one call a cell, not csv_cell's two
+            return "yes" if value is True else "no" if value is False else csv_cell(value)
+
+        return bool_cell
+    if kind is ColumnType.NUMBER:
+
+        def number_cell(value: Any) -> str:
+            return str(value) if value.__class__ is int else csv_cell(value)
+
+        return number_cell
     return csv_cell
-
-
-_UNCACHED = object()
-_ANSWER_MEMO = 512
-
-
-def _answer_text_rows(
-    leads: Iterable[Lead], cols: Sequence[Column], ctx: ExportContext
-) -> tuple[Iterable[list[Any]], set[int]] | None:
-    """Rows read from stored-value records with every question's cells already CSV text,
-    and which columns those are; None when ``leads`` offer no records.
-
-    A question has two columns (its labels and its codes), both from one stored answer: each
-    distinct answer (an option id, a list of them) is turned into both texts once and looked
-    up after, one look-up per question a row instead of two conversions per cell (issue 23).
-    A column's text is exactly what its converter and the CSV cell would make of the answer.
-    """
-    fields = record_fields(cols)
-    if fields is None or not isinstance(leads, LeadRecords) or "answers" not in fields:
-        return None
-    by_question: dict[str, list[tuple[int, Column]]] = {}
-    for i, c in enumerate(cols):
-        if c.type is ColumnType.ANSWER and c.source == "answers" and c.convert is not None:
-            qid = c.id.removeprefix(QUESTION_PREFIX).removeprefix(CODE_PREFIX)
-            by_question.setdefault(qid, []).append((i, c))
-    if not by_question:
-        return None
-    at = fields.index("answers")
-    cell = _column_cell(ColumnType.ANSWER)
-    # (question id, its columns, their converters, memo: stored answer -> the columns' texts)
-    groups: list[tuple[str, tuple[int, ...], tuple[Any, ...], dict[Any, tuple[str, ...]]]] = []
-    for qid, slots in by_question.items():
-        indexes = tuple(i for i, _c in slots)
-        converts = tuple(c.convert for _i, c in slots if c.convert is not None)
-        groups.append((qid, indexes, converts, {}))
-
-    def texts(qid: str, converts: Sequence[Any], answer: Any) -> tuple[str, ...]:
-        stored = {qid: answer}
-        return tuple(cell(convert(stored, ctx)) for convert in converts)
-
-    def rows() -> Iterable[list[Any]]:
-        for rec in leads.records(fields):
-            row = read_plain(rec)
-            answers = rec[at] or {}
-            for qid, indexes, converts, memo in groups:
-                answer = answers.get(qid)
-                kind = answer.__class__
-                key = (
-                    answer if kind is str or answer is None
-                    else tuple(answer) if kind is list and all(a.__class__ is str for a in answer)
-                    else _UNCACHED
-                )  # fmt: skip
-                found = memo.get(key) if key is not _UNCACHED else None
-                if found is None:
-                    found = texts(qid, converts, answer)
-                    if key is not _UNCACHED and len(memo) < _ANSWER_MEMO:
-                        memo[key] = found
-                for i, value in zip(indexes, found, strict=True):
-                    row[i] = value
-            yield row
-
-    # The other columns as the shared reader gives them; the answers' cells are overwritten.
-    plain = list(cols)
-    fused = {i for _q, indexes, _c, _m in groups for i in indexes}
-    for i in fused:
-        plain[i] = Column(cols[i].id, cols[i].label, cols[i].getter, ColumnType.ANSWER,
-                          attr=fields[at])  # fmt: skip
-    read_plain = record_reader(plain, ctx, fields)
-    return rows(), fused
 
 
 # First characters that may need an apostrophe (the formula triggers, or one already there).
@@ -219,7 +157,8 @@ def export_csv(
     ctx = ExportContext(event, event_zone(event))
     # Text columns always hold str: only the few that start like a formula need a call.
     text = [i for i, c in enumerate(cols) if c.type is ColumnType.TEXT]
-    fused = _answer_text_rows(leads, cols, ctx)
+    # Each question's two cells (labels, codes) as CSV text from one look-up per row.
+    fused = fused_answer_rows(leads, cols, ctx, _column_cell(ColumnType.ANSWER))
     source, done = fused if fused is not None else (read_rows(leads, cols, ctx), set())
     other = [
         (i, _column_cell(c.type))

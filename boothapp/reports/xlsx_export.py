@@ -23,6 +23,7 @@ from boothapp.reports.columns import (
     HeaderStyle,
     QuestionColumn,
     event_zone,
+    fused_answer_rows,
     header_of,
     read_rows,
     resolve_columns,
@@ -45,6 +46,10 @@ def sheet_title(event: Event) -> str:
     bad = set("[]:*?/\\")
     title = "".join("_" if ch in bad else ch for ch in event.name).strip(" '") or "Leads"
     return title[:SHEET_TITLE_MAX]
+
+
+def _same(value: CellValue) -> CellValue:
+    return value
 
 
 def _widths(cols: Sequence[Column], sample: Sequence[list[CellValue]]) -> list[float]:
@@ -75,7 +80,9 @@ def export_xlsx(
     total = total_of(leads)
     path = Path(path)
 
-    row_iter = read_rows(leads, cols, ctx)
+    # Each question's two cells from one look-up per row (issue 23), where leads are records.
+    fused = fused_answer_rows(leads, cols, ctx, _same)
+    row_iter = fused[0] if fused is not None else read_rows(leads, cols, ctx)
     # Widths go before the rows in the sheet XML, so size them from a sample.
     sample = list(itertools.islice(row_iter, WIDTH_SAMPLE_ROWS))
     rows = 0

@@ -294,15 +294,23 @@ class ExportService:
         )  # fmt: skip
 
     def _report_rows(self, event_id: str) -> list[ReportRow]:
-        q = select(
+        values: list[Any] = [
             LeadRow.id, LeadRow.created_at, LeadRow.staff_id, LeadRow.owner, LeadRow.rating,
             LeadRow.qualified, LeadRow.score, LeadRow.stage, LeadRow.please_delete,
             type_coerce(LeadRow.answers, SharedJSON()),  # read-only: each text decoded once
-        ).where(LeadRow.event_id == event_id)  # fmt: skip
+        ]  # fmt: skip
         ratings, stages = {r.value: r for r in Rating}, {st.value: st for st in Stage}
         rows: list[ReportRow] = []
         with self._db.read() as s:
-            result = s.connection().execute(q.execution_options(yield_per=READ_CHUNK))
+            conn = s.connection()
+            # On SQLite the time and JSON texts decoded in one pass, as the exports read them.
+            texts = _stored_texts(values) if conn.dialect.name == "sqlite" else None
+            q = select(*(texts.columns if texts else values)).where(LeadRow.event_id == event_id)
+            result: Iterable[Sequence[Any]] = conn.execute(
+                q.execution_options(yield_per=READ_CHUNK)
+            )
+            if texts is not None:
+                result = texts.decode(result, conn.dialect)
             for i, at, staff, owner, rating, ok, score, stage, flagged, answers in result:
                 rows.append(
                     ReportRow(

@@ -4,6 +4,7 @@ on a plain and on an encrypted file."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from boothapp.demo.build import build_demo
 from boothapp.reports.columns import record_fields, resolve_columns
 from boothapp.services import exports
 from boothapp.services.exports import LeadFilter, question_columns
+from boothapp.store.types import utc_from_stored
 
 
 @pytest.mark.parametrize("encrypted", [False, True])
@@ -39,3 +41,29 @@ def test_records_hold_the_typed_columns_values(
         assert all(r[at].utcoffset() is not None for r in decoded)  # aware, in UTC
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize(
+    ("stored", "moment"),
+    [
+        ("2026-03-29 00:58:07.000000", datetime(2026, 3, 29, 0, 58, 7, tzinfo=UTC)),
+        ("2026-03-29 00:58:07.123456", datetime(2026, 3, 29, 0, 58, 7, 123456, tzinfo=UTC)),
+        ("2026-03-29 00:58:07", datetime(2026, 3, 29, 0, 58, 7, tzinfo=UTC)),
+        ("2026-03-29T03:58:07+03:00", datetime(2026, 3, 29, 0, 58, 7, tzinfo=UTC)),
+        ("2026-03-29 00:58:07Z", datetime(2026, 3, 29, 0, 58, 7, tzinfo=UTC)),
+        ("2026-03-29", datetime(2026, 3, 29, tzinfo=UTC)),
+        (datetime(2026, 3, 29, 0, 58), datetime(2026, 3, 29, 0, 58, tzinfo=UTC)),
+        (datetime(2026, 3, 29, 2, 58, tzinfo=timezone(timedelta(hours=2))),
+         datetime(2026, 3, 29, 0, 58, tzinfo=UTC)),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_stored_moments_read_as_aware_utc(stored: object, moment: datetime | None) -> None:
+    got = utc_from_stored(stored)
+    assert got == moment
+    assert got is None or got.tzinfo is UTC
+
+
+def test_unreadable_stored_moment_is_one_clear_error() -> None:
+    with pytest.raises(ValueError, match="Invalid isoformat string"):
+        utc_from_stored("29/03/2026")
