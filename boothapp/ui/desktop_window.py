@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidg
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.clock import zone_of
+from boothapp.core.followups.timing import PublicHolidays
 from boothapp.core.hygiene.clean import clean_contact
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.hygiene.emails import email_problem
@@ -81,6 +82,12 @@ def warm_up(country: str) -> None:
     clean_contact(Contact(first_name="Ann", country="Deutschland", title="Buyer"), country)
     normalise_country("DE")
     label(Rating.HOT)
+    # The follow-up sender's first re-plan of a due mail imports the holiday tables (280
+    # modules): on the auto-sender's pool thread mid-scan it held the GIL and set off a full
+    # collection (bench/ui_latency.py session 1 on a days-old event, issue 23).
+    today = datetime.now(UTC).date()
+    for region in {country or "US", "US", "DE", "TR", "GB"}:
+        PublicHolidays().holiday_name(region, today)
 
 
 class DesktopWindow(MainWindow):
@@ -239,7 +246,8 @@ class DesktopWindow(MainWindow):
         self.sign_in.refresh()
         self.show_page(0)
         country = event.country
-        runner.run(lambda: warm_up(country))  # first uses paid before the first visitor
+        # First uses paid before the first visitor; what they leave is frozen with the rest.
+        runner.run(lambda: warm_up(country), on_done=lambda _none: gc.freeze())
         # Everything built so far (Qt wrappers, services, SQLAlchemy and phonenumbers metadata)
         # lives as long as the window. A full garbage collection walks all of it while holding
         # the GIL, which froze the preview and the form for ~80-100 ms every half minute of
