@@ -132,7 +132,7 @@ def test_barcode_decoding_rests_while_a_card_is_read_and_resumes_after(
     assert worker is not None and not worker.decoding_paused
     qtbot.keyClick(scan, Qt.Key.Key_F6)
     assert worker.decoding_paused
-    qtbot.waitUntil(lambda: scan.form_open, timeout=30000)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=60000)
     assert not worker.decoding_paused
     qtbot.keyClick(scan.form, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not scan.form_open, timeout=5000)
@@ -142,7 +142,7 @@ def test_barcode_decoding_rests_while_a_card_is_read_and_resumes_after(
     qtbot.waitUntil(lambda: scan.cameras.worker is not None and scan.cameras.last_frame is not None,
                     timeout=10000)  # fmt: skip
     worker = scan.cameras.worker
-    with qtbot.waitSignal(scan.card.no_card, timeout=30000):
+    with qtbot.waitSignal(scan.card.no_card, timeout=60000):
         qtbot.keyClick(scan, Qt.Key.Key_F6)
         assert worker.decoding_paused
     assert not worker.decoding_paused
