@@ -62,6 +62,10 @@ def scrolling(page: QWidget) -> QScrollArea:
     return area
 
 
+# The status strip is read at most this often: at 50k leads one read took a core 0.2-2.5 s,
+# and on a busy stand every save asked for one (bench/ui_latency.py session 1, issue 23).
+STATUS_GAP_MS = 5000
+
 # How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
 GIL_SWITCH_S = 0.0005
 
@@ -239,8 +243,12 @@ class DesktopWindow(MainWindow):
         self.wedge = KeyboardWedge()
         self.wedge.scanned.connect(self._handheld_scan)
         self.wedge.install()
-        # One status read at a time; changes during it ask for one more (see refresh_booth_status).
+        # One status read at a time, at most one per STATUS_GAP_MS (see refresh_booth_status).
         self._status_reading = self._status_again = False
+        self._status_gap = QTimer(self)
+        self._status_gap.setSingleShot(True)
+        self._status_gap.setInterval(STATUS_GAP_MS)
+        self._status_gap.timeout.connect(self._status_gap_over)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(30_000)
         self._status_timer.timeout.connect(self.refresh_booth_status)
@@ -363,6 +371,7 @@ class DesktopWindow(MainWindow):
         self.followups.set_staff(staff.id)
         self.results.set_staff(staff)
         self.show_page(1)
+        self._status_gap.stop()  # whoever signed in sees their own day at once
         self.refresh_booth_status()
         if not self._unfinished_offered:  # once per start, to whoever signs in first
             self._unfinished_offered = True
@@ -421,13 +430,13 @@ class DesktopWindow(MainWindow):
     def refresh_booth_status(self) -> None:
         """The scan page's status strip, read off the GUI thread (issue 15).
 
-        At 50k leads one read is ~100 ms of a core (counts over the event, issue 23); a burst
-        of lead changes (saves, a sync, the follow-up backlog) asks for one read after the
-        running one instead of a read each, so the pool does not crowd the scanning GUI
-        thread off the two cores."""
+        At 50k leads one read is ~100 ms of a core (counts over the event, issue 23): changes
+        while a read runs, or within STATUS_GAP_MS after it, ask for one read when the gap is
+        over instead of a read each, so the pool does not crowd the scanning GUI thread off
+        the two cores; the strip ends on the newest figures."""
         if self.staff is None:
             return
-        if self._status_reading:
+        if self._status_reading or self._status_gap.isActive():
             self._status_again = True
             return
         ctx, event_id, zone, staff_id = (
@@ -447,6 +456,9 @@ class DesktopWindow(MainWindow):
     def _status_read(self, text: str) -> None:
         self._status_reading = False
         self.scan.show_status(text)
+        self._status_gap.start()
+
+    def _status_gap_over(self) -> None:
         if self._status_again:
             self.refresh_booth_status()
 
