@@ -22,6 +22,11 @@ over the target is named by what the GUI thread was doing (sampled stack, the Qt
 dispatched, overlapping garbage collections): ``stall_causes``, ranked; stalls from 25 ms up
 are named, so what comes close to the target shows too.
 
+The demo event's follow-ups go to its SMTP server (127.0.0.1:8025): the bench serves a sink
+there when none answers, so a database built days ago has its due backlog sent during the
+first session, as a user opening a days-old event meets it (issue 23). Copy a pristine
+``--data`` folder before each run to keep that backlog.
+
 The database is encrypted (SQLCipher), as the app makes it; ``--plain`` runs the same sessions
 on a plain SQLite file (bench/encryption.py puts both side by side).
 """
@@ -29,9 +34,11 @@ on a plain SQLite file (bench/encryption.py puts both side by side).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +46,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -449,6 +457,28 @@ def run_child(args: list[str]) -> tuple[dict[str, object] | None, str]:
     return None, f"exit code {out.returncode}\n{tail}"
 
 
+@contextlib.contextmanager
+def demo_mail_server() -> Iterator[str]:
+    """The demo event's SMTP server (127.0.0.1:8025, boothapp/demo/build.py) for the sessions,
+    unless one already answers there: without it the follow-up auto-sender's first run stops
+    at "connection refused" and the due backlog of a days-old event (issue 23) is never sent
+    during the session. Yields what served the mail."""
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        if probe.connect_ex(("127.0.0.1", 8025)) == 0:
+            yield "already running on 127.0.0.1:8025"
+            return
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    controller = Controller(Sink(), hostname="127.0.0.1", port=8025)
+    controller.start()
+    try:
+        yield "bench sink on 127.0.0.1:8025"
+    finally:
+        controller.stop()
+
+
 def build_database(leads: int, data: Path | None = None) -> tuple[Path, float]:
     """The 50k-lead demo event, built once for every session (through the lead service)."""
     from boothapp.app import build_context
@@ -520,6 +550,9 @@ def main() -> None:
     runs: list[dict[str, object]] = []
     failures: list[str] = []
     common = ["--video", str(video), "--seconds", str(seconds)]
+    mail = contextlib.ExitStack()
+    mail_server = mail.enter_context(demo_mail_server())
+    print(f"follow-up mail: {mail_server}", flush=True)
     for i in range(sessions):  # in a row on one database, as a day at the booth goes
         run, why = run_child(["--child", str(args.leads), "--data", str(data), *common])
         if run is None:
@@ -537,6 +570,7 @@ def main() -> None:
     if peer is None:
         failures.append(f"empty_db peer: {why}")
         sys.stderr.write(f"\n*** ui_latency empty_db peer FAILED: {why}\n")
+    mail.close()
     stall = _worst(runs, "stall_max_ms")
     p95 = _worst(runs, "scan_to_form_visible_ms", "p95")
     gcs = sum(int(r["gc_full_collections"]) for r in runs)  # type: ignore[call-overload]
@@ -581,6 +615,7 @@ def main() -> None:
         "sessions": sessions,
         "leads": args.leads,
         "build_s": round(build_s, 1),
+        "mail_server": mail_server,
         "failed_sessions": len(failures),
         "failures": failures,
         # The worst of the sessions: one bad session is what a person at the booth feels.

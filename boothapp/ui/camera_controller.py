@@ -38,6 +38,7 @@ class CameraController(QObject):
         # its threads' emits) until their ``finished`` arrives on the GUI thread.
         self._retiring: list[DecodeWorker] = []
         self.last_frame: np.ndarray | None = None  # for "photograph the badge"
+        self._decoding_paused = False  # kept across a camera restart (a card read, issue 20)
 
     @property
     def running(self) -> bool:
@@ -63,6 +64,8 @@ class CameraController(QObject):
         worker.source_state_changed.connect(self._state)
         worker.stats_changed.connect(self._stats)
         self.worker = worker
+        if self._decoding_paused:
+            worker.pause_decoding()
         self._view.set_message(self.tr("Starting camera…"))
         self.status_changed.emit(source.describe())
         worker.start(after=tuple(self._retiring))
@@ -90,6 +93,16 @@ class CameraController(QObject):
             if not worker.is_running():  # never started, or already ended: nothing will follow
                 self._retired(worker)
         self.last_frame = None  # a stopped camera keeps no picture of anyone (kiosk, issue 14)
+
+    def set_decoding_paused(self, paused: bool) -> None:
+        """Badges are not decoded while ``paused`` (the preview goes on): a business card
+        being read needs the two cores the decoder shares with the GUI thread (issue 20)."""
+        self._decoding_paused = paused
+        if self.worker is not None:
+            if paused:
+                self.worker.pause_decoding()
+            else:
+                self.worker.resume_decoding()
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop and join every camera thread (app exit and tests only: this blocks)."""

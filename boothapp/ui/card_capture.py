@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from boothapp.capture.ocr.card_fields import LOW_CONFIDENCE
@@ -38,6 +38,7 @@ UNSURE_STYLE = "QLineEdit { background: #fff3cd; border: 2px solid #e0a800; }"
 class _Captured:
     reading: CardReading
     outcome: ScanOutcome
+    card_image: QImage  # the flattened card, already scaled for the view
 
 
 class CardCapture(QWidget):
@@ -109,6 +110,7 @@ class CardCapture(QWidget):
         path = self._photos_dir / f"card-{datetime.now():%Y%m%d-%H%M%S-%f}.jpg"
         leads, event = self._leads, self._event
         staff_id = staff.id if staff else ""
+        view_width = max(200, self.width())
 
         def work() -> _Captured:  # pool thread
             reading = read_card(still, self._get_reader(), regions=[event.country])
@@ -116,7 +118,13 @@ class CardCapture(QWidget):
                 raise OSError(f"could not keep the card photo at {path}")
             outcome = leads.record_scan(event.id, "", image_path=str(path), staff_id=staff_id,
                                         source=LeadSource.MANUAL)  # fmt: skip
-            return _Captured(reading, outcome)
+            # Scaled here (QImage works off the GUI thread), so the GUI thread only fills the
+            # form when the reading arrives (bench/card_gui.py, issue 20).
+            image = frame_to_qimage(np.ascontiguousarray(reading.card)).scaled(
+                view_width, 260, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )  # fmt: skip
+            return _Captured(reading, outcome, image)
 
         self._runner.run(work, on_done=self._read, on_error=self._failed)
 
@@ -134,14 +142,7 @@ class CardCapture(QWidget):
         banner = self.tr("Read from a business card: check the fields marked in yellow.")
         self._form.load(draft, scan_id=outcome.scan.id, banner=banner)
         self._mark_unsure(reading)
-        card = reading.card
-        image = frame_to_qimage(np.ascontiguousarray(card))
-        self.card_view.setPixmap(
-            QPixmap.fromImage(image).scaled(
-                max(200, self.width()), 260, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )  # fmt: skip
+        self.card_view.setPixmap(QPixmap.fromImage(captured.card_image))
         self.card_view.show()
         turned = self.tr(" (it was upside down)") if reading.turned else ""
         self.status.setText(self.tr("Card read in {0:.1f} s{1}.").format(reading.ms / 1000, turned))

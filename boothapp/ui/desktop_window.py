@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidg
 from boothapp.app import AppContext
 from boothapp.capture.cameras import list_cameras
 from boothapp.core.clock import zone_of
+from boothapp.core.followups.timing import PublicHolidays
 from boothapp.core.hygiene.clean import clean_contact
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.hygiene.emails import email_problem
@@ -61,6 +62,10 @@ def scrolling(page: QWidget) -> QScrollArea:
     return area
 
 
+# The status strip is read at most this often: at 50k leads one read took a core 0.2-2.5 s,
+# and on a busy stand every save asked for one (bench/ui_latency.py session 1, issue 23).
+STATUS_GAP_MS = 5000
+
 # How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
 GIL_SWITCH_S = 0.0005
 
@@ -81,6 +86,12 @@ def warm_up(country: str) -> None:
     clean_contact(Contact(first_name="Ann", country="Deutschland", title="Buyer"), country)
     normalise_country("DE")
     label(Rating.HOT)
+    # The follow-up sender's first re-plan of a due mail imports the holiday tables (280
+    # modules): on the auto-sender's pool thread mid-scan it held the GIL and set off a full
+    # collection (bench/ui_latency.py session 1 on a days-old event, issue 23).
+    today = datetime.now(UTC).date()
+    for region in {country or "US", "US", "DE", "TR", "GB"}:
+        PublicHolidays().holiday_name(region, today)
 
 
 class DesktopWindow(MainWindow):
@@ -232,6 +243,12 @@ class DesktopWindow(MainWindow):
         self.wedge = KeyboardWedge()
         self.wedge.scanned.connect(self._handheld_scan)
         self.wedge.install()
+        # One status read at a time, at most one per STATUS_GAP_MS (see refresh_booth_status).
+        self._status_reading = self._status_again = False
+        self._status_gap = QTimer(self)
+        self._status_gap.setSingleShot(True)
+        self._status_gap.setInterval(STATUS_GAP_MS)
+        self._status_gap.timeout.connect(self._status_gap_over)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(30_000)
         self._status_timer.timeout.connect(self.refresh_booth_status)
@@ -239,7 +256,8 @@ class DesktopWindow(MainWindow):
         self.sign_in.refresh()
         self.show_page(0)
         country = event.country
-        runner.run(lambda: warm_up(country))  # first uses paid before the first visitor
+        # First uses paid before the first visitor; what they leave is frozen with the rest.
+        runner.run(lambda: warm_up(country), on_done=lambda _none: gc.freeze())
         # Everything built so far (Qt wrappers, services, SQLAlchemy and phonenumbers metadata)
         # lives as long as the window. A full garbage collection walks all of it while holding
         # the GIL, which froze the preview and the form for ~80-100 ms every half minute of
@@ -353,6 +371,7 @@ class DesktopWindow(MainWindow):
         self.followups.set_staff(staff.id)
         self.results.set_staff(staff)
         self.show_page(1)
+        self._status_gap.stop()  # whoever signed in sees their own day at once
         self.refresh_booth_status()
         if not self._unfinished_offered:  # once per start, to whoever signs in first
             self._unfinished_offered = True
@@ -409,8 +428,16 @@ class DesktopWindow(MainWindow):
             self.who.setText(self.tr("Not signed in"))
 
     def refresh_booth_status(self) -> None:
-        """The scan page's status strip, read off the GUI thread (issue 15)."""
+        """The scan page's status strip, read off the GUI thread (issue 15).
+
+        At 50k leads one read is ~100 ms of a core (counts over the event, issue 23): changes
+        while a read runs, or within STATUS_GAP_MS after it, ask for one read when the gap is
+        over instead of a read each, so the pool does not crowd the scanning GUI thread off
+        the two cores; the strip ends on the newest figures."""
         if self.staff is None:
+            return
+        if self._status_reading or self._status_gap.isActive():
+            self._status_again = True
             return
         ctx, event_id, zone, staff_id = (
             self.ctx,
@@ -419,11 +446,21 @@ class DesktopWindow(MainWindow):
             self.staff.id,
         )
         today = datetime.now(UTC).astimezone(zone_of(zone)).date()
+        self._status_reading, self._status_again = True, False
         self.runner.run(
             lambda: booth_status(ctx.sync, ctx.dashboard, event_id, staff_id, today, zone),
-            on_done=lambda st: self.scan.show_status(status_text(st)),
-            on_error=lambda exc: self.scan.show_status(self.tr("Status unknown: {0}").format(exc)),
+            on_done=lambda st: self._status_read(status_text(st)),
+            on_error=lambda exc: self._status_read(self.tr("Status unknown: {0}").format(exc)),
         )
+
+    def _status_read(self, text: str) -> None:
+        self._status_reading = False
+        self.scan.show_status(text)
+        self._status_gap.start()
+
+    def _status_gap_over(self) -> None:
+        if self._status_again:
+            self.refresh_booth_status()
 
     def switch_staff(self) -> None:
         self.lock()

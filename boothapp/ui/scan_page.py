@@ -214,6 +214,8 @@ class ScanPage(QWidget):
         # Issue 20: one photo of a business card fills the form (ui/card_capture.py).
         self.card = CardCapture(leads, runner, event, self.form, photos_dir)
         self.card.card_read.connect(self._card_read)
+        # The barcode decoder rests while a card is read, and only then (issue 20).
+        self.card.no_card.connect(lambda _msg: self.cameras.set_decoding_paused(False))
         self.card.button.clicked.connect(self.read_card)
         row.insertWidget(1, self.card.button)
         lv.insertWidget(1, self.card)
@@ -437,10 +439,12 @@ class ScanPage(QWidget):
                                  staff_id=staff_id))  # fmt: skip
 
     def _card_read(self, _result: object) -> None:
+        self.cameras.set_decoding_paused(False)
         self.right.setCurrentWidget(self.form)
 
     def read_card(self) -> None:
         if not self.form_open:
+            self.cameras.set_decoding_paused(True)  # resumed by card_read or no_card
             self.card.capture(self.cameras.last_frame, self._staff)
 
     def photograph_badge(self) -> None:

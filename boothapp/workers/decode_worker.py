@@ -99,6 +99,9 @@ class DecodeWorker(QObject):
         self._cooldown = ScanCooldown(cooldown_seconds)
         self._stats_interval = stats_interval
         self._stop = threading.Event()
+        # Set while something heavier wants the cores (a business card being read): frames
+        # still preview, the decoder skips them (issue 20).
+        self._paused = threading.Event()
         self._mailbox = FrameMailbox()
         self._camera_thread: threading.Thread | None = None
         self._decode_thread: threading.Thread | None = None
@@ -123,6 +126,19 @@ class DecodeWorker(QObject):
 
     def set_cooldown_seconds(self, seconds: float) -> None:
         self._cooldown = ScanCooldown(seconds)
+
+    @property
+    def decoding_paused(self) -> bool:
+        return self._paused.is_set()
+
+    def pause_decoding(self) -> None:
+        """Skip decoding (the preview goes on) until ``resume_decoding``: a card read on the
+        pool then has both cores for itself and the GUI thread (on 2 cores the decoder's
+        frames pushed the GUI thread's waits for a core past 50 ms; issue 20)."""
+        self._paused.set()
+
+    def resume_decoding(self) -> None:
+        self._paused.clear()
 
     def is_running(self) -> bool:
         threads = (self._camera_thread, self._decode_thread)
@@ -279,6 +295,8 @@ class DecodeWorker(QObject):
                     if mailbox.closed:
                         break
                     continue
+                if self._paused.is_set():
+                    continue  # the newest frame is dropped; decoding picks up the next one
                 started = time.perf_counter()
                 try:
                     outcome = self._decoder.decode(item.frame)

@@ -12,6 +12,7 @@ for a person; the lookup connects only when there is such a send.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -24,6 +25,10 @@ from boothapp.sync.mail import SmtpSettings
 from boothapp.workers.tasks import TaskRunner
 
 INTERVAL_MS = 60_000
+# A pause between two due mails of a run, GIL released: a days-old event's backlog (hundreds
+# of mails re-planned or sent back to back) otherwise keeps a pool thread in Python for
+# seconds beside the scanning GUI thread (bench/ui_latency.py, issue 23).
+GIVE_WAY_S = 0.005
 
 
 class FollowUpAutoSender(QObject):
@@ -73,7 +78,9 @@ class FollowUpAutoSender(QObject):
 
         def work() -> SendReport:
             # Runs on the pool: the IMAP connection is made, used and closed off the GUI thread.
-            return send_due_checked(service, event_id, smtp, password, access, now=now)
+            return send_due_checked(
+                service, event_id, smtp, password, access, now=now, progress=give_way
+            )
 
         self._runner.run(work, on_done=self._done, on_error=self._error)
 
@@ -89,3 +96,9 @@ class FollowUpAutoSender(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+
+
+def give_way(_done: int, _total: int) -> None:
+    """Called by the send loop before each due mail (pool thread): sleeping releases the GIL,
+    so the GUI thread gets it at once instead of after a switch interval."""
+    time.sleep(GIVE_WAY_S)

@@ -115,3 +115,34 @@ def test_no_card_in_view_says_so_and_leaves_the_form_alone(
     assert scan.card.status.text().startswith("No card found")
     assert not scan.form_open
     assert ctx.leads.list_leads(event.id) == []
+
+
+def test_barcode_decoding_rests_while_a_card_is_read_and_resumes_after(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20: the badge decoder shares two cores with the GUI thread; while a card is read
+    it rests (the preview goes on), and it is back once the form shows, or once the reader
+    says there is no card."""
+    _sign_in(qtbot, window)
+    _spec, still = demo_card_frame()
+    scan = window.scan
+    scan.start_camera(_camera_showing(tmp_path / "camera", still))
+    qtbot.waitUntil(lambda: scan.cameras.last_frame is not None, timeout=10000)
+    worker = scan.cameras.worker
+    assert worker is not None and not worker.decoding_paused
+    qtbot.keyClick(scan, Qt.Key.Key_F6)
+    assert worker.decoding_paused
+    qtbot.waitUntil(lambda: scan.form_open, timeout=60000)
+    assert not worker.decoding_paused
+    qtbot.keyClick(scan.form, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not scan.form_open, timeout=5000)
+
+    # No card in view: the reader says so, and decoding is back too.
+    scan.start_camera(_camera_showing(tmp_path / "desk", np.full((720, 1280, 3), 120, np.uint8)))
+    qtbot.waitUntil(lambda: scan.cameras.worker is not None and scan.cameras.last_frame is not None,
+                    timeout=10000)  # fmt: skip
+    worker = scan.cameras.worker
+    with qtbot.waitSignal(scan.card.no_card, timeout=60000):
+        qtbot.keyClick(scan, Qt.Key.Key_F6)
+        assert worker.decoding_paused
+    assert not worker.decoding_paused

@@ -226,3 +226,30 @@ def test_preview_frame_converts_to_an_image_the_ui_can_keep() -> None:
     assert image.pixelColor(0, 0).name() == "#ff0000"
     grey = frame_to_qimage(np.full((3, 3), 128, np.uint8))
     assert grey.format() == QImage.Format.Format_Grayscale8
+
+
+def test_paused_decoding_reads_no_badge_while_the_preview_goes_on_then_resumes(
+    qtbot: QtBot, twice_seen_video: Path
+) -> None:
+    """A business card being read pauses the decoder (issue 20): the badge in view during the
+    pause is not scanned, the preview keeps every frame, and the badge's return after
+    ``resume_decoding`` is a scan again."""
+    worker = DecodeWorker(
+        VideoFileSource(twice_seen_video, realtime=True), ZxingFrameDecoder(), cooldown_seconds=0.2
+    )
+    recorder = Recorder()
+    recorder.attach(worker)
+    worker.pause_decoding()
+    assert worker.decoding_paused
+    worker.start()
+    # Paused through the first appearance (frames 8-20), resumed before the second (36-50).
+    qtbot.waitUntil(lambda: len(recorder.frames) >= 28, timeout=10_000)
+    assert recorder.scans == []
+    resumed_at = recorder._now()
+    worker.resume_decoding()
+    assert not worker.decoding_paused
+    qtbot.waitUntil(lambda: recorder.finished == 1, timeout=10_000)
+    assert worker.stop()
+    assert [r.text for _, r in recorder.scans] == [PAYLOAD]
+    assert recorder.scans[0][0] > resumed_at  # the second appearance, after the resume
+    assert len(recorder.frames) >= 55  # the preview never paused

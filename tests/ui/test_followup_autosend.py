@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from boothapp.app import build_context
+from boothapp.workers import followup_autosend as autosend_module
 from boothapp.workers.followup_autosend import FollowUpAutoSender
 from boothapp.workers.tasks import TaskRunner
 from tests.fixtures_followups import PLANNED_AT, make_cast
@@ -49,6 +51,49 @@ def test_due_emails_go_out_without_anyone_pressing_send(
         sender.run_now()  # nothing new is due: nothing is sent twice
         runner.wait()
         assert len(recorder.messages) == report.sent
+        sender.stop()
+    finally:
+        runner.wait()
+        ctx.close()
+
+
+def test_a_run_gives_way_to_the_gui_thread_before_each_mail_and_sends_them_all(
+    qtbot,
+    smtp_server: tuple[Controller, Recorder],
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Issue 23: a days-old event's backlog goes out in one run on a pool thread; before each
+    due mail the run sleeps (the GIL released for the scanning GUI thread), and every mail
+    that was due still reaches the server."""
+    controller, recorder = smtp_server
+    ctx = build_context(str(data_dir))
+    runner = TaskRunner()
+    pauses: list[tuple[int, int, int]] = []  # (done, total, thread)
+    real = autosend_module.give_way
+
+    def recorded(done: int, total: int) -> None:
+        pauses.append((done, total, threading.get_ident()))
+        real(done, total)
+
+    monkeypatch.setattr(autosend_module, "give_way", recorded)
+    try:
+        cast = make_cast(ctx, SECTION)
+        ctx.followups.plan(cast.event_id, PLANNED_AT)
+        settings = settings_for(controller)
+        due = ctx.followups.send_due(cast.event_id, settings, None, dry_run=True, now=PLANNED_AT)
+        assert due.would_send
+        sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id, clock=lambda: PLANNED_AT)
+        sender.configure(settings, None)
+        with qtbot.waitSignal(sender.sent, timeout=10_000) as done:
+            sender.run_now()
+        report = done.args[0]
+        assert report.sent == len(due.would_send) and report.failed == 0
+        assert len(recorder.messages) == len(due.would_send)
+        total = pauses[0][1]
+        # One pause before each due touch (sent, re-planned or skipped), none on the GUI thread.
+        assert [d for d, _t, _who in pauses if d < total] == list(range(total))
+        assert threading.get_ident() not in {who for _d, _t, who in pauses}
         sender.stop()
     finally:
         runner.wait()
