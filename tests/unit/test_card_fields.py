@@ -166,3 +166,19 @@ def test_marks_on_an_email_line_do_not_cut_the_address_short() -> None:
 def test_a_speck_beside_the_name_is_not_part_of_it() -> None:
     got = extract_fields(_lines(("Δημήτρης Οικονόμου 1", 60), ("Διευθυντής Πωλήσεων", 34)))
     assert (got.contact.first_name, got.contact.last_name) == ("Δημήτρης", "Οικονόμου")
+
+
+def test_a_letter_read_twice_as_a_capital_in_the_email_is_dropped() -> None:
+    # the e-mail line as Tesseract read it on a photographed Persian card (bench seed 5050):
+    # the j's hook seen as a J; only a Persian name on the card to check the address against
+    got = extract_fields(_lines(
+        ("گروه آریا فناوری", 40), ("علی جعفری", 76), ("مهندس نرم‌افزار", 35),
+        ("ali. Jjafari@ariatech.ir", 45), ("ariatech.ir", 29),
+    ))  # fmt: skip
+    assert got.contact.email == "ali.jafari@ariatech.ir"
+    # a capital the card printed, or a first letter doubled in the name, stays
+    printed = extract_fields(_lines(("Aaron.Smith@example.com", 30), ("JJones@example.com", 30)))
+    assert printed.contact.email == "aaron.smith@example.com"
+    assert extract_fields(_lines(("Aaron.smith@example.com", 30))).contact.email == (
+        "aaron.smith@example.com"
+    )

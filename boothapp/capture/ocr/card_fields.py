@@ -275,6 +275,20 @@ def _strip_label(text: str) -> str:
 _AMPERSAT = re.compile(r"(?<=[A-Za-z0-9._-])&(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 
 
+_DOUBLED_CAPITAL = re.compile(r"(?<=[._-])([A-Z])(?=([a-z]))")
+
+
+def _undouble_capital(local: str) -> str:
+    """A lower-case local part with one letter read twice, as a capital and as itself
+    ("ali.Jjafari"): Tesseract's Persian-and-Latin pass sees the j's hook as a J. The capital
+    goes; nothing is added. Only after a dot, dash or underscore and as the one capital: a
+    printed "Aaron.smith" or "JJones" is left as it is."""
+    m = _DOUBLED_CAPITAL.search(local)
+    if m is None or m.group(1).lower() != m.group(2) or sum(c.isupper() for c in local) != 1:
+        return local
+    return local[: m.start()] + local[m.end() :]
+
+
 def _take_email(work: list[_Line]) -> tuple[str, float] | None:
     for ln in work:
         # the @ read as "&" ("oliver.smith&summitdata.co.uk"); "GmbH & Co." has spaces round it
@@ -287,7 +301,7 @@ def _take_email(work: list[_Line]) -> tuple[str, float] | None:
         text = strip_accents(text).replace("ı", "i")
         local, _, host = text.partition("@")
         words = re.sub(r"\s*\.\s*", ".", local).split()
-        local = words[-1] if words else ""
+        local = _undouble_capital(words[-1]) if words else ""
         if len(local) <= 2 and len(words) >= 2 and re.fullmatch(r"[a-z0-9._-]{3,}", words[-2]):
             local = words[-2] + local  # a space read inside the local part: "mkarim i@"
         m = _EMAIL.search(f"{local}@{squeeze_host(host)}")
