@@ -202,3 +202,54 @@ def test_a_persian_card_keeps_the_surer_reading_of_each_line() -> None:
     still = photograph(card, rng, "easy", hd=True)
     got = read_card(still, _UnsureLatinInTheMixedPass()).fields.contact  # type: ignore[arg-type]
     assert (got.full_name, got.title, got.email) == (spec.name, spec.title, spec.email)
+
+
+class _PersianDigitsAsNonsense:
+    """Tesseract as installed, except that a line of Persian digits comes back as unsure
+    Latin nonsense, whole or re-read alone, as it read "۰۲۱ ۲۳۴۱ ۷۴۰۰" on a photographed card
+    (bench seed 9090: "er. YEU) eV)" at 0.37)."""
+
+    def __init__(self) -> None:
+        from boothapp.capture.ocr.engines import make_reader
+
+        self._real = make_reader("tesseract")
+        self.name, self.multilingual = self._real.name, self._real.multilingual
+
+    @staticmethod
+    def _garble(line, digits: int = 4):  # type: ignore[no-untyped-def]
+        from boothapp.capture.ocr.types import OcrLine
+
+        # the number's line, however it was read (Persian digits, or look-alike Latin ones);
+        # an address's house number is one or two digits among words
+        if line is None or sum(c.isdigit() for c in line.text) < digits:
+            return line
+        if "@" in line.text or "www" in line.text or sum(c.isalpha() for c in line.text) > 2:
+            return line
+        return OcrLine("er. YEU) eV)", line.box, 0.37, line.size)
+
+    def read(self, image, script=None):  # type: ignore[no-untyped-def]
+        from boothapp.capture.ocr.types import OcrPage, Script
+
+        page = self._real.read(image, script or Script.LATIN)
+        lines = tuple(self._garble(ln) for ln in page.lines)
+        return OcrPage(lines, page.engine, page.ms)
+
+    def read_line(self, image, script, language=""):  # type: ignore[no-untyped-def]
+        # a number's line re-read alone stays nonsense, even when only a digit comes back
+        return self._garble(self._real.read_line(image, script, language), digits=1)
+
+
+@pytest.mark.parametrize("seed", [17, 21])
+def test_persian_digits_read_as_latin_nonsense_are_found_by_their_glyphs(seed: int) -> None:
+    from boothapp.capture.ocr.card_reader import read_card
+
+    rng = random.Random(seed)
+    spec = make_spec(rng, "fa")
+    national = phonenumbers.format_number(
+        phonenumbers.parse(spec.phone), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    spec = dataclasses.replace(spec, phone_printed=national.translate(_PERSIAN))
+    card, _ = render_card(spec, rng, dark=False, layout="left")
+    still = photograph(card, rng, "easy", hd=True)
+    got = read_card(still, _PersianDigitsAsNonsense()).fields.contact  # type: ignore[arg-type]
+    assert got.phone == spec.phone

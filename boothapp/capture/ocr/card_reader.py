@@ -345,18 +345,26 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
     kept when it holds a valid phone number and the model's does not, or when both do and
     the glyph reading has the number's full length (the model's usually lacks digits).
     """
-    if not any(ascii_digits(ln.text) != ln.text for ln in page.lines):
-        return page
     if script_of(" ".join(ln.text for ln in page.lines)) is not Script.ARABIC:
         return page  # a Greek card's number misread as Persian digits: no glyphs to find
     h, w = card.shape[:2]
     edge = max(2, w // 40)
     lines = list(page.lines)
     for i, ln in enumerate(lines):
+        # Persian digits read as unsure Latin or as Greek nonsense ("er. YEU) eV)", "ΥΛΙέ ۲"):
+        # a number the glyphs may find, kept only when it is a valid one
+        seen_as = script_of(_NATIVE_DIGIT.sub("", ln.text))  # ("VOT ۲": Latin letters)
+        nonsense = (
+            (seen_as is Script.GREEK or (seen_as is Script.LATIN and ln.confidence < 0.6))
+            and not _WEB_MARK.search(ln.text)
+            and not _WEB_SHAPE.search(ln.text)
+        )
         # two digits are enough: the model may have read most of the number as letters
-        if ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 2:
+        if not nonsense and (
+            ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 2
+        ):
             continue
-        if sum(c.isalpha() for c in ln.text) > 3 or _WEB_MARK.search(ln.text):
+        if not nonsense and (sum(c.isalpha() for c in ln.text) > 3 or _WEB_MARK.search(ln.text)):
             continue  # an address with a house number, not a phone line
         pad = max(3, ln.box.h // 3)
         top, bottom = max(0, ln.box.y - pad), min(h, ln.box.y + ln.box.h + pad)
