@@ -253,3 +253,38 @@ def test_persian_digits_read_as_latin_nonsense_are_found_by_their_glyphs(seed: i
     still = photograph(card, rng, "easy", hd=True)
     got = read_card(still, _PersianDigitsAsNonsense()).fields.contact  # type: ignore[arg-type]
     assert got.phone == spec.phone
+
+
+def test_a_greek_name_read_unsure_is_not_swapped_for_latin_look_alikes() -> None:
+    # the two passes' lines as Tesseract read a photographed Greek card (bench seed 8080):
+    # the Latin pass is surer of its nonsense name than the mixed pass of the Greek one
+    from boothapp.capture.ocr.card_reader import _best_read
+    from boothapp.capture.ocr.types import Box, OcrLine, OcrPage, Script
+
+    def page(*lines: tuple[str, float]) -> OcrPage:
+        boxes = [Box(358, 63, 383, 39), Box(297, 127, 504, 58), Box(342, 201, 413, 37),
+                 Box(449, 270, 202, 25), Box(339, 313, 423, 33)]  # fmt: skip
+        return OcrPage(
+            tuple(OcrLine(t, b, c, float(b.h)) for (t, c), b in zip(lines, boxes, strict=True)),
+            "tesseract",
+            1.0,
+        )
+
+    latin = page(("Kpntn Tpöpıpa O.E.", 0.75), ("Zopia OlKovöyou", 0.65),
+                 ("Yrgü8uvoç MIpoundeLwv", 0.36), ("21 2340 9007", 0.96),
+                 ("soikonomou@kritifoods.gr", 0.9))  # fmt: skip
+    mixed = page(("Κρήτη Τρόφιμα Ο.Ε.", 0.7), ("Σοφία Οικονόμου", 0.38),
+                 ("Υπεύθυνος Προμηθειών", 0.94), ("21 2340 9007", 0.96),
+                 ("soikonomou@kritifoods.gr", 0.92))  # fmt: skip
+
+    class Passes:
+        name, multilingual = "tesseract", True
+
+        def read(self, image, script=Script.LATIN):  # type: ignore[no-untyped-def]
+            return mixed if script is Script.MIXED else latin
+
+    got, _, turned = _best_read(np.full((600, 1100), 255, np.uint8), Passes())  # type: ignore[arg-type]
+    assert [ln.text for ln in got.lines[:3]] == [
+        "Κρήτη Τρόφιμα Ο.Ε.", "Σοφία Οικονόμου", "Υπεύθυνος Προμηθειών"
+    ]  # fmt: skip
+    assert not turned

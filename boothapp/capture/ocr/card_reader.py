@@ -123,6 +123,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _WEB_MARK = re.compile(r"(?i)@|www|http|\.(?:com|ir|gr|de|tr)\b")
 _WEB_SHAPE = re.compile(r"(?i)@|www|https?:|[a-z0-9]\.(?:[a-z]{2,3})\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NATIVE_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 
 
@@ -484,11 +485,17 @@ def _surer_lines(latin: OcrPage, mixed: OcrPage) -> OcrPage | None:
     """
     if len(latin.lines) != len(mixed.lines):
         return None
+    text = " ".join(ln.text for ln in mixed.lines)
+    other = len(_GREEK.findall(text)) + len(_ARABIC.findall(text))
+    foreign_card = other > len(_LATIN_LETTER.findall(text))
     lines = []
     for a, b in zip(latin.lines, mixed.lines, strict=True):
         if _overlap(a.box, b.box) < 0.6:
             return None  # the passes cut the page differently: no line to line match
-        lines.append(b if b.confidence > a.confidence else a)
+        # on a card the mixed pass reads mostly as Greek or Persian, a line it read so is
+        # one the Latin pass cannot read ("Zopia OlKovöyou" at 0.65, "Σοφία Οικονόμου" 0.38)
+        foreign = foreign_card and script_of(b.text) is not Script.LATIN
+        lines.append(b if foreign or b.confidence > a.confidence else a)
     return OcrPage(tuple(lines), mixed.engine, latin.ms + mixed.ms)
 
 
