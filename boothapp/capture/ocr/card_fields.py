@@ -99,6 +99,13 @@ def extract_fields(
         # an e-mail's shape is evidence enough: kept even when read unsure
         if (ln.confidence >= 0.3 or "@" in ln.text) and _clean(ln.text)
     ]
+    unsure = [
+        _Line(
+            _clean(ln.text), ln.confidence, ln.size or ln.box.h, ln.box.y / max(height, 1.0), False
+        )
+        for ln in lines
+        if ln.confidence < 0.3 and "@" not in ln.text and _clean(ln.text)
+    ]
     values: dict[str, str] = {}
     conf: dict[str, float] = {}
 
@@ -142,7 +149,13 @@ def extract_fields(
     if "email" not in values and domain:
         # "narges@alb«", "mmohammadi@ariatechir": the host cut or its dots lost;
         # "gtaylor crescentlabs.com": the @ not read
-        lost = _email_cut(work, domain) or _email_without_at(work, domain)
+        lost = (
+            _email_cut(work, domain)
+            or _email_without_at(work, domain)
+            # the @ read as a space drops the line's confidence to nothing ("cagla
+            # karadenizotomasyon.com.tr", 0.01): the card's own domain is the evidence
+            or _email_without_at(unsure, domain)
+        )
         if lost:
             values["email"], conf["email"] = lost
     if "email" in values:
