@@ -197,3 +197,12 @@ def test_an_email_whose_at_was_read_as_a_space_at_no_confidence_is_taken() -> No
     assert got.contact.email == "cagla@karadenizotomasyon.com.tr"
     assert got.contact.full_name == "Çağla Aydın"
     assert got.contact.website == "https://www.karadenizotomasyon.com.tr"
+
+
+def test_an_email_with_its_at_read_as_g_and_its_dots_as_spaces_is_taken() -> None:
+    # as Tesseract read a Persian card photographed on a pale desk (bench seed 5050)
+    got = extract_fields(_lines(
+        ("شرکت آریا فناوری", 41), ("نرگس جعفری", 59), ("+98 21 2343 1014", 37),
+        ("narges.jafariGariatech ir", 52), ("https://www.ariatech.ir", 61),
+    ))  # fmt: skip
+    assert got.contact.email == "narges.jafari@ariatech.ir"

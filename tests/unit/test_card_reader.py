@@ -288,3 +288,31 @@ def test_a_greek_name_read_unsure_is_not_swapped_for_latin_look_alikes() -> None
         "Κρήτη Τρόφιμα Ο.Ε.", "Σοφία Οικονόμου", "Υπεύθυνος Προμηθειών"
     ]  # fmt: skip
     assert not turned
+
+
+def test_an_email_line_with_its_at_read_as_a_copyright_sign_is_not_reread_as_persian() -> None:
+    # a Persian card's e-mail line as Tesseract read it (bench seed 5050): the @ as ©; re-read
+    # with the Persian model alone it came back as "۱" and replaced the address
+    from boothapp.capture.ocr.card_fields import extract_fields
+    from boothapp.capture.ocr.card_reader import _reread_lines
+    from boothapp.capture.ocr.types import Box, OcrLine, OcrPage, Script
+
+    lines = (
+        OcrLine("شرکت البرز انرژی", Box(245, 49, 279, 53), 0.91, 53.0),
+        OcrLine("علی موسوی", Box(157, 183, 360, 89), 0.89, 89.0),
+        OcrLine("ali.mousavi©alborzenergyir", Box(38, 471, 452, 65), 0.61, 65.0),
+        OcrLine("alborzenergy.ir", Box(239, 533, 247, 55), 0.82, 55.0),
+    )
+
+    class Persian:
+        name, multilingual = "tesseract", True
+
+        def read_line(self, image, script, language=""):  # type: ignore[no-untyped-def]
+            if script is Script.ARABIC:
+                return OcrLine("۱", Box(0, 0, 10, 10), 0.42, 10.0)
+            return None  # the Latin models read nothing better
+
+    card = np.full((738, 550), 255, np.uint8)
+    page = _reread_lines(OcrPage(lines, "tesseract", 1.0), card, Persian())  # type: ignore[arg-type]
+    got = extract_fields(page.lines)
+    assert got.contact.email == "ali.mousavi@alborzenergy.ir"

@@ -217,7 +217,10 @@ def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | Non
     """An e-mail whose @ OCR lost: a word glued or spaced before the card's domain."""
     # the @ as a space, ©, ® or a capital G ("giorgos.dimitriouGaigaiosoft.gr")
     pattern = re.compile(
-        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)(?:[\s@©®]|(?-i:G))?" + re.escape(domain) + r"\b"
+        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)(?:[\s@©®]|(?-i:G))?"
+        # the domain's dots may be read as spaces too ("narges.jafariGariatech ir")
+        + r"[.\s]?".join(re.escape(part) for part in domain.split("."))
+        + r"\b"
     )
     for ln in work:
         m = pattern.search(_strip_label(ln.text))

@@ -153,7 +153,8 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
             # a native digit beside a Latin-digit number on a Greek or Latin card is a
             # mark read by the Persian model ("21 2344 9409 ۱")
             ln = OcrLine(_NATIVE_DIGIT.sub("", ln.text).strip(), ln.box, ln.confidence, ln.size)
-        low = ln.text.lower()
+        # (the @ read as © or ®, as the field rules take it: "ali.mousavi©alborzenergyir")
+        low = ln.text.lower().replace("©", "@").replace("®", "@")
         web = "@" in low or "www" in low or "http" in low or "mail" in low
         digits = sum(c.isdigit() for c in ln.text)
         numeric = digits >= 3 and digits >= sum(c.isalpha() for c in ln.text)
