@@ -206,3 +206,14 @@ def test_an_email_with_its_at_read_as_g_and_its_dots_as_spaces_is_taken() -> Non
         ("narges.jafariGariatech ir", 52), ("https://www.ariatech.ir", 61),
     ))  # fmt: skip
     assert got.contact.email == "narges.jafari@ariatech.ir"
+
+
+def test_an_email_line_is_never_the_name() -> None:
+    # a Persian card whose name was not read (bench seed 1212): the e-mail, its host's dot
+    # lost, was taken later as an e-mail and earlier as the name
+    got = extract_fields(_lines(
+        ("شرکت البرز انرژی", 44), ("مدیر بازاریابی", 30), ("ali.hosseini©alborzenergyir", 55),
+        ("alborzenergy.ir", 32),
+    ))  # fmt: skip
+    assert got.contact.email == "ali.hosseini@alborzenergy.ir"
+    assert "@" not in got.contact.full_name

@@ -500,7 +500,7 @@ def _take_name(work: list[_Line], email: str) -> tuple[str, float] | None:
     candidates = [
         ln for ln in work
         if not ln.used and 1 <= len(ln.text.split()) <= 4 and _letters_ratio(ln.text) > 0.85
-        and not _form_of(ln.text)
+        and not _form_of(ln.text) and "@" not in ln.text  # (an e-mail taken later, below)
     ]  # fmt: skip
     if not candidates:
         return None
