@@ -26,6 +26,11 @@ Second pass (Persian-digit model, e-mail/phone fixes), easy+medium, seed 2024 / 
 other fields unchanged. Third pass (merged lines, bold Persian names, name marks), seeds
 2024/3031/4049/5050/6060 (5050, 6060 fresh): e-mail 100/100/100/95/98.3, phone 96.7/95/96.7/
 96.7/98.3, name 98.3/95/100/96.7/98.3. Details, hard photos: docs/CARDS.md.
+Fourth pass (print block when no outline, Persian zero's dot, surer line of two passes,
+Persian numbers read as nonsense, e-mail @ as ©/G/space), easy+medium, e-mail / phone / web /
+name / company / title: fresh 1212 96.7/98.3/96.7/96.7/96.7/95, fresh 2323 96.7/95/96.7/98.3/
+96.7/100; 5050 100/100/100/100/96.7/96.7, 7070 100/95/100/100/96.7/96.7, 8080 98.3/95/98.3/
+96.7/91.7/93.3, 9090 98.3/98.3/100/98.3/93.3/98.3 (7070-9090 first seen this pass).
 
 Ends with one JSON line: {"bench": "cards", "figures": {...}}. Times are wall-clock on this
 machine, shared with other work (noisy); all engines are measured in the same run.

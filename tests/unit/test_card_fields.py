@@ -166,3 +166,54 @@ def test_marks_on_an_email_line_do_not_cut_the_address_short() -> None:
 def test_a_speck_beside_the_name_is_not_part_of_it() -> None:
     got = extract_fields(_lines(("Δημήτρης Οικονόμου 1", 60), ("Διευθυντής Πωλήσεων", 34)))
     assert (got.contact.first_name, got.contact.last_name) == ("Δημήτρης", "Οικονόμου")
+
+
+def test_a_letter_read_twice_as_a_capital_in_the_email_is_dropped() -> None:
+    # the e-mail line as Tesseract read it on a photographed Persian card (bench seed 5050):
+    # the j's hook seen as a J; only a Persian name on the card to check the address against
+    got = extract_fields(_lines(
+        ("گروه آریا فناوری", 40), ("علی جعفری", 76), ("مهندس نرم‌افزار", 35),
+        ("ali. Jjafari@ariatech.ir", 45), ("ariatech.ir", 29),
+    ))  # fmt: skip
+    assert got.contact.email == "ali.jafari@ariatech.ir"
+    # a capital the card printed, or a first letter doubled in the name, stays
+    printed = extract_fields(_lines(("Aaron.Smith@example.com", 30), ("JJones@example.com", 30)))
+    assert printed.contact.email == "aaron.smith@example.com"
+    assert extract_fields(_lines(("Aaron.smith@example.com", 30))).contact.email == (
+        "aaron.smith@example.com"
+    )
+
+
+def test_an_email_whose_at_was_read_as_a_space_at_no_confidence_is_taken() -> None:
+    # the lines as Tesseract read a photographed Turkish card (bench seed 9090): the @ as a
+    # space and the line at confidence 0.01; the web address names the card's domain
+    lines = _lines(
+        ("Karadeniz Otomasyon Ltd. Şti.", 37), ("Çağla Aydın", 72),
+        ("İş Geliştirme Müdürü", 39), ("cagla karadenizotomasyon.com.tr", 40),
+        ("0501 237 70 21", 24), ("https://www.karadenizotomasyon.com.tr", 30),
+    )  # fmt: skip
+    lines[3] = OcrLine(lines[3].text, lines[3].box, 0.01, lines[3].size)
+    got = extract_fields(lines)
+    assert got.contact.email == "cagla@karadenizotomasyon.com.tr"
+    assert got.contact.full_name == "Çağla Aydın"
+    assert got.contact.website == "https://www.karadenizotomasyon.com.tr"
+
+
+def test_an_email_with_its_at_read_as_g_and_its_dots_as_spaces_is_taken() -> None:
+    # as Tesseract read a Persian card photographed on a pale desk (bench seed 5050)
+    got = extract_fields(_lines(
+        ("شرکت آریا فناوری", 41), ("نرگس جعفری", 59), ("+98 21 2343 1014", 37),
+        ("narges.jafariGariatech ir", 52), ("https://www.ariatech.ir", 61),
+    ))  # fmt: skip
+    assert got.contact.email == "narges.jafari@ariatech.ir"
+
+
+def test_an_email_line_is_never_the_name() -> None:
+    # a Persian card whose name was not read (bench seed 1212): the e-mail, its host's dot
+    # lost, was taken later as an e-mail and earlier as the name
+    got = extract_fields(_lines(
+        ("شرکت البرز انرژی", 44), ("مدیر بازاریابی", 30), ("ali.hosseini©alborzenergyir", 55),
+        ("alborzenergy.ir", 32),
+    ))  # fmt: skip
+    assert got.contact.email == "ali.hosseini@alborzenergy.ir"
+    assert "@" not in got.contact.full_name

@@ -18,9 +18,12 @@ _FONT = Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf")
 needs_font = pytest.mark.skipif(not _FONT.exists(), reason="fonts-noto-core not installed")
 
 
-def _line(text: str, size: int = 30) -> np.ndarray:
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # the bench's other font
+
+
+def _line(text: str, size: int = 30, font: Path = _FONT) -> np.ndarray:
     img = Image.new("L", (40 + size * len(text), size * 2), 245)
-    ImageDraw.Draw(img).text((20, size // 2), text, font=ImageFont.truetype(str(_FONT), size),
+    ImageDraw.Draw(img).text((20, size // 2), text, font=ImageFont.truetype(str(font), size),
                              fill=20)  # fmt: skip
     return np.asarray(img)
 
@@ -41,6 +44,15 @@ def test_arabic_indic_digits_read_as_their_value() -> None:
     # ٤ ٥ ٦ have their own shapes; the reading is in Persian digits, same values. Pillow lays
     # Arabic-Indic groups out right to left (bidi), so "٠٩١٢" is drawn leftmost.
     assert read_persian_digits(_line("٤٥٦٧ ٢٣٨٩ ٠٩١٢")) == "۰۹۱۲ ۲۳۸۹ ۴۵۶۷"
+
+
+@pytest.mark.skipif(not _DEJAVU.exists(), reason="fonts-dejavu-core not installed")
+@pytest.mark.parametrize("size", [14, 20, 30])
+def test_a_zero_s_dot_stays_in_its_group(size: int) -> None:
+    # DejaVu's zero is a small dot in a whole digit's room: its gap to the ۲ looked like a
+    # space, "۰ ۲۱", and the groups turned round for reading gave 21 0 2348 8955
+    line = _line("۸۹۵۵ ۲۳۴۸ ۰۲۱", size, _DEJAVU)
+    assert read_persian_digits(line) == "۸۹۵۵ ۲۳۴۸ ۰۲۱"
 
 
 def test_a_blank_crop_is_no_number() -> None:

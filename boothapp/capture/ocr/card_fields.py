@@ -99,6 +99,13 @@ def extract_fields(
         # an e-mail's shape is evidence enough: kept even when read unsure
         if (ln.confidence >= 0.3 or "@" in ln.text) and _clean(ln.text)
     ]
+    unsure = [
+        _Line(
+            _clean(ln.text), ln.confidence, ln.size or ln.box.h, ln.box.y / max(height, 1.0), False
+        )
+        for ln in lines
+        if ln.confidence < 0.3 and "@" not in ln.text and _clean(ln.text)
+    ]
     values: dict[str, str] = {}
     conf: dict[str, float] = {}
 
@@ -142,7 +149,13 @@ def extract_fields(
     if "email" not in values and domain:
         # "narges@alb«", "mmohammadi@ariatechir": the host cut or its dots lost;
         # "gtaylor crescentlabs.com": the @ not read
-        lost = _email_cut(work, domain) or _email_without_at(work, domain)
+        lost = (
+            _email_cut(work, domain)
+            or _email_without_at(work, domain)
+            # the @ read as a space drops the line's confidence to nothing ("cagla
+            # karadenizotomasyon.com.tr", 0.01): the card's own domain is the evidence
+            or _email_without_at(unsure, domain)
+        )
         if lost:
             values["email"], conf["email"] = lost
     if "email" in values:
@@ -204,7 +217,10 @@ def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | Non
     """An e-mail whose @ OCR lost: a word glued or spaced before the card's domain."""
     # the @ as a space, ©, ® or a capital G ("giorgos.dimitriouGaigaiosoft.gr")
     pattern = re.compile(
-        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)(?:[\s@©®]|(?-i:G))?" + re.escape(domain) + r"\b"
+        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)(?:[\s@©®]|(?-i:G))?"
+        # the domain's dots may be read as spaces too ("narges.jafariGariatech ir")
+        + r"[.\s]?".join(re.escape(part) for part in domain.split("."))
+        + r"\b"
     )
     for ln in work:
         m = pattern.search(_strip_label(ln.text))
@@ -275,6 +291,20 @@ def _strip_label(text: str) -> str:
 _AMPERSAT = re.compile(r"(?<=[A-Za-z0-9._-])&(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 
 
+_DOUBLED_CAPITAL = re.compile(r"(?<=[._-])([A-Z])(?=([a-z]))")
+
+
+def _undouble_capital(local: str) -> str:
+    """A lower-case local part with one letter read twice, as a capital and as itself
+    ("ali.Jjafari"): Tesseract's Persian-and-Latin pass sees the j's hook as a J. The capital
+    goes; nothing is added. Only after a dot, dash or underscore and as the one capital: a
+    printed "Aaron.smith" or "JJones" is left as it is."""
+    m = _DOUBLED_CAPITAL.search(local)
+    if m is None or m.group(1).lower() != m.group(2) or sum(c.isupper() for c in local) != 1:
+        return local
+    return local[: m.start()] + local[m.end() :]
+
+
 def _take_email(work: list[_Line]) -> tuple[str, float] | None:
     for ln in work:
         # the @ read as "&" ("oliver.smith&summitdata.co.uk"); "GmbH & Co." has spaces round it
@@ -287,7 +317,7 @@ def _take_email(work: list[_Line]) -> tuple[str, float] | None:
         text = strip_accents(text).replace("ı", "i")
         local, _, host = text.partition("@")
         words = re.sub(r"\s*\.\s*", ".", local).split()
-        local = words[-1] if words else ""
+        local = _undouble_capital(words[-1]) if words else ""
         if len(local) <= 2 and len(words) >= 2 and re.fullmatch(r"[a-z0-9._-]{3,}", words[-2]):
             local = words[-2] + local  # a space read inside the local part: "mkarim i@"
         m = _EMAIL.search(f"{local}@{squeeze_host(host)}")
@@ -470,7 +500,7 @@ def _take_name(work: list[_Line], email: str) -> tuple[str, float] | None:
     candidates = [
         ln for ln in work
         if not ln.used and 1 <= len(ln.text.split()) <= 4 and _letters_ratio(ln.text) > 0.85
-        and not _form_of(ln.text)
+        and not _form_of(ln.text) and "@" not in ln.text  # (an e-mail taken later, below)
     ]  # fmt: skip
     if not candidates:
         return None

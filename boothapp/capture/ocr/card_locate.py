@@ -3,7 +3,10 @@
 The card is the largest convex four-sided shape that stands out from the desk: found on a
 downscaled copy (edges, then a brightness split as a second opinion), its corners mapped back
 to the full-resolution still, and the card warped to a flat rectangle of fixed width so the
-letters reach the size Tesseract reads best. Deskew and contrast normalisation follow;
+letters reach the size Tesseract reads best. When no outline is found (a white card on a
+pale desk, a corner out of the picture) the card's print is: its lines, found as small dark
+marks, give the text's angle and extent, and that block is turned level at reading size.
+Deskew and contrast normalisation follow;
 the upside-down check needs the OCR engine and lives in ``card_reader``.
 """
 
@@ -44,6 +47,12 @@ def locate_card(still: Frame) -> LocatedCard:
         raise NoCardFound("no card found: the image is too small")
     quad = _find_quad(still)
     if quad is None:
+        block = _text_block(still)
+        if block is not None:
+            # the card's outline is lost (a white card on a pale desk, a corner out of the
+            # picture) but its print is there: the print's own rectangle, turned level
+            corners, width = block
+            return LocatedCard(_warp(still, corners, width), _tuple(corners))
         if _looks_like_flat_card(still):
             corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
             return LocatedCard(_warp(still, corners), _tuple(corners), whole_frame=True)
@@ -222,16 +231,98 @@ def _order(quad: np.ndarray) -> np.ndarray:
     return quad.astype(np.float32)
 
 
-def _warp(still: Frame, quad: np.ndarray) -> Frame:
+def _warp(still: Frame, quad: np.ndarray, width: int = CARD_WIDTH) -> Frame:
     top = np.linalg.norm(quad[1] - quad[0])
     bottom = np.linalg.norm(quad[2] - quad[3])
     left = np.linalg.norm(quad[3] - quad[0])
     right = np.linalg.norm(quad[2] - quad[1])
-    aspect = max((top + bottom) / max(left + right, 1), 1.0)  # type: ignore[operator]
-    width, height = CARD_WIDTH, max(1, round(CARD_WIDTH / aspect))
+    aspect = (top + bottom) / max(left + right, 1)  # type: ignore[operator]
+    if width == CARD_WIDTH:
+        aspect = max(aspect, 1.0)  # a card is read landscape (_order turned it so)
+    height = max(1, round(width / aspect))
     dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    return cv2.warpPerspective(still, m, (width, height), flags=cv2.INTER_CUBIC)  # type: ignore[return-value]
+    # (a print block's margin may reach past the picture's edge: repeat the edge there)
+    return cv2.warpPerspective(
+        still, m, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )  # type: ignore[return-value]
+
+
+_TEXT_WORK_WIDTH = 1280  # px: the print search needs letters of a few px, not the card's edge
+_BODY_TEXT = 30  # px: a body line's blob height (letters closed into a line) read best
+
+
+def _text_block(still: Frame) -> tuple[np.ndarray, int] | None:
+    """The printed block of a card whose outline was not found, as a quad in ``still`` with
+    the width to flatten it to; None when the picture holds too little print.
+
+    Letters are small dark marks on lighter paper (a black-hat filter keeps them and drops
+    the desk's soft grain); joined into lines, the lines give the text's angle, and their
+    extent turned level, with a margin, is the part of the card worth reading.
+    """
+    h, w = still.shape[:2]
+    scale = min(1.0, _TEXT_WORK_WIDTH / w)
+    grey = cv2.cvtColor(still, cv2.COLOR_BGR2GRAY)
+    if scale < 1.0:
+        grey = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    if _is_dark_paper(grey):  # type: ignore[arg-type]
+        grey = 255 - grey
+    marks = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((15, 15), np.uint8))
+    _, ink = cv2.threshold(marks, 40, 255, cv2.THRESH_BINARY)
+    lines_mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    contours, _ = cv2.findContours(lines_mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    lines: list[np.ndarray] = []
+    marks_: list[np.ndarray] = []
+    angles: list[float] = []
+    lengths: list[float] = []
+    heights: list[float] = []
+    for c in contours:
+        (_, _), (rw, rh), angle = cv2.minAreaRect(c)
+        long_side, short_side = max(rw, rh), min(rw, rh)
+        if long_side < 6 or short_side > 150:
+            continue  # a speck of grain; a dark object on the desk
+        marks_.append(c.reshape(-1, 2))
+        if not 4 <= short_side <= 60 or long_side < 3 * short_side or long_side < 40:
+            continue  # a dot, a logo, a word of large print: not a line of body text
+        if rw < rh:
+            angle -= 90
+        angle = (angle + 90) % 180 - 90
+        if abs(angle) > 35:
+            continue
+        lines.append(c.reshape(-1, 2))
+        angles.append(angle)
+        lengths.append(long_side)
+        heights.append(short_side)
+    if len(lines) < 3:
+        return None
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(lengths)[order])
+    angle = float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
+    t = np.deg2rad(angle)
+    rot = np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])  # turns the text level
+    level = np.vstack(lines).astype(np.float64) @ rot.T
+    (x0, y0), (x1, y1) = level.min(axis=0), level.max(axis=0)
+    line = float(np.median(heights))
+    # the block grows by the marks near it: the name and the company in large or bold
+    # print, a short word ending a line
+    spans = [np.vstack([m.min(axis=0), m.max(axis=0)]) for m in (mk @ rot.T for mk in marks_)]
+    reach = 4 * line
+    for _ in range(4):
+        grown = False
+        for (ax, ay), (bx, by) in spans:
+            inside = x0 <= ax and bx <= x1 and y0 <= ay and by <= y1
+            near = ax < x1 + reach and bx > x0 - reach and ay < y1 + reach and by > y0 - reach
+            if near and not inside:
+                x0, y0, x1, y1 = min(x0, ax), min(y0, ay), max(x1, bx), max(y1, by)
+                grown = True
+        if not grown:
+            break
+    mx, my = 1.5 * line, 1.5 * line
+    box = np.array([[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]])
+    quad = (box @ rot) / scale  # back to the still (rot is orthonormal: its inverse is .T)
+    # letters at the flattened card's body size: (width / block width) * line height = body
+    width = round((x1 - x0 + 2 * mx) * _BODY_TEXT / line)
+    return quad.astype(np.float32), int(np.clip(width, 400, 1600))
 
 
 def _looks_like_flat_card(still: Frame) -> bool:

@@ -123,6 +123,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _WEB_MARK = re.compile(r"(?i)@|www|http|\.(?:com|ir|gr|de|tr)\b")
 _WEB_SHAPE = re.compile(r"(?i)@|www|https?:|[a-z0-9]\.(?:[a-z]{2,3})\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NATIVE_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 
 
@@ -152,7 +153,8 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
             # a native digit beside a Latin-digit number on a Greek or Latin card is a
             # mark read by the Persian model ("21 2344 9409 ۱")
             ln = OcrLine(_NATIVE_DIGIT.sub("", ln.text).strip(), ln.box, ln.confidence, ln.size)
-        low = ln.text.lower()
+        # (the @ read as © or ®, as the field rules take it: "ali.mousavi©alborzenergyir")
+        low = ln.text.lower().replace("©", "@").replace("®", "@")
         web = "@" in low or "www" in low or "http" in low or "mail" in low
         digits = sum(c.isdigit() for c in ln.text)
         numeric = digits >= 3 and digits >= sum(c.isalpha() for c in ln.text)
@@ -345,18 +347,26 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
     kept when it holds a valid phone number and the model's does not, or when both do and
     the glyph reading has the number's full length (the model's usually lacks digits).
     """
-    if not any(ascii_digits(ln.text) != ln.text for ln in page.lines):
-        return page
     if script_of(" ".join(ln.text for ln in page.lines)) is not Script.ARABIC:
         return page  # a Greek card's number misread as Persian digits: no glyphs to find
     h, w = card.shape[:2]
     edge = max(2, w // 40)
     lines = list(page.lines)
     for i, ln in enumerate(lines):
+        # Persian digits read as unsure Latin or as Greek nonsense ("er. YEU) eV)", "ΥΛΙέ ۲"):
+        # a number the glyphs may find, kept only when it is a valid one
+        seen_as = script_of(_NATIVE_DIGIT.sub("", ln.text))  # ("VOT ۲": Latin letters)
+        nonsense = (
+            (seen_as is Script.GREEK or (seen_as is Script.LATIN and ln.confidence < 0.6))
+            and not _WEB_MARK.search(ln.text)
+            and not _WEB_SHAPE.search(ln.text)
+        )
         # two digits are enough: the model may have read most of the number as letters
-        if ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 2:
+        if not nonsense and (
+            ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 2
+        ):
             continue
-        if sum(c.isalpha() for c in ln.text) > 3 or _WEB_MARK.search(ln.text):
+        if not nonsense and (sum(c.isalpha() for c in ln.text) > 3 or _WEB_MARK.search(ln.text)):
             continue  # an address with a house number, not a phone line
         pad = max(3, ln.box.h // 3)
         top, bottom = max(0, ln.box.y - pad), min(h, ln.box.y + ln.box.h + pad)
@@ -466,14 +476,48 @@ def _better(again: OcrLine, first: OcrLine, script: Script, numeric: bool) -> bo
     return again.confidence > first.confidence
 
 
+def _surer_lines(latin: OcrPage, mixed: OcrPage) -> OcrPage | None:
+    """Line by line, the surer of the two readings, when both passes cut the page into the
+    same lines; None when they did not.
+
+    A Persian card with a Latin web address: the Latin pass reads the Persian lines as
+    nonsense ("GIsLo ox", 0.29) and the mixed pass reads the address at 0.0, so neither whole
+    page was sure enough and the Latin one was kept with the name, title and company lost.
+    """
+    if len(latin.lines) != len(mixed.lines):
+        return None
+    text = " ".join(ln.text for ln in mixed.lines)
+    other = len(_GREEK.findall(text)) + len(_ARABIC.findall(text))
+    foreign_card = other > len(_LATIN_LETTER.findall(text))
+    lines = []
+    for a, b in zip(latin.lines, mixed.lines, strict=True):
+        if _overlap(a.box, b.box) < 0.6:
+            return None  # the passes cut the page differently: no line to line match
+        # on a card the mixed pass reads mostly as Greek or Persian, a line it read so is
+        # one the Latin pass cannot read ("Zopia OlKovöyou" at 0.65, "Σοφία Οικονόμου" 0.38)
+        foreign = foreign_card and script_of(b.text) is not Script.LATIN
+        lines.append(b if foreign or b.confidence > a.confidence else a)
+    return OcrPage(tuple(lines), mixed.engine, latin.ms + mixed.ms)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes."""
+    w = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
+    h = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+    inter = max(0, w) * max(0, h)
+    union = a.w * a.h + b.w * b.h - inter
+    return inter / union if union > 0 else 0.0
+
+
 def _best_read(grey: Frame, reader: TextReader) -> tuple[OcrPage, Frame, bool]:
     page = reader.read(grey, Script.LATIN)
     quality = page_quality(page)
     card, turned = grey, False
     if quality < _SURE and reader.multilingual:
         mixed = reader.read(grey, Script.MIXED)
-        if page_quality(mixed) > quality:
-            page, quality = mixed, page_quality(mixed)
+        for candidate in (mixed, _surer_lines(page, mixed)):
+            if candidate is not None and page_quality(candidate) > quality:
+                page, quality = candidate, page_quality(candidate)
     if quality < _UNREADABLE:
         flipped = np.ascontiguousarray(cv2.rotate(grey, cv2.ROTATE_180))
         other = reader.read(flipped, Script.MIXED if reader.multilingual else Script.LATIN)  # type: ignore[arg-type]

@@ -170,10 +170,24 @@ def _grouped(glyphs: list[tuple[int, int, str]], height: float) -> str | None:
     gaps = [b[0] - a[1] for a, b in itertools.pairwise(glyphs)]
     usual = float(np.median(gaps)) if gaps else 0.0
     space = max(0.3 * height, 2.0 * usual)
+    split = [gap > space for gap in gaps]
+    inf = float("inf")
+    for i in range(len(glyphs)):
+        left = gaps[i - 1] if i > 0 and split[i - 1] else inf
+        right = gaps[i] if i < len(gaps) and split[i] else inf
+        if (
+            (i == 0 or left < inf)
+            and (i == len(gaps) or right < inf)
+            and min(left, right) < 2 * height
+        ):
+            # a digit alone is a zero's dot (little ink, a whole digit's room) or a one whose
+            # room looks like a space: it belongs to the nearer group ("۰ ۲۱" is "۰۲۱",
+            # which read the other way round would be 21 0)
+            split[i - 1 if left < right else i] = False
     runs: list[list[str]] = [[glyphs[0][2]]]
     apart: list[bool] = []  # whether a run is far (> 2 digit heights) from the one before
-    for gap, (_, _, digit) in zip(gaps, glyphs[1:], strict=False):
-        if gap > space:
+    for gap, cut, (_, _, digit) in zip(gaps, split, glyphs[1:], strict=False):
+        if cut:
             apart.append(gap > 2 * height)
             runs.append([])
         runs[-1].append(digit)
