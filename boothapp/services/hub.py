@@ -24,7 +24,14 @@ from sqlalchemy import func, select
 from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
-from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadsChanged, RemoteChange
+from boothapp.services.lead_changes import (
+    CREATED,
+    ChangeOrigin,
+    LeadChanges,
+    LeadsChanged,
+    LeadTransaction,
+    RemoteChange,
+)
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.settings import Settings
 from boothapp.store.db import Database
@@ -107,6 +114,9 @@ class HubService:
         # Pulled changes fetched after the cursor but not applied yet (``_pull_batch``).
         self._fetched: list[HubChange] = []
         self._fetched_after = -1  # the cursor they follow
+        # Leads a kiosk captured that the hub says are this device's to plan (``client.claim``),
+        # until their claim entry is logged with the capture.
+        self._claims: set[str] = set()
         changes.subscribe(self._logged_here)
 
     def _logged_here(self, changed: LeadsChanged) -> None:
@@ -362,6 +372,10 @@ class HubService:
             changes = left
         else:
             changes = client.pull(conn, self._settings.device_id, cursor, batch)
+            # A kiosk's lead is planned by the first pulling device that applies it: claimed
+            # at the hub before it is applied here, so the claim and the capture land together.
+            kiosk = [(c.event_id, c.lead_id) for c in changes if c.push_only and c.field == CREATED]
+            self._claims |= client.claim(conn, self._settings.device_id, kiosk)
         if not changes:
             # Nothing new: say "still here" now and then, not on every wake-up (every push
             # wakes every device; a write on the hub per device per push was most of its load).
@@ -407,6 +421,8 @@ class HubService:
                 outcome = apply_change(tx, rc)
                 if outcome in (Applied.CREATED, Applied.COMBINED, Applied.WON):
                     applied += 1
+                if c.lead_id in self._claims and outcome in (Applied.CREATED, Applied.COMBINED):
+                    self._claim(tx, c.lead_id)
             # The cursor moves in the same transaction as the changes it covers.
             last = max(changes[taken - 1].global_seq, now_cursor)
             _put(tx.session, CURSOR, str(last))
@@ -420,6 +436,14 @@ class HubService:
             client.touch(conn, self._settings.device_id, last)
             self._touched_at, self._told = time.monotonic(), last
         return taken, applied, more
+
+    def _claim(self, tx: LeadTransaction, lead_id: str) -> None:
+        """Log this device's claim of a kiosk's lead, unless the lead became another capture's
+        (the same visitor captured earlier elsewhere: that capture's device plans it)."""
+        self._claims.discard(lead_id)
+        row = tx.lead(lead_id)
+        if row is not None and tx.resolve(lead_id) == lead_id:
+            tx.claim(row)
 
     # -- one run per event ----------------------------------------------------------------
     @contextmanager
