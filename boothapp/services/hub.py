@@ -35,7 +35,7 @@ from boothapp.services.lead_changes import (
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.settings import Settings
 from boothapp.store.db import Database
-from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow
+from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow, LeadRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.hub import client
 from boothapp.sync.hub.client import (
@@ -75,6 +75,18 @@ class Replicated:
     pulled: int = 0
     applied: int = 0  # pulled changes that changed a lead here
     waiting: int = 0  # this device's changes still to push
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """Which of an event's leads this device plans and queues on a hub (the door's rule)."""
+
+    mine: tuple[str, ...] | None  # None: every lead (not on a hub)
+    others: dict[str, int]  # leads left to other devices, per device name ("": not known here)
+
+    @property
+    def left(self) -> int:
+        return sum(self.others.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +239,19 @@ class HubService:
             return HubStatus(True, url, push_only, waiting, error=str(err), problem=err.problem)
         return HubStatus(True, url, push_only, waiting, devices)
 
+    def ownership(self, event_id: str) -> Ownership:
+        """The event's leads this device plans and queues, and the others' count per device
+        (``boothapp followups plan`` and ``boothapp sync`` cover only this device's)."""
+        if not self.joined:
+            return Ownership(None, {})
+        with self._db.read() as s:
+            ids = list(s.scalars(select(LeadRow.id).where(LeadRow.event_id == event_id)))
+            elsewhere = self._changes.owners_elsewhere(s, ids)
+        others: dict[str, int] = {}
+        for name in elsewhere.values():
+            others[name] = others.get(name, 0) + 1
+        return Ownership(tuple(i for i in ids if i not in elsewhere), others)
+
     def sightings(self, lead_id: str) -> list[Sighting]:
         """Every capture of this lead's visitor, on any device (for "scanned before by ...")."""
         with self._db.read() as s:
@@ -269,6 +294,9 @@ class HubService:
                 # A scan made while a long backlog is pulled goes out now, not after it:
                 # the other devices see it within seconds even while this one catches up.
                 pushed += self._push_batch(conn, batch, marks)[0]
+            # A claim of a kiosk's lead logged by the pull goes out now: the other laptops
+            # learn who plans it (the door's broadcast of a pull rings no push).
+            pushed += self.push(conn, batch)
         # Every change logged by the time of the last push went out; one committed since
         # rang the loop's bell, and the next round (at once) sends it and says so.
         return Replicated(pushed, pulled, applied, 0)
@@ -444,6 +472,7 @@ class HubService:
         row = tx.lead(lead_id)
         if row is not None and tx.resolve(lead_id) == lead_id:
             tx.claim(row)
+            self._maybe_unpushed = True  # this device's own entry, to push
 
     # -- one run per event ----------------------------------------------------------------
     @contextmanager

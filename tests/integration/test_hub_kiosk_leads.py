@@ -208,3 +208,40 @@ def test_with_two_laptops_one_claims_the_kiosk_lead_whichever_re_rates_it(
         device.hub.replicate_once()
     assert _plan(owner, lead) == hot and _plan(other, lead) == []
     assert len(_queued(owner, lead)) == 1 and _queued(other, lead) == []
+
+
+def test_followups_plan_and_sync_by_hand_cover_this_devices_leads_only(
+    cli, tmp_path: Path, hub_url: str, opened: list[AppContext]
+) -> None:  # type: ignore[no-untyped-def]
+    kiosk_dir = _device(tmp_path, "kiosk 1", hub_url, kiosk=True)
+    a_dir, b_dir = _device(tmp_path, "laptop A", hub_url), _device(tmp_path, "laptop B", hub_url)
+    kiosk, a, b = _open(kiosk_dir, opened), _open(a_dir, opened), _open(b_dir, opened)
+    mine = [_capture(a, "a1@demir.de"), _capture(a, "a2@demir.de")]
+    theirs = [_capture(b, "b1@kaya.com.tr"), _capture(kiosk, "k1@kaya.com.tr")]
+    kiosk.hub.replicate_once()
+    b.hub.replicate_once()  # B applies the kiosk's lead first: B claims it
+    for device in (a, b, a):
+        device.hub.replicate_once()
+    assert len(a.hub.ownership(a.events.find_event(EVENT).id).mine or ()) == 2
+    run = cli("followups", "plan", "--event", EVENT, "--replan", data=a_dir)
+    assert run.code == 0, run.err
+    assert "for 2 leads" in run.out  # not the 4 leads of the event
+    assert "2 leads left to the devices that plan and send them: laptop B (2)" in run.out
+    assert all(_plan(a, lead) == [] for lead in theirs)
+    assert all(_plan(a, lead) for lead in mine)
+
+    run = cli("sync", "--event", EVENT, data=a_dir)
+    assert run.code == 0, run.err
+    assert "2 queued now" in run.out, run.out
+    assert "2 leads left to the devices that plan and send them: laptop B (2)" in run.out
+    drop = tmp_path / "drop_laptop_A"
+    sent = "".join(p.read_text() for p in drop.rglob("*.csv"))
+    assert "a1@demir.de" in sent and "a2@demir.de" in sent
+    assert "b1@kaya.com.tr" not in sent and "k1@kaya.com.tr" not in sent
+
+    run = cli("followups", "plan", "--event", EVENT, data=kiosk_dir)  # the kiosk plans none
+    assert run.code == 0, run.err
+    assert "for 0 leads" in run.out
+    assert "1 lead left to the device that plans and sends it: the laptop that claims them (1)" in (
+        run.out
+    )
