@@ -38,8 +38,6 @@ MAX_BACKOFF_S = 60.0
 FIRST_BACKOFF_S = 0.2
 STEADY_RETRY_S = 10.0
 _SLICE_S = 0.5  # how often a wait looks at the stop flag (wake-ups come at once)
-# The longest a pull waits to gather other devices' pushes (see ``_serve``).
-MAX_GATHER_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,27 +145,15 @@ class HubLoop:
         while not stop.is_set():
             self._wake.clear()
             self._drain_bell()
-            began = time.monotonic()
             done = self._hub.replicate(conn, check=False)
-            ended = time.monotonic()
             self._say(HubState(True, done.waiting, last=done))
             if done.applied and self._on_applied is not None:
                 self._on_applied(done)
-            deadline = ended + self._poll_s
+            deadline = time.monotonic() + self._poll_s
             while not stop.is_set() and not self._wake.is_set():
                 left = deadline - time.monotonic()
                 if left <= 0 or self._wait(ears, min(_SLICE_S, left)):
                     break
-            if not self._wake.is_set():
-                # Woken by another device's push (or the poll): pull no sooner than a round's
-                # own length after the last one. A round that pulls one change costs several
-                # times a change's share of a bigger batch; at 100 devices every push woke 99
-                # devices for a round each, and the machine fell behind. On a calm booth the
-                # rounds take milliseconds and so does this wait; a local change (the bell)
-                # ends it at once.
-                hold = ended + min(MAX_GATHER_S, ended - began) - time.monotonic()
-                if hold > 0 and not stop.is_set():
-                    self._rung(hold)
 
     def _wait(self, ears: psycopg.Connection, timeout_s: float) -> bool:
         """Until another device pushed or this one committed (True), or the timeout."""
