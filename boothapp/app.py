@@ -83,6 +83,7 @@ class AppContext:
         # The event hub (issue 19): replicates the door's change log with the team's devices.
         self.hub = HubService(self.db, self.changes, self.settings, secrets, self.save_settings)
         self.changes.on_hub = lambda: self.hub.joined
+        self.changes.push_only = lambda: self.hub.joined and self.settings.hub_push_only
         self.sync = SyncService(
             self.db, self.configs, secrets, device, changes=self.changes, run_lock=self.hub.run_lock
         )

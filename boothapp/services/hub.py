@@ -24,11 +24,18 @@ from sqlalchemy import func, select
 from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
-from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadsChanged, RemoteChange
+from boothapp.services.lead_changes import (
+    CREATED,
+    ChangeOrigin,
+    LeadChanges,
+    LeadsChanged,
+    LeadTransaction,
+    RemoteChange,
+)
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.settings import Settings
 from boothapp.store.db import Database
-from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow
+from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow, LeadRow
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.hub import client
 from boothapp.sync.hub.client import (
@@ -71,6 +78,18 @@ class Replicated:
 
 
 @dataclass(frozen=True, slots=True)
+class Ownership:
+    """Which of an event's leads this device plans and queues on a hub (the door's rule)."""
+
+    mine: tuple[str, ...] | None  # None: every lead (not on a hub)
+    others: dict[str, int]  # leads left to other devices, per device name ("": not known here)
+
+    @property
+    def left(self) -> int:
+        return sum(self.others.values())
+
+
+@dataclass(frozen=True, slots=True)
 class HubStatus:
     joined: bool
     url: str
@@ -107,6 +126,9 @@ class HubService:
         # Pulled changes fetched after the cursor but not applied yet (``_pull_batch``).
         self._fetched: list[HubChange] = []
         self._fetched_after = -1  # the cursor they follow
+        # Leads a kiosk captured that the hub says are this device's to plan (``client.claim``),
+        # until their claim entry is logged with the capture.
+        self._claims: set[str] = set()
         changes.subscribe(self._logged_here)
 
     def _logged_here(self, changed: LeadsChanged) -> None:
@@ -217,6 +239,19 @@ class HubService:
             return HubStatus(True, url, push_only, waiting, error=str(err), problem=err.problem)
         return HubStatus(True, url, push_only, waiting, devices)
 
+    def ownership(self, event_id: str) -> Ownership:
+        """The event's leads this device plans and queues, and the others' count per device
+        (``boothapp followups plan`` and ``boothapp sync`` cover only this device's)."""
+        if not self.joined:
+            return Ownership(None, {})
+        with self._db.read() as s:
+            ids = list(s.scalars(select(LeadRow.id).where(LeadRow.event_id == event_id)))
+            elsewhere = self._changes.owners_elsewhere(s, ids)
+        others: dict[str, int] = {}
+        for name in elsewhere.values():
+            others[name] = others.get(name, 0) + 1
+        return Ownership(tuple(i for i in ids if i not in elsewhere), others)
+
     def sightings(self, lead_id: str) -> list[Sighting]:
         """Every capture of this lead's visitor, on any device (for "scanned before by ...")."""
         with self._db.read() as s:
@@ -259,6 +294,9 @@ class HubService:
                 # A scan made while a long backlog is pulled goes out now, not after it:
                 # the other devices see it within seconds even while this one catches up.
                 pushed += self._push_batch(conn, batch, marks)[0]
+            # A claim of a kiosk's lead logged by the pull goes out now: the other laptops
+            # learn who plans it (the door's broadcast of a pull rings no push).
+            pushed += self.push(conn, batch)
         # Every change logged by the time of the last push went out; one committed since
         # rang the loop's bell, and the next round (at once) sends it and says so.
         return Replicated(pushed, pulled, applied, 0)
@@ -362,6 +400,10 @@ class HubService:
             changes = left
         else:
             changes = client.pull(conn, self._settings.device_id, cursor, batch)
+            # A kiosk's lead is planned by the first pulling device that applies it: claimed
+            # at the hub before it is applied here, so the claim and the capture land together.
+            kiosk = [(c.event_id, c.lead_id) for c in changes if c.push_only and c.field == CREATED]
+            self._claims |= client.claim(conn, self._settings.device_id, kiosk)
         if not changes:
             # Nothing new: say "still here" now and then, not on every wake-up (every push
             # wakes every device; a write on the hub per device per push was most of its load).
@@ -407,6 +449,8 @@ class HubService:
                 outcome = apply_change(tx, rc)
                 if outcome in (Applied.CREATED, Applied.COMBINED, Applied.WON):
                     applied += 1
+                if c.lead_id in self._claims and outcome in (Applied.CREATED, Applied.COMBINED):
+                    self._claim(tx, c.lead_id)
             # The cursor moves in the same transaction as the changes it covers.
             last = max(changes[taken - 1].global_seq, now_cursor)
             _put(tx.session, CURSOR, str(last))
@@ -420,6 +464,15 @@ class HubService:
             client.touch(conn, self._settings.device_id, last)
             self._touched_at, self._told = time.monotonic(), last
         return taken, applied, more
+
+    def _claim(self, tx: LeadTransaction, lead_id: str) -> None:
+        """Log this device's claim of a kiosk's lead, unless the lead became another capture's
+        (the same visitor captured earlier elsewhere: that capture's device plans it)."""
+        self._claims.discard(lead_id)
+        row = tx.lead(lead_id)
+        if row is not None and tx.resolve(lead_id) == lead_id:
+            tx.claim(row)
+            self._maybe_unpushed = True  # this device's own entry, to push
 
     # -- one run per event ----------------------------------------------------------------
     @contextmanager

@@ -98,6 +98,9 @@ CREATED = "*"
 # The field of a change-log entry that erases a lead for good (GDPR, issue 18): the other
 # devices of the event hub erase their copy when they apply it. It carries no value.
 ERASED = "-"
+# The field of a change-log entry by which a pulling device claims a lead a push-only device
+# (a kiosk) captured: from then on that device plans and queues it (issue 19). No value.
+CLAIMED = "^"
 # This device's bookkeeping: never replicated.
 _UNREPLICATED = frozenset({"sync_state", "crm_ids"})
 
@@ -235,6 +238,7 @@ class LeadTransaction:
         self._log: list[_LogEntry] = []
         self._recorded: set[tuple[str, int]] = set()
         self._erased: dict[str, str] = {}  # lead id -> event id
+        self._claimed: set[str] = set()  # kiosk leads this device claimed here (``claim``)
         self.discarded = False
         # What applying many pulled changes asks one primary key at a time (issue 19): each
         # ``session.get`` that misses is a query and an autoflush, most of a pull's time.
@@ -357,6 +361,14 @@ class LeadTransaction:
         self._erased[row.id] = row.event_id
         s.delete(row)
         s.flush()
+
+    def claim(self, row: LeadRow) -> None:
+        """This device plans and queues a lead a push-only device captured (the hub gave it
+        the lead's claim): logged as this device's claim entry, planned and queued as new."""
+        entry = self._entry(row)
+        entry.created = entry.requeue = True
+        self._claimed.add(row.id)
+        self._log.append(_LogEntry(row, CLAIMED, None, None, self.staff_id, None))
 
     def _history(
         self,
@@ -596,8 +608,8 @@ class LeadTransaction:
                     device_name="", change_id=e.change_id, at=self.now,
                 )
             )  # fmt: skip
-            if e.field == ERASED:
-                continue  # the lead is gone: no clock to keep for it
+            if e.field in (ERASED, CLAIMED):
+                continue  # the lead is gone / not a field of it: no clock to keep
             clocks[(e.row.id, e.field)] = stamp  # stamps rise: the last one is the latest
             if e.field == CREATED:  # each captured value is a write at the creation stamp
                 for name, value in e.value.items():
@@ -700,30 +712,21 @@ class LeadTransaction:
         )
 
     def _captured_elsewhere(self) -> set[str]:
-        """The touched leads another device of the event hub captured (its capture entry is
-        the lead's, with no capture of this device's under the same id): that device plans
-        and queues them. A pulled change is always another device's (it plans its own
-        leads). Off a hub, or for ``boothapp merge`` (the merging database is the one that
-        sends after the show), every lead is this device's."""
+        """The touched leads another device of the event hub plans and queues (see
+        ``LeadChanges.planned_elsewhere``). A lead a pull created is another device's, unless
+        this device claimed it (a kiosk's). Off a hub, or for ``boothapp merge`` (the merging
+        database is the one that sends after the show), every lead is this device's."""
         hub_change = self.origin is ChangeOrigin.HUB
         if self.origin is ChangeOrigin.MERGE or not (hub_change or self._door.on_hub()):
             return set()
         # A lead a pull created is another device's, and nothing of it is planned here yet.
-        pulled = {lead_id for lead_id, e in self._touched.items() if hub_change and e.created}
+        pulled = {
+            lead_id
+            for lead_id, e in self._touched.items()
+            if hub_change and e.created and lead_id not in self._claimed
+        }
         ids = [lead_id for lead_id in self._touched if lead_id not in pulled]
-        if not ids:
-            return pulled
-        me = self._door.device_id
-        capturers: dict[str, set[str]] = {}
-        for start in range(0, len(ids), 500):
-            for lead_id, device_id in self.session.execute(
-                select(ChangeLogRow.lead_id, ChangeLogRow.device_id).where(
-                    ChangeLogRow.lead_id.in_(ids[start : start + 500]),
-                    ChangeLogRow.field == CREATED,
-                )
-            ):
-                capturers.setdefault(lead_id, set()).add(device_id)
-        return pulled | {lead_id for lead_id, who in capturers.items() if me not in who}
+        return pulled | set(self._door.owners_elsewhere(self.session, ids, hub=True))
 
     def _hand_over(self, lead_ids: Set[str]) -> None:
         """Touches planned here for a lead another device captured (before the same visitor's
@@ -810,6 +813,9 @@ class LeadChanges:
         # Whether this device shares its event with others through a hub (then each lead is
         # planned and queued by the device that captured it); the composition root sets it.
         self.on_hub: Callable[[], bool] = lambda: False
+        # ... and whether it only pushes (a kiosk): it never sees the edits made elsewhere, so
+        # a pulling device claims its leads and plans and queues them (``claim``).
+        self.push_only: Callable[[], bool] = lambda: False
         self.planner = planner
         self.enqueuer = enqueuer
         # Public so a test can set one device's clock ten minutes ahead, as laptops are.
@@ -818,6 +824,39 @@ class LeadChanges:
         self._lock = threading.Lock()
         self._stamp_lock = threading.Lock()
         self._last_stamp: hlc.Hlc | None = None  # loaded from the change log on first use
+
+    def owners_elsewhere(
+        self, s: Session, lead_ids: Sequence[str], *, hub: bool = False
+    ) -> dict[str, str]:
+        """Which of these leads another device of the event hub plans and queues, each with
+        that device's name ("" when this device does not know it). The rule (issue 19): a
+        lead is planned and queued by the device that captured it, unless a push-only device
+        (a kiosk) did: then by the pulling device that claimed it at the hub (the first to
+        apply it). A lead with no capture entry (logged before the change log) is this
+        device's. Off a hub nothing is elsewhere (``hub``: the caller knows it is on one)."""
+        if not (hub or self.on_hub()):
+            return {}
+        me, kiosk = self.device_id, self.push_only()
+        entries: dict[str, list[tuple[str, str, str]]] = {}
+        for part in _chunks(list(lead_ids)):
+            for lead_id, device_id, name, kind in s.execute(
+                select(
+                    ChangeLogRow.lead_id, ChangeLogRow.device_id, ChangeLogRow.device_name,
+                    ChangeLogRow.field,
+                ).where(ChangeLogRow.lead_id.in_(part), ChangeLogRow.field.in_((CREATED, CLAIMED)))
+            ):  # fmt: skip
+                entries.setdefault(lead_id, []).append((device_id, name, kind))
+        out: dict[str, str] = {}
+        for lead_id in lead_ids:
+            found = entries.get(lead_id, [])
+            claims = [(d, n) for d, n, kind in found if kind == CLAIMED]
+            if not kiosk and any(d == me for d, _n, _k in found):
+                continue  # captured or claimed here
+            if not found and not kiosk:
+                continue
+            owner = claims[0] if claims else next(((d, n) for d, n, _ in found), ("", ""))
+            out[lead_id] = "" if owner[0] == me else owner[1]
+        return out
 
     def next_stamp(self, s: Session, now: datetime) -> str:
         """A clock stamp for a new change of this device: after every stamp it wrote or saw,

@@ -369,7 +369,8 @@ class SyncService:
 
     # -- queue ----------------------------------------------------------------------------
     def enqueue_event(self, event_id: str) -> int:
-        """Queue every lead of the event not yet synced (one transaction); returns how many."""
+        """Queue every lead of the event not yet synced that this device sends (on a hub: the
+        leads it captured or claimed) in one transaction; returns how many."""
         settings = self._require(event_id)
         now = datetime.now(UTC)
         with self._db.session() as s:
@@ -379,6 +380,9 @@ class SyncService:
                     LeadRow.sync_state.in_((SyncState.NOT_QUEUED.value, SyncState.PENDING.value)),
                 )
             ).all()
+            # On an event hub another device queues its own leads (and a kiosk's it claimed).
+            elsewhere = self._changes.owners_elsewhere(s, [row.id for row in rows])
+            rows = [row for row in rows if row.id not in elsewhere]
             names = rep_names(self._configs, event_id)
             context = mapping_context(self._configs, event_id, settings)
             for row in rows:

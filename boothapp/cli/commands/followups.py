@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from boothapp.app import AppContext
+from boothapp.cli.commands.hub import left_line
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
@@ -203,7 +204,11 @@ def _with_context(args: argparse.Namespace, body: Any) -> int:
 
 def run_plan(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, event_id: str) -> int:
-        summary = ctx.followups.plan(event_id, _now(args), replan=args.replan)
+        # On an event hub: the leads this device captured (or claimed of a kiosk) only.
+        ownership = ctx.hub.ownership(event_id)
+        summary = ctx.followups.plan(
+            event_id, _now(args), replan=args.replan, lead_ids=ownership.mine
+        )
         for line in summary.problems:
             print(_("not planned: {reason}").format(reason=line), file=sys.stderr)
         print(
@@ -213,6 +218,9 @@ def run_plan(args: argparse.Namespace) -> int:
                 skipped=summary.leads_skipped,
             )
         )
+        left = left_line(ownership)
+        if left:
+            print(left)
         return 1 if summary.problems else 0
 
     return _with_context(args, body)

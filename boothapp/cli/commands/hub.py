@@ -22,10 +22,29 @@ from boothapp.cli.acting import require_manager
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n import list_separator, ngettext
+from boothapp.core.i18n_format import format_number
 from boothapp.services.errors import ServiceError
-from boothapp.services.hub import HubService
+from boothapp.services.hub import HubService, Ownership
 from boothapp.services.hub_worker import HubLoop
 from boothapp.sync.hub.client import HubError, HubProblem
+
+
+def left_line(ownership: Ownership) -> str | None:
+    """One line for ``followups plan`` and ``sync`` on a hub device: the leads another device
+    plans and queues (it captured them, or claimed a kiosk's), and which devices."""
+    if not ownership.left:
+        return None
+    unknown = _("the laptop that claims them")
+    devices = list_separator().join(
+        f"{name or unknown} ({format_number(count)})"
+        for name, count in sorted(ownership.others.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return ngettext(
+        "{count} lead left to the device that plans and sends it: {devices}",
+        "{count} leads left to the devices that plan and send them: {devices}",
+        ownership.left,
+    ).format(count=format_number(ownership.left), devices=devices)
 
 
 def register(sub: Any) -> None:

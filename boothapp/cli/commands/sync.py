@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from boothapp.cli.acting import require_manager
+from boothapp.cli.commands.hub import left_line
 from boothapp.cli.commands.roi import pull_deals
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
@@ -238,7 +239,10 @@ def _run(ctx: Any, event_id: str, name: str, args: argparse.Namespace) -> int:
                 "{count} failed lead queued again", "{count} failed leads queued again", again
             ).format(count=format_number(again))
         )
-    queued = ctx.sync.enqueue_event(event_id)
+    queued = ctx.sync.enqueue_event(event_id)  # on a hub: this device's leads only
+    left = left_line(ctx.hub.ownership(event_id))
+    if left:
+        print(left)
     bar = ProgressBar(_("Syncing {event}").format(event=name))
 
     def progress(p: SyncProgress) -> None:

@@ -162,6 +162,7 @@ class HubChange:
     at: datetime
     global_seq: int = 0
     device_name: str = ""
+    push_only: bool = False  # made by a device that never pulls (a kiosk): see ``claim``
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,13 +404,36 @@ def pull(conn: psycopg.Connection, device_id: str, cursor: int, limit: int) -> l
         rows = conn.execute(
             """SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
                       c.old_value, c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
-                      c.global_seq, coalesce(d.name, '')
+                      c.global_seq, coalesce(d.name, ''), coalesce(d.push_only, false)
                FROM hub.changes c LEFT JOIN hub.devices d USING (device_id)
                WHERE c.global_seq > %s AND c.device_id <> %s
                ORDER BY c.global_seq LIMIT %s""",
             (cursor, device_id, limit),
         ).fetchall()
     return [HubChange(*row) for row in rows]
+
+
+def claim(conn: psycopg.Connection, device_id: str, leads: Sequence[tuple[str, str]]) -> set[str]:
+    """Claim (hub event id, lead id) pairs of leads a push-only device captured: this device
+    plans and queues them from now on unless another one claimed them first. Returns the
+    leads that are this device's (claimed now or before: a pull applied again after a crash
+    finds its own claim). One statement: the claims taken by others are skipped."""
+    if not leads:
+        return set()
+    with _one_statement(conn):
+        rows = conn.execute(
+            """WITH wanted AS (
+                   SELECT * FROM unnest(%s::text[], %s::text[]) AS w(event_id, lead_id)),
+               taken AS (
+                   INSERT INTO hub.lead_claims (event_id, lead_id, device_id)
+                   SELECT event_id, lead_id, %s FROM wanted
+                   ON CONFLICT (event_id, lead_id) DO NOTHING RETURNING lead_id)
+               SELECT lead_id FROM taken
+               UNION SELECT c.lead_id FROM hub.lead_claims c JOIN wanted USING (event_id, lead_id)
+               WHERE c.device_id = %s""",
+            ([e for e, _ in leads], [lead for _, lead in leads], device_id, device_id),
+        ).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def newest_seq(conn: psycopg.Connection) -> int:
