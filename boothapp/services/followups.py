@@ -33,7 +33,12 @@ from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.messages.personal import render_for_lead, render_for_rep
-from boothapp.core.messages.render import MessageContext, RenderedMessage
+from boothapp.core.messages.render import (
+    MessageContext,
+    RenderedMessage,
+    default_renderer,
+    normalise_language,
+)
 from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
 from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
@@ -455,6 +460,41 @@ class FollowUpService:
             event = self._event(s, lead.event_id)
             view = self._view(s, lead, event, self.settings(event.id))
             return view.render_for_rep(row.template_id, reader_language)
+
+    def rep_subjects(self, touches: Sequence[Touch], reader_language: str) -> dict[str, str]:
+        """Call subjects in the reader's language for a whole list (issue 21), by touch id:
+        only calls planned in another language, and only the subject block (the lead's name
+        and company, read in one query per 500 leads), so listing every touch of a big show
+        stays one pass. A touch missing from the answer keeps its planned subject."""
+        reader = normalise_language(reader_language)
+        calls = [t for t in touches if t.channel is Channel.CALL and t.language != reader]
+        if not calls:
+            return {}
+        ids = list({t.lead_id for t in calls})
+        names: dict[str, MessageContext] = {}
+        with self._db.read() as s:
+            for start in range(0, len(ids), _IN_CHUNK):
+                rows = s.execute(
+                    select(
+                        LeadRow.id, LeadRow.first_name, LeadRow.last_name, LeadRow.company
+                    ).where(LeadRow.id.in_(ids[start : start + _IN_CHUNK]))
+                )
+                for lead_id, first, last, company in rows:
+                    names[lead_id] = MessageContext(
+                        first_name=(first or "").strip(),
+                        last_name=(last or "").strip(),
+                        company=(company or "").strip(),
+                    )
+        renderer = default_renderer()
+        out: dict[str, str] = {}
+        for t in calls:
+            ctx = names.get(t.lead_id)
+            subject = (
+                None if ctx is None else renderer.subject_for_reader(t.template_id, reader, ctx)
+            )
+            if subject is not None:
+                out[t.id] = subject
+        return out
 
     def owners(self, event_id: str) -> list[str]:
         with self._db.read() as s:

@@ -90,6 +90,24 @@ def test_list_due_shows_todays_queue_per_owner(cli, data_dir: Path) -> None:  # 
     assert calls and all("Κλήση:" in line and " Call " not in line for line in calls), greek.out
 
 
+def test_the_whole_list_shows_calls_in_the_readers_words(cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: without --due too, a call's subject is the rep's heading in their language
+    (it was planned in the lead's); emails keep the words the lead will read."""
+    _cast(data_dir)
+    cli("followups", "plan", "--event", "CeMAT", "--now", NOW)
+    planned = [json.loads(line) for line in cli("followups", "list", "--event", "CeMAT",
+                                                 "--format", "json").lines]  # fmt: skip
+    assert any(r["channel"] == "call" and r["language"] != "el" for r in planned)
+    greek = cli("--lang", "el", "followups", "list", "--event", "CeMAT")
+    assert greek.code == 0, greek.err
+    calls = [line for line in greek.lines if "Κλήση:" in line]
+    n_calls = sum(1 for r in planned if r["channel"] == "call")
+    assert len(calls) == n_calls, greek.out
+    assert not any(" Call " in line or "Anruf" in line for line in greek.lines), greek.out
+    persian = cli("--lang", "fa", "followups", "list", "--event", "CeMAT")
+    assert sum("تماس:" in line for line in persian.lines) == n_calls, persian.out
+
+
 def test_a_bad_followups_setting_is_named_and_nothing_is_planned(cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     ctx = build_context(str(data_dir))
     try:

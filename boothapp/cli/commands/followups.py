@@ -31,7 +31,7 @@ from boothapp.core.i18n_format import (
     locale_of,
     native_digits,
 )
-from boothapp.core.models import Channel, Stage
+from boothapp.core.models import Stage
 from boothapp.services.errors import ServiceError
 from boothapp.services.followup_mail import (
     IMAP_PASSWORD_ENV,
@@ -44,7 +44,7 @@ from boothapp.services.followup_mail import (
     smtp_password,
     store_mail_password,
 )
-from boothapp.services.followup_types import Touch, TouchState, smtp_settings_from
+from boothapp.services.followup_types import TouchState, smtp_settings_from
 from boothapp.sync.credentials import SecretStore
 
 # A touch's state as a person reads it in ``followups list`` (JSON keeps the value).
@@ -237,6 +237,9 @@ def run_list(args: argparse.Namespace) -> int:
             touches = ctx.followups.touches(event_id)
             if owner is not None:
                 touches = [t for t in touches if t.owner == owner]
+        subjects = (
+            {} if args.format == "json" else ctx.followups.rep_subjects(touches, current().value)
+        )
         for t in touches:
             local = t.due_utc.astimezone(ZoneInfo(t.tz))
             if args.format == "json":
@@ -259,20 +262,11 @@ def run_list(args: argparse.Namespace) -> int:
                 print(
                     f"{_when(local)} {format_zone(t.tz):<20} #{native_digits(str(t.touch_number))} "
                     f"{label(t.channel):<8} {state:<10} {t.owner or '-':<12} "
-                    f"{t.language or '-':<3} {t.lead_id[:8]} {_subject(ctx, t, args.due)}"
+                    f"{t.language or '-':<3} {t.lead_id[:8]} {subjects.get(t.id, t.subject)}"
                 )
         return 0
 
     return _with_context(args, body)
-
-
-def _subject(ctx: AppContext, touch: Touch, due: bool) -> str:
-    """A call's subject is the rep's ("Call Harry Smith" was English on a Greek line, planned
-    in the lead's language): today's queue (--due, a handful) renders it for the reader, as
-    the queue page does; the whole list keeps what was planned."""
-    if not due or touch.channel is not Channel.CALL or touch.language == current().value:
-        return touch.subject
-    return ctx.followups.call_script(touch.id, current().value).subject
 
 
 def _password(ctx: AppContext, username: str) -> str | None:

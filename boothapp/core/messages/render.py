@@ -281,6 +281,19 @@ class MessageRenderer:
             html=_wrap_html(_tidy_text(block(html_t, "body", True)), lang),
         )
 
+    def subject_for_reader(self, template_id: str, reader: str, ctx: MessageContext) -> str | None:
+        """A call script's subject as the rep reading a list sees it (issue 21: "Call Heike
+        Brandt" on a Greek rep's list): the subject block alone, from the template in
+        ``reader``'s language. None for a template without an opening block (a message to
+        the lead, or an event's own script): its subject stays as planned."""
+        name, lang = self._find(template_id, reader)
+        text_t, _html = self._templates(name)
+        if "opening" not in text_t.blocks:
+            return None
+        return " ".join(
+            _render_block(text_t, name, "subject", _vars(ctx, lang, html=False)).split()
+        )
+
     # -- one Jinja render per template, language and shape of the data (issue 23) --------
     # Planning a 50,000-lead show renders 200,000 messages, each three Jinja passes: a
     # fifth of the demo build. Most of a message depends only on what leads share (the
