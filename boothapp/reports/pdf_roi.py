@@ -24,6 +24,7 @@ from reportlab.platypus import (
 )
 
 from boothapp.core.config.costs_section import COST_LABELS
+from boothapp.core.config.rep_names import shown_rep_name
 from boothapp.core.i18n import N_, label
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n_format import locale_of
@@ -146,7 +147,7 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
         para(st["h2"], _("Did 'hot' predict won? Funnel by rating")),
         _funnel_table_many(r.by_rating, width, _("Rating"), _rating_name),
         para(st["h2"], _("Funnel by rep")),
-        _funnel_table_many(r.by_rep, width, _("Rep")),
+        _funnel_table_many(r.by_rep, width, _("Rep"), shown_rep_name),
         PageBreak(),
         para(st["h1"], _("Speed to lead")),
         speed_chart(r.speed.buckets, width, 7 * cm),

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 
 from boothapp.core.config.model import DEFAULT_LEADS_PER_STAFF_PER_DAY
+from boothapp.core.config.rep_names import rep_names
 from boothapp.core.followups.metrics import BUCKETS, GroupStats
 from boothapp.core.i18n import _
 from boothapp.core.models import Rating
@@ -152,7 +153,7 @@ class DashboardService:
     def _owner_names(self, event_id: str) -> dict[str, str]:
         if self._configs is None:
             return {}
-        return {rep.id: rep.name for rep in self._configs.get(event_id).routing.reps}
+        return rep_names(self._configs.get(event_id).routing.reps)  # "مسئول غرفه" (#21)
 
     def booth_stats(
         self,

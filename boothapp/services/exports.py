@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Dialect, Select, Text, case, func, or_, select, typ
 
 from boothapp.core.answers import answers_change_text, option_labels, question_label
 from boothapp.core.config.model import EventConfig
+from boothapp.core.config.rep_names import rep_name, rep_names
 from boothapp.core.i18n import N_, Language, current, gettext, label, using
 from boothapp.core.models import CONTACT_LABELS, Event, Lead, Rating, Stage
 from boothapp.core.results.report import ShowResults
@@ -271,7 +272,7 @@ class ExportService:
         data = build_report_data(
             event, leads, self._staff.list_staff(event.id), self._first_touches(event.id),
             questions=questions, top_leads=self._top_leads(event, TOP_LEADS),
-            owner_names={rep.id: rep.name for rep in cfg.routing.reps if rep.name},
+            owner_names=rep_names(cfg.routing.reps, cfg.language),
         )  # fmt: skip
         # The figures are made: the rows go before the ROI pages read the leads again, so
         # the two reads do not add up in memory (332 -> ... MB peak at 50k; issue 23).
@@ -290,7 +291,7 @@ class ExportService:
             lead, event, path, questions=question_columns(cfg, cfg.language.value),
             score_lines=score_lines, history=self._history(lead.id, cfg),
             card_image=card_picture(photos[-1]) if photos else None, language=cfg.language,
-            owner_name=rep.name if (rep := cfg.routing.rep(lead.owner)) else "",
+            owner_name=rep_name(rep, cfg.language) if (rep := cfg.routing.rep(lead.owner)) else "",
         )  # fmt: skip
 
     def _report_rows(self, event_id: str) -> list[ReportRow]:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
+from boothapp.core.config.rep_names import rep_names
 from boothapp.core.followups import reasons as R
 from boothapp.core.followups.attempts import (
     Attempt,
@@ -503,7 +504,7 @@ class FollowUpService:
     def owner_choices(self, event_id: str) -> list[tuple[str, str]]:
         """(owner id, name to show) for the queue's owner picker: routing stores rep ids, people
         read the rep's name (an owner taken from the CRM is its own name)."""
-        names = {rep.id: rep.name for rep in self._configs.get(event_id).routing.reps}
+        names = rep_names(self._configs.get(event_id).routing.reps)  # reader's words (#21)
         return [(o, names.get(o, o)) for o in self.owners(event_id) if o]
 
     @staticmethod

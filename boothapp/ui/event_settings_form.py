@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,7 @@ from boothapp.core.config.model import (
     Question,
     QuestionKind,
 )
+from boothapp.core.config.rep_names import shown_rep_name
 from boothapp.core.zone_list import ZoneChoice
 from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
 from boothapp.ui.zone_box import ZONE_ROLE, ZoneDelegate, request_zone_list, zone_label
@@ -51,6 +52,21 @@ ZONE_COLUMN = [key for key, _ in REP_COLUMNS].index("timezone")
 HOURS_COLUMN = [key for key, _ in REP_COLUMNS].index("hours")
 # The first grid row holds the question's own wording (read back by its row, not its text).
 QUESTION_ROW = QT_TRANSLATE_NOOP("SettingsForm", "(question)")
+NAME_COLUMN = [key for key, _ in REP_COLUMNS].index("name")
+# A cell showing our default wording in the reader's language ("بودجه" for "Budget", "مسئول
+# غرفه" for "Booth manager"; issue 21) keeps the document's own text here: left as shown,
+# the document keeps its msgid, so every other reader still gets their own words.
+STORED_ROLE = Qt.ItemDataRole.UserRole + 7
+
+
+def _shown_wording(label: str) -> str:
+    return question_label(Question("", label, QuestionKind.TEXT), current_language())
+
+
+def _worded(stored: str, shown: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(shown)
+    item.setData(STORED_ROLE, (stored, shown))  # also when alike: a later language may differ
+    return item
 
 
 def translation_languages(tree: dict[str, Any]) -> list[str]:
@@ -203,6 +219,25 @@ class SettingsForm(QWidget):
         self.reps.setHorizontalHeaderLabels([self.tr(label) for _, label in REP_COLUMNS])
         self._hours_tip()
         self._name_zones()
+        self._name_reps()
+
+    def _name_reps(self) -> None:
+        """The default rep's name in the language just applied, unless someone renamed it."""
+        filling, self._filling = self._filling, True
+        try:
+            for row in range(self.reps.rowCount()):
+                item = self.reps.item(row, NAME_COLUMN)
+                if item is None or not item.data(STORED_ROLE):
+                    continue
+                stored = self._cell(self.reps, row, NAME_COLUMN)
+                if stored == item.data(STORED_ROLE)[0]:
+                    self.reps.setItem(
+                        row,
+                        NAME_COLUMN,
+                        _worded(stored, shown_rep_name(stored, current_language())),
+                    )
+        finally:
+            self._filling = filling
 
     def _hours_tip(self) -> None:
         # The format in a tip: "Hours (09:00-17:00)" as a heading left the zones no room.
@@ -306,7 +341,8 @@ class SettingsForm(QWidget):
         if not editable_id:
             id_item.setFlags(id_item.flags() & ~id_item.flags().ItemIsEditable)
         self.options.setItem(row, 0, id_item)
-        self.options.setItem(row, 1, QTableWidgetItem(_text(node.get("label"))))
+        label = _text(node.get("label"))
+        self.options.setItem(row, 1, _worded(label, _shown_wording(label)))
         translations = node.get("translations") or {}
         for col, lang in enumerate(self._langs, start=2):
             text = translations.get(lang) if isinstance(translations, dict) else None
@@ -320,6 +356,8 @@ class SettingsForm(QWidget):
             if col == ZONE_COLUMN:
                 item = QTableWidgetItem(zone_label(value.strip()) or value)
                 item.setData(ZONE_ROLE, value.strip())
+            elif col == NAME_COLUMN:
+                item = _worded(value, shown_rep_name(value, current_language()))
             else:
                 item = QTableWidgetItem(value)
             self.reps.setItem(row, col, item)
@@ -358,6 +396,9 @@ class SettingsForm(QWidget):
             return ""
         if table is self.reps and col == ZONE_COLUMN and item.data(ZONE_ROLE) is not None:
             return str(item.data(ZONE_ROLE)).strip()  # the id, not the place's name
+        stored = item.data(STORED_ROLE)
+        if stored and item.text().strip() == stored[1].strip():
+            return str(stored[0]).strip()  # our wording, untouched: the document's own text
         return item.text().strip()
 
     def _wording(self, node: dict[str, Any], row: int) -> None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from boothapp.core.answers import answer_lines, answers_change_text
 from boothapp.core.config.model import EventConfig
+from boothapp.core.config.rep_names import rep_name
 from boothapp.core.i18n import gettext as core_gettext
 from boothapp.core.models import Contact, Lead, Rating, Stage
 from boothapp.core.notes import append_note
@@ -195,7 +196,7 @@ class LeadDetailPanel(QWidget):
         self.owner.setObjectName("DetailOwner")
         self.owner.addItem(self.tr("(routing decides)"), "")
         for rep in cfg.routing.reps if cfg else ():
-            self.owner.addItem(rep.name, rep.id)
+            self.owner.addItem(rep_name(rep), rep.id)
         self.owner.setToolTip(self.tr("Managers change the owner; routing chose it at capture"))
         self.save_button = QPushButton(self.tr("Save changes (Ctrl+S)"))
         self.save_button.setObjectName("DetailSave")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.config.rep_names import shown_rep_name
 from boothapp.core.i18n import label
 from boothapp.core.models import Event, Rating, Staff, StaffRole
 from boothapp.core.results.funnel import Funnel, Step
@@ -110,7 +111,7 @@ def _row_name(key: str) -> str:
     try:
         return label(Rating(key))
     except ValueError:
-        return key
+        return shown_rep_name(key)  # the default rep in the reader's words (issue 21)
 
 
 def _weekday(english: str) -> str:

@@ -141,3 +141,41 @@ def test_question_picker_names_questions_in_the_readers_words(qtbot) -> None:  #
     )  # fmt: skip
     names = [form.question.itemText(i) for i in range(form.question.count())]
     assert names == ["بودجه", "خط ربات", "Booth colour"]  # their own words stay theirs
+
+
+def test_settings_form_shows_default_wording_in_the_readers_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: the base-wording column and the default rep read "Budget" and "Booth
+    manager" in a Persian window; left as shown, the document keeps its own text, so a
+    Greek manager opening it later reads Greek; a rename is saved as typed."""
+    from boothapp.ui.event_settings_form import NAME_COLUMN, SettingsForm
+
+    apply_language("fa")
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    form.load_tree(
+        {
+            "kiosk_languages": ["en", "fa"],
+            "questions": [
+                {"id": "budget", "label": "Budget", "kind": "single",
+                 "options": [{"id": "unknown", "label": "Unknown"}]},
+            ],
+            "routing": {"reps": [{"id": "booth_manager", "name": "Booth manager"}]},
+        }
+    )  # fmt: skip
+    header = form.options.horizontalHeaderItem(1).text()
+    assert header and not any("a" <= c.lower() <= "z" for c in header), header
+    assert form.options.item(0, 1).text() == "بودجه"
+    assert form.options.item(1, 1).text() == "نامشخص"
+    assert form.reps.item(0, NAME_COLUMN).text() == "مسئول غرفه"
+    tree = form.tree()
+    question = tree["questions"][0]
+    assert question["label"] == "Budget" and question["options"][0]["label"] == "Unknown"
+    assert "translations" not in question
+    assert tree["routing"]["reps"][0]["name"] == "Booth manager"
+    apply_language("el")  # the open form rewords itself
+    QApplication.processEvents()  # Qt posts LanguageChange
+    assert form.reps.item(0, NAME_COLUMN).text() == "Υπεύθυνος περιπτέρου"
+    assert form.options.item(0, 1).text() == "Προϋπολογισμός"
+    form.reps.item(0, NAME_COLUMN).setText("Ελένη Παππά")
+    assert form.tree()["routing"]["reps"][0]["name"] == "Ελένη Παππά"
+    apply_language("en")

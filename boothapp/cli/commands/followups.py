@@ -19,6 +19,7 @@ from boothapp.cli.commands.hub import left_line
 from boothapp.cli.context import find_event, open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
+from boothapp.core.config.rep_names import rep_names
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import PlanError
 from boothapp.core.followups.reasons import shown
@@ -240,6 +241,7 @@ def run_list(args: argparse.Namespace) -> int:
         subjects = (
             {} if args.format == "json" else ctx.followups.rep_subjects(touches, current().value)
         )
+        names = rep_names(ctx.configs.get(event_id).routing.reps)  # people read reps' names
         for t in touches:
             local = t.due_utc.astimezone(ZoneInfo(t.tz))
             if args.format == "json":
@@ -261,7 +263,7 @@ def run_list(args: argparse.Namespace) -> int:
                 state = _(TOUCH_STATES.get(t.state, t.state.value))
                 print(
                     f"{_when(local)} {format_zone(t.tz):<20} #{native_digits(str(t.touch_number))} "
-                    f"{label(t.channel):<8} {state:<10} {t.owner or '-':<12} "
+                    f"{label(t.channel):<8} {state:<10} {names.get(t.owner, t.owner) or '-':<12} "
                     f"{t.language or '-':<3} {t.lead_id[:8]} {subjects.get(t.id, t.subject)}"
                 )
         return 0

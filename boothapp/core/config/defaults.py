@@ -23,6 +23,7 @@ from boothapp.core.config.model import (
     ScoreRule,
     ScoringConfig,
 )
+from boothapp.core.config.rep_names import DEFAULT_REP_ID, DEFAULT_REP_NAME
 from boothapp.core.i18n import N_
 
 
@@ -126,8 +127,9 @@ DEFAULT_QUALIFICATION = QualificationConfig(
 )  # fmt: skip
 
 DEFAULT_ROUTING = RoutingConfig(
-    reps=(Rep("booth_manager", "Booth manager"),),
-    fallback="booth_manager",
+    # Named by a core msgid: each reader sees it in their language (core.config.rep_names).
+    reps=(Rep(DEFAULT_REP_ID, DEFAULT_REP_NAME),),
+    fallback=DEFAULT_REP_ID,
 )
 
 
