@@ -18,8 +18,10 @@ from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatc
 from boothapp.core.models import Attendee, Event, LeadSource, StaffRole
 from boothapp.demo.content import (
     BOOTH_MANAGER,
+    DEMO_PLACES,
     demo_language,
     demo_notes,
+    demo_place,
     named_rules,
     with_translations,
 )
@@ -135,18 +137,22 @@ def _random_answers(rng: random.Random, cfg: EventConfig) -> dict[str, object]:
 
 
 def find_or_create_event(ctx: AppContext) -> tuple[Event, bool]:
-    try:
-        return ctx.events.find_event(DEMO_EVENT), False
-    except NotFoundError:
-        today = date.today()
-        event = ctx.events.create_event(
-            NewEvent(
-                name=DEMO_EVENT, timezone="Europe/Istanbul", venue="Istanbul Expo Center",
-                booth="Hall 3, B12", country="TR", starts_on=today - timedelta(days=1),
-                ends_on=today + timedelta(days=1),
-            )
-        )  # fmt: skip
-        return event, True
+    # Named in the language it was built in (issue 21); found again whatever the language now.
+    for place in DEMO_PLACES.values():
+        try:
+            return ctx.events.find_event(place.name), False
+        except NotFoundError:
+            continue
+    today = date.today()
+    place = demo_place()
+    event = ctx.events.create_event(
+        NewEvent(
+            name=place.name, timezone="Europe/Istanbul", venue=place.venue,
+            booth=place.booth, country="TR", starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=1),
+        )
+    )  # fmt: skip
+    return event, True
 
 
 def build_demo(
@@ -163,7 +169,7 @@ def build_demo(
         ctx.attendees.import_attendees(
             event.id,
             [Attendee("", event.id, p.badge_id, p.contact, "visitor") for p in people],
-            source_name="demo roster",
+            source_name=demo_place().roster,
         )
     ctx.settings.current_event_id = event.id
     ctx.save_settings()

@@ -9,9 +9,10 @@ the one the app speaks when the demo is built (the window's or the CLI's ``--lan
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from boothapp.core.config.model import Option, Question, RouteRule, Translations
+from boothapp.core.config.rep_names import DEFAULT_REP_NAME
 from boothapp.core.i18n import Language, current, gettext, using
 
 # Notes a booth's staff type on a lead, per language; as many entries in each (the demo's
@@ -49,13 +50,41 @@ RULE_NAMES: dict[str, dict[Language, str]] = {
         Language.DE: "Amerika",
     },
 }
-BOOTH_MANAGER: dict[Language, str] = {
-    Language.EN: "Booth manager",
-    Language.TR: "Stant sorumlusu",
-    Language.EL: "Υπεύθυνος περιπτέρου",
-    Language.FA: "مسئول غرفه",
-    Language.DE: "Standleitung",
-}
+# The fallback rep keeps the core's msgid (core.config.rep_names): each reader sees "Booth
+# manager" in their own language, whichever language the demo was built in.
+BOOTH_MANAGER: dict[Language, str] = dict.fromkeys(Language, DEFAULT_REP_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPlace:
+    """The demo event's name, hall and stand as its organiser would print them."""
+
+    name: str
+    venue: str
+    booth: str
+    roster: str  # the roster import's source name
+
+
+DEMO_PLACES: dict[Language, DemoPlace] = {
+    Language.EN: DemoPlace("Demo Expo", "Istanbul Expo Center", "Hall 3, B12", "demo roster"),
+    Language.TR: DemoPlace("Deneme Fuarı", "İstanbul Fuar Merkezi", "Salon 3, B12",
+                           "deneme katılımcı listesi"),
+    Language.EL: DemoPlace("Δοκιμαστική Έκθεση", "Εκθεσιακό Κέντρο Κωνσταντινούπολης",
+                           "Αίθουσα 3, B12", "δοκιμαστική λίστα επισκεπτών"),
+    Language.FA: DemoPlace("نمایشگاه نمونه", "مرکز نمایشگاهی استانبول", "سالن ۳، غرفهٔ B12",
+                           "فهرست نمونهٔ شرکت‌کنندگان"),
+    Language.DE: DemoPlace("Demo-Messe", "Messezentrum Istanbul", "Halle 3, B12",
+                           "Demo-Teilnehmerliste"),
+}  # fmt: skip
+
+
+def demo_place(language: Language | None = None) -> DemoPlace:
+    return DEMO_PLACES[language or demo_language()]
+
+
+def is_demo_event(name: str) -> bool:
+    """The demo event, whichever language it was built in."""
+    return any(place.name == name for place in DEMO_PLACES.values())
 
 
 def demo_language() -> Language:

@@ -6,6 +6,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
+from boothapp.core.i18n import Language, current
 from boothapp.core.models import Contact
 
 # (country, time zone, phone prefix, first names, last names, email domain suffix)
@@ -75,36 +76,68 @@ _LOCALES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...], str], ...
         "com.br",
     ),
 )
-_COMPANIES = (
-    "Anadolu Makina",
-    "Helix Robotics",
-    "Nordwind Logistik",
-    "Blue Harbor Foods",
-    "Quanta Labs",
-    "Atlas Packaging",
-    "Sakura Precision",
-    "Verde Energia",
-    "Orion Retail",
-    "Kestrel Analytics",
-    "Pioneer Medical",
-    "Brightline Textiles",
-    "Summit Steel",
-    "Lumen Software",
-    "Aegean Marine",
-)
-_TITLES = (
-    "Purchasing Manager",
-    "CTO",
-    "Operations Director",
-    "Engineer",
-    "Head of Procurement",
-    "Plant Manager",
-    "CEO",
-    "Project Lead",
-    "Buyer",
-    "IT Manager",
-    "Marketing Manager",
-)
+# Companies and job titles as a badge printed for a show in the demo's language reads them
+# (issue 21: a Persian team met "Purchasing Manager" on every lead). One entry per index in
+# every language: the random draws, and the ASCII mail domains made from the English names,
+# stay the same whatever the language.
+_COMPANIES: dict[Language, tuple[str, ...]] = {
+    Language.EN: (
+        "Anadolu Makina", "Helix Robotics", "Nordwind Logistik", "Blue Harbor Foods",
+        "Quanta Labs", "Atlas Packaging", "Sakura Precision", "Verde Energia", "Orion Retail",
+        "Kestrel Analytics", "Pioneer Medical", "Brightline Textiles", "Summit Steel",
+        "Lumen Software", "Aegean Marine",
+    ),
+    Language.TR: (
+        "Anadolu Makina", "Helix Robotik", "Nordwind Lojistik", "Mavi Liman Gıda",
+        "Quanta Laboratuvar", "Atlas Ambalaj", "Sakura Hassas Parça", "Verde Enerji",
+        "Orion Perakende", "Kestrel Analitik", "Öncü Medikal", "Işıltı Tekstil", "Zirve Çelik",
+        "Lumen Yazılım", "Ege Denizcilik",
+    ),
+    Language.EL: (
+        "Ανατολή Μηχανουργική", "Έλιξ Ρομποτική", "Βόρειος Άνεμος Διαμεταφορές",
+        "Γαλάζιο Λιμάνι Τρόφιμα", "Κουάντα Εργαστήρια", "Άτλας Συσκευασίες",
+        "Σακούρα Μηχανική Ακριβείας", "Πράσινη Ενέργεια", "Ωρίων Λιανική", "Κέστρελ Αναλυτική",
+        "Πρωτοπόρος Ιατρική", "Φωτεινή Κλωστοϋφαντουργία", "Κορυφή Χάλυβας", "Λούμεν Λογισμικό",
+        "Αιγαίο Ναυτιλιακή",
+    ),
+    Language.FA: (
+        "ماشین‌سازی آناتولی", "رباتیک هلیکس", "لجستیک باد شمال", "غذای بندر آبی",
+        "آزمایشگاه‌های کوانتا", "بسته‌بندی اطلس", "قطعات دقیق ساکورا", "انرژی سبز",
+        "فروشگاه‌های زنجیره‌ای اوریون", "تحلیل داده کسترل", "تجهیزات پزشکی پیشگام",
+        "نساجی روشن", "فولاد قله", "نرم‌افزار لومن", "کشتیرانی اژه",
+    ),
+    Language.DE: (
+        "Anadolu Makina", "Helix Robotik", "Nordwind Logistik", "Blauhafen Lebensmittel",
+        "Quanta Labor", "Atlas Verpackung", "Sakura Präzisionstechnik", "Verde Energie",
+        "Orion Handel", "Kestrel Analytik", "Pionier Medizintechnik", "Lichtblick Textil",
+        "Gipfel Stahl", "Lumen Software", "Ägäis Reederei",
+    ),
+}  # fmt: skip
+_TITLES: dict[Language, tuple[str, ...]] = {
+    Language.EN: (
+        "Purchasing Manager", "CTO", "Operations Director", "Engineer", "Head of Procurement",
+        "Plant Manager", "CEO", "Project Lead", "Buyer", "IT Manager", "Marketing Manager",
+    ),
+    Language.TR: (
+        "Satın Alma Müdürü", "Teknoloji Direktörü", "Operasyon Direktörü", "Mühendis",
+        "Satın Alma Direktörü", "Fabrika Müdürü", "Genel Müdür", "Proje Yöneticisi",
+        "Satın Alma Uzmanı", "Bilgi İşlem Müdürü", "Pazarlama Müdürü",
+    ),
+    Language.EL: (
+        "Υπεύθυνος Αγορών", "Τεχνικός Διευθυντής", "Διευθυντής Λειτουργιών", "Μηχανικός",
+        "Διευθυντής Προμηθειών", "Διευθυντής Εργοστασίου", "Διευθύνων Σύμβουλος",
+        "Υπεύθυνος Έργου", "Στέλεχος Αγορών", "Υπεύθυνος Πληροφορικής", "Υπεύθυνος Μάρκετινγκ",
+    ),
+    Language.FA: (
+        "مدیر خرید", "مدیر فنی", "مدیر عملیات", "مهندس", "رئیس تدارکات", "مدیر کارخانه",
+        "مدیرعامل", "مدیر پروژه", "کارشناس خرید", "مدیر فناوری اطلاعات", "مدیر بازاریابی",
+    ),
+    Language.DE: (
+        "Einkaufsleiter", "Technischer Leiter", "Betriebsleiter", "Ingenieur",
+        "Leiter Beschaffung", "Werksleiter", "Geschäftsführer", "Projektleiter", "Einkäufer",
+        "IT-Leiter", "Marketingleiter",
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,23 +152,29 @@ def ascii_fold(text: str) -> str:
     return "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch in " -."))
 
 
-def make_people(count: int, seed: int = 7) -> list[DemoPerson]:
+def make_people(count: int, seed: int = 7, language: Language | None = None) -> list[DemoPerson]:
+    """``count`` visitors; their companies and job titles in ``language`` (the app's current
+    one by default). The draws do not depend on the language: the same people, reworded."""
     rng = random.Random(seed)
+    lang = language or current()
+    companies, titles = _COMPANIES[lang], _TITLES[lang]
+    # The mail domain of each company, from the English name (Greek and Persian fold to
+    # nothing): once per call, not per person.
+    domains = [ascii_fold(name).lower().replace(" ", "") for name in _COMPANIES[Language.EN]]
     people = []
     for i in range(count):
         country, tz, prefix, firsts, lasts, tld = _LOCALES[i % len(_LOCALES)]
         first, last = rng.choice(firsts), rng.choice(lasts)
-        company = rng.choice(_COMPANIES)
+        which = rng.randrange(len(companies))  # the draw rng.choice made (same stream)
         # Greek and Persian names fold to nothing but the dot: ".1@..." is not an address.
         local = ascii_fold(f"{first}.{last}").lower().replace(" ", "").strip(".") or "visitor"
-        domain = ascii_fold(company).lower().replace(" ", "") + "." + tld
         contact = Contact(
             first_name=first,
             last_name=last,
-            email=f"{local}{i}@{domain}",
+            email=f"{local}{i}@{domains[which]}.{tld}",
             phone=f"{prefix} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-            company=company,
-            title=rng.choice(_TITLES),
+            company=companies[which],
+            title=rng.choice(titles),
             country=country,
             timezone=tz,
         )

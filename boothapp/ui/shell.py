@@ -39,9 +39,10 @@ def pick_camera(ctx: AppContext, event: Event) -> str:
     cameras = list_cameras()
     if cameras:
         return str(cameras[0].index)
-    from boothapp.demo.build import DEMO_EVENT, write_demo_video
+    from boothapp.demo.build import write_demo_video
+    from boothapp.demo.content import is_demo_event
 
-    if event.name == DEMO_EVENT:
+    if is_demo_event(event.name):
         return str(write_demo_video(ctx, event))
     return ""
 

@@ -10,8 +10,8 @@ from dataclasses import replace
 import pytest
 
 from boothapp.app import AppContext
-from boothapp.services.events import NewEvent
 from boothapp.core.audit_words import detail_text
+from boothapp.services.events import NewEvent
 from boothapp.ui.audit_page import AuditPage
 from boothapp.ui.i18n import apply_language
 from boothapp.workers.tasks import TaskRunner

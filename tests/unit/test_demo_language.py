@@ -10,6 +10,7 @@ import pytest
 from boothapp.app import AppContext
 from boothapp.core import i18n
 from boothapp.core.answers import answer_lines
+from boothapp.core.config.rep_names import rep_name
 from boothapp.core.i18n import Language
 from boothapp.demo.build import build_demo
 from boothapp.demo.content import DEMO_NOTES
@@ -37,7 +38,15 @@ def test_demo_built_in_a_language_speaks_it(ctx: AppContext, lang: str) -> None:
     for rule in cfg.routing.rules:
         assert rule.description and not LATIN_WORD.search(rule.description), rule.id
     fallback = next(r for r in cfg.routing.reps if r.id == cfg.routing.fallback)
-    assert not LATIN_WORD.search(fallback.name)
+    assert not LATIN_WORD.search(rep_name(fallback, lang))
+    # The event, its hall and its visitors' companies and job titles in that language too.
+    event = summary.event
+    for text in (event.name, event.venue, event.booth):
+        assert text and not LATIN_WORD.search(text), text
+    for lead in leads:
+        c = lead.contact
+        assert not LATIN_WORD.search(f"{c.company} {c.title}"), (c.company, c.title)
+        assert c.email.isascii() and "@" in c.email and not c.email.startswith(".")
     # A lead's answers read in the demo's language from the config's own wording.
     answered = next(lead for lead in leads if lead.answers)
     lines = answer_lines(cfg, answered.answers, lang)
@@ -49,3 +58,25 @@ def test_demo_in_english_keeps_its_english_notes(ctx: AppContext) -> None:
     notes = {lead.notes for lead in ctx.leads.list_leads(summary.event.id)} - {""}
     assert notes <= set(DEMO_NOTES[Language.EN])
     assert ctx.configs.get(summary.event.id).language is Language.EN
+
+
+def test_demo_people_are_the_same_people_in_every_language() -> None:
+    """The companies and titles are reworded, not redrawn: the same seed gives the same
+    visitors (names, addresses) whatever the language, so the demo stays comparable."""
+    from boothapp.demo.people import make_people
+
+    english = make_people(60, 3, Language.EN)
+    for lang in (Language.TR, Language.EL, Language.FA, Language.DE):
+        other = make_people(60, 3, lang)
+        assert [p.contact.email for p in other] == [p.contact.email for p in english]
+        assert [p.contact.full_name for p in other] == [p.contact.full_name for p in english]
+        assert {p.contact.title for p in other}.isdisjoint({p.contact.title for p in english})
+
+
+def test_the_demo_built_in_one_language_is_found_in_another(ctx: AppContext) -> None:
+    with i18n.using("fa"):
+        first = build_demo(ctx, leads=5)
+    with i18n.using("el"):
+        again = build_demo(ctx)
+    assert again.event.id == first.event.id and again.event.name == "نمایشگاه نمونه"
+    assert len(ctx.events.list_events()) == 1
