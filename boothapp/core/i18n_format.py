@@ -86,6 +86,11 @@ def format_datetime(
     return native_digits(text, language)
 
 
+def language_name(code: str, language: Language | None = None) -> str:
+    """A language as the reader names it (CLDR): "fa" -> "Persian", "فارسی", "Farsça"."""
+    return str(locale_of(language).languages.get(code) or code)
+
+
 def format_number(value: Number, language: Language | None = None, decimals: int = 0) -> str:
     """Grouped, with ``decimals`` fraction digits (rounded half-even as CLDR does)."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
@@ -100,6 +105,8 @@ def format_percent(fraction: float, language: Language | None = None) -> str:
     text = babel_numbers.format_percent(
         fraction, locale=locale_of(language), numbering_system="default"
     )
+    if (language or current()) is Language.FA:
+        text = text.replace("%", "٪")  # with Persian digits, the Arabic percent sign
     return native_digits(text, language)
 
 

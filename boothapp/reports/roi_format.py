@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
-from boothapp.core.i18n import N_, label
+from boothapp.core.i18n import N_, Language, current, label
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n_format import format_number, locale_of, native_digits
 from boothapp.core.results.funnel import Funnel, Step
@@ -24,10 +24,18 @@ COST_STEP_LABELS = {  # msgids: translate with _() where shown
 }
 
 
-# Figures in the reader's digits and separators (issue 21: "۴۲ %", "1.234,50" in German);
-# the shape ("42 %", "EUR 1,234.50") stays one for every language, so a table reads alike.
+# Figures in the reader's digits and separators (issue 21: "۴۲٪", "1.234,50" in German);
+# the shape ("42 %", "EUR 1,234.50") stays one for every language, so a table reads alike,
+# but for the two whose readers write a percentage the other way round: Persian "۴۲٪" (the
+# Arabic percent sign, as in the catalogue's own "۹۵٪"), Turkish "%42".
+_PERCENT_SHAPES = {Language.FA: "{0}٪", Language.TR: "%{0}"}
+
+
 def pct(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{format_number(value * 100, decimals=digits)} %"
+    if value is None:
+        return "–"
+    shape = _PERCENT_SHAPES.get(current(), "{0} %")
+    return shape.format(format_number(value * 100, decimals=digits))
 
 
 def amount(value: Decimal | None, currency: str) -> str:
@@ -54,7 +62,8 @@ def _days(value: float | None) -> str:
 def interval(r: Rate) -> str:
     if r.low is None or r.high is None:
         return "–"
-    return f"{format_number(r.low * 100)}–{format_number(r.high * 100)} %"
+    shape = _PERCENT_SHAPES.get(current(), "{0} %")
+    return shape.format(f"{format_number(r.low * 100)}–{format_number(r.high * 100)}")
 
 
 def return_text(m: Money) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 
 from boothapp.core.i18n import _
 from boothapp.core.models import Event
+from boothapp.core.textfold import fold
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.store.db import Database
 from boothapp.store.mappers import event_from_row
@@ -102,6 +103,11 @@ class EventService:
             if len(ref) >= 8:
                 conds.append(EventRow.id.startswith(ref))
             rows = s.scalars(select(EventRow).where(or_(*conds))).all()
+            if not rows and fold(ref):
+                # "δοκιμαστική έκθεση", "DENEME FUARI": SQLite's lower() knows ASCII only, so
+                # the name is also matched folded (Turkish i, Greek tonos; issue 21). An
+                # event list is a few dozen rows.
+                rows = [row for row in s.scalars(select(EventRow)) if fold(row.name) == fold(ref)]
             if len(rows) == 1:
                 return event_from_row(rows[0])
             if not rows:

@@ -37,6 +37,8 @@ from boothapp.core.config.model import (
     QuestionKind,
 )
 from boothapp.core.config.rep_names import shown_rep_name
+from boothapp.core.i18n import Language
+from boothapp.core.i18n_format import language_name
 from boothapp.core.zone_list import ZoneChoice
 from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
 from boothapp.ui.zone_box import ZONE_ROLE, ZoneDelegate, request_zone_list, zone_label
@@ -319,8 +321,11 @@ class SettingsForm(QWidget):
             self._current = index
             q = questions[index]
             self.required.setChecked(bool(q.get("required")))
-            headers = [self.tr("Option id"), self.tr("Wording")] + [
-                self.tr("Wording ({0})").format(lang) for lang in self._langs
+            reader = Language.parse(current_language())
+            # The document's own wording serves every language without its own (issue 21:
+            # "Wording" over Persian text read as if it were the Persian column).
+            headers = [self.tr("Option id"), self.tr("Default wording")] + [
+                self.tr("Wording ({0})").format(language_name(lang, reader)) for lang in self._langs
             ]
             self.options.setColumnCount(len(headers))
             self.options.setHorizontalHeaderLabels(headers)

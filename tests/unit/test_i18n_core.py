@@ -338,7 +338,7 @@ def test_results_figures_use_the_readers_digits() -> None:
     with using("de"):
         assert amount(Decimal("1234.5"), "EUR") == "EUR 1.234,50"
     with using("fa"):
-        assert pct(0.42) == "۴۲ %" and count(7) == "۷"
+        assert pct(0.42) == "۴۲٪" and count(7) == "۷"
 
 
 def test_where_the_key_is_kept_reads_in_the_readers_language(tmp_path: Path) -> None:

@@ -58,3 +58,19 @@ def test_report_and_cli_name_the_default_rep_for_their_reader(
     tree = json.loads(cli("--lang", "fa", "roi", "--event", "Fuar", "--format", "json").out)
     keys = {f["key"] for f in tree["funnel_by_rep"]}
     assert keys == {"Booth manager"}
+
+
+def test_an_event_is_found_by_its_name_as_people_type_it(cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21 walk: `--event "δοκιμαστική έκθεση"` found nothing (SQLite lowers ASCII only)."""
+    ctx = build_context(str(data_dir))
+    try:
+        greek = ctx.events.create_event(NewEvent(name="Δοκιμαστική Έκθεση")).id
+        turkish = ctx.events.create_event(NewEvent(name="Deneme Fuarı")).id
+        assert ctx.events.find_event("δοκιμαστική έκθεση").id == greek
+        assert ctx.events.find_event("ΔΟΚΙΜΑΣΤΙΚΗ ΕΚΘΕΣΗ").id == greek
+        assert ctx.events.find_event("DENEME FUARI").id == turkish
+    finally:
+        ctx.close()
+    run = cli("--lang", "el", "leads", "list", "--event", "δοκιμαστικη εκθεση")
+    assert run.code == 0, run.err
+    assert cli("--lang", "el", "leads", "list", "--event", "Άλλη").code != 0

@@ -2738,8 +2738,8 @@ Leads behalten</translation>
             <translation>Options-ID</translation>
         </message>
         <message>
-            <source>Wording</source>
-            <translation>Wortlaut</translation>
+            <source>Default wording</source>
+            <translation>Standardwortlaut</translation>
         </message>
         <message>
             <source>Wording ({0})</source>

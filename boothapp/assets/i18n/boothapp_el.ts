@@ -2738,8 +2738,8 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <translation>Αναγνωριστικό επιλογής</translation>
         </message>
         <message>
-            <source>Wording</source>
-            <translation>Διατύπωση</translation>
+            <source>Default wording</source>
+            <translation>Προεπιλεγμένη διατύπωση</translation>
         </message>
         <message>
             <source>Wording ({0})</source>

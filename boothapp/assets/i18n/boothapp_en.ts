@@ -2734,8 +2734,8 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <translation>Option id</translation>
         </message>
         <message>
-            <source>Wording</source>
-            <translation>Wording</translation>
+            <source>Default wording</source>
+            <translation>Default wording</translation>
         </message>
         <message>
             <source>Wording ({0})</source>

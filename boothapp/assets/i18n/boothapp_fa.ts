@@ -2731,8 +2731,8 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <translation>شناسه گزینه</translation>
         </message>
         <message>
-            <source>Wording</source>
-            <translation>متن</translation>
+            <source>Default wording</source>
+            <translation>متن پیش‌فرض</translation>
         </message>
         <message>
             <source>Wording ({0})</source>

@@ -2731,8 +2731,8 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <translation>Seçenek kimliği</translation>
         </message>
         <message>
-            <source>Wording</source>
-            <translation>İfade</translation>
+            <source>Default wording</source>
+            <translation>Varsayılan ifade</translation>
         </message>
         <message>
             <source>Wording ({0})</source>

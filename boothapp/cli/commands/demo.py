@@ -20,7 +20,7 @@ from boothapp.cli.context import open_context
 from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import native_digits
+from boothapp.core.i18n_format import format_number, native_digits
 from boothapp.settings import NO_CAMERA
 
 LOOPBACK = "loopback"
@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
             "{leads} leads added"
         ).format(
             event=summary.event.name,
-            staff=summary.staff,
-            attendees=summary.attendees,
-            leads=summary.leads,
+            staff=format_number(summary.staff),  # "۳" in Persian; the PINs stay as typed
+            attendees=format_number(summary.attendees),
+            leads=format_number(summary.leads),
         )
         print(f"{summary.event.id}\t{text}")  # fmt: skip
         if args.no_gui:

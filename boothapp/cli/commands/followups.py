@@ -23,7 +23,7 @@ from boothapp.core.config.rep_names import rep_names
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import PlanError
 from boothapp.core.followups.reasons import shown
-from boothapp.core.i18n import N_, current, label, ngettext
+from boothapp.core.i18n import N_, current, label, list_separator, ngettext
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n_format import (
     format_number,
@@ -214,9 +214,9 @@ def run_plan(args: argparse.Namespace) -> int:
             print(_("not planned: {reason}").format(reason=line), file=sys.stderr)
         print(
             _("{touches} touches planned for {leads} leads ({skipped} skipped)").format(
-                touches=summary.touches_planned,
-                leads=summary.leads_planned,
-                skipped=summary.leads_skipped,
+                touches=format_number(summary.touches_planned),  # "۱۲" in Persian
+                leads=format_number(summary.leads_planned),
+                skipped=format_number(summary.leads_skipped),
             )
         )
         left = left_line(ownership)
@@ -561,10 +561,11 @@ def run_metrics(args: argparse.Namespace) -> int:
                     )
                 )
             return 0
+        reps = rep_names(ctx.configs.get(event_id).routing.reps)  # owners are rep ids
         for title, groups in ((_("Event"), m.per_event), (_("Staff"), m.per_staff)):
             for key, g in groups.items():
-                name = _("all leads") if groups is m.per_event else key
-                shares = ", ".join(
+                name = _("all leads") if groups is m.per_event else reps.get(key, key)
+                shares = list_separator().join(
                     f"{_within(within)} {format_percent(share)}" for within, share in g.within
                 )
                 line = _("{contacted}/{leads} contacted, median {median}; within {shares}")
@@ -577,7 +578,7 @@ def run_metrics(args: argparse.Namespace) -> int:
                 "{count} lead not contacted yet",
                 "{count} leads not contacted yet",
                 len(m.not_contacted),
-            ).format(count=len(m.not_contacted))
+            ).format(count=format_number(len(m.not_contacted)))
         )
         return 0
 

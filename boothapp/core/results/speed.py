@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from boothapp.core.i18n import N_
+from boothapp.core.i18n import N_, list_separator
 from boothapp.core.i18n import gettext as _
 from boothapp.core.results.funnel import Step, depths_of
 from boothapp.core.results.inputs import LeadFacts
@@ -154,7 +154,7 @@ def summary(buckets: Sequence[SpeedBucket]) -> str:
             _(
                 "{count} bucket(s) ({buckets}) hold fewer than {limit} leads: one or two leads "
                 "more or less would move their rates a lot."
-            ).format(count=len(small), buckets=", ".join(small), limit=SMALL_BUCKET)
+            ).format(count=len(small), buckets=list_separator().join(small), limit=SMALL_BUCKET)
         )
     parts.append(
         _(
