@@ -71,7 +71,7 @@ DEMO_PLACES: dict[Language, DemoPlace] = {
                            "deneme katılımcı listesi"),
     Language.EL: DemoPlace("Δοκιμαστική Έκθεση", "Εκθεσιακό Κέντρο Κωνσταντινούπολης",
                            "Αίθουσα 3, B12", "δοκιμαστική λίστα επισκεπτών"),
-    Language.FA: DemoPlace("نمایشگاه نمونه", "مرکز نمایشگاهی استانبول", "سالن ۳، غرفهٔ B12",
+    Language.FA: DemoPlace("نمایشگاه نمونه", "مرکز نمایشگاهی استانبول", "سالن ۳، B12",
                            "فهرست نمونهٔ شرکت‌کنندگان"),
     Language.DE: DemoPlace("Demo-Messe", "Messezentrum Istanbul", "Halle 3, B12",
                            "Demo-Teilnehmerliste"),

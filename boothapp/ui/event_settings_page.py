@@ -55,6 +55,9 @@ class EventSettingsPage(QWidget):
             self.tr("{0}: questions, scoring, rating, routing").format(event.name)
         )
         title.setProperty("role", "title")
+        # An event's name has any length ("Δοκιμαστική Έκθεση" made the window 1399 px wide
+        # on a 1280 px screen, issue 21): the title wraps rather than widen the window.
+        title.setWordWrap(True)
         hint = QLabel(
             self.tr(
                 "Edit and press Save (Ctrl+S). Changing a rule never rewrites answers "

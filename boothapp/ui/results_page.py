@@ -157,6 +157,7 @@ class ResultsPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)  # an event's name has any length (issue 21)
         self.status = QLabel(MANAGERS_ONLY)
         self.status.setObjectName("ResultsStatus")
         self.status.setWordWrap(True)

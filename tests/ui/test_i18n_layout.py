@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel
@@ -179,3 +180,25 @@ def test_settings_form_shows_default_wording_in_the_readers_words(qtbot) -> None
     form.reps.item(0, NAME_COLUMN).setText("Ελένη Παππά")
     assert form.tree()["routing"]["reps"][0]["name"] == "Ελένη Παππά"
     apply_language("en")
+
+
+@pytest.mark.parametrize("lang", ["el", "tr", "fa", "de"])
+def test_a_long_event_name_keeps_the_window_on_the_laptop(qtbot, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21 walk: the Greek demo's name in the settings and results titles made the window
+    1399 px wide, cut at the right of the 1280 px booth laptop; the titles wrap now."""
+    from boothapp.app import build_context
+    from boothapp.ui.desktop_window import DesktopWindow
+
+    apply_language(lang)
+    ctx = build_context(str(tmp_path / "data"))
+    try:
+        name = "Διεθνής Έκθεση Βιομηχανικού Αυτοματισμού και Ρομποτικής Θεσσαλονίκης 2027"
+        event = ctx.events.create_event(NewEvent(name=name, timezone="Europe/Athens"))
+        window = DesktopWindow(ctx, TaskRunner(inline=True), event)
+        qtbot.addWidget(window)
+        window.show()
+        QApplication.processEvents()
+        assert window.minimumSizeHint().width() <= 1280
+    finally:
+        apply_language("en")
+        ctx.close()
