@@ -87,7 +87,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "\nlast lead {0}": ("\nson aday {0}", "\nτελευταία επαφή {0}", "\nآخرین سرنخ {0}", "\nletzter Lead {0}"),
     "<span style='color:{0}'>hot</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>cold</span>{3}": ("<span style='color:{0}'>sıcak</span> · <span style='color:{1}'>ılık</span> · <span style='color:{2}'>soğuk</span>{3}", "<span style='color:{0}'>ζεστές</span> · <span style='color:{1}'>χλιαρές</span> · <span style='color:{2}'>κρύες</span>{3}", "<span style='color:{0}'>داغ</span> · <span style='color:{1}'>گرم</span> · <span style='color:{2}'>سرد</span>{3}", "<span style='color:{0}'>heiß</span> · <span style='color:{1}'>warm</span> · <span style='color:{2}'>kalt</span>{3}"),
     # SQL/MQL are English marketing acronyms: the booth reads what they mean.
-    "SQL to sales{0} · {1:,} MQL to nurture": ("satışa gidiyor{0} · {1:,} aday beslemede", "προς πωλήσεις{0} · {1:,} για καλλιέργεια", "به فروش می‌رود{0} · {1:,} برای پرورش", "an den Vertrieb{0} · {1:,} zur Pflege"),
+    "SQL to sales{0} · {1:,} MQL to nurture": ("satışa gidiyor{0} · {1:,} aday bilgilendirmede", "προς πωλήσεις{0} · {1:,} για καλλιέργεια", "به فروش می‌رود{0} · {1:,} برای پرورش", "an den Vertrieb{0} · {1:,} zur Pflege"),
     "nothing sent to the CRM yet": ("CRM'e henüz bir şey gönderilmedi", "τίποτα δεν στάλθηκε ακόμα στο CRM", "هنوز چیزی به CRM ارسال نشده", "noch nichts ans CRM gesendet"),
     "No leads yet": ("Henüz aday yok", "Καμία επαφή ακόμα", "هنوز سرنخی نیست", "Noch keine Leads"),
     "{0} hot": ("{0} sıcak", "{0} ζεστές", "{0} داغ", "{0} heiß"),
@@ -581,7 +581,7 @@ T.update({
 T.update({
     "never": ("hiç", "ποτέ", "هرگز", "nie"),
     "< 1 min": ("< 1 dk", "< 1 λεπτό", "کمتر از ۱ دقیقه", "< 1 Min."),
-    "nurture": ("beslenecek", "για καλλιέργεια", "نیاز به پرورش", "weiter pflegen"),
+    "nurture": ("bilgilendirilecek", "για καλλιέργεια", "نیاز به پرورش", "weiter pflegen"),
     "read": ("okundu", "διαβάστηκαν", "خوانده شد", "gelesen"),
     "95 % interval": ("%95 aralığı", "διάστημα 95 %", "بازه ۹۵٪", "95-%-Intervall"),
 })

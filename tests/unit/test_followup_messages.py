@@ -206,3 +206,23 @@ def test_event_templates_override_defaults_and_unknown_ids_fail_clearly(tmp_path
         renderer.render("nope", "en", FULL)
     with pytest.raises(TemplateMissingError):
         renderer.render("../secret", "en", FULL)
+
+
+@pytest.mark.parametrize("lang", ["tr", "fa", "en"])
+def test_the_queues_call_script_leads_each_answer_in(lang: str) -> None:
+    """Issue 21 walk: the script planned and shown in the queue (``render_for_rep``, through
+    ``personal_context``) printed "- Satın almadaki rolü Etkileyen", question and answer run
+    together; "Budget:" but "When ...?" as from_lead makes them."""
+    from boothapp.core.config.defaults import default_config
+    from boothapp.core.config.followup_content import FollowUpContent
+    from boothapp.core.messages.personal import render_for_rep
+
+    lead = Lead(id="l1", event_id="e1", contact=Contact(first_name="Ayşe"),
+                answers={"authority": "influencer", "timeframe": "3_6m"})  # fmt: skip
+    cfg = default_config()
+    text = render_for_rep("call_script", lead, Event(id="e1", name="Expo"), cfg,
+                          FollowUpContent(), ("en",), lang).text  # fmt: skip
+    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(lines) == 2, text
+    for line in lines:
+        assert ":" in line or "?" in line or "؟" in line, line

@@ -74,7 +74,7 @@ def test_status_line_speaks_the_readers_language() -> None:
     with using("tr"):
         assert status_text(offline) == (
             "Çevrimdışı: CRM yanıt vermiyor, adaylar saklanıyor · 3 aday gönderilmeyi bekliyor "
-            "(son hata: 401) · siz: bugün 12 aday, 5 kişi içinde 2."
+            "(son hata: 401) · siz: bugün 12 aday, 5 kişi arasında 2. sırada"
         )
     with using("fa"):
         assert status_text(offline).startswith("آفلاین") and "۱۲" in status_text(offline)

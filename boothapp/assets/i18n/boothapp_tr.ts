@@ -468,7 +468,7 @@ son aday {0}</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
-            <translation>satışa gidiyor{0} · {1:,} aday beslemede</translation>
+            <translation>satışa gidiyor{0} · {1:,} aday bilgilendirmede</translation>
         </message>
         <message>
             <source>nothing sent to the CRM yet</source>
@@ -1604,7 +1604,7 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>nurture</source>
-            <translation>beslenecek</translation>
+            <translation>bilgilendirilecek</translation>
         </message>
         <message>
             <source> (your rating)</source>

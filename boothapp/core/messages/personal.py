@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from boothapp.core.answers import answer_lines, option_label
+from boothapp.core.answers import answer_lines, option_label, question_lead_in
 from boothapp.core.config.followup_content import (
     INTERESTS_QUESTION,
     LITERATURE_QUESTION,
@@ -105,7 +105,9 @@ def personal_context(
         job_title=base.job_title,
         email=base.email,
         phone=base.phone,
-        answers=answer_labels(lead.answers, cfg, lang),
+        # "Budget:" but "Any budget?": the call script prints "- {{ q }} {{ a }}" (issue 21
+        # walk: "- Satın almadaki rolü Etkileyen" read as one phrase), as from_lead does.
+        answers=tuple((question_lead_in(q), a) for q, a in answer_labels(lead.answers, cfg, lang)),
         interests=interests,
         notes=base.notes,
         shared_notes=shared_notes(lead.notes),
