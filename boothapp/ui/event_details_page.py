@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from boothapp.core.clock import machine_zone
 from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent, validate_new_event
+from boothapp.ui.i18n import current_language, date_edit_format, locale_for
 from boothapp.ui.zone_box import ZoneBox
 from boothapp.workers.tasks import TaskRunner
 
@@ -46,7 +47,7 @@ class EventDetailsPage(QWizardPage):
         self.ends = QDateEdit(today.addDays(2))
         for edit in (self.starts, self.ends):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self._date_format()
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
@@ -61,6 +62,21 @@ class EventDetailsPage(QWizardPage):
         form.addRow(self.error)
         self.registerField("event_name*", self.name)
         self.name.textChanged.connect(lambda _t: self.error.clear())
+
+    def _date_format(self) -> None:
+        """The days as the reader writes a date, in their digits (issue 21: "2026-12-03" in
+        every language was a hand-made format)."""
+        for edit in (self.starts, self.ends):
+            # Left to right: Qt reverses a date field's sections right to left, which put
+            # the day first in "۲۰۲۶/۱۲/۳"; the locale's format already has the reader's order.
+            edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            edit.setLocale(locale_for(current_language()))
+            edit.setDisplayFormat(date_edit_format())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "ends"):
+            self._date_format()
+        super().changeEvent(event)
 
     def new_event(self) -> NewEvent:
         return NewEvent(

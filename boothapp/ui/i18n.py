@@ -122,6 +122,13 @@ def locale_for(lang: str) -> QLocale:
     )
 
 
+def date_edit_format(lang: str | None = None) -> str:
+    """A date field's format as the reader writes a date ("3.12.2026", "۲۰۲۶/۱۲/۳"), from
+    QLocale, with the year in full (a field that shows "26" invites a wrong century)."""
+    fmt = locale_for(lang or _current).dateFormat(QLocale.FormatType.ShortFormat)
+    return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
+
+
 def number(value: float, lang: str | None = None, decimals: int = 0) -> str:
     """A count or an amount in the current language's digits and grouping."""
     loc = locale_for(lang or _current)

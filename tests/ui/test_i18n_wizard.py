@@ -50,3 +50,27 @@ def test_wizard_buttons_in_the_readers_words(qtbot, ctx, lang, back, next_, canc
     finally:
         apply_language("en")
         assert runner.wait(5000)
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("en", "03/12/2026"), ("tr", "3.12.2026"), ("el", "3/12/2026"), ("fa", "۲۰۲۶/۱۲/۳"),
+     ("de", "03.12.2026")],
+)  # fmt: skip
+def test_the_show_days_read_as_the_reader_writes_a_date(qtbot, ctx, lang, shown) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21 walk: the first and last day read "2026-12-03" in every language."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QApplication
+
+    runner = TaskRunner()
+    wizard = SetupWizard(ctx, runner)
+    qtbot.addWidget(wizard)
+    apply_language(lang)  # switched while the wizard is open
+    QApplication.processEvents()
+    try:
+        wizard.details.starts.setDate(QDate(2026, 12, 3))
+        assert wizard.details.starts.text() == shown
+        assert wizard.details.new_event().starts_on.isoformat() == "2026-12-03"
+    finally:
+        apply_language("en")
+        assert runner.wait(5000)
