@@ -172,7 +172,6 @@ T.update({
     "Routing reps (who gets leads)": ("Yönlendirme (adaylar kime gider)", "Δρομολόγηση (ποιος παίρνει τις επαφές)", "مسیریابی (سرنخ‌ها به چه کسی می‌رسد)", "Zuteilung (wer die Leads bekommt)"),
     "Option id": ("Seçenek kimliği", "Αναγνωριστικό επιλογής", "شناسه گزینه", "Options-ID"),
     "Default wording": ("Varsayılan ifade", "Προεπιλεγμένη διατύπωση", "متن پیش‌فرض", "Standardwortlaut"),
-    "Wording ({0})": ("İfade ({0})", "Διατύπωση ({0})", "متن ({0})", "Wortlaut ({0})"),
     "Set up your event": ("Etkinliğinizi kurun", "Ρυθμίστε την έκθεσή σας", "رویداد خود را راه‌اندازی کنید", "Messe einrichten"),
     "Could not create the event": ("Etkinlik oluşturulamadı", "Η έκθεση δεν δημιουργήθηκε", "رویداد ساخته نشد", "Messe konnte nicht angelegt werden"),
     "Welcome to BoothApp": ("BoothApp'e hoş geldiniz", "Καλώς ήρθατε στο BoothApp", "به BoothApp خوش آمدید", "Willkommen bei BoothApp"),

@@ -324,8 +324,10 @@ class SettingsForm(QWidget):
             reader = Language.parse(current_language())
             # The document's own wording serves every language without its own (issue 21:
             # "Wording" over Persian text read as if it were the Persian column).
+            # The other columns are named by their language alone ("ترکی استانبولی" was cut
+            # off as "Wording (...)"): the box says they hold translations.
             headers = [self.tr("Option id"), self.tr("Default wording")] + [
-                self.tr("Wording ({0})").format(language_name(lang, reader)) for lang in self._langs
+                language_name(lang, reader) for lang in self._langs
             ]
             self.options.setColumnCount(len(headers))
             self.options.setHorizontalHeaderLabels(headers)

@@ -164,7 +164,7 @@ def test_settings_form_shows_default_wording_in_the_readers_words(qtbot) -> None
         }
     )  # fmt: skip
     headers = [form.options.horizontalHeaderItem(c).text() for c in range(1, 3)]
-    assert headers == ["متن پیش‌فرض", "متن (فارسی)"], headers
+    assert headers == ["متن پیش‌فرض", "فارسی"], headers
     assert form.options.item(0, 1).text() == "بودجه"
     assert form.options.item(1, 1).text() == "نامشخص"
     assert form.reps.item(0, NAME_COLUMN).text() == "مسئول غرفه"

@@ -2741,10 +2741,6 @@ Leads behalten</translation>
             <source>Default wording</source>
             <translation>Standardwortlaut</translation>
         </message>
-        <message>
-            <source>Wording ({0})</source>
-            <translation>Wortlaut ({0})</translation>
-        </message>
     </context>
     <context>
         <name>SetupWizard</name>

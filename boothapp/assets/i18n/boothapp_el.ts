@@ -2741,10 +2741,6 @@ F5: επισκέπτης χωρίς κονκάρδα · F6: φωτογραφία
             <source>Default wording</source>
             <translation>Προεπιλεγμένη διατύπωση</translation>
         </message>
-        <message>
-            <source>Wording ({0})</source>
-            <translation>Διατύπωση ({0})</translation>
-        </message>
     </context>
     <context>
         <name>SetupWizard</name>

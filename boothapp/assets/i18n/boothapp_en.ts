@@ -2737,10 +2737,6 @@ F5: walk-in without badge · F6: photo of a business card</translation>
             <source>Default wording</source>
             <translation>Default wording</translation>
         </message>
-        <message>
-            <source>Wording ({0})</source>
-            <translation>Wording ({0})</translation>
-        </message>
     </context>
     <context>
         <name>SetupWizard</name>

@@ -2734,10 +2734,6 @@ F5: بازدیدکننده بدون کارت · F6: عکس کارت ویزیت</
             <source>Default wording</source>
             <translation>متن پیش‌فرض</translation>
         </message>
-        <message>
-            <source>Wording ({0})</source>
-            <translation>متن ({0})</translation>
-        </message>
     </context>
     <context>
         <name>SetupWizard</name>

@@ -2734,10 +2734,6 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
             <source>Default wording</source>
             <translation>Varsayılan ifade</translation>
         </message>
-        <message>
-            <source>Wording ({0})</source>
-            <translation>İfade ({0})</translation>
-        </message>
     </context>
     <context>
         <name>SetupWizard</name>
