@@ -196,13 +196,15 @@ def results_tree(r: ShowResults) -> dict[str, object]:
 def results_text(r: ShowResults) -> str:
     lines = [_("Results: {event}").format(event=r.event_name), ""]
     lines.append(_("Funnel"))
+    # As wide as the longest step name in the reader's words ("İletişime geçildi").
+    step_width = max([12, *(len(label(s.step)) for s in r.funnel.steps)])
     for s in r.funnel.steps:
         rate = (
             ""
             if s.rate is None
             else "  " + _("({rate} of the step before)").format(rate=pct(s.rate))
         )
-        lines.append(f"  {label(s.step):<12} {count(s.count):>7}{rate}")
+        lines.append(f"  {label(s.step):<{step_width}} {count(s.count):>7}{rate}")
     lines += ["", _("Money")]
     lines += [f"  {name:<34} {value}" for name, value in headline(r)[4:]]
     if not r.money.totals:
