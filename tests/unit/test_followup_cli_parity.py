@@ -97,7 +97,9 @@ def test_ics_and_list_take_a_rep_by_name_or_id(cli: Any, data_dir: Path, tmp_pat
     assert by_name.read_text().count("BEGIN:VEVENT") >= 1
     assert by_name.read_text().count("BEGIN:VEVENT") == by_id.read_text().count("BEGIN:VEVENT")
     listed = cli("followups", "list", "--event", "CeMAT", "--owner", "jonas weber")
-    assert listed.code == 0 and listed.lines and all(" jonas " in line for line in listed.lines)
+    # The owner column names the rep as people know them (issue 21), not the id "jonas".
+    assert listed.code == 0 and listed.lines
+    assert all(" Jonas Weber " in line and " jonas " not in line for line in listed.lines)
     unknown = cli("followups", "ics", "--event", "CeMAT", "--staff", "Nobody", "-o", str(by_id))
     assert unknown.code != 0 and "Jonas Weber" in unknown.err  # names the known ones
 
