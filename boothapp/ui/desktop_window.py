@@ -120,7 +120,8 @@ class DesktopWindow(MainWindow):
         self.dashboard = DashboardPage(ctx.dashboard, runner, event.id, event.timezone)
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
         self.settings_page.set_manager(False)  # until a manager signs in
-        self.followups = FollowUpQueuePage(ctx.followups, runner, event)
+        # Read when shown (_page_changed), not at start beside the scan page (issue 23).
+        self.followups = FollowUpQueuePage(ctx.followups, runner, event, load=False)
         self._mail: tuple[SmtpSettings | None, SentFolderAccess | None] = (None, None)
         self.followups.password_entered.connect(self._mail_password_entered)
         self.leads.detail.set_followup_service(ctx.followups)
@@ -289,6 +290,8 @@ class DesktopWindow(MainWindow):
             self.dashboard.refresh()
         elif page is self.results:
             self.results.refresh()
+        elif page is self.followups:
+            self.followups.refresh()
 
     def _manager_open(self, page: QWidget, left: QWidget | None) -> bool:
         """A manager page shows for a signed-in manager, or after a manager's PIN (issue 18);
