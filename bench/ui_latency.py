@@ -114,13 +114,15 @@ def run_session(
     from boothapp.workers import tasks as tasks_module
 
     task_ms: dict[str, list[float]] = {}
+    task_cpu_ms: dict[str, float] = {}  # the pool thread's own CPU in each task (issue 23)
     job_run = tasks_module._Job.run
 
     def timed_run(job: tasks_module._Job) -> None:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         job_run(job)
         name = getattr(job._fn, "__qualname__", repr(job._fn)).replace(".<locals>", "")
         task_ms.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+        task_cpu_ms[name] = task_cpu_ms.get(name, 0.0) + (time.thread_time() - c0) * 1000
 
     tasks_module._Job.run = timed_run  # type: ignore[method-assign]
     # --data DIR keeps the database between runs (profiling); leads are added once.
@@ -279,10 +281,16 @@ def run_session(
     gc_runs: list[tuple[float, float, int]] = []  # start, end, generation (every collection)
 
     gc_where: dict[str, int] = {}
+    # Young collections (generations 0 and 1) one by one: which thread ran each, its wall and
+    # CPU time (a collection preempted by a busy box holds the GIL meanwhile) and what it
+    # looked at (issue 23: 12-17 ms young collections inside paints).
+    gc_young: list[tuple[float, float, int, str, int, int]] = []
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             gc_start["t"] = time.perf_counter()
+            gc_start["cpu"] = time.thread_time()
+            gc_start["young"] = gc.get_count()[0] + gc.get_count()[1] * 700
             if info.get("generation") == 2:
                 # The callback runs on the thread whose allocation triggered the collection:
                 # its innermost app frames say who made the garbage (issue 23).
@@ -298,6 +306,15 @@ def run_session(
             gc_runs.append((gc_start["t"], end, info.get("generation", 0)))
             if info.get("generation") == 2:
                 gc_ms.append((end - gc_start["t"]) * 1000)
+            else:
+                gc_young.append((
+                    (end - gc_start["t"]) * 1000,
+                    (time.thread_time() - gc_start.get("cpu", 0.0)) * 1000,
+                    info.get("generation", 0),
+                    threading.current_thread().name,
+                    info.get("collected", 0),
+                    int(gc_start.get("young", 0)),
+                ))  # fmt: skip
 
     gc.callbacks.append(on_gc)
 
@@ -318,15 +335,18 @@ def run_session(
 
     worker.frame_ready.connect(delivered)
     heart.start()
+    threads_at_start = thread_cpu_ms()
     session_start = time.perf_counter()
     cpu_start = time.process_time()
     ended: dict[str, float] = {}
+    ended_threads: dict[str, float] = {}
 
     def end_session() -> None:
         # The session ends here: Qt 6's quit() closes the window (its closeEvent joins the
         # camera threads), which is shutting down, not scanning, so the beat stops first.
         ended["wall"] = time.perf_counter() - session_start
         ended["cpu"] = time.process_time() - cpu_start
+        ended_threads.update(thread_cpu_ms())
         heart.stop()
         stop_watch.set()
         app.quit()
@@ -369,6 +389,34 @@ def run_session(
         "save_refused": refused[:3],
         "worst_stall_stack": worst,
         "stall_causes": causes,
+        # Each thread's CPU over the session (ms): the GUI thread's, the decoder's, the pool's,
+        # the sync worker's; what the box's two cores were shared among (issue 23).
+        "thread_cpu_ms": dict(
+            sorted(
+                (
+                    (name, round(ms - threads_at_start.get(name, 0.0), 1))
+                    for name, ms in ended_threads.items()
+                ),
+                key=lambda kv: -kv[1],
+            )[:8]
+        ),
+        "gc_young": {
+            "runs": len(gc_young),
+            "max_ms": round(max((g[0] for g in gc_young), default=0.0), 1),
+            "max_cpu_ms": round(max((g[1] for g in gc_young), default=0.0), 1),
+            "over_5ms": sum(1 for g in gc_young if g[0] > 5),
+            "worst": [
+                {
+                    "ms": round(w, 1),
+                    "cpu_ms": round(c, 1),
+                    "generation": gen,
+                    "thread": t,
+                    "collected": n,
+                    "young_before": y,
+                }
+                for w, c, gen, t, n, y in sorted(gc_young, reverse=True)[:4]
+            ],
+        },
         "slow_tasks": sorted(
             (
                 {
@@ -376,6 +424,7 @@ def run_session(
                     "runs": len(v),
                     "max_ms": round(max(v), 1),
                     "total_ms": round(sum(v), 1),
+                    "cpu_ms": round(task_cpu_ms.get(k, 0.0), 1),
                 }
                 for k, v in task_ms.items()
                 if max(v) > 20
@@ -383,6 +432,19 @@ def run_session(
             key=lambda r: -r["total_ms"],  # type: ignore[operator]
         )[:6],
     }
+
+
+def thread_cpu_ms() -> dict[str, float]:
+    """CPU time so far (ms) of each live Python thread, by name (the GUI thread is
+    MainThread; Qt pool threads that ran Python are Dummy-N), from Linux schedstat."""
+    found: dict[str, float] = {}
+    for thread in threading.enumerate():
+        try:
+            ran = Path(f"/proc/self/task/{thread.native_id}/schedstat").read_text().split()[0]
+        except (OSError, IndexError):
+            continue
+        found[thread.name] = found.get(thread.name, 0.0) + int(ran) / 1e6
+    return found
 
 
 def attribute_stalls(
@@ -604,7 +666,10 @@ def main() -> None:
     for i, run in enumerate(runs):
         for row in run.get("slow_tasks", [])[:3]:  # type: ignore[attr-defined]
             print(f"  session {i + 1} task {row['task']}: {row['runs']}x, max {row['max_ms']} "
-                  f"ms, total {row['total_ms']} ms")  # fmt: skip
+                  f"ms, total {row['total_ms']} ms, cpu {row.get('cpu_ms')} ms")  # fmt: skip
+        young = run.get("gc_young", {})
+        print(f"  session {i + 1} young gc: {young}")
+        print(f"  session {i + 1} thread cpu ms: {run.get('thread_cpu_ms')}")
     if peer is not None:
         print("empty db peer:")
         for row in peer.get("stall_causes", [])[:4]:  # type: ignore[attr-defined]
