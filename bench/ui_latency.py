@@ -114,13 +114,15 @@ def run_session(
     from boothapp.workers import tasks as tasks_module
 
     task_ms: dict[str, list[float]] = {}
+    task_cpu_ms: dict[str, float] = {}  # the pool thread's own CPU in each task (issue 23)
     job_run = tasks_module._Job.run
 
     def timed_run(job: tasks_module._Job) -> None:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         job_run(job)
         name = getattr(job._fn, "__qualname__", repr(job._fn)).replace(".<locals>", "")
         task_ms.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+        task_cpu_ms[name] = task_cpu_ms.get(name, 0.0) + (time.thread_time() - c0) * 1000
 
     tasks_module._Job.run = timed_run  # type: ignore[method-assign]
     # --data DIR keeps the database between runs (profiling); leads are added once.
@@ -200,13 +202,15 @@ def run_session(
     # (waiting for the GIL, a lock or I/O).
     sched_file = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
     sched_ok = sched_file.exists()
+    # Kept open and read in place: 200 beats a second on the GUI thread (issue 23).
+    sched_fd = os.open(sched_file, os.O_RDONLY) if sched_ok else -1
     last_sched: dict[str, tuple[int, int]] = {}
     split_after: dict[float, tuple[float, float]] = {}  # stall -> (ms on CPU, ms run queue)
 
     def sched() -> tuple[int, int]:
         if not sched_ok:
             return (0, 0)
-        ran, waited, _slices = sched_file.read_text().split()
+        ran, waited, _slices = os.pread(sched_fd, 128, 0).split()
         return int(ran), int(waited)
 
     def beat() -> None:
@@ -250,10 +254,17 @@ def run_session(
         return (where if where == inner else f"{where} > {inner}"), lines
 
     def watchdog() -> None:
-        while not stop_watch.wait(0.002):
+        # Asleep until a beat is 20 ms late, then a sample every 2 ms: woken every 2 ms
+        # throughout, the watchdog asked the GUI thread for the GIL 500 times a second, each
+        # time making it wait for this thread to get a core on a busy box (issue 23).
+        pause = 0.002
+        while not stop_watch.wait(pause):
             last = state["last_beat"]
-            if last is None or time.perf_counter() - last < 0.02:
+            late = 0.0 if last is None else time.perf_counter() - last
+            if last is None or late < 0.02:
+                pause = 0.02 - late if last is not None else 0.005
                 continue
+            pause = 0.002
             frame = sys._current_frames().get(main_ident)
             if frame is None:
                 continue
@@ -279,10 +290,16 @@ def run_session(
     gc_runs: list[tuple[float, float, int]] = []  # start, end, generation (every collection)
 
     gc_where: dict[str, int] = {}
+    # Young collections (generations 0 and 1) one by one: which thread ran each, its wall and
+    # CPU time (a collection preempted by a busy box holds the GIL meanwhile) and what it
+    # looked at (issue 23: 12-17 ms young collections inside paints).
+    gc_young: list[tuple[float, float, int, str, int, int]] = []
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             gc_start["t"] = time.perf_counter()
+            gc_start["cpu"] = time.thread_time()
+            gc_start["young"] = gc.get_count()[0] + gc.get_count()[1] * 700
             if info.get("generation") == 2:
                 # The callback runs on the thread whose allocation triggered the collection:
                 # its innermost app frames say who made the garbage (issue 23).
@@ -298,6 +315,15 @@ def run_session(
             gc_runs.append((gc_start["t"], end, info.get("generation", 0)))
             if info.get("generation") == 2:
                 gc_ms.append((end - gc_start["t"]) * 1000)
+            else:
+                gc_young.append((
+                    (end - gc_start["t"]) * 1000,
+                    (time.thread_time() - gc_start.get("cpu", 0.0)) * 1000,
+                    info.get("generation", 0),
+                    threading.current_thread().name,
+                    info.get("collected", 0),
+                    int(gc_start.get("young", 0)),
+                ))  # fmt: skip
 
     gc.callbacks.append(on_gc)
 
@@ -318,21 +344,26 @@ def run_session(
 
     worker.frame_ready.connect(delivered)
     heart.start()
+    threads_at_start = thread_cpu_ms()
     session_start = time.perf_counter()
     cpu_start = time.process_time()
     ended: dict[str, float] = {}
+    ended_threads: dict[str, float] = {}
 
     def end_session() -> None:
         # The session ends here: Qt 6's quit() closes the window (its closeEvent joins the
         # camera threads), which is shutting down, not scanning, so the beat stops first.
         ended["wall"] = time.perf_counter() - session_start
         ended["cpu"] = time.process_time() - cpu_start
+        ended_threads.update(thread_cpu_ms())
         heart.stop()
         stop_watch.set()
         app.quit()
 
     QTimer.singleShot(int(seconds * 1000), end_session)
     app.exec()
+    if sched_fd >= 0:
+        os.close(sched_fd)
     wall, cpu = ended["wall"], ended["cpu"]
     gc.callbacks.remove(on_gc)
     app.removeEventFilter(dispatcher)
@@ -369,6 +400,34 @@ def run_session(
         "save_refused": refused[:3],
         "worst_stall_stack": worst,
         "stall_causes": causes,
+        # Each thread's CPU over the session (ms): the GUI thread's, the decoder's, the pool's,
+        # the sync worker's; what the box's two cores were shared among (issue 23).
+        "thread_cpu_ms": dict(
+            sorted(
+                (
+                    (name, round(ms - threads_at_start.get(name, 0.0), 1))
+                    for name, ms in ended_threads.items()
+                ),
+                key=lambda kv: -kv[1],
+            )[:8]
+        ),
+        "gc_young": {
+            "runs": len(gc_young),
+            "max_ms": round(max((g[0] for g in gc_young), default=0.0), 1),
+            "max_cpu_ms": round(max((g[1] for g in gc_young), default=0.0), 1),
+            "over_5ms": sum(1 for g in gc_young if g[0] > 5),
+            "worst": [
+                {
+                    "ms": round(w, 1),
+                    "cpu_ms": round(c, 1),
+                    "generation": gen,
+                    "thread": t,
+                    "collected": n,
+                    "young_before": y,
+                }
+                for w, c, gen, t, n, y in sorted(gc_young, reverse=True)[:4]
+            ],
+        },
         "slow_tasks": sorted(
             (
                 {
@@ -376,6 +435,7 @@ def run_session(
                     "runs": len(v),
                     "max_ms": round(max(v), 1),
                     "total_ms": round(sum(v), 1),
+                    "cpu_ms": round(task_cpu_ms.get(k, 0.0), 1),
                 }
                 for k, v in task_ms.items()
                 if max(v) > 20
@@ -383,6 +443,19 @@ def run_session(
             key=lambda r: -r["total_ms"],  # type: ignore[operator]
         )[:6],
     }
+
+
+def thread_cpu_ms() -> dict[str, float]:
+    """CPU time so far (ms) of each live Python thread, by name (the GUI thread is
+    MainThread; Qt pool threads that ran Python are Dummy-N), from Linux schedstat."""
+    found: dict[str, float] = {}
+    for thread in threading.enumerate():
+        try:
+            ran = Path(f"/proc/self/task/{thread.native_id}/schedstat").read_text().split()[0]
+        except (OSError, IndexError):
+            continue
+        found[thread.name] = found.get(thread.name, 0.0) + int(ran) / 1e6
+    return found
 
 
 def attribute_stalls(
@@ -604,7 +677,10 @@ def main() -> None:
     for i, run in enumerate(runs):
         for row in run.get("slow_tasks", [])[:3]:  # type: ignore[attr-defined]
             print(f"  session {i + 1} task {row['task']}: {row['runs']}x, max {row['max_ms']} "
-                  f"ms, total {row['total_ms']} ms")  # fmt: skip
+                  f"ms, total {row['total_ms']} ms, cpu {row.get('cpu_ms')} ms")  # fmt: skip
+        young = run.get("gc_young", {})
+        print(f"  session {i + 1} young gc: {young}")
+        print(f"  session {i + 1} thread cpu ms: {run.get('thread_cpu_ms')}")
     if peer is not None:
         print("empty db peer:")
         for row in peer.get("stall_causes", [])[:4]:  # type: ignore[attr-defined]

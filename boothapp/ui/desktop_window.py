@@ -9,6 +9,7 @@ import gc
 import sys
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolBar, QWidget
@@ -24,7 +25,7 @@ from boothapp.core.hygiene.phones import preload_metadata, to_e164
 from boothapp.core.i18n import label
 from boothapp.core.i18n_format import format_number
 from boothapp.core.models import Contact, Event, Lead, LeadSource, Rating, Staff, StaffRole
-from boothapp.services.booth_status import booth_status, status_text
+from boothapp.services.booth_status import BoothStatus, booth_status, status_text
 from boothapp.services.followup_mail import SentFolderAccess, mail_setup, store_mail_password
 from boothapp.services.followup_types import SendReport
 from boothapp.services.lead_changes import LeadsChanged
@@ -120,7 +121,8 @@ class DesktopWindow(MainWindow):
         self.dashboard = DashboardPage(ctx.dashboard, runner, event.id, event.timezone)
         self.settings_page = EventSettingsPage(ctx.configs, runner, event)
         self.settings_page.set_manager(False)  # until a manager signs in
-        self.followups = FollowUpQueuePage(ctx.followups, runner, event)
+        # Read when shown (_page_changed), not at start beside the scan page (issue 23).
+        self.followups = FollowUpQueuePage(ctx.followups, runner, event, load=False)
         self._mail: tuple[SmtpSettings | None, SentFolderAccess | None] = (None, None)
         self.followups.password_entered.connect(self._mail_password_entered)
         self.leads.detail.set_followup_service(ctx.followups)
@@ -289,6 +291,8 @@ class DesktopWindow(MainWindow):
             self.dashboard.refresh()
         elif page is self.results:
             self.results.refresh()
+        elif page is self.followups:
+            self.followups.refresh()
 
     def _manager_open(self, page: QWidget, left: QWidget | None) -> bool:
         """A manager page shows for a signed-in manager, or after a manager's PIN (issue 18);
@@ -449,13 +453,18 @@ class DesktopWindow(MainWindow):
         self._status_reading, self._status_again = True, False
         self.runner.run(
             lambda: booth_status(ctx.sync, ctx.dashboard, event_id, staff_id, today, zone),
-            on_done=lambda st: self._status_read(status_text(st)),
-            on_error=lambda exc: self._status_read(self.tr("Status unknown: {0}").format(exc)),
+            on_done=self._status_read,
+            on_error=self._status_read,
         )
 
-    def _status_read(self, text: str) -> None:
+    def _status_read(self, read: BoothStatus | BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return  # the read ended after the window was closed and deleted
         self._status_reading = False
-        self.scan.show_status(text)
+        if isinstance(read, BoothStatus):
+            self.scan.show_status(status_text(read))
+        else:
+            self.scan.show_status(self.tr("Status unknown: {0}").format(read))
         self._status_gap.start()
 
     def _status_gap_over(self) -> None:

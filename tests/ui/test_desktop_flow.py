@@ -208,3 +208,32 @@ def test_camera_badges_before_sign_in_are_not_kept(
     window.scan.stop_camera()
     assert not window.scan.form_open
     assert ctx.leads.list_leads(event.id) == []
+
+
+def test_follow_up_queue_is_read_when_its_page_is_shown(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23: a big event's queue read at start cost seconds of Python beside the scan
+    page; the window reads it when the page is opened, and afresh each time."""
+    from tests.fixtures_followups import PLANNED_AT, make_cast
+
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    ctx.staff.add_staff(cast.event_id, "Deniz", "1111")
+    event = ctx.events.find_event(cast.event_id)
+    runner = TaskRunner()
+    win = DesktopWindow(ctx, runner, event)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    page = win.followups
+    # The owners are listed at start (cheap, an index); the queue itself is not read.
+    qtbot.waitUntil(lambda: page.owner.findData("Jo Lee") > 0, timeout=5000)
+    _sign_in(qtbot, win)
+    assert runner.wait(5000)
+    assert page.list.count() == 0
+    qtbot.keyClick(win, Qt.Key.Key_F4)
+    assert win.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: page.list.count() > 0, timeout=5000)
+    texts = [page.list.item(i).text() for i in range(page.list.count())]
+    assert any("Heike" in t for t in texts), texts
+    win.close()
+    runner.wait(10_000)

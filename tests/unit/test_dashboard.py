@@ -131,6 +131,23 @@ def test_standing_says_what_booth_stats_says_for_one_rep(booth) -> None:  # type
     rank and leaderboard size as the full booth figures."""
     ctx, event_id, staff, _ids = booth
     service = DashboardService(ctx.db)
+    _standings_match_the_board(service, event_id, staff)
+    assert service.standing(event_id, staff["Ayla"], TODAY, TZ).leads_today == 3
+    assert service.standing(event_id, staff["Cem"], TODAY, TZ).rank is None
+    # Level on leads, the hot leads decide (they are counted only for those level with the
+    # rep, issue 23): Cem 4 (4 hot) passes Ayla 4 (2 hot); Ben 5 leads whatever his hot.
+    utc = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+    for _ in range(4):
+        _lead(ctx, event_id, staff["Cem"], Rating.HOT, utc)
+    _lead(ctx, event_id, staff["Ben"], Rating.COLD, utc)
+    _standings_match_the_board(service, event_id, staff)
+    ranks = {n: service.standing(event_id, sid, TODAY, TZ).rank for n, sid in staff.items()}
+    assert ranks == {"Ben": 1, "Cem": 2, "Ayla": 3}
+
+
+def _standings_match_the_board(
+    service: DashboardService, event_id: str, staff: dict[str, str]
+) -> None:
     stats = service.booth_stats(event_id, TODAY, TZ)
     for name, sid in staff.items():
         standing = service.standing(event_id, sid, TODAY, TZ)
@@ -141,5 +158,3 @@ def test_standing_says_what_booth_stats_says_for_one_rep(booth) -> None:  # type
             rank,
             len(stats.leaderboard),
         ), name
-    assert service.standing(event_id, staff["Ayla"], TODAY, TZ).leads_today == 3
-    assert service.standing(event_id, staff["Cem"], TODAY, TZ).rank is None
