@@ -35,8 +35,9 @@ _COUNTED = (
 )  # fmt: skip
 
 
-def build(data: Path, leads: int) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system of the child): CPU moves less on a shared box."""
+def build(data: Path, leads: int) -> tuple[float, float, float]:
+    """Wall and CPU seconds (user + system of the child: CPU moves less on a shared box) and
+    the peak memory in MB of the build's largest process (a bigger chunk costs memory)."""
     env = dict(os.environ)
     # No OS keyring on a bench box: the key goes to the data folder's private secrets.json.
     env.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
@@ -53,7 +54,7 @@ def build(data: Path, leads: int) -> tuple[float, float]:
     if out.returncode != 0:
         tail = "\n".join(out.stderr.strip().splitlines()[-15:])
         raise SystemExit(f"boothapp demo failed (exit code {out.returncode}):\n{tail}")
-    return took, cpu
+    return took, cpu, after.ru_maxrss / 1024  # KiB on Linux
 
 
 def counts(data: Path) -> dict[str, int]:
@@ -82,7 +83,7 @@ def main() -> int:
     leads = args.leads or (QUICK_LEADS if args.quick else FULL_LEADS)
     data = Path(tempfile.mkdtemp(prefix="demo_build-"))
     try:
-        took, cpu = build(data, leads)
+        took, cpu, peak_mb = build(data, leads)
         rows = counts(data)
         size = sum(f.stat().st_size for f in data.glob("boothapp.db*") if f.is_file())
     finally:
@@ -104,6 +105,7 @@ def main() -> int:
         "leads": leads,
         "leads_per_s": round(leads / took),
         "db_mb": round(size / 1e6, 1),
+        "peak_rss_mb": round(peak_mb),
         "rows": rows,
         "loadavg_1m": round(load[0], 2),
     }

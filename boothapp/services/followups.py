@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
@@ -263,11 +263,16 @@ class FollowUpService:
         # (its index) for each save, 50,000 rows a save at a big show (issue 23).
         given = {lead_id: i for i, lead_id in enumerate(dict.fromkeys(lead_ids))}
         ids = list(given)
-        leads: list[LeadRow] = []
+        # The lead door plans the rows it holds, every value loaded: read from the session,
+        # not again from the file (a bulk capture's 5,000 just inserted, issue 23).
+        held = {lead_id: row for lead_id in ids if (row := _loaded(s, lead_id)) is not None}
+        leads = [row for row in held.values() if row.event_id == event_id]
         for start in range(0, len(ids), _IN_CHUNK):
             part = ids[start : start + _IN_CHUNK]
-            leads += [r for r in s.scalars(select(LeadRow).where(LeadRow.id.in_(part)))
-                      if r.event_id == event_id]  # fmt: skip
+            ask = [lead_id for lead_id in part if lead_id not in held]
+            if ask:
+                leads += [r for r in s.scalars(select(LeadRow).where(LeadRow.id.in_(ask)))
+                          if r.event_id == event_id]  # fmt: skip
             for frow in s.scalars(select(FollowUpRow).where(FollowUpRow.lead_id.in_(part))):
                 existing.setdefault(frow.lead_id, []).append(frow)
         leads.sort(key=lambda r: (_aware(r.created_at), given[r.id]))
@@ -720,6 +725,18 @@ def _planned_of(r: FollowUpRow) -> PlannedTouch:
     return PlannedTouch(
         r.touch_number, Channel(r.channel), r.due_at, r.timezone, r.template_id, r.reason
     )
+
+
+_LEAD_COLUMN_KEYS = frozenset(a.key for a in inspect(LeadRow).column_attrs)
+
+
+def _loaded(s: Session, lead_id: str) -> LeadRow | None:
+    """The session's row of the lead when it holds one with every column loaded."""
+    row = s.identity_map.get(Session.identity_key(LeadRow, lead_id))
+    if not isinstance(row, LeadRow):
+        return None
+    state = inspect(row)
+    return None if state.expired or (state.unloaded & _LEAD_COLUMN_KEYS) else row
 
 
 def _show_end(event: Event, now: datetime) -> datetime:

@@ -341,7 +341,8 @@ class LeadAliasRow(Base):
 
 
 class FieldClockRow(Base):
-    """The clock stamp of the change a lead field's value came from (last writer wins)."""
+    """The clock stamp of the change a lead field's value came from (last writer wins).
+    A lead captured here has one row for its captured values (``lead_changes.CAPTURED``)."""
 
     __tablename__ = "field_clocks"
 

@@ -25,6 +25,7 @@ from boothapp.core.models import LeadSource
 from boothapp.demo.build import DEMO_STAFF, _random_answers, demo_config
 from boothapp.demo.people import make_people, vcard_payload
 from boothapp.services.events import NewEvent
+from boothapp.services.lead_changes import CAPTURED, CREATED, ChangeOrigin
 from boothapp.services.leads import CapturedLead, LeadDraft
 from boothapp.sync.settings import CrmSettings
 
@@ -207,5 +208,42 @@ def test_bulk_capture_keeps_each_capture_time(tmp_path: Path) -> None:
         )
         by_badge = {lead.badge_id: lead.created_at for lead in ctx.leads.list_leads(event_id)}
         assert [by_badge[d.badge_id] for d in drafts] == times
+    finally:
+        ctx.close()
+
+
+def test_a_capture_keeps_one_clock_row_that_stands_for_each_captured_value(
+    tmp_path: Path,
+) -> None:
+    """Issue 23: a lead captured here keeps one field clock row (``CAPTURED``), not one per
+    captured value; the merge rule reads it as those rows read (a non-empty captured value
+    at the creation stamp, an empty one never written), and a later write has its own row."""
+    ctx, event_id = _setup(tmp_path / "d")
+    ctx.changes.clock = lambda: datetime.now(UTC)  # stamps that rise from capture to edit
+    try:
+        drafts = _drafts(ctx, event_id)[6:8]  # the second one has no e-mail
+        ctx.leads.add_captured(event_id, [CapturedLead(d, NOW) for d in drafts])
+        leads = {lead.badge_id: lead for lead in ctx.leads.list_leads(event_id)}
+        first, no_mail = (leads[d.badge_id] for d in drafts)
+        with ctx.db.read() as s:
+            rows = s.execute(text("SELECT field FROM field_clocks")).scalars().all()
+        assert rows == [CAPTURED, CAPTURED]
+        with ctx.changes.transaction(ChangeOrigin.EDIT) as tx:
+            created = tx.clock_of(no_mail.id, CREATED)
+            assert created
+            row = tx.lead(no_mail.id)
+            assert row is not None and row.email == "" and row.company
+            assert tx.clock_of(no_mail.id, "email") == ""  # never written: any write wins
+            assert tx.clock_of(no_mail.id, "company") == created
+            tx.set_clock(no_mail.id, "company", "0")  # an older stamp never moves it back
+            assert tx.clock_of(no_mail.id, "company") == created
+            tx.discard()
+        draft = ctx.leads.draft_of(first)
+        ctx.leads.save_lead(replace(draft, contact=replace(draft.contact, company="Renamed")))
+        with ctx.changes.transaction(ChangeOrigin.EDIT) as tx:
+            created = tx.clock_of(first.id, CREATED)
+            assert tx.clock_of(first.id, "company") > created  # the edit's own stamp
+            assert tx.clock_of(first.id, "last_name") == created
+            tx.discard()
     finally:
         ctx.close()
