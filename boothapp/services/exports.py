@@ -411,7 +411,7 @@ def _in_table_order(q: Select[Any], where: Sequence[ColumnElement[bool]]) -> Sel
     The rowids come from an index (a covering read), the rows then in rowid order; the
     subquery is not correlated, and the outer query has no condition an index could serve
     (SQLite would walk that index instead)."""
-    rowid = literal_column("leads.rowid")
+    rowid: ColumnElement[int] = literal_column("leads.rowid")
     picked = select(rowid).select_from(LeadRow.__table__).where(*where)
     return q.where(rowid.in_(picked.scalar_subquery().correlate(None)))
 
