@@ -7,8 +7,10 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from boothapp.app import AppContext, build_context
@@ -114,5 +116,54 @@ def test_done_touches_keep_the_events_own_leads(tmp_path: Path) -> None:
         with ctx.db.read() as s:
             found = done_touches(s.connection(), ours)
         assert [(lead_id, outcome) for lead_id, _at, outcome in found] == [(ids[0], "answered")]
+    finally:
+        ctx.close()
+
+
+def test_leads_come_in_capture_order_read_in_table_order(tmp_path: Path) -> None:
+    """Issue 23: the rows are read in table order (a read through the capture index jumped
+    all over a cold file), yet come out in capture order, equal times in the order they
+    were stored (as the index gave them), the other event's leads left out."""
+    ctx = build_context(str(tmp_path), encrypt_new=False)
+    try:
+        base = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+        minutes = [5, 1, 3, 1, 0, 3, 1]  # stored out of capture order, with equal times
+        with ctx.db.session() as s:
+            events = [EventRow(name="Ours"), EventRow(name="Theirs")]
+            s.add_all(events)
+            s.flush()
+            for n, minute in enumerate(minutes):
+                for event in events:
+                    at = base + timedelta(minutes=minute)
+                    s.add(LeadRow(event_id=event.id, created_at=at, first_name=f"{event.name}{n}"))
+                s.flush()  # stored one by one: rowids in this order
+            ours = events[0].id
+        event = ctx.events.find_event(ours)
+        expected = [f"Ours{n}" for n in sorted(range(len(minutes)), key=lambda n: minutes[n])]
+        names = [lead.contact.first_name for lead in ctx.exports.iter_leads(event, LeadFilter())]
+        assert names == expected == ["Ours4", "Ours1", "Ours3", "Ours6", "Ours2", "Ours5", "Ours0"]
+        seen: list[tuple[str, Any]] = []
+
+        def remember(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
+            if "first_name" in sql and "ORDER BY" in sql:
+                seen.append((sql, params))
+
+        sa_event.listen(ctx.db.engine, "before_cursor_execute", remember)
+        try:
+            records = ctx.exports.iter_records(event, LeadFilter(), ["contact.first_name"])
+            assert [r[0] for r in records] == expected
+        finally:
+            sa_event.remove(ctx.db.engine, "before_cursor_execute", remember)
+        ((sql, params),) = seen
+        with ctx.db.engine.connect() as con:
+            plan = " | ".join(
+                r[-1] for r in con.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+            )
+        # The rows by rowid (table order), never walked through the capture index.
+        assert "SEARCH leads USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        assert "ix_leads_event_created" not in plan, plan
+        out = tmp_path / "leads.csv"
+        ctx.exports.export(ExportRequest(ours, out, columns=ColumnChoice(("first_name",))))
+        assert out.read_text().splitlines()[1:] == expected
     finally:
         ctx.close()
