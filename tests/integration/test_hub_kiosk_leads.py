@@ -27,8 +27,8 @@ from sqlalchemy import select
 from boothapp.app import AppContext, build_context
 from boothapp.core.models import Contact, Rating
 from boothapp.services.events import NewEvent
-from boothapp.services.leads import LeadDraft
 from boothapp.services.lead_changes import CLAIMED
+from boothapp.services.leads import LeadDraft
 from boothapp.store.tables import ChangeLogRow, FollowUpRow, OutboxRow
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.settings import CrmSettings
