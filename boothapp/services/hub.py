@@ -25,6 +25,7 @@ from boothapp.core.i18n import _
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
 from boothapp.services.lead_changes import (
+    CLAIMED,
     CREATED,
     ChangeOrigin,
     LeadChanges,
@@ -67,6 +68,9 @@ YIELD_EVERY_S = 1.0
 TOUCH_EVERY_S = 10.0
 # ... and how often a device catching up on a backlog says how far it got.
 CATCH_UP_TOUCH_S = 2.0
+# How often a pulling device looks for kiosk leads it holds that nobody plans (``_sweep``):
+# claimed by a device revoked since, or pulled before the hub had claims.
+SWEEP_EVERY_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,7 @@ class HubService:
         # Leads a kiosk captured that the hub says are this device's to plan (``client.claim``),
         # until their claim entry is logged with the capture.
         self._claims: set[str] = set()
+        self._swept_at = -SWEEP_EVERY_S  # the first round sweeps (``_sweep``)
         changes.subscribe(self._logged_here)
 
     def _logged_here(self, changed: LeadsChanged) -> None:
@@ -294,6 +299,10 @@ class HubService:
                 # A scan made while a long backlog is pulled goes out now, not after it:
                 # the other devices see it within seconds even while this one catches up.
                 pushed += self._push_batch(conn, batch, marks)[0]
+            # Kiosk leads nobody plans (their laptop revoked; pulled before claims): after
+            # the pull, so a round's lag is never spent on it.
+            if check or time.monotonic() - self._swept_at > SWEEP_EVERY_S:
+                self._sweep(conn, marks)
             # A claim of a kiosk's lead logged by the pull goes out now: the other laptops
             # learn who plans it (the door's broadcast of a pull rings no push).
             pushed += self.push(conn, batch)
@@ -473,6 +482,37 @@ class HubService:
         if row is not None and tx.resolve(lead_id) == lead_id:
             tx.claim(row)
             self._maybe_unpushed = True  # this device's own entry, to push
+
+    def _sweep(self, conn: psycopg.Connection, marks: _Marks) -> None:
+        """Claim the kiosk leads this device holds that nobody plans: those a revoked device
+        claimed (handed over to the first device that sweeps) and those pulled before the hub
+        had claims (``hub_0004``). Each is logged as this device's claim entry and planned and
+        queued through the door, as a pull's claim is."""
+        self._swept_at = time.monotonic()
+        mine = client.sweep_claims(conn, self._settings.device_id, marks.cursor)
+        if not mine:
+            return
+        me = self._settings.device_id
+        with self._db.read() as s:
+            logged: set[str] = set()
+            ids = sorted(mine)
+            for start in range(0, len(ids), BATCH):
+                logged |= set(
+                    s.scalars(
+                        select(ChangeLogRow.lead_id).where(
+                            ChangeLogRow.device_id == me,
+                            ChangeLogRow.field == CLAIMED,
+                            ChangeLogRow.lead_id.in_(ids[start : start + BATCH]),
+                        )
+                    )
+                )
+        todo = [lead_id for lead_id in ids if lead_id not in logged]
+        if not todo:
+            return
+        with self._changes.transaction(ChangeOrigin.HUB, "hub", immediate=True) as tx:
+            for lead_id in todo:
+                self._claim(tx, lead_id)
+        log.info("claimed %d kiosk leads nobody planned", len(todo))
 
     # -- one run per event ----------------------------------------------------------------
     @contextmanager

@@ -143,15 +143,39 @@ def _fill(tx: LeadTransaction, row: LeadRow, snapshot: dict[str, Any], rc: Remot
 
 
 def _same_visitor(tx: LeadTransaction, event_id: str, snapshot: dict[str, Any]) -> LeadRow | None:
-    q = select(LeadRow).where(LeadRow.event_id == event_id)
-    if snapshot.get("badge_key"):
-        return tx.session.scalar(q.where(LeadRow.badge_key == snapshot["badge_key"]))
-    email = str(snapshot.get("email") or "").strip().lower()
-    if not email:
+    """The lead here of the same visitor: same badge key in the event, or (neither has a
+    badge) the same e-mail.
+
+    Read without the autoflush: a pulled page's every capture flushed the unit of work of
+    the changes before it (a quarter of a catching-up device's CPU, #19). So the database
+    answers as of the last flush, and what the session changed since is laid over it: a
+    loaded lead is judged by its values in memory (a badge or an e-mail moved away since),
+    and the new and changed leads not flushed yet are looked at too."""
+    s = tx.session
+    badge = snapshot.get("badge_key") or None
+    email = "" if badge else str(snapshot.get("email") or "").strip().lower()
+    if not badge and not email:
         return None
-    return tx.session.scalar(
-        q.where(LeadRow.badge_key.is_(None), func.lower(LeadRow.email) == email).limit(1)
-    )
+
+    def same(row: LeadRow) -> bool:
+        if row.event_id != event_id or row in s.deleted:
+            return False
+        if badge:
+            return bool(row.badge_key == badge)
+        return row.badge_key is None and str(row.email or "").strip().lower() == email
+
+    q = select(LeadRow).where(LeadRow.event_id == event_id)
+    if badge:
+        q = q.where(LeadRow.badge_key == badge)
+    else:
+        q = q.where(LeadRow.badge_key.is_(None), func.lower(LeadRow.email) == email)
+    with s.no_autoflush:
+        found = [row for row in s.scalars(q) if same(row)]
+    pending = [row for row in (*s.new, *s.dirty) if isinstance(row, LeadRow) and same(row)]
+    for row in pending:
+        if row not in found:
+            found.append(row)
+    return found[0] if found else None
 
 
 def _new_row(rc: RemoteChange, snapshot: dict[str, Any]) -> LeadRow:

@@ -110,12 +110,23 @@ class HubLoop:
                 # Autocommit: a pull or a touch is one statement, one round trip.
                 with self._hub.connect(autocommit=True) as conn:
                     client.check_device(conn)  # a revoked device's sessions end with it
-                    # What was captured offline goes out before the second connection is
-                    # made: the other devices see it one connect sooner after a cut.
-                    self._hub.push(conn)
+                    # What was captured offline goes out, and what the others pushed
+                    # meanwhile comes in, before the second connection is made: after a
+                    # cut every device reconnects at once, and a connection's set-up (a
+                    # backend forked, a password checked, on a busy machine) was lag for
+                    # every lead that waited out the cut (#19).
+                    self._round(conn)
+                    # The hub served a round: the network is back, and a cut from now on is
+                    # a new one. Reset only once the second connection stood too, a cut
+                    # during a slow reconnect counted as the same outage: past 10 s the
+                    # pause doubled, and once capture stopped (no scan to end the pause)
+                    # devices sat out up to a minute: reconnect p95 27-30 s in the bench
+                    # with 7-8 cuts at load 20 (#19).
+                    backoff, offline_since = FIRST_BACKOFF_S, None
                     with self._hub.connect(autocommit=True) as ears:
-                        client.listen(ears)  # before the first pull: no push is missed
-                        backoff, offline_since = FIRST_BACKOFF_S, None
+                        # Then a round again (``_serve``'s first): a push between the
+                        # round above and the LISTEN woke nobody.
+                        client.listen(ears)
                         self._serve(conn, ears, stop)
             except SQLAlchemyError as exc:
                 # This device's own database was busy (a long save) or a scan of the same
@@ -145,15 +156,18 @@ class HubLoop:
         while not stop.is_set():
             self._wake.clear()
             self._drain_bell()
-            done = self._hub.replicate(conn, check=False)
-            self._say(HubState(True, done.waiting, last=done))
-            if done.applied and self._on_applied is not None:
-                self._on_applied(done)
+            self._round(conn)
             deadline = time.monotonic() + self._poll_s
             while not stop.is_set() and not self._wake.is_set():
                 left = deadline - time.monotonic()
                 if left <= 0 or self._wait(ears, min(_SLICE_S, left)):
                     break
+
+    def _round(self, conn: psycopg.Connection) -> None:
+        done = self._hub.replicate(conn, check=False)
+        self._say(HubState(True, done.waiting, last=done))
+        if done.applied and self._on_applied is not None:
+            self._on_applied(done)
 
     def _wait(self, ears: psycopg.Connection, timeout_s: float) -> bool:
         """Until another device pushed or this one committed (True), or the timeout."""

@@ -865,6 +865,7 @@ class LeadChanges:
                     ChangeLogRow.lead_id, ChangeLogRow.device_id, ChangeLogRow.device_name,
                     ChangeLogRow.field,
                 ).where(ChangeLogRow.lead_id.in_(part), ChangeLogRow.field.in_((CREATED, CLAIMED)))
+                .order_by(ChangeLogRow.hlc)  # the latest claim last: a revoked one's handed over
             ):  # fmt: skip
                 entries.setdefault(lead_id, []).append((device_id, name, kind))
         out: dict[str, str] = {}
@@ -875,7 +876,7 @@ class LeadChanges:
                 continue  # captured or claimed here
             if not found and not kiosk:
                 continue
-            owner = claims[0] if claims else next(((d, n) for d, n, _ in found), ("", ""))
+            owner = claims[-1] if claims else next(((d, n) for d, n, _ in found), ("", ""))
             out[lead_id] = "" if owner[0] == me else owner[1]
         return out
 

@@ -27,8 +27,9 @@ from sqlalchemy import select
 from boothapp.app import AppContext, build_context
 from boothapp.core.models import Contact, Rating
 from boothapp.services.events import NewEvent
+from boothapp.services.lead_changes import CLAIMED
 from boothapp.services.leads import LeadDraft
-from boothapp.store.tables import FollowUpRow, OutboxRow
+from boothapp.store.tables import ChangeLogRow, FollowUpRow, OutboxRow
 from boothapp.sync.outbox import ItemState
 from boothapp.sync.settings import CrmSettings
 from tests.integration.pgserver import PgServer
@@ -245,3 +246,90 @@ def test_followups_plan_and_sync_by_hand_cover_this_devices_leads_only(
     assert "1 lead left to the device that plans and sends it: the laptop that claims them (1)" in (
         run.out
     )
+
+
+def test_a_revoked_laptops_kiosk_leads_are_handed_over_to_one_laptop_that_plans_them(
+    tmp_path: Path, hub_url: str, opened: list[AppContext]
+) -> None:
+    from boothapp.services.hub import HubService
+
+    kiosk_dir = _device(tmp_path, "kiosk 1", hub_url, kiosk=True)
+    a_dir, b_dir = _device(tmp_path, "laptop A", hub_url), _device(tmp_path, "laptop B", hub_url)
+    c_dir = _device(tmp_path, "laptop C", hub_url)
+    kiosk, a = _open(kiosk_dir, opened), _open(a_dir, opened)
+    lead = _capture(kiosk, "ayse@demir.de")
+    kiosk.hub.replicate_once()
+    a.hub.replicate_once()  # A applies the kiosk's lead first: A claims it
+    _pull_at_once(b_dir, c_dir)
+    assert _plan(a, lead) and len(_queued(a, lead)) == 1
+    # A is lost at the booth: the manager revokes it. Its claim must not leave the kiosk's
+    # lead planned by nobody: B and C pull at once, one of them takes the claim over.
+    assert HubService.revoke(hub_url, "laptop A") == "laptop A"
+    _pull_at_once(b_dir, c_dir)
+    b, c = _open(b_dir, opened), _open(c_dir, opened)
+    with psycopg.connect(hub_url.replace("+psycopg", "")) as admin:
+        claims = admin.execute("SELECT device_id FROM hub.lead_claims").fetchall()
+    assert [row[0] for row in claims] in ([b.settings.device_id], [c.settings.device_id])
+    owner, other = (b, c) if claims[0][0] == b.settings.device_id else (c, b)
+    hot, warm = _control(owner, Rating.HOT), _control(owner, Rating.WARM)
+    assert _plan(owner, lead) == hot, "the laptop that took the claim over plans the lead"
+    assert len(_queued(owner, lead)) == 1
+    assert _plan(other, lead) == [] and _queued(other, lead) == []
+
+    # The other laptop learns who plans it, and its re-rate is re-planned on the owner only.
+    for device in (owner, other):
+        device.hub.replicate_once()
+    event_id = other.events.find_event(EVENT).id
+    # (the kiosk's lead and the owner's two control leads; not "laptop A" for the first)
+    assert other.hub.ownership(event_id).others == {owner.settings.device_name: 3}
+    _rate(other, lead, Rating.WARM)
+    for device in (other, owner, other):
+        device.hub.replicate_once()
+    assert _plan(owner, lead) == warm
+    queued = _queued(owner, lead)
+    assert len(queued) == 1 and "warm" in queued[0].lower(), queued
+    assert _plan(other, lead) == [] and _queued(other, lead) == []
+    # A sweep again claims nothing more and logs no second claim entry.
+    owner.hub.replicate_once()
+    with owner.db.read() as s:
+        entries = s.scalars(
+            select(ChangeLogRow.device_id).where(
+                ChangeLogRow.lead_id == lead, ChangeLogRow.field == CLAIMED
+            )
+        ).all()
+    assert sorted(entries) == sorted([a.settings.device_id, owner.settings.device_id])
+
+
+def test_kiosk_leads_pulled_before_the_hub_had_claims_are_claimed_by_the_laptop_holding_them(
+    tmp_path: Path, pg_server: PgServer, opened: list[AppContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from boothapp.services import hub as hub_service
+    from boothapp.sync.hub import client, schema
+
+    url = pg_server.create_database(f"hub_{uuid.uuid4().hex[:10]}")
+    with client.connect(client.conninfo(url)) as conn:
+        assert schema.upgrade(conn, "hub_0003") == "hub_0003"  # a hub before claims
+    kiosk_dir = _device(tmp_path, "kiosk 1", url, kiosk=True)
+    laptop_dir = _device(tmp_path, "laptop A", url)
+    kiosk, laptop = _open(kiosk_dir, opened), _open(laptop_dir, opened)
+    lead = _capture(kiosk, "ayse@demir.de")
+    kiosk.hub.replicate_once()
+    # The laptop pulls as the app did before hub_0004: no claims at all.
+    with monkeypatch.context() as m:
+        m.setattr(hub_service.client, "claim", lambda *_args: set())
+        m.setattr(hub_service.client, "sweep_claims", lambda *_args: set())
+        assert laptop.hub.replicate_once().pulled == 1
+    assert laptop.leads.get_lead(lead) is not None
+    assert _plan(laptop, lead) == [] and _queued(laptop, lead) == []  # planned by nobody
+
+    hub_service.HubService.init(url)  # the hub is upgraded; the laptop is started again
+    laptop.close()
+    opened.remove(laptop)
+    _pull_at_once(laptop_dir)
+    laptop = _open(laptop_dir, opened)
+    with psycopg.connect(url.replace("+psycopg", "")) as admin:
+        claims = admin.execute("SELECT lead_id, device_id FROM hub.lead_claims").fetchall()
+    assert claims == [(lead, laptop.settings.device_id)]
+    assert _plan(laptop, lead) == _control(laptop, Rating.HOT)
+    assert len(_queued(laptop, lead)) == 1
+    assert _plan(kiosk, lead) == [] and _queued(kiosk, lead) == []

@@ -436,6 +436,37 @@ def claim(conn: psycopg.Connection, device_id: str, leads: Sequence[tuple[str, s
     return {str(row[0]) for row in rows}
 
 
+def sweep_claims(conn: psycopg.Connection, device_id: str, cursor: int) -> set[str]:
+    """Claim the kiosk leads this device holds (pulled up to ``cursor``) that nobody plans:
+    claimed by nobody (pulled before the hub had ``hub_0004``) or by a device revoked since
+    (its claims are handed over: the first device to sweep takes them). Returns every such
+    lead that is this device's now, claimed before included (a sweep cut short finds its
+    own). One statement: a claim another device took first is skipped."""
+    with _one_statement(conn):
+        rows = conn.execute(
+            """WITH held AS (
+                   SELECT DISTINCT c.event_id, c.lead_id
+                   FROM hub.changes c JOIN hub.devices d USING (device_id)
+                   WHERE c.field = '*' AND d.push_only AND c.global_seq <= %(cursor)s),
+               handed AS (
+                   UPDATE hub.lead_claims l SET device_id = %(me)s, claimed_at = now()
+                   FROM held h
+                   WHERE l.event_id = h.event_id AND l.lead_id = h.lead_id
+                     AND l.device_id IN (SELECT device_id FROM hub.devices
+                                         WHERE revoked_at IS NOT NULL)
+                   RETURNING l.lead_id),
+               fresh AS (
+                   INSERT INTO hub.lead_claims (event_id, lead_id, device_id)
+                   SELECT event_id, lead_id, %(me)s FROM held
+                   ON CONFLICT (event_id, lead_id) DO NOTHING RETURNING lead_id)
+               SELECT lead_id FROM handed UNION SELECT lead_id FROM fresh
+               UNION SELECT l.lead_id FROM hub.lead_claims l JOIN held USING (event_id, lead_id)
+               WHERE l.device_id = %(me)s""",
+            {"me": device_id, "cursor": cursor},
+        ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def newest_seq(conn: psycopg.Connection) -> int:
     with conn.transaction():
         row = conn.execute("SELECT coalesce(max(global_seq), 0) FROM hub.changes").fetchone()

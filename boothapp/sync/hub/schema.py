@@ -45,9 +45,10 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(conn: psycopg.Connection) -> str:
+def upgrade(conn: psycopg.Connection, to: str = "heads") -> str:
     """Create the hub schema or bring it up to date on ``conn`` (a role that may create
-    schemas and roles); returns the revision it is at now."""
+    schemas and roles); returns the revision it is at now. ``to``: an older revision (a test
+    makes a hub as an older version left it)."""
     engine = create_engine("postgresql+psycopg://", creator=lambda: conn, poolclass=StaticPool)
     cfg = _config()
     with engine.begin() as sa:
@@ -55,7 +56,7 @@ def upgrade(conn: psycopg.Connection) -> str:
         cfg.attributes["connection"] = sa
         if _current(sa) is None and _legacy(sa):
             command.stamp(cfg, LEGACY_REVISION)
-        command.upgrade(cfg, "heads")
+        command.upgrade(cfg, to)
         now = _current(sa)
     assert now is not None
     return now
