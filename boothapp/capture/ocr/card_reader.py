@@ -319,15 +319,18 @@ def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         crop = np.ascontiguousarray(card[max(0, top - pad) : min(h, bottom + pad), edge : w - edge])
         again = reader.read_line(crop, card_script)
         if not over and (again is None or again.confidence < 0.6):
+            again = _read_small(crop, bottom - top, reader, card_script) or again
+        if not over and (again is None or again.confidence < 0.6):
             # the row's own height only, with the print's extent: the pad above takes in
             # the descenders of the line above and below them the next line's ascenders,
             # and the Persian model then reads a bold name as "علی ۰ ت" (0.58), a blurred
-            # "emily@northwind.com" comes back as "northmind" (0.53; tight: right, 0.88)
+            # "emily@northwind.com" comes back as "northmind" (0.53; tight: right, 0.88).
+            # Only then: where the padded crop reads, its reading was the surer one.
             tight = _tight_band(card, top, bottom, edge)
-            readings = [reader.read_line(tight, card_script)]
-            readings += [_read_small(image, bottom - top, reader, card_script)
-                         for image in (crop, tight)]  # fmt: skip
-            for other in readings:
+            for other in (
+                reader.read_line(tight, card_script),
+                _read_small(tight, bottom - top, reader, card_script),
+            ):
                 if other is not None and (again is None or other.confidence > again.confidence):
                     again = other
         if again is None or again.confidence < 0.6 or not again.text.strip():
