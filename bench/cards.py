@@ -31,6 +31,10 @@ Persian numbers read as nonsense, e-mail @ as ©/G/space), easy+medium, e-mail /
 name / company / title: fresh 1212 96.7/98.3/96.7/96.7/96.7/95, fresh 2323 96.7/95/96.7/98.3/
 96.7/100; 5050 100/100/100/100/96.7/96.7, 7070 100/95/100/100/96.7/96.7, 8080 98.3/95/98.3/
 96.7/91.7/93.3, 9090 98.3/98.3/100/98.3/93.3/98.3 (7070-9090 first seen this pass).
+Fifth pass (deskew keeps level cards level, missed Latin rows, @ as g/a, ß), same order:
+1212 98.3/98.3/98.3/100/95/98.3, 2323 100/100/100/98.3/96.7/98.3, 5050 100/98.3/100/95/
+96.7/90, 1313 100/96.7/100/96.7/91.7/96.7 (tuning); measured once, never opened: 7171
+98.3/96.7/100/98.3/95/98.3, 8383 100/96.7/100/100/93.3/100.
 
 Ends with one JSON line: {"bench": "cards", "figures": {...}}. Times are wall-clock on this
 machine, shared with other work (noisy); all engines are measured in the same run.

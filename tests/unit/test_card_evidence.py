@@ -22,6 +22,7 @@ from boothapp.capture.ocr.card_evidence import (
         ("rheintalsoftware.de", "rheintalsoftware.de"),
         ("torosenerji.comtr", "torosenerji.com.tr"),  # the dot inside the ending lost
         ("hansa.couk", "hansa.co.uk"),
+        ("www marmaralojistik.com tr", "www.marmaralojistik.com.tr"),  # www's dot a space
     ],
 )
 def test_a_host_read_with_spaces_and_bent_endings_is_put_back(read: str, host: str) -> None:

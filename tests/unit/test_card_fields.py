@@ -217,3 +217,27 @@ def test_an_email_line_is_never_the_name() -> None:
     ))  # fmt: skip
     assert got.contact.email == "ali.hosseini@alborzenergy.ir"
     assert "@" not in got.contact.full_name
+
+
+def test_an_email_with_its_at_read_as_a_small_g_is_taken_from_the_web_line() -> None:
+    # as Tesseract read a photographed Turkish card (bench seed 2323): the @ as "g", and the
+    # web line with its dots as spaces; the web host was taken for the e-mail's glued host
+    got = extract_fields(_lines(
+        ("Marmara Lojistik A.Ş.", 40), ("Emre Öztürk", 56), ("Genel Müdür", 47),
+        ("Tel: (0212) 341 7757", 30), ("Email: emre.ozturkgmarmaralojistik.com.tr", 33),
+        ("Web: www marmaralojistik.com tr", 44), ("Kordon Boyu 8, Alsancak, izmir", 33),
+    ))  # fmt: skip
+    assert got.contact.email == "emre.ozturk@marmaralojistik.com.tr"
+    assert got.contact.website == "www.marmaralojistik.com.tr"
+
+
+def test_a_local_part_ending_in_g_keeps_it_when_the_name_spells_it() -> None:
+    # the @ lost outright, not read as a letter: the printed name says where the @ was
+    got = extract_fields(_lines(
+        ("Greg Hoang", 60), ("E ghoanggrivertech.com", 30), ("W www.rivertech.com", 30),
+    ))  # fmt: skip
+    assert got.contact.email == "ghoang@rivertech.com"
+    got = extract_fields(_lines(
+        ("Anna Berg", 60), ("E bergrivertech.com", 30), ("W www.rivertech.com", 30),
+    ))  # fmt: skip
+    assert got.contact.email == "berg@rivertech.com"

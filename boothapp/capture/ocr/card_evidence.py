@@ -32,6 +32,8 @@ def squeeze_host(text: str) -> str:
     """A host printed or read with spaces and commas ("karadeniz com tr", "x cop, tr")."""
     t = text.strip().lower().replace(",", ".").replace("‚", ".")
     t = re.sub(r"\s*\.\s*", ".", t)
+    # "www marmaralojistik.com tr": the dot after www read as a space (issue 20)
+    t = re.sub(r"^((?:https?://)?www)\s+(?=\w)", r"\1.", t)
     for wrong, right in _LABEL_FIXES.items():
         t = re.sub(rf"(?<=[\w.\s]){re.escape(wrong)}(?=$|[.\s/])", right, t)
     # "name com tr" -> "name.com.tr": a space before a known ending is a dot

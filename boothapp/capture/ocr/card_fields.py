@@ -17,7 +17,12 @@ from dataclasses import dataclass, fields
 import phonenumbers
 
 from boothapp.capture.badges.names import split_full_name
-from boothapp.capture.ocr.card_evidence import settle_domain, settle_email, squeeze_host
+from boothapp.capture.ocr.card_evidence import (
+    local_part_patterns,
+    settle_domain,
+    settle_email,
+    squeeze_host,
+)
 from boothapp.capture.ocr.card_words import (
     ADDRESS_WORDS,
     CITIES,
@@ -151,10 +156,10 @@ def extract_fields(
         # "gtaylor crescentlabs.com": the @ not read
         lost = (
             _email_cut(work, domain)
-            or _email_without_at(work, domain)
+            or _email_without_at(work, domain, name[0] if name else "")
             # the @ read as a space drops the line's confidence to nothing ("cagla
             # karadenizotomasyon.com.tr", 0.01): the card's own domain is the evidence
-            or _email_without_at(unsure, domain)
+            or _email_without_at(unsure, domain, name[0] if name else "")
         )
         if lost:
             values["email"], conf["email"] = lost
@@ -213,20 +218,31 @@ def _email_cut(work: list[_Line], domain: str) -> tuple[str, float] | None:
     return None
 
 
-def _email_without_at(work: list[_Line], domain: str) -> tuple[str, float] | None:
+def _email_without_at(work: list[_Line], domain: str, name: str = "") -> tuple[str, float] | None:
     """An e-mail whose @ OCR lost: a word glued or spaced before the card's domain."""
-    # the @ as a space, ©, ® or a capital G ("giorgos.dimitriouGaigaiosoft.gr")
+    # the @ as a space, ©, ® or a letter of its shape: a capital G
+    # ("giorgos.dimitriouGaigaiosoft.gr"), a small g or a ("emre.ozturkgmarmaralojistik")
     pattern = re.compile(
-        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)(?:[\s@©®]|(?-i:G))?"
+        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)([\s@©®&]|(?-i:[Gga]))?"
         # the domain's dots may be read as spaces too ("narges.jafariGariatech ir")
         + r"[.\s]?".join(re.escape(part) for part in domain.split("."))
         + r"\b"
     )
+    spellings = local_part_patterns(name) if name else []
     for ln in work:
         m = pattern.search(_strip_label(ln.text))
-        if m and m.group(1).lower().rstrip(".") not in ("www", "http", "https", ""):
+        if m is None:
+            continue
+        local = m.group(1).lower().rstrip(".")
+        if m.group(2) and m.group(2) in "Gga":
+            # the letter may be the local part's own with the @ lost outright: the name
+            # decides when it spells one of the two ("sara" of "saramarmara...")
+            whole = (local + m.group(2)).lower()
+            if whole in spellings and local not in spellings:
+                local = whole
+        if local not in ("www", "http", "https", ""):
             ln.used = True
-            return f"{m.group(1).lower().rstrip('.')}@{domain}", ln.conf * 0.7
+            return f"{local}@{domain}", ln.conf * 0.7
     return None
 
 

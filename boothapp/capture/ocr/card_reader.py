@@ -19,6 +19,7 @@ import numpy as np
 import phonenumbers
 
 from boothapp.capture.badges.names import split_full_name
+from boothapp.capture.ocr.card_evidence import distance
 from boothapp.capture.ocr.card_fields import CardFields, extract_fields
 from boothapp.capture.ocr.card_locate import (
     LocatedCard,
@@ -79,7 +80,9 @@ _MARKED_NAMES = {"TR": "tur", "DE": "deu", "AT": "deu", "CH": "deu"}
 
 def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextReader) -> CardFields:
     """The name's line read again with the card country's model alone; its reading is kept
-    when it spells the same letters (marks aside), so only ş, ç, ü, İ, ı can change."""
+    when it spells the same letters (marks aside), so only ş, ç, ü, İ, ı can change, or
+    when it spells a capital the mixed models put inside a word as a marked letter ("WeiR"
+    for Weiß, seeds 2323 and 1313)."""
     contact = fields.contact
     language = _MARKED_NAMES.get(contact.country, "")
     full = f"{contact.first_name} {contact.last_name}".strip()
@@ -97,7 +100,7 @@ def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextRead
         scale = 32 / line.box.h
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)  # type: ignore[assignment]
     again = reader.read_line(np.ascontiguousarray(crop), Script.LATIN, language)
-    if again is None or fold(again.text) != folded:
+    if again is None or not (fold(again.text) == folded or _mark_misread(full, again.text)):
         return fields
     name = " ".join(again.text.split())
     if name == full or _marks(name) < _marks(full):
@@ -105,6 +108,20 @@ def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextRead
     first, last = split_full_name(name)
     return dataclasses.replace(
         fields, contact=dataclasses.replace(contact, first_name=first, last_name=last)
+    )
+
+
+def _mark_misread(first: str, again: str) -> bool:
+    """Whether the mixed models read a marked letter as a capital inside a word ("WeiR",
+    "WeiB" for Weiß) that the country's model spells otherwise, the rest alike."""
+    a, b = first.split(), again.split()
+    if len(a) != len(b):
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if fold(x) != fold(y)]
+    return (
+        len(changed) == 1
+        and any(c.isupper() for c in changed[0][0][1:])
+        and (distance(fold(changed[0][0]), fold(changed[0][1])) <= 2)
     )
 
 
@@ -136,6 +153,13 @@ def script_of(text: str) -> Script:
     return Script.LATIN
 
 
+def letters_script(page: OcrPage) -> Script:
+    """The script of a card's letters. Digits do not count: the mixed pass reads a card's
+    border or a speck as a Persian digit ("030 101541 ۱" on a German card), which made a
+    Latin card Persian and its phone line keep the mark (issue 20)."""
+    return script_of(_NATIVE_DIGIT.sub("", " ".join(ln.text for ln in page.lines)))
+
+
 def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
     """Lines worth a second look, read again alone; the surer reading is kept.
 
@@ -146,7 +170,7 @@ def _reread_lines(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
     """
     if not reader.multilingual:
         return page
-    card_script = script_of(" ".join(ln.text for ln in page.lines))
+    card_script = letters_script(page)
     lines = []
     for ln in page.lines:
         if card_script is not Script.ARABIC and sum(c in "0123456789" for c in ln.text) >= 6:
@@ -259,15 +283,16 @@ def ink_bands(card: Frame, min_h: int = 10) -> list[tuple[int, int]]:
 
 
 def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
-    """On a Greek or Persian card, rows of print the page missed or read badly, read again as
-    whole-width bands with that language alone.
+    """Rows of print the page missed, and on a Greek or Persian card rows it read badly, read
+    again as whole-width bands with the card's script alone.
 
     Tesseract's layout analysis drops or cuts right-to-left lines: a Persian name missing,
     a phone number in Persian digits read as its last groups only. A band across the card
-    holds the whole line whatever the order of its words.
+    holds the whole line whatever the order of its words. It drops small Latin lines too:
+    an English card's web, e-mail and phone lines at the bottom, all three gone (issue 20).
     """
-    card_script = script_of(" ".join(ln.text for ln in page.lines))
-    if not reader.multilingual or card_script is Script.LATIN:
+    card_script = letters_script(page)
+    if not reader.multilingual:
         return page
     h, w = card.shape[:2]
     edge = max(2, w // 40)
@@ -279,6 +304,8 @@ def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
             (i, ln) for i, ln in enumerate(lines)
             if min(bottom, ln.box.y + ln.box.h) - max(top, ln.box.y) > 0.5 * (bottom - top)
         ]  # fmt: skip
+        if card_script is Script.LATIN and over:
+            continue  # a Latin card's lines read by the page are read well (see below)
         if any(_WEB_MARK.search(ln.text) for _, ln in over):
             continue  # an e-mail or web line beside it: the Latin reading stays
         digits = [ln for _, ln in over if sum(c.isdigit() for c in ln.text) >= 3]
@@ -293,8 +320,26 @@ def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         again = reader.read_line(crop, card_script)
         if not over and (again is None or again.confidence < 0.6):
             again = _read_small(crop, bottom - top, reader, card_script) or again
+        if not over and (again is None or again.confidence < 0.6):
+            # the row's own height only, with the print's extent: the pad above takes in
+            # the descenders of the line above and below them the next line's ascenders,
+            # and the Persian model then reads a bold name as "علی ۰ ت" (0.58), a blurred
+            # "emily@northwind.com" comes back as "northmind" (0.53; tight: right, 0.88).
+            # Only then: where the padded crop reads, its reading was the surer one.
+            tight = _tight_band(card, top, bottom, edge)
+            for other in (
+                reader.read_line(tight, card_script),
+                _read_small(tight, bottom - top, reader, card_script),
+            ):
+                if other is not None and (again is None or other.confidence > again.confidence):
+                    again = other
         if again is None or again.confidence < 0.6 or not again.text.strip():
             continue
+        if card_script is Script.LATIN and (
+            again.confidence < (0.6 if _WEB_SHAPE.search(again.text) else 0.75)
+            or sum(c.isalnum() for c in again.text) < 4
+        ):
+            continue  # a logo or a rule across a Latin card, not a line the page missed
         box = Box(0, top, w, bottom - top)
         if digits:
             best = max(digits, key=lambda ln: sum(c.isdigit() for c in ln.text))
@@ -306,6 +351,18 @@ def _fill_bands(page: OcrPage, card: Frame, reader: TextReader) -> OcrPage:
         lines.append(replaced)
     lines.sort(key=lambda ln: (ln.box.y, ln.box.x))
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _tight_band(card: Frame, top: int, bottom: int, edge: int) -> np.ndarray:
+    """A row of print cut to its own rows and its ink's extent, on a margin of paper."""
+    w = card.shape[1]
+    band = card[top:bottom, edge : w - edge]
+    cols = np.flatnonzero((band < 128).any(axis=0))
+    if cols.size:
+        x0, x1 = max(0, int(cols[0]) - 20), min(band.shape[1], int(cols[-1]) + 20)
+        band = band[:, x0:x1]
+    paper = int(np.percentile(band, 90))
+    return cv2.copyMakeBorder(band, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=paper)
 
 
 # (band height in px after scaling, ink thinned by a 3x3 erosion first) tried in turn
@@ -347,7 +404,7 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
     kept when it holds a valid phone number and the model's does not, or when both do and
     the glyph reading has the number's full length (the model's usually lacks digits).
     """
-    if script_of(" ".join(ln.text for ln in page.lines)) is not Script.ARABIC:
+    if letters_script(page) is not Script.ARABIC:
         return page  # a Greek card's number misread as Persian digits: no glyphs to find
     h, w = card.shape[:2]
     edge = max(2, w // 40)
