@@ -46,6 +46,18 @@ def test_persian_digits_and_a_national_number_read_with_the_card_country() -> No
     assert c.country == "IR"
 
 
+def test_a_persian_final_ye_read_with_a_hamza_is_set_right_after_a_consonant() -> None:
+    # Tesseract 5.3's Persian model (Debian 12) reads "حسینی" in a bold band as "حسینئی";
+    # after a vowel letter the hamza is a real spelling ("رضائی") and stays
+    got = extract_fields(_lines(
+        ("شرکت پارس صنعت", 40), ("محمد حسینئی", 60), ("مدیر فروش رضائی", 34),
+        ("۰۲۱ ۸۸۷۶ ۵۴۳۲", 30), ("m.hosseini@parsanat.ir", 30),
+    ))  # fmt: skip
+    c = got.contact
+    assert c.full_name == "محمد حسینی"
+    assert c.title == "مدیر فروش رضائی"
+
+
 def test_a_national_number_uses_the_event_region() -> None:
     lines = _lines(("Jonas Weber", 60), ("089 12345678", 30), ("jonas@example.com", 30))
     assert extract_fields(lines, regions=["DE"]).contact.phone == "+498912345678"

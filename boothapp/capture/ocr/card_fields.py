@@ -174,7 +174,7 @@ def extract_fields(
         # Persian print read with Arabic letter forms (ي ك for ی ک): the card is Persian
         for key in ("first_name", "last_name", "title", "company", ADDRESS):
             if key in values:
-                values[key] = values[key].translate(_PERSIAN_FORMS)
+                values[key] = _HAMZA_YA.sub("ی", values[key].translate(_PERSIAN_FORMS))
     if values.get("country") in _UMLAUT_COUNTRIES:
         # German print read by the Turkish model: ä ö ü come out as â ô û, rare in German
         for key in ("first_name", "last_name", "title", "company", ADDRESS):
@@ -185,6 +185,9 @@ def extract_fields(
 
 
 _PERSIAN_FORMS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
+# A word-final ی read as ئی (Tesseract 5.3's Persian model, "حسینئی" for "حسینی"): after a
+# consonant it is no Persian spelling; after a vowel letter it is ("رضائی"), so that stays
+_HAMZA_YA = re.compile(r"(?<=[\u0628-\u0646\u067e\u0686\u0698\u06a9\u06af])ئی(?!\w)")
 _TR_FIX = {"A.S.": "A.Ş.", "Sti.": "Şti.", "STi.": "ŞTİ.", "STI.": "ŞTİ."}
 _TR_FORMS = re.compile(r"(?<!\w)(?:A\.S\.|Sti\.|STi\.|STI\.)")
 
