@@ -105,6 +105,10 @@ class HubLoop:
     def _run(self, stop: threading.Event) -> None:
         backoff = FIRST_BACKOFF_S
         offline_since: float | None = None
+        # The last try served a round but its LISTEN connection failed: a hub that serves one
+        # connection and refuses the second (max_connections) must not be retried at the
+        # first pause for ever, so the round alone ends no outage then.
+        ears_refused = False
         while not stop.is_set():
             try:
                 # Autocommit: a pull or a touch is one statement, one round trip.
@@ -122,11 +126,15 @@ class HubLoop:
                     # pause doubled, and once capture stopped (no scan to end the pause)
                     # devices sat out up to a minute: reconnect p95 27-30 s in the bench
                     # with 7-8 cuts at load 20 (#19).
-                    backoff, offline_since = FIRST_BACKOFF_S, None
+                    if not ears_refused:
+                        backoff, offline_since = FIRST_BACKOFF_S, None
+                    ears_refused = True  # until the second connection stands
                     with self._hub.connect(autocommit=True) as ears:
                         # Then a round again (``_serve``'s first): a push between the
                         # round above and the LISTEN woke nobody.
                         client.listen(ears)
+                        ears_refused = False
+                        backoff, offline_since = FIRST_BACKOFF_S, None
                         self._serve(conn, ears, stop)
             except SQLAlchemyError as exc:
                 # This device's own database was busy (a long save) or a scan of the same

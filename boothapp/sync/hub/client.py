@@ -108,6 +108,10 @@ def problem_of(exc: BaseException) -> HubProblem:
     text = str(exc).lower()
     if state in _SCHEMA_STATES:
         return HubProblem.SCHEMA
+    if state == "53300" or "too many c" in text:
+        # A full hub ("too many clients already", "too many connections for role"): it will
+        # take the device back once a connection ends; no one need act, so not "refused"
+        return HubProblem.OFFLINE
     if state in _AUTH_STATES or any(w in text for w in _AUTH_WORDS):
         return HubProblem.REFUSED
     if isinstance(exc, psycopg.OperationalError) or state.startswith(("08", "57")):
