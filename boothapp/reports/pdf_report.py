@@ -9,6 +9,7 @@ tables mirrored, Arabic script shaped by ``pdf_text.visual``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -35,7 +36,7 @@ from boothapp.reports.pdf_charts import bar_chart, funnel_chart, rating_pie
 from boothapp.reports.pdf_layout import data_table, mirrored, numbered_canvas
 from boothapp.reports.pdf_roi import roi_pages
 from boothapp.reports.pdf_text import FONT, FONT_BOLD, GRID, local_time, para, styles, visual
-from boothapp.reports.stats import GroupRow, ReportData
+from boothapp.reports.stats import Count, GroupRow, ReportData
 
 PdfProgress = Callable[[int, int], None]  # (step done, steps)
 LOGO_MAX_W, LOGO_MAX_H = 6 * cm, 3 * cm
@@ -164,6 +165,16 @@ def _key_figures(data: ReportData) -> Table:
     return t
 
 
+def _days(per_day: tuple[Count, ...]) -> tuple[Count, ...]:
+    """The chart's days in the reader's short date ("29/3/26", "۱۴۰۵/۱/۹" is Babel's call);
+    English keeps ISO days, the form its pinned report text holds (issue 21)."""
+    if current() is Language.EN:
+        return per_day
+    return tuple(
+        Count(format_date(date.fromisoformat(c.label), width="short"), c.count) for c in per_day
+    )
+
+
 def _charts(data: ReportData) -> list[Flowable]:
     st = styles()
     half_h = 7.2 * cm
@@ -171,7 +182,7 @@ def _charts(data: ReportData) -> list[Flowable]:
         para(st["h1"], _("When leads came in")),
         para(st["small"], _("Hall clock, {zone}.").format(zone=format_zone(data.event.timezone))),
         Spacer(1, 0.2 * cm),
-        bar_chart(_("Leads per day"), data.per_day, CONTENT_W, half_h),
+        bar_chart(_("Leads per day"), _days(data.per_day), CONTENT_W, half_h),
         Spacer(1, 0.5 * cm),
         bar_chart(_("Leads per hour of day (all days)"), data.per_hour, CONTENT_W, half_h),
         PageBreak(),

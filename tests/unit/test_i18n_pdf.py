@@ -8,6 +8,7 @@ The page images go to docs/screenshots/i18n for a person to look at when
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -72,6 +73,8 @@ def test_greek_report_headings_are_text(reports: dict[Language, Path]) -> None:
     assert "Key figures" not in text and "Post-show report" not in text
     # The venue's zone by its Greek city name, no "Pipeline" loanword.
     assert "Κωνσταντινούπολη" in text and "Europe/" not in text and "ipeline" not in text
+    # The leads-per-day chart's days in the Greek short date, not ISO.
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), re.findall(r"20\d\d-\d\d-\d\d", text)
     assert any("DejaVuSans" in name for name in _embedded_fonts(reports[Language.EL]))
 
 
