@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boothapp.core.config.consent import shown_consent
 from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import Evaluation, evaluate_lead
 from boothapp.core.hygiene.emails import email_problem
@@ -71,7 +72,7 @@ class LeadForm(QWidget):
         runner: TaskRunner,
         event: Event,
         cfg: EventConfig,
-        consent_text: str,
+        consent_text: str,  # as the config writes it, "{company}" and all
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -143,6 +144,10 @@ class LeadForm(QWidget):
         self.consent = QCheckBox()
         self.consent.setObjectName("ConsentCheck")
         self.consent.setStyleSheet("QCheckBox { padding: 6px; }")
+        # The config's sentence with "{company}" in it; the default one reads in the staff
+        # member's language and follows a language switch (core.config.consent, issue 21).
+        self._consent_source = consent_text
+        consent_text = shown_consent(consent_text, event.name)
         self.consent.setAccessibleName(consent_text)
         self.consent_label = QLabel(consent_text)
         self.consent_label.setWordWrap(True)
@@ -237,6 +242,9 @@ class LeadForm(QWidget):
             button.setText(RATING_LABELS[rating])
         for name, label in FORM_CONTACT_FIELDS:
             self.fields[name].setPlaceholderText(core_gettext(label))
+        self._consent_text = shown_consent(self._consent_source, self._event.name)
+        self.consent_label.setText(self._consent_text)
+        self.consent.setAccessibleName(self._consent_text)
         for form, widget in self._question_rows:
             row = form.labelForField(widget)
             if isinstance(row, QLabel):

@@ -209,8 +209,7 @@ class ScanPage(QWidget):
         row.addWidget(self.photo)
         lv.addLayout(row)
 
-        consent = cfg.consent_text.replace("{company}", event.name)
-        self.form = LeadForm(leads, runner, event, cfg, consent)
+        self.form = LeadForm(leads, runner, event, cfg, cfg.consent_text)
         # Issue 20: one photo of a business card fills the form (ui/card_capture.py).
         self.card = CardCapture(leads, runner, event, self.form, photos_dir)
         self.card.card_read.connect(self._card_read)

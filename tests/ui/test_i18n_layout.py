@@ -108,6 +108,29 @@ def test_window_built_in_persian_rates_in_persian(qtbot, ctx: AppContext) -> Non
     runner.wait()
 
 
+def test_default_consent_reads_in_the_staff_members_language(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """A German booth met "I agree that Demo-Messe stores my contact details ..." in English
+    on every lead: the default sentence is the reader's; a manager's own is kept as written."""
+    from boothapp.core.config import default_config
+    from boothapp.ui.lead_form import LeadForm
+
+    apply_language("de")
+    event = ctx.events.create_event(NewEvent(name="Form Expo"))
+    runner = TaskRunner()
+    cfg = default_config()
+    form = LeadForm(ctx.leads, runner, event, cfg, cfg.consent_text)
+    qtbot.addWidget(form)
+    german = form.consent_label.text()
+    assert german.startswith("Ich bin einverstanden, dass Form Expo meine Kontaktdaten")
+    apply_language("fa")  # a switch at sign-in rewords it
+    qtbot.waitUntil(lambda: form.consent_label.text() != german)
+    assert "Form Expo" in form.consent_label.text() and "agree" not in form.consent_label.text()
+    own = LeadForm(ctx.leads, runner, event, cfg, "Ja, {company} darf mich anrufen.")
+    qtbot.addWidget(own)
+    assert own.consent_label.text() == "Ja, Form Expo darf mich anrufen."
+    runner.wait()
+
+
 def test_next_touch_names_its_city_in_the_readers_words() -> None:
     from datetime import UTC, datetime
 

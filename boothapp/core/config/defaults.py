@@ -6,7 +6,8 @@ a test keeps the two equal.
 
 from __future__ import annotations
 
-from boothapp.core.config.loader import DEFAULT_BADGE_MAP, DEFAULT_CONSENT, DEFAULT_RATING
+from boothapp.core.config.consent import DEFAULT_CONSENT
+from boothapp.core.config.loader import DEFAULT_BADGE_MAP, DEFAULT_RATING
 from boothapp.core.config.model import (
     SCHEMA_VERSION,
     AnswerTrigger,

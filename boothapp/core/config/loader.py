@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from boothapp.core.config.consent import DEFAULT_CONSENT
 from boothapp.core.config.costs_section import read_costs
 from boothapp.core.config.errors import ConfigError, ConfigProblem, say
 from boothapp.core.config.followup_content import check_followup_content
@@ -68,10 +69,6 @@ DEFAULT_BADGE_MAP = BadgeFieldMap(
     ("badge_id", "first_name", "last_name", "email", "title", "company", "city", "state",
      "zip", "phone"),
 )  # fmt: skip
-DEFAULT_CONSENT = (
-    "I agree that {company} stores my contact details and answers to follow up on my visit. "
-    "I can ask for them to be deleted at any time."
-)
 _TOP = (
     "version", "revision", "questions", "scoring", "rating", "qualification", "routing",
     "followups", "crm", "badge_field_map", "consent_text", "kiosk_languages", "costs",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from boothapp.app import AppContext
+from boothapp.core.config.consent import shown_consent
 from boothapp.core.config.model import EventConfig, QuestionKind
 from boothapp.core.models import Event
 from boothapp.ui.camera_controller import CameraController
@@ -47,7 +48,8 @@ def build_kiosk(
     at the foot of the attract screen and the PIN pad."""
     cfg = ctx.configs.get(event.id)
     languages = [lang for lang in cfg.kiosk_languages if lang in LANGUAGES] or ["en"]
-    consent = cfg.consent_text.replace("{company}", event.name)
+    # The kiosk has its own wording per language; the config's sentence is its English one.
+    consent = shown_consent(cfg.consent_text, event.name, "en")
     window = KioskWindow(
         ctx, runner, event, kiosk_questions(cfg), languages=languages,
         consent_texts={"en": consent}, idle_timeout_s=idle_timeout_s, has_camera=bool(camera),
