@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from boothapp.app import AppContext
+from boothapp.core.config.consent import shown_consent
 from boothapp.core.config.model import EventConfig, QuestionKind, Rep, RouteMatch, RouteRule
 from boothapp.core.models import Attendee, Event, LeadSource, StaffRole
 from boothapp.demo.content import (
@@ -237,6 +238,8 @@ def _add_leads(
     zone = ZoneInfo(event.timezone)
     first_day = event.starts_on or date.today()
     days = max(1, ((event.ends_on or first_day) - first_day).days + 1)
+    # What the visitor agreed to, as the booth read it out ("{company}" filled in, issue 21).
+    agreed = shown_consent(cfg.consent_text, event.name, cfg.language)
     captured: list[CapturedLead] = []
     for i in range(count):
         # Badge ids of their own: the roster's ids (100000 + i) are the video's badges, which
@@ -256,7 +259,7 @@ def _add_leads(
             answers=_random_answers(rng, cfg),
             notes=rng.choice(demo_notes(cfg.language)),
             consent_given=consent,
-            consent_text=cfg.consent_text if consent else "",
+            consent_text=agreed if consent else "",
             staff_id=member.id if member else "",
         )
         captured.append(CapturedLead(draft, local.astimezone(UTC), device_id="demo"))

@@ -76,10 +76,11 @@ _LOCALES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...], str], ...
         "com.br",
     ),
 )
-# Companies and job titles as a badge printed for a show in the demo's language reads them
-# (issue 21: a Persian team met "Purchasing Manager" on every lead). One entry per index in
-# every language: the random draws, and the ASCII mail domains made from the English names,
-# stay the same whatever the language.
+# Companies in their own country's words, job titles as the show's registration form in the
+# demo's language offers them (issue 21: a Persian team met "Purchasing Manager" on every
+# lead; a Greek demo then gave American visitors Greek company names). One entry per index
+# in every language: the random draws, and the ASCII mail domains made from the English
+# names, stay the same whatever the language.
 _COMPANIES: dict[Language, tuple[str, ...]] = {
     Language.EN: (
         "Anadolu Makina", "Helix Robotics", "Nordwind Logistik", "Blue Harbor Foods",
@@ -140,6 +141,17 @@ _TITLES: dict[Language, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+# The language a visitor's company writes its name in, by the visitor's country; a company
+# from elsewhere goes by its Latin (English) name.
+_COMPANY_LANGUAGE: dict[str, Language] = {
+    "TR": Language.TR, "GR": Language.EL, "IR": Language.FA, "DE": Language.DE,
+}  # fmt: skip
+
+
+def company_language(country: str) -> Language:
+    return _COMPANY_LANGUAGE.get(country, Language.EN)
+
+
 @dataclass(frozen=True, slots=True)
 class DemoPerson:
     badge_id: str
@@ -153,11 +165,12 @@ def ascii_fold(text: str) -> str:
 
 
 def make_people(count: int, seed: int = 7, language: Language | None = None) -> list[DemoPerson]:
-    """``count`` visitors; their companies and job titles in ``language`` (the app's current
-    one by default). The draws do not depend on the language: the same people, reworded."""
+    """``count`` visitors; their job titles in ``language`` (the app's current one by
+    default), their companies in their own country's language. The draws do not depend on
+    the language: the same people, reworded."""
     rng = random.Random(seed)
     lang = language or current()
-    companies, titles = _COMPANIES[lang], _TITLES[lang]
+    titles = _TITLES[lang]
     # The mail domain of each company, from the English name (Greek and Persian fold to
     # nothing): once per call, not per person.
     domains = [ascii_fold(name).lower().replace(" ", "") for name in _COMPANIES[Language.EN]]
@@ -165,7 +178,7 @@ def make_people(count: int, seed: int = 7, language: Language | None = None) -> 
     for i in range(count):
         country, tz, prefix, firsts, lasts, tld = _LOCALES[i % len(_LOCALES)]
         first, last = rng.choice(firsts), rng.choice(lasts)
-        which = rng.randrange(len(companies))  # the draw rng.choice made (same stream)
+        which = rng.randrange(len(_COMPANIES[Language.EN]))  # rng.choice's draw (same stream)
         # Greek and Persian names fold to nothing but the dot: ".1@..." is not an address.
         local = ascii_fold(f"{first}.{last}").lower().replace(" ", "").strip(".") or "visitor"
         contact = Contact(
@@ -173,7 +186,7 @@ def make_people(count: int, seed: int = 7, language: Language | None = None) -> 
             last_name=last,
             email=f"{local}{i}@{domains[which]}.{tld}",
             phone=f"{prefix} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-            company=companies[which],
+            company=_COMPANIES[company_language(country)][which],
             title=rng.choice(titles),
             country=country,
             timezone=tz,

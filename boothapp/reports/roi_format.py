@@ -210,6 +210,8 @@ def results_text(r: ShowResults) -> str:
     if not r.money.totals:
         lines.append("  " + _("no deals pulled from the CRM yet (boothapp sync pull)"))
     lines += ["", _("Speed to lead (first contact -> meeting / won, 95 % interval)")]
+    # Padded to the longest bucket in the reader's words ("<= 24 Std." is ten letters).
+    bucket_width = max([9, *(len(bucket_label(b.label)) for b in r.speed.buckets)])
     for b in r.speed.buckets:
         lines.append(
             "  "
@@ -217,7 +219,7 @@ def results_text(r: ShowResults) -> str:
                 "{bucket:<9} {leads:>6,} leads  meeting {meeting:>6} [{meeting_ci}]  "
                 "won {won:>6} [{won_ci}]"
             ).format(
-                bucket=bucket_label(b.label),
+                bucket=bucket_label(b.label).ljust(bucket_width),
                 leads=b.leads,
                 meeting=pct(b.meeting.value),
                 meeting_ci=interval(b.meeting),
@@ -240,10 +242,12 @@ def results_text(r: ShowResults) -> str:
         )
     )
     lines += ["", _("Where leads sit now (median / longest days in the stage)")]
+    # As wide as the longest stage shown, in the reader's words ("Angebot verschickt").
+    stage_width = max([17, *(len(label(d.stage)) for d in r.stages if d.leads)])
     for d in r.stages:
         if d.leads:
             lines.append(
-                f"  {label(d.stage):<17} {count(d.leads):>6}  "
+                f"  {label(d.stage):<{stage_width}} {count(d.leads):>6}  "
                 f"{_days(d.median_days):>6} / {_days(d.longest_days)}"
             )
     return "\n".join(lines) + "\n"

@@ -10,12 +10,15 @@ import pytest
 from boothapp.app import AppContext
 from boothapp.core import i18n
 from boothapp.core.answers import answer_lines
+from boothapp.core.config.consent import shown_consent
 from boothapp.core.config.rep_names import rep_name
 from boothapp.core.i18n import Language
 from boothapp.demo.build import build_demo
 from boothapp.demo.content import DEMO_NOTES
 
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+GREEK = re.compile(r"[\u0370-\u03ff]{3,}")
+PERSIAN = re.compile(r"[\u0600-\u06ff]{3,}")
 
 
 @pytest.mark.parametrize("lang", ["fa", "el"])
@@ -39,14 +42,27 @@ def test_demo_built_in_a_language_speaks_it(ctx: AppContext, lang: str) -> None:
         assert rule.description and not LATIN_WORD.search(rule.description), rule.id
     fallback = next(r for r in cfg.routing.reps if r.id == cfg.routing.fallback)
     assert not LATIN_WORD.search(rep_name(fallback, lang))
-    # The event, its hall and its visitors' companies and job titles in that language too.
+    # The event, its hall and its visitors' job titles in that language too; a visitor's
+    # company in their own country's words (no Greek company names for American visitors).
     event = summary.event
     for text in (event.name, event.venue, event.booth):
         assert text and not LATIN_WORD.search(text), text
+    own_script = {"GR": GREEK, "IR": PERSIAN}
     for lead in leads:
         c = lead.contact
-        assert not LATIN_WORD.search(f"{c.company} {c.title}"), (c.company, c.title)
+        assert not LATIN_WORD.search(c.title), c.title
+        script = own_script.get(c.country)
+        if script is not None:
+            assert script.search(c.company) and not LATIN_WORD.search(c.company), c.company
+        else:
+            assert LATIN_WORD.search(c.company), c.company  # Latin, Turkish or German letters
         assert c.email.isascii() and "@" in c.email and not c.email.startswith(".")
+    assert {lead.contact.country for lead in leads} >= {"GR", "IR", "US"}
+    # What a visitor agreed to, as the booth read it: the demo's sentence, company filled in.
+    agreed = {lead.consent_text for lead in leads} - {""}
+    assert agreed == {shown_consent(cfg.consent_text, event.name, lang)}
+    assert "{company}" not in next(iter(agreed)) and event.name in next(iter(agreed))
+    assert not LATIN_WORD.search(next(iter(agreed)))
     # A lead's answers read in the demo's language from the config's own wording.
     answered = next(lead for lead in leads if lead.answers)
     lines = answer_lines(cfg, answered.answers, lang)

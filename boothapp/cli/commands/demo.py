@@ -29,7 +29,7 @@ LOOPBACK = "loopback"
 def register(sub: Any) -> None:
     parser = sub.add_parser("demo", help="try BoothApp on a demo event (no camera needed)")
     parser.add_argument("--no-gui", action="store_true", help="build the demo data and exit")
-    parser.add_argument("--leads", type=int, default=0, help="add N realistic leads")
+    parser.add_argument("--leads", type=int, default=0, metavar="N", help="add N realistic leads")
     parser.add_argument(
         "--hub", nargs="?", const=LOOPBACK, metavar="URL",
         help="two app windows on one event hub: a PostgreSQL started on loopback for the "

@@ -47,6 +47,9 @@ def register(sub: Any) -> None:
         nargs="?",
         default="run",
         choices=["run", "configure", "connect", "status", "pull"],
+        # The verbs alone told a manager nothing, in any language (issue 21 walk).
+        help="run (default): send the leads; configure: save the CRM settings; connect: sign "
+        "in to Salesforce; status: what was sent and what waits; pull: fetch the CRM's changes",
     )
     parser.add_argument("--event", required=True, help="event id or name")
     parser.add_argument("--crm", choices=KNOWN_CRMS, help="which CRM (configure; run checks it)")
