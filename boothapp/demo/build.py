@@ -23,6 +23,7 @@ from boothapp.demo.content import (
     demo_language,
     demo_notes,
     demo_place,
+    event_names,
     named_rules,
     with_translations,
 )
@@ -77,7 +78,7 @@ def demo_config(base: EventConfig) -> EventConfig:
         language=language,
         routing=routing,
         kiosk_languages=("en", "tr", "el", "fa", "de"),
-        followups=DEMO_FOLLOWUPS,
+        followups={**DEMO_FOLLOWUPS, "event_name": event_names()},
     )
 
 

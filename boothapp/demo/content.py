@@ -82,6 +82,12 @@ def demo_place(language: Language | None = None) -> DemoPlace:
     return DEMO_PLACES[language or demo_language()]
 
 
+def event_names() -> dict[str, str]:
+    """The demo show's name in each language, for ``followups.event_name``: a lead's mail
+    names it in the lead's language whichever language the demo was built in (issue 21)."""
+    return {lang.value: place.name for lang, place in DEMO_PLACES.items()}
+
+
 def is_demo_event(name: str) -> bool:
     """The demo event, whichever language it was built in."""
     return any(place.name == name for place in DEMO_PLACES.values())

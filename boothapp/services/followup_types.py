@@ -16,7 +16,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-from boothapp.core.config.followup_content import SENDER_KEYS, FollowUpContent, content_from
+from boothapp.core.config.followup_content import (
+    CONTENT_SECTIONS,
+    SENDER_KEYS,
+    FollowUpContent,
+    content_from,
+)
 from boothapp.core.config.imap_section import IMAP_KEYS
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.followups.plan import FollowUpPlan, PlanError
@@ -195,7 +200,7 @@ class FollowUpSettings:
     content: FollowUpContent = field(default_factory=FollowUpContent)
 
 
-_OWN_SECTIONS = ("smtp", "sender", "imap", "content", "reps", "language")
+_OWN_SECTIONS = ("smtp", "sender", "imap", *CONTENT_SECTIONS)
 
 
 def parse_followup_section(section: Mapping[str, object]) -> FollowUpSettings:

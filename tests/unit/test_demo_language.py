@@ -4,6 +4,7 @@ event's config, its notes and routing names are in that language (issue 21)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,6 +19,7 @@ from boothapp.demo.content import DEMO_NOTES
 
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 GREEK = re.compile(r"[\u0370-\u03ff]{3,}")
+DEMO_LANGS = {lang.value for lang in Language}
 PERSIAN = re.compile(r"[\u0600-\u06ff]{3,}")
 
 
@@ -96,3 +98,18 @@ def test_the_demo_built_in_one_language_is_found_in_another(ctx: AppContext) -> 
         again = build_demo(ctx)
     assert again.event.id == first.event.id and again.event.name == "نمایشگاه نمونه"
     assert len(ctx.events.list_events()) == 1
+
+
+def test_demo_mails_name_the_show_in_the_leads_language(ctx: AppContext) -> None:
+    """A demo built in German planned "Demo-Messe fuarında ..." for Turkish visitors: a
+    lead's mail names the show in the lead's language (followups.event_name), and a name
+    that already says "Fuarı" takes the Turkish ending itself."""
+    with i18n.using("de"):
+        summary = build_demo(ctx, leads=40)
+    ctx.followups.plan(summary.event.id, datetime.now(UTC))
+    subjects = {t.language: t.subject for t in ctx.followups.touches(summary.event.id)
+                if t.template_id == "thank_you"}  # fmt: skip
+    assert "Deneme Fuarı'nda" in subjects["tr"] and "fuarında" not in subjects["tr"]
+    assert "نمایشگاه نمونه" in subjects["fa"]
+    assert "Demo Expo" in subjects["en"]
+    assert all("Demo-Messe" in s for lang, s in subjects.items() if lang not in DEMO_LANGS)

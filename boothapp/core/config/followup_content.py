@@ -15,9 +15,13 @@ what personalised follow-ups may say, checked on load so a typo gets its line nu
       language:
         event: de              # default: the language of the event's country
         chain: [lead, event, en]
+      event_name:              # the show's name as a mail in that language says it
+        en: Hannover Fair      # (default: the event's name as stored)
+        tr: Hannover Fuarı
 
 The typed values (``FollowUpContent``) are built from the same raw mapping by the follow-up
-service; this module is the one place that knows these keys.
+service; this module is the one place that knows these keys. ``event_name`` (issue 21): a
+Turkish thank-you read "Demo-Messe fuarında" when the demo was built in German.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ SENDER_KEYS = ("company", "address", "unsubscribe_mailto", "unsubscribe_url")
 LINK_KEYS = ("title", "url")
 REP_KEYS = ("signature", "meeting_link", "phone")
 LANGUAGE_KEYS = ("event", "chain")
+# The sections of ``followups`` this module reads (the plan's own keys are the rest).
+CONTENT_SECTIONS = ("content", "reps", "language", "event_name")
 CHAIN_WORDS = ("lead", "event")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _MAILBOX = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -62,6 +68,11 @@ class FollowUpContent:
     reps: Mapping[str, RepProfile] = field(default_factory=dict)
     event_language: str = ""
     chain: tuple[str, ...] = ("lead", "event", "en")
+    event_names: Mapping[str, str] = field(default_factory=dict)  # language -> the show's name
+
+    def event_name(self, lang: str, stored: str) -> str:
+        """The show's name in a mail in ``lang``: the manager's wording, else as stored."""
+        return self.event_names.get(lang, "").strip() or stored
 
     def languages(
         self, lead_languages: Sequence[str] | str, event_language: str
@@ -95,6 +106,15 @@ def check_followup_content(
                     r.problem(
                         join(path, key), N_("must be an https:// link, got {got!r}"), got=text
                     )
+    if followups.get("event_name") is not None:
+        raw = followups["event_name"]
+        names = r.mapping(raw, "followups.event_name", raw if isinstance(raw, dict) else ())
+        for code, name in (names or {}).items():
+            path = join("followups.event_name", str(code))
+            if not _LANG.match(str(code)):
+                r.problem(path, N_("must be a code like 'de', got {got!r}"), got=code)
+            elif not r.text(name, path).strip():
+                r.problem(path, N_("must not be empty"))
     if followups.get("language") is not None:
         lang = r.mapping(followups["language"], "followups.language", LANGUAGE_KEYS)
         if lang is not None:
@@ -176,4 +196,10 @@ def content_from(section: Mapping[str, object]) -> FollowUpContent:
         event_language = str(raw_lang.get("event", "") or "")
         if isinstance(raw_lang.get("chain"), list) and raw_lang["chain"]:
             chain = tuple(str(step) for step in raw_lang["chain"])
-    return FollowUpContent(links, reps, event_language, chain)
+    raw_names = section.get("event_name") or {}
+    names = (
+        {str(k): str(v) for k, v in raw_names.items() if isinstance(v, str)}
+        if isinstance(raw_names, Mapping)
+        else {}
+    )
+    return FollowUpContent(links, reps, event_language, chain, names)

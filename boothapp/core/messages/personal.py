@@ -118,7 +118,8 @@ def personal_context(
         staff_name=staff_name,
         staff_email=base.staff_email,
         staff_phone=(rep.phone if rep else "") or base.staff_phone,
-        event_name=base.event_name,
+        # The show as a mail in ``lang`` names it (followups.event_name, issue 21).
+        event_name=content.event_name(lang, base.event_name),
         event_venue=base.event_venue,
         sender_company=base.sender_company,
         unsubscribe_url=base.unsubscribe_url,

@@ -143,6 +143,16 @@ def normalise_language(language: str) -> str:
     return code if re.fullmatch(r"[a-z]{2,3}", code) else DEFAULT_LANGUAGE
 
 
+def turkish_fair(name: str, case: str = "da") -> str:
+    """ "at/from the show X" in Turkish (``{{ event.name|fuar("da") }}``, issue 21): "CeBIT
+    fuarında", but a name that already ends in "Fuarı" takes the ending itself ("Deneme
+    Fuarı'nda", not "Deneme Fuarı fuarında")."""
+    ending = "ndan" if case == "dan" else "nda"
+    if name.rstrip().lower().endswith(("fuarı", "fuari")):
+        return f"{name.rstrip()}'{ending}"
+    return f"{name} fuarı{ending}"
+
+
 class MessageRenderer:
     """Renders templates from event-specific directories first, then the defaults."""
 
@@ -158,6 +168,8 @@ class MessageRenderer:
         }
         self._text_env = Environment(loader=FileSystemLoader(dirs), autoescape=False, **common)
         self._html_env = Environment(loader=FileSystemLoader(dirs), autoescape=True, **common)
+        for env in (self._text_env, self._html_env):
+            env.filters["fuar"] = turkish_fair
         # (template, language chain) -> (file, language): the templates never change while
         # the app runs (auto_reload is off), and planning asks thousands of times.
         self._found: dict[tuple[str, str | tuple[str, ...]], tuple[str, str]] = {}
