@@ -73,6 +73,8 @@ AS_TYPED = frozenset(
         "unknown role {role!r}: staff, manager or kiosk",
         "configure needs --crm ({crms})",
         "which CRM (configure; run checks it)",
+        "run (default): send the leads; configure: save the CRM settings; connect: sign in to "
+        "Salesforce; status: what was sent and what waits; pull: fetch the CRM's changes",
         "people: column names in the --lang language; machine: stable column ids for CRM imports",
         "only these actions: login, logout, lead_created, lead_edited, please_delete, "
         "consent_changed, export, report, import, sync, scan_discarded, person_export, erase, "

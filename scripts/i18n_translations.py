@@ -3,6 +3,25 @@
 Read by scripts/i18n_fill.py. Written for people at a trade-show booth, not word for word.
 A source used in several contexts gets the same wording everywhere; CONTEXT below overrides
 one context when the same English needs other words there.
+
+Glossary: one word per booth thing, here and in the core catalogue
+(boothapp/assets/i18n/core/<lang>/LC_MESSAGES/boothapp.po), as booth teams say them:
+
+    English        tr               el              fa              de
+    event / show   fuar             έκθεση          نمایشگاه, رویداد   Messe
+    lead           aday             επαφή           سرنخ            Lead
+    badge          kart             κονκάρδα        کارت            Badge (der)
+    rating         derece           αξιολόγηση      رتبه            Bewertung
+    follow-ups     takipler         συνέχεια        پیگیری          Nachfassen
+    hub            merkez           κόμβος          هاب             Hub
+    audit log      denetim kaydı    αρχείο ελέγχου  گزارش ممیزی     Audit-Protokoll
+
+Turkish says "fuar" for the event everywhere a person reads it (the app's event is the
+show): "etkinlik" read as a generic happening and two words for one thing confused the CLI.
+A name that already ends in "Fuarı" takes the ending itself in the follow-up templates
+("Deneme Fuarı'nda", the ``fuar`` filter of core/messages/render.py); a sentence that puts
+an event's name before the word is reworded ("{event} adında fuar yok"). The hub is
+"merkez" alone ("fuar merkezi" is the exhibition centre).
 """
 
 # ruff: noqa: E501
@@ -100,7 +119,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "Dashboard": ("Pano", "Πίνακας", "داشبورد", "Übersicht"),
     "Follow-ups": ("Takipler", "Συνέχεια", "پیگیری‌ها", "Nachfassen"),
     "CRM sync": ("CRM eşitleme", "Συγχρονισμός CRM", "همگام‌سازی CRM", "CRM-Abgleich"),
-    "Event settings": ("Etkinlik ayarları", "Ρυθμίσεις έκθεσης", "تنظیمات رویداد", "Messe-Einstellungen"),
+    "Event settings": ("Fuar ayarları", "Ρυθμίσεις έκθεσης", "تنظیمات رویداد", "Messe-Einstellungen"),
     "Results": ("Sonuçlar", "Αποτελέσματα", "نتایج", "Ergebnisse"),
     "Scan to form: {0:.0f} ms": ("Taramadan forma: {0:.0f} ms", "Από σάρωση σε φόρμα: {0:.0f} ms", "از اسکن تا فرم: {0:.0f} میلی‌ثانیه", "Scan bis Formular: {0:.0f} ms"),
     "Not signed in": ("Giriş yapılmadı", "Χωρίς σύνδεση", "وارد نشده‌اید", "Nicht angemeldet"),
@@ -124,12 +143,12 @@ T: dict[str, tuple[str, str, str, str]] = {
 }
 T.update({
     # -- set-up wizard, event details, event settings ------------------------------------
-    "Your event": ("Etkinliğiniz", "Η έκθεσή σας", "رویداد شما", "Ihre Messe"),
+    "Your event": ("Fuarınız", "Η έκθεσή σας", "رویداد شما", "Ihre Messe"),
     "Where and when is the show? Times of leads and follow-ups use this.": ("Fuar nerede ve ne zaman? Aday ve takip saatleri buna göre gösterilir.", "Πού και πότε γίνεται η έκθεση; Οι ώρες επαφών και συνέχειας βασίζονται σε αυτό.", "نمایشگاه کجا و چه زمانی است؟ زمان سرنخ‌ها و پیگیری‌ها بر این اساس است.", "Wo und wann ist die Messe? Danach richten sich die Zeiten von Leads und Nachfassaktionen."),
     "e.g. Hannover Messe 2027": ("ör. Hannover Messe 2027", "π.χ. Hannover Messe 2027", "مثلاً Hannover Messe 2027", "z. B. Hannover Messe 2027"),
     "e.g. Hall 7, C42": ("ör. Salon 7, C42", "π.χ. Περίπτερο 7, C42", "مثلاً سالن ۷، C42", "z. B. Halle 7, C42"),
     "2-letter code, e.g. DE": ("2 harfli kod, ör. TR", "κωδικός 2 γραμμάτων, π.χ. GR", "کد دوحرفی، مثلاً IR", "2-stelliger Code, z. B. DE"),
-    "Event name *": ("Etkinlik adı *", "Όνομα έκθεσης *", "نام رویداد *", "Name der Messe *"),
+    "Event name *": ("Fuar adı *", "Όνομα έκθεσης *", "نام رویداد *", "Name der Messe *"),
     "Venue": ("Mekân", "Χώρος", "محل برگزاری", "Veranstaltungsort"),
     "Booth": ("Stant", "Περίπτερο", "غرفه", "Stand"),
     "Country": ("Ülke", "Χώρα", "کشور", "Land"),
@@ -143,9 +162,9 @@ T.update({
     "Check": ("Denetle", "Έλεγχος", "بررسی", "Prüfen"),
     "Save (Ctrl+S)": ("Kaydet (Ctrl+S)", "Αποθήκευση (Ctrl+S)", "ذخیره (Ctrl+S)", "Speichern (Strg+S)"),
     "Revert": ("Geri al", "Επαναφορά", "بازگرداندن", "Zurücksetzen"),
-    "Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks).": ("Etkinlik ayarları yöneticiler içindir.\nBir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).", "Οι ρυθμίσεις έκθεσης είναι για υπευθύνους.\nΖητήστε από έναν υπεύθυνο να συνδεθεί (Ctrl+L για κλείδωμα).", "تنظیمات رویداد مخصوص مدیران است.\nاز یک مدیر بخواهید وارد شود (Ctrl+L قفل می‌کند).", "Die Messe-Einstellungen sind für Manager.\nBitten Sie einen Manager, sich anzumelden (Strg+L sperrt)."),
-    "Unsaved event settings": ("Kaydedilmemiş etkinlik ayarları", "Μη αποθηκευμένες ρυθμίσεις", "تنظیمات ذخیره‌نشده رویداد", "Nicht gespeicherte Einstellungen"),
-    "The event settings have unsaved changes.": ("Etkinlik ayarlarında kaydedilmemiş değişiklikler var.", "Οι ρυθμίσεις της έκθεσης έχουν αλλαγές που δεν αποθηκεύτηκαν.", "تنظیمات رویداد تغییرات ذخیره‌نشده دارد.", "Die Messe-Einstellungen haben ungespeicherte Änderungen."),
+    "Event settings are for managers.\nAsk a manager to sign in (Ctrl+L locks).": ("Fuar ayarları yöneticiler içindir.\nBir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).", "Οι ρυθμίσεις έκθεσης είναι για υπευθύνους.\nΖητήστε από έναν υπεύθυνο να συνδεθεί (Ctrl+L για κλείδωμα).", "تنظیمات رویداد مخصوص مدیران است.\nاز یک مدیر بخواهید وارد شود (Ctrl+L قفل می‌کند).", "Die Messe-Einstellungen sind für Manager.\nBitten Sie einen Manager, sich anzumelden (Strg+L sperrt)."),
+    "Unsaved event settings": ("Kaydedilmemiş fuar ayarları", "Μη αποθηκευμένες ρυθμίσεις", "تنظیمات ذخیره‌نشده رویداد", "Nicht gespeicherte Einstellungen"),
+    "The event settings have unsaved changes.": ("Fuar ayarlarında kaydedilmemiş değişiklikler var.", "Οι ρυθμίσεις της έκθεσης έχουν αλλαγές που δεν αποθηκεύτηκαν.", "تنظیمات رویداد تغییرات ذخیره‌نشده دارد.", "Die Messe-Einstellungen haben ungespeicherte Änderungen."),
     "Save": ("Kaydet", "Αποθήκευση", "ذخیره", "Speichern"),
     "Discard": ("Vazgeç", "Απόρριψη", "دور انداختن", "Verwerfen"),
     "Stay here": ("Burada kal", "Μείνετε εδώ", "همین‌جا بمان", "Hier bleiben"),
@@ -172,13 +191,13 @@ T.update({
     "Routing reps (who gets leads)": ("Yönlendirme (adaylar kime gider)", "Δρομολόγηση (ποιος παίρνει τις επαφές)", "مسیریابی (سرنخ‌ها به چه کسی می‌رسد)", "Zuteilung (wer die Leads bekommt)"),
     "Option id": ("Seçenek kimliği", "Αναγνωριστικό επιλογής", "شناسه گزینه", "Options-ID"),
     "Default wording": ("Varsayılan ifade", "Προεπιλεγμένη διατύπωση", "متن پیش‌فرض", "Standardwortlaut"),
-    "Set up your event": ("Etkinliğinizi kurun", "Ρυθμίστε την έκθεσή σας", "رویداد خود را راه‌اندازی کنید", "Messe einrichten"),
-    "Could not create the event": ("Etkinlik oluşturulamadı", "Η έκθεση δεν δημιουργήθηκε", "رویداد ساخته نشد", "Messe konnte nicht angelegt werden"),
+    "Set up your event": ("Fuarınızı kurun", "Ρυθμίστε την έκθεσή σας", "رویداد خود را راه‌اندازی کنید", "Messe einrichten"),
+    "Could not create the event": ("Fuar oluşturulamadı", "Η έκθεση δεν δημιουργήθηκε", "رویداد ساخته نشد", "Messe konnte nicht angelegt werden"),
     "Welcome to BoothApp": ("BoothApp'e hoş geldiniz", "Καλώς ήρθατε στο BoothApp", "به BoothApp خوش آمدید", "Willkommen bei BoothApp"),
-    "Welcome! Set up your event, or try BoothApp on a demo event first (no camera needed: a recorded badge feed plays as the camera).": ("Hoş geldiniz! Etkinliğinizi kurun ya da önce BoothApp'i bir deneme etkinliğinde görün (kamera gerekmez: kayıtlı bir kart videosu kamera yerine oynar).", "Καλώς ήρθατε! Ρυθμίστε την έκθεσή σας ή δοκιμάστε πρώτα το BoothApp σε μια δοκιμαστική έκθεση (χωρίς κάμερα: ένα βίντεο με κονκάρδες παίζει ως κάμερα).", "خوش آمدید! رویداد خود را راه‌اندازی کنید یا اول BoothApp را روی یک رویداد نمایشی امتحان کنید (دوربین لازم نیست: یک ویدیوی ضبط‌شده از کارت‌ها به‌جای دوربین پخش می‌شود).", "Willkommen! Richten Sie Ihre Messe ein oder testen Sie BoothApp zuerst mit einer Demo-Messe (keine Kamera nötig: ein aufgezeichnetes Badge-Video dient als Kamera)."),
-    "Set up my event": ("Etkinliğimi kur", "Ρύθμιση της έκθεσής μου", "راه‌اندازی رویداد من", "Meine Messe einrichten"),
+    "Welcome! Set up your event, or try BoothApp on a demo event first (no camera needed: a recorded badge feed plays as the camera).": ("Hoş geldiniz! Fuarınızı kurun ya da önce BoothApp'i bir deneme fuarında görün (kamera gerekmez: kayıtlı bir kart videosu kamera yerine oynar).", "Καλώς ήρθατε! Ρυθμίστε την έκθεσή σας ή δοκιμάστε πρώτα το BoothApp σε μια δοκιμαστική έκθεση (χωρίς κάμερα: ένα βίντεο με κονκάρδες παίζει ως κάμερα).", "خوش آمدید! رویداد خود را راه‌اندازی کنید یا اول BoothApp را روی یک رویداد نمایشی امتحان کنید (دوربین لازم نیست: یک ویدیوی ضبط‌شده از کارت‌ها به‌جای دوربین پخش می‌شود).", "Willkommen! Richten Sie Ihre Messe ein oder testen Sie BoothApp zuerst mit einer Demo-Messe (keine Kamera nötig: ein aufgezeichnetes Badge-Video dient als Kamera)."),
+    "Set up my event": ("Fuarımı kur", "Ρύθμιση της έκθεσής μου", "راه‌اندازی رویداد من", "Meine Messe einrichten"),
     "Try the demo": ("Demoyu dene", "Δοκιμάστε την επίδειξη", "امتحان نسخه نمایشی", "Demo ausprobieren"),
-    "Preparing the demo event and its badge video…": ("Deneme etkinliği ve kart videosu hazırlanıyor…", "Προετοιμασία της δοκιμαστικής έκθεσης και του βίντεο…", "در حال آماده‌سازی رویداد نمایشی و ویدیوی کارت‌ها…", "Demo-Messe und Badge-Video werden vorbereitet…"),
+    "Preparing the demo event and its badge video…": ("Deneme fuarı ve kart videosu hazırlanıyor…", "Προετοιμασία της δοκιμαστικής έκθεσης και του βίντεο…", "در حال آماده‌سازی رویداد نمایشی و ویدیوی کارت‌ها…", "Demo-Messe und Badge-Video werden vorbereitet…"),
     "BoothApp demo": ("BoothApp demosu", "Δοκιμή του BoothApp", "نسخه نمایشی BoothApp", "BoothApp-Demo"),
     "Demo not available": ("Demo kullanılamıyor", "Η επίδειξη δεν είναι διαθέσιμη", "نسخه نمایشی در دسترس نیست", "Demo nicht verfügbar"),
     "No camera found. Plug one in (and restart), or use a handheld scanner.": ("Kamera bulunamadı. Bir kamera takın (ve yeniden başlatın) ya da el tarayıcısı kullanın.", "Δεν βρέθηκε κάμερα. Συνδέστε μία (και κάντε επανεκκίνηση) ή χρησιμοποιήστε σαρωτή χειρός.", "دوربینی پیدا نشد. یکی وصل کنید (و دوباره اجرا کنید) یا از اسکنر دستی استفاده کنید.", "Keine Kamera gefunden. Eine anschließen (und neu starten) oder einen Handscanner nutzen."),
@@ -254,7 +273,7 @@ T.update({
     "{0}, {1} overdue": ("{0}, {1} gecikmiş", "{0}, {1} εκπρόθεσμες", "{0}، {1} عقب‌افتاده", "{0}, {1} überfällig"),
     "Nothing due. Well done.": ("Bekleyen iş yok. Eline sağlık.", "Τίποτα εκκρεμές. Μπράβο!", "کاری نمانده. دست‌مریزاد.", "Nichts fällig. Gut gemacht."),
     "{0} #{1} · {2}": ("{1}. {0} · {2}", "{0} #{1} · {2}", "{0} شمارهٔ {1} · {2}", "{0} Nr. {1} · {2}"),
-    "Set up the SMTP server in the event settings first": ("Önce etkinlik ayarlarında SMTP sunucusunu kurun", "Ρυθμίστε πρώτα τον διακομιστή SMTP στις ρυθμίσεις έκθεσης", "اول سرور SMTP را در تنظیمات رویداد تنظیم کنید", "Zuerst den SMTP-Server in den Messe-Einstellungen einrichten"),
+    "Set up the SMTP server in the event settings first": ("Önce fuar ayarlarında SMTP sunucusunu kurun", "Ρυθμίστε πρώτα τον διακομιστή SMTP στις ρυθμίσεις έκθεσης", "اول سرور SMTP را در تنظیمات رویداد تنظیم کنید", "Zuerst den SMTP-Server in den Messe-Einstellungen einrichten"),
     "Saving…": ("Kaydediliyor…", "Αποθήκευση…", "در حال ذخیره…", "Wird gespeichert…"),
     "Marked sent": ("Gönderildi olarak işaretlendi", "Σημειώθηκε ως σταλμένο", "ارسال‌شده علامت خورد", "Als gesendet markiert"),
     "Will be sent again": ("Yeniden gönderilecek", "Θα σταλεί ξανά", "دوباره ارسال می‌شود", "Wird erneut gesendet"),
@@ -478,7 +497,7 @@ T.update({
     "Who is at the booth?": ("Stantta kim var?", "Ποιος είναι στο περίπτερο;", "چه کسی در غرفه است؟", "Wer ist am Stand?"),
     "Tap your name": ("Adınıza dokunun", "Πατήστε το όνομά σας", "نام خود را لمس کنید", "Auf Ihren Namen tippen"),
     "Manager unlock": ("Yönetici kilidi açsın", "Ξεκλείδωμα από υπεύθυνο", "باز کردن قفل توسط مدیر", "Entsperren durch Manager"),
-    "No staff yet: an event manager adds staff first": ("Henüz personel yok: önce bir etkinlik yöneticisi personel eklemeli", "Δεν υπάρχει προσωπικό ακόμα: πρώτα ένας υπεύθυνος προσθέτει άτομα", "هنوز کارمندی نیست: اول مدیر رویداد کارکنان را اضافه کند", "Noch kein Personal: Zuerst trägt ein Messe-Manager Personen ein"),
+    "No staff yet: an event manager adds staff first": ("Henüz personel yok: önce bir fuar yöneticisi personel eklemeli", "Δεν υπάρχει προσωπικό ακόμα: πρώτα ένας υπεύθυνος προσθέτει άτομα", "هنوز کارمندی نیست: اول مدیر رویداد کارکنان را اضافه کند", "Noch kein Personal: Zuerst trägt ein Messe-Manager Personen ein"),
     "PIN for {0}": ("{0} için PIN", "PIN για {0}", "رمز {0}", "PIN für {0}"),
     "Checking…": ("Denetleniyor…", "Έλεγχος…", "در حال بررسی…", "Wird geprüft…"),
     "This staff member cannot sign in any more": ("Bu personel artık giriş yapamaz", "Αυτό το άτομο δεν μπορεί πια να συνδεθεί", "این کارمند دیگر نمی‌تواند وارد شود", "Diese Person kann sich nicht mehr anmelden"),
@@ -499,7 +518,7 @@ T.update({
     "CRM says": ("CRM'in yanıtı", "Απάντηση CRM", "پاسخ CRM", "Antwort des CRM"),
     "Retry failed": ("Başarısızları yeniden dene", "Ξανά όσα απέτυχαν", "تلاش دوباره برای ناموفق‌ها", "Fehlgeschlagene erneut senden"),
     "Leads the CRM refused": ("CRM'in reddettiği adaylar", "Επαφές που απέρριψε το CRM", "سرنخ‌هایی که CRM نپذیرفت", "Vom CRM abgelehnte Leads"),
-    "No CRM set up for this event yet: fill in the settings.": ("Bu etkinlik için henüz CRM kurulmadı: ayarları doldurun.", "Δεν έχει ρυθμιστεί CRM για την έκθεση: συμπληρώστε τις ρυθμίσεις.", "هنوز CRM برای این رویداد تنظیم نشده: تنظیمات را پر کنید.", "Für diese Messe ist noch kein CRM eingerichtet: Einstellungen ausfüllen."),
+    "No CRM set up for this event yet: fill in the settings.": ("Bu fuar için henüz CRM kurulmadı: ayarları doldurun.", "Δεν έχει ρυθμιστεί CRM για την έκθεση: συμπληρώστε τις ρυθμίσεις.", "هنوز CRM برای این رویداد تنظیم نشده: تنظیمات را پر کنید.", "Für diese Messe ist noch kein CRM eingerichtet: Einstellungen ausfüllen."),
     "{0}: {1} synced, {2} waiting, {3} failed; last sync {4}": ("{0}: {1} eşitlendi, {2} bekliyor, {3} başarısız; son eşitleme {4}", "{0}: {1} συγχρονίστηκαν, {2} σε αναμονή, {3} απέτυχαν· τελευταίος συγχρονισμός {4}", "{0}: {1} همگام‌شده، {2} در انتظار، {3} ناموفق؛ آخرین همگام‌سازی {4}", "{0}: {1} abgeglichen, {2} wartend, {3} fehlgeschlagen; letzter Abgleich {4}"),
     "Reading back what sales changed in the CRM…": ("Satış ekibinin CRM'de değiştirdikleri okunuyor…", "Ανάγνωση των αλλαγών των πωλήσεων στο CRM…", "در حال خواندن تغییرات تیم فروش در CRM…", "Änderungen des Vertriebs im CRM werden gelesen…"),
     "Read back {0} of {1} leads": ("{1} adaydan {0} tanesi okundu", "Διαβάστηκαν {0} από {1} επαφές", "{0} از {1} سرنخ خوانده شد", "{0} von {1} Leads gelesen"),
@@ -528,7 +547,7 @@ T.update({
     "Start over": ("Baştan başla", "Από την αρχή", "شروع دوباره", "Neu beginnen"),
     "What interests you?": ("Nelerle ilgileniyorsunuz?", "Τι σας ενδιαφέρει;", "به چه چیزی علاقه دارید؟", "Was interessiert Sie?"),
     "May we contact you?": ("Sizinle iletişime geçebilir miyiz?", "Μπορούμε να επικοινωνήσουμε μαζί σας;", "آیا می‌توانیم با شما تماس بگیریم؟", "Dürfen wir Sie kontaktieren?"),
-    "Yes, you may contact me by email about your products and this event. I can withdraw this at any time.": ("Evet, ürünleriniz ve bu etkinlik hakkında benimle e-posta ile iletişime geçebilirsiniz. Bu izni istediğim zaman geri alabilirim.", "Ναι, μπορείτε να επικοινωνήσετε μαζί μου με ηλεκτρονικό ταχυδρομείο για τα προϊόντα σας και αυτή την εκδήλωση. Μπορώ να το ανακαλέσω οποτεδήποτε.", "بله، می‌توانید درباره محصولات خود و این رویداد از طریق ایمیل با من تماس بگیرید. هر زمان بخواهم می‌توانم این اجازه را پس بگیرم.", "Ja, Sie dürfen mich per E-Mail zu Ihren Produkten und dieser Messe kontaktieren. Ich kann das jederzeit widerrufen."),
+    "Yes, you may contact me by email about your products and this event. I can withdraw this at any time.": ("Evet, ürünleriniz ve bu fuar hakkında benimle e-posta ile iletişime geçebilirsiniz. Bu izni istediğim zaman geri alabilirim.", "Ναι, μπορείτε να επικοινωνήσετε μαζί μου με ηλεκτρονικό ταχυδρομείο για τα προϊόντα σας και αυτή την εκδήλωση. Μπορώ να το ανακαλέσω οποτεδήποτε.", "بله، می‌توانید درباره محصولات خود و این رویداد از طریق ایمیل با من تماس بگیرید. هر زمان بخواهم می‌توانم این اجازه را پس بگیرم.", "Ja, Sie dürfen mich per E-Mail zu Ihren Produkten und dieser Messe kontaktieren. Ich kann das jederzeit widerrufen."),
     "Email me the brochure": ("Broşürü e-postayla gönderin", "Στείλτε μου το φυλλάδιο με ηλ. ταχυδρομείο", "بروشور را برایم ایمیل کنید", "Broschüre per E-Mail senden"),
     "I agree": ("Kabul ediyorum", "Συμφωνώ", "موافقم", "Ich stimme zu"),
     "Staff PIN": ("Personel PIN", "PIN προσωπικού", "رمز کارکنان", "Personal-PIN"),
@@ -547,7 +566,7 @@ T.update({
 # The same English worded differently in one context: (context, source) -> (tr, el, fa, de).
 CONTEXT: dict[tuple[str, str], tuple[str, str, str, str]] = {
     # The navigation column is narrow: short names where the full one is cut.
-    ("Navigation", "Event settings"): ("Etkinlik ayarları", "Ρυθμίσεις", "تنظیمات رویداد", "Einstellungen"),
+    ("Navigation", "Event settings"): ("Fuar ayarları", "Ρυθμίσεις", "تنظیمات رویداد", "Einstellungen"),
     ("Navigation", "CRM sync"): ("CRM eşitleme", "Συγχρ. CRM", "ارسال به CRM", "CRM-Abgleich"),
     ("ChannelInSentence", "email"): ("e-posta", "ηλ. ταχυδρομείο", "ایمیل", "E-Mail"),
     ("ChannelInSentence", "call"): ("arama", "κλήση", "تماس تلفنی", "Anruf"),
@@ -728,7 +747,7 @@ T.update({
     "Scanned": ("Okutulma", "Σάρωση", "زمان اسکن", "Gescannt"),
     "Retention rule: {0}": ("Saklama kuralı: {0}", "Κανόνας διατήρησης: {0}", "قاعده نگه‌داری: {0}", "Aufbewahrungsregel: {0}"),
     "Retention rule: %n lead(s) past the event's limit erased": (
-        ("Saklama kuralı: etkinliğin süresini aşan %n aday silindi",),
+        ("Saklama kuralı: fuarın süresini aşan %n aday silindi",),
         ("Κανόνας διατήρησης: διαγράφηκε %n επαφή που ξεπέρασε το όριο της έκθεσης", "Κανόνας διατήρησης: διαγράφηκαν %n επαφές που ξεπέρασαν το όριο της έκθεσης"),
         ("قاعده نگه‌داری: %n سرنخ که از مهلت رویداد گذشته بود حذف شد",),
         ("Aufbewahrungsregel: %n Lead über der Frist der Messe gelöscht", "Aufbewahrungsregel: %n Leads über der Frist der Messe gelöscht"),

@@ -128,3 +128,17 @@ def test_no_widget_text_bypasses_tr() -> None:
             if (name in _SETTERS or name in _WIDGETS) and _bare_words(arg):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(arg)[:60]}")
     assert not found, "\n".join(found)
+
+
+def test_turkish_says_fuar_for_the_show_everywhere() -> None:
+    """The Turkish CLI mixed "fuar" and "etkinlik" for the one event: the glossary at the top
+    of scripts/i18n_translations.py keeps "fuar" in both catalogues."""
+    ui = [
+        "".join(msg.find("translation").itertext())  # type: ignore[union-attr]
+        for _c, _s, msg in _messages(I18N / "boothapp_tr.ts")
+    ]
+    core = (I18N / "core" / "tr" / "LC_MESSAGES" / "boothapp.po").read_text(encoding="utf-8")
+    msgstrs = [line for line in core.splitlines() if not line.startswith(("msgid", "#"))]
+    mixed = [t for t in ui + msgstrs if re.search(r"(?i)etk[iİ]nl[iİ]", t)]
+    assert not mixed, mixed
+    assert any("fuar" in t.lower() for t in ui) and any("fuar" in t for t in msgstrs)

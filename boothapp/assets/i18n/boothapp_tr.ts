@@ -216,7 +216,7 @@
         </message>
         <message>
             <source>Yes, you may contact me by email about your products and this event. I can withdraw this at any time.</source>
-            <translation>Evet, ürünleriniz ve bu etkinlik hakkında benimle e-posta ile iletişime geçebilirsiniz. Bu izni istediğim zaman geri alabilirim.</translation>
+            <translation>Evet, ürünleriniz ve bu fuar hakkında benimle e-posta ile iletişime geçebilirsiniz. Bu izni istediğim zaman geri alabilirim.</translation>
         </message>
         <message>
             <source>I agree</source>
@@ -621,7 +621,7 @@ son aday {0}</translation>
         <message numerus="yes">
             <source>Retention rule: %n lead(s) past the event's limit erased</source>
             <translation>
-                <numerusform>Saklama kuralı: etkinliğin süresini aşan %n aday silindi</numerusform>
+                <numerusform>Saklama kuralı: fuarın süresini aşan %n aday silindi</numerusform>
             </translation>
         </message>
         <message>
@@ -634,7 +634,7 @@ son aday {0}</translation>
         </message>
         <message>
             <source>Event settings</source>
-            <translation>Etkinlik ayarları</translation>
+            <translation>Fuar ayarları</translation>
         </message>
         <message>
             <source>Please-delete review</source>
@@ -736,7 +736,7 @@ son aday {0}</translation>
         <name>EventDetailsPage</name>
         <message>
             <source>Your event</source>
-            <translation>Etkinliğiniz</translation>
+            <translation>Fuarınız</translation>
         </message>
         <message>
             <source>Where and when is the show? Times of leads and follow-ups use this.</source>
@@ -756,7 +756,7 @@ son aday {0}</translation>
         </message>
         <message>
             <source>Event name *</source>
-            <translation>Etkinlik adı *</translation>
+            <translation>Fuar adı *</translation>
         </message>
         <message>
             <source>Venue</source>
@@ -816,16 +816,16 @@ son aday {0}</translation>
         <message>
             <source>Event settings are for managers.
 Ask a manager to sign in (Ctrl+L locks).</source>
-            <translation>Etkinlik ayarları yöneticiler içindir.
+            <translation>Fuar ayarları yöneticiler içindir.
 Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>Unsaved event settings</source>
-            <translation>Kaydedilmemiş etkinlik ayarları</translation>
+            <translation>Kaydedilmemiş fuar ayarları</translation>
         </message>
         <message>
             <source>The event settings have unsaved changes.</source>
-            <translation>Etkinlik ayarlarında kaydedilmemiş değişiklikler var.</translation>
+            <translation>Fuar ayarlarında kaydedilmemiş değişiklikler var.</translation>
         </message>
         <message>
             <source>Save</source>
@@ -1132,7 +1132,7 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>Set up the SMTP server in the event settings first</source>
-            <translation>Önce etkinlik ayarlarında SMTP sunucusunu kurun</translation>
+            <translation>Önce fuar ayarlarında SMTP sunucusunu kurun</translation>
         </message>
         <message>
             <source>Saving {0}…</source>
@@ -1838,7 +1838,7 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
         <message>
             <source>Event settings</source>
-            <translation>Etkinlik ayarları</translation>
+            <translation>Fuar ayarları</translation>
         </message>
         <message>
             <source>Results</source>
@@ -2739,7 +2739,7 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         <name>SetupWizard</name>
         <message>
             <source>Set up your event</source>
-            <translation>Etkinliğinizi kurun</translation>
+            <translation>Fuarınızı kurun</translation>
         </message>
         <message>
             <source>Back</source>
@@ -2767,7 +2767,7 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         </message>
         <message>
             <source>Could not create the event</source>
-            <translation>Etkinlik oluşturulamadı</translation>
+            <translation>Fuar oluşturulamadı</translation>
         </message>
     </context>
     <context>
@@ -2778,11 +2778,11 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         </message>
         <message>
             <source>Welcome! Set up your event, or try BoothApp on a demo event first (no camera needed: a recorded badge feed plays as the camera).</source>
-            <translation>Hoş geldiniz! Etkinliğinizi kurun ya da önce BoothApp'i bir deneme etkinliğinde görün (kamera gerekmez: kayıtlı bir kart videosu kamera yerine oynar).</translation>
+            <translation>Hoş geldiniz! Fuarınızı kurun ya da önce BoothApp'i bir deneme fuarında görün (kamera gerekmez: kayıtlı bir kart videosu kamera yerine oynar).</translation>
         </message>
         <message>
             <source>Set up my event</source>
-            <translation>Etkinliğimi kur</translation>
+            <translation>Fuarımı kur</translation>
         </message>
         <message>
             <source>Try the demo</source>
@@ -2790,7 +2790,7 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         </message>
         <message>
             <source>Preparing the demo event and its badge video…</source>
-            <translation>Deneme etkinliği ve kart videosu hazırlanıyor…</translation>
+            <translation>Deneme fuarı ve kart videosu hazırlanıyor…</translation>
         </message>
         <message>
             <source>BoothApp demo</source>
@@ -2837,7 +2837,7 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         </message>
         <message>
             <source>No staff yet: an event manager adds staff first</source>
-            <translation>Henüz personel yok: önce bir etkinlik yöneticisi personel eklemeli</translation>
+            <translation>Henüz personel yok: önce bir fuar yöneticisi personel eklemeli</translation>
         </message>
         <message>
             <source>PIN for {0}</source>
@@ -2982,7 +2982,7 @@ F5: kartsız ziyaretçi · F6: kartvizit fotoğrafı</translation>
         </message>
         <message>
             <source>No CRM set up for this event yet: fill in the settings.</source>
-            <translation>Bu etkinlik için henüz CRM kurulmadı: ayarları doldurun.</translation>
+            <translation>Bu fuar için henüz CRM kurulmadı: ayarları doldurun.</translation>
         </message>
         <message>
             <source>never</source>
