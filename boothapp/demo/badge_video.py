@@ -6,14 +6,17 @@ the whole scan path (source -> decode worker -> lead form) is exercised without 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
 import zxingcpp
+from PIL import Image, ImageDraw, ImageFont
 
-from boothapp.demo.people import DemoPerson, ascii_fold
+from boothapp.demo.people import DemoPerson
+from boothapp.reports.pdf_text import FONT, FONT_BOLD, FONT_DIR, visual
 
 WIDTH, HEIGHT, FPS = 1280, 720, 30
 
@@ -24,36 +27,51 @@ def _qr(text: str, size: int) -> np.ndarray:
     return cv2.resize(img, (size, size), interpolation=cv2.INTER_NEAREST)
 
 
+# The badge's lines: (y, font, size, RGB colour). Printed with DejaVu, which has Turkish,
+# Greek and the Persian presentation forms: OpenCV's Hershey fonts know ASCII only, so
+# Greek and Persian companies came out blank and names folded to "Visitor" (issue 21).
+_HEADER = (22, FONT_BOLD, 30, (255, 255, 255))
+_NAME = (108, FONT_BOLD, 28, (20, 20, 20))
+_COMPANY = (150, FONT, 20, (70, 70, 70))
+_MARGIN, _TEXT_WIDTH = 18, 344
+
+
+@functools.lru_cache(maxsize=64)
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    # BASIC layout: the text arrives shaped and in visual order (reports.pdf_text.visual);
+    # raqm would reorder it a second time.
+    return ImageFont.truetype(
+        str(FONT_DIR / f"{name}.ttf"), size, layout_engine=ImageFont.Layout.BASIC
+    )
+
+
+def _line(
+    draw: ImageDraw.ImageDraw, text: str, spec: tuple[int, str, int, tuple[int, ...]]
+) -> None:
+    """One line, shrunk to fit the badge; right-to-left text set from the right edge."""
+    y, name, size, colour = spec
+    shown = visual(text.strip())
+    font = _font(name, size)
+    while size > 12 and draw.textlength(shown, font=font) > _TEXT_WIDTH:
+        size -= 1
+        font = _font(name, size)
+    x = _MARGIN
+    if shown != text.strip():  # shaped and reordered: a right-to-left line
+        x = _MARGIN + _TEXT_WIDTH - int(draw.textlength(shown, font=font))
+    draw.text((x, y), shown, font=font, fill=colour)
+
+
 def _badge_card(person: DemoPerson, payload: str, event_name: str) -> np.ndarray:
-    card = np.full((520, 380, 3), 250, np.uint8)
-    cv2.rectangle(card, (0, 0), (380, 90), (140, 70, 20), -1)
-    cv2.putText(
-        card,
-        ascii_fold(event_name)[:22],
-        (18, 58),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        0.95,
-        (255, 255, 255),
-        2,
-        cv2.LINE_AA,
-    )
-    name = ascii_fold(person.contact.full_name).strip() or "Visitor"
-    cv2.putText(
-        card, name[:20], (18, 135), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2, cv2.LINE_AA
-    )
-    cv2.putText(
-        card,
-        ascii_fold(person.contact.company)[:26],
-        (18, 170),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        0.65,
-        (70, 70, 70),
-        1,
-        cv2.LINE_AA,
-    )
+    card = Image.new("RGB", (380, 520), (250, 250, 250))
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, 0, 379, 89), fill=(20, 70, 140))
+    _line(draw, event_name, _HEADER)
+    _line(draw, person.contact.full_name, _NAME)
+    _line(draw, person.contact.company, _COMPANY)
+    bgr = cv2.cvtColor(np.asarray(card), cv2.COLOR_RGB2BGR)
     qr = cv2.cvtColor(_qr(payload, 300), cv2.COLOR_GRAY2BGR)
-    card[195:495, 40:340] = qr
-    return card
+    bgr[195:495, 40:340] = qr
+    return bgr
 
 
 def _background(rng: np.random.Generator) -> np.ndarray:
