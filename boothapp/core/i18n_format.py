@@ -100,10 +100,16 @@ def format_number(value: Number, language: Language | None = None, decimals: int
     return native_digits(text, language)
 
 
-def format_percent(fraction: float, language: Language | None = None) -> str:
-    """0.42 -> "42 %" / "%42" (Turkish puts the sign first) / "٪۴۲"."""
+def format_percent(fraction: float, language: Language | None = None, decimals: int = 0) -> str:
+    """0.42 -> "42%" (en, el), "42 %" (de), "%42" (tr), "۴۲٪" (fa): CLDR's percent pattern
+    for the language, with ``decimals`` fraction digits (issue 21: a hand-made "{0} %" put
+    a space into Greek and English percentages)."""
+    loc = locale_of(language)
+    pattern = loc.percent_formats[None].pattern
+    if decimals > 0:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
     text = babel_numbers.format_percent(
-        fraction, locale=locale_of(language), numbering_system="default"
+        fraction, format=pattern, locale=loc, numbering_system="default"
     )
     if (language or current()) is Language.FA:
         text = text.replace("%", "٪")  # with Persian digits, the Arabic percent sign

@@ -159,7 +159,7 @@ class DemoPerson:
 
 
 def ascii_fold(text: str) -> str:
-    """Latin letters without accents, for email local parts and printed demo badges."""
+    """Latin letters without accents, for e-mail local parts and mail domains."""
     folded = unicodedata.normalize("NFKD", text.replace("ı", "i").replace("ş", "s"))
     return "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch in " -."))
 

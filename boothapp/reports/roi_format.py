@@ -7,9 +7,9 @@ import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
-from boothapp.core.i18n import N_, Language, current, label
+from boothapp.core.i18n import N_, label
 from boothapp.core.i18n import gettext as _
-from boothapp.core.i18n_format import format_number, locale_of, native_digits
+from boothapp.core.i18n_format import format_number, format_percent, locale_of, native_digits
 from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.money import Money
 from boothapp.core.results.report import ShowResults
@@ -24,18 +24,8 @@ COST_STEP_LABELS = {  # msgids: translate with _() where shown
 }
 
 
-# Figures in the reader's digits and separators (issue 21: "۴۲٪", "1.234,50" in German);
-# the shape ("42 %", "EUR 1,234.50") stays one for every language, so a table reads alike,
-# but for the two whose readers write a percentage the other way round: Persian "۴۲٪" (the
-# Arabic percent sign, as in the catalogue's own "۹۵٪"), Turkish "%42".
-_PERCENT_SHAPES = {Language.FA: "{0}٪", Language.TR: "%{0}"}
-
-
 def pct(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    shape = _PERCENT_SHAPES.get(current(), "{0} %")
-    return shape.format(format_number(value * 100, decimals=digits))
+    return "–" if value is None else format_percent(value, decimals=digits)
 
 
 def amount(value: Decimal | None, currency: str) -> str:
@@ -62,8 +52,9 @@ def _days(value: float | None) -> str:
 def interval(r: Rate) -> str:
     if r.low is None or r.high is None:
         return "–"
-    shape = _PERCENT_SHAPES.get(current(), "{0} %")
-    return shape.format(f"{format_number(r.low * 100)}–{format_number(r.high * 100)}")
+    # CLDR's percent pattern around the range: "0–79%", "0–79 %", "%0–79", "۰–۷۹٪".
+    high = format_number(r.high * 100)
+    return format_percent(r.high).replace(high, f"{format_number(r.low * 100)}–{high}", 1)
 
 
 def return_text(m: Money) -> str:

@@ -10,6 +10,7 @@ form does not show (scoring, follow-ups, crm...) pass through untouched.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -40,7 +41,7 @@ from boothapp.core.config.rep_names import shown_rep_name
 from boothapp.core.i18n import Language
 from boothapp.core.i18n_format import language_name
 from boothapp.core.zone_list import ZoneChoice
-from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
+from boothapp.ui.i18n import QT_TRANSLATE_NOOP, current_language, typed_hours, working_hours
 from boothapp.ui.zone_box import ZONE_ROLE, ZoneDelegate, request_zone_list, zone_label
 from boothapp.workers.tasks import TaskRunner
 
@@ -224,20 +225,23 @@ class SettingsForm(QWidget):
         self._name_reps()
 
     def _name_reps(self) -> None:
-        """The default rep's name in the language just applied, unless someone renamed it."""
+        """The default rep's name and the working hours in the language just applied, unless
+        someone edited them."""
         filling, self._filling = self._filling, True
+        lang = current_language()
+        shown: dict[int, Callable[[str], str]] = {
+            NAME_COLUMN: lambda text: shown_rep_name(text, lang),
+            HOURS_COLUMN: working_hours,
+        }
         try:
             for row in range(self.reps.rowCount()):
-                item = self.reps.item(row, NAME_COLUMN)
-                if item is None or not item.data(STORED_ROLE):
-                    continue
-                stored = self._cell(self.reps, row, NAME_COLUMN)
-                if stored == item.data(STORED_ROLE)[0]:
-                    self.reps.setItem(
-                        row,
-                        NAME_COLUMN,
-                        _worded(stored, shown_rep_name(stored, current_language())),
-                    )
+                for col, words in shown.items():
+                    item = self.reps.item(row, col)
+                    if item is None or not item.data(STORED_ROLE):
+                        continue
+                    stored = self._cell(self.reps, row, col)
+                    if stored == item.data(STORED_ROLE)[0]:
+                        self.reps.setItem(row, col, _worded(stored, words(stored)))
         finally:
             self._filling = filling
 
@@ -365,6 +369,8 @@ class SettingsForm(QWidget):
                 item.setData(ZONE_ROLE, value.strip())
             elif col == NAME_COLUMN:
                 item = _worded(value, shown_rep_name(value, current_language()))
+            elif col == HOURS_COLUMN:
+                item = _worded(value, working_hours(value))
             else:
                 item = QTableWidgetItem(value)
             self.reps.setItem(row, col, item)
@@ -406,6 +412,8 @@ class SettingsForm(QWidget):
         stored = item.data(STORED_ROLE)
         if stored and item.text().strip() == stored[1].strip():
             return str(stored[0]).strip()  # our wording, untouched: the document's own text
+        if table is self.reps and col == HOURS_COLUMN:
+            return typed_hours(item.text())  # "۱۰:۰۰–۱۸:۰۰" typed in Persian: 10:00-18:00
         return item.text().strip()
 
     def _wording(self, node: dict[str, Any], row: int) -> None:

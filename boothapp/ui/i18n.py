@@ -471,6 +471,27 @@ def event_time(moment: datetime | None, zone: str) -> str:
 
 
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩–", "01234567890123456789-")
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def working_hours(text: str, lang: str | None = None) -> str:
+    """A rep's working hours as written in the config ("09:00-17:00") in the reader's time
+    format and digits ("۰۹:۰۰–۱۷:۰۰" in Persian, QLocale; issue 21); anything else as written."""
+    match = _HOURS.match(text)
+    if not match:
+        return text
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    start, end = QTime(h1, m1), QTime(h2, m2)
+    if not (start.isValid() and end.isValid()):
+        return text
+    loc = locale_for(lang or _current)
+    return f"{loc.toString(start, 'HH:mm')}–{loc.toString(end, 'HH:mm')}"
+
+
+def typed_hours(text: str) -> str:
+    """Working hours as typed in any language's digits, back in the config's own form."""
+    return text.translate(_TO_LATIN).strip()
 
 
 def local_digits(text: str, lang: str | None = None) -> str:

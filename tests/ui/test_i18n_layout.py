@@ -205,6 +205,34 @@ def test_settings_form_shows_default_wording_in_the_readers_words(qtbot) -> None
     apply_language("en")
 
 
+def test_rep_hours_read_in_the_readers_digits(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A Persian manager read the reps' working hours in Latin digits ("09:00-17:00"): shown
+    with QLocale's, kept as written when untouched, typed Persian digits saved as Latin."""
+    from boothapp.ui.event_settings_form import HOURS_COLUMN, SettingsForm
+
+    apply_language("fa")
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    form.load_tree(
+        {
+            "questions": [],
+            "routing": {"reps": [{"id": "ayse", "name": "Ayşe", "hours": "09:00-17:00"},
+                                 {"id": "cem", "name": "Cem", "hours": "flexible"}]},
+        }
+    )  # fmt: skip
+    assert form.reps.item(0, HOURS_COLUMN).text() == "۰۹:۰۰–۱۷:۰۰"
+    assert form.reps.item(1, HOURS_COLUMN).text() == "flexible"  # not hours: as written
+    assert [r["hours"] for r in form.tree()["routing"]["reps"]] == ["09:00-17:00", "flexible"]
+    apply_language("de")  # the open form rewords itself
+    QApplication.processEvents()
+    assert form.reps.item(0, HOURS_COLUMN).text() == "09:00–17:00"
+    apply_language("fa")
+    QApplication.processEvents()
+    form.reps.item(0, HOURS_COLUMN).setText("۱۰:۰۰–۱۸:۳۰")
+    assert form.tree()["routing"]["reps"][0]["hours"] == "10:00-18:30"
+    apply_language("en")
+
+
 @pytest.mark.parametrize("lang", ["el", "tr", "fa", "de"])
 def test_a_long_event_name_keeps_the_window_on_the_laptop(qtbot, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
     """Issue 21 walk: the Greek demo's name in the settings and results titles made the window

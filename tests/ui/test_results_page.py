@@ -84,14 +84,14 @@ def test_results_page_is_for_managers_and_shows_the_figures(qtbot, ctx, runner) 
     assert headline["Still open (EUR)"] == "EUR 5,000.00"
     assert headline["Cost per lead"] == "EUR 2,000.00"
     assert headline["Cost per won deal"] == "EUR 6,000.00"
-    assert headline["Return on cost"] == "66.7 %"  # (10000 - 6000) / 6000
+    assert headline["Return on cost"] == "66.7%"  # (10000 - 6000) / 6000
     assert _cells(page, "MoneyTable") == [
         ["EUR", "EUR 15,000.00", "EUR 10,000.00", "EUR 5,000.00", "EUR 0.00", "1/1/0"]
     ]
     assert _cells(page, "RatingTable")[0][0] == "Hot"  # the rating as the UI names it
-    assert _cells(page, "RatingTable")[0][-1] == "1 (100 %)"
+    assert _cells(page, "RatingTable")[0][-1] == "1 (100%)"
     never = _cells(page, "SpeedTable")[-1]
-    assert never[:3] == ["never", "3", "67 %"]  # 2 of 3 uncontacted leads have a deal
+    assert never[:3] == ["never", "3", "67%"]  # 2 of 3 uncontacted leads have a deal
     summary = page.findChild(QLabel, "SpeedSummary")
     assert summary is not None and summary.text().startswith("No lead has a recorded first")
 
@@ -106,7 +106,7 @@ def test_results_page_is_for_managers_and_shows_the_figures(qtbot, ctx, runner) 
     side = {row[0]: row[1:] for row in _cells(page, "CompareTable")}
     assert side["Leads"] == ["3", "1"]
     assert side["Revenue won (EUR)"] == ["EUR 10,000.00", "–"]
-    assert side["Return on cost"] == ["66.7 %", "no costs in the event configuration"]
+    assert side["Return on cost"] == ["66.7%", "no costs in the event configuration"]
 
     page.set_staff(None)  # signed out: the figures leave the screen
     assert not page.body.isVisible() and page.status.text() == MANAGERS_ONLY

@@ -333,10 +333,17 @@ def test_results_figures_use_the_readers_digits() -> None:
     from boothapp.reports.roi_format import amount, count, pct
 
     assert (pct(0.425, 1), amount(Decimal("1234.5"), "EUR"), count(1200)) == (
-        "42.5 %", "EUR 1,234.50", "1,200"
+        "42.5%", "EUR 1,234.50", "1,200"
     )  # fmt: skip
     with using("de"):
         assert amount(Decimal("1234.5"), "EUR") == "EUR 1.234,50"
+    # CLDR's percent patterns, not a hand-made "{0} %": no space in Greek, one in German,
+    # the sign first in Turkish.
+    shapes = {}
+    for lang in ("el", "de", "tr"):
+        with using(lang):
+            shapes[lang] = pct(0.125, 1)
+    assert shapes == {"el": "12,5%", "de": "12,5\xa0%", "tr": "%12,5"}
     with using("fa"):
         assert pct(0.42) == "۴۲٪" and count(7) == "۷"
 
