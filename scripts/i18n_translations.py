@@ -92,7 +92,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "capture → first contact · no leads yet": ("kayıt → ilk temas · henüz aday yok", "καταγραφή → πρώτη επαφή · καμία επαφή ακόμα", "ثبت ← اولین تماس · هنوز سرنخی نیست", "Erfassung → Erstkontakt · noch keine Leads"),
     "capture → first contact · nobody contacted yet, {0:,} waiting": ("kayıt → ilk temas · henüz kimseyle iletişim kurulmadı, {0:,} bekliyor", "καταγραφή → πρώτη επαφή · καμία επικοινωνία ακόμα, {0:,} σε αναμονή", "ثبت ← اولین تماس · هنوز با کسی تماس گرفته نشده، {0:,} در انتظار", "Erfassung → Erstkontakt · noch niemand kontaktiert, {0:,} warten"),
     " · {0:,} waiting": (" · {0:,} bekliyor", " · {0:,} σε αναμονή", " · {0:,} منتظر", " · {0:,} warten"),
-    "median, capture → first contact<br><b>{0} %</b> within {1}<br>{2:,} of {3:,} contacted{4}": ("medyan, kayıt → ilk temas<br><b>%{0}</b> {1} içinde<br>{3:,} adaydan {2:,} tanesiyle iletişim kuruldu{4}", "διάμεσος, καταγραφή → πρώτη επαφή<br><b>{0} %</b> εντός {1}<br>{2:,} από {3:,} επικοινωνήθηκαν{4}", "میانه، ثبت ← اولین تماس<br><b>{0}٪</b> در کمتر از {1}<br>{2:,} از {3:,} تماس‌شده{4}", "Median, Erfassung → Erstkontakt<br><b>{0} %</b> innerhalb {1}<br>{2:,} von {3:,} kontaktiert{4}"),
+    "median, capture → first contact<br><b>{0}</b> within {1}<br>{2:,} of {3:,} contacted{4}": ("medyan, kayıt → ilk temas<br><b>{0}</b> {1} içinde<br>{3:,} adaydan {2:,} tanesiyle iletişim kuruldu{4}", "διάμεσος, καταγραφή → πρώτη επαφή<br><b>{0}</b> εντός {1}<br>{2:,} από {3:,} επικοινωνήθηκαν{4}", "میانه، ثبت ← اولین تماس<br><b>{0}</b> در کمتر از {1}<br>{2:,} از {3:,} تماس‌شده{4}", "Median, Erfassung → Erstkontakt<br><b>{0}</b> innerhalb {1}<br>{2:,} von {3:,} kontaktiert{4}"),
     "Leads today": ("Bugünkü adaylar", "Επαφές σήμερα", "سرنخ‌های امروز", "Leads heute"),
     "Rating mix today": ("Bugünkü derece dağılımı", "Κατανομή αξιολόγησης σήμερα", "ترکیب امتیاز امروز", "Bewertungsmix heute"),
     "Last sync": ("Son eşitleme", "Τελευταίος συγχρονισμός", "آخرین همگام‌سازی", "Letzte Synchronisierung"),
@@ -110,7 +110,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "nothing sent to the CRM yet": ("CRM'e henüz bir şey gönderilmedi", "τίποτα δεν στάλθηκε ακόμα στο CRM", "هنوز چیزی به CRM ارسال نشده", "noch nichts ans CRM gesendet"),
     "No leads yet": ("Henüz aday yok", "Καμία επαφή ακόμα", "هنوز سرنخی نیست", "Noch keine Leads"),
     "{0} hot": ("{0} sıcak", "{0} ζεστές", "{0} داغ", "{0} heiß"),
-    " · {0} % hot": (" · %{0} sıcak", " · {0} % ζεστές", " · {0}٪ داغ", " · {0} % heiß"),
+    " · {0} hot": (" · {0} sıcak", " · {0} ζεστές", " · {0} داغ", " · {0} heiß"),
     # -- desktop window ----------------------------------------------------------------------
     "Follow-up mail: {0}": ("Takip e-postası: {0}", "Μήνυμα επανεπικοινωνίας: {0}", "ایمیل پیگیری: {0}", "Folge-Mail: {0}"),
     "Sign in": ("Giriş", "Σύνδεση", "ورود", "Anmelden"),
@@ -577,7 +577,6 @@ CONTEXT: dict[tuple[str, str], tuple[str, str, str, str]] = {
 }
 
 T.update({
-    " · {0} %": (" · %{0}", " · {0} %", " · {0}٪", " · {0} %"),
     "  ({0:.0f} %)": ("  (%{0:.0f})", "  ({0:.0f} %)", "  ({0:.0f}٪)", "  ({0:.0f} %)"),
     "{0} %": ("%{0}", "{0} %", "{0}٪", "{0} %"),
     "{0} / {1}": ("{0} / {1}", "{0} / {1}", "{0} از {1}", "{0} / {1}"),

@@ -27,6 +27,7 @@ from boothapp.ui.i18n import (
     event_time,
     local_digits,
     number,
+    percent,
     upper,
     zone_note,
 )
@@ -84,9 +85,9 @@ def response_detail(response: ResponseTime | None, target: str = "") -> str:
     )
     return QCoreApplication.translate(
         "DashboardPage",
-        "median, capture → first contact<br><b>{0} %</b> within {1}<br>{2:,} of {3:,} contacted{4}",
+        "median, capture → first contact<br><b>{0}</b> within {1}<br>{2:,} of {3:,} contacted{4}",
     ).format(
-        round(100 * response.within_target),
+        percent(response.within_target),
         target,
         response.contacted,
         response.leads,
@@ -423,7 +424,7 @@ class DashboardPage(QWidget):
         )
         self.funnel_tile.value.setText(self.tr("{0:,}").format(stats.qualified))
         total = stats.qualified + stats.nurture
-        share = self.tr(" · {0} %").format(round(100 * stats.qualified / total)) if total else ""
+        share = f" · {percent(stats.qualified / total)}" if total else ""
         self.funnel_tile.detail.setText(
             self.tr("SQL to sales{0} · {1:,} MQL to nurture").format(share, stats.nurture)
         )
@@ -516,9 +517,7 @@ class DashboardPage(QWidget):
 
 def _share(part: int, total: int) -> str:
     return (
-        QCoreApplication.translate("DashboardPage", " · {0} % hot").format(
-            round(100 * part / total)
-        )
+        QCoreApplication.translate("DashboardPage", " · {0} hot").format(percent(part / total))
         if total
         else ""
     )

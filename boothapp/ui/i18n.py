@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 from boothapp.core import i18n as core_i18n
 from boothapp.core.clock import as_utc, zone_of
 from boothapp.core.followups.attempts import Outcome
-from boothapp.core.i18n_format import format_zone
+from boothapp.core.i18n_format import format_percent, format_zone
 from boothapp.core.models import Channel
 from boothapp.resources import asset
 
@@ -473,6 +473,12 @@ def event_time(moment: datetime | None, zone: str) -> str:
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩–", "01234567890123456789-")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def percent(fraction: float, lang: str | None = None) -> str:
+    """A share as the reader writes it, CLDR's pattern ("12%", "12 %", "%12", "۱۲٪"): the
+    same rule as the report's (core.i18n_format), not a hand-made "{0} %" per string."""
+    return format_percent(fraction, core_i18n.Language(lang or _current))
 
 
 def working_hours(text: str, lang: str | None = None) -> str:

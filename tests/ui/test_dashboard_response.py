@@ -71,7 +71,7 @@ def test_response_tile_shows_median_and_share_within_48_h(qtbot, ctx, runner) ->
     assert tile.title.text() == "RESPONSE TIME"
     assert tile.value.text() == "26 h 00 min"  # median of 30 min, 26 h, 72 h
     assert tile.detail.text() == (
-        "median, capture → first contact<br><b>50 %</b> within 48 h<br>3 of 4 contacted · 1 waiting"
+        "median, capture → first contact<br><b>50%</b> within 48 h<br>3 of 4 contacted · 1 waiting"
     )
     # Per owner, as a user reads the table: name, median, contacted of leads.
     doc = QTextDocument()

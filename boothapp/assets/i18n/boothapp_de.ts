@@ -401,10 +401,6 @@
             <translation> · {0:,} warten</translation>
         </message>
         <message>
-            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
-            <translation>Median, Erfassung → Erstkontakt&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; innerhalb {1}&lt;br&gt;{2:,} von {3:,} kontaktiert{4}</translation>
-        </message>
-        <message>
             <source>Leads today</source>
             <translation>Leads heute</translation>
         </message>
@@ -463,8 +459,8 @@ letzter Lead {0}</translation>
             <translation>&lt;span style='color:{0}'&gt;heiß&lt;/span&gt; · &lt;span style='color:{1}'&gt;warm&lt;/span&gt; · &lt;span style='color:{2}'&gt;kalt&lt;/span&gt;{3}</translation>
         </message>
         <message>
-            <source> · {0} %</source>
-            <translation> · {0} %</translation>
+            <source> · {0} hot</source>
+            <translation> · {0} heiß</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
@@ -494,16 +490,16 @@ letzter Lead {0}</translation>
             <source>{0} hot</source>
             <translation>{0} heiß</translation>
         </message>
+        <message>
+            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
+            <translation>Median, Erfassung → Erstkontakt&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; innerhalb {1}&lt;br&gt;{2:,} von {3:,} kontaktiert{4}</translation>
+        </message>
         <message numerus="yes">
             <source>%n h</source>
             <translation>
                 <numerusform>%n Stunde</numerusform>
                 <numerusform>%n Stunden</numerusform>
             </translation>
-        </message>
-        <message>
-            <source> · {0} % hot</source>
-            <translation> · {0} % heiß</translation>
         </message>
     </context>
     <context>

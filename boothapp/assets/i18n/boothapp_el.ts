@@ -401,10 +401,6 @@
             <translation> · {0:,} σε αναμονή</translation>
         </message>
         <message>
-            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
-            <translation>διάμεσος, καταγραφή → πρώτη επαφή&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; εντός {1}&lt;br&gt;{2:,} από {3:,} επικοινωνήθηκαν{4}</translation>
-        </message>
-        <message>
             <source>Leads today</source>
             <translation>Επαφές σήμερα</translation>
         </message>
@@ -463,8 +459,8 @@ last lead {0}</source>
             <translation>&lt;span style='color:{0}'&gt;ζεστές&lt;/span&gt; · &lt;span style='color:{1}'&gt;χλιαρές&lt;/span&gt; · &lt;span style='color:{2}'&gt;κρύες&lt;/span&gt;{3}</translation>
         </message>
         <message>
-            <source> · {0} %</source>
-            <translation> · {0} %</translation>
+            <source> · {0} hot</source>
+            <translation> · {0} ζεστές</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
@@ -494,16 +490,16 @@ last lead {0}</source>
             <source>{0} hot</source>
             <translation>{0} ζεστές</translation>
         </message>
+        <message>
+            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
+            <translation>διάμεσος, καταγραφή → πρώτη επαφή&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; εντός {1}&lt;br&gt;{2:,} από {3:,} επικοινωνήθηκαν{4}</translation>
+        </message>
         <message numerus="yes">
             <source>%n h</source>
             <translation>
                 <numerusform>%n ώρας</numerusform>
                 <numerusform>%n ωρών</numerusform>
             </translation>
-        </message>
-        <message>
-            <source> · {0} % hot</source>
-            <translation> · {0} % ζεστές</translation>
         </message>
     </context>
     <context>

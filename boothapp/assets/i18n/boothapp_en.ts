@@ -401,10 +401,6 @@
             <translation> · {0:,} waiting</translation>
         </message>
         <message>
-            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
-            <translation>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</translation>
-        </message>
-        <message>
             <source>Leads today</source>
             <translation>Leads today</translation>
         </message>
@@ -463,8 +459,8 @@ last lead {0}</translation>
             <translation>&lt;span style='color:{0}'&gt;hot&lt;/span&gt; · &lt;span style='color:{1}'&gt;warm&lt;/span&gt; · &lt;span style='color:{2}'&gt;cold&lt;/span&gt;{3}</translation>
         </message>
         <message>
-            <source> · {0} %</source>
-            <translation> · {0} %</translation>
+            <source> · {0} hot</source>
+            <translation> · {0} hot</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
@@ -494,16 +490,16 @@ last lead {0}</translation>
             <source>{0} hot</source>
             <translation>{0} hot</translation>
         </message>
+        <message>
+            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
+            <translation>median, capture → first contact&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</translation>
+        </message>
         <message numerus="yes">
             <source>%n h</source>
             <translation>
                 <numerusform>%n h</numerusform>
                 <numerusform>%n h</numerusform>
             </translation>
-        </message>
-        <message>
-            <source> · {0} % hot</source>
-            <translation> · {0} % hot</translation>
         </message>
     </context>
     <context>

@@ -401,10 +401,6 @@
             <translation> · {0:,} منتظر</translation>
         </message>
         <message>
-            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
-            <translation>میانه، ثبت ← اولین تماس&lt;br&gt;&lt;b&gt;{0}٪&lt;/b&gt; در کمتر از {1}&lt;br&gt;{2:,} از {3:,} تماس‌شده{4}</translation>
-        </message>
-        <message>
             <source>Leads today</source>
             <translation>سرنخ‌های امروز</translation>
         </message>
@@ -463,8 +459,8 @@ last lead {0}</source>
             <translation>&lt;span style='color:{0}'&gt;داغ&lt;/span&gt; · &lt;span style='color:{1}'&gt;گرم&lt;/span&gt; · &lt;span style='color:{2}'&gt;سرد&lt;/span&gt;{3}</translation>
         </message>
         <message>
-            <source> · {0} %</source>
-            <translation> · {0}٪</translation>
+            <source> · {0} hot</source>
+            <translation> · {0} داغ</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
@@ -494,15 +490,15 @@ last lead {0}</source>
             <source>{0} hot</source>
             <translation>{0} داغ</translation>
         </message>
+        <message>
+            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
+            <translation>میانه، ثبت ← اولین تماس&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; در کمتر از {1}&lt;br&gt;{2:,} از {3:,} تماس‌شده{4}</translation>
+        </message>
         <message numerus="yes">
             <source>%n h</source>
             <translation>
                 <numerusform>%n ساعت</numerusform>
             </translation>
-        </message>
-        <message>
-            <source> · {0} % hot</source>
-            <translation> · {0}٪ داغ</translation>
         </message>
     </context>
     <context>

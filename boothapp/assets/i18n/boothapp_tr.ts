@@ -401,10 +401,6 @@
             <translation> · {0:,} bekliyor</translation>
         </message>
         <message>
-            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0} %&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
-            <translation>medyan, kayıt → ilk temas&lt;br&gt;&lt;b&gt;%{0}&lt;/b&gt; {1} içinde&lt;br&gt;{3:,} adaydan {2:,} tanesiyle iletişim kuruldu{4}</translation>
-        </message>
-        <message>
             <source>Leads today</source>
             <translation>Bugünkü adaylar</translation>
         </message>
@@ -463,8 +459,8 @@ son aday {0}</translation>
             <translation>&lt;span style='color:{0}'&gt;sıcak&lt;/span&gt; · &lt;span style='color:{1}'&gt;ılık&lt;/span&gt; · &lt;span style='color:{2}'&gt;soğuk&lt;/span&gt;{3}</translation>
         </message>
         <message>
-            <source> · {0} %</source>
-            <translation> · %{0}</translation>
+            <source> · {0} hot</source>
+            <translation> · {0} sıcak</translation>
         </message>
         <message>
             <source>SQL to sales{0} · {1:,} MQL to nurture</source>
@@ -494,15 +490,15 @@ son aday {0}</translation>
             <source>{0} hot</source>
             <translation>{0} sıcak</translation>
         </message>
+        <message>
+            <source>median, capture → first contact&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; within {1}&lt;br&gt;{2:,} of {3:,} contacted{4}</source>
+            <translation>medyan, kayıt → ilk temas&lt;br&gt;&lt;b&gt;{0}&lt;/b&gt; {1} içinde&lt;br&gt;{3:,} adaydan {2:,} tanesiyle iletişim kuruldu{4}</translation>
+        </message>
         <message numerus="yes">
             <source>%n h</source>
             <translation>
                 <numerusform>%n saat</numerusform>
             </translation>
-        </message>
-        <message>
-            <source> · {0} % hot</source>
-            <translation> · %{0} sıcak</translation>
         </message>
     </context>
     <context>
