@@ -123,9 +123,9 @@ def test_speed_to_lead_buckets_rates_and_intervals() -> None:
     assert never.meeting.value == 0
     assert never.meeting.high == pytest.approx(0.561497, abs=1e-6)
     assert s.summary == (
-        "Leads first contacted within 5 min got a meeting 100 % of the time (2 of 2), against "
-        "100 % (1 of 1) for those contacted later. Their 95 % intervals overlap, so this show "
-        "alone cannot tell the difference from chance. 6 bucket(s) (<= 5 min, <= 1 h, <= 24 h, "
+        "Leads first contacted within 5 min got a meeting 100% of the time (2 of 2), against "
+        "100% (1 of 1) for those contacted later. Their 95 % intervals overlap, so this show "
+        "alone cannot tell the difference from chance. 6 buckets (<= 5 min, <= 1 h, <= 24 h, "
         "<= 48 h, later, never) hold fewer than 30 leads: one or two leads more or less would "
         "move their rates a lot. These are associations, not causes: the leads answered first "
         "are often the hottest, so speed and interest are mixed up here."

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from boothapp.core.i18n import N_, list_separator
+from boothapp.core.i18n import N_, list_separator, ngettext
 from boothapp.core.i18n import gettext as _
+from boothapp.core.i18n_format import format_percent
 from boothapp.core.results.funnel import Step, depths_of
 from boothapp.core.results.inputs import LeadFacts
 
@@ -151,9 +152,12 @@ def summary(buckets: Sequence[SpeedBucket]) -> str:
     small = [bucket_label(b.label) for b in buckets if 0 < b.leads < SMALL_BUCKET]
     if small:
         parts.append(
-            _(
-                "{count} bucket(s) ({buckets}) hold fewer than {limit} leads: one or two leads "
-                "more or less would move their rates a lot."
+            ngettext(
+                "{count} bucket ({buckets}) holds fewer than {limit} leads: one or two leads "
+                "more or less would move its rates a lot.",
+                "{count} buckets ({buckets}) hold fewer than {limit} leads: one or two leads "
+                "more or less would move their rates a lot.",
+                len(small),
             ).format(count=len(small), buckets=list_separator().join(small), limit=SMALL_BUCKET)
         )
     parts.append(
@@ -166,7 +170,7 @@ def summary(buckets: Sequence[SpeedBucket]) -> str:
 
 
 def _pct(r: Rate) -> str:
-    return _("n/a") if r.value is None else f"{r.value * 100:.0f} %"
+    return _("n/a") if r.value is None else format_percent(r.value)  # CLDR's pattern
 
 
 # What people read for each bucket; the bucket ids above stay as they are in JSON.
