@@ -83,3 +83,16 @@ def test_missing_sender_settings_are_named() -> None:
         "no unsubscribe address",
         "no postal address",
     ]
+
+
+def test_event_name_per_language_is_checked_and_read() -> None:
+    """followups.event_name (issue 21): the show as a mail in each language names it; a key
+    that is no language code, or an empty name, is reported with its place."""
+    good = load_config(GOOD + "  event_name: {tr: Hannover Fuarı, en: Hannover Fair}\n", "b.yaml")
+    content = content_from(good.followups)
+    assert content.event_name("tr", "Hannover Messe") == "Hannover Fuarı"
+    assert content.event_name("ja", "Hannover Messe") == "Hannover Messe"  # none: as stored
+    parse_followup_section(good.followups)  # the plan does not take it for one of its keys
+    problems = problems_of(GOOD + '  event_name: {turkish: Fuar, el: ""}\n')
+    paths = {path for path, _line, _message in problems}
+    assert {"followups.event_name.turkish", "followups.event_name.el"} <= paths, problems
