@@ -226,7 +226,9 @@ def _email_without_at(work: list[_Line], domain: str, name: str = "") -> tuple[s
     # the @ as a space, ©, ® or a letter of its shape: a capital G
     # ("giorgos.dimitriouGaigaiosoft.gr"), a small g or a ("emre.ozturkgmarmaralojistik")
     pattern = re.compile(
-        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)([\s@©®&]|(?-i:[Gga]))?"
+        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)([\s@©®&]|(?-i:[Gga])"
+        # or as a bracket and a mark ("james.evans(önorthwind.com")
+        r"|[^\w\s.-][^\s.]?)?"
         # the domain's dots may be read as spaces too ("narges.jafariGariatech ir")
         + r"[.\s]?".join(re.escape(part) for part in domain.split("."))
         + r"\b"
