@@ -483,7 +483,13 @@ def _take_company(work: list[_Line], domain: str) -> tuple[str, float] | None:
         return None
     best[1].used = True
     text = re.sub(r"\s[pP]ic\.?$", " plc", best[1].text)  # "plc" read as "pic"
+    # a lone small letter, digit or mark before a capitalised name is the card's edge or a
+    # speck ("1 Ege Tekstil A.Ş.", "f Crescent Labs LLC"; seeds 9191, 4242)
+    text = _EDGE_SPECK.sub("", text)
     return text, min(1.0, best[1].conf * (0.6 + best[0] / 2))
+
+
+_EDGE_SPECK = re.compile(r"^(?:[^\w\s]|\d|[a-z])\s+(?=[^\W\d_a-z])")
 
 
 def _strip_form(text: str) -> str:
