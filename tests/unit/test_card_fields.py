@@ -200,10 +200,13 @@ def test_an_email_whose_at_was_read_as_a_space_at_no_confidence_is_taken() -> No
     # the lines as Tesseract read a photographed Turkish card (bench seed 9090): the @ as a
     # space and the line at confidence 0.01; the web address names the card's domain
     lines = _lines(
-        ("Karadeniz Otomasyon Ltd. Şti.", 37), ("Çağla Aydın", 72),
-        ("İş Geliştirme Müdürü", 39), ("cagla karadenizotomasyon.com.tr", 40),
-        ("0501 237 70 21", 24), ("https://www.karadenizotomasyon.com.tr", 30),
-    )  # fmt: skip
+        ("Karadeniz Otomasyon Ltd. Şti.", 37),
+        ("Çağla Aydın", 72),
+        ("İş Geliştirme Müdürü", 39),
+        ("cagla karadenizotomasyon.com.tr", 40),
+        ("0501 237 70 21", 24),
+        ("https://www.karadenizotomasyon.com.tr", 30),
+    )
     lines[3] = OcrLine(lines[3].text, lines[3].box, 0.01, lines[3].size)
     got = extract_fields(lines)
     assert got.contact.email == "cagla@karadenizotomasyon.com.tr"
@@ -253,3 +256,30 @@ def test_a_local_part_ending_in_g_keeps_it_when_the_name_spells_it() -> None:
         ("Anna Berg", 60), ("E bergrivertech.com", 30), ("W www.rivertech.com", 30),
     ))  # fmt: skip
     assert got.contact.email == "berg@rivertech.com"
+
+
+def test_an_at_read_as_a_bracket_and_a_mark_before_the_cards_domain_is_the_at() -> None:
+    # seed 4242: "james.evans(önorthwind.com" with the web address printed below it
+    f = extract_fields(
+        _lines(
+            ("Northwind Ltd", 35),
+            ("James Evans", 68),
+            ("Sales Manager", 42),
+            ("(201) 559-8159", 32),
+            ("james.evans(önorthwind.com", 36),
+            ("www.northwind.com", 30),
+        )
+    )
+    assert f.contact.email == "james.evans@northwind.com"
+
+
+def test_a_speck_before_the_company_name_is_dropped() -> None:
+    for speck in ("1", "f", "|"):
+        f = extract_fields(
+            _lines(
+                (f"{speck} Ege Tekstil A.Ş.", 34),
+                ("Emre Çelik", 56),
+                ("emre.celik@egetekstil.com.tr", 28),
+            )
+        )
+        assert f.contact.company == "Ege Tekstil A.Ş.", speck
