@@ -200,13 +200,10 @@ def test_an_email_whose_at_was_read_as_a_space_at_no_confidence_is_taken() -> No
     # the lines as Tesseract read a photographed Turkish card (bench seed 9090): the @ as a
     # space and the line at confidence 0.01; the web address names the card's domain
     lines = _lines(
-        ("Karadeniz Otomasyon Ltd. Şti.", 37),
-        ("Çağla Aydın", 72),
-        ("İş Geliştirme Müdürü", 39),
-        ("cagla karadenizotomasyon.com.tr", 40),
-        ("0501 237 70 21", 24),
-        ("https://www.karadenizotomasyon.com.tr", 30),
-    )
+        ("Karadeniz Otomasyon Ltd. Şti.", 37), ("Çağla Aydın", 72),
+        ("İş Geliştirme Müdürü", 39), ("cagla karadenizotomasyon.com.tr", 40),
+        ("0501 237 70 21", 24), ("https://www.karadenizotomasyon.com.tr", 30),
+    )  # fmt: skip
     lines[3] = OcrLine(lines[3].text, lines[3].box, 0.01, lines[3].size)
     got = extract_fields(lines)
     assert got.contact.email == "cagla@karadenizotomasyon.com.tr"
