@@ -10,7 +10,9 @@ measures the gaps between its beats over the whole session:
 
 * ``gui_stall_max_ms``: the longest gap (target <= 50 ms);
 * ``reading_stall_max_ms``: the longest gap while a card is being read (F6 to form shown);
-* ``stall_p99_ms``; ``f6_to_form_ms`` median/max (the read itself, off the GUI thread).
+* ``stall_p99_ms``; ``f6_to_form_ms`` median/max (the read itself, off the GUI thread);
+* ``form_fill_ms`` median/max: the GUI thread's own work when a reading arrives (form
+  filled, unsure fields marked, the card image made off the thread shown).
 
 Each gap over the target is named by the GUI thread's Python stack sampled during it.
 
