@@ -544,10 +544,10 @@ def _read_again(
         # the padded crop took in a sliver of the line above or below (a Persian number's
         # feet over the e-mail line): Tesseract 5.5 then returns no words at all, at any size
         # (seed 9191); the line's own rows on a margin of paper read
-        tight = _tight_line(card, ln.box)
-        if tight.shape[0] < 60:
-            tight = cv2.resize(tight, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)  # type: ignore[assignment]
-        cut = reader.read_line(np.ascontiguousarray(tight), script)
+        own = _tight_line(card, ln.box)
+        if own.shape[0] < 60:
+            own = cv2.resize(own, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        cut = reader.read_line(np.ascontiguousarray(own), script)
         if cut is not None and (again is None or cut.confidence > again.confidence):
             again = cut
     failed = again is None or (again.confidence < 0.6 and _foreign(ln.text, script))
