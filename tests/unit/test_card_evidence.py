@@ -70,3 +70,17 @@ def test_a_greek_name_checks_its_transliterated_address() -> None:
 def test_copies_bent_alike_are_put_right_by_the_company_line() -> None:
     copies = [("oakfieldiogistics.com", 0.9), ("oakfieldiogistics.com", 0.9)]
     assert settle_domain(copies, "Oakfield Logistics Ltd") == "oakfieldlogistics.com"
+
+
+def test_the_copy_the_company_spells_in_full_beats_one_it_only_starts() -> None:
+    # seed 6161: the e-mail read "olomasyon" (surer), the web line "otomasyon"
+    copies = [("karadenizolomasyon.com.tr", 0.915), ("karadenizotomasyon.com.tr", 0.91)]
+    company = "Karadeniz Otomasyon Ltd. Şti."
+    assert settle_domain(copies, company) == "karadenizotomasyon.com.tr"
+
+
+def test_a_long_name_bent_one_letter_in_every_copy_is_spelled_by_the_company() -> None:
+    copies = [("karadenizolomasyon.com.tr", 0.9), ("karadenizolomasyon.com.tr", 0.9)]
+    assert settle_domain(copies, "Karadeniz Otomasyon A.Ş.") == "karadenizotomasyon.com.tr"
+    # a short name is not: one letter apart is too easily another word
+    assert settle_domain([("ege.com.tr", 0.9)], "Ece Tekstil") == "ege.com.tr"

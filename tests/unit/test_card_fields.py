@@ -253,3 +253,30 @@ def test_a_local_part_ending_in_g_keeps_it_when_the_name_spells_it() -> None:
         ("Anna Berg", 60), ("E bergrivertech.com", 30), ("W www.rivertech.com", 30),
     ))  # fmt: skip
     assert got.contact.email == "berg@rivertech.com"
+
+
+def test_an_at_read_as_a_bracket_and_a_mark_before_the_cards_domain_is_the_at() -> None:
+    # seed 4242: "james.evans(önorthwind.com" with the web address printed below it
+    f = extract_fields(
+        _lines(
+            ("Northwind Ltd", 35),
+            ("James Evans", 68),
+            ("Sales Manager", 42),
+            ("(201) 559-8159", 32),
+            ("james.evans(önorthwind.com", 36),
+            ("www.northwind.com", 30),
+        )
+    )
+    assert f.contact.email == "james.evans@northwind.com"
+
+
+def test_a_speck_before_the_company_name_is_dropped() -> None:
+    for speck in ("1", "f", "|"):
+        f = extract_fields(
+            _lines(
+                (f"{speck} Ege Tekstil A.Ş.", 34),
+                ("Emre Çelik", 56),
+                ("emre.celik@egetekstil.com.tr", 28),
+            )
+        )
+        assert f.contact.company == "Ege Tekstil A.Ş.", speck

@@ -372,3 +372,98 @@ def test_latin_lines_the_page_layout_missed_are_read_as_rows_of_print() -> None:
     still = photograph(card, rng, "easy", hd=True)
     got = read_card(still, _DropsBottomLines()).fields.contact  # type: ignore[arg-type]
     assert (got.email, got.phone) == (spec.email, spec.phone)
+
+
+class _LosesEmailDots:
+    """Tesseract as installed, except that its page pass reads an e-mail line without the dot
+    between the first and last name ("olivertaylor@", bench seeds 9191 and 6161), as the
+    installed Tesseract 5.5 did on those cards at their printed size."""
+
+    def __init__(self) -> None:
+        from boothapp.capture.ocr.engines import make_reader
+
+        self._real = make_reader("tesseract")
+        self.name, self.multilingual = self._real.name, self._real.multilingual
+        self.page_reads = 0
+
+    def read(self, image, script=None):  # type: ignore[no-untyped-def]
+        from boothapp.capture.ocr.types import OcrLine, OcrPage, Script
+
+        page = self._real.read(image, script or Script.LATIN)
+        self.page_reads += 1
+        lines = tuple(
+            OcrLine(ln.text.replace(".", "", 1), ln.box, ln.confidence, ln.size)
+            if "@" in ln.text
+            else ln
+            for ln in page.lines
+        )
+        return OcrPage(lines, page.engine, page.ms)
+
+    def read_line(self, image, script, language=""):  # type: ignore[no-untyped-def]
+        from boothapp.capture.ocr.types import OcrLine
+
+        line = self._real.read_line(image, script, language)
+        if line is not None and "@" in line.text and image.shape[0] < 100:
+            # the line read alone at up to twice its printed size loses the dot the same way
+            line = OcrLine(line.text.replace(".", "", 1), line.box, line.confidence, line.size)
+        return line
+
+
+def test_a_dot_lost_between_the_names_of_an_email_is_found_at_another_size() -> None:
+    from boothapp.capture.ocr.card_reader import read_card
+
+    rng = random.Random(25)
+    spec = make_spec(rng, "en")
+    assert spec.email.startswith("emily.garcia@")
+    card, _ = render_card(spec, rng, dark=False, layout="left")
+    still = photograph(card, rng, "easy", hd=True)
+    reader = _LosesEmailDots()
+    got = read_card(still, reader).fields.contact  # type: ignore[arg-type]
+    assert reader.page_reads >= 1
+    assert got.email == spec.email
+
+
+class _NothingFromPaddedCrops:
+    """Tesseract as installed, except that a line crop whose top or bottom rows hold ink (a
+    sliver of the next line's print) gives no words at all, as Tesseract 5.5 did on a dark
+    Persian card's e-mail line under its phone number (bench seed 9191), and its page pass
+    reads the e-mail line as Persian nonsense."""
+
+    def __init__(self, email: str) -> None:
+        from boothapp.capture.ocr.engines import make_reader
+
+        self._real = make_reader("tesseract")
+        self.name, self.multilingual = self._real.name, self._real.multilingual
+        self._email = email
+        self.refused = 0
+
+    def read(self, image, script=None):  # type: ignore[no-untyped-def]
+        from boothapp.capture.ocr.types import OcrLine, OcrPage, Script
+
+        page = self._real.read(image, script or Script.LATIN)
+        lines = tuple(
+            OcrLine("وهی ۳۵0۵", ln.box, 0.44, ln.size) if self._email in ln.text.lower() else ln
+            for ln in page.lines
+        )
+        return OcrPage(lines, page.engine, page.ms)
+
+    def read_line(self, image, script, language=""):  # type: ignore[no-untyped-def]
+        line = self._real.read_line(image, script, language)
+        margins = np.concatenate([image[:4].ravel(), image[-4:].ravel()])
+        if line is not None and "@" in line.text and margins.std() > 0:
+            self.refused += 1  # the e-mail's crop with the photo's paper round it
+            return None
+        return line
+
+
+def test_an_email_line_read_as_nothing_in_its_padded_crop_is_read_on_its_own_rows() -> None:
+    from boothapp.capture.ocr.card_reader import read_card
+
+    rng = random.Random(15)
+    spec = make_spec(rng, "fa")
+    card, _ = render_card(spec, rng, dark=False, layout="left")
+    still = photograph(card, rng, "easy", hd=True)
+    reader = _NothingFromPaddedCrops(spec.email.split("@")[1])
+    got = read_card(still, reader).fields.contact  # type: ignore[arg-type]
+    assert reader.refused >= 1
+    assert got.email == spec.email

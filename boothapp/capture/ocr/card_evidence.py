@@ -61,6 +61,13 @@ def _confusable(a: str, b: str) -> bool:
     return a.translate(_CONFUSED).replace("rn", "m") == b.translate(_CONFUSED).replace("rn", "m")
 
 
+def _one_letter_off(a: str, b: str) -> bool:
+    """Same length, one letter different: a long name read with one letter bent the same
+    way in every small copy ("olomasyon" for "otomasyon") while the large company line spells
+    it right."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
 def distance(a: str, b: str) -> int:
     """Levenshtein distance (short strings only: hosts and local parts)."""
     if a == b:
@@ -103,8 +110,12 @@ def settle_domain(candidates: Iterable[tuple[str, float]], company: str = "") ->
         stem = _stem(host)
         backers = sum(1 for other, _ in copies if other == host)
         s = 1.0 * backers + conf
-        if firm and stem and (stem in firm or firm.startswith(stem[:6])):
+        if firm and stem in firm:
             s += 1.5
+        elif firm and stem and firm.startswith(stem[:6]):
+            # only the start spelled: less than the whole (e-mail "karadenizolomasyon", web
+            # "karadenizotomasyon", company "Karadeniz Otomasyon": the web address wins)
+            s += 1.0
         if _has_suffix(host):
             s += 0.5
         return s
@@ -115,7 +126,7 @@ def settle_domain(candidates: Iterable[tuple[str, float]], company: str = "") ->
         # every copy bent the same way ("oakfieldiogistics"): the company line spells it
         for i in range(len(firm) - len(stem) + 1):
             window = firm[i : i + len(stem)]
-            if _confusable(window, stem):
+            if _confusable(window, stem) or (len(stem) >= 8 and _one_letter_off(window, stem)):
                 return host.replace(stem, window, 1)
     return host
 

@@ -226,7 +226,9 @@ def _email_without_at(work: list[_Line], domain: str, name: str = "") -> tuple[s
     # the @ as a space, ©, ® or a letter of its shape: a capital G
     # ("giorgos.dimitriouGaigaiosoft.gr"), a small g or a ("emre.ozturkgmarmaralojistik")
     pattern = re.compile(
-        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)([\s@©®&]|(?-i:[Gga]))?"
+        r"(?i)(?:^|\s)([a-z0-9][a-z0-9._-]*?)([\s@©®&]|(?-i:[Gga])"
+        # or as a bracket and a mark ("james.evans(önorthwind.com")
+        r"|[^\w\s.-][^\s.]?)?"
         # the domain's dots may be read as spaces too ("narges.jafariGariatech ir")
         + r"[.\s]?".join(re.escape(part) for part in domain.split("."))
         + r"\b"
@@ -481,7 +483,13 @@ def _take_company(work: list[_Line], domain: str) -> tuple[str, float] | None:
         return None
     best[1].used = True
     text = re.sub(r"\s[pP]ic\.?$", " plc", best[1].text)  # "plc" read as "pic"
+    # a lone small letter, digit or mark before a capitalised name is the card's edge or a
+    # speck ("1 Ege Tekstil A.Ş.", "f Crescent Labs LLC"; seeds 9191, 4242)
+    text = _EDGE_SPECK.sub("", text)
     return text, min(1.0, best[1].conf * (0.6 + best[0] / 2))
+
+
+_EDGE_SPECK = re.compile(r"^(?:[^\w\s]|\d|[a-z])\s+(?=[^\W\d_a-z])")
 
 
 def _strip_form(text: str) -> str:

@@ -31,7 +31,7 @@ from boothapp.capture.ocr.card_locate import (
 from boothapp.capture.ocr.persian_digits import read_persian_digits
 from boothapp.capture.ocr.types import Box, OcrLine, OcrPage, Script, TextReader
 from boothapp.capture.types import Frame
-from boothapp.core.textfold import ascii_digits, fold
+from boothapp.core.textfold import ascii_digits, fold, fold_compact
 
 _SURE = 0.86  # a page read at least this well is not read again with other languages
 _UNREADABLE = 0.55  # below this (after all languages) try the card the other way up
@@ -69,6 +69,7 @@ def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) 
         raise NoCardFound("no card found: no printed text could be read")
     fields = extract_fields(page.lines, regions=regions, card_height=card.shape[0])
     fields = _name_marks(fields, page, card, reader)
+    fields = _email_dots(fields, page, card, reader)
     ms = (time.perf_counter() - start) * 1000
     return CardReading(fields, card, page, located.corners, turned, ms)
 
@@ -76,6 +77,43 @@ def read_card(still: Frame, reader: TextReader, *, regions: Sequence[str] = ()) 
 # Countries whose names carry marks the mixed Latin models drop on large print ("Gülsen
 # Celik", "Jurgen"), and the one model that keeps them
 _MARKED_NAMES = {"TR": "tur", "DE": "deu", "AT": "deu", "CH": "deu"}
+# sizes an e-mail line is read at again when its local part may have lost a dot
+_DOT_SCALES = (1.5, 2.5, 3.0)
+
+
+def _line_crop(card: Frame, box: Box) -> Frame:
+    """A line's box on the card with a third of its height round it."""
+    h, w = card.shape[:2]
+    pad = max(4, box.h // 3)
+    x0, y0 = max(0, box.x - pad), max(0, box.y - pad)
+    x1, y1 = min(w, box.x + box.w + pad), min(h, box.y + box.h + pad)
+    return np.ascontiguousarray(card[y0:y1, x0:x1])
+
+
+def _email_dots(fields: CardFields, page: OcrPage, card: Frame, reader: TextReader) -> CardFields:
+    """An e-mail whose local part is the printed first and last name run together, read again
+    at other sizes: Tesseract loses the small dot between them at one size and not at another
+    ("olivertaylor@" 0.91 at 1x, "oliver.taylor@" 0.90 at 1.5x; seeds 9191, 6161). It does
+    not put a dot between exactly those two words that is not printed, so a reading with one
+    is kept (issue 20)."""
+    contact = fields.contact
+    local, _, host = contact.email.partition("@")
+    words = [fold_compact(w) for w in f"{contact.first_name} {contact.last_name}".split()]
+    if not host or len(words) < 2 or not words[0] or local != words[0] + words[-1]:
+        return fields
+    line = next((ln for ln in page.lines if local in ln.text.lower()), None)
+    if line is None:
+        return fields
+    crop = _line_crop(card, line.box)
+    spaced = re.compile(rf"{re.escape(words[0])}([._-]){re.escape(words[-1])}@")
+    for scale in _DOT_SCALES:
+        bigger = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        again = reader.read_line(bigger, Script.LATIN)  # type: ignore[arg-type]
+        found = spaced.search(again.text.lower()) if again is not None else None
+        if found:
+            email = f"{words[0]}{found.group(1)}{words[-1]}@{host}"
+            return dataclasses.replace(fields, contact=dataclasses.replace(contact, email=email))
+    return fields
 
 
 def _name_marks(fields: CardFields, page: OcrPage, card: Frame, reader: TextReader) -> CardFields:
@@ -365,6 +403,16 @@ def _tight_band(card: Frame, top: int, bottom: int, edge: int) -> np.ndarray:
     return cv2.copyMakeBorder(band, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=paper)
 
 
+def _tight_line(card: Frame, box: Box) -> np.ndarray:
+    """A line's own rows (two pixels round its box) on a margin of paper."""
+    h, w = card.shape[:2]
+    pad = max(4, box.h // 3)
+    crop = card[max(0, box.y - 2) : min(h, box.y + box.h + 2),
+                max(0, box.x - pad) : min(w, box.x + box.w + pad)]  # fmt: skip
+    paper = int(np.percentile(crop, 90))
+    return cv2.copyMakeBorder(crop, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=paper)
+
+
 # (band height in px after scaling, ink thinned by a 3x3 erosion first) tried in turn
 _SMALL_READS = ((20, False), (20, True), (24, False), (24, True))
 
@@ -476,10 +524,7 @@ def _read_again(
     card: Frame, ln: OcrLine, reader: TextReader, script: Script, small_print: bool
 ) -> OcrLine | None:
     h, w = card.shape[:2]
-    pad = max(4, ln.box.h // 3)
-    x0, y0 = max(0, ln.box.x - pad), max(0, ln.box.y - pad)
-    x1, y1 = min(w, ln.box.x + ln.box.w + pad), min(h, ln.box.y + ln.box.h + pad)
-    crop = np.ascontiguousarray(card[y0:y1, x0:x1])
+    crop = _line_crop(card, ln.box)
     again = reader.read_line(crop, script)
     if (again is None or small_print) and crop.shape[0] < 60:
         # small print (addresses, numbers, Persian digits): twice the size reads better
@@ -487,6 +532,24 @@ def _read_again(
         bigger = reader.read_line(twice, script)  # type: ignore[arg-type]
         if again is None or (bigger is not None and bigger.confidence > again.confidence):
             again = bigger
+        unsure = again is None or again.confidence < _SURE
+        if script is Script.LATIN and _AT_SIGN.search(ln.text) and unsure:
+            # an e-mail line still unsure: at three times the size the glyphs of a dot or
+            # the @ separate ("oliverjohnson@" 0.78 at 1-2x, "oliver.johnson@" 0.88 at 3x)
+            thrice = cv2.resize(crop, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+            third = reader.read_line(thrice, script)  # type: ignore[arg-type]
+            if third is not None and (again is None or third.confidence > again.confidence):
+                again = third
+    if again is None or (small_print and again.confidence < 0.6):
+        # the padded crop took in a sliver of the line above or below (a Persian number's
+        # feet over the e-mail line): Tesseract 5.5 then returns no words at all, at any size
+        # (seed 9191); the line's own rows on a margin of paper read
+        own = _tight_line(card, ln.box)
+        if own.shape[0] < 60:
+            own = cv2.resize(own, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        cut = reader.read_line(np.ascontiguousarray(own), script)
+        if cut is not None and (again is None or cut.confidence > again.confidence):
+            again = cut
     failed = again is None or (again.confidence < 0.6 and _foreign(ln.text, script))
     if script is Script.ARABIC and not small_print and failed:
         # large bold Persian print (a name) the model could not read alone (nothing, or
@@ -502,6 +565,8 @@ def _read_again(
     return again
 
 
+# the @ as printed or as OCR often reads it
+_AT_SIGN = re.compile(r"[@©®]")
 _HOST_PART = re.compile(r"[A-Za-z0-9-]\.[A-Za-z0-9]")
 
 
