@@ -189,6 +189,7 @@ class XlsxSheetWriter:
         cells = [f'<row r="{r}">']
         append = cells.append
         for letter, value in zip(self._letters, values, strict=True):
+            kind = value.__class__
             if value.__class__ is str:  # most cells: one class test, not the chain below
                 if not value:
                     continue
@@ -202,7 +203,14 @@ class XlsxSheetWriter:
                         f'<c r="{letter}{r}" t="inlineStr"><is>'
                         f'<t xml:space="preserve">{next(escaped)}</t></is></c>'
                     )
-            elif value is None or value == "":
+            elif value is None:
+                continue
+            elif kind is int or kind is float:  # exact types first, as the texts (issue 23)
+                append(f'<c r="{letter}{r}"><v>{value!r}</v></c>')
+            elif kind is datetime:
+                serial = excel_serial(value)  # type: ignore[arg-type]
+                append(f'<c r="{letter}{r}" s="{STYLE_DATETIME}"><v>{serial!r}</v></c>')
+            elif value == "":
                 continue
             elif isinstance(value, str):  # a str subclass: its own escape, as a text cell
                 style = f' s="{STYLE_TEXT_QUOTED}"' if value[0] in FORMULA_TRIGGERS else ""
