@@ -107,3 +107,27 @@ def test_no_leads_gives_a_header_only_sheet(tmp_path: Path) -> None:
     assert summary.rows == 0
     assert [c.value for c in ws[1]][:2] == ["Lead ID", "Captured (Europe/Istanbul)"]
     assert ws.max_row == 1 and ws.auto_filter.ref == "A1:AK1"
+
+
+def test_a_rows_texts_escaped_together_read_back_cell_by_cell(tmp_path: Path) -> None:
+    # The writer escapes a row's texts in one pass, joined by a separator (issue 23): every
+    # cell must read back as its own text, an _xHHHH_ lookalike split across two cells stays
+    # as it is, and a text holding the separator itself still comes back whole.
+    from boothapp.reports.xlsx_writer import _ROW_SEP, XlsxSheetWriter
+
+    rows: list[list[object]] = [
+        ["BEGIN:VCARD\r\nN:Ψαρρά\r\nEND", "a & b <c>", "=1+2", "\rCR first", "plain", 7],
+        ["ends _x", "0041_ starts", "_x0041_", "gs\x1dsep", "", None],
+        [f"holds {_ROW_SEP} it", "\x00nul", "-3", "tab\tkept", "x", True],
+    ]
+    path = tmp_path / "rows.xlsx"
+    with XlsxSheetWriter(path, "Leads", [10.0] * 6) as sheet:
+        sheet.header(["a", "b", "c", "d", "e", "f"])
+        for row in rows:
+            sheet.row(row)  # type: ignore[arg-type]
+    ws = openpyxl.load_workbook(path).active
+    for want, got in zip(rows, ws.iter_rows(min_row=2), strict=True):
+        assert [_normalise(c.value) for c in got] == [None if v == "" else v for v in want]
+        for value, cell in zip(want, got, strict=True):
+            quoted = isinstance(value, str) and bool(value) and value[0] in "=+-@\t\r"
+            assert cell.quotePrefix is quoted, (value, cell.quotePrefix)
