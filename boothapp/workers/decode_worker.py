@@ -18,7 +18,7 @@ frame_ready              camera thread   ``Frame`` (BGR numpy array; treat as re
 source_state_changed     camera thread   ``SourceState`` value ("open", "disconnected", ...)
 source_failed            camera thread   message for staff (the camera thread then ends)
 stats_changed            camera thread   ``CaptureStats`` (about twice a second)
-outcome_ready            decode thread   ``DecodeOutcome`` of every decoded frame (outlines)
+outcome_ready            decode thread   ``DecodeOutcome`` of a decoded frame with a symbol
 symbol_found             decode thread   ``DecodeResult`` once per badge appearance (a scan)
 hint_changed             decode thread   ``Hint`` value, only when it changes
 finished                 decode thread   both threads are done (stopped, failed or source ended)
@@ -310,7 +310,10 @@ class DecodeWorker(QObject):
                 self._frames_decoded += 1
                 if self._stop.is_set():
                     break
-                self.outcome_ready.emit(outcome)
+                if outcome.results:
+                    # Only frames with a symbol are outlined: an empty outcome was a GUI
+                    # wake-up (and a wait for the GIL) per decoded frame for nothing (issue 23).
+                    self.outcome_ready.emit(outcome)
                 for result in outcome.results:
                     if self._cooldown.is_new(result.symbology, result.text, item.captured_at):
                         self.symbol_found.emit(result)
