@@ -227,13 +227,15 @@ def run_session(
                 )
         last_sched["t"] = ran_waited
         state["last_beat"] = now
+        if not names_all:  # the window's event, if one starts before the next beat
+            dispatch["event"] = "no window event"
         if "Finish this lead first" in scan.message.text():
             blocked["n"] += 1
             scan.message.clear()
 
     # Where the GUI thread was during each stall (issue 23): a watchdog thread samples its
-    # Python stack every 2 ms while a beat is late, an application event filter says which
-    # event Qt was dispatching (a stall in C++ paint/layout has no Python frame of its own),
+    # Python stack every 2 ms while a beat is late, an event filter says which event Qt was
+    # dispatching (a stall in C++ paint/layout has no Python frame of its own),
     # and the gc callback times every collection; ``stall_causes`` ranks what was seen.
     main_ident = threading.get_ident()
     stop_watch = threading.Event()
@@ -281,8 +283,15 @@ def run_session(
             dispatch["event"] = f"{event.type().name} to {type(obj).__name__}"
             return False
 
+    # Which event: on the whole application (every event of every object passes this Python
+    # filter, so the GUI thread needs the GIL for each paint of each widget: the instrument
+    # lengthened the stalls it named, as the keyboard wedge did before it followed the focus;
+    # issue 23), or by default on the window's QWindow only: its UpdateRequest is the paint
+    # of the whole window, its Expose, keys and mouse the rest.
     dispatcher = Dispatch()
-    app.installEventFilter(dispatcher)
+    names_all = os.environ.get("BENCH_EVENT_NAMES") == "all"
+    watched_events: QObject = app if names_all else window.windowHandle()
+    watched_events.installEventFilter(dispatcher)
 
     # Garbage collections hold the GIL for their whole run, whichever thread triggers them.
     gc_ms: list[float] = []
@@ -366,7 +375,7 @@ def run_session(
         os.close(sched_fd)
     wall, cpu = ended["wall"], ended["cpu"]
     gc.callbacks.remove(on_gc)
-    app.removeEventFilter(dispatcher)
+    watched_events.removeEventFilter(dispatcher)
     causes, worst = attribute_stalls(gap_after, samples, stacks, gc_runs, split_after)
     stats = worker._stats(0.0, worker.source, 0, worker._mailbox)
     window.close()
@@ -604,9 +613,19 @@ def main() -> None:
         help="a data folder to reuse: built with --leads the first time, kept afterwards",
     )  # fmt: skip
     parser.add_argument("--plain", action="store_true", help="a plain (unencrypted) database")
+    parser.add_argument(
+        "--event-names", choices=("window", "all"), default="window",
+        help="name the Qt event of a stall in C++ from the window's events (default) or from "
+        "every event of the application (a Python filter on all of them: longer stalls)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-peer", dest="peer", action="store_false",
+        help="skip the empty-database session (A/B runs that must stay short)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.plain:  # the sessions run as child processes: they inherit the choice
         os.environ["BENCH_PLAIN"] = "1"
+    os.environ["BENCH_EVENT_NAMES"] = args.event_names
     seconds = 15.0 if args.quick else args.seconds
     sessions = 1 if args.quick else args.sessions
     if args.child is not None:
@@ -639,8 +658,8 @@ def main() -> None:
               f"{run['stall_max_on_cpu_ms']} ms), scan-to-form p95 "
               f"{visible['p95']} ms, full GCs {run['gc_full_collections']}, "
               f"scans {run['scans']}", flush=True)  # fmt: skip
-    peer, why = run_child(["--child", "0", *common])
-    if peer is None:
+    peer, why = run_child(["--child", "0", *common]) if args.peer else (None, "")
+    if peer is None and args.peer:
         failures.append(f"empty_db peer: {why}")
         sys.stderr.write(f"\n*** ui_latency empty_db peer FAILED: {why}\n")
     mail.close()

@@ -55,7 +55,8 @@ class CameraController(QObject):
             self._view.set_message(self._with_hint(str(exc)))
             self.status_changed.emit(self.tr("No camera"))
             return False
-        worker = DecodeWorker(source, self._decoder or DecodePipeline())
+        # The frame slot below lets the camera thread send the next frame (issue 23).
+        worker = DecodeWorker(source, self._decoder or DecodePipeline(), ack_previews=False)
         worker.frame_ready.connect(self._frame)
         worker.outcome_ready.connect(self._outline)
         worker.symbol_found.connect(self._found)
@@ -137,6 +138,7 @@ class CameraController(QObject):
     def _frame(self, frame: np.ndarray) -> None:
         if self.worker is None:
             return  # queued before stop(): the kiosk reset must not get a picture back
+        self.worker.preview_shown()
         self.last_frame = frame
         self._view.set_frame(frame)
 

@@ -44,11 +44,15 @@ class CameraView(QWidget):
         self._flash_text = ""
         self._hint = ""
         self._message = self.tr("Starting camera…")
-        # Outlines and the confirmation flash fade by time, even if frames stop coming.
+        # Every paint fills the whole view first: Qt need not paint the widgets behind it for
+        # each preview frame (issue 23).
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        # Outlines and the confirmation flash fade by time, even if frames stop coming. The
+        # timer runs only while one is shown: ticking all day it woke the GUI thread (and asked
+        # for the GIL) ten times a second for nothing (issue 23).
         self._fade = QTimer(self)
         self._fade.setInterval(100)
         self._fade.timeout.connect(self._expire)
-        self._fade.start()
 
     # -- inputs -----------------------------------------------------------------------------
     def set_frame(self, frame: QImage | np.ndarray) -> None:
@@ -60,6 +64,7 @@ class CameraView(QWidget):
     def show_symbol(self, corners: Sequence[tuple[float, float]]) -> None:
         self._outline = tuple(QPointF(x, y) for x, y in corners)
         self._outline_age.start()
+        self._fade_soon()
         if not self._frames_flowing():
             self.update()
 
@@ -73,7 +78,12 @@ class CameraView(QWidget):
         """Visual confirmation of a scan (green frame and the visitor's name)."""
         self._flash_text = text
         self._flash_age.start()
+        self._fade_soon()
         self.update()
+
+    def _fade_soon(self) -> None:
+        if not self._fade.isActive():
+            self._fade.start()
 
     def set_hint(self, hint: str) -> None:
         if hint != self._hint:
@@ -119,8 +129,15 @@ class CameraView(QWidget):
         if self._flash_text and self._flash_age.elapsed() > FLASH_MS:
             self._flash_text = ""
             changed = True
+        if not self._outline and not self._flash_text:
+            self._fade.stop()  # nothing left to fade
         if changed:
             self.update()
+
+    @property
+    def fading(self) -> bool:
+        """An outline or the flash is on screen and its timer runs."""
+        return self._fade.isActive()
 
     def _image_rect(self) -> QRectF:
         assert self._image is not None

@@ -242,6 +242,7 @@ class DesktopWindow(MainWindow):
         self.addToolBar(toolbar)
         self._kiosk: object | None = None
         # Handheld scanners type the badge anywhere in the app; a burst goes to the scan page.
+        # The wedge watches the focus widget only, not every event of the app (issue 23).
         self.wedge = KeyboardWedge()
         self.wedge.scanned.connect(self._handheld_scan)
         self.wedge.install()
@@ -265,10 +266,11 @@ class DesktopWindow(MainWindow):
         # the GIL, which froze the preview and the form for ~80-100 ms every half minute of
         # scanning (bench/ui_latency.py); frozen objects are skipped by the collector.
         gc.freeze()
-        # Every event the window dispatches passes Python filters (the keyboard wedge), so the
-        # GUI thread needs the GIL many times a frame. Python lets a background task keep it up
-        # to the switch interval (5 ms) each time it is asked: a paint of a few dozen widgets
-        # then waited 100-300 ms behind a pool thread's query (bench/ui_latency.py, issue 23).
+        # The GUI thread needs the GIL each time it enters Python (the preview's paint and
+        # frame slot, timers; every event while the keyboard wedge filtered the whole app).
+        # Python lets a background task keep it up to the switch interval (5 ms) each time it
+        # is asked: a paint of a few dozen widgets then waited 100-300 ms behind a pool
+        # thread's query (bench/ui_latency.py, issue 23).
         sys.setswitchinterval(GIL_SWITCH_S)
 
     # -- navigation -------------------------------------------------------------------------

@@ -1,8 +1,15 @@
 """Recognise handheld barcode scanners that type like a keyboard ("keyboard wedge").
 
 USB and Bluetooth scanners send the payload as keystrokes, a few milliseconds apart, followed
-by Enter (or Tab). ``KeyboardWedge`` is installed as an application-wide event filter and tells
-such a burst from a person typing by its speed, anywhere in the app.
+by Enter (or Tab). ``KeyboardWedge`` tells such a burst from a person typing by its speed,
+anywhere in the app: it watches whichever widget keys go to (the focus widget, else the active
+window) and follows the focus as it moves.
+
+Why not an application-wide event filter (issue 23): every event of every object then passed
+this Python filter (each paint of each widget, each preview frame, each timer), so the GUI
+thread needed the GIL for all of them and a paint waited behind whichever pool thread held it.
+Keys only ever go to the focus widget (or the active window when nothing has focus), so
+watching that one widget sees every key a scanner types and few other events.
 
 Choice: keystrokes are **withheld, then replayed if they turn out to be typing**. Each
 printable key press is held back for at most ``max_gap_ms``; if the next key does not follow
@@ -19,6 +26,7 @@ a terminator arriving late after that is swallowed, so it cannot press Save on t
 
 Limits: only printable keys without Ctrl/Alt/Meta are held back; replayed keys skip Qt's
 shortcut matching (single-letter shortcuts still work when typed slowly only after the gap).
+Keys typed into an open popup menu or a keyboard grabber are not watched.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from dataclasses import dataclass, field
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 DEFAULT_TERMINATORS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
 MODIFIER_KEYS = frozenset(
@@ -99,20 +107,40 @@ class KeyboardWedge(QObject):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self._on_idle)
         self._swallow_until = 0.0  # a late terminator after a recovered burst is eaten
+        self._app: QApplication | None = None  # installed on this application's focus
+        self._watched: QWidget | None = None  # the widget keys go to, filtered
 
     # -- public ---------------------------------------------------------------------------
 
     def install(self, app: QCoreApplication | None = None) -> None:
+        """Watch the keys of ``app`` (the running application by default), wherever the
+        focus is now and moves to later."""
         target = app or QCoreApplication.instance()
-        if target is None:
+        if not isinstance(target, QApplication):
             raise RuntimeError("KeyboardWedge needs a QApplication")
-        target.installEventFilter(self)
+        if self._app is not None:
+            return  # installed already
+        self._app = target
+        target.focusChanged.connect(self._follow_focus)
+        # Nothing focused: keys go to the active window itself, which focusChanged misses.
+        target.focusWindowChanged.connect(self._follow_focus)
+        self._follow_focus()
 
     def uninstall(self, app: QCoreApplication | None = None) -> None:
         self._release_held()
-        target = app or QCoreApplication.instance()
-        if target is not None:
-            target.removeEventFilter(self)
+        if self._app is None:
+            return
+        self._app.focusChanged.disconnect(self._follow_focus)
+        self._app.focusWindowChanged.disconnect(self._follow_focus)
+        self._app = None
+        self._watch(None)
+
+    @property
+    def watched(self) -> QWidget | None:
+        """The widget whose keys are watched now (the focus widget or the active window)."""
+        if self._watched is not None and not shiboken6.isValid(self._watched):
+            self._watched = None
+        return self._watched
 
     @property
     def enabled(self) -> bool:
@@ -123,18 +151,34 @@ class KeyboardWedge(QObject):
             self._release_held()
         self._enabled = enabled
 
+    # -- following the focus --------------------------------------------------------------
+
+    def _follow_focus(self, *_changed: object) -> None:
+        # Where Qt sends a key: the focus widget, else the active window (QWidgetWindow).
+        self._watch(QApplication.focusWidget() or QApplication.activeWindow())
+
+    def _watch(self, widget: QWidget | None) -> None:
+        current = self.watched
+        if widget is current:
+            return
+        if current is not None:
+            current.removeEventFilter(self)
+        self._watched = widget
+        if widget is not None:
+            widget.installEventFilter(self)
+
     # -- the filter -----------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Every event of the application passes here (paints of every widget, each frame of
-        # the preview): the type check first, as ``isinstance`` (~0.1 us), since ``type()``
-        # builds a Python enum (~1.5 us a call; issue 23).
+        # Every event of the watched widget passes here (its paints; the preview's frames
+        # while the camera view has the focus): the type check first, as ``isinstance``
+        # (~0.1 us), since ``type()`` builds a Python enum (~1.5 us a call; issue 23).
         if not isinstance(event, QKeyEvent):
             return False
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             return False
-        # Window-level deliveries are forwarded to the focus widget; judge each key once, there.
+        # Replayed keys are typing already; only widgets take keys.
         if self._replaying or not self._enabled or not isinstance(watched, QWidget):
             return False
         if kind == QEvent.Type.KeyRelease:

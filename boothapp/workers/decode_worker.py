@@ -18,7 +18,7 @@ frame_ready              camera thread   ``Frame`` (BGR numpy array; treat as re
 source_state_changed     camera thread   ``SourceState`` value ("open", "disconnected", ...)
 source_failed            camera thread   message for staff (the camera thread then ends)
 stats_changed            camera thread   ``CaptureStats`` (about twice a second)
-outcome_ready            decode thread   ``DecodeOutcome`` of every decoded frame (outlines)
+outcome_ready            decode thread   ``DecodeOutcome`` of a decoded frame with a symbol
 symbol_found             decode thread   ``DecodeResult`` once per badge appearance (a scan)
 hint_changed             decode thread   ``Hint`` value, only when it changes
 finished                 decode thread   both threads are done (stopped, failed or source ended)
@@ -92,7 +92,11 @@ class DecodeWorker(QObject):
         cooldown_seconds: float = 3.0,
         stats_interval: float = 0.5,
         parent: QObject | None = None,
+        ack_previews: bool = True,
     ) -> None:
+        """``ack_previews=False``: whoever shows the frames calls ``preview_shown`` from its
+        own ``frame_ready`` slot (the camera controller), instead of a second queued slot of
+        the worker's: one GUI-thread entry into Python per frame, not two (issue 23)."""
         super().__init__(parent)
         self._source = source
         self._decoder = decoder
@@ -111,8 +115,9 @@ class DecodeWorker(QObject):
         self._decode_meter = FpsMeter()
         self._frames_decoded = 0
         self.preview_skipped = 0
-        # Connected first, so it runs on the GUI thread just before the UI's own slot.
-        self.frame_ready.connect(self._on_preview_delivered)
+        if ack_previews:
+            # Connected first, so it runs on the GUI thread just before the UI's own slot.
+            self.frame_ready.connect(self._on_preview_delivered)
 
     # -- control (GUI thread) -------------------------------------------------------------
 
@@ -265,6 +270,10 @@ class DecodeWorker(QObject):
 
     @Slot(object)
     def _on_preview_delivered(self, _frame: object) -> None:
+        self.preview_shown()
+
+    def preview_shown(self) -> None:
+        """A preview frame reached the GUI: the camera thread may send another (GUI thread)."""
         with self._lock:
             self._preview_in_flight = max(0, self._preview_in_flight - 1)
 
@@ -310,7 +319,10 @@ class DecodeWorker(QObject):
                 self._frames_decoded += 1
                 if self._stop.is_set():
                     break
-                self.outcome_ready.emit(outcome)
+                if outcome.results:
+                    # Only frames with a symbol are outlined: an empty outcome was a GUI
+                    # wake-up (and a wait for the GIL) per decoded frame for nothing (issue 23).
+                    self.outcome_ready.emit(outcome)
                 for result in outcome.results:
                     if self._cooldown.is_new(result.symbology, result.text, item.captured_at):
                         self.symbol_found.emit(result)

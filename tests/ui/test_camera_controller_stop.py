@@ -44,3 +44,34 @@ def test_stop_returns_at_once_and_the_threads_end_after_it(qtbot: QtBot, tmp_pat
     controller.stop()
     qtbot.waitUntil(lambda: not controller._retiring, timeout=5000)  # finished retired them
     assert controller.shutdown()
+
+
+def test_the_preview_flows_on_the_controllers_own_acknowledgement(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The controller's frame slot lets the camera send the next frame (one GUI-thread call a
+    frame, issue 23); a worker nobody acknowledges stops at the frames in flight."""
+    from boothapp.capture.sources import VideoFileSource
+    from boothapp.workers.decode_worker import MAX_PREVIEW_IN_FLIGHT, DecodeWorker
+
+    video = write_badge_video(tmp_path / "v.avi", 60, [Appearance("BOOTH-8", 5, 50)])
+    view = CameraView()
+    qtbot.addWidget(view)
+    controller = CameraController(view, ZxingFrameDecoder())
+    assert controller.start(str(video))
+    worker = controller.worker
+    assert worker is not None
+    shown: list[object] = []
+    worker.frame_ready.connect(shown.append)
+    qtbot.waitUntil(lambda: len(shown) > 3 * MAX_PREVIEW_IN_FLIGHT, timeout=10_000)
+    assert controller.shutdown()
+
+    silent = DecodeWorker(VideoFileSource(video, realtime=True), ZxingFrameDecoder(),
+                          ack_previews=False)  # fmt: skip
+    arrived: list[object] = []
+    silent.frame_ready.connect(arrived.append)
+    silent.start()
+    qtbot.wait(800)
+    assert silent.stop()
+    qtbot.wait(50)
+    assert len(arrived) == MAX_PREVIEW_IN_FLIGHT

@@ -71,3 +71,33 @@ def test_dashboard_bars_painter_is_ended(
     bars.show()
     qtbot.waitExposed(bars)
     _painted(qtbot, bars, kept_paint_locals)
+
+
+def _green(view: CameraView) -> int:
+    """Pixels of the scan's green (outline and flash frame) on screen."""
+    image = view.grab().toImage()
+    return sum(
+        1
+        for y in range(0, image.height(), 4)
+        for x in range(0, image.width(), 4)
+        if image.pixelColor(x, y).green() > 180 and image.pixelColor(x, y).red() < 120
+    )
+
+
+def test_outline_and_flash_fade_and_then_nothing_ticks(qtbot: QtBot) -> None:
+    """The fade timer runs only while something fades (issue 23: it woke the GUI thread ten
+    times a second all day); what it fades still leaves the screen on time without frames."""
+    view = CameraView()
+    qtbot.addWidget(view)
+    view.resize(640, 360)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_frame(np.full((360, 640, 3), 90, np.uint8))
+    assert not view.fading
+    view.show_symbol([(10, 10), (100, 10), (100, 100), (10, 100)])
+    view.flash("Ayşe Yılmaz")
+    assert view.fading and _green(view) > 50
+    qtbot.waitUntil(lambda: not view.fading, timeout=3000)  # no new frame meanwhile
+    assert _green(view) == 0
+    view.show_symbol([(10, 10), (100, 10), (100, 100), (10, 100)])  # the next badge
+    assert view.fading and _green(view) > 10

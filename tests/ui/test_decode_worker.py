@@ -104,6 +104,19 @@ def test_badge_held_in_view_is_one_scan_per_appearance(
     assert not recorder.failures
 
 
+def test_only_frames_with_a_badge_go_to_the_gui_for_outlines(
+    qtbot: QtBot, twice_seen_video: Path
+) -> None:
+    """A frame without a symbol has nothing to outline: sending it woke the GUI thread (and
+    asked for the GIL) per decoded frame for nothing (issue 23)."""
+    worker = DecodeWorker(VideoFileSource(twice_seen_video, realtime=True), ZxingFrameDecoder())
+    outcomes: list[DecodeOutcome] = []
+    worker.outcome_ready.connect(outcomes.append)
+    run_to_end(qtbot, worker, Recorder())
+    assert outcomes and all(o.results and o.results[0].text == PAYLOAD for o in outcomes)
+    assert len(outcomes) < worker._frames_decoded  # the frames without the badge stayed
+
+
 def test_default_cooldown_makes_a_quick_return_the_same_scan(
     qtbot: QtBot, twice_seen_video: Path
 ) -> None:

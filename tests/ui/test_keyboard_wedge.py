@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
@@ -139,6 +139,8 @@ def test_scan_is_recognised_when_a_button_has_focus(
     scans = record(wedge)
     clicks: list[bool] = []
     form.save.clicked.connect(clicks.append)
+    form.save.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.save, timeout=1000)
     qtbot.keyClicks(form.save, "V1 00042")  # the space would otherwise press the button
     qtbot.keyClick(form.save, Qt.Key.Key_Tab)
     assert scans == ["V1 00042"]
@@ -198,3 +200,72 @@ def test_a_burst_after_an_arrow_key_in_the_same_field_is_still_one_scan(
     assert form.returns == 0
     qtbot.keyClick(form.name, Qt.Key.Key_Return)  # a person's Enter right after is theirs
     assert form.returns == 1
+
+
+def test_a_burst_is_caught_wherever_the_focus_moves(
+    qtbot: QtBot, form: Form, wedge: KeyboardWedge
+) -> None:
+    """The wedge watches where keys go, not every object (issue 23): it follows the focus
+    from field to button, into another window and onto a window with nothing focused."""
+    scans = record(wedge)
+    qtbot.waitUntil(lambda: wedge.watched is form.name, timeout=1000)
+    form.save.setFocus()
+    qtbot.waitUntil(lambda: wedge.watched is form.save, timeout=1000)
+    qtbot.keyClicks(form.save, "BADGE-1001")
+    qtbot.keyClick(form.save, Qt.Key.Key_Return)
+
+    other = Form()  # another page's window (a dialog, the kiosk...)
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    other.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is other.name, timeout=1000)
+    qtbot.keyClicks(other.name, "BADGE-1002")
+    qtbot.keyClick(other.name, Qt.Key.Key_Return)
+
+    bare = QWidget()  # nothing in it takes the focus: keys go to the window itself
+    qtbot.addWidget(bare)
+    bare.show()
+    bare.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is bare, timeout=1000)
+    assert QApplication.focusWidget() is None
+    qtbot.keyClicks(bare, "BADGE-1003")
+    qtbot.keyClick(bare, Qt.Key.Key_Return)
+
+    assert scans == ["BADGE-1001", "BADGE-1002", "BADGE-1003"]
+    assert form.name.text() == other.name.text() == ""  # no badge typed into a field
+    assert form.returns == other.returns == 0
+
+
+def test_the_wedge_sees_only_the_events_of_where_keys_go(qtbot: QtBot, form: Form) -> None:
+    """Installed on the whole application, every paint of every widget (each preview frame)
+    passed the Python filter and needed the GIL (issue 23): now another widget's paints and
+    timers never reach it, and after uninstall nothing does."""
+    seen: list[QObject] = []
+
+    class Counting(KeyboardWedge):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            seen.append(watched)
+            return super().eventFilter(watched, event)
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    wedge = Counting()
+    wedge.install(app)
+    try:
+        qtbot.waitUntil(lambda: wedge.watched is form.name, timeout=1000)
+        seen.clear()
+        for _ in range(5):
+            form.save.repaint()
+        qtbot.wait(50)
+        assert form.save not in seen and form not in seen
+        scans = record(wedge)
+        qtbot.keyClicks(form.name, "BADGE-1004")
+        qtbot.keyClick(form.name, Qt.Key.Key_Return)
+        assert scans == ["BADGE-1004"] and form.name in seen
+    finally:
+        wedge.uninstall(app)
+    assert wedge.watched is None
+    seen.clear()
+    qtbot.keyClicks(form.name, "typed")
+    assert form.name.text() == "typed" and seen == []

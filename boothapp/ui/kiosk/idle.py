@@ -5,6 +5,7 @@ seconds a countdown shows; at zero everything is cleared and the kiosk returns t
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QInputEvent
 
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -55,7 +56,9 @@ class IdleWatcher(QObject):
         return max(0.0, self.timeout_s - self._clock.elapsed() / 1000)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._armed and event.type() in _ACTIVITY:
+        # Every event of the application passes here: ``isinstance`` first (~0.1 us), since
+        # ``type()`` builds a Python enum (~1.5 us; issue 23). Activity is input only.
+        if self._armed and isinstance(event, QInputEvent) and event.type() in _ACTIVITY:
             self.poke()
         return False
 

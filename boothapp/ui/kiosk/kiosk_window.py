@@ -15,7 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from boothapp.app import AppContext
@@ -398,6 +405,10 @@ class KioskWindow(QWidget):
             self.pin_wait.start(seconds)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Every event of the application passes here (each preview frame's paint): only keys
+        # and mouse presses matter, told by ``isinstance`` before ``type()`` (issue 23).
+        if not isinstance(event, (QKeyEvent, QMouseEvent)):
+            return False
         if (
             event.type() == QEvent.Type.KeyPress
             and self.isVisible()
@@ -408,8 +419,12 @@ class KioskWindow(QWidget):
             & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         ):
             self.start_scanning()  # "press a key to start", as the attract screen offers
-        if event.type() == QEvent.Type.MouseButtonPress and self.isVisible():
-            pos = self.mapFromGlobal(event.globalPosition().toPoint())  # type: ignore[attr-defined]
+        if (
+            isinstance(event, QMouseEvent)
+            and event.type() == QEvent.Type.MouseButtonPress
+            and self.isVisible()
+        ):
+            pos = self.mapFromGlobal(event.globalPosition().toPoint())
             if 0 <= pos.x() < CORNER_PX and 0 <= pos.y() < CORNER_PX:
                 now = self._corner_clock.elapsed()
                 self._corner_taps = [t for t in self._corner_taps if now - t < CORNER_WINDOW_MS]
