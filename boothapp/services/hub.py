@@ -194,14 +194,36 @@ class HubService:
         if not self.joined:
             raise ValidationError(_("this device is not joined to a hub"))
         try:
-            with self.connect() as conn:
+            with self.connect(autocommit=True) as conn:
+                self.push(conn)  # what it captured reaches the others before it goes
                 client.leave(conn)
-        except HubError as exc:  # leaving must work offline too; the hub still has the role
-            log.warning("the hub was not told this device left: %s", exc)
+        except (HubError, psycopg.Error) as exc:  # leaving works offline too
+            log.warning("the hub was not told this device left: %s", client.as_hub_error(exc))
+        # The kiosk leads it claimed: the hub marks a device that left as revoked, so the
+        # next laptop that sweeps takes their claims over (``client.sweep_claims``) and plans
+        # and queues them; their open touches and pending CRM items here go, so one visitor
+        # never gets the same mail from this laptop and that one.
+        claimed = self._claimed_here()
+        if claimed:
+            with self._changes.transaction(ChangeOrigin.HUB, "hub") as tx:
+                tx.hand_over(claimed)
+            log.info("handed over %d kiosk leads this device planned", len(claimed))
         self._secrets.delete_secret(SECRET_NS, self._settings.device_id)
         self._settings.hub_url = ""
         self._settings.hub_push_only = False
         self._save_settings()
+
+    def _claimed_here(self) -> set[str]:
+        """The leads whose latest claim entry is this device's (kiosk leads it plans)."""
+        me, latest = self._settings.device_id, {}
+        with self._db.read() as s:
+            for lead_id, device_id in s.execute(
+                select(ChangeLogRow.lead_id, ChangeLogRow.device_id)
+                .where(ChangeLogRow.field == CLAIMED)
+                .order_by(ChangeLogRow.hlc)
+            ):
+                latest[lead_id] = device_id
+        return {lead_id for lead_id, device_id in latest.items() if device_id == me}
 
     @staticmethod
     def revoke(url: str, device: str) -> str:

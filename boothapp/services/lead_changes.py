@@ -817,6 +817,13 @@ class LeadTransaction:
         ids = [lead_id for lead_id in self._touched if lead_id not in pulled]
         return pulled | set(self._door.owners_elsewhere(self.session, ids, hub=True))
 
+    def hand_over(self, lead_ids: Set[str]) -> None:
+        """This device no longer plans and queues these leads (it leaves the hub, whose next
+        sweeping device takes its claims over, issue 19): their open touches and pending CRM
+        items go, as for a lead another device's capture won."""
+        if lead_ids:
+            self._hand_over(lead_ids)
+
     def _hand_over(self, lead_ids: Set[str]) -> None:
         """Touches planned here for a lead another device captured (before the same visitor's
         two captures became one, the winner being the other device's) are that device's to
