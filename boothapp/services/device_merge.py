@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from boothapp.core.i18n import _
 from boothapp.core.models import CONTACT_FIELDS, SyncState
 from boothapp.core.textfold import fold
+from boothapp.services import hub_apply
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
 from boothapp.services.lead_changes import (
@@ -212,9 +213,9 @@ def _merge(
         # What the rule asks of these entries (which are here already; the aliases, leads
         # and field clocks of their leads), read at once as a hub pull does: a dozen
         # primary-key reads, each with an autoflush, per entry otherwise.
-        tx.prefetch([(e.device_id, e.device_seq) for e in chunk], {e.lead_id for e in chunk})
-        for n, e in enumerate(chunk, len(unlogged) + start + 1):
-            rc = _remote(e, target.id, staff_map, device_name)
+        remotes = [_remote(e, target.id, staff_map, device_name) for e in chunk]
+        hub_apply.prefetch(tx, remotes)
+        for n, (e, rc) in enumerate(zip(chunk, remotes, strict=True), len(unlogged) + start + 1):
             outcomes.setdefault(e.lead_id, set()).add(apply_change(tx, rc))
             if progress is not None:
                 progress(n, total)

@@ -22,6 +22,7 @@ import psycopg
 from sqlalchemy import func, select
 
 from boothapp.core.i18n import _
+from boothapp.services import hub_apply
 from boothapp.services.errors import ValidationError
 from boothapp.services.hub_apply import Applied, apply_change
 from boothapp.services.lead_changes import (
@@ -193,14 +194,36 @@ class HubService:
         if not self.joined:
             raise ValidationError(_("this device is not joined to a hub"))
         try:
-            with self.connect() as conn:
+            with self.connect(autocommit=True) as conn:
+                self.push(conn)  # what it captured reaches the others before it goes
                 client.leave(conn)
-        except HubError as exc:  # leaving must work offline too; the hub still has the role
-            log.warning("the hub was not told this device left: %s", exc)
+        except (HubError, psycopg.Error) as exc:  # leaving works offline too
+            log.warning("the hub was not told this device left: %s", client.as_hub_error(exc))
+        # The kiosk leads it claimed: the hub marks a device that left as revoked, so the
+        # next laptop that sweeps takes their claims over (``client.sweep_claims``) and plans
+        # and queues them; their open touches and pending CRM items here go, so one visitor
+        # never gets the same mail from this laptop and that one.
+        claimed = self._claimed_here()
+        if claimed:
+            with self._changes.transaction(ChangeOrigin.HUB, "hub") as tx:
+                tx.hand_over(claimed)
+            log.info("handed over %d kiosk leads this device planned", len(claimed))
         self._secrets.delete_secret(SECRET_NS, self._settings.device_id)
         self._settings.hub_url = ""
         self._settings.hub_push_only = False
         self._save_settings()
+
+    def _claimed_here(self) -> set[str]:
+        """The leads whose latest claim entry is this device's (kiosk leads it plans)."""
+        me, latest = self._settings.device_id, {}
+        with self._db.read() as s:
+            for lead_id, device_id in s.execute(
+                select(ChangeLogRow.lead_id, ChangeLogRow.device_id)
+                .where(ChangeLogRow.field == CLAIMED)
+                .order_by(ChangeLogRow.hlc)
+            ):
+                latest[lead_id] = device_id
+        return {lead_id for lead_id, device_id in latest.items() if device_id == me}
 
     @staticmethod
     def revoke(url: str, device: str) -> str:
@@ -439,27 +462,27 @@ class HubService:
                 return 0, 0, True
             now_cursor, local = now.cursor, now.events
             marks.events = now.events
-            # What the batch will ask, read at once (a dozen queries per change otherwise).
-            keys = [(c.device_id, c.device_seq) for c in changes]
-            tx.prefetch(keys, {c.lead_id for c in changes})
-            for c in changes:
-                if taken and time.monotonic() - began > WRITE_BUDGET_S:
+            # The page as this device's changes: the events it did not join (RLS hides them
+            # anyway) and what it applied before are left out.
+            page = [
+                (n, c, _remote(c, event_id))
+                for n, c in enumerate(changes)
+                if c.global_seq > now_cursor and (event_id := local.get(c.event_id)) is not None
+            ]
+            # What the page will ask, read at once (a dozen queries per change otherwise).
+            hub_apply.prefetch(tx, [rc for _n, _c, rc in page])
+            for n, c, rc in page:
+                if n and time.monotonic() - began > WRITE_BUDGET_S:
+                    taken = n
                     break  # commit what is done; the rest comes with the next batch
-                taken += 1
-                if c.global_seq <= now_cursor:
-                    continue
-                event_id = local.get(c.event_id)
-                if event_id is None:
-                    continue  # an event this device did not join (RLS hides them anyway)
-                rc = RemoteChange(
-                    c.device_id, c.device_seq, c.hlc, event_id, c.lead_id, c.field, c.value,
-                    c.old_value, c.staff_id, c.staff_name, c.device_name, c.change_id, c.at,
-                )  # fmt: skip
+                taken = n + 1
                 outcome = apply_change(tx, rc)
                 if outcome in (Applied.CREATED, Applied.COMBINED, Applied.WON):
                     applied += 1
                 if c.lead_id in self._claims and outcome in (Applied.CREATED, Applied.COMBINED):
                     self._claim(tx, c.lead_id)
+            else:
+                taken = len(changes)
             # The cursor moves in the same transaction as the changes it covers.
             last = max(changes[taken - 1].global_seq, now_cursor)
             _put(tx.session, CURSOR, str(last))
@@ -546,6 +569,14 @@ class _Marks:
     @property
     def to_hub(self) -> dict[str, str]:
         return {local: hub for hub, local in self.events.items()}
+
+
+def _remote(c: HubChange, event_id: str) -> RemoteChange:
+    """A pulled change as the door applies it, in this device's event."""
+    return RemoteChange(
+        c.device_id, c.device_seq, c.hlc, event_id, c.lead_id, c.field, c.value,
+        c.old_value, c.staff_id, c.staff_name, c.device_name, c.change_id, c.at,
+    )  # fmt: skip
 
 
 def _read_marks(s: Any) -> _Marks:

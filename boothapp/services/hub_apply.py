@@ -16,11 +16,12 @@ lead; a change already applied (same device and number) is skipped.
 from __future__ import annotations
 
 import enum
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import SyncState
@@ -36,12 +37,14 @@ from boothapp.store.tables import LeadRow
 from boothapp.store.types import UTCDateTime
 
 _COLUMNS = frozenset(LEAD_COLUMNS)
+_IN_CHUNK = 500  # values per IN (...): far below SQLite's bound parameters
 _TIMES = frozenset(
     name for name in LEAD_COLUMNS if isinstance(LeadRow.__table__.c[name].type, UTCDateTime)
 )
 
 
 _GRAVEYARD = "hub_apply.graveyard"
+_VISITORS = "hub_apply.visitors"
 
 
 class Applied(enum.StrEnum):
@@ -52,6 +55,21 @@ class Applied(enum.StrEnum):
     LOST = "lost"  # a later change holds the field; kept in the history only
     UNKNOWN = "unknown"  # a lead or field this device does not know; logged, not applied
     ERASED = "erased"  # a person erased here (issue 18): logged, never brought back
+
+
+def prefetch(tx: LeadTransaction, changes: Sequence[RemoteChange]) -> None:
+    """Read at once what applying this page of changes will ask (a pull's page, a merge's
+    chunk): which change-log keys are here, the aliases, leads and field clocks of their
+    leads (``LeadTransaction.prefetch``), and the leads here of the page's visitors (same
+    badge, or same e-mail without one) for ``_same_visitor``: one query per page instead of
+    one per capture (#19)."""
+    tx.prefetch([(c.device_id, c.device_seq) for c in changes], {c.lead_id for c in changes})
+    keys = {
+        key
+        for c in changes
+        if c.field == CREATED and (key := _visitor_key(c.event_id, _snapshot(c))) is not None
+    }
+    _visitors(tx.session).load(tx.session, keys)
 
 
 def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
@@ -73,6 +91,7 @@ def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
         return Applied.UNKNOWN
     if rc.hlc > tx.clock_of(lead_id, rc.field):
         tx.update(row, {rc.field: _value(rc.field, rc.value)}, remote=rc)
+        _visitors(tx.session).wrote(row)  # its badge or e-mail may have moved
         return Applied.WON
     tx.record_remote(rc, losing_lead_id=lead_id)
     return Applied.LOST
@@ -80,7 +99,7 @@ def apply_change(tx: LeadTransaction, rc: RemoteChange) -> Applied:
 
 def _apply_created(tx: LeadTransaction, rc: RemoteChange) -> Applied:
     s = tx.session
-    snapshot = {k: v for k, v in dict(rc.value or {}).items() if k in _COLUMNS}
+    snapshot = _snapshot(rc)
     if _graveyard(s).erased(
         email=str(snapshot.get("email") or ""), badge_id=str(snapshot.get("badge_id") or "")
     ):
@@ -95,6 +114,7 @@ def _apply_created(tx: LeadTransaction, rc: RemoteChange) -> Applied:
         row = _new_row(rc, snapshot)
         s.add(row)
         tx.created(row, remote=rc)
+        _visitors(s).wrote(row)
         for name, value in snapshot.items():
             if value:
                 tx.set_clock(row.id, name, rc.hlc)
@@ -117,6 +137,7 @@ def _apply_created(tx: LeadTransaction, rc: RemoteChange) -> Applied:
     tx.created(row, remote=rc)
     tx.absorb(twin, row)
     row.badge_key = badge_key or twin.badge_key
+    _visitors(s).wrote(row)
     for name, stamp in clocks.items():
         tx.set_clock(row.id, name, stamp)
     return Applied.COMBINED
@@ -138,6 +159,7 @@ def _fill(tx: LeadTransaction, row: LeadRow, snapshot: dict[str, Any], rc: Remot
     }
     if values:
         tx.update(row, values, remote=rc)
+        _visitors(tx.session).wrote(row)
     else:
         tx.record_remote(rc)
 
@@ -148,27 +170,33 @@ def _same_visitor(tx: LeadTransaction, event_id: str, snapshot: dict[str, Any]) 
 
     Read without the autoflush: a pulled page's every capture flushed the unit of work of
     the changes before it (a quarter of a catching-up device's CPU, #19). So the database
-    answers as of the last flush, and what the session changed since is laid over it: a
+    answers as of the last flush (or as of the page's ``prefetch``, which read the leads of
+    the page's visitors at once), and what the session changed since is laid over it: a
     loaded lead is judged by its values in memory (a badge or an e-mail moved away since),
-    and the new and changed leads not flushed yet are looked at too."""
+    and the leads this apply wrote and the session's new and changed ones are looked at
+    too."""
     s = tx.session
-    badge = snapshot.get("badge_key") or None
-    email = "" if badge else str(snapshot.get("email") or "").strip().lower()
-    if not badge and not email:
+    key = _visitor_key(event_id, snapshot)
+    if key is None:
         return None
+    _event, kind, wanted = key
 
     def same(row: LeadRow) -> bool:
-        if row.event_id != event_id or row in s.deleted:
+        state = inspect(row)
+        if row.event_id != event_id or row in s.deleted or state.deleted or state.detached:
             return False
-        if badge:
-            return bool(row.badge_key == badge)
-        return row.badge_key is None and str(row.email or "").strip().lower() == email
+        if kind == "badge":
+            return bool(row.badge_key == wanted)
+        return row.badge_key is None and str(row.email or "").strip().lower() == wanted
 
+    index = _visitors(s)
+    if key in index.asked:  # the page's prefetch read the database, and this apply wrote
+        return next((row for row in index.rows.get(key, ()) if same(row)), None)
     q = select(LeadRow).where(LeadRow.event_id == event_id)
-    if badge:
-        q = q.where(LeadRow.badge_key == badge)
+    if kind == "badge":
+        q = q.where(LeadRow.badge_key == wanted)
     else:
-        q = q.where(LeadRow.badge_key.is_(None), func.lower(LeadRow.email) == email)
+        q = q.where(LeadRow.badge_key.is_(None), func.lower(LeadRow.email) == wanted)
     with s.no_autoflush:
         found = [row for row in s.scalars(q) if same(row)]
     pending = [row for row in (*s.new, *s.dirty) if isinstance(row, LeadRow) and same(row)]
@@ -176,6 +204,70 @@ def _same_visitor(tx: LeadTransaction, event_id: str, snapshot: dict[str, Any]) 
         if row not in found:
             found.append(row)
     return found[0] if found else None
+
+
+_VisitorKey = tuple[str, str, str]  # event id, "badge" or "email", the badge key or e-mail
+
+
+def _visitor_key(event_id: str, snapshot: dict[str, Any]) -> _VisitorKey | None:
+    badge = snapshot.get("badge_key") or None
+    if badge:
+        return (event_id, "badge", str(badge))
+    email = str(snapshot.get("email") or "").strip().lower()
+    return (event_id, "email", email) if email else None
+
+
+@dataclass
+class _Visitors:
+    """The leads of the visitors a page's prefetch asked about, by visitor (held here: the
+    session's identity map holds unchanged rows weakly), and every lead this apply wrote
+    since, under its visitor then: a lead whose badge or e-mail a pulled change moved,
+    flushed since, is found here. ``_same_visitor`` judges them by their values now."""
+
+    asked: set[_VisitorKey] = field(default_factory=set)
+    rows: dict[_VisitorKey, list[LeadRow]] = field(default_factory=dict)
+
+    def wrote(self, row: LeadRow) -> None:
+        snapshot = {"badge_key": row.badge_key, "email": row.email}
+        key = _visitor_key(row.event_id, snapshot)
+        if key is not None:
+            found = self.rows.setdefault(key, [])
+            if row not in found:
+                found.append(row)
+
+    def load(self, s: Session, keys: Iterable[_VisitorKey]) -> None:
+        todo = sorted(set(keys) - self.asked)
+        for kind in ("badge", "email"):
+            by_event: dict[str, list[str]] = {}
+            for event_id, k, value in todo:
+                if k == kind:
+                    by_event.setdefault(event_id, []).append(value)
+            for event_id, values in by_event.items():
+                for start in range(0, len(values), _IN_CHUNK):
+                    part = values[start : start + _IN_CHUNK]
+                    q = select(LeadRow).where(LeadRow.event_id == event_id)
+                    if kind == "badge":
+                        q = q.where(LeadRow.badge_key.in_(part))
+                    else:
+                        q = q.where(
+                            LeadRow.badge_key.is_(None), func.lower(LeadRow.email).in_(part)
+                        )
+                    for row in s.scalars(q):
+                        self.wrote(row)
+        self.asked |= set(todo)
+
+
+def _visitors(s: Session) -> _Visitors:
+    """The page's visitor index, kept for the transaction (a merge's spans many pages)."""
+    found = s.info.get(_VISITORS)
+    if not isinstance(found, _Visitors):
+        found = s.info[_VISITORS] = _Visitors()
+    return found
+
+
+def _snapshot(rc: RemoteChange) -> dict[str, Any]:
+    """A captured lead's values, as the change brought them."""
+    return {k: v for k, v in dict(rc.value or {}).items() if k in _COLUMNS}
 
 
 def _new_row(rc: RemoteChange, snapshot: dict[str, Any]) -> LeadRow:

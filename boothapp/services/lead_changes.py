@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from boothapp.core import hlc
@@ -217,6 +217,15 @@ class BatchEnqueuer(Enqueuer, Protocol):
     def on_leads_saved(self, s: Session, rows: Sequence[LeadRow]) -> None: ...
 
 
+@dataclass(slots=True)
+class _Clock:
+    """A field clock a pulled change set in this transaction (``LeadTransaction.flush``
+    writes it: ``stored`` once inserted)."""
+
+    hlc: str
+    stored: bool = False
+
+
 @dataclass
 class _Touched:
     row: LeadRow
@@ -250,11 +259,24 @@ class LeadTransaction:
         # What applying many pulled changes asks one primary key at a time (issue 19): each
         # ``session.get`` that misses is a query and an autoflush, most of a pull's time.
         # ``prefetch`` loads a batch's worth at once; every write below keeps these true.
-        self._clocks: dict[str, dict[str, FieldClockRow]] = {}  # lead id -> field -> clock
+        self._clocks: dict[str, dict[str, FieldClockRow | _Clock]] = {}  # lead -> field -> clock
         self._logged: set[tuple[str, int]] = set()  # change-log keys known to be there
         self._unlogged: set[tuple[str, int]] = set()  # ... and known not to be
         self._aliases: dict[str, str | None] = {}  # id -> the lead it stands for (None: itself)
         self._no_lead: set[str] = set()  # ids known to be no lead here
+        # Leads created in this transaction: ``session.get`` of one not flushed yet misses the
+        # identity map, so every pulled edit of a lead the same page brought was a query and
+        # an autoflush of the whole page so far (a quarter of a bulk pull's CPU, #19).
+        self._new_rows: dict[str, LeadRow] = {}
+        # Other devices' history rows and change-log entries this transaction applied, written
+        # one statement per table at the next ``flush`` (after the leads they name), not as
+        # ORM objects through the unit of work: a pull's page, a merge's file (#19).
+        self._pending_history: list[dict[str, Any]] = []
+        self._pending_log: list[dict[str, Any]] = []
+        # ... and the field clocks they set: new ones inserted at the flush, and those raised
+        # since their insert updated there (no ORM object per clock: 9 a pulled lead).
+        self._pending_clocks: list[tuple[str, str, _Clock]] = []
+        self._clock_updates: dict[tuple[str, str], _Clock] = {}
 
     # -- what callers say -----------------------------------------------------------------
     def created(
@@ -271,6 +293,7 @@ class LeadTransaction:
         entry.created = True
         entry.requeue = True
         self._no_lead.discard(row.id)
+        self._new_rows[row.id] = row
         if remote is None:
             snapshot = {name: _json(getattr(row, name)) for name in LEAD_COLUMNS}
             who = self.staff_id if staff_id is None else staff_id
@@ -333,7 +356,7 @@ class LeadTransaction:
         records the tombstone and the CRM delete request; nothing is planned or queued.
         """
         s = self.session
-        s.flush()
+        self.flush()
         ids = {row.id} | set(
             s.scalars(select(LeadAliasRow.alias_id).where(LeadAliasRow.lead_id == row.id))
         )
@@ -366,8 +389,14 @@ class LeadTransaction:
         else:
             self.record_remote(remote)
         self._erased[row.id] = row.event_id
+        self._forget(row.id)
         s.delete(row)
         s.flush()
+
+    def _forget(self, lead_id: str) -> None:
+        """The lead of this id is deleted in this transaction: ``lead`` finds none."""
+        self._new_rows.pop(lead_id, None)
+        self._no_lead.add(lead_id)
 
     def claim(self, row: LeadRow) -> None:
         """This device plans and queues a lead a push-only device captured (the hub gave it
@@ -387,19 +416,53 @@ class LeadTransaction:
         remote: RemoteChange | None,
         who: str = "",
     ) -> None:
+        if remote is not None:  # written with the page (``flush``)
+            self._pending_history.append(
+                dict(
+                    id=change_id or new_id(), lead_id=lead_id, staff_id=remote.staff_id,
+                    field=name, old_value=_json(old), new_value=_json(new),
+                    device_id=remote.device_id, created_by=remote.staff_id,
+                    created_at=remote.at,
+                )
+            )  # fmt: skip
+            return
         self.session.add(
             LeadChangeRow(
                 id=change_id or new_id(),
                 lead_id=lead_id,
-                staff_id=remote.staff_id if remote else who,
+                staff_id=who,
                 field=name,
                 old_value=_json(old),
                 new_value=_json(new),
-                device_id=remote.device_id if remote else self._door.device_id,
-                created_by=remote.staff_id if remote else who,
-                created_at=remote.at if remote else self.now,
+                device_id=self._door.device_id,
+                created_by=who,
+                created_at=self.now,
             )
         )
+
+    def flush(self) -> None:
+        """Write what the session holds, then the other devices' history rows and change-log
+        entries applied since the last flush: one insert per table (the leads first, which
+        the history rows name)."""
+        self.session.flush()
+        history, self._pending_history = self._pending_history, []
+        entries, self._pending_log = self._pending_log, []
+        insert_rows(self.session, LeadChangeRow, history)
+        insert_rows(self.session, ChangeLogRow, entries)
+        fresh, self._pending_clocks = self._pending_clocks, []
+        if fresh:
+            _insert_clocks(self.session, [(lead, name, c.hlc) for lead, name, c in fresh])
+            for _lead, _name, clock in fresh:
+                clock.stored = True
+        raised, self._clock_updates = self._clock_updates, {}
+        if raised:
+            t = table_of(FieldClockRow)
+            self.session.execute(
+                update(t)
+                .where(t.c.lead_id == bindparam("k_lead"), t.c.field == bindparam("k_field"))
+                .values(hlc=bindparam("k_hlc")),
+                [dict(k_lead=k[0], k_field=k[1], k_hlc=c.hlc) for k, c in raised.items()],
+            )
 
     # -- the event hub (issue 19) ---------------------------------------------------------
     def has_seen(self, device_id: str, device_seq: int) -> bool:
@@ -460,7 +523,8 @@ class LeadTransaction:
         """The lead of this id here (``session.get`` that knows what ``prefetch`` found)."""
         if lead_id in self._no_lead:
             return None
-        return self.session.get(LeadRow, lead_id)
+        row = self._new_rows.get(lead_id)
+        return row if row is not None else self.session.get(LeadRow, lead_id)
 
     def record_remote(self, remote: RemoteChange, *, losing_lead_id: str | None = None) -> None:
         """Log another device's change under its key and move this clock past its stamp.
@@ -472,23 +536,15 @@ class LeadTransaction:
             return
         self._recorded.add(key)
         self._door.observe(remote.hlc)
-        self.session.add(
-            ChangeLogRow(
-                device_id=remote.device_id,
-                device_seq=remote.device_seq,
-                hlc=remote.hlc,
-                event_id=remote.event_id,
-                lead_id=remote.lead_id,
-                field=remote.field,
-                value=remote.value,
-                old_value=remote.old_value,
-                staff_id=remote.staff_id,
-                staff_name=remote.staff_name,
-                device_name=remote.device_name,
-                change_id=remote.change_id,
-                at=remote.at,
+        self._pending_log.append(
+            dict(
+                device_id=remote.device_id, device_seq=remote.device_seq, hlc=remote.hlc,
+                event_id=remote.event_id, lead_id=remote.lead_id, field=remote.field,
+                value=remote.value, old_value=remote.old_value, staff_id=remote.staff_id,
+                staff_name=remote.staff_name, device_name=remote.device_name,
+                change_id=remote.change_id, at=remote.at,
             )
-        )
+        )  # fmt: skip
         if losing_lead_id is not None and remote.field != CREATED:
             self._history(
                 losing_lead_id, remote.field, remote.old_value, remote.value,
@@ -514,14 +570,14 @@ class LeadTransaction:
         row = self.lead(lead_id)
         return row is not None and bool(_json(getattr(row, name)))
 
-    def _clocks_of(self, lead_id: str) -> dict[str, FieldClockRow]:
+    def _clocks_of(self, lead_id: str) -> dict[str, FieldClockRow | _Clock]:
         """A lead's field clocks, read once per transaction (every write goes through it)."""
         clocks = self._clocks.get(lead_id)
         if clocks is None:
             found = self.session.scalars(
                 select(FieldClockRow).where(FieldClockRow.lead_id == lead_id)
             )
-            clocks = self._clocks[lead_id] = {row.field: row for row in found}
+            clocks = self._clocks[lead_id] = dict((row.field, row) for row in found)
         return clocks
 
     def resolve(self, lead_id: str) -> str:
@@ -544,7 +600,7 @@ class LeadTransaction:
         """The same visitor captured on two devices: ``loser`` becomes an alias of
         ``winner``; its history, scans, follow-ups, queue and audit move along."""
         s = self.session
-        s.flush()
+        self.flush()
         old, new = loser.id, winner.id
         # "fetch": the session learns which rows moved from the statement itself; the default
         # ("evaluate") tested every object of the class in the session, per statement, and a
@@ -566,6 +622,7 @@ class LeadTransaction:
         self._clocks.pop(old, None)
         self.alias(old, new)
         self._touched.pop(old, None)
+        self._forget(old)
         s.delete(loser)
         s.flush()
         entry = self._entry(winner)
@@ -579,7 +636,9 @@ class LeadTransaction:
             update(LeadAliasRow).where(LeadAliasRow.lead_id == alias_id).values(lead_id=lead_id),
             execution_options={"synchronize_session": "fetch"},  # as in ``absorb``
         )
-        if s.get(LeadAliasRow, alias_id) is None:
+        # Known to be no alias yet (``prefetch`` asked): no read, no autoflush.
+        known = self._aliases.get(alias_id, alias_id)
+        if known is None or (known == alias_id and s.get(LeadAliasRow, alias_id) is None):
             s.add(LeadAliasRow(alias_id=alias_id, lead_id=lead_id, at=self.now))
         for known, target in self._aliases.items():  # as the update above did
             if target == alias_id:
@@ -596,10 +655,12 @@ class LeadTransaction:
         if row is None:
             # The field's clock so far may be its capture's (``CAPTURED``): kept if later.
             stamp = max(stamp, self.clock_of(lead_id, name))
-            row = clocks[name] = FieldClockRow(lead_id=lead_id, field=name, hlc=stamp)
-            self.session.add(row)
+            clock = clocks[name] = _Clock(stamp)
+            self._pending_clocks.append((lead_id, name, clock))
         elif stamp > row.hlc:
             row.hlc = stamp
+            if isinstance(row, _Clock) and row.stored:  # inserted at a flush already
+                self._clock_updates[(lead_id, name)] = row
 
     def _write_log(self) -> None:
         """This transaction's own changes, numbered and stamped, into the change log."""
@@ -607,7 +668,7 @@ class LeadTransaction:
         if not entries:
             return
         s = self.session
-        s.flush()  # holds SQLite's write lock from here: the next number is ours
+        self.flush()  # holds SQLite's write lock from here: the next number is ours
         me = self._door.device_id
         seq = s.scalar(select(func.max(ChangeLogRow.device_seq)).where(
             ChangeLogRow.device_id == me
@@ -667,6 +728,7 @@ class LeadTransaction:
     def import_history(self, lead_id: str, changes: Iterable[LeadChangeRow]) -> int:
         """Copy another device's history rows of a lead (same ids: importing twice adds
         nothing); returns how many were new."""
+        self.flush()
         known = set(
             self.session.scalars(select(LeadChangeRow.id).where(LeadChangeRow.lead_id == lead_id))
         )
@@ -694,6 +756,10 @@ class LeadTransaction:
         """Undo everything (a dry run); nothing is planned, queued or broadcast."""
         self.session.rollback()
         self._touched.clear()
+        self._pending_history.clear()
+        self._pending_log.clear()
+        self._pending_clocks.clear()
+        self._clock_updates.clear()
         self.discarded = True
 
     # -- what follows ---------------------------------------------------------------------
@@ -704,9 +770,11 @@ class LeadTransaction:
         return entry
 
     def finish(self) -> LeadsChanged | None:
-        if self.discarded or not (self._touched or self._erased):
+        if self.discarded:
             return None
-        self.session.flush()
+        self.flush()  # a pulled change that lost everywhere is still logged
+        if not (self._touched or self._erased):
+            return None
         self._write_log()
         # On a hub, the device that captured a lead plans and queues it (issue 19), whoever
         # changed it: one visitor never gets the same follow-up mail from two laptops.
@@ -748,6 +816,13 @@ class LeadTransaction:
         }
         ids = [lead_id for lead_id in self._touched if lead_id not in pulled]
         return pulled | set(self._door.owners_elsewhere(self.session, ids, hub=True))
+
+    def hand_over(self, lead_ids: Set[str]) -> None:
+        """This device no longer plans and queues these leads (it leaves the hub, whose next
+        sweeping device takes its claims over, issue 19): their open touches and pending CRM
+        items go, as for a lead another device's capture won."""
+        if lead_ids:
+            self._hand_over(lead_ids)
 
     def _hand_over(self, lead_ids: Set[str]) -> None:
         """Touches planned here for a lead another device captured (before the same visitor's

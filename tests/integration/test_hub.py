@@ -200,6 +200,40 @@ def test_a_revoked_device_is_refused_and_a_device_reads_only_its_events(
     assert statuses["laptop B"].revoked and not statuses["laptop A"].revoked
 
 
+def test_a_revoked_devices_own_captures_stay_on_it_and_the_manager_can_merge_them(
+    tmp_path: Path, hub_url: str, devices: tuple[AppContext, AppContext]
+) -> None:
+    """Decided (#19): a revoked device keeps what it captured (its file is the source of
+    truth), the hub takes none of it, the device says in one line who can bring it to the
+    others, and the manager's ``boothapp merge`` of its file does."""
+    from boothapp.services.device_merge import merge_device_file
+    from boothapp.services.hub import HubService
+
+    a, b = devices
+    b.leads.capture_scan(_event_id(b), "BADGE-1")
+    _sync(a, b)
+    HubService.revoke(hub_url, "laptop B")
+    b.leads.capture_scan(_event_id(b), "BADGE-2")  # captured after the revoke
+
+    with pytest.raises(HubRefused) as refused:
+        b.hub.replicate_once()
+    message = str(refused.value)
+    assert "\n" not in message and "manager" in message and "boothapp merge" in message
+    assert "not permitted to log in" in message  # PostgreSQL's own reason, kept
+    status = b.hub.status()
+    assert status.error == message and status.waiting >= 1
+    assert {lead.badge_key for lead in _leads(b)} == {"id:badge-1", "id:badge-2"}  # kept
+    a.hub.replicate_once()
+    assert {lead.badge_key for lead in _leads(a)} == {"id:badge-1"}  # the hub took none
+
+    b_file = Path(b.paths.db_url.removeprefix("sqlite:///"))
+    report = merge_device_file(
+        a.changes, _event_id(a), b_file, keys=[b.db_key.raw if b.db_key else b""]
+    )
+    assert report.added == 1  # BADGE-2; BADGE-1 came through the hub before the revoke
+    assert {lead.badge_key for lead in _leads(a)} == {"id:badge-1", "id:badge-2"}
+
+
 def test_one_crm_sync_per_event_the_other_device_says_who_holds_it(
     tmp_path: Path, devices: tuple[AppContext, AppContext]
 ) -> None:

@@ -333,3 +333,29 @@ def test_kiosk_leads_pulled_before_the_hub_had_claims_are_claimed_by_the_laptop_
     assert _plan(laptop, lead) == _control(laptop, Rating.HOT)
     assert len(_queued(laptop, lead)) == 1
     assert _plan(kiosk, lead) == [] and _queued(kiosk, lead) == []
+
+
+def test_a_laptop_that_leaves_hands_its_kiosk_leads_over_and_drops_their_plan(
+    tmp_path: Path, hub_url: str, opened: list[AppContext]
+) -> None:
+    kiosk_dir = _device(tmp_path, "kiosk 1", hub_url, kiosk=True)
+    a_dir, b_dir = _device(tmp_path, "laptop A", hub_url), _device(tmp_path, "laptop B", hub_url)
+    kiosk, a = _open(kiosk_dir, opened), _open(a_dir, opened)
+    lead = _capture(kiosk, "ayse@demir.de")
+    kiosk.hub.replicate_once()
+    a.hub.replicate_once()  # A applies the kiosk's lead first: A claims and plans it
+    assert _plan(a, lead) and len(_queued(a, lead)) == 1
+
+    a.hub.leave()  # `boothapp hub leave` on laptop A, which stays at the booth
+
+    assert not a.hub.joined
+    assert _plan(a, lead) == [] and _queued(a, lead) == [], "A no longer sends for it"
+    assert a.leads.get_lead(lead) is not None  # the lead itself stays on A
+    b = _open(b_dir, opened)
+    b.hub.replicate_once()  # B pulls, then sweeps: it takes A's claim over
+    with psycopg.connect(hub_url.replace("+psycopg", "")) as admin:
+        claims = admin.execute("SELECT device_id FROM hub.lead_claims").fetchall()
+    assert claims == [(b.settings.device_id,)]
+    assert _plan(b, lead) == _control(b, Rating.HOT)
+    assert len(_queued(b, lead)) == 1
+    assert _plan(kiosk, lead) == [] and _queued(kiosk, lead) == []

@@ -15,11 +15,18 @@ from sqlalchemy import select
 
 from boothapp.app import AppContext, build_context
 from boothapp.core.models import Contact
+from boothapp.services import hub_apply
 from boothapp.services.events import NewEvent
 from boothapp.services.hub_apply import apply_change
 from boothapp.services.lead_changes import ChangeOrigin, RemoteChange
 from boothapp.services.leads import LeadDraft
-from boothapp.store.tables import ChangeLogRow, LeadRow
+from boothapp.store.tables import (
+    ChangeLogRow,
+    FieldClockRow,
+    LeadAliasRow,
+    LeadChangeRow,
+    LeadRow,
+)
 
 NAMES = ("A", "B", "C", "D")
 
@@ -66,16 +73,18 @@ def _own_log(ctx: AppContext) -> list[ChangeLogRow]:
 def _apply(target: AppContext, entries: list[ChangeLogRow], prefetch: bool = False) -> None:
     event_id = _event(target)
     with target.changes.transaction(ChangeOrigin.HUB, "hub") as tx:
-        if prefetch:  # as the replicator applies a pulled batch: its lookups read at once
-            tx.prefetch(
-                [(e.device_id, e.device_seq) for e in entries], {e.lead_id for e in entries}
-            )
-        for e in entries:
-            rc = RemoteChange(
-                e.device_id, e.device_seq, e.hlc, event_id, e.lead_id, e.field, e.value,
-                e.old_value, e.staff_id, e.staff_name, "", e.change_id, e.at,
-            )  # fmt: skip
+        remotes = [_remote(e, event_id) for e in entries]
+        if prefetch:  # as the replicator applies a pulled page: its lookups read at once
+            hub_apply.prefetch(tx, remotes)
+        for rc in remotes:
             apply_change(tx, rc)
+
+
+def _remote(e: ChangeLogRow, event_id: str) -> RemoteChange:
+    return RemoteChange(
+        e.device_id, e.device_seq, e.hlc, event_id, e.lead_id, e.field, e.value,
+        e.old_value, e.staff_id, e.staff_name, "", e.change_id, e.at,
+    )  # fmt: skip
 
 
 def _interleave(logs: list[list[ChangeLogRow]], rng: random.Random) -> list[ChangeLogRow]:
@@ -141,3 +150,90 @@ def test_every_device_ends_with_the_same_leads_whatever_the_order(
     assert badge77[4] == max(notes, key=lambda e: e.hlc).value
     ana = next(row for row in final if row[1] is None)
     assert ana[3] == "Ruiz SL" and ana[4] == "met at the bar"
+
+
+def _everything(ctx: AppContext) -> dict[str, list[tuple[object, ...]]]:
+    """What a device holds of the leads: leads, aliases, history, field clocks, change log
+    (history ids aside: a pulled change of several fields gets fresh ones)."""
+    with ctx.db.read() as s:
+        return {
+            "leads": _state(ctx),
+            "aliases": sorted(s.execute(select(LeadAliasRow.alias_id, LeadAliasRow.lead_id)).all()),
+            "history": sorted(
+                s.execute(
+                    select(
+                        LeadChangeRow.lead_id,
+                        LeadChangeRow.field,
+                        LeadChangeRow.old_value,
+                        LeadChangeRow.new_value,
+                        LeadChangeRow.device_id,
+                        LeadChangeRow.created_at,
+                    )
+                ).all(),
+                key=repr,
+            ),
+            "clocks": sorted(
+                s.execute(select(FieldClockRow.lead_id, FieldClockRow.field, FieldClockRow.hlc))
+            ),
+            "log": sorted(
+                s.execute(
+                    select(
+                        ChangeLogRow.device_id,
+                        ChangeLogRow.device_seq,
+                        ChangeLogRow.lead_id,
+                        ChangeLogRow.field,
+                        ChangeLogRow.hlc,
+                    )
+                ).all()
+            ),
+        }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_page_applied_at_once_ends_as_change_by_change(
+    fleet: dict[str, AppContext], tmp_path: Path, seed: int
+) -> None:
+    """The pull applies a page in one transaction with its lookups read at once and its rows
+    written one insert per table (#19): the same end state, aliases and history included, as
+    applying each change in a transaction of its own."""
+    a, b, c, by_one = (fleet[n] for n in NAMES)
+    (tmp_path / "E").mkdir()
+    at_once = build_context(str(tmp_path / "E"))
+    at_once.events.create_event(
+        NewEvent(name="Rule Expo", timezone="UTC", starts_on=date(2026, 12, 1))
+    )
+    try:
+        # A capture and an edit of it in one page; the same badge on two devices with edits
+        # addressed to both ids; a walk-in whose e-mail moves, then another device's walk-in
+        # with the new e-mail (one visitor); a lead only one device has.
+        la, _ = a.leads.capture_scan(_event(a), "BADGE-1")
+        _edit(a, la.id, notes="A: pricing")
+        lb, _ = b.leads.capture_scan(_event(b), "BADGE-1")
+        _edit(b, lb.id, company="Weber GmbH", notes="B: demo")
+        bo = a.leads.save_lead(
+            LeadDraft(_event(a), Contact(first_name="Bo", last_name="Li", email="bo@old.example"))
+        )
+        _edit(a, bo.id, email="bo@new.example")
+        c.leads.save_lead(
+            LeadDraft(_event(c), Contact(first_name="Bo", last_name="Li", email="BO@new.example"))
+        )
+        c.leads.capture_scan(_event(c), "BADGE-2")
+        logs = [_own_log(ctx) for ctx in (a, b, c)]
+        entries = _interleave(logs, random.Random(seed))
+
+        for e in entries:  # change by change, each its own transaction
+            _apply(by_one, [e])
+        _apply(at_once, entries, prefetch=True)  # one page
+
+        one, page = _everything(by_one), _everything(at_once)
+        assert one == page
+        # (Bo is one lead when C's capture came after A's e-mail moved: the order decides.)
+        badge1s = [row for row in page["leads"] if row[1] and row[1].endswith("1")]
+        assert len(badge1s) == 1  # one lead per visitor; the other capture its alias
+        assert {la.id, lb.id} & {alias for alias, _lead in page["aliases"]}
+        assert len(page["log"]) == len(entries)
+        badge1 = badge1s[0]
+        assert badge1[3] == "Weber GmbH"
+        assert {h[1] for h in page["history"] if h[0] == badge1[0]} >= {"notes", "company"}
+    finally:
+        at_once.close()

@@ -131,7 +131,7 @@ def as_hub_error(exc: BaseException) -> HubError:
     if problem is HubProblem.SCHEMA:
         return HubSchemaError(schema_message(exc))
     if problem is HubProblem.REFUSED:
-        return HubRefused(_("the hub refused this device: {reason}").format(reason=reason))
+        return HubRefused(refused_message(reason))
     if problem is HubProblem.TLS:
         text = _("the hub's certificate was not accepted (TLS): {reason}")
         return HubTlsError(text.format(reason=reason))
@@ -356,7 +356,17 @@ def check_device(conn: psycopg.Connection) -> None:
             raise HubSchemaError(schema_message(exc)) from None
         raise
     if row is None or row[0] is None:
-        raise HubRefused(_("this device is not (or no longer) joined to the hub"))
+        raise HubRefused(refused_message(_("this device is not (or no longer) joined to the hub")))
+
+
+def refused_message(reason: str) -> str:
+    """One line for a device the hub will not take (revoked, left, a wrong password): its own
+    captures are not lost, and who can bring them to the others (#19)."""
+    text = _(
+        "the hub refused this device ({reason}); what it captured stays on it: ask the event's "
+        "manager to merge this device's file (boothapp merge) or to join it again"
+    )
+    return text.format(reason=reason)
 
 
 def schema_message(exc: BaseException) -> str:
