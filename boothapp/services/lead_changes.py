@@ -199,6 +199,7 @@ class Planner(Protocol):
         *,
         replan: bool = False,
         lead_ids: Iterable[str] | None = None,
+        prepared: Callable[[], Any] | None = None,
     ) -> Any: ...
 
     def reassign_open(self, s: Session, lead_id: str, owner: str) -> int: ...
@@ -255,6 +256,9 @@ class LeadTransaction:
         self._unlogged: set[tuple[str, int]] = set()  # ... and known not to be
         self._aliases: dict[str, str | None] = {}  # id -> the lead it stands for (None: itself)
         self._no_lead: set[str] = set()  # ids known to be no lead here
+        # A bulk capture's new leads, planned and rendered ahead in its worker process
+        # (issue 23): the planner's ``prepared``, asked for inside the planning savepoint.
+        self.prepared_plans: Callable[[], Any] | None = None
 
     # -- what callers say -----------------------------------------------------------------
     def created(
@@ -785,7 +789,10 @@ class LeadTransaction:
         for (event_id, replan), ids in by_event.items():
             try:
                 with self.session.begin_nested():
-                    planner.plan_in(self.session, event_id, self.now, replan=replan, lead_ids=ids)
+                    planner.plan_in(
+                        self.session, event_id, self.now, replan=replan, lead_ids=ids,
+                        prepared=None if replan else self.prepared_plans,
+                    )  # fmt: skip
             except Exception as exc:  # a broken plan never costs the change itself
                 log.warning("follow-ups not planned for %d lead(s): %s", len(ids), exc)
         for e in self._touched.values():

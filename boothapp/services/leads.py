@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,17 @@ from boothapp.core.models import (
 )
 from boothapp.services.audit import AuditAction, record, record_many
 from boothapp.services.badge_identity import BadgeIdentity, identity_of
-from boothapp.services.bulk_evaluation import Evaluated, clean_fields, evaluated_parts
+from boothapp.services.bulk_evaluation import (
+    BulkWorker,
+    Evaluated,
+    bulk_worker,
+    clean_fields,
+    evaluate_items,
+)
 from boothapp.services.card_images import image_paths_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.followups import FollowUpService, Prepared, prepare_plans
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner, assign_owners
 from boothapp.services.sightings import Sighting, sightings_in
@@ -392,9 +400,17 @@ class LeadService:
             [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part]
             for part in parts
         ]
-        with evaluated_parts(items, cfg, region, parallel=parallel) as evaluated:
-            for part, evaluations in zip(parts, evaluated, strict=True):
-                self._add_part(event_id, part, evaluations, cfg)
+        with bulk_worker(parallel and len(parts) > 1) as worker:
+            # The worker keeps one step ahead: it evaluates chunk k + 1, then plans and
+            # renders chunk k's follow-ups, while this process inserts chunk k (issue 23).
+            evaluated: Callable[[], list[Evaluated]] = partial(
+                evaluate_items, items[0], cfg, region
+            )
+            for k, part in enumerate(parts):
+                evaluations = evaluated()
+                if k + 1 < len(parts):
+                    evaluated = worker.submit(evaluate_items, items[k + 1], cfg, region)
+                self._add_part(event_id, part, evaluations, cfg, worker)
                 done += len(part)
                 if progress is not None:
                     progress(done, len(leads))
@@ -406,6 +422,7 @@ class LeadService:
         part: Sequence[CapturedLead],
         evaluations: Sequence[Evaluated],
         cfg: EventConfig,
+        worker: BulkWorker,
     ) -> None:
         """One chunk of ``add_captured``: one transaction through the lead door."""
         with self.changes.transaction(ChangeOrigin.SCAN) as tx, tx.session.no_autoflush:
@@ -426,6 +443,9 @@ class LeadService:
                 row.please_delete = ev.junk
                 rows.append(row)
             assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
+            # The routed leads' follow-ups are planned and rendered in the worker meanwhile;
+            # the door plans with them (``prepared_plans``) before the commit.
+            tx.prepared_plans = self._plans_ahead(tx, event_id, rows, worker)
             # One executemany of plain tuples, then the rows join the session as stored: the
             # unit of work's flush of 5,000 new objects was a tenth of a demo build (#23).
             insert_rows(tx.session, LeadRow, [_values_of(row) for row in rows])
@@ -455,6 +475,18 @@ class LeadService:
             )
             for row in rows:
                 tx.created(row, staff_id=row.staff_id)
+
+    def _plans_ahead(
+        self, tx: LeadTransaction, event_id: str, rows: Sequence[LeadRow], worker: BulkWorker
+    ) -> Prepared | None:
+        planner = self.changes.planner
+        if not isinstance(planner, FollowUpService):
+            return None
+        try:
+            job = planner.plan_job(tx.session, event_id, rows, tx.now)
+        except Exception:  # a broken follow-up section: the door's own planning says so
+            return None
+        return worker.submit(prepare_plans, job)
 
     def _insert(self, s: Session, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
         row = self._new_row(draft, contact, now)
