@@ -92,7 +92,13 @@ class BulkWorker:
         """``fn(*args)`` in the worker; the returned call gives its result."""
         if self._pool is None:
             return lambda: fn(*args)
-        future = self._pool.submit(fn, *args)
+        try:
+            future = self._pool.submit(fn, *args)
+        except Exception as exc:  # the pool broke on an earlier call: the rest is done here
+            log.warning("bulk work done in this process: the worker failed: %s", exc)
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            return lambda: fn(*args)
 
         def result() -> T:
             try:

@@ -68,7 +68,7 @@ from boothapp.services.followup_types import (
     parse_followup_section,
 )
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
-from boothapp.store.bulk import insert_rows
+from boothapp.store.bulk import insert_rows, loaded_row
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
@@ -179,7 +179,7 @@ def prepare_plans(job: PlanJob) -> dict[str, PreparedPlan]:
     show_end = _show_end(job.event, now)
     out: dict[str, PreparedPlan] = {}
     for values in job.leads:
-        lead = LeadRow(**values)
+        lead = loaded_row(LeadRow, values)
         try:
             staff = job.staff.get((lead.staff_id, lead.owner))
             view = _view_of(lead, job.event, job.settings, (), job.config, staff)

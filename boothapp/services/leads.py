@@ -38,6 +38,7 @@ from boothapp.services.badge_identity import BadgeIdentity, identity_of
 from boothapp.services.bulk_evaluation import (
     BulkWorker,
     Evaluated,
+    Item,
     bulk_worker,
     clean_fields,
     evaluate_items,
@@ -49,7 +50,7 @@ from boothapp.services.followups import FollowUpService, Prepared, prepare_plans
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner, assign_owners
 from boothapp.services.sightings import Sighting, sightings_in
-from boothapp.store.bulk import insert_rows
+from boothapp.store.bulk import insert_rows, loaded_row
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -401,16 +402,15 @@ class LeadService:
             for part in parts
         ]
         with bulk_worker(parallel and len(parts) > 1) as worker:
-            # The worker keeps one step ahead: it evaluates chunk k + 1, then plans and
-            # renders chunk k's follow-ups, while this process inserts chunk k (issue 23).
-            evaluated: Callable[[], list[Evaluated]] = partial(
+            # The worker plans and renders chunk k's follow-ups while this process inserts
+            # chunk k, then evaluates chunk k + 1 while this one commits chunk k (issue 23).
+            evaluated: Callable[[], list[Evaluated]] | None = partial(
                 evaluate_items, items[0], cfg, region
             )
             for k, part in enumerate(parts):
-                evaluations = evaluated()
-                if k + 1 < len(parts):
-                    evaluated = worker.submit(evaluate_items, items[k + 1], cfg, region)
-                self._add_part(event_id, part, evaluations, cfg, worker)
+                assert evaluated is not None  # each chunk's evaluation was asked for
+                following = (items[k + 1], region) if k + 1 < len(parts) else None
+                evaluated = self._add_part(event_id, part, evaluated(), cfg, worker, following)
                 done += len(part)
                 if progress is not None:
                     progress(done, len(leads))
@@ -423,8 +423,12 @@ class LeadService:
         evaluations: Sequence[Evaluated],
         cfg: EventConfig,
         worker: BulkWorker,
-    ) -> None:
-        """One chunk of ``add_captured``: one transaction through the lead door."""
+        following: tuple[Sequence[Item], str] | None,
+    ) -> Callable[[], list[Evaluated]] | None:
+        """One chunk of ``add_captured``: one transaction through the lead door. The
+        ``following`` chunk's leads (and the event's region) go to the worker behind this
+        chunk's plans; returns their evaluation."""
+        evaluated = None
         with self.changes.transaction(ChangeOrigin.SCAN) as tx, tx.session.no_autoflush:
             rows = []
             for item, ev in zip(part, evaluations, strict=True):
@@ -436,16 +440,21 @@ class LeadService:
                         item.draft.rating if item.draft.rating_overridden else ev.suggested_rating
                     ),
                 )
-                row = self._new_row(d, ev.contact, item.captured_at)
-                row.id = new_id()  # the column's default, here: the row is inserted below
-                row.unsubscribed_at = None
-                row.device_id = item.device_id or self._device_id
-                row.please_delete = ev.junk
-                rows.append(row)
+                values = self._new_values(d, ev.contact, item.captured_at)
+                values.update(
+                    id=new_id(),  # the column's default, here: the row is inserted below
+                    device_id=item.device_id or self._device_id,
+                    please_delete=ev.junk,
+                )
+                # Every column, as ``_values_of`` reads a constructed row: None where unset.
+                rows.append(loaded_row(LeadRow, {c: values.get(c) for c in _LEAD_COLUMNS}))
             assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
             # The routed leads' follow-ups are planned and rendered in the worker meanwhile;
             # the door plans with them (``prepared_plans``) before the commit.
             tx.prepared_plans = self._plans_ahead(tx, event_id, rows, worker)
+            if following is not None:
+                next_items, region = following
+                evaluated = worker.submit(evaluate_items, next_items, cfg, region)
             # One executemany of plain tuples, then the rows join the session as stored: the
             # unit of work's flush of 5,000 new objects was a tenth of a demo build (#23).
             insert_rows(tx.session, LeadRow, [_values_of(row) for row in rows])
@@ -475,6 +484,7 @@ class LeadService:
             )
             for row in rows:
                 tx.created(row, staff_id=row.staff_id)
+        return evaluated
 
     def _plans_ahead(
         self, tx: LeadTransaction, event_id: str, rows: Sequence[LeadRow], worker: BulkWorker
@@ -503,7 +513,11 @@ class LeadService:
         return row
 
     def _new_row(self, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
-        return LeadRow(
+        return LeadRow(**self._new_values(draft, contact, now))
+
+    def _new_values(self, draft: LeadDraft, contact: Contact, now: datetime) -> dict[str, Any]:
+        """A new lead's column values, saved one by one or in bulk (one place, issue 23)."""
+        return dict(
             event_id=draft.event_id,
             badge_key=draft.badge_key,
             badge_id=draft.badge_id,
