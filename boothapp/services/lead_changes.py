@@ -936,13 +936,16 @@ class LeadChanges:
         *,
         immediate: bool = False,
         durable: bool = True,
+        now: datetime | None = None,
     ) -> Iterator[LeadTransaction]:
         """One committed unit of lead changes; the broadcast follows the commit.
 
         ``immediate``: hold the write lock from the first read; ``durable=False``: a commit
-        not flushed to disk, for changes that can be applied again (see ``Database.session``)."""
+        not flushed to disk, for changes that can be applied again (see ``Database.session``).
+        ``now``: the changes' time when the caller took it (from ``clock``) beforehand: a
+        bulk capture plans a chunk's follow-ups before its transaction opens (issue 23)."""
         with self._db.session(immediate=immediate, durable=durable) as s:
-            tx = LeadTransaction(self, s, origin, staff_id, self.clock())
+            tx = LeadTransaction(self, s, origin, staff_id, now or self.clock())
             yield tx
             changed = tx.finish()
         self._announce(changed)
