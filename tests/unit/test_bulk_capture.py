@@ -259,3 +259,29 @@ def test_a_capture_keeps_one_clock_row_that_stands_for_each_captured_value(
             tx.discard()
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_broken_followup_section_costs_no_bulk_captured_lead(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, parallel: bool
+) -> None:
+    # The door's promise for one lead holds for a chunk planned ahead (in the worker too):
+    # the leads, their history and CRM queue are saved; no touch is planned; the log says why.
+    ctx, event_id = _setup(tmp_path / "d")
+    try:
+        cfg = ctx.configs.get(event_id)
+        broken = {**cfg.followups, "spreading": {"max_sends_per_slot": "x"}}
+        ctx.configs.save(event_id, replace(cfg, followups=broken))
+        drafts = _drafts(ctx, event_id)
+        added = ctx.leads.add_captured(
+            event_id, [CapturedLead(d, NOW) for d in drafts], chunk=5, parallel=parallel
+        )
+        assert added == len(ctx.leads.list_leads(event_id)) == LEADS
+        assert ctx.followups.touches(event_id) == []
+        assert "follow-ups not planned" in caplog.text
+        assert "max_sends_per_slot" in caplog.text
+        with ctx.db.read() as s:
+            logged = s.execute(text("SELECT count(*) FROM change_log")).scalar_one()
+        assert logged >= LEADS  # each capture logged for the event hub
+    finally:
+        ctx.close()
