@@ -2,10 +2,11 @@
 
 Cleaning a contact (phone, e-mail, country, zone) and scoring it is pure work on the lead's
 own data and the event's rules: a 50,000-lead demo build spent a seventh of its time there.
-For a bulk capture of several chunks a worker process evaluates the later chunks while this
-process saves the earlier ones through the lead door; the first chunk is evaluated here, so
-nothing waits for the worker to start. Results are what ``evaluate_lead`` gives in this
-process (the same pure function, the same inputs), in the leads' order.
+For a bulk capture of several chunks one worker process (``BulkWorker``) evaluates the later
+chunks and plans and renders their follow-ups (``followups.prepare_plans``) while this
+process saves the earlier ones through the lead door; the first chunk is done here, so
+nothing waits for the worker to start. Results are what the same pure functions give in this
+process for the same inputs.
 """
 
 from __future__ import annotations

@@ -405,8 +405,9 @@ class LeadService:
         """Many leads through the door, one transaction per chunk (history, routing, CRM
         queue and follow-up plans as for a scan), each with its own capture time.
 
-        ``parallel``: the later chunks are evaluated (contact cleaned, scored) in a worker
-        process while the earlier ones are saved (``bulk_evaluation``; a big demo build)."""
+        ``parallel``: the later chunks are evaluated (contact cleaned, scored) and their
+        follow-ups planned and rendered in a worker process while the earlier ones are saved
+        (``bulk_evaluation``; a big demo build)."""
         if not leads:
             return 0
         cfg = self._configs.get(event_id)
