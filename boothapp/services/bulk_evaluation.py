@@ -2,26 +2,30 @@
 
 Cleaning a contact (phone, e-mail, country, zone) and scoring it is pure work on the lead's
 own data and the event's rules: a 50,000-lead demo build spent a seventh of its time there.
-For a bulk capture of several chunks a worker process evaluates the later chunks while this
-process saves the earlier ones through the lead door; the first chunk is evaluated here, so
-nothing waits for the worker to start. Results are what ``evaluate_lead`` gives in this
-process (the same pure function, the same inputs), in the leads' order.
+For a bulk capture of several chunks one worker process (``BulkWorker``) evaluates the later
+chunks and plans and renders their follow-ups (``followups.prepare_plans``) while this
+process saves the earlier ones through the lead door; the first chunk is done here, so
+nothing waits for the worker to start. Results are what the same pure functions give in this
+process for the same inputs.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, TypeVar
 
 from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import evaluate_lead
 from boothapp.core.models import Contact, Rating
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # (contact, answers, referred_by) of one lead, as its draft holds them.
 Item = tuple[Contact, Mapping[str, object], str]
@@ -65,30 +69,79 @@ def clean_fields(contact: Contact) -> Contact:
     return replace(contact, **values)
 
 
+class BulkWorker:
+    """One spawned worker process for a bulk capture's pure work (evaluating, planning and
+    rendering follow-ups; issue 23), or none: then ``submit`` runs the call here. A call the
+    worker fails (it died, could not start) is run here when its result is asked for.
+
+    Calls run in the order submitted; the caller keeps the worker one step ahead of itself
+    (evaluate the next chunk, plan this one) while it inserts rows."""
+
+    def __init__(self, parallel: bool) -> None:
+        self._pool = (
+            ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_setup,
+                initargs=(WORKER_SETUP,),
+            )
+            if parallel
+            else None
+        )
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """``fn(*args)`` in the worker; the returned call gives its result."""
+        if self._pool is None:
+            return lambda: fn(*args)
+        try:
+            future = self._pool.submit(fn, *args)
+        except Exception as exc:  # the pool broke on an earlier call: the rest is done here
+            log.warning("bulk work done in this process: the worker failed: %s", exc)
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            return lambda: fn(*args)
+
+        def result() -> T:
+            try:
+                return future.result()
+            except Exception as exc:  # the worker died or could not start: do it here
+                log.warning("bulk work done in this process: the worker failed: %s", exc)
+                return fn(*args)
+
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+# Run once in a spawned worker before its first call (tests make its timing match theirs).
+WORKER_SETUP: Callable[[], None] | None = None
+
+
+def _worker_setup(setup: Callable[[], None] | None) -> None:
+    if setup is not None:
+        setup()
+
+
+@contextmanager
+def bulk_worker(parallel: bool) -> Iterator[BulkWorker]:
+    worker = BulkWorker(parallel)
+    try:
+        yield worker
+    finally:
+        worker.close()
+
+
 @contextmanager
 def evaluated_parts(
     parts: Sequence[Sequence[Item]], cfg: EventConfig, region: str, *, parallel: bool
 ) -> Iterator[Iterator[list[Evaluated]]]:
     """Each part's evaluations, in order. ``parallel``: parts after the first go to one
     worker process (spawned: safe beside threads and Qt) while the caller works."""
-    if not parallel or len(parts) < 2:
-        yield (evaluate_items(part, cfg, region) for part in parts)
-        return
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        futures: list[Future[list[Evaluated]]] = [
-            pool.submit(evaluate_items, list(part), cfg, region) for part in parts[1:]
-        ]
-
-        def results() -> Iterator[list[Evaluated]]:
-            yield evaluate_items(parts[0], cfg, region)
-            for part, future in zip(parts[1:], futures, strict=True):
-                try:
-                    yield future.result()
-                except Exception as exc:  # the worker died or could not start: do it here
-                    log.warning("leads evaluated in this process: the worker failed: %s", exc)
-                    yield evaluate_items(part, cfg, region)
-
-        yield results()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with bulk_worker(parallel and len(parts) > 1) as worker:
+        later = [worker.submit(evaluate_items, list(part), cfg, region) for part in parts[1:]]
+        first: list[Callable[[], list[Evaluated]]] = (
+            [partial(evaluate_items, parts[0], cfg, region)] if parts else []
+        )
+        yield (result() for result in first + later)

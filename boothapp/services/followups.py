@@ -68,7 +68,7 @@ from boothapp.services.followup_types import (
     parse_followup_section,
 )
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
-from boothapp.store.bulk import insert_rows
+from boothapp.store.bulk import insert_rows, loaded_row
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
@@ -107,6 +107,10 @@ class _LeadView:
     # The lead's message contexts by language, shared by the touches rendered for it.
     contexts: dict[str, MessageContext] = field(default_factory=dict)
 
+    @property
+    def lead_id(self) -> str:
+        return self.row.id
+
     def render(self, template_id: str) -> RenderedMessage:
         return render_for_lead(
             template_id,
@@ -135,6 +139,60 @@ class _LeadView:
             rep_id=self.row.owner,
             sender_company=self.settings.sender.company,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanJob:
+    """What planning a bulk capture's new leads needs, as plain values a worker process
+    takes (issue 23): each lead's column values as the door inserts them, routed."""
+
+    leads: list[dict[str, Any]]
+    event: Event
+    settings: FollowUpSettings
+    config: EventConfig
+    staff: dict[tuple[str, str], Staff | None]  # by (staff id, owner), as ``_staff_of``
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPlan:
+    """A new lead's touches and their messages, planned and rendered ahead (``prepare_plans``),
+    as ``plan_in`` would plan and render them for it; ``problem`` when it cannot be planned."""
+
+    lead_id: str
+    owner: str
+    touches: tuple[PlannedTouch, ...] = ()
+    messages: dict[str, RenderedMessage] = field(default_factory=dict)
+    problem: str = ""
+
+    def render(self, template_id: str) -> RenderedMessage:
+        return self.messages[template_id]
+
+
+Prepared = Callable[[], "dict[str, PreparedPlan]"]
+
+
+def prepare_plans(job: PlanJob) -> dict[str, PreparedPlan]:
+    """Plan and render new leads (no touches yet) off the database: the pure part of
+    ``plan_in``, run in a bulk capture's worker process while the door inserts (#23)."""
+    now = job.now.astimezone(UTC)
+    show_end = _show_end(job.event, now)
+    out: dict[str, PreparedPlan] = {}
+    for values in job.leads:
+        lead = loaded_row(LeadRow, values)
+        try:
+            staff = job.staff.get((lead.staff_id, lead.owner))
+            view = _view_of(lead, job.event, job.settings, (), job.config, staff)
+            touches = plan_touches(
+                view.facts, show_end, job.settings.plan, now, event_tz=job.event.timezone
+            )
+        except ValueError as exc:
+            out[lead.id] = PreparedPlan(lead.id, "", problem=str(exc))
+            continue
+        # Rendering fails the whole plan, not one lead, as in ``plan_in``.
+        messages = {t.template_id: view.render(t.template_id) for t in touches}
+        out[lead.id] = PreparedPlan(lead.id, view.owner, tuple(touches), messages)
+    return out
 
 
 class FollowUpService:
@@ -178,10 +236,12 @@ class FollowUpService:
         *,
         replan: bool = False,
         lead_ids: Iterable[str] | None = None,
+        prepared: Prepared | None = None,
     ) -> PlanSummary:
         """``plan`` inside the caller's transaction (the lead door plans a saved lead in the
         save's own transaction). A lead the contact rule stops gets no touches, and its open
-        ones are cancelled with the reason."""
+        ones are cancelled with the reason. ``prepared``: new leads' plans made ahead
+        (``prepare_plans``, a bulk capture); used for a lead that still has no touches."""
         now = now.astimezone(UTC)
         settings = self.settings(event_id)
         planned_leads = touches_n = skipped = 0
@@ -190,7 +250,8 @@ class FollowUpService:
         show_end = _show_end(event, now)
         leads, existing = self._leads_and_touches(s, event_id, lead_ids)
         order = {lead.id: i for i, lead in enumerate(leads)}
-        fresh: list[tuple[str, PlannedTouch, _LeadView]] = []
+        ahead = prepared() if prepared is not None else {}
+        fresh: list[tuple[str, PlannedTouch, _LeadView | PreparedPlan]] = []
         # Read once for the batch, not once per lead (a 1,000-lead capture chunk).
         config = self._configs.get(event_id)
         staff_cache: dict[tuple[str, str], Staff | None] = {}
@@ -206,11 +267,18 @@ class FollowUpService:
                 if rows and not replan:
                     continue
                 kept = [r for r in rows if r.state not in OPEN_STATES]
+                view: _LeadView | PreparedPlan
                 try:
-                    view = self._view(s, lead, event, settings, rows, config, staff_cache)
-                    touches = plan_touches(
-                        view.facts, show_end, settings.plan, now, event_tz=event.timezone
-                    )
+                    ready = None if rows else ahead.get(lead.id)
+                    if ready is None:
+                        view = self._view(s, lead, event, settings, rows, config, staff_cache)
+                        touches = plan_touches(
+                            view.facts, show_end, settings.plan, now, event_tz=event.timezone
+                        )
+                    elif ready.problem:
+                        raise ValueError(ready.problem)
+                    else:
+                        view, touches = ready, list(ready.touches)
                 except ValueError as exc:
                     problems.append(f"lead {lead.id} ({lead_name(lead)}): {exc}")
                     skipped += 1
@@ -237,7 +305,7 @@ class FollowUpService:
         booked = self._booked(s, event_id, slots_read([t for _, t, _ in fresh], settings.plan))
         # Leads saved together (a bulk capture) get the slots they would have had saved one
         # after the other, in capture order; a whole-event plan keeps the (due, id) order.
-        rank = {k: order[v.row.id] for k, _, v in fresh} if lead_ids is not None else None
+        rank = {k: order[v.lead_id] for k, _, v in fresh} if lead_ids is not None else None
         pairs = [(k, t) for k, t, _ in fresh]
         spread = enforce_slot_capacity(pairs, settings.plan, booked, rank)
         # One executemany, not an ORM object per touch (200,000 touches at 50k leads, #23).
@@ -319,11 +387,11 @@ class FollowUpService:
     def _row_for(self, view: _LeadView, t: PlannedTouch) -> FollowUpRow:
         return FollowUpRow(**self._values_for(view, t))
 
-    def _values_for(self, view: _LeadView, t: PlannedTouch) -> dict[str, Any]:
+    def _values_for(self, view: _LeadView | PreparedPlan, t: PlannedTouch) -> dict[str, Any]:
         msg = view.render(t.template_id)
         return dict(
             id=new_id(),
-            lead_id=view.row.id,
+            lead_id=view.lead_id,
             touch_number=t.touch_number,
             channel=t.channel.value,
             due_at=t.due_utc,
@@ -349,9 +417,6 @@ class FollowUpService:
         config: EventConfig | None = None,
         staff_cache: dict[tuple[str, str], Staff | None] | None = None,
     ) -> _LeadView:
-        country = normalise_country(lead.country) or event.country or ""
-        tz = lead.timezone.strip() or event.timezone or "UTC"
-        zone(tz)  # a bad zone names itself
         if staff_cache is None:
             staff = self._staff_of(s, lead)
         else:
@@ -359,23 +424,27 @@ class FollowUpService:
             if key not in staff_cache:
                 staff_cache[key] = self._staff_of(s, lead)
             staff = staff_cache[key]
-        facts = LeadFacts(
-            id=lead.id,
-            rating=Rating(lead.rating),
-            qualified=lead.qualified,
-            tz=tz,
-            country=country,
-            has_email=bool(lead.email.strip()),
-            has_phone=bool(lead.phone.strip()),
-            consent_marketing=lead.consent_given_at is not None,
-            captured_at_utc=lead.created_at,
-            bounced=contact_facts(lead, touches).bounced,
+        return _view_of(lead, event, cfg, touches, config or self._configs.get(event.id), staff)
+
+    def plan_job(
+        self, s: Session, event_id: str, rows: Sequence[LeadRow], now: datetime
+    ) -> PlanJob:
+        """What ``prepare_plans`` needs to plan new leads ``rows`` (routed, not yet inserted)
+        elsewhere: their values, the event, its settings and their staff (issue 23)."""
+        staff: dict[tuple[str, str], Staff | None] = {}
+        for row in rows:
+            key = (row.staff_id, row.owner)
+            if key not in staff:
+                staff[key] = self._staff_of(s, row)
+        columns = [a.key for a in inspect(LeadRow).column_attrs]
+        return PlanJob(
+            [{name: getattr(row, name) for name in columns} for row in rows],
+            self._event(s, event_id),
+            self.settings(event_id),
+            self._configs.get(event_id),
+            staff,
+            now,
         )
-        model = lead_from_row(lead, staff.name if staff else "")
-        config = config or self._configs.get(event.id)
-        chain = cfg.content.languages(country_languages(country), known_language(event.country))
-        owner = lead.owner.strip() or (staff.name if staff else "")
-        return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
 
     def _staff_of(self, s: Session, lead: LeadRow) -> Staff | None:
         row = s.get(StaffRow, lead.staff_id) if lead.staff_id else None
@@ -703,6 +772,36 @@ def _attempts(rows: Iterable[FollowUpRow]) -> list[Attempt]:
 
 # Closed touches whose message never went out: a re-plan may plan that content again.
 _NOT_SENT = frozenset({TouchState.CANCELLED.value, TouchState.FAILED.value})
+
+
+def _view_of(
+    lead: LeadRow,
+    event: Event,
+    cfg: FollowUpSettings,
+    touches: Sequence[FollowUpRow],
+    config: EventConfig,
+    staff: Staff | None,
+) -> _LeadView:
+    """What planning and rendering need about one lead (no database: a worker runs it too)."""
+    country = normalise_country(lead.country) or event.country or ""
+    tz = lead.timezone.strip() or event.timezone or "UTC"
+    zone(tz)  # a bad zone names itself
+    facts = LeadFacts(
+        id=lead.id,
+        rating=Rating(lead.rating),
+        qualified=lead.qualified,
+        tz=tz,
+        country=country,
+        has_email=bool(lead.email.strip()),
+        has_phone=bool(lead.phone.strip()),
+        consent_marketing=lead.consent_given_at is not None,
+        captured_at_utc=lead.created_at,
+        bounced=contact_facts(lead, touches).bounced,
+    )
+    model = lead_from_row(lead, staff.name if staff else "")
+    chain = cfg.content.languages(country_languages(country), known_language(event.country))
+    owner = lead.owner.strip() or (staff.name if staff else "")
+    return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
 
 
 def _cancel_open(rows: Iterable[FollowUpRow], reason: str) -> None:

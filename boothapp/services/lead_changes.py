@@ -199,6 +199,7 @@ class Planner(Protocol):
         *,
         replan: bool = False,
         lead_ids: Iterable[str] | None = None,
+        prepared: Callable[[], Any] | None = None,
     ) -> Any: ...
 
     def reassign_open(self, s: Session, lead_id: str, owner: str) -> int: ...
@@ -277,6 +278,9 @@ class LeadTransaction:
         # since their insert updated there (no ORM object per clock: 9 a pulled lead).
         self._pending_clocks: list[tuple[str, str, _Clock]] = []
         self._clock_updates: dict[tuple[str, str], _Clock] = {}
+        # A bulk capture's new leads, planned and rendered ahead in its worker process
+        # (issue 23): the planner's ``prepared``, asked for inside the planning savepoint.
+        self.prepared_plans: Callable[[], Any] | None = None
 
     # -- what callers say -----------------------------------------------------------------
     def created(
@@ -860,7 +864,10 @@ class LeadTransaction:
         for (event_id, replan), ids in by_event.items():
             try:
                 with self.session.begin_nested():
-                    planner.plan_in(self.session, event_id, self.now, replan=replan, lead_ids=ids)
+                    planner.plan_in(
+                        self.session, event_id, self.now, replan=replan, lead_ids=ids,
+                        prepared=None if replan else self.prepared_plans,
+                    )  # fmt: skip
             except Exception as exc:  # a broken plan never costs the change itself
                 log.warning("follow-ups not planned for %d lead(s): %s", len(ids), exc)
         for e in self._touched.values():
@@ -1004,13 +1011,16 @@ class LeadChanges:
         *,
         immediate: bool = False,
         durable: bool = True,
+        now: datetime | None = None,
     ) -> Iterator[LeadTransaction]:
         """One committed unit of lead changes; the broadcast follows the commit.
 
         ``immediate``: hold the write lock from the first read; ``durable=False``: a commit
-        not flushed to disk, for changes that can be applied again (see ``Database.session``)."""
+        not flushed to disk, for changes that can be applied again (see ``Database.session``).
+        ``now``: the changes' time when the caller took it (from ``clock``) beforehand: a
+        bulk capture plans a chunk's follow-ups before its transaction opens (issue 23)."""
         with self._db.session(immediate=immediate, durable=durable) as s:
-            tx = LeadTransaction(self, s, origin, staff_id, self.clock())
+            tx = LeadTransaction(self, s, origin, staff_id, now or self.clock())
             yield tx
             changed = tx.finish()
         self._announce(changed)

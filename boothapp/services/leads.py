@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +33,24 @@ from boothapp.core.models import (
     Stage,
     SyncState,
 )
+from boothapp.core.routing import RoutingState
 from boothapp.services.audit import AuditAction, record, record_many
 from boothapp.services.badge_identity import BadgeIdentity, identity_of
-from boothapp.services.bulk_evaluation import Evaluated, clean_fields, evaluated_parts
+from boothapp.services.bulk_evaluation import (
+    BulkWorker,
+    Evaluated,
+    bulk_worker,
+    clean_fields,
+    evaluate_items,
+)
 from boothapp.services.card_images import image_paths_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.followups import FollowUpService, Prepared, prepare_plans
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
-from boothapp.services.routing import assign_owner, assign_owners
+from boothapp.services.routing import assign_owner, assign_owners, save_routing
 from boothapp.services.sightings import Sighting, sightings_in
-from boothapp.store.bulk import insert_rows
+from boothapp.store.bulk import insert_rows, loaded_row
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -159,6 +168,28 @@ _EDITABLE = (
     "owner",
     "stage",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A bulk capture's chunk, routed and planned ahead of its transaction (issue 23)."""
+
+    rows: list[LeadRow]
+    now: datetime
+    routing: RoutingState | None  # where routing stands after these leads
+    plans: Prepared | None
+
+
+def _made_now(plans: Prepared | None) -> Prepared | None:
+    """Plans made here now (before waiting for the worker); None when they fail, so that
+    the door plans again in its savepoint and says why, as it does for one lead."""
+    if plans is None:
+        return None
+    try:
+        ready = plans()
+    except Exception:
+        return None
+    return lambda: ready
 
 
 class LeadService:
@@ -374,8 +405,9 @@ class LeadService:
         """Many leads through the door, one transaction per chunk (history, routing, CRM
         queue and follow-up plans as for a scan), each with its own capture time.
 
-        ``parallel``: the later chunks are evaluated (contact cleaned, scored) in a worker
-        process while the earlier ones are saved (``bulk_evaluation``; a big demo build)."""
+        ``parallel``: the later chunks are evaluated (contact cleaned, scored) and their
+        follow-ups planned and rendered in a worker process while the earlier ones are saved
+        (``bulk_evaluation``; a big demo build)."""
         if not leads:
             return 0
         cfg = self._configs.get(event_id)
@@ -392,69 +424,127 @@ class LeadService:
             [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part]
             for part in parts
         ]
-        with evaluated_parts(items, cfg, region, parallel=parallel) as evaluated:
-            for part, evaluations in zip(parts, evaluated, strict=True):
-                self._add_part(event_id, part, evaluations, cfg)
+        with bulk_worker(parallel and len(parts) > 1) as worker:
+            # A pipeline (issue 23): while this process inserts and commits chunk k, the
+            # worker plans and renders chunk k + 1's follow-ups (routed here beforehand,
+            # the routing state carried from chunk to chunk as in one transaction) and then
+            # evaluates chunk k + 2.
+            evaluated: list[Callable[[], list[Evaluated]]] = [
+                partial(evaluate_items, items[0], cfg, region)
+            ]
+            if len(parts) > 1:
+                evaluated.append(worker.submit(evaluate_items, items[1], cfg, region))
+            # The first chunk is planned here too, while the worker process starts.
+            here = BulkWorker(parallel=False)
+            with self._db.read() as s:
+                ahead = self._routed(s, event_id, parts[0], evaluated[0](), cfg, None, here)
+            for k, part in enumerate(parts):
+                current = ahead
+                with (
+                    self.changes.transaction(ChangeOrigin.SCAN, now=current.now) as tx,
+                    tx.session.no_autoflush,
+                ):
+                    self._add_part(tx, event_id, current)
+                    plans = _made_now(current.plans) if k == 0 else current.plans
+                    if k + 1 < len(parts):
+                        evaluations = evaluated[k + 1]()
+                        ahead = self._routed(
+                            tx.session, event_id, parts[k + 1], evaluations, cfg,
+                            current.routing, worker,
+                        )  # fmt: skip
+                        if k + 2 < len(parts):
+                            evaluated.append(
+                                worker.submit(evaluate_items, items[k + 2], cfg, region)
+                            )
+                    tx.prepared_plans = plans
                 done += len(part)
                 if progress is not None:
                     progress(done, len(leads))
         return done
 
-    def _add_part(
+    def _routed(
         self,
+        s: Session,
         event_id: str,
         part: Sequence[CapturedLead],
         evaluations: Sequence[Evaluated],
         cfg: EventConfig,
-    ) -> None:
-        """One chunk of ``add_captured``: one transaction through the lead door."""
-        with self.changes.transaction(ChangeOrigin.SCAN) as tx, tx.session.no_autoflush:
-            rows = []
-            for item, ev in zip(part, evaluations, strict=True):
-                d = replace(
-                    item.draft,
-                    score=ev.score,
-                    qualified=ev.qualified,
-                    rating=(
-                        item.draft.rating if item.draft.rating_overridden else ev.suggested_rating
-                    ),
-                )
-                row = self._new_row(d, ev.contact, item.captured_at)
-                row.id = new_id()  # the column's default, here: the row is inserted below
-                row.unsubscribed_at = None
-                row.device_id = item.device_id or self._device_id
-                row.please_delete = ev.junk
-                rows.append(row)
-            assign_owners(tx.session, [r for r in rows if not r.owner], cfg)
-            # One executemany of plain tuples, then the rows join the session as stored: the
-            # unit of work's flush of 5,000 new objects was a tenth of a demo build (#23).
-            insert_rows(tx.session, LeadRow, [_values_of(row) for row in rows])
-            for row in rows:
-                make_transient_to_detached(row)
-                tx.session.add(row)
-            # A captured badge was a scan: keep it, as the live scanner does. Rows, not ORM
-            # objects: nothing in this transaction reads them back (issue 23).
-            scans = [
-                dict(
-                    id=new_id(), event_id=event_id, payload=row.raw_payload,
-                    source=row.source, lead_id=row.id, staff_id=row.staff_id,
-                    device_id=row.device_id, created_by=row.staff_id,
-                    created_at=row.created_at, updated_at=row.created_at,
-                )
-                for row in rows
-                if row.raw_payload
-            ]  # fmt: skip
-            if scans:
-                insert_rows(tx.session, ScanRow, scans)
-            # As ``_insert`` records each lead saved one by one.
-            record_many(
-                tx.session,
-                AuditAction.LEAD_CREATED,
-                [dict(event_id=event_id, lead_id=r.id, staff_id=r.staff_id) for r in rows],
-                device_id=self._device_id,
+        routing: RoutingState | None,
+        worker: BulkWorker,
+    ) -> _Chunk:
+        """A chunk's new lead rows, routed, with its follow-ups asked of the worker. Not
+        stored yet: ``routing`` is where the previous chunk left the routing state."""
+        rows = []
+        for item, ev in zip(part, evaluations, strict=True):
+            d = replace(
+                item.draft,
+                score=ev.score,
+                qualified=ev.qualified,
+                rating=item.draft.rating if item.draft.rating_overridden else ev.suggested_rating,
             )
-            for row in rows:
-                tx.created(row, staff_id=row.staff_id)
+            values = self._new_values(d, ev.contact, item.captured_at)
+            values.update(
+                id=new_id(),  # the column's default, here: the row is inserted below
+                device_id=item.device_id or self._device_id,
+                please_delete=ev.junk,
+            )
+            # Every column, as ``_values_of`` reads a constructed row: None where unset.
+            rows.append(loaded_row(LeadRow, {c: values.get(c) for c in _LEAD_COLUMNS}))
+        now = self.changes.clock()  # the chunk's transaction time, fixed for its plans
+        routing = assign_owners(s, [r for r in rows if not r.owner], cfg, routing)
+        return _Chunk(rows, now, routing, self._plans_ahead(s, event_id, rows, now, worker))
+
+    def _add_part(self, tx: LeadTransaction, event_id: str, chunk: _Chunk) -> None:
+        """One chunk of ``add_captured`` in its transaction through the lead door."""
+        rows = chunk.rows
+        if chunk.routing is not None:
+            save_routing(tx.session, event_id, chunk.routing)
+        # One executemany of plain tuples, then the rows join the session as stored: the
+        # unit of work's flush of 5,000 new objects was a tenth of a demo build (#23).
+        insert_rows(tx.session, LeadRow, [_values_of(row) for row in rows])
+        for row in rows:
+            make_transient_to_detached(row)
+            tx.session.add(row)
+        # A captured badge was a scan: keep it, as the live scanner does. Rows, not ORM
+        # objects: nothing in this transaction reads them back (issue 23).
+        scans = [
+            dict(
+                id=new_id(), event_id=event_id, payload=row.raw_payload,
+                source=row.source, lead_id=row.id, staff_id=row.staff_id,
+                device_id=row.device_id, created_by=row.staff_id,
+                created_at=row.created_at, updated_at=row.created_at,
+            )
+            for row in rows
+            if row.raw_payload
+        ]  # fmt: skip
+        if scans:
+            insert_rows(tx.session, ScanRow, scans)
+        # As ``_insert`` records each lead saved one by one.
+        record_many(
+            tx.session,
+            AuditAction.LEAD_CREATED,
+            [dict(event_id=event_id, lead_id=r.id, staff_id=r.staff_id) for r in rows],
+            device_id=self._device_id,
+        )
+        for row in rows:
+            tx.created(row, staff_id=row.staff_id)
+
+    def _plans_ahead(
+        self,
+        s: Session,
+        event_id: str,
+        rows: Sequence[LeadRow],
+        now: datetime,
+        worker: BulkWorker,
+    ) -> Prepared | None:
+        planner = self.changes.planner
+        if not isinstance(planner, FollowUpService):
+            return None
+        try:
+            job = planner.plan_job(s, event_id, rows, now)
+        except Exception:  # a broken follow-up section: the door's own planning says so
+            return None
+        return worker.submit(prepare_plans, job)
 
     def _insert(self, s: Session, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
         row = self._new_row(draft, contact, now)
@@ -471,7 +561,11 @@ class LeadService:
         return row
 
     def _new_row(self, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
-        return LeadRow(
+        return LeadRow(**self._new_values(draft, contact, now))
+
+    def _new_values(self, draft: LeadDraft, contact: Contact, now: datetime) -> dict[str, Any]:
+        """A new lead's column values, saved one by one or in bulk (one place, issue 23)."""
+        return dict(
             event_id=draft.event_id,
             badge_key=draft.badge_key,
             badge_id=draft.badge_id,

@@ -84,18 +84,27 @@ def assign_owner(s: Session, row: LeadRow, cfg: EventConfig) -> RoutingDecision:
     return decision
 
 
-def assign_owners(s: Session, rows: Sequence[LeadRow], cfg: EventConfig) -> None:
-    """``assign_owner`` for many new leads of one event: the state is read once and carried
-    from lead to lead in memory, as routing them one by one would."""
+def assign_owners(
+    s: Session, rows: Sequence[LeadRow], cfg: EventConfig, state: RoutingState | None = None
+) -> RoutingState | None:
+    """Route many new leads of one event, the state carried from lead to lead in memory as
+    routing them one by one would; returns where it ends (None: no rows, no state given).
+
+    ``state``: where the previous rows of the same bulk capture left it, their leads not
+    stored yet (issue 23); read from the database when None. The caller stores the
+    returned state with ``save_routing`` in the transaction that inserts the rows."""
     if not rows:
-        return
+        return state
     event_id = rows[0].event_id
-    state, today = _state(s, event_id), _today(s, event_id)
+    state, today = state or _state(s, event_id), _today(s, event_id)
     for row in rows:
         decision = route(facts_of(lead_from_row(row), cfg), cfg, state, today)
         row.owner, row.routing_reason = decision.owner, decision.explanation
         state = decision.state
-    _save_state(s, event_id, state)
+    return state
+
+
+save_routing = _save_state
 
 
 class RoutingService:

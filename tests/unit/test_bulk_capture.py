@@ -24,6 +24,7 @@ from boothapp.core.followups import timing
 from boothapp.core.models import LeadSource
 from boothapp.demo.build import DEMO_STAFF, _random_answers, demo_config
 from boothapp.demo.people import make_people, vcard_payload
+from boothapp.services import bulk_evaluation
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_changes import CAPTURED, CREATED, ChangeOrigin
 from boothapp.services.leads import CapturedLead, LeadDraft
@@ -166,14 +167,24 @@ def _differences(got: list[str], want: list[str]) -> list[str]:
     return out
 
 
-# ``parallel``: the later chunks evaluated in a worker process (a big demo build).
+def _first_slot() -> None:
+    """Every touch in the first slot of its morning (see below), in a worker process too."""
+    timing.spread_fraction = lambda key: 0.0
+
+
+# ``parallel``: the later chunks evaluated, and every chunk's follow-ups planned and rendered,
+# in a worker process (a big demo build).
 @pytest.mark.parametrize("parallel", [False, True])
 def test_bulk_captured_leads_equal_leads_captured_one_by_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    parallel: bool,
 ) -> None:
     # Touches spread over the morning by a hash of the lead's id, which differs between the
     # two files: all in the first slot instead, so the slot limit decides (in capture order).
     monkeypatch.setattr(timing, "spread_fraction", lambda key: 0.0)
+    monkeypatch.setattr(bulk_evaluation, "WORKER_SETUP", _first_slot)
     one, event_one = _setup(tmp_path / "one")
     bulk, event_bulk = _setup(tmp_path / "bulk")
     try:
@@ -187,6 +198,7 @@ def test_bulk_captured_leads_equal_leads_captured_one_by_one(
             event_bulk, [CapturedLead(d, NOW) for d in drafts_bulk], chunk=5, parallel=parallel
         )
         assert added == LEADS
+        assert "worker failed" not in caplog.text  # the worker's own rows, not this process's
         a, b = _dump(one, event_one, drafts_one), _dump(bulk, event_bulk, drafts_bulk)
         assert a["followups"] and a["outbox"] and a["change_log"] and a["field_clocks"]
         assert any("moved" in r for r in a["followups"])  # the slot limit was reached
@@ -245,5 +257,31 @@ def test_a_capture_keeps_one_clock_row_that_stands_for_each_captured_value(
             assert tx.clock_of(first.id, "company") > created  # the edit's own stamp
             assert tx.clock_of(first.id, "last_name") == created
             tx.discard()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_broken_followup_section_costs_no_bulk_captured_lead(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, parallel: bool
+) -> None:
+    # The door's promise for one lead holds for a chunk planned ahead (in the worker too):
+    # the leads, their history and CRM queue are saved; no touch is planned; the log says why.
+    ctx, event_id = _setup(tmp_path / "d")
+    try:
+        cfg = ctx.configs.get(event_id)
+        broken = {**cfg.followups, "spreading": {"max_sends_per_slot": "x"}}
+        ctx.configs.save(event_id, replace(cfg, followups=broken))
+        drafts = _drafts(ctx, event_id)
+        added = ctx.leads.add_captured(
+            event_id, [CapturedLead(d, NOW) for d in drafts], chunk=5, parallel=parallel
+        )
+        assert added == len(ctx.leads.list_leads(event_id)) == LEADS
+        assert ctx.followups.touches(event_id) == []
+        assert "follow-ups not planned" in caplog.text
+        assert "max_sends_per_slot" in caplog.text
+        with ctx.db.read() as s:
+            logged = s.execute(text("SELECT count(*) FROM change_log")).scalar_one()
+        assert logged >= LEADS  # each capture logged for the event hub
     finally:
         ctx.close()

@@ -55,3 +55,22 @@ def test_a_failed_worker_leaves_the_work_to_this_process(
         got = list(ev)
     assert got == [evaluate_items(p, cfg, "") for p in parts]
     assert "worker failed: worker killed" in caplog.text
+
+
+class _RefusingPool(_BrokenPool):
+    """A pool that broke on an earlier call refuses the next one (``submit`` raises)."""
+
+    def submit(self, *args: Any) -> Future[Any]:
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+
+def test_a_worker_that_refuses_work_leaves_it_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(bulk_evaluation, "ProcessPoolExecutor", _RefusingPool)
+    cfg, parts = default_config(), _parts()
+    with caplog.at_level(logging.WARNING), bulk_evaluation.bulk_worker(True) as worker:
+        results = [worker.submit(evaluate_items, p, cfg, "TR") for p in parts]
+        got = [r() for r in results]
+    assert got == [evaluate_items(p, cfg, "TR") for p in parts]
+    assert caplog.text.count("worker failed") == 1  # then no more asking it
