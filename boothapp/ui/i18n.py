@@ -24,10 +24,10 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeVar
 
+from babel import Locale
+from babel import dates as babel_dates
 from PySide6.QtCore import (
     QCoreApplication,
-    QDate,
-    QDateTime,
     QEvent,
     QLibraryInfo,
     QLocale,
@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 from boothapp.core import i18n as core_i18n
 from boothapp.core.clock import as_utc, zone_of
 from boothapp.core.followups.attempts import Outcome
-from boothapp.core.i18n_format import format_percent, format_zone
+from boothapp.core.i18n_format import format_percent, format_zone, native_digits
 from boothapp.core.models import Channel
 from boothapp.resources import asset
 
@@ -117,9 +117,11 @@ def system_language() -> str:
 def locale_for(lang: str) -> QLocale:
     """Dates, times and numbers as a reader of ``lang`` expects them (Persian digits in fa).
     One per language, kept: building a QLocale per formatted value cost 0.1 ms a call."""
-    return QLocale(
-        {"en": "en_GB", "tr": "tr_TR", "el": "el_GR", "fa": "fa_IR", "de": "de_DE"}.get(lang, lang)
-    )
+    return QLocale(_LOCALE_NAMES.get(lang, lang))
+
+
+# The CLDR locale behind each UI language: QLocale's and Babel's (for the day formats below).
+_LOCALE_NAMES = {"en": "en_GB", "tr": "tr_TR", "el": "el_GR", "fa": "fa_IR", "de": "de_DE"}
 
 
 def date_edit_format(lang: str | None = None) -> str:
@@ -341,21 +343,40 @@ _DATE_TIME_MEMO = 4096
 
 
 def date_time(moment: datetime, lang: str | None = None) -> str:
-    """'Tue 18 Nov 10:42' in the reader's language and digits (the moment's own zone)."""
+    """'Tue 18 Nov, 10:42' (CLDR's pattern for the reader's language) in their digits, in the
+    moment's own zone."""
     lang = lang or _current
     key = (lang, moment.year, moment.month, moment.day, moment.hour, moment.minute)
     text = _DATE_TIME_TEXTS.get(key)
     if text is not None:
         return text
-    loc = locale_for(lang)
-    qt = QDateTime(
-        QDate(moment.year, moment.month, moment.day),
-        QTime(moment.hour, moment.minute, moment.second),
-    )
     if len(_DATE_TIME_TEXTS) >= _DATE_TIME_MEMO:
         _DATE_TIME_TEXTS.clear()
-    text = _DATE_TIME_TEXTS[key] = loc.toString(qt, "ddd dd MMM HH:mm")
+    name = _LOCALE_NAMES.get(lang, lang)
+    joined = _cldr_joined(name)  # "{1}, {0}": date, time
+    text = joined.replace("{1}", _cldr_day(moment.date(), name)).replace(
+        "{0}", babel_dates.format_skeleton("Hm", moment, locale=name)
+    )
+    text = _DATE_TIME_TEXTS[key] = _reader_digits(text, lang)
     return text
+
+
+@lru_cache(maxsize=8)
+def _cldr_joined(locale_name: str) -> str:
+    return str(Locale.parse(locale_name).datetime_formats["medium"])
+
+
+@lru_cache(maxsize=1024)  # a page's column repeats a handful of days
+def _cldr_day(day: date, locale_name: str) -> str:
+    # CLDR's own "weekday, day, short month" for the locale (skeleton MMMEd): "Sa., 5. Dez."
+    # in German, "5 Ara Cmt" in Turkish, "Thu 19 Nov" in British English. A hand-made
+    # "ddd dd MMM" wrote "Sa. 05 Dez." for a German reader (issue 21).
+    return babel_dates.format_skeleton("MMMEd", day, locale=locale_name)
+
+
+def _reader_digits(text: str, lang: str) -> str:
+    # Babel writes CLDR's patterns with Latin digits; QLocale("fa_IR") reads in Persian ones.
+    return native_digits(text, core_i18n.Language.FA) if lang == "fa" else text
 
 
 CHANNEL_NAMES = Translated(
@@ -400,8 +421,9 @@ def outcome_name(outcome: str) -> str:
 
 
 def day_text(day: date, lang: str | None = None) -> str:
-    """'Tue 18 Nov' in the reader's language and digits."""
-    return locale_for(lang or _current).toString(QDate(day.year, day.month, day.day), "ddd dd MMM")
+    """'Tue 18 Nov', 'Sa., 5. Dez.': CLDR's short day for the reader's language, in their digits."""
+    lang = lang or _current
+    return _reader_digits(_cldr_day(day, _LOCALE_NAMES.get(lang, lang)), lang)
 
 
 def upper(text: str, lang: str | None = None) -> str:

@@ -266,8 +266,8 @@ def test_capture_time_reads_the_same_on_every_screen(qtbot, window: DesktopWindo
     import csv
     from datetime import datetime
 
-    from boothapp.core.clock import event_time
     from boothapp.services.exports import ExportFormat, ExportRequest
+    from boothapp.ui.i18n import date_time, event_time
 
     scan = window.scan
     scan_with_handheld(qtbot, window, BORA.badge_id)
@@ -275,7 +275,7 @@ def test_capture_time_reads_the_same_on_every_screen(qtbot, window: DesktopWindo
     with qtbot.waitSignal(scan.lead_saved, timeout=5000) as saved:
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
     lead = saved.args[0]
-    shown = event_time(lead.created_at, "Europe/Istanbul")  # e.g. "Wed 02 Dec 21:05"
+    shown = event_time(lead.created_at, "Europe/Istanbul")  # e.g. "Wed 2 Dec, 21:05"
     # Banner: the same badge again.
     scan_with_handheld(qtbot, window, BORA.badge_id)
     qtbot.waitUntil(lambda: scan.form_open and scan.form.banner.isVisible(), timeout=5000)
@@ -296,7 +296,7 @@ def test_capture_time_reads_the_same_on_every_screen(qtbot, window: DesktopWindo
     ctx.exports.export(ExportRequest(event.id, path, ExportFormat.CSV))
     with path.open(encoding="utf-8-sig") as f:
         cell = next(csv.DictReader(f))["Captured (Europe/Istanbul)"]
-    assert datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").strftime("%a %d %b %H:%M") == shown
+    assert date_time(datetime.strptime(cell, "%Y-%m-%d %H:%M:%S")) == shown
 
 
 def test_status_strip_says_sync_and_my_day(qtbot, window: DesktopWindow) -> None:  # type: ignore[no-untyped-def]

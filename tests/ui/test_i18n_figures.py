@@ -53,26 +53,28 @@ def test_follow_up_reasons_read_in_persian_in_the_queue(qtbot, ctx) -> None:  # 
 
 def test_times_read_in_each_language_when_remembered(qtbot) -> None:  # type: ignore[no-untyped-def]
     # date_time remembers its texts by language and minute (issue 23): the same moment reads
-    # in the language now chosen, exactly as a locale built for it writes it.
-    from datetime import datetime
+    # in the language now chosen, with CLDR's own day pattern for it (issue 21: a hand-made
+    # "ddd dd MMM" wrote "Do. 19 Nov." for a German reader, who writes "Do., 19. Nov.").
+    from datetime import date, datetime
 
-    from PySide6.QtCore import QDate, QDateTime, QTime
-
-    from boothapp.ui.i18n import date_time, locale_for
+    from boothapp.ui.i18n import date_time, day_text
 
     moment = datetime(2026, 11, 19, 10, 42, 7)
-    qt = QDateTime(QDate(2026, 11, 19), QTime(10, 42, 7))
-    assert date_time(moment) == "Thu 19 Nov 10:42"
-    for lang in ("fa", "de", "en"):
+    expected = {
+        "en": "Thu 19 Nov, 10:42",
+        "de": "Do., 19. Nov., 10:42",
+        "tr": "19 Kas Per 10:42",
+        "el": "Πέμ 19 Νοε, 10:42",
+        "fa": "پنجشنبه ۱۹ نوامبر،\u200f ۱۰:۴۲",
+    }
+    assert date_time(moment) == expected["en"]
+    for lang in ("fa", "de", "tr", "el", "en"):
         apply_language(lang)
         try:
             for _ in range(2):  # built, then remembered
-                assert date_time(moment) == locale_for(lang).toString(qt, "ddd dd MMM HH:mm")
+                assert date_time(moment) == expected[lang]
         finally:
             apply_language("en")
-    apply_language("fa")
-    try:
-        assert date_time(moment) == "پنجشنبه ۱۹ نوامبر ۱۰:۴۲"
-    finally:
-        apply_language("en")
-    assert date_time(moment) == "Thu 19 Nov 10:42"
+    assert date_time(moment) == expected["en"]
+    assert day_text(date(2026, 12, 5), "de") == "Sa., 5. Dez."
+    assert day_text(date(2026, 12, 5), "fa") == "شنبه ۵ دسامبر"
