@@ -226,3 +226,25 @@ def test_the_queues_call_script_leads_each_answer_in(lang: str) -> None:
     assert len(lines) == 2, text
     for line in lines:
         assert ":" in line or "?" in line or "؟" in line, line
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_call_script_names_the_interests_once(lang: str) -> None:
+    """Issue 21 walk: the German script read "- Interessiert an: Plattform" and again
+    "Interessen: Plattform": the interests question is one of the answers, in the event's
+    own wording and order, and the script prints it there only."""
+    from boothapp.core.config.defaults import default_config
+    from boothapp.core.config.followup_content import FollowUpContent
+    from boothapp.core.messages.personal import render_for_rep
+
+    lead = Lead(id="l1", event_id="e1", contact=Contact(first_name="Ayşe"),
+                answers={"interests": ["platform", "analytics"], "timeframe": "3_6m"})  # fmt: skip
+    text = render_for_rep("call_script", lead, Event(id="e1", name="Expo"), default_config(),
+                          FollowUpContent(), ("en",), lang).text  # fmt: skip
+    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(lines) == 2, text
+    interest_lines = [line for line in lines if "," in line or "،" in line]  # two labels
+    assert len(interest_lines) == 1, text
+    # Each interest's label appears on that one line and nowhere else in the script.
+    label = interest_lines[0].rsplit(" ", 1)[-1]
+    assert text.count(label) == 1, text
