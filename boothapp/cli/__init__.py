@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from boothapp import __version__
 from boothapp.cli import commands
 from boothapp.cli.acting import add_acting_option
+from boothapp.cli.crash import keep_crash
 from boothapp.cli.errors import CliError
 from boothapp.core import i18n
 from boothapp.core.i18n import Language, from_environment, set_current
@@ -167,3 +168,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`boothapp leads list | head`): not an error worth a message.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
+    except Exception as exc:  # the last line of defence: one line, the details kept
+        kept = keep_crash(args, exc)
+        fault = type(exc).__name__
+        if kept is None:
+            print(_("boothapp: error: unexpected {fault}").format(fault=fault), file=sys.stderr)
+        else:
+            print(
+                _("boothapp: error: unexpected {fault}; details in {file}").format(
+                    fault=fault, file=kept
+                ),
+                file=sys.stderr,
+            )
+        return 70  # EX_SOFTWARE: our fault, not the user's input

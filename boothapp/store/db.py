@@ -86,12 +86,14 @@ def make_engine(url: str, key: bytes | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite" and key is not None:
         return _encrypted_engine(url, key)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg"))
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _encrypted_engine(url: str, key: bytes) -> Engine:
@@ -110,7 +112,7 @@ def _encrypted_engine(url: str, key: bytes) -> Engine:
             raise
         return con
 
-    engine = create_engine(url, module=cipher.dbapi, creator=creator)
+    engine = create_engine(url, module=cipher.dbapi, creator=creator, hide_parameters=True)
     engine_box.append(engine)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
