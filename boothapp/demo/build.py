@@ -31,6 +31,7 @@ from boothapp.demo.people import DemoPerson, make_people, vcard_payload
 from boothapp.demo.results import add_results
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
+from boothapp.services.lead_queries import LeadQuery
 from boothapp.services.leads import CapturedLead, LeadDraft
 
 DEMO_EVENT = "Demo Expo"
@@ -221,6 +222,18 @@ def write_demo_video(ctx: AppContext, event: Event) -> Path:
     return path
 
 
+def _free_badge_numbers(ctx: AppContext, event: Event, count: int) -> list[int]:
+    """``count`` badge numbers from LEAD_BADGE_BASE up that no lead of the event carries."""
+    free: list[int] = []
+    start = LEAD_BADGE_BASE + ctx.queries.count(LeadQuery(event.id))
+    while len(free) < count:
+        batch = list(range(start, start + count - len(free)))
+        taken = ctx.queries.badge_keys_from(event.id, [f"id:{n}" for n in batch])
+        free += [n for n in batch if f"id:{n}" not in taken]
+        start += len(batch)
+    return free
+
+
 def _add_leads(
     ctx: AppContext, event: Event, count: int, seed: int, progress: Progress | None
 ) -> int:
@@ -230,12 +243,17 @@ def _add_leads(
     staff = ctx.staff.list_staff(event.id)
     # Leads are roster visitors (not the ones on the demo badge video, so scanning those
     # makes new leads), then extra walk-by visitors with badge ids of their own.
+    # Visitor n wears badge LEAD_BADGE_BASE + n; a second run on the same folder goes on
+    # with new visitors after the ones already there (it stopped on a duplicate badge).
+    numbers = _free_badge_numbers(ctx, event, count)
     roster = make_people(ROSTER_SIZE, seed)[VIDEO_BADGES:]
+    wanted = (numbers[-1] - LEAD_BADGE_BASE + 1) if numbers else 0
     extra = [
         DemoPerson(str(200000 + i), p.contact)
-        for i, p in enumerate(make_people(max(count - len(roster), 0), seed + 1))
+        for i, p in enumerate(make_people(max(wanted - len(roster), 0), seed + 1))
     ]
-    people = (roster + extra)[:count]
+    everyone = roster + extra
+    people = [everyone[n - LEAD_BADGE_BASE] for n in numbers]
     zone = ZoneInfo(event.timezone)
     first_day = event.starts_on or date.today()
     days = max(1, ((event.ends_on or first_day) - first_day).days + 1)
@@ -245,7 +263,7 @@ def _add_leads(
     for i in range(count):
         # Badge ids of their own: the roster's ids (100000 + i) are the video's badges, which
         # must open as new visitors, not as someone else's lead.
-        person = replace(people[i], badge_id=f"{LEAD_BADGE_BASE + i}")
+        person = replace(people[i], badge_id=f"{numbers[i]}")
         day = first_day + timedelta(days=rng.randrange(days))
         local = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=rng.randrange(540))
         member = staff[rng.randrange(len(staff))] if staff else None

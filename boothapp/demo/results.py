@@ -19,6 +19,7 @@ from boothapp.core.config.costs_section import EventCosts
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Event, Rating, Stage
 from boothapp.core.results.inputs import Deal
+from boothapp.services.followup_types import OPEN_STATES, TouchState
 
 DEMO_RESULTS_LEADS = 400  # beyond this a bench's big demo stays quick: only these get outcomes
 DEMO_COSTS = EventCosts(
@@ -63,7 +64,10 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
         (lo, hi) = rng.choices([span for span, _ in spans], [w for _, w in spans])[0]
         delay = timedelta(minutes=rng.uniform(lo, hi))
         when = captured + delay
-        touches = [t for t in ctx.followups.lead_touches(lead.id) if t.done_at is None]
+        planned = ctx.followups.lead_touches(lead.id)
+        if any(t.done_at is not None for t in planned):
+            continue  # its outcome came in an earlier `demo` run on this folder
+        touches = [t for t in planned if t.state in OPEN_STATES or t.state is TouchState.SENT]
         if when >= now or not touches:
             continue
         # Faster answers convert better (DOMAIN.md): the meeting odds fall with the delay.

@@ -125,6 +125,18 @@ class LeadQueryService:
             stmt = select(func.count()).select_from(LeadRow).where(*self._conditions(s, query))
             return int(s.scalar(stmt) or 0)
 
+    def badge_keys_from(self, event_id: str, keys: list[str]) -> set[str]:
+        """Which of ``keys`` (``id:500000``...) the event's leads already carry."""
+        found: set[str] = set()
+        with self._db.read() as s:
+            for start in range(0, len(keys), 500):  # SQLite's bound-parameter limit
+                part = keys[start : start + 500]
+                stmt = select(LeadRow.badge_key).where(
+                    LeadRow.event_id == event_id, LeadRow.badge_key.in_(part)
+                )
+                found.update(str(k) for k in s.scalars(stmt))
+        return found
+
     def page(self, query: LeadQuery, offset: int, limit: int) -> list[LeadRowView]:
         if offset < 0 or not 0 < limit <= MAX_PAGE:
             raise ValidationError(f"page must have 0 <= offset and 1..{MAX_PAGE} rows")

@@ -64,3 +64,45 @@ def test_demo_command_builds_leads_end_to_end(cli, data_dir) -> None:  # type: i
             assert s.execute(clocks).scalar_one() == 45
     finally:
         ctx.close()
+
+
+def test_demo_twice_on_one_folder_adds_new_visitors(cli, data_dir) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21 walk: a second `demo --leads N` on the same folder stopped on the first run's
+    badges (UNIQUE badge_key) with a page of SQL; it adds N more visitors now."""
+    from boothapp.app import build_context
+
+    for _ in range(2):
+        run = cli("demo", "--no-gui", "--leads", "20")
+        assert run.code == 0, run.err
+        assert "20 leads added" in run.out
+    ctx = build_context(str(data_dir))
+    try:
+        leads = ctx.leads.list_leads(ctx.events.find_event("Demo Expo").id)
+        assert len(leads) == 40
+        assert len({lead.badge_id for lead in leads}) == 40
+        assert len({lead.contact.email for lead in leads}) == 40  # new people, not the same again
+    finally:
+        ctx.close()
+
+
+def test_an_unforeseen_fault_is_one_line_and_a_private_crash_file(  # type: ignore[no-untyped-def]
+    cli, data_dir, monkeypatch
+) -> None:
+    """A verb that fails in a way nobody foresaw prints one line (no traceback quoting
+    visitors' data) and keeps the details in logs/, readable by the user only."""
+    import boothapp.demo.build as demo_build
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("row for ayse.yilmaz@example.com could not be written")
+
+    monkeypatch.setattr(demo_build, "build_demo", broken)  # fault injection: the only way in
+    run = cli("demo", "--no-gui", "--leads", "5")
+    assert run.code == 70
+    assert run.out == ""
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and "RuntimeError" in lines[0], run.err
+    assert "ayse" not in run.err
+    crash = next((data_dir / "logs").glob("crash-*.log"))
+    assert str(crash) in lines[0]
+    assert "ayse.yilmaz@example.com" in crash.read_text(encoding="utf-8")
+    assert crash.stat().st_mode & 0o077 == 0
