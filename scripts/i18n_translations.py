@@ -140,6 +140,7 @@ T: dict[str, tuple[str, str, str, str]] = {
     "No lead sheet: {0}": ("Aday sayfası yok: {0}", "Χωρίς φύλλο επαφής: {0}", "برگه سرنخ ساخته نشد: {0}", "Kein Lead-Blatt: {0}"),
     "CRM: {0}": ("CRM: {0}", "CRM: {0}", "CRM: {0}", "CRM: {0}"),
     "CRM sync stopped: {0} (F7)": ("CRM eşitleme durdu: {0} (F7)", "Ο συγχρονισμός CRM σταμάτησε: {0} (F7)", "همگام‌سازی CRM متوقف شد: {0} (F7)", "CRM-Abgleich gestoppt: {0} (F7)"),
+    "Something went wrong ({0}); what was saved is safe. Details: {1}": ("Bir şeyler ters gitti ({0}); kaydedilenler güvende. Ayrıntılar: {1}", "Κάτι πήγε στραβά ({0})· ό,τι αποθηκεύτηκε είναι ασφαλές. Λεπτομέρειες: {1}", "مشکلی پیش آمد ({0})؛ آنچه ذخیره شده سالم است. جزئیات: {1}", "Etwas ist schiefgegangen ({0}); Gespeichertes ist sicher. Einzelheiten: {1}"),
 }
 T.update({
     # -- set-up wizard, event details, event settings ------------------------------------

@@ -18,11 +18,12 @@ from collections.abc import Iterator, Sequence
 from boothapp import __version__
 from boothapp.cli import commands
 from boothapp.cli.acting import add_acting_option
-from boothapp.cli.crash import keep_crash
 from boothapp.cli.errors import CliError
 from boothapp.core import i18n
 from boothapp.core.i18n import Language, from_environment, set_current
 from boothapp.core.i18n import gettext as _
+from boothapp.crash import keep_crash
+from boothapp.paths import resolve_paths
 
 
 def add_common_options(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -169,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
     except Exception as exc:  # the last line of defence: one line, the details kept
-        kept = keep_crash(args, exc)
+        paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "db", None))
+        kept = keep_crash(paths, exc)
         fault = type(exc).__name__
         if kept is None:
             print(_("boothapp: error: unexpected {fault}").format(fault=fault), file=sys.stderr)

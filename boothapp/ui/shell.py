@@ -18,6 +18,7 @@ from boothapp.core.models import Event
 from boothapp.settings import NO_CAMERA
 from boothapp.ui.application import create_application
 from boothapp.ui.desktop_window import DesktopWindow
+from boothapp.ui.faults import keep_faults
 from boothapp.ui.i18n import apply_language, current_language, system_language
 from boothapp.ui.setup_wizard import SetupWizard
 from boothapp.ui.theme import Theme, apply_theme
@@ -151,6 +152,7 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
         ctx.settings.camera = camera  # the picker shows it, and the next start reuses it
         ctx.save_settings()
     window = DesktopWindow(ctx, runner, event)
+    keep_faults(ctx.paths, window)
     window.show()
     if camera:
         window.start_camera(camera)

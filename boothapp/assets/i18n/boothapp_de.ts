@@ -986,6 +986,13 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
         </message>
     </context>
     <context>
+        <name>Faults</name>
+        <message>
+            <source>Something went wrong ({0}); what was saved is safe. Details: {1}</source>
+            <translation>Etwas ist schiefgegangen ({0}); Gespeichertes ist sicher. Einzelheiten: {1}</translation>
+        </message>
+    </context>
+    <context>
         <name>FollowUpOutputsBar</name>
         <message>
             <source>Calendar (.ics)…</source>

@@ -986,6 +986,13 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>Faults</name>
+        <message>
+            <source>Something went wrong ({0}); what was saved is safe. Details: {1}</source>
+            <translation>Κάτι πήγε στραβά ({0})· ό,τι αποθηκεύτηκε είναι ασφαλές. Λεπτομέρειες: {1}</translation>
+        </message>
+    </context>
+    <context>
         <name>FollowUpOutputsBar</name>
         <message>
             <source>Calendar (.ics)…</source>

@@ -984,6 +984,13 @@ Ask a manager to sign in (Ctrl+L locks).</source>
         </message>
     </context>
     <context>
+        <name>Faults</name>
+        <message>
+            <source>Something went wrong ({0}); what was saved is safe. Details: {1}</source>
+            <translation>مشکلی پیش آمد ({0})؛ آنچه ذخیره شده سالم است. جزئیات: {1}</translation>
+        </message>
+    </context>
+    <context>
         <name>FollowUpOutputsBar</name>
         <message>
             <source>Calendar (.ics)…</source>

@@ -984,6 +984,13 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
         </message>
     </context>
     <context>
+        <name>Faults</name>
+        <message>
+            <source>Something went wrong ({0}); what was saved is safe. Details: {1}</source>
+            <translation>Bir şeyler ters gitti ({0}); kaydedilenler güvende. Ayrıntılar: {1}</translation>
+        </message>
+    </context>
+    <context>
         <name>FollowUpOutputsBar</name>
         <message>
             <source>Calendar (.ics)…</source>
