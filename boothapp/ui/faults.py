@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
-def keep_faults(paths: AppPaths, window: QMainWindow) -> Hook:
-    """Install the window's hook; returns the one it replaced (to put back)."""
+def keep_faults(paths: AppPaths, window: QMainWindow | None) -> Hook:
+    """Install the hook; returns the one it replaced (to put back). ``window``: whose status
+    bar tells staff; None on the kiosk, where a visitor would read it (the file only)."""
     previous = sys.excepthook
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -34,6 +35,8 @@ def keep_faults(paths: AppPaths, window: QMainWindow) -> Hook:
             return
         kept = keep_crash(paths, exc)
         log.error("unexpected %s in the window; details in %s", kind.__name__, kept)
+        if window is None:
+            return
         window.statusBar().showMessage(
             QCoreApplication.translate(
                 "Faults", "Something went wrong ({0}); what was saved is safe. Details: {1}"

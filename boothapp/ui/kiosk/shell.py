@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from boothapp.app import AppContext
 from boothapp.core.models import Event, Staff
 from boothapp.ui.application import create_application
+from boothapp.ui.faults import keep_faults
 from boothapp.ui.i18n import apply_language, system_language
 from boothapp.ui.kiosk.setup import build_kiosk
 from boothapp.ui.theme import Theme, apply_theme
@@ -33,6 +34,7 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
     window, _wedge, controller = build_kiosk(
         ctx, runner, event, camera, idle_timeout_s, hub=background.hub_worker
     )
+    keep_faults(ctx.paths, None)  # kept, never shown to a visitor
     desktops: list[QWidget] = []
 
     def hand_back(staff: Staff) -> None:
@@ -40,6 +42,7 @@ def run_kiosk(ctx: AppContext, event: Event, camera: str = "", idle_timeout_s: f
 
         desktop = DesktopWindow(ctx, runner, event, background)
         desktop.sign_in_as(staff)
+        keep_faults(ctx.paths, desktop)  # staff at the desk read it now
         desktop.show()
         if camera:
             desktop.start_camera(camera)
