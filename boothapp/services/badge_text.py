@@ -12,11 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from boothapp.capture.ocr.card_reader import read_text
 from boothapp.capture.ocr.types import OcrLine, TextReader
 from boothapp.capture.types import Frame
 from boothapp.core.models import Attendee
 from boothapp.core.textfold import fold
+from boothapp.store.mappers import attendee_from_row
+from boothapp.store.tables import AttendeeRow
 
 STRONG = 0.85  # offer the attendee at or above this score
 _MARGIN = 0.08  # ... and only when the runner-up is clearly behind
@@ -65,6 +70,39 @@ def match_badge_lines(lines: Iterable[OcrLine | str], roster: Iterable[Attendee]
     if top and top[0][1] >= STRONG and (len(top) == 1 or top[0][1] - top[1][1] >= _MARGIN):
         offered = top[0][0]
     return BadgeMatch(offered, top[0][1] if top else 0.0, tuple(top), texts)
+
+
+def roster_match(s: Session, event_id: str, lines: Sequence[str], email: str = "") -> BadgeMatch:
+    """The attendee a photographed card or text-only badge names, from the event's roster.
+
+    A card with an e-mail is its owner's when the roster has that address. Otherwise only
+    the rows whose folded surname or first name is a word on the badge are scored (a roster
+    of 50,000 is not compared line by line with every badge).
+    """
+    if email:
+        row = s.scalars(
+            select(AttendeeRow)
+            .where(AttendeeRow.event_id == event_id, func.lower(AttendeeRow.email) == email.lower())
+            .limit(1)
+        ).first()
+        if row is not None:
+            attendee = attendee_from_row(row)
+            return BadgeMatch(attendee, 1.0, ((attendee, 1.0),), tuple(lines))
+    words = {w for line in lines for w in fold(line).split() if len(w) > 1}
+    if not words:
+        return BadgeMatch(None, 0.0, (), tuple(lines))
+    names = s.execute(
+        select(AttendeeRow.id, AttendeeRow.first_name, AttendeeRow.last_name).where(
+            AttendeeRow.event_id == event_id
+        )
+    ).all()
+    ids = [
+        row_id
+        for row_id, first, last in names
+        if words & {*fold(last).split(), *fold(first).split()}
+    ]
+    rows = s.scalars(select(AttendeeRow).where(AttendeeRow.id.in_(ids[:500]))).all() if ids else []
+    return match_badge_lines(lines, [attendee_from_row(r) for r in rows])
 
 
 def match_badge_photo(image: Frame, reader: TextReader, roster: Iterable[Attendee]) -> BadgeMatch:
