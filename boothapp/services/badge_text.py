@@ -8,6 +8,8 @@ offered when the match is strong (issue 20).
 
 from __future__ import annotations
 
+import functools
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -25,6 +27,7 @@ from boothapp.store.tables import AttendeeRow
 
 STRONG = 0.85  # offer the attendee at or above this score
 _MARGIN = 0.08  # ... and only when the runner-up is clearly behind
+_CANDIDATES = 200  # roster rows sharing most name words with the badge, scored in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,12 @@ def match_badge_lines(lines: Iterable[OcrLine | str], roster: Iterable[Attendee]
     return BadgeMatch(offered, top[0][1] if top else 0.0, tuple(top), texts)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _name_words(name: str) -> frozenset[str]:
+    """A roster name's folded words; kept, as the roster is compared with every badge."""
+    return frozenset(fold(name).split())
+
+
 def roster_match(s: Session, event_id: str, lines: Sequence[str], email: str = "") -> BadgeMatch:
     """The attendee a photographed card or text-only badge names, from the event's roster.
 
@@ -91,17 +100,20 @@ def roster_match(s: Session, event_id: str, lines: Sequence[str], email: str = "
     words = {w for line in lines for w in fold(line).split() if len(w) > 1}
     if not words:
         return BadgeMatch(None, 0.0, (), tuple(lines))
-    names = s.execute(
+    # Core rows, not ORM ones: a 50,000-row roster is fetched in a third of the time
+    names = s.connection().execute(
         select(AttendeeRow.id, AttendeeRow.first_name, AttendeeRow.last_name).where(
             AttendeeRow.event_id == event_id
         )
-    ).all()
-    ids = [
-        row_id
+    )
+    # surname words count double: "Zeynep" alone is thousands of rows of a big roster
+    hits = [
+        (2 * len(words & _name_words(last)) + len(words & _name_words(first)), row_id)
         for row_id, first, last in names
-        if words & {*fold(last).split(), *fold(first).split()}
+        if words & _name_words(last) or words & _name_words(first)
     ]
-    rows = s.scalars(select(AttendeeRow).where(AttendeeRow.id.in_(ids[:500]))).all() if ids else []
+    ids = [row_id for _hit, row_id in heapq.nlargest(_CANDIDATES, hits)]
+    rows = s.scalars(select(AttendeeRow).where(AttendeeRow.id.in_(ids))).all() if ids else []
     return match_badge_lines(lines, [attendee_from_row(r) for r in rows])
 
 
