@@ -172,6 +172,22 @@ def test_a_tilted_card_on_a_pale_desk_reads_from_its_print(
     )  # fmt: skip
 
 
+def test_reading_a_card_prints_nothing_to_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:
+    # the image library inside tesserocr's wheel printed "Error in boxClipToRectangle: box
+    # outside rectangle" under `boothapp read-card` for this upside-down card (issue 20)
+    from boothapp.capture.ocr.card_reader import read_card
+    from boothapp.capture.ocr.engines import make_reader
+
+    rng = random.Random(501)
+    spec = make_spec(rng, "en")
+    card, _ = render_card(spec, rng, dark=False, layout="left")
+    still = cv2.rotate(photograph(card, rng, "easy", hd=True), cv2.ROTATE_180)
+    _ok, jpg = cv2.imencode(".jpg", still)
+    got = read_card(cv2.imdecode(jpg, cv2.IMREAD_COLOR), make_reader("tesseract"))
+    assert got.fields.contact.email == spec.email
+    assert capfd.readouterr().err == ""
+
+
 def test_a_photo_without_a_card_says_no_card_found(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     desk = tmp_path / "desk.png"
     cv2.imwrite(str(desk), np.full((720, 1280, 3), (90, 120, 150), np.uint8))
