@@ -39,6 +39,10 @@ Sixth pass (e-mail lines read on their own rows and at other sizes for a lost do
 bracket, domain copies against the company, company specks): 9191 100/95/100/98.3/95/95
 (before 96.7 e-mail); run once at the end: 7373 98.3/98.3/98.3/98.3/91.7/98.3, 8484 98.3/
 96.7/100/96.7/95/96.7.
+Seventh pass (Persian phone digits: touching glyphs cut, compared at darker ink): 6262 (first
+full run on it, before/after) 100/93.3->95/100/93.3/95/96.7, median 770/664 ms (main 619 ms
+re-run in the next lock window); fresh 7474 main -> branch 100/93.3->100/100/100/91.7/98.3
+(fa phone 8 -> 12 of 12).
 
 Ends with one JSON line: {"bench": "cards", "figures": {...}}. Times are wall-clock on this
 machine, shared with other work (noisy); all engines are measured in the same run.

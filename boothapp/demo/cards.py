@@ -605,6 +605,19 @@ def demo_card_frame(seed: int = 7, language: str = "en") -> tuple[CardSpec, np.n
     return spec, photograph(card, rng, "easy", hd=True)
 
 
+def text_only_badge(name: str, company: str, seed: int = 3) -> np.ndarray:
+    """An easy 1080p still of a visitor badge with no barcode: a coloured header, the name
+    large, the company below (issue 20: matched against the roster by its text)."""
+    bold, regular = asset("fonts", "DejaVuSans-Bold.ttf"), asset("fonts", "DejaVuSans.ttf")
+    img = Image.new("RGB", (1050, 600), (250, 250, 245))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, 1050, 110), fill=(30, 70, 140))
+    draw.text((60, 30), "VISITOR", font=ImageFont.truetype(str(bold), 50), fill=(255, 255, 255))
+    draw.text((60, 220), name, font=ImageFont.truetype(str(bold), 76), fill=(20, 20, 20))
+    draw.text((60, 360), company, font=ImageFont.truetype(str(regular), 54), fill=(40, 40, 40))
+    return photograph(img, random.Random(seed), "easy", hd=True)
+
+
 __all__ = [
     "CardPhoto",
     "CardSpec",
@@ -613,4 +626,5 @@ __all__ = [
     "make_spec",
     "photograph",
     "render_card",
+    "text_only_badge",
 ]

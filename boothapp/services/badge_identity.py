@@ -20,9 +20,14 @@ def _id_key(badge_id: str) -> str:
     return f"id:{text.lstrip('0') or text}"
 
 
+def roster_identity(badge_id: str) -> BadgeIdentity:
+    """The identity of a roster row's badge id: what a later barcode scan of it finds."""
+    return BadgeIdentity(_id_key(badge_id), badge_id)
+
+
 def identity_of(parsed: ParsedBadge, roster_badge_id: str = "") -> BadgeIdentity:
     if roster_badge_id:
-        return BadgeIdentity(_id_key(roster_badge_id), roster_badge_id)
+        return roster_identity(roster_badge_id)
     if parsed.badge_id:
         return BadgeIdentity(_id_key(parsed.badge_id), parsed.badge_id.strip())
     if parsed.token:

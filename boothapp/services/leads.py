@@ -35,7 +35,8 @@ from boothapp.core.models import (
 )
 from boothapp.core.routing import RoutingState
 from boothapp.services.audit import AuditAction, record, record_many
-from boothapp.services.badge_identity import BadgeIdentity, identity_of
+from boothapp.services.badge_identity import BadgeIdentity, identity_of, roster_identity
+from boothapp.services.badge_text import roster_match
 from boothapp.services.bulk_evaluation import (
     BulkWorker,
     Evaluated,
@@ -129,6 +130,31 @@ class ScanOutcome:
     @property
     def is_duplicate(self) -> bool:
         return self.existing is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RosterOffer:
+    """The attendee a photographed card or text-only badge names (issue 20)."""
+
+    attendee: Attendee
+    score: float  # 1.0 for the roster's own e-mail, else the name + company likeness
+    existing: Lead | None  # the lead this attendee already has on this device, if any
+
+
+def card_draft(draft: LeadDraft, contact: Contact, offer: RosterOffer | None) -> LeadDraft:
+    """The form of a card read (issue 20): what the card says, or the roster's attendee
+    completed by it; the roster's badge id then identifies the lead, so scanning that
+    visitor's barcode later opens this lead."""
+    if offer is None:
+        return replace(draft, contact=contact, source=LeadSource.MANUAL)
+    badge_id = offer.attendee.badge_id
+    return replace(
+        draft,
+        contact=offer.attendee.contact.merged_with(contact),
+        source=LeadSource.MANUAL,
+        badge_id=badge_id,
+        badge_key=roster_identity(badge_id).key if badge_id else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +345,24 @@ class LeadService:
             select(AttendeeRow).where(AttendeeRow.event_id == event_id, or_(*conds)).limit(1)
         ).first()
         return attendee_from_row(row) if row else None
+
+    def card_in_roster(
+        self, event_id: str, lines: Sequence[str], email: str = ""
+    ) -> RosterOffer | None:
+        """The roster's attendee a card or text-only badge names, when the match is strong
+        (services/badge_text.py), with the lead they already have (issue 20)."""
+        with self._db.read() as s:
+            match = roster_match(s, event_id, lines, email)
+            if match.attendee is None:
+                return None
+            existing = None
+            if match.attendee.badge_id:
+                key = roster_identity(match.attendee.badge_id).key
+                row = s.scalar(
+                    select(LeadRow).where(LeadRow.event_id == event_id, LeadRow.badge_key == key)
+                )
+                existing = self._lead_with_staff(s, row) if row else None
+            return RosterOffer(match.attendee, match.score, existing)
 
     def capture_scan(self, event_id: str, payload: str, **kwargs: Any) -> tuple[Lead, bool]:
         """Record a scan and save its lead at once (CLI, handheld bulk). Returns (lead, created)."""

@@ -10,7 +10,7 @@ check; saving is the form's normal save (issue 20).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,8 +25,8 @@ from boothapp.capture.ocr.card_locate import NoCardFound
 from boothapp.capture.ocr.card_reader import CardReading, read_card
 from boothapp.capture.ocr.engines import make_reader
 from boothapp.capture.ocr.types import TextReader
-from boothapp.core.models import Event, LeadSource, Staff
-from boothapp.services.leads import LeadService, ScanOutcome
+from boothapp.core.models import CONTACT_FIELDS, Event, LeadSource, Staff
+from boothapp.services.leads import LeadService, RosterOffer, ScanOutcome, card_draft
 from boothapp.ui.lead_form import LeadForm
 from boothapp.workers.decode_worker import frame_to_qimage
 from boothapp.workers.tasks import TaskRunner
@@ -39,6 +39,7 @@ class _Captured:
     reading: CardReading
     outcome: ScanOutcome
     card_image: QImage  # the flattened card, already scaled for the view
+    offer: RosterOffer | None  # the roster's attendee the card or text-only badge names
 
 
 class CardCapture(QWidget):
@@ -118,13 +119,16 @@ class CardCapture(QWidget):
                 raise OSError(f"could not keep the card photo at {path}")
             outcome = leads.record_scan(event.id, "", image_path=str(path), staff_id=staff_id,
                                         source=LeadSource.MANUAL)  # fmt: skip
+            # a text-only badge (or a card) of someone on the roster: offer their record
+            lines = [ln.text for ln in reading.page.lines]
+            offer = leads.card_in_roster(event.id, lines, reading.fields.contact.email)
             # Scaled here (QImage works off the GUI thread), so the GUI thread only fills the
             # form when the reading arrives (bench/card_gui.py, issue 20).
             image = frame_to_qimage(np.ascontiguousarray(reading.card)).scaled(
                 view_width, 260, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )  # fmt: skip
-            return _Captured(reading, outcome, image)
+            return _Captured(reading, outcome, image, offer)
 
         self._runner.run(work, on_done=self._read, on_error=self._failed)
 
@@ -137,21 +141,34 @@ class CardCapture(QWidget):
     def _read(self, captured: _Captured) -> None:
         self._busy = False
         self.button.setEnabled(True)
-        reading, outcome = captured.reading, captured.outcome
-        draft = replace(outcome.draft, contact=reading.fields.contact, source=LeadSource.MANUAL)
-        banner = self.tr("Read from a business card: check the fields marked in yellow.")
+        reading, outcome, offer = captured.reading, captured.outcome, captured.offer
+        draft = card_draft(outcome.draft, reading.fields.contact, offer)
+        sure: set[str] = set()  # fields the roster filled: typed by the organiser, not read
+        if offer is None:
+            banner = self.tr("Read from a business card: check the fields marked in yellow.")
+        elif offer.existing is not None:
+            draft = self._leads.draft_of(offer.existing)
+            sure = set(CONTACT_FIELDS)
+            banner = self.tr("{0} is already a lead: here it is.").format(draft.contact.full_name)
+        else:
+            sure = {name for name in CONTACT_FIELDS if getattr(offer.attendee.contact, name)}
+            banner = self.tr("Found in the roster: {0}. Check the fields marked in yellow.").format(
+                offer.attendee.contact.full_name
+            )
         self._form.load(draft, scan_id=outcome.scan.id, banner=banner)
-        self._mark_unsure(reading)
+        self._mark_unsure(reading, sure)
         self.card_view.setPixmap(QPixmap.fromImage(captured.card_image))
         self.card_view.show()
         turned = self.tr(" (it was upside down)") if reading.turned else ""
         self.status.setText(self.tr("Card read in {0:.1f} s{1}.").format(reading.ms / 1000, turned))
         self.card_read.emit(reading)
 
-    def _mark_unsure(self, reading: CardReading) -> None:
+    def _mark_unsure(self, reading: CardReading, sure: set[str]) -> None:
         self._clear_marks()
         fields = reading.fields
         for name, edit in self._form.fields.items():
+            if name in sure:
+                continue
             value = getattr(fields.contact, name, "")
             wanted = name in ("first_name", "last_name", "email", "company")
             if (value and fields.confidence_of(name) < LOW_CONFIDENCE) or (wanted and not value):

@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from boothapp.app import AppContext
-from boothapp.core.models import Event
-from boothapp.demo.cards import demo_card_frame
+from boothapp.core.models import Attendee, Contact, Event
+from boothapp.demo.cards import demo_card_frame, text_only_badge
 from boothapp.services.card_images import image_paths_of
 from boothapp.services.events import NewEvent
 from boothapp.ui.desktop_window import DesktopWindow
@@ -146,3 +146,39 @@ def test_barcode_decoding_rests_while_a_card_is_read_and_resumes_after(
         qtbot.keyClick(scan, Qt.Key.Key_F6)
         assert worker.decoding_paused
     assert not worker.decoding_paused
+
+
+def test_a_text_only_badge_on_the_roster_fills_the_form_from_the_roster(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # A badge with no barcode: name and company only, the name with Turkish marks the
+    # roster does not have. The roster's record is offered: e-mail and phone filled, the
+    # fields it gave not marked unsure, and the lead is that attendee's (badge id).
+    ctx.attendees.import_attendees(event.id, [
+        Attendee("", event.id, "B-77", Contact(first_name="Ayse", last_name="Celik",
+                 email="ayse.celik@anadolumakine.com.tr", phone="+905321234567",
+                 company="Anadolu Makine A.S.")),
+        Attendee("", event.id, "B-78", Contact(first_name="Ayse", last_name="Yilmaz",
+                 email="ayse@example.com.tr", company="Ege Tekstil")),
+    ])  # fmt: skip
+    _sign_in(qtbot, window)
+    scan = window.scan
+    scan.start_camera(
+        _camera_showing(tmp_path / "camera", text_only_badge("Ayşe Çelik", "Anadolu Makine A.Ş."))
+    )
+    qtbot.waitUntil(lambda: scan.cameras.last_frame is not None, timeout=10000)
+    qtbot.keyClick(scan, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=30000)
+    form = scan.form
+    assert form.fields["email"].text() == "ayse.celik@anadolumakine.com.tr"
+    assert form.fields["last_name"].text() == "Celik"
+    assert "Found in the roster: Ayse Celik" in form.banner.text()
+    assert "email" not in scan.card.unsure and "last_name" not in scan.card.unsure
+    with qtbot.waitSignal(scan.lead_saved, timeout=10000) as saved:
+        qtbot.keyClick(form.fields["email"], Qt.Key.Key_Return)
+    lead = saved.args[0]
+    assert lead.badge_id == "B-77"
+    assert len(image_paths_of(ctx.db, lead.id)) == 1
+    # the visitor's barcode scanned later opens this lead
+    scanned, created = ctx.leads.capture_scan(event.id, "B-77")
+    assert (scanned.id, created) == (lead.id, False)

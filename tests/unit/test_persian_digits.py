@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -53,6 +54,36 @@ def test_a_zero_s_dot_stays_in_its_group(size: int) -> None:
     # space, "۰ ۲۱", and the groups turned round for reading gave 21 0 2348 8955
     line = _line("۸۹۵۵ ۲۳۴۸ ۰۲۱", size, _DEJAVU)
     assert read_persian_digits(line) == "۸۹۵۵ ۲۳۴۸ ۰۲۱"
+
+
+_BOLD = Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf")
+
+
+def _blurred_bold_line(text: str, size: int, blur: float) -> np.ndarray:
+    img = Image.new("L", (40 + size * len(text), size * 2), 235)
+    ImageDraw.Draw(img).text((20, size // 2), text, font=ImageFont.truetype(str(_BOLD), size),
+                             fill=30)  # fmt: skip
+    return cv2.GaussianBlur(np.asarray(img), (0, 0), blur)
+
+
+@pytest.mark.skipif(not _BOLD.exists(), reason="fonts-noto-core not installed")
+@pytest.mark.parametrize(
+    ("printed", "size", "blur"),
+    [
+        ("۲۱۴۱ ۲۳۴۱ ۰۲۱", 20, 1.2),  # was "۳۳ ۲۳۲ ۰۳": each ۱ joined to the digit beside it
+        ("۱۱۵۶ ۳۱۷ ۰۹۱۲", 24, 1.2),  # was "۱۱۵۶ ۳۷ ۰۹۱۲": "۳۱" one blob
+        ("۱۷۸۱ ۳۴۱ ۰۹۱۲", 24, 1.6),  # was "۱۷۸۱ ۲۳ ۰۹۱۲"
+        ("۴۷۵۱ ۲۳۴۷ ۰۲۱", 22, 1.4),  # was "... ۰۳"
+        ("۸۳۷۸ ۳۴۴ ۰۹۱۲", 22, 1.2),  # was "۸۳۷۸ ۳۳۴ ۰۹۱۲": ۴ filled in to ۳
+    ],
+)
+def test_bold_blurred_digits_that_touch_read_digit_for_digit(
+    printed: str, size: int, blur: float
+) -> None:
+    # Bold print photographed a little out of focus: neighbouring digits are one blob of ink
+    # and the notches that tell ۲, ۳ and ۴ apart fill in at Otsu's threshold (bench seeds
+    # 9191, 4242, 2323: most of the Persian phone misses, issue 20)
+    assert read_persian_digits(_blurred_bold_line(printed, size, blur)) == printed
 
 
 def test_a_blank_crop_is_no_number() -> None:

@@ -151,6 +151,14 @@
             <translation>Von der Visitenkarte gelesen: gelb markierte Felder prüfen.</translation>
         </message>
         <message>
+            <source>{0} is already a lead: here it is.</source>
+            <translation>{0} ist schon ein Lead: hier ist der Eintrag.</translation>
+        </message>
+        <message>
+            <source>Found in the roster: {0}. Check the fields marked in yellow.</source>
+            <translation>In der Teilnehmerliste gefunden: {0}. Gelb markierte Felder prüfen.</translation>
+        </message>
+        <message>
             <source> (it was upside down)</source>
             <translation> (sie stand auf dem Kopf)</translation>
         </message>

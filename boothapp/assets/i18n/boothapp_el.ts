@@ -151,6 +151,14 @@
             <translation>Διαβάστηκε από κάρτα: ελέγξτε τα πεδία με κίτρινο.</translation>
         </message>
         <message>
+            <source>{0} is already a lead: here it is.</source>
+            <translation>Ο/Η {0} είναι ήδη επαφή: ορίστε η καταχώριση.</translation>
+        </message>
+        <message>
+            <source>Found in the roster: {0}. Check the fields marked in yellow.</source>
+            <translation>Βρέθηκε στη λίστα συμμετεχόντων: {0}. Ελέγξτε τα πεδία με κίτρινο.</translation>
+        </message>
+        <message>
             <source> (it was upside down)</source>
             <translation> (ήταν ανάποδα)</translation>
         </message>

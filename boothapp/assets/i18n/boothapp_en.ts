@@ -151,6 +151,14 @@
             <translation>Read from a business card: check the fields marked in yellow.</translation>
         </message>
         <message>
+            <source>{0} is already a lead: here it is.</source>
+            <translation>{0} is already a lead: here it is.</translation>
+        </message>
+        <message>
+            <source>Found in the roster: {0}. Check the fields marked in yellow.</source>
+            <translation>Found in the roster: {0}. Check the fields marked in yellow.</translation>
+        </message>
+        <message>
             <source> (it was upside down)</source>
             <translation> (it was upside down)</translation>
         </message>

@@ -151,6 +151,14 @@
             <translation>از کارت ویزیت خوانده شد: فیلدهای زرد را بررسی کنید.</translation>
         </message>
         <message>
+            <source>{0} is already a lead: here it is.</source>
+            <translation>{0} از قبل ثبت شده است: این هم پرونده‌اش.</translation>
+        </message>
+        <message>
+            <source>Found in the roster: {0}. Check the fields marked in yellow.</source>
+            <translation>در فهرست شرکت‌کنندگان پیدا شد: {0}. فیلدهای زرد را بررسی کنید.</translation>
+        </message>
+        <message>
             <source> (it was upside down)</source>
             <translation> (وارونه بود)</translation>
         </message>

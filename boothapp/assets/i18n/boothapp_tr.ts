@@ -151,6 +151,14 @@
             <translation>Kartvizitten okundu: sarı işaretli alanları kontrol edin.</translation>
         </message>
         <message>
+            <source>{0} is already a lead: here it is.</source>
+            <translation>{0} zaten kayıtlı bir aday: işte kaydı.</translation>
+        </message>
+        <message>
+            <source>Found in the roster: {0}. Check the fields marked in yellow.</source>
+            <translation>Katılımcı listesinde bulundu: {0}. Sarı işaretli alanları kontrol edin.</translation>
+        </message>
+        <message>
             <source> (it was upside down)</source>
             <translation> (ters tutulmuştu)</translation>
         </message>

@@ -466,10 +466,9 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
             and not _WEB_MARK.search(ln.text)
             and not _WEB_SHAPE.search(ln.text)
         )
-        # two digits are enough: the model may have read most of the number as letters
-        if not nonsense and (
-            ascii_digits(ln.text) == ln.text or sum(c.isdigit() for c in ln.text) < 2
-        ):
+        # one native digit is enough: the model may have read most of the number as letters
+        # ("۲ بر" for "۰۹۱۲ ۳۴۴ ۸۳۷۸", issue 20); words are left out just below
+        if not nonsense and ascii_digits(ln.text) == ln.text:
             continue
         if not nonsense and (sum(c.isalpha() for c in ln.text) > 3 or _WEB_MARK.search(ln.text)):
             continue  # an address with a house number, not a phone line
@@ -482,12 +481,19 @@ def _persian_numbers(page: OcrPage, card: Frame) -> OcrPage:
         if (
             glyphs
             and _valid_number(glyphs)
-            and (not _valid_number(ln.text) or len(glyphs.replace(" ", "")) >= len(ln.text.strip()))
+            # digits against digits: the model's spaces are no digits ("۱۷۸۱ ۳۴۱ ۰۳۲" has 10)
+            and (
+                not _valid_number(ln.text) or len(glyphs.replace(" ", "")) >= _digit_count(ln.text)
+            )
         ):
             # groups in reading order: right to left, as the Persian line runs
             text = " ".join(reversed(glyphs.split()))
             lines[i] = OcrLine(text, Box(edge, ln.box.y, w - 2 * edge, ln.box.h), 0.8, ln.size)
     return OcrPage(tuple(lines), page.engine, page.ms)
+
+
+def _digit_count(text: str) -> int:
+    return sum(c.isdigit() for c in text)
 
 
 def _blank_words(crop: np.ndarray, lines: list[OcrLine], own: OcrLine, top: int, left: int) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -34,15 +35,26 @@ _CELLS, _BINS = 4, 8  # gradient directions: 4 x 4 cells of 8 directions
 _WORST = 0.5  # a blob less like a digit than this (cosine) is not a digit: a letter, a mark
 
 
-def prepare_line(grey: np.ndarray) -> np.ndarray:
-    """Ink (255) of a grey line crop, as the digits are cut from it: small print at 3x."""
+@dataclass(frozen=True, slots=True)
+class _Line:
+    grey: np.ndarray  # the crop as cut: small print at 3x, smoothed, on a margin of paper
+    threshold: float  # Otsu's: grey at or under it is ink
+    ink: np.ndarray  # 255 where grey <= threshold
+
+
+def _prepared(grey: np.ndarray) -> _Line:
     if grey.shape[0] < 90:  # small print: digits ~15 px high touch and lose their shape
         grey = cv2.resize(grey, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
     paper = int(np.percentile(grey, 90))
     grey = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=paper)
     grey = cv2.GaussianBlur(grey, (3, 3), 0)
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return ink
+    threshold, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return _Line(grey, float(threshold), ink)
+
+
+def prepare_line(grey: np.ndarray) -> np.ndarray:
+    """Ink (255) of a grey line crop, as the digits are cut from it: small print at 3x."""
+    return _prepared(grey).ink
 
 
 def _directions(square: np.ndarray) -> np.ndarray:
@@ -85,34 +97,87 @@ def _model() -> tuple[np.ndarray, np.ndarray]:
         return data["features"].astype(np.float32), data["digits"].astype(np.int64)
 
 
-def _digit(glyph: np.ndarray) -> int | None:
-    """The digit 1-9 a glyph is most like (its nearest sample), None when like none."""
+_INK_LEVELS = (1.0, 0.8, 0.6)  # Otsu's threshold times these (darker ink only)
+_ONE = 0.95  # how sure a plain upright stroke of a digit's height is a one
+_CUTS = 3  # cut columns tried per glyph when digits touch
+_DEPTH = 3  # a blob of touching digits holds at most this many cuts ("۲۳۴۱")
+
+
+def _tight(ink: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[int, int, int, int] | None:
+    """The box round the ink of ``ink[y:y+h, x:x+w]`` (x, y, w, h), None when blank."""
+    part = ink[y : y + h, x : x + w] > 0
+    rows, cols = np.nonzero(part.any(axis=1))[0], np.nonzero(part.any(axis=0))[0]
+    if not rows.size:
+        return None
+    return (
+        x + int(cols[0]),
+        y + int(rows[0]),
+        int(cols[-1] - cols[0] + 1),
+        int(rows[-1] - rows[0] + 1),
+    )
+
+
+def _scored(line: _Line, box: tuple[int, int, int, int], height: float) -> tuple[int, float]:
+    """The digit (1-9) a glyph is and how like it (cosine); (-1, 0.0) for no digit.
+
+    Blurred bold print at Otsu's threshold fills the notches that tell ۲, ۳ and ۴ apart
+    (issue 20: ۴ read as ۲ or ۳ on most missed Persian phones); its darker cores keep them.
+    So the glyph is compared at Otsu's threshold and at darker ones, and each digit's
+    likeness is its mean over the levels."""
+    x, y, w, h = box
+    if h < 0.6 * height:
+        return -1, 0.0  # a low mark or a piece of a digit
+    if w < 0.25 * h:
+        return (1, _ONE) if h > 0.75 * height else (-1, 0.0)  # a plain upright stroke
     features, digits = _model()
-    scores = features @ glyph_features(glyph)
-    best = int(np.argmax(scores))
-    return int(digits[best]) if scores[best] >= _WORST else None
+    grey, ink = line.grey[y : y + h, x : x + w], line.ink[y : y + h, x : x + w] > 0
+    total, levels = np.zeros(10, np.float32), 0
+    for level in _INK_LEVELS:
+        glyph = ((grey <= line.threshold * level) & ink).astype(np.uint8) * 255
+        if not glyph.any():
+            continue
+        per_digit = np.zeros(10, np.float32)
+        np.maximum.at(per_digit, digits, features @ glyph_features(glyph))
+        total += per_digit
+        levels += 1
+    best = int(np.argmax(total))
+    return best, float(total[best] / max(1, levels))
 
 
-def _split_touching(ink: np.ndarray, blob: tuple[int, ...], height: float) -> list[tuple[int, ...]]:
-    """A blob wider than a digit is digits that touch (۸۸ in blurred print): cut it at the
-    columns with least ink near where equal parts would meet."""
-    x, y, w, h, area = blob
-    parts = round(w / (0.8 * height))
-    if w < 1.15 * height or parts < 2:
-        return [blob]
-    columns = (ink[y : y + h, x : x + w] > 0).sum(axis=0)
-    cuts = [0]
-    for k in range(1, parts):
-        guess = k * w // parts
-        lo, hi = max(cuts[-1] + 1, guess - w // (3 * parts)), min(w - 1, guess + w // (3 * parts))
-        cuts.append(lo + int(np.argmin(columns[lo : hi + 1])) if hi > lo else guess)
-    cuts.append(w)
-    out: list[tuple[int, ...]] = []
-    for a, b in itertools.pairwise(cuts):
-        rows = np.nonzero((ink[y : y + h, x + a : x + b] > 0).any(axis=1))[0]
-        if b > a and rows.size:
-            out.append((x + a, y + int(rows[0]), b - a, int(rows[-1] - rows[0] + 1), area))
-    return out
+Cut = tuple[int, int, int]  # (left, right, digit) of one glyph on the line
+
+
+def _segmented(
+    line: _Line, box: tuple[int, int, int, int], height: float, depth: int = 0
+) -> tuple[float, list[Cut]]:
+    """A blob as one digit or as touching digits (issue 20: "۴۱", "۲۳۴" in blurred bold
+    print are one blob of ink): cut where the columns hold least ink, kept when every part
+    is more like a digit than the whole is. Returns (the worst part's likeness, glyphs)."""
+    x, y, w, h = box
+    ink = line.ink
+    digit, score = _scored(line, box, height)
+    best: tuple[float, list[Cut]] = (score, [(x, x + w, digit)])
+    if depth >= _DEPTH or w < 0.75 * height or score >= 0.97:
+        return best
+    cols = (ink[y : y + h, x : x + w] > 0).sum(axis=0)
+    margin = max(2, int(0.15 * height))
+    # a neck: a column with less ink than both its neighbours and than the glyphs on either
+    # side of it (not the flat tail of a ۲ or a ۷'s open top)
+    necks: dict[int, float] = {}
+    for c in range(margin, w - margin):
+        if cols[c] <= cols[c - 1] and cols[c] <= cols[c + 1]:
+            depth = cols[c] / max(1, min(int(cols[:c].max()), int(cols[c + 1 :].max())))
+            if depth < 0.6:
+                necks[c] = depth
+    for c in sorted(necks, key=lambda c: necks[c])[:_CUTS]:
+        left, right = _tight(ink, x, y, c, h), _tight(ink, x + c, y, w - c, h)
+        if left is None or right is None:
+            continue
+        sl, gl = _segmented(line, left, height, depth + 1)
+        sr, gr = _segmented(line, right, height, depth + 1)
+        if min(sl, sr) > best[0] + 0.02:
+            best = (min(sl, sr), gl + gr)
+    return best
 
 
 def read_persian_digits(crop: Frame) -> str | None:
@@ -124,7 +189,8 @@ def read_persian_digits(crop: Frame) -> str | None:
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     if grey.shape[0] < 8 or grey.shape[1] < 8:
         return None
-    ink = prepare_line(grey)
+    line = _prepared(grey)
+    ink = line.ink
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     blobs = [tuple(int(v) for v in stats[i]) for i in range(1, n)]
     blobs = [b for b in blobs if b[4] >= 12]  # print, not specks
@@ -136,34 +202,26 @@ def read_persian_digits(crop: Frame) -> str | None:
     middle = float(np.median([b[1] + b[3] / 2 for b in blobs if b[3] > 0.6 * height]))
     # on the number's line, and no taller than a digit (the card's edge, a rule)
     blobs = [b for b in blobs if abs(b[1] + b[3] / 2 - middle) < 0.8 * height and b[3] < 2 * height]
-    blobs = [part for b in blobs for part in _split_touching(ink, b, height)]
     blobs.sort(key=lambda b: b[0])
-    glyphs: list[tuple[int, int, str]] = []  # (left, right, digit)
+    glyphs: list[Cut] = []
     strangers = 0
     for x, y, w, h, _area in blobs:
         if h < 0.2 * height and w < 0.2 * height:
             continue  # a speck of noise, smaller than the zero's dot
         if h < 0.55 * height and w < 0.7 * height:
-            glyphs.append((x, x + w, PERSIAN[0]))  # the small dot at mid-height
+            glyphs.append((x, x + w, 0))  # the small dot at mid-height
             continue
-        glyph = np.ascontiguousarray(ink[y : y + h, x : x + w])
-        if h < 0.6 * height or not glyph.any():
-            strangers += 1  # a low mark that is no digit (a comma, a dash)
+        score, cut = _segmented(line, (x, y, w, h), height)
+        if score < _WORST or any(d < 0 for _, _, d in cut):
+            strangers += 1  # a low mark (a comma, a dash) or a letter: no digit
             continue
-        if w < 0.25 * h:
-            glyphs.append((x, x + w, PERSIAN[1]))  # a plain upright stroke
-            continue
-        digit = _digit(glyph)
-        if digit is None:
-            strangers += 1
-            continue
-        glyphs.append((x, x + w, PERSIAN[digit]))
+        glyphs.extend(cut)
     if strangers > max(2, len(glyphs) // 4):
         return None  # letters, not a number
     return _grouped(glyphs, height)
 
 
-def _grouped(glyphs: list[tuple[int, int, str]], height: float) -> str | None:
+def _grouped(glyphs: list[Cut], height: float) -> str | None:
     """Digits joined into their printed groups; stray dots far from the number dropped."""
     if not glyphs:
         return None
@@ -184,13 +242,13 @@ def _grouped(glyphs: list[tuple[int, int, str]], height: float) -> str | None:
             # room looks like a space: it belongs to the nearer group ("۰ ۲۱" is "۰۲۱",
             # which read the other way round would be 21 0)
             split[i - 1 if left < right else i] = False
-    runs: list[list[str]] = [[glyphs[0][2]]]
+    runs: list[list[str]] = [[PERSIAN[glyphs[0][2]]]]
     apart: list[bool] = []  # whether a run is far (> 2 digit heights) from the one before
     for gap, cut, (_, _, digit) in zip(gaps, split, glyphs[1:], strict=False):
         if cut:
             apart.append(gap > 2 * height)
             runs.append([])
-        runs[-1].append(digit)
+        runs[-1].append(PERSIAN[digit])
     # the number is the longest stretch of runs close to each other
     stretches: list[list[str]] = [["".join(runs[0])]]
     for far, run in zip(apart, runs[1:], strict=False):

@@ -10,6 +10,9 @@ scripts/install-system-deps.sh); nothing is downloaded.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
 import os
 import re
 import threading
@@ -61,6 +64,22 @@ def tessdata_dir() -> str:
     )
 
 
+_LEPT_NONE = 6  # Leptonica's L_SEVERITY_NONE
+
+
+@functools.cache
+def _quiet_leptonica(module_file: str) -> None:
+    """Silence the image library inside tesserocr's wheel: on some cards its layout steps
+    print "Error in boxClipToRectangle: box outside rectangle" to the terminal of
+    ``boothapp read-card`` (harmless, nothing a user can act on; issue 20). Its switch,
+    ``setMsgSeverity``, is reached through ctypes in the copy the wheel bundles; a build
+    that links another one is left as it is."""
+    bundled = Path(module_file).resolve().parent.parent / "tesserocr.libs"
+    for lib in sorted(bundled.glob("*lept*")):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(str(lib)).setMsgSeverity(_LEPT_NONE)
+
+
 class TesseractReader:
     """One tesserocr API per script, created on first use and kept (models load once)."""
 
@@ -73,6 +92,7 @@ class TesseractReader:
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise OcrUnavailable("tesserocr is not installed") from exc
         self._tesserocr = tesserocr
+        _quiet_leptonica(tesserocr.__file__)
         self._path = tessdata_dir()
         self._languages = languages or LANGUAGES
         self._apis: dict[str, Any] = {}

@@ -50,13 +50,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _card_fallback(args: argparse.Namespace, path: Path) -> int:
-    from dataclasses import replace
+    import shutil
+    from datetime import datetime
 
     from boothapp.capture.imagefile import load_image
     from boothapp.capture.ocr.card_locate import NoCardFound
     from boothapp.capture.ocr.card_reader import read_card
     from boothapp.capture.ocr.engines import make_reader
     from boothapp.capture.ocr.types import OcrUnavailable
+    from boothapp.services.leads import card_draft
 
     ctx = open_context(args)
     try:
@@ -68,13 +70,26 @@ def _card_fallback(args: argparse.Namespace, path: Path) -> int:
                 _("no barcode found in {path}, and {reason}").format(path=path, reason=exc),
                 exit_code=3,
             ) from exc
+        # kept under the data folder, as the scan page keeps its card photos: the lead's
+        # photo must not go when the file given here is moved or deleted (issue 20)
+        kept = ctx.paths.photos_dir / f"card-{datetime.now():%Y%m%d-%H%M%S-%f}{path.suffix.lower()}"
+        shutil.copyfile(path, kept)
         outcome = ctx.leads.record_scan(
-            event.id, "", image_path=str(path.resolve()), source=LeadSource.MANUAL
+            event.id, "", image_path=str(kept), source=LeadSource.MANUAL
         )
-        draft = replace(outcome.draft, contact=reading.fields.contact, source=LeadSource.MANUAL)
-        lead = ctx.leads.save_lead(draft, scan_id=outcome.scan.id)
+        lines = [ln.text for ln in reading.page.lines]
+        offer = ctx.leads.card_in_roster(event.id, lines, reading.fields.contact.email)
+        if offer is not None and offer.existing is not None:
+            lead = ctx.leads.save_lead(ctx.leads.draft_of(offer.existing), scan_id=outcome.scan.id)
+            print(lead_as_json(lead))
+            print(_("(scanned before: existing lead {id})").format(id=lead.id))
+            return 0
+        lead = ctx.leads.save_lead(card_draft(outcome.draft, reading.fields.contact, offer),
+                                   scan_id=outcome.scan.id)  # fmt: skip
         print(lead_as_json(lead))
-        print(_("(no barcode: read as a business card, photo kept as {path})").format(path=path))
+        print(_("(no barcode: read as a business card, photo kept as {path})").format(path=kept))
+        if offer is not None:
+            print(_("(found in the roster: {name})").format(name=offer.attendee.contact.full_name))
         return 0
     finally:
         ctx.close()
