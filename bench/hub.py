@@ -468,7 +468,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
     # of the last such cut. One captured during a cut more than 2 s before it ended cannot
     # be visible within 2 s whatever the app does (``cut_bound``).
     lags, calm, push, pull, healed = [], [], [], [], []
-    cut_bound = 0
+    cut_bound = heal_bound = 0
     for o in outcomes:
         for lead_id, visible in o["seen"]:
             if lead_id not in hub_times:
@@ -484,6 +484,9 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
                 healed.append((visible - max(at, max(met))) * 1000)
                 # Captured while the network was gone and more than 2 s before it came back.
                 cut_bound += any(a <= at <= b and b - at > 2.0 for a, b in cuts)
+                # Or just before it, not out yet when it began: the network came back more
+                # than 2 s after the capture all the same (``heal_bound``, session 13).
+                heal_bound += max(met) - at > 2.0
     reconnects = _reconnects(outcomes, cuts)
     lost = sum(len(expected - set(o["keys"])) for o in outcomes)
     duplicates = sum(
@@ -518,6 +521,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         "met_cut": len(lags) - len(calm),
         "met_cut_share": round((len(lags) - len(calm)) / max(len(lags), 1), 4),
         "cut_bound_share": round(cut_bound / max(len(lags), 1), 4),
+        "heal_bound_share": round(heal_bound / max(len(lags), 1), 4),
         "lag_after_heal_p50_ms": round(_percentile(healed, 0.50)),
         "lag_after_heal_p95_ms": round(_percentile(healed, 0.95)),
         "reconnect_p50_ms": round(_percentile(reconnects, 0.50)),
