@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import select
 import socket
 import threading
@@ -30,7 +31,12 @@ __all__ = ["HubLoop", "HubProblem", "HubState"]
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_S = 60.0
+MAX_BACKOFF_S = 60.0  # a person must act (refused, TLS, schema): ask again now and then
+# Unreachable: the pause grows to this, no further (#19, session 13). Past 10 s offline it
+# doubled up to a minute; once capture stopped (no scan to end a pause) a device back from
+# a long or slow reconnect sat out up to a minute while the others waited for its changes.
+# A failed connect every 10 s costs a device nothing, and the hub little.
+MAX_OFFLINE_BACKOFF_S = 10.0
 # A cut at a booth is usually short: try again soon, and keep trying that often for the first
 # seconds offline. The wait from the network's return to the next try is lag for every lead
 # captured meanwhile: with 0.5 s it was a quarter of a second on average and most of the
@@ -80,6 +86,7 @@ class HubLoop:
         # only between slices of the wait cost every change up to a slice of lag.
         self._bell: tuple[socket.socket, socket.socket] | None = None
         # The retry pause while the hub is unreachable, and since when it is.
+        self._jitter = random.Random()
         self._backoff = FIRST_BACKOFF_S
         self._offline_since: float | None = None
 
@@ -143,7 +150,10 @@ class HubLoop:
                     backoff = self._backoff
                     self._pause(stop, backoff, state, retry_on_ring=backoff > 1.0)
                     if time.monotonic() - since > STEADY_RETRY_S:
-                        self._backoff = min(backoff * 2, MAX_BACKOFF_S)
+                        # Spread (by up to a fifth): after a long outage the devices do
+                        # not all come back in the same instant, and not for ever in step.
+                        grown = backoff * 2 * self._jitter.uniform(0.8, 1.0)
+                        self._backoff = min(grown, MAX_OFFLINE_BACKOFF_S)
                 else:  # a person must act (a manager, an upgrade): no use asking again soon
                     self._pause(stop, MAX_BACKOFF_S, state)
 
