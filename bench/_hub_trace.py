@@ -59,7 +59,8 @@ class LoopTrace:
     def __init__(self, loop: HubLoop) -> None:
         self.wakes: list[float] = []
         self.rounds: list[float] = []
-        wait, round_ = loop._wait, loop._round
+        self.pauses: list[tuple[float, float]] = []  # (when, how long) waits before a retry
+        wait, round_, pause = loop._wait, loop._round, loop._pause
 
         def traced_wait(ears: Any, timeout_s: float) -> bool:
             woke = wait(ears, timeout_s)
@@ -71,6 +72,11 @@ class LoopTrace:
             self.rounds.append(time.time())
             round_(conn)
 
+        def traced_pause(stop: Any, seconds: float, *args: Any, **kwargs: Any) -> None:
+            self.pauses.append((time.time(), seconds))
+            pause(stop, seconds, *args, **kwargs)
+
+        loop._pause = traced_pause  # type: ignore[method-assign]
         loop._wait = traced_wait  # type: ignore[method-assign]
         loop._round = traced_round  # type: ignore[method-assign]
 
@@ -82,6 +88,7 @@ def device_record(device_id: str, loop: LoopTrace, commits: dict[str, float]) ->
             "pulls": list(PULLS.get(device_id, [])),
             "wakes": loop.wakes,
             "rounds": loop.rounds,
+            "pauses": loop.pauses,
             "commits": commits,
         }
 
@@ -234,6 +241,22 @@ class DbTrace:
                 self.units.append(unit)
 
         db.session = traced
+
+
+def pause_summary(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The retry pauses the devices took offline: how many, the longest, and how many were
+    over a second (the grown ones, past the first 10 s of an outage)."""
+    pauses = [p for o in outcomes for p in (o.get("trace") or {}).get("pauses", [])]
+    return {
+        "pauses": len(pauses),
+        "over_1s": sum(1 for _t, sec in pauses if sec > 1.0),
+        "longest_s": round(max((sec for _t, sec in pauses), default=0.0), 2),
+        "devices_paused_over_1s": sum(
+            1
+            for o in outcomes
+            if any(sec > 1.0 for _t, sec in (o.get("trace") or {}).get("pauses", []))
+        ),
+    }
 
 
 def db_summary(outcomes: list[dict[str, Any]]) -> dict[str, Any]:

@@ -544,6 +544,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             {
                 "trace": _hub_trace.phases(outcomes, hub_times, cuts),
                 "db": _hub_trace.db_summary(outcomes),
+                "retry_pauses": _hub_trace.pause_summary(outcomes),
             }
             if args.trace
             else {}
