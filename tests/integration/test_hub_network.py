@@ -181,6 +181,21 @@ def _via(url: str, port: int, pg_server: PgServer) -> str:
     return url.replace(f":{pg_server.port}/", f":{port}/")
 
 
+def _cut_off(
+    start_device: Any, data: Path, hub_url: str, pg_server: PgServer, proxy: tuple[int, Path],
+    *pauses: float,
+) -> Device:  # fmt: skip
+    """A device joined through the proxy, started, seen online, then cut off (the network
+    gone until the proxy's file is removed) and seen offline with nothing waiting."""
+    port, down = proxy
+    _join(data.parent, data.name, _via(hub_url, port, pg_server)).close()
+    dev = start_device(data, *pauses)
+    dev.wait_for(lambda s: s.get("online"), 30)
+    down.touch()
+    dev.wait_for(lambda s: s.get("online") is False and s["waiting"] == 0, 10)
+    return dev
+
+
 def test_leads_pushed_during_a_cut_arrive_within_2_s_of_the_networks_return(
     tmp_path: Path, hub_url: str, pg_server: PgServer, proxy: tuple[int, Path], start_device: Any
 ) -> None:
@@ -212,12 +227,8 @@ def test_leads_pushed_during_a_cut_arrive_within_2_s_of_the_networks_return(
 def test_a_scan_made_offline_is_counted_at_once_not_at_the_next_retry(
     tmp_path: Path, hub_url: str, pg_server: PgServer, proxy: tuple[int, Path], start_device: Any
 ) -> None:
-    port, down = proxy
-    _join(tmp_path, "kiosk", _via(hub_url, port, pg_server)).close()
-    dev = start_device(tmp_path / "kiosk", first_retry_s=60.0)  # the next retry is far off
-    dev.wait_for(lambda s: s.get("online"), 30)
-    down.touch()
-    dev.wait_for(lambda s: s.get("online") is False and s["waiting"] == 0, 10)
+    # The next retry is far off (60 s).
+    dev = _cut_off(start_device, tmp_path / "kiosk", hub_url, pg_server, proxy, 60.0)
     began = time.monotonic()
     dev.send("capture OFFLINE-1")
     at, line = dev.wait_for(lambda s: s.get("waiting"), 5)
@@ -297,14 +308,9 @@ def test_the_pause_offline_stops_growing_at_its_cap(
     # growing to 10 s). Uncapped, as before session 13 (to a minute), the pauses were 4, 8,
     # 16 s by now: a device back after a long outage, with no scan to end its pause, came
     # back up to a minute after the network (the 100-device bench did not converge).
-    port, down = proxy
-    _join(tmp_path, "laptop F", _via(hub_url, port, pg_server)).close()
-    dev = start_device(tmp_path / "laptop F", 0.5, 0.0, 2.0)
-    dev.wait_for(lambda s: s.get("online"), 30)
-    down.touch()
-    dev.wait_for(lambda s: s.get("online") is False, 10)
+    dev = _cut_off(start_device, tmp_path / "laptop F", hub_url, pg_server, proxy, 0.5, 0, 2)
     time.sleep(9.0)
     healed = time.monotonic()
-    down.unlink()
+    proxy[1].unlink()
     at, _line = dev.wait_for(lambda s: s.get("online"), 10)
     assert at - healed < 3.0, f"online {at - healed:.1f} s after the network came back"
