@@ -5,7 +5,9 @@ its own connections, capture leads while replicating through a real PostgreSQL o
 connection cut and the network gone for 1-3 s).
 
 Devices run as processes (``--per-process`` devices each, on threads: one process per device
-for 20, ten processes of ten for 100). Each device captures badge scans at ``--rate`` (10 % of
+for 20, ten processes of ten for 100). Each device captures one warm-up lead that every device
+pulls before the show opens (in no figure; ``--cold``: none), then badge scans at ``--rate``
+from its own seeded moment within the first interval (``--lockstep``: all at once) (10 % of
 its visitors are also scanned by its partner device at the same moment, so they must end as
 one lead) and edits every fifth lead's notes, while its replicator (``HubLoop``: pushes on every
 local change, pulls when the hub's NOTIFY says another device pushed, polls as the fallback)
@@ -27,6 +29,7 @@ device_cpu_ms_per_change (device CPU per hub change per device), beside load_avg
     python bench/hub.py                         # 20 x 2000 and 100 x 2000, time-limited
     python bench/hub.py --devices 20 --leads 200 --rate 0.2 --time-limit 300
     python bench/hub.py --devices 20 --full     # 2,000 leads each, flat out, no time cap
+    python bench/hub.py --devices 20 --leads 24 --time-limit 100 --trace   # + phases
 
 Ends with one JSON line: {"bench": "hub", "figures": {"20": {...}, "100": {...}}}.
 """
