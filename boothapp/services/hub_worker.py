@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import select
 import socket
 import threading
@@ -30,7 +31,12 @@ __all__ = ["HubLoop", "HubProblem", "HubState"]
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_S = 60.0
+MAX_BACKOFF_S = 60.0  # a person must act (refused, TLS, schema): ask again now and then
+# Unreachable: the pause grows to this, no further (#19, session 13). Past 10 s offline it
+# doubled up to a minute; once capture stopped (no scan to end a pause) a device back from
+# a long or slow reconnect sat out up to a minute while the others waited for its changes.
+# A failed connect every 10 s costs a device nothing, and the hub little.
+MAX_OFFLINE_BACKOFF_S = 10.0
 # A cut at a booth is usually short: try again soon, and keep trying that often for the first
 # seconds offline. The wait from the network's return to the next try is lag for every lead
 # captured meanwhile: with 0.5 s it was a quarter of a second on average and most of the
@@ -79,6 +85,10 @@ class HubLoop:
         # and on this pair (a socket pair, as select() takes no pipes on Windows). Waking
         # only between slices of the wait cost every change up to a slice of lag.
         self._bell: tuple[socket.socket, socket.socket] | None = None
+        # The retry pause while the hub is unreachable, and since when it is.
+        self._jitter = random.Random()
+        self._backoff = FIRST_BACKOFF_S
+        self._offline_since: float | None = None
 
     def wake(self, changed: LeadsChanged | None = None) -> None:
         """A door listener: a local change wants pushing (not one the hub itself brought)."""
@@ -103,39 +113,24 @@ class HubLoop:
             tx.close()
 
     def _run(self, stop: threading.Event) -> None:
-        backoff = FIRST_BACKOFF_S
-        offline_since: float | None = None
-        # The last try served a round but its LISTEN connection failed: a hub that serves one
-        # connection and refuses the second (max_connections) must not be retried at the
-        # first pause for ever, so the round alone ends no outage then.
-        ears_refused = False
+        self._backoff, self._offline_since = FIRST_BACKOFF_S, None
         while not stop.is_set():
             try:
-                # Autocommit: a pull or a touch is one statement, one round trip.
+                # One connection does it all (#19, session 13): the rounds in autocommit (a
+                # pull or a touch is one statement, one round trip) and the LISTEN, whose
+                # notifications psycopg keeps while a round runs on it. With a second
+                # connection for the LISTEN, a device back from a cut made two connections
+                # (a backend forked and a password checked each, 20 or 100 devices at once
+                # on a busy hub), and a push landing between its first round and its LISTEN
+                # waited for the second: most leads late after a cut were late by it. A
+                # full hub (``max_connections``) now serves a device or does not.
                 with self._hub.connect(autocommit=True) as conn:
                     client.check_device(conn)  # a revoked device's sessions end with it
-                    # What was captured offline goes out, and what the others pushed
-                    # meanwhile comes in, before the second connection is made: after a
-                    # cut every device reconnects at once, and a connection's set-up (a
-                    # backend forked, a password checked, on a busy machine) was lag for
-                    # every lead that waited out the cut (#19).
-                    self._round(conn)
-                    # The hub served a round: the network is back, and a cut from now on is
-                    # a new one. Reset only once the second connection stood too, a cut
-                    # during a slow reconnect counted as the same outage: past 10 s the
-                    # pause doubled, and once capture stopped (no scan to end the pause)
-                    # devices sat out up to a minute: reconnect p95 27-30 s in the bench
-                    # with 7-8 cuts at load 20 (#19).
-                    if not ears_refused:
-                        backoff, offline_since = FIRST_BACKOFF_S, None
-                    ears_refused = True  # until the second connection stands
-                    with self._hub.connect(autocommit=True) as ears:
-                        # Then a round again (``_serve``'s first): a push between the
-                        # round above and the LISTEN woke nobody.
-                        client.listen(ears)
-                        ears_refused = False
-                        backoff, offline_since = FIRST_BACKOFF_S, None
-                        self._serve(conn, ears, stop)
+                    # Before the first round: a push after it wakes this device, one before
+                    # it is in the round's pull. A kiosk pulls nothing: no wake-ups for it.
+                    if not self._hub.push_only:
+                        client.listen(conn)
+                    self._serve(conn, stop)
             except SQLAlchemyError as exc:
                 # This device's own database was busy (a long save) or a scan of the same
                 # badge won a race: the batch rolled back whole, the cursor did not move.
@@ -149,26 +144,35 @@ class HubLoop:
                 state = HubState(False, self._hub.waiting(), problem, error)
                 self._say(state)
                 if problem is HubProblem.OFFLINE:
-                    offline_since = offline_since or time.monotonic()
+                    since = self._offline_since = self._offline_since or time.monotonic()
                     # After a long time offline a scan tries the hub at once: when the
                     # network is back it goes out now, not after up to a minute's pause.
+                    backoff = self._backoff
                     self._pause(stop, backoff, state, retry_on_ring=backoff > 1.0)
-                    if time.monotonic() - offline_since > STEADY_RETRY_S:
-                        backoff = min(backoff * 2, MAX_BACKOFF_S)
+                    if time.monotonic() - since > STEADY_RETRY_S:
+                        # Spread (by up to a fifth): after a long outage the devices do
+                        # not all come back in the same instant, and not for ever in step.
+                        grown = backoff * 2 * self._jitter.uniform(0.8, 1.0)
+                        self._backoff = min(grown, MAX_OFFLINE_BACKOFF_S)
                 else:  # a person must act (a manager, an upgrade): no use asking again soon
                     self._pause(stop, MAX_BACKOFF_S, state)
 
-    def _serve(
-        self, conn: psycopg.Connection, ears: psycopg.Connection, stop: threading.Event
-    ) -> None:
+    def _serve(self, conn: psycopg.Connection, stop: threading.Event) -> None:
+        served = False
         while not stop.is_set():
             self._wake.clear()
             self._drain_bell()
             self._round(conn)
+            if not served:
+                # The hub served a round: the network is back, and a cut from now on is a
+                # new one. Counted as one outage, a cut during a slow reconnect doubled the
+                # pause past 10 s, and devices sat out up to a minute (#19, session 11).
+                served = True
+                self._backoff, self._offline_since = FIRST_BACKOFF_S, None
             deadline = time.monotonic() + self._poll_s
             while not stop.is_set() and not self._wake.is_set():
                 left = deadline - time.monotonic()
-                if left <= 0 or self._wait(ears, min(_SLICE_S, left)):
+                if left <= 0 or self._wait(conn, min(_SLICE_S, left)):
                     break
 
     def _round(self, conn: psycopg.Connection) -> None:
@@ -177,16 +181,19 @@ class HubLoop:
         if done.applied and self._on_applied is not None:
             self._on_applied(done)
 
-    def _wait(self, ears: psycopg.Connection, timeout_s: float) -> bool:
+    def _wait(self, conn: psycopg.Connection, timeout_s: float) -> bool:
         """Until another device pushed or this one committed (True), or the timeout."""
-        watched = [ears.fileno()]
+        # A notification that came during the round is kept by psycopg, not on the socket.
+        if client.wait_for_push(conn, 0.0, self._hub.device_id):
+            return True
+        watched = [conn.fileno()]
         if self._bell is not None:
             watched.append(self._bell[0].fileno())
         ready, _, _ = select.select(watched, [], [], timeout_s)
         if not ready:
             return False
         # Take every notification that came (and notice a connection that dropped).
-        return client.wait_for_push(ears, 0.0, self._hub.device_id) or self._wake.is_set()
+        return client.wait_for_push(conn, 0.0, self._hub.device_id) or self._wake.is_set()
 
     def _drain_bell(self) -> None:
         if self._bell is None:
