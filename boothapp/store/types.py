@@ -47,6 +47,8 @@ def utc_from_stored(value: Any) -> datetime | None:
             # five times as long, 100,000 times at a 50k export; issue 23). Text that names
             # its own offset fails here and is read as it is.
             moment = datetime.fromisoformat(value + "+00:00")
+            if moment.tzinfo is UTC:  # the zero offset is UTC itself: no astimezone call
+                return moment
         except ValueError:
             moment = datetime.fromisoformat(value)
     else:
