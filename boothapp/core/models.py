@@ -158,6 +158,13 @@ class Attendee:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+# A lead's answer to one question as its stored JSON text ("null" or None when unanswered),
+# as a path of a lead read as a tuple of stored values (``reports.columns.LeadRecords``,
+# ``store.mappers.lead_value_columns``): an export decodes each distinct text once, where the
+# whole answers document differs from lead to lead (issue 23).
+ANSWER_TEXT_PATH = "answer_text:"
+
+
 @dataclass(frozen=True, slots=True)
 class Lead:
     id: str

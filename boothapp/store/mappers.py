@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import JSON, ColumnElement, func, select, type_coerce
 
 from boothapp.core.models import (
+    ANSWER_TEXT_PATH,
     CONTACT_FIELDS,
     Attendee,
     Contact,
@@ -25,7 +26,7 @@ from boothapp.core.models import (
     SyncState,
 )
 from boothapp.store.tables import AttendeeRow, EventRow, LeadRow, ScanRow, StaffRow
-from boothapp.store.types import SharedJSON
+from boothapp.store.types import AnswerText, SharedJSON
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -123,13 +124,16 @@ _PLAIN_FIELDS = frozenset(
 
 def lead_value_columns(fields: Sequence[str], event_id: str) -> list[ColumnElement[Any]]:
     """SQL giving each Lead attribute path's stored value ("contact.email", "rating.value",
-    "staff_name": the capturing staff member of ``event_id``, "" when none), for reading leads
-    as tuples of values without building a Lead per row (exports, issue 23)."""
+    "staff_name": the capturing staff member of ``event_id``, "" when none; ``ANSWER_TEXT_PATH``
+    and a question id: that answer's stored JSON text), for reading leads as tuples of values
+    without building a Lead per row (exports, issue 23)."""
     table = LeadRow.__table__.c
     out: list[ColumnElement[Any]] = []
     for path in fields:
         name = path.removeprefix("contact.").removesuffix(".value")
-        if path == "staff_name":
+        if path.startswith(ANSWER_TEXT_PATH):
+            out.append(AnswerText(table["answers"], path.removeprefix(ANSWER_TEXT_PATH)))
+        elif path == "staff_name":
             staff = select(StaffRow.name).where(
                 StaffRow.id == LeadRow.staff_id, StaffRow.event_id == event_id
             )

@@ -7,8 +7,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Text
+from sqlalchemy import ColumnElement, DateTime, Text, literal
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 
@@ -44,6 +47,8 @@ def utc_from_stored(value: Any) -> datetime | None:
             # five times as long, 100,000 times at a 50k export; issue 23). Text that names
             # its own offset fails here and is read as it is.
             moment = datetime.fromisoformat(value + "+00:00")
+            if moment.tzinfo is UTC:  # the zero offset is UTC itself: no astimezone call
+                return moment
         except ValueError:
             moment = datetime.fromisoformat(value)
     else:
@@ -85,3 +90,36 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class AnswerText(ColumnElement[str]):
+    """One question's answer in a JSON answers column, as its stored JSON text: ``"budget_10k"``
+    with its quotes, ``["a","b"]``, ``12``; None or ``null`` when unanswered. The text as
+    stored (SQLite's ``->`` keeps numbers as written: a decoded and re-encoded value could
+    lose a float's digits), so ``json.loads`` of it gives what decoding the whole column
+    gives for that question (issue 23)."""
+
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("question_id", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], question_id: str) -> None:
+        self.column, self.question_id = column, question_id
+        self.type = Text()
+
+
+@compiles(AnswerText, "sqlite")
+def _answer_text_sqlite(element: AnswerText, compiler: SQLCompiler, **kw: Any) -> str:
+    # A quoted path names the key whatever it holds ('$.a.b' would be a nested one); written
+    # out, as the question id is part of the statement's cache key.
+    path = compiler.process(literal(f'$."{element.question_id}"'), **{**kw, "literal_binds": True})
+    return f"({compiler.process(element.column, **kw)} -> {path})"
+
+
+@compiles(AnswerText)
+def _answer_text(element: AnswerText, compiler: SQLCompiler, **kw: Any) -> str:
+    # PostgreSQL's json -> text; the key written out, as it is part of the statement's cache key.
+    key = compiler.process(literal(element.question_id), **{**kw, "literal_binds": True})
+    return f"CAST(({compiler.process(element.column, **kw)} -> CAST({key} AS TEXT)) AS TEXT)"

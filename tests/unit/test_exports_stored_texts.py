@@ -4,16 +4,19 @@ on a plain and on an encrypted file."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from boothapp.app import build_context
+from boothapp.core.models import ANSWER_TEXT_PATH
 from boothapp.demo.build import build_demo
 from boothapp.reports.columns import record_fields, resolve_columns
 from boothapp.services import exports
 from boothapp.services.exports import LeadFilter, question_columns
+from boothapp.store.tables import EventRow, LeadRow
 from boothapp.store.types import utc_from_stored
 
 
@@ -67,3 +70,35 @@ def test_stored_moments_read_as_aware_utc(stored: object, moment: datetime | Non
 def test_unreadable_stored_moment_is_one_clear_error() -> None:
     with pytest.raises(ValueError, match="Invalid isoformat string"):
         utc_from_stored("29/03/2026")
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_answer_texts_decode_to_the_stored_answers(tmp_path: Path, encrypted: bool) -> None:
+    """Issue 23: each question's answer read as its stored JSON text decodes to what the
+    whole answers document holds for it: a float's every digit, a big integer, text with
+    quotes and accents, lists, an id with a dot (not a nested key), null and unanswered."""
+    ctx = build_context(str(tmp_path), encrypt_new=encrypted)
+    answers = [
+        {"size.band": 0.30000000000000004, "interests": ["a", "b"], "why": 'say "hi" é'},
+        {"size.band": 12345678901234567890123, "interests": [], "why": None},
+        {"size": {"band": "nested"}},
+        {},
+    ]
+    try:
+        with ctx.db.session() as s:
+            event = EventRow(name="Texts")
+            s.add(event)
+            s.flush()
+            base = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+            for n, given in enumerate(answers):
+                s.add(LeadRow(event_id=event.id, created_at=base + timedelta(minutes=n),
+                              answers=given))  # fmt: skip
+            event_id = event.id
+        qids = ["size.band", "interests", "why"]
+        fields = [ANSWER_TEXT_PATH + q for q in qids]
+        found = ctx.exports.iter_records(ctx.events.find_event(event_id), LeadFilter(), fields)
+        decoded = [[None if t is None else json.loads(t) for t in rec[:3]] for rec in found]
+        assert decoded == [[given.get(q) for q in qids] for given in answers]
+        assert repr(decoded[0][0]) == "0.30000000000000004"
+    finally:
+        ctx.close()
