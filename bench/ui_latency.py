@@ -376,7 +376,9 @@ def run_session(
     wall, cpu = ended["wall"], ended["cpu"]
     gc.callbacks.remove(on_gc)
     watched_events.removeEventFilter(dispatcher)
-    causes, worst = attribute_stalls(gap_after, samples, stacks, gc_runs, split_after)
+    causes, worst, longest = attribute_stalls(
+        gap_after, samples, stacks, gc_runs, split_after, session_start
+    )
     stats = worker._stats(0.0, worker.source, 0, worker._mailbox)
     window.close()
     runner.wait(5000)
@@ -408,6 +410,7 @@ def run_session(
         "gc_full_where": sorted(gc_where.items(), key=lambda kv: -kv[1])[:4],
         "save_refused": refused[:3],
         "worst_stall_stack": worst,
+        "longest_stalls": longest,
         "stall_causes": causes,
         # Each thread's CPU over the session (ms): the GUI thread's, the decoder's, the pool's,
         # the sync worker's; what the box's two cores were shared among (issue 23).
@@ -473,13 +476,17 @@ def attribute_stalls(
     stacks: dict[float, list[str]],
     gc_runs: list[tuple[float, float, int]],
     split_after: dict[float, tuple[float, float]] | None = None,
-) -> tuple[list[dict[str, object]], list[str]]:
+    origin: float = 0.0,
+) -> tuple[list[dict[str, object]], list[str], list[dict[str, object]]]:
     """Each stall over the target, named by what the GUI thread was doing: a garbage
     collection that overlapped it (generation and ms), else the label sampled most often.
     Each cause also says how its stall time was spent: on a CPU, waiting in the run queue
     for one (the box is busy), or blocked (the GIL, a lock, I/O).
-    Returns the causes ranked by their longest stall, and the worst stall's stack."""
+    Returns the causes ranked by their longest stall, the worst stall's stack, and the five
+    longest stalls each with when it came (seconds after ``origin``, the session's start): a
+    stall in the first second is start-up work still running, one later is the scanning."""
     split_after = split_after or {}
+    longest: list[dict[str, object]] = []
     by_cause: dict[str, dict[str, float]] = {}
     worst: tuple[float, list[str]] = (0.0, [])
     for start, gap in gap_after.items():
@@ -510,10 +517,14 @@ def attribute_stalls(
         row["on_cpu_ms"] = round(row["on_cpu_ms"] + on_cpu, 1)
         row["run_queue_ms"] = round(row["run_queue_ms"] + queued, 1)
         row["blocked_ms"] = round(row["blocked_ms"] + max(0.0, gap - on_cpu - queued), 1)
+        at = round(start - origin, 2)
+        longest.append({"ms": round(gap, 1), "at_s": at, "on_cpu_ms": round(on_cpu, 1),
+                        "cause": cause})  # fmt: skip
         if gap > worst[0]:
-            worst = (gap, [f"{gap:.0f} ms: {cause}", *stacks.get(start, [])])
+            worst = (gap, [f"{gap:.0f} ms at {at} s: {cause}", *stacks.get(start, [])])
     ranked = sorted(by_cause.items(), key=lambda kv: -kv[1]["max_ms"])
-    return [{"cause": c, **v} for c, v in ranked], worst[1]
+    longest.sort(key=lambda r: -float(r["ms"]))  # type: ignore[arg-type]
+    return [{"cause": c, **v} for c, v in ranked], worst[1], longest[:5]
 
 
 SESSIONS = 5
@@ -670,6 +681,7 @@ def main() -> None:
         skip = (
             "leads",
             "worst_stall_stack",
+            "longest_stalls",
             "save_refused",
             "gc_full_where",
             "stall_causes",
@@ -697,6 +709,9 @@ def main() -> None:
         for row in run.get("slow_tasks", [])[:3]:  # type: ignore[attr-defined]
             print(f"  session {i + 1} task {row['task']}: {row['runs']}x, max {row['max_ms']} "
                   f"ms, total {row['total_ms']} ms, cpu {row.get('cpu_ms')} ms")  # fmt: skip
+        for row in run.get("longest_stalls", []):  # type: ignore[attr-defined]
+            print(f"  session {i + 1} stall {row['ms']} ms at {row['at_s']} s (cpu "
+                  f"{row['on_cpu_ms']} ms): {row['cause']}")  # fmt: skip
         young = run.get("gc_young", {})
         print(f"  session {i + 1} young gc: {young}")
         print(f"  session {i + 1} thread cpu ms: {run.get('thread_cpu_ms')}")
