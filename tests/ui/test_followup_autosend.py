@@ -57,6 +57,19 @@ def test_due_emails_go_out_without_anyone_pressing_send(
         ctx.close()
 
 
+def _due_backlog(ctx, runner: TaskRunner, controller: Controller):  # type: ignore[no-untyped-def]
+    """The cast's follow-ups planned and due, what a dry run would send, and a sender set up
+    for the test server."""
+    cast = make_cast(ctx, SECTION)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    settings = settings_for(controller)
+    due = ctx.followups.send_due(cast.event_id, settings, None, dry_run=True, now=PLANNED_AT)
+    assert due.would_send
+    sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id, clock=lambda: PLANNED_AT)
+    sender.configure(settings, None)
+    return cast.event_id, settings, due, sender
+
+
 def test_a_run_gives_way_to_the_gui_thread_before_each_mail_and_sends_them_all(
     qtbot,
     smtp_server: tuple[Controller, Recorder],
@@ -78,13 +91,7 @@ def test_a_run_gives_way_to_the_gui_thread_before_each_mail_and_sends_them_all(
 
     monkeypatch.setattr(autosend_module, "give_way", recorded)
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        settings = settings_for(controller)
-        due = ctx.followups.send_due(cast.event_id, settings, None, dry_run=True, now=PLANNED_AT)
-        assert due.would_send
-        sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id, clock=lambda: PLANNED_AT)
-        sender.configure(settings, None)
+        _event_id, _settings, due, sender = _due_backlog(ctx, runner, controller)
         with qtbot.waitSignal(sender.sent, timeout=10_000) as done:
             sender.run_now()
         report = done.args[0]
@@ -123,13 +130,7 @@ def test_stopping_the_sender_ends_its_run_before_the_next_mail_and_keeps_the_res
 
     monkeypatch.setattr(autosend_module, "give_way", held)
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        settings = settings_for(controller)
-        due = ctx.followups.send_due(cast.event_id, settings, None, dry_run=True, now=PLANNED_AT)
-        assert due.would_send
-        sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id, clock=lambda: PLANNED_AT)
-        sender.configure(settings, None)
+        event_id, settings, due, sender = _due_backlog(ctx, runner, controller)
         failures: list[str] = []
         sender.failed.connect(failures.append)
         sender.run_now()
@@ -140,7 +141,7 @@ def test_stopping_the_sender_ends_its_run_before_the_next_mail_and_keeps_the_res
         qtbot.waitUntil(lambda: not sender._busy, timeout=5000)
         assert failures == []  # closing is not a failure to show
         assert recorder.messages == []
-        left = ctx.followups.send_due(cast.event_id, settings, None, dry_run=True, now=PLANNED_AT)
+        left = ctx.followups.send_due(event_id, settings, None, dry_run=True, now=PLANNED_AT)
         assert left.would_send == due.would_send
     finally:
         go.set()
