@@ -93,24 +93,28 @@ class FollowUpAutoSender(QObject):
             if stopping.is_set():  # mails not started stay due for the next start
                 raise SendStopped
 
-        def work() -> SendReport:
+        def work() -> SendReport | None:
             # Runs on the pool: the IMAP connection is made, used and closed off the GUI thread.
-            return send_due_checked(
-                service, event_id, smtp, password, access, now=now, progress=before_each
-            )
+            try:
+                return send_due_checked(
+                    service, event_id, smtp, password, access, now=now, progress=before_each
+                )
+            except SendStopped:
+                return None  # the app is closing: not a failure to log or show
 
         self._runner.run(work, on_done=self._done, on_error=self._error)
 
-    def _done(self, report: SendReport) -> None:
+    def _done(self, report: SendReport | None) -> None:
         self._busy = False
+        if report is None:
+            return
         settled = report.reconciled_sent + report.reconciled_replanned + report.reconciled_review
         if report.sent or report.failed or report.problems or settled:
             self.sent.emit(report)
 
     def _error(self, exc: BaseException) -> None:
         self._busy = False
-        if not isinstance(exc, SendStopped):
-            self.failed.emit(str(exc))
+        self.failed.emit(str(exc))
 
     def stop(self) -> None:
         """No more runs; a run under way ends before its next due mail."""

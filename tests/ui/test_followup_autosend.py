@@ -111,7 +111,8 @@ def test_stopping_the_sender_ends_its_run_before_the_next_mail_and_keeps_the_res
     qtbot,
     smtp_server: tuple[Controller, Recorder],
     data_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     """Issue 23: the app closing stops a paced backlog run before its next mail; before, the
     pool thread went on sending for minutes and the app did not quit until it was done. What
@@ -132,14 +133,18 @@ def test_stopping_the_sender_ends_its_run_before_the_next_mail_and_keeps_the_res
     try:
         event_id, settings, due, sender = _due_backlog(ctx, runner, controller)
         failures: list[str] = []
+        reports: list[object] = []
         sender.failed.connect(failures.append)
+        sender.sent.connect(reports.append)
         sender.run_now()
         assert reached.wait(10)
         sender.stop()
         go.set()
         runner.wait()
         qtbot.waitUntil(lambda: not sender._busy, timeout=5000)
-        assert failures == []  # closing is not a failure to show
+        # Closing is not a failure to show or log, and nothing was sent to report.
+        assert failures == [] and reports == []
+        assert "background task failed" not in caplog.text
         assert recorder.messages == []
         left = ctx.followups.send_due(event_id, settings, None, dry_run=True, now=PLANNED_AT)
         assert left.would_send == due.would_send
