@@ -258,6 +258,7 @@ class DesktopWindow(MainWindow):
         self._status_timer.start()
         self.sign_in.refresh()
         self.show_page(0)
+        self.scan.paint_ahead()  # the first scan's form opens as fast as the next ones
         country = event.country
         # First uses paid before the first visitor; what they leave is frozen with the rest.
         runner.run(lambda: warm_up(country), on_done=lambda _none: gc.freeze())

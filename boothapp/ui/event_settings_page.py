@@ -40,6 +40,15 @@ def dump_tree(tree: dict[str, Any]) -> str:
     return str(yaml.safe_dump(tree, sort_keys=False, allow_unicode=True, width=100))
 
 
+def parse_tree(text: str) -> dict[str, Any] | None:
+    """The document as the form shows it; None when it is not a YAML mapping."""
+    try:
+        tree = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return tree if isinstance(tree, dict) else None
+
+
 class EventSettingsPage(QWidget):
     config_saved = Signal(object)  # EventConfig
 
@@ -180,13 +189,11 @@ class EventSettingsPage(QWidget):
         self._form_edited = True
         self.status.setText(self.tr("Changed: Save (Ctrl+S) to keep it"))
 
-    def _fill_form(self) -> None:
-        try:
-            tree = yaml.safe_load(self.editor.toPlainText())
-        except yaml.YAMLError:
-            tree = None
-        self.form.setEnabled(isinstance(tree, dict))
-        if isinstance(tree, dict):
+    def _fill_form(self, tree: dict[str, Any] | None = None) -> None:
+        if tree is None:
+            tree = parse_tree(self.editor.toPlainText())
+        self.form.setEnabled(tree is not None)
+        if tree is not None:
             self.form.load_tree(tree)
 
     def _form_to_text(self) -> None:
@@ -203,13 +210,21 @@ class EventSettingsPage(QWidget):
 
     def load(self) -> None:
         configs, event_id = self._configs, self._event.id
-        self._runner.run(lambda: configs.export_text(event_id), on_done=self._loaded)
 
-    def _loaded(self, text: str) -> None:
+        def read() -> tuple[str, dict[str, Any] | None]:
+            # Parsed here too: the YAML parse of a demo event's document took the GUI thread
+            # 25-70 ms at every start, while the scan page was on screen (issue 23).
+            text = configs.export_text(event_id)
+            return text, parse_tree(text)
+
+        self._runner.run(read, on_done=self._loaded)
+
+    def _loaded(self, read: tuple[str, dict[str, Any] | None]) -> None:
+        text, tree = read
         self._loaded_text = text
         self.editor.setPlainText(text)
         self._form_edited = False
-        self._fill_form()
+        self._fill_form(tree)
         self.problems.clear()
         self.status.setText("")
 

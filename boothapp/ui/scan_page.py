@@ -20,7 +20,7 @@ from pathlib import Path
 
 import cv2
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -169,6 +169,7 @@ class ScanPage(QWidget):
         self._pending_since: float | None = None
         self.last_latency_ms: float | None = None
         self._next_visitor: tuple[str, str, LeadSource] | None = None
+        self._form_shown_once = False
 
         self.camera = CameraView()
         self.camera_status = QLabel(self.tr("Camera off"))
@@ -284,6 +285,26 @@ class ScanPage(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslateUi()
         super().changeEvent(event)
+
+    def paint_ahead(self) -> None:
+        """Paint the page and the lead form once off screen, before the window shows: their
+        first paint on screen polishes every widget against the style sheet, lays them out
+        and lays out their text, which the first scan paid on the GUI thread (its
+        scan-to-form took ~35 ms of the GUI thread's CPU against ~20 ms for later ones,
+        a 33 ms stall in bench/ui_latency.py, issue 23). A hidden widget renders too."""
+        self.grab()
+        self.form.grab()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._form_shown_once:
+            # The form's first show on screen (its widgets shown for the first time: ~5 ms)
+            # is paid here, with the page's own first paint at sign-in, not by the first
+            # scan; shown and hidden in one go, it is never painted (issue 23).
+            self._form_shown_once = True
+            current = self.right.currentWidget() or self.ready
+            self.right.setCurrentWidget(self.form)
+            self.right.setCurrentWidget(current)
 
     def retranslateUi(self) -> None:
         """The fixed wording again, in the language just applied (issue 21)."""

@@ -57,6 +57,7 @@ class Background(QObject):
 
     def stop(self, timeout_s: float = 5.0) -> None:
         self.crm_autosync.stop()
+        self.autosend.stop()  # its run under way ends too: the app quits at once (issue 23)
         if self.retention is not None:
             self.retention.stop()
         if self.hub_worker is not None:

@@ -12,6 +12,7 @@ for a person; the lookup connects only when there is such a send.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,6 +32,10 @@ INTERVAL_MS = 60_000
 GIVE_WAY_S = 0.005
 
 
+class SendStopped(Exception):
+    """The sender was stopped (the app is closing) between two due mails of a run."""
+
+
 class FollowUpAutoSender(QObject):
     sent = Signal(object)  # SendReport, after each run that did something
     failed = Signal(str)
@@ -46,6 +51,11 @@ class FollowUpAutoSender(QObject):
         self._password: str | None = None
         self._sent_folder: SentFolderAccess | None = None
         self._busy = False
+        # Set by stop(): a run under way ends before its next due mail. A days-old event's
+        # backlog, paced by the SMTP limits, otherwise kept the pool thread sending for
+        # minutes after the window closed, and the app did not quit until it was done
+        # (bench/ui_latency.py sessions, issue 23).
+        self._stopping = threading.Event()
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.run_now)
@@ -63,6 +73,7 @@ class FollowUpAutoSender(QObject):
         """Start when mail is set up (a login without its password stays off)."""
         self._smtp, self._password, self._sent_folder = smtp, password, sent_folder
         if smtp is not None and (password is not None or not smtp.username):
+            self._stopping.clear()
             self._timer.start()
         else:
             self._timer.stop()
@@ -75,17 +86,28 @@ class FollowUpAutoSender(QObject):
             self._service, self._event_id, self._smtp, self._password, self._sent_folder
         )  # fmt: skip
         now = self._clock()
+        stopping = self._stopping
 
-        def work() -> SendReport:
+        def before_each(done: int, total: int) -> None:
+            give_way(done, total)
+            if stopping.is_set():  # mails not started stay due for the next start
+                raise SendStopped
+
+        def work() -> SendReport | None:
             # Runs on the pool: the IMAP connection is made, used and closed off the GUI thread.
-            return send_due_checked(
-                service, event_id, smtp, password, access, now=now, progress=give_way
-            )
+            try:
+                return send_due_checked(
+                    service, event_id, smtp, password, access, now=now, progress=before_each
+                )
+            except SendStopped:
+                return None  # the app is closing: not a failure to log or show
 
         self._runner.run(work, on_done=self._done, on_error=self._error)
 
-    def _done(self, report: SendReport) -> None:
+    def _done(self, report: SendReport | None) -> None:
         self._busy = False
+        if report is None:
+            return
         settled = report.reconciled_sent + report.reconciled_replanned + report.reconciled_review
         if report.sent or report.failed or report.problems or settled:
             self.sent.emit(report)
@@ -95,7 +117,9 @@ class FollowUpAutoSender(QObject):
         self.failed.emit(str(exc))
 
     def stop(self) -> None:
+        """No more runs; a run under way ends before its next due mail."""
         self._timer.stop()
+        self._stopping.set()
 
 
 def give_way(_done: int, _total: int) -> None:

@@ -94,6 +94,10 @@ class TaskRunner(QObject):
             return
         self._pool.start(_Job(fn, self._relay, on_done, on_error, self))
 
+    def busy(self) -> bool:
+        """Tasks are running or queued (benchmarks wait for the start-up work to end)."""
+        return self._pool.activeThreadCount() > 0
+
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued tasks finish (shutdown and tests only, never in a slot)."""
         return self._pool.waitForDone(msecs)

@@ -57,6 +57,19 @@ def test_due_emails_go_out_without_anyone_pressing_send(
         ctx.close()
 
 
+def _due_backlog(ctx, runner: TaskRunner, controller: Controller):  # type: ignore[no-untyped-def]
+    """The cast's follow-ups planned and due, what a dry run would send, and a sender set up
+    for the test server."""
+    cast = make_cast(ctx, SECTION)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    settings = settings_for(controller)
+    due = ctx.followups.send_due(cast.event_id, settings, None, dry_run=True, now=PLANNED_AT)
+    assert due.would_send
+    sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id, clock=lambda: PLANNED_AT)
+    sender.configure(settings, None)
+    return cast.event_id, settings, due, sender
+
+
 def test_a_run_gives_way_to_the_gui_thread_before_each_mail_and_sends_them_all(
     qtbot,
     smtp_server: tuple[Controller, Recorder],
@@ -78,13 +91,7 @@ def test_a_run_gives_way_to_the_gui_thread_before_each_mail_and_sends_them_all(
 
     monkeypatch.setattr(autosend_module, "give_way", recorded)
     try:
-        cast = make_cast(ctx, SECTION)
-        ctx.followups.plan(cast.event_id, PLANNED_AT)
-        settings = settings_for(controller)
-        due = ctx.followups.send_due(cast.event_id, settings, None, dry_run=True, now=PLANNED_AT)
-        assert due.would_send
-        sender = FollowUpAutoSender(ctx.followups, runner, cast.event_id, clock=lambda: PLANNED_AT)
-        sender.configure(settings, None)
+        _event_id, _settings, due, sender = _due_backlog(ctx, runner, controller)
         with qtbot.waitSignal(sender.sent, timeout=10_000) as done:
             sender.run_now()
         report = done.args[0]
@@ -96,5 +103,52 @@ def test_a_run_gives_way_to_the_gui_thread_before_each_mail_and_sends_them_all(
         assert threading.get_ident() not in {who for _d, _t, who in pauses}
         sender.stop()
     finally:
+        runner.wait()
+        ctx.close()
+
+
+def test_stopping_the_sender_ends_its_run_before_the_next_mail_and_keeps_the_rest_due(
+    qtbot,
+    smtp_server: tuple[Controller, Recorder],
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+) -> None:
+    """Issue 23: the app closing stops a paced backlog run before its next mail; before, the
+    pool thread went on sending for minutes and the app did not quit until it was done. What
+    was not sent stays due and goes out on the next start."""
+    controller, recorder = smtp_server
+    ctx = build_context(str(data_dir))
+    runner = TaskRunner()
+    reached, go = threading.Event(), threading.Event()
+    real = autosend_module.give_way
+
+    def held(done: int, total: int) -> None:
+        real(done, total)
+        if done == 0:  # the app closes while the run waits to send its first due mail
+            reached.set()
+            go.wait(10)
+
+    monkeypatch.setattr(autosend_module, "give_way", held)
+    try:
+        event_id, settings, due, sender = _due_backlog(ctx, runner, controller)
+        failures: list[str] = []
+        reports: list[object] = []
+        sender.failed.connect(failures.append)
+        sender.sent.connect(reports.append)
+        sender.run_now()
+        assert reached.wait(10)
+        sender.stop()
+        go.set()
+        runner.wait()
+        qtbot.waitUntil(lambda: not sender._busy, timeout=5000)
+        # Closing is not a failure to show or log, and nothing was sent to report.
+        assert failures == [] and reports == []
+        assert "background task failed" not in caplog.text
+        assert recorder.messages == []
+        left = ctx.followups.send_due(event_id, settings, None, dry_run=True, now=PLANNED_AT)
+        assert left.would_send == due.would_send
+    finally:
+        go.set()
         runner.wait()
         ctx.close()
