@@ -50,7 +50,7 @@ from boothapp.services.followups import FollowUpService, Prepared, prepare_plans
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner, assign_owners, save_routing
 from boothapp.services.sightings import Sighting, sightings_in
-from boothapp.store.bulk import insert_rows, loaded_row
+from boothapp.store.bulk import insert_rows, loaded_row, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -154,7 +154,7 @@ _LEAD_COLUMNS = tuple(c.key for c in table_of(LeadRow).columns)
 
 def _values_of(row: LeadRow) -> dict[str, Any]:
     """Every column of a new lead row, as ``insert_rows`` takes it."""
-    return {name: getattr(row, name) for name in _LEAD_COLUMNS}
+    return loaded_values(row, _LEAD_COLUMNS)
 
 
 _EDITABLE = (

@@ -11,7 +11,7 @@ SQLAlchemy's ``insert()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, insert
@@ -65,6 +65,14 @@ def loaded_row(model: type[M], values: Mapping[str, Any]) -> M:
     obj: M = manager_of_class(model).new_instance()
     obj.__dict__.update(values)
     return obj
+
+
+def loaded_values(row: object, columns: Iterable[str]) -> dict[str, Any]:
+    """``row``'s values of ``columns``, from its own dict where loaded (every column of a
+    ``loaded_row``): an attribute read through its descriptor is a Python call per column,
+    a few hundred thousand in a 50,000-lead build (issue 23)."""
+    loaded = row.__dict__
+    return {name: loaded[name] if name in loaded else getattr(row, name) for name in columns}
 
 
 def _has_default(column: Column[Any]) -> bool:
