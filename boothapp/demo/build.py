@@ -31,6 +31,7 @@ from boothapp.demo.content import (
 )
 from boothapp.demo.people import DemoPerson, make_people, vcard_payload
 from boothapp.demo.results import add_results
+from boothapp.services.bulk_evaluation import bulk_worker
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
 from boothapp.services.leads import CapturedLead, LeadDraft
@@ -227,6 +228,19 @@ def _add_leads(
     ctx: AppContext, event: Event, count: int, seed: int, progress: Progress | None
 ) -> int:
     """Realistic leads, saved through the lead service in chunks."""
+    many = count > DEMO_CHUNK
+    with bulk_worker(many) as worker, _no_collections() if many else nullcontext():
+        worker.start()  # its start is covered by making the visitors below
+        captured = _captured(ctx, event, count, seed)
+        # Through the lead door like real scans: routed, queued for the CRM and planned.
+        # Many chunks: the later ones are evaluated on the second core meanwhile.
+        return ctx.leads.add_captured(
+            event.id, captured, chunk=DEMO_CHUNK, progress=progress, worker=worker
+        )
+
+
+def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[CapturedLead]:
+    """``count`` visitors' badge scans over the show days, as the booth captured them."""
     rng = random.Random(seed)
     cfg = ctx.configs.get(event.id)
     staff = ctx.staff.list_staff(event.id)
@@ -266,13 +280,7 @@ def _add_leads(
             staff_id=member.id if member else "",
         )
         captured.append(CapturedLead(draft, local.astimezone(UTC), device_id="demo"))
-    # Through the lead door like real scans: routed, queued for the CRM and planned.
-    # Many chunks: the later ones are evaluated on the second core meanwhile.
-    many = count > DEMO_CHUNK
-    with _no_collections() if many else nullcontext():
-        return ctx.leads.add_captured(
-            event.id, captured, chunk=DEMO_CHUNK, progress=progress, parallel=many
-        )
+    return captured
 
 
 @contextmanager
