@@ -50,7 +50,7 @@ def build(root: str, leads: int) -> dict[str, Any]:
     import boothapp.demo.build as demo
     from boothapp.app import build_context
 
-    demo.add_results = lambda *_a, **_k: 0  # type: ignore[assignment]  # see the docstring
+    demo.add_results = lambda *_a, **_k: 0  # type: ignore[attr-defined]  # see the docstring
     ctx = build_context(tempfile.mkdtemp(prefix="demo_digest-"))
     fixed = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     ctx.leads.changes.clock = lambda: fixed
