@@ -46,6 +46,10 @@ def fold(text: str) -> str:
     Arabic-script text keeps its letters (folded to one form of yeh and kaf), so a Persian
     card still matches a Persian roster.
     """
+    if text.isascii():
+        # Nothing below changes ASCII text but the case and the separators: the leads
+        # search index folds four columns of every lead saved (issue 23).
+        return " ".join(_NON_WORD.sub(" ", text.lower()).replace("_", " ").split())
     t = ascii_digits(unicodedata.normalize("NFC", text)).casefold()
     t = t.replace("ي", "ی").replace("ك", "ک")  # Arabic vs Persian yeh/kaf
     t = strip_accents(t).translate(_LATIN_EXTRA)

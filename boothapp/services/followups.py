@@ -68,7 +68,7 @@ from boothapp.services.followup_types import (
     parse_followup_section,
 )
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
-from boothapp.store.bulk import insert_rows, loaded_row
+from boothapp.store.bulk import insert_rows, loaded_row, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
@@ -438,7 +438,7 @@ class FollowUpService:
                 staff[key] = self._staff_of(s, row)
         columns = [a.key for a in inspect(LeadRow).column_attrs]
         return PlanJob(
-            [{name: getattr(row, name) for name in columns} for row in rows],
+            [loaded_values(row, columns) for row in rows],
             self._event(s, event_id),
             self.settings(event_id),
             self._configs.get(event_id),

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from boothapp.core import hlc
 from boothapp.core.models import CONTACT_FIELDS
 from boothapp.services.followup_types import OPEN_STATES
-from boothapp.store.bulk import insert_rows
+from boothapp.store.bulk import insert_rows, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.tables import (
     AuditRow,
@@ -299,7 +299,7 @@ class LeadTransaction:
         self._no_lead.discard(row.id)
         self._new_rows[row.id] = row
         if remote is None:
-            snapshot = {name: _json(getattr(row, name)) for name in LEAD_COLUMNS}
+            snapshot = {n: _json(v) for n, v in loaded_values(row, LEAD_COLUMNS).items()}
             who = self.staff_id if staff_id is None else staff_id
             self._log.append(_LogEntry(row, CREATED, snapshot, None, who, None))
         else:

@@ -7,6 +7,7 @@ they set "please delete" and an administrator reviews it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -51,7 +52,7 @@ from boothapp.services.followups import FollowUpService, Prepared, prepare_plans
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner, assign_owners, save_routing
 from boothapp.services.sightings import Sighting, sightings_in
-from boothapp.store.bulk import insert_rows, loaded_row
+from boothapp.store.bulk import insert_rows, loaded_row, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -180,7 +181,7 @@ _LEAD_COLUMNS = tuple(c.key for c in table_of(LeadRow).columns)
 
 def _values_of(row: LeadRow) -> dict[str, Any]:
     """Every column of a new lead row, as ``insert_rows`` takes it."""
-    return {name: getattr(row, name) for name in _LEAD_COLUMNS}
+    return loaded_values(row, _LEAD_COLUMNS)
 
 
 _EDITABLE = (
@@ -445,13 +446,15 @@ class LeadService:
         progress: Callable[[int, int], None] | None = None,
         *,
         parallel: bool = False,
+        worker: BulkWorker | None = None,
     ) -> int:
         """Many leads through the door, one transaction per chunk (history, routing, CRM
         queue and follow-up plans as for a scan), each with its own capture time.
 
         ``parallel``: the later chunks are evaluated (contact cleaned, scored) and their
         follow-ups planned and rendered in a worker process while the earlier ones are saved
-        (``bulk_evaluation``; a big demo build)."""
+        (``bulk_evaluation``; a big demo build). ``worker``: that worker, started by the
+        caller beforehand (``BulkWorker.start``) and closed by it."""
         if not leads:
             return 0
         cfg = self._configs.get(event_id)
@@ -460,6 +463,7 @@ class LeadService:
         done = 0
         # In parallel the first chunk is evaluated here while the worker process starts: a
         # fifth of a chunk covers its start, and the rest of the evaluating is the worker's.
+        parallel = parallel or (worker is not None and worker.parallel)
         first = max(1, chunk // 5) if parallel and len(leads) > chunk else chunk
         parts = [leads[:first]] + [
             leads[start : start + chunk] for start in range(first, len(leads), chunk)
@@ -468,7 +472,8 @@ class LeadService:
             [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part]
             for part in parts
         ]
-        with bulk_worker(parallel and len(parts) > 1) as worker:
+        own = bulk_worker(parallel and len(parts) > 1) if worker is None else nullcontext(worker)
+        with own as worker:
             # A pipeline (issue 23): while this process inserts and commits chunk k, the
             # worker plans and renders chunk k + 1's follow-ups (routed here beforehand,
             # the routing state carried from chunk to chunk as in one transaction) and then

@@ -11,7 +11,8 @@ SQLAlchemy's ``insert()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, insert
@@ -40,7 +41,11 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
     defaults = [_default_of(c) for c in filled]
     # Only the columns with a conversion are touched per row (None too: a JSON column
     # stores None as JSON null, as SQLAlchemy does).
-    convert = [(i, p) for i, p in enumerate(procs) if p is not None]
+    convert = [
+        (i, _memo(p) if _is_moment(c) else p)
+        for i, (c, p) in enumerate(zip(columns, procs, strict=True))
+        if p is not None
+    ]
     values: list[tuple[Any, ...]] = []
     for r in rows:
         row = [r[k] for k in given]
@@ -65,6 +70,37 @@ def loaded_row(model: type[M], values: Mapping[str, Any]) -> M:
     obj: M = manager_of_class(model).new_instance()
     obj.__dict__.update(values)
     return obj
+
+
+def loaded_values(row: object, columns: Iterable[str]) -> dict[str, Any]:
+    """``row``'s values of ``columns``, from its own dict where loaded (every column of a
+    ``loaded_row``): an attribute read through its descriptor is a Python call per column,
+    a few hundred thousand in a 50,000-lead build (issue 23)."""
+    loaded = row.__dict__
+    return {name: loaded[name] if name in loaded else getattr(row, name) for name in columns}
+
+
+def _is_moment(column: Column[Any]) -> bool:
+    try:
+        return column.type.python_type is datetime
+    except NotImplementedError:
+        return False
+
+
+def _memo(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``proc`` once per distinct value: a chunk's rows share a few moments (its save time,
+    the capture minutes, the follow-up slots), each formatted as text by a chain of Python
+    calls, 300,000 times in a 50,000-lead build (issue 23)."""
+    done: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return done[value]
+        except KeyError:
+            stored = done[value] = proc(value)
+            return stored
+
+    return convert
 
 
 def _has_default(column: Column[Any]) -> bool:

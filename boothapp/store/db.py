@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,12 @@ __all__ = [
 
 
 def _fold(value: object) -> str | None:
-    return None if value is None else fold(str(value))
+    return None if value is None else _cached_fold(str(value))
+
+
+# The search triggers fold four columns of every lead written; companies, notes and names
+# repeat across a big event's leads (issue 23).
+_cached_fold = lru_cache(maxsize=4096)(fold)
 
 
 def register_functions(dbapi_conn: sqlite3.Connection) -> None:

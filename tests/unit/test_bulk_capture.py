@@ -173,13 +173,13 @@ def _first_slot() -> None:
 
 
 # ``parallel``: the later chunks evaluated, and every chunk's follow-ups planned and rendered,
-# in a worker process (a big demo build).
-@pytest.mark.parametrize("parallel", [False, True])
+# in a worker process (a big demo build); "started": that worker started by the caller first.
+@pytest.mark.parametrize("parallel", [False, True, "started"])
 def test_bulk_captured_leads_equal_leads_captured_one_by_one(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-    parallel: bool,
+    parallel: bool | str,
 ) -> None:
     # Touches spread over the morning by a hash of the lead's id, which differs between the
     # two files: all in the first slot instead, so the slot limit decides (in capture order).
@@ -193,10 +193,13 @@ def test_bulk_captured_leads_equal_leads_captured_one_by_one(
         for d in drafts_one:
             scan = one.leads.record_scan(event_one, d.raw_payload, staff_id=d.staff_id)
             one.leads.save_lead(d, scan_id=scan.scan.id)
-        drafts_bulk = _drafts(bulk, event_bulk)
-        added = bulk.leads.add_captured(
-            event_bulk, [CapturedLead(d, NOW) for d in drafts_bulk], chunk=5, parallel=parallel
-        )
+        with bulk_evaluation.bulk_worker(parallel == "started") as worker:
+            worker.start()
+            drafts_bulk = _drafts(bulk, event_bulk)
+            added = bulk.leads.add_captured(
+                event_bulk, [CapturedLead(d, NOW) for d in drafts_bulk], chunk=5,
+                parallel=parallel is True, worker=worker if parallel == "started" else None,
+            )  # fmt: skip
         assert added == LEADS
         assert "worker failed" not in caplog.text  # the worker's own rows, not this process's
         a, b = _dump(one, event_one, drafts_one), _dump(bulk, event_bulk, drafts_bulk)

@@ -24,10 +24,12 @@ CASES: dict[str, tuple[type[Any], list[dict[str, Any]]]] = {
         FollowUpRow,
         [
             dict(id=f"f{i}", lead_id="l1", touch_number=i, channel="email",
-                 due_at=AT + timedelta(days=i), timezone="Europe/Istanbul", template_id="t",
+                 # Moments repeat, in other zones too: each distinct one is formatted once.
+                 due_at=(AT + timedelta(days=i % 2)).astimezone(timezone(timedelta(hours=i))),
+                 timezone="Europe/Istanbul", template_id="t",
                  reason="r", subject="Sübject", body_text="b\n", body_html="<p>b</p>",
                  state="planned", owner="Jonas", device_id="d", language="tr")
-            for i in range(3)
+            for i in range(4)
         ],
     ),
     "change_log": (
