@@ -93,8 +93,13 @@ def write_badge_video(
     event_name: str,
     seconds_per_badge: float = 4.0,
     seed: int = 3,
+    card: np.ndarray | None = None,
+    card_after: int = 1,
+    card_seconds: float = 10.0,
 ) -> Path:
-    """Write the demo feed: each badge slides in, is held still, then leaves the view."""
+    """Write the demo feed: each badge slides in, is held still, then leaves the view.
+    ``card``: a business-card photo held up after the ``card_after``-th badge for
+    ``card_seconds``, so "Card" (F6) on the demo camera has a card to read (issue 20)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), FPS, (WIDTH, HEIGHT))
     if not writer.isOpened():
@@ -104,8 +109,13 @@ def write_badge_video(
     frames_per_badge = int(seconds_per_badge * FPS)
     # Sensor noise from a small pool: per-frame noise is realistic, generating it is not cheap.
     noises = [rng.normal(0, 4, (HEIGHT, WIDTH, 3)).astype(np.int16) for _ in range(6)]
+    held = None if card is None else cv2.resize(card, (WIDTH, HEIGHT), interpolation=cv2.INTER_AREA)
     try:
-        for person, payload in zip(people, payloads, strict=True):
+        for i, (person, payload) in enumerate(zip(people, payloads, strict=True)):
+            if held is not None and i == card_after:
+                for f in range(int(card_seconds * FPS)):
+                    noise = noises[f % len(noises)]
+                    writer.write(np.clip(held.astype(np.int16) + noise, 0, 255).astype(np.uint8))
             card = _badge_card(person, payload, event_name)
             h, w = card.shape[:2]
             for f in range(frames_per_badge):

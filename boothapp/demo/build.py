@@ -214,13 +214,15 @@ def video_payloads(people: list[DemoPerson]) -> list[str]:
 
 def write_demo_video(ctx: AppContext, event: Event) -> Path:
     from boothapp.demo.badge_video import write_badge_video
+    from boothapp.demo.cards import demo_card_frame
 
     path = demo_video_path(ctx)
     if path.exists():
         return path
     people = make_people(ROSTER_SIZE, 11)[:VIDEO_BADGES]
     tmp = path.with_suffix(".part.avi")
-    write_badge_video(tmp, people, video_payloads(people), event.name)
+    _, card = demo_card_frame()
+    write_badge_video(tmp, people, video_payloads(people), event.name, card=card)
     tmp.replace(path)
     return path
 

@@ -203,3 +203,34 @@ def test_a_text_only_badge_on_the_roster_fills_the_form_from_the_roster(
     # the visitor's barcode scanned later opens this lead
     scanned, created = ctx.leads.capture_scan(event.id, "B-77")
     assert (scanned.id, created) == (lead.id, False)
+
+
+def test_card_on_the_demo_camera_fills_the_form(
+    qtbot, window: DesktopWindow, ctx: AppContext, event: Event
+) -> None:  # type: ignore[no-untyped-def]
+    """`make run` without a camera plays the demo video: after its first badge a business card
+    is held up, and "Card" then reads it (issue 20: F6 on the demo camera found no card)."""
+    from boothapp.demo.build import write_demo_video
+
+    spec, still = demo_card_frame()
+    held = cv2.resize(still, (1280, 720), interpolation=cv2.INTER_AREA)
+    _sign_in(qtbot, window)
+    scan = window.scan
+    scan.start_camera(str(write_demo_video(ctx, event)))
+
+    def card_in_view() -> bool:
+        frame = scan.cameras.last_frame
+        return (
+            frame is not None
+            and frame.shape == held.shape
+            and float(np.abs(frame.astype(np.int16) - held).mean()) < 6.0
+        )
+
+    qtbot.waitUntil(card_in_view, timeout=60_000)
+    if scan.form_open:  # the first badge's visitor, read before the card came up
+        qtbot.keyClick(scan.form, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not scan.form_open, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: scan.form_open, timeout=READ_TIMEOUT_MS)
+    assert scan.form.fields["email"].text() == spec.email
+    assert scan.form.fields["company"].text() == spec.company
