@@ -229,8 +229,11 @@ def write_demo_video(ctx: AppContext, event: Event) -> Path:
 
 def _free_badge_numbers(ctx: AppContext, event: Event, count: int) -> list[int]:
     """``count`` badge numbers from LEAD_BADGE_BASE up that no lead of the event carries."""
+    held = ctx.queries.count(LeadQuery(event.id))
+    if not held:  # a new demo event: every number is free, nothing to look up
+        return list(range(LEAD_BADGE_BASE, LEAD_BADGE_BASE + count))
     free: list[int] = []
-    start = LEAD_BADGE_BASE + ctx.queries.count(LeadQuery(event.id))
+    start = LEAD_BADGE_BASE + held
     while len(free) < count:
         batch = list(range(start, start + count - len(free)))
         taken = ctx.queries.badge_keys_from(event.id, [f"id:{n}" for n in batch])

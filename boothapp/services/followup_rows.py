@@ -13,13 +13,13 @@ from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.models import Channel, Event
 from boothapp.services.errors import NotFoundError
 from boothapp.services.followup_types import Touch, TouchState
+from boothapp.store.bulk import in_chunks
 from boothapp.store.mappers import event_from_row
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow
 
 # Every stored time is at or after this: "done_at >= _EVER" is "done_at IS NOT NULL" put so
 # that SQLite answers it from the done_at index (migration 0015).
 _EVER = datetime.min.replace(tzinfo=UTC)
-_IN_CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
 
 
 def done_touches(conn: Connection, event_id: str) -> list[tuple[str, datetime, str]]:
@@ -34,8 +34,7 @@ def done_touches(conn: Connection, event_id: str) -> list[tuple[str, datetime, s
     ).all()
     ids = list({lead_id for lead_id, _at, _outcome in done})
     ours: set[str] = set()
-    for i in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[i : i + _IN_CHUNK]
+    for chunk in in_chunks(ids):
         ours.update(
             conn.scalars(
                 select(LeadRow.id).where(LeadRow.event_id == event_id, LeadRow.id.in_(chunk))

@@ -68,7 +68,7 @@ from boothapp.services.followup_types import (
     parse_followup_section,
 )
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
-from boothapp.store.bulk import insert_rows, loaded_row, loaded_values
+from boothapp.store.bulk import in_chunks, insert_rows, loaded_row, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, staff_from_row
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
@@ -87,8 +87,6 @@ _CALL_OUTCOMES = (
 )
 # The show's last day ends in the evening of the event's zone: the 48 h window starts there.
 _SHOW_CLOSE = time(18, 0)
-# Values per IN (...) list: far below SQLite's bound-parameter limit.
-_IN_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,8 +333,7 @@ class FollowUpService:
         # not again from the file (a bulk capture's 5,000 just inserted, issue 23).
         held = {lead_id: row for lead_id in ids if (row := _loaded(s, lead_id)) is not None}
         leads = [row for row in held.values() if row.event_id == event_id]
-        for start in range(0, len(ids), _IN_CHUNK):
-            part = ids[start : start + _IN_CHUNK]
+        for part in in_chunks(ids):
             ask = [lead_id for lead_id in part if lead_id not in held]
             if ask:
                 leads += [r for r in s.scalars(select(LeadRow).where(LeadRow.id.in_(ask)))
@@ -354,7 +351,7 @@ class FollowUpService:
         span of a lead's touches made each save read most of a 50,000-lead show (#23)."""
         booked: dict[datetime, int] = {}
         wanted = sorted(slots)
-        for start in range(0, len(wanted), _IN_CHUNK):
+        for part in in_chunks(wanted):
             rows = s.execute(
                 select(FollowUpRow.due_at, func.count())
                 .join(LeadRow)
@@ -362,7 +359,7 @@ class FollowUpService:
                     LeadRow.event_id == event_id,
                     FollowUpRow.channel == Channel.EMAIL.value,
                     FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
-                    FollowUpRow.due_at.in_(wanted[start : start + _IN_CHUNK]),
+                    FollowUpRow.due_at.in_(part),
                 )
                 .group_by(FollowUpRow.due_at)
             )
@@ -548,11 +545,11 @@ class FollowUpService:
         ids = list({t.lead_id for t in calls})
         names: dict[str, MessageContext] = {}
         with self._db.read() as s:
-            for start in range(0, len(ids), _IN_CHUNK):
+            for part in in_chunks(ids):
                 rows = s.execute(
                     select(
                         LeadRow.id, LeadRow.first_name, LeadRow.last_name, LeadRow.company
-                    ).where(LeadRow.id.in_(ids[start : start + _IN_CHUNK]))
+                    ).where(LeadRow.id.in_(part))
                 )
                 for lead_id, first, last, company in rows:
                     names[lead_id] = MessageContext(

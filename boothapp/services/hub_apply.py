@@ -33,11 +33,11 @@ from boothapp.services.lead_changes import (
     RemoteChange,
 )
 from boothapp.services.tombstones import Graveyard
+from boothapp.store.bulk import in_chunks
 from boothapp.store.tables import LeadRow
 from boothapp.store.types import UTCDateTime
 
 _COLUMNS = frozenset(LEAD_COLUMNS)
-_IN_CHUNK = 500  # values per IN (...): far below SQLite's bound parameters
 _TIMES = frozenset(
     name for name in LEAD_COLUMNS if isinstance(LeadRow.__table__.c[name].type, UTCDateTime)
 )
@@ -243,8 +243,7 @@ class _Visitors:
                 if k == kind:
                     by_event.setdefault(event_id, []).append(value)
             for event_id, values in by_event.items():
-                for start in range(0, len(values), _IN_CHUNK):
-                    part = values[start : start + _IN_CHUNK]
+                for part in in_chunks(values):
                     q = select(LeadRow).where(LeadRow.event_id == event_id)
                     if kind == "badge":
                         q = q.where(LeadRow.badge_key.in_(part))

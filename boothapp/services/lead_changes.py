@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from boothapp.core import hlc
 from boothapp.core.models import CONTACT_FIELDS
 from boothapp.services.followup_types import OPEN_STATES
-from boothapp.store.bulk import insert_rows, loaded_values
+from boothapp.store.bulk import in_chunks, insert_rows, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.tables import (
     AuditRow,
@@ -112,8 +112,6 @@ _UNREPLICATED = frozenset({"sync_state", "crm_ids"})
 
 
 _LEAD_COLUMN_SET = frozenset(LEAD_COLUMNS)
-# Ids per IN (...) list: far below SQLite's 32,766 bound parameters.
-_IN_CHUNK = 500
 
 # Bookkeeping no CRM receives: changing it alone never re-queues the lead.
 LOCAL_FIELDS = frozenset(
@@ -486,8 +484,7 @@ class LeadTransaction:
         A query each instead of a dozen per change; the answers stay the same."""
         s = self.session
         wanted = sorted(set(keys))
-        for start in range(0, len(wanted), _IN_CHUNK):
-            part = wanted[start : start + _IN_CHUNK]
+        for part in in_chunks(wanted):
             found = {
                 (device_id, seq)
                 for device_id, seq in s.execute(
@@ -502,7 +499,7 @@ class LeadTransaction:
         ask = ids - self._aliases.keys()
         while ask:  # an alias's target is asked too (chains are kept one link long)
             targets: set[str] = set()
-            for names in _chunks(sorted(ask)):
+            for names in in_chunks(sorted(ask)):
                 for alias in s.scalars(
                     select(LeadAliasRow).where(LeadAliasRow.alias_id.in_(names))
                 ):
@@ -513,13 +510,13 @@ class LeadTransaction:
             ask = targets - self._aliases.keys()
         leads = {self.resolve(lead_id) for lead_id in ids} | ids
         missing = leads - self._clocks.keys()
-        for names in _chunks(sorted(missing)):
+        for names in in_chunks(sorted(missing)):
             for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id.in_(names))):
                 self._clocks.setdefault(clock.lead_id, {})[clock.field] = clock
         for lead_id in missing:
             self._clocks.setdefault(lead_id, {})
         present: set[str] = set()
-        for names in _chunks(sorted(leads)):  # into the session: ``lead`` finds them there
+        for names in in_chunks(sorted(leads)):  # into the session: ``lead`` finds them there
             present |= {row.id for row in s.scalars(select(LeadRow).where(LeadRow.id.in_(names)))}
         self._no_lead |= leads - present
 
@@ -713,8 +710,7 @@ class LeadTransaction:
         s = self.session
         lead_ids = sorted({lead_id for lead_id, _ in stamps} - new_leads)
         known: dict[tuple[str, str], FieldClockRow] = {}
-        for start in range(0, len(lead_ids), _IN_CHUNK):
-            part = lead_ids[start : start + _IN_CHUNK]
+        for part in in_chunks(lead_ids):
             for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id.in_(part))):
                 known[(clock.lead_id, clock.field)] = clock
         fresh: list[tuple[str, str, str]] = []
@@ -941,7 +937,7 @@ class LeadChanges:
             return {}
         me, kiosk = self.device_id, self.push_only()
         entries: dict[str, list[tuple[str, str, str]]] = {}
-        for part in _chunks(list(lead_ids)):
+        for part in in_chunks(list(lead_ids)):
             for lead_id, device_id, name, kind in s.execute(
                 select(
                     ChangeLogRow.lead_id, ChangeLogRow.device_id, ChangeLogRow.device_name,
@@ -1049,11 +1045,6 @@ def _insert_clocks(s: Session, rows: list[tuple[str, str, str]]) -> None:
     s.connection().exec_driver_sql(
         "INSERT INTO field_clocks (lead_id, field, hlc) VALUES (?, ?, ?)", rows
     )
-
-
-def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield ids[start : start + _IN_CHUNK]
 
 
 def _same(old: Any, new: Any) -> bool:

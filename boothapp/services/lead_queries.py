@@ -24,6 +24,7 @@ from boothapp.core.i18n import Language, current
 from boothapp.core.models import Rating, Staff, Stage, SyncState
 from boothapp.core.textfold import fold
 from boothapp.services.errors import ValidationError
+from boothapp.store.bulk import in_chunks
 from boothapp.store.db import SORT_KEY_FUNCTION, Database
 from boothapp.store.mappers import staff_from_row
 from boothapp.store.tables import EventRow, LeadRow, StaffRow
@@ -129,8 +130,7 @@ class LeadQueryService:
         """Which of ``keys`` (``id:500000``...) the event's leads already carry."""
         found: set[str] = set()
         with self._db.read() as s:
-            for start in range(0, len(keys), 500):  # SQLite's bound-parameter limit
-                part = keys[start : start + 500]
+            for part in in_chunks(keys):
                 stmt = select(LeadRow.badge_key).where(
                     LeadRow.event_id == event_id, LeadRow.badge_key.in_(part)
                 )

@@ -11,7 +11,7 @@ SQLAlchemy's ``insert()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,7 +21,19 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 
 from boothapp.store.tables import table_of
 
+_V = TypeVar("_V")
+
 M = TypeVar("M")
+
+
+# Values per IN (...) list: far below SQLite's 32,766 bound parameters (and PostgreSQL's 65,535).
+IN_CHUNK = 500
+
+
+def in_chunks(values: Sequence[_V]) -> Iterator[Sequence[_V]]:
+    """``values`` in slices of ``IN_CHUNK``, one ``IN (...)`` list each."""
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
 
 
 def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
