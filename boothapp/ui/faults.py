@@ -37,10 +37,13 @@ def keep_faults(paths: AppPaths, window: QMainWindow | None) -> Hook:
         log.error("unexpected %s in the window; details in %s", kind.__name__, kept)
         if window is None:
             return
+        # Left-to-right marks round the name and the path: in a Persian sentence the path
+        # keeps its leading slash where it belongs.
+        fault, where = f"\u200e{kind.__name__}\u200e", f"\u200e{kept or '-'}\u200e"
         window.statusBar().showMessage(
             QCoreApplication.translate(
                 "Faults", "Something went wrong ({0}); what was saved is safe. Details: {1}"
-            ).format(kind.__name__, kept or "-")
+            ).format(fault, where)
         )
 
     sys.excepthook = hook
