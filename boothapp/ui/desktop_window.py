@@ -385,7 +385,8 @@ class DesktopWindow(MainWindow):
             orphans, leads, event_id = self.ctx.orphans, self.ctx.leads, self._event.id
 
             def found() -> tuple[list[OrphanScan], dict[str, str]]:
-                scans = orphans.list(event_id)
+                # The dialog does not say which were saved later: no pass over the leads.
+                scans = orphans.list(event_id, match_leads=False)
                 names = {}
                 for scan in scans:  # who the badge names, so staff know whom they lost
                     try:
