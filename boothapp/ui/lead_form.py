@@ -215,6 +215,10 @@ class LeadForm(QWidget):
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Asked for once, here: the first time Python sees the viewport (a private Qt class)
+        # PySide looks through every QtWidgets class for its type and builds ~33 lazy enum
+        # types on the way, ~10 ms that the first scan's form paid on the GUI thread (issue 23).
+        self._viewport, self._scroll_bar = scroll.viewport(), scroll.verticalScrollBar()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll, 1)
@@ -337,7 +341,7 @@ class LeadForm(QWidget):
         return self._draft.raw_payload
 
     def scroll_to_top(self) -> None:
-        self.scroller.verticalScrollBar().setValue(0)
+        self._scroll_bar.setValue(0)
 
     # -- loading ----------------------------------------------------------------------------
     def load(self, draft: LeadDraft, scan_id: str | None = None, banner: str = "") -> None:
@@ -382,7 +386,7 @@ class LeadForm(QWidget):
         inner = self.scroller.widget()
         if focus is not None and inner is not None and inner.isAncestorOf(focus):
             bottom = focus.mapTo(inner, focus.rect().bottomLeft()).y()
-            if bottom > self.scroller.viewport().height():
+            if bottom > self._viewport.height():
                 # Typing must happen where staff look: the top stays, the note takes the keys.
                 self.notes.setFocus()
                 self.scroll_to_top()
