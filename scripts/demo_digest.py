@@ -9,6 +9,10 @@ random id): their count per channel is compared instead.
 
     python scripts/demo_digest.py build --root TREE --leads 300 --out a.json
     python scripts/demo_digest.py compare a.json b.json
+    python scripts/demo_digest.py sizes DATA_DIR/boothapp.db
+
+``sizes`` says what makes a build's megabytes: the stored bytes of each table and its largest
+columns, read through the app's key (SQLCipher has no ``dbstat``; nothing is decrypted to disk).
 
 ``--root`` is a checkout of BoothApp (e.g. ``git archive 98bb40b`` unpacked): its code is
 the one that builds. Above 5,000 leads the build runs its worker process too.
@@ -103,6 +107,41 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> int:
     return 1 if differ else 0
 
 
+def sizes(path: str, top: int = 4) -> None:
+    """Stored bytes per table and its ``top`` largest columns (issue 23: which data to shrink)."""
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    from boothapp.store.keys import connect_file
+
+    con = connect_file(path, read_only=True)
+    try:
+        page = int(con.execute("PRAGMA page_size").fetchone()[0])
+        pages = int(con.execute("PRAGMA page_count").fetchone()[0])
+        print(f"{path}: {pages * page / 1e6:,.1f} MB in {pages:,} pages of {page} bytes")
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                "'CREATE VIRTUAL%' ORDER BY name"
+            )
+        ]
+        found = []
+        for table in names:
+            cols = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]
+            sums = ", ".join(f'sum(length(CAST("{c}" AS BLOB)))' for c in cols)
+            row = con.execute(f'SELECT count(*), {sums} FROM "{table}"').fetchone()
+            per_col = sorted(
+                ((int(b or 0), c) for b, c in zip(row[1:], cols, strict=True)), reverse=True
+            )
+            found.append((sum(b for b, _ in per_col), table, int(row[0]), per_col[:top]))
+        for total, table, count, per_col in sorted(found, reverse=True):
+            if not total:
+                continue
+            biggest = ", ".join(f"{c} {b / 1e6:.1f}" for b, c in per_col if b)
+            print(f"  {table:24} {total / 1e6:8.1f} MB {count:>9,} rows  ({biggest})")
+    finally:
+        con.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="verb", required=True)
@@ -113,7 +152,12 @@ def main() -> int:
     c = sub.add_parser("compare")
     c.add_argument("a")
     c.add_argument("b")
+    z = sub.add_parser("sizes")
+    z.add_argument("db")
     args = ap.parse_args()
+    if args.verb == "sizes":
+        sizes(args.db)
+        return 0
     if args.verb == "build":
         with open(args.out, "w", encoding="utf-8") as f:
             json.dump(build(os.path.abspath(args.root), args.leads), f, indent=0)

@@ -59,6 +59,7 @@ from boothapp.store.mappers import (
     lead_from_row,
     scan_from_row,
 )
+from boothapp.store.search_schema import indexed_at_end
 from boothapp.store.tables import (
     AttendeeRow,
     EventRow,
@@ -550,7 +551,8 @@ class LeadService:
             save_routing(tx.session, event_id, chunk.routing)
         # One executemany of plain tuples, then the rows join the session as stored: the
         # unit of work's flush of 5,000 new objects was a tenth of a demo build (#23).
-        insert_rows(tx.session, LeadRow, [_values_of(row) for row in rows])
+        with indexed_at_end(tx.session):  # the search index in one statement (#23)
+            insert_rows(tx.session, LeadRow, [_values_of(row) for row in rows])
         for row in rows:
             make_transient_to_detached(row)
             tx.session.add(row)

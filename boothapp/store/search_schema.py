@@ -7,11 +7,22 @@ creates) live outside the ORM: ``include_object`` tells Alembic's comparison to 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Index
+from sqlalchemy.orm import Session
 
 from boothapp.store.tables import LeadRow, OutboxRow
 
 SEARCH_TABLE = "lead_search"
+# The trigger that indexes each lead inserted (migration 0014), and the values it indexes for
+# a row of ``leads`` (its ``new.`` columns); a test holds the two to the same text.
+INSERT_TRIGGER = "lead_search_ai"
+SEARCH_VALUES = (
+    "boothapp_fold(first_name || ' ' || last_name), boothapp_fold(company), "
+    "boothapp_fold(email), boothapp_fold(notes)"
+)
 
 INDEXES = (
     Index("ix_leads_event_rating", LeadRow.event_id, LeadRow.rating),
@@ -31,3 +42,35 @@ def include_object(
 ) -> bool:
     """Alembic hook: the FTS5 table and its shadow tables are not ORM-managed."""
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
+
+
+@contextmanager
+def indexed_at_end(s: Session) -> Iterator[None]:
+    """Leads inserted in the block join the search index in one INSERT ... SELECT at its end
+    instead of one trigger call per row: 5,000 demo leads were inserted in 0.9 s with the
+    trigger and 0.4 s without, plus 0.1 s for the catch-up (issue 23). The trigger is dropped
+    and put back (its own stored text) inside the caller's transaction, so a crash or a
+    rollback leaves it as it was, and no other writer can insert meanwhile. SQLite only."""
+    con = s.connection()
+    trigger = (
+        con.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
+        ).scalar()
+        if con.dialect.name == "sqlite"
+        else None
+    )
+    if trigger is None:
+        yield
+        return
+    con.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
+    before = con.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM leads").scalar()
+    try:
+        yield
+    finally:
+        # Also after a failed insert: the rows that went in before it are indexed.
+        con.exec_driver_sql(
+            f"INSERT INTO {SEARCH_TABLE}(rowid, name, company, email, notes) "
+            f"SELECT rowid, {SEARCH_VALUES} FROM leads WHERE rowid > ?",
+            (before,),
+        )
+        con.exec_driver_sql(trigger)

@@ -27,7 +27,9 @@ from boothapp.demo.people import make_people, vcard_payload
 from boothapp.services import bulk_evaluation
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_changes import CAPTURED, CREATED, ChangeOrigin
+from boothapp.services.lead_queries import LeadQuery
 from boothapp.services.leads import CapturedLead, LeadDraft
+from boothapp.store.search_schema import INSERT_TRIGGER, SEARCH_VALUES
 from boothapp.sync.settings import CrmSettings
 
 NOW = datetime(2026, 12, 2, 11, 30, tzinfo=UTC)
@@ -286,5 +288,37 @@ def test_a_broken_followup_section_costs_no_bulk_captured_lead(
         with ctx.db.read() as s:
             logged = s.execute(text("SELECT count(*) FROM change_log")).scalar_one()
         assert logged >= LEADS  # each capture logged for the event hub
+    finally:
+        ctx.close()
+
+
+def test_the_leads_search_finds_bulk_leads_and_later_saves(tmp_path: Path) -> None:
+    # Issue 23: a chunk's leads join the search index in one statement at its end, with the
+    # per-row trigger dropped meanwhile; it must be back for the next lead saved.
+    ctx, event_id = _setup(tmp_path / "d")
+    try:
+        drafts = _drafts(ctx, event_id)
+        ctx.leads.add_captured(event_id, [CapturedLead(d, NOW) for d in drafts[:8]], chunk=3)
+        later = replace(drafts[8], contact=replace(drafts[8].contact, company="Zyxwv Robotik"))
+        ctx.leads.save_lead(later)
+
+        def found(words: str) -> list[str]:
+            query = LeadQuery(event_id, text=words)
+            return [r.email for r in ctx.queries.page(query, 0, 50)]
+
+        first = drafts[0].contact
+        assert found(f"{first.first_name} {first.last_name}") == [first.email]
+        assert found(drafts[6].contact.email) == [drafts[6].contact.email]
+        assert found("zyxwv") == [later.contact.email]
+        assert ctx.queries.count(LeadQuery(event_id, text="budget in q3")) == len(
+            [d for d in drafts[:9] if d.notes == "budget in Q3"]
+        )
+        with ctx.db.read() as s:
+            trigger = s.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": INSERT_TRIGGER}
+            ).scalar_one()
+        # The catch-up indexes what the trigger does (one rule, two spellings of it).
+        from_new = SEARCH_VALUES.replace("fold(", "fold(new.").replace("|| last", "|| new.last")
+        assert f"VALUES (new.rowid, {from_new})" in trigger
     finally:
         ctx.close()
