@@ -106,9 +106,25 @@ def process_main(data_dirs: list[str], first: int, cfg: dict[str, Any], sync: An
         t.join()
 
 
+def _profiled(cfg: dict[str, Any], name: str, fn: Any, *args: Any) -> None:
+    """``--profile DIR``: ``fn`` under cProfile (one thread's: a profiler sees only the
+    thread it runs on), its statistics in DIR/name.prof, to tell device CPU per pulled change
+    (the replicator's thread) from per capture (the device's)."""
+    if not cfg["profile"]:
+        fn(*args)
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(fn, *args)
+    finally:
+        profiler.dump_stats(str(Path(cfg["profile"]) / f"{name}.prof"))
+
+
 def _device_guarded(data_dir: str, device: int, cfg: dict[str, Any], *sync: Any) -> None:
     try:
-        _device(data_dir, device, cfg, *sync)
+        _profiled(cfg, f"device-{device}-capture", _device, data_dir, device, cfg, *sync)
     except BaseException as exc:  # say so instead of hanging the run
         results = sync[-1]
         results.put({"device": device, "error": f"failed: {exc!r}"[:300]})
@@ -159,7 +175,12 @@ def _device(
     traced = _hub_trace.LoopTrace(loop) if cfg["trace"] else None
     ctx.changes.subscribe(loop.wake)
     halt = threading.Event()
-    thread = threading.Thread(target=loop.run, args=(halt,), name="boothapp-hub", daemon=True)
+    thread = threading.Thread(
+        target=_profiled,
+        args=(cfg, f"device-{device}-replicator", loop.run, halt),
+        name="boothapp-hub",
+        daemon=True,
+    )
     thread.start()  # online before the show opens, as the booth's laptops are
     online.wait(120)
     warmup = []
@@ -385,6 +406,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             "warm": not args.cold,
             "lockstep": args.lockstep,
             "seed": args.seed,
+            "profile": args.profile,
         }
         mpc = mp.get_context("spawn")
         start, halt_capture, stop = mpc.Event(), mpc.Event(), mpc.Event()
@@ -580,6 +602,7 @@ def main() -> None:
     )
     parser.add_argument("--cold", action="store_true", help="no warm-up lead per device")
     parser.add_argument("--trace-out", default="", help="--trace: every record as JSON here")
+    parser.add_argument("--profile", default="", help="cProfile each device process into DIR")
     parser.add_argument("--quick", action="store_true", help="20 devices x 30 leads")
     parser.add_argument(
         "--full",
