@@ -31,6 +31,16 @@ device_cpu_ms_per_change (device CPU per hub change per device), beside load_avg
     python bench/hub.py --devices 20 --full     # 2,000 leads each, flat out, no time cap
     python bench/hub.py --devices 20 --leads 24 --time-limit 100 --trace   # + phases
 
+The runs of session 14 (docs/HUB.md, "Session 14"):
+
+    # device CPU per change, before/after the gathered pull, with cProfile of every device
+    python bench/hub.py --devices 20 --leads 100 --rate 1 --time-limit 120 --profile DIR
+    # the issue's 2,000 leads a device, at a rate this 2-core machine carries, capped
+    python bench/hub.py --devices 20 --leads 2000 --rate 0.5 --time-limit 180
+    # 100 devices, two minutes of capture
+    python bench/hub.py --devices 100 --leads 2000 --rate-large 0.05 --time-limit 120 \
+        --converge-limit 300
+
 Ends with one JSON line: {"bench": "hub", "figures": {"20": {...}, "100": {...}}}.
 """
 
@@ -579,7 +589,9 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     logging.getLogger("boothapp.sync.credentials").setLevel(logging.ERROR)  # no keyring here
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(  # --help shows the runs the figures come from
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--devices", type=int, action="append", help="repeatable")
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=0.2, help="scans/s per device (0: flat)")
