@@ -75,6 +75,7 @@ from sqlalchemy import select
 
 from bench import _hub_trace
 from boothapp.app import build_context
+from boothapp.services import hub_worker
 from boothapp.services.events import NewEvent
 from boothapp.services.hub import HubService
 from boothapp.services.hub_worker import HubLoop
@@ -102,6 +103,8 @@ def badges_of(device: int, leads: int, devices: int) -> list[str]:
 
 def process_main(data_dirs: list[str], first: int, cfg: dict[str, Any], sync: Any) -> None:
     """Run several devices on threads of this process (one process per device for 20)."""
+    if cfg["coalesce"] is not None:  # --coalesce: the gathered pull's span, for an A/B
+        hub_worker.COALESCE_S = cfg["coalesce"]
     threads = [
         threading.Thread(
             target=_device_guarded,
@@ -417,6 +420,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             "lockstep": args.lockstep,
             "seed": args.seed,
             "profile": args.profile,
+            "coalesce": args.coalesce,
         }
         mpc = mp.get_context("spawn")
         start, halt_capture, stop = mpc.Event(), mpc.Event(), mpc.Event()
@@ -614,6 +618,9 @@ def main() -> None:
     )
     parser.add_argument("--cold", action="store_true", help="no warm-up lead per device")
     parser.add_argument("--trace-out", default="", help="--trace: every record as JSON here")
+    parser.add_argument(
+        "--coalesce", type=float, default=None, help="the loop's COALESCE_S (0: pull at once)"
+    )
     parser.add_argument("--profile", default="", help="cProfile each device process into DIR")
     parser.add_argument("--quick", action="store_true", help="20 devices x 30 leads")
     parser.add_argument(
