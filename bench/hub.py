@@ -37,6 +37,9 @@ The runs of session 14 (docs/HUB.md, "Session 14"):
     python bench/hub.py --devices 20 --leads 100 --rate 1 --time-limit 120 --profile DIR
     # the 2,000 leads a device, at a rate this 2-core machine carries, capped
     python bench/hub.py --devices 20 --leads 2000 --rate 0.5 --time-limit 180
+    # the gathered pull A/B: pull at once (0) against 0.25 s (--quick keeps its cuts)
+    python bench/hub.py --quick --coalesce 0
+    python bench/hub.py --quick --coalesce 0.25
     # 100 devices, two minutes of capture
     python bench/hub.py --devices 100 --leads 2000 --rate-large 0.05 --time-limit 120 \
         --converge-limit 300
