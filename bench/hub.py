@@ -31,6 +31,19 @@ device_cpu_ms_per_change (device CPU per hub change per device), beside load_avg
     python bench/hub.py --devices 20 --full     # 2,000 leads each, flat out, no time cap
     python bench/hub.py --devices 20 --leads 24 --time-limit 100 --trace   # + phases
 
+The runs of session 14 (docs/HUB.md, "Session 14"):
+
+    # device CPU per change, before/after the gathered pull, with cProfile of every device
+    python bench/hub.py --devices 20 --leads 100 --rate 1 --time-limit 120 --profile DIR
+    # the issue's 2,000 leads a device, at a rate this 2-core machine carries, capped
+    python bench/hub.py --devices 20 --leads 2000 --rate 0.5 --time-limit 180
+    # the gathered pull A/B: pull at once (0) against 0.25 s (--quick keeps its cuts)
+    python bench/hub.py --quick --coalesce 0
+    python bench/hub.py --quick --coalesce 0.25
+    # 100 devices, two minutes of capture
+    python bench/hub.py --devices 100 --leads 2000 --rate-large 0.05 --time-limit 120 \
+        --converge-limit 300
+
 Ends with one JSON line: {"bench": "hub", "figures": {"20": {...}, "100": {...}}}.
 """
 
@@ -65,6 +78,7 @@ from sqlalchemy import select
 
 from bench import _hub_trace
 from boothapp.app import build_context
+from boothapp.services import hub_worker
 from boothapp.services.events import NewEvent
 from boothapp.services.hub import HubService
 from boothapp.services.hub_worker import HubLoop
@@ -92,6 +106,8 @@ def badges_of(device: int, leads: int, devices: int) -> list[str]:
 
 def process_main(data_dirs: list[str], first: int, cfg: dict[str, Any], sync: Any) -> None:
     """Run several devices on threads of this process (one process per device for 20)."""
+    if cfg["coalesce"] is not None:  # --coalesce: the gathered pull's span, for an A/B
+        hub_worker.COALESCE_S = cfg["coalesce"]
     threads = [
         threading.Thread(
             target=_device_guarded,
@@ -106,9 +122,25 @@ def process_main(data_dirs: list[str], first: int, cfg: dict[str, Any], sync: An
         t.join()
 
 
+def _profiled(cfg: dict[str, Any], name: str, fn: Any, *args: Any) -> None:
+    """``--profile DIR``: ``fn`` under cProfile (one thread's: a profiler sees only the
+    thread it runs on), its statistics in DIR/name.prof, to tell device CPU per pulled change
+    (the replicator's thread) from per capture (the device's)."""
+    if not cfg["profile"]:
+        fn(*args)
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(fn, *args)
+    finally:
+        profiler.dump_stats(str(Path(cfg["profile"]) / f"{name}.prof"))
+
+
 def _device_guarded(data_dir: str, device: int, cfg: dict[str, Any], *sync: Any) -> None:
     try:
-        _device(data_dir, device, cfg, *sync)
+        _profiled(cfg, f"device-{device}-capture", _device, data_dir, device, cfg, *sync)
     except BaseException as exc:  # say so instead of hanging the run
         results = sync[-1]
         results.put({"device": device, "error": f"failed: {exc!r}"[:300]})
@@ -159,7 +191,12 @@ def _device(
     traced = _hub_trace.LoopTrace(loop) if cfg["trace"] else None
     ctx.changes.subscribe(loop.wake)
     halt = threading.Event()
-    thread = threading.Thread(target=loop.run, args=(halt,), name="boothapp-hub", daemon=True)
+    thread = threading.Thread(
+        target=_profiled,
+        args=(cfg, f"device-{device}-replicator", loop.run, halt),
+        name="boothapp-hub",
+        daemon=True,
+    )
     thread.start()  # online before the show opens, as the booth's laptops are
     online.wait(120)
     warmup = []
@@ -385,6 +422,8 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             "warm": not args.cold,
             "lockstep": args.lockstep,
             "seed": args.seed,
+            "profile": args.profile,
+            "coalesce": args.coalesce,
         }
         mpc = mp.get_context("spawn")
         start, halt_capture, stop = mpc.Event(), mpc.Event(), mpc.Event()
@@ -557,7 +596,9 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     logging.getLogger("boothapp.sync.credentials").setLevel(logging.ERROR)  # no keyring here
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(  # --help shows the runs the figures come from
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--devices", type=int, action="append", help="repeatable")
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=0.2, help="scans/s per device (0: flat)")
@@ -580,6 +621,10 @@ def main() -> None:
     )
     parser.add_argument("--cold", action="store_true", help="no warm-up lead per device")
     parser.add_argument("--trace-out", default="", help="--trace: every record as JSON here")
+    parser.add_argument(
+        "--coalesce", type=float, default=None, help="the loop's COALESCE_S (0: pull at once)"
+    )
+    parser.add_argument("--profile", default="", help="cProfile each device process into DIR")
     parser.add_argument("--quick", action="store_true", help="20 devices x 30 leads")
     parser.add_argument(
         "--full",

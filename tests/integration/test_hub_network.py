@@ -301,6 +301,41 @@ def test_a_device_works_on_one_hub_connection_and_is_woken_on_it(
         other.close()
 
 
+def test_pushes_in_quick_succession_are_pulled_together_and_all_arrive(
+    tmp_path: Path, hub_url: str, start_device: Any
+) -> None:
+    # Every push wakes every other device (#19, session 14). Pulled one round each, 20
+    # devices cost every device a SQLite transaction per push, a dozen changes or fewer in
+    # each, and the transactions' own cost was most of a device's CPU: the pulls woken
+    # within COALESCE_S of the last round wait for the rest of that span and go as one.
+    _join(tmp_path, "laptop F", hub_url).close()
+    other = _join(tmp_path, "laptop G", hub_url)
+    try:
+        dev = start_device(tmp_path / "laptop F")
+        first, _ = dev.wait_for(lambda s: s.get("online"), 30)
+        time.sleep(max(0.0, first + 1.0 - time.monotonic()))
+        event_id = other.events.find_event(EVENT).id
+        pushes = 20
+        with other.hub.connect(autocommit=True) as conn:
+            for n in range(pushes):  # a push every 20 ms, each its own NOTIFY
+                other.leads.capture_scan(event_id, f"BURST-{n}")
+                assert other.hub.push(conn) == 1
+                time.sleep(0.02)
+            last_push = time.monotonic()
+        applied, at = 0, 0.0
+        rounds = 0
+        while applied < pushes:
+            at, line = dev.wait_for(lambda s: s.get("applied"), 5)
+            applied += line["applied"]
+            rounds += 1
+        assert applied == pushes
+        assert at - last_push < 2.0, f"the last lead came {at - last_push:.2f} s after its push"
+        # 0.4 s of pushes: one round at once, then one per COALESCE_S at most (not 20).
+        assert rounds <= 5, f"{rounds} pull rounds for {pushes} pushes in 0.4 s"
+    finally:
+        other.close()
+
+
 def test_the_pause_offline_stops_growing_at_its_cap(
     tmp_path: Path, hub_url: str, pg_server: PgServer, proxy: tuple[int, Path], start_device: Any
 ) -> None:
