@@ -629,15 +629,16 @@ T.update({
     "Not loaded: {e}": ("Yüklenemedi: {e}", "Δεν φορτώθηκε: {e}", "بارگذاری نشد: {e}", "Laden fehlgeschlagen: {e}"),
     "{n} entries": ("{n} kayıt", "{n} εγγραφές", "{n} مورد", "{n} Einträge"),
     # -- please-delete review -------------------------------------------------------------
-    "Please-delete review": ("“Lütfen silin” incelemesi", "Έλεγχος «παρακαλώ διαγράψτε»", "بررسی «لطفاً حذف شود»", "„Bitte löschen“ prüfen"),
-    "Please-delete review: erase for good, or keep": ("“Lütfen silin” incelemesi: kalıcı olarak silin ya da tutun", "Έλεγχος «παρακαλώ διαγράψτε»: οριστική διαγραφή ή διατήρηση", "بررسی «لطفاً حذف شود»: حذف همیشگی یا نگه داشتن", "„Bitte löschen“ prüfen: endgültig löschen oder behalten"),
+    # The page's short name (navigation, manager PIN heading); its title says the rest.
+    "Deletion requests": ("Silinecekler", "Προς διαγραφή", "موارد حذف", "Zu löschen"),
+    "Deletion requests: erase for good, or keep": ("Silinecekler: kalıcı olarak silin ya da tutun", "Προς διαγραφή: οριστική διαγραφή ή διατήρηση", "موارد حذف: حذف همیشگی یا نگه داشتن", "Zu löschen: endgültig löschen oder behalten"),
     "E-mail": ("E-posta", "Ηλ. ταχυδρομείο", "ایمیل", "E-Mail"),
     "By": ("Kaydeden", "Από", "ثبت‌کننده", "Von"),
     "Erase": ("Sil", "Διαγραφή", "حذف", "Löschen"),
     "Gone for good: the lead, its scans, history and mails": ("Kalıcı olarak silinir: aday, okutmaları, geçmişi ve e-postaları", "Χάνονται οριστικά: η επαφή, οι σαρώσεις, το ιστορικό και τα μηνύματά της", "برای همیشه پاک می‌شود: سرنخ، اسکن‌ها، تاریخچه و ایمیل‌هایش", "Endgültig weg: der Lead, seine Scans, sein Verlauf und seine Mails"),
     "Keep": ("Kalsın", "Διατήρηση", "نگه داشتن", "Behalten"),
     "A real visitor: unflag and plan follow-ups again": ("Gerçek bir ziyaretçi: işareti kaldır, takipleri yeniden planla", "Πραγματικός επισκέπτης: αφαίρεση σήμανσης και νέος προγραμματισμός συνέχειας", "بازدیدکننده واقعی: علامت برداشته شود و پیگیری‌ها دوباره برنامه‌ریزی شود", "Ein echter Besucher: Markierung entfernen und Nachfassen neu planen"),
-    "{n} lead(s) flagged": ("{n} aday işaretli", "Σημειωμένες επαφές: {n}", "{n} سرنخ علامت‌خورده", "{n} Lead(s) markiert"),
+    "Flagged for deletion: {n}": ("Silinmek üzere işaretli: {n}", "Σημειωμένες για διαγραφή: {n}", "علامت‌خورده برای حذف: {n}", "Zum Löschen markiert: {n}"),
     "Erase lead": ("Adayı sil", "Διαγραφή επαφής", "حذف سرنخ", "Lead löschen"),
     "Erase {name} for good? This cannot be undone.": ("{name} kalıcı olarak silinsin mi? Bu geri alınamaz.", "Να διαγραφεί οριστικά η επαφή {name}; Αυτό δεν αναιρείται.", "{name} برای همیشه حذف شود؟ این کار برگشت‌پذیر نیست.", "{name} endgültig löschen? Das lässt sich nicht rückgängig machen."),
     "{name} erased": ("{name} silindi", "Διαγράφηκε: {name}", "{name} حذف شد", "{name} gelöscht"),
@@ -740,7 +741,6 @@ CONTEXT.update({
     ("MailHeaders", "To"): ("Kime", "Προς", "به", "An"),
     ("MailHeaders", "Subject"): ("Konu", "Θέμα", "موضوع", "Betreff"),
     # The navigation column is narrow.
-    ("Navigation", "Please-delete review"): ("Silinecekler", "Προς διαγραφή", "موارد حذف", "Zu löschen"),
     # Discard here sets a scan aside; "Vazgeç" would read as Cancel next to "Later".
     ("UnfinishedVisitorsDialog", "Discard"): ("Kenara koy", "Απόρριψη", "کنار گذاشتن", "Verwerfen"),
 })

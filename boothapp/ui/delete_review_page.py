@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,8 +44,12 @@ class DeleteReviewPage(QWidget):
         self._zone = zone  # one clock everywhere: the event's (issue 15)
         self._manager_id = ""
         self._shown: list[Lead] = []
+        # What the last erase or keep did: the refreshes that follow say it beside the count
+        # rather than overwriting it before the manager could read it; leaving the page
+        # forgets it.
+        self._said = ""
         self.confirm: Callable[[Lead], bool] = self._ask  # tests answer for the user
-        title = QLabel(self.tr("Please-delete review: erase for good, or keep"))
+        title = QLabel(self.tr("Deletion requests: erase for good, or keep"))
         title.setObjectName("PageTitle")
         headers = [self.tr("Name"), self.tr("Company"), self.tr("E-mail"), self.tr("By"),
                    self.tr("Captured")]  # fmt: skip
@@ -104,8 +109,13 @@ class DeleteReviewPage(QWidget):
         self.table.resizeColumnsToContents()
         if flagged:
             self.table.selectRow(0)
-        self.status.setText(self.tr("{n} lead(s) flagged").format(n=number(len(flagged))))
+        count = self.tr("Flagged for deletion: {n}").format(n=number(len(flagged)))
+        self.status.setText(f"{self._said} · {count}" if self._said else count)
         self._enable()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._said = ""
+        super().hideEvent(event)
 
     def _selected(self) -> Lead | None:
         row = self.table.currentRow()
@@ -149,7 +159,8 @@ class DeleteReviewPage(QWidget):
         self.keep_button.setEnabled(False)
 
         def done(_: object) -> None:
-            self.status.setText(said.format(name=lead.display_name))
+            self._said = said.format(name=lead.display_name)
+            self.status.setText(self._said)
             self.reviewed.emit(lead.id)
             self.refresh()
 

@@ -171,7 +171,7 @@ class DesktopWindow(MainWindow):
             self.background.hub_worker.state_changed.connect(self.scan.show_hub)
         # Manager pages (issue 18): a manager's PIN opens them for whoever is signed in.
         self.review = DeleteReviewPage(ctx.leads, ctx.privacy, runner, event.id, event.timezone)
-        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Please-delete review"), self.review)
+        self.add_page(QT_TRANSLATE_NOOP("Navigation", "Deletion requests"), self.review)
         self.audit_page = AuditPage(ctx.audit, runner, event.id, event.timezone)
         self.add_page(QT_TRANSLATE_NOOP("Navigation", "Audit log"), self.audit_page)
         self.gate = ManagerGate(ctx.staff, runner, event.id, self)
@@ -181,7 +181,7 @@ class DesktopWindow(MainWindow):
         self._manager_pages: dict[QWidget, str] = {
             self.sync_scroll: self.tr("CRM sync"),
             self.settings_page: self.tr("Event settings"),
-            self.review: self.tr("Please-delete review"),
+            self.review: self.tr("Deletion requests"),
             self.audit_page: self.tr("Audit log"),
         }
         self.background.start()

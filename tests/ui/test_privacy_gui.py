@@ -88,10 +88,10 @@ def test_review_asks_a_manager_pin_then_erase_and_keep_go_through_the_door(
     junk = _flagged(ctx, event, "Mickey", "mickey@mouse.example")
     real = _flagged(ctx, event, "Selin", "selin@kaya.com.tr")
     _sign_in_ece(qtbot, window)
-    _click_nav(qtbot, window, "Please-delete review")
+    _click_nav(qtbot, window, "Deletion requests")
     dialog = _pad(qtbot, window)
     assert window.pages.currentWidget() is window.scan  # nothing shows before the PIN
-    assert "manager" in dialog.heading.text() and "Please-delete review" in dialog.heading.text()
+    assert "manager" in dialog.heading.text() and "Deletion requests" in dialog.heading.text()
 
     _type_pin(qtbot, dialog, "2222")  # Ece's own PIN is not a manager's
     qtbot.waitUntil(lambda: "Not a manager's PIN" in dialog.message.text(), timeout=5000)
@@ -122,12 +122,13 @@ def test_review_asks_a_manager_pin_then_erase_and_keep_go_through_the_door(
     QTimer.singleShot(20, yes)
     qtbot.mouseClick(review.erase_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.table.rowCount() == 1, timeout=5000)
-    assert "erased" in review.status.text() or "1 lead(s) flagged" in review.status.text()
+    assert review.status.text() == "Mickey Test erased · Flagged for deletion: 1"
     assert {lead.id for lead in ctx.leads.list_leads(event.id)} == {real}
 
     review.table.selectRow(0)
     qtbot.mouseClick(review.keep_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.table.rowCount() == 0, timeout=5000)
+    assert review.status.text() == "Selin Test kept and unflagged · Flagged for deletion: 0"
     assert not ctx.leads.get_lead(real).please_delete
     deniz = next(s for s in ctx.staff.list_staff(event.id) if s.name == "Deniz")
     erased = [e for e in ctx.audit.entries(event.id) if e.action is AuditAction.ERASE]

@@ -513,8 +513,8 @@ letzter Lead {0}</translation>
     <context>
         <name>DeleteReviewPage</name>
         <message>
-            <source>Please-delete review: erase for good, or keep</source>
-            <translation>„Bitte löschen“ prüfen: endgültig löschen oder behalten</translation>
+            <source>Deletion requests: erase for good, or keep</source>
+            <translation>Zu löschen: endgültig löschen oder behalten</translation>
         </message>
         <message>
             <source>Name</source>
@@ -557,8 +557,8 @@ letzter Lead {0}</translation>
             <translation>Laden fehlgeschlagen: {e}</translation>
         </message>
         <message>
-            <source>{n} lead(s) flagged</source>
-            <translation>{n} Lead(s) markiert</translation>
+            <source>Flagged for deletion: {n}</source>
+            <translation>Zum Löschen markiert: {n}</translation>
         </message>
         <message>
             <source>Erase lead</source>
@@ -594,6 +594,10 @@ letzter Lead {0}</translation>
         <message>
             <source>Lock (Ctrl+L)</source>
             <translation>Sperren (Strg+L)</translation>
+        </message>
+        <message>
+            <source>Deletion requests</source>
+            <translation>Zu löschen</translation>
         </message>
         <message>
             <source>Dark/light</source>
@@ -641,10 +645,6 @@ letzter Lead {0}</translation>
         <message>
             <source>Event settings</source>
             <translation>Messe-Einstellungen</translation>
-        </message>
-        <message>
-            <source>Please-delete review</source>
-            <translation>„Bitte löschen“ prüfen</translation>
         </message>
         <message>
             <source>Audit log</source>
@@ -1862,7 +1862,7 @@ Bitten Sie einen Manager, sich anzumelden (Strg+L sperrt).</translation>
             <translation>Ergebnisse</translation>
         </message>
         <message>
-            <source>Please-delete review</source>
+            <source>Deletion requests</source>
             <translation>Zu löschen</translation>
         </message>
         <message>

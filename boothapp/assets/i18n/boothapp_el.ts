@@ -513,8 +513,8 @@ last lead {0}</source>
     <context>
         <name>DeleteReviewPage</name>
         <message>
-            <source>Please-delete review: erase for good, or keep</source>
-            <translation>Έλεγχος «παρακαλώ διαγράψτε»: οριστική διαγραφή ή διατήρηση</translation>
+            <source>Deletion requests: erase for good, or keep</source>
+            <translation>Προς διαγραφή: οριστική διαγραφή ή διατήρηση</translation>
         </message>
         <message>
             <source>Name</source>
@@ -557,8 +557,8 @@ last lead {0}</source>
             <translation>Δεν φορτώθηκε: {e}</translation>
         </message>
         <message>
-            <source>{n} lead(s) flagged</source>
-            <translation>Σημειωμένες επαφές: {n}</translation>
+            <source>Flagged for deletion: {n}</source>
+            <translation>Σημειωμένες για διαγραφή: {n}</translation>
         </message>
         <message>
             <source>Erase lead</source>
@@ -594,6 +594,10 @@ last lead {0}</source>
         <message>
             <source>Lock (Ctrl+L)</source>
             <translation>Κλείδωμα (Ctrl+L)</translation>
+        </message>
+        <message>
+            <source>Deletion requests</source>
+            <translation>Προς διαγραφή</translation>
         </message>
         <message>
             <source>Dark/light</source>
@@ -641,10 +645,6 @@ last lead {0}</source>
         <message>
             <source>Event settings</source>
             <translation>Ρυθμίσεις έκθεσης</translation>
-        </message>
-        <message>
-            <source>Please-delete review</source>
-            <translation>Έλεγχος «παρακαλώ διαγράψτε»</translation>
         </message>
         <message>
             <source>Audit log</source>
@@ -1862,7 +1862,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>Αποτελέσματα</translation>
         </message>
         <message>
-            <source>Please-delete review</source>
+            <source>Deletion requests</source>
             <translation>Προς διαγραφή</translation>
         </message>
         <message>

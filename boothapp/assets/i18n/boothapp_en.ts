@@ -513,8 +513,8 @@ last lead {0}</translation>
     <context>
         <name>DeleteReviewPage</name>
         <message>
-            <source>Please-delete review: erase for good, or keep</source>
-            <translation>Please-delete review: erase for good, or keep</translation>
+            <source>Deletion requests: erase for good, or keep</source>
+            <translation>Deletion requests: erase for good, or keep</translation>
         </message>
         <message>
             <source>Name</source>
@@ -557,8 +557,8 @@ last lead {0}</translation>
             <translation>Not loaded: {e}</translation>
         </message>
         <message>
-            <source>{n} lead(s) flagged</source>
-            <translation>{n} lead(s) flagged</translation>
+            <source>Flagged for deletion: {n}</source>
+            <translation>Flagged for deletion: {n}</translation>
         </message>
         <message>
             <source>Erase lead</source>
@@ -594,6 +594,10 @@ last lead {0}</translation>
         <message>
             <source>Lock (Ctrl+L)</source>
             <translation>Lock (Ctrl+L)</translation>
+        </message>
+        <message>
+            <source>Deletion requests</source>
+            <translation>Deletion requests</translation>
         </message>
         <message>
             <source>Dark/light</source>
@@ -641,10 +645,6 @@ last lead {0}</translation>
         <message>
             <source>Event settings</source>
             <translation>Event settings</translation>
-        </message>
-        <message>
-            <source>Please-delete review</source>
-            <translation>Please-delete review</translation>
         </message>
         <message>
             <source>Audit log</source>
@@ -1859,8 +1859,8 @@ Ask a manager to sign in (Ctrl+L locks).</translation>
             <translation>Results</translation>
         </message>
         <message>
-            <source>Please-delete review</source>
-            <translation>Please-delete review</translation>
+            <source>Deletion requests</source>
+            <translation>Deletion requests</translation>
         </message>
         <message>
             <source>Audit log</source>

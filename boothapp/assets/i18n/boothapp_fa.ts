@@ -512,8 +512,8 @@ last lead {0}</source>
     <context>
         <name>DeleteReviewPage</name>
         <message>
-            <source>Please-delete review: erase for good, or keep</source>
-            <translation>بررسی «لطفاً حذف شود»: حذف همیشگی یا نگه داشتن</translation>
+            <source>Deletion requests: erase for good, or keep</source>
+            <translation>موارد حذف: حذف همیشگی یا نگه داشتن</translation>
         </message>
         <message>
             <source>Name</source>
@@ -556,8 +556,8 @@ last lead {0}</source>
             <translation>بارگذاری نشد: {e}</translation>
         </message>
         <message>
-            <source>{n} lead(s) flagged</source>
-            <translation>{n} سرنخ علامت‌خورده</translation>
+            <source>Flagged for deletion: {n}</source>
+            <translation>علامت‌خورده برای حذف: {n}</translation>
         </message>
         <message>
             <source>Erase lead</source>
@@ -593,6 +593,10 @@ last lead {0}</source>
         <message>
             <source>Lock (Ctrl+L)</source>
             <translation>قفل (Ctrl+L)</translation>
+        </message>
+        <message>
+            <source>Deletion requests</source>
+            <translation>موارد حذف</translation>
         </message>
         <message>
             <source>Dark/light</source>
@@ -639,10 +643,6 @@ last lead {0}</source>
         <message>
             <source>Event settings</source>
             <translation>تنظیمات رویداد</translation>
-        </message>
-        <message>
-            <source>Please-delete review</source>
-            <translation>بررسی «لطفاً حذف شود»</translation>
         </message>
         <message>
             <source>Audit log</source>
@@ -1856,7 +1856,7 @@ Ask a manager to sign in (Ctrl+L locks).</source>
             <translation>نتایج</translation>
         </message>
         <message>
-            <source>Please-delete review</source>
+            <source>Deletion requests</source>
             <translation>موارد حذف</translation>
         </message>
         <message>

@@ -512,8 +512,8 @@ son aday {0}</translation>
     <context>
         <name>DeleteReviewPage</name>
         <message>
-            <source>Please-delete review: erase for good, or keep</source>
-            <translation>“Lütfen silin” incelemesi: kalıcı olarak silin ya da tutun</translation>
+            <source>Deletion requests: erase for good, or keep</source>
+            <translation>Silinecekler: kalıcı olarak silin ya da tutun</translation>
         </message>
         <message>
             <source>Name</source>
@@ -556,8 +556,8 @@ son aday {0}</translation>
             <translation>Yüklenemedi: {e}</translation>
         </message>
         <message>
-            <source>{n} lead(s) flagged</source>
-            <translation>{n} aday işaretli</translation>
+            <source>Flagged for deletion: {n}</source>
+            <translation>Silinmek üzere işaretli: {n}</translation>
         </message>
         <message>
             <source>Erase lead</source>
@@ -593,6 +593,10 @@ son aday {0}</translation>
         <message>
             <source>Lock (Ctrl+L)</source>
             <translation>Kilitle (Ctrl+L)</translation>
+        </message>
+        <message>
+            <source>Deletion requests</source>
+            <translation>Silinecekler</translation>
         </message>
         <message>
             <source>Dark/light</source>
@@ -639,10 +643,6 @@ son aday {0}</translation>
         <message>
             <source>Event settings</source>
             <translation>Fuar ayarları</translation>
-        </message>
-        <message>
-            <source>Please-delete review</source>
-            <translation>“Lütfen silin” incelemesi</translation>
         </message>
         <message>
             <source>Audit log</source>
@@ -1856,7 +1856,7 @@ Bir yöneticiden giriş yapmasını isteyin (Ctrl+L kilitler).</translation>
             <translation>Sonuçlar</translation>
         </message>
         <message>
-            <source>Please-delete review</source>
+            <source>Deletion requests</source>
             <translation>Silinecekler</translation>
         </message>
         <message>
