@@ -397,7 +397,10 @@ class FollowUpService:
             reason=t.reason,
             subject=msg.subject,
             body_text=msg.text,
-            body_html=msg.html,
+            # Only an e-mail is ever shown or sent as HTML (the queue's preview, the mail's
+            # second part); a call script's, letter's or CRM task's was ~40 MB of a 50k
+            # event's file that nothing read (issue 23).
+            body_html=msg.html if t.channel is Channel.EMAIL else "",
             state=TouchState.PLANNED.value,
             owner=view.owner,
             device_id=self._device_id,

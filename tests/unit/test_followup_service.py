@@ -54,6 +54,19 @@ def test_hot_lead_gets_the_immediate_thank_you(ctx: AppContext) -> None:
     assert any(t.channel is Channel.CALL for t in hot)
 
 
+def test_only_an_email_keeps_an_html_body(ctx: AppContext) -> None:
+    """The HTML part is stored for what is sent or previewed as HTML, an e-mail; a call
+    script keeps its text for the rep and no HTML nothing reads (issue 23: bytes per lead)."""
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    hot = ctx.followups.lead_touches(cast.hot)
+    emails = [t for t in hot if t.channel is Channel.EMAIL]
+    others = [t for t in hot if t.channel is not Channel.EMAIL]
+    assert emails and others
+    assert all("<html" in t.html and "Heike" in t.html for t in emails)
+    assert all(t.html == "" and t.text for t in others)
+
+
 def test_no_email_touch_without_consent(ctx: AppContext) -> None:
     cast = make_cast(ctx)
     ctx.followups.plan(cast.event_id, PLANNED_AT)
