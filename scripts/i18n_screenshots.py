@@ -77,6 +77,7 @@ def shoot(out: Path) -> None:
     from boothapp.app import AppContext, build_context
     from boothapp.core.models import Event, StaffRole
     from boothapp.demo.build import build_demo
+    from boothapp.settings import NO_CAMERA
     from boothapp.ui.desktop_window import DesktopWindow
     from boothapp.ui.export_dialog import ExportDialog
     from boothapp.ui.i18n import apply_language
@@ -84,7 +85,7 @@ def shoot(out: Path) -> None:
     from boothapp.ui.kiosk.setup import kiosk_questions
     from boothapp.ui.roster_import_dialog import RosterImportDialog
     from boothapp.ui.setup_wizard import SetupWizard
-    from boothapp.ui.shell import welcome_box
+    from boothapp.ui.shell import start_camera_or_say_why, welcome_box
     from boothapp.ui.theme import Theme, apply_theme
     from boothapp.workers.tasks import TaskRunner
 
@@ -104,6 +105,9 @@ def shoot(out: Path) -> None:
         window = DesktopWindow(ctx, runner, event)
         window.setGeometry(app.primaryScreen().geometry())  # Xvfb has no window manager
         window.show()
+        # As `make run` shows a booth laptop whose team chose the handheld scanner only.
+        ctx.settings.camera = NO_CAMERA
+        start_camera_or_say_why(window, ctx, "")
         return ctx, event, window
 
     ctx, event, window = open_demo(LANGS[0])

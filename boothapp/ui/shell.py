@@ -131,6 +131,25 @@ def ask_recovery_key(message: str, restore: Callable[[str], object]) -> bool:
     return RestoreKeyDialog(message, restore).exec() == RestoreKeyDialog.DialogCode.Accepted
 
 
+def start_camera_or_say_why(window: DesktopWindow, ctx: AppContext, camera: str) -> None:
+    """Start ``camera``; without one, the preview says why (chosen "No camera", or none
+    found) instead of "Starting camera…" over a camera that never comes."""
+    if camera:
+        window.start_camera(camera)
+    elif ctx.settings.camera == NO_CAMERA:
+        window.scan.set_no_camera(
+            QCoreApplication.translate(
+                "Shell", "No camera chosen: scan badges with the handheld scanner."
+            )
+        )
+    else:
+        window.scan.camera.set_message(
+            QCoreApplication.translate(
+                "Shell", "No camera found. Plug one in (and restart), or use a handheld scanner."
+            )
+        )
+
+
 def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     app = create_application()
     apply_theme(app, Theme(ctx.settings.theme or "light"), ctx.settings.font_scale)
@@ -154,20 +173,7 @@ def run_desktop(ctx: AppContext, quit_after: float = 0) -> int:
     window = DesktopWindow(ctx, runner, event)
     keep_faults(ctx.paths, window)
     window.show()
-    if camera:
-        window.start_camera(camera)
-    elif ctx.settings.camera == NO_CAMERA:
-        window.scan.set_no_camera(
-            QCoreApplication.translate(
-                "Shell", "No camera chosen: scan badges with the handheld scanner."
-            )
-        )
-    else:
-        window.scan.camera.set_message(
-            QCoreApplication.translate(
-                "Shell", "No camera found. Plug one in (and restart), or use a handheld scanner."
-            )
-        )
+    start_camera_or_say_why(window, ctx, camera)
     if quit_after:
         QTimer.singleShot(int(quit_after * 1000), window.close)
     return app.exec()
