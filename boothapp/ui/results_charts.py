@@ -101,7 +101,6 @@ class FunnelBars(QWidget):
                 m.align(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                 f"{count(s.count)}{rate}",
             )
-        p.end()
 
 
 class SpeedBars(QWidget):
@@ -177,4 +176,3 @@ class SpeedBars(QWidget):
             where = m.align(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             p.drawText(m.rect(QRectF(x + 16, 0, w - 16, fm_h + 4)), where, text)
             x += w
-        p.end()

@@ -17,8 +17,11 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from boothapp.core.results.funnel import Funnel, Step, StepCount
+from boothapp.core.results.speed import Rate, SpeedBucket
 from boothapp.ui.camera_view import CameraView
 from boothapp.ui.dashboard_page import HourBars
+from boothapp.ui.results_charts import FunnelBars, SpeedBars
 
 
 @pytest.fixture
@@ -101,3 +104,23 @@ def test_outline_and_flash_fade_and_then_nothing_ticks(qtbot: QtBot) -> None:
     assert _green(view) == 0
     view.show_symbol([(10, 10), (100, 10), (100, 100), (10, 100)])  # the next badge
     assert view.fading and _green(view) > 10
+
+
+def test_results_charts_end_their_painter_once(
+    qtbot: QtBot, kept_paint_locals: list[dict[str, Any]], qtlog: Any
+) -> None:
+    """The Results page's charts: ended twice, Qt said "QPainter::end: Painter not active,
+    aborted" on every paint of the funnel (bench/ui_tour.py, issue 23)."""
+    funnel = FunnelBars()
+    funnel.set_funnel(Funnel("", (StepCount(Step.LEADS, 120, None),
+                                  StepCount(Step.QUALIFIED, 45, 0.375))))  # fmt: skip
+    speed = SpeedBars()
+    rate = Rate(3, 10, 0.1, 0.6)
+    speed.set_buckets([SpeedBucket("< 1 h", 10, rate, rate)])
+    for chart in (funnel, speed):
+        qtbot.addWidget(chart)
+        chart.resize(500, 260)
+        chart.show()
+        qtbot.waitExposed(chart)
+        _painted(qtbot, chart, kept_paint_locals)
+    assert not [m.message for m in qtlog.records if "QPainter" in m.message]
