@@ -45,7 +45,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,10 +52,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-STALL_TARGET_MS = 50.0
-# Stalls from here up are named by cause (stall_causes): half the target, so what is close to
-# it shows before it goes over (issue 23).
-STALL_NOTE_MS = 25.0
+from bench._stall_meter import (  # noqa: E402  (after the path and platform above)
+    STALL_NOTE_MS,
+    STALL_TARGET_MS,
+    StallMeter,
+    pct,
+    thread_cpu_ms,
+)
+from bench._stall_meter import summary as spread  # noqa: E402
+
 LATENCY_TARGET_MS = 150.0
 DISTINCT_BADGES = 18
 REPEATS = (2, 5, 9, 0)  # indexes of badges shown a second time later in the feed
@@ -75,23 +79,6 @@ def write_video(path: Path) -> Path:
     write_badge_video(path, [people[i] for i in order], [payloads[i] for i in order], DEMO_EVENT,
                       seconds_per_badge=SECONDS_PER_BADGE)  # fmt: skip
     return path
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {"median": 0.0, "p95": 0.0, "max": 0.0}
-    return {
-        "median": round(statistics.median(values), 1),
-        "p95": round(_pct(values, 0.95), 1),
-        "max": round(max(values), 1),
-    }
 
 
 def run_session(
@@ -205,153 +192,19 @@ def run_session(
     scan.lead_saved.connect(saves.append)
     scan.message.installEventFilter(watch)
 
-    gap_after: dict[float, float] = {}  # beat before a stall over STALL_NOTE_MS -> its gap
+    meter = StallMeter(
+        app,
+        [window.windowHandle(), window],
+        label_root="run_session",
+        name_every_event=os.environ.get("BENCH_EVENT_NAMES") == "all",
+    )
 
-    # How the GUI thread spent a stall (Linux schedstat: ns on a CPU, ns waiting in the run
-    # queue for one): on a CPU = its own work; run queue = a busy box; the rest = blocked
-    # (waiting for the GIL, a lock or I/O).
-    sched_file = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
-    sched_ok = sched_file.exists()
-    # Kept open and read in place: 200 beats a second on the GUI thread (issue 23).
-    sched_fd = os.open(sched_file, os.O_RDONLY) if sched_ok else -1
-    last_sched: dict[str, tuple[int, int]] = {}
-    split_after: dict[float, tuple[float, float]] = {}  # stall -> (ms on CPU, ms run queue)
-
-    def sched() -> tuple[int, int]:
-        if not sched_ok:
-            return (0, 0)
-        ran, waited, _slices = os.pread(sched_fd, 128, 0).split()
-        return int(ran), int(waited)
-
-    def beat() -> None:
-        now = time.perf_counter()
-        ran_waited = sched()
-        if state["last_beat"] is not None:
-            gaps.append((now - state["last_beat"]) * 1000)
-            if gaps[-1] > STALL_NOTE_MS:
-                gap_after[state["last_beat"]] = gaps[-1]
-                ran0, waited0 = last_sched.get("t", ran_waited)
-                split_after[state["last_beat"]] = (
-                    (ran_waited[0] - ran0) / 1e6,
-                    (ran_waited[1] - waited0) / 1e6,
-                )
-        last_sched["t"] = ran_waited
-        state["last_beat"] = now
-        if not names_all:  # the window's event, if one starts before the next beat
-            dispatch["event"] = "no window event"
+    def blocked_by_open_form() -> None:
         if "Finish this lead first" in scan.message.text():
             blocked["n"] += 1
             scan.message.clear()
 
-    # Where the GUI thread was during each stall (issue 23): a watchdog thread samples its
-    # Python stack every 2 ms while a beat is late, an event filter says which event Qt was
-    # dispatching (a stall in C++ paint/layout has no Python frame of its own),
-    # and the gc callback times every collection; ``stall_causes`` ranks what was seen.
-    main_ident = threading.get_ident()
-    stop_watch = threading.Event()
-    samples: dict[float, list[str]] = {}  # beat before the stall -> one label per sample
-    stacks: dict[float, list[str]] = {}  # beat before the stall -> its first deep stack
-    dispatch: dict[str, object] = {"event": "", "t": 0.0}
-
-    def label_of(frame: object) -> tuple[str, list[str]]:
-        stack = traceback.extract_stack(frame, limit=40)  # type: ignore[arg-type]
-        lines = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
-        app = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack
-               if "boothapp" in f.filename]  # fmt: skip
-        inner = lines[-1] if lines else "?"
-        if inner.startswith("ui_latency.py") and inner.endswith(" run_session"):
-            # In app.exec(): C++ is running with no Python frame (paint, layout, a slot in C++).
-            return f"Qt C++ during {dispatch['event']}", lines
-        where = app[-1] if app else inner
-        return (where if where == inner else f"{where} > {inner}"), lines
-
-    def watchdog() -> None:
-        # Asleep until a beat is 20 ms late, then a sample every 2 ms: woken every 2 ms
-        # throughout, the watchdog asked the GUI thread for the GIL 500 times a second, each
-        # time making it wait for this thread to get a core on a busy box (issue 23).
-        pause = 0.002
-        while not stop_watch.wait(pause):
-            last = state["last_beat"]
-            late = 0.0 if last is None else time.perf_counter() - last
-            if last is None or late < 0.02:
-                pause = 0.02 - late if last is not None else 0.005
-                continue
-            pause = 0.002
-            frame = sys._current_frames().get(main_ident)
-            if frame is None:
-                continue
-            label, lines = label_of(frame)
-            # Holding the frame would keep its locals (a QPainter mid-paint) alive.
-            del frame
-            samples.setdefault(last, []).append(label)
-            stacks.setdefault(last, lines[-8:])
-
-    threading.Thread(target=watchdog, daemon=True).start()
-
-    class Dispatch(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            dispatch["event"] = f"{event.type().name} to {type(obj).__name__}"
-            return False
-
-    # Which event: on the whole application (every event of every object passes this Python
-    # filter, so the GUI thread needs the GIL for each paint of each widget: the instrument
-    # lengthened the stalls it named, as the keyboard wedge did before it followed the focus;
-    # issue 23), or by default on the window's QWindow and its top-level widget only: Expose,
-    # keys and mouse come to the QWindow; the paint of the whole window is an UpdateRequest
-    # to the top-level widget (named "no window event" while only the QWindow was watched).
-    dispatcher = Dispatch()
-    names_all = os.environ.get("BENCH_EVENT_NAMES") == "all"
-    watched: list[QObject] = [app] if names_all else [window.windowHandle(), window]
-    for watched_events in watched:
-        watched_events.installEventFilter(dispatcher)
-
-    # Garbage collections hold the GIL for their whole run, whichever thread triggers them.
-    gc_ms: list[float] = []
-    gc_start: dict[str, float] = {}
-    gc_runs: list[tuple[float, float, int]] = []  # start, end, generation (every collection)
-
-    gc_where: dict[str, int] = {}
-    # Young collections (generations 0 and 1) one by one: which thread ran each, its wall and
-    # CPU time (a collection preempted by a busy box holds the GIL meanwhile) and what it
-    # looked at (issue 23: 12-17 ms young collections inside paints).
-    gc_young: list[tuple[float, float, int, str, int, int]] = []
-
-    def on_gc(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            gc_start["t"] = time.perf_counter()
-            gc_start["cpu"] = time.thread_time()
-            gc_start["young"] = gc.get_count()[0] + gc.get_count()[1] * 700
-            if info.get("generation") == 2:
-                # The callback runs on the thread whose allocation triggered the collection:
-                # its innermost app frames say who made the garbage (issue 23).
-                frames = [
-                    f"{Path(f.filename).name}:{f.lineno} {f.name}"
-                    for f in traceback.extract_stack(limit=40)[:-1]
-                    if "boothapp" in f.filename
-                ]
-                where = f"{threading.current_thread().name}: " + " < ".join(frames[-1:-4:-1])
-                gc_where[where] = gc_where.get(where, 0) + 1
-        elif "t" in gc_start:
-            end = time.perf_counter()
-            gc_runs.append((gc_start["t"], end, info.get("generation", 0)))
-            if info.get("generation") == 2:
-                gc_ms.append((end - gc_start["t"]) * 1000)
-            else:
-                gc_young.append((
-                    (end - gc_start["t"]) * 1000,
-                    (time.thread_time() - gc_start.get("cpu", 0.0)) * 1000,
-                    info.get("generation", 0),
-                    threading.current_thread().name,
-                    info.get("collected", 0),
-                    int(gc_start.get("young", 0)),
-                ))  # fmt: skip
-
-    gc.callbacks.append(on_gc)
-
-    heart = QTimer()
-    heart.setTimerType(Qt.TimerType.PreciseTimer)
-    heart.setInterval(5)
-    heart.timeout.connect(beat)
+    meter.on_beat.append(blocked_by_open_form)
 
     window.start_camera(str(video))
     worker = scan._worker
@@ -364,7 +217,7 @@ def run_session(
         preview["delivered"] += 1
 
     worker.frame_ready.connect(delivered)
-    heart.start()
+    meter.start()
     threads_at_start = thread_cpu_ms()
     session_start = time.perf_counter()
     cpu_start = time.process_time()
@@ -377,21 +230,14 @@ def run_session(
         ended["wall"] = time.perf_counter() - session_start
         ended["cpu"] = time.process_time() - cpu_start
         ended_threads.update(thread_cpu_ms())
-        heart.stop()
-        stop_watch.set()
+        meter.stop()
         app.quit()
 
     QTimer.singleShot(int(seconds * 1000), end_session)
     app.exec()
-    if sched_fd >= 0:
-        os.close(sched_fd)
     wall, cpu = ended["wall"], ended["cpu"]
-    gc.callbacks.remove(on_gc)
-    for watched_events in watched:
-        watched_events.removeEventFilter(dispatcher)
-    causes, worst, longest = attribute_stalls(
-        gap_after, samples, stacks, gc_runs, split_after, session_start
-    )
+    causes, worst, longest = meter.attribute(session_start)
+    gaps, split_after, gc_ms = meter.gaps, meter.split_after, meter.gc_full_ms
     stats = worker._stats(0.0, worker.source, 0, worker._mailbox)
     window.close()
     runner.wait(5000)
@@ -404,24 +250,24 @@ def run_session(
         "scans": len(loaded_ms),
         "saved": len(saves),
         "blocked_by_open_form": blocked["n"],
-        "scan_to_form_loaded_ms": _summary(loaded_ms),
-        "scan_to_form_visible_ms": _summary(visible_ms),
+        "scan_to_form_loaded_ms": spread(loaded_ms),
+        "scan_to_form_visible_ms": spread(visible_ms),
         "stall_max_ms": round(max(gaps, default=0.0), 1),
-        "stall_p99_ms": round(_pct(gaps, 0.99), 1),
+        "stall_p99_ms": round(pct(gaps, 0.99), 1),
         "heartbeat_median_ms": round(statistics.median(gaps), 2) if gaps else 0.0,
         "preview_fps_delivered": round(preview["delivered"] / wall, 1),
         "preview_fps_painted": round(preview["painted"] / wall, 1),
         "decode_ms_recent": stats.decode_ms,
         "cpu_percent": round(100 * cpu / wall, 0),
-        "stalls_over_50ms": sum(1 for g in gap_after.values() if g > STALL_TARGET_MS),
-        "stalls_over_25ms": len(gap_after),
+        "stalls_over_50ms": sum(1 for g in meter.gap_after.values() if g > STALL_TARGET_MS),
+        "stalls_over_25ms": len(meter.gap_after),
         # The most time on a CPU in one stall over 25 ms: the GUI thread's own longest turn,
         # apart from waiting for a core or the GIL (a busy box).
         "stall_max_on_cpu_ms": round(max((c for c, _q in split_after.values()), default=0.0), 1),
         "gc_full_collections": len(gc_ms),
         "gc_full_max_ms": round(max(gc_ms, default=0.0), 1),
         "gc_tracked_objects": len(gc.get_objects()),
-        "gc_full_where": sorted(gc_where.items(), key=lambda kv: -kv[1])[:4],
+        "gc_full_where": sorted(meter.gc_where.items(), key=lambda kv: -kv[1])[:4],
         "save_refused": refused[:3],
         "worst_stall_stack": worst,
         "longest_stalls": longest,
@@ -437,23 +283,7 @@ def run_session(
                 key=lambda kv: -kv[1],
             )[:8]
         ),
-        "gc_young": {
-            "runs": len(gc_young),
-            "max_ms": round(max((g[0] for g in gc_young), default=0.0), 1),
-            "max_cpu_ms": round(max((g[1] for g in gc_young), default=0.0), 1),
-            "over_5ms": sum(1 for g in gc_young if g[0] > 5),
-            "worst": [
-                {
-                    "ms": round(w, 1),
-                    "cpu_ms": round(c, 1),
-                    "generation": gen,
-                    "thread": t,
-                    "collected": n,
-                    "young_before": y,
-                }
-                for w, c, gen, t, n, y in sorted(gc_young, reverse=True)[:4]
-            ],
-        },
+        "gc_young": meter.young_figures(),
         "slow_tasks": sorted(
             (
                 {
@@ -469,76 +299,6 @@ def run_session(
             key=lambda r: -r["total_ms"],  # type: ignore[operator]
         )[:6],
     }
-
-
-def thread_cpu_ms() -> dict[str, float]:
-    """CPU time so far (ms) of each live Python thread, by name (the GUI thread is
-    MainThread; Qt pool threads that ran Python are Dummy-N), from Linux schedstat."""
-    found: dict[str, float] = {}
-    for thread in threading.enumerate():
-        try:
-            ran = Path(f"/proc/self/task/{thread.native_id}/schedstat").read_text().split()[0]
-        except (OSError, IndexError):
-            continue
-        found[thread.name] = found.get(thread.name, 0.0) + int(ran) / 1e6
-    return found
-
-
-def attribute_stalls(
-    gap_after: dict[float, float],
-    samples: dict[float, list[str]],
-    stacks: dict[float, list[str]],
-    gc_runs: list[tuple[float, float, int]],
-    split_after: dict[float, tuple[float, float]] | None = None,
-    origin: float = 0.0,
-) -> tuple[list[dict[str, object]], list[str], list[dict[str, object]]]:
-    """Each stall over the target, named by what the GUI thread was doing: a garbage
-    collection that overlapped it (generation and ms), else the label sampled most often.
-    Each cause also says how its stall time was spent: on a CPU, waiting in the run queue
-    for one (the box is busy), or blocked (the GIL, a lock, I/O).
-    Returns the causes ranked by their longest stall, the worst stall's stack, and the five
-    longest stalls each with when it came (seconds after ``origin``, the session's start): a
-    stall in the first second is start-up work still running, one later is the scanning."""
-    split_after = split_after or {}
-    longest: list[dict[str, object]] = []
-    by_cause: dict[str, dict[str, float]] = {}
-    worst: tuple[float, list[str]] = (0.0, [])
-    for start, gap in gap_after.items():
-        end = start + gap / 1000
-        overlap = [(min(e, end) - max(s, start), g) for s, e, g in gc_runs if s < end and e > start]
-        gc_part = sum(ms for ms, _g in overlap) * 1000
-        labels = samples.get(start, [])
-        if gc_part >= gap / 2:
-            cause = f"gc generation {max(g for _ms, g in overlap)}"
-        elif labels:
-            cause = max(set(labels), key=labels.count)
-            if gc_part > 5:
-                cause += f" (+gc {gc_part:.0f} ms)"
-        else:
-            cause = "not sampled (C call holding the GIL, or the watchdog starved)"
-        row = by_cause.setdefault(
-            cause,
-            {"stalls": 0, "max_ms": 0.0, "total_ms": 0.0, "on_cpu_ms": 0.0, "run_queue_ms": 0.0,
-             "blocked_ms": 0.0, "max_on_cpu_ms": 0.0},
-        )  # fmt: skip
-        on_cpu, queued = split_after.get(start, (0.0, 0.0))
-        # The GUI thread's own work in its longest turn: what code changes can cut, whatever
-        # the load of the box (issue 23).
-        row["max_on_cpu_ms"] = round(max(row["max_on_cpu_ms"], on_cpu), 1)
-        row["stalls"] += 1
-        row["max_ms"] = round(max(row["max_ms"], gap), 1)
-        row["total_ms"] = round(row["total_ms"] + gap, 1)
-        row["on_cpu_ms"] = round(row["on_cpu_ms"] + on_cpu, 1)
-        row["run_queue_ms"] = round(row["run_queue_ms"] + queued, 1)
-        row["blocked_ms"] = round(row["blocked_ms"] + max(0.0, gap - on_cpu - queued), 1)
-        at = round(start - origin, 2)
-        longest.append({"ms": round(gap, 1), "at_s": at, "on_cpu_ms": round(on_cpu, 1),
-                        "cause": cause})  # fmt: skip
-        if gap > worst[0]:
-            worst = (gap, [f"{gap:.0f} ms at {at} s: {cause}", *stacks.get(start, [])])
-    ranked = sorted(by_cause.items(), key=lambda kv: -kv[1]["max_ms"])
-    longest.sort(key=lambda r: -float(r["ms"]))  # type: ignore[arg-type]
-    return [{"cause": c, **v} for c, v in ranked], worst[1], longest[:5]
 
 
 SESSIONS = 5
