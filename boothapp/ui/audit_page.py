@@ -22,6 +22,21 @@ from boothapp.ui.i18n import ZoneLabel, event_time, number
 from boothapp.workers.tasks import TaskRunner
 
 SHOWN = 500  # the newest entries on screen; `boothapp audit list` reaches the rest
+# Columns sized to the text of this many rows, not all of them: measuring 500 rows' text
+# was most of a 25-45 ms turn of the GUI thread at a 50k event (bench/ui_tour.py, issue 23).
+SIZED_ROWS = 60
+
+Cells = list[tuple[str, str, str, str, str]]
+
+
+def entry_cells(entries: list[AuditEntry], zone: str) -> Cells:
+    """The table's words, newest first: made in the pool thread (the core's catalogue and
+    the date formats are thread-safe), so the GUI thread only places them."""
+    return [
+        (event_time(e.created_at, zone), action_text(e.action), e.staff_name or e.staff_id or "-",
+         e.lead_id or "", detail_text(e.detail) if e.detail else "")
+        for e in reversed(entries)
+    ]  # fmt: skip
 
 
 class AuditPage(QWidget):
@@ -56,6 +71,7 @@ class AuditPage(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.status = QLabel("")
         self.status.setObjectName("AuditStatus")
         layout = QVBoxLayout(self)
@@ -72,27 +88,34 @@ class AuditPage(QWidget):
             for i in range(1, self.action.count()):
                 self.action.setItemText(i, action_text(self.action.itemData(i)))
             if self._entries is not None:
-                self._show(self._entries)
+                self._place(self._entries)
         super().changeEvent(event)
 
     def refresh(self) -> None:
         audit, event_id = self._audit, self._event_id
         chosen = self.action.currentData()
         actions = frozenset({AuditAction(chosen)}) if chosen else frozenset()
+        zone = self._zone
+
+        def load() -> tuple[list[AuditEntry], Cells]:
+            entries = audit.entries(event_id, actions=actions, limit=SHOWN)
+            return entries, entry_cells(entries, zone)
+
         self._runner.run(
-            lambda: audit.entries(event_id, actions=actions, limit=SHOWN),
+            load,
             on_done=self._show,
             on_error=lambda exc: self.status.setText(self.tr("Not loaded: {e}").format(e=exc)),
         )
 
-    def _show(self, entries: list[AuditEntry]) -> None:
-        self._entries = entries
-        rows = list(reversed(entries))  # newest first
+    def _place(self, entries: list[AuditEntry]) -> None:
+        """The same entries worded again (a language switch), off the GUI thread."""
+        zone = self._zone
+        self._runner.run(lambda: (entries, entry_cells(entries, zone)), on_done=self._show)
+
+    def _show(self, loaded: tuple[list[AuditEntry], Cells]) -> None:
+        self._entries, rows = loaded
         self.table.setRowCount(len(rows))
-        for i, e in enumerate(rows):
-            what = detail_text(e.detail) if e.detail else ""
-            cells = [event_time(e.created_at, self._zone), action_text(e.action),
-                     e.staff_name or e.staff_id or "-", e.lead_id or "", what]  # fmt: skip
+        for i, cells in enumerate(rows):
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
