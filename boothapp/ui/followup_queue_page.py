@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -71,6 +72,7 @@ from boothapp.workers.tasks import TaskRunner
 # Queue rows added per turn of the event loop: 100 rows are ~7 ms of the GUI thread, so a
 # busy box (the run queue triples it) still leaves the GUI under 50 ms (issue 23).
 FILL_CHUNK = 100
+LAYOUT_BATCH = 50  # rows the queue lays out per turn of the event loop
 translate = QCoreApplication.translate
 OUTCOME_LABELS: tuple[Outcome, ...] = tuple(OUTCOME_NAMES)
 CHANNEL_LABELS = CHANNEL_NAMES
@@ -226,6 +228,11 @@ class FollowUpQueuePage(QWidget):
         self.list.setObjectName("FollowUpQueue")
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
+        # Wrapped rows are measured one by one: hundreds of due touches laid out in one go
+        # held the GUI thread 27-76 ms a refresh at a 50k event; in batches, 10-36 ms
+        # (bench/ui_tour.py, issue 23).
+        self.list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.list.setBatchSize(LAYOUT_BATCH)
         self.subject = QLabel("")
         self.subject.setWordWrap(True)
         font = self.subject.font()
