@@ -6,6 +6,7 @@ where leads sit. Computed off the GUI thread through the task runner."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -134,6 +135,75 @@ def _funnel_rows(funnels: Sequence[Funnel]) -> list[list[str]]:
     ]
 
 
+Rows = Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsRows:
+    """Every table's figures as the reader reads them: worded in the pool thread with the
+    figures themselves (number formats and the catalogues are thread-safe), so the GUI
+    thread only places them. Worded on the GUI thread, a 50k event's page held it 25-48 ms
+    (bench/ui_tour.py, issue 23)."""
+
+    headline: Rows
+    compare: Rows  # empty unless an earlier event is chosen
+    money: Rows
+    speed: Rows
+    by_rating: Rows
+    by_rep: Rows
+    steps: tuple[str, ...]
+    timing: Rows
+    stages: Rows
+
+
+_Found = tuple[ShowResults, ShowResults | None, list[tuple[str, str]], ResultsRows]
+
+
+def results_rows(r: ShowResults, earlier: ShowResults | None) -> ResultsRows:
+    compare: Rows = []
+    if earlier is not None:
+        now, before = dict(headline(r)), dict(headline(earlier))
+        labels = list(now) + [k for k in before if k not in now]
+        compare = [(k, now.get(k, "–"), before.get(k, "–")) for k in labels]
+    return ResultsRows(
+        headline=headline(r),
+        compare=compare,
+        money=[
+            (
+                t.currency,
+                amount(t.pipeline, t.currency),
+                amount(t.won, t.currency),
+                amount(t.open, t.currency),
+                amount(t.lost, t.currency),
+                f"{t.won_deals}/{t.open_deals}/{t.lost_deals}",
+            )
+            for t in r.money.totals
+        ],
+        speed=[
+            (
+                bucket_label(b.label),
+                count(b.leads),
+                pct(b.meeting.value),
+                interval(b.meeting),
+                pct(b.won.value),
+                interval(b.won),
+            )
+            for b in r.speed.buckets
+        ],
+        by_rating=_funnel_rows(r.by_rating),
+        by_rep=_funnel_rows(r.by_rep),
+        steps=tuple(label(s.step) for s in r.funnel.steps[1:]),
+        timing=[
+            (_weekday(d.label), count(d.touched), count(d.answered), pct(d.rate))
+            for d in r.timing.by_weekday
+        ],
+        stages=[
+            (label(d.stage), count(d.leads), _days(d.median_days), _days(d.longest_days))
+            for d in r.stages
+        ],
+    )
+
+
 class ResultsPage(QWidget):
     shown = Signal(object)  # ShowResults, after each refresh drew them
 
@@ -239,9 +309,10 @@ class ResultsPage(QWidget):
         event_id, other = self._event.id, str(self.compare.currentData() or "")
         results = self._results
 
-        def work() -> tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]:
+        def work() -> _Found:
             earlier = results.compute(other) if other else None
-            return results.compute(event_id), earlier, results.other_events(event_id)
+            data = results.compute(event_id)
+            return data, earlier, results.other_events(event_id), results_rows(data, earlier)
 
         self._runner.run(work, on_done=self._show, on_error=self._failed)
 
@@ -268,8 +339,8 @@ class ResultsPage(QWidget):
         self.refresh_button.setEnabled(self.allowed)
         self.status.setText(self.tr("Results not available: {0}").format(exc))
 
-    def _show(self, found: tuple[ShowResults, ShowResults | None, list[tuple[str, str]]]) -> None:
-        data, earlier, others = found
+    def _show(self, found: _Found) -> None:
+        data, earlier, others, rows = found
         self.refresh_button.setEnabled(self.allowed)
         if not self.allowed:  # signed out while it was computed
             return
@@ -283,7 +354,7 @@ class ResultsPage(QWidget):
             ).format(count(data.funnel.count(Step.LEADS)), when)
             + (f"\n{self._pull_note}" if self._pull_note else "")
         )
-        self._rebuild(data, earlier)
+        self._rebuild(data, rows, earlier)
         self.body.setVisible(True)
         self.shown.emit(data)
 
@@ -299,30 +370,28 @@ class ResultsPage(QWidget):
         self.compare.setCurrentIndex(max(index, 0))
         self.compare.blockSignals(False)
 
-    def _rebuild(self, r: ShowResults, earlier: ShowResults | None = None) -> None:
+    def _rebuild(
+        self, r: ShowResults, rows: ResultsRows, earlier: ShowResults | None = None
+    ) -> None:
         lay = self.body_layout
         while lay.count():
             item = lay.takeAt(0)
             w = item.widget() if item is not None else None
             if w is not None and w not in (self.funnel_bars, self.speed_bars, self.speed_summary):
                 w.deleteLater()
-        m = r.money
         lay.addWidget(_heading(self.tr("Headline")))
-        lay.addWidget(table((self.tr("Figure"), self.tr("Value")), headline(r), "HeadlineTable"))
+        lay.addWidget(table((self.tr("Figure"), self.tr("Value")), rows.headline, "HeadlineTable"))
         if earlier is not None:
             lay.addWidget(_heading(self.tr("Side by side with {0}").format(earlier.event_name)))
-            now, before = dict(headline(r)), dict(headline(earlier))
-            labels = list(now) + [k for k in before if k not in now]
             lay.addWidget(table(
-                (self.tr("Figure"), r.event_name, earlier.event_name),
-                [(k, now.get(k, "–"), before.get(k, "–")) for k in labels],
+                (self.tr("Figure"), r.event_name, earlier.event_name), rows.compare,
                 "CompareTable",
             ))  # fmt: skip
         lay.addWidget(_heading(self.tr("Funnel")))
         self.funnel_bars.set_funnel(r.funnel)
         lay.addWidget(self.funnel_bars)
         lay.addWidget(_heading(self.tr("Money")))
-        if m.totals:
+        if rows.money:
             lay.addWidget(
                 table(
                     (
@@ -333,17 +402,7 @@ class ResultsPage(QWidget):
                         self.tr("Lost"),
                         self.tr("Won/open/lost"),
                     ),
-                    [
-                        (
-                            t.currency,
-                            amount(t.pipeline, t.currency),
-                            amount(t.won, t.currency),
-                            amount(t.open, t.currency),
-                            amount(t.lost, t.currency),
-                            f"{t.won_deals}/{t.open_deals}/{t.lost_deals}",
-                        )
-                        for t in m.totals
-                    ],
+                    rows.money,
                     "MoneyTable",
                 )
             )
@@ -362,41 +421,29 @@ class ResultsPage(QWidget):
                     self.tr("Won"),
                     self.tr("95 % interval"),
                 ),
-                [
-                    (
-                        bucket_label(b.label),
-                        count(b.leads),
-                        pct(b.meeting.value),
-                        interval(b.meeting),
-                        pct(b.won.value),
-                        interval(b.won),
-                    )
-                    for b in r.speed.buckets
-                ],
+                rows.speed,
                 "SpeedTable",
             )
         )
         self.speed_summary.setText(r.speed.summary)
         lay.addWidget(self.speed_summary)
-        steps = [label(s.step) for s in r.funnel.steps[1:]]
+        steps = rows.steps
         lay.addWidget(_heading(self.tr("Did 'hot' predict won? By rating")))
-        lay.addWidget(table((self.tr("Rating"), *steps), _funnel_rows(r.by_rating), "RatingTable"))
+        lay.addWidget(table((self.tr("Rating"), *steps), rows.by_rating, "RatingTable"))
         lay.addWidget(_heading(self.tr("By rep")))
-        lay.addWidget(table((self.tr("Rep"), *steps), _funnel_rows(r.by_rep), "RepTable"))
+        lay.addWidget(table((self.tr("Rep"), *steps), rows.by_rep, "RepTable"))
         grid = QGridLayout()
-        week = r.timing.by_weekday
         grid.addWidget(_heading(self.tr("First touch that got an answer")), 0, 0)
         grid.addWidget(table(
             (self.tr("Weekday"), self.tr("First touches"), self.tr("Answered"), self.tr("Rate")),
-            [(_weekday(d.label), count(d.touched), count(d.answered), pct(d.rate)) for d in week],
+            rows.timing,
             "TimingTable",
         ), 1, 0)  # fmt: skip
         # One under the other: side by side, a longer language's headings did not fit.
         grid.addWidget(_heading(self.tr("Where leads sit now")), 2, 0)
         grid.addWidget(table(
             (self.tr("Stage"), self.tr("Leads"), self.tr("Median days"), self.tr("Longest")),
-            [(label(d.stage), count(d.leads), _days(d.median_days), _days(d.longest_days))
-             for d in r.stages],
+            rows.stages,
             "StageTable",
         ), 3, 0)  # fmt: skip
         holder = QWidget()
