@@ -86,10 +86,12 @@ def _save(
     )
 
 
-def make_cast(ctx: AppContext, followups: dict[str, object] | None = None) -> Cast:
+def make_cast(
+    ctx: AppContext, followups: dict[str, object] | None = None, name: str = "CeMAT"
+) -> Cast:
     event = ctx.events.create_event(
         NewEvent(
-            name="CeMAT",
+            name=name,
             timezone="Europe/Berlin",
             country="DE",
             venue="Hannover",

@@ -124,10 +124,20 @@ def test_call_outcome_schedules_the_next_call_and_metrics_count_it(ctx: AppConte
     assert result.next_touch is not None and result.next_touch.channel is Channel.CALL
     local = result.next_touch.due_utc.astimezone(ZoneInfo("Europe/Berlin"))
     assert local.weekday() < 5 and time(9, 0) <= local.time() < time(17, 0)
+    # The next call reaches them: the first contact still counts (the earliest done touch).
+    ctx.followups.record_outcome(
+        result.next_touch.id, "reached", now=PLANNED_AT + timedelta(days=3)
+    )
+    # Another show's lead called sooner is not this show's (issue 23: read without the join).
+    other = make_cast(ctx, name="LogiMAT")
+    ctx.followups.plan(other.event_id, PLANNED_AT)
+    theirs = next(t for t in ctx.followups.lead_touches(other.hot) if t.channel is Channel.CALL)
+    ctx.followups.record_outcome(theirs.id, "reached", now=PLANNED_AT + timedelta(minutes=30))
     metrics = ctx.followups.metrics(cast.event_id)
     assert metrics.per_lead[cast.hot] == timedelta(hours=2, minutes=5)
     assert metrics.per_staff["Jo Lee"].median == timedelta(hours=2, minutes=5)
     assert metrics.per_event[cast.event_id].contacted == 1
+    assert other.hot not in metrics.per_lead and list(metrics.per_event) == [cast.event_id]
     assert cast.tokyo in metrics.not_contacted
 
 
