@@ -380,6 +380,7 @@ class DashboardPage(QWidget):
             on_error=lambda exc: self.sync_tile.detail.setText(
                 self.tr("Could not refresh: {0}").format(exc)
             ),
+            big=True,
         )
 
     def show_stats(self, stats: BoothStats) -> None:

@@ -261,7 +261,7 @@ class ExportDialog(QDialog):
 
             self._pending_columns = chosen
 
-        self._runner.run(work, on_done=self._done, on_error=self._failed)
+        self._runner.run(work, on_done=self._done, on_error=self._failed, big=True)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

@@ -314,7 +314,7 @@ class ResultsPage(QWidget):
             data = results.compute(event_id)
             return data, earlier, results.other_events(event_id), results_rows(data, earlier)
 
-        self._runner.run(work, on_done=self._show, on_error=self._failed)
+        self._runner.run(work, on_done=self._show, on_error=self._failed, big=True)
 
     def pull_deals(self) -> None:
         if not self.allowed or self._deals is None:

@@ -17,6 +17,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from boothapp.workers.gc_hold import collections_held
+
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
@@ -55,15 +57,21 @@ class _Job(QRunnable):
         on_done: Done | None,
         on_error: Failed | None,
         runner: TaskRunner,
+        big: bool = False,
     ) -> None:
         super().__init__()
         self._fn, self._relay = fn, relay
         self._on_done, self._on_error, self._runner = on_done, on_error, runner
+        self._big = big
         self.setAutoDelete(True)
 
     def run(self) -> None:  # pool thread
         try:
-            result = self._fn()
+            if self._big:
+                with collections_held():
+                    result = self._fn()
+            else:
+                result = self._fn()
         except BaseException as exc:
             log.error("background task failed: %s", "".join(traceback.format_exception(exc)))
             self._relay.failed.emit(self._on_error or self._runner.default_error, exc)
@@ -81,8 +89,14 @@ class TaskRunner(QObject):
         self.default_error: Failed = lambda exc: log.error("unhandled task error: %s", exc)
 
     def run(
-        self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
+        self,
+        fn: Callable[[], Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        big: bool = False,
     ) -> None:
+        """``big``: the task reads a whole event (an export, the report, page-wide figures):
+        garbage collection waits until it ends (workers/gc_hold.py)."""
         if self._inline:
             try:
                 result = fn()
@@ -92,7 +106,7 @@ class TaskRunner(QObject):
                 if on_done:
                     on_done(result)
             return
-        self._pool.start(_Job(fn, self._relay, on_done, on_error, self))
+        self._pool.start(_Job(fn, self._relay, on_done, on_error, self, big))
 
     def busy(self) -> bool:
         """Tasks are running or queued (benchmarks wait for the start-up work to end)."""
