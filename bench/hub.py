@@ -131,7 +131,9 @@ def _profiled(cfg: dict[str, Any], name: str, fn: Any, *args: Any) -> None:
         return
     import cProfile
 
-    profiler = cProfile.Profile()
+    # The thread's own CPU time, not wall time: on a saturated box a wall-time profile is
+    # mostly waiting for a core, the write lock and the network (session 15).
+    profiler = cProfile.Profile(time.thread_time)
     try:
         profiler.runcall(fn, *args)
     finally:
