@@ -22,8 +22,10 @@ somewhere but missing on some device), duplicates (leads beyond one per visitor)
 (every device ends with the same state hash), changes_per_s (changes the hub took per second
 of capture), converge_s (from the later of the last capture and the last cut to every device
 caught up), cuts; and what the run asked of the (shared) machine: device_cpu_s (the device
-processes' CPU from the start to convergence), hub_cpu_s (PostgreSQL's), cores_used, and
-device_cpu_ms_per_change (device CPU per hub change per device), beside load_avg.
+processes' CPU from the start to convergence), hub_cpu_s (PostgreSQL's), cores_used,
+device_cpu_ms_per_change (device CPU per hub change per device), hub_cpu_ms_per_change and
+proxy_cpu_ms_per_change (PostgreSQL's and the proxy's CPU per hub change), beside load_avg.
+``--profile DIR`` times each thread's own CPU (``time.thread_time``), not the wall clock.
 
     python bench/hub.py --quick                 # make bench: 20 devices x 30 leads
     python bench/hub.py                         # 20 x 2000 and 100 x 2000, time-limited
@@ -131,7 +133,9 @@ def _profiled(cfg: dict[str, Any], name: str, fn: Any, *args: Any) -> None:
         return
     import cProfile
 
-    profiler = cProfile.Profile()
+    # The thread's own CPU time, not wall time: on a saturated box a wall-time profile is
+    # mostly waiting for a core, the write lock and the network (session 15).
+    profiler = cProfile.Profile(time.thread_time)
     try:
         profiler.runcall(fn, *args)
     finally:
@@ -324,6 +328,15 @@ def _pg_cpu_s(pgdata: Path) -> float:
         return 0.0
 
 
+def _proc_cpu_s(pid: int) -> float:
+    """CPU seconds of one process so far (Linux /proc; 0 elsewhere): the proxy's."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _reconnects(outcomes: list[dict[str, Any]], cuts: list[tuple[float, ...]]) -> list[float]:
     """Per device and time it went offline while the network was cut: ms from the end of the
     last cut to the device's first round done on a new connection (pushed and pulled)."""
@@ -444,6 +457,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             before_show = _wait_caught_up(url, time.monotonic() + 120)
         armed.touch()
         hub_cpu_began = _pg_cpu_s(server.root / "pgdata")
+        proxy_cpu_began = _proc_cpu_s(proxy.pid)
         began = time.monotonic()
         start.set()
         # ``--time-limit 0``: no cap, every device captures its ``--leads``.
@@ -471,6 +485,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             converged_wall = time.time()
             converged_at = time.monotonic()
             hub_cpu = _pg_cpu_s(server.root / "pgdata") - hub_cpu_began
+            proxy_cpu = _proc_cpu_s(proxy.pid) - proxy_cpu_began
             armed.unlink()  # no more cuts while the devices hand in their figures
             total = admin.execute("SELECT count(*) FROM hub.changes").fetchone()[0]
             total -= before_show  # the warm-up leads
@@ -579,6 +594,11 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         "cuts": len(cuts),
         "device_cpu_s": round(device_cpu, 1),
         "hub_cpu_s": round(hub_cpu, 1),
+        # PostgreSQL's and the proxy's CPU per hub change (each change is sent once and
+        # read by every other device), beside the devices' per change and device.
+        "hub_cpu_ms_per_change": round(1000 * hub_cpu / max(total, 1), 2),
+        "proxy_cpu_s": round(proxy_cpu, 1),
+        "proxy_cpu_ms_per_change": round(1000 * proxy_cpu / max(total, 1), 2),
         "cores_used": round((device_cpu + hub_cpu) / span, 2),
         "device_cpu_ms_per_change": round(1000 * device_cpu / max(total * devices, 1), 2),
         "load_avg": round(os.getloadavg()[0], 1),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from boothapp.core.i18n import _
 from boothapp.services import hub_apply
@@ -37,7 +37,7 @@ from boothapp.services.lead_changes import (
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.settings import Settings
 from boothapp.store.db import Database
-from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow, LeadRow
+from boothapp.store.tables import ChangeLogRow, EventRow, HubStateRow, LeadRow, table_of
 from boothapp.sync.credentials import SecretStore
 from boothapp.sync.hub import client
 from boothapp.sync.hub.client import (
@@ -379,12 +379,18 @@ class HubService:
         self._maybe_unpushed = False  # before the read: a change logged after it sets it again
         try:
             with self._db.read() as s:
-                rows = s.scalars(
-                    select(ChangeLogRow)
-                    .where(ChangeLogRow.device_id == me, ChangeLogRow.device_seq > pushed)
-                    .order_by(ChangeLogRow.device_seq)
-                    .limit(batch)
-                ).all()
+                # Core rows, not ORM objects: a push reads what it sends, nothing more.
+                t = table_of(ChangeLogRow)
+                rows = (
+                    s.connection()
+                    .execute(
+                        select(t)
+                        .where(t.c.device_id == me, t.c.device_seq > pushed)
+                        .order_by(t.c.device_seq)
+                        .limit(batch)
+                    )
+                    .all()
+                )
                 changes = [
                     HubChange(
                         me,
@@ -588,28 +594,30 @@ def _remote(c: HubChange, event_id: str) -> RemoteChange:
 
 
 def _read_marks(s: Any) -> _Marks:
-    """Every hub mark of this device in one query."""
-    rows = s.scalars(
-        select(HubStateRow).where(
-            HubStateRow.key.in_((PUSHED, CURSOR)) | HubStateRow.key.startswith(_EVENT)
-        )
-    ).all()
-    values = {r.key: r.value for r in rows}
+    """Every hub mark of this device in one query (Core: no ORM row per mark, no autoflush;
+    every pull reads them, #19 session 15)."""
+    t = table_of(HubStateRow)
+    rows = s.connection().execute(
+        select(t.c.key, t.c.value).where(t.c.key.in_((PUSHED, CURSOR)) | t.c.key.startswith(_EVENT))
+    )
+    values = {key: value for key, value in rows}
     events = {k[len(_EVENT) :]: v for k, v in values.items() if k.startswith(_EVENT)}
     return _Marks(int(values.get(PUSHED) or 0), int(values.get(CURSOR) or 0), events)
 
 
 def _get(s: Any, key: str) -> str | None:
-    row = s.get(HubStateRow, key)
-    return row.value if row is not None else None
+    t = table_of(HubStateRow)
+    value = s.connection().scalar(select(t.c.value).where(t.c.key == key))
+    return None if value is None else str(value)
 
 
 def _put(s: Any, key: str, value: str) -> None:
-    row = s.get(HubStateRow, key)
-    if row is None:
-        s.add(HubStateRow(key=key, value=value))
-    else:
-        row.value = value
+    """Set a mark: one statement (Core), not a read of the ORM row and its flush: every
+    pull and push writes one (#19 session 15)."""
+    t = table_of(HubStateRow)
+    con = s.connection()
+    if con.execute(update(t).where(t.c.key == key).values(value=value)).rowcount == 0:
+        con.execute(insert(t).values(key=key, value=value))
 
 
 def _event_map(s: Any, reverse: bool = False) -> dict[str, str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import Session
 
 from boothapp.core.models import SyncState
@@ -242,18 +242,24 @@ class _Visitors:
             for event_id, k, value in todo:
                 if k == kind:
                     by_event.setdefault(event_id, []).append(value)
+            q = _BY_BADGE if kind == "badge" else _BY_EMAIL
             for event_id, values in by_event.items():
                 for part in in_chunks(values):
-                    q = select(LeadRow).where(LeadRow.event_id == event_id)
-                    if kind == "badge":
-                        q = q.where(LeadRow.badge_key.in_(part))
-                    else:
-                        q = q.where(
-                            LeadRow.badge_key.is_(None), func.lower(LeadRow.email).in_(part)
-                        )
-                    for row in s.scalars(q):
+                    for row in s.scalars(q, {"event": event_id, "values": list(part)}):
                         self.wrote(row)
         self.asked |= set(todo)
+
+
+# The leads of a page's visitors (``_Visitors.load``), built once (#19, session 15).
+_BY_BADGE = select(LeadRow).where(
+    LeadRow.event_id == bindparam("event"),
+    LeadRow.badge_key.in_(bindparam("values", expanding=True)),
+)
+_BY_EMAIL = select(LeadRow).where(
+    LeadRow.event_id == bindparam("event"),
+    LeadRow.badge_key.is_(None),
+    func.lower(LeadRow.email).in_(bindparam("values", expanding=True)),
+)
 
 
 def _visitors(s: Session) -> _Visitors:

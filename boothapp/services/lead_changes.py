@@ -216,6 +216,32 @@ class BatchEnqueuer(Enqueuer, Protocol):
     def on_leads_saved(self, s: Session, rows: Sequence[LeadRow]) -> None: ...
 
 
+# What a pulled page's ``prefetch`` reads, built once (issue 19, session 15).
+_LOG_T, _ALIAS_T, _CLOCK_T = table_of(ChangeLogRow), table_of(LeadAliasRow), table_of(FieldClockRow)
+_LOGGED_KEYS = select(_LOG_T.c.device_id, _LOG_T.c.device_seq).where(
+    tuple_(_LOG_T.c.device_id, _LOG_T.c.device_seq).in_(bindparam("keys", expanding=True))
+)
+_ALIASES_OF = select(_ALIAS_T.c.alias_id, _ALIAS_T.c.lead_id).where(
+    _ALIAS_T.c.alias_id.in_(bindparam("ids", expanding=True))
+)
+_CLOCKS_OF = select(_CLOCK_T.c.lead_id, _CLOCK_T.c.field, _CLOCK_T.c.hlc).where(
+    _CLOCK_T.c.lead_id.in_(bindparam("ids", expanding=True))
+)
+_LEADS_OF = select(LeadRow).where(LeadRow.id.in_(bindparam("ids", expanding=True)))
+
+
+# What ``_hand_over`` deletes, built once (issue 19, session 15).
+_OPEN_TOUCHES_OF = delete(FollowUpRow).where(
+    FollowUpRow.lead_id.in_(bindparam("ids", expanding=True)),
+    FollowUpRow.state.in_([state.value for state in OPEN_STATES]),
+)
+_PENDING_ITEMS_OF = delete(OutboxRow).where(
+    OutboxRow.lead_id.in_(bindparam("ids", expanding=True)),
+    OutboxRow.state == ItemState.PENDING.value,
+    OutboxRow.leased_by == "",
+)
+
+
 @dataclass(slots=True)
 class _Clock:
     """A field clock a pulled change set in this transaction (``LeadTransaction.flush``
@@ -483,16 +509,14 @@ class LeadTransaction:
         their change-log keys are here, the aliases, leads and field clocks of their leads.
         A query each instead of a dozen per change; the answers stay the same."""
         s = self.session
-        wanted = sorted(set(keys))
-        for part in in_chunks(wanted):
-            found = {
-                (device_id, seq)
-                for device_id, seq in s.execute(
-                    select(ChangeLogRow.device_id, ChangeLogRow.device_seq).where(
-                        tuple_(ChangeLogRow.device_id, ChangeLogRow.device_seq).in_(part)
-                    )
-                )
-            }
+        # Core reads on the session's connection, with statements built once (issue 19,
+        # session 15): no ORM object per key, alias or clock, no autoflush per query, no
+        # ``IN`` expression built per call (together most of a pull transaction's CPU); one
+        # flush first, so they see what the session holds, as the autoflush had them see it.
+        s.flush()
+        con = s.connection()
+        for part in in_chunks(sorted(set(keys))):
+            found = set(map(tuple, con.execute(_LOGGED_KEYS, {"keys": list(part)})))
             self._logged |= found
             self._unlogged |= set(part) - found
         ids = set(lead_ids)
@@ -500,24 +524,23 @@ class LeadTransaction:
         while ask:  # an alias's target is asked too (chains are kept one link long)
             targets: set[str] = set()
             for names in in_chunks(sorted(ask)):
-                for alias in s.scalars(
-                    select(LeadAliasRow).where(LeadAliasRow.alias_id.in_(names))
-                ):
-                    self._aliases[alias.alias_id] = alias.lead_id
-                    targets.add(alias.lead_id)
+                for alias_id, target in con.execute(_ALIASES_OF, {"ids": list(names)}):
+                    self._aliases[alias_id] = target
+                    targets.add(target)
             for lead_id in ask:
                 self._aliases.setdefault(lead_id, None)
             ask = targets - self._aliases.keys()
         leads = {self.resolve(lead_id) for lead_id in ids} | ids
         missing = leads - self._clocks.keys()
         for names in in_chunks(sorted(missing)):
-            for clock in s.scalars(select(FieldClockRow).where(FieldClockRow.lead_id.in_(names))):
-                self._clocks.setdefault(clock.lead_id, {})[clock.field] = clock
+            # Stored clocks as ``_Clock``s: one raised later is written by ``flush``'s update.
+            for lead_id, name, stamp in con.execute(_CLOCKS_OF, {"ids": list(names)}):
+                self._clocks.setdefault(lead_id, {})[name] = _Clock(stamp, stored=True)
         for lead_id in missing:
             self._clocks.setdefault(lead_id, {})
         present: set[str] = set()
         for names in in_chunks(sorted(leads)):  # into the session: ``lead`` finds them there
-            present |= {row.id for row in s.scalars(select(LeadRow).where(LeadRow.id.in_(names)))}
+            present |= {row.id for row in s.scalars(_LEADS_OF, {"ids": list(names)})}
         self._no_lead |= leads - present
 
     def lead(self, lead_id: str) -> LeadRow | None:
@@ -830,21 +853,10 @@ class LeadTransaction:
         send: the open ones go, and so does the CRM queue's pending item. Sent touches and
         logged calls stay (they happened)."""
         s = self.session
-        s.execute(
-            delete(FollowUpRow).where(
-                FollowUpRow.lead_id.in_(lead_ids),
-                FollowUpRow.state.in_([state.value for state in OPEN_STATES]),
-            ),
-            execution_options={"synchronize_session": "fetch"},
-        )
-        s.execute(
-            delete(OutboxRow).where(
-                OutboxRow.lead_id.in_(lead_ids),
-                OutboxRow.state == ItemState.PENDING.value,
-                OutboxRow.leased_by == "",
-            ),
-            execution_options={"synchronize_session": "fetch"},
-        )
+        ids = {"ids": sorted(lead_ids)}
+        # Statements built once: a pull hands over every edit of another device's lead.
+        for statement in (_OPEN_TOUCHES_OF, _PENDING_ITEMS_OF):
+            s.execute(statement, ids, execution_options={"synchronize_session": "fetch"})
 
     def _plan(self, elsewhere: Set[str] = frozenset()) -> None:
         planner = self._door.planner

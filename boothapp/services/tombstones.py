@@ -77,8 +77,12 @@ class Graveyard:
 
     @classmethod
     def load(cls, s: Session) -> Graveyard:
-        found = frozenset(s.scalars(select(TombstoneRow.digest)))
-        # No tombstone yet: do not make a salt just to look (a read-only session).
+        # On the connection (no autoflush: ``bury`` flushes each tombstone it adds), and no
+        # salt read when there is no tombstone: a hub pull loads this per transaction (#19).
+        # (No salt is made just to look: the session may be a read-only one.)
+        found = frozenset(s.connection().scalars(select(TombstoneRow.digest)))
+        if not found:
+            return cls(b"", found)
         row = s.get(PrivacyStateRow, _SALT_KEY)
         return cls(bytes.fromhex(row.value) if row else b"", found)
 
