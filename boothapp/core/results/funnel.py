@@ -64,16 +64,19 @@ class Funnel:
 
 
 def depth(lead: LeadFacts) -> Step:
-    """The deepest step the lead reached."""
-    checks: tuple[tuple[Step, bool], ...] = (
-        (Step.WON, lead.won),
-        (Step.OPPORTUNITY, bool(lead.show_deals()) or lead.stage in OPPORTUNITY_STAGES),
-        (Step.MEETING, lead.meeting or lead.stage in MEETING_STAGES),
-        (Step.REACHED, lead.answered),
-        (Step.CONTACTED, lead.first_contact_at is not None),
-        (Step.QUALIFIED, lead.qualified),
-    )
-    return next((step for step, hit in checks if hit), Step.LEADS)
+    """The deepest step the lead reached, asked deepest first and no further than needed
+    (every lead of a 50k event passes here each time the Results page refreshes)."""
+    if lead.won:
+        return Step.WON
+    if lead.stage in OPPORTUNITY_STAGES or (lead.deals and lead.show_deals()):
+        return Step.OPPORTUNITY
+    if lead.meeting or lead.stage in MEETING_STAGES:
+        return Step.MEETING
+    if lead.answered:
+        return Step.REACHED
+    if lead.first_contact_at is not None:
+        return Step.CONTACTED
+    return Step.QUALIFIED if lead.qualified else Step.LEADS
 
 
 def depths_of(leads: Sequence[LeadFacts]) -> dict[str, int]:

@@ -46,6 +46,8 @@ class LeadFacts:
 
     def show_deals(self) -> tuple[Deal, ...]:
         """Deals the show can claim: not ones already won before the visitor came by."""
+        if not self.deals:  # most leads: no date arithmetic for nothing
+            return ()
         captured = self.captured_at.date()
         return tuple(
             d
