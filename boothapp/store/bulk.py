@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, insert
@@ -58,14 +59,18 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
         for i, (c, p) in enumerate(zip(columns, procs, strict=True))
         if p is not None
     ]
-    values: list[tuple[Any, ...]] = []
-    for r in rows:
-        row = [r[k] for k in given]
-        if defaults:
-            row += [d() for d in defaults]
-        for i, p in convert:
-            row[i] = p(row[i])
-        values.append(tuple(row))
+    # Column by column: the rows' values picked and regrouped by C calls (itemgetter, zip),
+    # a Python call per value only where a column converts it (issue 23).
+    cols: list[Sequence[Any]]
+    if len(given) > 1:
+        pick = itemgetter(*given)
+        cols = list(zip(*[pick(r) for r in rows], strict=True))
+    else:
+        cols = [[r[k] for r in rows] for k in given]
+    cols += [[d() for _ in rows] for d in defaults]
+    for i, p in convert:
+        cols[i] = list(map(p, cols[i]))
+    values = list(zip(*cols, strict=True))
     quote = dialect.identifier_preparer
     names = ", ".join(quote.quote(c.name) for c in columns)
     marks = ", ".join("?" for _ in columns)
@@ -93,8 +98,10 @@ def loaded_values(row: object, columns: Iterable[str]) -> dict[str, Any]:
 
 
 def _is_moment(column: Column[Any]) -> bool:
+    # A TypeDecorator (UTCDateTime) names no Python type of its own: its impl's is the one.
+    kind = getattr(column.type, "impl_instance", column.type)
     try:
-        return column.type.python_type is datetime
+        return kind.python_type is datetime
     except NotImplementedError:
         return False
 
