@@ -168,7 +168,9 @@ def _enum(attr: str) -> Getter:
     return lambda lead, _ctx: str(getattr(lead, attr).value)
 
 
-def _event_time(moment: datetime | None, ctx: ExportContext) -> CellValue:
+def event_time(moment: datetime | None, ctx: ExportContext) -> CellValue:
+    """The converter of every time column: the stored moment as wall-clock time in the
+    event's zone (the CSV writer recognises it and writes the moment's text directly)."""
     return to_event_time(moment, ctx.zone)
 
 
@@ -247,7 +249,7 @@ def _base_columns(event: Event) -> list[Column]:
             "captured_at",
             _("Captured ({zone})").format(zone=zone_name),
             "created_at",
-            _event_time,
+            event_time,
             d,
             20,
         ),
@@ -283,7 +285,7 @@ def _tail_columns(event: Event) -> list[Column]:
             "consent_at",
             _("Consent given ({zone})").format(zone=zone_name),
             "consent_given_at",
-            _event_time,
+            event_time,
             d,
             20,
         ),

@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from boothapp.core.models import Event, Lead
 from boothapp.reports.columns import (
     CellValue,
+    Column,
     ColumnChoice,
     ColumnType,
     ExportContext,
     HeaderStyle,
     QuestionColumn,
+    event_time,
     event_zone,
     fused_answer_rows,
     header_of,
     read_rows,
     resolve_columns,
+    to_event_time,
 )
 from boothapp.reports.export_io import (
     PROGRESS_EVERY,
@@ -131,6 +135,58 @@ def _column_cell(kind: ColumnType) -> Callable[[Any], str]:
     return csv_cell
 
 
+def _moment_cell(zone: ZoneInfo) -> Callable[[Any], str]:
+    """The CSV text of a stored moment (aware UTC) as wall-clock time in ``zone``: exactly
+    the time column's text of ``to_event_time(value, zone)``. The local minute's text is
+    looked up by the UTC minute and the seconds added, so a 50k export converts a few
+    thousand minutes to the zone instead of 100,000 moments (issue 23). A minute the zone's
+    offset does not keep whole (a change of offset inside it, an offset with seconds) is
+    converted moment by moment."""
+    plain = _column_cell(ColumnType.DATETIME)
+    minutes: dict[int, str | None] = {}
+    whole = timedelta(seconds=59)
+
+    def local_minute(value: datetime) -> str | None:
+        start = value.replace(second=0, microsecond=0)
+        first, last = to_event_time(start, zone), to_event_time(start + whole, zone)
+        if first is None or last is None or first.second or last - first != whole:
+            return None
+        return first.strftime(_CSV_MINUTE_FORMAT)
+
+    def moment_cell(value: Any) -> str:
+        if value.__class__ is not datetime or value.tzinfo is not UTC:
+            return plain(to_event_time(value, zone))
+        key = value.toordinal() * 1440 + value.hour * 60 + value.minute
+        try:
+            head = minutes[key]
+        except KeyError:
+            if len(minutes) >= _MINUTE_MEMO:
+                minutes.clear()
+            head = minutes[key] = local_minute(value)
+        if head is None:
+            return plain(to_event_time(value, zone))
+        return head + _SECONDS[value.second]
+
+    return moment_cell
+
+
+def _read_moments(cols: Sequence[Column]) -> tuple[list[Column], set[int]]:
+    """``cols`` with each time column reading its stored moment itself (``_moment_cell``
+    makes its text), and which those are."""
+    moments = {i for i, c in enumerate(cols) if c.convert is event_time and c.source}
+    read = [
+        Column(c.id, c.label, _stored(c.source), ColumnType.DATETIME, attr=c.source)
+        if i in moments
+        else c
+        for i, c in enumerate(cols)
+    ]
+    return read, moments
+
+
+def _stored(source: str) -> Callable[[Lead, ExportContext], Any]:
+    return lambda lead, _ctx: getattr(lead, source)
+
+
 # First characters that may need an apostrophe (the formula triggers, or one already there).
 _NEEDS_CARE = FORMULA_TRIGGERS | {"'"}
 
@@ -157,11 +213,12 @@ def export_csv(
     ctx = ExportContext(event, event_zone(event))
     # Text columns always hold str: only the few that start like a formula need a call.
     text = [i for i, c in enumerate(cols) if c.type is ColumnType.TEXT]
+    read, moments = _read_moments(cols)
     # Each question's two cells (labels, codes) as CSV text from one look-up per row.
-    fused = fused_answer_rows(leads, cols, ctx, _column_cell(ColumnType.ANSWER))
-    source, done = fused if fused is not None else (read_rows(leads, cols, ctx), set())
+    fused = fused_answer_rows(leads, read, ctx, _column_cell(ColumnType.ANSWER))
+    source, done = fused if fused is not None else (read_rows(leads, read, ctx), set())
     other = [
-        (i, _column_cell(c.type))
+        (i, _moment_cell(ctx.zone) if i in moments else _column_cell(c.type))
         for i, c in enumerate(cols)
         if c.type is not ColumnType.TEXT and i not in done
     ]

@@ -190,3 +190,35 @@ def test_table_order_rows_put_in_capture_order_as_the_table_changes() -> None:
         "three", "one", "four", "seven", "six", "nine"
     ]  # fmt: skip
     assert list(exports._reordered([], order)) == []
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Istanbul", "Europe/Berlin", "Australia/Lord_Howe", "America/St_Johns"]
+)
+def test_a_moments_csv_text_is_its_event_time_across_offset_changes(zone: str) -> None:
+    """The CSV writes a moment's wall-clock text from its UTC minute (issue 23): the same
+    text as converting each moment, across summer-time changes (Lord Howe's by half an
+    hour), in minutes an offset with seconds breaks (Istanbul's 1880 mean time), for
+    microseconds, naive moments and none."""
+    from zoneinfo import ZoneInfo
+
+    from boothapp.reports.columns import ColumnType, to_event_time
+    from boothapp.reports.csv_export import _column_cell, _moment_cell
+
+    tz = ZoneInfo(zone)
+    cell, plain = _moment_cell(tz), _column_cell(ColumnType.DATETIME)
+    # Around each change of offset in those years, second by second.
+    changes: list[datetime] = []
+    for year in (1880, 2026):
+        at = datetime(year, 1, 1, tzinfo=UTC)
+        while at.year == year:
+            if tz.utcoffset(at.replace(tzinfo=None)) != tz.utcoffset(
+                (at + timedelta(hours=1)).replace(tzinfo=None)
+            ):
+                changes += [at + timedelta(seconds=s) for s in range(-120, 3720, 7)]
+            at += timedelta(hours=1)
+    moments: list[Any] = [*changes, None, datetime(2026, 3, 1, 12, 0, 5, 999999, tzinfo=UTC)]
+    moments.append(datetime(2026, 3, 1, 12, 0, 5))  # naive: taken as UTC
+    assert len(changes) > 100
+    for moment in moments:
+        assert cell(moment) == plain(to_event_time(moment, tz)), moment
