@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -132,8 +134,24 @@ WORKER_SETUP: Callable[[], None] | None = None
 
 
 def _worker_setup(setup: Callable[[], None] | None) -> None:
+    _exit_with_parent()
     if setup is not None:
         setup()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process that spawned it ends. Its work queue's pipe is held
+    open at both ends here, so a main process killed mid-build (kill -9, a crash) left the
+    worker waiting for work forever: one sat 23 minutes holding 611 MB (issue 23)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()  # returns when the parent's sentinel closes: it has ended
+        os._exit(1)
+
+    threading.Thread(target=watch, name="boothapp-parent-watch", daemon=True).start()
 
 
 @contextmanager
