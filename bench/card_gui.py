@@ -40,15 +40,10 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OMP_THREAD_LIMIT", "2")
 
+from bench._stall_meter import pct  # noqa: E402  (after the path above)
+
 STALL_TARGET_MS = 50.0
 BEAT_MS = 5
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -217,7 +212,7 @@ def main() -> int:
         "session_s": round(session_s, 1),
         "gui_stall_max_ms": round(max(all_gaps, default=0.0), 1),
         "reading_stall_max_ms": round(max(in_reading, default=0.0), 1),
-        "stall_p99_ms": round(_pct(all_gaps, 0.99), 1),
+        "stall_p99_ms": round(pct(all_gaps, 0.99), 1),
         "stalls_over_target": len(over),
         "f6_to_form_ms": {
             "median": round(statistics.median(read_ms), 0) if read_ms else 0.0,

@@ -41,9 +41,9 @@ from boothapp.reports.roi_format import (
     amount,
     count,
     headline,
-    interval,
     pct,
     return_text,
+    speed_row,
 )
 from boothapp.reports.stats import Count
 
@@ -161,17 +161,7 @@ def roi_pages(r: ShowResults, width: float = CONTENT_W, new_page: bool = True) -
                 _("Won"),
                 _("95 % interval"),
             ),
-            [
-                (
-                    bucket_label(b.label),
-                    count(b.leads),
-                    pct(b.meeting.value),
-                    interval(b.meeting),
-                    pct(b.won.value),
-                    interval(b.won),
-                )
-                for b in r.speed.buckets
-            ],
+            [speed_row(b) for b in r.speed.buckets],
             [width * w for w in (0.2, 0.12, 0.14, 0.2, 0.14, 0.2)],
             st["cell"],
             (1, 2, 3, 4, 5),

@@ -13,7 +13,7 @@ from boothapp.core.i18n_format import format_number, format_percent, locale_of, 
 from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.money import Money
 from boothapp.core.results.report import ShowResults
-from boothapp.core.results.speed import Rate, bucket_label
+from boothapp.core.results.speed import Rate, SpeedBucket, bucket_label
 from boothapp.core.results.timing import WEEKDAYS
 
 COST_STEP_LABELS = {  # msgids: translate with _() where shown
@@ -55,6 +55,13 @@ def interval(r: Rate) -> str:
     # CLDR's percent pattern around the range: "0–79%", "0–79 %", "%0–79", "۰–۷۹٪".
     high = format_number(r.high * 100)
     return format_percent(r.high).replace(high, f"{format_number(r.low * 100)}–{high}", 1)
+
+
+def speed_row(b: SpeedBucket) -> tuple[str, str, str, str, str, str]:
+    """A speed-to-lead bucket as the report and the Results page show it: first contact,
+    leads, meeting rate and its interval, won rate and its interval."""
+    return (bucket_label(b.label), count(b.leads), pct(b.meeting.value), interval(b.meeting),
+            pct(b.won.value), interval(b.won))  # fmt: skip
 
 
 def return_text(m: Money) -> str:

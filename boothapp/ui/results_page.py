@@ -30,9 +30,8 @@ from boothapp.core.i18n import label
 from boothapp.core.models import Event, Rating, Staff, StaffRole
 from boothapp.core.results.funnel import Funnel, Step
 from boothapp.core.results.report import ShowResults
-from boothapp.core.results.speed import bucket_label
 from boothapp.core.results.timing import WEEKDAYS
-from boothapp.reports.roi_format import amount, count, headline, interval, pct
+from boothapp.reports.roi_format import amount, count, headline, pct, speed_row
 from boothapp.services.deals import DealPullSummary, DealService
 from boothapp.services.results import ResultsService
 from boothapp.ui.i18n import current_language, date_time, locale_for, number
@@ -179,17 +178,7 @@ def results_rows(r: ShowResults, earlier: ShowResults | None) -> ResultsRows:
             )
             for t in r.money.totals
         ],
-        speed=[
-            (
-                bucket_label(b.label),
-                count(b.leads),
-                pct(b.meeting.value),
-                interval(b.meeting),
-                pct(b.won.value),
-                interval(b.won),
-            )
-            for b in r.speed.buckets
-        ],
+        speed=[speed_row(b) for b in r.speed.buckets],
         by_rating=_funnel_rows(r.by_rating),
         by_rep=_funnel_rows(r.by_rep),
         steps=tuple(label(s.step) for s in r.funnel.steps[1:]),
