@@ -131,3 +131,23 @@ def test_a_rows_texts_escaped_together_read_back_cell_by_cell(tmp_path: Path) ->
         for value, cell in zip(want, got, strict=True):
             quoted = isinstance(value, str) and bool(value) and value[0] in "=+-@\t\r"
             assert cell.quotePrefix is quoted, (value, cell.quotePrefix)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_full_disk_is_raised_from_the_sheets_thread_and_no_thread_is_left() -> None:
+    # The sheet is deflated into the zip by a thread of its own (issue 23): a write that
+    # fails there (here every write: /dev/full says the disk is full) must reach the
+    # exporter as the error it is, and the thread must end, not wait for rows forever.
+    import threading
+
+    from boothapp.reports.xlsx_writer import XlsxSheetWriter
+
+    before = threading.active_count()
+    with (
+        pytest.raises(OSError, match="No space left"),
+        XlsxSheetWriter(Path("/dev/full"), "Leads", [10.0] * 3) as sheet,
+    ):
+        sheet.header(["a", "b", "c"])
+        for i in range(20_000):
+            sheet.row([f"visitor {i} " * 20, i, "x"])
+    assert threading.active_count() == before
