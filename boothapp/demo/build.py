@@ -303,6 +303,10 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[Capt
             staff_id=member.id if member else "",
         )
         captured.append(CapturedLead(draft, local.astimezone(UTC), device_id="demo"))
+    # Saved in the order the booth scanned them, as a device's own scans are: the leads
+    # table then lies in capture order, as at a real booth (issue 23: an export of a
+    # table stored out of that order takes SQLite's sort of every row instead).
+    captured.sort(key=lambda lead: lead.captured_at)
     return captured
 
 
