@@ -346,7 +346,8 @@ class MessageRenderer:
         if parts is None:
             return None
         subject, text, html = parts
-        escaped = [str(escape(v)) for v in values]
+        # Most values hold nothing HTML escapes (``&<>'"``): they are their own escape.
+        escaped = [str(escape(v)) if _HTML_SPECIAL(v) else v for v in values]
         return RenderedMessage(
             template_id=template_id,
             language=lang,
@@ -380,6 +381,8 @@ _PERSON = ("first_name", "last_name", "company", "job_title", "email", "phone")
 _MARK = "\ue000{}\ue001"
 _MARKED = re.compile("\ue000(\\d+)\ue001")
 _RENDERED_MAX = 20_000
+# What markupsafe's ``escape`` replaces.
+_HTML_SPECIAL = re.compile("[&<>'\"]").search
 # Data that differs from lead to lead and is not filled in: a template showing it has as
 # many shapes as leads, so it is rendered in full.
 _PER_LEAD = frozenset({"unsubscribe_url", "extra"})
