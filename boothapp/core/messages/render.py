@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from boothapp.core.answers import question_lead_in
 from boothapp.core.messages.variants import variant_for
 from boothapp.core.models import Event, Lead, Staff
+from boothapp.core.pickling import pickled_as_values
 from boothapp.resources import asset
 
 DEFAULT_LANGUAGE = "en"
@@ -128,6 +129,7 @@ def _answer_text(value: Any) -> str:
     return str(value).strip()
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class RenderedMessage:
     template_id: str
