@@ -93,19 +93,53 @@ def _option_labels(question: Question, lang: str) -> Mapping[str, str]:
 
 def answer_text(question: Question | None, value: Any, lang: str = "") -> str:
     """One answer as read: labels for option ids, lists joined, "" for no answer."""
+    return _answer_words(value, lang, question)
+
+
+def _answer_words(
+    value: Any, lang: str, question: Question | None, labels: Mapping[str, str] | None = None
+) -> str:
+    """``answer_text``; ``labels``: the question's option labels in ``lang`` when known."""
     if value is None or value == "" or value == [] or value == ():
         return ""
     if isinstance(value, bool):
         return _yes_no(lang)["yes" if value else "no"]
-    labels = _option_labels(question, lang) if question is not None else {}
+    if labels is None:
+        labels = _option_labels(question, lang) if question is not None else {}
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else list(value)
         # Persian lists take the Arabic comma (a Latin one reads as a stray mark in a script).
         words = (labels.get(str(v), str(v)) for v in items if str(v).strip())
-        return list_separator(lang).join(words)
+        return _separator(lang).join(words)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return labels.get(str(value), str(value)).strip()
+
+
+@functools.lru_cache(maxsize=64)
+def _separator(lang: str) -> str:
+    """``list_separator(lang)``, looked up once per language (the catalogue lookup was a
+    third of reading a lead's answers; issue 23)."""
+    return list_separator(lang)
+
+
+# (id of the config, language) -> (that config, each question with its label and its
+# options' labels in the language): a 50,000-lead plan reads the answers of every lead in
+# its mails' language. The config object is kept and compared by identity, as ``_LABELS``.
+_Labelled = tuple[tuple[Question, str, Mapping[str, str]], ...]
+_QUESTIONS: dict[tuple[int, str], tuple[EventConfig, _Labelled]] = {}
+
+
+def _labelled_questions(cfg: EventConfig, lang: str) -> _Labelled:
+    key = (id(cfg), lang)
+    known = _QUESTIONS.get(key)
+    if known is not None and known[0] is cfg:
+        return known[1]
+    labelled = tuple((q, question_label(q, lang), _option_labels(q, lang)) for q in cfg.questions)
+    if len(_QUESTIONS) >= _LABELS_MAX:
+        _QUESTIONS.clear()
+    _QUESTIONS[key] = (cfg, labelled)
+    return labelled
 
 
 def option_label(question: Question, option_id: str, lang: str = "") -> str:
@@ -119,11 +153,12 @@ def answer_lines(
     config no longer has come last under their id, so nothing a visitor said is hidden
     (``unknown=False`` leaves them out: a customer's mail names only the event's questions)."""
     lines: list[tuple[str, str]] = []
-    for q in cfg.questions:
-        text = answer_text(q, answers.get(q.id), lang)
+    for q, label, labels in _labelled_questions(cfg, lang):
+        value = answers.get(q.id)
+        text = "" if value is None else _answer_words(value, lang, q, labels)
         if text:
-            lines.append((question_label(q, lang), text))
-    known = {q.id for q in cfg.questions}
+            lines.append((label, text))
+    known = {q.id for q in cfg.questions} if unknown else set()
     for qid, value in answers.items() if unknown else ():
         if qid not in known:
             text = answer_text(None, value)

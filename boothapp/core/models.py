@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from boothapp.core.i18n import N_
+from boothapp.core.pickling import pickled_as_values
 
 
 class Rating(enum.StrEnum):
@@ -100,6 +101,7 @@ class Staff:
         return self.role == StaffRole.MANAGER
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class Contact:
     """Who a visitor is, as far as a badge, a roster row or a form tells us."""

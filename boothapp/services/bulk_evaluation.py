@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import evaluate_lead
 from boothapp.core.models import Contact, Rating
+from boothapp.core.pickling import pickled_as_values
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,6 +35,7 @@ T = TypeVar("T")
 Item = tuple[Contact, Mapping[str, object], str]
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class Evaluated:
     """What a save keeps of a lead's evaluation."""

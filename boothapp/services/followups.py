@@ -41,6 +41,7 @@ from boothapp.core.messages.render import (
     normalise_language,
 )
 from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
+from boothapp.core.pickling import pickled_as_values
 from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
 from boothapp.services.errors import NotFoundError
@@ -152,6 +153,7 @@ class PlanJob:
     now: datetime
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class PreparedPlan:
     """A new lead's touches and their messages, planned and rendered ahead (``prepare_plans``),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from boothapp.core.answers import answer_lines, answer_text
@@ -70,3 +71,22 @@ def test_a_persian_list_of_answers_takes_the_arabic_comma() -> None:
     fa = answer_text(interests, ids, "fa")
     assert fa.count("، ") == 1 and "," not in fa
     assert answer_text(interests, ids, "de").count(", ") == 1
+
+
+def test_a_reworded_question_reads_in_its_new_words() -> None:
+    """The question labels are kept per config object (issue 23): an edited config, even
+    one at the address of a freed one, never reads the old wording."""
+    cfg = default_config()
+    answers = {"budget": "50k_250k"}
+    before = answer_lines(cfg, answers, "en")
+    for _ in range(3):
+        cfg = replace(
+            cfg,
+            questions=tuple(
+                replace(q, label=q.label + " now") if q.id == "budget" else q for q in cfg.questions
+            ),
+        )
+        (question, answer), *_ = answer_lines(cfg, answers, "en")
+        assert question == cfg.question("budget").label  # type: ignore[union-attr]
+        assert answer == "50k-250k"
+    assert before[0][0] == "Budget"

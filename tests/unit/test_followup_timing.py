@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
-from boothapp.core.followups.timing import PublicHolidays, first_touch
+from boothapp.core.followups.timing import PublicHolidays, first_touch, pick_time
 
 PLAN = FollowUpPlan()
 HOLIDAYS = PublicHolidays()
@@ -335,3 +335,24 @@ def test_a_holiday_after_the_chosen_day_is_not_named() -> None:
     )
     assert touch.due_utc.astimezone(ZoneInfo("Europe/Athens")).date() == date(2026, 3, 24)
     assert "Independence Day" not in touch.reason
+
+
+def test_an_open_ended_pick_names_only_the_holidays_before_it() -> None:
+    # A follow-on touch (no limit) looks at the next days one by one (issue 23): the
+    # holiday it skipped is named, one after the chosen day (New Year) is not.
+    due, preferred, inside, skipped = pick_time(
+        lead_tz="Europe/Berlin",
+        earliest_utc=at("Europe/Berlin", 2026, 12, 25, 0),
+        latest_utc=None,
+        day_start=time(9, 0),
+        day_end=time(11, 0),
+        preferred_days=frozenset({1, 2, 3}),
+        country="DE",
+        provider=HOLIDAYS,
+        slot_minutes=5,
+        spread_key="lead-1:nurture 1",
+    )
+    local = due.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.date(), preferred, inside) == (date(2026, 12, 29), True, True)
+    assert time(9, 0) <= local.time() < time(11, 0)
+    assert skipped == ["Fri 25 Dec is Christmas Day"]  # Sat 26 Dec is a weekend day anyway

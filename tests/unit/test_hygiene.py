@@ -11,6 +11,8 @@ from boothapp.core.hygiene import (
     region_of,
     timezone_for,
 )
+from boothapp.core.hygiene.junk import junk_phone_reason
+from boothapp.core.hygiene.phones import parse_phone
 from boothapp.core.models import Contact
 
 
@@ -42,6 +44,19 @@ def test_invalid_phone_is_reported_and_kept(typed: str) -> None:
     assert (issue.field, issue.code) == ("phone", IssueCode.INVALID_PHONE)
     assert typed.strip() in issue.message
     assert not result.junk
+
+
+@pytest.mark.parametrize(
+    "typed", [" +49 5555 5555 ", "+90 212 555 12 34", "+1 999 555 0123", "+800 1234 5678", "+49"]
+)
+def test_a_number_with_a_plus_is_read_the_same_in_every_region(typed: str) -> None:
+    # clean_contact reads a phone once, in the contact's region, for both the E.164 value
+    # and the junk test, which reads numbers with a "+" without a region (issue 23).
+    alone = junk_phone_reason(typed)
+    for region in ("", "DE", "US", "TR", "JP"):
+        parsed = parse_phone(typed, region)
+        assert repr(parsed) == repr(parse_phone(typed, ""))
+        assert junk_phone_reason(typed, parsed) == alone
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import chain, islice
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -257,14 +258,16 @@ def pick_time(
         found,
     )
     if latest_utc is None:
-        # No limit: still prefer a preferred day if one comes within the next week.
-        candidates = list(spans_after)
-        for span in candidates[:5]:
+        # No limit: still prefer a preferred day if one comes within the next week. Only
+        # the spans looked at are made (the holidays before a chosen day are all noted by
+        # then): all 21 days were listed for each of 150,000 follow-on touches (#23).
+        week = list(islice(spans_after, 5))
+        for span in week:
             if span.day.weekday() in preferred_days:
                 due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
                 if due is not None:
                     return due, True, True, skipped_before(due)
-        spans_after = iter(candidates)
+        spans_after = chain(week, spans_after)
     for span in spans_after:
         due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
         if due is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from boothapp.core.models import Channel
+from boothapp.core.pickling import pickled_as_values
 
 
 class TemplateId:
@@ -21,6 +22,7 @@ class TemplateId:
         return f"nurture_{n}"
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class PlannedTouch:
     touch_number: int

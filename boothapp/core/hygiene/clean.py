@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from boothapp.core.hygiene.countries import normalise_country
 from boothapp.core.hygiene.emails import email_problem, is_disposable, normalise_email
 from boothapp.core.hygiene.junk import junk_name_reason, junk_phone_reason
-from boothapp.core.hygiene.phones import to_e164
+from boothapp.core.hygiene.phones import parse_phone, to_e164
 from boothapp.core.hygiene.timezones import timezone_for
 from boothapp.core.models import Contact
 
@@ -76,13 +76,16 @@ def clean_contact(contact: Contact, default_region: str) -> CleanResult:
             changes["country"] = code
 
     if contact.phone.strip():
-        junk_reason = junk_phone_reason(contact.phone)
+        # The contact's own country beats the event's for numbers typed without "+".
+        region = country if len(country) == 2 else default_region
+        # Read once for both checks: the junk test reads only numbers with a "+", which
+        # read the same in any region.
+        parsed = parse_phone(contact.phone, region)
+        junk_reason = junk_phone_reason(contact.phone, parsed)
         if junk_reason:
             issues.append(HygieneIssue("phone", IssueCode.JUNK_PHONE, junk_reason))
         else:
-            # The contact's own country beats the event's for numbers typed without "+".
-            region = country if len(country) == 2 else default_region
-            phone = to_e164(contact.phone, region)
+            phone = to_e164(contact.phone, region, parsed)
             changes["phone"] = phone.value
             if phone.problem:
                 issues.append(HygieneIssue("phone", IssueCode.INVALID_PHONE, phone.problem))

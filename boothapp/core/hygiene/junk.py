@@ -7,6 +7,7 @@ import re
 import phonenumbers
 
 from boothapp.core.hygiene.countries import _fold
+from boothapp.core.hygiene.phones import Parsed, parse_phone
 
 _PLACEHOLDER_NAMES = frozenset(
     {
@@ -51,8 +52,10 @@ def junk_name_reason(first: str, last: str) -> str | None:
     return None
 
 
-def junk_phone_reason(phone: str) -> str | None:
-    digits = _national_digits(phone)
+def junk_phone_reason(phone: str, parsed: Parsed | None = None) -> str | None:
+    """``parsed``: ``parse_phone(phone, region)`` when the caller has it (for any region: a
+    number with a "+", the only kind read here, reads the same for every region)."""
+    digits = _national_digits(phone, parsed)
     if not digits:
         return None
     if len(digits) >= 5 and _REPEATED.match(digits):
@@ -64,11 +67,10 @@ def junk_phone_reason(phone: str) -> str | None:
     return None
 
 
-def _national_digits(phone: str) -> str:
+def _national_digits(phone: str, parsed: Parsed | None) -> str:
     """Digits after any country code: "+49 5555 5555" is as fake as "5555 5555"."""
     if phone.strip().startswith("+"):
-        try:
-            return str(phonenumbers.parse(phone, None).national_number)
-        except phonenumbers.NumberParseException:
-            pass
+        number = parse_phone(phone, "") if parsed is None else parsed
+        if isinstance(number, phonenumbers.PhoneNumber):
+            return str(number.national_number)
     return "".join(c for c in phone if c.isdigit())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from boothapp.core.answers import answer_lines, option_label, question_lead_in
+from boothapp.core.answers import answer_lines, option_label
 from boothapp.core.config.followup_content import (
     INTERESTS_QUESTION,
     LITERATURE_QUESTION,
@@ -78,8 +78,16 @@ def personal_context(
     unsubscribe_url: str = "",
 ) -> MessageContext:
     """The full context for ``lead``'s mails in ``lang``."""
+    # The answers as the event labels them in ``lang``, each question with its lead-in:
+    # "Budget:" but "Any budget?" (issue 21 walk: "- Satın almadaki rolü Etkileyen" read as
+    # one phrase in the call script's "- {{ q }} {{ a }}").
     base = MessageContext.from_lead(
-        lead, event, staff, sender_company=sender_company, unsubscribe_url=unsubscribe_url
+        lead,
+        event,
+        staff,
+        sender_company=sender_company,
+        unsubscribe_url=unsubscribe_url,
+        answer_lines=answer_labels(lead.answers, cfg, lang),
     )
     question = cfg.question(INTERESTS_QUESTION)
     ids = interest_ids(lead.answers)
@@ -105,9 +113,7 @@ def personal_context(
         job_title=base.job_title,
         email=base.email,
         phone=base.phone,
-        # "Budget:" but "Any budget?": the call script prints "- {{ q }} {{ a }}" (issue 21
-        # walk: "- Satın almadaki rolü Etkileyen" read as one phrase), as from_lead does.
-        answers=tuple((question_lead_in(q), a) for q, a in answer_labels(lead.answers, cfg, lang)),
+        answers=base.answers,
         interests=interests,
         notes=base.notes,
         shared_notes=shared_notes(lead.notes),

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from boothapp.core.answers import question_lead_in
 from boothapp.core.messages.variants import variant_for
 from boothapp.core.models import Event, Lead, Staff
+from boothapp.core.pickling import pickled_as_values
 from boothapp.resources import asset
 
 DEFAULT_LANGUAGE = "en"
@@ -128,6 +129,7 @@ def _answer_text(value: Any) -> str:
     return str(value).strip()
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class RenderedMessage:
     template_id: str
@@ -325,9 +327,10 @@ class MessageRenderer:
         self, shape: _Shape, template_id: str, name: str, lang: str, ctx: MessageContext
     ) -> RenderedMessage | None:
         values = _person_values(ctx, shape)
-        if not all(_substitutable(v) for v in values):
+        # map() and list displays, not generators: this runs for each of 200,000 messages.
+        if not all(map(_substitutable, values)):
             return None
-        key = (name, tuple(bool(v) for v in values), *(f(ctx) for f in shape.keys))
+        key = (name, tuple(map(bool, values)), *[f(ctx) for f in shape.keys])
         parts = self._rendered.get(key, _UNSEEN)
         if parts is _UNSEEN:
             parts = None  # a shared value holding a marker itself: rendered in full
@@ -346,7 +349,8 @@ class MessageRenderer:
         if parts is None:
             return None
         subject, text, html = parts
-        escaped = [str(escape(v)) for v in values]
+        # Most values hold nothing HTML escapes (``&<>'"``): they are their own escape.
+        escaped = [str(escape(v)) if _HTML_SPECIAL(v) else v for v in values]
         return RenderedMessage(
             template_id=template_id,
             language=lang,
@@ -380,6 +384,8 @@ _PERSON = ("first_name", "last_name", "company", "job_title", "email", "phone")
 _MARK = "\ue000{}\ue001"
 _MARKED = re.compile("\ue000(\\d+)\ue001")
 _RENDERED_MAX = 20_000
+# What markupsafe's ``escape`` replaces.
+_HTML_SPECIAL = re.compile("[&<>'\"]").search
 # Data that differs from lead to lead and is not filled in: a template showing it has as
 # many shapes as leads, so it is rendered in full.
 _PER_LEAD = frozenset({"unsubscribe_url", "extra"})
