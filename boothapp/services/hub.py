@@ -318,12 +318,8 @@ class HubService:
                 # handler looks again only every 100 ms, and back-to-back pull transactions
                 # starved it past its busy timeout ("database is locked" on a scan, a device
                 # catching up on a loaded machine: bench/hub.py, load average 23). Not after
-                # every batch: a pause per batch was lag for every lead after a cut. And only
-                # when a unit of work of this process is open (a scan, a save, waiting for
-                # the lock): with nobody waiting the pause was lag for the rest of a backlog
-                # (#19, session 16). Another process's writer is not seen: its busy timeout
-                # (5 s) covers the short gaps between these transactions.
-                if time.monotonic() - held_since > YIELD_EVERY_S and self._db.writers():
+                # every batch: a pause per batch was lag for every lead after a cut.
+                if time.monotonic() - held_since > YIELD_EVERY_S:
                     time.sleep(YIELD_S)
                     held_since = time.monotonic()
                 # A scan made while a long backlog is pulled goes out now, not after it:

@@ -7,7 +7,6 @@ A lead saved is a lead kept: every save is one committed transaction, and SQLite
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -172,9 +171,6 @@ class Database:
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._bulk_cache_kib = 0  # > 0 inside ``bulk_writes``
-        # Units of work (``session``) open now, on any thread: see ``writers``.
-        self._writers = 0
-        self._writers_lock = threading.Lock()
         if is_sqlite(self.engine):
             event.listen(self.engine, "checkout", self._bulk_checkout)
             event.listen(self.engine, "checkin", self._bulk_checkin)
@@ -243,8 +239,6 @@ class Database:
         this unit, never a later durable one (its flush covers the log before it). For work
         that can be done again, such as a hub pull with its cursor.
         """
-        with self._writers_lock:
-            self._writers += 1
         session = self._sessions()
         try:
             if immediate and is_sqlite(self.engine):
@@ -262,14 +256,6 @@ class Database:
             raise
         finally:
             session.close()
-            with self._writers_lock:
-                self._writers -= 1
-
-    def writers(self) -> int:
-        """Units of work (``session``) open in this process now: a caller between its own
-        write transactions learns whether another thread (a scan, a save) may be waiting
-        for SQLite's write lock."""
-        return self._writers
 
     @contextmanager
     def read(self) -> Iterator[Session]:
