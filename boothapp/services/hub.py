@@ -67,6 +67,8 @@ YIELD_S = 0.15
 YIELD_EVERY_S = 1.0
 # How often a device with nothing to pull still tells the hub it is there (``hub status``).
 TOUCH_EVERY_S = 10.0
+# ... and how often a device catching up on a backlog says how far it got.
+CATCH_UP_TOUCH_S = 2.0
 # How often a pulling device looks for kiosk leads it holds that nobody plans (``_sweep``):
 # claimed by a device revoked since, or pulled before the hub had claims.
 SWEEP_EVERY_S = 30.0
@@ -332,8 +334,6 @@ class HubService:
             # A claim of a kiosk's lead logged by the pull goes out now: the other laptops
             # learn who plans it (the door's broadcast of a pull rings no push).
             pushed += self.push(conn, batch)
-            if check:  # a one-off (``hub sync``): the hub knows where it got before it ends
-                self.tell(conn)
         # Every change logged by the time of the last push went out; one committed since
         # rang the loop's bell, and the next round (at once) sends it and says so.
         return Replicated(pushed, pulled, applied, 0)
@@ -446,8 +446,6 @@ class HubService:
             changes = left
         else:
             changes = client.pull(conn, self._settings.device_id, cursor, batch)
-            if cursor != self._told:  # the pull told the hub (see ``client.pull``)
-                self._touched_at, self._told = time.monotonic(), cursor
             # A kiosk's lead is planned by the first pulling device that applies it: claimed
             # at the hub before it is applied here, so the claim and the capture land together.
             kiosk = [(c.event_id, c.lead_id) for c in changes if c.push_only and c.field == CREATED]
@@ -505,19 +503,13 @@ class HubService:
         marks.cursor = last
         self._fetched, self._fetched_after = changes[taken:], last
         more = taken < len(changes) or len(changes) == batch
-        # The hub learns ``last`` with the next pull (the next batch of a backlog, the next
-        # round), or from ``tell`` once the device is idle: a touch after every applied page
-        # was a statement and a round trip on every device's every round (#19, session 16).
+        # Told when caught up, and now and then while catching up on a backlog: ``hub
+        # status`` (and the bench's "behind") saw a device far behind for minutes while it
+        # was applying its backlog batch after batch.
+        if not more or time.monotonic() - self._touched_at > CATCH_UP_TOUCH_S:
+            client.touch(conn, self._settings.device_id, last)
+            self._touched_at, self._told = time.monotonic(), last
         return taken, applied, more
-
-    def tell(self, conn: psycopg.Connection) -> None:
-        """Tell the hub this device's cursor if it moved since the hub last heard it: ``hub
-        status`` (and the bench's "behind") reads it. The replicator calls this when a wait
-        passed without a round; a one-off ``replicate`` at its end."""
-        kept = self._kept
-        if kept is not None and kept.cursor != self._told:
-            client.touch(conn, self._settings.device_id, kept.cursor)
-            self._touched_at, self._told = time.monotonic(), kept.cursor
 
     def _claim(self, tx: LeadTransaction, lead_id: str) -> None:
         """Log this device's claim of a kiosk's lead, unless the lead became another capture's

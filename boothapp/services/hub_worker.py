@@ -184,10 +184,6 @@ class HubLoop:
                 left = deadline - time.monotonic()
                 if left <= 0 or self._wait(conn, min(_SLICE_S, left)):
                     break
-                # Quiet for a slice: the hub hears this device's cursor now, not with the
-                # next round's pull (which tells it too: ``client.pull``).
-                if not self._hub.push_only:
-                    self._hub.tell(conn)
             self._gather(conn, stop, round_ended)
 
     def _gather(self, conn: psycopg.Connection, stop: threading.Event, round_ended: float) -> None:

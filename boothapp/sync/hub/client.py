@@ -427,23 +427,16 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
 
 
 def pull(conn: psycopg.Connection, device_id: str, cursor: int, limit: int) -> list[HubChange]:
-    """Other devices' changes of this device's events after ``cursor``, in hub order.
-
-    The same statement tells the hub ``cursor`` (what this device applied) when it moved, as
-    ``touch`` does: a round that applied a page needs no touch of its own, a round trip and
-    a statement on every device's every round (#19, session 16)."""
+    """Other devices' changes of this device's events after ``cursor``, in hub order."""
     with _one_statement(conn):
         rows = conn.execute(
-            """WITH told AS (
-                   UPDATE hub.devices SET last_seen = now(), pull_cursor = %(cursor)s
-                   WHERE device_id = %(me)s AND pull_cursor < %(cursor)s)
-               SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
+            """SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
                       c.old_value, c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
                       c.global_seq, coalesce(d.name, ''), coalesce(d.push_only, false)
                FROM hub.changes c LEFT JOIN hub.devices d USING (device_id)
-               WHERE c.global_seq > %(cursor)s AND c.device_id <> %(me)s
-               ORDER BY c.global_seq LIMIT %(limit)s""",
-            {"cursor": cursor, "me": device_id, "limit": limit},
+               WHERE c.global_seq > %s AND c.device_id <> %s
+               ORDER BY c.global_seq LIMIT %s""",
+            (cursor, device_id, limit),
         ).fetchall()
     return [HubChange(*row) for row in rows]
 
