@@ -372,6 +372,29 @@ def _wait_caught_up(url: str, give_up: float) -> int:
         return int(admin.execute("SELECT count(*) FROM hub.changes").fetchone()[0])
 
 
+def _statements(admin: psycopg.Connection) -> list[dict[str, Any]]:
+    """``--pg-stats``: the hub's statements by total time (pg_stat_statements), to tell
+    which of a device's statements the hub's CPU per change goes to."""
+    rows = admin.execute(
+        """SELECT sum(calls)::bigint, sum(total_exec_time), sum(total_plan_time),
+                  sum(rows)::bigint, q
+           FROM (SELECT *, regexp_replace(left(query, 90), '\\s+', ' ', 'g') AS q
+                 FROM pg_stat_statements) s
+           GROUP BY q ORDER BY sum(total_exec_time + total_plan_time) DESC LIMIT 12"""
+    ).fetchall()
+    return [
+        {
+            "calls": int(calls),
+            "exec_s": round(ex / 1000, 2),
+            "plan_s": round(plan / 1000, 2),
+            "ms_per_call": round((ex + plan) / max(calls, 1), 3),
+            "rows": int(n),
+            "query": q,
+        }
+        for calls, ex, plan, n, q in rows
+    ]
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -403,12 +426,21 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
     # Two connections a device (its own and its LISTEN one), past PostgreSQL's default 100.
     server = start_server(
         Path(tempfile.mkdtemp(prefix="boothapp-hub-pg-")),
-        options=f"-c max_connections={2 * devices + 50}",
+        options=f"-c max_connections={2 * devices + 50}"
+        + (
+            " -c shared_preload_libraries=pg_stat_statements"
+            " -c pg_stat_statements.track_planning=on"
+            if args.pg_stats
+            else ""
+        ),
     )
     proxy = None
     try:
         url = server.create_database(f"hub_{uuid.uuid4().hex[:8]}")
         HubService.init(url)
+        if args.pg_stats:
+            with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as c:
+                c.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         proxy, proxy_port, cut_log, armed = _start_proxy(server.port, args, root)
         _favour(_postmaster(server.root / "pgdata"))
         _favour(proxy.pid)
@@ -455,6 +487,9 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         before_show = 0
         if not args.cold:  # every warm-up lead pulled everywhere before the show opens
             before_show = _wait_caught_up(url, time.monotonic() + 120)
+        if args.pg_stats:  # the show's statements only, not the set-up's
+            with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as c:
+                c.execute("SELECT pg_stat_statements_reset()")
         armed.touch()
         hub_cpu_began = _pg_cpu_s(server.root / "pgdata")
         proxy_cpu_began = _proc_cpu_s(proxy.pid)
@@ -485,6 +520,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
             converged_wall = time.time()
             converged_at = time.monotonic()
             hub_cpu = _pg_cpu_s(server.root / "pgdata") - hub_cpu_began
+            statements = _statements(admin) if args.pg_stats else []
             proxy_cpu = _proc_cpu_s(proxy.pid) - proxy_cpu_began
             armed.unlink()  # no more cuts while the devices hand in their figures
             total = admin.execute("SELECT count(*) FROM hub.changes").fetchone()[0]
@@ -602,6 +638,7 @@ def run(devices: int, leads: int, args: argparse.Namespace) -> dict[str, Any]:
         "cores_used": round((device_cpu + hub_cpu) / span, 2),
         "device_cpu_ms_per_change": round(1000 * device_cpu / max(total * devices, 1), 2),
         "load_avg": round(os.getloadavg()[0], 1),
+        **({"statements": statements} if args.pg_stats else {}),
         **(
             {
                 "trace": _hub_trace.phases(outcomes, hub_times, cuts),
@@ -645,6 +682,9 @@ def main() -> None:
         "--coalesce", type=float, default=None, help="the loop's COALESCE_S (0: pull at once)"
     )
     parser.add_argument("--profile", default="", help="cProfile each device process into DIR")
+    parser.add_argument(
+        "--pg-stats", action="store_true", help="the hub's top statements (pg_stat_statements)"
+    )
     parser.add_argument("--quick", action="store_true", help="20 devices x 30 leads")
     parser.add_argument(
         "--full",

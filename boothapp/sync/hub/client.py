@@ -347,10 +347,24 @@ def _one_statement(conn: psycopg.Connection) -> AbstractContextManager[Any]:
     return nullcontext() if conn.autocommit else conn.transaction()
 
 
-def check_device(conn: psycopg.Connection) -> None:
+def check_device(conn: psycopg.Connection, listen: bool = False) -> None:
+    """Raise unless this device is joined (``HubRefused``) on a hub of this app's schema.
+
+    ``listen``: LISTEN for pushes in the same message (``conn`` in autocommit): a device back
+    from a cut checks and LISTENs before its first round, and as two statements that was two
+    round trips through the network, each a wait for a CPU on a loaded machine (#19)."""
     try:
-        with _one_statement(conn):
-            row = conn.execute("SELECT hub.my_device()").fetchone()
+        if listen:
+            # One simple query, two statements: the check's row, then the LISTEN.
+            text = sql.SQL("SELECT hub.my_device(); LISTEN {}").format(
+                sql.Identifier(NOTIFY_CHANNEL)
+            )
+            with psycopg.ClientCursor(conn) as cur:
+                cur.execute(text)
+                row = cur.fetchone()
+        else:
+            with _one_statement(conn):
+                row = conn.execute("SELECT hub.my_device()").fetchone()
     except psycopg.Error as exc:
         if problem_of(exc) is HubProblem.SCHEMA:
             raise HubSchemaError(schema_message(exc)) from None
