@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -444,12 +446,15 @@ def _in_capture_order(
     rowid: ColumnElement[int] = literal_column("leads.rowid")
     picked = select(rowid).select_from(LeadRow.__table__).where(*where)
     order = list(conn.execute(picked.order_by(LeadRow.created_at, rowid)).scalars())
-    if held_back(order) > REORDER_ROWS:
+    in_table_order = all(map(operator.lt, order, itertools.islice(order, 1, None)))
+    if not in_table_order and held_back(order) > REORDER_ROWS:
         return conn.execute(_capture_order(q, where).execution_options(yield_per=READ_CHUNK))
     rows = conn.execute(
         _in_table_order(q.add_columns(rowid), where).execution_options(yield_per=READ_CHUNK)
     )
-    return _reordered(rows, order)
+    # A device's own scans lie in capture order: its rows come as read (one read, one
+    # snapshot), with nothing to hold back or look up per row.
+    return rows if in_table_order else _reordered(rows, order)
 
 
 def held_back(order: Sequence[int]) -> int:
