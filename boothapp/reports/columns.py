@@ -483,8 +483,11 @@ def fused_answer_rows(
                     found = tuple(finish(convert(stored, ctx)) for convert in converts)
                     if len(memo) < _ANSWER_MEMO:  # free text: stop remembering
                         memo[text] = found
-                for i, value in zip(indexes, found, strict=True):
-                    row[i] = value
+                if len(indexes) == 2:  # labels and codes: no zip object per question and row
+                    row[indexes[0]], row[indexes[1]] = found
+                else:
+                    for i, value in zip(indexes, found, strict=True):
+                        row[i] = value
             yield row
 
     # The other columns as the shared reader gives them; the answers' cells are overwritten.

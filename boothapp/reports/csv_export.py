@@ -10,8 +10,10 @@ Python writes them.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -189,6 +191,23 @@ def _stored(source: str) -> Callable[[Lead, ExportContext], Any]:
 
 # First characters that may need an apostrophe (the formula triggers, or one already there).
 _NEEDS_CARE = FORMULA_TRIGGERS | {"'"}
+# Put before each text of a row joined for one search: a cell starting with one of
+# _NEEDS_CARE shows as this mark followed by it. A text holding the mark itself can only
+# send its row down the cell-by-cell path, which decides alone.
+_CELL_START = "\x00"
+_CARE_AT_START = re.compile(
+    re.escape(_CELL_START) + "[" + re.escape("".join(sorted(_NEEDS_CARE))) + "]"
+)
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """The values at ``indexes`` of a row, as a sequence (itemgetter of one gives the value)."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    if not indexes:
+        return lambda _row: ()
+    return itemgetter(*indexes)
 
 
 def export_csv(
@@ -230,11 +249,16 @@ def export_csv(
         writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow([neutralise_csv_text(header_of(c, headers)) for c in cols])
         batch: list[list[str]] = []
+        texts_of = _picker(text)
         for row in source:
-            for i in text:
-                value = row[i]
-                if value and value[0] in _NEEDS_CARE:  # type: ignore[index]
-                    row[i] = neutralise_csv_text(value)  # type: ignore[arg-type]
+            # One search over the row's texts for a cell that starts like a formula, not a
+            # test per cell (25 text columns x 50k rows, issue 23); the few rows it finds
+            # are looked at cell by cell.
+            if text and _CARE_AT_START.search(_CELL_START + _CELL_START.join(texts_of(row))):
+                for i in text:
+                    value = row[i]
+                    if value and value[0] in _NEEDS_CARE:  # type: ignore[index]
+                        row[i] = neutralise_csv_text(value)  # type: ignore[arg-type]
             for i, cell in other:
                 row[i] = cell(row[i])
             batch.append(row)  # type: ignore[arg-type]

@@ -149,3 +149,23 @@ def test_time_cells_read_as_strftime_across_minutes_and_days() -> None:
     moments += moments[::-1]  # the same minutes again, from the memo
     assert [cell(m) for m in moments] == [m.strftime(CSV_TIME_FORMAT) for m in moments]
     assert cell(None) == ""
+
+
+def test_a_rows_texts_are_searched_together_yet_judged_cell_by_cell(tmp_path: Path) -> None:
+    # The writer looks for formula-like cells with one search over a row's texts joined by
+    # a mark (issue 23): a mark inside a text followed by "=" is no cell start, and a row
+    # whose only formula-like cell is its last text column is still caught.
+    from dataclasses import replace
+
+    from boothapp.reports.csv_export import _CELL_START
+
+    plain, last_only = tricky_leads()[2:4]
+    plain = replace(plain, notes=f"a{_CELL_START}=b", raw_payload="x", consent_text="ok")
+    last_only = replace(last_only, notes="fine", raw_payload="y", consent_text="ok")
+    path = tmp_path / "leads.csv"
+    cols = ColumnChoice(("first_name", "notes", "company"))
+    leads = [plain, replace(last_only, contact=replace(last_only.contact, company="@Evil"))]
+    export_csv(leads, EVENT, QUESTIONS, path, columns=cols)
+    rows = _read(path, bom=False)
+    assert rows[1][1] == f"a{_CELL_START}=b"
+    assert rows[2][2] == "'@Evil"
