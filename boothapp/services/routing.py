@@ -21,16 +21,20 @@ from boothapp.core.routing import (
     RoutingDecision,
     RoutingState,
     facts_of,
+    lead_facts,
     reroute_all,
     route,
 )
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
+from boothapp.store.bulk import loaded_values
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row
 from boothapp.store.tables import EventRow, LeadRow, RoutingStateRow
 
 CLOSED_STAGES = tuple(stage.value for stage in CLOSED)
+# What ``lead_facts`` reads of a lead row.
+_FACT_COLUMNS = ("id", "country", "timezone", "answers", "score")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,10 @@ def assign_owners(
     event_id = rows[0].event_id
     state, today = state or _state(s, event_id), _today(s, event_id)
     for row in rows:
-        decision = route(facts_of(lead_from_row(row), cfg), cfg, state, today)
+        # The facts from the row's own values (``loaded_values``), no ``Lead`` built (#23).
+        v = loaded_values(row, _FACT_COLUMNS)
+        facts = lead_facts(v["id"], v["country"], v["timezone"], v["answers"], v["score"], cfg)
+        decision = route(facts, cfg, state, today)
         row.owner, row.routing_reason = decision.owner, decision.explanation
         state = decision.state
     return state
