@@ -198,8 +198,8 @@ class Database:
             pool = self.engine.pool
             idle = pool.checkedin() if isinstance(pool, QueuePool) else 0
             held = [self.engine.raw_connection() for _ in range(idle)]
-            for con in held:
-                con.close()
+            for raw in held:
+                raw.close()
             with self.engine.connect() as con:  # the build's pages into the file, synced
                 con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
