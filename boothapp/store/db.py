@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
 
 from boothapp.core.collation import sort_key_sql
 from boothapp.core.textfold import fold
@@ -182,9 +181,8 @@ class Database:
         build, issue 23): on SQLite the commits are not flushed to disk one by one
         (``synchronous=NORMAL``: in WAL mode the file stays consistent, a power cut may only
         lose the last chunks) and the page cache is bigger (a chunk's inserts land all over
-        the indexes). A connection keeps these settings, and its page cache, from its first
-        use in the block to its end, when every connection gets its own settings back; the
-        last commit is made durable with a checkpoint."""
+        the indexes). Each connection gets its own settings back when it returns to the
+        pool; the last commit is made durable with a checkpoint at the end."""
         if not is_sqlite(self.engine):
             yield
             return
@@ -193,22 +191,12 @@ class Database:
             yield
         finally:
             self._bulk_cache_kib = 0
-            # Each idle pooled connection checked out once: its settings put back, its
-            # page cache freed (one in use now gets them back when it returns).
-            pool = self.engine.pool
-            idle = pool.checkedin() if isinstance(pool, QueuePool) else 0
-            held = [self.engine.raw_connection() for _ in range(idle)]
-            for raw in held:
-                raw.close()
             with self.engine.connect() as con:  # the build's pages into the file, synced
                 con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _bulk_checkout(self, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
         if not self._bulk_cache_kib:
-            self._bulk_restore(dbapi_conn, record)  # kept past the block while idle
             return
-        if "bulk_restore" in record.info:
-            return  # set at an earlier checkout in this block, its page cache still warm
         cur = dbapi_conn.cursor()
         try:
             record.info["bulk_restore"] = tuple(
@@ -225,14 +213,6 @@ class Database:
     def _bulk_checkin(self, dbapi_conn: Any, record: Any) -> None:
         if record.info.pop(_LAZY_SYNC, False) and dbapi_conn is not None:
             dbapi_conn.execute("PRAGMA synchronous=FULL")
-        # Inside the block the settings stay: putting them back at every checkin freed the
-        # page cache (``shrink_memory``), so each of a build's ~700 units of work read and
-        # decrypted its pages again, and a chunk its indexes' (issue 23).
-        if not self._bulk_cache_kib:
-            self._bulk_restore(dbapi_conn, record)
-
-    @staticmethod
-    def _bulk_restore(dbapi_conn: Any, record: Any) -> None:
         restore = record.info.pop("bulk_restore", None)
         if restore is None or dbapi_conn is None:
             return

@@ -58,27 +58,3 @@ def test_a_unit_that_need_not_be_durable_commits_lazily_and_the_connection_gets_
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
     db.dispose()
-
-
-def test_every_connection_of_the_block_gets_its_settings_back_at_its_end(tmp_path: Path) -> None:
-    # Inside the block a connection keeps the bulk settings (and its page cache) between units
-    # of work; at the end each one, idle in the pool or not, has its own settings back.
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    db = Database(make_engine(url), url)
-    with db.session() as s:
-        s.execute(text("CREATE TABLE t (x INTEGER)"))
-    before = _pragmas(db)
-    with db.bulk_writes():
-        with db.session() as one, db.read() as two:  # two connections, both back in the pool
-            for s in (one, two):
-                assert s.execute(text("PRAGMA cache_size")).scalar_one() == -BULK_CACHE_KIB
-            one.execute(text("INSERT INTO t VALUES (1)"))
-        assert _pragmas(db) == (1, -BULK_CACHE_KIB, 0)  # kept between units
-    with db.session() as one, db.read() as two:
-        for s in (one, two):
-            got = tuple(
-                s.execute(text(f"PRAGMA {p}")).scalar_one()
-                for p in ("synchronous", "cache_size", "wal_autocheckpoint")
-            )
-            assert got == before
-    db.dispose()
