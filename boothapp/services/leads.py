@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,13 @@ from boothapp.core.models import (
     Stage,
     SyncState,
 )
-from boothapp.core.pickling import pickled_as_values
 from boothapp.core.routing import RoutingState
 from boothapp.services.audit import AuditAction, record, record_many
 from boothapp.services.badge_identity import BadgeIdentity, identity_of, roster_identity
 from boothapp.services.badge_text import roster_match
 from boothapp.services.bulk_evaluation import (
     BulkWorker,
+    Evaluated,
     bulk_worker,
     clean_fields,
     evaluate_items,
@@ -50,15 +50,9 @@ from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followups import FollowUpService, Prepared, prepare_plans
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
-from boothapp.services.routing import (
-    assign_owner,
-    route_new,
-    routing_state,
-    routing_today,
-    save_routing,
-)
+from boothapp.services.routing import assign_owner, assign_owners, save_routing
 from boothapp.services.sightings import Sighting, sightings_in
-from boothapp.store.bulk import insert_rows, loaded_rows
+from boothapp.store.bulk import insert_rows, loaded_rows, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -187,6 +181,11 @@ _LEAD_COLUMNS = tuple(c.key for c in table_of(LeadRow).columns)
 _NO_VALUES = dict.fromkeys(_LEAD_COLUMNS)
 
 
+def _values_of(row: LeadRow) -> dict[str, Any]:
+    """Every column of a new lead row, as ``insert_rows`` takes it."""
+    return loaded_values(row, _LEAD_COLUMNS)
+
+
 _EDITABLE = (
     "answers",
     "rating",
@@ -205,10 +204,8 @@ class _Chunk:
     """A bulk capture's chunk, routed and planned ahead of its transaction (issue 23)."""
 
     rows: list[LeadRow]
-    values: list[dict[str, Any]]  # the rows' column values, as inserted
     now: datetime
     routing: RoutingState | None  # where routing stands after these leads
-    start: RoutingState  # ... where it begins while none was routed (``route_new``)
     plans: Prepared | None
 
 
@@ -456,19 +453,15 @@ class LeadService:
         """Many leads through the door, one transaction per chunk (history, routing, CRM
         queue and follow-up plans as for a scan), each with its own capture time.
 
-        ``parallel``: the later chunks are evaluated (contact cleaned, scored), made into
-        rows and routed, and their follow-ups planned and rendered, in a worker process
-        while the earlier ones are saved (``bulk_evaluation``; a big demo build).
-        ``worker``: that worker, started by the caller beforehand (``BulkWorker.start``)
-        and closed by it."""
+        ``parallel``: the later chunks are evaluated (contact cleaned, scored) and their
+        follow-ups planned and rendered in a worker process while the earlier ones are saved
+        (``bulk_evaluation``; a big demo build). ``worker``: that worker, started by the
+        caller beforehand (``BulkWorker.start``) and closed by it."""
         if not leads:
             return 0
         cfg = self._configs.get(event_id)
         with self._db.read() as s:
             region = s.scalar(select(EventRow.country).where(EventRow.id == event_id)) or ""
-            # Where routing starts (the leads stored so far) and the event's day: read once,
-            # the state then carried from chunk to chunk as in one transaction.
-            begin, today = routing_state(s, event_id), routing_today(s, event_id)
         done = 0
         # In parallel the first chunk is evaluated here while the worker process starts: a
         # fifth of a chunk covers its start, and the rest of the evaluating is the worker's.
@@ -477,24 +470,25 @@ class LeadService:
         parts = [leads[:first]] + [
             leads[start : start + chunk] for start in range(first, len(leads), chunk)
         ]
+        items = [
+            [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part]
+            for part in parts
+        ]
         own = bulk_worker(parallel and len(parts) > 1) if worker is None else nullcontext(worker)
-        make = partial(made_rows, cfg=cfg, region=region, device_id=self._device_id, today=today)
         with own as worker:
             # A pipeline (issue 23): while this process inserts and commits chunk k, the
-            # worker plans and renders chunk k + 1's follow-ups (its rows made and routed
-            # beforehand) and then makes and routes chunk k + 2's rows, the routing state
-            # carried from chunk to chunk as in one transaction.
-            # The first chunk is made and planned here, while the worker process starts.
+            # worker plans and renders chunk k + 1's follow-ups (routed here beforehand,
+            # the routing state carried from chunk to chunk as in one transaction) and then
+            # evaluates chunk k + 2.
+            evaluated: list[Callable[[], list[Evaluated]]] = [
+                partial(evaluate_items, items[0], cfg, region)
+            ]
+            if len(parts) > 1:
+                evaluated.append(worker.submit(evaluate_items, items[1], cfg, region))
+            # The first chunk is planned here too, while the worker process starts.
             here = BulkWorker(parallel=False)
             with self._db.read() as s:
-                ahead = self._routed(s, event_id, make(parts[0], None, begin), here)
-            # Only the next chunk's rows are asked for at a time: a list of every chunk's
-            # call kept each one's 5,000 rows of values alive to the end (~100 MB at 50k).
-            following = (
-                worker.submit(make, parts[1], ahead.routing, ahead.start)
-                if len(parts) > 1
-                else None
-            )
+                ahead = self._routed(s, event_id, parts[0], evaluated[0](), cfg, None, here)
             for k, part in enumerate(parts):
                 current = ahead
                 with (
@@ -503,28 +497,54 @@ class LeadService:
                 ):
                     self._add_part(tx, event_id, current)
                     plans = _made_now(current.plans) if k == 0 else current.plans
-                    if following is not None:
-                        ahead = self._routed(tx.session, event_id, following(), worker)
-                        following = (
-                            worker.submit(make, parts[k + 2], ahead.routing, ahead.start)
-                            if k + 2 < len(parts)
-                            else None
-                        )
+                    if k + 1 < len(parts):
+                        evaluations = evaluated[k + 1]()
+                        ahead = self._routed(
+                            tx.session, event_id, parts[k + 1], evaluations, cfg,
+                            current.routing, worker,
+                        )  # fmt: skip
+                        if k + 2 < len(parts):
+                            evaluated.append(
+                                worker.submit(evaluate_items, items[k + 2], cfg, region)
+                            )
                     tx.prepared_plans = plans
                 done += len(part)
                 if progress is not None:
                     progress(done, len(leads))
         return done
 
-    def _routed(self, s: Session, event_id: str, made: Made, worker: BulkWorker) -> _Chunk:
-        """A chunk's new lead rows (``made_rows``), with its follow-ups asked of the worker.
-        Not stored yet. Their ids are made here, in capture order, as one by one."""
-        for v in made.values:
-            v["id"] = new_id()  # the column's default, here: the row is inserted below
-        rows = loaded_rows(LeadRow, made.values)
+    def _routed(
+        self,
+        s: Session,
+        event_id: str,
+        part: Sequence[CapturedLead],
+        evaluations: Sequence[Evaluated],
+        cfg: EventConfig,
+        routing: RoutingState | None,
+        worker: BulkWorker,
+    ) -> _Chunk:
+        """A chunk's new lead rows, routed, with its follow-ups asked of the worker. Not
+        stored yet: ``routing`` is where the previous chunk left the routing state."""
+        chunk_values = []
+        for item, ev in zip(part, evaluations, strict=True):
+            draft = item.draft
+            # Every column, as ``_values_of`` reads a constructed row: None where unset.
+            values = dict(_NO_VALUES)
+            values.update(self._new_values(draft, ev.contact, item.captured_at))
+            # The draft as evaluated (no copy of it made: a tenth of this step, #23).
+            values.update(
+                id=new_id(),  # the column's default, here: the row is inserted below
+                score=ev.score,
+                qualified=ev.qualified,
+                rating=(draft.rating if draft.rating_overridden else ev.suggested_rating).value,
+                device_id=item.device_id or self._device_id,
+                please_delete=ev.junk,
+            )
+            chunk_values.append(values)
+        rows = loaded_rows(LeadRow, chunk_values)
         now = self.changes.clock()  # the chunk's transaction time, fixed for its plans
-        plans = self._plans_ahead(s, event_id, rows, now, worker)
-        return _Chunk(rows, made.values, now, made.routing, made.start, plans)
+        routing = assign_owners(s, [r for r in rows if not r.owner], cfg, routing)
+        return _Chunk(rows, now, routing, self._plans_ahead(s, event_id, rows, now, worker))
 
     def _add_part(self, tx: LeadTransaction, event_id: str, chunk: _Chunk) -> None:
         """One chunk of ``add_captured`` in its transaction through the lead door."""
@@ -533,7 +553,7 @@ class LeadService:
             save_routing(tx.session, event_id, chunk.routing)
         # One executemany of plain tuples, then the rows join the session as stored: the
         # unit of work's flush of 5,000 new objects was a tenth of a demo build (#23).
-        stored = chunk.values
+        stored = [_values_of(row) for row in rows]
         with indexed_at_end(tx.session):  # the search index in one statement (#23)
             insert_rows(tx.session, LeadRow, stored)
         for row in rows:
@@ -596,7 +616,38 @@ class LeadService:
         return row
 
     def _new_row(self, draft: LeadDraft, contact: Contact, now: datetime) -> LeadRow:
-        return LeadRow(**new_values(draft, contact, now, self._device_id))
+        return LeadRow(**self._new_values(draft, contact, now))
+
+    def _new_values(self, draft: LeadDraft, contact: Contact, now: datetime) -> dict[str, Any]:
+        """A new lead's column values, saved one by one or in bulk (one place, issue 23)."""
+        return dict(
+            event_id=draft.event_id,
+            badge_key=draft.badge_key,
+            badge_id=draft.badge_id,
+            raw_payload=draft.raw_payload,
+            source=draft.source.value,
+            answers=dict(draft.answers),
+            rating=draft.rating.value,
+            rating_overridden=draft.rating_overridden,
+            score=draft.score,
+            qualified=draft.qualified,
+            notes=draft.notes,
+            consent_text=draft.consent_text if draft.consent_given else "",
+            consent_given_at=now if draft.consent_given else None,
+            referred_by=draft.referred_by,
+            owner=draft.owner,
+            stage=draft.stage.value,
+            staff_id=draft.staff_id,
+            crm_ids={},
+            sync_state=SyncState.NOT_QUEUED.value,
+            please_delete=False,
+            routing_reason="",
+            device_id=self._device_id,
+            created_by=draft.staff_id,
+            created_at=now,
+            updated_at=now,
+            **{name: getattr(contact, name) for name in CONTACT_FIELDS},
+        )
 
     def _update(self, tx: LeadTransaction, draft: LeadDraft, contact: Contact) -> LeadRow:
         s = tx.session
@@ -776,84 +827,6 @@ class LeadService:
     def _lead_with_staff(self, s: Session, row: LeadRow) -> Lead:
         name = s.scalar(select(StaffRow.name).where(StaffRow.id == row.staff_id)) or ""
         return lead_from_row(row, name)
-
-
-def new_values(draft: LeadDraft, contact: Contact, now: datetime, device_id: str) -> dict[str, Any]:
-    """A new lead's column values, saved one by one or in bulk (one place, issue 23)."""
-    return dict(
-        event_id=draft.event_id,
-        badge_key=draft.badge_key,
-        badge_id=draft.badge_id,
-        raw_payload=draft.raw_payload,
-        source=draft.source.value,
-        answers=dict(draft.answers),
-        rating=draft.rating.value,
-        rating_overridden=draft.rating_overridden,
-        score=draft.score,
-        qualified=draft.qualified,
-        notes=draft.notes,
-        consent_text=draft.consent_text if draft.consent_given else "",
-        consent_given_at=now if draft.consent_given else None,
-        referred_by=draft.referred_by,
-        owner=draft.owner,
-        stage=draft.stage.value,
-        staff_id=draft.staff_id,
-        crm_ids={},
-        sync_state=SyncState.NOT_QUEUED.value,
-        please_delete=False,
-        routing_reason="",
-        device_id=device_id,
-        created_by=draft.staff_id,
-        created_at=now,
-        updated_at=now,
-        **{name: getattr(contact, name) for name in CONTACT_FIELDS},
-    )
-
-
-@pickled_as_values
-@dataclass(frozen=True, slots=True)
-class Made:
-    """A chunk's new lead rows (every column but the id) and where routing stands after
-    them (``route_new``: ``routing`` None while no lead was routed, ``start`` meanwhile)."""
-
-    values: list[dict[str, Any]]
-    routing: RoutingState | None
-    start: RoutingState
-
-
-def made_rows(
-    part: Sequence[CapturedLead],
-    routing: RoutingState | None,
-    start: RoutingState,
-    *,
-    cfg: EventConfig,
-    region: str,
-    device_id: str,
-    today: date,
-) -> Made:
-    """A bulk capture's chunk evaluated, made into lead rows' values and routed: pure work
-    on the leads' own data and the event's rules, done in the worker process for all but
-    the first chunk (issue 23). ``routing`` and ``start``: where the previous chunk left
-    routing (see ``route_new``)."""
-    evaluations = evaluate_items(
-        [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part], cfg, region
-    )
-    out = []
-    for item, ev in zip(part, evaluations, strict=True):
-        draft = item.draft
-        # Every column, as a constructed row reads: None where unset.
-        values = dict(_NO_VALUES)
-        values.update(new_values(draft, ev.contact, item.captured_at, device_id))
-        # The draft as evaluated (no copy of it made: a tenth of this step, #23).
-        values.update(
-            score=ev.score,
-            qualified=ev.qualified,
-            rating=(draft.rating if draft.rating_overridden else ev.suggested_rating).value,
-            device_id=item.device_id or device_id,
-            please_delete=ev.junk,
-        )
-        out.append(values)
-    return Made(out, *route_new(out, cfg, routing, start, today))
 
 
 def _prefilled(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -28,11 +27,14 @@ from boothapp.core.routing import (
 )
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
+from boothapp.store.bulk import loaded_values
 from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row
 from boothapp.store.tables import EventRow, LeadRow, RoutingStateRow
 
 CLOSED_STAGES = tuple(stage.value for stage in CLOSED)
+# What ``lead_facts`` reads of a lead row.
+_FACT_COLUMNS = ("id", "country", "timezone", "answers", "score")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,39 +88,29 @@ def assign_owner(s: Session, row: LeadRow, cfg: EventConfig) -> RoutingDecision:
     return decision
 
 
-def route_new(
-    rows: Sequence[dict[str, Any]],
-    cfg: EventConfig,
-    state: RoutingState | None,
-    start: RoutingState,
-    today: date,
-) -> tuple[RoutingState | None, RoutingState]:
-    """Route a bulk capture's new leads (their column values, in capture order) that have
-    no owner yet, the state carried from lead to lead in memory as routing them one by one
-    would. Pure, so a worker process can do it (issue 23).
+def assign_owners(
+    s: Session, rows: Sequence[LeadRow], cfg: EventConfig, state: RoutingState | None = None
+) -> RoutingState | None:
+    """Route many new leads of one event, the state carried from lead to lead in memory as
+    routing them one by one would; returns where it ends (None: no rows, no state given).
 
-    ``state``: where the capture's previous rows left it; None while none was routed (and
-    then none is saved). ``start``: the state stored before the capture (``routing_state``)
-    with the open leads of its rows so far that came with an owner, as the database holds
-    it now: where the first routed lead begins. Returns both for the next rows. The caller
-    stores the state with ``save_routing`` in the transaction that inserts the rows."""
-    for v in rows:
-        if v["owner"]:
-            if state is None and v["stage"] not in CLOSED_STAGES:
-                start = start.assigned(None, v["owner"])  # counted once it is stored
-            continue
-        state = state or start
-        # The facts from the row's own values (its id is made later: routing never reads
-        # it), no ``Lead`` built (issue 23).
-        facts = lead_facts("", v["country"], v["timezone"], v["answers"], v["score"], cfg)
+    ``state``: where the previous rows of the same bulk capture left it, their leads not
+    stored yet (issue 23); read from the database when None. The caller stores the
+    returned state with ``save_routing`` in the transaction that inserts the rows."""
+    if not rows:
+        return state
+    event_id = rows[0].event_id
+    state, today = state or _state(s, event_id), _today(s, event_id)
+    for row in rows:
+        # The facts from the row's own values (``loaded_values``), no ``Lead`` built (#23).
+        v = loaded_values(row, _FACT_COLUMNS)
+        facts = lead_facts(v["id"], v["country"], v["timezone"], v["answers"], v["score"], cfg)
         decision = route(facts, cfg, state, today)
-        v["owner"], v["routing_reason"] = decision.owner, decision.explanation
+        row.owner, row.routing_reason = decision.owner, decision.explanation
         state = decision.state
-    return state, start
+    return state
 
 
-routing_state = _state
-routing_today = _today
 save_routing = _save_state
 
 

@@ -23,7 +23,6 @@ from boothapp.core.config.model import (
 from boothapp.core.models import Contact, Lead
 from boothapp.core.routing import RoutingFacts, RoutingState, facts_of, reroute_all, route
 from boothapp.core.scoring import LeadAttributes, score_lead
-from boothapp.services.routing import route_new
 
 CONFIG = """\
 version: 1
@@ -313,35 +312,3 @@ def test_any_lead_gets_exactly_one_known_owner(
 
 def test_match_defaults_match_everyone() -> None:
     assert RouteMatch() == RouteMatch((), (), (), None, ())
-
-
-def test_a_bulk_capture_routes_as_one_by_one_counting_leads_that_came_with_an_owner() -> None:
-    # Issue 23: a bulk capture routes its rows' values in memory (in its worker process). Two
-    # leads that came with Dave as owner are his open leads: he is at capacity (2) for the
-    # next ones, as he is when the same leads are saved and routed one by one.
-    config = cfg()
-
-    def row(owner: str = "") -> dict[str, object]:
-        return {
-            "owner": owner, "stage": "to_contact", "country": "US",
-            "timezone": "America/New_York", "answers": {}, "score": 0, "routing_reason": "",
-        }  # fmt: skip
-
-    rows = [row("dave"), row("dave"), row(), row()]
-    state, _ = route_new(rows, config, None, START, DAY)
-    one_by_one = START.assigned(None, "dave").assigned(None, "dave")
-    reasons = []
-    for _ in rows[2:]:
-        decision = route(
-            RoutingFacts(country="US", timezone="America/New_York"), config, one_by_one, DAY
-        )
-        one_by_one = decision.state
-        reasons.append(decision.explanation)
-    assert [r["owner"] for r in rows] == ["dave", "dave", "carol", "carol"]
-    assert [r["routing_reason"] for r in rows[2:]] == reasons
-    assert "Dave: at capacity (2/2 open leads)" in reasons[1]
-    assert state == one_by_one
-    # Nothing routed yet: no state to save, and where the next rows would begin.
-    none_routed, begins = route_new([row("dave")], config, None, START, DAY)
-    assert none_routed is None
-    assert begins == START.assigned(None, "dave")
