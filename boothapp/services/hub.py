@@ -135,6 +135,9 @@ class HubService:
         # until their claim entry is logged with the capture.
         self._claims: set[str] = set()
         self._swept_at = -SWEEP_EVERY_S  # the first round sweeps (``_sweep``)
+        # Who pushed a pulled change (its name, whether a kiosk): kept between pulls, read
+        # once per connection and when stale (``client.DeviceNames``).
+        self._names = client.DeviceNames()
         changes.subscribe(self._logged_here)
 
     def _logged_here(self, changed: LeadsChanged) -> None:
@@ -445,7 +448,7 @@ class HubService:
         if left and cursor == self._fetched_after:
             changes = left
         else:
-            changes = client.pull(conn, self._settings.device_id, cursor, batch)
+            changes = client.pull(conn, self._settings.device_id, cursor, batch, self._names)
             # A kiosk's lead is planned by the first pulling device that applies it: claimed
             # at the hub before it is applied here, so the claim and the capture land together.
             kiosk = [(c.event_id, c.lead_id) for c in changes if c.push_only and c.field == CREATED]
