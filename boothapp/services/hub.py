@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from boothapp.core.i18n import _
 from boothapp.services import hub_apply
@@ -383,17 +383,8 @@ class HubService:
         try:
             with self._db.read() as s:
                 # Core rows, not ORM objects: a push reads what it sends, nothing more.
-                t = table_of(ChangeLogRow)
-                rows = (
-                    s.connection()
-                    .execute(
-                        select(t)
-                        .where(t.c.device_id == me, t.c.device_seq > pushed)
-                        .order_by(t.c.device_seq)
-                        .limit(batch)
-                    )
-                    .all()
-                )
+                args = {"me": me, "pushed": pushed, "batch": batch}
+                rows = s.connection().execute(_TO_PUSH, args).all()
                 changes = [
                     HubChange(
                         me,
@@ -596,31 +587,44 @@ def _remote(c: HubChange, event_id: str) -> RemoteChange:
     )  # fmt: skip
 
 
+# The statements of the marks and the push's read, built once (#19, session 17): every
+# round reads the marks and writes one, every push reads its changes; building the
+# expression per call was a tenth of a one-lead pull round's CPU.
+_STATE = table_of(HubStateRow)
+_LOG = table_of(ChangeLogRow)
+_MARKS = select(_STATE.c.key, _STATE.c.value).where(
+    _STATE.c.key.in_((PUSHED, CURSOR)) | _STATE.c.key.startswith(_EVENT)
+)
+_MARK = select(_STATE.c.value).where(_STATE.c.key == bindparam("k"))
+_SET_MARK = update(_STATE).where(_STATE.c.key == bindparam("k")).values(value=bindparam("v"))
+_NEW_MARK = insert(_STATE).values(key=bindparam("k"), value=bindparam("v"))
+_TO_PUSH = (
+    select(_LOG)
+    .where(_LOG.c.device_id == bindparam("me"), _LOG.c.device_seq > bindparam("pushed"))
+    .order_by(_LOG.c.device_seq)
+    .limit(bindparam("batch"))
+)
+
+
 def _read_marks(s: Any) -> _Marks:
     """Every hub mark of this device in one query (Core: no ORM row per mark, no autoflush;
     every pull reads them, #19 session 15)."""
-    t = table_of(HubStateRow)
-    rows = s.connection().execute(
-        select(t.c.key, t.c.value).where(t.c.key.in_((PUSHED, CURSOR)) | t.c.key.startswith(_EVENT))
-    )
-    values = {key: value for key, value in rows}
+    values = {key: value for key, value in s.connection().execute(_MARKS)}
     events = {k[len(_EVENT) :]: v for k, v in values.items() if k.startswith(_EVENT)}
     return _Marks(int(values.get(PUSHED) or 0), int(values.get(CURSOR) or 0), events)
 
 
 def _get(s: Any, key: str) -> str | None:
-    t = table_of(HubStateRow)
-    value = s.connection().scalar(select(t.c.value).where(t.c.key == key))
+    value = s.connection().scalar(_MARK, {"k": key})
     return None if value is None else str(value)
 
 
 def _put(s: Any, key: str, value: str) -> None:
     """Set a mark: one statement (Core), not a read of the ORM row and its flush: every
     pull and push writes one (#19 session 15)."""
-    t = table_of(HubStateRow)
-    con = s.connection()
-    if con.execute(update(t).where(t.c.key == key).values(value=value)).rowcount == 0:
-        con.execute(insert(t).values(key=key, value=value))
+    con, args = s.connection(), {"k": key, "v": value}
+    if con.execute(_SET_MARK, args).rowcount == 0:
+        con.execute(_NEW_MARK, args)
 
 
 def _event_map(s: Any, reverse: bool = False) -> dict[str, str]:
