@@ -128,6 +128,11 @@ class HubService:
         # woken by another device's push and have nothing to send (set by the door's
         # broadcast of a local change, and whenever the marks are read again).
         self._maybe_unpushed = True
+        # A push's mark not written yet: (the mark its first batch started from, the last
+        # number the hub has). A round writes it in its pull's transaction, or at its end in
+        # one of its own (``_write_pushed``): a write transaction per push was a third of a
+        # push round's CPU (#19, session 17).
+        self._unmarked: tuple[int, int] | None = None
         # Pulled changes fetched after the cursor but not applied yet (``_pull_batch``).
         self._fetched: list[HubChange] = []
         self._fetched_after = -1  # the cursor they follow
@@ -307,10 +312,24 @@ class HubService:
         loop does once per connection; a revoke ends the device's sessions)."""
         if check:
             client.check_device(conn)
+        try:
+            done = self._replicate(conn, batch, pull_batch, check)
+            self._write_pushed()
+        except BaseException:
+            # Maybe not marked pushed (the mark left to write, or a pull transaction that
+            # held it rolled back): the next round reads the marks again and sends what is
+            # after them again (the hub skips what it has, by its key), as after a crash.
+            self._unmarked, self._kept, self._maybe_unpushed = None, None, True
+            raise
+        return done
+
+    def _replicate(
+        self, conn: psycopg.Connection, batch: int, pull_batch: int, check: bool
+    ) -> Replicated:
         # What this device pushed and pulled up to, read once a round: a round is woken by
         # every other device's push, and its reads were most of an empty round's time.
         marks = self._marks()
-        pushed = self.push(conn, batch)
+        pushed = self._push_all(conn, batch)
         pulled = applied = 0
         if not self._settings.hub_push_only:
             held_since = time.monotonic()
@@ -336,13 +355,21 @@ class HubService:
                 self._sweep(conn, marks)
             # A claim of a kiosk's lead logged by the pull goes out now: the other laptops
             # learn who plans it (the door's broadcast of a pull rings no push).
-            pushed += self.push(conn, batch)
+            pushed += self._push_all(conn, batch)
         # Every change logged by the time of the last push went out; one committed since
         # rang the loop's bell, and the next round (at once) sends it and says so.
         return Replicated(pushed, pulled, applied, 0)
 
     def push(self, conn: psycopg.Connection, batch: int = BATCH) -> int:
         """Push everything waiting (no pull); returns how many changes the hub did not have."""
+        try:
+            pushed = self._push_all(conn, batch)
+        finally:
+            self._write_pushed()
+        return pushed
+
+    def _push_all(self, conn: psycopg.Connection, batch: int) -> int:
+        """Push everything waiting; the mark is left to write (``_unmarked``)."""
         marks = self._marks()
         pushed = 0
         while True:
@@ -407,23 +434,36 @@ class HubService:
             if not rows:
                 return 0, False
             sent = client.push(conn, me, changes) if changes else 0
-            # The mark is not flushed to disk (a disk flush, 30 ms at p50 on a loaded
-            # machine, before this round's pull could start): a power cut may lose it, and
-            # the same numbers go again, which the hub skips by their key (#19).
-            with self._db.session(immediate=True, durable=False) as s:
-                if int(_get(s, PUSHED) or 0) < pushed:  # a join elsewhere asked to push all
-                    self._kept = None
-                    self._maybe_unpushed = True
-                    return sent, True
-                _put(s, PUSHED, str(last))
         except BaseException:
             self._maybe_unpushed = True  # not marked pushed: the next round sends it again
             raise
+        # The mark is written later in the round (``_unmarked``), and is not flushed to disk
+        # (a disk flush, 30 ms at p50 on a loaded machine, before this round's pull could
+        # start): a power cut or an error may lose it, and the same numbers go again, which
+        # the hub skips by their key (#19).
+        self._unmarked = (self._unmarked[0] if self._unmarked else pushed, last)
         marks.pushed = last
         more = len(rows) == batch
         if more:
             self._maybe_unpushed = True
         return sent, more
+
+    def _write_pushed(self) -> None:
+        """Write the push's mark left by the round, in a transaction of its own."""
+        if self._unmarked is not None:
+            with self._db.session(immediate=True, durable=False) as s:
+                self._mark_pushed(s, int(_get(s, PUSHED) or 0))
+
+    def _mark_pushed(self, s: Any, stored: int) -> None:
+        """Write the push's mark left by the round in the write transaction ``s`` (``stored``:
+        the mark as ``s`` reads it), unless a join elsewhere asked to push it all again."""
+        if self._unmarked is None:
+            return
+        (began, last), self._unmarked = self._unmarked, None
+        if stored < began:  # a join elsewhere asked to push all: the next round reads it
+            self._kept, self._maybe_unpushed = None, True
+            return
+        _put(s, PUSHED, str(last))
 
     def _pull_batch(
         self, conn: psycopg.Connection, batch: int, marks: _Marks | None = None
@@ -464,6 +504,8 @@ class HubService:
         ) as tx:
             began = time.monotonic()
             now = _read_marks(tx.session)  # another pull may have moved the cursor
+            # The round's push mark goes with this transaction: one write transaction less.
+            self._mark_pushed(tx.session, now.pushed)
             if now.cursor < cursor:  # a join elsewhere asked to pull it all again
                 self._kept = None
                 marks.cursor, marks.events = now.cursor, now.events

@@ -27,7 +27,7 @@ from boothapp.app import AppContext, build_context
 from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent
 from boothapp.store.tables import ChangeLogRow, LeadChangeRow, LeadRow
-from boothapp.sync.hub.client import HubRefused
+from boothapp.sync.hub.client import HubError, HubRefused
 from boothapp.sync.settings import CrmSettings
 from tests.integration.pgserver import PgServer
 
@@ -409,6 +409,36 @@ def test_scanned_before_names_a_device_joined_or_renamed_while_the_connection_wa
     assert [s.device_name for s in a.hub.sightings(renamed.id)] == ["Ayşe's laptop"]
     # What was pulled before the rename keeps the name the device had when it scanned.
     assert [s.device_name for s in a.hub.sightings(first.id)] == ["laptop B"]
+
+
+def test_a_round_cut_after_its_push_sends_the_scan_again_and_the_other_keeps_one(
+    devices: tuple[AppContext, AppContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The push's mark is written with the round's pull (session 17): a round cut between the
+    # two leaves the scan counted as waiting, sent again by the next round, and held once.
+    from boothapp.sync.hub import client
+
+    a, b = devices
+    other, _ = b.leads.capture_scan(_event_id(b), "MARK-0")
+    b.hub.replicate_once()
+    lead, _ = a.leads.capture_scan(_event_id(a), "MARK-1")
+    with monkeypatch.context() as m:
+        m.setattr(client, "pull", lambda *_args: _raise(psycopg.OperationalError("cut")))
+        with pytest.raises(HubError):
+            a.hub.replicate_once()
+    assert a.hub.waiting() == 1  # the hub has it, this device does not know yet
+    b.hub.replicate_once()
+    assert {row.id for row in _leads(b)} == {other.id, lead.id}
+    a.hub.replicate_once()
+    assert a.hub.waiting() == 0
+    assert {row.id for row in _leads(a)} == {other.id, lead.id}
+    b.hub.replicate_once()
+    assert sorted(row.badge_id for row in _leads(b)) == ["MARK-0", "MARK-1"]
+    assert len(b.leads.history(lead.id)) == len(a.leads.history(lead.id))
+
+
+def _raise(exc: BaseException) -> None:
+    raise exc
 
 
 def test_a_device_joining_late_backfills_the_events_history(
