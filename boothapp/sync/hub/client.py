@@ -495,7 +495,11 @@ def pull(
         return []
     names = names or DeviceNames()
     names.fresh_for(conn, int(rows[0][13]), {row[0] for row in rows})
-    return [HubChange(*row[:13], *names.of(row[0])) for row in rows]
+    out = []
+    for row in rows:
+        name, kiosk = names.of(row[0])
+        out.append(HubChange(*(*row[:13], name, kiosk)))
+    return out
 
 
 def claim(conn: psycopg.Connection, device_id: str, leads: Sequence[tuple[str, str]]) -> set[str]:
