@@ -28,6 +28,7 @@ from boothapp.core.followups.plan import FollowUpPlan, PlanError
 from boothapp.core.models import Channel
 
 if TYPE_CHECKING:
+    from boothapp.services.event_config import EventConfigService
     from boothapp.services.lead_changes import LeadChanges
 from boothapp.sync.imap import DEFAULT_PORTS, ImapSecurity, ImapSettings
 from boothapp.sync.mail import (
@@ -329,6 +330,9 @@ class FollowUpRules(Protocol):
     them): no import circle (issue 13), checked by an import contract."""
 
     changes: LeadChanges
+
+    @property
+    def configs(self) -> EventConfigService: ...  # what rendering a body reads (followup_bodies)
 
     def settings(self, event_id: str) -> FollowUpSettings: ...
 
