@@ -68,6 +68,8 @@ class Touch:
     template_id: str
     reason: str
     subject: str
+    # The stored body: what went out for a sent touch, "" for one still to come (rendered
+    # from the lead when read: ``FollowUpService.message`` / ``preview``, issue 23).
     text: str
     html: str
     state: TouchState
