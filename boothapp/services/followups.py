@@ -366,10 +366,12 @@ class FollowUpService:
             template_id=t.template_id,
             reason=t.reason,
             # The subject stays stored: lists show it (the queue, `followups list`, the CRM
-            # task), and it costs little (a 50k build: ~0.5 s, ~9 MB).
+            # task), which would otherwise render it for every row they list. Rendering it
+            # (mostly the lead's message context) is at most ~10 s CPU of a 50k build's
+            # worker and ~12 MB of the file (measured in session 17).
             subject=msg.subject,
             # No body: rendered from the lead when read or sent (followup_bodies, issue 23:
-            # ~15 s and ~276 MB of a 50k build rendered and stored what few ever read).
+            # a 50k build stored ~264 MB of bodies few ever read, ~10 s CPU with them).
             body_text="",
             body_html="",
             state=TouchState.PLANNED.value,
