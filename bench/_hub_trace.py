@@ -41,9 +41,9 @@ def install() -> None:
             PUSHES[device_id].append((began, time.time(), leads))
         return out
 
-    def traced_pull(conn: Any, device_id: str, cursor: int, limit: int) -> Any:
+    def traced_pull(conn: Any, device_id: str, *args: Any) -> Any:
         began = time.time()
-        out = pull(conn, device_id, cursor, limit)
+        out = pull(conn, device_id, *args)
         leads = [c.lead_id for c in out if c.field == CREATED]
         with _lock:
             PULLS[device_id].append((began, time.time(), leads))

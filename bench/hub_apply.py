@@ -7,7 +7,8 @@ Three devices, each its own SQLite file: A captures ``--leads`` badges (every te
 also scanned by C, every fifth lead's notes edited); B then pulls them all (``bulk``, as a
 device catching up), and then, one new lead at a time, B's round that pulls one lead
 (``round_1``, what every device does on every other device's push), A's round that pushes
-it (``push_round``), and a round with nothing to do (``empty_round``, a poll).
+it (``push_round``), a round with nothing to do (``empty_round``, a poll), and B's round that
+pushes its own scan and pulls one of A's (``push_pull_round``).
 
     python bench/hub_apply.py [--leads 200] [--rounds 60]
     python bench/hub_apply.py --merge 2000   # ``boothapp merge`` of a 2,000-lead file instead
@@ -131,7 +132,7 @@ def main() -> None:
         began = time.process_time()
         bulk = b.hub.replicate(cb)
         bulk_s = time.process_time() - began
-        one, push, empty = [], [], []
+        one, push, empty, both = [], [], [], []
         for n in range(args.rounds):
             a.leads.capture_scan(ea, f"R-{n}")
             began = time.process_time()
@@ -143,6 +144,15 @@ def main() -> None:
             began = time.process_time()
             b.hub.replicate(cb, check=False)
             empty.append(time.process_time() - began)
+            # B's round that pushes its own scan and pulls one of A's (the push's mark goes
+            # with the pull's transaction since session 17).
+            a.leads.capture_scan(ea, f"P-{n}")
+            a.hub.replicate(ca, check=False)
+            b.leads.capture_scan(_eb, f"Q-{n}")
+            began = time.process_time()
+            b.hub.replicate(cb, check=False)
+            both.append(time.process_time() - began)
+            a.hub.replicate(ca, check=False)
         for ctx, _e, conn in devices * 2:
             ctx.hub.replicate(conn)
         hashes = set()
@@ -156,6 +166,7 @@ def main() -> None:
             "round_1_cpu_ms": _median_ms(one),
             "push_round_cpu_ms": _median_ms(push),
             "empty_round_cpu_ms": _median_ms(empty),
+            "push_pull_round_cpu_ms": _median_ms(both),
             "converged": len(hashes) == 1,
         }
         for ctx, _e, conn in devices:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from boothapp.app import AppContext
@@ -149,3 +149,11 @@ def planned_cast(ctx: AppContext, followups: dict[str, object] | None = None) ->
     cast = make_cast(ctx, followups)
     ctx.followups.plan(cast.event_id, PLANNED_AT)
     return cast
+
+
+def fix_name(ctx: AppContext, lead_id: str, first: str, company: str) -> None:
+    """Correct a lead's first name and company through the lead door, as the lead detail
+    does after a badge misread: no follow-up depends on them, so nothing is re-planned."""
+    lead = ctx.leads.get_lead(lead_id)
+    contact = replace(lead.contact, first_name=first, company=company)
+    ctx.leads.save_lead(replace(ctx.leads.draft_of(lead), contact=contact))

@@ -1,7 +1,8 @@
 """Follow-up outputs: printed letters (PDF), a staff member's calendar (ICS), response times.
 
 Each reads the ``followups`` rows of one event; the service methods of the same names call
-these functions.
+these functions. The messages come from ``followup_bodies``: rendered from each lead as it is
+now, one batch per output.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from boothapp.core.followups.metrics import ResponseSample, ResponseTimes, respo
 from boothapp.core.followups.timing import zone
 from boothapp.core.i18n import Language
 from boothapp.core.i18n_format import format_date
-from boothapp.core.messages.render import RenderedMessage
 from boothapp.core.models import Channel
 from boothapp.reports.letters import Letter, write_letters_pdf
 from boothapp.services.errors import NotFoundError
-from boothapp.services.followup_rows import end_of_day, event_of, language_for_country, lead_name
+from boothapp.services.event_config import EventConfigService
+from boothapp.services.followup_bodies import Bodies
+from boothapp.services.followup_rows import end_of_day, event_of, lead_name
 from boothapp.services.followup_types import OPEN_STATES, SenderSettings, TouchState
 from boothapp.store.db import Database
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, StaffRow
@@ -49,6 +51,7 @@ def event_language(s: Session, event_id: str) -> Language:
 
 def letters_pdf(
     db: Database,
+    configs: EventConfigService,
     sender: SenderSettings,
     event_id: str,
     path: Path,
@@ -56,7 +59,8 @@ def letters_pdf(
     mark_printed: bool = True,
 ) -> int:
     """Print the letter touches due by today into one PDF; they are marked done
-    (outcome "printed") so the next run does not print them again."""
+    (outcome "printed") so the next run does not print them again, each with the letter
+    printed kept on its row (as a sent mail keeps its message)."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     with db.session() as s:
         event = event_of(s, event_id)
@@ -76,33 +80,42 @@ def letters_pdf(
         )
         letters: list[Letter] = []
         rows: list[FollowUpRow] = []
+        bodies = Bodies(s, configs)
         for f, lead in pairs:
-            lang = language_for_country(lead.country)
             recipient = tuple(
                 x
                 for x in (lead_name(lead), lead.company, lead.city, lead.country)
                 if x and x.strip()
             )
-            message = RenderedMessage(f.template_id, lang, f.subject, f.body_text, f.body_html)
+            message = bodies.message(f, lead)
             # The date as the letter's own language writes it (CLDR long form, Babel).
             day = format_date(
                 f.due_at.astimezone(zone(f.timezone)).date(),
-                Language.parse(lang) or language,
+                Language.parse(message.language) or language,
                 "long",
             )
             letters.append(Letter(f.id, recipient, sender_lines, day, message))
             rows.append(f)
         count = write_letters_pdf(letters, path, language)
         if mark_printed:
-            for f in rows:
+            for f, letter in zip(rows, letters, strict=True):
                 f.state = TouchState.DONE.value
                 f.outcome = "printed"
                 f.done_at = now
+                f.subject, f.body_text = letter.message.subject, letter.message.text
+                f.language = letter.message.language
         return count
 
 
-def calendar(db: Database, event_id: str, staff_name: str, now: datetime | None = None) -> str:
-    """An iCalendar document of a staff member's open calls and letters (UID = touch)."""
+def calendar(
+    db: Database,
+    configs: EventConfigService,
+    event_id: str,
+    staff_name: str,
+    now: datetime | None = None,
+) -> str:
+    """An iCalendar document of a staff member's open calls and letters (UID = touch), each
+    described with its message as rendered from the lead now."""
     wanted = staff_name.strip().casefold()
     with db.read() as s:
         pairs = s.execute(
@@ -114,10 +127,12 @@ def calendar(db: Database, event_id: str, staff_name: str, now: datetime | None 
             )
             .order_by(FollowUpRow.due_at)
         )
+        mine = [(f, lead) for f, lead in pairs if f.owner.strip().casefold() == wanted]
+        texts = Bodies(s, configs).messages(
+            (f for f, _lead in mine), {lead.id: lead for _f, lead in mine}
+        )
         entries = []
-        for f, lead in pairs:
-            if f.owner.strip().casefold() != wanted:
-                continue
+        for f, lead in mine:
             verb = {"call": "Call", "letter": "Letter to", "email": "Email"}.get(
                 f.channel, f.channel
             )
@@ -128,7 +143,7 @@ def calendar(db: Database, event_id: str, staff_name: str, now: datetime | None 
                     touch_id=f.id,
                     due_utc=f.due_at,
                     summary=f"{verb} {who}",
-                    description=f"{contact}\n{f.reason}\n\n{f.body_text}".strip(),
+                    description=f"{contact}\n{f.reason}\n\n{texts[f.id].text}".strip(),
                 )
             )
     if not entries:

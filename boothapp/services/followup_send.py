@@ -46,7 +46,8 @@ from boothapp.core.messages.render import RenderedMessage
 from boothapp.core.models import Channel
 from boothapp.services.contact_facts import verdict_for
 from boothapp.services.errors import NotFoundError
-from boothapp.services.followup_rows import language_for_country, lead_name, touch_from_row
+from boothapp.services.followup_bodies import message_of
+from boothapp.services.followup_rows import lead_name, touch_from_row
 from boothapp.services.followup_types import (
     OPEN_STATES,
     FollowUpRules,
@@ -151,13 +152,15 @@ class FollowUpSender:
             from_addr = str(cfg.smtp.get("from", "") or "") or "sender@example.invalid"
             from_name = str(cfg.smtp.get("from_name", "") or "")
             problems = list(cfg.sender.missing())
+            # What a send run would render now (or the stored mail of a sent touch).
+            message = message_of(s, self._followups.configs, row, lead)
             try:
                 msg = compose(
-                    row, lead, cfg, message_id_for(row.id, from_addr), from_addr, from_name
+                    message, lead, cfg, message_id_for(row.id, from_addr), from_addr, from_name
                 )
             except ValueError as exc:
                 return MailPreview(
-                    row.id, row.language, (), row.subject, row.body_text, row.body_html,
+                    row.id, message.language, (), message.subject, message.text, message.html,
                     (*problems, str(exc)),
                 )  # fmt: skip
             text = msg.get_body(("plain",))
@@ -394,16 +397,24 @@ class FollowUpSender:
                 return "replanned"
             mid = message_id_for(row.id, settings.from_addr)
             try:
-                msg = compose(row, lead, cfg, mid, settings.from_addr, settings.from_name)
-            except ValueError as exc:
+                # Rendered from the lead as it is now (a name fixed after planning goes out
+                # fixed), unless the row holds its message already (followup_bodies).
+                message = message_of(s, self._followups.configs, row, lead)
+                msg = compose(message, lead, cfg, mid, settings.from_addr, settings.from_name)
+            except (ValueError, LookupError) as exc:  # a bad address, a template gone
                 row.state, row.outcome = TouchState.FAILED.value, "invalid"
                 row.reason += "; " + R.english(R.NOT_SENT, why=exc)
                 return f"failed:{_who(lead)}: {exc}"
             claim = _Claimed(
-                touch_id, lead.id, _who(lead), msg, today, row.state, row.attempts, row.message_id
-            )
+                touch_id, lead.id, _who(lead), msg, today, row.state, row.attempts, row.message_id,
+                (row.subject, row.body_text, row.body_html, row.language),
+            )  # fmt: skip
             row.state, row.message_id = TouchState.SENDING.value, mid
             row.attempts += 1
+            # The message kept with the claim, in the same commit: the record is what went
+            # out, whatever the lead becomes later, and an interrupted send settled as sent
+            # (reconcile, review) holds it too. A stop or deferral puts the row back as it was.
+            _store(row, message)
             return claim
 
     def _mark_sent(self, claim: _Claimed, at: datetime) -> None:
@@ -432,6 +443,7 @@ class FollowUpSender:
                     claim.attempts,
                     claim.message_id,
                 )
+                _unstore(row, claim)
                 tally.stopped = said
                 hint = " (try again later)" if outcome.retry_later else " (fix it, then send again)"
                 tally.problems.append(f"run stopped: the mail server answered {said}{hint}")
@@ -445,6 +457,7 @@ class FollowUpSender:
             if outcome.failure is MailFailure.DEFERRED:
                 wait = _backoff(row.attempts)
                 row.state, row.message_id = claim.state, claim.message_id
+                _unstore(row, claim)  # the retry renders what the lead is then
                 row.due_at = now + wait
                 minutes = int(wait.total_seconds() // 60)
                 row.reason += "; " + R.english(R.DEFERRED, said=said, minutes=minutes)
@@ -466,23 +479,17 @@ class FollowUpSender:
 
 
 def compose(
-    row: FollowUpRow,
+    rendered: RenderedMessage,
     lead: LeadRow,
     cfg: FollowUpSettings,
     message_id: str,
     from_addr: str,
     from_name: str = "",
 ) -> EmailMessage:
-    """The exact mail for a touch: its stored message plus the footer (opt-out line, postal
-    address) and List-Unsubscribe. The send run and the queue's preview both use this."""
+    """The exact mail for a touch: its message (``followup_bodies``) plus the footer (opt-out
+    line, postal address) and List-Unsubscribe. The send run and the queue's preview both use
+    this."""
     sender = cfg.sender
-    rendered = RenderedMessage(
-        row.template_id,
-        row.language or language_for_country(lead.country),
-        row.subject,
-        row.body_text,
-        row.body_html,
-    )
     footer = Footer(
         sender.unsubscribe_mailto, sender.address, sender.company, sender.unsubscribe_for(lead.id)
     )
@@ -513,6 +520,15 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=minutes), timedelta(days=1))
 
 
+def _store(row: FollowUpRow, message: RenderedMessage) -> None:
+    row.subject, row.body_text, row.body_html = message.subject, message.text, message.html
+    row.language = message.language
+
+
+def _unstore(row: FollowUpRow, claim: _Claimed) -> None:
+    row.subject, row.body_text, row.body_html, row.language = claim.stored
+
+
 def _country(lead: LeadRow) -> str:
     return normalise_country(lead.country) or ""
 
@@ -529,6 +545,7 @@ class _Claimed:
     state: str
     attempts: int
     message_id: str
+    stored: tuple[str, str, str, str]  # subject, text, HTML and language the row held
 
 
 @dataclass

@@ -28,6 +28,7 @@ from boothapp.core.followups.plan import FollowUpPlan, PlanError
 from boothapp.core.models import Channel
 
 if TYPE_CHECKING:
+    from boothapp.services.event_config import EventConfigService
     from boothapp.services.lead_changes import LeadChanges
 from boothapp.sync.imap import DEFAULT_PORTS, ImapSecurity, ImapSettings
 from boothapp.sync.mail import (
@@ -67,6 +68,8 @@ class Touch:
     template_id: str
     reason: str
     subject: str
+    # The stored body: what went out for a sent touch, "" for one still to come (rendered
+    # from the lead when read: ``FollowUpService.message`` / ``preview``, issue 23).
     text: str
     html: str
     state: TouchState
@@ -329,6 +332,9 @@ class FollowUpRules(Protocol):
     them): no import circle (issue 13), checked by an import contract."""
 
     changes: LeadChanges
+
+    @property
+    def configs(self) -> EventConfigService: ...  # what rendering a body reads (followup_bodies)
 
     def settings(self, event_id: str) -> FollowUpSettings: ...
 

@@ -1,8 +1,10 @@
 """Follow-ups for an event's leads: plan, queue, outcomes, letters, calendar and metrics.
 
 The rules live in ``boothapp.core.followups``; this service feeds them lead facts from the
-store, renders each message once at planning time (what the rep previews is what goes out)
-and keeps every touch as a ``followups`` row. Sending lives in ``followup_send``.
+store and keeps every touch as a ``followups`` row with its subject, template and language.
+The body is rendered when someone reads or sends it (``followup_bodies``, issue 23), so
+what the rep previews is what goes out, from the lead as it is then. Sending lives in
+``followup_send``.
 """
 
 from __future__ import annotations
@@ -33,28 +35,22 @@ from boothapp.core.followups.metrics import ResponseTimes
 from boothapp.core.followups.timing import zone
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.hygiene.countries import normalise_country
-from boothapp.core.messages.personal import render_for_lead, render_for_rep
 from boothapp.core.messages.render import (
     MessageContext,
     RenderedMessage,
     default_renderer,
     normalise_language,
 )
-from boothapp.core.models import Channel, Event, Lead, Rating, Staff, Stage
+from boothapp.core.models import Channel, Event, Rating, Staff, Stage
 from boothapp.core.pickling import pickled_as_values
 from boothapp.services import followup_outputs
 from boothapp.services.contact_facts import contact_facts, verdict_for
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
+from boothapp.services.followup_bodies import Bodies, LeadMessages, lead_messages, staff_of
 from boothapp.services.followup_owners import event_owners
 from boothapp.services.followup_replies import RepliesApplied, apply_replies, mark_unsubscribed
-from boothapp.services.followup_rows import (
-    country_languages,
-    event_of,
-    known_language,
-    lead_name,
-    touch_from_row,
-)
+from boothapp.services.followup_rows import event_of, lead_name, touch_from_row
 from boothapp.services.followup_send import FollowUpSender
 from boothapp.services.followup_types import (
     OPEN_STATES,
@@ -71,7 +67,6 @@ from boothapp.services.followup_types import (
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
 from boothapp.store.bulk import in_chunks, insert_rows, loaded_row, loaded_values
 from boothapp.store.db import Database
-from boothapp.store.mappers import lead_from_row, staff_from_row
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
 from boothapp.store.types import new_id
 from boothapp.sync.mail import SmtpSettings
@@ -92,52 +87,21 @@ _SHOW_CLOSE = time(18, 0)
 
 @dataclass(frozen=True, slots=True)
 class _LeadView:
-    """What planning and rendering need about one lead, read inside one session."""
+    """What planning needs about one lead, read inside one session."""
 
     row: LeadRow
     facts: LeadFacts
-    lead: Lead
-    event: Event
-    config: EventConfig
-    settings: FollowUpSettings
-    staff: Staff | None
-    languages: tuple[str, ...]  # the fallback chain: lead -> event -> en (configurable)
     owner: str
-    # The lead's message contexts by language, shared by the touches rendered for it.
-    contexts: dict[str, MessageContext] = field(default_factory=dict)
+    messages: LeadMessages
 
     @property
     def lead_id(self) -> str:
         return self.row.id
 
-    def render(self, template_id: str) -> RenderedMessage:
-        return render_for_lead(
-            template_id,
-            self.lead,
-            self.event,
-            self.config,
-            self.settings.content,
-            self.languages,
-            staff=self.staff,
-            rep_id=self.row.owner,
-            sender_company=self.settings.sender.company,
-            unsubscribe_url=self.settings.sender.unsubscribe_for(self.row.id),
-            contexts=self.contexts,
-        )
-
-    def render_for_rep(self, template_id: str, reader_language: str) -> RenderedMessage:
-        return render_for_rep(
-            template_id,
-            self.lead,
-            self.event,
-            self.config,
-            self.settings.content,
-            self.languages,
-            reader_language,
-            staff=self.staff,
-            rep_id=self.row.owner,
-            sender_company=self.settings.sender.company,
-        )
+    def subject(self, template_id: str) -> RenderedMessage:
+        """The touch's subject and language: what planning stores (the body is rendered when
+        read, ``followup_bodies``; issue 23)."""
+        return self.messages.render(template_id, body=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,16 +120,16 @@ class PlanJob:
 @pickled_as_values
 @dataclass(frozen=True, slots=True)
 class PreparedPlan:
-    """A new lead's touches and their messages, planned and rendered ahead (``prepare_plans``),
-    as ``plan_in`` would plan and render them for it; ``problem`` when it cannot be planned."""
+    """A new lead's touches and their subjects, planned ahead (``prepare_plans``), as
+    ``plan_in`` would plan them for it; ``problem`` when it cannot be planned."""
 
     lead_id: str
     owner: str
     touches: tuple[PlannedTouch, ...] = ()
-    messages: dict[str, RenderedMessage] = field(default_factory=dict)
+    messages: dict[str, RenderedMessage] = field(default_factory=dict)  # subjects only
     problem: str = ""
 
-    def render(self, template_id: str) -> RenderedMessage:
+    def subject(self, template_id: str) -> RenderedMessage:
         return self.messages[template_id]
 
 
@@ -173,8 +137,8 @@ Prepared = Callable[[], "dict[str, PreparedPlan]"]
 
 
 def prepare_plans(job: PlanJob) -> dict[str, PreparedPlan]:
-    """Plan and render new leads (no touches yet) off the database: the pure part of
-    ``plan_in``, run in a bulk capture's worker process while the door inserts (#23)."""
+    """Plan new leads (no touches yet) and render their subjects off the database: the pure
+    part of ``plan_in``, run in a bulk capture's worker process while the door inserts (#23)."""
     now = job.now.astimezone(UTC)
     show_end = _show_end(job.event, now)
     out: dict[str, PreparedPlan] = {}
@@ -190,7 +154,7 @@ def prepare_plans(job: PlanJob) -> dict[str, PreparedPlan]:
             out[lead.id] = PreparedPlan(lead.id, "", problem=str(exc))
             continue
         # Rendering fails the whole plan, not one lead, as in ``plan_in``.
-        messages = {t.template_id: view.render(t.template_id) for t in touches}
+        messages = {t.template_id: view.subject(t.template_id) for t in touches}
         out[lead.id] = PreparedPlan(lead.id, view.owner, tuple(touches), messages)
     return out
 
@@ -208,6 +172,10 @@ class FollowUpService:
         self._device_id = device_id
         # Outcomes change the lead's stage through the lead door, which plans through us.
         self.changes = changes or LeadChanges(db, device_id, planner=self)
+
+    @property
+    def configs(self) -> EventConfigService:
+        return self._configs
 
     # -- settings -------------------------------------------------------------------------
     def settings(self, event_id: str) -> FollowUpSettings:
@@ -387,7 +355,7 @@ class FollowUpService:
         return FollowUpRow(**self._values_for(view, t))
 
     def _values_for(self, view: _LeadView | PreparedPlan, t: PlannedTouch) -> dict[str, Any]:
-        msg = view.render(t.template_id)
+        msg = view.subject(t.template_id)
         return dict(
             id=new_id(),
             lead_id=view.lead_id,
@@ -397,12 +365,15 @@ class FollowUpService:
             timezone=t.tz,
             template_id=t.template_id,
             reason=t.reason,
+            # The subject stays stored: lists show it (the queue, `followups list`, the CRM
+            # task), which would otherwise render it for every row they list. Rendering it
+            # (mostly the lead's message context) is at most ~10 s CPU of a 50k build's
+            # worker and ~12 MB of the file (measured in session 17).
             subject=msg.subject,
-            body_text=msg.text,
-            # Only an e-mail is ever shown or sent as HTML (the queue's preview, the mail's
-            # second part); a call script's, letter's or CRM task's was ~40 MB of a 50k
-            # event's file that nothing read (issue 23).
-            body_html=msg.html if t.channel is Channel.EMAIL else "",
+            # No body: rendered from the lead when read or sent (followup_bodies, issue 23:
+            # a 50k build stored ~264 MB of bodies few ever read, ~10 s CPU with them).
+            body_text="",
+            body_html="",
             state=TouchState.PLANNED.value,
             owner=view.owner,
             device_id=self._device_id,
@@ -420,11 +391,11 @@ class FollowUpService:
         staff_cache: dict[tuple[str, str], Staff | None] | None = None,
     ) -> _LeadView:
         if staff_cache is None:
-            staff = self._staff_of(s, lead)
+            staff = staff_of(s, lead)
         else:
             key = (lead.staff_id, lead.owner)
             if key not in staff_cache:
-                staff_cache[key] = self._staff_of(s, lead)
+                staff_cache[key] = staff_of(s, lead)
             staff = staff_cache[key]
         return _view_of(lead, event, cfg, touches, config or self._configs.get(event.id), staff)
 
@@ -437,7 +408,7 @@ class FollowUpService:
         for row in rows:
             key = (row.staff_id, row.owner)
             if key not in staff:
-                staff[key] = self._staff_of(s, row)
+                staff[key] = staff_of(s, row)
         columns = [a.key for a in inspect(LeadRow).column_attrs]
         return PlanJob(
             [loaded_values(row, columns) for row in rows],
@@ -447,16 +418,6 @@ class FollowUpService:
             staff,
             now,
         )
-
-    def _staff_of(self, s: Session, lead: LeadRow) -> Staff | None:
-        row = s.get(StaffRow, lead.staff_id) if lead.staff_id else None
-        if row is None and lead.owner:
-            row = s.scalar(
-                select(StaffRow).where(
-                    StaffRow.event_id == lead.event_id, StaffRow.name == lead.owner
-                )
-            )
-        return staff_from_row(row) if row else None
 
     @staticmethod
     def _event(s: Session, event_id: str) -> Event:
@@ -534,9 +495,20 @@ class FollowUpService:
             lead = s.get(LeadRow, row.lead_id)
             if lead is None:
                 raise NotFoundError(f"no lead {row.lead_id}")
-            event = self._event(s, lead.event_id)
-            view = self._view(s, lead, event, self.settings(event.id))
-            return view.render_for_rep(row.template_id, reader_language)
+            return (
+                Bodies(s, self._configs).lead(lead).render_for_rep(row.template_id, reader_language)
+            )
+
+    def message(self, touch_id: str) -> RenderedMessage:
+        """A touch's message as the lead gets it (``followup_bodies``): the stored one when the
+        row holds it (sent), else rendered from the lead now, so a name fixed after planning
+        is in it. The queue's preview of a call, letter or CRM task (an e-mail: ``preview``)."""
+        with self._db.read() as s:
+            row = self._touch_row(s, touch_id)
+            lead = s.get(LeadRow, row.lead_id)
+            if lead is None:
+                raise NotFoundError(f"no lead {row.lead_id}")
+            return Bodies(s, self._configs).message(row, lead)
 
     def rep_subjects(self, touches: Sequence[Touch], reader_language: str) -> dict[str, str]:
         """Call subjects in the reader's language for a whole list (issue 21), by touch id:
@@ -744,11 +716,13 @@ class FollowUpService:
         """Print the letter touches due by today into one PDF; they are marked done
         (outcome "printed") so the next run does not print them again."""
         sender = self.settings(event_id).sender
-        return followup_outputs.letters_pdf(self._db, sender, event_id, path, now, mark_printed)
+        return followup_outputs.letters_pdf(
+            self._db, self._configs, sender, event_id, path, now, mark_printed
+        )
 
     def calendar(self, event_id: str, staff_name: str, now: datetime | None = None) -> str:
         """An iCalendar document of a staff member's open touches (UID = touch id)."""
-        return followup_outputs.calendar(self._db, event_id, staff_name, now)
+        return followup_outputs.calendar(self._db, self._configs, event_id, staff_name, now)
 
     def metrics(self, event_id: str) -> ResponseTimes:
         """Capture -> first contact per lead, with medians per owner and for the event."""
@@ -800,10 +774,8 @@ def _view_of(
         captured_at_utc=lead.created_at,
         bounced=contact_facts(lead, touches).bounced,
     )
-    model = lead_from_row(lead, staff.name if staff else "")
-    chain = cfg.content.languages(country_languages(country), known_language(event.country))
     owner = lead.owner.strip() or (staff.name if staff else "")
-    return _LeadView(lead, facts, model, event, config, cfg, staff, chain, owner)
+    return _LeadView(lead, facts, owner, lead_messages(lead, event, cfg, config, staff))
 
 
 def _cancel_open(rows: Iterable[FollowUpRow], reason: str) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from boothapp.core.i18n import _
 from boothapp.services import hub_apply
@@ -128,6 +128,11 @@ class HubService:
         # woken by another device's push and have nothing to send (set by the door's
         # broadcast of a local change, and whenever the marks are read again).
         self._maybe_unpushed = True
+        # A push's mark not written yet: (the mark its first batch started from, the last
+        # number the hub has). A round writes it in its pull's transaction, or at its end in
+        # one of its own (``_write_pushed``): a write transaction per push was a third of a
+        # push round's CPU (#19, session 17).
+        self._unmarked: tuple[int, int] | None = None
         # Pulled changes fetched after the cursor but not applied yet (``_pull_batch``).
         self._fetched: list[HubChange] = []
         self._fetched_after = -1  # the cursor they follow
@@ -135,6 +140,9 @@ class HubService:
         # until their claim entry is logged with the capture.
         self._claims: set[str] = set()
         self._swept_at = -SWEEP_EVERY_S  # the first round sweeps (``_sweep``)
+        # Who pushed a pulled change (its name, whether a kiosk): kept between pulls, read
+        # once per connection and when stale (``client.DeviceNames``).
+        self._names = client.DeviceNames()
         changes.subscribe(self._logged_here)
 
     def _logged_here(self, changed: LeadsChanged) -> None:
@@ -304,10 +312,24 @@ class HubService:
         loop does once per connection; a revoke ends the device's sessions)."""
         if check:
             client.check_device(conn)
+        try:
+            done = self._replicate(conn, batch, pull_batch, check)
+            self._write_pushed()
+        except BaseException:
+            # Maybe not marked pushed (the mark left to write, or a pull transaction that
+            # held it rolled back): the next round reads the marks again and sends what is
+            # after them again (the hub skips what it has, by its key), as after a crash.
+            self._unmarked, self._kept, self._maybe_unpushed = None, None, True
+            raise
+        return done
+
+    def _replicate(
+        self, conn: psycopg.Connection, batch: int, pull_batch: int, check: bool
+    ) -> Replicated:
         # What this device pushed and pulled up to, read once a round: a round is woken by
         # every other device's push, and its reads were most of an empty round's time.
         marks = self._marks()
-        pushed = self.push(conn, batch)
+        pushed = self._push_all(conn, batch)
         pulled = applied = 0
         if not self._settings.hub_push_only:
             held_since = time.monotonic()
@@ -333,13 +355,21 @@ class HubService:
                 self._sweep(conn, marks)
             # A claim of a kiosk's lead logged by the pull goes out now: the other laptops
             # learn who plans it (the door's broadcast of a pull rings no push).
-            pushed += self.push(conn, batch)
+            pushed += self._push_all(conn, batch)
         # Every change logged by the time of the last push went out; one committed since
         # rang the loop's bell, and the next round (at once) sends it and says so.
         return Replicated(pushed, pulled, applied, 0)
 
     def push(self, conn: psycopg.Connection, batch: int = BATCH) -> int:
         """Push everything waiting (no pull); returns how many changes the hub did not have."""
+        try:
+            pushed = self._push_all(conn, batch)
+        finally:
+            self._write_pushed()
+        return pushed
+
+    def _push_all(self, conn: psycopg.Connection, batch: int) -> int:
+        """Push everything waiting; the mark is left to write (``_unmarked``)."""
         marks = self._marks()
         pushed = 0
         while True:
@@ -380,17 +410,8 @@ class HubService:
         try:
             with self._db.read() as s:
                 # Core rows, not ORM objects: a push reads what it sends, nothing more.
-                t = table_of(ChangeLogRow)
-                rows = (
-                    s.connection()
-                    .execute(
-                        select(t)
-                        .where(t.c.device_id == me, t.c.device_seq > pushed)
-                        .order_by(t.c.device_seq)
-                        .limit(batch)
-                    )
-                    .all()
-                )
+                args = {"me": me, "pushed": pushed, "batch": batch}
+                rows = s.connection().execute(_TO_PUSH, args).all()
                 changes = [
                     HubChange(
                         me,
@@ -413,23 +434,36 @@ class HubService:
             if not rows:
                 return 0, False
             sent = client.push(conn, me, changes) if changes else 0
-            # The mark is not flushed to disk (a disk flush, 30 ms at p50 on a loaded
-            # machine, before this round's pull could start): a power cut may lose it, and
-            # the same numbers go again, which the hub skips by their key (#19).
-            with self._db.session(immediate=True, durable=False) as s:
-                if int(_get(s, PUSHED) or 0) < pushed:  # a join elsewhere asked to push all
-                    self._kept = None
-                    self._maybe_unpushed = True
-                    return sent, True
-                _put(s, PUSHED, str(last))
         except BaseException:
             self._maybe_unpushed = True  # not marked pushed: the next round sends it again
             raise
+        # The mark is written later in the round (``_unmarked``), and is not flushed to disk
+        # (a disk flush, 30 ms at p50 on a loaded machine, before this round's pull could
+        # start): a power cut or an error may lose it, and the same numbers go again, which
+        # the hub skips by their key (#19).
+        self._unmarked = (self._unmarked[0] if self._unmarked else pushed, last)
         marks.pushed = last
         more = len(rows) == batch
         if more:
             self._maybe_unpushed = True
         return sent, more
+
+    def _write_pushed(self) -> None:
+        """Write the push's mark left by the round, in a transaction of its own."""
+        if self._unmarked is not None:
+            with self._db.session(immediate=True, durable=False) as s:
+                self._mark_pushed(s, int(_get(s, PUSHED) or 0))
+
+    def _mark_pushed(self, s: Any, stored: int) -> None:
+        """Write the push's mark left by the round in the write transaction ``s`` (``stored``:
+        the mark as ``s`` reads it), unless a join elsewhere asked to push it all again."""
+        if self._unmarked is None:
+            return
+        (began, last), self._unmarked = self._unmarked, None
+        if stored < began:  # a join elsewhere asked to push all: the next round reads it
+            self._kept, self._maybe_unpushed = None, True
+            return
+        _put(s, PUSHED, str(last))
 
     def _pull_batch(
         self, conn: psycopg.Connection, batch: int, marks: _Marks | None = None
@@ -445,7 +479,7 @@ class HubService:
         if left and cursor == self._fetched_after:
             changes = left
         else:
-            changes = client.pull(conn, self._settings.device_id, cursor, batch)
+            changes = client.pull(conn, self._settings.device_id, cursor, batch, self._names)
             # A kiosk's lead is planned by the first pulling device that applies it: claimed
             # at the hub before it is applied here, so the claim and the capture land together.
             kiosk = [(c.event_id, c.lead_id) for c in changes if c.push_only and c.field == CREATED]
@@ -470,6 +504,8 @@ class HubService:
         ) as tx:
             began = time.monotonic()
             now = _read_marks(tx.session)  # another pull may have moved the cursor
+            # The round's push mark goes with this transaction: one write transaction less.
+            self._mark_pushed(tx.session, now.pushed)
             if now.cursor < cursor:  # a join elsewhere asked to pull it all again
                 self._kept = None
                 marks.cursor, marks.events = now.cursor, now.events
@@ -593,31 +629,44 @@ def _remote(c: HubChange, event_id: str) -> RemoteChange:
     )  # fmt: skip
 
 
+# The statements of the marks and the push's read, built once (#19, session 17): every
+# round reads the marks and writes one, every push reads its changes; building the
+# expression per call was a tenth of a one-lead pull round's CPU.
+_STATE = table_of(HubStateRow)
+_LOG = table_of(ChangeLogRow)
+_MARKS = select(_STATE.c.key, _STATE.c.value).where(
+    _STATE.c.key.in_((PUSHED, CURSOR)) | _STATE.c.key.startswith(_EVENT)
+)
+_MARK = select(_STATE.c.value).where(_STATE.c.key == bindparam("k"))
+_SET_MARK = update(_STATE).where(_STATE.c.key == bindparam("k")).values(value=bindparam("v"))
+_NEW_MARK = insert(_STATE).values(key=bindparam("k"), value=bindparam("v"))
+_TO_PUSH = (
+    select(_LOG)
+    .where(_LOG.c.device_id == bindparam("me"), _LOG.c.device_seq > bindparam("pushed"))
+    .order_by(_LOG.c.device_seq)
+    .limit(bindparam("batch"))
+)
+
+
 def _read_marks(s: Any) -> _Marks:
     """Every hub mark of this device in one query (Core: no ORM row per mark, no autoflush;
     every pull reads them, #19 session 15)."""
-    t = table_of(HubStateRow)
-    rows = s.connection().execute(
-        select(t.c.key, t.c.value).where(t.c.key.in_((PUSHED, CURSOR)) | t.c.key.startswith(_EVENT))
-    )
-    values = {key: value for key, value in rows}
+    values = {key: value for key, value in s.connection().execute(_MARKS)}
     events = {k[len(_EVENT) :]: v for k, v in values.items() if k.startswith(_EVENT)}
     return _Marks(int(values.get(PUSHED) or 0), int(values.get(CURSOR) or 0), events)
 
 
 def _get(s: Any, key: str) -> str | None:
-    t = table_of(HubStateRow)
-    value = s.connection().scalar(select(t.c.value).where(t.c.key == key))
+    value = s.connection().scalar(_MARK, {"k": key})
     return None if value is None else str(value)
 
 
 def _put(s: Any, key: str, value: str) -> None:
     """Set a mark: one statement (Core), not a read of the ORM row and its flush: every
     pull and push writes one (#19 session 15)."""
-    t = table_of(HubStateRow)
-    con = s.connection()
-    if con.execute(update(t).where(t.c.key == key).values(value=value)).rowcount == 0:
-        con.execute(insert(t).values(key=key, value=value))
+    con, args = s.connection(), {"k": key, "v": value}
+    if con.execute(_SET_MARK, args).rowcount == 0:
+        con.execute(_NEW_MARK, args)
 
 
 def _event_map(s: Any, reverse: bool = False) -> dict[str, str]:

@@ -255,6 +255,8 @@ class FollowUpRow(Stamped, Base):
     template_id: Mapped[str] = mapped_column(String(80), default="", nullable=False)
     reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
     subject: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # "" until the message goes out (sent, printed): rendered from the lead when read, and a
+    # stored body is shown as it is (services/followup_bodies.py, issue 23).
     body_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
     body_html: Mapped[str] = mapped_column(Text, default="", nullable=False)
     state: Mapped[str] = mapped_column(String(12), default="planned", nullable=False)

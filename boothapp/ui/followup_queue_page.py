@@ -484,26 +484,36 @@ class FollowUpQueuePage(QWidget):
         # Left-to-right marks keep "+98 912..." reading as a number on a right-to-left line.
         numbers = [f"\u200e{x}\u200e" for x in (item.phone, item.email) if x]
         self.contact.setText(" · ".join([x for x in (item.lead_name,) if x] + numbers))
-        if t.channel is Channel.EMAIL and t.html:
-            self.preview.setHtml(t.html)
-            # The exact mail, footer and List-Unsubscribe included, built off the GUI thread.
-            service, touch_id = self._service, t.id
+        # Only a sent (or long-planned) touch holds its message; the others' is rendered from
+        # the lead as it is now, off the GUI thread, for the one touch shown (issue 23).
+        service, touch_id, lang = self._service, t.id, current_language()
+        if t.channel is Channel.EMAIL:
+            if t.html:
+                self.preview.setHtml(t.html)
+            else:
+                self.preview.setPlainText(self.tr("Loading…"))
+            # The exact mail, footer and List-Unsubscribe included.
             self._runner.run(
                 lambda: service.preview(touch_id),
                 on_done=self._preview_loaded,
-                on_error=lambda _: None,  # the stored message stays shown
+                on_error=lambda exc: self._preview_failed(touch_id, t.html, exc),
             )
         else:
-            self.preview.setPlainText(t.text)
-            if t.channel is Channel.CALL and t.language and t.language != current_language():
-                # Planned in the lead's language; the rep reads the headings in their own and
-                # keeps the words to say in the lead's (built off the GUI thread, issue 21).
-                service, touch_id, lang = self._service, t.id, current_language()
-                self._runner.run(
-                    lambda: (touch_id, lang, service.call_script(touch_id, lang)),
-                    on_done=self._script_loaded,
-                    on_error=lambda _: None,  # the planned script stays shown
-                )
+            self.preview.setPlainText(t.text or self.tr("Loading…"))
+            # A call planned in the lead's language: the rep reads the headings in their own
+            # and keeps the words to say in the lead's (issue 21).
+            for_rep = t.channel is Channel.CALL and bool(t.language) and t.language != lang
+
+            def load() -> tuple[str, str, RenderedMessage]:
+                if for_rep:
+                    return touch_id, lang, service.call_script(touch_id, lang)
+                return touch_id, lang, service.message(touch_id)
+
+            self._runner.run(
+                load,
+                on_done=self._script_loaded,
+                on_error=lambda exc: self._preview_failed(touch_id, t.text, exc),
+            )
         is_email = t.channel is Channel.EMAIL
         self.send_button.setVisible(is_email)
         self.send_button.setEnabled(is_email and self._smtp is not None)
@@ -520,7 +530,13 @@ class FollowUpQueuePage(QWidget):
 
     def _preview_loaded(self, preview: MailPreview) -> None:
         if preview.touch_id == self.selected_touch_id():
+            self.subject.setText(preview.subject)
             self.preview.setHtml(preview_html(preview))
+
+    def _preview_failed(self, touch_id: str, stored: str, exc: BaseException) -> None:
+        """A stored message stays shown; else what went wrong replaces "Loading…"."""
+        if touch_id == self.selected_touch_id() and not stored:
+            self.preview.setPlainText(self.tr("Failed: {0}").format(exc))
 
     def _script_loaded(self, loaded: tuple[str, str, RenderedMessage]) -> None:
         touch_id, lang, script = loaded

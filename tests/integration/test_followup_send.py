@@ -17,7 +17,7 @@ from boothapp.app import build_context
 from boothapp.services.followup_types import TouchState
 from boothapp.store.tables import LeadRow
 from boothapp.sync.mail import Pacer, SmtpSender, SmtpSettings
-from tests.fixtures_followups import PLANNED_AT, make_cast, planned_cast
+from tests.fixtures_followups import PLANNED_AT, fix_name, make_cast, planned_cast
 from tests.integration import test_mail_smtp as mail_tests
 from tests.integration.test_mail_smtp import FROM, Recorder, parsed, settings_for
 
@@ -286,3 +286,37 @@ def test_cli_send_logs_in_with_the_password_from_the_environment(
     listed = cli("followups", "list", "--event", "CeMAT", "--format", "json")
     states = {r["lead_id"]: r["state"] for r in map(json.loads, listed.lines) if r["touch"] == 1}
     assert states[cast.hot] == "sent"
+
+
+def test_a_name_fixed_after_planning_goes_out_fixed_and_the_sent_mail_is_kept(
+    smtp_server: tuple[Controller, Recorder], data_dir: Path
+) -> None:
+    """Issue 23: the body is rendered just before sending, so a badge misread fixed after
+    planning reaches the lead fixed; what went out is then kept on the touch, whatever the
+    lead becomes later."""
+    controller, recorder = smtp_server
+    ctx = build_context(str(data_dir))
+    try:
+        cast = planned_cast(ctx, SECTION)
+        touch = ctx.followups.lead_touches(cast.hot)[0]
+        fix_name(ctx, cast.hot, "Hanna", "Hanna Werke")
+        assert "Hallo Hanna," in ctx.followups.preview(touch.id).text  # what the rep checks
+        report = ctx.followups.send_due(
+            cast.event_id, settings_for(controller), None, now=PLANNED_AT
+        )
+        assert report.sent == 1
+        msg = parsed(recorder.messages[0][2])
+        text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        assert "Hallo Hanna," in text and "Hanna" in html and "Heike" not in text + html
+        fix_name(ctx, cast.hot, "Greta", "Greta AG")
+        sent = ctx.followups.message(touch.id)
+        assert "Hallo Hanna," in sent.text and "Greta" not in sent.text + sent.html
+        assert sent.subject == msg["Subject"]
+        preview = ctx.followups.preview(touch.id)  # the sent mail, as the queue shows it
+        assert "Hallo Hanna," in preview.text and "Greta" not in preview.text
+        # The touches still to come are written to the lead as it is now.
+        call = next(t for t in ctx.followups.lead_touches(cast.hot) if t.channel.value == "call")
+        assert "Greta AG" in ctx.followups.message(call.id).text
+    finally:
+        ctx.close()

@@ -27,7 +27,7 @@ from boothapp.app import AppContext, build_context
 from boothapp.services.errors import ValidationError
 from boothapp.services.events import NewEvent
 from boothapp.store.tables import ChangeLogRow, LeadChangeRow, LeadRow
-from boothapp.sync.hub.client import HubRefused
+from boothapp.sync.hub.client import HubError, HubRefused
 from boothapp.sync.settings import CrmSettings
 from tests.integration.pgserver import PgServer
 
@@ -358,6 +358,87 @@ def test_the_app_worker_brings_another_devices_scan_within_seconds(
     finally:
         worker.stop()
     assert not any(s.refused for s in states)
+
+
+def test_scanned_before_names_a_device_joined_or_renamed_while_the_connection_was_open(
+    tmp_path: Path, hub_url: str, devices: tuple[AppContext, AppContext]
+) -> None:
+    # A's loop keeps one connection for hours and the pull no longer joins hub.devices
+    # (session 17): the names it keeps must follow a device that joins this event (new on
+    # the hub, or there for another event before), or joins again under another name,
+    # while that connection is open.
+    a, b = devices
+    c = _device(tmp_path, "laptop C", hub_url, event="Other Expo")  # on the hub, not here
+    first, _ = b.leads.capture_scan(_event_id(b), "NAMES-1")
+    b.hub.replicate_once()
+    try:
+        with a.hub.connect(autocommit=True) as conn:
+            a.hub.replicate(conn)
+            assert [s.device_name for s in a.hub.sightings(first.id)] == ["laptop B"]
+            reads = a.hub._names.reads
+            second, _ = b.leads.capture_scan(_event_id(b), "NAMES-2")
+            b.hub.replicate_once()
+            a.hub.replicate(conn, check=False)
+            assert [s.device_name for s in a.hub.sightings(second.id)] == ["laptop B"]
+            assert a.hub._names.reads == reads  # the names were not read again for it
+
+            d = _device(tmp_path, "laptop D", hub_url)  # new on the hub
+            try:
+                by_d, _ = d.leads.capture_scan(_event_id(d), "NAMES-3")
+                d.hub.replicate_once()
+            finally:
+                d.close()
+            a.hub.replicate(conn, check=False)
+            assert [s.device_name for s in a.hub.sightings(by_d.id)] == ["laptop D"]
+
+            event_c = c.events.create_event(
+                NewEvent(name=EVENT, timezone="UTC", starts_on=date(2026, 12, 1))
+            )
+            c.hub.join(hub_url, event_c.id, "laptop C")  # its name unchanged on the hub
+            by_c, _ = c.leads.capture_scan(event_c.id, "NAMES-4")
+            c.hub.replicate_once()
+            a.hub.replicate(conn, check=False)
+            assert [s.device_name for s in a.hub.sightings(by_c.id)] == ["laptop C"]
+
+            b.hub.join(hub_url, _event_id(b), "Ayşe's laptop")  # B joins again, renamed
+            renamed, _ = b.leads.capture_scan(_event_id(b), "NAMES-5")
+            b.hub.replicate_once()
+            a.hub.replicate(conn, check=False)
+    finally:
+        c.close()
+    assert [s.device_name for s in a.hub.sightings(renamed.id)] == ["Ayşe's laptop"]
+    # What was pulled before the rename keeps the name the device had when it scanned.
+    assert [s.device_name for s in a.hub.sightings(first.id)] == ["laptop B"]
+
+
+def test_a_round_cut_after_its_push_sends_the_scan_again_and_the_other_keeps_one(
+    devices: tuple[AppContext, AppContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The push's mark is written with the round's pull (session 17): a round cut between the
+    # two leaves the scan counted as waiting, sent again by the next round, and held once.
+    from boothapp.sync.hub import client
+
+    a, b = devices
+    other, _ = b.leads.capture_scan(_event_id(b), "MARK-0")
+    b.hub.replicate_once()
+    lead, _ = a.leads.capture_scan(_event_id(a), "MARK-1")
+    with monkeypatch.context() as m:
+        m.setattr(client, "pull", lambda *_args: _raise(psycopg.OperationalError("cut")))
+        with pytest.raises(HubError):
+            a.hub.replicate_once()
+    assert a.hub.waiting() == 1  # the hub has it, this device does not know yet
+    b.hub.replicate_once()
+    assert {row.id for row in _leads(b)} == {other.id, lead.id}
+    a.hub.replicate_once()
+    assert a.hub.waiting() == 0
+    assert {row.id for row in _leads(a)} == {other.id, lead.id}
+    b.hub.replicate_once()
+    assert sorted(row.badge_id for row in _leads(b)) == ["MARK-0", "MARK-1"]
+    assert len(b.leads.history(lead.id)) == len(a.leads.history(lead.id))
+
+
+def _raise(exc: BaseException) -> None:
+    raise exc
 
 
 def test_a_device_joining_late_backfills_the_events_history(

@@ -314,8 +314,10 @@ def test_kiosk_leads_pulled_before_the_hub_had_claims_are_claimed_by_the_laptop_
     kiosk, laptop = _open(kiosk_dir, opened), _open(laptop_dir, opened)
     lead = _capture(kiosk, "ayse@demir.de")
     kiosk.hub.replicate_once()
-    # The laptop pulls as the app did before hub_0004: no claims at all.
+    # The laptop pulls as the app did before hub_0004: no claims at all (and the pushers'
+    # names by a join: the names' number came with hub_0006).
     with monkeypatch.context() as m:
+        m.setattr(hub_service.client, "pull", _pull_before_hub_0006)
         m.setattr(hub_service.client, "claim", lambda *_args: set())
         m.setattr(hub_service.client, "sweep_claims", lambda *_args: set())
         assert laptop.hub.replicate_once().pulled == 1
@@ -359,3 +361,21 @@ def test_a_laptop_that_leaves_hands_its_kiosk_leads_over_and_drops_their_plan(
     assert _plan(b, lead) == _control(b, Rating.HOT)
     assert len(_queued(b, lead)) == 1
     assert _plan(kiosk, lead) == [] and _queued(kiosk, lead) == []
+
+
+def _pull_before_hub_0006(
+    conn: psycopg.Connection, device_id: str, cursor: int, limit: int, *_names: object
+) -> list[object]:
+    """The pull of an app from before ``hub_0006``: the pushers' names by a join."""
+    from boothapp.sync.hub.client import HubChange
+
+    rows = conn.execute(
+        """SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
+                  c.old_value, c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
+                  c.global_seq, coalesce(d.name, ''), coalesce(d.push_only, false)
+           FROM hub.changes c LEFT JOIN hub.devices d USING (device_id)
+           WHERE c.global_seq > %s AND c.device_id <> %s
+           ORDER BY c.global_seq LIMIT %s""",
+        (cursor, device_id, limit),
+    ).fetchall()
+    return [HubChange(*row) for row in rows]

@@ -13,7 +13,7 @@ from boothapp.core.models import Channel, Stage
 from boothapp.services.followup_types import TouchState
 from boothapp.ui.followup_queue_page import FollowUpQueuePage
 from boothapp.workers.tasks import TaskRunner
-from tests.fixtures_followups import PLANNED_AT, SHOW_DAY, Cast, make_cast
+from tests.fixtures_followups import PLANNED_AT, SHOW_DAY, Cast, fix_name, make_cast
 
 
 @pytest.fixture
@@ -44,7 +44,8 @@ def test_queue_shows_todays_touches_with_the_message(page, qtbot) -> None:  # ty
     assert p.zone_label.text().startswith("times in Europe/Berlin")
     assert "Europe/Berlin" not in texts[0]
     p.list.setCurrentRow(0)
-    assert "Heike" in p.preview.toPlainText()
+    # The message is rendered off the GUI thread for the touch shown (issue 23).
+    qtbot.waitUntil(lambda: "Heike" in p.preview.toPlainText(), timeout=5000)
     assert p.subject.text()
 
 
@@ -189,7 +190,8 @@ def test_a_persian_rep_reads_a_german_leads_call_script_in_persian(
 
     p, cast = page
     call = next(t for t in ctx.followups.lead_touches(cast.hot) if t.channel is Channel.CALL)
-    assert call.language == "de" and "Anrufen:" in call.text  # planned in the lead's language
+    german = ctx.followups.message(call.id).text  # what a German rep reads
+    assert call.language == "de" and "Anrufen:" in german  # planned in the lead's language
     apply_language("fa")
     try:
         qtbot.waitUntil(lambda: p.list.count() > 0 and p.list.item(0).text()[:1] != "E",
@@ -204,10 +206,33 @@ def test_a_persian_rep_reads_a_german_leads_call_script_in_persian(
         for heading in ("Anrufen", "Einstieg", "Ziel:", "Danach"):
             assert heading not in shown
         assert p.subject.text().startswith("تماس:")
-        # What is stored (and what a German rep reads) does not change.
-        assert ctx.followups.get_touch(call.id).text == call.text
+        # What a German rep reads does not change.
+        assert ctx.followups.message(call.id).text == german
         # Back to German (the lead's language): the planned script as it is.
         apply_language("de")
         qtbot.waitUntil(lambda: "Anrufen:" in p.preview.toPlainText(), timeout=5000)
     finally:
         apply_language("en")
+
+
+def test_a_name_fixed_after_planning_shows_in_the_preview(
+    qtbot, ctx: AppContext, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23: bodies are rendered when read, so a badge misread fixed after the touches
+    were planned is what the rep previews, in the mail and in the call script."""
+    cast = make_cast(ctx, {"smtp": {"host": "127.0.0.1", "from": "jo@booth.example.com"}})
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    fix_name(ctx, cast.hot, "Hanna", "Hanna Werke")
+    event = ctx.events.find_event(cast.event_id)
+    p = FollowUpQueuePage(ctx.followups, runner, event, staff_id="s1", today=lambda: SHOW_DAY)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.list.count() > 0, timeout=5000)
+    mail = next(i for i, item in enumerate(p._items) if item.touch.channel is Channel.EMAIL)
+    call = next(i for i, item in enumerate(p._items) if item.touch.channel is Channel.CALL)
+    p.list.setFocus()
+    p.list.setCurrentRow(mail)
+    qtbot.waitUntil(lambda: "Hallo Hanna," in p.preview.toPlainText(), timeout=5000)
+    assert "Heike" not in p.preview.toPlainText()
+    p.list.setCurrentRow(call)
+    qtbot.waitUntil(lambda: "Hanna Werke" in p.preview.toPlainText(), timeout=5000)
+    assert "Heike" not in p.preview.toPlainText() and "Hanna" in p.subject.text()

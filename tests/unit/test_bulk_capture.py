@@ -1,7 +1,7 @@
 """Issue #23: leads captured in bulk (the demo build, `add_captured`) end up exactly as leads
 captured one by one through the lead door: the same rows in every table the door and the
 scanner write (lead, search index, history, change log, field clocks, scan, audit, routing,
-follow-ups with their rendered messages, CRM outbox), modulo ids and timestamps.
+follow-ups with their rendered subjects, CRM outbox), modulo ids and timestamps.
 
 Two real (encrypted) SQLite files, one per path, with the same event, config and clock.
 """

@@ -56,7 +56,8 @@ def test_demo_command_builds_leads_end_to_end(cli, data_dir) -> None:  # type: i
         assert {lead.id for lead in leads if not lead.please_delete} <= {t.lead_id for t in touches}
         mail = next(t for t in touches if t.channel.value == "email")
         lead = next(lead for lead in leads if lead.id == mail.lead_id)
-        assert lead.contact.first_name in mail.text  # filled into the shared rendering
+        # Filled into the shared rendering, when the mail is read (issue 23).
+        assert lead.contact.first_name in ctx.followups.message(mail.id).text
         with ctx.db.session() as s:
             assert s.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL again
             # Each capture's clock: one row that stands for its captured values (issue 23).

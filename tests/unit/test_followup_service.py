@@ -13,7 +13,7 @@ from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Channel, Stage
 from boothapp.services.followup_types import TouchState
 from boothapp.store.tables import LeadRow
-from tests.fixtures_followups import CAPTURED, PLANNED_AT, make_cast
+from tests.fixtures_followups import CAPTURED, PLANNED_AT, fix_name, make_cast
 
 
 def test_plan_puts_every_touch_on_a_weekday_in_working_hours_of_the_leads_zone(
@@ -31,7 +31,7 @@ def test_plan_puts_every_touch_on_a_weekday_in_working_hours_of_the_leads_zone(
         local = t.due_utc.astimezone(ZoneInfo(t.tz))
         assert local.weekday() < 5, (t.lead_id, local)
         assert time(8, 30) <= local.time() <= time(17, 0), (t.lead_id, local)
-        assert t.subject and t.text and t.reason
+        assert t.subject and ctx.followups.message(t.id).text and t.reason
     # The first follow-up of a non-hot lead: a midweek morning within 48 h of the show end.
     first_tokyo = min((t for t in touches if t.lead_id == cast.tokyo), key=lambda t: t.due_utc)
     local = first_tokyo.due_utc.astimezone(ZoneInfo("Asia/Tokyo"))
@@ -39,7 +39,7 @@ def test_plan_puts_every_touch_on_a_weekday_in_working_hours_of_the_leads_zone(
     assert time(8, 30) <= local.time() < time(11, 30)
     # Turkish lead gets the Turkish template; every lead gets at least three touches.
     ayse = [t for t in touches if t.lead_id == cast.istanbul]
-    assert "Ayşe" in ayse[0].text and len(ayse) >= 3
+    assert "Ayşe" in ctx.followups.message(ayse[0].id).text and len(ayse) >= 3
     assert all(len([t for t in touches if t.lead_id == lid]) >= 3 for lid in zones)
 
 
@@ -50,21 +50,74 @@ def test_hot_lead_gets_the_immediate_thank_you(ctx: AppContext) -> None:
     first = hot[0]
     assert first.template_id == "hot_thank_you" and first.channel is Channel.EMAIL
     assert first.due_utc - CAPTURED <= timedelta(minutes=5)
-    assert "Heike" in first.text and first.owner == "Jo Lee"
+    assert "Heike" in ctx.followups.message(first.id).text and first.owner == "Jo Lee"
     assert any(t.channel is Channel.CALL for t in hot)
 
 
-def test_only_an_email_keeps_an_html_body(ctx: AppContext) -> None:
-    """The HTML part is stored for what is sent or previewed as HTML, an e-mail; a call
-    script keeps its text for the rep and no HTML nothing reads (issue 23: bytes per lead)."""
+def test_planning_keeps_the_subject_and_the_body_is_rendered_when_read(ctx: AppContext) -> None:
+    """Issue 23: a plan stores each touch's subject (the lists show it), no body: the rep
+    still reads the whole message, the e-mail as HTML, rendered from the lead when asked."""
     cast = make_cast(ctx)
     ctx.followups.plan(cast.event_id, PLANNED_AT)
     hot = ctx.followups.lead_touches(cast.hot)
     emails = [t for t in hot if t.channel is Channel.EMAIL]
     others = [t for t in hot if t.channel is not Channel.EMAIL]
     assert emails and others
-    assert all("<html" in t.html and "Heike" in t.html for t in emails)
-    assert all(t.html == "" and t.text for t in others)
+    assert all(t.subject and t.text == t.html == "" for t in hot)  # the row: no body
+    for t in emails:
+        preview = ctx.followups.preview(t.id)
+        assert "<html" in preview.html and "Hallo Heike," in preview.text
+        assert preview.subject == t.subject
+    assert all("Heike" in ctx.followups.message(t.id).text for t in others)
+
+
+def test_a_name_fixed_after_planning_is_in_the_letter_and_the_calendar(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """A badge misread fixed after the plan: the letter printed and the rep's calendar carry
+    the fixed name; the printed letter is kept as printed when the lead changes again."""
+    cast = make_cast(ctx)
+    with ctx.db.session() as s:
+        row = s.get(LeadRow, cast.chicago_no_consent)
+        assert row is not None
+        row.phone = ""  # no consent, no phone: the show follow-up goes by post
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    letter = next(
+        t
+        for t in ctx.followups.lead_touches(cast.chicago_no_consent)
+        if t.channel is Channel.LETTER
+    )
+    fix_name(ctx, cast.chicago_no_consent, "Charles", "Corn Inc.")
+    assert ctx.followups.get_touch(letter.id).state is TouchState.PLANNED  # not re-planned
+    cal = ctx.followups.calendar(cast.event_id, "Jo Lee", PLANNED_AT)
+    assert "Dear Charles Demir" in cal and "Chuck" not in cal
+    out = tmp_path / "letters.pdf"
+    assert ctx.followups.letters_pdf(cast.event_id, out, letter.due_utc + timedelta(hours=1)) == 1
+    text = PdfReader(str(out)).pages[0].extract_text()
+    assert "Dear Charles Demir" in text and "Chuck" not in text
+    fix_name(ctx, cast.chicago_no_consent, "Charlie", "Corn Inc.")
+    printed = ctx.followups.message(letter.id)
+    assert "Dear Charles Demir" in printed.text and "Charlie" not in printed.text
+
+
+def test_a_touch_planned_with_its_body_shows_that_body(ctx: AppContext) -> None:
+    """Databases planned before bodies were rendered when read hold each planned body: it is
+    what the queue shows and what would be sent, as before (no migration needed)."""
+    from boothapp.store.tables import FollowUpRow
+
+    cast = make_cast(ctx)
+    ctx.followups.plan(cast.event_id, PLANNED_AT)
+    mail = ctx.followups.lead_touches(cast.hot)[0]
+    with ctx.db.session() as s:
+        row = s.get(FollowUpRow, mail.id)
+        assert row is not None
+        row.body_text, row.body_html = (
+            "Hallo Heike, as planned.\n",
+            "<p>Hallo Heike, as planned.</p>",
+        )
+    assert ctx.followups.message(mail.id).text == "Hallo Heike, as planned.\n"
+    preview = ctx.followups.preview(mail.id)
+    assert preview.text.startswith("Hallo Heike, as planned.") and "as planned." in preview.html
 
 
 def test_no_email_touch_without_consent(ctx: AppContext) -> None:

@@ -53,6 +53,27 @@ def test_every_shipped_template_fills_in_as_a_full_render() -> None:
     assert r._rendered  # ... and the cache was used
 
 
+def test_a_subject_alone_is_the_subject_of_the_whole_message() -> None:
+    """A plan stores the subject alone (issue 23: bodies rendered when read): the same
+    subject and language as the whole message, by the shapes and by a full render, before
+    and after the shape was cached."""
+    r = MessageRenderer()
+    full = MessageRenderer()
+    full._shape = lambda name: None  # type: ignore[method-assign]
+    names = r._text_env.list_templates()
+    templates = sorted({n.split("/")[1].removesuffix(".j2") for n in names})
+    rng = random.Random(17)
+    for template_id in templates:
+        for ctx in _contexts(rng, 10):
+            for renderer in (r, full):
+                alone = renderer.render(template_id, ["de", "en"], ctx, body=False)
+                whole = renderer.render(template_id, ["de", "en"], ctx)
+                assert (alone.subject, alone.language, alone.template_id) == (
+                    whole.subject, whole.language, whole.template_id,
+                ), (template_id, ctx)  # fmt: skip
+                assert alone.text == alone.html == ""
+
+
 def test_a_template_that_transforms_a_value_is_rendered_in_full(tmp_path: Path) -> None:
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "shout.j2").write_text(

@@ -149,12 +149,14 @@ def render_for_lead(
     sender_company: str = "",
     unsubscribe_url: str = "",
     contexts: dict[str, MessageContext] | None = None,
+    body: bool = True,
 ) -> RenderedMessage:
     """Render ``template_id`` for ``lead`` in the first language of ``chain`` that has it,
     with answers and interests labelled in that same language.
 
     ``contexts``: a cache of the lead's contexts by language, kept by a caller that renders
-    several touches of one lead (planning renders each new lead's four or so)."""
+    several touches of one lead (planning renders each new lead's four or so). ``body``
+    False: the subject and language only (``MessageRenderer.render``)."""
     renderer = default_renderer()
     extra = {
         "staff": staff,
@@ -174,7 +176,7 @@ def render_for_lead(
     lang = renderer.language_for(template_id, chain, has_links=bool(ctx.literature))
     if lang != first:
         ctx = context(lang)
-    return renderer.render(template_id, lang, ctx)
+    return renderer.render(template_id, lang, ctx, body=body)
 
 
 def render_for_rep(

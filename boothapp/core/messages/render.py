@@ -221,29 +221,38 @@ class MessageRenderer:
         return self._find(variant_for(template_id, has_links=has_links), language)[1]
 
     def render(
-        self, template_id: str, language: str | Sequence[str], ctx: MessageContext
+        self,
+        template_id: str,
+        language: str | Sequence[str],
+        ctx: MessageContext,
+        *,
+        body: bool = True,
     ) -> RenderedMessage:
         """``language``: one code or a fallback chain (lead -> event -> en, issue 16); the
         first language that has the template wins. A template whose content the lead lacks
-        (a pack sentence without a pack) is swapped for its variant without it."""
+        (a pack sentence without a pack) is swapped for its variant without it. ``body``
+        False: the subject and the language alone, text and HTML left empty (what planning
+        stores; the body is rendered when someone reads or sends it, issue 23)."""
         template_id = variant_for(template_id, has_links=bool(ctx.literature))
         name, lang = self._find(template_id, language)
         shape = self._shape(name)
         if shape is not None:
-            message = self._render_shaped(shape, template_id, name, lang, ctx)
+            message = self._render_shaped(shape, template_id, name, lang, ctx, body)
             if message is not None:
                 return message
-        return self._render_full(template_id, name, lang, ctx)
+        return self._render_full(template_id, name, lang, ctx, body)
 
     def _render_full(
-        self, template_id: str, name: str, lang: str, ctx: MessageContext
+        self, template_id: str, name: str, lang: str, ctx: MessageContext, body: bool = True
     ) -> RenderedMessage:
         plain = _vars(ctx, lang, html=False)  # read-only for templates: shared by two blocks
         text_t, html_t = self._templates(name)
         subject_raw = _render_block(text_t, name, "subject", plain)
+        subject = " ".join(subject_raw.split())  # one line: no header injection via CR/LF
+        if not body:
+            return RenderedMessage(template_id, lang, subject, "", "")
         text_raw = _render_block(text_t, name, "body", plain)
         html_body = _render_block(html_t, name, "body", _vars(ctx, lang, html=True))
-        subject = " ".join(subject_raw.split())  # one line: no header injection via CR/LF
         return RenderedMessage(
             template_id=template_id,
             language=lang,
@@ -324,7 +333,13 @@ class MessageRenderer:
         return self._shapes[name]
 
     def _render_shaped(
-        self, shape: _Shape, template_id: str, name: str, lang: str, ctx: MessageContext
+        self,
+        shape: _Shape,
+        template_id: str,
+        name: str,
+        lang: str,
+        ctx: MessageContext,
+        body: bool = True,
     ) -> RenderedMessage | None:
         values = _person_values(ctx, shape)
         # map() and list displays, not generators: this runs for each of 200,000 messages.
@@ -349,6 +364,10 @@ class MessageRenderer:
         if parts is None:
             return None
         subject, text, html = parts
+        if not body:
+            return RenderedMessage(
+                template_id, lang, " ".join(subject.format(*values).split()), "", ""
+            )
         # Most values hold nothing HTML escapes (``&<>'"``): they are their own escape.
         escaped = [str(escape(v)) if _HTML_SPECIAL(v) else v for v in values]
         return RenderedMessage(

@@ -10,7 +10,8 @@ import contextlib
 import enum
 import secrets
 import time
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -355,10 +356,14 @@ def check_device(conn: psycopg.Connection, listen: bool = False) -> None:
     round trips through the network, each a wait for a CPU on a loaded machine (#19)."""
     try:
         if listen:
-            # One simple query, two statements: the check's row, then the LISTEN.
-            text = sql.SQL("SELECT hub.my_device(); LISTEN {}").format(
-                sql.Identifier(NOTIFY_CHANNEL)
-            )
+            # One simple query, three statements: the check's row, the LISTEN, and plans kept
+            # for the connection: the loop runs the same few statements on it all day, and
+            # PostgreSQL planned the pull afresh on every call (a custom plan of the prepared
+            # statement, 0.22 ms of its 0.47 ms, #19 session 17; the generic plan is the same
+            # index scan of ``global_seq``).
+            text = sql.SQL(
+                "SELECT hub.my_device(); LISTEN {}; SET plan_cache_mode = force_generic_plan"
+            ).format(sql.Identifier(NOTIFY_CHANNEL))
             with psycopg.ClientCursor(conn) as cur:
                 cur.execute(text)
                 row = cur.fetchone()
@@ -426,19 +431,75 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
         return max(cur.rowcount, 0)
 
 
-def pull(conn: psycopg.Connection, device_id: str, cursor: int, limit: int) -> list[HubChange]:
-    """Other devices' changes of this device's events after ``cursor``, in hub order."""
+class DeviceNames:
+    """The hub's devices as a pulling device names them: id -> (name, kiosk flag), read from
+    ``hub.devices`` once per connection and again when a pulled change says it is stale.
+
+    The pull reads ``hub.changes`` alone (#19, session 17): its join with ``hub.devices``
+    expanded that table's nested row-level policies on every pull, a third of the hub's
+    execution of the statement most of its CPU goes to. Stale means: the pull's page carries
+    a higher ``hub.device_names_gen`` than the one read with the names (a device joined, or
+    joined again under a new name or as a kiosk: raised in the same transaction, so a change
+    pushed after a rename always comes with the new number), or it names a device the cache
+    does not know (one that joined this event after another: visible from then on)."""
+
+    __slots__ = ("_conn", "_gen", "_names", "reads")
+
+    def __init__(self) -> None:
+        self._conn: weakref.ref[psycopg.Connection] | None = None
+        self._gen = -1
+        self._names: dict[str, tuple[str, bool]] = {}
+        self.reads = 0  # how many times the names were read (a test counts them)
+
+    def fresh_for(self, conn: psycopg.Connection, gen: int, device_ids: Iterable[str]) -> None:
+        """Read the names again unless they were read on ``conn`` at ``gen`` and know every
+        one of ``device_ids``."""
+        known = self._conn is not None and self._conn() is conn and self._gen >= gen
+        if known and all(d in self._names for d in device_ids):
+            return
+        with _one_statement(conn):
+            rows = conn.execute(
+                """SELECT g.gen, d.device_id, d.name, d.push_only
+                   FROM hub.device_names_gen g LEFT JOIN hub.devices d ON true"""
+            ).fetchall()
+        self._names = {r[1]: (r[2] or "", bool(r[3])) for r in rows if r[1] is not None}
+        self._gen = int(rows[0][0]) if rows else gen
+        self._conn = weakref.ref(conn)
+        self.reads += 1
+
+    def of(self, device_id: str) -> tuple[str, bool]:
+        return self._names.get(device_id, ("", False))
+
+
+def pull(
+    conn: psycopg.Connection,
+    device_id: str,
+    cursor: int,
+    limit: int,
+    names: DeviceNames | None = None,
+) -> list[HubChange]:
+    """Other devices' changes of this device's events after ``cursor``, in hub order, with
+    their pushers' names and kiosk flags from ``names`` (read when stale, see ``DeviceNames``;
+    a cache of the caller's keeps them between pulls)."""
     with _one_statement(conn):
         rows = conn.execute(
             """SELECT c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, c.value,
                       c.old_value, c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
-                      c.global_seq, coalesce(d.name, ''), coalesce(d.push_only, false)
-               FROM hub.changes c LEFT JOIN hub.devices d USING (device_id)
+                      c.global_seq, (SELECT gen FROM hub.device_names_gen)
+               FROM hub.changes c
                WHERE c.global_seq > %s AND c.device_id <> %s
                ORDER BY c.global_seq LIMIT %s""",
             (cursor, device_id, limit),
         ).fetchall()
-    return [HubChange(*row) for row in rows]
+    if not rows:
+        return []
+    names = names or DeviceNames()
+    names.fresh_for(conn, int(rows[0][13]), {row[0] for row in rows})
+    out = []
+    for row in rows:
+        name, kiosk = names.of(row[0])
+        out.append(HubChange(*(*row[:13], name, kiosk)))
+    return out
 
 
 def claim(conn: psycopg.Connection, device_id: str, leads: Sequence[tuple[str, str]]) -> set[str]:
