@@ -60,7 +60,8 @@ def test_call_script_reads_answer_labels_not_codes(ctx: AppContext) -> None:
     ctx.followups.plan(event.id, datetime.now(UTC), lead_ids=[lead.id])
     scripts = [t for t in ctx.followups.lead_touches(lead.id) if t.template_id == "call_script"]
     assert scripts, "a hot lead with a phone gets a call"
-    text = scripts[0].text
+    # The script as the rep opens it (rendered from the lead when read, issue 23).
+    text = ctx.followups.message(scripts[0].id).text
     # The script is in the lead's language (Turkish here): default labels read in Turkish too.
     assert "250 binden fazla" in text and "Karar verici" in text, text
     assert "over_250k" not in text and "decision_maker" not in text
