@@ -39,7 +39,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import BindParameter, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import (
+    BindParameter,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from boothapp.core import hlc
@@ -249,6 +259,14 @@ _CLOCKS_OF = tuple(
 )
 _LEADS_OF = tuple(select(LeadRow).where(LeadRow.id.in_(ids)) for ids in (_JSON_IDS, _IDS))
 
+# Who captured or claimed these leads (``owners_elsewhere``, on every hub transaction's finish),
+# built once as above; the latest claim last: a revoked one's handed over.
+_CAPTURES_OF = tuple(
+    select(_LOG_T.c.lead_id, _LOG_T.c.device_id, _LOG_T.c.device_name, _LOG_T.c.field)
+    .where(_LOG_T.c.lead_id.in_(ids), _LOG_T.c.field.in_([literal(CREATED), literal(CLAIMED)]))
+    .order_by(_LOG_T.c.hlc)
+    for ids in (_JSON_IDS, _IDS)
+)
 
 # What ``_hand_over`` deletes, built once (issue 19, session 15).
 _OPEN_TOUCHES_OF = delete(FollowUpRow).where(
@@ -967,15 +985,11 @@ class LeadChanges:
             return {}
         me, kiosk = self.device_id, self.push_only()
         entries: dict[str, list[tuple[str, str, str]]] = {}
-        for part in in_chunks(list(lead_ids)):
-            for lead_id, device_id, name, kind in s.execute(
-                select(
-                    ChangeLogRow.lead_id, ChangeLogRow.device_id, ChangeLogRow.device_name,
-                    ChangeLogRow.field,
-                ).where(ChangeLogRow.lead_id.in_(part), ChangeLogRow.field.in_((CREATED, CLAIMED)))
-                .order_by(ChangeLogRow.hlc)  # the latest claim last: a revoked one's handed over
-            ):  # fmt: skip
-                entries.setdefault(lead_id, []).append((device_id, name, kind))
+        on_sqlite = s.get_bind().dialect.name == "sqlite"
+        for lead_id, device_id, name, kind in _read(
+            s.execute, _CAPTURES_OF, list(lead_ids), on_sqlite
+        ):
+            entries.setdefault(lead_id, []).append((device_id, name, kind))
         out: dict[str, str] = {}
         for lead_id in lead_ids:
             found = entries.get(lead_id, [])
