@@ -268,7 +268,8 @@ _CAPTURES_OF = tuple(
     for ids in (_JSON_IDS, _IDS)
 )
 
-# What ``_hand_over`` deletes, built once (issue 19, session 15).
+# What ``_hand_over`` deletes, built once (issue 19, session 15). Still ``IN`` lists: with the
+# ids from ``json_each`` SQLite searches the follow-ups by their open state, not by lead.
 _OPEN_TOUCHES_OF = delete(FollowUpRow).where(
     FollowUpRow.lead_id.in_(bindparam("ids", expanding=True)),
     FollowUpRow.state.in_([state.value for state in OPEN_STATES]),
@@ -277,6 +278,12 @@ _PENDING_ITEMS_OF = delete(OutboxRow).where(
     OutboxRow.lead_id.in_(bindparam("ids", expanding=True)),
     OutboxRow.state == ItemState.PENDING.value,
     OutboxRow.leased_by == "",
+)
+# A field clock a pulled change raised (``flush``), built once.
+_RAISE_CLOCK = (
+    update(_CLOCK_T)
+    .where(_CLOCK_T.c.lead_id == bindparam("k_lead"), _CLOCK_T.c.field == bindparam("k_field"))
+    .values(hlc=bindparam("k_hlc"))
 )
 
 
@@ -522,11 +529,8 @@ class LeadTransaction:
                 clock.stored = True
         raised, self._clock_updates = self._clock_updates, {}
         if raised:
-            t = table_of(FieldClockRow)
             self.session.execute(
-                update(t)
-                .where(t.c.lead_id == bindparam("k_lead"), t.c.field == bindparam("k_field"))
-                .values(hlc=bindparam("k_hlc")),
+                _RAISE_CLOCK,
                 [dict(k_lead=k[0], k_field=k[1], k_hlc=c.hlc) for k, c in raised.items()],
             )
 
