@@ -30,6 +30,7 @@ config never costs a lead (it is logged and ``boothapp sync`` / ``followups plan
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
@@ -38,7 +39,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import (
+    BindParameter,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from boothapp.core import hlc
@@ -216,21 +227,49 @@ class BatchEnqueuer(Enqueuer, Protocol):
     def on_leads_saved(self, s: Session, rows: Sequence[LeadRow]) -> None: ...
 
 
-# What a pulled page's ``prefetch`` reads, built once (issue 19, session 15).
+# What a pulled page's ``prefetch`` reads, built once (issue 19, session 15): each a pair,
+# (SQLite's, any database's). On SQLite the values are one bound JSON array (``json_each``):
+# the SQL text is the same for any number of them, so SQLAlchemy's compiled cache and
+# sqlite3's statement cache hit, where an expanding ``IN`` list was rendered and prepared
+# anew for each length (a tenth of a 20-device hub's replicator CPU, session 17). Each stays
+# a primary-key lookup per value (tests/unit/test_hub_prefetch.py asks SQLite's plan).
 _LOG_T, _ALIAS_T, _CLOCK_T = table_of(ChangeLogRow), table_of(LeadAliasRow), table_of(FieldClockRow)
-_LOGGED_KEYS = select(_LOG_T.c.device_id, _LOG_T.c.device_seq).where(
-    tuple_(_LOG_T.c.device_id, _LOG_T.c.device_seq).in_(bindparam("keys", expanding=True))
+_JSON_IDS = select(func.json_each(bindparam("ids")).table_valued("value").c.value)
+_JSON_KEY = func.json_each(bindparam("ids")).table_valued("value")  # [device id, seq] each
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_LOGGED_KEYS = (
+    select(_LOG_T.c.device_id, _LOG_T.c.device_seq)
+    .select_from(_JSON_KEY)
+    .join(  # a join, not a row-value IN, which SQLite looks up by device id alone
+        _LOG_T,
+        (_LOG_T.c.device_id == func.json_extract(_JSON_KEY.c.value, "$[0]"))
+        & (_LOG_T.c.device_seq == func.json_extract(_JSON_KEY.c.value, "$[1]")),
+    ),
+    select(_LOG_T.c.device_id, _LOG_T.c.device_seq).where(
+        tuple_(_LOG_T.c.device_id, _LOG_T.c.device_seq).in_(_IDS)
+    ),
 )
-_ALIASES_OF = select(_ALIAS_T.c.alias_id, _ALIAS_T.c.lead_id).where(
-    _ALIAS_T.c.alias_id.in_(bindparam("ids", expanding=True))
+_ALIASES_OF = tuple(
+    select(_ALIAS_T.c.alias_id, _ALIAS_T.c.lead_id).where(_ALIAS_T.c.alias_id.in_(ids))
+    for ids in (_JSON_IDS, _IDS)
 )
-_CLOCKS_OF = select(_CLOCK_T.c.lead_id, _CLOCK_T.c.field, _CLOCK_T.c.hlc).where(
-    _CLOCK_T.c.lead_id.in_(bindparam("ids", expanding=True))
+_CLOCKS_OF = tuple(
+    select(_CLOCK_T.c.lead_id, _CLOCK_T.c.field, _CLOCK_T.c.hlc).where(_CLOCK_T.c.lead_id.in_(ids))
+    for ids in (_JSON_IDS, _IDS)
 )
-_LEADS_OF = select(LeadRow).where(LeadRow.id.in_(bindparam("ids", expanding=True)))
+_LEADS_OF = tuple(select(LeadRow).where(LeadRow.id.in_(ids)) for ids in (_JSON_IDS, _IDS))
 
+# Who captured or claimed these leads (``owners_elsewhere``, on every hub transaction's finish),
+# built once as above; the latest claim last: a revoked one's handed over.
+_CAPTURES_OF = tuple(
+    select(_LOG_T.c.lead_id, _LOG_T.c.device_id, _LOG_T.c.device_name, _LOG_T.c.field)
+    .where(_LOG_T.c.lead_id.in_(ids), _LOG_T.c.field.in_([literal(CREATED), literal(CLAIMED)]))
+    .order_by(_LOG_T.c.hlc)
+    for ids in (_JSON_IDS, _IDS)
+)
 
-# What ``_hand_over`` deletes, built once (issue 19, session 15).
+# What ``_hand_over`` deletes, built once (issue 19, session 15). Still ``IN`` lists: with the
+# ids from ``json_each`` SQLite searches the follow-ups by their open state, not by lead.
 _OPEN_TOUCHES_OF = delete(FollowUpRow).where(
     FollowUpRow.lead_id.in_(bindparam("ids", expanding=True)),
     FollowUpRow.state.in_([state.value for state in OPEN_STATES]),
@@ -239,6 +278,12 @@ _PENDING_ITEMS_OF = delete(OutboxRow).where(
     OutboxRow.lead_id.in_(bindparam("ids", expanding=True)),
     OutboxRow.state == ItemState.PENDING.value,
     OutboxRow.leased_by == "",
+)
+# A field clock a pulled change raised (``flush``), built once.
+_RAISE_CLOCK = (
+    update(_CLOCK_T)
+    .where(_CLOCK_T.c.lead_id == bindparam("k_lead"), _CLOCK_T.c.field == bindparam("k_field"))
+    .values(hlc=bindparam("k_hlc"))
 )
 
 
@@ -487,11 +532,8 @@ class LeadTransaction:
                 clock.stored = True
         raised, self._clock_updates = self._clock_updates, {}
         if raised:
-            t = table_of(FieldClockRow)
             self.session.execute(
-                update(t)
-                .where(t.c.lead_id == bindparam("k_lead"), t.c.field == bindparam("k_field"))
-                .values(hlc=bindparam("k_hlc")),
+                _RAISE_CLOCK,
                 [dict(k_lead=k[0], k_field=k[1], k_hlc=c.hlc) for k, c in raised.items()],
             )
 
@@ -518,32 +560,30 @@ class LeadTransaction:
         # flush first, so they see what the session holds, as the autoflush had them see it.
         s.flush()
         con = s.connection()
-        for part in in_chunks(sorted(set(keys))):
-            found = set(map(tuple, con.execute(_LOGGED_KEYS, {"keys": list(part)})))
-            self._logged |= found
-            self._unlogged |= set(part) - found
+        on_sqlite = con.dialect.name == "sqlite"
+        asked = set(keys)
+        found = set(map(tuple, _read(con.execute, _LOGGED_KEYS, sorted(asked), on_sqlite)))
+        self._logged |= found
+        self._unlogged |= asked - found
         ids = set(lead_ids)
         ask = ids - self._aliases.keys()
         while ask:  # an alias's target is asked too (chains are kept one link long)
             targets: set[str] = set()
-            for names in in_chunks(sorted(ask)):
-                for alias_id, target in con.execute(_ALIASES_OF, {"ids": list(names)}):
-                    self._aliases[alias_id] = target
-                    targets.add(target)
+            for alias_id, target in _read(con.execute, _ALIASES_OF, sorted(ask), on_sqlite):
+                self._aliases[alias_id] = target
+                targets.add(target)
             for lead_id in ask:
                 self._aliases.setdefault(lead_id, None)
             ask = targets - self._aliases.keys()
         leads = {self.resolve(lead_id) for lead_id in ids} | ids
         missing = leads - self._clocks.keys()
-        for names in in_chunks(sorted(missing)):
-            # Stored clocks as ``_Clock``s: one raised later is written by ``flush``'s update.
-            for lead_id, name, stamp in con.execute(_CLOCKS_OF, {"ids": list(names)}):
-                self._clocks.setdefault(lead_id, {})[name] = _Clock(stamp, stored=True)
+        # Stored clocks as ``_Clock``s: one raised later is written by ``flush``'s update.
+        for lead_id, name, stamp in _read(con.execute, _CLOCKS_OF, sorted(missing), on_sqlite):
+            self._clocks.setdefault(lead_id, {})[name] = _Clock(stamp, stored=True)
         for lead_id in missing:
             self._clocks.setdefault(lead_id, {})
-        present: set[str] = set()
-        for names in in_chunks(sorted(leads)):  # into the session: ``lead`` finds them there
-            present |= {row.id for row in s.scalars(_LEADS_OF, {"ids": list(names)})}
+        # Into the session: ``lead`` finds them there.
+        present = {row.id for row in _read(s.scalars, _LEADS_OF, sorted(leads), on_sqlite)}
         self._no_lead |= leads - present
 
     def lead(self, lead_id: str) -> LeadRow | None:
@@ -952,15 +992,11 @@ class LeadChanges:
             return {}
         me, kiosk = self.device_id, self.push_only()
         entries: dict[str, list[tuple[str, str, str]]] = {}
-        for part in in_chunks(list(lead_ids)):
-            for lead_id, device_id, name, kind in s.execute(
-                select(
-                    ChangeLogRow.lead_id, ChangeLogRow.device_id, ChangeLogRow.device_name,
-                    ChangeLogRow.field,
-                ).where(ChangeLogRow.lead_id.in_(part), ChangeLogRow.field.in_((CREATED, CLAIMED)))
-                .order_by(ChangeLogRow.hlc)  # the latest claim last: a revoked one's handed over
-            ):  # fmt: skip
-                entries.setdefault(lead_id, []).append((device_id, name, kind))
+        on_sqlite = s.get_bind().dialect.name == "sqlite"
+        for lead_id, device_id, name, kind in _read(
+            s.execute, _CAPTURES_OF, list(lead_ids), on_sqlite
+        ):
+            entries.setdefault(lead_id, []).append((device_id, name, kind))
         out: dict[str, str] = {}
         for lead_id in lead_ids:
             found = entries.get(lead_id, [])
@@ -1046,6 +1082,24 @@ class LeadChanges:
                 listener(changed)
             except Exception:  # a view's bug must not undo or hide a committed change
                 log.exception("lead change listener failed")
+
+
+def _read(
+    run: Callable[[Any, dict[str, Any]], Iterable[Any]],
+    statements: Sequence[Any],
+    values: list[Any],
+    on_sqlite: bool,
+) -> Iterator[Any]:
+    """The rows of a ``prefetch`` read (``statements``: SQLite's, any database's) for these
+    values: on SQLite one statement with the values as one JSON array (no bound-variable
+    limit), elsewhere one per ``in_chunks`` slice."""
+    if not values:
+        return
+    if on_sqlite:
+        yield from run(statements[0], {"ids": json.dumps(values)})
+        return
+    for part in in_chunks(values):
+        yield from run(statements[1], {"ids": list(part)})
 
 
 def _insert_clocks(s: Session, rows: list[tuple[str, str, str]]) -> None:
