@@ -13,17 +13,19 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from boothapp.capture.ocr.card_reader import read_text
-from boothapp.capture.ocr.types import OcrLine, TextReader
-from boothapp.capture.types import Frame
 from boothapp.core.models import Attendee
 from boothapp.core.textfold import fold
 from boothapp.store.mappers import attendee_from_row
 from boothapp.store.tables import AttendeeRow
+
+if TYPE_CHECKING:
+    from boothapp.capture.ocr.types import OcrLine, TextReader
+    from boothapp.capture.types import Frame
 
 STRONG = 0.85  # offer the attendee at or above this score
 _MARGIN = 0.08  # ... and only when the runner-up is clearly behind
@@ -119,5 +121,9 @@ def roster_match(s: Session, event_id: str, lines: Sequence[str], email: str = "
 
 def match_badge_photo(image: Frame, reader: TextReader, roster: Iterable[Attendee]) -> BadgeMatch:
     """Read a text-only badge photo and match it against ``roster`` (off the GUI thread)."""
+    # The OCR (OpenCV, NumPy) loads here: the lead door imports this module for
+    # ``roster_match``, and every command paid ~0.2 s for an OCR it never ran (issue 23).
+    from boothapp.capture.ocr.card_reader import read_text
+
     page = read_text(image, reader)
     return match_badge_lines(page.lines, roster)

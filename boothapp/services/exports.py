@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -36,8 +36,6 @@ from boothapp.core.results.report import ShowResults
 from boothapp.reports.columns import ColumnChoice, HeaderStyle, QuestionColumn, column_catalogue
 from boothapp.reports.csv_export import export_csv
 from boothapp.reports.export_io import ExportSummary
-from boothapp.reports.lead_sheet import HistoryEntry, write_lead_sheet
-from boothapp.reports.pdf_report import write_report_pdf
 from boothapp.reports.stats import TOP_LEADS, ReportRow, build_report_data
 from boothapp.reports.xlsx_export import export_xlsx
 from boothapp.services.audit import AuditAction, record
@@ -50,6 +48,11 @@ from boothapp.store.db import Database
 from boothapp.store.mappers import lead_from_row, lead_value_columns
 from boothapp.store.tables import LeadChangeRow, LeadRow, StaffRow
 from boothapp.store.types import SharedJSON, UTCDateTime, utc_from_stored
+
+# The PDF writers (ReportLab's page layout) load when a PDF is written: every command and
+# the window's start import this module, ~0.12 s each for a PDF most never write (issue 23).
+if TYPE_CHECKING:
+    from boothapp.reports.lead_sheet import HistoryEntry
 
 Progress = Callable[[int, int], None]
 # Rows fetched from the database at a time while exporting.
@@ -301,6 +304,8 @@ class ExportService:
         del leads
         with using(cfg.language):  # the results' own sentences in the event's language too
             roi = self.results_of(event.id) if self.results_of is not None else None
+        from boothapp.reports.pdf_report import write_report_pdf
+
         write_report_pdf(data, path, logo=logo, progress=progress, roi=roi, language=cfg.language)
         self._audit(AuditAction.REPORT, event.id, staff_id, {"file": str(path), "leads": covered})
         return covered
@@ -308,6 +313,8 @@ class ExportService:
     def lead_sheet(self, lead: Lead, path: Path, score_lines: tuple[str, ...] = ()) -> None:
         event = self._events.find_event(lead.event_id)
         cfg = self._configs.get(event.id)
+        from boothapp.reports.lead_sheet import write_lead_sheet
+
         photos = image_paths_of(self._db, lead.id)  # the card photographed at the booth
         write_lead_sheet(
             lead, event, path, questions=question_columns(cfg, cfg.language.value),
@@ -377,6 +384,8 @@ class ExportService:
         return first
 
     def _history(self, lead_id: str, cfg: EventConfig | None = None) -> list[HistoryEntry]:
+        from boothapp.reports.lead_sheet import HistoryEntry
+
         with self._db.read() as s:
             rows = s.execute(
                 select(LeadChangeRow, StaffRow.name)

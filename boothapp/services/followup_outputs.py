@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,6 @@ from boothapp.core.followups.timing import zone
 from boothapp.core.i18n import Language
 from boothapp.core.i18n_format import format_date
 from boothapp.core.models import Channel
-from boothapp.reports.letters import Letter, write_letters_pdf
 from boothapp.services.errors import NotFoundError
 from boothapp.services.event_config import EventConfigService
 from boothapp.services.followup_bodies import Bodies
@@ -28,6 +28,9 @@ from boothapp.services.followup_rows import end_of_day, event_of, lead_name
 from boothapp.services.followup_types import OPEN_STATES, SenderSettings, TouchState
 from boothapp.store.db import Database
 from boothapp.store.tables import EventRow, FollowUpRow, LeadRow, StaffRow
+
+if TYPE_CHECKING:
+    from boothapp.reports.letters import Letter
 
 # Outcomes that mean the person was contacted, for response-time metrics.
 CONTACT_OUTCOMES = frozenset(
@@ -61,6 +64,10 @@ def letters_pdf(
     """Print the letter touches due by today into one PDF; they are marked done
     (outcome "printed") so the next run does not print them again, each with the letter
     printed kept on its row (as a sent mail keeps its message)."""
+    # ReportLab here, not at the top: every command and the window's start import this
+    # module, and loading ReportLab and the letter fonts costs them ~0.12 s (issue 23).
+    from boothapp.reports.letters import Letter, write_letters_pdf
+
     now = (now or datetime.now(UTC)).astimezone(UTC)
     with db.session() as s:
         event = event_of(s, event_id)

@@ -1,0 +1,21 @@
+"""What every command and the window's start load (issue 23): OpenCV, NumPy and ReportLab
+only when a scan, an OCR or a PDF needs them. Loading them at start cost every command
+~0.4 s; a top-level import of either in a service the app wires up brings it back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+_HEAVY = ("cv2", "numpy", "reportlab.platypus")
+
+
+def test_app_and_cli_start_without_opencv_numpy_or_reportlab() -> None:
+    probe = (
+        "import sys, boothapp.app, boothapp.cli.acting, boothapp.demo.build; "
+        f"print(','.join(m for m in {_HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "", f"loaded at start: {out.stdout.strip()}"
