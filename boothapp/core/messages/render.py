@@ -362,7 +362,8 @@ class MessageRenderer:
                 event_venue=event_venue,
                 sender_company=sender_company,
             )
-            text_t, _html = self._templates(name)
+            # The text template alone (``_find`` loaded it): no HTML one compiled for this.
+            text_t = self._text_env.get_template(name)
             raw = _render_block(text_t, name, "subject", _vars(ctx, lang, html=False))
             pattern = _compiled(" ".join(raw.split()))
             # A subject showing none of the lead's values is one message for all its leads.
