@@ -9,6 +9,7 @@ what the rep previews is what goes out, from the lead as it is then. Sending liv
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -770,7 +771,9 @@ def _view_of(
 ) -> _LeadView:
     """What planning and rendering need about one lead (no database: a worker runs it too)."""
     country = normalise_country(lead.country) or event.country or ""
-    tz = lead.timezone.strip() or event.timezone or "UTC"
+    # One string per zone and owner, not one per lead: what a bulk capture's worker sends
+    # back pickles each once (issue 23).
+    tz = sys.intern(lead.timezone.strip() or event.timezone or "UTC")
     zone(tz)  # a bad zone names itself
     facts = LeadFacts(
         id=lead.id,
@@ -784,7 +787,7 @@ def _view_of(
         captured_at_utc=lead.created_at,
         bounced=contact_facts(lead, touches).bounced,
     )
-    owner = lead.owner.strip() or (staff.name if staff else "")
+    owner = sys.intern(lead.owner.strip() or (staff.name if staff else ""))
     return _LeadView(lead, facts, owner, lead_messages(lead, event, cfg, config, staff))
 
 

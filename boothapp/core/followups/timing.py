@@ -222,25 +222,35 @@ def _pick_in_span(
     slots = _slots_in_span(span, lo, hi, slot_minutes)
     if slots is None:
         return None
-    return _Choice(slots[0], slots[1], slot_minutes, True, True, ()).due(spread_key)
+    return _choice(slots, slot_minutes, True, True, ()).due(spread_key)
+
+
+def _choice(
+    slots: tuple[datetime, int],
+    slot_minutes: int,
+    preferred: bool,
+    inside: bool,
+    found: tuple[tuple[date, str], ...],
+) -> _Choice:
+    first, n = slots
+    step = timedelta(minutes=slot_minutes)
+    return _Choice(tuple(first + i * step for i in range(n)) or (first,), preferred, inside, found)
 
 
 @dataclass(frozen=True, slots=True)
 class _Choice:
     """The span ``pick_time`` chose, before the lead's hash picks a slot in it."""
 
-    first: datetime
-    n_slots: int  # 0: ``first`` itself
-    slot_minutes: int
+    slots: tuple[datetime, ...]  # the slots from the first on, or the one moment itself
     preferred: bool
     inside: bool
     found: tuple[tuple[date, str], ...]  # the holidays noted on the way, by day
 
     def due(self, spread_key: str) -> datetime:
-        if not self.n_slots:
-            return self.first
-        pick = int(spread_fraction(spread_key) * self.n_slots)
-        return self.first + pick * timedelta(minutes=self.slot_minutes)
+        # One object per slot, shared by its leads: what a worker process sends back
+        # pickles it once (issue 23).
+        slots = self.slots
+        return slots[int(spread_fraction(spread_key) * len(slots))] if len(slots) > 1 else slots[0]
 
 
 def pick_time(
@@ -317,7 +327,7 @@ def _choose(
     first_day = earliest_utc.astimezone(tz).date()
 
     def chosen(slots: tuple[datetime, int], preferred: bool, inside: bool) -> _Choice:
-        return _Choice(slots[0], slots[1], slot_minutes, preferred, inside, tuple(found))
+        return _choice(slots, slot_minutes, preferred, inside, tuple(found))
 
     if latest_utc is not None:
         last_day = latest_utc.astimezone(tz).date()
