@@ -123,3 +123,46 @@ def test_a_subject_reading_more_than_the_lead_and_show_is_left_to_the_full_rende
         "counted": "0 answers",
         "setting": "Acme",
     }
+
+
+def test_a_leads_planned_subject_is_its_whole_messages_subject() -> None:
+    """Through ``render_for_lead``: the short way reads the literature the lead asked for
+    (the variant without links otherwise), the show's name as the mail's language names it
+    and the contact as typed, and gives what the whole message has."""
+    from boothapp.core.config.defaults import default_config
+    from boothapp.core.config.followup_content import ContentLink, FollowUpContent
+    from boothapp.core.messages.personal import render_for_lead
+    from boothapp.core.models import Contact, Event, Lead
+
+    content = FollowUpContent(
+        links={"analytics": (ContentLink("Guide", "https://x.example/g"),)},
+        event_names={"de": "Messe X", "tr": "X Fuarı"},
+    )
+    event = Event(id="e1", name=" Expo X ", venue="Hall 1")
+    cfg = default_config()
+    contacts = [
+        Contact(first_name=" Ana ", last_name="Lima", company="Acme  Co"),
+        Contact(first_name="", company=""),
+        Contact(first_name="Jo", company="x\ny"),  # rendered the full way
+    ]
+    answers = [
+        {"literature": "yes", "interests": ["analytics"]},
+        {"literature": "no", "interests": ["analytics"]},
+        {"literature": True, "interests": ["platform"]},
+        {},
+    ]
+    seen = set()
+    for contact in contacts:
+        for given in answers:
+            lead = Lead(id="l1", event_id="e1", contact=contact, answers=given)
+            for chain in (("de", "en"), ("tr", "en"), ("ja", "en"), ("xx",)):
+                for template_id in ("thank_you", "nurture_1", "nurture_2", "call_script"):
+                    args = (template_id, lead, event, cfg, content, chain)
+                    short = render_for_lead(*args, body=False, sender_company="Us")
+                    whole = render_for_lead(*args, sender_company="Us")
+                    got = (short.template_id, short.language, short.subject)
+                    assert got == (whole.template_id, whole.language, whole.subject), args
+                    assert short.text == short.html == ""
+                    seen.add(got)
+    assert ("nurture_1", "de", "Ihr Informationspaket von der Messe X") in seen
+    assert ("nurture_1_general", "de", "Kurze Nachfrage zur Messe X") in seen

@@ -179,6 +179,8 @@ class MessageRenderer:
         self._shapes: dict[str, _Shape | None] = {}
         self._rendered: dict[tuple[Any, ...], tuple[str, str, str] | None] = {}
         self._subject_shapes: dict[str, tuple[int, ...] | None] = {}
+        # (template, chain, has links) -> (its variant, file, language, values shown)
+        self._subject_plans: dict[tuple[Any, ...], tuple[str, str, str, Any]] = {}
         self._subjects: dict[tuple[Any, ...], tuple[str, RenderedMessage | None]] = {}
 
     def _templates(self, name: str) -> tuple[Template, Template]:
@@ -338,9 +340,14 @@ class MessageRenderer:
         the show's name: its Jinja render is done once per template, language, shared
         values and which person values are empty, and filled in per lead (issue 23: the
         lead's whole context was built for each of 200,000 touches at 50,000 leads)."""
-        template_id = variant_for(template_id, has_links=has_links)
-        name, lang = self._find(template_id, language)
-        shown = self._subject_shape(name)
+        chain = language if isinstance(language, str) else tuple(language)
+        plan = self._subject_plans.get((template_id, chain, has_links))
+        if plan is None:
+            variant = variant_for(template_id, has_links=has_links)
+            name, lang = self._find(variant, chain)
+            plan = (variant, name, lang, self._subject_shape(name))
+            self._subject_plans[(template_id, chain, has_links)] = plan
+        template_id, name, lang, shown = plan
         if shown is None:
             return None
         values = [person[i].strip() for i in shown]
