@@ -251,3 +251,22 @@ def test_a_domain_checked_once_still_answers_for_each_address() -> None:
     module.validate_email_domain_name("örnek.com.tr")["domain"] = "changed"
     again = email_validator.validate_email("eve@örnek.com.tr", check_deliverability=False)
     assert again.domain == "örnek.com.tr"
+
+
+def test_a_throwaway_domain_is_told_per_domain() -> None:
+    # Kept per domain (issue 23): a look-alike or a subdomain gets its own answer.
+    from boothapp.core.hygiene.emails import is_disposable
+
+    got = {
+        e: is_disposable(e)
+        for e in ("a@mailinator.com", "b@notmailinator.com", "c@x.mailinator.com",
+                  "d@MAILINATOR.com", "e@mailinator.com.evil.example", "f@example.com")
+    }  # fmt: skip
+    assert got == {
+        "a@mailinator.com": True,
+        "b@notmailinator.com": False,
+        "c@x.mailinator.com": True,
+        "d@MAILINATOR.com": True,
+        "e@mailinator.com.evil.example": False,
+        "f@example.com": False,
+    }

@@ -287,9 +287,10 @@ def pick_time(
     due = choice.due(spread_key)
     # Spans are listed ahead of the choice; a holiday after the chosen day was not
     # skipped and must not be named in the reason (issue 16).
-    day = due.astimezone(tz).date() if choice.found else None
-    skipped = [note for when, note in choice.found if day is not None and when < day]
-    return due, choice.preferred, choice.inside, skipped
+    if not choice.found:
+        return due, choice.preferred, choice.inside, []
+    day = due.astimezone(tz).date()
+    return due, choice.preferred, choice.inside, [n for when, n in choice.found if when < day]
 
 
 @lru_cache(maxsize=8192)

@@ -66,7 +66,12 @@ def email_problem(email: str) -> str | None:
 
 
 def is_disposable(email: str) -> bool:
-    domain = email.rpartition("@")[2].lower()
+    return _disposable_domain(email.rpartition("@")[2].lower())
+
+
+@lru_cache(maxsize=4096)
+def _disposable_domain(domain: str) -> bool:
+    # Per domain: a show's addresses have a few hundred (issue 23).
     return any(domain == d or domain.endswith("." + d) for d in DISPOSABLE_DOMAINS)
 
 
