@@ -804,6 +804,8 @@ def _aware(stamp: datetime) -> datetime:
 
 
 def _renumber(t: PlannedTouch, n: int) -> PlannedTouch:
+    if t.touch_number == n:
+        return t  # a new lead's touches are numbered so already (200,000 at 50k, issue 23)
     return PlannedTouch(n, t.channel, t.due_utc, t.tz, t.template_id, t.reason)
 
 
