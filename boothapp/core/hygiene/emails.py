@@ -95,7 +95,7 @@ def _keep_domain_checks() -> None:
         # A copy: the caller owns the answer it is handed, the cache keeps its own.
         return dict(kept(domain, test_environment, globally_deliverable))
 
-    module.validate_email_domain_name = validate_email_domain_name
+    module.validate_email_domain_name = validate_email_domain_name  # type: ignore[attr-defined]
 
 
 _keep_domain_checks()

@@ -359,12 +359,18 @@ class MessageRenderer:
         if found is None:
             if _has_mark(common):
                 return None
-            marked = dict.fromkeys(_PERSON, "")
+            marked = ["" for _ in _PERSON]
             for i, (index, value) in enumerate(zip(shown, values, strict=True)):
-                marked[_PERSON[index]] = _MARK.format(i) if value else ""
+                marked[index] = _MARK.format(i) if value else ""
             event_name, event_venue, sender_company = common
+            first_name, last_name, company, job_title, email, phone = marked
             ctx = MessageContext(
-                **marked,
+                first_name=first_name,
+                last_name=last_name,
+                company=company,
+                job_title=job_title,
+                email=email,
+                phone=phone,
                 event_name=event_name,
                 event_venue=event_venue,
                 sender_company=sender_company,
