@@ -25,7 +25,13 @@ from sqlalchemy.orm import Session
 
 from boothapp.core.config.model import EventConfig
 from boothapp.core.hygiene.countries import normalise_country
-from boothapp.core.messages.personal import render_for_lead, render_for_rep
+from boothapp.core.messages.personal import (
+    SubjectFacts,
+    render_for_lead,
+    render_for_rep,
+    render_subject,
+    subject_facts,
+)
 from boothapp.core.messages.render import MessageContext, RenderedMessage
 from boothapp.core.models import Event, Lead, Staff
 from boothapp.services.errors import NotFoundError
@@ -54,11 +60,16 @@ class LeadMessages:
     settings: FollowUpSettings
     staff: Staff | None
     languages: tuple[str, ...]  # the fallback chain: lead -> event -> en (configurable)
+    subjects: SubjectFacts  # what its subjects read, once for its touches
     # The lead's message contexts by language, shared by the touches rendered for it.
     contexts: dict[str, MessageContext] = field(default_factory=dict)
 
     def render(self, template_id: str, *, body: bool = True) -> RenderedMessage:
         """The message as the lead receives it; ``body`` False: subject and language only."""
+        if not body:
+            subject = render_subject(template_id, self.languages, self.subjects)
+            if subject is not None:
+                return subject
         return render_for_lead(
             template_id,
             self.lead,
@@ -101,7 +112,8 @@ def lead_messages(
     country = normalise_country(lead.country) or event.country or ""
     model = lead_from_row(lead, staff.name if staff else "")
     chain = settings.content.languages(country_languages(country), known_language(event.country))
-    return LeadMessages(lead.id, lead.owner, model, event, config, settings, staff, chain)
+    subjects = subject_facts(model, event, settings.content, settings.sender.company)
+    return LeadMessages(lead.id, lead.owner, model, event, config, settings, staff, chain, subjects)
 
 
 def staff_of(s: Session, lead: LeadRow) -> Staff | None:

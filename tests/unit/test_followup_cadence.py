@@ -14,7 +14,7 @@ from boothapp.core.followups.cadence import LeadFacts, plan_touches
 from boothapp.core.followups.plan import FollowUpPlan
 from boothapp.core.followups.timing import PublicHolidays
 from boothapp.core.followups.touches import PlannedTouch
-from boothapp.core.models import Channel, Rating
+from boothapp.core.models import Channel, Rating, Stage
 
 PLAN = FollowUpPlan()
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -232,3 +232,24 @@ def test_property_touches_are_daytime_working_days_in_the_leads_zone(
         assert PLAN.morning_start <= day.time() <= PLAN.working_end, touch.reason
         if touch.channel is Channel.EMAIL:
             assert day.time() < PLAN.morning_end, touch.reason
+
+
+def test_the_kept_email_note_is_each_leads_own() -> None:
+    # Issue 23: why email is blocked is kept per (consent, email, phone, bounced). Leads
+    # differing in any one of them get the contact rule's own answer for their facts.
+    from boothapp.core.contact_rule import ContactFacts, contact_verdict
+    from boothapp.core.followups.cadence import email_channel_note
+
+    captured = datetime(2026, 11, 18, 10, tzinfo=UTC)
+    notes = set()
+    for consent, email, phone, bounced in itertools.product([False, True], repeat=4):
+        lead = LeadFacts(
+            "lead", Rating.WARM, False, "Europe/Berlin", "DE", email, phone, consent,
+            captured, bounced,
+        )  # fmt: skip
+        facts = ContactFacts(Stage.TO_CONTACT, False, False, consent, email, phone, bounced)
+        verdict = contact_verdict(facts)
+        want = verdict.email_block.value if verdict.email_block is not None else None
+        assert email_channel_note(lead) == want
+        notes.add(want)
+    assert None in notes and len(notes) >= 3  # allowed, and blocked for different reasons

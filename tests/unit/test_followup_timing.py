@@ -356,3 +356,54 @@ def test_an_open_ended_pick_names_only_the_holidays_before_it() -> None:
     assert (local.date(), preferred, inside) == (date(2026, 12, 29), True, True)
     assert time(9, 0) <= local.time() < time(11, 0)
     assert skipped == ["Fri 25 Dec is Christmas Day"]  # Sat 26 Dec is a weekend day anyway
+
+
+class _Delegating:
+    """The public holidays through a provider of another type: ``pick_time`` then chooses
+    afresh for every lead, the way it did before choices were kept (issue 23)."""
+
+    def holiday_name(self, country: str, day: date) -> str | None:
+        return HOLIDAYS.holiday_name(country, day)
+
+
+def test_a_kept_choice_is_the_choice_made_afresh_for_every_lead() -> None:
+    # Issue 23: which span a window lands on is kept per zone, country and window, and only
+    # the slot is the lead's. Leads that differ in any one of those must get what a fresh
+    # choice gives them: a choice kept under too small a key hands one lead another's day.
+    import random
+
+    rng = random.Random(23)
+    zones = [("Europe/Berlin", "DE"), ("Europe/Athens", "GR"), ("America/New_York", "US"),
+             ("Asia/Tokyo", "JP"), ("Europe/Berlin", "GR"), ("Asia/Kolkata", "")]  # fmt: skip
+    starts = [at("UTC", 2026, 12, 23, h) for h in (0, 7, 23)]
+    starts += [at("UTC", 2026, 3, 24, 16), at("UTC", 2026, 11, 25, 22)]
+    days = [frozenset({1, 2, 3}), frozenset({2, 3})]
+    results: set[tuple[object, ...]] = set()
+    for _ in range(600):
+        tz, country = rng.choice(zones)
+        earliest = rng.choice(starts)
+        latest = rng.choice([None, earliest + timedelta(hours=rng.choice([1, 30, 48]))])
+        window = rng.choice([(time(9, 0), time(11, 0)), (time(9, 0), time(17, 0))])
+        args = dict(
+            lead_tz=tz, earliest_utc=earliest, latest_utc=latest, day_start=window[0],
+            day_end=window[1], preferred_days=rng.choice(days), country=country,
+            slot_minutes=rng.choice([5, 30]), spread_key=f"lead-{rng.randrange(40)}",
+        )  # fmt: skip
+        kept = pick_time(provider=HOLIDAYS, **args)  # type: ignore[arg-type]
+        fresh = pick_time(provider=_Delegating(), **args)  # type: ignore[arg-type]
+        assert kept == fresh, args
+        results.add(kept[0])
+    assert len(results) > 200  # the leads' slots differ: the lead's own part is not kept
+
+
+def test_a_kept_label_is_the_moment_in_the_zone_asked_for() -> None:
+    # Labels are kept per moment and zone (issue 23): the same moment reads differently in
+    # two zones, and the same in whatever zone the moment is given.
+    from boothapp.core.followups.timing import local_label
+
+    moment = at("Europe/Berlin", 2026, 12, 23, 10, 5)
+    berlin, tokyo = ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Tokyo")
+    assert local_label(moment, berlin) == "Wed 10:05"
+    assert local_label(moment, tokyo) == "Wed 18:05"
+    assert local_label(moment.astimezone(tokyo), berlin) == "Wed 10:05"
+    assert local_label(moment + timedelta(minutes=5), berlin) == "Wed 10:10"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import chain, islice
+from locale import LC_TIME, setlocale
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,6 +91,13 @@ def spread_fraction(spread_key: str) -> float:
 
 
 def local_label(moment: datetime, tz: ZoneInfo) -> str:
+    # Touches share their slots: a 50,000-lead plan formatted the same few hundred moments
+    # 200,000 times (issue 23). "%a" is the process locale's: it is in the key.
+    return _local_label(moment, tz, setlocale(LC_TIME))
+
+
+@lru_cache(maxsize=16384)  # a 20,000-lead demo build labels ~3,200 moments
+def _local_label(moment: datetime, tz: ZoneInfo, _locale: str) -> str:
     return moment.astimezone(tz).strftime("%a %H:%M")
 
 
@@ -187,10 +195,12 @@ def _work_days(
         yield _Span(day, local_dt(day, start_t, tz), local_dt(day, end_t, tz)), None
 
 
-def _pick_in_span(
-    span: _Span, lo: datetime, hi: datetime, slot_minutes: int, spread_key: str
-) -> datetime | None:
-    """A slot-aligned moment in span ∩ [lo, hi), offset by the lead's hash."""
+def _slots_in_span(
+    span: _Span, lo: datetime, hi: datetime, slot_minutes: int
+) -> tuple[datetime, int] | None:
+    """Where ``_pick_in_span`` picks in span ∩ [lo, hi): (the first slot-aligned moment,
+    the number of slots from it), or (the moment, 0) when it takes that moment itself;
+    None when span ∩ [lo, hi) is empty. Nothing here depends on the lead."""
     start = max(span.start, lo)
     end = min(span.end, hi)
     if start >= end:
@@ -201,10 +211,46 @@ def _pick_in_span(
     first = span.start + steps_in * slot
     if first >= end:
         # Less than a slot left: take the remaining instant itself, still inside the window.
-        return start
-    n_slots = -(-(end - first) // slot)
-    pick = int(spread_fraction(spread_key) * n_slots)
-    return first + pick * slot
+        return start, 0
+    return first, -(-(end - first) // slot)
+
+
+def _pick_in_span(
+    span: _Span, lo: datetime, hi: datetime, slot_minutes: int, spread_key: str
+) -> datetime | None:
+    """A slot-aligned moment in span ∩ [lo, hi), offset by the lead's hash."""
+    slots = _slots_in_span(span, lo, hi, slot_minutes)
+    if slots is None:
+        return None
+    return _choice(slots, slot_minutes, True, True, ()).due(spread_key)
+
+
+def _choice(
+    slots: tuple[datetime, int],
+    slot_minutes: int,
+    preferred: bool,
+    inside: bool,
+    found: tuple[tuple[date, str], ...],
+) -> _Choice:
+    first, n = slots
+    step = timedelta(minutes=slot_minutes)
+    return _Choice(tuple(first + i * step for i in range(n)) or (first,), preferred, inside, found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """The span ``pick_time`` chose, before the lead's hash picks a slot in it."""
+
+    slots: tuple[datetime, ...]  # the slots from the first on, or the one moment itself
+    preferred: bool
+    inside: bool
+    found: tuple[tuple[date, str], ...]  # the holidays noted on the way, by day
+
+    def due(self, spread_key: str) -> datetime:
+        # One object per slot, shared by its leads: what a worker process sends back
+        # pickles it once (issue 23).
+        slots = self.slots
+        return slots[int(spread_fraction(spread_key) * len(slots))] if len(slots) > 1 else slots[0]
 
 
 def pick_time(
@@ -226,14 +272,64 @@ def pick_time(
     span inside it; else the first working-day span after ``latest`` (a fallback).
     """
     tz = zone(lead_tz)
+    args = (earliest_utc, latest_utc, day_start, day_end, preferred_days, country)
+    if type(provider) in (PublicHolidays, NoHolidays) and tz.key:
+        # Which span, and where its slots are, is the same for every lead of a zone and
+        # country with the same window: only the slot is the lead's (150,000 follow-on
+        # touches of a 50,000-lead plan looked their spans over again, issue 23). The
+        # moments' own zones are in the key: a span's start may be handed back as it is.
+        choice = _cached_choice(
+            tz.key, *args, type(provider), slot_minutes,
+            earliest_utc.tzinfo, None if latest_utc is None else latest_utc.tzinfo,
+        )  # fmt: skip
+    else:
+        choice = _choose(tz, *args, provider, slot_minutes)
+    due = choice.due(spread_key)
+    # Spans are listed ahead of the choice; a holiday after the chosen day was not
+    # skipped and must not be named in the reason (issue 16).
+    if not choice.found:
+        return due, choice.preferred, choice.inside, []
+    day = due.astimezone(tz).date()
+    return due, choice.preferred, choice.inside, [n for when, n in choice.found if when < day]
+
+
+# A 20,000-lead demo build makes 72 choices; each holds its slots (at most a day's).
+@lru_cache(maxsize=1024)
+def _cached_choice(
+    tz_key: str,
+    earliest_utc: datetime,
+    latest_utc: datetime | None,
+    day_start: time,
+    day_end: time,
+    preferred_days: frozenset[int],
+    country: str,
+    provider: type[PublicHolidays] | type[NoHolidays],
+    slot_minutes: int,
+    *_zones: object,
+) -> _Choice:
+    return _choose(
+        zone(tz_key), earliest_utc, latest_utc, day_start, day_end, preferred_days, country,
+        provider(), slot_minutes,
+    )  # fmt: skip
+
+
+def _choose(
+    tz: ZoneInfo,
+    earliest_utc: datetime,
+    latest_utc: datetime | None,
+    day_start: time,
+    day_end: time,
+    preferred_days: frozenset[int],
+    country: str,
+    provider: HolidaysProvider,
+    slot_minutes: int,
+) -> _Choice:
+    """``pick_time``'s choice of a span, for any lead."""
     found: list[tuple[date, str]] = []
     first_day = earliest_utc.astimezone(tz).date()
 
-    def skipped_before(due: datetime) -> list[str]:
-        # Spans are listed ahead of the choice; a holiday after the chosen day was not
-        # skipped and must not be named in the reason (issue 16).
-        day = due.astimezone(tz).date()
-        return [note for when, note in found if when < day]
+    def chosen(slots: tuple[datetime, int], preferred: bool, inside: bool) -> _Choice:
+        return _choice(slots, slot_minutes, preferred, inside, tuple(found))
 
     if latest_utc is not None:
         last_day = latest_utc.astimezone(tz).date()
@@ -243,9 +339,9 @@ def pick_time(
             for span in spans:
                 if wanted_preferred and span.day.weekday() not in preferred_days:
                     continue
-                due = _pick_in_span(span, earliest_utc, latest_utc, slot_minutes, spread_key)
-                if due is not None:
-                    return due, span.day.weekday() in preferred_days, True, skipped_before(due)
+                slots = _slots_in_span(span, earliest_utc, latest_utc, slot_minutes)
+                if slots is not None:
+                    return chosen(slots, span.day.weekday() in preferred_days, True)
     after = earliest_utc if latest_utc is None else max(earliest_utc, latest_utc)
     spans_after = _day_spans(
         tz,
@@ -264,15 +360,14 @@ def pick_time(
         week = list(islice(spans_after, 5))
         for span in week:
             if span.day.weekday() in preferred_days:
-                due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
-                if due is not None:
-                    return due, True, True, skipped_before(due)
+                slots = _slots_in_span(span, after, span.end, slot_minutes)
+                if slots is not None:
+                    return chosen(slots, True, True)
         spans_after = chain(week, spans_after)
     for span in spans_after:
-        due = _pick_in_span(span, after, span.end, slot_minutes, spread_key)
-        if due is not None:
-            inside = latest_utc is None
-            return due, span.day.weekday() in preferred_days, inside, skipped_before(due)
+        slots = _slots_in_span(span, after, span.end, slot_minutes)
+        if slots is not None:
+            return chosen(slots, span.day.weekday() in preferred_days, latest_utc is None)
     raise ValueError(f"no working day within {_FALLBACK_DAYS} days for country {country!r}")
 
 
