@@ -8,12 +8,9 @@ a booth often has no network.
 
 from __future__ import annotations
 
-import importlib
 from functools import lru_cache
-from typing import Any
 
 import email_validator
-import email_validator.syntax
 
 DISPOSABLE_DOMAINS = frozenset(
     {
@@ -73,29 +70,3 @@ def is_disposable(email: str) -> bool:
 def _disposable_domain(domain: str) -> bool:
     # Per domain: a show's addresses have a few hundred (issue 23).
     return any(domain == d or domain.endswith("." + d) for d in DISPOSABLE_DOMAINS)
-
-
-def _keep_domain_checks() -> None:
-    """Check each domain's syntax once per process, not once per address: its IDNA and
-    Unicode checks were two thirds of checking an address, and a show's 50,000 addresses
-    have a few hundred domains (issue 23). ``validate_email`` looks the domain check up in
-    its own module; it gets the same function behind a cache of the answers for valid
-    domains (a failed check raises anew each time, with its own message). The check reads
-    email-validator's list of special-use domains, which the app never changes. Left as it
-    is when the library is not laid out as this expects."""
-    module = importlib.import_module("email_validator.validate_email")
-    check = getattr(module, "validate_email_domain_name", None)
-    if check is not email_validator.syntax.validate_email_domain_name:
-        return
-    kept = lru_cache(maxsize=4096)(check)
-
-    def validate_email_domain_name(
-        domain: str, test_environment: bool = False, globally_deliverable: bool = True
-    ) -> Any:
-        # A copy: the caller owns the answer it is handed, the cache keeps its own.
-        return dict(kept(domain, test_environment, globally_deliverable))
-
-    module.validate_email_domain_name = validate_email_domain_name  # type: ignore[attr-defined]
-
-
-_keep_domain_checks()
