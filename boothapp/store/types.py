@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import uuid
+import os
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,8 +85,34 @@ class SharedJSON(TypeDecorator[Any]):
             return decoded
 
 
+# UUIDv7 (RFC 9562) fields around the timestamp: version 7, then the variant bits 10.
+_V7_VERSION = 0x7 << 76
+_V7_VARIANT = 0b10 << 62
+_RAND_B = (1 << 62) - 1
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A new row id: a UUID in version 7's layout, the creation time's 48-bit Unix
+    millisecond first, then 74 random bits (12 + 62 of ``os.urandom``).
+
+    Time first so a later id sorts after an earlier one (ids of one millisecond among
+    themselves at random): a build's new rows land at the end of every index on an id (the
+    primary keys, ``lead_id``) instead of on a random page each. With uuid4 a 50,000-lead
+    build rewrote pages dirtied by earlier chunks in every later one (issue 23).
+
+    Still unguessable: an id is written into unsubscribe links (``{lead_id}``) and CRM
+    keys, and 74 random bits per millisecond cannot be guessed from another id. What an id
+    tells about its row is when it was made."""
+    rand = int.from_bytes(os.urandom(10), "big")  # 80 bits; the top 6 dropped
+    value = (
+        (time.time_ns() // 1_000_000) << 80
+        | _V7_VERSION
+        | ((rand >> 62) & 0xFFF) << 64
+        | _V7_VARIANT
+        | (rand & _RAND_B)
+    )
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def utcnow() -> datetime:
