@@ -321,19 +321,29 @@ class FollowUpService:
         span of a lead's touches made each save read most of a 50,000-lead show (#23)."""
         booked: dict[datetime, int] = {}
         wanted = sorted(slots)
+        if not wanted:
+            return booked
+        # With no other event's leads in the file (one show per laptop, a demo build) every
+        # follow-up is this event's (each has its lead, foreign keys on): counted from the
+        # slot index alone, without looking up each touch's lead, a quarter of the time
+        # (~1 s of a 50k build's saves, issue 23). Two index seeks tell.
+        alone = all(
+            s.scalar(select(agg(LeadRow.event_id))) in (event_id, None)
+            for agg in (func.min, func.max)
+        )
         for part in in_chunks(wanted):
-            rows = s.execute(
+            q = (
                 select(FollowUpRow.due_at, func.count())
-                .join(LeadRow)
                 .where(
-                    LeadRow.event_id == event_id,
                     FollowUpRow.channel == Channel.EMAIL.value,
                     FollowUpRow.state.in_([st.value for st in OPEN_STATES]),
                     FollowUpRow.due_at.in_(part),
                 )
                 .group_by(FollowUpRow.due_at)
             )
-            booked.update({_aware(due): n for due, n in rows})
+            if not alone:
+                q = q.join(LeadRow).where(LeadRow.event_id == event_id)
+            booked.update({_aware(due): n for due, n in s.execute(q)})
         return booked
 
     def reassign_open(self, s: Session, lead_id: str, owner: str) -> int:
