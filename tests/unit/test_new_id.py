@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 
@@ -41,3 +42,23 @@ def test_a_burst_of_ids_is_unique_and_keeps_74_random_bits() -> None:
         ones |= r
         zeros |= ~r & rand_mask
     assert ones == rand_mask and zeros == rand_mask
+
+
+def test_a_forked_child_makes_ids_of_its_own() -> None:
+    new_id()  # the parent holds spare random bits now
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its ids to the parent, then out without any clean-up
+        os.write(write, "\n".join(new_id() for _ in range(100)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read) as pipe:
+        child = set(pipe.read().split("\n"))
+    parent = {new_id() for _ in range(100)}
+    rand_mask = ((1 << 12) - 1) << 64 | ((1 << 62) - 1)
+    # Same millisecond or not, no random bits are drawn by both.
+    assert len(child) == 100
+    assert not {uuid.UUID(i).int & rand_mask for i in child} & {
+        uuid.UUID(i).int & rand_mask for i in parent
+    }
