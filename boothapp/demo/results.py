@@ -106,7 +106,7 @@ def _deal(rng: random.Random, lead_id: str, country: str, met: date, today: date
     won, closed = (True, True) if roll < 0.45 else (False, True) if roll < 0.6 else (False, False)
     return Deal(
         crm="demo",
-        remote_id=f"demo-{lead_id[:8]}",
+        remote_id=f"demo-{lead_id[-8:]}",
         lead_id=lead_id,
         amount=amount,
         currency="USD" if usd else "EUR",
