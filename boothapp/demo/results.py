@@ -52,6 +52,8 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
     rng = random.Random(seed * 7 + 3)
     ctx.configs.save(event.id, replace(ctx.configs.get(event.id), costs=DEMO_COSTS))
     # The first leads by id, read as such: reading all 50,000 to sort them took 10 s (#23).
+    # Ids follow the order the build made the leads in, and their capture times, ratings
+    # and staff are drawn at random in that order: a random sample of the show.
     leads = ctx.leads.list_leads(event.id, limit=DEMO_RESULTS_LEADS, by_id=True)
     deals: dict[str, tuple[Deal, ...]] = {}
     for lead in leads:

@@ -767,7 +767,8 @@ class LeadService:
     def list_leads(
         self, event_id: str, search: str = "", limit: int | None = None, *, by_id: bool = False
     ) -> list[Lead]:
-        """``by_id``: in id order (a stable, random-looking sample with ``limit``)."""
+        """``by_id``: in id order, which is the order the rows were made in (ids start
+        with their creation time, ``new_id``), read from the primary key's index."""
         with self._db.read() as s:
             q = (
                 select(LeadRow, StaffRow.name)
