@@ -11,6 +11,7 @@ SQLAlchemy's ``insert()``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from operator import itemgetter
@@ -114,7 +115,24 @@ def loaded_values(row: object, columns: Iterable[str]) -> dict[str, Any]:
     ``loaded_row``): an attribute read through its descriptor is a Python call per column,
     a few hundred thousand in a 50,000-lead build (issue 23)."""
     loaded = row.__dict__
-    return {name: loaded[name] if name in loaded else getattr(row, name) for name in columns}
+    names = columns if isinstance(columns, tuple) else tuple(columns)
+    try:
+        # Every column loaded (a ``loaded_row``, a row a query read): picked by one C call,
+        # not a Python step per column (~0.8 s of a 50k build's 150,000 rows, issue 23).
+        return dict(zip(names, _picker(names)(loaded), strict=True))
+    except KeyError:  # some not loaded (expired, deferred): read through the attribute
+        return {name: loaded[name] if name in loaded else getattr(row, name) for name in names}
+
+
+@functools.lru_cache(maxsize=64)
+def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of ``names`` from a mapping, as a tuple (one name or none too)."""
+    if not names:
+        return lambda _loaded: ()
+    if len(names) == 1:
+        name = names[0]
+        return lambda loaded: (loaded[name],)
+    return itemgetter(*names)
 
 
 def _is_moment(column: Column[Any]) -> bool:

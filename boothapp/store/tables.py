@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -240,7 +241,13 @@ class FollowUpRow(Stamped, Base):
     # ix_followups_done: the report's and metrics' first-touch query (issue 23).
     __table_args__ = (
         Index("ix_followups_due", "state", "due_at"),
-        Index("ix_followups_done", "done_at"),
+        # Done touches only (migration 0018): a planned touch, no done_at, adds no entry.
+        Index(
+            "ix_followups_done",
+            "done_at",
+            sqlite_where=text("done_at IS NOT NULL"),
+            postgresql_where=text("done_at IS NOT NULL"),
+        ),
         # Open emails per slot, counted by every save without reading a body (issue 23).
         Index("ix_followups_slot", "channel", "state", "due_at", "lead_id"),
         # The queue's owner picker skips from owner to owner (followup_owners.py, issue 23).

@@ -616,7 +616,7 @@ class DesktopWindow(MainWindow):
         """The one-page handover PDF, written off the GUI thread into the exports folder."""
         folder = self.ctx.paths.exports_dir
         safe = "".join(ch if ch.isalnum() else "-" for ch in lead.display_name).strip("-")
-        path = folder / f"lead-{safe or lead.id[:8]}.pdf"
+        path = folder / f"lead-{safe or lead.id[-8:]}.pdf"
         leads, exports = self.ctx.leads, self.ctx.exports
 
         def work() -> None:

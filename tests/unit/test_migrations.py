@@ -90,6 +90,36 @@ def test_upgrade_from_first_revision_keeps_data_and_writes_backup(tmp_path: Path
         db.dispose()
 
 
+def _done_index_is_partial(path: Path) -> bool:
+    con = sqlite3.connect(path)
+    try:
+        return {r[1]: r[4] for r in con.execute("PRAGMA index_list(followups)")}[
+            "ix_followups_done"
+        ] == 1
+    finally:
+        con.close()
+
+
+def test_done_index_becomes_partial_and_back(tmp_path: Path) -> None:
+    # 0018: the done_at index keeps done touches only; downgrading restores the full one.
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        for step, target, partial in (
+            (command.upgrade, "0017_queue", False),
+            (command.upgrade, "0018_done", True),
+            (command.downgrade, "0017_queue", False),
+        ):
+            with engine.begin() as conn:
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                step(cfg, target)
+            assert _done_index_is_partial(path) is partial
+    finally:
+        engine.dispose()
+
+
 def test_file_that_is_not_a_database_is_refused_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("shopping list: milk, eggs\n" * 10)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, insert
 from sqlalchemy.orm import Session
 
-from boothapp.store.bulk import insert_rows
+from boothapp.store.bulk import insert_rows, loaded_row, loaded_values
 from boothapp.store.tables import AuditRow, Base, ChangeLogRow, FollowUpRow, ScanRow, table_of
 
 AT = datetime(2026, 12, 2, 11, 30, 15, 250, tzinfo=UTC)
@@ -90,3 +90,22 @@ def test_insert_rows_stores_what_sqlalchemy_stores(tmp_path: Path, table: str) -
 
 def test_insert_rows_of_nothing_writes_nothing(tmp_path: Path) -> None:
     assert _stored(tmp_path / "x.db", "scans", lambda s: insert_rows(s, ScanRow, [])) == []
+
+
+def test_loaded_values_reads_a_column_not_loaded_through_its_attribute(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    Base.metadata.create_all(engine)
+    columns = ("id", "lead_id", "subject", "state")
+    made = loaded_row(FollowUpRow, dict(id="f1", lead_id="l1", subject="Hi", state="planned"))
+    assert loaded_values(made, columns) == dict(
+        id="f1", lead_id="l1", subject="Hi", state="planned"
+    )
+    assert loaded_values(made, ["subject"]) == {"subject": "Hi"}
+    with Session(engine) as s:
+        s.execute(insert(table_of(FollowUpRow)), [CASES["followups"][1][0] | {"id": "f0"}])
+        row = s.get(FollowUpRow, "f0")
+        assert row is not None
+        s.expire(row, ["subject"])  # no longer in the row's dict: read again from the file
+        assert loaded_values(row, columns) == dict(
+            id="f0", lead_id="l1", subject="Sübject", state="planned"
+        )

@@ -264,7 +264,7 @@ def run_list(args: argparse.Namespace) -> int:
                 print(
                     f"{_when(local)} {format_zone(t.tz):<20} #{native_digits(str(t.touch_number))} "
                     f"{label(t.channel):<8} {state:<10} {names.get(t.owner, t.owner) or '-':<12} "
-                    f"{t.language or '-':<3} {t.lead_id[:8]} {subjects.get(t.id, t.subject)}"
+                    f"{t.language or '-':<3} {t.lead_id[-8:]} {subjects.get(t.id, t.subject)}"
                 )
         return 0
 

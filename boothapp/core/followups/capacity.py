@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan
@@ -38,46 +39,54 @@ def enforce_slot_capacity(
     """
     slot = timedelta(minutes=plan.slot_minutes)
     morning = (plan.morning_start, plan.morning_end)
+    limit = plan.max_sends_per_slot
     load: Counter[datetime] = Counter(booked or {})
     out: dict[str, PlannedTouch] = {}
     ranks = rank or {}
     ordered = sorted(touches, key=lambda item: (ranks.get(item[0], 0), item[1].due_utc, item[0]))
+    zones: dict[str, ZoneInfo] = {}
+    # Per (slot, zone): how far along its morning the slots are known full. Loads only grow
+    # in this pass, so the next email of that slot looks from there: at a big show each
+    # email walked the same full slots again (issue 23).
+    full_up_to: dict[tuple[datetime, str], int] = {}
     for touch_id, touch in ordered:
         if touch.channel is not Channel.EMAIL:
             out[touch_id] = touch
             continue
-        tz = zone(touch.tz)
-        due = touch.due_utc
-        moved = False
-        if load[due] >= plan.max_sends_per_slot:
-            for later in _later_slots(touch.due_utc, touch.tz, slot, *morning):
-                due, moved = later, True
-                if load[due] < plan.max_sends_per_slot:
-                    break
-        if load[due] >= plan.max_sends_per_slot:
-            out[touch_id] = replace(
-                touch,
-                reason=touch.reason
-                + "; "
-                + R.english(
-                    R.MORNING_FULL,
-                    limit=plan.max_sends_per_slot,
-                    when=local_label(touch.due_utc, tz),
-                ),
-            )
-            load[touch.due_utc] += 1
+        if touch.tz not in zones:
+            zones[touch.tz] = zone(touch.tz)  # an unknown zone fails here, moved or not
+        first = touch.due_utc
+        if load[first] < limit:
+            load[first] += 1
+            out[touch_id] = touch
             continue
+        key = (first, touch.tz)
+        later = _later_slots(first, touch.tz, slot, *morning)
+        i = full_up_to.get(key, 0)
+        while i < len(later) and load[later[i]] >= limit:
+            i += 1
+        full_up_to[key] = i
+        if i == len(later):  # the whole morning is full: it stays, and says so
+            out[touch_id] = replace(touch, reason=touch.reason + _full_note(first, touch.tz, limit))
+            load[first] += 1
+            continue
+        due = later[i]
         load[due] += 1
-        if moved:
-            touch = replace(
-                touch,
-                due_utc=due,
-                reason=touch.reason
-                + "; "
-                + R.english(R.MOVED, when=local_label(due, tz), limit=plan.max_sends_per_slot),
-            )
-        out[touch_id] = touch
+        out[touch_id] = replace(
+            touch, due_utc=due, reason=touch.reason + _moved_note(due, touch.tz, limit)
+        )
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _moved_note(due: datetime, tz: str, limit: int) -> str:
+    """What a moved email's reason gains; the same few hundred slots at a big show."""
+    return "; " + R.english(R.MOVED, when=local_label(due, zone(tz)), limit=limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _full_note(due: datetime, tz: str, limit: int) -> str:
+    return "; " + R.english(R.MORNING_FULL, limit=limit, when=local_label(due, zone(tz)))
 
 
 def slots_read(touches: Iterable[PlannedTouch], plan: FollowUpPlan) -> set[datetime]:
