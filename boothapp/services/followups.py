@@ -275,9 +275,7 @@ class FollowUpService:
                     if t.channel is Channel.EMAIL and t.template_id in done_templates:
                         continue  # never send the same content twice on a re-plan
                     n += 1
-                    # A new lead's touches come numbered 1, 2, ... already: kept as they are.
-                    same = t.touch_number == n
-                    fresh.append((f"{lead.id}:{n}", t if same else _renumber(t, n), view))
+                    fresh.append((f"{lead.id}:{n}", _renumber(t, n), view))
                 planned_leads += 1
         s.flush()
         # Spread emails over slots together with the event's other open emails.
