@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,15 @@ from tests.integration.pgserver import PgServer, start_server
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     root = Path(tempfile.mkdtemp(prefix="boothapp-pg-"))
-    server = start_server(root)
     try:
-        yield server
+        server = start_server(root)
+        try:
+            yield server
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        # ~0.5 GB of cluster files: left behind, every `make test` filled /tmp by that much.
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _bottlecrm(tmp_path_factory: pytest.TempPathFactory, name: str, throttle: str):

@@ -9,6 +9,7 @@ burst would reach both windows here, since they share one QApplication.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -37,14 +38,18 @@ CEM = DemoPerson("7003", Contact(first_name="Cem", last_name="Koç", company="Ko
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[PgServer]:
+    root = Path(tempfile.mkdtemp(prefix="boothapp-pg-ui-"))
     try:
-        server = start_server(Path(tempfile.mkdtemp(prefix="boothapp-pg-ui-")))
-    except PostgresUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
+        try:
+            server = start_server(root)
+        except PostgresUnavailable as exc:
+            pytest.skip(str(exc))
+        try:
+            yield server
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        shutil.rmtree(root, ignore_errors=True)  # the cluster's ~0.5 GB, not left in /tmp
 
 
 def _laptop(root: Path, name: str, staff: str, pin: str, url: str) -> tuple[AppContext, Event]:
