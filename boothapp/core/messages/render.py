@@ -527,6 +527,19 @@ class _Shape:
     interests: str | None = None
 
 
+def _lead_fields_shown(node: nodes.Node) -> set[str]:
+    """The ``lead.<field>`` names read under ``node``; ``full_name`` counts as the first
+    and last name it is joined from, as ``_vars`` does."""
+    shown = {
+        n.attr
+        for n in node.find_all(nodes.Getattr)
+        if isinstance(n.node, nodes.Name) and n.node.name == "lead"
+    }
+    if "full_name" in shown:
+        shown |= {"first_name", "last_name"}
+    return shown
+
+
 def _shape_of(env: Environment, name: str) -> _Shape | None:
     """The template's shape, or None when it uses a person's value other than by printing
     it or testing whether it is empty (then it is rendered for each lead in full)."""
@@ -536,13 +549,7 @@ def _shape_of(env: Environment, name: str) -> _Shape | None:
     used = meta.find_undeclared_variables(tree)
     if not used <= _KEYS.keys() or used & _PER_LEAD or not _plain_uses(tree, "other"):
         return None
-    shown = {
-        n.attr
-        for n in tree.find_all(nodes.Getattr)
-        if isinstance(n.node, nodes.Name) and n.node.name == "lead"
-    }
-    if "full_name" in shown:
-        shown |= {"first_name", "last_name"}  # joined from the two, as ``_vars`` does
+    shown = _lead_fields_shown(tree)
     seps: set[str] = set()
     joined = next(iter(seps)) if _joined_only(tree, "other", seps) and len(seps) == 1 else None
     keyed = sorted(used - {"interests"}) if joined is not None else sorted(used)
@@ -588,13 +595,7 @@ def _subject_shape_of(env: Environment, name: str) -> tuple[int, ...] | None:
         return None
     if not all(_plain_uses(child, "other") for child in block.body):
         return None
-    shown = {
-        n.attr
-        for n in block.find_all(nodes.Getattr)
-        if isinstance(n.node, nodes.Name) and n.node.name == "lead"
-    }
-    if "full_name" in shown:
-        shown |= {"first_name", "last_name"}  # joined from the two, as ``_vars`` does
+    shown = _lead_fields_shown(block)
     return tuple(i for i, f in enumerate(_PERSON) if f in shown)
 
 
