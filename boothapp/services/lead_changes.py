@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import (
@@ -56,6 +57,7 @@ from boothapp.core import hlc
 from boothapp.core.models import CONTACT_FIELDS
 from boothapp.services.followup_types import OPEN_STATES
 from boothapp.store.bulk import in_chunks, insert_rows, loaded_values
+from boothapp.store.commits_behind import CommitsBehind
 from boothapp.store.db import Database
 from boothapp.store.tables import (
     AuditRow,
@@ -1059,18 +1061,24 @@ class LeadChanges:
         immediate: bool = False,
         durable: bool = True,
         now: datetime | None = None,
+        behind: CommitsBehind | None = None,
     ) -> Iterator[LeadTransaction]:
         """One committed unit of lead changes; the broadcast follows the commit.
 
         ``immediate``: hold the write lock from the first read; ``durable=False``: a commit
         not flushed to disk, for changes that can be applied again (see ``Database.session``).
         ``now``: the changes' time when the caller took it (from ``clock``) beforehand: a
-        bulk capture plans a chunk's follow-ups before its transaction opens (issue 23)."""
-        with self._db.session(immediate=immediate, durable=durable) as s:
+        bulk capture plans a chunk's follow-ups before its transaction opens (issue 23).
+        ``behind``: the commit and the broadcast run on that thread (a bulk capture's
+        chunks, ``Database.session``)."""
+        with self._db.session(immediate=immediate, durable=durable, behind=behind) as s:
             tx = LeadTransaction(self, s, origin, staff_id, now or self.clock())
             yield tx
             changed = tx.finish()
-        self._announce(changed)
+        if behind is None:
+            self._announce(changed)
+        else:
+            behind.submit(partial(self._announce, changed))
 
     def _announce(self, changed: LeadsChanged | None) -> None:
         if changed is None:

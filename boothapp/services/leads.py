@@ -7,7 +7,7 @@ they set "please delete" and an administrator reviews it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -53,6 +53,7 @@ from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransa
 from boothapp.services.routing import assign_owner, assign_owners, save_routing
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.store.bulk import in_chunks, insert_rows, loaded_rows, loaded_values
+from boothapp.store.commits_behind import CommitsBehind
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
     attendee_from_row,
@@ -480,11 +481,11 @@ class LeadService:
             for part in parts
         ]
         own = bulk_worker(parallel and len(parts) > 1) if worker is None else nullcontext(worker)
-        with own as worker:
-            # A pipeline (issue 23): while this process inserts and commits chunk k, the
-            # worker plans and renders chunk k + 1's follow-ups (routed here beforehand,
-            # the routing state carried from chunk to chunk as in one transaction) and then
-            # evaluates chunk k + 2.
+        with own as worker, closing(CommitsBehind()) as commits, self._db.read() as reader:
+            # A pipeline (issue 23): while chunk k commits on a thread of its own, this
+            # process routes chunk k + 1 (the routing state carried from chunk to chunk as
+            # in one transaction) and hands it to the worker, which plans and renders its
+            # follow-ups while chunk k + 1 is inserted here, then evaluates chunk k + 2.
             evaluated: list[Callable[[], list[Evaluated]]] = [
                 partial(evaluate_items, items[0], cfg, region)
             ]
@@ -492,27 +493,28 @@ class LeadService:
                 evaluated.append(worker.submit(evaluate_items, items[1], cfg, region))
             # The first chunk is planned here too, while the worker process starts.
             here = BulkWorker(parallel=False)
-            with self._db.read() as s:
-                ahead = self._routed(s, event_id, parts[0], evaluated[0](), cfg, None, here)
+            # Routing reads (staff, the event) on a connection of their own: the chunks'
+            # keeps its page cache, and one of them is committing while the next is routed.
+            ahead = self._routed(reader, event_id, parts[0], evaluated[0](), cfg, None, here)
             for k, part in enumerate(parts):
                 current = ahead
                 with (
-                    self.changes.transaction(ChangeOrigin.SCAN, now=current.now) as tx,
+                    self.changes.transaction(
+                        ChangeOrigin.SCAN, now=current.now, behind=commits
+                    ) as tx,
                     tx.session.no_autoflush,
                 ):
                     self._add_part(tx, event_id, current)
-                    plans = _made_now(current.plans) if k == 0 else current.plans
-                    if k + 1 < len(parts):
-                        evaluations = evaluated[k + 1]()
-                        ahead = self._routed(
-                            tx.session, event_id, parts[k + 1], evaluations, cfg,
-                            current.routing, worker,
-                        )  # fmt: skip
-                        if k + 2 < len(parts):
-                            evaluated.append(
-                                worker.submit(evaluate_items, items[k + 2], cfg, region)
-                            )
-                    tx.prepared_plans = plans
+                    tx.prepared_plans = _made_now(current.plans) if k == 0 else current.plans
+                if k + 1 < len(parts):
+                    evaluations = evaluated[k + 1]()
+                    ahead = self._routed(
+                        reader, event_id, parts[k + 1], evaluations, cfg, current.routing, worker
+                    )
+                    if k + 2 < len(parts):
+                        evaluated.append(worker.submit(evaluate_items, items[k + 2], cfg, region))
+                else:
+                    commits.wait()  # the last chunk is stored when this returns
                 done += len(part)
                 if progress is not None:
                     progress(done, len(leads))

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from boothapp.core.collation import sort_key_sql
 from boothapp.core.textfold import fold
 from boothapp.store import cipher
 from boothapp.store.cipher import FileState
+from boothapp.store.commits_behind import CommitsBehind
 from boothapp.store.errors import (
     DatabaseError,
     DatabaseKeyMissingError,
@@ -93,7 +94,10 @@ def make_engine(url: str, key: bytes | None = None) -> Engine:
         return _encrypted_engine(url, key)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+            pool_use_lifo=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -118,7 +122,9 @@ def _encrypted_engine(url: str, key: bytes) -> Engine:
             raise
         return con
 
-    engine = create_engine(url, module=cipher.dbapi, creator=creator, hide_parameters=True)
+    engine = create_engine(
+        url, module=cipher.dbapi, creator=creator, hide_parameters=True, pool_use_lifo=True
+    )
     engine_box.append(engine)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -225,7 +231,9 @@ class Database:
             cur.close()
 
     @contextmanager
-    def session(self, immediate: bool = False, durable: bool = True) -> Iterator[Session]:
+    def session(
+        self, immediate: bool = False, durable: bool = True, behind: CommitsBehind | None = None
+    ) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error.
 
         ``immediate``: on SQLite, take the write lock before the first read (``BEGIN
@@ -238,7 +246,12 @@ class Database:
         it returns to the pool). In WAL mode the file stays consistent; a power cut may lose
         this unit, never a later durable one (its flush covers the log before it). For work
         that can be done again, such as a hub pull with its cursor.
+
+        ``behind``: the commit runs on that thread of its own (``CommitsBehind``) and this
+        returns without waiting for it; the unit first waits for the commit before it.
         """
+        if behind is not None:
+            behind.wait()
         session = self._sessions()
         try:
             if immediate and is_sqlite(self.engine):
@@ -250,12 +263,16 @@ class Database:
                 # commit and rollback end this one.
                 con.exec_driver_sql("BEGIN IMMEDIATE")
             yield session
-            session.commit()
+            if behind is None:
+                session.commit()
         except BaseException:
             session.rollback()
-            raise
-        finally:
             session.close()
+            raise
+        if behind is None:
+            session.close()
+        else:
+            behind.submit(partial(_commit, session))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -268,3 +285,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _commit(session: Session) -> None:
+    """A unit's commit (on ``CommitsBehind``'s thread): rolled back if it fails."""
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
