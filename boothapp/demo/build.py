@@ -193,8 +193,9 @@ def build_demo(
     if leads:
         # Chunks (and the results' hundred small saves) committed without a disk flush
         # each; one checkpoint at the end makes them durable.
-        with ctx.db.bulk_writes():
+        with ctx.db.bulk_writes() as bulk:
             added = _add_leads(ctx, event, leads, seed, progress)
+            bulk.copy_log_behind()  # the leads' pages into the file while the results save
             if added:
                 add_results(ctx, event, seed)  # outcomes, meetings, deals: the Results page
     path = write_demo_video(ctx, event) if video else None

@@ -6,7 +6,9 @@ A lead saved is a lead kept: every save is one committed transaction, and SQLite
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +32,8 @@ from boothapp.store.errors import (
     NotADatabaseError,
     WrongDatabaseKeyError,
 )
+
+log = logging.getLogger(__name__)
 
 # How long a write waits for SQLite's lock before it fails. Writes run off the GUI thread, so
 # a scan saved while the hub replicator applies a backlog waits rather than failing: at 5 s,
@@ -169,6 +173,39 @@ def check_sqlite_file(path: str, key: bytes | None = None) -> None:
         raise NotADatabaseError(f"{path} is not a BoothApp database ({exc})") from exc
 
 
+class BulkWrites:
+    """What a bulk build may ask of ``Database.bulk_writes`` while it runs."""
+
+    def __init__(self, engine: Engine | None) -> None:
+        self._engine = engine  # None: not SQLite, no log to copy
+        self._copying: threading.Thread | None = None
+
+    def copy_log_behind(self) -> None:
+        """Start copying the pages the write-ahead log holds so far into the database file,
+        on a thread of its own (a passive checkpoint: writes go on meanwhile), so that the
+        checkpoint at the end has only what came after to copy. A 50,000-lead build's log
+        (~650 MB) took ~0.7 s to copy after the build's last write (issue 23); the demo
+        saves its results meanwhile."""
+        if self._engine is None or self._copying is not None:
+            return
+        self._copying = threading.Thread(
+            target=self._copy, args=(self._engine,), name="boothapp-checkpoint", daemon=True
+        )
+        self._copying.start()
+
+    @staticmethod
+    def _copy(engine: Engine) -> None:
+        try:
+            with engine.connect() as con:
+                con.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception as exc:  # the checkpoint at the end copies it then
+            log.warning("the write-ahead log was not copied early: %s", exc)
+
+    def join(self) -> None:
+        if self._copying is not None:
+            self._copying.join()
+
+
 @dataclass
 class Database:
     engine: Engine
@@ -182,7 +219,7 @@ class Database:
             event.listen(self.engine, "checkin", self._bulk_checkin)
 
     @contextmanager
-    def bulk_writes(self, cache_kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    def bulk_writes(self, cache_kib: int = BULK_CACHE_KIB) -> Iterator[BulkWrites]:
         """For a bulk build of many chunks, each its own committed transaction (the demo
         build, issue 23): on SQLite the commits are not flushed to disk one by one
         (``synchronous=NORMAL``: in WAL mode the file stays consistent, a power cut may only
@@ -190,12 +227,14 @@ class Database:
         the indexes). Each connection gets its own settings back when it returns to the
         pool; the last commit is made durable with a checkpoint at the end."""
         if not is_sqlite(self.engine):
-            yield
+            yield BulkWrites(None)
             return
         self._bulk_cache_kib = cache_kib
+        handle = BulkWrites(self.engine)
         try:
-            yield
+            yield handle
         finally:
+            handle.join()
             self._bulk_cache_kib = 0
             with self.engine.connect() as con:  # the build's pages into the file, synced
                 con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
