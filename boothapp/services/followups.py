@@ -330,7 +330,7 @@ class FollowUpService:
     @staticmethod
     def _booked(s: Session, event_id: str, slots: set[datetime]) -> dict[datetime, int]:
         """Open emails of the event per due time, for the slots the capacity pass reads:
-        counts, not rows, only those slots, from covering indexes (ix_followups_slot,
+        counts, not rows, only those slots, from covering indexes (ix_followups_due,
         ix_leads_id_event: no body or lead row read). Counting every open mail over the
         span of a lead's touches made each save read most of a 50,000-lead show (#23)."""
         booked: dict[datetime, int] = {}

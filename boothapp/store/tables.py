@@ -240,7 +240,9 @@ class FollowUpRow(Stamped, Base):
     __tablename__ = "followups"
     # ix_followups_done: the report's and metrics' first-touch query (issue 23).
     __table_args__ = (
-        Index("ix_followups_due", "state", "due_at"),
+        # Open touches by due time: the queue, the send run, and the open emails per slot
+        # that every save counts without reading a body (one index for both, 0019, #23).
+        Index("ix_followups_due", "state", "due_at", "channel", "lead_id"),
         # Done touches only (migration 0018): a planned touch, no done_at, adds no entry.
         Index(
             "ix_followups_done",
@@ -248,8 +250,6 @@ class FollowUpRow(Stamped, Base):
             sqlite_where=text("done_at IS NOT NULL"),
             postgresql_where=text("done_at IS NOT NULL"),
         ),
-        # Open emails per slot, counted by every save without reading a body (issue 23).
-        Index("ix_followups_slot", "channel", "state", "due_at", "lead_id"),
         # The queue's owner picker skips from owner to owner (followup_owners.py, issue 23).
         Index("ix_followups_owner", "owner", "lead_id"),
     )

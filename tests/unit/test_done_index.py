@@ -75,7 +75,7 @@ def test_done_index_skips_planned_touches_and_readers_still_seek_it(ctx: AppCont
     assert len(by_done) == 3, by_done
     plans = {st: _plan_of(ctx, st, p) for st, p in by_done}
     # The two readers of every done touch seek the partial index (a range on done_at implies
-    # done_at IS NOT NULL); the send limit keeps its seek on the slot index as before.
+    # done_at IS NOT NULL); the send limit seeks the due index (migration 0019).
     seeking = [st for st, plan in plans.items() if any("ix_followups_done" in x for x in plan)]
     assert len(seeking) == 2, plans
     assert not any(x.startswith("SCAN followups") for plan in plans.values() for x in plan), plans

@@ -120,6 +120,45 @@ def test_done_index_becomes_partial_and_back(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def _followup_indexes(path: Path) -> dict[str, list[str]]:
+    con = sqlite3.connect(path)
+    try:
+        names = [r[1] for r in con.execute("PRAGMA index_list(followups)")]
+        return {
+            n: [r[2] for r in con.execute(f"PRAGMA index_info({n})")]
+            for n in names
+            if n.startswith("ix_followups_due") or n.startswith("ix_followups_slot")
+        }
+    finally:
+        con.close()
+
+
+def test_due_and_slot_indexes_become_one_and_back(tmp_path: Path) -> None:
+    # 0019: one index of open touches by state and due time serves the queue, the send run
+    # and the slot counts; downgrading brings the two back.
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    two = {
+        "ix_followups_due": ["state", "due_at"],
+        "ix_followups_slot": ["channel", "state", "due_at", "lead_id"],
+    }
+    one = {"ix_followups_due": ["state", "due_at", "channel", "lead_id"]}
+    try:
+        for step, target, want in (
+            (command.upgrade, "0018_done", two),
+            (command.upgrade, "0019_due", one),
+            (command.downgrade, "0018_done", two),
+        ):
+            with engine.begin() as conn:
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                step(cfg, target)
+            assert _followup_indexes(path) == want
+    finally:
+        engine.dispose()
+
+
 def test_file_that_is_not_a_database_is_refused_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("shopping list: milk, eggs\n" * 10)
