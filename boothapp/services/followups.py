@@ -10,7 +10,7 @@ what the rep previews is what goes out, from the lead as it is then. Sending liv
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -129,6 +129,7 @@ class PreparedPlan:
     touches: tuple[PlannedTouch, ...] = ()
     messages: dict[str, RenderedMessage] = field(default_factory=dict)  # subjects only
     problem: str = ""
+    may_contact: bool = True  # False: the contact rule stops it, nothing planned
 
     def subject(self, template_id: str) -> RenderedMessage:
         return self.messages[template_id]
@@ -145,6 +146,11 @@ def prepare_plans(job: PlanJob) -> dict[str, PreparedPlan]:
     out: dict[str, PreparedPlan] = {}
     for values in job.leads:
         lead = cast(LeadRow, _LeadValues(values))
+        # The contact rule, as ``plan_in`` asks it: a new lead has no touches, so it reads
+        # the lead alone; a lead it stops is not planned at all.
+        if not verdict_for(lead).may_contact:
+            out[lead.id] = PreparedPlan(lead.id, "", may_contact=False)
+            continue
         try:
             staff = job.staff.get((lead.staff_id, lead.owner))
             view = _view_of(lead, job.event, job.settings, (), job.config, staff)
@@ -227,9 +233,11 @@ class FollowUpService:
         problems: list[str] = []
         event = self._event(s, event_id)
         show_end = _show_end(event, now)
-        leads, existing = self._leads_and_touches(s, event_id, lead_ids)
-        order = {lead.id: i for i, lead in enumerate(leads)}
+        # Plans made ahead are for leads this transaction inserted (a bulk capture's chunk):
+        # with new ids they have no touches, which are not asked of the database.
         ahead = prepared() if prepared is not None else {}
+        leads, existing = self._leads_and_touches(s, event_id, lead_ids, ahead.keys())
+        order = {lead.id: i for i, lead in enumerate(leads)}
         fresh: list[tuple[str, PlannedTouch, _LeadView | PreparedPlan]] = []
         # Read once for the batch, not once per lead (a 1,000-lead capture chunk).
         config = self._configs.get(event_id)
@@ -238,8 +246,12 @@ class FollowUpService:
         with s.no_autoflush:
             for lead in leads:
                 rows = existing.get(lead.id, [])
-                verdict = verdict_for(lead, rows)
-                if not verdict.may_contact:
+                ready = None if rows else ahead.get(lead.id)
+                if ready is not None:  # the worker asked the contact rule (no touches)
+                    if not ready.may_contact:
+                        skipped += 1
+                        continue
+                elif not (verdict := verdict_for(lead, rows)).may_contact:
                     _cancel_open(rows, verdict.reason)
                     skipped += 1
                     continue
@@ -248,7 +260,6 @@ class FollowUpService:
                 kept = [r for r in rows if r.state not in OPEN_STATES]
                 view: _LeadView | PreparedPlan
                 try:
-                    ready = None if rows else ahead.get(lead.id)
                     if ready is None:
                         view = self._view(s, lead, event, settings, rows, config, staff_cache)
                         touches = plan_touches(
@@ -299,9 +310,13 @@ class FollowUpService:
 
     @staticmethod
     def _leads_and_touches(
-        s: Session, event_id: str, lead_ids: Iterable[str] | None
+        s: Session,
+        event_id: str,
+        lead_ids: Iterable[str] | None,
+        untouched: Container[str] = (),
     ) -> tuple[list[LeadRow], dict[str, list[FollowUpRow]]]:
-        """The leads to plan in capture order (ties: the order given), with their touches."""
+        """The leads to plan in capture order (ties: the order given), with their touches;
+        ``untouched``: given leads known to have none (not asked)."""
         existing: dict[str, list[FollowUpRow]] = {}
         if lead_ids is None:
             q = select(LeadRow).where(LeadRow.event_id == event_id).order_by(LeadRow.created_at)
@@ -322,7 +337,10 @@ class FollowUpService:
             if ask:
                 leads += [r for r in s.scalars(select(LeadRow).where(LeadRow.id.in_(ask)))
                           if r.event_id == event_id]  # fmt: skip
-            for frow in s.scalars(select(FollowUpRow).where(FollowUpRow.lead_id.in_(part))):
+            touched = [lead_id for lead_id in part if lead_id not in untouched]
+            if not touched:
+                continue
+            for frow in s.scalars(select(FollowUpRow).where(FollowUpRow.lead_id.in_(touched))):
                 existing.setdefault(frow.lead_id, []).append(frow)
         leads.sort(key=lambda r: (_aware(r.created_at), given[r.id]))
         return leads, existing
@@ -836,8 +854,9 @@ def _loaded(s: Session, lead_id: str) -> LeadRow | None:
     row = s.identity_map.get(Session.identity_key(LeadRow, lead_id))
     if not isinstance(row, LeadRow):
         return None
-    state = inspect(row)
-    return None if state.expired or (state.unloaded & _LEAD_COLUMN_KEYS) else row
+    # Every column in the row's own dict: an expired value leaves it (SQLAlchemy removes
+    # it), so no ``inspect(row).unloaded``, a set built per lead (~0.2 s of a 50k build).
+    return row if row.__dict__.keys() >= _LEAD_COLUMN_KEYS else None
 
 
 def _show_end(event: Event, now: datetime) -> datetime:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from boothapp.app import AppContext, build_context
 from boothapp.core.followups import timing
@@ -320,5 +320,28 @@ def test_the_leads_search_finds_bulk_leads_and_later_saves(tmp_path: Path) -> No
         # The catch-up indexes what the trigger does (one rule, two spellings of it).
         from_new = SEARCH_VALUES.replace("fold(", "fold(new.").replace("|| last", "|| new.last")
         assert f"VALUES (new.rowid, {from_new})" in trigger
+    finally:
+        ctx.close()
+
+
+def test_a_chunk_asks_no_touches_of_the_leads_it_inserted(tmp_path: Path) -> None:
+    # Issue 23: new leads have new ids, so none has a touch yet; planning a chunk reads
+    # no follow-up rows for them (it asked 500 ids at a time, 100 reads at 50k leads).
+    ctx, event_id = _setup(tmp_path / "d")
+    seen: list[str] = []
+
+    def capture(_c: Any, _cur: Any, statement: str, *_rest: Any) -> None:
+        seen.append(statement)
+
+    try:
+        drafts = _drafts(ctx, event_id)
+        event.listen(ctx.db.engine, "before_cursor_execute", capture)
+        try:
+            ctx.leads.add_captured(event_id, [CapturedLead(d, NOW) for d in drafts], chunk=5)
+        finally:
+            event.remove(ctx.db.engine, "before_cursor_execute", capture)
+        reads = [st for st in seen if st.lstrip().startswith("SELECT") and "FROM followups" in st]
+        assert not [st for st in reads if "followups.lead_id IN" in st], reads
+        assert len(ctx.followups.touches(event_id)) > LEADS  # and every lead was planned
     finally:
         ctx.close()
