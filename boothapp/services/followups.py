@@ -442,18 +442,26 @@ class FollowUpService:
         return _view_of(lead, event, cfg, touches, config or self._configs.get(event.id), staff)
 
     def plan_job(
-        self, s: Session, event_id: str, rows: Sequence[LeadRow], now: datetime
+        self,
+        s: Session,
+        event_id: str,
+        rows: Sequence[LeadRow],
+        now: datetime,
+        values: list[dict[str, Any]] | None = None,
     ) -> PlanJob:
         """What ``prepare_plans`` needs to plan new leads ``rows`` (routed, not yet inserted)
-        elsewhere: their values, the event, its settings and their staff (issue 23)."""
+        elsewhere: their values, the event, its settings and their staff (issue 23).
+        ``values``: every column of each row, when the caller read them already."""
         staff: dict[tuple[str, str], Staff | None] = {}
         for row in rows:
             key = (row.staff_id, row.owner)
             if key not in staff:
                 staff[key] = staff_of(s, row)
-        columns = [a.key for a in inspect(LeadRow).column_attrs]
+        if values is None:
+            columns = [a.key for a in inspect(LeadRow).column_attrs]
+            values = [loaded_values(row, columns) for row in rows]
         return PlanJob(
-            [loaded_values(row, columns) for row in rows],
+            values,
             self._event(s, event_id),
             self.settings(event_id),
             self._configs.get(event_id),

@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
+from operator import itemgetter
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import (
@@ -106,6 +107,7 @@ LEAD_COLUMNS = (
     "unsubscribed_at", "owner", "stage", "please_delete", "referred_by", "staff_id",
     "routing_reason",
 )  # fmt: skip
+_PICK_LEAD = itemgetter(*LEAD_COLUMNS)
 # The field of a change-log entry that brings a whole new lead.
 CREATED = "*"
 # The field of a change-log entry that erases a lead for good (GDPR, issue 18): the other
@@ -355,13 +357,20 @@ class LeadTransaction:
 
     # -- what callers say -----------------------------------------------------------------
     def created(
-        self, row: LeadRow, *, remote: RemoteChange | None = None, staff_id: str | None = None
+        self,
+        row: LeadRow,
+        *,
+        remote: RemoteChange | None = None,
+        staff_id: str | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> None:
         """A new lead the caller added to the session: plan and queue it.
 
         ``remote`` is the other device's entry that brought it (hub): logged under that
         device's key, not as a change of this device. ``staff_id``: who captured it, when
-        that is not the transaction's person (many leads captured in one transaction)."""
+        that is not the transaction's person (many leads captured in one transaction).
+        ``values``: the row's column values as just inserted (a bulk capture), read from
+        there instead of from the row again."""
         if row.id is None:
             self.session.flush()  # the id comes with the insert
         entry = self._entry(row)
@@ -370,9 +379,14 @@ class LeadTransaction:
         self._no_lead.discard(row.id)
         self._new_rows[row.id] = row
         if remote is None:
+            picked = (
+                _PICK_LEAD(values)
+                if values is not None
+                else _PICK_LEAD(loaded_values(row, LEAD_COLUMNS))
+            )
             snapshot = {
                 n: v if type(v) in _AS_IS else _json(v)
-                for n, v in loaded_values(row, LEAD_COLUMNS).items()
+                for n, v in zip(LEAD_COLUMNS, picked, strict=True)
             }
             who = self.staff_id if staff_id is None else staff_id
             self._log.append(_LogEntry(row, CREATED, snapshot, None, who, None))

@@ -210,6 +210,7 @@ class _Chunk:
     """A bulk capture's chunk, routed and planned ahead of its transaction (issue 23)."""
 
     rows: list[LeadRow]
+    values: list[dict[str, Any]]  # every column of each row, routed: inserted and planned
     now: datetime
     routing: RoutingState | None  # where routing stands after these leads
     plans: Prepared | None
@@ -551,7 +552,10 @@ class LeadService:
         rows = loaded_rows(LeadRow, chunk_values)
         now = self.changes.clock()  # the chunk's transaction time, fixed for its plans
         routing = assign_owners(s, [r for r in rows if not r.owner], cfg, routing)
-        return _Chunk(rows, now, routing, self._plans_ahead(s, event_id, rows, now, worker))
+        # Read once per row, routed: inserted, logged and planned from these (issue 23).
+        stored = [_values_of(row) for row in rows]
+        plans = self._plans_ahead(s, event_id, rows, stored, now, worker)
+        return _Chunk(rows, stored, now, routing, plans)
 
     def _add_part(self, tx: LeadTransaction, event_id: str, chunk: _Chunk) -> None:
         """One chunk of ``add_captured`` in its transaction through the lead door."""
@@ -560,7 +564,7 @@ class LeadService:
             save_routing(tx.session, event_id, chunk.routing)
         # One executemany of plain tuples, then the rows join the session as stored: the
         # unit of work's flush of 5,000 new objects was a tenth of a demo build (#23).
-        stored = [_values_of(row) for row in rows]
+        stored = chunk.values
         with indexed_at_end(tx.session):  # the search index in one statement (#23)
             insert_rows(tx.session, LeadRow, stored)
         for row in rows:
@@ -588,14 +592,15 @@ class LeadService:
             [dict(event_id=event_id, lead_id=v["id"], staff_id=v["staff_id"]) for v in stored],
             device_id=self._device_id,
         )
-        for row in rows:
-            tx.created(row, staff_id=row.staff_id)
+        for row, v in zip(rows, stored, strict=True):
+            tx.created(row, staff_id=v["staff_id"], values=v)
 
     def _plans_ahead(
         self,
         s: Session,
         event_id: str,
         rows: Sequence[LeadRow],
+        values: list[dict[str, Any]],
         now: datetime,
         worker: BulkWorker,
     ) -> Prepared | None:
@@ -603,7 +608,7 @@ class LeadService:
         if not isinstance(planner, FollowUpService):
             return None
         try:
-            job = planner.plan_job(s, event_id, rows, now)
+            job = planner.plan_job(s, event_id, rows, now, values)
         except Exception:  # a broken follow-up section: the door's own planning says so
             return None
         return worker.submit(prepare_plans, job)
