@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from boothapp.store.db import (
@@ -20,6 +22,19 @@ from boothapp.store.db import (
 from boothapp.store.migrate import alembic_config, head_revision, open_database
 from boothapp.store.search_schema import include_object
 from boothapp.store.tables import Base
+
+
+def _migrate(path: Path, step: Callable[[Config, str], None], target: str) -> None:
+    """One Alembic step (``command.upgrade`` or ``downgrade``) on the file at ``path``."""
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+    finally:
+        engine.dispose()
 
 
 def test_fresh_database_is_created_at_head_with_the_models_schema(tmp_path: Path) -> None:
@@ -42,12 +57,7 @@ def test_fresh_database_is_created_at_head_with_the_models_schema(tmp_path: Path
 def test_upgrade_from_first_revision_keeps_data_and_writes_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    engine.dispose()
+    _migrate(path, command.upgrade, "0001")
     con = sqlite3.connect(path)
     now = "2026-11-20 09:00:00"
     con.execute(
@@ -103,21 +113,13 @@ def _done_index_is_partial(path: Path) -> bool:
 def test_done_index_becomes_partial_and_back(tmp_path: Path) -> None:
     # 0018: the done_at index keeps done touches only; downgrading restores the full one.
     path = tmp_path / "old.db"
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    try:
-        for step, target, partial in (
-            (command.upgrade, "0017_queue", False),
-            (command.upgrade, "0018_done", True),
-            (command.downgrade, "0017_queue", False),
-        ):
-            with engine.begin() as conn:
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = conn
-                step(cfg, target)
-            assert _done_index_is_partial(path) is partial
-    finally:
-        engine.dispose()
+    for step, target, partial in (
+        (command.upgrade, "0017_queue", False),
+        (command.upgrade, "0018_done", True),
+        (command.downgrade, "0017_queue", False),
+    ):
+        _migrate(path, step, target)
+        assert _done_index_is_partial(path) is partial
 
 
 def _followup_indexes(path: Path) -> dict[str, list[str]]:
@@ -137,26 +139,18 @@ def test_due_and_slot_indexes_become_one_and_back(tmp_path: Path) -> None:
     # 0019: one index of open touches by state and due time serves the queue, the send run
     # and the slot counts; downgrading brings the two back.
     path = tmp_path / "old.db"
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
     two = {
         "ix_followups_due": ["state", "due_at"],
         "ix_followups_slot": ["channel", "state", "due_at", "lead_id"],
     }
     one = {"ix_followups_due": ["state", "due_at", "channel", "lead_id"]}
-    try:
-        for step, target, want in (
-            (command.upgrade, "0018_done", two),
-            (command.upgrade, "0019_due", one),
-            (command.downgrade, "0018_done", two),
-        ):
-            with engine.begin() as conn:
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = conn
-                step(cfg, target)
-            assert _followup_indexes(path) == want
-    finally:
-        engine.dispose()
+    for step, target, want in (
+        (command.upgrade, "0018_done", two),
+        (command.upgrade, "0019_due", one),
+        (command.downgrade, "0018_done", two),
+    ):
+        _migrate(path, step, target)
+        assert _followup_indexes(path) == want
 
 
 def test_file_that_is_not_a_database_is_refused_unchanged(tmp_path: Path) -> None:
