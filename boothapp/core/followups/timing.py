@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import chain, islice
 from locale import LC_TIME, setlocale
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
@@ -272,18 +272,18 @@ def pick_time(
     span inside it; else the first working-day span after ``latest`` (a fallback).
     """
     tz = zone(lead_tz)
-    args = (earliest_utc, latest_utc, day_start, day_end, preferred_days, country)
+    window = _Window(earliest_utc, latest_utc, day_start, day_end, preferred_days, country)
     if type(provider) in (PublicHolidays, NoHolidays) and tz.key:
         # Which span, and where its slots are, is the same for every lead of a zone and
         # country with the same window: only the slot is the lead's (150,000 follow-on
         # touches of a 50,000-lead plan looked their spans over again, issue 23). The
         # moments' own zones are in the key: a span's start may be handed back as it is.
         choice = _cached_choice(
-            tz.key, *args, type(provider), slot_minutes,
+            tz.key, window, type(provider), slot_minutes,
             earliest_utc.tzinfo, None if latest_utc is None else latest_utc.tzinfo,
         )  # fmt: skip
     else:
-        choice = _choose(tz, *args, provider, slot_minutes)
+        choice = _choose(tz, window, provider, slot_minutes)
     due = choice.due(spread_key)
     # Spans are listed ahead of the choice; a holiday after the chosen day was not
     # skipped and must not be named in the reason (issue 16).
@@ -293,38 +293,34 @@ def pick_time(
     return due, choice.preferred, choice.inside, [n for when, n in choice.found if when < day]
 
 
+class _Window(NamedTuple):
+    """Where ``pick_time`` may put a touch, whatever the lead: hashable, a cache key."""
+
+    earliest_utc: datetime
+    latest_utc: datetime | None
+    day_start: time
+    day_end: time
+    preferred_days: frozenset[int]
+    country: str
+
+
 # A 20,000-lead demo build makes 72 choices; each holds its slots (at most a day's).
 @lru_cache(maxsize=1024)
 def _cached_choice(
     tz_key: str,
-    earliest_utc: datetime,
-    latest_utc: datetime | None,
-    day_start: time,
-    day_end: time,
-    preferred_days: frozenset[int],
-    country: str,
+    window: _Window,
     provider: type[PublicHolidays] | type[NoHolidays],
     slot_minutes: int,
     *_zones: object,
 ) -> _Choice:
-    return _choose(
-        zone(tz_key), earliest_utc, latest_utc, day_start, day_end, preferred_days, country,
-        provider(), slot_minutes,
-    )  # fmt: skip
+    return _choose(zone(tz_key), window, provider(), slot_minutes)
 
 
 def _choose(
-    tz: ZoneInfo,
-    earliest_utc: datetime,
-    latest_utc: datetime | None,
-    day_start: time,
-    day_end: time,
-    preferred_days: frozenset[int],
-    country: str,
-    provider: HolidaysProvider,
-    slot_minutes: int,
+    tz: ZoneInfo, window: _Window, provider: HolidaysProvider, slot_minutes: int
 ) -> _Choice:
     """``pick_time``'s choice of a span, for any lead."""
+    earliest_utc, latest_utc, day_start, day_end, preferred_days, country = window
     found: list[tuple[date, str]] = []
     first_day = earliest_utc.astimezone(tz).date()
 
