@@ -8,6 +8,7 @@ a booth often has no network.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
 import email_validator
@@ -33,6 +34,22 @@ DISPOSABLE_DOMAINS = frozenset(
         "emailondeck.com",
     }
 )
+
+
+def _remember_domains() -> None:
+    """email-validator checks the domain of every address afresh (IDNA and UTS #46 rules,
+    character by character): two thirds of a check, while a show's 50,000 addresses have a
+    few hundred domains (~1 s of a 50,000-lead demo build's worker, issue 23). That check is
+    a function of the domain and two flags alone, which ``validate_email`` looks up by name
+    at each call: it is remembered per domain here (a domain it refuses is checked again
+    each time, as its error is not kept). A version that moves it is used as it is."""
+    module = sys.modules.get("email_validator.validate_email")
+    check = getattr(module, "validate_email_domain_name", None)
+    if check is not None and not hasattr(check, "cache_info"):
+        module.validate_email_domain_name = lru_cache(maxsize=4096)(check)  # type: ignore[union-attr]
+
+
+_remember_domains()
 
 
 def normalise_email(email: str) -> str:
