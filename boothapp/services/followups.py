@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -66,6 +67,7 @@ from boothapp.services.followup_types import (
     parse_followup_section,
 )
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges
+from boothapp.services.slot_book import SlotBook
 from boothapp.store.bulk import in_chunks, insert_rows, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
@@ -222,11 +224,13 @@ class FollowUpService:
         replan: bool = False,
         lead_ids: Iterable[str] | None = None,
         prepared: Prepared | None = None,
+        book: SlotBook | None = None,
     ) -> PlanSummary:
         """``plan`` inside the caller's transaction (the lead door plans a saved lead in the
         save's own transaction). A lead the contact rule stops gets no touches, and its open
         ones are cancelled with the reason. ``prepared``: new leads' plans made ahead
-        (``prepare_plans``, a bulk capture); used for a lead that still has no touches."""
+        (``prepare_plans``, a bulk capture); used for a lead that still has no touches.
+        ``book``: the open emails per slot as a bulk capture's earlier chunks left them."""
         now = now.astimezone(UTC)
         settings = self.settings(event_id)
         planned_leads = touches_n = skipped = 0
@@ -292,7 +296,11 @@ class FollowUpService:
         # Spread emails over slots together with the event's other open emails.
         # Only the days the new emails fall on can be full: a touch moves within its own
         # morning. Counting the whole event's open emails took ~0.1 s per saved lead at 50k.
-        booked = self._booked(s, event_id, slots_read([t for _, t, _ in fresh], settings.plan))
+        wanted = slots_read([t for _, t, _ in fresh], settings.plan)
+        if book is None:
+            booked = self._booked(s, event_id, wanted)
+        else:  # a bulk capture's later chunk: only slots no chunk counted before (#23)
+            booked = book.counts(wanted, partial(self._booked, s, event_id))
         # Leads saved together (a bulk capture) get the slots they would have had saved one
         # after the other, in capture order; a whole-event plan keeps the (due, id) order.
         rank = {k: order[v.lead_id] for k, _, v in fresh} if lead_ids is not None else None
@@ -305,6 +313,8 @@ class FollowUpService:
         values = [self._values_for(view, spread[key]) | made for key, _, view in fresh]
         if values:
             insert_rows(s, FollowUpRow, values)
+        if book is not None:
+            book.add(spread.values())
         touches_n += len(values)
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
 

@@ -57,6 +57,7 @@ from sqlalchemy.orm import Session
 from boothapp.core import hlc
 from boothapp.core.models import CONTACT_FIELDS
 from boothapp.services.followup_types import OPEN_STATES
+from boothapp.services.slot_book import SlotBook
 from boothapp.store.bulk import in_chunks, insert_rows, loaded_values
 from boothapp.store.commits_behind import CommitsBehind
 from boothapp.store.db import Database
@@ -213,6 +214,7 @@ class Planner(Protocol):
         replan: bool = False,
         lead_ids: Iterable[str] | None = None,
         prepared: Callable[[], Any] | None = None,
+        book: SlotBook | None = None,
     ) -> Any: ...
 
     def reassign_open(self, s: Session, lead_id: str, owner: str) -> int: ...
@@ -354,6 +356,8 @@ class LeadTransaction:
         # A bulk capture's new leads, planned and rendered ahead in its worker process
         # (issue 23): the planner's ``prepared``, asked for inside the planning savepoint.
         self.prepared_plans: Callable[[], Any] | None = None
+        # And the open emails per slot its earlier chunks left (the planner's ``book``).
+        self.slot_book: SlotBook | None = None
 
     # -- what callers say -----------------------------------------------------------------
     def created(
@@ -934,6 +938,7 @@ class LeadTransaction:
                     planner.plan_in(
                         self.session, event_id, self.now, replan=replan, lead_ids=ids,
                         prepared=None if replan else self.prepared_plans,
+                        book=None if replan else self.slot_book,
                     )  # fmt: skip
             except Exception as exc:  # a broken plan never costs the change itself
                 log.warning("follow-ups not planned for %d lead(s): %s", len(ids), exc)

@@ -52,6 +52,7 @@ from boothapp.services.followups import FollowUpService, Prepared, prepare_plans
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.routing import assign_owner, assign_owners, save_routing
 from boothapp.services.sightings import Sighting, sightings_in
+from boothapp.services.slot_book import SlotBook
 from boothapp.store.bulk import in_chunks, insert_rows, loaded_rows, loaded_values
 from boothapp.store.commits_behind import CommitsBehind
 from boothapp.store.db import Database
@@ -494,6 +495,8 @@ class LeadService:
                 evaluated.append(worker.submit(evaluate_items, items[1], cfg, region))
             # The first chunk is planned here too, while the worker process starts.
             here = BulkWorker(parallel=False)
+            # The open emails per slot, counted once and then kept as the chunks plan them.
+            book = SlotBook()
             # Routing reads (staff, the event) on a connection of their own: the chunks'
             # keeps its page cache, and one of them is committing while the next is routed.
             ahead = self._routed(reader, event_id, parts[0], evaluated[0](), cfg, None, here)
@@ -507,6 +510,7 @@ class LeadService:
                 ):
                     self._add_part(tx, event_id, current)
                     tx.prepared_plans = _made_now(current.plans) if k == 0 else current.plans
+                    tx.slot_book = book
                 if k + 1 < len(parts):
                     evaluations = evaluated[k + 1]()
                     ahead = self._routed(

@@ -345,3 +345,28 @@ def test_a_chunk_asks_no_touches_of_the_leads_it_inserted(tmp_path: Path) -> Non
         assert len(ctx.followups.touches(event_id)) > LEADS  # and every lead was planned
     finally:
         ctx.close()
+
+
+def test_a_bulk_capture_counts_each_slot_of_the_database_once(tmp_path: Path) -> None:
+    # Issue 23: each chunk's capacity pass counted its slots' open emails again, walking the
+    # due index over every earlier chunk's touches; the capture keeps the counts instead
+    # (``SlotBook``), and the slots come out as one by one (the test above).
+    ctx, event_id = _setup(tmp_path / "d")
+    asked: list[Any] = []
+
+    def capture(_c: Any, _cur: Any, statement: str, params: Any, *_rest: Any) -> None:
+        if "FROM followups" in statement and "GROUP BY followups.due_at" in statement:
+            # The due times asked (the channel and the states are the other parameters).
+            asked.extend(p for p in params if re.fullmatch(r"\d{4}-\d\d-\d\d .*", str(p)))
+
+    try:
+        drafts = _drafts(ctx, event_id)
+        event.listen(ctx.db.engine, "before_cursor_execute", capture)
+        try:
+            ctx.leads.add_captured(event_id, [CapturedLead(d, NOW) for d in drafts], chunk=5)
+        finally:
+            event.remove(ctx.db.engine, "before_cursor_execute", capture)
+        assert asked and len(asked) == len(set(asked)), sorted(asked)
+        assert len(ctx.followups.touches(event_id)) > LEADS
+    finally:
+        ctx.close()
