@@ -18,6 +18,7 @@ import numpy.typing as npt
 import zxingcpp
 
 from boothapp.capture.symbologies import (
+    BACKENDS,
     BADGE_SYMBOLOGIES,
     Symbology,
     symbology_of,
@@ -289,9 +290,6 @@ def _zbar_module() -> Any:
         except (ImportError, OSError):
             _ZBAR = None
     return _ZBAR
-
-
-BACKENDS = ("zxing", "pyzbar", "opencv")
 
 
 def make_backend(

@@ -13,6 +13,9 @@ _HEAVY = ("cv2", "numpy", "reportlab.platypus")
 def test_app_and_cli_start_without_opencv_numpy_or_reportlab() -> None:
     probe = (
         "import sys, boothapp.app, boothapp.cli.acting, boothapp.demo.build; "
+        # The CLI imports every command module to list it (``decode``, ``roi``: their
+        # scanner and PDF load when they run).
+        "from boothapp.cli import build_parser; build_parser(); "
         f"print(','.join(m for m in {_HEAVY!r} if m in sys.modules))"
     )
     out = subprocess.run(

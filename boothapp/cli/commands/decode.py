@@ -12,16 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from boothapp.capture.decoders import BACKENDS, make_backend
-from boothapp.capture.imagefile import FILE_BUDGET_MS, DecodeFileError, load_image
-from boothapp.capture.pipeline import DecodePipeline
-from boothapp.capture.symbologies import BADGE_SYMBOLOGIES, Symbology, parse_symbologies
-from boothapp.capture.types import FrameDecoder
+from boothapp.capture.symbologies import BACKENDS, BADGE_SYMBOLOGIES, Symbology, parse_symbologies
 from boothapp.cli.errors import CliError
 from boothapp.core.i18n import Language, using
 from boothapp.core.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from boothapp.capture.types import FrameDecoder
 
 
 def register(subparsers: Any) -> None:
@@ -48,6 +47,12 @@ def register(subparsers: Any) -> None:
 
 
 def make_decoder(backend: str, symbologies: frozenset[Symbology]) -> FrameDecoder:
+    # OpenCV and numpy load here, not with the CLI: every other command started ~0.4 s
+    # later for them (the CLI imports each command to list it).
+    from boothapp.capture.decoders import make_backend
+    from boothapp.capture.imagefile import FILE_BUDGET_MS
+    from boothapp.capture.pipeline import DecodePipeline
+
     if backend == "pipeline":
         return DecodePipeline(symbologies, budget_ms=FILE_BUDGET_MS)
     return make_backend(backend, symbologies)
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(_("--symbologies: {reason}").format(reason=exc)) from None
     decoder = make_decoder(args.backend, symbologies)
+    from boothapp.capture.imagefile import DecodeFileError, load_image
+
     reset = getattr(decoder, "reset", None)
     failures = 0
     for path in args.images:

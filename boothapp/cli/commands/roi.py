@@ -20,7 +20,6 @@ from boothapp.cli.errors import CliError
 from boothapp.cli.progress import ProgressBar
 from boothapp.core.i18n import gettext as _
 from boothapp.core.i18n import ngettext
-from boothapp.reports.pdf_roi import write_roi_pdf
 from boothapp.reports.roi_format import compare_text, results_text, results_tree
 from boothapp.services.deals import DEAL_CRMS
 from boothapp.services.errors import ServiceError
@@ -55,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
         ctx.close()
     if args.format == "pdf":
         assert out is not None
+        # reportlab loads for a PDF only: the CLI imports every command to list it, and
+        # each command started ~0.2 s later for it.
+        from boothapp.reports.pdf_roi import write_roi_pdf
+
         try:
             write_roi_pdf(results, out)
         except OSError as exc:
