@@ -248,3 +248,13 @@ def test_the_call_script_names_the_interests_once(lang: str) -> None:
     # Each interest's label appears on that one line and nowhere else in the script.
     label = interest_lines[0].rsplit(" ", 1)[-1]
     assert text.count(label) == 1, text
+
+
+@pytest.mark.parametrize("template", ["thank_you", "letter"])
+def test_japanese_letters_put_the_company_above_the_name(template: str) -> None:
+    # A Japanese letter opens with the company on its own line, then "Yılmaz 様": the
+    # thank-you mail printed them as one word ("Acme MakinaYılmaz 様").
+    text = render_message(template, "ja", FULL).text
+    lines = text.splitlines()
+    assert "Acme Makina" in lines
+    assert lines[lines.index("Acme Makina") + 1].endswith(" 様")
