@@ -7,7 +7,6 @@ trying the CLI); ``boothapp demo`` also plays the badge video as the camera.
 from __future__ import annotations
 
 import gc
-import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -29,7 +28,7 @@ from boothapp.demo.content import (
     named_rules,
     with_translations,
 )
-from boothapp.demo.people import DemoPerson, make_people, vcard_payload
+from boothapp.demo.people import DemoPerson, Draws, make_people, vcard_payload
 from boothapp.demo.results import add_results
 from boothapp.services.bulk_evaluation import bulk_worker
 from boothapp.services.errors import NotFoundError
@@ -138,17 +137,17 @@ def _asked(cfg: EventConfig) -> _Asked:
 
 
 def _random_answers(
-    rng: random.Random, cfg: EventConfig, asked: _Asked | None = None
+    draw: Draws, cfg: EventConfig, asked: _Asked | None = None
 ) -> dict[str, object]:
     """``asked``: ``_asked(cfg)``, worked out once for a build's 50,000 visitors (#23)."""
     answers: dict[str, object] = {}
     for qid, multi, ids in asked if asked is not None else _asked(cfg):
-        if rng.random() < 0.2:
+        if draw.random() < 0.2:
             continue  # not every question gets asked at a busy booth
-        if multi:
-            answers[qid] = sorted(rng.sample(ids, rng.randint(1, min(3, len(ids)))))
+        if multi and ids:
+            answers[qid] = sorted(draw.some(ids, 1 + draw.below(min(3, len(ids)))))
         elif ids:
-            answers[qid] = rng.choice(ids)
+            answers[qid] = draw.pick(ids)
     return answers
 
 
@@ -270,7 +269,7 @@ def _add_leads(
 
 def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[CapturedLead]:
     """``count`` visitors' badge scans over the show days, as the booth captured them."""
-    rng = random.Random(seed)
+    draw = Draws(seed)
     cfg = ctx.configs.get(event.id)
     staff = ctx.staff.list_staff(event.id)
     # Leads are roster visitors (not the ones on the demo badge video, so scanning those
@@ -298,10 +297,10 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[Capt
         # Badge ids of their own: the roster's ids (100000 + i) are the video's badges, which
         # must open as new visitors, not as someone else's lead.
         person = replace(people[i], badge_id=f"{numbers[i]}")
-        day = first_day + timedelta(days=rng.randrange(days))
-        local = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=rng.randrange(540))
-        member = staff[rng.randrange(len(staff))] if staff else None
-        consent = rng.random() < 0.8
+        day = first_day + timedelta(days=draw.below(days))
+        local = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=draw.below(540))
+        member = draw.pick(staff) if staff else None
+        consent = draw.random() < 0.8
         draft = LeadDraft(
             event_id=event.id,
             contact=person.contact,
@@ -309,8 +308,8 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[Capt
             badge_key=f"id:{person.badge_id}",
             badge_id=person.badge_id,
             raw_payload=vcard_payload(person),
-            answers=_random_answers(rng, cfg, asked),
-            notes=rng.choice(notes),
+            answers=_random_answers(draw, cfg, asked),
+            notes=draw.pick(notes),
             consent_given=consent,
             consent_text=agreed if consent else "",
             staff_id=member.id if member else "",

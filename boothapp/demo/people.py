@@ -4,10 +4,41 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from boothapp.core.i18n import Language, current
 from boothapp.core.models import Contact
+
+T = TypeVar("T")
+
+
+class Draws:
+    """Uniform draws from one seeded stream, one ``random()`` call each. ``Random.choice``
+    and ``randrange`` draw bit by bit in Python: ~860,000 of them were ~0.7 s of making a
+    50,000-lead demo's visitors, before any lead is saved (issue 23)."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed).random
+
+    def below(self, n: int) -> int:
+        """0 <= result < n."""
+        return int(self.random() * n)
+
+    def pick(self, items: Sequence[T]) -> T:
+        return items[int(self.random() * len(items))]
+
+    def some(self, items: Sequence[T], k: int) -> list[T]:
+        """``k`` different items (as many as there are at most), each set equally likely."""
+        k = min(k, len(set(items)))
+        chosen: list[T] = []
+        while len(chosen) < k:
+            item = items[int(self.random() * len(items))]
+            if item not in chosen:
+                chosen.append(item)
+        return chosen
+
 
 # (country, time zone, phone prefix, first names, last names, email domain suffix)
 _LOCALES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...], str], ...] = (
@@ -168,7 +199,7 @@ def make_people(count: int, seed: int = 7, language: Language | None = None) -> 
     """``count`` visitors; their job titles in ``language`` (the app's current one by
     default), their companies in their own country's language. The draws do not depend on
     the language: the same people, reworded."""
-    rng = random.Random(seed)
+    draw = Draws(seed)
     lang = language or current()
     titles = _TITLES[lang]
     # The mail domain of each company, from the English name (Greek and Persian fold to
@@ -179,8 +210,8 @@ def make_people(count: int, seed: int = 7, language: Language | None = None) -> 
     locals_: dict[tuple[str, str], str] = {}
     for i in range(count):
         country, tz, prefix, firsts, lasts, tld = _LOCALES[i % len(_LOCALES)]
-        first, last = rng.choice(firsts), rng.choice(lasts)
-        which = rng.randrange(len(_COMPANIES[Language.EN]))  # rng.choice's draw (same stream)
+        first, last = draw.pick(firsts), draw.pick(lasts)
+        which = draw.below(len(domains))
         local = locals_.get((first, last))
         if local is None:
             # Greek and Persian names fold to nothing but the dot: ".1@..." is no address.
@@ -190,9 +221,9 @@ def make_people(count: int, seed: int = 7, language: Language | None = None) -> 
             first_name=first,
             last_name=last,
             email=f"{local}{i}@{domains[which]}.{tld}",
-            phone=f"{prefix} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+            phone=f"{prefix} {100 + draw.below(900)} {1000 + draw.below(9000)}",
             company=_COMPANIES[company_language(country)][which],
-            title=rng.choice(titles),
+            title=draw.pick(titles),
             country=country,
             timezone=tz,
         )

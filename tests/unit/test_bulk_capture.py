@@ -9,7 +9,6 @@ Two real (encrypted) SQLite files, one per path, with the same event, config and
 from __future__ import annotations
 
 import json
-import random
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +22,7 @@ from boothapp.app import AppContext, build_context
 from boothapp.core.followups import timing
 from boothapp.core.models import LeadSource
 from boothapp.demo.build import DEMO_STAFF, _random_answers, demo_config
-from boothapp.demo.people import make_people, vcard_payload
+from boothapp.demo.people import Draws, make_people, vcard_payload
 from boothapp.services import bulk_evaluation
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_changes import CAPTURED, CREATED, ChangeOrigin
@@ -74,7 +73,7 @@ def _setup(data_dir: Path) -> tuple[AppContext, str]:
 
 
 def _drafts(ctx: AppContext, event_id: str) -> list[LeadDraft]:
-    rng = random.Random(5)
+    draw = Draws(5)
     cfg = ctx.configs.get(event_id)
     staff = ctx.staff.list_staff(event_id)
     people = make_people(LEADS, 3)
@@ -94,7 +93,7 @@ def _drafts(ctx: AppContext, event_id: str) -> list[LeadDraft]:
                 badge_key=f"id:{900 + i}",
                 badge_id=str(900 + i),
                 raw_payload=vcard_payload(person),
-                answers=_random_answers(rng, cfg),
+                answers=_random_answers(draw, cfg),
                 notes=("", "wants a demo", "budget in Q3")[i % 3],
                 consent_given=consent,
                 consent_text=cfg.consent_text if consent else "",
