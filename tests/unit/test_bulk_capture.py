@@ -326,37 +326,33 @@ def test_the_leads_search_finds_bulk_leads_and_later_saves(tmp_path: Path) -> No
 def test_a_chunk_asks_no_touches_of_the_leads_it_inserted(tmp_path: Path) -> None:
     # Issue 23: new leads have new ids, so none has a touch yet; planning a chunk reads
     # no follow-up rows for them (it asked 500 ids at a time, 100 reads at 50k leads).
-    ctx, event_id = _setup(tmp_path / "d")
-    seen: list[str] = []
-
-    def capture(_c: Any, _cur: Any, statement: str, *_rest: Any) -> None:
-        seen.append(statement)
-
-    try:
-        drafts = _drafts(ctx, event_id)
-        event.listen(ctx.db.engine, "before_cursor_execute", capture)
-        try:
-            ctx.leads.add_captured(event_id, [CapturedLead(d, NOW) for d in drafts], chunk=5)
-        finally:
-            event.remove(ctx.db.engine, "before_cursor_execute", capture)
-        reads = [st for st in seen if st.lstrip().startswith("SELECT") and "FROM followups" in st]
-        assert not [st for st in reads if "followups.lead_id IN" in st], reads
-        assert len(ctx.followups.touches(event_id)) > LEADS  # and every lead was planned
-    finally:
-        ctx.close()
+    seen = _statements_of_a_capture(tmp_path)
+    reads = [st for st, _ in seen if st.lstrip().startswith("SELECT") and "FROM followups" in st]
+    assert not [st for st in reads if "followups.lead_id IN" in st], reads
 
 
 def test_a_bulk_capture_counts_each_slot_of_the_database_once(tmp_path: Path) -> None:
     # Issue 23: each chunk's capacity pass counted its slots' open emails again, walking the
     # due index over every earlier chunk's touches; the capture keeps the counts instead
     # (``SlotBook``), and the slots come out as one by one (the test above).
+    asked = [
+        p  # the due times asked (the channel and the states are the other parameters)
+        for statement, params in _statements_of_a_capture(tmp_path)
+        if "FROM followups" in statement and "GROUP BY followups.due_at" in statement
+        for p in params
+        if re.fullmatch(r"\d{4}-\d\d-\d\d .*", str(p))
+    ]
+    assert asked and len(asked) == len(set(asked)), sorted(asked)
+
+
+def _statements_of_a_capture(tmp_path: Path) -> list[tuple[str, Any]]:
+    """The statements (and their parameters) a bulk capture of ``_drafts`` in chunks of 5
+    sends; every lead planned."""
     ctx, event_id = _setup(tmp_path / "d")
-    asked: list[Any] = []
+    seen: list[tuple[str, Any]] = []
 
     def capture(_c: Any, _cur: Any, statement: str, params: Any, *_rest: Any) -> None:
-        if "FROM followups" in statement and "GROUP BY followups.due_at" in statement:
-            # The due times asked (the channel and the states are the other parameters).
-            asked.extend(p for p in params if re.fullmatch(r"\d{4}-\d\d-\d\d .*", str(p)))
+        seen.append((statement, params))
 
     try:
         drafts = _drafts(ctx, event_id)
@@ -365,7 +361,7 @@ def test_a_bulk_capture_counts_each_slot_of_the_database_once(tmp_path: Path) ->
             ctx.leads.add_captured(event_id, [CapturedLead(d, NOW) for d in drafts], chunk=5)
         finally:
             event.remove(ctx.db.engine, "before_cursor_execute", capture)
-        assert asked and len(asked) == len(set(asked)), sorted(asked)
-        assert len(ctx.followups.touches(event_id)) > LEADS
+        assert len(ctx.followups.touches(event_id)) > LEADS  # and every lead was planned
     finally:
         ctx.close()
+    return seen
