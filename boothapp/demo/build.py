@@ -190,11 +190,20 @@ def build_demo(
     ctx.save_settings()
     added = 0
     if leads:
-        # Chunks (and the results' hundred small saves) committed without a disk flush
-        # each; one checkpoint at the end makes them durable.
+        # Chunks (and the results' saves) committed without a disk flush each; one
+        # checkpoint at the end makes them durable.
         with ctx.db.bulk_writes() as bulk:
-            added = _add_leads(ctx, event, leads, seed, progress)
-            bulk.copy_log_behind()  # the leads' pages into the file while the results save
+
+            def stored(done: int, total: int) -> None:
+                # The last chunk is the worker process's no more: the pages stored so far
+                # are copied into the file on the core it leaves (issue 23), not after.
+                if total - done <= DEMO_CHUNK:
+                    bulk.copy_log_behind()
+                if progress is not None:
+                    progress(done, total)
+
+            added = _add_leads(ctx, event, leads, seed, stored)
+            bulk.copy_log_behind()  # (begun already unless it was one chunk)
             if added:
                 add_results(ctx, event, seed)  # outcomes, meetings, deals: the Results page
     path = write_demo_video(ctx, event) if video else None

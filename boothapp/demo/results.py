@@ -19,7 +19,7 @@ from boothapp.core.config.costs_section import EventCosts
 from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import Event, Rating, Stage
 from boothapp.core.results.inputs import Deal
-from boothapp.services.followup_types import OPEN_STATES, TouchState
+from boothapp.services.followup_types import OPEN_STATES, OutcomeRequest, TouchState
 
 DEMO_RESULTS_LEADS = 400  # beyond this a bench's big demo stays quick: only these get outcomes
 DEMO_COSTS = EventCosts(
@@ -54,6 +54,11 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
     # A stable sample of the show's leads, read as such: reading all 50,000 took 10 s (#23).
     leads = ctx.leads.list_leads(event.id, limit=DEMO_RESULTS_LEADS, sample=True)
     deals: dict[str, tuple[Deal, ...]] = {}
+    # Every outcome in one transaction, then every stage move in one (#23: one each, ~80
+    # commits and re-plans, were a second at the end of a 50,000-lead build).
+    outcomes: list[OutcomeRequest] = []
+    stages: dict[str, Stage] = {}
+    touches_of = ctx.followups.touches_of([lead.id for lead in leads])
     for lead in leads:
         captured = lead.created_at
         if captured is None:
@@ -64,7 +69,7 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
         (lo, hi) = rng.choices([span for span, _ in spans], [w for _, w in spans])[0]
         delay = timedelta(minutes=rng.uniform(lo, hi))
         when = captured + delay
-        planned = ctx.followups.lead_touches(lead.id)
+        planned = touches_of[lead.id]
         if any(t.done_at is not None for t in planned):
             continue  # its outcome came in an earlier `demo` run on this folder
         touches = [t for t in planned if t.state in OPEN_STATES or t.state is TouchState.SENT]
@@ -81,7 +86,7 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
             if answered
             else Outcome.VOICEMAIL
         )
-        ctx.followups.record_outcome(touches[0].id, outcome, now=when)
+        outcomes.append(OutcomeRequest(touches[0].id, outcome, when))
         if not meeting:
             continue
         deal = _deal(rng, lead.id, lead.contact.country, when.date(), now.date())
@@ -91,8 +96,9 @@ def add_results(ctx: AppContext, event: Event, seed: int, now: datetime | None =
         stage = Stage.WON if deal.is_won else Stage.QUOTE_SENT
         if deal.is_closed and not deal.is_won:
             stage = Stage.NOT_INTERESTED
-        draft = ctx.leads.draft_of(ctx.leads.get_lead(lead.id))
-        ctx.leads.save_lead(replace(draft, stage=stage))
+        stages[lead.id] = stage
+    ctx.followups.record_outcomes(outcomes)
+    ctx.leads.set_stages(stages)  # after the meetings the outcomes moved them to
     ctx.deals.store("demo", deals)
     return len(deals)
 

@@ -151,6 +151,16 @@ class MailPreview:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeRequest:
+    """One touch's outcome, for ``FollowUpService.record_outcomes``."""
+
+    touch_id: str
+    outcome: Outcome
+    at: datetime | None = None  # when it happened; None: now
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeResult:
     touch: Touch
     new_stage: str | None

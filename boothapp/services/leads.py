@@ -6,7 +6,7 @@ they set "please delete" and an administrator reviews it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -695,6 +695,17 @@ class LeadService:
                 detail={"given": draft.consent_given, "text": draft.consent_text},
             )
         return row
+
+    def set_stages(self, stages: Mapping[str, Stage], staff_id: str = "") -> None:
+        """Move many leads to a stage each, in one transaction through the lead door (their
+        history, the CRM queue, follow-ups stopped for a closed lead, as a saved edit of the
+        stage does): all or none. A lead the hub merged into another moves that one."""
+        with self.changes.transaction(ChangeOrigin.EDIT, staff_id) as tx:
+            for lead_id, stage in stages.items():
+                row = tx.session.get(LeadRow, tx.resolve(lead_id))
+                if row is None:
+                    raise NotFoundError(_("no lead {lead}").format(lead=lead_id))
+                tx.update(row, {"stage": Stage(stage).value})
 
     def set_please_delete(self, lead_id: str, flag: bool, staff_id: str = "") -> Lead:
         with self.changes.transaction(ChangeOrigin.PLEASE_DELETE, staff_id) as tx:

@@ -19,10 +19,12 @@ import pytest
 
 from boothapp.app import AppContext, build_context
 from boothapp.core.config.model import Rep
+from boothapp.core.followups.attempts import Outcome
 from boothapp.core.models import CONTACT_FIELDS, CONTACT_LABELS, Contact, Rating, Stage
+from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
 from boothapp.services.exports import ExportRequest
-from boothapp.services.followup_types import OPEN_STATES, TouchState
+from boothapp.services.followup_types import OPEN_STATES, OutcomeRequest, TouchState
 from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
 from boothapp.services.leads import LeadDraft
 from boothapp.services.sync_pull import merge_remote
@@ -244,6 +246,70 @@ def test_followup_outcome_changes_stage_through_the_door(ctx: AppContext) -> Non
     assert _history(ctx, lead_id) == Counter({"stage": 1})
     assert _queued(ctx, lead_id)
     assert not _open_touches(ctx, lead_id)
+
+
+def test_many_outcomes_are_one_change_and_all_or_none(ctx: AppContext) -> None:
+    event_id = _event(ctx)
+    ana = _walk_in(ctx, event_id, email="ana@ruiz.es", first_name="Ana")
+    jonas = _walk_in(ctx, event_id)
+    heard: list[LeadsChanged] = []
+    ctx.changes.subscribe(heard.append)
+    first = [_open_touches(ctx, lead)[0] for lead in (ana, jonas)]
+    results = ctx.followups.record_outcomes(
+        [
+            OutcomeRequest(first[0].id, Outcome.NOT_INTERESTED),  # type: ignore[attr-defined]
+            OutcomeRequest(first[1].id, Outcome.MEETING_BOOKED),  # type: ignore[attr-defined]
+        ]
+    )
+    assert [r.new_stage for r in results] == [Stage.NOT_INTERESTED.value, Stage.FOLLOW_UP.value]
+    assert [c.origin for c in heard] == [ChangeOrigin.OUTCOME]  # one commit for both
+    assert set(heard[0].updated) == {ana, jonas}
+    assert _history(ctx, ana) == Counter({"stage": 1}) == _history(ctx, jonas)
+    assert not _open_touches(ctx, ana) and not _open_touches(ctx, jonas)
+    # A touch already closed fails the whole batch: the open one beside it stays open.
+    other = _walk_in(ctx, event_id, email="eva@lund.se", first_name="Eva")
+    still_open = _open_touches(ctx, other)[0]
+    with pytest.raises(ValueError, match="already done"):
+        ctx.followups.record_outcomes(
+            [
+                OutcomeRequest(still_open.id, Outcome.REPLIED),  # type: ignore[attr-defined]
+                OutcomeRequest(first[0].id, Outcome.REPLIED),  # type: ignore[attr-defined]
+            ]
+        )
+    assert ctx.followups.get_touch(still_open.id).state is TouchState.PLANNED  # type: ignore[attr-defined]
+    assert _history(ctx, other) == Counter()
+
+
+def test_stages_of_many_leads_in_one_change_stop_their_mail(ctx: AppContext) -> None:
+    event_id = _event(ctx)
+    ana = _walk_in(ctx, event_id, email="ana@ruiz.es", first_name="Ana")
+    jonas = _walk_in(ctx, event_id)
+    _mark_synced(ctx, jonas)
+    heard: list[LeadsChanged] = []
+    ctx.changes.subscribe(heard.append)
+    ctx.leads.set_stages({ana: Stage.WON, jonas: Stage.QUOTE_SENT}, staff_id="s1")
+    assert [c.origin for c in heard] == [ChangeOrigin.EDIT]
+    assert ctx.leads.get_lead(ana).stage is Stage.WON
+    assert ctx.leads.get_lead(jonas).stage is Stage.QUOTE_SENT
+    assert ctx.leads.history(ana)[0].staff_id == "s1"
+    assert not _open_touches(ctx, ana)  # a won lead gets no more mail
+    assert _queued(ctx, jonas)  # the CRM hears of the new stage
+    with pytest.raises(NotFoundError):
+        ctx.leads.set_stages({ana: Stage.NOT_INTERESTED, "no-such-lead": Stage.WON})
+    assert ctx.leads.get_lead(ana).stage is Stage.WON  # all or none
+
+
+def test_touches_of_many_leads_read_as_each_leads_own(ctx: AppContext) -> None:
+    event_id = _event(ctx)
+    ana = _walk_in(ctx, event_id, email="ana@ruiz.es", first_name="Ana")
+    jonas = _walk_in(ctx, event_id)
+    both = ctx.followups.touches_of([ana, jonas, "no-such-lead"])  # type: ignore[attr-defined]
+    assert both == {
+        ana: ctx.followups.lead_touches(ana),
+        jonas: ctx.followups.lead_touches(jonas),
+        "no-such-lead": [],
+    }
+    assert both[ana] and [t.due_utc for t in both[ana]] == sorted(t.due_utc for t in both[ana])
 
 
 def test_crm_pull_won_stops_mail_and_is_not_sent_back(ctx: AppContext) -> None:
