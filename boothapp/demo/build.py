@@ -195,9 +195,10 @@ def build_demo(
         with ctx.db.bulk_writes() as bulk:
 
             def stored(done: int, total: int) -> None:
-                # The last chunk is the worker process's no more: the pages stored so far
-                # are copied into the file on the core it leaves (issue 23), not after.
-                if total - done <= DEMO_CHUNK:
+                # The last chunk is in (the worker process has nothing more to do): the
+                # pages stored so far are copied into the file on the core it leaves while
+                # the chunk commits and the results save (issue 23), not after them.
+                if done >= total:
                     bulk.copy_log_behind()
                 if progress is not None:
                     progress(done, total)

@@ -511,6 +511,9 @@ class LeadService:
                     self._add_part(tx, event_id, current)
                     tx.prepared_plans = _made_now(current.plans) if k == 0 else current.plans
                     tx.slot_book = book
+                done += len(part)
+                if progress is not None:
+                    progress(done, len(leads))  # its commit may still be running
                 if k + 1 < len(parts):
                     evaluations = evaluated[k + 1]()
                     ahead = self._routed(
@@ -518,11 +521,7 @@ class LeadService:
                     )
                     if k + 2 < len(parts):
                         evaluated.append(worker.submit(evaluate_items, items[k + 2], cfg, region))
-                else:
-                    commits.wait()  # the last chunk is stored when this returns
-                done += len(part)
-                if progress is not None:
-                    progress(done, len(leads))
+            commits.wait()  # the last chunk is stored when this returns
         return done
 
     def _routed(
