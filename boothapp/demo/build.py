@@ -30,7 +30,7 @@ from boothapp.demo.content import (
 )
 from boothapp.demo.people import DemoPerson, Draws, make_people, vcard_payload
 from boothapp.demo.results import add_results
-from boothapp.services.bulk_evaluation import bulk_worker
+from boothapp.services.bulk_evaluation import BulkWorker, bulk_worker
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_queries import LeadQuery
@@ -174,6 +174,17 @@ def build_demo(
     ctx: AppContext, leads: int = 0, seed: int = 11, video: bool = False,
     progress: Progress | None = None,
 ) -> DemoSummary:  # fmt: skip
+    # A big build's worker process starts first: its imports run on the second core while
+    # this one sets the event up and makes the visitors (issue 23).
+    with bulk_worker(leads > DEMO_CHUNK) as worker:
+        worker.start()
+        return _build(ctx, leads, seed, video, progress, worker)
+
+
+def _build(
+    ctx: AppContext, leads: int, seed: int, video: bool, progress: Progress | None,
+    worker: BulkWorker,
+) -> DemoSummary:  # fmt: skip
     event, created = find_or_create_event(ctx)
     if created:
         ctx.configs.save(event.id, demo_config(ctx.configs.get(event.id)))
@@ -203,7 +214,8 @@ def build_demo(
                 if progress is not None:
                     progress(done, total)
 
-            added = _add_leads(ctx, event, leads, seed, stored)
+            added = _add_leads(ctx, event, leads, seed, stored, worker)
+            worker.close()  # its memory back before the results
             bulk.copy_log_behind()  # (begun already unless it was one chunk)
             if added:
                 add_results(ctx, event, seed)  # outcomes, meetings, deals: the Results page
@@ -263,12 +275,16 @@ def _free_badge_numbers(ctx: AppContext, event: Event, count: int) -> list[int]:
 
 
 def _add_leads(
-    ctx: AppContext, event: Event, count: int, seed: int, progress: Progress | None
+    ctx: AppContext,
+    event: Event,
+    count: int,
+    seed: int,
+    progress: Progress | None,
+    worker: BulkWorker,
 ) -> int:
-    """Realistic leads, saved through the lead service in chunks."""
-    many = count > DEMO_CHUNK
-    with bulk_worker(many) as worker, _no_collections() if many else nullcontext():
-        worker.start()  # its start is covered by making the visitors below
+    """Realistic leads, saved through the lead service in chunks; many chunks: the later
+    ones are evaluated and planned by ``worker`` meanwhile."""
+    with _no_collections() if count > DEMO_CHUNK else nullcontext():
         captured = _captured(ctx, event, count, seed)
         # Through the lead door like real scans: routed, queued for the CRM and planned.
         # Many chunks: the later ones are evaluated on the second core meanwhile.

@@ -15,6 +15,7 @@ from boothapp.core.messages.render import (
     MessageRenderer,
     RenderedMessage,
     _substitutable,
+    default_templates_dir,
 )
 from tests.unit.test_message_render_shapes import _VALUES
 
@@ -166,3 +167,27 @@ def test_a_leads_planned_subject_is_its_whole_messages_subject() -> None:
                     seen.add(got)
     assert ("nurture_1", "de", "Ihr Informationspaket von der Messe X") in seen
     assert ("nurture_1_general", "de", "Kurze Nachfrage zur Messe X") in seen
+
+
+def test_a_warmed_renderer_compiles_nothing_more_and_renders_the_same() -> None:
+    """A bulk capture's worker warms its renderer while it waits for its first chunk
+    (issue 23): every shipped template compiled, and the subjects it then renders are the
+    ones a cold renderer gives."""
+    warm, cold = MessageRenderer(), MessageRenderer()
+    shipped = sorted(Path(default_templates_dir()).glob("*/*.j2"))
+    assert warm.warm() == len(shipped) > 40
+    compiled: list[str] = []
+    real = warm._text_env.compile
+
+    def counted(source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name or "")
+        return real(source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    warm._text_env.compile = counted  # type: ignore[method-assign]
+    ctx = MessageContext(first_name="Ayşe", last_name="Demir", company="Orion", event_name="Expo")
+    for template_id in ("thank_you", "nurture_1", "call_script"):
+        for chain in (["tr", "en"], ["fa"], ["ja", "en"], ["de"]):
+            assert _subject(warm, template_id, chain, ctx, False) == _subject(
+                cold, template_id, chain, ctx, False
+            )
+    assert compiled == []
