@@ -28,7 +28,7 @@ from boothapp.demo.content import (
     named_rules,
     with_translations,
 )
-from boothapp.demo.people import DemoPerson, Draws, make_people, vcard_payload
+from boothapp.demo.people import DemoPerson, Draws, make_people, vcard_of, vcard_payload
 from boothapp.demo.results import add_results
 from boothapp.services.bulk_evaluation import BulkWorker, bulk_worker
 from boothapp.services.errors import NotFoundError
@@ -319,21 +319,25 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[Capt
     captured: list[CapturedLead] = []
     asked = _asked(cfg)
     notes = demo_notes(cfg.language)
+    # Each show day's opening, local (the capture minute is added to it as wall time).
+    openings = [
+        datetime.combine(first_day + timedelta(days=d), time(9, 0), zone) for d in range(days)
+    ]
+    minutes = [timedelta(minutes=m) for m in range(540)]
     for i in range(count):
         # Badge ids of their own: the roster's ids (100000 + i) are the video's badges, which
         # must open as new visitors, not as someone else's lead.
-        person = replace(people[i], badge_id=f"{numbers[i]}")
-        day = first_day + timedelta(days=draw.below(days))
-        local = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=draw.below(540))
+        contact, badge_id = people[i].contact, f"{numbers[i]}"
+        local = openings[draw.below(days)] + minutes[draw.below(540)]
         member = draw.pick(staff) if staff else None
         consent = draw.random() < 0.8
         draft = LeadDraft(
             event_id=event.id,
-            contact=person.contact,
+            contact=contact,
             source=LeadSource.BADGE_SCAN,
-            badge_key=f"id:{person.badge_id}",
-            badge_id=person.badge_id,
-            raw_payload=vcard_payload(person),
+            badge_key=f"id:{badge_id}",
+            badge_id=badge_id,
+            raw_payload=vcard_of(contact, badge_id),
             answers=_random_answers(draw, cfg, asked),
             notes=draw.pick(notes),
             consent_given=consent,
