@@ -253,3 +253,58 @@ def test_the_kept_email_note_is_each_leads_own() -> None:
         assert email_channel_note(lead) == want
         notes.add(want)
     assert None in notes and len(notes) >= 3  # allowed, and blocked for different reasons
+
+
+class _AskedEachTime(PublicHolidays):
+    """The same holidays, from a provider whose answers the planner may not keep: every
+    step is worked out for the lead, nothing taken from another lead's (issue 23)."""
+
+
+_ZONES = ("Europe/Berlin", "Asia/Tehran", "America/Chicago", "Asia/Tokyo", "Pacific/Auckland")
+_COUNTRIES = ("DE", "IR", "US", "JP", "NZ", "TR", "GR", "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    ids=st.lists(st.text("0123456789abcdef", min_size=4, max_size=12), min_size=3, max_size=6),
+    rating=st.sampled_from([Rating.WARM, Rating.COLD, Rating.HOT]),
+    qualified=st.booleans(),
+    tz=st.sampled_from(_ZONES),
+    country=st.sampled_from(_COUNTRIES),
+    flags=st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+    captured_days=st.integers(min_value=-3, max_value=0),
+    now_hours=st.integers(min_value=0, max_value=24 * 9),
+    show_end=st.sampled_from(
+        [
+            SHOW_END,
+            datetime(2026, 12, 24, 16, 0, tzinfo=UTC),
+            datetime(2027, 3, 26, 18, 0, tzinfo=UTC),
+        ]
+    ),
+)
+def test_plans_of_leads_alike_are_what_each_lead_alone_gets(
+    ids: list[str],
+    rating: Rating,
+    qualified: bool,
+    tz: str,
+    country: str,
+    flags: tuple[bool, bool, bool, bool],
+    captured_days: int,
+    now_hours: int,
+    show_end: datetime,
+) -> None:
+    """Leads of one zone, country and kind share their plan's steps (only each one's slot is
+    its own): every touch, due time and reason equals the lead's plan worked out alone, over
+    holidays (Christmas, Nowruz), daylight-saving changes and late plans."""
+    has_email, has_phone, consent, bounced = flags
+    captured = show_end + timedelta(days=captured_days)
+    now = captured + timedelta(hours=now_hours)
+    for lead_id in ids:
+        lead = facts(
+            id=lead_id, rating=rating, qualified=qualified, tz=tz, country=country,
+            has_email=has_email, has_phone=has_phone, consent_marketing=consent,
+            bounced=bounced, captured_at_utc=captured,
+        )  # fmt: skip
+        shared = plan_touches(lead, show_end, PLAN, now, PublicHolidays(), event_tz=tz)
+        alone = plan_touches(lead, show_end, PLAN, now, _AskedEachTime(), event_tz=tz)
+        assert shared == alone

@@ -19,13 +19,15 @@ from boothapp.core.followups import reasons as R
 from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
 from boothapp.core.followups.timing import (
     HolidaysProvider,
+    PlanStep,
     PublicHolidays,
     TouchTime,
     first_touch,
     is_working_day,
     local_dt,
     local_label,
-    pick_time,
+    pick_window,
+    plan_memo,
     require_aware,
     zone,
 )
@@ -276,18 +278,47 @@ def _follow_on(
     emails a week on, on a midweek morning."""
     channel, note = resolve_channel(lead, want.channel)
     tz = zone(lead.tz)
+    days = (
+        plan.call_after_email_working_days
+        if channel is Channel.CALL
+        else plan.nurture_interval_days
+    )
+    # Start the search at the beginning of that local day so the day itself still counts.
+    earliest = local_dt((after_utc + timedelta(days=days)).astimezone(tz).date(), time(0, 0), tz)
+    earliest = max(earliest, after_utc + timedelta(hours=12))
+    # The step is the same for every lead of the zone and country with this window and
+    # channel: only the slot is the lead's (issue 23).
+    key = (
+        lead.tz, lead.country, channel, note, want.template_id, label, earliest,
+        earliest.tzinfo, type(provider),
+    )  # fmt: skip
+    memo = plan_memo(plan, provider)
+    step = memo.get(key) if memo is not None else None
+    if step is None:
+        step = _follow_on_step(lead, plan, channel, note, want, provider, label, earliest)
+        if memo is not None:
+            memo[key] = step
+    due = step.picked.due(f"{lead.id}:{label}")
+    return due, channel, step.template, step.reason(due, lead.tz)
+
+
+def _follow_on_step(
+    lead: LeadFacts,
+    plan: FollowUpPlan,
+    channel: Channel,
+    note: str,
+    want: _Want,
+    provider: HolidaysProvider,
+    label: str,
+    earliest: datetime,
+) -> PlanStep:
     if channel is Channel.CALL:
-        earliest = after_utc + timedelta(days=plan.call_after_email_working_days)
         days, start, end = plan.call_days, plan.working_start, plan.working_end
         what = R.WHAT_CALL
     else:
-        earliest = after_utc + timedelta(days=plan.nurture_interval_days)
         days, start, end = plan.preferred_days, plan.morning_start, plan.morning_end
         what = R.WHAT_EMAIL if channel is Channel.EMAIL else R.WHAT_LETTER
-    # Start the search at the beginning of that local day so the day itself still counts.
-    earliest = local_dt(earliest.astimezone(tz).date(), time(0, 0), tz)
-    earliest = max(earliest, after_utc + timedelta(hours=12))
-    due, _, _, skipped = pick_time(
+    picked = pick_window(
         lead_tz=lead.tz,
         earliest_utc=earliest,
         latest_utc=None,
@@ -297,11 +328,10 @@ def _follow_on(
         country=lead.country,
         provider=provider,
         slot_minutes=plan.slot_minutes,
-        spread_key=f"{lead.id}:{label}",
     )
-    why = f"{local_label(due, tz)} {lead.tz}: " + R.english(R.FOLLOW_ON, label=label, what=what)
-    if skipped:
-        why += "; " + R.english(R.SKIPPED, holidays=", ".join(skipped))
-    if note:
-        why += f"; {note}"
-    return due, channel, _template_for(channel, want.template_id), why
+    return PlanStep.of(
+        picked,
+        R.english(R.FOLLOW_ON, label=label, what=what),
+        f"; {note}" if note else "",
+        _template_for(channel, want.template_id),
+    )

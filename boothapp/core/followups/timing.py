@@ -271,6 +271,60 @@ def pick_time(
     Order: the first preferred-day span inside [earliest, latest); else the first working-day
     span inside it; else the first working-day span after ``latest`` (a fallback).
     """
+    picked = pick_window(
+        lead_tz=lead_tz, earliest_utc=earliest_utc, latest_utc=latest_utc,
+        day_start=day_start, day_end=day_end, preferred_days=preferred_days,
+        country=country, provider=provider, slot_minutes=slot_minutes,
+    )  # fmt: skip
+    due = picked.due(spread_key)
+    return due, picked.preferred, picked.inside, list(picked.skipped_before(due))
+
+
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """What ``pick_time`` chooses for any lead: the span's slots and the holidays skipped on
+    the way; a lead's hash then picks its slot (``due``). The same for every lead of a zone
+    and country with the same window (a plan step's cache keeps it, issue 23)."""
+
+    choice: _Choice
+    zone: ZoneInfo
+    # The holidays before the chosen day, when all its slots are on one local day (always,
+    # for a morning or working-hours span); None: worked out per slot.
+    skipped: tuple[str, ...] | None
+
+    @property
+    def preferred(self) -> bool:
+        return self.choice.preferred
+
+    @property
+    def inside(self) -> bool:
+        return self.choice.inside
+
+    def due(self, spread_key: str) -> datetime:
+        return self.choice.due(spread_key)
+
+    def skipped_before(self, due: datetime) -> tuple[str, ...]:
+        """The holidays skipped before ``due``'s day (a holiday after it was not skipped and
+        must not be named in the reason, issue 16)."""
+        if self.skipped is not None:
+            return self.skipped
+        day = due.astimezone(self.zone).date()
+        return tuple(n for when, n in self.choice.found if when < day)
+
+
+def pick_window(
+    *,
+    lead_tz: str,
+    earliest_utc: datetime,
+    latest_utc: datetime | None,
+    day_start: time,
+    day_end: time,
+    preferred_days: frozenset[int],
+    country: str,
+    provider: HolidaysProvider,
+    slot_minutes: int,
+) -> Picked:
+    """``pick_time``'s choice before a lead's hash picks the slot."""
     tz = zone(lead_tz)
     window = _Window(earliest_utc, latest_utc, day_start, day_end, preferred_days, country)
     if type(provider) in (PublicHolidays, NoHolidays) and tz.key:
@@ -284,13 +338,12 @@ def pick_time(
         )  # fmt: skip
     else:
         choice = _choose(tz, window, provider, slot_minutes)
-    due = choice.due(spread_key)
-    # Spans are listed ahead of the choice; a holiday after the chosen day was not
-    # skipped and must not be named in the reason (issue 16).
     if not choice.found:
-        return due, choice.preferred, choice.inside, []
-    day = due.astimezone(tz).date()
-    return due, choice.preferred, choice.inside, [n for when, n in choice.found if when < day]
+        return Picked(choice, tz, ())
+    first_day = choice.slots[0].astimezone(tz).date()
+    if choice.slots[-1].astimezone(tz).date() != first_day:
+        return Picked(choice, tz, None)
+    return Picked(choice, tz, tuple(n for when, n in choice.found if when < first_day))
 
 
 class _Window(NamedTuple):
@@ -387,8 +440,6 @@ def first_touch(
     anchor = require_aware(anchor_utc, "anchor_utc")
     provider = holidays_provider if holidays_provider is not None else PublicHolidays()
     kind = anchor_kind or plan.anchor
-    tz = zone(lead_tz)
-    shown_tz = zone(anchor_tz) if anchor_tz else tz
     window_end = anchor + timedelta(hours=plan.window_hours)
     earliest = anchor
     late = False
@@ -397,30 +448,110 @@ def first_touch(
         if nb > earliest:
             earliest = nb
             late = nb >= window_end
-    due, preferred, inside, skipped = pick_time(
+    key = (
+        "first", lead_tz, anchor, anchor.tzinfo, kind, anchor_tz, earliest, earliest.tzinfo,
+        late, country, type(provider),
+    )  # fmt: skip
+    memo = plan_memo(plan, provider)
+    step = memo.get(key) if memo is not None else None
+    if step is None:
+        step = _first_step(
+            lead_tz, anchor, plan, country, provider, kind, anchor_tz, earliest, late
+        )
+        if memo is not None:
+            memo[key] = step
+    due = step.picked.due(spread_key)
+    return TouchTime(
+        due_utc=due, tz=lead_tz, reason=step.reason(due, lead_tz), in_window=step.picked.inside
+    )
+
+
+def _first_step(
+    lead_tz: str,
+    anchor: datetime,
+    plan: FollowUpPlan,
+    country: str,
+    provider: HolidaysProvider,
+    kind: WindowAnchor,
+    anchor_tz: str | None,
+    earliest: datetime,
+    late: bool,
+) -> PlanStep:
+    tz = zone(lead_tz)
+    shown_tz = zone(anchor_tz) if anchor_tz else tz
+    picked = pick_window(
         lead_tz=lead_tz,
         earliest_utc=earliest,
-        latest_utc=window_end,
+        latest_utc=anchor + timedelta(hours=plan.window_hours),
         day_start=plan.morning_start,
         day_end=plan.morning_end,
         preferred_days=plan.preferred_days,
         country=country,
         provider=provider,
         slot_minutes=plan.slot_minutes,
-        spread_key=spread_key,
     )
     what = R.SHOW_END if kind is WindowAnchor.SHOW_END else R.CAPTURE
     anchor_txt = R.english(what, when=local_label(anchor, shown_tz))
     hours = plan.window_hours
-    if inside and preferred:
+    if picked.inside and picked.preferred:
         why = R.english(R.MIDWEEK, hours=hours, anchor=anchor_txt)
-    elif inside:
+    elif picked.inside:
         why = R.english(R.NO_MIDWEEK, hours=hours, anchor=anchor_txt)
     elif late:
         why = R.english(R.WINDOW_PASSED, hours=hours, anchor=anchor_txt)
     else:
         why = R.english(R.NO_WEEKDAY, hours=hours, anchor=anchor_txt)
-    if skipped:
-        why += "; " + R.english(R.SKIPPED, holidays=", ".join(skipped))
-    label = f"{local_label(due, tz)} {lead_tz}"
-    return TouchTime(due_utc=due, tz=lead_tz, reason=f"{label}: {why}", in_window=inside)
+    return PlanStep.of(picked, why)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One touch of a plan for any lead of a zone, country and contact kind: where it may
+    go (``picked``) and its reason around the slot's own label. A lead's hash picks the
+    slot; only the label at the front of the reason is the slot's (issue 23)."""
+
+    picked: Picked
+    head: str  # the reason after the slot's label, before any skipped holidays
+    tail: str = ""  # after them ("; why the channel changed")
+    template: str = ""
+    fixed: str | None = None  # head + skipped holidays + tail, when one for every slot
+
+    @staticmethod
+    def of(picked: Picked, head: str, tail: str = "", template: str = "") -> PlanStep:
+        fixed = None
+        if picked.skipped is not None:
+            fixed = head + _skipped_note(picked.skipped) + tail
+        return PlanStep(picked, head, tail, template, fixed)
+
+    def reason(self, due: datetime, tz_name: str) -> str:
+        text = self.fixed
+        if text is None:
+            text = self.head + _skipped_note(self.picked.skipped_before(due)) + self.tail
+        return f"{local_label(due, self.picked.zone)} {tz_name}: {text}"
+
+
+def _skipped_note(skipped: tuple[str, ...]) -> str:
+    return "; " + R.english(R.SKIPPED, holidays=", ".join(skipped)) if skipped else ""
+
+
+# Plan steps by plan (its identity: the plan is kept here, so its id is not reused while
+# its steps are) and then by what decides a step for any lead (``first_touch``, the cadence's
+# follow-on touches). A 50,000-lead show asks a few thousand steps 200,000 times (#23).
+_STEPS: dict[int, tuple[FollowUpPlan, dict[tuple[object, ...], PlanStep]]] = {}
+_STEPS_MAX = 50_000  # per plan, then started again
+
+
+def plan_memo(
+    plan: FollowUpPlan, provider: HolidaysProvider
+) -> dict[tuple[object, ...], PlanStep] | None:
+    """The steps known for ``plan``; None when ``provider`` is not the public holidays' (or
+    none): another provider's answers may change, so its steps are not kept. A key holds
+    the provider's type (the two plan differently)."""
+    if type(provider) not in (PublicHolidays, NoHolidays):
+        return None
+    entry = _STEPS.get(id(plan))
+    if entry is None or entry[0] is not plan or len(entry[1]) >= _STEPS_MAX:
+        if len(_STEPS) >= 16:
+            _STEPS.clear()
+        entry = _STEPS[id(plan)] = (plan, {})
+    return entry[1]
