@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boothapp.store.bulk import insert_rows
+from boothapp.store.bulk import insert_tuples
 from boothapp.store.db import Database
 from boothapp.store.tables import AuditRow, StaffRow
 from boothapp.store.types import new_id
@@ -82,20 +82,21 @@ def record_many(
     Each row gives ``event_id``, ``lead_id`` and ``staff_id`` (and optionally ``detail``)."""
     if not rows:
         return
-    insert_rows(
+    insert_tuples(
         session,
         AuditRow,
+        ("id", "action", "event_id", "lead_id", "staff_id", "device_id", "created_by", "detail"),
         [
-            {
-                "id": new_id(),
-                "action": action.value,
-                "event_id": r.get("event_id"),
-                "lead_id": r.get("lead_id"),
-                "staff_id": r.get("staff_id", ""),
-                "device_id": device_id,
-                "created_by": r.get("staff_id", ""),
-                "detail": dict(r.get("detail") or {}),
-            }
+            (
+                new_id(),
+                action.value,
+                r.get("event_id"),
+                r.get("lead_id"),
+                r.get("staff_id", ""),
+                device_id,
+                r.get("staff_id", ""),
+                dict(r.get("detail") or {}),
+            )
             for r in rows
         ],
     )

@@ -69,7 +69,7 @@ from boothapp.services.followup_types import (
 )
 from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransaction
 from boothapp.services.slot_book import SlotBook
-from boothapp.store.bulk import in_chunks, insert_rows, loaded_values
+from boothapp.store.bulk import in_chunks, insert_tuples, loaded_values
 from boothapp.store.db import Database
 from boothapp.store.tables import FollowUpRow, LeadRow, StaffRow
 from boothapp.store.types import new_id, utcnow
@@ -177,6 +177,15 @@ class _LeadValues:
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
+
+
+# A new touch's columns as ``FollowUpService._touch_values`` gives them; a bulk plan's rows
+# add their creation time (one for the statement, as the database's clock would give it).
+_TOUCH_COLUMNS = (
+    "id", "lead_id", "touch_number", "channel", "due_at", "timezone", "template_id", "reason",
+    "subject", "body_text", "body_html", "state", "owner", "device_id", "language",
+)  # fmt: skip
+_NEW_TOUCH_COLUMNS = (*_TOUCH_COLUMNS, "created_at", "updated_at")
 
 
 class FollowUpService:
@@ -310,13 +319,12 @@ class FollowUpService:
         # One executemany, not an ORM object per touch (200,000 touches at 50k leads, #23).
         # One creation time for the rows of this one statement, as the database's own clock
         # would give them: formatting a moment per row was ~0.4 s of a 50k build (#23).
-        made = {"created_at": (stamp := utcnow()), "updated_at": stamp}
-        values = [self._values_for(view, spread[key]) | made for key, _, view in fresh]
-        if values:
-            insert_rows(s, FollowUpRow, values)
+        stamp = utcnow()
+        made = [(*self._touch_values(view, spread[key]), stamp, stamp) for key, _, view in fresh]
+        insert_tuples(s, FollowUpRow, _NEW_TOUCH_COLUMNS, made)
         if book is not None:
             book.add(spread.values())
-        touches_n += len(values)
+        touches_n += len(made)
         return PlanSummary(planned_leads, touches_n, skipped, tuple(problems))
 
     @staticmethod
@@ -408,29 +416,33 @@ class FollowUpService:
         return FollowUpRow(**self._values_for(view, t))
 
     def _values_for(self, view: _LeadView | PreparedPlan, t: PlannedTouch) -> dict[str, Any]:
+        return dict(zip(_TOUCH_COLUMNS, self._touch_values(view, t), strict=True))
+
+    def _touch_values(self, view: _LeadView | PreparedPlan, t: PlannedTouch) -> tuple[Any, ...]:
+        """A new touch's row, its ``_TOUCH_COLUMNS`` in order."""
         msg = view.subject(t.template_id)
-        return dict(
-            id=new_id(),
-            lead_id=view.lead_id,
-            touch_number=t.touch_number,
-            channel=t.channel.value,
-            due_at=t.due_utc,
-            timezone=t.tz,
-            template_id=t.template_id,
-            reason=t.reason,
+        return (
+            new_id(),
+            view.lead_id,
+            t.touch_number,
+            t.channel.value,
+            t.due_utc,
+            t.tz,
+            t.template_id,
+            t.reason,
             # The subject stays stored: lists show it (the queue, `followups list`, the CRM
             # task), which would otherwise render it for every row they list. Rendering it
             # (mostly the lead's message context) is at most ~10 s CPU of a 50k build's
             # worker and ~12 MB of the file (measured in session 17).
-            subject=msg.subject,
+            msg.subject,
             # No body: rendered from the lead when read or sent (followup_bodies, issue 23:
             # a 50k build stored ~264 MB of bodies few ever read, ~10 s CPU with them).
-            body_text="",
-            body_html="",
-            state=TouchState.PLANNED.value,
-            owner=view.owner,
-            device_id=self._device_id,
-            language=msg.language,
+            "",
+            "",
+            TouchState.PLANNED.value,
+            view.owner,
+            self._device_id,
+            msg.language,
         )
 
     def _view(

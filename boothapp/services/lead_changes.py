@@ -46,7 +46,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     literal,
     select,
     tuple_,
@@ -58,7 +57,7 @@ from boothapp.core import hlc
 from boothapp.core.models import CONTACT_FIELDS
 from boothapp.services.followup_types import OPEN_STATES
 from boothapp.services.slot_book import SlotBook
-from boothapp.store.bulk import in_chunks, insert_rows, loaded_values
+from boothapp.store.bulk import in_chunks, insert_rows, insert_tuples, loaded_values
 from boothapp.store.commits_behind import CommitsBehind
 from boothapp.store.db import Database
 from boothapp.store.tables import (
@@ -240,6 +239,11 @@ class BatchEnqueuer(Enqueuer, Protocol):
 # anew for each length (a tenth of a 20-device hub's replicator CPU, session 17). Each stays
 # a primary-key lookup per value (tests/unit/test_hub_prefetch.py asks SQLite's plan).
 _LOG_T, _ALIAS_T, _CLOCK_T = table_of(ChangeLogRow), table_of(LeadAliasRow), table_of(FieldClockRow)
+# A change-log row's columns as ``LeadTransaction._write_log`` gives them, in order.
+_LOG_COLUMNS = (
+    "device_id", "device_seq", "hlc", "event_id", "lead_id", "field", "value", "old_value",
+    "staff_id", "staff_name", "device_name", "change_id", "at",
+)  # fmt: skip
 _JSON_IDS = select(func.json_each(bindparam("ids")).table_valued("value").c.value)
 _JSON_KEY = func.json_each(bindparam("ids")).table_valued("value")  # [device id, seq] each
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
@@ -764,27 +768,23 @@ class LeadTransaction:
         # One stamp load and one clock read for the whole transaction: per entry they were a
         # query each (and an autoflush each), 7 minutes for a 50k-lead demo build (issue 23).
         stamps = self._door.next_stamps(s, self.now, len(entries))
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         clocks: dict[tuple[str, str], str] = {}
         for e, stamp in zip(entries, stamps, strict=True):
             if e.staff_id and e.staff_id not in names:
                 staff = s.get(StaffRow, e.staff_id)
                 names[e.staff_id] = staff.name if staff is not None else ""
             seq += 1
-            rows.append(
-                dict(
-                    device_id=me, device_seq=seq, hlc=stamp, event_id=e.row.event_id,
-                    lead_id=e.row.id, field=e.field, value=e.value, old_value=e.old_value,
-                    staff_id=e.staff_id, staff_name=names.get(e.staff_id, ""),
-                    device_name="", change_id=e.change_id, at=self.now,
-                )
-            )  # fmt: skip
+            rows.append((
+                me, seq, stamp, e.row.event_id, e.row.id, e.field, e.value, e.old_value,
+                e.staff_id, names.get(e.staff_id, ""), "", e.change_id, self.now,
+            ))  # fmt: skip
             if e.field in (ERASED, CLAIMED):
                 continue  # the lead is gone / not a field of it: no clock to keep
             # Each captured value is a write at the creation stamp: the one ``CAPTURED`` row
             # stands for them (``clock_of``). Stamps rise: the last one is the latest.
             clocks[(e.row.id, CAPTURED if e.field == CREATED else e.field)] = stamp
-        insert_rows(s, ChangeLogRow, rows)
+        insert_tuples(s, ChangeLogRow, _LOG_COLUMNS, rows)
         # A lead this device creates now has a new id: no clock of it can exist yet.
         self._set_clocks(clocks, {e.row.id for e in entries if e.field == CREATED})
 
@@ -1130,17 +1130,9 @@ def _read(
 
 
 def _insert_clocks(s: Session, rows: list[tuple[str, str, str]]) -> None:
-    """New field clocks (lead id, field, stamp) in key order (22 a captured lead: a 50k-lead
-    build writes 1.1M, so on SQLite straight to the driver as the tuples they are made as,
-    sorted as tuples; in key order the index is walked once)."""
+    """New field clocks (lead id, field, stamp) in key order: the index is walked once."""
     rows.sort()  # one key (lead, field) each: the stamp never decides
-    if s.get_bind().dialect.name != "sqlite":
-        names = ("lead_id", "field", "hlc")
-        s.execute(insert(table_of(FieldClockRow)), [dict(zip(names, r, strict=True)) for r in rows])
-        return
-    s.connection().exec_driver_sql(
-        "INSERT INTO field_clocks (lead_id, field, hlc) VALUES (?, ?, ?)", rows
-    )
+    insert_tuples(s, FieldClockRow, ("lead_id", "field", "hlc"), rows)
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -53,7 +53,7 @@ from boothapp.services.lead_changes import ChangeOrigin, LeadChanges, LeadTransa
 from boothapp.services.routing import assign_owner, assign_owners, save_routing
 from boothapp.services.sightings import Sighting, sightings_in
 from boothapp.services.slot_book import SlotBook
-from boothapp.store.bulk import in_chunks, insert_rows, loaded_rows, loaded_values
+from boothapp.store.bulk import in_chunks, insert_rows, insert_tuples, loaded_rows, loaded_values
 from boothapp.store.commits_behind import CommitsBehind
 from boothapp.store.db import Database
 from boothapp.store.mappers import (
@@ -227,6 +227,13 @@ def _made_now(plans: Prepared | None) -> Prepared | None:
     except Exception:
         return None
     return lambda: ready
+
+
+# A captured badge's scan row as ``add_captured`` gives it, its columns in order.
+_SCAN_COLUMNS = (
+    "id", "event_id", "payload", "source", "lead_id", "staff_id", "device_id", "created_by",
+    "created_at", "updated_at",
+)  # fmt: skip
 
 
 class LeadService:
@@ -577,17 +584,14 @@ class LeadService:
         # objects: nothing in this transaction reads them back (issue 23). Read from the
         # values just stored, not through the rows' attributes (a call each, #23).
         scans = [
-            dict(
-                id=new_id(), event_id=event_id, payload=v["raw_payload"],
-                source=v["source"], lead_id=v["id"], staff_id=v["staff_id"],
-                device_id=v["device_id"], created_by=v["staff_id"],
-                created_at=v["created_at"], updated_at=v["created_at"],
+            (
+                new_id(), event_id, v["raw_payload"], v["source"], v["id"], v["staff_id"],
+                v["device_id"], v["staff_id"], v["created_at"], v["created_at"],
             )
             for v in stored
             if v["raw_payload"]
         ]  # fmt: skip
-        if scans:
-            insert_rows(tx.session, ScanRow, scans)
+        insert_tuples(tx.session, ScanRow, _SCAN_COLUMNS, scans)
         # As ``_insert`` records each lead saved one by one.
         record_many(
             tx.session,

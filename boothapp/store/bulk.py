@@ -42,14 +42,29 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
     """Insert ``rows`` (each giving the same columns) into ``model``'s table."""
     if not rows:
         return
+    if s.get_bind().dialect.name != "sqlite":
+        s.execute(insert(table_of(model)), list(rows))
+        return
+    given = tuple(rows[0])
+    # The rows' values picked by C calls (itemgetter), not a Python step per value (#23).
+    pick = _picker(given)
+    insert_tuples(s, model, given, [pick(r) for r in rows])
+
+
+def insert_tuples(
+    s: Session, model: type[Any], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """``insert_rows`` of rows given as tuples of the columns ``names``, in that order: no
+    dictionary made for each (200,000 follow-ups of a 50,000-lead build, issue 23)."""
+    if not rows:
+        return
     table = table_of(model)
     bind = s.get_bind()
     if bind.dialect.name != "sqlite":
-        s.execute(insert(table), list(rows))
+        s.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
         return
-    given = list(rows[0])
-    filled = [c for c in table.columns if c.key not in rows[0] and _has_default(c)]
-    columns = [table.columns[k] for k in given] + filled
+    filled = [c for c in table.columns if c.key not in names and _has_default(c)]
+    columns = [table.columns[k] for k in names] + filled
     dialect = bind.dialect
     procs = [c.type._cached_bind_processor(dialect) for c in columns]
     defaults = [_default_of(c) for c in filled]
@@ -60,14 +75,9 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
         for i, (c, p) in enumerate(zip(columns, procs, strict=True))
         if p is not None
     ]
-    # Column by column: the rows' values picked and regrouped by C calls (itemgetter, zip),
-    # a Python call per value only where a column converts it (issue 23).
-    cols: list[Sequence[Any]]
-    if len(given) > 1:
-        pick = itemgetter(*given)
-        cols = list(zip(*[pick(r) for r in rows], strict=True))
-    else:
-        cols = [[r[k] for r in rows] for k in given]
+    # Column by column: the rows' values regrouped by C calls (zip), a Python call per value
+    # only where a column converts it (issue 23).
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True))
     cols += [[d() for _ in rows] for d in defaults]
     for i, p, moment, is_json in convert:
         if moment:
@@ -81,9 +91,9 @@ def insert_rows(s: Session, model: type[Any], rows: Sequence[Mapping[str, Any]])
             cols[i] = list(map(_json_memo(p) if is_json else p, cols[i]))
     values = list(zip(*cols, strict=True))
     quote = dialect.identifier_preparer
-    names = ", ".join(quote.quote(c.name) for c in columns)
+    listed = ", ".join(quote.quote(c.name) for c in columns)
     marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})"
+    sql = f"INSERT INTO {quote.format_table(table)} ({listed}) VALUES ({marks})"
     s.connection().exec_driver_sql(sql, values)
 
 
