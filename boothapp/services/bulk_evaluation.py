@@ -20,18 +20,21 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from boothapp.core.config.model import EventConfig
 from boothapp.core.evaluation import evaluate_lead
-from boothapp.core.models import Contact, Rating
+from boothapp.core.models import CONTACT_FIELDS, Contact, Rating
 from boothapp.core.pickling import pickled_as_values
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# A contact's values in its fields' order (``CONTACT_FIELDS`` is that order).
+_CONTACT_VALUES = attrgetter(*CONTACT_FIELDS)
 # (contact, answers, referred_by) of one lead, as its draft holds them.
 Item = tuple[Contact, Mapping[str, object], str]
 
@@ -69,10 +72,8 @@ def evaluate_items(items: Sequence[Item], cfg: EventConfig, region: str) -> list
 
 def clean_fields(contact: Contact) -> Contact:
     """Every field a stripped string (a form or badge may hand None or padded text)."""
-    values = {
-        name: str(getattr(contact, name) or "").strip() for name in contact.__dataclass_fields__
-    }
-    return replace(contact, **values)
+    # Every field given: built as it is, not through ``replace``'s pass over the fields.
+    return Contact(*(str(value or "").strip() for value in _CONTACT_VALUES(contact)))
 
 
 class BulkWorker:

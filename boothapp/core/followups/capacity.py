@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,14 +66,12 @@ def enforce_slot_capacity(
             i += 1
         full_up_to[key] = i
         if i == len(later):  # the whole morning is full: it stays, and says so
-            out[touch_id] = replace(touch, reason=touch.reason + _full_note(first, touch.tz, limit))
+            out[touch_id] = touch.moved(first, _full_note(first, touch.tz, limit))
             load[first] += 1
             continue
         due = later[i]
         load[due] += 1
-        out[touch_id] = replace(
-            touch, due_utc=due, reason=touch.reason + _moved_note(due, touch.tz, limit)
-        )
+        out[touch_id] = touch.moved(due, _moved_note(due, touch.tz, limit))
     return out
 
 
