@@ -191,3 +191,29 @@ def test_a_warmed_renderer_compiles_nothing_more_and_renders_the_same() -> None:
                 cold, template_id, chain, ctx, False
             )
     assert compiled == []
+
+
+def test_templates_compiled_once_are_loaded_by_the_next_renderer_each_env_its_own() -> None:
+    """Compiled templates are kept between runs (issue 23): a new renderer (the next run, a
+    bulk worker) compiles none, and the HTML environment never takes the text one's code
+    (Jinja's cache key is the template's name and path: autoescaping is not in it)."""
+    MessageRenderer().warm()  # whatever an earlier run left, the cache holds them now
+    again = MessageRenderer()
+    compiled: list[str] = []
+    for env in (again._text_env, again._html_env):
+        real = env.compile
+
+        def counted(
+            source: str, name: str | None = None, *a: object, _real=real, **k: object
+        ) -> object:  # type: ignore[no-untyped-def]
+            compiled.append(name or "")
+            return _real(source, name, *a, **k)
+
+        env.compile = counted  # type: ignore[method-assign]
+    assert again.warm() > 40
+    assert compiled == []
+    # A line break in a value: rendered the full way, escaped by Jinja's autoescaping.
+    ctx = MessageContext(first_name="Ayşe", company="<Demir\n& Co>", event_name="Expo")
+    message = again.render("thank_you", "en", ctx)
+    assert "<Demir" in message.text
+    assert "&lt;Demir" in message.html and "<Demir" not in message.html
