@@ -34,9 +34,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from boothapp.sync.crm import card_files
 from boothapp.sync.crm.base import (
@@ -53,6 +51,9 @@ from boothapp.sync.crm.base import (
 )
 from boothapp.sync.crm.erase import EraseOutcome, outcome_of
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
+
+if TYPE_CHECKING:  # requests is imported when a CRM is first called, not at start
+    import requests
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import requests
-
 from boothapp.sync.crm.base import (
     BatchOutcome,
     CrmError,
@@ -42,6 +40,8 @@ from boothapp.sync.crm.base import (
 from boothapp.sync.crm.http import json_or_none, raise_for_common
 
 if TYPE_CHECKING:
+    import requests
+
     from boothapp.sync.crm.bottlecrm import BottleCrmAdapter
     from boothapp.sync.crm.hubspot import HubSpotAdapter
     from boothapp.sync.crm.salesforce import SalesforceAdapter
@@ -81,6 +81,8 @@ def _photo(record: SyncRecord) -> bytes | PushResult:
 def _post_file(
     session: requests.Session, url: str, timeout: float, **kwargs: Any
 ) -> requests.Response:
+    import requests  # imported by the session's own module already: a look-up
+
     try:
         return session.post(url, timeout=timeout, **kwargs)
     except requests.Timeout as exc:

@@ -11,11 +11,12 @@ acts on. A record the CRM no longer has counts as erased. The CSV folder cannot 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
-
-import requests
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from boothapp.sync.crm.http import json_or_none
+
+if TYPE_CHECKING:  # requests is imported when a CRM is first called, not at start
+    import requests
 
 
 @dataclass(frozen=True, slots=True)

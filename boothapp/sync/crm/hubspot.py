@@ -26,10 +26,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
 
 from boothapp.sync.crm import card_files
 from boothapp.sync.crm.base import (
@@ -52,6 +50,9 @@ from boothapp.sync.crm.base import (
 from boothapp.sync.crm.erase import EraseOutcome, outcome_of
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
 from boothapp.sync.crm.mapping import HUBSPOT_PROPERTIES
+
+if TYPE_CHECKING:  # requests is imported when a CRM is first called, not at start
+    import requests
 
 log = logging.getLogger(__name__)
 

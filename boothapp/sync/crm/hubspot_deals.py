@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from boothapp.core.results.inputs import Deal
 from boothapp.sync.crm.base import CrmError, CrmThrottled
@@ -28,6 +26,9 @@ from boothapp.sync.crm.hubspot import HubSpotConfig
 from boothapp.sync.crm.hubspot_pull import HubSpotPuller
 from boothapp.sync.deals import DealBatch, parse_amount, parse_day
 from boothapp.sync.pull import PullRef
+
+if TYPE_CHECKING:  # requests is imported when a CRM is first called, not at start
+    import requests
 
 ASSOCIATIONS = "/crm/v4/associations/contacts/deals/batch/read"
 DEALS_READ = "/crm/v3/objects/deals/batch/read"

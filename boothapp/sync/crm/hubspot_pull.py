@@ -14,15 +14,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from boothapp.core.models import Stage
 from boothapp.sync.crm.base import CrmAuthError, CrmRejected, CrmThrottled, parse_retry_after
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
 from boothapp.sync.crm.hubspot import HubSpotConfig, budget_from_headers, load_owners
 from boothapp.sync.pull import PullBatch, PullRef, RemoteLead, parse_iso
+
+if TYPE_CHECKING:  # requests is imported when a CRM is first called, not at start
+    import requests
 
 log = logging.getLogger(__name__)
 

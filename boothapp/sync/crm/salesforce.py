@@ -28,10 +28,8 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
-
-import requests
 
 from boothapp.sync.crm import card_files
 from boothapp.sync.crm.base import (
@@ -51,6 +49,9 @@ from boothapp.sync.crm.base import (
 )
 from boothapp.sync.crm.erase import EraseOutcome, outcome_of
 from boothapp.sync.crm.http import HttpClient, json_or_none, raise_for_common
+
+if TYPE_CHECKING:  # requests is imported when a CRM is first called, not at start
+    import requests
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
-import requests
-
 DEFAULT_LOGIN = "https://login.salesforce.com"
 # The callback URL to register in the connected app (the Salesforce CLI's convention).
 REDIRECT_PORT = 1717
@@ -135,6 +133,8 @@ class LoopbackReceiver:
 
 
 def _token_request(login_url: str, form: dict[str, str], timeout_s: float) -> dict[str, Any]:
+    import requests  # when signing in, not at every start (~0.1 s, issue 23)
+
     try:
         resp = requests.post(
             f"{login_url.rstrip('/')}/services/oauth2/token", data=form, timeout=timeout_s

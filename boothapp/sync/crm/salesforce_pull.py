@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
 
 from boothapp.core.models import Stage
 from boothapp.sync.crm.base import CrmRejected
@@ -27,6 +25,9 @@ from boothapp.sync.crm.salesforce import (
     soql_quote,
 )
 from boothapp.sync.pull import PullBatch, PullRef, RemoteLead, parse_iso
+
+if TYPE_CHECKING:  # requests is imported when a CRM is first called, not at start
+    import requests
 
 # The standard Lead Status picklist; an org's own values map through the event's config.
 LEAD_STATUS_STAGES = {
