@@ -24,6 +24,11 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Every page read from disk is decrypted and checked (HMAC): a larger page cache keeps the
 # hot pages (the lead list, the scan index) decrypted in memory. 64 MiB per connection, in KiB.
 ENCRYPTED_CACHE_KIB = 64 * 1024
+# Each page's HMAC: SHA-256, which current x86 and ARM CPUs compute in hardware, instead of
+# SQLCipher 4's default SHA-512: writing a 50,000-lead demo build took ~0.8 s of CPU less
+# (issue 23). Files made before keep SHA-512 and open as they are (``prepare``).
+HMAC = "HMAC_SHA256"
+LEGACY_HMAC = "HMAC_SHA512"
 # SQLCipher pages are 4096 bytes; a file of a size that is no multiple of 512 is no database.
 _PAGE_MULTIPLE = 512
 
@@ -79,13 +84,56 @@ def connect(path: Path | str, key: bytes | None, *, read_only: bool = False, **k
 
 def prepare(con: Any, key: bytes, path: Path | str = "the database") -> None:
     """Key a fresh SQLCipher connection and size its cache. Must run before anything reads;
-    setting the cache reads the first page, which is where a wrong key shows."""
+    setting the cache reads the first page, which is where a wrong key shows. Its pages are
+    checked with ``HMAC``, or ``LEGACY_HMAC`` in a file made before (``hmac_of``)."""
     quiet(con)
     con.execute(key_pragma(key))
+    con.execute(f"PRAGMA cipher_hmac_algorithm = {hmac_of(path, key)}")
     try:
         con.execute(f"PRAGMA cache_size=-{ENCRYPTED_CACHE_KIB}")
     except sqlcipher.DatabaseError as exc:
         raise _wrong_key(path) from exc
+
+
+# The HMAC each file was found to use, by the file as it is (device, inode, change time: a
+# file put in its place is another), so that a connection is keyed its way at once. A
+# connection whose first read failed the check refuses writes after, even keyed again.
+_HMAC_OF: dict[tuple[int, int, int], str] = {}
+
+
+def hmac_of(path: Path | str, key: bytes) -> str:
+    """The HMAC ``path``'s pages are checked with: ``HMAC`` for a file made now (none yet, or
+    empty), else what a read-only look finds (``LEGACY_HMAC`` in a file of an earlier
+    version). A key neither reads with: ``HMAC`` (the first read then says wrong key)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return HMAC
+    if st.st_size == 0:
+        return HMAC
+    seen = (st.st_dev, st.st_ino, st.st_ctime_ns)
+    found = _HMAC_OF.get(seen)
+    if found is None:
+        found = next((h for h in (HMAC, LEGACY_HMAC) if _reads_with(path, key, h)), HMAC)
+        if len(_HMAC_OF) > 1024:
+            _HMAC_OF.clear()
+        _HMAC_OF[seen] = found
+    return found
+
+
+def _reads_with(path: Path | str, key: bytes, hmac: str) -> bool:
+    # A URI read-only look (its path %-quoted: a folder may hold spaces or "?").
+    con = sqlcipher.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True)
+    try:
+        quiet(con)
+        con.execute(key_pragma(key))
+        con.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher.DatabaseError:
+        return False
+    finally:
+        con.close()
 
 
 def quiet(con: Any) -> None:
@@ -122,6 +170,8 @@ def copy_converted(src: Path, src_key: bytes | None, dst: Path, dst_key: bytes |
         check_opens(con, src)
         attach_key = f"x'{dst_key.hex()}'" if dst_key is not None else ""
         con.execute(f'ATTACH DATABASE ? AS converted KEY "{attach_key}"', (str(dst),))
+        if dst_key is not None:  # as any file made now (an attached one has the defaults)
+            con.execute(f"PRAGMA converted.cipher_hmac_algorithm = {HMAC}")
         con.execute("SELECT sqlcipher_export('converted')")
         version = con.execute("PRAGMA user_version").fetchone()[0]
         con.execute(f"PRAGMA converted.user_version = {int(version)}")

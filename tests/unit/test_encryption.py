@@ -293,3 +293,66 @@ def test_an_unreadable_keyring_never_makes_a_new_key_over_the_old_one(
     run = cli("event", "list")
     assert run.code != 0 and "cannot read the database key from the system keyring" in run.err
     assert backend.data == {} and not (data_dir / "boothapp.db").exists()
+
+
+def _reads_with(db: Path, key: bytes, hmac: str) -> bool:
+    """Whether SQLCipher reads ``db`` when its pages are checked with ``hmac``."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    con = sqlcipher.connect(str(db))
+    try:
+        con.execute("PRAGMA cipher_log_level = NONE")
+        con.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        con.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher.DatabaseError:
+        return False
+    finally:
+        con.close()
+
+
+def test_files_of_earlier_versions_open_and_new_ones_check_pages_with_sha256(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Pages are checked with HMAC-SHA256 since issue 23 (SHA-512 before, SQLCipher 4's
+    default); a database made before opens, takes new leads and stays as it was made."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    from boothapp.store.cipher import copy_converted
+
+    ctx = build_context(str(data_dir))
+    try:
+        _add_leads(ctx, 3)
+        assert ctx.db_key is not None
+        key = ctx.db_key.raw
+        db = Path(ctx.paths.db_url.removeprefix("sqlite:///"))
+    finally:
+        ctx.close()
+    assert _reads_with(db, key, "HMAC_SHA256") and not _reads_with(db, key, "HMAC_SHA512")
+    # The same database as an earlier version wrote it: SQLCipher 4's defaults.
+    old = tmp_path / "old.db"
+    con = sqlcipher.connect(str(db))
+    con.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    con.execute("PRAGMA cipher_hmac_algorithm = HMAC_SHA256")
+    con.execute(f"ATTACH DATABASE ? AS old KEY \"x'{key.hex()}'\"", (str(old),))
+    con.execute("SELECT sqlcipher_export('old')")
+    con.execute(f"PRAGMA old.user_version = {con.execute('PRAGMA user_version').fetchone()[0]}")
+    con.execute("DETACH DATABASE old")
+    con.close()
+    for stale in ("-wal", "-shm"):  # the replaced file's
+        Path(f"{db}{stale}").unlink(missing_ok=True)
+    shutil.move(old, db)
+    assert _reads_with(db, key, "HMAC_SHA512") and not _reads_with(db, key, "HMAC_SHA256")
+    before = _leads(data_dir)
+    ctx = build_context(str(data_dir))
+    try:
+        event = ctx.events.find_event(EVENT)
+        ctx.leads.save_lead(LeadDraft(event.id, Contact(first_name="Nima", email="n@x.io")))
+    finally:
+        ctx.close()
+    assert len(_leads(data_dir)) == len(before) + 1
+    assert _reads_with(db, key, "HMAC_SHA512")  # still the file it was
+    # Converted (``db encrypt``, a new key): the new file checks its pages with SHA-256.
+    copy_converted(db, key, tmp_path / "rekeyed.db", key)
+    assert _reads_with(tmp_path / "rekeyed.db", key, "HMAC_SHA256")
