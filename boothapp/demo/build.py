@@ -7,7 +7,7 @@ trying the CLI); ``boothapp demo`` also plays the badge video as the camera.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,6 +28,7 @@ from boothapp.demo.content import (
     named_rules,
     with_translations,
 )
+from boothapp.demo.made_in_order import MadeInOrder
 from boothapp.demo.people import DemoPerson, Draws, make_people, vcard_of, vcard_payload
 from boothapp.demo.results import add_results
 from boothapp.services.bulk_evaluation import BulkWorker, bulk_worker
@@ -293,9 +294,11 @@ def _add_leads(
         )
 
 
-def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[CapturedLead]:
-    """``count`` visitors' badge scans over the show days, as the booth captured them."""
-    draw = Draws(seed)
+def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> Sequence[CapturedLead]:
+    """``count`` visitors' badge scans over the show days, as the booth captured them: in
+    capture order, each made when the build first asks for it (its first chunks are saved
+    while the later visitors are made, issue 23)."""
+    when, draw = Draws(seed), Draws(seed + 2)  # seed + 1 draws the walk-by visitors
     cfg = ctx.configs.get(event.id)
     staff = ctx.staff.list_staff(event.id)
     # Leads are roster visitors (not the ones on the demo badge video, so scanning those
@@ -316,7 +319,6 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[Capt
     days = max(1, ((event.ends_on or first_day) - first_day).days + 1)
     # What the visitor agreed to, as the booth read it out ("{company}" filled in, issue 21).
     agreed = shown_consent(cfg.consent_text, event.name, cfg.language)
-    captured: list[CapturedLead] = []
     asked = _asked(cfg)
     notes = demo_notes(cfg.language)
     # Each show day's opening, local (the capture minute is added to it as wall time).
@@ -324,11 +326,18 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[Capt
         datetime.combine(first_day + timedelta(days=d), time(9, 0), zone) for d in range(days)
     ]
     minutes = [timedelta(minutes=m) for m in range(540)]
-    for i in range(count):
-        # Badge ids of their own: the roster's ids (100000 + i) are the video's badges, which
-        # must open as new visitors, not as someone else's lead.
+    # The moments first, in the order the booth scanned them (the leads table then lies in
+    # capture order, as at a real booth: an export of a table stored out of that order
+    # takes SQLite's sort of every row, issue 23); the visitors in that order after.
+    moments = sorted(
+        (openings[when.below(days)] + minutes[when.below(540)]).astimezone(UTC)
+        for _ in range(count)
+    )
+
+    def visitor(i: int) -> CapturedLead:
+        # Badge ids of their own: the roster's ids (100000 + i) are the video's badges,
+        # which must open as new visitors, not as someone else's lead.
         contact, badge_id = people[i].contact, f"{numbers[i]}"
-        local = openings[draw.below(days)] + minutes[draw.below(540)]
         member = draw.pick(staff) if staff else None
         consent = draw.random() < 0.8
         draft = LeadDraft(
@@ -344,12 +353,9 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> list[Capt
             consent_text=agreed if consent else "",
             staff_id=member.id if member else "",
         )
-        captured.append(CapturedLead(draft, local.astimezone(UTC), device_id="demo"))
-    # Saved in the order the booth scanned them, as a device's own scans are: the leads
-    # table then lies in capture order, as at a real booth (issue 23: an export of a
-    # table stored out of that order takes SQLite's sort of every row instead).
-    captured.sort(key=lambda lead: lead.captured_at)
-    return captured
+        return CapturedLead(draft, moments[i], device_id="demo")
+
+    return MadeInOrder(count, visitor)
 
 
 @contextmanager

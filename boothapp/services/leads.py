@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +41,7 @@ from boothapp.services.badge_text import roster_match
 from boothapp.services.bulk_evaluation import (
     BulkWorker,
     Evaluated,
+    Item,
     bulk_worker,
     clean_fields,
     evaluate_items,
@@ -234,6 +235,35 @@ _SCAN_COLUMNS = (
     "id", "event_id", "payload", "source", "lead_id", "staff_id", "device_id", "created_by",
     "created_at", "updated_at",
 )  # fmt: skip
+
+
+class _Parts(Sequence[Sequence[CapturedLead]]):
+    """A bulk capture's chunks (``starts``: where each begins, then the end), each sliced
+    from the leads once, when first asked for."""
+
+    def __init__(self, leads: Sequence[CapturedLead], starts: list[int]) -> None:
+        self._leads = leads
+        self._starts = starts
+        self._made: dict[int, Sequence[CapturedLead]] = {}
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, k: int) -> Sequence[CapturedLead]: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Sequence[CapturedLead]]: ...
+    def __getitem__(self, k: int | slice) -> Sequence[CapturedLead] | list[Sequence[CapturedLead]]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        part = self._made.get(k)
+        if part is None:
+            part = self._made[k] = self._leads[self._starts[k] : self._starts[k + 1]]
+        return part
 
 
 class LeadService:
@@ -482,13 +512,14 @@ class LeadService:
         # fifth of a chunk covers its start, and the rest of the evaluating is the worker's.
         parallel = parallel or (worker is not None and worker.parallel)
         first = max(1, chunk // 5) if parallel and len(leads) > chunk else chunk
-        parts = [leads[:first]] + [
-            leads[start : start + chunk] for start in range(first, len(leads), chunk)
-        ]
-        items = [
-            [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in part]
-            for part in parts
-        ]
+        starts = [0, *range(first, len(leads), chunk), len(leads)]
+        # Each chunk sliced when the pipeline first needs it (its evaluation two chunks
+        # ahead): ``leads`` may make its leads as they are asked for (the demo, #23).
+        parts = _Parts(leads, starts)
+
+        def items(k: int) -> list[Item]:
+            return [(i.draft.contact, i.draft.answers, i.draft.referred_by) for i in parts[k]]
+
         own = bulk_worker(parallel and len(parts) > 1) if worker is None else nullcontext(worker)
         with own as worker, closing(CommitsBehind()) as commits, self._db.read() as reader:
             # A pipeline (issue 23): while chunk k commits on a thread of its own, this
@@ -496,10 +527,10 @@ class LeadService:
             # in one transaction) and hands it to the worker, which plans and renders its
             # follow-ups while chunk k + 1 is inserted here, then evaluates chunk k + 2.
             evaluated: list[Callable[[], list[Evaluated]]] = [
-                partial(evaluate_items, items[0], cfg, region)
+                partial(evaluate_items, items(0), cfg, region)
             ]
             if len(parts) > 1:
-                evaluated.append(worker.submit(evaluate_items, items[1], cfg, region))
+                evaluated.append(worker.submit(evaluate_items, items(1), cfg, region))
             # The first chunk is planned here too, while the worker process starts.
             here = BulkWorker(parallel=False)
             # The open emails per slot, counted once and then kept as the chunks plan them.
@@ -527,7 +558,7 @@ class LeadService:
                         reader, event_id, parts[k + 1], evaluations, cfg, current.routing, worker
                     )
                     if k + 2 < len(parts):
-                        evaluated.append(worker.submit(evaluate_items, items[k + 2], cfg, region))
+                        evaluated.append(worker.submit(evaluate_items, items(k + 2), cfg, region))
             commits.wait()  # the last chunk is stored when this returns
         return done
 
