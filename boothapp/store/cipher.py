@@ -114,14 +114,15 @@ def hmac_of(path: Path | str, key: bytes) -> str:
     seen = (st.st_dev, st.st_ino, st.st_ctime_ns)
     found = _HMAC_OF.get(seen)
     if found is None:
-        found = next((h for h in (HMAC, LEGACY_HMAC) if _reads_with(path, key, h)), HMAC)
+        found = next((h for h in (HMAC, LEGACY_HMAC) if reads_with(path, key, h)), HMAC)
         if len(_HMAC_OF) > 1024:
             _HMAC_OF.clear()
         _HMAC_OF[seen] = found
     return found
 
 
-def _reads_with(path: Path | str, key: bytes, hmac: str) -> bool:
+def reads_with(path: Path | str, key: bytes, hmac: str) -> bool:
+    """Whether SQLCipher reads ``path``'s schema with ``key`` and pages checked by ``hmac``."""
     # A URI read-only look (its path %-quoted: a folder may hold spaces or "?").
     con = sqlcipher.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True)
     try:

@@ -295,23 +295,6 @@ def test_an_unreadable_keyring_never_makes_a_new_key_over_the_old_one(
     assert backend.data == {} and not (data_dir / "boothapp.db").exists()
 
 
-def _reads_with(db: Path, key: bytes, hmac: str) -> bool:
-    """Whether SQLCipher reads ``db`` when its pages are checked with ``hmac``."""
-    import sqlcipher3.dbapi2 as sqlcipher
-
-    con = sqlcipher.connect(str(db))
-    try:
-        con.execute("PRAGMA cipher_log_level = NONE")
-        con.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        con.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
-        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return True
-    except sqlcipher.DatabaseError:
-        return False
-    finally:
-        con.close()
-
-
 def test_files_of_earlier_versions_open_and_new_ones_check_pages_with_sha256(
     data_dir: Path, tmp_path: Path
 ) -> None:
@@ -319,7 +302,7 @@ def test_files_of_earlier_versions_open_and_new_ones_check_pages_with_sha256(
     default); a database made before opens, takes new leads and stays as it was made."""
     import sqlcipher3.dbapi2 as sqlcipher
 
-    from boothapp.store.cipher import copy_converted
+    from boothapp.store.cipher import copy_converted, reads_with
 
     ctx = build_context(str(data_dir))
     try:
@@ -329,7 +312,7 @@ def test_files_of_earlier_versions_open_and_new_ones_check_pages_with_sha256(
         db = Path(ctx.paths.db_url.removeprefix("sqlite:///"))
     finally:
         ctx.close()
-    assert _reads_with(db, key, "HMAC_SHA256") and not _reads_with(db, key, "HMAC_SHA512")
+    assert reads_with(db, key, "HMAC_SHA256") and not reads_with(db, key, "HMAC_SHA512")
     # The same database as an earlier version wrote it: SQLCipher 4's defaults.
     old = tmp_path / "old.db"
     con = sqlcipher.connect(str(db))
@@ -343,7 +326,7 @@ def test_files_of_earlier_versions_open_and_new_ones_check_pages_with_sha256(
     for stale in ("-wal", "-shm"):  # the replaced file's
         Path(f"{db}{stale}").unlink(missing_ok=True)
     shutil.move(old, db)
-    assert _reads_with(db, key, "HMAC_SHA512") and not _reads_with(db, key, "HMAC_SHA256")
+    assert reads_with(db, key, "HMAC_SHA512") and not reads_with(db, key, "HMAC_SHA256")
     before = _leads(data_dir)
     ctx = build_context(str(data_dir))
     try:
@@ -352,7 +335,7 @@ def test_files_of_earlier_versions_open_and_new_ones_check_pages_with_sha256(
     finally:
         ctx.close()
     assert len(_leads(data_dir)) == len(before) + 1
-    assert _reads_with(db, key, "HMAC_SHA512")  # still the file it was
+    assert reads_with(db, key, "HMAC_SHA512")  # still the file it was
     # Converted (``db encrypt``, a new key): the new file checks its pages with SHA-256.
     copy_converted(db, key, tmp_path / "rekeyed.db", key)
-    assert _reads_with(tmp_path / "rekeyed.db", key, "HMAC_SHA256")
+    assert reads_with(tmp_path / "rekeyed.db", key, "HMAC_SHA256")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,10 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boothapp.core.followups.plan import FollowUpPlan, WindowAnchor
-from boothapp.core.followups.timing import PublicHolidays, first_touch, pick_time
+from boothapp.core.followups.timing import PublicHolidays, first_touch, pick_window
 
 PLAN = FollowUpPlan()
 HOLIDAYS = PublicHolidays()
+
+
+def pick_time(*, spread_key: str, **window: Any) -> tuple[datetime, bool, bool, list[str]]:
+    """A lead's due time in a window: (due, on a preferred day, inside the limit, holidays
+    skipped before its day)."""
+    picked = pick_window(**window)
+    due = picked.due(spread_key)
+    return due, picked.preferred, picked.inside, list(picked.skipped_before(due))
 
 
 def at(zone: str, y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:

@@ -19,7 +19,7 @@ from boothapp.core.followups.timing import (
     add_working_days,
     local_dt,
     local_label,
-    pick_time,
+    pick_window,
     require_aware,
     zone,
 )
@@ -239,7 +239,7 @@ def _call(
         if channel is Channel.CALL
         else (plan.morning_start, plan.morning_end)
     )
-    due, _, _, _ = pick_time(
+    due = pick_window(
         lead_tz=history.tz,
         earliest_utc=local_dt(day, start, tz),
         latest_utc=local_dt(day, end, tz) - timedelta(minutes=1),
@@ -249,8 +249,7 @@ def _call(
         country=history.country,
         provider=provider,
         slot_minutes=plan.slot_minutes,
-        spread_key=f"{history.lead_id}:{number}",
-    )
+    ).due(f"{history.lead_id}:{number}")
     template = TemplateId.CALL_SCRIPT if channel is Channel.CALL else TemplateId.LETTER
     note = "" if channel is Channel.CALL else R.LETTER_TAIL
     why = f"{local_label(due, tz)} {history.tz}: {label}{note}"

@@ -18,7 +18,7 @@ from boothapp.core.followups.timing import (
     HolidaysProvider,
     local_dt,
     local_label,
-    pick_time,
+    pick_window,
     require_aware,
     zone,
 )
@@ -74,7 +74,7 @@ def next_mail_slot(
     for _ in range(_MAX_TRIES):
         if not_on is not None and earliest.astimezone(zone_).date() <= not_on:
             earliest = local_dt(not_on + timedelta(days=1), time(0, 0), zone_)
-        due, _, _, _ = pick_time(
+        due = pick_window(
             lead_tz=tz,
             earliest_utc=earliest,
             latest_utc=None,
@@ -84,8 +84,7 @@ def next_mail_slot(
             country=country,
             provider=provider,
             slot_minutes=plan.slot_minutes,
-            spread_key=spread_key,
-        )
+        ).due(spread_key)
         day = due.astimezone(zone_).date()
         if day.weekday() in plan.send_days and (not_on is None or day > not_on):
             return due.astimezone(UTC)

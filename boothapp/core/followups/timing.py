@@ -239,7 +239,7 @@ def _choice(
 
 @dataclass(frozen=True, slots=True)
 class _Choice:
-    """The span ``pick_time`` chose, before the lead's hash picks a slot in it."""
+    """The span ``pick_window`` chose, before the lead's hash picks a slot in it."""
 
     slots: tuple[datetime, ...]  # the slots from the first on, or the one moment itself
     preferred: bool
@@ -253,36 +253,9 @@ class _Choice:
         return slots[int(spread_fraction(spread_key) * len(slots))] if len(slots) > 1 else slots[0]
 
 
-def pick_time(
-    *,
-    lead_tz: str,
-    earliest_utc: datetime,
-    latest_utc: datetime | None,
-    day_start: time,
-    day_end: time,
-    preferred_days: frozenset[int],
-    country: str,
-    provider: HolidaysProvider,
-    slot_minutes: int,
-    spread_key: str,
-) -> tuple[datetime, bool, bool, list[str]]:
-    """Choose a due time: (due_utc, on_preferred_day, inside_limit, skipped_holiday_notes).
-
-    Order: the first preferred-day span inside [earliest, latest); else the first working-day
-    span inside it; else the first working-day span after ``latest`` (a fallback).
-    """
-    picked = pick_window(
-        lead_tz=lead_tz, earliest_utc=earliest_utc, latest_utc=latest_utc,
-        day_start=day_start, day_end=day_end, preferred_days=preferred_days,
-        country=country, provider=provider, slot_minutes=slot_minutes,
-    )  # fmt: skip
-    due = picked.due(spread_key)
-    return due, picked.preferred, picked.inside, list(picked.skipped_before(due))
-
-
 @dataclass(frozen=True, slots=True)
 class Picked:
-    """What ``pick_time`` chooses for any lead: the span's slots and the holidays skipped on
+    """What ``pick_window`` chooses for any lead: the span's slots and the holidays skipped on
     the way; a lead's hash then picks its slot (``due``). The same for every lead of a zone
     and country with the same window (a plan step's cache keeps it, issue 23)."""
 
@@ -324,7 +297,11 @@ def pick_window(
     provider: HolidaysProvider,
     slot_minutes: int,
 ) -> Picked:
-    """``pick_time``'s choice before a lead's hash picks the slot."""
+    """Where a touch may go, before a lead's hash picks its slot (``Picked.due``).
+
+    Order: the first preferred-day span inside [earliest, latest); else the first working-day
+    span inside it; else the first working-day span after ``latest`` (a fallback).
+    """
     tz = zone(lead_tz)
     window = _Window(earliest_utc, latest_utc, day_start, day_end, preferred_days, country)
     if type(provider) in (PublicHolidays, NoHolidays) and tz.key:
@@ -347,7 +324,7 @@ def pick_window(
 
 
 class _Window(NamedTuple):
-    """Where ``pick_time`` may put a touch, whatever the lead: hashable, a cache key."""
+    """Where ``pick_window`` may put a touch, whatever the lead: hashable, a cache key."""
 
     earliest_utc: datetime
     latest_utc: datetime | None
@@ -372,7 +349,7 @@ def _cached_choice(
 def _choose(
     tz: ZoneInfo, window: _Window, provider: HolidaysProvider, slot_minutes: int
 ) -> _Choice:
-    """``pick_time``'s choice of a span, for any lead."""
+    """``pick_window``'s choice of a span, for any lead."""
     earliest_utc, latest_utc, day_start, day_end, preferred_days, country = window
     found: list[tuple[date, str]] = []
     first_day = earliest_utc.astimezone(tz).date()
