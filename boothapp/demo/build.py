@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -28,10 +28,11 @@ from boothapp.demo.content import (
     named_rules,
     with_translations,
 )
+from boothapp.demo.early import DEMO_CHUNK
 from boothapp.demo.made_in_order import MadeInOrder
 from boothapp.demo.people import DemoPerson, Draws, make_people, vcard_of, vcard_payload
 from boothapp.demo.results import add_results
-from boothapp.services.bulk_evaluation import BulkWorker, bulk_worker
+from boothapp.services.bulk_worker import BulkWorker, bulk_worker, take_ahead
 from boothapp.services.errors import NotFoundError
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_queries import LeadQuery
@@ -42,10 +43,6 @@ DEMO_STAFF = (("Deniz Aksoy", "1111"), ("Maria Lopez", "2222"), ("Alex Chen", "3
 ROSTER_SIZE = 400
 VIDEO_BADGES = 8
 LEAD_BADGE_BASE = 500_000
-# Leads per transaction. Each commit rewrites every index page its inserts touched, and the
-# keys (UUIDs, 22 field clocks a lead) land all over the indexes: 15,000 leads built in 43 s
-# in chunks of 5,000 against 70 s in chunks of 1,000 (issue 23); ~350 MB at the peak.
-DEMO_CHUNK = 5000
 Progress = Callable[[int, int], None]
 
 
@@ -175,9 +172,11 @@ def build_demo(
     ctx: AppContext, leads: int = 0, seed: int = 11, video: bool = False,
     progress: Progress | None = None,
 ) -> DemoSummary:  # fmt: skip
-    # A big build's worker process starts first: its imports run on the second core while
-    # this one sets the event up and makes the visitors (issue 23).
-    with bulk_worker(leads > DEMO_CHUNK) as worker:
+    # A big build's worker process starts first (or was started before the command's
+    # imports, ``demo/early.py``): its imports run on the second core while this one sets
+    # the event up and makes the visitors (issue 23).
+    ahead = take_ahead() if leads > DEMO_CHUNK else None
+    with closing(ahead) if ahead is not None else bulk_worker(leads > DEMO_CHUNK) as worker:
         worker.start()
         return _build(ctx, leads, seed, video, progress, worker)
 

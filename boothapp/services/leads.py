@@ -38,14 +38,8 @@ from boothapp.core.routing import RoutingState
 from boothapp.services.audit import AuditAction, record, record_many
 from boothapp.services.badge_identity import BadgeIdentity, identity_of, roster_identity
 from boothapp.services.badge_text import roster_match
-from boothapp.services.bulk_evaluation import (
-    BulkWorker,
-    Evaluated,
-    Item,
-    bulk_worker,
-    clean_fields,
-    evaluate_items,
-)
+from boothapp.services.bulk_evaluation import Evaluated, Item, clean_fields, evaluate_items
+from boothapp.services.bulk_worker import BulkWorker, bulk_worker
 from boothapp.services.card_images import image_paths_of
 from boothapp.services.errors import NotFoundError, ValidationError
 from boothapp.services.event_config import EventConfigService

@@ -23,7 +23,7 @@ from boothapp.core.followups import timing
 from boothapp.core.models import LeadSource
 from boothapp.demo.build import DEMO_STAFF, _random_answers, demo_config
 from boothapp.demo.people import Draws, make_people, vcard_payload
-from boothapp.services import bulk_evaluation
+from boothapp.services import bulk_worker
 from boothapp.services.events import NewEvent
 from boothapp.services.lead_changes import CAPTURED, CREATED, ChangeOrigin
 from boothapp.services.lead_queries import LeadQuery
@@ -185,7 +185,7 @@ def test_bulk_captured_leads_equal_leads_captured_one_by_one(
     # Touches spread over the morning by a hash of the lead's id, which differs between the
     # two files: all in the first slot instead, so the slot limit decides (in capture order).
     monkeypatch.setattr(timing, "spread_fraction", lambda key: 0.0)
-    monkeypatch.setattr(bulk_evaluation, "WORKER_SETUP", _first_slot)
+    monkeypatch.setattr(bulk_worker, "WORKER_SETUP", _first_slot)
     one, event_one = _setup(tmp_path / "one")
     bulk, event_bulk = _setup(tmp_path / "bulk")
     try:
@@ -194,7 +194,7 @@ def test_bulk_captured_leads_equal_leads_captured_one_by_one(
         for d in drafts_one:
             scan = one.leads.record_scan(event_one, d.raw_payload, staff_id=d.staff_id)
             one.leads.save_lead(d, scan_id=scan.scan.id)
-        with bulk_evaluation.bulk_worker(parallel == "started") as worker:
+        with bulk_worker.bulk_worker(parallel == "started") as worker:
             worker.start()
             drafts_bulk = _drafts(bulk, event_bulk)
             added = bulk.leads.add_captured(

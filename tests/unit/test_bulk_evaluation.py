@@ -12,7 +12,7 @@ import pytest
 
 from boothapp.core.config.defaults import default_config
 from boothapp.demo.people import make_people
-from boothapp.services import bulk_evaluation
+from boothapp.services import bulk_evaluation, bulk_worker
 from boothapp.services.bulk_evaluation import evaluate_items, evaluated_parts
 
 
@@ -49,7 +49,7 @@ class _BrokenPool:
 def test_a_failed_worker_leaves_the_work_to_this_process(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(bulk_evaluation, "ProcessPoolExecutor", _BrokenPool)
+    monkeypatch.setattr(bulk_worker, "ProcessPoolExecutor", _BrokenPool)
     cfg, parts = default_config(), _parts()
     with caplog.at_level(logging.WARNING), evaluated_parts(parts, cfg, "", parallel=True) as ev:
         got = list(ev)
@@ -67,9 +67,9 @@ class _RefusingPool(_BrokenPool):
 def test_a_worker_that_refuses_work_leaves_it_to_this_process(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(bulk_evaluation, "ProcessPoolExecutor", _RefusingPool)
+    monkeypatch.setattr(bulk_worker, "ProcessPoolExecutor", _RefusingPool)
     cfg, parts = default_config(), _parts()
-    with caplog.at_level(logging.WARNING), bulk_evaluation.bulk_worker(True) as worker:
+    with caplog.at_level(logging.WARNING), bulk_worker.bulk_worker(True) as worker:
         results = [worker.submit(evaluate_items, p, cfg, "TR") for p in parts]
         got = [r() for r in results]
     assert got == [evaluate_items(p, cfg, "TR") for p in parts]
@@ -104,7 +104,7 @@ def test_the_worker_collects_each_calls_cycles_before_the_next() -> None:
     # its time); each call collects what the earlier calls left, so garbage never piles up.
     import gc
 
-    with bulk_evaluation.bulk_worker(True) as worker:
+    with bulk_worker.bulk_worker(True) as worker:
         automatic = worker.submit(_make_cycle)()
         left = worker.submit(_cycles_left)()
     assert (automatic, left) == (False, 0)

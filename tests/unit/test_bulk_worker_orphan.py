@@ -12,7 +12,7 @@ from pathlib import Path
 PARENT = """
 import os, signal, sys
 from pathlib import Path
-from boothapp.services.bulk_evaluation import BulkWorker
+from boothapp.services.bulk_worker import BulkWorker
 worker = BulkWorker(True)
 worker.start()
 Path(sys.argv[1]).write_text(str(worker.submit(os.getpid)()))  # up, and has run a call
