@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import stat
 import string
 from dataclasses import replace
 from datetime import date
@@ -386,3 +387,34 @@ def test_the_lead_sheets_history_reads_in_words() -> None:
         assert change_text("first_name", "Ali", "Reza").endswith(": Ali → Reza")
     assert change_text("stage", "to_contact", "in_contact").startswith("Stage: ")
     assert change_text("mystery", 1, 2) == "mystery: 1 → 2"
+
+
+def test_a_catalogue_is_compiled_once_and_then_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23: Babel's parse of a .po took ~0.08 s per language at every start; the
+    compiled catalogue is kept per content of the .po in the user's cache folder."""
+    monkeypatch.setattr(i18n, "compiled_cache_dir", lambda: tmp_path / "i18n")
+    compiled = []
+    real = i18n.compile_po
+    monkeypatch.setattr(i18n, "compile_po", lambda po: compiled.append(po) or real(po))
+
+    def quote_sent() -> str:
+        i18n.translations.cache_clear()
+        with i18n.using(Language.TR):
+            return i18n.label(Stage.QUOTE_SENT)
+
+    try:
+        assert quote_sent() == "Teklif gönderildi"
+        (kept,) = (tmp_path / "i18n").iterdir()
+        assert kept.name.startswith("tr-") and kept.suffix == ".mo"
+        assert stat.S_IMODE((tmp_path / "i18n").stat().st_mode) == 0o700
+        assert quote_sent() == "Teklif gönderildi" and len(compiled) == 1  # read, not compiled
+        kept.write_bytes(kept.read_bytes()[:100])  # cut short: compiled again, and kept again
+        assert quote_sent() == "Teklif gönderildi" and len(compiled) == 2
+        assert quote_sent() == "Teklif gönderildi" and len(compiled) == 2
+        # No folder to keep it in (a file where the folder would be): compiled each time.
+        monkeypatch.setattr(i18n, "compiled_cache_dir", lambda: kept / "i18n")
+        assert quote_sent() == "Teklif gönderildi" and len(compiled) == 3
+    finally:
+        i18n.translations.cache_clear()
