@@ -30,7 +30,14 @@ from boothapp.demo.content import (
 )
 from boothapp.demo.early import DEMO_CHUNK
 from boothapp.demo.made_in_order import MadeInOrder
-from boothapp.demo.people import DemoPerson, Draws, make_people, vcard_of, vcard_payload
+from boothapp.demo.people import (
+    DemoPerson,
+    Draws,
+    make_people,
+    people_of,
+    vcard_of,
+    vcard_payload,
+)
 from boothapp.demo.results import add_results
 from boothapp.services.bulk_worker import BulkWorker, bulk_worker, take_ahead
 from boothapp.services.errors import NotFoundError
@@ -307,12 +314,15 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> Sequence[
     numbers = _free_badge_numbers(ctx, event, count)
     roster = make_people(ROSTER_SIZE, seed)[VIDEO_BADGES:]
     wanted = (numbers[-1] - LEAD_BADGE_BASE + 1) if numbers else 0
-    extra = [
-        DemoPerson(str(200000 + i), p.contact)
-        for i, p in enumerate(make_people(max(wanted - len(roster), 0), seed + 1))
-    ]
-    everyone = roster + extra
-    people = [everyone[n - LEAD_BADGE_BASE] for n in numbers]
+    extra = people_of(seed + 1)
+
+    def person(n: int) -> DemoPerson:
+        if n < len(roster):
+            return roster[n]
+        return DemoPerson(str(200000 + n - len(roster)), next(extra).contact)
+
+    # Made as the build asks for them, in badge order (the numbers rise), as the visitors.
+    everyone = MadeInOrder(wanted, person)
     zone = ZoneInfo(event.timezone)
     first_day = event.starts_on or date.today()
     days = max(1, ((event.ends_on or first_day) - first_day).days + 1)
@@ -336,7 +346,7 @@ def _captured(ctx: AppContext, event: Event, count: int, seed: int) -> Sequence[
     def visitor(i: int) -> CapturedLead:
         # Badge ids of their own: the roster's ids (100000 + i) are the video's badges,
         # which must open as new visitors, not as someone else's lead.
-        contact, badge_id = people[i].contact, f"{numbers[i]}"
+        contact, badge_id = everyone[numbers[i] - LEAD_BADGE_BASE].contact, f"{numbers[i]}"
         member = draw.pick(staff) if staff else None
         consent = draw.random() < 0.8
         draft = LeadDraft(

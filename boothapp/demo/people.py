@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import count, islice
 from typing import TypeVar
 
 from boothapp.core.i18n import Language, current
@@ -199,16 +200,24 @@ def make_people(count: int, seed: int = 7, language: Language | None = None) -> 
     """``count`` visitors; their job titles in ``language`` (the app's current one by
     default), their companies in their own country's language. The draws do not depend on
     the language: the same people, reworded."""
-    draw = Draws(seed)
-    lang = language or current()
+    return list(islice(people_of(seed, language), count))
+
+
+def people_of(seed: int = 7, language: Language | None = None) -> Iterator[DemoPerson]:
+    """``make_people``'s visitors one after the other, each made when it is asked for (a
+    50,000-lead build's first chunks are saved while the later visitors are still to be
+    made, issue 23). The language is the one current now, not when the first is asked."""
+    return _people(Draws(seed), language or current())
+
+
+def _people(draw: Draws, lang: Language) -> Iterator[DemoPerson]:
     titles = _TITLES[lang]
     # The mail domain of each company, from the English name (Greek and Persian fold to
     # nothing): once per call, not per person.
     domains = [ascii_fold(name).lower().replace(" ", "") for name in _COMPANIES[Language.EN]]
-    people = []
     # Each name's mail local part, folded once: 50,000 visitors share a few hundred (#23).
     locals_: dict[tuple[str, str], str] = {}
-    for i in range(count):
+    for i in count():
         country, tz, prefix, firsts, lasts, tld = _LOCALES[i % len(_LOCALES)]
         first, last = draw.pick(firsts), draw.pick(lasts)
         which = draw.below(len(domains))
@@ -227,8 +236,7 @@ def make_people(count: int, seed: int = 7, language: Language | None = None) -> 
             country=country,
             timezone=tz,
         )
-        people.append(DemoPerson(badge_id=f"{100000 + i}", contact=contact))
-    return people
+        yield DemoPerson(badge_id=f"{100000 + i}", contact=contact)
 
 
 def vcard_payload(person: DemoPerson) -> str:
