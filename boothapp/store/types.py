@@ -85,36 +85,50 @@ class SharedJSON(TypeDecorator[Any]):
             return decoded
 
 
-# UUIDv7 (RFC 9562) fields around the timestamp: version 7, then the variant bits 10.
-_V7_VERSION = 0x7 << 76
-_V7_VARIANT = 0b10 << 62
-_RAND_B = (1 << 62) - 1
-
-
 # Random bits for this many ids per ``os.urandom`` call: a system call each was ~1.5 s of a
 # 50,000-lead build's 500,000 ids on a virtual machine (issue 23), as for uuid4.
 _RANDOM_BATCH = 1024
-_spare: list[int] = []
+# An id's text after its time: "7" (version 7) and 12 random bits, the variant (binary 10)
+# with 2 random bits, then 60 more: 74 random bits, made as text from the random bytes'
+# hexadecimal (an integer put together and formatted per id was 1.2 us, #23).
+_spare: list[str] = []
+# The variant nibble 10xx from a random hex digit's two low bits.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 # A forked child must not hand out the parent's spare bits again (the same ids twice).
 os.register_at_fork(after_in_child=_spare.clear)
 
 
-def _random_80() -> int:
-    """80 random bits from ``os.urandom``, each drawn once (list.pop is atomic: threads
-    never share one)."""
-    while True:
-        try:
-            return _spare.pop()
-        except IndexError:
-            block = os.urandom(10 * _RANDOM_BATCH)
-            _spare.extend(
-                int.from_bytes(block[i : i + 10], "big") for i in range(0, len(block), 10)
-            )
+def _tails(n: int) -> list[str]:
+    """``n`` new random tails, 74 bits each from ``os.urandom`` (10 bytes an id, 76 bits of
+    them used)."""
+    r = os.urandom(10 * n).hex()
+    v = _VARIANT
+    return [
+        f"7{r[i : i + 3]}-{v[r[i + 3]]}{r[i + 4 : i + 7]}-{r[i + 7 : i + 19]}"
+        for i in range(0, 20 * n, 20)
+    ]
+
+
+_head: tuple[int, str] = (-1, "")  # the last millisecond's text, replaced whole
+
+
+def _time_head() -> str:
+    """The id's first 14 characters: the Unix millisecond (48 bits) as UUID text, formatted
+    once per millisecond (a burst makes hundreds in one)."""
+    global _head
+    ms = time.time_ns() // 1_000_000
+    last = _head
+    if last[0] == ms:
+        return last[1]
+    h = f"{ms:012x}"
+    text = f"{h[:8]}-{h[8:]}-"
+    _head = (ms, text)
+    return text
 
 
 def new_id() -> str:
     """A new row id: a UUID in version 7's layout, the creation time's 48-bit Unix
-    millisecond first, then 74 random bits (12 + 62 of ``os.urandom``).
+    millisecond first, then 74 random bits (from ``os.urandom``).
 
     Time first so a later id sorts after an earlier one (ids of one millisecond among
     themselves at random): a build's new rows land at the end of every index on an id (the
@@ -124,16 +138,13 @@ def new_id() -> str:
     Still unguessable: an id is written into unsubscribe links (``{lead_id}``) and CRM
     keys, and 74 random bits per millisecond cannot be guessed from another id. What an id
     tells about its row is when it was made."""
-    rand = _random_80()  # the top 6 bits dropped
-    value = (
-        (time.time_ns() // 1_000_000) << 80
-        | _V7_VERSION
-        | ((rand >> 62) & 0xFFF) << 64
-        | _V7_VARIANT
-        | (rand & _RAND_B)
-    )
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    while True:
+        try:
+            tail = _spare.pop()  # atomic: two threads never take the same bits
+            break
+        except IndexError:
+            _spare.extend(_tails(_RANDOM_BATCH))
+    return _time_head() + tail
 
 
 def utcnow() -> datetime:
