@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from sqlalchemy import bindparam, func, insert, select, update
 
 from boothapp.core.i18n import _
@@ -47,6 +46,7 @@ from boothapp.sync.hub.client import (
     HubProblem,
     HubRefused,
     RunHolder,
+    psycopg,
 )
 
 log = logging.getLogger(__name__)

@@ -18,13 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import psycopg
 from sqlalchemy.exc import SQLAlchemyError
 
 from boothapp.services.hub import HubService, Replicated
 from boothapp.services.lead_changes import ChangeOrigin, LeadsChanged
 from boothapp.sync.hub import client
-from boothapp.sync.hub.client import HubError, HubProblem, as_hub_error
+from boothapp.sync.hub.client import HubError, HubProblem, as_hub_error, psycopg
 
 # HubProblem too: the views name a state's problem without reaching into ``sync``.
 __all__ = ["HubLoop", "HubProblem", "HubState"]

@@ -15,16 +15,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import psycopg
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from psycopg.types.json import Jsonb
+from typing import TYPE_CHECKING, Any
 
 from boothapp.core.i18n import _
+from boothapp.core.lazy_modules import lazy_module
 from boothapp.sync.hub import schema
 from boothapp.sync.hub.schema import DEVICE_GROUP, NOTIFY_CHANNEL
+
+if TYPE_CHECKING:
+    import psycopg as psycopg  # the services' too (``from ...client import psycopg``)
+    import psycopg.conninfo
+    import psycopg.sql
+    import psycopg.types.json
+else:  # imported when the hub is first talked to: every command imports this module
+    psycopg = lazy_module("psycopg")
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", ""})
 # Pushes are serialised by this transaction lock, so global_seq order is commit order and a
@@ -196,7 +200,7 @@ def conninfo(url: str) -> str:
     TLS with the server's name verified unless the host is this machine."""
     url = url.replace("postgresql+psycopg://", "postgresql://", 1)
     try:
-        params = conninfo_to_dict(url)
+        params = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
         raise HubError(_("not a PostgreSQL URL: {url}").format(url=redact(url))) from exc
     host = str(params.get("host") or "")
@@ -212,17 +216,19 @@ def conninfo(url: str) -> str:
     for name, value in _KEEPALIVES.items():
         params.setdefault(name, value)
     params.setdefault("application_name", "boothapp")
-    return make_conninfo("", **params)
+    return psycopg.conninfo.make_conninfo("", **params)
 
 
 def redact(text: str) -> str:
     """The connection string without its password, for messages and logs."""
     try:
-        params = conninfo_to_dict(text.replace("postgresql+psycopg://", "postgresql://", 1))
+        params = psycopg.conninfo.conninfo_to_dict(
+            text.replace("postgresql+psycopg://", "postgresql://", 1)
+        )
     except psycopg.ProgrammingError:
         return "<unreadable connection string>"
     params.pop("password", None)
-    return make_conninfo("", **params)
+    return psycopg.conninfo.make_conninfo("", **params)
 
 
 def connect(info: str, password: str | None = None, autocommit: bool = False) -> psycopg.Connection:
@@ -290,12 +296,14 @@ def register_device(
         exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
         verb = "ALTER" if exists else "CREATE"
         admin.execute(
-            sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
-                sql.Identifier(role), sql.Literal(password)
+            psycopg.sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
+                psycopg.sql.Identifier(role), psycopg.sql.Literal(password)
             )
         )
         admin.execute(
-            sql.SQL("GRANT {} TO {}").format(sql.Identifier(DEVICE_GROUP), sql.Identifier(role))
+            psycopg.sql.SQL("GRANT {} TO {}").format(
+                psycopg.sql.Identifier(DEVICE_GROUP), psycopg.sql.Identifier(role)
+            )
         )
         admin.execute(
             """INSERT INTO hub.devices (device_id, name, role_name, push_only)
@@ -316,10 +324,10 @@ def register_device(
             "INSERT INTO hub.device_events VALUES (%s, %s) ON CONFLICT DO NOTHING",
             (device_id, hub_event_id),
         )
-    params = conninfo_to_dict(admin_info)
+    params = psycopg.conninfo.conninfo_to_dict(admin_info)
     params.pop("password", None)
     params["user"] = role
-    return Registration(role, password, hub_event_id, make_conninfo("", **params))
+    return Registration(role, password, hub_event_id, psycopg.conninfo.make_conninfo("", **params))
 
 
 def revoke_device(admin: psycopg.Connection, ref: str) -> str:
@@ -335,7 +343,7 @@ def revoke_device(admin: psycopg.Connection, ref: str) -> str:
         admin.execute(
             "UPDATE hub.devices SET revoked_at = now() WHERE device_id = %s", (device_id,)
         )
-        admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        admin.execute(psycopg.sql.SQL("ALTER ROLE {} NOLOGIN").format(psycopg.sql.Identifier(role)))
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,)
         )
@@ -361,9 +369,9 @@ def check_device(conn: psycopg.Connection, listen: bool = False) -> None:
             # PostgreSQL planned the pull afresh on every call (a custom plan of the prepared
             # statement, 0.22 ms of its 0.47 ms, #19 session 17; the generic plan is the same
             # index scan of ``global_seq``).
-            text = sql.SQL(
+            text = psycopg.sql.SQL(
                 "SELECT hub.my_device(); LISTEN {}; SET plan_cache_mode = force_generic_plan"
-            ).format(sql.Identifier(NOTIFY_CHANNEL))
+            ).format(psycopg.sql.Identifier(NOTIFY_CHANNEL))
             with psycopg.ClientCursor(conn) as cur:
                 cur.execute(text)
                 row = cur.fetchone()
@@ -417,10 +425,11 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[HubChange])
         " last_pushed_seq = GREATEST(last_pushed_seq, %s) WHERE device_id = %s"
     )
     params: list[Any] = [_PUSH_LOCK]
+    jsonb = psycopg.types.json.Jsonb
     for c in changes:
         params += [
-            c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, Jsonb(c.value),
-            Jsonb(c.old_value), c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
+            c.device_id, c.device_seq, c.event_id, c.lead_id, c.field, jsonb(c.value),
+            jsonb(c.old_value), c.hlc, c.staff_id, c.staff_name, c.change_id, c.at,
         ]  # fmt: skip
     params += [changes[-1].device_seq, device_id]
     # Outside autocommit the caller's transaction holds the three (and the lock) instead.
@@ -592,7 +601,7 @@ def devices(conn: psycopg.Connection) -> list[DeviceStatus]:
 
 def listen(conn: psycopg.Connection) -> None:
     """Ask for a wake-up on every push (``conn`` must be in autocommit)."""
-    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(NOTIFY_CHANNEL)))
+    conn.execute(psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(NOTIFY_CHANNEL)))
 
 
 def wait_for_push(conn: psycopg.Connection, timeout_s: float, device_id: str = "") -> bool:

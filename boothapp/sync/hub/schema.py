@@ -13,14 +13,17 @@ insert changes under its own device id only.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    import psycopg
 
 DEVICE_GROUP = "boothapp_device"
 NOTIFY_CHANNEL = "hub_changes"
