@@ -101,8 +101,17 @@ def _worker_setup(setup: Callable[[], None] | None) -> None:
         setup()
 
 
+# What the worker's calls import (``holidays.countries``: every country's module, ~0.05 s,
+# on a plan's first public holiday look-up), imported while it waits for its first call.
+_WARM_IMPORTS = (
+    "boothapp.services.bulk_evaluation",
+    "boothapp.services.followups",
+    "holidays.countries",
+)
+
+
 def _warm() -> int:
-    for name in ("boothapp.services.bulk_evaluation", "boothapp.services.followups"):
+    for name in _WARM_IMPORTS:
         importlib.import_module(name)
     from boothapp.core.messages.render import default_renderer
 

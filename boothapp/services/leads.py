@@ -260,6 +260,12 @@ class _Parts(Sequence[Sequence[CapturedLead]]):
         return part
 
 
+# Chunks a bulk capture's worker evaluates ahead of the one being routed: two, so that it
+# evaluates the next but one while this process saves the first chunk (the worker is ready
+# before the capture starts) and has an evaluation in hand whenever a chunk's plans are done.
+_EVALUATED_AHEAD = 2
+
+
 class LeadService:
     def __init__(
         self,
@@ -523,8 +529,8 @@ class LeadService:
             evaluated: list[Callable[[], list[Evaluated]]] = [
                 partial(evaluate_items, items(0), cfg, region)
             ]
-            if len(parts) > 1:
-                evaluated.append(worker.submit(evaluate_items, items(1), cfg, region))
+            for k in range(1, min(1 + _EVALUATED_AHEAD, len(parts))):
+                evaluated.append(worker.submit(evaluate_items, items(k), cfg, region))
             # The first chunk is planned here too, while the worker process starts.
             here = BulkWorker(parallel=False)
             # The open emails per slot, counted once and then kept as the chunks plan them.
@@ -551,8 +557,9 @@ class LeadService:
                     ahead = self._routed(
                         reader, event_id, parts[k + 1], evaluations, cfg, current.routing, worker
                     )
-                    if k + 2 < len(parts):
-                        evaluated.append(worker.submit(evaluate_items, items(k + 2), cfg, region))
+                    if k + 1 + _EVALUATED_AHEAD < len(parts):
+                        later = items(k + 1 + _EVALUATED_AHEAD)
+                        evaluated.append(worker.submit(evaluate_items, later, cfg, region))
             commits.wait()  # the last chunk is stored when this returns
         return done
 
