@@ -525,7 +525,7 @@ class LeadService:
             # A pipeline (issue 23): while chunk k commits on a thread of its own, this
             # process routes chunk k + 1 (the routing state carried from chunk to chunk as
             # in one transaction) and hands it to the worker, which plans and renders its
-            # follow-ups while chunk k + 1 is inserted here, then evaluates chunk k + 2.
+            # follow-ups while chunk k + 1 is inserted here, then evaluates chunk k + 3.
             evaluated: list[Callable[[], list[Evaluated]]] = [
                 partial(evaluate_items, items(0), cfg, region)
             ]
