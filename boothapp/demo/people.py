@@ -6,7 +6,8 @@ import random
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import count, islice
+from itertools import count as counting
+from itertools import islice
 from typing import TypeVar
 
 from boothapp.core.i18n import Language, current
@@ -217,7 +218,7 @@ def _people(draw: Draws, lang: Language) -> Iterator[DemoPerson]:
     domains = [ascii_fold(name).lower().replace(" ", "") for name in _COMPANIES[Language.EN]]
     # Each name's mail local part, folded once: 50,000 visitors share a few hundred (#23).
     locals_: dict[tuple[str, str], str] = {}
-    for i in count():
+    for i in counting():
         country, tz, prefix, firsts, lasts, tld = _LOCALES[i % len(_LOCALES)]
         first, last = draw.pick(firsts), draw.pick(lasts)
         which = draw.below(len(domains))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import pickle
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +12,7 @@ from hypothesis import strategies as st
 
 from boothapp.core.followups.cadence import LeadFacts, plan_touches
 from boothapp.core.followups.plan import FollowUpPlan
-from boothapp.core.followups.timing import PublicHolidays, plan_memo
+from boothapp.core.followups.timing import PublicHolidays
 from boothapp.core.followups.touches import PlannedTouch
 from boothapp.core.models import Channel, Rating, Stage
 
@@ -310,16 +308,3 @@ def test_plans_of_leads_alike_are_what_each_lead_alone_gets(
         shared = plan_touches(lead, show_end, PLAN, now, PublicHolidays(), event_tz=tz)
         alone = plan_touches(lead, show_end, PLAN, now, _AskedEachTime(), event_tz=tz)
         assert shared == alone
-
-
-def test_a_plan_sent_to_the_worker_again_keeps_its_steps() -> None:
-    """A bulk capture's worker process gets each chunk's plan unpickled, a new object equal
-    to the last: its steps are the ones already worked out, not made again per chunk
-    (issue 23); a plan that differs gets steps of its own."""
-    again = pickle.loads(pickle.dumps(PLAN))
-    assert again is not PLAN
-    kept = plan_memo(PLAN, PublicHolidays())
-    assert kept is not None and plan_memo(again, PublicHolidays()) is kept
-    other = replace(PLAN, window_hours=PLAN.window_hours + 24)
-    assert plan_memo(other, PublicHolidays()) is not kept
-    assert plan_memo(PLAN, _AskedEachTime()) is None  # answers that may change: none kept

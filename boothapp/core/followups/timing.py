@@ -511,13 +511,10 @@ def _skipped_note(skipped: tuple[str, ...]) -> str:
     return "; " + R.english(R.SKIPPED, holidays=", ".join(skipped)) if skipped else ""
 
 
-# Plan steps by plan and then by what decides a step for any lead (``first_touch``, the
-# cadence's follow-on touches). A 50,000-lead show asks a few thousand steps 200,000 times
-# (#23). Found by the plan's identity first (a look-up per touch; the plan is kept here, so
-# its id is not reused while its steps are), then by its value: a bulk capture's worker
-# process gets each chunk's plan anew, unpickled, and made the same steps again per chunk.
+# Plan steps by plan (its identity: the plan is kept here, so its id is not reused while
+# its steps are) and then by what decides a step for any lead (``first_touch``, the cadence's
+# follow-on touches). A 50,000-lead show asks a few thousand steps 200,000 times (#23).
 _STEPS: dict[int, tuple[FollowUpPlan, dict[tuple[object, ...], PlanStep]]] = {}
-_STEPS_OF: dict[FollowUpPlan, dict[tuple[object, ...], PlanStep]] = {}
 _STEPS_MAX = 50_000  # per plan, then started again
 
 
@@ -533,9 +530,5 @@ def plan_memo(
     if entry is None or entry[0] is not plan or len(entry[1]) >= _STEPS_MAX:
         if len(_STEPS) >= 16:
             _STEPS.clear()
-            _STEPS_OF.clear()
-        steps = _STEPS_OF.get(plan)
-        if steps is None or len(steps) >= _STEPS_MAX:
-            steps = _STEPS_OF[plan] = {}
-        entry = _STEPS[id(plan)] = (plan, steps)
+        entry = _STEPS[id(plan)] = (plan, {})
     return entry[1]
